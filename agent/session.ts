@@ -1,0 +1,185 @@
+import * as grpc from '@grpc/grpc-js';
+import type { AgentMessage } from '../common/gen/nephele/v1/AgentMessage.js';
+import type { ControllerMessage__Output as ControllerMessage } from '../common/gen/nephele/v1/ControllerMessage.js';
+import type { Inventory } from '../common/gen/nephele/v1/Inventory.js';
+import type { HostKind } from '../common/gen/nephele/v1/HostKind.js';
+import type { Capacity } from '../common/gen/nephele/v1/Capacity.js';
+import { v1 } from '../common/grpc/load.js';
+import type { Logger } from '../common/logger.js';
+import type { AgentServiceClient } from '../common/gen/nephele/v1/AgentService.js';
+import { Backoff } from './backoff.js';
+import type { Outbox } from './outbox.js';
+import { freeCapacity, type Reserve } from './inventory/capacity.js';
+import type { InventoryCollector } from './inventory/collect.js';
+
+export interface SessionDeps {
+  controller: string;
+  hostId: string;
+  credentials: grpc.ChannelCredentials;
+  insecure: boolean;
+  outbox: Outbox;
+  collector: InventoryCollector;
+  reserve: Reserve;
+  log: Logger;
+  agentVersion: string;
+  kind: HostKind;
+  hostname: string;
+  /** Re-collect the inventory this often; it is sent only when its hash changed. */
+  inventoryIntervalMs: number;
+  /** Allocated to guests; VM drivers report this once they exist. */
+  allocated?: () => Capacity;
+}
+
+type Call = grpc.ClientDuplexStream<AgentMessage, ControllerMessage>;
+
+/**
+ * The agent's one long-lived Session stream: Hello, Inventory when its hash
+ * changed, Heartbeats at the controller's interval, and buffered events until
+ * acked. Reconnects forever with jittered exponential backoff.
+ */
+export class AgentSession {
+  private client: AgentServiceClient;
+  private call?: Call;
+  private stopped = false;
+  private readonly backoff = new Backoff();
+  private inventory?: Inventory;
+  private beat = 0;
+  private intervalMs = 10_000;
+  private lastAck = 0;
+  private hbTimer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
+  private invTimer?: NodeJS.Timeout;
+  private connectedOnce?: () => void;
+  readonly connected: Promise<void>;
+  private welcomed = false;
+  private durableSent = 0; // highest outbox seq written to the current stream
+
+  constructor(private readonly d: SessionDeps) {
+    this.client = new (v1().AgentService)(d.controller, d.credentials, {
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+      'grpc.initial_reconnect_backoff_ms': 500,
+      'grpc.max_reconnect_backoff_ms': 10_000,
+    });
+    this.connected = new Promise((r) => (this.connectedOnce = r));
+  }
+
+  async start(): Promise<void> {
+    this.inventory = await this.d.collector.collect();
+    this.invTimer = setInterval(() => void this.refreshInventory(), this.d.inventoryIntervalMs);
+    this.invTimer.unref();
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.invTimer);
+    clearTimeout(this.retryTimer);
+    clearInterval(this.hbTimer);
+    this.call?.end();
+    this.client.close();
+  }
+
+  /** Persists an event and sends it now if connected; otherwise it waits in the outbox. */
+  async emit(type: string, message: string, attributes: Record<string, string> = {}, severity = 'info'): Promise<void> {
+    const ev = await this.d.outbox.add({ type, message, attributes, severity, timeUnixMs: Date.now() });
+    if (this.call && this.welcomed && Number(ev.seq) > this.durableSent) {
+      this.durableSent = Number(ev.seq);
+      this.call.write({ event: ev });
+    }
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const md = new grpc.Metadata();
+    if (this.d.insecure) md.set('x-nephele-host-id', this.d.hostId);
+    const call = this.client.Session(md) as Call;
+    this.call = call;
+    this.welcomed = false;
+    let done = false;
+    const finish = (why: string, err?: grpc.ServiceError) => {
+      if (done) return;
+      done = true;
+      clearInterval(this.hbTimer);
+      if (this.call === call) this.call = undefined;
+      if (this.stopped) return;
+      const delay = this.backoff.next();
+      this.d.log.warn({ reason: why, code: err?.code, detail: err?.details, retry_in_ms: delay }, 'session lost; reconnecting');
+      this.retryTimer = setTimeout(() => this.connect(), delay);
+      if (err?.code === grpc.status.UNAUTHENTICATED || err?.code === grpc.status.NOT_FOUND) {
+        this.d.log.error({ detail: err.details }, 'controller refuses this agent; re-enrol with a new join token if this persists');
+      }
+    };
+    call.on('data', (m: ControllerMessage) => void this.onMessage(call, m).catch((e) => this.d.log.error({ err: e }, 'bad controller message')));
+    call.on('error', (e: grpc.ServiceError) => finish('error', e));
+    call.on('end', () => finish('ended'));
+    call.write({
+      hello: {
+        agentVersion: this.d.agentVersion,
+        kind: this.d.kind,
+        hostname: this.d.hostname,
+        schemes: this.inventory?.schemes ?? [],
+        inventoryHash: this.inventory?.hash ?? '',
+        lastAckedSeq: 0,
+        addresses: (this.inventory?.nics ?? []).flatMap((n) => n.addresses ?? []).slice(0, 16),
+      },
+    });
+  }
+
+  private async onMessage(call: Call, m: ControllerMessage): Promise<void> {
+    if (m.body === 'welcome' && m.welcome) {
+      const w = m.welcome;
+      this.welcomed = true;
+      this.backoff.reset();
+      this.lastAck = Date.now();
+      this.d.log.info({ interval_ms: w.heartbeatIntervalMs }, 'session established');
+      if (w.sendInventory && this.inventory) call.write({ inventory: { inventory: this.inventory } });
+      await this.d.outbox.ack(w.durableSeq);
+      const pending = await this.d.outbox.pending(w.durableSeq);
+      for (const ev of pending) call.write({ event: ev });
+      this.durableSent = pending.length ? Number(pending.at(-1)!.seq) : w.durableSeq;
+      this.schedule(call, w.heartbeatIntervalMs);
+      this.connectedOnce?.();
+    } else if (m.body === 'ack' && m.ack) {
+      this.lastAck = Date.now();
+      if (m.ack.durableSeq) await this.d.outbox.ack(m.ack.durableSeq);
+      if (m.ack.heartbeatIntervalMs && m.ack.heartbeatIntervalMs !== this.intervalMs) this.schedule(call, m.ack.heartbeatIntervalMs);
+    }
+  }
+
+  private schedule(call: Call, intervalMs: number): void {
+    this.intervalMs = Math.max(100, intervalMs);
+    clearInterval(this.hbTimer);
+    this.hbTimer = setInterval(() => {
+      // No ack for three intervals: the connection is half-open; start over.
+      if (Date.now() - this.lastAck > this.intervalMs * 3) {
+        this.d.log.warn({ silent_ms: Date.now() - this.lastAck }, 'controller silent; reconnecting');
+        call.cancel();
+        return;
+      }
+      this.sendHeartbeat(call);
+    }, this.intervalMs);
+    this.hbTimer.unref?.();
+    this.sendHeartbeat(call);
+  }
+
+  private sendHeartbeat(call: Call): void {
+    const { load, memAvailableBytes } = this.d.collector.sample();
+    const guest = this.inventory?.guest ?? { vcpus: 0, memoryBytes: 0, diskBytes: 0 };
+    const free = freeCapacity(guest, this.d.allocated?.() ?? { vcpus: 0, memoryBytes: 0, diskBytes: 0 }, memAvailableBytes, this.d.reserve.memoryBytes);
+    call.write({ heartbeat: { beat: ++this.beat, load, free } });
+  }
+
+  private async refreshInventory(): Promise<void> {
+    try {
+      const inv = await this.d.collector.collect();
+      if (inv.hash === this.inventory?.hash) return;
+      this.inventory = inv;
+      this.d.log.info({ hash: inv.hash }, 'inventory changed');
+      if (this.call && this.welcomed) this.call.write({ inventory: { inventory: inv } });
+      await this.emit('inventory_changed', 'host inventory changed', { hash: String(inv.hash) });
+    } catch (err) {
+      this.d.log.warn({ err }, 'inventory refresh failed');
+    }
+  }
+}

@@ -1,0 +1,82 @@
+// Typed errors. Capabilities throw these; common/grpc/status.ts maps them to gRPC
+// status codes in one place, so handlers never pick codes themselves.
+
+export type ErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'FAILED_PRECONDITION'
+  | 'PERMISSION_DENIED'
+  | 'UNAUTHENTICATED'
+  | 'RESOURCE_EXHAUSTED'
+  | 'UNAVAILABLE'
+  | 'DEADLINE_EXCEEDED'
+  | 'ABORTED'
+  | 'INTERNAL';
+
+export class NepheleError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A request field is wrong. `field` is the path, e.g. `groups[2]` or `spec.vcpus`. */
+export class InvalidArgumentError extends NepheleError {
+  readonly field: string;
+  constructor(field: string, problem: string) {
+    super('INVALID_ARGUMENT', `${field}: ${problem}`);
+    this.field = field;
+  }
+}
+
+export class NotFoundError extends NepheleError {
+  constructor(what: string) {
+    super('NOT_FOUND', `${what} not found`);
+  }
+}
+
+export class AlreadyExistsError extends NepheleError {
+  constructor(what: string) {
+    super('ALREADY_EXISTS', `${what} already exists`);
+  }
+}
+
+export class FailedPreconditionError extends NepheleError {
+  constructor(message: string) {
+    super('FAILED_PRECONDITION', message);
+  }
+}
+
+export class UnauthenticatedError extends NepheleError {
+  constructor(message = 'missing or invalid credentials') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+export class PermissionDeniedError extends NepheleError {
+  constructor(message = 'permission denied') {
+    super('PERMISSION_DENIED', message);
+  }
+}
+
+export class ResourceExhaustedError extends NepheleError {
+  constructor(message: string) {
+    super('RESOURCE_EXHAUSTED', message);
+  }
+}
+
+/** A store batch precondition did not hold; the batch wrote nothing. */
+export class ConflictError extends NepheleError {
+  readonly key: string;
+  constructor(key: string, message: string) {
+    super('ABORTED', message);
+    this.key = key;
+  }
+}
+
+export function isNepheleError(e: unknown): e is NepheleError {
+  return e instanceof NepheleError;
+}

@@ -1,0 +1,70 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { Ack as _nephele_v1_Ack, Ack__Output as _nephele_v1_Ack__Output } from './nephele/v1/Ack.js';
+import type { AgentEvent as _nephele_v1_AgentEvent, AgentEvent__Output as _nephele_v1_AgentEvent__Output } from './nephele/v1/AgentEvent.js';
+import type { AgentMessage as _nephele_v1_AgentMessage, AgentMessage__Output as _nephele_v1_AgentMessage__Output } from './nephele/v1/AgentMessage.js';
+import type { AgentServiceClient as _nephele_v1_AgentServiceClient, AgentServiceDefinition as _nephele_v1_AgentServiceDefinition } from './nephele/v1/AgentService.js';
+import type { Capacity as _nephele_v1_Capacity, Capacity__Output as _nephele_v1_Capacity__Output } from './nephele/v1/Capacity.js';
+import type { ControllerMessage as _nephele_v1_ControllerMessage, ControllerMessage__Output as _nephele_v1_ControllerMessage__Output } from './nephele/v1/ControllerMessage.js';
+import type { CpuInfo as _nephele_v1_CpuInfo, CpuInfo__Output as _nephele_v1_CpuInfo__Output } from './nephele/v1/CpuInfo.js';
+import type { DiskInfo as _nephele_v1_DiskInfo, DiskInfo__Output as _nephele_v1_DiskInfo__Output } from './nephele/v1/DiskInfo.js';
+import type { EnrollRequest as _nephele_v1_EnrollRequest, EnrollRequest__Output as _nephele_v1_EnrollRequest__Output } from './nephele/v1/EnrollRequest.js';
+import type { EnrollResponse as _nephele_v1_EnrollResponse, EnrollResponse__Output as _nephele_v1_EnrollResponse__Output } from './nephele/v1/EnrollResponse.js';
+import type { Event as _nephele_v1_Event, Event__Output as _nephele_v1_Event__Output } from './nephele/v1/Event.js';
+import type { FilesystemInfo as _nephele_v1_FilesystemInfo, FilesystemInfo__Output as _nephele_v1_FilesystemInfo__Output } from './nephele/v1/FilesystemInfo.js';
+import type { Group as _nephele_v1_Group, Group__Output as _nephele_v1_Group__Output } from './nephele/v1/Group.js';
+import type { Heartbeat as _nephele_v1_Heartbeat, Heartbeat__Output as _nephele_v1_Heartbeat__Output } from './nephele/v1/Heartbeat.js';
+import type { Hello as _nephele_v1_Hello, Hello__Output as _nephele_v1_Hello__Output } from './nephele/v1/Hello.js';
+import type { Host as _nephele_v1_Host, Host__Output as _nephele_v1_Host__Output } from './nephele/v1/Host.js';
+import type { HostLoad as _nephele_v1_HostLoad, HostLoad__Output as _nephele_v1_HostLoad__Output } from './nephele/v1/HostLoad.js';
+import type { HypervisorInfo as _nephele_v1_HypervisorInfo, HypervisorInfo__Output as _nephele_v1_HypervisorInfo__Output } from './nephele/v1/HypervisorInfo.js';
+import type { Inventory as _nephele_v1_Inventory, Inventory__Output as _nephele_v1_Inventory__Output } from './nephele/v1/Inventory.js';
+import type { InventoryReport as _nephele_v1_InventoryReport, InventoryReport__Output as _nephele_v1_InventoryReport__Output } from './nephele/v1/InventoryReport.js';
+import type { MemoryInfo as _nephele_v1_MemoryInfo, MemoryInfo__Output as _nephele_v1_MemoryInfo__Output } from './nephele/v1/MemoryInfo.js';
+import type { NicInfo as _nephele_v1_NicInfo, NicInfo__Output as _nephele_v1_NicInfo__Output } from './nephele/v1/NicInfo.js';
+import type { OsInfo as _nephele_v1_OsInfo, OsInfo__Output as _nephele_v1_OsInfo__Output } from './nephele/v1/OsInfo.js';
+import type { SoftwareInfo as _nephele_v1_SoftwareInfo, SoftwareInfo__Output as _nephele_v1_SoftwareInfo__Output } from './nephele/v1/SoftwareInfo.js';
+import type { Token as _nephele_v1_Token, Token__Output as _nephele_v1_Token__Output } from './nephele/v1/Token.js';
+import type { Welcome as _nephele_v1_Welcome, Welcome__Output as _nephele_v1_Welcome__Output } from './nephele/v1/Welcome.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  nephele: {
+    v1: {
+      Ack: MessageTypeDefinition<_nephele_v1_Ack, _nephele_v1_Ack__Output>
+      AgentEvent: MessageTypeDefinition<_nephele_v1_AgentEvent, _nephele_v1_AgentEvent__Output>
+      AgentMessage: MessageTypeDefinition<_nephele_v1_AgentMessage, _nephele_v1_AgentMessage__Output>
+      AgentService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_AgentServiceClient> & { service: _nephele_v1_AgentServiceDefinition }
+      Capacity: MessageTypeDefinition<_nephele_v1_Capacity, _nephele_v1_Capacity__Output>
+      ControllerMessage: MessageTypeDefinition<_nephele_v1_ControllerMessage, _nephele_v1_ControllerMessage__Output>
+      CpuInfo: MessageTypeDefinition<_nephele_v1_CpuInfo, _nephele_v1_CpuInfo__Output>
+      DiskInfo: MessageTypeDefinition<_nephele_v1_DiskInfo, _nephele_v1_DiskInfo__Output>
+      EnrollRequest: MessageTypeDefinition<_nephele_v1_EnrollRequest, _nephele_v1_EnrollRequest__Output>
+      EnrollResponse: MessageTypeDefinition<_nephele_v1_EnrollResponse, _nephele_v1_EnrollResponse__Output>
+      Event: MessageTypeDefinition<_nephele_v1_Event, _nephele_v1_Event__Output>
+      FilesystemInfo: MessageTypeDefinition<_nephele_v1_FilesystemInfo, _nephele_v1_FilesystemInfo__Output>
+      Group: MessageTypeDefinition<_nephele_v1_Group, _nephele_v1_Group__Output>
+      Heartbeat: MessageTypeDefinition<_nephele_v1_Heartbeat, _nephele_v1_Heartbeat__Output>
+      Hello: MessageTypeDefinition<_nephele_v1_Hello, _nephele_v1_Hello__Output>
+      Host: MessageTypeDefinition<_nephele_v1_Host, _nephele_v1_Host__Output>
+      HostKind: EnumTypeDefinition
+      HostLoad: MessageTypeDefinition<_nephele_v1_HostLoad, _nephele_v1_HostLoad__Output>
+      HostState: EnumTypeDefinition
+      HypervisorInfo: MessageTypeDefinition<_nephele_v1_HypervisorInfo, _nephele_v1_HypervisorInfo__Output>
+      Inventory: MessageTypeDefinition<_nephele_v1_Inventory, _nephele_v1_Inventory__Output>
+      InventoryReport: MessageTypeDefinition<_nephele_v1_InventoryReport, _nephele_v1_InventoryReport__Output>
+      MemoryInfo: MessageTypeDefinition<_nephele_v1_MemoryInfo, _nephele_v1_MemoryInfo__Output>
+      NicInfo: MessageTypeDefinition<_nephele_v1_NicInfo, _nephele_v1_NicInfo__Output>
+      OsInfo: MessageTypeDefinition<_nephele_v1_OsInfo, _nephele_v1_OsInfo__Output>
+      SoftwareInfo: MessageTypeDefinition<_nephele_v1_SoftwareInfo, _nephele_v1_SoftwareInfo__Output>
+      Token: MessageTypeDefinition<_nephele_v1_Token, _nephele_v1_Token__Output>
+      TokenKind: EnumTypeDefinition
+      Welcome: MessageTypeDefinition<_nephele_v1_Welcome, _nephele_v1_Welcome__Output>
+    }
+  }
+}
+

@@ -1,0 +1,62 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { AuthServiceClient as _nephele_v1_AuthServiceClient, AuthServiceDefinition as _nephele_v1_AuthServiceDefinition } from './nephele/v1/AuthService.js';
+import type { Capacity as _nephele_v1_Capacity, Capacity__Output as _nephele_v1_Capacity__Output } from './nephele/v1/Capacity.js';
+import type { CpuInfo as _nephele_v1_CpuInfo, CpuInfo__Output as _nephele_v1_CpuInfo__Output } from './nephele/v1/CpuInfo.js';
+import type { CreateTokenRequest as _nephele_v1_CreateTokenRequest, CreateTokenRequest__Output as _nephele_v1_CreateTokenRequest__Output } from './nephele/v1/CreateTokenRequest.js';
+import type { CreateTokenResponse as _nephele_v1_CreateTokenResponse, CreateTokenResponse__Output as _nephele_v1_CreateTokenResponse__Output } from './nephele/v1/CreateTokenResponse.js';
+import type { DiskInfo as _nephele_v1_DiskInfo, DiskInfo__Output as _nephele_v1_DiskInfo__Output } from './nephele/v1/DiskInfo.js';
+import type { Event as _nephele_v1_Event, Event__Output as _nephele_v1_Event__Output } from './nephele/v1/Event.js';
+import type { FilesystemInfo as _nephele_v1_FilesystemInfo, FilesystemInfo__Output as _nephele_v1_FilesystemInfo__Output } from './nephele/v1/FilesystemInfo.js';
+import type { Group as _nephele_v1_Group, Group__Output as _nephele_v1_Group__Output } from './nephele/v1/Group.js';
+import type { Host as _nephele_v1_Host, Host__Output as _nephele_v1_Host__Output } from './nephele/v1/Host.js';
+import type { HostLoad as _nephele_v1_HostLoad, HostLoad__Output as _nephele_v1_HostLoad__Output } from './nephele/v1/HostLoad.js';
+import type { HypervisorInfo as _nephele_v1_HypervisorInfo, HypervisorInfo__Output as _nephele_v1_HypervisorInfo__Output } from './nephele/v1/HypervisorInfo.js';
+import type { Inventory as _nephele_v1_Inventory, Inventory__Output as _nephele_v1_Inventory__Output } from './nephele/v1/Inventory.js';
+import type { ListTokensRequest as _nephele_v1_ListTokensRequest, ListTokensRequest__Output as _nephele_v1_ListTokensRequest__Output } from './nephele/v1/ListTokensRequest.js';
+import type { ListTokensResponse as _nephele_v1_ListTokensResponse, ListTokensResponse__Output as _nephele_v1_ListTokensResponse__Output } from './nephele/v1/ListTokensResponse.js';
+import type { MemoryInfo as _nephele_v1_MemoryInfo, MemoryInfo__Output as _nephele_v1_MemoryInfo__Output } from './nephele/v1/MemoryInfo.js';
+import type { NicInfo as _nephele_v1_NicInfo, NicInfo__Output as _nephele_v1_NicInfo__Output } from './nephele/v1/NicInfo.js';
+import type { OsInfo as _nephele_v1_OsInfo, OsInfo__Output as _nephele_v1_OsInfo__Output } from './nephele/v1/OsInfo.js';
+import type { RevokeTokenRequest as _nephele_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _nephele_v1_RevokeTokenRequest__Output } from './nephele/v1/RevokeTokenRequest.js';
+import type { RevokeTokenResponse as _nephele_v1_RevokeTokenResponse, RevokeTokenResponse__Output as _nephele_v1_RevokeTokenResponse__Output } from './nephele/v1/RevokeTokenResponse.js';
+import type { SoftwareInfo as _nephele_v1_SoftwareInfo, SoftwareInfo__Output as _nephele_v1_SoftwareInfo__Output } from './nephele/v1/SoftwareInfo.js';
+import type { Token as _nephele_v1_Token, Token__Output as _nephele_v1_Token__Output } from './nephele/v1/Token.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  nephele: {
+    v1: {
+      AuthService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_AuthServiceClient> & { service: _nephele_v1_AuthServiceDefinition }
+      Capacity: MessageTypeDefinition<_nephele_v1_Capacity, _nephele_v1_Capacity__Output>
+      CpuInfo: MessageTypeDefinition<_nephele_v1_CpuInfo, _nephele_v1_CpuInfo__Output>
+      CreateTokenRequest: MessageTypeDefinition<_nephele_v1_CreateTokenRequest, _nephele_v1_CreateTokenRequest__Output>
+      CreateTokenResponse: MessageTypeDefinition<_nephele_v1_CreateTokenResponse, _nephele_v1_CreateTokenResponse__Output>
+      DiskInfo: MessageTypeDefinition<_nephele_v1_DiskInfo, _nephele_v1_DiskInfo__Output>
+      Event: MessageTypeDefinition<_nephele_v1_Event, _nephele_v1_Event__Output>
+      FilesystemInfo: MessageTypeDefinition<_nephele_v1_FilesystemInfo, _nephele_v1_FilesystemInfo__Output>
+      Group: MessageTypeDefinition<_nephele_v1_Group, _nephele_v1_Group__Output>
+      Host: MessageTypeDefinition<_nephele_v1_Host, _nephele_v1_Host__Output>
+      HostKind: EnumTypeDefinition
+      HostLoad: MessageTypeDefinition<_nephele_v1_HostLoad, _nephele_v1_HostLoad__Output>
+      HostState: EnumTypeDefinition
+      HypervisorInfo: MessageTypeDefinition<_nephele_v1_HypervisorInfo, _nephele_v1_HypervisorInfo__Output>
+      Inventory: MessageTypeDefinition<_nephele_v1_Inventory, _nephele_v1_Inventory__Output>
+      ListTokensRequest: MessageTypeDefinition<_nephele_v1_ListTokensRequest, _nephele_v1_ListTokensRequest__Output>
+      ListTokensResponse: MessageTypeDefinition<_nephele_v1_ListTokensResponse, _nephele_v1_ListTokensResponse__Output>
+      MemoryInfo: MessageTypeDefinition<_nephele_v1_MemoryInfo, _nephele_v1_MemoryInfo__Output>
+      NicInfo: MessageTypeDefinition<_nephele_v1_NicInfo, _nephele_v1_NicInfo__Output>
+      OsInfo: MessageTypeDefinition<_nephele_v1_OsInfo, _nephele_v1_OsInfo__Output>
+      RevokeTokenRequest: MessageTypeDefinition<_nephele_v1_RevokeTokenRequest, _nephele_v1_RevokeTokenRequest__Output>
+      RevokeTokenResponse: MessageTypeDefinition<_nephele_v1_RevokeTokenResponse, _nephele_v1_RevokeTokenResponse__Output>
+      SoftwareInfo: MessageTypeDefinition<_nephele_v1_SoftwareInfo, _nephele_v1_SoftwareInfo__Output>
+      Token: MessageTypeDefinition<_nephele_v1_Token, _nephele_v1_Token__Output>
+      TokenKind: EnumTypeDefinition
+    }
+  }
+}
+

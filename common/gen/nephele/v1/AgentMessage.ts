@@ -1,0 +1,22 @@
+// Original file: proto/nephele/v1/agent.proto
+
+import type { Hello as _nephele_v1_Hello, Hello__Output as _nephele_v1_Hello__Output } from '../../nephele/v1/Hello.js';
+import type { InventoryReport as _nephele_v1_InventoryReport, InventoryReport__Output as _nephele_v1_InventoryReport__Output } from '../../nephele/v1/InventoryReport.js';
+import type { Heartbeat as _nephele_v1_Heartbeat, Heartbeat__Output as _nephele_v1_Heartbeat__Output } from '../../nephele/v1/Heartbeat.js';
+import type { AgentEvent as _nephele_v1_AgentEvent, AgentEvent__Output as _nephele_v1_AgentEvent__Output } from '../../nephele/v1/AgentEvent.js';
+
+export interface AgentMessage {
+  'hello'?: (_nephele_v1_Hello | null);
+  'inventory'?: (_nephele_v1_InventoryReport | null);
+  'heartbeat'?: (_nephele_v1_Heartbeat | null);
+  'event'?: (_nephele_v1_AgentEvent | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event";
+}
+
+export interface AgentMessage__Output {
+  'hello'?: (_nephele_v1_Hello__Output | null);
+  'inventory'?: (_nephele_v1_InventoryReport__Output | null);
+  'heartbeat'?: (_nephele_v1_Heartbeat__Output | null);
+  'event'?: (_nephele_v1_AgentEvent__Output | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event";
+}

@@ -1,0 +1,16 @@
+// Original file: proto/nephele/v1/agent.proto
+
+import type { Welcome as _nephele_v1_Welcome, Welcome__Output as _nephele_v1_Welcome__Output } from '../../nephele/v1/Welcome.js';
+import type { Ack as _nephele_v1_Ack, Ack__Output as _nephele_v1_Ack__Output } from '../../nephele/v1/Ack.js';
+
+export interface ControllerMessage {
+  'welcome'?: (_nephele_v1_Welcome | null);
+  'ack'?: (_nephele_v1_Ack | null);
+  'body'?: "welcome"|"ack";
+}
+
+export interface ControllerMessage__Output {
+  'welcome'?: (_nephele_v1_Welcome__Output | null);
+  'ack'?: (_nephele_v1_Ack__Output | null);
+  'body'?: "welcome"|"ack";
+}

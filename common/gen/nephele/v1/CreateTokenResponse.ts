@@ -1,0 +1,13 @@
+// Original file: proto/nephele/v1/auth.proto
+
+import type { Token as _nephele_v1_Token, Token__Output as _nephele_v1_Token__Output } from '../../nephele/v1/Token.js';
+
+export interface CreateTokenResponse {
+  'token'?: (_nephele_v1_Token | null);
+  'secret'?: (string);
+}
+
+export interface CreateTokenResponse__Output {
+  'token': (_nephele_v1_Token__Output | null);
+  'secret': (string);
+}

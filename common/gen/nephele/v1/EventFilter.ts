@@ -1,0 +1,14 @@
+// Original file: proto/nephele/v1/event.proto
+
+
+export interface EventFilter {
+  'typePrefix'?: (string);
+  'hostId'?: (string);
+  'auditOnly'?: (boolean);
+}
+
+export interface EventFilter__Output {
+  'typePrefix': (string);
+  'hostId': (string);
+  'auditOnly': (boolean);
+}

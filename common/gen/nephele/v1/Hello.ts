@@ -1,0 +1,24 @@
+// Original file: proto/nephele/v1/agent.proto
+
+import type { HostKind as _nephele_v1_HostKind, HostKind__Output as _nephele_v1_HostKind__Output } from '../../nephele/v1/HostKind.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface Hello {
+  'agentVersion'?: (string);
+  'kind'?: (_nephele_v1_HostKind);
+  'hostname'?: (string);
+  'schemes'?: (string)[];
+  'inventoryHash'?: (string);
+  'lastAckedSeq'?: (number | string | Long);
+  'addresses'?: (string)[];
+}
+
+export interface Hello__Output {
+  'agentVersion': (string);
+  'kind': (_nephele_v1_HostKind__Output);
+  'hostname': (string);
+  'schemes': (string)[];
+  'inventoryHash': (string);
+  'lastAckedSeq': (number);
+  'addresses': (string)[];
+}

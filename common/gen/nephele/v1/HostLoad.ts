@@ -1,0 +1,15 @@
+// Original file: proto/nephele/v1/types.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface HostLoad {
+  'load1'?: (number | string);
+  'cpuPct'?: (number | string);
+  'memoryAvailableBytes'?: (number | string | Long);
+}
+
+export interface HostLoad__Output {
+  'load1': (number);
+  'cpuPct': (number);
+  'memoryAvailableBytes': (number);
+}

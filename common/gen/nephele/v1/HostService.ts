@@ -1,0 +1,111 @@
+// Original file: proto/nephele/v1/host.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CordonHostRequest as _nephele_v1_CordonHostRequest, CordonHostRequest__Output as _nephele_v1_CordonHostRequest__Output } from '../../nephele/v1/CordonHostRequest.js';
+import type { CordonHostResponse as _nephele_v1_CordonHostResponse, CordonHostResponse__Output as _nephele_v1_CordonHostResponse__Output } from '../../nephele/v1/CordonHostResponse.js';
+import type { CreateGroupRequest as _nephele_v1_CreateGroupRequest, CreateGroupRequest__Output as _nephele_v1_CreateGroupRequest__Output } from '../../nephele/v1/CreateGroupRequest.js';
+import type { CreateGroupResponse as _nephele_v1_CreateGroupResponse, CreateGroupResponse__Output as _nephele_v1_CreateGroupResponse__Output } from '../../nephele/v1/CreateGroupResponse.js';
+import type { GetHostRequest as _nephele_v1_GetHostRequest, GetHostRequest__Output as _nephele_v1_GetHostRequest__Output } from '../../nephele/v1/GetHostRequest.js';
+import type { GetHostResponse as _nephele_v1_GetHostResponse, GetHostResponse__Output as _nephele_v1_GetHostResponse__Output } from '../../nephele/v1/GetHostResponse.js';
+import type { ListGroupsRequest as _nephele_v1_ListGroupsRequest, ListGroupsRequest__Output as _nephele_v1_ListGroupsRequest__Output } from '../../nephele/v1/ListGroupsRequest.js';
+import type { ListGroupsResponse as _nephele_v1_ListGroupsResponse, ListGroupsResponse__Output as _nephele_v1_ListGroupsResponse__Output } from '../../nephele/v1/ListGroupsResponse.js';
+import type { ListHostsRequest as _nephele_v1_ListHostsRequest, ListHostsRequest__Output as _nephele_v1_ListHostsRequest__Output } from '../../nephele/v1/ListHostsRequest.js';
+import type { ListHostsResponse as _nephele_v1_ListHostsResponse, ListHostsResponse__Output as _nephele_v1_ListHostsResponse__Output } from '../../nephele/v1/ListHostsResponse.js';
+import type { SetHostGroupsRequest as _nephele_v1_SetHostGroupsRequest, SetHostGroupsRequest__Output as _nephele_v1_SetHostGroupsRequest__Output } from '../../nephele/v1/SetHostGroupsRequest.js';
+import type { SetHostGroupsResponse as _nephele_v1_SetHostGroupsResponse, SetHostGroupsResponse__Output as _nephele_v1_SetHostGroupsResponse__Output } from '../../nephele/v1/SetHostGroupsResponse.js';
+import type { UncordonHostRequest as _nephele_v1_UncordonHostRequest, UncordonHostRequest__Output as _nephele_v1_UncordonHostRequest__Output } from '../../nephele/v1/UncordonHostRequest.js';
+import type { UncordonHostResponse as _nephele_v1_UncordonHostResponse, UncordonHostResponse__Output as _nephele_v1_UncordonHostResponse__Output } from '../../nephele/v1/UncordonHostResponse.js';
+
+export interface HostServiceClient extends grpc.Client {
+  CordonHost(argument: _nephele_v1_CordonHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_CordonHostResponse__Output>): grpc.ClientUnaryCall;
+  CordonHost(argument: _nephele_v1_CordonHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_CordonHostResponse__Output>): grpc.ClientUnaryCall;
+  CordonHost(argument: _nephele_v1_CordonHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_CordonHostResponse__Output>): grpc.ClientUnaryCall;
+  CordonHost(argument: _nephele_v1_CordonHostRequest, callback: grpc.requestCallback<_nephele_v1_CordonHostResponse__Output>): grpc.ClientUnaryCall;
+  cordonHost(argument: _nephele_v1_CordonHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_CordonHostResponse__Output>): grpc.ClientUnaryCall;
+  cordonHost(argument: _nephele_v1_CordonHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_CordonHostResponse__Output>): grpc.ClientUnaryCall;
+  cordonHost(argument: _nephele_v1_CordonHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_CordonHostResponse__Output>): grpc.ClientUnaryCall;
+  cordonHost(argument: _nephele_v1_CordonHostRequest, callback: grpc.requestCallback<_nephele_v1_CordonHostResponse__Output>): grpc.ClientUnaryCall;
+  
+  CreateGroup(argument: _nephele_v1_CreateGroupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_CreateGroupResponse__Output>): grpc.ClientUnaryCall;
+  CreateGroup(argument: _nephele_v1_CreateGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_CreateGroupResponse__Output>): grpc.ClientUnaryCall;
+  CreateGroup(argument: _nephele_v1_CreateGroupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_CreateGroupResponse__Output>): grpc.ClientUnaryCall;
+  CreateGroup(argument: _nephele_v1_CreateGroupRequest, callback: grpc.requestCallback<_nephele_v1_CreateGroupResponse__Output>): grpc.ClientUnaryCall;
+  createGroup(argument: _nephele_v1_CreateGroupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_CreateGroupResponse__Output>): grpc.ClientUnaryCall;
+  createGroup(argument: _nephele_v1_CreateGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_CreateGroupResponse__Output>): grpc.ClientUnaryCall;
+  createGroup(argument: _nephele_v1_CreateGroupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_CreateGroupResponse__Output>): grpc.ClientUnaryCall;
+  createGroup(argument: _nephele_v1_CreateGroupRequest, callback: grpc.requestCallback<_nephele_v1_CreateGroupResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetHost(argument: _nephele_v1_GetHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_GetHostResponse__Output>): grpc.ClientUnaryCall;
+  GetHost(argument: _nephele_v1_GetHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_GetHostResponse__Output>): grpc.ClientUnaryCall;
+  GetHost(argument: _nephele_v1_GetHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_GetHostResponse__Output>): grpc.ClientUnaryCall;
+  GetHost(argument: _nephele_v1_GetHostRequest, callback: grpc.requestCallback<_nephele_v1_GetHostResponse__Output>): grpc.ClientUnaryCall;
+  getHost(argument: _nephele_v1_GetHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_GetHostResponse__Output>): grpc.ClientUnaryCall;
+  getHost(argument: _nephele_v1_GetHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_GetHostResponse__Output>): grpc.ClientUnaryCall;
+  getHost(argument: _nephele_v1_GetHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_GetHostResponse__Output>): grpc.ClientUnaryCall;
+  getHost(argument: _nephele_v1_GetHostRequest, callback: grpc.requestCallback<_nephele_v1_GetHostResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListGroups(argument: _nephele_v1_ListGroupsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_ListGroupsResponse__Output>): grpc.ClientUnaryCall;
+  ListGroups(argument: _nephele_v1_ListGroupsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_ListGroupsResponse__Output>): grpc.ClientUnaryCall;
+  ListGroups(argument: _nephele_v1_ListGroupsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_ListGroupsResponse__Output>): grpc.ClientUnaryCall;
+  ListGroups(argument: _nephele_v1_ListGroupsRequest, callback: grpc.requestCallback<_nephele_v1_ListGroupsResponse__Output>): grpc.ClientUnaryCall;
+  listGroups(argument: _nephele_v1_ListGroupsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_ListGroupsResponse__Output>): grpc.ClientUnaryCall;
+  listGroups(argument: _nephele_v1_ListGroupsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_ListGroupsResponse__Output>): grpc.ClientUnaryCall;
+  listGroups(argument: _nephele_v1_ListGroupsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_ListGroupsResponse__Output>): grpc.ClientUnaryCall;
+  listGroups(argument: _nephele_v1_ListGroupsRequest, callback: grpc.requestCallback<_nephele_v1_ListGroupsResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListHosts(argument: _nephele_v1_ListHostsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  ListHosts(argument: _nephele_v1_ListHostsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  ListHosts(argument: _nephele_v1_ListHostsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  ListHosts(argument: _nephele_v1_ListHostsRequest, callback: grpc.requestCallback<_nephele_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  listHosts(argument: _nephele_v1_ListHostsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  listHosts(argument: _nephele_v1_ListHostsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  listHosts(argument: _nephele_v1_ListHostsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  listHosts(argument: _nephele_v1_ListHostsRequest, callback: grpc.requestCallback<_nephele_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  
+  SetHostGroups(argument: _nephele_v1_SetHostGroupsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_SetHostGroupsResponse__Output>): grpc.ClientUnaryCall;
+  SetHostGroups(argument: _nephele_v1_SetHostGroupsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_SetHostGroupsResponse__Output>): grpc.ClientUnaryCall;
+  SetHostGroups(argument: _nephele_v1_SetHostGroupsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_SetHostGroupsResponse__Output>): grpc.ClientUnaryCall;
+  SetHostGroups(argument: _nephele_v1_SetHostGroupsRequest, callback: grpc.requestCallback<_nephele_v1_SetHostGroupsResponse__Output>): grpc.ClientUnaryCall;
+  setHostGroups(argument: _nephele_v1_SetHostGroupsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_SetHostGroupsResponse__Output>): grpc.ClientUnaryCall;
+  setHostGroups(argument: _nephele_v1_SetHostGroupsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_SetHostGroupsResponse__Output>): grpc.ClientUnaryCall;
+  setHostGroups(argument: _nephele_v1_SetHostGroupsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_SetHostGroupsResponse__Output>): grpc.ClientUnaryCall;
+  setHostGroups(argument: _nephele_v1_SetHostGroupsRequest, callback: grpc.requestCallback<_nephele_v1_SetHostGroupsResponse__Output>): grpc.ClientUnaryCall;
+  
+  UncordonHost(argument: _nephele_v1_UncordonHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_UncordonHostResponse__Output>): grpc.ClientUnaryCall;
+  UncordonHost(argument: _nephele_v1_UncordonHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_UncordonHostResponse__Output>): grpc.ClientUnaryCall;
+  UncordonHost(argument: _nephele_v1_UncordonHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_UncordonHostResponse__Output>): grpc.ClientUnaryCall;
+  UncordonHost(argument: _nephele_v1_UncordonHostRequest, callback: grpc.requestCallback<_nephele_v1_UncordonHostResponse__Output>): grpc.ClientUnaryCall;
+  uncordonHost(argument: _nephele_v1_UncordonHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_UncordonHostResponse__Output>): grpc.ClientUnaryCall;
+  uncordonHost(argument: _nephele_v1_UncordonHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_UncordonHostResponse__Output>): grpc.ClientUnaryCall;
+  uncordonHost(argument: _nephele_v1_UncordonHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_UncordonHostResponse__Output>): grpc.ClientUnaryCall;
+  uncordonHost(argument: _nephele_v1_UncordonHostRequest, callback: grpc.requestCallback<_nephele_v1_UncordonHostResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface HostServiceHandlers extends grpc.UntypedServiceImplementation {
+  CordonHost: grpc.handleUnaryCall<_nephele_v1_CordonHostRequest__Output, _nephele_v1_CordonHostResponse>;
+  
+  CreateGroup: grpc.handleUnaryCall<_nephele_v1_CreateGroupRequest__Output, _nephele_v1_CreateGroupResponse>;
+  
+  GetHost: grpc.handleUnaryCall<_nephele_v1_GetHostRequest__Output, _nephele_v1_GetHostResponse>;
+  
+  ListGroups: grpc.handleUnaryCall<_nephele_v1_ListGroupsRequest__Output, _nephele_v1_ListGroupsResponse>;
+  
+  ListHosts: grpc.handleUnaryCall<_nephele_v1_ListHostsRequest__Output, _nephele_v1_ListHostsResponse>;
+  
+  SetHostGroups: grpc.handleUnaryCall<_nephele_v1_SetHostGroupsRequest__Output, _nephele_v1_SetHostGroupsResponse>;
+  
+  UncordonHost: grpc.handleUnaryCall<_nephele_v1_UncordonHostRequest__Output, _nephele_v1_UncordonHostResponse>;
+  
+}
+
+export interface HostServiceDefinition extends grpc.ServiceDefinition {
+  CordonHost: MethodDefinition<_nephele_v1_CordonHostRequest, _nephele_v1_CordonHostResponse, _nephele_v1_CordonHostRequest__Output, _nephele_v1_CordonHostResponse__Output>
+  CreateGroup: MethodDefinition<_nephele_v1_CreateGroupRequest, _nephele_v1_CreateGroupResponse, _nephele_v1_CreateGroupRequest__Output, _nephele_v1_CreateGroupResponse__Output>
+  GetHost: MethodDefinition<_nephele_v1_GetHostRequest, _nephele_v1_GetHostResponse, _nephele_v1_GetHostRequest__Output, _nephele_v1_GetHostResponse__Output>
+  ListGroups: MethodDefinition<_nephele_v1_ListGroupsRequest, _nephele_v1_ListGroupsResponse, _nephele_v1_ListGroupsRequest__Output, _nephele_v1_ListGroupsResponse__Output>
+  ListHosts: MethodDefinition<_nephele_v1_ListHostsRequest, _nephele_v1_ListHostsResponse, _nephele_v1_ListHostsRequest__Output, _nephele_v1_ListHostsResponse__Output>
+  SetHostGroups: MethodDefinition<_nephele_v1_SetHostGroupsRequest, _nephele_v1_SetHostGroupsResponse, _nephele_v1_SetHostGroupsRequest__Output, _nephele_v1_SetHostGroupsResponse__Output>
+  UncordonHost: MethodDefinition<_nephele_v1_UncordonHostRequest, _nephele_v1_UncordonHostResponse, _nephele_v1_UncordonHostRequest__Output, _nephele_v1_UncordonHostResponse__Output>
+}

@@ -1,0 +1,18 @@
+// Original file: proto/nephele/v1/types.proto
+
+
+export interface HypervisorInfo {
+  'name'?: (string);
+  'binary'?: (string);
+  'version'?: (string);
+  'kvmDevice'?: (boolean);
+  'detail'?: (string);
+}
+
+export interface HypervisorInfo__Output {
+  'name': (string);
+  'binary': (string);
+  'version': (string);
+  'kvmDevice': (boolean);
+  'detail': (string);
+}

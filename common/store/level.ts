@@ -1,0 +1,151 @@
+import { Level } from 'level';
+import { ConflictError } from '../errors.js';
+import { Mutex } from './mutex.js';
+import type { Entry, Migration, Op, Precondition, ScanOptions, Store, Versioned } from './types.js';
+
+interface Stored {
+  v: number; // version
+  d: unknown; // data
+}
+
+// The sublevel surface we use, typed for string keys and Stored values.
+interface Sub {
+  get(key: string): Promise<Stored | undefined>;
+  getMany(keys: string[]): Promise<(Stored | undefined)[]>;
+  iterator(range: Record<string, unknown>): AsyncIterable<[string, Stored]>;
+}
+
+const COLL_RE = /^[a-z][a-z0-9-]{0,62}$/;
+
+/** LevelDB implementation: one sublevel per collection, JSON values with a version. */
+export class LevelStore implements Store {
+  private readonly subs = new Map<string, Sub>();
+  private readonly writeLock = new Mutex();
+
+  private constructor(private readonly db: Level<string, Stored>) {}
+
+  static async open(path: string, migrations: Migration[] = []): Promise<LevelStore> {
+    const db = new Level<string, Stored>(path, { valueEncoding: 'json' });
+    await db.open();
+    const store = new LevelStore(db);
+    await runMigrations(store, migrations);
+    return store;
+  }
+
+  private sub(coll: string): Sub {
+    let s = this.subs.get(coll);
+    if (!s) {
+      if (!COLL_RE.test(coll)) throw new Error(`bad collection name ${coll}`);
+      s = this.db.sublevel<string, Stored>(coll, { valueEncoding: 'json' }) as unknown as Sub;
+      this.subs.set(coll, s);
+    }
+    return s;
+  }
+
+  async get<T>(coll: string, key: string): Promise<Versioned<T> | undefined> {
+    const r = await this.sub(coll).get(key);
+    return r === undefined ? undefined : { value: r.d as T, version: r.v };
+  }
+
+  async getMany<T>(coll: string, keys: string[]): Promise<(Versioned<T> | undefined)[]> {
+    if (keys.length === 0) return [];
+    const rs = await this.sub(coll).getMany(keys);
+    return rs.map((r) => (r === undefined ? undefined : { value: r.d as T, version: r.v }));
+  }
+
+  batch(ops: Op[], preconditions: Precondition[] = []): Promise<Map<string, number>> {
+    // Versions are read and checked under one lock so the check and the write
+    // are atomic with respect to every other batch of this process.
+    return this.writeLock.run(async () => {
+      const byColl = new Map<string, Set<string>>();
+      for (const x of [...ops, ...preconditions]) {
+        let s = byColl.get(x.coll);
+        if (!s) byColl.set(x.coll, (s = new Set()));
+        s.add(x.key);
+      }
+      const current = new Map<string, number>();
+      await Promise.all(
+        [...byColl].map(async ([coll, keys]) => {
+          const list = [...keys];
+          const rs = await this.sub(coll).getMany(list);
+          list.forEach((k, i) => current.set(`${coll}/${k}`, rs[i]?.v ?? 0));
+        }),
+      );
+      for (const p of preconditions) {
+        const have = current.get(`${p.coll}/${p.key}`) ?? 0;
+        if (have !== p.version) {
+          throw new ConflictError(
+            `${p.coll}/${p.key}`,
+            p.version === 0 ? `${p.coll} record already exists` : `${p.coll} record changed concurrently (version ${have}, expected ${p.version})`,
+          );
+        }
+      }
+      const written = new Map<string, number>();
+      const chained = ops.map((op) => {
+        const id = `${op.coll}/${op.key}`;
+        if (op.type === 'del') {
+          current.set(id, 0);
+          written.set(id, 0);
+          return { type: 'del' as const, sublevel: this.sub(op.coll), key: op.key };
+        }
+        if (op.value === undefined) throw new Error(`undefined value for ${id}`);
+        const v = (current.get(id) ?? 0) + 1;
+        current.set(id, v);
+        written.set(id, v);
+        return { type: 'put' as const, sublevel: this.sub(op.coll), key: op.key, value: { v, d: op.value } };
+      });
+      if (chained.length) await this.db.batch(chained as never);
+      return written;
+    });
+  }
+
+  async *scan<T>(coll: string, opts: ScanOptions = {}): AsyncIterable<Entry<T>> {
+    for await (const [key, r] of this.sub(coll).iterator(rangeOf(opts))) {
+      yield { key, value: r.d as T, version: r.v };
+    }
+  }
+
+  async last<T>(coll: string, opts: ScanOptions = {}): Promise<Entry<T> | undefined> {
+    for await (const e of this.scan<T>(coll, { ...opts, reverse: true, limit: 1 })) return e;
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.writeLock.run(async () => this.db.close());
+  }
+}
+
+function rangeOf(o: ScanOptions): Record<string, unknown> {
+  const r: Record<string, unknown> = { limit: o.limit ?? -1, reverse: !!o.reverse };
+  if (o.prefix !== undefined) {
+    r.gte = o.prefix;
+    r.lt = o.prefix + '\uffff';
+  }
+  // Explicit bounds narrow the prefix range.
+  if (o.gt !== undefined) { delete r.gte; r.gt = o.gt; }
+  if (o.gte !== undefined) { delete r.gt; r.gte = o.gte; }
+  if (o.lt !== undefined) { delete r.lte; r.lt = o.lt; }
+  if (o.lte !== undefined) { delete r.lt; r.lte = o.lte; }
+  return r;
+}
+
+export const META = 'meta';
+export const SCHEMA_KEY = 'schema_version';
+
+/** Runs migrations newer than the stored schema version, in order, recording each. */
+export async function runMigrations(store: Store, migrations: Migration[]): Promise<number> {
+  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  const cur = await store.get<{ version: number; history: { version: number; name: string; at: string }[] }>(META, SCHEMA_KEY);
+  let version = cur?.value.version ?? 0;
+  const history = cur?.value.history ?? [];
+  let storeVersion = cur?.version ?? 0;
+  for (const m of sorted) {
+    if (m.version <= version) continue;
+    await m.up(store);
+    version = m.version;
+    history.push({ version: m.version, name: m.name, at: new Date().toISOString() });
+    const w = await store.batch([{ type: 'put', coll: META, key: SCHEMA_KEY, value: { version, history } }], [{ coll: META, key: SCHEMA_KEY, version: storeVersion }]);
+    storeVersion = w.get(`${META}/${SCHEMA_KEY}`)!;
+  }
+  return version;
+}

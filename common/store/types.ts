@@ -1,0 +1,61 @@
+// The narrow store interface of DESIGN §5. Everything but common/store talks to
+// this, never to LevelDB, so another backend (etcd) can sit behind it.
+
+export interface Versioned<T> {
+  value: T;
+  /** Bumped by every write; 0 never appears on a stored record. */
+  version: number;
+}
+
+export type Op =
+  | { type: 'put'; coll: string; key: string; value: unknown }
+  | { type: 'del'; coll: string; key: string };
+
+/** "key is at version V"; version 0 means "key is absent". */
+export interface Precondition {
+  coll: string;
+  key: string;
+  version: number;
+}
+
+export interface ScanOptions {
+  prefix?: string;
+  gt?: string;
+  gte?: string;
+  lt?: string;
+  lte?: string;
+  limit?: number;
+  reverse?: boolean;
+}
+
+export interface Entry<T> {
+  key: string;
+  value: T;
+  version: number;
+}
+
+export interface Store {
+  get<T>(coll: string, key: string): Promise<Versioned<T> | undefined>;
+  getMany<T>(coll: string, keys: string[]): Promise<(Versioned<T> | undefined)[]>;
+  /**
+   * Applies every op or none. Fails whole with ConflictError when a
+   * precondition does not hold. Returns the new version of each written key
+   * (`coll/key` → version).
+   */
+  batch(ops: Op[], preconditions?: Precondition[]): Promise<Map<string, number>>;
+  scan<T>(coll: string, opts?: ScanOptions): AsyncIterable<Entry<T>>;
+  /** Last entry of a collection in key order (or undefined). */
+  last<T>(coll: string, opts?: ScanOptions): Promise<Entry<T> | undefined>;
+  close(): Promise<void>;
+}
+
+export const put = (coll: string, key: string, value: unknown): Op => ({ type: 'put', coll, key, value });
+export const del = (coll: string, key: string): Op => ({ type: 'del', coll, key });
+export const absent = (coll: string, key: string): Precondition => ({ coll, key, version: 0 });
+export const at = (coll: string, key: string, version: number): Precondition => ({ coll, key, version });
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(store: Store): Promise<void>;
+}

@@ -1,0 +1,180 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Token__Output } from '../../common/gen/nephele/v1/Token.js';
+import type { HostKind } from '../../common/gen/nephele/v1/HostKind.js';
+import { ulid, ULID_RE } from '../../common/ids.js';
+import { NotFoundError, UnauthenticatedError } from '../../common/errors.js';
+import { at, put, type Op, type Store } from '../../common/store/index.js';
+import type { Clock } from '../../common/clock.js';
+import type { EventLog } from '../events/log.js';
+
+export const TOKENS = 'tokens';
+
+export type TokenKindName = 'TOKEN_KIND_JOIN' | 'TOKEN_KIND_API';
+
+/** Stored form: the secret itself is never stored, only its hash. */
+export interface TokenRecord extends Omit<Token__Output, 'hostKind'> {
+  hostKind: HostKind;
+  secretHash: string;
+}
+
+export const JOIN_PREFIX = 'nj1';
+export const DEFAULT_JOIN_TTL_MS = 3_600_000;
+
+export function publicToken(r: TokenRecord): Token__Output {
+  const { secretHash: _drop, ...t } = r;
+  return { ...t, hostKind: r.hostKind as Token__Output['hostKind'] };
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * Join and API tokens. A secret is HMAC(key, token id): it can be shown again
+ * for an idempotent replay of CreateToken without being stored anywhere.
+ */
+export class TokenStore {
+  private readonly key: Buffer;
+  /** Verified API tokens, so the hot path does no store read. Cleared on revoke. */
+  private readonly cache = new Map<string, TokenRecord>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventLog,
+    private readonly clock: Clock,
+    dataDir: string,
+    private readonly caPin: string,
+  ) {
+    const keyFile = join(dataDir, 'pki', 'token.key');
+    if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+    this.key = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex');
+  }
+
+  private secretFor(id: string): string {
+    return createHmac('sha256', this.key).update(id).digest('base64url');
+  }
+
+  /** The string a user passes around: `<id>.<secret>`; join tokens also carry the CA pin. */
+  bearerFor(r: { id: string; kind: string }): string {
+    const base = `${r.id}.${this.secretFor(r.id)}`;
+    return r.kind === 'TOKEN_KIND_JOIN' ? `${JOIN_PREFIX}.${this.caPin}.${base}` : base;
+  }
+
+  async create(o: { kind: TokenKindName; ttlMs: number; description: string; hostKind?: HostKind; createdBy: string }, extraOps: Op[] = []): Promise<{ token: TokenRecord; secret: string }> {
+    const now = this.clock.now();
+    const id = ulid(now);
+    const rec: TokenRecord = {
+      id,
+      kind: o.kind,
+      description: o.description,
+      createdUnixMs: now,
+      expiresUnixMs: o.ttlMs > 0 ? now + o.ttlMs : 0,
+      revoked: false,
+      usedUnixMs: 0,
+      usedByHost: '',
+      createdBy: o.createdBy,
+      hostKind: o.hostKind ?? 'HOST_KIND_UNSPECIFIED',
+      secretHash: sha256(this.secretFor(id)),
+    };
+    await this.events.commit({
+      ops: [put(TOKENS, id, rec), ...extraOps],
+      events: [{ type: 'token.created', message: `${o.kind === 'TOKEN_KIND_JOIN' ? 'join' : 'API'} token created`, attributes: { token_id: id, kind: o.kind } }],
+      ref: id,
+    });
+    return { token: rec, secret: this.bearerFor(rec) };
+  }
+
+  async get(id: string): Promise<{ rec: TokenRecord; version: number }> {
+    const r = ULID_RE.test(id) ? await this.store.get<TokenRecord>(TOKENS, id) : undefined;
+    if (!r) throw new NotFoundError('token');
+    return { rec: r.value, version: r.version };
+  }
+
+  async replay(id: string): Promise<{ token: TokenRecord; secret: string }> {
+    const { rec } = await this.get(id);
+    return { token: rec, secret: this.bearerFor(rec) };
+  }
+
+  async revoke(id: string): Promise<TokenRecord> {
+    const { rec, version } = await this.get(id);
+    this.cache.delete(id);
+    if (rec.revoked) return rec;
+    const next = { ...rec, revoked: true };
+    await this.events.commit({
+      ops: [put(TOKENS, id, next)],
+      preconditions: [at(TOKENS, id, version)],
+      events: [{ type: 'token.revoked', message: 'token revoked', attributes: { token_id: id } }],
+      ref: id,
+    });
+    return next;
+  }
+
+  async list(o: { kind?: TokenKindName; includeRevoked: boolean; after: string; limit: number }): Promise<{ tokens: TokenRecord[]; more: boolean }> {
+    const out: TokenRecord[] = [];
+    for await (const { value } of this.store.scan<TokenRecord>(TOKENS, o.after ? { gt: o.after } : {})) {
+      if (o.kind && value.kind !== o.kind) continue;
+      if (!o.includeRevoked && value.revoked) continue;
+      if (out.length === o.limit) return { tokens: out, more: true };
+      out.push(value);
+    }
+    return { tokens: out, more: false };
+  }
+
+  /** Parses a bearer or join string into id + secret (the CA pin is checked by agents, not here). */
+  static parse(s: string): { id: string; secret: string } | undefined {
+    const parts = s.trim().split('.');
+    const tail = parts.length === 4 && parts[0] === JOIN_PREFIX ? parts.slice(2) : parts;
+    if (tail.length !== 2 || !ULID_RE.test(tail[0]!) || !tail[1]) return undefined;
+    return { id: tail[0]!, secret: tail[1] };
+  }
+
+  private check(rec: TokenRecord, secret: string): boolean {
+    const a = Buffer.from(rec.secretHash, 'hex');
+    const b = Buffer.from(sha256(secret), 'hex');
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  /** Authenticates an API bearer token. Same error for every failure: nothing is revealed. */
+  async verifyApi(bearer: string): Promise<TokenRecord> {
+    const p = TokenStore.parse(bearer);
+    if (!p) throw new UnauthenticatedError('malformed API token');
+    const now = this.clock.now();
+    let rec = this.cache.get(p.id);
+    if (!rec) {
+      const r = await this.store.get<TokenRecord>(TOKENS, p.id);
+      rec = r?.value;
+    }
+    if (!rec || rec.kind !== 'TOKEN_KIND_API' || rec.revoked || !this.check(rec, p.secret)) {
+      throw new UnauthenticatedError('invalid API token');
+    }
+    if (rec.expiresUnixMs && rec.expiresUnixMs <= now) {
+      this.cache.delete(p.id);
+      throw new UnauthenticatedError('API token expired');
+    }
+    this.cache.set(p.id, rec);
+    return rec;
+  }
+
+  /**
+   * Checks a join token and returns the ops that consume it; the caller commits
+   * them with its host record, under the returned precondition, so a token can
+   * enrol exactly one host even when two agents race with it.
+   */
+  async prepareJoin(joinToken: string, hostId: string): Promise<{ rec: TokenRecord; ops: Op[]; pre: ReturnType<typeof at> }> {
+    const p = TokenStore.parse(joinToken);
+    if (!p) throw new UnauthenticatedError('malformed join token');
+    const r = await this.store.get<TokenRecord>(TOKENS, p.id);
+    const rec = r?.value;
+    if (!r || !rec || rec.kind !== 'TOKEN_KIND_JOIN' || !this.check(rec, p.secret)) throw new UnauthenticatedError('invalid join token');
+    if (rec.revoked) throw new UnauthenticatedError('join token revoked');
+    if (rec.usedUnixMs) throw new UnauthenticatedError('join token already used');
+    if (rec.expiresUnixMs && rec.expiresUnixMs <= this.clock.now()) throw new UnauthenticatedError('join token expired');
+    const used = { ...rec, usedUnixMs: this.clock.now(), usedByHost: hostId };
+    return { rec, ops: [put(TOKENS, rec.id, used)], pre: at(TOKENS, rec.id, r.version) };
+  }
+
+  async hasAny(): Promise<boolean> {
+    for await (const _ of this.store.scan(TOKENS, { limit: 1 })) return true;
+    return false;
+  }
+}

@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import { parseDuration } from '../../common/validate.js';
+import { createLogger } from '../../common/logger.js';
+import { DEFAULT_RETENTION } from '../events/log.js';
+import { startController } from '../server.js';
+
+export interface ControllerFlags {
+  listen: string;
+  name?: string[];
+  maxBeatsPerSec: string;
+  minHeartbeat: string;
+  maxHeartbeat: string;
+  missedBeats: string;
+  downAfter: string;
+  eventRetention: string;
+  eventMax: string;
+  logLevel: string;
+  dataDir: string;
+  insecure: boolean;
+}
+
+function positive(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number`);
+  return n;
+}
+
+/** `nephele controller`: runs until SIGINT/SIGTERM, then shuts down cleanly. */
+export async function runController(f: ControllerFlags): Promise<void> {
+  const log = createLogger('nephele-controller', { level: f.logLevel });
+  const c = await startController({
+    dataDir: resolve(f.dataDir),
+    listen: f.listen,
+    insecure: f.insecure,
+    names: f.name ?? [],
+    heartbeat: {
+      maxBeatsPerSec: positive('--max-beats-per-sec', f.maxBeatsPerSec),
+      minMs: parseDuration(f.minHeartbeat),
+      maxMs: parseDuration(f.maxHeartbeat),
+      missedBeats: positive('--missed-beats', f.missedBeats),
+    },
+    downAfterMs: parseDuration(f.downAfter),
+    sweepMs: Math.min(1000, Math.max(50, parseDuration(f.minHeartbeat) / 4)),
+    retention: { ...DEFAULT_RETENTION, maxAgeMs: parseDuration(f.eventRetention), maxCount: positive('--event-max', f.eventMax) },
+    logger: log,
+  });
+  // Tests and scripts read this line to learn the port when --listen ends in :0.
+  process.stdout.write(JSON.stringify({ msg: 'nephele controller ready', port: c.port, address: c.address }) + '\n');
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'controller stopping');
+    await c.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  await new Promise(() => {});
+}

@@ -1,0 +1,292 @@
+#!/usr/bin/env node
+import '../../common/quiet.js';
+import { Command, Option } from 'commander';
+import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
+import type { Token__Output as Token } from '../../common/gen/nephele/v1/Token.js';
+import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
+import type * as P from './types.js';
+import { statusName } from '../../common/grpc/status.js';
+import { parseDuration } from '../../common/validate.js';
+import { AdminClient, CliError, type ClientOptions } from './client.js';
+import { ago, bytes, enumWord, json, table, when } from './format.js';
+import { runController } from './controller-cmd.js';
+
+const env = process.env;
+const program = new Command('nephele')
+  .description('Nephele: run virtual machines on a fleet of hosts')
+  .option('--controller <addr>', 'controller address', env.NEPHELE_CONTROLLER ?? '127.0.0.1:7443')
+  .option('--token <token>', 'API token (env NEPHELE_TOKEN; default: <data-dir>/admin.token)', env.NEPHELE_TOKEN)
+  .option('--ca-file <file>', 'controller CA certificate (env NEPHELE_CA; default: <data-dir>/ca.pem)', env.NEPHELE_CA)
+  .option('--data-dir <dir>', "the controller's data dir, where the CLI finds admin.token and ca.pem", env.NEPHELE_DATA_DIR ?? '.nephele')
+  .option('--insecure', 'plain text to a loopback controller (development only)', false)
+  .option('--json', 'print JSON instead of tables', false)
+  .showHelpAfterError();
+
+type Global = { controller: string; token?: string; caFile?: string; dataDir: string; insecure: boolean; json: boolean };
+const g = (): Global => program.opts() as Global;
+
+async function withClient<T>(fn: (c: AdminClient) => Promise<T>): Promise<T> {
+  const o = g();
+  const c = new AdminClient({ controller: o.controller, token: o.token, caFile: o.caFile, dataDir: o.dataDir, insecure: o.insecure } satisfies ClientOptions);
+  try {
+    return await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
+function out(data: unknown, human: () => string): void {
+  process.stdout.write((g().json ? json(data) : human()) + '\n');
+}
+
+const cap = (free?: number, total?: number, fmt: (n: number) => string = String) => `${fmt(free ?? 0)}/${fmt(total ?? 0)}`;
+
+function hostRows(hosts: Host[]): string {
+  return table(
+    ['ID', 'NAME', 'KIND', 'STATE', 'CPU FREE/TOTAL', 'MEM FREE/TOTAL', 'SCHEMES', 'GROUPS', 'LAST SEEN'],
+    hosts.map((h) => [
+      h.id,
+      h.name,
+      enumWord(h.kind, 'HOST_KIND_'),
+      enumWord(h.state, 'HOST_STATE_') + (h.cordoned ? ',cordoned' : ''),
+      cap(h.free?.vcpus, h.inventory?.guest?.vcpus),
+      cap(h.free?.memoryBytes, h.inventory?.guest?.memoryBytes, bytes),
+      h.schemes.join(',') || '-',
+      h.groups.join(',') || '-',
+      ago(h.lastSeenUnixMs),
+    ]),
+  );
+}
+
+function hostDetail(h: Host): string {
+  const inv = h.inventory;
+  const lines = [
+    `ID:          ${h.id}`,
+    `Name:        ${h.name}`,
+    `Kind:        ${enumWord(h.kind, 'HOST_KIND_')}`,
+    `State:       ${enumWord(h.state, 'HOST_STATE_')} (${h.stateReason}, since ${when(h.stateChangedUnixMs)})`,
+    `Cordoned:    ${h.cordoned ? `yes${h.cordonReason ? ` (${h.cordonReason})` : ''}` : 'no'}`,
+    `Groups:      ${h.groups.join(', ') || '-'}`,
+    `Addresses:   ${h.addresses.join(', ') || '-'}`,
+    `Agent:       ${h.agentVersion || '-'}   last seen ${ago(h.lastSeenUnixMs)}   heartbeat ${h.heartbeatIntervalMs || '-'} ms`,
+    `Enrolled:    ${when(h.enrolledUnixMs)}`,
+  ];
+  if (inv) {
+    const c = inv.cpu;
+    lines.push(
+      '',
+      `CPU:         ${c?.model} — ${c?.cores} cores, ${c?.threads} threads, ${c?.sockets} socket(s), ${c?.speedGhz} GHz, virtualization: ${c?.virtualization || 'none'}`,
+      `Memory:      ${bytes(inv.memory?.totalBytes)} total, ${bytes(inv.memory?.availableBytes)} available`,
+      `OS:          ${inv.os?.distro} ${inv.os?.release} (kernel ${inv.os?.kernel}, ${inv.os?.arch})`,
+      `Capacity:    total ${inv.total?.vcpus} vCPU / ${bytes(inv.total?.memoryBytes)} / ${bytes(inv.total?.diskBytes)} disk`,
+      `             reserved ${inv.reserved?.vcpus} vCPU / ${bytes(inv.reserved?.memoryBytes)} / ${bytes(inv.reserved?.diskBytes)}`,
+      `             guests ${inv.guest?.vcpus} vCPU / ${bytes(inv.guest?.memoryBytes)} / ${bytes(inv.guest?.diskBytes)}; free now ${h.free?.vcpus} vCPU / ${bytes(h.free?.memoryBytes)}`,
+      `Hypervisors: ${inv.hypervisors.map((x) => `${x.name} ${x.version} (${x.binary}${x.kvmDevice ? ', /dev/kvm' : ''})`).join('; ') || 'none'}`,
+      `Schemes:     ${inv.schemes.join(', ') || '-'}`,
+      '',
+      'Disks:',
+      ...inv.disks.map((d) => `  ${d.device}  ${d.type}  ${bytes(d.sizeBytes)}  ${d.model}`),
+      'Filesystems:',
+      ...inv.filesystems.map((f) => `  ${f.mount}  ${f.fsType}  ${bytes(f.availableBytes)} free of ${bytes(f.sizeBytes)}`),
+      'NICs:',
+      ...inv.nics.map((n) => `  ${n.name}  ${n.mac}  ${n.addresses.join(' ')}  ${n.speedMbps ? n.speedMbps + 'Mb/s' : ''} ${n.operstate}${n.virtual ? ' (virtual)' : ''}`),
+      'Software:',
+      `  ${inv.software.map((s) => `${s.name} ${s.version}`).join(', ') || '-'}`,
+    );
+  } else lines.push('', 'Inventory:   not reported yet');
+  return lines.join('\n');
+}
+
+async function listAll<T>(page: (token: string) => Promise<{ items: T[]; next: string }>): Promise<T[]> {
+  const all: T[] = [];
+  let token = '';
+  do {
+    const r = await page(token);
+    all.push(...r.items);
+    token = r.next;
+  } while (token);
+  return all;
+}
+
+// --- controller
+program
+  .command('controller')
+  .description('run the controller')
+  .option('--listen <addr>', 'address to serve on', env.NEPHELE_LISTEN ?? '0.0.0.0:7443')
+  .option('--name <names...>', 'extra DNS names or IPs for the server certificate')
+  .option('--max-beats-per-sec <n>', 'heartbeats per second the whole fleet may send', '50')
+  .option('--min-heartbeat <duration>', 'shortest heartbeat interval', '5s')
+  .option('--max-heartbeat <duration>', 'longest heartbeat interval', '60s')
+  .option('--missed-beats <n>', 'missed intervals before a host is unreachable', '3')
+  .option('--down-after <duration>', 'unreachable this long → down', '5m')
+  .option('--event-retention <duration>', 'keep events this long (audit events 1 year)', '30d')
+  .option('--event-max <n>', 'keep at most this many events', '1000000')
+  .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info')
+  .action(async (o) => runController({ ...o, dataDir: g().dataDir, insecure: g().insecure }));
+
+// --- tokens
+const token = program.command('token').description('join and API tokens');
+token
+  .command('create')
+  .description('create a join token (one agent, one time) or an API token')
+  .option('--join', 'a one-time join token for an agent (default)')
+  .option('--api', 'an API token for admin tools')
+  .option('--ttl <duration>', 'lifetime, e.g. 1h, 7d (join default 1h; API default never)')
+  .option('--description <text>', 'what it is for', '')
+  .addOption(new Option('--kind <kind>', 'join tokens: force the host kind').choices(['dedicated', 'adhoc']))
+  .option('--request-id <id>', 'idempotency key')
+  .action(async (o) => {
+    if (o.join && o.api) throw new CliError('--join and --api exclude each other');
+    const req: P.CreateTokenRequest = {
+      kind: o.api ? 'TOKEN_KIND_API' : 'TOKEN_KIND_JOIN',
+      ttlSeconds: o.ttl ? Math.ceil(parseDuration(o.ttl) / 1000) : 0,
+      description: o.description,
+      hostKind: o.kind === 'adhoc' ? 'HOST_KIND_ADHOC' : o.kind === 'dedicated' ? 'HOST_KIND_DEDICATED' : 'HOST_KIND_UNSPECIFIED',
+      requestId: o.requestId ?? '',
+    };
+    const r = await withClient((c) => c.call<P.CreateTokenResponse>((md, op, cb) => c.auth.CreateToken(req, md, op, cb)));
+    out(r, () => g().json ? '' : `${r.secret}\n\n# token ${r.token?.id}, ${enumWord(r.token?.kind, 'TOKEN_KIND_')}, expires ${when(r.token?.expiresUnixMs) === '-' ? 'never' : when(r.token?.expiresUnixMs)}. Shown once; keep it secret.`);
+  });
+token
+  .command('ls')
+  .description('list tokens (never their secrets)')
+  .option('--all', 'include revoked tokens')
+  .action(async (o) => {
+    const tokens = await withClient((c) => listAll<Token>(async (pageToken) => {
+      const r = await c.call<P.ListTokensResponse>((md, op, cb) => c.auth.ListTokens({ pageSize: 500, pageToken, includeRevoked: !!o.all }, md, op, cb));
+      return { items: r.tokens, next: r.nextPageToken };
+    }));
+    out(tokens, () => table(['ID', 'KIND', 'DESCRIPTION', 'CREATED', 'EXPIRES', 'STATUS'], tokens.map((t) => [
+      t.id, enumWord(t.kind, 'TOKEN_KIND_'), t.description || '-', when(t.createdUnixMs), t.expiresUnixMs ? when(t.expiresUnixMs) : 'never',
+      t.revoked ? 'revoked' : t.usedUnixMs ? `used by ${t.usedByHost}` : t.expiresUnixMs && t.expiresUnixMs < Date.now() ? 'expired' : 'active',
+    ])));
+  });
+token
+  .command('revoke <id>')
+  .description('revoke a token; its next use fails')
+  .action(async (id) => {
+    const r = await withClient((c) => c.call<P.RevokeTokenResponse>((md, op, cb) => c.auth.RevokeToken({ tokenId: id }, md, op, cb)));
+    out(r, () => `revoked ${r.token?.id}`);
+  });
+
+// --- hosts
+const host = program.command('host').description('hosts of the fleet');
+host
+  .command('ls')
+  .description('list hosts')
+  .option('--group <name>', 'only hosts in this virtual group')
+  .addOption(new Option('--state <state>', 'only hosts in this state').choices(['pending', 'ready', 'unreachable', 'down']))
+  .action(async (o) => {
+    const hosts = await withClient((c) => listAll<Host>(async (pageToken) => {
+      const r = await c.call<P.ListHostsResponse>((md, op, cb) => c.hosts.ListHosts({ pageSize: 500, pageToken, group: o.group ?? '', state: o.state ? `HOST_STATE_${o.state.toUpperCase()}` as never : 'HOST_STATE_UNSPECIFIED' }, md, op, cb));
+      return { items: r.hosts, next: r.nextPageToken };
+    }));
+    out(hosts, () => hostRows(hosts));
+  });
+host
+  .command('show <id>')
+  .description('show a host with its full inventory')
+  .action(async (id) => {
+    const r = await withClient((c) => c.call<P.GetHostResponse>((md, op, cb) => c.hosts.GetHost({ hostId: id }, md, op, cb)));
+    out(r.host, () => hostDetail(r.host!));
+  });
+host
+  .command('cordon <id>')
+  .description('stop placing new VMs on a host')
+  .option('--reason <text>', 'why', '')
+  .action(async (id, o) => {
+    const r = await withClient((c) => c.call<P.CordonHostResponse>((md, op, cb) => c.hosts.CordonHost({ hostId: id, reason: o.reason }, md, op, cb)));
+    out(r.host, () => `cordoned ${r.host?.id}`);
+  });
+host
+  .command('uncordon <id>')
+  .description('allow placements on a host again')
+  .action(async (id) => {
+    const r = await withClient((c) => c.call<P.UncordonHostResponse>((md, op, cb) => c.hosts.UncordonHost({ hostId: id }, md, op, cb)));
+    out(r.host, () => `uncordoned ${r.host?.id}`);
+  });
+host
+  .command('groups')
+  .description("a host's virtual groups")
+  .command('set <id> [groups...]')
+  .description("replace a host's groups (none = remove from all)")
+  .action(async (id, groups: string[]) => {
+    const r = await withClient((c) => c.call<P.SetHostGroupsResponse>((md, op, cb) => c.hosts.SetHostGroups({ hostId: id, groups }, md, op, cb)));
+    out(r.host, () => `${r.host?.id}: groups ${r.host?.groups.join(', ') || '(none)'}`);
+  });
+
+// --- groups
+const group = program.command('group').description('virtual groups of hosts');
+group
+  .command('create <name>')
+  .description('create a virtual group (e.g. web, hpc)')
+  .option('--description <text>', 'what the group is for', '')
+  .action(async (name, o) => {
+    const r = await withClient((c) => c.call<P.CreateGroupResponse>((md, op, cb) => c.hosts.CreateGroup({ name, description: o.description }, md, op, cb)));
+    out(r.group, () => `created group ${r.group?.name}`);
+  });
+group
+  .command('ls')
+  .description('list virtual groups')
+  .action(async () => {
+    const groups = await withClient((c) => listAll(async (pageToken) => {
+      const r = await c.call<P.ListGroupsResponse>((md, op, cb) => c.hosts.ListGroups({ pageSize: 500, pageToken }, md, op, cb));
+      return { items: r.groups, next: r.nextPageToken };
+    }));
+    out(groups, () => table(['NAME', 'HOSTS', 'DESCRIPTION', 'CREATED'], groups.map((x) => [x.name, x.hostCount, x.description || '-', when(x.createdUnixMs)])));
+  });
+
+// --- events
+const events = program.command('events').description('the operations and audit log');
+events
+  .command('tail')
+  .description('print recent events; --follow keeps streaming')
+  .option('-f, --follow', 'keep streaming new events')
+  .option('--since <seq>', 'start after this sequence number')
+  .option('-n, --lines <n>', 'how many recent events when --since is not given', '20')
+  .option('--type <prefix>', 'only events whose type starts with this')
+  .option('--host <id>', 'only events of this host')
+  .option('--audit', 'only audit events')
+  .action(async (o) => {
+    await withClient(async (c) => {
+      const filter = { typePrefix: o.type ?? '', hostId: o.host ?? '', auditOnly: !!o.audit };
+      let since = o.since !== undefined ? Number(o.since) : -1;
+      if (o.since !== undefined && (!Number.isSafeInteger(since) || since < 0)) throw new CliError('--since must be a sequence number');
+      if (since < 0) {
+        const head = await c.call<P.ListEventsResponse>((md, op, cb) => c.events.ListEvents({ sinceSeq: 0, pageSize: 1 }, md, op, cb));
+        since = Math.max(0, Number(head.lastSeq) - Number(o.lines) * (filter.typePrefix || filter.hostId || filter.auditOnly ? 50 : 1));
+      }
+      const print = (e: Event) => process.stdout.write((g().json ? JSON.stringify(e) : fmtEvent(e)) + '\n');
+      if (!o.follow) {
+        let token = '';
+        do {
+          const r = await c.call<P.ListEventsResponse>((md, op, cb) => c.events.ListEvents({ sinceSeq: since, pageSize: 1000, pageToken: token, filter }, md, op, cb));
+          r.events.forEach(print);
+          token = r.nextPageToken;
+        } while (token);
+        return;
+      }
+      await new Promise<void>((resolve, reject) => {
+        const stream = c.events.WatchEvents({ sinceSeq: since, filter }, c.metadata());
+        stream.on('data', print);
+        stream.on('error', (e) => ((e as { code?: number }).code === 1 ? resolve() : reject(e)));
+        stream.on('end', resolve);
+        process.once('SIGINT', () => stream.cancel());
+      });
+    });
+  });
+
+function fmtEvent(e: Event): string {
+  const attrs = Object.entries(e.attributes).map(([k, v]) => `${k}=${v}`).join(' ');
+  const who = [e.hostId && `host=${e.hostId}`, e.actor && e.actor !== e.hostId && `actor=${e.actor}`].filter(Boolean).join(' ');
+  return `${String(e.seq).padStart(6)}  ${when(e.timeUnixMs)}  ${e.severity.padEnd(7)} ${e.type.padEnd(24)} ${e.message}${who ? '  ' + who : ''}${attrs ? '  ' + attrs : ''}`;
+}
+
+program.parseAsync().catch((e: unknown) => {
+  const err = e as { code?: number | string; details?: string; message?: string };
+  if (typeof err.code === 'number') {
+    const detail = err.code === 14 ? `cannot reach controller at ${g().controller} (${err.details})` : err.details;
+    process.stderr.write(`nephele: ${statusName(err.code)}: ${detail}\n`);
+  } else process.stderr.write(`nephele: ${err.message ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,13 @@
+// Response and request types the CLI uses, re-exported in one place.
+export type { CreateTokenRequest } from '../../common/gen/nephele/v1/CreateTokenRequest.js';
+export type { CreateTokenResponse__Output as CreateTokenResponse } from '../../common/gen/nephele/v1/CreateTokenResponse.js';
+export type { RevokeTokenResponse__Output as RevokeTokenResponse } from '../../common/gen/nephele/v1/RevokeTokenResponse.js';
+export type { ListTokensResponse__Output as ListTokensResponse } from '../../common/gen/nephele/v1/ListTokensResponse.js';
+export type { ListHostsResponse__Output as ListHostsResponse } from '../../common/gen/nephele/v1/ListHostsResponse.js';
+export type { GetHostResponse__Output as GetHostResponse } from '../../common/gen/nephele/v1/GetHostResponse.js';
+export type { CordonHostResponse__Output as CordonHostResponse } from '../../common/gen/nephele/v1/CordonHostResponse.js';
+export type { UncordonHostResponse__Output as UncordonHostResponse } from '../../common/gen/nephele/v1/UncordonHostResponse.js';
+export type { SetHostGroupsResponse__Output as SetHostGroupsResponse } from '../../common/gen/nephele/v1/SetHostGroupsResponse.js';
+export type { CreateGroupResponse__Output as CreateGroupResponse } from '../../common/gen/nephele/v1/CreateGroupResponse.js';
+export type { ListGroupsResponse__Output as ListGroupsResponse } from '../../common/gen/nephele/v1/ListGroupsResponse.js';
+export type { ListEventsResponse__Output as ListEventsResponse } from '../../common/gen/nephele/v1/ListEventsResponse.js';

@@ -1,0 +1,169 @@
+import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
+import type { EventFilter__Output as EventFilter } from '../../common/gen/nephele/v1/EventFilter.js';
+import { seqKey } from '../../common/ids.js';
+import { Mutex, put, absent, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import type { Clock, Timer } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
+import { currentCall } from '../context.js';
+
+export type { Event, EventFilter };
+
+export const EVENTS = 'events';
+export const REQUESTS = 'requests';
+
+export interface NewEvent {
+  type: string;
+  message: string;
+  severity?: 'info' | 'warning' | 'error';
+  hostId?: string;
+  actor?: string;
+  audit?: boolean;
+  attributes?: Record<string, string>;
+}
+
+export interface Change {
+  ops?: Op[];
+  preconditions?: Precondition[];
+  events?: NewEvent[];
+  /** The entity a mutating RPC acted on; recorded against its request_id for replays. */
+  ref?: string;
+}
+
+export interface Retention {
+  maxAgeMs: number;
+  maxCount: number;
+  auditMaxAgeMs: number;
+  requestTtlMs: number;
+}
+
+export const DEFAULT_RETENTION: Retention = {
+  maxAgeMs: 30 * 86_400_000,
+  maxCount: 1_000_000,
+  auditMaxAgeMs: 365 * 86_400_000,
+  requestTtlMs: 86_400_000,
+};
+
+export function matches(e: Event, f: Partial<EventFilter> | null | undefined): boolean {
+  if (!f) return true;
+  if (f.typePrefix && !e.type.startsWith(f.typePrefix)) return false;
+  if (f.hostId && e.hostId !== f.hostId) return false;
+  if (f.auditOnly && !e.audit) return false;
+  return true;
+}
+
+/**
+ * The event log and the one way state changes are written: a Change's ops and
+ * its events go into the store in one atomic batch, and the events get dense,
+ * monotonic sequence numbers. Watchers hear of events only once they are durable.
+ */
+export class EventLog {
+  private seq = 0;
+  private readonly lock = new Mutex();
+  private readonly watchers = new Set<(e: Event) => void>();
+  private pruneTimer?: Timer;
+
+  private constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly retention: Retention,
+  ) {}
+
+  static async open(store: Store, clock: Clock, log: Logger, retention: Retention = DEFAULT_RETENTION): Promise<EventLog> {
+    const el = new EventLog(store, clock, log, retention);
+    const last = await store.last<Event>(EVENTS);
+    el.seq = last ? Number(last.key) : 0;
+    return el;
+  }
+
+  lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Writes the change atomically; returns the new versions of written keys. */
+  commit(change: Change): Promise<Map<string, number>> {
+    return this.lock.run(async () => {
+      const now = this.clock.now();
+      const call = currentCall();
+      const events: Event[] = (change.events ?? []).map((e, i) => ({
+        seq: this.seq + i + 1,
+        timeUnixMs: now,
+        type: e.type,
+        severity: e.severity ?? 'info',
+        message: e.message,
+        hostId: e.hostId ?? '',
+        actor: e.actor ?? call?.actor ?? '',
+        audit: e.audit ?? false,
+        attributes: e.attributes ?? {},
+      }));
+      const ops: Op[] = [...(change.ops ?? []), ...events.map((e) => put(EVENTS, seqKey(e.seq), e))];
+      const pre = [...(change.preconditions ?? [])];
+      if (change.ref !== undefined && call?.requestId) {
+        const key = requestKey(call.rpc, call.requestId);
+        ops.push(put(REQUESTS, key, { ref: change.ref, atUnixMs: now }));
+        pre.push(absent(REQUESTS, key));
+      }
+      const versions = await this.store.batch(ops, pre);
+      this.seq += events.length;
+      for (const e of events) {
+        this.log.info({ event_type: e.type, seq: e.seq, host_id: e.hostId || undefined, ...e.attributes }, e.message);
+        for (const w of this.watchers) w(e);
+      }
+      return versions;
+    });
+  }
+
+  append(...events: NewEvent[]): Promise<Map<string, number>> {
+    return this.commit({ events });
+  }
+
+  async list(sinceSeq: number, limit: number, filter?: Partial<EventFilter> | null): Promise<{ events: Event[]; more: boolean }> {
+    const out: Event[] = [];
+    for await (const { value } of this.store.scan<Event>(EVENTS, { gt: seqKey(sinceSeq) })) {
+      if (!matches(value, filter)) continue;
+      if (out.length === limit) return { events: out, more: true };
+      out.push(value);
+    }
+    return { events: out, more: false };
+  }
+
+  /** Live events as they become durable. Returns an unsubscribe function. */
+  subscribe(fn: (e: Event) => void): () => void {
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
+  }
+
+  startRetention(everyMs = 10 * 60_000): void {
+    this.pruneTimer = this.clock.setInterval(() => {
+      this.prune().catch((err) => this.log.warn({ err }, 'event retention failed'));
+    }, everyMs);
+  }
+
+  stop(): void {
+    this.pruneTimer?.cancel();
+  }
+
+  /** Deletes events past their age or beyond the count; audit events are kept longer. */
+  async prune(): Promise<number> {
+    const now = this.clock.now();
+    const r = this.retention;
+    const firstKept = Math.max(0, this.seq - r.maxCount);
+    const dels: Op[] = [];
+    for await (const { key, value } of this.store.scan<Event>(EVENTS)) {
+      const age = now - value.timeUnixMs;
+      const old = value.audit ? age > r.auditMaxAgeMs : age > r.maxAgeMs || value.seq <= firstKept;
+      if (old) dels.push({ type: 'del', coll: EVENTS, key });
+      else if (age <= Math.min(r.maxAgeMs, r.auditMaxAgeMs) && value.seq > firstKept) break;
+      if (dels.length >= 5000) break;
+    }
+    for await (const { key, value } of this.store.scan<{ atUnixMs: number }>(REQUESTS)) {
+      if (now - value.atUnixMs > r.requestTtlMs) dels.push({ type: 'del', coll: REQUESTS, key });
+    }
+    if (dels.length) await this.store.batch(dels);
+    return dels.length;
+  }
+}
+
+export function requestKey(rpc: string, requestId: string): string {
+  return `${rpc}/${requestId}`;
+}

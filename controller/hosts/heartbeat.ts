@@ -1,0 +1,22 @@
+// Heartbeat interval scaled to the fleet, as Nomad scales heartbeat TTLs: the
+// whole fleet together sends at most `maxBeatsPerSec`, and no host beats more
+// often than `minMs` or less often than `maxMs`.
+export interface HeartbeatPolicy {
+  maxBeatsPerSec: number;
+  minMs: number;
+  maxMs: number;
+  /** Missed intervals before a host turns unreachable. */
+  missedBeats: number;
+}
+
+export const DEFAULT_HEARTBEAT: HeartbeatPolicy = { maxBeatsPerSec: 50, minMs: 5_000, maxMs: 60_000, missedBeats: 3 };
+
+export function heartbeatInterval(hosts: number, p: HeartbeatPolicy): number {
+  const ms = Math.ceil((Math.max(1, hosts) * 1000) / p.maxBeatsPerSec);
+  return Math.min(p.maxMs, Math.max(p.minMs, ms));
+}
+
+/** Only tell agents about a new interval when it moved by more than 10%: no churn on every join. */
+export function intervalChanged(current: number, next: number): boolean {
+  return Math.abs(next - current) > current * 0.1;
+}

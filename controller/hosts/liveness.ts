@@ -1,0 +1,122 @@
+import type { Clock, Timer } from '../../common/clock.js';
+
+export type LiveState = 'HOST_STATE_READY' | 'HOST_STATE_UNREACHABLE' | 'HOST_STATE_DOWN' | 'HOST_STATE_PENDING';
+
+export interface Transition {
+  hostId: string;
+  from: LiveState;
+  to: LiveState;
+  reason: string;
+}
+
+interface Entry {
+  state: LiveState;
+  lastSeen: number;
+  since: number; // when the current state began
+  intervalMs: number;
+}
+
+export interface LivenessOptions {
+  missedBeats: number;
+  /** Unreachable for this long → down. */
+  downAfterMs: number;
+  sweepMs: number;
+}
+
+/**
+ * In-memory liveness. A heartbeat only moves a timestamp; a periodic sweep finds
+ * hosts past their deadline. Only transitions leave this class (to be persisted).
+ */
+export class Liveness {
+  private readonly hosts = new Map<string, Entry>();
+  private timer?: Timer;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly opts: LivenessOptions,
+    private readonly onTransition: (t: Transition) => void,
+  ) {}
+
+  start(): void {
+    this.timer = this.clock.setInterval(() => this.sweep(), this.opts.sweepMs);
+  }
+
+  stop(): void {
+    this.timer?.cancel();
+  }
+
+  /** Registers a known host (e.g. at controller start) without a transition. */
+  track(hostId: string, state: LiveState, intervalMs: number, since = this.clock.now()): void {
+    this.hosts.set(hostId, { state, lastSeen: since, since, intervalMs });
+  }
+
+  forget(hostId: string): void {
+    this.hosts.delete(hostId);
+  }
+
+  state(hostId: string): LiveState | undefined {
+    return this.hosts.get(hostId)?.state;
+  }
+
+  lastSeen(hostId: string): number | undefined {
+    return this.hosts.get(hostId)?.lastSeen;
+  }
+
+  /** A session said hello: the host is ready. */
+  connected(hostId: string, intervalMs: number, reason = 'session established'): void {
+    const now = this.clock.now();
+    const e = this.hosts.get(hostId);
+    if (!e) {
+      this.hosts.set(hostId, { state: 'HOST_STATE_READY', lastSeen: now, since: now, intervalMs });
+      this.onTransition({ hostId, from: 'HOST_STATE_PENDING', to: 'HOST_STATE_READY', reason });
+      return;
+    }
+    e.lastSeen = now;
+    e.intervalMs = intervalMs;
+    this.move(hostId, e, 'HOST_STATE_READY', reason, now);
+  }
+
+  /** Hot path: one map lookup and a store to a number. */
+  beat(hostId: string): boolean {
+    const e = this.hosts.get(hostId);
+    if (!e) return false;
+    e.lastSeen = this.clock.now();
+    if (e.state !== 'HOST_STATE_READY') this.move(hostId, e, 'HOST_STATE_READY', 'heartbeat resumed', e.lastSeen);
+    return true;
+  }
+
+  setInterval(hostId: string, intervalMs: number): void {
+    const e = this.hosts.get(hostId);
+    if (e) e.intervalMs = intervalMs;
+  }
+
+  disconnected(hostId: string, reason: string): void {
+    const e = this.hosts.get(hostId);
+    if (e && e.state === 'HOST_STATE_READY') this.move(hostId, e, 'HOST_STATE_UNREACHABLE', reason, this.clock.now());
+  }
+
+  sweep(): void {
+    const now = this.clock.now();
+    for (const [id, e] of this.hosts) {
+      if (e.state === 'HOST_STATE_READY' && now - e.lastSeen > e.intervalMs * this.opts.missedBeats) {
+        this.move(id, e, 'HOST_STATE_UNREACHABLE', `no heartbeat for ${this.opts.missedBeats} intervals`, now);
+      } else if (e.state === 'HOST_STATE_UNREACHABLE' && now - e.since >= this.opts.downAfterMs) {
+        this.move(id, e, 'HOST_STATE_DOWN', `unreachable for ${Math.round(this.opts.downAfterMs / 1000)}s`, now);
+      }
+    }
+  }
+
+  counts(): Record<LiveState, number> {
+    const c: Record<LiveState, number> = { HOST_STATE_READY: 0, HOST_STATE_UNREACHABLE: 0, HOST_STATE_DOWN: 0, HOST_STATE_PENDING: 0 };
+    for (const e of this.hosts.values()) c[e.state]++;
+    return c;
+  }
+
+  private move(hostId: string, e: Entry, to: LiveState, reason: string, now: number): void {
+    if (e.state === to) return;
+    const from = e.state;
+    e.state = to;
+    e.since = now;
+    this.onTransition({ hostId, from, to, reason });
+  }
+}

@@ -1,0 +1,213 @@
+import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
+import type { Group__Output as Group } from '../../common/gen/nephele/v1/Group.js';
+import type { Inventory__Output as Inventory } from '../../common/gen/nephele/v1/Inventory.js';
+import type { Capacity__Output as Capacity } from '../../common/gen/nephele/v1/Capacity.js';
+import type { HostLoad__Output as HostLoad } from '../../common/gen/nephele/v1/HostLoad.js';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '../../common/errors.js';
+import { absent, at, del, put, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import { ULID_RE } from '../../common/ids.js';
+import type { Clock } from '../../common/clock.js';
+import type { EventLog, NewEvent } from '../events/log.js';
+import type { LiveState } from './liveness.js';
+
+export const HOSTS = 'hosts';
+export const GROUPS = 'groups';
+export const GROUP_MEMBERS = 'group-members'; // index: `${group}/${hostId}`
+
+/** What is persisted; live figures (load, free, last seen, peer) stay in memory. */
+export interface HostRecord extends Omit<Host, 'version' | 'free' | 'load' | 'peer' | 'heartbeatIntervalMs'> {
+  durableSeq: number; // highest agent event seq stored
+  certSerial: string;
+  certNotAfterUnixMs: number;
+}
+
+export interface GroupRecord extends Omit<Group, 'hostCount'> {}
+
+export interface LiveInfo {
+  free: Capacity | null;
+  load: HostLoad | null;
+  peer: string;
+  intervalMs: number;
+}
+
+const emptyCapacity = (): Capacity => ({ vcpus: 0, memoryBytes: 0, diskBytes: 0 });
+
+export class HostRegistry {
+  readonly live = new Map<string, LiveInfo>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(id: string): Promise<{ rec: HostRecord; version: number }> {
+    const r = ULID_RE.test(id) ? await this.store.get<HostRecord>(HOSTS, id) : undefined;
+    if (!r) throw new NotFoundError('host');
+    return { rec: r.value, version: r.version };
+  }
+
+  async find(id: string): Promise<HostRecord | undefined> {
+    return (await this.store.get<HostRecord>(HOSTS, id))?.value;
+  }
+
+  /** The API view: stored record merged with live figures. */
+  view(rec: HostRecord, version: number, lastSeen?: number): Host {
+    const l = this.live.get(rec.id);
+    return {
+      ...rec,
+      version,
+      free: l?.free ?? rec.inventory?.guest ?? emptyCapacity(),
+      load: l?.load ?? null,
+      peer: l?.peer ?? '',
+      heartbeatIntervalMs: l?.intervalMs ?? 0,
+      lastSeenUnixMs: lastSeen ?? rec.lastSeenUnixMs,
+    };
+  }
+
+  async *all(): AsyncIterable<{ rec: HostRecord; version: number }> {
+    for await (const e of this.store.scan<HostRecord>(HOSTS)) yield { rec: e.value, version: e.version };
+  }
+
+  async list(o: { after: string; limit: number; group?: string; state?: string; kind?: string }): Promise<{ hosts: { rec: HostRecord; version: number }[]; more: boolean }> {
+    const out: { rec: HostRecord; version: number }[] = [];
+    const accept = (r: HostRecord) => (!o.state || r.state === o.state) && (!o.kind || r.kind === o.kind);
+    if (o.group) {
+      // Walk the group index rather than every host.
+      const prefix = `${o.group}/`;
+      for await (const { key } of this.store.scan(GROUP_MEMBERS, { prefix, ...(o.after ? { gt: prefix + o.after } : {}) })) {
+        const r = await this.store.get<HostRecord>(HOSTS, key.slice(prefix.length));
+        if (!r || !accept(r.value)) continue;
+        if (out.length === o.limit) return { hosts: out, more: true };
+        out.push({ rec: r.value, version: r.version });
+      }
+      return { hosts: out, more: false };
+    }
+    for await (const e of this.store.scan<HostRecord>(HOSTS, o.after ? { gt: o.after } : {})) {
+      if (!accept(e.value)) continue;
+      if (out.length === o.limit) return { hosts: out, more: true };
+      out.push({ rec: e.value, version: e.version });
+    }
+    return { hosts: out, more: false };
+  }
+
+  /** Applies `fn` to the stored record and commits it with the given events, fenced on its version. */
+  async update(id: string, fn: (r: HostRecord) => HostRecord | undefined, events: (r: HostRecord) => NewEvent[] = () => [], extra: { ops?: Op[]; pre?: Precondition[] } = {}): Promise<{ rec: HostRecord; version: number }> {
+    for (let attempt = 0; ; attempt++) {
+      const { rec, version } = await this.get(id);
+      const next = fn(structuredClone(rec));
+      if (!next) return { rec, version };
+      try {
+        const v = await this.events.commit({
+          ops: [put(HOSTS, id, next), ...(extra.ops ?? [])],
+          preconditions: [at(HOSTS, id, version), ...(extra.pre ?? [])],
+          events: events(next),
+          ref: id,
+        });
+        return { rec: next, version: v.get(`${HOSTS}/${id}`)! };
+      } catch (e) {
+        // Lost a race with another writer of this host: re-read and re-apply.
+        if ((e as { code?: string }).code === 'ABORTED' && attempt < 5 && !(extra.pre?.length)) continue;
+        throw e;
+      }
+    }
+  }
+
+  async setState(id: string, to: LiveState, reason: string, lastSeen: number): Promise<void> {
+    await this.update(
+      id,
+      (r) => {
+        if (r.state === to) return undefined;
+        return { ...r, state: to, stateReason: reason, stateChangedUnixMs: this.clock.now(), lastSeenUnixMs: lastSeen };
+      },
+      (r) => [{
+        type: 'host.state_changed',
+        severity: to === 'HOST_STATE_READY' ? 'info' : to === 'HOST_STATE_DOWN' ? 'error' : 'warning',
+        message: `host is ${stateWord(to)}: ${reason}`,
+        hostId: id,
+        attributes: { state: stateWord(to), name: r.name },
+      }],
+    );
+  }
+
+  async cordon(id: string, cordoned: boolean, reason: string): Promise<{ rec: HostRecord; version: number }> {
+    return this.update(
+      id,
+      (r) => (r.cordoned === cordoned && r.cordonReason === reason ? undefined : { ...r, cordoned, cordonReason: cordoned ? reason : '' }),
+      () => [{ type: cordoned ? 'host.cordoned' : 'host.uncordoned', message: cordoned ? 'host cordoned' : 'host uncordoned', hostId: id, attributes: (reason ? { reason } : {}) as Record<string, string> }],
+    );
+  }
+
+  async setGroups(id: string, groups: string[]): Promise<{ rec: HostRecord; version: number }> {
+    const wanted = [...new Set(groups)].sort();
+    const found = await this.store.getMany<GroupRecord>(GROUPS, wanted);
+    found.forEach((g, i) => {
+      if (!g) throw new InvalidArgumentError(`groups[${groups.indexOf(wanted[i]!)}]`, 'unknown group');
+    });
+    const { rec } = await this.get(id);
+    const ops: Op[] = [];
+    for (const g of rec.groups) if (!wanted.includes(g)) ops.push(del(GROUP_MEMBERS, `${g}/${id}`));
+    for (const g of wanted) if (!rec.groups.includes(g)) ops.push(put(GROUP_MEMBERS, `${g}/${id}`, {}));
+    // Groups must still exist when the batch lands.
+    const pre = wanted.map((g, i) => at(GROUPS, g, found[i]!.version));
+    return this.update(
+      id,
+      (r) => (sameList(r.groups, wanted) ? undefined : { ...r, groups: wanted }),
+      () => [{ type: 'host.groups_changed', message: 'host groups changed', hostId: id, attributes: { groups: wanted.join(',') } }],
+      { ops, pre },
+    );
+  }
+
+  async createGroup(name: string, description: string): Promise<GroupRecord> {
+    const g: GroupRecord = { name, description, createdUnixMs: this.clock.now() };
+    try {
+      await this.events.commit({
+        ops: [put(GROUPS, name, g)],
+        preconditions: [absent(GROUPS, name)],
+        events: [{ type: 'group.created', message: 'virtual group created', attributes: { group: name } }],
+        ref: name,
+      });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ABORTED') throw new AlreadyExistsError('group');
+      throw e;
+    }
+    return g;
+  }
+
+  async getGroup(name: string): Promise<Group> {
+    const g = await this.store.get<GroupRecord>(GROUPS, name);
+    if (!g) throw new NotFoundError('group');
+    return { ...g.value, hostCount: await this.groupSize(name) };
+  }
+
+  async listGroups(after: string, limit: number): Promise<{ groups: Group[]; more: boolean }> {
+    const out: Group[] = [];
+    for await (const { value } of this.store.scan<GroupRecord>(GROUPS, after ? { gt: after } : {})) {
+      if (out.length === limit) return { groups: out, more: true };
+      out.push({ ...value, hostCount: await this.groupSize(value.name) });
+    }
+    return { groups: out, more: false };
+  }
+
+  private async groupSize(name: string): Promise<number> {
+    let n = 0;
+    for await (const _ of this.store.scan(GROUP_MEMBERS, { prefix: `${name}/` })) n++;
+    return n;
+  }
+
+  async setInventory(id: string, inv: Inventory): Promise<void> {
+    await this.update(
+      id,
+      (r) => (r.inventory?.hash === inv.hash ? undefined : { ...r, inventory: inv, schemes: inv.schemes }),
+      () => [{ type: 'host.inventory_updated', message: 'host inventory updated', hostId: id, attributes: { hash: inv.hash } }],
+    );
+  }
+}
+
+export function stateWord(s: string): string {
+  return s.replace('HOST_STATE_', '').toLowerCase();
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

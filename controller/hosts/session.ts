@@ -1,0 +1,263 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { AgentMessage__Output as AgentMessage } from '../../common/gen/nephele/v1/AgentMessage.js';
+import type { ControllerMessage } from '../../common/gen/nephele/v1/ControllerMessage.js';
+import type { Hello__Output as Hello } from '../../common/gen/nephele/v1/Hello.js';
+import type { AgentEvent__Output as AgentEvent } from '../../common/gen/nephele/v1/AgentEvent.js';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, UnauthenticatedError } from '../../common/errors.js';
+import { toStatus } from '../../common/grpc/status.js';
+import { ULID_RE } from '../../common/ids.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
+import type { EventLog } from '../events/log.js';
+import { heartbeatInterval, intervalChanged, type HeartbeatPolicy } from './heartbeat.js';
+import { Liveness, type Transition } from './liveness.js';
+import { stateWord, type HostRegistry, type HostRecord, type LiveInfo } from './registry.js';
+
+type Stream = grpc.ServerDuplexStream<AgentMessage, ControllerMessage>;
+
+interface Session {
+  hostId: string;
+  call: Stream;
+  live: LiveInfo;
+  intervalMs: number;
+  durableSeq: number;
+  queue: Promise<void>; // durable writes of this session, in order
+  replaced: boolean;
+}
+
+export interface SessionOptions {
+  policy: HeartbeatPolicy;
+  downAfterMs: number;
+  sweepMs: number;
+  insecure: boolean;
+  helloTimeoutMs: number;
+}
+
+const MAX_EVENT_ATTRS = 32;
+
+function normSerial(s: string): string {
+  return s.toLowerCase().replace(/^0+/, '');
+}
+
+/**
+ * Agent sessions: one bidi stream per host. Heartbeats touch only memory; the
+ * store sees hellos that change the record, inventories whose hash changed,
+ * agent events (deduplicated by sequence) and liveness transitions.
+ */
+export class SessionManager {
+  readonly sessions = new Map<string, Session>();
+  readonly liveness: Liveness;
+  private interval: number;
+  private readonly writes = new Map<string, Promise<void>>(); // per-host transition order
+
+  constructor(
+    private readonly hosts: HostRegistry,
+    private readonly events: EventLog,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly opts: SessionOptions,
+  ) {
+    this.interval = heartbeatInterval(0, opts.policy);
+    this.liveness = new Liveness(clock, { missedBeats: opts.policy.missedBeats, downAfterMs: opts.downAfterMs, sweepMs: opts.sweepMs }, (t) => this.persist(t));
+  }
+
+  /** Loads known hosts so liveness resumes after a controller restart without any writes. */
+  async start(): Promise<void> {
+    let n = 0;
+    const known: HostRecord[] = [];
+    for await (const { rec } of this.hosts.all()) {
+      known.push(rec);
+      n++;
+    }
+    // Give every host a full grace period at the fleet's interval to reconnect.
+    const grace = heartbeatInterval(n, this.opts.policy);
+    for (const r of known) this.liveness.track(r.id, r.state as never, grace);
+    this.liveness.start();
+  }
+
+  stop(): void {
+    this.liveness.stop();
+    for (const s of this.sessions.values()) s.call.end();
+  }
+
+  currentInterval(): number {
+    return this.interval;
+  }
+
+  /** Waits for pending liveness writes (tests and shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.writes.values()]);
+  }
+
+  private persist(t: Transition): void {
+    const prev = this.writes.get(t.hostId) ?? Promise.resolve();
+    const next = prev
+      .then(() => this.hosts.setState(t.hostId, t.to, t.reason, this.liveness.lastSeen(t.hostId) ?? this.clock.now()))
+      .catch((err) => this.log.error({ err, host_id: t.hostId }, 'could not persist host state'));
+    this.writes.set(t.hostId, next);
+    void next.then(() => {
+      if (this.writes.get(t.hostId) === next) this.writes.delete(t.hostId);
+    });
+    this.log.info({ host_id: t.hostId, from: stateWord(t.from), to: stateWord(t.to), reason: t.reason }, 'host state changed');
+  }
+
+  private identify(call: Stream): string {
+    if (this.opts.insecure) {
+      const id = call.metadata.get('x-nephele-host-id')[0];
+      if (typeof id !== 'string' || !ULID_RE.test(id)) throw new UnauthenticatedError('insecure session needs x-nephele-host-id');
+      return id;
+    }
+    const cert = call.getAuthContext().sslPeerCertificate;
+    const cn = cert?.subject?.CN;
+    if (!cert || typeof cn !== 'string' || !ULID_RE.test(cn)) throw new UnauthenticatedError('a client certificate issued by this controller is required');
+    return cn;
+  }
+
+  handle(call: Stream): void {
+    let session: Session | undefined;
+    let hostId = '';
+    const peer = call.getPeer();
+    const fail = (err: unknown) => {
+      const st = toStatus(err);
+      this.log.info({ host_id: hostId || undefined, peer, code: st.code, reason: st.details }, 'agent session refused');
+      call.emit('error', { code: st.code, details: st.details });
+    };
+    let helloTimer = this.clock.setTimeout(() => fail(new FailedPreconditionError('no Hello within the timeout')), this.opts.helloTimeoutMs);
+    let starting: Promise<void> | undefined;
+
+    const onHello = async (hello: Hello) => {
+      hostId = this.identify(call);
+      const found = await this.hosts.find(hostId);
+      if (!found) throw new NotFoundError('host');
+      if (!this.opts.insecure && found.certSerial) {
+        const serial = call.getAuthContext().sslPeerCertificate?.serialNumber ?? '';
+        if (normSerial(serial) !== normSerial(found.certSerial)) throw new UnauthenticatedError('certificate has been superseded');
+      }
+      const prior = this.sessions.get(hostId);
+      if (prior) {
+        prior.replaced = true;
+        prior.call.end();
+      }
+      const addresses = [...new Set([...hello.addresses.slice(0, 16), peerIp(peer)].filter(Boolean))];
+      const rec = await this.hosts.update(hostId, (r) => {
+        const next = {
+          ...r,
+          name: hello.hostname.slice(0, 253) || r.name,
+          agentVersion: hello.agentVersion.slice(0, 64),
+          schemes: hello.schemes.slice(0, 16).map((s) => s.slice(0, 32)),
+          addresses,
+        };
+        return JSON.stringify(next) === JSON.stringify(r) ? undefined : next;
+      });
+      this.recomputeInterval(this.sessions.size + (prior ? 0 : 1));
+      session = {
+        hostId,
+        call,
+        live: { free: null, load: null, peer, intervalMs: this.interval },
+        intervalMs: this.interval,
+        durableSeq: rec.rec.durableSeq,
+        queue: Promise.resolve(),
+        replaced: false,
+      };
+      this.sessions.set(hostId, session);
+      this.hosts.live.set(hostId, session.live);
+      this.liveness.connected(hostId, this.interval);
+      helloTimer.cancel();
+      call.write({
+        welcome: {
+          hostId,
+          heartbeatIntervalMs: this.interval,
+          sendInventory: hello.inventoryHash !== (rec.rec.inventory?.hash ?? ''),
+          durableSeq: rec.rec.durableSeq,
+          serverTimeUnixMs: this.clock.now(),
+        },
+      });
+      this.log.info({ host_id: hostId, peer, agent_version: hello.agentVersion, interval_ms: this.interval }, 'agent session established');
+    };
+
+    call.on('data', (msg: AgentMessage) => {
+      if (!session) {
+        if (msg.body !== 'hello' || !msg.hello) return fail(new FailedPreconditionError('the first message must be Hello'));
+        if (starting) return;
+        starting = onHello(msg.hello).catch(fail);
+        return;
+      }
+      const s = session;
+      switch (msg.body) {
+        case 'heartbeat': {
+          const hb = msg.heartbeat!;
+          this.liveness.beat(s.hostId);
+          s.live.free = hb.free;
+          s.live.load = hb.load;
+          let interval = 0;
+          if (s.intervalMs !== this.interval) {
+            interval = s.intervalMs = s.live.intervalMs = this.interval;
+            this.liveness.setInterval(s.hostId, interval);
+          }
+          call.write({ ack: { beat: hb.beat, durableSeq: s.durableSeq, heartbeatIntervalMs: interval } });
+          return;
+        }
+        case 'inventory':
+          s.queue = s.queue.then(() => this.hosts.setInventory(s.hostId, msg.inventory!.inventory!)).catch((err) => this.log.error({ err, host_id: s.hostId }, 'inventory not stored'));
+          return;
+        case 'event':
+          s.queue = s.queue.then(() => this.storeAgentEvent(s, msg.event!)).catch((err) => fail(err));
+          return;
+        case 'hello':
+          return; // repeated hello: ignore
+        default:
+          return;
+      }
+    });
+
+    const closed = (why: string) => {
+      helloTimer.cancel();
+      helloTimer = { cancel() {} };
+      if (!session || session.replaced || this.sessions.get(session.hostId) !== session) return;
+      this.sessions.delete(session.hostId);
+      session.live.peer = '';
+      this.liveness.disconnected(session.hostId, why);
+      this.recomputeInterval(this.sessions.size);
+    };
+    call.on('end', () => {
+      closed('session closed by agent');
+      call.end();
+    });
+    call.on('error', () => closed('session broken'));
+    call.on('cancelled', () => closed('session cancelled'));
+  }
+
+  /** Stores an agent event exactly once: duplicates (resends after a reconnect) only get an ack. */
+  private async storeAgentEvent(s: Session, e: AgentEvent): Promise<void> {
+    if (!Number.isSafeInteger(e.seq) || e.seq <= 0) throw new InvalidArgumentError('event.seq', 'must be positive');
+    if (e.seq > s.durableSeq) {
+      const attrs: Record<string, string> = {};
+      for (const [k, v] of Object.entries(e.attributes ?? {}).slice(0, MAX_EVENT_ATTRS)) attrs[k.slice(0, 64)] = String(v).slice(0, 1024);
+      await this.hosts.update(
+        s.hostId,
+        (r) => (e.seq <= r.durableSeq ? undefined : { ...r, durableSeq: e.seq }),
+        () => [{
+          type: `agent.${e.type.slice(0, 64)}`,
+          severity: (['info', 'warning', 'error'].includes(e.severity) ? e.severity : 'info') as 'info',
+          message: e.message.slice(0, 1024),
+          hostId: s.hostId,
+          actor: s.hostId,
+          attributes: { ...attrs, agent_seq: String(e.seq), agent_time: new Date(e.timeUnixMs || this.clock.now()).toISOString() },
+        }],
+      );
+      s.durableSeq = e.seq;
+    }
+    if (!s.replaced) s.call.write({ ack: { beat: 0, durableSeq: s.durableSeq, heartbeatIntervalMs: 0 } });
+  }
+
+  private recomputeInterval(n: number): void {
+    const next = heartbeatInterval(n, this.opts.policy);
+    if (intervalChanged(this.interval, next)) this.interval = next;
+  }
+}
+
+function peerIp(peer: string): string {
+  const m = /^(?:ipv4:|ipv6:)?\[?([^\]]+?)\]?:\d+$/.exec(peer);
+  return m ? m[1]! : '';
+}
+

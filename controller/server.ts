@@ -1,0 +1,179 @@
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { experimental } from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import { ReflectionService } from '@grpc/reflection';
+import { loadNephele } from '../common/grpc/load.js';
+import { LevelStore, type Store } from '../common/store/index.js';
+import { realClock, type Clock } from '../common/clock.js';
+import { createLogger, type Logger } from '../common/logger.js';
+import { loadOrCreatePki, type ControllerPki } from './auth/ca.js';
+import { TokenStore } from './auth/tokens.js';
+import { authHandlers } from './auth/service.js';
+import { EventLog, DEFAULT_RETENTION, type Retention } from './events/log.js';
+import { eventHandlers } from './events/service.js';
+import { HostRegistry } from './hosts/registry.js';
+import { hostHandlers } from './hosts/service.js';
+import { SessionManager } from './hosts/session.js';
+import { enroll } from './hosts/enroll.js';
+import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
+import { adminUnary, type RpcDeps } from './rpc/handler.js';
+import { MIGRATIONS } from './migrations.js';
+
+export interface ControllerConfig {
+  dataDir: string;
+  listen: string; // host:port; port 0 picks a free one
+  insecure: boolean;
+  /** Extra DNS names / IPs for the server certificate. */
+  names: string[];
+  heartbeat: HeartbeatPolicy;
+  downAfterMs: number;
+  sweepMs: number;
+  retention: Retention;
+  agentCertValidMs?: number;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export const DEFAULT_CONFIG: ControllerConfig = {
+  dataDir: '.nephele',
+  listen: '0.0.0.0:7443',
+  insecure: false,
+  names: [],
+  heartbeat: DEFAULT_HEARTBEAT,
+  downAfterMs: 5 * 60_000,
+  sweepMs: 1000,
+  retention: DEFAULT_RETENTION,
+};
+
+export interface Controller {
+  port: number;
+  address: string;
+  store: Store;
+  events: EventLog;
+  sessions: SessionManager;
+  pki: ControllerPki;
+  tokens: TokenStore;
+  adminTokenFile: string;
+  stop(): Promise<void>;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)$/;
+
+export function splitHostPort(addr: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(addr);
+  if (!m) throw new Error(`listen address must be host:port, got ${JSON.stringify(addr)}`);
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
+/** A static certificate provider: grpc-js asks for a client certificate but lets Enroll through without one. */
+function staticProvider(ca: string | null, cert?: { certPem: string; keyPem: string }): experimental.CertificateProvider {
+  return {
+    // grpc-js registers its watcher only after adding our listener: answer on the next tick.
+    addCaCertificateListener: (l) => ca && setImmediate(() => l({ caCertificate: Buffer.from(ca) })),
+    removeCaCertificateListener: () => {},
+    addIdentityCertificateListener: (l) => cert && setImmediate(() => l({ certificate: Buffer.from(cert.certPem), privateKey: Buffer.from(cert.keyPem) })),
+    removeIdentityCertificateListener: () => {},
+  };
+}
+
+export async function startController(partial: Partial<ControllerConfig> = {}): Promise<Controller> {
+  const cfg: ControllerConfig = { ...DEFAULT_CONFIG, ...partial };
+  const log = cfg.logger ?? createLogger('nephele-controller');
+  const clock = cfg.clock ?? realClock;
+  const { host: bindHost } = splitHostPort(cfg.listen);
+  if (cfg.insecure && !LOOPBACK.test(bindHost)) {
+    throw new Error('--insecure serves plain text and is allowed only on a loopback address (e.g. 127.0.0.1:7443)');
+  }
+  mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
+
+  const store = await LevelStore.open(join(cfg.dataDir, 'store'), MIGRATIONS);
+  const pki = await loadOrCreatePki(cfg.dataDir, cfg.names);
+  const events = await EventLog.open(store, clock, log, cfg.retention);
+  const tokens = new TokenStore(store, events, clock, cfg.dataDir, pki.caPin);
+  const adminTokenFile = join(cfg.dataDir, 'admin.token');
+  if (!(await tokens.hasAny()) || !existsSync(adminTokenFile)) {
+    if (!(await tokens.hasAny())) {
+      const { secret } = await tokens.create({ kind: 'TOKEN_KIND_API', ttlMs: 0, description: 'bootstrap admin', createdBy: 'controller' });
+      writeFileSync(adminTokenFile, secret + '\n', { mode: 0o600 });
+      log.info({ file: adminTokenFile }, 'bootstrap admin token written');
+    }
+  }
+  const hosts = new HostRegistry(store, events, clock);
+  const sessions = new SessionManager(hosts, events, clock, log, {
+    policy: cfg.heartbeat,
+    downAfterMs: cfg.downAfterMs,
+    sweepMs: cfg.sweepMs,
+    insecure: cfg.insecure,
+    helloTimeoutMs: 15_000,
+  });
+  await sessions.start();
+  events.startRetention();
+
+  const deps: RpcDeps = { log, tokens, store };
+  const { pkg, def } = loadNephele();
+  const v1 = pkg.nephele.v1;
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 4 * 1024 * 1024,
+    'grpc.max_send_message_length': 16 * 1024 * 1024,
+    'grpc.keepalive_time_ms': 120_000,
+    'grpc.keepalive_timeout_ms': 20_000,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+  });
+  server.addService(v1.AgentService.service, {
+    Enroll: adminUnary(deps, 'Enroll', async (req, ctx) => enroll(req, ctx.peer, { pki, tokens, events, clock, certValidMs: cfg.agentCertValidMs }), undefined, { public: true }),
+    Session: (call: Parameters<SessionManager['handle']>[0]) => sessions.handle(call),
+  });
+  server.addService(v1.HostService.service, hostHandlers(deps, hosts, sessions.liveness));
+  server.addService(v1.AuthService.service, authHandlers(deps, tokens));
+  server.addService(v1.EventService.service, eventHandlers(deps, events));
+  const health = new HealthImplementation({
+    '': 'SERVING',
+    'nephele.v1.AgentService': 'SERVING',
+    'nephele.v1.HostService': 'SERVING',
+    'nephele.v1.AuthService': 'SERVING',
+    'nephele.v1.EventService': 'SERVING',
+  });
+  health.addToServer(server);
+  new ReflectionService(def).addToServer(server);
+
+  const creds = cfg.insecure
+    ? grpc.ServerCredentials.createInsecure()
+    : // The CA rides along in the chain so agents can check it against the join token's pin.
+      // Despite its parameter names, grpc-js takes the identity provider first.
+      experimental.createCertificateProviderServerCredentials(staticProvider(null, { certPem: `${pki.server.certPem.trim()}\n${pki.ca.certPem.trim()}\n`, keyPem: pki.server.keyPem }), staticProvider(pki.ca.certPem), false);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(cfg.listen, creds, (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  const address = `${bindHost === '0.0.0.0' || bindHost === '[::]' ? '127.0.0.1' : bindHost}:${port}`;
+  await events.append({ type: 'controller.started', message: 'controller started', attributes: { listen: `${bindHost}:${port}`, tls: String(!cfg.insecure) } });
+  log.info({ listen: `${bindHost}:${port}`, tls: !cfg.insecure, data_dir: cfg.dataDir }, 'controller listening');
+
+  let stopped = false;
+  return {
+    port,
+    address,
+    store,
+    events,
+    sessions,
+    pki,
+    tokens,
+    adminTokenFile,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      health.setStatus('', 'NOT_SERVING');
+      sessions.stop();
+      events.stop();
+      await new Promise<void>((r) => {
+        const t = setTimeout(() => { server.forceShutdown(); r(); }, 3000);
+        server.tryShutdown(() => { clearTimeout(t); r(); });
+      });
+      await sessions.flush();
+      await store.close();
+    },
+  };
+}
+
