@@ -2,9 +2,10 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { experimental } from '@grpc/grpc-js';
-import { HealthImplementation } from 'grpc-health-check';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { loadNephele } from '../common/grpc/load.js';
+import { LOADER_OPTIONS, loadNephele } from '../common/grpc/load.js';
 import { LevelStore, type Store } from '../common/store/index.js';
 import { realClock, type Clock } from '../common/clock.js';
 import { createLogger, type Logger } from '../common/logger.js';
@@ -137,7 +138,9 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     'nephele.v1.EventService': 'SERVING',
   });
   health.addToServer(server);
-  new ReflectionService(def).addToServer(server);
+  // Reflection describes every service we serve, health included, so grpcurl sees them all.
+  const reflectionDef = { ...def, ...protoLoader.loadSync(healthProtoPath, LOADER_OPTIONS) };
+  new ReflectionService(reflectionDef).addToServer(server);
 
   const creds = cfg.insecure
     ? grpc.ServerCredentials.createInsecure()

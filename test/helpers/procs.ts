@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { AdminClient } from '../../controller/cli/client.js';
+import { unary } from '../../common/grpc/promisify.js';
+import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
+import type { ListHostsResponse__Output } from '../../common/gen/nephele/v1/ListHostsResponse.js';
+import type { CreateTokenResponse__Output } from '../../common/gen/nephele/v1/CreateTokenResponse.js';
+import { waitFor } from './wait.js';
+
+// Real processes from the compiled tree (dist/), as operators run them.
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const CLI = join(ROOT, 'dist/controller/cli/main.js');
+export const AGENT = join(ROOT, 'dist/agent/main.js');
+
+export interface Proc {
+  proc: ChildProcess;
+  output(): string;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>;
+  /** SIGKILL and wait for exit. */
+  kill(): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const p of live) p.kill('SIGKILL');
+});
+
+function start(args: string[], env: Record<string, string> = {}): Proc {
+  const proc = spawn(process.execPath, args, {
+    env: { ...process.env, NEPHELE_LOG_JSON: '1', NEPHELE_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(proc);
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => { live.delete(proc); r(code); }));
+  const end = async (sig: NodeJS.Signals) => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill(sig);
+    await exited;
+  };
+  return { proc, output: () => out, stop: () => end('SIGTERM'), kill: () => end('SIGKILL'), exited };
+}
+
+export interface ControllerProc extends Proc {
+  port: number;
+  address: string;
+  dataDir: string;
+  admin(): AdminClient;
+}
+
+/** Fast liveness for tests: 200 ms beats, unreachable after 3 missed, down 2 s later. */
+export const FAST = ['--min-heartbeat', '200ms', '--missed-beats', '3', '--down-after', '2s'];
+
+export async function startController(dataDir: string, opts: { port?: number; args?: string[] } = {}): Promise<ControllerProc> {
+  const p = start([CLI, '--data-dir', dataDir, 'controller', '--listen', `127.0.0.1:${opts.port ?? 0}`, ...(opts.args ?? FAST)]);
+  const ready = await waitFor(() => {
+    const m = /\{"msg":"nephele controller ready","port":(\d+)/.exec(p.output());
+    if (!m && p.proc.exitCode !== null) throw new Error(`controller exited: ${p.output()}`);
+    return m;
+  }, { timeoutMs: 20_000, message: 'controller ready' });
+  const port = Number(ready[1]);
+  const address = `127.0.0.1:${port}`;
+  return { ...p, port, address, dataDir, admin: () => new AdminClient({ controller: address, dataDir }) };
+}
+
+export async function joinToken(c: ControllerProc, opts: { ttlSeconds?: number } = {}): Promise<string> {
+  const a = c.admin();
+  try {
+    const r = await a.call<CreateTokenResponse__Output>((md, o, cb) => a.auth.CreateToken({ kind: 'TOKEN_KIND_JOIN', ttlSeconds: opts.ttlSeconds ?? 600 }, md, o, cb));
+    return r.secret;
+  } finally {
+    a.close();
+  }
+}
+
+export function startAgent(controller: string, dataDir: string, opts: { joinToken?: string; name?: string; args?: string[] } = {}): Proc {
+  const args = [AGENT, '--controller', controller, '--data-dir', dataDir, '--name', opts.name ?? 'test-agent', '--inventory-interval', '10m', ...(opts.args ?? [])];
+  if (opts.joinToken) args.push('--join-token', opts.joinToken);
+  return start(args);
+}
+
+export function hostIdOf(agentDataDir: string): string {
+  return (JSON.parse(readFileSync(join(agentDataDir, 'host.json'), 'utf8')) as { hostId: string }).hostId;
+}
+
+export async function listHosts(c: ControllerProc): Promise<Host[]> {
+  const a = c.admin();
+  try {
+    const r = await a.call<ListHostsResponse__Output>((md, o, cb) => a.hosts.ListHosts({ pageSize: 1000 }, md, o, cb));
+    return r.hosts;
+  } finally {
+    a.close();
+  }
+}
+
+export async function hostState(c: ControllerProc, id: string): Promise<string | undefined> {
+  return (await listHosts(c)).find((h) => h.id === id)?.state;
+}
+
+/** Runs the CLI to completion. */
+export async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d) => (stdout += d));
+  proc.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((r) => proc.once('exit', r));
+  return { code, stdout, stderr };
+}
+
+export { grpc, unary };
