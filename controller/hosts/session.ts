@@ -11,7 +11,7 @@ import type { Logger } from '../../common/logger.js';
 import type { EventLog } from '../events/log.js';
 import { heartbeatInterval, intervalChanged, type HeartbeatPolicy } from './heartbeat.js';
 import { Liveness, type Transition } from './liveness.js';
-import { stateWord, type HostRegistry, type HostRecord, type LiveInfo } from './registry.js';
+import type { HostRegistry, HostRecord, LiveInfo } from './registry.js';
 
 type Stream = grpc.ServerDuplexStream<AgentMessage, ControllerMessage>;
 
@@ -48,6 +48,7 @@ export class SessionManager {
   readonly sessions = new Map<string, Session>();
   readonly liveness: Liveness;
   private interval: number;
+  private stopping = false;
   private readonly writes = new Map<string, Promise<void>>(); // per-host transition order
 
   constructor(
@@ -76,6 +77,8 @@ export class SessionManager {
   }
 
   stop(): void {
+    // A controller shutdown is not the hosts' fault: record no transitions for it.
+    this.stopping = true;
     this.liveness.stop();
     for (const s of this.sessions.values()) s.call.end();
   }
@@ -98,7 +101,6 @@ export class SessionManager {
     void next.then(() => {
       if (this.writes.get(t.hostId) === next) this.writes.delete(t.hostId);
     });
-    this.log.info({ host_id: t.hostId, from: stateWord(t.from), to: stateWord(t.to), reason: t.reason }, 'host state changed');
   }
 
   private identify(call: Stream): string {
@@ -213,7 +215,7 @@ export class SessionManager {
     const closed = (why: string) => {
       helloTimer.cancel();
       helloTimer = { cancel() {} };
-      if (!session || session.replaced || this.sessions.get(session.hostId) !== session) return;
+      if (this.stopping || !session || session.replaced || this.sessions.get(session.hostId) !== session) return;
       this.sessions.delete(session.hostId);
       session.live.peer = '';
       this.liveness.disconnected(session.hostId, why);

@@ -1,0 +1,90 @@
+// `npm run dev`: a controller (data in ./.nephele) and one local agent enrolled
+// with a join token made here, then the CLI commands to try. Ctrl-C stops both.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AdminClient } from '../controller/cli/client.js';
+import type { CreateTokenResponse__Output } from '../common/gen/nephele/v1/CreateTokenResponse.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dataDir = resolve(process.env.NEPHELE_DEV_DIR ?? join(root, '.nephele'));
+const agentDir = join(dataDir, 'agent');
+const listen = process.env.NEPHELE_DEV_LISTEN ?? '127.0.0.1:7443';
+const cli = join(root, 'dist/controller/cli/main.js');
+const children: ChildProcess[] = [];
+
+function run(args: string[], name: string): ChildProcess {
+  const p = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env } });
+  p.on('exit', (code, sig) => {
+    if (!stopping) {
+      console.error(`[dev] ${name} exited (${sig ?? code}); stopping`);
+      void stop(1);
+    }
+  });
+  children.push(p);
+  return p;
+}
+
+let stopping = false;
+async function stop(code = 0): Promise<void> {
+  stopping = true;
+  for (const c of children.reverse()) if (c.exitCode === null) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+
+async function waitReady(admin: AdminClient): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await admin.call((md, o, cb) => admin.hosts.ListGroups({ pageSize: 1 }, md, o, cb));
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  run([cli, '--data-dir', dataDir, 'controller', '--listen', listen, '--min-heartbeat', '2s', '--down-after', '1m'], 'controller');
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(join(dataDir, 'admin.token')) || !existsSync(join(dataDir, 'ca.pem'))) {
+    if (Date.now() > deadline) throw new Error('controller did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const admin = new AdminClient({ controller: listen, dataDir });
+  await waitReady(admin);
+  const agentArgs = [join(root, 'dist/agent/main.js'), '--controller', listen, '--data-dir', agentDir, '--name', 'dev-agent', '--reserve-memory', '512M'];
+  if (!existsSync(join(agentDir, 'host.json'))) {
+    const tok = await admin.call<CreateTokenResponse__Output>((md, o, cb) => admin.auth.CreateToken({ kind: 'TOKEN_KIND_JOIN', ttlSeconds: 600, description: 'npm run dev' }, md, o, cb));
+    agentArgs.push('--join-token', tok.secret);
+  }
+  admin.close();
+  run(agentArgs, 'agent');
+  const alias = `alias nephele="node ${cli} --data-dir ${dataDir} --controller ${listen}"`;
+  console.log(`
+──────────────────────────────────────────────────────────────────────────
+ Nephele dev: controller on ${listen} (data ${dataDir}), one local agent.
+ In another terminal:
+
+   ${alias}
+   nephele host ls
+   nephele host show <ID>
+   nephele group create web && nephele host groups set <ID> web
+   nephele token create --join --ttl 1h
+   nephele events tail --follow
+
+ grpcurl -cacert ${join(dataDir, 'ca.pem')} -H "authorization: Bearer $(cat ${join(dataDir, 'admin.token')})" ${listen} list
+ Ctrl-C stops both.
+──────────────────────────────────────────────────────────────────────────
+`);
+}
+
+main().catch((e) => {
+  console.error(`[dev] ${(e as Error).message}`);
+  void stop(1);
+});
