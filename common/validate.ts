@@ -8,7 +8,9 @@ export const MAX_NAME = 63;
 
 export function requireString(field: string, v: unknown, opts: { max?: number; min?: number } = {}): string {
   if (typeof v !== 'string') throw new InvalidArgumentError(field, 'must be a string');
-  if (v.length === 0 && (opts.min ?? 1) > 0) throw new InvalidArgumentError(field, 'is required');
+  const min = opts.min ?? 1;
+  if (v.length === 0 && min > 0) throw new InvalidArgumentError(field, 'is required');
+  if (v.length < min) throw new InvalidArgumentError(field, `shorter than ${min} characters`);
   const max = opts.max ?? MAX_STRING;
   if (v.length > max) throw new InvalidArgumentError(field, `longer than ${max} characters`);
   return v;

@@ -6,6 +6,10 @@ export interface CallContext {
   actor: string; // token id or host id
   peer: string;
   requestId?: string;
+  /** Tenant of the caller ("" = system); events it causes belong to it by default. */
+  tenant?: string;
+  /** Set for mutating calls: the first commit carries the audit record in its batch. */
+  audit?: { pending: boolean; attributes: Record<string, string> };
 }
 
 export const callContext = new AsyncLocalStorage<CallContext>();

@@ -1,7 +1,16 @@
-import type { Migration } from '../common/store/index.js';
+import { absent, put, type Migration } from '../common/store/index.js';
 
 // Schema migrations of the controller store, applied in order at start.
 // v1 is the initial layout: hosts, groups, group-members, tokens, events, requests.
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'initial layout', up: async () => {} },
+  {
+    version: 2,
+    name: 'tenants: the default tenant',
+    up: async (store) => {
+      if (await store.get('tenants', 'default')) return;
+      const zero = { vcpus: 0, memoryBytes: 0, vms: 0, images: 0 };
+      await store.batch([put('tenants', 'default', { name: 'default', description: 'tenant of objects made without one', createdUnixMs: Date.now(), quota: zero, usage: zero })], [absent('tenants', 'default')]);
+    },
+  },
 ];

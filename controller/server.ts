@@ -19,7 +19,10 @@ import { hostHandlers } from './hosts/service.js';
 import { SessionManager } from './hosts/session.js';
 import { enroll } from './hosts/enroll.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
-import { adminUnary, type RpcDeps } from './rpc/handler.js';
+import { unaryRpc, RpcLayer, DEFAULT_LIMITS, type RpcLimits } from './rpc/handler.js';
+import { Tenants } from './tenancy/tenants.js';
+import { AGENT_CERT_VALID_MS } from './hosts/enroll.js';
+import type { RateLimit } from './rpc/ratelimit.js';
 import { MIGRATIONS } from './migrations.js';
 
 export interface ControllerConfig {
@@ -33,6 +36,9 @@ export interface ControllerConfig {
   sweepMs: number;
   retention: Retention;
   agentCertValidMs?: number;
+  limits: RpcLimits;
+  /** Per-host session messages per second. */
+  hostRate: RateLimit;
   logger?: Logger;
   clock?: Clock;
 }
@@ -46,6 +52,8 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   downAfterMs: 5 * 60_000,
   sweepMs: 1000,
   retention: DEFAULT_RETENTION,
+  limits: DEFAULT_LIMITS,
+  hostRate: { perSec: 20, burst: 100 },
 };
 
 export interface Controller {
@@ -56,6 +64,7 @@ export interface Controller {
   sessions: SessionManager;
   pki: ControllerPki;
   tokens: TokenStore;
+  tenants: Tenants;
   adminTokenFile: string;
   stop(): Promise<void>;
 }
@@ -96,7 +105,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const adminTokenFile = join(cfg.dataDir, 'admin.token');
   if (!(await tokens.hasAny()) || !existsSync(adminTokenFile)) {
     if (!(await tokens.hasAny())) {
-      const { secret } = await tokens.create({ kind: 'TOKEN_KIND_API', ttlMs: 0, description: 'bootstrap admin', createdBy: 'controller' });
+      const { secret } = await tokens.create({ kind: 'TOKEN_KIND_API', ttlMs: 0, description: 'bootstrap admin', createdBy: 'controller', role: 'admin', tenant: '' });
       writeFileSync(adminTokenFile, secret + '\n', { mode: 0o600 });
       log.info({ file: adminTokenFile }, 'bootstrap admin token written');
     }
@@ -108,11 +117,16 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     sweepMs: cfg.sweepMs,
     insecure: cfg.insecure,
     helloTimeoutMs: 15_000,
+    ca: cfg.insecure ? undefined : pki.ca,
+    certValidMs: cfg.agentCertValidMs ?? AGENT_CERT_VALID_MS,
+    perHost: cfg.hostRate,
+    connects: { perSec: 0.2, burst: 10 },
   });
+  const tenants = new Tenants(store, events, clock);
   await sessions.start();
   events.startRetention();
 
-  const deps: RpcDeps = { log, tokens, store };
+  const layer = new RpcLayer({ log, tokens, store, events, clock, limits: cfg.limits });
   const { pkg, def } = loadNephele();
   const v1 = pkg.nephele.v1;
   const server = new grpc.Server({
@@ -124,12 +138,12 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     'grpc.http2.min_ping_interval_without_data_ms': 10_000,
   });
   server.addService(v1.AgentService.service, {
-    Enroll: adminUnary(deps, 'Enroll', async (req, ctx) => enroll(req, ctx.peer, { pki, tokens, events, clock, certValidMs: cfg.agentCertValidMs }), undefined, { public: true }),
+    Enroll: unaryRpc(layer, 'AgentService.Enroll', async (req, ctx) => enroll(req, ctx.peer, { pki, tokens, events, clock, certValidMs: cfg.agentCertValidMs })),
     Session: (call: Parameters<SessionManager['handle']>[0]) => sessions.handle(call),
   });
-  server.addService(v1.HostService.service, hostHandlers(deps, hosts, sessions.liveness));
-  server.addService(v1.AuthService.service, authHandlers(deps, tokens));
-  server.addService(v1.EventService.service, eventHandlers(deps, events));
+  server.addService(v1.HostService.service, hostHandlers(layer, hosts, sessions.liveness, sessions));
+  server.addService(v1.AuthService.service, authHandlers(layer, tokens, tenants));
+  server.addService(v1.EventService.service, eventHandlers(layer, events));
   const health = new HealthImplementation({
     '': 'SERVING',
     'nephele.v1.AgentService': 'SERVING',
@@ -163,6 +177,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     sessions,
     pki,
     tokens,
+    tenants,
     adminTokenFile,
     async stop() {
       if (stopped) return;

@@ -6,6 +6,7 @@ import type { AgentEvent as _nephele_v1_AgentEvent, AgentEvent__Output as _nephe
 import type { AgentMessage as _nephele_v1_AgentMessage, AgentMessage__Output as _nephele_v1_AgentMessage__Output } from './nephele/v1/AgentMessage.js';
 import type { AgentServiceClient as _nephele_v1_AgentServiceClient, AgentServiceDefinition as _nephele_v1_AgentServiceDefinition } from './nephele/v1/AgentService.js';
 import type { Capacity as _nephele_v1_Capacity, Capacity__Output as _nephele_v1_Capacity__Output } from './nephele/v1/Capacity.js';
+import type { CertificateIssued as _nephele_v1_CertificateIssued, CertificateIssued__Output as _nephele_v1_CertificateIssued__Output } from './nephele/v1/CertificateIssued.js';
 import type { ControllerMessage as _nephele_v1_ControllerMessage, ControllerMessage__Output as _nephele_v1_ControllerMessage__Output } from './nephele/v1/ControllerMessage.js';
 import type { CpuInfo as _nephele_v1_CpuInfo, CpuInfo__Output as _nephele_v1_CpuInfo__Output } from './nephele/v1/CpuInfo.js';
 import type { DiskInfo as _nephele_v1_DiskInfo, DiskInfo__Output as _nephele_v1_DiskInfo__Output } from './nephele/v1/DiskInfo.js';
@@ -24,7 +25,10 @@ import type { InventoryReport as _nephele_v1_InventoryReport, InventoryReport__O
 import type { MemoryInfo as _nephele_v1_MemoryInfo, MemoryInfo__Output as _nephele_v1_MemoryInfo__Output } from './nephele/v1/MemoryInfo.js';
 import type { NicInfo as _nephele_v1_NicInfo, NicInfo__Output as _nephele_v1_NicInfo__Output } from './nephele/v1/NicInfo.js';
 import type { OsInfo as _nephele_v1_OsInfo, OsInfo__Output as _nephele_v1_OsInfo__Output } from './nephele/v1/OsInfo.js';
+import type { Quota as _nephele_v1_Quota, Quota__Output as _nephele_v1_Quota__Output } from './nephele/v1/Quota.js';
+import type { RenewCertificate as _nephele_v1_RenewCertificate, RenewCertificate__Output as _nephele_v1_RenewCertificate__Output } from './nephele/v1/RenewCertificate.js';
 import type { SoftwareInfo as _nephele_v1_SoftwareInfo, SoftwareInfo__Output as _nephele_v1_SoftwareInfo__Output } from './nephele/v1/SoftwareInfo.js';
+import type { Tenant as _nephele_v1_Tenant, Tenant__Output as _nephele_v1_Tenant__Output } from './nephele/v1/Tenant.js';
 import type { Token as _nephele_v1_Token, Token__Output as _nephele_v1_Token__Output } from './nephele/v1/Token.js';
 import type { Welcome as _nephele_v1_Welcome, Welcome__Output as _nephele_v1_Welcome__Output } from './nephele/v1/Welcome.js';
 
@@ -40,6 +44,7 @@ export interface ProtoGrpcType {
       AgentMessage: MessageTypeDefinition<_nephele_v1_AgentMessage, _nephele_v1_AgentMessage__Output>
       AgentService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_AgentServiceClient> & { service: _nephele_v1_AgentServiceDefinition }
       Capacity: MessageTypeDefinition<_nephele_v1_Capacity, _nephele_v1_Capacity__Output>
+      CertificateIssued: MessageTypeDefinition<_nephele_v1_CertificateIssued, _nephele_v1_CertificateIssued__Output>
       ControllerMessage: MessageTypeDefinition<_nephele_v1_ControllerMessage, _nephele_v1_ControllerMessage__Output>
       CpuInfo: MessageTypeDefinition<_nephele_v1_CpuInfo, _nephele_v1_CpuInfo__Output>
       DiskInfo: MessageTypeDefinition<_nephele_v1_DiskInfo, _nephele_v1_DiskInfo__Output>
@@ -60,7 +65,10 @@ export interface ProtoGrpcType {
       MemoryInfo: MessageTypeDefinition<_nephele_v1_MemoryInfo, _nephele_v1_MemoryInfo__Output>
       NicInfo: MessageTypeDefinition<_nephele_v1_NicInfo, _nephele_v1_NicInfo__Output>
       OsInfo: MessageTypeDefinition<_nephele_v1_OsInfo, _nephele_v1_OsInfo__Output>
+      Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
+      RenewCertificate: MessageTypeDefinition<_nephele_v1_RenewCertificate, _nephele_v1_RenewCertificate__Output>
       SoftwareInfo: MessageTypeDefinition<_nephele_v1_SoftwareInfo, _nephele_v1_SoftwareInfo__Output>
+      Tenant: MessageTypeDefinition<_nephele_v1_Tenant, _nephele_v1_Tenant__Output>
       Token: MessageTypeDefinition<_nephele_v1_Token, _nephele_v1_Token__Output>
       TokenKind: EnumTypeDefinition
       Welcome: MessageTypeDefinition<_nephele_v1_Welcome, _nephele_v1_Welcome__Output>

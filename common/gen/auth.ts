@@ -2,8 +2,12 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AuthServiceClient as _nephele_v1_AuthServiceClient, AuthServiceDefinition as _nephele_v1_AuthServiceDefinition } from './nephele/v1/AuthService.js';
+import type { BindRoleRequest as _nephele_v1_BindRoleRequest, BindRoleRequest__Output as _nephele_v1_BindRoleRequest__Output } from './nephele/v1/BindRoleRequest.js';
+import type { BindRoleResponse as _nephele_v1_BindRoleResponse, BindRoleResponse__Output as _nephele_v1_BindRoleResponse__Output } from './nephele/v1/BindRoleResponse.js';
 import type { Capacity as _nephele_v1_Capacity, Capacity__Output as _nephele_v1_Capacity__Output } from './nephele/v1/Capacity.js';
 import type { CpuInfo as _nephele_v1_CpuInfo, CpuInfo__Output as _nephele_v1_CpuInfo__Output } from './nephele/v1/CpuInfo.js';
+import type { CreateTenantRequest as _nephele_v1_CreateTenantRequest, CreateTenantRequest__Output as _nephele_v1_CreateTenantRequest__Output } from './nephele/v1/CreateTenantRequest.js';
+import type { CreateTenantResponse as _nephele_v1_CreateTenantResponse, CreateTenantResponse__Output as _nephele_v1_CreateTenantResponse__Output } from './nephele/v1/CreateTenantResponse.js';
 import type { CreateTokenRequest as _nephele_v1_CreateTokenRequest, CreateTokenRequest__Output as _nephele_v1_CreateTokenRequest__Output } from './nephele/v1/CreateTokenRequest.js';
 import type { CreateTokenResponse as _nephele_v1_CreateTokenResponse, CreateTokenResponse__Output as _nephele_v1_CreateTokenResponse__Output } from './nephele/v1/CreateTokenResponse.js';
 import type { DiskInfo as _nephele_v1_DiskInfo, DiskInfo__Output as _nephele_v1_DiskInfo__Output } from './nephele/v1/DiskInfo.js';
@@ -14,14 +18,20 @@ import type { Host as _nephele_v1_Host, Host__Output as _nephele_v1_Host__Output
 import type { HostLoad as _nephele_v1_HostLoad, HostLoad__Output as _nephele_v1_HostLoad__Output } from './nephele/v1/HostLoad.js';
 import type { HypervisorInfo as _nephele_v1_HypervisorInfo, HypervisorInfo__Output as _nephele_v1_HypervisorInfo__Output } from './nephele/v1/HypervisorInfo.js';
 import type { Inventory as _nephele_v1_Inventory, Inventory__Output as _nephele_v1_Inventory__Output } from './nephele/v1/Inventory.js';
+import type { ListTenantsRequest as _nephele_v1_ListTenantsRequest, ListTenantsRequest__Output as _nephele_v1_ListTenantsRequest__Output } from './nephele/v1/ListTenantsRequest.js';
+import type { ListTenantsResponse as _nephele_v1_ListTenantsResponse, ListTenantsResponse__Output as _nephele_v1_ListTenantsResponse__Output } from './nephele/v1/ListTenantsResponse.js';
 import type { ListTokensRequest as _nephele_v1_ListTokensRequest, ListTokensRequest__Output as _nephele_v1_ListTokensRequest__Output } from './nephele/v1/ListTokensRequest.js';
 import type { ListTokensResponse as _nephele_v1_ListTokensResponse, ListTokensResponse__Output as _nephele_v1_ListTokensResponse__Output } from './nephele/v1/ListTokensResponse.js';
 import type { MemoryInfo as _nephele_v1_MemoryInfo, MemoryInfo__Output as _nephele_v1_MemoryInfo__Output } from './nephele/v1/MemoryInfo.js';
 import type { NicInfo as _nephele_v1_NicInfo, NicInfo__Output as _nephele_v1_NicInfo__Output } from './nephele/v1/NicInfo.js';
 import type { OsInfo as _nephele_v1_OsInfo, OsInfo__Output as _nephele_v1_OsInfo__Output } from './nephele/v1/OsInfo.js';
+import type { Quota as _nephele_v1_Quota, Quota__Output as _nephele_v1_Quota__Output } from './nephele/v1/Quota.js';
 import type { RevokeTokenRequest as _nephele_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _nephele_v1_RevokeTokenRequest__Output } from './nephele/v1/RevokeTokenRequest.js';
 import type { RevokeTokenResponse as _nephele_v1_RevokeTokenResponse, RevokeTokenResponse__Output as _nephele_v1_RevokeTokenResponse__Output } from './nephele/v1/RevokeTokenResponse.js';
+import type { SetTenantQuotaRequest as _nephele_v1_SetTenantQuotaRequest, SetTenantQuotaRequest__Output as _nephele_v1_SetTenantQuotaRequest__Output } from './nephele/v1/SetTenantQuotaRequest.js';
+import type { SetTenantQuotaResponse as _nephele_v1_SetTenantQuotaResponse, SetTenantQuotaResponse__Output as _nephele_v1_SetTenantQuotaResponse__Output } from './nephele/v1/SetTenantQuotaResponse.js';
 import type { SoftwareInfo as _nephele_v1_SoftwareInfo, SoftwareInfo__Output as _nephele_v1_SoftwareInfo__Output } from './nephele/v1/SoftwareInfo.js';
+import type { Tenant as _nephele_v1_Tenant, Tenant__Output as _nephele_v1_Tenant__Output } from './nephele/v1/Tenant.js';
 import type { Token as _nephele_v1_Token, Token__Output as _nephele_v1_Token__Output } from './nephele/v1/Token.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -32,8 +42,12 @@ export interface ProtoGrpcType {
   nephele: {
     v1: {
       AuthService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_AuthServiceClient> & { service: _nephele_v1_AuthServiceDefinition }
+      BindRoleRequest: MessageTypeDefinition<_nephele_v1_BindRoleRequest, _nephele_v1_BindRoleRequest__Output>
+      BindRoleResponse: MessageTypeDefinition<_nephele_v1_BindRoleResponse, _nephele_v1_BindRoleResponse__Output>
       Capacity: MessageTypeDefinition<_nephele_v1_Capacity, _nephele_v1_Capacity__Output>
       CpuInfo: MessageTypeDefinition<_nephele_v1_CpuInfo, _nephele_v1_CpuInfo__Output>
+      CreateTenantRequest: MessageTypeDefinition<_nephele_v1_CreateTenantRequest, _nephele_v1_CreateTenantRequest__Output>
+      CreateTenantResponse: MessageTypeDefinition<_nephele_v1_CreateTenantResponse, _nephele_v1_CreateTenantResponse__Output>
       CreateTokenRequest: MessageTypeDefinition<_nephele_v1_CreateTokenRequest, _nephele_v1_CreateTokenRequest__Output>
       CreateTokenResponse: MessageTypeDefinition<_nephele_v1_CreateTokenResponse, _nephele_v1_CreateTokenResponse__Output>
       DiskInfo: MessageTypeDefinition<_nephele_v1_DiskInfo, _nephele_v1_DiskInfo__Output>
@@ -46,14 +60,20 @@ export interface ProtoGrpcType {
       HostState: EnumTypeDefinition
       HypervisorInfo: MessageTypeDefinition<_nephele_v1_HypervisorInfo, _nephele_v1_HypervisorInfo__Output>
       Inventory: MessageTypeDefinition<_nephele_v1_Inventory, _nephele_v1_Inventory__Output>
+      ListTenantsRequest: MessageTypeDefinition<_nephele_v1_ListTenantsRequest, _nephele_v1_ListTenantsRequest__Output>
+      ListTenantsResponse: MessageTypeDefinition<_nephele_v1_ListTenantsResponse, _nephele_v1_ListTenantsResponse__Output>
       ListTokensRequest: MessageTypeDefinition<_nephele_v1_ListTokensRequest, _nephele_v1_ListTokensRequest__Output>
       ListTokensResponse: MessageTypeDefinition<_nephele_v1_ListTokensResponse, _nephele_v1_ListTokensResponse__Output>
       MemoryInfo: MessageTypeDefinition<_nephele_v1_MemoryInfo, _nephele_v1_MemoryInfo__Output>
       NicInfo: MessageTypeDefinition<_nephele_v1_NicInfo, _nephele_v1_NicInfo__Output>
       OsInfo: MessageTypeDefinition<_nephele_v1_OsInfo, _nephele_v1_OsInfo__Output>
+      Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
       RevokeTokenRequest: MessageTypeDefinition<_nephele_v1_RevokeTokenRequest, _nephele_v1_RevokeTokenRequest__Output>
       RevokeTokenResponse: MessageTypeDefinition<_nephele_v1_RevokeTokenResponse, _nephele_v1_RevokeTokenResponse__Output>
+      SetTenantQuotaRequest: MessageTypeDefinition<_nephele_v1_SetTenantQuotaRequest, _nephele_v1_SetTenantQuotaRequest__Output>
+      SetTenantQuotaResponse: MessageTypeDefinition<_nephele_v1_SetTenantQuotaResponse, _nephele_v1_SetTenantQuotaResponse__Output>
       SoftwareInfo: MessageTypeDefinition<_nephele_v1_SoftwareInfo, _nephele_v1_SoftwareInfo__Output>
+      Tenant: MessageTypeDefinition<_nephele_v1_Tenant, _nephele_v1_Tenant__Output>
       Token: MessageTypeDefinition<_nephele_v1_Token, _nephele_v1_Token__Output>
       TokenKind: EnumTypeDefinition
     }

@@ -25,9 +25,13 @@ import type { ListHostsResponse as _nephele_v1_ListHostsResponse, ListHostsRespo
 import type { MemoryInfo as _nephele_v1_MemoryInfo, MemoryInfo__Output as _nephele_v1_MemoryInfo__Output } from './nephele/v1/MemoryInfo.js';
 import type { NicInfo as _nephele_v1_NicInfo, NicInfo__Output as _nephele_v1_NicInfo__Output } from './nephele/v1/NicInfo.js';
 import type { OsInfo as _nephele_v1_OsInfo, OsInfo__Output as _nephele_v1_OsInfo__Output } from './nephele/v1/OsInfo.js';
+import type { Quota as _nephele_v1_Quota, Quota__Output as _nephele_v1_Quota__Output } from './nephele/v1/Quota.js';
+import type { RevokeHostRequest as _nephele_v1_RevokeHostRequest, RevokeHostRequest__Output as _nephele_v1_RevokeHostRequest__Output } from './nephele/v1/RevokeHostRequest.js';
+import type { RevokeHostResponse as _nephele_v1_RevokeHostResponse, RevokeHostResponse__Output as _nephele_v1_RevokeHostResponse__Output } from './nephele/v1/RevokeHostResponse.js';
 import type { SetHostGroupsRequest as _nephele_v1_SetHostGroupsRequest, SetHostGroupsRequest__Output as _nephele_v1_SetHostGroupsRequest__Output } from './nephele/v1/SetHostGroupsRequest.js';
 import type { SetHostGroupsResponse as _nephele_v1_SetHostGroupsResponse, SetHostGroupsResponse__Output as _nephele_v1_SetHostGroupsResponse__Output } from './nephele/v1/SetHostGroupsResponse.js';
 import type { SoftwareInfo as _nephele_v1_SoftwareInfo, SoftwareInfo__Output as _nephele_v1_SoftwareInfo__Output } from './nephele/v1/SoftwareInfo.js';
+import type { Tenant as _nephele_v1_Tenant, Tenant__Output as _nephele_v1_Tenant__Output } from './nephele/v1/Tenant.js';
 import type { Token as _nephele_v1_Token, Token__Output as _nephele_v1_Token__Output } from './nephele/v1/Token.js';
 import type { UncordonHostRequest as _nephele_v1_UncordonHostRequest, UncordonHostRequest__Output as _nephele_v1_UncordonHostRequest__Output } from './nephele/v1/UncordonHostRequest.js';
 import type { UncordonHostResponse as _nephele_v1_UncordonHostResponse, UncordonHostResponse__Output as _nephele_v1_UncordonHostResponse__Output } from './nephele/v1/UncordonHostResponse.js';
@@ -65,9 +69,13 @@ export interface ProtoGrpcType {
       MemoryInfo: MessageTypeDefinition<_nephele_v1_MemoryInfo, _nephele_v1_MemoryInfo__Output>
       NicInfo: MessageTypeDefinition<_nephele_v1_NicInfo, _nephele_v1_NicInfo__Output>
       OsInfo: MessageTypeDefinition<_nephele_v1_OsInfo, _nephele_v1_OsInfo__Output>
+      Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
+      RevokeHostRequest: MessageTypeDefinition<_nephele_v1_RevokeHostRequest, _nephele_v1_RevokeHostRequest__Output>
+      RevokeHostResponse: MessageTypeDefinition<_nephele_v1_RevokeHostResponse, _nephele_v1_RevokeHostResponse__Output>
       SetHostGroupsRequest: MessageTypeDefinition<_nephele_v1_SetHostGroupsRequest, _nephele_v1_SetHostGroupsRequest__Output>
       SetHostGroupsResponse: MessageTypeDefinition<_nephele_v1_SetHostGroupsResponse, _nephele_v1_SetHostGroupsResponse__Output>
       SoftwareInfo: MessageTypeDefinition<_nephele_v1_SoftwareInfo, _nephele_v1_SoftwareInfo__Output>
+      Tenant: MessageTypeDefinition<_nephele_v1_Tenant, _nephele_v1_Tenant__Output>
       Token: MessageTypeDefinition<_nephele_v1_Token, _nephele_v1_Token__Output>
       TokenKind: EnumTypeDefinition
       UncordonHostRequest: MessageTypeDefinition<_nephele_v1_UncordonHostRequest, _nephele_v1_UncordonHostRequest__Output>

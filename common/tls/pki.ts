@@ -124,7 +124,9 @@ export async function createCsr(commonName: string): Promise<{ csrPem: string; k
   return { csrPem: csr.toString('pem'), keyPem: await exportKey(keys.privateKey) };
 }
 
-export class CsrError extends Error {}
+export class CsrError extends Error {
+  override name = 'CsrError';
+}
 
 /** Verifies a CSR's self-signature and signs its key for a client identity. */
 export async function signCsr(ca: CaMaterial, csrPem: string, o: Omit<IssueOptions, 'usage'>): Promise<{ certPem: string; notAfter: number }> {

@@ -1,14 +1,52 @@
 import type { AuthServiceHandlers } from '../../common/gen/nephele/v1/AuthService.js';
-import { InvalidArgumentError } from '../../common/errors.js';
-import { optionalString, pageSize, requireEnum, requireId } from '../../common/validate.js';
-import { adminUnary, pageToken, type RpcDeps } from '../rpc/handler.js';
+import type { Quota__Output } from '../../common/gen/nephele/v1/Quota.js';
+import { InvalidArgumentError, PermissionDeniedError } from '../../common/errors.js';
+import { optionalString, pageSize, requireEnum, requireId, requireName } from '../../common/validate.js';
+import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handler.js';
+import { DEFAULT_TENANT, type Tenants } from '../tenancy/tenants.js';
+import { can, isRole, ROLE_PERMISSIONS, ROLES, SYSTEM_ROLES, type Role } from './authz.js';
 import { DEFAULT_JOIN_TTL_MS, publicToken, type TokenStore } from './tokens.js';
 
 const MAX_TTL_S = 10 * 365 * 86_400;
 
-export function authHandlers(deps: RpcDeps, tokens: TokenStore): AuthServiceHandlers {
+function quotaArg(q: Quota__Output | null | undefined, field = 'quota'): Quota__Output {
+  const out = { vcpus: 0, memoryBytes: 0, vms: 0, images: 0 };
+  if (!q) return out;
+  for (const [k, name] of [['vcpus', 'vcpus'], ['memoryBytes', 'memory_bytes'], ['vms', 'vms'], ['images', 'images']] as const) {
+    const v = q[k];
+    if (!Number.isSafeInteger(v) || v < 0) throw new InvalidArgumentError(`${field}.${name}`, 'must be a non-negative integer');
+    out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * Checks a role binding the caller asks for: a valid role, a tenant that fits
+ * it, and no escalation (nobody grants permissions they do not hold, and
+ * tenant-scoped callers stay in their own tenant).
+ */
+async function bindingArg(ctx: UnaryCtx, tenants: Tenants, roleIn: string, tenantIn: string): Promise<{ role: Role; tenant: string }> {
+  const role = roleIn || 'viewer';
+  if (!isRole(role)) throw new InvalidArgumentError('role', `must be one of ${ROLES.join(', ')}`);
+  // Unspecified: the caller's own tenant, or for system callers granting a
+  // tenant role, the default tenant.
+  const tenant = tenantIn ? requireName('tenant', tenantIn) : ctx.scope ?? (SYSTEM_ROLES.includes(role) ? '' : DEFAULT_TENANT);
+  if (ctx.scope !== undefined && tenant !== ctx.scope) throw new PermissionDeniedError('you may only grant roles in your own tenant');
+  if (ROLE_PERMISSIONS[role].some((p) => !can(ctx.principal, p))) throw new PermissionDeniedError(`you may not grant the role ${role}`);
+  if (SYSTEM_ROLES.includes(role)) {
+    if (tenant) throw new InvalidArgumentError('tenant', `${role} is system-wide and takes no tenant`);
+  } else {
+    if (!tenant) throw new InvalidArgumentError('tenant', `${role} needs a tenant`);
+    if (!(await tenants.exists(tenant))) throw new InvalidArgumentError('tenant', 'unknown tenant');
+  }
+  return { role, tenant };
+}
+
+export function authHandlers(layer: RpcLayer, tokens: TokenStore, tenants: Tenants): AuthServiceHandlers {
+  const tokenView = async (ref: string) => ({ token: publicToken((await tokens.get(ref)).rec) });
+  const tenantView = async (ref: string) => ({ tenant: (await tenants.get(ref)).t });
   return {
-    CreateToken: adminUnary(deps, 'CreateToken', async (req, ctx) => {
+    CreateToken: unaryRpc(layer, 'AuthService.CreateToken', async (req, ctx) => {
       const kind = requireEnum('kind', req.kind, ['TOKEN_KIND_JOIN', 'TOKEN_KIND_API'] as const)!;
       if (!Number.isInteger(req.ttlSeconds) || req.ttlSeconds < 0 || req.ttlSeconds > MAX_TTL_S) {
         throw new InvalidArgumentError('ttl_seconds', `must be between 0 and ${MAX_TTL_S}`);
@@ -17,19 +55,53 @@ export function authHandlers(deps: RpcDeps, tokens: TokenStore): AuthServiceHand
       const hostKind = requireEnum('host_kind', req.hostKind, ['HOST_KIND_DEDICATED', 'HOST_KIND_ADHOC'] as const, { optional: true });
       if (hostKind && kind !== 'TOKEN_KIND_JOIN') throw new InvalidArgumentError('host_kind', 'only join tokens carry a host kind');
       const ttlMs = req.ttlSeconds ? req.ttlSeconds * 1000 : kind === 'TOKEN_KIND_JOIN' ? DEFAULT_JOIN_TTL_MS : 0;
-      const { token, secret } = await tokens.create({ kind, ttlMs, description, hostKind, createdBy: ctx.actor });
+      let binding: { role?: string; tenant?: string } = {};
+      if (kind === 'TOKEN_KIND_JOIN') {
+        if (req.role || req.tenant) throw new InvalidArgumentError(req.role ? 'role' : 'tenant', 'join tokens carry no role or tenant');
+        if (!can(ctx.principal, 'join.write')) throw new PermissionDeniedError('only admins and operators enrol hosts');
+      } else {
+        binding = await bindingArg(ctx, tenants, optionalString('role', req.role, 32), optionalString('tenant', req.tenant, 63));
+      }
+      const { token, secret } = await tokens.create({ kind, ttlMs, description, hostKind, createdBy: ctx.actor, ...binding });
       return { token: publicToken(token), secret };
     }, async (ref) => {
       const { token, secret } = await tokens.replay(ref);
       return { token: publicToken(token), secret };
     }),
-    RevokeToken: adminUnary(deps, 'RevokeToken', async (req) => ({ token: publicToken(await tokens.revoke(requireId('token_id', req.tokenId))) }),
-      async (ref) => ({ token: publicToken((await tokens.get(ref)).rec) })),
-    ListTokens: adminUnary(deps, 'ListTokens', async (req) => {
+
+    RevokeToken: unaryRpc(layer, 'AuthService.RevokeToken', async (req, ctx) => ({ token: publicToken(await tokens.revoke(requireId('token_id', req.tokenId), ctx.scope)) }), tokenView),
+
+    ListTokens: unaryRpc(layer, 'AuthService.ListTokens', async (req, ctx) => {
       const limit = pageSize(req.pageSize);
       const kind = requireEnum('kind', req.kind, ['TOKEN_KIND_JOIN', 'TOKEN_KIND_API'] as const, { optional: true });
-      const { tokens: page, more } = await tokens.list({ kind, includeRevoked: !!req.includeRevoked, after: pageToken.decode(req.pageToken), limit });
+      const wanted = req.tenant ? requireName('tenant', req.tenant) : undefined;
+      if (ctx.scope !== undefined && wanted !== undefined && wanted !== ctx.scope) return { tokens: [], nextPageToken: '' };
+      const tenant = ctx.scope ?? wanted;
+      const { tokens: page, more } = await tokens.list({ kind, includeRevoked: !!req.includeRevoked, after: pageToken.decode(req.pageToken), limit, tenant });
       return { tokens: page.map(publicToken), nextPageToken: more ? pageToken.encode(page.at(-1)?.id) : '' };
     }),
+
+    CreateTenant: unaryRpc(layer, 'AuthService.CreateTenant', async (req) => {
+      const name = requireName('name', req.name);
+      const description = optionalString('description', req.description, 1024);
+      return { tenant: await tenants.create(name, description, quotaArg(req.quota)) };
+    }, tenantView),
+
+    ListTenants: unaryRpc(layer, 'AuthService.ListTenants', async (req, ctx) => {
+      const limit = pageSize(req.pageSize);
+      const { tenants: page, more } = await tenants.list(pageToken.decode(req.pageToken), limit, ctx.scope);
+      return { tenants: page, nextPageToken: more ? pageToken.encode(page.at(-1)?.name) : '' };
+    }),
+
+    BindRole: unaryRpc(layer, 'AuthService.BindRole', async (req, ctx) => {
+      const id = requireId('token_id', req.tokenId);
+      const { role, tenant } = await bindingArg(ctx, tenants, requireName('role', req.role), optionalString('tenant', req.tenant, 63));
+      return { token: publicToken(await tokens.bindRole(id, role, tenant)) };
+    }, tokenView),
+
+    SetTenantQuota: unaryRpc(layer, 'AuthService.SetTenantQuota', async (req) => {
+      const name = requireName('tenant', req.tenant);
+      return { tenant: await tenants.setQuota(name, quotaArg(req.quota)) };
+    }, tenantView),
   };
 }

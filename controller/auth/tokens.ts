@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import type { Token__Output } from '../../common/gen/nephele/v1/Token.js';
 import type { HostKind } from '../../common/gen/nephele/v1/HostKind.js';
 import { ulid, ULID_RE } from '../../common/ids.js';
-import { NotFoundError, UnauthenticatedError } from '../../common/errors.js';
-import { at, put, type Op, type Store } from '../../common/store/index.js';
+import { FailedPreconditionError, NotFoundError, UnauthenticatedError } from '../../common/errors.js';
+import { at, del, put, type Op, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog } from '../events/log.js';
 
 export const TOKENS = 'tokens';
+export const TOKENS_BY_TENANT = 'tokens-by-tenant'; // `${tenant}/${id}`
 
 export type TokenKindName = 'TOKEN_KIND_JOIN' | 'TOKEN_KIND_API';
 
@@ -37,6 +38,8 @@ export class TokenStore {
   private readonly key: Buffer;
   /** Verified API tokens, so the hot path does no store read. Cleared on revoke. */
   private readonly cache = new Map<string, TokenRecord>();
+  /** Bumped after every revoke/rebind: a verify that read the store before it must not cache. */
+  private generation = 0;
 
   constructor(
     private readonly store: Store,
@@ -60,7 +63,10 @@ export class TokenStore {
     return r.kind === 'TOKEN_KIND_JOIN' ? `${JOIN_PREFIX}.${this.caPin}.${base}` : base;
   }
 
-  async create(o: { kind: TokenKindName; ttlMs: number; description: string; hostKind?: HostKind; createdBy: string }, extraOps: Op[] = []): Promise<{ token: TokenRecord; secret: string }> {
+  async create(
+    o: { kind: TokenKindName; ttlMs: number; description: string; hostKind?: HostKind; createdBy: string; role?: string; tenant?: string },
+    extraOps: Op[] = [],
+  ): Promise<{ token: TokenRecord; secret: string }> {
     const now = this.clock.now();
     const id = ulid(now);
     const rec: TokenRecord = {
@@ -74,20 +80,50 @@ export class TokenStore {
       usedByHost: '',
       createdBy: o.createdBy,
       hostKind: o.hostKind ?? 'HOST_KIND_UNSPECIFIED',
+      role: o.kind === 'TOKEN_KIND_API' ? o.role ?? 'viewer' : '',
+      tenant: o.kind === 'TOKEN_KIND_API' ? o.tenant ?? '' : '',
       secretHash: sha256(this.secretFor(id)),
     };
     await this.events.commit({
-      ops: [put(TOKENS, id, rec), ...extraOps],
-      events: [{ type: 'token.created', message: `${o.kind === 'TOKEN_KIND_JOIN' ? 'join' : 'API'} token created`, attributes: { token_id: id, kind: o.kind } }],
+      ops: [put(TOKENS, id, rec), put(TOKENS_BY_TENANT, `${rec.tenant}/${id}`, 1), ...extraOps],
+      events: [{
+        type: 'token.created',
+        message: `${o.kind === 'TOKEN_KIND_JOIN' ? 'join' : 'API'} token created`,
+        tenant: rec.tenant,
+        attributes: { token_id: id, kind: o.kind, ...(rec.role ? { role: rec.role } : {}) },
+      }],
       ref: id,
     });
     return { token: rec, secret: this.bearerFor(rec) };
   }
 
-  async get(id: string): Promise<{ rec: TokenRecord; version: number }> {
+  /** With a tenant scope, another tenant's token is NOT_FOUND: its existence is not revealed. */
+  async get(id: string, scope?: string): Promise<{ rec: TokenRecord; version: number }> {
+    if (scope !== undefined && !(ULID_RE.test(id) && (await this.store.get(TOKENS_BY_TENANT, `${scope}/${id}`)))) throw new NotFoundError('token');
     const r = ULID_RE.test(id) ? await this.store.get<TokenRecord>(TOKENS, id) : undefined;
     if (!r) throw new NotFoundError('token');
     return { rec: r.value, version: r.version };
+  }
+
+  /** Rebinds an API token to a role in a tenant; takes effect on its next call. */
+  async bindRole(id: string, role: string, tenant: string): Promise<TokenRecord> {
+    for (;;) {
+      const { rec, version } = await this.get(id);
+      if (rec.kind !== 'TOKEN_KIND_API') throw new FailedPreconditionError('only API tokens carry roles');
+      const next = { ...rec, role, tenant };
+      try {
+        await this.events.commit({
+          ops: [put(TOKENS, id, next), del(TOKENS_BY_TENANT, `${rec.tenant}/${id}`), put(TOKENS_BY_TENANT, `${tenant}/${id}`, 1)],
+          preconditions: [at(TOKENS, id, version)],
+          events: [{ type: 'token.role_bound', message: 'token bound to a role', tenant, attributes: { token_id: id, role, tenant } }],
+          ref: id,
+        });
+        this.forget(id);
+        return next;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ABORTED') throw e;
+      }
+    }
   }
 
   async replay(id: string): Promise<{ token: TokenRecord; secret: string }> {
@@ -95,29 +131,47 @@ export class TokenStore {
     return { token: rec, secret: this.bearerFor(rec) };
   }
 
-  async revoke(id: string): Promise<TokenRecord> {
-    const { rec, version } = await this.get(id);
-    this.cache.delete(id);
+  async revoke(id: string, scope?: string): Promise<TokenRecord> {
+    const { rec, version } = await this.get(id, scope);
     if (rec.revoked) return rec;
     const next = { ...rec, revoked: true };
     await this.events.commit({
       ops: [put(TOKENS, id, next)],
       preconditions: [at(TOKENS, id, version)],
-      events: [{ type: 'token.revoked', message: 'token revoked', attributes: { token_id: id } }],
+      events: [{ type: 'token.revoked', message: 'token revoked', tenant: rec.tenant, attributes: { token_id: id } }],
       ref: id,
     });
+    this.forget(id);
     return next;
   }
 
-  async list(o: { kind?: TokenKindName; includeRevoked: boolean; after: string; limit: number }): Promise<{ tokens: TokenRecord[]; more: boolean }> {
+  async list(o: { kind?: TokenKindName; includeRevoked: boolean; after: string; limit: number; tenant?: string }): Promise<{ tokens: TokenRecord[]; more: boolean }> {
     const out: TokenRecord[] = [];
-    for await (const { value } of this.store.scan<TokenRecord>(TOKENS, o.after ? { gt: o.after } : {})) {
+    for await (const value of this.scan(o.after, o.tenant)) {
       if (o.kind && value.kind !== o.kind) continue;
       if (!o.includeRevoked && value.revoked) continue;
       if (out.length === o.limit) return { tokens: out, more: true };
       out.push(value);
     }
     return { tokens: out, more: false };
+  }
+
+  private forget(id: string): void {
+    this.generation++;
+    this.cache.delete(id);
+  }
+
+  /** All tokens after `after`, or one tenant's through its index. */
+  private async *scan(after: string, tenant?: string): AsyncIterable<TokenRecord> {
+    if (tenant === undefined) {
+      for await (const { value } of this.store.scan<TokenRecord>(TOKENS, after ? { gt: after } : {})) yield value;
+      return;
+    }
+    const prefix = `${tenant}/`;
+    for await (const { key } of this.store.scan(TOKENS_BY_TENANT, { prefix, ...(after ? { gt: prefix + after } : {}) })) {
+      const r = await this.store.get<TokenRecord>(TOKENS, key.slice(prefix.length));
+      if (r) yield r.value;
+    }
   }
 
   /** Parses a bearer or join string into id + secret (the CA pin is checked by agents, not here). */
@@ -140,9 +194,12 @@ export class TokenStore {
     if (!p) throw new UnauthenticatedError('malformed API token');
     const now = this.clock.now();
     let rec = this.cache.get(p.id);
+    let fresh = false;
+    const gen = this.generation;
     if (!rec) {
       const r = await this.store.get<TokenRecord>(TOKENS, p.id);
       rec = r?.value;
+      fresh = true;
     }
     if (!rec || rec.kind !== 'TOKEN_KIND_API' || rec.revoked || !this.check(rec, p.secret)) {
       throw new UnauthenticatedError('invalid API token');
@@ -151,7 +208,8 @@ export class TokenStore {
       this.cache.delete(p.id);
       throw new UnauthenticatedError('API token expired');
     }
-    this.cache.set(p.id, rec);
+    // Cache only what no revoke/rebind can have overtaken while we read it.
+    if (!fresh || gen === this.generation) this.cache.set(p.id, rec);
     return rec;
   }
 

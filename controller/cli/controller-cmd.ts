@@ -3,6 +3,7 @@ import { parseDuration } from '../../common/validate.js';
 import { createLogger } from '../../common/logger.js';
 import { DEFAULT_RETENTION } from '../events/log.js';
 import { startController } from '../server.js';
+import { DEFAULT_LIMITS } from '../rpc/handler.js';
 
 export interface ControllerFlags {
   listen: string;
@@ -15,6 +16,9 @@ export interface ControllerFlags {
   eventRetention: string;
   eventMax: string;
   logLevel: string;
+  agentCertTtl: string;
+  rateLimit: string;
+  hostRateLimit: string;
   dataDir: string;
   insecure: boolean;
 }
@@ -42,6 +46,9 @@ export async function runController(f: ControllerFlags): Promise<void> {
     downAfterMs: parseDuration(f.downAfter),
     sweepMs: Math.min(1000, Math.max(50, parseDuration(f.minHeartbeat) / 4)),
     retention: { ...DEFAULT_RETENTION, maxAgeMs: parseDuration(f.eventRetention), maxCount: positive('--event-max', f.eventMax) },
+    agentCertValidMs: parseDuration(f.agentCertTtl),
+    limits: { ...DEFAULT_LIMITS, perToken: { perSec: positive('--rate-limit', f.rateLimit), burst: 2 * positive('--rate-limit', f.rateLimit) } },
+    hostRate: { perSec: positive('--host-rate-limit', f.hostRateLimit), burst: 5 * positive('--host-rate-limit', f.hostRateLimit) },
     logger: log,
   });
   // Tests and scripts read this line to learn the port when --listen ends in :0.

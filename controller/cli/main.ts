@@ -121,6 +121,9 @@ program
   .option('--down-after <duration>', 'unreachable this long → down', '5m')
   .option('--event-retention <duration>', 'keep events this long (audit events 1 year)', '30d')
   .option('--event-max <n>', 'keep at most this many events', '1000000')
+  .option('--agent-cert-ttl <duration>', 'lifetime of agent certificates (renewed at two thirds)', '30d')
+  .option('--rate-limit <n>', 'API calls per second per token (bursts of twice that)', '100')
+  .option('--host-rate-limit <n>', 'session messages per second per host (bursts of five times that)', '20')
   .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info')
   .action(async (o) => runController({ ...o, dataDir: g().dataDir, insecure: g().insecure }));
 
@@ -134,6 +137,8 @@ token
   .option('--ttl <duration>', 'lifetime, e.g. 1h, 7d (join default 1h; API default never)')
   .option('--description <text>', 'what it is for', '')
   .addOption(new Option('--kind <kind>', 'join tokens: force the host kind').choices(['dedicated', 'adhoc']))
+  .addOption(new Option('--role <role>', 'API tokens: the role (default viewer)').choices(['admin', 'operator', 'tenant-admin', 'viewer']))
+  .option('--tenant <name>', "API tokens: the tenant the role applies to (default: yours, or 'default')")
   .option('--request-id <id>', 'idempotency key')
   .action(async (o) => {
     if (o.join && o.api) throw new CliError('--join and --api exclude each other');
@@ -143,7 +148,10 @@ token
       description: o.description,
       hostKind: o.kind === 'adhoc' ? 'HOST_KIND_ADHOC' : o.kind === 'dedicated' ? 'HOST_KIND_DEDICATED' : 'HOST_KIND_UNSPECIFIED',
       requestId: o.requestId ?? '',
+      role: o.role ?? '',
+      tenant: o.tenant ?? '',
     };
+    if (!o.api && (o.role || o.tenant)) throw new CliError('--role and --tenant apply to API tokens (--api)');
     const r = await withClient((c) => c.call<P.CreateTokenResponse>((md, op, cb) => c.auth.CreateToken(req, md, op, cb)));
     out(r, () => g().json ? '' : `${r.secret}\n\n# token ${r.token?.id}, ${enumWord(r.token?.kind, 'TOKEN_KIND_')}, expires ${when(r.token?.expiresUnixMs) === '-' ? 'never' : when(r.token?.expiresUnixMs)}. Shown once; keep it secret.`);
   });

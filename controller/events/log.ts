@@ -4,11 +4,12 @@ import { seqKey } from '../../common/ids.js';
 import { Mutex, put, absent, type Op, type Precondition, type Store } from '../../common/store/index.js';
 import type { Clock, Timer } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
-import { currentCall } from '../context.js';
+import { currentCall, type CallContext } from '../context.js';
 
 export type { Event, EventFilter };
 
 export const EVENTS = 'events';
+export const EVENTS_BY_TENANT = 'events-by-tenant'; // `${tenant}/${seq}`: tenant views scan only their own
 export const REQUESTS = 'requests';
 
 export interface NewEvent {
@@ -19,6 +20,7 @@ export interface NewEvent {
   actor?: string;
   audit?: boolean;
   attributes?: Record<string, string>;
+  tenant?: string;
 }
 
 export interface Change {
@@ -48,6 +50,7 @@ export function matches(e: Event, f: Partial<EventFilter> | null | undefined): b
   if (f.typePrefix && !e.type.startsWith(f.typePrefix)) return false;
   if (f.hostId && e.hostId !== f.hostId) return false;
   if (f.auditOnly && !e.audit) return false;
+  if (f.tenant && e.tenant !== f.tenant) return false;
   return true;
 }
 
@@ -71,8 +74,11 @@ export class EventLog {
 
   static async open(store: Store, clock: Clock, log: Logger, retention: Retention = DEFAULT_RETENTION): Promise<EventLog> {
     const el = new EventLog(store, clock, log, retention);
+    // The counter is also kept in meta (written with every append), so it never
+    // goes back even when retention has deleted every event.
     const last = await store.last<Event>(EVENTS);
-    el.seq = last ? Number(last.key) : 0;
+    const meta = await store.get<{ seq: number }>('meta', 'event_seq');
+    el.seq = Math.max(last ? Number(last.key) : 0, meta?.value.seq ?? 0);
     return el;
   }
 
@@ -85,7 +91,12 @@ export class EventLog {
     return this.lock.run(async () => {
       const now = this.clock.now();
       const call = currentCall();
-      const events: Event[] = (change.events ?? []).map((e, i) => ({
+      const newEvents = [...(change.events ?? [])];
+      if (call?.audit?.pending) {
+        // A mutating call's audit record lands in the same batch as its change.
+        newEvents.push(auditEvent(call, 'OK'));
+      }
+      const events: Event[] = newEvents.map((e, i) => ({
         seq: this.seq + i + 1,
         timeUnixMs: now,
         type: e.type,
@@ -95,8 +106,14 @@ export class EventLog {
         actor: e.actor ?? call?.actor ?? '',
         audit: e.audit ?? false,
         attributes: e.attributes ?? {},
+        tenant: e.tenant ?? call?.tenant ?? '',
       }));
-      const ops: Op[] = [...(change.ops ?? []), ...events.map((e) => put(EVENTS, seqKey(e.seq), e))];
+      const ops: Op[] = [...(change.ops ?? [])];
+      for (const e of events) {
+        ops.push(put(EVENTS, seqKey(e.seq), e));
+        if (e.tenant) ops.push(put(EVENTS_BY_TENANT, `${e.tenant}/${seqKey(e.seq)}`, 1));
+      }
+      if (events.length) ops.push(put('meta', 'event_seq', { seq: this.seq + events.length }));
       const pre = [...(change.preconditions ?? [])];
       if (change.ref !== undefined && call?.requestId) {
         const key = requestKey(call.rpc, call.requestId);
@@ -104,6 +121,7 @@ export class EventLog {
         pre.push(absent(REQUESTS, key));
       }
       const versions = await this.store.batch(ops, pre);
+      if (call?.audit?.pending) call.audit.pending = false;
       this.seq += events.length;
       for (const e of events) {
         this.log.info({ event_type: e.type, seq: e.seq, host_id: e.hostId || undefined, ...e.attributes }, e.message);
@@ -119,12 +137,33 @@ export class EventLog {
 
   async list(sinceSeq: number, limit: number, filter?: Partial<EventFilter> | null): Promise<{ events: Event[]; more: boolean }> {
     const out: Event[] = [];
-    for await (const { value } of this.store.scan<Event>(EVENTS, { gt: seqKey(sinceSeq) })) {
+    for await (const value of this.scanFrom(sinceSeq, filter?.tenant || undefined)) {
       if (!matches(value, filter)) continue;
       if (out.length === limit) return { events: out, more: true };
       out.push(value);
     }
     return { events: out, more: false };
+  }
+
+  /** Events after `sinceSeq`; with a tenant, only that tenant's, read through its index. */
+  async *scanFrom(sinceSeq: number, tenant?: string): AsyncIterable<Event> {
+    if (!tenant) {
+      for await (const { value } of this.store.scan<Event>(EVENTS, { gt: seqKey(sinceSeq) })) yield value;
+      return;
+    }
+    const prefix = `${tenant}/`;
+    let batch: string[] = [];
+    const flush = async function* (store: Store, keys: string[]) {
+      for (const r of await store.getMany<Event>(EVENTS, keys)) if (r) yield r.value;
+    };
+    for await (const { key } of this.store.scan(EVENTS_BY_TENANT, { prefix, gt: prefix + seqKey(sinceSeq) })) {
+      batch.push(key.slice(prefix.length));
+      if (batch.length === 256) {
+        yield* flush(this.store, batch);
+        batch = [];
+      }
+    }
+    yield* flush(this.store, batch);
   }
 
   /** Live events as they become durable. Returns an unsubscribe function. */
@@ -152,7 +191,10 @@ export class EventLog {
     for await (const { key, value } of this.store.scan<Event>(EVENTS)) {
       const age = now - value.timeUnixMs;
       const old = value.audit ? age > r.auditMaxAgeMs : age > r.maxAgeMs || value.seq <= firstKept;
-      if (old) dels.push({ type: 'del', coll: EVENTS, key });
+      if (old) {
+        dels.push({ type: 'del', coll: EVENTS, key });
+        if (value.tenant) dels.push({ type: 'del', coll: EVENTS_BY_TENANT, key: `${value.tenant}/${key}` });
+      }
       else if (age <= Math.min(r.maxAgeMs, r.auditMaxAgeMs) && value.seq > firstKept) break;
       if (dels.length >= 5000) break;
     }
@@ -162,6 +204,19 @@ export class EventLog {
     if (dels.length) await this.store.batch(dels);
     return dels.length;
   }
+}
+
+/** The audit record of a call: who, what, outcome, from where. */
+export function auditEvent(call: CallContext, outcome: string): NewEvent {
+  return {
+    type: 'audit.call',
+    severity: outcome === 'OK' ? 'info' : 'warning',
+    message: `${call.rpc} ${outcome === 'OK' ? 'succeeded' : `refused: ${outcome}`}`,
+    audit: true,
+    actor: call.actor,
+    tenant: call.tenant ?? '',
+    attributes: { ...(call.audit?.attributes ?? {}), rpc: call.rpc, outcome, peer: call.peer },
+  };
 }
 
 export function requestKey(rpc: string, requestId: string): string {

@@ -4,8 +4,8 @@ import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.j
 import { InvalidArgumentError, ResourceExhaustedError } from '../../common/errors.js';
 import { toStatus } from '../../common/grpc/status.js';
 import { optionalString, pageSize } from '../../common/validate.js';
-import { seqKey } from '../../common/ids.js';
-import { adminUnary, authenticateApi, pageToken, type RpcDeps } from '../rpc/handler.js';
+import { unaryRpc, authenticateApi, pageToken, type RpcLayer } from '../rpc/handler.js';
+import { authorize, tenantScope } from '../auth/authz.js';
 import { matches, type EventLog } from './log.js';
 
 function seqArg(v: unknown): number {
@@ -13,25 +13,29 @@ function seqArg(v: unknown): number {
   return v;
 }
 
-function filterArg(f: EventFilter__Output | null | undefined): EventFilter__Output | null {
-  if (!f) return null;
+/** The caller's filter, narrowed to its tenant when it is tenant-scoped. */
+function filterArg(f: EventFilter__Output | null | undefined, scope: string | undefined): EventFilter__Output {
+  const tenant = optionalString('filter.tenant', f?.tenant, 63);
   return {
-    typePrefix: optionalString('filter.type_prefix', f.typePrefix, 128),
-    hostId: optionalString('filter.host_id', f.hostId, 64),
-    auditOnly: !!f.auditOnly,
+    typePrefix: optionalString('filter.type_prefix', f?.typePrefix, 128),
+    hostId: optionalString('filter.host_id', f?.hostId, 64),
+    auditOnly: !!f?.auditOnly,
+    // A scoped caller asking for another tenant gets its own (nothing else exists for it).
+    tenant: scope ?? tenant,
   };
 }
 
 const MAX_BUFFERED = 10_000;
 
-export function eventHandlers(deps: RpcDeps, log: EventLog): EventServiceHandlers {
+export function eventHandlers(layer: RpcLayer, log: EventLog): EventServiceHandlers {
+  const deps = layer.deps;
   return {
-    ListEvents: adminUnary(deps, 'ListEvents', async (req) => {
+    ListEvents: unaryRpc(layer, 'EventService.ListEvents', async (req, ctx) => {
       const limit = pageSize(req.pageSize, 100, 1000);
       const tok = pageToken.decode(req.pageToken);
       const since = tok ? Number(tok) : seqArg(req.sinceSeq);
       if (!Number.isSafeInteger(since)) throw new InvalidArgumentError('page_token', 'is not a token this server issued');
-      const { events, more } = await log.list(since, limit, filterArg(req.filter));
+      const { events, more } = await log.list(since, limit, filterArg(req.filter, ctx.scope));
       return { events, nextPageToken: more ? pageToken.encode(String(events.at(-1)!.seq)) : '', lastSeq: log.lastSeq() };
     }),
 
@@ -53,9 +57,11 @@ export function eventHandlers(deps: RpcDeps, log: EventLog): EventServiceHandler
       call.on('cancelled', () => end());
       call.on('error', () => end());
       (async () => {
-        await authenticateApi(deps, call);
+        const principal = await authenticateApi(deps, call);
+        authorize(principal, 'EventService.WatchEvents');
+        if (!layer.tokenLimiter.take(principal.id)) throw new ResourceExhaustedError('rate limit exceeded for this token');
         const since = seqArg(call.request.sinceSeq);
-        const filter = filterArg(call.request.filter);
+        const filter = filterArg(call.request.filter, tenantScope(principal));
         let last = since;
         let backlog: Event[] | null = [];
         unsubscribe = log.subscribe((e) => {
@@ -70,7 +76,7 @@ export function eventHandlers(deps: RpcDeps, log: EventLog): EventServiceHandler
             call.write(e);
           }
         });
-        for await (const { value } of deps.store.scan<Event>('events', { gt: seqKey(since) })) {
+        for await (const value of log.scanFrom(since, filter.tenant || undefined)) {
           if (closed) return;
           if (matches(value, filter)) call.write(value);
           last = value.seq;

@@ -56,6 +56,8 @@ export async function enroll(
     durableSeq: 0,
     certSerial: certInfo(cert.certPem).serial,
     certNotAfterUnixMs: cert.notAfter,
+    revoked: false,
+    revokedReason: '',
   };
   try {
     await d.events.commit({

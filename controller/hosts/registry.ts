@@ -18,7 +18,8 @@ export const GROUP_MEMBERS = 'group-members'; // index: `${group}/${hostId}`
 export interface HostRecord extends Omit<Host, 'version' | 'free' | 'load' | 'peer' | 'heartbeatIntervalMs'> {
   durableSeq: number; // highest agent event seq stored
   certSerial: string;
-  certNotAfterUnixMs: number;
+  /** Accepted until the agent first connects with the renewed certificate. */
+  previousCertSerial?: string;
 }
 
 export interface GroupRecord extends Omit<Group, 'hostCount'> {}
@@ -136,6 +137,28 @@ export class HostRegistry {
       (r) => (r.cordoned === cordoned && r.cordonReason === reason ? undefined : { ...r, cordoned, cordonReason: cordoned ? reason : '' }),
       () => [{ type: cordoned ? 'host.cordoned' : 'host.uncordoned', message: cordoned ? 'host cordoned' : 'host uncordoned', hostId: id, attributes: (reason ? { reason } : {}) as Record<string, string> }],
     );
+  }
+
+  async revoke(id: string, reason: string): Promise<{ rec: HostRecord; version: number }> {
+    return this.update(
+      id,
+      (r) => (r.revoked ? undefined : { ...r, revoked: true, revokedReason: reason, cordoned: true, cordonReason: r.cordonReason || 'revoked' }),
+      () => [{ type: 'host.revoked', severity: 'warning', message: 'host credentials revoked', hostId: id, attributes: { reason } }],
+    );
+  }
+
+  /** Records a renewed client certificate; the previous one stays valid until the agent uses the new one. */
+  async renewCertificate(id: string, serial: string, notAfter: number): Promise<void> {
+    await this.update(
+      id,
+      (r) => ({ ...r, previousCertSerial: r.certSerial, certSerial: serial, certNotAfterUnixMs: notAfter }),
+      () => [{ type: 'host.certificate_renewed', message: 'host certificate renewed', hostId: id, attributes: { not_after: new Date(notAfter).toISOString() } }],
+    );
+  }
+
+  /** The agent presented its new certificate: the previous one is no longer accepted. */
+  async retirePreviousCertificate(id: string): Promise<void> {
+    await this.update(id, (r) => (r.previousCertSerial ? { ...r, previousCertSerial: '' } : undefined));
   }
 
   async setGroups(id: string, groups: string[]): Promise<{ rec: HostRecord; version: number }> {

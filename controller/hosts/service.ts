@@ -1,7 +1,8 @@
 import type { HostServiceHandlers } from '../../common/gen/nephele/v1/HostService.js';
 import { InvalidArgumentError } from '../../common/errors.js';
 import { optionalString, pageSize, requireEnum, requireId, requireName } from '../../common/validate.js';
-import { adminUnary, pageToken, type RpcDeps } from '../rpc/handler.js';
+import { unaryRpc, pageToken, type RpcLayer } from '../rpc/handler.js';
+import type { SessionManager } from './session.js';
 import type { HostRegistry } from './registry.js';
 import type { Liveness } from './liveness.js';
 
@@ -9,11 +10,11 @@ const STATES = ['HOST_STATE_PENDING', 'HOST_STATE_READY', 'HOST_STATE_UNREACHABL
 const KINDS = ['HOST_KIND_DEDICATED', 'HOST_KIND_ADHOC'] as const;
 const MAX_GROUPS = 64;
 
-export function hostHandlers(deps: RpcDeps, hosts: HostRegistry, live: Liveness): HostServiceHandlers {
+export function hostHandlers(layer: RpcLayer, hosts: HostRegistry, live: Liveness, sessions: SessionManager): HostServiceHandlers {
   const view = (h: Awaited<ReturnType<HostRegistry['get']>>) => hosts.view(h.rec, h.version, live.lastSeen(h.rec.id));
   const byRef = async (ref: string) => ({ host: view(await hosts.get(ref)) });
   return {
-    ListHosts: adminUnary(deps, 'ListHosts', async (req) => {
+    ListHosts: unaryRpc(layer, 'HostService.ListHosts', async (req) => {
       const limit = pageSize(req.pageSize);
       const after = pageToken.decode(req.pageToken);
       const group = req.group ? requireName('group', req.group) : undefined;
@@ -23,30 +24,37 @@ export function hostHandlers(deps: RpcDeps, hosts: HostRegistry, live: Liveness)
       const { hosts: page, more } = await hosts.list({ after, limit, group, state, kind });
       return { hosts: page.map(view), nextPageToken: more ? pageToken.encode(page.at(-1)?.rec.id) : '' };
     }),
-    GetHost: adminUnary(deps, 'GetHost', async (req) => ({ host: view(await hosts.get(requireId('host_id', req.hostId))) })),
-    CordonHost: adminUnary(deps, 'CordonHost', async (req) => {
+    GetHost: unaryRpc(layer, 'HostService.GetHost', async (req) => ({ host: view(await hosts.get(requireId('host_id', req.hostId))) })),
+    CordonHost: unaryRpc(layer, 'HostService.CordonHost', async (req) => {
       const id = requireId('host_id', req.hostId);
       const reason = optionalString('reason', req.reason, 256);
       return { host: view(await hosts.cordon(id, true, reason)) };
     }, byRef),
-    UncordonHost: adminUnary(deps, 'UncordonHost', async (req) => ({ host: view(await hosts.cordon(requireId('host_id', req.hostId), false, '')) }), byRef),
-    CreateGroup: adminUnary(deps, 'CreateGroup', async (req) => {
+    UncordonHost: unaryRpc(layer, 'HostService.UncordonHost', async (req) => ({ host: view(await hosts.cordon(requireId('host_id', req.hostId), false, '')) }), byRef),
+    CreateGroup: unaryRpc(layer, 'HostService.CreateGroup', async (req) => {
       const name = requireName('name', req.name);
       const description = optionalString('description', req.description, 1024);
       const g = await hosts.createGroup(name, description);
       return { group: { ...g, hostCount: 0 } };
     }, async (ref) => ({ group: await hosts.getGroup(ref) })),
-    ListGroups: adminUnary(deps, 'ListGroups', async (req) => {
+    ListGroups: unaryRpc(layer, 'HostService.ListGroups', async (req) => {
       const limit = pageSize(req.pageSize);
       const { groups, more } = await hosts.listGroups(pageToken.decode(req.pageToken), limit);
       return { groups, nextPageToken: more ? pageToken.encode(groups.at(-1)?.name) : '' };
     }),
-    SetHostGroups: adminUnary(deps, 'SetHostGroups', async (req) => {
+    SetHostGroups: unaryRpc(layer, 'HostService.SetHostGroups', async (req) => {
       const id = requireId('host_id', req.hostId);
       if (!Array.isArray(req.groups)) throw new InvalidArgumentError('groups', 'must be a list');
       if (req.groups.length > MAX_GROUPS) throw new InvalidArgumentError('groups', `at most ${MAX_GROUPS} groups`);
       const groups = req.groups.map((g, i) => requireName(`groups[${i}]`, g));
       return { host: view(await hosts.setGroups(id, groups)) };
+    }, byRef),
+    RevokeHost: unaryRpc(layer, 'HostService.RevokeHost', async (req) => {
+      const id = requireId('host_id', req.hostId);
+      const reason = optionalString('reason', req.reason, 256);
+      const h = await hosts.revoke(id, reason || 'revoked by an operator');
+      sessions.disconnect(id, 'host credentials revoked');
+      return { host: view(h) };
     }, byRef),
   };
 }

@@ -3,12 +3,14 @@ import type { AgentMessage__Output as AgentMessage } from '../../common/gen/neph
 import type { ControllerMessage } from '../../common/gen/nephele/v1/ControllerMessage.js';
 import type { Hello__Output as Hello } from '../../common/gen/nephele/v1/Hello.js';
 import type { AgentEvent__Output as AgentEvent } from '../../common/gen/nephele/v1/AgentEvent.js';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError, UnauthenticatedError } from '../../common/errors.js';
-import { toStatus } from '../../common/grpc/status.js';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, ResourceExhaustedError, UnauthenticatedError } from '../../common/errors.js';
+import { statusName, toStatus } from '../../common/grpc/status.js';
 import { ULID_RE } from '../../common/ids.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
-import type { EventLog } from '../events/log.js';
+import { auditEvent, type EventLog } from '../events/log.js';
+import { RateLimiter, type RateLimit } from '../rpc/ratelimit.js';
+import { certInfo, CsrError, signCsr, type CaMaterial } from '../../common/tls/pki.js';
 import { heartbeatInterval, intervalChanged, type HeartbeatPolicy } from './heartbeat.js';
 import { Liveness, type Transition } from './liveness.js';
 import type { HostRegistry, HostRecord, LiveInfo } from './registry.js';
@@ -31,6 +33,13 @@ export interface SessionOptions {
   sweepMs: number;
   insecure: boolean;
   helloTimeoutMs: number;
+  /** Signs renewed agent certificates. */
+  ca?: CaMaterial;
+  certValidMs: number;
+  /** Messages per host per second (heartbeats, events, inventories). */
+  perHost: RateLimit;
+  /** New sessions per host (a stolen certificate cannot flap the real agent's session). */
+  connects: RateLimit;
 }
 
 const MAX_EVENT_ATTRS = 32;
@@ -50,6 +59,9 @@ export class SessionManager {
   private interval: number;
   private stopping = false;
   private readonly writes = new Map<string, Promise<void>>(); // per-host transition order
+  private readonly msgLimiter: RateLimiter;
+  private readonly connectLimiter: RateLimiter;
+  private readonly refusalLimiter: RateLimiter;
 
   constructor(
     private readonly hosts: HostRegistry,
@@ -59,6 +71,9 @@ export class SessionManager {
     private readonly opts: SessionOptions,
   ) {
     this.interval = heartbeatInterval(0, opts.policy);
+    this.msgLimiter = new RateLimiter(opts.perHost, clock);
+    this.connectLimiter = new RateLimiter(opts.connects, clock);
+    this.refusalLimiter = new RateLimiter({ perSec: 5, burst: 20 }, clock);
     this.liveness = new Liveness(clock, { missedBeats: opts.policy.missedBeats, downAfterMs: opts.downAfterMs, sweepMs: opts.sweepMs }, (t) => this.persist(t));
   }
 
@@ -115,13 +130,27 @@ export class SessionManager {
     return cn;
   }
 
+  /** Ends a host's session now (e.g. its credentials were revoked). */
+  disconnect(hostId: string, reason: string): void {
+    const s = this.sessions.get(hostId);
+    if (!s) return;
+    s.call.emit('error', { code: 16, details: reason });
+  }
+
   handle(call: Stream): void {
     let session: Session | undefined;
     let hostId = '';
+    let failed = false;
     const peer = call.getPeer();
     const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
       const st = toStatus(err);
       this.log.info({ host_id: hostId || undefined, peer, code: st.code, reason: st.details }, 'agent session refused');
+      if (!session && this.refusalLimiter.take(peer.replace(/:\d+$/, ''))) {
+        const ctx = { rpc: 'AgentService.Session', actor: hostId, peer, tenant: '', audit: { pending: false, attributes: (hostId ? { host_id: hostId } : {}) as Record<string, string> } };
+        void this.events.append(auditEvent(ctx, statusName(st.code))).catch(() => {});
+      }
       call.emit('error', { code: st.code, details: st.details });
     };
     let helloTimer = this.clock.setTimeout(() => fail(new FailedPreconditionError('no Hello within the timeout')), this.opts.helloTimeoutMs);
@@ -131,10 +160,14 @@ export class SessionManager {
       hostId = this.identify(call);
       const found = await this.hosts.find(hostId);
       if (!found) throw new NotFoundError('host');
+      if (found.revoked) throw new UnauthenticatedError('host credentials have been revoked');
       if (!this.opts.insecure && found.certSerial) {
-        const serial = call.getAuthContext().sslPeerCertificate?.serialNumber ?? '';
-        if (normSerial(serial) !== normSerial(found.certSerial)) throw new UnauthenticatedError('certificate has been superseded');
+        const serial = normSerial(call.getAuthContext().sslPeerCertificate?.serialNumber ?? '');
+        const current = serial === normSerial(found.certSerial);
+        if (!current && serial !== normSerial(found.previousCertSerial ?? '')) throw new UnauthenticatedError('certificate has been superseded');
+        if (current && found.previousCertSerial) await this.hosts.retirePreviousCertificate(hostId);
       }
+      if (!this.connectLimiter.take(hostId)) throw new ResourceExhaustedError('too many new sessions for this host; back off');
       const prior = this.sessions.get(hostId);
       if (prior) {
         prior.replaced = true;
@@ -185,6 +218,7 @@ export class SessionManager {
         return;
       }
       const s = session;
+      if (!this.msgLimiter.take(s.hostId)) return fail(new ResourceExhaustedError('message rate limit exceeded for this host'));
       switch (msg.body) {
         case 'heartbeat': {
           const hb = msg.heartbeat!;
@@ -204,6 +238,9 @@ export class SessionManager {
           return;
         case 'event':
           s.queue = s.queue.then(() => this.storeAgentEvent(s, msg.event!)).catch((err) => fail(err));
+          return;
+        case 'renew':
+          s.queue = s.queue.then(() => this.renew(s, msg.renew!.csrPem)).catch((err) => fail(err));
           return;
         case 'hello':
           return; // repeated hello: ignore
@@ -250,6 +287,21 @@ export class SessionManager {
       s.durableSeq = e.seq;
     }
     if (!s.replaced) s.call.write({ ack: { beat: 0, durableSeq: s.durableSeq, heartbeatIntervalMs: 0 } });
+  }
+
+  /** Signs a renewed client certificate over the live mTLS session. */
+  private async renew(s: Session, csrPem: string): Promise<void> {
+    if (!this.opts.ca) throw new FailedPreconditionError('certificate renewal needs TLS');
+    if (typeof csrPem !== 'string' || csrPem.length > 16_384) throw new InvalidArgumentError('renew.csr_pem', 'missing or too long');
+    let cert: { certPem: string; notAfter: number };
+    try {
+      cert = await signCsr(this.opts.ca, csrPem, { commonName: s.hostId, uris: [`spiffe://nephele/host/${s.hostId}`], validMs: this.opts.certValidMs });
+    } catch (e) {
+      if (e instanceof CsrError) throw new InvalidArgumentError('renew.csr_pem', e.message);
+      throw e;
+    }
+    await this.hosts.renewCertificate(s.hostId, certInfo(cert.certPem).serial, cert.notAfter);
+    if (!s.replaced) s.call.write({ certificate: { certificatePem: cert.certPem, notAfterUnixMs: cert.notAfter } });
   }
 
   private recomputeInterval(n: number): void {

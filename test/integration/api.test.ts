@@ -53,7 +53,7 @@ t.test('admin calls need a valid API token', async (t) => {
   t.equal((await code(unary((cb) => c.hosts.ListHosts({}, md('garbage'), cb)))).code, grpc.status.UNAUTHENTICATED, 'malformed token');
   const [id] = token.split('.');
   t.equal((await code(unary((cb) => c.hosts.ListHosts({}, md(`${id}.wrongsecret`), cb)))).code, grpc.status.UNAUTHENTICATED, 'wrong secret');
-  const made = await unary<{ token: { id: string }; secret: string }>((cb) => c.auth.CreateToken({ kind: 'TOKEN_KIND_API', description: 'ci' }, md(token), cb as never));
+  const made = await unary<{ token: { id: string }; secret: string }>((cb) => c.auth.CreateToken({ kind: 'TOKEN_KIND_API', description: 'ci', role: 'operator' }, md(token), cb as never));
   t.equal((await code(unary((cb) => c.hosts.ListHosts({}, md(made.secret), cb)))).code, 0, 'new API token works');
   await unary((cb) => c.auth.RevokeToken({ tokenId: made.token.id }, md(token), cb));
   t.equal((await code(unary((cb) => c.hosts.ListHosts({}, md(made.secret), cb)))).code, grpc.status.UNAUTHENTICATED, 'revoked token refused on its next call');

@@ -4,13 +4,15 @@ import type { Hello as _nephele_v1_Hello, Hello__Output as _nephele_v1_Hello__Ou
 import type { InventoryReport as _nephele_v1_InventoryReport, InventoryReport__Output as _nephele_v1_InventoryReport__Output } from '../../nephele/v1/InventoryReport.js';
 import type { Heartbeat as _nephele_v1_Heartbeat, Heartbeat__Output as _nephele_v1_Heartbeat__Output } from '../../nephele/v1/Heartbeat.js';
 import type { AgentEvent as _nephele_v1_AgentEvent, AgentEvent__Output as _nephele_v1_AgentEvent__Output } from '../../nephele/v1/AgentEvent.js';
+import type { RenewCertificate as _nephele_v1_RenewCertificate, RenewCertificate__Output as _nephele_v1_RenewCertificate__Output } from '../../nephele/v1/RenewCertificate.js';
 
 export interface AgentMessage {
   'hello'?: (_nephele_v1_Hello | null);
   'inventory'?: (_nephele_v1_InventoryReport | null);
   'heartbeat'?: (_nephele_v1_Heartbeat | null);
   'event'?: (_nephele_v1_AgentEvent | null);
-  'body'?: "hello"|"inventory"|"heartbeat"|"event";
+  'renew'?: (_nephele_v1_RenewCertificate | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew";
 }
 
 export interface AgentMessage__Output {
@@ -18,5 +20,6 @@ export interface AgentMessage__Output {
   'inventory'?: (_nephele_v1_InventoryReport__Output | null);
   'heartbeat'?: (_nephele_v1_Heartbeat__Output | null);
   'event'?: (_nephele_v1_AgentEvent__Output | null);
-  'body'?: "hello"|"inventory"|"heartbeat"|"event";
+  'renew'?: (_nephele_v1_RenewCertificate__Output | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew";
 }

@@ -2,15 +2,18 @@
 
 import type { Welcome as _nephele_v1_Welcome, Welcome__Output as _nephele_v1_Welcome__Output } from '../../nephele/v1/Welcome.js';
 import type { Ack as _nephele_v1_Ack, Ack__Output as _nephele_v1_Ack__Output } from '../../nephele/v1/Ack.js';
+import type { CertificateIssued as _nephele_v1_CertificateIssued, CertificateIssued__Output as _nephele_v1_CertificateIssued__Output } from '../../nephele/v1/CertificateIssued.js';
 
 export interface ControllerMessage {
   'welcome'?: (_nephele_v1_Welcome | null);
   'ack'?: (_nephele_v1_Ack | null);
-  'body'?: "welcome"|"ack";
+  'certificate'?: (_nephele_v1_CertificateIssued | null);
+  'body'?: "welcome"|"ack"|"certificate";
 }
 
 export interface ControllerMessage__Output {
   'welcome'?: (_nephele_v1_Welcome__Output | null);
   'ack'?: (_nephele_v1_Ack__Output | null);
-  'body'?: "welcome"|"ack";
+  'certificate'?: (_nephele_v1_CertificateIssued__Output | null);
+  'body'?: "welcome"|"ack"|"certificate";
 }

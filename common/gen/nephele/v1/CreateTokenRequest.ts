@@ -9,6 +9,8 @@ export interface CreateTokenRequest {
   'description'?: (string);
   'hostKind'?: (_nephele_v1_HostKind);
   'requestId'?: (string);
+  'role'?: (string);
+  'tenant'?: (string);
 }
 
 export interface CreateTokenRequest__Output {
@@ -17,4 +19,6 @@ export interface CreateTokenRequest__Output {
   'description': (string);
   'hostKind': (_nephele_v1_HostKind__Output);
   'requestId': (string);
+  'role': (string);
+  'tenant': (string);
 }

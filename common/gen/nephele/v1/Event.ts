@@ -12,6 +12,7 @@ export interface Event {
   'actor'?: (string);
   'audit'?: (boolean);
   'attributes'?: ({[key: string]: string});
+  'tenant'?: (string);
 }
 
 export interface Event__Output {
@@ -24,4 +25,5 @@ export interface Event__Output {
   'actor': (string);
   'audit': (boolean);
   'attributes': ({[key: string]: string});
+  'tenant': (string);
 }

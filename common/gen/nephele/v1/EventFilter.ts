@@ -5,10 +5,12 @@ export interface EventFilter {
   'typePrefix'?: (string);
   'hostId'?: (string);
   'auditOnly'?: (boolean);
+  'tenant'?: (string);
 }
 
 export interface EventFilter__Output {
   'typePrefix': (string);
   'hostId': (string);
   'auditOnly': (boolean);
+  'tenant': (string);
 }

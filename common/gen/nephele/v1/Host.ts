@@ -29,6 +29,9 @@ export interface Host {
   'labels'?: ({[key: string]: string});
   'peer'?: (string);
   'version'?: (number | string | Long);
+  'revoked'?: (boolean);
+  'revokedReason'?: (string);
+  'certNotAfterUnixMs'?: (number | string | Long);
 }
 
 export interface Host__Output {
@@ -53,4 +56,7 @@ export interface Host__Output {
   'labels': ({[key: string]: string});
   'peer': (string);
   'version': (number);
+  'revoked': (boolean);
+  'revokedReason': (string);
+  'certNotAfterUnixMs': (number);
 }

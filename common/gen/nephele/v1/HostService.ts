@@ -12,6 +12,8 @@ import type { ListGroupsRequest as _nephele_v1_ListGroupsRequest, ListGroupsRequ
 import type { ListGroupsResponse as _nephele_v1_ListGroupsResponse, ListGroupsResponse__Output as _nephele_v1_ListGroupsResponse__Output } from '../../nephele/v1/ListGroupsResponse.js';
 import type { ListHostsRequest as _nephele_v1_ListHostsRequest, ListHostsRequest__Output as _nephele_v1_ListHostsRequest__Output } from '../../nephele/v1/ListHostsRequest.js';
 import type { ListHostsResponse as _nephele_v1_ListHostsResponse, ListHostsResponse__Output as _nephele_v1_ListHostsResponse__Output } from '../../nephele/v1/ListHostsResponse.js';
+import type { RevokeHostRequest as _nephele_v1_RevokeHostRequest, RevokeHostRequest__Output as _nephele_v1_RevokeHostRequest__Output } from '../../nephele/v1/RevokeHostRequest.js';
+import type { RevokeHostResponse as _nephele_v1_RevokeHostResponse, RevokeHostResponse__Output as _nephele_v1_RevokeHostResponse__Output } from '../../nephele/v1/RevokeHostResponse.js';
 import type { SetHostGroupsRequest as _nephele_v1_SetHostGroupsRequest, SetHostGroupsRequest__Output as _nephele_v1_SetHostGroupsRequest__Output } from '../../nephele/v1/SetHostGroupsRequest.js';
 import type { SetHostGroupsResponse as _nephele_v1_SetHostGroupsResponse, SetHostGroupsResponse__Output as _nephele_v1_SetHostGroupsResponse__Output } from '../../nephele/v1/SetHostGroupsResponse.js';
 import type { UncordonHostRequest as _nephele_v1_UncordonHostRequest, UncordonHostRequest__Output as _nephele_v1_UncordonHostRequest__Output } from '../../nephele/v1/UncordonHostRequest.js';
@@ -63,6 +65,15 @@ export interface HostServiceClient extends grpc.Client {
   listHosts(argument: _nephele_v1_ListHostsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
   listHosts(argument: _nephele_v1_ListHostsRequest, callback: grpc.requestCallback<_nephele_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
   
+  RevokeHost(argument: _nephele_v1_RevokeHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_RevokeHostResponse__Output>): grpc.ClientUnaryCall;
+  RevokeHost(argument: _nephele_v1_RevokeHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_RevokeHostResponse__Output>): grpc.ClientUnaryCall;
+  RevokeHost(argument: _nephele_v1_RevokeHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_RevokeHostResponse__Output>): grpc.ClientUnaryCall;
+  RevokeHost(argument: _nephele_v1_RevokeHostRequest, callback: grpc.requestCallback<_nephele_v1_RevokeHostResponse__Output>): grpc.ClientUnaryCall;
+  revokeHost(argument: _nephele_v1_RevokeHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_RevokeHostResponse__Output>): grpc.ClientUnaryCall;
+  revokeHost(argument: _nephele_v1_RevokeHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_RevokeHostResponse__Output>): grpc.ClientUnaryCall;
+  revokeHost(argument: _nephele_v1_RevokeHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_RevokeHostResponse__Output>): grpc.ClientUnaryCall;
+  revokeHost(argument: _nephele_v1_RevokeHostRequest, callback: grpc.requestCallback<_nephele_v1_RevokeHostResponse__Output>): grpc.ClientUnaryCall;
+  
   SetHostGroups(argument: _nephele_v1_SetHostGroupsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_SetHostGroupsResponse__Output>): grpc.ClientUnaryCall;
   SetHostGroups(argument: _nephele_v1_SetHostGroupsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_SetHostGroupsResponse__Output>): grpc.ClientUnaryCall;
   SetHostGroups(argument: _nephele_v1_SetHostGroupsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_SetHostGroupsResponse__Output>): grpc.ClientUnaryCall;
@@ -94,6 +105,8 @@ export interface HostServiceHandlers extends grpc.UntypedServiceImplementation {
   
   ListHosts: grpc.handleUnaryCall<_nephele_v1_ListHostsRequest__Output, _nephele_v1_ListHostsResponse>;
   
+  RevokeHost: grpc.handleUnaryCall<_nephele_v1_RevokeHostRequest__Output, _nephele_v1_RevokeHostResponse>;
+  
   SetHostGroups: grpc.handleUnaryCall<_nephele_v1_SetHostGroupsRequest__Output, _nephele_v1_SetHostGroupsResponse>;
   
   UncordonHost: grpc.handleUnaryCall<_nephele_v1_UncordonHostRequest__Output, _nephele_v1_UncordonHostResponse>;
@@ -106,6 +119,7 @@ export interface HostServiceDefinition extends grpc.ServiceDefinition {
   GetHost: MethodDefinition<_nephele_v1_GetHostRequest, _nephele_v1_GetHostResponse, _nephele_v1_GetHostRequest__Output, _nephele_v1_GetHostResponse__Output>
   ListGroups: MethodDefinition<_nephele_v1_ListGroupsRequest, _nephele_v1_ListGroupsResponse, _nephele_v1_ListGroupsRequest__Output, _nephele_v1_ListGroupsResponse__Output>
   ListHosts: MethodDefinition<_nephele_v1_ListHostsRequest, _nephele_v1_ListHostsResponse, _nephele_v1_ListHostsRequest__Output, _nephele_v1_ListHostsResponse__Output>
+  RevokeHost: MethodDefinition<_nephele_v1_RevokeHostRequest, _nephele_v1_RevokeHostResponse, _nephele_v1_RevokeHostRequest__Output, _nephele_v1_RevokeHostResponse__Output>
   SetHostGroups: MethodDefinition<_nephele_v1_SetHostGroupsRequest, _nephele_v1_SetHostGroupsResponse, _nephele_v1_SetHostGroupsRequest__Output, _nephele_v1_SetHostGroupsResponse__Output>
   UncordonHost: MethodDefinition<_nephele_v1_UncordonHostRequest, _nephele_v1_UncordonHostResponse, _nephele_v1_UncordonHostRequest__Output, _nephele_v1_UncordonHostResponse__Output>
 }

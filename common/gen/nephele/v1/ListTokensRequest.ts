@@ -7,6 +7,7 @@ export interface ListTokensRequest {
   'pageToken'?: (string);
   'kind'?: (_nephele_v1_TokenKind);
   'includeRevoked'?: (boolean);
+  'tenant'?: (string);
 }
 
 export interface ListTokensRequest__Output {
@@ -14,4 +15,5 @@ export interface ListTokensRequest__Output {
   'pageToken': (string);
   'kind': (_nephele_v1_TokenKind__Output);
   'includeRevoked': (boolean);
+  'tenant': (string);
 }

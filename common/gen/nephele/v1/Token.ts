@@ -15,6 +15,8 @@ export interface Token {
   'usedByHost'?: (string);
   'createdBy'?: (string);
   'hostKind'?: (_nephele_v1_HostKind);
+  'role'?: (string);
+  'tenant'?: (string);
 }
 
 export interface Token__Output {
@@ -28,4 +30,6 @@ export interface Token__Output {
   'usedByHost': (string);
   'createdBy': (string);
   'hostKind': (_nephele_v1_HostKind__Output);
+  'role': (string);
+  'tenant': (string);
 }

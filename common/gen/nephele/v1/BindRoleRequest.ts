@@ -1,0 +1,16 @@
+// Original file: proto/nephele/v1/auth.proto
+
+
+export interface BindRoleRequest {
+  'tokenId'?: (string);
+  'role'?: (string);
+  'tenant'?: (string);
+  'requestId'?: (string);
+}
+
+export interface BindRoleRequest__Output {
+  'tokenId': (string);
+  'role': (string);
+  'tenant': (string);
+  'requestId': (string);
+}

@@ -1,0 +1,102 @@
+import { PermissionDeniedError } from '../../common/errors.js';
+
+// Authorization: one table maps every RPC to the permission it needs. A test
+// walks the proto descriptors and fails when an RPC has no rule here, so no new
+// RPC can ship unguarded.
+
+export const ROLES = ['admin', 'operator', 'tenant-admin', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type Permission =
+  | 'fleet.read' // hosts, groups, inventories
+  | 'fleet.write' // cordon, groups, revoke hosts
+  | 'join.write' // join tokens (enrolling hosts)
+  | 'tokens.read'
+  | 'tokens.write' // API tokens, in scope
+  | 'tenants.read'
+  | 'tenants.write' // tenants, quotas, role bindings
+  | 'events.read'
+  | 'vms.read'
+  | 'vms.write';
+
+/** How a call authenticates when it does not use an API token. */
+export type Special = 'public' | 'agent';
+
+export interface Rule {
+  /** Permission an API token needs, or how the call authenticates otherwise. */
+  need: Permission | Special;
+  /** Mutating calls are audited whatever their outcome. */
+  mutating: boolean;
+}
+
+const r = (need: Rule['need'], mutating = false): Rule => ({ need, mutating });
+
+export const RULES: Record<string, Rule> = {
+  'AgentService.Enroll': r('public', true), // the join token in the body authenticates
+  'AgentService.Session': r('agent'), // the client certificate authenticates
+
+  'HostService.ListHosts': r('fleet.read'),
+  'HostService.GetHost': r('fleet.read'),
+  'HostService.CordonHost': r('fleet.write', true),
+  'HostService.UncordonHost': r('fleet.write', true),
+  'HostService.CreateGroup': r('fleet.write', true),
+  'HostService.ListGroups': r('fleet.read'),
+  'HostService.SetHostGroups': r('fleet.write', true),
+  'HostService.RevokeHost': r('fleet.write', true),
+
+  'AuthService.CreateToken': r('tokens.write', true), // join tokens additionally need join.write
+  'AuthService.RevokeToken': r('tokens.write', true),
+  'AuthService.ListTokens': r('tokens.read'),
+  'AuthService.CreateTenant': r('tenants.write', true),
+  'AuthService.ListTenants': r('tenants.read'),
+  'AuthService.BindRole': r('tenants.write', true),
+  'AuthService.SetTenantQuota': r('tenants.write', true),
+
+  'EventService.ListEvents': r('events.read'),
+  'EventService.WatchEvents': r('events.read'),
+};
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: ['fleet.read', 'fleet.write', 'join.write', 'tokens.read', 'tokens.write', 'tenants.read', 'tenants.write', 'events.read', 'vms.read', 'vms.write'],
+  operator: ['fleet.read', 'fleet.write', 'join.write', 'tokens.read', 'tokens.write', 'tenants.read', 'events.read', 'vms.read', 'vms.write'],
+  'tenant-admin': ['tokens.read', 'tokens.write', 'tenants.read', 'events.read', 'vms.read', 'vms.write'],
+  viewer: ['tenants.read', 'events.read', 'vms.read'],
+};
+
+/** Roles whose reach is the whole system rather than one tenant. */
+export const SYSTEM_ROLES: readonly Role[] = ['admin', 'operator'];
+
+export interface Principal {
+  kind: 'token' | 'host' | 'anonymous';
+  id: string; // token id or host id
+  role: Role | 'agent' | '';
+  /** "" = every tenant (system roles); otherwise the only tenant it may see. */
+  tenant: string;
+}
+
+export function isRole(s: string): s is Role {
+  return (ROLES as readonly string[]).includes(s);
+}
+
+export function can(p: Principal, perm: Permission): boolean {
+  return isRole(p.role) && ROLE_PERMISSIONS[p.role].includes(perm);
+}
+
+export function rule(rpc: string): Rule {
+  const x = RULES[rpc];
+  if (!x) throw new Error(`no authorization rule for ${rpc}`);
+  return x;
+}
+
+/** Throws PERMISSION_DENIED unless the principal may call the RPC. */
+export function authorize(p: Principal, rpc: string): Rule {
+  const x = rule(rpc);
+  if (x.need === 'public' || x.need === 'agent') return x;
+  if (!can(p, x.need)) throw new PermissionDeniedError(`role ${p.role || 'none'} may not call ${rpc}`);
+  return x;
+}
+
+/** A system-wide principal sees every tenant; others only their own. */
+export function tenantScope(p: Principal): string | undefined {
+  return isRole(p.role) && SYSTEM_ROLES.includes(p.role) && p.tenant === '' ? undefined : p.tenant;
+}

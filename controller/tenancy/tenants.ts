@@ -1,0 +1,175 @@
+import type { Quota__Output as Quota } from '../../common/gen/nephele/v1/Quota.js';
+import { AlreadyExistsError, FailedPreconditionError, NotFoundError, ResourceExhaustedError } from '../../common/errors.js';
+import { absent, at, del, put, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import type { Clock } from '../../common/clock.js';
+import type { EventLog } from '../events/log.js';
+
+export const TENANTS = 'tenants';
+export const RESERVATIONS = 'quota-reservations'; // `${tenant}/${reservation id}`
+export const DEFAULT_TENANT = 'default';
+
+/** Stored form: quota and usage always present. */
+export interface Tenant {
+  name: string;
+  description: string;
+  createdUnixMs: number;
+  quota: Quota;
+  usage: Quota;
+}
+
+export type { Quota };
+
+/** What one admission asks for. */
+export interface Demand {
+  vcpus: number;
+  memoryBytes: number;
+  vms: number;
+  images: number;
+}
+
+const QUOTA_KEYS = ['vcpus', 'memoryBytes', 'vms', 'images'] as const;
+const QUOTA_NAMES: Record<(typeof QUOTA_KEYS)[number], string> = { vcpus: 'vcpus', memoryBytes: 'memory_bytes', vms: 'vms', images: 'images' };
+
+export const zeroQuota = (): Quota => ({ vcpus: 0, memoryBytes: 0, vms: 0, images: 0 });
+
+/**
+ * Tenants and their quotas. Admission reserves against the quota and records a
+ * reservation in the same batch; release deletes the reservation under a
+ * version precondition, so capacity is given back exactly once.
+ */
+export class Tenants {
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(name: string, description: string, quota: Quota): Promise<Tenant> {
+    const t: Tenant = { name, description, createdUnixMs: this.clock.now(), quota, usage: zeroQuota() };
+    try {
+      await this.events.commit({
+        ops: [put(TENANTS, name, t)],
+        preconditions: [absent(TENANTS, name)],
+        events: [{ type: 'tenant.created', message: 'tenant created', tenant: name, attributes: { tenant: name } }],
+        ref: name,
+      });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ABORTED') throw new AlreadyExistsError('tenant');
+      throw e;
+    }
+    return t;
+  }
+
+  async get(name: string): Promise<{ t: Tenant; version: number }> {
+    const r = await this.store.get<Tenant>(TENANTS, name);
+    if (!r) throw new NotFoundError('tenant');
+    return { t: r.value, version: r.version };
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return !!(await this.store.get(TENANTS, name));
+  }
+
+  async list(after: string, limit: number, only?: string): Promise<{ tenants: Tenant[]; more: boolean }> {
+    if (only !== undefined) {
+      const r = await this.store.get<Tenant>(TENANTS, only);
+      return { tenants: r && only > after ? [r.value] : [], more: false };
+    }
+    const out: Tenant[] = [];
+    for await (const { value } of this.store.scan<Tenant>(TENANTS, after ? { gt: after } : {})) {
+      if (out.length === limit) return { tenants: out, more: true };
+      out.push(value);
+    }
+    return { tenants: out, more: false };
+  }
+
+  async setQuota(name: string, quota: Quota): Promise<Tenant> {
+    for (;;) {
+      const { t, version } = await this.get(name);
+      const next = { ...t, quota };
+      try {
+        await this.events.commit({
+          ops: [put(TENANTS, name, next)],
+          preconditions: [at(TENANTS, name, version)],
+          events: [{ type: 'tenant.quota_changed', message: 'tenant quota changed', tenant: name, attributes: { tenant: name, ...quotaAttrs(quota) } }],
+          ref: name,
+        });
+        return next;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ABORTED') throw e;
+      }
+    }
+  }
+
+  /**
+   * The ops and preconditions that reserve `demand` for `reservationId`, for a
+   * caller to commit together with its own records (e.g. the VMs it admits).
+   * Throws RESOURCE_EXHAUSTED naming the quota that does not fit.
+   */
+  async prepareAdmit(tenant: string, reservationId: string, demand: Demand): Promise<{ ops: Op[]; pre: Precondition[] }> {
+    const r = await this.store.get<Tenant>(TENANTS, tenant);
+    if (!r) throw new FailedPreconditionError(`tenant ${JSON.stringify(tenant)} does not exist`);
+    const { quota, usage } = r.value;
+    for (const k of QUOTA_KEYS) {
+      const limit = quota[k];
+      if (limit > 0 && usage[k] + demand[k] > limit) {
+        throw new ResourceExhaustedError(`quota ${QUOTA_NAMES[k]} exceeded: ${demand[k]} requested, ${Math.max(0, limit - usage[k])} of ${limit} left`);
+      }
+    }
+    const next: Tenant = { ...r.value, usage: add(usage, demand, 1) };
+    const key = `${tenant}/${reservationId}`;
+    return {
+      ops: [put(TENANTS, tenant, next), put(RESERVATIONS, key, { demand, atUnixMs: this.clock.now() })],
+      pre: [at(TENANTS, tenant, r.version), absent(RESERVATIONS, key)],
+    };
+  }
+
+  /** Reserves against the quota; retries on concurrent admissions. */
+  async admit(tenant: string, reservationId: string, demand: Demand): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const { ops, pre } = await this.prepareAdmit(tenant, reservationId, demand);
+      try {
+        await this.events.commit({ ops, preconditions: pre });
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ABORTED' || attempt > 100) throw e;
+        if (await this.store.get(RESERVATIONS, `${tenant}/${reservationId}`)) return; // already admitted
+      }
+    }
+  }
+
+  /** Gives a reservation back. Returns false when it was already released (or never made). */
+  async release(tenant: string, reservationId: string): Promise<boolean> {
+    const key = `${tenant}/${reservationId}`;
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.store.get<{ demand: Demand }>(RESERVATIONS, key);
+      if (!res) return false;
+      const t = await this.store.get<Tenant>(TENANTS, tenant);
+      const ops: Op[] = [del(RESERVATIONS, key)];
+      const pre: Precondition[] = [at(RESERVATIONS, key, res.version)];
+      if (t) {
+        ops.push(put(TENANTS, tenant, { ...t.value, usage: add(t.value.usage, res.value.demand, -1) }));
+        pre.push(at(TENANTS, tenant, t.version));
+      }
+      try {
+        await this.events.commit({ ops, preconditions: pre });
+        return true;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ABORTED' || attempt > 100) throw e;
+      }
+    }
+  }
+}
+
+function add(a: Quota, d: Demand, sign: 1 | -1): Quota {
+  return {
+    vcpus: Math.max(0, a.vcpus + sign * d.vcpus),
+    memoryBytes: Math.max(0, a.memoryBytes + sign * d.memoryBytes),
+    vms: Math.max(0, a.vms + sign * d.vms),
+    images: Math.max(0, a.images + sign * d.images),
+  };
+}
+
+function quotaAttrs(q: Quota): Record<string, string> {
+  return { vcpus: String(q.vcpus), memory_bytes: String(q.memoryBytes), vms: String(q.vms), images: String(q.images) };
+}

@@ -1,0 +1,325 @@
+// EventLog: atomic ops + events with dense sequence numbers, listing and
+// filters, subscriptions, retention, and request_id records.
+import t from 'tap';
+import { join } from 'node:path';
+import { EventLog, EVENTS, REQUESTS, requestKey, type Event, type Retention } from '../../controller/events/log.js';
+import { callContext } from '../../controller/context.js';
+import { LevelStore, put, at, absent, type Op, type Precondition, type Store, type ScanOptions } from '../../common/store/index.js';
+import { ConflictError } from '../../common/errors.js';
+import { FakeClock } from '../../common/clock.js';
+import { seqKey } from '../../common/ids.js';
+import { silentLogger } from '../../common/logger.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+const HOUR = 3_600_000;
+
+/** Records every batch the log issues and which keys are durable. */
+class SpyStore implements Store {
+  batches: { ops: Op[]; pre: Precondition[] }[] = [];
+  durable = new Set<string>();
+  constructor(readonly inner: Store) {}
+  get<T>(c: string, k: string) { return this.inner.get<T>(c, k); }
+  getMany<T>(c: string, k: string[]) { return this.inner.getMany<T>(c, k); }
+  async batch(ops: Op[], pre: Precondition[] = []) {
+    this.batches.push({ ops, pre });
+    const r = await this.inner.batch(ops, pre);
+    for (const o of ops) this.durable.add(`${o.coll}/${o.key}`);
+    return r;
+  }
+  scan<T>(c: string, o?: ScanOptions) { return this.inner.scan<T>(c, o); }
+  last<T>(c: string, o?: ScanOptions) { return this.inner.last<T>(c, o); }
+  close() { return this.inner.close(); }
+}
+
+async function setup(t: { teardown(fn: () => unknown): void }, retention?: Retention, path = join(tmpDir('nephele-events-'), 'db')) {
+  const level = await LevelStore.open(path);
+  const store = new SpyStore(level);
+  const clock = new FakeClock();
+  const log = await EventLog.open(store, clock, silentLogger, retention);
+  t.teardown(async () => {
+    log.stop();
+    await level.close().catch(() => {});
+  });
+  return { store, level, clock, log, path };
+}
+
+async function allSeqs(store: Store): Promise<number[]> {
+  const out: number[] = [];
+  for await (const { value } of store.scan<Event>(EVENTS)) out.push(value.seq);
+  return out;
+}
+
+const ev = (type: string, extra: Partial<{ hostId: string; audit: boolean; severity: 'info' | 'warning' | 'error'; actor: string }> = {}) => ({ type, message: `${type} happened`, ...extra });
+
+t.test('commit writes ops and events in one batch, with dense seqs', async (t) => {
+  const { store, log, clock } = await setup(t);
+  t.equal(log.lastSeq(), 0);
+  const versions = await log.commit({
+    ops: [put('hosts', 'h1', { name: 'one' })],
+    events: [ev('host.created', { hostId: 'h1' }), ev('host.ready', { hostId: 'h1', severity: 'warning', actor: 'me' }), ev('token.used', { audit: true })],
+  });
+  t.equal(store.batches.length, 1, 'exactly one store batch');
+  t.same(store.batches[0]!.ops.map((o) => `${o.coll}/${o.key}`).sort(), ['hosts/h1', `events/${seqKey(1)}`, `events/${seqKey(2)}`, `events/${seqKey(3)}`, 'meta/event_seq'].sort(), 'ops, events and the sequence counter in that batch');
+  t.equal(versions.get('hosts/h1'), 1, 'returns the written versions');
+  t.equal(log.lastSeq(), 3);
+  t.same((await store.get('hosts', 'h1'))?.value, { name: 'one' });
+
+  const { events, more } = await log.list(0, 100);
+  t.equal(more, false);
+  t.same(events.map((e) => e.seq), [1, 2, 3]);
+  t.match(events[0], { seq: 1, type: 'host.created', hostId: 'h1', severity: 'info', audit: false, actor: '', timeUnixMs: clock.now(), message: 'host.created happened', attributes: {} });
+  t.match(events[1], { seq: 2, severity: 'warning', actor: 'me' });
+  t.match(events[2], { seq: 3, audit: true, hostId: '' });
+
+  await log.append(ev('a'), ev('b'));
+  await log.commit({ ops: [put('hosts', 'h2', {})] }); // no events: no seqs used
+  await log.append(ev('c'));
+  t.same(await allSeqs(store), [1, 2, 3, 4, 5, 6], 'dense across commits');
+  t.equal(log.lastSeq(), 6);
+});
+
+t.test('a failed commit writes nothing and uses no sequence numbers', async (t) => {
+  const { store, log } = await setup(t);
+  await log.commit({ ops: [put('hosts', 'h1', { v: 1 })], events: [ev('one')] });
+  const seen: number[] = [];
+  log.subscribe((e) => seen.push(e.seq));
+
+  const err = await log
+    .commit({
+      ops: [put('hosts', 'h1', { v: 2 }), put('groups', 'g', {})],
+      preconditions: [at('hosts', 'h1', 7)],
+      events: [ev('two'), ev('three')],
+    })
+    .catch((e: unknown) => e);
+  t.type(err, ConflictError);
+  t.same((await store.get('hosts', 'h1'))?.value, { v: 1 }, 'ops not written');
+  t.equal(await store.get('groups', 'g'), undefined);
+  t.same(await allSeqs(store), [1], 'events not written');
+  t.equal(log.lastSeq(), 1, 'sequence not consumed');
+  t.same(seen, [], 'watchers hear nothing');
+
+  await log.commit({ ops: [put('hosts', 'h1', { v: 3 })], preconditions: [at('hosts', 'h1', 1)], events: [ev('four')] });
+  t.same(await allSeqs(store), [1, 2], 'next successful commit gets the next dense seq');
+  t.same(seen, [2]);
+  t.equal((await log.list(1, 10)).events[0]?.type, 'four');
+});
+
+t.test('concurrent commits: dense, unique, ordered seqs', async (t) => {
+  const { store, log } = await setup(t);
+  const seen: number[] = [];
+  log.subscribe((e) => seen.push(e.seq));
+  await Promise.allSettled(
+    Array.from({ length: 30 }, (_, i) =>
+      // Every third commit conflicts.
+      log.commit({ ops: [put('k', `k${i}`, i)], preconditions: i % 3 === 0 ? [at('k', 'nope', 5)] : [absent('k', `k${i}`)], events: [ev(`e${i}`), ev(`f${i}`)] }),
+    ),
+  );
+  const seqs = await allSeqs(store);
+  t.same(seqs, Array.from({ length: 40 }, (_, i) => i + 1), '20 successful commits × 2 events = seqs 1..40');
+  t.same(seen, seqs, 'watchers got them all, in order');
+});
+
+t.test('subscribers hear events only once durable, in order; unsubscribe', async (t) => {
+  const { store, log } = await setup(t);
+  const seen: Event[] = [];
+  const notDurable: number[] = [];
+  const unsub = log.subscribe((e) => {
+    if (!store.durable.has(`${EVENTS}/${seqKey(e.seq)}`)) notDurable.push(e.seq);
+    seen.push(e);
+  });
+  const p1 = log.append(ev('a'), ev('b'));
+  const p2 = log.append(ev('c'));
+  t.same(seen, [], 'nothing delivered before the write completes');
+  await Promise.all([p1, p2]);
+  t.same(seen.map((e) => [e.seq, e.type]), [[1, 'a'], [2, 'b'], [3, 'c']]);
+  t.same(notDurable, [], 'every event was durable when delivered');
+
+  const other: number[] = [];
+  log.subscribe((e) => other.push(e.seq));
+  unsub();
+  await log.append(ev('d'));
+  t.equal(seen.length, 3, 'unsubscribed watcher hears nothing more');
+  t.same(other, [4], 'other watcher still hears');
+});
+
+t.test('list: sinceSeq, limit, filters, more', async (t) => {
+  const { log } = await setup(t);
+  await log.append(
+    ev('host.created', { hostId: 'h1' }), // 1
+    ev('host.ready', { hostId: 'h1' }), // 2
+    ev('token.created', { audit: true }), // 3
+    ev('host.created', { hostId: 'h2' }), // 4
+    ev('host.down', { hostId: 'h1' }), // 5
+    ev('token.revoked', { audit: true, hostId: 'h2' }), // 6
+    ev('group.created'), // 7
+  );
+  const seqs = async (since: number, limit: number, f?: Parameters<EventLog['list']>[2]) => {
+    const r = await log.list(since, limit, f);
+    return { seqs: r.events.map((e) => e.seq), more: r.more };
+  };
+  t.same(await seqs(0, 100), { seqs: [1, 2, 3, 4, 5, 6, 7], more: false });
+  t.same(await seqs(0, 3), { seqs: [1, 2, 3], more: true });
+  t.same(await seqs(3, 3), { seqs: [4, 5, 6], more: true });
+  t.same(await seqs(6, 3), { seqs: [7], more: false });
+  t.same(await seqs(4, 3), { seqs: [5, 6, 7], more: false }, 'exactly limit left: more is false');
+  t.same(await seqs(7, 3), { seqs: [], more: false });
+  t.same(await seqs(100, 3), { seqs: [], more: false });
+
+  t.same(await seqs(0, 100, { typePrefix: 'host.' }), { seqs: [1, 2, 4, 5], more: false });
+  t.same(await seqs(0, 2, { typePrefix: 'host.' }), { seqs: [1, 2], more: true });
+  t.same(await seqs(2, 2, { typePrefix: 'host.' }), { seqs: [4, 5], more: false }, 'no later match: more is false');
+  t.same(await seqs(0, 100, { hostId: 'h1' }), { seqs: [1, 2, 5], more: false });
+  t.same(await seqs(0, 100, { auditOnly: true }), { seqs: [3, 6], more: false });
+  t.same(await seqs(0, 100, { auditOnly: true, hostId: 'h2' }), { seqs: [6], more: false });
+  t.same(await seqs(0, 100, { typePrefix: 'token.', hostId: 'h1' }), { seqs: [], more: false });
+  t.same(await seqs(0, 100, { typePrefix: '', hostId: '', auditOnly: false }), { seqs: [1, 2, 3, 4, 5, 6, 7], more: false }, 'empty filter fields match all');
+  t.same(await seqs(0, 100, null), { seqs: [1, 2, 3, 4, 5, 6, 7], more: false });
+});
+
+t.test('EventLog.open on an existing store resumes the sequence', async (t) => {
+  const path = join(tmpDir('nephele-events-'), 'db');
+  {
+    const s = await LevelStore.open(path);
+    const log = await EventLog.open(s, new FakeClock(), silentLogger);
+    for (let i = 0; i < 12; i++) await log.append(ev(`e${i}`)); // crosses 9 → 10 (padded keys)
+    await s.close();
+  }
+  const s = await LevelStore.open(path);
+  t.teardown(() => s.close());
+  const log = await EventLog.open(s, new FakeClock(), silentLogger);
+  t.equal(log.lastSeq(), 12, 'resumes at the last stored seq');
+  await log.append(ev('next'));
+  t.same(await allSeqs(s), Array.from({ length: 13 }, (_, i) => i + 1));
+});
+
+t.test('prune: age, audit age, max count', async (t) => {
+  const retention: Retention = { maxAgeMs: HOUR, auditMaxAgeMs: 10 * HOUR, maxCount: 1000, requestTtlMs: 24 * HOUR };
+  const { store, log, clock } = await setup(t, retention);
+  await log.append(ev('old'), ev('old-audit', { audit: true })); // 1, 2 at t0
+  clock.advance(30 * 60_000);
+  await log.append(ev('mid')); // 3 at t0+30m
+  clock.advance(31 * 60_000); // t0+61m: 1 is past maxAge, 3 is not
+  await log.append(ev('new')); // 4
+
+  t.equal(await log.prune(), 1, 'one deleted');
+  t.same(await allSeqs(store), [2, 3, 4], 'old non-audit event deleted, audit kept');
+  t.equal(await log.prune(), 0, 'idempotent');
+
+  clock.advance(HOUR + 60_000); // t0+2h02: 3 and 4 are both past maxAgeMs
+  t.equal(await log.prune(), 2);
+  t.same(await allSeqs(store), [2], 'audit event outlives maxAgeMs');
+
+  clock.advance(8 * HOUR); // t0+10h02: audit past auditMaxAgeMs
+  t.equal(await log.prune(), 1);
+  t.same(await allSeqs(store), [], 'audit event deleted after auditMaxAgeMs');
+  t.equal(log.lastSeq(), 4, 'pruning does not rewind the sequence');
+  await log.append(ev('after'));
+  t.same(await allSeqs(store), [5]);
+});
+
+t.test('prune: audit event exactly at the age limit is kept', async (t) => {
+  const { store, log, clock } = await setup(t, { maxAgeMs: HOUR, auditMaxAgeMs: 2 * HOUR, maxCount: 1000, requestTtlMs: HOUR });
+  await log.append(ev('a'), ev('b', { audit: true }));
+  clock.advance(HOUR);
+  await log.prune();
+  t.same(await allSeqs(store), [1, 2], 'age == maxAgeMs is not older than maxAgeMs');
+  clock.advance(1);
+  await log.prune();
+  t.same(await allSeqs(store), [2]);
+});
+
+t.test('prune: maxCount', async (t) => {
+  const { store, log, clock } = await setup(t, { maxAgeMs: HOUR, auditMaxAgeMs: 10 * HOUR, maxCount: 3, requestTtlMs: HOUR });
+  for (let i = 1; i <= 8; i++) {
+    await log.append(ev(`e${i}`, { audit: i === 2 }));
+    clock.advance(1000);
+  }
+  const n = await log.prune();
+  t.equal(n, 4, 'non-audit events beyond the newest 3 seqs deleted');
+  t.same(await allSeqs(store), [2, 6, 7, 8], 'newest maxCount kept; audit events are not counted out');
+  await log.append(ev('e9'));
+  await log.prune();
+  t.same(await allSeqs(store), [2, 7, 8, 9]);
+});
+
+t.test('prune: driven by startRetention on the clock; deletes old request records', async (t) => {
+  const { store, log, clock } = await setup(t, { maxAgeMs: HOUR, auditMaxAgeMs: 10 * HOUR, maxCount: 1000, requestTtlMs: 2 * HOUR });
+  await callContext.run({ rpc: 'CreateThing', actor: 'a', peer: 'p', requestId: 'r1' }, () => log.commit({ ref: 'x', events: [ev('made')] }));
+  t.ok(await store.get(REQUESTS, requestKey('CreateThing', 'r1')));
+  log.startRetention(10 * 60_000);
+  clock.advance(HOUR + 10 * 60_000);
+  // The timer's prune is async: give it a moment.
+  for (let i = 0; i < 50 && (await allSeqs(store)).length; i++) await new Promise((r) => setTimeout(r, 10));
+  t.same(await allSeqs(store), [], 'event pruned by the timer');
+  t.ok(await store.get(REQUESTS, requestKey('CreateThing', 'r1')), 'request record kept within its ttl');
+  clock.advance(HOUR);
+  for (let i = 0; i < 50 && (await store.get(REQUESTS, requestKey('CreateThing', 'r1'))); i++) await new Promise((r) => setTimeout(r, 10));
+  t.equal(await store.get(REQUESTS, requestKey('CreateThing', 'r1')), undefined, 'request record pruned after requestTtlMs');
+  log.stop();
+});
+
+t.test('sequence numbers are never reused, even after retention deletes every event and the log is reopened', async (t) => {
+  const path = join(tmpDir('nephele-events-'), 'db');
+  const clock = new FakeClock();
+  const retention: Retention = { maxAgeMs: HOUR, auditMaxAgeMs: HOUR, maxCount: 1000, requestTtlMs: HOUR };
+  {
+    const s = await LevelStore.open(path);
+    const log = await EventLog.open(s, clock, silentLogger, retention);
+    await log.append(ev('a'), ev('b'), ev('c'));
+    clock.advance(2 * HOUR);
+    await log.prune();
+    t.same(await allSeqs(s), [], 'all events aged out');
+    await s.close();
+  }
+  const s = await LevelStore.open(path);
+  t.teardown(() => s.close());
+  const log = await EventLog.open(s, clock, silentLogger, retention);
+  // A watcher that saw seq 3 before the restart resumes with sinceSeq=3: a new
+  // event numbered 1 would be invisible to it.
+  t.equal(log.lastSeq(), 3, 'lastSeq after reopen is still 3');
+  await log.append(ev('d'));
+  t.same((await log.list(3, 10)).events.map((e) => e.type), ['d'], 'the next event is visible to a watcher resuming after seq 3');
+});
+
+t.test('ref + request_id: recorded once, a replay conflicts; actor from the call', async (t) => {
+  const { store, log, clock } = await setup(t);
+  const ctx = { rpc: 'X', actor: 'a', peer: 'p', requestId: 'r1' };
+  await callContext.run(ctx, () => log.commit({ ref: 'thing-1', ops: [put('things', 't1', { n: 1 })], events: [ev('thing.created')] }));
+  const rec = await store.get<{ ref: string; atUnixMs: number }>(REQUESTS, requestKey('X', 'r1'));
+  t.same(rec?.value, { ref: 'thing-1', atUnixMs: clock.now() }, 'requests record X/r1 written');
+  t.equal(requestKey('X', 'r1'), 'X/r1');
+  t.equal((await log.list(0, 10)).events[0]?.actor, 'a', 'actor defaults to the caller');
+  t.equal(store.batches.length, 1, 'request record went in the same batch');
+
+  const err = await callContext
+    .run(ctx, () => log.commit({ ref: 'thing-2', ops: [put('things', 't2', { n: 2 })], events: [ev('thing.created')] }))
+    .catch((e: unknown) => e);
+  t.type(err, ConflictError, 'same request id again → ConflictError');
+  t.equal(await store.get('things', 't2'), undefined, "the replay's ops are not written");
+  t.equal(log.lastSeq(), 1, 'and it used no seq');
+  t.same((await store.get(REQUESTS, 'X/r1'))?.value, { ref: 'thing-1', atUnixMs: clock.now() }, 'original record untouched');
+
+  // Same request id under another RPC, or no request id, or no ref: no conflict.
+  await callContext.run({ ...ctx, rpc: 'Y' }, () => log.commit({ ref: 'y', events: [ev('y')] }));
+  t.ok(await store.get(REQUESTS, 'Y/r1'));
+  await callContext.run({ ...ctx, requestId: undefined }, () => log.commit({ ref: 'z', events: [ev('z')] }));
+  await callContext.run(ctx, () => log.commit({ events: [ev('no-ref')] }));
+  await log.commit({ ref: 'outside', events: [ev('outside')] });
+  const reqKeys: string[] = [];
+  for await (const e of store.scan(REQUESTS)) reqKeys.push(e.key);
+  t.same(reqKeys, ['X/r1', 'Y/r1'], 'only ref + request id makes a record');
+  t.equal(log.lastSeq(), 5);
+});
+
+t.test('ref: concurrent commits with the same request id: exactly one succeeds', async (t) => {
+  const { store, log } = await setup(t);
+  const ctx = { rpc: 'X', actor: 'a', peer: 'p', requestId: 'same' };
+  const rs = await Promise.allSettled(
+    Array.from({ length: 10 }, (_, i) => callContext.run(ctx, () => log.commit({ ref: `r${i}`, ops: [put('things', `t${i}`, i)], events: [ev('e')] }))),
+  );
+  t.equal(rs.filter((r) => r.status === 'fulfilled').length, 1);
+  let n = 0;
+  for await (const _ of store.scan('things')) n++;
+  t.equal(n, 1);
+  t.same(await allSeqs(store), [1]);
+});
