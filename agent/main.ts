@@ -16,6 +16,7 @@ import { AgentSession } from './session.js';
 import { InventoryCollector } from './inventory/collect.js';
 import { parseSize } from './inventory/capacity.js';
 import { AGENT_VERSION } from './version.js';
+import { FileRenewal } from './renewal.js';
 
 const env = process.env;
 
@@ -33,6 +34,7 @@ const program = new Command('nephele-agent')
   .option('--reserve-disk <size>', 'disk kept back for the host', env.NEPHELE_RESERVE_DISK ?? '10G')
   .option('--inventory-interval <duration>', 'how often to re-collect the inventory', '5m')
   .option('--insecure', 'plain-text gRPC to a loopback controller (development only)', false)
+  .option('--no-renew', 'do not renew the client certificate before it expires (testing)')
   .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info');
 
 async function main(): Promise<void> {
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
     kind,
     hostname: o.name,
     inventoryIntervalMs: parseDuration(o.inventoryInterval),
+    renewal: o.insecure || o.renew === false ? undefined : new FileRenewal(files),
   });
   await session.emit('started', 'agent started', { version: AGENT_VERSION, pid: String(process.pid) });
   await session.start();

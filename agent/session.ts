@@ -12,7 +12,16 @@ import type { Outbox } from './outbox.js';
 import { freeCapacity, type Reserve } from './inventory/capacity.js';
 import type { InventoryCollector } from './inventory/collect.js';
 
+const CHANNEL_OPTIONS = {
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.initial_reconnect_backoff_ms': 500,
+  'grpc.max_reconnect_backoff_ms': 10_000,
+};
+
 export interface SessionDeps {
+  /** Renews the client certificate over the session before it expires (absent in --insecure mode). */
+  renewal?: CertificateRenewal;
   controller: string;
   hostId: string;
   credentials: grpc.ChannelCredentials;
@@ -31,6 +40,15 @@ export interface SessionDeps {
 }
 
 type Call = grpc.ClientDuplexStream<AgentMessage, ControllerMessage>;
+
+export interface CertificateRenewal {
+  /** When to ask for a new certificate (two thirds into the current one's life). */
+  renewAt(): number;
+  /** A CSR for a fresh key; the key is kept pending until the certificate arrives. */
+  request(): Promise<string>;
+  /** Stores the new certificate with its key; returns fresh channel credentials. */
+  install(certPem: string): grpc.ChannelCredentials;
+}
 
 /**
  * The agent's one long-lived Session stream: Hello, Inventory when its hash
@@ -52,23 +70,21 @@ export class AgentSession {
   private connectedOnce?: () => void;
   readonly connected: Promise<void>;
   private welcomed = false;
+  private renewing = false;
+  private inventoryWanted = false; // the controller asked and we had none yet
   private durableSent = 0; // highest outbox seq written to the current stream
 
   constructor(private readonly d: SessionDeps) {
-    this.client = new (v1().AgentService)(d.controller, d.credentials, {
-      'grpc.keepalive_time_ms': 30_000,
-      'grpc.keepalive_timeout_ms': 10_000,
-      'grpc.initial_reconnect_backoff_ms': 500,
-      'grpc.max_reconnect_backoff_ms': 10_000,
-    });
+    this.client = new (v1().AgentService)(d.controller, d.credentials, CHANNEL_OPTIONS);
     this.connected = new Promise((r) => (this.connectedOnce = r));
   }
 
+  /** Connects at once; the inventory (seconds to collect) follows when ready. */
   async start(): Promise<void> {
-    this.inventory = await this.d.collector.collect();
+    this.connect();
     this.invTimer = setInterval(() => void this.refreshInventory(), this.d.inventoryIntervalMs);
     this.invTimer.unref();
-    this.connect();
+    await this.refreshInventory();
   }
 
   stop(): void {
@@ -100,6 +116,7 @@ export class AgentSession {
     const finish = (why: string, err?: grpc.ServiceError) => {
       if (done) return;
       done = true;
+      this.renewing = false;
       clearInterval(this.hbTimer);
       if (this.call === call) this.call = undefined;
       if (this.stopped) return;
@@ -133,13 +150,25 @@ export class AgentSession {
       this.backoff.reset();
       this.lastAck = Date.now();
       this.d.log.info({ interval_ms: w.heartbeatIntervalMs }, 'session established');
-      if (w.sendInventory && this.inventory) call.write({ inventory: { inventory: this.inventory } });
+      this.inventoryWanted = w.sendInventory;
+      if (w.sendInventory && this.inventory) {
+        call.write({ inventory: { inventory: this.inventory } });
+        this.inventoryWanted = false;
+      }
       await this.d.outbox.ack(w.durableSeq);
       const pending = await this.d.outbox.pending(w.durableSeq);
       for (const ev of pending) call.write({ event: ev });
       this.durableSent = pending.length ? Number(pending.at(-1)!.seq) : w.durableSeq;
       this.schedule(call, w.heartbeatIntervalMs);
       this.connectedOnce?.();
+    } else if (m.body === 'certificate' && m.certificate && this.d.renewal) {
+      // The current session goes on; the next connection uses the new certificate.
+      const creds = this.d.renewal.install(m.certificate.certificatePem);
+      this.client.close();
+      this.client = new (v1().AgentService)(this.d.controller, creds, CHANNEL_OPTIONS);
+      this.renewing = false;
+      this.d.log.info({ not_after: new Date(m.certificate.notAfterUnixMs).toISOString() }, 'certificate renewed');
+      await this.emit('certificate_renewed', 'agent certificate renewed', { not_after: new Date(m.certificate.notAfterUnixMs).toISOString() });
     } else if (m.body === 'ack' && m.ack) {
       this.lastAck = Date.now();
       if (m.ack.durableSeq) await this.d.outbox.ack(m.ack.durableSeq);
@@ -163,7 +192,20 @@ export class AgentSession {
     this.sendHeartbeat(call);
   }
 
+  private maybeRenew(call: Call): void {
+    const r = this.d.renewal;
+    if (!r || this.renewing || Date.now() < r.renewAt()) return;
+    this.renewing = true;
+    r.request()
+      .then((csrPem) => call.write({ renew: { csrPem } }))
+      .catch((err) => {
+        this.renewing = false;
+        this.d.log.warn({ err }, 'certificate renewal request failed');
+      });
+  }
+
   private sendHeartbeat(call: Call): void {
+    this.maybeRenew(call);
     const { load, memAvailableBytes } = this.d.collector.sample();
     const guest = this.inventory?.guest ?? { vcpus: 0, memoryBytes: 0, diskBytes: 0 };
     const free = freeCapacity(guest, this.d.allocated?.() ?? { vcpus: 0, memoryBytes: 0, diskBytes: 0 }, memAvailableBytes, this.d.reserve.memoryBytes);
@@ -174,9 +216,14 @@ export class AgentSession {
     try {
       const inv = await this.d.collector.collect();
       if (inv.hash === this.inventory?.hash) return;
+      const first = !this.inventory;
       this.inventory = inv;
+      if (this.call && this.welcomed && (this.inventoryWanted || !first)) {
+        this.call.write({ inventory: { inventory: inv } });
+        this.inventoryWanted = false;
+      }
+      if (first) return;
       this.d.log.info({ hash: inv.hash }, 'inventory changed');
-      if (this.call && this.welcomed) this.call.write({ inventory: { inventory: inv } });
       await this.emit('inventory_changed', 'host inventory changed', { hash: String(inv.hash) });
     } catch (err) {
       this.d.log.warn({ err }, 'inventory refresh failed');

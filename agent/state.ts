@@ -26,6 +26,9 @@ export class AgentFiles {
     writeFileSync(p + '.tmp', data, { mode });
     renameSync(p + '.tmp', p);
   }
+  rename(from: string, to: string): void {
+    renameSync(this.path(from), this.path(to));
+  }
   identity(): Identity | undefined {
     const s = this.read('host.json');
     return s ? (JSON.parse(s) as Identity) : undefined;

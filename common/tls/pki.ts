@@ -101,7 +101,9 @@ async function issue(ca: CaMaterial, publicKey: x509.PublicKey | CryptoKey, o: I
     serialNumber: serial(),
     subject: `CN=${o.commonName}`,
     issuer: caCert.subject,
-    notBefore: new Date(now - 60_000),
+    // Backdated for clock skew, but never by more than a tenth of the lifetime,
+    // so short-lived certificates still renew at two thirds of their life.
+    notBefore: new Date(now - Math.min(60_000, Math.floor(o.validMs / 10))),
     notAfter: new Date(now + o.validMs),
     signingKey: caKey,
     publicKey,

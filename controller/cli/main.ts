@@ -10,6 +10,7 @@ import { parseDuration } from '../../common/validate.js';
 import { AdminClient, CliError, type ClientOptions } from './client.js';
 import { ago, bytes, enumWord, json, table, when } from './format.js';
 import { runController } from './controller-cmd.js';
+import { parseSize } from '../../common/size.js';
 
 const env = process.env;
 const program = new Command('nephele')
@@ -177,8 +178,61 @@ token
     out(r, () => `revoked ${r.token?.id}`);
   });
 
+token
+  .command('bind <id> <role>')
+  .description('give an API token a role (admin, operator, tenant-admin, viewer) in a tenant')
+  .option('--tenant <name>', 'the tenant (tenant roles)')
+  .action(async (id, role, o) => {
+    const r = await withClient((c) => c.call<P.BindRoleResponse>((md, op, cb) => c.auth.BindRole({ tokenId: id, role, tenant: o.tenant ?? '' }, md, op, cb)));
+    out(r.token, () => `${r.token?.id}: ${r.token?.role}${r.token?.tenant ? ` in ${r.token.tenant}` : ''}`);
+  });
+
+// --- tenants
+const quotaOpts = (c: Command) =>
+  c
+    .option('--vcpus <n>', 'vCPU quota (0 = unlimited)', '0')
+    .option('--memory <size>', 'memory quota in bytes, or with a unit: 64G (0 = unlimited)', '0')
+    .option('--vms <n>', 'VM count quota (0 = unlimited)', '0')
+    .option('--images <n>', 'image quota (0 = unlimited)', '0');
+const quotaOf = (o: { vcpus: string; memory: string; vms: string; images: string }) => ({
+  vcpus: Number(o.vcpus),
+  memoryBytes: parseSize(o.memory),
+  vms: Number(o.vms),
+  images: Number(o.images),
+});
+const tenant = program.command('tenant').description('tenants and their quotas');
+quotaOpts(tenant.command('create <name>').description('create a tenant').option('--description <text>', 'what it is', '')).action(async (name, o) => {
+  const r = await withClient((c) => c.call<P.CreateTenantResponse>((md, op, cb) => c.auth.CreateTenant({ name, description: o.description, quota: quotaOf(o) }, md, op, cb)));
+  out(r.tenant, () => `created tenant ${r.tenant?.name}`);
+});
+tenant
+  .command('ls')
+  .description('list tenants with quota and usage')
+  .action(async () => {
+    const tenants = await withClient((c) => listAll(async (pageToken) => {
+      const r = await c.call<P.ListTenantsResponse>((md, op, cb) => c.auth.ListTenants({ pageSize: 500, pageToken }, md, op, cb));
+      return { items: r.tenants, next: r.nextPageToken };
+    }));
+    const lim = (used: number, q: number, f: (n: number) => string = String) => `${f(used)}/${q ? f(q) : '∞'}`;
+    out(tenants, () => table(['NAME', 'VCPUS', 'MEMORY', 'VMS', 'IMAGES', 'DESCRIPTION'], tenants.map((x) => [
+      x.name, lim(x.usage!.vcpus, x.quota!.vcpus), lim(x.usage!.memoryBytes, x.quota!.memoryBytes, bytes), lim(x.usage!.vms, x.quota!.vms), lim(x.usage!.images, x.quota!.images), x.description || '-',
+    ])));
+  });
+quotaOpts(tenant.command('quota <name>').description("set a tenant's quota")).action(async (name, o) => {
+  const r = await withClient((c) => c.call<P.SetTenantQuotaResponse>((md, op, cb) => c.auth.SetTenantQuota({ tenant: name, quota: quotaOf(o) }, md, op, cb)));
+  out(r.tenant, () => `quota of ${r.tenant?.name} set`);
+});
+
 // --- hosts
 const host = program.command('host').description('hosts of the fleet');
+host
+  .command('revoke <id>')
+  .description("revoke a host's credentials: its session closes and it cannot reconnect")
+  .option('--reason <text>', 'why', '')
+  .action(async (id, o) => {
+    const r = await withClient((c) => c.call<P.RevokeHostResponse>((md, op, cb) => c.hosts.RevokeHost({ hostId: id, reason: o.reason }, md, op, cb)));
+    out(r.host, () => `revoked ${r.host?.id}`);
+  });
 host
   .command('ls')
   .description('list hosts')

@@ -11,3 +11,8 @@ export type { SetHostGroupsResponse__Output as SetHostGroupsResponse } from '../
 export type { CreateGroupResponse__Output as CreateGroupResponse } from '../../common/gen/nephele/v1/CreateGroupResponse.js';
 export type { ListGroupsResponse__Output as ListGroupsResponse } from '../../common/gen/nephele/v1/ListGroupsResponse.js';
 export type { ListEventsResponse__Output as ListEventsResponse } from '../../common/gen/nephele/v1/ListEventsResponse.js';
+export type { BindRoleResponse__Output as BindRoleResponse } from '../../common/gen/nephele/v1/BindRoleResponse.js';
+export type { CreateTenantResponse__Output as CreateTenantResponse } from '../../common/gen/nephele/v1/CreateTenantResponse.js';
+export type { ListTenantsResponse__Output as ListTenantsResponse } from '../../common/gen/nephele/v1/ListTenantsResponse.js';
+export type { SetTenantQuotaResponse__Output as SetTenantQuotaResponse } from '../../common/gen/nephele/v1/SetTenantQuotaResponse.js';
+export type { RevokeHostResponse__Output as RevokeHostResponse } from '../../common/gen/nephele/v1/RevokeHostResponse.js';

@@ -202,7 +202,7 @@ export class SessionManager {
         welcome: {
           hostId,
           heartbeatIntervalMs: this.interval,
-          sendInventory: hello.inventoryHash !== (rec.rec.inventory?.hash ?? ''),
+          sendInventory: !rec.rec.inventory || hello.inventoryHash !== rec.rec.inventory.hash,
           durableSeq: rec.rec.durableSeq,
           serverTimeUnixMs: this.clock.now(),
         },
