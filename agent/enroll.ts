@@ -4,7 +4,7 @@ import type { HostKind } from '../common/gen/nephele/v1/HostKind.js';
 import type { EnrollResponse__Output } from '../common/gen/nephele/v1/EnrollResponse.js';
 import { v1 } from '../common/grpc/load.js';
 import { unary } from '../common/grpc/promisify.js';
-import { certFingerprint, createCsr, derToPem } from '../common/tls/pki.js';
+import { certFingerprint, derToPem } from '../common/tls/fingerprint.js';
 import type { AgentFiles } from './state.js';
 
 export class EnrollError extends Error {}
@@ -86,6 +86,8 @@ export async function enrollAgent(files: AgentFiles, o: EnrollOptions): Promise<
     }
     creds = grpc.credentials.createSsl(Buffer.from(caPem));
   }
+  // The X.509 generation library is loaded only when a key is made.
+  const { createCsr } = await import('../common/tls/pki.js');
   const { csrPem, keyPem } = await createCsr('nephele-agent');
   const client = new (v1().AgentService)(o.controller, creds);
   try {

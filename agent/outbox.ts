@@ -1,4 +1,12 @@
 import type { AgentEvent } from '../common/gen/nephele/v1/AgentEvent.js';
+import type { AgentMessage } from '../common/gen/nephele/v1/AgentMessage.js';
+import type { VmStatusReport } from '../common/gen/nephele/v1/VmStatusReport.js';
+
+/** A VM state report waiting for its ack (events are stored as plain AgentEvents). */
+interface VmEntry {
+  seq: number;
+  vmStatus: VmStatusReport;
+}
 import { seqKey } from '../common/ids.js';
 import { Mutex, put, type Store } from '../common/store/index.js';
 
@@ -22,12 +30,31 @@ export class Outbox {
   }
 
   add(e: Omit<AgentEvent, 'seq'>): Promise<AgentEvent> {
+    return this.append((seq) => ({ ...e, seq }));
+  }
+
+  async addVmStatus(r: Omit<VmStatusReport, 'seq'>): Promise<AgentMessage> {
+    const e = await this.append<VmEntry>((seq) => ({ seq, vmStatus: { ...r, seq } }));
+    return { vmStatus: e.vmStatus };
+  }
+
+  private append<T extends { seq?: unknown }>(make: (seq: number) => T): Promise<T> {
     return this.lock.run(async () => {
-      const ev: AgentEvent = { ...e, seq: this.last + 1 };
-      await this.store.batch([put(OUTBOX, seqKey(ev.seq as number), ev), put(STATE, 'outbox', { lastSeq: this.last + 1 })]);
+      const v = make(this.last + 1);
+      await this.store.batch([put(OUTBOX, seqKey(this.last + 1), v), put(STATE, 'outbox', { lastSeq: this.last + 1 })]);
       this.last++;
-      return ev;
+      return v;
     });
+  }
+
+  /** Unacked entries after `after`, as the session messages that carry them. */
+  async pendingMessages(after: number): Promise<{ seq: number; msg: AgentMessage }[]> {
+    const out: { seq: number; msg: AgentMessage }[] = [];
+    for await (const { value } of this.store.scan<AgentEvent | VmEntry>(OUTBOX, { gt: seqKey(after) })) {
+      const seq = Number(value.seq);
+      out.push({ seq, msg: 'vmStatus' in value ? { vmStatus: value.vmStatus } : { event: value } });
+    }
+    return out;
   }
 
   async pending(after: number): Promise<AgentEvent[]> {

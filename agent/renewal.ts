@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { certInfo, createCsr } from '../common/tls/pki.js';
+import { certValidity } from '../common/tls/fingerprint.js';
 import type { CertificateRenewal } from './session.js';
 import type { AgentFiles } from './state.js';
 
@@ -9,16 +9,21 @@ import type { AgentFiles } from './state.js';
  */
 export class FileRenewal implements CertificateRenewal {
   private pendingKey?: string;
+  private cachedRenewAt?: number; // checked every heartbeat: parse the certificate once
   constructor(private readonly files: AgentFiles) {}
 
   renewAt(): number {
-    const pem = this.files.read('cert.pem');
-    if (!pem) return Infinity;
-    const { notBefore, notAfter } = certInfo(pem);
-    return notBefore + ((notAfter - notBefore) * 2) / 3;
+    if (this.cachedRenewAt === undefined) {
+      const pem = this.files.read('cert.pem');
+      if (!pem) return Infinity;
+      const { notBefore, notAfter } = certValidity(pem);
+      this.cachedRenewAt = notBefore + ((notAfter - notBefore) * 2) / 3;
+    }
+    return this.cachedRenewAt;
   }
 
   async request(): Promise<string> {
+    const { createCsr } = await import('../common/tls/pki.js');
     const { csrPem, keyPem } = await createCsr('nephele-agent');
     this.pendingKey = keyPem;
     return csrPem;
@@ -34,6 +39,7 @@ export class FileRenewal implements CertificateRenewal {
     this.files.rename('key.pem.next', 'key.pem');
     this.files.rename('cert.pem.next', 'cert.pem');
     this.pendingKey = undefined;
+    this.cachedRenewAt = undefined;
     const c = this.files.credentials()!;
     return grpc.credentials.createSsl(Buffer.from(c.caPem), Buffer.from(c.keyPem), Buffer.from(c.certPem));
   }

@@ -4,6 +4,8 @@ import type { ControllerMessage__Output as ControllerMessage } from '../common/g
 import type { Inventory } from '../common/gen/nephele/v1/Inventory.js';
 import type { HostKind } from '../common/gen/nephele/v1/HostKind.js';
 import type { Capacity } from '../common/gen/nephele/v1/Capacity.js';
+import type { DesiredVm__Output as DesiredVm } from '../common/gen/nephele/v1/DesiredVm.js';
+import type { VmStatusReport } from '../common/gen/nephele/v1/VmStatusReport.js';
 import { v1 } from '../common/grpc/load.js';
 import type { Logger } from '../common/logger.js';
 import type { AgentServiceClient } from '../common/gen/nephele/v1/AgentService.js';
@@ -35,8 +37,12 @@ export interface SessionDeps {
   hostname: string;
   /** Re-collect the inventory this often; it is sent only when its hash changed. */
   inventoryIntervalMs: number;
-  /** Allocated to guests; VM drivers report this once they exist. */
+  /** Allocated to guests (the runner's VMs). */
   allocated?: () => Capacity;
+  /** The controller's full desired state for this host arrived. */
+  onDesired?: (vms: DesiredVm[]) => void;
+  /** Schemes this host offers (driver fingerprints). */
+  schemes?: () => string[];
 }
 
 type Call = grpc.ClientDuplexStream<AgentMessage, ControllerMessage>;
@@ -96,6 +102,16 @@ export class AgentSession {
     this.client.close();
   }
 
+  /** Persists a VM state report and sends it now if connected; otherwise it waits in the outbox. */
+  async reportVm(r: Omit<VmStatusReport, 'seq'>): Promise<void> {
+    const msg = await this.d.outbox.addVmStatus(r);
+    const seq = Number(msg.vmStatus!.seq);
+    if (this.call && this.welcomed && seq > this.durableSent) {
+      this.durableSent = seq;
+      this.call.write(msg);
+    }
+  }
+
   /** Persists an event and sends it now if connected; otherwise it waits in the outbox. */
   async emit(type: string, message: string, attributes: Record<string, string> = {}, severity = 'info'): Promise<void> {
     const ev = await this.d.outbox.add({ type, message, attributes, severity, timeUnixMs: Date.now() });
@@ -135,7 +151,7 @@ export class AgentSession {
         agentVersion: this.d.agentVersion,
         kind: this.d.kind,
         hostname: this.d.hostname,
-        schemes: this.inventory?.schemes ?? [],
+        schemes: this.d.schemes?.() ?? this.inventory?.schemes ?? [],
         inventoryHash: this.inventory?.hash ?? '',
         lastAckedSeq: 0,
         addresses: (this.inventory?.nics ?? []).flatMap((n) => n.addresses ?? []).slice(0, 16),
@@ -156,11 +172,13 @@ export class AgentSession {
         this.inventoryWanted = false;
       }
       await this.d.outbox.ack(w.durableSeq);
-      const pending = await this.d.outbox.pending(w.durableSeq);
-      for (const ev of pending) call.write({ event: ev });
-      this.durableSent = pending.length ? Number(pending.at(-1)!.seq) : w.durableSeq;
+      const pending = await this.d.outbox.pendingMessages(w.durableSeq);
+      for (const p of pending) call.write(p.msg);
+      this.durableSent = pending.length ? pending.at(-1)!.seq : w.durableSeq;
       this.schedule(call, w.heartbeatIntervalMs);
       this.connectedOnce?.();
+    } else if (m.body === 'desiredState' && m.desiredState) {
+      this.d.onDesired?.(m.desiredState.vms);
     } else if (m.body === 'certificate' && m.certificate && this.d.renewal) {
       // The current session goes on; the next connection uses the new certificate.
       const creds = this.d.renewal.install(m.certificate.certificatePem);

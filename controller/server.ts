@@ -6,6 +6,7 @@ import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { LOADER_OPTIONS, loadNephele } from '../common/grpc/load.js';
+import { safeService } from '../common/grpc/decode.js';
 import { LevelStore, type Store } from '../common/store/index.js';
 import { realClock, type Clock } from '../common/clock.js';
 import { createLogger, type Logger } from '../common/logger.js';
@@ -21,6 +22,8 @@ import { enroll } from './hosts/enroll.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
 import { unaryRpc, RpcLayer, DEFAULT_LIMITS, type RpcLimits } from './rpc/handler.js';
 import { Tenants } from './tenancy/tenants.js';
+import { VmRegistry } from './vms/registry.js';
+import { vmHandlers } from './vms/service.js';
 import { AGENT_CERT_VALID_MS } from './hosts/enroll.js';
 import type { RateLimit } from './rpc/ratelimit.js';
 import { MIGRATIONS } from './migrations.js';
@@ -123,6 +126,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     connects: { perSec: 0.2, burst: 10 },
   });
   const tenants = new Tenants(store, events, clock);
+  const vms = new VmRegistry(store, events, clock, tenants);
+  sessions.attachVms(vms);
   await sessions.start();
   events.startRetention();
 
@@ -137,19 +142,21 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 10_000,
   });
-  server.addService(v1.AgentService.service, {
+  server.addService(safeService(v1.AgentService.service), {
     Enroll: unaryRpc(layer, 'AgentService.Enroll', async (req, ctx) => enroll(req, ctx.peer, { pki, tokens, events, clock, certValidMs: cfg.agentCertValidMs })),
     Session: (call: Parameters<SessionManager['handle']>[0]) => sessions.handle(call),
   });
-  server.addService(v1.HostService.service, hostHandlers(layer, hosts, sessions.liveness, sessions));
-  server.addService(v1.AuthService.service, authHandlers(layer, tokens, tenants));
-  server.addService(v1.EventService.service, eventHandlers(layer, events));
+  server.addService(safeService(v1.HostService.service), hostHandlers(layer, hosts, sessions.liveness, sessions));
+  server.addService(safeService(v1.AuthService.service), authHandlers(layer, tokens, tenants));
+  server.addService(safeService(v1.EventService.service), eventHandlers(layer, events));
+  server.addService(safeService(v1.VmService.service), vmHandlers(layer, vms, hosts, (id) => sessions.pushDesired(id)));
   const health = new HealthImplementation({
     '': 'SERVING',
     'nephele.v1.AgentService': 'SERVING',
     'nephele.v1.HostService': 'SERVING',
     'nephele.v1.AuthService': 'SERVING',
     'nephele.v1.EventService': 'SERVING',
+    'nephele.v1.VmService': 'SERVING',
   });
   health.addToServer(server);
   // Reflection describes every service we serve, health included, so grpcurl sees them all.

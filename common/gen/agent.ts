@@ -9,11 +9,19 @@ import type { Capacity as _nephele_v1_Capacity, Capacity__Output as _nephele_v1_
 import type { CertificateIssued as _nephele_v1_CertificateIssued, CertificateIssued__Output as _nephele_v1_CertificateIssued__Output } from './nephele/v1/CertificateIssued.js';
 import type { ControllerMessage as _nephele_v1_ControllerMessage, ControllerMessage__Output as _nephele_v1_ControllerMessage__Output } from './nephele/v1/ControllerMessage.js';
 import type { CpuInfo as _nephele_v1_CpuInfo, CpuInfo__Output as _nephele_v1_CpuInfo__Output } from './nephele/v1/CpuInfo.js';
+import type { CreateVmRequest as _nephele_v1_CreateVmRequest, CreateVmRequest__Output as _nephele_v1_CreateVmRequest__Output } from './nephele/v1/CreateVmRequest.js';
+import type { CreateVmResponse as _nephele_v1_CreateVmResponse, CreateVmResponse__Output as _nephele_v1_CreateVmResponse__Output } from './nephele/v1/CreateVmResponse.js';
+import type { DesiredState as _nephele_v1_DesiredState, DesiredState__Output as _nephele_v1_DesiredState__Output } from './nephele/v1/DesiredState.js';
+import type { DesiredVm as _nephele_v1_DesiredVm, DesiredVm__Output as _nephele_v1_DesiredVm__Output } from './nephele/v1/DesiredVm.js';
+import type { DestroyVmRequest as _nephele_v1_DestroyVmRequest, DestroyVmRequest__Output as _nephele_v1_DestroyVmRequest__Output } from './nephele/v1/DestroyVmRequest.js';
+import type { DestroyVmResponse as _nephele_v1_DestroyVmResponse, DestroyVmResponse__Output as _nephele_v1_DestroyVmResponse__Output } from './nephele/v1/DestroyVmResponse.js';
 import type { DiskInfo as _nephele_v1_DiskInfo, DiskInfo__Output as _nephele_v1_DiskInfo__Output } from './nephele/v1/DiskInfo.js';
 import type { EnrollRequest as _nephele_v1_EnrollRequest, EnrollRequest__Output as _nephele_v1_EnrollRequest__Output } from './nephele/v1/EnrollRequest.js';
 import type { EnrollResponse as _nephele_v1_EnrollResponse, EnrollResponse__Output as _nephele_v1_EnrollResponse__Output } from './nephele/v1/EnrollResponse.js';
 import type { Event as _nephele_v1_Event, Event__Output as _nephele_v1_Event__Output } from './nephele/v1/Event.js';
 import type { FilesystemInfo as _nephele_v1_FilesystemInfo, FilesystemInfo__Output as _nephele_v1_FilesystemInfo__Output } from './nephele/v1/FilesystemInfo.js';
+import type { GetVmRequest as _nephele_v1_GetVmRequest, GetVmRequest__Output as _nephele_v1_GetVmRequest__Output } from './nephele/v1/GetVmRequest.js';
+import type { GetVmResponse as _nephele_v1_GetVmResponse, GetVmResponse__Output as _nephele_v1_GetVmResponse__Output } from './nephele/v1/GetVmResponse.js';
 import type { Group as _nephele_v1_Group, Group__Output as _nephele_v1_Group__Output } from './nephele/v1/Group.js';
 import type { Heartbeat as _nephele_v1_Heartbeat, Heartbeat__Output as _nephele_v1_Heartbeat__Output } from './nephele/v1/Heartbeat.js';
 import type { Hello as _nephele_v1_Hello, Hello__Output as _nephele_v1_Hello__Output } from './nephele/v1/Hello.js';
@@ -22,14 +30,30 @@ import type { HostLoad as _nephele_v1_HostLoad, HostLoad__Output as _nephele_v1_
 import type { HypervisorInfo as _nephele_v1_HypervisorInfo, HypervisorInfo__Output as _nephele_v1_HypervisorInfo__Output } from './nephele/v1/HypervisorInfo.js';
 import type { Inventory as _nephele_v1_Inventory, Inventory__Output as _nephele_v1_Inventory__Output } from './nephele/v1/Inventory.js';
 import type { InventoryReport as _nephele_v1_InventoryReport, InventoryReport__Output as _nephele_v1_InventoryReport__Output } from './nephele/v1/InventoryReport.js';
+import type { ListVmsRequest as _nephele_v1_ListVmsRequest, ListVmsRequest__Output as _nephele_v1_ListVmsRequest__Output } from './nephele/v1/ListVmsRequest.js';
+import type { ListVmsResponse as _nephele_v1_ListVmsResponse, ListVmsResponse__Output as _nephele_v1_ListVmsResponse__Output } from './nephele/v1/ListVmsResponse.js';
 import type { MemoryInfo as _nephele_v1_MemoryInfo, MemoryInfo__Output as _nephele_v1_MemoryInfo__Output } from './nephele/v1/MemoryInfo.js';
 import type { NicInfo as _nephele_v1_NicInfo, NicInfo__Output as _nephele_v1_NicInfo__Output } from './nephele/v1/NicInfo.js';
 import type { OsInfo as _nephele_v1_OsInfo, OsInfo__Output as _nephele_v1_OsInfo__Output } from './nephele/v1/OsInfo.js';
 import type { Quota as _nephele_v1_Quota, Quota__Output as _nephele_v1_Quota__Output } from './nephele/v1/Quota.js';
+import type { RebootVmRequest as _nephele_v1_RebootVmRequest, RebootVmRequest__Output as _nephele_v1_RebootVmRequest__Output } from './nephele/v1/RebootVmRequest.js';
+import type { RebootVmResponse as _nephele_v1_RebootVmResponse, RebootVmResponse__Output as _nephele_v1_RebootVmResponse__Output } from './nephele/v1/RebootVmResponse.js';
 import type { RenewCertificate as _nephele_v1_RenewCertificate, RenewCertificate__Output as _nephele_v1_RenewCertificate__Output } from './nephele/v1/RenewCertificate.js';
+import type { ResumeVmRequest as _nephele_v1_ResumeVmRequest, ResumeVmRequest__Output as _nephele_v1_ResumeVmRequest__Output } from './nephele/v1/ResumeVmRequest.js';
+import type { ResumeVmResponse as _nephele_v1_ResumeVmResponse, ResumeVmResponse__Output as _nephele_v1_ResumeVmResponse__Output } from './nephele/v1/ResumeVmResponse.js';
 import type { SoftwareInfo as _nephele_v1_SoftwareInfo, SoftwareInfo__Output as _nephele_v1_SoftwareInfo__Output } from './nephele/v1/SoftwareInfo.js';
+import type { StartVmRequest as _nephele_v1_StartVmRequest, StartVmRequest__Output as _nephele_v1_StartVmRequest__Output } from './nephele/v1/StartVmRequest.js';
+import type { StartVmResponse as _nephele_v1_StartVmResponse, StartVmResponse__Output as _nephele_v1_StartVmResponse__Output } from './nephele/v1/StartVmResponse.js';
+import type { StopVmRequest as _nephele_v1_StopVmRequest, StopVmRequest__Output as _nephele_v1_StopVmRequest__Output } from './nephele/v1/StopVmRequest.js';
+import type { StopVmResponse as _nephele_v1_StopVmResponse, StopVmResponse__Output as _nephele_v1_StopVmResponse__Output } from './nephele/v1/StopVmResponse.js';
+import type { SuspendVmRequest as _nephele_v1_SuspendVmRequest, SuspendVmRequest__Output as _nephele_v1_SuspendVmRequest__Output } from './nephele/v1/SuspendVmRequest.js';
+import type { SuspendVmResponse as _nephele_v1_SuspendVmResponse, SuspendVmResponse__Output as _nephele_v1_SuspendVmResponse__Output } from './nephele/v1/SuspendVmResponse.js';
 import type { Tenant as _nephele_v1_Tenant, Tenant__Output as _nephele_v1_Tenant__Output } from './nephele/v1/Tenant.js';
 import type { Token as _nephele_v1_Token, Token__Output as _nephele_v1_Token__Output } from './nephele/v1/Token.js';
+import type { Vm as _nephele_v1_Vm, Vm__Output as _nephele_v1_Vm__Output } from './nephele/v1/Vm.js';
+import type { VmServiceClient as _nephele_v1_VmServiceClient, VmServiceDefinition as _nephele_v1_VmServiceDefinition } from './nephele/v1/VmService.js';
+import type { VmSpec as _nephele_v1_VmSpec, VmSpec__Output as _nephele_v1_VmSpec__Output } from './nephele/v1/VmSpec.js';
+import type { VmStatusReport as _nephele_v1_VmStatusReport, VmStatusReport__Output as _nephele_v1_VmStatusReport__Output } from './nephele/v1/VmStatusReport.js';
 import type { Welcome as _nephele_v1_Welcome, Welcome__Output as _nephele_v1_Welcome__Output } from './nephele/v1/Welcome.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -47,11 +71,20 @@ export interface ProtoGrpcType {
       CertificateIssued: MessageTypeDefinition<_nephele_v1_CertificateIssued, _nephele_v1_CertificateIssued__Output>
       ControllerMessage: MessageTypeDefinition<_nephele_v1_ControllerMessage, _nephele_v1_ControllerMessage__Output>
       CpuInfo: MessageTypeDefinition<_nephele_v1_CpuInfo, _nephele_v1_CpuInfo__Output>
+      CreateVmRequest: MessageTypeDefinition<_nephele_v1_CreateVmRequest, _nephele_v1_CreateVmRequest__Output>
+      CreateVmResponse: MessageTypeDefinition<_nephele_v1_CreateVmResponse, _nephele_v1_CreateVmResponse__Output>
+      DesiredState: MessageTypeDefinition<_nephele_v1_DesiredState, _nephele_v1_DesiredState__Output>
+      DesiredVm: MessageTypeDefinition<_nephele_v1_DesiredVm, _nephele_v1_DesiredVm__Output>
+      DesiredVmState: EnumTypeDefinition
+      DestroyVmRequest: MessageTypeDefinition<_nephele_v1_DestroyVmRequest, _nephele_v1_DestroyVmRequest__Output>
+      DestroyVmResponse: MessageTypeDefinition<_nephele_v1_DestroyVmResponse, _nephele_v1_DestroyVmResponse__Output>
       DiskInfo: MessageTypeDefinition<_nephele_v1_DiskInfo, _nephele_v1_DiskInfo__Output>
       EnrollRequest: MessageTypeDefinition<_nephele_v1_EnrollRequest, _nephele_v1_EnrollRequest__Output>
       EnrollResponse: MessageTypeDefinition<_nephele_v1_EnrollResponse, _nephele_v1_EnrollResponse__Output>
       Event: MessageTypeDefinition<_nephele_v1_Event, _nephele_v1_Event__Output>
       FilesystemInfo: MessageTypeDefinition<_nephele_v1_FilesystemInfo, _nephele_v1_FilesystemInfo__Output>
+      GetVmRequest: MessageTypeDefinition<_nephele_v1_GetVmRequest, _nephele_v1_GetVmRequest__Output>
+      GetVmResponse: MessageTypeDefinition<_nephele_v1_GetVmResponse, _nephele_v1_GetVmResponse__Output>
       Group: MessageTypeDefinition<_nephele_v1_Group, _nephele_v1_Group__Output>
       Heartbeat: MessageTypeDefinition<_nephele_v1_Heartbeat, _nephele_v1_Heartbeat__Output>
       Hello: MessageTypeDefinition<_nephele_v1_Hello, _nephele_v1_Hello__Output>
@@ -62,15 +95,32 @@ export interface ProtoGrpcType {
       HypervisorInfo: MessageTypeDefinition<_nephele_v1_HypervisorInfo, _nephele_v1_HypervisorInfo__Output>
       Inventory: MessageTypeDefinition<_nephele_v1_Inventory, _nephele_v1_Inventory__Output>
       InventoryReport: MessageTypeDefinition<_nephele_v1_InventoryReport, _nephele_v1_InventoryReport__Output>
+      ListVmsRequest: MessageTypeDefinition<_nephele_v1_ListVmsRequest, _nephele_v1_ListVmsRequest__Output>
+      ListVmsResponse: MessageTypeDefinition<_nephele_v1_ListVmsResponse, _nephele_v1_ListVmsResponse__Output>
       MemoryInfo: MessageTypeDefinition<_nephele_v1_MemoryInfo, _nephele_v1_MemoryInfo__Output>
       NicInfo: MessageTypeDefinition<_nephele_v1_NicInfo, _nephele_v1_NicInfo__Output>
       OsInfo: MessageTypeDefinition<_nephele_v1_OsInfo, _nephele_v1_OsInfo__Output>
       Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
+      RebootVmRequest: MessageTypeDefinition<_nephele_v1_RebootVmRequest, _nephele_v1_RebootVmRequest__Output>
+      RebootVmResponse: MessageTypeDefinition<_nephele_v1_RebootVmResponse, _nephele_v1_RebootVmResponse__Output>
       RenewCertificate: MessageTypeDefinition<_nephele_v1_RenewCertificate, _nephele_v1_RenewCertificate__Output>
+      ResumeVmRequest: MessageTypeDefinition<_nephele_v1_ResumeVmRequest, _nephele_v1_ResumeVmRequest__Output>
+      ResumeVmResponse: MessageTypeDefinition<_nephele_v1_ResumeVmResponse, _nephele_v1_ResumeVmResponse__Output>
       SoftwareInfo: MessageTypeDefinition<_nephele_v1_SoftwareInfo, _nephele_v1_SoftwareInfo__Output>
+      StartVmRequest: MessageTypeDefinition<_nephele_v1_StartVmRequest, _nephele_v1_StartVmRequest__Output>
+      StartVmResponse: MessageTypeDefinition<_nephele_v1_StartVmResponse, _nephele_v1_StartVmResponse__Output>
+      StopVmRequest: MessageTypeDefinition<_nephele_v1_StopVmRequest, _nephele_v1_StopVmRequest__Output>
+      StopVmResponse: MessageTypeDefinition<_nephele_v1_StopVmResponse, _nephele_v1_StopVmResponse__Output>
+      SuspendVmRequest: MessageTypeDefinition<_nephele_v1_SuspendVmRequest, _nephele_v1_SuspendVmRequest__Output>
+      SuspendVmResponse: MessageTypeDefinition<_nephele_v1_SuspendVmResponse, _nephele_v1_SuspendVmResponse__Output>
       Tenant: MessageTypeDefinition<_nephele_v1_Tenant, _nephele_v1_Tenant__Output>
       Token: MessageTypeDefinition<_nephele_v1_Token, _nephele_v1_Token__Output>
       TokenKind: EnumTypeDefinition
+      Vm: MessageTypeDefinition<_nephele_v1_Vm, _nephele_v1_Vm__Output>
+      VmService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_VmServiceClient> & { service: _nephele_v1_VmServiceDefinition }
+      VmSpec: MessageTypeDefinition<_nephele_v1_VmSpec, _nephele_v1_VmSpec__Output>
+      VmState: EnumTypeDefinition
+      VmStatusReport: MessageTypeDefinition<_nephele_v1_VmStatusReport, _nephele_v1_VmStatusReport__Output>
       Welcome: MessageTypeDefinition<_nephele_v1_Welcome, _nephele_v1_Welcome__Output>
     }
   }

@@ -1,6 +1,6 @@
 // @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -143,10 +143,7 @@ export async function signCsr(ca: CaMaterial, csrPem: string, o: Omit<IssueOptio
   return { certPem: cert.toString('pem'), notAfter: cert.notAfter.getTime() };
 }
 
-/** SHA-256 of the certificate's DER, base64url: the CA pin carried in join tokens. */
-export function certFingerprint(certPem: string): string {
-  return createHash('sha256').update(derOf(certPem)).digest('base64url');
-}
+export { certFingerprint, derToPem } from './fingerprint.js';
 
 export function certInfo(certPem: string): { commonName: string; notAfter: number; notBefore: number; serial: string } {
   const c = new x509.X509Certificate(certPem);
@@ -154,6 +151,3 @@ export function certInfo(certPem: string): { commonName: string; notAfter: numbe
   return { commonName: cn, notAfter: c.notAfter.getTime(), notBefore: c.notBefore.getTime(), serial: c.serialNumber };
 }
 
-export function derToPem(der: Buffer): string {
-  return pem('CERTIFICATE', der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength) as ArrayBuffer);
-}

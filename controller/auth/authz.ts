@@ -52,6 +52,16 @@ export const RULES: Record<string, Rule> = {
   'AuthService.BindRole': r('tenants.write', true),
   'AuthService.SetTenantQuota': r('tenants.write', true),
 
+  'VmService.CreateVm': r('vms.write', true),
+  'VmService.ListVms': r('vms.read'),
+  'VmService.GetVm': r('vms.read'),
+  'VmService.StartVm': r('vms.write', true),
+  'VmService.StopVm': r('vms.write', true),
+  'VmService.SuspendVm': r('vms.write', true),
+  'VmService.ResumeVm': r('vms.write', true),
+  'VmService.RebootVm': r('vms.write', true),
+  'VmService.DestroyVm': r('vms.write', true),
+
   'EventService.ListEvents': r('events.read'),
   'EventService.WatchEvents': r('events.read'),
 };

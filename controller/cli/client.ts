@@ -5,6 +5,7 @@ import { v1 } from '../../common/grpc/load.js';
 import type { HostServiceClient } from '../../common/gen/nephele/v1/HostService.js';
 import type { AuthServiceClient } from '../../common/gen/nephele/v1/AuthService.js';
 import type { EventServiceClient } from '../../common/gen/nephele/v1/EventService.js';
+import type { VmServiceClient } from '../../common/gen/nephele/v1/VmService.js';
 import { unary } from '../../common/grpc/promisify.js';
 
 export interface ClientOptions {
@@ -23,6 +24,7 @@ export class AdminClient {
   readonly hosts: HostServiceClient;
   readonly auth: AuthServiceClient;
   readonly events: EventServiceClient;
+  readonly vms: VmServiceClient;
   private readonly md = new grpc.Metadata();
   private readonly timeoutMs: number;
 
@@ -42,6 +44,7 @@ export class AdminClient {
     this.hosts = new pkg.HostService(o.controller, creds);
     this.auth = new pkg.AuthService(o.controller, creds);
     this.events = new pkg.EventService(o.controller, creds);
+    this.vms = new pkg.VmService(o.controller, creds);
     this.timeoutMs = o.timeoutMs ?? 15_000;
   }
 
@@ -62,6 +65,7 @@ export class AdminClient {
     this.hosts.close();
     this.auth.close();
     this.events.close();
+    this.vms.close();
   }
 }
 

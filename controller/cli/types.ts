@@ -16,3 +16,6 @@ export type { CreateTenantResponse__Output as CreateTenantResponse } from '../..
 export type { ListTenantsResponse__Output as ListTenantsResponse } from '../../common/gen/nephele/v1/ListTenantsResponse.js';
 export type { SetTenantQuotaResponse__Output as SetTenantQuotaResponse } from '../../common/gen/nephele/v1/SetTenantQuotaResponse.js';
 export type { RevokeHostResponse__Output as RevokeHostResponse } from '../../common/gen/nephele/v1/RevokeHostResponse.js';
+export type { CreateVmResponse__Output as CreateVmResponse } from '../../common/gen/nephele/v1/CreateVmResponse.js';
+export type { GetVmResponse__Output as GetVmResponse } from '../../common/gen/nephele/v1/GetVmResponse.js';
+export type { ListVmsResponse__Output as ListVmsResponse } from '../../common/gen/nephele/v1/ListVmsResponse.js';

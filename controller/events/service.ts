@@ -3,6 +3,7 @@ import type { EventFilter__Output } from '../../common/gen/nephele/v1/EventFilte
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 import { InvalidArgumentError, ResourceExhaustedError } from '../../common/errors.js';
 import { toStatus } from '../../common/grpc/status.js';
+import { isUndecodable } from '../../common/grpc/decode.js';
 import { optionalString, pageSize } from '../../common/validate.js';
 import { unaryRpc, authenticateApi, pageToken, type RpcLayer } from '../rpc/handler.js';
 import { authorize, tenantScope } from '../auth/authz.js';
@@ -60,6 +61,7 @@ export function eventHandlers(layer: RpcLayer, log: EventLog): EventServiceHandl
         const principal = await authenticateApi(deps, call);
         authorize(principal, 'EventService.WatchEvents');
         if (!layer.tokenLimiter.take(principal.id)) throw new ResourceExhaustedError('rate limit exceeded for this token');
+        if (isUndecodable(call.request)) throw new InvalidArgumentError('request', 'cannot be decoded');
         const since = seqArg(call.request.sinceSeq);
         const filter = filterArg(call.request.filter, tenantScope(principal));
         let last = since;

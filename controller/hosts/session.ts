@@ -5,6 +5,7 @@ import type { Hello__Output as Hello } from '../../common/gen/nephele/v1/Hello.j
 import type { AgentEvent__Output as AgentEvent } from '../../common/gen/nephele/v1/AgentEvent.js';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, ResourceExhaustedError, UnauthenticatedError } from '../../common/errors.js';
 import { statusName, toStatus } from '../../common/grpc/status.js';
+import { isUndecodable } from '../../common/grpc/decode.js';
 import { ULID_RE } from '../../common/ids.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
@@ -13,7 +14,10 @@ import { RateLimiter, type RateLimit } from '../rpc/ratelimit.js';
 import { certInfo, CsrError, signCsr, type CaMaterial } from '../../common/tls/pki.js';
 import { heartbeatInterval, intervalChanged, type HeartbeatPolicy } from './heartbeat.js';
 import { Liveness, type Transition } from './liveness.js';
-import type { HostRegistry, HostRecord, LiveInfo } from './registry.js';
+import { HOSTS, type HostRegistry, type HostRecord, type LiveInfo } from './registry.js';
+import type { VmRegistry } from '../vms/registry.js';
+import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
+import { at, put } from '../../common/store/index.js';
 
 type Stream = grpc.ServerDuplexStream<AgentMessage, ControllerMessage>;
 
@@ -130,6 +134,35 @@ export class SessionManager {
     return cn;
   }
 
+  private vms?: VmRegistry;
+  private readonly pushPending = new Set<string>();
+
+  /** VMs arrive with the VM capability; sessions then carry desired state and VM reports. */
+  attachVms(vms: VmRegistry): void {
+    this.vms = vms;
+  }
+
+  /**
+   * Sends a host its full desired state (level-triggered). Calls made while a
+   * push is being computed collapse into one more push.
+   */
+  pushDesired(hostId: string): void {
+    const s = this.sessions.get(hostId);
+    if (!s || !this.vms || this.pushPending.has(hostId)) return;
+    this.pushPending.add(hostId);
+    setImmediate(() => {
+      this.pushPending.delete(hostId);
+      const cur = this.sessions.get(hostId);
+      if (!cur || cur.replaced || !this.vms) return;
+      this.vms
+        .desiredFor(hostId)
+        .then((vms) => {
+          if (!cur.replaced) cur.call.write({ desiredState: { vms } });
+        })
+        .catch((err) => this.log.error({ err, host_id: hostId }, 'could not compute desired state'));
+    });
+  }
+
   /** Ends a host's session now (e.g. its credentials were revoked). */
   disconnect(hostId: string, reason: string): void {
     const s = this.sessions.get(hostId);
@@ -208,9 +241,11 @@ export class SessionManager {
         },
       });
       this.log.info({ host_id: hostId, peer, agent_version: hello.agentVersion, interval_ms: this.interval }, 'agent session established');
+      this.pushDesired(hostId);
     };
 
     call.on('data', (msg: AgentMessage) => {
+      if (isUndecodable(msg)) return fail(new InvalidArgumentError('message', 'cannot be decoded'));
       if (!session) {
         if (msg.body !== 'hello' || !msg.hello) return fail(new FailedPreconditionError('the first message must be Hello'));
         if (starting) return;
@@ -234,10 +269,14 @@ export class SessionManager {
           return;
         }
         case 'inventory':
+          if (!msg.inventory?.inventory) return fail(new InvalidArgumentError('inventory.inventory', 'is required'));
           s.queue = s.queue.then(() => this.hosts.setInventory(s.hostId, msg.inventory!.inventory!)).catch((err) => this.log.error({ err, host_id: s.hostId }, 'inventory not stored'));
           return;
         case 'event':
           s.queue = s.queue.then(() => this.storeAgentEvent(s, msg.event!)).catch((err) => fail(err));
+          return;
+        case 'vmStatus':
+          s.queue = s.queue.then(() => this.storeVmStatus(s, msg.vmStatus!)).catch((err) => fail(err));
           return;
         case 'renew':
           s.queue = s.queue.then(() => this.renew(s, msg.renew!.csrPem)).catch((err) => fail(err));
@@ -281,10 +320,39 @@ export class SessionManager {
           message: e.message.slice(0, 1024),
           hostId: s.hostId,
           actor: s.hostId,
-          attributes: { ...attrs, agent_seq: String(e.seq), agent_time: new Date(e.timeUnixMs || this.clock.now()).toISOString() },
+          attributes: { ...attrs, agent_seq: String(e.seq), agent_time: new Date(validTime(e.timeUnixMs) ?? this.clock.now()).toISOString() },
         }],
       );
       s.durableSeq = e.seq;
+    }
+    if (!s.replaced) s.call.write({ ack: { beat: 0, durableSeq: s.durableSeq, heartbeatIntervalMs: 0 } });
+  }
+
+  /**
+   * Applies a VM state report exactly once (deduplicated by the agent's durable
+   * sequence, like events), retrying when it races an operator's change.
+   */
+  private async storeVmStatus(s: Session, r: VmStatusReport): Promise<void> {
+    if (!Number.isSafeInteger(r.seq) || r.seq <= 0) throw new InvalidArgumentError('vm_status.seq', 'must be positive');
+    if (typeof r.vmId !== 'string' || !ULID_RE.test(r.vmId)) throw new InvalidArgumentError('vm_status.vm_id', 'not a vm id');
+    if (!VM_STATES.has(r.state)) throw new InvalidArgumentError('vm_status.state', 'not a vm state');
+    if (!Number.isSafeInteger(r.generation) || r.generation < 0) throw new InvalidArgumentError('vm_status.generation', 'must be a non-negative integer');
+    r = { ...r, reason: String(r.reason ?? '').slice(0, 512), hostPort: r.hostPort > 0 && r.hostPort < 65536 ? r.hostPort : 0 };
+    for (let attempt = 0; r.seq > s.durableSeq && this.vms; attempt++) {
+      const { rec, version } = await this.hosts.get(s.hostId);
+      if (r.seq <= rec.durableSeq) {
+        s.durableSeq = rec.durableSeq;
+        break;
+      }
+      const hostOps = { ops: [put(HOSTS, s.hostId, { ...rec, durableSeq: r.seq })], pre: [at(HOSTS, s.hostId, version)] };
+      const change = (await this.vms.observe(s.hostId, r, hostOps)) ?? { ...hostOps, events: [] };
+      try {
+        await this.events.commit({ ops: change.ops, preconditions: change.pre, events: change.events.map((e) => ({ ...e, actor: s.hostId })) });
+        s.durableSeq = r.seq;
+        break;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ABORTED' || attempt > 20) throw e;
+      }
     }
     if (!s.replaced) s.call.write({ ack: { beat: 0, durableSeq: s.durableSeq, heartbeatIntervalMs: 0 } });
   }
@@ -308,6 +376,13 @@ export class SessionManager {
     const next = heartbeatInterval(n, this.opts.policy);
     if (intervalChanged(this.interval, next)) this.interval = next;
   }
+}
+
+/** A time the agent sent, if it is a plausible one (JS dates end at ±8.64e15 ms). */
+const VM_STATES = new Set(['VM_STATE_PENDING', 'VM_STATE_CREATING', 'VM_STATE_RUNNING', 'VM_STATE_SUSPENDED', 'VM_STATE_STOPPED', 'VM_STATE_FAILED', 'VM_STATE_DESTROYED']);
+
+function validTime(ms: number): number | undefined {
+  return Number.isFinite(ms) && ms > 0 && ms < 8.64e15 ? ms : undefined;
 }
 
 function peerIp(peer: string): string {

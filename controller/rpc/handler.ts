@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { InvalidArgumentError, NepheleError, ResourceExhaustedError, UnauthenticatedError } from '../../common/errors.js';
 import { toStatus, statusName } from '../../common/grpc/status.js';
+import { isUndecodable, UNDECODABLE } from '../../common/grpc/decode.js';
 import type { Logger } from '../../common/logger.js';
 import type { Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
@@ -132,6 +133,7 @@ export function unaryRpc<Req, Res>(
         authorize(ctx.principal, rpc);
         if (!layer.tokenLimiter.take(ctx.principal.id)) throw new ResourceExhaustedError('rate limit exceeded for this token; slow down and retry');
       }
+      if (isUndecodable(call.request)) throw new InvalidArgumentError('request', `cannot be decoded: ${call.request[UNDECODABLE]}`);
       const req = call.request as Req & { requestId?: string };
       const requestId = req && typeof req === 'object' && 'requestId' in req ? validRequestId(req.requestId) : '';
       ctx.requestId = requestId || undefined;

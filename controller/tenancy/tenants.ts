@@ -138,19 +138,27 @@ export class Tenants {
     }
   }
 
+  /** The ops that give a reservation back, for a caller's batch (undefined: nothing reserved). */
+  async releaseOps(tenant: string, reservationId: string): Promise<{ ops: Op[]; pre: Precondition[] } | undefined> {
+    const key = `${tenant}/${reservationId}`;
+    const res = await this.store.get<{ demand: Demand }>(RESERVATIONS, key);
+    if (!res) return undefined;
+    const t = await this.store.get<Tenant>(TENANTS, tenant);
+    const ops: Op[] = [del(RESERVATIONS, key)];
+    const pre: Precondition[] = [at(RESERVATIONS, key, res.version)];
+    if (t) {
+      ops.push(put(TENANTS, tenant, { ...t.value, usage: add(t.value.usage, res.value.demand, -1) }));
+      pre.push(at(TENANTS, tenant, t.version));
+    }
+    return { ops, pre };
+  }
+
   /** Gives a reservation back. Returns false when it was already released (or never made). */
   async release(tenant: string, reservationId: string): Promise<boolean> {
-    const key = `${tenant}/${reservationId}`;
     for (let attempt = 0; ; attempt++) {
-      const res = await this.store.get<{ demand: Demand }>(RESERVATIONS, key);
-      if (!res) return false;
-      const t = await this.store.get<Tenant>(TENANTS, tenant);
-      const ops: Op[] = [del(RESERVATIONS, key)];
-      const pre: Precondition[] = [at(RESERVATIONS, key, res.version)];
-      if (t) {
-        ops.push(put(TENANTS, tenant, { ...t.value, usage: add(t.value.usage, res.value.demand, -1) }));
-        pre.push(at(TENANTS, tenant, t.version));
-      }
+      const r = await this.releaseOps(tenant, reservationId);
+      if (!r) return false;
+      const { ops, pre } = r;
       try {
         await this.events.commit({ ops, preconditions: pre });
         return true;

@@ -26,9 +26,17 @@ export interface Proc {
 }
 
 const live = new Set<ChildProcess>();
-process.on('exit', () => {
+const killAll = () => {
   for (const p of live) p.kill('SIGKILL');
-});
+};
+process.on('exit', killAll);
+// tap ends a timed-out test file with SIGTERM: take the children along.
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(sig, () => {
+    killAll();
+    process.exit(1);
+  });
+}
 
 function start(args: string[], env: Record<string, string> = {}): Proc {
   const proc = spawn(process.execPath, args, {

@@ -5,6 +5,7 @@ import type { InventoryReport as _nephele_v1_InventoryReport, InventoryReport__O
 import type { Heartbeat as _nephele_v1_Heartbeat, Heartbeat__Output as _nephele_v1_Heartbeat__Output } from '../../nephele/v1/Heartbeat.js';
 import type { AgentEvent as _nephele_v1_AgentEvent, AgentEvent__Output as _nephele_v1_AgentEvent__Output } from '../../nephele/v1/AgentEvent.js';
 import type { RenewCertificate as _nephele_v1_RenewCertificate, RenewCertificate__Output as _nephele_v1_RenewCertificate__Output } from '../../nephele/v1/RenewCertificate.js';
+import type { VmStatusReport as _nephele_v1_VmStatusReport, VmStatusReport__Output as _nephele_v1_VmStatusReport__Output } from '../../nephele/v1/VmStatusReport.js';
 
 export interface AgentMessage {
   'hello'?: (_nephele_v1_Hello | null);
@@ -12,7 +13,8 @@ export interface AgentMessage {
   'heartbeat'?: (_nephele_v1_Heartbeat | null);
   'event'?: (_nephele_v1_AgentEvent | null);
   'renew'?: (_nephele_v1_RenewCertificate | null);
-  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew";
+  'vmStatus'?: (_nephele_v1_VmStatusReport | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus";
 }
 
 export interface AgentMessage__Output {
@@ -21,5 +23,6 @@ export interface AgentMessage__Output {
   'heartbeat'?: (_nephele_v1_Heartbeat__Output | null);
   'event'?: (_nephele_v1_AgentEvent__Output | null);
   'renew'?: (_nephele_v1_RenewCertificate__Output | null);
-  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew";
+  'vmStatus'?: (_nephele_v1_VmStatusReport__Output | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus";
 }

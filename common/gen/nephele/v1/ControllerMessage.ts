@@ -3,17 +3,20 @@
 import type { Welcome as _nephele_v1_Welcome, Welcome__Output as _nephele_v1_Welcome__Output } from '../../nephele/v1/Welcome.js';
 import type { Ack as _nephele_v1_Ack, Ack__Output as _nephele_v1_Ack__Output } from '../../nephele/v1/Ack.js';
 import type { CertificateIssued as _nephele_v1_CertificateIssued, CertificateIssued__Output as _nephele_v1_CertificateIssued__Output } from '../../nephele/v1/CertificateIssued.js';
+import type { DesiredState as _nephele_v1_DesiredState, DesiredState__Output as _nephele_v1_DesiredState__Output } from '../../nephele/v1/DesiredState.js';
 
 export interface ControllerMessage {
   'welcome'?: (_nephele_v1_Welcome | null);
   'ack'?: (_nephele_v1_Ack | null);
   'certificate'?: (_nephele_v1_CertificateIssued | null);
-  'body'?: "welcome"|"ack"|"certificate";
+  'desiredState'?: (_nephele_v1_DesiredState | null);
+  'body'?: "welcome"|"ack"|"certificate"|"desiredState";
 }
 
 export interface ControllerMessage__Output {
   'welcome'?: (_nephele_v1_Welcome__Output | null);
   'ack'?: (_nephele_v1_Ack__Output | null);
   'certificate'?: (_nephele_v1_CertificateIssued__Output | null);
-  'body'?: "welcome"|"ack"|"certificate";
+  'desiredState'?: (_nephele_v1_DesiredState__Output | null);
+  'body'?: "welcome"|"ack"|"certificate"|"desiredState";
 }

@@ -1,0 +1,110 @@
+// The driver contract, after Nomad's task drivers: one driver per scheme
+// (qemu, process, later libvirt). The runner (agent/runner) owns desired state;
+// drivers only do what they are told and report what they observe.
+
+/** What a driver needs to run one VM. Hypervisor-neutral (see DESIGN §5 and §6). */
+export interface VmSpec {
+  id: string; // VM id (ULID), stable across restarts
+  name: string;
+  vcpus: number;
+  memoryMiB: number;
+  diskGiB: number;
+  /** Image name; for qemu a directory under the driver's image root. */
+  image: string;
+  /** Guest TCP port of the appliance, forwarded to a host port on 127.0.0.1. */
+  appliancePort: number;
+  /** Appliance settings written to its config (qemu: data disk via the guest agent). */
+  config: Record<string, string>;
+}
+
+export type VmPhase = 'creating' | 'running' | 'suspended' | 'stopped' | 'failed';
+
+/** Persisted by the runner so a restarted agent can re-attach (recover). */
+export interface VmHandle {
+  id: string;
+  scheme: string;
+  spec: VmSpec;
+  /** Process of the VM (QEMU, or the supervised appliance); 0 when stopped. */
+  pid: number;
+  /** /proc/<pid>/stat start time: a reused pid is not our process. */
+  pidStartTime: string;
+  /** Host port the appliance is reachable on (127.0.0.1), 0 if none. */
+  hostPort: number;
+  /** Driver-private details (socket paths, overlay file, ...). */
+  extra: Record<string, string>;
+}
+
+export interface VmStatus {
+  phase: VmPhase;
+  reason: string;
+  /** Guest agent said ready (qemu) / appliance answered (process). */
+  guestReady: boolean;
+  hostPort: number;
+  pid: number;
+}
+
+export interface VmStats {
+  cpuSeconds: number;
+  memoryBytes: number;
+  diskReadBytes: number;
+  diskWriteBytes: number;
+  netRxBytes: number;
+  netTxBytes: number;
+  uptimeSeconds: number;
+}
+
+export interface Fingerprint {
+  scheme: string;
+  healthy: boolean;
+  detail: string;
+  /** e.g. { accelerator: 'kvm' | 'tcg', version: '7.2.11' } */
+  attributes: Record<string, string>;
+}
+
+export interface Capabilities {
+  suspend: boolean;
+  reboot: boolean;
+  guestChannel: boolean;
+  captureDisk: boolean;
+  cloneDisk: boolean;
+  portForward: boolean;
+}
+
+/** Called when a VM's process ends without being told to (crash, kill -9, guest poweroff). */
+export type ExitListener = (id: string, reason: string) => void;
+
+export interface Driver {
+  readonly scheme: string;
+  fingerprint(): Promise<Fingerprint>;
+  capabilities(): Capabilities;
+  /** Creates the VM's disk/state and starts it. Resolves once the process runs (not guest-ready). */
+  create(spec: VmSpec): Promise<VmHandle>;
+  /** Starts a stopped VM again (same disk). Returns the new handle. */
+  start(handle: VmHandle): Promise<VmHandle>;
+  /** Re-attaches after an agent restart; false when the VM is no longer running. */
+  recover(handle: VmHandle): Promise<boolean>;
+  /** Graceful stop, then kill after timeoutMs. Idempotent. Keeps the disk. */
+  stop(id: string, timeoutMs: number): Promise<void>;
+  /** Stops if needed and removes everything of the VM (disk, sockets, logs). Idempotent. */
+  destroy(id: string): Promise<void>;
+  suspend(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  reboot(id: string): Promise<void>;
+  inspect(id: string): Promise<VmStatus>;
+  stats(id: string): Promise<VmStats>;
+  /** One request over the guest channel (qemu guest agent line protocol). */
+  guestRequest?(id: string, command: string, timeoutMs?: number): Promise<string>;
+  onExit(listener: ExitListener): void;
+  /** Releases watchers/sockets without touching VMs (agent shutdown). */
+  close(): Promise<void>;
+}
+
+export class DriverError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'INVALID_SPEC' | 'NOT_FOUND' | 'UNSUPPORTED' | 'FAILED' = 'FAILED',
+  ) {
+    super(message);
+    this.name = 'DriverError';
+  }
+}

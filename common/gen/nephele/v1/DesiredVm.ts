@@ -1,0 +1,23 @@
+// Original file: proto/nephele/v1/agent.proto
+
+import type { VmSpec as _nephele_v1_VmSpec, VmSpec__Output as _nephele_v1_VmSpec__Output } from '../../nephele/v1/VmSpec.js';
+import type { DesiredVmState as _nephele_v1_DesiredVmState, DesiredVmState__Output as _nephele_v1_DesiredVmState__Output } from '../../nephele/v1/DesiredVmState.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface DesiredVm {
+  'vmId'?: (string);
+  'name'?: (string);
+  'spec'?: (_nephele_v1_VmSpec | null);
+  'desired'?: (_nephele_v1_DesiredVmState);
+  'generation'?: (number | string | Long);
+  'rebootCount'?: (number);
+}
+
+export interface DesiredVm__Output {
+  'vmId': (string);
+  'name': (string);
+  'spec': (_nephele_v1_VmSpec__Output | null);
+  'desired': (_nephele_v1_DesiredVmState__Output);
+  'generation': (number);
+  'rebootCount': (number);
+}

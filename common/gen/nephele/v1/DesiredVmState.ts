@@ -1,0 +1,23 @@
+// Original file: proto/nephele/v1/vm.proto
+
+export const DesiredVmState = {
+  DESIRED_VM_STATE_UNSPECIFIED: 'DESIRED_VM_STATE_UNSPECIFIED',
+  DESIRED_VM_STATE_RUNNING: 'DESIRED_VM_STATE_RUNNING',
+  DESIRED_VM_STATE_STOPPED: 'DESIRED_VM_STATE_STOPPED',
+  DESIRED_VM_STATE_SUSPENDED: 'DESIRED_VM_STATE_SUSPENDED',
+  DESIRED_VM_STATE_DESTROYED: 'DESIRED_VM_STATE_DESTROYED',
+} as const;
+
+export type DesiredVmState =
+  | 'DESIRED_VM_STATE_UNSPECIFIED'
+  | 0
+  | 'DESIRED_VM_STATE_RUNNING'
+  | 1
+  | 'DESIRED_VM_STATE_STOPPED'
+  | 2
+  | 'DESIRED_VM_STATE_SUSPENDED'
+  | 3
+  | 'DESIRED_VM_STATE_DESTROYED'
+  | 4
+
+export type DesiredVmState__Output = typeof DesiredVmState[keyof typeof DesiredVmState]

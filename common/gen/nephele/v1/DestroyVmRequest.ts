@@ -1,0 +1,12 @@
+// Original file: proto/nephele/v1/vm.proto
+
+
+export interface DestroyVmRequest {
+  'vmId'?: (string);
+  'requestId'?: (string);
+}
+
+export interface DestroyVmRequest__Output {
+  'vmId': (string);
+  'requestId': (string);
+}

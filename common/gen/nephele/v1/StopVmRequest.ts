@@ -1,0 +1,12 @@
+// Original file: proto/nephele/v1/vm.proto
+
+
+export interface StopVmRequest {
+  'vmId'?: (string);
+  'requestId'?: (string);
+}
+
+export interface StopVmRequest__Output {
+  'vmId': (string);
+  'requestId': (string);
+}

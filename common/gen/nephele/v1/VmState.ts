@@ -1,0 +1,32 @@
+// Original file: proto/nephele/v1/vm.proto
+
+export const VmState = {
+  VM_STATE_UNSPECIFIED: 'VM_STATE_UNSPECIFIED',
+  VM_STATE_PENDING: 'VM_STATE_PENDING',
+  VM_STATE_CREATING: 'VM_STATE_CREATING',
+  VM_STATE_RUNNING: 'VM_STATE_RUNNING',
+  VM_STATE_SUSPENDED: 'VM_STATE_SUSPENDED',
+  VM_STATE_STOPPED: 'VM_STATE_STOPPED',
+  VM_STATE_FAILED: 'VM_STATE_FAILED',
+  VM_STATE_DESTROYED: 'VM_STATE_DESTROYED',
+} as const;
+
+export type VmState =
+  | 'VM_STATE_UNSPECIFIED'
+  | 0
+  | 'VM_STATE_PENDING'
+  | 1
+  | 'VM_STATE_CREATING'
+  | 2
+  | 'VM_STATE_RUNNING'
+  | 3
+  | 'VM_STATE_SUSPENDED'
+  | 4
+  | 'VM_STATE_STOPPED'
+  | 5
+  | 'VM_STATE_FAILED'
+  | 6
+  | 'VM_STATE_DESTROYED'
+  | 7
+
+export type VmState__Output = typeof VmState[keyof typeof VmState]

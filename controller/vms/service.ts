@@ -1,0 +1,84 @@
+import type { VmServiceHandlers } from '../../common/gen/nephele/v1/VmService.js';
+import { FailedPreconditionError, NotFoundError, PermissionDeniedError } from '../../common/errors.js';
+import { pageSize, requireId, requireName } from '../../common/validate.js';
+import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handler.js';
+import type { HostRegistry } from '../hosts/registry.js';
+import { DEFAULT_TENANT } from '../tenancy/tenants.js';
+import { validateSpec } from './spec.js';
+import { lifecycleEvent, refuse, type VmRecord, type VmRegistry } from './registry.js';
+
+/** Pushes a host's desired state to its live session (a no-op when it is offline). */
+export type DesiredPusher = (hostId: string) => void;
+
+const isGone = (vm: VmRecord) => vm.desired === 'DESIRED_VM_STATE_DESTROYED';
+
+export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry, push: DesiredPusher): VmServiceHandlers {
+  async function byRef<R>(ref: string, _req: R, ctx: UnaryCtx) {
+    const { vm, version } = await vms.get(ref, ctx.scope);
+    return { vm: vms.view(vm, version) };
+  }
+
+  /** One lifecycle RPC: validate the id, change desired state, tell the host. */
+  const lifecycle = (rpc: string, kind: string, change: (vm: VmRecord) => Partial<VmRecord> | undefined) =>
+    unaryRpc(layer, `VmService.${rpc}`, async (req: { vmId: string }, ctx) => {
+      const id = requireId('vm_id', req.vmId);
+      const { vm, version } = await vms.setDesired(id, ctx.scope, (v) => {
+        if (isGone(v) && kind !== 'destroy_requested') refuse('the vm is being destroyed');
+        return change(v);
+      }, lifecycleEvent(kind));
+      push(vm.hostId);
+      return { vm: vms.view(vm, version) };
+    }, byRef);
+
+  return {
+    CreateVm: unaryRpc(layer, 'VmService.CreateVm', async (req, ctx) => {
+      const name = req.name ? requireName('name', req.name) : '';
+      const hostId = requireId('host_id', req.hostId);
+      const spec = validateSpec(req.spec);
+      const tenant = req.tenant ? requireName('tenant', req.tenant) : ctx.scope ?? DEFAULT_TENANT;
+      if (ctx.scope !== undefined && tenant !== ctx.scope) throw new PermissionDeniedError('you may only create VMs in your own tenant');
+      const host = await hosts.find(hostId);
+      if (!host) throw new NotFoundError('host');
+      if (host.revoked) throw new FailedPreconditionError('host_id: the host is revoked');
+      if (host.state !== 'HOST_STATE_READY') throw new FailedPreconditionError(`host_id: the host is ${host.state.replace('HOST_STATE_', '').toLowerCase()}`);
+      if (host.cordoned) throw new FailedPreconditionError('host_id: the host is cordoned');
+      if (!host.schemes.includes(spec.scheme)) throw new FailedPreconditionError(`spec.scheme: the host does not offer ${spec.scheme} (it offers ${host.schemes.join(', ') || 'none'})`);
+      const guest = host.inventory?.guest;
+      if (guest && (spec.vcpus > guest.vcpus || spec.memoryMib * 1048576 > guest.memoryBytes)) {
+        throw new FailedPreconditionError(`spec: larger than the host's guest capacity (${guest.vcpus} vCPUs, ${Math.floor(guest.memoryBytes / 1048576)} MiB)`);
+      }
+      const { vm, version } = await vms.create({ name, hostId, tenant, spec });
+      push(hostId);
+      return { vm: vms.view(vm, version) };
+    }, byRef),
+
+    ListVms: unaryRpc(layer, 'VmService.ListVms', async (req, ctx) => {
+      const limit = pageSize(req.pageSize);
+      const wanted = req.tenant ? requireName('tenant', req.tenant) : undefined;
+      const hostId = req.hostId ? requireId('host_id', req.hostId) : undefined;
+      if (ctx.scope !== undefined && wanted !== undefined && wanted !== ctx.scope) return { vms: [], nextPageToken: '' };
+      const { vms: page, more } = await vms.list({ after: pageToken.decode(req.pageToken), limit, tenant: ctx.scope ?? wanted, hostId });
+      return { vms: page.map((x) => vms.view(x.vm, x.version)), nextPageToken: more ? pageToken.encode(page.at(-1)?.vm.id) : '' };
+    }),
+
+    GetVm: unaryRpc(layer, 'VmService.GetVm', async (req, ctx) => byRef(requireId('vm_id', req.vmId), req, ctx)),
+
+    // Start bumps the generation: a failed VM is restarted only when asked.
+    StartVm: lifecycle('StartVm', 'start_requested', (v) => ({ desired: 'DESIRED_VM_STATE_RUNNING', generation: v.generation + 1 })),
+    StopVm: lifecycle('StopVm', 'stop_requested', (v) => (v.desired === 'DESIRED_VM_STATE_STOPPED' ? undefined : { desired: 'DESIRED_VM_STATE_STOPPED' })),
+    SuspendVm: lifecycle('SuspendVm', 'suspend_requested', (v) => {
+      if (v.state !== 'VM_STATE_RUNNING' && v.state !== 'VM_STATE_SUSPENDED') refuse(`only a running vm can be suspended (it is ${v.state.replace('VM_STATE_', '').toLowerCase()})`);
+      return v.desired === 'DESIRED_VM_STATE_SUSPENDED' ? undefined : { desired: 'DESIRED_VM_STATE_SUSPENDED' };
+    }),
+    ResumeVm: lifecycle('ResumeVm', 'resume_requested', (v) => {
+      if (v.desired !== 'DESIRED_VM_STATE_SUSPENDED') refuse('the vm is not suspended');
+      return { desired: 'DESIRED_VM_STATE_RUNNING' };
+    }),
+    RebootVm: lifecycle('RebootVm', 'reboot_requested', (v) => {
+      if (v.state !== 'VM_STATE_RUNNING') refuse(`only a running vm can be rebooted (it is ${v.state.replace('VM_STATE_', '').toLowerCase()})`);
+      return { rebootCount: v.rebootCount + 1 };
+    }),
+    DestroyVm: lifecycle('DestroyVm', 'destroy_requested', (v) => (isGone(v) ? undefined : { desired: 'DESIRED_VM_STATE_DESTROYED' })),
+  };
+}
+

@@ -1,0 +1,37 @@
+import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
+import { InvalidArgumentError } from '../../common/errors.js';
+
+export const SCHEMES = ['qemu', 'process'] as const;
+export type Scheme = (typeof SCHEMES)[number];
+
+/** Smallest memory a guest of each scheme can run in (qemu: the microvm guest needs 72 MiB). */
+export const MIN_MEMORY_MIB: Record<Scheme, number> = { qemu: 72, process: 16 };
+const MAX = { vcpus: 64, memoryMib: 1 << 20, diskGib: 16 * 1024 };
+const CONFIG_KEY = /^[a-z0-9_-]{1,32}$/;
+
+/** Validates a requested spec and fills defaults; every error names its field under `field`. */
+export function validateSpec(s: VmSpec | null | undefined, field = 'spec'): VmSpec {
+  if (!s) throw new InvalidArgumentError(field, 'is required');
+  const scheme = s.scheme as Scheme;
+  if (!SCHEMES.includes(scheme)) throw new InvalidArgumentError(`${field}.scheme`, `must be one of ${SCHEMES.join(', ')}`);
+  const int = (name: string, v: number, min: number, max: number) => {
+    if (!Number.isInteger(v) || v < min || v > max) throw new InvalidArgumentError(`${field}.${name}`, `must be between ${min} and ${max}`);
+    return v;
+  };
+  const vcpus = int('vcpus', s.vcpus, 1, MAX.vcpus);
+  if (s.memoryMib < MIN_MEMORY_MIB[scheme]) throw new InvalidArgumentError(`${field}.memory_mib`, `under the ${scheme} guest minimum of ${MIN_MEMORY_MIB[scheme]} MiB`);
+  const memoryMib = int('memory_mib', s.memoryMib, MIN_MEMORY_MIB[scheme], MAX.memoryMib);
+  const diskGib = s.diskGib ? int('disk_gib', s.diskGib, 1, MAX.diskGib) : 1;
+  const image = s.image || 'nephele-guest';
+  if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(image)) throw new InvalidArgumentError(`${field}.image`, 'not a valid image name');
+  const appliancePort = s.appliancePort ? int('appliance_port', s.appliancePort, 1, 65535) : 8080;
+  const config: Record<string, string> = {};
+  const entries = Object.entries(s.config ?? {});
+  if (entries.length > 32) throw new InvalidArgumentError(`${field}.config`, 'at most 32 entries');
+  for (const [k, v] of entries) {
+    if (!CONFIG_KEY.test(k)) throw new InvalidArgumentError(`${field}.config`, `key ${JSON.stringify(k.slice(0, 40))} must match [a-z0-9_-]{1,32}`);
+    if (typeof v !== 'string' || v.length > 1024 || /[\n\r]/.test(v)) throw new InvalidArgumentError(`${field}.config.${k}`, 'must be one line of at most 1024 characters');
+    config[k] = v;
+  }
+  return { scheme, vcpus, memoryMib, diskGib, image, appliancePort, config };
+}

@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
+import type { VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
+import type { ControllerProc } from './procs.js';
+import { waitFor } from './wait.js';
+
+type VmRpc = 'StartVm' | 'StopVm' | 'SuspendVm' | 'ResumeVm' | 'RebootVm' | 'DestroyVm';
+
+/** Small typed wrappers over VmService for tests. */
+export function vmApi(ctl: ControllerProc) {
+  const a = ctl.admin();
+  return {
+    close: () => a.close(),
+    create: (hostId: string, spec: VmSpec, extra: { name?: string; tenant?: string } = {}) =>
+      a.call<{ vm: Vm }>((md, o, cb) => a.vms.CreateVm({ hostId, spec, ...extra }, md, o, cb as never)).then((r) => r.vm),
+    get: (vmId: string) => a.call<{ vm: Vm }>((md, o, cb) => a.vms.GetVm({ vmId }, md, o, cb as never)).then((r) => r.vm),
+    list: () => a.call<{ vms: Vm[] }>((md, o, cb) => a.vms.ListVms({ pageSize: 1000 }, md, o, cb as never)).then((r) => r.vms),
+    act: (rpc: VmRpc, vmId: string) =>
+      a.call<{ vm: Vm }>((md, o, cb) => (a.vms[rpc] as unknown as (r: unknown, m: unknown, op: unknown, c: unknown) => void)({ vmId }, md, o, cb)).then((r) => r.vm),
+    /** Waits until the VM reaches `state` (e.g. 'VM_STATE_RUNNING'). */
+    waitState: async (vmId: string, state: string, timeoutMs = 60_000) =>
+      waitFor(async () => {
+        const v = (await a.call<{ vm: Vm }>((md, o, cb) => a.vms.GetVm({ vmId }, md, o, cb as never))).vm;
+        return v.state === state ? v : undefined;
+      }, { timeoutMs, message: `vm ${state}` }),
+  };
+}
+
+/** Live processes whose command line contains `needle`. */
+export function processesWith(needle: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      const state = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]?.[0];
+      if (cmd.includes(needle) && state !== 'Z') out.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+export async function httpGet(port: number, timeoutMs = 2000): Promise<{ status: number; body: string }> {
+  const ac = new AbortController();
+  const t = setTimeout(() => ac.abort(), timeoutMs);
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/`, { signal: ac.signal });
+    return { status: r.status, body: await r.text() };
+  } finally {
+    clearTimeout(t);
+  }
+}
