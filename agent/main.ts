@@ -17,6 +17,8 @@ import { InventoryCollector } from './inventory/collect.js';
 import { parseSize } from './inventory/capacity.js';
 import { AGENT_VERSION } from './version.js';
 import { FileRenewal } from './renewal.js';
+import { loadDrivers } from './drivers/index.js';
+import { Runner } from './runner/runner.js';
 
 const env = process.env;
 
@@ -34,6 +36,8 @@ const program = new Command('nephele-agent')
   .option('--reserve-disk <size>', 'disk kept back for the host', env.NEPHELE_RESERVE_DISK ?? '10G')
   .option('--inventory-interval <duration>', 'how often to re-collect the inventory', '5m')
   .option('--insecure', 'plain-text gRPC to a loopback controller (development only)', false)
+  .option('--schemes <list>', 'only these schemes, e.g. process or qemu,process (default: every working one)', env.NEPHELE_SCHEMES)
+  .option('--image-dir <dir>', 'where guest images live (default: <data-dir>/images)', env.NEPHELE_IMAGE_DIR)
   .option('--no-renew', 'do not renew the client certificate before it expires (testing)')
   .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info');
 
@@ -75,8 +79,17 @@ async function main(): Promise<void> {
       })();
   const store = await LevelStore.open(join(files.dir, 'state'));
   const outbox = await Outbox.open(store);
-  const collector = new InventoryCollector({ reserve, schemes: [] });
-  const session = new AgentSession({
+  const { drivers } = await loadDrivers({
+    dataDir: files.dir,
+    imageRoot: resolve(o.imageDir ?? join(files.dir, 'images')),
+    schemes: o.schemes ? String(o.schemes).split(',').map((x: string) => x.trim()).filter(Boolean) : undefined,
+    log,
+  });
+  const collector = new InventoryCollector({ reserve, schemes: drivers.map((d) => d.scheme) });
+  // The runner reports through the session, which is made below.
+  let session: AgentSession | undefined;
+  const runner = new Runner({ drivers, store, log: log.child({ host_id: identity.hostId }), report: (r) => session!.reportVm(r) });
+  session = new AgentSession({
     controller: o.controller,
     hostId: identity.hostId,
     credentials: creds,
@@ -90,8 +103,12 @@ async function main(): Promise<void> {
     hostname: o.name,
     inventoryIntervalMs: parseDuration(o.inventoryInterval),
     renewal: o.insecure || o.renew === false ? undefined : new FileRenewal(files),
+    allocated: () => runner.allocated(),
+    onDesired: (vms) => runner.apply(vms),
+    schemes: () => runner.schemes(),
   });
-  await session.emit('started', 'agent started', { version: AGENT_VERSION, pid: String(process.pid) });
+  await runner.start();
+  await session.emit('started', 'agent started', { version: AGENT_VERSION, pid: String(process.pid), schemes: runner.schemes().join(',') });
   await session.start();
   log.info({ host_id: identity.hostId, controller: o.controller, data_dir: files.dir }, 'agent running');
 
@@ -100,7 +117,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal: sig }, 'agent stopping');
-    session.stop();
+    session!.stop();
+    // VMs keep running: a restarted agent re-attaches to them.
+    await Promise.all(drivers.map((d) => d.close().catch(() => {})));
     await store.close().catch(() => {});
     process.exit(0);
   };

@@ -240,6 +240,8 @@ export class AgentSession {
         this.call.write({ inventory: { inventory: inv } });
         this.inventoryWanted = false;
       }
+      // Free capacity derives from the inventory: report it now, not a beat later.
+      if (this.call && this.welcomed) this.sendHeartbeat(this.call);
       if (first) return;
       this.d.log.info({ hash: inv.hash }, 'inventory changed');
       await this.emit('inventory_changed', 'host inventory changed', { hash: String(inv.hash) });

@@ -88,7 +88,9 @@ export async function joinToken(c: ControllerProc, opts: { ttlSeconds?: number }
 }
 
 export function startAgent(controller: string, dataDir: string, opts: { joinToken?: string; name?: string; args?: string[] } = {}): Proc {
-  const args = [AGENT, '--controller', controller, '--data-dir', dataDir, '--name', opts.name ?? 'test-agent', '--inventory-interval', '10m', ...(opts.args ?? [])];
+  // Only the process scheme unless a test asks for more: a qemu fingerprint boots a probe guest.
+  const schemes = opts.args?.includes('--schemes') ? [] : ['--schemes', 'process'];
+  const args = [AGENT, '--controller', controller, '--data-dir', dataDir, '--name', opts.name ?? 'test-agent', '--inventory-interval', '10m', ...schemes, ...(opts.args ?? [])];
   if (opts.joinToken) args.push('--join-token', opts.joinToken);
   return start(args);
 }

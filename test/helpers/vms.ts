@@ -26,7 +26,7 @@ export function vmApi(ctl: ControllerProc) {
   };
 }
 
-/** Live processes whose command line contains `needle`. */
+/** Live processes whose command line contains `needle` (namespace wrappers such as unshare not counted). */
 export function processesWith(needle: string): number[] {
   const out: number[] = [];
   for (const d of readdirSync('/proc')) {
@@ -34,7 +34,7 @@ export function processesWith(needle: string): number[] {
     try {
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
       const state = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (cmd.includes(needle) && state !== 'Z') out.push(Number(d));
+      if (cmd.includes(needle) && state !== 'Z' && !cmd.startsWith('unshare\0')) out.push(Number(d));
     } catch {
       /* gone */
     }

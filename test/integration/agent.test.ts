@@ -32,6 +32,8 @@ t.test('an agent with a bad join token is refused and enrols nothing', async (t)
   const a = startAgent(ctl.address, dir, { joinToken: good });
   t.teardown(() => a.kill());
   await waitFor(async () => (await listHosts(ctl)).length === 1, { timeoutMs: 30_000, message: 'enrolled' });
+  // The host record lands before the agent has written the answer to disk.
+  await waitFor(() => existsSync(join(dir, 'host.json')), { message: 'identity written' });
   t.ok(existsSync(join(dir, 'key.pem')) && existsSync(join(dir, 'cert.pem')), 'key and certificate kept in the data dir');
   const reuse = startAgent(ctl.address, tmpDir(), { joinToken: good });
   t.equal(await reuse.exited, 1, 'a used join token cannot enrol a second agent');

@@ -51,7 +51,11 @@ t.test('fleet of three agents over mTLS', async (t) => {
   const admin = ctl.admin();
   const ev = await admin.call<ListEventsResponse__Output>((md, o, cb) => admin.events.ListEvents({ sinceSeq: 0, pageSize: 1000, filter: { typePrefix: 'host.state_changed', hostId: victim.id } }, md, o, cb));
   admin.close();
-  t.same(ev.events.map((e) => e.attributes.state), ['ready', 'unreachable', 'down'], 'transitions are events, in order');
+  // A loaded machine may miss a beat before the kill (ready→unreachable→ready); the
+  // log must still start ready and end unreachable → down.
+  const states = ev.events.map((e) => e.attributes.state);
+  t.equal(states[0], 'ready', 'first transition: ready');
+  t.same(states.slice(-2), ['unreachable', 'down'], 'transitions are events, in order, ending unreachable → down');
 
   // Restart the controller on the same port: hosts persist, live agents come back by themselves.
   const port = ctl.port;

@@ -197,9 +197,12 @@ t.test('certificates: renewed before expiry, expired ones refused, revoked hosts
   });
   const rid = hostIdOf(renewDir);
   const sid = hostIdOf(staleDir);
-  await waitFor(async () => (await listHosts(ctl)).find((h) => h.id === rid)?.peer, { timeoutMs: 20_000, message: 'rotated certificate accepted' });
+  await waitFor(async () => (await listHosts(ctl)).find((h) => h.id === rid)?.peer, { timeoutMs: 45_000, message: 'rotated certificate accepted' }).catch((e) => {
+    t.comment(renewing2.output().slice(-4000));
+    throw e;
+  });
   t.pass('an agent with a rotated certificate reconnects');
-  await waitFor(() => /"code":16/.test(stale2.output()), { timeoutMs: 20_000, message: 'expired certificate refused' });
+  await waitFor(() => /"code":16/.test(stale2.output()), { timeoutMs: 45_000, message: 'expired certificate refused' });
   t.notOk((await listHosts(ctl)).find((h) => h.id === sid)?.peer, 'the expired one has no session');
 
   // Revoke the good host: its session closes now and it cannot come back.

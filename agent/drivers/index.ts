@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import type { Logger } from '../../common/logger.js';
+import type { Driver, Fingerprint } from './driver.js';
+import { ProcessDriver } from './process/driver.js';
+import { QemuDriver } from './qemu/driver.js';
+
+export interface DriverSetup {
+  dataDir: string;
+  imageRoot: string;
+  /** Only these schemes (default: every one whose fingerprint is healthy). */
+  schemes?: string[];
+  log: Logger;
+}
+
+/** Builds the drivers this host can use, from their fingerprints. */
+export async function loadDrivers(o: DriverSetup): Promise<{ drivers: Driver[]; fingerprints: Fingerprint[] }> {
+  const stateDir = join(o.dataDir, 'vms');
+  const all: Driver[] = [];
+  const want = (s: string) => !o.schemes || o.schemes.includes(s);
+  if (want('qemu')) all.push(new QemuDriver({ stateDir, imageRoot: o.imageRoot, log: o.log.child({ driver: 'qemu' }) }));
+  if (want('process')) all.push(new ProcessDriver({ stateDir, log: o.log.child({ driver: 'process' }) }));
+  const drivers: Driver[] = [];
+  const fingerprints: Fingerprint[] = [];
+  for (const d of all) {
+    const fp = await d.fingerprint().catch((e: Error) => ({ scheme: d.scheme, healthy: false, detail: e.message, attributes: {} }));
+    fingerprints.push(fp);
+    if (fp.healthy) drivers.push(d);
+    else await d.close();
+    o.log.info({ scheme: d.scheme, healthy: fp.healthy, detail: fp.detail, ...fp.attributes }, 'driver fingerprint');
+  }
+  return { drivers, fingerprints };
+}

@@ -1,0 +1,267 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { silentLogger, type Logger } from '../../../common/logger.js';
+import { DriverError, type Capabilities, type Driver, type ExitListener, type Fingerprint, type VmHandle, type VmSpec, type VmStats, type VmStatus } from '../driver.js';
+import { detectCgroups, limit, removeCgroup, type CgroupMode } from './cgroup.js';
+import { children, cpuSecondsAndUptime, ioBytes, isSame, procState, rssBytes, startTime } from './proc.js';
+
+const APPLIANCE = fileURLToPath(new URL('./appliance.js', import.meta.url));
+
+interface Vm {
+  handle: VmHandle;
+  phase: 'creating' | 'running' | 'suspended' | 'stopped' | 'failed';
+  reason: string;
+  expectingExit: boolean;
+  ready: boolean;
+}
+
+export interface ProcessDriverOptions {
+  stateDir: string;
+  log?: Logger;
+}
+
+/** Free TCP port on 127.0.0.1 (the kernel picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The `process` scheme: the appliance as a supervised child in its own PID, IPC
+ * and UTS namespaces (when unshare works) under cgroup memory/CPU limits (when
+ * writable). Children are detached, so they outlive an agent restart and are
+ * re-attached by pid + start time.
+ */
+export class ProcessDriver implements Driver {
+  readonly scheme = 'process';
+  private readonly vms = new Map<string, Vm>();
+  private readonly listeners: ExitListener[] = [];
+  private readonly log: Logger;
+  private unshare?: boolean;
+  private cgroups: CgroupMode = 'none';
+  private probed = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly o: ProcessDriverOptions) {
+    this.log = o.log ?? silentLogger;
+    mkdirSync(o.stateDir, { recursive: true });
+    // Processes may not be our children (after a restart): watch them all by polling.
+    this.timer = setInterval(() => this.watch(), 250);
+    this.timer.unref();
+  }
+
+  private probe(): void {
+    if (this.probed) return;
+    this.probed = true;
+    this.unshare = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--ipc', '--uts', 'true'], { timeout: 5000 }).status === 0;
+    this.cgroups = detectCgroups();
+  }
+
+  async fingerprint(): Promise<Fingerprint> {
+    this.probe();
+    return {
+      scheme: 'process',
+      healthy: existsSync(APPLIANCE),
+      detail: existsSync(APPLIANCE) ? 'supervised processes' : `appliance missing at ${APPLIANCE}`,
+      attributes: { namespaces: this.unshare ? 'pid,ipc,uts,mount' : 'none', limits: this.cgroups },
+    };
+  }
+
+  capabilities(): Capabilities {
+    return { suspend: true, reboot: true, guestChannel: true, captureDisk: false, cloneDisk: false, portForward: true };
+  }
+
+  onExit(l: ExitListener): void {
+    this.listeners.push(l);
+  }
+
+  private dir(id: string): string {
+    return join(this.o.stateDir, id);
+  }
+
+  async create(spec: VmSpec): Promise<VmHandle> {
+    if (!/^[0-9A-Z]{26}$/.test(spec.id)) throw new DriverError('bad vm id', 'INVALID_SPEC');
+    const dir = this.dir(spec.id);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ title: 'Nephele appliance', ...spec.config }));
+    const handle: VmHandle = { id: spec.id, scheme: 'process', spec, pid: 0, pidStartTime: '', hostPort: 0, extra: { dir } };
+    return this.launch(handle, await freePort());
+  }
+
+  private async launch(handle: VmHandle, port: number): Promise<VmHandle> {
+    this.probe();
+    const dir = this.dir(handle.id);
+    const out = openSync(join(dir, 'console.log'), 'a');
+    const node = [process.execPath, APPLIANCE, '--vm', handle.id, '--dir', dir, '--port', String(port)];
+    const argv = this.unshare ? ['unshare', '--pid', '--fork', '--mount-proc', '--ipc', '--uts', '--', ...node] : node;
+    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', out, out] });
+    closeSync(out);
+    child.unref();
+    child.on('error', () => {});
+    let pid = child.pid ?? 0;
+    if (!pid) throw new DriverError('could not start the appliance');
+    if (this.unshare) {
+      // The appliance is unshare's child, init of the new PID namespace.
+      const wrapper = pid;
+      for (let i = 0; i < 200 && children(wrapper).length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      pid = children(wrapper)[0] ?? 0;
+      if (!pid) throw new DriverError('appliance did not start inside its namespaces');
+    }
+    const applied = limit(this.cgroups, handle.id, pid, handle.spec.memoryMiB * 1048576, handle.spec.vcpus);
+    const next: VmHandle = { ...handle, pid, pidStartTime: startTime(pid), hostPort: port, extra: { ...handle.extra, limits: applied, namespaces: this.unshare ? 'pid,ipc,uts,mount' : 'none' } };
+    writeFileSync(join(dir, 'handle.json'), JSON.stringify(next));
+    this.vms.set(handle.id, { handle: next, phase: 'creating', reason: '', expectingExit: false, ready: false });
+    this.log.debug({ vm_id: handle.id, pid, port, limits: applied }, 'process vm started');
+    return next;
+  }
+
+  async start(handle: VmHandle): Promise<VmHandle> {
+    const cur = this.vms.get(handle.id);
+    if (cur && isSame(cur.handle.pid, cur.handle.pidStartTime)) return cur.handle;
+    const port = handle.hostPort && (await portFree(handle.hostPort)) ? handle.hostPort : await freePort();
+    return this.launch(handle, port);
+  }
+
+  async recover(handle: VmHandle): Promise<boolean> {
+    if (!isSame(handle.pid, handle.pidStartTime)) return false;
+    const suspended = procState(handle.pid) === 'T';
+    this.vms.set(handle.id, { handle, phase: suspended ? 'suspended' : 'running', reason: '', expectingExit: false, ready: !suspended });
+    return true;
+  }
+
+  private get(id: string): Vm {
+    const v = this.vms.get(id);
+    if (!v) throw new DriverError('no such vm on this driver', 'NOT_FOUND');
+    return v;
+  }
+
+  async stop(id: string, timeoutMs: number): Promise<void> {
+    const v = this.vms.get(id);
+    if (!v || !isSame(v.handle.pid, v.handle.pidStartTime)) {
+      if (v) v.phase = 'stopped';
+      return;
+    }
+    v.expectingExit = true;
+    const { pid, pidStartTime } = v.handle;
+    try {
+      process.kill(pid, 'SIGCONT'); // a suspended process cannot handle SIGTERM
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (isSame(pid, pidStartTime) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (isSame(pid, pidStartTime)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+      while (isSame(pid, pidStartTime)) await new Promise((r) => setTimeout(r, 10));
+    }
+    v.phase = 'stopped';
+    v.ready = false;
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.stop(id, 2000);
+    this.vms.delete(id);
+    removeCgroup(this.cgroups, id);
+    rmSync(this.dir(id), { recursive: true, force: true });
+  }
+
+  async suspend(id: string): Promise<void> {
+    const v = this.get(id);
+    process.kill(v.handle.pid, 'SIGSTOP');
+    v.phase = 'suspended';
+  }
+
+  async resume(id: string): Promise<void> {
+    const v = this.get(id);
+    process.kill(v.handle.pid, 'SIGCONT');
+    v.phase = 'running';
+  }
+
+  async reboot(id: string): Promise<void> {
+    const v = this.get(id);
+    await this.stop(id, 5000);
+    await this.launch(v.handle, v.handle.hostPort);
+  }
+
+  async inspect(id: string): Promise<VmStatus> {
+    const v = this.get(id);
+    if (v.phase === 'creating' && !v.ready) v.ready = await this.healthy(v.handle.hostPort);
+    if (v.phase === 'creating' && v.ready) v.phase = 'running';
+    return { phase: v.phase, reason: v.reason, guestReady: v.ready, hostPort: v.handle.hostPort, pid: v.handle.pid };
+  }
+
+  private async healthy(port: number): Promise<boolean> {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(500) });
+      return r.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  async stats(id: string): Promise<VmStats> {
+    const { pid } = this.get(id).handle;
+    const io = ioBytes(pid);
+    return { ...cpuSecondsAndUptime(pid), memoryBytes: rssBytes(pid), diskReadBytes: io.read, diskWriteBytes: io.write, netRxBytes: 0, netTxBytes: 0 };
+  }
+
+  async guestRequest(id: string, command: string): Promise<string> {
+    const v = this.get(id);
+    const [cmd, key, ...rest] = command.trim().split(/\s+/);
+    const file = join(this.dir(id), 'config.json');
+    const cfg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    switch (cmd) {
+      case 'ping':
+        return 'pong';
+      case 'config-get':
+        if (!key || !(key in cfg)) throw new DriverError('no such key', 'NOT_FOUND');
+        return cfg[key]!;
+      case 'config-set':
+        if (!key || !/^[a-z0-9_-]+$/.test(key)) throw new DriverError('bad key', 'INVALID_SPEC');
+        writeFileSync(file, JSON.stringify({ ...cfg, [key]: rest.join(' ') }));
+        return '';
+      case 'ps':
+        return `${v.handle.pid}:node`;
+      default:
+        throw new DriverError(`unknown command ${cmd}`, 'UNSUPPORTED');
+    }
+  }
+
+  /** Finds processes that ended without being told to. */
+  private watch(): void {
+    for (const [id, v] of this.vms) {
+      if (v.phase === 'stopped' || v.phase === 'failed' || v.expectingExit) continue;
+      if (isSame(v.handle.pid, v.handle.pidStartTime)) continue;
+      v.phase = 'failed';
+      v.ready = false;
+      v.reason = 'appliance process exited unexpectedly (killed or crashed)';
+      for (const l of this.listeners) l(id, v.reason);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+  }
+}

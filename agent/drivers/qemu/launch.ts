@@ -1,0 +1,152 @@
+// The QEMU command line for one VM, its qcow2 overlay, its host port, and the
+// detached spawn (VMs outlive an agent restart: the unit uses KillMode=process).
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileP = promisify(execFile);
+
+export type Accel = 'kvm' | 'tcg';
+
+export interface VmPaths {
+  dir: string;
+  overlay: string;
+  qmp: string;
+  ga: string;
+  serial: string;
+  log: string;
+  pidfile: string;
+}
+
+export function vmPaths(dir: string): VmPaths {
+  return {
+    dir,
+    overlay: join(dir, 'overlay.qcow2'),
+    qmp: join(dir, 'qmp.sock'),
+    ga: join(dir, 'ga.sock'),
+    serial: join(dir, 'serial.log'),
+    log: join(dir, 'qemu.log'),
+    pidfile: join(dir, 'qemu.pid'),
+  };
+}
+
+export interface LaunchOptions {
+  /** -name nephele-<name>; also how a VM's QEMU is found in /proc/<pid>/cmdline. */
+  name: string;
+  accel: Accel;
+  memoryMiB: number;
+  vcpus: number;
+  kernel: string;
+  initrd: string;
+  bootArgs: string;
+  /** TCG only: host TSC in kHz (tsc_early_khz=); without it TCG boots hang calibrating. */
+  tscKhz?: number;
+  paths: VmPaths;
+  /** 0: no port forward (probe guests). */
+  hostPort: number;
+  appliancePort: number;
+  guestAgentPort: string;
+  /** false: no QMP socket (probe guests). */
+  qmp?: boolean;
+}
+
+/** Kernel command line: the image's boot args plus what the accelerator needs. */
+export function kernelCmdline(o: Pick<LaunchOptions, 'bootArgs' | 'accel' | 'tscKhz'>): string {
+  const args = o.bootArgs.trim().split(/\s+/).filter(Boolean);
+  const has = (k: string) => args.some((a) => a === k || a.startsWith(`${k}=`));
+  if (o.accel === 'tcg') {
+    if (o.tscKhz && !has('tsc_early_khz')) args.push(`tsc_early_khz=${o.tscKhz}`);
+    if (!has('mitigations')) args.push('mitigations=off');
+  }
+  return args.join(' ');
+}
+
+export function qemuArgs(o: LaunchOptions): string[] {
+  const p = o.paths;
+  const net = o.hostPort > 0 ? `user,id=n0,hostfwd=tcp:127.0.0.1:${o.hostPort}-:${o.appliancePort}` : 'user,id=n0';
+  const args = [
+    '-name', `nephele-${o.name}`,
+    '-M', 'microvm,x-option-roms=off,rtc=on',
+    '-accel', o.accel === 'kvm' ? 'kvm' : 'tcg,tb-size=64',
+    '-cpu', o.accel === 'kvm' ? 'host' : 'max',
+    '-m', String(o.memoryMiB),
+    '-smp', String(o.vcpus),
+    '-nodefaults', '-no-user-config', '-nographic',
+    '-kernel', o.kernel,
+    '-initrd', o.initrd,
+    '-append', kernelCmdline(o),
+    '-serial', `file:${p.serial}`,
+    // No -no-reboot: a guest reboot (or QMP system_reset) must restart the guest in place.
+    '-drive', `id=d0,file=${p.overlay},format=qcow2,if=none`,
+    '-device', 'virtio-blk-device,drive=d0',
+    '-netdev', net,
+    '-device', 'virtio-net-device,netdev=n0',
+    '-device', 'virtio-serial-device',
+    '-chardev', `socket,id=ga,path=${p.ga},server=on,wait=off`,
+    '-device', `virtserialport,chardev=ga,name=${o.guestAgentPort}`,
+  ];
+  if (o.qmp !== false) args.push('-qmp', `unix:${p.qmp},server=on,wait=off`);
+  args.push('-pidfile', p.pidfile);
+  return args;
+}
+
+/**
+ * A qcow2 overlay backed by the image's data disk (absolute path, so the VM
+ * dir may move only together with the image root). The overlay's virtual size
+ * is max(base, sizeBytes): growing only the virtual size costs nothing, and the
+ * guest decides whether to grow its filesystem into it.
+ */
+export async function createOverlay(qemuImg: string, base: string, overlay: string, sizeBytes?: number): Promise<void> {
+  const args = ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', overlay];
+  if (sizeBytes && sizeBytes > 0) args.push(String(sizeBytes));
+  await execFileP(qemuImg, args, { timeout: 30_000 });
+}
+
+/** A free port on 127.0.0.1: `preferred` if it can be bound, else one the kernel picks. */
+export async function freePort(preferred = 0): Promise<number> {
+  const tryBind = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.unref();
+      srv.once('error', reject);
+      srv.listen({ host: '127.0.0.1', port, exclusive: true }, () => {
+        const got = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(got));
+      });
+    });
+  if (preferred > 0) {
+    try {
+      return await tryBind(preferred);
+    } catch {
+      /* taken: pick another */
+    }
+  }
+  return tryBind(0);
+}
+
+/**
+ * Starts QEMU in its own session (setsid), stdout/stderr appended to the
+ * VM's qemu.log, not holding the agent's event loop: the VM keeps running when
+ * the agent exits or restarts.
+ */
+export function spawnQemu(binary: string, args: string[], logFile: string, opts: { detached?: boolean } = {}): ChildProcess {
+  const fd = openSync(logFile, 'a');
+  try {
+    const child = spawn(binary, args, { detached: opts.detached ?? true, stdio: ['ignore', fd, fd] });
+    child.unref();
+    return child;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Last lines of a log file (from byte `from` on), for error messages. */
+export function logTail(file: string, lines = 5, from = 0): string {
+  try {
+    return readFileSync(file).subarray(from).toString('utf8').trim().split('\n').slice(-lines).join(' | ');
+  } catch {
+    return '';
+  }
+}
