@@ -56,7 +56,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   sweepMs: 1000,
   retention: DEFAULT_RETENTION,
   limits: DEFAULT_LIMITS,
-  hostRate: { perSec: 20, burst: 100 },
+  hostRate: { perSec: 200, burst: 2000 },
 };
 
 export interface Controller {

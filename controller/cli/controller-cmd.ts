@@ -48,7 +48,7 @@ export async function runController(f: ControllerFlags): Promise<void> {
     retention: { ...DEFAULT_RETENTION, maxAgeMs: parseDuration(f.eventRetention), maxCount: positive('--event-max', f.eventMax) },
     agentCertValidMs: parseDuration(f.agentCertTtl),
     limits: { ...DEFAULT_LIMITS, perToken: { perSec: positive('--rate-limit', f.rateLimit), burst: 2 * positive('--rate-limit', f.rateLimit) } },
-    hostRate: { perSec: positive('--host-rate-limit', f.hostRateLimit), burst: 5 * positive('--host-rate-limit', f.hostRateLimit) },
+    hostRate: { perSec: positive('--host-rate-limit', f.hostRateLimit), burst: 10 * positive('--host-rate-limit', f.hostRateLimit) },
     logger: log,
   });
   // Tests and scripts read this line to learn the port when --listen ends in :0.

@@ -125,7 +125,7 @@ program
   .option('--event-max <n>', 'keep at most this many events', '1000000')
   .option('--agent-cert-ttl <duration>', 'lifetime of agent certificates (renewed at two thirds)', '30d')
   .option('--rate-limit <n>', 'API calls per second per token (bursts of twice that)', '100')
-  .option('--host-rate-limit <n>', 'session messages per second per host (bursts of five times that)', '20')
+  .option('--host-rate-limit <n>', 'session messages per second per host (bursts of ten times that)', '200')
   .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info')
   .action(async (o) => runController({ ...o, dataDir: g().dataDir, insecure: g().insecure }));
 

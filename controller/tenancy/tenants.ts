@@ -1,6 +1,6 @@
 import type { Quota__Output as Quota } from '../../common/gen/nephele/v1/Quota.js';
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError, ResourceExhaustedError } from '../../common/errors.js';
-import { absent, at, del, put, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import { absent, at, del, Mutex, put, type Op, type Precondition, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog } from '../events/log.js';
 
@@ -38,6 +38,27 @@ export const zeroQuota = (): Quota => ({ vcpus: 0, memoryBytes: 0, vms: 0, image
  * version precondition, so capacity is given back exactly once.
  */
 export class Tenants {
+  private readonly locks = new Map<string, Mutex>();
+
+  /**
+   * Runs an admission (prepareAdmit + the caller's commit) under the tenant's
+   * lock: concurrent admissions queue instead of failing each other's version
+   * precondition. Retries when another writer (a quota change) raced it.
+   */
+  async withAdmission<T>(tenant: string, fn: () => Promise<T>): Promise<T> {
+    let m = this.locks.get(tenant);
+    if (!m) this.locks.set(tenant, (m = new Mutex()));
+    return m.run(async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await fn();
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'ABORTED' || attempt >= 5) throw e;
+        }
+      }
+    });
+  }
+
   constructor(
     private readonly store: Store,
     private readonly events: EventLog,

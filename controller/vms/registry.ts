@@ -60,14 +60,16 @@ export class VmRegistry {
       guestReady: false,
     };
     // Quota admission in the same batch as the VM: both or neither.
-    const adm = await this.tenants.prepareAdmit(o.tenant, id, { vcpus: o.spec.vcpus, memoryBytes: o.spec.memoryMib * 1024 * 1024, vms: 1, images: 0 });
-    const v = await this.events.commit({
-      ops: [put(VMS, id, vm), put(VMS_BY_TENANT, `${o.tenant}/${id}`, 1), put(VMS_BY_HOST, `${o.hostId}/${id}`, 1), ...adm.ops],
-      preconditions: [absent(VMS, id), ...adm.pre],
-      events: [{ type: 'vm.created', message: 'vm created', hostId: o.hostId, tenant: o.tenant, attributes: { vm_id: id, name: vm.name, scheme: o.spec.scheme } }],
-      ref: id,
+    return this.tenants.withAdmission(o.tenant, async () => {
+      const adm = await this.tenants.prepareAdmit(o.tenant, id, { vcpus: o.spec.vcpus, memoryBytes: o.spec.memoryMib * 1024 * 1024, vms: 1, images: 0 });
+      const v = await this.events.commit({
+        ops: [put(VMS, id, vm), put(VMS_BY_TENANT, `${o.tenant}/${id}`, 1), put(VMS_BY_HOST, `${o.hostId}/${id}`, 1), ...adm.ops],
+        preconditions: [absent(VMS, id), ...adm.pre],
+        events: [{ type: 'vm.created', message: 'vm created', hostId: o.hostId, tenant: o.tenant, attributes: { vm_id: id, name: vm.name, scheme: o.spec.scheme } }],
+        ref: id,
+      });
+      return { vm, version: v.get(`${VMS}/${id}`)! };
     });
-    return { vm, version: v.get(`${VMS}/${id}`)! };
   }
 
   async list(o: { after: string; limit: number; tenant?: string; hostId?: string }): Promise<{ vms: { vm: VmRecord; version: number }[]; more: boolean }> {

@@ -1,0 +1,54 @@
+import '../../common/quiet.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import type { AgentServiceHandlers } from '../../common/gen/nephele/v1/AgentService.js';
+import { loadNephele } from '../../common/grpc/load.js';
+
+// The baseline: a bare grpc-js server with the controller's proto, TLS setup
+// and server options, whose Session answers Hello with Welcome and each
+// Heartbeat with an Ack. No store, no registry, no liveness, no logging.
+// Usage: bare-server.js <controller data dir>  (uses its CA and server certificate)
+// Tells its parent {type:'ready', port} over IPC, then serves until killed.
+
+const dataDir = process.argv[2];
+if (!dataDir) throw new Error('usage: bare-server.js <controller data dir>');
+const pki = (f: string) => readFileSync(join(dataDir, 'pki', f), 'utf8');
+
+const handlers: AgentServiceHandlers = {
+  Enroll: (_call, cb) => cb({ code: grpc.status.UNIMPLEMENTED, details: 'bare server' }),
+  Session: (call) => {
+    call.on('data', (m) => {
+      if (m.body === 'heartbeat') call.write({ ack: { beat: m.heartbeat!.beat } });
+      else if (m.body === 'hello') call.write({ welcome: { heartbeatIntervalMs: 1000, serverTimeUnixMs: Date.now() } });
+    });
+    call.on('end', () => call.end());
+    call.on('error', () => {});
+  },
+};
+
+// The same options as controller/server.ts.
+const server = new grpc.Server({
+  'grpc.max_receive_message_length': 4 * 1024 * 1024,
+  'grpc.max_send_message_length': 16 * 1024 * 1024,
+  'grpc.keepalive_time_ms': 120_000,
+  'grpc.keepalive_timeout_ms': 20_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+});
+server.addService(loadNephele().pkg.nephele.v1.AgentService.service, handlers);
+// As the controller: server certificate plus CA in the chain, client certificates requested and checked.
+const creds = grpc.ServerCredentials.createSsl(
+  Buffer.from(pki('ca.pem')),
+  [{ private_key: Buffer.from(pki('server.key')), cert_chain: Buffer.from(`${pki('server.pem').trim()}\n${pki('ca.pem').trim()}\n`) }],
+  true,
+);
+server.bindAsync('127.0.0.1:0', creds, (err, port) => {
+  if (err) {
+    process.stderr.write(`bare-server: ${err.message}\n`);
+    process.exit(1);
+  }
+  process.send?.({ type: 'ready', port });
+});
+process.on('SIGTERM', () => process.exit(0));
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,78 @@
+import '../../common/quiet.js';
+import { join } from 'node:path';
+import { runAgentIdle } from './agent-idle.js';
+import { cleanupNow, installCleanup } from './children.js';
+import { ROOT } from './controller.js';
+import { runHeartbeat } from './heartbeat.js';
+import { runProcess200, runQemu } from './vms.js';
+import { mergeResults, summaryTable, type Figures } from './results.js';
+
+// `npm run bench [-- heartbeat agent]`: runs the named benchmarks (default:
+// all), merges their figures into bench/results.json and prints a summary.
+
+const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = {
+  heartbeat: { about: 'heartbeat ingestion: N agent sessions at 1 Hz, controller vs bare grpc-js', run: runHeartbeat },
+  agent: { about: 'idle footprint of one agent next to prometheus-node-exporter', run: runAgentIdle },
+  qemu: { about: 'create -> guest ready through the controller vs bare qemu, median of 5', run: runQemu },
+  process: { about: '200 process VMs on one agent: create -> all running', run: runProcess200 },
+};
+
+const RESULTS = join(ROOT, 'bench', 'results.json');
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  if (asked.includes('-h') || asked.includes('--help')) {
+    process.stdout.write(`usage: node dist/scripts/bench/run.js [${Object.keys(BENCHES).join('|')}]...\n`);
+    for (const [name, b] of Object.entries(BENCHES)) process.stdout.write(`  ${name.padEnd(10)} ${b.about}\n`);
+    process.stdout.write(
+      [
+        'environment (defaults):',
+        '  BENCH_SESSIONS=10000        agents to enrol and connect (heartbeat)',
+        '  BENCH_ENROLL_SECONDS=80     enrolment stops after this long; the agents enrolled by then are used',
+        '  BENCH_CONNECT_SECONDS=75    connect phase budget per server; sessions open by then are used',
+        '  BENCH_WARMUP_SECONDS=8      1 Hz warm-up before the measured window',
+        '  BENCH_WINDOW_SECONDS=20     measured 1 Hz window',
+        '  BENCH_MAX_SECONDS=8         measured window of the as-fast-as-acked phase',
+        '  BENCH_IDLE_SECONDS=60       agent idle sampling window',
+        '  BENCH_CPU_PROF=<dir>        controller and bare server write V8 CPU profiles there',
+        '',
+      ].join('\n'),
+    );
+    return;
+  }
+  const unknown = asked.filter((a) => !(a in BENCHES));
+  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);
+  const names = asked.length ? [...new Set(asked)] : Object.keys(BENCHES);
+
+  installCleanup();
+  const t0 = performance.now();
+  const figures: Figures = {};
+  const failed: string[] = [];
+  for (const name of names) {
+    const started = performance.now();
+    process.stdout.write(`\n== ${name}: ${BENCHES[name]!.about}\n`);
+    try {
+      const got = await BENCHES[name]!.run();
+      Object.assign(figures, got);
+      // Written after each benchmark: a later failure keeps what was measured.
+      mergeResults(RESULTS, got);
+      process.stdout.write(`== ${name} done in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    } catch (e) {
+      failed.push(name);
+      process.stderr.write(`\n== ${name} FAILED: ${(e as Error).stack ?? String(e)}\n`);
+    }
+  }
+  process.stdout.write(`\n${summaryTable(figures)}\n`);
+  process.stdout.write(`results merged into ${RESULTS} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+  if (failed.length) {
+    process.stderr.write(`failed: ${failed.join(', ')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+main()
+  .catch((e) => {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  })
+  .finally(cleanupNow);

@@ -1,0 +1,139 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
+import type { AdminClient } from '../../controller/cli/client.js';
+import { track, stopChild, tempDir, removeDir } from './children.js';
+import { DIST, ROOT, createJoinToken, startController, waitHostReady } from './controller.js';
+import { fig, type Figures } from './results.js';
+
+// VM benchmarks: create -> guest ready through the controller against bare
+// qemu-system-x86_64 with the same command line, and 200 process VMs on one agent.
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function getVm(a: AdminClient, vmId: string): Promise<Vm> {
+  return (await a.call<{ vm: Vm }>((md, o, cb) => a.vms.GetVm({ vmId }, md, o, cb as never))).vm;
+}
+
+async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string, everyMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+async function withAgent<T>(schemes: string, fn: (a: AdminClient, hostId: string, agentDir: string) => Promise<T>): Promise<T> {
+  const cdir = tempDir('nephele-bench-vm-ctl-');
+  const adir = tempDir('nbv-');
+  const ctl = await startController(cdir, ['--rate-limit', '5000']);
+  const admin = ctl.admin();
+  const agent = track(spawn(process.execPath, [join(DIST, 'agent/main.js'), '--controller', ctl.address, '--data-dir', adir, '--name', 'bench-vm-agent', '--join-token', await createJoinToken(admin), '--schemes', schemes, '--image-dir', join(ROOT, '.cache/guest'), '--log-level', 'warn'], { stdio: 'ignore' }));
+  try {
+    const host = await waitHostReady(admin, 'bench-vm-agent', 90_000);
+    await until(async () => ((await waitHostReady(admin, 'bench-vm-agent')).schemes.includes(schemes.split(',')[0]!) ? true : undefined), 60_000, 'driver ready', 200);
+    return await fn(admin, host.id, adir);
+  } finally {
+    admin.close();
+    await stopChild(agent);
+    await ctl.stop();
+    // VMs outlive their agent by design; the bench cleans up after itself.
+    spawnSync('pkill', ['-9', '-f', adir]);
+    removeDir(cdir);
+    removeDir(adir);
+  }
+}
+
+/** Boots the same command line as the driver did, fresh overlay, until the guest agent says ready. */
+async function bareBoot(cmdline: string[], vmDir: string): Promise<number> {
+  const dir = tempDir('nbq-');
+  try {
+    const base = JSON.parse(readFileSync(join(ROOT, '.cache/guest/nephele-guest/manifest.json'), 'utf8')) as unknown;
+    void base;
+    copyFileSync(join(vmDir, 'overlay.qcow2'), join(dir, 'unused'));
+    const args = cmdline.slice(1).map((a) => a.split(vmDir).join(dir));
+    // A fresh overlay on the same base, as the driver makes one.
+    const backing = spawnSync('qemu-img', ['info', '--output=json', join(vmDir, 'overlay.qcow2')], { encoding: 'utf8' });
+    const backingFile = (JSON.parse(backing.stdout) as { 'full-backing-filename'?: string; 'backing-filename'?: string })['full-backing-filename'] ?? '';
+    spawnSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', backingFile, '-F', 'qcow2', join(dir, 'overlay.qcow2')]);
+    const hp = args.findIndex((a) => a.startsWith('user,'));
+    if (hp >= 0) args[hp] = args[hp]!.replace(/hostfwd=tcp:127\.0\.0\.1:\d+-/, 'hostfwd=tcp:127.0.0.1:0-');
+    const t0 = performance.now();
+    const q = track(spawn(cmdline[0]!, args, { stdio: 'ignore' }));
+    const ms = await until(
+      () =>
+        new Promise<number | undefined>((resolve) => {
+          const s = connect(join(dir, 'ga.sock'));
+          let buf = '';
+          s.on('data', (d) => {
+            buf += d;
+            if (/^ready /m.test(buf)) {
+              s.destroy();
+              resolve(performance.now() - t0);
+            }
+          });
+          s.on('error', () => resolve(undefined));
+          s.on('close', () => resolve(undefined));
+        }),
+      60_000,
+      'bare guest ready',
+      10,
+    );
+    await stopChild(q, 1000);
+    return ms;
+  } finally {
+    removeDir(dir);
+  }
+}
+
+export async function runQemu(): Promise<Figures> {
+  const build = spawnSync('bash', [join(ROOT, 'scripts/make-guest-image.sh')], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('guest image build failed');
+  return withAgent('qemu', async (a, hostId, adir) => {
+    const ours: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      const vm = (await a.call<{ vm: Vm }>((md, o, cb) => a.vms.CreateVm({ hostId, spec: { scheme: 'qemu', vcpus: 1, memoryMib: 128, diskGib: 1 } }, md, o, cb as never))).vm;
+      await until(async () => ((await getVm(a, vm.id)).state === 'VM_STATE_RUNNING' ? true : undefined), 90_000, 'vm running', 10);
+      ours.push(performance.now() - t0);
+      // The bare run reuses this VM's exact command line.
+      const pid = spawnSync('pgrep', ['-f', `nephele-${vm.id}`], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      await a.call((md, o, cb) => a.vms.DestroyVm({ vmId: vm.id }, md, o, cb));
+      await until(async () => ((await getVm(a, vm.id)).state === 'VM_STATE_DESTROYED' ? true : undefined), 60_000, 'destroyed', 50);
+      bare.push(await bareBoot(cmdline, join(adir, 'vms', vm.id)).catch(async () => bareBoot(cmdline, join(adir, 'vms', vm.id))));
+      process.stdout.write(`  qemu run ${i + 1}: controller ${ours.at(-1)!.toFixed(0)} ms, bare ${bare.at(-1)!.toFixed(0)} ms\n`);
+    }
+    return {
+      'qemu.create_to_ready_ms': fig(median(ours), 'ms', 0),
+      'qemu.bare_boot_ms': fig(median(bare), 'ms', 0),
+      'qemu.ready_ratio': fig(median(ours) / median(bare), 'x', 3),
+    };
+  });
+}
+
+export async function runProcess200(): Promise<Figures> {
+  const n = Number(process.env.BENCH_PROCESS_VMS ?? 200);
+  return withAgent('process', async (a, hostId) => {
+    const t0 = performance.now();
+    const ids = await Promise.all(
+      Array.from({ length: n }, async () =>
+        (await a.call<{ vm: Vm }>((md, o, cb) => a.vms.CreateVm({ hostId, spec: { scheme: 'process', vcpus: 1, memoryMib: 16, diskGib: 1 } }, md, o, cb as never))).vm.id,
+      ),
+    );
+    const want = new Set(ids);
+    await until(async () => {
+      const r = await a.call<{ vms: Vm[] }>((md, o, cb) => a.vms.ListVms({ pageSize: 1000, hostId }, md, o, cb as never));
+      return r.vms.filter((v) => want.has(v.id) && v.state === 'VM_STATE_RUNNING').length === n ? true : undefined;
+    }, 120_000, `${n} process VMs running`, 50);
+    const secs = (performance.now() - t0) / 1000;
+    process.stdout.write(`  ${n} process VMs running after ${secs.toFixed(2)} s\n`);
+    return { 'process.create_200_all_running_s': fig(secs, 's', 2), 'process.vms': fig(n, 'VMs', 0) };
+  });
+}
