@@ -1,6 +1,6 @@
 // `npm run dev`: a controller (data in ./.nephele) and one local agent enrolled
 // with a join token made here, then the CLI commands to try. Ctrl-C stops both.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +58,10 @@ async function main(): Promise<void> {
   }
   const admin = new AdminClient({ controller: listen, dataDir });
   await waitReady(admin);
-  const agentArgs = [join(root, 'dist/agent/main.js'), '--controller', listen, '--data-dir', agentDir, '--name', 'dev-agent', '--reserve-memory', '512M'];
+  // The guest image for qemu VMs (cached after the first build; process VMs work without it).
+  const img = spawnSync('bash', [join(root, 'scripts/make-guest-image.sh')], { stdio: 'inherit' });
+  if (img.status !== 0) console.error('[dev] guest image not built: qemu VMs unavailable, process VMs still work');
+  const agentArgs = [join(root, 'dist/agent/main.js'), '--controller', listen, '--data-dir', agentDir, '--name', 'dev-agent', '--reserve-memory', '512M', '--image-dir', join(root, '.cache/guest')];
   if (!existsSync(join(agentDir, 'host.json'))) {
     const tok = await admin.call<CreateTokenResponse__Output>((md, o, cb) => admin.auth.CreateToken({ kind: 'TOKEN_KIND_JOIN', ttlSeconds: 600, description: 'npm run dev' }, md, o, cb));
     agentArgs.push('--join-token', tok.secret);
@@ -75,6 +78,8 @@ async function main(): Promise<void> {
    nephele host ls
    nephele host show <ID>
    nephele group create web && nephele host groups set <ID> web
+   nephele vm create --host <ID> --scheme process --memory 64 --config title=Hi --wait
+   nephele vm create --host <ID> --scheme qemu --memory 128 --wait
    nephele token create --join --ttl 1h
    nephele events tail --follow
 

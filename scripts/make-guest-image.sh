@@ -40,7 +40,9 @@ BOOT_ARGS="console=ttyS0 mitigations=off quiet panic=-1"
 AGENT_PORT=org.nephele.agent
 DATA_SIZE_MIB=64
 DATA_FS_UUID=4e657068-656c-4500-8000-646174613031
-MIN_MEMORY_MIB=72
+# Measured (TCG, this kernel + initramfs): 80 MiB OOM-kills during boot, 88 boots; the
+# Debian cloud kernel alone keeps ~37 MiB resident.
+MIN_MEMORY_MIB=96
 FORMAT=1 # bump when the layout of the outputs changes
 
 log() { echo "make-guest-image: $*" >&2; }
@@ -145,7 +147,7 @@ inputs() {
 	echo "format $FORMAT"
 	echo "script $(sha256sum <"$SELF" | cut -d' ' -f1)"
 	guest_files | while IFS= read -r f; do
-		echo "guest $f $(sha256sum <"$GUEST_SRC/$f" | cut -d' ' -f1) $(stat -c %a "$GUEST_SRC/$f")"
+		echo "guest $f $(sha256sum <"$GUEST_SRC/$f" | cut -d' ' -f1)"
 	done
 	echo "kernel $KERNEL_META $META_VERSION"
 	echo "busybox-static $BUSYBOX_VERSION"
@@ -185,7 +187,8 @@ deb_name() { echo "${1}_${2//:/%3a}_amd64.deb"; }
 
 # fetch PACKAGE VERSION -> path of the cached .deb
 fetch_deb() {
-	local deb=$DEBS/$(deb_name "$1" "$2")
+	local deb
+	deb=$DEBS/$(deb_name "$1" "$2")
 	if [ ! -s "$deb" ] || [ "$(dpkg-deb -f "$deb" Version 2>/dev/null)" != "$2" ]; then
 		log "downloading $1=$2"
 		local opts=(-q)
@@ -239,7 +242,7 @@ extract_vmlinux() { # bzImage out
 	local methods="gzip xz zstd lz4 bzip2 lzma lzo"
 	if [ -r "$KCONFIG" ]; then
 		local c
-		c=$(sed -n 's/^CONFIG_KERNEL_\(GZIP\|XZ\|ZSTD\|LZ4\|BZIP2\|LZMA\|LZO\)=y$/\1/p' "$KCONFIG" | tr 'A-Z' 'a-z')
+		c=$(sed -n 's/^CONFIG_KERNEL_\(GZIP\|XZ\|ZSTD\|LZ4\|BZIP2\|LZMA\|LZO\)=y$/\1/p' "$KCONFIG" | tr '[:upper:]' '[:lower:]')
 		[ -n "$c" ] && methods="$c ${methods//$c/}"
 	fi
 	for method in $methods; do
@@ -345,7 +348,8 @@ install -m 0755 "$GUEST_SRC/init.sh" "$R/init"
 for f in "$GUEST_SRC"/*; do
 	[ -f "$f" ] || continue
 	case ${f##*/} in init.sh) continue ;; esac
-	if [ -x "$f" ] || [ "${f##*.}" = sh ]; then install -m 0755 "$f" "$R/usr/lib/nephele/"; else install -m 0644 "$f" "$R/usr/lib/nephele/"; fi
+	# Modes from the file name, not the checkout: *.sh are executables.
+	if [ "${f##*.}" = sh ]; then install -m 0755 "$f" "$R/usr/lib/nephele/"; else install -m 0644 "$f" "$R/usr/lib/nephele/"; fi
 done
 for m in "${ORDER[@]}"; do install -m 0644 "$WORK/mods/$m.ko" "$R/lib/modules/$m.ko"; done
 printf '%s\n' "${ORDER[@]}" >"$R/lib/modules/load.order"
@@ -454,5 +458,5 @@ for f in "${FILES[@]}"; do
 done
 chmod 0644 "$WORK/manifest.json"
 mv -f "$WORK/manifest.json" "$OUT_DIR/manifest.json"
-log "built $OUT_DIR in $(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s: vmlinux $((SIZES[vmlinux] / 1024)) KiB, initramfs.cpio.gz $((SIZES[initramfs.cpio.gz] / 1024)) KiB, data.qcow2 $((SIZES[data.qcow2] / 1024)) KiB"
+log "built $OUT_DIR in $(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s:$(for f in "${FILES[@]}"; do printf ' %s %s KiB' "$f" $(( ${SIZES[$f]} / 1024 )); done)"
 echo "$OUT_DIR"

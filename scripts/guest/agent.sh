@@ -109,7 +109,7 @@ cmd_ps() {
 	_out=
 	for _d in /proc/[0-9]*; do
 		_comm=
-		read -r _comm <"$_d/comm" 2>/dev/null || continue
+		read -r _comm 2>/dev/null <"$_d/comm" || continue
 		_comm=${_comm//,/_}
 		_comm=${_comm// /_}
 		_comm=${_comm//$TAB/_}
@@ -154,7 +154,7 @@ handle() {
 	token-put)
 		if [ $# -ne 1 ]; then
 			reply "$_id err usage: token-put <token>"
-		elif write_file "$DATA/token" "$1"; then
+		elif (umask 077 && write_file "$DATA/token" "$1"); then
 			reply "$_id ok"
 		else
 			reply "$_id err cannot write token"
@@ -175,7 +175,7 @@ handle() {
 		if [ $# -ne 1 ] || ! valid_key "$1"; then
 			reply "$_id err bad key"
 		elif _v=$(read_first_line "$DATA/config/$1"); then
-			reply "$_id ok $_v"
+			reply "$_id ok${_v:+ $_v}"
 		else
 			reply "$_id err none"
 		fi
