@@ -113,7 +113,7 @@ t.test('bad VM requests get clear errors naming the field', async (t) => {
   t.teardown(() => api.close());
   const cases: [string, Record<string, unknown>, string, number, RegExp][] = [
     ['0 vcpus', { ...spec, vcpus: 0 }, hostId, grpc.status.INVALID_ARGUMENT, /^spec\.vcpus:/],
-    ['qemu memory under the guest minimum', { ...spec, scheme: 'qemu', memoryMib: 32 }, hostId, grpc.status.INVALID_ARGUMENT, /^spec\.memory_mib: under the qemu guest minimum],
+    ['qemu memory under the guest minimum', { ...spec, scheme: 'qemu', memoryMib: 32 }, hostId, grpc.status.INVALID_ARGUMENT, /^spec\.memory_mib: under the qemu guest minimum of 96 MiB/],
     ['unknown scheme', { ...spec, scheme: 'vmware' }, hostId, grpc.status.INVALID_ARGUMENT, /^spec\.scheme:/],
     ['bad config key', { ...spec, config: { 'Bad Key': 'x' } }, hostId, grpc.status.INVALID_ARGUMENT, /^spec\.config:/],
     ['scheme the host lacks', { ...spec, scheme: 'qemu', memoryMib: 128 }, hostId, grpc.status.FAILED_PRECONDITION, /^spec\.scheme: the host does not offer qemu/],
