@@ -80,10 +80,23 @@ export interface IssueOptions {
   usage: 'server' | 'client';
 }
 
+/** The CA parsed once: importing its key and parsing its certificate was a quarter of each enrolment. */
+const caCache = new Map<string, Promise<{ caCert: x509.X509Certificate; caKey: CryptoKey; aki: x509.AuthorityKeyIdentifierExtension }>>();
+function parsedCa(ca: CaMaterial) {
+  let p = caCache.get(ca.keyPem);
+  if (!p) {
+    p = (async () => {
+      const caCert = new x509.X509Certificate(ca.certPem);
+      return { caCert, caKey: await importPrivateKey(ca.keyPem), aki: await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey) };
+    })();
+    caCache.set(ca.keyPem, p);
+  }
+  return p;
+}
+
 /** Signs a public key with the CA. */
 async function issue(ca: CaMaterial, publicKey: x509.PublicKey | CryptoKey, o: IssueOptions): Promise<x509.X509Certificate> {
-  const caCert = new x509.X509Certificate(ca.certPem);
-  const caKey = await importPrivateKey(ca.keyPem);
+  const { caCert, caKey, aki } = await parsedCa(ca);
   const now = Date.now();
   const names: x509.JsonGeneralName[] = [
     ...(o.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
@@ -94,7 +107,7 @@ async function issue(ca: CaMaterial, publicKey: x509.PublicKey | CryptoKey, o: I
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
     new x509.ExtendedKeyUsageExtension([o.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
-    await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey),
+    aki,
   ];
   if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names));
   return x509.X509CertificateGenerator.create({
