@@ -1,0 +1,68 @@
+import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Memory and CPU limits for a process VM through cgroups (v2 unified, or v1
+// memory + cpu hierarchies), when the host lets us write them.
+
+export type CgroupMode = 'v2' | 'v1' | 'none';
+
+export function detectCgroups(root = '/sys/fs/cgroup'): CgroupMode {
+  if (existsSync(join(root, 'cgroup.controllers'))) return probe(() => mkdirSync(join(root, 'nephele'), { recursive: true })) ? 'v2' : 'none';
+  if (existsSync(join(root, 'memory')) && existsSync(join(root, 'cpu'))) {
+    return probe(() => {
+      mkdirSync(join(root, 'memory', 'nephele'), { recursive: true });
+      mkdirSync(join(root, 'cpu', 'nephele'), { recursive: true });
+    }) ? 'v1' : 'none';
+  }
+  return 'none';
+}
+
+function probe(fn: () => void): boolean {
+  try {
+    fn();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Puts `pid` under limits; returns what was applied. Never throws. */
+export function limit(mode: CgroupMode, id: string, pid: number, memoryBytes: number, vcpus: number, root = '/sys/fs/cgroup'): string {
+  const w = (f: string, v: string) => writeFileSync(f, v);
+  try {
+    if (mode === 'v2') {
+      const d = join(root, 'nephele', id);
+      mkdirSync(d, { recursive: true });
+      w(join(d, 'memory.max'), String(memoryBytes));
+      w(join(d, 'cpu.max'), `${vcpus * 100000} 100000`);
+      w(join(d, 'cgroup.procs'), String(pid));
+      return 'cgroup2 memory+cpu';
+    }
+    if (mode === 'v1') {
+      const m = join(root, 'memory', 'nephele', id);
+      const c = join(root, 'cpu', 'nephele', id);
+      mkdirSync(m, { recursive: true });
+      mkdirSync(c, { recursive: true });
+      w(join(m, 'memory.limit_in_bytes'), String(memoryBytes));
+      w(join(c, 'cpu.cfs_period_us'), '100000');
+      w(join(c, 'cpu.cfs_quota_us'), String(vcpus * 100000));
+      w(join(m, 'cgroup.procs'), String(pid));
+      w(join(c, 'cgroup.procs'), String(pid));
+      return 'cgroup1 memory+cpu';
+    }
+  } catch (e) {
+    return `none (${(e as Error).message.slice(0, 80)})`;
+  }
+  return 'none';
+}
+
+export function removeCgroup(mode: CgroupMode, id: string, root = '/sys/fs/cgroup'): void {
+  const dirs = mode === 'v2' ? [join(root, 'nephele', id)] : mode === 'v1' ? [join(root, 'memory', 'nephele', id), join(root, 'cpu', 'nephele', id)] : [];
+  for (const d of dirs) {
+    try {
+      rmdirSync(d);
+    } catch {
+      /* busy or gone */
+    }
+  }
+}
