@@ -54,6 +54,7 @@ export class Runner {
   private readonly locks = new Map<string, Mutex>();
   private desired = new Map<string, DesiredVm>();
   private readonly destroyedReported = new Set<string>();
+  private readonly queued = new Set<string>();
 
   constructor(private readonly o: RunnerOptions) {
     for (const d of o.drivers) {
@@ -107,7 +108,15 @@ export class Runner {
   apply(vms: DesiredVm[]): void {
     this.desired = new Map(vms.map((v) => [v.vmId, v]));
     for (const id of new Set([...this.desired.keys(), ...this.local.keys()])) {
-      void this.lock(id).run(() => this.reconcile(id)).catch((err) => this.o.log.error({ err, vm_id: id }, 'reconcile failed'));
+      // One queued pass per VM is enough: it reads the newest desired state when it runs.
+      if (this.queued.has(id)) continue;
+      this.queued.add(id);
+      void this.lock(id)
+        .run(() => {
+          this.queued.delete(id);
+          return this.reconcile(id);
+        })
+        .catch((err) => this.o.log.error({ err, vm_id: id }, 'reconcile failed'));
     }
   }
 

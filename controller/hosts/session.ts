@@ -150,7 +150,8 @@ export class SessionManager {
     const s = this.sessions.get(hostId);
     if (!s || !this.vms || this.pushPending.has(hostId)) return;
     this.pushPending.add(hostId);
-    setImmediate(() => {
+    // A short delay collapses a burst of changes (a set of 200 VMs) into a few pushes.
+    setTimeout(() => {
       this.pushPending.delete(hostId);
       const cur = this.sessions.get(hostId);
       if (!cur || cur.replaced || !this.vms) return;
@@ -160,7 +161,7 @@ export class SessionManager {
           if (!cur.replaced) cur.call.write({ desiredState: { vms } });
         })
         .catch((err) => this.log.error({ err, host_id: hostId }, 'could not compute desired state'));
-    });
+    }, 10);
   }
 
   /** Ends a host's session now (e.g. its credentials were revoked). */

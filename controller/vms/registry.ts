@@ -105,10 +105,11 @@ export class VmRegistry {
 
   /** The desired state of a host: every VM it should know about. */
   async desiredFor(hostId: string): Promise<DesiredVm[]> {
-    const out: DesiredVm[] = [];
     const prefix = `${hostId}/`;
-    for await (const { key } of this.store.scan(VMS_BY_HOST, { prefix })) {
-      const r = await this.store.get<VmRecord>(VMS, key.slice(prefix.length));
+    const ids: string[] = [];
+    for await (const { key } of this.store.scan(VMS_BY_HOST, { prefix })) ids.push(key.slice(prefix.length));
+    const out: DesiredVm[] = [];
+    for (const r of await this.store.getMany<VmRecord>(VMS, ids)) {
       if (!r) continue;
       const v = r.value;
       out.push({ vmId: v.id, name: v.name, spec: v.spec, desired: v.desired, generation: v.generation, rebootCount: v.rebootCount });
