@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
@@ -53,14 +53,11 @@ async function withAgent<T>(schemes: string, fn: (a: AdminClient, hostId: string
 async function bareBoot(cmdline: string[], vmDir: string): Promise<number> {
   const dir = tempDir('nbq-');
   try {
-    const base = JSON.parse(readFileSync(join(ROOT, '.cache/guest/nephele-guest/manifest.json'), 'utf8')) as unknown;
-    void base;
-    copyFileSync(join(vmDir, 'overlay.qcow2'), join(dir, 'unused'));
     const args = cmdline.slice(1).map((a) => a.split(vmDir).join(dir));
-    // A fresh overlay on the same base, as the driver makes one.
-    const backing = spawnSync('qemu-img', ['info', '--output=json', join(vmDir, 'overlay.qcow2')], { encoding: 'utf8' });
-    const backingFile = (JSON.parse(backing.stdout) as { 'full-backing-filename'?: string; 'backing-filename'?: string })['full-backing-filename'] ?? '';
-    spawnSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', backingFile, '-F', 'qcow2', join(dir, 'overlay.qcow2')]);
+    // A fresh overlay on the image's base disk, as the driver makes one (its own base copy
+    // went with the destroyed VM).
+    const base = join(ROOT, '.cache/guest/nephele-guest/data.qcow2');
+    spawnSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', join(dir, 'overlay.qcow2')]);
     const hp = args.findIndex((a) => a.startsWith('user,'));
     if (hp >= 0) args[hp] = args[hp]!.replace(/hostfwd=tcp:127\.0\.0\.1:\d+-/, 'hostfwd=tcp:127.0.0.1:0-');
     const t0 = performance.now();

@@ -59,10 +59,18 @@ export function limit(mode: CgroupMode, id: string, pid: number, memoryBytes: nu
 export function removeCgroup(mode: CgroupMode, id: string, root = '/sys/fs/cgroup'): void {
   const dirs = mode === 'v2' ? [join(root, 'nephele', id)] : mode === 'v1' ? [join(root, 'memory', 'nephele', id), join(root, 'cpu', 'nephele', id)] : [];
   for (const d of dirs) {
-    try {
-      rmdirSync(d);
-    } catch {
-      /* busy or gone */
+    // The kernel may report EBUSY for a moment after the last task exited.
+    for (let i = 0; i < 5; i++) {
+      try {
+        rmdirSync(d);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EBUSY') break;
+        const until = Date.now() + 20;
+        while (Date.now() < until) {
+          /* brief spin: destroy is rare */
+        }
+      }
     }
   }
 }

@@ -39,8 +39,21 @@ function renderPage(dir: string, id: string): void {
   writeFileSync(join(dir, 'www', 'health'), 'ok\n');
 }
 
-/** Free TCP port on 127.0.0.1 (the kernel picks it). */
-function freePort(): Promise<number> {
+/** Ports handed out but maybe not yet bound by their appliance. */
+const reserved = new Set<number>();
+
+/** Free TCP port on 127.0.0.1 (the kernel picks it), not one just handed to another VM. */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const p = await kernelPort();
+    if (reserved.has(p)) continue;
+    reserved.add(p);
+    setTimeout(() => reserved.delete(p), 30_000).unref();
+    return p;
+  }
+}
+
+function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -119,6 +132,8 @@ export class ProcessDriver implements Driver {
 
   async create(spec: VmSpec): Promise<VmHandle> {
     if (!/^[0-9A-Z]{26}$/.test(spec.id)) throw new DriverError('bad vm id', 'INVALID_SPEC');
+    const cur = this.vms.get(spec.id);
+    if (cur && isSame(cur.handle.pid, cur.handle.pidStartTime)) throw new DriverError('a vm with this id already runs', 'FAILED');
     const dir = this.dir(spec.id);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ title: 'Nephele appliance', ...spec.config }));
@@ -169,8 +184,18 @@ export class ProcessDriver implements Driver {
     return this.launch(handle, port);
   }
 
-  async recover(handle: VmHandle): Promise<boolean> {
-    if (!isSame(handle.pid, handle.pidStartTime)) return false;
+  async recover(given: VmHandle): Promise<boolean> {
+    // The runner's handle may predate a reboot (new pid); the driver's own record is newer.
+    let handle = given;
+    if (!isSame(handle.pid, handle.pidStartTime)) {
+      try {
+        const mine = JSON.parse(readFileSync(join(this.dir(given.id), 'handle.json'), 'utf8')) as VmHandle;
+        if (!isSame(mine.pid, mine.pidStartTime)) return false;
+        handle = mine;
+      } catch {
+        return false;
+      }
+    }
     const suspended = procState(handle.pid) === 'T';
     this.vms.set(handle.id, { handle, phase: suspended ? 'suspended' : 'running', reason: '', expectingExit: false, ready: !suspended });
     return true;
@@ -179,6 +204,13 @@ export class ProcessDriver implements Driver {
   private get(id: string): Vm {
     const v = this.vms.get(id);
     if (!v) throw new DriverError('no such vm on this driver', 'NOT_FOUND');
+    return v;
+  }
+
+  /** The VM's process, only while it is still the same process (never a reused pid). */
+  private live(id: string): Vm {
+    const v = this.get(id);
+    if (!isSame(v.handle.pid, v.handle.pidStartTime)) throw new DriverError('the vm is not running', 'FAILED');
     return v;
   }
 
@@ -220,13 +252,13 @@ export class ProcessDriver implements Driver {
   }
 
   async suspend(id: string): Promise<void> {
-    const v = this.get(id);
+    const v = this.live(id);
     process.kill(v.handle.pid, 'SIGSTOP');
     v.phase = 'suspended';
   }
 
   async resume(id: string): Promise<void> {
-    const v = this.get(id);
+    const v = this.live(id);
     process.kill(v.handle.pid, 'SIGCONT');
     v.phase = 'running';
   }
@@ -254,7 +286,7 @@ export class ProcessDriver implements Driver {
   }
 
   async stats(id: string): Promise<VmStats> {
-    const { pid } = this.get(id).handle;
+    const { pid } = this.live(id).handle;
     const io = ioBytes(pid);
     return { ...cpuSecondsAndUptime(pid), memoryBytes: rssBytes(pid), diskReadBytes: io.read, diskWriteBytes: io.write, netRxBytes: 0, netTxBytes: 0 };
   }
