@@ -24,11 +24,14 @@ type Stream = grpc.ServerDuplexStream<AgentMessage, ControllerMessage>;
 interface Session {
   hostId: string;
   call: Stream;
+  /** Writes unless the call is over: nothing is ever written after end or an error. */
+  send: (m: ControllerMessage) => void;
   live: LiveInfo;
   intervalMs: number;
   durableSeq: number;
   queue: Promise<void>; // durable writes of this session, in order
   replaced: boolean;
+  end: () => void;
 }
 
 export interface SessionOptions {
@@ -99,7 +102,7 @@ export class SessionManager {
     // A controller shutdown is not the hosts' fault: record no transitions for it.
     this.stopping = true;
     this.liveness.stop();
-    for (const s of this.sessions.values()) s.call.end();
+    for (const s of this.sessions.values()) s.end();
   }
 
   currentInterval(): number {
@@ -158,7 +161,7 @@ export class SessionManager {
       this.vms
         .desiredFor(hostId)
         .then((vms) => {
-          if (!cur.replaced) cur.call.write({ desiredState: { vms } });
+          if (!cur.replaced) cur.send({ desiredState: { vms } });
         })
         .catch((err) => this.log.error({ err, host_id: hostId }, 'could not compute desired state'));
     }, 10);
@@ -175,10 +178,20 @@ export class SessionManager {
     let session: Session | undefined;
     let hostId = '';
     let failed = false;
+    let over = false; // we ended the call (or it broke): no more writes
+    const send = (m: ControllerMessage) => {
+      if (!over) call.write(m);
+    };
+    const finish = () => {
+      if (over) return;
+      over = true;
+      call.end();
+    };
     const peer = call.getPeer();
     const fail = (err: unknown) => {
-      if (failed) return;
+      if (failed || over) return;
       failed = true;
+      over = true;
       const st = toStatus(err);
       this.log.info({ host_id: hostId || undefined, peer, code: st.code, reason: st.details }, 'agent session refused');
       if (!session && this.refusalLimiter.take(peer.replace(/:\d+$/, ''))) {
@@ -203,9 +216,10 @@ export class SessionManager {
       }
       if (!this.connectLimiter.take(hostId)) throw new ResourceExhaustedError('too many new sessions for this host; back off');
       const prior = this.sessions.get(hostId);
+      if (over) return; // the call ended while we were loading the host
       if (prior) {
         prior.replaced = true;
-        prior.call.end();
+        prior.end();
       }
       const addresses = [...new Set([...hello.addresses.slice(0, 16), peerIp(peer)].filter(Boolean))];
       const rec = await this.hosts.update(hostId, (r) => {
@@ -222,6 +236,8 @@ export class SessionManager {
       session = {
         hostId,
         call,
+        send,
+        end: finish,
         live: { free: null, load: null, peer, intervalMs: this.interval },
         intervalMs: this.interval,
         durableSeq: rec.rec.durableSeq,
@@ -232,7 +248,7 @@ export class SessionManager {
       this.hosts.live.set(hostId, session.live);
       this.liveness.connected(hostId, this.interval);
       helloTimer.cancel();
-      call.write({
+      send({
         welcome: {
           hostId,
           heartbeatIntervalMs: this.interval,
@@ -266,7 +282,7 @@ export class SessionManager {
             interval = s.intervalMs = s.live.intervalMs = this.interval;
             this.liveness.setInterval(s.hostId, interval);
           }
-          call.write({ ack: { beat: hb.beat, durableSeq: s.durableSeq, heartbeatIntervalMs: interval } });
+          send({ ack: { beat: hb.beat, durableSeq: s.durableSeq, heartbeatIntervalMs: interval } });
           return;
         }
         case 'inventory':
@@ -300,10 +316,16 @@ export class SessionManager {
     };
     call.on('end', () => {
       closed('session closed by agent');
-      call.end();
+      finish();
     });
-    call.on('error', () => closed('session broken'));
-    call.on('cancelled', () => closed('session cancelled'));
+    call.on('error', () => {
+      over = true;
+      closed('session broken');
+    });
+    call.on('cancelled', () => {
+      over = true;
+      closed('session cancelled');
+    });
   }
 
   /** Stores an agent event exactly once: duplicates (resends after a reconnect) only get an ack. */
@@ -326,7 +348,7 @@ export class SessionManager {
       );
       s.durableSeq = e.seq;
     }
-    if (!s.replaced) s.call.write({ ack: { beat: 0, durableSeq: s.durableSeq, heartbeatIntervalMs: 0 } });
+    if (!s.replaced) s.send({ ack: { beat: 0, durableSeq: s.durableSeq, heartbeatIntervalMs: 0 } });
   }
 
   /**
@@ -355,7 +377,7 @@ export class SessionManager {
         if ((e as { code?: string }).code !== 'ABORTED' || attempt > 20) throw e;
       }
     }
-    if (!s.replaced) s.call.write({ ack: { beat: 0, durableSeq: s.durableSeq, heartbeatIntervalMs: 0 } });
+    if (!s.replaced) s.send({ ack: { beat: 0, durableSeq: s.durableSeq, heartbeatIntervalMs: 0 } });
   }
 
   /** Signs a renewed client certificate over the live mTLS session. */
@@ -370,7 +392,7 @@ export class SessionManager {
       throw e;
     }
     await this.hosts.renewCertificate(s.hostId, certInfo(cert.certPem).serial, cert.notAfter);
-    if (!s.replaced) s.call.write({ certificate: { certificatePem: cert.certPem, notAfterUnixMs: cert.notAfter } });
+    if (!s.replaced) s.send({ certificate: { certificatePem: cert.certPem, notAfterUnixMs: cert.notAfter } });
   }
 
   private recomputeInterval(n: number): void {
