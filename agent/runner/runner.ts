@@ -224,7 +224,8 @@ export class Runner {
         if (l.handle) l.handle.hostPort = st.hostPort || l.handle.hostPort;
         return this.set(l, 'running', reason, true);
       }
-      await new Promise((r) => setTimeout(r, 100));
+      // inspect() is a memory read for both drivers: poll tightly, readiness is what users wait for.
+      await new Promise((r) => setTimeout(r, 20));
     }
     await this.set(l, 'failed', 'guest did not become ready in time', false);
   }
