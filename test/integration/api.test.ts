@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { tmpDir } from '../helpers/tmp.js';
+import { statusOf as code } from '../helpers/status.js';
 import { waitFor } from '../helpers/wait.js';
 import { startController, startAgent, listHosts, cli, type ControllerProc } from '../helpers/procs.js';
 import { v1 } from '../../common/grpc/load.js';
@@ -38,14 +39,6 @@ function clients() {
   return { hosts: new p.HostService(ctl.address, creds), auth: new p.AuthService(ctl.address, creds), events: new p.EventService(ctl.address, creds), agent: new p.AgentService(ctl.address, creds) };
 }
 
-async function code(p: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await p;
-    return { code: 0, details: '' };
-  } catch (e) {
-    return e as { code: number; details: string };
-  }
-}
 
 t.test('admin calls need a valid API token', async (t) => {
   const c = clients();

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { tmpDir } from '../helpers/tmp.js';
+import { statusOf as status } from '../helpers/status.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, hostIdOf, joinToken, listHosts, startAgent, startController, type ControllerProc } from '../helpers/procs.js';
 import { loadNephele, v1 } from '../../common/grpc/load.js';
@@ -28,14 +29,6 @@ const client = () => {
   const p = v1();
   return { hosts: new p.HostService(ctl.address, creds), auth: new p.AuthService(ctl.address, creds), events: new p.EventService(ctl.address, creds) };
 };
-async function status(p: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await p;
-    return { code: 0, details: '' };
-  } catch (e) {
-    return e as { code: number; details: string };
-  }
-}
 async function mkToken(role: string, tenant: string, by = admin): Promise<{ id: string; secret: string }> {
   const c = client();
   const r = await unary<{ token: { id: string }; secret: string }>((cb) => c.auth.CreateToken({ kind: 'TOKEN_KIND_API', role, tenant }, md(by), cb as never));

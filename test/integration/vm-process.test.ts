@@ -1,6 +1,7 @@
 import t from 'tap';
 import * as grpc from '@grpc/grpc-js';
 import { tmpDir } from '../helpers/tmp.js';
+import { statusOf as code } from '../helpers/status.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, startAgent, startController, type ControllerProc, type Proc } from '../helpers/procs.js';
 import { httpGet, processesWith, vmApi } from '../helpers/vms.js';
@@ -11,14 +12,6 @@ import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.j
 
 const spec = { scheme: 'process', vcpus: 1, memoryMib: 64, diskGib: 1, config: { title: 'Hello from a process VM' } };
 
-async function code(p: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await p;
-    return { code: 0, details: '' };
-  } catch (e) {
-    return e as { code: number; details: string };
-  }
-}
 
 t.test('process VM lifecycle, agent restart, crash, and reports while the controller is away', async (t) => {
   const cdir = tmpDir();
