@@ -7,6 +7,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { LOADER_OPTIONS, loadNephele } from '../common/grpc/load.js';
 import { safeService } from '../common/grpc/decode.js';
+import { SERVER_OPTIONS } from '../common/grpc/options.js';
 import { LevelStore, type Store } from '../common/store/index.js';
 import { realClock, type Clock } from '../common/clock.js';
 import { createLogger, type Logger } from '../common/logger.js';
@@ -134,14 +135,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const layer = new RpcLayer({ log, tokens, store, events, clock, limits: cfg.limits });
   const { pkg, def } = loadNephele();
   const v1 = pkg.nephele.v1;
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': 4 * 1024 * 1024,
-    'grpc.max_send_message_length': 16 * 1024 * 1024,
-    'grpc.keepalive_time_ms': 120_000,
-    'grpc.keepalive_timeout_ms': 20_000,
-    'grpc.keepalive_permit_without_calls': 1,
-    'grpc.http2.min_ping_interval_without_data_ms': 10_000,
-  });
+  const server = new grpc.Server(SERVER_OPTIONS);
   server.addService(safeService(v1.AgentService.service), {
     Enroll: unaryRpc(layer, 'AgentService.Enroll', async (req, ctx) => enroll(req, ctx.peer, { pki, tokens, events, clock, certValidMs: cfg.agentCertValidMs })),
     Session: (call: Parameters<SessionManager['handle']>[0]) => sessions.handle(call),

@@ -28,9 +28,6 @@ function pem(label: string, der: ArrayBuffer): string {
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
-function derOf(p: string): Buffer {
-  return Buffer.from(p.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
-}
 
 async function generateKeys(): Promise<CryptoKeyPair> {
   return (await subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
@@ -157,6 +154,7 @@ export async function signCsr(ca: CaMaterial, csrPem: string, o: Omit<IssueOptio
 }
 
 export { certFingerprint, derToPem } from './fingerprint.js';
+import { derOf } from './fingerprint.js';
 
 export function certInfo(certPem: string): { commonName: string; notAfter: number; notBefore: number; serial: string } {
   const c = new x509.X509Certificate(certPem);

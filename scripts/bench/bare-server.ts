@@ -2,6 +2,7 @@ import '../../common/quiet.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { SERVER_OPTIONS } from '../../common/grpc/options.js';
 import type { AgentServiceHandlers } from '../../common/gen/nephele/v1/AgentService.js';
 import { loadNephele } from '../../common/grpc/load.js';
 
@@ -27,15 +28,8 @@ const handlers: AgentServiceHandlers = {
   },
 };
 
-// The same options as controller/server.ts.
-const server = new grpc.Server({
-  'grpc.max_receive_message_length': 4 * 1024 * 1024,
-  'grpc.max_send_message_length': 16 * 1024 * 1024,
-  'grpc.keepalive_time_ms': 120_000,
-  'grpc.keepalive_timeout_ms': 20_000,
-  'grpc.keepalive_permit_without_calls': 1,
-  'grpc.http2.min_ping_interval_without_data_ms': 10_000,
-});
+// The same transport options as the controller.
+const server = new grpc.Server(SERVER_OPTIONS);
 server.addService(loadNephele().pkg.nephele.v1.AgentService.service, handlers);
 // As the controller: server certificate plus CA in the chain, client certificates requested and checked.
 const creds = grpc.ServerCredentials.createSsl(

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../../../common/logger.js';
 import { DriverError, type Capabilities, type Driver, type ExitListener, type Fingerprint, type VmHandle, type VmSpec, type VmStats, type VmStatus } from '../driver.js';
 import { detectCgroups, limit, removeCgroup, type CgroupMode } from './cgroup.js';
-import { children, cpuSecondsAndUptime, ioBytes, isSame, procState, rssBytes, startTime } from './proc.js';
+import { cpuSeconds, isAlive as isSame, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
+import { children, ioBytes, procState } from './proc.js';
 
 const APPLIANCE = fileURLToPath(new URL('./appliance.js', import.meta.url));
 
@@ -167,7 +168,7 @@ export class ProcessDriver implements Driver {
     const next: VmHandle = {
       ...handle,
       pid,
-      pidStartTime: startTime(pid),
+      pidStartTime: startTimeOf(pid) ?? '',
       hostPort: port,
       extra: { ...handle.extra, limits: applied, namespaces: this.unshare ? 'pid,ipc,uts,mount' : 'none', appliance: this.busybox ? 'busybox-httpd' : 'node' },
     };
@@ -288,7 +289,7 @@ export class ProcessDriver implements Driver {
   async stats(id: string): Promise<VmStats> {
     const { pid } = this.live(id).handle;
     const io = ioBytes(pid);
-    return { ...cpuSecondsAndUptime(pid), memoryBytes: rssBytes(pid), diskReadBytes: io.read, diskWriteBytes: io.write, netRxBytes: 0, netTxBytes: 0 };
+    return { cpuSeconds: cpuSeconds(pid), uptimeSeconds: uptimeSeconds(pid), memoryBytes: rssBytes(pid), diskReadBytes: io.read, diskWriteBytes: io.write, netRxBytes: 0, netTxBytes: 0 };
   }
 
   async guestRequest(id: string, command: string): Promise<string> {

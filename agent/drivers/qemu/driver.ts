@@ -27,7 +27,7 @@ import { GuestChannel } from './guest-channel.js';
 import { IMAGE_NAME_RE, loadImage, missingImageFiles, qcow2VirtualSize, type GuestImage } from './image.js';
 import { createOverlay, freePort, logTail, qemuArgs, spawnQemu, vmPaths, type Accel, type VmPaths } from './launch.js';
 import { AccelProber, kvmUsable, qemuVersion, type AccelMode } from './probe.js';
-import { cmdlineOf, cpuSeconds, hostCpuKhz, isAlive, rssBytes, startTimeOf, uptimeSeconds } from './proc.js';
+import { cmdlineOf, cpuSeconds, hostCpuKhz, isAlive, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
 import { QmpClient } from './qmp.js';
 import { MAX_SOCKET_PATH } from './unix.js';
 

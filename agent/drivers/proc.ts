@@ -1,5 +1,5 @@
-// /proc readers: process identity (pid + start time, so a reused pid is never
-// mistaken for our QEMU), liveness, CPU and memory.
+// /proc readers shared by the drivers: process identity (pid + start time, so a reused
+// pid is never mistaken for ours), liveness, CPU and memory.
 import { readFileSync } from 'node:fs';
 
 /** USER_HZ: 100 on every Linux architecture we run on (x86-64, arm64). */
