@@ -25,6 +25,9 @@ import { unaryRpc, RpcLayer, DEFAULT_LIMITS, type RpcLimits } from './rpc/handle
 import { Tenants } from './tenancy/tenants.js';
 import { VmRegistry } from './vms/registry.js';
 import { vmHandlers } from './vms/service.js';
+import { Planner, DEFAULT_PLANNER_OPTIONS, type PlannerOptions } from './planner/planner.js';
+import { SetScheduler } from './planner/scheduler.js';
+import { setHandlers } from './planner/service.js';
 import { AGENT_CERT_VALID_MS } from './hosts/enroll.js';
 import type { RateLimit } from './rpc/ratelimit.js';
 import { MIGRATIONS } from './migrations.js';
@@ -43,6 +46,7 @@ export interface ControllerConfig {
   limits: RpcLimits;
   /** Per-host session messages per second. */
   hostRate: RateLimit;
+  planner: PlannerOptions;
   logger?: Logger;
   clock?: Clock;
 }
@@ -58,6 +62,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   retention: DEFAULT_RETENTION,
   limits: DEFAULT_LIMITS,
   hostRate: { perSec: 200, burst: 2000 },
+  planner: DEFAULT_PLANNER_OPTIONS,
 };
 
 export interface Controller {
@@ -69,6 +74,8 @@ export interface Controller {
   pki: ControllerPki;
   tokens: TokenStore;
   tenants: Tenants;
+  planner: Planner;
+  scheduler: SetScheduler;
   adminTokenFile: string;
   stop(): Promise<void>;
 }
@@ -129,7 +136,11 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const tenants = new Tenants(store, events, clock);
   const vms = new VmRegistry(store, events, clock, tenants);
   sessions.attachVms(vms);
+  const planner = new Planner(store, events, clock, log, tenants, hosts, vms, (id) => sessions.pushDesired(id), { ...DEFAULT_PLANNER_OPTIONS, ...cfg.planner });
+  await planner.start();
+  const scheduler = new SetScheduler(planner, store, clock, log);
   await sessions.start();
+  await scheduler.start();
   events.startRetention();
 
   const layer = new RpcLayer({ log, tokens, store, events, clock, limits: cfg.limits });
@@ -140,10 +151,10 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     Enroll: unaryRpc(layer, 'AgentService.Enroll', async (req, ctx) => enroll(req, ctx.peer, { pki, tokens, events, clock, certValidMs: cfg.agentCertValidMs })),
     Session: (call: Parameters<SessionManager['handle']>[0]) => sessions.handle(call),
   });
-  server.addService(safeService(v1.HostService.service), hostHandlers(layer, hosts, sessions.liveness, sessions));
+  server.addService(safeService(v1.HostService.service), hostHandlers(layer, hosts, sessions.liveness, sessions, planner));
   server.addService(safeService(v1.AuthService.service), authHandlers(layer, tokens, tenants));
   server.addService(safeService(v1.EventService.service), eventHandlers(layer, events));
-  server.addService(safeService(v1.VmService.service), vmHandlers(layer, vms, hosts, (id) => sessions.pushDesired(id)));
+  server.addService(safeService(v1.VmService.service), vmHandlers(layer, vms, hosts, (id) => sessions.pushDesired(id), setHandlers(layer, planner, hosts, tenants, store, clock), (vm) => planner.held(vm)));
   const health = new HealthImplementation({
     '': 'SERVING',
     'nephele.v1.AgentService': 'SERVING',
@@ -179,10 +190,13 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     pki,
     tokens,
     tenants,
+    planner,
+    scheduler,
     adminTokenFile,
     async stop() {
       if (stopped) return;
       stopped = true;
+      scheduler.stop();
       health.setStatus('', 'NOT_SERVING');
       sessions.stop();
       events.stop();

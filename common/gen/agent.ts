@@ -11,6 +11,10 @@ import type { ControllerMessage as _nephele_v1_ControllerMessage, ControllerMess
 import type { CpuInfo as _nephele_v1_CpuInfo, CpuInfo__Output as _nephele_v1_CpuInfo__Output } from './nephele/v1/CpuInfo.js';
 import type { CreateVmRequest as _nephele_v1_CreateVmRequest, CreateVmRequest__Output as _nephele_v1_CreateVmRequest__Output } from './nephele/v1/CreateVmRequest.js';
 import type { CreateVmResponse as _nephele_v1_CreateVmResponse, CreateVmResponse__Output as _nephele_v1_CreateVmResponse__Output } from './nephele/v1/CreateVmResponse.js';
+import type { CreateVmSetRequest as _nephele_v1_CreateVmSetRequest, CreateVmSetRequest__Output as _nephele_v1_CreateVmSetRequest__Output } from './nephele/v1/CreateVmSetRequest.js';
+import type { CreateVmSetResponse as _nephele_v1_CreateVmSetResponse, CreateVmSetResponse__Output as _nephele_v1_CreateVmSetResponse__Output } from './nephele/v1/CreateVmSetResponse.js';
+import type { DeleteVmSetRequest as _nephele_v1_DeleteVmSetRequest, DeleteVmSetRequest__Output as _nephele_v1_DeleteVmSetRequest__Output } from './nephele/v1/DeleteVmSetRequest.js';
+import type { DeleteVmSetResponse as _nephele_v1_DeleteVmSetResponse, DeleteVmSetResponse__Output as _nephele_v1_DeleteVmSetResponse__Output } from './nephele/v1/DeleteVmSetResponse.js';
 import type { DesiredState as _nephele_v1_DesiredState, DesiredState__Output as _nephele_v1_DesiredState__Output } from './nephele/v1/DesiredState.js';
 import type { DesiredVm as _nephele_v1_DesiredVm, DesiredVm__Output as _nephele_v1_DesiredVm__Output } from './nephele/v1/DesiredVm.js';
 import type { DestroyVmRequest as _nephele_v1_DestroyVmRequest, DestroyVmRequest__Output as _nephele_v1_DestroyVmRequest__Output } from './nephele/v1/DestroyVmRequest.js';
@@ -20,8 +24,12 @@ import type { EnrollRequest as _nephele_v1_EnrollRequest, EnrollRequest__Output 
 import type { EnrollResponse as _nephele_v1_EnrollResponse, EnrollResponse__Output as _nephele_v1_EnrollResponse__Output } from './nephele/v1/EnrollResponse.js';
 import type { Event as _nephele_v1_Event, Event__Output as _nephele_v1_Event__Output } from './nephele/v1/Event.js';
 import type { FilesystemInfo as _nephele_v1_FilesystemInfo, FilesystemInfo__Output as _nephele_v1_FilesystemInfo__Output } from './nephele/v1/FilesystemInfo.js';
+import type { GetPlanRequest as _nephele_v1_GetPlanRequest, GetPlanRequest__Output as _nephele_v1_GetPlanRequest__Output } from './nephele/v1/GetPlanRequest.js';
+import type { GetPlanResponse as _nephele_v1_GetPlanResponse, GetPlanResponse__Output as _nephele_v1_GetPlanResponse__Output } from './nephele/v1/GetPlanResponse.js';
 import type { GetVmRequest as _nephele_v1_GetVmRequest, GetVmRequest__Output as _nephele_v1_GetVmRequest__Output } from './nephele/v1/GetVmRequest.js';
 import type { GetVmResponse as _nephele_v1_GetVmResponse, GetVmResponse__Output as _nephele_v1_GetVmResponse__Output } from './nephele/v1/GetVmResponse.js';
+import type { GetVmSetRequest as _nephele_v1_GetVmSetRequest, GetVmSetRequest__Output as _nephele_v1_GetVmSetRequest__Output } from './nephele/v1/GetVmSetRequest.js';
+import type { GetVmSetResponse as _nephele_v1_GetVmSetResponse, GetVmSetResponse__Output as _nephele_v1_GetVmSetResponse__Output } from './nephele/v1/GetVmSetResponse.js';
 import type { Group as _nephele_v1_Group, Group__Output as _nephele_v1_Group__Output } from './nephele/v1/Group.js';
 import type { Heartbeat as _nephele_v1_Heartbeat, Heartbeat__Output as _nephele_v1_Heartbeat__Output } from './nephele/v1/Heartbeat.js';
 import type { Hello as _nephele_v1_Hello, Hello__Output as _nephele_v1_Hello__Output } from './nephele/v1/Hello.js';
@@ -30,17 +38,24 @@ import type { HostLoad as _nephele_v1_HostLoad, HostLoad__Output as _nephele_v1_
 import type { HypervisorInfo as _nephele_v1_HypervisorInfo, HypervisorInfo__Output as _nephele_v1_HypervisorInfo__Output } from './nephele/v1/HypervisorInfo.js';
 import type { Inventory as _nephele_v1_Inventory, Inventory__Output as _nephele_v1_Inventory__Output } from './nephele/v1/Inventory.js';
 import type { InventoryReport as _nephele_v1_InventoryReport, InventoryReport__Output as _nephele_v1_InventoryReport__Output } from './nephele/v1/InventoryReport.js';
+import type { ListVmSetsRequest as _nephele_v1_ListVmSetsRequest, ListVmSetsRequest__Output as _nephele_v1_ListVmSetsRequest__Output } from './nephele/v1/ListVmSetsRequest.js';
+import type { ListVmSetsResponse as _nephele_v1_ListVmSetsResponse, ListVmSetsResponse__Output as _nephele_v1_ListVmSetsResponse__Output } from './nephele/v1/ListVmSetsResponse.js';
 import type { ListVmsRequest as _nephele_v1_ListVmsRequest, ListVmsRequest__Output as _nephele_v1_ListVmsRequest__Output } from './nephele/v1/ListVmsRequest.js';
 import type { ListVmsResponse as _nephele_v1_ListVmsResponse, ListVmsResponse__Output as _nephele_v1_ListVmsResponse__Output } from './nephele/v1/ListVmsResponse.js';
 import type { MemoryInfo as _nephele_v1_MemoryInfo, MemoryInfo__Output as _nephele_v1_MemoryInfo__Output } from './nephele/v1/MemoryInfo.js';
 import type { NicInfo as _nephele_v1_NicInfo, NicInfo__Output as _nephele_v1_NicInfo__Output } from './nephele/v1/NicInfo.js';
 import type { OsInfo as _nephele_v1_OsInfo, OsInfo__Output as _nephele_v1_OsInfo__Output } from './nephele/v1/OsInfo.js';
+import type { Plan as _nephele_v1_Plan, Plan__Output as _nephele_v1_Plan__Output } from './nephele/v1/Plan.js';
+import type { PlanHostTotal as _nephele_v1_PlanHostTotal, PlanHostTotal__Output as _nephele_v1_PlanHostTotal__Output } from './nephele/v1/PlanHostTotal.js';
+import type { PlanRow as _nephele_v1_PlanRow, PlanRow__Output as _nephele_v1_PlanRow__Output } from './nephele/v1/PlanRow.js';
 import type { Quota as _nephele_v1_Quota, Quota__Output as _nephele_v1_Quota__Output } from './nephele/v1/Quota.js';
 import type { RebootVmRequest as _nephele_v1_RebootVmRequest, RebootVmRequest__Output as _nephele_v1_RebootVmRequest__Output } from './nephele/v1/RebootVmRequest.js';
 import type { RebootVmResponse as _nephele_v1_RebootVmResponse, RebootVmResponse__Output as _nephele_v1_RebootVmResponse__Output } from './nephele/v1/RebootVmResponse.js';
 import type { RenewCertificate as _nephele_v1_RenewCertificate, RenewCertificate__Output as _nephele_v1_RenewCertificate__Output } from './nephele/v1/RenewCertificate.js';
 import type { ResumeVmRequest as _nephele_v1_ResumeVmRequest, ResumeVmRequest__Output as _nephele_v1_ResumeVmRequest__Output } from './nephele/v1/ResumeVmRequest.js';
 import type { ResumeVmResponse as _nephele_v1_ResumeVmResponse, ResumeVmResponse__Output as _nephele_v1_ResumeVmResponse__Output } from './nephele/v1/ResumeVmResponse.js';
+import type { ScaleVmSetRequest as _nephele_v1_ScaleVmSetRequest, ScaleVmSetRequest__Output as _nephele_v1_ScaleVmSetRequest__Output } from './nephele/v1/ScaleVmSetRequest.js';
+import type { ScaleVmSetResponse as _nephele_v1_ScaleVmSetResponse, ScaleVmSetResponse__Output as _nephele_v1_ScaleVmSetResponse__Output } from './nephele/v1/ScaleVmSetResponse.js';
 import type { SoftwareInfo as _nephele_v1_SoftwareInfo, SoftwareInfo__Output as _nephele_v1_SoftwareInfo__Output } from './nephele/v1/SoftwareInfo.js';
 import type { StartVmRequest as _nephele_v1_StartVmRequest, StartVmRequest__Output as _nephele_v1_StartVmRequest__Output } from './nephele/v1/StartVmRequest.js';
 import type { StartVmResponse as _nephele_v1_StartVmResponse, StartVmResponse__Output as _nephele_v1_StartVmResponse__Output } from './nephele/v1/StartVmResponse.js';
@@ -52,6 +67,8 @@ import type { Tenant as _nephele_v1_Tenant, Tenant__Output as _nephele_v1_Tenant
 import type { Token as _nephele_v1_Token, Token__Output as _nephele_v1_Token__Output } from './nephele/v1/Token.js';
 import type { Vm as _nephele_v1_Vm, Vm__Output as _nephele_v1_Vm__Output } from './nephele/v1/Vm.js';
 import type { VmServiceClient as _nephele_v1_VmServiceClient, VmServiceDefinition as _nephele_v1_VmServiceDefinition } from './nephele/v1/VmService.js';
+import type { VmSet as _nephele_v1_VmSet, VmSet__Output as _nephele_v1_VmSet__Output } from './nephele/v1/VmSet.js';
+import type { VmSetSpec as _nephele_v1_VmSetSpec, VmSetSpec__Output as _nephele_v1_VmSetSpec__Output } from './nephele/v1/VmSetSpec.js';
 import type { VmSpec as _nephele_v1_VmSpec, VmSpec__Output as _nephele_v1_VmSpec__Output } from './nephele/v1/VmSpec.js';
 import type { VmStatusReport as _nephele_v1_VmStatusReport, VmStatusReport__Output as _nephele_v1_VmStatusReport__Output } from './nephele/v1/VmStatusReport.js';
 import type { Welcome as _nephele_v1_Welcome, Welcome__Output as _nephele_v1_Welcome__Output } from './nephele/v1/Welcome.js';
@@ -73,6 +90,10 @@ export interface ProtoGrpcType {
       CpuInfo: MessageTypeDefinition<_nephele_v1_CpuInfo, _nephele_v1_CpuInfo__Output>
       CreateVmRequest: MessageTypeDefinition<_nephele_v1_CreateVmRequest, _nephele_v1_CreateVmRequest__Output>
       CreateVmResponse: MessageTypeDefinition<_nephele_v1_CreateVmResponse, _nephele_v1_CreateVmResponse__Output>
+      CreateVmSetRequest: MessageTypeDefinition<_nephele_v1_CreateVmSetRequest, _nephele_v1_CreateVmSetRequest__Output>
+      CreateVmSetResponse: MessageTypeDefinition<_nephele_v1_CreateVmSetResponse, _nephele_v1_CreateVmSetResponse__Output>
+      DeleteVmSetRequest: MessageTypeDefinition<_nephele_v1_DeleteVmSetRequest, _nephele_v1_DeleteVmSetRequest__Output>
+      DeleteVmSetResponse: MessageTypeDefinition<_nephele_v1_DeleteVmSetResponse, _nephele_v1_DeleteVmSetResponse__Output>
       DesiredState: MessageTypeDefinition<_nephele_v1_DesiredState, _nephele_v1_DesiredState__Output>
       DesiredVm: MessageTypeDefinition<_nephele_v1_DesiredVm, _nephele_v1_DesiredVm__Output>
       DesiredVmState: EnumTypeDefinition
@@ -83,8 +104,12 @@ export interface ProtoGrpcType {
       EnrollResponse: MessageTypeDefinition<_nephele_v1_EnrollResponse, _nephele_v1_EnrollResponse__Output>
       Event: MessageTypeDefinition<_nephele_v1_Event, _nephele_v1_Event__Output>
       FilesystemInfo: MessageTypeDefinition<_nephele_v1_FilesystemInfo, _nephele_v1_FilesystemInfo__Output>
+      GetPlanRequest: MessageTypeDefinition<_nephele_v1_GetPlanRequest, _nephele_v1_GetPlanRequest__Output>
+      GetPlanResponse: MessageTypeDefinition<_nephele_v1_GetPlanResponse, _nephele_v1_GetPlanResponse__Output>
       GetVmRequest: MessageTypeDefinition<_nephele_v1_GetVmRequest, _nephele_v1_GetVmRequest__Output>
       GetVmResponse: MessageTypeDefinition<_nephele_v1_GetVmResponse, _nephele_v1_GetVmResponse__Output>
+      GetVmSetRequest: MessageTypeDefinition<_nephele_v1_GetVmSetRequest, _nephele_v1_GetVmSetRequest__Output>
+      GetVmSetResponse: MessageTypeDefinition<_nephele_v1_GetVmSetResponse, _nephele_v1_GetVmSetResponse__Output>
       Group: MessageTypeDefinition<_nephele_v1_Group, _nephele_v1_Group__Output>
       Heartbeat: MessageTypeDefinition<_nephele_v1_Heartbeat, _nephele_v1_Heartbeat__Output>
       Hello: MessageTypeDefinition<_nephele_v1_Hello, _nephele_v1_Hello__Output>
@@ -95,17 +120,28 @@ export interface ProtoGrpcType {
       HypervisorInfo: MessageTypeDefinition<_nephele_v1_HypervisorInfo, _nephele_v1_HypervisorInfo__Output>
       Inventory: MessageTypeDefinition<_nephele_v1_Inventory, _nephele_v1_Inventory__Output>
       InventoryReport: MessageTypeDefinition<_nephele_v1_InventoryReport, _nephele_v1_InventoryReport__Output>
+      ListVmSetsRequest: MessageTypeDefinition<_nephele_v1_ListVmSetsRequest, _nephele_v1_ListVmSetsRequest__Output>
+      ListVmSetsResponse: MessageTypeDefinition<_nephele_v1_ListVmSetsResponse, _nephele_v1_ListVmSetsResponse__Output>
       ListVmsRequest: MessageTypeDefinition<_nephele_v1_ListVmsRequest, _nephele_v1_ListVmsRequest__Output>
       ListVmsResponse: MessageTypeDefinition<_nephele_v1_ListVmsResponse, _nephele_v1_ListVmsResponse__Output>
       MemoryInfo: MessageTypeDefinition<_nephele_v1_MemoryInfo, _nephele_v1_MemoryInfo__Output>
       NicInfo: MessageTypeDefinition<_nephele_v1_NicInfo, _nephele_v1_NicInfo__Output>
       OsInfo: MessageTypeDefinition<_nephele_v1_OsInfo, _nephele_v1_OsInfo__Output>
+      OwnerState: EnumTypeDefinition
+      PlacementStrategy: EnumTypeDefinition
+      Plan: MessageTypeDefinition<_nephele_v1_Plan, _nephele_v1_Plan__Output>
+      PlanHostTotal: MessageTypeDefinition<_nephele_v1_PlanHostTotal, _nephele_v1_PlanHostTotal__Output>
+      PlanRow: MessageTypeDefinition<_nephele_v1_PlanRow, _nephele_v1_PlanRow__Output>
       Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
       RebootVmRequest: MessageTypeDefinition<_nephele_v1_RebootVmRequest, _nephele_v1_RebootVmRequest__Output>
       RebootVmResponse: MessageTypeDefinition<_nephele_v1_RebootVmResponse, _nephele_v1_RebootVmResponse__Output>
       RenewCertificate: MessageTypeDefinition<_nephele_v1_RenewCertificate, _nephele_v1_RenewCertificate__Output>
       ResumeVmRequest: MessageTypeDefinition<_nephele_v1_ResumeVmRequest, _nephele_v1_ResumeVmRequest__Output>
       ResumeVmResponse: MessageTypeDefinition<_nephele_v1_ResumeVmResponse, _nephele_v1_ResumeVmResponse__Output>
+      ScaleVmSetRequest: MessageTypeDefinition<_nephele_v1_ScaleVmSetRequest, _nephele_v1_ScaleVmSetRequest__Output>
+      ScaleVmSetResponse: MessageTypeDefinition<_nephele_v1_ScaleVmSetResponse, _nephele_v1_ScaleVmSetResponse__Output>
+      SetAffinity: EnumTypeDefinition
+      Sla: EnumTypeDefinition
       SoftwareInfo: MessageTypeDefinition<_nephele_v1_SoftwareInfo, _nephele_v1_SoftwareInfo__Output>
       StartVmRequest: MessageTypeDefinition<_nephele_v1_StartVmRequest, _nephele_v1_StartVmRequest__Output>
       StartVmResponse: MessageTypeDefinition<_nephele_v1_StartVmResponse, _nephele_v1_StartVmResponse__Output>
@@ -118,6 +154,9 @@ export interface ProtoGrpcType {
       TokenKind: EnumTypeDefinition
       Vm: MessageTypeDefinition<_nephele_v1_Vm, _nephele_v1_Vm__Output>
       VmService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_VmServiceClient> & { service: _nephele_v1_VmServiceDefinition }
+      VmSet: MessageTypeDefinition<_nephele_v1_VmSet, _nephele_v1_VmSet__Output>
+      VmSetSpec: MessageTypeDefinition<_nephele_v1_VmSetSpec, _nephele_v1_VmSetSpec__Output>
+      VmSetState: EnumTypeDefinition
       VmSpec: MessageTypeDefinition<_nephele_v1_VmSpec, _nephele_v1_VmSpec__Output>
       VmState: EnumTypeDefinition
       VmStatusReport: MessageTypeDefinition<_nephele_v1_VmStatusReport, _nephele_v1_VmStatusReport__Output>

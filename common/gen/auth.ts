@@ -67,6 +67,7 @@ export interface ProtoGrpcType {
       MemoryInfo: MessageTypeDefinition<_nephele_v1_MemoryInfo, _nephele_v1_MemoryInfo__Output>
       NicInfo: MessageTypeDefinition<_nephele_v1_NicInfo, _nephele_v1_NicInfo__Output>
       OsInfo: MessageTypeDefinition<_nephele_v1_OsInfo, _nephele_v1_OsInfo__Output>
+      OwnerState: EnumTypeDefinition
       Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
       RevokeTokenRequest: MessageTypeDefinition<_nephele_v1_RevokeTokenRequest, _nephele_v1_RevokeTokenRequest__Output>
       RevokeTokenResponse: MessageTypeDefinition<_nephele_v1_RevokeTokenResponse, _nephele_v1_RevokeTokenResponse__Output>

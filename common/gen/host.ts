@@ -8,6 +8,8 @@ import type { CpuInfo as _nephele_v1_CpuInfo, CpuInfo__Output as _nephele_v1_Cpu
 import type { CreateGroupRequest as _nephele_v1_CreateGroupRequest, CreateGroupRequest__Output as _nephele_v1_CreateGroupRequest__Output } from './nephele/v1/CreateGroupRequest.js';
 import type { CreateGroupResponse as _nephele_v1_CreateGroupResponse, CreateGroupResponse__Output as _nephele_v1_CreateGroupResponse__Output } from './nephele/v1/CreateGroupResponse.js';
 import type { DiskInfo as _nephele_v1_DiskInfo, DiskInfo__Output as _nephele_v1_DiskInfo__Output } from './nephele/v1/DiskInfo.js';
+import type { DrainHostRequest as _nephele_v1_DrainHostRequest, DrainHostRequest__Output as _nephele_v1_DrainHostRequest__Output } from './nephele/v1/DrainHostRequest.js';
+import type { DrainHostResponse as _nephele_v1_DrainHostResponse, DrainHostResponse__Output as _nephele_v1_DrainHostResponse__Output } from './nephele/v1/DrainHostResponse.js';
 import type { Event as _nephele_v1_Event, Event__Output as _nephele_v1_Event__Output } from './nephele/v1/Event.js';
 import type { FilesystemInfo as _nephele_v1_FilesystemInfo, FilesystemInfo__Output as _nephele_v1_FilesystemInfo__Output } from './nephele/v1/FilesystemInfo.js';
 import type { GetHostRequest as _nephele_v1_GetHostRequest, GetHostRequest__Output as _nephele_v1_GetHostRequest__Output } from './nephele/v1/GetHostRequest.js';
@@ -50,6 +52,8 @@ export interface ProtoGrpcType {
       CreateGroupRequest: MessageTypeDefinition<_nephele_v1_CreateGroupRequest, _nephele_v1_CreateGroupRequest__Output>
       CreateGroupResponse: MessageTypeDefinition<_nephele_v1_CreateGroupResponse, _nephele_v1_CreateGroupResponse__Output>
       DiskInfo: MessageTypeDefinition<_nephele_v1_DiskInfo, _nephele_v1_DiskInfo__Output>
+      DrainHostRequest: MessageTypeDefinition<_nephele_v1_DrainHostRequest, _nephele_v1_DrainHostRequest__Output>
+      DrainHostResponse: MessageTypeDefinition<_nephele_v1_DrainHostResponse, _nephele_v1_DrainHostResponse__Output>
       Event: MessageTypeDefinition<_nephele_v1_Event, _nephele_v1_Event__Output>
       FilesystemInfo: MessageTypeDefinition<_nephele_v1_FilesystemInfo, _nephele_v1_FilesystemInfo__Output>
       GetHostRequest: MessageTypeDefinition<_nephele_v1_GetHostRequest, _nephele_v1_GetHostRequest__Output>
@@ -69,6 +73,7 @@ export interface ProtoGrpcType {
       MemoryInfo: MessageTypeDefinition<_nephele_v1_MemoryInfo, _nephele_v1_MemoryInfo__Output>
       NicInfo: MessageTypeDefinition<_nephele_v1_NicInfo, _nephele_v1_NicInfo__Output>
       OsInfo: MessageTypeDefinition<_nephele_v1_OsInfo, _nephele_v1_OsInfo__Output>
+      OwnerState: EnumTypeDefinition
       Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
       RevokeHostRequest: MessageTypeDefinition<_nephele_v1_RevokeHostRequest, _nephele_v1_RevokeHostRequest__Output>
       RevokeHostResponse: MessageTypeDefinition<_nephele_v1_RevokeHostResponse, _nephele_v1_RevokeHostResponse__Output>

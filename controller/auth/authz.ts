@@ -43,6 +43,7 @@ export const RULES: Record<string, Rule> = {
   'HostService.ListGroups': r('fleet.read'),
   'HostService.SetHostGroups': r('fleet.write', true),
   'HostService.RevokeHost': r('fleet.write', true),
+  'HostService.DrainHost': r('fleet.write', true),
 
   'AuthService.CreateToken': r('tokens.write', true), // join tokens additionally need join.write
   'AuthService.RevokeToken': r('tokens.write', true),
@@ -52,6 +53,12 @@ export const RULES: Record<string, Rule> = {
   'AuthService.BindRole': r('tenants.write', true),
   'AuthService.SetTenantQuota': r('tenants.write', true),
 
+  'VmService.CreateVmSet': r('vms.write', true),
+  'VmService.GetVmSet': r('vms.read'),
+  'VmService.ListVmSets': r('vms.read'),
+  'VmService.ScaleVmSet': r('vms.write', true),
+  'VmService.DeleteVmSet': r('vms.write', true),
+  'VmService.GetPlan': r('vms.read'),
   'VmService.CreateVm': r('vms.write', true),
   'VmService.ListVms': r('vms.read'),
   'VmService.GetVm': r('vms.read'),

@@ -4,6 +4,7 @@ import { createLogger } from '../../common/logger.js';
 import { DEFAULT_RETENTION } from '../events/log.js';
 import { startController } from '../server.js';
 import { DEFAULT_LIMITS } from '../rpc/handler.js';
+import { DEFAULT_PLANNER_OPTIONS } from '../planner/planner.js';
 
 export interface ControllerFlags {
   listen: string;
@@ -21,6 +22,10 @@ export interface ControllerFlags {
   hostRateLimit: string;
   dataDir: string;
   insecure: boolean;
+  strategy: 'binpack' | 'spread';
+  overcommit: string;
+  replaceAfter: string;
+  maxPlacementAttempts: string;
 }
 
 function positive(flag: string, v: string): number {
@@ -49,6 +54,13 @@ export async function runController(f: ControllerFlags): Promise<void> {
     agentCertValidMs: parseDuration(f.agentCertTtl),
     limits: { ...DEFAULT_LIMITS, perToken: { perSec: positive('--rate-limit', f.rateLimit), burst: 2 * positive('--rate-limit', f.rateLimit) } },
     hostRate: { perSec: positive('--host-rate-limit', f.hostRateLimit), burst: 10 * positive('--host-rate-limit', f.hostRateLimit) },
+    planner: {
+      ...DEFAULT_PLANNER_OPTIONS,
+      strategy: f.strategy,
+      overcommit: positive('--overcommit', f.overcommit),
+      replaceAfterMs: parseDuration(f.replaceAfter),
+      maxAttempts: Math.max(1, Math.floor(positive('--max-placement-attempts', f.maxPlacementAttempts))),
+    },
     logger: log,
   });
   // Tests and scripts read this line to learn the port when --listen ends in :0.

@@ -58,6 +58,8 @@ export async function enroll(
     certNotAfterUnixMs: cert.notAfter,
     revoked: false,
     revokedReason: '',
+    owner: 'OWNER_STATE_UNSPECIFIED',
+    offersGuarantees: false,
   };
   try {
     await d.events.commit({

@@ -29,12 +29,19 @@ export interface LiveInfo {
   load: HostLoad | null;
   peer: string;
   intervalMs: number;
+  owner: HostRecord['owner'];
 }
 
 const emptyCapacity = (): Capacity => ({ vcpus: 0, memoryBytes: 0, diskBytes: 0 });
 
 export class HostRegistry {
   readonly live = new Map<string, LiveInfo>();
+  private readonly listeners: ((rec: HostRecord) => void)[] = [];
+
+  /** Called after every committed change of a host record (the planner keeps its fleet view from it). */
+  onChange(fn: (rec: HostRecord) => void): void {
+    this.listeners.push(fn);
+  }
 
   constructor(
     private readonly store: Store,
@@ -62,6 +69,9 @@ export class HostRegistry {
       load: l?.load ?? null,
       peer: l?.peer ?? '',
       heartbeatIntervalMs: l?.intervalMs ?? 0,
+      owner: l?.owner ?? rec.owner ?? 'OWNER_STATE_UNSPECIFIED',
+      offersGuarantees: rec.offersGuarantees ?? false,
+      labels: rec.labels ?? {},
       lastSeenUnixMs: lastSeen ?? rec.lastSeenUnixMs,
     };
   }
@@ -105,6 +115,7 @@ export class HostRegistry {
           events: events(next),
           ref: id,
         });
+        for (const l of this.listeners) l(next);
         return { rec: next, version: v.get(`${HOSTS}/${id}`)! };
       } catch (e) {
         // Lost a race with another writer of this host: re-read and re-apply.

@@ -5,12 +5,13 @@ import { unaryRpc, pageToken, type RpcLayer } from '../rpc/handler.js';
 import type { SessionManager } from './session.js';
 import type { HostRegistry } from './registry.js';
 import type { Liveness } from './liveness.js';
+import type { Planner } from '../planner/planner.js';
 
 const STATES = ['HOST_STATE_PENDING', 'HOST_STATE_READY', 'HOST_STATE_UNREACHABLE', 'HOST_STATE_DOWN'] as const;
 const KINDS = ['HOST_KIND_DEDICATED', 'HOST_KIND_ADHOC'] as const;
 const MAX_GROUPS = 64;
 
-export function hostHandlers(layer: RpcLayer, hosts: HostRegistry, live: Liveness, sessions: SessionManager): HostServiceHandlers {
+export function hostHandlers(layer: RpcLayer, hosts: HostRegistry, live: Liveness, sessions: SessionManager, planner: Planner): HostServiceHandlers {
   const view = (h: Awaited<ReturnType<HostRegistry['get']>>) => hosts.view(h.rec, h.version, live.lastSeen(h.rec.id));
   const byRef = async (ref: string) => ({ host: view(await hosts.get(ref)) });
   return {
@@ -31,6 +32,13 @@ export function hostHandlers(layer: RpcLayer, hosts: HostRegistry, live: Livenes
       return { host: view(await hosts.cordon(id, true, reason)) };
     }, byRef),
     UncordonHost: unaryRpc(layer, 'HostService.UncordonHost', async (req) => ({ host: view(await hosts.cordon(requireId('host_id', req.hostId), false, '')) }), byRef),
+    DrainHost: unaryRpc(layer, 'HostService.DrainHost', async (req) => {
+      const id = requireId('host_id', req.hostId);
+      const reason = optionalString('reason', req.reason, 256);
+      await hosts.get(id);
+      const res = await planner.drain(id, reason);
+      return { host: view(await hosts.get(id)), vmsMoved: res.moved, vmsUnplaced: res.unplaced, reasons: res.reasons };
+    }, async (ref) => ({ host: view(await hosts.get(ref)), vmsMoved: 0, vmsUnplaced: 0, reasons: [] })),
     CreateGroup: unaryRpc(layer, 'HostService.CreateGroup', async (req) => {
       const name = requireName('name', req.name);
       const description = optionalString('description', req.description, 1024);

@@ -229,6 +229,9 @@ export class SessionManager {
           agentVersion: hello.agentVersion.slice(0, 64),
           schemes: hello.schemes.slice(0, 16).map((s) => s.slice(0, 32)),
           addresses,
+          labels: cleanLabels(hello.labels),
+          owner: OWNER_STATES.has(hello.owner) ? hello.owner : 'OWNER_STATE_UNSPECIFIED',
+          offersGuarantees: !!hello.offersGuarantees,
         };
         return JSON.stringify(next) === JSON.stringify(r) ? undefined : next;
       });
@@ -238,7 +241,7 @@ export class SessionManager {
         call,
         send,
         end: finish,
-        live: { free: null, load: null, peer, intervalMs: this.interval },
+        live: { free: null, load: null, peer, intervalMs: this.interval, owner: rec.rec.owner },
         intervalMs: this.interval,
         durableSeq: rec.rec.durableSeq,
         queue: Promise.resolve(),
@@ -283,6 +286,7 @@ export class SessionManager {
             this.liveness.setInterval(s.hostId, interval);
           }
           send({ ack: { beat: hb.beat, durableSeq: s.durableSeq, heartbeatIntervalMs: interval } });
+          if (hb.owner !== s.live.owner && OWNER_STATES.has(hb.owner)) this.ownerChanged(s, hb.owner);
           return;
         }
         case 'inventory':
@@ -328,6 +332,21 @@ export class SessionManager {
     });
   }
 
+  /** The owner policy of an ad-hoc host changed: record it (the planner filters on it and evacuates on EVACUATE). */
+  private ownerChanged(s: Session, owner: Session['live']['owner']): void {
+    s.live.owner = owner;
+    s.queue = s.queue
+      .then(() => this.hosts.update(s.hostId, (r) => (r.owner === owner ? undefined : { ...r, owner }), () => [{
+        type: 'host.owner_changed',
+        severity: owner === 'OWNER_STATE_IDLE' ? 'info' : 'warning',
+        message: `host owner is ${owner.replace('OWNER_STATE_', '').toLowerCase()}`,
+        hostId: s.hostId,
+        attributes: { owner: owner.replace('OWNER_STATE_', '').toLowerCase() },
+      }]))
+      .then(() => undefined)
+      .catch((err) => this.log.error({ err, host_id: s.hostId }, 'owner state not stored'));
+  }
+
   /** Stores an agent event exactly once: duplicates (resends after a reconnect) only get an ack. */
   private async storeAgentEvent(s: Session, e: AgentEvent): Promise<void> {
     if (!Number.isSafeInteger(e.seq) || e.seq <= 0) throw new InvalidArgumentError('event.seq', 'must be positive');
@@ -361,21 +380,28 @@ export class SessionManager {
     if (!VM_STATES.has(r.state)) throw new InvalidArgumentError('vm_status.state', 'not a vm state');
     if (!Number.isSafeInteger(r.generation) || r.generation < 0) throw new InvalidArgumentError('vm_status.generation', 'must be a non-negative integer');
     r = { ...r, reason: String(r.reason ?? '').slice(0, 512), hostPort: r.hostPort > 0 && r.hostPort < 65536 ? r.hostPort : 0 };
-    for (let attempt = 0; r.seq > s.durableSeq && this.vms; attempt++) {
-      const { rec, version } = await this.hosts.get(s.hostId);
-      if (r.seq <= rec.durableSeq) {
-        s.durableSeq = rec.durableSeq;
-        break;
-      }
-      const hostOps = { ops: [put(HOSTS, s.hostId, { ...rec, durableSeq: r.seq })], pre: [at(HOSTS, s.hostId, version)] };
-      const change = (await this.vms.observe(s.hostId, r, hostOps)) ?? { ...hostOps, events: [] };
-      try {
-        await this.events.commit({ ops: change.ops, preconditions: change.pre, events: change.events.map((e) => ({ ...e, actor: s.hostId })) });
-        s.durableSeq = r.seq;
-        break;
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'ABORTED' || attempt > 20) throw e;
-      }
+    const vms = this.vms;
+    if (r.seq > s.durableSeq && vms) {
+      const run = async () => {
+        for (let attempt = 0; r.seq > s.durableSeq; attempt++) {
+          const { rec, version } = await this.hosts.get(s.hostId);
+          if (r.seq <= rec.durableSeq) {
+            s.durableSeq = rec.durableSeq;
+            return;
+          }
+          const hostOps = { ops: [put(HOSTS, s.hostId, { ...rec, durableSeq: r.seq })], pre: [at(HOSTS, s.hostId, version)] };
+          const change = await vms.observe(s.hostId, r, hostOps);
+          try {
+            await this.events.commit({ ops: change?.ops ?? hostOps.ops, preconditions: change?.pre ?? hostOps.pre, events: (change?.events ?? []).map((e) => ({ ...e, actor: s.hostId })) });
+            s.durableSeq = r.seq;
+            if (change) vms.committed(change);
+            return;
+          } catch (e) {
+            if ((e as { code?: string }).code !== 'ABORTED' || attempt > 20) throw e;
+          }
+        }
+      };
+      await (r.state === 'VM_STATE_DESTROYED' ? vms.underTenantOf(r.vmId, run) : run());
     }
     if (!s.replaced) s.send({ ack: { beat: 0, durableSeq: s.durableSeq, heartbeatIntervalMs: 0 } });
   }
@@ -403,6 +429,18 @@ export class SessionManager {
 
 /** A time the agent sent, if it is a plausible one (JS dates end at ±8.64e15 ms). */
 const VM_STATES = new Set(['VM_STATE_PENDING', 'VM_STATE_CREATING', 'VM_STATE_RUNNING', 'VM_STATE_SUSPENDED', 'VM_STATE_STOPPED', 'VM_STATE_FAILED', 'VM_STATE_DESTROYED']);
+
+const OWNER_STATES = new Set(['OWNER_STATE_UNSPECIFIED', 'OWNER_STATE_IDLE', 'OWNER_STATE_BUSY', 'OWNER_STATE_EVACUATE']);
+const LABEL_KEY = /^[a-z0-9][a-z0-9._/-]{0,62}$/;
+
+/** Labels an agent sent, keeping only well-formed ones (the agent validates its flags too). */
+function cleanLabels(l: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(l ?? {}).slice(0, 32)) {
+    if (LABEL_KEY.test(k) && typeof v === 'string' && v.length <= 63 && !/[\x00-\x1f]/.test(v)) out[k] = v;
+  }
+  return out;
+}
 
 function validTime(ms: number): number | undefined {
   return Number.isFinite(ms) && ms > 0 && ms < 8.64e15 ? ms : undefined;

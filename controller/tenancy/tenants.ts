@@ -145,6 +145,26 @@ export class Tenants {
     };
   }
 
+  /**
+   * Like prepareAdmit for many reservations of the same size (the VMs of a set):
+   * one check of the total, one tenant write, one reservation record each, so
+   * each VM later gives back exactly its own share.
+   */
+  async prepareAdmitMany(tenant: string, reservationIds: string[], each: Demand): Promise<{ ops: Op[]; pre: Precondition[] }> {
+    const n = reservationIds.length;
+    const total: Demand = { vcpus: each.vcpus * n, memoryBytes: each.memoryBytes * n, vms: each.vms * n, images: each.images * n };
+    const one = await this.prepareAdmit(tenant, reservationIds[0] ?? '-', total);
+    const now = this.clock.now();
+    const ops: Op[] = [one.ops[0]!];
+    const pre: Precondition[] = [one.pre[0]!];
+    for (const id of reservationIds) {
+      const key = `${tenant}/${id}`;
+      ops.push(put(RESERVATIONS, key, { demand: each, atUnixMs: now }));
+      pre.push(absent(RESERVATIONS, key));
+    }
+    return { ops, pre };
+  }
+
   /** Reserves against the quota; retries on concurrent admissions. */
   async admit(tenant: string, reservationId: string, demand: Demand): Promise<void> {
     for (let attempt = 0; ; attempt++) {

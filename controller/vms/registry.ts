@@ -13,7 +13,12 @@ export const VMS = 'vms';
 export const VMS_BY_TENANT = 'vms-by-tenant'; // `${tenant}/${id}`
 export const VMS_BY_HOST = 'vms-by-host'; // `${host}/${id}`: what a host should run
 
-export type VmRecord = Omit<Vm, 'version'>;
+export interface VmRecord extends Omit<Vm, 'version'> {
+  /** Came up on its current host (a later failure is the VM's, not a refusal by the host). */
+  ran?: boolean;
+  /** Hosts this VM was placed on before (re-placement avoids them). */
+  tried?: string[];
+}
 export type Desired = Vm['desired'];
 
 const word = (s: string) => s.replace(/^(VM_STATE_|DESIRED_VM_STATE_)/, '').toLowerCase();
@@ -58,6 +63,12 @@ export class VmRegistry {
       rebootCount: 0,
       hostPort: 0,
       guestReady: false,
+      setId: '',
+      sla: 'SLA_BEST_EFFORT', // an operator's forced placement is not checked against capacity
+      placedUnixMs: now,
+      confirmedUnixMs: 0,
+      placementAttempts: 1,
+      taskDone: false,
     };
     // Quota admission in the same batch as the VM: both or neither.
     return this.tenants.withAdmission(o.tenant, async () => {
@@ -119,13 +130,28 @@ export class VmRegistry {
 
   /**
    * Applies a host's observed state report. Reports from an older generation
-   * (a previous incarnation) are fenced off. A destroyed VM leaves the host's
-   * desired set and gives its quota back, in the same batch.
+   * (a previous incarnation) are fenced off, and so are reports from a host the
+   * VM has left (a stale copy). A destroyed VM leaves the host's desired set and
+   * gives its quota back, in the same batch. The first report of a placement is
+   * its confirmation.
    */
-  async observe(hostId: string, r: VmStatusReport, extra: { ops: Op[]; pre: Precondition[] }): Promise<{ ops: Op[]; pre: Precondition[]; events: NewEvent[] } | undefined> {
+  async observe(hostId: string, r: VmStatusReport, extra: { ops: Op[]; pre: Precondition[] }): Promise<Observed | undefined> {
     const cur = await this.store.get<VmRecord>(VMS, r.vmId);
-    if (!cur || cur.value.hostId !== hostId) return undefined; // not this host's VM (any more)
+    if (!cur) return undefined;
     const vm = cur.value;
+    if (vm.hostId !== hostId) {
+      // A host that lost the VM (re-placed while it was away) reports its copy gone.
+      if (r.state !== 'VM_STATE_DESTROYED' && r.state !== 'VM_STATE_STOPPED') return undefined;
+      return {
+        ops: extra.ops,
+        pre: extra.pre,
+        events: [{ type: 'vm.stale_copy_removed', severity: 'warning', message: 'a stale copy of the vm was stopped on a host it had left', hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, generation: String(r.generation), state: word(r.state) } }],
+        vm,
+        released: false,
+        refused: false,
+        taskDone: false,
+      };
+    }
     if (r.generation < vm.generation && r.state !== 'VM_STATE_DESTROYED') return undefined;
     const next: VmRecord = { ...vm, hostPort: r.hostPort, guestReady: r.guestReady };
     const changed = vm.state !== r.state || vm.stateReason !== r.reason;
@@ -134,6 +160,13 @@ export class VmRegistry {
       next.stateReason = r.reason;
       next.stateChangedUnixMs = r.timeUnixMs > 0 && r.timeUnixMs < 8.64e15 ? r.timeUnixMs : this.clock.now();
     }
+    const current = r.generation === vm.generation;
+    if (current && vm.confirmedUnixMs === 0 && CONFIRMING.has(r.state)) next.confirmedUnixMs = this.clock.now();
+    if (current && r.state === 'VM_STATE_RUNNING') next.ran = true;
+    const taskDone = current && !!r.taskDone && !vm.taskDone;
+    if (taskDone) next.taskDone = true;
+    const released = r.state === 'VM_STATE_DESTROYED' && vm.state !== 'VM_STATE_DESTROYED';
+    const refused = current && r.state === 'VM_STATE_FAILED' && !vm.ran && vm.setId !== '' && vm.desired !== 'DESIRED_VM_STATE_DESTROYED';
     const ops: Op[] = [...extra.ops, put(VMS, vm.id, next)];
     const pre: Precondition[] = [...extra.pre, at(VMS, vm.id, cur.version)];
     if (r.state === 'VM_STATE_DESTROYED') {
@@ -151,11 +184,43 @@ export class VmRegistry {
           message: `vm is ${word(r.state)}${r.reason ? `: ${r.reason}` : ''}`,
           hostId,
           tenant: vm.tenant,
-          attributes: { vm_id: vm.id, state: word(r.state), generation: String(r.generation) },
+          attributes: { vm_id: vm.id, state: word(r.state), generation: String(r.generation), ...(vm.setId ? { set_id: vm.setId } : {}) },
         }]
       : [];
-    return { ops, pre, events };
+    return { ops, pre, events, vm: next, released, refused, taskDone };
   }
+
+  /** Runs a report that may give quota back under its tenant's admission lock (no retry storms on the tenant record). */
+  async underTenantOf<T>(vmId: string, fn: () => Promise<T>): Promise<T> {
+    const cur = await this.store.get<VmRecord>(VMS, vmId);
+    return cur ? this.tenants.withAdmission(cur.value.tenant, fn) : fn();
+  }
+
+  private readonly listeners: ((o: Observed) => void)[] = [];
+
+  /** Called after an observed report was committed (the planner re-places refusals, releases capacity). */
+  onObserved(fn: (o: Observed) => void): void {
+    this.listeners.push(fn);
+  }
+
+  committed(o: Observed): void {
+    for (const l of this.listeners) l(o);
+  }
+}
+
+const CONFIRMING = new Set(['VM_STATE_CREATING', 'VM_STATE_RUNNING', 'VM_STATE_SUSPENDED', 'VM_STATE_STOPPED']);
+
+export interface Observed {
+  ops: Op[];
+  pre: Precondition[];
+  events: NewEvent[];
+  /** The VM as committed. */
+  vm: VmRecord;
+  /** Its host reported it destroyed: its capacity is free (exactly once). */
+  released: boolean;
+  /** Its host could not bring it up: the planner may try another host. */
+  refused: boolean;
+  taskDone: boolean;
 }
 
 export function lifecycleEvent(kind: string): (vm: VmRecord) => NewEvent {

@@ -7,12 +7,14 @@ import { DEFAULT_TENANT } from '../tenancy/tenants.js';
 import { validateSpec } from './spec.js';
 import { lifecycleEvent, refuse, type VmRecord, type VmRegistry } from './registry.js';
 
+type SetHandlers = Pick<VmServiceHandlers, 'CreateVmSet' | 'GetVmSet' | 'ListVmSets' | 'ScaleVmSet' | 'DeleteVmSet' | 'GetPlan'>;
+
 /** Pushes a host's desired state to its live session (a no-op when it is offline). */
 export type DesiredPusher = (hostId: string) => void;
 
 const isGone = (vm: VmRecord) => vm.desired === 'DESIRED_VM_STATE_DESTROYED';
 
-export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry, push: DesiredPusher): VmServiceHandlers {
+export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry, push: DesiredPusher, sets: SetHandlers, onCreated: (vm: VmRecord) => void): VmServiceHandlers {
   async function byRef<R>(ref: string, _req: R, ctx: UnaryCtx) {
     const { vm, version } = await vms.get(ref, ctx.scope);
     return { vm: vms.view(vm, version) };
@@ -31,6 +33,7 @@ export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry
     }, byRef);
 
   return {
+    ...sets,
     CreateVm: unaryRpc(layer, 'VmService.CreateVm', async (req, ctx) => {
       const name = req.name ? requireName('name', req.name) : '';
       const hostId = requireId('host_id', req.hostId);
@@ -48,6 +51,7 @@ export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry
         throw new FailedPreconditionError(`spec: larger than the host's guest capacity (${guest.vcpus} vCPUs, ${Math.floor(guest.memoryBytes / 1048576)} MiB)`);
       }
       const { vm, version } = await vms.create({ name, hostId, tenant, spec });
+      onCreated(vm);
       push(hostId);
       return { vm: vms.view(vm, version) };
     }, byRef),

@@ -1,6 +1,7 @@
 // Original file: proto/nephele/v1/agent.proto
 
 import type { HostKind as _nephele_v1_HostKind, HostKind__Output as _nephele_v1_HostKind__Output } from '../../nephele/v1/HostKind.js';
+import type { OwnerState as _nephele_v1_OwnerState, OwnerState__Output as _nephele_v1_OwnerState__Output } from '../../nephele/v1/OwnerState.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Hello {
@@ -11,6 +12,9 @@ export interface Hello {
   'inventoryHash'?: (string);
   'lastAckedSeq'?: (number | string | Long);
   'addresses'?: (string)[];
+  'labels'?: ({[key: string]: string});
+  'owner'?: (_nephele_v1_OwnerState);
+  'offersGuarantees'?: (boolean);
 }
 
 export interface Hello__Output {
@@ -21,4 +25,7 @@ export interface Hello__Output {
   'inventoryHash': (string);
   'lastAckedSeq': (number);
   'addresses': (string)[];
+  'labels': ({[key: string]: string});
+  'owner': (_nephele_v1_OwnerState__Output);
+  'offersGuarantees': (boolean);
 }

@@ -5,6 +5,7 @@ import type { HostState as _nephele_v1_HostState, HostState__Output as _nephele_
 import type { Inventory as _nephele_v1_Inventory, Inventory__Output as _nephele_v1_Inventory__Output } from '../../nephele/v1/Inventory.js';
 import type { Capacity as _nephele_v1_Capacity, Capacity__Output as _nephele_v1_Capacity__Output } from '../../nephele/v1/Capacity.js';
 import type { HostLoad as _nephele_v1_HostLoad, HostLoad__Output as _nephele_v1_HostLoad__Output } from '../../nephele/v1/HostLoad.js';
+import type { OwnerState as _nephele_v1_OwnerState, OwnerState__Output as _nephele_v1_OwnerState__Output } from '../../nephele/v1/OwnerState.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Host {
@@ -32,6 +33,8 @@ export interface Host {
   'revoked'?: (boolean);
   'revokedReason'?: (string);
   'certNotAfterUnixMs'?: (number | string | Long);
+  'owner'?: (_nephele_v1_OwnerState);
+  'offersGuarantees'?: (boolean);
 }
 
 export interface Host__Output {
@@ -59,4 +62,6 @@ export interface Host__Output {
   'revoked': (boolean);
   'revokedReason': (string);
   'certNotAfterUnixMs': (number);
+  'owner': (_nephele_v1_OwnerState__Output);
+  'offersGuarantees': (boolean);
 }

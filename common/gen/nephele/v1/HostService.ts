@@ -6,6 +6,8 @@ import type { CordonHostRequest as _nephele_v1_CordonHostRequest, CordonHostRequ
 import type { CordonHostResponse as _nephele_v1_CordonHostResponse, CordonHostResponse__Output as _nephele_v1_CordonHostResponse__Output } from '../../nephele/v1/CordonHostResponse.js';
 import type { CreateGroupRequest as _nephele_v1_CreateGroupRequest, CreateGroupRequest__Output as _nephele_v1_CreateGroupRequest__Output } from '../../nephele/v1/CreateGroupRequest.js';
 import type { CreateGroupResponse as _nephele_v1_CreateGroupResponse, CreateGroupResponse__Output as _nephele_v1_CreateGroupResponse__Output } from '../../nephele/v1/CreateGroupResponse.js';
+import type { DrainHostRequest as _nephele_v1_DrainHostRequest, DrainHostRequest__Output as _nephele_v1_DrainHostRequest__Output } from '../../nephele/v1/DrainHostRequest.js';
+import type { DrainHostResponse as _nephele_v1_DrainHostResponse, DrainHostResponse__Output as _nephele_v1_DrainHostResponse__Output } from '../../nephele/v1/DrainHostResponse.js';
 import type { GetHostRequest as _nephele_v1_GetHostRequest, GetHostRequest__Output as _nephele_v1_GetHostRequest__Output } from '../../nephele/v1/GetHostRequest.js';
 import type { GetHostResponse as _nephele_v1_GetHostResponse, GetHostResponse__Output as _nephele_v1_GetHostResponse__Output } from '../../nephele/v1/GetHostResponse.js';
 import type { ListGroupsRequest as _nephele_v1_ListGroupsRequest, ListGroupsRequest__Output as _nephele_v1_ListGroupsRequest__Output } from '../../nephele/v1/ListGroupsRequest.js';
@@ -37,6 +39,15 @@ export interface HostServiceClient extends grpc.Client {
   createGroup(argument: _nephele_v1_CreateGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_CreateGroupResponse__Output>): grpc.ClientUnaryCall;
   createGroup(argument: _nephele_v1_CreateGroupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_CreateGroupResponse__Output>): grpc.ClientUnaryCall;
   createGroup(argument: _nephele_v1_CreateGroupRequest, callback: grpc.requestCallback<_nephele_v1_CreateGroupResponse__Output>): grpc.ClientUnaryCall;
+  
+  DrainHost(argument: _nephele_v1_DrainHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_DrainHostResponse__Output>): grpc.ClientUnaryCall;
+  DrainHost(argument: _nephele_v1_DrainHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_DrainHostResponse__Output>): grpc.ClientUnaryCall;
+  DrainHost(argument: _nephele_v1_DrainHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_DrainHostResponse__Output>): grpc.ClientUnaryCall;
+  DrainHost(argument: _nephele_v1_DrainHostRequest, callback: grpc.requestCallback<_nephele_v1_DrainHostResponse__Output>): grpc.ClientUnaryCall;
+  drainHost(argument: _nephele_v1_DrainHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_DrainHostResponse__Output>): grpc.ClientUnaryCall;
+  drainHost(argument: _nephele_v1_DrainHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_DrainHostResponse__Output>): grpc.ClientUnaryCall;
+  drainHost(argument: _nephele_v1_DrainHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_DrainHostResponse__Output>): grpc.ClientUnaryCall;
+  drainHost(argument: _nephele_v1_DrainHostRequest, callback: grpc.requestCallback<_nephele_v1_DrainHostResponse__Output>): grpc.ClientUnaryCall;
   
   GetHost(argument: _nephele_v1_GetHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_GetHostResponse__Output>): grpc.ClientUnaryCall;
   GetHost(argument: _nephele_v1_GetHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_GetHostResponse__Output>): grpc.ClientUnaryCall;
@@ -99,6 +110,8 @@ export interface HostServiceHandlers extends grpc.UntypedServiceImplementation {
   
   CreateGroup: grpc.handleUnaryCall<_nephele_v1_CreateGroupRequest__Output, _nephele_v1_CreateGroupResponse>;
   
+  DrainHost: grpc.handleUnaryCall<_nephele_v1_DrainHostRequest__Output, _nephele_v1_DrainHostResponse>;
+  
   GetHost: grpc.handleUnaryCall<_nephele_v1_GetHostRequest__Output, _nephele_v1_GetHostResponse>;
   
   ListGroups: grpc.handleUnaryCall<_nephele_v1_ListGroupsRequest__Output, _nephele_v1_ListGroupsResponse>;
@@ -116,6 +129,7 @@ export interface HostServiceHandlers extends grpc.UntypedServiceImplementation {
 export interface HostServiceDefinition extends grpc.ServiceDefinition {
   CordonHost: MethodDefinition<_nephele_v1_CordonHostRequest, _nephele_v1_CordonHostResponse, _nephele_v1_CordonHostRequest__Output, _nephele_v1_CordonHostResponse__Output>
   CreateGroup: MethodDefinition<_nephele_v1_CreateGroupRequest, _nephele_v1_CreateGroupResponse, _nephele_v1_CreateGroupRequest__Output, _nephele_v1_CreateGroupResponse__Output>
+  DrainHost: MethodDefinition<_nephele_v1_DrainHostRequest, _nephele_v1_DrainHostResponse, _nephele_v1_DrainHostRequest__Output, _nephele_v1_DrainHostResponse__Output>
   GetHost: MethodDefinition<_nephele_v1_GetHostRequest, _nephele_v1_GetHostResponse, _nephele_v1_GetHostRequest__Output, _nephele_v1_GetHostResponse__Output>
   ListGroups: MethodDefinition<_nephele_v1_ListGroupsRequest, _nephele_v1_ListGroupsResponse, _nephele_v1_ListGroupsRequest__Output, _nephele_v1_ListGroupsResponse__Output>
   ListHosts: MethodDefinition<_nephele_v1_ListHostsRequest, _nephele_v1_ListHostsResponse, _nephele_v1_ListHostsRequest__Output, _nephele_v1_ListHostsResponse__Output>

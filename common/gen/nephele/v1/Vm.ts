@@ -3,6 +3,7 @@
 import type { VmSpec as _nephele_v1_VmSpec, VmSpec__Output as _nephele_v1_VmSpec__Output } from '../../nephele/v1/VmSpec.js';
 import type { DesiredVmState as _nephele_v1_DesiredVmState, DesiredVmState__Output as _nephele_v1_DesiredVmState__Output } from '../../nephele/v1/DesiredVmState.js';
 import type { VmState as _nephele_v1_VmState, VmState__Output as _nephele_v1_VmState__Output } from '../../nephele/v1/VmState.js';
+import type { Sla as _nephele_v1_Sla, Sla__Output as _nephele_v1_Sla__Output } from '../../nephele/v1/Sla.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Vm {
@@ -21,6 +22,12 @@ export interface Vm {
   'hostPort'?: (number);
   'guestReady'?: (boolean);
   'version'?: (number | string | Long);
+  'setId'?: (string);
+  'sla'?: (_nephele_v1_Sla);
+  'placedUnixMs'?: (number | string | Long);
+  'confirmedUnixMs'?: (number | string | Long);
+  'placementAttempts'?: (number);
+  'taskDone'?: (boolean);
 }
 
 export interface Vm__Output {
@@ -39,4 +46,10 @@ export interface Vm__Output {
   'hostPort': (number);
   'guestReady': (boolean);
   'version': (number);
+  'setId': (string);
+  'sla': (_nephele_v1_Sla__Output);
+  'placedUnixMs': (number);
+  'confirmedUnixMs': (number);
+  'placementAttempts': (number);
+  'taskDone': (boolean);
 }

@@ -12,6 +12,7 @@ export interface VmStatusReport {
   'hostPort'?: (number);
   'guestReady'?: (boolean);
   'timeUnixMs'?: (number | string | Long);
+  'taskDone'?: (boolean);
 }
 
 export interface VmStatusReport__Output {
@@ -23,4 +24,5 @@ export interface VmStatusReport__Output {
   'hostPort': (number);
   'guestReady': (boolean);
   'timeUnixMs': (number);
+  'taskDone': (boolean);
 }

@@ -1,0 +1,12 @@
+// Original file: proto/nephele/v1/vm.proto
+
+
+export interface DeleteVmSetRequest {
+  'setId'?: (string);
+  'requestId'?: (string);
+}
+
+export interface DeleteVmSetRequest__Output {
+  'setId': (string);
+  'requestId': (string);
+}

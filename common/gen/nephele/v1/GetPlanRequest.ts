@@ -1,0 +1,10 @@
+// Original file: proto/nephele/v1/vm.proto
+
+
+export interface GetPlanRequest {
+  'setId'?: (string);
+}
+
+export interface GetPlanRequest__Output {
+  'setId': (string);
+}

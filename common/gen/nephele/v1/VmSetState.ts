@@ -1,0 +1,29 @@
+// Original file: proto/nephele/v1/vm.proto
+
+export const VmSetState = {
+  VM_SET_STATE_UNSPECIFIED: 'VM_SET_STATE_UNSPECIFIED',
+  VM_SET_STATE_SCHEDULED: 'VM_SET_STATE_SCHEDULED',
+  VM_SET_STATE_WAITING: 'VM_SET_STATE_WAITING',
+  VM_SET_STATE_PLACED: 'VM_SET_STATE_PLACED',
+  VM_SET_STATE_PARTIAL: 'VM_SET_STATE_PARTIAL',
+  VM_SET_STATE_RETIRING: 'VM_SET_STATE_RETIRING',
+  VM_SET_STATE_RETIRED: 'VM_SET_STATE_RETIRED',
+} as const;
+
+export type VmSetState =
+  | 'VM_SET_STATE_UNSPECIFIED'
+  | 0
+  | 'VM_SET_STATE_SCHEDULED'
+  | 1
+  | 'VM_SET_STATE_WAITING'
+  | 2
+  | 'VM_SET_STATE_PLACED'
+  | 3
+  | 'VM_SET_STATE_PARTIAL'
+  | 4
+  | 'VM_SET_STATE_RETIRING'
+  | 5
+  | 'VM_SET_STATE_RETIRED'
+  | 6
+
+export type VmSetState__Output = typeof VmSetState[keyof typeof VmSetState]

@@ -1,0 +1,134 @@
+// The planner's in-memory view of the fleet: what each host offers and what is
+// reserved on it. The reservations themselves are the VM records in the store
+// (written atomically with the set and the quota); this ledger is their sum per
+// host, rebuilt from the store at start and moved only after a commit succeeded,
+// so it is released exactly once per VM.
+
+export type Sla = 'SLA_GUARANTEED' | 'SLA_BEST_EFFORT';
+
+export interface Res {
+  vcpus: number;
+  memoryBytes: number;
+  diskBytes: number;
+}
+
+export const zeroRes = (): Res => ({ vcpus: 0, memoryBytes: 0, diskBytes: 0 });
+
+export interface Slot {
+  id: string;
+  name: string;
+  adhoc: boolean;
+  offersGuarantees: boolean;
+  /** Placeable at all: ready, not cordoned, not revoked, owner idle. Reasons say why not. */
+  ready: boolean;
+  cordoned: boolean;
+  /** Owner policy says no new guests (HTCondor START is false). */
+  ownerBusy: boolean;
+  schemes: string[];
+  groups: string[];
+  labels: Record<string, string>;
+  capacity: Res;
+  /** Reserved by guaranteed VMs (never above capacity). */
+  guaranteed: Res;
+  /** Reserved by best-effort VMs (with guaranteed, at most capacity × the overcommit ratio). */
+  bestEffort: Res;
+  vms: number;
+  /** VMs per set on this host (affinity, anti-affinity, spreading a set). */
+  sets: Map<string, number>;
+  /** 0..100, from the latest heartbeat. */
+  loadPct: number;
+}
+
+/** One reservation: what a VM holds on a host. */
+export interface Hold {
+  hostId: string;
+  setId: string;
+  sla: Sla;
+  res: Res;
+}
+
+export function newSlot(id: string, p: Partial<Slot> = {}): Slot {
+  return {
+    id,
+    name: p.name ?? id,
+    adhoc: p.adhoc ?? false,
+    offersGuarantees: p.offersGuarantees ?? false,
+    ready: p.ready ?? true,
+    cordoned: p.cordoned ?? false,
+    ownerBusy: p.ownerBusy ?? false,
+    schemes: p.schemes ?? ['process'],
+    groups: p.groups ?? [],
+    labels: p.labels ?? {},
+    capacity: p.capacity ?? zeroRes(),
+    guaranteed: zeroRes(),
+    bestEffort: zeroRes(),
+    vms: 0,
+    sets: new Map(),
+    loadPct: p.loadPct ?? 0,
+  };
+}
+
+function addRes(a: Res, b: Res, sign: 1 | -1): void {
+  a.vcpus += sign * b.vcpus;
+  a.memoryBytes += sign * b.memoryBytes;
+  a.diskBytes += sign * b.diskBytes;
+}
+
+export class Fleet {
+  readonly slots = new Map<string, Slot>();
+  /** Holding VMs per set, across hosts. */
+  readonly setHolds = new Map<string, number>();
+  /** Bumped whenever capacity is freed (waiting sets retry). */
+  freedGen = 0;
+
+  slot(id: string): Slot | undefined {
+    return this.slots.get(id);
+  }
+
+  /** Adds or refreshes a host's static facts; its reservations stay. */
+  upsert(id: string, facts: Partial<Omit<Slot, 'id' | 'guaranteed' | 'bestEffort' | 'vms' | 'sets'>>): Slot {
+    let s = this.slots.get(id);
+    if (!s) this.slots.set(id, (s = newSlot(id, facts)));
+    else Object.assign(s, facts);
+    return s;
+  }
+
+  hold(h: Hold): void {
+    const s = this.slots.get(h.hostId) ?? this.upsert(h.hostId, { ready: false });
+    addRes(h.sla === 'SLA_GUARANTEED' ? s.guaranteed : s.bestEffort, h.res, 1);
+    s.vms++;
+    if (h.setId) {
+      s.sets.set(h.setId, (s.sets.get(h.setId) ?? 0) + 1);
+      this.setHolds.set(h.setId, (this.setHolds.get(h.setId) ?? 0) + 1);
+    }
+  }
+
+  release(h: Hold): void {
+    const s = this.slots.get(h.hostId);
+    if (!s) return;
+    addRes(h.sla === 'SLA_GUARANTEED' ? s.guaranteed : s.bestEffort, h.res, -1);
+    s.vms--;
+    if (h.setId) {
+      const n = (s.sets.get(h.setId) ?? 0) - 1;
+      if (n > 0) s.sets.set(h.setId, n);
+      else s.sets.delete(h.setId);
+      const t = (this.setHolds.get(h.setId) ?? 0) - 1;
+      if (t > 0) this.setHolds.set(h.setId, t);
+      else this.setHolds.delete(h.setId);
+    }
+    this.freedGen++;
+  }
+
+  /** Sum of every reservation (zero once every VM has ended). */
+  totals(): { guaranteed: Res; bestEffort: Res; vms: number } {
+    const g = zeroRes();
+    const b = zeroRes();
+    let vms = 0;
+    for (const s of this.slots.values()) {
+      addRes(g, s.guaranteed, 1);
+      addRes(b, s.bestEffort, 1);
+      vms += s.vms;
+    }
+    return { guaranteed: g, bestEffort: b, vms };
+  }
+}

@@ -1,0 +1,170 @@
+// Filter then score, as Nova's filter scheduler and Nomad's stack do. A request's
+// static filters (state, cordon, owner, SLA fit, scheme, group, labels) run once
+// per request; for each VM the dynamic ones (capacity, affinity) run on a sample
+// of the eligible hosts once the fleet is large (power-of-k choices), falling
+// back to a full scan so a "does not fit" answer is never a sampling accident.
+import { type Fleet, type Res, type Sla, type Slot } from './fleet.js';
+
+export type Strategy = 'binpack' | 'spread';
+export type Affinity = 'none' | 'affinity' | 'anti';
+
+export interface PlacementRequest {
+  setId: string;
+  sla: Sla;
+  /** What one VM reserves. */
+  res: Res;
+  /** Acceptable schemes, best first. */
+  schemes: string[];
+  group?: string;
+  labels?: Record<string, string>;
+  affinity: Affinity;
+  strategy: Strategy;
+  /** Hosts not to use (already tried, or the host being drained). */
+  exclude?: ReadonlySet<string>;
+}
+
+export interface PlannerConfig {
+  /** Best-effort work may reserve up to capacity × this. */
+  overcommit: number;
+  /** Above this many eligible hosts, sample instead of scanning. */
+  sampleThreshold: number;
+  /** Hosts per sample round. */
+  sampleK: number;
+  sampleRounds: number;
+}
+
+export const DEFAULT_PLANNER: PlannerConfig = { overcommit: 2, sampleThreshold: 64, sampleK: 8, sampleRounds: 4 };
+
+export interface Placement {
+  hostId: string;
+  scheme: string;
+  score: number;
+}
+
+export interface PlanResult {
+  placements: Placement[];
+  unplaced: number;
+  reasons: string[];
+  /** Hosts whose score was computed. */
+  considered: number;
+}
+
+/** Why a host cannot take this request at all, or undefined when it may. */
+export function staticReason(s: Slot, r: PlacementRequest): string | undefined {
+  if (!s.ready) return 'not ready';
+  if (s.cordoned) return 'cordoned';
+  if (r.exclude?.has(s.id)) return 'already tried or being vacated';
+  if (s.ownerBusy) return 'owner active';
+  if (s.adhoc && r.sla === 'SLA_GUARANTEED' && !s.offersGuarantees) return 'ad-hoc host takes best-effort work only';
+  if (!r.schemes.some((x) => s.schemes.includes(x))) return `no ${r.schemes.join('/')} scheme`;
+  if (r.group && !s.groups.includes(r.group)) return `not in group ${r.group}`;
+  if (r.labels) for (const k in r.labels) if (s.labels[k] !== r.labels[k]) return 'labels do not match';
+  return undefined;
+}
+
+/** Why a host that passed the static filters cannot take one more VM now. */
+export function dynamicReason(s: Slot, r: PlacementRequest, fleet: Fleet, cfg: PlannerConfig): string | undefined {
+  const c = s.capacity;
+  const g = s.guaranteed;
+  const need = r.res;
+  if (r.sla === 'SLA_GUARANTEED') {
+    // Guaranteed work counts only guaranteed reservations: best-effort work is what gets preempted.
+    if (g.vcpus + need.vcpus > c.vcpus) return 'not enough vcpus';
+    if (g.memoryBytes + need.memoryBytes > c.memoryBytes) return 'not enough memory';
+    if (g.diskBytes + need.diskBytes > c.diskBytes) return 'not enough disk';
+  } else {
+    const b = s.bestEffort;
+    const k = cfg.overcommit;
+    if (g.vcpus + b.vcpus + need.vcpus > c.vcpus * k) return 'not enough vcpus';
+    if (g.memoryBytes + b.memoryBytes + need.memoryBytes > c.memoryBytes * k) return 'not enough memory';
+    if (g.diskBytes + b.diskBytes + need.diskBytes > c.diskBytes * k) return 'not enough disk';
+  }
+  const mine = s.sets.get(r.setId) ?? 0;
+  if (r.affinity === 'anti' && mine > 0) return 'anti-affinity: holds a vm of the set';
+  if (r.affinity === 'affinity' && mine === 0 && (fleet.setHolds.get(r.setId) ?? 0) > 0) return 'affinity: the set is on another host';
+  return undefined;
+}
+
+/** Higher is better. Utilisation after placing, by strategy; then host load, SLA fit, scheme preference. */
+export function score(s: Slot, r: PlacementRequest): { score: number; scheme: string } {
+  const c = s.capacity;
+  const used = (x: 'vcpus' | 'memoryBytes') => (s.guaranteed[x] + s.bestEffort[x] + r.res[x]) / (c[x] || 1);
+  const util = Math.min(2, (used('vcpus') + used('memoryBytes')) / 2);
+  let v = r.strategy === 'binpack' ? util : 1 - util;
+  if (r.affinity === 'none' && r.strategy === 'spread') {
+    // Nomad's job anti-affinity: a set spreads even when hosts are equally empty.
+    const mine = s.sets.get(r.setId) ?? 0;
+    v -= (0.3 * mine) / (mine + 1);
+  }
+  v -= 0.2 * Math.min(1, Math.max(0, s.loadPct) / 100);
+  if (r.sla === 'SLA_GUARANTEED' ? !s.adhoc : s.adhoc) v += 0.1; // guarantees on servers, spare cycles on desktops
+  let idx = 0;
+  while (idx < r.schemes.length && !s.schemes.includes(r.schemes[idx]!)) idx++;
+  v -= 0.3 * idx;
+  return { score: v, scheme: r.schemes[idx] ?? '' };
+}
+
+/** Tallies reasons as "3 hosts: not enough memory", most common first. */
+export function summarize(tally: Map<string, number>): string[] {
+  return [...tally]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([why, n]) => `${n} host${n === 1 ? '' : 's'}: ${why}`);
+}
+
+/**
+ * Places `count` VMs of a request. Every placement is held in `fleet` at once
+ * (later VMs see earlier ones); undo with `unplace` when the commit fails or
+ * for a dry run. Stops at the first VM that fits nowhere: the rest are the same.
+ */
+export function place(fleet: Fleet, r: PlacementRequest, count: number, cfg: PlannerConfig = DEFAULT_PLANNER, rng: () => number = Math.random): PlanResult {
+  const placements: Placement[] = [];
+  const staticTally = new Map<string, number>();
+  const eligible: Slot[] = [];
+  for (const s of fleet.slots.values()) {
+    const why = staticReason(s, r);
+    if (why) staticTally.set(why, (staticTally.get(why) ?? 0) + 1);
+    else eligible.push(s);
+  }
+  let considered = 0;
+  const seen = new Set<string>();
+  const consider = (s: Slot, best: { s?: Slot; score: number; scheme: string }) => {
+    if (!seen.has(s.id)) {
+      seen.add(s.id);
+      considered++;
+    }
+    if (dynamicReason(s, r, fleet, cfg)) return;
+    const sc = score(s, r);
+    if (sc.score > best.score || (sc.score === best.score && best.s && s.id < best.s.id)) {
+      best.s = s;
+      best.score = sc.score;
+      best.scheme = sc.scheme;
+    }
+  };
+  for (let i = 0; i < count; i++) {
+    const best: { s?: Slot; score: number; scheme: string } = { score: -Infinity, scheme: '' };
+    const colocated = r.affinity === 'affinity' && (fleet.setHolds.get(r.setId) ?? 0) > 0;
+    if (!colocated && eligible.length > cfg.sampleThreshold) {
+      for (let round = 0; round < cfg.sampleRounds && !best.s; round++) {
+        for (let k = 0; k < cfg.sampleK; k++) consider(eligible[Math.floor(rng() * eligible.length)]!, best);
+      }
+    }
+    if (!best.s) for (const s of eligible) consider(s, best);
+    if (!best.s) {
+      const tally = new Map(staticTally);
+      for (const s of eligible) {
+        const why = dynamicReason(s, r, fleet, cfg) ?? 'no better host';
+        tally.set(why, (tally.get(why) ?? 0) + 1);
+      }
+      const reasons = fleet.slots.size === 0 ? ['no hosts in the fleet'] : summarize(tally);
+      return { placements, unplaced: count - i, reasons, considered };
+    }
+    fleet.hold({ hostId: best.s.id, setId: r.setId, sla: r.sla, res: r.res });
+    placements.push({ hostId: best.s.id, scheme: best.scheme, score: best.score });
+  }
+  return { placements, unplaced: 0, reasons: [], considered };
+}
+
+/** Gives back what `place` held (dry runs, failed commits). */
+export function unplace(fleet: Fleet, r: PlacementRequest, placements: Placement[]): void {
+  for (const p of placements) fleet.release({ hostId: p.hostId, setId: r.setId, sla: r.sla, res: r.res });
+}

@@ -1,0 +1,606 @@
+import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
+import type { PlanRow__Output as PlanRow } from '../../common/gen/nephele/v1/PlanRow.js';
+import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
+import { FailedPreconditionError } from '../../common/errors.js';
+import { ulid } from '../../common/ids.js';
+import { absent, at, del, Mutex, put, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
+import type { EventLog, NewEvent } from '../events/log.js';
+import type { HostRecord, HostRegistry } from '../hosts/registry.js';
+import type { Tenants } from '../tenancy/tenants.js';
+import { VMS, VMS_BY_HOST, VMS_BY_TENANT, type Observed, type VmRecord, type VmRegistry } from '../vms/registry.js';
+import { Fleet, type Hold, type Res, type Sla } from './fleet.js';
+import { DEFAULT_PLANNER, place, unplace, type PlacementRequest, type PlannerConfig, type Strategy } from './place.js';
+import type { SetRequest } from './request.js';
+import { aggregate, getSet, holds, planRow, setView, SETS, SETS_BY_TENANT, vmsOfSet, VMS_BY_SET, word, type SetRecord } from './sets.js';
+
+export interface PlannerOptions extends PlannerConfig {
+  /** Strategy for requests that leave it unspecified. */
+  strategy: Strategy;
+  /** Hosts a VM may be tried on before the set reports it unplaced. */
+  maxAttempts: number;
+  /** A down host's guaranteed VMs are re-placed after this long. */
+  replaceAfterMs: number;
+}
+
+export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = { ...DEFAULT_PLANNER, strategy: 'spread', maxAttempts: 3, replaceAfterMs: 5 * 60_000 };
+
+export type Pusher = (hostId: string) => void;
+
+const resOf = (spec: NonNullable<VmRecord['spec']>): Res => ({ vcpus: spec.vcpus, memoryBytes: spec.memoryMib * 1048576, diskBytes: spec.diskGib * 1073741824 });
+const holdOf = (vm: VmRecord): Hold => ({ hostId: vm.hostId, setId: vm.setId, sla: (vm.sla === 'SLA_GUARANTEED' ? 'SLA_GUARANTEED' : 'SLA_BEST_EFFORT') as Sla, res: resOf(vm.spec!) });
+const CHUNK = 500;
+
+export interface MoveResult {
+  moved: number;
+  unplaced: number;
+  reasons: string[];
+}
+
+/**
+ * Places VM sets and keeps them placed: reservations (VM records + quota) are
+ * committed in one batch per placement round; refusals, drains, down hosts and
+ * evacuations re-place VMs with a bumped generation, which fences the old copy.
+ * Every decision runs under one lock, so two plans never race for a host.
+ */
+export class Planner {
+  readonly fleet = new Fleet();
+  private readonly lock = new Mutex();
+  /** Down hosts and when they went down (their guaranteed VMs move after the grace). */
+  readonly downSince = new Map<string, number>();
+  private readonly evacuating = new Set<string>();
+  /** Set ids whose retirement completes when their last VM is destroyed. */
+  private readonly retiring = new Set<string>();
+  private onSetChange: (set: SetRecord) => void = () => {};
+
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventLog,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly tenants: Tenants,
+    private readonly hosts: HostRegistry,
+    private readonly vms: VmRegistry,
+    private readonly push: Pusher,
+    readonly opts: PlannerOptions = DEFAULT_PLANNER_OPTIONS,
+  ) {}
+
+  /** Rebuilds the fleet view and its reservations from the store. */
+  async start(): Promise<void> {
+    for await (const { rec } of this.hosts.all()) this.hostChanged(rec);
+    for await (const { value: vm } of this.store.scan<VmRecord>(VMS)) if (holds(vm)) this.fleet.hold(holdOf(vm));
+    for await (const { value: set } of this.store.scan<SetRecord>(SETS)) if (set.state === 'VM_SET_STATE_RETIRING') this.retiring.add(set.id);
+    this.hosts.onChange((rec) => this.hostChanged(rec));
+    this.vms.onObserved((o) => this.observed(o));
+  }
+
+  /** A VM placed by an operator (CreateVm) holds capacity like any other. */
+  held(vm: VmRecord): void {
+    if (holds(vm)) this.fleet.hold(holdOf(vm));
+  }
+
+  /** The scheduler listens, to arm timers for the set's times. */
+  watchSets(fn: (set: SetRecord) => void): void {
+    this.onSetChange = fn;
+  }
+
+  hostChanged(rec: HostRecord): void {
+    const wasEvacuate = this.fleet.slot(rec.id) && this.evacuating.has(rec.id);
+    const owner = rec.owner ?? 'OWNER_STATE_UNSPECIFIED';
+    this.fleet.upsert(rec.id, {
+      name: rec.name,
+      adhoc: rec.kind === 'HOST_KIND_ADHOC',
+      offersGuarantees: !!rec.offersGuarantees,
+      ready: rec.state === 'HOST_STATE_READY' && !rec.revoked,
+      cordoned: rec.cordoned,
+      ownerBusy: owner === 'OWNER_STATE_BUSY' || owner === 'OWNER_STATE_EVACUATE',
+      schemes: rec.schemes,
+      groups: rec.groups,
+      labels: rec.labels ?? {},
+      capacity: { vcpus: rec.inventory?.guest?.vcpus ?? 0, memoryBytes: Number(rec.inventory?.guest?.memoryBytes ?? 0), diskBytes: Number(rec.inventory?.guest?.diskBytes ?? 0) },
+    });
+    if (rec.state === 'HOST_STATE_READY' && !rec.cordoned) this.fleet.freedGen++; // waiting sets may fit now
+    if (rec.state === 'HOST_STATE_DOWN') {
+      if (!this.downSince.has(rec.id)) this.downSince.set(rec.id, rec.stateChangedUnixMs || this.clock.now());
+    } else this.downSince.delete(rec.id);
+    if (owner === 'OWNER_STATE_EVACUATE' && !wasEvacuate) {
+      this.evacuating.add(rec.id);
+      void this.evacuate(rec.id).catch((err) => this.log.error({ err, host_id: rec.id }, 'evacuation failed'));
+    } else if (owner !== 'OWNER_STATE_EVACUATE') this.evacuating.delete(rec.id);
+  }
+
+  private refreshLoad(): void {
+    for (const [id, l] of this.hosts.live) {
+      const s = this.fleet.slot(id);
+      if (s) s.loadPct = l.load?.cpuPct ?? 0;
+    }
+  }
+
+  private request(set: SetRecord, exclude?: ReadonlySet<string>): PlacementRequest {
+    const r = set.request;
+    return {
+      setId: set.id,
+      sla: r.sla as Sla,
+      res: resOf(r.spec),
+      schemes: r.schemePreference,
+      group: r.group || undefined,
+      labels: r.labels,
+      affinity: r.affinity === 'SET_AFFINITY_AFFINITY' ? 'affinity' : r.affinity === 'SET_AFFINITY_ANTI_AFFINITY' ? 'anti' : 'none',
+      strategy: r.strategy === 'PLACEMENT_STRATEGY_BINPACK' ? 'binpack' : r.strategy === 'PLACEMENT_STRATEGY_SPREAD' ? 'spread' : this.opts.strategy,
+      exclude,
+    };
+  }
+
+  private hostName(id: string): string {
+    return this.fleet.slot(id)?.name ?? '';
+  }
+
+  /** Plans a request without reserving anything. */
+  async dryRun(req: SetRequest, tenant: string): Promise<Plan> {
+    return this.lock.run(async () => {
+      this.refreshLoad();
+      const set = this.newSet(req, tenant, this.clock.now());
+      const pr = this.request(set);
+      const res = place(this.fleet, pr, req.count, this.opts);
+      unplace(this.fleet, pr, res.placements); // nothing leaves this function held
+      const name = req.name || 'set';
+      const rows: PlanRow[] = res.placements.map((p, i) => ({
+        vmId: '',
+        vmName: `${name}-${i + 1}`,
+        hostId: p.hostId,
+        hostName: this.hostName(p.hostId),
+        scheme: p.scheme,
+        vcpus: pr.res.vcpus,
+        memoryBytes: pr.res.memoryBytes,
+        diskBytes: pr.res.diskBytes,
+        reservedUnixMs: 0,
+        confirmedUnixMs: 0,
+        status: 'planned',
+        attempts: 0,
+        reason: '',
+        score: Math.round(p.score * 1000) / 1000,
+      }));
+      const reasons = [...res.reasons];
+      try {
+        await this.tenants.prepareAdmitMany(tenant, res.placements.map((_, i) => String(i)), { vcpus: pr.res.vcpus, memoryBytes: pr.res.memoryBytes, vms: 1, images: 0 });
+      } catch (e) {
+        reasons.unshift((e as Error).message);
+      }
+      return aggregate('', rows, res.unplaced, reasons, res.considered);
+    });
+  }
+
+  private newSet(req: SetRequest, tenant: string, now: number): SetRecord {
+    const startAt = req.startAtUnixMs > now ? req.startAtUnixMs : 0;
+    return {
+      id: ulid(now),
+      tenant,
+      request: { ...req, tenant },
+      state: startAt ? 'VM_SET_STATE_SCHEDULED' : 'VM_SET_STATE_PLACED',
+      stateReason: startAt ? 'waiting for its start time' : '',
+      count: req.count,
+      reasons: [],
+      createdUnixMs: now,
+      startedUnixMs: 0,
+      expiresUnixMs: 0,
+      windowEndsUnixMs: req.batchWindowS ? (startAt || now) + req.batchWindowS * 1000 : 0,
+      retiredUnixMs: 0,
+      nextIndex: 1,
+    };
+  }
+
+  /** Creates a set: stores it and, unless it starts later, places it in the same batch. */
+  async create(req: SetRequest, tenant: string): Promise<{ set: VmSet; plan: Plan }> {
+    const set = await this.lock.run(async () => {
+      const now = this.clock.now();
+      const s = this.newSet(req, tenant, now);
+      const created: NewEvent = { type: 'set.created', message: 'vm set created', tenant, attributes: { set_id: s.id, count: String(req.count), sla: word(req.sla) } };
+      if (s.state === 'VM_SET_STATE_SCHEDULED') {
+        await this.events.commit({
+          ops: [put(SETS, s.id, s), put(SETS_BY_TENANT, `${tenant}/${s.id}`, 1)],
+          preconditions: [absent(SETS, s.id)],
+          events: [{ ...created, attributes: { ...created.attributes, start_at: new Date(req.startAtUnixMs).toISOString() } }],
+          ref: s.id,
+        });
+        return s;
+      }
+      await this.placeRound(s, 0, req.count, [created], true);
+      return s;
+    });
+    this.onSetChange(set);
+    return { set: await this.view(set.id), plan: await this.plan(set.id) };
+  }
+
+  /**
+   * Places `want` more VMs of `set` (whose stored version is `version`, 0 = new)
+   * and commits them with the set record, the quota reservations and the events.
+   * A quota refusal of a new set fails the call; later rounds record it as a reason.
+   */
+  private async placeRound(set: SetRecord, version: number, want: number, extraEvents: NewEvent[], isNew: boolean): Promise<number> {
+    this.refreshLoad();
+    const now = this.clock.now();
+    const pr = this.request(set);
+    return this.tenants.withAdmission(set.tenant, async () => {
+      const res = want > 0 ? place(this.fleet, pr, want, this.opts) : { placements: [], unplaced: 0, reasons: [], considered: 0 };
+      try {
+        const ops: Op[] = [];
+        const pre: Precondition[] = [];
+        const ids = res.placements.map(() => ulid(now));
+        if (ids.length) {
+          const adm = await this.tenants.prepareAdmitMany(set.tenant, ids, { vcpus: pr.res.vcpus, memoryBytes: pr.res.memoryBytes, vms: 1, images: 0 });
+          ops.push(...adm.ops);
+          pre.push(...adm.pre);
+        }
+        const base = set.request.name || `set-${set.id.slice(-6).toLowerCase()}`;
+        res.placements.forEach((p, i) => {
+          const id = ids[i]!;
+          const vm: VmRecord = {
+            id,
+            name: `${base}-${set.nextIndex + i}`,
+            tenant: set.tenant,
+            hostId: p.hostId,
+            spec: { ...set.request.spec, scheme: p.scheme },
+            desired: 'DESIRED_VM_STATE_RUNNING',
+            state: 'VM_STATE_PENDING',
+            stateReason: 'placed; waiting for the host',
+            stateChangedUnixMs: now,
+            createdUnixMs: now,
+            generation: 1,
+            rebootCount: 0,
+            hostPort: 0,
+            guestReady: false,
+            setId: set.id,
+            sla: set.request.sla,
+            placedUnixMs: now,
+            confirmedUnixMs: 0,
+            placementAttempts: 1,
+            taskDone: false,
+          };
+          ops.push(put(VMS, id, vm), put(VMS_BY_TENANT, `${set.tenant}/${id}`, 1), put(VMS_BY_HOST, `${p.hostId}/${id}`, 1), put(VMS_BY_SET, `${set.id}/${id}`, 1));
+          pre.push(absent(VMS, id));
+        });
+        set.nextIndex += res.placements.length;
+        const placedNow = (this.fleet.setHolds.get(set.id) ?? 0);
+        this.settle(set, placedNow, res.reasons, now);
+        ops.push(put(SETS, set.id, set));
+        if (isNew) ops.push(put(SETS_BY_TENANT, `${set.tenant}/${set.id}`, 1));
+        pre.push(isNew ? absent(SETS, set.id) : at(SETS, set.id, version));
+        const events: NewEvent[] = [...extraEvents];
+        if (want > 0) {
+          events.push({
+            type: res.unplaced ? 'set.partially_placed' : 'set.placed',
+            severity: res.unplaced ? 'warning' : 'info',
+            message: res.unplaced ? `vm set partially placed: ${res.reasons.join('; ')}` : 'vm set placed',
+            tenant: set.tenant,
+            attributes: { set_id: set.id, placed: String(res.placements.length), unplaced: String(res.unplaced), hosts: String(new Set(res.placements.map((p) => p.hostId)).size) },
+          });
+        }
+        await this.events.commit({ ops, preconditions: pre, events, ref: set.id });
+      } catch (e) {
+        unplace(this.fleet, pr, res.placements);
+        set.nextIndex -= res.placements.length;
+        if (!isNew && (e as { code?: string }).code === 'RESOURCE_EXHAUSTED') {
+          // A later round (scale up, batch window) keeps the set and says why.
+          this.settle(set, this.fleet.setHolds.get(set.id) ?? 0, [(e as Error).message], now);
+          await this.events.commit({ ops: [put(SETS, set.id, set)], preconditions: [at(SETS, set.id, version)], events: [{ type: 'set.partially_placed', severity: 'warning', message: `vm set partially placed: ${(e as Error).message}`, tenant: set.tenant, attributes: { set_id: set.id } }] });
+          return 0;
+        }
+        throw e;
+      }
+      for (const h of new Set(res.placements.map((p) => p.hostId))) this.push(h);
+      return res.placements.length;
+    });
+  }
+
+  /** The set's state after a placement round. */
+  private settle(set: SetRecord, placed: number, reasons: string[], now: number): void {
+    if (!set.startedUnixMs) {
+      set.startedUnixMs = now;
+      if (set.request.durationS) set.expiresUnixMs = now + set.request.durationS * 1000;
+    }
+    if (placed >= set.count) {
+      set.state = 'VM_SET_STATE_PLACED';
+      set.stateReason = `${placed} of ${set.count} placed`;
+      set.reasons = [];
+    } else if (set.windowEndsUnixMs > now) {
+      set.state = 'VM_SET_STATE_WAITING';
+      set.stateReason = `${placed} of ${set.count} placed; waiting for capacity until the batch window ends`;
+      set.reasons = reasons;
+    } else {
+      set.state = 'VM_SET_STATE_PARTIAL';
+      set.stateReason = `${placed} of ${set.count} placed`;
+      set.reasons = reasons;
+    }
+  }
+
+  async view(id: string, scope?: string): Promise<VmSet> {
+    const { set, version } = await getSet(this.store, id, scope);
+    return setView(set, version, (await vmsOfSet(this.store, id)).map((x) => x.vm));
+  }
+
+  /** The resource aggregation table of a set. */
+  async plan(id: string, scope?: string): Promise<Plan> {
+    const { set } = await getSet(this.store, id, scope);
+    const vms = await vmsOfSet(this.store, id);
+    const rows = vms.map(({ vm }) => planRow(vm, this.hostName(vm.hostId)));
+    const live = vms.filter(({ vm }) => holds(vm) && vm.desired !== 'DESIRED_VM_STATE_DESTROYED').length;
+    const open = set.state !== 'VM_SET_STATE_RETIRING' && set.state !== 'VM_SET_STATE_RETIRED' && set.state !== 'VM_SET_STATE_SCHEDULED';
+    return aggregate(id, rows, open ? Math.max(0, set.count - live) : 0, set.reasons, 0);
+  }
+
+  /** Starts a scheduled set, or retries a waiting one. Called by the scheduler. */
+  async startOrRetry(id: string): Promise<void> {
+    const changed = await this.lock.run(async () => {
+      const { set, version } = await getSet(this.store, id);
+      const now = this.clock.now();
+      if (set.state === 'VM_SET_STATE_SCHEDULED') {
+        if (set.request.startAtUnixMs > now) return undefined;
+        await this.placeRound(set, version, set.count, [{ type: 'set.started', message: 'scheduled vm set started', tenant: set.tenant, attributes: { set_id: id } }], false);
+        return set;
+      }
+      if (set.state === 'VM_SET_STATE_WAITING' || set.state === 'VM_SET_STATE_PARTIAL' || set.state === 'VM_SET_STATE_PLACED') {
+        const live = (await vmsOfSet(this.store, id)).filter(({ vm }) => holds(vm) && vm.desired !== 'DESIRED_VM_STATE_DESTROYED').length;
+        const want = set.count - live;
+        if (want <= 0 && set.state === 'VM_SET_STATE_PLACED') return undefined;
+        if (set.state === 'VM_SET_STATE_PARTIAL' && set.windowEndsUnixMs === 0) return undefined; // no window: stays partial until scaled
+        await this.placeRound(set, version, Math.max(0, want), [], false);
+        return set;
+      }
+      return undefined;
+    });
+    if (changed) this.onSetChange(changed);
+  }
+
+  /** Sets the size of a set: places more, or retires the newest VMs. */
+  async scale(id: string, count: number, scope?: string): Promise<{ set: VmSet; plan: Plan }> {
+    const changed = await this.lock.run(async () => {
+      const { set, version } = await getSet(this.store, id, scope);
+      if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED') throw new FailedPreconditionError(`set is ${word(set.state)}`);
+      const live = (await vmsOfSet(this.store, id)).filter(({ vm }) => holds(vm) && vm.desired !== 'DESIRED_VM_STATE_DESTROYED');
+      const ev: NewEvent = { type: 'set.scaled', message: 'vm set scaled', tenant: set.tenant, attributes: { set_id: id, from: String(set.count), to: String(count) } };
+      set.count = count;
+      if (set.state === 'VM_SET_STATE_SCHEDULED') {
+        set.request = { ...set.request, count };
+        await this.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [ev], ref: id });
+        return set;
+      }
+      if (count >= live.length) {
+        await this.placeRound(set, version, count - live.length, [ev], false);
+        return set;
+      }
+      // Retire the newest first: the oldest have been confirmed the longest.
+      const victims = live.sort((a, b) => (a.vm.id < b.vm.id ? 1 : -1)).slice(0, live.length - count);
+      this.settle(set, count, [], this.clock.now());
+      await this.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [ev], ref: id });
+      await this.retireVms(victims.map((v) => v.vm.id), 'scaled down');
+      return set;
+    });
+    this.onSetChange(changed);
+    return { set: await this.view(id), plan: await this.plan(id) };
+  }
+
+  /** Retires every VM of a set; the set is retired when the last one is destroyed. */
+  async retire(id: string, why: string, scope?: string): Promise<VmSet> {
+    const changed = await this.lock.run(async () => {
+      const { set, version } = await getSet(this.store, id, scope);
+      if (set.state === 'VM_SET_STATE_RETIRED') return undefined;
+      const vms = await vmsOfSet(this.store, id);
+      if (set.state !== 'VM_SET_STATE_RETIRING') {
+        set.state = 'VM_SET_STATE_RETIRING';
+        set.stateReason = why;
+        await this.events.commit({
+          ops: [put(SETS, id, set)],
+          preconditions: [at(SETS, id, version)],
+          events: [{ type: 'set.retiring', message: `vm set retiring: ${why}`, tenant: set.tenant, attributes: { set_id: id, vms: String(vms.length) } }],
+          ref: id,
+        });
+      }
+      this.retiring.add(id);
+      await this.retireVms(vms.filter(({ vm }) => vm.desired !== 'DESIRED_VM_STATE_DESTROYED' && vm.state !== 'VM_STATE_DESTROYED').map(({ vm }) => vm.id), why);
+      await this.maybeRetired(id);
+      return set;
+    });
+    if (changed) this.onSetChange(changed);
+    return this.view(id, scope);
+  }
+
+  /** Asks the VMs' hosts to destroy them, in chunks (each an atomic batch fenced on the VMs' versions). */
+  private async retireVms(ids: string[], why: string): Promise<void> {
+    const touched = new Set<string>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      for (let attempt = 0; ; attempt++) {
+        const rs = await this.store.getMany<VmRecord>(VMS, chunk);
+        const ops: Op[] = [];
+        const pre: Precondition[] = [];
+        rs.forEach((r) => {
+          if (!r || r.value.desired === 'DESIRED_VM_STATE_DESTROYED') return;
+          ops.push(put(VMS, r.value.id, { ...r.value, desired: 'DESIRED_VM_STATE_DESTROYED', stateReason: r.value.state === 'VM_STATE_DESTROYED' ? r.value.stateReason : `retiring: ${why}` }));
+          pre.push(at(VMS, r.value.id, r.version));
+          touched.add(r.value.hostId);
+        });
+        if (!ops.length) break;
+        try {
+          await this.events.commit({ ops, preconditions: pre });
+          break;
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'ABORTED' || attempt > 20) throw e;
+        }
+      }
+    }
+    for (const h of touched) if (h) this.push(h);
+  }
+
+  /** A retiring set whose VMs are all gone is retired. */
+  private async maybeRetired(id: string): Promise<void> {
+    if (!this.retiring.has(id) || (this.fleet.setHolds.get(id) ?? 0) > 0) return;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const { set, version } = await getSet(this.store, id);
+      if (set.state !== 'VM_SET_STATE_RETIRING') break;
+      set.state = 'VM_SET_STATE_RETIRED';
+      set.retiredUnixMs = this.clock.now();
+      try {
+        await this.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [{ type: 'set.retired', message: 'vm set retired', tenant: set.tenant, attributes: { set_id: id, reason: set.stateReason } }] });
+        this.retiring.delete(id);
+        this.onSetChange(set);
+        break;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ABORTED') throw e;
+      }
+    }
+  }
+
+  /** After a host's report was committed: free capacity, re-place refusals, end finished tasks. */
+  private observed(o: Observed): void {
+    const vm = o.vm;
+    if (o.released) {
+      this.fleet.release(holdOf({ ...vm, state: 'VM_STATE_RUNNING' }));
+      if (vm.setId && this.retiring.has(vm.setId)) void this.lock.run(() => this.maybeRetired(vm.setId)).catch((err) => this.log.error({ err, set_id: vm.setId }, 'could not retire set'));
+    }
+    if (o.refused) {
+      void this.lock
+        .run(() => this.moveOne(vm.id, `host could not run it: ${vm.stateReason}`, true))
+        .catch((err) => this.log.error({ err, vm_id: vm.id }, 're-placement failed'));
+    }
+    if (o.taskDone && vm.setId) {
+      void this.lock.run(async () => {
+        const { set } = await getSet(this.store, vm.setId);
+        if (!set.request.endOnTask) return;
+        await this.retireVms([vm.id], 'task done');
+        const rest = (await vmsOfSet(this.store, set.id)).filter(({ vm: v }) => v.desired !== 'DESIRED_VM_STATE_DESTROYED');
+        if (rest.length === 0) {
+          this.retiring.add(set.id);
+          await this.markRetiring(set.id, 'every task is done');
+          await this.maybeRetired(set.id);
+        }
+      }).catch((err) => this.log.error({ err, set_id: vm.setId }, 'could not end finished task'));
+    }
+  }
+
+  private async markRetiring(id: string, why: string): Promise<void> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const { set, version } = await getSet(this.store, id);
+      if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED') return;
+      set.state = 'VM_SET_STATE_RETIRING';
+      set.stateReason = why;
+      try {
+        await this.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [{ type: 'set.retiring', message: `vm set retiring: ${why}`, tenant: set.tenant, attributes: { set_id: id } }] });
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ABORTED') throw e;
+      }
+    }
+  }
+
+  /**
+   * Moves one VM to another host: new host, generation + 1 (the old host's copy
+   * is now stale and is stopped when that host hears its desired state). With
+   * `countAttempt`, a VM that has used up its attempts stays failed.
+   */
+  private async moveOne(vmId: string, reason: string, countAttempt: boolean, avoid?: string): Promise<{ moved: boolean; reasons: string[] }> {
+    for (let attempt = 0; ; attempt++) {
+      const cur = await this.store.get<VmRecord>(VMS, vmId);
+      if (!cur || !holds(cur.value) || cur.value.desired === 'DESIRED_VM_STATE_DESTROYED') return { moved: false, reasons: [] };
+      const vm = cur.value;
+      if (countAttempt && vm.placementAttempts >= this.opts.maxAttempts) {
+        this.log.warn({ vm_id: vm.id, set_id: vm.setId, attempts: vm.placementAttempts }, 'vm not re-placed: attempts used up');
+        return { moved: false, reasons: [`attempts used up (${vm.placementAttempts})`] };
+      }
+      const set = vm.setId ? (await this.store.get<SetRecord>(SETS, vm.setId))?.value : undefined;
+      const exclude = new Set([...(vm.tried ?? []), vm.hostId, ...(avoid ? [avoid] : [])]);
+      const base: PlacementRequest = set
+        ? { ...this.request(set, exclude), schemes: [vm.spec!.scheme] }
+        : { setId: '', sla: holdOf(vm).sla, res: resOf(vm.spec!), schemes: [vm.spec!.scheme], affinity: 'none', strategy: this.opts.strategy, exclude };
+      this.refreshLoad();
+      // The VM's own hold on its old host does not count against affinity rules elsewhere.
+      const res = place(this.fleet, base, 1, this.opts);
+      const to = res.placements[0];
+      if (!to) return { moved: false, reasons: res.reasons };
+      const now = this.clock.now();
+      const next: VmRecord = {
+        ...vm,
+        hostId: to.hostId,
+        generation: vm.generation + 1,
+        state: 'VM_STATE_PENDING',
+        stateReason: `re-placed: ${reason}`,
+        stateChangedUnixMs: now,
+        placedUnixMs: now,
+        confirmedUnixMs: 0,
+        placementAttempts: vm.placementAttempts + 1,
+        hostPort: 0,
+        guestReady: false,
+        ran: false,
+        tried: [...(vm.tried ?? []), vm.hostId].slice(-16),
+      };
+      try {
+        await this.events.commit({
+          ops: [put(VMS, vm.id, next), del(VMS_BY_HOST, `${vm.hostId}/${vm.id}`), put(VMS_BY_HOST, `${to.hostId}/${vm.id}`, 1)],
+          preconditions: [at(VMS, vm.id, cur.version)],
+          events: [{ type: 'vm.replaced', severity: 'warning', message: `vm re-placed: ${reason}`, hostId: to.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, from_host: vm.hostId, to_host: to.hostId, generation: String(next.generation), ...(vm.setId ? { set_id: vm.setId } : {}) } }],
+        });
+      } catch (e) {
+        unplace(this.fleet, base, res.placements);
+        if ((e as { code?: string }).code !== 'ABORTED' || attempt > 10) throw e;
+        continue;
+      }
+      this.fleet.release(holdOf(vm));
+      this.push(vm.hostId);
+      this.push(to.hostId);
+      return { moved: true, reasons: [] };
+    }
+  }
+
+  private async moveAll(hostId: string, reason: string, filter: (vm: VmRecord) => boolean): Promise<MoveResult> {
+    const prefix = `${hostId}/`;
+    const ids: string[] = [];
+    for await (const { key } of this.store.scan(VMS_BY_HOST, { prefix })) ids.push(key.slice(prefix.length));
+    const out: MoveResult = { moved: 0, unplaced: 0, reasons: [] };
+    for (const r of await this.store.getMany<VmRecord>(VMS, ids)) {
+      if (!r || !holds(r.value) || r.value.desired === 'DESIRED_VM_STATE_DESTROYED' || !filter(r.value)) continue;
+      const m = await this.moveOne(r.value.id, reason, false);
+      if (m.moved) out.moved++;
+      else {
+        out.unplaced++;
+        for (const x of m.reasons) if (!out.reasons.includes(x)) out.reasons.push(x);
+      }
+    }
+    return out;
+  }
+
+  /** Cordons a host and moves its VMs away. */
+  async drain(hostId: string, reason: string): Promise<MoveResult> {
+    await this.hosts.cordon(hostId, true, reason || 'drained');
+    const res = await this.lock.run(() => this.moveAll(hostId, 'host drained', () => true));
+    await this.events.append({ type: 'host.drained', severity: res.unplaced ? 'warning' : 'info', message: res.unplaced ? 'host drained; some vms could not be moved' : 'host drained', hostId, attributes: { moved: String(res.moved), unplaced: String(res.unplaced) } });
+    return res;
+  }
+
+  /** The owner of an ad-hoc host wants it back: move every VM away. */
+  async evacuate(hostId: string): Promise<MoveResult> {
+    const res = await this.lock.run(() => this.moveAll(hostId, 'host owner evacuated it', () => true));
+    this.log.info({ host_id: hostId, moved: res.moved, unplaced: res.unplaced }, 'ad-hoc host evacuated');
+    return res;
+  }
+
+  /** Re-places the guaranteed VMs of hosts that have been down for longer than the grace. */
+  async replaceFromDownHosts(): Promise<number> {
+    const now = this.clock.now();
+    let moved = 0;
+    for (const [hostId, since] of this.downSince) {
+      if (now - since < this.opts.replaceAfterMs) continue;
+      const res = await this.lock.run(() => this.moveAll(hostId, 'host is down', (vm) => vm.sla === 'SLA_GUARANTEED'));
+      moved += res.moved;
+      if (res.moved) this.log.warn({ host_id: hostId, moved: res.moved, unplaced: res.unplaced }, 'vms of a down host re-placed');
+    }
+    return moved;
+  }
+
+  /** Capacity freed since the last call (waiting sets retry only then). */
+  private lastFreed = -1;
+  freedSinceLastLook(): boolean {
+    const changed = this.fleet.freedGen !== this.lastFreed;
+    this.lastFreed = this.fleet.freedGen;
+    return changed;
+  }
+}

@@ -1,0 +1,118 @@
+// Time for sets: scheduled starts, batch-window ends and expiries run on exact
+// timers (through the Clock, so unit tests use a fake one); a node-cron sweep
+// retries sets waiting in their batch window when capacity was freed and moves
+// the guaranteed VMs of hosts that stayed down past the grace. Everything is
+// rebuilt from the store when the controller starts.
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Clock, Timer } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
+import type { Store } from '../../common/store/index.js';
+import type { Planner } from './planner.js';
+import { SETS, type SetRecord } from './sets.js';
+
+type Kind = 'start' | 'window' | 'expire';
+
+interface Due {
+  at: number;
+  kind: Kind;
+}
+
+/** setTimeout cannot wait longer than 2^31-1 ms: longer waits re-arm. */
+const MAX_WAIT = 2 ** 31 - 1;
+
+/** What a set waits for next, if anything. */
+export function nextDue(s: SetRecord): Due | undefined {
+  const due: Due[] = [];
+  if (s.state === 'VM_SET_STATE_RETIRING' || s.state === 'VM_SET_STATE_RETIRED') return undefined;
+  if (s.state === 'VM_SET_STATE_SCHEDULED') due.push({ at: s.request.startAtUnixMs, kind: 'start' });
+  if (s.state === 'VM_SET_STATE_WAITING' && s.windowEndsUnixMs) due.push({ at: s.windowEndsUnixMs, kind: 'window' });
+  if (s.expiresUnixMs) due.push({ at: s.expiresUnixMs, kind: 'expire' });
+  return due.sort((a, b) => a.at - b.at)[0];
+}
+
+export class SetScheduler {
+  private readonly timers = new Map<string, Timer>();
+  private readonly waiting = new Set<string>();
+  private sweepTask?: ScheduledTask;
+  private sweeping = false;
+  private stopped = false;
+
+  constructor(
+    private readonly planner: Planner,
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    /** node-cron expression of the sweep (seconds field included). */
+    private readonly sweepCron = '* * * * * *',
+  ) {
+    planner.watchSets((s) => this.track(s));
+  }
+
+  /** Re-arms every set's timers from the store. */
+  async start(opts: { cron?: boolean } = {}): Promise<void> {
+    for await (const { value } of this.store.scan<SetRecord>(SETS)) this.track(value);
+    if (opts.cron !== false) this.sweepTask = cron.schedule(this.sweepCron, () => this.sweep(), { name: 'planner-sweep', noOverlap: true });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) t.cancel();
+    this.timers.clear();
+    void this.sweepTask?.destroy();
+  }
+
+  /** Armed timers (tests). */
+  pending(): string[] {
+    return [...this.timers.keys()];
+  }
+
+  track(s: SetRecord): void {
+    if (this.stopped) return;
+    this.timers.get(s.id)?.cancel();
+    this.timers.delete(s.id);
+    if (s.state === 'VM_SET_STATE_WAITING') this.waiting.add(s.id);
+    else this.waiting.delete(s.id);
+    const due = nextDue(s);
+    if (!due) return;
+    const wait = Math.max(0, due.at - this.clock.now());
+    this.timers.set(
+      s.id,
+      this.clock.setTimeout(() => {
+        this.timers.delete(s.id);
+        if (wait > MAX_WAIT) return void this.reload(s.id);
+        void this.fire(s.id, due.kind);
+      }, Math.min(wait, MAX_WAIT)),
+    );
+  }
+
+  private async reload(id: string): Promise<void> {
+    const r = await this.store.get<SetRecord>(SETS, id);
+    if (r) this.track(r.value);
+  }
+
+  private async fire(id: string, kind: Kind): Promise<void> {
+    try {
+      if (kind === 'expire') await this.planner.retire(id, 'its duration ended');
+      else await this.planner.startOrRetry(id);
+    } catch (err) {
+      this.log.error({ err, set_id: id, kind }, 'scheduled set action failed');
+    }
+    await this.reload(id).catch(() => {});
+  }
+
+  /** Batch-window retries (only when capacity was freed or hosts changed) and down-host re-placement. */
+  async sweep(): Promise<void> {
+    if (this.sweeping || this.stopped) return;
+    this.sweeping = true;
+    try {
+      await this.planner.replaceFromDownHosts();
+      if (this.waiting.size && this.planner.freedSinceLastLook()) {
+        for (const id of [...this.waiting]) await this.fire(id, 'start');
+      }
+    } catch (err) {
+      this.log.error({ err }, 'planner sweep failed');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
+import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
+import type { PlanRow__Output as PlanRow } from '../../common/gen/nephele/v1/PlanRow.js';
+import { NotFoundError } from '../../common/errors.js';
+import { ULID_RE } from '../../common/ids.js';
+import type { Store } from '../../common/store/index.js';
+import { VMS, type VmRecord } from '../vms/registry.js';
+import type { SetRequest } from './request.js';
+
+export const SETS = 'vm-sets';
+export const SETS_BY_TENANT = 'vm-sets-by-tenant'; // `${tenant}/${setId}`
+export const VMS_BY_SET = 'vms-by-set'; // `${setId}/${vmId}`
+
+export type SetState = VmSet['state'];
+
+/** What is stored; counts are derived from the set's VMs when read. */
+export interface SetRecord {
+  id: string;
+  tenant: string;
+  request: SetRequest;
+  state: SetState;
+  stateReason: string;
+  count: number;
+  reasons: string[];
+  createdUnixMs: number;
+  startedUnixMs: number;
+  expiresUnixMs: number;
+  windowEndsUnixMs: number;
+  retiredUnixMs: number;
+  /** Next VM number in names (`<set>-<n>`), so scaled-up VMs never reuse a name. */
+  nextIndex: number;
+}
+
+export const word = (s: string) => s.replace(/^(VM_STATE_|VM_SET_STATE_|SLA_)/, '').toLowerCase();
+
+/** A VM holds capacity on its host from placement until its host reports it destroyed. */
+export const holds = (vm: VmRecord) => vm.hostId !== '' && vm.state !== 'VM_STATE_DESTROYED';
+
+export async function getSet(store: Store, id: string, scope?: string): Promise<{ set: SetRecord; version: number }> {
+  if (!ULID_RE.test(id)) throw new NotFoundError('set');
+  if (scope !== undefined && !(await store.get(SETS_BY_TENANT, `${scope}/${id}`))) throw new NotFoundError('set');
+  const r = await store.get<SetRecord>(SETS, id);
+  if (!r) throw new NotFoundError('set');
+  return { set: r.value, version: r.version };
+}
+
+export async function vmsOfSet(store: Store, setId: string): Promise<{ vm: VmRecord; version: number }[]> {
+  const prefix = `${setId}/`;
+  const ids: string[] = [];
+  for await (const { key } of store.scan(VMS_BY_SET, { prefix })) ids.push(key.slice(prefix.length));
+  const out: { vm: VmRecord; version: number }[] = [];
+  for (const r of await store.getMany<VmRecord>(VMS, ids)) if (r) out.push({ vm: r.value, version: r.version });
+  return out;
+}
+
+export function setView(set: SetRecord, version: number, vms: VmRecord[]): VmSet {
+  let placed = 0;
+  let confirmed = 0;
+  let running = 0;
+  for (const vm of vms) {
+    if (!holds(vm) || vm.desired === 'DESIRED_VM_STATE_DESTROYED') continue;
+    placed++;
+    if (vm.confirmedUnixMs > 0) confirmed++;
+    if (vm.state === 'VM_STATE_RUNNING') running++;
+  }
+  return { ...set, placed, confirmed, running, version };
+}
+
+export function planRow(vm: VmRecord, hostName: string): PlanRow {
+  const s = vm.spec!;
+  return {
+    vmId: vm.id,
+    vmName: vm.name,
+    hostId: vm.hostId,
+    hostName,
+    scheme: s.scheme,
+    vcpus: s.vcpus,
+    memoryBytes: s.memoryMib * 1048576,
+    diskBytes: s.diskGib * 1073741824,
+    reservedUnixMs: vm.placedUnixMs,
+    confirmedUnixMs: vm.confirmedUnixMs,
+    status: vm.desired === 'DESIRED_VM_STATE_DESTROYED' && vm.state !== 'VM_STATE_DESTROYED' ? 'retiring' : word(vm.state),
+    attempts: vm.placementAttempts,
+    reason: vm.stateReason,
+    score: 0,
+  };
+}
+
+/** Per-host totals over the rows that hold capacity. */
+export function aggregate(setId: string, rows: PlanRow[], unplaced: number, reasons: string[], considered: number): Plan {
+  const hosts = new Map<string, Plan['hosts'][number]>();
+  let placed = 0;
+  for (const r of rows) {
+    if (!r.hostId || r.status === 'destroyed' || r.status === 'unplaced') continue;
+    placed++;
+    let h = hosts.get(r.hostId);
+    if (!h) hosts.set(r.hostId, (h = { hostId: r.hostId, hostName: r.hostName, vms: 0, vcpus: 0, memoryBytes: 0, diskBytes: 0 }));
+    h.vms++;
+    h.vcpus += r.vcpus;
+    h.memoryBytes += r.memoryBytes;
+    h.diskBytes += r.diskBytes;
+  }
+  return { setId, rows, hosts: [...hosts.values()].sort((a, b) => b.vms - a.vms || a.hostId.localeCompare(b.hostId)), placed, unplaced, reasons, hostsConsidered: considered };
+}
