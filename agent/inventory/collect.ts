@@ -154,7 +154,7 @@ export class InventoryCollector {
 
     const memAvailableBytes = this.memAvailable();
     return {
-      load: { load1: os.loadavg()[0] ?? 0, cpuPct, memoryAvailableBytes: memAvailableBytes },
+      load: { load1: os.loadavg()[0] ?? 0, cpuPct, memoryAvailableBytes: memAvailableBytes, ownerCpuPct: 0, ownerIdleMs: 0 },
       memAvailableBytes,
     };
   }
