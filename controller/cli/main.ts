@@ -11,6 +11,7 @@ import { parseDuration } from '../../common/validate.js';
 import { AdminClient, CliError, type ClientOptions } from './client.js';
 import { ago, bytes, enumWord, json, table, when } from './format.js';
 import { runController } from './controller-cmd.js';
+import { registerSetCommands } from './set.js';
 import { parseSize } from '../../common/size.js';
 
 const env = process.env;
@@ -266,6 +267,14 @@ host
     out(r.host, () => `cordoned ${r.host?.id}`);
   });
 host
+  .command('drain <id>')
+  .description('cordon a host and move its VMs to other hosts')
+  .option('--reason <text>', 'why', '')
+  .action(async (id, o) => {
+    const r = await withClient((c) => c.call<P.DrainHostResponse>((md, op, cb) => c.hosts.DrainHost({ hostId: id, reason: o.reason }, md, op, cb)));
+    out(r, () => [`drained ${r.host?.id}: ${r.vmsMoved} moved, ${r.vmsUnplaced} could not be moved`, ...r.reasons.map((x) => `  not placed: ${x}`)].join('\n'));
+  });
+host
   .command('uncordon <id>')
   .description('allow placements on a host again')
   .action(async (id) => {
@@ -427,6 +436,8 @@ function fmtEvent(e: Event): string {
   const who = [e.hostId && `host=${e.hostId}`, e.actor && e.actor !== e.hostId && `actor=${e.actor}`].filter(Boolean).join(' ');
   return `${String(e.seq).padStart(6)}  ${when(e.timeUnixMs)}  ${e.severity.padEnd(7)} ${e.type.padEnd(24)} ${e.message}${who ? '  ' + who : ''}${attrs ? '  ' + attrs : ''}`;
 }
+
+registerSetCommands(program, { withClient, out, listAll });
 
 program.parseAsync().catch((e: unknown) => {
   const err = e as { code?: number | string; details?: string; message?: string };

@@ -19,3 +19,4 @@ export type { RevokeHostResponse__Output as RevokeHostResponse } from '../../com
 export type { CreateVmResponse__Output as CreateVmResponse } from '../../common/gen/nephele/v1/CreateVmResponse.js';
 export type { GetVmResponse__Output as GetVmResponse } from '../../common/gen/nephele/v1/GetVmResponse.js';
 export type { ListVmsResponse__Output as ListVmsResponse } from '../../common/gen/nephele/v1/ListVmsResponse.js';
+export type { DrainHostResponse__Output as DrainHostResponse } from '../../common/gen/nephele/v1/DrainHostResponse.js';

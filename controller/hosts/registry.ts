@@ -15,7 +15,7 @@ export const GROUPS = 'groups';
 export const GROUP_MEMBERS = 'group-members'; // index: `${group}/${hostId}`
 
 /** What is persisted; live figures (load, free, last seen, peer) stay in memory. */
-export interface HostRecord extends Omit<Host, 'version' | 'free' | 'load' | 'peer' | 'heartbeatIntervalMs'> {
+export interface HostRecord extends Omit<Host, 'version' | 'free' | 'load' | 'peer' | 'heartbeatIntervalMs' | 'allocated' | 'vmCount'> {
   durableSeq: number; // highest agent event seq stored
   certSerial: string;
   /** Accepted until the agent first connects with the renewed certificate. */
@@ -37,6 +37,8 @@ const emptyCapacity = (): Capacity => ({ vcpus: 0, memoryBytes: 0, diskBytes: 0 
 export class HostRegistry {
   readonly live = new Map<string, LiveInfo>();
   private readonly listeners: ((rec: HostRecord) => void)[] = [];
+  /** What VMs hold on a host (the planner's ledger). */
+  allocation: (id: string) => { allocated: Capacity; vms: number } = () => ({ allocated: emptyCapacity(), vms: 0 });
 
   /** Called after every committed change of a host record (the planner keeps its fleet view from it). */
   onChange(fn: (rec: HostRecord) => void): void {
@@ -62,7 +64,10 @@ export class HostRegistry {
   /** The API view: stored record merged with live figures. */
   view(rec: HostRecord, version: number, lastSeen?: number): Host {
     const l = this.live.get(rec.id);
+    const a = this.allocation(rec.id);
     return {
+      allocated: a.allocated,
+      vmCount: a.vms,
       ...rec,
       version,
       free: l?.free ?? rec.inventory?.guest ?? emptyCapacity(),

@@ -72,6 +72,13 @@ export class Planner {
     for await (const { value: vm } of this.store.scan<VmRecord>(VMS)) if (holds(vm)) this.fleet.hold(holdOf(vm));
     for await (const { value: set } of this.store.scan<SetRecord>(SETS)) if (set.state === 'VM_SET_STATE_RETIRING') this.retiring.add(set.id);
     this.hosts.onChange((rec) => this.hostChanged(rec));
+    this.hosts.allocation = (id) => {
+      const s = this.fleet.slot(id);
+      if (!s) return { allocated: { vcpus: 0, memoryBytes: 0, diskBytes: 0 }, vms: 0 };
+      const g = s.guaranteed;
+      const b = s.bestEffort;
+      return { allocated: { vcpus: g.vcpus + b.vcpus, memoryBytes: g.memoryBytes + b.memoryBytes, diskBytes: g.diskBytes + b.diskBytes }, vms: s.vms };
+    };
     this.vms.onObserved((o) => this.observed(o));
   }
 
@@ -288,9 +295,44 @@ export class Planner {
         }
         throw e;
       }
-      for (const h of new Set(res.placements.map((p) => p.hostId))) this.push(h);
+      const hosts = new Set(res.placements.map((p) => p.hostId));
+      for (const h of hosts) this.push(h);
+      if (pr.sla === 'SLA_GUARANTEED') await this.preempt(hosts);
       return res.placements.length;
     });
+  }
+
+  /**
+   * Guaranteed work never counts best-effort reservations, so a host can end
+   * up holding more than best-effort work may overcommit. Best-effort VMs there
+   * are preempted, newest first: moved to another host, or retired when none
+   * can take them.
+   */
+  private async preempt(hostIds: Iterable<string>): Promise<void> {
+    for (const hostId of hostIds) {
+      const s = this.fleet.slot(hostId);
+      if (!s) continue;
+      // Best-effort work may overcommit up to the ratio; past it, guaranteed work wins.
+      let excessCpu = s.guaranteed.vcpus + s.bestEffort.vcpus - s.capacity.vcpus * this.opts.overcommit;
+      let excessMem = s.guaranteed.memoryBytes + s.bestEffort.memoryBytes - s.capacity.memoryBytes * this.opts.overcommit;
+      if (excessCpu <= 0 && excessMem <= 0) continue;
+      const prefix = `${hostId}/`;
+      const ids: string[] = [];
+      for await (const { key } of this.store.scan(VMS_BY_HOST, { prefix })) ids.push(key.slice(prefix.length));
+      const victims = (await this.store.getMany<VmRecord>(VMS, ids))
+        .filter((r): r is NonNullable<typeof r> => !!r && r.value.sla === 'SLA_BEST_EFFORT' && holds(r.value) && r.value.desired !== 'DESIRED_VM_STATE_DESTROYED')
+        .map((r) => r.value)
+        .sort((a, b) => (a.id < b.id ? 1 : -1));
+      for (const vm of victims) {
+        if (excessCpu <= 0 && excessMem <= 0) break;
+        const m = await this.moveOne(vm.id, 'preempted by guaranteed work', false);
+        // Not movable: retired (its capacity is freed when its host reports it destroyed).
+        if (!m.moved) await this.retireVms([vm.id], 'preempted by guaranteed work; no other host could take it');
+        excessCpu -= vm.spec!.vcpus;
+        excessMem -= vm.spec!.memoryMib * 1048576;
+        this.log.info({ vm_id: vm.id, host_id: hostId }, 'best-effort vm preempted');
+      }
+    }
   }
 
   /** The set's state after a placement round. */

@@ -35,6 +35,8 @@ export interface Host {
   'certNotAfterUnixMs'?: (number | string | Long);
   'owner'?: (_nephele_v1_OwnerState);
   'offersGuarantees'?: (boolean);
+  'allocated'?: (_nephele_v1_Capacity | null);
+  'vmCount'?: (number);
 }
 
 export interface Host__Output {
@@ -64,4 +66,6 @@ export interface Host__Output {
   'certNotAfterUnixMs': (number);
   'owner': (_nephele_v1_OwnerState__Output);
   'offersGuarantees': (boolean);
+  'allocated': (_nephele_v1_Capacity__Output | null);
+  'vmCount': (number);
 }

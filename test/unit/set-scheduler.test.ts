@@ -1,0 +1,117 @@
+import t from 'tap';
+import { FakeClock } from '../../common/clock.js';
+import { LevelStore, put } from '../../common/store/index.js';
+import { createLogger } from '../../common/logger.js';
+import { nextDue, SetScheduler } from '../../controller/planner/scheduler.js';
+import { SETS, type SetRecord } from '../../controller/planner/sets.js';
+import type { Planner } from '../../controller/planner/planner.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+// Set timers under a fake clock: starts, expiries and batch-window ends fire at
+// their time (not before), survive a restart (rebuilt from the store), and
+// waits longer than setTimeout allows are re-armed rather than fired early.
+
+const T0 = Date.UTC(2026, 0, 1);
+
+function set(id: string, p: Partial<SetRecord> & { startAt?: number }): SetRecord {
+  return {
+    id,
+    tenant: 'default',
+    request: { name: id, tenant: 'default', spec: { scheme: 'process', vcpus: 1, memoryMib: 32, diskGib: 1, image: 'x', appliancePort: 8080, config: {} }, count: 1, sla: 'SLA_GUARANTEED', startAtUnixMs: p.startAt ?? 0, batchWindowS: 0, durationS: 0, endOnTask: false, group: '', labels: {}, affinity: 'SET_AFFINITY_UNSPECIFIED', schemePreference: ['process'], strategy: 'PLACEMENT_STRATEGY_UNSPECIFIED' },
+    state: 'VM_SET_STATE_PLACED',
+    stateReason: '',
+    count: 1,
+    reasons: [],
+    createdUnixMs: T0,
+    startedUnixMs: 0,
+    expiresUnixMs: 0,
+    windowEndsUnixMs: 0,
+    retiredUnixMs: 0,
+    nextIndex: 1,
+    ...p,
+  };
+}
+
+/** A planner stand-in that records what the scheduler asked of it. */
+function fakePlanner(calls: string[]): { planner: Planner; notify: (s: SetRecord) => void } {
+  let watcher: (s: SetRecord) => void = () => {};
+  const planner = {
+    watchSets: (fn: (s: SetRecord) => void) => (watcher = fn),
+    startOrRetry: async (id: string) => void calls.push(`start ${id}`),
+    retire: async (id: string, why: string) => void calls.push(`retire ${id} (${why})`),
+    replaceFromDownHosts: async () => (calls.push('down-check'), 0),
+    freedSinceLastLook: () => true,
+  } as unknown as Planner;
+  return { planner, notify: (s) => watcher(s) };
+}
+
+const flush = () => new Promise((r) => setImmediate(r));
+
+t.test('nextDue picks the earliest pending time of a live set', async (t) => {
+  t.same(nextDue(set('a', { state: 'VM_SET_STATE_SCHEDULED', startAt: T0 + 5000 })), { at: T0 + 5000, kind: 'start' });
+  t.same(nextDue(set('b', { state: 'VM_SET_STATE_WAITING', windowEndsUnixMs: T0 + 9000, expiresUnixMs: T0 + 4000 })), { at: T0 + 4000, kind: 'expire' });
+  t.same(nextDue(set('c', { state: 'VM_SET_STATE_WAITING', windowEndsUnixMs: T0 + 9000 })), { at: T0 + 9000, kind: 'window' });
+  t.equal(nextDue(set('d', { state: 'VM_SET_STATE_RETIRING', expiresUnixMs: T0 + 1 })), undefined, 'a retiring set waits for nothing');
+  t.equal(nextDue(set('e', {})), undefined, 'a placed set without expiry waits for nothing');
+});
+
+t.test('timers fire at their time, rebuilt from the store after a restart', async (t) => {
+  const dir = tmpDir();
+  const store = await LevelStore.open(dir);
+  t.teardown(() => store.close());
+  await store.batch([
+    put(SETS, 'at', set('at', { state: 'VM_SET_STATE_SCHEDULED', startAt: T0 + 5000 })),
+    put(SETS, 'dur', set('dur', { expiresUnixMs: T0 + 8000 })),
+    put(SETS, 'far', set('far', { state: 'VM_SET_STATE_SCHEDULED', startAt: T0 + 40 * 86_400_000 })),
+    put(SETS, 'done', set('done', { state: 'VM_SET_STATE_RETIRED', expiresUnixMs: T0 + 1000 })),
+  ]);
+  const clock = new FakeClock(T0);
+  const calls: string[] = [];
+  const { planner } = fakePlanner(calls);
+  // A "restarted controller": everything comes from the store.
+  const sch = new SetScheduler(planner, store, clock, createLogger('test', { level: 'silent' }));
+  await sch.start({ cron: false });
+  t.same(sch.pending().sort(), ['at', 'dur', 'far'], 'timers armed for the three live sets');
+  clock.advance(4999);
+  await flush();
+  t.same(calls, [], 'nothing before its time');
+  clock.advance(1);
+  await flush();
+  t.same(calls, ['start at'], 'the at-set starts at its time');
+  clock.advance(3000);
+  await flush();
+  t.same(calls, ['start at', 'retire dur (its duration ended)'], 'the duration set is retired at its expiry');
+  clock.advance(30 * 86_400_000);
+  await flush();
+  t.notOk(calls.includes('start far'), 'a start beyond setTimeout range does not fire early');
+  t.ok(sch.pending().includes('far'), 'it was re-armed');
+  clock.advance(10 * 86_400_000);
+  await flush();
+  await flush();
+  t.ok(calls.includes('start far'), 'and fires at its time');
+  sch.stop();
+});
+
+t.test('a changed set re-arms its timer; the sweep checks down hosts and retries waiting sets', async (t) => {
+  const store = await LevelStore.open(tmpDir());
+  t.teardown(() => store.close());
+  const clock = new FakeClock(T0);
+  const calls: string[] = [];
+  const { planner, notify } = fakePlanner(calls);
+  const sch = new SetScheduler(planner, store, clock, createLogger('test', { level: 'silent' }));
+  await sch.start({ cron: false });
+  notify(set('w', { state: 'VM_SET_STATE_WAITING', windowEndsUnixMs: T0 + 60_000 }));
+  notify(set('w', { state: 'VM_SET_STATE_WAITING', windowEndsUnixMs: T0 + 10_000 })); // replaced, not added
+  t.same(sch.pending(), ['w']);
+  await sch.sweep();
+  t.same(calls, ['down-check', 'start w'], 'the sweep checks down hosts, then retries the waiting set');
+  calls.length = 0;
+  clock.advance(10_000);
+  await flush();
+  t.same(calls, ['start w'], 'the window end fires once, at the replaced time');
+  notify(set('w', { state: 'VM_SET_STATE_PARTIAL' }));
+  calls.length = 0;
+  await sch.sweep();
+  t.same(calls, ['down-check'], 'a set that stopped waiting is not retried');
+  sch.stop();
+});
