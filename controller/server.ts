@@ -7,6 +7,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { LOADER_OPTIONS, loadNephele } from '../common/grpc/load.js';
 import { safeService } from '../common/grpc/decode.js';
+import type { AgentServiceHandlers } from '../common/gen/nephele/v1/AgentService.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
 import { LevelStore, type Store } from '../common/store/index.js';
 import { realClock, type Clock } from '../common/clock.js';
@@ -28,6 +29,8 @@ import { vmHandlers } from './vms/service.js';
 import { Planner, DEFAULT_PLANNER_OPTIONS, type PlannerOptions } from './planner/planner.js';
 import { SetScheduler } from './planner/scheduler.js';
 import { setHandlers } from './planner/service.js';
+import { DiskTransfers } from './planner/transfers.js';
+import { toStatus } from '../common/grpc/status.js';
 import { AGENT_CERT_VALID_MS } from './hosts/enroll.js';
 import type { RateLimit } from './rpc/ratelimit.js';
 import { MIGRATIONS } from './migrations.js';
@@ -136,7 +139,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const tenants = new Tenants(store, events, clock);
   const vms = new VmRegistry(store, events, clock, tenants);
   sessions.attachVms(vms);
-  const planner = new Planner(store, events, clock, log, tenants, hosts, vms, (id) => sessions.pushDesired(id), { ...DEFAULT_PLANNER_OPTIONS, ...cfg.planner });
+  const transfers = new DiskTransfers(store, clock, cfg.dataDir);
+  const planner = new Planner(store, events, clock, log, tenants, hosts, vms, (id) => sessions.pushDesired(id), { ...DEFAULT_PLANNER_OPTIONS, ...cfg.planner }, transfers);
   await planner.start();
   const scheduler = new SetScheduler(planner, store, clock, log);
   await sessions.start();
@@ -147,10 +151,34 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const { pkg, def } = loadNephele();
   const v1 = pkg.nephele.v1;
   const server = new grpc.Server(SERVER_OPTIONS);
-  server.addService(safeService(v1.AgentService.service), {
+  const agentService: AgentServiceHandlers = {
     Enroll: unaryRpc(layer, 'AgentService.Enroll', async (req, ctx) => enroll(req, ctx.peer, { pki, tokens, events, clock, certValidMs: cfg.agentCertValidMs })),
-    Session: (call: Parameters<SessionManager['handle']>[0]) => sessions.handle(call),
-  });
+    Session: (call) => sessions.handle(call),
+    PutDisk: (call, cb) => {
+      sessions
+        .authenticateAgent(call)
+        .then((hostId) => transfers.receive(call, hostId).then(async (t) => {
+          log.info({ host_id: hostId, vm_id: t.vmId, transfer_id: t.id, size_bytes: t.sizeBytes }, 'vm disk received for a cold move');
+          await planner.finishExport(t.id);
+          cb(null, { sizeBytes: t.sizeBytes, sha256: t.sha256 });
+        }))
+        .catch((e) => {
+          const st = toStatus(e);
+          log.info({ code: st.code, reason: st.details }, 'disk upload refused');
+          cb({ code: st.code, details: st.details });
+        });
+    },
+    GetDisk: (call) => {
+      sessions
+        .authenticateAgent(call)
+        .then((hostId) => transfers.send(call, hostId))
+        .catch((e) => {
+          const st = toStatus(e);
+          call.emit('error', { code: st.code, details: st.details });
+        });
+    },
+  };
+  server.addService(safeService(v1.AgentService.service), agentService);
   server.addService(safeService(v1.HostService.service), hostHandlers(layer, hosts, sessions.liveness, sessions, planner));
   server.addService(safeService(v1.AuthService.service), authHandlers(layer, tokens, tenants));
   server.addService(safeService(v1.EventService.service), eventHandlers(layer, events));

@@ -19,11 +19,13 @@ import type { DesiredState as _nephele_v1_DesiredState, DesiredState__Output as 
 import type { DesiredVm as _nephele_v1_DesiredVm, DesiredVm__Output as _nephele_v1_DesiredVm__Output } from './nephele/v1/DesiredVm.js';
 import type { DestroyVmRequest as _nephele_v1_DestroyVmRequest, DestroyVmRequest__Output as _nephele_v1_DestroyVmRequest__Output } from './nephele/v1/DestroyVmRequest.js';
 import type { DestroyVmResponse as _nephele_v1_DestroyVmResponse, DestroyVmResponse__Output as _nephele_v1_DestroyVmResponse__Output } from './nephele/v1/DestroyVmResponse.js';
+import type { DiskChunk as _nephele_v1_DiskChunk, DiskChunk__Output as _nephele_v1_DiskChunk__Output } from './nephele/v1/DiskChunk.js';
 import type { DiskInfo as _nephele_v1_DiskInfo, DiskInfo__Output as _nephele_v1_DiskInfo__Output } from './nephele/v1/DiskInfo.js';
 import type { EnrollRequest as _nephele_v1_EnrollRequest, EnrollRequest__Output as _nephele_v1_EnrollRequest__Output } from './nephele/v1/EnrollRequest.js';
 import type { EnrollResponse as _nephele_v1_EnrollResponse, EnrollResponse__Output as _nephele_v1_EnrollResponse__Output } from './nephele/v1/EnrollResponse.js';
 import type { Event as _nephele_v1_Event, Event__Output as _nephele_v1_Event__Output } from './nephele/v1/Event.js';
 import type { FilesystemInfo as _nephele_v1_FilesystemInfo, FilesystemInfo__Output as _nephele_v1_FilesystemInfo__Output } from './nephele/v1/FilesystemInfo.js';
+import type { GetDiskRequest as _nephele_v1_GetDiskRequest, GetDiskRequest__Output as _nephele_v1_GetDiskRequest__Output } from './nephele/v1/GetDiskRequest.js';
 import type { GetPlanRequest as _nephele_v1_GetPlanRequest, GetPlanRequest__Output as _nephele_v1_GetPlanRequest__Output } from './nephele/v1/GetPlanRequest.js';
 import type { GetPlanResponse as _nephele_v1_GetPlanResponse, GetPlanResponse__Output as _nephele_v1_GetPlanResponse__Output } from './nephele/v1/GetPlanResponse.js';
 import type { GetVmRequest as _nephele_v1_GetVmRequest, GetVmRequest__Output as _nephele_v1_GetVmRequest__Output } from './nephele/v1/GetVmRequest.js';
@@ -48,6 +50,7 @@ import type { OsInfo as _nephele_v1_OsInfo, OsInfo__Output as _nephele_v1_OsInfo
 import type { Plan as _nephele_v1_Plan, Plan__Output as _nephele_v1_Plan__Output } from './nephele/v1/Plan.js';
 import type { PlanHostTotal as _nephele_v1_PlanHostTotal, PlanHostTotal__Output as _nephele_v1_PlanHostTotal__Output } from './nephele/v1/PlanHostTotal.js';
 import type { PlanRow as _nephele_v1_PlanRow, PlanRow__Output as _nephele_v1_PlanRow__Output } from './nephele/v1/PlanRow.js';
+import type { PutDiskResponse as _nephele_v1_PutDiskResponse, PutDiskResponse__Output as _nephele_v1_PutDiskResponse__Output } from './nephele/v1/PutDiskResponse.js';
 import type { Quota as _nephele_v1_Quota, Quota__Output as _nephele_v1_Quota__Output } from './nephele/v1/Quota.js';
 import type { RebootVmRequest as _nephele_v1_RebootVmRequest, RebootVmRequest__Output as _nephele_v1_RebootVmRequest__Output } from './nephele/v1/RebootVmRequest.js';
 import type { RebootVmResponse as _nephele_v1_RebootVmResponse, RebootVmResponse__Output as _nephele_v1_RebootVmResponse__Output } from './nephele/v1/RebootVmResponse.js';
@@ -99,11 +102,13 @@ export interface ProtoGrpcType {
       DesiredVmState: EnumTypeDefinition
       DestroyVmRequest: MessageTypeDefinition<_nephele_v1_DestroyVmRequest, _nephele_v1_DestroyVmRequest__Output>
       DestroyVmResponse: MessageTypeDefinition<_nephele_v1_DestroyVmResponse, _nephele_v1_DestroyVmResponse__Output>
+      DiskChunk: MessageTypeDefinition<_nephele_v1_DiskChunk, _nephele_v1_DiskChunk__Output>
       DiskInfo: MessageTypeDefinition<_nephele_v1_DiskInfo, _nephele_v1_DiskInfo__Output>
       EnrollRequest: MessageTypeDefinition<_nephele_v1_EnrollRequest, _nephele_v1_EnrollRequest__Output>
       EnrollResponse: MessageTypeDefinition<_nephele_v1_EnrollResponse, _nephele_v1_EnrollResponse__Output>
       Event: MessageTypeDefinition<_nephele_v1_Event, _nephele_v1_Event__Output>
       FilesystemInfo: MessageTypeDefinition<_nephele_v1_FilesystemInfo, _nephele_v1_FilesystemInfo__Output>
+      GetDiskRequest: MessageTypeDefinition<_nephele_v1_GetDiskRequest, _nephele_v1_GetDiskRequest__Output>
       GetPlanRequest: MessageTypeDefinition<_nephele_v1_GetPlanRequest, _nephele_v1_GetPlanRequest__Output>
       GetPlanResponse: MessageTypeDefinition<_nephele_v1_GetPlanResponse, _nephele_v1_GetPlanResponse__Output>
       GetVmRequest: MessageTypeDefinition<_nephele_v1_GetVmRequest, _nephele_v1_GetVmRequest__Output>
@@ -132,6 +137,7 @@ export interface ProtoGrpcType {
       Plan: MessageTypeDefinition<_nephele_v1_Plan, _nephele_v1_Plan__Output>
       PlanHostTotal: MessageTypeDefinition<_nephele_v1_PlanHostTotal, _nephele_v1_PlanHostTotal__Output>
       PlanRow: MessageTypeDefinition<_nephele_v1_PlanRow, _nephele_v1_PlanRow__Output>
+      PutDiskResponse: MessageTypeDefinition<_nephele_v1_PutDiskResponse, _nephele_v1_PutDiskResponse__Output>
       Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
       RebootVmRequest: MessageTypeDefinition<_nephele_v1_RebootVmRequest, _nephele_v1_RebootVmRequest__Output>
       RebootVmResponse: MessageTypeDefinition<_nephele_v1_RebootVmResponse, _nephele_v1_RebootVmResponse__Output>

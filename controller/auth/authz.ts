@@ -34,6 +34,8 @@ const r = (need: Rule['need'], mutating = false): Rule => ({ need, mutating });
 export const RULES: Record<string, Rule> = {
   'AgentService.Enroll': r('public', true), // the join token in the body authenticates
   'AgentService.Session': r('agent'), // the client certificate authenticates
+  'AgentService.PutDisk': r('agent'), // only the source host of a cold move
+  'AgentService.GetDisk': r('agent'), // only the target host of a cold move
 
   'HostService.ListHosts': r('fleet.read'),
   'HostService.GetHost': r('fleet.read'),

@@ -125,7 +125,29 @@ export class SessionManager {
     });
   }
 
-  private identify(call: Stream): string {
+  /**
+   * The host a call comes from: its client certificate (current or the one it
+   * replaces), a known host, not revoked. Used by Session and the disk transfers.
+   */
+  async authenticateAgent(call: Pick<Stream, 'metadata' | 'getAuthContext'>): Promise<string> {
+    const hostId = this.identify(call);
+    await this.authenticate(call, hostId, false);
+    return hostId;
+  }
+
+  private async authenticate(call: Pick<Stream, 'getAuthContext'>, hostId: string, session: boolean): Promise<void> {
+    const found = await this.hosts.find(hostId);
+    if (!found) throw new NotFoundError('host');
+    if (found.revoked) throw new UnauthenticatedError('host credentials have been revoked');
+    if (!this.opts.insecure && found.certSerial) {
+      const serial = normSerial(call.getAuthContext().sslPeerCertificate?.serialNumber ?? '');
+      const current = serial === normSerial(found.certSerial);
+      if (!current && serial !== normSerial(found.previousCertSerial ?? '')) throw new UnauthenticatedError('certificate has been superseded');
+      if (session && current && found.previousCertSerial) await this.hosts.retirePreviousCertificate(hostId);
+    }
+  }
+
+  private identify(call: Pick<Stream, 'metadata' | 'getAuthContext'>): string {
     if (this.opts.insecure) {
       const id = call.metadata.get('x-nephele-host-id')[0];
       if (typeof id !== 'string' || !ULID_RE.test(id)) throw new UnauthenticatedError('insecure session needs x-nephele-host-id');
@@ -205,15 +227,7 @@ export class SessionManager {
 
     const onHello = async (hello: Hello) => {
       hostId = this.identify(call);
-      const found = await this.hosts.find(hostId);
-      if (!found) throw new NotFoundError('host');
-      if (found.revoked) throw new UnauthenticatedError('host credentials have been revoked');
-      if (!this.opts.insecure && found.certSerial) {
-        const serial = normSerial(call.getAuthContext().sslPeerCertificate?.serialNumber ?? '');
-        const current = serial === normSerial(found.certSerial);
-        if (!current && serial !== normSerial(found.previousCertSerial ?? '')) throw new UnauthenticatedError('certificate has been superseded');
-        if (current && found.previousCertSerial) await this.hosts.retirePreviousCertificate(hostId);
-      }
+      await this.authenticate(call, hostId, true);
       if (!this.connectLimiter.take(hostId)) throw new ResourceExhaustedError('too many new sessions for this host; back off');
       const prior = this.sessions.get(hostId);
       if (over) return; // the call ended while we were loading the host

@@ -13,6 +13,7 @@ import { VMS, VMS_BY_HOST, VMS_BY_TENANT, type Observed, type VmRecord, type VmR
 import { Fleet, type Hold, type Res, type Sla } from './fleet.js';
 import { DEFAULT_PLANNER, place, unplace, type PlacementRequest, type PlannerConfig, type Strategy } from './place.js';
 import type { SetRequest } from './request.js';
+import type { DiskTransfers } from './transfers.js';
 import { aggregate, getSet, holds, planRow, setView, SETS, SETS_BY_TENANT, vmsOfSet, VMS_BY_SET, word, type SetRecord } from './sets.js';
 
 export interface PlannerOptions extends PlannerConfig {
@@ -64,6 +65,7 @@ export class Planner {
     private readonly vms: VmRegistry,
     private readonly push: Pusher,
     readonly opts: PlannerOptions = DEFAULT_PLANNER_OPTIONS,
+    private readonly transfers?: DiskTransfers,
   ) {}
 
   /** Rebuilds the fleet view and its reservations from the store. */
@@ -496,6 +498,7 @@ export class Planner {
   /** After a host's report was committed: free capacity, re-place refusals, end finished tasks. */
   private observed(o: Observed): void {
     const vm = o.vm;
+    if (o.imported) void this.transfers?.finish(o.imported).catch((err) => this.log.error({ err, vm_id: vm.id }, 'could not drop a finished disk transfer'));
     if (o.released) {
       this.fleet.release(holdOf({ ...vm, state: 'VM_STATE_RUNNING' }));
       if (vm.setId && this.retiring.has(vm.setId)) void this.lock.run(() => this.maybeRetired(vm.setId)).catch((err) => this.log.error({ err, set_id: vm.setId }, 'could not retire set'));
@@ -540,7 +543,7 @@ export class Planner {
    * is now stale and is stopped when that host hears its desired state). With
    * `countAttempt`, a VM that has used up its attempts stays failed.
    */
-  private async moveOne(vmId: string, reason: string, countAttempt: boolean, avoid?: string): Promise<{ moved: boolean; reasons: string[] }> {
+  private async moveOne(vmId: string, reason: string, countAttempt: boolean, importDisk = ''): Promise<{ moved: boolean; reasons: string[] }> {
     for (let attempt = 0; ; attempt++) {
       const cur = await this.store.get<VmRecord>(VMS, vmId);
       if (!cur || !holds(cur.value) || cur.value.desired === 'DESIRED_VM_STATE_DESTROYED') return { moved: false, reasons: [] };
@@ -550,7 +553,7 @@ export class Planner {
         return { moved: false, reasons: [`attempts used up (${vm.placementAttempts})`] };
       }
       const set = vm.setId ? (await this.store.get<SetRecord>(SETS, vm.setId))?.value : undefined;
-      const exclude = new Set([...(vm.tried ?? []), vm.hostId, ...(avoid ? [avoid] : [])]);
+      const exclude = new Set([...(vm.tried ?? []), vm.hostId]);
       const base: PlacementRequest = set
         ? { ...this.request(set, exclude), schemes: [vm.spec!.scheme] }
         : { setId: '', sla: holdOf(vm).sla, res: resOf(vm.spec!), schemes: [vm.spec!.scheme], affinity: 'none', strategy: this.opts.strategy, exclude };
@@ -574,6 +577,8 @@ export class Planner {
         guestReady: false,
         ran: false,
         tried: [...(vm.tried ?? []), vm.hostId].slice(-16),
+        exportDisk: '',
+        importDisk,
       };
       try {
         await this.events.commit({
@@ -587,20 +592,79 @@ export class Planner {
         continue;
       }
       this.fleet.release(holdOf(vm));
+      if (vm.exportDisk && vm.exportDisk !== importDisk) await this.transfers?.finish(vm.exportDisk); // an export overtaken by a fresh re-placement
       this.push(vm.hostId);
       this.push(to.hostId);
       return { moved: true, reasons: [] };
     }
   }
 
-  private async moveAll(hostId: string, reason: string, filter: (vm: VmRecord) => boolean): Promise<MoveResult> {
+  /**
+   * Cold move, source side: the VM's host stops it and uploads its disk; when
+   * the upload is complete (finishExport) the VM is re-placed with that disk.
+   * Only started when another host could take the VM now.
+   */
+  private async startExport(vmId: string, reason: string): Promise<{ moved: boolean; reasons: string[] }> {
+    for (let attempt = 0; ; attempt++) {
+      const cur = await this.store.get<VmRecord>(VMS, vmId);
+      if (!cur || !this.transfers) return { moved: false, reasons: [] };
+      const vm = cur.value;
+      if (vm.exportDisk) return { moved: true, reasons: [] }; // already under way
+      const set = vm.setId ? (await this.store.get<SetRecord>(SETS, vm.setId))?.value : undefined;
+      const exclude = new Set([...(vm.tried ?? []), vm.hostId]);
+      const probe: PlacementRequest = set
+        ? { ...this.request(set, exclude), schemes: [vm.spec!.scheme] }
+        : { setId: '', sla: holdOf(vm).sla, res: resOf(vm.spec!), schemes: [vm.spec!.scheme], affinity: 'none', strategy: this.opts.strategy, exclude };
+      const res = place(this.fleet, probe, 1, this.opts);
+      unplace(this.fleet, probe, res.placements); // only asking whether it fits somewhere
+      if (!res.placements.length) return { moved: false, reasons: res.reasons };
+      const id = ulid(this.clock.now());
+      try {
+        await this.events.commit({
+          ops: [put(VMS, vm.id, { ...vm, exportDisk: id, stateReason: `moving (${reason}): exporting its disk` }), ...this.transfers.beginOps(id, vm)],
+          preconditions: [at(VMS, vm.id, cur.version)],
+          events: [{ type: 'vm.move_started', message: `cold move started: ${reason}`, hostId: vm.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, transfer_id: id, ...(vm.setId ? { set_id: vm.setId } : {}) } }],
+        });
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ABORTED' || attempt > 10) throw e;
+        continue;
+      }
+      this.push(vm.hostId);
+      return { moved: true, reasons: [] };
+    }
+  }
+
+  /** Cold move, after the upload: re-place the VM with its disk (or let it run where it was when nothing fits now). */
+  async finishExport(transferId: string): Promise<void> {
+    await this.lock.run(async () => {
+      const t = await this.transfers?.get(transferId);
+      if (!t) return;
+      const cur = await this.store.get<VmRecord>(VMS, t.vmId);
+      if (!cur || cur.value.exportDisk !== transferId) return;
+      const m = await this.moveOne(t.vmId, 'cold move: disk copied', false, transferId);
+      if (m.moved) return;
+      const vm = cur.value;
+      await this.events.commit({
+        ops: [put(VMS, vm.id, { ...vm, exportDisk: '', stateReason: 'move abandoned: no host can take it now' })],
+        preconditions: [at(VMS, vm.id, cur.version)],
+        events: [{ type: 'vm.move_failed', severity: 'warning', message: `cold move abandoned: ${m.reasons.join('; ') || 'no host'}`, hostId: vm.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id } }],
+      });
+      await this.transfers?.finish(transferId);
+      this.push(vm.hostId);
+    });
+  }
+
+  private async moveAll(hostId: string, reason: string, filter: (vm: VmRecord) => boolean, cold = false): Promise<MoveResult> {
     const prefix = `${hostId}/`;
     const ids: string[] = [];
     for await (const { key } of this.store.scan(VMS_BY_HOST, { prefix })) ids.push(key.slice(prefix.length));
     const out: MoveResult = { moved: 0, unplaced: 0, reasons: [] };
     for (const r of await this.store.getMany<VmRecord>(VMS, ids)) {
       if (!r || !holds(r.value) || r.value.desired === 'DESIRED_VM_STATE_DESTROYED' || !filter(r.value)) continue;
-      const m = await this.moveOne(r.value.id, reason, false);
+      // A reachable host hands over a qemu VM's disk (cold move); a process VM, or any VM of a host that is gone, starts afresh elsewhere.
+      const m = cold && r.value.spec!.scheme === 'qemu' && this.transfers && this.fleet.slot(hostId)?.ready && r.value.state !== 'VM_STATE_FAILED'
+        ? await this.startExport(r.value.id, reason)
+        : await this.moveOne(r.value.id, reason, false);
       if (m.moved) out.moved++;
       else {
         out.unplaced++;
@@ -613,14 +677,14 @@ export class Planner {
   /** Cordons a host and moves its VMs away. */
   async drain(hostId: string, reason: string): Promise<MoveResult> {
     await this.hosts.cordon(hostId, true, reason || 'drained');
-    const res = await this.lock.run(() => this.moveAll(hostId, 'host drained', () => true));
+    const res = await this.lock.run(() => this.moveAll(hostId, 'host drained', () => true, true));
     await this.events.append({ type: 'host.drained', severity: res.unplaced ? 'warning' : 'info', message: res.unplaced ? 'host drained; some vms could not be moved' : 'host drained', hostId, attributes: { moved: String(res.moved), unplaced: String(res.unplaced) } });
     return res;
   }
 
   /** The owner of an ad-hoc host wants it back: move every VM away. */
   async evacuate(hostId: string): Promise<MoveResult> {
-    const res = await this.lock.run(() => this.moveAll(hostId, 'host owner evacuated it', () => true));
+    const res = await this.lock.run(() => this.moveAll(hostId, 'host owner evacuated it', () => true, true));
     this.log.info({ host_id: hostId, moved: res.moved, unplaced: res.unplaced }, 'ad-hoc host evacuated');
     return res;
   }

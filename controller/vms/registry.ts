@@ -18,6 +18,10 @@ export interface VmRecord extends Omit<Vm, 'version'> {
   ran?: boolean;
   /** Hosts this VM was placed on before (re-placement avoids them). */
   tried?: string[];
+  /** Cold move in progress: its host stops it and uploads the disk under this transfer id. */
+  exportDisk?: string;
+  /** Cold move: its (new) host creates it from this transferred disk. */
+  importDisk?: string;
 }
 export type Desired = Vm['desired'];
 
@@ -123,7 +127,9 @@ export class VmRegistry {
     for (const r of await this.store.getMany<VmRecord>(VMS, ids)) {
       if (!r) continue;
       const v = r.value;
-      out.push({ vmId: v.id, name: v.name, spec: v.spec, desired: v.desired, generation: v.generation, rebootCount: v.rebootCount });
+      // While its disk is exported the VM stays stopped; the user's desired state is kept for after the move.
+      const exporting = !!v.exportDisk && v.desired !== 'DESIRED_VM_STATE_DESTROYED';
+      out.push({ vmId: v.id, name: v.name, spec: v.spec, desired: exporting ? 'DESIRED_VM_STATE_STOPPED' : v.desired, generation: v.generation, rebootCount: v.rebootCount, exportDisk: exporting ? v.exportDisk : '', importDisk: v.importDisk ?? '' });
     }
     return out;
   }
@@ -150,6 +156,7 @@ export class VmRegistry {
         released: false,
         refused: false,
         taskDone: false,
+        imported: '',
       };
     }
     if (r.generation < vm.generation && r.state !== 'VM_STATE_DESTROYED') return undefined;
@@ -163,6 +170,9 @@ export class VmRegistry {
     const current = r.generation === vm.generation;
     if (current && vm.confirmedUnixMs === 0 && CONFIRMING.has(r.state)) next.confirmedUnixMs = this.clock.now();
     if (current && r.state === 'VM_STATE_RUNNING') next.ran = true;
+    // A moved disk is no longer needed once the VM runs from it.
+    const imported = current && r.state === 'VM_STATE_RUNNING' && vm.importDisk ? vm.importDisk : '';
+    if (imported) next.importDisk = '';
     const taskDone = current && !!r.taskDone && !vm.taskDone;
     if (taskDone) next.taskDone = true;
     const released = r.state === 'VM_STATE_DESTROYED' && vm.state !== 'VM_STATE_DESTROYED';
@@ -187,7 +197,7 @@ export class VmRegistry {
           attributes: { vm_id: vm.id, state: word(r.state), generation: String(r.generation), ...(vm.setId ? { set_id: vm.setId } : {}) },
         }]
       : [];
-    return { ops, pre, events, vm: next, released, refused, taskDone };
+    return { ops, pre, events, vm: next, released, refused, taskDone, imported };
   }
 
   /** Runs a report that may give quota back under its tenant's admission lock (no retry storms on the tenant record). */
@@ -221,6 +231,8 @@ export interface Observed {
   /** Its host could not bring it up: the planner may try another host. */
   refused: boolean;
   taskDone: boolean;
+  /** Transfer id of a moved disk the VM now runs from (the controller's copy can go). */
+  imported: string;
 }
 
 export function lifecycleEvent(kind: string): (vm: VmRecord) => NewEvent {

@@ -4,8 +4,11 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AgentMessage as _nephele_v1_AgentMessage, AgentMessage__Output as _nephele_v1_AgentMessage__Output } from '../../nephele/v1/AgentMessage.js';
 import type { ControllerMessage as _nephele_v1_ControllerMessage, ControllerMessage__Output as _nephele_v1_ControllerMessage__Output } from '../../nephele/v1/ControllerMessage.js';
+import type { DiskChunk as _nephele_v1_DiskChunk, DiskChunk__Output as _nephele_v1_DiskChunk__Output } from '../../nephele/v1/DiskChunk.js';
 import type { EnrollRequest as _nephele_v1_EnrollRequest, EnrollRequest__Output as _nephele_v1_EnrollRequest__Output } from '../../nephele/v1/EnrollRequest.js';
 import type { EnrollResponse as _nephele_v1_EnrollResponse, EnrollResponse__Output as _nephele_v1_EnrollResponse__Output } from '../../nephele/v1/EnrollResponse.js';
+import type { GetDiskRequest as _nephele_v1_GetDiskRequest, GetDiskRequest__Output as _nephele_v1_GetDiskRequest__Output } from '../../nephele/v1/GetDiskRequest.js';
+import type { PutDiskResponse as _nephele_v1_PutDiskResponse, PutDiskResponse__Output as _nephele_v1_PutDiskResponse__Output } from '../../nephele/v1/PutDiskResponse.js';
 
 export interface AgentServiceClient extends grpc.Client {
   Enroll(argument: _nephele_v1_EnrollRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_EnrollResponse__Output>): grpc.ClientUnaryCall;
@@ -17,6 +20,20 @@ export interface AgentServiceClient extends grpc.Client {
   enroll(argument: _nephele_v1_EnrollRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_EnrollResponse__Output>): grpc.ClientUnaryCall;
   enroll(argument: _nephele_v1_EnrollRequest, callback: grpc.requestCallback<_nephele_v1_EnrollResponse__Output>): grpc.ClientUnaryCall;
   
+  GetDisk(argument: _nephele_v1_GetDiskRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_nephele_v1_DiskChunk__Output>;
+  GetDisk(argument: _nephele_v1_GetDiskRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_nephele_v1_DiskChunk__Output>;
+  getDisk(argument: _nephele_v1_GetDiskRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_nephele_v1_DiskChunk__Output>;
+  getDisk(argument: _nephele_v1_GetDiskRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_nephele_v1_DiskChunk__Output>;
+  
+  PutDisk(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_PutDiskResponse__Output>): grpc.ClientWritableStream<_nephele_v1_DiskChunk>;
+  PutDisk(metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_PutDiskResponse__Output>): grpc.ClientWritableStream<_nephele_v1_DiskChunk>;
+  PutDisk(options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_PutDiskResponse__Output>): grpc.ClientWritableStream<_nephele_v1_DiskChunk>;
+  PutDisk(callback: grpc.requestCallback<_nephele_v1_PutDiskResponse__Output>): grpc.ClientWritableStream<_nephele_v1_DiskChunk>;
+  putDisk(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_PutDiskResponse__Output>): grpc.ClientWritableStream<_nephele_v1_DiskChunk>;
+  putDisk(metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_PutDiskResponse__Output>): grpc.ClientWritableStream<_nephele_v1_DiskChunk>;
+  putDisk(options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_PutDiskResponse__Output>): grpc.ClientWritableStream<_nephele_v1_DiskChunk>;
+  putDisk(callback: grpc.requestCallback<_nephele_v1_PutDiskResponse__Output>): grpc.ClientWritableStream<_nephele_v1_DiskChunk>;
+  
   Session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_nephele_v1_AgentMessage, _nephele_v1_ControllerMessage__Output>;
   Session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_nephele_v1_AgentMessage, _nephele_v1_ControllerMessage__Output>;
   session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_nephele_v1_AgentMessage, _nephele_v1_ControllerMessage__Output>;
@@ -27,11 +44,17 @@ export interface AgentServiceClient extends grpc.Client {
 export interface AgentServiceHandlers extends grpc.UntypedServiceImplementation {
   Enroll: grpc.handleUnaryCall<_nephele_v1_EnrollRequest__Output, _nephele_v1_EnrollResponse>;
   
+  GetDisk: grpc.handleServerStreamingCall<_nephele_v1_GetDiskRequest__Output, _nephele_v1_DiskChunk>;
+  
+  PutDisk: grpc.handleClientStreamingCall<_nephele_v1_DiskChunk__Output, _nephele_v1_PutDiskResponse>;
+  
   Session: grpc.handleBidiStreamingCall<_nephele_v1_AgentMessage__Output, _nephele_v1_ControllerMessage>;
   
 }
 
 export interface AgentServiceDefinition extends grpc.ServiceDefinition {
   Enroll: MethodDefinition<_nephele_v1_EnrollRequest, _nephele_v1_EnrollResponse, _nephele_v1_EnrollRequest__Output, _nephele_v1_EnrollResponse__Output>
+  GetDisk: MethodDefinition<_nephele_v1_GetDiskRequest, _nephele_v1_DiskChunk, _nephele_v1_GetDiskRequest__Output, _nephele_v1_DiskChunk__Output>
+  PutDisk: MethodDefinition<_nephele_v1_DiskChunk, _nephele_v1_PutDiskResponse, _nephele_v1_DiskChunk__Output, _nephele_v1_PutDiskResponse__Output>
   Session: MethodDefinition<_nephele_v1_AgentMessage, _nephele_v1_ControllerMessage, _nephele_v1_AgentMessage__Output, _nephele_v1_ControllerMessage__Output>
 }

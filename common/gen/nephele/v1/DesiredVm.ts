@@ -11,6 +11,8 @@ export interface DesiredVm {
   'desired'?: (_nephele_v1_DesiredVmState);
   'generation'?: (number | string | Long);
   'rebootCount'?: (number);
+  'exportDisk'?: (string);
+  'importDisk'?: (string);
 }
 
 export interface DesiredVm__Output {
@@ -20,4 +22,6 @@ export interface DesiredVm__Output {
   'desired': (_nephele_v1_DesiredVmState__Output);
   'generation': (number);
   'rebootCount': (number);
+  'exportDisk': (string);
+  'importDisk': (string);
 }
