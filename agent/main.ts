@@ -19,8 +19,14 @@ import { AGENT_VERSION } from './version.js';
 import { FileRenewal } from './renewal.js';
 import { loadDrivers } from './drivers/index.js';
 import { Runner } from './runner/runner.js';
+import { FlagError, parseDurationFlag, parseLabels, parseList, parseNumberFlag } from './flags.js';
+import { OwnerPolicy } from './adhoc/policy.js';
+import { OwnerCpuProbe } from './adhoc/cpu.js';
+import { DEFAULT_OWNER_DEVICES, InputIdleProbe } from './adhoc/idle.js';
+import { OwnerMonitor, type OwnerChange } from './adhoc/monitor.js';
 
 const env = process.env;
+const collect = (v: string, prev: string[]) => [...prev, v];
 
 const program = new Command('nephele-agent')
   .description('Nephele agent: reports this host to the controller and runs its VMs')
@@ -39,7 +45,30 @@ const program = new Command('nephele-agent')
   .option('--schemes <list>', 'only these schemes, e.g. process or qemu,process (default: every working one)', env.NEPHELE_SCHEMES)
   .option('--image-dir <dir>', 'where guest images live (default: <data-dir>/images)', env.NEPHELE_IMAGE_DIR)
   .option('--no-renew', 'do not renew the client certificate before it expires (testing)')
+  .option('--label <k=v>', 'host label for placement constraints, repeatable (env NEPHELE_LABELS=k=v,k2=v2)', collect, [] as string[])
+  .option('--guest-vcpus <n>', 'advertise this many guest vCPUs instead of threads minus --reserve-cpus (may overcommit)', env.NEPHELE_GUEST_VCPUS)
+  // Ad-hoc hosts (--kind adhoc): the owner policy, after HTCondor's START / SUSPEND / PREEMPT.
+  .option('--offer-guarantees', 'ad-hoc: take guaranteed (not only best-effort) work', env.NEPHELE_OFFER_GUARANTEES === '1' || env.NEPHELE_OFFER_GUARANTEES === 'true')
+  .option('--owner-devices <list>', `ad-hoc: input devices whose access time is the owner's last input (globs in the last component; default ${DEFAULT_OWNER_DEVICES.join(',')})`, env.NEPHELE_OWNER_DEVICES)
+  .option('--owner-busy-cpu <pct>', 'ad-hoc: owner CPU (100 = one core) above which the owner is busy; 0 ignores CPU', env.NEPHELE_OWNER_BUSY_CPU ?? '50')
+  .option('--owner-idle-after <duration>', 'ad-hoc: input idle this long counts as idle', env.NEPHELE_OWNER_IDLE_AFTER ?? '5m')
+  .option('--owner-resume-after <duration>', 'ad-hoc: owner idle this long before guests resume', env.NEPHELE_OWNER_RESUME_AFTER ?? '1m')
+  .option('--owner-evacuate-after <duration>', 'ad-hoc: owner busy this long: ask the controller to move the guests away', env.NEPHELE_OWNER_EVACUATE_AFTER ?? '10m')
+  .option('--owner-poll <duration>', 'ad-hoc: how often to sample owner activity', env.NEPHELE_OWNER_POLL ?? '2s')
   .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info');
+
+/** Owner-policy settings from the flags (validated even on dedicated hosts: a typo is a typo). */
+function ownerConfig(o: Record<string, string>) {
+  const policy = {
+    busyCpuPct: parseNumberFlag('--owner-busy-cpu', o.ownerBusyCpu!, { min: 0, max: 100_000 }),
+    idleAfterMs: parseDurationFlag('--owner-idle-after', o.ownerIdleAfter!),
+    resumeAfterMs: parseDurationFlag('--owner-resume-after', o.ownerResumeAfter!),
+    evacuateAfterMs: parseDurationFlag('--owner-evacuate-after', o.ownerEvacuateAfter!),
+  };
+  const pollMs = parseDurationFlag('--owner-poll', o.ownerPoll!);
+  if (pollMs < 50) throw new FlagError('--owner-poll', 'must be at least 50ms');
+  return { policy, pollMs, devices: parseList(o.ownerDevices) };
+}
 
 async function main(): Promise<void> {
   program.parse();
@@ -54,6 +83,12 @@ async function main(): Promise<void> {
   } catch (e) {
     throw new EnrollError((e as Error).message);
   }
+  const labels = parseLabels([...(parseList(env.NEPHELE_LABELS) ?? []), ...(o.label as string[])]);
+  const guestVcpus = o.guestVcpus === undefined ? undefined : parseNumberFlag('--guest-vcpus', o.guestVcpus, { min: 0, max: 4096, integer: true });
+  const owner = ownerConfig(o);
+  const adhoc = kind === 'HOST_KIND_ADHOC';
+  // A dedicated host gives guarantees by definition; the flag only means something on ad-hoc hosts.
+  if (o.offerGuarantees && !adhoc) log.warn({ kind: o.kind }, '--offer-guarantees applies only to --kind adhoc; ignored');
 
   let identity = files.identity();
   if (!identity || (!o.insecure && !files.credentials())) {
@@ -85,9 +120,15 @@ async function main(): Promise<void> {
     schemes: o.schemes ? String(o.schemes).split(',').map((x: string) => x.trim()).filter(Boolean) : undefined,
     log,
   });
-  const collector = new InventoryCollector({ reserve, schemes: drivers.map((d) => d.scheme) });
-  // The runner reports through the session, which is made below.
+  // Made below (they depend on each other through these closures).
   let session: AgentSession | undefined;
+  let monitor: OwnerMonitor | undefined;
+  const collector = new InventoryCollector({
+    reserve,
+    schemes: drivers.map((d) => d.scheme),
+    ...(guestVcpus !== undefined ? { guestVcpus } : {}),
+    ...(adhoc ? { owner: () => monitor!.current() } : {}),
+  });
   const runner = new Runner({ drivers, store, log: log.child({ host_id: identity.hostId }), report: (r) => session!.reportVm(r) });
   session = new AgentSession({
     controller: o.controller,
@@ -106,9 +147,35 @@ async function main(): Promise<void> {
     allocated: () => runner.allocated(),
     onDesired: (vms) => runner.apply(vms),
     schemes: () => runner.schemes(),
+    labels,
+    offersGuarantees: adhoc && !!o.offerGuarantees,
+    ...(adhoc ? { owner: () => monitor!.current() } : {}),
   });
   await runner.start();
   await session.emit('started', 'agent started', { version: AGENT_VERSION, pid: String(process.pid), schemes: runner.schemes().join(',') });
+  if (adhoc) {
+    const hostLog = log.child({ host_id: identity.hostId });
+    const onChange = (c: OwnerChange) => {
+      hostLog.info({ owner: c.phase, from: c.from ?? null, reason: c.reason, cpu_pct: round(c.cpuPct), idle_ms: c.idleMs ?? null, top_pid: c.top?.pid }, 'owner state');
+      runner.setOwner(c.state);
+      session!.ownerChanged();
+      const attrs: Record<string, string> = { cpu_pct: String(round(c.cpuPct)), idle_ms: c.idleMs === undefined ? 'unknown' : String(c.idleMs), reason: c.reason };
+      if (c.from) attrs.from = c.from;
+      else attrs.initial = 'true';
+      void session!.emit(`owner.${c.phase}`, `host owner is ${c.phase}`, attrs, c.phase === 'evacuate' ? 'warning' : 'info').catch((err) => hostLog.warn({ err }, 'owner event not stored'));
+    };
+    monitor = new OwnerMonitor({
+      policy: new OwnerPolicy(owner.policy),
+      // Guests and the agent (with its helpers) are not the owner.
+      cpu: new OwnerCpuProbe({ exclude: () => [process.pid, ...runner.guestPids()] }),
+      idle: new InputIdleProbe(owner.devices ? { devices: owner.devices } : {}),
+      pollMs: owner.pollMs,
+      log: hostLog,
+      onChange,
+    });
+    // Before the session starts, so Hello already carries the owner state.
+    monitor.start();
+  }
   await session.start();
   log.info({ host_id: identity.hostId, controller: o.controller, data_dir: files.dir }, 'agent running');
 
@@ -118,6 +185,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal: sig }, 'agent stopping');
     session!.stop();
+    monitor?.stop();
     // VMs keep running: a restarted agent re-attaches to them.
     await Promise.all(drivers.map((d) => d.close().catch(() => {})));
     await store.close().catch(() => {});
@@ -125,6 +193,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
 }
 
 main().catch((e) => {

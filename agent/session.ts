@@ -6,6 +6,7 @@ import type { HostKind } from '../common/gen/nephele/v1/HostKind.js';
 import type { Capacity } from '../common/gen/nephele/v1/Capacity.js';
 import type { DesiredVm__Output as DesiredVm } from '../common/gen/nephele/v1/DesiredVm.js';
 import type { VmStatusReport } from '../common/gen/nephele/v1/VmStatusReport.js';
+import type { OwnerState } from '../common/gen/nephele/v1/OwnerState.js';
 import { v1 } from '../common/grpc/load.js';
 import type { Logger } from '../common/logger.js';
 import type { AgentServiceClient } from '../common/gen/nephele/v1/AgentService.js';
@@ -43,6 +44,12 @@ export interface SessionDeps {
   onDesired?: (vms: DesiredVm[]) => void;
   /** Schemes this host offers (driver fingerprints). */
   schemes?: () => string[];
+  /** Operator labels (--label k=v), sent in Hello. */
+  labels?: Record<string, string>;
+  /** Ad-hoc host that takes guaranteed work despite its owner (--offer-guarantees). */
+  offersGuarantees?: boolean;
+  /** Ad-hoc hosts: the owner policy's state now; absent on dedicated hosts. */
+  owner?: () => { state: OwnerState };
 }
 
 type Call = grpc.ClientDuplexStream<AgentMessage, ControllerMessage>;
@@ -155,6 +162,9 @@ export class AgentSession {
         inventoryHash: this.inventory?.hash ?? '',
         lastAckedSeq: 0,
         addresses: (this.inventory?.nics ?? []).flatMap((n) => n.addresses ?? []).slice(0, 16),
+        labels: this.d.labels ?? {},
+        owner: this.d.owner?.().state ?? 'OWNER_STATE_UNSPECIFIED',
+        offersGuarantees: !!this.d.offersGuarantees,
       },
     });
   }
@@ -222,12 +232,22 @@ export class AgentSession {
       });
   }
 
+  /**
+   * The owner state changed: beat now rather than up to an interval later, so
+   * the controller stops placing here (or evacuates) at once. Heartbeats are
+   * level-triggered, so an extra one is harmless.
+   */
+  ownerChanged(): void {
+    if (this.call && this.welcomed) this.sendHeartbeat(this.call);
+  }
+
   private sendHeartbeat(call: Call): void {
     this.maybeRenew(call);
     const { load, memAvailableBytes } = this.d.collector.sample();
     const guest = this.inventory?.guest ?? { vcpus: 0, memoryBytes: 0, diskBytes: 0 };
     const free = freeCapacity(guest, this.d.allocated?.() ?? { vcpus: 0, memoryBytes: 0, diskBytes: 0 }, memAvailableBytes, this.d.reserve.memoryBytes);
-    call.write({ heartbeat: { beat: ++this.beat, load, free } });
+    const owner = this.d.owner?.();
+    call.write({ heartbeat: { beat: ++this.beat, load, free, owner: owner?.state ?? 'OWNER_STATE_UNSPECIFIED' } });
   }
 
   private async refreshInventory(): Promise<void> {

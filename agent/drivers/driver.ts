@@ -70,8 +70,25 @@ export interface Capabilities {
   portForward: boolean;
 }
 
-/** Called when a VM's process ends without being told to (crash, kill -9, guest poweroff). */
-export type ExitListener = (id: string, reason: string) => void;
+/** How a VM's workload ended, where the driver knows (task VMs record their exit status). */
+export interface ExitInfo {
+  exitCode?: number;
+}
+
+/** Called when a VM's process ends without being told to (crash, kill -9, guest poweroff, task finished). */
+export type ExitListener = (id: string, reason: string, info?: ExitInfo) => void;
+
+/** A task VM (spec.config.task) runs one command line instead of the appliance and ends with it. */
+export function isTask(spec: VmSpec | undefined): boolean {
+  return !!spec?.config?.task;
+}
+
+/** The reason reported for a task's exit status (undefined: it ended without recording one). */
+export function taskExitReason(code: number | undefined): string {
+  if (code === 0) return 'task done';
+  if (code === undefined) return 'task ended without an exit status (killed)';
+  return `task exited with code ${code}`;
+}
 
 export interface Driver {
   readonly scheme: string;
@@ -95,6 +112,10 @@ export interface Driver {
   /** One request over the guest channel (qemu guest agent line protocol). */
   guestRequest?(id: string, command: string, timeoutMs?: number): Promise<string>;
   onExit(listener: ExitListener): void;
+  /** Pids of the guests' processes right now (the roots of their process trees), for the owner CPU probe. */
+  guestPids?(): number[];
+  /** The recorded exit status of a task VM that ended (e.g. while the agent was down); undefined if none. */
+  taskExit?(handle: VmHandle): Promise<number | undefined>;
   /** Releases watchers/sockets without touching VMs (agent shutdown). */
   close(): Promise<void>;
 }

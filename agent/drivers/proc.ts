@@ -1,12 +1,16 @@
 // /proc readers shared by the drivers: process identity (pid + start time, so a reused
 // pid is never mistaken for ours), liveness, CPU and memory.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** USER_HZ: 100 on every Linux architecture we run on (x86-64, arm64). */
 export const CLK_TCK = 100;
 
 export interface ProcStat {
   state: string;
+  /** Field 4: parent pid (as seen from our PID namespace). */
+  ppid: number;
+  /** Field 9: kernel flags (PF_*). */
+  flags: number;
   utime: number;
   stime: number;
   /** Field 22: start time in clock ticks after boot. */
@@ -24,7 +28,26 @@ export function readStat(pid: number): ProcStat | undefined {
   // comm (field 2) may contain spaces and parentheses: split after the last ')'.
   const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
   // rest[0] is field 3 (state), so field n is rest[n - 3].
-  return { state: rest[0]!, utime: Number(rest[11]), stime: Number(rest[12]), starttime: rest[19]! };
+  return { state: rest[0]!, ppid: Number(rest[1]), flags: Number(rest[6]), utime: Number(rest[11]), stime: Number(rest[12]), starttime: rest[19]! };
+}
+
+/** PF_KTHREAD: a kernel thread (works for everyone, belongs to no user). */
+export const PF_KTHREAD = 0x00200000;
+
+/** Every pid in /proc right now (numeric entries only). */
+export function listPids(): number[] {
+  const out: number[] = [];
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    const c = n.charCodeAt(0);
+    if (c >= 48 && c <= 57) out.push(Number(n));
+  }
+  return out;
 }
 
 export function startTimeOf(pid: number): string | undefined {

@@ -116,6 +116,13 @@ export interface CollectorOptions {
   readRaw?: () => Promise<RawSi>;
   detect?: () => Promise<HypervisorInfo[]>;
   meminfoPath?: string;
+  /** Advertise this many guest vCPUs instead of threads - reserve (like HTCondor's NUM_CPUS). */
+  guestVcpus?: number;
+  /**
+   * Ad-hoc hosts: the owner monitor's last reading (it polls /proc on its own
+   * schedule, so a heartbeat never rescans). idleMs undefined: no input device.
+   */
+  owner?: () => { cpuPct: number; idleMs: number | undefined };
 }
 
 export class InventoryCollector {
@@ -136,6 +143,7 @@ export class InventoryCollector {
       reserve: this.opts.reserve,
       now: Date.now(),
       ...(this.opts.diskBytes !== undefined ? { diskBytes: this.opts.diskBytes } : {}),
+      ...(this.opts.guestVcpus !== undefined ? { guestVcpus: this.opts.guestVcpus } : {}),
     });
   }
 
@@ -153,8 +161,16 @@ export class InventoryCollector {
     const cpuPct = dTotal > 0 ? Math.min(100, Math.max(0, (100 * (dTotal - dIdle)) / dTotal)) : 0;
 
     const memAvailableBytes = this.memAvailable();
+    const owner = this.opts.owner?.();
     return {
-      load: { load1: os.loadavg()[0] ?? 0, cpuPct, memoryAvailableBytes: memAvailableBytes, ownerCpuPct: 0, ownerIdleMs: 0 },
+      load: {
+        load1: os.loadavg()[0] ?? 0,
+        cpuPct,
+        memoryAvailableBytes: memAvailableBytes,
+        // 0 on dedicated hosts; on ad-hoc hosts without an input device the idle time is 0 (unknown).
+        ownerCpuPct: owner?.cpuPct ?? 0,
+        ownerIdleMs: owner?.idleMs ?? 0,
+      },
       memAvailableBytes,
     };
   }

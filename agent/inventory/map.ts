@@ -52,6 +52,8 @@ export interface MapOptions {
   now: number;
   /** Disk capacity to offer instead of the largest filesystem's size (e.g. the data dir's filesystem). */
   diskBytes?: number;
+  /** Guest vCPUs to advertise instead of threads - reserve (may exceed the threads: overcommit). */
+  guestVcpus?: number;
 }
 
 // Filesystems that hold no persistent guest data: memory-backed, image mounts, kernel views.
@@ -177,6 +179,10 @@ export function mapInventory(raw: RawSi, opts: MapOptions): Inventory {
     diskBytes: opts.diskBytes !== undefined ? int(opts.diskBytes) : largestFs,
   };
   const { reserved, guest } = splitCapacity(total, opts.reserve);
+  if (opts.guestVcpus !== undefined) {
+    guest.vcpus = int(opts.guestVcpus);
+    reserved.vcpus = Math.max(0, total.vcpus - guest.vcpus);
+  }
 
   const inv: Inventory = {
     cpu,

@@ -93,10 +93,10 @@ export function score(s: Slot, r: PlacementRequest): { score: number; scheme: st
   let v = r.strategy === 'binpack' ? util : 1 - util;
   if (r.affinity === 'none' && r.strategy === 'spread') {
     // Nomad's job anti-affinity: a set spreads even when hosts are equally empty.
-    const mine = s.sets.get(r.setId) ?? 0;
-    v -= (0.3 * mine) / (mine + 1);
+    // Each VM of the set already there costs more than host load can: load only breaks near-ties.
+    v -= 0.05 * (s.sets.get(r.setId) ?? 0);
   }
-  v -= 0.2 * Math.min(1, Math.max(0, s.loadPct) / 100);
+  v -= 0.04 * Math.min(1, Math.max(0, s.loadPct) / 100);
   if (r.sla === 'SLA_GUARANTEED' ? !s.adhoc : s.adhoc) v += 0.1; // guarantees on servers, spare cycles on desktops
   let idx = 0;
   while (idx < r.schemes.length && !s.schemes.includes(r.schemes[idx]!)) idx++;

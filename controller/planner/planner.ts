@@ -387,7 +387,7 @@ export class Planner {
         const live = (await vmsOfSet(this.store, id)).filter(({ vm }) => holds(vm) && vm.desired !== 'DESIRED_VM_STATE_DESTROYED').length;
         const want = set.count - live;
         if (want <= 0 && set.state === 'VM_SET_STATE_PLACED') return undefined;
-        if (set.state === 'VM_SET_STATE_PARTIAL' && set.windowEndsUnixMs === 0) return undefined; // no window: stays partial until scaled
+        if (set.state === 'VM_SET_STATE_PARTIAL' && set.windowEndsUnixMs !== 0) return undefined; // its batch window is over: no more tries
         await this.placeRound(set, version, Math.max(0, want), [], false);
         return set;
       }

@@ -70,7 +70,9 @@ export class SetScheduler {
     if (this.stopped) return;
     this.timers.get(s.id)?.cancel();
     this.timers.delete(s.id);
-    if (s.state === 'VM_SET_STATE_WAITING') this.waiting.add(s.id);
+    // Like Nomad's blocked evaluations: a set short of capacity is retried when capacity frees,
+    // until its batch window (if it has one) is over.
+    if (s.state === 'VM_SET_STATE_WAITING' || (s.state === 'VM_SET_STATE_PARTIAL' && !s.windowEndsUnixMs)) this.waiting.add(s.id);
     else this.waiting.delete(s.id);
     const due = nextDue(s);
     if (!due) return;

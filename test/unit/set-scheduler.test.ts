@@ -109,9 +109,13 @@ t.test('a changed set re-arms its timer; the sweep checks down hosts and retries
   clock.advance(10_000);
   await flush();
   t.same(calls, ['start w'], 'the window end fires once, at the replaced time');
-  notify(set('w', { state: 'VM_SET_STATE_PARTIAL' }));
+  notify(set('w', { state: 'VM_SET_STATE_PARTIAL', windowEndsUnixMs: T0 + 10_000 }));
   calls.length = 0;
   await sch.sweep();
-  t.same(calls, ['down-check'], 'a set that stopped waiting is not retried');
+  t.same(calls, ['down-check'], 'a set whose batch window is over is not retried');
+  notify(set('p', { state: 'VM_SET_STATE_PARTIAL' }));
+  calls.length = 0;
+  await sch.sweep();
+  t.same(calls, ['down-check', 'start p'], 'a partial set without a window is retried when capacity frees (a blocked evaluation)');
   sch.stop();
 });

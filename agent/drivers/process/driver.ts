@@ -4,12 +4,30 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../../../common/logger.js';
-import { DriverError, type Capabilities, type Driver, type ExitListener, type Fingerprint, type VmHandle, type VmSpec, type VmStats, type VmStatus } from '../driver.js';
+import { DriverError, isTask, taskExitReason, type Capabilities, type Driver, type ExitListener, type Fingerprint, type VmHandle, type VmSpec, type VmStats, type VmStatus } from '../driver.js';
 import { detectCgroups, limit, removeCgroup, type CgroupMode } from './cgroup.js';
 import { cpuSeconds, isAlive as isSame, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
-import { children, ioBytes, procState } from './proc.js';
+import { children, contTree, ioBytes, killTree, procState, signalDescendants, stopTree } from './proc.js';
 
 const APPLIANCE = fileURLToPath(new URL('./appliance.js', import.meta.url));
+
+/** Where a task VM's wrapper records the task's exit status (survives an agent restart). */
+const EXIT_FILE = 'exit-code';
+
+/**
+ * Runs a task VM's command line. It waits for "go" on stdin, so the agent can
+ * put it under its cgroup limits before it runs anything, then records the
+ * exit status in a file: the wrapper may outlive the agent that started it
+ * (and is then nobody's child the agent can wait for).
+ */
+const TASK_WRAPPER = [
+  'IFS= read -r go || exit 125',
+  '[ "$go" = go ] || exit 125',
+  'sh -c "$1" </dev/null',
+  'rc=$?',
+  'printf \'%s\\n\' "$rc" > "$2.tmp" && mv "$2.tmp" "$2"',
+  'exit $rc',
+].join('\n');
 
 interface Vm {
   handle: VmHandle;
@@ -38,6 +56,17 @@ function renderPage(dir: string, id: string): void {
   mkdirSync(join(dir, 'www'), { recursive: true });
   writeFileSync(join(dir, 'www', 'index.html'), `<!doctype html><title>${esc(title)}</title><h1>${esc(title)}</h1><p>vm ${esc(id)}</p>\n`);
   writeFileSync(join(dir, 'www', 'health'), 'ok\n');
+}
+
+/** A task's whole environment: it must not see the agent's (join token, credentials paths). */
+function taskEnv(spec: VmSpec, dir: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH || '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: dir,
+    LANG: 'C.UTF-8',
+    NEPHELE_VM_ID: spec.id,
+    NEPHELE_VM_NAME: spec.name,
+  };
 }
 
 /** Ports handed out but maybe not yet bound by their appliance. */
@@ -138,31 +167,48 @@ export class ProcessDriver implements Driver {
     const dir = this.dir(spec.id);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ title: 'Nephele appliance', ...spec.config }));
-    renderPage(dir, spec.id);
+    if (!isTask(spec)) renderPage(dir, spec.id);
     const handle: VmHandle = { id: spec.id, scheme: 'process', spec, pid: 0, pidStartTime: '', hostPort: 0, extra: { dir } };
-    return this.launch(handle, await freePort());
+    // A task serves nothing: no port.
+    return this.launch(handle, isTask(spec) ? 0 : await freePort());
   }
 
   private async launch(handle: VmHandle, port: number): Promise<VmHandle> {
     this.probe();
     const dir = this.dir(handle.id);
+    const task = handle.spec.config.task;
     const out = openSync(join(dir, 'console.log'), 'a');
-    const app = this.busybox
-      ? [this.busybox, 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', join(dir, 'www')]
-      : [process.execPath, APPLIANCE, '--vm', handle.id, '--dir', dir, '--port', String(port)];
+    const exitFile = join(dir, EXIT_FILE);
+    if (task) rmSync(exitFile, { force: true });
+    const app = task
+      ? ['sh', '-c', TASK_WRAPPER, 'nephele-task', task, exitFile]
+      : this.busybox
+        ? [this.busybox, 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', join(dir, 'www')]
+        : [process.execPath, APPLIANCE, '--vm', handle.id, '--dir', dir, '--port', String(port)];
     const argv = this.unshare ? ['unshare', '--pid', '--fork', '--mount-proc', '--ipc', '--uts', '--', ...app] : app;
-    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', out, out] });
+    const child = spawn(argv[0]!, argv.slice(1), {
+      detached: true,
+      stdio: [task ? 'pipe' : 'ignore', out, out],
+      // A tenant's command gets a clean environment: never the agent's (join token, paths).
+      ...(task ? { cwd: dir, env: taskEnv(handle.spec, dir) } : {}),
+    });
     closeSync(out);
     child.unref();
     child.on('error', () => {});
+    child.stdin?.on('error', () => {});
+    // Without "go" the wrapper exits 125 without running the task.
+    const abort = () => child.stdin?.destroy();
     let pid = child.pid ?? 0;
-    if (!pid) throw new DriverError('could not start the appliance');
+    if (!pid) throw new DriverError(`could not start the ${task ? 'task' : 'appliance'}`);
+    const wrapper = this.unshare ? pid : 0;
     if (this.unshare) {
       // The appliance is unshare's child, init of the new PID namespace.
-      const wrapper = pid;
       for (let i = 0; i < 200 && children(wrapper).length === 0; i++) await new Promise((r) => setTimeout(r, 5));
       pid = children(wrapper)[0] ?? 0;
-      if (!pid) throw new DriverError('appliance did not start inside its namespaces');
+      if (!pid) {
+        abort();
+        throw new DriverError(`${task ? 'task' : 'appliance'} did not start inside its namespaces`);
+      }
     }
     const applied = limit(this.cgroups, handle.id, pid, handle.spec.memoryMiB * 1048576, handle.spec.vcpus);
     const next: VmHandle = {
@@ -170,10 +216,18 @@ export class ProcessDriver implements Driver {
       pid,
       pidStartTime: startTimeOf(pid) ?? '',
       hostPort: port,
-      extra: { ...handle.extra, limits: applied, namespaces: this.unshare ? 'pid,ipc,uts,mount' : 'none', appliance: this.busybox ? 'busybox-httpd' : 'node' },
+      extra: {
+        ...handle.extra,
+        limits: applied,
+        namespaces: this.unshare ? 'pid,ipc,uts,mount' : 'none',
+        appliance: task ? 'task' : this.busybox ? 'busybox-httpd' : 'node',
+        wrapper: String(wrapper),
+      },
     };
     writeFileSync(join(dir, 'handle.json'), JSON.stringify(next));
     this.vms.set(handle.id, { handle: next, phase: 'creating', reason: '', expectingExit: false, ready: false });
+    // Under its limits and on record: now the task may run.
+    if (task) child.stdin!.end('go\n');
     this.log.debug({ vm_id: handle.id, pid, port, limits: applied }, 'process vm started');
     return next;
   }
@@ -181,7 +235,7 @@ export class ProcessDriver implements Driver {
   async start(handle: VmHandle): Promise<VmHandle> {
     const cur = this.vms.get(handle.id);
     if (cur && isSame(cur.handle.pid, cur.handle.pidStartTime)) return cur.handle;
-    const port = handle.hostPort && (await portFree(handle.hostPort)) ? handle.hostPort : await freePort();
+    const port = isTask(handle.spec) ? 0 : handle.hostPort && (await portFree(handle.hostPort)) ? handle.hostPort : await freePort();
     return this.launch(handle, port);
   }
 
@@ -223,22 +277,24 @@ export class ProcessDriver implements Driver {
     }
     v.expectingExit = true;
     const { pid, pidStartTime } = v.handle;
-    try {
-      process.kill(pid, 'SIGCONT'); // a suspended process cannot handle SIGTERM
-      // busybox httpd serves static files and has nothing to flush; as a PID
-      // namespace's init it would ignore SIGTERM anyway.
-      process.kill(pid, v.handle.extra.appliance === 'busybox-httpd' ? 'SIGKILL' : 'SIGTERM');
-    } catch {
-      /* gone */
+    contTree(pid); // a suspended process cannot handle SIGTERM
+    if (v.handle.extra.appliance === 'task') {
+      // The task's own processes get SIGTERM; the wrapper then records their status and exits.
+      signalDescendants(pid, 'SIGTERM');
+    } else {
+      try {
+        // busybox httpd serves static files and has nothing to flush; as a PID
+        // namespace's init it would ignore SIGTERM anyway.
+        process.kill(pid, v.handle.extra.appliance === 'busybox-httpd' ? 'SIGKILL' : 'SIGTERM');
+      } catch {
+        /* gone */
+      }
     }
     const deadline = Date.now() + timeoutMs;
     while (isSame(pid, pidStartTime) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     if (isSame(pid, pidStartTime)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
+      // The whole tree: without a PID namespace, killing only the top would orphan the rest.
+      killTree(pid);
       while (isSame(pid, pidStartTime)) await new Promise((r) => setTimeout(r, 10));
     }
     v.phase = 'stopped';
@@ -252,15 +308,16 @@ export class ProcessDriver implements Driver {
     rmSync(this.dir(id), { recursive: true, force: true });
   }
 
+  // The whole process tree: a task's shell (or a forked request handler) has children.
   async suspend(id: string): Promise<void> {
     const v = this.live(id);
-    process.kill(v.handle.pid, 'SIGSTOP');
+    stopTree(v.handle.pid);
     v.phase = 'suspended';
   }
 
   async resume(id: string): Promise<void> {
     const v = this.live(id);
-    process.kill(v.handle.pid, 'SIGCONT');
+    contTree(v.handle.pid);
     v.phase = 'running';
   }
 
@@ -272,7 +329,8 @@ export class ProcessDriver implements Driver {
 
   async inspect(id: string): Promise<VmStatus> {
     const v = this.get(id);
-    if (v.phase === 'creating' && !v.ready) v.ready = await this.healthy(v.handle.hostPort);
+    // A task is ready once it runs: it serves nothing to probe.
+    if (v.phase === 'creating' && !v.ready) v.ready = isTask(v.handle.spec) || (await this.healthy(v.handle.hostPort));
     if (v.phase === 'creating' && v.ready) v.phase = 'running';
     return { phase: v.phase, reason: v.reason, guestReady: v.ready, hostPort: v.handle.hostPort, pid: v.handle.pid };
   }
@@ -315,16 +373,49 @@ export class ProcessDriver implements Driver {
     }
   }
 
-  /** Finds processes that ended without being told to. */
+  /** Finds processes that ended without being told to (a task that finished, a crash). */
   private watch(): void {
     for (const [id, v] of this.vms) {
       if (v.phase === 'stopped' || v.phase === 'failed' || v.expectingExit) continue;
       if (isSame(v.handle.pid, v.handle.pidStartTime)) continue;
-      v.phase = 'failed';
       v.ready = false;
+      if (isTask(v.handle.spec)) {
+        const exitCode = this.readExit(id);
+        v.phase = exitCode === 0 ? 'stopped' : 'failed';
+        v.reason = taskExitReason(exitCode);
+        for (const l of this.listeners) l(id, v.reason, exitCode === undefined ? {} : { exitCode });
+        continue;
+      }
+      v.phase = 'failed';
       v.reason = 'appliance process exited unexpectedly (killed or crashed)';
       for (const l of this.listeners) l(id, v.reason);
     }
+  }
+
+  private readExit(id: string): number | undefined {
+    try {
+      const n = Number(readFileSync(join(this.dir(id), EXIT_FILE), 'utf8').trim());
+      return Number.isInteger(n) ? n : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async taskExit(handle: VmHandle): Promise<number | undefined> {
+    return isTask(handle.spec) ? this.readExit(handle.id) : undefined;
+  }
+
+  guestPids(): number[] {
+    const out: number[] = [];
+    for (const v of this.vms.values()) {
+      const { pid, pidStartTime } = v.handle;
+      if (!isSame(pid, pidStartTime)) continue;
+      out.push(pid);
+      // The unshare wrapper above the namespace's init lives exactly as long as it.
+      const w = Number(v.handle.extra.wrapper ?? 0);
+      if (w > 0) out.push(w);
+    }
+    return out;
   }
 
   async close(): Promise<void> {

@@ -24,3 +24,55 @@ export function ioBytes(pid: number): { read: number; write: number } {
     return { read: 0, write: 0 };
   }
 }
+
+/** `pid` and all its descendants, parents before children. */
+export function treeOf(pid: number): number[] {
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length && out.length < 65_536) {
+    const p = queue.shift()!;
+    out.push(p);
+    queue.push(...children(p));
+  }
+  return out;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* gone */
+  }
+}
+
+/**
+ * SIGSTOPs a whole process tree, parents first and each one's children read
+ * only after it is stopped, so nothing forks its way out of the freeze.
+ * Returns the stopped pids.
+ */
+export function stopTree(pid: number): number[] {
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length && out.length < 65_536) {
+    const p = queue.shift()!;
+    signal(p, 'SIGSTOP');
+    out.push(p);
+    queue.push(...children(p));
+  }
+  return out;
+}
+
+/** SIGCONTs a process tree, children before their parents (the parent wakes to a running tree). */
+export function contTree(pid: number): void {
+  for (const p of treeOf(pid).reverse()) signal(p, 'SIGCONT');
+}
+
+/** Sends `sig` to every process in `pid`'s tree except `pid` itself. */
+export function signalDescendants(pid: number, sig: NodeJS.Signals): void {
+  for (const p of treeOf(pid).slice(1)) signal(p, sig);
+}
+
+/** SIGKILLs a whole tree (frozen first, so nothing escapes by forking). */
+export function killTree(pid: number): void {
+  for (const p of stopTree(pid)) signal(p, 'SIGKILL');
+}

@@ -356,6 +356,11 @@ export class QemuDriver implements Driver {
     this.listeners.add(listener);
   }
 
+  /** The QEMU processes (vCPU threads and device emulation all live in them). */
+  guestPids(): number[] {
+    return [...this.vms.values()].filter((vm) => vm.pid > 0).map((vm) => vm.pid);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const vm of this.vms.values()) this.detach(vm);

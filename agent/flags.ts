@@ -1,0 +1,54 @@
+// Parsing and validation of agent flags that carry structure (labels, percentages,
+// durations), so a typo stops the agent with one clear line instead of a host
+// that silently advertises the wrong thing.
+import { parseDuration } from '../common/validate.js';
+
+export class FlagError extends Error {
+  constructor(flag: string, problem: string) {
+    super(`${flag}: ${problem}`);
+    this.name = 'FlagError';
+  }
+}
+
+/** Label keys as Kubernetes/Nomad operators write them: lowercase, digits, . _ / -. */
+export const LABEL_KEY_RE = /^[a-z0-9][a-z0-9._/-]{0,62}$/;
+const LABEL_VALUE_RE = /^[\x20-\x7e]{0,63}$/;
+
+/** `k=v` items (from repeated --label flags and/or a comma-separated env value) into a map. */
+export function parseLabels(items: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq < 0) throw new FlagError('--label', `${JSON.stringify(item.slice(0, 80))} is not key=value`);
+    const k = item.slice(0, eq);
+    const v = item.slice(eq + 1);
+    if (!LABEL_KEY_RE.test(k)) throw new FlagError('--label', `key ${JSON.stringify(k.slice(0, 80))} must match [a-z0-9][a-z0-9._/-]{0,62}`);
+    if (!LABEL_VALUE_RE.test(v)) throw new FlagError('--label', `value of ${k} must be at most 63 printable ASCII characters`);
+    if (k in out && out[k] !== v) throw new FlagError('--label', `${k} given twice with different values`);
+    out[k] = v;
+  }
+  return out;
+}
+
+export function parseDurationFlag(flag: string, v: string): number {
+  try {
+    return parseDuration(String(v));
+  } catch (e) {
+    throw new FlagError(flag, (e as Error).message);
+  }
+}
+
+export function parseNumberFlag(flag: string, v: string, opts: { min: number; max: number; integer?: boolean }): number {
+  const n = Number(String(v).trim().replace(/%$/, ''));
+  if (String(v).trim() === '' || !Number.isFinite(n) || n < opts.min || n > opts.max || (opts.integer && !Number.isInteger(n))) {
+    throw new FlagError(flag, `${JSON.stringify(String(v).slice(0, 40))} must be ${opts.integer ? 'an integer' : 'a number'} from ${opts.min} to ${opts.max}`);
+  }
+  return n;
+}
+
+/** Comma-separated list, blanks dropped. */
+export function parseList(v: string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  const items = String(v).split(',').map((x) => x.trim()).filter(Boolean);
+  return items.length ? items : undefined;
+}
