@@ -2,7 +2,7 @@
 import '../common/quiet.js';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { Command, Option } from 'commander';
 import type { HostKind } from '../common/gen/nephele/v1/HostKind.js';
@@ -129,7 +129,21 @@ async function main(): Promise<void> {
     ...(guestVcpus !== undefined ? { guestVcpus } : {}),
     ...(adhoc ? { owner: () => monitor!.current() } : {}),
   });
-  const runner = new Runner({ drivers, store, log: log.child({ host_id: identity.hostId }), report: (r) => session!.reportVm(r) });
+  const transferDir = join(files.dir, 'transfers');
+  const runner = new Runner({
+    drivers,
+    store,
+    log: log.child({ host_id: identity.hostId }),
+    report: (r) => session!.reportVm(r),
+    // Cold moves go through the controller: agents only ever dial it.
+    exportDisk: (id, path) => session!.putDisk(id, path),
+    importDisk: async (id) => {
+      mkdirSync(transferDir, { recursive: true, mode: 0o700 });
+      const dest = join(transferDir, `${id}.qcow2`);
+      await session!.getDisk(id, dest);
+      return dest;
+    },
+  });
   session = new AgentSession({
     controller: o.controller,
     hostId: identity.hostId,

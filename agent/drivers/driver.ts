@@ -94,8 +94,13 @@ export interface Driver {
   readonly scheme: string;
   fingerprint(): Promise<Fingerprint>;
   capabilities(): Capabilities;
-  /** Creates the VM's disk/state and starts it. Resolves once the process runs (not guest-ready). */
-  create(spec: VmSpec): Promise<VmHandle>;
+  /**
+   * Creates the VM's disk/state and starts it. Resolves once the process runs (not guest-ready).
+   * `importDisk`: a disk file handed over by a cold move, used (moved into place) instead of a fresh one.
+   */
+  create(spec: VmSpec, opts?: { importDisk?: string }): Promise<VmHandle>;
+  /** The disk file of a stopped VM, for a cold move (drivers whose VMs have a disk). */
+  diskPath?(id: string): string | undefined;
   /** Starts a stopped VM again (same disk). Returns the new handle. */
   start(handle: VmHandle): Promise<VmHandle>;
   /** Re-attaches after an agent restart; false when the VM is no longer running. */

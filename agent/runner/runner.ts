@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { DesiredVm__Output as DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
 import type { VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
 import type { Capacity } from '../../common/gen/nephele/v1/Capacity.js';
@@ -26,6 +27,8 @@ interface LocalVm {
   ownerSuspended?: boolean;
   /** A task VM whose task exited 0: not restarted unless a higher generation asks. */
   taskDone?: boolean;
+  /** Transfer id this VM's disk was uploaded under (cold move, source side). */
+  exported?: string;
 }
 
 /** The reason a VM removed from this host's desired state is reported with. */
@@ -50,6 +53,10 @@ export interface RunnerOptions {
   report: (r: Omit<VmStatusReport, 'seq'>) => Promise<void>;
   readyTimeoutMs?: number;
   stopTimeoutMs?: number;
+  /** Cold moves: uploads a stopped VM's disk file under a transfer id (PutDisk). */
+  exportDisk?: (transferId: string, path: string) => Promise<void>;
+  /** Cold moves: downloads a moved disk (GetDisk) to a local file and returns its path. */
+  importDisk?: (transferId: string) => Promise<string>;
 }
 
 /**
@@ -224,8 +231,9 @@ export class Runner {
         if (l.phase === 'running' || l.phase === 'suspended' || l.phase === 'creating') {
           await driver.stop(id, this.o.stopTimeoutMs ?? 10_000);
           l.ownerSuspended = false;
-          return this.set(l, 'stopped', 'stopped as requested', false);
+          await this.set(l, 'stopped', d.exportDisk ? 'stopped for a move' : 'stopped as requested', false);
         }
+        if (d.exportDisk && l.exported !== d.exportDisk && (l.phase === 'stopped' || l.phase === 'failed')) return this.exportDisk(d, l, driver);
         return;
       case 'DESIRED_VM_STATE_SUSPENDED':
         if (l.phase === 'running') {
@@ -300,20 +308,47 @@ export class Runner {
     return { id: d.vmId, name: d.name, vcpus: s.vcpus, memoryMiB: s.memoryMib, diskGiB: s.diskGib, image: s.image, appliancePort: s.appliancePort, config: s.config ?? {} };
   }
 
+  /** Cold move, source side: upload the stopped VM's disk; the controller re-places the VM when it has it. */
+  private async exportDisk(d: DesiredVm, l: LocalVm, driver: Driver): Promise<void> {
+    const path = driver.diskPath?.(l.id);
+    try {
+      if (!path || !this.o.exportDisk) throw new Error(`the ${l.scheme} driver cannot hand over its disk`);
+      await this.o.exportDisk(d.exportDisk, path);
+      l.exported = d.exportDisk;
+      await this.save(l);
+      this.o.log.info({ vm_id: l.id, transfer_id: d.exportDisk }, 'vm disk exported for a cold move');
+    } catch (e) {
+      this.o.log.warn({ vm_id: l.id, err: (e as Error).message }, 'disk export failed; retrying');
+      await this.set(l, l.phase, `disk export failed: ${(e as Error).message}`, false);
+      // Level-triggered: look again soon with whatever the desired state is then.
+      setTimeout(() => this.apply([...this.desired.values()]), 5_000).unref?.();
+    }
+  }
+
   private async create(d: DesiredVm): Promise<void> {
     const scheme = d.spec?.scheme ?? '';
     const l: LocalVm = { id: d.vmId, scheme, phase: 'creating', reason: 'creating', guestReady: false, generation: d.generation, rebootCount: d.rebootCount };
     this.local.set(l.id, l);
     const driver = this.drivers.get(scheme);
     if (!driver) return this.set(l, 'failed', `this host has no ${scheme} driver`, false);
-    await this.set(l, 'creating', 'creating', false);
+    await this.set(l, 'creating', d.importDisk ? 'creating from the moved disk' : 'creating', false);
+    let importDisk: string | undefined;
     try {
-      l.handle = await driver.create(this.specOf(d));
+      // A cold move brings the VM's disk along; it is never silently replaced by a fresh one.
+      importDisk = d.importDisk ? await this.fetchDisk(d.importDisk) : undefined;
+      l.handle = await driver.create(this.specOf(d), importDisk ? { importDisk } : undefined);
     } catch (e) {
       return this.set(l, 'failed', `create failed: ${(e as Error).message}`, false);
+    } finally {
+      if (importDisk) rmSync(importDisk, { force: true }); // moved into place on success
     }
     await this.save(l);
     await this.awaitReady(l, 'guest ready');
+  }
+
+  private async fetchDisk(transferId: string): Promise<string> {
+    if (!this.o.importDisk) throw new Error('this agent cannot fetch moved disks');
+    return this.o.importDisk(transferId);
   }
 
   private async restart(d: DesiredVm, l: LocalVm): Promise<void> {

@@ -25,7 +25,7 @@ import {
 import { BaseStore, BASE_MARKER } from './bases.js';
 import { GuestChannel } from './guest-channel.js';
 import { IMAGE_NAME_RE, loadImage, missingImageFiles, qcow2VirtualSize, type GuestImage } from './image.js';
-import { createOverlay, freePort, logTail, qemuArgs, spawnQemu, vmPaths, type Accel, type VmPaths } from './launch.js';
+import { adoptOverlay, createOverlay, freePort, logTail, qemuArgs, spawnQemu, vmPaths, type Accel, type VmPaths } from './launch.js';
 import { AccelProber, kvmUsable, qemuVersion, type AccelMode } from './probe.js';
 import { cmdlineOf, cpuSeconds, hostCpuKhz, isAlive, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
 import { QmpClient } from './qmp.js';
@@ -179,7 +179,7 @@ export class QemuDriver implements Driver {
 
   // ---------------------------------------------------------------- lifecycle
 
-  async create(spec: VmSpec): Promise<VmHandle> {
+  async create(spec: VmSpec, opts: { importDisk?: string } = {}): Promise<VmHandle> {
     this.assertOpen();
     const image = this.validate(spec);
     return this.locked(spec.id, async () => {
@@ -194,9 +194,15 @@ export class QemuDriver implements Driver {
       try {
         await this.bases.exclusive(async () => {
           const base = await this.bases.ensure(image.dataDisk);
-          const baseSize = qcow2VirtualSize(base.path);
-          const want = Math.round(spec.diskGiB * GiB);
-          await createOverlay(this.qemuImg(), base.path, paths.overlay, want > baseSize ? want : undefined);
+          if (opts.importDisk) {
+            // Cold move: the VM's own disk, config included (so it is not applied again).
+            await adoptOverlay(this.qemuImg(), opts.importDisk, base, paths.overlay);
+            writeFileSync(join(dir, 'config-applied'), 'carried by the moved disk\n');
+          } else {
+            const baseSize = qcow2VirtualSize(base.path);
+            const want = Math.round(spec.diskGiB * GiB);
+            await createOverlay(this.qemuImg(), base.path, paths.overlay, want > baseSize ? want : undefined);
+          }
           writeFileSync(join(dir, BASE_MARKER), base.sha256 + '\n');
         });
         const vm = this.newVm(spec, paths, accel);
@@ -210,6 +216,13 @@ export class QemuDriver implements Driver {
         throw e;
       }
     });
+  }
+
+  /** A stopped VM's overlay (its own blocks only; the base is content-addressed on every host). */
+  diskPath(id: string): string | undefined {
+    const vm = this.vms.get(id);
+    const p = vmPaths(join(this.o.stateDir, id)).overlay;
+    return (!vm || vm.pid <= 0) && existsSync(p) ? p : undefined;
   }
 
   async start(handle: VmHandle): Promise<VmHandle> {

@@ -1,7 +1,7 @@
 // The QEMU command line for one VM, its qcow2 overlay, its host port, and the
 // detached spawn (VMs outlive an agent restart: the unit uses KillMode=process).
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, renameSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -102,6 +102,21 @@ export async function createOverlay(qemuImg: string, base: string, overlay: stri
   const args = ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', overlay];
   if (sizeBytes && sizeBytes > 0) args.push(String(sizeBytes));
   await execFileP(qemuImg, args, { timeout: 30_000 });
+}
+
+/**
+ * Takes over a qcow2 overlay another host exported (cold move): checks it is
+ * backed by the same base content (bases are named by their sha256), then
+ * points it at this host's copy of that base without rewriting any data.
+ */
+export async function adoptOverlay(qemuImg: string, imported: string, base: { path: string; sha256: string }, overlay: string): Promise<void> {
+  const { stdout } = await execFileP(qemuImg, ['info', '--output=json', '-U', imported], { timeout: 30_000 });
+  const info = JSON.parse(stdout) as { format?: string; 'backing-filename'?: string };
+  if (info.format !== 'qcow2') throw new Error(`the moved disk is ${info.format ?? 'not a disk image'}, not qcow2`);
+  const backing = info['backing-filename'] ?? '';
+  if (backing && !backing.endsWith(`/${base.sha256}.qcow2`)) throw new Error('the moved disk is backed by a different image than this host has');
+  renameSync(imported, overlay);
+  if (backing) await execFileP(qemuImg, ['rebase', '-u', '-F', 'qcow2', '-b', base.path, overlay], { timeout: 30_000 });
 }
 
 /** A free port on 127.0.0.1: `preferred` if it can be bound, else one the kernel picks. */
