@@ -61,7 +61,9 @@ async function main(): Promise<void> {
   // The guest image for qemu VMs (cached after the first build; process VMs work without it).
   const img = spawnSync('bash', [join(root, 'scripts/make-guest-image.sh')], { stdio: 'inherit' });
   if (img.status !== 0) console.error('[dev] guest image not built: qemu VMs unavailable, process VMs still work');
-  const agentArgs = [join(root, 'dist/agent/main.js'), '--controller', listen, '--data-dir', agentDir, '--name', 'dev-agent', '--reserve-memory', '512M', '--image-dir', join(root, '.cache/guest')];
+  // The dev agent lends 8 guest vCPUs whatever the machine has, so a walk-through set of
+  // a few 1-vCPU VMs fits on a laptop (process VMs are light; guarantees are per vCPU).
+  const agentArgs = [join(root, 'dist/agent/main.js'), '--controller', listen, '--data-dir', agentDir, '--name', 'dev-agent', '--reserve-memory', '512M', '--guest-vcpus', '8', '--image-dir', join(root, '.cache/guest')];
   if (!existsSync(join(agentDir, 'host.json'))) {
     const tok = await admin.call<CreateTokenResponse__Output>((md, o, cb) => admin.auth.CreateToken({ kind: 'TOKEN_KIND_JOIN', ttlSeconds: 600, description: 'npm run dev' }, md, o, cb));
     agentArgs.push('--join-token', tok.secret);
@@ -80,6 +82,9 @@ async function main(): Promise<void> {
    nephele group create web && nephele host groups set <ID> web
    nephele vm create --host <ID> --scheme process --memory 64 --config title=Hi --wait
    nephele vm create --host <ID> --scheme qemu --memory 128 --wait
+   nephele set create --name web --count 3 --scheme process --memory 64 --dry-run
+   nephele set create --name web --count 3 --scheme process --memory 64 --wait
+   nephele set ls && nephele set plan <SET> && nephele set scale <SET> 5 && nephele set delete <SET>
    nephele token create --join --ttl 1h
    nephele events tail --follow
 

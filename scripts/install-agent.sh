@@ -26,6 +26,9 @@ Required:
 
 Options:
   --kind KIND            dedicated (default) or adhoc
+  --label K=V            host label for set constraints (repeatable); key
+                         [a-z0-9][a-z0-9._/-]*, value without commas or spaces
+  --offer-guarantees     ad-hoc host: accept guaranteed (not only best-effort) work
   --name NAME            host name to register (default: the agent picks one);
                          lowercase letters, digits and dashes
   --data-dir DIR         agent state directory (default: /var/lib/nephele-agent)
@@ -75,6 +78,8 @@ NAME=""
 SVC_USER="nephele"
 PREFIX="/opt/nephele"
 START=1
+LABELS=""
+GUARANTEES=0
 
 while (($# > 0)); do
   arg=$1
@@ -96,7 +101,12 @@ while (($# > 0)); do
       START=0
       continue
       ;;
-    --controller | --join-token | --kind | --root | --data-dir | --name | --user | --prefix)
+    --offer-guarantees)
+      ((inline == 0)) || die_usage "$arg takes no value"
+      GUARANTEES=1
+      continue
+      ;;
+    --controller | --join-token | --kind | --label | --root | --data-dir | --name | --user | --prefix)
       if ((inline == 0)); then
         # A missing value must not silently swallow the next flag.
         if (($# == 0)) || [[ $1 == --* ]]; then die_usage "$arg needs a value"; fi
@@ -112,6 +122,10 @@ while (($# > 0)); do
     --controller) CONTROLLER=$value; CONTROLLER_SET=1 ;;
     --join-token) JOIN_TOKEN=$value; JOIN_TOKEN_SET=1 ;;
     --kind) KIND=$value ;;
+    --label)
+      [[ $value =~ ^[a-z0-9][a-z0-9._/-]{0,62}=[A-Za-z0-9._:/@+-]{0,63}$ ]] || die_usage "--label must be key=value (key [a-z0-9][a-z0-9._/-]*, value without commas or spaces), got '$value'"
+      LABELS+=${LABELS:+,}$value
+      ;;
     --root) ROOT=$value ;;
     --data-dir) DATA_DIR=$value ;;
     --name) NAME=$value ;;
@@ -259,6 +273,10 @@ NEPHELE_KIND=$KIND
 NEPHELE_DATA_DIR=$DATA_DIR
 "
 [[ -z $NAME ]] || ENV_CONTENT+="NEPHELE_NAME=$NAME
+"
+[[ -z $LABELS ]] || ENV_CONTENT+="NEPHELE_LABELS=$LABELS
+"
+((GUARANTEES == 0)) || ENV_CONTENT+="NEPHELE_OFFER_GUARANTEES=1
 "
 
 write_file "$R/etc/systemd/system/$UNIT_NAME" 0644 "$UNIT"

@@ -19,6 +19,7 @@ interface Due {
 
 /** setTimeout cannot wait longer than 2^31-1 ms: longer waits re-arm. */
 const MAX_WAIT = 2 ** 31 - 1;
+const RETRY_MS = 5_000;
 
 /** What a set waits for next, if anything. */
 export function nextDue(s: SetRecord): Due | undefined {
@@ -87,9 +88,21 @@ export class SetScheduler {
     );
   }
 
-  private async reload(id: string): Promise<void> {
+  private async reload(id: string, afterFiring = false): Promise<void> {
     const r = await this.store.get<SetRecord>(SETS, id);
-    if (r) this.track(r.value);
+    if (!r) return;
+    const due = nextDue(r.value);
+    // Still due right after firing (the action failed): try again later, never in a tight loop.
+    if (afterFiring && due && due.at <= this.clock.now()) return this.retryLater(r.value, due.kind);
+    this.track(r.value);
+  }
+
+  private retryLater(s: SetRecord, kind: Kind): void {
+    this.timers.get(s.id)?.cancel();
+    this.timers.set(s.id, this.clock.setTimeout(() => {
+      this.timers.delete(s.id);
+      void this.fire(s.id, kind);
+    }, RETRY_MS));
   }
 
   private async fire(id: string, kind: Kind): Promise<void> {
@@ -99,7 +112,7 @@ export class SetScheduler {
     } catch (err) {
       this.log.error({ err, set_id: id, kind }, 'scheduled set action failed');
     }
-    await this.reload(id).catch(() => {});
+    await this.reload(id, true).catch(() => {});
   }
 
   /** Batch-window retries (only when capacity was freed or hosts changed) and down-host re-placement. */

@@ -108,6 +108,7 @@ const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ??
 const fmtCodes = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${v}`).join(' ');
 
 t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
+  const t0 = Date.now();
   const ca = readFileSync(join(ctl.dataDir, 'ca.pem'));
   const tlsCreds = grpc.credentials.createSsl(ca);
   const admin = readFileSync(join(ctl.dataDir, 'admin.token'), 'utf8').trim();
@@ -168,6 +169,7 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
   const services = [...new Set(schema.methods.map((m) => m.service))];
   t.equal(services.length, declared, `discovered all ${declared} services declared in ${schema.files.length} proto files`);
   t.ok(schema.methods.length > 0, 'discovered methods');
+  t.comment(`fuzz: set-up (fixtures, enrolments, schema) took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   t.comment(`fuzz: seed=${SEED} (FUZZ_SEED=${SEED} to reproduce) messages≥${COUNT} concurrency=${CONCURRENCY}`);
   t.comment(`fuzz: ${services.length} services, ${schema.methods.length} methods: ${schema.methods.map((m) => `${m.service.split('.').pop()}.${m.name}[${m.kind}]`).join(' ')}`);
 
@@ -401,4 +403,5 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
   t.same([...logged.keys()], [], 'controller logged no errors (level ≥ 50) while fuzzed');
   const hit = /.*(uncaught|unhandled).*/i.exec(out);
   t.notOk(hit, `controller output has no uncaught/unhandled errors${hit ? `: ${hit[0].slice(0, 300)}` : ''}`);
+  t.comment(`fuzz: whole test ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 });

@@ -185,9 +185,11 @@ t.test('renders the environment file and the data dir', async (t) => {
 });
 
 t.test('optional flags end up in the files', async (t) => {
-  const root = render(t, ['--kind=adhoc', '--name', 'lab-pc-7', '--data-dir', '/data/agent', '--user', 'vmagent', '--no-start']);
+  const root = render(t, ['--kind=adhoc', '--name', 'lab-pc-7', '--data-dir', '/data/agent', '--user', 'vmagent', '--label', 'room=lab-3', '--label=os/arch=x86', '--offer-guarantees', '--no-start']);
   const env = parseEnv(readFileSync(join(root, ENV_REL), 'utf8'));
   t.equal(env.get('NEPHELE_KIND'), 'adhoc');
+  t.equal(env.get('NEPHELE_LABELS'), 'room=lab-3,os/arch=x86', 'labels reach the agent through its environment');
+  t.equal(env.get('NEPHELE_OFFER_GUARANTEES'), '1');
   t.equal(env.get('NEPHELE_NAME'), 'lab-pc-7');
   t.equal(env.get('NEPHELE_DATA_DIR'), '/data/agent');
   t.equal(mode(join(root, 'data/agent')), 0o700);
@@ -232,6 +234,7 @@ t.test('rejects bad usage with exit 2 and a message naming the flag', async (t) 
     { name: '--controller without a value', args: ['--join-token', TOKEN, '--controller'], flag: '--controller' },
     { name: 'relative --data-dir', args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--data-dir', 'var/lib/x'], flag: '--data-dir' },
     { name: 'bad --name', args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--name', 'Not A Name'], flag: '--name' },
+    { name: 'bad --label', args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--label', 'Room=1'], flag: '--label' },
     { name: 'unknown flag', args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--frobnicate'], flag: '--frobnicate' },
   ];
   for (const c of cases) {

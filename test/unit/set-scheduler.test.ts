@@ -6,6 +6,7 @@ import { nextDue, SetScheduler } from '../../controller/planner/scheduler.js';
 import { SETS, type SetRecord } from '../../controller/planner/sets.js';
 import type { Planner } from '../../controller/planner/planner.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
 
 // Set timers under a fake clock: starts, expiries and batch-window ends fire at
 // their time (not before), survive a restart (rebuilt from the store), and
@@ -32,20 +33,33 @@ function set(id: string, p: Partial<SetRecord> & { startAt?: number }): SetRecor
   };
 }
 
-/** A planner stand-in that records what the scheduler asked of it. */
-function fakePlanner(calls: string[]): { planner: Planner; notify: (s: SetRecord) => void } {
+/** A planner stand-in that records what the scheduler asked of it and moves the stored set on, as the planner does. */
+function fakePlanner(calls: string[], store?: LevelStore): { planner: Planner; notify: (s: SetRecord) => void } {
   let watcher: (s: SetRecord) => void = () => {};
+  const move = async (id: string, state: SetRecord['state']) => {
+    const r = store && (await store.get<SetRecord>(SETS, id));
+    if (r) await store!.batch([put(SETS, id, { ...r.value, state, expiresUnixMs: state === 'VM_SET_STATE_RETIRING' ? 0 : r.value.expiresUnixMs })]);
+  };
   const planner = {
     watchSets: (fn: (s: SetRecord) => void) => (watcher = fn),
-    startOrRetry: async (id: string) => void calls.push(`start ${id}`),
-    retire: async (id: string, why: string) => void calls.push(`retire ${id} (${why})`),
+    startOrRetry: async (id: string) => {
+      calls.push(`start ${id}`);
+      await move(id, 'VM_SET_STATE_PLACED');
+    },
+    retire: async (id: string, why: string) => {
+      calls.push(`retire ${id} (${why})`);
+      await move(id, 'VM_SET_STATE_RETIRING');
+    },
     replaceFromDownHosts: async () => (calls.push('down-check'), 0),
     freedSinceLastLook: () => true,
   } as unknown as Planner;
   return { planner, notify: (s) => watcher(s) };
 }
 
-const flush = () => new Promise((r) => setImmediate(r));
+/** Lets the scheduler's store reads and writes (real LevelDB I/O) finish after the fake clock fired timers. */
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5));
+};
 
 t.test('nextDue picks the earliest pending time of a live set', async (t) => {
   t.same(nextDue(set('a', { state: 'VM_SET_STATE_SCHEDULED', startAt: T0 + 5000 })), { at: T0 + 5000, kind: 'start' });
@@ -67,7 +81,7 @@ t.test('timers fire at their time, rebuilt from the store after a restart', asyn
   ]);
   const clock = new FakeClock(T0);
   const calls: string[] = [];
-  const { planner } = fakePlanner(calls);
+  const { planner } = fakePlanner(calls, store);
   // A "restarted controller": everything comes from the store.
   const sch = new SetScheduler(planner, store, clock, createLogger('test', { level: 'silent' }));
   await sch.start({ cron: false });
@@ -82,13 +96,33 @@ t.test('timers fire at their time, rebuilt from the store after a restart', asyn
   await flush();
   t.same(calls, ['start at', 'retire dur (its duration ended)'], 'the duration set is retired at its expiry');
   clock.advance(30 * 86_400_000);
-  await flush();
+  await waitFor(() => sch.pending().includes('far'), { message: 'far timer re-armed' });
   t.notOk(calls.includes('start far'), 'a start beyond setTimeout range does not fire early');
   t.ok(sch.pending().includes('far'), 'it was re-armed');
   clock.advance(10 * 86_400_000);
-  await flush();
-  await flush();
+  await waitFor(() => calls.includes('start far'), { message: 'far start fired' });
   t.ok(calls.includes('start far'), 'and fires at its time');
+  sch.stop();
+});
+
+t.test('an action that fails is retried later, not in a tight loop', async (t) => {
+  const store = await LevelStore.open(tmpDir());
+  t.teardown(() => store.close());
+  await store.batch([put(SETS, 'stuck', set('stuck', { state: 'VM_SET_STATE_SCHEDULED', startAt: T0 + 1000 }))]);
+  const clock = new FakeClock(T0);
+  const calls: string[] = [];
+  const { planner } = fakePlanner(calls); // does not move the stored set: as if every start failed
+  const sch = new SetScheduler(planner, store, clock, createLogger('test', { level: 'silent' }));
+  await sch.start({ cron: false });
+  clock.advance(1000);
+  await flush();
+  t.same(calls, ['start stuck'], 'fired once');
+  clock.advance(4999);
+  await flush();
+  t.same(calls, ['start stuck'], 'not again at once');
+  clock.advance(1);
+  await waitFor(() => calls.length === 2, { message: 'retried' });
+  t.same(calls, ['start stuck', 'start stuck'], 'retried after 5 s');
   sch.stop();
 });
 
