@@ -386,7 +386,7 @@ export class Planner {
       if (set.state === 'VM_SET_STATE_WAITING' || set.state === 'VM_SET_STATE_PARTIAL' || set.state === 'VM_SET_STATE_PLACED') {
         const live = (await vmsOfSet(this.store, id)).filter(({ vm }) => holds(vm) && vm.desired !== 'DESIRED_VM_STATE_DESTROYED').length;
         const want = set.count - live;
-        if (want <= 0 && set.state === 'VM_SET_STATE_PLACED') return undefined;
+        if (want <= 0) return undefined; // nothing to place (a partial set's failed VMs still hold their host)
         if (set.state === 'VM_SET_STATE_PARTIAL' && set.windowEndsUnixMs !== 0) return undefined; // its batch window is over: no more tries
         await this.placeRound(set, version, Math.max(0, want), [], false);
         return set;
@@ -505,7 +505,10 @@ export class Planner {
     }
     if (o.refused) {
       void this.lock
-        .run(() => this.moveOne(vm.id, `host could not run it: ${vm.stateReason}`, true))
+        .run(async () => {
+          const m = await this.moveOne(vm.id, `host could not run it: ${vm.stateReason}`, true);
+          if (!m.moved && vm.setId) await this.noteUnplaced(vm.setId, `${vm.name} failed on ${vm.placementAttempts} host${vm.placementAttempts === 1 ? '' : 's'} (last: ${vm.stateReason})${m.reasons.length ? `; ${m.reasons.join('; ')}` : ''}`);
+        })
         .catch((err) => this.log.error({ err, vm_id: vm.id }, 're-placement failed'));
     }
     if (o.taskDone && vm.setId) {
@@ -520,6 +523,23 @@ export class Planner {
           await this.maybeRetired(set.id);
         }
       }).catch((err) => this.log.error({ err, set_id: vm.setId }, 'could not end finished task'));
+    }
+  }
+
+  /** A VM of the set that no host would run: the set is partial, and says why. */
+  private async noteUnplaced(id: string, why: string): Promise<void> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const { set, version } = await getSet(this.store, id);
+      if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED') return;
+      set.state = 'VM_SET_STATE_PARTIAL';
+      set.stateReason = 'a vm could not be run on any host tried';
+      set.reasons = [...set.reasons.filter((r) => r !== why), why].slice(-20);
+      try {
+        await this.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [{ type: 'set.partially_placed', severity: 'warning', message: `vm set partially placed: ${why}`, tenant: set.tenant, attributes: { set_id: id } }] });
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ABORTED') throw e;
+      }
     }
   }
 
