@@ -5,12 +5,24 @@ import { Mutex, put, absent, type Op, type Precondition, type Store } from '../.
 import type { Clock, Timer } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { currentCall, type CallContext } from '../context.js';
+import { ConflictError } from '../../common/errors.js';
 
 export type { Event, EventFilter };
 
 export const EVENTS = 'events';
 export const EVENTS_BY_TENANT = 'events-by-tenant'; // `${tenant}/${seq}`: tenant views scan only their own
 export const REQUESTS = 'requests';
+
+/** Changes written together at most (one LevelDB batch). */
+const MAX_GROUP = 256;
+
+interface Pending {
+  change: Change;
+  call: CallContext | undefined;
+  newEvents: NewEvent[];
+  resolve: (versions: Map<string, number>) => void;
+  reject: (e: unknown) => void;
+}
 
 export interface NewEvent {
   type: string;
@@ -86,49 +98,164 @@ export class EventLog {
     return this.seq;
   }
 
-  /** Writes the change atomically; returns the new versions of written keys. */
+  private pending: Pending[] = [];
+  private flushing = false;
+
+  /**
+   * Writes the change atomically; returns the new versions of written keys.
+   * Changes that arrive while a write is in flight are group-committed: their
+   * preconditions are checked one after another (as if written in turn), the
+   * ones that hold go into one LevelDB batch, the others fail alone with
+   * ABORTED, exactly as they would have one by one.
+   */
   commit(change: Change): Promise<Map<string, number>> {
-    return this.lock.run(async () => {
-      const now = this.clock.now();
-      const call = currentCall();
-      const newEvents = [...(change.events ?? [])];
-      if (call?.audit?.pending) {
-        // A mutating call's audit record lands in the same batch as its change.
-        newEvents.push(auditEvent(call, 'OK'));
-      }
-      const events: Event[] = newEvents.map((e, i) => ({
-        seq: this.seq + i + 1,
-        timeUnixMs: now,
-        type: e.type,
-        severity: e.severity ?? 'info',
-        message: e.message,
-        hostId: e.hostId ?? '',
-        actor: e.actor ?? call?.actor ?? '',
-        audit: e.audit ?? false,
-        attributes: e.attributes ?? {},
-        tenant: e.tenant ?? call?.tenant ?? '',
-      }));
-      const ops: Op[] = [...(change.ops ?? [])];
-      for (const e of events) {
-        ops.push(put(EVENTS, seqKey(e.seq), e));
-        if (e.tenant) ops.push(put(EVENTS_BY_TENANT, `${e.tenant}/${seqKey(e.seq)}`, 1));
-      }
-      if (events.length) ops.push(put('meta', 'event_seq', { seq: this.seq + events.length }));
-      const pre = [...(change.preconditions ?? [])];
-      if (change.ref !== undefined && call?.requestId) {
-        const key = requestKey(call.rpc, call.requestId);
-        ops.push(put(REQUESTS, key, { ref: change.ref, atUnixMs: now }));
-        pre.push(absent(REQUESTS, key));
-      }
-      const versions = await this.store.batch(ops, pre);
-      if (call?.audit?.pending) call.audit.pending = false;
-      this.seq += events.length;
-      for (const e of events) {
-        this.log.info({ event_type: e.type, seq: e.seq, host_id: e.hostId || undefined, ...e.attributes }, e.message);
-        for (const w of this.watchers) w(e);
-      }
-      return versions;
+    // The call context (audit, request_id) is the caller's: take it now, not when the group is written.
+    const call = currentCall();
+    const newEvents = [...(change.events ?? [])];
+    // A mutating call's audit record lands in the same batch as its change.
+    if (call?.audit?.pending) newEvents.push(auditEvent(call, 'OK'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ change, call, newEvents, resolve, reject });
+      if (!this.flushing) void this.flush();
     });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length) {
+        const group = this.pending.splice(0, MAX_GROUP);
+        await this.lock.run(() => (group.length === 1 ? this.commitOne(group[0]!) : this.commitGroup(group)));
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** The change's own ops and preconditions, with its request_id record. */
+  private baseOf(p: Pending, now: number): { ops: Op[]; pre: Precondition[] } {
+    const ops: Op[] = [...(p.change.ops ?? [])];
+    const pre = [...(p.change.preconditions ?? [])];
+    if (p.change.ref !== undefined && p.call?.requestId) {
+      const key = requestKey(p.call.rpc, p.call.requestId);
+      ops.push(put(REQUESTS, key, { ref: p.change.ref, atUnixMs: now }));
+      pre.push(absent(REQUESTS, key));
+    }
+    return { ops, pre };
+  }
+
+  /** Numbers a change's events from `first` and adds their records to `ops`. */
+  private eventsOf(p: Pending, first: number, now: number, ops: Op[]): Event[] {
+    const events: Event[] = p.newEvents.map((e, i) => ({
+      seq: first + i,
+      timeUnixMs: now,
+      type: e.type,
+      severity: e.severity ?? 'info',
+      message: e.message,
+      hostId: e.hostId ?? '',
+      actor: e.actor ?? p.call?.actor ?? '',
+      audit: e.audit ?? false,
+      attributes: e.attributes ?? {},
+      tenant: e.tenant ?? p.call?.tenant ?? '',
+    }));
+    for (const e of events) {
+      ops.push(put(EVENTS, seqKey(e.seq), e));
+      if (e.tenant) ops.push(put(EVENTS_BY_TENANT, `${e.tenant}/${seqKey(e.seq)}`, 1));
+    }
+    return events;
+  }
+
+  private published(p: Pending, events: Event[]): void {
+    if (p.call?.audit?.pending) p.call.audit.pending = false;
+    for (const e of events) {
+      this.log.info({ event_type: e.type, seq: e.seq, host_id: e.hostId || undefined, ...e.attributes }, e.message);
+      for (const w of this.watchers) w(e);
+    }
+  }
+
+  private async commitOne(p: Pending): Promise<void> {
+    try {
+      const now = this.clock.now();
+      const { ops, pre } = this.baseOf(p, now);
+      const events = this.eventsOf(p, this.seq + 1, now, ops);
+      if (events.length) ops.push(put('meta', 'event_seq', { seq: this.seq + events.length }));
+      const versions = await this.store.batch(ops, pre);
+      this.seq += events.length;
+      this.published(p, events);
+      p.resolve(versions);
+    } catch (e) {
+      p.reject(e);
+    }
+  }
+
+  private async commitGroup(group: Pending[]): Promise<void> {
+    const now = this.clock.now();
+    const bases = group.map((p) => this.baseOf(p, now));
+    // Current versions of every key the group reads or writes.
+    const byColl = new Map<string, Set<string>>();
+    for (const b of bases) for (const x of [...b.ops, ...b.pre]) {
+      let keys = byColl.get(x.coll);
+      if (!keys) byColl.set(x.coll, (keys = new Set()));
+      keys.add(x.key);
+    }
+    const cur = new Map<string, number>();
+    try {
+      await Promise.all([...byColl].map(async ([coll, keys]) => {
+        const list = [...keys];
+        const rs = await this.store.getMany(coll, list);
+        list.forEach((k, i) => cur.set(`${coll}/${k}`, rs[i]?.version ?? 0));
+      }));
+    } catch (e) {
+      for (const p of group) p.reject(e);
+      return;
+    }
+    // Apply the changes in turn to the versions: each sees the ones before it.
+    const written = new Set<string>();
+    const allOps: Op[] = [];
+    const groupPre = new Map<string, Precondition>();
+    const accepted: { p: Pending; versions: Map<string, number>; events: Event[] }[] = [];
+    let seq = this.seq;
+    group.forEach((p, i) => {
+      const { ops, pre } = bases[i]!;
+      const bad = pre.find((x) => (cur.get(`${x.coll}/${x.key}`) ?? 0) !== x.version);
+      if (bad) {
+        const have = cur.get(`${bad.coll}/${bad.key}`) ?? 0;
+        p.reject(new ConflictError(`${bad.coll}/${bad.key}`, bad.version === 0 ? `${bad.coll} record already exists` : `${bad.coll} record changed concurrently (version ${have}, expected ${bad.version})`));
+        return;
+      }
+      // What no earlier change of the group wrote must still hold in the store when the batch lands.
+      for (const x of pre) if (!written.has(`${x.coll}/${x.key}`)) groupPre.set(`${x.coll}/${x.key}`, x);
+      const versions = new Map<string, number>();
+      for (const op of ops) {
+        const id = `${op.coll}/${op.key}`;
+        const v = op.type === 'del' ? 0 : (cur.get(id) ?? 0) + 1;
+        cur.set(id, v);
+        versions.set(id, v);
+        written.add(id);
+      }
+      allOps.push(...ops);
+      const events = this.eventsOf(p, seq + 1, now, allOps);
+      seq += events.length;
+      accepted.push({ p, versions, events });
+    });
+    if (!accepted.length) return;
+    if (seq > this.seq) allOps.push(put('meta', 'event_seq', { seq }));
+    try {
+      await this.store.batch(allOps, [...groupPre.values()]);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ABORTED') {
+        for (const a of accepted) a.p.reject(e);
+        return;
+      }
+      // Someone outside the log wrote a key meanwhile: settle each change on its own.
+      for (const a of accepted) await this.commitOne(a.p);
+      return;
+    }
+    this.seq = seq;
+    for (const a of accepted) {
+      this.published(a.p, a.events);
+      a.p.resolve(a.versions);
+    }
   }
 
   append(...events: NewEvent[]): Promise<Map<string, number>> {

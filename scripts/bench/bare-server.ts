@@ -16,7 +16,8 @@ const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: bare-server.js <controller data dir>');
 const pki = (f: string) => readFileSync(join(dataDir, 'pki', f), 'utf8');
 
-const handlers: AgentServiceHandlers = {
+// Only what the heartbeat baseline needs; grpc-js answers the rest UNIMPLEMENTED.
+const handlers: Pick<AgentServiceHandlers, 'Enroll' | 'Session'> = {
   Enroll: (_call, cb) => cb({ code: grpc.status.UNIMPLEMENTED, details: 'bare server' }),
   Session: (call) => {
     call.on('data', (m) => {
@@ -30,7 +31,7 @@ const handlers: AgentServiceHandlers = {
 
 // The same transport options as the controller.
 const server = new grpc.Server(SERVER_OPTIONS);
-server.addService(loadNephele().pkg.nephele.v1.AgentService.service, handlers);
+server.addService(loadNephele().pkg.nephele.v1.AgentService.service, handlers as grpc.UntypedServiceImplementation);
 // As the controller: server certificate plus CA in the chain, client certificates requested and checked.
 const creds = grpc.ServerCredentials.createSsl(
   Buffer.from(pki('ca.pem')),

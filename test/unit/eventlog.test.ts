@@ -323,3 +323,32 @@ t.test('ref: concurrent commits with the same request id: exactly one succeeds',
   t.equal(n, 1);
   t.same(await allSeqs(store), [1]);
 });
+
+t.test('concurrent commits are group-committed with the same outcome as one by one', async (t) => {
+  const { store, log } = await setup(t);
+  const v1 = (await log.commit({ ops: [put('hosts', 'h', { n: 0 })] })).get('hosts/h')!;
+  const before = store.batches.length;
+  // 20 writers race for the same record at the same version: exactly one may win.
+  const racers = Array.from({ length: 20 }, (_, i) =>
+    log.commit({ ops: [put('hosts', 'h', { n: i + 1 })], preconditions: [at('hosts', 'h', v1)], events: [ev(`race.${i}`)] }).then(
+      (v) => ({ ok: true as const, v }),
+      (e: unknown) => ({ ok: false as const, code: (e as { code?: string }).code }),
+    ),
+  );
+  // ... and 20 independent writers, each with its own record.
+  const independents = Array.from({ length: 20 }, (_, i) => log.commit({ ops: [put('hosts', `x${i}`, { i })], preconditions: [absent('hosts', `x${i}`)], events: [ev(`ind.${i}`)] }));
+  const results = await Promise.all(racers);
+  const versions = await Promise.all(independents);
+  const winners = results.filter((r) => r.ok);
+  t.equal(winners.length, 1, 'exactly one racer wins');
+  t.ok(results.filter((r) => !r.ok).every((r) => !r.ok && r.code === 'ABORTED'), 'the others fail with ABORTED');
+  t.equal((winners[0] as { v: Map<string, number> }).v.get('hosts/h'), v1 + 1, 'the winner sees its own version');
+  t.ok(versions.every((v, i) => v.get(`hosts/x${i}`) === 1), 'every independent write landed, at version 1');
+  t.ok(store.batches.length - before < 41, `written in ${store.batches.length - before} batches for 40 commits (grouped)`);
+  const seqs = await allSeqs(store);
+  t.same(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'event sequence stays dense (no gaps for the losers)');
+  t.equal(seqs.length, 21, 'one event per successful commit');
+  t.equal(log.lastSeq(), 21);
+  const stored = await store.get<{ n: number }>('hosts', 'h');
+  t.equal(stored!.version, v1 + 1, 'the record was written once');
+});
