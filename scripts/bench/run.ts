@@ -4,6 +4,8 @@ import { runAgentIdle } from './agent-idle.js';
 import { cleanupNow, installCleanup } from './children.js';
 import { ROOT } from './controller.js';
 import { runHeartbeat } from './heartbeat.js';
+import { runPlanner } from './planner.js';
+import { runPlannerE2e } from './planner-e2e.js';
 import { runProcess200, runQemu } from './vms.js';
 import { mergeResults, summaryTable, type Figures } from './results.js';
 
@@ -15,6 +17,8 @@ const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = 
   agent: { about: 'idle footprint of one agent next to prometheus-node-exporter', run: runAgentIdle },
   qemu: { about: 'create -> guest ready through the controller vs bare qemu, median of 5', run: runQemu },
   process: { about: '200 process VMs on one agent: create -> all running', run: runProcess200 },
+  planner: { about: 'placement core in process: 100,000 VMs on 10,000 hosts vs a next-fit loop', run: runPlanner },
+  'planner-e2e': { about: 'CreateVmSet of 10,000 VMs -> all confirmed by N simulated agents, vs bare grpc-js', run: runPlannerE2e },
 };
 
 const RESULTS = join(ROOT, 'bench', 'results.json');
@@ -34,7 +38,10 @@ async function main(): Promise<void> {
         '  BENCH_WINDOW_SECONDS=20     measured 1 Hz window',
         '  BENCH_MAX_SECONDS=8         measured window of the as-fast-as-acked phase',
         '  BENCH_IDLE_SECONDS=60       agent idle sampling window',
-        '  BENCH_CPU_PROF=<dir>        controller and bare server write V8 CPU profiles there',
+        '  BENCH_PLANNER_SESSIONS=1000 simulated agents that confirm the set\'s VMs (planner-e2e)',
+        '  BENCH_PLANNER_VMS=10000     VMs in the measured set (planner-e2e; at most 10000)',
+        '  BENCH_PLANNER_POLL_MS=100   GetVmSet polling period while waiting for confirmations (planner-e2e)',
+        '  BENCH_CPU_PROF=<dir>        controller and bare servers write V8 CPU profiles there',
         '',
       ].join('\n'),
     );
