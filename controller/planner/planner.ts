@@ -14,7 +14,7 @@ import { Fleet, type Hold, type Res, type Sla } from './fleet.js';
 import { DEFAULT_PLANNER, place, unplace, type PlacementRequest, type PlannerConfig, type Strategy } from './place.js';
 import type { SetRequest } from './request.js';
 import type { DiskTransfers } from './transfers.js';
-import { aggregate, getSet, holds, planRow, setView, SETS, SETS_BY_TENANT, vmsOfSet, VMS_BY_SET, word, type SetRecord } from './sets.js';
+import { aggregate, getSet, holds, planRow, SETS, SETS_BY_TENANT, vmsOfSet, VMS_BY_SET, word, type SetRecord } from './sets.js';
 
 export interface PlannerOptions extends PlannerConfig {
   /** Strategy for requests that leave it unspecified. */
@@ -28,6 +28,13 @@ export interface PlannerOptions extends PlannerConfig {
 export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = { ...DEFAULT_PLANNER, strategy: 'spread', maxAttempts: 3, replaceAfterMs: 5 * 60_000 };
 
 export type Pusher = (hostId: string) => void;
+
+/** What one placement round did. */
+interface Round {
+  vms: VmRecord[];
+  considered: number;
+  unplaced: number;
+}
 
 const resOf = (spec: NonNullable<VmRecord['spec']>): Res => ({ vcpus: spec.vcpus, memoryBytes: spec.memoryMib * 1048576, diskBytes: spec.diskGib * 1073741824 });
 const holdOf = (vm: VmRecord): Hold => ({ hostId: vm.hostId, setId: vm.setId, sla: (vm.sla === 'SLA_GUARANTEED' ? 'SLA_GUARANTEED' : 'SLA_BEST_EFFORT') as Sla, res: resOf(vm.spec!) });
@@ -51,6 +58,8 @@ export class Planner {
   /** Down hosts and when they went down (their guaranteed VMs move after the grace). */
   readonly downSince = new Map<string, number>();
   private readonly evacuating = new Set<string>();
+  /** Per set, what each VM counts for (placed, confirmed, running). */
+  private readonly setVms = new Map<string, Map<string, { placed: boolean; confirmed: boolean; running: boolean }>>();
   /** Set ids whose retirement completes when their last VM is destroyed. */
   private readonly retiring = new Set<string>();
   private onSetChange: (set: SetRecord) => void = () => {};
@@ -71,7 +80,10 @@ export class Planner {
   /** Rebuilds the fleet view and its reservations from the store. */
   async start(): Promise<void> {
     for await (const { rec } of this.hosts.all()) this.hostChanged(rec);
-    for await (const { value: vm } of this.store.scan<VmRecord>(VMS)) if (holds(vm)) this.fleet.hold(holdOf(vm));
+    for await (const { value: vm } of this.store.scan<VmRecord>(VMS)) {
+      if (holds(vm)) this.fleet.hold(holdOf(vm));
+      this.noteVm(vm);
+    }
     for await (const { value: set } of this.store.scan<SetRecord>(SETS)) if (set.state === 'VM_SET_STATE_RETIRING') this.retiring.add(set.id);
     this.hosts.onChange((rec) => this.hostChanged(rec));
     this.hosts.allocation = (id) => {
@@ -82,6 +94,7 @@ export class Planner {
       return { allocated: { vcpus: g.vcpus + b.vcpus, memoryBytes: g.memoryBytes + b.memoryBytes, diskBytes: g.diskBytes + b.diskBytes }, vms: s.vms };
     };
     this.vms.onObserved((o) => this.observed(o));
+    this.vms.onChanged((vm) => this.noteVm(vm));
   }
 
   /** A VM placed by an operator (CreateVm) holds capacity like any other. */
@@ -201,7 +214,7 @@ export class Planner {
 
   /** Creates a set: stores it and, unless it starts later, places it in the same batch. */
   async create(req: SetRequest, tenant: string): Promise<{ set: VmSet; plan: Plan }> {
-    const set = await this.lock.run(async () => {
+    const { set, round } = await this.lock.run(async () => {
       const now = this.clock.now();
       const s = this.newSet(req, tenant, now);
       const created: NewEvent = { type: 'set.created', message: 'vm set created', tenant, attributes: { set_id: s.id, count: String(req.count), sla: word(req.sla) } };
@@ -212,13 +225,15 @@ export class Planner {
           events: [{ ...created, attributes: { ...created.attributes, start_at: new Date(req.startAtUnixMs).toISOString() } }],
           ref: s.id,
         });
-        return s;
+        return { set: s, round: undefined };
       }
-      await this.placeRound(s, 0, req.count, [created], true);
-      return s;
+      return { set: s, round: await this.placeRound(s, 0, req.count, [created], true) };
     });
     this.onSetChange(set);
-    return { set: await this.view(set.id), plan: await this.plan(set.id) };
+    // Answered from what was just written (a set of 10,000 is not read back).
+    const { version } = await getSet(this.store, set.id);
+    const rows = (round?.vms ?? []).map((vm) => planRow(vm, this.hostName(vm.hostId)));
+    return { set: this.viewOf(set, version), plan: aggregate(set.id, rows, round?.unplaced ?? 0, set.reasons, round?.considered ?? 0) };
   }
 
   /**
@@ -226,10 +241,11 @@ export class Planner {
    * and commits them with the set record, the quota reservations and the events.
    * A quota refusal of a new set fails the call; later rounds record it as a reason.
    */
-  private async placeRound(set: SetRecord, version: number, want: number, extraEvents: NewEvent[], isNew: boolean): Promise<number> {
+  private async placeRound(set: SetRecord, version: number, want: number, extraEvents: NewEvent[], isNew: boolean): Promise<Round> {
     this.refreshLoad();
     const now = this.clock.now();
     const pr = this.request(set);
+    const created: VmRecord[] = [];
     return this.tenants.withAdmission(set.tenant, async () => {
       const res = want > 0 ? place(this.fleet, pr, want, this.opts) : { placements: [], unplaced: 0, reasons: [], considered: 0 };
       try {
@@ -242,6 +258,7 @@ export class Planner {
           pre.push(...adm.pre);
         }
         const base = set.request.name || `set-${set.id.slice(-6).toLowerCase()}`;
+        created.length = 0;
         res.placements.forEach((p, i) => {
           const id = ids[i]!;
           const vm: VmRecord = {
@@ -266,6 +283,7 @@ export class Planner {
             placementAttempts: 1,
             taskDone: false,
           };
+          created.push(vm);
           ops.push(put(VMS, id, vm), put(VMS_BY_TENANT, `${set.tenant}/${id}`, 1), put(VMS_BY_HOST, `${p.hostId}/${id}`, 1), put(VMS_BY_SET, `${set.id}/${id}`, 1));
           pre.push(absent(VMS, id));
         });
@@ -293,14 +311,15 @@ export class Planner {
           // A later round (scale up, batch window) keeps the set and says why.
           this.settle(set, this.fleet.setHolds.get(set.id) ?? 0, [(e as Error).message], now);
           await this.events.commit({ ops: [put(SETS, set.id, set)], preconditions: [at(SETS, set.id, version)], events: [{ type: 'set.partially_placed', severity: 'warning', message: `vm set partially placed: ${(e as Error).message}`, tenant: set.tenant, attributes: { set_id: set.id } }] });
-          return 0;
+          return { vms: [], considered: res.considered, unplaced: want };
         }
         throw e;
       }
+      for (const vm of created) this.noteVm(vm);
       const hosts = new Set(res.placements.map((p) => p.hostId));
       for (const h of hosts) this.push(h);
       if (pr.sla === 'SLA_GUARANTEED') await this.preempt(hosts);
-      return res.placements.length;
+      return { vms: [...created], considered: res.considered, unplaced: res.unplaced };
     });
   }
 
@@ -360,7 +379,29 @@ export class Planner {
 
   async view(id: string, scope?: string): Promise<VmSet> {
     const { set, version } = await getSet(this.store, id, scope);
-    return setView(set, version, (await vmsOfSet(this.store, id)).map((x) => x.vm));
+    return this.viewOf(set, version);
+  }
+
+  /** A set with its counts, kept in memory as its VMs change (GetVmSet is polled; a set may hold 10,000 VMs). */
+  private viewOf(set: SetRecord, version: number): VmSet {
+    let placed = 0;
+    let confirmed = 0;
+    let running = 0;
+    for (const b of this.setVms.get(set.id)?.values() ?? []) {
+      if (!b.placed) continue;
+      placed++;
+      if (b.confirmed) confirmed++;
+      if (b.running) running++;
+    }
+    return { ...set, placed, confirmed, running, version };
+  }
+
+  /** Keeps a set's counts current: called with every committed change of one of its VMs. */
+  private noteVm(vm: VmRecord): void {
+    if (!vm.setId) return;
+    let m = this.setVms.get(vm.setId);
+    if (!m) this.setVms.set(vm.setId, (m = new Map()));
+    m.set(vm.id, { placed: holds(vm) && vm.desired !== 'DESIRED_VM_STATE_DESTROYED', confirmed: vm.confirmedUnixMs > 0, running: vm.state === 'VM_STATE_RUNNING' });
   }
 
   /** The resource aggregation table of a set. */
@@ -458,15 +499,19 @@ export class Planner {
         const rs = await this.store.getMany<VmRecord>(VMS, chunk);
         const ops: Op[] = [];
         const pre: Precondition[] = [];
+        const next: VmRecord[] = [];
         rs.forEach((r) => {
           if (!r || r.value.desired === 'DESIRED_VM_STATE_DESTROYED') return;
-          ops.push(put(VMS, r.value.id, { ...r.value, desired: 'DESIRED_VM_STATE_DESTROYED', stateReason: r.value.state === 'VM_STATE_DESTROYED' ? r.value.stateReason : `retiring: ${why}` }));
+          const n: VmRecord = { ...r.value, desired: 'DESIRED_VM_STATE_DESTROYED', stateReason: r.value.state === 'VM_STATE_DESTROYED' ? r.value.stateReason : `retiring: ${why}` };
+          next.push(n);
+          ops.push(put(VMS, r.value.id, n));
           pre.push(at(VMS, r.value.id, r.version));
           touched.add(r.value.hostId);
         });
         if (!ops.length) break;
         try {
           await this.events.commit({ ops, preconditions: pre });
+          for (const n of next) this.noteVm(n);
           break;
         } catch (e) {
           if ((e as { code?: string }).code !== 'ABORTED' || attempt > 20) throw e;
@@ -487,6 +532,7 @@ export class Planner {
       try {
         await this.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [{ type: 'set.retired', message: 'vm set retired', tenant: set.tenant, attributes: { set_id: id, reason: set.stateReason } }] });
         this.retiring.delete(id);
+        this.setVms.delete(id);
         this.onSetChange(set);
         break;
       } catch (e) {
@@ -498,6 +544,7 @@ export class Planner {
   /** After a host's report was committed: free capacity, re-place refusals, end finished tasks. */
   private observed(o: Observed): void {
     const vm = o.vm;
+    if (vm.hostId) this.noteVm(vm);
     if (o.imported) void this.transfers?.finish(o.imported).catch((err) => this.log.error({ err, vm_id: vm.id }, 'could not drop a finished disk transfer'));
     if (o.released) {
       this.fleet.release(holdOf({ ...vm, state: 'VM_STATE_RUNNING' }));
@@ -612,6 +659,7 @@ export class Planner {
         continue;
       }
       this.fleet.release(holdOf(vm));
+      this.noteVm(next);
       if (vm.exportDisk && vm.exportDisk !== importDisk) await this.transfers?.finish(vm.exportDisk); // an export overtaken by a fresh re-placement
       this.push(vm.hostId);
       this.push(to.hostId);

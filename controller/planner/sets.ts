@@ -53,19 +53,6 @@ export async function vmsOfSet(store: Store, setId: string): Promise<{ vm: VmRec
   return out;
 }
 
-export function setView(set: SetRecord, version: number, vms: VmRecord[]): VmSet {
-  let placed = 0;
-  let confirmed = 0;
-  let running = 0;
-  for (const vm of vms) {
-    if (!holds(vm) || vm.desired === 'DESIRED_VM_STATE_DESTROYED') continue;
-    placed++;
-    if (vm.confirmedUnixMs > 0) confirmed++;
-    if (vm.state === 'VM_STATE_RUNNING') running++;
-  }
-  return { ...set, placed, confirmed, running, version };
-}
-
 export function planRow(vm: VmRecord, hostName: string): PlanRow {
   const s = vm.spec!;
   return {

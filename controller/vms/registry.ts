@@ -111,6 +111,7 @@ export class VmRegistry {
       const pre: Precondition[] = [at(VMS, id, version)];
       try {
         const v = await this.events.commit({ ops, preconditions: pre, events: [event(next)], ref: id });
+        for (const l of this.changeListeners) l(next);
         return { vm: next, version: v.get(`${VMS}/${id}`)! };
       } catch (e) {
         if ((e as { code?: string }).code !== 'ABORTED' || attempt > 20) throw e;
@@ -207,6 +208,12 @@ export class VmRegistry {
   }
 
   private readonly listeners: ((o: Observed) => void)[] = [];
+  private readonly changeListeners: ((vm: VmRecord) => void)[] = [];
+
+  /** Called after an operator's change of a VM (lifecycle RPCs) was committed. */
+  onChanged(fn: (vm: VmRecord) => void): void {
+    this.changeListeners.push(fn);
+  }
 
   /** Called after an observed report was committed (the planner re-places refusals, releases capacity). */
   onObserved(fn: (o: Observed) => void): void {
