@@ -58,6 +58,67 @@ export class LevelStore implements Store {
     return rs.map((r) => (r === undefined ? undefined : { value: r.d as T, version: r.v }));
   }
 
+  /** Current versions of every key the items name, read in one getMany per collection. */
+  private async versionsOf(items: { coll: string; key: string }[], into: Map<string, number>): Promise<void> {
+    const byColl = new Map<string, Set<string>>();
+    for (const x of items) {
+      if (into.has(`${x.coll}/${x.key}`)) continue;
+      let s = byColl.get(x.coll);
+      if (!s) byColl.set(x.coll, (s = new Set()));
+      s.add(x.key);
+    }
+    await Promise.all(
+      [...byColl].map(async ([coll, keys]) => {
+        const list = [...keys];
+        const rs = await this.sub(coll).getMany(list);
+        list.forEach((k, i) => into.set(`${coll}/${k}`, rs[i]?.v ?? 0));
+      }),
+    );
+  }
+
+  batchGroup(changes: { ops: Op[]; pre: Precondition[] }[], finalize: (accepted: boolean[]) => Op[]): Promise<(Map<string, number> | Error)[]> {
+    return this.writeLock.run(async () => {
+      const current = new Map<string, number>();
+      await this.versionsOf(changes.flatMap((c) => [...c.ops, ...c.pre]), current);
+      const results: (Map<string, number> | Error)[] = [];
+      const accepted: boolean[] = [];
+      const chained: unknown[] = [];
+      const apply = (op: Op, versions: Map<string, number>) => {
+        const id = `${op.coll}/${op.key}`;
+        if (op.type === 'del') {
+          current.set(id, 0);
+          versions.set(id, 0);
+          chained.push({ type: 'del', sublevel: this.sub(op.coll), key: op.key });
+          return;
+        }
+        if (op.value === undefined) throw new Error(`undefined value for ${id}`);
+        const v = (current.get(id) ?? 0) + 1;
+        current.set(id, v);
+        versions.set(id, v);
+        chained.push({ type: 'put', sublevel: this.sub(op.coll), key: op.key, value: { v, d: op.value } });
+      };
+      for (const c of changes) {
+        const bad = c.pre.find((p) => (current.get(`${p.coll}/${p.key}`) ?? 0) !== p.version);
+        if (bad) {
+          const have = current.get(`${bad.coll}/${bad.key}`) ?? 0;
+          results.push(new ConflictError(`${bad.coll}/${bad.key}`, bad.version === 0 ? `${bad.coll} record already exists` : `${bad.coll} record changed concurrently (version ${have}, expected ${bad.version})`));
+          accepted.push(false);
+          continue;
+        }
+        const versions = new Map<string, number>();
+        for (const op of c.ops) apply(op, versions);
+        results.push(versions);
+        accepted.push(true);
+      }
+      const extra = finalize(accepted);
+      await this.versionsOf(extra, current);
+      const ignored = new Map<string, number>();
+      for (const op of extra) apply(op, ignored);
+      if (chained.length) await this.db.batch(chained as never);
+      return results;
+    });
+  }
+
   batch(ops: Op[], preconditions: Precondition[] = []): Promise<Map<string, number>> {
     // Versions are read and checked under one lock so the check and the write
     // are atomic with respect to every other batch of this process.

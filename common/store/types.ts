@@ -43,6 +43,15 @@ export interface Store {
    * (`coll/key` → version).
    */
   batch(ops: Op[], preconditions?: Precondition[]): Promise<Map<string, number>>;
+  /**
+   * Group commit: checks each change's preconditions in turn (each sees the
+   * ones accepted before it), asks `finalize` for ops that depend on which
+   * were accepted (e.g. event records numbered densely), and writes all of it
+   * in one atomic batch. A change whose precondition fails gets its
+   * ConflictError and nothing of it is written. Optional: callers fall back
+   * to one batch per change.
+   */
+  batchGroup?(changes: { ops: Op[]; pre: Precondition[] }[], finalize: (accepted: boolean[]) => Op[]): Promise<(Map<string, number> | Error)[]>;
   scan<T>(coll: string, opts?: ScanOptions): AsyncIterable<Entry<T>>;
   /** Last entry of a collection in key order (or undefined). */
   last<T>(coll: string, opts?: ScanOptions): Promise<Entry<T> | undefined>;

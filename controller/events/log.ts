@@ -191,6 +191,7 @@ export class EventLog {
   private async commitGroup(group: Pending[]): Promise<void> {
     const now = this.clock.now();
     const bases = group.map((p) => this.baseOf(p, now));
+    if (this.store.batchGroup) return this.commitGroupInStore(group, bases, now);
     // Current versions of every key the group reads or writes.
     const byColl = new Map<string, Set<string>>();
     for (const b of bases) for (const x of [...b.ops, ...b.pre]) {
@@ -256,6 +257,36 @@ export class EventLog {
       this.published(a.p, a.events);
       a.p.resolve(a.versions);
     }
+  }
+
+  /** Group commit done by the store in one pass: one read of versions, one write. */
+  private async commitGroupInStore(group: Pending[], bases: { ops: Op[]; pre: Precondition[] }[], now: number): Promise<void> {
+    const events: Event[][] = [];
+    let seq = this.seq;
+    let results: (Map<string, number> | Error)[];
+    try {
+      results = await this.store.batchGroup!(bases, (accepted) => {
+        const ops: Op[] = [];
+        seq = this.seq;
+        group.forEach((p, i) => {
+          const evs = accepted[i] ? this.eventsOf(p, seq + 1, now, ops) : [];
+          seq += evs.length;
+          events.push(evs);
+        });
+        if (seq > this.seq) ops.push(put('meta', 'event_seq', { seq }));
+        return ops;
+      });
+    } catch (e) {
+      for (const p of group) p.reject(e);
+      return;
+    }
+    this.seq = seq;
+    group.forEach((p, i) => {
+      const r = results[i]!;
+      if (r instanceof Error) return p.reject(r);
+      this.published(p, events[i]!);
+      p.resolve(r);
+    });
   }
 
   append(...events: NewEvent[]): Promise<Map<string, number>> {

@@ -39,6 +39,7 @@ interface Round {
 const resOf = (spec: NonNullable<VmRecord['spec']>): Res => ({ vcpus: spec.vcpus, memoryBytes: spec.memoryMib * 1048576, diskBytes: spec.diskGib * 1073741824 });
 const holdOf = (vm: VmRecord): Hold => ({ hostId: vm.hostId, setId: vm.setId, sla: (vm.sla === 'SLA_GUARANTEED' ? 'SLA_GUARANTEED' : 'SLA_BEST_EFFORT') as Sla, res: resOf(vm.spec!) });
 const CHUNK = 500;
+const MAX_ROWS_IN_ANSWER = 1000;
 
 export interface MoveResult {
   moved: number;
@@ -233,7 +234,10 @@ export class Planner {
     // Answered from what was just written (a set of 10,000 is not read back).
     const { version } = await getSet(this.store, set.id);
     const rows = (round?.vms ?? []).map((vm) => planRow(vm, this.hostName(vm.hostId)));
-    return { set: this.viewOf(set, version), plan: aggregate(set.id, rows, round?.unplaced ?? 0, set.reasons, round?.considered ?? 0) };
+    const plan = aggregate(set.id, rows, round?.unplaced ?? 0, set.reasons, round?.considered ?? 0);
+    // The per-host totals always; the rows of a big set are GetPlan's (a 10,000-row answer is megabytes).
+    if (plan.rows.length > MAX_ROWS_IN_ANSWER) plan.rows = [];
+    return { set: this.viewOf(set, version), plan };
   }
 
   /**

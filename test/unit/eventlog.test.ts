@@ -352,3 +352,23 @@ t.test('concurrent commits are group-committed with the same outcome as one by o
   const stored = await store.get<{ n: number }>('hosts', 'h');
   t.equal(stored!.version, v1 + 1, 'the record was written once');
 });
+
+t.test('group commit inside the store (LevelStore.batchGroup): same outcomes', async (t) => {
+  const level = await LevelStore.open(join(tmpDir('nephele-events-'), 'db'));
+  const log = await EventLog.open(level, new FakeClock(), silentLogger);
+  t.teardown(async () => {
+    log.stop();
+    await level.close();
+  });
+  const v1 = (await log.commit({ ops: [put('hosts', 'h', { n: 0 })] })).get('hosts/h')!;
+  const racers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+    log.commit({ ops: [put('hosts', 'h', { n: i + 1 })], preconditions: [at('hosts', 'h', v1)], events: [ev(`race.${i}`)] }).then(() => 'ok', (e: unknown) => (e as { code?: string }).code),
+  ).concat(Array.from({ length: 20 }, (_, i) => log.commit({ ops: [put('hosts', `x${i}`, { i })], preconditions: [absent('hosts', `x${i}`)], events: [ev(`ind.${i}`)] }).then((v) => (v.get(`hosts/x${i}`) === 1 ? 'ok' : 'bad-version')))));
+  t.equal(racers.slice(0, 20).filter((r) => r === 'ok').length, 1, 'one racer wins');
+  t.ok(racers.slice(0, 20).filter((r) => r !== 'ok').every((r) => r === 'ABORTED'), 'the others are ABORTED');
+  t.ok(racers.slice(20).every((r) => r === 'ok'), 'independent writes land at version 1');
+  const seqs = await allSeqs(level);
+  t.same(seqs, Array.from({ length: 21 }, (_, i) => i + 1), 'dense event sequence, one event per success');
+  t.equal((await level.get<{ seq: number }>('meta', 'event_seq'))!.value.seq, 21, 'the sequence is kept in meta');
+  t.equal((await level.get('hosts', 'h'))!.version, v1 + 1, 'the contested record was written once');
+});
