@@ -143,6 +143,14 @@ export function place(fleet: Fleet, r: PlacementRequest, count: number, cfg: Pla
   for (let i = 0; i < count; i++) {
     const best: { s?: Slot; score: number; scheme: string } = { score: -Infinity, scheme: '' };
     const colocated = r.affinity === 'affinity' && (fleet.setHolds.get(r.setId) ?? 0) > 0;
+    if (r.affinity === 'affinity' && !colocated && count - i > 1) {
+      // The first VM of an affinity set goes where all of them fit, if any host can take them all.
+      const whole: PlacementRequest = { ...r, res: { vcpus: r.res.vcpus * (count - i), memoryBytes: r.res.memoryBytes * (count - i), diskBytes: r.res.diskBytes * (count - i) } };
+      for (const s of eligible) {
+        if (dynamicReason(s, whole, fleet, cfg)) continue;
+        consider(s, best);
+      }
+    }
     if (!colocated && eligible.length > cfg.sampleThreshold) {
       for (let round = 0; round < cfg.sampleRounds && !best.s; round++) {
         for (let k = 0; k < cfg.sampleK; k++) consider(eligible[Math.floor(rng() * eligible.length)]!, best);

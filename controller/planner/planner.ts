@@ -340,7 +340,8 @@ export class Planner {
       // Best-effort work may overcommit up to the ratio; past it, guaranteed work wins.
       let excessCpu = s.guaranteed.vcpus + s.bestEffort.vcpus - s.capacity.vcpus * this.opts.overcommit;
       let excessMem = s.guaranteed.memoryBytes + s.bestEffort.memoryBytes - s.capacity.memoryBytes * this.opts.overcommit;
-      if (excessCpu <= 0 && excessMem <= 0) continue;
+      let excessDisk = s.guaranteed.diskBytes + s.bestEffort.diskBytes - s.capacity.diskBytes * this.opts.overcommit;
+      if (excessCpu <= 0 && excessMem <= 0 && excessDisk <= 0) continue;
       const prefix = `${hostId}/`;
       const ids: string[] = [];
       for await (const { key } of this.store.scan(VMS_BY_HOST, { prefix })) ids.push(key.slice(prefix.length));
@@ -349,12 +350,13 @@ export class Planner {
         .map((r) => r.value)
         .sort((a, b) => (a.id < b.id ? 1 : -1));
       for (const vm of victims) {
-        if (excessCpu <= 0 && excessMem <= 0) break;
+        if (excessCpu <= 0 && excessMem <= 0 && excessDisk <= 0) break;
         const m = await this.moveOne(vm.id, 'preempted by guaranteed work', false);
         // Not movable: retired (its capacity is freed when its host reports it destroyed).
         if (!m.moved) await this.retireVms([vm.id], 'preempted by guaranteed work; no other host could take it');
         excessCpu -= vm.spec!.vcpus;
         excessMem -= vm.spec!.memoryMib * 1048576;
+        excessDisk -= vm.spec!.diskGib * 1073741824;
         this.log.info({ vm_id: vm.id, host_id: hostId }, 'best-effort vm preempted');
       }
     }

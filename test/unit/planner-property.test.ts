@@ -159,3 +159,17 @@ t.test('a large fleet is sampled, not scanned', async (t) => {
   t.equal(res.placements.length, 100);
   t.ok(res.considered <= 100 * DEFAULT_PLANNER.sampleK, `scored ${res.considered} hosts for 100 vms (a scan would score 500,000)`);
 });
+
+t.test('an affinity set starts where all of it fits, even when binpack prefers a fuller host', async (t) => {
+  const f = new Fleet();
+  f.upsert('full', { capacity: { vcpus: 4, memoryBytes: 8 * GiB, diskBytes: 100 * GiB } });
+  f.upsert('empty', { capacity: { vcpus: 16, memoryBytes: 32 * GiB, diskBytes: 100 * GiB } });
+  f.hold({ hostId: 'full', setId: 'other', sla: 'SLA_GUARANTEED', res: { vcpus: 2, memoryBytes: GiB, diskBytes: GiB } });
+  const r: PlacementRequest = { setId: 'a', sla: 'SLA_GUARANTEED', res: { vcpus: 1, memoryBytes: 256 * MiB, diskBytes: GiB }, schemes: ['process'], affinity: 'affinity', strategy: 'binpack' };
+  const res = place(f, r, 6);
+  t.equal(res.unplaced, 0, 'all six placed');
+  t.same([...new Set(res.placements.map((p) => p.hostId))], ['empty'], 'together, on the host that fits them all');
+  const tooBig = place(f, { ...r, setId: 'b' }, 40);
+  t.equal(new Set(tooBig.placements.map((p) => p.hostId)).size, 1, 'a set no host can hold whole still stays on one host');
+  t.ok(tooBig.unplaced > 0 && tooBig.reasons.length > 0, 'and reports the rest unplaced with reasons');
+});
