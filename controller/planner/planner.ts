@@ -559,7 +559,8 @@ export class Planner {
     if (o.refused) {
       void this.lock
         .run(async () => {
-          const m = await this.moveOne(vm.id, `host could not run it: ${vm.stateReason}`, true);
+          // A moved disk goes with it: the next host imports the same transfer, never a fresh disk.
+          const m = await this.moveOne(vm.id, `host could not run it: ${vm.stateReason}`, true, vm.importDisk ?? '');
           if (!m.moved && vm.setId) await this.noteUnplaced(vm.setId, `${vm.name} failed on ${vm.placementAttempts} host${vm.placementAttempts === 1 ? '' : 's'} (last: ${vm.stateReason})${m.reasons.length ? `; ${m.reasons.join('; ')}` : ''}`);
         })
         .catch((err) => this.log.error({ err, vm_id: vm.id }, 're-placement failed'));
