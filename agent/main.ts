@@ -20,10 +20,9 @@ import { FileRenewal } from './renewal.js';
 import { loadDrivers } from './drivers/index.js';
 import { Runner } from './runner/runner.js';
 import { FlagError, parseDurationFlag, parseLabels, parseList, parseNumberFlag } from './flags.js';
-import { OwnerPolicy } from './adhoc/policy.js';
-import { OwnerCpuProbe } from './adhoc/cpu.js';
-import { DEFAULT_OWNER_DEVICES, InputIdleProbe } from './adhoc/idle.js';
-import { OwnerMonitor, type OwnerChange } from './adhoc/monitor.js';
+import { DEFAULT_OWNER_DEVICES } from './adhoc/idle.js';
+// The owner policy's modules load only on ad-hoc hosts (a dedicated agent stays small).
+import type { OwnerMonitor, OwnerChange } from './adhoc/monitor.js';
 
 const env = process.env;
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -178,6 +177,12 @@ async function main(): Promise<void> {
       else attrs.initial = 'true';
       void session!.emit(`owner.${c.phase}`, `host owner is ${c.phase}`, attrs, c.phase === 'evacuate' ? 'warning' : 'info').catch((err) => hostLog.warn({ err }, 'owner event not stored'));
     };
+    const [{ OwnerMonitor }, { OwnerPolicy }, { OwnerCpuProbe }, { InputIdleProbe }] = await Promise.all([
+      import('./adhoc/monitor.js'),
+      import('./adhoc/policy.js'),
+      import('./adhoc/cpu.js'),
+      import('./adhoc/idle.js'),
+    ]);
     monitor = new OwnerMonitor({
       policy: new OwnerPolicy(owner.policy),
       // Guests and the agent (with its helpers) are not the owner.

@@ -9,7 +9,7 @@ import type { Logger } from '../../common/logger.js';
 import type { EventLog, NewEvent } from '../events/log.js';
 import type { HostRecord, HostRegistry } from '../hosts/registry.js';
 import type { Tenants } from '../tenancy/tenants.js';
-import { VMS, VMS_BY_HOST, VMS_BY_TENANT, type Observed, type VmRecord, type VmRegistry } from '../vms/registry.js';
+import { newVmRecord, VMS, VMS_BY_HOST, VMS_BY_TENANT, type Observed, type VmRecord, type VmRegistry } from '../vms/registry.js';
 import { Fleet, type Hold, type Res, type Sla } from './fleet.js';
 import { DEFAULT_PLANNER, place, unplace, type PlacementRequest, type PlannerConfig, type Strategy } from './place.js';
 import type { SetRequest } from './request.js';
@@ -265,28 +265,7 @@ export class Planner {
         created.length = 0;
         res.placements.forEach((p, i) => {
           const id = ids[i]!;
-          const vm: VmRecord = {
-            id,
-            name: `${base}-${set.nextIndex + i}`,
-            tenant: set.tenant,
-            hostId: p.hostId,
-            spec: { ...set.request.spec, scheme: p.scheme },
-            desired: 'DESIRED_VM_STATE_RUNNING',
-            state: 'VM_STATE_PENDING',
-            stateReason: 'placed; waiting for the host',
-            stateChangedUnixMs: now,
-            createdUnixMs: now,
-            generation: 1,
-            rebootCount: 0,
-            hostPort: 0,
-            guestReady: false,
-            setId: set.id,
-            sla: set.request.sla,
-            placedUnixMs: now,
-            confirmedUnixMs: 0,
-            placementAttempts: 1,
-            taskDone: false,
-          };
+          const vm = newVmRecord({ id, name: `${base}-${set.nextIndex + i}`, tenant: set.tenant, hostId: p.hostId, spec: { ...set.request.spec, scheme: p.scheme }, now, setId: set.id, sla: set.request.sla, reason: 'placed; waiting for the host' });
           created.push(vm);
           ops.push(put(VMS, id, vm), put(VMS_BY_TENANT, `${set.tenant}/${id}`, 1), put(VMS_BY_HOST, `${p.hostId}/${id}`, 1), put(VMS_BY_SET, `${set.id}/${id}`, 1));
           pre.push(absent(VMS, id));

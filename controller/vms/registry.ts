@@ -52,28 +52,8 @@ export class VmRegistry {
   async create(o: { name: string; hostId: string; tenant: string; spec: VmSpec }): Promise<{ vm: VmRecord; version: number }> {
     const now = this.clock.now();
     const id = ulid(now);
-    const vm: VmRecord = {
-      id,
-      name: o.name || `vm-${id.slice(-6).toLowerCase()}`,
-      tenant: o.tenant,
-      hostId: o.hostId,
-      spec: o.spec,
-      desired: 'DESIRED_VM_STATE_RUNNING',
-      state: 'VM_STATE_PENDING',
-      stateReason: 'waiting for the host',
-      stateChangedUnixMs: now,
-      createdUnixMs: now,
-      generation: 1,
-      rebootCount: 0,
-      hostPort: 0,
-      guestReady: false,
-      setId: '',
-      sla: 'SLA_BEST_EFFORT', // an operator's forced placement is not checked against capacity
-      placedUnixMs: now,
-      confirmedUnixMs: 0,
-      placementAttempts: 1,
-      taskDone: false,
-    };
+    // An operator's forced placement is not checked against capacity: it counts as best-effort.
+    const vm = newVmRecord({ id, name: o.name || `vm-${id.slice(-6).toLowerCase()}`, tenant: o.tenant, hostId: o.hostId, spec: o.spec, now, setId: '', sla: 'SLA_BEST_EFFORT', reason: 'waiting for the host' });
     // Quota admission in the same batch as the VM: both or neither.
     return this.tenants.withAdmission(o.tenant, async () => {
       const adm = await this.tenants.prepareAdmit(o.tenant, id, { vcpus: o.spec.vcpus, memoryBytes: o.spec.memoryMib * 1024 * 1024, vms: 1, images: 0 });
@@ -240,6 +220,32 @@ export interface Observed {
   taskDone: boolean;
   /** Transfer id of a moved disk the VM now runs from (the controller's copy can go). */
   imported: string;
+}
+
+/** A VM just placed on a host: desired running, pending until the host reports it. */
+export function newVmRecord(o: { id: string; name: string; tenant: string; hostId: string; spec: VmSpec; now: number; setId: string; sla: VmRecord['sla']; reason: string }): VmRecord {
+  return {
+    id: o.id,
+    name: o.name,
+    tenant: o.tenant,
+    hostId: o.hostId,
+    spec: o.spec,
+    desired: 'DESIRED_VM_STATE_RUNNING',
+    state: 'VM_STATE_PENDING',
+    stateReason: o.reason,
+    stateChangedUnixMs: o.now,
+    createdUnixMs: o.now,
+    generation: 1,
+    rebootCount: 0,
+    hostPort: 0,
+    guestReady: false,
+    setId: o.setId,
+    sla: o.sla,
+    placedUnixMs: o.now,
+    confirmedUnixMs: 0,
+    placementAttempts: 1,
+    taskDone: false,
+  };
 }
 
 export function lifecycleEvent(kind: string): (vm: VmRecord) => NewEvent {
