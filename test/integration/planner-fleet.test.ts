@@ -105,6 +105,9 @@ t.test('a set of 20 over 3 agents: spread, dry run, partial placement, down host
     return p.rows.every((r) => r.hostId !== drained && r.status === 'running') ? p : undefined;
   }, { timeoutMs: 60_000, message: 'drained VMs running elsewhere' });
   await waitFor(() => plan.rows.every((r) => processesWith(r.vmId).length === 1), { timeoutMs: 30_000, message: 'one process per VM after the drain' });
+  const more = await api.create({ name: 'more', count: 10, spec }, true);
+  t.equal(more.plan.rows.length, 10, 'a new plan still fits (12 vCPUs free on the other two)');
+  t.notOk(more.plan.rows.some((r) => r.hostId === drained), 'but places nothing on the cordoned host');
 
   // Delete: every VM destroyed, every reservation back to zero.
   await api.del(set!.id);
