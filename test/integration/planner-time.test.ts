@@ -26,7 +26,7 @@ t.test('set timing: bad requests, at, restart, duration, task, batch window', as
     await ctl.kill();
     for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
   });
-  await waitFor(async () => (await listHosts(ctl))[0]?.state === 'HOST_STATE_READY', { timeoutMs: 30_000, message: 'agent ready' });
+  await waitFor(async () => (await listHosts(ctl))[0]?.state === 'HOST_STATE_READY' && (await listHosts(ctl))[0]?.inventory?.guest?.vcpus === 8, { timeoutMs: 30_000, message: 'agent ready with its inventory' });
 
   await t.test('bad requests name the field', async (t) => {
     const now = Date.now();
@@ -67,7 +67,40 @@ t.test('set timing: bad requests, at, restart, duration, task, batch window', as
     t.equal((await api.list()).length, 0, 'no bad request stored anything');
   });
 
-  // `at`: scheduled, nothing placed until its time.
+  await t.test('tenants: own sets only, quota admitted with the set', async (t) => {
+    const admin = ctl.admin();
+    for (const name of ['acme', 'globex']) await admin.call((md, o, cb) => admin.auth.CreateTenant({ name }, md, o, cb));
+    await admin.call((md, o, cb) => admin.auth.SetTenantQuota({ tenant: 'acme', quota: { vcpus: 0, memoryBytes: 0, vms: 2, images: 0 } }, md, o, cb));
+    const tok = async (tenant: string) => (await admin.call<{ secret: string }>((md, o, cb) => admin.auth.CreateToken({ kind: 'TOKEN_KIND_API', role: 'tenant-admin', tenant }, md, o, cb as never))).secret;
+    const acmeTok = await tok('acme');
+    const globexTok = await tok('globex');
+    admin.close();
+    const { AdminClient } = await import('../../controller/cli/client.js');
+    const as = (token: string) => new AdminClient({ controller: ctl.address, dataDir: ctl.dataDir, token });
+    const acme = as(acmeTok);
+    const globex = as(globexTok);
+    t.teardown(() => { acme.close(); globex.close(); });
+    const mine = (await acme.call<{ set: { id: string; tenant: string } }>((md, o, cb) => acme.vms.CreateVmSet({ set: { name: 'own', count: 2, spec } }, md, o, cb as never))).set;
+    t.equal(mine.tenant, 'acme', "a tenant's set lands in its tenant");
+    t.equal((mine as { placed?: number }).placed, 2, 'placed');
+    const over = await statusOf(acme.call((md, o, cb) => acme.vms.CreateVmSet({ set: { name: 'more', count: 1, spec } }, md, o, cb as never)));
+    t.equal(over.code, grpc.status.RESOURCE_EXHAUSTED, 'past the quota: RESOURCE_EXHAUSTED');
+    t.match(over.details, /quota vms exceeded/, 'naming the quota');
+    const foreign = await statusOf(globex.call((md, o, cb) => globex.vms.GetVmSet({ setId: mine.id }, md, o, cb as never)));
+    const missing = await statusOf(globex.call((md, o, cb) => globex.vms.GetVmSet({ setId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }, md, o, cb as never)));
+    t.equal(foreign.code, grpc.status.NOT_FOUND, "another tenant's set is NOT_FOUND");
+    t.same(foreign, missing, 'exactly like a missing one');
+    t.equal((await statusOf(globex.call((md, o, cb) => globex.vms.GetPlan({ setId: mine.id }, md, o, cb as never)))).code, grpc.status.NOT_FOUND, 'its plan too');
+    t.equal((await statusOf(globex.call((md, o, cb) => globex.vms.DeleteVmSet({ setId: mine.id }, md, o, cb as never)))).code, grpc.status.NOT_FOUND, 'and it cannot be deleted');
+    t.same((await globex.call<{ sets: unknown[] }>((md, o, cb) => globex.vms.ListVmSets({ pageSize: 100 }, md, o, cb as never))).sets, [], 'nor listed');
+    t.equal((await acme.call<{ sets: unknown[] }>((md, o, cb) => acme.vms.ListVmSets({ pageSize: 100 }, md, o, cb as never))).sets.length, 1, 'its owner lists it');
+    const cross = await statusOf(acme.call((md, o, cb) => acme.vms.CreateVmSet({ set: { name: 'x', count: 1, spec, tenant: 'globex' } }, md, o, cb as never)));
+    t.equal(cross.code, grpc.status.PERMISSION_DENIED, 'no sets in another tenant');
+    await acme.call((md, o, cb) => acme.vms.DeleteVmSet({ setId: mine.id }, md, o, cb as never));
+    await api.waitSet(mine.id, (s) => s.state === 'VM_SET_STATE_RETIRED', 'acme set retired');
+    t.same((await api.tenants()).find((x) => x.name === 'acme')!.usage, { vcpus: 0, memoryBytes: 0, vms: 0, images: 0 }, 'its quota given back');
+  });
+
   const startAt = Date.now() + 3000;
   const at = (await api.create({ name: 'later', count: 2, spec, startAtUnixMs: startAt })).set!;
   t.equal(at.state, 'VM_SET_STATE_SCHEDULED', 'an at-set waits');
