@@ -48,10 +48,9 @@ export interface Store {
    * ones accepted before it), asks `finalize` for ops that depend on which
    * were accepted (e.g. event records numbered densely), and writes all of it
    * in one atomic batch. A change whose precondition fails gets its
-   * ConflictError and nothing of it is written. Optional: callers fall back
-   * to one batch per change.
+   * ConflictError and nothing of it is written.
    */
-  batchGroup?(changes: { ops: Op[]; pre: Precondition[] }[], finalize: (accepted: boolean[]) => Op[]): Promise<(Map<string, number> | Error)[]>;
+  batchGroup(changes: { ops: Op[]; pre: Precondition[] }[], finalize: (accepted: boolean[]) => Op[]): Promise<(Map<string, number> | Error)[]>;
   scan<T>(coll: string, opts?: ScanOptions): AsyncIterable<Entry<T>>;
   /** Last entry of a collection in key order (or undefined). */
   last<T>(coll: string, opts?: ScanOptions): Promise<Entry<T> | undefined>;

@@ -5,7 +5,6 @@ import { Mutex, put, absent, type Op, type Precondition, type Store } from '../.
 import type { Clock, Timer } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { currentCall, type CallContext } from '../context.js';
-import { ConflictError } from '../../common/errors.js';
 
 export type { Event, EventFilter };
 
@@ -188,84 +187,15 @@ export class EventLog {
     }
   }
 
+  /** Group commit, done by the store in one pass: one read of versions, one write. */
   private async commitGroup(group: Pending[]): Promise<void> {
     const now = this.clock.now();
     const bases = group.map((p) => this.baseOf(p, now));
-    if (this.store.batchGroup) return this.commitGroupInStore(group, bases, now);
-    // Current versions of every key the group reads or writes.
-    const byColl = new Map<string, Set<string>>();
-    for (const b of bases) for (const x of [...b.ops, ...b.pre]) {
-      let keys = byColl.get(x.coll);
-      if (!keys) byColl.set(x.coll, (keys = new Set()));
-      keys.add(x.key);
-    }
-    const cur = new Map<string, number>();
-    try {
-      await Promise.all([...byColl].map(async ([coll, keys]) => {
-        const list = [...keys];
-        const rs = await this.store.getMany(coll, list);
-        list.forEach((k, i) => cur.set(`${coll}/${k}`, rs[i]?.version ?? 0));
-      }));
-    } catch (e) {
-      for (const p of group) p.reject(e);
-      return;
-    }
-    // Apply the changes in turn to the versions: each sees the ones before it.
-    const written = new Set<string>();
-    const allOps: Op[] = [];
-    const groupPre = new Map<string, Precondition>();
-    const accepted: { p: Pending; versions: Map<string, number>; events: Event[] }[] = [];
-    let seq = this.seq;
-    group.forEach((p, i) => {
-      const { ops, pre } = bases[i]!;
-      const bad = pre.find((x) => (cur.get(`${x.coll}/${x.key}`) ?? 0) !== x.version);
-      if (bad) {
-        const have = cur.get(`${bad.coll}/${bad.key}`) ?? 0;
-        p.reject(new ConflictError(`${bad.coll}/${bad.key}`, bad.version === 0 ? `${bad.coll} record already exists` : `${bad.coll} record changed concurrently (version ${have}, expected ${bad.version})`));
-        return;
-      }
-      // What no earlier change of the group wrote must still hold in the store when the batch lands.
-      for (const x of pre) if (!written.has(`${x.coll}/${x.key}`)) groupPre.set(`${x.coll}/${x.key}`, x);
-      const versions = new Map<string, number>();
-      for (const op of ops) {
-        const id = `${op.coll}/${op.key}`;
-        const v = op.type === 'del' ? 0 : (cur.get(id) ?? 0) + 1;
-        cur.set(id, v);
-        versions.set(id, v);
-        written.add(id);
-      }
-      allOps.push(...ops);
-      const events = this.eventsOf(p, seq + 1, now, allOps);
-      seq += events.length;
-      accepted.push({ p, versions, events });
-    });
-    if (!accepted.length) return;
-    if (seq > this.seq) allOps.push(put('meta', 'event_seq', { seq }));
-    try {
-      await this.store.batch(allOps, [...groupPre.values()]);
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'ABORTED') {
-        for (const a of accepted) a.p.reject(e);
-        return;
-      }
-      // Someone outside the log wrote a key meanwhile: settle each change on its own.
-      for (const a of accepted) await this.commitOne(a.p);
-      return;
-    }
-    this.seq = seq;
-    for (const a of accepted) {
-      this.published(a.p, a.events);
-      a.p.resolve(a.versions);
-    }
-  }
-
-  /** Group commit done by the store in one pass: one read of versions, one write. */
-  private async commitGroupInStore(group: Pending[], bases: { ops: Op[]; pre: Precondition[] }[], now: number): Promise<void> {
     const events: Event[][] = [];
     let seq = this.seq;
     let results: (Map<string, number> | Error)[];
     try {
-      results = await this.store.batchGroup!(bases, (accepted) => {
+      results = await this.store.batchGroup(bases, (accepted) => {
         const ops: Op[] = [];
         seq = this.seq;
         group.forEach((p, i) => {

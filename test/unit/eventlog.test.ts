@@ -26,6 +26,14 @@ class SpyStore implements Store {
     for (const o of ops) this.durable.add(`${o.coll}/${o.key}`);
     return r;
   }
+  async batchGroup(changes: { ops: Op[]; pre: Precondition[] }[], finalize: (accepted: boolean[]) => Op[]) {
+    let extra: Op[] = [];
+    const r = await this.inner.batchGroup(changes, (accepted) => (extra = finalize(accepted)));
+    const ops = [...changes.filter((_, i) => !(r[i] instanceof Error)).flatMap((c) => c.ops), ...extra];
+    this.batches.push({ ops, pre: changes.flatMap((c) => c.pre) });
+    for (const o of ops) this.durable.add(`${o.coll}/${o.key}`);
+    return r;
+  }
   scan<T>(c: string, o?: ScanOptions) { return this.inner.scan<T>(c, o); }
   last<T>(c: string, o?: ScanOptions) { return this.inner.last<T>(c, o); }
   close() { return this.inner.close(); }
