@@ -1,7 +1,7 @@
 // Parsing and validation of agent flags that carry structure (labels, percentages,
 // durations), so a typo stops the agent with one clear line instead of a host
 // that silently advertises the wrong thing.
-import { parseDuration } from '../common/validate.js';
+import { LABEL_KEY_RE, parseDuration } from '../common/validate.js';
 
 export class FlagError extends Error {
   constructor(flag: string, problem: string) {
@@ -10,8 +10,6 @@ export class FlagError extends Error {
   }
 }
 
-/** Label keys as Kubernetes/Nomad operators write them: lowercase, digits, . _ / -. */
-export const LABEL_KEY_RE = /^[a-z0-9][a-z0-9._/-]{0,62}$/;
 const LABEL_VALUE_RE = /^[\x20-\x7e]{0,63}$/;
 
 /** `k=v` items (from repeated --label flags and/or a comma-separated env value) into a map. */

@@ -61,3 +61,6 @@ export function parseDuration(s: string): number {
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
   return Math.round(n * unit);
 }
+
+/** Host label keys (agent --label, set label constraints): lowercase, may hold `.`, `_`, `/`, `-`. */
+export const LABEL_KEY_RE = /^[a-z0-9][a-z0-9._/-]{0,62}$/;

@@ -7,6 +7,7 @@ import { FailedPreconditionError, InvalidArgumentError, NotFoundError, ResourceE
 import { statusName, toStatus } from '../../common/grpc/status.js';
 import { isUndecodable } from '../../common/grpc/decode.js';
 import { ULID_RE } from '../../common/ids.js';
+import { LABEL_KEY_RE } from '../../common/validate.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { auditEvent, type EventLog } from '../events/log.js';
@@ -445,13 +446,12 @@ export class SessionManager {
 const VM_STATES = new Set(['VM_STATE_PENDING', 'VM_STATE_CREATING', 'VM_STATE_RUNNING', 'VM_STATE_SUSPENDED', 'VM_STATE_STOPPED', 'VM_STATE_FAILED', 'VM_STATE_DESTROYED']);
 
 const OWNER_STATES = new Set(['OWNER_STATE_UNSPECIFIED', 'OWNER_STATE_IDLE', 'OWNER_STATE_BUSY', 'OWNER_STATE_EVACUATE']);
-const LABEL_KEY = /^[a-z0-9][a-z0-9._/-]{0,62}$/;
 
 /** Labels an agent sent, keeping only well-formed ones (the agent validates its flags too). */
 function cleanLabels(l: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(l ?? {}).slice(0, 32)) {
-    if (LABEL_KEY.test(k) && typeof v === 'string' && v.length <= 63 && !/[\x00-\x1f]/.test(v)) out[k] = v;
+    if (LABEL_KEY_RE.test(k) && typeof v === 'string' && v.length <= 63 && !/[\x00-\x1f]/.test(v)) out[k] = v;
   }
   return out;
 }

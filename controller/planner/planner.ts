@@ -14,7 +14,7 @@ import { Fleet, type Hold, type Res, type Sla } from './fleet.js';
 import { DEFAULT_PLANNER, place, unplace, type PlacementRequest, type PlannerConfig, type Strategy } from './place.js';
 import type { SetRequest } from './request.js';
 import type { DiskTransfers } from './transfers.js';
-import { aggregate, getSet, holds, planRow, SETS, SETS_BY_TENANT, vmsOfSet, VMS_BY_SET, word, type SetRecord } from './sets.js';
+import { aggregate, getSet, holds, live, planRow, SETS, SETS_BY_TENANT, vmsOfSet, VMS_BY_SET, word, type SetRecord } from './sets.js';
 
 export interface PlannerOptions extends PlannerConfig {
   /** Strategy for requests that leave it unspecified. */
@@ -186,7 +186,8 @@ export class Planner {
       }));
       const reasons = [...res.reasons];
       try {
-        await this.tenants.prepareAdmitMany(tenant, res.placements.map((_, i) => String(i)), { vcpus: pr.res.vcpus, memoryBytes: pr.res.memoryBytes, vms: 1, images: 0 });
+        const n = res.placements.length;
+        await this.tenants.prepareAdmit(tenant, 'dry-run', { vcpus: pr.res.vcpus * n, memoryBytes: pr.res.memoryBytes * n, vms: n, images: 0 });
       } catch (e) {
         reasons.unshift((e as Error).message);
       }
@@ -321,12 +322,9 @@ export class Planner {
       let excessMem = s.guaranteed.memoryBytes + s.bestEffort.memoryBytes - s.capacity.memoryBytes * this.opts.overcommit;
       let excessDisk = s.guaranteed.diskBytes + s.bestEffort.diskBytes - s.capacity.diskBytes * this.opts.overcommit;
       if (excessCpu <= 0 && excessMem <= 0 && excessDisk <= 0) continue;
-      const prefix = `${hostId}/`;
-      const ids: string[] = [];
-      for await (const { key } of this.store.scan(VMS_BY_HOST, { prefix })) ids.push(key.slice(prefix.length));
-      const victims = (await this.store.getMany<VmRecord>(VMS, ids))
-        .filter((r): r is NonNullable<typeof r> => !!r && r.value.sla === 'SLA_BEST_EFFORT' && holds(r.value) && r.value.desired !== 'DESIRED_VM_STATE_DESTROYED')
-        .map((r) => r.value)
+      const victims = (await this.vms.onHost(hostId))
+        .filter(({ vm }) => vm.sla === 'SLA_BEST_EFFORT' && live(vm))
+        .map(({ vm }) => vm)
         .sort((a, b) => (a.id < b.id ? 1 : -1));
       for (const vm of victims) {
         if (excessCpu <= 0 && excessMem <= 0 && excessDisk <= 0) break;
@@ -369,16 +367,18 @@ export class Planner {
 
   /** A set with its counts, kept in memory as its VMs change (GetVmSet is polled; a set may hold 10,000 VMs). */
   private viewOf(set: SetRecord, version: number): VmSet {
-    let placed = 0;
-    let confirmed = 0;
-    let running = 0;
-    for (const b of this.setVms.get(set.id)?.values() ?? []) {
+    return { ...set, ...this.counts(set.id), version };
+  }
+
+  private counts(setId: string): { placed: number; confirmed: number; running: number } {
+    const c = { placed: 0, confirmed: 0, running: 0 };
+    for (const b of this.setVms.get(setId)?.values() ?? []) {
       if (!b.placed) continue;
-      placed++;
-      if (b.confirmed) confirmed++;
-      if (b.running) running++;
+      c.placed++;
+      if (b.confirmed) c.confirmed++;
+      if (b.running) c.running++;
     }
-    return { ...set, placed, confirmed, running, version };
+    return c;
   }
 
   /** Keeps a set's counts current: called with every committed change of one of its VMs. */
@@ -386,7 +386,7 @@ export class Planner {
     if (!vm.setId) return;
     let m = this.setVms.get(vm.setId);
     if (!m) this.setVms.set(vm.setId, (m = new Map()));
-    m.set(vm.id, { placed: holds(vm) && vm.desired !== 'DESIRED_VM_STATE_DESTROYED', confirmed: vm.confirmedUnixMs > 0, running: vm.state === 'VM_STATE_RUNNING' });
+    m.set(vm.id, { placed: live(vm), confirmed: vm.confirmedUnixMs > 0, running: vm.state === 'VM_STATE_RUNNING' });
   }
 
   /** The resource aggregation table of a set. */
@@ -394,9 +394,8 @@ export class Planner {
     const { set } = await getSet(this.store, id, scope);
     const vms = await vmsOfSet(this.store, id);
     const rows = vms.map(({ vm }) => planRow(vm, this.hostName(vm.hostId)));
-    const live = vms.filter(({ vm }) => holds(vm) && vm.desired !== 'DESIRED_VM_STATE_DESTROYED').length;
     const open = set.state !== 'VM_SET_STATE_RETIRING' && set.state !== 'VM_SET_STATE_RETIRED' && set.state !== 'VM_SET_STATE_SCHEDULED';
-    return aggregate(id, rows, open ? Math.max(0, set.count - live) : 0, set.reasons, 0);
+    return aggregate(id, rows, open ? Math.max(0, set.count - this.counts(id).placed) : 0, set.reasons, 0);
   }
 
   /** Starts a scheduled set, or retries a waiting one. Called by the scheduler. */
@@ -410,8 +409,8 @@ export class Planner {
         return set;
       }
       if (set.state === 'VM_SET_STATE_WAITING' || set.state === 'VM_SET_STATE_PARTIAL' || set.state === 'VM_SET_STATE_PLACED') {
-        const live = (await vmsOfSet(this.store, id)).filter(({ vm }) => holds(vm) && vm.desired !== 'DESIRED_VM_STATE_DESTROYED').length;
-        const want = set.count - live;
+        // Counted in memory: the sweep retries waiting sets often, and a set may hold 10,000 VMs.
+        const want = set.count - this.counts(id).placed;
         if (want <= 0) return undefined; // nothing to place (a partial set's failed VMs still hold their host)
         if (set.state === 'VM_SET_STATE_PARTIAL' && set.windowEndsUnixMs !== 0) return undefined; // its batch window is over: no more tries
         await this.placeRound(set, version, Math.max(0, want), [], false);
@@ -427,7 +426,7 @@ export class Planner {
     const changed = await this.lock.run(async () => {
       const { set, version } = await getSet(this.store, id, scope);
       if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED') throw new FailedPreconditionError(`set is ${word(set.state)}`);
-      const live = (await vmsOfSet(this.store, id)).filter(({ vm }) => holds(vm) && vm.desired !== 'DESIRED_VM_STATE_DESTROYED');
+      const current = (await vmsOfSet(this.store, id)).filter(({ vm }) => live(vm));
       const ev: NewEvent = { type: 'set.scaled', message: 'vm set scaled', tenant: set.tenant, attributes: { set_id: id, from: String(set.count), to: String(count) } };
       set.count = count;
       if (set.state === 'VM_SET_STATE_SCHEDULED') {
@@ -435,12 +434,12 @@ export class Planner {
         await this.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [ev], ref: id });
         return set;
       }
-      if (count >= live.length) {
-        await this.placeRound(set, version, count - live.length, [ev], false);
+      if (count >= current.length) {
+        await this.placeRound(set, version, count - current.length, [ev], false);
         return set;
       }
       // Retire the newest first: the oldest have been confirmed the longest.
-      const victims = live.sort((a, b) => (a.vm.id < b.vm.id ? 1 : -1)).slice(0, live.length - count);
+      const victims = current.sort((a, b) => (a.vm.id < b.vm.id ? 1 : -1)).slice(0, current.length - count);
       this.settle(set, count, [], this.clock.now());
       await this.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [ev], ref: id });
       await this.retireVms(victims.map((v) => v.vm.id), 'scaled down');
@@ -509,21 +508,36 @@ export class Planner {
   /** A retiring set whose VMs are all gone is retired. */
   private async maybeRetired(id: string): Promise<void> {
     if (!this.retiring.has(id) || (this.fleet.setHolds.get(id) ?? 0) > 0) return;
+    const set = await this.updateSet(id, (s) => {
+      if (s.state !== 'VM_SET_STATE_RETIRING') return undefined;
+      s.state = 'VM_SET_STATE_RETIRED';
+      s.retiredUnixMs = this.clock.now();
+      return { type: 'set.retired', message: 'vm set retired', tenant: s.tenant, attributes: { set_id: id, reason: s.stateReason } };
+    });
+    if (!set) return;
+    this.retiring.delete(id);
+    this.setVms.delete(id);
+    this.onSetChange(set);
+  }
+
+  /**
+   * Read-modify-write of a set record, fenced on its version and retried when
+   * another writer got there first. `change` edits the set and returns its
+   * event, or undefined to leave it as it is. Returns the set as written.
+   */
+  private async updateSet(id: string, change: (set: SetRecord) => NewEvent | undefined): Promise<SetRecord | undefined> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const { set, version } = await getSet(this.store, id);
-      if (set.state !== 'VM_SET_STATE_RETIRING') break;
-      set.state = 'VM_SET_STATE_RETIRED';
-      set.retiredUnixMs = this.clock.now();
+      const event = change(set);
+      if (!event) return undefined;
       try {
-        await this.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [{ type: 'set.retired', message: 'vm set retired', tenant: set.tenant, attributes: { set_id: id, reason: set.stateReason } }] });
-        this.retiring.delete(id);
-        this.setVms.delete(id);
-        this.onSetChange(set);
-        break;
+        await this.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [event] });
+        return set;
       } catch (e) {
         if ((e as { code?: string }).code !== 'ABORTED') throw e;
       }
     }
+    return undefined;
   }
 
   /** After a host's report was committed: free capacity, re-place refusals, end finished tasks. */
@@ -561,34 +575,22 @@ export class Planner {
 
   /** A VM of the set that no host would run: the set is partial, and says why. */
   private async noteUnplaced(id: string, why: string): Promise<void> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const { set, version } = await getSet(this.store, id);
-      if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED') return;
+    await this.updateSet(id, (set) => {
+      if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED') return undefined;
       set.state = 'VM_SET_STATE_PARTIAL';
       set.stateReason = 'a vm could not be run on any host tried';
       set.reasons = [...set.reasons.filter((r) => r !== why), why].slice(-20);
-      try {
-        await this.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [{ type: 'set.partially_placed', severity: 'warning', message: `vm set partially placed: ${why}`, tenant: set.tenant, attributes: { set_id: id } }] });
-        return;
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'ABORTED') throw e;
-      }
-    }
+      return { type: 'set.partially_placed', severity: 'warning', message: `vm set partially placed: ${why}`, tenant: set.tenant, attributes: { set_id: id } };
+    });
   }
 
   private async markRetiring(id: string, why: string): Promise<void> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const { set, version } = await getSet(this.store, id);
-      if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED') return;
+    await this.updateSet(id, (set) => {
+      if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED') return undefined;
       set.state = 'VM_SET_STATE_RETIRING';
       set.stateReason = why;
-      try {
-        await this.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [{ type: 'set.retiring', message: `vm set retiring: ${why}`, tenant: set.tenant, attributes: { set_id: id } }] });
-        return;
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'ABORTED') throw e;
-      }
-    }
+      return { type: 'set.retiring', message: `vm set retiring: ${why}`, tenant: set.tenant, attributes: { set_id: id } };
+    });
   }
 
   /**
@@ -605,11 +607,7 @@ export class Planner {
         this.log.warn({ vm_id: vm.id, set_id: vm.setId, attempts: vm.placementAttempts }, 'vm not re-placed: attempts used up');
         return { moved: false, reasons: [`attempts used up (${vm.placementAttempts})`] };
       }
-      const set = vm.setId ? (await this.store.get<SetRecord>(SETS, vm.setId))?.value : undefined;
-      const exclude = new Set([...(vm.tried ?? []), vm.hostId]);
-      const base: PlacementRequest = set
-        ? { ...this.request(set, exclude), schemes: [vm.spec!.scheme] }
-        : { setId: '', sla: holdOf(vm).sla, res: resOf(vm.spec!), schemes: [vm.spec!.scheme], affinity: 'none', strategy: this.opts.strategy, exclude };
+      const base = await this.requestFor(vm);
       this.refreshLoad();
       // The VM's own hold on its old host does not count against affinity rules elsewhere.
       const res = place(this.fleet, base, 1, this.opts);
@@ -664,11 +662,7 @@ export class Planner {
       if (!cur || !this.transfers) return { moved: false, reasons: [] };
       const vm = cur.value;
       if (vm.exportDisk) return { moved: true, reasons: [] }; // already under way
-      const set = vm.setId ? (await this.store.get<SetRecord>(SETS, vm.setId))?.value : undefined;
-      const exclude = new Set([...(vm.tried ?? []), vm.hostId]);
-      const probe: PlacementRequest = set
-        ? { ...this.request(set, exclude), schemes: [vm.spec!.scheme] }
-        : { setId: '', sla: holdOf(vm).sla, res: resOf(vm.spec!), schemes: [vm.spec!.scheme], affinity: 'none', strategy: this.opts.strategy, exclude };
+      const probe = await this.requestFor(vm);
       const res = place(this.fleet, probe, 1, this.opts);
       unplace(this.fleet, probe, res.placements); // only asking whether it fits somewhere
       if (!res.placements.length) return { moved: false, reasons: res.reasons };
@@ -708,17 +702,23 @@ export class Planner {
     });
   }
 
+  /** Where one VM may go instead of its host: its set's rules (or none), same scheme, not a host it tried. */
+  private async requestFor(vm: VmRecord): Promise<PlacementRequest> {
+    const set = vm.setId ? (await this.store.get<SetRecord>(SETS, vm.setId))?.value : undefined;
+    const exclude = new Set([...(vm.tried ?? []), vm.hostId]);
+    return set
+      ? { ...this.request(set, exclude), schemes: [vm.spec!.scheme] }
+      : { setId: '', sla: holdOf(vm).sla, res: resOf(vm.spec!), schemes: [vm.spec!.scheme], affinity: 'none', strategy: this.opts.strategy, exclude };
+  }
+
   private async moveAll(hostId: string, reason: string, filter: (vm: VmRecord) => boolean, cold = false): Promise<MoveResult> {
-    const prefix = `${hostId}/`;
-    const ids: string[] = [];
-    for await (const { key } of this.store.scan(VMS_BY_HOST, { prefix })) ids.push(key.slice(prefix.length));
     const out: MoveResult = { moved: 0, unplaced: 0, reasons: [] };
-    for (const r of await this.store.getMany<VmRecord>(VMS, ids)) {
-      if (!r || !holds(r.value) || r.value.desired === 'DESIRED_VM_STATE_DESTROYED' || !filter(r.value)) continue;
+    for (const { vm } of await this.vms.onHost(hostId)) {
+      if (!live(vm) || !filter(vm)) continue;
       // A reachable host hands over a qemu VM's disk (cold move); a process VM, or any VM of a host that is gone, starts afresh elsewhere.
-      const m = cold && r.value.spec!.scheme === 'qemu' && this.transfers && this.fleet.slot(hostId)?.ready && r.value.state !== 'VM_STATE_FAILED'
-        ? await this.startExport(r.value.id, reason)
-        : await this.moveOne(r.value.id, reason, false);
+      const m = cold && vm.spec!.scheme === 'qemu' && this.transfers && this.fleet.slot(hostId)?.ready && vm.state !== 'VM_STATE_FAILED'
+        ? await this.startExport(vm.id, reason)
+        : await this.moveOne(vm.id, reason, false);
       if (m.moved) out.moved++;
       else {
         out.unplaced++;

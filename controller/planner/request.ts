@@ -1,13 +1,12 @@
 import type { VmSetSpec__Output as VmSetSpec } from '../../common/gen/nephele/v1/VmSetSpec.js';
 import { InvalidArgumentError } from '../../common/errors.js';
-import { requireName } from '../../common/validate.js';
+import { LABEL_KEY_RE, requireName } from '../../common/validate.js';
 import { MIN_MEMORY_MIB, SCHEMES, validateSpec, type Scheme } from '../vms/spec.js';
 
 export const MAX_SET_COUNT = 10_000;
 const MAX_WINDOW_S = 30 * 86_400;
 const MAX_DURATION_S = 366 * 86_400;
 const MAX_AHEAD_MS = 366 * 86_400_000;
-const LABEL_KEY = /^[a-z0-9][a-z0-9._/-]{0,62}$/;
 
 /** A validated instantiation request, defaults filled. */
 export type SetRequest = VmSetSpec & { spec: NonNullable<VmSetSpec['spec']> };
@@ -60,7 +59,7 @@ export function validateSetRequest(s: VmSetSpec | null | undefined, now: number)
   const entries = Object.entries(s.labels ?? {});
   if (entries.length > 32) throw new InvalidArgumentError('set.labels', 'at most 32 labels');
   for (const [k, v] of entries) {
-    if (!LABEL_KEY.test(k)) throw new InvalidArgumentError('set.labels', `key ${JSON.stringify(k.slice(0, 40))} must match ${LABEL_KEY.source}`);
+    if (!LABEL_KEY_RE.test(k)) throw new InvalidArgumentError('set.labels', `key ${JSON.stringify(k.slice(0, 40))} must match ${LABEL_KEY_RE.source}`);
     if (typeof v !== 'string' || v.length > 63 || /[\x00-\x1f]/.test(v)) throw new InvalidArgumentError(`set.labels.${k}`, 'must be at most 63 printable characters');
     labels[k] = v;
   }

@@ -36,6 +36,9 @@ export const word = (s: string) => s.replace(/^(VM_STATE_|VM_SET_STATE_|SLA_)/, 
 /** A VM holds capacity on its host from placement until its host reports it destroyed. */
 export const holds = (vm: VmRecord) => vm.hostId !== '' && vm.state !== 'VM_STATE_DESTROYED';
 
+/** Holds capacity and is not being retired: one of the set's current VMs. */
+export const live = (vm: VmRecord) => holds(vm) && vm.desired !== 'DESIRED_VM_STATE_DESTROYED';
+
 export async function getSet(store: Store, id: string, scope?: string): Promise<{ set: SetRecord; version: number }> {
   if (!ULID_RE.test(id)) throw new NotFoundError('set');
   if (scope !== undefined && !(await store.get(SETS_BY_TENANT, `${scope}/${id}`))) throw new NotFoundError('set');

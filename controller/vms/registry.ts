@@ -100,14 +100,19 @@ export class VmRegistry {
   }
 
   /** The desired state of a host: every VM it should know about. */
-  async desiredFor(hostId: string): Promise<DesiredVm[]> {
+  /** Every VM a host should know about, read through the `vms-by-host` index. */
+  async onHost(hostId: string): Promise<{ vm: VmRecord; version: number }[]> {
     const prefix = `${hostId}/`;
     const ids: string[] = [];
     for await (const { key } of this.store.scan(VMS_BY_HOST, { prefix })) ids.push(key.slice(prefix.length));
+    const out: { vm: VmRecord; version: number }[] = [];
+    for (const r of await this.store.getMany<VmRecord>(VMS, ids)) if (r) out.push({ vm: r.value, version: r.version });
+    return out;
+  }
+
+  async desiredFor(hostId: string): Promise<DesiredVm[]> {
     const out: DesiredVm[] = [];
-    for (const r of await this.store.getMany<VmRecord>(VMS, ids)) {
-      if (!r) continue;
-      const v = r.value;
+    for (const { vm: v } of await this.onHost(hostId)) {
       // While its disk is exported the VM stays stopped; the user's desired state is kept for after the move.
       const exporting = !!v.exportDisk && v.desired !== 'DESIRED_VM_STATE_DESTROYED';
       out.push({ vmId: v.id, name: v.name, spec: v.spec, desired: exporting ? 'DESIRED_VM_STATE_STOPPED' : v.desired, generation: v.generation, rebootCount: v.rebootCount, exportDisk: exporting ? v.exportDisk : '', importDisk: v.importDisk ?? '' });
