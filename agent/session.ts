@@ -1,6 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { DiskReceiver, diskChunks } from '../common/disk-stream.js';
 import type { AgentMessage } from '../common/gen/nephele/v1/AgentMessage.js';
 import type { ControllerMessage__Output as ControllerMessage } from '../common/gen/nephele/v1/ControllerMessage.js';
 import type { Inventory } from '../common/gen/nephele/v1/Inventory.js';
@@ -123,21 +122,10 @@ export class AgentSession {
 
   /** Cold move, source side: streams a stopped VM's disk to the controller under a transfer id. */
   async putDisk(transferId: string, path: string): Promise<void> {
-    const md = this.transferMetadata();
-    const sha = createHash('sha256');
     await new Promise<void>((resolve, reject) => {
-      const call = this.client.PutDisk(md, { deadline: Date.now() + 30 * 60_000 }, (err) => (err ? reject(err) : resolve()));
+      const call = this.client.PutDisk(this.transferMetadata(), { deadline: Date.now() + 30 * 60_000 }, (err) => (err ? reject(err) : resolve()));
       (async () => {
-        let offset = 0;
-        const size = statSync(path).size;
-        for await (const buf of createReadStream(path, { highWaterMark: 256 * 1024 })) {
-          const data = buf as Buffer;
-          sha.update(data);
-          const last = offset + data.length === size;
-          if (!call.write({ transferId, data, offset, last, sha256: last ? sha.digest('hex') : '' })) await new Promise((r) => call.once('drain', r));
-          offset += data.length;
-        }
-        if (size === 0) call.write({ transferId, data: Buffer.alloc(0), offset: 0, last: true, sha256: sha.digest('hex') });
+        for await (const c of diskChunks(path, transferId)) if (!call.write(c)) await new Promise((r) => call.once('drain', r));
         call.end();
       })().catch((e) => {
         call.cancel();
@@ -149,30 +137,13 @@ export class AgentSession {
   /** Cold move, target side: downloads a moved disk to `dest`, checking its sha256. */
   async getDisk(transferId: string, dest: string): Promise<void> {
     const call = this.client.GetDisk({ transferId }, this.transferMetadata(), { deadline: Date.now() + 30 * 60_000 });
-    const sha = createHash('sha256');
-    const fd = openSync(`${dest}.part`, 'w', 0o600);
+    const rx = new DiskReceiver(dest, (field, problem) => new Error(`moved disk: ${field} ${problem}`));
     try {
-      let offset = 0;
-      let complete = false;
-      for await (const c of call as AsyncIterable<{ data: Buffer; offset: number | string; last: boolean; sha256: string }>) {
-        if (Number(c.offset) !== offset) throw new Error('moved disk arrived out of order');
-        writeSync(fd, c.data);
-        sha.update(c.data);
-        offset += c.data.length;
-        if (c.last) {
-          if (sha.digest('hex') !== c.sha256) throw new Error('moved disk does not match its sha256');
-          complete = true;
-        }
-      }
-      if (!complete) throw new Error('moved disk ended early');
-      fsyncSync(fd);
-    } catch (e) {
-      closeSync(fd);
-      rmSync(`${dest}.part`, { force: true });
-      throw e;
+      for await (const c of call as AsyncIterable<{ data: Buffer; offset: number | string; last: boolean; sha256: string }>) rx.write(c);
+      if (!rx.done) throw new Error('moved disk ended early');
+    } finally {
+      rx.abort();
     }
-    closeSync(fd);
-    renameSync(`${dest}.part`, dest);
   }
 
   private transferMetadata(): grpc.Metadata {

@@ -1,0 +1,60 @@
+import t from 'tap';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DiskReceiver, diskChunks, DISK_CHUNK_BYTES } from '../../common/disk-stream.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+// The disk stream of cold moves: chunks in order with the whole file's sha256
+// on the last one; the receiver keeps nothing unless all of it checks out.
+
+const bad = (field: string, problem: string) => new Error(`${field}: ${problem}`);
+
+t.test('round trip, also for an empty file', async (t) => {
+  const dir = tmpDir();
+  for (const size of [0, 1, DISK_CHUNK_BYTES, DISK_CHUNK_BYTES * 2 + 7]) {
+    const src = join(dir, `src-${size}`);
+    const dst = join(dir, `dst-${size}`);
+    const data = randomBytes(size);
+    writeFileSync(src, data);
+    const rx = new DiskReceiver(dst, bad);
+    const chunks = [];
+    for await (const c of diskChunks(src, 'T')) chunks.push(c);
+    t.equal(chunks.filter((c) => c.last).length, 1, `${size} B: exactly one last chunk`);
+    for (const c of chunks) rx.write(c as never);
+    t.ok(rx.done, `${size} B: complete`);
+    t.equal(rx.bytes, size);
+    t.ok(readFileSync(dst).equals(data), `${size} B: same bytes`);
+    t.notOk(existsSync(`${dst}.part`), 'no partial file left');
+  }
+});
+
+t.test('out of order, a wrong hash or a truncated stream keep nothing', async (t) => {
+  const dir = tmpDir();
+  const src = join(dir, 'src');
+  writeFileSync(src, randomBytes(DISK_CHUNK_BYTES * 2 + 1));
+  const chunks = [];
+  for await (const c of diskChunks(src, 'T')) chunks.push(c as never as { data: Buffer; offset: number; last: boolean; sha256: string });
+  const cases: [string, (typeof chunks)[number][], RegExp | undefined][] = [
+    ['skipped chunk', [chunks[0]!, chunks[2]!], /^offset: expected/],
+    ['wrong hash', [chunks[0]!, chunks[1]!, { ...chunks[2]!, sha256: '00' }], /^sha256: does not match/],
+    ['no last chunk', [chunks[0]!, chunks[1]!], undefined],
+  ];
+  for (const [what, seq, err] of cases) {
+    const dst = join(dir, what.replace(/ /g, '-'));
+    const rx = new DiskReceiver(dst, bad);
+    let thrown: Error | undefined;
+    try {
+      for (const c of seq) rx.write(c);
+    } catch (e) {
+      thrown = e as Error;
+    }
+    rx.abort();
+    if (err) t.match(thrown?.message, err, `${what}: refused naming the field`);
+    t.notOk(rx.done, `${what}: not complete`);
+    t.notOk(existsSync(dst) || existsSync(`${dst}.part`), `${what}: nothing kept`);
+  }
+  const small = new DiskReceiver(join(dir, 'limit'), bad, 10);
+  t.throws(() => small.write({ data: Buffer.alloc(11), offset: 0 }), /^data: disk too large/, 'the size limit holds');
+  small.abort();
+});
