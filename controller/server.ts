@@ -141,10 +141,10 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   sessions.attachVms(vms);
   const transfers = new DiskTransfers(store, clock, cfg.dataDir);
   const planner = new Planner(store, events, clock, log, tenants, hosts, vms, (id) => sessions.pushDesired(id), { ...DEFAULT_PLANNER_OPTIONS, ...cfg.planner }, transfers);
-  await planner.start();
+  const sets = await planner.start();
   const scheduler = new SetScheduler(planner, store, clock, log);
   await sessions.start();
-  await scheduler.start();
+  await scheduler.start({ sets });
   events.startRetention();
 
   const layer = new RpcLayer({ log, tokens, store, events, clock, limits: cfg.limits });

@@ -78,14 +78,20 @@ export class Planner {
     private readonly transfers?: DiskTransfers,
   ) {}
 
-  /** Rebuilds the fleet view and its reservations from the store. */
-  async start(): Promise<void> {
+  /** Rebuilds the fleet view and its reservations from the store; returns the sets read (the scheduler arms their timers). */
+  async start(): Promise<SetRecord[]> {
     for await (const { rec } of this.hosts.all()) this.hostChanged(rec);
+    const sets: SetRecord[] = [];
+    const retired = new Set<string>();
+    for await (const { value: set } of this.store.scan<SetRecord>(SETS)) {
+      sets.push(set);
+      if (set.state === 'VM_SET_STATE_RETIRING') this.retiring.add(set.id);
+      if (set.state === 'VM_SET_STATE_RETIRED') retired.add(set.id);
+    }
     for await (const { value: vm } of this.store.scan<VmRecord>(VMS)) {
       if (holds(vm)) this.fleet.hold(holdOf(vm));
-      this.noteVm(vm);
+      if (!retired.has(vm.setId)) this.noteVm(vm); // a retired set's counts are all zero: keep nothing for it
     }
-    for await (const { value: set } of this.store.scan<SetRecord>(SETS)) if (set.state === 'VM_SET_STATE_RETIRING') this.retiring.add(set.id);
     this.hosts.onChange((rec) => this.hostChanged(rec));
     this.hosts.allocation = (id) => {
       const s = this.fleet.slot(id);
@@ -96,6 +102,7 @@ export class Planner {
     };
     this.vms.onObserved((o) => this.observed(o));
     this.vms.onChanged((vm) => this.noteVm(vm));
+    return sets;
   }
 
   /** A VM placed by an operator (CreateVm) holds capacity like any other. */

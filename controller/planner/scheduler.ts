@@ -49,9 +49,10 @@ export class SetScheduler {
     planner.watchSets((s) => this.track(s));
   }
 
-  /** Re-arms every set's timers from the store. */
-  async start(opts: { cron?: boolean } = {}): Promise<void> {
-    for await (const { value } of this.store.scan<SetRecord>(SETS)) this.track(value);
+  /** Re-arms every set's timers from the store (or from the sets the planner just read from it). */
+  async start(opts: { cron?: boolean; sets?: SetRecord[] } = {}): Promise<void> {
+    if (opts.sets) for (const s of opts.sets) this.track(s);
+    else for await (const { value } of this.store.scan<SetRecord>(SETS)) this.track(value);
     if (opts.cron !== false) this.sweepTask = cron.schedule(this.sweepCron, () => this.sweep(), { name: 'planner-sweep', noOverlap: true });
   }
 
