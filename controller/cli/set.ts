@@ -9,6 +9,7 @@ import type { ScaleVmSetResponse__Output as ScaleVmSetResponse } from '../../com
 import type { DeleteVmSetResponse__Output as DeleteVmSetResponse } from '../../common/gen/nephele/v1/DeleteVmSetResponse.js';
 import type { GetPlanResponse__Output as GetPlanResponse } from '../../common/gen/nephele/v1/GetPlanResponse.js';
 import { parseDuration } from '../../common/validate.js';
+import { MIN_MEMORY_MIB, SCHEMES } from '../vms/spec.js';
 import { CliError, type AdminClient } from './client.js';
 import { ago, bytes, enumWord, table, when } from './format.js';
 
@@ -94,7 +95,7 @@ export function registerSetCommands(program: Command, k: CliKit): void {
           tenant: o.tenant ?? '',
           count: Number(o.count),
           spec: { scheme: o.scheme ?? '', vcpus: Number(o.vcpus), memoryMib: Number(o.memory), diskGib: Number(o.disk), image: o.image, config: keyValues('--config', o.config) },
-          schemePreference: o.prefer ? String(o.prefer).split(',').map((x: string) => x.trim()).filter(Boolean) : o.scheme ? [] : Number(o.memory) >= 96 ? ['qemu', 'process'] : ['process'],
+          schemePreference: o.prefer ? String(o.prefer).split(',').map((x: string) => x.trim()).filter(Boolean) : o.scheme ? [] : SCHEMES.filter((x) => Number(o.memory) >= MIN_MEMORY_MIB[x]),
           sla: o.sla === 'best-effort' ? 'SLA_BEST_EFFORT' : 'SLA_GUARANTEED',
           startAtUnixMs: startTime(o.startAt),
           batchWindowS: seconds('--batch-window', o.batchWindow),
