@@ -405,7 +405,9 @@ export class SessionManager {
             return;
           }
           const hostOps = { ops: [put(HOSTS, s.hostId, { ...rec, durableSeq: r.seq })], pre: [at(HOSTS, s.hostId, version)] };
-          const change = await vms.observe(s.hostId, r, hostOps);
+          const seen = await vms.observe(s.hostId, r, hostOps);
+          const change = seen && 'ignored' in seen ? undefined : seen;
+          if (seen && 'ignored' in seen) this.log.warn({ host_id: s.hostId, vm_id: r.vmId, state: r.state, reason: seen.ignored }, 'vm report ignored');
           try {
             await this.events.commit({ ops: change?.ops ?? hostOps.ops, preconditions: change?.pre ?? hostOps.pre, events: (change?.events ?? []).map((e) => ({ ...e, actor: s.hostId })) });
             s.durableSeq = r.seq;
