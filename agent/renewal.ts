@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { certValidity } from '../common/tls/fingerprint.js';
 import type { CertificateRenewal } from './session.js';
-import type { AgentFiles } from './state.js';
+import { renewalSteps, type AgentFiles } from './state.js';
 
 /**
  * Certificate rotation from the agent's data dir: a fresh key per renewal,
@@ -31,13 +31,9 @@ export class FileRenewal implements CertificateRenewal {
 
   install(certPem: string): grpc.ChannelCredentials {
     if (!this.pendingKey) throw new Error('certificate arrived without a pending request');
-    // Key first, then certificate: after a crash in between, the old pair is
-    // gone but the controller still accepts the previous serial until first use
-    // of the new one, and re-enrolment remains possible.
-    this.files.write('key.pem.next', this.pendingKey);
-    this.files.write('cert.pem.next', certPem);
-    this.files.rename('key.pem.next', 'key.pem');
-    this.files.rename('cert.pem.next', 'cert.pem');
+    // Both new files first, then the renames: a crash anywhere leaves a matching
+    // pair, old or new, that AgentFiles.credentials() completes at start.
+    for (const step of renewalSteps(this.files, this.pendingKey, certPem)) step();
     this.pendingKey = undefined;
     this.cachedRenewAt = undefined;
     const c = this.files.credentials()!;

@@ -87,6 +87,9 @@ export class AgentSession {
   private renewing = false;
   private inventoryWanted = false; // the controller asked and we had none yet
   private durableSent = 0; // highest outbox seq written to the current stream
+  private outboxReady = false; // the outbox was reconciled with this stream's Welcome
+  private flushing?: Promise<void>;
+  private flushAgain = false;
 
   constructor(private readonly d: SessionDeps) {
     this.client = new (v1().AgentService)(d.controller, d.credentials, CHANNEL_OPTIONS);
@@ -111,13 +114,43 @@ export class AgentSession {
   }
 
   /** Persists a VM state report and sends it now if connected; otherwise it waits in the outbox. */
-  async reportVm(r: Omit<VmStatusReport, 'seq'>): Promise<void> {
-    const msg = await this.d.outbox.addVmStatus(r);
-    const seq = Number(msg.vmStatus!.seq);
-    if (this.call && this.welcomed && seq > this.durableSent) {
-      this.durableSent = seq;
-      this.call.write(msg);
+  async reportVm(r: Omit<VmStatusReport, 'seq' | 'epoch'>): Promise<void> {
+    await this.d.outbox.addVmStatus({ ...r, reason: String(r.reason ?? '').slice(0, 512) });
+    await this.flush();
+  }
+
+  /**
+   * Sends what the outbox holds past what this stream has carried, in seq
+   * order, in bounded batches. One flush at a time; a call during one makes it
+   * go round again, so nothing appended meanwhile waits for the next connect.
+   */
+  private flush(): Promise<void> {
+    if (this.flushing) {
+      this.flushAgain = true;
+      return this.flushing;
     }
+    const run = async () => {
+      do {
+        this.flushAgain = false;
+        while (await this.sendBatch());
+      } while (this.flushAgain);
+    };
+    this.flushing = run().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  /** Writes the next batch of the outbox to the current stream; true when more may follow. */
+  private async sendBatch(): Promise<boolean> {
+    const BATCH = 256;
+    const call = this.call;
+    if (!call || !this.outboxReady) return false;
+    const batch = await this.d.outbox.pendingMessages(this.durableSent, BATCH);
+    if (call !== this.call || !this.outboxReady) return false; // reconnected meanwhile: that stream's Welcome flushes
+    for (const p of batch) {
+      call.write(p.msg);
+      this.durableSent = p.seq;
+    }
+    return batch.length === BATCH;
   }
 
   /** Cold move, source side: streams a stopped VM's disk to the controller under a transfer id. */
@@ -154,11 +187,10 @@ export class AgentSession {
 
   /** Persists an event and sends it now if connected; otherwise it waits in the outbox. */
   async emit(type: string, message: string, attributes: Record<string, string> = {}, severity = 'info'): Promise<void> {
-    const ev = await this.d.outbox.add({ type, message, attributes, severity, timeUnixMs: Date.now() });
-    if (this.call && this.welcomed && Number(ev.seq) > this.durableSent) {
-      this.durableSent = Number(ev.seq);
-      this.call.write({ event: ev });
-    }
+    // Within what the controller keeps (it cuts anything longer).
+    const attrs = Object.fromEntries(Object.entries(attributes).slice(0, 32).map(([k, v]) => [k.slice(0, 64), String(v).slice(0, 256)]));
+    await this.d.outbox.add({ type: type.slice(0, 64), message: message.slice(0, 1024), attributes: attrs, severity, timeUnixMs: Date.now() });
+    await this.flush();
   }
 
   private connect(): void {
@@ -168,6 +200,7 @@ export class AgentSession {
     const call = this.client.Session(md) as Call;
     this.call = call;
     this.welcomed = false;
+    this.outboxReady = false;
     let done = false;
     const finish = (why: string, err?: grpc.ServiceError) => {
       if (done) return;
@@ -214,11 +247,18 @@ export class AgentSession {
         call.write({ inventory: { inventory: this.inventory } });
         this.inventoryWanted = false;
       }
-      await this.d.outbox.ack(w.durableSeq);
-      const pending = await this.d.outbox.pendingMessages(w.durableSeq);
-      for (const p of pending) call.write(p.msg);
-      this.durableSent = pending.length ? pending.at(-1)!.seq : w.durableSeq;
+      const rec = await this.d.outbox.reconcile(w.durableSeq, w.outboxEpochs ?? []);
+      if (call !== this.call) return;
+      this.durableSent = w.durableSeq;
+      this.outboxReady = true;
+      await this.flush();
       this.schedule(call, w.heartbeatIntervalMs);
+      if (rec.fastForwardedFrom !== undefined) {
+        // The controller holds reports this agent no longer knows of: its state went back (a restored backup).
+        const attrs = { from_seq: String(rec.fastForwardedFrom), to_seq: String(this.d.outbox.lastSeq()), controller_seq: String(w.durableSeq), renumbered: String(rec.renumbered), delivered: String(rec.delivered) };
+        this.d.log.warn(attrs, 'outbox sequence was behind the controller; moved past it');
+        await this.emit('outbox_fast_forwarded', 'agent outbox sequence moved past the controller: agent state went back (restored from a backup?)', attrs, 'warning');
+      }
       this.connectedOnce?.();
     } else if (m.body === 'desiredState' && m.desiredState) {
       this.d.onDesired?.(m.desiredState.vms);
@@ -232,7 +272,8 @@ export class AgentSession {
       await this.emit('certificate_renewed', 'agent certificate renewed', { not_after: new Date(m.certificate.notAfterUnixMs).toISOString() });
     } else if (m.body === 'ack' && m.ack) {
       this.lastAck = Date.now();
-      if (m.ack.durableSeq) await this.d.outbox.ack(m.ack.durableSeq);
+      // Only what this stream carried: an ack can never drop a report not sent yet.
+      if (m.ack.durableSeq && this.outboxReady) await this.d.outbox.ack(Math.min(m.ack.durableSeq, this.durableSent));
       if (m.ack.heartbeatIntervalMs && m.ack.heartbeatIntervalMs !== this.intervalMs) this.schedule(call, m.ack.heartbeatIntervalMs);
     }
   }

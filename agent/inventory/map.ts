@@ -13,6 +13,8 @@ import type { HypervisorInfo } from '../../common/gen/nephele/v1/HypervisorInfo.
 import type { Capacity__Output as Capacity } from '../../common/gen/nephele/v1/Capacity.js';
 import type { Reserve } from './capacity.js';
 import { computeHash } from './hash.js';
+import { boundInventory } from '../../common/inventory-limits.js';
+import type { Inventory__Output } from '../../common/gen/nephele/v1/Inventory.js';
 
 export type { Reserve } from './capacity.js';
 
@@ -184,7 +186,7 @@ export function mapInventory(raw: RawSi, opts: MapOptions): Inventory {
     reserved.vcpus = Math.max(0, total.vcpus - guest.vcpus);
   }
 
-  const inv: Inventory = {
+  const full: Inventory__Output = {
     cpu,
     memory: {
       totalBytes: int(raw.mem.total),
@@ -210,6 +212,8 @@ export function mapInventory(raw: RawSi, opts: MapOptions): Inventory {
     hash: '',
     collectedUnixMs: opts.now,
   };
+  // The controller stores no more than the shared bounds; cut here so the hash covers what it keeps.
+  const inv: Inventory = boundInventory(full).inv;
   inv.hash = computeHash(inv);
   return inv;
 }

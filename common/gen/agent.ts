@@ -47,6 +47,7 @@ import type { ListVmsResponse as _nephele_v1_ListVmsResponse, ListVmsResponse__O
 import type { MemoryInfo as _nephele_v1_MemoryInfo, MemoryInfo__Output as _nephele_v1_MemoryInfo__Output } from './nephele/v1/MemoryInfo.js';
 import type { NicInfo as _nephele_v1_NicInfo, NicInfo__Output as _nephele_v1_NicInfo__Output } from './nephele/v1/NicInfo.js';
 import type { OsInfo as _nephele_v1_OsInfo, OsInfo__Output as _nephele_v1_OsInfo__Output } from './nephele/v1/OsInfo.js';
+import type { OutboxEpoch as _nephele_v1_OutboxEpoch, OutboxEpoch__Output as _nephele_v1_OutboxEpoch__Output } from './nephele/v1/OutboxEpoch.js';
 import type { Plan as _nephele_v1_Plan, Plan__Output as _nephele_v1_Plan__Output } from './nephele/v1/Plan.js';
 import type { PlanHostTotal as _nephele_v1_PlanHostTotal, PlanHostTotal__Output as _nephele_v1_PlanHostTotal__Output } from './nephele/v1/PlanHostTotal.js';
 import type { PlanRow as _nephele_v1_PlanRow, PlanRow__Output as _nephele_v1_PlanRow__Output } from './nephele/v1/PlanRow.js';
@@ -132,6 +133,7 @@ export interface ProtoGrpcType {
       MemoryInfo: MessageTypeDefinition<_nephele_v1_MemoryInfo, _nephele_v1_MemoryInfo__Output>
       NicInfo: MessageTypeDefinition<_nephele_v1_NicInfo, _nephele_v1_NicInfo__Output>
       OsInfo: MessageTypeDefinition<_nephele_v1_OsInfo, _nephele_v1_OsInfo__Output>
+      OutboxEpoch: MessageTypeDefinition<_nephele_v1_OutboxEpoch, _nephele_v1_OutboxEpoch__Output>
       OwnerState: EnumTypeDefinition
       PlacementStrategy: EnumTypeDefinition
       Plan: MessageTypeDefinition<_nephele_v1_Plan, _nephele_v1_Plan__Output>

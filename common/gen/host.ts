@@ -64,6 +64,7 @@ export interface ProtoGrpcType {
       HostLoad: MessageTypeDefinition<_nephele_v1_HostLoad, _nephele_v1_HostLoad__Output>
       HostService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_HostServiceClient> & { service: _nephele_v1_HostServiceDefinition }
       HostState: EnumTypeDefinition
+      HostView: EnumTypeDefinition
       HypervisorInfo: MessageTypeDefinition<_nephele_v1_HypervisorInfo, _nephele_v1_HypervisorInfo__Output>
       Inventory: MessageTypeDefinition<_nephele_v1_Inventory, _nephele_v1_Inventory__Output>
       ListGroupsRequest: MessageTypeDefinition<_nephele_v1_ListGroupsRequest, _nephele_v1_ListGroupsRequest__Output>

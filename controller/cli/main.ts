@@ -246,7 +246,7 @@ host
   .addOption(new Option('--state <state>', 'only hosts in this state').choices(['pending', 'ready', 'unreachable', 'down']))
   .action(async (o) => {
     const hosts = await withClient((c) => listAll<Host>(async (pageToken) => {
-      const r = await c.call<P.ListHostsResponse>((md, op, cb) => c.hosts.ListHosts({ pageSize: 500, pageToken, group: o.group ?? '', state: o.state ? `HOST_STATE_${o.state.toUpperCase()}` as never : 'HOST_STATE_UNSPECIFIED' }, md, op, cb));
+      const r = await c.call<P.ListHostsResponse>((md, op, cb) => c.hosts.ListHosts({ pageSize: 500, pageToken, group: o.group ?? '', state: o.state ? `HOST_STATE_${o.state.toUpperCase()}` as never : 'HOST_STATE_UNSPECIFIED', view: 'HOST_VIEW_BASIC' }, md, op, cb));
       return { items: r.hosts, next: r.nextPageToken };
     }));
     out(hosts, () => hostRows(hosts));
@@ -255,7 +255,7 @@ host
   .command('show <id>')
   .description('show a host with its full inventory')
   .action(async (id) => {
-    const r = await withClient((c) => c.call<P.GetHostResponse>((md, op, cb) => c.hosts.GetHost({ hostId: id }, md, op, cb)));
+    const r = await withClient((c) => c.call<P.GetHostResponse>((md, op, cb) => c.hosts.GetHost({ hostId: id, view: 'HOST_VIEW_FULL' }, md, op, cb)));
     out(r.host, () => hostDetail(r.host!));
   });
 host

@@ -9,6 +9,7 @@ import { ULID_RE } from '../../common/ids.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog, NewEvent } from '../events/log.js';
 import type { LiveState } from './liveness.js';
+import { checkInventory } from './agent-input.js';
 
 export const HOSTS = 'hosts';
 export const GROUPS = 'groups';
@@ -17,6 +18,8 @@ export const GROUP_MEMBERS = 'group-members'; // index: `${group}/${hostId}`
 /** What is persisted; live figures (load, free, last seen, peer) stay in memory. */
 export interface HostRecord extends Omit<Host, 'version' | 'free' | 'load' | 'peer' | 'heartbeatIntervalMs' | 'allocated' | 'vmCount'> {
   durableSeq: number; // highest agent event seq stored
+  /** The agent's last outbox epochs with the highest seq stored from each (oldest first; see outbox-epochs.ts). */
+  outboxEpochs?: { epoch: string; seq: number }[];
   certSerial: string;
   /** Accepted until the agent first connects with the renewed certificate. */
   previousCertSerial?: string;
@@ -61,14 +64,19 @@ export class HostRegistry {
     return (await this.store.get<HostRecord>(HOSTS, id))?.value;
   }
 
-  /** The API view: stored record merged with live figures. */
-  view(rec: HostRecord, version: number, lastSeen?: number): Host {
+  /**
+   * The API view: stored record merged with live figures. The basic view keeps
+   * the inventory's summary (what `host ls` and placement read) and leaves out
+   * its lists, so a page of 1,000 hosts stays small.
+   */
+  view(rec: HostRecord, version: number, lastSeen?: number, detail: HostDetail = 'full'): Host {
     const l = this.live.get(rec.id);
     const a = this.allocation(rec.id);
     return {
       allocated: a.allocated,
       vmCount: a.vms,
       ...rec,
+      inventory: rec.inventory && detail === 'basic' ? inventorySummary(rec.inventory) : rec.inventory,
       version,
       free: l?.free ?? rec.inventory?.guest ?? emptyCapacity(),
       load: l?.load ?? null,
@@ -234,13 +242,32 @@ export class HostRegistry {
     return n;
   }
 
-  async setInventory(id: string, inv: Inventory): Promise<void> {
+  /**
+   * Stores an agent's inventory, cut to the size limits. An implausible one
+   * (absurd capacity, more free than total) is refused with an event and the
+   * previous inventory is kept.
+   */
+  async setInventory(id: string, raw: Inventory): Promise<{ ok: true; inv: Inventory; truncated: string[] } | { ok: false; reason: string }> {
+    const c = checkInventory(raw);
+    if (!c.ok) {
+      await this.events.append({ type: 'host.inventory_rejected', severity: 'warning', message: `host inventory rejected: ${c.reason}`, hostId: id, actor: id, attributes: { reason: c.reason } });
+      return c;
+    }
+    const inv = c.inv;
     await this.update(
       id,
       (r) => (r.inventory?.hash === inv.hash ? undefined : { ...r, inventory: inv, schemes: inv.schemes }),
-      () => [{ type: 'host.inventory_updated', message: 'host inventory updated', hostId: id, attributes: { hash: inv.hash } }],
+      () => [{ type: 'host.inventory_updated', message: 'host inventory updated', hostId: id, attributes: { hash: inv.hash, ...(c.truncated.length ? { truncated: c.truncated.join(',') } : {}) } }],
     );
+    return c;
   }
+}
+
+export type HostDetail = 'basic' | 'full';
+
+/** The inventory without its lists: CPU (no flags), memory, OS, capacities, schemes, hash. */
+export function inventorySummary(inv: Inventory): Inventory {
+  return { ...inv, cpu: inv.cpu ? { ...inv.cpu, flags: [] } : inv.cpu, disks: [], filesystems: [], nics: [], hypervisors: [], software: [] };
 }
 
 export function stateWord(s: string): string {

@@ -3,29 +3,55 @@ import { InvalidArgumentError } from '../../common/errors.js';
 import { optionalString, pageSize, requireEnum, requireId, requireName } from '../../common/validate.js';
 import { unaryRpc, pageToken, type RpcLayer } from '../rpc/handler.js';
 import type { SessionManager } from './session.js';
-import type { HostRegistry } from './registry.js';
+import type { HostDetail, HostRegistry } from './registry.js';
 import type { Liveness } from './liveness.js';
 import type { Planner } from '../planner/planner.js';
 
 const STATES = ['HOST_STATE_PENDING', 'HOST_STATE_READY', 'HOST_STATE_UNREACHABLE', 'HOST_STATE_DOWN'] as const;
 const KINDS = ['HOST_KIND_DEDICATED', 'HOST_KIND_ADHOC'] as const;
 const MAX_GROUPS = 64;
+const VIEWS = ['HOST_VIEW_BASIC', 'HOST_VIEW_FULL'] as const;
+/** A full inventory is at most ~100 KiB (common/inventory-limits.ts): 25 stay well under the clients' 4 MiB receive limit. */
+const FULL_PAGE = { def: 20, max: 25 };
+/** A page ends early rather than grow past this (JSON size, above the encoded size): hosts carry operator and agent strings. */
+export const PAGE_BYTES = 2 * 1024 * 1024;
+
+/** How many of `items` fit in a page of `budget` bytes (at least one, so paging always advances). */
+export function fitPage(items: unknown[], budget = PAGE_BYTES): number {
+  let used = 0;
+  for (let i = 0; i < items.length; i++) {
+    used += JSON.stringify(items[i]).length;
+    if (used > budget && i > 0) return i;
+  }
+  return items.length;
+}
+
+function detailOf(v: unknown, def: HostDetail): HostDetail {
+  const view = requireEnum('view', v, VIEWS, { optional: true });
+  return view ? (view === 'HOST_VIEW_FULL' ? 'full' : 'basic') : def;
+}
 
 export function hostHandlers(layer: RpcLayer, hosts: HostRegistry, live: Liveness, sessions: SessionManager, planner: Planner): HostServiceHandlers {
-  const view = (h: Awaited<ReturnType<HostRegistry['get']>>) => hosts.view(h.rec, h.version, live.lastSeen(h.rec.id));
+  const view = (h: Awaited<ReturnType<HostRegistry['get']>>, detail: HostDetail = 'full') => hosts.view(h.rec, h.version, live.lastSeen(h.rec.id), detail);
   const byRef = async (ref: string) => ({ host: view(await hosts.get(ref)) });
   return {
     ListHosts: unaryRpc(layer, 'HostService.ListHosts', async (req) => {
-      const limit = pageSize(req.pageSize);
+      const detail = detailOf(req.view, 'basic');
+      const limit = detail === 'full' ? pageSize(req.pageSize, FULL_PAGE.def, FULL_PAGE.max) : pageSize(req.pageSize);
       const after = pageToken.decode(req.pageToken);
       const group = req.group ? requireName('group', req.group) : undefined;
       if (group) await hosts.getGroup(group).catch(() => { throw new InvalidArgumentError('group', 'unknown group'); });
       const state = requireEnum('state', req.state, STATES, { optional: true });
       const kind = requireEnum('kind', req.kind, KINDS, { optional: true });
       const { hosts: page, more } = await hosts.list({ after, limit, group, state, kind });
-      return { hosts: page.map(view), nextPageToken: more ? pageToken.encode(page.at(-1)?.rec.id) : '' };
+      const views = page.map((h) => view(h, detail));
+      const n = fitPage(views);
+      return { hosts: views.slice(0, n), nextPageToken: more || n < views.length ? pageToken.encode(page[n - 1]?.rec.id) : '' };
     }),
-    GetHost: unaryRpc(layer, 'HostService.GetHost', async (req) => ({ host: view(await hosts.get(requireId('host_id', req.hostId))) })),
+    GetHost: unaryRpc(layer, 'HostService.GetHost', async (req) => {
+      const id = requireId('host_id', req.hostId);
+      return { host: view(await hosts.get(id), detailOf(req.view, 'full')) };
+    }),
     CordonHost: unaryRpc(layer, 'HostService.CordonHost', async (req) => {
       const id = requireId('host_id', req.hostId);
       const reason = optionalString('reason', req.reason, 256);

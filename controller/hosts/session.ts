@@ -19,6 +19,9 @@ import { HOSTS, type HostRegistry, type HostRecord, type LiveInfo } from './regi
 import type { VmRegistry } from '../vms/registry.js';
 import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
 import { at, put } from '../../common/store/index.js';
+import type { Capacity__Output as Capacity } from '../../common/gen/nephele/v1/Capacity.js';
+import { cleanAddresses, cleanLoad, clampFree, judgeSeq } from './agent-input.js';
+import { noteEpoch } from './outbox-epochs.js';
 
 type Stream = grpc.ServerDuplexStream<AgentMessage, ControllerMessage>;
 
@@ -30,6 +33,12 @@ interface Session {
   live: LiveInfo;
   intervalMs: number;
   durableSeq: number;
+  /** Highest report seq this session delivered (stored or duplicate): within a session seqs only grow. */
+  sessionSeq: number;
+  /** Reports refused this session (only the first becomes an event). */
+  refused: number;
+  /** Guest capacity of the stored inventory: free capacity from heartbeats is clamped to it. */
+  guest: Capacity | null;
   queue: Promise<void>; // durable writes of this session, in order
   replaced: boolean;
   end: () => void;
@@ -51,6 +60,8 @@ export interface SessionOptions {
 }
 
 const MAX_EVENT_ATTRS = 32;
+const EVENT_TYPE_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
+const EPOCH_RE = /^[0-9a-f]{0,32}$/;
 
 function normSerial(s: string): string {
   return s.toLowerCase().replace(/^0+/, '');
@@ -236,7 +247,7 @@ export class SessionManager {
         prior.replaced = true;
         prior.end();
       }
-      const addresses = [...new Set([...hello.addresses.slice(0, 16), peerIp(peer)].filter(Boolean))];
+      const addresses = cleanAddresses(hello.addresses, peerIp(peer));
       const rec = await this.hosts.update(hostId, (r) => {
         const next = {
           ...r,
@@ -259,6 +270,9 @@ export class SessionManager {
         live: { free: null, load: null, peer, intervalMs: this.interval, owner: rec.rec.owner },
         intervalMs: this.interval,
         durableSeq: rec.rec.durableSeq,
+        sessionSeq: 0,
+        refused: 0,
+        guest: rec.rec.inventory?.guest ?? null,
         queue: Promise.resolve(),
         replaced: false,
       };
@@ -273,6 +287,7 @@ export class SessionManager {
           sendInventory: !rec.rec.inventory || hello.inventoryHash !== rec.rec.inventory.hash,
           durableSeq: rec.rec.durableSeq,
           serverTimeUnixMs: this.clock.now(),
+          outboxEpochs: rec.rec.outboxEpochs ?? [],
         },
       });
       this.log.info({ host_id: hostId, peer, agent_version: hello.agentVersion, interval_ms: this.interval }, 'agent session established');
@@ -293,8 +308,8 @@ export class SessionManager {
         case 'heartbeat': {
           const hb = msg.heartbeat!;
           this.liveness.beat(s.hostId);
-          s.live.free = hb.free;
-          s.live.load = hb.load;
+          s.live.free = clampFree(hb.free, s.guest);
+          s.live.load = cleanLoad(hb.load);
           let interval = 0;
           if (s.intervalMs !== this.interval) {
             interval = s.intervalMs = s.live.intervalMs = this.interval;
@@ -306,7 +321,14 @@ export class SessionManager {
         }
         case 'inventory':
           if (!msg.inventory?.inventory) return fail(new InvalidArgumentError('inventory.inventory', 'is required'));
-          s.queue = s.queue.then(() => this.hosts.setInventory(s.hostId, msg.inventory!.inventory!)).catch((err) => this.log.error({ err, host_id: s.hostId }, 'inventory not stored'));
+          s.queue = s.queue
+            .then(async () => {
+              const r = await this.hosts.setInventory(s.hostId, msg.inventory!.inventory!);
+              if (r.ok) s.guest = r.inv.guest;
+              if (!r.ok) this.log.warn({ host_id: s.hostId, reason: r.reason }, 'inventory rejected; the previous one is kept');
+              else if (r.truncated.length) this.log.warn({ host_id: s.hostId, truncated: r.truncated }, 'inventory cut to the size limits');
+            })
+            .catch((err) => this.log.error({ err, host_id: s.hostId }, 'inventory not stored'));
           return;
         case 'event':
           s.queue = s.queue.then(() => this.storeAgentEvent(s, msg.event!)).catch((err) => fail(err));
@@ -365,14 +387,15 @@ export class SessionManager {
   /** Stores an agent event exactly once: duplicates (resends after a reconnect) only get an ack. */
   private async storeAgentEvent(s: Session, e: AgentEvent): Promise<void> {
     if (!Number.isSafeInteger(e.seq) || e.seq <= 0) throw new InvalidArgumentError('event.seq', 'must be positive');
-    if (e.seq > s.durableSeq) {
+    if (!EPOCH_RE.test(e.epoch ?? '')) throw new InvalidArgumentError('event.epoch', 'must be up to 32 hex digits');
+    if (this.acceptSeq(s, e.seq, 'event')) {
       const attrs: Record<string, string> = {};
-      for (const [k, v] of Object.entries(e.attributes ?? {}).slice(0, MAX_EVENT_ATTRS)) attrs[k.slice(0, 64)] = String(v).slice(0, 1024);
+      for (const [k, v] of Object.entries(e.attributes ?? {}).slice(0, MAX_EVENT_ATTRS)) attrs[k.slice(0, 64)] = String(v).slice(0, 256);
       await this.hosts.update(
         s.hostId,
-        (r) => (e.seq <= r.durableSeq ? undefined : { ...r, durableSeq: e.seq }),
+        (r) => (e.seq <= r.durableSeq ? undefined : { ...r, durableSeq: e.seq, outboxEpochs: noteEpoch(r.outboxEpochs, e.epoch, e.seq) }),
         () => [{
-          type: `agent.${e.type.slice(0, 64)}`,
+          type: `agent.${EVENT_TYPE_RE.test(e.type) ? e.type : 'unknown'}`,
           severity: (['info', 'warning', 'error'].includes(e.severity) ? e.severity : 'info') as 'info',
           message: e.message.slice(0, 1024),
           hostId: s.hostId,
@@ -386,6 +409,27 @@ export class SessionManager {
   }
 
   /**
+   * Whether a report is new and plausible. Duplicates (resends after a
+   * reconnect) are only acked; a seq far past the stored one or going backwards
+   * within the session is refused with a logged reason and an event, and
+   * durableSeq stays where it was, so the host's later reports still land.
+   */
+  private acceptSeq(s: Session, seq: number, kind: 'event' | 'vm_status'): boolean {
+    const v = judgeSeq(seq, s.durableSeq, s.sessionSeq);
+    if (v === 'store' || v === 'duplicate') {
+      s.sessionSeq = seq;
+      return v === 'store';
+    }
+    this.log.warn({ host_id: s.hostId, kind, seq, durable_seq: s.durableSeq, reason: v.reject }, 'agent report refused');
+    if (s.refused++ === 0) {
+      void this.events
+        .append({ type: 'host.report_refused', severity: 'warning', message: `agent report refused: ${v.reject}`, hostId: s.hostId, actor: s.hostId, attributes: { kind, seq: String(seq), durable_seq: String(s.durableSeq) } })
+        .catch((err) => this.log.error({ err, host_id: s.hostId }, 'refusal event not stored'));
+    }
+    return false;
+  }
+
+  /**
    * Applies a VM state report exactly once (deduplicated by the agent's durable
    * sequence, like events), retrying when it races an operator's change.
    */
@@ -394,9 +438,10 @@ export class SessionManager {
     if (typeof r.vmId !== 'string' || !ULID_RE.test(r.vmId)) throw new InvalidArgumentError('vm_status.vm_id', 'not a vm id');
     if (!VM_STATES.has(r.state)) throw new InvalidArgumentError('vm_status.state', 'not a vm state');
     if (!Number.isSafeInteger(r.generation) || r.generation < 0) throw new InvalidArgumentError('vm_status.generation', 'must be a non-negative integer');
+    if (!EPOCH_RE.test(r.epoch ?? '')) throw new InvalidArgumentError('vm_status.epoch', 'must be up to 32 hex digits');
     r = { ...r, reason: String(r.reason ?? '').slice(0, 512), hostPort: r.hostPort > 0 && r.hostPort < 65536 ? r.hostPort : 0 };
     const vms = this.vms;
-    if (r.seq > s.durableSeq && vms) {
+    if (vms && this.acceptSeq(s, r.seq, 'vm_status')) {
       const run = async () => {
         for (let attempt = 0; r.seq > s.durableSeq; attempt++) {
           const { rec, version } = await this.hosts.get(s.hostId);
@@ -404,8 +449,10 @@ export class SessionManager {
             s.durableSeq = rec.durableSeq;
             return;
           }
-          const hostOps = { ops: [put(HOSTS, s.hostId, { ...rec, durableSeq: r.seq })], pre: [at(HOSTS, s.hostId, version)] };
-          const change = await vms.observe(s.hostId, r, hostOps);
+          const hostOps = { ops: [put(HOSTS, s.hostId, { ...rec, durableSeq: r.seq, outboxEpochs: noteEpoch(rec.outboxEpochs, r.epoch, r.seq) })], pre: [at(HOSTS, s.hostId, version)] };
+          const seen = await vms.observe(s.hostId, r, hostOps);
+          const change = seen && 'ignored' in seen ? undefined : seen;
+          if (seen && 'ignored' in seen) this.log.warn({ host_id: s.hostId, vm_id: r.vmId, state: r.state, reason: seen.ignored }, 'vm report ignored');
           try {
             await this.events.commit({ ops: change?.ops ?? hostOps.ops, preconditions: change?.pre ?? hostOps.pre, events: (change?.events ?? []).map((e) => ({ ...e, actor: s.hostId })) });
             s.durableSeq = r.seq;

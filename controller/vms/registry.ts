@@ -16,7 +16,10 @@ export const VMS_BY_HOST = 'vms-by-host'; // `${host}/${id}`: what a host should
 export interface VmRecord extends Omit<Vm, 'version'> {
   /** Came up on its current host (a later failure is the VM's, not a refusal by the host). */
   ran?: boolean;
-  /** Hosts this VM was placed on before (re-placement avoids them). */
+  /**
+   * Hosts this VM was placed on before (re-placement avoids them; the last 16).
+   * Also who may still hold a stale copy: reports from any other host are ignored.
+   */
   tried?: string[];
   /** Cold move in progress: its host stops it and uploads the disk under this transfer id. */
   exportDisk?: string;
@@ -123,16 +126,22 @@ export class VmRegistry {
   /**
    * Applies a host's observed state report. Reports from an older generation
    * (a previous incarnation) are fenced off, and so are reports from a host the
-   * VM has left (a stale copy). A destroyed VM leaves the host's desired set and
-   * gives its quota back, in the same batch. The first report of a placement is
-   * its confirmation.
+   * VM has left (a stale copy): neither changes the record nor releases the VM.
+   * A report about a VM never placed on the reporting host is ignored (the
+   * caller logs it under the host; nothing reaches the VM's tenant). A
+   * destroyed VM leaves the host's desired set and gives its quota back, in the
+   * same batch. The first report of a placement is its confirmation.
    */
-  async observe(hostId: string, r: VmStatusReport, extra: { ops: Op[]; pre: Precondition[] }): Promise<Observed | undefined> {
+  async observe(hostId: string, r: VmStatusReport, extra: { ops: Op[]; pre: Precondition[] }): Promise<Observed | Ignored | undefined> {
     const cur = await this.store.get<VmRecord>(VMS, r.vmId);
     if (!cur) return undefined;
     const vm = cur.value;
-    if (vm.hostId !== hostId) {
-      // A host that lost the VM (re-placed while it was away) reports its copy gone.
+    const current = vm.hostId === hostId;
+    if (!current && !(vm.tried ?? []).includes(hostId)) return { ignored: 'the vm was never placed on this host' };
+    // A former host's copy, or one of an earlier generation here (moved away and back):
+    // its DESTROYED is a stale copy going away, never the current VM's end.
+    const staleCopy = !current || (r.generation < vm.generation && r.state === 'VM_STATE_DESTROYED');
+    if (staleCopy) {
       if (r.state !== 'VM_STATE_DESTROYED' && r.state !== 'VM_STATE_STOPPED') return undefined;
       return {
         ops: extra.ops,
@@ -145,7 +154,7 @@ export class VmRegistry {
         imported: '',
       };
     }
-    if (r.generation < vm.generation && r.state !== 'VM_STATE_DESTROYED') return undefined;
+    if (r.generation < vm.generation) return undefined;
     const next: VmRecord = { ...vm, hostPort: r.hostPort, guestReady: r.guestReady };
     const changed = vm.state !== r.state || vm.stateReason !== r.reason;
     if (changed) {
@@ -153,16 +162,16 @@ export class VmRegistry {
       next.stateReason = r.reason;
       next.stateChangedUnixMs = r.timeUnixMs > 0 && r.timeUnixMs < 8.64e15 ? r.timeUnixMs : this.clock.now();
     }
-    const current = r.generation === vm.generation;
-    if (current && vm.confirmedUnixMs === 0 && CONFIRMING.has(r.state)) next.confirmedUnixMs = this.clock.now();
-    if (current && r.state === 'VM_STATE_RUNNING') next.ran = true;
+    const thisGen = r.generation === vm.generation;
+    if (thisGen && vm.confirmedUnixMs === 0 && CONFIRMING.has(r.state)) next.confirmedUnixMs = this.clock.now();
+    if (thisGen && r.state === 'VM_STATE_RUNNING') next.ran = true;
     // A moved disk is no longer needed once the VM runs from it.
-    const imported = current && r.state === 'VM_STATE_RUNNING' && vm.importDisk ? vm.importDisk : '';
+    const imported = thisGen && r.state === 'VM_STATE_RUNNING' && vm.importDisk ? vm.importDisk : '';
     if (imported) next.importDisk = '';
-    const taskDone = current && !!r.taskDone && !vm.taskDone;
+    const taskDone = thisGen && !!r.taskDone && !vm.taskDone;
     if (taskDone) next.taskDone = true;
     const released = r.state === 'VM_STATE_DESTROYED' && vm.state !== 'VM_STATE_DESTROYED';
-    const refused = current && r.state === 'VM_STATE_FAILED' && !vm.ran && vm.setId !== '' && vm.desired !== 'DESIRED_VM_STATE_DESTROYED';
+    const refused = thisGen && r.state === 'VM_STATE_FAILED' && !vm.ran && vm.setId !== '' && vm.desired !== 'DESIRED_VM_STATE_DESTROYED';
     const ops: Op[] = [...extra.ops, put(VMS, vm.id, next)];
     const pre: Precondition[] = [...extra.pre, at(VMS, vm.id, cur.version)];
     if (r.state === 'VM_STATE_DESTROYED') {
@@ -211,6 +220,11 @@ export class VmRegistry {
 }
 
 const CONFIRMING = new Set(['VM_STATE_CREATING', 'VM_STATE_RUNNING', 'VM_STATE_SUSPENDED', 'VM_STATE_STOPPED']);
+
+/** A report the VM record does not hear about (the reason is logged under the host). */
+export interface Ignored {
+  ignored: string;
+}
 
 export interface Observed {
   ops: Op[];

@@ -9,6 +9,7 @@ export interface AgentEvent {
   'severity'?: (string);
   'message'?: (string);
   'attributes'?: ({[key: string]: string});
+  'epoch'?: (string);
 }
 
 export interface AgentEvent__Output {
@@ -18,4 +19,5 @@ export interface AgentEvent__Output {
   'severity': (string);
   'message': (string);
   'attributes': ({[key: string]: string});
+  'epoch': (string);
 }

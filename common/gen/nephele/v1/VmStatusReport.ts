@@ -13,6 +13,7 @@ export interface VmStatusReport {
   'guestReady'?: (boolean);
   'timeUnixMs'?: (number | string | Long);
   'taskDone'?: (boolean);
+  'epoch'?: (string);
 }
 
 export interface VmStatusReport__Output {
@@ -25,4 +26,5 @@ export interface VmStatusReport__Output {
   'guestReady': (boolean);
   'timeUnixMs': (number);
   'taskDone': (boolean);
+  'epoch': (string);
 }

@@ -1,5 +1,6 @@
 // Original file: proto/nephele/v1/agent.proto
 
+import type { OutboxEpoch as _nephele_v1_OutboxEpoch, OutboxEpoch__Output as _nephele_v1_OutboxEpoch__Output } from '../../nephele/v1/OutboxEpoch.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Welcome {
@@ -8,6 +9,7 @@ export interface Welcome {
   'sendInventory'?: (boolean);
   'durableSeq'?: (number | string | Long);
   'serverTimeUnixMs'?: (number | string | Long);
+  'outboxEpochs'?: (_nephele_v1_OutboxEpoch)[];
 }
 
 export interface Welcome__Output {
@@ -16,4 +18,5 @@ export interface Welcome__Output {
   'sendInventory': (boolean);
   'durableSeq': (number);
   'serverTimeUnixMs': (number);
+  'outboxEpochs': (_nephele_v1_OutboxEpoch__Output)[];
 }
