@@ -62,6 +62,7 @@ export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry
         if (host.revoked) throw new FailedPreconditionError('host_id: the host is revoked');
         if (host.state !== 'HOST_STATE_READY') throw new FailedPreconditionError(`host_id: the host is ${host.state.replace('HOST_STATE_', '').toLowerCase()}`);
         if (host.cordoned) throw new FailedPreconditionError('host_id: the host is cordoned');
+        if (!host.inventory) throw new FailedPreconditionError('host_id: the host has not reported its capacity yet; retry shortly');
         if (!host.schemes.includes(spec.scheme)) throw new FailedPreconditionError(`spec.scheme: the host does not offer ${spec.scheme} (it offers ${host.schemes.join(', ') || 'none'})`);
         const guest = host.inventory?.guest;
         if (guest && (spec.vcpus > guest.vcpus || spec.memoryMib * 1048576 > guest.memoryBytes)) {
