@@ -51,8 +51,11 @@ export class FailedPreconditionError extends NepheleError {
 }
 
 export class UnauthenticatedError extends NepheleError {
-  constructor(message = 'missing or invalid credentials') {
+  /** Why, for the server's log only: the caller gets `message`, which must not tell failures apart. */
+  readonly reason?: string;
+  constructor(message = 'missing or invalid credentials', reason?: string) {
     super('UNAUTHENTICATED', message);
+    if (reason) this.reason = reason;
   }
 }
 

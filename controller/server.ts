@@ -34,6 +34,7 @@ import { toStatus } from '../common/grpc/status.js';
 import { AGENT_CERT_VALID_MS } from './hosts/enroll.js';
 import type { RateLimit } from './rpc/ratelimit.js';
 import { MIGRATIONS } from './migrations.js';
+import { detachedClock } from './context.js';
 
 export interface ControllerConfig {
   dataDir: string;
@@ -105,7 +106,8 @@ function staticProvider(ca: string | null, cert?: { certPem: string; keyPem: str
 export async function startController(partial: Partial<ControllerConfig> = {}): Promise<Controller> {
   const cfg: ControllerConfig = { ...DEFAULT_CONFIG, ...partial };
   const log = cfg.logger ?? createLogger('nephele-controller');
-  const clock = cfg.clock ?? realClock;
+  // Timers armed during a call (set starts, expiries, retries) fire outside it.
+  const clock = detachedClock(cfg.clock ?? realClock);
   const { host: bindHost } = splitHostPort(cfg.listen);
   if (cfg.insecure && !LOOPBACK.test(bindHost)) {
     throw new Error('--insecure serves plain text and is allowed only on a loopback address (e.g. 127.0.0.1:7443)');
@@ -182,7 +184,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   server.addService(safeService(v1.HostService.service), hostHandlers(layer, hosts, sessions.liveness, sessions, planner));
   server.addService(safeService(v1.AuthService.service), authHandlers(layer, tokens, tenants));
   server.addService(safeService(v1.EventService.service), eventHandlers(layer, events));
-  server.addService(safeService(v1.VmService.service), vmHandlers(layer, vms, hosts, (id) => sessions.pushDesired(id), setHandlers(layer, planner, hosts, tenants, store, clock), (vm) => planner.held(vm)));
+  server.addService(safeService(v1.VmService.service), vmHandlers(layer, vms, hosts, (id) => sessions.pushDesired(id), setHandlers(layer, planner, hosts, tenants, store, clock), (o) => planner.createVm(o)));
   const health = new HealthImplementation({
     '': 'SERVING',
     'nephele.v1.AgentService': 'SERVING',

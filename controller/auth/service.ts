@@ -4,8 +4,9 @@ import { InvalidArgumentError, PermissionDeniedError } from '../../common/errors
 import { optionalString, pageSize, requireEnum, requireId, requireName } from '../../common/validate.js';
 import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handler.js';
 import { DEFAULT_TENANT, type Tenants } from '../tenancy/tenants.js';
-import { can, isRole, ROLE_PERMISSIONS, ROLES, SYSTEM_ROLES, type Role } from './authz.js';
-import { DEFAULT_JOIN_TTL_MS, publicToken, type TokenStore } from './tokens.js';
+import type { CreateTokenRequest__Output } from '../../common/gen/nephele/v1/CreateTokenRequest.js';
+import { can, isRole, ROLE_PERMISSIONS, ROLES, SYSTEM_ROLES, type Permission, type Role } from './authz.js';
+import { DEFAULT_JOIN_TTL_MS, publicToken, type TokenRecord, type TokenStore } from './tokens.js';
 
 const MAX_TTL_S = 10 * 365 * 86_400;
 
@@ -42,34 +43,65 @@ async function bindingArg(ctx: UnaryCtx, tenants: Tenants, roleIn: string, tenan
   return { role, tenant };
 }
 
+/** What a token lets its holder do. */
+function permissionsOf(rec: TokenRecord): readonly Permission[] {
+  if (rec.kind === 'TOKEN_KIND_JOIN') return ['join.write'];
+  return isRole(rec.role) ? ROLE_PERMISSIONS[rec.role] : [];
+}
+
+/**
+ * "You may not grant what you do not hold" applies to taking away as well: a
+ * caller revokes or rebinds only tokens whose permissions are all its own (so
+ * an operator cannot lock admins out). Its own token it may always give up.
+ */
+function mayManage(ctx: UnaryCtx, rec: TokenRecord, verb: 'revoke' | 'rebind'): void {
+  if (rec.id === ctx.principal.id) return;
+  if (permissionsOf(rec).some((p) => !can(ctx.principal, p))) throw new PermissionDeniedError(`you may not ${verb} a token that holds permissions you do not`);
+}
+
+/** CreateToken's request, validated and authorized for this caller (also when it is replayed). */
+async function createTokenArgs(req: CreateTokenRequest__Output, ctx: UnaryCtx, tenants: Tenants) {
+  const kind = requireEnum('kind', req.kind, ['TOKEN_KIND_JOIN', 'TOKEN_KIND_API'] as const)!;
+  if (!Number.isInteger(req.ttlSeconds) || req.ttlSeconds < 0 || req.ttlSeconds > MAX_TTL_S) {
+    throw new InvalidArgumentError('ttl_seconds', `must be between 0 and ${MAX_TTL_S}`);
+  }
+  const description = optionalString('description', req.description, 256);
+  const hostKind = requireEnum('host_kind', req.hostKind, ['HOST_KIND_DEDICATED', 'HOST_KIND_ADHOC'] as const, { optional: true });
+  if (hostKind && kind !== 'TOKEN_KIND_JOIN') throw new InvalidArgumentError('host_kind', 'only join tokens carry a host kind');
+  const ttlMs = req.ttlSeconds ? req.ttlSeconds * 1000 : kind === 'TOKEN_KIND_JOIN' ? DEFAULT_JOIN_TTL_MS : 0;
+  let binding: { role?: string; tenant?: string } = {};
+  if (kind === 'TOKEN_KIND_JOIN') {
+    if (req.role || req.tenant) throw new InvalidArgumentError(req.role ? 'role' : 'tenant', 'join tokens carry no role or tenant');
+    if (!can(ctx.principal, 'join.write')) throw new PermissionDeniedError('only admins and operators enrol hosts');
+  } else {
+    binding = await bindingArg(ctx, tenants, optionalString('role', req.role, 32), optionalString('tenant', req.tenant, 63));
+  }
+  return { kind, ttlMs, description, hostKind, ...binding };
+}
+
 export function authHandlers(layer: RpcLayer, tokens: TokenStore, tenants: Tenants): AuthServiceHandlers {
-  const tokenView = async (ref: string) => ({ token: publicToken((await tokens.get(ref)).rec) });
+  // Replays re-run the call's own checks and read within the caller's scope.
+  const tokenView = async (ref: string, _req: unknown, ctx: UnaryCtx) => ({ token: publicToken((await tokens.get(ref, ctx.scope)).rec) });
   const tenantView = async (ref: string) => ({ tenant: (await tenants.get(ref)).t });
   return {
     CreateToken: unaryRpc(layer, 'AuthService.CreateToken', async (req, ctx) => {
-      const kind = requireEnum('kind', req.kind, ['TOKEN_KIND_JOIN', 'TOKEN_KIND_API'] as const)!;
-      if (!Number.isInteger(req.ttlSeconds) || req.ttlSeconds < 0 || req.ttlSeconds > MAX_TTL_S) {
-        throw new InvalidArgumentError('ttl_seconds', `must be between 0 and ${MAX_TTL_S}`);
-      }
-      const description = optionalString('description', req.description, 256);
-      const hostKind = requireEnum('host_kind', req.hostKind, ['HOST_KIND_DEDICATED', 'HOST_KIND_ADHOC'] as const, { optional: true });
-      if (hostKind && kind !== 'TOKEN_KIND_JOIN') throw new InvalidArgumentError('host_kind', 'only join tokens carry a host kind');
-      const ttlMs = req.ttlSeconds ? req.ttlSeconds * 1000 : kind === 'TOKEN_KIND_JOIN' ? DEFAULT_JOIN_TTL_MS : 0;
-      let binding: { role?: string; tenant?: string } = {};
-      if (kind === 'TOKEN_KIND_JOIN') {
-        if (req.role || req.tenant) throw new InvalidArgumentError(req.role ? 'role' : 'tenant', 'join tokens carry no role or tenant');
-        if (!can(ctx.principal, 'join.write')) throw new PermissionDeniedError('only admins and operators enrol hosts');
-      } else {
-        binding = await bindingArg(ctx, tenants, optionalString('role', req.role, 32), optionalString('tenant', req.tenant, 63));
-      }
-      const { token, secret } = await tokens.create({ kind, ttlMs, description, hostKind, createdBy: ctx.actor, ...binding });
+      const args = await createTokenArgs(req, ctx, tenants);
+      const { token, secret } = await tokens.create({ ...args, createdBy: ctx.actor });
       return { token: publicToken(token), secret };
-    }, async (ref) => {
-      const { token, secret } = await tokens.replay(ref);
+    }, async (ref, req, ctx) => {
+      await createTokenArgs(req, ctx, tenants);
+      const { token, secret } = await tokens.replay(ref, ctx.actor, ctx.scope);
       return { token: publicToken(token), secret };
     }),
 
-    RevokeToken: unaryRpc(layer, 'AuthService.RevokeToken', async (req, ctx) => ({ token: publicToken(await tokens.revoke(requireId('token_id', req.tokenId), ctx.scope)) }), tokenView),
+    RevokeToken: unaryRpc(layer, 'AuthService.RevokeToken', async (req, ctx) => {
+      const id = requireId('token_id', req.tokenId);
+      return { token: publicToken(await tokens.revoke(id, ctx.scope, (rec) => mayManage(ctx, rec, 'revoke'))) };
+    }, async (ref, _req, ctx) => {
+      const { rec } = await tokens.get(ref, ctx.scope);
+      mayManage(ctx, rec, 'revoke');
+      return { token: publicToken(rec) };
+    }),
 
     ListTokens: unaryRpc(layer, 'AuthService.ListTokens', async (req, ctx) => {
       const limit = pageSize(req.pageSize);
@@ -96,8 +128,11 @@ export function authHandlers(layer: RpcLayer, tokens: TokenStore, tenants: Tenan
     BindRole: unaryRpc(layer, 'AuthService.BindRole', async (req, ctx) => {
       const id = requireId('token_id', req.tokenId);
       const { role, tenant } = await bindingArg(ctx, tenants, requireName('role', req.role), optionalString('tenant', req.tenant, 63));
-      return { token: publicToken(await tokens.bindRole(id, role, tenant)) };
-    }, tokenView),
+      return { token: publicToken(await tokens.bindRole(id, role, tenant, ctx.scope, (rec) => mayManage(ctx, rec, 'rebind'))) };
+    }, async (ref, req, ctx) => {
+      await bindingArg(ctx, tenants, requireName('role', req.role), optionalString('tenant', req.tenant, 63));
+      return tokenView(ref, req, ctx);
+    }),
 
     SetTenantQuota: unaryRpc(layer, 'AuthService.SetTenantQuota', async (req) => {
       const name = requireName('tenant', req.tenant);

@@ -21,6 +21,7 @@ export interface TokenRecord extends Omit<Token__Output, 'hostKind'> {
 }
 
 export const JOIN_PREFIX = 'nj1';
+const INVALID_API = 'invalid API token';
 export const DEFAULT_JOIN_TTL_MS = 3_600_000;
 
 export function publicToken(r: TokenRecord): Token__Output {
@@ -105,11 +106,15 @@ export class TokenStore {
     return { rec: r.value, version: r.version };
   }
 
-  /** Rebinds an API token to a role in a tenant; takes effect on its next call. */
-  async bindRole(id: string, role: string, tenant: string): Promise<TokenRecord> {
+  /**
+   * Rebinds an API token to a role in a tenant; takes effect on its next call.
+   * `scope` hides other tenants' tokens; `check` refuses a token the caller may not manage.
+   */
+  async bindRole(id: string, role: string, tenant: string, scope?: string, check: (rec: TokenRecord) => void = () => {}): Promise<TokenRecord> {
     for (;;) {
-      const { rec, version } = await this.get(id);
+      const { rec, version } = await this.get(id, scope);
       if (rec.kind !== 'TOKEN_KIND_API') throw new FailedPreconditionError('only API tokens carry roles');
+      check(rec);
       const next = { ...rec, role, tenant };
       try {
         await this.events.commit({
@@ -126,13 +131,16 @@ export class TokenStore {
     }
   }
 
-  async replay(id: string): Promise<{ token: TokenRecord; secret: string }> {
-    const { rec } = await this.get(id);
+  /** CreateToken's answer again, only ever to the principal that created the token. */
+  async replay(id: string, createdBy: string, scope?: string): Promise<{ token: TokenRecord; secret: string }> {
+    const { rec } = await this.get(id, scope);
+    if (rec.createdBy !== createdBy) throw new NotFoundError('token');
     return { token: rec, secret: this.bearerFor(rec) };
   }
 
-  async revoke(id: string, scope?: string): Promise<TokenRecord> {
+  async revoke(id: string, scope?: string, check: (rec: TokenRecord) => void = () => {}): Promise<TokenRecord> {
     const { rec, version } = await this.get(id, scope);
+    check(rec);
     if (rec.revoked) return rec;
     const next = { ...rec, revoked: true };
     await this.events.commit({
@@ -201,12 +209,13 @@ export class TokenStore {
       rec = r?.value;
       fresh = true;
     }
-    if (!rec || rec.kind !== 'TOKEN_KIND_API' || rec.revoked || !this.check(rec, p.secret)) {
-      throw new UnauthenticatedError('invalid API token');
-    }
+    // One answer for unknown, wrong, revoked and expired tokens: a different one would
+    // confirm that a token id exists. The real reason goes only to the server's log.
+    if (!rec || rec.kind !== 'TOKEN_KIND_API' || !this.check(rec, p.secret)) throw new UnauthenticatedError(INVALID_API, 'unknown token or wrong secret');
+    if (rec.revoked) throw new UnauthenticatedError(INVALID_API, 'token revoked');
     if (rec.expiresUnixMs && rec.expiresUnixMs <= now) {
       this.cache.delete(p.id);
-      throw new UnauthenticatedError('API token expired');
+      throw new UnauthenticatedError(INVALID_API, 'token expired');
     }
     // Cache only what no revoke/rebind can have overtaken while we read it.
     if (!fresh || gen === this.generation) this.cache.set(p.id, rec);

@@ -318,8 +318,8 @@ const vmRow = (v: Vm) => [v.id, v.name, v.tenant, v.hostId, v.spec?.scheme ?? '-
 const VM_HEAD = ['ID', 'NAME', 'TENANT', 'HOST', 'SCHEME', 'CPU/MEM', 'STATE', 'APPLIANCE', 'REASON'];
 vm
   .command('create')
-  .description('create a VM on an explicit host')
-  .requiredOption('--host <id>', 'host to run it on')
+  .description('create one VM: the planner places it, or on a host you name (operators)')
+  .option('--host <id>', 'pin it to this host (needs fleet.write; default: the planner chooses)')
   .addOption(new Option('--scheme <scheme>', 'how to run it').choices(['qemu', 'process']).default('qemu'))
   .option('--vcpus <n>', 'vCPUs', '1')
   .option('--memory <MiB>', 'memory in MiB', '128')
@@ -336,7 +336,7 @@ vm
       if (i < 1) throw new CliError(`--config wants key=value, got ${JSON.stringify(kv)}`);
       config[kv.slice(0, i)] = kv.slice(i + 1);
     }
-    const req = { name: o.name ?? '', hostId: o.host, tenant: o.tenant ?? '', spec: { scheme: o.scheme, vcpus: Number(o.vcpus), memoryMib: Number(o.memory), diskGib: Number(o.disk), image: o.image, config } };
+    const req = { name: o.name ?? '', hostId: o.host ?? '', tenant: o.tenant ?? '', spec: { scheme: o.scheme, vcpus: Number(o.vcpus), memoryMib: Number(o.memory), diskGib: Number(o.disk), image: o.image, config } };
     const r = await withClient(async (c) => {
       let res = await c.call<P.CreateVmResponse>((md, op, cb) => c.vms.CreateVm(req, md, op, cb));
       while (o.wait && ['VM_STATE_PENDING', 'VM_STATE_CREATING'].includes(res.vm!.state)) {

@@ -131,13 +131,14 @@ export class EventLog {
     }
   }
 
-  /** The change's own ops and preconditions, with its request_id record. */
+  /** The change's own ops and preconditions, with its request_id record (once per call). */
   private baseOf(p: Pending, now: number): { ops: Op[]; pre: Precondition[] } {
     const ops: Op[] = [...(p.change.ops ?? [])];
     const pre = [...(p.change.preconditions ?? [])];
-    if (p.change.ref !== undefined && p.call?.requestId) {
-      const key = requestKey(p.call.rpc, p.call.requestId);
-      ops.push(put(REQUESTS, key, { ref: p.change.ref, atUnixMs: now }));
+    if (p.change.ref !== undefined && p.call?.requestId && !p.call.requestRecorded) {
+      const key = requestKey(p.call.actor, p.call.rpc, p.call.requestId);
+      const rec: RequestRecord = { ref: p.change.ref, atUnixMs: now, bodyHash: p.call.requestHash ?? '' };
+      ops.push(put(REQUESTS, key, rec));
       pre.push(absent(REQUESTS, key));
     }
     return { ops, pre };
@@ -166,6 +167,8 @@ export class EventLog {
 
   private published(p: Pending, events: Event[]): void {
     if (p.call?.audit?.pending) p.call.audit.pending = false;
+    // Later changes by the same call (or work that inherited its context) do not record it again.
+    if (p.change.ref !== undefined && p.call?.requestId) p.call.requestRecorded = true;
     for (const e of events) {
       this.log.info({ event_type: e.type, seq: e.seq, host_id: e.hostId || undefined, ...e.attributes }, e.message);
       for (const w of this.watchers) w(e);
@@ -307,6 +310,18 @@ export function auditEvent(call: CallContext, outcome: string): NewEvent {
   };
 }
 
-export function requestKey(rpc: string, requestId: string): string {
-  return `${rpc}/${requestId}`;
+/** What a request_id answers to: the entity it acted on, and the body it came with. */
+export interface RequestRecord {
+  ref: string;
+  atUnixMs: number;
+  /** Hash of the request without its request_id ('' in records written before it was kept). */
+  bodyHash: string;
+}
+
+/**
+ * A request_id belongs to its caller: principal, RPC and id. (Records of the
+ * earlier layout, `${rpc}/${id}`, are never looked up again and expire by TTL.)
+ */
+export function requestKey(principal: string, rpc: string, requestId: string): string {
+  return `${principal}/${rpc}/${requestId}`;
 }

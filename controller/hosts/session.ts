@@ -22,6 +22,7 @@ import { at, put } from '../../common/store/index.js';
 import type { Capacity__Output as Capacity } from '../../common/gen/nephele/v1/Capacity.js';
 import { cleanAddresses, cleanLoad, clampFree, judgeSeq } from './agent-input.js';
 import { noteEpoch } from './outbox-epochs.js';
+import { outsideCall } from '../context.js';
 
 type Stream = grpc.ServerDuplexStream<AgentMessage, ControllerMessage>;
 
@@ -187,8 +188,9 @@ export class SessionManager {
     const s = this.sessions.get(hostId);
     if (!s || !this.vms || this.pushPending.has(hostId)) return;
     this.pushPending.add(hostId);
-    // A short delay collapses a burst of changes (a set of 200 VMs) into a few pushes.
-    setTimeout(() => {
+    // A short delay collapses a burst of changes (a set of 200 VMs) into a few pushes,
+    // made outside the call that caused them.
+    setTimeout(outsideCall(() => {
       this.pushPending.delete(hostId);
       const cur = this.sessions.get(hostId);
       if (!cur || cur.replaced || !this.vms) return;
@@ -198,7 +200,7 @@ export class SessionManager {
           if (!cur.replaced) cur.send({ desiredState: { vms } });
         })
         .catch((err) => this.log.error({ err, host_id: hostId }, 'could not compute desired state'));
-    }, 10);
+    }), 10);
   }
 
   /** Ends a host's session now (e.g. its credentials were revoked). */

@@ -1,6 +1,7 @@
 import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
 import type { PlanRow__Output as PlanRow } from '../../common/gen/nephele/v1/PlanRow.js';
 import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
+import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
 import { FailedPreconditionError } from '../../common/errors.js';
 import { ulid } from '../../common/ids.js';
 import { absent, at, del, Mutex, put, type Op, type Precondition, type Store } from '../../common/store/index.js';
@@ -11,7 +12,7 @@ import type { HostRecord, HostRegistry } from '../hosts/registry.js';
 import type { Tenants } from '../tenancy/tenants.js';
 import { newVmRecord, VMS, VMS_BY_HOST, VMS_BY_TENANT, type Observed, type VmRecord, type VmRegistry } from '../vms/registry.js';
 import { Fleet, type Hold, type Res, type Sla } from './fleet.js';
-import { DEFAULT_PLANNER, place, unplace, type PlacementRequest, type PlannerConfig, type Strategy } from './place.js';
+import { DEFAULT_PLANNER, dynamicReason, place, staticReason, unplace, type PlacementRequest, type PlannerConfig, type Strategy } from './place.js';
 import type { SetRequest } from './request.js';
 import type { DiskTransfers } from './transfers.js';
 import { aggregate, getSet, holds, live, planRow, SETS, SETS_BY_TENANT, vmsOfSet, VMS_BY_SET, word, type SetRecord } from './sets.js';
@@ -105,9 +106,39 @@ export class Planner {
     return sets;
   }
 
-  /** A VM placed by an operator (CreateVm) holds capacity like any other. */
-  held(vm: VmRecord): void {
-    if (holds(vm)) this.fleet.hold(holdOf(vm));
+  /**
+   * One VM outside any set (CreateVm). Without a host it is placed like a one-VM
+   * set with the set defaults (guaranteed, the default strategy): the same
+   * filters, capacity, SLA and owner policy. An operator's explicit host pins it
+   * there as best-effort work (as before), but that host must still pass the
+   * filters and have room for it. Returns the reasons when no host takes it.
+   */
+  async createVm(o: { name: string; tenant: string; spec: VmSpec; hostId?: string }): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
+    return this.lock.run(async () => {
+      this.refreshLoad();
+      const pr: PlacementRequest = { setId: '', sla: o.hostId ? 'SLA_BEST_EFFORT' : 'SLA_GUARANTEED', res: resOf(o.spec), schemes: [o.spec.scheme], affinity: 'none', strategy: this.opts.strategy };
+      let hostId = o.hostId;
+      if (hostId) {
+        const slot = this.fleet.slot(hostId);
+        const why = slot ? staticReason(slot, pr) ?? dynamicReason(slot, pr, this.fleet, this.opts) : 'not in the fleet';
+        if (why) return { reasons: [why] };
+        this.fleet.hold({ hostId, setId: '', sla: pr.sla, res: pr.res });
+      } else {
+        const res = place(this.fleet, pr, 1, this.opts);
+        if (!res.placements.length) return { reasons: res.reasons };
+        hostId = res.placements[0]!.hostId;
+      }
+      let made: { vm: VmRecord; version: number };
+      try {
+        made = await this.vms.create({ name: o.name, tenant: o.tenant, spec: o.spec, hostId, sla: pr.sla });
+      } catch (e) {
+        this.fleet.release({ hostId, setId: '', sla: pr.sla, res: pr.res });
+        throw e;
+      }
+      this.push(hostId);
+      if (pr.sla === 'SLA_GUARANTEED') await this.preempt([hostId]);
+      return made;
+    });
   }
 
   /** The scheduler listens, to arm timers for the set's times. */

@@ -1,4 +1,5 @@
 import type { VmServiceHandlers } from '../../common/gen/nephele/v1/VmService.js';
+import type { CreateVmSetRequest__Output } from '../../common/gen/nephele/v1/CreateVmSetRequest.js';
 import { InvalidArgumentError, PermissionDeniedError } from '../../common/errors.js';
 import { pageSize, requireId, requireName } from '../../common/validate.js';
 import type { Store } from '../../common/store/index.js';
@@ -15,16 +16,24 @@ type SetHandlers = Pick<VmServiceHandlers, 'CreateVmSet' | 'GetVmSet' | 'ListVmS
 /** Thin handlers: validate, call the planner, map errors (unaryRpc does that). */
 export function setHandlers(layer: RpcLayer, planner: Planner, hosts: HostRegistry, tenants: Tenants, store: Store, clock: Clock): SetHandlers {
   const byRef = async <R>(ref: string, _req: R, ctx: UnaryCtx) => ({ set: await planner.view(ref, ctx.scope), plan: await planner.plan(ref, ctx.scope) });
+  /** The request, validated, and the tenant it is for, checked against the caller (also on a replay). */
+  const createArgs = (req: CreateVmSetRequest__Output, ctx: UnaryCtx) => {
+    const r = validateSetRequest(req.set, clock.now());
+    const tenant = r.tenant || ctx.scope || DEFAULT_TENANT;
+    if (ctx.scope !== undefined && tenant !== ctx.scope) throw new PermissionDeniedError('you may only create sets in your own tenant');
+    return { r, tenant };
+  };
   return {
     CreateVmSet: unaryRpc(layer, 'VmService.CreateVmSet', async (req, ctx) => {
-      const r = validateSetRequest(req.set, clock.now());
-      const tenant = r.tenant || ctx.scope || DEFAULT_TENANT;
-      if (ctx.scope !== undefined && tenant !== ctx.scope) throw new PermissionDeniedError('you may only create sets in your own tenant');
+      const { r, tenant } = createArgs(req, ctx);
       if (!(await tenants.exists(tenant))) throw new InvalidArgumentError('set.tenant', 'unknown tenant');
       if (r.group) await hosts.getGroup(r.group).catch(() => { throw new InvalidArgumentError('set.group', 'unknown group'); });
       if (req.dryRun) return { set: null, plan: await planner.dryRun(r, tenant) };
       return planner.create(r, tenant);
-    }, byRef),
+    }, async (ref, req, ctx) => {
+      createArgs(req, ctx);
+      return byRef(ref, req, ctx);
+    }),
     GetVmSet: unaryRpc(layer, 'VmService.GetVmSet', async (req, ctx) => ({ set: await planner.view(requireId('set_id', req.setId), ctx.scope) })),
     GetPlan: unaryRpc(layer, 'VmService.GetPlan', async (req, ctx) => ({ plan: await planner.plan(requireId('set_id', req.setId), ctx.scope) })),
     ListVmSets: unaryRpc(layer, 'VmService.ListVmSets', async (req, ctx) => {

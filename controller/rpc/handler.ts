@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { InvalidArgumentError, NepheleError, ResourceExhaustedError, UnauthenticatedError } from '../../common/errors.js';
 import { toStatus, statusName } from '../../common/grpc/status.js';
@@ -6,7 +7,7 @@ import type { Logger } from '../../common/logger.js';
 import type { Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import { callContext, type CallContext } from '../context.js';
-import { auditEvent, REQUESTS, requestKey, type EventLog } from '../events/log.js';
+import { auditEvent, REQUESTS, requestKey, type EventLog, type RequestRecord } from '../events/log.js';
 import type { TokenStore } from '../auth/tokens.js';
 import { authorize, isRole, rule, tenantScope, type Principal } from '../auth/authz.js';
 import { requestId as validRequestId } from '../../common/validate.js';
@@ -112,7 +113,7 @@ export function unaryRpc<Req, Res>(
       const st = err ? toStatus(err) : undefined;
       const refused = st ? REFUSED.has(st.code) : false;
       if (st?.code === grpc.status.INTERNAL) deps.log.error({ err, rpc, peer, duration_ms }, 'rpc failed');
-      else if (st) deps.log.info({ rpc, peer, duration_ms, code: statusName(st.code), token_id: ctx.principal.id || undefined }, st.details);
+      else if (st) deps.log.info({ rpc, peer, duration_ms, code: statusName(st.code), token_id: ctx.principal.id || undefined, reason: (err as { reason?: string }).reason }, st.details);
       else deps.log.debug({ rpc, peer, duration_ms }, 'rpc ok');
       // Audit: every mutating call, every refused call. Successful mutations were
       // audited inside their own batch; the rest are appended here.
@@ -136,26 +137,55 @@ export function unaryRpc<Req, Res>(
       if (isUndecodable(call.request)) throw new InvalidArgumentError('request', `cannot be decoded: ${call.request[UNDECODABLE]}`);
       const req = call.request as Req & { requestId?: string };
       const requestId = req && typeof req === 'object' && 'requestId' in req ? validRequestId(req.requestId) : '';
-      ctx.requestId = requestId || undefined;
+      // A request_id belongs to an authenticated caller (principal + RPC + id, with
+      // a hash of the body). Public RPCs keep no request records: Enroll's join token
+      // is single-use, and an anonymous caller has nothing to own one by.
+      const idempotent = !!requestId && ctx.principal.kind === 'token';
+      if (idempotent) {
+        ctx.requestId = requestId;
+        ctx.requestHash = bodyHash(req);
+      }
       if (r.mutating) ctx.audit = { pending: true, attributes: { ...principalAttrs(ctx.principal), ...targetsOf(req) } };
+      // The caller's own earlier answer, if any. The RPC table was checked above;
+      // `replay` re-runs the handler's own checks against the caller as it is now.
+      const prior = async (): Promise<string | undefined> => {
+        const rec = await deps.store.get<RequestRecord>(REQUESTS, requestKey(ctx.principal.id, rpc, requestId));
+        if (!rec) return undefined;
+        if (rec.value.bodyHash !== ctx.requestHash) throw new InvalidArgumentError('request_id', 'was already used for a different request; use a new one');
+        return rec.value.ref;
+      };
       return callContext.run(ctx, () => withDeadline((async () => {
-        if (requestId && replay) {
-          const prior = await deps.store.get<{ ref: string }>(REQUESTS, requestKey(rpc, requestId));
-          if (prior) return replay(prior.value.ref, req, ctx);
+        if (idempotent && replay) {
+          const ref = await prior();
+          if (ref !== undefined) return replay(ref, req, ctx);
         }
         try {
           return await fn(req, ctx);
         } catch (e) {
           // Two calls with one request_id raced; the loser answers as a replay.
-          if (requestId && replay && (e as { code?: string }).code === 'ABORTED') {
-            const prior = await deps.store.get<{ ref: string }>(REQUESTS, requestKey(rpc, requestId));
-            if (prior) return replay(prior.value.ref, req, ctx);
+          if (idempotent && replay && (e as { code?: string }).code === 'ABORTED') {
+            const ref = await prior();
+            if (ref !== undefined) return replay(ref, req, ctx);
           }
           throw e;
         }
       })(), deps.limits.deadlineMs));
     })().then((res) => finish(null, res), (err) => finish(err));
   };
+}
+
+/** Keys sorted at every level, so one request always gives one text. */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (!v || typeof v !== 'object' || Buffer.isBuffer(v)) return v;
+  const o = v as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, canonical(o[k])]));
+}
+
+/** Hash of a decoded request without its request_id: what a replay must repeat exactly. */
+export function bodyHash(req: object): string {
+  const { requestId: _id, ...body } = req as Record<string, unknown>;
+  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('base64url');
 }
 
 function principalAttrs(p: Principal): Record<string, string> {

@@ -52,11 +52,11 @@ export class VmRegistry {
     return { ...vm, version };
   }
 
-  async create(o: { name: string; hostId: string; tenant: string; spec: VmSpec }): Promise<{ vm: VmRecord; version: number }> {
+  /** A VM outside any set, on the host the planner chose (and reserved) for it. */
+  async create(o: { name: string; hostId: string; tenant: string; spec: VmSpec; sla: 'SLA_GUARANTEED' | 'SLA_BEST_EFFORT' }): Promise<{ vm: VmRecord; version: number }> {
     const now = this.clock.now();
     const id = ulid(now);
-    // An operator's forced placement is not checked against capacity: it counts as best-effort.
-    const vm = newVmRecord({ id, name: o.name || `vm-${id.slice(-6).toLowerCase()}`, tenant: o.tenant, hostId: o.hostId, spec: o.spec, now, setId: '', sla: 'SLA_BEST_EFFORT', reason: 'waiting for the host' });
+    const vm = newVmRecord({ id, name: o.name || `vm-${id.slice(-6).toLowerCase()}`, tenant: o.tenant, hostId: o.hostId, spec: o.spec, now, setId: '', sla: o.sla, reason: 'waiting for the host' });
     // Quota admission in the same batch as the VM: both or neither.
     return this.tenants.withAdmission(o.tenant, async () => {
       const adm = await this.tenants.prepareAdmit(o.tenant, id, { vcpus: o.spec.vcpus, memoryBytes: o.spec.memoryMib * 1024 * 1024, vms: 1, images: 0 });

@@ -1,5 +1,8 @@
 import type { VmServiceHandlers } from '../../common/gen/nephele/v1/VmService.js';
-import { FailedPreconditionError, NotFoundError, PermissionDeniedError } from '../../common/errors.js';
+import type { CreateVmRequest__Output } from '../../common/gen/nephele/v1/CreateVmRequest.js';
+import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
+import { FailedPreconditionError, NotFoundError, PermissionDeniedError, ResourceExhaustedError } from '../../common/errors.js';
+import { can } from '../auth/authz.js';
 import { pageSize, requireId, requireName } from '../../common/validate.js';
 import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handler.js';
 import type { HostRegistry } from '../hosts/registry.js';
@@ -14,10 +17,26 @@ export type DesiredPusher = (hostId: string) => void;
 
 const isGone = (vm: VmRecord) => vm.desired === 'DESIRED_VM_STATE_DESTROYED';
 
-export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry, push: DesiredPusher, sets: SetHandlers, onCreated: (vm: VmRecord) => void): VmServiceHandlers {
+/** Places (and reserves) one VM outside any set: the planner's createVm. */
+export type VmPlacer = (o: { name: string; tenant: string; spec: VmSpec; hostId?: string }) => Promise<{ vm: VmRecord; version: number } | { reasons: string[] }>;
+
+export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry, push: DesiredPusher, sets: SetHandlers, createVm: VmPlacer): VmServiceHandlers {
   async function byRef<R>(ref: string, _req: R, ctx: UnaryCtx) {
     const { vm, version } = await vms.get(ref, ctx.scope);
     return { vm: vms.view(vm, version) };
+  }
+
+  /** CreateVm's request, validated and checked against the caller (also on a replay). */
+  function createArgs(req: CreateVmRequest__Output, ctx: UnaryCtx) {
+    // Choosing the host bypasses the planner's choice: fleet work. Checked before
+    // the host is even parsed, so a tenant learns nothing about it.
+    if (req.hostId && !can(ctx.principal, 'fleet.write')) throw new PermissionDeniedError('choosing the host (host_id) needs the fleet.write permission; leave it empty and the planner places the vm');
+    const name = req.name ? requireName('name', req.name) : '';
+    const hostId = req.hostId ? requireId('host_id', req.hostId) : '';
+    const spec = validateSpec(req.spec);
+    const tenant = req.tenant ? requireName('tenant', req.tenant) : ctx.scope ?? DEFAULT_TENANT;
+    if (ctx.scope !== undefined && tenant !== ctx.scope) throw new PermissionDeniedError('you may only create VMs in your own tenant');
+    return { name, hostId, spec, tenant };
   }
 
   /** One lifecycle RPC: validate the id, change desired state, tell the host. */
@@ -35,26 +54,32 @@ export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry
   return {
     ...sets,
     CreateVm: unaryRpc(layer, 'VmService.CreateVm', async (req, ctx) => {
-      const name = req.name ? requireName('name', req.name) : '';
-      const hostId = requireId('host_id', req.hostId);
-      const spec = validateSpec(req.spec);
-      const tenant = req.tenant ? requireName('tenant', req.tenant) : ctx.scope ?? DEFAULT_TENANT;
-      if (ctx.scope !== undefined && tenant !== ctx.scope) throw new PermissionDeniedError('you may only create VMs in your own tenant');
-      const host = await hosts.find(hostId);
-      if (!host) throw new NotFoundError('host');
-      if (host.revoked) throw new FailedPreconditionError('host_id: the host is revoked');
-      if (host.state !== 'HOST_STATE_READY') throw new FailedPreconditionError(`host_id: the host is ${host.state.replace('HOST_STATE_', '').toLowerCase()}`);
-      if (host.cordoned) throw new FailedPreconditionError('host_id: the host is cordoned');
-      if (!host.schemes.includes(spec.scheme)) throw new FailedPreconditionError(`spec.scheme: the host does not offer ${spec.scheme} (it offers ${host.schemes.join(', ') || 'none'})`);
-      const guest = host.inventory?.guest;
-      if (guest && (spec.vcpus > guest.vcpus || spec.memoryMib * 1048576 > guest.memoryBytes)) {
-        throw new FailedPreconditionError(`spec: larger than the host's guest capacity (${guest.vcpus} vCPUs, ${Math.floor(guest.memoryBytes / 1048576)} MiB)`);
+      const { name, hostId, spec, tenant } = createArgs(req, ctx);
+      if (hostId) {
+        // Only fleet operators get here: they may learn the host's state.
+        const host = await hosts.find(hostId);
+        if (!host) throw new NotFoundError('host');
+        if (host.revoked) throw new FailedPreconditionError('host_id: the host is revoked');
+        if (host.state !== 'HOST_STATE_READY') throw new FailedPreconditionError(`host_id: the host is ${host.state.replace('HOST_STATE_', '').toLowerCase()}`);
+        if (host.cordoned) throw new FailedPreconditionError('host_id: the host is cordoned');
+        if (!host.inventory) throw new FailedPreconditionError('host_id: the host has not reported its capacity yet; retry shortly');
+        if (!host.schemes.includes(spec.scheme)) throw new FailedPreconditionError(`spec.scheme: the host does not offer ${spec.scheme} (it offers ${host.schemes.join(', ') || 'none'})`);
+        const guest = host.inventory?.guest;
+        if (guest && (spec.vcpus > guest.vcpus || spec.memoryMib * 1048576 > guest.memoryBytes)) {
+          throw new FailedPreconditionError(`spec: larger than the host's guest capacity (${guest.vcpus} vCPUs, ${Math.floor(guest.memoryBytes / 1048576)} MiB)`);
+        }
       }
-      const { vm, version } = await vms.create({ name, hostId, tenant, spec });
-      onCreated(vm);
-      push(hostId);
-      return { vm: vms.view(vm, version) };
-    }, byRef),
+      const r = await createVm({ name, tenant, spec, hostId: hostId || undefined });
+      if ('reasons' in r) {
+        if (hostId) throw new FailedPreconditionError(`host_id: the host cannot take this vm now: ${r.reasons.join('; ')}`);
+        // Why no host fits is fleet information: only those who may read the fleet are told.
+        throw new ResourceExhaustedError(can(ctx.principal, 'fleet.read') ? `no host can take the vm now: ${r.reasons.join('; ')}` : 'no host can take the vm now; try again later or ask an operator');
+      }
+      return { vm: vms.view(r.vm, r.version) };
+    }, async (ref, req, ctx) => {
+      createArgs(req, ctx);
+      return byRef(ref, req, ctx);
+    }),
 
     ListVms: unaryRpc(layer, 'VmService.ListVms', async (req, ctx) => {
       const limit = pageSize(req.pageSize);

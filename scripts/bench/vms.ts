@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
+import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import type { AdminClient } from '../../controller/cli/client.js';
 import { track, stopChild, tempDir, removeDir } from './children.js';
 import { DIST, ROOT, createJoinToken, startController, waitHostReady } from './controller.js';
@@ -28,15 +29,19 @@ async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, wha
   }
 }
 
-async function withAgent<T>(schemes: string, fn: (a: AdminClient, hostId: string, agentDir: string) => Promise<T>): Promise<T> {
+async function withAgent<T>(schemes: string, fn: (a: AdminClient, hostId: string, agentDir: string) => Promise<T>, agentArgs: string[] = []): Promise<T> {
   const cdir = tempDir('nephele-bench-vm-ctl-');
   const adir = tempDir('nbv-');
   const ctl = await startController(cdir, ['--rate-limit', '5000']);
   const admin = ctl.admin();
-  const agent = track(spawn(process.execPath, [join(DIST, 'agent/main.js'), '--controller', ctl.address, '--data-dir', adir, '--name', 'bench-vm-agent', '--join-token', await createJoinToken(admin), '--schemes', schemes, '--image-dir', join(ROOT, '.cache/guest'), '--log-level', 'warn'], { stdio: 'ignore' }));
+  const agent = track(spawn(process.execPath, [join(DIST, 'agent/main.js'), '--controller', ctl.address, '--data-dir', adir, '--name', 'bench-vm-agent', '--join-token', await createJoinToken(admin), '--schemes', schemes, '--image-dir', join(ROOT, '.cache/guest'), '--log-level', 'warn', ...agentArgs], { stdio: 'ignore' }));
   try {
     const host = await waitHostReady(admin, 'bench-vm-agent', 90_000);
-    await until(async () => ((await waitHostReady(admin, 'bench-vm-agent')).schemes.includes(schemes.split(',')[0]!) ? true : undefined), 60_000, 'driver ready', 200);
+    // Pinned VMs must fit the host's reported capacity: wait for the driver and the inventory.
+    await until(async () => {
+      const h = (await admin.call<{ host: Host }>((md, o, cb) => admin.hosts.GetHost({ hostId: host.id }, md, o, cb as never))).host;
+      return h.schemes.includes(schemes.split(',')[0]!) && h.inventory ? true : undefined;
+    }, 60_000, 'driver ready', 200);
     return await fn(admin, host.id, adir);
   } finally {
     admin.close();
@@ -117,6 +122,7 @@ export async function runQemu(): Promise<Figures> {
 
 export async function runProcess200(): Promise<Figures> {
   const n = Number(process.env.BENCH_PROCESS_VMS ?? 200);
+  // Every VM reserves its vCPU: the host advertises enough of them (best-effort pins may overcommit ×2).
   return withAgent('process', async (a, hostId) => {
     const t0 = performance.now();
     const ids = await Promise.all(
@@ -132,5 +138,5 @@ export async function runProcess200(): Promise<Figures> {
     const secs = (performance.now() - t0) / 1000;
     process.stdout.write(`  ${n} process VMs running after ${secs.toFixed(2)} s\n`);
     return { 'process.create_200_all_running_s': fig(secs, 's', 2), 'process.vms': fig(n, 'VMs', 0) };
-  });
+  }, ['--guest-vcpus', String(n)]);
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import type { VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
+import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import type { ControllerProc } from './procs.js';
 import { waitFor } from './wait.js';
 
@@ -11,8 +12,14 @@ export function vmApi(ctl: ControllerProc) {
   const a = ctl.admin();
   return {
     close: () => a.close(),
-    create: (hostId: string, spec: VmSpec, extra: { name?: string; tenant?: string } = {}) =>
-      a.call<{ vm: Vm }>((md, o, cb) => a.vms.CreateVm({ hostId, spec, ...extra }, md, o, cb as never)).then((r) => r.vm),
+    create: async (hostId: string, spec: VmSpec, extra: { name?: string; tenant?: string } = {}) => {
+      // A VM pinned to a host must fit its reported capacity: wait for the host's inventory (if it is a host at all).
+      await waitFor(async () => {
+        const h = await a.call<{ host: Host }>((md, o, cb) => a.hosts.GetHost({ hostId }, md, o, cb as never)).catch(() => undefined);
+        return !h || h.host.inventory;
+      }, { timeoutMs: 30_000, message: 'host inventory reported' });
+      return a.call<{ vm: Vm }>((md, o, cb) => a.vms.CreateVm({ hostId, spec, ...extra }, md, o, cb as never)).then((r) => r.vm);
+    },
     get: (vmId: string) => a.call<{ vm: Vm }>((md, o, cb) => a.vms.GetVm({ vmId }, md, o, cb as never)).then((r) => r.vm),
     list: () => a.call<{ vms: Vm[] }>((md, o, cb) => a.vms.ListVms({ pageSize: 1000 }, md, o, cb as never)).then((r) => r.vms),
     act: (rpc: VmRpc, vmId: string) =>

@@ -253,16 +253,16 @@ t.test('prune: maxCount', async (t) => {
 t.test('prune: driven by startRetention on the clock; deletes old request records', async (t) => {
   const { store, log, clock } = await setup(t, { maxAgeMs: HOUR, auditMaxAgeMs: 10 * HOUR, maxCount: 1000, requestTtlMs: 2 * HOUR });
   await callContext.run({ rpc: 'CreateThing', actor: 'a', peer: 'p', requestId: 'r1' }, () => log.commit({ ref: 'x', events: [ev('made')] }));
-  t.ok(await store.get(REQUESTS, requestKey('CreateThing', 'r1')));
+  t.ok(await store.get(REQUESTS, requestKey('a', 'CreateThing', 'r1')));
   log.startRetention(10 * 60_000);
   clock.advance(HOUR + 10 * 60_000);
   // The timer's prune is async: give it a moment.
   for (let i = 0; i < 50 && (await allSeqs(store)).length; i++) await new Promise((r) => setTimeout(r, 10));
   t.same(await allSeqs(store), [], 'event pruned by the timer');
-  t.ok(await store.get(REQUESTS, requestKey('CreateThing', 'r1')), 'request record kept within its ttl');
+  t.ok(await store.get(REQUESTS, requestKey('a', 'CreateThing', 'r1')), 'request record kept within its ttl');
   clock.advance(HOUR);
-  for (let i = 0; i < 50 && (await store.get(REQUESTS, requestKey('CreateThing', 'r1'))); i++) await new Promise((r) => setTimeout(r, 10));
-  t.equal(await store.get(REQUESTS, requestKey('CreateThing', 'r1')), undefined, 'request record pruned after requestTtlMs');
+  for (let i = 0; i < 50 && (await store.get(REQUESTS, requestKey('a', 'CreateThing', 'r1'))); i++) await new Promise((r) => setTimeout(r, 10));
+  t.equal(await store.get(REQUESTS, requestKey('a', 'CreateThing', 'r1')), undefined, 'request record pruned after requestTtlMs');
   log.stop();
 });
 
@@ -292,38 +292,54 @@ t.test('sequence numbers are never reused, even after retention deletes every ev
 t.test('ref + request_id: recorded once, a replay conflicts; actor from the call', async (t) => {
   const { store, log, clock } = await setup(t);
   const ctx = { rpc: 'X', actor: 'a', peer: 'p', requestId: 'r1' };
-  await callContext.run(ctx, () => log.commit({ ref: 'thing-1', ops: [put('things', 't1', { n: 1 })], events: [ev('thing.created')] }));
-  const rec = await store.get<{ ref: string; atUnixMs: number }>(REQUESTS, requestKey('X', 'r1'));
-  t.same(rec?.value, { ref: 'thing-1', atUnixMs: clock.now() }, 'requests record X/r1 written');
-  t.equal(requestKey('X', 'r1'), 'X/r1');
+  await callContext.run({ ...ctx }, () => log.commit({ ref: 'thing-1', ops: [put('things', 't1', { n: 1 })], events: [ev('thing.created')] }));
+  const rec = await store.get<{ ref: string; atUnixMs: number }>(REQUESTS, requestKey('a', 'X', 'r1'));
+  t.same(rec?.value, { ref: 'thing-1', atUnixMs: clock.now(), bodyHash: '' }, 'requests record a/X/r1 written');
+  t.equal(requestKey('a', 'X', 'r1'), 'a/X/r1', 'keyed by principal, RPC and request id');
   t.equal((await log.list(0, 10)).events[0]?.actor, 'a', 'actor defaults to the caller');
   t.equal(store.batches.length, 1, 'request record went in the same batch');
 
+  // Another call (a replay that was not answered from the record) with the same id.
   const err = await callContext
-    .run(ctx, () => log.commit({ ref: 'thing-2', ops: [put('things', 't2', { n: 2 })], events: [ev('thing.created')] }))
+    .run({ ...ctx }, () => log.commit({ ref: 'thing-2', ops: [put('things', 't2', { n: 2 })], events: [ev('thing.created')] }))
     .catch((e: unknown) => e);
   t.type(err, ConflictError, 'same request id again → ConflictError');
   t.equal(await store.get('things', 't2'), undefined, "the replay's ops are not written");
   t.equal(log.lastSeq(), 1, 'and it used no seq');
-  t.same((await store.get(REQUESTS, 'X/r1'))?.value, { ref: 'thing-1', atUnixMs: clock.now() }, 'original record untouched');
+  t.same((await store.get(REQUESTS, 'a/X/r1'))?.value, { ref: 'thing-1', atUnixMs: clock.now(), bodyHash: '' }, 'original record untouched');
 
-  // Same request id under another RPC, or no request id, or no ref: no conflict.
+  // Same request id under another RPC or another principal, or no request id, or no ref: no conflict.
   await callContext.run({ ...ctx, rpc: 'Y' }, () => log.commit({ ref: 'y', events: [ev('y')] }));
-  t.ok(await store.get(REQUESTS, 'Y/r1'));
+  t.ok(await store.get(REQUESTS, 'a/Y/r1'));
+  await callContext.run({ ...ctx, actor: 'b' }, () => log.commit({ ref: 'b', events: [ev('b')] }));
+  t.ok(await store.get(REQUESTS, 'b/X/r1'));
   await callContext.run({ ...ctx, requestId: undefined }, () => log.commit({ ref: 'z', events: [ev('z')] }));
   await callContext.run(ctx, () => log.commit({ events: [ev('no-ref')] }));
   await log.commit({ ref: 'outside', events: [ev('outside')] });
   const reqKeys: string[] = [];
   for await (const e of store.scan(REQUESTS)) reqKeys.push(e.key);
-  t.same(reqKeys, ['X/r1', 'Y/r1'], 'only ref + request id makes a record');
-  t.equal(log.lastSeq(), 5);
+  t.same(reqKeys, ['a/X/r1', 'a/Y/r1', 'b/X/r1'], 'only ref + request id makes a record');
+  t.equal(log.lastSeq(), 6);
+});
+
+t.test('ref + request_id: work that inherited the call (a timer armed in it) commits without re-recording it', async (t) => {
+  const { store, log } = await setup(t);
+  const ctx = { rpc: 'VmService.CreateVmSet', actor: 'tok', peer: 'p', requestId: 'r1', requestHash: 'h' };
+  // A plain timer armed inside the call keeps its async context, as a set's start timer did.
+  const later = await callContext.run(ctx, async () => {
+    await log.commit({ ref: 'set-1', events: [ev('set.created')] });
+    return new Promise<unknown>((resolve) => setTimeout(() => log.commit({ ref: 'set-1', events: [ev('set.started')] }).then(resolve, resolve), 1));
+  });
+  t.notOk(later instanceof Error, `the later commit succeeds (${String(later)})`);
+  t.same((await log.list(0, 10)).events.map((e) => e.type), ['set.created', 'set.started'], 'both changes written');
+  t.same((await store.get(REQUESTS, requestKey('tok', 'VmService.CreateVmSet', 'r1')))?.value, { ref: 'set-1', atUnixMs: (await log.list(0, 1)).events[0]!.timeUnixMs, bodyHash: 'h' }, 'the request record is the first change, written once');
 });
 
 t.test('ref: concurrent commits with the same request id: exactly one succeeds', async (t) => {
   const { store, log } = await setup(t);
   const ctx = { rpc: 'X', actor: 'a', peer: 'p', requestId: 'same' };
   const rs = await Promise.allSettled(
-    Array.from({ length: 10 }, (_, i) => callContext.run(ctx, () => log.commit({ ref: `r${i}`, ops: [put('things', `t${i}`, i)], events: [ev('e')] }))),
+    Array.from({ length: 10 }, (_, i) => callContext.run({ ...ctx }, () => log.commit({ ref: `r${i}`, ops: [put('things', `t${i}`, i)], events: [ev('e')] }))),
   );
   t.equal(rs.filter((r) => r.status === 'fulfilled').length, 1);
   let n = 0;

@@ -208,7 +208,13 @@ t.test('API tokens: verify, revoke, expiry, wrong kind, wrong secret', async (t)
   clock.advance(1);
   e = await errorOf(tokens.verifyApi(short.secret));
   t.equal(e.code, 'UNAUTHENTICATED');
-  t.match(e.message, /expired/);
+  t.equal((e as UnauthenticatedError).reason, 'token expired', 'the real reason is kept for the log');
+  // Expired, revoked and unknown tokens get one answer: none confirms that a token id exists.
+  const unknown = await errorOf(tokens.verifyApi(`01ARZ3NDEKTSV4RRFFQ69G5FAV.${short.secret.split('.')[1]}`));
+  const revoked = await errorOf(tokens.verifyApi(api.secret));
+  t.same([e.code, e.message], [unknown.code, unknown.message], 'expired is answered like an unknown token');
+  t.same([revoked.code, revoked.message], [unknown.code, unknown.message], 'and so is a revoked one');
+  t.equal(e.message, 'invalid API token');
 
   const forever = await mk(tokens, 'TOKEN_KIND_API', 0);
   clock.advance(10_000 * 86_400_000);
@@ -283,13 +289,13 @@ t.test('bearerFor / replay give back the same secret; key persists in the data d
   const a = await mk(tokens, 'TOKEN_KIND_API');
   t.equal(tokens.bearerFor(j.token), j.secret);
   t.equal(tokens.bearerFor(a.token), a.secret);
-  t.equal((await tokens.replay(j.token.id)).secret, j.secret);
-  t.equal((await tokens.replay(a.token.id)).secret, a.secret);
+  t.equal((await tokens.replay(j.token.id, 'admin')).secret, j.secret);
+  t.equal((await tokens.replay(a.token.id, 'admin')).secret, a.secret);
   t.not(j.secret.split('.')[3], a.secret.split('.')[1], 'different tokens, different secrets');
 
   // Same data dir (restart): the same key, so replays still match and tokens still verify.
   const again = new TokenStore(store, events, clock, dir, PIN);
-  t.equal((await again.replay(a.token.id)).secret, a.secret);
+  t.equal((await again.replay(a.token.id, 'admin')).secret, a.secret);
   t.equal((await again.verifyApi(a.secret)).id, a.token.id);
 
   // Another data dir has another key: the same id gives another secret.
@@ -302,8 +308,9 @@ t.test('bearerFor / replay give back the same secret; key persists in the data d
   t.equal((await elsewhere.verifyApi(a.secret)).id, a.token.id, 'issued secrets verify by hash alone');
   t.equal((await errorOf(elsewhere.verifyApi(elsewhere.bearerFor(a.token)))).code, 'UNAUTHENTICATED', "another key's secret for the same id is refused");
 
-  t.type(await errorOf(tokens.replay('01ARZ3NDEKTSV4RRFFQ69G5FAV')), NotFoundError);
-  t.type(await errorOf(tokens.replay('not-an-id')), NotFoundError);
+  t.type(await errorOf(tokens.replay('01ARZ3NDEKTSV4RRFFQ69G5FAV', 'admin')), NotFoundError);
+  t.type(await errorOf(tokens.replay('not-an-id', 'admin')), NotFoundError);
+  t.type(await errorOf(tokens.replay(a.token.id, 'someone-else')), NotFoundError, "a secret is only replayed to the token's creator");
   t.type(await errorOf(tokens.revoke('01ARZ3NDEKTSV4RRFFQ69G5FAV')), NotFoundError);
 });
 
@@ -333,7 +340,7 @@ t.test('list: kind, revoked, paging; request record on create', async (t) => {
   t.same(await l({ limit: 2, after: ids[1]! }), { ids: [3, 4], more: false });
 
   const { token } = await callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'rq' }, () => mk(tokens, 'TOKEN_KIND_API'));
-  t.same((await store.get<{ ref: string }>(REQUESTS, 'CreateToken/rq'))?.value.ref, token.id, 'create records its request id against the token');
+  t.same((await store.get<{ ref: string }>(REQUESTS, 'admin/CreateToken/rq'))?.value.ref, token.id, 'create records its request id against the token');
   t.type(
     await errorOf(callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'rq' }, () => mk(tokens, 'TOKEN_KIND_API'))),
     ConflictError,
