@@ -103,13 +103,24 @@ export class Fence implements VmFence {
     if (ID_RE.test(id)) rmSync(join(this.o.dir, 'vms', id), { force: true });
   }
 
-  /** True once if the watcher stopped this VM (its fencing is then reported, and forgotten). */
+  /** True once if the watcher stopped this VM (its fencing is then reported, and forgotten with its guard). */
   takeFenced(id: string): boolean {
     if (!ID_RE.test(id)) return false;
     const f = join(this.o.dir, 'fenced', id);
     if (!existsSync(f)) return false;
     rmSync(f, { force: true });
+    const g = this.readGuard(id);
+    if (g && !isAlive(g.pid, g.startTime)) this.release(id);
     return true;
+  }
+
+  private readGuard(id: string): { pid: number; startTime: string } | undefined {
+    try {
+      const [pid, startTime] = readFileSync(join(this.o.dir, 'vms', id), 'utf8').trim().split(' ');
+      return { pid: Number(pid), startTime: startTime ?? '' };
+    } catch {
+      return undefined;
+    }
   }
 
   /** VM ids with a guard record (tests, diagnostics). */

@@ -279,6 +279,7 @@ export class QemuDriver implements Driver {
       await this.killStray(id, vmPaths(dir));
       rmSync(dir, { recursive: true, force: true });
       this.vms.delete(id);
+      this.o.fence?.release(id);
       await this.gcBases();
     });
   }
