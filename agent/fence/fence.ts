@@ -60,6 +60,7 @@ export class Fence implements VmFence {
       uptimeMs: o.uptimeMs ?? procUptimeMs,
       write: (line) => this.atomicWrite(join(o.dir, 'lease'), line),
       onRenew: () => this.started && this.ensureWatcher(),
+      onLate: (gapMs, leaseMs) => this.log.error({ gap_ms: gapMs, lease_ms: leaseMs }, 'fence lease renewed too late (the agent stalled): its guests may have been fenced'),
       onClamp: (fenceAfterMs, leaseMs, windowMs) =>
         // Loud on purpose: the operator asked for a lease that would let a dead agent's guests run beside their copies.
         this.log.error(

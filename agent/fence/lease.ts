@@ -89,6 +89,8 @@ export interface LeaseKeeperOptions {
   onRenew?: () => void;
   /** --fence-after was clamped below a window. */
   onClamp?: (fenceAfterMs: number, leaseMs: number, replaceWindowMs: number) => void;
+  /** A renewal came after the lease had already run out (the agent's event loop stalled): guests may have been fenced. */
+  onLate?: (gapMs: number, leaseMs: number) => void;
 }
 
 /** Renews the lease every renewEveryMs while the agent runs; stops on shutdown. */
@@ -97,6 +99,7 @@ export class LeaseKeeper {
   private lease: number;
   private timer?: Timer;
   private stopped = false;
+  private lastRenewal?: number;
 
   constructor(private readonly o: LeaseKeeperOptions) {
     this.window = o.replaceWindowMs;
@@ -131,7 +134,10 @@ export class LeaseKeeper {
 
   renew(): void {
     if (this.stopped) return;
-    this.o.write(leaseLine(this.o.uptimeMs(), this.lease));
+    const now = this.o.uptimeMs();
+    if (this.lastRenewal !== undefined && now - this.lastRenewal >= this.lease) this.o.onLate?.(now - this.lastRenewal, this.lease);
+    this.lastRenewal = now;
+    this.o.write(leaseLine(now, this.lease));
     this.o.onRenew?.();
   }
 

@@ -41,20 +41,24 @@ t.test('the lease line holds the expiry on the boot clock in centiseconds', asyn
   t.equal(FENCED_REASON, 'fenced: agent lease expired');
 });
 
-function keeper(fenceAfterMs: number, windowMs?: number) {
+function keeper(fenceAfterMs: number, windowMs?: number, late: number[] = []) {
   const clock = new FakeClock();
   const boot0 = clock.now();
+  let stalled = 0;
   const writes: { at: number; expiryMs: number }[] = [];
   const clamps: number[][] = [];
   const k = new LeaseKeeper({
     fenceAfterMs,
     replaceWindowMs: windowMs,
     clock,
-    uptimeMs: () => clock.now() - boot0 + 1_000_000,
-    write: (line) => writes.push({ at: clock.now() - boot0 + 1_000_000, expiryMs: parseLeaseLine(line)!.expiryMs }),
+    uptimeMs: () => clock.now() - boot0 + 1_000_000 + stalled,
+    write: (line) => writes.push({ at: clock.now() - boot0 + 1_000_000 + stalled, expiryMs: parseLeaseLine(line)!.expiryMs }),
     onClamp: (...a) => clamps.push(a),
+    onLate: (gap) => late.push(gap),
   });
-  return { clock, k, writes, clamps };
+  /** Time passes without any timer firing (the event loop is blocked). */
+  const stall = (ms: number) => (stalled += ms);
+  return { clock, k, writes, clamps, stall };
 }
 
 t.test('the keeper renews every quarter lease; the expiry never comes closer than 3/4 of it', async (t) => {
@@ -112,4 +116,15 @@ t.test('stopping: kill -9 leaves the last lease; SIGTERM writes the longest safe
   t.equal(b.writes.at(-1), last, 'and nothing after it');
   b.k.setReplaceWindow(1_000);
   t.equal(b.writes.at(-1), last, 'a stopped keeper ignores late windows');
+});
+
+t.test('a renewal after the lease ran out (a stalled agent) is reported', async (t) => {
+  const late: number[] = [];
+  const { clock, k, stall } = keeper(4_000, undefined, late);
+  k.start();
+  clock.advance(10_000);
+  t.same(late, [], 'renewals on time');
+  stall(5_000);
+  clock.advance(1_000); // the overdue renewal runs once the loop is free again
+  t.same(late, [6_000], 'the renewal after the stall reports its gap');
 });
