@@ -65,6 +65,10 @@ function copies(dirs: string[]): Map<string, Set<string>> {
 /** Samples copies() every 100 ms until stopped; remembers every moment a VM id ran under two dirs. */
 function sampler(dirs: string[]) {
   const doubles: string[] = [];
+  const t0 = Date.now();
+  /** When each dir last / first held a guest (ms after the start). */
+  const lastSeen = new Map<string, number>();
+  const firstSeen = new Map<string, number>();
   let samples = 0;
   let last = new Map<string, Set<string>>();
   let on = true;
@@ -73,6 +77,12 @@ function sampler(dirs: string[]) {
       last = copies(dirs);
       samples++;
       for (const [id, where] of last) if (where.size > 1) doubles.push(`${id} at sample ${samples}`);
+      for (const where of last.values()) {
+        for (const d of where) {
+          lastSeen.set(d, Date.now() - t0);
+          if (!firstSeen.has(d)) firstSeen.set(d, Date.now() - t0);
+        }
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
@@ -81,7 +91,7 @@ function sampler(dirs: string[]) {
     stop: async () => {
       on = false;
       await done;
-      return { doubles, samples };
+      return { doubles, samples, lastSeen, firstSeen };
     },
   };
 }
@@ -114,7 +124,7 @@ t.test('kill -9 an agent: no VM ever runs twice while its guaranteed VMs move', 
   });
   await waitFor(async () => (await listHosts(ctl)).filter((h) => h.state === 'HOST_STATE_READY' && h.schemes.length === 2).length === 2, { timeoutMs: 90_000, message: 'both agents ready with qemu and process' });
   const [a, b] = [hostIdOf(adir), hostIdOf(bdir)];
-  t.match(agents[0]!.output(), /not comfortably below the controller's re-placement window/, 'the agent says loudly that its --fence-after was clamped');
+  t.ok(await waitFor(() => /"level":50,.*not comfortably below the controller's re-placement window/.test(agents[0]!.output())), 'the agent says loudly (error level) that its --fence-after was clamped');
 
   // Only A takes work at first: B is cordoned, then uncordoned before A dies.
   await admin.call((md, o, cb) => admin.hosts.CordonHost({ hostId: b, reason: 'fence test' }, md, o, cb as never));
@@ -142,8 +152,9 @@ t.test('kill -9 an agent: no VM ever runs twice while its guaranteed VMs move', 
     const c = s.last();
     return vms.length === 4 && vms.every((v) => v.hostId === b && v.state === 'VM_STATE_RUNNING') && ids.every((id) => c.get(id)?.has(bdir));
   }, { timeoutMs: 120_000, message: 'every VM running on B' });
-  const { doubles, samples } = await s.stop();
+  const { doubles, samples, lastSeen, firstSeen } = await s.stop();
   t.ok(samples > 20, `${samples} samples taken`);
+  t.comment(`after kill -9: A's last guest seen at ${lastSeen.get(adir)} ms, B's first at ${firstSeen.get(bdir)} ms`);
   t.same(doubles, [], 'no moment with two running copies of any VM id');
   const end = copies([adir, bdir]);
   for (const id of ids) t.same([...(end.get(id) ?? [])], [bdir], `${id} runs exactly once, on B`);
