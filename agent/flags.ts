@@ -2,6 +2,7 @@
 // durations), so a typo stops the agent with one clear line instead of a host
 // that silently advertises the wrong thing.
 import { LABEL_KEY_RE, parseDuration } from '../common/validate.js';
+import { MAX_FENCE_AFTER_MS, MIN_FENCE_AFTER_MS } from './fence/lease.js';
 
 export class FlagError extends Error {
   constructor(flag: string, problem: string) {
@@ -34,6 +35,13 @@ export function parseDurationFlag(flag: string, v: string): number {
   } catch (e) {
     throw new FlagError(flag, (e as Error).message);
   }
+}
+
+/** --fence-after: how long guests outlive a dead agent. Checked against the controller's window later (Welcome). */
+export function parseFenceAfter(v: string): number {
+  const ms = parseDurationFlag('--fence-after', v);
+  if (ms < MIN_FENCE_AFTER_MS || ms > MAX_FENCE_AFTER_MS) throw new FlagError('--fence-after', `${JSON.stringify(String(v).slice(0, 40))} must be from 1s to 1h`);
+  return ms;
 }
 
 export function parseNumberFlag(flag: string, v: string, opts: { min: number; max: number; integer?: boolean }): number {

@@ -19,7 +19,8 @@ import { AGENT_VERSION } from './version.js';
 import { FileRenewal } from './renewal.js';
 import { loadDrivers } from './drivers/index.js';
 import { Runner } from './runner/runner.js';
-import { FlagError, parseDurationFlag, parseLabels, parseList, parseNumberFlag } from './flags.js';
+import { FlagError, parseDurationFlag, parseFenceAfter, parseLabels, parseList, parseNumberFlag } from './flags.js';
+import { Fence } from './fence/fence.js';
 import { DEFAULT_OWNER_DEVICES } from './adhoc/idle.js';
 // The owner policy's modules load only on ad-hoc hosts (a dedicated agent stays small).
 import type { OwnerMonitor, OwnerChange } from './adhoc/monitor.js';
@@ -54,6 +55,7 @@ const program = new Command('nephele-agent')
   .option('--owner-resume-after <duration>', 'ad-hoc: owner idle this long before guests resume', env.NEPHELE_OWNER_RESUME_AFTER ?? '1m')
   .option('--owner-evacuate-after <duration>', 'ad-hoc: owner busy this long: ask the controller to move the guests away', env.NEPHELE_OWNER_EVACUATE_AFTER ?? '10m')
   .option('--owner-poll <duration>', 'ad-hoc: how often to sample owner activity', env.NEPHELE_OWNER_POLL ?? '2s')
+  .option('--fence-after <duration>', "a VM outlives a dead agent this long, then stops itself (kept well under the controller's down-after + replace-after)", env.NEPHELE_FENCE_AFTER ?? '1m')
   .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info');
 
 /** Owner-policy settings from the flags (validated even on dedicated hosts: a typo is a typo). */
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
   const labels = parseLabels([...(parseList(env.NEPHELE_LABELS) ?? []), ...(o.label as string[])]);
   const guestVcpus = o.guestVcpus === undefined ? undefined : parseNumberFlag('--guest-vcpus', o.guestVcpus, { min: 0, max: 4096, integer: true });
   const owner = ownerConfig(o);
+  const fenceAfterMs = parseFenceAfter(o.fenceAfter);
   const adhoc = kind === 'HOST_KIND_ADHOC';
   // A dedicated host gives guarantees by definition; the flag only means something on ad-hoc hosts.
   if (o.offerGuarantees && !adhoc) log.warn({ kind: o.kind }, '--offer-guarantees applies only to --kind adhoc; ignored');
@@ -113,7 +116,11 @@ async function main(): Promise<void> {
       })();
   const store = await LevelStore.open(join(files.dir, 'state'));
   const outbox = await Outbox.open(store);
+  // Before any VM is recovered: a fresh lease first, so a watcher left by the previous agent never fires meanwhile.
+  const fence = new Fence({ dir: join(files.dir, 'fence'), fenceAfterMs, log: log.child({ host_id: identity.hostId }) });
+  fence.start();
   const { drivers } = await loadDrivers({
+    fence,
     dataDir: files.dir,
     imageRoot: resolve(o.imageDir ?? join(files.dir, 'images')),
     schemes: o.schemes ? String(o.schemes).split(',').map((x: string) => x.trim()).filter(Boolean) : undefined,
@@ -134,6 +141,7 @@ async function main(): Promise<void> {
     store,
     log: log.child({ host_id: identity.hostId }),
     report: (r) => session!.reportVm(r),
+    fenced: (id) => fence.takeFenced(id),
     // Cold moves go through the controller: agents only ever dial it.
     exportDisk: (id, path) => session!.putDisk(id, path),
     importDisk: async (id) => {
@@ -159,6 +167,7 @@ async function main(): Promise<void> {
     renewal: o.insecure || o.renew === false ? undefined : new FileRenewal(files),
     allocated: () => runner.allocated(),
     onDesired: (vms) => runner.apply(vms),
+    onReplaceWindow: (ms) => fence.setReplaceWindow(ms),
     schemes: () => runner.schemes(),
     labels,
     offersGuarantees: adhoc && !!o.offerGuarantees,
@@ -203,6 +212,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal: sig }, 'agent stopping');
+    // A deliberate stop (restart, upgrade): the guests get the longest safe lease.
+    fence.stop({ graceful: true });
     session!.stop();
     monitor?.stop();
     // VMs keep running: a restarted agent re-attaches to them.

@@ -43,6 +43,8 @@ export interface SessionDeps {
   allocated?: () => Capacity;
   /** The controller's full desired state for this host arrived. */
   onDesired?: (vms: DesiredVm[]) => void;
+  /** The controller's re-placement window (down-after + replace-after) from Welcome; 0 if it did not say. */
+  onReplaceWindow?: (ms: number) => void;
   /** Schemes this host offers (driver fingerprints). */
   schemes?: () => string[];
   /** Operator labels (--label k=v), sent in Hello. */
@@ -243,6 +245,7 @@ export class AgentSession {
       this.lastAck = Date.now();
       this.d.log.info({ interval_ms: w.heartbeatIntervalMs }, 'session established');
       this.inventoryWanted = w.sendInventory;
+      this.d.onReplaceWindow?.(Number(w.replaceWindowMs));
       if (w.sendInventory && this.inventory) {
         call.write({ inventory: { inventory: this.inventory } });
         this.inventoryWanted = false;

@@ -130,6 +130,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const sessions = new SessionManager(hosts, events, clock, log, {
     policy: cfg.heartbeat,
     downAfterMs: cfg.downAfterMs,
+    replaceAfterMs: cfg.planner.replaceAfterMs,
     sweepMs: cfg.sweepMs,
     insecure: cfg.insecure,
     helloTimeoutMs: 15_000,

@@ -3,6 +3,7 @@ import type { Logger } from '../../common/logger.js';
 import type { Driver, Fingerprint } from './driver.js';
 import { ProcessDriver } from './process/driver.js';
 import { QemuDriver } from './qemu/driver.js';
+import type { VmFence } from '../fence/fence.js';
 
 export interface DriverSetup {
   dataDir: string;
@@ -10,6 +11,8 @@ export interface DriverSetup {
   /** Only these schemes (default: every one whose fingerprint is healthy). */
   schemes?: string[];
   log: Logger;
+  /** Guards every VM the drivers start against outliving a dead agent. */
+  fence?: VmFence;
 }
 
 /** Builds the drivers this host can use, from their fingerprints. */
@@ -17,8 +20,8 @@ export async function loadDrivers(o: DriverSetup): Promise<{ drivers: Driver[]; 
   const stateDir = join(o.dataDir, 'vms');
   const all: Driver[] = [];
   const want = (s: string) => !o.schemes || o.schemes.includes(s);
-  if (want('qemu')) all.push(new QemuDriver({ stateDir, imageRoot: o.imageRoot, log: o.log.child({ driver: 'qemu' }) }));
-  if (want('process')) all.push(new ProcessDriver({ stateDir, log: o.log.child({ driver: 'process' }) }));
+  if (want('qemu')) all.push(new QemuDriver({ stateDir, imageRoot: o.imageRoot, log: o.log.child({ driver: 'qemu' }), fence: o.fence }));
+  if (want('process')) all.push(new ProcessDriver({ stateDir, log: o.log.child({ driver: 'process' }), fence: o.fence }));
   const drivers: Driver[] = [];
   const fingerprints: Fingerprint[] = [];
   for (const d of all) {

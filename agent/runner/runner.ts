@@ -7,6 +7,7 @@ import type { OwnerState__Output as OwnerState } from '../../common/gen/nephele/
 import type { Logger } from '../../common/logger.js';
 import { Mutex, put, del, type Store } from '../../common/store/index.js';
 import { isTask, taskExitReason, type Driver, type ExitInfo, type VmHandle, type VmSpec } from '../drivers/driver.js';
+import { FENCED_REASON } from '../fence/lease.js';
 
 const VMS = 'vms';
 
@@ -57,6 +58,8 @@ export interface RunnerOptions {
   exportDisk?: (transferId: string, path: string) => Promise<void>;
   /** Cold moves: downloads a moved disk (GetDisk) to a local file and returns its path. */
   importDisk?: (transferId: string) => Promise<string>;
+  /** True (once) if the fence stopped this VM because the agent's lease ran out. */
+  fenced?: (id: string) => boolean;
 }
 
 /**
@@ -145,6 +148,9 @@ export class Runner {
         const st = await driver.inspect(l.id).catch(() => undefined);
         this.o.log.info({ vm_id: l.id, pid: l.handle.pid }, 'vm re-attached');
         if (st && st.phase !== l.phase) await this.set(l, st.phase, 'observed after agent restart', st.guestReady);
+      } else if (this.o.fenced?.(l.id)) {
+        this.o.log.warn({ vm_id: l.id }, 'vm was fenced while the agent was away');
+        await this.set(l, 'failed', FENCED_REASON, false);
       } else if (isTask(l.handle.spec)) {
         // A task may simply have finished while the agent was away: its wrapper recorded how.
         const code = await driver.taskExit?.(l.handle).catch(() => undefined);
@@ -400,6 +406,8 @@ export class Runner {
     await this.lock(id).run(async () => {
       const l = this.local.get(id);
       if (!l || l.phase === 'stopped' || l.phase === 'failed') return;
+      // The lease ran out under a live agent (its event loop stalled longer than the lease).
+      if (this.o.fenced?.(id)) return this.set(l, 'failed', FENCED_REASON, false);
       if (isTask(l.handle?.spec)) return this.taskEnded(l, info?.exitCode);
       await this.set(l, 'failed', reason, false);
     });

@@ -48,6 +48,8 @@ interface Session {
 export interface SessionOptions {
   policy: HeartbeatPolicy;
   downAfterMs: number;
+  /** The planner's grace before re-placing a down host's guaranteed VMs (told to agents for their fence lease). */
+  replaceAfterMs: number;
   sweepMs: number;
   insecure: boolean;
   helloTimeoutMs: number;
@@ -290,6 +292,7 @@ export class SessionManager {
           durableSeq: rec.rec.durableSeq,
           serverTimeUnixMs: this.clock.now(),
           outboxEpochs: rec.rec.outboxEpochs ?? [],
+          replaceWindowMs: this.opts.downAfterMs + this.opts.replaceAfterMs,
         },
       });
       this.log.info({ host_id: hostId, peer, agent_version: hello.agentVersion, interval_ms: this.interval }, 'agent session established');

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
@@ -8,6 +8,8 @@ import type { AdminClient } from '../../controller/cli/client.js';
 import { track, stopChild, tempDir, removeDir } from './children.js';
 import { DIST, ROOT, createJoinToken, startController, waitHostReady } from './controller.js';
 import { fig, type Figures } from './results.js';
+import { children } from '../../agent/drivers/process/proc.js';
+import { rssBytes } from '../../agent/drivers/proc.js';
 
 // VM benchmarks: create -> guest ready through the controller against bare
 // qemu-system-x86_64 with the same command line, and 200 process VMs on one agent.
@@ -123,7 +125,7 @@ export async function runQemu(): Promise<Figures> {
 export async function runProcess200(): Promise<Figures> {
   const n = Number(process.env.BENCH_PROCESS_VMS ?? 200);
   // Every VM reserves its vCPU: the host advertises enough of them (best-effort pins may overcommit ×2).
-  return withAgent('process', async (a, hostId) => {
+  return withAgent('process', async (a, hostId, adir) => {
     const t0 = performance.now();
     const ids = await Promise.all(
       Array.from({ length: n }, async () =>
@@ -137,6 +139,24 @@ export async function runProcess200(): Promise<Figures> {
     }, 120_000, `${n} process VMs running`, 50);
     const secs = (performance.now() - t0) / 1000;
     process.stdout.write(`  ${n} process VMs running after ${secs.toFixed(2)} s\n`);
-    return { 'process.create_200_all_running_s': fig(secs, 's', 2), 'process.vms': fig(n, 'VMs', 0) };
+    const fence = await fenceCost(adir, n);
+    return { 'process.create_200_all_running_s': fig(secs, 's', 2), 'process.vms': fig(n, 'VMs', 0), ...fence };
   }, ['--guest-vcpus', String(n)]);
+}
+
+/**
+ * What fencing costs beside N guarded VMs: the one watcher shell of the host and
+ * its `sleep`, peak RSS over 3 s (and per guarded VM).
+ */
+async function fenceCost(adir: string, n: number): Promise<Figures> {
+  const { pid } = JSON.parse(readFileSync(join(adir, 'fence', 'watcher.json'), 'utf8')) as { pid: number };
+  const guarded = readdirSync(join(adir, 'fence', 'vms')).length;
+  let peak = 0;
+  for (let i = 0; i < 30; i++) {
+    peak = Math.max(peak, [pid, ...children(pid)].reduce((sum, p) => sum + rssBytes(p), 0));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const kb = peak / 1024;
+  process.stdout.write(`  fence: one watcher for ${guarded} guarded VMs, ${kb.toFixed(0)} KiB peak RSS (${(kb / Math.max(1, n)).toFixed(1)} KiB per VM)\n`);
+  return { 'fence.watcher_rss_kib': fig(kb, 'KiB', 0), 'fence.rss_per_vm_kib': fig(kb / Math.max(1, n), 'KiB', 1), 'fence.guarded_vms': fig(guarded, 'VMs', 0) };
 }

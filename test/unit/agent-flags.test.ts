@@ -1,6 +1,6 @@
 // Agent flags that carry structure: labels, owner-policy numbers and durations.
 import t from 'tap';
-import { FlagError, parseDurationFlag, parseLabels, parseList, parseNumberFlag } from '../../agent/flags.js';
+import { FlagError, parseDurationFlag, parseFenceAfter, parseLabels, parseList, parseNumberFlag } from '../../agent/flags.js';
 
 t.test('labels: k=v pairs with Kubernetes-like keys and short printable values', async (t) => {
   t.same(parseLabels([]), {});
@@ -46,4 +46,16 @@ t.test('numbers and durations name the flag in their errors', async (t) => {
   t.same(parseList(' /dev/a, ,/dev/b '), ['/dev/a', '/dev/b']);
   t.equal(parseList(''), undefined);
   t.equal(parseList(undefined), undefined);
+});
+
+t.test('--fence-after: a duration from 1s to 1h', async (t) => {
+  t.equal(parseFenceAfter('1m'), 60_000, 'the default');
+  t.equal(parseFenceAfter('1s'), 1_000);
+  t.equal(parseFenceAfter('1h'), 3_600_000);
+  t.equal(parseFenceAfter('90'), 90_000, 'bare seconds, like the other durations');
+  t.throws(() => parseFenceAfter('999ms'), /^--fence-after: "999ms" must be from 1s to 1h/);
+  t.throws(() => parseFenceAfter('0'), /must be from 1s to 1h/, 'no way to switch fencing off by accident');
+  t.throws(() => parseFenceAfter('2h'), /must be from 1s to 1h/);
+  t.throws(() => parseFenceAfter('soon'), /^--fence-after: not a duration/);
+  t.throws(() => parseFenceAfter('-5s'), FlagError);
 });

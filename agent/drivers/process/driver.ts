@@ -8,6 +8,7 @@ import { DriverError, isTask, taskExitReason, type Capabilities, type Driver, ty
 import { detectCgroups, limit, removeCgroup, type CgroupMode } from './cgroup.js';
 import { cpuSeconds, isAlive as isSame, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
 import { children, contTree, ioBytes, killTree, procState, signalDescendants, stopTree } from './proc.js';
+import type { VmFence } from '../../fence/fence.js';
 
 const APPLIANCE = fileURLToPath(new URL('./appliance.js', import.meta.url));
 
@@ -40,6 +41,8 @@ interface Vm {
 export interface ProcessDriverOptions {
   stateDir: string;
   log?: Logger;
+  /** Stops the VMs if the agent dies and does not come back in time (agent/fence). */
+  fence?: VmFence;
 }
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -224,6 +227,7 @@ export class ProcessDriver implements Driver {
         wrapper: String(wrapper),
       },
     };
+    this.guard(next);
     writeFileSync(join(dir, 'handle.json'), JSON.stringify(next));
     this.vms.set(handle.id, { handle: next, phase: 'creating', reason: '', expectingExit: false, ready: false });
     // Under its limits and on record: now the task may run.
@@ -251,6 +255,7 @@ export class ProcessDriver implements Driver {
         return false;
       }
     }
+    this.guard(handle);
     const suspended = procState(handle.pid) === 'T';
     this.vms.set(handle.id, { handle, phase: suspended ? 'suspended' : 'running', reason: '', expectingExit: false, ready: !suspended });
     return true;
@@ -273,6 +278,7 @@ export class ProcessDriver implements Driver {
     const v = this.vms.get(id);
     if (!v || !isSame(v.handle.pid, v.handle.pidStartTime)) {
       if (v) v.phase = 'stopped';
+      this.o.fence?.release(id);
       return;
     }
     v.expectingExit = true;
@@ -297,8 +303,14 @@ export class ProcessDriver implements Driver {
       killTree(pid);
       while (isSame(pid, pidStartTime)) await new Promise((r) => setTimeout(r, 10));
     }
+    this.o.fence?.release(id);
     v.phase = 'stopped';
     v.ready = false;
+  }
+
+  /** busybox httpd as a namespace's init ignores SIGTERM: the fence kills it outright. */
+  private guard(h: VmHandle): void {
+    this.o.fence?.guard(h.id, h.pid, h.pidStartTime, h.extra.appliance === 'busybox-httpd' ? 'kill' : 'term');
   }
 
   async destroy(id: string): Promise<void> {
@@ -379,6 +391,7 @@ export class ProcessDriver implements Driver {
       if (v.phase === 'stopped' || v.phase === 'failed' || v.expectingExit) continue;
       if (isSame(v.handle.pid, v.handle.pidStartTime)) continue;
       v.ready = false;
+      this.o.fence?.release(id);
       if (isTask(v.handle.spec)) {
         const exitCode = this.readExit(id);
         v.phase = exitCode === 0 ? 'stopped' : 'failed';

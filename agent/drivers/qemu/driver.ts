@@ -29,6 +29,7 @@ import { adoptOverlay, createOverlay, freePort, logTail, qemuArgs, spawnQemu, vm
 import { AccelProber, kvmUsable, qemuVersion, type AccelMode } from './probe.js';
 import { cmdlineOf, cpuSeconds, hostCpuKhz, isAlive, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
 import { QmpClient } from './qmp.js';
+import type { VmFence } from '../../fence/fence.js';
 import { MAX_SOCKET_PATH } from './unix.js';
 
 export interface QemuDriverOptions {
@@ -46,6 +47,8 @@ export interface QemuDriverOptions {
   probeTimeoutMs?: number;
   /** Liveness poll of recovered (not our child) QEMUs (default 500). */
   pollIntervalMs?: number;
+  /** Stops the VMs if the agent dies and does not come back in time (agent/fence). */
+  fence?: VmFence;
 }
 
 /** Below this the guest kernel + initramfs do not come up (measured). */
@@ -276,6 +279,7 @@ export class QemuDriver implements Driver {
       await this.killStray(id, vmPaths(dir));
       rmSync(dir, { recursive: true, force: true });
       this.vms.delete(id);
+      this.o.fence?.release(id);
       await this.gcBases();
     });
   }
@@ -512,6 +516,8 @@ export class QemuDriver implements Driver {
       vm.child = child;
       vm.pid = child.pid ?? 0;
       vm.pidStartTime = (vm.pid && startTimeOf(vm.pid)) || '';
+      // Guarded from its first moment: QEMU runs for seconds before QMP answers.
+      if (vm.pidStartTime) this.o.fence?.guard(vm.id, vm.pid, vm.pidStartTime);
       try {
         const qmp = await QmpClient.connect(vm.paths.qmp, { timeoutMs: 15_000, alive: () => !exitInfo });
         if (exitInfo || vm.gen !== gen) {
@@ -521,7 +527,10 @@ export class QemuDriver implements Driver {
         this.attachQmp(vm, qmp, gen);
         const ga = await GuestChannel.connect(vm.paths.ga, { timeoutMs: 5_000, alive: () => !exitInfo });
         this.attachGa(vm, ga, gen);
-        if (!vm.pidStartTime) vm.pidStartTime = startTimeOf(vm.pid) ?? '';
+        if (!vm.pidStartTime) {
+          vm.pidStartTime = startTimeOf(vm.pid) ?? '';
+          this.o.fence?.guard(vm.id, vm.pid, vm.pidStartTime);
+        }
         vm.phase = 'running';
         this.log.info({ vm_id: vm.id, pid: vm.pid, accel: vm.accel, host_port: vm.hostPort, ms: Date.now() - t0 }, 'qemu started');
         return;
@@ -567,6 +576,7 @@ export class QemuDriver implements Driver {
     vm.phase = 'running';
     const gen = ++vm.gen;
     this.vms.set(handle.id, vm);
+    this.o.fence?.guard(vm.id, pid, handle.pidStartTime);
     vm.poll = setInterval(() => this.checkAlive(vm, gen), this.o.pollIntervalMs ?? 500);
     vm.poll.unref();
     try {
@@ -685,6 +695,7 @@ export class QemuDriver implements Driver {
   private gone(vm: Vm, gen: number, info: { code: number | null; signal: NodeJS.Signals | null; error?: Error } | undefined): void {
     if (vm.gen !== gen || vm.pid === 0) return;
     this.detach(vm);
+    this.o.fence?.release(vm.id);
     vm.pid = 0;
     vm.guestReady = false;
     const waiters = vm.exitWaiters.splice(0);

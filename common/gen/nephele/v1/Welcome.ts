@@ -10,6 +10,7 @@ export interface Welcome {
   'durableSeq'?: (number | string | Long);
   'serverTimeUnixMs'?: (number | string | Long);
   'outboxEpochs'?: (_nephele_v1_OutboxEpoch)[];
+  'replaceWindowMs'?: (number | string | Long);
 }
 
 export interface Welcome__Output {
@@ -19,4 +20,5 @@ export interface Welcome__Output {
   'durableSeq': (number);
   'serverTimeUnixMs': (number);
   'outboxEpochs': (_nephele_v1_OutboxEpoch__Output)[];
+  'replaceWindowMs': (number);
 }
