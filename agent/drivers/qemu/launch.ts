@@ -5,6 +5,7 @@ import { openSync, closeSync, readFileSync, renameSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DiskRejectedError, inspectQcow2 } from '../../../common/disk-inspect.js';
 
 const execFileP = promisify(execFile);
 
@@ -105,18 +106,24 @@ export async function createOverlay(qemuImg: string, base: string, overlay: stri
 }
 
 /**
- * Takes over a qcow2 overlay another host exported (cold move): checks it is
- * backed by the same base content (bases are named by their sha256), then
- * points it at this host's copy of that base without rewriting any data.
+ * Takes over a qcow2 overlay another host exported (cold move). The file is
+ * untrusted: it is inspected (common/disk-inspect: our header parse, then
+ * qemu-img with the format fixed) before anything opens it, and refused unless
+ * it is a plain qcow2 whose only backing is the same base content (bases are
+ * named by their sha256) and whose virtual size fits `maxVirtualBytes`. Then it
+ * is pointed at this host's copy of that base without rewriting any data, and
+ * inspected again to confirm the chain is exactly overlay → our base.
  */
-export async function adoptOverlay(qemuImg: string, imported: string, base: { path: string; sha256: string }, overlay: string): Promise<void> {
-  const { stdout } = await execFileP(qemuImg, ['info', '--output=json', '-U', imported], { timeout: 30_000 });
-  const info = JSON.parse(stdout) as { format?: string; 'backing-filename'?: string };
-  if (info.format !== 'qcow2') throw new Error(`the moved disk is ${info.format ?? 'not a disk image'}, not qcow2`);
-  const backing = info['backing-filename'] ?? '';
-  if (backing && !backing.endsWith(`/${base.sha256}.qcow2`)) throw new Error('the moved disk is backed by a different image than this host has');
+export async function adoptOverlay(qemuImg: string, imported: string, base: { path: string; sha256: string }, overlay: string, maxVirtualBytes: number): Promise<void> {
+  // Our own base: a plain qcow2 with no backing of its own (so the chain ends there).
+  await inspectQcow2(base.path, { maxVirtualBytes: Number.MAX_SAFE_INTEGER }, { qemuImg });
+  const expect = { baseSha256: base.sha256, maxVirtualBytes };
+  const h = await inspectQcow2(imported, expect, { qemuImg });
   renameSync(imported, overlay);
-  if (backing) await execFileP(qemuImg, ['rebase', '-u', '-F', 'qcow2', '-b', base.path, overlay], { timeout: 30_000 });
+  if (!h.backing) return;
+  await execFileP(qemuImg, ['rebase', '-u', '-f', 'qcow2', '-F', 'qcow2', '-b', base.path, overlay], { timeout: 30_000 });
+  const after = await inspectQcow2(overlay, expect, { qemuImg });
+  if (after.backing !== base.path) throw new DiskRejectedError([`after the rebase it is backed by ${JSON.stringify(after.backing)}, not ${base.path}`]);
 }
 
 /** A free port on 127.0.0.1: `preferred` if it can be bound, else one the kernel picks. */
