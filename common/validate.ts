@@ -6,13 +6,22 @@ import { ULID_RE } from './ids.js';
 export const MAX_STRING = 1024;
 export const MAX_NAME = 63;
 
-export function requireString(field: string, v: unknown, opts: { max?: number; min?: number } = {}): string {
+/**
+ * Characters that steer a terminal or reorder text rather than print: C0 and
+ * C1 controls (ESC starts terminal sequences), DEL, bidi overrides and
+ * isolates ("Trojan Source"), line and paragraph separators.
+ */
+export const CONTROL_CHARS_RE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+
+/** `multiline`: line breaks (\n, \r) are allowed, e.g. in PEM text; every other control character is refused. */
+export function requireString(field: string, v: unknown, opts: { max?: number; min?: number; multiline?: boolean } = {}): string {
   if (typeof v !== 'string') throw new InvalidArgumentError(field, 'must be a string');
   const min = opts.min ?? 1;
   if (v.length === 0 && min > 0) throw new InvalidArgumentError(field, 'is required');
   if (v.length < min) throw new InvalidArgumentError(field, `shorter than ${min} characters`);
   const max = opts.max ?? MAX_STRING;
   if (v.length > max) throw new InvalidArgumentError(field, `longer than ${max} characters`);
+  if (CONTROL_CHARS_RE.test(opts.multiline ? v.replace(/\r?\n/g, '') : v)) throw new InvalidArgumentError(field, 'must not contain control characters');
   return v;
 }
 

@@ -37,7 +37,11 @@ Options:
   --prefix DIR           where Nephele is installed, i.e. DIR/dist/agent/main.js
                          (default: /opt/nephele)
   --root DIR             render the files under DIR instead of /, and do not
-                         create users or call systemctl (default: /)
+                         create users or call systemctl (default: /). DIR is
+                         resolved (symlinks, . and ..); one that resolves to /
+                         is refused unless --system is given too
+  --system               with --root: allow it to resolve to /, i.e. a real
+                         install (the same as leaving --root out)
   --no-start             install and enable nothing at runtime: do not run
                          systemctl daemon-reload / enable / start
   -h, --help             show this help
@@ -73,6 +77,8 @@ JOIN_TOKEN=""
 JOIN_TOKEN_SET=0
 KIND="dedicated"
 ROOT="/"
+ROOT_SET=0
+SYSTEM=0
 DATA_DIR="/var/lib/nephele-agent"
 NAME=""
 SVC_USER="nephele"
@@ -106,6 +112,11 @@ while (($# > 0)); do
       GUARANTEES=1
       continue
       ;;
+    --system)
+      ((inline == 0)) || die_usage "$arg takes no value"
+      SYSTEM=1
+      continue
+      ;;
     --controller | --join-token | --kind | --label | --root | --data-dir | --name | --user | --prefix)
       if ((inline == 0)); then
         # A missing value must not silently swallow the next flag.
@@ -126,7 +137,7 @@ while (($# > 0)); do
       [[ $value =~ ^[a-z0-9][a-z0-9._/-]{0,62}=[A-Za-z0-9._:/@+-]{0,63}$ ]] || die_usage "--label must be key=value (key [a-z0-9][a-z0-9._/-]*, value without commas or spaces), got '$value'"
       LABELS+=${LABELS:+,}$value
       ;;
-    --root) ROOT=$value ;;
+    --root) ROOT=$value; ROOT_SET=1 ;;
     --data-dir) DATA_DIR=$value ;;
     --name) NAME=$value ;;
     --user) SVC_USER=$value ;;
@@ -177,11 +188,22 @@ PREFIX=$(printf '%s' "$PREFIX" | tr -s /)
   die_usage "--user must be a valid user name (lowercase letters, digits, _ and -), got '$SVC_USER'"
 
 [[ -n $ROOT ]] || die_usage "--root must not be empty"
-[[ $ROOT == /* ]] || ROOT="$PWD/$ROOT"
-ROOT=$(printf '%s' "$ROOT" | tr -s /)
+# Canonical form (relative to PWD, symlinks, . and .. resolved): "/./", "//",
+# "/tmp/.." or a link to / are the running system, not a render directory.
+ROOT=$(realpath -m -- "$ROOT") || die_usage "--root cannot be resolved, got '$ROOT'"
+if [[ $ROOT == / ]] && ((ROOT_SET)) && ((SYSTEM == 0)); then
+  die_usage "--root resolves to / (the running system): leave --root out, or add --system, for a real install"
+fi
 # R is prepended to every target path: "" for a real install.
 R=${ROOT%/}
 if [[ -z $R ]]; then REAL=1; else REAL=0; fi
+# Rendering must stay under the root: no symlink inside it may lead elsewhere.
+if ((REAL == 0)); then
+  for sub in /etc/systemd/system /etc/nephele "$DATA_DIR"; do
+    dest=$(realpath -m -- "$R$sub")
+    [[ $dest == "$R"/* ]] || die "--root: $R$sub resolves to $dest, outside the root (a symbolic link?)"
+  done
+fi
 
 # ---------------------------------------------------------------- preflight
 

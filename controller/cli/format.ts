@@ -1,4 +1,19 @@
 import Table from 'cli-table3';
+import { CONTROL_CHARS_RE } from '../../common/validate.js';
+
+// Text from the controller (names, descriptions, reasons, event messages) may
+// come from tenants and agents: on a terminal, an ESC sequence in it could set
+// the window title, rewrite earlier lines or worse, and bidi overrides reorder
+// what is shown. Human output shows such characters as visible escapes (\x1b,
+// \u202e); --json stays exact JSON with them as \u escapes.
+const UNSAFE = new RegExp(CONTROL_CHARS_RE.source, 'g');
+const hex = (c: string, width: number) => c.charCodeAt(0).toString(16).padStart(width, '0');
+const visible = (c: string) => (c.charCodeAt(0) <= 0xff ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`);
+
+/** `s` with every control, C1 and bidi character shown as an escape; `keepNewlines` for multi-line output we laid out ourselves. */
+export function terminalSafe(s: string, keepNewlines = false): string {
+  return s.replace(UNSAFE, (c) => (keepNewlines && c === '\n' ? c : visible(c)));
+}
 
 export function bytes(n: number | undefined): string {
   if (!n) return '0';
@@ -31,10 +46,12 @@ export function enumWord(v: string | undefined, prefix: string): string {
 
 export function table(head: string[], rows: (string | number)[][]): string {
   const t = new Table({ head, style: { head: [], border: [] }, chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' } });
-  for (const r of rows) t.push(r.map(String));
+  for (const r of rows) t.push(r.map((c) => terminalSafe(String(c))));
   return t.toString().split('\n').map((l) => l.trimEnd()).join('\n');
 }
 
-export function json(v: unknown): string {
-  return JSON.stringify(v, null, 2);
+/** JSON.stringify escapes C0 controls; C1, bidi and separators are escaped here too (same JSON value). */
+export function json(v: unknown, indent = 2): string {
+  // Raw characters below 0x20 in JSON text are its own layout (strings have them escaped already).
+  return JSON.stringify(v, null, indent).replace(UNSAFE, (c) => (c < ' ' ? c : `\\u${hex(c, 4)}`));
 }

@@ -9,7 +9,7 @@ import type * as P from './types.js';
 import { statusName } from '../../common/grpc/status.js';
 import { parseDuration } from '../../common/validate.js';
 import { AdminClient, CliError, type ClientOptions } from './client.js';
-import { ago, bytes, enumWord, json, table, when } from './format.js';
+import { ago, bytes, enumWord, json, table, terminalSafe, when } from './format.js';
 import { runController } from './controller-cmd.js';
 import { registerSetCommands } from './set.js';
 import { parseSize } from '../../common/size.js';
@@ -39,7 +39,7 @@ async function withClient<T>(fn: (c: AdminClient) => Promise<T>): Promise<T> {
 }
 
 function out(data: unknown, human: () => string): void {
-  process.stdout.write((g().json ? json(data) : human()) + '\n');
+  process.stdout.write((g().json ? json(data) : terminalSafe(human(), true)) + '\n');
 }
 
 const cap = (free?: number, total?: number, fmt: (n: number) => string = String) => `${fmt(free ?? 0)}/${fmt(total ?? 0)}`;
@@ -411,7 +411,7 @@ events
         const head = await c.call<P.ListEventsResponse>((md, op, cb) => c.events.ListEvents({ sinceSeq: 0, pageSize: 1 }, md, op, cb));
         since = Math.max(0, Number(head.lastSeq) - Number(o.lines) * (filter.typePrefix || filter.hostId || filter.auditOnly ? 50 : 1));
       }
-      const print = (e: Event) => process.stdout.write((g().json ? JSON.stringify(e) : fmtEvent(e)) + '\n');
+      const print = (e: Event) => process.stdout.write((g().json ? json(e, 0) : terminalSafe(fmtEvent(e))) + '\n');
       if (!o.follow) {
         let token = '';
         do {
@@ -443,7 +443,7 @@ program.parseAsync().catch((e: unknown) => {
   const err = e as { code?: number | string; details?: string; message?: string };
   if (typeof err.code === 'number') {
     const detail = err.code === 14 ? `cannot reach controller at ${g().controller} (${err.details})` : err.details;
-    process.stderr.write(`nephele: ${statusName(err.code)}: ${detail}\n`);
-  } else process.stderr.write(`nephele: ${err.message ?? String(e)}\n`);
+    process.stderr.write(`nephele: ${statusName(err.code)}: ${terminalSafe(String(detail))}\n`);
+  } else process.stderr.write(`nephele: ${terminalSafe(err.message ?? String(e))}\n`);
   process.exit(1);
 });

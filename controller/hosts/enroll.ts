@@ -21,7 +21,7 @@ export async function enroll(
   d: { pki: ControllerPki; tokens: TokenStore; events: EventLog; clock: Clock; certValidMs?: number },
 ): Promise<EnrollResponse> {
   const joinToken = requireString('join_token', req.joinToken, { max: 512 });
-  const csrPem = requireString('csr_pem', req.csrPem, { max: 16_384 });
+  const csrPem = requireString('csr_pem', req.csrPem, { max: 16_384, multiline: true });
   const name = optionalString('hostname', req.hostname, 253) || osHostname();
   const reqKind = requireEnum('kind', req.kind, ['HOST_KIND_DEDICATED', 'HOST_KIND_ADHOC'] as const, { optional: true });
   const agentVersion = optionalString('agent_version', req.agentVersion, 64);

@@ -15,7 +15,8 @@ import { Fleet, type Hold, type Res, type Sla } from './fleet.js';
 import { DEFAULT_PLANNER, dynamicReason, place, staticReason, unplace, type PlacementRequest, type PlannerConfig, type Strategy } from './place.js';
 import type { SetRequest } from './request.js';
 import type { DiskTransfers } from './transfers.js';
-import { aggregate, getSet, holds, live, planRow, SETS, SETS_BY_TENANT, vmsOfSet, VMS_BY_SET, word, type SetRecord } from './sets.js';
+import { aggregate, getSet, holds, live, planRow, SETS, SETS_BY_TENANT, vmsOfSet, VMS_BY_SET, waitsForHost, word, type SetRecord } from './sets.js';
+import { fateWithoutRoom, type Fate } from './evacuation.js';
 
 export interface PlannerOptions extends PlannerConfig {
   /** Strategy for requests that leave it unspecified. */
@@ -64,6 +65,8 @@ export class Planner {
   private readonly setVms = new Map<string, Map<string, { placed: boolean; confirmed: boolean; running: boolean }>>();
   /** Set ids whose retirement completes when their last VM is destroyed. */
   private readonly retiring = new Set<string>();
+  /** VMs vacated from an evacuated host with nowhere to go (id → set id): placed when capacity frees. */
+  private readonly waitingVms = new Map<string, string>();
   private onSetChange: (set: SetRecord) => void = () => {};
 
   constructor(
@@ -91,6 +94,7 @@ export class Planner {
     }
     for await (const { value: vm } of this.store.scan<VmRecord>(VMS)) {
       if (holds(vm)) this.fleet.hold(holdOf(vm));
+      if (waitsForHost(vm)) this.waitingVms.set(vm.id, vm.setId);
       if (!retired.has(vm.setId)) this.noteVm(vm); // a retired set's counts are all zero: keep nothing for it
     }
     this.hosts.onChange((rec) => this.hostChanged(rec));
@@ -102,7 +106,13 @@ export class Planner {
       return { allocated: { vcpus: g.vcpus + b.vcpus, memoryBytes: g.memoryBytes + b.memoryBytes, diskBytes: g.diskBytes + b.diskBytes }, vms: s.vms };
     };
     this.vms.onObserved((o) => this.observed(o));
-    this.vms.onChanged((vm) => this.noteVm(vm));
+    this.vms.onChanged((vm) => {
+      this.noteVm(vm);
+      // Destroyed (DestroyVm) while it waits for a host: no host will report it gone.
+      if (this.waitingVms.has(vm.id) && vm.desired === 'DESIRED_VM_STATE_DESTROYED') {
+        void this.lock.run(() => this.dropWaiting(vm.id, 'destroyed as requested')).catch((err) => this.log.error({ err, vm_id: vm.id }, 'could not drop a waiting vm'));
+      }
+    });
     return sets;
   }
 
@@ -448,8 +458,22 @@ export class Planner {
       }
       if (set.state === 'VM_SET_STATE_WAITING' || set.state === 'VM_SET_STATE_PARTIAL' || set.state === 'VM_SET_STATE_PLACED') {
         // Counted in memory: the sweep retries waiting sets often, and a set may hold 10,000 VMs.
-        const want = set.count - this.counts(id).placed;
-        if (want <= 0) return undefined; // nothing to place (a partial set's failed VMs still hold their host)
+        // Evacuated VMs waiting for a host are still the set's: they are placed themselves, not replaced.
+        const want = set.count - this.counts(id).placed - this.waitingIn(id).length;
+        // Its batch window may be over: evacuated best-effort VMs that waited are retired, and their places stay empty.
+        if (await this.reconsiderWaiting(id)) return (await getSet(this.store, id)).set;
+        if (want <= 0) {
+          // Only evacuated VMs that keep waiting (placeWaiting) are missing: once the window is over the set stops its own tries.
+          if (set.state === 'VM_SET_STATE_WAITING' && set.windowEndsUnixMs <= now) {
+            return this.updateSet(id, (s) => {
+              if (s.state !== 'VM_SET_STATE_WAITING') return undefined;
+              s.state = 'VM_SET_STATE_PARTIAL';
+              s.stateReason = `${this.counts(id).placed} of ${s.count} placed; the batch window is over, evacuated vms still wait for a host`;
+              return { type: 'set.partially_placed', severity: 'warning', message: 'vm set partially placed: its batch window is over', tenant: s.tenant, attributes: { set_id: id } };
+            });
+          }
+          return undefined; // nothing to place (a partial set's failed VMs still hold their host)
+        }
         if (set.state === 'VM_SET_STATE_PARTIAL' && set.windowEndsUnixMs !== 0) return undefined; // its batch window is over: no more tries
         await this.placeRound(set, version, Math.max(0, want), [], false);
         return set;
@@ -464,7 +488,7 @@ export class Planner {
     const changed = await this.lock.run(async () => {
       const { set, version } = await getSet(this.store, id, scope);
       if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED') throw new FailedPreconditionError(`set is ${word(set.state)}`);
-      const current = (await vmsOfSet(this.store, id)).filter(({ vm }) => live(vm));
+      const current = (await vmsOfSet(this.store, id)).filter(({ vm }) => live(vm) || waitsForHost(vm));
       const ev: NewEvent = { type: 'set.scaled', message: 'vm set scaled', tenant: set.tenant, attributes: { set_id: id, from: String(set.count), to: String(count) } };
       set.count = count;
       if (set.state === 'VM_SET_STATE_SCHEDULED') {
@@ -476,8 +500,8 @@ export class Planner {
         await this.placeRound(set, version, count - current.length, [ev], false);
         return set;
       }
-      // Retire the newest first: the oldest have been confirmed the longest.
-      const victims = current.sort((a, b) => (a.vm.id < b.vm.id ? 1 : -1)).slice(0, current.length - count);
+      // Retire VMs waiting for a host first, then the newest: the oldest have been confirmed the longest.
+      const victims = current.sort((a, b) => Number(waitsForHost(b.vm)) - Number(waitsForHost(a.vm)) || (a.vm.id < b.vm.id ? 1 : -1)).slice(0, current.length - count);
       this.settle(set, count, [], this.clock.now());
       await this.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [ev], ref: id });
       await this.retireVms(victims.map((v) => v.vm.id), 'scaled down');
@@ -514,6 +538,9 @@ export class Planner {
 
   /** Asks the VMs' hosts to destroy them, in chunks (each an atomic batch fenced on the VMs' versions). */
   private async retireVms(ids: string[], why: string): Promise<void> {
+    // A VM waiting for a host has no host to destroy it: it ends here.
+    for (const id of ids.filter((x) => this.waitingVms.has(x))) await this.dropWaiting(id, why);
+    ids = ids.filter((x) => !this.waitingVms.has(x));
     const touched = new Set<string>();
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
@@ -730,6 +757,12 @@ export class Planner {
       const m = await this.moveOne(t.vmId, 'cold move: disk copied', false, transferId);
       if (m.moved) return;
       const vm = cur.value;
+      if (this.evacuating.has(vm.hostId)) {
+        // The owner wants the machine back: the VM leaves it even with nowhere to go now.
+        await this.transfers?.finish(transferId);
+        await this.vacate(vm.id, m.reasons);
+        return;
+      }
       await this.events.commit({
         ops: [put(VMS, vm.id, { ...vm, exportDisk: '', stateReason: 'move abandoned: no host can take it now' })],
         preconditions: [at(VMS, vm.id, cur.version)],
@@ -749,14 +782,18 @@ export class Planner {
       : { setId: '', sla: holdOf(vm).sla, res: resOf(vm.spec!), schemes: [vm.spec!.scheme], affinity: 'none', strategy: this.opts.strategy, exclude };
   }
 
+  /** Moves one VM off `hostId`: a reachable host hands over a qemu VM's disk (cold move); a process VM, or any VM of a host that is gone, starts afresh elsewhere. */
+  private moveAway(hostId: string, vm: VmRecord, reason: string, cold: boolean): Promise<{ moved: boolean; reasons: string[] }> {
+    return cold && vm.spec!.scheme === 'qemu' && this.transfers && this.fleet.slot(hostId)?.ready && vm.state !== 'VM_STATE_FAILED'
+      ? this.startExport(vm.id, reason)
+      : this.moveOne(vm.id, reason, false);
+  }
+
   private async moveAll(hostId: string, reason: string, filter: (vm: VmRecord) => boolean, cold = false): Promise<MoveResult> {
     const out: MoveResult = { moved: 0, unplaced: 0, reasons: [] };
     for (const { vm } of await this.vms.onHost(hostId)) {
       if (!live(vm) || !filter(vm)) continue;
-      // A reachable host hands over a qemu VM's disk (cold move); a process VM, or any VM of a host that is gone, starts afresh elsewhere.
-      const m = cold && vm.spec!.scheme === 'qemu' && this.transfers && this.fleet.slot(hostId)?.ready && vm.state !== 'VM_STATE_FAILED'
-        ? await this.startExport(vm.id, reason)
-        : await this.moveOne(vm.id, reason, false);
+      const m = await this.moveAway(hostId, vm, reason, cold);
       if (m.moved) out.moved++;
       else {
         out.unplaced++;
@@ -774,11 +811,248 @@ export class Planner {
     return res;
   }
 
-  /** The owner of an ad-hoc host wants it back: move every VM away. */
-  async evacuate(hostId: string): Promise<MoveResult> {
-    const res = await this.lock.run(() => this.moveAll(hostId, 'host owner evacuated it', () => true, true));
-    this.log.info({ host_id: hostId, moved: res.moved, unplaced: res.unplaced }, 'ad-hoc host evacuated');
+  /**
+   * The owner of an ad-hoc host wants it back: every VM leaves it (HTCondor's
+   * PREEMPT). Those another host can take now move there; the others are
+   * vacated anyway: they wait, on no host, until capacity frees, or are
+   * retired where their set's SLA says so (fateWithoutRoom).
+   */
+  async evacuate(hostId: string): Promise<MoveResult & { waiting: number; retired: number }> {
+    const res = await this.lock.run(async () => {
+      const out = { moved: 0, unplaced: 0, reasons: [] as string[], waiting: 0, retired: 0 };
+      for (const { vm } of await this.vms.onHost(hostId)) {
+        if (!live(vm)) continue;
+        const m = await this.moveAway(hostId, vm, 'host owner evacuated it', true);
+        if (m.moved) {
+          out.moved++;
+          continue;
+        }
+        out.unplaced++;
+        for (const x of m.reasons) if (!out.reasons.includes(x)) out.reasons.push(x);
+        const fate = await this.vacate(vm.id, m.reasons);
+        if (fate?.fate === 'wait') out.waiting++;
+        if (fate?.fate === 'retire') out.retired++;
+      }
+      return out;
+    });
+    await this.events.append({
+      type: 'host.evacuated',
+      severity: res.unplaced ? 'warning' : 'info',
+      message: res.unplaced ? 'ad-hoc host evacuated for its owner; some vms had nowhere to go' : 'ad-hoc host evacuated for its owner',
+      hostId,
+      attributes: { moved: String(res.moved), waiting: String(res.waiting), retired: String(res.retired) },
+    });
+    this.log.info({ host_id: hostId, moved: res.moved, waiting: res.waiting, retired: res.retired }, 'ad-hoc host evacuated');
     return res;
+  }
+
+  /** The facts fateWithoutRoom decides on. */
+  private async fateOf(vm: VmRecord): Promise<Fate> {
+    const set = vm.setId ? (await this.store.get<SetRecord>(SETS, vm.setId))?.value : undefined;
+    const retiring = !!vm.setId && (!set || set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED');
+    return fateWithoutRoom({ sla: holdOf(vm).sla, windowEndsUnixMs: set?.windowEndsUnixMs ?? 0, setRetiring: retiring }, this.clock.now());
+  }
+
+  /**
+   * Takes a VM off its host although no other host can take it (`reasons`:
+   * why not): decides its fate, then either retires it or leaves it waiting on
+   * no host (a new generation fences the old copy, which its host stops and
+   * removes; the capacity there is released now, once). Its set says why.
+   */
+  private async vacate(vmId: string, reasons: string[], attempt = 0): Promise<Fate | undefined> {
+    const cur = await this.store.get<VmRecord>(VMS, vmId);
+    if (!cur || !live(cur.value)) return undefined;
+    const vm = cur.value;
+    const fate = await this.fateOf(vm);
+    const why = `${fate.reason}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
+    if (fate.fate === 'retire') {
+      await this.retireVms([vm.id], `evacuated: ${why}`);
+      await this.events.append({ type: 'vm.evacuation_retired', severity: 'warning', message: `vm retired: its host's owner evacuated it; ${why}`, hostId: vm.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, ...(vm.setId ? { set_id: vm.setId } : {}) } });
+      if (vm.setId) await this.noteUnplaced(vm.setId, `${vm.name} retired: ${why}`);
+      return fate;
+    }
+    const now = this.clock.now();
+    const next: VmRecord = {
+      ...vm,
+      hostId: '',
+      generation: vm.generation + 1,
+      state: 'VM_STATE_PENDING',
+      stateReason: `unplaced: ${why}; waiting for capacity`,
+      stateChangedUnixMs: now,
+      confirmedUnixMs: 0,
+      hostPort: 0,
+      guestReady: false,
+      ran: false,
+      tried: [...(vm.tried ?? []), vm.hostId].slice(-16),
+      exportDisk: '',
+      importDisk: '',
+    };
+    try {
+      await this.events.commit({
+        ops: [put(VMS, vm.id, next), del(VMS_BY_HOST, `${vm.hostId}/${vm.id}`)],
+        preconditions: [at(VMS, vm.id, cur.version)],
+        events: [{ type: 'vm.unplaced', severity: 'warning', message: `vm left its host for the owner and waits for capacity: ${why}`, hostId: vm.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, from_host: vm.hostId, generation: String(next.generation), ...(vm.setId ? { set_id: vm.setId } : {}) } }],
+      });
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ABORTED' || attempt > 10) throw e;
+      return this.vacate(vmId, reasons, attempt + 1); // changed meanwhile (a report): decide on the new record
+    }
+    this.fleet.release(holdOf(vm));
+    this.waitingVms.set(vm.id, vm.setId);
+    this.noteVm(next);
+    if (vm.exportDisk) await this.transfers?.finish(vm.exportDisk);
+    this.push(vm.hostId);
+    if (vm.setId) await this.noteWaiting(vm.setId, `${vm.name}: ${why}`);
+    return fate;
+  }
+
+  /** A set with VMs waiting for a host: waiting (inside its batch window) or partial, saying why. */
+  private async noteWaiting(id: string, why: string): Promise<void> {
+    const set = await this.updateSet(id, (set) => {
+      if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED' || set.state === 'VM_SET_STATE_SCHEDULED') return undefined;
+      const now = this.clock.now();
+      const placed = this.counts(id).placed;
+      const waiting = this.waitingIn(id).length;
+      set.state = set.windowEndsUnixMs > now ? 'VM_SET_STATE_WAITING' : 'VM_SET_STATE_PARTIAL';
+      set.stateReason = `${placed} of ${set.count} placed; ${waiting} evacuated vm${waiting === 1 ? '' : 's'} waiting for a host`;
+      set.reasons = [...set.reasons.filter((r) => r !== why), why].slice(-20);
+      return { type: 'set.partially_placed', severity: 'warning', message: `vm set partially placed: ${why}`, tenant: set.tenant, attributes: { set_id: id, waiting: String(waiting) } };
+    });
+    if (set) this.onSetChange(set);
+  }
+
+  /** Ids of the set's VMs that wait for a host. */
+  private waitingIn(setId: string): string[] {
+    const out: string[] = [];
+    for (const [vm, set] of this.waitingVms) if (set === setId) out.push(vm);
+    return out;
+  }
+
+  /** Some VM waits for a host (the sweep then looks for capacity even with no waiting set). */
+  hasWaitingVms(): boolean {
+    return this.waitingVms.size > 0;
+  }
+
+  /** Applies fateWithoutRoom again to a set's waiting VMs (its window may be over now); true if one was retired. */
+  private async reconsiderWaiting(setId: string): Promise<boolean> {
+    let retired = false;
+    for (const id of this.waitingIn(setId)) {
+      const cur = await this.store.get<VmRecord>(VMS, id);
+      if (!cur || !waitsForHost(cur.value)) {
+        this.waitingVms.delete(id);
+        continue;
+      }
+      const fate = await this.fateOf(cur.value);
+      if (fate.fate === 'retire') {
+        await this.dropWaiting(id, fate.reason);
+        await this.noteUnplaced(setId, `${cur.value.name} retired: ${fate.reason}`);
+        retired = true;
+      }
+    }
+    return retired;
+  }
+
+  /** Ends a VM that waits for a host (retired, or destroyed by request): no host will report it gone, so its record and quota end here. */
+  private async dropWaiting(vmId: string, why: string): Promise<void> {
+    // Its desired state may already say destroyed (DestroyVm): what matters is that no host has it.
+    const onNoHost = (vm: VmRecord) => vm.hostId === '' && vm.state !== 'VM_STATE_DESTROYED';
+    const cur0 = await this.store.get<VmRecord>(VMS, vmId);
+    if (!cur0 || !onNoHost(cur0.value)) {
+      this.waitingVms.delete(vmId);
+      return;
+    }
+    const next = await this.tenants.withAdmission(cur0.value.tenant, async () => {
+      const cur = await this.store.get<VmRecord>(VMS, vmId);
+      if (!cur || !onNoHost(cur.value)) return undefined;
+      const vm = cur.value;
+      const n: VmRecord = { ...vm, desired: 'DESIRED_VM_STATE_DESTROYED', state: 'VM_STATE_DESTROYED', stateReason: `retired while waiting for a host: ${why}`, stateChangedUnixMs: this.clock.now() };
+      const ops: Op[] = [put(VMS, vm.id, n)];
+      const pre: Precondition[] = [at(VMS, vm.id, cur.version)];
+      const rel = await this.tenants.releaseOps(vm.tenant, vm.id);
+      if (rel) {
+        ops.push(...rel.ops);
+        pre.push(...rel.pre);
+      }
+      await this.events.commit({ ops, preconditions: pre, events: [{ type: 'vm.state_changed', message: `vm is destroyed: ${n.stateReason}`, tenant: vm.tenant, attributes: { vm_id: vm.id, state: 'destroyed', ...(vm.setId ? { set_id: vm.setId } : {}) } }] });
+      return n;
+    });
+    this.waitingVms.delete(vmId);
+    if (!next) return;
+    this.noteVm(next);
+    if (next.setId && this.retiring.has(next.setId)) await this.maybeRetired(next.setId);
+  }
+
+  /**
+   * Places VMs that wait for a host, where capacity has freed (the sweep calls
+   * this when it has). Any host may take one again, the one it left included
+   * once its owner is idle. Returns how many were placed.
+   */
+  async placeWaiting(): Promise<number> {
+    if (!this.waitingVms.size) return 0;
+    const changed = await this.lock.run(async () => {
+      const sets = new Set<string>();
+      let placed = 0;
+      for (const [id, setId] of [...this.waitingVms]) {
+        if (!(await this.placeOneWaiting(id))) continue;
+        placed++;
+        if (setId) sets.add(setId);
+      }
+      const out: SetRecord[] = [];
+      for (const s of sets) {
+        const set = await this.updateSet(s, (set) => {
+          if (set.state !== 'VM_SET_STATE_PARTIAL' && set.state !== 'VM_SET_STATE_WAITING') return undefined;
+          const n = this.counts(s).placed;
+          if (n < set.count || this.waitingIn(s).length) return undefined;
+          set.state = 'VM_SET_STATE_PLACED';
+          set.stateReason = `${n} of ${set.count} placed`;
+          set.reasons = [];
+          return { type: 'set.placed', message: 'vm set placed: its evacuated vms found a host', tenant: set.tenant, attributes: { set_id: s } };
+        });
+        if (set) out.push(set);
+      }
+      return { placed, sets: out };
+    });
+    for (const s of changed.sets) this.onSetChange(s);
+    return changed.placed;
+  }
+
+  private async placeOneWaiting(vmId: string): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      const cur = await this.store.get<VmRecord>(VMS, vmId);
+      if (!cur || !waitsForHost(cur.value)) {
+        this.waitingVms.delete(vmId);
+        return false;
+      }
+      const vm = cur.value;
+      const fate = await this.fateOf(vm);
+      if (fate.fate === 'retire') {
+        await this.dropWaiting(vm.id, fate.reason);
+        if (vm.setId) await this.noteUnplaced(vm.setId, `${vm.name} retired: ${fate.reason}`);
+        return false;
+      }
+      const req = { ...(await this.requestFor(vm)), exclude: undefined };
+      this.refreshLoad();
+      const res = place(this.fleet, req, 1, this.opts);
+      const to = res.placements[0];
+      if (!to) return false;
+      const now = this.clock.now();
+      const next: VmRecord = { ...vm, hostId: to.hostId, state: 'VM_STATE_PENDING', stateReason: 'placed: capacity freed after it was evacuated', stateChangedUnixMs: now, placedUnixMs: now, confirmedUnixMs: 0, placementAttempts: vm.placementAttempts + 1 };
+      try {
+        await this.events.commit({
+          ops: [put(VMS, vm.id, next), put(VMS_BY_HOST, `${to.hostId}/${vm.id}`, 1)],
+          preconditions: [at(VMS, vm.id, cur.version)],
+          events: [{ type: 'vm.placed', message: 'vm placed: capacity freed after it was evacuated', hostId: to.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, to_host: to.hostId, generation: String(next.generation), ...(vm.setId ? { set_id: vm.setId } : {}) } }],
+        });
+      } catch (e) {
+        unplace(this.fleet, req, res.placements);
+        if ((e as { code?: string }).code !== 'ABORTED' || attempt > 10) throw e;
+        continue;
+      }
+      this.waitingVms.delete(vm.id);
+      this.noteVm(next);
+      this.push(to.hostId);
+      return true;
+    }
   }
 
   /** Re-places the guaranteed VMs of hosts that have been down for longer than the grace. */

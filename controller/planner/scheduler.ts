@@ -116,13 +116,15 @@ export class SetScheduler {
     await this.reload(id, true).catch(() => {});
   }
 
-  /** Batch-window retries (only when capacity was freed or hosts changed) and down-host re-placement. */
+  /** Batch-window retries and evacuated VMs waiting for a host (only when capacity was freed or hosts changed), and down-host re-placement. */
   async sweep(): Promise<void> {
     if (this.sweeping || this.stopped) return;
     this.sweeping = true;
     try {
       await this.planner.replaceFromDownHosts();
-      if (this.waiting.size && this.planner.freedSinceLastLook()) {
+      if ((this.waiting.size || this.planner.hasWaitingVms()) && this.planner.freedSinceLastLook()) {
+        // Evacuated VMs waiting for a host first: they are their sets' own, placed before any new VM.
+        await this.planner.placeWaiting();
         for (const id of [...this.waiting]) await this.fire(id, 'start');
       }
     } catch (err) {

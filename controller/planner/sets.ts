@@ -39,6 +39,9 @@ export const holds = (vm: VmRecord) => vm.hostId !== '' && vm.state !== 'VM_STAT
 /** Holds capacity and is not being retired: one of the set's current VMs. */
 export const live = (vm: VmRecord) => holds(vm) && vm.desired !== 'DESIRED_VM_STATE_DESTROYED';
 
+/** Vacated from its host with nowhere to go (evacuation without room): on no host, waiting for capacity. */
+export const waitsForHost = (vm: VmRecord) => vm.hostId === '' && vm.state !== 'VM_STATE_DESTROYED' && vm.desired !== 'DESIRED_VM_STATE_DESTROYED';
+
 export async function getSet(store: Store, id: string, scope?: string): Promise<{ set: SetRecord; version: number }> {
   if (!ULID_RE.test(id)) throw new NotFoundError('set');
   if (scope !== undefined && !(await store.get(SETS_BY_TENANT, `${scope}/${id}`))) throw new NotFoundError('set');
@@ -69,7 +72,7 @@ export function planRow(vm: VmRecord, hostName: string): PlanRow {
     diskBytes: s.diskGib * 1073741824,
     reservedUnixMs: vm.placedUnixMs,
     confirmedUnixMs: vm.confirmedUnixMs,
-    status: vm.desired === 'DESIRED_VM_STATE_DESTROYED' && vm.state !== 'VM_STATE_DESTROYED' ? 'retiring' : word(vm.state),
+    status: vm.desired === 'DESIRED_VM_STATE_DESTROYED' && vm.state !== 'VM_STATE_DESTROYED' ? 'retiring' : waitsForHost(vm) ? 'unplaced' : word(vm.state),
     attempts: vm.placementAttempts,
     reason: vm.stateReason,
     score: 0,

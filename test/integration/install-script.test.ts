@@ -3,7 +3,7 @@
 // Nothing here touches the running system (no useradd, no systemctl).
 import t, { type Test } from 'tap';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -254,4 +254,63 @@ t.test('--help', async (t) => {
     t.match(r.stdout, flag, `documents ${flag}`);
   }
   t.equal(r.stderr, '');
+});
+
+/**
+ * Runs the script where a mistaken "real" install cannot reach this machine:
+ * as root, in a private mount namespace whose /etc and /var/lib are overlays
+ * with their writes going to a tmpfs, printing what was written there (after
+ * a line "WROTE:").
+ */
+function runContained(t: Test, args: string[]): SpawnSyncReturns<string> {
+  if (process.getuid?.() !== 0) return run(args); // not root: /etc is not writable anyway
+  const body = [
+    'mount -t tmpfs t "$SCRATCH" || exit 99',
+    'for d in etc var/lib; do mkdir -p "$SCRATCH/u/$d" "$SCRATCH/w/$d" && mount -t overlay o -o "lowerdir=/$d,upperdir=$SCRATCH/u/$d,workdir=$SCRATCH/w/$d" "/$d" || exit 99; done',
+    'bash "$0" "$@"; rc=$?',
+    'echo WROTE:; (cd "$SCRATCH/u" && find . -mindepth 3)',
+    'exit $rc',
+  ].join('\n');
+  return spawnSync('unshare', ['--mount', '--propagation', 'private', 'bash', '-c', body, SCRIPT, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, SCRATCH: tmpRoot(t) } });
+}
+
+t.test('a --root that resolves to / is refused unless --system says a real install is meant', async (t) => {
+  const dir = tmpRoot(t);
+  symlinkSync('/', join(dir, 'slash'));
+  for (const root of ['/./', '//', '/.', '/tmp/..', '/tmp/../.', join(dir, 'slash'), `${join(dir, 'slash')}/etc/..`]) {
+    const r = runContained(t, ['--controller', CONTROLLER, '--join-token', TOKEN, '--no-start', '--root', root]);
+    t.equal(r.status, 2, `--root ${root}: exits 2`, { stderr: r.stderr });
+    t.match(r.stderr, /--root resolves to \/ \(the running system\)/, `--root ${root}: says why`);
+    t.equal(r.stdout.split('WROTE:')[1]?.trim() ?? '', '', `--root ${root}: nothing written to the system`);
+  }
+  // Relative roots and roots with . and .. still render, under their canonical directory.
+  const rel = spawnSync('bash', [SCRIPT, '--controller', CONTROLLER, '--join-token', TOKEN, '--root', './a/../b/.'], { encoding: 'utf8', cwd: dir });
+  t.equal(rel.status, 0, rel.stderr);
+  t.ok(existsSync(join(dir, 'b', ENV_REL)), 'a relative root is resolved against the working directory');
+  t.match(rel.stdout, new RegExp(`rendered under ${join(dir, 'b')} `), 'and reported in canonical form');
+});
+
+t.test('a symbolic link inside the root cannot lead the rendering out of it', async (t) => {
+  const root = tmpRoot(t);
+  const elsewhere = tmpRoot(t);
+  mkdirSync(join(root, 'etc'));
+  symlinkSync(elsewhere, join(root, 'etc', 'nephele'));
+  const r = run(['--controller', CONTROLLER, '--join-token', TOKEN, '--root', root]);
+  t.equal(r.status, 1, 'refused');
+  t.match(r.stderr, /outside the root/);
+  t.same(readdirSync(elsewhere), [], 'nothing written through the link');
+});
+
+t.test('--system with a root that resolves to / is a real install (checked up to its preflight)', async (t) => {
+  if (process.getuid?.() === 0) {
+    // As root the preflight passes on to a real install; contained, it renders into the tmpfs /etc.
+    const r = runContained(t, ['--controller', CONTROLLER, '--join-token', TOKEN, '--no-start', '--user', 'root', '--root', '/./', '--system']);
+    t.equal(r.status, 0, r.stderr);
+    t.match(r.stdout, /installed nephele-agent\.service \(not started: --no-start\)/, 'took the real-install path');
+    t.match(r.stdout.split('WROTE:')[1] ?? '', /\.\/etc\/nephele\/agent\.env/, 'wrote the system files (here: into the contained /etc)');
+  } else {
+    const r = run(['--controller', CONTROLLER, '--join-token', TOKEN, '--root', '/./', '--system']);
+    t.equal(r.status, 1);
+    t.match(r.stderr, /a real install must run as root/, 'took the real-install path');
+  }
 });

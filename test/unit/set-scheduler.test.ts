@@ -34,7 +34,7 @@ function set(id: string, p: Partial<SetRecord> & { startAt?: number }): SetRecor
 }
 
 /** A planner stand-in that records what the scheduler asked of it and moves the stored set on, as the planner does. */
-function fakePlanner(calls: string[], store?: LevelStore): { planner: Planner; notify: (s: SetRecord) => void } {
+function fakePlanner(calls: string[], store?: LevelStore, waitingVms = 0): { planner: Planner; notify: (s: SetRecord) => void } {
   let watcher: (s: SetRecord) => void = () => {};
   const move = async (id: string, state: SetRecord['state']) => {
     const r = store && (await store.get<SetRecord>(SETS, id));
@@ -52,6 +52,11 @@ function fakePlanner(calls: string[], store?: LevelStore): { planner: Planner; n
     },
     replaceFromDownHosts: async () => (calls.push('down-check'), 0),
     freedSinceLastLook: () => true,
+    hasWaitingVms: () => waitingVms > 0,
+    placeWaiting: async () => {
+      if (waitingVms) calls.push('place-waiting');
+      return 0;
+    },
   } as unknown as Planner;
   return { planner, notify: (s) => watcher(s) };
 }
@@ -151,5 +156,21 @@ t.test('a changed set re-arms its timer; the sweep checks down hosts and retries
   calls.length = 0;
   await sch.sweep();
   t.same(calls, ['down-check', 'start p'], 'a partial set without a window is retried when capacity frees (a blocked evaluation)');
+  sch.stop();
+});
+
+t.test('evacuated VMs waiting for a host are placed when capacity frees, before waiting sets and without one', async (t) => {
+  const store = await LevelStore.open(tmpDir());
+  t.teardown(() => store.close());
+  const calls: string[] = [];
+  const { planner, notify } = fakePlanner(calls, undefined, 1);
+  const sch = new SetScheduler(planner, store, new FakeClock(T0), createLogger('test', { level: 'silent' }));
+  await sch.start({ cron: false });
+  await sch.sweep();
+  t.same(calls, ['down-check', 'place-waiting'], 'no waiting set, yet the waiting VM is looked at');
+  notify(set('p', { state: 'VM_SET_STATE_PARTIAL' }));
+  calls.length = 0;
+  await sch.sweep();
+  t.same(calls, ['down-check', 'place-waiting', 'start p'], 'waiting VMs before new ones');
   sch.stop();
 });

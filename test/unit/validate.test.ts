@@ -34,6 +34,17 @@ t.test('requireString', async (t) => {
   bad(t, () => requireString('f', 'abcd', { max: 3 }), 'f', 'over custom max');
 });
 
+t.test('strings with control characters are refused, naming the field', async (t) => {
+  for (const [what, v] of [['ESC (OSC title)', 'ok\x1b]0;pwned\x07'], ['NUL', 'a\0b'], ['newline', 'two\nlines'], ['tab', 'a\tb'], ['DEL', 'a\x7f'], ['C1 CSI', 'a\u009b31m'], ['bidi override', 'abc\u202ecba'], ['bidi isolate', 'a\u2066b'], ['line separator', 'a\u2028b']] as const) {
+    bad(t, () => requireString('description', v), 'description', what);
+    bad(t, () => optionalString('tenant.description', v), 'tenant.description', `${what} (optional)`);
+  }
+  t.equal(requireString('f', 'Grüße, 日本, emoji 🚀, a-b_c.d'), 'Grüße, 日本, emoji 🚀, a-b_c.d', 'printable Unicode is fine');
+  const pem = '-----BEGIN CERTIFICATE REQUEST-----\r\nMIIB\nAAAA\n-----END CERTIFICATE REQUEST-----\n';
+  t.equal(requireString('csr_pem', pem, { multiline: true }), pem, 'line breaks where text is multi-line');
+  bad(t, () => requireString('csr_pem', 'a\x1bb\n', { multiline: true }), 'csr_pem', 'other controls still refused in multi-line text');
+});
+
 t.test('requireString honours min', async (t) => {
   bad(t, () => requireString('f', 'ab', { min: 5 }), 'f', 'shorter than min');
 });

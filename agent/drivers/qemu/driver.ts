@@ -10,6 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { silentLogger, type Logger } from '../../../common/logger.js';
+import { DiskRejectedError } from '../../../common/disk-inspect.js';
 import {
   DriverError,
   type Capabilities,
@@ -197,13 +198,19 @@ export class QemuDriver implements Driver {
       try {
         await this.bases.exclusive(async () => {
           const base = await this.bases.ensure(image.dataDisk);
+          const baseSize = qcow2VirtualSize(base.path);
+          const want = Math.round(spec.diskGiB * GiB);
           if (opts.importDisk) {
             // Cold move: the VM's own disk, config included (so it is not applied again).
-            await adoptOverlay(this.qemuImg(), opts.importDisk, base, paths.overlay);
+            // It comes from another host: inspected before QEMU ever opens it.
+            try {
+              await adoptOverlay(this.qemuImg(), opts.importDisk, base, paths.overlay, Math.max(baseSize, want));
+            } catch (e) {
+              if (e instanceof DiskRejectedError) throw new DriverError(`the moved disk was refused: ${e.reasons.join('; ')}`, 'INVALID_SPEC');
+              throw e;
+            }
             writeFileSync(join(dir, 'config-applied'), 'carried by the moved disk\n');
           } else {
-            const baseSize = qcow2VirtualSize(base.path);
-            const want = Math.round(spec.diskGiB * GiB);
             await createOverlay(this.qemuImg(), base.path, paths.overlay, want > baseSize ? want : undefined);
           }
           writeFileSync(join(dir, BASE_MARKER), base.sha256 + '\n');

@@ -5,6 +5,9 @@ import { openSync, closeSync, readFileSync, renameSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DiskRejectedError, inspectQcow2 } from '../../../common/disk-inspect.js';
+import { CONTROL_CHARS_RE } from '../../../common/validate.js';
+import { DriverError } from '../driver.js';
 
 const execFileP = promisify(execFile);
 
@@ -63,32 +66,51 @@ export function kernelCmdline(o: Pick<LaunchOptions, 'bootArgs' | 'accel' | 'tsc
   return args.join(' ');
 }
 
+/**
+ * A path QEMU takes as a plain argument (-kernel, -initrd, -pidfile, -serial
+ * file:): refused if it holds control characters, which would reach QEMU's
+ * logs, its monitor and /proc/<pid>/cmdline.
+ */
+export function plainPath(what: string, p: string): string {
+  if (CONTROL_CHARS_RE.test(p)) throw new DriverError(`${what} path ${JSON.stringify(p)} contains control characters`, 'INVALID_SPEC');
+  return p;
+}
+
+/**
+ * A value inside a QEMU option string (`key=value,key=value`): a comma in a
+ * path would start a new option (`,file.driver=nbd`), so it is doubled, QEMU's
+ * own escape.
+ */
+export function optValue(what: string, v: string): string {
+  return plainPath(what, v).replaceAll(',', ',,');
+}
+
 export function qemuArgs(o: LaunchOptions): string[] {
   const p = o.paths;
   const net = o.hostPort > 0 ? `user,id=n0,hostfwd=tcp:127.0.0.1:${o.hostPort}-:${o.appliancePort}` : 'user,id=n0';
   const args = [
-    '-name', `nephele-${o.name}`,
+    '-name', `nephele-${optValue('name', o.name)}`,
     '-M', 'microvm,x-option-roms=off,rtc=on',
     '-accel', o.accel === 'kvm' ? 'kvm' : 'tcg,tb-size=64',
     '-cpu', o.accel === 'kvm' ? 'host' : 'max',
     '-m', String(o.memoryMiB),
     '-smp', String(o.vcpus),
     '-nodefaults', '-no-user-config', '-nographic',
-    '-kernel', o.kernel,
-    '-initrd', o.initrd,
+    '-kernel', plainPath('kernel', o.kernel),
+    '-initrd', plainPath('initrd', o.initrd),
     '-append', kernelCmdline(o),
-    '-serial', `file:${p.serial}`,
+    '-serial', `file:${plainPath('serial log', p.serial)}`,
     // No -no-reboot: a guest reboot (or QMP system_reset) must restart the guest in place.
-    '-drive', `id=d0,file=${p.overlay},format=qcow2,if=none`,
+    '-drive', `id=d0,file=${optValue('overlay', p.overlay)},format=qcow2,if=none`,
     '-device', 'virtio-blk-device,drive=d0',
     '-netdev', net,
     '-device', 'virtio-net-device,netdev=n0',
     '-device', 'virtio-serial-device',
-    '-chardev', `socket,id=ga,path=${p.ga},server=on,wait=off`,
-    '-device', `virtserialport,chardev=ga,name=${o.guestAgentPort}`,
+    '-chardev', `socket,id=ga,path=${optValue('guest channel', p.ga)},server=on,wait=off`,
+    '-device', `virtserialport,chardev=ga,name=${optValue('guest agent port', o.guestAgentPort)}`,
   ];
-  if (o.qmp !== false) args.push('-qmp', `unix:${p.qmp},server=on,wait=off`);
-  args.push('-pidfile', p.pidfile);
+  if (o.qmp !== false) args.push('-qmp', `unix:${optValue('qmp socket', p.qmp)},server=on,wait=off`);
+  args.push('-pidfile', plainPath('pidfile', p.pidfile));
   return args;
 }
 
@@ -105,18 +127,24 @@ export async function createOverlay(qemuImg: string, base: string, overlay: stri
 }
 
 /**
- * Takes over a qcow2 overlay another host exported (cold move): checks it is
- * backed by the same base content (bases are named by their sha256), then
- * points it at this host's copy of that base without rewriting any data.
+ * Takes over a qcow2 overlay another host exported (cold move). The file is
+ * untrusted: it is inspected (common/disk-inspect: our header parse, then
+ * qemu-img with the format fixed) before anything opens it, and refused unless
+ * it is a plain qcow2 whose only backing is the same base content (bases are
+ * named by their sha256) and whose virtual size fits `maxVirtualBytes`. Then it
+ * is pointed at this host's copy of that base without rewriting any data, and
+ * inspected again to confirm the chain is exactly overlay → our base.
  */
-export async function adoptOverlay(qemuImg: string, imported: string, base: { path: string; sha256: string }, overlay: string): Promise<void> {
-  const { stdout } = await execFileP(qemuImg, ['info', '--output=json', '-U', imported], { timeout: 30_000 });
-  const info = JSON.parse(stdout) as { format?: string; 'backing-filename'?: string };
-  if (info.format !== 'qcow2') throw new Error(`the moved disk is ${info.format ?? 'not a disk image'}, not qcow2`);
-  const backing = info['backing-filename'] ?? '';
-  if (backing && !backing.endsWith(`/${base.sha256}.qcow2`)) throw new Error('the moved disk is backed by a different image than this host has');
+export async function adoptOverlay(qemuImg: string, imported: string, base: { path: string; sha256: string }, overlay: string, maxVirtualBytes: number): Promise<void> {
+  // Our own base: a plain qcow2 with no backing of its own (so the chain ends there).
+  await inspectQcow2(base.path, { maxVirtualBytes: Number.MAX_SAFE_INTEGER }, { qemuImg });
+  const expect = { baseSha256: base.sha256, maxVirtualBytes };
+  const h = await inspectQcow2(imported, expect, { qemuImg });
   renameSync(imported, overlay);
-  if (backing) await execFileP(qemuImg, ['rebase', '-u', '-F', 'qcow2', '-b', base.path, overlay], { timeout: 30_000 });
+  if (!h.backing) return;
+  await execFileP(qemuImg, ['rebase', '-u', '-f', 'qcow2', '-F', 'qcow2', '-b', base.path, overlay], { timeout: 30_000 });
+  const after = await inspectQcow2(overlay, expect, { qemuImg });
+  if (after.backing !== base.path) throw new DiskRejectedError([`after the rebase it is backed by ${JSON.stringify(after.backing)}, not ${base.path}`]);
 }
 
 /** A free port on 127.0.0.1: `preferred` if it can be bound, else one the kernel picks. */
