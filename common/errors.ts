@@ -68,6 +68,15 @@ export class ResourceExhaustedError extends NepheleError {
   }
 }
 
+/** A watcher fell behind the live events and was ended; it resumes after `resumeSeq` (carried in the status trailers too). */
+export class WatchBehindError extends NepheleError {
+  readonly resumeSeq: number;
+  constructor(resumeSeq: number, message: string) {
+    super('ABORTED', `${message}; resume with since_seq=${resumeSeq}`);
+    this.resumeSeq = resumeSeq;
+  }
+}
+
 /** A store batch precondition did not hold; the batch wrote nothing. */
 export class ConflictError extends NepheleError {
   readonly key: string;
