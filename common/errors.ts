@@ -68,11 +68,16 @@ export class ResourceExhaustedError extends NepheleError {
   }
 }
 
-/** A watcher fell behind the live events and was ended; it resumes after `resumeSeq` (carried in the status trailers too). */
+/**
+ * A watcher fell behind the live events and was ended. Everything up to
+ * `resumeSeq` was sent (it is in the trailers too); a client resumes after it,
+ * or after the last seq it received if that is lower (grpc-js, for one, drops
+ * messages it had not handed over yet when an error status arrives).
+ */
 export class WatchBehindError extends NepheleError {
   readonly resumeSeq: number;
   constructor(resumeSeq: number, message: string) {
-    super('ABORTED', `${message}; resume with since_seq=${resumeSeq}`);
+    super('ABORTED', `${message}; resume with since_seq=${resumeSeq} (or the last seq received, if lower)`);
     this.resumeSeq = resumeSeq;
   }
 }

@@ -17,7 +17,7 @@ const CODES: Record<ErrorCode, grpc.status> = {
   INTERNAL: grpc.status.INTERNAL,
 };
 
-/** Trailer of a watch that fell behind: the since_seq to resume with. */
+/** Trailer of a watch that fell behind: the seq it was sent up to, to resume after (see WatchBehindError). */
 export const RESUME_SEQ = 'nephele-resume-seq';
 
 export interface StatusLike {
@@ -41,7 +41,7 @@ export function statusName(code: number): string {
   return grpc.status[code] ?? String(code);
 }
 
-/** The since_seq to resume with when a watch ended because it fell behind; undefined for any other end. */
+/** The seq a watch that fell behind was sent up to; undefined for any other end. */
 export function resumeSeqOf(e: unknown): number | undefined {
   if (!isStatus(e, grpc.status.ABORTED)) return undefined;
   const v = (e as { metadata?: grpc.Metadata }).metadata?.get(RESUME_SEQ)[0];

@@ -454,7 +454,8 @@ events
         });
         if (err) throw err;
         if (resume === undefined) return;
-        last = Math.max(last, resume);
+        // From the last one printed: the client library may have dropped a few sent before the status.
+        last = Math.min(last, resume);
         process.stderr.write(`nephele: the watch fell behind; resuming after seq ${last}\n`);
       }
     });
