@@ -200,7 +200,7 @@ function refuserOf(ctx: UnaryCtx): Refuser {
   return { key: `${p.kind}:${p.id}`, actor: p.id, tenant: p.tenant, hostId: p.kind === 'host' ? p.id : undefined, attributes: principalAttrs(p) };
 }
 
-export function peerHost(peer: string): string {
+function peerHost(peer: string): string {
   return peer.replace(/:\d+$/, '');
 }
 
