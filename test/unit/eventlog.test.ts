@@ -2,7 +2,7 @@
 // filters, subscriptions, retention, and request_id records.
 import t from 'tap';
 import { join } from 'node:path';
-import { EventLog, EVENTS, EVENTS_BY_CLASS, EVENTS_BY_TENANT, DEFAULT_RETENTION, MAX_SCAN, REQUESTS, classKey, requestKey, type Event, type Retention } from '../../controller/events/log.js';
+import { EventLog, EVENTS, EVENTS_BY_CLASS, EVENTS_BY_TENANT, DEFAULT_RETENTION, MAX_SCAN, REQUESTS, classKey, indexEventClasses, requestKey, type Event, type Retention } from '../../controller/events/log.js';
 import { waitFor } from '../helpers/wait.js';
 import { callContext } from '../../controller/context.js';
 import { LevelStore, put, at, absent, type Op, type Precondition, type Store, type ScanOptions } from '../../common/store/index.js';
@@ -454,4 +454,26 @@ t.test('retention keeps up with more than 1,000 events/s (real LevelDB): the sto
   }, { message: 'retention caught up' });
   t.ok(settled <= 2 * N, `and within the caps after the next tick (${settled})`);
   log.stop();
+});
+
+t.test('migration: events written before the retention index are indexed, then pruned like the rest', async (t) => {
+  const path = join(tmpDir('nephele-events-'), 'db');
+  const level = await LevelStore.open(path);
+  t.teardown(() => level.close());
+  const clock = new FakeClock();
+  // The old layout: events and their tenant index, the counter in meta, no retention index.
+  const old = (seq: number, audit: boolean): Event => ({ seq, timeUnixMs: clock.now(), type: 'old', severity: 'info', message: 'm', hostId: '', actor: '', audit, attributes: {}, tenant: seq % 2 ? 'acme' : '' });
+  await level.batch([
+    ...[1, 2, 3, 4, 5].flatMap((n) => [put(EVENTS, seqKey(n), old(n, n === 3)), ...(n % 2 ? [put(EVENTS_BY_TENANT, `acme/${seqKey(n)}`, 1)] : [])]),
+    put('meta', 'event_seq', { seq: 5 }),
+  ]);
+  await indexEventClasses(level);
+  await indexEventClasses(level); // idempotent
+  const log = await EventLog.open(level, clock, silentLogger, { maxAgeMs: HOUR, auditMaxAgeMs: 10 * HOUR, maxCount: 2, auditMaxCount: 1, requestTtlMs: HOUR });
+  await log.append(ev('new'), ev('new-audit', { audit: true }));
+  await log.prune();
+  t.same(await allSeqs(level), [5, 6, 7], 'old and new events share the caps: the newest 2 others (5, 6) and the newest audit (7)');
+  const tenantKeys: string[] = [];
+  for await (const { key } of level.scan(EVENTS_BY_TENANT)) tenantKeys.push(key);
+  t.same(tenantKeys, [`acme/${seqKey(5)}`], 'their tenant index entries went with them');
 });
