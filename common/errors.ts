@@ -71,6 +71,20 @@ export class ResourceExhaustedError extends NepheleError {
   }
 }
 
+/**
+ * A watcher fell behind the live events and was ended. Everything up to
+ * `resumeSeq` was sent (it is in the trailers too); a client resumes after it,
+ * or after the last seq it received if that is lower (grpc-js, for one, drops
+ * messages it had not handed over yet when an error status arrives).
+ */
+export class WatchBehindError extends NepheleError {
+  readonly resumeSeq: number;
+  constructor(resumeSeq: number, message: string) {
+    super('ABORTED', `${message}; resume with since_seq=${resumeSeq} (or the last seq received, if lower)`);
+    this.resumeSeq = resumeSeq;
+  }
+}
+
 /** A store batch precondition did not hold; the batch wrote nothing. */
 export class ConflictError extends NepheleError {
   readonly key: string;

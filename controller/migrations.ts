@@ -1,4 +1,5 @@
 import { absent, put, type Migration } from '../common/store/index.js';
+import { indexEventClasses } from './events/log.js';
 
 // Schema migrations of the controller store, applied in order at start.
 // v1 is the initial layout: hosts, groups, group-members, tokens, events, requests.
@@ -13,4 +14,5 @@ export const MIGRATIONS: Migration[] = [
       await store.batch([put('tenants', 'default', { name: 'default', description: 'tenant of objects made without one', createdUnixMs: Date.now(), quota: zero, usage: zero })], [absent('tenants', 'default')]);
     },
   },
+  { version: 3, name: 'events: retention index by class (audit, other)', up: indexEventClasses },
 ];

@@ -235,6 +235,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
         const t = setTimeout(() => { server.forceShutdown(); r(); }, 3000);
         server.tryShutdown(() => { clearTimeout(t); r(); });
       });
+      await layer.stop(); // the refusal counts still open become their aggregate audit events
       await sessions.flush();
       await store.close();
     },

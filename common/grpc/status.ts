@@ -17,6 +17,9 @@ const CODES: Record<ErrorCode, grpc.status> = {
   INTERNAL: grpc.status.INTERNAL,
 };
 
+/** Trailer of a watch that fell behind: the seq it was sent up to, to resume after (see WatchBehindError). */
+export const RESUME_SEQ = 'nephele-resume-seq';
+
 export interface StatusLike {
   code: grpc.status;
   details: string;
@@ -28,6 +31,7 @@ export function toStatus(err: unknown): StatusLike {
   if (err instanceof NepheleError) {
     const metadata = new grpc.Metadata();
     if ('field' in err && typeof err.field === 'string') metadata.set('nephele-field', err.field);
+    if ('resumeSeq' in err && typeof err.resumeSeq === 'number') metadata.set(RESUME_SEQ, String(err.resumeSeq));
     return { code: CODES[err.code], details: err.message, metadata };
   }
   return { code: grpc.status.INTERNAL, details: 'internal error' };
@@ -35,6 +39,14 @@ export function toStatus(err: unknown): StatusLike {
 
 export function statusName(code: number): string {
   return grpc.status[code] ?? String(code);
+}
+
+/** The seq a watch that fell behind was sent up to; undefined for any other end. */
+export function resumeSeqOf(e: unknown): number | undefined {
+  if (!isStatus(e, grpc.status.ABORTED)) return undefined;
+  const v = (e as { metadata?: grpc.Metadata }).metadata?.get(RESUME_SEQ)[0];
+  const n = typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 export function isStatus(e: unknown, code: grpc.status): boolean {

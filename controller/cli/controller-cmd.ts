@@ -16,6 +16,13 @@ export interface ControllerFlags {
   downAfter: string;
   eventRetention: string;
   eventMax: string;
+  auditRetention: string;
+  auditMax: string;
+  peerRefusalLimit: string;
+  refusalAuditWindow: string;
+  maxWatches: string;
+  maxWatchesPerToken: string;
+  watchBuffer: string;
   logLevel: string;
   agentCertTtl: string;
   rateLimit: string;
@@ -31,6 +38,12 @@ export interface ControllerFlags {
 function positive(flag: string, v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number`);
+  return n;
+}
+
+function count(flag: string, v: string): number {
+  const n = positive(flag, v);
+  if (!Number.isInteger(n)) throw new Error(`${flag} must be a whole number`);
   return n;
 }
 
@@ -50,9 +63,21 @@ export async function runController(f: ControllerFlags): Promise<void> {
     },
     downAfterMs: parseDuration(f.downAfter),
     sweepMs: Math.min(1000, Math.max(50, parseDuration(f.minHeartbeat) / 4)),
-    retention: { ...DEFAULT_RETENTION, maxAgeMs: parseDuration(f.eventRetention), maxCount: positive('--event-max', f.eventMax) },
+    retention: {
+      ...DEFAULT_RETENTION,
+      maxAgeMs: parseDuration(f.eventRetention),
+      maxCount: count('--event-max', f.eventMax),
+      auditMaxAgeMs: parseDuration(f.auditRetention),
+      auditMaxCount: count('--audit-max', f.auditMax),
+    },
     agentCertValidMs: parseDuration(f.agentCertTtl),
-    limits: { ...DEFAULT_LIMITS, perToken: { perSec: positive('--rate-limit', f.rateLimit), burst: 2 * positive('--rate-limit', f.rateLimit) } },
+    limits: {
+      ...DEFAULT_LIMITS,
+      perToken: { perSec: positive('--rate-limit', f.rateLimit), burst: 2 * positive('--rate-limit', f.rateLimit) },
+      perPeerRefused: { perSec: positive('--peer-refusal-limit', f.peerRefusalLimit), burst: 2.5 * positive('--peer-refusal-limit', f.peerRefusalLimit) },
+      refusalAudit: { ...DEFAULT_LIMITS.refusalAudit, windowMs: positive('--refusal-audit-window', String(parseDuration(f.refusalAuditWindow))) },
+      watches: { perToken: count('--max-watches-per-token', f.maxWatchesPerToken), total: count('--max-watches', f.maxWatches), buffer: count('--watch-buffer', f.watchBuffer) },
+    },
     hostRate: { perSec: positive('--host-rate-limit', f.hostRateLimit), burst: 10 * positive('--host-rate-limit', f.hostRateLimit) },
     planner: {
       ...DEFAULT_PLANNER_OPTIONS,

@@ -6,7 +6,7 @@ import type { Token__Output as Token } from '../../common/gen/nephele/v1/Token.j
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import type * as P from './types.js';
-import { statusName } from '../../common/grpc/status.js';
+import { resumeSeqOf, statusName } from '../../common/grpc/status.js';
 import { parseDuration } from '../../common/validate.js';
 import { AdminClient, CliError, type ClientOptions } from './client.js';
 import { ago, bytes, enumWord, json, table, terminalSafe, when } from './format.js';
@@ -122,11 +122,18 @@ program
   .option('--max-heartbeat <duration>', 'longest heartbeat interval', '60s')
   .option('--missed-beats <n>', 'missed intervals before a host is unreachable', '3')
   .option('--down-after <duration>', 'unreachable this long → down', '5m')
-  .option('--event-retention <duration>', 'keep events this long (audit events 1 year)', '30d')
-  .option('--event-max <n>', 'keep at most this many events', '1000000')
+  .option('--event-retention <duration>', 'keep non-audit events this long', '30d')
+  .option('--event-max <n>', 'keep at most this many non-audit events', '1000000')
+  .option('--audit-retention <duration>', 'keep audit events this long', '365d')
+  .option('--audit-max <n>', 'keep at most this many audit events', '1000000')
   .option('--agent-cert-ttl <duration>', 'lifetime of agent certificates (renewed at two thirds)', '30d')
   .option('--rate-limit <n>', 'API calls per second per token (bursts of twice that)', '100')
   .option('--host-rate-limit <n>', 'session messages per second per host (bursts of ten times that)', '200')
+  .option('--peer-refusal-limit <n>', 'failed anonymous calls per second per client address; past it (bursts of 2.5 times that) its Enroll calls are refused before any work', '20')
+  .option('--refusal-audit-window <duration>', 'refused calls are audited one by one up to 10 per caller in this window; the rest become one aggregate event when it closes', '1m')
+  .option('--max-watches <n>', 'open WatchEvents streams in all', '256')
+  .option('--max-watches-per-token <n>', 'open WatchEvents streams per API token', '16')
+  .option('--watch-buffer <n>', 'live events a watcher may have waiting; past it the watch ends with ABORTED and the seq to resume after', '1000')
   .addOption(new Option('--strategy <name>', 'placement for sets that do not choose: fill hosts or use the emptiest').choices(['binpack', 'spread']).default('spread'))
   .option('--overcommit <ratio>', 'best-effort sets may reserve up to capacity × this', '2')
   .option('--replace-after <duration>', "a down host's guaranteed VMs are re-placed after this grace", '5m')
@@ -411,7 +418,11 @@ events
         const head = await c.call<P.ListEventsResponse>((md, op, cb) => c.events.ListEvents({ sinceSeq: 0, pageSize: 1 }, md, op, cb));
         since = Math.max(0, Number(head.lastSeq) - Number(o.lines) * (filter.typePrefix || filter.hostId || filter.auditOnly ? 50 : 1));
       }
-      const print = (e: Event) => process.stdout.write((g().json ? json(e, 0) : terminalSafe(fmtEvent(e))) + '\n');
+      let last = since;
+      const print = (e: Event) => {
+        last = Math.max(last, Number(e.seq));
+        process.stdout.write((g().json ? json(e, 0) : terminalSafe(fmtEvent(e))) + '\n');
+      };
       if (!o.follow) {
         let token = '';
         do {
@@ -421,13 +432,32 @@ events
         } while (token);
         return;
       }
-      await new Promise<void>((resolve, reject) => {
-        const stream = c.events.WatchEvents({ sinceSeq: since, filter }, c.metadata());
-        stream.on('data', print);
-        stream.on('error', (e) => ((e as { code?: number }).code === 1 ? resolve() : reject(e)));
-        stream.on('end', resolve);
-        process.once('SIGINT', () => stream.cancel());
+      let stream: ReturnType<typeof c.events.WatchEvents> | undefined;
+      let stopping = false;
+      process.once('SIGINT', () => {
+        stopping = true;
+        stream?.cancel();
       });
+      // A watch that fell behind ends with the seq to resume after: follow on from there.
+      while (!stopping) {
+        // Settled on 'close', once the events received before the status are printed.
+        const { resume, err } = await new Promise<{ resume?: number; err?: unknown }>((resolve) => {
+          let outcome: { resume?: number; err?: unknown } = {};
+          stream = c.events.WatchEvents({ sinceSeq: last, filter }, c.metadata());
+          stream.on('data', print);
+          stream.on('error', (e) => {
+            if ((e as { code?: number }).code === 1) return; // cancelled by us
+            const seq = resumeSeqOf(e);
+            outcome = seq === undefined ? { err: e } : { resume: seq };
+          });
+          stream.on('close', () => resolve(outcome));
+        });
+        if (err) throw err;
+        if (resume === undefined) return;
+        // From the last one printed: the client library may have dropped a few sent before the status.
+        last = Math.min(last, resume);
+        process.stderr.write(`nephele: the watch fell behind; resuming after seq ${last}\n`);
+      }
     });
   });
 

@@ -1,7 +1,7 @@
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 import type { EventFilter__Output as EventFilter } from '../../common/gen/nephele/v1/EventFilter.js';
 import { seqKey } from '../../common/ids.js';
-import { Mutex, put, absent, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import { Mutex, put, del, absent, type Op, type Precondition, type Store } from '../../common/store/index.js';
 import type { Clock, Timer } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { currentCall, type CallContext } from '../context.js';
@@ -11,6 +11,25 @@ export type { Event, EventFilter };
 export const EVENTS = 'events';
 export const EVENTS_BY_TENANT = 'events-by-tenant'; // `${tenant}/${seq}`: tenant views scan only their own
 export const REQUESTS = 'requests';
+/**
+ * Retention index: `${class}/${ordinal}` → {seq, t, tenant}, one dense ordinal
+ * per class (audit / other), so each cap and age is pruned by a range from the
+ * oldest entry without reading the events or passing over kept ones.
+ */
+export const EVENTS_BY_CLASS = 'events-by-class';
+export type EventClass = 'audit' | 'other';
+export interface ClassEntry {
+  seq: number;
+  t: number;
+  tenant?: string;
+}
+export const classKey = (cls: EventClass, ordinal: number): string => `${cls}/${seqKey(ordinal)}`;
+/** The event counter in meta: last seq and last ordinal of each class, written with every append. */
+export interface EventCounters {
+  seq: number;
+  audit: number;
+  other: number;
+}
 
 /** Changes written together at most (one LevelDB batch). */
 const MAX_GROUP = 256;
@@ -44,8 +63,11 @@ export interface Change {
 
 export interface Retention {
   maxAgeMs: number;
+  /** Non-audit events kept at most. */
   maxCount: number;
   auditMaxAgeMs: number;
+  /** Audit events kept at most (their own cap: a flood of them cannot push out the operations log, nor grow without bound). */
+  auditMaxCount: number;
   requestTtlMs: number;
 }
 
@@ -53,8 +75,18 @@ export const DEFAULT_RETENTION: Retention = {
   maxAgeMs: 30 * 86_400_000,
   maxCount: 1_000_000,
   auditMaxAgeMs: 365 * 86_400_000,
+  auditMaxCount: 1_000_000,
   requestTtlMs: 86_400_000,
 };
+
+/** Deletes per store batch while pruning. */
+const PRUNE_CHUNK = 1000;
+/** One prune run stops after this long and continues on the next tick, so it never stalls the event loop. */
+const PRUNE_BUDGET_MS = 200;
+/** Request records looked at per retention tick (resumed from a cursor: the scan is bounded, the sweep still covers all). */
+const REQUEST_SLICE = 2000;
+/** Entries one page of a listing or a watch replay may read, matching or not. */
+export const MAX_SCAN = 10_000;
 
 export function matches(e: Event, f: Partial<EventFilter> | null | undefined): boolean {
   if (!f) return true;
@@ -72,9 +104,19 @@ export function matches(e: Event, f: Partial<EventFilter> | null | undefined): b
  */
 export class EventLog {
   private seq = 0;
+  /** Last ordinal of each class in the retention index. */
+  private ord = { audit: 0, other: 0 };
   private readonly lock = new Mutex();
   private readonly watchers = new Set<(e: Event) => void>();
   private pruneTimer?: Timer;
+  /** Retention state: armed by startRetention; one run at a time; where the last run stopped. */
+  private retaining = false;
+  private pruning = false;
+  /** A run was asked for while one was going: run again after it (with the request sweep if a tick asked). */
+  private pruneAgain?: { requests: boolean };
+  private sinceRetained = 0;
+  private readonly prunedTo = { audit: 0, other: 0 };
+  private requestCursor = '';
 
   private constructor(
     private readonly store: Store,
@@ -88,8 +130,9 @@ export class EventLog {
     // The counter is also kept in meta (written with every append), so it never
     // goes back even when retention has deleted every event.
     const last = await store.last<Event>(EVENTS);
-    const meta = await store.get<{ seq: number }>('meta', 'event_seq');
+    const meta = await store.get<Partial<EventCounters>>('meta', 'event_seq');
     el.seq = Math.max(last ? Number(last.key) : 0, meta?.value.seq ?? 0);
+    el.ord = { audit: meta?.value.audit ?? 0, other: meta?.value.other ?? 0 };
     return el;
   }
 
@@ -144,10 +187,22 @@ export class EventLog {
     return { ops, pre };
   }
 
-  /** Numbers a change's events from `first` and adds their records to `ops`. */
-  private eventsOf(p: Pending, first: number, now: number, ops: Op[]): Event[] {
-    const events: Event[] = p.newEvents.map((e, i) => ({
-      seq: first + i,
+  private counters(): EventCounters {
+    return { seq: this.seq, ...this.ord };
+  }
+
+  private advance(n: EventCounters, written: number): void {
+    this.seq = n.seq;
+    this.ord = { audit: n.audit, other: n.other };
+    this.sinceRetained += written;
+    // Retention also runs by count, so it keeps up with any write rate, not just once per tick.
+    if (this.retaining && this.sinceRetained >= this.pruneTrigger()) this.retain(false);
+  }
+
+  /** Numbers a change's events on from `n` (advancing it) and adds their records to `ops`. */
+  private eventsOf(p: Pending, n: EventCounters, now: number, ops: Op[]): Event[] {
+    const events: Event[] = p.newEvents.map((e) => ({
+      seq: ++n.seq,
       timeUnixMs: now,
       type: e.type,
       severity: e.severity ?? 'info',
@@ -161,6 +216,9 @@ export class EventLog {
     for (const e of events) {
       ops.push(put(EVENTS, seqKey(e.seq), e));
       if (e.tenant) ops.push(put(EVENTS_BY_TENANT, `${e.tenant}/${seqKey(e.seq)}`, 1));
+      const cls: EventClass = e.audit ? 'audit' : 'other';
+      const entry: ClassEntry = e.tenant ? { seq: e.seq, t: now, tenant: e.tenant } : { seq: e.seq, t: now };
+      ops.push(put(EVENTS_BY_CLASS, classKey(cls, ++n[cls]), entry));
     }
     return events;
   }
@@ -179,10 +237,11 @@ export class EventLog {
     try {
       const now = this.clock.now();
       const { ops, pre } = this.baseOf(p, now);
-      const events = this.eventsOf(p, this.seq + 1, now, ops);
-      if (events.length) ops.push(put('meta', 'event_seq', { seq: this.seq + events.length }));
+      const n = this.counters();
+      const events = this.eventsOf(p, n, now, ops);
+      if (events.length) ops.push(put('meta', 'event_seq', n));
       const versions = await this.store.batch(ops, pre);
-      this.seq += events.length;
+      this.advance(n, events.length);
       this.published(p, events);
       p.resolve(versions);
     } catch (e) {
@@ -194,26 +253,22 @@ export class EventLog {
   private async commitGroup(group: Pending[]): Promise<void> {
     const now = this.clock.now();
     const bases = group.map((p) => this.baseOf(p, now));
-    const events: Event[][] = [];
-    let seq = this.seq;
+    let events: Event[][] = [];
+    let n = this.counters();
     let results: (Map<string, number> | Error)[];
     try {
       results = await this.store.batchGroup(bases, (accepted) => {
         const ops: Op[] = [];
-        seq = this.seq;
-        group.forEach((p, i) => {
-          const evs = accepted[i] ? this.eventsOf(p, seq + 1, now, ops) : [];
-          seq += evs.length;
-          events.push(evs);
-        });
-        if (seq > this.seq) ops.push(put('meta', 'event_seq', { seq }));
+        n = this.counters();
+        events = group.map((p, i) => (accepted[i] ? this.eventsOf(p, n, now, ops) : []));
+        if (n.seq > this.seq) ops.push(put('meta', 'event_seq', n));
         return ops;
       });
     } catch (e) {
       for (const p of group) p.reject(e);
       return;
     }
-    this.seq = seq;
+    this.advance(n, n.seq - this.seq);
     group.forEach((p, i) => {
       const r = results[i]!;
       if (r instanceof Error) return p.reject(r);
@@ -226,20 +281,29 @@ export class EventLog {
     return this.commit({ events });
   }
 
-  async list(sinceSeq: number, limit: number, filter?: Partial<EventFilter> | null): Promise<{ events: Event[]; more: boolean }> {
+  /**
+   * One page of events after `sinceSeq` (and up to `upTo`). Reads at most
+   * MAX_SCAN entries, matching or not, so a filter that matches little cannot
+   * make one call scan the whole log; `next` is where the following page starts.
+   */
+  async list(sinceSeq: number, limit: number, filter?: Partial<EventFilter> | null, upTo?: number): Promise<{ events: Event[]; more: boolean; next: number }> {
     const out: Event[] = [];
-    for await (const value of this.scanFrom(sinceSeq, filter?.tenant || undefined)) {
-      if (!matches(value, filter)) continue;
-      if (out.length === limit) return { events: out, more: true };
-      out.push(value);
+    let scanned = 0;
+    for await (const value of this.scanFrom(sinceSeq, filter?.tenant || undefined, upTo)) {
+      if (matches(value, filter)) {
+        if (out.length === limit) return { events: out, more: true, next: out.at(-1)!.seq };
+        out.push(value);
+      }
+      if (++scanned === MAX_SCAN) return { events: out, more: true, next: value.seq };
     }
-    return { events: out, more: false };
+    return { events: out, more: false, next: out.at(-1)?.seq ?? sinceSeq };
   }
 
-  /** Events after `sinceSeq`; with a tenant, only that tenant's, read through its index. */
-  async *scanFrom(sinceSeq: number, tenant?: string): AsyncIterable<Event> {
+  /** Events after `sinceSeq` (up to `upTo`); with a tenant, only that tenant's, read through its index. */
+  async *scanFrom(sinceSeq: number, tenant?: string, upTo?: number): AsyncIterable<Event> {
     if (!tenant) {
-      for await (const { value } of this.store.scan<Event>(EVENTS, { gt: seqKey(sinceSeq) })) yield value;
+      const range = upTo === undefined ? { gt: seqKey(sinceSeq) } : { gt: seqKey(sinceSeq), lte: seqKey(upTo) };
+      for await (const { value } of this.store.scan<Event>(EVENTS, range)) yield value;
       return;
     }
     const prefix = `${tenant}/`;
@@ -247,7 +311,8 @@ export class EventLog {
     const flush = async function* (store: Store, keys: string[]) {
       for (const r of await store.getMany<Event>(EVENTS, keys)) if (r) yield r.value;
     };
-    for await (const { key } of this.store.scan(EVENTS_BY_TENANT, { prefix, gt: prefix + seqKey(sinceSeq) })) {
+    const range = { prefix, gt: prefix + seqKey(sinceSeq), ...(upTo === undefined ? {} : { lte: prefix + seqKey(upTo) }) };
+    for await (const { key } of this.store.scan(EVENTS_BY_TENANT, range)) {
       batch.push(key.slice(prefix.length));
       if (batch.length === 256) {
         yield* flush(this.store, batch);
@@ -263,38 +328,131 @@ export class EventLog {
     return () => this.watchers.delete(fn);
   }
 
-  startRetention(everyMs = 10 * 60_000): void {
-    this.pruneTimer = this.clock.setInterval(() => {
-      this.prune().catch((err) => this.log.warn({ err }, 'event retention failed'));
-    }, everyMs);
+  /** Live subscribers (open watches). */
+  subscribers(): number {
+    return this.watchers.size;
+  }
+
+  /**
+   * Runs retention on every tick (ages, request records) and also whenever a
+   * tenth of the smaller cap has been written since the last run; a run that
+   * ran out of its time budget continues on the next turn of the event loop.
+   */
+  startRetention(everyMs = 10_000): void {
+    this.retaining = true;
+    this.pruneTimer = this.clock.setInterval(() => this.retain(true), everyMs);
   }
 
   stop(): void {
+    this.retaining = false;
     this.pruneTimer?.cancel();
   }
 
-  /** Deletes events past their age or beyond the count; audit events are kept longer. */
+  private pruneTrigger(): number {
+    return Math.max(1, Math.min(10_000, Math.floor(Math.min(this.retention.maxCount, this.retention.auditMaxCount) / 10)));
+  }
+
+  private retain(requests: boolean): void {
+    if (!this.retaining) return;
+    if (this.pruning) {
+      this.pruneAgain = { requests: requests || !!this.pruneAgain?.requests };
+      return;
+    }
+    this.pruning = true;
+    this.sinceRetained = 0;
+    this.pruneRun(requests)
+      .catch((err) => {
+        this.log.warn({ err }, 'event retention failed');
+        return { deleted: 0, more: false };
+      })
+      .then(({ more }) => {
+        this.pruning = false;
+        const again = this.pruneAgain;
+        this.pruneAgain = undefined;
+        if (more || again) setImmediate(() => this.retain(!!again?.requests));
+      });
+  }
+
+  /** Deletes events past their age or beyond their class's count, and expired request records; returns how many. */
   async prune(): Promise<number> {
-    const now = this.clock.now();
+    return (await this.pruneRun(true)).deleted;
+  }
+
+  /** One retention run, for at most PRUNE_BUDGET_MS of deleting; `more` when it stopped with work left. */
+  private async pruneRun(requests: boolean): Promise<{ deleted: number; more: boolean }> {
     const r = this.retention;
-    const firstKept = Math.max(0, this.seq - r.maxCount);
-    const dels: Op[] = [];
-    for await (const { key, value } of this.store.scan<Event>(EVENTS)) {
-      const age = now - value.timeUnixMs;
-      const old = value.audit ? age > r.auditMaxAgeMs : age > r.maxAgeMs || value.seq <= firstKept;
-      if (old) {
-        dels.push({ type: 'del', coll: EVENTS, key });
-        if (value.tenant) dels.push({ type: 'del', coll: EVENTS_BY_TENANT, key: `${value.tenant}/${key}` });
+    const now = this.clock.now();
+    const until = performance.now() + PRUNE_BUDGET_MS;
+    const audit = await this.pruneClass('audit', r.auditMaxCount, r.auditMaxAgeMs, now, until);
+    const other = await this.pruneClass('other', r.maxCount, r.maxAgeMs, now, until);
+    const reqs = requests ? await this.pruneRequests(now) : 0;
+    return { deleted: audit.deleted + other.deleted + reqs, more: audit.more || other.more };
+  }
+
+  /**
+   * Deletes a class's oldest events while they are beyond its count or past its
+   * age: a range from where the last run stopped, ending at the first kept one.
+   */
+  private async pruneClass(cls: EventClass, maxCount: number, maxAgeMs: number, now: number, until: number): Promise<{ deleted: number; more: boolean }> {
+    const lastGone = this.ord[cls] - maxCount; // ordinals up to this one are beyond the count
+    let deleted = 0;
+    for (;;) {
+      const dels: Op[] = [];
+      let read = 0;
+      let kept = false;
+      let to = this.prunedTo[cls];
+      for await (const { key, value } of this.store.scan<ClassEntry>(EVENTS_BY_CLASS, { prefix: `${cls}/`, gt: classKey(cls, to), limit: PRUNE_CHUNK })) {
+        read++;
+        const ord = Number(key.slice(cls.length + 1));
+        if (ord > lastGone && now - value.t <= maxAgeMs) {
+          kept = true;
+          break;
+        }
+        dels.push(del(EVENTS_BY_CLASS, key), del(EVENTS, seqKey(value.seq)));
+        if (value.tenant) dels.push(del(EVENTS_BY_TENANT, `${value.tenant}/${seqKey(value.seq)}`));
+        to = ord;
+        deleted++;
       }
-      else if (age <= Math.min(r.maxAgeMs, r.auditMaxAgeMs) && value.seq > firstKept) break;
-      if (dels.length >= 5000) break;
+      if (dels.length) await this.store.batch(dels);
+      this.prunedTo[cls] = to;
+      if (kept || read < PRUNE_CHUNK) return { deleted, more: false };
+      if (performance.now() >= until) return { deleted, more: true };
     }
-    for await (const { key, value } of this.store.scan<{ atUnixMs: number }>(REQUESTS)) {
-      if (now - value.atUnixMs > r.requestTtlMs) dels.push({ type: 'del', coll: REQUESTS, key });
+  }
+
+  /** Expired request records, in slices from a cursor: each run reads a bounded number, the sweep still covers all. */
+  private async pruneRequests(now: number): Promise<number> {
+    const dels: Op[] = [];
+    let read = 0;
+    let lastKey = '';
+    for await (const { key, value } of this.store.scan<{ atUnixMs: number }>(REQUESTS, { limit: REQUEST_SLICE, ...(this.requestCursor ? { gt: this.requestCursor } : {}) })) {
+      read++;
+      lastKey = key;
+      if (now - value.atUnixMs > this.retention.requestTtlMs) dels.push(del(REQUESTS, key));
     }
+    this.requestCursor = read < REQUEST_SLICE ? '' : lastKey;
     if (dels.length) await this.store.batch(dels);
     return dels.length;
   }
+}
+
+/** Builds the retention index for events written before it existed (a migration; idempotent). */
+export async function indexEventClasses(store: Store): Promise<void> {
+  const n: EventCounters = { seq: 0, audit: 0, other: 0 };
+  let ops: Op[] = [];
+  for await (const { value: e } of store.scan<Event>(EVENTS)) {
+    const cls: EventClass = e.audit ? 'audit' : 'other';
+    const entry: ClassEntry = e.tenant ? { seq: e.seq, t: e.timeUnixMs, tenant: e.tenant } : { seq: e.seq, t: e.timeUnixMs };
+    ops.push(put(EVENTS_BY_CLASS, classKey(cls, ++n[cls]), entry));
+    n.seq = e.seq;
+    if (ops.length === PRUNE_CHUNK) {
+      await store.batch(ops);
+      ops = [];
+    }
+  }
+  const meta = await store.get<{ seq: number }>('meta', 'event_seq');
+  ops.push(put('meta', 'event_seq', { ...n, seq: Math.max(n.seq, meta?.value.seq ?? 0) }));
+  await store.batch(ops);
 }
 
 /** The audit record of a call: who, what, outcome, from where. */

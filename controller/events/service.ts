@@ -1,13 +1,15 @@
+import * as grpc from '@grpc/grpc-js';
 import type { EventServiceHandlers } from '../../common/gen/nephele/v1/EventService.js';
 import type { EventFilter__Output } from '../../common/gen/nephele/v1/EventFilter.js';
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 import { InvalidArgumentError, ResourceExhaustedError } from '../../common/errors.js';
-import { toStatus } from '../../common/grpc/status.js';
+import { statusName, toStatus } from '../../common/grpc/status.js';
 import { isUndecodable } from '../../common/grpc/decode.js';
 import { optionalString, pageSize } from '../../common/validate.js';
 import { unaryRpc, authenticateApi, pageToken, type RpcLayer } from '../rpc/handler.js';
 import { authorize, tenantScope } from '../auth/authz.js';
-import { matches, type EventLog } from './log.js';
+import type { EventLog } from './log.js';
+import { serveWatch, WatchSlots } from './watch.js';
 
 function seqArg(v: unknown): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new InvalidArgumentError('since_seq', 'must be a non-negative integer');
@@ -26,75 +28,41 @@ function filterArg(f: EventFilter__Output | null | undefined, scope: string | un
   };
 }
 
-const MAX_BUFFERED = 10_000;
-
 export function eventHandlers(layer: RpcLayer, log: EventLog): EventServiceHandlers {
   const deps = layer.deps;
+  const limits = deps.limits.watches;
+  const slots = new WatchSlots(limits);
   return {
     ListEvents: unaryRpc(layer, 'EventService.ListEvents', async (req, ctx) => {
       const limit = pageSize(req.pageSize, 100, 1000);
       const tok = pageToken.decode(req.pageToken);
       const since = tok ? Number(tok) : seqArg(req.sinceSeq);
       if (!Number.isSafeInteger(since)) throw new InvalidArgumentError('page_token', 'is not a token this server issued');
-      const { events, more } = await log.list(since, limit, filterArg(req.filter, ctx.scope));
-      return { events, nextPageToken: more ? pageToken.encode(String(events.at(-1)!.seq)) : '', lastSeq: log.lastSeq() };
+      const { events, more, next } = await log.list(since, limit, filterArg(req.filter, ctx.scope));
+      return { events, nextPageToken: more ? pageToken.encode(String(next)) : '', lastSeq: log.lastSeq() };
     }),
 
-    // Subscribe first, then replay from the store, then drain what arrived
-    // meanwhile, skipping what the replay already sent: no gap, no duplicate.
+    // Authenticate, rate, authorize (in that order, as unary calls), then a slot
+    // per token and in all; the watch itself is bounded (see serveWatch).
     WatchEvents: (call) => {
-      let closed = false;
-      let unsubscribe = () => {};
-      const end = (err?: unknown) => {
-        if (closed) return;
-        closed = true;
-        unsubscribe();
-        if (err) {
-          const st = toStatus(err);
-          call.emit('error', { code: st.code, details: st.details, metadata: st.metadata });
-        }
-        else call.end();
-      };
-      call.on('cancelled', () => end());
-      call.on('error', () => end());
+      let release = () => {};
       (async () => {
         const principal = await authenticateApi(deps, call);
-        authorize(principal, 'EventService.WatchEvents');
         if (!layer.tokenLimiter.take(principal.id)) throw new ResourceExhaustedError('rate limit exceeded for this token');
+        authorize(principal, 'EventService.WatchEvents');
         if (isUndecodable(call.request)) throw new InvalidArgumentError('request', 'cannot be decoded');
         const since = seqArg(call.request.sinceSeq);
         const filter = filterArg(call.request.filter, tenantScope(principal));
-        let last = since;
-        let backlog: Event[] | null = [];
-        unsubscribe = log.subscribe((e) => {
-          if (closed) return;
-          if (backlog) {
-            backlog.push(e);
-            if (backlog.length > MAX_BUFFERED) end(new ResourceExhaustedError('watcher fell behind; reconnect with since_seq'));
-            return;
-          }
-          if (e.seq > last && matches(e, filter)) {
-            last = e.seq;
-            call.write(e);
-          }
-        });
-        for await (const value of log.scanFrom(since, filter.tenant || undefined)) {
-          if (closed) return;
-          if (matches(value, filter)) call.write(value);
-          last = value.seq;
-        }
-        const queued = backlog;
-        backlog = null;
-        for (const e of queued) {
-          if (e.seq > last) {
-            if (matches(e, filter)) call.write(e);
-            last = e.seq;
-          }
-        }
-      })().catch((err) => {
-        deps.log.info({ rpc: 'WatchEvents', err: String(err) }, 'watch refused');
-        end(err);
-      });
+        release = slots.acquire(principal.id);
+        await serveWatch(call, log, { since, filter, buffer: limits.buffer }, deps.log.child({ rpc: 'WatchEvents', token_id: principal.id }));
+      })()
+        .catch((err) => {
+          const st = toStatus(err);
+          if (st.code === grpc.status.INTERNAL) deps.log.error({ err, rpc: 'WatchEvents' }, 'watch failed');
+          else deps.log.info({ rpc: 'WatchEvents', code: statusName(st.code) }, st.details);
+          if (!call.cancelled && !call.destroyed) call.emit('error', { code: st.code, details: st.details, metadata: st.metadata });
+        })
+        .finally(() => release());
     },
   };
 }

@@ -12,12 +12,22 @@ import type { TokenStore } from '../auth/tokens.js';
 import { authorize, isRole, rule, tenantScope, type Principal } from '../auth/authz.js';
 import { requestId as validRequestId } from '../../common/validate.js';
 import { RateLimiter, type RateLimit } from './ratelimit.js';
+import { DEFAULT_REFUSAL_AUDIT, RefusalAudit, type RefusalAuditLimits, type Refuser } from './refusals.js';
+import { DEFAULT_WATCH_LIMITS, type WatchLimits } from '../events/watch.js';
 
 export interface RpcLimits {
   /** Calls per API token. */
   perToken: RateLimit;
-  /** Refused (unauthenticated) calls per peer address, so floods cannot fill the audit log. */
+  /**
+   * Failed anonymous calls per peer address. A peer over it is refused public
+   * calls (Enroll) before any work; successes cost nothing, so many agents
+   * behind one address still enrol in bulk.
+   */
   perPeerRefused: RateLimit;
+  /** How refused calls are audited: a few one by one per caller and window, the rest aggregated. */
+  refusalAudit: RefusalAuditLimits;
+  /** WatchEvents streams and their buffers. */
+  watches: WatchLimits;
   /** Server-side work per call. */
   deadlineMs: number;
 }
@@ -25,6 +35,8 @@ export interface RpcLimits {
 export const DEFAULT_LIMITS: RpcLimits = {
   perToken: { perSec: 100, burst: 200 },
   perPeerRefused: { perSec: 20, burst: 50 },
+  refusalAudit: DEFAULT_REFUSAL_AUDIT,
+  watches: DEFAULT_WATCH_LIMITS,
   deadlineMs: 30_000,
 };
 
@@ -41,9 +53,17 @@ export interface RpcDeps {
 export class RpcLayer {
   readonly tokenLimiter: RateLimiter;
   readonly refusedLimiter: RateLimiter;
+  readonly refusals: RefusalAudit;
   constructor(readonly deps: RpcDeps) {
     this.tokenLimiter = new RateLimiter(deps.limits.perToken, deps.clock);
     this.refusedLimiter = new RateLimiter(deps.limits.perPeerRefused, deps.clock);
+    this.refusals = new RefusalAudit(deps.limits.refusalAudit, deps.clock, (e) => deps.events.append(e), (err) => deps.log.error({ err }, 'audit write failed'));
+    this.refusals.start();
+  }
+
+  /** Writes the refusal counts still open; once no more calls come in. */
+  stop(): Promise<void> {
+    return this.refusals.stop();
   }
 }
 
@@ -116,9 +136,12 @@ export function unaryRpc<Req, Res>(
       else if (st) deps.log.info({ rpc, peer, duration_ms, code: statusName(st.code), token_id: ctx.principal.id || undefined, reason: (err as { reason?: string }).reason }, st.details);
       else deps.log.debug({ rpc, peer, duration_ms }, 'rpc ok');
       // Audit: every mutating call, every refused call. Successful mutations were
-      // audited inside their own batch; the rest are appended here.
+      // audited inside their own batch; the rest are appended here. Failures are
+      // audited one by one only up to a few per caller and window, the rest
+      // counted into one aggregate event, so a flood cannot flood the log.
       const auditNow = (r.mutating && (st || ctx.audit?.pending)) || refused;
-      const throttled = refused && ctx.principal.kind === 'anonymous' && !layer.refusedLimiter.take(`audit:${peerHost(peer)}`);
+      const throttled = !!st && auditNow && !layer.refusals.admit(refuserOf(ctx), rpc, statusName(st.code));
+      if (st && ctx.principal.kind === 'anonymous') layer.refusedLimiter.take(peerHost(peer));
       const reply = () => (st ? callback({ code: st.code, details: st.details, metadata: st.metadata }) : callback(null, res));
       if (auditNow && !throttled) {
         ctx.audit ??= { pending: true, attributes: { ...principalAttrs(ctx.principal), ...targetsOf(call.request) } };
@@ -126,13 +149,17 @@ export function unaryRpc<Req, Res>(
       } else reply();
     };
     (async () => {
-      if (r.need !== 'public') {
+      if (r.need === 'public') {
+        // An address that keeps failing is turned away before any work (join-token lookup, CSR parse).
+        if (!layer.refusedLimiter.has(peerHost(peer))) throw new ResourceExhaustedError('too many failed calls from this address; slow down and retry');
+      } else {
         ctx.principal = await authenticateApi(deps, call);
         ctx.actor = ctx.principal.id;
         ctx.tenant = ctx.principal.tenant;
         ctx.scope = tenantScope(ctx.principal);
-        authorize(ctx.principal, rpc);
+        // The rate before authorization: a caller over it costs no further work, and denied calls count too.
         if (!layer.tokenLimiter.take(ctx.principal.id)) throw new ResourceExhaustedError('rate limit exceeded for this token; slow down and retry');
+        authorize(ctx.principal, rpc);
       }
       if (isUndecodable(call.request)) throw new InvalidArgumentError('request', `cannot be decoded: ${call.request[UNDECODABLE]}`);
       const req = call.request as Req & { requestId?: string };
@@ -191,6 +218,16 @@ export function bodyHash(req: object): string {
 function principalAttrs(p: Principal): Record<string, string> {
   if (p.kind === 'anonymous') return {};
   return { [p.kind === 'host' ? 'host_id' : 'token_id']: p.id, role: p.role, tenant: p.tenant };
+}
+
+/** Refusals count against the principal, or against the address of an anonymous caller. */
+function refuserOf(ctx: UnaryCtx): Refuser {
+  const p = ctx.principal;
+  if (p.kind === 'anonymous') {
+    const host = peerHost(ctx.peer);
+    return { key: `peer:${host}`, actor: '', tenant: '', attributes: { peer: host } };
+  }
+  return { key: `${p.kind}:${p.id}`, actor: p.id, tenant: p.tenant, hostId: p.kind === 'host' ? p.id : undefined, attributes: principalAttrs(p) };
 }
 
 function peerHost(peer: string): string {

@@ -14,6 +14,13 @@ export class RateLimiter {
     private readonly maxKeys = 100_000,
   ) {}
 
+  /** True when the caller has a token left, without taking it. */
+  has(key: string): boolean {
+    const b = this.buckets.get(key);
+    if (!b) return true;
+    return Math.min(this.limit.burst, b.tokens + ((this.clock.now() - b.at) / 1000) * this.limit.perSec) >= 1;
+  }
+
   /** Takes one token; false when the caller is over its rate. */
   take(key: string): boolean {
     const now = this.clock.now();

@@ -91,8 +91,9 @@ let ctl: ControllerProc;
 t.setTimeout(420_000);
 
 t.before(async () => {
-  // Rate limits high enough that the admin token's calls reach validation instead of RESOURCE_EXHAUSTED.
-  const unlimited = [...FAST, '--rate-limit', '1000000', '--host-rate-limit', '1000000'];
+  // Rate limits high enough that the admin token's calls, and anonymous Enroll calls failing from
+  // this one address, reach validation instead of RESOURCE_EXHAUSTED.
+  const unlimited = [...FAST, '--rate-limit', '1000000', '--host-rate-limit', '1000000', '--peer-refusal-limit', '1000000'];
   try {
     ctl = await startController(tmpDir(), { args: unlimited });
   } catch (e) {
