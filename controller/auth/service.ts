@@ -4,7 +4,7 @@ import { InvalidArgumentError, PermissionDeniedError } from '../../common/errors
 import { optionalString, pageSize, requireEnum, requireId, requireName } from '../../common/validate.js';
 import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handler.js';
 import { DEFAULT_TENANT, type Tenants } from '../tenancy/tenants.js';
-import { can, isRole, ROLE_PERMISSIONS, ROLES, SYSTEM_ROLES, type Role } from './authz.js';
+import { can, isRole, requireGrants, ROLE_PERMISSIONS, ROLES, SYSTEM_ROLES, type Role } from './authz.js';
 import { DEFAULT_JOIN_TTL_MS, publicToken, type TokenStore } from './tokens.js';
 
 const MAX_TTL_S = 10 * 365 * 86_400;
@@ -55,12 +55,14 @@ export function authHandlers(layer: RpcLayer, tokens: TokenStore, tenants: Tenan
       const hostKind = requireEnum('host_kind', req.hostKind, ['HOST_KIND_DEDICATED', 'HOST_KIND_ADHOC'] as const, { optional: true });
       if (hostKind && kind !== 'TOKEN_KIND_JOIN') throw new InvalidArgumentError('host_kind', 'only join tokens carry a host kind');
       const ttlMs = req.ttlSeconds ? req.ttlSeconds * 1000 : kind === 'TOKEN_KIND_JOIN' ? DEFAULT_JOIN_TTL_MS : 0;
-      let binding: { role?: string; tenant?: string } = {};
+      let binding: { role?: string; tenant?: string; grants?: string[] } = {};
       if (kind === 'TOKEN_KIND_JOIN') {
         if (req.role || req.tenant) throw new InvalidArgumentError(req.role ? 'role' : 'tenant', 'join tokens carry no role or tenant');
+        if (req.grants?.length) throw new InvalidArgumentError('grants', 'join tokens carry no grants');
         if (!can(ctx.principal, 'join.write')) throw new PermissionDeniedError('only admins and operators enrol hosts');
       } else {
         binding = await bindingArg(ctx, tenants, optionalString('role', req.role, 32), optionalString('tenant', req.tenant, 63));
+        binding.grants = requireGrants(ctx.principal, req.grants);
       }
       const { token, secret } = await tokens.create({ kind, ttlMs, description, hostKind, createdBy: ctx.actor, ...binding });
       return { token: publicToken(token), secret };
@@ -96,7 +98,7 @@ export function authHandlers(layer: RpcLayer, tokens: TokenStore, tenants: Tenan
     BindRole: unaryRpc(layer, 'AuthService.BindRole', async (req, ctx) => {
       const id = requireId('token_id', req.tokenId);
       const { role, tenant } = await bindingArg(ctx, tenants, requireName('role', req.role), optionalString('tenant', req.tenant, 63));
-      return { token: publicToken(await tokens.bindRole(id, role, tenant)) };
+      return { token: publicToken(await tokens.bindRole(id, role, tenant, requireGrants(ctx.principal, req.grants))) };
     }, tokenView),
 
     SetTenantQuota: unaryRpc(layer, 'AuthService.SetTenantQuota', async (req) => {

@@ -15,7 +15,9 @@ export const GROUPS = 'groups';
 export const GROUP_MEMBERS = 'group-members'; // index: `${group}/${hostId}`
 
 /** What is persisted; live figures (load, free, last seen, peer) stay in memory. */
-export interface HostRecord extends Omit<Host, 'version' | 'free' | 'load' | 'peer' | 'heartbeatIntervalMs' | 'allocated' | 'vmCount'> {
+export interface HostRecord extends Omit<Host, 'version' | 'free' | 'load' | 'peer' | 'heartbeatIntervalMs' | 'allocated' | 'vmCount' | 'schemeInfo'> {
+  /** From the agent's Hello (absent before its first session, and in records older than the field). */
+  schemeInfo?: Host['schemeInfo'];
   durableSeq: number; // highest agent event seq stored
   certSerial: string;
   /** Accepted until the agent first connects with the renewed certificate. */
@@ -77,6 +79,7 @@ export class HostRegistry {
       owner: l?.owner ?? rec.owner ?? 'OWNER_STATE_UNSPECIFIED',
       offersGuarantees: rec.offersGuarantees ?? false,
       labels: rec.labels ?? {},
+      schemeInfo: rec.schemeInfo ?? [],
       lastSeenUnixMs: lastSeen ?? rec.lastSeenUnixMs,
     };
   }

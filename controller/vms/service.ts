@@ -2,6 +2,7 @@ import type { VmServiceHandlers } from '../../common/gen/nephele/v1/VmService.js
 import { FailedPreconditionError, NotFoundError, PermissionDeniedError } from '../../common/errors.js';
 import { pageSize, requireId, requireName } from '../../common/validate.js';
 import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handler.js';
+import { authorizeTask } from '../auth/authz.js';
 import type { HostRegistry } from '../hosts/registry.js';
 import { DEFAULT_TENANT } from '../tenancy/tenants.js';
 import { validateSpec } from './spec.js';
@@ -38,6 +39,7 @@ export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry
       const name = req.name ? requireName('name', req.name) : '';
       const hostId = requireId('host_id', req.hostId);
       const spec = validateSpec(req.spec);
+      authorizeTask(ctx.principal, spec.config, 'spec.config');
       const tenant = req.tenant ? requireName('tenant', req.tenant) : ctx.scope ?? DEFAULT_TENANT;
       if (ctx.scope !== undefined && tenant !== ctx.scope) throw new PermissionDeniedError('you may only create VMs in your own tenant');
       const host = await hosts.find(hostId);
