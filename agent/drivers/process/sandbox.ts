@@ -251,8 +251,12 @@ export function parseProbe(out: string, uid: number): ProbeResult {
   const no = (reason: string): ProbeResult => ({ ok: false, reason });
   const ids = (k: string) => (fields.get(k) ?? '').split(/\s+/).filter(Boolean);
   if (!fields.has('Uid')) return no('the sandboxed probe printed nothing');
-  if (ids('Uid').length !== 4 || ids('Uid').some((x) => Number(x) !== uid)) return no(`runs as uid ${ids('Uid')[0] ?? '?'}, not the VM's uid`);
-  if (ids('Gid').length !== 4 || ids('Gid').some((x) => Number(x) !== uid)) return no(`runs as gid ${ids('Gid')[0] ?? '?'}, not the VM's gid`);
+  // Real, effective, saved and filesystem ids: all the VM's.
+  for (const k of ['Uid', 'Gid']) {
+    const v = ids(k);
+    const other = v.length === 4 ? v.find((x) => Number(x) !== uid) : v.join(' ') || '?';
+    if (other !== undefined) return no(`runs as ${k.toLowerCase()} ${other}, not the VM's`);
+  }
   if (ids('Groups').some((x) => Number(x) !== uid)) return no('keeps supplementary groups');
   for (const k of ['CapEff', 'CapPrm', 'CapBnd', 'CapAmb']) {
     const v = fields.get(k);
