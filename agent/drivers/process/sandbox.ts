@@ -189,7 +189,7 @@ export function taskCommand(task: string): string[] {
  * Resolves when the setup reports "ready" on `status` (fd 3); rejects with the
  * setup's own reason when it gave up, or after `timeoutMs`.
  */
-export function awaitReady(status: Readable, timeoutMs = 10_000): Promise<void> {
+export function awaitReady(status: Readable, timeoutMs = 30_000): Promise<void> {
   return new Promise((resolve, reject) => {
     let buf = '';
     const done = (err?: Error) => {
@@ -226,6 +226,8 @@ export function probeScript(hidden: string[]): string {
   return [
     'while IFS= read -r l; do case $l in Uid:*|Gid:*|Groups:*|CapEff:*|CapPrm:*|CapBnd:*|CapAmb:*|NoNewPrivs:*) echo "$l";; esac; done </proc/self/status',
     'n=0; for p in /proc/[0-9]*; do n=$((n+1)); done; echo "procs: $n"',
+    // The mount at / (mountinfo field 5), whatever the permissions of the paths around it.
+    'while read -r a b c d mp rest; do [ "$mp" = / ] && echo "rootfs: ${rest#* - }"; done </proc/self/mountinfo',
     'ifs=; while IFS=: read -r name rest; do [ -n "$rest" ] && ifs="$ifs${name##* },"; done </proc/net/dev; echo "ifaces: $ifs"',
     ...hidden.map((p) => `[ -e ${q(p)} ] && echo "visible: ${p.replace(/["$`\\]/g, '')}"`),
     '( : > "$HOME/.probe" ) 2>/dev/null && echo "home: writable"',
@@ -267,6 +269,7 @@ export function parseProbe(out: string, uid: number): ProbeResult {
   if (!(procs >= 1 && procs <= 8)) return no(`sees ${fields.get('procs') ?? 'unknown'} processes (no PID namespace of its own)`);
   const ifaces = (fields.get('ifaces') ?? '').split(',').filter(Boolean);
   if (ifaces.some((x) => x !== 'lo')) return no(`sees the host's network (${ifaces.join(', ')})`);
+  if (!/^tmpfs nephele-root( |$)/.test(fields.get('rootfs') ?? '')) return no(`its root is not the sandbox's own (${fields.get('rootfs') || 'unknown'})`);
   if (visible.length) return no(`sees ${visible[0]}`);
   if (fields.get('home') !== 'writable') return no('cannot write its own home');
   if (fields.get('tmp') !== 'writable') return no('cannot write its private /tmp');
@@ -277,20 +280,23 @@ export function parseProbe(out: string, uid: number): ProbeResult {
 /**
  * Really runs a sandboxed task (every namespace, the uid drop) in a throwaway
  * VM dir under `stateDir` and checks from the inside that it held: among
- * others, that neither a sibling of its dir (another VM's) nor its own
- * root-only files are visible.
+ * others, that its root is the sandbox's tmpfs and a world-readable sibling of
+ * its dir (as another VM's would be) is not there. The timeout is generous: a
+ * probe that gave up on a busy machine would leave the host without isolation
+ * until the agent restarts.
  */
-export async function probeIsolation(stateDir: string, uid: number, timeoutMs = 10_000): Promise<ProbeResult> {
+export async function probeIsolation(stateDir: string, uid: number, timeoutMs = 30_000): Promise<ProbeResult> {
   const dir = join(stateDir, `.isolation-probe-${process.pid}`);
   const other = `${dir}-other`;
   try {
     rmSync(dir, { recursive: true, force: true });
     prepareDirs(dir, uid);
     writeFileSync(vmPaths(dir).config, '{}\n', { mode: 0o644 });
-    writeFileSync(vmPaths(dir).uid, `${uid}\n`, { mode: 0o644 });
     mkdirSync(other, { recursive: true });
-    writeFileSync(join(other, 'config.json'), '{}\n', { mode: 0o644 });
-    const hidden = [join(other, 'config.json'), vmPaths(dir).uid];
+    chmodSync(other, 0o755);
+    writeFileSync(join(other, 'config.json'), '{}\n');
+    chmodSync(join(other, 'config.json'), 0o644);
+    const hidden = [join(other, 'config.json')];
     const argv = sandboxArgv({ dir, uid, ownNetwork: true, tmpMiB: 1, readOnly: [vmPaths(dir).config], mode: 'task' }, taskCommand(probeScript(hidden)));
     const out = await new Promise<{ code: number | null; stdout: string; stderr: string; setup?: string }>((resolve) => {
       const child = spawn(argv[0]!, argv.slice(1), {
