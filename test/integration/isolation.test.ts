@@ -146,6 +146,9 @@ t.test("a tenant's task cannot reach the host, the agent or another tenant's VM"
     `c qemu "cat $V/${qemuDir.slice(-26)}/overlay.qcow2"`,
     `c write-agent "touch $D/${marker}"`,
     `c write-vm "touch $V/${vault.id}/${marker}"`,
+    // Its own agent-side records (what the agent reads back) are out of reach too.
+    'c own-handle "echo x >> $V/$NEPHELE_VM_ID/handle.json"',
+    'c own-config "echo x >> $NEPHELE_CONFIG"',
     `c procs "test -e /proc/${vaultPid}"`,
     `c net "busybox nc -w 2 127.0.0.1 ${port} </dev/null"`,
     `c controller "busybox nc -w 2 127.0.0.1 ${ctl.port} </dev/null"`,
@@ -166,7 +169,7 @@ t.test("a tenant's task cannot reach the host, the agent or another tenant's VM"
   for (const vm of done) {
     const out = readFileSync(join(rootDir, 'vms', vm.id, 'console.log'), 'utf8');
     t.notMatch(out, /LEAK/, `${vm.name}: nothing leaked\n${out}`);
-    for (const what of ['config', 'key', 'state', 'qemu', 'write-agent', 'write-vm', 'procs', 'net', 'controller']) t.match(out, new RegExp(`^blocked ${what}$`, 'm'), `${vm.name}: ${what} blocked`);
+    for (const what of ['config', 'key', 'state', 'qemu', 'write-agent', 'write-vm', 'own-handle', 'own-config', 'procs', 'net', 'controller']) t.match(out, new RegExp(`^blocked ${what}$`, 'm'), `${vm.name}: ${what} blocked`);
     t.match(out, /^tool \/\S*busybox$/m, 'busybox is there (the network attempts really ran)');
     const procs = Number(/^procs (\d+)$/m.exec(out)?.[1]);
     t.ok(procs >= 1 && procs <= 5, `${vm.name} sees only its own processes (${procs})`);
@@ -175,6 +178,7 @@ t.test("a tenant's task cannot reach the host, the agent or another tenant's VM"
     const uid = Number(/^uid (\d+)$/m.exec(out)?.[1]);
     t.ok(uid > 0, `${vm.name} runs as uid ${uid}, not root`);
     t.equal(statSync(join(rootDir, 'vms', vm.id, 'home', 'own.txt')).uid, uid, 'its file on the host is owned by that uid');
+    t.doesNotThrow(() => JSON.parse(readFileSync(join(rootDir, 'vms', vm.id, 'handle.json'), 'utf8')), 'its handle is intact');
     uids.push(uid);
   }
   t.not(uids[0], uids[1], 'each VM has its own uid');
