@@ -14,9 +14,10 @@ import type { Readable } from 'node:stream';
 // coreutils (chroot) do the work, as real root.
 //
 // A VM's dir (<state dir>/<id>, root-only) keeps what the agent reads and writes
-// — handle.json, exit-code, uid, console.log, config.json, www/ — out of the
-// tenant's reach; the tenant writes only <dir>/home, which the agent never
-// writes into (no symlink of the tenant's can redirect an agent write).
+// — handle.json, exit-code, uid, console.log, and config.json and www/ (bound
+// read-only into the sandbox) — out of the tenant's reach; the tenant writes
+// only <dir>/home, which the agent never writes into (no symlink of the
+// tenant's can redirect an agent write). Paths inside are the host's paths.
 
 export interface UidRange {
   first: number;
@@ -108,7 +109,8 @@ export function prepareDirs(dir: string, uid: number): void {
  * Runs as root as PID 1 of the new namespaces: builds the root, then either
  * becomes the workload ('exec') or, for a task, waits for "go" on stdin (the
  * agent puts it under its cgroup limits first), runs it as a child and records
- * its exit status in the VM's root-only dir. Reports "ready" or why not on fd 3.
+ * its exit status in the VM's root-only dir. Reports "ready" or why not on fd 3
+ * (and then exits 120).
  * Arguments: dir uid tmpsize mode n_ro ro... -- command...
  */
 const SETUP = String.raw`
@@ -155,9 +157,6 @@ rc=$?
 printf '%s\n' "$rc" > "$dir/exit-code.tmp" && mv -f "$dir/exit-code.tmp" "$dir/exit-code"
 exit $rc
 `;
-
-/** Exit status of the setup when it could not build the sandbox. */
-export const SETUP_FAILED = 120;
 
 export interface SandboxOptions {
   /** The VM's dir (vmPaths). */
