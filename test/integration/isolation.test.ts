@@ -148,7 +148,7 @@ t.test("a tenant's task cannot reach the host, the agent or another tenant's VM"
     `c write-vm "touch $V/${vault.id}/${marker}"`,
     // Its own agent-side records (what the agent reads back) are out of reach too.
     'c own-handle "echo x >> $V/$NEPHELE_VM_ID/handle.json"',
-    'c own-config "echo x >> $NEPHELE_CONFIG"',
+    'c own-config "echo x >> \\"$NEPHELE_CONFIG\\""',
     `c procs "test -e /proc/${vaultPid}"`,
     `c net "busybox nc -w 2 127.0.0.1 ${port} </dev/null"`,
     `c controller "busybox nc -w 2 127.0.0.1 ${ctl.port} </dev/null"`,
@@ -162,8 +162,9 @@ t.test("a tenant's task cannot reach the host, the agent or another tenant's VM"
   const { set } = await globex.createSet({ name: 'probe', count: 2, spec: { ...spec, memoryMib: 64, config: { task } }, labels: { iso: 'full' } });
   const done = await waitFor(async () => {
     const vms = (await globex.vms()).filter((v) => v.setId === set!.id);
-    return vms.length === 2 && vms.every((v) => v.state === 'VM_STATE_STOPPED' && v.taskDone) ? vms : undefined;
-  }, { timeoutMs: 60_000, message: 'both tasks done' });
+    return vms.length === 2 && vms.every((v) => v.state === 'VM_STATE_STOPPED' || v.state === 'VM_STATE_FAILED') ? vms : undefined;
+  }, { timeoutMs: 60_000, message: 'both tasks ended' });
+  for (const vm of done) t.ok(vm.taskDone, `${vm.name}: its task ran to the end (${vm.stateReason})`);
 
   const uids: number[] = [];
   for (const vm of done) {
