@@ -18,6 +18,7 @@ import { parseSize } from './inventory/capacity.js';
 import { AGENT_VERSION } from './version.js';
 import { FileRenewal } from './renewal.js';
 import { loadDrivers } from './drivers/index.js';
+import { parseUidRange } from './drivers/process/sandbox.js';
 import { Runner } from './runner/runner.js';
 import { FlagError, parseDurationFlag, parseFenceAfter, parseLabels, parseList, parseNumberFlag } from './flags.js';
 import { Fence } from './fence/fence.js';
@@ -44,6 +45,7 @@ const program = new Command('nephele-agent')
   .option('--insecure', 'plain-text gRPC to a loopback controller (development only)', false)
   .option('--schemes <list>', 'only these schemes, e.g. process or qemu,process (default: every working one)', env.NEPHELE_SCHEMES)
   .option('--image-dir <dir>', 'where guest images live (default: <data-dir>/images)', env.NEPHELE_IMAGE_DIR)
+  .option('--process-uids <first-last>', 'process VMs: the unprivileged uids handed out one per VM (keep clear of login users and /etc/subuid ranges)', env.NEPHELE_PROCESS_UIDS ?? '200000-265535')
   .option('--no-renew', 'do not renew the client certificate before it expires (testing)')
   .option('--label <k=v>', 'host label for placement constraints, repeatable (env NEPHELE_LABELS=k=v,k2=v2)', collect, [] as string[])
   .option('--guest-vcpus <n>', 'advertise this many guest vCPUs instead of threads minus --reserve-cpus (may overcommit)', env.NEPHELE_GUEST_VCPUS)
@@ -88,6 +90,12 @@ async function main(): Promise<void> {
   const guestVcpus = o.guestVcpus === undefined ? undefined : parseNumberFlag('--guest-vcpus', o.guestVcpus, { min: 0, max: 4096, integer: true });
   const owner = ownerConfig(o);
   const fenceAfterMs = parseFenceAfter(o.fenceAfter);
+  let processUids;
+  try {
+    processUids = parseUidRange(o.processUids);
+  } catch (e) {
+    throw new FlagError('--process-uids', (e as Error).message);
+  }
   const adhoc = kind === 'HOST_KIND_ADHOC';
   // A dedicated host gives guarantees by definition; the flag only means something on ad-hoc hosts.
   if (o.offerGuarantees && !adhoc) log.warn({ kind: o.kind }, '--offer-guarantees applies only to --kind adhoc; ignored');
@@ -119,9 +127,10 @@ async function main(): Promise<void> {
   // Before any VM is recovered: a fresh lease first, so a watcher left by the previous agent never fires meanwhile.
   const fence = new Fence({ dir: join(files.dir, 'fence'), fenceAfterMs, log: log.child({ host_id: identity.hostId }) });
   fence.start();
-  const { drivers } = await loadDrivers({
+  const { drivers, fingerprints } = await loadDrivers({
     fence,
     dataDir: files.dir,
+    processUids,
     imageRoot: resolve(o.imageDir ?? join(files.dir, 'images')),
     schemes: o.schemes ? String(o.schemes).split(',').map((x: string) => x.trim()).filter(Boolean) : undefined,
     log,
@@ -169,6 +178,8 @@ async function main(): Promise<void> {
     onDesired: (vms) => runner.apply(vms),
     onReplaceWindow: (ms) => fence.setReplaceWindow(ms),
     schemes: () => runner.schemes(),
+    // What the planner needs to know about each scheme (process: whether it isolates tasks).
+    schemeInfo: () => fingerprints.filter((f) => f.healthy).map((f) => ({ scheme: f.scheme, attributes: f.attributes })),
     labels,
     offersGuarantees: adhoc && !!o.offerGuarantees,
     ...(adhoc ? { owner: () => monitor!.current() } : {}),

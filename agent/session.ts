@@ -47,6 +47,8 @@ export interface SessionDeps {
   onReplaceWindow?: (ms: number) => void;
   /** Schemes this host offers (driver fingerprints). */
   schemes?: () => string[];
+  /** Per scheme, its driver's fingerprint attributes (sent in Hello; the planner reads process isolation). */
+  schemeInfo?: () => { scheme: string; attributes: Record<string, string> }[];
   /** Operator labels (--label k=v), sent in Hello. */
   labels?: Record<string, string>;
   /** Ad-hoc host that takes guaranteed work despite its owner (--offer-guarantees). */
@@ -233,6 +235,7 @@ export class AgentSession {
         labels: this.d.labels ?? {},
         owner: this.d.owner?.().state ?? 'OWNER_STATE_UNSPECIFIED',
         offersGuarantees: !!this.d.offersGuarantees,
+        schemeInfo: this.d.schemeInfo?.() ?? [],
       },
     });
   }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import type { Driver, Fingerprint } from './driver.js';
 import { ProcessDriver } from './process/driver.js';
+import type { UidRange } from './process/sandbox.js';
 import { QemuDriver } from './qemu/driver.js';
 import type { VmFence } from '../fence/fence.js';
 
@@ -10,6 +11,8 @@ export interface DriverSetup {
   imageRoot: string;
   /** Only these schemes (default: every one whose fingerprint is healthy). */
   schemes?: string[];
+  /** Per-VM uids of sandboxed process VMs (default 200000-265535). */
+  processUids?: UidRange;
   log: Logger;
   /** Guards every VM the drivers start against outliving a dead agent. */
   fence?: VmFence;
@@ -21,7 +24,7 @@ export async function loadDrivers(o: DriverSetup): Promise<{ drivers: Driver[]; 
   const all: Driver[] = [];
   const want = (s: string) => !o.schemes || o.schemes.includes(s);
   if (want('qemu')) all.push(new QemuDriver({ stateDir, imageRoot: o.imageRoot, log: o.log.child({ driver: 'qemu' }), fence: o.fence }));
-  if (want('process')) all.push(new ProcessDriver({ stateDir, log: o.log.child({ driver: 'process' }), fence: o.fence }));
+  if (want('process')) all.push(new ProcessDriver({ stateDir, log: o.log.child({ driver: 'process' }), fence: o.fence, ...(o.processUids ? { uids: o.processUids } : {}) }));
   const drivers: Driver[] = [];
   const fingerprints: Fingerprint[] = [];
   for (const d of all) {

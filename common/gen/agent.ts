@@ -60,6 +60,7 @@ import type { ResumeVmRequest as _nephele_v1_ResumeVmRequest, ResumeVmRequest__O
 import type { ResumeVmResponse as _nephele_v1_ResumeVmResponse, ResumeVmResponse__Output as _nephele_v1_ResumeVmResponse__Output } from './nephele/v1/ResumeVmResponse.js';
 import type { ScaleVmSetRequest as _nephele_v1_ScaleVmSetRequest, ScaleVmSetRequest__Output as _nephele_v1_ScaleVmSetRequest__Output } from './nephele/v1/ScaleVmSetRequest.js';
 import type { ScaleVmSetResponse as _nephele_v1_ScaleVmSetResponse, ScaleVmSetResponse__Output as _nephele_v1_ScaleVmSetResponse__Output } from './nephele/v1/ScaleVmSetResponse.js';
+import type { SchemeInfo as _nephele_v1_SchemeInfo, SchemeInfo__Output as _nephele_v1_SchemeInfo__Output } from './nephele/v1/SchemeInfo.js';
 import type { SoftwareInfo as _nephele_v1_SoftwareInfo, SoftwareInfo__Output as _nephele_v1_SoftwareInfo__Output } from './nephele/v1/SoftwareInfo.js';
 import type { StartVmRequest as _nephele_v1_StartVmRequest, StartVmRequest__Output as _nephele_v1_StartVmRequest__Output } from './nephele/v1/StartVmRequest.js';
 import type { StartVmResponse as _nephele_v1_StartVmResponse, StartVmResponse__Output as _nephele_v1_StartVmResponse__Output } from './nephele/v1/StartVmResponse.js';
@@ -148,6 +149,7 @@ export interface ProtoGrpcType {
       ResumeVmResponse: MessageTypeDefinition<_nephele_v1_ResumeVmResponse, _nephele_v1_ResumeVmResponse__Output>
       ScaleVmSetRequest: MessageTypeDefinition<_nephele_v1_ScaleVmSetRequest, _nephele_v1_ScaleVmSetRequest__Output>
       ScaleVmSetResponse: MessageTypeDefinition<_nephele_v1_ScaleVmSetResponse, _nephele_v1_ScaleVmSetResponse__Output>
+      SchemeInfo: MessageTypeDefinition<_nephele_v1_SchemeInfo, _nephele_v1_SchemeInfo__Output>
       SetAffinity: EnumTypeDefinition
       Sla: EnumTypeDefinition
       SoftwareInfo: MessageTypeDefinition<_nephele_v1_SoftwareInfo, _nephele_v1_SoftwareInfo__Output>

@@ -28,6 +28,7 @@ import type { OsInfo as _nephele_v1_OsInfo, OsInfo__Output as _nephele_v1_OsInfo
 import type { Quota as _nephele_v1_Quota, Quota__Output as _nephele_v1_Quota__Output } from './nephele/v1/Quota.js';
 import type { RevokeTokenRequest as _nephele_v1_RevokeTokenRequest, RevokeTokenRequest__Output as _nephele_v1_RevokeTokenRequest__Output } from './nephele/v1/RevokeTokenRequest.js';
 import type { RevokeTokenResponse as _nephele_v1_RevokeTokenResponse, RevokeTokenResponse__Output as _nephele_v1_RevokeTokenResponse__Output } from './nephele/v1/RevokeTokenResponse.js';
+import type { SchemeInfo as _nephele_v1_SchemeInfo, SchemeInfo__Output as _nephele_v1_SchemeInfo__Output } from './nephele/v1/SchemeInfo.js';
 import type { SetTenantQuotaRequest as _nephele_v1_SetTenantQuotaRequest, SetTenantQuotaRequest__Output as _nephele_v1_SetTenantQuotaRequest__Output } from './nephele/v1/SetTenantQuotaRequest.js';
 import type { SetTenantQuotaResponse as _nephele_v1_SetTenantQuotaResponse, SetTenantQuotaResponse__Output as _nephele_v1_SetTenantQuotaResponse__Output } from './nephele/v1/SetTenantQuotaResponse.js';
 import type { SoftwareInfo as _nephele_v1_SoftwareInfo, SoftwareInfo__Output as _nephele_v1_SoftwareInfo__Output } from './nephele/v1/SoftwareInfo.js';
@@ -71,6 +72,7 @@ export interface ProtoGrpcType {
       Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
       RevokeTokenRequest: MessageTypeDefinition<_nephele_v1_RevokeTokenRequest, _nephele_v1_RevokeTokenRequest__Output>
       RevokeTokenResponse: MessageTypeDefinition<_nephele_v1_RevokeTokenResponse, _nephele_v1_RevokeTokenResponse__Output>
+      SchemeInfo: MessageTypeDefinition<_nephele_v1_SchemeInfo, _nephele_v1_SchemeInfo__Output>
       SetTenantQuotaRequest: MessageTypeDefinition<_nephele_v1_SetTenantQuotaRequest, _nephele_v1_SetTenantQuotaRequest__Output>
       SetTenantQuotaResponse: MessageTypeDefinition<_nephele_v1_SetTenantQuotaResponse, _nephele_v1_SetTenantQuotaResponse__Output>
       SoftwareInfo: MessageTypeDefinition<_nephele_v1_SoftwareInfo, _nephele_v1_SoftwareInfo__Output>

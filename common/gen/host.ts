@@ -30,6 +30,7 @@ import type { OsInfo as _nephele_v1_OsInfo, OsInfo__Output as _nephele_v1_OsInfo
 import type { Quota as _nephele_v1_Quota, Quota__Output as _nephele_v1_Quota__Output } from './nephele/v1/Quota.js';
 import type { RevokeHostRequest as _nephele_v1_RevokeHostRequest, RevokeHostRequest__Output as _nephele_v1_RevokeHostRequest__Output } from './nephele/v1/RevokeHostRequest.js';
 import type { RevokeHostResponse as _nephele_v1_RevokeHostResponse, RevokeHostResponse__Output as _nephele_v1_RevokeHostResponse__Output } from './nephele/v1/RevokeHostResponse.js';
+import type { SchemeInfo as _nephele_v1_SchemeInfo, SchemeInfo__Output as _nephele_v1_SchemeInfo__Output } from './nephele/v1/SchemeInfo.js';
 import type { SetHostGroupsRequest as _nephele_v1_SetHostGroupsRequest, SetHostGroupsRequest__Output as _nephele_v1_SetHostGroupsRequest__Output } from './nephele/v1/SetHostGroupsRequest.js';
 import type { SetHostGroupsResponse as _nephele_v1_SetHostGroupsResponse, SetHostGroupsResponse__Output as _nephele_v1_SetHostGroupsResponse__Output } from './nephele/v1/SetHostGroupsResponse.js';
 import type { SoftwareInfo as _nephele_v1_SoftwareInfo, SoftwareInfo__Output as _nephele_v1_SoftwareInfo__Output } from './nephele/v1/SoftwareInfo.js';
@@ -78,6 +79,7 @@ export interface ProtoGrpcType {
       Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
       RevokeHostRequest: MessageTypeDefinition<_nephele_v1_RevokeHostRequest, _nephele_v1_RevokeHostRequest__Output>
       RevokeHostResponse: MessageTypeDefinition<_nephele_v1_RevokeHostResponse, _nephele_v1_RevokeHostResponse__Output>
+      SchemeInfo: MessageTypeDefinition<_nephele_v1_SchemeInfo, _nephele_v1_SchemeInfo__Output>
       SetHostGroupsRequest: MessageTypeDefinition<_nephele_v1_SetHostGroupsRequest, _nephele_v1_SetHostGroupsRequest__Output>
       SetHostGroupsResponse: MessageTypeDefinition<_nephele_v1_SetHostGroupsResponse, _nephele_v1_SetHostGroupsResponse__Output>
       SoftwareInfo: MessageTypeDefinition<_nephele_v1_SoftwareInfo, _nephele_v1_SoftwareInfo__Output>

@@ -1,4 +1,4 @@
-import { PermissionDeniedError } from '../../common/errors.js';
+import { InvalidArgumentError, PermissionDeniedError } from '../../common/errors.js';
 
 // Authorization: one table maps every RPC to the permission it needs. A test
 // walks the proto descriptors and fails when an RPC has no rule here, so no new
@@ -17,7 +17,8 @@ export type Permission =
   | 'tenants.write' // tenants, quotas, role bindings
   | 'events.read'
   | 'vms.read'
-  | 'vms.write';
+  | 'vms.write'
+  | 'vms.task'; // run tenant-supplied code (a `task` in a VM's config) on a host
 
 /** How a call authenticates when it does not use an API token. */
 export type Special = 'public' | 'agent';
@@ -76,11 +77,17 @@ export const RULES: Record<string, Rule> = {
 };
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['fleet.read', 'fleet.write', 'join.write', 'tokens.read', 'tokens.write', 'tenants.read', 'tenants.write', 'events.read', 'vms.read', 'vms.write'],
-  operator: ['fleet.read', 'fleet.write', 'join.write', 'tokens.read', 'tokens.write', 'tenants.read', 'events.read', 'vms.read', 'vms.write'],
+  admin: ['fleet.read', 'fleet.write', 'join.write', 'tokens.read', 'tokens.write', 'tenants.read', 'tenants.write', 'events.read', 'vms.read', 'vms.write', 'vms.task'],
+  operator: ['fleet.read', 'fleet.write', 'join.write', 'tokens.read', 'tokens.write', 'tenants.read', 'events.read', 'vms.read', 'vms.write', 'vms.task'],
   'tenant-admin': ['tokens.read', 'tokens.write', 'tenants.read', 'events.read', 'vms.read', 'vms.write'],
   viewer: ['tenants.read', 'events.read', 'vms.read'],
 };
+
+/**
+ * Permissions a token may hold beside its role (CreateToken/BindRole `grants`):
+ * a tenant runs its own code on hosts only when someone who may do so says it may.
+ */
+export const GRANTABLE: readonly Permission[] = ['vms.task'];
 
 /** Roles whose reach is the whole system rather than one tenant. */
 export const SYSTEM_ROLES: readonly Role[] = ['admin', 'operator'];
@@ -91,6 +98,17 @@ export interface Principal {
   role: Role | 'agent' | '';
   /** "" = every tenant (system roles); otherwise the only tenant it may see. */
   tenant: string;
+  /** Grantable permissions held beside the role. */
+  grants?: readonly Permission[];
+}
+
+/** The principal of a verified API token (stored grants that are no longer grantable count for nothing). */
+export function tokenPrincipal(rec: { id: string; role: string; tenant: string; grants?: readonly string[] }): Principal {
+  return { kind: 'token', id: rec.id, role: isRole(rec.role) ? rec.role : '', tenant: rec.tenant, grants: (rec.grants ?? []).filter(isGrantable) };
+}
+
+export function isGrantable(s: string): s is Permission {
+  return (GRANTABLE as readonly string[]).includes(s);
 }
 
 export function isRole(s: string): s is Role {
@@ -98,7 +116,34 @@ export function isRole(s: string): s is Role {
 }
 
 export function can(p: Principal, perm: Permission): boolean {
-  return isRole(p.role) && ROLE_PERMISSIONS[p.role].includes(perm);
+  return isRole(p.role) && (ROLE_PERMISSIONS[p.role].includes(perm) || !!p.grants?.includes(perm));
+}
+
+/**
+ * Validates the grants a caller asks to put on a token: known and grantable
+ * (INVALID_ARGUMENT naming `field[i]`), and held by the caller itself — you may
+ * not grant what you do not hold (PERMISSION_DENIED).
+ */
+export function requireGrants(p: Principal, grants: readonly string[] | undefined, field = 'grants'): Permission[] {
+  const list = grants ?? [];
+  if (list.length > 16) throw new InvalidArgumentError(field, 'at most 16 grants');
+  const out: Permission[] = [];
+  list.forEach((g, i) => {
+    if (!isGrantable(g)) throw new InvalidArgumentError(`${field}[${i}]`, `must be one of ${GRANTABLE.join(', ')}`);
+    if (!can(p, g)) throw new PermissionDeniedError(`you may not grant ${g}: you do not hold it`);
+    if (!out.includes(g)) out.push(g);
+  });
+  return out;
+}
+
+/**
+ * A VM whose config carries a `task` runs tenant-supplied code on a host (the
+ * process scheme executes it): that needs vms.task beside vms.write.
+ */
+export function authorizeTask(p: Principal, config: Record<string, string> | null | undefined, field: string): void {
+  if (config?.task && !can(p, 'vms.task')) {
+    throw new PermissionDeniedError(`${field}.task: running a task needs the vms.task permission (role ${p.role || 'none'} has it only when an admin or operator grants it to the token)`);
+  }
 }
 
 export function rule(rpc: string): Rule {

@@ -5,7 +5,7 @@ import { optionalString, pageSize, requireEnum, requireId, requireName } from '.
 import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handler.js';
 import { DEFAULT_TENANT, type Tenants } from '../tenancy/tenants.js';
 import type { CreateTokenRequest__Output } from '../../common/gen/nephele/v1/CreateTokenRequest.js';
-import { can, isRole, ROLE_PERMISSIONS, ROLES, SYSTEM_ROLES, type Permission, type Role } from './authz.js';
+import { can, isGrantable, isRole, requireGrants, ROLE_PERMISSIONS, ROLES, SYSTEM_ROLES, type Permission, type Role } from './authz.js';
 import { DEFAULT_JOIN_TTL_MS, publicToken, type TokenRecord, type TokenStore } from './tokens.js';
 
 const MAX_TTL_S = 10 * 365 * 86_400;
@@ -46,7 +46,7 @@ async function bindingArg(ctx: UnaryCtx, tenants: Tenants, roleIn: string, tenan
 /** What a token lets its holder do. */
 function permissionsOf(rec: TokenRecord): readonly Permission[] {
   if (rec.kind === 'TOKEN_KIND_JOIN') return ['join.write'];
-  return isRole(rec.role) ? ROLE_PERMISSIONS[rec.role] : [];
+  return [...(isRole(rec.role) ? ROLE_PERMISSIONS[rec.role] : []), ...(rec.grants ?? []).filter(isGrantable)];
 }
 
 /**
@@ -69,12 +69,14 @@ async function createTokenArgs(req: CreateTokenRequest__Output, ctx: UnaryCtx, t
   const hostKind = requireEnum('host_kind', req.hostKind, ['HOST_KIND_DEDICATED', 'HOST_KIND_ADHOC'] as const, { optional: true });
   if (hostKind && kind !== 'TOKEN_KIND_JOIN') throw new InvalidArgumentError('host_kind', 'only join tokens carry a host kind');
   const ttlMs = req.ttlSeconds ? req.ttlSeconds * 1000 : kind === 'TOKEN_KIND_JOIN' ? DEFAULT_JOIN_TTL_MS : 0;
-  let binding: { role?: string; tenant?: string } = {};
+  let binding: { role?: string; tenant?: string; grants?: Permission[] } = {};
   if (kind === 'TOKEN_KIND_JOIN') {
     if (req.role || req.tenant) throw new InvalidArgumentError(req.role ? 'role' : 'tenant', 'join tokens carry no role or tenant');
+    if (req.grants?.length) throw new InvalidArgumentError('grants', 'join tokens carry no grants');
     if (!can(ctx.principal, 'join.write')) throw new PermissionDeniedError('only admins and operators enrol hosts');
   } else {
     binding = await bindingArg(ctx, tenants, optionalString('role', req.role, 32), optionalString('tenant', req.tenant, 63));
+    binding.grants = requireGrants(ctx.principal, req.grants);
   }
   return { kind, ttlMs, description, hostKind, ...binding };
 }
@@ -128,9 +130,11 @@ export function authHandlers(layer: RpcLayer, tokens: TokenStore, tenants: Tenan
     BindRole: unaryRpc(layer, 'AuthService.BindRole', async (req, ctx) => {
       const id = requireId('token_id', req.tokenId);
       const { role, tenant } = await bindingArg(ctx, tenants, requireName('role', req.role), optionalString('tenant', req.tenant, 63));
-      return { token: publicToken(await tokens.bindRole(id, role, tenant, ctx.scope, (rec) => mayManage(ctx, rec, 'rebind'))) };
+      const grants = requireGrants(ctx.principal, req.grants);
+      return { token: publicToken(await tokens.bindRole(id, role, tenant, grants, ctx.scope, (rec) => mayManage(ctx, rec, 'rebind'))) };
     }, async (ref, req, ctx) => {
       await bindingArg(ctx, tenants, requireName('role', req.role), optionalString('tenant', req.tenant, 63));
+      requireGrants(ctx.principal, req.grants);
       return tokenView(ref, req, ctx);
     }),
 

@@ -26,7 +26,7 @@ export const DEFAULT_JOIN_TTL_MS = 3_600_000;
 
 export function publicToken(r: TokenRecord): Token__Output {
   const { secretHash: _drop, ...t } = r;
-  return { ...t, hostKind: r.hostKind as Token__Output['hostKind'] };
+  return { ...t, hostKind: r.hostKind as Token__Output['hostKind'], grants: r.grants ?? [] };
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -65,7 +65,7 @@ export class TokenStore {
   }
 
   async create(
-    o: { kind: TokenKindName; ttlMs: number; description: string; hostKind?: HostKind; createdBy: string; role?: string; tenant?: string },
+    o: { kind: TokenKindName; ttlMs: number; description: string; hostKind?: HostKind; createdBy: string; role?: string; tenant?: string; grants?: string[] },
     extraOps: Op[] = [],
   ): Promise<{ token: TokenRecord; secret: string }> {
     const now = this.clock.now();
@@ -83,6 +83,7 @@ export class TokenStore {
       hostKind: o.hostKind ?? 'HOST_KIND_UNSPECIFIED',
       role: o.kind === 'TOKEN_KIND_API' ? o.role ?? 'viewer' : '',
       tenant: o.kind === 'TOKEN_KIND_API' ? o.tenant ?? '' : '',
+      grants: o.kind === 'TOKEN_KIND_API' ? o.grants ?? [] : [],
       secretHash: sha256(this.secretFor(id)),
     };
     await this.events.commit({
@@ -91,7 +92,7 @@ export class TokenStore {
         type: 'token.created',
         message: `${o.kind === 'TOKEN_KIND_JOIN' ? 'join' : 'API'} token created`,
         tenant: rec.tenant,
-        attributes: { token_id: id, kind: o.kind, ...(rec.role ? { role: rec.role } : {}) },
+        attributes: { token_id: id, kind: o.kind, ...(rec.role ? { role: rec.role } : {}), ...(rec.grants.length ? { grants: rec.grants.join(',') } : {}) },
       }],
       ref: id,
     });
@@ -107,20 +108,20 @@ export class TokenStore {
   }
 
   /**
-   * Rebinds an API token to a role in a tenant; takes effect on its next call.
+   * Rebinds an API token to a role in a tenant (and replaces its grants); takes effect on its next call.
    * `scope` hides other tenants' tokens; `check` refuses a token the caller may not manage.
    */
-  async bindRole(id: string, role: string, tenant: string, scope?: string, check: (rec: TokenRecord) => void = () => {}): Promise<TokenRecord> {
+  async bindRole(id: string, role: string, tenant: string, grants: string[] = [], scope?: string, check: (rec: TokenRecord) => void = () => {}): Promise<TokenRecord> {
     for (;;) {
       const { rec, version } = await this.get(id, scope);
       if (rec.kind !== 'TOKEN_KIND_API') throw new FailedPreconditionError('only API tokens carry roles');
       check(rec);
-      const next = { ...rec, role, tenant };
+      const next = { ...rec, role, tenant, grants };
       try {
         await this.events.commit({
           ops: [put(TOKENS, id, next), del(TOKENS_BY_TENANT, `${rec.tenant}/${id}`), put(TOKENS_BY_TENANT, `${tenant}/${id}`, 1)],
           preconditions: [at(TOKENS, id, version)],
-          events: [{ type: 'token.role_bound', message: 'token bound to a role', tenant, attributes: { token_id: id, role, tenant } }],
+          events: [{ type: 'token.role_bound', message: 'token bound to a role', tenant, attributes: { token_id: id, role, tenant, grants: grants.join(',') } }],
           ref: id,
         });
         this.forget(id);

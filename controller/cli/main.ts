@@ -15,6 +15,7 @@ import { registerSetCommands } from './set.js';
 import { parseSize } from '../../common/size.js';
 
 const env = process.env;
+const collect = (v: string, prev: string[]) => [...prev, v];
 const program = new Command('nephele')
   .description('Nephele: run virtual machines on a fleet of hosts')
   .option('--controller <addr>', 'controller address', env.NEPHELE_CONTROLLER ?? '127.0.0.1:7443')
@@ -54,11 +55,16 @@ function hostRows(hosts: Host[]): string {
       enumWord(h.state, 'HOST_STATE_') + (h.cordoned ? ',cordoned' : ''),
       cap(h.free?.vcpus, h.inventory?.guest?.vcpus),
       cap(h.free?.memoryBytes, h.inventory?.guest?.memoryBytes, bytes),
-      h.schemes.join(',') || '-',
+      h.schemes.map((x) => (isolationOf(h, x) === 'none' ? `${x}(no isolation)` : x)).join(',') || '-',
       h.groups.join(',') || '-',
       ago(h.lastSeenUnixMs),
     ]),
   );
+}
+
+/** A scheme's `isolation` attribute from the agent's fingerprint ('full' | 'none'), if it reported one. */
+function isolationOf(h: Host, scheme: string): string | undefined {
+  return h.schemeInfo?.find((x) => x.scheme === scheme)?.attributes.isolation;
 }
 
 function hostDetail(h: Host): string {
@@ -73,6 +79,7 @@ function hostDetail(h: Host): string {
     `Addresses:   ${h.addresses.join(', ') || '-'}`,
     `Agent:       ${h.agentVersion || '-'}   last seen ${ago(h.lastSeenUnixMs)}   heartbeat ${h.heartbeatIntervalMs || '-'} ms`,
     `Enrolled:    ${when(h.enrolledUnixMs)}`,
+    ...(h.schemeInfo ?? []).map((x, i) => `${i ? '             ' : 'Drivers:     '}${x.scheme}: ${Object.entries(x.attributes).map(([k, v]) => `${k}=${v}`).join(' ') || '-'}`),
   ];
   if (inv) {
     const c = inv.cpu;
@@ -153,6 +160,7 @@ token
   .addOption(new Option('--kind <kind>', 'join tokens: force the host kind').choices(['dedicated', 'adhoc']))
   .addOption(new Option('--role <role>', 'API tokens: the role (default viewer)').choices(['admin', 'operator', 'tenant-admin', 'viewer']))
   .option('--tenant <name>', "API tokens: the tenant the role applies to (default: yours, or 'default')")
+  .option('--grant <permission>', 'API tokens: a permission beside the role, repeatable (vms.task: may run tasks)', collect, [] as string[])
   .option('--request-id <id>', 'idempotency key')
   .action(async (o) => {
     if (o.join && o.api) throw new CliError('--join and --api exclude each other');
@@ -164,8 +172,9 @@ token
       requestId: o.requestId ?? '',
       role: o.role ?? '',
       tenant: o.tenant ?? '',
+      grants: o.grant,
     };
-    if (!o.api && (o.role || o.tenant)) throw new CliError('--role and --tenant apply to API tokens (--api)');
+    if (!o.api && (o.role || o.tenant || o.grant.length)) throw new CliError('--role, --tenant and --grant apply to API tokens (--api)');
     const r = await withClient((c) => c.call<P.CreateTokenResponse>((md, op, cb) => c.auth.CreateToken(req, md, op, cb)));
     out(r, () => g().json ? '' : `${r.secret}\n\n# token ${r.token?.id}, ${enumWord(r.token?.kind, 'TOKEN_KIND_')}, expires ${when(r.token?.expiresUnixMs) === '-' ? 'never' : when(r.token?.expiresUnixMs)}. Shown once; keep it secret.`);
   });
@@ -195,9 +204,10 @@ token
   .command('bind <id> <role>')
   .description('give an API token a role (admin, operator, tenant-admin, viewer) in a tenant')
   .option('--tenant <name>', 'the tenant (tenant roles)')
+  .option('--grant <permission>', 'a permission beside the role, repeatable (vms.task: may run tasks); replaces the previous grants', collect, [] as string[])
   .action(async (id, role, o) => {
-    const r = await withClient((c) => c.call<P.BindRoleResponse>((md, op, cb) => c.auth.BindRole({ tokenId: id, role, tenant: o.tenant ?? '' }, md, op, cb)));
-    out(r.token, () => `${r.token?.id}: ${r.token?.role}${r.token?.tenant ? ` in ${r.token.tenant}` : ''}`);
+    const r = await withClient((c) => c.call<P.BindRoleResponse>((md, op, cb) => c.auth.BindRole({ tokenId: id, role, tenant: o.tenant ?? '', grants: o.grant }, md, op, cb)));
+    out(r.token, () => `${r.token?.id}: ${r.token?.role}${r.token?.tenant ? ` in ${r.token.tenant}` : ''}${r.token?.grants?.length ? ` + ${r.token.grants.join(', ')}` : ''}`);
   });
 
 // --- tenants

@@ -16,7 +16,9 @@ export const GROUPS = 'groups';
 export const GROUP_MEMBERS = 'group-members'; // index: `${group}/${hostId}`
 
 /** What is persisted; live figures (load, free, last seen, peer) stay in memory. */
-export interface HostRecord extends Omit<Host, 'version' | 'free' | 'load' | 'peer' | 'heartbeatIntervalMs' | 'allocated' | 'vmCount'> {
+export interface HostRecord extends Omit<Host, 'version' | 'free' | 'load' | 'peer' | 'heartbeatIntervalMs' | 'allocated' | 'vmCount' | 'schemeInfo'> {
+  /** From the agent's Hello (absent before its first session, and in records older than the field). */
+  schemeInfo?: Host['schemeInfo'];
   durableSeq: number; // highest agent event seq stored
   /** The agent's last outbox epochs with the highest seq stored from each (oldest first; see outbox-epochs.ts). */
   outboxEpochs?: { epoch: string; seq: number }[];
@@ -85,6 +87,7 @@ export class HostRegistry {
       owner: l?.owner ?? rec.owner ?? 'OWNER_STATE_UNSPECIFIED',
       offersGuarantees: rec.offersGuarantees ?? false,
       labels: rec.labels ?? {},
+      schemeInfo: rec.schemeInfo ?? [],
       lastSeenUnixMs: lastSeen ?? rec.lastSeenUnixMs,
     };
   }

@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { AgentMessage__Output as AgentMessage } from '../../common/gen/nephele/v1/AgentMessage.js';
 import type { ControllerMessage } from '../../common/gen/nephele/v1/ControllerMessage.js';
 import type { Hello__Output as Hello } from '../../common/gen/nephele/v1/Hello.js';
+import { cleanSchemeInfo } from './schemes.js';
 import type { AgentEvent__Output as AgentEvent } from '../../common/gen/nephele/v1/AgentEvent.js';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, ResourceExhaustedError, UnauthenticatedError } from '../../common/errors.js';
 import { statusName, toStatus } from '../../common/grpc/status.js';
@@ -262,6 +263,7 @@ export class SessionManager {
           labels: cleanLabels(hello.labels),
           owner: OWNER_STATES.has(hello.owner) ? hello.owner : 'OWNER_STATE_UNSPECIFIED',
           offersGuarantees: !!hello.offersGuarantees,
+          schemeInfo: cleanSchemeInfo(hello.schemeInfo),
         };
         return JSON.stringify(next) === JSON.stringify(r) ? undefined : next;
       });

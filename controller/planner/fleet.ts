@@ -25,6 +25,8 @@ export interface Slot {
   /** Owner policy says no new guests (HTCondor START is false). */
   ownerBusy: boolean;
   schemes: string[];
+  /** Per scheme, whether its driver isolates tenant code ('full' | 'none'; absent: unknown, i.e. none). */
+  isolation: Record<string, string>;
   groups: string[];
   labels: Record<string, string>;
   capacity: Res;
@@ -57,6 +59,7 @@ export function newSlot(id: string, p: Partial<Slot> = {}): Slot {
     cordoned: p.cordoned ?? false,
     ownerBusy: p.ownerBusy ?? false,
     schemes: p.schemes ?? ['process'],
+    isolation: p.isolation ?? {},
     groups: p.groups ?? [],
     labels: p.labels ?? {},
     capacity: p.capacity ?? zeroRes(),

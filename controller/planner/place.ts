@@ -15,6 +15,8 @@ export interface PlacementRequest {
   res: Res;
   /** Acceptable schemes, best first. */
   schemes: string[];
+  /** The VMs run tenant-supplied code (a `task`): only a scheme that isolates it may take them. */
+  task?: boolean;
   group?: string;
   labels?: Record<string, string>;
   affinity: Affinity;
@@ -49,6 +51,18 @@ export interface PlanResult {
   considered: number;
 }
 
+/**
+ * Schemes that run a task on the host itself and so need the host to isolate it
+ * (a qemu guest gets the task as config inside its own VM).
+ */
+export const HOST_TASK_SCHEMES: readonly string[] = ['process'];
+
+/** The host offers this scheme for the request: tenant code goes only where the scheme isolates it (fail closed on unknown). */
+export function offers(s: Slot, r: PlacementRequest, scheme: string): boolean {
+  if (!s.schemes.includes(scheme)) return false;
+  return !(r.task && HOST_TASK_SCHEMES.includes(scheme) && s.isolation[scheme] !== 'full');
+}
+
 /** Why a host cannot take this request at all, or undefined when it may. */
 export function staticReason(s: Slot, r: PlacementRequest): string | undefined {
   if (!s.ready) return 'not ready';
@@ -56,7 +70,10 @@ export function staticReason(s: Slot, r: PlacementRequest): string | undefined {
   if (r.exclude?.has(s.id)) return 'already tried or being vacated';
   if (s.ownerBusy) return 'owner active';
   if (s.adhoc && r.sla === 'SLA_GUARANTEED' && !s.offersGuarantees) return 'ad-hoc host takes best-effort work only';
-  if (!r.schemes.some((x) => s.schemes.includes(x))) return `no ${r.schemes.join('/')} scheme`;
+  if (!r.schemes.some((x) => offers(s, r, x))) {
+    const unisolated = r.schemes.filter((x) => s.schemes.includes(x));
+    return unisolated.length ? `${unisolated.join('/')} isolation unavailable` : `no ${r.schemes.join('/')} scheme`;
+  }
   if (r.group && !s.groups.includes(r.group)) return `not in group ${r.group}`;
   if (r.labels) for (const k in r.labels) if (s.labels[k] !== r.labels[k]) return 'labels do not match';
   return undefined;
@@ -99,7 +116,7 @@ export function score(s: Slot, r: PlacementRequest): { score: number; scheme: st
   v -= 0.04 * Math.min(1, Math.max(0, s.loadPct) / 100);
   if (r.sla === 'SLA_GUARANTEED' ? !s.adhoc : s.adhoc) v += 0.1; // guarantees on servers, spare cycles on desktops
   let idx = 0;
-  while (idx < r.schemes.length && !s.schemes.includes(r.schemes[idx]!)) idx++;
+  while (idx < r.schemes.length && !offers(s, r, r.schemes[idx]!)) idx++;
   v -= 0.3 * idx;
   return { score: v, scheme: r.schemes[idx] ?? '' };
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { EventLog, NewEvent } from '../events/log.js';
 import type { HostRecord, HostRegistry } from '../hosts/registry.js';
+import { isolationOf } from '../hosts/schemes.js';
 import type { Tenants } from '../tenancy/tenants.js';
 import { newVmRecord, VMS, VMS_BY_HOST, VMS_BY_TENANT, type Observed, type VmRecord, type VmRegistry } from '../vms/registry.js';
 import { Fleet, type Hold, type Res, type Sla } from './fleet.js';
@@ -167,6 +168,7 @@ export class Planner {
       cordoned: rec.cordoned,
       ownerBusy: owner === 'OWNER_STATE_BUSY' || owner === 'OWNER_STATE_EVACUATE',
       schemes: rec.schemes,
+      isolation: isolationOf(rec.schemeInfo),
       groups: rec.groups,
       labels: rec.labels ?? {},
       capacity: { vcpus: rec.inventory?.guest?.vcpus ?? 0, memoryBytes: Number(rec.inventory?.guest?.memoryBytes ?? 0), diskBytes: Number(rec.inventory?.guest?.diskBytes ?? 0) },
@@ -195,6 +197,7 @@ export class Planner {
       sla: r.sla as Sla,
       res: resOf(r.spec),
       schemes: r.schemePreference,
+      task: !!r.spec.config?.task,
       group: r.group || undefined,
       labels: r.labels,
       affinity: r.affinity === 'SET_AFFINITY_AFFINITY' ? 'affinity' : r.affinity === 'SET_AFFINITY_ANTI_AFFINITY' ? 'anti' : 'none',
@@ -779,7 +782,7 @@ export class Planner {
     const exclude = new Set([...(vm.tried ?? []), vm.hostId]);
     return set
       ? { ...this.request(set, exclude), schemes: [vm.spec!.scheme] }
-      : { setId: '', sla: holdOf(vm).sla, res: resOf(vm.spec!), schemes: [vm.spec!.scheme], affinity: 'none', strategy: this.opts.strategy, exclude };
+      : { setId: '', sla: holdOf(vm).sla, res: resOf(vm.spec!), schemes: [vm.spec!.scheme], task: !!vm.spec!.config?.task, affinity: 'none', strategy: this.opts.strategy, exclude };
   }
 
   /** Moves one VM off `hostId`: a reachable host hands over a qemu VM's disk (cold move); a process VM, or any VM of a host that is gone, starts afresh elsewhere. */

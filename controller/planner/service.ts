@@ -5,6 +5,7 @@ import { pageSize, requireId, requireName } from '../../common/validate.js';
 import type { Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handler.js';
+import { authorizeTask } from '../auth/authz.js';
 import type { HostRegistry } from '../hosts/registry.js';
 import { DEFAULT_TENANT, type Tenants } from '../tenancy/tenants.js';
 import type { Planner } from './planner.js';
@@ -19,6 +20,7 @@ export function setHandlers(layer: RpcLayer, planner: Planner, hosts: HostRegist
   /** The request, validated, and the tenant it is for, checked against the caller (also on a replay). */
   const createArgs = (req: CreateVmSetRequest__Output, ctx: UnaryCtx) => {
     const r = validateSetRequest(req.set, clock.now());
+    authorizeTask(ctx.principal, r.spec.config, 'set.spec.config');
     const tenant = r.tenant || ctx.scope || DEFAULT_TENANT;
     if (ctx.scope !== undefined && tenant !== ctx.scope) throw new PermissionDeniedError('you may only create sets in your own tenant');
     return { r, tenant };

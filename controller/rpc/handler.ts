@@ -9,7 +9,7 @@ import type { Clock } from '../../common/clock.js';
 import { callContext, type CallContext } from '../context.js';
 import { auditEvent, REQUESTS, requestKey, type EventLog, type RequestRecord } from '../events/log.js';
 import type { TokenStore } from '../auth/tokens.js';
-import { authorize, isRole, rule, tenantScope, type Principal } from '../auth/authz.js';
+import { authorize, rule, tenantScope, tokenPrincipal, type Principal } from '../auth/authz.js';
 import { requestId as validRequestId } from '../../common/validate.js';
 import { RateLimiter, type RateLimit } from './ratelimit.js';
 import { DEFAULT_REFUSAL_AUDIT, RefusalAudit, type RefusalAuditLimits, type Refuser } from './refusals.js';
@@ -77,7 +77,7 @@ export async function authenticateApi(deps: RpcDeps, call: Meta): Promise<Princi
   const m = /^Bearer\s+(\S{1,512})$/i.exec(v);
   if (!m) throw new UnauthenticatedError('authorization metadata must be "Bearer <token>"');
   const rec = await deps.tokens.verifyApi(m[1]!);
-  return { kind: 'token', id: rec.id, role: isRole(rec.role) ? rec.role : '', tenant: rec.tenant };
+  return tokenPrincipal(rec);
 }
 
 export interface UnaryCtx extends CallContext {

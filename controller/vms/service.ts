@@ -2,7 +2,7 @@ import type { VmServiceHandlers } from '../../common/gen/nephele/v1/VmService.js
 import type { CreateVmRequest__Output } from '../../common/gen/nephele/v1/CreateVmRequest.js';
 import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
 import { FailedPreconditionError, NotFoundError, PermissionDeniedError, ResourceExhaustedError } from '../../common/errors.js';
-import { can } from '../auth/authz.js';
+import { authorizeTask, can } from '../auth/authz.js';
 import { pageSize, requireId, requireName } from '../../common/validate.js';
 import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handler.js';
 import type { HostRegistry } from '../hosts/registry.js';
@@ -34,6 +34,7 @@ export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry
     const name = req.name ? requireName('name', req.name) : '';
     const hostId = req.hostId ? requireId('host_id', req.hostId) : '';
     const spec = validateSpec(req.spec);
+    authorizeTask(ctx.principal, spec.config, 'spec.config');
     const tenant = req.tenant ? requireName('tenant', req.tenant) : ctx.scope ?? DEFAULT_TENANT;
     if (ctx.scope !== undefined && tenant !== ctx.scope) throw new PermissionDeniedError('you may only create VMs in your own tenant');
     return { name, hostId, spec, tenant };

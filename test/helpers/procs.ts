@@ -38,8 +38,10 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
-function start(args: string[], env: Record<string, string> = {}): Proc {
-  const proc = spawn(process.execPath, args, {
+/** `wrap`: a command line the node process runs under (e.g. setpriv to drop to another uid). */
+function start(args: string[], env: Record<string, string> = {}, wrap: string[] = []): Proc {
+  const argv = [...wrap, process.execPath, ...args];
+  const proc = spawn(argv[0]!, argv.slice(1), {
     env: { ...process.env, NEPHELE_LOG_JSON: '1', NEPHELE_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -87,12 +89,14 @@ export async function joinToken(c: ControllerProc, opts: { ttlSeconds?: number }
   }
 }
 
-export function startAgent(controller: string, dataDir: string, opts: { joinToken?: string; name?: string; args?: string[] } = {}): Proc {
+/** `uid`: run the agent as that unprivileged user (setpriv; its data dir must be theirs). */
+export function startAgent(controller: string, dataDir: string, opts: { joinToken?: string; name?: string; args?: string[]; uid?: number } = {}): Proc {
   // Only the process scheme unless a test asks for more: a qemu fingerprint boots a probe guest.
   const schemes = opts.args?.includes('--schemes') ? [] : ['--schemes', 'process'];
   const args = [AGENT, '--controller', controller, '--data-dir', dataDir, '--name', opts.name ?? 'test-agent', '--inventory-interval', '10m', ...schemes, ...(opts.args ?? [])];
   if (opts.joinToken) args.push('--join-token', opts.joinToken);
-  return start(args);
+  const wrap = opts.uid === undefined ? [] : ['setpriv', `--reuid=${opts.uid}`, `--regid=${opts.uid}`, '--clear-groups', '--'];
+  return start(args, {}, wrap);
 }
 
 export function hostIdOf(agentDataDir: string): string {

@@ -192,7 +192,7 @@ t.test('task VMs: exit 0 is STOPPED with task_done and is not rerun; exit 3 is F
   const done = await waitReport(a, ok, 'VM_STATE_STOPPED');
   t.equal(done.taskDone, true, 'task_done set');
   t.equal(done.reason, 'task done');
-  t.equal(readFileSync(join(dir, 'vms', ok, 'out.txt'), 'utf8'), 'hi\n', 'ran in the VM directory, clean environment');
+  t.equal(readFileSync(join(dir, 'vms', ok, 'home', 'out.txt'), 'utf8'), 'hi\n', 'ran in the VM home, clean environment');
   const failed = await waitReport(a, bad, 'VM_STATE_FAILED');
   t.equal(failed.reason, 'task exited with code 3', 'the exit code is in the reason');
   t.notOk(failed.taskDone, 'a failed task is not done');

@@ -31,6 +31,8 @@ function randomFleet(rng: () => number): Fleet {
       cordoned: rng() < 0.1,
       ownerBusy: rng() < 0.1,
       schemes: pick([['process'], ['qemu'], ['qemu', 'process']]),
+      // Some hosts cannot isolate tenant code in the process scheme; some never said (old agents).
+      isolation: pick<Record<string, string>>([{ process: 'full' }, { process: 'full' }, { process: 'none' }, {}]),
       groups: rng() < 0.5 ? [pick(['web', 'hpc', 'lab'])] : [],
       labels: rng() < 0.5 ? { zone: pick(['a', 'b']) } : {},
       capacity: { vcpus: 1 + Math.floor(rng() * 16), memoryBytes: (1 + Math.floor(rng() * 32)) * GiB, diskBytes: (10 + Math.floor(rng() * 200)) * GiB },
@@ -47,6 +49,7 @@ function randomRequest(rng: () => number, i: number): PlacementRequest {
     sla: pick<Sla>(['SLA_GUARANTEED', 'SLA_BEST_EFFORT']),
     res: { vcpus: 1 + Math.floor(rng() * 4), memoryBytes: pick([64, 256, 1024, 4096]) * MiB, diskBytes: pick([1, 5, 20]) * GiB },
     schemes: pick([['process'], ['qemu'], ['qemu', 'process'], ['process', 'qemu']]),
+    task: rng() < 0.25,
     group: rng() < 0.3 ? pick(['web', 'hpc', 'lab']) : undefined,
     labels: rng() < 0.3 ? { zone: pick(['a', 'b']) } : undefined,
     affinity: pick(['none', 'none', 'anti', 'affinity'] as const),
@@ -59,6 +62,7 @@ t.test('random fleets: reservations, filters, affinity, completeness, release to
   let placedTotal = 0;
   let unplacedTotal = 0;
   let sampled = 0;
+  let taskPlaced = 0;
   for (let seed = 1; seed <= seeds; seed++) {
     const rng = mulberry32(seed);
     const fleet = randomFleet(rng);
@@ -80,6 +84,8 @@ t.test('random fleets: reservations, filters, affinity, completeness, release to
         const why = staticReason(s, r);
         if (why) return t.fail(`seed ${seed}: placed on a host that fails a filter (${why})`);
         if (!r.schemes.includes(p.scheme) || !s.schemes.includes(p.scheme)) return t.fail(`seed ${seed}: scheme ${p.scheme} not acceptable`);
+        if (r.task && p.scheme === 'process' && s.isolation.process !== 'full') return t.fail(`seed ${seed}: a task placed on ${s.id}, whose process scheme does not isolate it`);
+        if (r.task) taskPlaced++;
       }
       if (r.affinity === 'anti') {
         const hosts = res.placements.map((p) => p.hostId);
@@ -111,6 +117,25 @@ t.test('random fleets: reservations, filters, affinity, completeness, release to
   t.ok(placedTotal > 10_000, `placed ${placedTotal} vms across ${seeds} fleets`);
   t.ok(unplacedTotal > 100, `and reported ${unplacedTotal} unplaced (the properties were exercised on full fleets too)`);
   t.ok(sampled > 100, `${sampled} requests ran with sampling`);
+  t.ok(taskPlaced > 1000, `${taskPlaced} task vms placed, each only where it is isolated`);
+});
+
+t.test('tenant tasks go to the process scheme only where it isolates them (fail closed when unknown)', async (t) => {
+  const f = new Fleet();
+  const cap = { vcpus: 8, memoryBytes: 8 * GiB, diskBytes: 100 * GiB };
+  f.upsert('none', { capacity: cap, isolation: { process: 'none' } });
+  f.upsert('unknown', { capacity: cap });
+  f.upsert('full', { capacity: cap, isolation: { process: 'full' } });
+  f.upsert('both', { capacity: cap, schemes: ['qemu', 'process'], isolation: { process: 'none' } });
+  const r: PlacementRequest = { setId: 't', sla: 'SLA_GUARANTEED', res: { vcpus: 1, memoryBytes: GiB, diskBytes: GiB }, schemes: ['process'], task: true, affinity: 'anti', strategy: 'spread' };
+  const res = place(f, r, 2);
+  t.same(res.placements.map((p) => p.hostId), ['full'], 'only the isolating host takes one');
+  t.equal(res.unplaced, 1);
+  t.same(res.reasons, ['3 hosts: process isolation unavailable', '1 host: anti-affinity: holds a vm of the set'], 'and the reasons say why');
+  t.equal(place(f, { ...r, setId: 'plain', task: false, affinity: 'none' }, 4).unplaced, 0, 'the same hosts take an appliance (no tenant code)');
+  f.slot('full')!.cordoned = true;
+  const qemu = place(f, { ...r, setId: 'q', schemes: ['process', 'qemu'] }, 1);
+  t.same(qemu.placements.map((p) => [p.hostId, p.scheme]), [['both', 'qemu']], 'a qemu guest may take it where process cannot (the task stays inside the VM)');
 });
 
 t.test('best-effort overcommits by the ratio; guaranteed never does; ad-hoc hosts take best-effort only', async (t) => {

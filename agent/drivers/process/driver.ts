@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../../../common/logger.js';
 import { DriverError, isTask, taskExitReason, type Capabilities, type Driver, type ExitListener, type Fingerprint, type VmHandle, type VmSpec, type VmStats, type VmStatus } from '../driver.js';
@@ -9,26 +10,17 @@ import { detectCgroups, limit, removeCgroup, type CgroupMode } from './cgroup.js
 import { cpuSeconds, isAlive as isSame, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
 import { children, contTree, ioBytes, killTree, procState, signalDescendants, stopTree } from './proc.js';
 import type { VmFence } from '../../fence/fence.js';
+import { awaitReady, DEFAULT_UIDS, parseUid, pickUid, prepareDirs, probeIsolation, sandboxArgv, taskCommand, usedUids, vmPaths, type UidRange } from './sandbox.js';
 
 const APPLIANCE = fileURLToPath(new URL('./appliance.js', import.meta.url));
 
-/** Where a task VM's wrapper records the task's exit status (survives an agent restart). */
-const EXIT_FILE = 'exit-code';
-
 /**
- * Runs a task VM's command line. It waits for "go" on stdin, so the agent can
- * put it under its cgroup limits before it runs anything, then records the
- * exit status in a file: the wrapper may outlive the agent that started it
- * (and is then nobody's child the agent can wait for).
+ * Where a task VM's wrapper records the task's exit status (survives an agent
+ * restart: the wrapper may outlive the agent that started it and is then
+ * nobody's child the agent can wait for). In the VM's root-only dir: the task
+ * cannot touch it.
  */
-const TASK_WRAPPER = [
-  'IFS= read -r go || exit 125',
-  '[ "$go" = go ] || exit 125',
-  'sh -c "$1" </dev/null',
-  'rc=$?',
-  'printf \'%s\\n\' "$rc" > "$2.tmp" && mv "$2.tmp" "$2"',
-  'exit $rc',
-].join('\n');
+const EXIT_FILE = 'exit-code';
 
 interface Vm {
   handle: VmHandle;
@@ -43,11 +35,22 @@ export interface ProcessDriverOptions {
   log?: Logger;
   /** Stops the VMs if the agent dies and does not come back in time (agent/fence). */
   fence?: VmFence;
+  /** Unprivileged uids handed out one per VM (default 200000-265535). */
+  uids?: UidRange;
+}
+
+/** Whether this host can sandbox tenant code (probed once, for real, at fingerprint). */
+interface Isolation {
+  full: boolean;
+  reason: string;
 }
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The busybox appliance serves files: render its page and health check from the config. */
+/**
+ * The busybox appliance serves files: render its page and health check from the
+ * config. World-readable whatever the agent's umask: the appliance reads them as the VM's uid.
+ */
 function renderPage(dir: string, id: string): void {
   let cfg: Record<string, string> = {};
   try {
@@ -56,20 +59,27 @@ function renderPage(dir: string, id: string): void {
     /* defaults */
   }
   const title = cfg.title || 'Nephele appliance';
-  mkdirSync(join(dir, 'www'), { recursive: true });
-  writeFileSync(join(dir, 'www', 'index.html'), `<!doctype html><title>${esc(title)}</title><h1>${esc(title)}</h1><p>vm ${esc(id)}</p>\n`);
-  writeFileSync(join(dir, 'www', 'health'), 'ok\n');
+  const www = join(dir, 'www');
+  mkdirSync(www, { recursive: true });
+  chmodSync(www, 0o755);
+  writeReadable(join(www, 'index.html'), `<!doctype html><title>${esc(title)}</title><h1>${esc(title)}</h1><p>vm ${esc(id)}</p>\n`);
+  writeReadable(join(www, 'health'), 'ok\n');
+}
+
+/** Writes in place (a file bound into a running sandbox keeps its inode), mode 0644. */
+function writeReadable(file: string, data: string): void {
+  writeFileSync(file, data);
+  chmodSync(file, 0o644);
 }
 
 /** A task's whole environment: it must not see the agent's (join token, credentials paths). */
 function taskEnv(spec: VmSpec, dir: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH || '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    HOME: dir,
-    LANG: 'C.UTF-8',
-    NEPHELE_VM_ID: spec.id,
-    NEPHELE_VM_NAME: spec.name,
-  };
+  const p = vmPaths(dir);
+  return { ...cleanEnv(), HOME: p.home, NEPHELE_VM_ID: spec.id, NEPHELE_VM_NAME: spec.name, NEPHELE_CONFIG: p.config };
+}
+
+function cleanEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH || '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' };
 }
 
 /** Ports handed out but maybe not yet bound by their appliance. */
@@ -106,10 +116,13 @@ function portFree(port: number): Promise<boolean> {
 }
 
 /**
- * The `process` scheme: the appliance as a supervised child in its own PID, IPC
- * and UTS namespaces (when unshare works) under cgroup memory/CPU limits (when
- * writable). Children are detached, so they outlive an agent restart and are
- * re-attached by pid + start time.
+ * The `process` scheme: the appliance, or a tenant's task, as a supervised
+ * child under cgroup memory/CPU limits (when writable). Where the host can
+ * isolate (probed at fingerprint: `isolation: full`), every VM runs in its
+ * sandbox (sandbox.ts) as its own uid; where it cannot (`isolation: none`, e.g.
+ * a non-root agent), tasks are refused and the appliance runs as before, in
+ * PID, IPC and UTS namespaces when unshare works. Children are detached, so
+ * they outlive an agent restart and are re-attached by pid + start time.
  */
 export class ProcessDriver implements Driver {
   readonly scheme = 'process';
@@ -118,11 +131,14 @@ export class ProcessDriver implements Driver {
   private readonly log: Logger;
   private unshare?: boolean;
   private cgroups: CgroupMode = 'none';
-  private probed = false;
+  private isolation: Isolation = { full: false, reason: 'not probed yet' };
+  private probing?: Promise<void>;
+  private readonly uids: UidRange;
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly o: ProcessDriverOptions) {
     this.log = o.log ?? silentLogger;
+    this.uids = o.uids ?? DEFAULT_UIDS;
     mkdirSync(o.stateDir, { recursive: true });
     // Processes may not be our children (after a restart): watch them all by polling.
     this.timer = setInterval(() => this.watch(), 250);
@@ -132,23 +148,57 @@ export class ProcessDriver implements Driver {
   /** busybox httpd when the host has busybox (a few hundred KiB a VM), else the Node appliance. */
   private busybox?: string;
 
-  private probe(): void {
-    if (this.probed) return;
-    this.probed = true;
+  private probe(): Promise<void> {
+    return (this.probing ??= this.runProbe());
+  }
+
+  private async runProbe(): Promise<void> {
     const bb = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
     if (bb && spawnSync(bb, ['httpd', '--help'], { encoding: 'utf8' }).stderr.includes('httpd')) this.busybox = bb;
     this.unshare = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--ipc', '--uts', 'true'], { timeout: 5000 }).status === 0;
     this.cgroups = detectCgroups();
+    // Really try it: a sandboxed probe reports from the inside what it can see and do.
+    const uid = pickUid(usedUids(this.o.stateDir), this.uids);
+    const r = uid === undefined ? { ok: false as const, reason: 'no free uid in the VM uid range' } : await probeIsolation(this.o.stateDir, uid);
+    this.isolation = r.ok ? { full: true, reason: '' } : { full: false, reason: r.reason };
+    if (!r.ok) this.log.warn({ reason: r.reason }, 'process isolation unavailable: this host refuses tasks (tenant code)');
   }
 
   async fingerprint(): Promise<Fingerprint> {
-    this.probe();
+    await this.probe();
+    const full = this.isolation.full;
+    const last = this.uids.first + this.uids.count - 1;
     return {
       scheme: 'process',
       healthy: existsSync(APPLIANCE),
       detail: existsSync(APPLIANCE) ? 'supervised processes' : `appliance missing at ${APPLIANCE}`,
-      attributes: { namespaces: this.unshare ? 'pid,ipc,uts,mount' : 'none', limits: this.cgroups, appliance: this.busybox ? 'busybox-httpd' : 'node' },
+      attributes: {
+        isolation: full ? 'full' : 'none',
+        ...(full ? { uids: `${this.uids.first}-${last}` } : { isolation_reason: this.isolation.reason }),
+        namespaces: full ? 'mount,pid,ipc,uts,net(tasks)' : this.unshare ? 'pid,ipc,uts,mount' : 'none',
+        limits: this.cgroups,
+        appliance: this.busybox ? 'busybox-httpd' : 'node',
+      },
     };
+  }
+
+  /** The VM's uid: the one it recorded, else the lowest no other VM on this host holds. */
+  private uidFor(id: string): number {
+    const file = vmPaths(this.dir(id)).uid;
+    let recorded: string | undefined;
+    try {
+      recorded = readFileSync(file, 'utf8');
+    } catch {
+      /* a new VM */
+    }
+    const have = parseUid(recorded);
+    if (have !== undefined) return have;
+    // No await from the scan to the write: two creates cannot pick the same uid.
+    const uid = pickUid(usedUids(this.o.stateDir, id), this.uids);
+    if (uid === undefined) throw new DriverError('no free uid left in the VM uid range (--process-uids)');
+    mkdirSync(this.dir(id), { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${uid}\n`, { mode: 0o600 });
+    return uid;
   }
 
   capabilities(): Capabilities {
@@ -168,8 +218,9 @@ export class ProcessDriver implements Driver {
     const cur = this.vms.get(spec.id);
     if (cur && isSame(cur.handle.pid, cur.handle.pidStartTime)) throw new DriverError('a vm with this id already runs', 'FAILED');
     const dir = this.dir(spec.id);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ title: 'Nephele appliance', ...spec.config }));
+    // Root-only: what the agent reads back (handle, exit status, uid) is beyond the workload's reach.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeReadable(join(dir, 'config.json'), JSON.stringify({ title: 'Nephele appliance', ...spec.config }));
     if (!isTask(spec)) renderPage(dir, spec.id);
     const handle: VmHandle = { id: spec.id, scheme: 'process', spec, pid: 0, pidStartTime: '', hostPort: 0, extra: { dir } };
     // A task serves nothing: no port.
@@ -177,23 +228,36 @@ export class ProcessDriver implements Driver {
   }
 
   private async launch(handle: VmHandle, port: number): Promise<VmHandle> {
-    this.probe();
+    await this.probe();
     const dir = this.dir(handle.id);
+    const paths = vmPaths(dir);
     const task = handle.spec.config.task;
+    // Tenant code runs only in the sandbox: fail closed where the host cannot build one.
+    if (task && !this.isolation.full) throw new DriverError(`refused: this host cannot isolate a task (process isolation: none: ${this.isolation.reason})`, 'UNSUPPORTED');
+    const sandboxed = this.isolation.full;
+    const uid = sandboxed ? this.uidFor(handle.id) : 0;
+    if (sandboxed) prepareDirs(dir, uid);
     const out = openSync(join(dir, 'console.log'), 'a');
     const exitFile = join(dir, EXIT_FILE);
     if (task) rmSync(exitFile, { force: true });
     const app = task
-      ? ['sh', '-c', TASK_WRAPPER, 'nephele-task', task, exitFile]
+      ? taskCommand(task)
       : this.busybox
-        ? [this.busybox, 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', join(dir, 'www')]
+        ? [this.busybox, 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', paths.www]
         : [process.execPath, APPLIANCE, '--vm', handle.id, '--dir', dir, '--port', String(port)];
-    const argv = this.unshare ? ['unshare', '--pid', '--fork', '--mount-proc', '--ipc', '--uts', '--', ...app] : app;
+    // The appliance keeps the host's network for its port forward; a task gets none.
+    const readOnly = task ? [paths.config] : this.busybox ? [paths.www, this.busybox] : [paths.config, process.execPath, APPLIANCE];
+    const argv = sandboxed
+      ? sandboxArgv({ dir, uid, ownNetwork: !!task, tmpMiB: handle.spec.memoryMiB, readOnly, mode: task ? 'task' : 'exec' }, app)
+      : this.unshare
+        ? ['unshare', '--pid', '--fork', '--mount-proc', '--ipc', '--uts', '--', ...app]
+        : app;
     const child = spawn(argv[0]!, argv.slice(1), {
       detached: true,
-      stdio: [task ? 'pipe' : 'ignore', out, out],
-      // A tenant's command gets a clean environment: never the agent's (join token, paths).
-      ...(task ? { cwd: dir, env: taskEnv(handle.spec, dir) } : {}),
+      stdio: [task ? 'pipe' : 'ignore', out, out, ...(sandboxed ? (['pipe'] as const) : [])],
+      cwd: dir,
+      // Never the agent's environment (join token, paths) for what runs as the VM.
+      ...(task ? { env: taskEnv(handle.spec, dir) } : sandboxed ? { env: cleanEnv() } : {}),
     });
     closeSync(out);
     child.unref();
@@ -203,9 +267,18 @@ export class ProcessDriver implements Driver {
     const abort = () => child.stdin?.destroy();
     let pid = child.pid ?? 0;
     if (!pid) throw new DriverError(`could not start the ${task ? 'task' : 'appliance'}`);
-    const wrapper = this.unshare ? pid : 0;
-    if (this.unshare) {
-      // The appliance is unshare's child, init of the new PID namespace.
+    if (sandboxed) {
+      try {
+        await awaitReady(child.stdio[3] as Readable);
+      } catch (e) {
+        abort();
+        killTree(pid);
+        throw new DriverError((e as Error).message);
+      }
+    }
+    const wrapper = sandboxed || this.unshare ? pid : 0;
+    if (wrapper) {
+      // The workload (or, for a task, its wrapper) is unshare's child, init of the new PID namespace.
       for (let i = 0; i < 200 && children(wrapper).length === 0; i++) await new Promise((r) => setTimeout(r, 5));
       pid = children(wrapper)[0] ?? 0;
       if (!pid) {
@@ -222,7 +295,9 @@ export class ProcessDriver implements Driver {
       extra: {
         ...handle.extra,
         limits: applied,
-        namespaces: this.unshare ? 'pid,ipc,uts,mount' : 'none',
+        isolation: sandboxed ? 'full' : 'none',
+        ...(sandboxed ? { uid: String(uid) } : {}),
+        namespaces: sandboxed ? `mount,pid,ipc,uts${task ? ',net' : ''}` : this.unshare ? 'pid,ipc,uts,mount' : 'none',
         appliance: task ? 'task' : this.busybox ? 'busybox-httpd' : 'node',
         wrapper: String(wrapper),
       },
@@ -375,7 +450,7 @@ export class ProcessDriver implements Driver {
         return cfg[key]!;
       case 'config-set':
         if (!key || !/^[a-z0-9_-]+$/.test(key)) throw new DriverError('bad key', 'INVALID_SPEC');
-        writeFileSync(file, JSON.stringify({ ...cfg, [key]: rest.join(' ') }));
+        writeReadable(file, JSON.stringify({ ...cfg, [key]: rest.join(' ') }));
         renderPage(this.dir(id), id);
         return '';
       case 'ps':
@@ -407,8 +482,8 @@ export class ProcessDriver implements Driver {
 
   private readExit(id: string): number | undefined {
     try {
-      const n = Number(readFileSync(join(this.dir(id), EXIT_FILE), 'utf8').trim());
-      return Number.isInteger(n) ? n : undefined;
+      const s = readFileSync(join(this.dir(id), EXIT_FILE), 'utf8').trim();
+      return /^\d{1,3}$/.test(s) ? Number(s) : undefined;
     } catch {
       return undefined;
     }

@@ -6,6 +6,7 @@ export interface BindRoleRequest {
   'role'?: (string);
   'tenant'?: (string);
   'requestId'?: (string);
+  'grants'?: (string)[];
 }
 
 export interface BindRoleRequest__Output {
@@ -13,4 +14,5 @@ export interface BindRoleRequest__Output {
   'role': (string);
   'tenant': (string);
   'requestId': (string);
+  'grants': (string)[];
 }

@@ -11,6 +11,7 @@ export interface CreateTokenRequest {
   'requestId'?: (string);
   'role'?: (string);
   'tenant'?: (string);
+  'grants'?: (string)[];
 }
 
 export interface CreateTokenRequest__Output {
@@ -21,4 +22,5 @@ export interface CreateTokenRequest__Output {
   'requestId': (string);
   'role': (string);
   'tenant': (string);
+  'grants': (string)[];
 }

@@ -6,6 +6,7 @@ import type { Inventory as _nephele_v1_Inventory, Inventory__Output as _nephele_
 import type { Capacity as _nephele_v1_Capacity, Capacity__Output as _nephele_v1_Capacity__Output } from '../../nephele/v1/Capacity.js';
 import type { HostLoad as _nephele_v1_HostLoad, HostLoad__Output as _nephele_v1_HostLoad__Output } from '../../nephele/v1/HostLoad.js';
 import type { OwnerState as _nephele_v1_OwnerState, OwnerState__Output as _nephele_v1_OwnerState__Output } from '../../nephele/v1/OwnerState.js';
+import type { SchemeInfo as _nephele_v1_SchemeInfo, SchemeInfo__Output as _nephele_v1_SchemeInfo__Output } from '../../nephele/v1/SchemeInfo.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Host {
@@ -37,6 +38,7 @@ export interface Host {
   'offersGuarantees'?: (boolean);
   'allocated'?: (_nephele_v1_Capacity | null);
   'vmCount'?: (number);
+  'schemeInfo'?: (_nephele_v1_SchemeInfo)[];
 }
 
 export interface Host__Output {
@@ -68,4 +70,5 @@ export interface Host__Output {
   'offersGuarantees': (boolean);
   'allocated': (_nephele_v1_Capacity__Output | null);
   'vmCount': (number);
+  'schemeInfo': (_nephele_v1_SchemeInfo__Output)[];
 }

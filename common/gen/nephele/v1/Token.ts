@@ -17,6 +17,7 @@ export interface Token {
   'hostKind'?: (_nephele_v1_HostKind);
   'role'?: (string);
   'tenant'?: (string);
+  'grants'?: (string)[];
 }
 
 export interface Token__Output {
@@ -32,4 +33,5 @@ export interface Token__Output {
   'hostKind': (_nephele_v1_HostKind__Output);
   'role': (string);
   'tenant': (string);
+  'grants': (string)[];
 }
