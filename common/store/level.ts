@@ -1,5 +1,5 @@
 import { Level } from 'level';
-import { ConflictError } from '../errors.js';
+import { ConflictError, NepheleError } from '../errors.js';
 import { Mutex } from './mutex.js';
 import type { Entry, Migration, Op, Precondition, ScanOptions, Store, Versioned } from './types.js';
 
@@ -17,16 +17,60 @@ interface Sub {
 
 const COLL_RE = /^[a-z][a-z0-9-]{0,62}$/;
 
+/** What went wrong with LevelDB, from its error codes and status text. */
+export type LevelErrorKind = 'locked' | 'no-space' | 'corrupt' | 'io';
+
+export function levelErrorKind(e: unknown): LevelErrorKind | undefined {
+  for (let x = e as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; x && i < 4; x = x.cause as typeof x, i++) {
+    const msg = String(x.message ?? '');
+    if (x.code === 'LEVEL_LOCKED') return 'locked';
+    if (/No space left|ENOSPC|Disk quota exceeded/i.test(msg)) return 'no-space';
+    if (x.code === 'LEVEL_CORRUPTION' || /^Corruption:/.test(msg)) return 'corrupt';
+    if (x.code === 'LEVEL_IO_ERROR' || /^IO error:/.test(msg)) return 'io';
+  }
+  return undefined;
+}
+
+/** LevelDB's status text without the file path (the OS reason, e.g. "No space left on device"). */
+export function levelReason(e: unknown): string {
+  let x = e as { message?: unknown; cause?: { message?: unknown } } | undefined;
+  if (x?.cause && /failed to open/i.test(String(x.message))) x = x.cause;
+  const msg = String(x?.message ?? e);
+  return msg.replace(/^(IO error|Corruption): .*\/[^:]*: /, '$1: ').slice(0, 200);
+}
+
+/** LevelDB refused to open. `kind` lets the caller tell the operator what to do. */
+export class StoreOpenError extends Error {
+  constructor(readonly kind: LevelErrorKind | 'other', readonly path: string, cause: unknown) {
+    super(`cannot open the store at ${path}: ${levelReason(cause)}`, { cause });
+    this.name = 'StoreOpenError';
+  }
+}
+
+/** The store cannot take writes (or reads) right now; callers may retry later. */
+export class StoreUnavailableError extends NepheleError {
+  constructor(what: 'write' | 'read', cause: unknown) {
+    super('UNAVAILABLE', `the controller cannot ${what} its store (${levelReason(cause)}); it recovers by itself once the disk is usable again, retry later`, { cause });
+  }
+}
+
 /** LevelDB implementation: one sublevel per collection, JSON values with a version. */
 export class LevelStore implements Store {
   private readonly subs = new Map<string, Sub>();
   private readonly writeLock = new Mutex();
+  /** Set by a write that failed with an I/O error; cleared by a successful reopen(). */
+  private failure: Error | undefined;
+  private readonly failureListeners: ((cause: Error) => void)[] = [];
 
   private constructor(private readonly db: Level<string, Stored>) {}
 
   static async open(path: string, migrations: Migration[] = []): Promise<LevelStore> {
     const db = new Level<string, Stored>(path, { valueEncoding: 'json' });
-    await db.open();
+    try {
+      await db.open();
+    } catch (e) {
+      throw new StoreOpenError(levelErrorKind(e) ?? 'other', path, e);
+    }
     const store = new LevelStore(db);
     try {
       await runMigrations(store, migrations);
@@ -35,6 +79,70 @@ export class LevelStore implements Store {
       throw e;
     }
     return store;
+  }
+
+  /** LevelDB's own repair: rebuilds the manifest from whatever tables and logs are readable. */
+  static repair(path: string): Promise<void> {
+    // `level` is classic-level on Node; its type omits the LevelDB-only statics.
+    return (Level as unknown as { repair(p: string): Promise<void> }).repair(path);
+  }
+
+  /** Why writes are refused, while they are. */
+  writeFailure(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Called once per write that fails with an I/O error (disk full, EIO). */
+  onWriteFailure(fn: (cause: Error) => void): void {
+    this.failureListeners.push(fn);
+  }
+
+  /**
+   * Closes and reopens LevelDB after a failed write. A write that fails half
+   * way can leave a torn record in LevelDB's log, and the log writer's idea of
+   * its position no longer matches the file, so later records could be lost
+   * on the next recovery: refuse writes until the log is recovered and a new
+   * one started, which is what reopening does. Throws (and keeps refusing)
+   * when the reopen fails.
+   */
+  reopen(): Promise<void> {
+    return this.writeLock.run(async () => {
+      await this.db.close();
+      this.subs.clear(); // sublevels do not follow their parent through a reopen
+      try {
+        await this.db.open();
+      } catch (e) {
+        this.failure = e as Error;
+        throw e;
+      }
+      this.failure = undefined;
+    });
+  }
+
+  /** Makes every write so far durable (fsync of LevelDB's log), by a synced write of a marker. */
+  sync(): Promise<void> {
+    return this.writeLock.run(() => this.write([{ type: 'put', sublevel: this.sub(META), key: 'synced', value: { v: 1, d: { atUnixMs: Date.now() } } }], true));
+  }
+
+  private async write(chained: unknown[], sync = false): Promise<void> {
+    if (this.failure) throw new StoreUnavailableError('write', this.failure);
+    try {
+      await this.db.batch(chained as never, { sync } as never);
+    } catch (e) {
+      if (!levelErrorKind(e)) throw e;
+      this.failure = e as Error;
+      for (const fn of this.failureListeners) fn(this.failure);
+      throw new StoreUnavailableError('write', e);
+    }
+  }
+
+  /** Reads while the database is closed (a reopen that failed) or failing are UNAVAILABLE, not INTERNAL. */
+  private async read<T>(p: () => Promise<T>): Promise<T> {
+    try {
+      return await p();
+    } catch (e) {
+      throw unreadable(e);
+    }
   }
 
   private sub(coll: string): Sub {
@@ -48,13 +156,13 @@ export class LevelStore implements Store {
   }
 
   async get<T>(coll: string, key: string): Promise<Versioned<T> | undefined> {
-    const r = await this.sub(coll).get(key);
+    const r = await this.read(() => this.sub(coll).get(key));
     return r === undefined ? undefined : { value: r.d as T, version: r.v };
   }
 
   async getMany<T>(coll: string, keys: string[]): Promise<(Versioned<T> | undefined)[]> {
     if (keys.length === 0) return [];
-    const rs = await this.sub(coll).getMany(keys);
+    const rs = await this.read(() => this.sub(coll).getMany(keys));
     return rs.map((r) => (r === undefined ? undefined : { value: r.d as T, version: r.v }));
   }
 
@@ -70,7 +178,7 @@ export class LevelStore implements Store {
     await Promise.all(
       [...byColl].map(async ([coll, keys]) => {
         const list = [...keys];
-        const rs = await this.sub(coll).getMany(list);
+        const rs = await this.read(() => this.sub(coll).getMany(list));
         list.forEach((k, i) => into.set(`${coll}/${k}`, rs[i]?.v ?? 0));
       }),
     );
@@ -114,7 +222,7 @@ export class LevelStore implements Store {
       await this.versionsOf(extra, current);
       const ignored = new Map<string, number>();
       for (const op of extra) apply(op, ignored);
-      if (chained.length) await this.db.batch(chained as never);
+      if (chained.length) await this.write(chained);
       return results;
     });
   }
@@ -133,7 +241,7 @@ export class LevelStore implements Store {
       await Promise.all(
         [...byColl].map(async ([coll, keys]) => {
           const list = [...keys];
-          const rs = await this.sub(coll).getMany(list);
+          const rs = await this.read(() => this.sub(coll).getMany(list));
           list.forEach((k, i) => current.set(`${coll}/${k}`, rs[i]?.v ?? 0));
         }),
       );
@@ -160,14 +268,31 @@ export class LevelStore implements Store {
         written.set(id, v);
         return { type: 'put' as const, sublevel: this.sub(op.coll), key: op.key, value: { v, d: op.value } };
       });
-      if (chained.length) await this.db.batch(chained as never);
+      if (chained.length) await this.write(chained);
       return written;
     });
   }
 
   async *scan<T>(coll: string, opts: ScanOptions = {}): AsyncIterable<Entry<T>> {
-    for await (const [key, r] of this.sub(coll).iterator(rangeOf(opts))) {
-      yield { key, value: r.d as T, version: r.v };
+    let it: AsyncIterator<[string, Stored]>;
+    try {
+      it = this.sub(coll).iterator(rangeOf(opts))[Symbol.asyncIterator]();
+    } catch (e) {
+      throw unreadable(e);
+    }
+    try {
+      for (;;) {
+        let r: IteratorResult<[string, Stored]>;
+        try {
+          r = await it.next();
+        } catch (e) {
+          throw unreadable(e);
+        }
+        if (r.done) return;
+        yield { key: r.value[0], value: r.value[1].d as T, version: r.value[1].v };
+      }
+    } finally {
+      await it.return?.().catch(() => {});
     }
   }
 
@@ -179,6 +304,12 @@ export class LevelStore implements Store {
   async close(): Promise<void> {
     await this.writeLock.run(async () => this.db.close());
   }
+}
+
+function unreadable(e: unknown): unknown {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  const closed = code === 'LEVEL_DATABASE_NOT_OPEN' || code === 'LEVEL_ITERATOR_NOT_OPEN';
+  return closed || levelErrorKind(e) === 'io' || levelErrorKind(e) === 'no-space' ? new StoreUnavailableError('read', e) : e;
 }
 
 /** A string greater than every string that starts with `prefix` (in LevelDB's byte order). */
