@@ -1,3 +1,4 @@
+import { statfs } from 'node:fs/promises';
 import { Level } from 'level';
 import { ConflictError, NepheleError } from '../errors.js';
 import { Mutex } from './mutex.js';
@@ -54,15 +55,23 @@ export class StoreUnavailableError extends NepheleError {
   }
 }
 
+/** Room LevelDB needs to reopen (recover its log into a table, start a new log and manifest). */
+export const REOPEN_NEEDS_BYTES = 16 * 2 ** 20;
+
 /** LevelDB implementation: one sublevel per collection, JSON values with a version. */
 export class LevelStore implements Store {
   private readonly subs = new Map<string, Sub>();
   private readonly writeLock = new Mutex();
-  /** Set by a write that failed with an I/O error; cleared by a successful reopen(). */
+  /** Set by a write that failed with an I/O error; cleared by a successful reopen. */
   private failure: Error | undefined;
   private readonly failureListeners: ((cause: Error) => void)[] = [];
+  private recoveries = 0;
+  private nextRecovery = 0;
 
-  private constructor(private readonly db: Level<string, Stored>) {}
+  private constructor(
+    private readonly db: Level<string, Stored>,
+    private readonly path: string,
+  ) {}
 
   static async open(path: string, migrations: Migration[] = []): Promise<LevelStore> {
     const db = new Level<string, Stored>(path, { valueEncoding: 'json' });
@@ -71,7 +80,7 @@ export class LevelStore implements Store {
     } catch (e) {
       throw new StoreOpenError(levelErrorKind(e) ?? 'other', path, e);
     }
-    const store = new LevelStore(db);
+    const store = new LevelStore(db, path);
     try {
       await runMigrations(store, migrations);
     } catch (e) {
@@ -98,34 +107,71 @@ export class LevelStore implements Store {
   }
 
   /**
-   * Closes and reopens LevelDB after a failed write. A write that fails half
-   * way can leave a torn record in LevelDB's log, and the log writer's idea of
-   * its position no longer matches the file, so later records could be lost
-   * on the next recovery: refuse writes until the log is recovered and a new
-   * one started, which is what reopening does. Throws (and keeps refusing)
-   * when the reopen fails.
+   * Closes and reopens LevelDB. After a failed write this is the only way
+   * back: a write that fails half way can leave a torn record in LevelDB's
+   * log, and the log writer's idea of its position no longer matches the
+   * file, so later records could be lost on the next recovery. Writes are
+   * refused until the log is recovered and a new one started, which is what
+   * reopening does. Throws (and keeps refusing) when the reopen fails.
    */
   reopen(): Promise<void> {
-    return this.writeLock.run(async () => {
-      await this.db.close();
-      this.subs.clear(); // sublevels do not follow their parent through a reopen
-      try {
-        await this.db.open();
-      } catch (e) {
-        this.failure = e as Error;
-        throw e;
-      }
-      this.failure = undefined;
-    });
+    return this.writeLock.run(() => this.reopenLocked());
+  }
+
+  private async reopenLocked(): Promise<void> {
+    await this.db.close();
+    this.subs.clear(); // sublevels do not follow their parent through a reopen
+    try {
+      await this.db.open();
+    } catch (e) {
+      this.failure = e as Error;
+      throw e;
+    }
+    this.failure = undefined;
+  }
+
+  /**
+   * After a failed write: reopens once the filesystem has room for it
+   * (a reopen that fails closes the database for reads too), at most every
+   * second, backing off when it fails for other reasons. True when writable.
+   * Every batch tries it first, so any user of the store heals by itself.
+   */
+  recover(): Promise<boolean> {
+    return this.writeLock.run(() => this.recoverLocked());
+  }
+
+  private async recoverLocked(): Promise<boolean> {
+    if (!this.failure) return true;
+    const now = Date.now();
+    if (now < this.nextRecovery) return false;
+    this.nextRecovery = now + 1000;
+    const fs = await statfs(this.path).catch(() => undefined);
+    if (!fs || fs.bavail * fs.bsize < Math.min(REOPEN_NEEDS_BYTES, (fs.blocks * fs.bsize) / 4)) return false;
+    try {
+      await this.reopenLocked();
+    } catch {
+      this.recoveries++;
+      this.nextRecovery = now + Math.min(60_000, 1000 * 2 ** this.recoveries);
+      return false;
+    }
+    this.recoveries = 0;
+    return true;
   }
 
   /** Makes every write so far durable (fsync of LevelDB's log), by a synced write of a marker. */
   sync(): Promise<void> {
-    return this.writeLock.run(() => this.write([{ type: 'put', sublevel: this.sub(META), key: 'synced', value: { v: 1, d: { atUnixMs: Date.now() } } }], true));
+    return this.writeLock.run(async () => {
+      await this.writable();
+      await this.write([{ type: 'put', sublevel: this.sub(META), key: 'synced', value: { v: 1, d: { atUnixMs: Date.now() } } }], true);
+    });
+  }
+
+  /** Under the write lock, before a batch reads versions: refuse early while the store cannot write. */
+  private async writable(): Promise<void> {
+    if (this.failure && !(await this.recoverLocked())) throw new StoreUnavailableError('write', this.failure);
   }
 
   private async write(chained: unknown[], sync = false): Promise<void> {
-    if (this.failure) throw new StoreUnavailableError('write', this.failure);
     try {
       await this.db.batch(chained as never, { sync } as never);
     } catch (e) {
@@ -186,6 +232,7 @@ export class LevelStore implements Store {
 
   batchGroup(changes: { ops: Op[]; pre: Precondition[] }[], finalize: (accepted: boolean[]) => Op[]): Promise<(Map<string, number> | Error)[]> {
     return this.writeLock.run(async () => {
+      await this.writable();
       const current = new Map<string, number>();
       await this.versionsOf(changes.flatMap((c) => [...c.ops, ...c.pre]), current);
       const results: (Map<string, number> | Error)[] = [];
@@ -231,6 +278,7 @@ export class LevelStore implements Store {
     // Versions are read and checked under one lock so the check and the write
     // are atomic with respect to every other batch of this process.
     return this.writeLock.run(async () => {
+      await this.writable();
       const byColl = new Map<string, Set<string>>();
       for (const x of [...ops, ...preconditions]) {
         let s = byColl.get(x.coll);

@@ -11,7 +11,8 @@ import type { EventLog } from '../events/log.js';
 // - a space alarm (etcd's NOSPACE is the model) before the disk is full: new
 //   mutating work is refused while deletions and agent reports go on, so the
 //   reserve is there for what frees space;
-// - after a failed write, the store is reopened once there is room again.
+// - after a failed write, the store is reopened once there is room again
+//   (LevelStore.recover), and health says so meanwhile.
 // Either one makes the controller NOT_SERVING until it is over.
 
 export type MinFree = { bytes: number } | { percent: number };
@@ -30,9 +31,6 @@ export function parseMinFree(s: string): MinFree {
 export function minFreeBytes(m: MinFree, totalBytes: number): number {
   return 'bytes' in m ? m.bytes : Math.ceil((totalBytes * m.percent) / 100);
 }
-
-/** Room LevelDB needs to reopen (recover its log into a table, start a new log and manifest). */
-export const REOPEN_NEEDS_BYTES = 16 * 2 ** 20;
 
 /** RPCs that free space or must work in an emergency; every other mutating RPC waits out the alarm. */
 const ALLOWED_IN_ALARM = /\.(Delete|Destroy|Revoke)[A-Za-z]*$/;
@@ -58,8 +56,7 @@ export class StoreMonitor {
   private running?: Promise<void>;
   private failedAt = 0;
   private failedCause = '';
-  private attempts = 0;
-  private nextAttempt = 0;
+  private loggedCause = '';
   private serving: boolean | undefined;
 
   constructor(
@@ -72,9 +69,7 @@ export class StoreMonitor {
     const failed = (cause: Error) => {
       if (this.failedAt) return;
       this.failedAt = this.clock.now();
-      this.failedCause = levelReason(cause);
-      this.attempts = 0;
-      this.nextAttempt = 0;
+      this.failedCause = this.loggedCause = levelReason(cause);
       this.log.error({ err: cause, data_dir: this.o.dir }, 'controller cannot write its store: writes are refused until it can');
       this.publish();
     };
@@ -143,18 +138,14 @@ export class StoreMonitor {
   }
 
   private async recover(): Promise<void> {
-    const now = this.clock.now();
-    if (this.space.freeBytes < Math.min(REOPEN_NEEDS_BYTES, this.space.totalBytes / 4) || now < this.nextAttempt) return;
-    try {
-      await this.store.reopen();
-    } catch (err) {
-      // Backoff: a disk that fails for another reason than space must not be reopened every second.
-      this.attempts++;
-      this.nextAttempt = now + Math.min(60_000, this.o.everyMs * 2 ** this.attempts);
-      this.log.error({ err, data_dir: this.o.dir, attempt: this.attempts }, 'store reopen failed; retrying');
+    // The store reopens itself once there is room (and backs off when that fails for other reasons).
+    if (!(await this.store.recover())) {
+      const cause = levelReason(this.store.writeFailure());
+      if (cause !== this.loggedCause) this.log.error({ err: this.store.writeFailure(), data_dir: this.o.dir }, 'store still cannot write; retrying');
+      this.loggedCause = cause;
       return;
     }
-    const attributes = { cause: this.failedCause, unwritable_ms: String(now - this.failedAt) };
+    const attributes = { cause: this.failedCause, unwritable_ms: String(this.clock.now() - this.failedAt) };
     this.failedAt = 0;
     this.log.info({ ...attributes, data_dir: this.o.dir }, 'controller can write its store again');
     await this.events.append({ type: 'store.writable', severity: 'warning', message: 'controller can write its store again after a failed write', attributes }).catch(() => {});
