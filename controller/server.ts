@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { experimental } from '@grpc/grpc-js';
@@ -6,10 +7,11 @@ import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { LOADER_OPTIONS, loadNephele } from '../common/grpc/load.js';
-import { safeService } from '../common/grpc/decode.js';
+import { rejectUndecodable, safeService } from '../common/grpc/decode.js';
 import type { AgentServiceHandlers } from '../common/gen/nephele/v1/AgentService.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
-import { LevelStore, type Store } from '../common/store/index.js';
+import type { Store } from '../common/store/index.js';
+import { writeFileAtomic } from '../common/fs-atomic.js';
 import { realClock, type Clock } from '../common/clock.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import { loadOrCreatePki, type ControllerPki } from './auth/ca.js';
@@ -35,6 +37,9 @@ import { AGENT_CERT_VALID_MS } from './hosts/enroll.js';
 import type { RateLimit } from './rpc/ratelimit.js';
 import { MIGRATIONS } from './migrations.js';
 import { detachedClock } from './context.js';
+import { openControllerStore, releasePidFile } from './storage/open.js';
+import { SentinelKeeper } from './storage/sentinel.js';
+import { StoreMonitor, type MinFree } from './storage/monitor.js';
 
 export interface ControllerConfig {
   dataDir: string;
@@ -51,6 +56,12 @@ export interface ControllerConfig {
   /** Per-host session messages per second. */
   hostRate: RateLimit;
   planner: PlannerOptions;
+  /** Free space under the data dir below which the store space alarm is raised. */
+  minFreeDisk: MinFree;
+  /** How often free space is probed (and a failed store reopened). */
+  storeCheckMs: number;
+  /** Start on a store that is behind its sentinel (or corrupt: repaired first) instead of refusing. */
+  acceptStoreLoss: boolean;
   logger?: Logger;
   clock?: Clock;
 }
@@ -67,6 +78,9 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   limits: DEFAULT_LIMITS,
   hostRate: { perSec: 200, burst: 2000 },
   planner: DEFAULT_PLANNER_OPTIONS,
+  minFreeDisk: { bytes: 2 ** 30 },
+  storeCheckMs: 1000,
+  acceptStoreLoss: false,
 };
 
 export interface Controller {
@@ -83,6 +97,8 @@ export interface Controller {
   adminTokenFile: string;
   stop(): Promise<void>;
 }
+
+const HEALTH_SERVICES = ['', 'nephele.v1.AgentService', 'nephele.v1.HostService', 'nephele.v1.AuthService', 'nephele.v1.EventService', 'nephele.v1.VmService'];
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)$/;
 
@@ -114,18 +130,27 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   }
   mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
 
-  const store = await LevelStore.open(join(cfg.dataDir, 'store'), MIGRATIONS);
+  // Refuses (StartupError) a locked, full, corrupt or shrunken store before anything is written.
+  const opened = await openControllerStore(cfg.dataDir, { acceptLoss: cfg.acceptStoreLoss, migrations: MIGRATIONS, log, purpose: 'controller', now: () => clock.now() });
+  const store = opened.store;
   const pki = await loadOrCreatePki(cfg.dataDir, cfg.names);
   const events = await EventLog.open(store, clock, log, cfg.retention);
   const tokens = new TokenStore(store, events, clock, cfg.dataDir, pki.caPin);
   const adminTokenFile = join(cfg.dataDir, 'admin.token');
-  if (!(await tokens.hasAny()) || !existsSync(adminTokenFile)) {
-    if (!(await tokens.hasAny())) {
-      const { secret } = await tokens.create({ kind: 'TOKEN_KIND_API', ttlMs: 0, description: 'bootstrap admin', createdBy: 'controller', role: 'admin', tenant: '' });
-      writeFileSync(adminTokenFile, secret + '\n', { mode: 0o600 });
-      log.info({ file: adminTokenFile }, 'bootstrap admin token written');
-    }
+  // Only a fresh install gets a bootstrap token, and admin.token is never replaced: an
+  // accepted loss that took every token along keeps the old file beside the new one.
+  if (opened.verdict === 'fresh' || (opened.verdict === 'accept' && !(await tokens.hasAny()))) {
+    if (existsSync(adminTokenFile)) await rename(adminTokenFile, `${adminTokenFile}.before-store-loss-${clock.now()}`);
+    const { secret } = await tokens.create({ kind: 'TOKEN_KIND_API', ttlMs: 0, description: 'bootstrap admin', createdBy: 'controller', role: 'admin', tenant: '' });
+    await writeFileAtomic(adminTokenFile, secret + '\n', { mode: 0o600, overwrite: false });
+    log.info({ file: adminTokenFile }, 'bootstrap admin token written');
   }
+  if (opened.verdict === 'accept') {
+    await events.append({ type: 'store.loss_accepted', severity: 'warning', audit: true, actor: 'controller', message: 'controller started on a store that lost data (--accept-store-loss)', attributes: { problem: opened.problem ?? '', store_seq: String(opened.storeSeq), sentinel_seq: String(opened.sentinelSeq ?? '') } });
+  }
+  const sentinel = new SentinelKeeper(store, events, cfg.dataDir, { storeId: opened.storeId, initializedUnixMs: opened.initializedUnixMs }, clock, log);
+  await sentinel.flush(true);
+  sentinel.start();
   const hosts = new HostRegistry(store, events, clock);
   const sessions = new SessionManager(hosts, events, clock, log, {
     policy: cfg.heartbeat,
@@ -160,6 +185,11 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     PutDisk: (call, cb) => {
       sessions
         .authenticateAgent(call)
+        .then((hostId) => {
+          // A disk upload lands in the data dir: the reserve is not for it.
+          if (monitor.inAlarm()) throw monitor.alarmError();
+          return hostId;
+        })
         .then((hostId) => transfers.receive(call, hostId).then(async (t) => {
           log.info({ host_id: hostId, vm_id: t.vmId, transfer_id: t.id, size_bytes: t.sizeBytes }, 'vm disk received for a cold move');
           await planner.finishExport(t.id);
@@ -186,15 +216,18 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   server.addService(safeService(v1.AuthService.service), authHandlers(layer, tokens, tenants));
   server.addService(safeService(v1.EventService.service), eventHandlers(layer, events));
   server.addService(safeService(v1.VmService.service), vmHandlers(layer, vms, hosts, (id) => sessions.pushDesired(id), setHandlers(layer, planner, hosts, tenants, store, clock), (o) => planner.createVm(o)));
-  const health = new HealthImplementation({
-    '': 'SERVING',
-    'nephele.v1.AgentService': 'SERVING',
-    'nephele.v1.HostService': 'SERVING',
-    'nephele.v1.AuthService': 'SERVING',
-    'nephele.v1.EventService': 'SERVING',
-    'nephele.v1.VmService': 'SERVING',
+  const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
+  // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
+  health.addToServer({ addService: (d: grpc.ServiceDefinition, impl: grpc.UntypedServiceImplementation) => server.addService(safeService(d), rejectUndecodable(d, impl)) } as unknown as grpc.Server);
+  const monitor = new StoreMonitor(store, events, clock, log, {
+    dir: cfg.dataDir,
+    minFree: cfg.minFreeDisk,
+    everyMs: cfg.storeCheckMs,
+    onServing: (serving) => {
+      for (const name of HEALTH_SERVICES) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
+    },
   });
-  health.addToServer(server);
+  await monitor.start();
   // Reflection describes every service we serve, health included, so grpcurl sees them all.
   const reflectionDef = { ...def, ...protoLoader.loadSync(healthProtoPath, LOADER_OPTIONS) };
   new ReflectionService(reflectionDef).addToServer(server);
@@ -208,7 +241,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     server.bindAsync(cfg.listen, creds, (err, p) => (err ? reject(err) : resolve(p))),
   );
   const address = `${bindHost === '0.0.0.0' || bindHost === '[::]' ? '127.0.0.1' : bindHost}:${port}`;
-  await events.append({ type: 'controller.started', message: 'controller started', attributes: { listen: `${bindHost}:${port}`, tls: String(!cfg.insecure) } });
+  // On a nearly full disk the controller still starts (in alarm); on a failed write it serves reads.
+  await events.append({ type: 'controller.started', message: 'controller started', attributes: { listen: `${bindHost}:${port}`, tls: String(!cfg.insecure) } }).catch((err) => log.warn({ err }, 'controller.started not recorded'));
   log.info({ listen: `${bindHost}:${port}`, tls: !cfg.insecure, data_dir: cfg.dataDir }, 'controller listening');
 
   let stopped = false;
@@ -228,6 +262,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       if (stopped) return;
       stopped = true;
       scheduler.stop();
+      await monitor.stop();
       health.setStatus('', 'NOT_SERVING');
       sessions.stop();
       events.stop();
@@ -237,7 +272,10 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       });
       await layer.stop(); // the refusal counts still open become their aggregate audit events
       await sessions.flush();
+      sentinel.stop();
+      await sentinel.flush();
       await store.close();
+      await releasePidFile(cfg.dataDir);
     },
   };
 }

@@ -1,5 +1,6 @@
+import { statfs } from 'node:fs/promises';
 import { Level } from 'level';
-import { ConflictError } from '../errors.js';
+import { ConflictError, NepheleError } from '../errors.js';
 import { Mutex } from './mutex.js';
 import type { Entry, Migration, Op, Precondition, ScanOptions, Store, Versioned } from './types.js';
 
@@ -17,17 +18,69 @@ interface Sub {
 
 const COLL_RE = /^[a-z][a-z0-9-]{0,62}$/;
 
+/** What went wrong with LevelDB, from its error codes and status text. */
+export type LevelErrorKind = 'locked' | 'no-space' | 'corrupt' | 'io';
+
+export function levelErrorKind(e: unknown): LevelErrorKind | undefined {
+  for (let x = e as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; x && i < 4; x = x.cause as typeof x, i++) {
+    const msg = String(x.message ?? '');
+    if (x.code === 'LEVEL_LOCKED') return 'locked';
+    if (/No space left|ENOSPC|Disk quota exceeded/i.test(msg)) return 'no-space';
+    if (x.code === 'LEVEL_CORRUPTION' || /^Corruption:/.test(msg)) return 'corrupt';
+    if (x.code === 'LEVEL_IO_ERROR' || /^IO error:/.test(msg)) return 'io';
+  }
+  return undefined;
+}
+
+/** LevelDB's status text without the file path (the OS reason, e.g. "No space left on device"). */
+export function levelReason(e: unknown): string {
+  let x = e as { message?: unknown; cause?: { message?: unknown } } | undefined;
+  if (x?.cause && /failed to open/i.test(String(x.message))) x = x.cause;
+  const msg = String(x?.message ?? e);
+  return msg.replace(/^(IO error|Corruption): .*\/[^:]*: /, '$1: ').slice(0, 200);
+}
+
+/** LevelDB refused to open. `kind` lets the caller tell the operator what to do. */
+export class StoreOpenError extends Error {
+  constructor(readonly kind: LevelErrorKind | 'other', readonly path: string, cause: unknown) {
+    super(`cannot open the store at ${path}: ${levelReason(cause)}`, { cause });
+    this.name = 'StoreOpenError';
+  }
+}
+
+/** The store cannot take writes (or reads) right now; callers may retry later. */
+export class StoreUnavailableError extends NepheleError {
+  constructor(what: 'write' | 'read', cause: unknown) {
+    super('UNAVAILABLE', `the controller cannot ${what} its store (${levelReason(cause)}); it recovers by itself once the disk is usable again, retry later`, { cause });
+  }
+}
+
+/** Room LevelDB needs to reopen (recover its log into a table, start a new log and manifest). */
+export const REOPEN_NEEDS_BYTES = 16 * 2 ** 20;
+
 /** LevelDB implementation: one sublevel per collection, JSON values with a version. */
 export class LevelStore implements Store {
   private readonly subs = new Map<string, Sub>();
   private readonly writeLock = new Mutex();
+  /** Set by a write that failed with an I/O error; cleared by a successful reopen. */
+  private failure: Error | undefined;
+  private readonly failureListeners: ((cause: Error) => void)[] = [];
+  private recoveries = 0;
+  private nextRecovery = 0;
 
-  private constructor(private readonly db: Level<string, Stored>) {}
+  private constructor(
+    private readonly db: Level<string, Stored>,
+    private readonly path: string,
+  ) {}
 
   static async open(path: string, migrations: Migration[] = []): Promise<LevelStore> {
     const db = new Level<string, Stored>(path, { valueEncoding: 'json' });
-    await db.open();
-    const store = new LevelStore(db);
+    try {
+      await db.open();
+    } catch (e) {
+      throw new StoreOpenError(levelErrorKind(e) ?? 'other', path, e);
+    }
+    const store = new LevelStore(db, path);
     try {
       await runMigrations(store, migrations);
     } catch (e) {
@@ -35,6 +88,107 @@ export class LevelStore implements Store {
       throw e;
     }
     return store;
+  }
+
+  /** LevelDB's own repair: rebuilds the manifest from whatever tables and logs are readable. */
+  static repair(path: string): Promise<void> {
+    // `level` is classic-level on Node; its type omits the LevelDB-only statics.
+    return (Level as unknown as { repair(p: string): Promise<void> }).repair(path);
+  }
+
+  /** Why writes are refused, while they are. */
+  writeFailure(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Called once per write that fails with an I/O error (disk full, EIO). */
+  onWriteFailure(fn: (cause: Error) => void): void {
+    this.failureListeners.push(fn);
+  }
+
+  /**
+   * Closes and reopens LevelDB. After a failed write this is the only way
+   * back: a write that fails half way can leave a torn record in LevelDB's
+   * log, and the log writer's idea of its position no longer matches the
+   * file, so later records could be lost on the next recovery. Writes are
+   * refused until the log is recovered and a new one started, which is what
+   * reopening does. Throws (and keeps refusing) when the reopen fails.
+   */
+  reopen(): Promise<void> {
+    return this.writeLock.run(() => this.reopenLocked());
+  }
+
+  private async reopenLocked(): Promise<void> {
+    await this.db.close();
+    this.subs.clear(); // sublevels do not follow their parent through a reopen
+    try {
+      await this.db.open();
+    } catch (e) {
+      this.failure = e as Error;
+      throw e;
+    }
+    this.failure = undefined;
+  }
+
+  /**
+   * After a failed write: reopens once the filesystem has room for it
+   * (a reopen that fails closes the database for reads too), at most every
+   * second, backing off when it fails for other reasons. True when writable.
+   * Every batch tries it first, so any user of the store heals by itself.
+   */
+  recover(): Promise<boolean> {
+    return this.writeLock.run(() => this.recoverLocked());
+  }
+
+  private async recoverLocked(): Promise<boolean> {
+    if (!this.failure) return true;
+    const now = Date.now();
+    if (now < this.nextRecovery) return false;
+    this.nextRecovery = now + 1000;
+    const fs = await statfs(this.path).catch(() => undefined);
+    if (!fs || fs.bavail * fs.bsize < Math.min(REOPEN_NEEDS_BYTES, (fs.blocks * fs.bsize) / 4)) return false;
+    try {
+      await this.reopenLocked();
+    } catch {
+      this.recoveries++;
+      this.nextRecovery = now + Math.min(60_000, 1000 * 2 ** this.recoveries);
+      return false;
+    }
+    this.recoveries = 0;
+    return true;
+  }
+
+  /** Makes every write so far durable (fsync of LevelDB's log), by a synced write of a marker. */
+  sync(): Promise<void> {
+    return this.writeLock.run(async () => {
+      await this.writable();
+      await this.write([{ type: 'put', sublevel: this.sub(META), key: 'synced', value: { v: 1, d: { atUnixMs: Date.now() } } }], true);
+    });
+  }
+
+  /** Under the write lock, before a batch reads versions: refuse early while the store cannot write. */
+  private async writable(): Promise<void> {
+    if (this.failure && !(await this.recoverLocked())) throw new StoreUnavailableError('write', this.failure);
+  }
+
+  private async write(chained: unknown[], sync = false): Promise<void> {
+    try {
+      await this.db.batch(chained as never, { sync } as never);
+    } catch (e) {
+      if (!levelErrorKind(e)) throw e;
+      this.failure = e as Error;
+      for (const fn of this.failureListeners) fn(this.failure);
+      throw new StoreUnavailableError('write', e);
+    }
+  }
+
+  /** Reads while the database is closed (a reopen that failed) or failing are UNAVAILABLE, not INTERNAL. */
+  private async read<T>(p: () => Promise<T>): Promise<T> {
+    try {
+      return await p();
+    } catch (e) {
+      throw unreadable(e);
+    }
   }
 
   private sub(coll: string): Sub {
@@ -48,13 +202,13 @@ export class LevelStore implements Store {
   }
 
   async get<T>(coll: string, key: string): Promise<Versioned<T> | undefined> {
-    const r = await this.sub(coll).get(key);
+    const r = await this.read(() => this.sub(coll).get(key));
     return r === undefined ? undefined : { value: r.d as T, version: r.v };
   }
 
   async getMany<T>(coll: string, keys: string[]): Promise<(Versioned<T> | undefined)[]> {
     if (keys.length === 0) return [];
-    const rs = await this.sub(coll).getMany(keys);
+    const rs = await this.read(() => this.sub(coll).getMany(keys));
     return rs.map((r) => (r === undefined ? undefined : { value: r.d as T, version: r.v }));
   }
 
@@ -70,7 +224,7 @@ export class LevelStore implements Store {
     await Promise.all(
       [...byColl].map(async ([coll, keys]) => {
         const list = [...keys];
-        const rs = await this.sub(coll).getMany(list);
+        const rs = await this.read(() => this.sub(coll).getMany(list));
         list.forEach((k, i) => into.set(`${coll}/${k}`, rs[i]?.v ?? 0));
       }),
     );
@@ -78,6 +232,7 @@ export class LevelStore implements Store {
 
   batchGroup(changes: { ops: Op[]; pre: Precondition[] }[], finalize: (accepted: boolean[]) => Op[]): Promise<(Map<string, number> | Error)[]> {
     return this.writeLock.run(async () => {
+      await this.writable();
       const current = new Map<string, number>();
       await this.versionsOf(changes.flatMap((c) => [...c.ops, ...c.pre]), current);
       const results: (Map<string, number> | Error)[] = [];
@@ -114,7 +269,7 @@ export class LevelStore implements Store {
       await this.versionsOf(extra, current);
       const ignored = new Map<string, number>();
       for (const op of extra) apply(op, ignored);
-      if (chained.length) await this.db.batch(chained as never);
+      if (chained.length) await this.write(chained);
       return results;
     });
   }
@@ -123,6 +278,7 @@ export class LevelStore implements Store {
     // Versions are read and checked under one lock so the check and the write
     // are atomic with respect to every other batch of this process.
     return this.writeLock.run(async () => {
+      await this.writable();
       const byColl = new Map<string, Set<string>>();
       for (const x of [...ops, ...preconditions]) {
         let s = byColl.get(x.coll);
@@ -133,7 +289,7 @@ export class LevelStore implements Store {
       await Promise.all(
         [...byColl].map(async ([coll, keys]) => {
           const list = [...keys];
-          const rs = await this.sub(coll).getMany(list);
+          const rs = await this.read(() => this.sub(coll).getMany(list));
           list.forEach((k, i) => current.set(`${coll}/${k}`, rs[i]?.v ?? 0));
         }),
       );
@@ -160,14 +316,31 @@ export class LevelStore implements Store {
         written.set(id, v);
         return { type: 'put' as const, sublevel: this.sub(op.coll), key: op.key, value: { v, d: op.value } };
       });
-      if (chained.length) await this.db.batch(chained as never);
+      if (chained.length) await this.write(chained);
       return written;
     });
   }
 
   async *scan<T>(coll: string, opts: ScanOptions = {}): AsyncIterable<Entry<T>> {
-    for await (const [key, r] of this.sub(coll).iterator(rangeOf(opts))) {
-      yield { key, value: r.d as T, version: r.v };
+    let it: AsyncIterator<[string, Stored]>;
+    try {
+      it = this.sub(coll).iterator(rangeOf(opts))[Symbol.asyncIterator]();
+    } catch (e) {
+      throw unreadable(e);
+    }
+    try {
+      for (;;) {
+        let r: IteratorResult<[string, Stored]>;
+        try {
+          r = await it.next();
+        } catch (e) {
+          throw unreadable(e);
+        }
+        if (r.done) return;
+        yield { key: r.value[0], value: r.value[1].d as T, version: r.value[1].v };
+      }
+    } finally {
+      await it.return?.().catch(() => {});
     }
   }
 
@@ -179,6 +352,12 @@ export class LevelStore implements Store {
   async close(): Promise<void> {
     await this.writeLock.run(async () => this.db.close());
   }
+}
+
+function unreadable(e: unknown): unknown {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  const closed = code === 'LEVEL_DATABASE_NOT_OPEN' || code === 'LEVEL_ITERATOR_NOT_OPEN';
+  return closed || levelErrorKind(e) === 'io' || levelErrorKind(e) === 'no-space' ? new StoreUnavailableError('read', e) : e;
 }
 
 /** A string greater than every string that starts with `prefix` (in LevelDB's byte order). */

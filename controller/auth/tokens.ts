@@ -7,7 +7,7 @@ import { ulid, ULID_RE } from '../../common/ids.js';
 import { FailedPreconditionError, NotFoundError, UnauthenticatedError } from '../../common/errors.js';
 import { at, del, put, type Op, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
-import type { EventLog } from '../events/log.js';
+import type { EventLog, NewEvent } from '../events/log.js';
 
 export const TOKENS = 'tokens';
 export const TOKENS_BY_TENANT = 'tokens-by-tenant'; // `${tenant}/${id}`
@@ -67,6 +67,7 @@ export class TokenStore {
   async create(
     o: { kind: TokenKindName; ttlMs: number; description: string; hostKind?: HostKind; createdBy: string; role?: string; tenant?: string; grants?: string[] },
     extraOps: Op[] = [],
+    extraEvents: NewEvent[] = [],
   ): Promise<{ token: TokenRecord; secret: string }> {
     const now = this.clock.now();
     const id = ulid(now);
@@ -93,7 +94,7 @@ export class TokenStore {
         message: `${o.kind === 'TOKEN_KIND_JOIN' ? 'join' : 'API'} token created`,
         tenant: rec.tenant,
         attributes: { token_id: id, kind: o.kind, ...(rec.role ? { role: rec.role } : {}), ...(rec.grants.length ? { grants: rec.grants.join(',') } : {}) },
-      }],
+      }, ...extraEvents.map((e) => ({ ...e, attributes: { ...e.attributes, token_id: id } }))],
       ref: id,
     });
     return { token: rec, secret: this.bearerFor(rec) };

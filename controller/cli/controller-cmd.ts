@@ -5,6 +5,10 @@ import { DEFAULT_RETENTION } from '../events/log.js';
 import { startController } from '../server.js';
 import { DEFAULT_LIMITS } from '../rpc/handler.js';
 import { DEFAULT_PLANNER_OPTIONS } from '../planner/planner.js';
+import { levelErrorKind, levelReason } from '../../common/store/index.js';
+import { parseMinFree } from '../storage/monitor.js';
+import { StartupError } from '../storage/open.js';
+import { refusalMessage } from '../storage/check.js';
 
 export interface ControllerFlags {
   listen: string;
@@ -33,6 +37,8 @@ export interface ControllerFlags {
   overcommit: string;
   replaceAfter: string;
   maxPlacementAttempts: string;
+  minFreeDisk: string;
+  acceptStoreLoss?: boolean;
 }
 
 function positive(flag: string, v: string): number {
@@ -50,8 +56,9 @@ function count(flag: string, v: string): number {
 /** `nephele controller`: runs until SIGINT/SIGTERM, then shuts down cleanly. */
 export async function runController(f: ControllerFlags): Promise<void> {
   const log = createLogger('nephele-controller', { level: f.logLevel });
+  const dataDir = resolve(f.dataDir);
   const c = await startController({
-    dataDir: resolve(f.dataDir),
+    dataDir,
     listen: f.listen,
     insecure: f.insecure,
     names: f.name ?? [],
@@ -86,7 +93,13 @@ export async function runController(f: ControllerFlags): Promise<void> {
       replaceAfterMs: parseDuration(f.replaceAfter),
       maxAttempts: Math.max(1, Math.floor(positive('--max-placement-attempts', f.maxPlacementAttempts))),
     },
+    minFreeDisk: parseMinFree(f.minFreeDisk),
+    acceptStoreLoss: !!f.acceptStoreLoss,
     logger: log,
+  }).catch((e: unknown) => {
+    // Damage LevelDB did not see at open shows on the first read of it.
+    if (levelErrorKind(e) === 'corrupt') throw new StartupError(refusalMessage(`the store at ${dataDir}/store is corrupt (${levelReason(e)})`, dataDir));
+    throw e;
   });
   // Tests and scripts read this line to learn the port when --listen ends in :0.
   process.stdout.write(JSON.stringify({ msg: 'nephele controller ready', port: c.port, address: c.address }) + '\n');

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import '../../common/quiet.js';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import type { Token__Output as Token } from '../../common/gen/nephele/v1/Token.js';
@@ -145,8 +146,23 @@ program
   .option('--overcommit <ratio>', 'best-effort sets may reserve up to capacity × this', '2')
   .option('--replace-after <duration>', "a down host's guaranteed VMs are re-placed after this grace", '5m')
   .option('--max-placement-attempts <n>', 'hosts a VM is tried on before its set reports it unplaced', '3')
+  .option('--min-free-disk <size|%>', 'below this much free space under the data dir, the store space alarm refuses new mutating work (0 = off)', '1G')
+  .option('--accept-store-loss', 'start on a store that lost data (behind its sentinel, or corrupt: repaired first) instead of refusing; use once, after deciding not to restore a backup')
   .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info')
   .action(async (o) => runController({ ...o, dataDir: g().dataDir, insecure: g().insecure }));
+
+// --- break-glass
+program
+  .command('admin-token')
+  .description('the admin API token in the data dir')
+  .command('reset')
+  .description('offline break-glass: with the controller stopped, issue a new admin API token into <data-dir>/admin.token')
+  .action(async () => {
+    const { resetAdminToken } = await import('../auth/break-glass.js');
+    const { createLogger } = await import('../../common/logger.js');
+    const r = await resetAdminToken(resolve(g().dataDir), createLogger('nephele-admin-token', { level: 'error', destination: 2 }));
+    out(r, () => `new admin API token ${r.tokenId} written to ${r.file}`);
+  });
 
 // --- tokens
 const token = program.command('token').description('join and API tokens');

@@ -127,13 +127,17 @@ export class EventLog {
 
   static async open(store: Store, clock: Clock, log: Logger, retention: Retention = DEFAULT_RETENTION): Promise<EventLog> {
     const el = new EventLog(store, clock, log, retention);
-    // The counter is also kept in meta (written with every append), so it never
-    // goes back even when retention has deleted every event.
-    const last = await store.last<Event>(EVENTS);
+    el.seq = await storedEventSeq(store);
     const meta = await store.get<Partial<EventCounters>>('meta', 'event_seq');
-    el.seq = Math.max(last ? Number(last.key) : 0, meta?.value.seq ?? 0);
     el.ord = { audit: meta?.value.audit ?? 0, other: meta?.value.other ?? 0 };
     return el;
+  }
+
+  /** Decides, before anything is written, whether a change may be (the store space alarm). */
+  private admit?: (call: CallContext | undefined) => Error | undefined;
+
+  setAdmission(fn: (call: CallContext | undefined) => Error | undefined): void {
+    this.admit = fn;
   }
 
   lastSeq(): number {
@@ -153,6 +157,8 @@ export class EventLog {
   commit(change: Change): Promise<Map<string, number>> {
     // The call context (audit, request_id) is the caller's: take it now, not when the group is written.
     const call = currentCall();
+    const refused = this.admit?.(call);
+    if (refused) return Promise.reject(refused);
     const newEvents = [...(change.events ?? [])];
     // A mutating call's audit record lands in the same batch as its change.
     if (call?.audit?.pending) newEvents.push(auditEvent(call, 'OK'));
@@ -453,6 +459,17 @@ export async function indexEventClasses(store: Store): Promise<void> {
   const meta = await store.get<{ seq: number }>('meta', 'event_seq');
   ops.push(put('meta', 'event_seq', { ...n, seq: Math.max(n.seq, meta?.value.seq ?? 0) }));
   await store.batch(ops);
+}
+
+/**
+ * The last event sequence number the store holds. The counter is also kept in
+ * meta (written with every append), so it never goes back even when retention
+ * has deleted every event.
+ */
+export async function storedEventSeq(store: Store): Promise<number> {
+  const last = await store.last<Event>(EVENTS);
+  const meta = await store.get<{ seq: number }>('meta', 'event_seq');
+  return Math.max(last ? Number(last.key) : 0, meta?.value.seq ?? 0);
 }
 
 /** The audit record of a call: who, what, outcome, from where. */

@@ -174,6 +174,25 @@ t.test('reflection lists the services; health is SERVING', async (t) => {
   health.close();
 });
 
+t.test('health: undecodable bytes on Check and Watch are INVALID_ARGUMENT, as on every nephele.v1 method', async (t) => {
+  const generic = new grpc.Client(ctl.address, creds);
+  t.teardown(() => generic.close());
+  const raw = (b: Buffer) => b;
+  const garbage = Buffer.from([0xff, 0xff]); // a varint tag that never ends
+  const check = await new Promise<grpc.ServiceError | null>((resolve) =>
+    generic.makeUnaryRequest('/grpc.health.v1.Health/Check', raw, raw, garbage, new grpc.Metadata(), (err) => resolve(err)),
+  );
+  t.equal(check?.code, grpc.status.INVALID_ARGUMENT, `Check: INVALID_ARGUMENT (${check?.details})`);
+  t.match(check?.details, /^request: cannot be decoded/);
+  const watch = await new Promise<{ code: number; details: string }>((resolve) => {
+    const s = generic.makeServerStreamRequest('/grpc.health.v1.Health/Watch', raw, raw, garbage, new grpc.Metadata());
+    s.on('data', () => resolve({ code: 0, details: 'got a status' }));
+    s.on('error', (e: grpc.ServiceError) => resolve(e));
+  });
+  t.equal(watch.code, grpc.status.INVALID_ARGUMENT, `Watch: INVALID_ARGUMENT (${watch.details})`);
+  t.match(watch.details, /^request: cannot be decoded/);
+});
+
 t.test('events: list pages through everything; watch replays then follows', async (t) => {
   const c = clients();
   const m = md(token);
