@@ -129,7 +129,13 @@ export class EventLog {
     const el = new EventLog(store, clock, log, retention);
     el.seq = await storedEventSeq(store);
     const meta = await store.get<Partial<EventCounters>>('meta', 'event_seq');
-    el.ord = { audit: meta?.value.audit ?? 0, other: meta?.value.other ?? 0 };
+    // The index's own last ordinal too: a store that lost its meta record (an accepted
+    // loss) must not hand out ordinals again and overwrite index entries still in use.
+    const lastOrd = async (cls: EventClass) => {
+      const e = await store.last(EVENTS_BY_CLASS, { prefix: `${cls}/` });
+      return e ? Number(e.key.slice(cls.length + 1)) : 0;
+    };
+    el.ord = { audit: Math.max(meta?.value.audit ?? 0, await lastOrd('audit')), other: Math.max(meta?.value.other ?? 0, await lastOrd('other')) };
     return el;
   }
 

@@ -87,7 +87,11 @@ export async function openControllerStore(
       sentinelSeq = isSentinel(sentinel) ? sentinel.eventSeq : undefined;
       o.log.warn({ problem: verdict.problem, store_seq: facts.eventSeq, sentinel_seq: sentinelSeq, data_dir: dataDir }, 'store loss accepted (--accept-store-loss): going on with what the store holds');
       // Sequence numbers handed out before the loss are not handed out again: watchers resume correctly.
-      if (sentinelSeq !== undefined && sentinelSeq > facts.eventSeq) ops.push(put(META, 'event_seq', { seq: sentinelSeq }));
+      if (sentinelSeq !== undefined && sentinelSeq > facts.eventSeq) {
+        // Only the sequence moves on; the event log's other counters stay as they are.
+        const cur = await store.get<Record<string, number>>(META, 'event_seq');
+        ops.push(put(META, 'event_seq', { ...(cur?.value ?? {}), seq: sentinelSeq }));
+      }
     }
     if (verdict.action === 'adopt') o.log.warn({ data_dir: dataDir }, 'no store sentinel: creating one from the store as it is');
     if (ops.length) await store.batch(ops);

@@ -205,6 +205,26 @@ t.test('EventLog.open on an existing store resumes the sequence', async (t) => {
   t.same(await allSeqs(s), Array.from({ length: 13 }, (_, i) => i + 1));
 });
 
+
+t.test('EventLog.open on a store that lost its counters never reuses a retention index ordinal', async (t) => {
+  const path = join(tmpDir('nephele-events-'), 'db');
+  {
+    const s = await LevelStore.open(path);
+    const log = await EventLog.open(s, new FakeClock(), silentLogger);
+    for (let i = 0; i < 5; i++) await log.append(ev(`e${i}`));
+    // What an accepted store loss can leave: the index survives, the counters do not.
+    await s.batch([{ type: 'del', coll: 'meta', key: 'event_seq' }]);
+    await s.close();
+  }
+  const s = await LevelStore.open(path);
+  t.teardown(() => s.close());
+  const log = await EventLog.open(s, new FakeClock(), silentLogger);
+  await log.append(ev('after'));
+  const keys: string[] = [];
+  for await (const { key } of s.scan(EVENTS_BY_CLASS, { prefix: 'other/' })) keys.push(key);
+  t.equal(keys.length, 6, 'the five old index entries are all still there, beside the new one');
+  t.equal(keys.at(-1), classKey('other', 6), 'the new event got the next ordinal');
+});
 t.test('prune: age, audit age, max count', async (t) => {
   const retention: Retention = { maxAgeMs: HOUR, auditMaxAgeMs: 10 * HOUR, maxCount: 1000, auditMaxCount: 1000, requestTtlMs: 24 * HOUR };
   const { store, log, clock } = await setup(t, retention);
