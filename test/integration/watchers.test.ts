@@ -198,7 +198,8 @@ t.test('nephele events tail -f follows on from where it was when its watch fell 
   proc.stdout.resume();
   const seqs = () => out.split('\n').filter(Boolean).map((l) => Number(l.trim().split(/\s+/)[0]));
   await waitFor(() => (seqs().at(-1) ?? 0) >= head, { timeoutMs: 60_000, message: 'the CLI caught up' });
-  t.match(err, /^nephele: the watch fell behind; resuming after seq \d+\n$/, 'it says so on stderr, once');
+  // Once at least; again if the resumed watch also fell behind while the pipe was still blocked.
+  t.match(err, /^(nephele: the watch fell behind; resuming after seq \d+\n)+$/, 'it says so on stderr, and nothing else');
   t.same(seqs().slice(0, head), Array.from({ length: head }, (_, i) => i + 1), 'and prints every event once, in order');
   proc.kill('SIGINT');
   t.equal(await new Promise((r) => proc.once('exit', r)), 0, 'SIGINT ends it cleanly');
