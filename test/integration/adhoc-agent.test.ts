@@ -22,7 +22,7 @@ async function ownerEvents(ctl: ControllerProc, hostId: string): Promise<Event[]
   }
 }
 
-t.test('ad-hoc host: owner busy suspends the guest, evacuate after the grace, idle resumes', async (t) => {
+t.test('ad-hoc host: owner busy suspends the guest, evacuation after the grace vacates it, idle takes it back', async (t) => {
   const ctl = await startController(tmpDir());
   const adir = tmpDir();
   const dev = join(tmpDir(), 'event0');
@@ -72,6 +72,13 @@ t.test('ad-hoc host: owner busy suspends the guest, evacuate after the grace, id
   t.ok(pid, 'the guest process still exists');
   t.match(await import('node:fs').then((fs) => fs.readFileSync(`/proc/${pid}/stat`, 'utf8')), /\) T /, 'and is stopped');
   await waitFor(async () => (await types()).includes('agent.owner.evacuate'), { timeoutMs: 15_000, message: 'evacuate event' });
+  // No other host can take it: the owner's machine is vacated all the same (HTCondor's PREEMPT), and the VM waits unplaced.
+  const waiting = await waitFor(async () => {
+    const v = await api.get(created.id);
+    return v.hostId === '' ? v : undefined;
+  }, { timeoutMs: 15_000, message: 'the vm left the desktop' });
+  t.match(waiting.stateReason, /^unplaced: no host for evacuated VM/, 'it waits for a host, saying why');
+  await waitFor(() => processesWith(created.id).length === 0, { timeoutMs: 15_000, message: 'the guest process is gone from the desktop' });
 
   // The owner leaves: idle after 2 s without input plus 1 s of hysteresis.
   clearInterval(typing);
@@ -85,8 +92,11 @@ t.test('ad-hoc host: owner busy suspends the guest, evacuate after the grace, id
   t.ok(at(evs[2]!) - at(evs[1]!) >= 4_000, 'evacuation only after the 4 s grace');
   t.ok(Number(evs[1]!.attributes.idle_ms) < 2_000, 'busy event carries the input idle time');
   t.equal(evs[2]!.severity, 'warning', 'evacuate is a warning');
-  const resumed = await api.waitState(created.id, 'VM_STATE_RUNNING', 10_000);
-  t.equal(resumed.stateReason, 'owner idle', 'the guest resumes when the owner is idle again');
+  // The desktop is idle again: the waiting VM is placed there anew (the only host that can take it).
+  const back = await api.waitState(created.id, 'VM_STATE_RUNNING', 30_000);
+  t.equal(back.hostId, hostId, 'the vm runs again once the owner is idle, on the desktop');
+  t.ok(back.generation > created.generation, 'as a new generation (the vacated copy is fenced)');
+  t.equal(processesWith(created.id).length, 1, 'one guest process');
 });
 
 t.test('bad labels and owner settings stop the agent with one clear line', async (t) => {
