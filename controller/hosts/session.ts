@@ -12,7 +12,7 @@ import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { auditEvent, type EventLog } from '../events/log.js';
 import { RateLimiter, type RateLimit } from '../rpc/ratelimit.js';
-import { certInfo, CsrError, signCsr, type CaMaterial } from '../../common/tls/pki.js';
+import { CsrError, signCsr, type CaMaterial } from '../../common/tls/pki.js';
 import { heartbeatInterval, intervalChanged, type HeartbeatPolicy } from './heartbeat.js';
 import { Liveness, type Transition } from './liveness.js';
 import { HOSTS, type HostRegistry, type HostRecord, type LiveInfo } from './registry.js';
@@ -425,14 +425,14 @@ export class SessionManager {
   private async renew(s: Session, csrPem: string): Promise<void> {
     if (!this.opts.ca) throw new FailedPreconditionError('certificate renewal needs TLS');
     if (typeof csrPem !== 'string' || csrPem.length > 16_384) throw new InvalidArgumentError('renew.csr_pem', 'missing or too long');
-    let cert: { certPem: string; notAfter: number };
+    let cert: Awaited<ReturnType<typeof signCsr>>;
     try {
       cert = await signCsr(this.opts.ca, csrPem, { commonName: s.hostId, uris: [`spiffe://nephele/host/${s.hostId}`], validMs: this.opts.certValidMs });
     } catch (e) {
       if (e instanceof CsrError) throw new InvalidArgumentError('renew.csr_pem', e.message);
       throw e;
     }
-    await this.hosts.renewCertificate(s.hostId, certInfo(cert.certPem).serial, cert.notAfter);
+    await this.hosts.renewCertificate(s.hostId, cert.serial, cert.notAfter);
     if (!s.replaced) s.send({ certificate: { certificatePem: cert.certPem, notAfterUnixMs: cert.notAfter } });
   }
 
