@@ -71,6 +71,7 @@ export interface CertificateRenewal {
  */
 export class AgentSession {
   private client: AgentServiceClient;
+  private credentials: grpc.ChannelCredentials;
   private call?: Call;
   private stopped = false;
   private readonly backoff = new Backoff();
@@ -89,6 +90,7 @@ export class AgentSession {
   private durableSent = 0; // highest outbox seq written to the current stream
 
   constructor(private readonly d: SessionDeps) {
+    this.credentials = d.credentials;
     this.client = new (v1().AgentService)(d.controller, d.credentials, CHANNEL_OPTIONS);
     this.connected = new Promise((r) => (this.connectedOnce = r));
   }
@@ -178,7 +180,7 @@ export class AgentSession {
       if (this.stopped) return;
       const delay = this.backoff.next();
       this.d.log.warn({ reason: why, code: err?.code, detail: err?.details, retry_in_ms: delay }, 'session lost; reconnecting');
-      this.retryTimer = setTimeout(() => this.connect(), delay);
+      this.retryTimer = setTimeout(() => this.reconnect(), delay);
       if (err?.code === grpc.status.UNAUTHENTICATED || err?.code === grpc.status.NOT_FOUND) {
         this.d.log.error({ detail: err.details }, 'controller refuses this agent; re-enrol with a new join token if this persists');
       }
@@ -202,13 +204,25 @@ export class AgentSession {
     });
   }
 
+  /**
+   * Each attempt on a fresh channel: a channel that failed keeps reconnecting
+   * on grpc's own schedule (barely jittered, the same for the whole fleet) and
+   * fails our calls at once while it waits, so our jitter would decide nothing.
+   */
+  private reconnect(): void {
+    this.client.close();
+    this.client = new (v1().AgentService)(this.d.controller, this.credentials, CHANNEL_OPTIONS);
+    this.connect();
+  }
+
   private async onMessage(call: Call, m: ControllerMessage): Promise<void> {
     if (m.body === 'welcome' && m.welcome) {
       const w = m.welcome;
       this.welcomed = true;
       this.backoff.reset();
+      this.backoff.setWindow(w.reconnectWindowMs);
       this.lastAck = Date.now();
-      this.d.log.info({ interval_ms: w.heartbeatIntervalMs }, 'session established');
+      this.d.log.info({ interval_ms: w.heartbeatIntervalMs, reconnect_window_ms: w.reconnectWindowMs }, 'session established');
       this.inventoryWanted = w.sendInventory;
       if (w.sendInventory && this.inventory) {
         call.write({ inventory: { inventory: this.inventory } });
@@ -224,9 +238,9 @@ export class AgentSession {
       this.d.onDesired?.(m.desiredState.vms);
     } else if (m.body === 'certificate' && m.certificate && this.d.renewal) {
       // The current session goes on; the next connection uses the new certificate.
-      const creds = this.d.renewal.install(m.certificate.certificatePem);
+      this.credentials = this.d.renewal.install(m.certificate.certificatePem);
       this.client.close();
-      this.client = new (v1().AgentService)(this.d.controller, creds, CHANNEL_OPTIONS);
+      this.client = new (v1().AgentService)(this.d.controller, this.credentials, CHANNEL_OPTIONS);
       this.renewing = false;
       this.d.log.info({ not_after: new Date(m.certificate.notAfterUnixMs).toISOString() }, 'certificate renewed');
       await this.emit('certificate_renewed', 'agent certificate renewed', { not_after: new Date(m.certificate.notAfterUnixMs).toISOString() });
@@ -234,6 +248,10 @@ export class AgentSession {
       this.lastAck = Date.now();
       if (m.ack.durableSeq) await this.d.outbox.ack(m.ack.durableSeq);
       if (m.ack.heartbeatIntervalMs && m.ack.heartbeatIntervalMs !== this.intervalMs) this.schedule(call, m.ack.heartbeatIntervalMs);
+      if (m.ack.reconnectWindowMs) {
+        this.backoff.setWindow(m.ack.reconnectWindowMs);
+        this.d.log.debug({ reconnect_window_ms: m.ack.reconnectWindowMs }, 'reconnect window changed');
+      }
     }
   }
 

@@ -20,6 +20,7 @@ export interface ControllerFlags {
   agentCertTtl: string;
   rateLimit: string;
   hostRateLimit: string;
+  maxReconnectsPerSec: string;
   dataDir: string;
   insecure: boolean;
   strategy: 'binpack' | 'spread';
@@ -54,6 +55,7 @@ export async function runController(f: ControllerFlags): Promise<void> {
     agentCertValidMs: parseDuration(f.agentCertTtl),
     limits: { ...DEFAULT_LIMITS, perToken: { perSec: positive('--rate-limit', f.rateLimit), burst: 2 * positive('--rate-limit', f.rateLimit) } },
     hostRate: { perSec: positive('--host-rate-limit', f.hostRateLimit), burst: 10 * positive('--host-rate-limit', f.hostRateLimit) },
+    reconnectsPerSec: positive('--max-reconnects-per-sec', f.maxReconnectsPerSec),
     planner: {
       ...DEFAULT_PLANNER_OPTIONS,
       strategy: f.strategy,

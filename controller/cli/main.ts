@@ -127,6 +127,7 @@ program
   .option('--agent-cert-ttl <duration>', 'lifetime of agent certificates (renewed at two thirds)', '30d')
   .option('--rate-limit <n>', 'API calls per second per token (bursts of twice that)', '100')
   .option('--host-rate-limit <n>', 'session messages per second per host (bursts of ten times that)', '200')
+  .option('--max-reconnects-per-sec <n>', 'agents spread their reconnects (after a controller restart) so that about this many sessions start per second', '200')
   .addOption(new Option('--strategy <name>', 'placement for sets that do not choose: fill hosts or use the emptiest').choices(['binpack', 'spread']).default('spread'))
   .option('--overcommit <ratio>', 'best-effort sets may reserve up to capacity × this', '2')
   .option('--replace-after <duration>', "a down host's guaranteed VMs are re-placed after this grace", '5m')

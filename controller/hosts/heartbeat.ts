@@ -20,3 +20,19 @@ export function heartbeatInterval(hosts: number, p: HeartbeatPolicy): number {
 export function intervalChanged(current: number, next: number): boolean {
   return Math.abs(next - current) > current * 0.1;
 }
+
+/**
+ * The window over which agents spread their reconnects after losing their
+ * session, scaled to the fleet so that a controller restart brings it back at
+ * no more than `sessionsPerSec` whatever its size: with full jitter the first
+ * attempts arrive at n / window per second and later retries, drawn again from
+ * the same window, at up to twice that, hence 2n / rate. Never under half a
+ * second (a small fleet comes back at once), and never beyond half the grace a
+ * restarted controller gives every host (missed beats × interval), so no host
+ * turns unreachable while it waits.
+ */
+export function reconnectWindow(hosts: number, p: HeartbeatPolicy, sessionsPerSec: number): number {
+  const spread = Math.ceil((2 * Math.max(1, hosts) * 1000) / sessionsPerSec);
+  const grace = (p.missedBeats * heartbeatInterval(hosts, p)) / 2;
+  return Math.max(500, Math.min(spread, Math.floor(grace)));
+}

@@ -13,7 +13,7 @@ import type { Logger } from '../../common/logger.js';
 import { auditEvent, type EventLog } from '../events/log.js';
 import { RateLimiter, type RateLimit } from '../rpc/ratelimit.js';
 import { CsrError, signCsr, type CaMaterial } from '../../common/tls/pki.js';
-import { heartbeatInterval, intervalChanged, type HeartbeatPolicy } from './heartbeat.js';
+import { heartbeatInterval, intervalChanged, reconnectWindow, type HeartbeatPolicy } from './heartbeat.js';
 import { Liveness, type Transition } from './liveness.js';
 import { HOSTS, type HostRegistry, type HostRecord, type LiveInfo } from './registry.js';
 import type { VmRegistry } from '../vms/registry.js';
@@ -29,6 +29,7 @@ interface Session {
   send: (m: ControllerMessage) => void;
   live: LiveInfo;
   intervalMs: number;
+  reconnectWindowMs: number;
   durableSeq: number;
   queue: Promise<void>; // durable writes of this session, in order
   replaced: boolean;
@@ -48,6 +49,8 @@ export interface SessionOptions {
   perHost: RateLimit;
   /** New sessions per host (a stolen certificate cannot flap the real agent's session). */
   connects: RateLimit;
+  /** New sessions per second the fleet's reconnects are spread for (after a controller restart). */
+  reconnectsPerSec: number;
 }
 
 const MAX_EVENT_ATTRS = 32;
@@ -65,6 +68,9 @@ export class SessionManager {
   readonly sessions = new Map<string, Session>();
   readonly liveness: Liveness;
   private interval: number;
+  private reconnectWindowMs: number;
+  /** Hosts that were ready when this controller started: the fleet coming back, even before it has. */
+  private readyAtStart = 0;
   private stopping = false;
   private readonly writes = new Map<string, Promise<void>>(); // per-host transition order
   private readonly msgLimiter: RateLimiter;
@@ -79,6 +85,7 @@ export class SessionManager {
     private readonly opts: SessionOptions,
   ) {
     this.interval = heartbeatInterval(0, opts.policy);
+    this.reconnectWindowMs = reconnectWindow(0, opts.policy, opts.reconnectsPerSec);
     this.msgLimiter = new RateLimiter(opts.perHost, clock);
     this.connectLimiter = new RateLimiter(opts.connects, clock);
     this.refusalLimiter = new RateLimiter({ perSec: 5, burst: 20 }, clock);
@@ -97,6 +104,10 @@ export class SessionManager {
     const grace = heartbeatInterval(n, this.opts.policy);
     for (const r of known) this.liveness.track(r.id, r.state as never, grace);
     this.liveness.start();
+    // The first agents back must not learn a small fleet's window: were the
+    // controller to restart again, they would all come at once.
+    this.readyAtStart = known.filter((r) => r.state === 'HOST_STATE_READY').length;
+    this.reconnectWindowMs = reconnectWindow(this.readyAtStart, this.opts.policy, this.opts.reconnectsPerSec);
   }
 
   stop(): void {
@@ -258,6 +269,7 @@ export class SessionManager {
         end: finish,
         live: { free: null, load: null, peer, intervalMs: this.interval, owner: rec.rec.owner },
         intervalMs: this.interval,
+        reconnectWindowMs: this.reconnectWindowMs,
         durableSeq: rec.rec.durableSeq,
         queue: Promise.resolve(),
         replaced: false,
@@ -273,6 +285,7 @@ export class SessionManager {
           sendInventory: !rec.rec.inventory || hello.inventoryHash !== rec.rec.inventory.hash,
           durableSeq: rec.rec.durableSeq,
           serverTimeUnixMs: this.clock.now(),
+          reconnectWindowMs: this.reconnectWindowMs,
         },
       });
       this.log.info({ host_id: hostId, peer, agent_version: hello.agentVersion, interval_ms: this.interval }, 'agent session established');
@@ -300,7 +313,9 @@ export class SessionManager {
             interval = s.intervalMs = s.live.intervalMs = this.interval;
             this.liveness.setInterval(s.hostId, interval);
           }
-          send({ ack: { beat: hb.beat, durableSeq: s.durableSeq, heartbeatIntervalMs: interval } });
+          let window = 0;
+          if (s.reconnectWindowMs !== this.reconnectWindowMs) window = s.reconnectWindowMs = this.reconnectWindowMs;
+          send({ ack: { beat: hb.beat, durableSeq: s.durableSeq, heartbeatIntervalMs: interval, reconnectWindowMs: window } });
           if (hb.owner !== s.live.owner && OWNER_STATES.has(hb.owner)) this.ownerChanged(s, hb.owner);
           return;
         }
@@ -439,6 +454,8 @@ export class SessionManager {
   private recomputeInterval(n: number): void {
     const next = heartbeatInterval(n, this.opts.policy);
     if (intervalChanged(this.interval, next)) this.interval = next;
+    const window = reconnectWindow(Math.max(n, this.readyAtStart), this.opts.policy, this.opts.reconnectsPerSec);
+    if (intervalChanged(this.reconnectWindowMs, window)) this.reconnectWindowMs = window;
   }
 }
 

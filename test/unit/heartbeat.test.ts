@@ -1,6 +1,6 @@
 // Heartbeat interval scaled to the fleet size.
 import t from 'tap';
-import { heartbeatInterval, intervalChanged, DEFAULT_HEARTBEAT, type HeartbeatPolicy } from '../../controller/hosts/heartbeat.js';
+import { heartbeatInterval, intervalChanged, reconnectWindow, DEFAULT_HEARTBEAT, type HeartbeatPolicy } from '../../controller/hosts/heartbeat.js';
 
 const P: HeartbeatPolicy = { maxBeatsPerSec: 50, minMs: 5_000, maxMs: 60_000, missedBeats: 3 };
 
@@ -60,4 +60,19 @@ t.test('intervalChanged: only moves of more than 10%', async (t) => {
   // Fleet growth from 1000 to 1050 hosts (20 s → 21 s): no churn.
   t.equal(intervalChanged(heartbeatInterval(1000, P), heartbeatInterval(1050, P)), false);
   t.equal(intervalChanged(heartbeatInterval(1000, P), heartbeatInterval(1200, P)), true);
+});
+
+t.test('reconnectWindow: twice the fleet over the session rate, within bounds', async (t) => {
+  t.equal(reconnectWindow(1000, P, 200), 10_000, '1000 hosts at 200/s: 10 s (first attempts at 100/s, retries at up to 200/s)');
+  t.equal(reconnectWindow(5000, P, 200), 50_000, '5,000 hosts: 50 s (grace is 3 × 60 s)');
+  t.equal(reconnectWindow(1, P, 200), 500, 'a lone host: half a second');
+  t.equal(reconnectWindow(0, P, 200), 500);
+  t.equal(reconnectWindow(100_000, P, 200), 90_000, 'never beyond half the grace a restarted controller gives (3 × 60 s / 2)');
+  const fast = { maxBeatsPerSec: 50, minMs: 1000, maxMs: 60_000, missedBeats: 3 };
+  t.equal(reconnectWindow(200, fast, 100), 4000, '200 hosts at 100/s: 4 s; their grace is 3 × 4 s');
+  for (const n of [1, 10, 100, 1000, 5000, 20_000, 1e6]) {
+    const w = reconnectWindow(n, P, 200);
+    t.ok(w <= (P.missedBeats * heartbeatInterval(n, P)) / 2 || w === 500, `n=${n}: within the grace`);
+    if (w > 500 && w < 90_000) t.ok(Math.abs((2 * n) / (w / 1000) - 200) < 1, `n=${n}: retries at the rate`);
+  }
 });

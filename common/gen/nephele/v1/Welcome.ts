@@ -8,6 +8,7 @@ export interface Welcome {
   'sendInventory'?: (boolean);
   'durableSeq'?: (number | string | Long);
   'serverTimeUnixMs'?: (number | string | Long);
+  'reconnectWindowMs'?: (number);
 }
 
 export interface Welcome__Output {
@@ -16,4 +17,5 @@ export interface Welcome__Output {
   'sendInventory': (boolean);
   'durableSeq': (number);
   'serverTimeUnixMs': (number);
+  'reconnectWindowMs': (number);
 }
