@@ -16,7 +16,7 @@ import { mergeResults, summaryTable, type Figures } from './results.js';
 
 const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = {
   enroll: { about: 'concurrent Enroll RPCs (fresh join token and CSR each) against a real controller, vs plain crypto.sign', run: runEnroll },
-  heartbeat: { about: 'heartbeat ingestion: N agent sessions at 1 Hz, controller vs bare grpc-js', run: runHeartbeat },
+  heartbeat: { about: 'heartbeat ingestion: N agent sessions at 1 Hz from two generator processes, controller vs bare grpc-js', run: runHeartbeat },
   agent: { about: 'idle footprint of one agent next to prometheus-node-exporter', run: runAgentIdle },
   qemu: { about: 'create -> guest ready through the controller vs bare qemu, median of 5', run: runQemu },
   process: { about: '200 process VMs on one agent: create -> all running', run: runProcess200 },
@@ -35,8 +35,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         'environment (defaults):',
-        '  BENCH_SESSIONS=10000        agents to enrol and connect (heartbeat)',
-        '  BENCH_ENROLL_SECONDS=80     enrolment stops after this long; the agents enrolled by then are used',
+        '  BENCH_SESSIONS=10000        agents to connect (heartbeat; enrolled once into bench/.cache/heartbeat)',
+        '  BENCH_FRESH=1               enrol the heartbeat fleet anew instead of using the cache',
         '  BENCH_CONNECT_SECONDS=75    connect phase budget per server; sessions open by then are used',
         '  BENCH_WARMUP_SECONDS=8      1 Hz warm-up before the measured window',
         '  BENCH_WINDOW_SECONDS=20     measured 1 Hz window',
