@@ -1,6 +1,6 @@
 // @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, randomBytes, sign, verify, webcrypto, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, randomBytes, sign as signCb, verify as verifyCb, webcrypto, type KeyObject } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { promisify } from 'node:util';
 import * as x509 from '@peculiar/x509';
@@ -15,6 +15,10 @@ x509.cryptoProvider.set(webcrypto as never);
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const subtle = webcrypto.subtle;
 const generateKeyPair = promisify(generateKeyPairCb);
+// On libuv's thread pool, not the event loop: the controller signs and verifies
+// on another core while it serves the fleet.
+const sign = promisify(signCb) as (alg: string, data: Buffer, key: KeyObject) => Promise<Buffer>;
+const verify = promisify(verifyCb) as (alg: string, data: Buffer, key: KeyObject, signature: Buffer) => Promise<boolean>;
 
 export interface KeyPairPem {
   keyPem: string; // PKCS#8
@@ -149,7 +153,7 @@ function ipBytes(ip: string): Buffer {
 }
 
 /** Signs a P-256 public key (its uncompressed point) with the CA. */
-function issue(ca: CaMaterial, point: Buffer, o: IssueOptions): { certPem: string; notAfter: number; serial: string } {
+async function issue(ca: CaMaterial, point: Buffer, o: IssueOptions): Promise<{ certPem: string; notAfter: number; serial: string }> {
   const is = issuerOf(ca);
   const now = Date.now();
   const serial = serialBytes();
@@ -174,7 +178,7 @@ function issue(ca: CaMaterial, point: Buffer, o: IssueOptions): { certPem: strin
     Buffer.concat([P256_SPKI_PREFIX, point]),
     tlv(0xa3, seq(...extensions)),
   );
-  const der = seq(tbs, SIG_ALG, bits(sign('sha256', tbs, is.key)));
+  const der = seq(tbs, SIG_ALG, bits(await sign('sha256', tbs, is.key)));
   return { certPem: pem('CERTIFICATE', der), notAfter, serial: serial.toString('hex') };
 }
 
@@ -187,7 +191,7 @@ function pointOf(key: KeyObject): Buffer {
 /** A fresh key pair and certificate for it (the controller's own server certificate). */
 export async function issueWithKey(ca: CaMaterial, o: IssueOptions): Promise<{ certPem: string; keyPem: string; notAfter: number }> {
   const { privateKey, publicKey } = await generateKeyPair('ec', { namedCurve: 'P-256' });
-  const { certPem, notAfter } = issue(ca, pointOf(publicKey), o);
+  const { certPem, notAfter } = await issue(ca, pointOf(publicKey), o);
   return { certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, notAfter };
 }
 
@@ -200,7 +204,7 @@ export async function createCsr(commonName: string): Promise<{ csrPem: string; k
     Buffer.concat([P256_SPKI_PREFIX, pointOf(publicKey)]),
     tlv(0xa0), // no attributes
   );
-  const der = seq(info, SIG_ALG, bits(sign('sha256', info, privateKey)));
+  const der = seq(info, SIG_ALG, bits(await sign('sha256', info, privateKey)));
   return { csrPem: pem('CERTIFICATE REQUEST', der), keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
 }
 
@@ -227,7 +231,7 @@ const idOf = (t: Tlv | undefined, what: string) => oidText(field(t, TAG.OID, wha
  * Reads a PKCS#10 request (RFC 2986) and checks its self-signature: an ECDSA
  * P-256 key signed with SHA-256, nothing else. Returns the key's point.
  */
-function verifiedCsrKey(csrPem: string): Buffer {
+async function verifiedCsrKey(csrPem: string): Promise<Buffer> {
   try {
     const req = one(csrDer(csrPem), TAG.SEQUENCE, 'request');
     const [info, alg, sig, ...rest] = items(req.body, 4);
@@ -257,7 +261,7 @@ function verifiedCsrKey(csrPem: string): Buffer {
     } catch {
       throw new CsrError('public key is not a point on P-256');
     }
-    if (!verify('sha256', info!.der, key, sigBody.subarray(1))) throw new CsrError('signature does not verify');
+    if (!(await verify('sha256', info!.der, key, sigBody.subarray(1)))) throw new CsrError('signature does not verify');
     return Buffer.from(point);
   } catch (e) {
     if (e instanceof CsrError) throw e;
@@ -268,7 +272,7 @@ function verifiedCsrKey(csrPem: string): Buffer {
 
 /** Verifies a CSR's self-signature and signs its key for a client identity. */
 export async function signCsr(ca: CaMaterial, csrPem: string, o: Omit<IssueOptions, 'usage'>): Promise<{ certPem: string; notAfter: number; serial: string }> {
-  return issue(ca, verifiedCsrKey(csrPem), { ...o, usage: 'client' });
+  return issue(ca, await verifiedCsrKey(csrPem), { ...o, usage: 'client' });
 }
 
 export { certFingerprint, derToPem } from './fingerprint.js';
