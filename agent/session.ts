@@ -180,7 +180,9 @@ export class AgentSession {
       if (this.stopped) return;
       const delay = this.backoff.next();
       this.d.log.warn({ reason: why, code: err?.code, detail: err?.details, retry_in_ms: delay }, 'session lost; reconnecting');
-      this.retryTimer = setTimeout(() => this.reconnect(), delay);
+      // No connection at all: the channel now retries on grpc's own schedule; start the next attempt on a fresh one.
+      const unreachable = !this.welcomed && err?.code === grpc.status.UNAVAILABLE;
+      this.retryTimer = setTimeout(() => (unreachable ? this.reconnect() : this.connect()), delay);
       if (err?.code === grpc.status.UNAUTHENTICATED || err?.code === grpc.status.NOT_FOUND) {
         this.d.log.error({ detail: err.details }, 'controller refuses this agent; re-enrol with a new join token if this persists');
       }
@@ -205,9 +207,11 @@ export class AgentSession {
   }
 
   /**
-   * Each attempt on a fresh channel: a channel that failed keeps reconnecting
-   * on grpc's own schedule (barely jittered, the same for the whole fleet) and
-   * fails our calls at once while it waits, so our jitter would decide nothing.
+   * The next attempt on a fresh channel: a channel that could not connect
+   * keeps reconnecting on grpc's own schedule (barely jittered, alike across
+   * the fleet) and fails our calls at once while it waits, so our jitter would
+   * decide nothing. (After a session ends on a live connection, or after a
+   * controller restart, the channel is idle and connects when we call.)
    */
   private reconnect(): void {
     this.client.close();

@@ -46,7 +46,7 @@ class Loadgen {
 
   constructor(caFile: string) {
     this.proc = track(fork(join(DIST, 'scripts/bench/loadgen.js'), [caFile], {
-      execArgv: ['--max-old-space-size=8192'],
+      execArgv: ['--max-old-space-size=8192', ...profileArgs()],
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     }));
     createInterface({ input: this.proc.stderr! }).on('line', (l) => this.stderr.push(l));
@@ -321,8 +321,8 @@ export async function runHeartbeat(): Promise<Figures> {
     label,
     target,
     sessions,
-    connectConcurrency: 100,
-    connectTimeoutS: env('BENCH_CONNECT_SECONDS', 75),
+    connectConcurrency: 200,
+    connectTimeoutS: env('BENCH_CONNECT_SECONDS', 120),
     warmupS: env('BENCH_WARMUP_SECONDS', 8),
     windowS: env('BENCH_WINDOW_SECONDS', 20),
     maxWarmupS: 2,

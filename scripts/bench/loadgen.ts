@@ -280,8 +280,9 @@ async function main(): Promise<void> {
       process.exit(0);
     }
   });
-  // The benchmark went away: so do we.
+  // The benchmark went away, or stops us: exit cleanly (a CPU profile, if asked for, is written then).
   process.on('disconnect', () => process.exit(0));
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 main().catch((e) => {
