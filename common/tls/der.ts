@@ -14,7 +14,6 @@ export const TAG = {
   NULL: 0x05,
   OID: 0x06,
   UTF8: 0x0c,
-  IA5: 0x16,
   UTC_TIME: 0x17,
   GENERALIZED_TIME: 0x18,
   SEQUENCE: 0x30,

@@ -85,6 +85,8 @@ const NAMES: Record<string, string> = {
 const named = (o: string) => (NAMES[o] ? `${NAMES[o]} (${o})` : o);
 
 const SIG_ALG = seq(oid(OIDS.ecdsaSha256));
+/** A Name of one common name. */
+const cnName = (cn: string) => seq(tlv(TAG.SET, seq(oid(OIDS.commonName), tlv(TAG.UTF8, Buffer.from(cn, 'utf8')))));
 /** SubjectPublicKeyInfo of a P-256 key, up to its 65-byte uncompressed point. */
 const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex');
 const VERSION_3 = tlv(0xa0, uint(Buffer.from([2])));
@@ -174,7 +176,7 @@ async function issue(ca: CaMaterial, point: Buffer, o: IssueOptions): Promise<{ 
     SIG_ALG,
     is.name,
     seq(time(notBefore), time(notAfter)),
-    seq(tlv(TAG.SET, seq(oid(OIDS.commonName), tlv(TAG.UTF8, Buffer.from(o.commonName, 'utf8'))))),
+    cnName(o.commonName),
     Buffer.concat([P256_SPKI_PREFIX, point]),
     tlv(0xa3, seq(...extensions)),
   );
@@ -200,7 +202,7 @@ export async function createCsr(commonName: string): Promise<{ csrPem: string; k
   const { privateKey, publicKey } = await generateKeyPair('ec', { namedCurve: 'P-256' });
   const info = seq(
     uint(Buffer.from([0])),
-    seq(tlv(TAG.SET, seq(oid(OIDS.commonName), tlv(TAG.UTF8, Buffer.from(commonName, 'utf8'))))),
+    cnName(commonName),
     Buffer.concat([P256_SPKI_PREFIX, pointOf(publicKey)]),
     tlv(0xa0), // no attributes
   );

@@ -110,6 +110,11 @@ t.test('the client certificate reads and verifies with @peculiar/x509 and carrie
     { type: 'ip', value: '::ffff:a01:203' },
   ]);
 
+  // Beyond 2049 validity is a GeneralizedTime (RFC 5280 4.1.2.5).
+  const long = await issueWithKey(ca, { commonName: 'far', validMs: 30 * 365 * DAY, usage: 'server' });
+  t.equal(new Date(new X509Certificate(long.certPem).validTo).getTime(), long.notAfter, 'a notAfter past 2049 reads back');
+  t.ok(new Date(long.notAfter).getUTCFullYear() >= 2050);
+
   // A real mutual-TLS session with both.
   const seen = new Promise<{ authorized: boolean; cn: unknown }>((resolve) => {
     const server = createServer({ key: srv.keyPem, cert: srv.certPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' }, (sock: TLSSocket) => {
