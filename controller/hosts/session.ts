@@ -13,7 +13,7 @@ import type { Logger } from '../../common/logger.js';
 import { auditEvent, type EventLog } from '../events/log.js';
 import { RateLimiter, type RateLimit } from '../rpc/ratelimit.js';
 import { CsrError, signCsr, type CaMaterial } from '../../common/tls/pki.js';
-import { heartbeatInterval, intervalChanged, reconnectWindow, type HeartbeatPolicy } from './heartbeat.js';
+import { heartbeatInterval, intervalChanged, reconnectWindow, restartGraceInterval, type HeartbeatPolicy } from './heartbeat.js';
 import { Liveness, type Transition } from './liveness.js';
 import { HOSTS, type HostRegistry, type HostRecord, type LiveInfo } from './registry.js';
 import type { VmRegistry } from '../vms/registry.js';
@@ -85,7 +85,7 @@ export class SessionManager {
     private readonly opts: SessionOptions,
   ) {
     this.interval = heartbeatInterval(0, opts.policy);
-    this.reconnectWindowMs = reconnectWindow(0, opts.policy, opts.reconnectsPerSec);
+    this.reconnectWindowMs = reconnectWindow(0, opts.reconnectsPerSec);
     this.msgLimiter = new RateLimiter(opts.perHost, clock);
     this.connectLimiter = new RateLimiter(opts.connects, clock);
     this.refusalLimiter = new RateLimiter({ perSec: 5, burst: 20 }, clock);
@@ -100,14 +100,15 @@ export class SessionManager {
       known.push(rec);
       n++;
     }
-    // Give every host a full grace period at the fleet's interval to reconnect.
-    const grace = heartbeatInterval(n, this.opts.policy);
-    for (const r of known) this.liveness.track(r.id, r.state as never, grace);
-    this.liveness.start();
     // The first agents back must not learn a small fleet's window: were the
     // controller to restart again, they would all come at once.
     this.readyAtStart = known.filter((r) => r.state === 'HOST_STATE_READY').length;
-    this.reconnectWindowMs = reconnectWindow(this.readyAtStart, this.opts.policy, this.opts.reconnectsPerSec);
+    this.reconnectWindowMs = reconnectWindow(this.readyAtStart, this.opts.reconnectsPerSec);
+    // Give every host a full grace period to reconnect: the fleet's interval, or
+    // longer when the agents spread their reconnects over a longer window.
+    const grace = restartGraceInterval(n, this.opts.policy, this.opts.reconnectsPerSec);
+    for (const r of known) this.liveness.track(r.id, r.state as never, grace);
+    this.liveness.start();
   }
 
   stop(): void {
@@ -454,7 +455,7 @@ export class SessionManager {
   private recomputeInterval(n: number): void {
     const next = heartbeatInterval(n, this.opts.policy);
     if (intervalChanged(this.interval, next)) this.interval = next;
-    const window = reconnectWindow(Math.max(n, this.readyAtStart), this.opts.policy, this.opts.reconnectsPerSec);
+    const window = reconnectWindow(Math.max(n, this.readyAtStart), this.opts.reconnectsPerSec);
     if (intervalChanged(this.reconnectWindowMs, window)) this.reconnectWindowMs = window;
   }
 }

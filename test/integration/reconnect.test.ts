@@ -2,6 +2,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CreateTokenResponse__Output } from '../../common/gen/nephele/v1/CreateTokenResponse.js';
+import type { ListEventsResponse__Output } from '../../common/gen/nephele/v1/ListEventsResponse.js';
 import { listHosts, startController, type ControllerProc } from '../helpers/procs.js';
 import { enrolAll, SessionFleet } from '../helpers/session-fleet.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -16,8 +17,9 @@ import { waitFor } from '../helpers/wait.js';
 const AGENTS = 200;
 const RATE = 67;
 const WINDOW_MS = Math.ceil((2 * AGENTS * 1000) / RATE);
-// 4 s heartbeats for 200 hosts (3 missed: unreachable); token creation unthrottled.
-const ARGS = ['--min-heartbeat', '1s', '--missed-beats', '3', '--down-after', '30s', '--max-reconnects-per-sec', String(RATE), '--rate-limit', '100000'];
+// 1 s heartbeats, unreachable after 5 missed: shorter than the window, so the
+// restarted controller must wait longer than that. Token creation unthrottled.
+const ARGS = ['--min-heartbeat', '1s', '--max-beats-per-sec', '1000', '--missed-beats', '5', '--down-after', '30s', '--max-reconnects-per-sec', String(RATE), '--rate-limit', '100000'];
 
 /** The largest share of `times` (ms) in any one `bucketMs` bucket. */
 function maxBucketShare(times: number[], bucketMs: number): number {
@@ -27,6 +29,16 @@ function maxBucketShare(times: number[], bucketMs: number): number {
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+/** Host state changes after event `sinceSeq`. */
+async function stateChanges(ctl: ControllerProc, sinceSeq: number): Promise<ListEventsResponse__Output> {
+  const a = ctl.admin();
+  try {
+    return await a.call<ListEventsResponse__Output>((md, o, cb) => a.events.ListEvents({ sinceSeq, pageSize: 1000, filter: { typePrefix: 'host.state_changed' } }, md, o, cb));
+  } finally {
+    a.close();
+  }
+}
 
 t.test('controller restart: 200 agents back, reconnects spread over the window, none refused', async (t) => {
   const dir = tmpDir();
@@ -54,6 +66,7 @@ t.test('controller restart: 200 agents back, reconnects spread over the window, 
     throw new Error(`${(e as Error).message}; windows (ms: agents): ${[...seen].map(([w, n]) => `${w}: ${n}`).join(', ')}`);
   });
 
+  const lastSeq = (await stateChanges(ctl, 0)).lastSeq;
   const stopAt = performance.now();
   await ctl.stop();
   ctl = await startController(dir, { port: ctl.port, args: ARGS });
@@ -87,6 +100,10 @@ t.test('controller restart: 200 agents back, reconnects spread over the window, 
   // At most about RATE a second (a third of the fleet); half is the bar.
   t.ok(maxBucketShare(back, 1000) <= 0.5, `no second holds more than half of the reconnects (max ${(100 * maxBucketShare(back, 1000)).toFixed(1)}%)`);
   t.ok(quantile(back, 0.9) - quantile(back, 0.1) > 1000, 'reconnects spread over more than a second (10th to 90th percentile)');
+
+  // The restarted controller waited for the fleet's window before calling any host unreachable.
+  const unreachable = (await stateChanges(ctl, lastSeq)).events.filter((e) => e.attributes.state !== 'ready');
+  t.same(unreachable.map((e) => e.message), [], 'no host marked unreachable while it waited its turn');
 
   const refused = fleet.agents.flatMap((a) => a.losses).filter((l) => /too many new sessions/.test(l.detail ?? ''));
   t.equal(refused.length, 0, 'no agent refused for rate');
