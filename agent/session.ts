@@ -75,6 +75,7 @@ export interface CertificateRenewal {
  */
 export class AgentSession {
   private client: AgentServiceClient;
+  private credentials: grpc.ChannelCredentials;
   private call?: Call;
   private stopped = false;
   private readonly backoff = new Backoff();
@@ -96,6 +97,7 @@ export class AgentSession {
   private flushAgain = false;
 
   constructor(private readonly d: SessionDeps) {
+    this.credentials = d.credentials;
     this.client = new (v1().AgentService)(d.controller, d.credentials, CHANNEL_OPTIONS);
     this.connected = new Promise((r) => (this.connectedOnce = r));
   }
@@ -215,7 +217,9 @@ export class AgentSession {
       if (this.stopped) return;
       const delay = this.backoff.next();
       this.d.log.warn({ reason: why, code: err?.code, detail: err?.details, retry_in_ms: delay }, 'session lost; reconnecting');
-      this.retryTimer = setTimeout(() => this.connect(), delay);
+      // No connection at all: the channel now retries on grpc's own schedule; start the next attempt on a fresh one.
+      const unreachable = !this.welcomed && err?.code === grpc.status.UNAVAILABLE;
+      this.retryTimer = setTimeout(() => (unreachable ? this.reconnect() : this.connect()), delay);
       if (err?.code === grpc.status.UNAUTHENTICATED || err?.code === grpc.status.NOT_FOUND) {
         this.d.log.error({ detail: err.details }, 'controller refuses this agent; re-enrol with a new join token if this persists');
       }
@@ -240,13 +244,27 @@ export class AgentSession {
     });
   }
 
+  /**
+   * The next attempt on a fresh channel: a channel that could not connect
+   * keeps reconnecting on grpc's own schedule (barely jittered, alike across
+   * the fleet) and fails our calls at once while it waits, so our jitter would
+   * decide nothing. (After a session ends on a live connection, or after a
+   * controller restart, the channel is idle and connects when we call.)
+   */
+  private reconnect(): void {
+    this.client.close();
+    this.client = new (v1().AgentService)(this.d.controller, this.credentials, CHANNEL_OPTIONS);
+    this.connect();
+  }
+
   private async onMessage(call: Call, m: ControllerMessage): Promise<void> {
     if (m.body === 'welcome' && m.welcome) {
       const w = m.welcome;
       this.welcomed = true;
       this.backoff.reset();
+      this.backoff.setWindow(w.reconnectWindowMs);
       this.lastAck = Date.now();
-      this.d.log.info({ interval_ms: w.heartbeatIntervalMs }, 'session established');
+      this.d.log.info({ interval_ms: w.heartbeatIntervalMs, reconnect_window_ms: w.reconnectWindowMs }, 'session established');
       this.inventoryWanted = w.sendInventory;
       this.d.onReplaceWindow?.(Number(w.replaceWindowMs));
       if (w.sendInventory && this.inventory) {
@@ -270,9 +288,9 @@ export class AgentSession {
       this.d.onDesired?.(m.desiredState.vms);
     } else if (m.body === 'certificate' && m.certificate && this.d.renewal) {
       // The current session goes on; the next connection uses the new certificate.
-      const creds = this.d.renewal.install(m.certificate.certificatePem);
+      this.credentials = this.d.renewal.install(m.certificate.certificatePem);
       this.client.close();
-      this.client = new (v1().AgentService)(this.d.controller, creds, CHANNEL_OPTIONS);
+      this.client = new (v1().AgentService)(this.d.controller, this.credentials, CHANNEL_OPTIONS);
       this.renewing = false;
       this.d.log.info({ not_after: new Date(m.certificate.notAfterUnixMs).toISOString() }, 'certificate renewed');
       await this.emit('certificate_renewed', 'agent certificate renewed', { not_after: new Date(m.certificate.notAfterUnixMs).toISOString() });
@@ -281,6 +299,10 @@ export class AgentSession {
       // Only what this stream carried: an ack can never drop a report not sent yet.
       if (m.ack.durableSeq && this.outboxReady) await this.d.outbox.ack(Math.min(m.ack.durableSeq, this.durableSent));
       if (m.ack.heartbeatIntervalMs && m.ack.heartbeatIntervalMs !== this.intervalMs) this.schedule(call, m.ack.heartbeatIntervalMs);
+      if (m.ack.reconnectWindowMs) {
+        this.backoff.setWindow(m.ack.reconnectWindowMs);
+        this.d.log.debug({ reconnect_window_ms: m.ack.reconnectWindowMs }, 'reconnect window changed');
+      }
     }
   }
 

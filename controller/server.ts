@@ -55,6 +55,8 @@ export interface ControllerConfig {
   limits: RpcLimits;
   /** Per-host session messages per second. */
   hostRate: RateLimit;
+  /** New sessions per second that agents spread their reconnects for (a restart is no storm). */
+  reconnectsPerSec: number;
   planner: PlannerOptions;
   /** Free space under the data dir below which the store space alarm is raised. */
   minFreeDisk: MinFree;
@@ -77,6 +79,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   retention: DEFAULT_RETENTION,
   limits: DEFAULT_LIMITS,
   hostRate: { perSec: 200, burst: 2000 },
+  reconnectsPerSec: 200,
   planner: DEFAULT_PLANNER_OPTIONS,
   minFreeDisk: { bytes: 2 ** 30 },
   storeCheckMs: 1000,
@@ -163,6 +166,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     certValidMs: cfg.agentCertValidMs ?? AGENT_CERT_VALID_MS,
     perHost: cfg.hostRate,
     connects: { perSec: 0.2, burst: 10 },
+    reconnectsPerSec: cfg.reconnectsPerSec,
   });
   const tenants = new Tenants(store, events, clock);
   const vms = new VmRegistry(store, events, clock, tenants);

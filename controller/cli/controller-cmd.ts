@@ -31,6 +31,7 @@ export interface ControllerFlags {
   agentCertTtl: string;
   rateLimit: string;
   hostRateLimit: string;
+  maxReconnectsPerSec: string;
   dataDir: string;
   insecure: boolean;
   strategy: 'binpack' | 'spread';
@@ -86,6 +87,7 @@ export async function runController(f: ControllerFlags): Promise<void> {
       watches: { perToken: count('--max-watches-per-token', f.maxWatchesPerToken), total: count('--max-watches', f.maxWatches), buffer: count('--watch-buffer', f.watchBuffer) },
     },
     hostRate: { perSec: positive('--host-rate-limit', f.hostRateLimit), burst: 10 * positive('--host-rate-limit', f.hostRateLimit) },
+    reconnectsPerSec: positive('--max-reconnects-per-sec', f.maxReconnectsPerSec),
     planner: {
       ...DEFAULT_PLANNER_OPTIONS,
       strategy: f.strategy,

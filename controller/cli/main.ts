@@ -142,6 +142,7 @@ program
   .option('--max-watches <n>', 'open WatchEvents streams in all', '256')
   .option('--max-watches-per-token <n>', 'open WatchEvents streams per API token', '16')
   .option('--watch-buffer <n>', 'live events a watcher may have waiting; past it the watch ends with ABORTED and the seq to resume after', '1000')
+  .option('--max-reconnects-per-sec <n>', 'agents spread their reconnects (after a controller restart) so that about this many sessions start per second', '200')
   .addOption(new Option('--strategy <name>', 'placement for sets that do not choose: fill hosts or use the emptiest').choices(['binpack', 'spread']).default('spread'))
   .option('--overcommit <ratio>', 'best-effort sets may reserve up to capacity × this', '2')
   .option('--replace-after <duration>', "a down host's guaranteed VMs are re-placed after this grace", '5m')

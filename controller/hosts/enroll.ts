@@ -5,7 +5,7 @@ import { InvalidArgumentError, UnauthenticatedError } from '../../common/errors.
 import { ulid } from '../../common/ids.js';
 import { absent, put } from '../../common/store/index.js';
 import { optionalString, requireEnum, requireString } from '../../common/validate.js';
-import { certInfo, CsrError, signCsr } from '../../common/tls/pki.js';
+import { CsrError, signCsr } from '../../common/tls/pki.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog } from '../events/log.js';
 import type { ControllerPki } from '../auth/ca.js';
@@ -27,7 +27,7 @@ export async function enroll(
   const agentVersion = optionalString('agent_version', req.agentVersion, 64);
   const hostId = ulid(d.clock.now());
   const join = await d.tokens.prepareJoin(joinToken, hostId);
-  let cert: { certPem: string; notAfter: number };
+  let cert: Awaited<ReturnType<typeof signCsr>>;
   try {
     cert = await signCsr(d.pki.ca, csrPem, { commonName: hostId, uris: [`spiffe://nephele/host/${hostId}`], validMs: d.certValidMs ?? AGENT_CERT_VALID_MS });
   } catch (e) {
@@ -54,7 +54,7 @@ export async function enroll(
     lastSeenUnixMs: 0,
     labels: {},
     durableSeq: 0,
-    certSerial: certInfo(cert.certPem).serial,
+    certSerial: cert.serial,
     certNotAfterUnixMs: cert.notAfter,
     revoked: false,
     revokedReason: '',

@@ -20,3 +20,29 @@ export function heartbeatInterval(hosts: number, p: HeartbeatPolicy): number {
 export function intervalChanged(current: number, next: number): boolean {
   return Math.abs(next - current) > current * 0.1;
 }
+
+/**
+ * The window over which agents spread their reconnects after losing their
+ * session, scaled to the fleet so that a controller restart brings it back at
+ * no more than `sessionsPerSec` whatever its size: with full jitter the first
+ * attempts arrive at n / window per second and later retries, drawn again from
+ * the same window, at up to twice that, hence 2n / rate. At least half a
+ * second (a small fleet comes back at once), at most ten minutes. A restarted
+ * controller waits that long for its hosts (see restartGraceInterval).
+ */
+export function reconnectWindow(hosts: number, sessionsPerSec: number): number {
+  return Math.max(500, Math.min(MAX_RECONNECT_WINDOW_MS, Math.ceil((2 * Math.max(1, hosts) * 1000) / sessionsPerSec)));
+}
+
+export const MAX_RECONNECT_WINDOW_MS = 600_000;
+
+/**
+ * The heartbeat interval a restarted controller assumes for each known host
+ * until it reconnects: the fleet's, or longer, so that missed beats × interval
+ * covers twice the reconnect window (the first attempts and the retries of
+ * those that came while the controller was still starting). No host turns
+ * unreachable only because it waited its turn.
+ */
+export function restartGraceInterval(hosts: number, p: HeartbeatPolicy, sessionsPerSec: number): number {
+  return Math.max(heartbeatInterval(hosts, p), Math.ceil((2 * reconnectWindow(hosts, sessionsPerSec)) / p.missedBeats));
+}

@@ -13,8 +13,8 @@ import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { auditEvent, type EventLog } from '../events/log.js';
 import { RateLimiter, type RateLimit } from '../rpc/ratelimit.js';
-import { certInfo, CsrError, signCsr, type CaMaterial } from '../../common/tls/pki.js';
-import { heartbeatInterval, intervalChanged, type HeartbeatPolicy } from './heartbeat.js';
+import { CsrError, signCsr, type CaMaterial } from '../../common/tls/pki.js';
+import { heartbeatInterval, intervalChanged, reconnectWindow, restartGraceInterval, type HeartbeatPolicy } from './heartbeat.js';
 import { Liveness, type Transition } from './liveness.js';
 import { HOSTS, type HostRegistry, type HostRecord, type LiveInfo } from './registry.js';
 import type { VmRegistry } from '../vms/registry.js';
@@ -34,6 +34,7 @@ interface Session {
   send: (m: ControllerMessage) => void;
   live: LiveInfo;
   intervalMs: number;
+  reconnectWindowMs: number;
   durableSeq: number;
   /** Highest report seq this session delivered (stored or duplicate): within a session seqs only grow. */
   sessionSeq: number;
@@ -61,6 +62,8 @@ export interface SessionOptions {
   perHost: RateLimit;
   /** New sessions per host (a stolen certificate cannot flap the real agent's session). */
   connects: RateLimit;
+  /** New sessions per second the fleet's reconnects are spread for (after a controller restart). */
+  reconnectsPerSec: number;
 }
 
 const MAX_EVENT_ATTRS = 32;
@@ -80,6 +83,9 @@ export class SessionManager {
   readonly sessions = new Map<string, Session>();
   readonly liveness: Liveness;
   private interval: number;
+  private reconnectWindowMs: number;
+  /** Hosts that were ready when this controller started: the fleet coming back, even before it has. */
+  private readyAtStart = 0;
   private stopping = false;
   private readonly writes = new Map<string, Promise<void>>(); // per-host transition order
   private readonly msgLimiter: RateLimiter;
@@ -94,6 +100,7 @@ export class SessionManager {
     private readonly opts: SessionOptions,
   ) {
     this.interval = heartbeatInterval(0, opts.policy);
+    this.reconnectWindowMs = reconnectWindow(0, opts.reconnectsPerSec);
     this.msgLimiter = new RateLimiter(opts.perHost, clock);
     this.connectLimiter = new RateLimiter(opts.connects, clock);
     this.refusalLimiter = new RateLimiter({ perSec: 5, burst: 20 }, clock);
@@ -108,8 +115,13 @@ export class SessionManager {
       known.push(rec);
       n++;
     }
-    // Give every host a full grace period at the fleet's interval to reconnect.
-    const grace = heartbeatInterval(n, this.opts.policy);
+    // The first agents back must not learn a small fleet's window: were the
+    // controller to restart again, they would all come at once.
+    this.readyAtStart = known.filter((r) => r.state === 'HOST_STATE_READY').length;
+    this.reconnectWindowMs = reconnectWindow(this.readyAtStart, this.opts.reconnectsPerSec);
+    // Give every host a full grace period to reconnect: the fleet's interval, or
+    // longer when the agents spread their reconnects over a longer window.
+    const grace = restartGraceInterval(n, this.opts.policy, this.opts.reconnectsPerSec);
     for (const r of known) this.liveness.track(r.id, r.state as never, grace);
     this.liveness.start();
   }
@@ -275,6 +287,7 @@ export class SessionManager {
         end: finish,
         live: { free: null, load: null, peer, intervalMs: this.interval, owner: rec.rec.owner },
         intervalMs: this.interval,
+        reconnectWindowMs: this.reconnectWindowMs,
         durableSeq: rec.rec.durableSeq,
         sessionSeq: 0,
         refused: 0,
@@ -295,6 +308,7 @@ export class SessionManager {
           serverTimeUnixMs: this.clock.now(),
           outboxEpochs: rec.rec.outboxEpochs ?? [],
           replaceWindowMs: this.opts.downAfterMs + this.opts.replaceAfterMs,
+          reconnectWindowMs: this.reconnectWindowMs,
         },
       });
       this.log.info({ host_id: hostId, peer, agent_version: hello.agentVersion, interval_ms: this.interval }, 'agent session established');
@@ -315,14 +329,17 @@ export class SessionManager {
         case 'heartbeat': {
           const hb = msg.heartbeat!;
           this.liveness.beat(s.hostId);
-          s.live.free = clampFree(hb.free, s.guest);
-          s.live.load = cleanLoad(hb.load);
+          // Checked copies, kept in place: the decoded message is not retained past this beat.
+          keepFree(s.live, clampFree(hb.free, s.guest));
+          keepLoad(s.live, cleanLoad(hb.load));
           let interval = 0;
           if (s.intervalMs !== this.interval) {
             interval = s.intervalMs = s.live.intervalMs = this.interval;
             this.liveness.setInterval(s.hostId, interval);
           }
-          send({ ack: { beat: hb.beat, durableSeq: s.durableSeq, heartbeatIntervalMs: interval } });
+          let window = 0;
+          if (s.reconnectWindowMs !== this.reconnectWindowMs) window = s.reconnectWindowMs = this.reconnectWindowMs;
+          send({ ack: { beat: hb.beat, durableSeq: s.durableSeq, heartbeatIntervalMs: interval, reconnectWindowMs: window } });
           if (hb.owner !== s.live.owner && OWNER_STATES.has(hb.owner)) this.ownerChanged(s, hb.owner);
           return;
         }
@@ -479,20 +496,44 @@ export class SessionManager {
   private async renew(s: Session, csrPem: string): Promise<void> {
     if (!this.opts.ca) throw new FailedPreconditionError('certificate renewal needs TLS');
     if (typeof csrPem !== 'string' || csrPem.length > 16_384) throw new InvalidArgumentError('renew.csr_pem', 'missing or too long');
-    let cert: { certPem: string; notAfter: number };
+    let cert: Awaited<ReturnType<typeof signCsr>>;
     try {
       cert = await signCsr(this.opts.ca, csrPem, { commonName: s.hostId, uris: [`spiffe://nephele/host/${s.hostId}`], validMs: this.opts.certValidMs });
     } catch (e) {
       if (e instanceof CsrError) throw new InvalidArgumentError('renew.csr_pem', e.message);
       throw e;
     }
-    await this.hosts.renewCertificate(s.hostId, certInfo(cert.certPem).serial, cert.notAfter);
+    await this.hosts.renewCertificate(s.hostId, cert.serial, cert.notAfter);
     if (!s.replaced) s.send({ certificate: { certificatePem: cert.certPem, notAfterUnixMs: cert.notAfter } });
   }
 
   private recomputeInterval(n: number): void {
     const next = heartbeatInterval(n, this.opts.policy);
     if (intervalChanged(this.interval, next)) this.interval = next;
+    const window = reconnectWindow(Math.max(n, this.readyAtStart), this.opts.reconnectsPerSec);
+    if (intervalChanged(this.reconnectWindowMs, window)) this.reconnectWindowMs = window;
+  }
+}
+
+// A host's live figures are updated in place: the decoded heartbeat then dies
+// young, where keeping it for a beat interval would promote it to the old
+// generation (two objects per beat: 20,000 a second at 10,000 hosts and 1 Hz).
+function keepFree(live: LiveInfo, f: LiveInfo['free']): void {
+  if (!f || !live.free) live.free = f && { vcpus: f.vcpus, memoryBytes: f.memoryBytes, diskBytes: f.diskBytes };
+  else {
+    live.free.vcpus = f.vcpus;
+    live.free.memoryBytes = f.memoryBytes;
+    live.free.diskBytes = f.diskBytes;
+  }
+}
+function keepLoad(live: LiveInfo, l: LiveInfo['load']): void {
+  if (!l || !live.load) live.load = l && { load1: l.load1, cpuPct: l.cpuPct, memoryAvailableBytes: l.memoryAvailableBytes, ownerCpuPct: l.ownerCpuPct, ownerIdleMs: l.ownerIdleMs };
+  else {
+    live.load.load1 = l.load1;
+    live.load.cpuPct = l.cpuPct;
+    live.load.memoryAvailableBytes = l.memoryAvailableBytes;
+    live.load.ownerCpuPct = l.ownerCpuPct;
+    live.load.ownerIdleMs = l.ownerIdleMs;
   }
 }
 

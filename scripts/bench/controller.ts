@@ -57,8 +57,8 @@ export interface RunningController {
  * Starts the real controller (`nephele controller`) as a child process and
  * waits for its ready line on stdout.
  */
-export async function startController(dataDir: string, extraArgs: string[] = [], timeoutMs = 30_000): Promise<RunningController> {
-  const args = [join(DIST, 'controller/cli/main.js'), '--data-dir', dataDir, 'controller', '--listen', '127.0.0.1:0', '--log-level', 'warn', ...extraArgs];
+export async function startController(dataDir: string, extraArgs: string[] = [], timeoutMs = 30_000, port = 0): Promise<RunningController> {
+  const args = [join(DIST, 'controller/cli/main.js'), '--data-dir', dataDir, 'controller', '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', ...extraArgs];
   const proc = track(spawn(process.execPath, [...profileArgs(), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEPHELE_LOG_JSON: '1' } }));
   const output = new Tail();
   // Keep draining both pipes for the controller's whole life: a full pipe would stall it.
@@ -82,7 +82,6 @@ export async function startController(dataDir: string, extraArgs: string[] = [],
       reject(new Error(`controller exited (${sig ?? code}) before it was ready\n${output}`));
     });
   });
-  let port: number;
   try {
     port = await ready;
   } catch (e) {

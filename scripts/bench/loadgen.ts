@@ -17,7 +17,10 @@ import type { ConnectStats, Identity, LoadgenCommand, LoadgenMessage, Phase, Pha
 //   steady   warm-up, then a measured window at 1 Hz;
 //   max      every agent sends its next beat as soon as its last one is acked:
 //            warm-up, then a measured window. Then every session is closed.
-// Child of the benchmark: identities and runs arrive over IPC, results go back.
+// Child of the benchmark, one of several that share the fleet: identities and
+// runs arrive over IPC, results go back; after its connect phase a generator
+// waits for 'go', which the benchmark sends once every generator's sessions
+// are open, so that all measure the same windows.
 // Usage: loadgen.js <CA file>
 
 const RING = 16; // beats remembered per session for matching acks
@@ -59,6 +62,7 @@ class Recorder {
       loadgenCpuPct: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
       loadgenLoopP99Ms: this.loop.percentile(99) / 1e6,
       openSessions: open,
+      latencies: this.latencies,
     };
   }
 }
@@ -212,7 +216,7 @@ function openFds(): number {
   return readdirSync('/proc/self/fd').length;
 }
 
-async function runOnce(agents: Agent[], cfg: RunConfig): Promise<RunResult> {
+async function runOnce(agents: Agent[], cfg: RunConfig, go: Promise<void>): Promise<RunResult> {
   const run = new Run();
   const fds0 = openFds();
   try {
@@ -231,6 +235,7 @@ async function runOnce(agents: Agent[], cfg: RunConfig): Promise<RunResult> {
       firstError: run.firstError,
     };
     void send({ type: 'connected', stats: connect });
+    await go;
     const live = used.filter((a) => a.open);
 
     await sleep(cfg.warmupS);
@@ -254,12 +259,16 @@ async function main(): Promise<void> {
   const ca = readFileSync(process.argv[2]!);
   const agents: Agent[] = [];
   let busy = Promise.resolve();
+  let go = () => {};
   process.on('message', (cmd: LoadgenCommand) => {
     if (cmd.type === 'identities') {
       for (const id of cmd.ids) agents.push(new Agent(id, ca));
+    } else if (cmd.type === 'go') {
+      go();
     } else if (cmd.type === 'run') {
+      const started = new Promise<void>((r) => (go = r));
       busy = busy.then(async () => {
-        const result = await runOnce(agents, cmd.run);
+        const result = await runOnce(agents, cmd.run, started);
         await send({ type: 'result', result });
         await send({ type: 'closed' });
       });
@@ -271,8 +280,9 @@ async function main(): Promise<void> {
       process.exit(0);
     }
   });
-  // The benchmark went away: so do we.
+  // The benchmark went away, or stops us: exit cleanly (a CPU profile, if asked for, is written then).
   process.on('disconnect', () => process.exit(0));
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 main().catch((e) => {

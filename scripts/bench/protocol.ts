@@ -6,7 +6,7 @@ export interface Identity {
   certPem: string;
 }
 
-/** One run of the load against one server. */
+/** One run of the load against one server (by one generator: its share of the sessions). */
 export interface RunConfig {
   label: string;
   /** host:port of the server under test. */
@@ -40,6 +40,8 @@ export interface PhaseStats {
   loadgenLoopP99Ms: number;
   /** Sessions still open at the end of the window. */
   openSessions: number;
+  /** Every ack latency of the window (ms), so that generators' windows can be merged. */
+  latencies: number[];
 }
 
 export interface ConnectStats {
@@ -64,10 +66,13 @@ export interface RunResult {
 export type LoadgenCommand =
   | { type: 'identities'; ids: Identity[] }
   | { type: 'run'; run: RunConfig }
+  /** Every generator's sessions are open: start the warm-up (so that all measure the same window). */
+  | { type: 'go' }
   | { type: 'exit' };
 
 /** Load generator → benchmark. */
 export type LoadgenMessage =
+  /** Sessions open; the generator waits for 'go'. */
   | { type: 'connected'; stats: ConnectStats }
   | { type: 'window'; phase: Phase; edge: 'start' | 'end' }
   | { type: 'result'; result: RunResult }

@@ -1,11 +1,13 @@
 import '../../common/quiet.js';
 import { join } from 'node:path';
 import { runAgentIdle } from './agent-idle.js';
+import { runEnroll } from './enroll.js';
 import { cleanupNow, installCleanup } from './children.js';
 import { ROOT } from './controller.js';
 import { runHeartbeat } from './heartbeat.js';
 import { runPlanner } from './planner.js';
 import { runPlannerE2e } from './planner-e2e.js';
+import { runReconnect } from './reconnect.js';
 import { runProcess200, runQemu } from './vms.js';
 import { mergeResults, summaryTable, type Figures } from './results.js';
 
@@ -13,11 +15,13 @@ import { mergeResults, summaryTable, type Figures } from './results.js';
 // all), merges their figures into bench/results.json and prints a summary.
 
 const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = {
-  heartbeat: { about: 'heartbeat ingestion: N agent sessions at 1 Hz, controller vs bare grpc-js', run: runHeartbeat },
+  enroll: { about: 'concurrent Enroll RPCs (fresh join token and CSR each) against a real controller, vs plain crypto.sign', run: runEnroll },
+  heartbeat: { about: 'heartbeat ingestion: N agent sessions at 1 Hz from two generator processes, controller vs bare grpc-js', run: runHeartbeat },
   agent: { about: 'idle footprint of one agent next to prometheus-node-exporter', run: runAgentIdle },
   qemu: { about: 'create -> guest ready through the controller vs bare qemu, median of 5', run: runQemu },
   process: { about: '200 process VMs on one agent: create -> all running', run: runProcess200 },
   planner: { about: 'placement core in process: 100,000 VMs on 10,000 hosts vs a next-fit loop', run: runPlanner },
+  reconnect: { about: 'controller restart under N connected agents (real agent sessions): time until all are back, busiest second', run: runReconnect },
   'planner-e2e': { about: 'CreateVmSet of 10,000 VMs -> all confirmed by N simulated agents, vs bare grpc-js', run: runPlannerE2e },
 };
 
@@ -31,9 +35,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         'environment (defaults):',
-        '  BENCH_SESSIONS=10000        agents to enrol and connect (heartbeat)',
-        '  BENCH_ENROLL_SECONDS=80     enrolment stops after this long; the agents enrolled by then are used',
-        '  BENCH_CONNECT_SECONDS=75    connect phase budget per server; sessions open by then are used',
+        '  BENCH_SESSIONS=10000        agents to connect (heartbeat; enrolled once into bench/.cache/heartbeat)',
+        '  BENCH_FRESH=1               enrol the heartbeat fleet anew instead of using the cache',
+        '  BENCH_CONNECT_SECONDS=120   connect phase budget per server; sessions open by then are used',
         '  BENCH_WARMUP_SECONDS=8      1 Hz warm-up before the measured window',
         '  BENCH_WINDOW_SECONDS=20     measured 1 Hz window',
         '  BENCH_MAX_SECONDS=8         measured window of the as-fast-as-acked phase',
@@ -41,7 +45,9 @@ async function main(): Promise<void> {
         '  BENCH_PLANNER_SESSIONS=1000 simulated agents that confirm the set\'s VMs (planner-e2e)',
         '  BENCH_PLANNER_VMS=10000     VMs in the measured set (planner-e2e; at most 10000)',
         '  BENCH_PLANNER_POLL_MS=100   GetVmSet polling period while waiting for confirmations (planner-e2e)',
-        '  BENCH_CPU_PROF=<dir>        controller and bare servers write V8 CPU profiles there',
+        '  BENCH_ENROLL_N=5000          Enroll calls timed (enroll)',
+        '  BENCH_RECONNECT_AGENTS=1000 connected agents when the controller restarts (reconnect)',
+        '  BENCH_CPU_PROF=<dir>        controller, bare servers and load generators write V8 CPU profiles there',
         '',
       ].join('\n'),
     );

@@ -58,3 +58,29 @@ t.test('very many attempts do not overflow', async (t) => {
   t.ok(Number.isFinite(last));
   t.ok(b.attempts <= 30, 'attempt counter is bounded');
 });
+
+t.test("the controller's reconnect window is a floor under every draw", async (t) => {
+  const b = new Backoff(500, 30_000, () => 0.999999999);
+  b.setWindow(8000);
+  t.same(Array.from({ length: 7 }, () => b.next()), [7999, 7999, 7999, 7999, 7999, 15999, 29999], 'first attempts spread over the window, then the doubling takes over');
+  b.reset();
+  b.setWindow(120_000);
+  t.same([b.next(), b.next()], [119999, 119999], 'a window beyond the maximum holds (a fleet larger than maxMs can spread)');
+  b.reset();
+  b.setWindow(0);
+  t.equal(b.next(), 499, 'no window: the plain backoff');
+  b.setWindow(1e12);
+  t.equal(b.next(), 599_999, 'an absurd window is capped at 10 minutes');
+  b.setWindow(Number.NaN);
+  t.equal(b.next(), 1999, 'a nonsensical window is ignored');
+
+  // Uniform over [0, window): 10,000 agents' first draws fill every tenth of it.
+  const w = new Backoff(500, 30_000);
+  w.setWindow(10_000);
+  const tenths = new Array<number>(10).fill(0);
+  for (let i = 0; i < 10_000; i++) {
+    w.reset();
+    tenths[Math.min(9, Math.floor(w.next() / 1000))]!++;
+  }
+  t.ok(tenths.every((c) => c > 800 && c < 1200), `each tenth of the window holds about a tenth of the first attempts: ${tenths.join(' ')}`);
+});

@@ -1,9 +1,15 @@
 // The CA: issuing certificates, signing CSRs, fingerprints.
+import 'reflect-metadata';
 import t from 'tap';
-import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
+import { connect, createServer, type TLSSocket } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import * as x509 from '@peculiar/x509';
 import { createCa, issueWithKey, createCsr, signCsr, certFingerprint, certInfo, derToPem, CsrError } from '../../common/tls/pki.js';
+import { malformedCsrs } from '../helpers/csr.js';
 
 const DAY = 86_400_000;
+const errorOf = (p: Promise<unknown>) => p.then(() => new Error('expected a rejection'), (e: unknown) => e);
 
 t.test('CA + server certificate', async (t) => {
   const ca = await createCa('Test CA', 30);
@@ -67,7 +73,74 @@ t.test('CSR → client certificate for the host id', async (t) => {
   );
 });
 
-const errorOf = (p: Promise<unknown>) => p.then(() => new Error('expected a rejection'), (e: unknown) => e);
+t.test('the client certificate reads and verifies with @peculiar/x509 and carries what mTLS needs', async (t) => {
+  x509.cryptoProvider.set(webcrypto as never);
+  const ca = await createCa();
+  const hostId = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+  const csr = await createCsr('nephele-agent');
+  const parsedCsr = new x509.Pkcs10CertificateRequest(csr.csrPem);
+  t.ok(await parsedCsr.verify(), 'our CSR verifies with another implementation');
+  t.equal(parsedCsr.subject, 'CN=nephele-agent');
+  const out = await signCsr(ca, csr.csrPem, { commonName: hostId, uris: [`spiffe://nephele/host/${hostId}`], validMs: DAY });
+  const cert = new x509.X509Certificate(out.certPem);
+  const caCert = new x509.X509Certificate(ca.certPem);
+  t.ok(await cert.verify({ publicKey: caCert.publicKey, date: new Date() }), 'signature and validity check out');
+  t.equal(cert.subject, `CN=${hostId}`);
+  t.equal(cert.issuer, caCert.subject);
+  t.equal(cert.serialNumber, out.serial, 'serial returned as written');
+  t.equal(cert.notAfter.getTime(), out.notAfter);
+  t.ok(cert.notBefore.getTime() <= Date.now() && cert.notBefore.getTime() >= Date.now() - 120_000, 'backdated a little');
+  t.equal(cert.getExtension(x509.BasicConstraintsExtension)?.ca, false);
+  t.equal(cert.getExtension(x509.BasicConstraintsExtension)?.critical, true);
+  t.equal(cert.getExtension(x509.KeyUsagesExtension)?.usages, x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment);
+  t.same(cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages, [x509.ExtendedKeyUsage.clientAuth]);
+  t.same(cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON(), [{ type: 'url', value: `spiffe://nephele/host/${hostId}` }]);
+  t.equal(cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId, caCert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId, 'AKI is the CA key id');
+  t.ok(new X509Certificate(out.certPem).checkIssued(new X509Certificate(ca.certPem)), 'node:crypto: issued by the CA');
+
+  // The server side too (DNS and IP names, v4 and v6).
+  const srv = await issueWithKey(ca, { commonName: 'nephele-controller', dns: ['localhost'], ips: ['127.0.0.1', '::1', '2001:db8::8:800:200c:417a', '::ffff:10.1.2.3'], validMs: DAY, usage: 'server' });
+  const s = new x509.X509Certificate(srv.certPem);
+  t.ok(await s.verify({ publicKey: caCert.publicKey, date: new Date() }));
+  t.same(s.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON(), [
+    { type: 'dns', value: 'localhost' },
+    { type: 'ip', value: '127.0.0.1' },
+    { type: 'ip', value: '::1' },
+    { type: 'ip', value: '2001:db8::8:800:200c:417a' },
+    { type: 'ip', value: '::ffff:a01:203' },
+  ]);
+
+  // Beyond 2049 validity is a GeneralizedTime (RFC 5280 4.1.2.5).
+  const long = await issueWithKey(ca, { commonName: 'far', validMs: 30 * 365 * DAY, usage: 'server' });
+  t.equal(new Date(new X509Certificate(long.certPem).validTo).getTime(), long.notAfter, 'a notAfter past 2049 reads back');
+  t.ok(new Date(long.notAfter).getUTCFullYear() >= 2050);
+
+  // A real mutual-TLS session with both.
+  const seen = new Promise<{ authorized: boolean; cn: unknown }>((resolve) => {
+    const server = createServer({ key: srv.keyPem, cert: srv.certPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' }, (sock: TLSSocket) => {
+      resolve({ authorized: sock.authorized, cn: sock.getPeerCertificate().subject?.CN });
+      sock.end('hi');
+    });
+    server.listen(0, '127.0.0.1', () => {
+      const c = connect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, servername: 'localhost', ca: ca.certPem, key: csr.keyPem, cert: out.certPem });
+      c.on('secureConnect', () => t.ok(c.authorized, 'client trusts the server certificate'));
+      c.on('data', () => c.end());
+      c.on('close', () => server.close());
+      c.on('error', (e) => t.fail(String(e)));
+    });
+  });
+  t.same(await seen, { authorized: true, cn: hostId }, 'server authenticated the client as the host id');
+});
+
+t.test('malformed CSRs are CsrErrors, each for its own reason', async (t) => {
+  const ca = await createCa();
+  const { control, cases } = await malformedCsrs();
+  t.ok((await signCsr(ca, control, { commonName: 'h', validMs: DAY })).certPem, 'the control, built like the cases, is signed');
+  for (const c of cases) {
+    const e = await errorOf(signCsr(ca, c.pem, { commonName: 'h', validMs: DAY }));
+    t.type(e, CsrError, `${c.name}: ${(e as Error).message}`);
+  }
+});
 
 t.test('signCsr rejects garbage and tampered requests', async (t) => {
   const ca = await createCa();

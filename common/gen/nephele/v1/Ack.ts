@@ -6,10 +6,12 @@ export interface Ack {
   'beat'?: (number | string | Long);
   'durableSeq'?: (number | string | Long);
   'heartbeatIntervalMs'?: (number);
+  'reconnectWindowMs'?: (number);
 }
 
 export interface Ack__Output {
   'beat': (number);
   'durableSeq': (number);
   'heartbeatIntervalMs': (number);
+  'reconnectWindowMs': (number);
 }

@@ -11,6 +11,7 @@ export interface Welcome {
   'serverTimeUnixMs'?: (number | string | Long);
   'outboxEpochs'?: (_nephele_v1_OutboxEpoch)[];
   'replaceWindowMs'?: (number | string | Long);
+  'reconnectWindowMs'?: (number);
 }
 
 export interface Welcome__Output {
@@ -21,4 +22,5 @@ export interface Welcome__Output {
   'serverTimeUnixMs': (number);
   'outboxEpochs': (_nephele_v1_OutboxEpoch__Output)[];
   'replaceWindowMs': (number);
+  'reconnectWindowMs': (number);
 }
