@@ -79,6 +79,15 @@ export async function startController(dataDir: string, opts: { port?: number; ar
   return { ...p, port, address, dataDir, admin: () => new AdminClient({ controller: address, dataDir }) };
 }
 
+/** Runs a controller to its exit, for starts that must fail (killed after 30 s if it does not). */
+export async function startToExit(dataDir: string, args: string[] = []): Promise<{ code: number | null; out: string }> {
+  const p = start([CLI, '--data-dir', dataDir, 'controller', '--listen', '127.0.0.1:0', ...args]);
+  const timer = setTimeout(() => p.proc.kill('SIGKILL'), 30_000);
+  const code = await p.exited;
+  clearTimeout(timer);
+  return { code, out: p.output() };
+}
+
 export async function joinToken(c: ControllerProc, opts: { ttlSeconds?: number } = {}): Promise<string> {
   const a = c.admin();
   try {

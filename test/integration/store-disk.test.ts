@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -9,7 +9,7 @@ import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { statusOf } from '../helpers/status.js';
 import { setApi } from '../helpers/sets.js';
-import { CLI, startController, type ControllerProc } from '../helpers/procs.js';
+import { startController, startToExit, type ControllerProc } from '../helpers/procs.js';
 import { v1 } from '../../common/grpc/load.js';
 import { unary } from '../../common/grpc/promisify.js';
 import { LevelStore, StoreUnavailableError, put } from '../../common/store/index.js';
@@ -92,17 +92,6 @@ function clients(ctl: ControllerProc) {
   };
 }
 
-/** Runs the controller to its exit (for starts that must fail). */
-async function startToExit(dataDir: string, args: string[]): Promise<{ code: number | null; out: string }> {
-  const proc = spawn(process.execPath, [CLI, '--data-dir', dataDir, 'controller', '--listen', '127.0.0.1:0', ...args], { env: { ...process.env, NEPHELE_LOG_JSON: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (out += d));
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
-  const code = await new Promise<number | null>((r) => proc.once('exit', r));
-  clearTimeout(timer);
-  return { code, out };
-}
 
 function run(): void {
   t.test('LevelStore: a write that fails on a full disk writes nothing; writes wait for a reopen, which any batch does once there is room', async (t) => {

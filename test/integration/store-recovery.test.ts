@@ -1,12 +1,14 @@
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { tmpDir } from '../helpers/tmp.js';
 import { statusOf } from '../helpers/status.js';
-import { CLI, FAST, cli, startController, type ControllerProc } from '../helpers/procs.js';
+import { FAST, cli, startController, startToExit as exitOf, type ControllerProc } from '../helpers/procs.js';
+
+/** A start that must fail, with the fast liveness settings the other starts here use. */
+const startToExit = (dataDir: string, args: string[] = []) => exitOf(dataDir, [...FAST, ...args]);
 import { v1 } from '../../common/grpc/load.js';
 import { unary } from '../../common/grpc/promisify.js';
 
@@ -42,17 +44,6 @@ function api(ctl: ControllerProc, token = readFileSync(join(ctl.dataDir, 'admin.
   };
 }
 
-/** Runs the controller to its exit, for starts that must fail. */
-async function startToExit(dataDir: string, args: string[] = []): Promise<{ code: number | null; out: string }> {
-  const proc = spawn(process.execPath, [CLI, '--data-dir', dataDir, 'controller', '--listen', '127.0.0.1:0', ...FAST, ...args], { env: { ...process.env, NEPHELE_LOG_JSON: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (out += d));
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
-  const code = await new Promise<number | null>((r) => proc.once('exit', r));
-  clearTimeout(timer);
-  return { code, out };
-}
 
 /** A controller with tenants, a group, tokens and events, stopped. */
 async function populated(restarts = 0): Promise<{ dataDir: string; lastSeq: number }> {
