@@ -27,6 +27,12 @@ import { outsideCall } from '../context.js';
 
 type Stream = grpc.ServerDuplexStream<AgentMessage, ControllerMessage>;
 
+/** The host a call comes from and the serial of the certificate it presented. */
+interface PeerIdentity {
+  hostId: string;
+  serial: string;
+}
+
 interface Session {
   hostId: string;
   call: Stream;
@@ -158,33 +164,34 @@ export class SessionManager {
    * replaces), a known host, not revoked. Used by Session and the disk transfers.
    */
   async authenticateAgent(call: Pick<Stream, 'metadata' | 'getAuthContext'>): Promise<string> {
-    const hostId = this.identify(call);
-    await this.authenticate(call, hostId, false);
-    return hostId;
+    const peer = this.identify(call);
+    await this.authenticate(peer, false);
+    return peer.hostId;
   }
 
-  private async authenticate(call: Pick<Stream, 'getAuthContext'>, hostId: string, session: boolean): Promise<void> {
+  private async authenticate({ hostId, serial: peerSerial }: PeerIdentity, session: boolean): Promise<void> {
     const found = await this.hosts.find(hostId);
     if (!found) throw new NotFoundError('host');
     if (found.revoked) throw new UnauthenticatedError('host credentials have been revoked');
     if (!this.opts.insecure && found.certSerial) {
-      const serial = normSerial(call.getAuthContext().sslPeerCertificate?.serialNumber ?? '');
+      const serial = normSerial(peerSerial);
       const current = serial === normSerial(found.certSerial);
       if (!current && serial !== normSerial(found.previousCertSerial ?? '')) throw new UnauthenticatedError('certificate has been superseded');
       if (session && current && found.previousCertSerial) await this.hosts.retirePreviousCertificate(hostId);
     }
   }
 
-  private identify(call: Pick<Stream, 'metadata' | 'getAuthContext'>): string {
+  /** Who the call is from. The peer certificate is read once: grpc-js builds it anew on every getAuthContext(). */
+  private identify(call: Pick<Stream, 'metadata' | 'getAuthContext'>): PeerIdentity {
     if (this.opts.insecure) {
       const id = call.metadata.get('x-nephele-host-id')[0];
       if (typeof id !== 'string' || !ULID_RE.test(id)) throw new UnauthenticatedError('insecure session needs x-nephele-host-id');
-      return id;
+      return { hostId: id, serial: '' };
     }
     const cert = call.getAuthContext().sslPeerCertificate;
     const cn = cert?.subject?.CN;
     if (!cert || typeof cn !== 'string' || !ULID_RE.test(cn)) throw new UnauthenticatedError('a client certificate issued by this controller is required');
-    return cn;
+    return { hostId: cn, serial: cert.serialNumber ?? '' };
   }
 
   private vms?: VmRegistry;
@@ -255,8 +262,9 @@ export class SessionManager {
     let starting: Promise<void> | undefined;
 
     const onHello = async (hello: Hello) => {
-      hostId = this.identify(call);
-      await this.authenticate(call, hostId, true);
+      const peerId = this.identify(call);
+      hostId = peerId.hostId;
+      await this.authenticate(peerId, true);
       if (!this.connectLimiter.take(hostId)) throw new ResourceExhaustedError('too many new sessions for this host; back off');
       const prior = this.sessions.get(hostId);
       if (over) return; // the call ended while we were loading the host

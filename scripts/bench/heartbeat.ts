@@ -338,7 +338,7 @@ export async function runHeartbeat(): Promise<Figures> {
     target,
     sessions,
     connectConcurrency: 200,
-    connectTimeoutS: env('BENCH_CONNECT_SECONDS', 120),
+    connectTimeoutS: env('BENCH_CONNECT_SECONDS', 300),
     warmupS: env('BENCH_WARMUP_SECONDS', 8),
     windowS: env('BENCH_WINDOW_SECONDS', 20),
     maxWarmupS: 2,

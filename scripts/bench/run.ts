@@ -37,7 +37,7 @@ async function main(): Promise<void> {
         'environment (defaults):',
         '  BENCH_SESSIONS=10000        agents to connect (heartbeat; enrolled once into bench/.cache/heartbeat)',
         '  BENCH_FRESH=1               enrol the heartbeat fleet anew instead of using the cache',
-        '  BENCH_CONNECT_SECONDS=120   connect phase budget per server; sessions open by then are used',
+        '  BENCH_CONNECT_SECONDS=300   connect phase budget per server; sessions open by then are used',
         '  BENCH_WARMUP_SECONDS=8      1 Hz warm-up before the measured window',
         '  BENCH_WINDOW_SECONDS=20     measured 1 Hz window',
         '  BENCH_MAX_SECONDS=8         measured window of the as-fast-as-acked phase',
