@@ -13,3 +13,32 @@ export class Mutex {
     }
   }
 }
+
+/**
+ * One FIFO lock per key (a VM id, a tenant). A key's entry is dropped as soon
+ * as nobody holds or waits for it, so the map is bounded by the keys in use,
+ * not by every key ever locked.
+ */
+export class KeyedMutex {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const tail = prev.then(() => mine);
+    this.tails.set(key, tail);
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+
+  /** Keys held or waited for now (for tests and metrics). */
+  get size(): number {
+    return this.tails.size;
+  }
+}
