@@ -1,0 +1,36 @@
+// The controller's own names for the states and kinds it stores and decides
+// on. Short, lower-case, independent of the proto enum names: a rename that is
+// safe on the wire cannot change a stored record. Converted to and from the
+// proto enums in one place, common/grpc/convert.ts.
+
+export const VM_STATES = ['pending', 'creating', 'running', 'suspended', 'stopped', 'failed', 'destroyed'] as const;
+export type VmState = (typeof VM_STATES)[number];
+
+export const DESIRED_STATES = ['running', 'stopped', 'suspended', 'destroyed'] as const;
+export type DesiredState = (typeof DESIRED_STATES)[number];
+
+export const SLAS = ['guaranteed', 'best_effort'] as const;
+export type Sla = (typeof SLAS)[number];
+
+export const HOST_KINDS = ['dedicated', 'adhoc'] as const;
+export type HostKind = (typeof HOST_KINDS)[number];
+
+export const HOST_STATES = ['pending', 'ready', 'unreachable', 'down'] as const;
+export type HostState = (typeof HOST_STATES)[number];
+
+/** `none`: a dedicated host, no owner policy. */
+export const OWNER_STATES = ['none', 'idle', 'busy', 'evacuate'] as const;
+export type OwnerState = (typeof OWNER_STATES)[number];
+
+export const TOKEN_KINDS = ['join', 'api'] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+export const SET_STATES = ['scheduled', 'waiting', 'placed', 'partial', 'retiring', 'retired'] as const;
+export type SetState = (typeof SET_STATES)[number];
+
+/** `default`: the controller's `--strategy`. */
+export const STRATEGIES = ['default', 'binpack', 'spread'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export const AFFINITIES = ['none', 'affinity', 'anti_affinity'] as const;
+export type Affinity = (typeof AFFINITIES)[number];

@@ -1,0 +1,39 @@
+import type { Affinity, SetState, Sla, Strategy } from './enums.js';
+import type { VmSpec } from './vm.js';
+
+/** A validated instantiation request, defaults filled (stored inside the set). */
+export interface SetRequest {
+  name: string;
+  tenant: string;
+  spec: VmSpec;
+  count: number;
+  sla: Sla;
+  startAtUnixMs: number;
+  batchWindowS: number;
+  durationS: number;
+  endOnTask: boolean;
+  group: string;
+  labels: Record<string, string>;
+  affinity: Affinity;
+  /** Never empty once validated: the spec's scheme when the request named none. */
+  schemePreference: string[];
+  strategy: Strategy;
+}
+
+/** A VM set as stored (collection `vm-sets`); counts are derived from its VMs when read. */
+export interface SetRecord {
+  id: string;
+  tenant: string;
+  request: SetRequest;
+  state: SetState;
+  stateReason: string;
+  count: number;
+  reasons: string[];
+  createdUnixMs: number;
+  startedUnixMs: number;
+  expiresUnixMs: number;
+  windowEndsUnixMs: number;
+  retiredUnixMs: number;
+  /** Next VM number in names (`<set>-<n>`), so scaled-up VMs never reuse a name. */
+  nextIndex: number;
+}

@@ -1,0 +1,49 @@
+import type { DesiredState, Sla, VmState } from './enums.js';
+
+/** What a VM is made of. Same fields as the wire's VmSpec, but ours: stored records never depend on generated types. */
+export interface VmSpec {
+  scheme: string;
+  vcpus: number;
+  memoryMib: number;
+  diskGib: number;
+  image: string;
+  appliancePort: number;
+  config: Record<string, string>;
+}
+
+/** A VM as the controller stores it (collection `vms`). */
+export interface VmRecord {
+  id: string;
+  name: string;
+  tenant: string;
+  /** '' while it waits for a host (evacuated with nowhere to go). */
+  hostId: string;
+  setId: string;
+  spec: VmSpec;
+  sla: Sla;
+  desired: DesiredState;
+  state: VmState;
+  stateReason: string;
+  stateChangedUnixMs: number;
+  createdUnixMs: number;
+  /** Bumped by every move: reports from an older generation are fenced. */
+  generation: number;
+  rebootCount: number;
+  hostPort: number;
+  guestReady: boolean;
+  placedUnixMs: number;
+  confirmedUnixMs: number;
+  placementAttempts: number;
+  taskDone: boolean;
+  /** Came up on its current host (a later failure is the VM's, not a refusal by the host). */
+  ran?: boolean;
+  /**
+   * Hosts this VM was placed on before (re-placement avoids them; the last 16).
+   * Also who may still hold a stale copy: reports from any other host are ignored.
+   */
+  tried?: string[];
+  /** Cold move in progress: its host stops it and uploads the disk under this transfer id. */
+  exportDisk?: string;
+  /** Cold move: its (new) host creates it from this transferred disk. */
+  importDisk?: string;
+}
