@@ -33,7 +33,9 @@ export interface ExecutorOptions {
   report: (r: Omit<VmStatusReport, 'seq'>) => Promise<void>;
   readyTimeoutMs?: number;
   stopTimeoutMs?: number;
+  /** Cold moves: uploads a stopped VM's disk file under a transfer id (PutDisk). */
   exportDisk?: (transferId: string, path: string) => Promise<void>;
+  /** Cold moves: downloads a moved disk (GetDisk) to a local file and returns its path. */
   importDisk?: (transferId: string) => Promise<string>;
   /** Asks for another pass over every VM later (a failed disk export is retried). */
   retryLater: (ms: number) => void;

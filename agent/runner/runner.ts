@@ -1,5 +1,4 @@
 import type { DesiredVm__Output as DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
-import type { VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
 import type { Capacity } from '../../common/gen/nephele/v1/Capacity.js';
 import type { OwnerState__Output as OwnerState } from '../../common/gen/nephele/v1/OwnerState.js';
 import { realClock, type Clock } from '../../common/clock.js';
@@ -7,23 +6,13 @@ import type { Logger } from '../../common/logger.js';
 import { KeyedMutex, type Store } from '../../common/store/index.js';
 import { isTask, type Driver, type ExitInfo } from '../drivers/driver.js';
 import { FENCED_REASON } from '../fence/lease.js';
-import { Executor, VMS } from './act.js';
+import { Executor, VMS, type ExecutorOptions } from './act.js';
 import { decide, type LocalVm } from './decide.js';
 
 export { STALE_REASON, OWNER_ACTIVE, OWNER_IDLE } from './decide.js';
 
-export interface RunnerOptions {
+export interface RunnerOptions extends Omit<ExecutorOptions, 'drivers' | 'clock' | 'retryLater'> {
   drivers: Driver[];
-  store: Store;
-  log: Logger;
-  /** Durable report to the controller (the session's outbox). */
-  report: (r: Omit<VmStatusReport, 'seq'>) => Promise<void>;
-  readyTimeoutMs?: number;
-  stopTimeoutMs?: number;
-  /** Cold moves: uploads a stopped VM's disk file under a transfer id (PutDisk). */
-  exportDisk?: (transferId: string, path: string) => Promise<void>;
-  /** Cold moves: downloads a moved disk (GetDisk) to a local file and returns its path. */
-  importDisk?: (transferId: string) => Promise<string>;
   /** True (once) if the fence stopped this VM because the agent's lease ran out. */
   fenced?: (id: string) => boolean;
   clock?: Clock;
