@@ -117,6 +117,12 @@ export interface Driver {
   /** One request over the guest channel (qemu guest agent line protocol). */
   guestRequest?(id: string, command: string, timeoutMs?: number): Promise<string>;
   onExit(listener: ExitListener): void;
+  /**
+   * Drivers that learn of a VM's status changing (guest ready, process gone) as
+   * it happens notify here, so the runner waits on that instead of polling
+   * inspect(). Returns the unsubscribe function.
+   */
+  onStatusChange?(listener: (id: string) => void): () => void;
   /** Pids of the guests' processes right now (the roots of their process trees), for the owner CPU probe. */
   guestPids?(): number[];
   /** The recorded exit status of a task VM that ended (e.g. while the agent was down); undefined if none. */

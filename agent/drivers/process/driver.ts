@@ -1,6 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,8 @@ import { detectCgroups, limit, removeCgroup, type CgroupMode } from './cgroup.js
 import { cpuSeconds, isAlive as isSame, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
 import { children, contTree, ioBytes, killTree, procState, signalDescendants, stopTree } from './proc.js';
 import type { VmFence } from '../../fence/fence.js';
+import { cleanEnv, renderPage, taskEnv, writeReadable } from './files.js';
+import { freePort, portFree } from './ports.js';
 import { awaitReady, DEFAULT_UIDS, parseUid, pickUid, prepareDirs, probeIsolation, sandboxArgv, taskCommand, usedUids, vmPaths, type UidRange } from './sandbox.js';
 
 const APPLIANCE = fileURLToPath(new URL('./appliance.js', import.meta.url));
@@ -43,76 +44,6 @@ export interface ProcessDriverOptions {
 interface Isolation {
   full: boolean;
   reason: string;
-}
-
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/**
- * The busybox appliance serves files: render its page and health check from the
- * config. World-readable whatever the agent's umask: the appliance reads them as the VM's uid.
- */
-function renderPage(dir: string, id: string): void {
-  let cfg: Record<string, string> = {};
-  try {
-    cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, string>;
-  } catch {
-    /* defaults */
-  }
-  const title = cfg.title || 'Nephele appliance';
-  const www = join(dir, 'www');
-  mkdirSync(www, { recursive: true });
-  chmodSync(www, 0o755);
-  writeReadable(join(www, 'index.html'), `<!doctype html><title>${esc(title)}</title><h1>${esc(title)}</h1><p>vm ${esc(id)}</p>\n`);
-  writeReadable(join(www, 'health'), 'ok\n');
-}
-
-/** Writes in place (a file bound into a running sandbox keeps its inode), mode 0644. */
-function writeReadable(file: string, data: string): void {
-  writeFileSync(file, data);
-  chmodSync(file, 0o644);
-}
-
-/** A task's whole environment: it must not see the agent's (join token, credentials paths). */
-function taskEnv(spec: VmSpec, dir: string): NodeJS.ProcessEnv {
-  const p = vmPaths(dir);
-  return { ...cleanEnv(), HOME: p.home, NEPHELE_VM_ID: spec.id, NEPHELE_VM_NAME: spec.name, NEPHELE_CONFIG: p.config };
-}
-
-function cleanEnv(): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH || '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' };
-}
-
-/** Ports handed out but maybe not yet bound by their appliance. */
-const reserved = new Set<number>();
-
-/** Free TCP port on 127.0.0.1 (the kernel picks it), not one just handed to another VM. */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const p = await kernelPort();
-    if (reserved.has(p)) continue;
-    reserved.add(p);
-    setTimeout(() => reserved.delete(p), 30_000).unref();
-    return p;
-  }
-}
-
-function kernelPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
 }
 
 /**

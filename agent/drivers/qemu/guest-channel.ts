@@ -9,7 +9,11 @@
 // earlier connection (or an earlier boot) never matches a new one.
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { connectUnix, lineReader, type ConnectOptions } from './unix.js';
+import { LineClient } from './line-client.js';
+import { connectUnix, type ConnectOptions } from './unix.js';
+
+/** How a request is named in errors: `guest <verb>`. */
+const labelOf = (command: string) => `guest ${command.split(' ')[0]}`;
 
 /** The guest answered `<id> err <msg>`. */
 export class GuestError extends Error {
@@ -17,32 +21,21 @@ export class GuestError extends Error {
     readonly command: string,
     readonly guestMessage: string,
   ) {
-    super(`guest ${command.split(' ')[0]}: ${guestMessage}`);
+    super(`${labelOf(command)}: ${guestMessage}`);
     this.name = 'GuestError';
   }
-}
-
-interface Pending {
-  command: string;
-  resolve: (v: string) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
 }
 
 export class GuestChannel {
   private readonly prefix = randomBytes(3).toString('hex');
   private nextId = 1;
-  private readonly pending = new Map<string, Pending>();
+  private readonly lines: LineClient;
   private readonly readyListeners = new Set<(bootId: string) => void>();
-  private readonly closeListeners = new Set<() => void>();
-  private _closed = false;
   /** Boot id of the last `ready` line seen on this connection. */
   lastBootId?: string;
 
-  private constructor(private readonly sock: Socket) {
-    sock.on('data', lineReader((l) => this.onLine(l)));
-    sock.on('error', () => {});
-    sock.on('close', () => this.handleClose());
+  private constructor(sock: Socket) {
+    this.lines = new LineClient(sock, (l) => this.onLine(l), labelOf, 'guest channel closed');
   }
 
   static async connect(path: string, opts: ConnectOptions = {}): Promise<GuestChannel> {
@@ -50,23 +43,16 @@ export class GuestChannel {
   }
 
   get closed(): boolean {
-    return this._closed;
+    return this.lines.closed;
   }
 
   /** Sends `<id> <command>` and resolves with the reply's data (may be ''). */
   request(command: string, timeoutMs = 5_000): Promise<string> {
     if (/[\r\n]/.test(command)) return Promise.reject(new Error('guest command must be a single line'));
     if (!command.trim()) return Promise.reject(new Error('empty guest command'));
-    if (this._closed) return Promise.reject(new Error('guest channel closed'));
+    if (this.closed) return Promise.reject(new Error('guest channel closed'));
     const id = `${this.prefix}-${this.nextId++}`;
-    return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`guest ${command.split(' ')[0]}: no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, { command, resolve, reject, timer });
-      this.sock.write(`${id} ${command}\n`);
-    });
+    return this.lines.request<string>(id, `${id} ${command}`, command, timeoutMs);
   }
 
   /** Called for every `ready <boot_id>` line. */
@@ -76,9 +62,7 @@ export class GuestChannel {
   }
 
   onClose(fn: () => void): () => void {
-    if (this._closed) queueMicrotask(fn);
-    else this.closeListeners.add(fn);
-    return () => this.closeListeners.delete(fn);
+    return this.lines.onClose(fn);
   }
 
   /** Resolves with the boot id of the next `ready` line. */
@@ -92,16 +76,7 @@ export class GuestChannel {
   }
 
   close(): void {
-    this.sock.destroy();
-    this.handleClose();
-  }
-
-  private failPending(why: string): void {
-    for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.reject(new Error(`guest ${p.command.split(' ')[0]}: ${why}`));
-      this.pending.delete(id);
-    }
+    this.lines.close();
   }
 
   private onLine(line: string): void {
@@ -110,26 +85,16 @@ export class GuestChannel {
       const bootId = ready[1] ?? '';
       // The agent re-announces itself on every (re)connect with the same boot id;
       // a new boot id means a new boot, which will never answer what the previous one was asked.
-      if (this.lastBootId !== undefined && bootId !== this.lastBootId) this.failPending('guest rebooted');
+      if (this.lastBootId !== undefined && bootId !== this.lastBootId) this.lines.failPending('guest rebooted');
       this.lastBootId = bootId;
       for (const l of [...this.readyListeners]) l(this.lastBootId);
       return;
     }
     const m = /^(\S+) (ok|err)(?: (.*))?$/.exec(line);
     if (!m) return;
-    const p = this.pending.get(m[1]!);
+    const p = this.lines.take(m[1]!);
     if (!p) return;
-    this.pending.delete(m[1]!);
-    clearTimeout(p.timer);
     if (m[2] === 'ok') p.resolve(m[3] ?? '');
-    else p.reject(new GuestError(p.command, m[3] ?? 'error'));
-  }
-
-  private handleClose(): void {
-    if (this._closed) return;
-    this._closed = true;
-    this.failPending('guest channel closed');
-    for (const l of [...this.closeListeners]) l();
-    this.closeListeners.clear();
+    else p.reject(new GuestError(p.what, m[3] ?? 'error'));
   }
 }

@@ -1,7 +1,7 @@
 // Guest images: <imageRoot>/<name>/{vmlinux, initramfs.cpio.gz, data.qcow2,
 // manifest.json}, as scripts/make-guest-image.sh writes them.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DriverError } from '../driver.js';
 
@@ -82,4 +82,30 @@ export function qcow2VirtualSize(path: string): number {
   } finally {
     closeSync(fd);
   }
+}
+
+/** 'nephele-guest' if complete, else the first complete image directory under `imageRoot`. */
+export function defaultImage(imageRoot: string): GuestImage | undefined {
+  const names = ['nephele-guest'];
+  try {
+    for (const d of readdirNames(imageRoot)) if (!names.includes(d)) names.push(d);
+  } catch {
+    return undefined;
+  }
+  for (const n of names) {
+    if (!IMAGE_NAME_RE.test(n) || missingImageFiles(join(imageRoot, n)).length) continue;
+    try {
+      return loadImage(imageRoot, n);
+    } catch {
+      /* next */
+    }
+  }
+  return undefined;
+}
+
+function readdirNames(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 }

@@ -1,13 +1,15 @@
 // The QEMU command line for one VM, its qcow2 overlay, its host port, and the
 // detached spawn (VMs outlive an agent restart: the unit uses KillMode=process).
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync, renameSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DiskRejectedError, inspectQcow2 } from '../../../common/disk-inspect.js';
 import { CONTROL_CHARS_RE } from '../../../common/validate.js';
 import { DriverError } from '../driver.js';
+import type { Logger } from '../../../common/logger.js';
+import { cmdlineOf } from '../proc.js';
 
 const execFileP = promisify(execFile);
 
@@ -191,5 +193,53 @@ export function logTail(file: string, lines = 5, from = 0): string {
     return readFileSync(file).subarray(from).toString('utf8').trim().split('\n').slice(-lines).join(' | ');
   } catch {
     return '';
+  }
+}
+
+export type ExitStatus = { code: number | null; signal: NodeJS.Signals | null; error?: Error };
+
+/** Why a QEMU ended that was not told to: its last SHUTDOWN event, its exit status (own child), its log. */
+export function exitReason(shutdown: { guest: boolean; reason: string } | undefined, info: ExitStatus | undefined, logFile: string): string {
+  if (shutdown?.guest) return 'guest powered off';
+  if (shutdown?.reason === 'host-qmp-quit') return 'qemu quit on a QMP command not sent by this driver';
+  if (info?.error) return `qemu failed: ${info.error.message}`;
+  if (info?.signal) return `qemu exited unexpectedly (${info.signal})`;
+  if (shutdown?.reason === 'host-signal') return 'qemu exited unexpectedly (terminated by a signal)';
+  if (info) {
+    const tail = logTail(logFile, 1);
+    return `qemu exited unexpectedly (exit code ${info.code})${tail ? `: ${tail}` : ''}`;
+  }
+  return 'qemu exited unexpectedly (killed or crashed: no SHUTDOWN event; exit status unknown for a recovered process)';
+}
+
+/** Whether `pid` is a QEMU of VM `id` (its -name), not a reused pid. */
+export function isOurQemu(pid: number, id: string): boolean {
+  return cmdlineOf(pid).includes(`nephele-${id}`);
+}
+
+/** Kills a QEMU of VM `id` that the driver does not track (per its pidfile and name). */
+export async function killStray(id: string, paths: VmPaths, trackedPid: number | undefined, log: Logger): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(paths.pidfile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  if (!(pid > 0) || trackedPid === pid) return;
+  if (!isOurQemu(pid, id)) return;
+  log.warn({ vm_id: id, pid }, 'killing a qemu of this VM that was not tracked');
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+  for (let i = 0; i < 250 && isOurQemu(pid, id); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+export function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }

@@ -6,7 +6,8 @@
 // accepted by the kernel but gets no greeting until the first one closes, which
 // shows up here as a greeting timeout.
 import type { Socket } from 'node:net';
-import { connectUnix, lineReader, type ConnectOptions } from './unix.js';
+import { LineClient } from './line-client.js';
+import { connectUnix, type ConnectOptions } from './unix.js';
 
 export interface QmpEvent {
   event: string;
@@ -31,29 +32,21 @@ export class QmpError extends Error {
   }
 }
 
-interface Pending {
-  command: string;
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 type EventListener = (ev: QmpEvent) => void;
-type CloseListener = () => void;
 
 export class QmpClient {
   private nextId = 1;
-  private readonly pending = new Map<string, Pending>();
+  private readonly lines: LineClient;
   private readonly eventListeners = new Set<EventListener>();
-  private readonly closeListeners = new Set<CloseListener>();
   private greetingWaiter?: { resolve: (g: QmpGreeting) => void; reject: (e: Error) => void };
-  private _closed = false;
   greeting?: QmpGreeting;
 
-  private constructor(private readonly sock: Socket) {
-    sock.on('data', lineReader((l) => this.onLine(l)));
-    sock.on('error', () => {}); // 'close' follows
-    sock.on('close', () => this.handleClose());
+  private constructor(sock: Socket) {
+    this.lines = new LineClient(sock, (l) => this.onLine(l), (command) => `QMP ${command}`, 'connection closed');
+    this.lines.onClose(() => {
+      this.greetingWaiter?.reject(new Error('QMP connection closed before the greeting'));
+      this.greetingWaiter = undefined;
+    });
   }
 
   /** Connects (retrying while the socket is not there yet), reads the greeting, runs qmp_capabilities. */
@@ -80,23 +73,15 @@ export class QmpClient {
   }
 
   get closed(): boolean {
-    return this._closed;
+    return this.lines.closed;
   }
 
   /** Runs one command; resolves with its `return` value, rejects with QmpError or on timeout/close. */
   execute<T = unknown>(command: string, args?: Record<string, unknown>, timeoutMs = 5_000): Promise<T> {
-    if (this._closed) return Promise.reject(new Error(`QMP ${command}: connection closed`));
     const id = `n${this.nextId++}`;
     const msg: Record<string, unknown> = { execute: command, id };
     if (args) msg.arguments = args;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`QMP ${command}: no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, { command, resolve: resolve as (v: unknown) => void, reject, timer });
-      this.sock.write(JSON.stringify(msg) + '\n');
-    });
+    return this.lines.request<T>(id, JSON.stringify(msg), command, timeoutMs);
   }
 
   /** Subscribes to events; returns the unsubscribe function. */
@@ -106,10 +91,8 @@ export class QmpClient {
   }
 
   /** Called once when the connection ends (QEMU exited, or close()). */
-  onClose(fn: CloseListener): () => void {
-    if (this._closed) queueMicrotask(fn);
-    else this.closeListeners.add(fn);
-    return () => this.closeListeners.delete(fn);
+  onClose(fn: () => void): () => void {
+    return this.lines.onClose(fn);
   }
 
   /** Resolves with the next event named `name` (and matching `match`), rejects on timeout or close. */
@@ -129,8 +112,7 @@ export class QmpClient {
   }
 
   close(): void {
-    this.sock.destroy();
-    this.handleClose();
+    this.lines.close();
   }
 
   private onLine(line: string): void {
@@ -157,36 +139,13 @@ export class QmpClient {
       }
       return;
     }
-    const id = typeof msg.id === 'string' ? msg.id : undefined;
-    const p = id ? this.pending.get(id) : undefined;
-    if (!p || !id) return;
-    this.pending.delete(id);
-    clearTimeout(p.timer);
+    const p = typeof msg.id === 'string' ? this.lines.take(msg.id) : undefined;
+    if (!p) return;
     if ('error' in msg) {
       const err = msg.error as { class?: string; desc?: string };
-      p.reject(new QmpError(p.command, err.class ?? 'GenericError', err.desc ?? 'unknown error'));
+      p.reject(new QmpError(p.what, err.class ?? 'GenericError', err.desc ?? 'unknown error'));
     } else {
       p.resolve(msg.return);
     }
-  }
-
-  private handleClose(): void {
-    if (this._closed) return;
-    this._closed = true;
-    this.greetingWaiter?.reject(new Error('QMP connection closed before the greeting'));
-    this.greetingWaiter = undefined;
-    for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.reject(new Error(`QMP ${p.command}: connection closed`));
-      this.pending.delete(id);
-    }
-    for (const l of [...this.closeListeners]) {
-      try {
-        l();
-      } catch {
-        /* ignore */
-      }
-    }
-    this.closeListeners.clear();
   }
 }

@@ -42,19 +42,3 @@ export async function connectUnix(path: string, opts: ConnectOptions = {}): Prom
     }
   }
 }
-
-/** Splits a byte stream into lines (LF or CRLF), calling `onLine` for each complete one. */
-export function lineReader(onLine: (line: string) => void): (chunk: Buffer) => void {
-  let buf = '';
-  return (chunk) => {
-    buf += chunk.toString('utf8');
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i).replace(/\r$/, '');
-      buf = buf.slice(i + 1);
-      onLine(line);
-    }
-    // A peer that never sends a newline must not grow us without bound.
-    if (buf.length > 1 << 20) buf = '';
-  };
-}

@@ -1,0 +1,445 @@
+// One VM's QEMU process, as Nomad's drivers/qemu handle.go and
+// firecracker-go-sdk's Machine: launch (or adopt after an agent restart), the
+// QMP and guest-channel connections, readiness, the stop escalation (guest
+// poweroff, ACPI powerdown, quit, SIGKILL) and how it ended. The driver
+// (driver.ts) owns disks, images, validation and the per-VM lock.
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../../../common/logger.js';
+import { DriverError, type VmHandle, type VmPhase, type VmSpec, type VmStats, type VmStatus } from '../driver.js';
+import { GuestChannel } from './guest-channel.js';
+import type { GuestImage } from './image.js';
+import { exitReason, fileSize, freePort, isOurQemu, logTail, qemuArgs, spawnQemu, type Accel, type ExitStatus, type VmPaths } from './launch.js';
+import { cpuSeconds, hostCpuKhz, isAlive, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
+import { QmpClient } from './qmp.js';
+import type { VmFence } from '../../fence/fence.js';
+
+/** What an instance needs of its driver. */
+export interface InstanceContext {
+  log: Logger;
+  binary: string;
+  /** Liveness poll of adopted (not our child) QEMUs. */
+  pollIntervalMs: number;
+  fence?: VmFence;
+  /** The process ended without being told to (crash, kill, guest poweroff). */
+  exited: (id: string, reason: string) => void;
+  /** Guest ready, or the process gone: the runner waits on this instead of polling. */
+  changed: (id: string) => void;
+}
+
+export class QemuInstance {
+  readonly id: string;
+  hostPort = 0;
+  pid = 0;
+  pidStartTime = '';
+  phase: VmPhase = 'stopped';
+  reason = '';
+  guestReady = false;
+  bootId?: string;
+  /** Bumped on every launch/adoption: events of an earlier process are ignored. */
+  private gen = 0;
+  private child?: ChildProcess;
+  private poll?: NodeJS.Timeout;
+  private qmp?: QmpClient;
+  private ga?: GuestChannel;
+  /** The driver asked the process to end (stop/destroy): its exit is no failure. */
+  private stopping = false;
+  /** Last QMP SHUTDOWN event of the current process. */
+  private shutdown?: { guest: boolean; reason: string };
+  private readonly exitWaiters: Array<() => void> = [];
+  /** Serialises the work done when the guest comes up. */
+  private upChain?: Promise<void>;
+
+  constructor(
+    private readonly ctx: InstanceContext,
+    public spec: VmSpec,
+    readonly paths: VmPaths,
+    public accel: Accel,
+  ) {
+    this.id = spec.id;
+  }
+
+  get running(): boolean {
+    return this.pid > 0;
+  }
+
+  status(): VmStatus {
+    return { phase: this.phase, reason: this.reason, guestReady: this.guestReady, hostPort: this.hostPort, pid: this.pid };
+  }
+
+  async stats(): Promise<VmStats> {
+    const s: VmStats = { cpuSeconds: 0, memoryBytes: 0, diskReadBytes: 0, diskWriteBytes: 0, netRxBytes: 0, netTxBytes: 0, uptimeSeconds: 0 };
+    if (this.pid <= 0) return s;
+    s.cpuSeconds = cpuSeconds(this.pid);
+    s.memoryBytes = rssBytes(this.pid);
+    s.uptimeSeconds = uptimeSeconds(this.pid);
+    // User-mode networking (slirp) keeps no byte counters QEMU could report, so
+    // net bytes stay 0 (a tap/bridge netdev would have them in the host's /proc/net/dev).
+    try {
+      const qmp = await this.qmpOf();
+      const blocks = await qmp.execute<Array<{ device?: string; stats?: { rd_bytes?: number; wr_bytes?: number } }>>('query-blockstats', undefined, 2_000);
+      const d0 = blocks.find((b) => b.device === 'd0') ?? blocks[0];
+      s.diskReadBytes = d0?.stats?.rd_bytes ?? 0;
+      s.diskWriteBytes = d0?.stats?.wr_bytes ?? 0;
+    } catch (e) {
+      this.ctx.log.debug({ vm_id: this.id, err: (e as Error).message }, 'query-blockstats failed');
+    }
+    return s;
+  }
+
+  handle(): VmHandle {
+    const p = this.paths;
+    return { id: this.id, scheme: 'qemu', spec: this.spec, pid: this.pid, pidStartTime: this.pidStartTime, hostPort: this.hostPort, extra: { dir: p.dir, overlay: p.overlay, qmp: p.qmp, ga: p.ga, accel: this.accel } };
+  }
+
+  /** Spawns QEMU, waits until QMP answers (QEMU fully initialised), connects the guest channel. */
+  async launch(image: GuestImage, preferredPort: number): Promise<void> {
+    const log = this.ctx.log;
+    const tscKhz = this.accel === 'tcg' ? hostCpuKhz() : undefined;
+    if (this.accel === 'tcg' && !tscKhz) log.warn({ vm_id: this.id }, "no 'cpu MHz' in /proc/cpuinfo: booting under TCG without tsc_early_khz may hang");
+    for (let attempt = 1; ; attempt++) {
+      this.hostPort = await freePort(attempt === 1 ? preferredPort : 0);
+      for (const f of [this.paths.qmp, this.paths.ga, this.paths.pidfile]) rmSync(f, { force: true });
+      const args = qemuArgs({
+        name: this.id,
+        accel: this.accel,
+        memoryMiB: this.spec.memoryMiB,
+        vcpus: this.spec.vcpus,
+        kernel: image.kernel,
+        initrd: image.initrd,
+        bootArgs: image.manifest.bootArgs,
+        tscKhz,
+        paths: this.paths,
+        hostPort: this.hostPort,
+        appliancePort: this.spec.appliancePort,
+        guestAgentPort: image.manifest.guestAgentPort,
+      });
+      const gen = ++this.gen;
+      this.stopping = false;
+      this.shutdown = undefined;
+      this.guestReady = false;
+      this.bootId = undefined;
+      this.reason = '';
+      this.phase = 'creating';
+      const logStart = fileSize(this.paths.log);
+      const child = spawnQemu(this.ctx.binary, args, this.paths.log);
+      let exitInfo: ExitStatus | undefined;
+      child.once('error', (e) => {
+        exitInfo = { code: null, signal: null, error: e };
+        this.gone(gen, exitInfo);
+      });
+      child.once('exit', (code, signal) => {
+        exitInfo = { code, signal };
+        this.gone(gen, exitInfo);
+      });
+      const t0 = Date.now();
+      this.child = child;
+      this.pid = child.pid ?? 0;
+      this.pidStartTime = (this.pid && startTimeOf(this.pid)) || '';
+      // Guarded from its first moment: QEMU runs for seconds before QMP answers.
+      if (this.pidStartTime) this.ctx.fence?.guard(this.id, this.pid, this.pidStartTime);
+      try {
+        const qmp = await QmpClient.connect(this.paths.qmp, { timeoutMs: 15_000, alive: () => !exitInfo });
+        if (exitInfo || this.gen !== gen) {
+          qmp.close();
+          throw new Error('qemu exited during start');
+        }
+        this.attachQmp(qmp, gen);
+        const ga = await GuestChannel.connect(this.paths.ga, { timeoutMs: 5_000, alive: () => !exitInfo });
+        this.attachGa(ga, gen);
+        if (!this.pidStartTime) {
+          this.pidStartTime = startTimeOf(this.pid) ?? '';
+          this.ctx.fence?.guard(this.id, this.pid, this.pidStartTime);
+        }
+        this.phase = 'running';
+        log.info({ vm_id: this.id, pid: this.pid, accel: this.accel, host_port: this.hostPort, ms: Date.now() - t0 }, 'qemu started');
+        return;
+      } catch (e) {
+        // Wait briefly for the exit so the log has QEMU's own error.
+        if (!exitInfo && this.pid > 0) {
+          this.stopping = true;
+          try {
+            process.kill(this.pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }
+        await this.waitGone(3_000);
+        const tail = logTail(this.paths.log, 3, logStart);
+        this.phase = 'stopped';
+        if (attempt < 3 && /hostfwd|host forwarding|Address already in use/i.test(tail)) {
+          log.warn({ vm_id: this.id, host_port: this.hostPort }, 'host port taken, retrying with another');
+          continue;
+        }
+        const why = exitInfo?.error ? exitInfo.error.message : tail || (e as Error).message;
+        throw new DriverError(`VM ${this.id}: qemu did not start: ${why}`, 'FAILED');
+      }
+    }
+  }
+
+  /** Whether `handle`'s QEMU still runs and is this VM's (its pid not reused). */
+  static adoptable(handle: VmHandle): boolean {
+    const pid = handle.pid;
+    if (!(pid > 0) || !handle.pidStartTime || !isAlive(pid, handle.pidStartTime)) return false;
+    return isOurQemu(pid, handle.id);
+  }
+
+  /** Adopts the running QEMU of `handle` (after an agent restart; adoptable() said yes): true if it still runs. */
+  async adopt(handle: VmHandle): Promise<boolean> {
+    const { pid, pidStartTime } = handle;
+    this.spec = handle.spec;
+    this.pid = pid;
+    this.pidStartTime = pidStartTime;
+    this.hostPort = handle.hostPort;
+    this.child = undefined;
+    this.stopping = false;
+    this.shutdown = undefined;
+    this.guestReady = false;
+    this.reason = '';
+    this.phase = 'running';
+    const gen = ++this.gen;
+    this.ctx.fence?.guard(this.id, pid, pidStartTime);
+    this.poll = setInterval(() => this.checkAlive(gen), this.ctx.pollIntervalMs);
+    this.poll.unref();
+    try {
+      const qmp = await QmpClient.connect(this.paths.qmp, { timeoutMs: 3_000, alive: () => isAlive(pid, pidStartTime) });
+      this.attachQmp(qmp, gen);
+      const st = await qmp.execute<{ status: string; running: boolean }>('query-status');
+      this.phase = st.running ? 'running' : st.status === 'paused' ? 'suspended' : 'running';
+    } catch (e) {
+      this.reason = `recovered without QMP: ${(e as Error).message}`;
+      this.ctx.log.warn({ vm_id: this.id, err: (e as Error).message }, 'recover: QMP not reachable');
+    }
+    try {
+      // The guest agent re-announces `ready` when it notices a new host connection,
+      // but a reconnect right after the old driver let go can go unnoticed: a ping decides.
+      const ga = await GuestChannel.connect(this.paths.ga, { timeoutMs: 3_000, alive: () => isAlive(pid, pidStartTime) });
+      this.attachGa(ga, gen);
+      this.pingGuest(ga, gen);
+    } catch (e) {
+      this.ctx.log.warn({ vm_id: this.id, err: (e as Error).message }, 'recover: guest channel not reachable');
+    }
+    this.checkAlive(gen);
+    if (this.gen !== gen || this.pid === 0) return false;
+    this.ctx.log.info({ vm_id: this.id, pid, phase: this.phase }, 'qemu VM recovered');
+    return true;
+  }
+
+  /** Recovered while paused, the guest could not answer then: ask again. */
+  pingAgain(): void {
+    if (!this.guestReady && this.ga && !this.ga.closed) this.pingGuest(this.ga, this.gen);
+  }
+
+  private attachQmp(qmp: QmpClient, gen: number): void {
+    this.qmp = qmp;
+    qmp.onEvent((ev) => {
+      if (this.gen !== gen) return;
+      this.ctx.log.debug({ vm_id: this.id, event: ev.event, data: ev.data }, 'qmp event');
+      switch (ev.event) {
+        case 'STOP':
+          if (this.phase === 'running') this.phase = 'suspended';
+          break;
+        case 'RESUME':
+          if (this.phase === 'suspended') this.phase = 'running';
+          break;
+        case 'RESET':
+          this.guestReady = false;
+          break;
+        case 'SHUTDOWN':
+          this.shutdown = { guest: ev.data.guest === true, reason: String(ev.data.reason ?? '') };
+          break;
+      }
+    });
+    qmp.onClose(() => {
+      if (this.qmp === qmp) this.qmp = undefined;
+      // The monitor closing is the first sign of a QEMU that is not our child exiting.
+      if (this.gen === gen && !this.child) {
+        setTimeout(() => this.checkAlive(gen), 50).unref();
+        setTimeout(() => this.checkAlive(gen), 250).unref();
+      }
+    });
+  }
+
+  private attachGa(ga: GuestChannel, gen: number): void {
+    this.ga = ga;
+    ga.onReady((bootId) => {
+      if (this.gen !== gen) return;
+      this.bootId = bootId;
+      void this.guestCameUp(ga, gen);
+    });
+    ga.onClose(() => {
+      if (this.ga === ga) this.ga = undefined;
+    });
+  }
+
+  /** Marks the guest ready if its agent answers a ping (when no `ready` line can be expected). */
+  private pingGuest(ga: GuestChannel, gen: number): void {
+    if (this.guestReady) return;
+    ga.request('ping', 10_000).then(
+      () => {
+        if (this.gen === gen && !this.guestReady) void this.guestCameUp(ga, gen);
+      },
+      () => {
+        /* not up (yet): its `ready` line will come */
+      },
+    );
+  }
+
+  /** On `ready` (or a ping answered): applies spec.config once per VM, then guestReady. */
+  private guestCameUp(ga: GuestChannel, gen: number): Promise<void> {
+    // One at a time: a `ready` and an answered ping may arrive together.
+    const run = (this.upChain ?? Promise.resolve()).then(() => this.applyConfigAndMarkReady(ga, gen));
+    this.upChain = run;
+    return run;
+  }
+
+  private async applyConfigAndMarkReady(ga: GuestChannel, gen: number): Promise<void> {
+    if (this.gen !== gen) return;
+    const marker = join(this.paths.dir, 'config-applied');
+    const entries = Object.entries(this.spec.config ?? {});
+    if (entries.length && !existsSync(marker)) {
+      try {
+        for (const [k, v] of entries) await ga.request(`config-set ${k} ${v}`, 5_000);
+        // The appliance reads its config when it starts.
+        await ga.request('app-stop', 10_000);
+        await ga.request('app-start', 10_000);
+        writeFileSync(marker, new Date().toISOString() + '\n');
+      } catch (e) {
+        if (this.gen !== gen) return;
+        this.reason = `applying config failed: ${(e as Error).message}`;
+        this.ctx.log.warn({ vm_id: this.id, err: (e as Error).message }, 'applying VM config failed');
+      }
+    }
+    if (this.gen === gen && this.pid > 0) {
+      this.guestReady = true;
+      this.ctx.changed(this.id);
+    }
+  }
+
+  private checkAlive(gen: number): void {
+    if (this.gen !== gen || this.pid <= 0 || this.child) return;
+    if (!isAlive(this.pid, this.pidStartTime)) this.gone(gen, undefined);
+  }
+
+  /** The QEMU of generation `gen` is gone: `info` for our child, undefined when found by polling. */
+  private gone(gen: number, info: ExitStatus | undefined): void {
+    if (this.gen !== gen || this.pid === 0) return;
+    this.detach();
+    this.ctx.fence?.release(this.id);
+    this.pid = 0;
+    this.guestReady = false;
+    const waiters = this.exitWaiters.splice(0);
+    if (this.stopping || this.phase === 'creating') {
+      this.phase = 'stopped';
+      if (this.stopping) this.reason = '';
+    } else {
+      this.phase = 'failed';
+      this.reason = exitReason(this.shutdown, info, this.paths.log);
+      this.ctx.log.warn({ vm_id: this.id, reason: this.reason }, 'qemu VM exited unexpectedly');
+      this.ctx.exited(this.id, this.reason);
+    }
+    this.ctx.changed(this.id);
+    for (const w of waiters) w();
+  }
+
+  /** Drops watchers and connections without touching the process. */
+  detach(): void {
+    if (this.poll) clearInterval(this.poll);
+    this.poll = undefined;
+    if (this.child) {
+      this.child.removeAllListeners('exit');
+      this.child.removeAllListeners('error');
+      this.child.on('error', () => {});
+      this.child = undefined;
+    }
+    this.qmp?.close();
+    this.qmp = undefined;
+    this.ga?.close();
+    this.ga = undefined;
+  }
+
+  private waitGone(timeoutMs: number): Promise<boolean> {
+    if (this.pid <= 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (v: boolean) => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        const i = this.exitWaiters.indexOf(waiter);
+        if (i >= 0) this.exitWaiters.splice(i, 1);
+        resolve(v);
+      };
+      const waiter = () => done(true);
+      const timer = setTimeout(() => done(this.pid <= 0), timeoutMs);
+      // Children report 'exit'; others are polled here more often than by the watcher.
+      const gen = this.gen;
+      const poll = setInterval(() => {
+        this.checkAlive(gen);
+        if (this.pid <= 0) done(true);
+      }, 50);
+      this.exitWaiters.push(waiter);
+    });
+  }
+
+  /** Stops the running process: guest poweroff (or ACPI powerdown), then quit, then SIGKILL. */
+  async stop(timeoutMs: number): Promise<void> {
+    const log = this.ctx.log;
+    this.stopping = true;
+    const deadline = Date.now() + Math.max(0, timeoutMs);
+    try {
+      const qmp = await this.qmpOf().catch(() => undefined);
+      if (this.phase === 'suspended') await qmp?.execute('cont', undefined, 1_000).catch(() => undefined);
+      let asked = false;
+      if (this.guestReady && this.ga && !this.ga.closed) {
+        // The agent answers `ok` and then powers off (-f): QEMU exits on the guest's poweroff.
+        asked = await this.ga.request('poweroff', Math.min(2_000, Math.max(100, timeoutMs))).then(
+          () => true,
+          () => false,
+        );
+      }
+      if (!asked) await qmp?.execute('system_powerdown', undefined, 1_000).catch(() => undefined);
+      if (await this.waitGone(Math.max(0, deadline - Date.now()))) return;
+      log.warn({ vm_id: this.id, timeout_ms: timeoutMs }, 'guest did not power off in time: quitting qemu');
+      await (await this.qmpOf().catch(() => undefined))?.execute('quit', undefined, 1_000).catch(() => undefined);
+      if (await this.waitGone(2_000)) return;
+      log.warn({ vm_id: this.id }, 'qemu did not quit: SIGKILL');
+      if (this.pid > 0 && isAlive(this.pid, this.pidStartTime)) process.kill(this.pid, 'SIGKILL');
+      if (!(await this.waitGone(5_000))) throw new DriverError(`VM ${this.id}: qemu (pid ${this.pid}) survived SIGKILL`, 'FAILED');
+    } finally {
+      if (this.pid <= 0) {
+        this.phase = this.phase === 'failed' ? 'failed' : 'stopped';
+      }
+    }
+  }
+
+  /** The QMP connection, reconnecting if it dropped while QEMU still runs. */
+  async qmpOf(): Promise<QmpClient> {
+    if (this.qmp && !this.qmp.closed) return this.qmp;
+    if (this.pid <= 0) throw new DriverError(`VM ${this.id} is not running`, 'FAILED');
+    const gen = this.gen;
+    const qmp = await QmpClient.connect(this.paths.qmp, { timeoutMs: 3_000 }).catch((e: Error) => {
+      throw new DriverError(`VM ${this.id}: QMP unavailable: ${e.message}`, 'FAILED');
+    });
+    if (this.gen !== gen) {
+      qmp.close();
+      throw new DriverError(`VM ${this.id} restarted meanwhile`, 'FAILED');
+    }
+    this.attachQmp(qmp, gen);
+    return qmp;
+  }
+
+  /** The guest channel, reconnecting if it dropped. */
+  async gaOf(): Promise<GuestChannel> {
+    if (this.ga && !this.ga.closed) return this.ga;
+    const gen = this.gen;
+    const ga = await GuestChannel.connect(this.paths.ga, { timeoutMs: 3_000 }).catch((e: Error) => {
+      throw new DriverError(`VM ${this.id}: guest channel unavailable: ${e.message}`, 'FAILED');
+    });
+    if (this.gen !== gen) {
+      ga.close();
+      throw new DriverError(`VM ${this.id} restarted meanwhile`, 'FAILED');
+    }
+    this.attachGa(ga, gen);
+    return ga;
+  }
+}

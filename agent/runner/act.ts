@@ -1,0 +1,273 @@
+// Performs the runner's decided actions (decide.ts) on one VM with its driver,
+// records every phase change on disk and reports it durably.
+import { rmSync } from 'node:fs';
+import type { DesiredVm__Output as DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
+import type { VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
+import type { VmState } from '../../common/gen/nephele/v1/VmState.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
+import { put, del, type Store } from '../../common/store/index.js';
+import { taskExitReason, type Driver, type VmSpec } from '../drivers/driver.js';
+import { STALE_REASON, type Action, type LocalVm, type Phase } from './decide.js';
+
+export const VMS = 'vms';
+
+const STATE: Record<Phase | 'destroyed', VmState> = {
+  creating: 'VM_STATE_CREATING',
+  running: 'VM_STATE_RUNNING',
+  suspended: 'VM_STATE_SUSPENDED',
+  stopped: 'VM_STATE_STOPPED',
+  failed: 'VM_STATE_FAILED',
+  destroyed: 'VM_STATE_DESTROYED',
+};
+
+/** Between readiness checks of a driver that cannot notify (inspect() is a memory read: readiness is what users wait for). */
+export const READY_POLL_MS = 20;
+
+export interface ExecutorOptions {
+  drivers: Map<string, Driver>;
+  store: Store;
+  log: Logger;
+  clock: Clock;
+  /** Durable report to the controller (the session's outbox). */
+  report: (r: Omit<VmStatusReport, 'seq'>) => Promise<void>;
+  readyTimeoutMs?: number;
+  stopTimeoutMs?: number;
+  /** Cold moves: uploads a stopped VM's disk file under a transfer id (PutDisk). */
+  exportDisk?: (transferId: string, path: string) => Promise<void>;
+  /** Cold moves: downloads a moved disk (GetDisk) to a local file and returns its path. */
+  importDisk?: (transferId: string) => Promise<string>;
+  /** Asks for another pass over every VM later (a failed disk export is retried). */
+  retryLater: (ms: number) => void;
+}
+
+/** Holds the agent's local VMs and changes them only by performing actions. */
+export class Executor {
+  readonly local = new Map<string, LocalVm>();
+  readonly destroyedReported = new Set<string>();
+  /** Creates held back by the owner gate, already reported as waiting (vm id -> generation). */
+  readonly waitingReported = new Map<string, number>();
+
+  constructor(private readonly o: ExecutorOptions) {}
+
+  /** Performs `actions` in order on VM `id` (the caller holds the VM's lock). */
+  async run(id: string, d: DesiredVm | undefined, actions: Action[]): Promise<void> {
+    for (const a of actions) await this.perform(id, d, a);
+  }
+
+  private async perform(id: string, d: DesiredVm | undefined, a: Action): Promise<void> {
+    const l = this.local.get(id);
+    switch (a.kind) {
+      case 'create':
+        return this.create(d!);
+      case 'holdCreate':
+        return this.holdCreate(d!);
+      case 'destroy':
+        return this.destroy(d!, l);
+      case 'removeStale':
+        return this.removeStale(l!);
+    }
+    if (!l) throw new Error(`${a.kind}: vm not on this host`);
+    const driver = this.driver(l.scheme);
+    switch (a.kind) {
+      case 'restart':
+        return this.restart(d!, l, driver);
+      case 'resume':
+        await driver.resume(id);
+        l.ownerSuspended = false;
+        return this.set(l, 'running', a.reason, l.guestReady);
+      case 'suspend':
+        await driver.suspend(id);
+        if (a.owner) l.ownerSuspended = true;
+        return this.set(l, 'suspended', a.reason, l.guestReady);
+      case 'hold':
+        l.ownerSuspended = a.owner;
+        return this.set(l, 'suspended', a.reason, l.guestReady);
+      case 'reboot':
+        l.rebootCount = d!.rebootCount;
+        await driver.reboot(id);
+        await this.set(l, 'creating', 'rebooting', false);
+        return this.awaitReady(l, 'rebooted');
+      case 'stop':
+        await driver.stop(id, this.o.stopTimeoutMs ?? 10_000);
+        l.ownerSuspended = false;
+        return this.set(l, 'stopped', a.reason, false);
+      case 'exportDisk':
+        return this.exportDisk(a.transferId, l, driver);
+    }
+  }
+
+  private driver(scheme: string): Driver {
+    const d = this.o.drivers.get(scheme);
+    if (!d) throw new Error(`no ${scheme} driver on this host`);
+    return d;
+  }
+
+  /** Owner busy: a VM not created yet waits (the START expression). */
+  private async holdCreate(d: DesiredVm): Promise<void> {
+    this.waitingReported.set(d.vmId, d.generation);
+    this.o.log.info({ vm_id: d.vmId }, 'create waits: the host owner is active');
+    await this.o.report({ vmId: d.vmId, state: 'VM_STATE_PENDING', reason: 'waiting: the host owner is active', generation: d.generation, hostPort: 0, guestReady: false, timeUnixMs: this.o.clock.now(), taskDone: false });
+  }
+
+  private async removeStale(l: LocalVm): Promise<void> {
+    const driver = this.o.drivers.get(l.scheme);
+    if (driver) {
+      await driver.stop(l.id, this.o.stopTimeoutMs ?? 10_000);
+      await driver.destroy(l.id);
+    }
+    this.local.delete(l.id);
+    await this.o.store.batch([del(VMS, l.id)]);
+    this.o.log.info({ vm_id: l.id, phase: l.phase }, 'stale vm copy removed');
+    // The controller ignores this from a host that no longer owns the VM, but logs it.
+    await this.o.report({ vmId: l.id, state: 'VM_STATE_DESTROYED', reason: STALE_REASON, generation: l.generation, hostPort: 0, guestReady: false, timeUnixMs: this.o.clock.now(), taskDone: false });
+  }
+
+  private specOf(d: DesiredVm): VmSpec {
+    const s = d.spec!;
+    return { id: d.vmId, name: d.name, vcpus: s.vcpus, memoryMiB: s.memoryMib, diskGiB: s.diskGib, image: s.image, appliancePort: s.appliancePort, config: s.config ?? {} };
+  }
+
+  /** Cold move, source side: upload the stopped VM's disk; the controller re-places the VM when it has it. */
+  private async exportDisk(transferId: string, l: LocalVm, driver: Driver): Promise<void> {
+    const path = driver.diskPath?.(l.id);
+    try {
+      if (!path || !this.o.exportDisk) throw new Error(`the ${l.scheme} driver cannot hand over its disk`);
+      await this.o.exportDisk(transferId, path);
+      l.exported = transferId;
+      await this.save(l);
+      this.o.log.info({ vm_id: l.id, transfer_id: transferId }, 'vm disk exported for a cold move');
+    } catch (e) {
+      this.o.log.warn({ vm_id: l.id, err: (e as Error).message }, 'disk export failed; retrying');
+      await this.set(l, l.phase, `disk export failed: ${(e as Error).message}`, false);
+      // Level-triggered: look again soon with whatever the desired state is then.
+      this.o.retryLater(5_000);
+    }
+  }
+
+  private async create(d: DesiredVm): Promise<void> {
+    const scheme = d.spec?.scheme ?? '';
+    const l: LocalVm = { id: d.vmId, scheme, phase: 'creating', reason: 'creating', guestReady: false, generation: d.generation, rebootCount: d.rebootCount };
+    this.local.set(l.id, l);
+    const driver = this.o.drivers.get(scheme);
+    if (!driver) return this.set(l, 'failed', `this host has no ${scheme} driver`, false);
+    await this.set(l, 'creating', d.importDisk ? 'creating from the moved disk' : 'creating', false);
+    let importDisk: string | undefined;
+    try {
+      // A cold move brings the VM's disk along; it is never silently replaced by a fresh one.
+      importDisk = d.importDisk ? await this.fetchDisk(d.importDisk) : undefined;
+      l.handle = await driver.create(this.specOf(d), importDisk ? { importDisk } : undefined);
+    } catch (e) {
+      return this.set(l, 'failed', `create failed: ${(e as Error).message}`, false);
+    } finally {
+      if (importDisk) rmSync(importDisk, { force: true }); // moved into place on success
+    }
+    await this.save(l);
+    await this.awaitReady(l, 'guest ready');
+  }
+
+  private async fetchDisk(transferId: string): Promise<string> {
+    if (!this.o.importDisk) throw new Error('this agent cannot fetch moved disks');
+    return this.o.importDisk(transferId);
+  }
+
+  private async restart(d: DesiredVm, l: LocalVm, driver: Driver): Promise<void> {
+    l.generation = d.generation;
+    l.rebootCount = d.rebootCount;
+    l.taskDone = false;
+    l.ownerSuspended = false;
+    await this.set(l, 'creating', 'starting', false);
+    try {
+      l.handle = l.handle ? await driver.start(l.handle) : await driver.create(this.specOf(d));
+    } catch (e) {
+      return this.set(l, 'failed', `start failed: ${(e as Error).message}`, false);
+    }
+    await this.save(l);
+    await this.awaitReady(l, 'started');
+  }
+
+  /**
+   * Waits until the guest is ready, the VM failed, or the deadline passed. Woken
+   * by the driver's status notification where it has one, else polled.
+   */
+  private async awaitReady(l: LocalVm, reason: string): Promise<void> {
+    const driver = this.driver(l.scheme);
+    const clock = this.o.clock;
+    const deadline = clock.now() + (this.o.readyTimeoutMs ?? 90_000);
+    let wake: (() => void) | undefined;
+    let changed = false;
+    // Subscribed before the first look, so a change between look and wait is not lost.
+    const off = driver.onStatusChange?.((id) => {
+      if (id !== l.id) return;
+      changed = true;
+      wake?.();
+    });
+    try {
+      while (clock.now() < deadline) {
+        if (l.phase !== 'creating') return; // failed or changed meanwhile
+        changed = false;
+        const st = await driver.inspect(l.id).catch(() => undefined);
+        if (st?.phase === 'failed') return this.set(l, 'failed', st.reason, false);
+        // A task that finished before it was seen running: its exit (onExit) records how.
+        if (st?.phase === 'stopped') return;
+        if (st?.guestReady) {
+          if (l.handle) l.handle.hostPort = st.hostPort || l.handle.hostPort;
+          return this.set(l, 'running', reason, true);
+        }
+        if (changed) continue;
+        await new Promise<void>((resolve) => {
+          const timer = clock.setTimeout(() => resolve(), off ? Math.max(0, deadline - clock.now()) : READY_POLL_MS);
+          wake = () => (timer.cancel(), resolve());
+        });
+        wake = undefined;
+      }
+    } finally {
+      off?.();
+    }
+    await this.set(l, 'failed', 'guest did not become ready in time', false);
+  }
+
+  private async destroy(d: DesiredVm, l: LocalVm | undefined): Promise<void> {
+    if (l) {
+      await this.o.drivers.get(l.scheme)?.destroy(l.id);
+      this.local.delete(l.id);
+      await this.o.store.batch([del(VMS, l.id)]);
+    }
+    this.destroyedReported.add(d.vmId);
+    await this.o.report({ vmId: d.vmId, state: 'VM_STATE_DESTROYED', reason: 'destroyed as requested', generation: d.generation, hostPort: 0, guestReady: false, timeUnixMs: this.o.clock.now(), taskDone: false });
+  }
+
+  /** A task's end: exit 0 is STOPPED with task_done (the set may end on it); anything else FAILED. */
+  async taskEnded(l: LocalVm, exitCode: number | undefined): Promise<void> {
+    l.ownerSuspended = false;
+    if (exitCode === 0) {
+      l.taskDone = true;
+      return this.set(l, 'stopped', taskExitReason(0), false);
+    }
+    await this.set(l, 'failed', taskExitReason(exitCode), false);
+  }
+
+  private async save(l: LocalVm): Promise<void> {
+    await this.o.store.batch([put(VMS, l.id, l)]);
+  }
+
+  /** Records a phase change on disk and reports it (only when something changed). */
+  async set(l: LocalVm, phase: Phase, reason: string, guestReady: boolean): Promise<void> {
+    if (l.phase === phase && l.reason === reason && l.guestReady === guestReady && phase !== 'creating') return;
+    l.phase = phase;
+    l.reason = reason;
+    l.guestReady = guestReady;
+    await this.save(l);
+    this.o.log.info({ vm_id: l.id, phase, reason }, 'vm state');
+    await this.o.report({
+      vmId: l.id,
+      state: STATE[phase],
+      reason,
+      generation: l.generation,
+      hostPort: l.handle?.hostPort ?? 0,
+      guestReady,
+      timeUnixMs: this.o.clock.now(),
+      taskDone: phase === 'stopped' && !!l.taskDone,
+    });
+  }
+}
