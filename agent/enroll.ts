@@ -1,6 +1,7 @@
 import { connect } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import type { HostKind } from '../common/gen/nephele/v1/HostKind.js';
+import type { HostKind } from '../common/model/enums.js';
+import { HostKindEnum } from '../common/grpc/convert.js';
 import type { EnrollResponse__Output } from '../common/gen/nephele/v1/EnrollResponse.js';
 import { v1 } from '../common/grpc/load.js';
 import { unary } from '../common/grpc/promisify.js';
@@ -91,7 +92,7 @@ export async function enrollAgent(files: AgentFiles, o: EnrollOptions): Promise<
   const { csrPem, keyPem } = await createCsr('nephele-agent');
   const client = new (v1().AgentService)(o.controller, creds);
   try {
-    const req = { joinToken: o.joinToken, csrPem, hostname: o.hostname, kind: o.kind, agentVersion: o.agentVersion };
+    const req = { joinToken: o.joinToken, csrPem, hostname: o.hostname, kind: HostKindEnum.toProto(o.kind), agentVersion: o.agentVersion };
     const res = await unary<EnrollResponse__Output>((cb) => client.Enroll(req, new grpc.Metadata(), { deadline: Date.now() + 15_000 }, cb));
     files.write('key.pem', keyPem);
     files.write('cert.pem', res.certificatePem);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { Command, Option } from 'commander';
-import type { HostKind } from '../common/gen/nephele/v1/HostKind.js';
+import type { HostKind } from '../common/model/enums.js';
 import { createLogger } from '../common/logger.js';
 import { LevelStore } from '../common/store/index.js';
 import { parseDuration } from '../common/validate.js';
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const o = program.opts();
   const log = createLogger('nephele-agent', { level: o.logLevel });
   const files = new AgentFiles(resolve(o.dataDir));
-  const kind: HostKind = o.kind === 'adhoc' ? 'HOST_KIND_ADHOC' : 'HOST_KIND_DEDICATED';
+  const kind: HostKind = o.kind === 'adhoc' ? 'adhoc' : 'dedicated';
   let reserve;
   try {
     reserve = { vcpus: Number(o.reserveCpus), memoryBytes: parseSize(o.reserveMemory), diskBytes: parseSize(o.reserveDisk) };
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   } catch (e) {
     throw new FlagError('--process-uids', (e as Error).message);
   }
-  const adhoc = kind === 'HOST_KIND_ADHOC';
+  const adhoc = kind === 'adhoc';
   // A dedicated host gives guarantees by definition; the flag only means something on ad-hoc hosts.
   if (o.offerGuarantees && !adhoc) log.warn({ kind: o.kind }, '--offer-guarantees applies only to --kind adhoc; ignored');
 

@@ -3,11 +3,10 @@ import { DiskReceiver, diskChunks } from '../common/disk-stream.js';
 import type { AgentMessage } from '../common/gen/nephele/v1/AgentMessage.js';
 import type { ControllerMessage__Output as ControllerMessage } from '../common/gen/nephele/v1/ControllerMessage.js';
 import type { Inventory } from '../common/gen/nephele/v1/Inventory.js';
-import type { HostKind } from '../common/gen/nephele/v1/HostKind.js';
+import type { HostKind, OwnerState } from '../common/model/enums.js';
+import { desiredVmFromProto, HostKindEnum, OwnerStateEnum, statusReportToProto, type DesiredVm, type StatusReport } from '../common/grpc/convert.js';
 import type { Capacity } from '../common/gen/nephele/v1/Capacity.js';
-import type { DesiredVm__Output as DesiredVm } from '../common/gen/nephele/v1/DesiredVm.js';
 import type { VmStatusReport } from '../common/gen/nephele/v1/VmStatusReport.js';
-import type { OwnerState } from '../common/gen/nephele/v1/OwnerState.js';
 import { v1 } from '../common/grpc/load.js';
 import type { Logger } from '../common/logger.js';
 import type { AgentServiceClient } from '../common/gen/nephele/v1/AgentService.js';
@@ -120,8 +119,8 @@ export class AgentSession {
   }
 
   /** Persists a VM state report and sends it now if connected; otherwise it waits in the outbox. */
-  async reportVm(r: Omit<VmStatusReport, 'seq' | 'epoch'>): Promise<void> {
-    await this.d.outbox.addVmStatus({ ...r, reason: String(r.reason ?? '').slice(0, 512) });
+  async reportVm(r: StatusReport): Promise<void> {
+    await this.d.outbox.addVmStatus(statusReportToProto({ ...r, reason: String(r.reason ?? '').slice(0, 512) }));
     await this.flush();
   }
 
@@ -230,14 +229,14 @@ export class AgentSession {
     call.write({
       hello: {
         agentVersion: this.d.agentVersion,
-        kind: this.d.kind,
+        kind: HostKindEnum.toProto(this.d.kind),
         hostname: this.d.hostname,
         schemes: this.d.schemes?.() ?? this.inventory?.schemes ?? [],
         inventoryHash: this.inventory?.hash ?? '',
         lastAckedSeq: 0,
         addresses: (this.inventory?.nics ?? []).flatMap((n) => n.addresses ?? []).slice(0, 16),
         labels: this.d.labels ?? {},
-        owner: this.d.owner?.().state ?? 'OWNER_STATE_UNSPECIFIED',
+        owner: OwnerStateEnum.toProto(this.d.owner?.().state ?? 'none'),
         offersGuarantees: !!this.d.offersGuarantees,
         schemeInfo: this.d.schemeInfo?.() ?? [],
       },
@@ -285,7 +284,7 @@ export class AgentSession {
       }
       this.connectedOnce?.();
     } else if (m.body === 'desiredState' && m.desiredState) {
-      this.d.onDesired?.(m.desiredState.vms);
+      this.d.onDesired?.(m.desiredState.vms.map(desiredVmFromProto));
     } else if (m.body === 'certificate' && m.certificate && this.d.renewal) {
       // The current session goes on; the next connection uses the new certificate.
       this.credentials = this.d.renewal.install(m.certificate.certificatePem);
@@ -349,7 +348,7 @@ export class AgentSession {
     const guest = this.inventory?.guest ?? { vcpus: 0, memoryBytes: 0, diskBytes: 0 };
     const free = freeCapacity(guest, this.d.allocated?.() ?? { vcpus: 0, memoryBytes: 0, diskBytes: 0 }, memAvailableBytes, this.d.reserve.memoryBytes);
     const owner = this.d.owner?.();
-    call.write({ heartbeat: { beat: ++this.beat, load, free, owner: owner?.state ?? 'OWNER_STATE_UNSPECIFIED' } });
+    call.write({ heartbeat: { beat: ++this.beat, load, free, owner: OwnerStateEnum.toProto(owner?.state ?? 'none') } });
   }
 
   private async refreshInventory(): Promise<void> {

@@ -1,16 +1,13 @@
 // Polls the owner probes, feeds the policy and tells the agent when the owner
 // state changes. Created only on ad-hoc hosts: dedicated hosts never scan /proc.
-import type { OwnerState__Output as OwnerState } from '../../common/gen/nephele/v1/OwnerState.js';
+import type { OwnerState } from '../../common/model/enums.js';
 import { realClock, type Clock, type Timer } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { CpuSample } from './cpu.js';
 import type { OwnerPhase, OwnerPolicy } from './policy.js';
 
-export const OWNER_STATE: Record<OwnerPhase, OwnerState> = {
-  idle: 'OWNER_STATE_IDLE',
-  busy: 'OWNER_STATE_BUSY',
-  evacuate: 'OWNER_STATE_EVACUATE',
-};
+/** The owner policy's phase is the host's owner state (the model's `none` is for dedicated hosts). */
+const OWNER_STATE = { idle: 'idle', busy: 'busy', evacuate: 'evacuate' } as const satisfies Record<OwnerPhase, OwnerState>;
 
 export interface OwnerReading {
   state: OwnerState;

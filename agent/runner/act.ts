@@ -1,9 +1,9 @@
 // Performs the runner's decided actions (decide.ts) on one VM with its driver,
 // records every phase change on disk and reports it durably.
 import { rmSync } from 'node:fs';
-import type { DesiredVm__Output as DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
-import type { VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
-import type { VmState } from '../../common/gen/nephele/v1/VmState.js';
+import type { DesiredVm } from '../../common/grpc/convert.js';
+import type { StatusReport } from '../../common/grpc/convert.js';
+import type { VmState } from '../../common/model/enums.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { put, del, type Store } from '../../common/store/index.js';
@@ -13,12 +13,12 @@ import { STALE_REASON, type Action, type LocalVm, type Phase } from './decide.js
 export const VMS = 'vms';
 
 const STATE: Record<Phase | 'destroyed', VmState> = {
-  creating: 'VM_STATE_CREATING',
-  running: 'VM_STATE_RUNNING',
-  suspended: 'VM_STATE_SUSPENDED',
-  stopped: 'VM_STATE_STOPPED',
-  failed: 'VM_STATE_FAILED',
-  destroyed: 'VM_STATE_DESTROYED',
+  creating: 'creating',
+  running: 'running',
+  suspended: 'suspended',
+  stopped: 'stopped',
+  failed: 'failed',
+  destroyed: 'destroyed',
 };
 
 /** Between readiness checks of a driver that cannot notify (inspect() is a memory read: readiness is what users wait for). */
@@ -30,7 +30,7 @@ export interface ExecutorOptions {
   log: Logger;
   clock: Clock;
   /** Durable report to the controller (the session's outbox). */
-  report: (r: Omit<VmStatusReport, 'seq'>) => Promise<void>;
+  report: (r: StatusReport) => Promise<void>;
   readyTimeoutMs?: number;
   stopTimeoutMs?: number;
   /** Cold moves: uploads a stopped VM's disk file under a transfer id (PutDisk). */
@@ -107,7 +107,7 @@ export class Executor {
   private async holdCreate(d: DesiredVm): Promise<void> {
     this.waitingReported.set(d.vmId, d.generation);
     this.o.log.info({ vm_id: d.vmId }, 'create waits: the host owner is active');
-    await this.o.report({ vmId: d.vmId, state: 'VM_STATE_PENDING', reason: 'waiting: the host owner is active', generation: d.generation, hostPort: 0, guestReady: false, timeUnixMs: this.o.clock.now(), taskDone: false });
+    await this.o.report({ vmId: d.vmId, state: 'pending', reason: 'waiting: the host owner is active', generation: d.generation, hostPort: 0, guestReady: false, timeUnixMs: this.o.clock.now(), taskDone: false });
   }
 
   private async removeStale(l: LocalVm): Promise<void> {
@@ -120,7 +120,7 @@ export class Executor {
     await this.o.store.batch([del(VMS, l.id)]);
     this.o.log.info({ vm_id: l.id, phase: l.phase }, 'stale vm copy removed');
     // The controller ignores this from a host that no longer owns the VM, but logs it.
-    await this.o.report({ vmId: l.id, state: 'VM_STATE_DESTROYED', reason: STALE_REASON, generation: l.generation, hostPort: 0, guestReady: false, timeUnixMs: this.o.clock.now(), taskDone: false });
+    await this.o.report({ vmId: l.id, state: 'destroyed', reason: STALE_REASON, generation: l.generation, hostPort: 0, guestReady: false, timeUnixMs: this.o.clock.now(), taskDone: false });
   }
 
   private specOf(d: DesiredVm): VmSpec {
@@ -234,7 +234,7 @@ export class Executor {
       await this.o.store.batch([del(VMS, l.id)]);
     }
     this.destroyedReported.add(d.vmId);
-    await this.o.report({ vmId: d.vmId, state: 'VM_STATE_DESTROYED', reason: 'destroyed as requested', generation: d.generation, hostPort: 0, guestReady: false, timeUnixMs: this.o.clock.now(), taskDone: false });
+    await this.o.report({ vmId: d.vmId, state: 'destroyed', reason: 'destroyed as requested', generation: d.generation, hostPort: 0, guestReady: false, timeUnixMs: this.o.clock.now(), taskDone: false });
   }
 
   /** A task's end: exit 0 is STOPPED with task_done (the set may end on it); anything else FAILED. */

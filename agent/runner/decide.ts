@@ -1,7 +1,7 @@
 // What the runner does to one VM, decided from plain data (the kubelet's
 // computePodActions): the controller's desired VM, what the agent keeps of the
 // VM, and the owner gate. No I/O here; act.ts performs the actions.
-import type { DesiredVm__Output as DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
+import type { DesiredVm } from '../../common/grpc/convert.js';
 import type { VmHandle } from '../drivers/driver.js';
 
 export type Phase = 'creating' | 'running' | 'suspended' | 'stopped' | 'failed';
@@ -80,15 +80,15 @@ export function decide(i: DecideInput): Action[] {
     // copy must not run beside the new one, nor hold its disk and resources.
     return [{ kind: 'removeStale' }];
   }
-  if (d.desired === 'DESIRED_VM_STATE_DESTROYED') return l || !i.destroyedReported ? [{ kind: 'destroy' }] : [];
+  if (d.desired === 'destroyed') return l || !i.destroyedReported ? [{ kind: 'destroy' }] : [];
   if (!l) {
     if (!i.ownerBusy) return [{ kind: 'create' }];
     return i.waitingReported === d.generation ? [] : [{ kind: 'holdCreate' }];
   }
   switch (d.desired) {
-    case 'DESIRED_VM_STATE_RUNNING':
+    case 'running':
       return running(d, l, i.ownerBusy);
-    case 'DESIRED_VM_STATE_STOPPED': {
+    case 'stopped': {
       const out: Action[] = [];
       let phase = l.phase;
       if (isUp(phase)) {
@@ -98,7 +98,7 @@ export function decide(i: DecideInput): Action[] {
       if (d.exportDisk && l.exported !== d.exportDisk && (phase === 'stopped' || phase === 'failed')) out.push({ kind: 'exportDisk', transferId: d.exportDisk });
       return out;
     }
-    case 'DESIRED_VM_STATE_SUSPENDED':
+    case 'suspended':
       if (l.phase === 'running') return [{ kind: 'suspend', reason: SUSPENDED_AS_REQUESTED }];
       // The controller wants it suspended too: it stays so when the owner leaves.
       if (l.phase === 'suspended' && l.ownerSuspended) return [{ kind: 'hold', owner: false, reason: SUSPENDED_AS_REQUESTED }];

@@ -1,6 +1,6 @@
-import type { DesiredVm__Output as DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
+import type { DesiredVm } from '../../common/grpc/convert.js';
 import type { Capacity } from '../../common/gen/nephele/v1/Capacity.js';
-import type { OwnerState__Output as OwnerState } from '../../common/gen/nephele/v1/OwnerState.js';
+import type { OwnerState } from '../../common/model/enums.js';
 import { realClock, type Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { KeyedMutex, type Store } from '../../common/store/index.js';
@@ -40,7 +40,7 @@ export class Runner {
    */
   private haveDesired = false;
   /** Owner gate (ad-hoc hosts): while the owner is busy, guests are suspended and nothing new starts. */
-  private owner: OwnerState = 'OWNER_STATE_UNSPECIFIED';
+  private owner: OwnerState = 'none';
 
   constructor(private readonly o: RunnerOptions) {
     this.clock = o.clock ?? realClock;
@@ -95,7 +95,7 @@ export class Runner {
   }
 
   private ownerActive(): boolean {
-    return this.owner === 'OWNER_STATE_BUSY' || this.owner === 'OWNER_STATE_EVACUATE';
+    return this.owner === 'busy' || this.owner === 'evacuate';
   }
 
   /**

@@ -2,7 +2,7 @@
 // (controller/model). Each table maps every model value to its proto name; the
 // types make a missing or extra entry a compile error in both directions, the
 // way Temporal's TypeScript SDK builds its enum converters.
-import type * as M from '../../controller/model/enums.js';
+import type * as M from '../model/enums.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { VmState__Output as PVmState } from '../gen/nephele/v1/VmState.js';
 import type { DesiredVmState__Output as PDesired } from '../gen/nephele/v1/DesiredVmState.js';
@@ -22,6 +22,9 @@ import type { VmSet__Output } from '../gen/nephele/v1/VmSet.js';
 import type { VmSetSpec__Output } from '../gen/nephele/v1/VmSetSpec.js';
 import type { Host__Output } from '../gen/nephele/v1/Host.js';
 import type { Token__Output } from '../gen/nephele/v1/Token.js';
+
+import type { DesiredVm__Output } from '../gen/nephele/v1/DesiredVm.js';
+import type { VmStatusReport } from '../gen/nephele/v1/VmStatusReport.js';
 
 /** Compile-time check that `T` is `never` (here: no proto value left unmapped). */
 type Exhaustive<T extends never> = T;
@@ -255,3 +258,13 @@ export function tokenToProto(t: TokenRecord): Token__Output {
     grants: [...(t.grants ?? [])],
   };
 }
+
+// ---- agent session messages ------------------------------------------------------------
+
+/** What the agent converges to: the wire DesiredVm with our name for its desired state. */
+export type DesiredVm = Omit<DesiredVm__Output, 'desired'> & { desired: M.DesiredState | undefined };
+/** A VM state report as the agent's runner makes it (the session numbers and converts it). */
+export type StatusReport = Omit<VmStatusReport, 'seq' | 'epoch' | 'state'> & { state: M.VmState };
+
+export const desiredVmFromProto = (d: DesiredVm__Output): DesiredVm => ({ ...d, desired: DesiredStateEnum.fromProto(d.desired) });
+export const statusReportToProto = (r: StatusReport): Omit<VmStatusReport, 'seq' | 'epoch'> => ({ ...r, state: VmStateEnum.toProto(r.state) });

@@ -1,5 +1,5 @@
 import type { Inventory__Output } from '../../common/gen/nephele/v1/Inventory.js';
-import type { HostKind, HostState, OwnerState } from './enums.js';
+import type { HostKind, HostState, OwnerState } from '../../common/model/enums.js';
 
 /**
  * The inventory is stored as the agent reported it (after checkInventory): a

@@ -1,7 +1,7 @@
 // The controller's stored records and the names they use: plain types owned by
 // us. Generated proto types stay at the edges (handlers, sessions, CLI) and
 // meet these in common/grpc/convert.ts.
-export * from './enums.js';
+export * from '../../common/model/enums.js';
 export type { VmRecord, VmSpec } from './vm.js';
 export type { SetRecord, SetRequest } from './set.js';
 export type { HostRecord, SchemeInfo, StoredInventory } from './host.js';

@@ -1,4 +1,4 @@
-import type { Affinity, SetState, Sla, Strategy } from './enums.js';
+import type { Affinity, SetState, Sla, Strategy } from '../../common/model/enums.js';
 import type { VmSpec } from './vm.js';
 
 /** A validated instantiation request, defaults filled (stored inside the set). */

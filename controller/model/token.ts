@@ -1,4 +1,4 @@
-import type { HostKind, TokenKind } from './enums.js';
+import type { HostKind, TokenKind } from '../../common/model/enums.js';
 
 /** A join or API token as stored (collection `tokens`): the secret itself never, only its hash. */
 export interface TokenRecord {

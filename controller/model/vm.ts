@@ -1,4 +1,4 @@
-import type { DesiredState, Sla, VmState } from './enums.js';
+import type { DesiredState, Sla, VmState } from '../../common/model/enums.js';
 
 /** What a VM is made of. Same fields as the wire's VmSpec, but ours: stored records never depend on generated types. */
 export interface VmSpec {

@@ -94,7 +94,7 @@ export class SessionFleet {
         reserve,
         log,
         agentVersion: 'sim',
-        kind: 'HOST_KIND_DEDICATED',
+        kind: 'dedicated',
         hostname: `sim-${i}`,
         inventoryIntervalMs: 3_600_000,
       });

@@ -12,7 +12,7 @@ import { AgentSession } from '../../agent/session.js';
 import { InventoryCollector } from '../../agent/inventory/collect.js';
 import type { RawSi } from '../../agent/inventory/map.js';
 import type { AgentMessage__Output as AgentMessage } from '../../common/gen/nephele/v1/AgentMessage.js';
-import type { OwnerState } from '../../common/gen/nephele/v1/OwnerState.js';
+import type { OwnerState } from '../../common/model/enums.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -59,7 +59,7 @@ async function session(t: Test, address: string, extra: { adhoc: boolean; owner?
     reserve,
     log: silentLogger,
     agentVersion: 'test',
-    kind: extra.adhoc ? 'HOST_KIND_ADHOC' : 'HOST_KIND_DEDICATED',
+    kind: extra.adhoc ? 'adhoc' : 'dedicated',
     hostname: 'lab-pc',
     inventoryIntervalMs: 600_000,
     labels: { room: 'lab-3' },
@@ -76,7 +76,7 @@ async function session(t: Test, address: string, extra: { adhoc: boolean; owner?
 
 t.test('ad-hoc: Hello and heartbeats carry the owner; a change beats at once', async (t) => {
   const ctl = await fakeController(t);
-  let reading = { state: 'OWNER_STATE_IDLE' as OwnerState, cpuPct: 12.5, idleMs: 3000 as number | undefined };
+  let reading = { state: 'idle' as OwnerState, cpuPct: 12.5, idleMs: 3000 as number | undefined };
   const s = await session(t, ctl.address, { adhoc: true, owner: () => reading });
   await s.connected;
   const hello = ctl.got.find((m) => m.hello)!.hello!;
@@ -90,7 +90,7 @@ t.test('ad-hoc: Hello and heartbeats carry the owner; a change beats at once', a
   t.equal(b1.load!.ownerCpuPct, 12.5, 'owner cpu from the monitor');
   t.equal(Number(b1.load!.ownerIdleMs), 3000, 'owner idle time from the monitor');
 
-  reading = { state: 'OWNER_STATE_BUSY', cpuPct: 250, idleMs: undefined };
+  reading = { state: 'busy', cpuPct: 250, idleMs: undefined };
   s.ownerChanged();
   // The interval is 10 minutes: a beat now can only be the one the change sent.
   await waitFor(() => beats().length >= 2, { timeoutMs: 5_000, message: 'immediate beat' });

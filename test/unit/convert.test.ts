@@ -1,6 +1,6 @@
 import t from 'tap';
 import * as C from '../../common/grpc/convert.js';
-import * as M from '../../controller/model/enums.js';
+import * as M from '../../common/model/enums.js';
 import { hostFromStored, setFromStored, tokenFromStored, vmFromStored } from '../../controller/model/migrate.js';
 import { InvalidArgumentError } from '../../common/errors.js';
 

@@ -9,12 +9,11 @@ import { LevelStore } from '../../common/store/index.js';
 import { Executor } from '../../agent/runner/act.js';
 import { Runner } from '../../agent/runner/runner.js';
 import type { Capabilities, Driver, ExitListener, Fingerprint, VmHandle, VmSpec, VmStats, VmStatus } from '../../agent/drivers/driver.js';
-import type { DesiredVm__Output as DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
-import type { VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
+import type { DesiredVm, StatusReport } from '../../common/grpc/convert.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 
-type Report = Omit<VmStatusReport, 'seq'>;
+type Report = StatusReport;
 const ID = '01J00000000000000000000000';
 
 /** Records calls; VMs become guest-ready when the test says so. */
@@ -95,7 +94,7 @@ function want(o: Partial<DesiredVm> = {}): DesiredVm {
     vmId: ID,
     name: 'vm',
     spec: { scheme: 'fake', vcpus: 1, memoryMib: 64, diskGib: 1, image: '', appliancePort: 8080, config: {} },
-    desired: 'DESIRED_VM_STATE_RUNNING',
+    desired: 'running',
     generation: 1,
     rebootCount: 0,
     exportDisk: '',
@@ -137,7 +136,7 @@ t.test('create with a notifying driver: waits for the notification, no polling',
   t.equal(s.driver.inspects, 1, 'no poll while waiting for the notification');
   s.driver.ready(ID);
   await done;
-  t.same(s.states(), ['VM_STATE_CREATING creating', 'VM_STATE_RUNNING guest ready']);
+  t.same(s.states(), ['creating creating', 'running guest ready']);
   t.equal(s.reports.at(-1)!.guestReady, true);
   t.equal(s.reports.at(-1)!.timeUnixMs, s.clock.now(), 'report time from the injected clock');
   t.equal(s.driver.listening, 0, 'unsubscribed after');
@@ -153,7 +152,7 @@ t.test('create with a driver that cannot notify: polls on the clock', async (t) 
   s.driver.ready(ID);
   await until(() => (s.clock.advance(20), s.reports.length === 2), 'ready seen at the next poll');
   await done;
-  t.same(s.states(), ['VM_STATE_CREATING creating', 'VM_STATE_RUNNING guest ready']);
+  t.same(s.states(), ['creating creating', 'running guest ready']);
 });
 
 t.test('readiness deadline on the clock: failed', async (t) => {
@@ -165,7 +164,7 @@ t.test('readiness deadline on the clock: failed', async (t) => {
   t.equal(s.reports.length, 1, 'not failed before the deadline');
   s.clock.advance(1);
   await done;
-  t.same(s.states(), ['VM_STATE_CREATING creating', 'VM_STATE_FAILED guest did not become ready in time']);
+  t.same(s.states(), ['creating creating', 'failed guest did not become ready in time']);
 });
 
 t.test('a VM that fails while starting is reported with the driver reason', async (t) => {
@@ -175,13 +174,13 @@ t.test('a VM that fails while starting is reported with the driver reason', asyn
   s.driver.status.set(ID, { phase: 'failed', reason: 'boom', guestReady: false, hostPort: 0, pid: 0 });
   s.driver.ready(ID); // a notification for the exit
   await done;
-  t.same(s.states().at(-1), 'VM_STATE_FAILED boom');
+  t.same(s.states().at(-1), 'failed boom');
 });
 
 t.test('no driver for the scheme: failed at once', async (t) => {
   const s = await setup(t, true);
   await s.exec.run(ID, want({ spec: { ...want().spec!, scheme: 'xen' } }), [{ kind: 'create' }]);
-  t.same(s.states(), ['VM_STATE_FAILED this host has no xen driver']);
+  t.same(s.states(), ['failed this host has no xen driver']);
 });
 
 t.test('suspend/hold/resume/stop change the record and report', async (t) => {
@@ -197,7 +196,7 @@ t.test('suspend/hold/resume/stop change the record and report', async (t) => {
   await s.exec.run(ID, want(), [{ kind: 'resume', reason: 'resumed' }]);
   await s.exec.run(ID, want(), [{ kind: 'stop', reason: 'stopped as requested' }]);
   t.same(s.driver.calls, [`create ${ID}`, `suspend ${ID}`, `resume ${ID}`, `stop ${ID}`]);
-  t.same(s.states().slice(2), ['VM_STATE_SUSPENDED owner active', 'VM_STATE_SUSPENDED suspended as requested', 'VM_STATE_RUNNING resumed', 'VM_STATE_STOPPED stopped as requested']);
+  t.same(s.states().slice(2), ['suspended owner active', 'suspended suspended as requested', 'running resumed', 'stopped stopped as requested']);
 });
 
 t.test('export failure: reported and retried later; success: recorded', async (t) => {
@@ -211,7 +210,7 @@ t.test('export failure: reported and retried later; success: recorded', async (t
   });
   s.exec.local.set(ID, { id: ID, scheme: 'fake', phase: 'stopped', reason: '', guestReady: false, generation: 1, rebootCount: 0 });
   await s.exec.run(ID, want(), [{ kind: 'exportDisk', transferId: 'T1' }]);
-  t.same(s.states(), ['VM_STATE_STOPPED disk export failed: controller away']);
+  t.same(s.states(), ['stopped disk export failed: controller away']);
   t.same(s.retries, [5_000]);
   fail = false;
   await s.exec.run(ID, want(), [{ kind: 'exportDisk', transferId: 'T1' }]);
@@ -221,13 +220,13 @@ t.test('export failure: reported and retried later; success: recorded', async (t
 
 t.test('destroy: here or not, reported; stale copies removed', async (t) => {
   const s = await setup(t, true);
-  await s.exec.run(ID, want({ desired: 'DESIRED_VM_STATE_DESTROYED' }), [{ kind: 'destroy' }]);
+  await s.exec.run(ID, want({ desired: 'destroyed' }), [{ kind: 'destroy' }]);
   t.ok(s.exec.destroyedReported.has(ID));
   s.exec.local.set('B', { id: 'B', scheme: 'fake', phase: 'running', reason: '', guestReady: true, generation: 3, rebootCount: 0 });
   await s.exec.run('B', undefined, [{ kind: 'removeStale' }]);
   t.same(s.driver.calls, ['stop B', 'destroy B']);
   t.notOk(s.exec.local.has('B'));
-  t.same(s.reports.map((r) => [r.vmId, r.state, r.generation]), [[ID, 'VM_STATE_DESTROYED', 1], ['B', 'VM_STATE_DESTROYED', 3]]);
+  t.same(s.reports.map((r) => [r.vmId, r.state, r.generation]), [[ID, 'destroyed', 1], ['B', 'destroyed', 3]]);
 });
 
 t.test('runner: apply decides and acts; the same desired state twice does nothing more; locks dropped', async (t) => {
@@ -244,9 +243,9 @@ t.test('runner: apply decides and acts; the same desired state twice does nothin
   runner.apply([want()]);
   await runner.settled();
   t.same(driver.calls, [`create ${ID}`]);
-  t.same(reports.map((r) => r.state), ['VM_STATE_CREATING', 'VM_STATE_RUNNING']);
+  t.same(reports.map((r) => r.state), ['creating', 'running']);
   t.equal((runner as unknown as { locks: { size: number } }).locks.size, 0, 'no idle lock kept');
-  runner.setOwner('OWNER_STATE_BUSY');
+  runner.setOwner('busy');
   await runner.settled();
   t.same(driver.calls.at(-1), `suspend ${ID}`);
   t.same(reports.at(-1)?.reason, 'owner active');

@@ -2,8 +2,10 @@
 // gate -> actions, as plain data (no driver, no store, no processes).
 import t from 'tap';
 import { decide, OWNER_ACTIVE, OWNER_IDLE, SUSPENDED_AS_REQUESTED, type Action, type DecideInput, type LocalVm, type Phase } from '../../agent/runner/decide.js';
-import type { DesiredVm__Output as DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
-import type { DesiredVmState__Output as Want } from '../../common/gen/nephele/v1/DesiredVmState.js';
+import type { DesiredVm } from '../../common/grpc/convert.js';
+import type { DesiredState } from '../../common/model/enums.js';
+
+type Want = DesiredState | undefined;
 
 const ID = '01J00000000000000000000000';
 
@@ -25,10 +27,10 @@ function local(phase: Phase, o: Partial<LocalVm> = {}): LocalVm {
   return { id: ID, scheme: 'process', phase, reason: '', guestReady: phase === 'running', generation: 1, rebootCount: 0, ...o };
 }
 
-const RUN: Want = 'DESIRED_VM_STATE_RUNNING';
-const STOP: Want = 'DESIRED_VM_STATE_STOPPED';
-const SUSP: Want = 'DESIRED_VM_STATE_SUSPENDED';
-const GONE: Want = 'DESIRED_VM_STATE_DESTROYED';
+const RUN: Want = 'running';
+const STOP: Want = 'stopped';
+const SUSP: Want = 'suspended';
+const GONE: Want = 'destroyed';
 
 interface Row {
   name: string;
@@ -93,7 +95,7 @@ const rows: Row[] = [
   { name: 'wanted suspended, held by the owner: the controller holds it now', in: { desired: desired(SUSP), local: local('suspended', { ownerSuspended: true }) }, out: [{ kind: 'hold', owner: false, reason: SUSPENDED_AS_REQUESTED }] },
   { name: 'wanted suspended, suspended: nothing', in: { desired: desired(SUSP), local: local('suspended') }, out: [] },
   { name: 'wanted suspended, stopped: nothing', in: { desired: desired(SUSP), local: local('stopped') }, out: [] },
-  { name: 'unspecified desired state: nothing', in: { desired: desired('DESIRED_VM_STATE_UNSPECIFIED'), local: local('running') }, out: [] },
+  { name: 'unspecified desired state: nothing', in: { desired: desired(undefined), local: local('running') }, out: [] },
 ];
 
 t.test('decide: desired x local x owner gate -> actions', async (t) => {

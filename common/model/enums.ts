@@ -1,4 +1,4 @@
-// The controller's own names for the states and kinds it stores and decides
+// Our own names (controller and agent) for the states and kinds we store and decide
 // on. Short, lower-case, independent of the proto enum names: a rename that is
 // safe on the wire cannot change a stored record. Converted to and from the
 // proto enums in one place, common/grpc/convert.ts.
