@@ -19,10 +19,7 @@ export default tseslint.config(
         { allowForKnownSafeCalls: [{ from: 'package', package: '@tapjs/test', name: 'test' }] },
       ],
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': [
-        'error',
-        { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false },
-      ],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       // Matching control characters is the point of those regexes (terminal and input sanitising).
       'no-control-regex': 'off',

@@ -8,6 +8,7 @@ import type { Logger } from '../../common/logger.js';
 import { Mutex, put, del, type Store } from '../../common/store/index.js';
 import { isTask, taskExitReason, type Driver, type ExitInfo, type VmHandle, type VmSpec } from '../drivers/driver.js';
 import { FENCED_REASON } from '../fence/lease.js';
+import { resourcesOf } from '../../common/limits.js';
 
 const VMS = 'vms';
 
@@ -106,9 +107,10 @@ export class Runner {
     for (const l of this.local.values()) {
       const s = l.handle?.spec;
       if (!s || l.phase === 'stopped' || l.phase === 'failed') continue;
-      vcpus += s.vcpus;
-      mem += s.memoryMiB * 1048576;
-      disk += s.diskGiB * 1073741824;
+      const r = resourcesOf(s);
+      vcpus += r.vcpus;
+      mem += r.memoryBytes;
+      disk += r.diskBytes;
     }
     return { vcpus, memoryBytes: mem, diskBytes: disk };
   }

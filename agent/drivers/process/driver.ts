@@ -10,6 +10,7 @@ import { detectCgroups, limit, removeCgroup, type CgroupMode } from './cgroup.js
 import { cpuSeconds, isAlive as isSame, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
 import { children, contTree, ioBytes, killTree, procState, signalDescendants, stopTree } from './proc.js';
 import type { VmFence } from '../../fence/fence.js';
+import { resourcesOf } from '../../../common/limits.js';
 import { awaitReady, DEFAULT_UIDS, parseUid, pickUid, prepareDirs, probeIsolation, sandboxArgv, taskCommand, usedUids, vmPaths, type UidRange } from './sandbox.js';
 
 const APPLIANCE = fileURLToPath(new URL('./appliance.js', import.meta.url));
@@ -286,7 +287,7 @@ export class ProcessDriver implements Driver {
         throw new DriverError(`${task ? 'task' : 'appliance'} did not start inside its namespaces`);
       }
     }
-    const applied = limit(this.cgroups, handle.id, pid, handle.spec.memoryMiB * 1048576, handle.spec.vcpus);
+    const applied = limit(this.cgroups, handle.id, pid, resourcesOf(handle.spec).memoryBytes, handle.spec.vcpus);
     const next: VmHandle = {
       ...handle,
       pid,
