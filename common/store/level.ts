@@ -145,6 +145,7 @@ export class LevelStore implements Store {
     const now = Date.now();
     if (now < this.nextRecovery) return false;
     this.nextRecovery = now + 1000;
+    // Free space unknown (statfs failed): treat it as no room; the next attempt asks again.
     const fs = await statfs(this.path).catch(() => undefined);
     if (!fs || fs.bavail * fs.bsize < Math.min(REOPEN_NEEDS_BYTES, (fs.blocks * fs.bsize) / 4)) return false;
     try {
@@ -300,6 +301,7 @@ export class LevelStore implements Store {
         yield { key: r.value[0], value: r.value[1].d as T, version: r.value[1].v };
       }
     } finally {
+      // Closing the iterator of a failed or closed database: the scan's own result or error is what counts.
       await it.return?.().catch(() => {});
     }
   }
