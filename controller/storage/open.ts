@@ -137,7 +137,8 @@ async function openOrExplain(dataDir: string, path: string, acceptLoss: boolean,
       case 'corrupt':
         if (!acceptLoss) throw new StartupError(refusalMessage(`the store at ${path} is corrupt (${levelReason(e.cause)})`, dataDir), 'store-lost');
         return repairAndOpen(path, e.cause, log);
-      default:
+      case 'io':
+      case 'other':
         throw new StartupError(e.message);
     }
   }
