@@ -71,5 +71,4 @@ export function parseDuration(s: string): number {
   return Math.round(n * unit);
 }
 
-/** Host label keys (agent --label, set label constraints): lowercase, may hold `.`, `_`, `/`, `-`. */
-export const LABEL_KEY_RE = /^[a-z0-9][a-z0-9._/-]{0,62}$/;
+export { LABEL_KEY_RE } from './limits.js';

@@ -8,6 +8,7 @@ import { isTask, type Driver, type ExitInfo } from '../drivers/driver.js';
 import { FENCED_REASON } from '../fence/lease.js';
 import { Executor, VMS, type ExecutorOptions } from './act.js';
 import { decide, type LocalVm } from './decide.js';
+import { resourcesOf } from '../../common/limits.js';
 
 export { STALE_REASON, OWNER_ACTIVE, OWNER_IDLE } from './decide.js';
 
@@ -78,9 +79,10 @@ export class Runner {
     for (const l of this.local.values()) {
       const s = l.handle?.spec;
       if (!s || l.phase === 'stopped' || l.phase === 'failed') continue;
-      vcpus += s.vcpus;
-      mem += s.memoryMiB * 1048576;
-      disk += s.diskGiB * 1073741824;
+      const r = resourcesOf(s);
+      vcpus += r.vcpus;
+      mem += r.memoryBytes;
+      disk += r.diskBytes;
     }
     return { vcpus, memoryBytes: mem, diskBytes: disk };
   }

@@ -145,6 +145,7 @@ export class LevelStore implements Store {
     const now = Date.now();
     if (now < this.nextRecovery) return false;
     this.nextRecovery = now + 1000;
+    // Free space unknown (statfs failed): treat it as no room; the next attempt asks again.
     const fs = await statfs(this.path).catch(() => undefined);
     if (!fs || fs.bavail * fs.bsize < Math.min(REOPEN_NEEDS_BYTES, (fs.blocks * fs.bsize) / 4)) return false;
     try {
@@ -274,51 +275,11 @@ export class LevelStore implements Store {
     });
   }
 
-  batch(ops: Op[], preconditions: Precondition[] = []): Promise<Map<string, number>> {
-    // Versions are read and checked under one lock so the check and the write
-    // are atomic with respect to every other batch of this process.
-    return this.writeLock.run(async () => {
-      await this.writable();
-      const byColl = new Map<string, Set<string>>();
-      for (const x of [...ops, ...preconditions]) {
-        let s = byColl.get(x.coll);
-        if (!s) byColl.set(x.coll, (s = new Set()));
-        s.add(x.key);
-      }
-      const current = new Map<string, number>();
-      await Promise.all(
-        [...byColl].map(async ([coll, keys]) => {
-          const list = [...keys];
-          const rs = await this.read(() => this.sub(coll).getMany(list));
-          list.forEach((k, i) => current.set(`${coll}/${k}`, rs[i]?.v ?? 0));
-        }),
-      );
-      for (const p of preconditions) {
-        const have = current.get(`${p.coll}/${p.key}`) ?? 0;
-        if (have !== p.version) {
-          throw new ConflictError(
-            `${p.coll}/${p.key}`,
-            p.version === 0 ? `${p.coll} record already exists` : `${p.coll} record changed concurrently (version ${have}, expected ${p.version})`,
-          );
-        }
-      }
-      const written = new Map<string, number>();
-      const chained = ops.map((op) => {
-        const id = `${op.coll}/${op.key}`;
-        if (op.type === 'del') {
-          current.set(id, 0);
-          written.set(id, 0);
-          return { type: 'del' as const, sublevel: this.sub(op.coll), key: op.key };
-        }
-        if (op.value === undefined) throw new Error(`undefined value for ${id}`);
-        const v = (current.get(id) ?? 0) + 1;
-        current.set(id, v);
-        written.set(id, v);
-        return { type: 'put' as const, sublevel: this.sub(op.coll), key: op.key, value: { v, d: op.value } };
-      });
-      if (chained.length) await this.write(chained);
-      return written;
-    });
+  /** One change: a group of one, so the version check and the write are atomic under the write lock. */
+  async batch(ops: Op[], preconditions: Precondition[] = []): Promise<Map<string, number>> {
+    const [r] = await this.batchGroup([{ ops, pre: preconditions }], () => []);
+    if (r instanceof Error) throw r;
+    return r!;
   }
 
   async *scan<T>(coll: string, opts: ScanOptions = {}): AsyncIterable<Entry<T>> {
@@ -340,6 +301,7 @@ export class LevelStore implements Store {
         yield { key: r.value[0], value: r.value[1].d as T, version: r.value[1].v };
       }
     } finally {
+      // Closing the iterator of a failed or closed database: the scan's own result or error is what counts.
       await it.return?.().catch(() => {});
     }
   }

@@ -5,7 +5,7 @@ import type { Token__Output } from '../../common/gen/nephele/v1/Token.js';
 import type { HostKind } from '../../common/gen/nephele/v1/HostKind.js';
 import { ulid, ULID_RE } from '../../common/ids.js';
 import { FailedPreconditionError, NotFoundError, UnauthenticatedError } from '../../common/errors.js';
-import { at, del, put, type Op, type Store } from '../../common/store/index.js';
+import { at, del, put, retryOnConflict, type Op, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog, NewEvent } from '../events/log.js';
 
@@ -113,24 +113,20 @@ export class TokenStore {
    * `scope` hides other tenants' tokens; `check` refuses a token the caller may not manage.
    */
   async bindRole(id: string, role: string, tenant: string, grants: string[] = [], scope?: string, check: (rec: TokenRecord) => void = () => {}): Promise<TokenRecord> {
-    for (;;) {
+    return retryOnConflict(async () => {
       const { rec, version } = await this.get(id, scope);
       if (rec.kind !== 'TOKEN_KIND_API') throw new FailedPreconditionError('only API tokens carry roles');
       check(rec);
       const next = { ...rec, role, tenant, grants };
-      try {
-        await this.events.commit({
-          ops: [put(TOKENS, id, next), del(TOKENS_BY_TENANT, `${rec.tenant}/${id}`), put(TOKENS_BY_TENANT, `${tenant}/${id}`, 1)],
-          preconditions: [at(TOKENS, id, version)],
-          events: [{ type: 'token.role_bound', message: 'token bound to a role', tenant, attributes: { token_id: id, role, tenant, grants: grants.join(',') } }],
-          ref: id,
-        });
-        this.forget(id);
-        return next;
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'ABORTED') throw e;
-      }
-    }
+      await this.events.commit({
+        ops: [put(TOKENS, id, next), del(TOKENS_BY_TENANT, `${rec.tenant}/${id}`), put(TOKENS_BY_TENANT, `${tenant}/${id}`, 1)],
+        preconditions: [at(TOKENS, id, version)],
+        events: [{ type: 'token.role_bound', message: 'token bound to a role', tenant, attributes: { token_id: id, role, tenant, grants: grants.join(',') } }],
+        ref: id,
+      });
+      this.forget(id);
+      return next;
+    });
   }
 
   /** CreateToken's answer again, only ever to the principal that created the token. */

@@ -1,35 +1,16 @@
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 import type { EventFilter__Output as EventFilter } from '../../common/gen/nephele/v1/EventFilter.js';
 import { seqKey } from '../../common/ids.js';
-import { Mutex, put, del, absent, type Op, type Precondition, type Store } from '../../common/store/index.js';
-import type { Clock, Timer } from '../../common/clock.js';
+import { Mutex, put, absent, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { currentCall, type CallContext } from '../context.js';
+import { classKey, EVENTS, EVENTS_BY_CLASS, EVENTS_BY_TENANT, REQUESTS, storedEventSeq, type ClassEntry, type EventClass, type EventCounters } from './schema.js';
+import { DEFAULT_RETENTION, EventRetention, type Retention } from './retention.js';
 
 export type { Event, EventFilter };
-
-export const EVENTS = 'events';
-export const EVENTS_BY_TENANT = 'events-by-tenant'; // `${tenant}/${seq}`: tenant views scan only their own
-export const REQUESTS = 'requests';
-/**
- * Retention index: `${class}/${ordinal}` → {seq, t, tenant}, one dense ordinal
- * per class (audit / other), so each cap and age is pruned by a range from the
- * oldest entry without reading the events or passing over kept ones.
- */
-export const EVENTS_BY_CLASS = 'events-by-class';
-export type EventClass = 'audit' | 'other';
-export interface ClassEntry {
-  seq: number;
-  t: number;
-  tenant?: string;
-}
-export const classKey = (cls: EventClass, ordinal: number): string => `${cls}/${seqKey(ordinal)}`;
-/** The event counter in meta: last seq and last ordinal of each class, written with every append. */
-export interface EventCounters {
-  seq: number;
-  audit: number;
-  other: number;
-}
+export { classKey, EVENTS, EVENTS_BY_CLASS, EVENTS_BY_TENANT, indexEventClasses, REQUESTS, storedEventSeq, type ClassEntry, type EventClass, type EventCounters } from './schema.js';
+export { DEFAULT_RETENTION, type Retention } from './retention.js';
 
 /** Changes written together at most (one LevelDB batch). */
 const MAX_GROUP = 256;
@@ -61,30 +42,6 @@ export interface Change {
   ref?: string;
 }
 
-export interface Retention {
-  maxAgeMs: number;
-  /** Non-audit events kept at most. */
-  maxCount: number;
-  auditMaxAgeMs: number;
-  /** Audit events kept at most (their own cap: a flood of them cannot push out the operations log, nor grow without bound). */
-  auditMaxCount: number;
-  requestTtlMs: number;
-}
-
-export const DEFAULT_RETENTION: Retention = {
-  maxAgeMs: 30 * 86_400_000,
-  maxCount: 1_000_000,
-  auditMaxAgeMs: 365 * 86_400_000,
-  auditMaxCount: 1_000_000,
-  requestTtlMs: 86_400_000,
-};
-
-/** Deletes per store batch while pruning. */
-const PRUNE_CHUNK = 1000;
-/** One prune run stops after this long and continues on the next tick, so it never stalls the event loop. */
-const PRUNE_BUDGET_MS = 200;
-/** Request records looked at per retention tick (resumed from a cursor: the scan is bounded, the sweep still covers all). */
-const REQUEST_SLICE = 2000;
 /** Entries one page of a listing or a watch replay may read, matching or not. */
 export const MAX_SCAN = 10_000;
 
@@ -108,22 +65,16 @@ export class EventLog {
   private ord = { audit: 0, other: 0 };
   private readonly lock = new Mutex();
   private readonly watchers = new Set<(e: Event) => void>();
-  private pruneTimer?: Timer;
-  /** Retention state: armed by startRetention; one run at a time; where the last run stopped. */
-  private retaining = false;
-  private pruning = false;
-  /** A run was asked for while one was going: run again after it (with the request sweep if a tick asked). */
-  private pruneAgain?: { requests: boolean };
-  private sinceRetained = 0;
-  private readonly prunedTo = { audit: 0, other: 0 };
-  private requestCursor = '';
+  private readonly retention: EventRetention;
 
   private constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly log: Logger,
-    private readonly retention: Retention,
-  ) {}
+    retention: Retention,
+  ) {
+    this.retention = new EventRetention(store, clock, log, retention, (cls) => this.ord[cls]);
+  }
 
   static async open(store: Store, clock: Clock, log: Logger, retention: Retention = DEFAULT_RETENTION): Promise<EventLog> {
     const el = new EventLog(store, clock, log, retention);
@@ -206,9 +157,7 @@ export class EventLog {
   private advance(n: EventCounters, written: number): void {
     this.seq = n.seq;
     this.ord = { audit: n.audit, other: n.other };
-    this.sinceRetained += written;
-    // Retention also runs by count, so it keeps up with any write rate, not just once per tick.
-    if (this.retaining && this.sinceRetained >= this.pruneTrigger()) this.retain(false);
+    this.retention.written(written);
   }
 
   /** Numbers a change's events on from `n` (advancing it) and adds their records to `ops`. */
@@ -345,137 +294,20 @@ export class EventLog {
     return this.watchers.size;
   }
 
-  /**
-   * Runs retention on every tick (ages, request records) and also whenever a
-   * tenth of the smaller cap has been written since the last run; a run that
-   * ran out of its time budget continues on the next turn of the event loop.
-   */
+  /** Runs retention on every tick, and after every tenth of the smaller cap written (controller/events/retention.ts). */
   startRetention(everyMs = 10_000): void {
-    this.retaining = true;
-    this.pruneTimer = this.clock.setInterval(() => this.retain(true), everyMs);
+    this.retention.start(everyMs);
   }
 
   stop(): void {
-    this.retaining = false;
-    this.pruneTimer?.cancel();
-  }
-
-  private pruneTrigger(): number {
-    return Math.max(1, Math.min(10_000, Math.floor(Math.min(this.retention.maxCount, this.retention.auditMaxCount) / 10)));
-  }
-
-  private retain(requests: boolean): void {
-    if (!this.retaining) return;
-    if (this.pruning) {
-      this.pruneAgain = { requests: requests || !!this.pruneAgain?.requests };
-      return;
-    }
-    this.pruning = true;
-    this.sinceRetained = 0;
-    this.pruneRun(requests)
-      .catch((err) => {
-        this.log.warn({ err }, 'event retention failed');
-        return { deleted: 0, more: false };
-      })
-      .then(({ more }) => {
-        this.pruning = false;
-        const again = this.pruneAgain;
-        this.pruneAgain = undefined;
-        if (more || again) setImmediate(() => this.retain(!!again?.requests));
-      });
+    this.retention.stop();
   }
 
   /** Deletes events past their age or beyond their class's count, and expired request records; returns how many. */
-  async prune(): Promise<number> {
-    return (await this.pruneRun(true)).deleted;
+  prune(): Promise<number> {
+    return this.retention.prune();
   }
 
-  /** One retention run, for at most PRUNE_BUDGET_MS of deleting; `more` when it stopped with work left. */
-  private async pruneRun(requests: boolean): Promise<{ deleted: number; more: boolean }> {
-    const r = this.retention;
-    const now = this.clock.now();
-    const until = performance.now() + PRUNE_BUDGET_MS;
-    const audit = await this.pruneClass('audit', r.auditMaxCount, r.auditMaxAgeMs, now, until);
-    const other = await this.pruneClass('other', r.maxCount, r.maxAgeMs, now, until);
-    const reqs = requests ? await this.pruneRequests(now) : 0;
-    return { deleted: audit.deleted + other.deleted + reqs, more: audit.more || other.more };
-  }
-
-  /**
-   * Deletes a class's oldest events while they are beyond its count or past its
-   * age: a range from where the last run stopped, ending at the first kept one.
-   */
-  private async pruneClass(cls: EventClass, maxCount: number, maxAgeMs: number, now: number, until: number): Promise<{ deleted: number; more: boolean }> {
-    const lastGone = this.ord[cls] - maxCount; // ordinals up to this one are beyond the count
-    let deleted = 0;
-    for (;;) {
-      const dels: Op[] = [];
-      let read = 0;
-      let kept = false;
-      let to = this.prunedTo[cls];
-      for await (const { key, value } of this.store.scan<ClassEntry>(EVENTS_BY_CLASS, { prefix: `${cls}/`, gt: classKey(cls, to), limit: PRUNE_CHUNK })) {
-        read++;
-        const ord = Number(key.slice(cls.length + 1));
-        if (ord > lastGone && now - value.t <= maxAgeMs) {
-          kept = true;
-          break;
-        }
-        dels.push(del(EVENTS_BY_CLASS, key), del(EVENTS, seqKey(value.seq)));
-        if (value.tenant) dels.push(del(EVENTS_BY_TENANT, `${value.tenant}/${seqKey(value.seq)}`));
-        to = ord;
-        deleted++;
-      }
-      if (dels.length) await this.store.batch(dels);
-      this.prunedTo[cls] = to;
-      if (kept || read < PRUNE_CHUNK) return { deleted, more: false };
-      if (performance.now() >= until) return { deleted, more: true };
-    }
-  }
-
-  /** Expired request records, in slices from a cursor: each run reads a bounded number, the sweep still covers all. */
-  private async pruneRequests(now: number): Promise<number> {
-    const dels: Op[] = [];
-    let read = 0;
-    let lastKey = '';
-    for await (const { key, value } of this.store.scan<{ atUnixMs: number }>(REQUESTS, { limit: REQUEST_SLICE, ...(this.requestCursor ? { gt: this.requestCursor } : {}) })) {
-      read++;
-      lastKey = key;
-      if (now - value.atUnixMs > this.retention.requestTtlMs) dels.push(del(REQUESTS, key));
-    }
-    this.requestCursor = read < REQUEST_SLICE ? '' : lastKey;
-    if (dels.length) await this.store.batch(dels);
-    return dels.length;
-  }
-}
-
-/** Builds the retention index for events written before it existed (a migration; idempotent). */
-export async function indexEventClasses(store: Store): Promise<void> {
-  const n: EventCounters = { seq: 0, audit: 0, other: 0 };
-  let ops: Op[] = [];
-  for await (const { value: e } of store.scan<Event>(EVENTS)) {
-    const cls: EventClass = e.audit ? 'audit' : 'other';
-    const entry: ClassEntry = e.tenant ? { seq: e.seq, t: e.timeUnixMs, tenant: e.tenant } : { seq: e.seq, t: e.timeUnixMs };
-    ops.push(put(EVENTS_BY_CLASS, classKey(cls, ++n[cls]), entry));
-    n.seq = e.seq;
-    if (ops.length === PRUNE_CHUNK) {
-      await store.batch(ops);
-      ops = [];
-    }
-  }
-  const meta = await store.get<{ seq: number }>('meta', 'event_seq');
-  ops.push(put('meta', 'event_seq', { ...n, seq: Math.max(n.seq, meta?.value.seq ?? 0) }));
-  await store.batch(ops);
-}
-
-/**
- * The last event sequence number the store holds. The counter is also kept in
- * meta (written with every append), so it never goes back even when retention
- * has deleted every event.
- */
-export async function storedEventSeq(store: Store): Promise<number> {
-  const last = await store.last<Event>(EVENTS);
-  const meta = await store.get<{ seq: number }>('meta', 'event_seq');
-  return Math.max(last ? Number(last.key) : 0, meta?.value.seq ?? 0);
 }
 
 /** The audit record of a call: who, what, outcome, from where. */

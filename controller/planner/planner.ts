@@ -18,6 +18,7 @@ import type { SetRequest } from './request.js';
 import type { DiskTransfers } from './transfers.js';
 import { aggregate, getSet, holds, live, planRow, SETS, SETS_BY_TENANT, vmsOfSet, VMS_BY_SET, waitsForHost, word, type SetRecord } from './sets.js';
 import { fateWithoutRoom, type Fate } from './evacuation.js';
+import { resourcesOf } from '../../common/limits.js';
 
 export interface PlannerOptions extends PlannerConfig {
   /** Strategy for requests that leave it unspecified. */
@@ -39,7 +40,7 @@ interface Round {
   unplaced: number;
 }
 
-const resOf = (spec: NonNullable<VmRecord['spec']>): Res => ({ vcpus: spec.vcpus, memoryBytes: spec.memoryMib * 1048576, diskBytes: spec.diskGib * 1073741824 });
+const resOf = (spec: NonNullable<VmRecord['spec']>): Res => resourcesOf(spec);
 const holdOf = (vm: VmRecord): Hold => ({ hostId: vm.hostId, setId: vm.setId, sla: (vm.sla === 'SLA_GUARANTEED' ? 'SLA_GUARANTEED' : 'SLA_BEST_EFFORT') as Sla, res: resOf(vm.spec!) });
 const CHUNK = 500;
 const MAX_ROWS_IN_ANSWER = 1000;
@@ -382,9 +383,10 @@ export class Planner {
         const m = await this.moveOne(vm.id, 'preempted by guaranteed work', false);
         // Not movable: retired (its capacity is freed when its host reports it destroyed).
         if (!m.moved) await this.retireVms([vm.id], 'preempted by guaranteed work; no other host could take it');
-        excessCpu -= vm.spec!.vcpus;
-        excessMem -= vm.spec!.memoryMib * 1048576;
-        excessDisk -= vm.spec!.diskGib * 1073741824;
+        const r = resOf(vm.spec!);
+        excessCpu -= r.vcpus;
+        excessMem -= r.memoryBytes;
+        excessDisk -= r.diskBytes;
         this.log.info({ vm_id: vm.id, host_id: hostId }, 'best-effort vm preempted');
       }
     }

@@ -1,6 +1,7 @@
 import type { VmSetSpec__Output as VmSetSpec } from '../../common/gen/nephele/v1/VmSetSpec.js';
 import { InvalidArgumentError } from '../../common/errors.js';
-import { LABEL_KEY_RE, requireName } from '../../common/validate.js';
+import { requireName } from '../../common/validate.js';
+import { isLabelValue, LABEL_KEY_RE, LABEL_VALUE_MAX, LABELS_MAX } from '../../common/limits.js';
 import { MIN_MEMORY_MIB, SCHEMES, validateSpec, type Scheme } from '../vms/spec.js';
 
 export const MAX_SET_COUNT = 10_000;
@@ -57,10 +58,10 @@ export function validateSetRequest(s: VmSetSpec | null | undefined, now: number)
   const group = s.group ? requireName('set.group', s.group) : '';
   const labels: Record<string, string> = {};
   const entries = Object.entries(s.labels ?? {});
-  if (entries.length > 32) throw new InvalidArgumentError('set.labels', 'at most 32 labels');
+  if (entries.length > LABELS_MAX) throw new InvalidArgumentError('set.labels', `at most ${LABELS_MAX} labels`);
   for (const [k, v] of entries) {
     if (!LABEL_KEY_RE.test(k)) throw new InvalidArgumentError('set.labels', `key ${JSON.stringify(k.slice(0, 40))} must match ${LABEL_KEY_RE.source}`);
-    if (typeof v !== 'string' || v.length > 63 || /[\x00-\x1f]/.test(v)) throw new InvalidArgumentError(`set.labels.${k}`, 'must be at most 63 printable characters');
+    if (!isLabelValue(v)) throw new InvalidArgumentError(`set.labels.${k}`, `must be at most ${LABEL_VALUE_MAX} printable characters`);
     labels[k] = v;
   }
   return {

@@ -6,6 +6,7 @@ import { ULID_RE } from '../../common/ids.js';
 import type { Store } from '../../common/store/index.js';
 import { VMS, type VmRecord } from '../vms/registry.js';
 import type { SetRequest } from './request.js';
+import { resourcesOf } from '../../common/limits.js';
 
 export const SETS = 'vm-sets';
 export const SETS_BY_TENANT = 'vm-sets-by-tenant'; // `${tenant}/${setId}`
@@ -67,9 +68,7 @@ export function planRow(vm: VmRecord, hostName: string): PlanRow {
     hostId: vm.hostId,
     hostName,
     scheme: s.scheme,
-    vcpus: s.vcpus,
-    memoryBytes: s.memoryMib * 1048576,
-    diskBytes: s.diskGib * 1073741824,
+    ...resourcesOf(s),
     reservedUnixMs: vm.placedUnixMs,
     confirmedUnixMs: vm.confirmedUnixMs,
     status: vm.desired === 'DESIRED_VM_STATE_DESTROYED' && vm.state !== 'VM_STATE_DESTROYED' ? 'retiring' : waitsForHost(vm) ? 'unplaced' : word(vm.state),

@@ -131,7 +131,7 @@ export class StoreMonitor {
         .append(alarm
           ? { type: 'store.space_alarm', severity: 'error', message: 'store space alarm raised: free space below --min-free-disk, new mutating work refused', attributes }
           : { type: 'store.space_alarm_cleared', message: 'store space alarm cleared', attributes })
-        .catch(() => {});
+        .catch((err) => this.log.debug({ err, data_dir: this.o.dir }, 'store space alarm event not written'));
     }
     if (this.failedAt) await this.recover();
     this.publish();
@@ -148,7 +148,9 @@ export class StoreMonitor {
     const attributes = { cause: this.failedCause, unwritable_ms: String(this.clock.now() - this.failedAt) };
     this.failedAt = 0;
     this.log.info({ ...attributes, data_dir: this.o.dir }, 'controller can write its store again');
-    await this.events.append({ type: 'store.writable', severity: 'warning', message: 'controller can write its store again after a failed write', attributes }).catch(() => {});
+    await this.events
+      .append({ type: 'store.writable', severity: 'warning', message: 'controller can write its store again after a failed write', attributes })
+      .catch((err) => this.log.debug({ err, data_dir: this.o.dir }, 'store writable event not written'));
   }
 
   private publish(): void {

@@ -96,7 +96,8 @@ export async function openControllerStore(
     if (verdict.action === 'adopt') o.log.warn({ data_dir: dataDir }, 'no store sentinel: creating one from the store as it is');
     if (ops.length) await store.batch(ops);
     await runMigrations(store, o.migrations);
-    await writeFile(join(dataDir, PID_FILE), `${process.pid} ${o.purpose}\n`, { mode: 0o600 }).catch(() => {});
+    // The pid file only makes a second controller's "in use" message name this one.
+    await writeFile(join(dataDir, PID_FILE), `${process.pid} ${o.purpose}\n`, { mode: 0o600 }).catch((err) => o.log.debug({ err, data_dir: dataDir }, 'pid file not written'));
     return {
       store,
       storeId: identity.id,
@@ -129,13 +130,15 @@ async function openOrExplain(dataDir: string, path: string, acceptLoss: boolean,
         throw new StartupError(`data dir ${dataDir} is in use by another controller${pid ? ` (pid ${pid.replace(/\s.*/, '')}, ${pid.replace(/^\S+\s*/, '') || 'controller'})` : ''}: its store is locked. Stop that one first, or give this one another --data-dir.`, 'in-use');
       }
       case 'no-space': {
+        // Only adds a number to the message below; without it the message still stands.
         const free = await statfs(dataDir).then((s) => s.bavail * s.bsize).catch(() => undefined);
         throw new StartupError(`cannot open the store at ${path}: the filesystem holding it is full (${levelReason(e.cause)}${free !== undefined ? `, ${free} bytes free` : ''}). LevelDB needs room to recover its log when it opens. Free space on that filesystem and start again; the store was not changed.`, 'no-space');
       }
       case 'corrupt':
         if (!acceptLoss) throw new StartupError(refusalMessage(`the store at ${path} is corrupt (${levelReason(e.cause)})`, dataDir), 'store-lost');
         return repairAndOpen(path, e.cause, log);
-      default:
+      case 'io':
+      case 'other':
         throw new StartupError(e.message);
     }
   }

@@ -70,6 +70,7 @@ export class SentinelKeeper {
   ) {}
 
   start(everyMs = 5000): void {
+    // flush logs its own failures; the next tick tries again.
     this.timer = this.clock.setInterval(() => void this.flush().catch(() => {}), everyMs);
   }
 

@@ -1,6 +1,6 @@
 import type { Quota__Output as Quota } from '../../common/gen/nephele/v1/Quota.js';
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError, ResourceExhaustedError } from '../../common/errors.js';
-import { absent, at, del, Mutex, put, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import { absent, at, del, isConflict, KeyedMutex, put, retryOnConflict, type Op, type Precondition, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog } from '../events/log.js';
 
@@ -38,7 +38,7 @@ export const zeroQuota = (): Quota => ({ vcpus: 0, memoryBytes: 0, vms: 0, image
  * version precondition, so capacity is given back exactly once.
  */
 export class Tenants {
-  private readonly locks = new Map<string, Mutex>();
+  private readonly locks = new KeyedMutex();
 
   /**
    * Runs an admission (prepareAdmit + the caller's commit) under the tenant's
@@ -46,17 +46,7 @@ export class Tenants {
    * precondition. Retries when another writer (a quota change) raced it.
    */
   async withAdmission<T>(tenant: string, fn: () => Promise<T>): Promise<T> {
-    let m = this.locks.get(tenant);
-    if (!m) this.locks.set(tenant, (m = new Mutex()));
-    return m.run(async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await fn();
-        } catch (e) {
-          if ((e as { code?: string }).code !== 'ABORTED' || attempt >= 5) throw e;
-        }
-      }
-    });
+    return this.locks.run(tenant, () => retryOnConflict(fn));
   }
 
   constructor(
@@ -75,7 +65,7 @@ export class Tenants {
         ref: name,
       });
     } catch (e) {
-      if ((e as { code?: string }).code === 'ABORTED') throw new AlreadyExistsError('tenant');
+      if (isConflict(e)) throw new AlreadyExistsError('tenant');
       throw e;
     }
     return t;
@@ -105,21 +95,17 @@ export class Tenants {
   }
 
   async setQuota(name: string, quota: Quota): Promise<Tenant> {
-    for (;;) {
+    return retryOnConflict(async () => {
       const { t, version } = await this.get(name);
       const next = { ...t, quota };
-      try {
-        await this.events.commit({
-          ops: [put(TENANTS, name, next)],
-          preconditions: [at(TENANTS, name, version)],
-          events: [{ type: 'tenant.quota_changed', message: 'tenant quota changed', tenant: name, attributes: { tenant: name, ...quotaAttrs(quota) } }],
-          ref: name,
-        });
-        return next;
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'ABORTED') throw e;
-      }
-    }
+      await this.events.commit({
+        ops: [put(TENANTS, name, next)],
+        preconditions: [at(TENANTS, name, version)],
+        events: [{ type: 'tenant.quota_changed', message: 'tenant quota changed', tenant: name, attributes: { tenant: name, ...quotaAttrs(quota) } }],
+        ref: name,
+      });
+      return next;
+    });
   }
 
   /**
@@ -167,16 +153,12 @@ export class Tenants {
 
   /** Reserves against the quota; retries on concurrent admissions. */
   async admit(tenant: string, reservationId: string, demand: Demand): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+    await retryOnConflict(async (attempt) => {
+      // A lost race may have been our own reservation landing: then it is admitted.
+      if (attempt > 1 && (await this.store.get(RESERVATIONS, `${tenant}/${reservationId}`))) return;
       const { ops, pre } = await this.prepareAdmit(tenant, reservationId, demand);
-      try {
-        await this.events.commit({ ops, preconditions: pre });
-        return;
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'ABORTED' || attempt > 100) throw e;
-        if (await this.store.get(RESERVATIONS, `${tenant}/${reservationId}`)) return; // already admitted
-      }
-    }
+      await this.events.commit({ ops, preconditions: pre });
+    });
   }
 
   /** The ops that give a reservation back, for a caller's batch (undefined: nothing reserved). */
@@ -196,17 +178,12 @@ export class Tenants {
 
   /** Gives a reservation back. Returns false when it was already released (or never made). */
   async release(tenant: string, reservationId: string): Promise<boolean> {
-    for (let attempt = 0; ; attempt++) {
+    return retryOnConflict(async () => {
       const r = await this.releaseOps(tenant, reservationId);
       if (!r) return false;
-      const { ops, pre } = r;
-      try {
-        await this.events.commit({ ops, preconditions: pre });
-        return true;
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'ABORTED' || attempt > 100) throw e;
-      }
-    }
+      await this.events.commit({ ops: r.ops, preconditions: r.pre });
+      return true;
+    });
   }
 }
 

@@ -8,6 +8,7 @@ import { absent, at, del, put, type Op, type Precondition, type Store } from '..
 import type { Clock } from '../../common/clock.js';
 import type { EventLog, NewEvent } from '../events/log.js';
 import type { Tenants } from '../tenancy/tenants.js';
+import { resourcesOf } from '../../common/limits.js';
 
 export const VMS = 'vms';
 export const VMS_BY_TENANT = 'vms-by-tenant'; // `${tenant}/${id}`
@@ -59,7 +60,7 @@ export class VmRegistry {
     const vm = newVmRecord({ id, name: o.name || `vm-${id.slice(-6).toLowerCase()}`, tenant: o.tenant, hostId: o.hostId, spec: o.spec, now, setId: '', sla: o.sla, reason: 'waiting for the host' });
     // Quota admission in the same batch as the VM: both or neither.
     return this.tenants.withAdmission(o.tenant, async () => {
-      const adm = await this.tenants.prepareAdmit(o.tenant, id, { vcpus: o.spec.vcpus, memoryBytes: o.spec.memoryMib * 1024 * 1024, vms: 1, images: 0 });
+      const adm = await this.tenants.prepareAdmit(o.tenant, id, { vcpus: o.spec.vcpus, memoryBytes: resourcesOf(o.spec).memoryBytes, vms: 1, images: 0 });
       const v = await this.events.commit({
         ops: [put(VMS, id, vm), put(VMS_BY_TENANT, `${o.tenant}/${id}`, 1), put(VMS_BY_HOST, `${o.hostId}/${id}`, 1), ...adm.ops],
         preconditions: [absent(VMS, id), ...adm.pre],

@@ -8,6 +8,7 @@ import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handle
 import type { HostRegistry } from '../hosts/registry.js';
 import { DEFAULT_TENANT } from '../tenancy/tenants.js';
 import { validateSpec } from './spec.js';
+import { resourcesOf } from '../../common/limits.js';
 import { lifecycleEvent, refuse, type VmRecord, type VmRegistry } from './registry.js';
 
 type SetHandlers = Pick<VmServiceHandlers, 'CreateVmSet' | 'GetVmSet' | 'ListVmSets' | 'ScaleVmSet' | 'DeleteVmSet' | 'GetPlan'>;
@@ -66,7 +67,7 @@ export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry
         if (!host.inventory) throw new FailedPreconditionError('host_id: the host has not reported its capacity yet; retry shortly');
         if (!host.schemes.includes(spec.scheme)) throw new FailedPreconditionError(`spec.scheme: the host does not offer ${spec.scheme} (it offers ${host.schemes.join(', ') || 'none'})`);
         const guest = host.inventory?.guest;
-        if (guest && (spec.vcpus > guest.vcpus || spec.memoryMib * 1048576 > guest.memoryBytes)) {
+        if (guest && (spec.vcpus > guest.vcpus || resourcesOf(spec).memoryBytes > guest.memoryBytes)) {
           throw new FailedPreconditionError(`spec: larger than the host's guest capacity (${guest.vcpus} vCPUs, ${Math.floor(guest.memoryBytes / 1048576)} MiB)`);
         }
       }

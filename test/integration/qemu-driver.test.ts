@@ -123,7 +123,7 @@ async function lifecycle(imageRoot: string, image: string): Promise<void> {
   const dir = join(stateDir, id);
 
   await t.test('specs the guest cannot run are refused', async (t) => {
-    await t.rejects(a.create({ ...spec, id: ulid(), memoryMiB: 32 }), new DriverError('invalid VM spec: memoryMiB 32 (at least 72 MiB)', 'INVALID_SPEC'), 'memoryMiB 32 → INVALID_SPEC');
+    await t.rejects(a.create({ ...spec, id: ulid(), memoryMiB: 32 }), new DriverError('invalid VM spec: memoryMiB 32 (at least 96 MiB)', 'INVALID_SPEC'), 'memoryMiB 32 → INVALID_SPEC');
     await t.rejects(a.create({ ...spec, id: ulid(), image: '../etc' }), { name: 'DriverError', code: 'INVALID_SPEC' }, 'bad image name → INVALID_SPEC');
     await t.rejects(a.create({ ...spec, id: ulid(), image: 'no-such-image' }), { name: 'DriverError', code: 'INVALID_SPEC', message: /no-such-image/ }, 'missing image → INVALID_SPEC');
     t.same(pidsWith(name), [], 'no QEMU started');

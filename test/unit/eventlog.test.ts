@@ -353,7 +353,7 @@ t.test('ref + request_id: work that inherited the call (a timer armed in it) com
   // A plain timer armed inside the call keeps its async context, as a set's start timer did.
   const later = await callContext.run(ctx, async () => {
     await log.commit({ ref: 'set-1', events: [ev('set.created')] });
-    return new Promise<unknown>((resolve) => setTimeout(() => log.commit({ ref: 'set-1', events: [ev('set.started')] }).then(resolve, resolve), 1));
+    return new Promise<unknown>((resolve) => setTimeout(() => void log.commit({ ref: 'set-1', events: [ev('set.started')] }).then(resolve, resolve), 1));
   });
   t.notOk(later instanceof Error, `the later commit succeeds (${String(later)})`);
   t.same((await log.list(0, 10)).events.map((e) => e.type), ['set.created', 'set.started'], 'both changes written');

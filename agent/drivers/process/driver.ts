@@ -11,6 +11,7 @@ import { children, contTree, ioBytes, killTree, procState, signalDescendants, st
 import type { VmFence } from '../../fence/fence.js';
 import { cleanEnv, renderPage, taskEnv, writeReadable } from './files.js';
 import { freePort, portFree } from './ports.js';
+import { resourcesOf } from '../../../common/limits.js';
 import { awaitReady, DEFAULT_UIDS, parseUid, pickUid, prepareDirs, probeIsolation, sandboxArgv, taskCommand, usedUids, vmPaths, type UidRange } from './sandbox.js';
 
 const APPLIANCE = fileURLToPath(new URL('./appliance.js', import.meta.url));
@@ -217,7 +218,7 @@ export class ProcessDriver implements Driver {
         throw new DriverError(`${task ? 'task' : 'appliance'} did not start inside its namespaces`);
       }
     }
-    const applied = limit(this.cgroups, handle.id, pid, handle.spec.memoryMiB * 1048576, handle.spec.vcpus);
+    const applied = limit(this.cgroups, handle.id, pid, resourcesOf(handle.spec).memoryBytes, handle.spec.vcpus);
     const next: VmHandle = {
       ...handle,
       pid,

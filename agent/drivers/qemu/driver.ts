@@ -27,6 +27,7 @@ import { defaultImage, loadImage, qcow2VirtualSize, type GuestImage } from './im
 import { adoptOverlay, createOverlay, killStray, vmPaths, type Accel, type VmPaths } from './launch.js';
 import { QemuInstance } from './instance.js';
 import { AccelProber, kvmUsable, qemuVersion, type AccelMode } from './probe.js';
+import { CONFIG_KEY_RE, CONFIG_VALUE_MAX, MIN_MEMORY_MIB as SCHEME_MIN_MEMORY_MIB } from '../../../common/limits.js';
 import type { VmFence } from '../../fence/fence.js';
 import { MAX_SOCKET_PATH } from './unix.js';
 
@@ -49,10 +50,9 @@ export interface QemuDriverOptions {
   fence?: VmFence;
 }
 
-/** Below this the guest kernel + initramfs do not come up (measured). */
-export const MIN_MEMORY_MIB = 72;
+/** Below this the guest kernel + initramfs do not come up (measured; common/limits.ts). */
+export const MIN_MEMORY_MIB = SCHEME_MIN_MEMORY_MIB.qemu;
 const VM_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const CONFIG_KEY_RE = /^[a-z0-9_-]{1,64}$/;
 const GiB = 1024 ** 3;
 
 function which(cmd: string): string | undefined {
@@ -352,8 +352,8 @@ export class QemuDriver implements Driver {
     if (!(spec.diskGiB >= 0) || spec.diskGiB > 16_384) bad(`diskGiB ${spec.diskGiB}`);
     if (!Number.isInteger(spec.appliancePort) || spec.appliancePort < 1 || spec.appliancePort > 65535) bad(`appliancePort ${spec.appliancePort}`);
     for (const [k, v] of Object.entries(spec.config ?? {})) {
-      if (!CONFIG_KEY_RE.test(k)) bad(`config key ${JSON.stringify(k)} ([a-z0-9_-]{1,64})`);
-      if (typeof v !== 'string' || /[\r\n]/.test(v) || v.length > 4096) bad(`config ${k}: value must be one line`);
+      if (!CONFIG_KEY_RE.test(k)) bad(`config key ${JSON.stringify(k)} (${CONFIG_KEY_RE.source.slice(1, -1)})`);
+      if (typeof v !== 'string' || /[\r\n]/.test(v) || v.length > CONFIG_VALUE_MAX) bad(`config ${k}: value must be one line`);
     }
     const sock = join(this.o.stateDir, spec.id, 'qmp.sock');
     if (Buffer.byteLength(sock) > MAX_SOCKET_PATH) bad(`state dir too deep for unix sockets (${sock})`);

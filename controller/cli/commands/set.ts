@@ -1,23 +1,18 @@
 import { Option, type Command } from 'commander';
-import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
-import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
-import type { CreateVmSetRequest } from '../../common/gen/nephele/v1/CreateVmSetRequest.js';
-import type { CreateVmSetResponse__Output as CreateVmSetResponse } from '../../common/gen/nephele/v1/CreateVmSetResponse.js';
-import type { GetVmSetResponse__Output as GetVmSetResponse } from '../../common/gen/nephele/v1/GetVmSetResponse.js';
-import type { ListVmSetsResponse__Output as ListVmSetsResponse } from '../../common/gen/nephele/v1/ListVmSetsResponse.js';
-import type { ScaleVmSetResponse__Output as ScaleVmSetResponse } from '../../common/gen/nephele/v1/ScaleVmSetResponse.js';
-import type { DeleteVmSetResponse__Output as DeleteVmSetResponse } from '../../common/gen/nephele/v1/DeleteVmSetResponse.js';
-import type { GetPlanResponse__Output as GetPlanResponse } from '../../common/gen/nephele/v1/GetPlanResponse.js';
-import { parseDuration } from '../../common/validate.js';
-import { MIN_MEMORY_MIB, SCHEMES } from '../vms/spec.js';
-import { CliError, type AdminClient } from './client.js';
-import { ago, bytes, enumWord, table, when } from './format.js';
-
-export interface CliKit {
-  withClient<T>(fn: (c: AdminClient) => Promise<T>): Promise<T>;
-  out(data: unknown, human: () => string): void;
-  listAll<T>(page: (token: string) => Promise<{ items: T[]; next: string }>): Promise<T[]>;
-}
+import type { VmSet__Output as VmSet } from '../../../common/gen/nephele/v1/VmSet.js';
+import type { Plan__Output as Plan } from '../../../common/gen/nephele/v1/Plan.js';
+import type { CreateVmSetRequest } from '../../../common/gen/nephele/v1/CreateVmSetRequest.js';
+import type { CreateVmSetResponse__Output as CreateVmSetResponse } from '../../../common/gen/nephele/v1/CreateVmSetResponse.js';
+import type { GetVmSetResponse__Output as GetVmSetResponse } from '../../../common/gen/nephele/v1/GetVmSetResponse.js';
+import type { ListVmSetsResponse__Output as ListVmSetsResponse } from '../../../common/gen/nephele/v1/ListVmSetsResponse.js';
+import type { ScaleVmSetResponse__Output as ScaleVmSetResponse } from '../../../common/gen/nephele/v1/ScaleVmSetResponse.js';
+import type { DeleteVmSetResponse__Output as DeleteVmSetResponse } from '../../../common/gen/nephele/v1/DeleteVmSetResponse.js';
+import type { GetPlanResponse__Output as GetPlanResponse } from '../../../common/gen/nephele/v1/GetPlanResponse.js';
+import { parseDuration } from '../../../common/validate.js';
+import { MIN_MEMORY_MIB, SCHEMES } from '../../vms/spec.js';
+import { CliError } from '../client.js';
+import type { CliKit } from '../kit.js';
+import { ago, bytes, enumWord, table, when } from '../format.js';
 
 const SET_HEAD = ['ID', 'NAME', 'TENANT', 'SLA', 'STATE', 'PLACED/WANTED', 'CONFIRMED', 'RUNNING', 'EXPIRES', 'CREATED'];
 const setRow = (s: VmSet) => [s.id, s.request?.name || '-', s.tenant, enumWord(s.request?.sla, 'SLA_'), enumWord(s.state, 'VM_SET_STATE_'), `${s.placed}/${s.count}`, s.confirmed, s.running, when(s.expiresUnixMs), ago(s.createdUnixMs)];

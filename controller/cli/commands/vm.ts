@@ -1,0 +1,88 @@
+// nephele vm: virtual machines.
+import { Option, type Command } from 'commander';
+import type { Vm__Output as Vm } from '../../../common/gen/nephele/v1/Vm.js';
+import type * as P from '../types.js';
+import { CliError } from '../client.js';
+import { enumWord, json, table } from '../format.js';
+import type { CliKit } from '../kit.js';
+
+const vmRow = (v: Vm) => [v.id, v.name, v.tenant, v.hostId, v.spec?.scheme ?? '-', `${v.spec?.vcpus}/${v.spec?.memoryMib}MiB`, enumWord(v.state, 'VM_STATE_') + (v.desired !== 'DESIRED_VM_STATE_RUNNING' ? ` → ${enumWord(v.desired, 'DESIRED_VM_STATE_')}` : ''), v.hostPort ? `127.0.0.1:${v.hostPort}` : '-', v.stateReason || '-'];
+const VM_HEAD = ['ID', 'NAME', 'TENANT', 'HOST', 'SCHEME', 'CPU/MEM', 'STATE', 'APPLIANCE', 'REASON'];
+
+export function registerVmCommands(program: Command, k: CliKit): void {
+  const vm = program.command('vm').description('virtual machines');
+  vm
+    .command('create')
+    .description('create one VM: the planner places it, or on a host you name (operators)')
+    .option('--host <id>', 'pin it to this host (needs fleet.write; default: the planner chooses)')
+    .addOption(new Option('--scheme <scheme>', 'how to run it').choices(['qemu', 'process']).default('qemu'))
+    .option('--vcpus <n>', 'vCPUs', '1')
+    .option('--memory <MiB>', 'memory in MiB', '128')
+    .option('--disk <GiB>', 'disk in GiB', '1')
+    .option('--image <name>', 'image', 'nephele-guest')
+    .option('--name <name>', 'name')
+    .option('--tenant <name>', 'tenant (default: yours, or default)')
+    .option('--config <k=v...>', 'appliance settings, e.g. title=Hello')
+    .option('--wait', 'wait until it runs (or fails)')
+    .action(async (o) => {
+      const config: Record<string, string> = {};
+      for (const kv of (o.config ?? []) as string[]) {
+        const i = kv.indexOf('=');
+        if (i < 1) throw new CliError(`--config wants key=value, got ${JSON.stringify(kv)}`);
+        config[kv.slice(0, i)] = kv.slice(i + 1);
+      }
+      const req = { name: o.name ?? '', hostId: o.host ?? '', tenant: o.tenant ?? '', spec: { scheme: o.scheme, vcpus: Number(o.vcpus), memoryMib: Number(o.memory), diskGib: Number(o.disk), image: o.image, config } };
+      const r = await k.withClient(async (c) => {
+        let res = await c.call<P.CreateVmResponse>((md, op, cb) => c.vms.CreateVm(req, md, op, cb));
+        while (o.wait && ['VM_STATE_PENDING', 'VM_STATE_CREATING'].includes(res.vm!.state)) {
+          await new Promise((ok) => setTimeout(ok, 300));
+          res = await c.call<P.GetVmResponse>((md, op, cb) => c.vms.GetVm({ vmId: res.vm!.id }, md, op, cb));
+        }
+        return res;
+      });
+      k.out(r.vm, () => table(VM_HEAD, [vmRow(r.vm!)]));
+    });
+  vm
+    .command('ls')
+    .description('list VMs')
+    .option('--host <id>', 'only on this host')
+    .option('--tenant <name>', 'only of this tenant')
+    .action(async (o) => {
+      const vms = await k.withClient((c) => k.listAll<Vm>(async (pageToken) => {
+        const r = await c.call<P.ListVmsResponse>((md, op, cb) => c.vms.ListVms({ pageSize: 500, pageToken, hostId: o.host ?? '', tenant: o.tenant ?? '' }, md, op, cb));
+        return { items: r.vms, next: r.nextPageToken };
+      }));
+      k.out(vms, () => table(VM_HEAD, vms.map(vmRow)));
+    });
+  vm
+    .command('show <id>')
+    .description('show a VM')
+    .action(async (id) => {
+      const r = await k.withClient((c) => c.call<P.GetVmResponse>((md, op, cb) => c.vms.GetVm({ vmId: id }, md, op, cb)));
+      k.out(r.vm, () => json(r.vm));
+    });
+  for (const [verb, rpc, word] of [
+    ['start', 'StartVm', 'start'],
+    ['stop', 'StopVm', 'stop'],
+    ['suspend', 'SuspendVm', 'suspend'],
+    ['resume', 'ResumeVm', 'resume'],
+    ['reboot', 'RebootVm', 'reboot'],
+    ['destroy', 'DestroyVm', 'destroy'],
+  ] as const) {
+    vm.command(`${verb} <id>`)
+      .description(`${word} a VM`)
+      .action(async (id) => {
+        const r = await k.withClient((c) => c.call<{ vm: Vm | null }>((md, op, cb) => (c.vms[rpc] as unknown as (r: unknown, m: unknown, o: unknown, cb: unknown) => void)({ vmId: id }, md, op, cb)));
+        k.out(r.vm, () => `${verb} requested for ${r.vm?.id}`);
+      });
+  }
+  vm
+    .command('console <id>')
+    .description("tail the VM's serial console (run on the VM's host)")
+    .option('--agent-data-dir <dir>', "the agent's data dir", process.env.NEPHELE_AGENT_DATA_DIR ?? '/var/lib/nephele-agent')
+    .option('-f, --follow', 'keep following')
+    .action(async (id, o) => {
+      const { tailConsole } = await import('../console.js');
+      await tailConsole(o.agentDataDir, id, !!o.follow);
+    });
+}
