@@ -144,7 +144,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   // accepted loss that took every token along keeps the old file beside the new one.
   if (opened.verdict === 'fresh' || (opened.verdict === 'accept' && !(await tokens.hasAny()))) {
     if (existsSync(adminTokenFile)) await rename(adminTokenFile, `${adminTokenFile}.before-store-loss-${clock.now()}`);
-    const { secret } = await tokens.create({ kind: 'TOKEN_KIND_API', ttlMs: 0, description: 'bootstrap admin', createdBy: 'controller', role: 'admin', tenant: '' });
+    const { secret } = await tokens.create({ kind: 'api', ttlMs: 0, description: 'bootstrap admin', createdBy: 'controller', role: 'admin', tenant: '' });
     await writeFileAtomic(adminTokenFile, secret + '\n', { mode: 0o600, overwrite: false });
     log.info({ file: adminTokenFile }, 'bootstrap admin token written');
   }

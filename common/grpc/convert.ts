@@ -35,8 +35,10 @@ export interface EnumConverter<Model extends string, Proto extends string> {
   toProto(m: Model | undefined): Proto;
   /** Proto → model; UNSPECIFIED (unless it is the enum's default) and unknown numbers → undefined. */
   fromProto(p: Proto | number | null | undefined): Model | undefined;
-  /** fromProto that answers INVALID_ARGUMENT naming `field` for anything not a known value. */
+  /** fromProto that answers INVALID_ARGUMENT naming `field` (and the proto names a caller may send) for anything else. */
   require(p: Proto | number | null | undefined, field: string): Model;
+  /** require, but UNSPECIFIED (or nothing) is undefined rather than an error. */
+  optional(p: Proto | number | null | undefined, field: string): Model | undefined;
   /** Model value of a stored string in either form (the old proto name or the model name). */
   fromStored(s: unknown): Model | undefined;
 }
@@ -62,9 +64,10 @@ function converter<Model extends string, Proto extends string, D extends Model =
     fromProto: (p) => (typeof p === 'string' ? back.get(p) : p === 0 || p == null ? dflt : undefined),
     require(p, field) {
       const m = c.fromProto(p);
-      if (m === undefined) throw new InvalidArgumentError(field, `must be one of ${values.join(', ')}`);
+      if (m === undefined) throw new InvalidArgumentError(field, `must be one of ${Object.values<string>(table).join(', ')}`);
       return m;
     },
+    optional: (p, field) => (p === undefined || p === null || p === '' || p === 0 || p === unspecified ? dflt : c.require(p, field)),
     fromStored: (s) => (typeof s !== 'string' ? (s == null ? dflt : undefined) : known.has(s) ? (s as Model) : back.get(s) ?? (s === '' ? dflt : undefined)),
   };
   return c;

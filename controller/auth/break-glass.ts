@@ -37,7 +37,7 @@ export async function resetAdminToken(dataDir: string, log: Logger, clock: Clock
     const user = userInfo().username;
     const actor = `local:${user}@${hostname()}`;
     const { token, secret } = await tokens.create(
-      { kind: 'TOKEN_KIND_API', ttlMs: 0, description: 'break-glass admin (admin-token reset)', createdBy: actor, role: 'admin', tenant: '' },
+      { kind: 'api', ttlMs: 0, description: 'break-glass admin (admin-token reset)', createdBy: actor, role: 'admin', tenant: '' },
       [],
       [{ type: 'token.break_glass', severity: 'warning', audit: true, actor, message: 'admin API token issued offline (nephele admin-token reset)', attributes: { user, host: hostname() } }],
     );

@@ -6,7 +6,8 @@ import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handle
 import { DEFAULT_TENANT, type Tenants } from '../tenancy/tenants.js';
 import type { CreateTokenRequest__Output } from '../../common/gen/nephele/v1/CreateTokenRequest.js';
 import { can, isGrantable, isRole, requireGrants, ROLE_PERMISSIONS, ROLES, SYSTEM_ROLES, type Permission, type Role } from './authz.js';
-import { DEFAULT_JOIN_TTL_MS, publicToken, type TokenRecord, type TokenStore } from './tokens.js';
+import { DEFAULT_JOIN_TTL_MS, type TokenRecord, type TokenStore } from './tokens.js';
+import { HostKindEnum, TokenKindEnum, tokenToProto as publicToken } from '../../common/grpc/convert.js';
 
 const MAX_TTL_S = 10 * 365 * 86_400;
 
@@ -45,7 +46,7 @@ async function bindingArg(ctx: UnaryCtx, tenants: Tenants, roleIn: string, tenan
 
 /** What a token lets its holder do. */
 function permissionsOf(rec: TokenRecord): readonly Permission[] {
-  if (rec.kind === 'TOKEN_KIND_JOIN') return ['join.write'];
+  if (rec.kind === 'join') return ['join.write'];
   return [...(isRole(rec.role) ? ROLE_PERMISSIONS[rec.role] : []), ...(rec.grants ?? []).filter(isGrantable)];
 }
 
@@ -61,16 +62,16 @@ function mayManage(ctx: UnaryCtx, rec: TokenRecord, verb: 'revoke' | 'rebind'): 
 
 /** CreateToken's request, validated and authorized for this caller (also when it is replayed). */
 async function createTokenArgs(req: CreateTokenRequest__Output, ctx: UnaryCtx, tenants: Tenants) {
-  const kind = requireEnum('kind', req.kind, ['TOKEN_KIND_JOIN', 'TOKEN_KIND_API'] as const)!;
+  const kind = TokenKindEnum.require(req.kind, 'kind');
   if (!Number.isInteger(req.ttlSeconds) || req.ttlSeconds < 0 || req.ttlSeconds > MAX_TTL_S) {
     throw new InvalidArgumentError('ttl_seconds', `must be between 0 and ${MAX_TTL_S}`);
   }
   const description = optionalString('description', req.description, 256);
-  const hostKind = requireEnum('host_kind', req.hostKind, ['HOST_KIND_DEDICATED', 'HOST_KIND_ADHOC'] as const, { optional: true });
-  if (hostKind && kind !== 'TOKEN_KIND_JOIN') throw new InvalidArgumentError('host_kind', 'only join tokens carry a host kind');
-  const ttlMs = req.ttlSeconds ? req.ttlSeconds * 1000 : kind === 'TOKEN_KIND_JOIN' ? DEFAULT_JOIN_TTL_MS : 0;
+  const hostKind = HostKindEnum.optional(req.hostKind, 'host_kind');
+  if (hostKind && kind !== 'join') throw new InvalidArgumentError('host_kind', 'only join tokens carry a host kind');
+  const ttlMs = req.ttlSeconds ? req.ttlSeconds * 1000 : kind === 'join' ? DEFAULT_JOIN_TTL_MS : 0;
   let binding: { role?: string; tenant?: string; grants?: Permission[] } = {};
-  if (kind === 'TOKEN_KIND_JOIN') {
+  if (kind === 'join') {
     if (req.role || req.tenant) throw new InvalidArgumentError(req.role ? 'role' : 'tenant', 'join tokens carry no role or tenant');
     if (req.grants?.length) throw new InvalidArgumentError('grants', 'join tokens carry no grants');
     if (!can(ctx.principal, 'join.write')) throw new PermissionDeniedError('only admins and operators enrol hosts');
@@ -107,7 +108,7 @@ export function authHandlers(layer: RpcLayer, tokens: TokenStore, tenants: Tenan
 
     ListTokens: unaryRpc(layer, 'AuthService.ListTokens', async (req, ctx) => {
       const limit = pageSize(req.pageSize);
-      const kind = requireEnum('kind', req.kind, ['TOKEN_KIND_JOIN', 'TOKEN_KIND_API'] as const, { optional: true });
+      const kind = TokenKindEnum.optional(req.kind, 'kind');
       const wanted = req.tenant ? requireName('tenant', req.tenant) : undefined;
       if (ctx.scope !== undefined && wanted !== undefined && wanted !== ctx.scope) return { tokens: [], nextPageToken: '' };
       const tenant = ctx.scope ?? wanted;

@@ -1,8 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Token__Output } from '../../common/gen/nephele/v1/Token.js';
-import type { HostKind } from '../../common/gen/nephele/v1/HostKind.js';
+import type { HostKind, TokenKind, TokenRecord } from '../model/index.js';
 import { ulid, ULID_RE } from '../../common/ids.js';
 import { FailedPreconditionError, NotFoundError, UnauthenticatedError } from '../../common/errors.js';
 import { at, del, put, retryOnConflict, type Op, type Store } from '../../common/store/index.js';
@@ -12,22 +11,11 @@ import type { EventLog, NewEvent } from '../events/log.js';
 export const TOKENS = 'tokens';
 export const TOKENS_BY_TENANT = 'tokens-by-tenant'; // `${tenant}/${id}`
 
-export type TokenKindName = 'TOKEN_KIND_JOIN' | 'TOKEN_KIND_API';
-
-/** Stored form: the secret itself is never stored, only its hash. */
-export interface TokenRecord extends Omit<Token__Output, 'hostKind'> {
-  hostKind: HostKind;
-  secretHash: string;
-}
+export type { TokenRecord };
 
 export const JOIN_PREFIX = 'nj1';
 const INVALID_API = 'invalid API token';
 export const DEFAULT_JOIN_TTL_MS = 3_600_000;
-
-export function publicToken(r: TokenRecord): Token__Output {
-  const { secretHash: _drop, ...t } = r;
-  return { ...t, hostKind: r.hostKind as Token__Output['hostKind'], grants: r.grants ?? [] };
-}
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -61,11 +49,11 @@ export class TokenStore {
   /** The string a user passes around: `<id>.<secret>`; join tokens also carry the CA pin. */
   bearerFor(r: { id: string; kind: string }): string {
     const base = `${r.id}.${this.secretFor(r.id)}`;
-    return r.kind === 'TOKEN_KIND_JOIN' ? `${JOIN_PREFIX}.${this.caPin}.${base}` : base;
+    return r.kind === 'join' ? `${JOIN_PREFIX}.${this.caPin}.${base}` : base;
   }
 
   async create(
-    o: { kind: TokenKindName; ttlMs: number; description: string; hostKind?: HostKind; createdBy: string; role?: string; tenant?: string; grants?: string[] },
+    o: { kind: TokenKind; ttlMs: number; description: string; hostKind?: HostKind; createdBy: string; role?: string; tenant?: string; grants?: string[] },
     extraOps: Op[] = [],
     extraEvents: NewEvent[] = [],
   ): Promise<{ token: TokenRecord; secret: string }> {
@@ -81,17 +69,17 @@ export class TokenStore {
       usedUnixMs: 0,
       usedByHost: '',
       createdBy: o.createdBy,
-      hostKind: o.hostKind ?? 'HOST_KIND_UNSPECIFIED',
-      role: o.kind === 'TOKEN_KIND_API' ? o.role ?? 'viewer' : '',
-      tenant: o.kind === 'TOKEN_KIND_API' ? o.tenant ?? '' : '',
-      grants: o.kind === 'TOKEN_KIND_API' ? o.grants ?? [] : [],
+      ...(o.hostKind ? { hostKind: o.hostKind } : {}),
+      role: o.kind === 'api' ? o.role ?? 'viewer' : '',
+      tenant: o.kind === 'api' ? o.tenant ?? '' : '',
+      grants: o.kind === 'api' ? o.grants ?? [] : [],
       secretHash: sha256(this.secretFor(id)),
     };
     await this.events.commit({
       ops: [put(TOKENS, id, rec), put(TOKENS_BY_TENANT, `${rec.tenant}/${id}`, 1), ...extraOps],
       events: [{
         type: 'token.created',
-        message: `${o.kind === 'TOKEN_KIND_JOIN' ? 'join' : 'API'} token created`,
+        message: `${o.kind === 'join' ? 'join' : 'API'} token created`,
         tenant: rec.tenant,
         attributes: { token_id: id, kind: o.kind, ...(rec.role ? { role: rec.role } : {}), ...(rec.grants.length ? { grants: rec.grants.join(',') } : {}) },
       }, ...extraEvents.map((e) => ({ ...e, attributes: { ...e.attributes, token_id: id } }))],
@@ -115,7 +103,7 @@ export class TokenStore {
   async bindRole(id: string, role: string, tenant: string, grants: string[] = [], scope?: string, check: (rec: TokenRecord) => void = () => {}): Promise<TokenRecord> {
     return retryOnConflict(async () => {
       const { rec, version } = await this.get(id, scope);
-      if (rec.kind !== 'TOKEN_KIND_API') throw new FailedPreconditionError('only API tokens carry roles');
+      if (rec.kind !== 'api') throw new FailedPreconditionError('only API tokens carry roles');
       check(rec);
       const next = { ...rec, role, tenant, grants };
       await this.events.commit({
@@ -151,7 +139,7 @@ export class TokenStore {
     return next;
   }
 
-  async list(o: { kind?: TokenKindName; includeRevoked: boolean; after: string; limit: number; tenant?: string }): Promise<{ tokens: TokenRecord[]; more: boolean }> {
+  async list(o: { kind?: TokenKind; includeRevoked: boolean; after: string; limit: number; tenant?: string }): Promise<{ tokens: TokenRecord[]; more: boolean }> {
     const out: TokenRecord[] = [];
     for await (const value of this.scan(o.after, o.tenant)) {
       if (o.kind && value.kind !== o.kind) continue;
@@ -209,7 +197,7 @@ export class TokenStore {
     }
     // One answer for unknown, wrong, revoked and expired tokens: a different one would
     // confirm that a token id exists. The real reason goes only to the server's log.
-    if (!rec || rec.kind !== 'TOKEN_KIND_API' || !this.check(rec, p.secret)) throw new UnauthenticatedError(INVALID_API, 'unknown token or wrong secret');
+    if (!rec || rec.kind !== 'api' || !this.check(rec, p.secret)) throw new UnauthenticatedError(INVALID_API, 'unknown token or wrong secret');
     if (rec.revoked) throw new UnauthenticatedError(INVALID_API, 'token revoked');
     if (rec.expiresUnixMs && rec.expiresUnixMs <= now) {
       this.cache.delete(p.id);
@@ -230,7 +218,7 @@ export class TokenStore {
     if (!p) throw new UnauthenticatedError('malformed join token');
     const r = await this.store.get<TokenRecord>(TOKENS, p.id);
     const rec = r?.value;
-    if (!r || !rec || rec.kind !== 'TOKEN_KIND_JOIN' || !this.check(rec, p.secret)) throw new UnauthenticatedError('invalid join token');
+    if (!r || !rec || rec.kind !== 'join' || !this.check(rec, p.secret)) throw new UnauthenticatedError('invalid join token');
     if (rec.revoked) throw new UnauthenticatedError('join token revoked');
     if (rec.usedUnixMs) throw new UnauthenticatedError('join token already used');
     if (rec.expiresUnixMs && rec.expiresUnixMs <= this.clock.now()) throw new UnauthenticatedError('join token expired');

@@ -10,6 +10,7 @@ import type { Clock } from '../../common/clock.js';
 import type { EventLog } from '../events/log.js';
 import type { ControllerPki } from '../auth/ca.js';
 import type { TokenStore } from '../auth/tokens.js';
+import { HostKindEnum } from '../../common/grpc/convert.js';
 import { HOSTS, type HostRecord } from './registry.js';
 
 export const AGENT_CERT_VALID_MS = 30 * 86_400_000;
@@ -34,7 +35,7 @@ export async function enroll(
     if (e instanceof CsrError) throw new InvalidArgumentError('csr_pem', e.message);
     throw e;
   }
-  const kind = join.rec.hostKind !== 'HOST_KIND_UNSPECIFIED' ? join.rec.hostKind : reqKind ?? 'HOST_KIND_DEDICATED';
+  const kind = join.rec.hostKind ? HostKindEnum.toProto(join.rec.hostKind) : reqKind ?? 'HOST_KIND_DEDICATED';
   const now = d.clock.now();
   const host: HostRecord = {
     id: hostId,

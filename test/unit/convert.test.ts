@@ -41,8 +41,11 @@ t.test('UNSPECIFIED: an error where it means nothing, the default where it is a 
   try {
     C.SlaEnum.require(7, 'set.sla');
   } catch (e) {
-    t.match((e as Error).message, /set\.sla.*guaranteed, best_effort/, 'names the field and the choices');
+    t.match((e as Error).message, /set\.sla.*SLA_GUARANTEED, SLA_BEST_EFFORT/, 'names the field and the values a caller may send');
   }
+  t.equal(C.SlaEnum.optional('SLA_UNSPECIFIED', 'sla'), undefined);
+  t.equal(C.SlaEnum.optional('SLA_GUARANTEED', 'sla'), 'guaranteed');
+  t.throws(() => C.SlaEnum.optional('SLA_NOPE' as never, 'sla'), InvalidArgumentError);
   t.equal(C.StrategyEnum.fromProto('PLACEMENT_STRATEGY_UNSPECIFIED'), 'default');
   t.equal(C.StrategyEnum.toProto('default'), 'PLACEMENT_STRATEGY_UNSPECIFIED');
   t.equal(C.AffinityEnum.fromProto(0), 'none');

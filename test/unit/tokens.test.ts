@@ -2,7 +2,9 @@
 import t from 'tap';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TokenStore, TOKENS, JOIN_PREFIX, publicToken, type TokenKindName } from '../../controller/auth/tokens.js';
+import { TokenStore, TOKENS, JOIN_PREFIX } from '../../controller/auth/tokens.js';
+import { tokenToProto as publicToken } from '../../common/grpc/convert.js';
+import type { TokenKind as TokenKindName } from '../../common/model/enums.js';
 import { EventLog, EVENTS, REQUESTS } from '../../controller/events/log.js';
 import { callContext } from '../../controller/context.js';
 import { LevelStore, put } from '../../common/store/index.js';
@@ -48,9 +50,10 @@ async function join1(tokens: TokenStore, events: EventLog, secret: string, hostI
 
 t.test('create: record shape and bearer format', async (t) => {
   const { tokens, clock, store, events } = await setup(t);
-  const { token, secret } = await mk(tokens, 'TOKEN_KIND_JOIN', HOUR, { description: 'rack 7' });
+  const { token, secret } = await mk(tokens, 'join', HOUR, { description: 'rack 7' });
   t.match(token.id, ULID_RE);
-  t.match(token, { kind: 'TOKEN_KIND_JOIN', description: 'rack 7', createdUnixMs: clock.now(), expiresUnixMs: clock.now() + HOUR, revoked: false, usedUnixMs: 0, usedByHost: '', createdBy: 'admin', hostKind: 'HOST_KIND_UNSPECIFIED' });
+  t.match(token, { kind: 'join', description: 'rack 7', createdUnixMs: clock.now(), expiresUnixMs: clock.now() + HOUR, revoked: false, usedUnixMs: 0, usedByHost: '', createdBy: 'admin' });
+  t.equal(token.hostKind, undefined, 'no host kind: the agent says');
   const parts = secret.split('.');
   t.equal(parts.length, 4);
   t.equal(parts[0], JOIN_PREFIX);
@@ -58,7 +61,7 @@ t.test('create: record shape and bearer format', async (t) => {
   t.equal(parts[2], token.id);
   t.ok(parts[3]!.length >= 40, 'secret has real entropy');
 
-  const api = await mk(tokens, 'TOKEN_KIND_API', 0);
+  const api = await mk(tokens, 'api', 0);
   t.equal(api.token.expiresUnixMs, 0, 'ttl 0 → never expires');
   t.match(api.secret, new RegExp(`^${api.token.id}\\.[A-Za-z0-9_-]{40,}$`), 'API bearer is <id>.<secret>');
   t.notOk('secretHash' in publicToken(api.token), 'public form drops the hash');
@@ -70,7 +73,7 @@ t.test('create: record shape and bearer format', async (t) => {
 
 t.test('join token works once, then "already used"', async (t) => {
   const { tokens, events, store, clock } = await setup(t);
-  const { token, secret } = await mk(tokens, 'TOKEN_KIND_JOIN');
+  const { token, secret } = await mk(tokens, 'join');
 
   // Preparing is side-effect free: it consumes nothing until committed.
   await tokens.prepareJoin(secret, 'h0');
@@ -90,7 +93,7 @@ t.test('join token works once, then "already used"', async (t) => {
 
 t.test('a stale prepareJoin cannot be committed after the token was used', async (t) => {
   const { tokens, events } = await setup(t);
-  const { secret } = await mk(tokens, 'TOKEN_KIND_JOIN');
+  const { secret } = await mk(tokens, 'join');
   const a = await tokens.prepareJoin(secret, 'ha');
   const b = await tokens.prepareJoin(secret, 'hb');
   await events.commit({ ops: a.ops, preconditions: [a.pre] });
@@ -99,7 +102,7 @@ t.test('a stale prepareJoin cannot be committed after the token was used', async
 
 t.test('two concurrent joins with one token: exactly one commits', async (t) => {
   const { tokens, events, store } = await setup(t);
-  const { token, secret } = await mk(tokens, 'TOKEN_KIND_JOIN');
+  const { token, secret } = await mk(tokens, 'join');
   const N = 8;
   const rs = await Promise.allSettled(Array.from({ length: N }, (_, i) => join1(tokens, events, secret, `h${i}`)));
   const won = rs.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
@@ -114,7 +117,7 @@ t.test('two concurrent joins with one token: exactly one commits', async (t) => 
 t.test('join token: expired, revoked, wrong secret, garbage, wrong kind', async (t) => {
   const { tokens, events, clock } = await setup(t);
 
-  const exp = await mk(tokens, 'TOKEN_KIND_JOIN', 10_000);
+  const exp = await mk(tokens, 'join', 10_000);
   clock.advance(9_999);
   await tokens.prepareJoin(exp.secret, 'h'); // still valid
   clock.advance(1);
@@ -124,11 +127,11 @@ t.test('join token: expired, revoked, wrong secret, garbage, wrong kind', async 
   clock.advance(HOUR);
   t.match((await errorOf(tokens.prepareJoin(exp.secret, 'h'))).message, /expired/);
 
-  const forever = await mk(tokens, 'TOKEN_KIND_JOIN', 0);
+  const forever = await mk(tokens, 'join', 0);
   clock.advance(1000 * 86_400_000);
   await tokens.prepareJoin(forever.secret, 'h');
 
-  const rev = await mk(tokens, 'TOKEN_KIND_JOIN');
+  const rev = await mk(tokens, 'join');
   const revoked = await tokens.revoke(rev.token.id);
   t.equal(revoked.revoked, true);
   e = await errorOf(tokens.prepareJoin(rev.secret, 'h'));
@@ -136,8 +139,8 @@ t.test('join token: expired, revoked, wrong secret, garbage, wrong kind', async 
   t.match(e.message, /revoked/);
   t.equal((await tokens.revoke(rev.token.id)).revoked, true, 'revoking twice is fine');
 
-  const good = await mk(tokens, 'TOKEN_KIND_JOIN');
-  const other = await mk(tokens, 'TOKEN_KIND_JOIN');
+  const good = await mk(tokens, 'join');
+  const other = await mk(tokens, 'join');
   const [pfx, pin, id, sec] = good.secret.split('.') as [string, string, string, string];
   const otherSecret = other.secret.split('.')[3]!;
   const flipped = sec.slice(0, -1) + (sec.endsWith('A') ? 'B' : 'A');
@@ -157,13 +160,13 @@ t.test('join token: expired, revoked, wrong secret, garbage, wrong kind', async 
   }
 
   // An API token is not a join token.
-  const api = await mk(tokens, 'TOKEN_KIND_API');
+  const api = await mk(tokens, 'api');
   t.match((await errorOf(tokens.prepareJoin(api.secret, 'h'))).message, /invalid join token/);
 
   // The good token still works after all that.
   await join1(tokens, events, good.secret, 'h-good');
   // The pin is checked by agents, not here: the id + secret is what counts.
-  const g2 = await mk(tokens, 'TOKEN_KIND_JOIN');
+  const g2 = await mk(tokens, 'join');
   const [, , id2, sec2] = g2.secret.split('.');
   await join1(tokens, events, `${id2}.${sec2}`, 'h-nopin');
   t.pass('join accepted without the pin prefix');
@@ -171,7 +174,7 @@ t.test('join token: expired, revoked, wrong secret, garbage, wrong kind', async 
 
 t.test('API tokens: verify, revoke, expiry, wrong kind, wrong secret', async (t) => {
   const { tokens, clock } = await setup(t);
-  const api = await mk(tokens, 'TOKEN_KIND_API', HOUR);
+  const api = await mk(tokens, 'api', HOUR);
   const rec = await tokens.verifyApi(api.secret);
   t.equal(rec.id, api.token.id);
   t.equal((await tokens.verifyApi(`  ${api.secret}\n`)).id, api.token.id, 'surrounding whitespace is ignored');
@@ -189,7 +192,7 @@ t.test('API tokens: verify, revoke, expiry, wrong kind, wrong secret', async (t)
   for (const s of ['', 'x', 'a.b', `${id}.`, `${id}`, `nj1.${PIN}.${id}`]) t.equal((await errorOf(tokens.verifyApi(s))).code, 'UNAUTHENTICATED', `garbage ${JSON.stringify(s)}`);
 
   // A join token, in either form, is not an API token.
-  const j = await mk(tokens, 'TOKEN_KIND_JOIN');
+  const j = await mk(tokens, 'join');
   e = await errorOf(tokens.verifyApi(j.secret));
   t.equal(e.code, 'UNAUTHENTICATED', 'join token refused as API token');
   const [, , jid, jsec] = j.secret.split('.');
@@ -201,7 +204,7 @@ t.test('API tokens: verify, revoke, expiry, wrong kind, wrong secret', async (t)
   t.type(e, UnauthenticatedError, 'revoked → refused at once');
 
   // Expiry, also through the cache.
-  const short = await mk(tokens, 'TOKEN_KIND_API', 60_000);
+  const short = await mk(tokens, 'api', 60_000);
   await tokens.verifyApi(short.secret);
   clock.advance(59_999);
   await tokens.verifyApi(short.secret);
@@ -216,14 +219,14 @@ t.test('API tokens: verify, revoke, expiry, wrong kind, wrong secret', async (t)
   t.same([revoked.code, revoked.message], [unknown.code, unknown.message], 'and so is a revoked one');
   t.equal(e.message, 'invalid API token');
 
-  const forever = await mk(tokens, 'TOKEN_KIND_API', 0);
+  const forever = await mk(tokens, 'api', 0);
   clock.advance(10_000 * 86_400_000);
   t.equal((await tokens.verifyApi(forever.secret)).id, forever.token.id, 'ttl 0 never expires');
 });
 
 t.test('revoke racing with verifyApi: the token is refused once revoke returns', async (t) => {
   const { tokens } = await setup(t);
-  const api = await mk(tokens, 'TOKEN_KIND_API', HOUR);
+  const api = await mk(tokens, 'api', HOUR);
   await tokens.verifyApi(api.secret); // cached
   // Requests keep arriving while the revocation is in flight.
   let done = false;
@@ -242,7 +245,7 @@ t.test('revoke racing with verifyApi: the token is refused once revoke returns',
 
 t.test('revoke racing with verifyApi (deterministic interleaving)', async (t) => {
   const { tokens, store } = await setup(t);
-  const api = await mk(tokens, 'TOKEN_KIND_API', HOUR);
+  const api = await mk(tokens, 'api', HOUR);
   // Slow the revocation write down so a verifyApi lands between the cache
   // eviction and the write: it reads the still-unrevoked record and caches it.
   const realBatch = store.batch.bind(store);
@@ -263,9 +266,9 @@ t.test('revoke racing with verifyApi (deterministic interleaving)', async (t) =>
 
 t.test('secrets are never stored', async (t) => {
   const { tokens, store, dir } = await setup(t);
-  const made = [await mk(tokens, 'TOKEN_KIND_JOIN'), await mk(tokens, 'TOKEN_KIND_API'), await mk(tokens, 'TOKEN_KIND_API', 0)];
+  const made = [await mk(tokens, 'join'), await mk(tokens, 'api'), await mk(tokens, 'api', 0)];
   await tokens.revoke(made[1]!.token.id);
-  await callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'req-1' }, () => mk(tokens, 'TOKEN_KIND_JOIN'));
+  await callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'req-1' }, () => mk(tokens, 'join'));
   const raw: string[] = [];
   for (const coll of [TOKENS, EVENTS, REQUESTS, 'meta']) for await (const e of store.scan(coll)) raw.push(`${e.key}=${JSON.stringify(e.value)}`);
   const dump = raw.join('\n');
@@ -285,8 +288,8 @@ t.test('secrets are never stored', async (t) => {
 
 t.test('bearerFor / replay give back the same secret; key persists in the data dir', async (t) => {
   const { tokens, dir, store, events, clock } = await setup(t);
-  const j = await mk(tokens, 'TOKEN_KIND_JOIN');
-  const a = await mk(tokens, 'TOKEN_KIND_API');
+  const j = await mk(tokens, 'join');
+  const a = await mk(tokens, 'api');
   t.equal(tokens.bearerFor(j.token), j.secret);
   t.equal(tokens.bearerFor(a.token), a.secret);
   t.equal((await tokens.replay(j.token.id, 'admin')).secret, j.secret);
@@ -327,7 +330,7 @@ t.test('parse', async (t) => {
 t.test('list: kind, revoked, paging; request record on create', async (t) => {
   const { tokens, store } = await setup(t);
   const ids: string[] = [];
-  for (const k of ['TOKEN_KIND_JOIN', 'TOKEN_KIND_API', 'TOKEN_KIND_JOIN', 'TOKEN_KIND_API', 'TOKEN_KIND_JOIN'] as const) ids.push((await mk(tokens, k)).token.id);
+  for (const k of ['join', 'api', 'join', 'api', 'join'] as const) ids.push((await mk(tokens, k)).token.id);
   await tokens.revoke(ids[2]!);
   const l = async (o: Partial<Parameters<TokenStore['list']>[0]>) => {
     const r = await tokens.list({ includeRevoked: false, after: '', limit: 100, ...o });
@@ -335,14 +338,14 @@ t.test('list: kind, revoked, paging; request record on create', async (t) => {
   };
   t.same(await l({}), { ids: [0, 1, 3, 4], more: false }, 'in creation order, revoked hidden');
   t.same(await l({ includeRevoked: true }), { ids: [0, 1, 2, 3, 4], more: false });
-  t.same(await l({ kind: 'TOKEN_KIND_JOIN' }), { ids: [0, 4], more: false });
+  t.same(await l({ kind: 'join' }), { ids: [0, 4], more: false });
   t.same(await l({ limit: 2 }), { ids: [0, 1], more: true });
   t.same(await l({ limit: 2, after: ids[1]! }), { ids: [3, 4], more: false });
 
-  const { token } = await callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'rq' }, () => mk(tokens, 'TOKEN_KIND_API'));
+  const { token } = await callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'rq' }, () => mk(tokens, 'api'));
   t.same((await store.get<{ ref: string }>(REQUESTS, 'admin/CreateToken/rq'))?.value.ref, token.id, 'create records its request id against the token');
   t.type(
-    await errorOf(callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'rq' }, () => mk(tokens, 'TOKEN_KIND_API'))),
+    await errorOf(callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'rq' }, () => mk(tokens, 'api'))),
     ConflictError,
     'same request id again conflicts',
   );
