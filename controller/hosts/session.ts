@@ -216,24 +216,20 @@ export class SessionManager {
         }
         const s = session;
         if (!this.msgLimiter.take(s.hostId)) return fail(new ResourceExhaustedError('message rate limit exceeded for this host'));
-        // Durable writes run in order on the session's queue; a failed one ends the session.
-        const queue = (write: () => Promise<void>, onError: (err: unknown) => void = fail) => {
-          s.queue = s.queue.then(write).catch(onError);
-        };
         switch (msg.body) {
           case 'heartbeat':
             return this.beat(s, msg.heartbeat!);
           case 'inventory': {
             const inv = msg.inventory?.inventory;
             if (!inv) return fail(new InvalidArgumentError('inventory.inventory', 'is required'));
-            return queue(() => this.reports.inventory(s, inv), (err) => this.log.error({ err, host_id: s.hostId }, 'inventory not stored'));
+            return enqueue(s, () => this.reports.inventory(s, inv), (err) => this.log.error({ err, host_id: s.hostId }, 'inventory not stored'));
           }
           case 'event':
-            return queue(() => this.reports.agentEvent(s, msg.event!));
+            return enqueue(s, () => this.reports.agentEvent(s, msg.event!), fail);
           case 'vmStatus':
-            return queue(() => this.reports.vmStatus(s, msg.vmStatus!));
+            return enqueue(s, () => this.reports.vmStatus(s, msg.vmStatus!), fail);
           case 'renew':
-            return queue(() => renewCertificate(this.hosts, this.opts, s, msg.renew!.csrPem));
+            return enqueue(s, () => renewCertificate(this.hosts, this.opts, s, msg.renew!.csrPem), fail);
           default:
             return; // a repeated hello, or a message this controller does not know: ignored
         }
@@ -280,7 +276,12 @@ export class SessionManager {
     if (hb.owner !== s.live.owner && OWNER_STATES.has(hb.owner)) {
       const owner = hb.owner;
       s.live.owner = owner;
-      s.queue = s.queue.then(() => this.reports.owner(s, owner)).catch((err) => this.log.error({ err, host_id: s.hostId }, 'owner state not stored'));
+      enqueue(s, () => this.reports.owner(s, owner), (err) => this.log.error({ err, host_id: s.hostId }, 'owner state not stored'));
     }
   }
+}
+
+/** Durable writes run in order on the session's queue; `onError` decides what a failed one does (end the session, or log). */
+function enqueue(s: Session, write: () => Promise<void>, onError: (err: unknown) => void): void {
+  s.queue = s.queue.then(write).catch(onError);
 }
