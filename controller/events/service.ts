@@ -1,6 +1,5 @@
 import type { EventServiceHandlers } from '../../common/gen/nephele/v1/EventService.js';
 import type { EventFilter__Output } from '../../common/gen/nephele/v1/EventFilter.js';
-import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 import { InvalidArgumentError } from '../../common/errors.js';
 import { optionalString, pageSize } from '../../common/validate.js';
 import { unaryRpc, pageToken, type RpcLayer } from '../rpc/handler.js';

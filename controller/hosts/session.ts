@@ -230,8 +230,9 @@ export class SessionManager {
             return enqueue(s, () => this.reports.vmStatus(s, msg.vmStatus!), fail);
           case 'renew':
             return enqueue(s, () => renewCertificate(this.hosts, this.opts, s, msg.renew!.csrPem), fail);
-          default:
-            return; // a repeated hello, or a message this controller does not know: ignored
+          case 'hello': // repeated: ignored
+          case undefined: // a message this controller does not know: ignored
+            return;
         }
       });
 

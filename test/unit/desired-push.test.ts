@@ -25,7 +25,9 @@ function rig() {
     await gate;
     return [{ vmId: `vm-of-${host}` }];
   }, (host) => live.get(host), silentLogger);
-  return { clock, sent, computed, inCall, live, session, push, hold: (p: Promise<void>) => (gate = p) };
+  return { clock, sent, computed, inCall, live, session, push, hold: (p: Promise<void>) => {
+      gate = p;
+    } };
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
