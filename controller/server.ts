@@ -23,8 +23,11 @@ import { HostRegistry } from './hosts/registry.js';
 import { hostHandlers } from './hosts/service.js';
 import { SessionManager } from './hosts/session.js';
 import { enroll } from './hosts/enroll.js';
+import { AgentAuth } from './hosts/agent-auth.js';
+import { diskHandlers } from './hosts/disks.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
 import { unaryRpc, RpcLayer, DEFAULT_LIMITS, type RpcLimits } from './rpc/handler.js';
+import { streamRpc } from './rpc/stream.js';
 import { Tenants } from './tenancy/tenants.js';
 import { VmRegistry } from './vms/registry.js';
 import { vmHandlers } from './vms/service.js';
@@ -32,7 +35,6 @@ import { Planner, DEFAULT_PLANNER_OPTIONS, type PlannerOptions } from './planner
 import { SetScheduler } from './planner/scheduler.js';
 import { setHandlers } from './planner/service.js';
 import { DiskTransfers } from './planner/transfers.js';
-import { toStatus } from '../common/grpc/status.js';
 import { AGENT_CERT_VALID_MS } from './hosts/enroll.js';
 import type { RateLimit } from './rpc/ratelimit.js';
 import { MIGRATIONS } from './migrations.js';
@@ -160,7 +162,6 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     downAfterMs: cfg.downAfterMs,
     replaceAfterMs: cfg.planner.replaceAfterMs,
     sweepMs: cfg.sweepMs,
-    insecure: cfg.insecure,
     helloTimeoutMs: 15_000,
     ca: cfg.insecure ? undefined : pki.ca,
     certValidMs: cfg.agentCertValidMs ?? AGENT_CERT_VALID_MS,
@@ -179,41 +180,14 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   await scheduler.start({ sets });
   events.startRetention();
 
-  const layer = new RpcLayer({ log, tokens, store, events, clock, limits: cfg.limits });
+  const layer = new RpcLayer({ log, tokens, store, events, clock, limits: cfg.limits, agents: new AgentAuth(hosts, cfg.insecure) });
   const { pkg, def } = loadNephele();
   const v1 = pkg.nephele.v1;
   const server = new grpc.Server(SERVER_OPTIONS);
   const agentService: AgentServiceHandlers = {
     Enroll: unaryRpc(layer, 'AgentService.Enroll', async (req, ctx) => enroll(req, ctx.peer, { pki, tokens, events, clock, certValidMs: cfg.agentCertValidMs })),
-    Session: (call) => sessions.handle(call),
-    PutDisk: (call, cb) => {
-      sessions
-        .authenticateAgent(call)
-        .then((hostId) => {
-          // A disk upload lands in the data dir: the reserve is not for it.
-          if (monitor.inAlarm()) throw monitor.alarmError();
-          return hostId;
-        })
-        .then((hostId) => transfers.receive(call, hostId).then(async (t) => {
-          log.info({ host_id: hostId, vm_id: t.vmId, transfer_id: t.id, size_bytes: t.sizeBytes }, 'vm disk received for a cold move');
-          await planner.finishExport(t.id);
-          cb(null, { sizeBytes: t.sizeBytes, sha256: t.sha256 });
-        }))
-        .catch((e) => {
-          const st = toStatus(e);
-          log.info({ code: st.code, reason: st.details }, 'disk upload refused');
-          cb({ code: st.code, details: st.details });
-        });
-    },
-    GetDisk: (call) => {
-      sessions
-        .authenticateAgent(call)
-        .then((hostId) => transfers.send(call, hostId))
-        .catch((e) => {
-          const st = toStatus(e);
-          call.emit('error', { code: st.code, details: st.details });
-        });
-    },
+    Session: streamRpc(layer, 'AgentService.Session', (call, ctx) => sessions.handle(call, ctx)),
+    ...diskHandlers(layer, { transfers, finishExport: (id) => planner.finishExport(id), alarm: () => (monitor.inAlarm() ? monitor.alarmError() : undefined), log }),
   };
   server.addService(safeService(v1.AgentService.service), agentService);
   server.addService(safeService(v1.HostService.service), hostHandlers(layer, hosts, sessions.liveness, sessions, planner));

@@ -1,13 +1,9 @@
-import * as grpc from '@grpc/grpc-js';
 import type { EventServiceHandlers } from '../../common/gen/nephele/v1/EventService.js';
 import type { EventFilter__Output } from '../../common/gen/nephele/v1/EventFilter.js';
-import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
-import { InvalidArgumentError, ResourceExhaustedError } from '../../common/errors.js';
-import { statusName, toStatus } from '../../common/grpc/status.js';
-import { isUndecodable } from '../../common/grpc/decode.js';
+import { InvalidArgumentError } from '../../common/errors.js';
 import { optionalString, pageSize } from '../../common/validate.js';
-import { unaryRpc, authenticateApi, pageToken, type RpcLayer } from '../rpc/handler.js';
-import { authorize, tenantScope } from '../auth/authz.js';
+import { unaryRpc, pageToken, type RpcLayer } from '../rpc/handler.js';
+import { streamRpc } from '../rpc/stream.js';
 import type { EventLog } from './log.js';
 import { serveWatch, WatchSlots } from './watch.js';
 
@@ -42,27 +38,17 @@ export function eventHandlers(layer: RpcLayer, log: EventLog): EventServiceHandl
       return { events, nextPageToken: more ? pageToken.encode(String(next)) : '', lastSeq: log.lastSeq() };
     }),
 
-    // Authenticate, rate, authorize (in that order, as unary calls), then a slot
-    // per token and in all; the watch itself is bounded (see serveWatch).
-    WatchEvents: (call) => {
-      let release = () => {};
-      (async () => {
-        const principal = await authenticateApi(deps, call);
-        if (!layer.tokenLimiter.take(principal.id)) throw new ResourceExhaustedError('rate limit exceeded for this token');
-        authorize(principal, 'EventService.WatchEvents');
-        if (isUndecodable(call.request)) throw new InvalidArgumentError('request', 'cannot be decoded');
-        const since = seqArg(call.request.sinceSeq);
-        const filter = filterArg(call.request.filter, tenantScope(principal));
-        release = slots.acquire(principal.id);
-        await serveWatch(call, log, { since, filter, buffer: limits.buffer }, deps.log.child({ rpc: 'WatchEvents', token_id: principal.id }));
-      })()
-        .catch((err) => {
-          const st = toStatus(err);
-          if (st.code === grpc.status.INTERNAL) deps.log.error({ err, rpc: 'WatchEvents' }, 'watch failed');
-          else deps.log.info({ rpc: 'WatchEvents', code: statusName(st.code) }, st.details);
-          if (!call.cancelled && !call.destroyed) call.emit('error', { code: st.code, details: st.details, metadata: st.metadata });
-        })
-        .finally(() => release());
-    },
+    // Admitted like unary calls (authenticate, rate, authorize: streamRpc), then
+    // a slot per token and in all; the watch itself is bounded (see serveWatch).
+    WatchEvents: streamRpc(layer, 'EventService.WatchEvents', async (call, ctx) => {
+      const since = seqArg(call.request.sinceSeq);
+      const filter = filterArg(call.request.filter, ctx.scope);
+      const release = slots.acquire(ctx.principal.id);
+      try {
+        await serveWatch(call, log, { since, filter, buffer: limits.buffer }, deps.log.child({ rpc: 'WatchEvents', token_id: ctx.principal.id }));
+      } finally {
+        release();
+      }
+    }),
   };
 }

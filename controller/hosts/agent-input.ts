@@ -3,7 +3,15 @@
 import type { Inventory__Output as Inventory } from '../../common/gen/nephele/v1/Inventory.js';
 import type { Capacity__Output as Capacity } from '../../common/gen/nephele/v1/Capacity.js';
 import type { HostLoad__Output as HostLoad } from '../../common/gen/nephele/v1/HostLoad.js';
+import type { Hello__Output as Hello } from '../../common/gen/nephele/v1/Hello.js';
+import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
+import type { AgentEvent__Output as AgentEvent } from '../../common/gen/nephele/v1/AgentEvent.js';
 import { boundInventory } from '../../common/inventory-limits.js';
+import { InvalidArgumentError } from '../../common/errors.js';
+import { ULID_RE } from '../../common/ids.js';
+import { LABEL_KEY_RE } from '../../common/validate.js';
+import { cleanSchemeInfo } from './schemes.js';
+import type { HostRecord } from './registry.js';
 
 const TiB = 2 ** 40;
 /** Beyond these a capacity claim is a lie or a bug, not a machine. */
@@ -110,4 +118,74 @@ export function judgeSeq(seq: number, durable: number, sessionLast: number): Seq
   if (seq <= durable) return 'duplicate';
   if (seq - durable > MAX_SEQ_JUMP) return { reject: `sequence jumps ${seq - durable} past the last stored report (at most ${MAX_SEQ_JUMP})` };
   return 'store';
+}
+
+const VM_STATES = new Set(['VM_STATE_PENDING', 'VM_STATE_CREATING', 'VM_STATE_RUNNING', 'VM_STATE_SUSPENDED', 'VM_STATE_STOPPED', 'VM_STATE_FAILED', 'VM_STATE_DESTROYED']);
+export const OWNER_STATES = new Set(['OWNER_STATE_UNSPECIFIED', 'OWNER_STATE_IDLE', 'OWNER_STATE_BUSY', 'OWNER_STATE_EVACUATE']);
+const EPOCH_RE = /^[0-9a-f]{0,32}$/;
+const MAX_EVENT_ATTRS = 32;
+const EVENT_TYPE_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
+
+/** The host record after a Hello: names, versions and lists cut to size, labels and owner state checked. */
+export function helloRecord(r: HostRecord, hello: Hello, peer: string): HostRecord {
+  return {
+    ...r,
+    name: hello.hostname.slice(0, 253) || r.name,
+    agentVersion: hello.agentVersion.slice(0, 64),
+    schemes: hello.schemes.slice(0, 16).map((s) => s.slice(0, 32)),
+    addresses: cleanAddresses(hello.addresses, peerIp(peer)),
+    labels: cleanLabels(hello.labels),
+    owner: OWNER_STATES.has(hello.owner) ? hello.owner : 'OWNER_STATE_UNSPECIFIED',
+    offersGuarantees: !!hello.offersGuarantees,
+    schemeInfo: cleanSchemeInfo(hello.schemeInfo),
+  };
+}
+
+/** Labels an agent sent, keeping only well-formed ones (the agent validates its flags too). */
+function cleanLabels(l: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(l ?? {}).slice(0, 32)) {
+    if (LABEL_KEY_RE.test(k) && typeof v === 'string' && v.length <= 63 && !/[\x00-\x1f]/.test(v)) out[k] = v;
+  }
+  return out;
+}
+
+function peerIp(peer: string): string {
+  const m = /^(?:ipv4:|ipv6:)?\[?([^\]]+?)\]?:\d+$/.exec(peer);
+  return m ? m[1]! : '';
+}
+
+/** A time the agent sent, if it is a plausible one (JS dates end at ±8.64e15 ms). */
+function validTime(ms: number): number | undefined {
+  return Number.isFinite(ms) && ms > 0 && ms < 8.64e15 ? ms : undefined;
+}
+
+/** An agent event's seq and epoch; INVALID_ARGUMENT names the field. */
+export function checkAgentEvent(e: AgentEvent): void {
+  if (!Number.isSafeInteger(e.seq) || e.seq <= 0) throw new InvalidArgumentError('event.seq', 'must be positive');
+  if (!EPOCH_RE.test(e.epoch ?? '')) throw new InvalidArgumentError('event.epoch', 'must be up to 32 hex digits');
+}
+
+/** The stored form of an agent event: type, severity, message and attributes bounded, the agent's time kept if plausible. */
+export function agentEventOf(hostId: string, e: AgentEvent, now: number) {
+  const attrs: Record<string, string> = {};
+  for (const [k, v] of Object.entries(e.attributes ?? {}).slice(0, MAX_EVENT_ATTRS)) attrs[k.slice(0, 64)] = String(v).slice(0, 256);
+  return {
+    type: `agent.${EVENT_TYPE_RE.test(e.type) ? e.type : 'unknown'}`,
+    severity: (['info', 'warning', 'error'].includes(e.severity) ? e.severity : 'info') as 'info',
+    message: e.message.slice(0, 1024),
+    hostId,
+    actor: hostId,
+    attributes: { ...attrs, agent_seq: String(e.seq), agent_time: new Date(validTime(e.timeUnixMs) ?? now).toISOString() },
+  };
+}
+
+/** A VM state report, checked (INVALID_ARGUMENT names the field) and with its free text and port bounded. */
+export function checkVmStatus(r: VmStatusReport): VmStatusReport {
+  if (!Number.isSafeInteger(r.seq) || r.seq <= 0) throw new InvalidArgumentError('vm_status.seq', 'must be positive');
+  if (typeof r.vmId !== 'string' || !ULID_RE.test(r.vmId)) throw new InvalidArgumentError('vm_status.vm_id', 'not a vm id');
+  if (!VM_STATES.has(r.state)) throw new InvalidArgumentError('vm_status.state', 'not a vm state');
+  if (!Number.isSafeInteger(r.generation) || r.generation < 0) throw new InvalidArgumentError('vm_status.generation', 'must be a non-negative integer');
+  if (!EPOCH_RE.test(r.epoch ?? '')) throw new InvalidArgumentError('vm_status.epoch', 'must be up to 32 hex digits');
+  return { ...r, reason: String(r.reason ?? '').slice(0, 512), hostPort: r.hostPort > 0 && r.hostPort < 65536 ? r.hostPort : 0 };
 }

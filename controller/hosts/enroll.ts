@@ -3,7 +3,7 @@ import type { EnrollRequest__Output } from '../../common/gen/nephele/v1/EnrollRe
 import type { EnrollResponse } from '../../common/gen/nephele/v1/EnrollResponse.js';
 import { InvalidArgumentError, UnauthenticatedError } from '../../common/errors.js';
 import { ulid } from '../../common/ids.js';
-import { absent, put } from '../../common/store/index.js';
+import { absent, isConflict, put } from '../../common/store/index.js';
 import { optionalString, requireEnum, requireString } from '../../common/validate.js';
 import { CsrError, signCsr } from '../../common/tls/pki.js';
 import type { Clock } from '../../common/clock.js';
@@ -70,7 +70,7 @@ export async function enroll(
     });
   } catch (e) {
     // Another agent consumed the token between our check and our write.
-    if ((e as { code?: string }).code === 'ABORTED') throw new UnauthenticatedError('join token already used');
+    if (isConflict(e)) throw new UnauthenticatedError('join token already used');
     throw e;
   }
   return { hostId, certificatePem: cert.certPem, caPem: d.pki.ca.certPem, certificateNotAfterUnixMs: cert.notAfter };

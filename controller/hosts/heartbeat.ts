@@ -46,3 +46,41 @@ export const MAX_RECONNECT_WINDOW_MS = 600_000;
 export function restartGraceInterval(hosts: number, p: HeartbeatPolicy, sessionsPerSec: number): number {
   return Math.max(heartbeatInterval(hosts, p), Math.ceil((2 * reconnectWindow(hosts, sessionsPerSec)) / p.missedBeats));
 }
+
+/**
+ * The fleet's current heartbeat interval and reconnect window, recomputed as
+ * sessions come and go (told to agents only when they moved by more than 10%).
+ */
+export class Cadence {
+  interval: number;
+  reconnectWindowMs: number;
+  /** Hosts that were ready when this controller started: the fleet coming back, even before it has. */
+  private readyAtStart = 0;
+
+  constructor(
+    private readonly policy: HeartbeatPolicy,
+    private readonly reconnectsPerSec: number,
+  ) {
+    this.interval = heartbeatInterval(0, policy);
+    this.reconnectWindowMs = reconnectWindow(0, reconnectsPerSec);
+  }
+
+  /**
+   * After a restart: the first agents back must not learn a small fleet's
+   * window (were the controller to restart again, they would all come at once).
+   * Returns the interval to assume for each known host until it reconnects.
+   */
+  restarted(known: number, ready: number): number {
+    this.readyAtStart = ready;
+    this.reconnectWindowMs = reconnectWindow(ready, this.reconnectsPerSec);
+    return restartGraceInterval(known, this.policy, this.reconnectsPerSec);
+  }
+
+  /** `n` sessions are open now. */
+  recompute(n: number): void {
+    const next = heartbeatInterval(n, this.policy);
+    if (intervalChanged(this.interval, next)) this.interval = next;
+    const window = reconnectWindow(Math.max(n, this.readyAtStart), this.reconnectsPerSec);
+    if (intervalChanged(this.reconnectWindowMs, window)) this.reconnectWindowMs = window;
+  }
+}

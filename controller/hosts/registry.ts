@@ -4,7 +4,7 @@ import type { Inventory__Output as Inventory } from '../../common/gen/nephele/v1
 import type { Capacity__Output as Capacity } from '../../common/gen/nephele/v1/Capacity.js';
 import type { HostLoad__Output as HostLoad } from '../../common/gen/nephele/v1/HostLoad.js';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '../../common/errors.js';
-import { absent, at, del, put, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import { absent, at, del, isConflict, put, retryOnConflict, type Op, type Precondition, type Store } from '../../common/store/index.js';
 import { ULID_RE } from '../../common/ids.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog, NewEvent } from '../events/log.js';
@@ -120,25 +120,21 @@ export class HostRegistry {
 
   /** Applies `fn` to the stored record and commits it with the given events, fenced on its version. */
   async update(id: string, fn: (r: HostRecord) => HostRecord | undefined, events: (r: HostRecord) => NewEvent[] = () => [], extra: { ops?: Op[]; pre?: Precondition[] } = {}): Promise<{ rec: HostRecord; version: number }> {
-    for (let attempt = 0; ; attempt++) {
+    // Lost a race with another writer of this host: re-read and re-apply (not
+    // when the caller's own preconditions are in the batch: they may be why).
+    return retryOnConflict(async () => {
       const { rec, version } = await this.get(id);
       const next = fn(structuredClone(rec));
       if (!next) return { rec, version };
-      try {
-        const v = await this.events.commit({
-          ops: [put(HOSTS, id, next), ...(extra.ops ?? [])],
-          preconditions: [at(HOSTS, id, version), ...(extra.pre ?? [])],
-          events: events(next),
-          ref: id,
-        });
-        for (const l of this.listeners) l(next);
-        return { rec: next, version: v.get(`${HOSTS}/${id}`)! };
-      } catch (e) {
-        // Lost a race with another writer of this host: re-read and re-apply.
-        if ((e as { code?: string }).code === 'ABORTED' && attempt < 5 && !(extra.pre?.length)) continue;
-        throw e;
-      }
-    }
+      const v = await this.events.commit({
+        ops: [put(HOSTS, id, next), ...(extra.ops ?? [])],
+        preconditions: [at(HOSTS, id, version), ...(extra.pre ?? [])],
+        events: events(next),
+        ref: id,
+      });
+      for (const l of this.listeners) l(next);
+      return { rec: next, version: v.get(`${HOSTS}/${id}`)! };
+    }, extra.pre?.length ? 1 : undefined);
   }
 
   async setState(id: string, to: LiveState, reason: string, lastSeen: number): Promise<void> {
@@ -218,7 +214,7 @@ export class HostRegistry {
         ref: name,
       });
     } catch (e) {
-      if ((e as { code?: string }).code === 'ABORTED') throw new AlreadyExistsError('group');
+      if (isConflict(e)) throw new AlreadyExistsError('group');
       throw e;
     }
     return g;

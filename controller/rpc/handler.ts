@@ -4,12 +4,12 @@ import { InvalidArgumentError, NepheleError, ResourceExhaustedError, Unauthentic
 import { toStatus, statusName } from '../../common/grpc/status.js';
 import { isUndecodable, UNDECODABLE } from '../../common/grpc/decode.js';
 import type { Logger } from '../../common/logger.js';
-import type { Store } from '../../common/store/index.js';
+import { isConflict, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import { callContext, type CallContext } from '../context.js';
 import { auditEvent, REQUESTS, requestKey, type EventLog, type RequestRecord } from '../events/log.js';
 import type { TokenStore } from '../auth/tokens.js';
-import { authorize, rule, tenantScope, tokenPrincipal, type Principal } from '../auth/authz.js';
+import { authorize, rule, tenantScope, tokenPrincipal, type Principal, type Rule } from '../auth/authz.js';
 import { requestId as validRequestId } from '../../common/validate.js';
 import { RateLimiter, type RateLimit } from './ratelimit.js';
 import { DEFAULT_REFUSAL_AUDIT, RefusalAudit, type RefusalAuditLimits, type Refuser } from './refusals.js';
@@ -41,6 +41,8 @@ export const DEFAULT_LIMITS: RpcLimits = {
 };
 
 export interface RpcDeps {
+  /** Checks the client certificate of agent RPCs (Session, PutDisk, GetDisk). */
+  agents?: AgentAuthenticator;
   log: Logger;
   tokens: TokenStore;
   store: Store;
@@ -70,6 +72,20 @@ export class RpcLayer {
 export type { Principal };
 
 type Meta = { metadata: grpc.Metadata; getPeer(): string };
+/** What admission reads of a call: its metadata, its peer and (agents) its TLS peer certificate. */
+export type AdmitCall = Meta & Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getAuthContext'>;
+
+/** The host behind an agent call. */
+export interface AgentPeer {
+  hostId: string;
+  /** It presented its current certificate while the one it replaced is still accepted: that one can be retired. */
+  retirePrevious: boolean;
+}
+
+export interface AgentAuthenticator {
+  /** The host a call comes from (UNAUTHENTICATED, or NOT_FOUND for an unknown host, otherwise). */
+  authenticate(call: AdmitCall): Promise<AgentPeer>;
+}
 
 export async function authenticateApi(deps: RpcDeps, call: Meta): Promise<Principal> {
   const v = call.metadata.get('authorization')[0];
@@ -84,6 +100,8 @@ export interface UnaryCtx extends CallContext {
   principal: Principal;
   /** undefined = every tenant; otherwise the only tenant this caller may touch. */
   scope: string | undefined;
+  /** Agent RPCs: the host and its certificate's standing. */
+  agent?: AgentPeer;
 }
 
 const TARGET_FIELDS = ['hostId', 'tokenId', 'name', 'tenant', 'vmId', 'setId', 'group'] as const;
@@ -99,7 +117,7 @@ function targetsOf(req: unknown): Record<string, string> {
   return out;
 }
 
-function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+export function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
@@ -126,41 +144,9 @@ export function unaryRpc<Req, Res>(
   const r = rule(rpc); // throws at start-up for an RPC without a rule
   return (call, callback) => {
     const started = process.hrtime.bigint();
-    const peer = call.getPeer();
-    const ctx: UnaryCtx = { rpc, actor: '', peer, principal: { kind: 'anonymous', id: '', role: '', tenant: '' }, scope: '' };
-    const finish = (err: unknown, res?: Res) => {
-      const duration_ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const st = err ? toStatus(err) : undefined;
-      const refused = st ? REFUSED.has(st.code) : false;
-      if (st?.code === grpc.status.INTERNAL) deps.log.error({ err, rpc, peer, duration_ms }, 'rpc failed');
-      else if (st) deps.log.info({ rpc, peer, duration_ms, code: statusName(st.code), token_id: ctx.principal.id || undefined, reason: (err as { reason?: string }).reason }, st.details);
-      else deps.log.debug({ rpc, peer, duration_ms }, 'rpc ok');
-      // Audit: every mutating call, every refused call. Successful mutations were
-      // audited inside their own batch; the rest are appended here. Failures are
-      // audited one by one only up to a few per caller and window, the rest
-      // counted into one aggregate event, so a flood cannot flood the log.
-      const auditNow = (r.mutating && (st || ctx.audit?.pending)) || refused;
-      const throttled = !!st && auditNow && !layer.refusals.admit(refuserOf(ctx), rpc, statusName(st.code));
-      if (st && ctx.principal.kind === 'anonymous') layer.refusedLimiter.take(peerHost(peer));
-      const reply = () => (st ? callback({ code: st.code, details: st.details, metadata: st.metadata }) : callback(null, res));
-      if (auditNow && !throttled) {
-        ctx.audit ??= { pending: true, attributes: { ...principalAttrs(ctx.principal), ...targetsOf(call.request) } };
-        deps.events.append(auditEvent(ctx, st ? statusName(st.code) : 'OK')).catch((e) => deps.log.error({ err: e, rpc }, 'audit write failed')).finally(reply);
-      } else reply();
-    };
+    const ctx = newCtx(rpc, call.getPeer());
     (async () => {
-      if (r.need === 'public') {
-        // An address that keeps failing is turned away before any work (join-token lookup, CSR parse).
-        if (!layer.refusedLimiter.has(peerHost(peer))) throw new ResourceExhaustedError('too many failed calls from this address; slow down and retry');
-      } else {
-        ctx.principal = await authenticateApi(deps, call);
-        ctx.actor = ctx.principal.id;
-        ctx.tenant = ctx.principal.tenant;
-        ctx.scope = tenantScope(ctx.principal);
-        // The rate before authorization: a caller over it costs no further work, and denied calls count too.
-        if (!layer.tokenLimiter.take(ctx.principal.id)) throw new ResourceExhaustedError('rate limit exceeded for this token; slow down and retry');
-        authorize(ctx.principal, rpc);
-      }
+      await admit(layer, r, call, ctx);
       if (isUndecodable(call.request)) throw new InvalidArgumentError('request', `cannot be decoded: ${call.request[UNDECODABLE]}`);
       const req = call.request as Req & { requestId?: string };
       const requestId = req && typeof req === 'object' && 'requestId' in req ? validRequestId(req.requestId) : '';
@@ -190,15 +176,79 @@ export function unaryRpc<Req, Res>(
           return await fn(req, ctx);
         } catch (e) {
           // Two calls with one request_id raced; the loser answers as a replay.
-          if (idempotent && replay && (e as { code?: string }).code === 'ABORTED') {
+          if (idempotent && replay && isConflict(e)) {
             const ref = await prior();
             if (ref !== undefined) return replay(ref, req, ctx);
           }
           throw e;
         }
       })(), deps.limits.deadlineMs));
-    })().then((res) => finish(null, res), (err) => finish(err));
+    })().then(
+      (res) => void settle(layer, r, ctx, started, call.request, null).then(() => callback(null, res)),
+      (err) => void settle(layer, r, ctx, started, call.request, err).then((st) => callback({ code: st!.code, details: st!.details, metadata: st!.metadata })),
+    );
   };
+}
+
+/** A call's context before admission: nobody yet. */
+export function newCtx(rpc: string, peer: string): UnaryCtx {
+  return { rpc, actor: '', peer, principal: { kind: 'anonymous', id: '', role: '', tenant: '' }, scope: '' };
+}
+
+/**
+ * Admission, the same for every RPC, unary or streaming: who the caller is
+ * (API token, agent certificate, or nobody for public RPCs), its rate, and
+ * whether its role may call the RPC. Fills `ctx`; throws the refusal.
+ */
+export async function admit(layer: RpcLayer, r: Rule, call: Meta | AdmitCall, ctx: UnaryCtx): Promise<void> {
+  const deps = layer.deps;
+  if (r.need === 'public') {
+    // An address that keeps failing is turned away before any work (join-token lookup, CSR parse).
+    if (!layer.refusedLimiter.has(peerHost(ctx.peer))) throw new ResourceExhaustedError('too many failed calls from this address; slow down and retry');
+    return;
+  }
+  if (r.need === 'agent') {
+    if (!deps.agents || !('getAuthContext' in call)) throw new UnauthenticatedError('this controller does not serve agents here');
+    ctx.agent = await deps.agents.authenticate(call);
+    ctx.principal = { kind: 'host', id: ctx.agent.hostId, role: 'agent', tenant: '' };
+  } else ctx.principal = await authenticateApi(deps, call);
+  ctx.actor = ctx.principal.id;
+  ctx.tenant = ctx.principal.tenant;
+  ctx.scope = tenantScope(ctx.principal);
+  // The rate before authorization: a caller over it costs no further work, and denied calls count too.
+  if (!layer.tokenLimiter.take(ctx.principal.id)) throw new ResourceExhaustedError(`rate limit exceeded for this ${ctx.principal.kind === 'host' ? 'host' : 'token'}; slow down and retry`);
+  authorize(ctx.principal, ctx.rpc);
+}
+
+/**
+ * The end of every call: one log line, and the audit record. Every mutating
+ * call and every refused one is audited; successful mutations were audited
+ * inside their own batch, the rest are appended here. Failures are audited one
+ * by one only up to a few per caller and window, the rest counted into one
+ * aggregate event, so a flood cannot flood the log. Resolves (with the status
+ * of a failure) once the audit record is written, so the caller sees it after
+ * its answer.
+ */
+export async function settle(layer: RpcLayer, r: Rule, ctx: UnaryCtx, started: bigint, request: unknown, err: unknown): Promise<ReturnType<typeof toStatus> | undefined> {
+  const { deps } = layer;
+  const { rpc, peer } = ctx;
+  const duration_ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const st = err ? toStatus(err) : undefined;
+  const refused = st ? REFUSED.has(st.code) : false;
+  const who = ctx.principal.kind === 'host' ? { host_id: ctx.principal.id } : { token_id: ctx.principal.id || undefined };
+  if (st?.code === grpc.status.INTERNAL) deps.log.error({ err, rpc, peer, duration_ms }, 'rpc failed');
+  else if (st) deps.log.info({ rpc, peer, duration_ms, code: statusName(st.code), ...who, reason: (err as { reason?: string }).reason }, st.details);
+  else deps.log.debug({ rpc, peer, duration_ms }, 'rpc ok');
+  // A failed call whose audit is still pending (a mutation, or a stream that
+  // marked its opening as such) is audited like a refusal.
+  const auditNow = (r.mutating && (st || ctx.audit?.pending)) || refused || (!!st && !!ctx.audit?.pending);
+  const throttled = !!st && auditNow && !layer.refusals.admit(refuserOf(ctx), rpc, statusName(st.code));
+  if (st && ctx.principal.kind === 'anonymous') layer.refusedLimiter.take(peerHost(peer));
+  if (auditNow && !throttled) {
+    ctx.audit ??= { pending: true, attributes: { ...principalAttrs(ctx.principal), ...targetsOf(request) } };
+    await deps.events.append(auditEvent(ctx, st ? statusName(st.code) : 'OK')).catch((e) => deps.log.error({ err: e, rpc }, 'audit write failed'));
+  }
+  return st;
 }
 
 /** Keys sorted at every level, so one request always gives one text. */
@@ -215,7 +265,7 @@ export function bodyHash(req: object): string {
   return createHash('sha256').update(JSON.stringify(canonical(body))).digest('base64url');
 }
 
-function principalAttrs(p: Principal): Record<string, string> {
+export function principalAttrs(p: Principal): Record<string, string> {
   if (p.kind === 'anonymous') return {};
   return { [p.kind === 'host' ? 'host_id' : 'token_id']: p.id, role: p.role, tenant: p.tenant };
 }

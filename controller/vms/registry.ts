@@ -4,7 +4,7 @@ import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/
 import type { DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
 import { FailedPreconditionError, NotFoundError } from '../../common/errors.js';
 import { ulid, ULID_RE } from '../../common/ids.js';
-import { absent, at, del, put, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import { absent, at, del, put, retryOnConflict, type Op, type Precondition, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog, NewEvent } from '../events/log.js';
 import type { Tenants } from '../tenancy/tenants.js';
@@ -86,21 +86,15 @@ export class VmRegistry {
 
   /** Changes what the VM should be; returns the new record. `check` refuses impossible transitions. */
   async setDesired(id: string, scope: string | undefined, change: (vm: VmRecord) => Partial<VmRecord> | undefined, event: (vm: VmRecord) => NewEvent): Promise<{ vm: VmRecord; version: number }> {
-    for (let attempt = 0; ; attempt++) {
+    return retryOnConflict(async () => {
       const { vm, version } = await this.get(id, scope);
       const patch = change(vm);
       if (!patch) return { vm, version };
       const next = { ...vm, ...patch };
-      const ops: Op[] = [put(VMS, id, next)];
-      const pre: Precondition[] = [at(VMS, id, version)];
-      try {
-        const v = await this.events.commit({ ops, preconditions: pre, events: [event(next)], ref: id });
-        for (const l of this.changeListeners) l(next);
-        return { vm: next, version: v.get(`${VMS}/${id}`)! };
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'ABORTED' || attempt > 20) throw e;
-      }
-    }
+      const v = await this.events.commit({ ops: [put(VMS, id, next)], preconditions: [at(VMS, id, version)], events: [event(next)], ref: id });
+      for (const l of this.changeListeners) l(next);
+      return { vm: next, version: v.get(`${VMS}/${id}`)! };
+    });
   }
 
   /** The desired state of a host: every VM it should know about. */
@@ -125,7 +119,23 @@ export class VmRegistry {
   }
 
   /**
-   * Applies a host's observed state report. Reports from an older generation
+   * Applies a host's VM state report in one batch with the host's own `hostOps`
+   * (its durable seq), then tells the listeners: observe, commit and notify are
+   * one step, so no caller can leave one out. A ConflictError leaves nothing
+   * written (the caller re-reads its host record and tries again). Returns what
+   * the VM record made of it; `ignored` reports are committed with the host ops
+   * alone (the caller logs why).
+   */
+  async applyReport(hostId: string, r: VmStatusReport, hostOps: { ops: Op[]; pre: Precondition[] }): Promise<Observed | Ignored | undefined> {
+    const seen = await this.observe(hostId, r, hostOps);
+    const change = seen && 'ignored' in seen ? undefined : seen;
+    await this.events.commit({ ops: change?.ops ?? hostOps.ops, preconditions: change?.pre ?? hostOps.pre, events: (change?.events ?? []).map((e) => ({ ...e, actor: hostId })) });
+    if (change) for (const l of this.listeners) l(change);
+    return seen;
+  }
+
+  /**
+   * What a host's observed state report does to its VM. Reports from an older generation
    * (a previous incarnation) are fenced off, and so are reports from a host the
    * VM has left (a stale copy): neither changes the record nor releases the VM.
    * A report about a VM never placed on the reporting host is ignored (the
@@ -133,7 +143,7 @@ export class VmRegistry {
    * destroyed VM leaves the host's desired set and gives its quota back, in the
    * same batch. The first report of a placement is its confirmation.
    */
-  async observe(hostId: string, r: VmStatusReport, extra: { ops: Op[]; pre: Precondition[] }): Promise<Observed | Ignored | undefined> {
+  private async observe(hostId: string, r: VmStatusReport, extra: { ops: Op[]; pre: Precondition[] }): Promise<Observed | Ignored | undefined> {
     const cur = await this.store.get<VmRecord>(VMS, r.vmId);
     if (!cur) return undefined;
     const vm = cur.value;
@@ -213,10 +223,6 @@ export class VmRegistry {
   /** Called after an observed report was committed (the planner re-places refusals, releases capacity). */
   onObserved(fn: (o: Observed) => void): void {
     this.listeners.push(fn);
-  }
-
-  committed(o: Observed): void {
-    for (const l of this.listeners) l(o);
   }
 }
 

@@ -1,0 +1,55 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { AgentMessage__Output as AgentMessage } from '../../common/gen/nephele/v1/AgentMessage.js';
+import type { ControllerMessage } from '../../common/gen/nephele/v1/ControllerMessage.js';
+import type { Capacity__Output as Capacity } from '../../common/gen/nephele/v1/Capacity.js';
+import type { LiveInfo } from './registry.js';
+
+export type Stream = grpc.ServerDuplexStream<AgentMessage, ControllerMessage>;
+
+/** One agent's established session, as the parts that serve it share it. */
+export interface Session {
+  hostId: string;
+  call: Stream;
+  /** Writes unless the call is over: nothing is ever written after end or an error. */
+  send: (m: ControllerMessage) => void;
+  live: LiveInfo;
+  intervalMs: number;
+  reconnectWindowMs: number;
+  durableSeq: number;
+  /** Highest report seq this session delivered (stored or duplicate): within a session seqs only grow. */
+  sessionSeq: number;
+  /** Reports refused this session (only the first becomes an event). */
+  refused: number;
+  /** Guest capacity of the stored inventory: free capacity from heartbeats is clamped to it. */
+  guest: Capacity | null;
+  queue: Promise<void>; // durable writes of this session, in order
+  replaced: boolean;
+  end: () => void;
+}
+
+/** Acknowledges what is durable: the agent may drop its outbox up to `durableSeq`. */
+export function ackDurable(s: Session): void {
+  if (!s.replaced) s.send({ ack: { beat: 0, durableSeq: s.durableSeq, heartbeatIntervalMs: 0 } });
+}
+
+// A host's live figures are updated in place: the decoded heartbeat then dies
+// young, where keeping it for a beat interval would promote it to the old
+// generation (two objects per beat: 20,000 a second at 10,000 hosts and 1 Hz).
+export function keepFree(live: LiveInfo, f: LiveInfo['free']): void {
+  if (!f || !live.free) live.free = f && { vcpus: f.vcpus, memoryBytes: f.memoryBytes, diskBytes: f.diskBytes };
+  else {
+    live.free.vcpus = f.vcpus;
+    live.free.memoryBytes = f.memoryBytes;
+    live.free.diskBytes = f.diskBytes;
+  }
+}
+export function keepLoad(live: LiveInfo, l: LiveInfo['load']): void {
+  if (!l || !live.load) live.load = l && { load1: l.load1, cpuPct: l.cpuPct, memoryAvailableBytes: l.memoryAvailableBytes, ownerCpuPct: l.ownerCpuPct, ownerIdleMs: l.ownerIdleMs };
+  else {
+    live.load.load1 = l.load1;
+    live.load.cpuPct = l.cpuPct;
+    live.load.memoryAvailableBytes = l.memoryAvailableBytes;
+    live.load.ownerCpuPct = l.ownerCpuPct;
+    live.load.ownerIdleMs = l.ownerIdleMs;
+  }
+}

@@ -1,0 +1,108 @@
+import type { AgentEvent__Output as AgentEvent } from '../../common/gen/nephele/v1/AgentEvent.js';
+import type { Inventory__Output as Inventory } from '../../common/gen/nephele/v1/Inventory.js';
+import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
+import { at, put, retryOnConflict } from '../../common/store/index.js';
+import type { EventLog } from '../events/log.js';
+import type { VmRegistry } from '../vms/registry.js';
+import { agentEventOf, checkAgentEvent, checkVmStatus, judgeSeq } from './agent-input.js';
+import { ackDurable, type Session } from './live-session.js';
+import { noteEpoch } from './outbox-epochs.js';
+import { HOSTS, type HostRegistry } from './registry.js';
+
+/**
+ * What an agent reports that is stored: inventories whose hash changed, owner
+ * state, agent events and VM state reports (the last two exactly once, by the
+ * agent's durable sequence). Each runs on the session's write queue, in order.
+ */
+export class Reports {
+  /** VMs arrive with the VM capability; until then VM reports are only acked. */
+  vms?: VmRegistry;
+
+  constructor(
+    private readonly hosts: HostRegistry,
+    private readonly events: EventLog,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  async inventory(s: Session, inv: Inventory): Promise<void> {
+    const r = await this.hosts.setInventory(s.hostId, inv);
+    if (r.ok) s.guest = r.inv.guest;
+    if (!r.ok) this.log.warn({ host_id: s.hostId, reason: r.reason }, 'inventory rejected; the previous one is kept');
+    else if (r.truncated.length) this.log.warn({ host_id: s.hostId, truncated: r.truncated }, 'inventory cut to the size limits');
+  }
+
+  /** The owner policy of an ad-hoc host changed: record it (the planner filters on it and evacuates on EVACUATE). */
+  async owner(s: Session, owner: Session['live']['owner']): Promise<void> {
+    const word = owner.replace('OWNER_STATE_', '').toLowerCase();
+    await this.hosts.update(s.hostId, (r) => (r.owner === owner ? undefined : { ...r, owner }), () => [{
+      type: 'host.owner_changed',
+      severity: owner === 'OWNER_STATE_IDLE' ? 'info' : 'warning',
+      message: `host owner is ${word}`,
+      hostId: s.hostId,
+      attributes: { owner: word },
+    }]);
+  }
+
+  /** Stores an agent event exactly once: duplicates (resends after a reconnect) only get an ack. */
+  async agentEvent(s: Session, e: AgentEvent): Promise<void> {
+    checkAgentEvent(e);
+    if (this.acceptSeq(s, e.seq, 'event')) {
+      await this.hosts.update(
+        s.hostId,
+        (r) => (e.seq <= r.durableSeq ? undefined : { ...r, durableSeq: e.seq, outboxEpochs: noteEpoch(r.outboxEpochs, e.epoch, e.seq) }),
+        () => [agentEventOf(s.hostId, e, this.clock.now())],
+      );
+      s.durableSeq = e.seq;
+    }
+    ackDurable(s);
+  }
+
+  /**
+   * Applies a VM state report exactly once (deduplicated by the agent's durable
+   * sequence, like events), retrying when it races an operator's change.
+   */
+  async vmStatus(s: Session, raw: VmStatusReport): Promise<void> {
+    const r = checkVmStatus(raw);
+    const vms = this.vms;
+    if (vms && this.acceptSeq(s, r.seq, 'vm_status')) {
+      const run = () => retryOnConflict(async () => {
+        if (r.seq <= s.durableSeq) return;
+        const { rec, version } = await this.hosts.get(s.hostId);
+        if (r.seq <= rec.durableSeq) {
+          s.durableSeq = rec.durableSeq;
+          return;
+        }
+        const hostOps = { ops: [put(HOSTS, s.hostId, { ...rec, durableSeq: r.seq, outboxEpochs: noteEpoch(rec.outboxEpochs, r.epoch, r.seq) })], pre: [at(HOSTS, s.hostId, version)] };
+        const seen = await vms.applyReport(s.hostId, r, hostOps);
+        s.durableSeq = r.seq;
+        if (seen && 'ignored' in seen) this.log.warn({ host_id: s.hostId, vm_id: r.vmId, state: r.state, reason: seen.ignored }, 'vm report ignored');
+      });
+      await (r.state === 'VM_STATE_DESTROYED' ? vms.underTenantOf(r.vmId, run) : run());
+    }
+    ackDurable(s);
+  }
+
+  /**
+   * Whether a report is new and plausible. Duplicates (resends after a
+   * reconnect) are only acked; a seq far past the stored one or going backwards
+   * within the session is refused with a logged reason and an event, and
+   * durableSeq stays where it was, so the host's later reports still land.
+   */
+  private acceptSeq(s: Session, seq: number, kind: 'event' | 'vm_status'): boolean {
+    const v = judgeSeq(seq, s.durableSeq, s.sessionSeq);
+    if (v === 'store' || v === 'duplicate') {
+      s.sessionSeq = seq;
+      return v === 'store';
+    }
+    this.log.warn({ host_id: s.hostId, kind, seq, durable_seq: s.durableSeq, reason: v.reject }, 'agent report refused');
+    if (s.refused++ === 0) {
+      void this.events
+        .append({ type: 'host.report_refused', severity: 'warning', message: `agent report refused: ${v.reject}`, hostId: s.hostId, actor: s.hostId, attributes: { kind, seq: String(seq), durable_seq: String(s.durableSeq) } })
+        .catch((err) => this.log.error({ err, host_id: s.hostId }, 'refusal event not stored'));
+    }
+    return false;
+  }
+}

@@ -1,0 +1,76 @@
+// VmRegistry.applyReport: a host's VM report is observed, committed with the
+// host's own ops and told to the listeners in one step (or not at all).
+import t, { type Test } from 'tap';
+import { join } from 'node:path';
+import { LevelStore, absent, at, put, isConflict } from '../../common/store/index.js';
+import { FakeClock } from '../../common/clock.js';
+import { silentLogger } from '../../common/logger.js';
+import { EventLog } from '../../controller/events/log.js';
+import { Tenants } from '../../controller/tenancy/tenants.js';
+import { VmRegistry, VMS_BY_HOST, type Observed } from '../../controller/vms/registry.js';
+import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
+import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+const HOST = '01HZZZZZZZZZZZZZZZZZZZZZZA';
+const OTHER = '01HZZZZZZZZZZZZZZZZZZZZZZB';
+const MARK = 'test-host-marks';
+
+async function setup(t: Test) {
+  const store = await LevelStore.open(join(tmpDir(), 'db'));
+  t.teardown(() => store.close());
+  const clock = new FakeClock();
+  const events = await EventLog.open(store, clock, silentLogger);
+  const tenants = new Tenants(store, events, clock);
+  await tenants.create('acme', '', { vcpus: 0, memoryBytes: 0, vms: 0, images: 0 });
+  const vms = new VmRegistry(store, events, clock, tenants);
+  const seen: Observed[] = [];
+  vms.onObserved((o) => seen.push(o));
+  const spec = { vcpus: 1, memoryMib: 128, scheme: 'process' } as VmSpec;
+  const { vm } = await vms.create({ name: 'a', hostId: HOST, tenant: 'acme', spec, sla: 'SLA_BEST_EFFORT' });
+  const report = (o: Partial<VmStatusReport>): VmStatusReport => ({ seq: 1, vmId: vm.id, state: 'VM_STATE_RUNNING', generation: 1, reason: '', hostPort: 0, guestReady: false, timeUnixMs: 0, taskDone: false, epoch: '', ...o }) as VmStatusReport;
+  /** The host's own write for this report: a marker, fenced on not existing yet. */
+  const hostOps = (seq: number) => ({ ops: [put(MARK, `${seq}`, { seq })], pre: [absent(MARK, `${seq}`)] });
+  return { store, events, vms, vm, seen, report, hostOps };
+}
+
+t.test('a report lands with the host ops in one batch, and the listeners hear of it once', async (t) => {
+  const { store, events, vms, vm, seen, report, hostOps } = await setup(t);
+  const r = await vms.applyReport(HOST, report({ seq: 1 }), hostOps(1));
+  t.ok(r && !('ignored' in r), 'observed');
+  t.equal((await vms.get(vm.id)).vm.state, 'VM_STATE_RUNNING', 'the VM record changed');
+  t.ok(await store.get(MARK, '1'), 'the host ops were committed with it');
+  t.equal(seen.length, 1, 'the listeners were told once');
+  t.equal(seen[0]!.vm.state, 'VM_STATE_RUNNING');
+  const ev = (await events.list(0, 100)).events.filter((e) => e.type === 'vm.state_changed');
+  t.equal(ev.length, 1, 'one state event');
+  t.equal(ev[0]!.actor, HOST, 'by the reporting host');
+});
+
+t.test('a conflict writes nothing and tells no listener (the caller retries)', async (t) => {
+  const { store, vms, vm, seen, report } = await setup(t);
+  const stale = { ops: [put(MARK, 'x', {})], pre: [at(MARK, 'x', 7)] };
+  const err = await vms.applyReport(HOST, report({ seq: 1 }), stale).catch((e) => e);
+  t.ok(isConflict(err), 'ConflictError');
+  t.equal((await vms.get(vm.id)).vm.state, 'VM_STATE_PENDING', 'the VM record is unchanged');
+  t.notOk(await store.get(MARK, 'x'), 'no host op written');
+  t.equal(seen.length, 0, 'no listener called');
+});
+
+t.test('a report about a VM never placed on the host: ignored, the host ops still land', async (t) => {
+  const { store, vms, vm, seen, report, hostOps } = await setup(t);
+  const r = await vms.applyReport(OTHER, report({ seq: 1 }), hostOps(1));
+  t.same(r, { ignored: 'the vm was never placed on this host' });
+  t.ok(await store.get(MARK, '1'), 'the host durable seq moves on');
+  t.equal((await vms.get(vm.id)).vm.state, 'VM_STATE_PENDING');
+  t.equal(seen.length, 0);
+});
+
+t.test('destroyed: leaves the host index and frees its reservation in the same batch', async (t) => {
+  const { store, vms, vm, seen, report, hostOps } = await setup(t);
+  t.ok(await store.get(VMS_BY_HOST, `${HOST}/${vm.id}`), 'control: on the host');
+  await vms.applyReport(HOST, report({ seq: 2, state: 'VM_STATE_DESTROYED' }), hostOps(2));
+  t.notOk(await store.get(VMS_BY_HOST, `${HOST}/${vm.id}`), 'off the host');
+  t.equal(seen.length, 1);
+  t.equal(seen[0]!.released, true, 'capacity released, once');
+});
