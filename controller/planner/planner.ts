@@ -184,6 +184,11 @@ export class Planner {
     return this.c.jobs.waiting.placeWaiting();
   }
 
+  /** Resolves once every decision queued before it (refusals, evacuations, releases) has run. */
+  async settled(): Promise<void> {
+    await this.c.lock.run(async () => {});
+  }
+
   /** Some VM waits for a host (the sweep then looks for capacity even with no waiting set). */
   hasWaitingVms(): boolean {
     return this.c.waitingVms.size > 0;
