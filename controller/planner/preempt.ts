@@ -1,7 +1,7 @@
 // Preemption: guaranteed work never counts best-effort reservations, so a
 // host can end up holding more than best-effort work may overcommit.
 import { live } from './sets.js';
-import type { PlannerCore } from './core.js';
+import { resOf, type PlannerCore } from './core.js';
 
 export class Preemption {
   constructor(private readonly c: PlannerCore) {}
@@ -29,9 +29,10 @@ export class Preemption {
         const m = await c.jobs.moves.moveOne(vm.id, 'preempted by guaranteed work', false);
         // Not movable: retired (its capacity is freed when its host reports it destroyed).
         if (!m.moved) await c.jobs.lifecycle.retireVms([vm.id], 'preempted by guaranteed work; no other host could take it');
-        excessCpu -= vm.spec!.vcpus;
-        excessMem -= vm.spec!.memoryMib * 1048576;
-        excessDisk -= vm.spec!.diskGib * 1073741824;
+        const r = resOf(vm.spec!);
+        excessCpu -= r.vcpus;
+        excessMem -= r.memoryBytes;
+        excessDisk -= r.diskBytes;
         c.log.info({ vm_id: vm.id, host_id: hostId }, 'best-effort vm preempted');
       }
     }
