@@ -34,7 +34,7 @@ import { vmHandlers } from './vms/service.js';
 import { Planner, DEFAULT_PLANNER_OPTIONS, type PlannerOptions } from './planner/planner.js';
 import { SetScheduler } from './planner/scheduler.js';
 import { setHandlers } from './planner/service.js';
-import { DiskTransfers } from './planner/transfers.js';
+import { DiskTransfers } from './vms/transfers.js';
 import { AGENT_CERT_VALID_MS } from './hosts/enroll.js';
 import type { RateLimit } from './rpc/ratelimit.js';
 import { MIGRATIONS } from './migrations.js';

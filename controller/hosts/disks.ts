@@ -2,7 +2,7 @@ import type { AgentServiceHandlers } from '../../common/gen/nephele/v1/AgentServ
 import type { Logger } from '../../common/logger.js';
 import type { RpcLayer } from '../rpc/handler.js';
 import { streamRpc } from '../rpc/stream.js';
-import type { DiskTransfers } from '../planner/transfers.js';
+import type { DiskTransfers } from '../vms/transfers.js';
 
 export interface DiskDeps {
   transfers: DiskTransfers;

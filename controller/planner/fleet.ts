@@ -39,6 +39,15 @@ export interface Slot {
   sets: Map<string, number>;
   /** 0..100, from the latest heartbeat. */
   loadPct: number;
+  /** The last place() call that scored this host (counts each host once without a per-call set). */
+  scoredIn: number;
+}
+
+/** The hosts that pass a request shape's static filters, and why the others do not (reason → hosts). */
+export interface StaticPass {
+  gen: number;
+  eligible: Slot[];
+  tally: Map<string, number>;
 }
 
 /** One reservation: what a VM holds on a host. */
@@ -68,6 +77,7 @@ export function newSlot(id: string, p: Partial<Slot> = {}): Slot {
     vms: 0,
     sets: new Map(),
     loadPct: p.loadPct ?? 0,
+    scoredIn: 0,
   };
 }
 
@@ -81,18 +91,28 @@ export class Fleet {
   readonly slots = new Map<string, Slot>();
   /** Holding VMs per set, across hosts. */
   readonly setHolds = new Map<string, number>();
+  /** Hosts holding a VM of the set (an affinity set's next VM may go only there). */
+  readonly setHosts = new Map<string, Set<Slot>>();
   /** Bumped whenever capacity is freed (waiting sets retry). */
   freedGen = 0;
+  /**
+   * Bumped whenever a host's static facts change. Those change only through
+   * upsert(): place() keeps its static filter pass per request shape until then.
+   */
+  factsGen = 0;
+  /** place()'s static passes by request shape (bounded: cleared when full). */
+  readonly staticPasses = new Map<string, StaticPass>();
 
   slot(id: string): Slot | undefined {
     return this.slots.get(id);
   }
 
   /** Adds or refreshes a host's static facts; its reservations stay. */
-  upsert(id: string, facts: Partial<Omit<Slot, 'id' | 'guaranteed' | 'bestEffort' | 'vms' | 'sets'>>): Slot {
+  upsert(id: string, facts: Partial<Omit<Slot, 'id' | 'guaranteed' | 'bestEffort' | 'vms' | 'sets' | 'scoredIn'>>): Slot {
     let s = this.slots.get(id);
     if (!s) this.slots.set(id, (s = newSlot(id, facts)));
     else Object.assign(s, facts);
+    this.factsGen++;
     return s;
   }
 
@@ -101,8 +121,14 @@ export class Fleet {
     addRes(h.sla === 'SLA_GUARANTEED' ? s.guaranteed : s.bestEffort, h.res, 1);
     s.vms++;
     if (h.setId) {
-      s.sets.set(h.setId, (s.sets.get(h.setId) ?? 0) + 1);
+      const n = s.sets.get(h.setId) ?? 0;
+      s.sets.set(h.setId, n + 1);
       this.setHolds.set(h.setId, (this.setHolds.get(h.setId) ?? 0) + 1);
+      if (n === 0) {
+        let hs = this.setHosts.get(h.setId);
+        if (!hs) this.setHosts.set(h.setId, (hs = new Set()));
+        hs.add(s);
+      }
     }
   }
 
@@ -114,7 +140,12 @@ export class Fleet {
     if (h.setId) {
       const n = (s.sets.get(h.setId) ?? 0) - 1;
       if (n > 0) s.sets.set(h.setId, n);
-      else s.sets.delete(h.setId);
+      else {
+        s.sets.delete(h.setId);
+        const hs = this.setHosts.get(h.setId);
+        hs?.delete(s);
+        if (hs?.size === 0) this.setHosts.delete(h.setId);
+      }
       const t = (this.setHolds.get(h.setId) ?? 0) - 1;
       if (t > 0) this.setHolds.set(h.setId, t);
       else this.setHolds.delete(h.setId);

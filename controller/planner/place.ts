@@ -3,7 +3,7 @@
 // per request; for each VM the dynamic ones (capacity, affinity) run on a sample
 // of the eligible hosts once the fleet is large (power-of-k choices), falling
 // back to a full scan so a "does not fit" answer is never a sampling accident.
-import { type Fleet, type Res, type Sla, type Slot } from './fleet.js';
+import { type Fleet, type Res, type Sla, type Slot, type StaticPass } from './fleet.js';
 
 export type Strategy = 'binpack' | 'spread';
 export type Affinity = 'none' | 'affinity' | 'anti';
@@ -128,6 +128,35 @@ export function summarize(tally: Map<string, number>): string[] {
     .map(([why, n]) => `${n} host${n === 1 ? '' : 's'}: ${why}`);
 }
 
+const MAX_STATIC_PASSES = 256;
+/** Numbers place() calls, for Slot.scoredIn. */
+let calls = 0;
+
+/**
+ * The static filters over every host, remembered per request shape until a
+ * host's facts change (fleet.factsGen): a fleet of 10,000 hosts is otherwise
+ * filtered anew for every request, most of place()'s time. Requests with
+ * exclusions (moves, one VM each) are filtered afresh: their reasons depend on them.
+ */
+function staticPass(fleet: Fleet, r: PlacementRequest): StaticPass {
+  const key = r.exclude?.size ? undefined : JSON.stringify([r.sla, r.schemes, !!r.task, r.group ?? '', r.labels ?? {}]);
+  const hit = key === undefined ? undefined : fleet.staticPasses.get(key);
+  if (hit && hit.gen === fleet.factsGen) return hit;
+  const tally = new Map<string, number>();
+  const eligible: Slot[] = [];
+  for (const s of fleet.slots.values()) {
+    const why = staticReason(s, r);
+    if (why) tally.set(why, (tally.get(why) ?? 0) + 1);
+    else eligible.push(s);
+  }
+  const pass = { gen: fleet.factsGen, eligible, tally };
+  if (key !== undefined) {
+    if (fleet.staticPasses.size >= MAX_STATIC_PASSES) fleet.staticPasses.clear();
+    fleet.staticPasses.set(key, pass);
+  }
+  return pass;
+}
+
 /**
  * Places `count` VMs of a request. Every placement is held in `fleet` at once
  * (later VMs see earlier ones); undo with `unplace` when the commit fails or
@@ -135,18 +164,14 @@ export function summarize(tally: Map<string, number>): string[] {
  */
 export function place(fleet: Fleet, r: PlacementRequest, count: number, cfg: PlannerConfig = DEFAULT_PLANNER, rng: () => number = Math.random): PlanResult {
   const placements: Placement[] = [];
-  const staticTally = new Map<string, number>();
-  const eligible: Slot[] = [];
-  for (const s of fleet.slots.values()) {
-    const why = staticReason(s, r);
-    if (why) staticTally.set(why, (staticTally.get(why) ?? 0) + 1);
-    else eligible.push(s);
-  }
+  const { eligible, tally: staticTally } = staticPass(fleet, r);
+  let eligibleSet: Set<Slot> | undefined;
+  const eligibleNow = (s: Slot) => (eligibleSet ??= new Set(eligible)).has(s);
   let considered = 0;
-  const seen = new Set<string>();
+  const call = ++calls;
   const consider = (s: Slot, best: { s?: Slot; score: number; scheme: string }) => {
-    if (!seen.has(s.id)) {
-      seen.add(s.id);
+    if (s.scoredIn !== call) {
+      s.scoredIn = call;
       considered++;
     }
     if (dynamicReason(s, r, fleet, cfg)) return;
@@ -173,6 +198,8 @@ export function place(fleet: Fleet, r: PlacementRequest, count: number, cfg: Pla
         for (let k = 0; k < cfg.sampleK; k++) consider(eligible[Math.floor(rng() * eligible.length)]!, best);
       }
     }
+    // A colocated affinity set fits only where it already is (dynamicReason): look there before the full scan.
+    if (colocated) for (const s of fleet.setHosts.get(r.setId) ?? []) if (eligibleNow(s)) consider(s, best);
     if (!best.s) for (const s of eligible) consider(s, best);
     if (!best.s) {
       const tally = new Map(staticTally);

@@ -1,9 +1,8 @@
 // Time for sets: scheduled starts, batch-window ends and expiries run on exact
-// timers (through the Clock, so unit tests use a fake one); a node-cron sweep
-// retries sets waiting in their batch window when capacity was freed and moves
+// timers (through the Clock, so unit tests use a fake one); a one-second sweep
+// (on the Clock too) retries sets waiting in their batch window when capacity was freed and moves
 // the guaranteed VMs of hosts that stayed down past the grace. Everything is
 // rebuilt from the store when the controller starts.
-import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock, Timer } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { Store } from '../../common/store/index.js';
@@ -20,6 +19,8 @@ interface Due {
 /** setTimeout cannot wait longer than 2^31-1 ms: longer waits re-arm. */
 const MAX_WAIT = 2 ** 31 - 1;
 const RETRY_MS = 5_000;
+/** How often the sweep looks for freed capacity and long-down hosts. */
+export const SWEEP_MS = 1_000;
 
 /** What a set waits for next, if anything. */
 export function nextDue(s: SetRecord): Due | undefined {
@@ -34,7 +35,7 @@ export function nextDue(s: SetRecord): Due | undefined {
 export class SetScheduler {
   private readonly timers = new Map<string, Timer>();
   private readonly waiting = new Set<string>();
-  private sweepTask?: ScheduledTask;
+  private sweepTimer?: Timer;
   private sweeping = false;
   private stopped = false;
 
@@ -43,24 +44,23 @@ export class SetScheduler {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly log: Logger,
-    /** node-cron expression of the sweep (seconds field included). */
-    private readonly sweepCron = '* * * * * *',
   ) {
     planner.watchSets((s) => this.track(s));
   }
 
   /** Re-arms every set's timers from the store (or from the sets the planner just read from it). */
-  async start(opts: { cron?: boolean; sets?: SetRecord[] } = {}): Promise<void> {
+  async start(opts: { sweep?: boolean; sets?: SetRecord[] } = {}): Promise<void> {
     if (opts.sets) for (const s of opts.sets) this.track(s);
     else for await (const { value } of this.store.scan<SetRecord>(SETS)) this.track(value);
-    if (opts.cron !== false) this.sweepTask = cron.schedule(this.sweepCron, () => this.sweep(), { name: 'planner-sweep', noOverlap: true });
+    // A fixed period, not a cron expression: a sweep still running when the next is due is skipped (sweep() says so).
+    if (opts.sweep !== false) this.sweepTimer = this.clock.setInterval(() => void this.sweep(), SWEEP_MS);
   }
 
   stop(): void {
     this.stopped = true;
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
-    void this.sweepTask?.destroy();
+    this.sweepTimer?.cancel();
   }
 
   /** Armed timers (tests). */

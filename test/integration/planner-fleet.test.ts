@@ -92,7 +92,9 @@ t.test('a set of 20 over 3 agents: spread, dry run, partial placement, down host
   }, { timeoutMs: 30_000, message: 'stale copies reported' }).catch(async () => staleReported());
   a.close();
   t.same([...stale].sort(), [...onVictim].sort(), 'every stale copy on the returning host was reported removed');
-  await new Promise((r) => setTimeout(r, 1500)); // a late duplicate would show up here
+  // A late duplicate would show up while the agents keep converging: wait for two more heartbeats from each.
+  const mark = Date.now();
+  await waitFor(async () => (await listHosts(ctl)).every((h) => h.lastSeenUnixMs > mark + 2 * h.heartbeatIntervalMs), { timeoutMs: 30_000, message: 'two heartbeats from every agent' });
   t.ok(plan.rows.every((r) => processesWith(r.vmId).length === 1), 'still exactly one process per VM');
 
   // Drain the second host: its VMs move, it is cordoned.

@@ -89,7 +89,7 @@ t.test('timers fire at their time, rebuilt from the store after a restart', asyn
   const { planner } = fakePlanner(calls, store);
   // A "restarted controller": everything comes from the store.
   const sch = new SetScheduler(planner, store, clock, createLogger('test', { level: 'silent' }));
-  await sch.start({ cron: false });
+  await sch.start({ sweep: false });
   t.same(sch.pending().sort(), ['at', 'dur', 'far'], 'timers armed for the three live sets');
   clock.advance(4999);
   await flush();
@@ -118,7 +118,7 @@ t.test('an action that fails is retried later, not in a tight loop', async (t) =
   const calls: string[] = [];
   const { planner } = fakePlanner(calls); // does not move the stored set: as if every start failed
   const sch = new SetScheduler(planner, store, clock, createLogger('test', { level: 'silent' }));
-  await sch.start({ cron: false });
+  await sch.start({ sweep: false });
   clock.advance(1000);
   await flush();
   t.same(calls, ['start stuck'], 'fired once');
@@ -138,7 +138,7 @@ t.test('a changed set re-arms its timer; the sweep checks down hosts and retries
   const calls: string[] = [];
   const { planner, notify } = fakePlanner(calls);
   const sch = new SetScheduler(planner, store, clock, createLogger('test', { level: 'silent' }));
-  await sch.start({ cron: false });
+  await sch.start({ sweep: false });
   notify(set('w', { state: 'VM_SET_STATE_WAITING', windowEndsUnixMs: T0 + 60_000 }));
   notify(set('w', { state: 'VM_SET_STATE_WAITING', windowEndsUnixMs: T0 + 10_000 })); // replaced, not added
   t.same(sch.pending(), ['w']);
@@ -165,7 +165,7 @@ t.test('evacuated VMs waiting for a host are placed when capacity frees, before 
   const calls: string[] = [];
   const { planner, notify } = fakePlanner(calls, undefined, 1);
   const sch = new SetScheduler(planner, store, new FakeClock(T0), createLogger('test', { level: 'silent' }));
-  await sch.start({ cron: false });
+  await sch.start({ sweep: false });
   await sch.sweep();
   t.same(calls, ['down-check', 'place-waiting'], 'no waiting set, yet the waiting VM is looked at');
   notify(set('p', { state: 'VM_SET_STATE_PARTIAL' }));
@@ -173,4 +173,29 @@ t.test('evacuated VMs waiting for a host are placed when capacity frees, before 
   await sch.sweep();
   t.same(calls, ['down-check', 'place-waiting', 'start p'], 'waiting VMs before new ones');
   sch.stop();
+});
+
+t.test('the sweep runs once a second on the clock, and not after stop', async (t) => {
+  const store = await LevelStore.open(tmpDir());
+  t.teardown(() => store.close());
+  const clock = new FakeClock(T0);
+  const calls: string[] = [];
+  const { planner } = fakePlanner(calls);
+  const sch = new SetScheduler(planner, store, clock, createLogger('test', { level: 'silent' }));
+  await sch.start();
+  clock.advance(999);
+  await flush();
+  t.same(calls, [], 'not before a second');
+  clock.advance(1);
+  await flush();
+  t.same(calls, ['down-check'], 'one sweep at one second');
+  for (let i = 0; i < 2; i++) {
+    clock.advance(1000);
+    await flush();
+  }
+  t.same(calls, ['down-check', 'down-check', 'down-check'], 'then one a second');
+  sch.stop();
+  clock.advance(5000);
+  await flush();
+  t.equal(calls.length, 3, 'none after stop');
 });

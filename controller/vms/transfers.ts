@@ -17,7 +17,7 @@ import { ULID_RE } from '../../common/ids.js';
 import { isUndecodable } from '../../common/grpc/decode.js';
 import { del, type Op, put, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
-import { VMS, type VmRecord } from '../vms/registry.js';
+import { VMS, type VmRecord } from './registry.js';
 
 export const TRANSFERS = 'disk-transfers';
 export const MAX_DISK_BYTES = 64 * 1024 ** 3;

@@ -1,0 +1,223 @@
+// A set's life: created (placed now or scheduled), started or retried by the
+// scheduler, scaled, retired VM by VM until the last one is destroyed; and the
+// views of it (GetVmSet from in-memory counts, GetPlan).
+import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
+import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
+import { FailedPreconditionError } from '../../common/errors.js';
+import { absent, at, put, retryOnConflict, type Op, type Precondition } from '../../common/store/index.js';
+import type { NewEvent } from '../events/log.js';
+import { VMS, type VmRecord } from '../vms/registry.js';
+import type { SetRequest } from './request.js';
+import { aggregate, getSet, live, planRow, SETS, SETS_BY_TENANT, vmsOfSet, waitsForHost, word, type SetRecord } from './sets.js';
+import type { PlannerCore } from './core.js';
+import type { Round } from './rounds.js';
+
+const CHUNK = 500;
+const MAX_ROWS_IN_ANSWER = 1000;
+
+export class SetLifecycle {
+  constructor(private readonly c: PlannerCore) {}
+
+  /** Creates a set: stores it and, unless it starts later, places it in the same batch. */
+  async create(req: SetRequest, tenant: string): Promise<{ set: VmSet; plan: Plan }> {
+    const c = this.c;
+    const { set, round } = await c.lock.run(async (): Promise<{ set: SetRecord; round?: Round }> => {
+      const now = c.clock.now();
+      const s = c.jobs.rounds.newSet(req, tenant, now);
+      const created: NewEvent = { type: 'set.created', message: 'vm set created', tenant, attributes: { set_id: s.id, count: String(req.count), sla: word(req.sla) } };
+      if (s.state === 'VM_SET_STATE_SCHEDULED') {
+        await c.events.commit({
+          ops: [put(SETS, s.id, s), put(SETS_BY_TENANT, `${tenant}/${s.id}`, 1)],
+          preconditions: [absent(SETS, s.id)],
+          events: [{ ...created, attributes: { ...created.attributes, start_at: new Date(req.startAtUnixMs).toISOString() } }],
+          ref: s.id,
+        });
+        return { set: s, round: undefined };
+      }
+      return { set: s, round: await c.jobs.rounds.placeRound(s, 0, req.count, [created], true) };
+    });
+    c.onSetChange(set);
+    // Answered from what was just written (a set of 10,000 is not read back).
+    const { version } = await getSet(c.store, set.id);
+    const rows = (round?.vms ?? []).map((vm) => planRow(vm, c.hostName(vm.hostId)));
+    const plan = aggregate(set.id, rows, round?.unplaced ?? 0, set.reasons, round?.considered ?? 0);
+    // The per-host totals always; the rows of a big set are GetPlan's (a 10,000-row answer is megabytes).
+    if (plan.rows.length > MAX_ROWS_IN_ANSWER) plan.rows = [];
+    return { set: this.viewOf(set, version), plan };
+  }
+
+  async view(id: string, scope?: string): Promise<VmSet> {
+    const { set, version } = await getSet(this.c.store, id, scope);
+    return this.viewOf(set, version);
+  }
+
+  /** A set with its counts, kept in memory as its VMs change (GetVmSet is polled; a set may hold 10,000 VMs). */
+  private viewOf(set: SetRecord, version: number): VmSet {
+    return { ...set, ...this.c.counts.of(set.id), version };
+  }
+
+  /** The resource aggregation table of a set. */
+  async plan(id: string, scope?: string): Promise<Plan> {
+    const c = this.c;
+    const { set } = await getSet(c.store, id, scope);
+    const vms = await vmsOfSet(c.store, id);
+    const rows = vms.map(({ vm }) => planRow(vm, c.hostName(vm.hostId)));
+    const open = set.state !== 'VM_SET_STATE_RETIRING' && set.state !== 'VM_SET_STATE_RETIRED' && set.state !== 'VM_SET_STATE_SCHEDULED';
+    return aggregate(id, rows, open ? Math.max(0, set.count - c.counts.of(id).placed) : 0, set.reasons, 0);
+  }
+
+  /** Starts a scheduled set, or retries a waiting one. Called by the scheduler. */
+  async startOrRetry(id: string): Promise<void> {
+    const c = this.c;
+    const changed = await c.lock.run(async () => {
+      const { set, version } = await getSet(c.store, id);
+      const now = c.clock.now();
+      if (set.state === 'VM_SET_STATE_SCHEDULED') {
+        if (set.request.startAtUnixMs > now) return undefined;
+        await c.jobs.rounds.placeRound(set, version, set.count, [{ type: 'set.started', message: 'scheduled vm set started', tenant: set.tenant, attributes: { set_id: id } }], false);
+        return set;
+      }
+      if (set.state === 'VM_SET_STATE_WAITING' || set.state === 'VM_SET_STATE_PARTIAL' || set.state === 'VM_SET_STATE_PLACED') {
+        // Counted in memory: the sweep retries waiting sets often, and a set may hold 10,000 VMs.
+        // Evacuated VMs waiting for a host are still the set's: they are placed themselves, not replaced.
+        const want = set.count - c.counts.of(id).placed - c.waitingIn(id).length;
+        // Its batch window may be over: evacuated best-effort VMs that waited are retired, and their places stay empty.
+        if (await c.jobs.waiting.reconsiderWaiting(id)) return (await getSet(c.store, id)).set;
+        if (want <= 0) {
+          // Only evacuated VMs that keep waiting (placeWaiting) are missing: once the window is over the set stops its own tries.
+          if (set.state === 'VM_SET_STATE_WAITING' && set.windowEndsUnixMs <= now) {
+            return c.updateSet(id, (s) => {
+              if (s.state !== 'VM_SET_STATE_WAITING') return undefined;
+              s.state = 'VM_SET_STATE_PARTIAL';
+              s.stateReason = `${c.counts.of(id).placed} of ${s.count} placed; the batch window is over, evacuated vms still wait for a host`;
+              return { type: 'set.partially_placed', severity: 'warning', message: 'vm set partially placed: its batch window is over', tenant: s.tenant, attributes: { set_id: id } };
+            });
+          }
+          return undefined; // nothing to place (a partial set's failed VMs still hold their host)
+        }
+        if (set.state === 'VM_SET_STATE_PARTIAL' && set.windowEndsUnixMs !== 0) return undefined; // its batch window is over: no more tries
+        await c.jobs.rounds.placeRound(set, version, Math.max(0, want), [], false);
+        return set;
+      }
+      return undefined;
+    });
+    if (changed) c.onSetChange(changed);
+  }
+
+  /** Sets the size of a set: places more, or retires the newest VMs. */
+  async scale(id: string, count: number, scope?: string): Promise<{ set: VmSet; plan: Plan }> {
+    const c = this.c;
+    const changed = await c.lock.run(async () => {
+      const { set, version } = await getSet(c.store, id, scope);
+      if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED') throw new FailedPreconditionError(`set is ${word(set.state)}`);
+      const current = (await vmsOfSet(c.store, id)).filter(({ vm }) => live(vm) || waitsForHost(vm));
+      const ev: NewEvent = { type: 'set.scaled', message: 'vm set scaled', tenant: set.tenant, attributes: { set_id: id, from: String(set.count), to: String(count) } };
+      set.count = count;
+      if (set.state === 'VM_SET_STATE_SCHEDULED') {
+        set.request = { ...set.request, count };
+        await c.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [ev], ref: id });
+        return set;
+      }
+      if (count >= current.length) {
+        await c.jobs.rounds.placeRound(set, version, count - current.length, [ev], false);
+        return set;
+      }
+      // Retire VMs waiting for a host first, then the newest: the oldest have been confirmed the longest.
+      const victims = current.sort((a, b) => Number(waitsForHost(b.vm)) - Number(waitsForHost(a.vm)) || (a.vm.id < b.vm.id ? 1 : -1)).slice(0, current.length - count);
+      c.jobs.rounds.settle(set, count, [], c.clock.now());
+      await c.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [ev], ref: id });
+      await this.retireVms(victims.map((v) => v.vm.id), 'scaled down');
+      return set;
+    });
+    c.onSetChange(changed);
+    return { set: await this.view(id), plan: await this.plan(id) };
+  }
+
+  /** Retires every VM of a set; the set is retired when the last one is destroyed. */
+  async retire(id: string, why: string, scope?: string): Promise<VmSet> {
+    const c = this.c;
+    const changed = await c.lock.run(async () => {
+      const { set, version } = await getSet(c.store, id, scope);
+      if (set.state === 'VM_SET_STATE_RETIRED') return undefined;
+      const vms = await vmsOfSet(c.store, id);
+      if (set.state !== 'VM_SET_STATE_RETIRING') {
+        set.state = 'VM_SET_STATE_RETIRING';
+        set.stateReason = why;
+        await c.events.commit({
+          ops: [put(SETS, id, set)],
+          preconditions: [at(SETS, id, version)],
+          events: [{ type: 'set.retiring', message: `vm set retiring: ${why}`, tenant: set.tenant, attributes: { set_id: id, vms: String(vms.length) } }],
+          ref: id,
+        });
+      }
+      c.retiring.add(id);
+      await this.retireVms(vms.filter(({ vm }) => vm.desired !== 'DESIRED_VM_STATE_DESTROYED' && vm.state !== 'VM_STATE_DESTROYED').map(({ vm }) => vm.id), why);
+      await this.maybeRetired(id);
+      return set;
+    });
+    if (changed) c.onSetChange(changed);
+    return this.view(id, scope);
+  }
+
+  /** Asks the VMs' hosts to destroy them, in chunks (each an atomic batch fenced on the VMs' versions). */
+  async retireVms(ids: string[], why: string): Promise<void> {
+    const c = this.c;
+    // A VM waiting for a host has no host to destroy it: it ends here.
+    for (const id of ids.filter((x) => c.waitingVms.has(x))) await c.jobs.waiting.dropWaiting(id, why);
+    ids = ids.filter((x) => !c.waitingVms.has(x));
+    const touched = new Set<string>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      await retryOnConflict(async () => {
+        const rs = await c.store.getMany<VmRecord>(VMS, chunk);
+        const ops: Op[] = [];
+        const pre: Precondition[] = [];
+        const next: VmRecord[] = [];
+        const hosts: string[] = [];
+        rs.forEach((r) => {
+          if (!r || r.value.desired === 'DESIRED_VM_STATE_DESTROYED') return;
+          const n: VmRecord = { ...r.value, desired: 'DESIRED_VM_STATE_DESTROYED', stateReason: r.value.state === 'VM_STATE_DESTROYED' ? r.value.stateReason : `retiring: ${why}` };
+          next.push(n);
+          ops.push(put(VMS, r.value.id, n));
+          pre.push(at(VMS, r.value.id, r.version));
+          hosts.push(r.value.hostId);
+        });
+        if (!ops.length) return;
+        await c.events.commit({ ops, preconditions: pre });
+        for (const h of hosts) touched.add(h);
+        for (const n of next) c.counts.note(n);
+      });
+    }
+    for (const h of touched) if (h) c.push(h);
+  }
+
+  /** A retiring set whose VMs are all gone is retired. */
+  async maybeRetired(id: string): Promise<void> {
+    const c = this.c;
+    if (!c.retiring.has(id) || (c.fleet.setHolds.get(id) ?? 0) > 0) return;
+    const set = await c.updateSet(id, (s) => {
+      if (s.state !== 'VM_SET_STATE_RETIRING') return undefined;
+      s.state = 'VM_SET_STATE_RETIRED';
+      s.retiredUnixMs = c.clock.now();
+      return { type: 'set.retired', message: 'vm set retired', tenant: s.tenant, attributes: { set_id: id, reason: s.stateReason } };
+    });
+    if (!set) return;
+    c.retiring.delete(id);
+    c.counts.drop(id);
+    c.onSetChange(set);
+  }
+
+  /** A task of an end-on-task set finished: its VM is retired, and the set with its last one. */
+  async taskDone(vm: VmRecord): Promise<void> {
+    const c = this.c;
+    const { set } = await getSet(c.store, vm.setId);
+    if (!set.request.endOnTask) return;
+    await this.retireVms([vm.id], 'task done');
+    const rest = (await vmsOfSet(c.store, set.id)).filter(({ vm: v }) => v.desired !== 'DESIRED_VM_STATE_DESTROYED');
+    if (rest.length === 0) {
+      c.retiring.add(set.id);
+      await c.markRetiring(set.id, 'every task is done');
+      await this.maybeRetired(set.id);
+    }
+  }
+}

@@ -1,0 +1,172 @@
+// Moves: one VM re-placed on another host with a bumped generation (which
+// fences the old copy), cold moves that carry a qemu VM's disk over, and the
+// whole-host moves of a drain and of a host that stayed down.
+import { ulid } from '../../common/ids.js';
+import { at, del, put, retryOnConflict } from '../../common/store/index.js';
+import { VMS, VMS_BY_HOST, type VmRecord } from '../vms/registry.js';
+import { place, unplace } from './place.js';
+import { holds, live } from './sets.js';
+import { holdOf, type MoveResult, type PlannerCore } from './core.js';
+
+type Moved = { moved: boolean; reasons: string[] };
+
+export class Moves {
+  constructor(private readonly c: PlannerCore) {}
+
+  /**
+   * Moves one VM to another host: new host, generation + 1 (the old host's copy
+   * is now stale and is stopped when that host hears its desired state). With
+   * `countAttempt`, a VM that has used up its attempts stays failed.
+   */
+  moveOne(vmId: string, reason: string, countAttempt: boolean, importDisk = ''): Promise<Moved> {
+    const c = this.c;
+    return retryOnConflict(async () => {
+      const cur = await c.store.get<VmRecord>(VMS, vmId);
+      if (!cur || !holds(cur.value) || cur.value.desired === 'DESIRED_VM_STATE_DESTROYED') return { moved: false, reasons: [] };
+      const vm = cur.value;
+      if (countAttempt && vm.placementAttempts >= c.opts.maxAttempts) {
+        c.log.warn({ vm_id: vm.id, set_id: vm.setId, attempts: vm.placementAttempts }, 'vm not re-placed: attempts used up');
+        return { moved: false, reasons: [`attempts used up (${vm.placementAttempts})`] };
+      }
+      const base = await c.requestFor(vm);
+      c.refreshLoad();
+      // The VM's own hold on its old host does not count against affinity rules elsewhere.
+      const res = place(c.fleet, base, 1, c.opts);
+      const to = res.placements[0];
+      if (!to) return { moved: false, reasons: res.reasons };
+      const now = c.clock.now();
+      const next: VmRecord = {
+        ...vm,
+        hostId: to.hostId,
+        generation: vm.generation + 1,
+        state: 'VM_STATE_PENDING',
+        stateReason: `re-placed: ${reason}`,
+        stateChangedUnixMs: now,
+        placedUnixMs: now,
+        confirmedUnixMs: 0,
+        placementAttempts: vm.placementAttempts + 1,
+        hostPort: 0,
+        guestReady: false,
+        ran: false,
+        tried: [...(vm.tried ?? []), vm.hostId].slice(-16),
+        exportDisk: '',
+        importDisk,
+      };
+      try {
+        await c.events.commit({
+          ops: [put(VMS, vm.id, next), del(VMS_BY_HOST, `${vm.hostId}/${vm.id}`), put(VMS_BY_HOST, `${to.hostId}/${vm.id}`, 1)],
+          preconditions: [at(VMS, vm.id, cur.version)],
+          events: [{ type: 'vm.replaced', severity: 'warning', message: `vm re-placed: ${reason}`, hostId: to.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, from_host: vm.hostId, to_host: to.hostId, generation: String(next.generation), ...(vm.setId ? { set_id: vm.setId } : {}) } }],
+        });
+      } catch (e) {
+        unplace(c.fleet, base, res.placements);
+        throw e;
+      }
+      c.fleet.release(holdOf(vm));
+      c.counts.note(next);
+      if (vm.exportDisk && vm.exportDisk !== importDisk) await c.transfers?.finish(vm.exportDisk); // an export overtaken by a fresh re-placement
+      c.push(vm.hostId);
+      c.push(to.hostId);
+      return { moved: true, reasons: [] };
+    });
+  }
+
+  /**
+   * Cold move, source side: the VM's host stops it and uploads its disk; when
+   * the upload is complete (finishExport) the VM is re-placed with that disk.
+   * Only started when another host could take the VM now.
+   */
+  private startExport(vmId: string, reason: string): Promise<Moved> {
+    const c = this.c;
+    return retryOnConflict(async () => {
+      const cur = await c.store.get<VmRecord>(VMS, vmId);
+      if (!cur || !c.transfers) return { moved: false, reasons: [] };
+      const vm = cur.value;
+      if (vm.exportDisk) return { moved: true, reasons: [] }; // already under way
+      const probe = await c.requestFor(vm);
+      const res = place(c.fleet, probe, 1, c.opts);
+      unplace(c.fleet, probe, res.placements); // only asking whether it fits somewhere
+      if (!res.placements.length) return { moved: false, reasons: res.reasons };
+      const id = ulid(c.clock.now());
+      await c.events.commit({
+        ops: [put(VMS, vm.id, { ...vm, exportDisk: id, stateReason: `moving (${reason}): exporting its disk` }), ...c.transfers.beginOps(id, vm)],
+        preconditions: [at(VMS, vm.id, cur.version)],
+        events: [{ type: 'vm.move_started', message: `cold move started: ${reason}`, hostId: vm.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, transfer_id: id, ...(vm.setId ? { set_id: vm.setId } : {}) } }],
+      });
+      c.push(vm.hostId);
+      return { moved: true, reasons: [] };
+    });
+  }
+
+  /** Cold move, after the upload: re-place the VM with its disk (or let it run where it was when nothing fits now). */
+  async finishExport(transferId: string): Promise<void> {
+    const c = this.c;
+    await c.lock.run(async () => {
+      const t = await c.transfers?.get(transferId);
+      if (!t) return;
+      const cur = await c.store.get<VmRecord>(VMS, t.vmId);
+      if (!cur || cur.value.exportDisk !== transferId) return;
+      const m = await this.moveOne(t.vmId, 'cold move: disk copied', false, transferId);
+      if (m.moved) return;
+      const vm = cur.value;
+      if (c.evacuating.has(vm.hostId)) {
+        // The owner wants the machine back: the VM leaves it even with nowhere to go now.
+        await c.transfers?.finish(transferId);
+        await c.jobs.waiting.vacate(vm.id, m.reasons);
+        return;
+      }
+      await c.events.commit({
+        ops: [put(VMS, vm.id, { ...vm, exportDisk: '', stateReason: 'move abandoned: no host can take it now' })],
+        preconditions: [at(VMS, vm.id, cur.version)],
+        events: [{ type: 'vm.move_failed', severity: 'warning', message: `cold move abandoned: ${m.reasons.join('; ') || 'no host'}`, hostId: vm.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id } }],
+      });
+      await c.transfers?.finish(transferId);
+      c.push(vm.hostId);
+    });
+  }
+
+  /** Moves one VM off `hostId`: a reachable host hands over a qemu VM's disk (cold move); a process VM, or any VM of a host that is gone, starts afresh elsewhere. */
+  moveAway(hostId: string, vm: VmRecord, reason: string, cold: boolean): Promise<Moved> {
+    const c = this.c;
+    return cold && vm.spec!.scheme === 'qemu' && c.transfers && c.fleet.slot(hostId)?.ready && vm.state !== 'VM_STATE_FAILED'
+      ? this.startExport(vm.id, reason)
+      : this.moveOne(vm.id, reason, false);
+  }
+
+  private async moveAll(hostId: string, reason: string, filter: (vm: VmRecord) => boolean, cold = false): Promise<MoveResult> {
+    const out: MoveResult = { moved: 0, unplaced: 0, reasons: [] };
+    for (const { vm } of await this.c.vms.onHost(hostId)) {
+      if (!live(vm) || !filter(vm)) continue;
+      const m = await this.moveAway(hostId, vm, reason, cold);
+      if (m.moved) out.moved++;
+      else {
+        out.unplaced++;
+        for (const x of m.reasons) if (!out.reasons.includes(x)) out.reasons.push(x);
+      }
+    }
+    return out;
+  }
+
+  /** Cordons a host and moves its VMs away. */
+  async drain(hostId: string, reason: string): Promise<MoveResult> {
+    const c = this.c;
+    await c.hosts.cordon(hostId, true, reason || 'drained');
+    const res = await c.lock.run(() => this.moveAll(hostId, 'host drained', () => true, true));
+    await c.events.append({ type: 'host.drained', severity: res.unplaced ? 'warning' : 'info', message: res.unplaced ? 'host drained; some vms could not be moved' : 'host drained', hostId, attributes: { moved: String(res.moved), unplaced: String(res.unplaced) } });
+    return res;
+  }
+
+  /** Re-places the guaranteed VMs of hosts that have been down for longer than the grace. */
+  async replaceFromDownHosts(): Promise<number> {
+    const c = this.c;
+    const now = c.clock.now();
+    let moved = 0;
+    for (const [hostId, since] of c.downSince) {
+      if (now - since < c.opts.replaceAfterMs) continue;
+      const res = await c.lock.run(() => this.moveAll(hostId, 'host is down', (vm) => vm.sla === 'SLA_GUARANTEED'));
+      moved += res.moved;
+      if (res.moved) c.log.warn({ host_id: hostId, moved: res.moved, unplaced: res.unplaced }, 'vms of a down host re-placed');
+    }
+    return moved;
+  }
+}
