@@ -14,6 +14,7 @@ import type { TokenKind__Output as PTokenKind } from '../gen/nephele/v1/TokenKin
 import type { VmSetState__Output as PSetState } from '../gen/nephele/v1/VmSetState.js';
 import type { PlacementStrategy__Output as PStrategy } from '../gen/nephele/v1/PlacementStrategy.js';
 import type { SetAffinity__Output as PAffinity } from '../gen/nephele/v1/SetAffinity.js';
+import type { HostView__Output as PHostView } from '../gen/nephele/v1/HostView.js';
 
 import type { VmRecord, VmSpec, SetRecord, SetRequest, HostRecord, TokenRecord } from '../../controller/model/index.js';
 import type { Vm__Output } from '../gen/nephele/v1/Vm.js';
@@ -37,6 +38,8 @@ export interface EnumConverter<Model extends string, Proto extends string> {
   fromProto(p: Proto | number | null | undefined): Model | undefined;
   /** fromProto that answers INVALID_ARGUMENT naming `field` (and the proto names a caller may send) for anything else. */
   require(p: Proto | number | null | undefined, field: string): Model;
+  /** Whether `p` is the proto's UNSPECIFIED (or absent). */
+  isUnspecified(p: Proto | number | null | undefined): boolean;
   /** require, but UNSPECIFIED (or nothing) is undefined rather than an error. */
   optional(p: Proto | number | null | undefined, field: string): Model | undefined;
   /** Model value of a stored string in either form (the old proto name or the model name). */
@@ -67,7 +70,8 @@ function converter<Model extends string, Proto extends string, D extends Model =
       if (m === undefined) throw new InvalidArgumentError(field, `must be one of ${Object.values<string>(table).join(', ')}`);
       return m;
     },
-    optional: (p, field) => (p === undefined || p === null || p === '' || p === 0 || p === unspecified ? dflt : c.require(p, field)),
+    isUnspecified: (p) => p === undefined || p === null || p === '' || p === 0 || p === unspecified,
+    optional: (p, field) => (c.isUnspecified(p) ? dflt : c.require(p, field)),
     fromStored: (s) => (typeof s !== 'string' ? (s == null ? dflt : undefined) : known.has(s) ? (s as Model) : back.get(s) ?? (s === '' ? dflt : undefined)),
   };
   return c;
@@ -116,6 +120,10 @@ const affinity = { affinity: 'SET_AFFINITY_AFFINITY', anti_affinity: 'SET_AFFINI
 type _affinity = Exhaustive<Exclude<PAffinity, 'SET_AFFINITY_UNSPECIFIED' | (typeof affinity)[Exclude<M.Affinity, 'none'>]>>;
 export const AffinityEnum = converter<M.Affinity, PAffinity, 'none'>(affinity, 'SET_AFFINITY_UNSPECIFIED', 'none');
 
+
+const hostView = { basic: 'HOST_VIEW_BASIC', full: 'HOST_VIEW_FULL' } as const satisfies Record<M.HostView, PHostView>;
+type _hostView = Exhaustive<Exclude<PHostView, 'HOST_VIEW_UNSPECIFIED' | (typeof hostView)[M.HostView]>>;
+export const HostViewEnum = converter<M.HostView, PHostView>(hostView, 'HOST_VIEW_UNSPECIFIED');
 
 // ---- records: model → proto (responses) -------------------------------------------------
 // Each lists the wire fields explicitly, so internal fields (ran, tried, certSerial,

@@ -34,3 +34,7 @@ export type Strategy = (typeof STRATEGIES)[number];
 
 export const AFFINITIES = ['none', 'affinity', 'anti_affinity'] as const;
 export type Affinity = (typeof AFFINITIES)[number];
+
+/** How much of a host a read returns: `basic` leaves out the inventory's lists. */
+export const HOST_VIEWS = ['basic', 'full'] as const;
+export type HostView = (typeof HOST_VIEWS)[number];

@@ -1,7 +1,7 @@
 import type { AuthServiceHandlers } from '../../common/gen/nephele/v1/AuthService.js';
 import type { Quota__Output } from '../../common/gen/nephele/v1/Quota.js';
 import { InvalidArgumentError, PermissionDeniedError } from '../../common/errors.js';
-import { optionalString, pageSize, requireEnum, requireId, requireName } from '../../common/validate.js';
+import { optionalString, pageSize, requireId, requireName } from '../../common/validate.js';
 import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handler.js';
 import { DEFAULT_TENANT, type Tenants } from '../tenancy/tenants.js';
 import type { CreateTokenRequest__Output } from '../../common/gen/nephele/v1/CreateTokenRequest.js';

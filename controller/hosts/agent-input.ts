@@ -12,6 +12,8 @@ import { ULID_RE } from '../../common/ids.js';
 import { LABEL_KEY_RE } from '../../common/validate.js';
 import { cleanSchemeInfo } from './schemes.js';
 import type { HostRecord } from './registry.js';
+import type { VmReport } from '../model/index.js';
+import { OwnerStateEnum, VmStateEnum } from '../../common/grpc/convert.js';
 
 const TiB = 2 ** 40;
 /** Beyond these a capacity claim is a lie or a bug, not a machine. */
@@ -120,8 +122,6 @@ export function judgeSeq(seq: number, durable: number, sessionLast: number): Seq
   return 'store';
 }
 
-const VM_STATES = new Set(['VM_STATE_PENDING', 'VM_STATE_CREATING', 'VM_STATE_RUNNING', 'VM_STATE_SUSPENDED', 'VM_STATE_STOPPED', 'VM_STATE_FAILED', 'VM_STATE_DESTROYED']);
-export const OWNER_STATES = new Set(['OWNER_STATE_UNSPECIFIED', 'OWNER_STATE_IDLE', 'OWNER_STATE_BUSY', 'OWNER_STATE_EVACUATE']);
 const EPOCH_RE = /^[0-9a-f]{0,32}$/;
 const MAX_EVENT_ATTRS = 32;
 const EVENT_TYPE_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
@@ -135,7 +135,7 @@ export function helloRecord(r: HostRecord, hello: Hello, peer: string): HostReco
     schemes: hello.schemes.slice(0, 16).map((s) => s.slice(0, 32)),
     addresses: cleanAddresses(hello.addresses, peerIp(peer)),
     labels: cleanLabels(hello.labels),
-    owner: OWNER_STATES.has(hello.owner) ? hello.owner : 'OWNER_STATE_UNSPECIFIED',
+    owner: OwnerStateEnum.fromProto(hello.owner) ?? 'none',
     offersGuarantees: !!hello.offersGuarantees,
     schemeInfo: cleanSchemeInfo(hello.schemeInfo),
   };
@@ -181,11 +181,23 @@ export function agentEventOf(hostId: string, e: AgentEvent, now: number) {
 }
 
 /** A VM state report, checked (INVALID_ARGUMENT names the field) and with its free text and port bounded. */
-export function checkVmStatus(r: VmStatusReport): VmStatusReport {
+export function checkVmStatus(r: VmStatusReport): VmReport & { seq: number; epoch: string } {
   if (!Number.isSafeInteger(r.seq) || r.seq <= 0) throw new InvalidArgumentError('vm_status.seq', 'must be positive');
   if (typeof r.vmId !== 'string' || !ULID_RE.test(r.vmId)) throw new InvalidArgumentError('vm_status.vm_id', 'not a vm id');
-  if (!VM_STATES.has(r.state)) throw new InvalidArgumentError('vm_status.state', 'not a vm state');
+  const state = VmStateEnum.fromProto(r.state);
+  if (!state) throw new InvalidArgumentError('vm_status.state', 'not a vm state');
   if (!Number.isSafeInteger(r.generation) || r.generation < 0) throw new InvalidArgumentError('vm_status.generation', 'must be a non-negative integer');
   if (!EPOCH_RE.test(r.epoch ?? '')) throw new InvalidArgumentError('vm_status.epoch', 'must be up to 32 hex digits');
-  return { ...r, reason: String(r.reason ?? '').slice(0, 512), hostPort: r.hostPort > 0 && r.hostPort < 65536 ? r.hostPort : 0 };
+  return {
+    seq: r.seq,
+    epoch: r.epoch ?? '',
+    vmId: r.vmId,
+    state,
+    reason: String(r.reason ?? '').slice(0, 512),
+    generation: r.generation,
+    hostPort: r.hostPort > 0 && r.hostPort < 65536 ? r.hostPort : 0,
+    guestReady: !!r.guestReady,
+    timeUnixMs: r.timeUnixMs,
+    taskDone: !!r.taskDone,
+  };
 }

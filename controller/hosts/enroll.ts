@@ -4,7 +4,7 @@ import type { EnrollResponse } from '../../common/gen/nephele/v1/EnrollResponse.
 import { InvalidArgumentError, UnauthenticatedError } from '../../common/errors.js';
 import { ulid } from '../../common/ids.js';
 import { absent, isConflict, put } from '../../common/store/index.js';
-import { optionalString, requireEnum, requireString } from '../../common/validate.js';
+import { optionalString, requireString } from '../../common/validate.js';
 import { CsrError, signCsr } from '../../common/tls/pki.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog } from '../events/log.js';
@@ -24,7 +24,7 @@ export async function enroll(
   const joinToken = requireString('join_token', req.joinToken, { max: 512 });
   const csrPem = requireString('csr_pem', req.csrPem, { max: 16_384, multiline: true });
   const name = optionalString('hostname', req.hostname, 253) || osHostname();
-  const reqKind = requireEnum('kind', req.kind, ['HOST_KIND_DEDICATED', 'HOST_KIND_ADHOC'] as const, { optional: true });
+  const reqKind = HostKindEnum.optional(req.kind, 'kind');
   const agentVersion = optionalString('agent_version', req.agentVersion, 64);
   const hostId = ulid(d.clock.now());
   const join = await d.tokens.prepareJoin(joinToken, hostId);
@@ -35,13 +35,13 @@ export async function enroll(
     if (e instanceof CsrError) throw new InvalidArgumentError('csr_pem', e.message);
     throw e;
   }
-  const kind = join.rec.hostKind ? HostKindEnum.toProto(join.rec.hostKind) : reqKind ?? 'HOST_KIND_DEDICATED';
+  const kind = join.rec.hostKind ?? reqKind ?? 'dedicated';
   const now = d.clock.now();
   const host: HostRecord = {
     id: hostId,
     name,
     kind: kind as HostRecord['kind'],
-    state: 'HOST_STATE_PENDING',
+    state: 'pending',
     stateReason: 'enrolled',
     stateChangedUnixMs: now,
     cordoned: false,
@@ -59,7 +59,7 @@ export async function enroll(
     certNotAfterUnixMs: cert.notAfter,
     revoked: false,
     revokedReason: '',
-    owner: 'OWNER_STATE_UNSPECIFIED',
+    owner: 'none',
     offersGuarantees: false,
   };
   try {

@@ -1,6 +1,6 @@
 import type { Clock, Timer } from '../../common/clock.js';
 
-export type LiveState = 'HOST_STATE_READY' | 'HOST_STATE_UNREACHABLE' | 'HOST_STATE_DOWN' | 'HOST_STATE_PENDING';
+export type LiveState = 'ready' | 'unreachable' | 'down' | 'pending';
 
 export interface Transition {
   hostId: string;
@@ -67,13 +67,13 @@ export class Liveness {
     const now = this.clock.now();
     const e = this.hosts.get(hostId);
     if (!e) {
-      this.hosts.set(hostId, { state: 'HOST_STATE_READY', lastSeen: now, since: now, intervalMs });
-      this.onTransition({ hostId, from: 'HOST_STATE_PENDING', to: 'HOST_STATE_READY', reason });
+      this.hosts.set(hostId, { state: 'ready', lastSeen: now, since: now, intervalMs });
+      this.onTransition({ hostId, from: 'pending', to: 'ready', reason });
       return;
     }
     e.lastSeen = now;
     e.intervalMs = intervalMs;
-    this.move(hostId, e, 'HOST_STATE_READY', reason, now);
+    this.move(hostId, e, 'ready', reason, now);
   }
 
   /** Hot path: one map lookup and a store to a number. */
@@ -81,7 +81,7 @@ export class Liveness {
     const e = this.hosts.get(hostId);
     if (!e) return false;
     e.lastSeen = this.clock.now();
-    if (e.state !== 'HOST_STATE_READY') this.move(hostId, e, 'HOST_STATE_READY', 'heartbeat resumed', e.lastSeen);
+    if (e.state !== 'ready') this.move(hostId, e, 'ready', 'heartbeat resumed', e.lastSeen);
     return true;
   }
 
@@ -92,22 +92,22 @@ export class Liveness {
 
   disconnected(hostId: string, reason: string): void {
     const e = this.hosts.get(hostId);
-    if (e && e.state === 'HOST_STATE_READY') this.move(hostId, e, 'HOST_STATE_UNREACHABLE', reason, this.clock.now());
+    if (e && e.state === 'ready') this.move(hostId, e, 'unreachable', reason, this.clock.now());
   }
 
   sweep(): void {
     const now = this.clock.now();
     for (const [id, e] of this.hosts) {
-      if (e.state === 'HOST_STATE_READY' && now - e.lastSeen > e.intervalMs * this.opts.missedBeats) {
-        this.move(id, e, 'HOST_STATE_UNREACHABLE', `no heartbeat for ${this.opts.missedBeats} intervals`, now);
-      } else if (e.state === 'HOST_STATE_UNREACHABLE' && now - e.since >= this.opts.downAfterMs) {
-        this.move(id, e, 'HOST_STATE_DOWN', `unreachable for ${Math.round(this.opts.downAfterMs / 1000)}s`, now);
+      if (e.state === 'ready' && now - e.lastSeen > e.intervalMs * this.opts.missedBeats) {
+        this.move(id, e, 'unreachable', `no heartbeat for ${this.opts.missedBeats} intervals`, now);
+      } else if (e.state === 'unreachable' && now - e.since >= this.opts.downAfterMs) {
+        this.move(id, e, 'down', `unreachable for ${Math.round(this.opts.downAfterMs / 1000)}s`, now);
       }
     }
   }
 
   counts(): Record<LiveState, number> {
-    const c: Record<LiveState, number> = { HOST_STATE_READY: 0, HOST_STATE_UNREACHABLE: 0, HOST_STATE_DOWN: 0, HOST_STATE_PENDING: 0 };
+    const c: Record<LiveState, number> = { ready: 0, unreachable: 0, down: 0, pending: 0 };
     for (const e of this.hosts.values()) c[e.state]++;
     return c;
   }

@@ -1,4 +1,6 @@
 import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
+import type { HostRecord, HostView } from '../model/index.js';
+import { hostToProto } from '../../common/grpc/convert.js';
 import type { Group__Output as Group } from '../../common/gen/nephele/v1/Group.js';
 import type { Inventory__Output as Inventory } from '../../common/gen/nephele/v1/Inventory.js';
 import type { Capacity__Output as Capacity } from '../../common/gen/nephele/v1/Capacity.js';
@@ -15,19 +17,9 @@ export const HOSTS = 'hosts';
 export const GROUPS = 'groups';
 export const GROUP_MEMBERS = 'group-members'; // index: `${group}/${hostId}`
 
-/** What is persisted; live figures (load, free, last seen, peer) stay in memory. */
-export interface HostRecord extends Omit<Host, 'version' | 'free' | 'load' | 'peer' | 'heartbeatIntervalMs' | 'allocated' | 'vmCount' | 'schemeInfo'> {
-  /** From the agent's Hello (absent before its first session, and in records older than the field). */
-  schemeInfo?: Host['schemeInfo'];
-  durableSeq: number; // highest agent event seq stored
-  /** The agent's last outbox epochs with the highest seq stored from each (oldest first; see outbox-epochs.ts). */
-  outboxEpochs?: { epoch: string; seq: number }[];
-  certSerial: string;
-  /** Accepted until the agent first connects with the renewed certificate. */
-  previousCertSerial?: string;
-}
+export type { HostRecord };
 
-export interface GroupRecord extends Omit<Group, 'hostCount'> {}
+export type GroupRecord = Omit<Group, 'hostCount'>;
 
 export interface LiveInfo {
   free: Capacity | null;
@@ -74,22 +66,17 @@ export class HostRegistry {
   view(rec: HostRecord, version: number, lastSeen?: number, detail: HostDetail = 'full'): Host {
     const l = this.live.get(rec.id);
     const a = this.allocation(rec.id);
-    return {
+    return hostToProto(rec, version, {
       allocated: a.allocated,
       vmCount: a.vms,
-      ...rec,
       inventory: rec.inventory && detail === 'basic' ? inventorySummary(rec.inventory) : rec.inventory,
-      version,
       free: l?.free ?? rec.inventory?.guest ?? emptyCapacity(),
       load: l?.load ?? null,
       peer: l?.peer ?? '',
       heartbeatIntervalMs: l?.intervalMs ?? 0,
-      owner: l?.owner ?? rec.owner ?? 'OWNER_STATE_UNSPECIFIED',
-      offersGuarantees: rec.offersGuarantees ?? false,
-      labels: rec.labels ?? {},
-      schemeInfo: rec.schemeInfo ?? [],
+      owner: l?.owner ?? rec.owner ?? 'none',
       lastSeenUnixMs: lastSeen ?? rec.lastSeenUnixMs,
-    };
+    });
   }
 
   async *all(): AsyncIterable<{ rec: HostRecord; version: number }> {
@@ -146,10 +133,10 @@ export class HostRegistry {
       },
       (r) => [{
         type: 'host.state_changed',
-        severity: to === 'HOST_STATE_READY' ? 'info' : to === 'HOST_STATE_DOWN' ? 'error' : 'warning',
-        message: `host is ${stateWord(to)}: ${reason}`,
+        severity: to === 'ready' ? 'info' : to === 'down' ? 'error' : 'warning',
+        message: `host is ${to}: ${reason}`,
         hostId: id,
-        attributes: { state: stateWord(to), name: r.name },
+        attributes: { state: to, name: r.name },
       }],
     );
   }
@@ -262,16 +249,14 @@ export class HostRegistry {
   }
 }
 
-export type HostDetail = 'basic' | 'full';
+/** How much of the inventory a host view carries. */
+export type HostDetail = HostView;
 
 /** The inventory without its lists: CPU (no flags), memory, OS, capacities, schemes, hash. */
 export function inventorySummary(inv: Inventory): Inventory {
   return { ...inv, cpu: inv.cpu ? { ...inv.cpu, flags: [] } : inv.cpu, disks: [], filesystems: [], nics: [], hypervisors: [], software: [] };
 }
 
-export function stateWord(s: string): string {
-  return s.replace('HOST_STATE_', '').toLowerCase();
-}
 
 function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);

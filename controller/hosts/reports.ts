@@ -36,13 +36,12 @@ export class Reports {
 
   /** The owner policy of an ad-hoc host changed: record it (the planner filters on it and evacuates on EVACUATE). */
   async owner(s: Session, owner: Session['live']['owner']): Promise<void> {
-    const word = owner.replace('OWNER_STATE_', '').toLowerCase();
     await this.hosts.update(s.hostId, (r) => (r.owner === owner ? undefined : { ...r, owner }), () => [{
       type: 'host.owner_changed',
-      severity: owner === 'OWNER_STATE_IDLE' ? 'info' : 'warning',
-      message: `host owner is ${word}`,
+      severity: owner === 'idle' ? 'info' : 'warning',
+      message: `host owner is ${owner}`,
       hostId: s.hostId,
-      attributes: { owner: word },
+      attributes: { owner },
     }]);
   }
 
@@ -80,7 +79,7 @@ export class Reports {
         s.durableSeq = r.seq;
         if (seen && 'ignored' in seen) this.log.warn({ host_id: s.hostId, vm_id: r.vmId, state: r.state, reason: seen.ignored }, 'vm report ignored');
       });
-      await (r.state === 'VM_STATE_DESTROYED' ? vms.underTenantOf(r.vmId, run) : run());
+      await (r.state === 'destroyed' ? vms.underTenantOf(r.vmId, run) : run());
     }
     ackDurable(s);
   }

@@ -1,16 +1,15 @@
 import type { HostServiceHandlers } from '../../common/gen/nephele/v1/HostService.js';
+import { HostKindEnum, HostStateEnum, HostViewEnum } from '../../common/grpc/convert.js';
+import type { HostView__Output } from '../../common/gen/nephele/v1/HostView.js';
 import { InvalidArgumentError } from '../../common/errors.js';
-import { optionalString, pageSize, requireEnum, requireId, requireName } from '../../common/validate.js';
+import { optionalString, pageSize, requireId, requireName } from '../../common/validate.js';
 import { unaryRpc, pageToken, type RpcLayer } from '../rpc/handler.js';
 import type { SessionManager } from './session.js';
 import type { HostDetail, HostRegistry } from './registry.js';
 import type { Liveness } from './liveness.js';
 import type { Planner } from '../planner/planner.js';
 
-const STATES = ['HOST_STATE_PENDING', 'HOST_STATE_READY', 'HOST_STATE_UNREACHABLE', 'HOST_STATE_DOWN'] as const;
-const KINDS = ['HOST_KIND_DEDICATED', 'HOST_KIND_ADHOC'] as const;
 const MAX_GROUPS = 64;
-const VIEWS = ['HOST_VIEW_BASIC', 'HOST_VIEW_FULL'] as const;
 /** A full inventory is at most ~100 KiB (common/inventory-limits.ts): 25 stay well under the clients' 4 MiB receive limit. */
 const FULL_PAGE = { def: 20, max: 25 };
 /** A page ends early rather than grow past this (JSON size, above the encoded size): hosts carry operator and agent strings. */
@@ -27,8 +26,7 @@ export function fitPage(items: unknown[], budget = PAGE_BYTES): number {
 }
 
 function detailOf(v: unknown, def: HostDetail): HostDetail {
-  const view = requireEnum('view', v, VIEWS, { optional: true });
-  return view ? (view === 'HOST_VIEW_FULL' ? 'full' : 'basic') : def;
+  return HostViewEnum.optional(v as HostView__Output, 'view') ?? def;
 }
 
 export function hostHandlers(layer: RpcLayer, hosts: HostRegistry, live: Liveness, sessions: SessionManager, planner: Planner): HostServiceHandlers {
@@ -41,8 +39,8 @@ export function hostHandlers(layer: RpcLayer, hosts: HostRegistry, live: Livenes
       const after = pageToken.decode(req.pageToken);
       const group = req.group ? requireName('group', req.group) : undefined;
       if (group) await hosts.getGroup(group).catch(() => { throw new InvalidArgumentError('group', 'unknown group'); });
-      const state = requireEnum('state', req.state, STATES, { optional: true });
-      const kind = requireEnum('kind', req.kind, KINDS, { optional: true });
+      const state = HostStateEnum.optional(req.state, 'state');
+      const kind = HostKindEnum.optional(req.kind, 'kind');
       const { hosts: page, more } = await hosts.list({ after, limit, group, state, kind });
       const views = page.map((h) => view(h, detail));
       const n = fitPage(views);

@@ -15,7 +15,8 @@ import { Cadence, type HeartbeatPolicy } from './heartbeat.js';
 import { Liveness, type Transition } from './liveness.js';
 import type { HostRegistry, HostRecord } from './registry.js';
 import type { VmRegistry } from '../vms/registry.js';
-import { cleanLoad, clampFree, helloRecord, OWNER_STATES } from './agent-input.js';
+import { cleanLoad, clampFree, helloRecord } from './agent-input.js';
+import { OwnerStateEnum } from '../../common/grpc/convert.js';
 import { DesiredPush } from './desired.js';
 import { keepFree, keepLoad, type Session, type Stream } from './live-session.js';
 import { Reports } from './reports.js';
@@ -77,7 +78,7 @@ export class SessionManager {
     for await (const { rec } of this.hosts.all()) known.push(rec);
     // Give every host a full grace period to reconnect: the fleet's interval, or
     // longer when the agents spread their reconnects over a longer window.
-    const grace = this.cadence.restarted(known.length, known.filter((r) => r.state === 'HOST_STATE_READY').length);
+    const grace = this.cadence.restarted(known.length, known.filter((r) => r.state === 'ready').length);
     for (const r of known) this.liveness.track(r.id, r.state as never, grace);
     this.liveness.start();
   }
@@ -274,8 +275,8 @@ export class SessionManager {
     let window = 0;
     if (s.reconnectWindowMs !== fleetWindow) window = s.reconnectWindowMs = fleetWindow;
     s.send({ ack: { beat: hb.beat, durableSeq: s.durableSeq, heartbeatIntervalMs: interval, reconnectWindowMs: window } });
-    if (hb.owner !== s.live.owner && OWNER_STATES.has(hb.owner)) {
-      const owner = hb.owner;
+    const owner = OwnerStateEnum.fromProto(hb.owner);
+    if (owner !== undefined && owner !== s.live.owner) {
       s.live.owner = owner;
       enqueue(s, () => this.reports.owner(s, owner), (err) => this.log.error({ err, host_id: s.hostId }, 'owner state not stored'));
     }

@@ -1,5 +1,5 @@
 // Store migration v4: records written before the model types kept the proto
-// enum names ('VM_STATE_RUNNING', 'SLA_GUARANTEED', …). Rewrites them to the
+// enum names (VM_STATE_RUNNING, SLA_GUARANTEED, …). Rewrites them to the
 // model's names. Each reader below accepts both forms, so a migration that
 // stopped half way (a crash) simply runs again.
 import { put, type Op, type Store } from '../../common/store/index.js';

@@ -47,3 +47,15 @@ export interface VmRecord {
   /** Cold move: its (new) host creates it from this transferred disk. */
   importDisk?: string;
 }
+
+/** A host's report of one VM's observed state, as the controller applies it (checked at the session edge). */
+export interface VmReport {
+  vmId: string;
+  state: VmState;
+  reason: string;
+  generation: number;
+  hostPort: number;
+  guestReady: boolean;
+  timeUnixMs: number;
+  taskDone: boolean;
+}

@@ -41,7 +41,7 @@ export interface MoveResult {
 }
 
 export const resOf = (spec: NonNullable<VmRecord['spec']>): Res => resourcesOf(spec);
-export const holdOf = (vm: VmRecord): Hold => ({ hostId: vm.hostId, setId: vm.setId, sla: (vm.sla === 'SLA_GUARANTEED' ? 'SLA_GUARANTEED' : 'SLA_BEST_EFFORT') as Sla, res: resOf(vm.spec!) });
+export const holdOf = (vm: VmRecord): Hold => ({ hostId: vm.hostId, setId: vm.setId, sla: (vm.sla === 'guaranteed' ? 'guaranteed' : 'best_effort') as Sla, res: resOf(vm.spec!) });
 
 export interface PlannerDeps {
   store: Store;
@@ -122,8 +122,8 @@ export class PlannerCore {
       task: !!r.spec.config?.task,
       group: r.group || undefined,
       labels: r.labels,
-      affinity: r.affinity === 'SET_AFFINITY_AFFINITY' ? 'affinity' : r.affinity === 'SET_AFFINITY_ANTI_AFFINITY' ? 'anti' : 'none',
-      strategy: r.strategy === 'PLACEMENT_STRATEGY_BINPACK' ? 'binpack' : r.strategy === 'PLACEMENT_STRATEGY_SPREAD' ? 'spread' : this.opts.strategy,
+      affinity: r.affinity === 'affinity' ? 'affinity' : r.affinity === 'anti_affinity' ? 'anti' : 'none',
+      strategy: r.strategy === 'binpack' ? 'binpack' : r.strategy === 'spread' ? 'spread' : this.opts.strategy,
       exclude,
     };
   }
@@ -166,8 +166,8 @@ export class PlannerCore {
   /** A VM of the set that no host would run: the set is partial, and says why. */
   async noteUnplaced(id: string, why: string): Promise<void> {
     await this.updateSet(id, (set) => {
-      if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED') return undefined;
-      set.state = 'VM_SET_STATE_PARTIAL';
+      if (set.state === 'retiring' || set.state === 'retired') return undefined;
+      set.state = 'partial';
       set.stateReason = 'a vm could not be run on any host tried';
       set.reasons = [...set.reasons.filter((r) => r !== why), why].slice(-20);
       return { type: 'set.partially_placed', severity: 'warning', message: `vm set partially placed: ${why}`, tenant: set.tenant, attributes: { set_id: id } };
@@ -176,8 +176,8 @@ export class PlannerCore {
 
   async markRetiring(id: string, why: string): Promise<void> {
     await this.updateSet(id, (set) => {
-      if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED') return undefined;
-      set.state = 'VM_SET_STATE_RETIRING';
+      if (set.state === 'retiring' || set.state === 'retired') return undefined;
+      set.state = 'retiring';
       set.stateReason = why;
       return { type: 'set.retiring', message: `vm set retiring: ${why}`, tenant: set.tenant, attributes: { set_id: id } };
     });

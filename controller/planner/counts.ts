@@ -35,7 +35,7 @@ export class SetCounts {
     if (!vm.setId) return;
     let m = this.bySet.get(vm.setId);
     if (!m) this.bySet.set(vm.setId, (m = new Map()));
-    m.set(vm.id, { placed: live(vm), confirmed: vm.confirmedUnixMs > 0, running: vm.state === 'VM_STATE_RUNNING' });
+    m.set(vm.id, { placed: live(vm), confirmed: vm.confirmedUnixMs > 0, running: vm.state === 'running' });
   }
 
   /** A retired set counts nothing: keep nothing for it. */

@@ -29,7 +29,7 @@ export const NO_HOST = 'no host for evacuated VM';
  */
 export function fateWithoutRoom(f: WaitFacts, now: number): Fate {
   if (f.setRetiring) return { fate: 'retire', reason: 'its set is being retired' };
-  if (f.sla === 'SLA_BEST_EFFORT' && f.windowEndsUnixMs > 0 && now >= f.windowEndsUnixMs) {
+  if (f.sla === 'best_effort' && f.windowEndsUnixMs > 0 && now >= f.windowEndsUnixMs) {
     return { fate: 'retire', reason: `${NO_HOST}, and its best-effort set's batch window is over` };
   }
   return { fate: 'wait', reason: NO_HOST };

@@ -4,7 +4,8 @@
 // host, rebuilt from the store at start and moved only after a commit succeeded,
 // so it is released exactly once per VM.
 
-export type Sla = 'SLA_GUARANTEED' | 'SLA_BEST_EFFORT';
+import type { Sla } from '../../common/model/enums.js';
+export type { Sla };
 
 export interface Res {
   vcpus: number;
@@ -118,7 +119,7 @@ export class Fleet {
 
   hold(h: Hold): void {
     const s = this.slots.get(h.hostId) ?? this.upsert(h.hostId, { ready: false });
-    addRes(h.sla === 'SLA_GUARANTEED' ? s.guaranteed : s.bestEffort, h.res, 1);
+    addRes(h.sla === 'guaranteed' ? s.guaranteed : s.bestEffort, h.res, 1);
     s.vms++;
     if (h.setId) {
       const n = s.sets.get(h.setId) ?? 0;
@@ -135,7 +136,7 @@ export class Fleet {
   release(h: Hold): void {
     const s = this.slots.get(h.hostId);
     if (!s) return;
-    addRes(h.sla === 'SLA_GUARANTEED' ? s.guaranteed : s.bestEffort, h.res, -1);
+    addRes(h.sla === 'guaranteed' ? s.guaranteed : s.bestEffort, h.res, -1);
     s.vms--;
     if (h.setId) {
       const n = (s.sets.get(h.setId) ?? 0) - 1;

@@ -2,13 +2,14 @@
 // scheduler, scaled, retired VM by VM until the last one is destroyed; and the
 // views of it (GetVmSet from in-memory counts, GetPlan).
 import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
+import { setToProto } from '../../common/grpc/convert.js';
 import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
 import { FailedPreconditionError } from '../../common/errors.js';
 import { absent, at, put, retryOnConflict, type Op, type Precondition } from '../../common/store/index.js';
 import type { NewEvent } from '../events/log.js';
 import { VMS, type VmRecord } from '../vms/registry.js';
 import type { SetRequest } from './request.js';
-import { aggregate, getSet, live, planRow, SETS, SETS_BY_TENANT, vmsOfSet, waitsForHost, word, type SetRecord } from './sets.js';
+import { aggregate, getSet, live, planRow, SETS, SETS_BY_TENANT, vmsOfSet, waitsForHost, type SetRecord } from './sets.js';
 import type { PlannerCore } from './core.js';
 import type { Round } from './rounds.js';
 
@@ -24,8 +25,8 @@ export class SetLifecycle {
     const { set, round } = await c.lock.run(async (): Promise<{ set: SetRecord; round?: Round }> => {
       const now = c.clock.now();
       const s = c.jobs.rounds.newSet(req, tenant, now);
-      const created: NewEvent = { type: 'set.created', message: 'vm set created', tenant, attributes: { set_id: s.id, count: String(req.count), sla: word(req.sla) } };
-      if (s.state === 'VM_SET_STATE_SCHEDULED') {
+      const created: NewEvent = { type: 'set.created', message: 'vm set created', tenant, attributes: { set_id: s.id, count: String(req.count), sla: req.sla } };
+      if (s.state === 'scheduled') {
         await c.events.commit({
           ops: [put(SETS, s.id, s), put(SETS_BY_TENANT, `${tenant}/${s.id}`, 1)],
           preconditions: [absent(SETS, s.id)],
@@ -53,7 +54,7 @@ export class SetLifecycle {
 
   /** A set with its counts, kept in memory as its VMs change (GetVmSet is polled; a set may hold 10,000 VMs). */
   private viewOf(set: SetRecord, version: number): VmSet {
-    return { ...set, ...this.c.counts.of(set.id), version };
+    return setToProto(set, version, this.c.counts.of(set.id));
   }
 
   /** The resource aggregation table of a set. */
@@ -62,7 +63,7 @@ export class SetLifecycle {
     const { set } = await getSet(c.store, id, scope);
     const vms = await vmsOfSet(c.store, id);
     const rows = vms.map(({ vm }) => planRow(vm, c.hostName(vm.hostId)));
-    const open = set.state !== 'VM_SET_STATE_RETIRING' && set.state !== 'VM_SET_STATE_RETIRED' && set.state !== 'VM_SET_STATE_SCHEDULED';
+    const open = set.state !== 'retiring' && set.state !== 'retired' && set.state !== 'scheduled';
     return aggregate(id, rows, open ? Math.max(0, set.count - c.counts.of(id).placed) : 0, set.reasons, 0);
   }
 
@@ -72,12 +73,12 @@ export class SetLifecycle {
     const changed = await c.lock.run(async () => {
       const { set, version } = await getSet(c.store, id);
       const now = c.clock.now();
-      if (set.state === 'VM_SET_STATE_SCHEDULED') {
+      if (set.state === 'scheduled') {
         if (set.request.startAtUnixMs > now) return undefined;
         await c.jobs.rounds.placeRound(set, version, set.count, [{ type: 'set.started', message: 'scheduled vm set started', tenant: set.tenant, attributes: { set_id: id } }], false);
         return set;
       }
-      if (set.state === 'VM_SET_STATE_WAITING' || set.state === 'VM_SET_STATE_PARTIAL' || set.state === 'VM_SET_STATE_PLACED') {
+      if (set.state === 'waiting' || set.state === 'partial' || set.state === 'placed') {
         // Counted in memory: the sweep retries waiting sets often, and a set may hold 10,000 VMs.
         // Evacuated VMs waiting for a host are still the set's: they are placed themselves, not replaced.
         const want = set.count - c.counts.of(id).placed - c.waitingIn(id).length;
@@ -85,17 +86,17 @@ export class SetLifecycle {
         if (await c.jobs.waiting.reconsiderWaiting(id)) return (await getSet(c.store, id)).set;
         if (want <= 0) {
           // Only evacuated VMs that keep waiting (placeWaiting) are missing: once the window is over the set stops its own tries.
-          if (set.state === 'VM_SET_STATE_WAITING' && set.windowEndsUnixMs <= now) {
+          if (set.state === 'waiting' && set.windowEndsUnixMs <= now) {
             return c.updateSet(id, (s) => {
-              if (s.state !== 'VM_SET_STATE_WAITING') return undefined;
-              s.state = 'VM_SET_STATE_PARTIAL';
+              if (s.state !== 'waiting') return undefined;
+              s.state = 'partial';
               s.stateReason = `${c.counts.of(id).placed} of ${s.count} placed; the batch window is over, evacuated vms still wait for a host`;
               return { type: 'set.partially_placed', severity: 'warning', message: 'vm set partially placed: its batch window is over', tenant: s.tenant, attributes: { set_id: id } };
             });
           }
           return undefined; // nothing to place (a partial set's failed VMs still hold their host)
         }
-        if (set.state === 'VM_SET_STATE_PARTIAL' && set.windowEndsUnixMs !== 0) return undefined; // its batch window is over: no more tries
+        if (set.state === 'partial' && set.windowEndsUnixMs !== 0) return undefined; // its batch window is over: no more tries
         await c.jobs.rounds.placeRound(set, version, Math.max(0, want), [], false);
         return set;
       }
@@ -109,11 +110,11 @@ export class SetLifecycle {
     const c = this.c;
     const changed = await c.lock.run(async () => {
       const { set, version } = await getSet(c.store, id, scope);
-      if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED') throw new FailedPreconditionError(`set is ${word(set.state)}`);
+      if (set.state === 'retiring' || set.state === 'retired') throw new FailedPreconditionError(`set is ${set.state}`);
       const current = (await vmsOfSet(c.store, id)).filter(({ vm }) => live(vm) || waitsForHost(vm));
       const ev: NewEvent = { type: 'set.scaled', message: 'vm set scaled', tenant: set.tenant, attributes: { set_id: id, from: String(set.count), to: String(count) } };
       set.count = count;
-      if (set.state === 'VM_SET_STATE_SCHEDULED') {
+      if (set.state === 'scheduled') {
         set.request = { ...set.request, count };
         await c.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [ev], ref: id });
         return set;
@@ -138,10 +139,10 @@ export class SetLifecycle {
     const c = this.c;
     const changed = await c.lock.run(async () => {
       const { set, version } = await getSet(c.store, id, scope);
-      if (set.state === 'VM_SET_STATE_RETIRED') return undefined;
+      if (set.state === 'retired') return undefined;
       const vms = await vmsOfSet(c.store, id);
-      if (set.state !== 'VM_SET_STATE_RETIRING') {
-        set.state = 'VM_SET_STATE_RETIRING';
+      if (set.state !== 'retiring') {
+        set.state = 'retiring';
         set.stateReason = why;
         await c.events.commit({
           ops: [put(SETS, id, set)],
@@ -151,7 +152,7 @@ export class SetLifecycle {
         });
       }
       c.retiring.add(id);
-      await this.retireVms(vms.filter(({ vm }) => vm.desired !== 'DESIRED_VM_STATE_DESTROYED' && vm.state !== 'VM_STATE_DESTROYED').map(({ vm }) => vm.id), why);
+      await this.retireVms(vms.filter(({ vm }) => vm.desired !== 'destroyed' && vm.state !== 'destroyed').map(({ vm }) => vm.id), why);
       await this.maybeRetired(id);
       return set;
     });
@@ -175,8 +176,8 @@ export class SetLifecycle {
         const next: VmRecord[] = [];
         const hosts: string[] = [];
         rs.forEach((r) => {
-          if (!r || r.value.desired === 'DESIRED_VM_STATE_DESTROYED') return;
-          const n: VmRecord = { ...r.value, desired: 'DESIRED_VM_STATE_DESTROYED', stateReason: r.value.state === 'VM_STATE_DESTROYED' ? r.value.stateReason : `retiring: ${why}` };
+          if (!r || r.value.desired === 'destroyed') return;
+          const n: VmRecord = { ...r.value, desired: 'destroyed', stateReason: r.value.state === 'destroyed' ? r.value.stateReason : `retiring: ${why}` };
           next.push(n);
           ops.push(put(VMS, r.value.id, n));
           pre.push(at(VMS, r.value.id, r.version));
@@ -196,8 +197,8 @@ export class SetLifecycle {
     const c = this.c;
     if (!c.retiring.has(id) || (c.fleet.setHolds.get(id) ?? 0) > 0) return;
     const set = await c.updateSet(id, (s) => {
-      if (s.state !== 'VM_SET_STATE_RETIRING') return undefined;
-      s.state = 'VM_SET_STATE_RETIRED';
+      if (s.state !== 'retiring') return undefined;
+      s.state = 'retired';
       s.retiredUnixMs = c.clock.now();
       return { type: 'set.retired', message: 'vm set retired', tenant: s.tenant, attributes: { set_id: id, reason: s.stateReason } };
     });
@@ -213,7 +214,7 @@ export class SetLifecycle {
     const { set } = await getSet(c.store, vm.setId);
     if (!set.request.endOnTask) return;
     await this.retireVms([vm.id], 'task done');
-    const rest = (await vmsOfSet(c.store, set.id)).filter(({ vm: v }) => v.desired !== 'DESIRED_VM_STATE_DESTROYED');
+    const rest = (await vmsOfSet(c.store, set.id)).filter(({ vm: v }) => v.desired !== 'destroyed');
     if (rest.length === 0) {
       c.retiring.add(set.id);
       await c.markRetiring(set.id, 'every task is done');

@@ -22,7 +22,7 @@ export class Moves {
     const c = this.c;
     return retryOnConflict(async () => {
       const cur = await c.store.get<VmRecord>(VMS, vmId);
-      if (!cur || !holds(cur.value) || cur.value.desired === 'DESIRED_VM_STATE_DESTROYED') return { moved: false, reasons: [] };
+      if (!cur || !holds(cur.value) || cur.value.desired === 'destroyed') return { moved: false, reasons: [] };
       const vm = cur.value;
       if (countAttempt && vm.placementAttempts >= c.opts.maxAttempts) {
         c.log.warn({ vm_id: vm.id, set_id: vm.setId, attempts: vm.placementAttempts }, 'vm not re-placed: attempts used up');
@@ -39,7 +39,7 @@ export class Moves {
         ...vm,
         hostId: to.hostId,
         generation: vm.generation + 1,
-        state: 'VM_STATE_PENDING',
+        state: 'pending',
         stateReason: `re-placed: ${reason}`,
         stateChangedUnixMs: now,
         placedUnixMs: now,
@@ -128,7 +128,7 @@ export class Moves {
   /** Moves one VM off `hostId`: a reachable host hands over a qemu VM's disk (cold move); a process VM, or any VM of a host that is gone, starts afresh elsewhere. */
   moveAway(hostId: string, vm: VmRecord, reason: string, cold: boolean): Promise<Moved> {
     const c = this.c;
-    return cold && vm.spec!.scheme === 'qemu' && c.transfers && c.fleet.slot(hostId)?.ready && vm.state !== 'VM_STATE_FAILED'
+    return cold && vm.spec!.scheme === 'qemu' && c.transfers && c.fleet.slot(hostId)?.ready && vm.state !== 'failed'
       ? this.startExport(vm.id, reason)
       : this.moveOne(vm.id, reason, false);
   }
@@ -163,7 +163,7 @@ export class Moves {
     let moved = 0;
     for (const [hostId, since] of c.downSince) {
       if (now - since < c.opts.replaceAfterMs) continue;
-      const res = await c.lock.run(() => this.moveAll(hostId, 'host is down', (vm) => vm.sla === 'SLA_GUARANTEED'));
+      const res = await c.lock.run(() => this.moveAll(hostId, 'host is down', (vm) => vm.sla === 'guaranteed'));
       moved += res.moved;
       if (res.moved) c.log.warn({ host_id: hostId, moved: res.moved, unplaced: res.unplaced }, 'vms of a down host re-placed');
     }

@@ -69,7 +69,7 @@ export function staticReason(s: Slot, r: PlacementRequest): string | undefined {
   if (s.cordoned) return 'cordoned';
   if (r.exclude?.has(s.id)) return 'already tried or being vacated';
   if (s.ownerBusy) return 'owner active';
-  if (s.adhoc && r.sla === 'SLA_GUARANTEED' && !s.offersGuarantees) return 'ad-hoc host takes best-effort work only';
+  if (s.adhoc && r.sla === 'guaranteed' && !s.offersGuarantees) return 'ad-hoc host takes best-effort work only';
   if (!r.schemes.some((x) => offers(s, r, x))) {
     const unisolated = r.schemes.filter((x) => s.schemes.includes(x));
     return unisolated.length ? `${unisolated.join('/')} isolation unavailable` : `no ${r.schemes.join('/')} scheme`;
@@ -84,7 +84,7 @@ export function dynamicReason(s: Slot, r: PlacementRequest, fleet: Fleet, cfg: P
   const c = s.capacity;
   const g = s.guaranteed;
   const need = r.res;
-  if (r.sla === 'SLA_GUARANTEED') {
+  if (r.sla === 'guaranteed') {
     // Guaranteed work counts only guaranteed reservations: best-effort work is what gets preempted.
     if (g.vcpus + need.vcpus > c.vcpus) return 'not enough vcpus';
     if (g.memoryBytes + need.memoryBytes > c.memoryBytes) return 'not enough memory';
@@ -114,7 +114,7 @@ export function score(s: Slot, r: PlacementRequest): { score: number; scheme: st
     v -= 0.05 * (s.sets.get(r.setId) ?? 0);
   }
   v -= 0.04 * Math.min(1, Math.max(0, s.loadPct) / 100);
-  if (r.sla === 'SLA_GUARANTEED' ? !s.adhoc : s.adhoc) v += 0.1; // guarantees on servers, spare cycles on desktops
+  if (r.sla === 'guaranteed' ? !s.adhoc : s.adhoc) v += 0.1; // guarantees on servers, spare cycles on desktops
   let idx = 0;
   while (idx < r.schemes.length && !offers(s, r, r.schemes[idx]!)) idx++;
   v -= 0.3 * idx;

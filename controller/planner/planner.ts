@@ -61,8 +61,8 @@ export class Planner {
     const retired = new Set<string>();
     for await (const { value: set } of c.store.scan<SetRecord>(SETS)) {
       sets.push(set);
-      if (set.state === 'VM_SET_STATE_RETIRING') c.retiring.add(set.id);
-      if (set.state === 'VM_SET_STATE_RETIRED') retired.add(set.id);
+      if (set.state === 'retiring') c.retiring.add(set.id);
+      if (set.state === 'retired') retired.add(set.id);
     }
     for await (const { value: vm } of c.store.scan<VmRecord>(VMS)) {
       if (holds(vm)) c.fleet.hold(holdOf(vm));
@@ -81,7 +81,7 @@ export class Planner {
     c.vms.onChanged((vm) => {
       c.counts.note(vm);
       // Destroyed (DestroyVm) while it waits for a host: no host will report it gone.
-      if (c.waitingVms.has(vm.id) && vm.desired === 'DESIRED_VM_STATE_DESTROYED') {
+      if (c.waitingVms.has(vm.id) && vm.desired === 'destroyed') {
         void c.lock.run(() => c.jobs.waiting.dropWaiting(vm.id, 'destroyed as requested')).catch((err) => c.log.error({ err, vm_id: vm.id }, 'could not drop a waiting vm'));
       }
     });
@@ -96,28 +96,28 @@ export class Planner {
   hostChanged(rec: HostRecord): void {
     const c = this.c;
     const wasEvacuate = c.fleet.slot(rec.id) && c.evacuating.has(rec.id);
-    const owner = rec.owner ?? 'OWNER_STATE_UNSPECIFIED';
+    const owner = rec.owner ?? 'none';
     c.fleet.upsert(rec.id, {
       name: rec.name,
-      adhoc: rec.kind === 'HOST_KIND_ADHOC',
+      adhoc: rec.kind === 'adhoc',
       offersGuarantees: !!rec.offersGuarantees,
-      ready: rec.state === 'HOST_STATE_READY' && !rec.revoked,
+      ready: rec.state === 'ready' && !rec.revoked,
       cordoned: rec.cordoned,
-      ownerBusy: owner === 'OWNER_STATE_BUSY' || owner === 'OWNER_STATE_EVACUATE',
+      ownerBusy: owner === 'busy' || owner === 'evacuate',
       schemes: rec.schemes,
       isolation: isolationOf(rec.schemeInfo),
       groups: rec.groups,
       labels: rec.labels ?? {},
       capacity: { vcpus: rec.inventory?.guest?.vcpus ?? 0, memoryBytes: Number(rec.inventory?.guest?.memoryBytes ?? 0), diskBytes: Number(rec.inventory?.guest?.diskBytes ?? 0) },
     });
-    if (rec.state === 'HOST_STATE_READY' && !rec.cordoned) c.fleet.freedGen++; // waiting sets may fit now
-    if (rec.state === 'HOST_STATE_DOWN') {
+    if (rec.state === 'ready' && !rec.cordoned) c.fleet.freedGen++; // waiting sets may fit now
+    if (rec.state === 'down') {
       if (!c.downSince.has(rec.id)) c.downSince.set(rec.id, rec.stateChangedUnixMs || c.clock.now());
     } else c.downSince.delete(rec.id);
-    if (owner === 'OWNER_STATE_EVACUATE' && !wasEvacuate) {
+    if (owner === 'evacuate' && !wasEvacuate) {
       c.evacuating.add(rec.id);
       void this.evacuate(rec.id).catch((err) => c.log.error({ err, host_id: rec.id }, 'evacuation failed'));
-    } else if (owner !== 'OWNER_STATE_EVACUATE') c.evacuating.delete(rec.id);
+    } else if (owner !== 'evacuate') c.evacuating.delete(rec.id);
   }
 
   /** After a host's report was committed: free capacity, re-place refusals, end finished tasks. */
@@ -127,7 +127,7 @@ export class Planner {
     if (vm.hostId) c.counts.note(vm);
     if (o.imported) void c.transfers?.finish(o.imported).catch((err) => c.log.error({ err, vm_id: vm.id }, 'could not drop a finished disk transfer'));
     if (o.released) {
-      c.fleet.release(holdOf({ ...vm, state: 'VM_STATE_RUNNING' }));
+      c.fleet.release(holdOf({ ...vm, state: 'running' }));
       if (vm.setId && c.retiring.has(vm.setId)) void c.lock.run(() => c.jobs.lifecycle.maybeRetired(vm.setId)).catch((err) => c.log.error({ err, set_id: vm.setId }, 'could not retire set'));
     }
     if (o.refused) {

@@ -21,7 +21,7 @@ export class Preemption {
       let excessDisk = s.guaranteed.diskBytes + s.bestEffort.diskBytes - s.capacity.diskBytes * c.opts.overcommit;
       if (excessCpu <= 0 && excessMem <= 0 && excessDisk <= 0) continue;
       const victims = (await c.vms.onHost(hostId))
-        .filter(({ vm }) => vm.sla === 'SLA_BEST_EFFORT' && live(vm))
+        .filter(({ vm }) => vm.sla === 'best_effort' && live(vm))
         .map(({ vm }) => vm)
         .sort((a, b) => (a.id < b.id ? 1 : -1));
       for (const vm of victims) {

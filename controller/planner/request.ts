@@ -1,5 +1,7 @@
 import type { VmSetSpec__Output as VmSetSpec } from '../../common/gen/nephele/v1/VmSetSpec.js';
 import { InvalidArgumentError } from '../../common/errors.js';
+import type { SetRequest } from '../model/index.js';
+import { AffinityEnum, SlaEnum, StrategyEnum } from '../../common/grpc/convert.js';
 import { requireName } from '../../common/validate.js';
 import { isLabelValue, LABEL_KEY_RE, LABEL_VALUE_MAX, LABELS_MAX } from '../../common/limits.js';
 import { MIN_MEMORY_MIB, SCHEMES, validateSpec, type Scheme } from '../vms/spec.js';
@@ -10,11 +12,8 @@ const MAX_DURATION_S = 366 * 86_400;
 const MAX_AHEAD_MS = 366 * 86_400_000;
 
 /** A validated instantiation request, defaults filled. */
-export type SetRequest = VmSetSpec & { spec: NonNullable<VmSetSpec['spec']> };
+export type { SetRequest };
 
-const SLAS = ['SLA_GUARANTEED', 'SLA_BEST_EFFORT'];
-const AFFINITIES = ['SET_AFFINITY_UNSPECIFIED', 'SET_AFFINITY_AFFINITY', 'SET_AFFINITY_ANTI_AFFINITY'];
-const STRATEGIES = ['PLACEMENT_STRATEGY_UNSPECIFIED', 'PLACEMENT_STRATEGY_BINPACK', 'PLACEMENT_STRATEGY_SPREAD'];
 
 export function requireCount(field: string, n: number, min: number): number {
   if (!Number.isInteger(n) || n < min || n > MAX_SET_COUNT) throw new InvalidArgumentError(field, `must be between ${min} and ${MAX_SET_COUNT}`);
@@ -41,10 +40,12 @@ export function validateSetRequest(s: VmSetSpec | null | undefined, now: number)
     if (spec.memoryMib < min) throw new InvalidArgumentError('set.spec.memory_mib', `under the ${x} guest minimum of ${min} MiB`);
   }
   const count = requireCount('set.count', s.count, 1);
-  if (s.sla !== 'SLA_UNSPECIFIED' && !SLAS.includes(s.sla)) throw new InvalidArgumentError('set.sla', 'must be guaranteed or best_effort');
-  const sla = s.sla === 'SLA_UNSPECIFIED' ? 'SLA_GUARANTEED' : s.sla;
-  if (!AFFINITIES.includes(s.affinity)) throw new InvalidArgumentError('set.affinity', 'unknown affinity');
-  if (!STRATEGIES.includes(s.strategy)) throw new InvalidArgumentError('set.strategy', 'unknown strategy');
+  const sla = SlaEnum.isUnspecified(s.sla) ? 'guaranteed' : SlaEnum.fromProto(s.sla);
+  if (!sla) throw new InvalidArgumentError('set.sla', 'must be guaranteed or best_effort');
+  const affinity = AffinityEnum.fromProto(s.affinity);
+  if (!affinity) throw new InvalidArgumentError('set.affinity', 'unknown affinity');
+  const strategy = StrategyEnum.fromProto(s.strategy);
+  if (!strategy) throw new InvalidArgumentError('set.strategy', 'unknown strategy');
   const startAt = s.startAtUnixMs;
   if (!Number.isSafeInteger(startAt) || startAt < 0) throw new InvalidArgumentError('set.start_at_unix_ms', 'must be a time in Unix milliseconds (0 = now)');
   if (startAt > now + MAX_AHEAD_MS) throw new InvalidArgumentError('set.start_at_unix_ms', 'is more than a year ahead');
@@ -54,7 +55,7 @@ export function validateSetRequest(s: VmSetSpec | null | undefined, now: number)
     if (schemes.some((x) => x !== 'process')) throw new InvalidArgumentError('set.end_on_task', 'only the process scheme runs tasks');
     if (!spec.config.task) throw new InvalidArgumentError('set.spec.config.task', 'is required when the set ends on its task');
   }
-  if (s.affinity === 'SET_AFFINITY_AFFINITY' && s.batchWindowS > 0) throw new InvalidArgumentError('set.affinity', 'an affinity set cannot wait in a batch window');
+  if (affinity === 'affinity' && s.batchWindowS > 0) throw new InvalidArgumentError('set.affinity', 'an affinity set cannot wait in a batch window');
   const group = s.group ? requireName('set.group', s.group) : '';
   const labels: Record<string, string> = {};
   const entries = Object.entries(s.labels ?? {});
@@ -76,8 +77,8 @@ export function validateSetRequest(s: VmSetSpec | null | undefined, now: number)
     endOnTask: !!s.endOnTask,
     group,
     labels,
-    affinity: s.affinity,
+    affinity,
     schemePreference: schemes,
-    strategy: s.strategy,
+    strategy,
   };
 }

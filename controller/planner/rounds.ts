@@ -34,7 +34,7 @@ export class Rounds {
     const c = this.c;
     return c.lock.run(async () => {
       c.refreshLoad();
-      const pr: PlacementRequest = { setId: '', sla: o.hostId ? 'SLA_BEST_EFFORT' : 'SLA_GUARANTEED', res: resOf(o.spec), schemes: [o.spec.scheme], affinity: 'none', strategy: c.opts.strategy };
+      const pr: PlacementRequest = { setId: '', sla: o.hostId ? 'best_effort' : 'guaranteed', res: resOf(o.spec), schemes: [o.spec.scheme], affinity: 'none', strategy: c.opts.strategy };
       let hostId = o.hostId;
       if (hostId) {
         const slot = c.fleet.slot(hostId);
@@ -54,7 +54,7 @@ export class Rounds {
         throw e;
       }
       c.push(hostId);
-      if (pr.sla === 'SLA_GUARANTEED') await c.jobs.preemption.preempt([hostId]);
+      if (pr.sla === 'guaranteed') await c.jobs.preemption.preempt([hostId]);
       return made;
     });
   }
@@ -102,7 +102,7 @@ export class Rounds {
       id: ulid(now),
       tenant,
       request: { ...req, tenant },
-      state: startAt ? 'VM_SET_STATE_SCHEDULED' : 'VM_SET_STATE_PLACED',
+      state: startAt ? 'scheduled' : 'placed',
       stateReason: startAt ? 'waiting for its start time' : '',
       count: req.count,
       reasons: [],
@@ -177,7 +177,7 @@ export class Rounds {
       for (const vm of created) c.counts.note(vm);
       const hosts = new Set(res.placements.map((p) => p.hostId));
       for (const h of hosts) c.push(h);
-      if (pr.sla === 'SLA_GUARANTEED') await c.jobs.preemption.preempt(hosts);
+      if (pr.sla === 'guaranteed') await c.jobs.preemption.preempt(hosts);
       return { vms: [...created], considered: res.considered, unplaced: res.unplaced };
     });
   }
@@ -189,15 +189,15 @@ export class Rounds {
       if (set.request.durationS) set.expiresUnixMs = now + set.request.durationS * 1000;
     }
     if (placed >= set.count) {
-      set.state = 'VM_SET_STATE_PLACED';
+      set.state = 'placed';
       set.stateReason = `${placed} of ${set.count} placed`;
       set.reasons = [];
     } else if (set.windowEndsUnixMs > now) {
-      set.state = 'VM_SET_STATE_WAITING';
+      set.state = 'waiting';
       set.stateReason = `${placed} of ${set.count} placed; waiting for capacity until the batch window ends`;
       set.reasons = reasons;
     } else {
-      set.state = 'VM_SET_STATE_PARTIAL';
+      set.state = 'partial';
       set.stateReason = `${placed} of ${set.count} placed`;
       set.reasons = reasons;
     }

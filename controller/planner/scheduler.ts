@@ -25,9 +25,9 @@ export const SWEEP_MS = 1_000;
 /** What a set waits for next, if anything. */
 export function nextDue(s: SetRecord): Due | undefined {
   const due: Due[] = [];
-  if (s.state === 'VM_SET_STATE_RETIRING' || s.state === 'VM_SET_STATE_RETIRED') return undefined;
-  if (s.state === 'VM_SET_STATE_SCHEDULED') due.push({ at: s.request.startAtUnixMs, kind: 'start' });
-  if (s.state === 'VM_SET_STATE_WAITING' && s.windowEndsUnixMs) due.push({ at: s.windowEndsUnixMs, kind: 'window' });
+  if (s.state === 'retiring' || s.state === 'retired') return undefined;
+  if (s.state === 'scheduled') due.push({ at: s.request.startAtUnixMs, kind: 'start' });
+  if (s.state === 'waiting' && s.windowEndsUnixMs) due.push({ at: s.windowEndsUnixMs, kind: 'window' });
   if (s.expiresUnixMs) due.push({ at: s.expiresUnixMs, kind: 'expire' });
   return due.sort((a, b) => a.at - b.at)[0];
 }
@@ -74,7 +74,7 @@ export class SetScheduler {
     this.timers.delete(s.id);
     // Like Nomad's blocked evaluations: a set short of capacity is retried when capacity frees,
     // until its batch window (if it has one) is over.
-    if (s.state === 'VM_SET_STATE_WAITING' || (s.state === 'VM_SET_STATE_PARTIAL' && !s.windowEndsUnixMs)) this.waiting.add(s.id);
+    if (s.state === 'waiting' || (s.state === 'partial' && !s.windowEndsUnixMs)) this.waiting.add(s.id);
     else this.waiting.delete(s.id);
     const due = nextDue(s);
     if (!due) return;

@@ -5,43 +5,25 @@ import { NotFoundError } from '../../common/errors.js';
 import { ULID_RE } from '../../common/ids.js';
 import type { Store } from '../../common/store/index.js';
 import { VMS, type VmRecord } from '../vms/registry.js';
-import type { SetRequest } from './request.js';
+import type { SetRecord, SetState } from '../model/index.js';
 import { resourcesOf } from '../../common/limits.js';
 
 export const SETS = 'vm-sets';
 export const SETS_BY_TENANT = 'vm-sets-by-tenant'; // `${tenant}/${setId}`
 export const VMS_BY_SET = 'vms-by-set'; // `${setId}/${vmId}`
 
-export type SetState = VmSet['state'];
+export type { SetState };
 
-/** What is stored; counts are derived from the set's VMs when read. */
-export interface SetRecord {
-  id: string;
-  tenant: string;
-  request: SetRequest;
-  state: SetState;
-  stateReason: string;
-  count: number;
-  reasons: string[];
-  createdUnixMs: number;
-  startedUnixMs: number;
-  expiresUnixMs: number;
-  windowEndsUnixMs: number;
-  retiredUnixMs: number;
-  /** Next VM number in names (`<set>-<n>`), so scaled-up VMs never reuse a name. */
-  nextIndex: number;
-}
-
-export const word = (s: string) => s.replace(/^(VM_STATE_|VM_SET_STATE_|SLA_)/, '').toLowerCase();
+export type { SetRecord };
 
 /** A VM holds capacity on its host from placement until its host reports it destroyed. */
-export const holds = (vm: VmRecord) => vm.hostId !== '' && vm.state !== 'VM_STATE_DESTROYED';
+export const holds = (vm: VmRecord) => vm.hostId !== '' && vm.state !== 'destroyed';
 
 /** Holds capacity and is not being retired: one of the set's current VMs. */
-export const live = (vm: VmRecord) => holds(vm) && vm.desired !== 'DESIRED_VM_STATE_DESTROYED';
+export const live = (vm: VmRecord) => holds(vm) && vm.desired !== 'destroyed';
 
 /** Vacated from its host with nowhere to go (evacuation without room): on no host, waiting for capacity. */
-export const waitsForHost = (vm: VmRecord) => vm.hostId === '' && vm.state !== 'VM_STATE_DESTROYED' && vm.desired !== 'DESIRED_VM_STATE_DESTROYED';
+export const waitsForHost = (vm: VmRecord) => vm.hostId === '' && vm.state !== 'destroyed' && vm.desired !== 'destroyed';
 
 export async function getSet(store: Store, id: string, scope?: string): Promise<{ set: SetRecord; version: number }> {
   if (!ULID_RE.test(id)) throw new NotFoundError('set');
@@ -71,7 +53,7 @@ export function planRow(vm: VmRecord, hostName: string): PlanRow {
     ...resourcesOf(s),
     reservedUnixMs: vm.placedUnixMs,
     confirmedUnixMs: vm.confirmedUnixMs,
-    status: vm.desired === 'DESIRED_VM_STATE_DESTROYED' && vm.state !== 'VM_STATE_DESTROYED' ? 'retiring' : waitsForHost(vm) ? 'unplaced' : word(vm.state),
+    status: vm.desired === 'destroyed' && vm.state !== 'destroyed' ? 'retiring' : waitsForHost(vm) ? 'unplaced' : vm.state,
     attempts: vm.placementAttempts,
     reason: vm.stateReason,
     score: 0,

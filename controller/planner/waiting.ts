@@ -50,7 +50,7 @@ export class Waiting {
   /** The facts fateWithoutRoom decides on. */
   private async fateOf(vm: VmRecord): Promise<Fate> {
     const set = vm.setId ? (await this.c.store.get<SetRecord>(SETS, vm.setId))?.value : undefined;
-    const retiring = !!vm.setId && (!set || set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED');
+    const retiring = !!vm.setId && (!set || set.state === 'retiring' || set.state === 'retired');
     return fateWithoutRoom({ sla: holdOf(vm).sla, windowEndsUnixMs: set?.windowEndsUnixMs ?? 0, setRetiring: retiring }, this.c.clock.now());
   }
 
@@ -75,7 +75,7 @@ export class Waiting {
         ...vm,
         hostId: '',
         generation: vm.generation + 1,
-        state: 'VM_STATE_PENDING',
+        state: 'pending',
         stateReason: `unplaced: ${why}; waiting for capacity`,
         stateChangedUnixMs: now,
         confirmedUnixMs: 0,
@@ -114,11 +114,11 @@ export class Waiting {
   private async noteWaiting(id: string, why: string): Promise<void> {
     const c = this.c;
     const set = await c.updateSet(id, (set) => {
-      if (set.state === 'VM_SET_STATE_RETIRING' || set.state === 'VM_SET_STATE_RETIRED' || set.state === 'VM_SET_STATE_SCHEDULED') return undefined;
+      if (set.state === 'retiring' || set.state === 'retired' || set.state === 'scheduled') return undefined;
       const now = c.clock.now();
       const placed = c.counts.of(id).placed;
       const waiting = c.waitingIn(id).length;
-      set.state = set.windowEndsUnixMs > now ? 'VM_SET_STATE_WAITING' : 'VM_SET_STATE_PARTIAL';
+      set.state = set.windowEndsUnixMs > now ? 'waiting' : 'partial';
       set.stateReason = `${placed} of ${set.count} placed; ${waiting} evacuated vm${waiting === 1 ? '' : 's'} waiting for a host`;
       set.reasons = [...set.reasons.filter((r) => r !== why), why].slice(-20);
       return { type: 'set.partially_placed', severity: 'warning', message: `vm set partially placed: ${why}`, tenant: set.tenant, attributes: { set_id: id, waiting: String(waiting) } };
@@ -150,7 +150,7 @@ export class Waiting {
   async dropWaiting(vmId: string, why: string): Promise<void> {
     const c = this.c;
     // Its desired state may already say destroyed (DestroyVm): what matters is that no host has it.
-    const onNoHost = (vm: VmRecord) => vm.hostId === '' && vm.state !== 'VM_STATE_DESTROYED';
+    const onNoHost = (vm: VmRecord) => vm.hostId === '' && vm.state !== 'destroyed';
     const cur0 = await c.store.get<VmRecord>(VMS, vmId);
     if (!cur0 || !onNoHost(cur0.value)) {
       c.waitingVms.delete(vmId);
@@ -160,7 +160,7 @@ export class Waiting {
       const cur = await c.store.get<VmRecord>(VMS, vmId);
       if (!cur || !onNoHost(cur.value)) return undefined;
       const vm = cur.value;
-      const n: VmRecord = { ...vm, desired: 'DESIRED_VM_STATE_DESTROYED', state: 'VM_STATE_DESTROYED', stateReason: `retired while waiting for a host: ${why}`, stateChangedUnixMs: c.clock.now() };
+      const n: VmRecord = { ...vm, desired: 'destroyed', state: 'destroyed', stateReason: `retired while waiting for a host: ${why}`, stateChangedUnixMs: c.clock.now() };
       const ops: Op[] = [put(VMS, vm.id, n)];
       const pre: Precondition[] = [at(VMS, vm.id, cur.version)];
       const rel = await c.tenants.releaseOps(vm.tenant, vm.id);
@@ -196,10 +196,10 @@ export class Waiting {
       const out: SetRecord[] = [];
       for (const s of sets) {
         const set = await c.updateSet(s, (set) => {
-          if (set.state !== 'VM_SET_STATE_PARTIAL' && set.state !== 'VM_SET_STATE_WAITING') return undefined;
+          if (set.state !== 'partial' && set.state !== 'waiting') return undefined;
           const n = c.counts.of(s).placed;
           if (n < set.count || c.waitingIn(s).length) return undefined;
-          set.state = 'VM_SET_STATE_PLACED';
+          set.state = 'placed';
           set.stateReason = `${n} of ${set.count} placed`;
           set.reasons = [];
           return { type: 'set.placed', message: 'vm set placed: its evacuated vms found a host', tenant: set.tenant, attributes: { set_id: s } };
@@ -233,7 +233,7 @@ export class Waiting {
       const to = res.placements[0];
       if (!to) return false;
       const now = c.clock.now();
-      const next: VmRecord = { ...vm, hostId: to.hostId, state: 'VM_STATE_PENDING', stateReason: 'placed: capacity freed after it was evacuated', stateChangedUnixMs: now, placedUnixMs: now, confirmedUnixMs: 0, placementAttempts: vm.placementAttempts + 1 };
+      const next: VmRecord = { ...vm, hostId: to.hostId, state: 'pending', stateReason: 'placed: capacity freed after it was evacuated', stateChangedUnixMs: now, placedUnixMs: now, confirmedUnixMs: 0, placementAttempts: vm.placementAttempts + 1 };
       try {
         await c.events.commit({
           ops: [put(VMS, vm.id, next), put(VMS_BY_HOST, `${to.hostId}/${vm.id}`, 1)],

@@ -1,6 +1,6 @@
+import type { DesiredState, VmRecord, VmReport, VmSpec } from '../model/index.js';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
-import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
-import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
+import { DesiredStateEnum, vmToProto } from '../../common/grpc/convert.js';
 import type { DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
 import { FailedPreconditionError, NotFoundError } from '../../common/errors.js';
 import { ulid, ULID_RE } from '../../common/ids.js';
@@ -14,22 +14,9 @@ export const VMS = 'vms';
 export const VMS_BY_TENANT = 'vms-by-tenant'; // `${tenant}/${id}`
 export const VMS_BY_HOST = 'vms-by-host'; // `${host}/${id}`: what a host should run
 
-export interface VmRecord extends Omit<Vm, 'version'> {
-  /** Came up on its current host (a later failure is the VM's, not a refusal by the host). */
-  ran?: boolean;
-  /**
-   * Hosts this VM was placed on before (re-placement avoids them; the last 16).
-   * Also who may still hold a stale copy: reports from any other host are ignored.
-   */
-  tried?: string[];
-  /** Cold move in progress: its host stops it and uploads the disk under this transfer id. */
-  exportDisk?: string;
-  /** Cold move: its (new) host creates it from this transferred disk. */
-  importDisk?: string;
-}
-export type Desired = Vm['desired'];
+export type { VmRecord };
+export type Desired = DesiredState;
 
-const word = (s: string) => s.replace(/^(VM_STATE_|DESIRED_VM_STATE_)/, '').toLowerCase();
 
 /** Which desired states each observed state may be asked for; others are FAILED_PRECONDITION. */
 export class VmRegistry {
@@ -50,11 +37,11 @@ export class VmRegistry {
   }
 
   view(vm: VmRecord, version: number): Vm {
-    return { ...vm, version };
+    return vmToProto(vm, version);
   }
 
   /** A VM outside any set, on the host the planner chose (and reserved) for it. */
-  async create(o: { name: string; hostId: string; tenant: string; spec: VmSpec; sla: 'SLA_GUARANTEED' | 'SLA_BEST_EFFORT' }): Promise<{ vm: VmRecord; version: number }> {
+  async create(o: { name: string; hostId: string; tenant: string; spec: VmSpec; sla: 'guaranteed' | 'best_effort' }): Promise<{ vm: VmRecord; version: number }> {
     const now = this.clock.now();
     const id = ulid(now);
     const vm = newVmRecord({ id, name: o.name || `vm-${id.slice(-6).toLowerCase()}`, tenant: o.tenant, hostId: o.hostId, spec: o.spec, now, setId: '', sla: o.sla, reason: 'waiting for the host' });
@@ -112,8 +99,8 @@ export class VmRegistry {
     const out: DesiredVm[] = [];
     for (const { vm: v } of await this.onHost(hostId)) {
       // While its disk is exported the VM stays stopped; the user's desired state is kept for after the move.
-      const exporting = !!v.exportDisk && v.desired !== 'DESIRED_VM_STATE_DESTROYED';
-      out.push({ vmId: v.id, name: v.name, spec: v.spec, desired: exporting ? 'DESIRED_VM_STATE_STOPPED' : v.desired, generation: v.generation, rebootCount: v.rebootCount, exportDisk: exporting ? v.exportDisk : '', importDisk: v.importDisk ?? '' });
+      const exporting = !!v.exportDisk && v.desired !== 'destroyed';
+      out.push({ vmId: v.id, name: v.name, spec: v.spec, desired: DesiredStateEnum.toProto(exporting ? 'stopped' : v.desired), generation: v.generation, rebootCount: v.rebootCount, exportDisk: exporting ? v.exportDisk : '', importDisk: v.importDisk ?? '' });
     }
     return out;
   }
@@ -126,7 +113,7 @@ export class VmRegistry {
    * the VM record made of it; `ignored` reports are committed with the host ops
    * alone (the caller logs why).
    */
-  async applyReport(hostId: string, r: VmStatusReport, hostOps: { ops: Op[]; pre: Precondition[] }): Promise<Observed | Ignored | undefined> {
+  async applyReport(hostId: string, r: VmReport, hostOps: { ops: Op[]; pre: Precondition[] }): Promise<Observed | Ignored | undefined> {
     const seen = await this.observe(hostId, r, hostOps);
     const change = seen && 'ignored' in seen ? undefined : seen;
     await this.events.commit({ ops: change?.ops ?? hostOps.ops, preconditions: change?.pre ?? hostOps.pre, events: (change?.events ?? []).map((e) => ({ ...e, actor: hostId })) });
@@ -143,7 +130,7 @@ export class VmRegistry {
    * destroyed VM leaves the host's desired set and gives its quota back, in the
    * same batch. The first report of a placement is its confirmation.
    */
-  private async observe(hostId: string, r: VmStatusReport, extra: { ops: Op[]; pre: Precondition[] }): Promise<Observed | Ignored | undefined> {
+  private async observe(hostId: string, r: VmReport, extra: { ops: Op[]; pre: Precondition[] }): Promise<Observed | Ignored | undefined> {
     const cur = await this.store.get<VmRecord>(VMS, r.vmId);
     if (!cur) return undefined;
     const vm = cur.value;
@@ -151,13 +138,13 @@ export class VmRegistry {
     if (!current && !(vm.tried ?? []).includes(hostId)) return { ignored: 'the vm was never placed on this host' };
     // A former host's copy, or one of an earlier generation here (moved away and back):
     // its DESTROYED is a stale copy going away, never the current VM's end.
-    const staleCopy = !current || (r.generation < vm.generation && r.state === 'VM_STATE_DESTROYED');
+    const staleCopy = !current || (r.generation < vm.generation && r.state === 'destroyed');
     if (staleCopy) {
-      if (r.state !== 'VM_STATE_DESTROYED' && r.state !== 'VM_STATE_STOPPED') return undefined;
+      if (r.state !== 'destroyed' && r.state !== 'stopped') return undefined;
       return {
         ops: extra.ops,
         pre: extra.pre,
-        events: [{ type: 'vm.stale_copy_removed', severity: 'warning', message: 'a stale copy of the vm was stopped on a host it had left', hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, generation: String(r.generation), state: word(r.state) } }],
+        events: [{ type: 'vm.stale_copy_removed', severity: 'warning', message: 'a stale copy of the vm was stopped on a host it had left', hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, generation: String(r.generation), state: r.state } }],
         vm,
         released: false,
         refused: false,
@@ -175,17 +162,17 @@ export class VmRegistry {
     }
     const thisGen = r.generation === vm.generation;
     if (thisGen && vm.confirmedUnixMs === 0 && CONFIRMING.has(r.state)) next.confirmedUnixMs = this.clock.now();
-    if (thisGen && r.state === 'VM_STATE_RUNNING') next.ran = true;
+    if (thisGen && r.state === 'running') next.ran = true;
     // A moved disk is no longer needed once the VM runs from it.
-    const imported = thisGen && r.state === 'VM_STATE_RUNNING' && vm.importDisk ? vm.importDisk : '';
+    const imported = thisGen && r.state === 'running' && vm.importDisk ? vm.importDisk : '';
     if (imported) next.importDisk = '';
     const taskDone = thisGen && !!r.taskDone && !vm.taskDone;
     if (taskDone) next.taskDone = true;
-    const released = r.state === 'VM_STATE_DESTROYED' && vm.state !== 'VM_STATE_DESTROYED';
-    const refused = thisGen && r.state === 'VM_STATE_FAILED' && !vm.ran && vm.setId !== '' && vm.desired !== 'DESIRED_VM_STATE_DESTROYED';
+    const released = r.state === 'destroyed' && vm.state !== 'destroyed';
+    const refused = thisGen && r.state === 'failed' && !vm.ran && vm.setId !== '' && vm.desired !== 'destroyed';
     const ops: Op[] = [...extra.ops, put(VMS, vm.id, next)];
     const pre: Precondition[] = [...extra.pre, at(VMS, vm.id, cur.version)];
-    if (r.state === 'VM_STATE_DESTROYED') {
+    if (r.state === 'destroyed') {
       ops.push(del(VMS_BY_HOST, `${hostId}/${vm.id}`));
       const res = await this.tenants.releaseOps(vm.tenant, vm.id);
       if (res) {
@@ -196,11 +183,11 @@ export class VmRegistry {
     const events: NewEvent[] = changed
       ? [{
           type: 'vm.state_changed',
-          severity: r.state === 'VM_STATE_FAILED' ? 'error' : 'info',
-          message: `vm is ${word(r.state)}${r.reason ? `: ${r.reason}` : ''}`,
+          severity: r.state === 'failed' ? 'error' : 'info',
+          message: `vm is ${r.state}${r.reason ? `: ${r.reason}` : ''}`,
           hostId,
           tenant: vm.tenant,
-          attributes: { vm_id: vm.id, state: word(r.state), generation: String(r.generation), ...(vm.setId ? { set_id: vm.setId } : {}) },
+          attributes: { vm_id: vm.id, state: r.state, generation: String(r.generation), ...(vm.setId ? { set_id: vm.setId } : {}) },
         }]
       : [];
     return { ops, pre, events, vm: next, released, refused, taskDone, imported };
@@ -226,7 +213,7 @@ export class VmRegistry {
   }
 }
 
-const CONFIRMING = new Set(['VM_STATE_CREATING', 'VM_STATE_RUNNING', 'VM_STATE_SUSPENDED', 'VM_STATE_STOPPED']);
+const CONFIRMING = new Set(['creating', 'running', 'suspended', 'stopped']);
 
 /** A report the VM record does not hear about (the reason is logged under the host). */
 export interface Ignored {
@@ -256,8 +243,8 @@ export function newVmRecord(o: { id: string; name: string; tenant: string; hostI
     tenant: o.tenant,
     hostId: o.hostId,
     spec: o.spec,
-    desired: 'DESIRED_VM_STATE_RUNNING',
-    state: 'VM_STATE_PENDING',
+    desired: 'running',
+    state: 'pending',
     stateReason: o.reason,
     stateChangedUnixMs: o.now,
     createdUnixMs: o.now,
@@ -275,7 +262,7 @@ export function newVmRecord(o: { id: string; name: string; tenant: string; hostI
 }
 
 export function lifecycleEvent(kind: string): (vm: VmRecord) => NewEvent {
-  return (vm) => ({ type: `vm.${kind}`, message: `vm ${kind.replace('_', ' ')}`, hostId: vm.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, desired: word(vm.desired) } });
+  return (vm) => ({ type: `vm.${kind}`, message: `vm ${kind.replace('_', ' ')}`, hostId: vm.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, desired: vm.desired } });
 }
 
 export function refuse(msg: string): never {

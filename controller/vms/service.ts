@@ -16,7 +16,7 @@ type SetHandlers = Pick<VmServiceHandlers, 'CreateVmSet' | 'GetVmSet' | 'ListVmS
 /** Pushes a host's desired state to its live session (a no-op when it is offline). */
 export type DesiredPusher = (hostId: string) => void;
 
-const isGone = (vm: VmRecord) => vm.desired === 'DESIRED_VM_STATE_DESTROYED';
+const isGone = (vm: VmRecord) => vm.desired === 'destroyed';
 
 /** Places (and reserves) one VM outside any set: the planner's createVm. */
 export type VmPlacer = (o: { name: string; tenant: string; spec: VmSpec; hostId?: string }) => Promise<{ vm: VmRecord; version: number } | { reasons: string[] }>;
@@ -62,7 +62,7 @@ export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry
         const host = await hosts.find(hostId);
         if (!host) throw new NotFoundError('host');
         if (host.revoked) throw new FailedPreconditionError('host_id: the host is revoked');
-        if (host.state !== 'HOST_STATE_READY') throw new FailedPreconditionError(`host_id: the host is ${host.state.replace('HOST_STATE_', '').toLowerCase()}`);
+        if (host.state !== 'ready') throw new FailedPreconditionError(`host_id: the host is ${host.state}`);
         if (host.cordoned) throw new FailedPreconditionError('host_id: the host is cordoned');
         if (!host.inventory) throw new FailedPreconditionError('host_id: the host has not reported its capacity yet; retry shortly');
         if (!host.schemes.includes(spec.scheme)) throw new FailedPreconditionError(`spec.scheme: the host does not offer ${spec.scheme} (it offers ${host.schemes.join(', ') || 'none'})`);
@@ -95,21 +95,21 @@ export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry
     GetVm: unaryRpc(layer, 'VmService.GetVm', async (req, ctx) => byRef(requireId('vm_id', req.vmId), req, ctx)),
 
     // Start bumps the generation: a failed VM is restarted only when asked.
-    StartVm: lifecycle('StartVm', 'start_requested', (v) => ({ desired: 'DESIRED_VM_STATE_RUNNING', generation: v.generation + 1 })),
-    StopVm: lifecycle('StopVm', 'stop_requested', (v) => (v.desired === 'DESIRED_VM_STATE_STOPPED' ? undefined : { desired: 'DESIRED_VM_STATE_STOPPED' })),
+    StartVm: lifecycle('StartVm', 'start_requested', (v) => ({ desired: 'running', generation: v.generation + 1 })),
+    StopVm: lifecycle('StopVm', 'stop_requested', (v) => (v.desired === 'stopped' ? undefined : { desired: 'stopped' })),
     SuspendVm: lifecycle('SuspendVm', 'suspend_requested', (v) => {
-      if (v.state !== 'VM_STATE_RUNNING' && v.state !== 'VM_STATE_SUSPENDED') refuse(`only a running vm can be suspended (it is ${v.state.replace('VM_STATE_', '').toLowerCase()})`);
-      return v.desired === 'DESIRED_VM_STATE_SUSPENDED' ? undefined : { desired: 'DESIRED_VM_STATE_SUSPENDED' };
+      if (v.state !== 'running' && v.state !== 'suspended') refuse(`only a running vm can be suspended (it is ${v.state})`);
+      return v.desired === 'suspended' ? undefined : { desired: 'suspended' };
     }),
     ResumeVm: lifecycle('ResumeVm', 'resume_requested', (v) => {
-      if (v.desired !== 'DESIRED_VM_STATE_SUSPENDED') refuse('the vm is not suspended');
-      return { desired: 'DESIRED_VM_STATE_RUNNING' };
+      if (v.desired !== 'suspended') refuse('the vm is not suspended');
+      return { desired: 'running' };
     }),
     RebootVm: lifecycle('RebootVm', 'reboot_requested', (v) => {
-      if (v.state !== 'VM_STATE_RUNNING') refuse(`only a running vm can be rebooted (it is ${v.state.replace('VM_STATE_', '').toLowerCase()})`);
+      if (v.state !== 'running') refuse(`only a running vm can be rebooted (it is ${v.state})`);
       return { rebootCount: v.rebootCount + 1 };
     }),
-    DestroyVm: lifecycle('DestroyVm', 'destroy_requested', (v) => (isGone(v) ? undefined : { desired: 'DESIRED_VM_STATE_DESTROYED' })),
+    DestroyVm: lifecycle('DestroyVm', 'destroy_requested', (v) => (isGone(v) ? undefined : { desired: 'destroyed' })),
   };
 }
 

@@ -99,7 +99,7 @@ function makeRequests(): PlacementRequest[] {
   const r = rng(0xbeef);
   const out: PlacementRequest[] = [];
   for (let i = 0; i < CALLS; i++) {
-    const sla: Sla = r() < 0.6 ? 'SLA_GUARANTEED' : 'SLA_BEST_EFFORT';
+    const sla: Sla = r() < 0.6 ? 'guaranteed' : 'best_effort';
     const x = r();
     const affinity: Affinity = x < 0.01 ? 'affinity' : x < 0.11 ? 'anti' : 'none';
     const small = affinity === 'affinity';
@@ -144,7 +144,7 @@ function runPlace(fleet: Fleet, reqs: readonly PlacementRequest[], cfg: PlannerC
     hostIds.push(ids);
     // Untimed: right after a best-effort request, each host it used is within capacity × the ratio.
     // (Later guaranteed work may push a host past it: the planner then preempts best-effort VMs.)
-    if (check && req.sla === 'SLA_BEST_EFFORT') {
+    if (check && req.sla === 'best_effort') {
       for (const id of new Set(ids)) {
         const s = fleet.slot(id)!;
         for (const k of KEYS) {
@@ -185,7 +185,7 @@ function verify(fleet: Fleet, reqs: readonly PlacementRequest[], out: Outcome, c
       const s = fleet.slot(id) ?? fail(`${req.setId}: unknown host ${id}`);
       const why = staticReason(s, req);
       if (why) fail(`${req.setId} placed on ${id}, which it may not use: ${why}`);
-      add(req.sla === 'SLA_GUARANTEED' ? g : b, id, req.res);
+      add(req.sla === 'guaranteed' ? g : b, id, req.res);
       placed++;
     }
     const distinct = new Set(ids).size;
@@ -247,7 +247,7 @@ export async function runPlanner(): Promise<Figures> {
   const hosts = makeHosts();
   const reqs = makeRequests();
   const cfg = DEFAULT_PLANNER;
-  const nG = reqs.filter((r) => r.sla === 'SLA_GUARANTEED').length;
+  const nG = reqs.filter((r) => r.sla === 'guaranteed').length;
   log(`${HOSTS} hosts, ${CALLS} requests × ${PER_CALL} VMs (${nG} guaranteed, ${CALLS - nG} best-effort); overcommit ${cfg.overcommit}, sampling above ${cfg.sampleThreshold} eligible hosts`);
 
   // Warm-up on a throwaway fleet (JIT), then measured runs on fresh fleets.

@@ -74,8 +74,8 @@ export class PlannerHarness {
     const rec: HostRecord = {
       id,
       name: f.name,
-      kind: f.kind ?? 'HOST_KIND_DEDICATED',
-      state: 'HOST_STATE_READY',
+      kind: f.kind ?? 'dedicated',
+      state: 'ready',
       stateReason: '',
       stateChangedUnixMs: this.clock.now(),
       cordoned: false,
@@ -93,7 +93,7 @@ export class PlannerHarness {
       certNotAfterUnixMs: 0,
       revoked: false,
       revokedReason: '',
-      owner: 'OWNER_STATE_IDLE',
+      owner: 'idle',
       offersGuarantees: !!f.offersGuarantees,
     };
     await this.store.batch([put(HOSTS, id, rec)]);
@@ -152,13 +152,13 @@ export class PlannerHarness {
   /** VMs holding capacity, per host id. */
   async placement(setId: string): Promise<Map<string, number>> {
     const m = new Map<string, number>();
-    for (const vm of await this.vmsOf(setId)) if (vm.hostId && vm.desired !== 'DESIRED_VM_STATE_DESTROYED') m.set(vm.hostId, (m.get(vm.hostId) ?? 0) + 1);
+    for (const vm of await this.vmsOf(setId)) if (vm.hostId && vm.desired !== 'destroyed') m.set(vm.hostId, (m.get(vm.hostId) ?? 0) + 1);
     return m;
   }
 
   /** A host's report about one VM, committed as the session commits it; the planner hears it. */
   async report(hostId: string, vm: VmRecord, state: VmState, reason = ''): Promise<void> {
-    const r = { vmId: vm.id, state, reason, generation: vm.generation, hostPort: 0, guestReady: state === 'VM_STATE_RUNNING', timeUnixMs: this.clock.now(), taskDone: false };
+    const r = { vmId: vm.id, state, reason, generation: vm.generation, hostPort: 0, guestReady: state === 'running', timeUnixMs: this.clock.now(), taskDone: false };
     await this.vms.underTenantOf(vm.id, async () => {
       await this.vms.applyReport(hostId, r as Parameters<VmRegistry['applyReport']>[1], { ops: [], pre: [] });
     });
@@ -175,7 +175,7 @@ export class PlannerHarness {
     for (const { key } of await collect(this.store.scan<VmRecord>('vms'))) {
       const cur = await this.store.get<VmRecord>('vms', key);
       const vm = cur?.value;
-      if (vm && vm.hostId && vm.desired === 'DESIRED_VM_STATE_DESTROYED' && vm.state !== 'VM_STATE_DESTROYED') await this.report(vm.hostId, vm, 'VM_STATE_DESTROYED');
+      if (vm && vm.hostId && vm.desired === 'destroyed' && vm.state !== 'destroyed') await this.report(vm.hostId, vm, 'destroyed');
     }
   }
 

@@ -8,7 +8,7 @@ import { silentLogger } from '../../common/logger.js';
 import { EventLog } from '../../controller/events/log.js';
 import { Tenants } from '../../controller/tenancy/tenants.js';
 import { VmRegistry, VMS_BY_HOST, type Observed } from '../../controller/vms/registry.js';
-import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
+import type { VmReport as VmStatusReport } from '../../controller/model/index.js';
 import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -27,8 +27,8 @@ async function setup(t: Test) {
   const seen: Observed[] = [];
   vms.onObserved((o) => seen.push(o));
   const spec = { vcpus: 1, memoryMib: 128, scheme: 'process' } as VmSpec;
-  const { vm } = await vms.create({ name: 'a', hostId: HOST, tenant: 'acme', spec, sla: 'SLA_BEST_EFFORT' });
-  const report = (o: Partial<VmStatusReport>): VmStatusReport => ({ seq: 1, vmId: vm.id, state: 'VM_STATE_RUNNING', generation: 1, reason: '', hostPort: 0, guestReady: false, timeUnixMs: 0, taskDone: false, epoch: '', ...o }) as VmStatusReport;
+  const { vm } = await vms.create({ name: 'a', hostId: HOST, tenant: 'acme', spec, sla: 'best_effort' });
+  const report = (o: Partial<VmStatusReport> & { seq?: number }): VmStatusReport => ({ vmId: vm.id, state: 'running', generation: 1, reason: '', hostPort: 0, guestReady: false, timeUnixMs: 0, taskDone: false, ...o }) as VmStatusReport;
   /** The host's own write for this report: a marker, fenced on not existing yet. */
   const hostOps = (seq: number) => ({ ops: [put(MARK, `${seq}`, { seq })], pre: [absent(MARK, `${seq}`)] });
   return { store, events, vms, vm, seen, report, hostOps };
@@ -38,10 +38,10 @@ t.test('a report lands with the host ops in one batch, and the listeners hear of
   const { store, events, vms, vm, seen, report, hostOps } = await setup(t);
   const r = await vms.applyReport(HOST, report({ seq: 1 }), hostOps(1));
   t.ok(r && !('ignored' in r), 'observed');
-  t.equal((await vms.get(vm.id)).vm.state, 'VM_STATE_RUNNING', 'the VM record changed');
+  t.equal((await vms.get(vm.id)).vm.state, 'running', 'the VM record changed');
   t.ok(await store.get(MARK, '1'), 'the host ops were committed with it');
   t.equal(seen.length, 1, 'the listeners were told once');
-  t.equal(seen[0]!.vm.state, 'VM_STATE_RUNNING');
+  t.equal(seen[0]!.vm.state, 'running');
   const ev = (await events.list(0, 100)).events.filter((e) => e.type === 'vm.state_changed');
   t.equal(ev.length, 1, 'one state event');
   t.equal(ev[0]!.actor, HOST, 'by the reporting host');
@@ -52,7 +52,7 @@ t.test('a conflict writes nothing and tells no listener (the caller retries)', a
   const stale = { ops: [put(MARK, 'x', {})], pre: [at(MARK, 'x', 7)] };
   const err = await vms.applyReport(HOST, report({ seq: 1 }), stale).catch((e) => e);
   t.ok(isConflict(err), 'ConflictError');
-  t.equal((await vms.get(vm.id)).vm.state, 'VM_STATE_PENDING', 'the VM record is unchanged');
+  t.equal((await vms.get(vm.id)).vm.state, 'pending', 'the VM record is unchanged');
   t.notOk(await store.get(MARK, 'x'), 'no host op written');
   t.equal(seen.length, 0, 'no listener called');
 });
@@ -62,14 +62,14 @@ t.test('a report about a VM never placed on the host: ignored, the host ops stil
   const r = await vms.applyReport(OTHER, report({ seq: 1 }), hostOps(1));
   t.same(r, { ignored: 'the vm was never placed on this host' });
   t.ok(await store.get(MARK, '1'), 'the host durable seq moves on');
-  t.equal((await vms.get(vm.id)).vm.state, 'VM_STATE_PENDING');
+  t.equal((await vms.get(vm.id)).vm.state, 'pending');
   t.equal(seen.length, 0);
 });
 
 t.test('destroyed: leaves the host index and frees its reservation in the same batch', async (t) => {
   const { store, vms, vm, seen, report, hostOps } = await setup(t);
   t.ok(await store.get(VMS_BY_HOST, `${HOST}/${vm.id}`), 'control: on the host');
-  await vms.applyReport(HOST, report({ seq: 2, state: 'VM_STATE_DESTROYED' }), hostOps(2));
+  await vms.applyReport(HOST, report({ seq: 2, state: 'destroyed' }), hostOps(2));
   t.notOk(await store.get(VMS_BY_HOST, `${HOST}/${vm.id}`), 'off the host');
   t.equal(seen.length, 1);
   t.equal(seen[0]!.released, true, 'capacity released, once');

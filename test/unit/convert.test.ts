@@ -15,6 +15,7 @@ const cases: [string, C.EnumConverter<string, string>, readonly string[]][] = [
   ['set state', C.SetStateEnum, M.SET_STATES],
   ['strategy', C.StrategyEnum, M.STRATEGIES],
   ['affinity', C.AffinityEnum, M.AFFINITIES],
+  ['host view', C.HostViewEnum, M.HOST_VIEWS],
 ];
 
 t.test('every model value round-trips through its proto name, and both stored forms read back', async (t) => {

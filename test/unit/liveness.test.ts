@@ -11,15 +11,15 @@ function setup(opts: LivenessOptions = OPTS) {
   const clock = new FakeClock();
   const ts: Transition[] = [];
   const l = new Liveness(clock, opts, (x) => ts.push(x));
-  const moves = () => ts.map((x) => `${x.hostId}:${x.from.replace('HOST_STATE_', '')}>${x.to.replace('HOST_STATE_', '')}`);
+  const moves = () => ts.map((x) => `${x.hostId}:${x.from.toUpperCase()}>${x.to.toUpperCase()}`);
   return { clock, ts, l, moves };
 }
 
 t.test('connected → ready', async (t) => {
   const { l, ts, clock } = setup();
   l.connected('h1', INTERVAL);
-  t.same(ts, [{ hostId: 'h1', from: 'HOST_STATE_PENDING', to: 'HOST_STATE_READY', reason: 'session established' }]);
-  t.equal(l.state('h1'), 'HOST_STATE_READY');
+  t.same(ts, [{ hostId: 'h1', from: 'pending', to: 'ready', reason: 'session established' }]);
+  t.equal(l.state('h1'), 'ready');
   t.equal(l.lastSeen('h1'), clock.now());
   t.equal(l.state('other'), undefined);
   t.equal(l.beat('other'), false, 'a beat from an unknown host is refused');
@@ -38,26 +38,26 @@ t.test('missed beats → unreachable once, then down after downAfterMs', async (
   const t0 = clock.now();
 
   clock.advance(3 * INTERVAL); // exactly missedBeats*interval: not yet late
-  t.equal(l.state('h1'), 'HOST_STATE_READY', 'still ready at exactly the deadline');
+  t.equal(l.state('h1'), 'ready', 'still ready at exactly the deadline');
   clock.advance(OPTS.sweepMs); // next sweep is past it
-  t.equal(l.state('h1'), 'HOST_STATE_UNREACHABLE');
+  t.equal(l.state('h1'), 'unreachable');
   t.same(moves(), ['h1:PENDING>READY', 'h1:READY>UNREACHABLE']);
   t.match(ts[1]!.reason, /no heartbeat for 3 intervals/);
   const unreachableAt = clock.now();
   t.ok(unreachableAt - t0 <= 3 * INTERVAL + OPTS.sweepMs, 'detected within one sweep of the deadline');
 
   clock.advance(OPTS.downAfterMs - OPTS.sweepMs - 1);
-  t.equal(l.state('h1'), 'HOST_STATE_UNREACHABLE', 'exactly one transition while unreachable');
+  t.equal(l.state('h1'), 'unreachable', 'exactly one transition while unreachable');
   t.equal(ts.length, 2, 'no repeated unreachable transitions over many sweeps');
 
   clock.advance(OPTS.sweepMs + 1);
-  t.equal(l.state('h1'), 'HOST_STATE_DOWN', 'down after downAfterMs');
+  t.equal(l.state('h1'), 'down', 'down after downAfterMs');
   t.same(moves(), ['h1:PENDING>READY', 'h1:READY>UNREACHABLE', 'h1:UNREACHABLE>DOWN']);
   t.match(ts[2]!.reason, /unreachable for 10s/);
 
   clock.advance(60_000);
   t.equal(ts.length, 3, 'down stays down without more transitions');
-  t.same(l.counts(), { HOST_STATE_READY: 0, HOST_STATE_UNREACHABLE: 0, HOST_STATE_DOWN: 1, HOST_STATE_PENDING: 0 });
+  t.same(l.counts(), { ready: 0, unreachable: 0, down: 1, pending: 0 });
 });
 
 t.test('a beat brings an unreachable or down host back to ready', async (t) => {
@@ -67,20 +67,20 @@ t.test('a beat brings an unreachable or down host back to ready', async (t) => {
   l.connected('h1', INTERVAL);
   l.connected('h2', INTERVAL);
   clock.advance(3 * INTERVAL + OPTS.sweepMs);
-  t.equal(l.state('h1'), 'HOST_STATE_UNREACHABLE');
+  t.equal(l.state('h1'), 'unreachable');
   t.equal(l.beat('h1'), true);
-  t.equal(l.state('h1'), 'HOST_STATE_READY', 'unreachable → ready on a beat');
+  t.equal(l.state('h1'), 'ready', 'unreachable → ready on a beat');
   t.equal(ts.at(-1)?.reason, 'heartbeat resumed');
 
   clock.advance(OPTS.downAfterMs + 3 * INTERVAL + 2 * OPTS.sweepMs);
-  t.equal(l.state('h2'), 'HOST_STATE_DOWN');
+  t.equal(l.state('h2'), 'down');
   l.beat('h2');
-  t.equal(l.state('h2'), 'HOST_STATE_READY', 'down → ready on a beat');
+  t.equal(l.state('h2'), 'ready', 'down → ready on a beat');
   t.same(moves().filter((m) => m.startsWith('h2')), ['h2:PENDING>READY', 'h2:READY>UNREACHABLE', 'h2:UNREACHABLE>DOWN', 'h2:DOWN>READY']);
 
   // A recovered host gets a fresh deadline.
   clock.advance(3 * INTERVAL);
-  t.equal(l.state('h2'), 'HOST_STATE_READY', 'fresh deadline after recovery');
+  t.equal(l.state('h2'), 'ready', 'fresh deadline after recovery');
   t.equal(ts.filter((x) => x.hostId === 'h2').length, 4);
 });
 
@@ -93,17 +93,17 @@ t.test('the unreachable clock restarts after a recovery', async (t) => {
   clock.advance(OPTS.downAfterMs - 1000); // almost down
   l.beat('h1'); // ready again
   clock.advance(3 * INTERVAL + OPTS.sweepMs); // unreachable again
-  t.equal(l.state('h1'), 'HOST_STATE_UNREACHABLE');
+  t.equal(l.state('h1'), 'unreachable');
   clock.advance(2000);
-  t.equal(l.state('h1'), 'HOST_STATE_UNREACHABLE', 'down is measured from the latest unreachable transition');
+  t.equal(l.state('h1'), 'unreachable', 'down is measured from the latest unreachable transition');
 });
 
 t.test('disconnected → unreachable immediately; connected again → ready', async (t) => {
   const { l, moves, ts } = setup();
   l.connected('h1', INTERVAL);
   l.disconnected('h1', 'stream closed');
-  t.equal(l.state('h1'), 'HOST_STATE_UNREACHABLE', 'no sweep needed');
-  t.same(ts.at(-1), { hostId: 'h1', from: 'HOST_STATE_READY', to: 'HOST_STATE_UNREACHABLE', reason: 'stream closed' });
+  t.equal(l.state('h1'), 'unreachable', 'no sweep needed');
+  t.same(ts.at(-1), { hostId: 'h1', from: 'ready', to: 'unreachable', reason: 'stream closed' });
   l.disconnected('h1', 'again');
   t.equal(ts.length, 2, 'a second disconnect is not a transition');
   l.disconnected('unknown', 'x');
@@ -134,7 +134,7 @@ t.test('beats keep a host ready indefinitely', async (t) => {
     if (!l.beat('h1')) refused++;
   }
   t.equal(refused, 0, 'every beat accepted');
-  t.equal(l.state('h1'), 'HOST_STATE_READY');
+  t.equal(l.state('h1'), 'ready');
   t.equal(ts.length, 1, 'no transition besides the first');
   t.equal(l.lastSeen('h1'), clock.now(), 'a beat moves lastSeen');
 });
@@ -143,19 +143,19 @@ t.test('track() registers without a transition; its deadline counts from `since`
   const { l, clock, ts, moves } = setup();
   l.start();
   t.teardown(() => l.stop());
-  l.track('h1', 'HOST_STATE_READY', INTERVAL);
-  l.track('h2', 'HOST_STATE_DOWN', INTERVAL);
-  l.track('h3', 'HOST_STATE_READY', INTERVAL, clock.now() - 10 * INTERVAL);
+  l.track('h1', 'ready', INTERVAL);
+  l.track('h2', 'down', INTERVAL);
+  l.track('h3', 'ready', INTERVAL, clock.now() - 10 * INTERVAL);
   t.same(ts, [], 'track makes no transition');
-  t.equal(l.state('h1'), 'HOST_STATE_READY');
-  t.equal(l.state('h2'), 'HOST_STATE_DOWN');
-  t.same(l.counts(), { HOST_STATE_READY: 2, HOST_STATE_UNREACHABLE: 0, HOST_STATE_DOWN: 1, HOST_STATE_PENDING: 0 });
+  t.equal(l.state('h1'), 'ready');
+  t.equal(l.state('h2'), 'down');
+  t.same(l.counts(), { ready: 2, unreachable: 0, down: 1, pending: 0 });
 
   clock.advance(OPTS.sweepMs);
   t.same(moves(), ['h3:READY>UNREACHABLE'], 'a host last seen long ago turns unreachable on the first sweep');
   clock.advance(3 * INTERVAL);
   t.same(moves(), ['h3:READY>UNREACHABLE', 'h1:READY>UNREACHABLE']);
-  t.equal(l.state('h2'), 'HOST_STATE_DOWN', 'a down host stays down without beats');
+  t.equal(l.state('h2'), 'down', 'a down host stays down without beats');
 
   l.forget('h1');
   t.equal(l.state('h1'), undefined);
@@ -166,22 +166,22 @@ t.test('sweep runs only between start() and stop(); setInterval changes the dead
   const { l, clock, ts } = setup();
   l.connected('h1', INTERVAL);
   clock.advance(100 * INTERVAL);
-  t.equal(l.state('h1'), 'HOST_STATE_READY', 'no sweeps before start()');
+  t.equal(l.state('h1'), 'ready', 'no sweeps before start()');
   l.sweep();
-  t.equal(l.state('h1'), 'HOST_STATE_UNREACHABLE', 'a manual sweep does it');
+  t.equal(l.state('h1'), 'unreachable', 'a manual sweep does it');
 
   l.connected('h1', INTERVAL);
   l.setInterval('h1', 10 * INTERVAL);
   l.start();
   clock.advance(20 * INTERVAL);
-  t.equal(l.state('h1'), 'HOST_STATE_READY', 'longer interval → later deadline');
+  t.equal(l.state('h1'), 'ready', 'longer interval → later deadline');
   clock.advance(10 * INTERVAL + OPTS.sweepMs);
-  t.equal(l.state('h1'), 'HOST_STATE_UNREACHABLE');
+  t.equal(l.state('h1'), 'unreachable');
   l.stop();
   const n = ts.length;
   clock.advance(10 * OPTS.downAfterMs);
   t.equal(ts.length, n, 'no sweeps after stop()');
-  t.equal(l.state('h1'), 'HOST_STATE_UNREACHABLE');
+  t.equal(l.state('h1'), 'unreachable');
 });
 
 t.test('many hosts: each handled independently by one sweep', async (t) => {
@@ -195,6 +195,6 @@ t.test('many hosts: each handled independently by one sweep', async (t) => {
     for (let i = 0; i < 50; i++) l.beat(`h${i}`);
   }
   t.equal(ts.length, 50, 'only the silent half moved');
-  t.ok(ts.every((x) => Number(x.hostId.slice(1)) >= 50 && x.to === 'HOST_STATE_UNREACHABLE'));
-  t.same(l.counts(), { HOST_STATE_READY: 50, HOST_STATE_UNREACHABLE: 50, HOST_STATE_DOWN: 0, HOST_STATE_PENDING: 0 });
+  t.ok(ts.every((x) => Number(x.hostId.slice(1)) >= 50 && x.to === 'unreachable'));
+  t.same(l.counts(), { ready: 50, unreachable: 50, down: 0, pending: 0 });
 });

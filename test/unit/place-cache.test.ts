@@ -6,7 +6,7 @@ import { place, type PlacementRequest } from '../../controller/planner/place.js'
 
 const GiB = 2 ** 30;
 const cap = { vcpus: 8, memoryBytes: 8 * GiB, diskBytes: 100 * GiB };
-const req: PlacementRequest = { setId: 's', sla: 'SLA_GUARANTEED', res: { vcpus: 1, memoryBytes: GiB, diskBytes: GiB }, schemes: ['process'], affinity: 'none', strategy: 'binpack' };
+const req: PlacementRequest = { setId: 's', sla: 'guaranteed', res: { vcpus: 1, memoryBytes: GiB, diskBytes: GiB }, schemes: ['process'], affinity: 'none', strategy: 'binpack' };
 
 t.test('facts changed after a call are seen by the next', async (t) => {
   const f = new Fleet();

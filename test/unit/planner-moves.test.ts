@@ -24,19 +24,19 @@ t.test('guaranteed work preempts best-effort work past the overcommit: moved whe
   t.teardown(() => h.close());
   const [a] = h.ids as [string];
   const be = await h.createSet({ count: 4, sla: 'SLA_BEST_EFFORT' });
-  t.equal((await h.set(be)).state, 'VM_SET_STATE_PLACED', '4 best-effort vCPUs on 2 (overcommit 2)');
+  t.equal((await h.set(be)).state, 'placed', '4 best-effort vCPUs on 2 (overcommit 2)');
   // Room for one best-effort VM (its memory, × 2): one victim moves there, the other is retired.
   const b = await h.addHost({ name: 'b', vcpus: 4, memoryMib: 100 });
   const g = await h.createSet({ count: 2, group: 'g' });
-  t.equal((await h.set(g)).state, 'VM_SET_STATE_PLACED', 'guaranteed work placed on a regardless');
+  t.equal((await h.set(g)).state, 'placed', 'guaranteed work placed on a regardless');
   t.same([...(await h.placement(g)).keys()], [a]);
   const vms = await h.vmsOf(be);
-  const moved = vms.filter((v) => v.hostId === b && v.desired === 'DESIRED_VM_STATE_RUNNING');
-  const retired = vms.filter((v) => v.desired === 'DESIRED_VM_STATE_DESTROYED');
+  const moved = vms.filter((v) => v.hostId === b && v.desired === 'running');
+  const retired = vms.filter((v) => v.desired === 'destroyed');
   t.equal(moved.length + retired.length, 2, 'two best-effort VMs made room (4 + 2 > 2 × 2)');
   t.equal(moved.length, 1, 'moved to the other host while it had room');
   t.equal(retired.length, 1, 'retired when none could take it');
-  t.ok(vms.filter((v) => v.hostId === a && v.desired === 'DESIRED_VM_STATE_RUNNING').length === 2, 'the oldest two stay');
+  t.ok(vms.filter((v) => v.hostId === a && v.desired === 'running').length === 2, 'the oldest two stay');
   const newest = vms.map((v) => v.id).sort().slice(2);
   t.same([...moved, ...retired].map((v) => v.id).sort(), newest, 'newest first');
 });
@@ -48,7 +48,7 @@ t.test("a host down past the grace has its guaranteed VMs re-placed; best-effort
   const g = await h.createSet({ count: 2 });
   const be = await h.createSet({ count: 1, sla: 'SLA_BEST_EFFORT' });
   const b = await h.addHost({ name: 'b' });
-  await h.setHostState(a, 'HOST_STATE_DOWN');
+  await h.setHostState(a, 'down');
   await h.advance(59_000);
   t.same([...(await h.placement(g)).keys()], [a], 'not before the grace');
   await h.advance(1_000);
@@ -59,34 +59,34 @@ t.test("a host down past the grace has its guaranteed VMs re-placed; best-effort
 });
 
 t.test('an evacuated ad-hoc host: VMs with nowhere to go wait on no host, and are placed when capacity frees', async (t) => {
-  const h = await PlannerHarness.open({ hosts: [{ name: 'desk', kind: 'HOST_KIND_ADHOC', vcpus: 2 }] });
+  const h = await PlannerHarness.open({ hosts: [{ name: 'desk', kind: 'adhoc', vcpus: 2 }] });
   t.teardown(() => h.close());
   const [desk] = h.ids as [string];
   const id = await h.createSet({ count: 2, sla: 'SLA_BEST_EFFORT' });
-  await h.setOwner(desk, 'OWNER_STATE_EVACUATE');
+  await h.setOwner(desk, 'evacuate');
   let vms = await h.vmsOf(id);
-  t.ok(vms.every((v) => v.hostId === '' && v.state === 'VM_STATE_PENDING'), 'both wait on no host');
+  t.ok(vms.every((v) => v.hostId === '' && v.state === 'pending'), 'both wait on no host');
   t.ok(vms.every((v) => v.generation === 2), 'a new generation fences the copies on the desk');
-  t.equal((await h.set(id)).state, 'VM_SET_STATE_PARTIAL');
+  t.equal((await h.set(id)).state, 'partial');
   t.equal((await h.planner.view(id)).placed, 0);
   t.ok(h.planner.hasWaitingVms());
   const srv = await h.addHost({ name: 'srv' });
   await h.sweep();
   vms = await h.vmsOf(id);
   t.ok(vms.every((v) => v.hostId === srv), 'placed on the new host');
-  t.equal((await h.set(id)).state, 'VM_SET_STATE_PLACED');
+  t.equal((await h.set(id)).state, 'placed');
   t.notOk(h.planner.hasWaitingVms());
 });
 
 t.test('retiring a set with a VM waiting for a host ends that VM at once', async (t) => {
-  const h = await PlannerHarness.open({ hosts: [{ name: 'desk', kind: 'HOST_KIND_ADHOC', vcpus: 2 }] });
+  const h = await PlannerHarness.open({ hosts: [{ name: 'desk', kind: 'adhoc', vcpus: 2 }] });
   t.teardown(() => h.close());
   const [desk] = h.ids as [string];
   const id = await h.createSet({ count: 1, sla: 'SLA_BEST_EFFORT' });
-  await h.setOwner(desk, 'OWNER_STATE_EVACUATE');
+  await h.setOwner(desk, 'evacuate');
   await h.planner.retire(id, 'deleted');
   const [vm] = await h.vmsOf(id);
-  t.equal(vm!.state, 'VM_STATE_DESTROYED', 'no host will report it gone: it ends here');
-  t.equal((await h.set(id)).state, 'VM_SET_STATE_RETIRED');
+  t.equal(vm!.state, 'destroyed', 'no host will report it gone: it ends here');
+  t.equal((await h.set(id)).state, 'retired');
   t.notOk(h.planner.hasWaitingVms());
 });

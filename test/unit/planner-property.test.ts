@@ -46,7 +46,7 @@ function randomRequest(rng: () => number, i: number): PlacementRequest {
   const pick = <T,>(xs: T[]) => xs[Math.floor(rng() * xs.length)]!;
   return {
     setId: `set${i}`,
-    sla: pick<Sla>(['SLA_GUARANTEED', 'SLA_BEST_EFFORT']),
+    sla: pick<Sla>(['guaranteed', 'best_effort']),
     res: { vcpus: 1 + Math.floor(rng() * 4), memoryBytes: pick([64, 256, 1024, 4096]) * MiB, diskBytes: pick([1, 5, 20]) * GiB },
     schemes: pick([['process'], ['qemu'], ['qemu', 'process'], ['process', 'qemu']]),
     task: rng() < 0.25,
@@ -127,7 +127,7 @@ t.test('tenant tasks go to the process scheme only where it isolates them (fail 
   f.upsert('unknown', { capacity: cap });
   f.upsert('full', { capacity: cap, isolation: { process: 'full' } });
   f.upsert('both', { capacity: cap, schemes: ['qemu', 'process'], isolation: { process: 'none' } });
-  const r: PlacementRequest = { setId: 't', sla: 'SLA_GUARANTEED', res: { vcpus: 1, memoryBytes: GiB, diskBytes: GiB }, schemes: ['process'], task: true, affinity: 'anti', strategy: 'spread' };
+  const r: PlacementRequest = { setId: 't', sla: 'guaranteed', res: { vcpus: 1, memoryBytes: GiB, diskBytes: GiB }, schemes: ['process'], task: true, affinity: 'anti', strategy: 'spread' };
   const res = place(f, r, 2);
   t.same(res.placements.map((p) => p.hostId), ['full'], 'only the isolating host takes one');
   t.equal(res.unplaced, 1);
@@ -141,8 +141,8 @@ t.test('tenant tasks go to the process scheme only where it isolates them (fail 
 t.test('best-effort overcommits by the ratio; guaranteed never does; ad-hoc hosts take best-effort only', async (t) => {
   const f = new Fleet();
   f.upsert('a', { capacity: { vcpus: 4, memoryBytes: 4 * GiB, diskBytes: 100 * GiB } });
-  const g: PlacementRequest = { setId: 'g', sla: 'SLA_GUARANTEED', res: { vcpus: 1, memoryBytes: GiB, diskBytes: GiB }, schemes: ['process'], affinity: 'none', strategy: 'binpack' };
-  const be: PlacementRequest = { ...g, setId: 'b', sla: 'SLA_BEST_EFFORT' };
+  const g: PlacementRequest = { setId: 'g', sla: 'guaranteed', res: { vcpus: 1, memoryBytes: GiB, diskBytes: GiB }, schemes: ['process'], affinity: 'none', strategy: 'binpack' };
+  const be: PlacementRequest = { ...g, setId: 'b', sla: 'best_effort' };
   t.equal(place(f, g, 10, { ...DEFAULT_PLANNER, overcommit: 2 }).placements.length, 4, 'guaranteed: exactly the capacity');
   t.equal(place(f, be, 10, { ...DEFAULT_PLANNER, overcommit: 2 }).placements.length, 4, 'best-effort: the overcommitted rest (2× capacity minus the guaranteed 4)');
   const res = place(f, g, 1);
@@ -165,7 +165,7 @@ t.test('spread uses every host; binpack fills one first', async (t) => {
     for (const id of ['a', 'b', 'c']) f.upsert(id, { capacity: { vcpus: 16, memoryBytes: 16 * GiB, diskBytes: 100 * GiB } });
     return f;
   };
-  const r: PlacementRequest = { setId: 's', sla: 'SLA_GUARANTEED', res: { vcpus: 1, memoryBytes: 256 * MiB, diskBytes: GiB }, schemes: ['process'], affinity: 'none', strategy: 'spread' };
+  const r: PlacementRequest = { setId: 's', sla: 'guaranteed', res: { vcpus: 1, memoryBytes: 256 * MiB, diskBytes: GiB }, schemes: ['process'], affinity: 'none', strategy: 'spread' };
   const spread = place(mk(), r, 20);
   const per = (res: PlanResult) => [...new Set(res.placements.map((p) => p.hostId))].map((h) => res.placements.filter((p) => p.hostId === h).length).sort((a, b) => a - b);
   t.same(per(spread), [6, 7, 7], 'spread: 20 over 3 hosts as evenly as possible');
@@ -179,7 +179,7 @@ t.test('spread uses every host; binpack fills one first', async (t) => {
 t.test('a large fleet is sampled, not scanned', async (t) => {
   const f = new Fleet();
   for (let i = 0; i < 5000; i++) f.upsert(`h${i}`, { capacity: { vcpus: 64, memoryBytes: 256 * GiB, diskBytes: 1000 * GiB } });
-  const r: PlacementRequest = { setId: 's', sla: 'SLA_GUARANTEED', res: { vcpus: 2, memoryBytes: GiB, diskBytes: 10 * GiB }, schemes: ['process'], affinity: 'none', strategy: 'spread' };
+  const r: PlacementRequest = { setId: 's', sla: 'guaranteed', res: { vcpus: 2, memoryBytes: GiB, diskBytes: 10 * GiB }, schemes: ['process'], affinity: 'none', strategy: 'spread' };
   const res = place(f, r, 100, DEFAULT_PLANNER, mulberry32(7));
   t.equal(res.placements.length, 100);
   t.ok(res.considered <= 100 * DEFAULT_PLANNER.sampleK, `scored ${res.considered} hosts for 100 vms (a scan would score 500,000)`);
@@ -189,8 +189,8 @@ t.test('an affinity set starts where all of it fits, even when binpack prefers a
   const f = new Fleet();
   f.upsert('full', { capacity: { vcpus: 4, memoryBytes: 8 * GiB, diskBytes: 100 * GiB } });
   f.upsert('empty', { capacity: { vcpus: 16, memoryBytes: 32 * GiB, diskBytes: 100 * GiB } });
-  f.hold({ hostId: 'full', setId: 'other', sla: 'SLA_GUARANTEED', res: { vcpus: 2, memoryBytes: GiB, diskBytes: GiB } });
-  const r: PlacementRequest = { setId: 'a', sla: 'SLA_GUARANTEED', res: { vcpus: 1, memoryBytes: 256 * MiB, diskBytes: GiB }, schemes: ['process'], affinity: 'affinity', strategy: 'binpack' };
+  f.hold({ hostId: 'full', setId: 'other', sla: 'guaranteed', res: { vcpus: 2, memoryBytes: GiB, diskBytes: GiB } });
+  const r: PlacementRequest = { setId: 'a', sla: 'guaranteed', res: { vcpus: 1, memoryBytes: 256 * MiB, diskBytes: GiB }, schemes: ['process'], affinity: 'affinity', strategy: 'binpack' };
   const res = place(f, r, 6);
   t.equal(res.unplaced, 0, 'all six placed');
   t.same([...new Set(res.placements.map((p) => p.hostId))], ['empty'], 'together, on the host that fits them all');

@@ -18,8 +18,8 @@ function set(id: string, p: Partial<SetRecord> & { startAt?: number }): SetRecor
   return {
     id,
     tenant: 'default',
-    request: { name: id, tenant: 'default', spec: { scheme: 'process', vcpus: 1, memoryMib: 32, diskGib: 1, image: 'x', appliancePort: 8080, config: {} }, count: 1, sla: 'SLA_GUARANTEED', startAtUnixMs: p.startAt ?? 0, batchWindowS: 0, durationS: 0, endOnTask: false, group: '', labels: {}, affinity: 'SET_AFFINITY_UNSPECIFIED', schemePreference: ['process'], strategy: 'PLACEMENT_STRATEGY_UNSPECIFIED' },
-    state: 'VM_SET_STATE_PLACED',
+    request: { name: id, tenant: 'default', spec: { scheme: 'process', vcpus: 1, memoryMib: 32, diskGib: 1, image: 'x', appliancePort: 8080, config: {} }, count: 1, sla: 'guaranteed', startAtUnixMs: p.startAt ?? 0, batchWindowS: 0, durationS: 0, endOnTask: false, group: '', labels: {}, affinity: 'none', schemePreference: ['process'], strategy: 'default' },
+    state: 'placed',
     stateReason: '',
     count: 1,
     reasons: [],
@@ -38,17 +38,17 @@ function fakePlanner(calls: string[], store?: LevelStore, waitingVms = 0): { pla
   let watcher: (s: SetRecord) => void = () => {};
   const move = async (id: string, state: SetRecord['state']) => {
     const r = store && (await store.get<SetRecord>(SETS, id));
-    if (r) await store!.batch([put(SETS, id, { ...r.value, state, expiresUnixMs: state === 'VM_SET_STATE_RETIRING' ? 0 : r.value.expiresUnixMs })]);
+    if (r) await store!.batch([put(SETS, id, { ...r.value, state, expiresUnixMs: state === 'retiring' ? 0 : r.value.expiresUnixMs })]);
   };
   const planner = {
     watchSets: (fn: (s: SetRecord) => void) => (watcher = fn),
     startOrRetry: async (id: string) => {
       calls.push(`start ${id}`);
-      await move(id, 'VM_SET_STATE_PLACED');
+      await move(id, 'placed');
     },
     retire: async (id: string, why: string) => {
       calls.push(`retire ${id} (${why})`);
-      await move(id, 'VM_SET_STATE_RETIRING');
+      await move(id, 'retiring');
     },
     replaceFromDownHosts: async () => (calls.push('down-check'), 0),
     freedSinceLastLook: () => true,
@@ -67,10 +67,10 @@ const flush = async () => {
 };
 
 t.test('nextDue picks the earliest pending time of a live set', async (t) => {
-  t.same(nextDue(set('a', { state: 'VM_SET_STATE_SCHEDULED', startAt: T0 + 5000 })), { at: T0 + 5000, kind: 'start' });
-  t.same(nextDue(set('b', { state: 'VM_SET_STATE_WAITING', windowEndsUnixMs: T0 + 9000, expiresUnixMs: T0 + 4000 })), { at: T0 + 4000, kind: 'expire' });
-  t.same(nextDue(set('c', { state: 'VM_SET_STATE_WAITING', windowEndsUnixMs: T0 + 9000 })), { at: T0 + 9000, kind: 'window' });
-  t.equal(nextDue(set('d', { state: 'VM_SET_STATE_RETIRING', expiresUnixMs: T0 + 1 })), undefined, 'a retiring set waits for nothing');
+  t.same(nextDue(set('a', { state: 'scheduled', startAt: T0 + 5000 })), { at: T0 + 5000, kind: 'start' });
+  t.same(nextDue(set('b', { state: 'waiting', windowEndsUnixMs: T0 + 9000, expiresUnixMs: T0 + 4000 })), { at: T0 + 4000, kind: 'expire' });
+  t.same(nextDue(set('c', { state: 'waiting', windowEndsUnixMs: T0 + 9000 })), { at: T0 + 9000, kind: 'window' });
+  t.equal(nextDue(set('d', { state: 'retiring', expiresUnixMs: T0 + 1 })), undefined, 'a retiring set waits for nothing');
   t.equal(nextDue(set('e', {})), undefined, 'a placed set without expiry waits for nothing');
 });
 
@@ -79,10 +79,10 @@ t.test('timers fire at their time, rebuilt from the store after a restart', asyn
   const store = await LevelStore.open(dir);
   t.teardown(() => store.close());
   await store.batch([
-    put(SETS, 'at', set('at', { state: 'VM_SET_STATE_SCHEDULED', startAt: T0 + 5000 })),
+    put(SETS, 'at', set('at', { state: 'scheduled', startAt: T0 + 5000 })),
     put(SETS, 'dur', set('dur', { expiresUnixMs: T0 + 8000 })),
-    put(SETS, 'far', set('far', { state: 'VM_SET_STATE_SCHEDULED', startAt: T0 + 40 * 86_400_000 })),
-    put(SETS, 'done', set('done', { state: 'VM_SET_STATE_RETIRED', expiresUnixMs: T0 + 1000 })),
+    put(SETS, 'far', set('far', { state: 'scheduled', startAt: T0 + 40 * 86_400_000 })),
+    put(SETS, 'done', set('done', { state: 'retired', expiresUnixMs: T0 + 1000 })),
   ]);
   const clock = new FakeClock(T0);
   const calls: string[] = [];
@@ -113,7 +113,7 @@ t.test('timers fire at their time, rebuilt from the store after a restart', asyn
 t.test('an action that fails is retried later, not in a tight loop', async (t) => {
   const store = await LevelStore.open(tmpDir());
   t.teardown(() => store.close());
-  await store.batch([put(SETS, 'stuck', set('stuck', { state: 'VM_SET_STATE_SCHEDULED', startAt: T0 + 1000 }))]);
+  await store.batch([put(SETS, 'stuck', set('stuck', { state: 'scheduled', startAt: T0 + 1000 }))]);
   const clock = new FakeClock(T0);
   const calls: string[] = [];
   const { planner } = fakePlanner(calls); // does not move the stored set: as if every start failed
@@ -139,8 +139,8 @@ t.test('a changed set re-arms its timer; the sweep checks down hosts and retries
   const { planner, notify } = fakePlanner(calls);
   const sch = new SetScheduler(planner, store, clock, createLogger('test', { level: 'silent' }));
   await sch.start({ sweep: false });
-  notify(set('w', { state: 'VM_SET_STATE_WAITING', windowEndsUnixMs: T0 + 60_000 }));
-  notify(set('w', { state: 'VM_SET_STATE_WAITING', windowEndsUnixMs: T0 + 10_000 })); // replaced, not added
+  notify(set('w', { state: 'waiting', windowEndsUnixMs: T0 + 60_000 }));
+  notify(set('w', { state: 'waiting', windowEndsUnixMs: T0 + 10_000 })); // replaced, not added
   t.same(sch.pending(), ['w']);
   await sch.sweep();
   t.same(calls, ['down-check', 'start w'], 'the sweep checks down hosts, then retries the waiting set');
@@ -148,11 +148,11 @@ t.test('a changed set re-arms its timer; the sweep checks down hosts and retries
   clock.advance(10_000);
   await flush();
   t.same(calls, ['start w'], 'the window end fires once, at the replaced time');
-  notify(set('w', { state: 'VM_SET_STATE_PARTIAL', windowEndsUnixMs: T0 + 10_000 }));
+  notify(set('w', { state: 'partial', windowEndsUnixMs: T0 + 10_000 }));
   calls.length = 0;
   await sch.sweep();
   t.same(calls, ['down-check'], 'a set whose batch window is over is not retried');
-  notify(set('p', { state: 'VM_SET_STATE_PARTIAL' }));
+  notify(set('p', { state: 'partial' }));
   calls.length = 0;
   await sch.sweep();
   t.same(calls, ['down-check', 'start p'], 'a partial set without a window is retried when capacity frees (a blocked evaluation)');
@@ -168,7 +168,7 @@ t.test('evacuated VMs waiting for a host are placed when capacity frees, before 
   await sch.start({ sweep: false });
   await sch.sweep();
   t.same(calls, ['down-check', 'place-waiting'], 'no waiting set, yet the waiting VM is looked at');
-  notify(set('p', { state: 'VM_SET_STATE_PARTIAL' }));
+  notify(set('p', { state: 'partial' }));
   calls.length = 0;
   await sch.sweep();
   t.same(calls, ['down-check', 'place-waiting', 'start p'], 'waiting VMs before new ones');
