@@ -6,7 +6,6 @@ import type { Inventory } from '../common/gen/nephele/v1/Inventory.js';
 import type { HostKind, OwnerState } from '../common/model/enums.js';
 import { desiredVmFromProto, HostKindEnum, OwnerStateEnum, statusReportToProto, type DesiredVm, type StatusReport } from '../common/grpc/convert.js';
 import type { Capacity } from '../common/gen/nephele/v1/Capacity.js';
-import type { VmStatusReport } from '../common/gen/nephele/v1/VmStatusReport.js';
 import { v1 } from '../common/grpc/load.js';
 import type { Logger } from '../common/logger.js';
 import type { AgentServiceClient } from '../common/gen/nephele/v1/AgentService.js';

@@ -66,6 +66,8 @@ export class Executor {
         return this.destroy(d!, l);
       case 'removeStale':
         return this.removeStale(l!);
+      default:
+        break; // the rest act on the VM this host has
     }
     if (!l) throw new Error(`${a.kind}: vm not on this host`);
     const driver = this.driver(l.scheme);

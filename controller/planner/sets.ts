@@ -1,4 +1,3 @@
-import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
 import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
 import type { PlanRow__Output as PlanRow } from '../../common/gen/nephele/v1/PlanRow.js';
 import { NotFoundError } from '../../common/errors.js';

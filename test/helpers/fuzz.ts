@@ -658,7 +658,7 @@ function valueOfWire(e: Enc, wt: number, rng: Rng): void {
   }
 }
 
-const MUTATIONS = [
+export const MUTATIONS = [
   'bitflip', 'byteset', 'truncate', 'insert', 'delete', 'duplicate', 'splice', 'garbage', 'wrong-wire-type', 'unknown-field',
   'field-zero', 'invalid-wire-type', 'invalid-utf8', 'deep-nest', 'deep-nest-known', 'deep-group', 'unbalanced-group', 'overlong-varint',
   'unterminated-varint', 'length-past-end', 'packed-bad', 'many-fields', 'oversize', 'empty',

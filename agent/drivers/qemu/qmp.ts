@@ -105,7 +105,10 @@ export class QmpClient {
       };
       const timer = setTimeout(() => (done(), reject(new Error(`no QMP ${name} event within ${timeoutMs} ms`))), timeoutMs);
       const offEvent = this.onEvent((ev) => {
-        if (ev.event === name && match(ev)) (done(), resolve(ev));
+        if (ev.event === name && match(ev)) {
+          done();
+          resolve(ev);
+        }
       });
       const offClose = this.onClose(() => (done(), reject(new Error(`QMP closed before ${name} event`))));
     });
