@@ -228,8 +228,9 @@ async function main(): Promise<void> {
     session!.stop();
     monitor?.stop();
     // VMs keep running: a restarted agent re-attaches to them.
-    await Promise.all(drivers.map((d) => d.close().catch(() => {})));
-    await store.close().catch(() => {});
+    // Exiting anyway: a close that fails is logged and must not keep the process up.
+    await Promise.all(drivers.map((d) => d.close().catch((err: unknown) => log.debug({ err }, 'driver close failed at shutdown'))));
+    await store.close().catch((err: unknown) => log.debug({ err }, 'store close failed at shutdown'));
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

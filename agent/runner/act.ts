@@ -208,6 +208,7 @@ export class Executor {
       while (clock.now() < deadline) {
         if (l.phase !== 'creating') return; // failed or changed meanwhile
         changed = false;
+        // An inspect that fails is no verdict: keep waiting for readiness until the deadline.
         const st = await driver.inspect(l.id).catch(() => undefined);
         if (st?.phase === 'failed') return this.set(l, 'failed', st.reason, false);
         // A task that finished before it was seen running: its exit (onExit) records how.

@@ -118,6 +118,7 @@ export class Runner {
       if (!l.handle || !driver || l.phase === 'stopped' || l.phase === 'failed') continue;
       const alive = await driver.recover(l.handle).catch(() => false);
       if (alive) {
+        // Re-attached but not inspectable: the next report from the driver says its phase.
         const st = await driver.inspect(l.id).catch(() => undefined);
         this.o.log.info({ vm_id: l.id, pid: l.handle.pid }, 'vm re-attached');
         if (st && st.phase !== l.phase) await this.exec.set(l, st.phase, 'observed after agent restart', st.guestReady);
@@ -126,6 +127,7 @@ export class Runner {
         await this.exec.set(l, 'failed', FENCED_REASON, false);
       } else if (isTask(l.handle.spec)) {
         // A task may simply have finished while the agent was away: its wrapper recorded how.
+        // No readable exit record: taskEnded treats an unknown code as a failed task.
         const code = await driver.taskExit?.(l.handle).catch(() => undefined);
         await this.exec.taskEnded(l, code);
       } else {

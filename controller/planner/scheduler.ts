@@ -113,7 +113,7 @@ export class SetScheduler {
     } catch (err) {
       this.log.error({ err, set_id: id, kind }, 'scheduled set action failed');
     }
-    await this.reload(id, true).catch(() => {});
+    await this.reload(id, true).catch((err: unknown) => this.log.debug({ err, set_id: id }, 'set not reloaded after its scheduled action'));
   }
 
   /** Batch-window retries and evacuated VMs waiting for a host (only when capacity was freed or hosts changed), and down-host re-placement. */

@@ -387,6 +387,7 @@ export class QemuInstance {
     this.stopping = true;
     const deadline = Date.now() + Math.max(0, timeoutMs);
     try {
+      // Each step below is best effort: whatever fails, the escalation ends in SIGKILL.
       const qmp = await this.qmpOf().catch(() => undefined);
       if (this.phase === 'suspended') await qmp?.execute('cont', undefined, 1_000).catch(() => undefined);
       let asked = false;
