@@ -20,47 +20,32 @@ import type { HostRecord, SetRecord, TokenRecord, VmRecord } from './index.js';
 
 type Raw = Record<string, unknown>;
 
-/** A stored enum value in either form; an unreadable one keeps `fallback` (and says so in the migration log). */
-function enumOf<M extends string>(c: EnumConverter<M, string>, v: unknown, fallback: M): M {
-  return c.fromStored(v) ?? fallback;
+/** How to read one enum field: its converter, and the value a record without a readable one gets. */
+type Field = [EnumConverter<string, string>, string];
+const field = <M extends string>(c: EnumConverter<M, string>, fallback: M): Field => [c, fallback];
+
+/** The record with each named enum field in the model's form (either stored form is read). */
+function rewrite<T>(r: Raw, fields: Record<string, Field>): T {
+  const out: Raw = { ...r };
+  for (const [k, [c, fallback]] of Object.entries(fields)) out[k] = c.fromStored(r[k]) ?? fallback;
+  return out as T;
 }
 
-export function vmFromStored(r: Raw): VmRecord {
-  return {
-    ...(r as unknown as VmRecord),
-    sla: enumOf(SlaEnum, r.sla, 'guaranteed'),
-    desired: enumOf(DesiredStateEnum, r.desired, 'running'),
-    state: enumOf(VmStateEnum, r.state, 'pending'),
-  };
-}
+export const vmFromStored = (r: Raw): VmRecord =>
+  rewrite(r, { sla: field(SlaEnum, 'guaranteed'), desired: field(DesiredStateEnum, 'running'), state: field(VmStateEnum, 'pending') });
 
-export function setFromStored(r: Raw): SetRecord {
-  const req = (r.request ?? {}) as Raw;
-  return {
-    ...(r as unknown as SetRecord),
-    state: enumOf(SetStateEnum, r.state, 'scheduled'),
-    request: {
-      ...(req as unknown as SetRecord['request']),
-      sla: enumOf(SlaEnum, req.sla, 'guaranteed'),
-      affinity: enumOf(AffinityEnum, req.affinity, 'none'),
-      strategy: enumOf(StrategyEnum, req.strategy, 'default'),
-    },
-  };
-}
+export const setFromStored = (r: Raw): SetRecord => ({
+  ...rewrite<SetRecord>(r, { state: field(SetStateEnum, 'scheduled') }),
+  request: rewrite((r.request ?? {}) as Raw, { sla: field(SlaEnum, 'guaranteed'), affinity: field(AffinityEnum, 'none'), strategy: field(StrategyEnum, 'default') }),
+});
 
-export function hostFromStored(r: Raw): HostRecord {
-  return {
-    ...(r as unknown as HostRecord),
-    kind: enumOf(HostKindEnum, r.kind, 'dedicated'),
-    state: enumOf(HostStateEnum, r.state, 'pending'),
-    owner: enumOf(OwnerStateEnum, r.owner, 'none'),
-  };
-}
+export const hostFromStored = (r: Raw): HostRecord =>
+  rewrite(r, { kind: field(HostKindEnum, 'dedicated'), state: field(HostStateEnum, 'pending'), owner: field(OwnerStateEnum, 'none') });
 
 export function tokenFromStored(r: Raw): TokenRecord {
   const { hostKind, ...rest } = r;
   const kind = HostKindEnum.fromStored(hostKind);
-  return { ...(rest as unknown as TokenRecord), kind: enumOf(TokenKindEnum, r.kind, 'api'), ...(kind ? { hostKind: kind } : {}) };
+  return { ...rewrite<TokenRecord>(rest, { kind: field(TokenKindEnum, 'api') }), ...(kind ? { hostKind: kind } : {}) };
 }
 
 const REWRITES: [coll: string, fn: (r: Raw) => unknown][] = [
