@@ -1,5 +1,6 @@
 import { absent, put, type Migration } from '../common/store/index.js';
 import { indexEventClasses } from './events/log.js';
+import { splitHostAcks } from './hosts/acks-migration.js';
 
 // Schema migrations of the controller store, applied in order at start.
 // v1 is the initial layout: hosts, groups, group-members, tokens, events, requests.
@@ -15,4 +16,5 @@ export const MIGRATIONS: Migration[] = [
     },
   },
   { version: 3, name: 'events: retention index by class (audit, other)', up: indexEventClasses },
+  { version: 5, name: 'hosts: durable seq and outbox epochs in their own ack record', up: splitHostAcks },
 ];

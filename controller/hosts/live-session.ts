@@ -3,6 +3,7 @@ import type { AgentMessage__Output as AgentMessage } from '../../common/gen/neph
 import type { ControllerMessage } from '../../common/gen/nephele/v1/ControllerMessage.js';
 import type { Capacity__Output as Capacity } from '../../common/gen/nephele/v1/Capacity.js';
 import type { LiveInfo } from './registry.js';
+import type { Acked } from './acks.js';
 
 export type Stream = grpc.ServerDuplexStream<AgentMessage, ControllerMessage>;
 
@@ -16,6 +17,8 @@ export interface Session {
   intervalMs: number;
   reconnectWindowMs: number;
   durableSeq: number;
+  /** The host's ack record as this session last read or wrote it (re-read when a write finds it changed). */
+  acked: Acked;
   /** Highest report seq this session delivered (stored or duplicate): within a session seqs only grow. */
   sessionSeq: number;
   /** Reports refused this session (only the first becomes an event). */

@@ -10,6 +10,7 @@ import type { Clock } from '../../common/clock.js';
 import type { EventLog, NewEvent } from '../events/log.js';
 import type { LiveState } from './liveness.js';
 import { checkInventory } from './agent-input.js';
+import { HostAcks } from './acks.js';
 
 export const HOSTS = 'hosts';
 export const GROUPS = 'groups';
@@ -19,9 +20,6 @@ export const GROUP_MEMBERS = 'group-members'; // index: `${group}/${hostId}`
 export interface HostRecord extends Omit<Host, 'version' | 'free' | 'load' | 'peer' | 'heartbeatIntervalMs' | 'allocated' | 'vmCount' | 'schemeInfo'> {
   /** From the agent's Hello (absent before its first session, and in records older than the field). */
   schemeInfo?: Host['schemeInfo'];
-  durableSeq: number; // highest agent event seq stored
-  /** The agent's last outbox epochs with the highest seq stored from each (oldest first; see outbox-epochs.ts). */
-  outboxEpochs?: { epoch: string; seq: number }[];
   certSerial: string;
   /** Accepted until the agent first connects with the renewed certificate. */
   previousCertSerial?: string;
@@ -50,11 +48,16 @@ export class HostRegistry {
     this.listeners.push(fn);
   }
 
+  /** How far each agent's reports are stored (kept apart from the host record: see acks.ts). */
+  readonly acks: HostAcks;
+
   constructor(
     private readonly store: Store,
     private readonly events: EventLog,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.acks = new HostAcks(store);
+  }
 
   async get(id: string): Promise<{ rec: HostRecord; version: number }> {
     const r = ULID_RE.test(id) ? await this.store.get<HostRecord>(HOSTS, id) : undefined;

@@ -3,13 +3,13 @@ import type { Inventory__Output as Inventory } from '../../common/gen/nephele/v1
 import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
-import { at, put, retryOnConflict } from '../../common/store/index.js';
+import { retryOnConflict } from '../../common/store/index.js';
 import type { EventLog } from '../events/log.js';
 import type { VmRegistry } from '../vms/registry.js';
 import { agentEventOf, checkAgentEvent, checkVmStatus, judgeSeq } from './agent-input.js';
 import { ackDurable, type Session } from './live-session.js';
-import { noteEpoch } from './outbox-epochs.js';
-import { HOSTS, type HostRegistry } from './registry.js';
+import { ackWrite, type AckWrite } from './acks.js';
+import type { HostRegistry } from './registry.js';
 
 /**
  * What an agent reports that is stored: inventories whose hash changed, owner
@@ -50,12 +50,7 @@ export class Reports {
   async agentEvent(s: Session, e: AgentEvent): Promise<void> {
     checkAgentEvent(e);
     if (this.acceptSeq(s, e.seq, 'event')) {
-      await this.hosts.update(
-        s.hostId,
-        (r) => (e.seq <= r.durableSeq ? undefined : { ...r, durableSeq: e.seq, outboxEpochs: noteEpoch(r.outboxEpochs, e.epoch, e.seq) }),
-        () => [agentEventOf(s.hostId, e, this.clock.now())],
-      );
-      s.durableSeq = e.seq;
+      await this.storeSeq(s, e.seq, e.epoch, (w) => this.events.commit({ ops: w.ops, preconditions: w.pre, events: [agentEventOf(s.hostId, e, this.clock.now())] }));
     }
     ackDurable(s);
   }
@@ -68,21 +63,34 @@ export class Reports {
     const r = checkVmStatus(raw);
     const vms = this.vms;
     if (vms && this.acceptSeq(s, r.seq, 'vm_status')) {
-      const run = () => retryOnConflict(async () => {
-        if (r.seq <= s.durableSeq) return;
-        const { rec, version } = await this.hosts.get(s.hostId);
-        if (r.seq <= rec.durableSeq) {
-          s.durableSeq = rec.durableSeq;
-          return;
-        }
-        const hostOps = { ops: [put(HOSTS, s.hostId, { ...rec, durableSeq: r.seq, outboxEpochs: noteEpoch(rec.outboxEpochs, r.epoch, r.seq) })], pre: [at(HOSTS, s.hostId, version)] };
-        const seen = await vms.applyReport(s.hostId, r, hostOps);
-        s.durableSeq = r.seq;
+      const run = () => this.storeSeq(s, r.seq, r.epoch, async (w) => {
+        const seen = await vms.applyReport(s.hostId, r, w);
         if (seen && 'ignored' in seen) this.log.warn({ host_id: s.hostId, vm_id: r.vmId, state: r.state, reason: seen.ignored }, 'vm report ignored');
       });
       await (r.state === 'VM_STATE_DESTROYED' ? vms.underTenantOf(r.vmId, run) : run());
     }
     ackDurable(s);
+  }
+
+  /**
+   * Stores report `seq` once: `write` commits the host's ack write (its durable
+   * seq, fenced on the ack record the session holds) with the report itself, in
+   * one batch. When the record changed under it (another session of the host,
+   * or the report raced an operator's change) it is re-read and tried again.
+   */
+  private storeSeq(s: Session, seq: number, epoch: string | undefined, write: (w: AckWrite) => Promise<unknown>): Promise<void> {
+    return retryOnConflict(async (attempt) => {
+      if (seq <= s.durableSeq) return;
+      const cur = attempt === 1 ? s.acked : (s.acked = await this.hosts.acks.get(s.hostId));
+      if (seq <= cur.rec.durableSeq) {
+        s.durableSeq = cur.rec.durableSeq;
+        return;
+      }
+      const w = ackWrite(s.hostId, cur, seq, epoch);
+      await write(w);
+      s.acked = w.next;
+      s.durableSeq = seq;
+    });
   }
 
   /**

@@ -168,6 +168,7 @@ export class SessionManager {
           const next = helloRecord(r, hello, call.getPeer());
           return JSON.stringify(next) === JSON.stringify(r) ? undefined : next;
         });
+        const acked = await this.hosts.acks.get(hostId);
         this.cadence.recompute(this.sessions.size + (prior ? 0 : 1));
         const { interval, reconnectWindowMs } = this.cadence;
         session = {
@@ -178,7 +179,8 @@ export class SessionManager {
           live: { free: null, load: null, peer: ctx.peer, intervalMs: interval, owner: rec.rec.owner },
           intervalMs: interval,
           reconnectWindowMs,
-          durableSeq: rec.rec.durableSeq,
+          durableSeq: acked.rec.durableSeq,
+          acked,
           sessionSeq: 0,
           refused: 0,
           guest: rec.rec.inventory?.guest ?? null,
@@ -195,9 +197,9 @@ export class SessionManager {
             hostId,
             heartbeatIntervalMs: interval,
             sendInventory: !rec.rec.inventory || hello.inventoryHash !== rec.rec.inventory.hash,
-            durableSeq: rec.rec.durableSeq,
+            durableSeq: acked.rec.durableSeq,
             serverTimeUnixMs: this.clock.now(),
-            outboxEpochs: rec.rec.outboxEpochs ?? [],
+            outboxEpochs: acked.rec.outboxEpochs,
             replaceWindowMs: this.opts.downAfterMs + this.opts.replaceAfterMs,
             reconnectWindowMs,
           },
