@@ -21,7 +21,7 @@ export interface Acked {
   version: number;
 }
 
-/** The write that stores report `seq` of `epoch` as durable, fenced on the record read, and the record it leaves. */
+/** The write that stores reports (in seq order) as durable, fenced on the record read, and the record it leaves. */
 export interface AckWrite {
   ops: Op[];
   pre: Precondition[];
@@ -37,8 +37,10 @@ export class HostAcks {
   }
 }
 
-export function ackWrite(hostId: string, cur: Acked, seq: number, epoch: string | undefined): AckWrite {
-  const rec: AckRecord = { durableSeq: seq, outboxEpochs: noteEpoch(cur.rec.outboxEpochs, epoch, seq) };
+export function ackWrite(hostId: string, cur: Acked, reports: { seq: number; epoch?: string }[]): AckWrite {
+  let outboxEpochs = cur.rec.outboxEpochs;
+  for (const r of reports) outboxEpochs = noteEpoch(outboxEpochs, r.epoch, r.seq);
+  const rec: AckRecord = { durableSeq: reports.at(-1)?.seq ?? cur.rec.durableSeq, outboxEpochs };
   // Every write bumps the version by one; a wrong guess only costs a re-read on the next report.
   return { ops: [put(HOST_ACKS, hostId, rec)], pre: [at(HOST_ACKS, hostId, cur.version)], next: { rec, version: cur.version + 1 } };
 }

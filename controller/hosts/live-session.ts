@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { AgentMessage__Output as AgentMessage } from '../../common/gen/nephele/v1/AgentMessage.js';
 import type { ControllerMessage } from '../../common/gen/nephele/v1/ControllerMessage.js';
 import type { Capacity__Output as Capacity } from '../../common/gen/nephele/v1/Capacity.js';
+import type { VmStatusReport__Output } from '../../common/gen/nephele/v1/VmStatusReport.js';
 import type { LiveInfo } from './registry.js';
 import type { Acked } from './acks.js';
 
@@ -26,6 +27,8 @@ export interface Session {
   /** Guest capacity of the stored inventory: free capacity from heartbeats is clamped to it. */
   guest: Capacity | null;
   queue: Promise<void>; // durable writes of this session, in order
+  /** VM reports waiting on the queue to be stored together (see session.ts burst). */
+  burst?: VmStatusReport__Output[];
   replaced: boolean;
   end: () => void;
 }

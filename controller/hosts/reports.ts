@@ -49,47 +49,71 @@ export class Reports {
   /** Stores an agent event exactly once: duplicates (resends after a reconnect) only get an ack. */
   async agentEvent(s: Session, e: AgentEvent): Promise<void> {
     checkAgentEvent(e);
-    if (this.acceptSeq(s, e.seq, 'event')) {
-      await this.storeSeq(s, e.seq, e.epoch, (w) => this.events.commit({ ops: w.ops, preconditions: w.pre, events: [agentEventOf(s.hostId, e, this.clock.now())] }));
+    if (this.acceptSeq(s, e.seq, 'event', s.durableSeq)) {
+      await this.storeSeqs(s, [e], (_, w) => this.events.commit({ ops: w.ops, preconditions: w.pre, events: [agentEventOf(s.hostId, e, this.clock.now())] }));
     }
     ackDurable(s);
   }
 
   /**
-   * Applies a VM state report exactly once (deduplicated by the agent's durable
-   * sequence, like events), retrying when it races an operator's change.
+   * Applies a host's VM state reports (those that arrived together, in order)
+   * exactly once each, deduplicated by the agent's durable sequence like
+   * events, retrying when they race an operator's change. Reports about
+   * different VMs share one batch and one ack; a destroyed VM's report goes
+   * alone, under its tenant's lock.
    */
-  async vmStatus(s: Session, raw: VmStatusReport): Promise<void> {
-    const r = checkVmStatus(raw);
+  async vmStatuses(s: Session, raws: VmStatusReport[]): Promise<void> {
     const vms = this.vms;
-    if (vms && this.acceptSeq(s, r.seq, 'vm_status')) {
-      const run = () => this.storeSeq(s, r.seq, r.epoch, async (w) => {
-        const seen = await vms.applyReport(s.hostId, r, w);
-        if (seen && 'ignored' in seen) this.log.warn({ host_id: s.hostId, vm_id: r.vmId, state: r.state, reason: seen.ignored }, 'vm report ignored');
+    let run: VmStatusReport[] = [];
+    const flush = async () => {
+      const rs = run;
+      run = [];
+      if (!vms || !rs.length) return;
+      const store = () => this.storeSeqs(s, rs, async (fresh, w) => {
+        const seen = await vms.applyReports(s.hostId, fresh, w);
+        seen.forEach((o, i) => o && 'ignored' in o && this.log.warn({ host_id: s.hostId, vm_id: fresh[i]!.vmId, state: fresh[i]!.state, reason: o.ignored }, 'vm report ignored'));
       });
-      await (r.state === 'VM_STATE_DESTROYED' ? vms.underTenantOf(r.vmId, run) : run());
+      await (rs[0]!.state === 'VM_STATE_DESTROYED' ? vms.underTenantOf(rs[0]!.vmId, store) : store());
+    };
+    let bad: unknown;
+    for (const raw of raws) {
+      let r: VmStatusReport;
+      try {
+        r = checkVmStatus(raw);
+      } catch (e) {
+        bad = e; // the ones before it are still stored and acked
+        break;
+      }
+      // Judged as if the reports before it in this burst were stored already.
+      if (!vms || !this.acceptSeq(s, r.seq, 'vm_status', run.at(-1)?.seq ?? s.durableSeq)) continue;
+      if (r.state === 'VM_STATE_DESTROYED' || run.some((x) => x.vmId === r.vmId || x.state === 'VM_STATE_DESTROYED')) await flush();
+      run.push(r);
     }
+    await flush();
     ackDurable(s);
+    if (bad) throw bad;
   }
 
   /**
-   * Stores report `seq` once: `write` commits the host's ack write (its durable
-   * seq, fenced on the ack record the session holds) with the report itself, in
-   * one batch. When the record changed under it (another session of the host,
-   * or the report raced an operator's change) it is re-read and tried again.
+   * Stores reports (in seq order) once: `write` commits the host's ack write
+   * (its durable seq, fenced on the ack record the session holds) with those
+   * not stored yet, in one batch. When the record changed under it (another
+   * session of the host, or a race with an operator's change) it is re-read
+   * and tried again.
    */
-  private storeSeq(s: Session, seq: number, epoch: string | undefined, write: (w: AckWrite) => Promise<unknown>): Promise<void> {
+  private storeSeqs<R extends { seq: number; epoch?: string }>(s: Session, reports: R[], write: (fresh: R[], w: AckWrite) => Promise<unknown>): Promise<void> {
     return retryOnConflict(async (attempt) => {
-      if (seq <= s.durableSeq) return;
       const cur = attempt === 1 ? s.acked : (s.acked = await this.hosts.acks.get(s.hostId));
-      if (seq <= cur.rec.durableSeq) {
-        s.durableSeq = cur.rec.durableSeq;
+      const stored = Math.max(s.durableSeq, cur.rec.durableSeq);
+      const fresh = reports.filter((r) => r.seq > stored);
+      if (!fresh.length) {
+        s.durableSeq = stored;
         return;
       }
-      const w = ackWrite(s.hostId, cur, seq, epoch);
-      await write(w);
+      const w = ackWrite(s.hostId, cur, fresh);
+      await write(fresh, w);
       s.acked = w.next;
-      s.durableSeq = seq;
+      s.durableSeq = fresh.at(-1)!.seq;
     });
   }
 
@@ -99,16 +123,16 @@ export class Reports {
    * within the session is refused with a logged reason and an event, and
    * durableSeq stays where it was, so the host's later reports still land.
    */
-  private acceptSeq(s: Session, seq: number, kind: 'event' | 'vm_status'): boolean {
-    const v = judgeSeq(seq, s.durableSeq, s.sessionSeq);
+  private acceptSeq(s: Session, seq: number, kind: 'event' | 'vm_status', durable: number): boolean {
+    const v = judgeSeq(seq, durable, s.sessionSeq);
     if (v === 'store' || v === 'duplicate') {
       s.sessionSeq = seq;
       return v === 'store';
     }
-    this.log.warn({ host_id: s.hostId, kind, seq, durable_seq: s.durableSeq, reason: v.reject }, 'agent report refused');
+    this.log.warn({ host_id: s.hostId, kind, seq, durable_seq: durable, reason: v.reject }, 'agent report refused');
     if (s.refused++ === 0) {
       void this.events
-        .append({ type: 'host.report_refused', severity: 'warning', message: `agent report refused: ${v.reject}`, hostId: s.hostId, actor: s.hostId, attributes: { kind, seq: String(seq), durable_seq: String(s.durableSeq) } })
+        .append({ type: 'host.report_refused', severity: 'warning', message: `agent report refused: ${v.reject}`, hostId: s.hostId, actor: s.hostId, attributes: { kind, seq: String(seq), durable_seq: String(durable) } })
         .catch((err) => this.log.error({ err, host_id: s.hostId }, 'refusal event not stored'));
     }
     return false;

@@ -113,6 +113,6 @@ t.test('a session whose ack record is stale re-reads it and stores nothing twice
   t.same(fresh.sent.at(-1)?.ack?.durableSeq, 2);
   t.equal((await events.list(0, 100)).events.filter((e) => e.type.startsWith('agent.')).length, 2, 'nothing stored twice');
   // A fenced write of a stale version fails whole.
-  const w = ackWrite(HOST, { rec: { durableSeq: 0, outboxEpochs: [] }, version: 0 }, 9, 'e0');
+  const w = ackWrite(HOST, { rec: { durableSeq: 0, outboxEpochs: [] }, version: 0 }, [{ seq: 9, epoch: 'e0' }]);
   await t.rejects(store.batch(w.ops, w.pre), /changed concurrently|already exists/);
 });
