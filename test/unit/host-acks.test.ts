@@ -15,6 +15,10 @@ import { Reports } from '../../controller/hosts/reports.js';
 import type { Session } from '../../controller/hosts/live-session.js';
 import type { ControllerMessage } from '../../common/gen/nephele/v1/ControllerMessage.js';
 import type { AgentEvent__Output as AgentEvent } from '../../common/gen/nephele/v1/AgentEvent.js';
+import { Tenants } from '../../controller/tenancy/tenants.js';
+import { VmRegistry } from '../../controller/vms/registry.js';
+import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
+import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const HOST = '01HZZZZZZZZZZZZZZZZZZZZZZA';
@@ -115,4 +119,38 @@ t.test('a session whose ack record is stale re-reads it and stores nothing twice
   // A fenced write of a stale version fails whole.
   const w = ackWrite(HOST, { rec: { durableSeq: 0, outboxEpochs: [] }, version: 0 }, [{ seq: 9, epoch: 'e0' }]);
   await t.rejects(store.batch(w.ops, w.pre), /changed concurrently|already exists/);
+});
+
+t.test('a burst of VM reports: one batch and one ack; the same VM twice or a destroyed VM split it', async (t) => {
+  const { store, events, hosts, reports, session } = await setup(t);
+  const clock = new FakeClock();
+  const tenants = new Tenants(store, events, clock);
+  await tenants.create('acme', '', { vcpus: 0, memoryBytes: 0, vms: 0, images: 0 });
+  const vms = new VmRegistry(store, events, clock, tenants);
+  reports.vms = vms;
+  const spec = { vcpus: 1, memoryMib: 128, scheme: 'process' } as VmSpec;
+  const ids: string[] = [];
+  for (const name of ['a', 'b', 'c']) ids.push((await vms.create({ name, hostId: HOST, tenant: 'acme', spec, sla: 'SLA_BEST_EFFORT' })).vm.id);
+  const report = (seq: number, vmId: string, state = 'VM_STATE_RUNNING'): VmStatusReport => ({ seq, vmId, state, generation: 1, reason: '', hostPort: 0, guestReady: false, timeUnixMs: 0, taskDone: false, epoch: 'e0' }) as VmStatusReport;
+  const { s, sent } = await session();
+
+  await reports.vmStatuses(s, [report(1, ids[0]!), report(2, ids[1]!), report(3, ids[2]!)]);
+  t.same(await hosts.acks.get(HOST), { rec: { durableSeq: 3, outboxEpochs: [{ epoch: 'e0', seq: 3 }] }, version: 1 }, 'three reports, one ack write');
+  t.same(sent.map((m) => m.ack?.durableSeq), [3], 'one ack, after the write');
+  for (const id of ids) t.equal((await vms.get(id)).vm.state, 'VM_STATE_RUNNING');
+
+  // The same VM twice: observed in turn (the second sees the first), so two batches.
+  await reports.vmStatuses(s, [report(4, ids[0]!, 'VM_STATE_STOPPED'), report(5, ids[0]!, 'VM_STATE_RUNNING'), report(6, ids[1]!, 'VM_STATE_DESTROYED'), report(7, ids[2]!, 'VM_STATE_STOPPED')]);
+  t.equal((await hosts.acks.get(HOST)).version, 5, 'split before the repeated VM and around the destroyed one: four writes');
+  t.equal((await vms.get(ids[0]!)).vm.state, 'VM_STATE_RUNNING');
+  t.equal((await vms.get(ids[1]!)).vm.state, 'VM_STATE_DESTROYED');
+  t.equal((await vms.get(ids[2]!)).vm.state, 'VM_STATE_STOPPED');
+  const changed = (await events.list(0, 100)).events.filter((e) => e.type === 'vm.state_changed');
+  t.same(changed.map((e) => e.attributes.state), ['running', 'running', 'running', 'stopped', 'running', 'destroyed', 'stopped'], 'one event per report, in order');
+
+  // A resend of stored ones and a bad one: the new one before it is stored and acked, then the session fails.
+  const bad = { ...report(9, ids[0]!), state: 'VM_STATE_BOGUS' } as unknown as VmStatusReport;
+  await t.rejects(reports.vmStatuses(s, [report(7, ids[2]!, 'VM_STATE_STOPPED'), report(8, ids[0]!, 'VM_STATE_STOPPED'), bad]), /vm_status.state/);
+  t.equal((await hosts.acks.get(HOST)).rec.durableSeq, 8);
+  t.equal(sent.at(-1)?.ack?.durableSeq, 8);
 });
