@@ -9,7 +9,7 @@ import { FakeClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/logger.js';
 import { EventLog } from '../../controller/events/log.js';
 import { MIGRATIONS } from '../../controller/migrations.js';
-import { ackWrite, HOST_ACKS, HostAcks } from '../../controller/hosts/acks.js';
+import { ackWrite, HOST_ACKS } from '../../controller/hosts/acks.js';
 import { HOSTS, HostRegistry } from '../../controller/hosts/registry.js';
 import { Reports } from '../../controller/hosts/reports.js';
 import type { Session } from '../../controller/hosts/live-session.js';
@@ -64,9 +64,10 @@ t.test('migration 5: a host record written before it reads correctly after it', 
   t.same(await hosts.acks.get(HOST), { rec: { durableSeq: 42, outboxEpochs: epochs }, version: 1 }, 'the durable seq and epochs moved to the ack record');
   t.same((await hosts.acks.get(QUIET)).rec, { durableSeq: 0, outboxEpochs: [] }, 'a host with no report yet');
   const { rec } = await hosts.get(HOST);
-  const rest = legacyHost(HOST, {});
-  t.same(rec, rest, 'the host record keeps everything else, and no copy of the seq');
-  t.notOk('durableSeq' in rec || 'outboxEpochs' in rec);
+  // (Enum fields aside: migration 4 renames those.)
+  const { kind: _k, state: _s, owner: _o, ...rest } = legacyHost(HOST, {});
+  t.match(rec, rest, 'the host record keeps everything else');
+  t.notOk('durableSeq' in rec || 'outboxEpochs' in rec, 'and no copy of the seq');
   t.same(hosts.view(rec, 2).inventory, rest.inventory, 'the API view reads it');
 
   // Running it again (a start cut short after the batch) changes nothing.
@@ -137,16 +138,13 @@ t.test('a burst of VM reports: one batch and one ack; the same VM twice or a des
   await reports.vmStatuses(s, [report(1, ids[0]!), report(2, ids[1]!), report(3, ids[2]!)]);
   t.same(await hosts.acks.get(HOST), { rec: { durableSeq: 3, outboxEpochs: [{ epoch: 'e0', seq: 3 }] }, version: 1 }, 'three reports, one ack write');
   t.same(sent.map((m) => m.ack?.durableSeq), [3], 'one ack, after the write');
-  for (const id of ids) t.equal((await vms.get(id)).vm.state, 'VM_STATE_RUNNING');
+  const states = async () => (await events.list(0, 100)).events.filter((e) => e.type === 'vm.state_changed').map((e) => `${ids.indexOf(e.attributes.vm_id!)}:${e.attributes.state}`);
+  t.same(await states(), ['0:running', '1:running', '2:running'], 'each VM changed once, in order');
 
   // The same VM twice: observed in turn (the second sees the first), so two batches.
   await reports.vmStatuses(s, [report(4, ids[0]!, 'VM_STATE_STOPPED'), report(5, ids[0]!, 'VM_STATE_RUNNING'), report(6, ids[1]!, 'VM_STATE_DESTROYED'), report(7, ids[2]!, 'VM_STATE_STOPPED')]);
   t.equal((await hosts.acks.get(HOST)).version, 5, 'split before the repeated VM and around the destroyed one: four writes');
-  t.equal((await vms.get(ids[0]!)).vm.state, 'VM_STATE_RUNNING');
-  t.equal((await vms.get(ids[1]!)).vm.state, 'VM_STATE_DESTROYED');
-  t.equal((await vms.get(ids[2]!)).vm.state, 'VM_STATE_STOPPED');
-  const changed = (await events.list(0, 100)).events.filter((e) => e.type === 'vm.state_changed');
-  t.same(changed.map((e) => e.attributes.state), ['running', 'running', 'running', 'stopped', 'running', 'destroyed', 'stopped'], 'one event per report, in order');
+  t.same((await states()).slice(3), ['0:stopped', '0:running', '1:destroyed', '2:stopped'], 'the second report of a VM saw the first: one event per report, in order');
 
   // A resend of stored ones and a bad one: the new one before it is stored and acked, then the session fails.
   const bad = { ...report(9, ids[0]!), state: 'VM_STATE_BOGUS' } as unknown as VmStatusReport;
