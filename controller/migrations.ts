@@ -1,6 +1,7 @@
 import { absent, put, type Migration } from '../common/store/index.js';
 import { indexEventClasses } from './events/log.js';
 import { toModelNames } from './model/migrate.js';
+import { splitHostAcks } from './hosts/acks-migration.js';
 
 // Schema migrations of the controller store, applied in order at start.
 // v1 is the initial layout: hosts, groups, group-members, tokens, events, requests.
@@ -17,4 +18,5 @@ export const MIGRATIONS: Migration[] = [
   },
   { version: 3, name: 'events: retention index by class (audit, other)', up: indexEventClasses },
   { version: 4, name: 'records: our model names for states and kinds (not the proto enum names)', up: toModelNames },
+  { version: 5, name: 'hosts: durable seq and outbox epochs in their own ack record', up: splitHostAcks },
 ];

@@ -181,7 +181,10 @@ export function agentEventOf(hostId: string, e: AgentEvent, now: number) {
 }
 
 /** A VM state report, checked (INVALID_ARGUMENT names the field) and with its free text and port bounded. */
-export function checkVmStatus(r: VmStatusReport): VmReport & { seq: number; epoch: string } {
+/** A checked VM report with the agent's sequence and epoch it came with. */
+export type CheckedReport = VmReport & { seq: number; epoch: string };
+
+export function checkVmStatus(r: VmStatusReport): CheckedReport {
   if (!Number.isSafeInteger(r.seq) || r.seq <= 0) throw new InvalidArgumentError('vm_status.seq', 'must be positive');
   if (typeof r.vmId !== 'string' || !ULID_RE.test(r.vmId)) throw new InvalidArgumentError('vm_status.vm_id', 'not a vm id');
   const state = VmStateEnum.fromProto(r.state);

@@ -54,7 +54,6 @@ export async function enroll(
     enrolledUnixMs: now,
     lastSeenUnixMs: 0,
     labels: {},
-    durableSeq: 0,
     certSerial: cert.serial,
     certNotAfterUnixMs: cert.notAfter,
     revoked: false,

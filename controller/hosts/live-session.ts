@@ -2,7 +2,9 @@ import type * as grpc from '@grpc/grpc-js';
 import type { AgentMessage__Output as AgentMessage } from '../../common/gen/nephele/v1/AgentMessage.js';
 import type { ControllerMessage } from '../../common/gen/nephele/v1/ControllerMessage.js';
 import type { Capacity__Output as Capacity } from '../../common/gen/nephele/v1/Capacity.js';
+import type { VmStatusReport__Output } from '../../common/gen/nephele/v1/VmStatusReport.js';
 import type { LiveInfo } from './registry.js';
+import type { Acked } from './acks.js';
 
 export type Stream = grpc.ServerDuplexStream<AgentMessage, ControllerMessage>;
 
@@ -16,6 +18,8 @@ export interface Session {
   intervalMs: number;
   reconnectWindowMs: number;
   durableSeq: number;
+  /** The host's ack record as this session last read or wrote it (re-read when a write finds it changed). */
+  acked: Acked;
   /** Highest report seq this session delivered (stored or duplicate): within a session seqs only grow. */
   sessionSeq: number;
   /** Reports refused this session (only the first becomes an event). */
@@ -23,6 +27,8 @@ export interface Session {
   /** Guest capacity of the stored inventory: free capacity from heartbeats is clamped to it. */
   guest: Capacity | null;
   queue: Promise<void>; // durable writes of this session, in order
+  /** VM reports waiting on the queue to be stored together (see session.ts burst). */
+  burst?: VmStatusReport__Output[];
   replaced: boolean;
   end: () => void;
 }

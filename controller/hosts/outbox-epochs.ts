@@ -1,7 +1,8 @@
-import type { HostRecord } from './registry.js';
-
 /** How many of a host's recent outbox epochs the controller remembers. */
 export const KEPT_EPOCHS = 8;
+
+/** A host's recent outbox epochs with the highest seq stored from each, oldest first. */
+export type OutboxEpochs = { epoch: string; seq: number }[];
 
 /**
  * The host's outbox epochs after storing report `seq` of `epoch`: that epoch
@@ -9,7 +10,7 @@ export const KEPT_EPOCHS = 8;
  * restored from a backup learns from this list which of its buffered entries
  * were delivered before (agent/outbox.ts reconcile).
  */
-export function noteEpoch(list: HostRecord['outboxEpochs'], epoch: string | undefined, seq: number): NonNullable<HostRecord['outboxEpochs']> {
+export function noteEpoch(list: OutboxEpochs | undefined, epoch: string | undefined, seq: number): OutboxEpochs {
   const rest = (list ?? []).filter((e) => e.epoch !== epoch);
   if (!epoch) return rest; // an agent from before epochs
   return [...rest, { epoch, seq }].slice(-KEPT_EPOCHS);

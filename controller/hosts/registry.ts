@@ -12,6 +12,7 @@ import type { Clock } from '../../common/clock.js';
 import type { EventLog, NewEvent } from '../events/log.js';
 import type { LiveState } from './liveness.js';
 import { checkInventory } from './agent-input.js';
+import { HostAcks } from './acks.js';
 
 export const HOSTS = 'hosts';
 export const GROUPS = 'groups';
@@ -42,11 +43,16 @@ export class HostRegistry {
     this.listeners.push(fn);
   }
 
+  /** How far each agent's reports are stored (kept apart from the host record: see acks.ts). */
+  readonly acks: HostAcks;
+
   constructor(
     private readonly store: Store,
     private readonly events: EventLog,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.acks = new HostAcks(store);
+  }
 
   async get(id: string): Promise<{ rec: HostRecord; version: number }> {
     const r = ULID_RE.test(id) ? await this.store.get<HostRecord>(HOSTS, id) : undefined;

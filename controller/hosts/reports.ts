@@ -3,13 +3,13 @@ import type { Inventory__Output as Inventory } from '../../common/gen/nephele/v1
 import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
-import { at, put, retryOnConflict } from '../../common/store/index.js';
+import { retryOnConflict } from '../../common/store/index.js';
 import type { EventLog } from '../events/log.js';
 import type { VmRegistry } from '../vms/registry.js';
-import { agentEventOf, checkAgentEvent, checkVmStatus, judgeSeq } from './agent-input.js';
+import { agentEventOf, checkAgentEvent, checkVmStatus, judgeSeq, type CheckedReport } from './agent-input.js';
 import { ackDurable, type Session } from './live-session.js';
-import { noteEpoch } from './outbox-epochs.js';
-import { HOSTS, type HostRegistry } from './registry.js';
+import { ackWrite, type AckWrite } from './acks.js';
+import type { HostRegistry } from './registry.js';
 
 /**
  * What an agent reports that is stored: inventories whose hash changed, owner
@@ -48,40 +48,72 @@ export class Reports {
   /** Stores an agent event exactly once: duplicates (resends after a reconnect) only get an ack. */
   async agentEvent(s: Session, e: AgentEvent): Promise<void> {
     checkAgentEvent(e);
-    if (this.acceptSeq(s, e.seq, 'event')) {
-      await this.hosts.update(
-        s.hostId,
-        (r) => (e.seq <= r.durableSeq ? undefined : { ...r, durableSeq: e.seq, outboxEpochs: noteEpoch(r.outboxEpochs, e.epoch, e.seq) }),
-        () => [agentEventOf(s.hostId, e, this.clock.now())],
-      );
-      s.durableSeq = e.seq;
+    if (this.acceptSeq(s, e.seq, 'event', s.durableSeq)) {
+      await this.storeSeqs(s, [e], (_, w) => this.events.commit({ ops: w.ops, preconditions: w.pre, events: [agentEventOf(s.hostId, e, this.clock.now())] }));
     }
     ackDurable(s);
   }
 
   /**
-   * Applies a VM state report exactly once (deduplicated by the agent's durable
-   * sequence, like events), retrying when it races an operator's change.
+   * Applies a host's VM state reports (those that arrived together, in order)
+   * exactly once each, deduplicated by the agent's durable sequence like
+   * events, retrying when they race an operator's change. Reports about
+   * different VMs share one batch and one ack; a destroyed VM's report goes
+   * alone, under its tenant's lock.
    */
-  async vmStatus(s: Session, raw: VmStatusReport): Promise<void> {
-    const r = checkVmStatus(raw);
+  async vmStatuses(s: Session, raws: VmStatusReport[]): Promise<void> {
     const vms = this.vms;
-    if (vms && this.acceptSeq(s, r.seq, 'vm_status')) {
-      const run = () => retryOnConflict(async () => {
-        if (r.seq <= s.durableSeq) return;
-        const { rec, version } = await this.hosts.get(s.hostId);
-        if (r.seq <= rec.durableSeq) {
-          s.durableSeq = rec.durableSeq;
-          return;
-        }
-        const hostOps = { ops: [put(HOSTS, s.hostId, { ...rec, durableSeq: r.seq, outboxEpochs: noteEpoch(rec.outboxEpochs, r.epoch, r.seq) })], pre: [at(HOSTS, s.hostId, version)] };
-        const seen = await vms.applyReport(s.hostId, r, hostOps);
-        s.durableSeq = r.seq;
-        if (seen && 'ignored' in seen) this.log.warn({ host_id: s.hostId, vm_id: r.vmId, state: r.state, reason: seen.ignored }, 'vm report ignored');
+    let run: CheckedReport[] = [];
+    const flush = async () => {
+      const rs = run;
+      run = [];
+      if (!vms || !rs.length) return;
+      const store = () => this.storeSeqs(s, rs, async (fresh, w) => {
+        const seen = await vms.applyReports(s.hostId, fresh, w);
+        seen.forEach((o, i) => o && 'ignored' in o && this.log.warn({ host_id: s.hostId, vm_id: fresh[i]!.vmId, state: fresh[i]!.state, reason: o.ignored }, 'vm report ignored'));
       });
-      await (r.state === 'destroyed' ? vms.underTenantOf(r.vmId, run) : run());
+      await (rs[0]!.state === 'destroyed' ? vms.underTenantOf(rs[0]!.vmId, store) : store());
+    };
+    let bad: unknown;
+    for (const raw of raws) {
+      let r: CheckedReport;
+      try {
+        r = checkVmStatus(raw);
+      } catch (e) {
+        bad = e; // the ones before it are still stored and acked
+        break;
+      }
+      // Judged as if the reports before it in this burst were stored already.
+      if (!vms || !this.acceptSeq(s, r.seq, 'vm_status', run.at(-1)?.seq ?? s.durableSeq)) continue;
+      if (r.state === 'destroyed' || run.some((x) => x.vmId === r.vmId || x.state === 'destroyed')) await flush();
+      run.push(r);
     }
+    await flush();
     ackDurable(s);
+    if (bad) throw bad;
+  }
+
+  /**
+   * Stores reports (in seq order) once: `write` commits the host's ack write
+   * (its durable seq, fenced on the ack record the session holds) with those
+   * not stored yet, in one batch. When the record changed under it (another
+   * session of the host, or a race with an operator's change) it is re-read
+   * and tried again.
+   */
+  private storeSeqs<R extends { seq: number; epoch?: string }>(s: Session, reports: R[], write: (fresh: R[], w: AckWrite) => Promise<unknown>): Promise<void> {
+    return retryOnConflict(async (attempt) => {
+      const cur = attempt === 1 ? s.acked : (s.acked = await this.hosts.acks.get(s.hostId));
+      const stored = Math.max(s.durableSeq, cur.rec.durableSeq);
+      const fresh = reports.filter((r) => r.seq > stored);
+      if (!fresh.length) {
+        s.durableSeq = stored;
+        return;
+      }
+      const w = ackWrite(s.hostId, cur, fresh);
+      await write(fresh, w);
+      s.acked = w.next;
+      s.durableSeq = fresh.at(-1)!.seq;
+    });
   }
 
   /**
@@ -90,16 +122,16 @@ export class Reports {
    * within the session is refused with a logged reason and an event, and
    * durableSeq stays where it was, so the host's later reports still land.
    */
-  private acceptSeq(s: Session, seq: number, kind: 'event' | 'vm_status'): boolean {
-    const v = judgeSeq(seq, s.durableSeq, s.sessionSeq);
+  private acceptSeq(s: Session, seq: number, kind: 'event' | 'vm_status', durable: number): boolean {
+    const v = judgeSeq(seq, durable, s.sessionSeq);
     if (v === 'store' || v === 'duplicate') {
       s.sessionSeq = seq;
       return v === 'store';
     }
-    this.log.warn({ host_id: s.hostId, kind, seq, durable_seq: s.durableSeq, reason: v.reject }, 'agent report refused');
+    this.log.warn({ host_id: s.hostId, kind, seq, durable_seq: durable, reason: v.reject }, 'agent report refused');
     if (s.refused++ === 0) {
       void this.events
-        .append({ type: 'host.report_refused', severity: 'warning', message: `agent report refused: ${v.reject}`, hostId: s.hostId, actor: s.hostId, attributes: { kind, seq: String(seq), durable_seq: String(s.durableSeq) } })
+        .append({ type: 'host.report_refused', severity: 'warning', message: `agent report refused: ${v.reject}`, hostId: s.hostId, actor: s.hostId, attributes: { kind, seq: String(seq), durable_seq: String(durable) } })
         .catch((err) => this.log.error({ err, host_id: s.hostId }, 'refusal event not stored'));
     }
     return false;

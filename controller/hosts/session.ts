@@ -2,6 +2,7 @@ import type { AgentMessage__Output as AgentMessage } from '../../common/gen/neph
 import type { ControllerMessage } from '../../common/gen/nephele/v1/ControllerMessage.js';
 import type { Hello__Output as Hello } from '../../common/gen/nephele/v1/Hello.js';
 import type { Heartbeat__Output as Heartbeat } from '../../common/gen/nephele/v1/Heartbeat.js';
+import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
 import { FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError } from '../../common/errors.js';
 import { isUndecodable } from '../../common/grpc/decode.js';
 import type { Clock } from '../../common/clock.js';
@@ -169,6 +170,7 @@ export class SessionManager {
           const next = helloRecord(r, hello, call.getPeer());
           return JSON.stringify(next) === JSON.stringify(r) ? undefined : next;
         });
+        const acked = await this.hosts.acks.get(hostId);
         this.cadence.recompute(this.sessions.size + (prior ? 0 : 1));
         const { interval, reconnectWindowMs } = this.cadence;
         session = {
@@ -179,7 +181,8 @@ export class SessionManager {
           live: { free: null, load: null, peer: ctx.peer, intervalMs: interval, owner: rec.rec.owner },
           intervalMs: interval,
           reconnectWindowMs,
-          durableSeq: rec.rec.durableSeq,
+          durableSeq: acked.rec.durableSeq,
+          acked,
           sessionSeq: 0,
           refused: 0,
           guest: rec.rec.inventory?.guest ?? null,
@@ -196,9 +199,9 @@ export class SessionManager {
             hostId,
             heartbeatIntervalMs: interval,
             sendInventory: !rec.rec.inventory || hello.inventoryHash !== rec.rec.inventory.hash,
-            durableSeq: rec.rec.durableSeq,
+            durableSeq: acked.rec.durableSeq,
             serverTimeUnixMs: this.clock.now(),
-            outboxEpochs: rec.rec.outboxEpochs ?? [],
+            outboxEpochs: acked.rec.outboxEpochs,
             replaceWindowMs: this.opts.downAfterMs + this.opts.replaceAfterMs,
             reconnectWindowMs,
           },
@@ -228,7 +231,7 @@ export class SessionManager {
           case 'event':
             return enqueue(s, () => this.reports.agentEvent(s, msg.event!), fail);
           case 'vmStatus':
-            return enqueue(s, () => this.reports.vmStatus(s, msg.vmStatus!), fail);
+            return burst(s, msg.vmStatus!, (rs) => this.reports.vmStatuses(s, rs), fail);
           case 'renew':
             return enqueue(s, () => renewCertificate(this.hosts, this.opts, s, msg.renew!.csrPem), fail);
           case 'hello': // repeated: ignored
@@ -285,5 +288,24 @@ export class SessionManager {
 
 /** Durable writes run in order on the session's queue; `onError` decides what a failed one does (end the session, or log). */
 function enqueue(s: Session, write: () => Promise<void>, onError: (err: unknown) => void): void {
+  s.burst = undefined; // VM reports after this write go after it
   s.queue = s.queue.then(write).catch(onError);
+}
+
+/** VM reports in one burst at most: one batch, one ack. */
+const MAX_BURST = 64;
+
+/**
+ * A VM report joins the burst of reports still waiting on the session's queue
+ * (they arrived while an earlier write was in flight), so a host's reports of
+ * one convergence are stored together; otherwise it starts a new one.
+ */
+function burst(s: Session, r: VmStatusReport, write: (rs: VmStatusReport[]) => Promise<void>, onError: (err: unknown) => void): void {
+  if (s.burst && s.burst.length < MAX_BURST) return void s.burst.push(r);
+  const rs = [r];
+  enqueue(s, () => {
+    if (s.burst === rs) s.burst = undefined; // started: later reports wait for the next burst
+    return write(rs);
+  }, onError);
+  s.burst = rs;
 }

@@ -39,10 +39,6 @@ export interface HostRecord {
   offersGuarantees: boolean;
   /** From the agent's Hello (absent before its first session, and in records older than the field). */
   schemeInfo?: SchemeInfo[];
-  /** Highest agent event seq stored. */
-  durableSeq: number;
-  /** The agent's last outbox epochs with the highest seq stored from each (oldest first; see hosts/outbox-epochs.ts). */
-  outboxEpochs?: { epoch: string; seq: number }[];
   certSerial: string;
   /** Accepted until the agent first connects with the renewed certificate. */
   previousCertSerial?: string;

@@ -4,7 +4,7 @@ import { DesiredStateEnum, vmToProto } from '../../common/grpc/convert.js';
 import type { DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
 import { FailedPreconditionError, NotFoundError } from '../../common/errors.js';
 import { ulid, ULID_RE } from '../../common/ids.js';
-import { absent, at, del, put, retryOnConflict, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import { absent, at, del, put, retryOnConflict, type Op, type Precondition, type Store, type Versioned } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog, NewEvent } from '../events/log.js';
 import type { Tenants } from '../tenancy/tenants.js';
@@ -114,10 +114,24 @@ export class VmRegistry {
    * alone (the caller logs why).
    */
   async applyReport(hostId: string, r: VmReport, hostOps: { ops: Op[]; pre: Precondition[] }): Promise<Observed | Ignored | undefined> {
-    const seen = await this.observe(hostId, r, hostOps);
-    const change = seen && 'ignored' in seen ? undefined : seen;
-    await this.events.commit({ ops: change?.ops ?? hostOps.ops, preconditions: change?.pre ?? hostOps.pre, events: (change?.events ?? []).map((e) => ({ ...e, actor: hostId })) });
-    if (change) for (const l of this.listeners) l(change);
+    return (await this.applyReports(hostId, [r], hostOps))[0];
+  }
+
+  /**
+   * applyReport for several reports of one host, about different VMs, in one
+   * batch: their VMs read in one call, all or none committed.
+   */
+  async applyReports(hostId: string, rs: VmReport[], hostOps: { ops: Op[]; pre: Precondition[] }): Promise<(Observed | Ignored | undefined)[]> {
+    const curs = await this.store.getMany<VmRecord>(VMS, rs.map((r) => r.vmId));
+    const seen: (Observed | Ignored | undefined)[] = [];
+    for (const [i, r] of rs.entries()) seen.push(await this.observe(hostId, r, curs[i]));
+    const changes = seen.filter((o): o is Observed => !!o && !('ignored' in o));
+    await this.events.commit({
+      ops: [...hostOps.ops, ...changes.flatMap((c) => c.ops)],
+      preconditions: [...hostOps.pre, ...changes.flatMap((c) => c.pre)],
+      events: changes.flatMap((c) => c.events.map((e) => ({ ...e, actor: hostId }))),
+    });
+    for (const c of changes) for (const l of this.listeners) l(c);
     return seen;
   }
 
@@ -130,8 +144,7 @@ export class VmRegistry {
    * destroyed VM leaves the host's desired set and gives its quota back, in the
    * same batch. The first report of a placement is its confirmation.
    */
-  private async observe(hostId: string, r: VmReport, extra: { ops: Op[]; pre: Precondition[] }): Promise<Observed | Ignored | undefined> {
-    const cur = await this.store.get<VmRecord>(VMS, r.vmId);
+  private async observe(hostId: string, r: VmReport, cur: Versioned<VmRecord> | undefined): Promise<Observed | Ignored | undefined> {
     if (!cur) return undefined;
     const vm = cur.value;
     const current = vm.hostId === hostId;
@@ -142,8 +155,8 @@ export class VmRegistry {
     if (staleCopy) {
       if (r.state !== 'destroyed' && r.state !== 'stopped') return undefined;
       return {
-        ops: extra.ops,
-        pre: extra.pre,
+        ops: [],
+        pre: [],
         events: [{ type: 'vm.stale_copy_removed', severity: 'warning', message: 'a stale copy of the vm was stopped on a host it had left', hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, generation: String(r.generation), state: r.state } }],
         vm,
         released: false,
@@ -170,8 +183,8 @@ export class VmRegistry {
     if (taskDone) next.taskDone = true;
     const released = r.state === 'destroyed' && vm.state !== 'destroyed';
     const refused = thisGen && r.state === 'failed' && !vm.ran && vm.setId !== '' && vm.desired !== 'destroyed';
-    const ops: Op[] = [...extra.ops, put(VMS, vm.id, next)];
-    const pre: Precondition[] = [...extra.pre, at(VMS, vm.id, cur.version)];
+    const ops: Op[] = [put(VMS, vm.id, next)];
+    const pre: Precondition[] = [at(VMS, vm.id, cur.version)];
     if (r.state === 'destroyed') {
       ops.push(del(VMS_BY_HOST, `${hostId}/${vm.id}`));
       const res = await this.tenants.releaseOps(vm.tenant, vm.id);

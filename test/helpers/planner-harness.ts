@@ -88,7 +88,6 @@ export class PlannerHarness {
       enrolledUnixMs: this.clock.now(),
       lastSeenUnixMs: this.clock.now(),
       labels: f.labels ?? {},
-      durableSeq: 0,
       certSerial: '',
       certNotAfterUnixMs: 0,
       revoked: false,
