@@ -5,7 +5,7 @@
 # environment (agents, controllers, QEMU and everything else that inherits it),
 # or the run's TMPDIR in its command line or environment (sandboxed appliances
 # and tasks get a clean environment, but their VM dir is under that TMPDIR).
-# Wrappers and zombies are processes too: a leftover `unshare` is listed.
+# A leftover wrapper (`unshare`) is listed too; zombies are not (nothing runs).
 
 # Prints "pid:starttime" for every live process.
 procs_snapshot() {
@@ -19,9 +19,12 @@ procs_snapshot() {
   done
 }
 
-# procs_leftovers SNAPSHOT MARK TMP: prints the pids of the run's live processes.
+# procs_leftovers SNAPSHOT MARK TMP: prints the pids of the run's live
+# processes: those with the run's marks, and the new processes below them.
 procs_leftovers() {
-  local snap=$1 mark=$2 tmp=$3 d pid stat env cmd line; local -a f; local -A before=()
+  local snap=$1 mark=$2 tmp=$3 d pid stat env cmd line grew
+  local -a f
+  local -A before=() ours=() parent=()
   while read -r line; do before[$line]=1; done <"$snap"
   for d in /proc/[0-9]*; do
     pid=${d#/proc/}
@@ -30,12 +33,25 @@ procs_leftovers() {
     stat=${stat##*) }
     read -r -a f <<<"$stat"
     [[ ${f[0]} == Z || -n ${before[$pid:${f[19]}]:-} ]] && continue
-    env=$(tr '\0' '\n' <"$d/environ" 2>/dev/null)
-    cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)
+    parent[$pid]=${f[1]}
+    env=$({ tr '\0' '\n' <"$d/environ"; } 2>/dev/null)
+    cmd=$({ tr '\0' ' ' <"$d/cmdline"; } 2>/dev/null)
     if grep -qxF "NEPHELE_RUN_MARK=$mark" <<<"$env" || [[ $cmd == *"$tmp/"* ]] || grep -qF "$tmp/" <<<"$env"; then
-      echo "$pid"
+      ours[$pid]=1
     fi
   done
+  # A workload in a sandbox gets a clean environment: it is ours by descent.
+  grew=1
+  while ((grew)); do
+    grew=0
+    for pid in "${!parent[@]}"; do
+      if [[ -z ${ours[$pid]:-} && -n ${ours[${parent[$pid]}]:-} ]]; then
+        ours[$pid]=1
+        grew=1
+      fi
+    done
+  done
+  for pid in "${!ours[@]}"; do echo "$pid"; done | sort -n
 }
 
 # procs_describe PID...: "pid ppid command" lines.
@@ -45,7 +61,7 @@ procs_describe() {
     { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || continue
     stat=${stat##*) }
     read -r -a f <<<"$stat"
-    printf '  pid %-7s ppid %-7s %s\n' "$pid" "${f[1]}" "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-300)"
+    printf '  pid %-7s ppid %-7s %s\n' "$pid" "${f[1]}" "$({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | cut -c1-300)"
   done
 }
 
