@@ -1,17 +1,13 @@
 import '../../common/quiet.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import * as grpc from '@grpc/grpc-js';
-import type { AgentMessage } from '../../common/gen/nephele/v1/AgentMessage.js';
-import type { ControllerMessage__Output as ControllerMessage } from '../../common/gen/nephele/v1/ControllerMessage.js';
-import type { AgentServiceClient } from '../../common/gen/nephele/v1/AgentService.js';
-import { v1 } from '../../common/grpc/load.js';
+import { SimAgent, type Connected, type Identity } from '../../test/helpers/sim-agent.js';
 import { pool } from './pool.js';
-import type { ConnectStats, Identity, LoadgenCommand, LoadgenMessage, Phase, PhaseStats, RunConfig, RunResult } from './protocol.js';
+import type { ConnectStats, LoadgenCommand, LoadgenMessage, Phase, PhaseStats, RunConfig, RunResult } from './protocol.js';
 
-// Load generator: plays a fleet of agents. Each agent has its own key and
-// certificate and its own channel, hence its own TCP + TLS connection, as a
-// real fleet would. A run against one server:
+// Load generator: plays a fleet of agents (SimAgent, test/helpers/sim-agent.ts).
+// Each agent has its own key and certificate and its own channel, hence its
+// own TCP + TLS connection, as a real fleet would. A run against one server:
 //   connect  open every Session (a bounded number at a time); an agent beats
 //            at 1 Hz, at a random phase, from its Welcome on;
 //   steady   warm-up, then a measured window at 1 Hz;
@@ -27,7 +23,6 @@ const RING = 16; // beats remembered per session for matching acks
 const SLOT_MS = 10; // 1 Hz scheduling granularity
 const SLOTS = 1000 / SLOT_MS;
 
-type Call = grpc.ClientDuplexStream<AgentMessage, ControllerMessage>;
 type Mode = 'steady' | 'max' | 'stopped';
 
 const send = (m: LoadgenMessage) => new Promise<void>((r) => process.send!(m, undefined, {}, () => r()));
@@ -100,93 +95,56 @@ class Run {
 }
 
 class Agent {
-  open = false;
-  private beat = 0;
+  private readonly sim: SimAgent;
   private readonly sentBeat = new Float64Array(RING);
   private readonly sentAt = new Float64Array(RING);
-  private readonly creds: grpc.ChannelCredentials;
-  private call?: Call;
-  private client?: AgentServiceClient;
   private run?: Run;
 
-  constructor(private readonly id: Identity, ca: Buffer) {
-    // Parses the key and certificate once; every run reuses the TLS context.
-    this.creds = grpc.credentials.createSsl(ca, Buffer.from(id.keyPem), Buffer.from(id.certPem));
+  constructor(id: Identity, ca: Buffer) {
+    this.sim = new SimAgent(
+      id,
+      ca,
+      {
+        hello: { agentVersion: 'bench-loadgen', schemes: [] },
+        heartbeat: { load: { load1: 0.42, cpuPct: 7.5, memoryAvailableBytes: 12 * 2 ** 30 }, free: { vcpus: 6, memoryBytes: 10 * 2 ** 30, diskBytes: 400 * 2 ** 30 } },
+        // The run's 1 Hz wheel (or, at max, the acks) says when to beat.
+        beats: 'external',
+        // A local subchannel pool: this channel gets its own connection, shared with no other agent.
+        channelOptions: { 'grpc.use_local_subchannel_pool': 1 },
+      },
+      {
+        welcome: () => this.run!.schedule(this),
+        ack: (a) => this.onAck(a.beat),
+        lost: (why) => {
+          if (this.run!.mode !== 'stopped') this.run!.noteError(why);
+        },
+      },
+    );
+  }
+
+  get open(): boolean {
+    return this.sim.open;
   }
 
   /** Opens the session: 'open' once the server's Welcome arrives, 'late' if none came within `timeoutMs`. */
-  connect(run: Run, target: string, timeoutMs: number): Promise<'open' | 'failed' | 'late'> {
+  connect(run: Run, target: string, timeoutMs: number): Promise<Connected> {
     this.run = run;
-    this.beat = 0;
     this.sentBeat.fill(0);
-    // A local subchannel pool: this channel gets its own connection, shared with no other agent.
-    this.client = new (v1().AgentService)(target, this.creds, { 'grpc.use_local_subchannel_pool': 1 });
-    const call = this.client.Session();
-    this.call = call;
-    return new Promise((resolve) => {
-      let settled = false;
-      const settle = (r: 'open' | 'failed' | 'late') => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(r);
-      };
-      const timer = setTimeout(() => {
-        settle('late');
-        call.cancel();
-      }, timeoutMs);
-      call.on('data', (m: ControllerMessage) => {
-        if (m.body === 'ack') this.onAck(m.ack!.beat);
-        else if (m.body === 'welcome' && !this.open && !settled) {
-          this.open = true;
-          run.schedule(this);
-          settle('open');
-        }
-      });
-      call.on('error', (e: grpc.ServiceError) => {
-        const wasOpen = this.open;
-        this.open = false;
-        if (settled && !wasOpen) return; // our own cancel after giving up
-        if (run.mode !== 'stopped') run.noteError(`${wasOpen ? 'session lost' : 'refused'}: ${grpc.status[e.code] ?? e.code}: ${e.details}`);
-        settle('failed');
-      });
-      call.on('end', () => (this.open = false));
-      call.write({
-        hello: {
-          agentVersion: 'bench-loadgen',
-          kind: 'HOST_KIND_DEDICATED',
-          hostname: `bench-${this.id.hostId.slice(-8).toLowerCase()}`,
-          schemes: [],
-          inventoryHash: '',
-          lastAckedSeq: 0,
-          addresses: [],
-        },
-      });
-    });
+    return this.sim.connect(target, timeoutMs);
   }
 
   close(): void {
-    this.open = false;
-    this.call?.cancel();
-    this.client?.close();
-    this.call = undefined;
-    this.client = undefined;
+    this.sim.close();
   }
 
   send(): void {
-    if (!this.open) return;
-    const beat = ++this.beat;
+    if (!this.sim.open) return;
+    const at = performance.now();
+    const beat = this.sim.beat();
     const slot = beat % RING;
     this.sentBeat[slot] = beat;
-    this.sentAt[slot] = performance.now();
+    this.sentAt[slot] = at;
     if (this.run!.rec) this.run!.rec.sent++;
-    this.call!.write({
-      heartbeat: {
-        beat,
-        load: { load1: 0.42, cpuPct: 7.5, memoryAvailableBytes: 12 * 2 ** 30 },
-        free: { vcpus: 6, memoryBytes: 10 * 2 ** 30, diskBytes: 400 * 2 ** 30 },
-      },
-    });
   }
 
   private onAck(beat: number): void {
@@ -198,7 +156,7 @@ class Agent {
       rec.acked++;
       rec.latencies.push(performance.now() - this.sentAt[slot]!);
     }
-    if (this.run!.mode === 'max' && beat === this.beat) this.send();
+    if (this.run!.mode === 'max' && beat === this.sim.beats) this.send();
   }
 }
 

@@ -1,5 +1,6 @@
 import { Fleet, type Res, type Sla } from '../../controller/planner/fleet.js';
 import { DEFAULT_PLANNER, place, staticReason, type Affinity, type PlacementRequest, type PlannerConfig, type Strategy } from '../../controller/planner/place.js';
+import { mulberry32 as rng } from '../../test/helpers/rng.js';
 import { MachineWindow } from './proc.js';
 import { fig, type Figures } from './results.js';
 
@@ -19,17 +20,6 @@ const GiB = 2 ** 30;
 const KEYS = ['vcpus', 'memoryBytes', 'diskBytes'] as const;
 const log = (msg: string) => process.stdout.write(`[planner] ${msg}\n`);
 
-/** Deterministic PRNG (mulberry32): the same fleet and requests on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 const ZONES = ['zone-a', 'zone-b', 'zone-c'];

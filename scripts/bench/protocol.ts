@@ -1,10 +1,8 @@
 // What the heartbeat benchmark and its load generator say to each other (IPC).
 
-export interface Identity {
-  hostId: string;
-  keyPem: string;
-  certPem: string;
-}
+import type { Identity } from '../../test/helpers/sim-agent.js';
+
+export type { Identity };
 
 /** One run of the load against one server (by one generator: its share of the sessions). */
 export interface RunConfig {

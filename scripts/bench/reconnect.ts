@@ -47,7 +47,7 @@ export async function runReconnect(): Promise<Figures> {
     admin.close();
     const ca = readFileSync(join(ctlDir, 'ca.pem'));
     let t0 = performance.now();
-    const ids = await enrolAll(ctl.address, ca, tokens, 32);
+    const ids = await enrolAll(ctl.address, ca, tokens, { concurrency: 32 });
     log(`${n} agents enrolled in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     fleet = new SessionFleet(ctl.address, ca, ids);
     t0 = performance.now();

@@ -2,6 +2,7 @@ import protobuf from 'protobufjs';
 import { readdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { Rng } from './rng.js';
 
 // A protobuf / gRPC fuzzer driven by the proto descriptors: it discovers every
 // service and method at runtime and builds request bytes by hand, so it can
@@ -12,89 +13,8 @@ import * as grpc from '@grpc/grpc-js';
 
 // ───────────────────────────── PRNG ─────────────────────────────
 
-/** sfc32, seeded through splitmix32: fast, small, good enough for fuzzing. */
-export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-
-  constructor(seed: number) {
-    let s = seed >>> 0;
-    const sm = () => {
-      s = (s + 0x9e3779b9) >>> 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.a = sm();
-    this.b = sm();
-    this.c = sm();
-    this.d = sm();
-    for (let i = 0; i < 12; i++) this.u32();
-  }
-
-  u32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
-    return t;
-  }
-
-  float(): number {
-    return this.u32() / 0x1_0000_0000;
-  }
-
-  /** 0 ≤ n < max */
-  int(max: number): number {
-    return max <= 0 ? 0 : Math.floor(this.float() * max);
-  }
-
-  /** lo ≤ n ≤ hi */
-  range(lo: number, hi: number): number {
-    return lo + this.int(hi - lo + 1);
-  }
-
-  chance(p: number): boolean {
-    return this.float() < p;
-  }
-
-  pick<T>(arr: readonly T[]): T {
-    if (arr.length === 0) throw new Error('pick from empty array');
-    return arr[this.int(arr.length)]!;
-  }
-
-  weighted<T>(entries: readonly (readonly [number, T])[]): T {
-    const total = entries.reduce((s, [w]) => s + w, 0);
-    let x = this.float() * total;
-    for (const [w, v] of entries) {
-      if ((x -= w) < 0) return v;
-    }
-    return entries[entries.length - 1]![1];
-  }
-
-  bytes(n: number): Buffer {
-    const b = Buffer.allocUnsafe(n);
-    for (let i = 0; i < n; i += 4) {
-      const v = this.u32();
-      for (let j = 0; j < 4 && i + j < n; j++) b[i + j] = (v >>> (8 * j)) & 0xff;
-    }
-    return b;
-  }
-
-  u64(): bigint {
-    return (BigInt(this.u32()) << 32n) | BigInt(this.u32());
-  }
-
-  /** Log-uniform size in [lo, hi]: most small, some large. */
-  logSize(lo: number, hi: number): number {
-    return Math.min(hi, Math.floor(Math.exp(Math.log(lo) + this.float() * (Math.log(hi) - Math.log(lo)))));
-  }
-}
+// The tests' one seeded PRNG (rng.ts); fuzz.test.ts takes it from here.
+export { Rng };
 
 /** Derives the seed of one case, so any case can be regenerated on its own. */
 export function caseSeed(seed: number, index: number): number {

@@ -8,6 +8,7 @@ import { unary } from '../../common/grpc/promisify.js';
 import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import type { ListHostsResponse__Output } from '../../common/gen/nephele/v1/ListHostsResponse.js';
 import type { CreateTokenResponse__Output } from '../../common/gen/nephele/v1/CreateTokenResponse.js';
+import { track } from './reap.js';
 import { waitFor } from './wait.js';
 
 // Real processes from the compiled tree (dist/), as operators run them.
@@ -25,19 +26,6 @@ export interface Proc {
   exited: Promise<number | null>;
 }
 
-const live = new Set<ChildProcess>();
-const killAll = () => {
-  for (const p of live) p.kill('SIGKILL');
-};
-process.on('exit', killAll);
-// tap ends a timed-out test file with SIGTERM: take the children along.
-for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(sig, () => {
-    killAll();
-    process.exit(1);
-  });
-}
-
 /** `wrap`: a command line the node process runs under (e.g. setpriv to drop to another uid). */
 function start(args: string[], env: Record<string, string> = {}, wrap: string[] = []): Proc {
   const argv = [...wrap, process.execPath, ...args];
@@ -45,11 +33,11 @@ function start(args: string[], env: Record<string, string> = {}, wrap: string[] 
     env: { ...process.env, NEPHELE_LOG_JSON: '1', NEPHELE_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  live.add(proc);
+  track(proc); // killed when the test file ends, whatever ends it
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => { live.delete(proc); r(code); }));
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   const end = async (sig: NodeJS.Signals) => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill(sig);
     await exited;
@@ -129,6 +117,7 @@ export async function hostState(c: ControllerProc, id: string): Promise<string |
 /** Runs the CLI to completion. */
 export async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const proc = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  track(proc);
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (d) => (stdout += d));

@@ -6,41 +6,14 @@ import { AgentSession } from '../../agent/session.js';
 import { InventoryCollector } from '../../agent/inventory/collect.js';
 import type { RawSi } from '../../agent/inventory/map.js';
 import type { Outbox } from '../../agent/outbox.js';
-import type { EnrollResponse__Output } from '../../common/gen/nephele/v1/EnrollResponse.js';
-import { v1 } from '../../common/grpc/load.js';
-import { unary } from '../../common/grpc/promisify.js';
-import { createCsr } from '../../common/tls/pki.js';
+import { enrolAll, type Identity } from './sim-agent.js';
 
 // Many real AgentSessions (agent/session.ts: its reconnects and backoff) in one
 // process against a real controller, with a fixture inventory and an outbox
 // that holds nothing: what a fleet does when the controller restarts.
 
-export interface Identity {
-  hostId: string;
-  keyPem: string;
-  certPem: string;
-}
-
-/** Enrols one host per join token (real Enroll over TLS, fresh key each). */
-export async function enrolAll(address: string, caPem: Buffer, tokens: string[], concurrency = 16): Promise<Identity[]> {
-  const client = new (v1().AgentService)(address, grpc.credentials.createSsl(caPem));
-  const out: Identity[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < tokens.length) {
-      const i = next++;
-      const key = await createCsr('nephele-agent');
-      const r = await unary<EnrollResponse__Output>((cb) => client.Enroll({ joinToken: tokens[i]!, csrPem: key.csrPem, hostname: `sim-${i}` }, cb));
-      out[i] = { hostId: r.hostId, keyPem: key.keyPem, certPem: r.certificatePem };
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, tokens.length) }, worker));
-  } finally {
-    client.close();
-  }
-  return out;
-}
+// Enrolment lives with the simulated agent; re-exported for this fleet's users.
+export { enrolAll, type Identity };
 
 /** An outbox with nothing in it: these agents report no events. */
 const emptyOutbox = {

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import type { VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
 import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import type { ControllerProc } from './procs.js';
+import { processesWhere } from './reap.js';
 import { waitFor } from './wait.js';
 
 type VmRpc = 'StartVm' | 'StopVm' | 'SuspendVm' | 'ResumeVm' | 'RebootVm' | 'DestroyVm';
@@ -33,20 +33,12 @@ export function vmApi(ctl: ControllerProc) {
   };
 }
 
-/** Live processes whose command line contains `needle` (namespace wrappers such as unshare not counted). */
+/**
+ * Live processes whose command line contains `needle`. Namespace wrappers
+ * (unshare) are not counted: a wrapper is not a guest.
+ */
 export function processesWith(needle: string): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      const state = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (cmd.includes(needle) && state !== 'Z' && !cmd.startsWith('unshare\0')) out.push(Number(d));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
+  return processesWhere((cmd) => cmd.includes(needle) && !cmd.startsWith('unshare\0'));
 }
 
 export async function httpGet(port: number, timeoutMs = 2000): Promise<{ status: number; body: string }> {

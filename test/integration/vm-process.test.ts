@@ -4,6 +4,7 @@ import { tmpDir } from '../helpers/tmp.js';
 import { statusOf as code } from '../helpers/status.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, startAgent, startController, type ControllerProc, type Proc } from '../helpers/procs.js';
+import { reap } from '../helpers/reap.js';
 import { httpGet, processesWith, vmApi } from '../helpers/vms.js';
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 
@@ -99,6 +100,7 @@ t.test('bad VM requests get clear errors naming the field', async (t) => {
   t.teardown(async () => {
     await agent.kill();
     await ctl.kill();
+    reap(adir); // the VM it created runs on after the agent's kill -9 below
   });
   await waitFor(async () => (await listHosts(ctl))[0]?.state === 'HOST_STATE_READY', { timeoutMs: 30_000, message: 'ready' });
   const hostId = hostIdOf(adir);

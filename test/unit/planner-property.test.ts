@@ -3,18 +3,7 @@
 import t from 'tap';
 import { Fleet, type Sla } from '../../controller/planner/fleet.js';
 import { DEFAULT_PLANNER, dynamicReason, place, staticReason, unplace, type PlacementRequest, type PlanResult } from '../../controller/planner/place.js';
-
-/** Small seeded PRNG so a failure names a reproducible seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/rng.js';
 
 const GiB = 1073741824;
 const MiB = 1048576;
