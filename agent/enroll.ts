@@ -23,7 +23,13 @@ export function joinTokenPin(token: string): string | undefined {
 export async function fetchPinnedCa(address: string, pin: string, timeoutMs = 10_000): Promise<string> {
   const [host, portStr] = splitAddr(address);
   const chain = await new Promise<Buffer[]>((resolve, reject) => {
-    const sock = connect({ host, port: Number(portStr), rejectUnauthorized: false, ALPNProtocols: ['h2'], servername: isIp(host) ? undefined : host });
+    const sock = connect({
+      host,
+      port: Number(portStr),
+      rejectUnauthorized: false,
+      ALPNProtocols: ['h2'],
+      servername: isIp(host) ? undefined : host,
+    });
     const timer = setTimeout(() => {
       sock.destroy();
       reject(new EnrollError(`no TLS answer from ${address}`));
@@ -31,7 +37,8 @@ export async function fetchPinnedCa(address: string, pin: string, timeoutMs = 10
     sock.once('secureConnect', () => {
       clearTimeout(timer);
       const out: Buffer[] = [];
-      let c = sock.getPeerCertificate(true) as (ReturnType<typeof sock.getPeerCertificate> & { issuerCertificate?: unknown }) | undefined;
+      let c = sock.getPeerCertificate(true) as
+        (ReturnType<typeof sock.getPeerCertificate> & { issuerCertificate?: unknown }) | undefined;
       const seen = new Set<string>();
       while (c && c.raw && !seen.has(c.fingerprint256)) {
         seen.add(c.fingerprint256);
@@ -50,7 +57,9 @@ export async function fetchPinnedCa(address: string, pin: string, timeoutMs = 10
     const pem = derToPem(der);
     if (certFingerprint(pem) === pin) return pem;
   }
-  throw new EnrollError('the controller presented no CA matching the join token: wrong controller, or a man in the middle');
+  throw new EnrollError(
+    'the controller presented no CA matching the join token: wrong controller, or a man in the middle',
+  );
 }
 
 export function splitAddr(address: string): [string, string] {
@@ -92,12 +101,25 @@ export async function enrollAgent(files: AgentFiles, o: EnrollOptions): Promise<
   const { csrPem, keyPem } = await createCsr('nephele-agent');
   const client = new (v1().AgentService)(o.controller, creds);
   try {
-    const req = { joinToken: o.joinToken, csrPem, hostname: o.hostname, kind: HostKindEnum.toProto(o.kind), agentVersion: o.agentVersion };
-    const res = await unary<EnrollResponse__Output>((cb) => client.Enroll(req, new grpc.Metadata(), { deadline: Date.now() + 15_000 }, cb));
+    const req = {
+      joinToken: o.joinToken,
+      csrPem,
+      hostname: o.hostname,
+      kind: HostKindEnum.toProto(o.kind),
+      agentVersion: o.agentVersion,
+    };
+    const res = await unary<EnrollResponse__Output>((cb) =>
+      client.Enroll(req, new grpc.Metadata(), { deadline: Date.now() + 15_000 }, cb),
+    );
     files.write('key.pem', keyPem);
     files.write('cert.pem', res.certificatePem);
     files.write('ca.pem', caPem ?? res.caPem, 0o644);
-    files.write('host.json', JSON.stringify({ hostId: res.hostId, controller: o.controller, enrolledAt: new Date().toISOString() }, null, 2) + '\n', 0o644);
+    files.write(
+      'host.json',
+      JSON.stringify({ hostId: res.hostId, controller: o.controller, enrolledAt: new Date().toISOString() }, null, 2) +
+        '\n',
+      0o644,
+    );
     return res;
   } finally {
     client.close();

@@ -21,8 +21,10 @@ export function parseLabels(items: string[]): Record<string, string> {
     if (eq < 0) throw new FlagError('--label', `${JSON.stringify(item.slice(0, 80))} is not key=value`);
     const k = item.slice(0, eq);
     const v = item.slice(eq + 1);
-    if (!LABEL_KEY_RE.test(k)) throw new FlagError('--label', `key ${JSON.stringify(k.slice(0, 80))} must match [a-z0-9][a-z0-9._/-]{0,62}`);
-    if (!LABEL_VALUE_RE.test(v)) throw new FlagError('--label', `value of ${k} must be at most 63 printable ASCII characters`);
+    if (!LABEL_KEY_RE.test(k))
+      throw new FlagError('--label', `key ${JSON.stringify(k.slice(0, 80))} must match [a-z0-9][a-z0-9._/-]{0,62}`);
+    if (!LABEL_VALUE_RE.test(v))
+      throw new FlagError('--label', `value of ${k} must be at most 63 printable ASCII characters`);
     if (k in out && out[k] !== v) throw new FlagError('--label', `${k} given twice with different values`);
     out[k] = v;
   }
@@ -40,14 +42,28 @@ export function parseDurationFlag(flag: string, v: string): number {
 /** --fence-after: how long guests outlive a dead agent. Checked against the controller's window later (Welcome). */
 export function parseFenceAfter(v: string): number {
   const ms = parseDurationFlag('--fence-after', v);
-  if (ms < MIN_FENCE_AFTER_MS || ms > MAX_FENCE_AFTER_MS) throw new FlagError('--fence-after', `${JSON.stringify(String(v).slice(0, 40))} must be from 1s to 1h`);
+  if (ms < MIN_FENCE_AFTER_MS || ms > MAX_FENCE_AFTER_MS)
+    throw new FlagError('--fence-after', `${JSON.stringify(String(v).slice(0, 40))} must be from 1s to 1h`);
   return ms;
 }
 
-export function parseNumberFlag(flag: string, v: string, opts: { min: number; max: number; integer?: boolean }): number {
+export function parseNumberFlag(
+  flag: string,
+  v: string,
+  opts: { min: number; max: number; integer?: boolean },
+): number {
   const n = Number(String(v).trim().replace(/%$/, ''));
-  if (String(v).trim() === '' || !Number.isFinite(n) || n < opts.min || n > opts.max || (opts.integer && !Number.isInteger(n))) {
-    throw new FlagError(flag, `${JSON.stringify(String(v).slice(0, 40))} must be ${opts.integer ? 'an integer' : 'a number'} from ${opts.min} to ${opts.max}`);
+  if (
+    String(v).trim() === '' ||
+    !Number.isFinite(n) ||
+    n < opts.min ||
+    n > opts.max ||
+    (opts.integer && !Number.isInteger(n))
+  ) {
+    throw new FlagError(
+      flag,
+      `${JSON.stringify(String(v).slice(0, 40))} must be ${opts.integer ? 'an integer' : 'a number'} from ${opts.min} to ${opts.max}`,
+    );
   }
   return n;
 }
@@ -55,6 +71,9 @@ export function parseNumberFlag(flag: string, v: string, opts: { min: number; ma
 /** Comma-separated list, blanks dropped. */
 export function parseList(v: string | undefined): string[] | undefined {
   if (v === undefined) return undefined;
-  const items = String(v).split(',').map((x) => x.trim()).filter(Boolean);
+  const items = String(v)
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   return items.length ? items : undefined;
 }

@@ -95,12 +95,19 @@ export class Outbox {
       if (keep.length) {
         // Undelivered entries at or below the controller's seq: they and all after them
         // (to keep their order) get fresh seqs past both ours and the controller's, no key reused.
-        for await (const { key, value } of this.store.scan<Stored>(OUTBOX, { gt: seqKey(durable) })) keep.push({ key, value });
+        for await (const { key, value } of this.store.scan<Stored>(OUTBOX, { gt: seqKey(durable) }))
+          keep.push({ key, value });
         let next = Math.max(this.last, durable);
         for (const { key, value } of keep) {
           const seq = ++next;
           ops.push(del(OUTBOX, key));
-          ops.push(put(OUTBOX, seqKey(seq), 'vmStatus' in value ? { seq, vmStatus: { ...value.vmStatus, seq } } : { ...value, seq }));
+          ops.push(
+            put(
+              OUTBOX,
+              seqKey(seq),
+              'vmStatus' in value ? { seq, vmStatus: { ...value.vmStatus, seq } } : { ...value, seq },
+            ),
+          );
         }
         res.renumbered = keep.length;
         if (next > this.last) res.fastForwardedFrom = this.last;
@@ -144,7 +151,8 @@ export class Outbox {
   ack(seq: number): Promise<number> {
     return this.lock.run(async () => {
       const dels = [];
-      for await (const { key } of this.store.scan(OUTBOX, { lte: seqKey(seq) })) dels.push({ type: 'del' as const, coll: OUTBOX, key });
+      for await (const { key } of this.store.scan(OUTBOX, { lte: seqKey(seq) }))
+        dels.push({ type: 'del' as const, coll: OUTBOX, key });
       if (dels.length) await this.store.batch(dels);
       return dels.length;
     });

@@ -4,7 +4,14 @@ import type { AgentMessage } from '../common/gen/nephele/v1/AgentMessage.js';
 import type { ControllerMessage__Output as ControllerMessage } from '../common/gen/nephele/v1/ControllerMessage.js';
 import type { Inventory } from '../common/gen/nephele/v1/Inventory.js';
 import type { HostKind, OwnerState } from '../common/model/enums.js';
-import { desiredVmFromProto, HostKindEnum, OwnerStateEnum, statusReportToProto, type DesiredVm, type StatusReport } from '../common/grpc/convert.js';
+import {
+  desiredVmFromProto,
+  HostKindEnum,
+  OwnerStateEnum,
+  statusReportToProto,
+  type DesiredVm,
+  type StatusReport,
+} from '../common/grpc/convert.js';
 import type { Capacity } from '../common/gen/nephele/v1/Capacity.js';
 import { v1 } from '../common/grpc/load.js';
 import type { Logger } from '../common/logger.js';
@@ -160,9 +167,12 @@ export class AgentSession {
   /** Cold move, source side: streams a stopped VM's disk to the controller under a transfer id. */
   async putDisk(transferId: string, path: string): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      const call = this.client.PutDisk(this.transferMetadata(), { deadline: Date.now() + 30 * 60_000 }, (err) => (err ? reject(err) : resolve()));
+      const call = this.client.PutDisk(this.transferMetadata(), { deadline: Date.now() + 30 * 60_000 }, (err) =>
+        err ? reject(err) : resolve(),
+      );
       (async () => {
-        for await (const c of diskChunks(path, transferId)) if (!call.write(c)) await new Promise((r) => call.once('drain', r));
+        for await (const c of diskChunks(path, transferId))
+          if (!call.write(c)) await new Promise((r) => call.once('drain', r));
         call.end();
       })().catch((e) => {
         call.cancel();
@@ -176,7 +186,13 @@ export class AgentSession {
     const call = this.client.GetDisk({ transferId }, this.transferMetadata(), { deadline: Date.now() + 30 * 60_000 });
     const rx = new DiskReceiver(dest, (field, problem) => new Error(`moved disk: ${field} ${problem}`));
     try {
-      for await (const c of call as AsyncIterable<{ data: Buffer; offset: number | string; last: boolean; sha256: string }>) rx.write(c);
+      for await (const c of call as AsyncIterable<{
+        data: Buffer;
+        offset: number | string;
+        last: boolean;
+        sha256: string;
+      }>)
+        rx.write(c);
       if (!rx.done) throw new Error('moved disk ended early');
     } finally {
       rx.abort();
@@ -192,8 +208,18 @@ export class AgentSession {
   /** Persists an event and sends it now if connected; otherwise it waits in the outbox. */
   async emit(type: string, message: string, attributes: Record<string, string> = {}, severity = 'info'): Promise<void> {
     // Within what the controller keeps (it cuts anything longer).
-    const attrs = Object.fromEntries(Object.entries(attributes).slice(0, 32).map(([k, v]) => [k.slice(0, 64), String(v).slice(0, 256)]));
-    await this.d.outbox.add({ type: type.slice(0, 64), message: message.slice(0, 1024), attributes: attrs, severity, timeUnixMs: Date.now() });
+    const attrs = Object.fromEntries(
+      Object.entries(attributes)
+        .slice(0, 32)
+        .map(([k, v]) => [k.slice(0, 64), String(v).slice(0, 256)]),
+    );
+    await this.d.outbox.add({
+      type: type.slice(0, 64),
+      message: message.slice(0, 1024),
+      attributes: attrs,
+      severity,
+      timeUnixMs: Date.now(),
+    });
     await this.flush();
   }
 
@@ -214,15 +240,25 @@ export class AgentSession {
       if (this.call === call) this.call = undefined;
       if (this.stopped) return;
       const delay = this.backoff.next();
-      this.d.log.warn({ reason: why, code: err?.code, detail: err?.details, retry_in_ms: delay }, 'session lost; reconnecting');
+      this.d.log.warn(
+        { reason: why, code: err?.code, detail: err?.details, retry_in_ms: delay },
+        'session lost; reconnecting',
+      );
       // No connection at all: the channel now retries on grpc's own schedule; start the next attempt on a fresh one.
       const unreachable = !this.welcomed && err?.code === grpc.status.UNAVAILABLE;
       this.retryTimer = setTimeout(() => (unreachable ? this.reconnect() : this.connect()), delay);
       if (err?.code === grpc.status.UNAUTHENTICATED || err?.code === grpc.status.NOT_FOUND) {
-        this.d.log.error({ detail: err.details }, 'controller refuses this agent; re-enrol with a new join token if this persists');
+        this.d.log.error(
+          { detail: err.details },
+          'controller refuses this agent; re-enrol with a new join token if this persists',
+        );
       }
     };
-    call.on('data', (m: ControllerMessage) => void this.onMessage(call, m).catch((e) => this.d.log.error({ err: e }, 'bad controller message')));
+    call.on(
+      'data',
+      (m: ControllerMessage) =>
+        void this.onMessage(call, m).catch((e) => this.d.log.error({ err: e }, 'bad controller message')),
+    );
     call.on('error', (e: grpc.ServiceError) => finish('error', e));
     call.on('end', () => finish('ended'));
     call.write({
@@ -262,7 +298,10 @@ export class AgentSession {
       this.backoff.reset();
       this.backoff.setWindow(w.reconnectWindowMs);
       this.lastAck = Date.now();
-      this.d.log.info({ interval_ms: w.heartbeatIntervalMs, reconnect_window_ms: w.reconnectWindowMs }, 'session established');
+      this.d.log.info(
+        { interval_ms: w.heartbeatIntervalMs, reconnect_window_ms: w.reconnectWindowMs },
+        'session established',
+      );
       this.inventoryWanted = w.sendInventory;
       this.d.onReplaceWindow?.(Number(w.replaceWindowMs));
       if (w.sendInventory && this.inventory) {
@@ -277,9 +316,20 @@ export class AgentSession {
       this.schedule(call, w.heartbeatIntervalMs);
       if (rec.fastForwardedFrom !== undefined) {
         // The controller holds reports this agent no longer knows of: its state went back (a restored backup).
-        const attrs = { from_seq: String(rec.fastForwardedFrom), to_seq: String(this.d.outbox.lastSeq()), controller_seq: String(w.durableSeq), renumbered: String(rec.renumbered), delivered: String(rec.delivered) };
+        const attrs = {
+          from_seq: String(rec.fastForwardedFrom),
+          to_seq: String(this.d.outbox.lastSeq()),
+          controller_seq: String(w.durableSeq),
+          renumbered: String(rec.renumbered),
+          delivered: String(rec.delivered),
+        };
         this.d.log.warn(attrs, 'outbox sequence was behind the controller; moved past it');
-        await this.emit('outbox_fast_forwarded', 'agent outbox sequence moved past the controller: agent state went back (restored from a backup?)', attrs, 'warning');
+        await this.emit(
+          'outbox_fast_forwarded',
+          'agent outbox sequence moved past the controller: agent state went back (restored from a backup?)',
+          attrs,
+          'warning',
+        );
       }
       this.connectedOnce?.();
     } else if (m.body === 'desiredState' && m.desiredState) {
@@ -291,12 +341,15 @@ export class AgentSession {
       this.client = new (v1().AgentService)(this.d.controller, this.credentials, CHANNEL_OPTIONS);
       this.renewing = false;
       this.d.log.info({ not_after: new Date(m.certificate.notAfterUnixMs).toISOString() }, 'certificate renewed');
-      await this.emit('certificate_renewed', 'agent certificate renewed', { not_after: new Date(m.certificate.notAfterUnixMs).toISOString() });
+      await this.emit('certificate_renewed', 'agent certificate renewed', {
+        not_after: new Date(m.certificate.notAfterUnixMs).toISOString(),
+      });
     } else if (m.body === 'ack' && m.ack) {
       this.lastAck = Date.now();
       // Only what this stream carried: an ack can never drop a report not sent yet.
       if (m.ack.durableSeq && this.outboxReady) await this.d.outbox.ack(Math.min(m.ack.durableSeq, this.durableSent));
-      if (m.ack.heartbeatIntervalMs && m.ack.heartbeatIntervalMs !== this.intervalMs) this.schedule(call, m.ack.heartbeatIntervalMs);
+      if (m.ack.heartbeatIntervalMs && m.ack.heartbeatIntervalMs !== this.intervalMs)
+        this.schedule(call, m.ack.heartbeatIntervalMs);
       if (m.ack.reconnectWindowMs) {
         this.backoff.setWindow(m.ack.reconnectWindowMs);
         this.d.log.debug({ reconnect_window_ms: m.ack.reconnectWindowMs }, 'reconnect window changed');
@@ -345,7 +398,12 @@ export class AgentSession {
     this.maybeRenew(call);
     const { load, memAvailableBytes } = this.d.collector.sample();
     const guest = this.inventory?.guest ?? { vcpus: 0, memoryBytes: 0, diskBytes: 0 };
-    const free = freeCapacity(guest, this.d.allocated?.() ?? { vcpus: 0, memoryBytes: 0, diskBytes: 0 }, memAvailableBytes, this.d.reserve.memoryBytes);
+    const free = freeCapacity(
+      guest,
+      this.d.allocated?.() ?? { vcpus: 0, memoryBytes: 0, diskBytes: 0 },
+      memAvailableBytes,
+      this.d.reserve.memoryBytes,
+    );
     const owner = this.d.owner?.();
     call.write({ heartbeat: { beat: ++this.beat, load, free, owner: OwnerStateEnum.toProto(owner?.state ?? 'none') } });
   }

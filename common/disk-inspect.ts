@@ -106,7 +106,8 @@ export function parseQcow2Header(buf: Buffer): Qcow2Header {
     const refcountOrder = buf.readUInt32BE(96);
     if (refcountOrder > 6) bad(`implausible refcount order ${refcountOrder}`);
     headerLength = buf.readUInt32BE(100);
-    if (headerLength < 104 || headerLength % 8 !== 0 || headerLength > Math.min(buf.length, 2 ** clusterBits)) bad(`implausible header length ${headerLength}`);
+    if (headerLength < 104 || headerLength % 8 !== 0 || headerLength > Math.min(buf.length, 2 ** clusterBits))
+      bad(`implausible header length ${headerLength}`);
     if (headerLength > 104) compressionType = buf[104]!;
   }
   const h: Qcow2Header = {
@@ -161,27 +162,32 @@ export function backingProblems(name: string, expect: DiskExpectation): string[]
   if (/^[^/]*:/.test(name)) return [`its backing file names a protocol ${shown(name)}`];
   if (/[\x00-\x1f\x7f]/.test(name)) return [`its backing file name contains control characters ${shown(name)}`];
   if (!name.startsWith('/')) return [`its backing file is not an absolute path ${shown(name)}`];
-  if (basename(name) !== `${expect.baseSha256}.qcow2`) return [`it is backed by ${shown(name)}, not by this host's base image ${expect.baseSha256}.qcow2`];
+  if (basename(name) !== `${expect.baseSha256}.qcow2`)
+    return [`it is backed by ${shown(name)}, not by this host's base image ${expect.baseSha256}.qcow2`];
   return [];
 }
 
 /** Everything wrong with a parsed header for this expectation ([] when it may be opened). */
 export function headerProblems(h: Qcow2Header, expect: DiskExpectation): string[] {
   const out: string[] = [];
-  if (bit(h.incompatible, INCOMPAT_DATA_FILE) || h.dataFile || bit(h.autoclear, AUTOCLEAR_DATA_FILE_RAW)) out.push(`it names an external data file${h.dataFile ? ` ${shown(h.dataFile)}` : ''}`);
+  if (bit(h.incompatible, INCOMPAT_DATA_FILE) || h.dataFile || bit(h.autoclear, AUTOCLEAR_DATA_FILE_RAW))
+    out.push(`it names an external data file${h.dataFile ? ` ${shown(h.dataFile)}` : ''}`);
   if (bit(h.incompatible, INCOMPAT_CORRUPT)) out.push('it is marked corrupt');
   const unknown: number[] = [];
   for (let b = 0; b < 64; b++) if (bit(h.incompatible, b) && !KNOWN_INCOMPAT.includes(b)) unknown.push(b);
   if (unknown.length) out.push(`it has unknown incompatible features (bits ${unknown.join(', ')})`);
-  if (bit(h.incompatible, INCOMPAT_COMPRESSION) && h.compressionType > 1) out.push(`unknown compression type ${h.compressionType}`);
+  if (bit(h.incompatible, INCOMPAT_COMPRESSION) && h.compressionType > 1)
+    out.push(`unknown compression type ${h.compressionType}`);
   if (h.cryptMethod !== 0 || h.extensions.includes(EXT_ENCRYPTION)) out.push('it is encrypted');
   if (h.snapshots > 0) out.push(`it carries ${h.snapshots} internal snapshot${h.snapshots === 1 ? '' : 's'}`);
   const known = new Set([EXT_BACKING_FORMAT, EXT_FEATURE_NAMES, EXT_BITMAPS, EXT_ENCRYPTION, EXT_DATA_FILE]);
   const strange = h.extensions.filter((e) => !known.has(e));
   if (strange.length) out.push(`unknown header extensions ${strange.map(hex).join(', ')}`);
   out.push(...backingProblems(h.backing, expect));
-  if (h.backing && h.backingFormat && h.backingFormat !== 'qcow2') out.push(`its backing file is declared as ${shown(h.backingFormat)}, not qcow2`);
-  if (h.virtualBytes > expect.maxVirtualBytes) out.push(`its virtual size ${h.virtualBytes} B exceeds the ${expect.maxVirtualBytes} B allowed`);
+  if (h.backing && h.backingFormat && h.backingFormat !== 'qcow2')
+    out.push(`its backing file is declared as ${shown(h.backingFormat)}, not qcow2`);
+  if (h.virtualBytes > expect.maxVirtualBytes)
+    out.push(`its virtual size ${h.virtualBytes} B exceeds the ${expect.maxVirtualBytes} B allowed`);
   return out;
 }
 
@@ -192,27 +198,33 @@ export function qemuImgInfoProblems(info: unknown, expect: DiskExpectation): str
   const fs = (i['format-specific'] ?? {}) as { type?: unknown; data?: Record<string, unknown> };
   const d = fs.data ?? {};
   const out: string[] = [];
-  if (i.format !== 'qcow2' || fs.type !== 'qcow2') out.push(`qemu-img reads it as ${shown(String(i.format ?? 'nothing'))}, not qcow2`);
-  if (d['data-file'] !== undefined || d['data-file-raw'] === true) out.push(`qemu-img: it names an external data file ${shown(String(d['data-file'] ?? ''))}`);
+  if (i.format !== 'qcow2' || fs.type !== 'qcow2')
+    out.push(`qemu-img reads it as ${shown(String(i.format ?? 'nothing'))}, not qcow2`);
+  if (d['data-file'] !== undefined || d['data-file-raw'] === true)
+    out.push(`qemu-img: it names an external data file ${shown(String(d['data-file'] ?? ''))}`);
   if (d.corrupt === true) out.push('qemu-img: it is marked corrupt');
   if (i.encrypted === true || d.encrypt !== undefined) out.push('qemu-img: it is encrypted');
-  if (Array.isArray(i.snapshots) && i.snapshots.length) out.push(`qemu-img: it carries ${i.snapshots.length} internal snapshots`);
+  if (Array.isArray(i.snapshots) && i.snapshots.length)
+    out.push(`qemu-img: it carries ${i.snapshots.length} internal snapshots`);
   if (i['backing-image'] !== undefined) out.push('qemu-img: it has a backing chain');
   for (const k of ['backing-filename', 'full-backing-filename']) {
     if (typeof i[k] === 'string') out.push(...backingProblems(i[k] as string, expect).map((p) => `qemu-img: ${p}`));
   }
   const bf = i['backing-filename-format'];
-  if (bf !== undefined && bf !== 'qcow2') out.push(`qemu-img: its backing file is declared as ${shown(String(bf))}, not qcow2`);
+  if (bf !== undefined && bf !== 'qcow2')
+    out.push(`qemu-img: its backing file is declared as ${shown(String(bf))}, not qcow2`);
   const size = i['virtual-size'];
   if (typeof size !== 'number' || !(size >= 0)) out.push('qemu-img reports no virtual size');
-  else if (size > expect.maxVirtualBytes) out.push(`qemu-img: its virtual size ${size} B exceeds the ${expect.maxVirtualBytes} B allowed`);
+  else if (size > expect.maxVirtualBytes)
+    out.push(`qemu-img: its virtual size ${size} B exceeds the ${expect.maxVirtualBytes} B allowed`);
   return out;
 }
 
 /** The first HEADER_WINDOW bytes of a regular file (never follows a symlink). */
 export function readHeaderWindow(path: string): Buffer {
   const st = lstatSync(path);
-  if (!st.isFile()) throw new DiskRejectedError([st.isSymbolicLink() ? 'it is a symbolic link' : 'it is not a regular file']);
+  if (!st.isFile())
+    throw new DiskRejectedError([st.isSymbolicLink() ? 'it is a symbolic link' : 'it is not a regular file']);
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(Math.min(HEADER_WINDOW, st.size));
@@ -229,7 +241,11 @@ export function readHeaderWindow(path: string): Buffer {
  * limited, as nova does for untrusted images. Throws DiskRejectedError with
  * every reason found; resolves with the disk's header.
  */
-export async function inspectQcow2(path: string, expect: DiskExpectation, o: { qemuImg?: string; timeoutMs?: number } = {}): Promise<Qcow2Header> {
+export async function inspectQcow2(
+  path: string,
+  expect: DiskExpectation,
+  o: { qemuImg?: string; timeoutMs?: number } = {},
+): Promise<Qcow2Header> {
   const h = parseQcow2Header(readHeaderWindow(path));
   const problems = headerProblems(h, expect);
   if (problems.length) throw new DiskRejectedError(problems);
@@ -237,13 +253,24 @@ export async function inspectQcow2(path: string, expect: DiskExpectation, o: { q
   try {
     const { stdout } = await execFileP(
       'sh',
-      ['-c', 'ulimit -v 1048576 && ulimit -t 30 && exec "$0" "$@"', o.qemuImg ?? 'qemu-img', 'info', '--output=json', '-f', 'qcow2', path],
+      [
+        '-c',
+        'ulimit -v 1048576 && ulimit -t 30 && exec "$0" "$@"',
+        o.qemuImg ?? 'qemu-img',
+        'info',
+        '--output=json',
+        '-f',
+        'qcow2',
+        path,
+      ],
       { timeout: o.timeoutMs ?? 30_000, maxBuffer: 1024 * 1024 },
     );
     info = JSON.parse(stdout);
   } catch (e) {
     const msg = ((e as { stderr?: string }).stderr || (e as Error).message).trim().split('\n').pop() ?? '';
-    throw new DiskRejectedError([`qemu-img cannot read it as qcow2: ${msg.replace(/[\x00-\x1f\x7f]/g, ' ').slice(0, 200)}`]);
+    throw new DiskRejectedError([
+      `qemu-img cannot read it as qcow2: ${msg.replace(/[\x00-\x1f\x7f]/g, ' ').slice(0, 200)}`,
+    ]);
   }
   const more = qemuImgInfoProblems(info, expect);
   if (more.length) throw new DiskRejectedError(more);

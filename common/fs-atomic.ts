@@ -6,7 +6,11 @@ import { basename, dirname, join } from 'node:path';
  * a temporary file beside it, fsynced, then renamed over it (or linked, when
  * an existing file must not be replaced), then the directory fsynced.
  */
-export async function writeFileAtomic(path: string, data: string | Buffer, opts: { mode?: number; overwrite?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Buffer,
+  opts: { mode?: number; overwrite?: boolean } = {},
+): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   await rm(tmp, { force: true });
   try {
@@ -17,7 +21,8 @@ export async function writeFileAtomic(path: string, data: string | Buffer, opts:
     } finally {
       await fh.close();
     }
-    if (opts.overwrite === false) await link(tmp, path); // EEXIST rather than replacing
+    if (opts.overwrite === false)
+      await link(tmp, path); // EEXIST rather than replacing
     else await rename(tmp, path);
   } finally {
     await rm(tmp, { force: true });

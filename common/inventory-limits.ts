@@ -71,8 +71,17 @@ export function boundInventory(inv: Inventory): Bounded {
     ...inv,
     cpu,
     os,
-    disks: list('disks', inv.disks, L.disks).map((d) => ({ ...d, device: str('disks', d.device, L.text), type: str('disks', d.type, L.text), model: str('disks', d.model, L.text) })),
-    filesystems: list('filesystems', inv.filesystems, L.filesystems).map((f) => ({ ...f, mount: str('filesystems', f.mount, L.path), fsType: str('filesystems', f.fsType, L.text) })),
+    disks: list('disks', inv.disks, L.disks).map((d) => ({
+      ...d,
+      device: str('disks', d.device, L.text),
+      type: str('disks', d.type, L.text),
+      model: str('disks', d.model, L.text),
+    })),
+    filesystems: list('filesystems', inv.filesystems, L.filesystems).map((f) => ({
+      ...f,
+      mount: str('filesystems', f.mount, L.path),
+      fsType: str('filesystems', f.fsType, L.text),
+    })),
     nics: list('nics', inv.nics, L.nics).map((n) => ({
       ...n,
       name: str('nics', n.name, L.text),
@@ -87,7 +96,10 @@ export function boundInventory(inv: Inventory): Bounded {
       version: str('hypervisors', h.version, L.text),
       detail: str('hypervisors', h.detail, L.path),
     })),
-    software: list('software', inv.software, L.software).map((s) => ({ name: str('software', s.name, L.softwareText), version: str('software', s.version, L.softwareText) })),
+    software: list('software', inv.software, L.software).map((s) => ({
+      name: str('software', s.name, L.softwareText),
+      version: str('software', s.version, L.softwareText),
+    })),
     schemes: list('schemes', inv.schemes, L.schemes).map((s) => str('schemes', s, L.scheme)),
     hash: str('hash', inv.hash, L.hash),
   };

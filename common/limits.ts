@@ -21,7 +21,8 @@ export const LABEL_VALUE_MAX = 63;
 export const LABELS_MAX = 32;
 
 /** A label value: at most LABEL_VALUE_MAX characters, no control characters. */
-export const isLabelValue = (v: unknown): v is string => typeof v === 'string' && v.length <= LABEL_VALUE_MAX && !/[\x00-\x1f]/.test(v);
+export const isLabelValue = (v: unknown): v is string =>
+  typeof v === 'string' && v.length <= LABEL_VALUE_MAX && !/[\x00-\x1f]/.test(v);
 
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;

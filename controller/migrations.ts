@@ -13,7 +13,18 @@ export const MIGRATIONS: Migration[] = [
     up: async (store) => {
       if (await store.get('tenants', 'default')) return;
       const zero = { vcpus: 0, memoryBytes: 0, vms: 0, images: 0 };
-      await store.batch([put('tenants', 'default', { name: 'default', description: 'tenant of objects made without one', createdUnixMs: Date.now(), quota: zero, usage: zero })], [absent('tenants', 'default')]);
+      await store.batch(
+        [
+          put('tenants', 'default', {
+            name: 'default',
+            description: 'tenant of objects made without one',
+            createdUnixMs: Date.now(),
+            quota: zero,
+            usage: zero,
+          }),
+        ],
+        [absent('tenants', 'default')],
+      );
     },
   },
   { version: 3, name: 'events: retention index by class (audit, other)', up: indexEventClasses },

@@ -103,7 +103,14 @@ export interface Controller {
   stop(): Promise<void>;
 }
 
-const HEALTH_SERVICES = ['', 'nephele.v1.AgentService', 'nephele.v1.HostService', 'nephele.v1.AuthService', 'nephele.v1.EventService', 'nephele.v1.VmService'];
+const HEALTH_SERVICES = [
+  '',
+  'nephele.v1.AgentService',
+  'nephele.v1.HostService',
+  'nephele.v1.AuthService',
+  'nephele.v1.EventService',
+  'nephele.v1.VmService',
+];
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)$/;
 
@@ -114,12 +121,16 @@ export function splitHostPort(addr: string): { host: string; port: number } {
 }
 
 /** A static certificate provider: grpc-js asks for a client certificate but lets Enroll through without one. */
-function staticProvider(ca: string | null, cert?: { certPem: string; keyPem: string }): experimental.CertificateProvider {
+function staticProvider(
+  ca: string | null,
+  cert?: { certPem: string; keyPem: string },
+): experimental.CertificateProvider {
   return {
     // grpc-js registers its watcher only after adding our listener: answer on the next tick.
     addCaCertificateListener: (l) => ca && setImmediate(() => l({ caCertificate: Buffer.from(ca) })),
     removeCaCertificateListener: () => {},
-    addIdentityCertificateListener: (l) => cert && setImmediate(() => l({ certificate: Buffer.from(cert.certPem), privateKey: Buffer.from(cert.keyPem) })),
+    addIdentityCertificateListener: (l) =>
+      cert && setImmediate(() => l({ certificate: Buffer.from(cert.certPem), privateKey: Buffer.from(cert.keyPem) })),
     removeIdentityCertificateListener: () => {},
   };
 }
@@ -136,7 +147,13 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
 
   // Refuses (StartupError) a locked, full, corrupt or shrunken store before anything is written.
-  const opened = await openControllerStore(cfg.dataDir, { acceptLoss: cfg.acceptStoreLoss, migrations: MIGRATIONS, log, purpose: 'controller', now: () => clock.now() });
+  const opened = await openControllerStore(cfg.dataDir, {
+    acceptLoss: cfg.acceptStoreLoss,
+    migrations: MIGRATIONS,
+    log,
+    purpose: 'controller',
+    now: () => clock.now(),
+  });
   const store = opened.store;
   const pki = await loadOrCreatePki(cfg.dataDir, cfg.names);
   const events = await EventLog.open(store, clock, log, cfg.retention);
@@ -146,14 +163,39 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   // accepted loss that took every token along keeps the old file beside the new one.
   if (opened.verdict === 'fresh' || (opened.verdict === 'accept' && !(await tokens.hasAny()))) {
     if (existsSync(adminTokenFile)) await rename(adminTokenFile, `${adminTokenFile}.before-store-loss-${clock.now()}`);
-    const { secret } = await tokens.create({ kind: 'api', ttlMs: 0, description: 'bootstrap admin', createdBy: 'controller', role: 'admin', tenant: '' });
+    const { secret } = await tokens.create({
+      kind: 'api',
+      ttlMs: 0,
+      description: 'bootstrap admin',
+      createdBy: 'controller',
+      role: 'admin',
+      tenant: '',
+    });
     await writeFileAtomic(adminTokenFile, secret + '\n', { mode: 0o600, overwrite: false });
     log.info({ file: adminTokenFile }, 'bootstrap admin token written');
   }
   if (opened.verdict === 'accept') {
-    await events.append({ type: 'store.loss_accepted', severity: 'warning', audit: true, actor: 'controller', message: 'controller started on a store that lost data (--accept-store-loss)', attributes: { problem: opened.problem ?? '', store_seq: String(opened.storeSeq), sentinel_seq: String(opened.sentinelSeq ?? '') } });
+    await events.append({
+      type: 'store.loss_accepted',
+      severity: 'warning',
+      audit: true,
+      actor: 'controller',
+      message: 'controller started on a store that lost data (--accept-store-loss)',
+      attributes: {
+        problem: opened.problem ?? '',
+        store_seq: String(opened.storeSeq),
+        sentinel_seq: String(opened.sentinelSeq ?? ''),
+      },
+    });
   }
-  const sentinel = new SentinelKeeper(store, events, cfg.dataDir, { storeId: opened.storeId, initializedUnixMs: opened.initializedUnixMs }, clock, log);
+  const sentinel = new SentinelKeeper(
+    store,
+    events,
+    cfg.dataDir,
+    { storeId: opened.storeId, initializedUnixMs: opened.initializedUnixMs },
+    clock,
+    log,
+  );
   await sentinel.flush(true);
   sentinel.start();
   const hosts = new HostRegistry(store, events, clock);
@@ -173,30 +215,72 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const vms = new VmRegistry(store, events, clock, tenants);
   sessions.attachVms(vms);
   const transfers = new DiskTransfers(store, clock, cfg.dataDir);
-  const planner = new Planner(store, events, clock, log, tenants, hosts, vms, (id) => sessions.pushDesired(id), { ...DEFAULT_PLANNER_OPTIONS, ...cfg.planner }, transfers);
+  const planner = new Planner(
+    store,
+    events,
+    clock,
+    log,
+    tenants,
+    hosts,
+    vms,
+    (id) => sessions.pushDesired(id),
+    { ...DEFAULT_PLANNER_OPTIONS, ...cfg.planner },
+    transfers,
+  );
   const sets = await planner.start();
   const scheduler = new SetScheduler(planner, store, clock, log);
   await sessions.start();
   await scheduler.start({ sets });
   events.startRetention();
 
-  const layer = new RpcLayer({ log, tokens, store, events, clock, limits: cfg.limits, agents: new AgentAuth(hosts, cfg.insecure) });
+  const layer = new RpcLayer({
+    log,
+    tokens,
+    store,
+    events,
+    clock,
+    limits: cfg.limits,
+    agents: new AgentAuth(hosts, cfg.insecure),
+  });
   const { pkg, def } = loadNephele();
   const v1 = pkg.nephele.v1;
   const server = new grpc.Server(SERVER_OPTIONS);
   const agentService: AgentServiceHandlers = {
-    Enroll: unaryRpc(layer, 'AgentService.Enroll', async (req, ctx) => enroll(req, ctx.peer, { pki, tokens, events, clock, certValidMs: cfg.agentCertValidMs })),
+    Enroll: unaryRpc(layer, 'AgentService.Enroll', async (req, ctx) =>
+      enroll(req, ctx.peer, { pki, tokens, events, clock, certValidMs: cfg.agentCertValidMs }),
+    ),
     Session: streamRpc(layer, 'AgentService.Session', (call, ctx) => sessions.handle(call, ctx)),
-    ...diskHandlers(layer, { transfers, finishExport: (id) => planner.finishExport(id), alarm: () => (monitor.inAlarm() ? monitor.alarmError() : undefined), log }),
+    ...diskHandlers(layer, {
+      transfers,
+      finishExport: (id) => planner.finishExport(id),
+      alarm: () => (monitor.inAlarm() ? monitor.alarmError() : undefined),
+      log,
+    }),
   };
   server.addService(safeService(v1.AgentService.service), agentService);
-  server.addService(safeService(v1.HostService.service), hostHandlers(layer, hosts, sessions.liveness, sessions, planner));
+  server.addService(
+    safeService(v1.HostService.service),
+    hostHandlers(layer, hosts, sessions.liveness, sessions, planner),
+  );
   server.addService(safeService(v1.AuthService.service), authHandlers(layer, tokens, tenants));
   server.addService(safeService(v1.EventService.service), eventHandlers(layer, events));
-  server.addService(safeService(v1.VmService.service), vmHandlers(layer, vms, hosts, (id) => sessions.pushDesired(id), setHandlers(layer, planner, hosts, tenants, store, clock), (o) => planner.createVm(o)));
+  server.addService(
+    safeService(v1.VmService.service),
+    vmHandlers(
+      layer,
+      vms,
+      hosts,
+      (id) => sessions.pushDesired(id),
+      setHandlers(layer, planner, hosts, tenants, store, clock),
+      (o) => planner.createVm(o),
+    ),
+  );
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
-  health.addToServer({ addService: (d: grpc.ServiceDefinition, impl: grpc.UntypedServiceImplementation) => server.addService(safeService(d), rejectUndecodable(d, impl)) } as unknown as grpc.Server);
+  health.addToServer({
+    addService: (d: grpc.ServiceDefinition, impl: grpc.UntypedServiceImplementation) =>
+      server.addService(safeService(d), rejectUndecodable(d, impl)),
+  } as unknown as grpc.Server);
   const monitor = new StoreMonitor(store, events, clock, log, {
     dir: cfg.dataDir,
     minFree: cfg.minFreeDisk,
@@ -214,13 +298,26 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     ? grpc.ServerCredentials.createInsecure()
     : // The CA rides along in the chain so agents can check it against the join token's pin.
       // Despite its parameter names, grpc-js takes the identity provider first.
-      experimental.createCertificateProviderServerCredentials(staticProvider(null, { certPem: `${pki.server.certPem.trim()}\n${pki.ca.certPem.trim()}\n`, keyPem: pki.server.keyPem }), staticProvider(pki.ca.certPem), false);
+      experimental.createCertificateProviderServerCredentials(
+        staticProvider(null, {
+          certPem: `${pki.server.certPem.trim()}\n${pki.ca.certPem.trim()}\n`,
+          keyPem: pki.server.keyPem,
+        }),
+        staticProvider(pki.ca.certPem),
+        false,
+      );
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(cfg.listen, creds, (err, p) => (err ? reject(err) : resolve(p))),
   );
   const address = `${bindHost === '0.0.0.0' || bindHost === '[::]' ? '127.0.0.1' : bindHost}:${port}`;
   // On a nearly full disk the controller still starts (in alarm); on a failed write it serves reads.
-  await events.append({ type: 'controller.started', message: 'controller started', attributes: { listen: `${bindHost}:${port}`, tls: String(!cfg.insecure) } }).catch((err) => log.warn({ err }, 'controller.started not recorded'));
+  await events
+    .append({
+      type: 'controller.started',
+      message: 'controller started',
+      attributes: { listen: `${bindHost}:${port}`, tls: String(!cfg.insecure) },
+    })
+    .catch((err) => log.warn({ err }, 'controller.started not recorded'));
   log.info({ listen: `${bindHost}:${port}`, tls: !cfg.insecure, data_dir: cfg.dataDir }, 'controller listening');
 
   let stopped = false;
@@ -245,8 +342,14 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       sessions.stop();
       events.stop();
       await new Promise<void>((r) => {
-        const t = setTimeout(() => { server.forceShutdown(); r(); }, 3000);
-        server.tryShutdown(() => { clearTimeout(t); r(); });
+        const t = setTimeout(() => {
+          server.forceShutdown();
+          r();
+        }, 3000);
+        server.tryShutdown(() => {
+          clearTimeout(t);
+          r();
+        });
       });
       await layer.stop(); // the refusal counts still open become their aggregate audit events
       await sessions.flush();
@@ -257,4 +360,3 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     },
   };
 }
-

@@ -50,7 +50,10 @@ async function waitReady(admin: AdminClient): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  run([cli, '--data-dir', dataDir, 'controller', '--listen', listen, '--min-heartbeat', '2s', '--down-after', '1m'], 'controller');
+  run(
+    [cli, '--data-dir', dataDir, 'controller', '--listen', listen, '--min-heartbeat', '2s', '--down-after', '1m'],
+    'controller',
+  );
   const deadline = Date.now() + 30_000;
   while (!existsSync(join(dataDir, 'admin.token')) || !existsSync(join(dataDir, 'ca.pem'))) {
     if (Date.now() > deadline) throw new Error('controller did not start');
@@ -63,9 +66,25 @@ async function main(): Promise<void> {
   if (img.status !== 0) console.error('[dev] guest image not built: qemu VMs unavailable, process VMs still work');
   // The dev agent lends 8 guest vCPUs whatever the machine has, so a walk-through set of
   // a few 1-vCPU VMs fits on a laptop (process VMs are light; guarantees are per vCPU).
-  const agentArgs = [join(root, 'dist/agent/main.js'), '--controller', listen, '--data-dir', agentDir, '--name', 'dev-agent', '--reserve-memory', '512M', '--guest-vcpus', '8', '--image-dir', join(root, '.cache/guest')];
+  const agentArgs = [
+    join(root, 'dist/agent/main.js'),
+    '--controller',
+    listen,
+    '--data-dir',
+    agentDir,
+    '--name',
+    'dev-agent',
+    '--reserve-memory',
+    '512M',
+    '--guest-vcpus',
+    '8',
+    '--image-dir',
+    join(root, '.cache/guest'),
+  ];
   if (!existsSync(join(agentDir, 'host.json'))) {
-    const tok = await admin.call<CreateTokenResponse__Output>((md, o, cb) => admin.auth.CreateToken({ kind: 'TOKEN_KIND_JOIN', ttlSeconds: 600, description: 'npm run dev' }, md, o, cb));
+    const tok = await admin.call<CreateTokenResponse__Output>((md, o, cb) =>
+      admin.auth.CreateToken({ kind: 'TOKEN_KIND_JOIN', ttlSeconds: 600, description: 'npm run dev' }, md, o, cb),
+    );
     agentArgs.push('--join-token', tok.secret);
   }
   admin.close();

@@ -20,17 +20,35 @@ function walk(dir) {
   });
 }
 
-const protos = walk(protoDir).filter((p) => p.endsWith('.proto')).map((p) => relative(protoDir, p));
+const protos = walk(protoDir)
+  .filter((p) => p.endsWith('.proto'))
+  .map((p) => relative(protoDir, p));
 const out = check ? mkdtempSync(join(tmpdir(), 'nephele-gen-')) : target;
 if (!check) rmSync(target, { recursive: true, force: true });
 // These options must match common/grpc/load.ts (LOADER_OPTIONS).
-execFileSync(join(root, 'node_modules', '.bin', 'proto-loader-gen-types'), [
-  '--grpcLib=@grpc/grpc-js', '--longs=Number', '--enums=String', '--defaults', '--oneofs',
-  '--importFileExtension=.js', '-I', 'proto', '-O', out, ...protos,
-], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync(
+  join(root, 'node_modules', '.bin', 'proto-loader-gen-types'),
+  [
+    '--grpcLib=@grpc/grpc-js',
+    '--longs=Number',
+    '--enums=String',
+    '--defaults',
+    '--oneofs',
+    '--importFileExtension=.js',
+    '-I',
+    'proto',
+    '-O',
+    out,
+    ...protos,
+  ],
+  { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+);
 
 if (check) {
-  const files = (d) => walk(d).map((p) => relative(d, p)).sort();
+  const files = (d) =>
+    walk(d)
+      .map((p) => relative(d, p))
+      .sort();
   const want = files(out);
   const have = files(target);
   const stale = [];
@@ -41,7 +59,9 @@ if (check) {
   }
   rmSync(out, { recursive: true, force: true });
   if (stale.length) {
-    console.error(`common/gen is stale (${stale.length} files differ, e.g. ${stale.slice(0, 3).join(', ')}): run npm run gen`);
+    console.error(
+      `common/gen is stale (${stale.length} files differ, e.g. ${stale.slice(0, 3).join(', ')}): run npm run gen`,
+    );
     process.exit(1);
   }
   console.log(`common/gen is up to date (${want.length} files)`);

@@ -82,7 +82,10 @@ export function globToRegExp(glob: string): RegExp {
       const end = glob.indexOf(']', i + 1);
       if (end < 0) re += '\\[';
       else {
-        const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\').replace(/^!/, '^');
+        const body = glob
+          .slice(i + 1, end)
+          .replace(/\\/g, '\\\\')
+          .replace(/^!/, '^');
         re += `[${body}]`;
         i = end;
       }

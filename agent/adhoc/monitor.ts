@@ -7,7 +7,10 @@ import type { CpuSample } from './cpu.js';
 import type { OwnerPhase, OwnerPolicy } from './policy.js';
 
 /** The owner policy's phase is the host's owner state (the model's `none` is for dedicated hosts). */
-const OWNER_STATE = { idle: 'idle', busy: 'busy', evacuate: 'evacuate' } as const satisfies Record<OwnerPhase, OwnerState>;
+const OWNER_STATE = { idle: 'idle', busy: 'busy', evacuate: 'evacuate' } as const satisfies Record<
+  OwnerPhase,
+  OwnerState
+>;
 
 export interface OwnerReading {
   state: OwnerState;
@@ -75,7 +78,12 @@ export class OwnerMonitor {
     const t = this.o.policy.observe({ cpuPct: cpu.cpuPct, idleMs });
     this.last = { state: OWNER_STATE[this.o.policy.state], phase: this.o.policy.state, cpuPct: cpu.cpuPct, idleMs };
     if (!t) return undefined;
-    const change: OwnerChange = { ...this.last, from: first ? undefined : t.from, reason: t.reason, ...(cpu.top ? { top: cpu.top } : {}) };
+    const change: OwnerChange = {
+      ...this.last,
+      from: first ? undefined : t.from,
+      reason: t.reason,
+      ...(cpu.top ? { top: cpu.top } : {}),
+    };
     this.o.onChange(change);
     return change;
   }

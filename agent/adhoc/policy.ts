@@ -50,7 +50,8 @@ export class OwnerPolicy {
 
   /** Why the owner counts as active in this sample, or undefined when they do not. */
   activity(s: OwnerSample): string | undefined {
-    if (this.cfg.busyCpuPct > 0 && s.cpuPct > this.cfg.busyCpuPct) return `owner cpu ${s.cpuPct.toFixed(0)}% above ${this.cfg.busyCpuPct}%`;
+    if (this.cfg.busyCpuPct > 0 && s.cpuPct > this.cfg.busyCpuPct)
+      return `owner cpu ${s.cpuPct.toFixed(0)}% above ${this.cfg.busyCpuPct}%`;
     if (s.idleMs !== undefined && s.idleMs < this.cfg.idleAfterMs) return 'owner input within the idle period';
     return undefined;
   }

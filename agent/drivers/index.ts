@@ -23,12 +23,25 @@ export async function loadDrivers(o: DriverSetup): Promise<{ drivers: Driver[]; 
   const stateDir = join(o.dataDir, 'vms');
   const all: Driver[] = [];
   const want = (s: string) => !o.schemes || o.schemes.includes(s);
-  if (want('qemu')) all.push(new QemuDriver({ stateDir, imageRoot: o.imageRoot, log: o.log.child({ driver: 'qemu' }), fence: o.fence }));
-  if (want('process')) all.push(new ProcessDriver({ stateDir, log: o.log.child({ driver: 'process' }), fence: o.fence, ...(o.processUids ? { uids: o.processUids } : {}) }));
+  if (want('qemu'))
+    all.push(
+      new QemuDriver({ stateDir, imageRoot: o.imageRoot, log: o.log.child({ driver: 'qemu' }), fence: o.fence }),
+    );
+  if (want('process'))
+    all.push(
+      new ProcessDriver({
+        stateDir,
+        log: o.log.child({ driver: 'process' }),
+        fence: o.fence,
+        ...(o.processUids ? { uids: o.processUids } : {}),
+      }),
+    );
   const drivers: Driver[] = [];
   const fingerprints: Fingerprint[] = [];
   for (const d of all) {
-    const fp = await d.fingerprint().catch((e: Error) => ({ scheme: d.scheme, healthy: false, detail: e.message, attributes: {} }));
+    const fp = await d
+      .fingerprint()
+      .catch((e: Error) => ({ scheme: d.scheme, healthy: false, detail: e.message, attributes: {} }));
     fingerprints.push(fp);
     if (fp.healthy) drivers.push(d);
     else await d.close();

@@ -28,7 +28,14 @@ export function readStat(pid: number): ProcStat | undefined {
   // comm (field 2) may contain spaces and parentheses: split after the last ')'.
   const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
   // rest[0] is field 3 (state), so field n is rest[n - 3].
-  return { state: rest[0]!, ppid: Number(rest[1]), flags: Number(rest[6]), utime: Number(rest[11]), stime: Number(rest[12]), starttime: rest[19]! };
+  return {
+    state: rest[0]!,
+    ppid: Number(rest[1]),
+    flags: Number(rest[6]),
+    utime: Number(rest[11]),
+    stime: Number(rest[12]),
+    starttime: rest[19]!,
+  };
 }
 
 /** PF_KTHREAD: a kernel thread (works for everyone, belongs to no user). */

@@ -60,12 +60,16 @@ export class Fence implements VmFence {
       uptimeMs: o.uptimeMs ?? procUptimeMs,
       write: (line) => this.atomicWrite(join(o.dir, 'lease'), line),
       onRenew: () => this.started && this.ensureWatcher(),
-      onLate: (gapMs, leaseMs) => this.log.error({ gap_ms: gapMs, lease_ms: leaseMs }, 'fence lease renewed too late (the agent stalled): its guests may have been fenced'),
+      onLate: (gapMs, leaseMs) =>
+        this.log.error(
+          { gap_ms: gapMs, lease_ms: leaseMs },
+          'fence lease renewed too late (the agent stalled): its guests may have been fenced',
+        ),
       onClamp: (fenceAfterMs, leaseMs, windowMs) =>
         // Loud on purpose: the operator asked for a lease that would let a dead agent's guests run beside their copies.
         this.log.error(
           { fence_after_ms: fenceAfterMs, lease_ms: leaseMs, replace_window_ms: windowMs },
-          '--fence-after is not comfortably below the controller\'s re-placement window (down-after + replace-after): fencing after half the window instead',
+          "--fence-after is not comfortably below the controller's re-placement window (down-after + replace-after): fencing after half the window instead",
         ),
     });
   }
@@ -75,7 +79,14 @@ export class Fence implements VmFence {
     this.keeper.start();
     this.started = true;
     this.ensureWatcher();
-    this.log.info({ lease_ms: this.keeper.leaseMs(), replace_window_ms: this.keeper.replaceWindowMs() ?? null, watcher_pid: this.watcher?.pid }, 'fence lease held');
+    this.log.info(
+      {
+        lease_ms: this.keeper.leaseMs(),
+        replace_window_ms: this.keeper.replaceWindowMs() ?? null,
+        watcher_pid: this.watcher?.pid,
+      },
+      'fence lease held',
+    );
   }
 
   leaseMs(): number {
@@ -87,7 +98,10 @@ export class Fence implements VmFence {
     if (!(ms > 0) || ms === this.keeper.replaceWindowMs()) return;
     this.keeper.setReplaceWindow(ms);
     this.atomicWrite(join(this.o.dir, 'window'), `${ms}\n`);
-    this.log.info({ lease_ms: this.keeper.leaseMs(), replace_window_ms: ms }, 'fence lease set from the controller\'s re-placement window');
+    this.log.info(
+      { lease_ms: this.keeper.leaseMs(), replace_window_ms: ms },
+      "fence lease set from the controller's re-placement window",
+    );
   }
 
   guard(id: string, pid: number, startTime: string, how: 'term' | 'kill' = 'term'): void {
@@ -117,7 +131,9 @@ export class Fence implements VmFence {
 
   private readGuard(id: string): { pid: number; startTime: string } | undefined {
     try {
-      const [pid, startTime] = readFileSync(join(this.o.dir, 'vms', id), 'utf8').trim().split(' ');
+      const [pid, startTime] = readFileSync(join(this.o.dir, 'vms', id), 'utf8')
+        .trim()
+        .split(' ');
       return { pid: Number(pid), startTime: startTime ?? '' };
     } catch {
       return undefined;
@@ -140,7 +156,8 @@ export class Fence implements VmFence {
   stop(opts: { graceful: boolean }): void {
     this.started = false;
     this.keeper.stop(opts);
-    if (opts.graceful) this.log.info({ lease_ms: this.keeper.leaseMs() }, 'fence lease extended for a deliberate shutdown');
+    if (opts.graceful)
+      this.log.info({ lease_ms: this.keeper.leaseMs() }, 'fence lease extended for a deliberate shutdown');
   }
 
   /** Adopts the recorded watcher if it still runs this version, else starts one (before ending an old one: no gap). */
@@ -150,7 +167,8 @@ export class Fence implements VmFence {
       this.watcher = cur;
       return;
     }
-    if (this.watcher) this.log.error({ watcher_pid: this.watcher.pid }, 'fence watcher is not running: starting a new one');
+    if (this.watcher)
+      this.log.error({ watcher_pid: this.watcher.pid }, 'fence watcher is not running: starting a new one');
     const pid = spawnWatcher(this.o.dir);
     const startTime = startTimeOf(pid) ?? '';
     if (!pid || !startTime) {

@@ -22,7 +22,10 @@ export function safeLeaseMs(replaceWindowMs: number): number {
 }
 
 /** The lease in force: --fence-after, clamped below the controller's window when one is known. */
-export function leaseFor(fenceAfterMs: number, replaceWindowMs: number | undefined): { leaseMs: number; clamped: boolean } {
+export function leaseFor(
+  fenceAfterMs: number,
+  replaceWindowMs: number | undefined,
+): { leaseMs: number; clamped: boolean } {
   if (!(replaceWindowMs && replaceWindowMs > 0)) return { leaseMs: fenceAfterMs, clamped: false };
   const max = Math.max(1, safeLeaseMs(replaceWindowMs));
   return fenceAfterMs <= max ? { leaseMs: fenceAfterMs, clamped: false } : { leaseMs: max, clamped: true };
@@ -135,7 +138,8 @@ export class LeaseKeeper {
   renew(): void {
     if (this.stopped) return;
     const now = this.o.uptimeMs();
-    if (this.lastRenewal !== undefined && now - this.lastRenewal >= this.lease) this.o.onLate?.(now - this.lastRenewal, this.lease);
+    if (this.lastRenewal !== undefined && now - this.lastRenewal >= this.lease)
+      this.o.onLate?.(now - this.lastRenewal, this.lease);
     this.lastRenewal = now;
     this.o.write(leaseLine(now, this.lease));
     this.o.onRenew?.();
@@ -151,7 +155,9 @@ export class LeaseKeeper {
     if (opts.graceful) {
       const ms = gracefulLeaseMs(this.lease, this.window);
       // The watcher keeps checking at the short lease's pace.
-      this.o.write(leaseLine(this.o.uptimeMs(), ms, { ...timings(ms), checkEveryMs: timings(this.lease).checkEveryMs }));
+      this.o.write(
+        leaseLine(this.o.uptimeMs(), ms, { ...timings(ms), checkEveryMs: timings(this.lease).checkEveryMs }),
+      );
     }
     this.stopped = true;
   }

@@ -60,7 +60,13 @@ export async function recordRaw(): Promise<RawSi> {
     },
     cpuFlags,
     mem: { total: mem.total, available: mem.available, swaptotal: mem.swaptotal },
-    diskLayout: diskLayout.map((d) => ({ device: d.device, type: d.type, name: d.name, vendor: d.vendor, size: d.size })),
+    diskLayout: diskLayout.map((d) => ({
+      device: d.device,
+      type: d.type,
+      name: d.name,
+      vendor: d.vendor,
+      size: d.size,
+    })),
     fsSize: fsSize.map((f) => ({ fs: f.fs, type: f.type, size: f.size, available: f.available, mount: f.mount })),
     // Some versions return a single object rather than a list; accept both.
     networkInterfaces: (Array.isArray(nics) ? nics : [nics]).map((n) => ({

@@ -38,5 +38,8 @@ function sortKeys(value: unknown): unknown {
 
 /** sha256 over the canonical JSON of the stable view; first 16 bytes, hex (32 chars). */
 export function computeHash(inv: Inventory): string {
-  return createHash('sha256').update(canonicalJson(stableView(inv))).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(canonicalJson(stableView(inv)))
+    .digest('hex')
+    .slice(0, 32);
 }

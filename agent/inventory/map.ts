@@ -60,10 +60,36 @@ export interface MapOptions {
 
 // Filesystems that hold no persistent guest data: memory-backed, image mounts, kernel views.
 const PSEUDO_FS = new Set([
-  'tmpfs', 'devtmpfs', 'ramfs', 'overlay', 'overlayfs', 'squashfs', 'aufs', 'proc', 'sysfs', 'devfs',
-  'devpts', 'cgroup', 'cgroup2', 'nsfs', 'efivarfs', 'securityfs', 'debugfs', 'tracefs', 'autofs',
-  'fusectl', 'mqueue', 'hugetlbfs', 'pstore', 'bpf', 'configfs', 'binfmt_misc', 'iso9660', 'udf',
-  'nullfs', 'none',
+  'tmpfs',
+  'devtmpfs',
+  'ramfs',
+  'overlay',
+  'overlayfs',
+  'squashfs',
+  'aufs',
+  'proc',
+  'sysfs',
+  'devfs',
+  'devpts',
+  'cgroup',
+  'cgroup2',
+  'nsfs',
+  'efivarfs',
+  'securityfs',
+  'debugfs',
+  'tracefs',
+  'autofs',
+  'fusectl',
+  'mqueue',
+  'hugetlbfs',
+  'pstore',
+  'bpf',
+  'configfs',
+  'binfmt_misc',
+  'iso9660',
+  'udf',
+  'nullfs',
+  'none',
 ]);
 // FUSE helpers that present host state rather than storage.
 const PSEUDO_FUSE = /^fuse\.(snapfuse|lxcfs|gvfsd-fuse|portal|squashfuse|appimage)/i;
@@ -82,7 +108,9 @@ const str = (v: string | null | undefined): string => (typeof v === 'string' ? v
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function mapCpu(raw: RawSi): CpuInfo {
-  const flags = str(raw.cpuFlags).split(/\s+/).filter((f) => f !== '');
+  const flags = str(raw.cpuFlags)
+    .split(/\s+/)
+    .filter((f) => f !== '');
   const has = new Set(flags);
   const manufacturer = str(raw.cpu.manufacturer);
   const brand = str(raw.cpu.brand);

@@ -109,7 +109,16 @@ export class Executor {
   private async holdCreate(d: DesiredVm): Promise<void> {
     this.waitingReported.set(d.vmId, d.generation);
     this.o.log.info({ vm_id: d.vmId }, 'create waits: the host owner is active');
-    await this.o.report({ vmId: d.vmId, state: 'pending', reason: 'waiting: the host owner is active', generation: d.generation, hostPort: 0, guestReady: false, timeUnixMs: this.o.clock.now(), taskDone: false });
+    await this.o.report({
+      vmId: d.vmId,
+      state: 'pending',
+      reason: 'waiting: the host owner is active',
+      generation: d.generation,
+      hostPort: 0,
+      guestReady: false,
+      timeUnixMs: this.o.clock.now(),
+      taskDone: false,
+    });
   }
 
   private async removeStale(l: LocalVm): Promise<void> {
@@ -122,12 +131,30 @@ export class Executor {
     await this.o.store.batch([del(VMS, l.id)]);
     this.o.log.info({ vm_id: l.id, phase: l.phase }, 'stale vm copy removed');
     // The controller ignores this from a host that no longer owns the VM, but logs it.
-    await this.o.report({ vmId: l.id, state: 'destroyed', reason: STALE_REASON, generation: l.generation, hostPort: 0, guestReady: false, timeUnixMs: this.o.clock.now(), taskDone: false });
+    await this.o.report({
+      vmId: l.id,
+      state: 'destroyed',
+      reason: STALE_REASON,
+      generation: l.generation,
+      hostPort: 0,
+      guestReady: false,
+      timeUnixMs: this.o.clock.now(),
+      taskDone: false,
+    });
   }
 
   private specOf(d: DesiredVm): VmSpec {
     const s = d.spec!;
-    return { id: d.vmId, name: d.name, vcpus: s.vcpus, memoryMiB: s.memoryMib, diskGiB: s.diskGib, image: s.image, appliancePort: s.appliancePort, config: s.config ?? {} };
+    return {
+      id: d.vmId,
+      name: d.name,
+      vcpus: s.vcpus,
+      memoryMiB: s.memoryMib,
+      diskGiB: s.diskGib,
+      image: s.image,
+      appliancePort: s.appliancePort,
+      config: s.config ?? {},
+    };
   }
 
   /** Cold move, source side: upload the stopped VM's disk; the controller re-places the VM when it has it. */
@@ -149,7 +176,15 @@ export class Executor {
 
   private async create(d: DesiredVm): Promise<void> {
     const scheme = d.spec?.scheme ?? '';
-    const l: LocalVm = { id: d.vmId, scheme, phase: 'creating', reason: 'creating', guestReady: false, generation: d.generation, rebootCount: d.rebootCount };
+    const l: LocalVm = {
+      id: d.vmId,
+      scheme,
+      phase: 'creating',
+      reason: 'creating',
+      guestReady: false,
+      generation: d.generation,
+      rebootCount: d.rebootCount,
+    };
     this.local.set(l.id, l);
     const driver = this.o.drivers.get(scheme);
     if (!driver) return this.set(l, 'failed', `this host has no ${scheme} driver`, false);
@@ -237,7 +272,16 @@ export class Executor {
       await this.o.store.batch([del(VMS, l.id)]);
     }
     this.destroyedReported.add(d.vmId);
-    await this.o.report({ vmId: d.vmId, state: 'destroyed', reason: 'destroyed as requested', generation: d.generation, hostPort: 0, guestReady: false, timeUnixMs: this.o.clock.now(), taskDone: false });
+    await this.o.report({
+      vmId: d.vmId,
+      state: 'destroyed',
+      reason: 'destroyed as requested',
+      generation: d.generation,
+      hostPort: 0,
+      guestReady: false,
+      timeUnixMs: this.o.clock.now(),
+      taskDone: false,
+    });
   }
 
   /** A task's end: exit 0 is STOPPED with task_done (the set may end on it); anything else FAILED. */

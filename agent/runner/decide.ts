@@ -95,13 +95,15 @@ export function decide(i: DecideInput): Action[] {
         out.push({ kind: 'stop', reason: d.exportDisk ? 'stopped for a move' : 'stopped as requested' });
         phase = 'stopped';
       }
-      if (d.exportDisk && l.exported !== d.exportDisk && (phase === 'stopped' || phase === 'failed')) out.push({ kind: 'exportDisk', transferId: d.exportDisk });
+      if (d.exportDisk && l.exported !== d.exportDisk && (phase === 'stopped' || phase === 'failed'))
+        out.push({ kind: 'exportDisk', transferId: d.exportDisk });
       return out;
     }
     case 'suspended':
       if (l.phase === 'running') return [{ kind: 'suspend', reason: SUSPENDED_AS_REQUESTED }];
       // The controller wants it suspended too: it stays so when the owner leaves.
-      if (l.phase === 'suspended' && l.ownerSuspended) return [{ kind: 'hold', owner: false, reason: SUSPENDED_AS_REQUESTED }];
+      if (l.phase === 'suspended' && l.ownerSuspended)
+        return [{ kind: 'hold', owner: false, reason: SUSPENDED_AS_REQUESTED }];
       return [];
     default:
       return [];

@@ -67,22 +67,43 @@ function converter<Model extends string, Proto extends string, D extends Model =
     fromProto: (p) => (typeof p === 'string' ? back.get(p) : p === 0 || p == null ? dflt : undefined),
     require(p, field) {
       const m = c.fromProto(p);
-      if (m === undefined) throw new InvalidArgumentError(field, `must be one of ${Object.values<string>(table).join(', ')}`);
+      if (m === undefined)
+        throw new InvalidArgumentError(field, `must be one of ${Object.values<string>(table).join(', ')}`);
       return m;
     },
     isUnspecified: (p) => p === undefined || p === null || p === '' || p === 0 || p === unspecified,
     optional: (p, field) => (c.isUnspecified(p) ? dflt : c.require(p, field)),
-    fromStored: (s) => (typeof s !== 'string' ? (s == null ? dflt : undefined) : known.has(s) ? (s as Model) : back.get(s) ?? (s === '' ? dflt : undefined)),
+    fromStored: (s) =>
+      typeof s !== 'string'
+        ? s == null
+          ? dflt
+          : undefined
+        : known.has(s)
+          ? (s as Model)
+          : (back.get(s) ?? (s === '' ? dflt : undefined)),
   };
   return c;
 }
 
 // Each table must name every model value (Record<Model, …>) and every proto value but UNSPECIFIED (Exhaustive<…>).
-const vmState = { pending: 'VM_STATE_PENDING', creating: 'VM_STATE_CREATING', running: 'VM_STATE_RUNNING', suspended: 'VM_STATE_SUSPENDED', stopped: 'VM_STATE_STOPPED', failed: 'VM_STATE_FAILED', destroyed: 'VM_STATE_DESTROYED' } as const satisfies Record<M.VmState, PVmState>;
+const vmState = {
+  pending: 'VM_STATE_PENDING',
+  creating: 'VM_STATE_CREATING',
+  running: 'VM_STATE_RUNNING',
+  suspended: 'VM_STATE_SUSPENDED',
+  stopped: 'VM_STATE_STOPPED',
+  failed: 'VM_STATE_FAILED',
+  destroyed: 'VM_STATE_DESTROYED',
+} as const satisfies Record<M.VmState, PVmState>;
 type _vmState = Exhaustive<Exclude<PVmState, 'VM_STATE_UNSPECIFIED' | (typeof vmState)[M.VmState]>>;
 export const VmStateEnum = converter<M.VmState, PVmState>(vmState, 'VM_STATE_UNSPECIFIED');
 
-const desired = { running: 'DESIRED_VM_STATE_RUNNING', stopped: 'DESIRED_VM_STATE_STOPPED', suspended: 'DESIRED_VM_STATE_SUSPENDED', destroyed: 'DESIRED_VM_STATE_DESTROYED' } as const satisfies Record<M.DesiredState, PDesired>;
+const desired = {
+  running: 'DESIRED_VM_STATE_RUNNING',
+  stopped: 'DESIRED_VM_STATE_STOPPED',
+  suspended: 'DESIRED_VM_STATE_SUSPENDED',
+  destroyed: 'DESIRED_VM_STATE_DESTROYED',
+} as const satisfies Record<M.DesiredState, PDesired>;
 type _desired = Exhaustive<Exclude<PDesired, 'DESIRED_VM_STATE_UNSPECIFIED' | (typeof desired)[M.DesiredState]>>;
 export const DesiredStateEnum = converter<M.DesiredState, PDesired>(desired, 'DESIRED_VM_STATE_UNSPECIFIED');
 
@@ -90,16 +111,28 @@ const sla = { guaranteed: 'SLA_GUARANTEED', best_effort: 'SLA_BEST_EFFORT' } as 
 type _sla = Exhaustive<Exclude<PSla, 'SLA_UNSPECIFIED' | (typeof sla)[M.Sla]>>;
 export const SlaEnum = converter<M.Sla, PSla>(sla, 'SLA_UNSPECIFIED');
 
-const hostKind = { dedicated: 'HOST_KIND_DEDICATED', adhoc: 'HOST_KIND_ADHOC' } as const satisfies Record<M.HostKind, PHostKind>;
+const hostKind = { dedicated: 'HOST_KIND_DEDICATED', adhoc: 'HOST_KIND_ADHOC' } as const satisfies Record<
+  M.HostKind,
+  PHostKind
+>;
 type _hostKind = Exhaustive<Exclude<PHostKind, 'HOST_KIND_UNSPECIFIED' | (typeof hostKind)[M.HostKind]>>;
 export const HostKindEnum = converter<M.HostKind, PHostKind>(hostKind, 'HOST_KIND_UNSPECIFIED');
 
-const hostState = { pending: 'HOST_STATE_PENDING', ready: 'HOST_STATE_READY', unreachable: 'HOST_STATE_UNREACHABLE', down: 'HOST_STATE_DOWN' } as const satisfies Record<M.HostState, PHostState>;
+const hostState = {
+  pending: 'HOST_STATE_PENDING',
+  ready: 'HOST_STATE_READY',
+  unreachable: 'HOST_STATE_UNREACHABLE',
+  down: 'HOST_STATE_DOWN',
+} as const satisfies Record<M.HostState, PHostState>;
 type _hostState = Exhaustive<Exclude<PHostState, 'HOST_STATE_UNSPECIFIED' | (typeof hostState)[M.HostState]>>;
 export const HostStateEnum = converter<M.HostState, PHostState>(hostState, 'HOST_STATE_UNSPECIFIED');
 
 // OWNER_STATE_UNSPECIFIED means "a dedicated host, no owner policy": a real state, so `none` maps to it.
-const owner = { idle: 'OWNER_STATE_IDLE', busy: 'OWNER_STATE_BUSY', evacuate: 'OWNER_STATE_EVACUATE' } as const satisfies Record<Exclude<M.OwnerState, 'none'>, POwner>;
+const owner = {
+  idle: 'OWNER_STATE_IDLE',
+  busy: 'OWNER_STATE_BUSY',
+  evacuate: 'OWNER_STATE_EVACUATE',
+} as const satisfies Record<Exclude<M.OwnerState, 'none'>, POwner>;
 type _owner = Exhaustive<Exclude<POwner, 'OWNER_STATE_UNSPECIFIED' | (typeof owner)[Exclude<M.OwnerState, 'none'>]>>;
 export const OwnerStateEnum = converter<M.OwnerState, POwner, 'none'>(owner, 'OWNER_STATE_UNSPECIFIED', 'none');
 
@@ -107,19 +140,39 @@ const tokenKind = { join: 'TOKEN_KIND_JOIN', api: 'TOKEN_KIND_API' } as const sa
 type _tokenKind = Exhaustive<Exclude<PTokenKind, 'TOKEN_KIND_UNSPECIFIED' | (typeof tokenKind)[M.TokenKind]>>;
 export const TokenKindEnum = converter<M.TokenKind, PTokenKind>(tokenKind, 'TOKEN_KIND_UNSPECIFIED');
 
-const setState = { scheduled: 'VM_SET_STATE_SCHEDULED', waiting: 'VM_SET_STATE_WAITING', placed: 'VM_SET_STATE_PLACED', partial: 'VM_SET_STATE_PARTIAL', retiring: 'VM_SET_STATE_RETIRING', retired: 'VM_SET_STATE_RETIRED' } as const satisfies Record<M.SetState, PSetState>;
+const setState = {
+  scheduled: 'VM_SET_STATE_SCHEDULED',
+  waiting: 'VM_SET_STATE_WAITING',
+  placed: 'VM_SET_STATE_PLACED',
+  partial: 'VM_SET_STATE_PARTIAL',
+  retiring: 'VM_SET_STATE_RETIRING',
+  retired: 'VM_SET_STATE_RETIRED',
+} as const satisfies Record<M.SetState, PSetState>;
 type _setState = Exhaustive<Exclude<PSetState, 'VM_SET_STATE_UNSPECIFIED' | (typeof setState)[M.SetState]>>;
 export const SetStateEnum = converter<M.SetState, PSetState>(setState, 'VM_SET_STATE_UNSPECIFIED');
 
 // UNSPECIFIED is meaningful here too: the controller's default strategy / no affinity constraint.
-const strategy = { binpack: 'PLACEMENT_STRATEGY_BINPACK', spread: 'PLACEMENT_STRATEGY_SPREAD' } as const satisfies Record<Exclude<M.Strategy, 'default'>, PStrategy>;
-type _strategy = Exhaustive<Exclude<PStrategy, 'PLACEMENT_STRATEGY_UNSPECIFIED' | (typeof strategy)[Exclude<M.Strategy, 'default'>]>>;
-export const StrategyEnum = converter<M.Strategy, PStrategy, 'default'>(strategy, 'PLACEMENT_STRATEGY_UNSPECIFIED', 'default');
+const strategy = {
+  binpack: 'PLACEMENT_STRATEGY_BINPACK',
+  spread: 'PLACEMENT_STRATEGY_SPREAD',
+} as const satisfies Record<Exclude<M.Strategy, 'default'>, PStrategy>;
+type _strategy = Exhaustive<
+  Exclude<PStrategy, 'PLACEMENT_STRATEGY_UNSPECIFIED' | (typeof strategy)[Exclude<M.Strategy, 'default'>]>
+>;
+export const StrategyEnum = converter<M.Strategy, PStrategy, 'default'>(
+  strategy,
+  'PLACEMENT_STRATEGY_UNSPECIFIED',
+  'default',
+);
 
-const affinity = { affinity: 'SET_AFFINITY_AFFINITY', anti_affinity: 'SET_AFFINITY_ANTI_AFFINITY' } as const satisfies Record<Exclude<M.Affinity, 'none'>, PAffinity>;
-type _affinity = Exhaustive<Exclude<PAffinity, 'SET_AFFINITY_UNSPECIFIED' | (typeof affinity)[Exclude<M.Affinity, 'none'>]>>;
+const affinity = {
+  affinity: 'SET_AFFINITY_AFFINITY',
+  anti_affinity: 'SET_AFFINITY_ANTI_AFFINITY',
+} as const satisfies Record<Exclude<M.Affinity, 'none'>, PAffinity>;
+type _affinity = Exhaustive<
+  Exclude<PAffinity, 'SET_AFFINITY_UNSPECIFIED' | (typeof affinity)[Exclude<M.Affinity, 'none'>]>
+>;
 export const AffinityEnum = converter<M.Affinity, PAffinity, 'none'>(affinity, 'SET_AFFINITY_UNSPECIFIED', 'none');
-
 
 const hostView = { basic: 'HOST_VIEW_BASIC', full: 'HOST_VIEW_FULL' } as const satisfies Record<M.HostView, PHostView>;
 type _hostView = Exhaustive<Exclude<PHostView, 'HOST_VIEW_UNSPECIFIED' | (typeof hostView)[M.HostView]>>;
@@ -194,7 +247,11 @@ export const setRequestToProto = (r: SetRequest): VmSetSpec__Output => ({
 });
 
 /** Counts are derived from the set's VMs by the caller. */
-export function setToProto(s: SetRecord, version: number, counts: { placed: number; confirmed: number; running: number }): VmSet__Output {
+export function setToProto(
+  s: SetRecord,
+  version: number,
+  counts: { placed: number; confirmed: number; running: number },
+): VmSet__Output {
   return {
     id: s.id,
     tenant: s.tenant,
@@ -216,7 +273,10 @@ export function setToProto(s: SetRecord, version: number, counts: { placed: numb
 }
 
 /** Live figures a host's API view adds to its record. */
-export type HostLive = Pick<Host__Output, 'free' | 'load' | 'peer' | 'heartbeatIntervalMs' | 'allocated' | 'vmCount' | 'lastSeenUnixMs' | 'inventory'> & { owner: HostRecord['owner'] };
+export type HostLive = Pick<
+  Host__Output,
+  'free' | 'load' | 'peer' | 'heartbeatIntervalMs' | 'allocated' | 'vmCount' | 'lastSeenUnixMs' | 'inventory'
+> & { owner: HostRecord['owner'] };
 
 export function hostToProto(h: HostRecord, version: number, live: HostLive): Host__Output {
   return {
@@ -277,5 +337,11 @@ export type DesiredVm = Omit<DesiredVm__Output, 'desired'> & { desired: M.Desire
 /** A VM state report as the agent's runner makes it (the session numbers and converts it). */
 export type StatusReport = Omit<VmStatusReport, 'seq' | 'epoch' | 'state'> & { state: M.VmState };
 
-export const desiredVmFromProto = (d: DesiredVm__Output): DesiredVm => ({ ...d, desired: DesiredStateEnum.fromProto(d.desired) });
-export const statusReportToProto = (r: StatusReport): Omit<VmStatusReport, 'seq' | 'epoch'> => ({ ...r, state: VmStateEnum.toProto(r.state) });
+export const desiredVmFromProto = (d: DesiredVm__Output): DesiredVm => ({
+  ...d,
+  desired: DesiredStateEnum.fromProto(d.desired),
+});
+export const statusReportToProto = (r: StatusReport): Omit<VmStatusReport, 'seq' | 'epoch'> => ({
+  ...r,
+  state: VmStateEnum.toProto(r.state),
+});

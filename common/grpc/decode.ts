@@ -39,12 +39,17 @@ export function safeService<T extends grpc.ServiceDefinition>(def: T): T {
  * undecodable one is answered INVALID_ARGUMENT before it reaches them, as
  * every nephele.v1 method answers it.
  */
-export function rejectUndecodable(def: grpc.ServiceDefinition, impl: grpc.UntypedServiceImplementation): grpc.UntypedServiceImplementation {
+export function rejectUndecodable(
+  def: grpc.ServiceDefinition,
+  impl: grpc.UntypedServiceImplementation,
+): grpc.UntypedServiceImplementation {
   const out: grpc.UntypedServiceImplementation = {};
   for (const [key, handler] of Object.entries(impl)) {
     const m = def[key] ?? Object.values(def).find((x) => x.originalName === key);
     const refuse = (request: unknown) => {
-      const st = toStatus(new InvalidArgumentError('request', `cannot be decoded: ${(request as Undecodable)[UNDECODABLE]}`));
+      const st = toStatus(
+        new InvalidArgumentError('request', `cannot be decoded: ${(request as Undecodable)[UNDECODABLE]}`),
+      );
       return { code: st.code, details: st.details, metadata: st.metadata };
     };
     if (!m || m.requestStream) out[key] = handler;

@@ -18,7 +18,6 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   oneofs: true,
 };
 
-
 function protoRoot(): string {
   // Works from both the source tree and dist/ (dist/common/grpc → ../../../proto).
   const here = fileURLToPath(new URL('.', import.meta.url));

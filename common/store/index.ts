@@ -1,4 +1,15 @@
 export * from './types.js';
-export { LevelStore, runMigrations, META, SCHEMA_KEY, REOPEN_NEEDS_BYTES, StoreOpenError, StoreUnavailableError, levelErrorKind, levelReason, type LevelErrorKind } from './level.js';
+export {
+  LevelStore,
+  runMigrations,
+  META,
+  SCHEMA_KEY,
+  REOPEN_NEEDS_BYTES,
+  StoreOpenError,
+  StoreUnavailableError,
+  levelErrorKind,
+  levelReason,
+  type LevelErrorKind,
+} from './level.js';
 export { Mutex, KeyedMutex } from './mutex.js';
 export { retryOnConflict, isConflict, CONFLICT_ATTEMPTS } from './retry.js';

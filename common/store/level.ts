@@ -22,7 +22,11 @@ const COLL_RE = /^[a-z][a-z0-9-]{0,62}$/;
 export type LevelErrorKind = 'locked' | 'no-space' | 'corrupt' | 'io';
 
 export function levelErrorKind(e: unknown): LevelErrorKind | undefined {
-  for (let x = e as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; x && i < 4; x = x.cause as typeof x, i++) {
+  for (
+    let x = e as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0;
+    x && i < 4;
+    x = x.cause as typeof x, i++
+  ) {
     const msg = String(x.message ?? '');
     if (x.code === 'LEVEL_LOCKED') return 'locked';
     if (/No space left|ENOSPC|Disk quota exceeded/i.test(msg)) return 'no-space';
@@ -42,7 +46,11 @@ export function levelReason(e: unknown): string {
 
 /** LevelDB refused to open. `kind` lets the caller tell the operator what to do. */
 export class StoreOpenError extends Error {
-  constructor(readonly kind: LevelErrorKind | 'other', readonly path: string, cause: unknown) {
+  constructor(
+    readonly kind: LevelErrorKind | 'other',
+    readonly path: string,
+    cause: unknown,
+  ) {
     super(`cannot open the store at ${path}: ${levelReason(cause)}`, { cause });
     this.name = 'StoreOpenError';
   }
@@ -51,7 +59,11 @@ export class StoreOpenError extends Error {
 /** The store cannot take writes (or reads) right now; callers may retry later. */
 export class StoreUnavailableError extends NepheleError {
   constructor(what: 'write' | 'read', cause: unknown) {
-    super('UNAVAILABLE', `the controller cannot ${what} its store (${levelReason(cause)}); it recovers by itself once the disk is usable again, retry later`, { cause });
+    super(
+      'UNAVAILABLE',
+      `the controller cannot ${what} its store (${levelReason(cause)}); it recovers by itself once the disk is usable again, retry later`,
+      { cause },
+    );
   }
 }
 
@@ -163,7 +175,10 @@ export class LevelStore implements Store {
   sync(): Promise<void> {
     return this.writeLock.run(async () => {
       await this.writable();
-      await this.write([{ type: 'put', sublevel: this.sub(META), key: 'synced', value: { v: 1, d: { atUnixMs: Date.now() } } }], true);
+      await this.write(
+        [{ type: 'put', sublevel: this.sub(META), key: 'synced', value: { v: 1, d: { atUnixMs: Date.now() } } }],
+        true,
+      );
     });
   }
 
@@ -231,11 +246,17 @@ export class LevelStore implements Store {
     );
   }
 
-  batchGroup(changes: { ops: Op[]; pre: Precondition[] }[], finalize: (accepted: boolean[]) => Op[]): Promise<(Map<string, number> | Error)[]> {
+  batchGroup(
+    changes: { ops: Op[]; pre: Precondition[] }[],
+    finalize: (accepted: boolean[]) => Op[],
+  ): Promise<(Map<string, number> | Error)[]> {
     return this.writeLock.run(async () => {
       await this.writable();
       const current = new Map<string, number>();
-      await this.versionsOf(changes.flatMap((c) => [...c.ops, ...c.pre]), current);
+      await this.versionsOf(
+        changes.flatMap((c) => [...c.ops, ...c.pre]),
+        current,
+      );
       const results: (Map<string, number> | Error)[] = [];
       const accepted: boolean[] = [];
       const chained: unknown[] = [];
@@ -257,7 +278,14 @@ export class LevelStore implements Store {
         const bad = c.pre.find((p) => (current.get(`${p.coll}/${p.key}`) ?? 0) !== p.version);
         if (bad) {
           const have = current.get(`${bad.coll}/${bad.key}`) ?? 0;
-          results.push(new ConflictError(`${bad.coll}/${bad.key}`, bad.version === 0 ? `${bad.coll} record already exists` : `${bad.coll} record changed concurrently (version ${have}, expected ${bad.version})`));
+          results.push(
+            new ConflictError(
+              `${bad.coll}/${bad.key}`,
+              bad.version === 0
+                ? `${bad.coll} record already exists`
+                : `${bad.coll} record changed concurrently (version ${have}, expected ${bad.version})`,
+            ),
+          );
           accepted.push(false);
           continue;
         }
@@ -319,7 +347,9 @@ export class LevelStore implements Store {
 function unreadable(e: unknown): unknown {
   const code = (e as { code?: unknown } | undefined)?.code;
   const closed = code === 'LEVEL_DATABASE_NOT_OPEN' || code === 'LEVEL_ITERATOR_NOT_OPEN';
-  return closed || levelErrorKind(e) === 'io' || levelErrorKind(e) === 'no-space' ? new StoreUnavailableError('read', e) : e;
+  return closed || levelErrorKind(e) === 'io' || levelErrorKind(e) === 'no-space'
+    ? new StoreUnavailableError('read', e)
+    : e;
 }
 
 /** A string greater than every string that starts with `prefix` (in LevelDB's byte order). */
@@ -334,14 +364,21 @@ function prefixEnd(prefix: string): string | undefined {
 function rangeOf(o: ScanOptions): Record<string, unknown> {
   const r: Record<string, unknown> = { limit: o.limit ?? -1, reverse: !!o.reverse };
   // Lower bound: the tighter of the prefix and explicit gt/gte.
-  let lower: { k: string; incl: boolean } | undefined = o.prefix !== undefined ? { k: o.prefix, incl: true } : undefined;
-  for (const c of [o.gt !== undefined ? { k: o.gt, incl: false } : undefined, o.gte !== undefined ? { k: o.gte, incl: true } : undefined]) {
+  let lower: { k: string; incl: boolean } | undefined =
+    o.prefix !== undefined ? { k: o.prefix, incl: true } : undefined;
+  for (const c of [
+    o.gt !== undefined ? { k: o.gt, incl: false } : undefined,
+    o.gte !== undefined ? { k: o.gte, incl: true } : undefined,
+  ]) {
     if (c && (!lower || cmp(c.k, lower.k) > 0 || (cmp(c.k, lower.k) === 0 && !c.incl))) lower = c;
   }
   let upper: { k: string; incl: boolean } | undefined;
   const pe = o.prefix !== undefined ? prefixEnd(o.prefix) : undefined;
   if (pe !== undefined) upper = { k: pe, incl: false };
-  for (const c of [o.lt !== undefined ? { k: o.lt, incl: false } : undefined, o.lte !== undefined ? { k: o.lte, incl: true } : undefined]) {
+  for (const c of [
+    o.lt !== undefined ? { k: o.lt, incl: false } : undefined,
+    o.lte !== undefined ? { k: o.lte, incl: true } : undefined,
+  ]) {
     if (c && (!upper || cmp(c.k, upper.k) < 0 || (cmp(c.k, upper.k) === 0 && !c.incl))) upper = c;
   }
   if (lower) r[lower.incl ? 'gte' : 'gt'] = lower.k;
@@ -360,7 +397,10 @@ export const SCHEMA_KEY = 'schema_version';
 /** Runs migrations newer than the stored schema version, in order, recording each. */
 export async function runMigrations(store: Store, migrations: Migration[]): Promise<number> {
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
-  const cur = await store.get<{ version: number; history: { version: number; name: string; at: string }[] }>(META, SCHEMA_KEY);
+  const cur = await store.get<{ version: number; history: { version: number; name: string; at: string }[] }>(
+    META,
+    SCHEMA_KEY,
+  );
   let version = cur?.value.version ?? 0;
   const history = cur?.value.history ?? [];
   let storeVersion = cur?.version ?? 0;
@@ -369,7 +409,10 @@ export async function runMigrations(store: Store, migrations: Migration[]): Prom
     await m.up(store);
     version = m.version;
     history.push({ version: m.version, name: m.name, at: new Date().toISOString() });
-    const w = await store.batch([{ type: 'put', coll: META, key: SCHEMA_KEY, value: { version, history } }], [{ coll: META, key: SCHEMA_KEY, version: storeVersion }]);
+    const w = await store.batch(
+      [{ type: 'put', coll: META, key: SCHEMA_KEY, value: { version, history } }],
+      [{ coll: META, key: SCHEMA_KEY, version: storeVersion }],
+    );
     storeVersion = w.get(`${META}/${SCHEMA_KEY}`)!;
   }
   return version;

@@ -9,7 +9,10 @@ import { ConflictError } from '../errors.js';
 export const CONFLICT_ATTEMPTS = 20;
 
 /** Runs `fn` again while it throws ConflictError, at most `attempts` times in all. */
-export async function retryOnConflict<T>(fn: (attempt: number) => Promise<T>, attempts = CONFLICT_ATTEMPTS): Promise<T> {
+export async function retryOnConflict<T>(
+  fn: (attempt: number) => Promise<T>,
+  attempts = CONFLICT_ATTEMPTS,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);

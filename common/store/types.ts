@@ -8,8 +8,7 @@ export interface Versioned<T> {
 }
 
 export type Op =
-  | { type: 'put'; coll: string; key: string; value: unknown }
-  | { type: 'del'; coll: string; key: string };
+  { type: 'put'; coll: string; key: string; value: unknown } | { type: 'del'; coll: string; key: string };
 
 /** "key is at version V"; version 0 means "key is absent". */
 export interface Precondition {
@@ -50,7 +49,10 @@ export interface Store {
    * in one atomic batch. A change whose precondition fails gets its
    * ConflictError and nothing of it is written.
    */
-  batchGroup(changes: { ops: Op[]; pre: Precondition[] }[], finalize: (accepted: boolean[]) => Op[]): Promise<(Map<string, number> | Error)[]>;
+  batchGroup(
+    changes: { ops: Op[]; pre: Precondition[] }[],
+    finalize: (accepted: boolean[]) => Op[],
+  ): Promise<(Map<string, number> | Error)[]>;
   scan<T>(coll: string, opts?: ScanOptions): AsyncIterable<Entry<T>>;
   /** Last entry of a collection in key order (or undefined). */
   last<T>(coll: string, opts?: ScanOptions): Promise<Entry<T> | undefined>;

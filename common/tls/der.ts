@@ -59,7 +59,7 @@ export function one(buf: Buffer, tag: number, what: string): Tlv {
 /** The elements inside a constructed element's content, which they must fill exactly. */
 export function items(body: Buffer, max = 64): Tlv[] {
   const out: Tlv[] = [];
-  for (let at = 0; at < body.length; ) {
+  for (let at = 0; at < body.length;) {
     if (out.length >= max) throw new DerError('too many elements');
     const t = readAt(body, at);
     out.push(t);
@@ -138,5 +138,7 @@ export function time(ms: number): Buffer {
   const iso = new Date(ms).toISOString(); // 2025-01-31T12:34:56.789Z
   const digits = iso.slice(0, 19).replace(/[-T:]/g, '') + 'Z';
   const year = new Date(ms).getUTCFullYear();
-  return year < 2050 ? tlv(TAG.UTC_TIME, Buffer.from(digits.slice(2), 'latin1')) : tlv(TAG.GENERALIZED_TIME, Buffer.from(digits, 'latin1'));
+  return year < 2050
+    ? tlv(TAG.UTC_TIME, Buffer.from(digits.slice(2), 'latin1'))
+    : tlv(TAG.GENERALIZED_TIME, Buffer.from(digits, 'latin1'));
 }

@@ -1,6 +1,16 @@
 // @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, randomBytes, sign as signCb, verify as verifyCb, webcrypto, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair as generateKeyPairCb,
+  randomBytes,
+  sign as signCb,
+  verify as verifyCb,
+  webcrypto,
+  type KeyObject,
+} from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { promisify } from 'node:util';
 import * as x509 from '@peculiar/x509';
@@ -18,7 +28,12 @@ const generateKeyPair = promisify(generateKeyPairCb);
 // On libuv's thread pool, not the event loop: the controller signs and verifies
 // on another core while it serves the fleet.
 const sign = promisify(signCb) as (alg: string, data: Buffer, key: KeyObject) => Promise<Buffer>;
-const verify = promisify(verifyCb) as (alg: string, data: Buffer, key: KeyObject, signature: Buffer) => Promise<boolean>;
+const verify = promisify(verifyCb) as (
+  alg: string,
+  data: Buffer,
+  key: KeyObject,
+  signature: Buffer,
+) => Promise<boolean>;
 
 export interface KeyPairPem {
   keyPem: string; // PKCS#8
@@ -31,7 +46,10 @@ export interface CaMaterial {
 }
 
 function pem(label: string, der: ArrayBuffer | Buffer): string {
-  const b64 = Buffer.from(der as ArrayBuffer).toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
+  const b64 = Buffer.from(der as ArrayBuffer)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd();
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -53,7 +71,10 @@ export async function createCa(commonName = 'Nephele CA', validDays = 3650): Pro
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { certPem: cert.toString('pem'), keyPem: pem('PRIVATE KEY', await subtle.exportKey('pkcs8', keys.privateKey as never)) };
+  return {
+    certPem: cert.toString('pem'),
+    keyPem: pem('PRIVATE KEY', await subtle.exportKey('pkcs8', keys.privateKey as never)),
+  };
 }
 
 export interface IssueOptions {
@@ -90,7 +111,8 @@ const cnName = (cn: string) => seq(tlv(TAG.SET, seq(oid(OIDS.commonName), tlv(TA
 /** SubjectPublicKeyInfo of a P-256 key, up to its 65-byte uncompressed point. */
 const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex');
 const VERSION_3 = tlv(0xa0, uint(Buffer.from([2])));
-const ext = (id: string, critical: boolean, value: Buffer) => seq(oid(id), ...(critical ? [tlv(TAG.BOOLEAN, Buffer.from([0xff]))] : []), tlv(TAG.OCTET_STRING, value));
+const ext = (id: string, critical: boolean, value: Buffer) =>
+  seq(oid(id), ...(critical ? [tlv(TAG.BOOLEAN, Buffer.from([0xff]))] : []), tlv(TAG.OCTET_STRING, value));
 const FIXED_EXTENSIONS = [
   ext('2.5.29.19', true, seq()), // basicConstraints: not a CA
   ext('2.5.29.15', true, tlv(TAG.BIT_STRING, Buffer.from([0x05, 0xa0]))), // keyUsage: digitalSignature, keyEncipherment
@@ -121,9 +143,14 @@ function issuerOf(ca: CaMaterial): Issuer {
     const exts = tbs.find((t) => t.tag === 0xa3);
     for (const e of exts ? items(one(exts.body, TAG.SEQUENCE, 'CA extensions').body) : []) {
       const parts = items(e.body);
-      if (oidText(expect(parts[0], TAG.OID, 'extension id').body) === OIDS.subjectKeyId) keyId = Buffer.from(one(parts.at(-1)!.body, TAG.OCTET_STRING, 'subject key id').body);
+      if (oidText(expect(parts[0], TAG.OID, 'extension id').body) === OIDS.subjectKeyId)
+        keyId = Buffer.from(one(parts.at(-1)!.body, TAG.OCTET_STRING, 'subject key id').body);
     }
-    i = { key: createPrivateKey(ca.keyPem), name: Buffer.from(name), aki: ext('2.5.29.35', false, seq(tlv(0x80, keyId))) };
+    i = {
+      key: createPrivateKey(ca.keyPem),
+      name: Buffer.from(name),
+      aki: ext('2.5.29.35', false, seq(tlv(0x80, keyId))),
+    };
     issuers.set(ca.keyPem, i);
   }
   return i;
@@ -155,7 +182,11 @@ function ipBytes(ip: string): Buffer {
 }
 
 /** Signs a P-256 public key (its uncompressed point) with the CA. */
-async function issue(ca: CaMaterial, point: Buffer, o: IssueOptions): Promise<{ certPem: string; notAfter: number; serial: string }> {
+async function issue(
+  ca: CaMaterial,
+  point: Buffer,
+  o: IssueOptions,
+): Promise<{ certPem: string; notAfter: number; serial: string }> {
   const is = issuerOf(ca);
   const now = Date.now();
   const serial = serialBytes();
@@ -191,7 +222,10 @@ function pointOf(key: KeyObject): Buffer {
 }
 
 /** A fresh key pair and certificate for it (the controller's own server certificate). */
-export async function issueWithKey(ca: CaMaterial, o: IssueOptions): Promise<{ certPem: string; keyPem: string; notAfter: number }> {
+export async function issueWithKey(
+  ca: CaMaterial,
+  o: IssueOptions,
+): Promise<{ certPem: string; keyPem: string; notAfter: number }> {
   const { privateKey, publicKey } = await generateKeyPair('ec', { namedCurve: 'P-256' });
   const { certPem, notAfter } = await issue(ca, pointOf(publicKey), o);
   return { certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, notAfter };
@@ -207,14 +241,18 @@ export async function createCsr(commonName: string): Promise<{ csrPem: string; k
     tlv(0xa0), // no attributes
   );
   const der = seq(info, SIG_ALG, bits(await sign('sha256', info, privateKey)));
-  return { csrPem: pem('CERTIFICATE REQUEST', der), keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+  return {
+    csrPem: pem('CERTIFICATE REQUEST', der),
+    keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+  };
 }
 
 export class CsrError extends Error {
   override name = 'CsrError';
 }
 
-const CSR_PEM = /^\s*-----BEGIN (NEW )?CERTIFICATE REQUEST-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END \1CERTIFICATE REQUEST-----\s*$/;
+const CSR_PEM =
+  /^\s*-----BEGIN (NEW )?CERTIFICATE REQUEST-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END \1CERTIFICATE REQUEST-----\s*$/;
 
 /** The DER inside one PEM block of a certificate request. */
 function csrDer(text: string): Buffer {
@@ -238,28 +276,45 @@ async function verifiedCsrKey(csrPem: string): Promise<Buffer> {
     const req = one(csrDer(csrPem), TAG.SEQUENCE, 'request');
     const [info, alg, sig, ...rest] = items(req.body, 4);
     if (rest.length) throw new CsrError('unexpected elements after the signature');
-    const [version, subject, spki, attrs, ...more] = items(field(info, TAG.SEQUENCE, 'certificationRequestInfo').body, 8);
-    if (field(version, TAG.INTEGER, 'version').body.toString('hex') !== '00') throw new CsrError('version must be 1 (0)');
+    const [version, subject, spki, attrs, ...more] = items(
+      field(info, TAG.SEQUENCE, 'certificationRequestInfo').body,
+      8,
+    );
+    if (field(version, TAG.INTEGER, 'version').body.toString('hex') !== '00')
+      throw new CsrError('version must be 1 (0)');
     field(subject, TAG.SEQUENCE, 'subject');
-    if ((attrs && attrs.tag !== 0xa0) || more.length) throw new CsrError('unexpected elements in certificationRequestInfo');
+    if ((attrs && attrs.tag !== 0xa0) || more.length)
+      throw new CsrError('unexpected elements in certificationRequestInfo');
     const [keyAlg, keyBits, ...k] = items(field(spki, TAG.SEQUENCE, 'subjectPKInfo').body, 4);
     const [algId, curve, ...a] = items(field(keyAlg, TAG.SEQUENCE, 'key algorithm').body, 4);
     const algName = idOf(algId, 'key algorithm');
-    if (algName !== OIDS.ecPublicKey) throw new CsrError(`key algorithm ${named(algName)} is not supported (ECDSA P-256 only)`);
+    if (algName !== OIDS.ecPublicKey)
+      throw new CsrError(`key algorithm ${named(algName)} is not supported (ECDSA P-256 only)`);
     const curveName = idOf(curve, 'curve');
-    if (curveName !== OIDS.p256 || a.length || k.length) throw new CsrError(`curve ${named(curveName)} is not supported (P-256 only)`);
+    if (curveName !== OIDS.p256 || a.length || k.length)
+      throw new CsrError(`curve ${named(curveName)} is not supported (P-256 only)`);
     const keyBody = field(keyBits, TAG.BIT_STRING, 'public key').body;
     const point = keyBody.subarray(1);
-    if (keyBody[0] !== 0 || point.length !== 65 || point[0] !== 4) throw new CsrError('public key must be an uncompressed P-256 point');
+    if (keyBody[0] !== 0 || point.length !== 65 || point[0] !== 4)
+      throw new CsrError('public key must be an uncompressed P-256 point');
     const sigIds = items(field(alg, TAG.SEQUENCE, 'signature algorithm').body, 4);
     const sigName = idOf(sigIds[0], 'signature algorithm');
-    if (sigName !== OIDS.ecdsaSha256 || sigIds.length !== 1) throw new CsrError(`signature algorithm ${named(sigName)} is not supported (ecdsa-with-SHA256 only)`);
+    if (sigName !== OIDS.ecdsaSha256 || sigIds.length !== 1)
+      throw new CsrError(`signature algorithm ${named(sigName)} is not supported (ecdsa-with-SHA256 only)`);
     const sigBody = field(sig, TAG.BIT_STRING, 'signature').body;
     if (sigBody[0] !== 0) throw new CsrError('signature has unused bits');
     let key: KeyObject;
     try {
       // From JWK rather than SPKI DER: the same checks (the point must be on the curve) at half the cost.
-      key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }, format: 'jwk' });
+      key = createPublicKey({
+        key: {
+          kty: 'EC',
+          crv: 'P-256',
+          x: point.subarray(1, 33).toString('base64url'),
+          y: point.subarray(33).toString('base64url'),
+        },
+        format: 'jwk',
+      });
     } catch {
       throw new CsrError('public key is not a point on P-256');
     }
@@ -273,7 +328,11 @@ async function verifiedCsrKey(csrPem: string): Promise<Buffer> {
 }
 
 /** Verifies a CSR's self-signature and signs its key for a client identity. */
-export async function signCsr(ca: CaMaterial, csrPem: string, o: Omit<IssueOptions, 'usage'>): Promise<{ certPem: string; notAfter: number; serial: string }> {
+export async function signCsr(
+  ca: CaMaterial,
+  csrPem: string,
+  o: Omit<IssueOptions, 'usage'>,
+): Promise<{ certPem: string; notAfter: number; serial: string }> {
   return issue(ca, await verifiedCsrKey(csrPem), { ...o, usage: 'client' });
 }
 

@@ -77,8 +77,31 @@ export const RULES: Record<string, Rule> = {
 };
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['fleet.read', 'fleet.write', 'join.write', 'tokens.read', 'tokens.write', 'tenants.read', 'tenants.write', 'events.read', 'vms.read', 'vms.write', 'vms.task'],
-  operator: ['fleet.read', 'fleet.write', 'join.write', 'tokens.read', 'tokens.write', 'tenants.read', 'events.read', 'vms.read', 'vms.write', 'vms.task'],
+  admin: [
+    'fleet.read',
+    'fleet.write',
+    'join.write',
+    'tokens.read',
+    'tokens.write',
+    'tenants.read',
+    'tenants.write',
+    'events.read',
+    'vms.read',
+    'vms.write',
+    'vms.task',
+  ],
+  operator: [
+    'fleet.read',
+    'fleet.write',
+    'join.write',
+    'tokens.read',
+    'tokens.write',
+    'tenants.read',
+    'events.read',
+    'vms.read',
+    'vms.write',
+    'vms.task',
+  ],
   'tenant-admin': ['tokens.read', 'tokens.write', 'tenants.read', 'events.read', 'vms.read', 'vms.write'],
   viewer: ['tenants.read', 'events.read', 'vms.read'],
 };
@@ -103,8 +126,19 @@ export interface Principal {
 }
 
 /** The principal of a verified API token (stored grants that are no longer grantable count for nothing). */
-export function tokenPrincipal(rec: { id: string; role: string; tenant: string; grants?: readonly string[] }): Principal {
-  return { kind: 'token', id: rec.id, role: isRole(rec.role) ? rec.role : '', tenant: rec.tenant, grants: (rec.grants ?? []).filter(isGrantable) };
+export function tokenPrincipal(rec: {
+  id: string;
+  role: string;
+  tenant: string;
+  grants?: readonly string[];
+}): Principal {
+  return {
+    kind: 'token',
+    id: rec.id,
+    role: isRole(rec.role) ? rec.role : '',
+    tenant: rec.tenant,
+    grants: (rec.grants ?? []).filter(isGrantable),
+  };
 }
 
 export function isGrantable(s: string): s is Permission {
@@ -142,7 +176,9 @@ export function requireGrants(p: Principal, grants: readonly string[] | undefine
  */
 export function authorizeTask(p: Principal, config: Record<string, string> | null | undefined, field: string): void {
   if (config?.task && !can(p, 'vms.task')) {
-    throw new PermissionDeniedError(`${field}.task: running a task needs the vms.task permission (role ${p.role || 'none'} has it only when an admin or operator grants it to the token)`);
+    throw new PermissionDeniedError(
+      `${field}.task: running a task needs the vms.task permission (role ${p.role || 'none'} has it only when an admin or operator grants it to the token)`,
+    );
   }
 }
 

@@ -18,14 +18,29 @@ import { TokenStore } from './tokens.js';
  * The token is written as the controller would write it (EventLog, audited),
  * the sentinel is kept current, and the secret goes to <data-dir>/admin.token.
  */
-export async function resetAdminToken(dataDir: string, log: Logger, clock: Clock = realClock): Promise<{ file: string; tokenId: string }> {
-  if (!existsSync(join(dataDir, 'store'))) throw new StartupError(`no controller store in ${dataDir}: give the controller's --data-dir`, 'no-installation');
+export async function resetAdminToken(
+  dataDir: string,
+  log: Logger,
+  clock: Clock = realClock,
+): Promise<{ file: string; tokenId: string }> {
+  if (!existsSync(join(dataDir, 'store')))
+    throw new StartupError(`no controller store in ${dataDir}: give the controller's --data-dir`, 'no-installation');
   let opened;
   try {
-    opened = await openControllerStore(dataDir, { acceptLoss: false, migrations: MIGRATIONS, log, purpose: 'admin-token reset', now: () => clock.now(), existingOnly: true });
+    opened = await openControllerStore(dataDir, {
+      acceptLoss: false,
+      migrations: MIGRATIONS,
+      log,
+      purpose: 'admin-token reset',
+      now: () => clock.now(),
+      existingOnly: true,
+    });
   } catch (e) {
     if (e instanceof StartupError && e.reason === 'in-use') {
-      throw new StartupError(`${e.message.replace(/ Stop that one.*$/, '')}\nadmin-token reset works only while the controller is stopped: stop it, run this again, then start it.`, 'in-use');
+      throw new StartupError(
+        `${e.message.replace(/ Stop that one.*$/, '')}\nadmin-token reset works only while the controller is stopped: stop it, run this again, then start it.`,
+        'in-use',
+      );
     }
     throw e;
   }
@@ -33,16 +48,45 @@ export async function resetAdminToken(dataDir: string, log: Logger, clock: Clock
   try {
     const events = await EventLog.open(store, clock, log);
     const caFile = join(dataDir, 'ca.pem');
-    const tokens = new TokenStore(store, events, clock, dataDir, existsSync(caFile) ? certFingerprint(readFileSync(caFile, 'utf8')) : '');
+    const tokens = new TokenStore(
+      store,
+      events,
+      clock,
+      dataDir,
+      existsSync(caFile) ? certFingerprint(readFileSync(caFile, 'utf8')) : '',
+    );
     const user = userInfo().username;
     const actor = `local:${user}@${hostname()}`;
     const { token, secret } = await tokens.create(
-      { kind: 'api', ttlMs: 0, description: 'break-glass admin (admin-token reset)', createdBy: actor, role: 'admin', tenant: '' },
+      {
+        kind: 'api',
+        ttlMs: 0,
+        description: 'break-glass admin (admin-token reset)',
+        createdBy: actor,
+        role: 'admin',
+        tenant: '',
+      },
       [],
-      [{ type: 'token.break_glass', severity: 'warning', audit: true, actor, message: 'admin API token issued offline (nephele admin-token reset)', attributes: { user, host: hostname() } }],
+      [
+        {
+          type: 'token.break_glass',
+          severity: 'warning',
+          audit: true,
+          actor,
+          message: 'admin API token issued offline (nephele admin-token reset)',
+          attributes: { user, host: hostname() },
+        },
+      ],
     );
     // Durable (and in the sentinel) before the secret is handed out.
-    await new SentinelKeeper(store, events, dataDir, { storeId: opened.storeId, initializedUnixMs: opened.initializedUnixMs }, clock, log).flush(true);
+    await new SentinelKeeper(
+      store,
+      events,
+      dataDir,
+      { storeId: opened.storeId, initializedUnixMs: opened.initializedUnixMs },
+      clock,
+      log,
+    ).flush(true);
     const file = join(dataDir, 'admin.token');
     await writeFileAtomic(file, secret + '\n', { mode: 0o600 });
     log.warn({ token_id: token.id, file }, 'break-glass admin token issued');

@@ -43,13 +43,24 @@ export async function loadOrCreatePki(dataDir: string, extraNames: string[] = []
   const namesFile = join(dir, 'server.names');
   const wanted = JSON.stringify({ dns, ips });
   let server: ControllerPki['server'] | undefined;
-  if (existsSync(srvCert) && existsSync(srvKey) && existsSync(namesFile) && readFileSync(namesFile, 'utf8') === wanted) {
+  if (
+    existsSync(srvCert) &&
+    existsSync(srvKey) &&
+    existsSync(namesFile) &&
+    readFileSync(namesFile, 'utf8') === wanted
+  ) {
     const certPem = readFileSync(srvCert, 'utf8');
     const { notAfter } = certInfo(certPem);
     if (notAfter - Date.now() > 30 * 86_400_000) server = { certPem, keyPem: readFileSync(srvKey, 'utf8'), notAfter };
   }
   if (!server) {
-    server = await issueWithKey(ca, { commonName: 'nephele-controller', dns, ips, validMs: SERVER_VALID_MS, usage: 'server' });
+    server = await issueWithKey(ca, {
+      commonName: 'nephele-controller',
+      dns,
+      ips,
+      validMs: SERVER_VALID_MS,
+      usage: 'server',
+    });
     writeSecret(srvKey, server.keyPem);
     writeFileSync(srvCert, server.certPem);
     writeFileSync(namesFile, wanted);

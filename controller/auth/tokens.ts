@@ -53,7 +53,16 @@ export class TokenStore {
   }
 
   async create(
-    o: { kind: TokenKind; ttlMs: number; description: string; hostKind?: HostKind; createdBy: string; role?: string; tenant?: string; grants?: string[] },
+    o: {
+      kind: TokenKind;
+      ttlMs: number;
+      description: string;
+      hostKind?: HostKind;
+      createdBy: string;
+      role?: string;
+      tenant?: string;
+      grants?: string[];
+    },
     extraOps: Op[] = [],
     extraEvents: NewEvent[] = [],
   ): Promise<{ token: TokenRecord; secret: string }> {
@@ -70,19 +79,27 @@ export class TokenStore {
       usedByHost: '',
       createdBy: o.createdBy,
       ...(o.hostKind ? { hostKind: o.hostKind } : {}),
-      role: o.kind === 'api' ? o.role ?? 'viewer' : '',
-      tenant: o.kind === 'api' ? o.tenant ?? '' : '',
-      grants: o.kind === 'api' ? o.grants ?? [] : [],
+      role: o.kind === 'api' ? (o.role ?? 'viewer') : '',
+      tenant: o.kind === 'api' ? (o.tenant ?? '') : '',
+      grants: o.kind === 'api' ? (o.grants ?? []) : [],
       secretHash: sha256(this.secretFor(id)),
     };
     await this.events.commit({
       ops: [put(TOKENS, id, rec), put(TOKENS_BY_TENANT, `${rec.tenant}/${id}`, 1), ...extraOps],
-      events: [{
-        type: 'token.created',
-        message: `${o.kind === 'join' ? 'join' : 'API'} token created`,
-        tenant: rec.tenant,
-        attributes: { token_id: id, kind: o.kind, ...(rec.role ? { role: rec.role } : {}), ...(rec.grants.length ? { grants: rec.grants.join(',') } : {}) },
-      }, ...extraEvents.map((e) => ({ ...e, attributes: { ...e.attributes, token_id: id } }))],
+      events: [
+        {
+          type: 'token.created',
+          message: `${o.kind === 'join' ? 'join' : 'API'} token created`,
+          tenant: rec.tenant,
+          attributes: {
+            token_id: id,
+            kind: o.kind,
+            ...(rec.role ? { role: rec.role } : {}),
+            ...(rec.grants.length ? { grants: rec.grants.join(',') } : {}),
+          },
+        },
+        ...extraEvents.map((e) => ({ ...e, attributes: { ...e.attributes, token_id: id } })),
+      ],
       ref: id,
     });
     return { token: rec, secret: this.bearerFor(rec) };
@@ -90,7 +107,8 @@ export class TokenStore {
 
   /** With a tenant scope, another tenant's token is NOT_FOUND: its existence is not revealed. */
   async get(id: string, scope?: string): Promise<{ rec: TokenRecord; version: number }> {
-    if (scope !== undefined && !(ULID_RE.test(id) && (await this.store.get(TOKENS_BY_TENANT, `${scope}/${id}`)))) throw new NotFoundError('token');
+    if (scope !== undefined && !(ULID_RE.test(id) && (await this.store.get(TOKENS_BY_TENANT, `${scope}/${id}`))))
+      throw new NotFoundError('token');
     const r = ULID_RE.test(id) ? await this.store.get<TokenRecord>(TOKENS, id) : undefined;
     if (!r) throw new NotFoundError('token');
     return { rec: r.value, version: r.version };
@@ -100,16 +118,34 @@ export class TokenStore {
    * Rebinds an API token to a role in a tenant (and replaces its grants); takes effect on its next call.
    * `scope` hides other tenants' tokens; `check` refuses a token the caller may not manage.
    */
-  async bindRole(id: string, role: string, tenant: string, grants: string[] = [], scope?: string, check: (rec: TokenRecord) => void = () => {}): Promise<TokenRecord> {
+  async bindRole(
+    id: string,
+    role: string,
+    tenant: string,
+    grants: string[] = [],
+    scope?: string,
+    check: (rec: TokenRecord) => void = () => {},
+  ): Promise<TokenRecord> {
     return retryOnConflict(async () => {
       const { rec, version } = await this.get(id, scope);
       if (rec.kind !== 'api') throw new FailedPreconditionError('only API tokens carry roles');
       check(rec);
       const next = { ...rec, role, tenant, grants };
       await this.events.commit({
-        ops: [put(TOKENS, id, next), del(TOKENS_BY_TENANT, `${rec.tenant}/${id}`), put(TOKENS_BY_TENANT, `${tenant}/${id}`, 1)],
+        ops: [
+          put(TOKENS, id, next),
+          del(TOKENS_BY_TENANT, `${rec.tenant}/${id}`),
+          put(TOKENS_BY_TENANT, `${tenant}/${id}`, 1),
+        ],
         preconditions: [at(TOKENS, id, version)],
-        events: [{ type: 'token.role_bound', message: 'token bound to a role', tenant, attributes: { token_id: id, role, tenant, grants: grants.join(',') } }],
+        events: [
+          {
+            type: 'token.role_bound',
+            message: 'token bound to a role',
+            tenant,
+            attributes: { token_id: id, role, tenant, grants: grants.join(',') },
+          },
+        ],
         ref: id,
       });
       this.forget(id);
@@ -139,7 +175,13 @@ export class TokenStore {
     return next;
   }
 
-  async list(o: { kind?: TokenKind; includeRevoked: boolean; after: string; limit: number; tenant?: string }): Promise<{ tokens: TokenRecord[]; more: boolean }> {
+  async list(o: {
+    kind?: TokenKind;
+    includeRevoked: boolean;
+    after: string;
+    limit: number;
+    tenant?: string;
+  }): Promise<{ tokens: TokenRecord[]; more: boolean }> {
     const out: TokenRecord[] = [];
     for await (const value of this.scan(o.after, o.tenant)) {
       if (o.kind && value.kind !== o.kind) continue;
@@ -162,7 +204,10 @@ export class TokenStore {
       return;
     }
     const prefix = `${tenant}/`;
-    for await (const { key } of this.store.scan(TOKENS_BY_TENANT, { prefix, ...(after ? { gt: prefix + after } : {}) })) {
+    for await (const { key } of this.store.scan(TOKENS_BY_TENANT, {
+      prefix,
+      ...(after ? { gt: prefix + after } : {}),
+    })) {
       const r = await this.store.get<TokenRecord>(TOKENS, key.slice(prefix.length));
       if (r) yield r.value;
     }
@@ -197,7 +242,8 @@ export class TokenStore {
     }
     // One answer for unknown, wrong, revoked and expired tokens: a different one would
     // confirm that a token id exists. The real reason goes only to the server's log.
-    if (!rec || rec.kind !== 'api' || !this.check(rec, p.secret)) throw new UnauthenticatedError(INVALID_API, 'unknown token or wrong secret');
+    if (!rec || rec.kind !== 'api' || !this.check(rec, p.secret))
+      throw new UnauthenticatedError(INVALID_API, 'unknown token or wrong secret');
     if (rec.revoked) throw new UnauthenticatedError(INVALID_API, 'token revoked');
     if (rec.expiresUnixMs && rec.expiresUnixMs <= now) {
       this.cache.delete(p.id);
@@ -213,15 +259,20 @@ export class TokenStore {
    * them with its host record, under the returned precondition, so a token can
    * enrol exactly one host even when two agents race with it.
    */
-  async prepareJoin(joinToken: string, hostId: string): Promise<{ rec: TokenRecord; ops: Op[]; pre: ReturnType<typeof at> }> {
+  async prepareJoin(
+    joinToken: string,
+    hostId: string,
+  ): Promise<{ rec: TokenRecord; ops: Op[]; pre: ReturnType<typeof at> }> {
     const p = TokenStore.parse(joinToken);
     if (!p) throw new UnauthenticatedError('malformed join token');
     const r = await this.store.get<TokenRecord>(TOKENS, p.id);
     const rec = r?.value;
-    if (!r || !rec || rec.kind !== 'join' || !this.check(rec, p.secret)) throw new UnauthenticatedError('invalid join token');
+    if (!r || !rec || rec.kind !== 'join' || !this.check(rec, p.secret))
+      throw new UnauthenticatedError('invalid join token');
     if (rec.revoked) throw new UnauthenticatedError('join token revoked');
     if (rec.usedUnixMs) throw new UnauthenticatedError('join token already used');
-    if (rec.expiresUnixMs && rec.expiresUnixMs <= this.clock.now()) throw new UnauthenticatedError('join token expired');
+    if (rec.expiresUnixMs && rec.expiresUnixMs <= this.clock.now())
+      throw new UnauthenticatedError('join token expired');
     const used = { ...rec, usedUnixMs: this.clock.now(), usedByHost: hostId };
     return { rec, ops: [put(TOKENS, rec.id, used)], pre: at(TOKENS, rec.id, r.version) };
   }

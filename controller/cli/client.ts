@@ -30,7 +30,10 @@ export class AdminClient {
 
   constructor(o: ClientOptions) {
     const token = o.token ?? readIf(join(o.dataDir, 'admin.token'));
-    if (!token) throw new CliError(`no API token: pass --token, set NEPHELE_TOKEN, or run next to the controller's data dir (${o.dataDir}/admin.token)`);
+    if (!token)
+      throw new CliError(
+        `no API token: pass --token, set NEPHELE_TOKEN, or run next to the controller's data dir (${o.dataDir}/admin.token)`,
+      );
     this.md.set('authorization', `Bearer ${token.trim()}`);
     let creds: grpc.ChannelCredentials;
     if (o.insecure) creds = grpc.credentials.createInsecure();

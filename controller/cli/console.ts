@@ -9,7 +9,10 @@ import { CliError } from './client.js';
 export async function tailConsole(agentDataDir: string, vmId: string, follow: boolean): Promise<void> {
   const candidates = ['serial.log', 'console.log'].map((f) => join(agentDataDir, 'vms', vmId, f));
   const file = candidates.find((f) => existsSync(f));
-  if (!file) throw new CliError(`no console log for that vm under ${join(agentDataDir, 'vms')} (run this on the vm's host, or pass --agent-data-dir)`);
+  if (!file)
+    throw new CliError(
+      `no console log for that vm under ${join(agentDataDir, 'vms')} (run this on the vm's host, or pass --agent-data-dir)`,
+    );
   let pos = 0;
   const pump = () =>
     new Promise<void>((resolve) => {

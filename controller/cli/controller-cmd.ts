@@ -82,11 +82,24 @@ export async function runController(f: ControllerFlags): Promise<void> {
     limits: {
       ...DEFAULT_LIMITS,
       perToken: { perSec: positive('--rate-limit', f.rateLimit), burst: 2 * positive('--rate-limit', f.rateLimit) },
-      perPeerRefused: { perSec: positive('--peer-refusal-limit', f.peerRefusalLimit), burst: 2.5 * positive('--peer-refusal-limit', f.peerRefusalLimit) },
-      refusalAudit: { ...DEFAULT_LIMITS.refusalAudit, windowMs: positive('--refusal-audit-window', String(parseDuration(f.refusalAuditWindow))) },
-      watches: { perToken: count('--max-watches-per-token', f.maxWatchesPerToken), total: count('--max-watches', f.maxWatches), buffer: count('--watch-buffer', f.watchBuffer) },
+      perPeerRefused: {
+        perSec: positive('--peer-refusal-limit', f.peerRefusalLimit),
+        burst: 2.5 * positive('--peer-refusal-limit', f.peerRefusalLimit),
+      },
+      refusalAudit: {
+        ...DEFAULT_LIMITS.refusalAudit,
+        windowMs: positive('--refusal-audit-window', String(parseDuration(f.refusalAuditWindow))),
+      },
+      watches: {
+        perToken: count('--max-watches-per-token', f.maxWatchesPerToken),
+        total: count('--max-watches', f.maxWatches),
+        buffer: count('--watch-buffer', f.watchBuffer),
+      },
     },
-    hostRate: { perSec: positive('--host-rate-limit', f.hostRateLimit), burst: 10 * positive('--host-rate-limit', f.hostRateLimit) },
+    hostRate: {
+      perSec: positive('--host-rate-limit', f.hostRateLimit),
+      burst: 10 * positive('--host-rate-limit', f.hostRateLimit),
+    },
     reconnectsPerSec: positive('--max-reconnects-per-sec', f.maxReconnectsPerSec),
     planner: {
       ...DEFAULT_PLANNER_OPTIONS,
@@ -100,7 +113,8 @@ export async function runController(f: ControllerFlags): Promise<void> {
     logger: log,
   }).catch((e: unknown) => {
     // Damage LevelDB did not see at open shows on the first read of it.
-    if (levelErrorKind(e) === 'corrupt') throw new StartupError(refusalMessage(`the store at ${dataDir}/store is corrupt (${levelReason(e)})`, dataDir));
+    if (levelErrorKind(e) === 'corrupt')
+      throw new StartupError(refusalMessage(`the store at ${dataDir}/store is corrupt (${levelReason(e)})`, dataDir));
     throw e;
   });
   // Tests and scripts read this line to learn the port when --listen ends in :0.

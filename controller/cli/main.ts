@@ -21,17 +21,34 @@ const program = new Command('nephele')
   .option('--controller <addr>', 'controller address', env.NEPHELE_CONTROLLER ?? '127.0.0.1:7443')
   .option('--token <token>', 'API token (env NEPHELE_TOKEN; default: <data-dir>/admin.token)', env.NEPHELE_TOKEN)
   .option('--ca-file <file>', 'controller CA certificate (env NEPHELE_CA; default: <data-dir>/ca.pem)', env.NEPHELE_CA)
-  .option('--data-dir <dir>', "the controller's data dir, where the CLI finds admin.token and ca.pem", env.NEPHELE_DATA_DIR ?? '.nephele')
+  .option(
+    '--data-dir <dir>',
+    "the controller's data dir, where the CLI finds admin.token and ca.pem",
+    env.NEPHELE_DATA_DIR ?? '.nephele',
+  )
   .option('--insecure', 'plain text to a loopback controller (development only)', false)
   .option('--json', 'print JSON instead of tables', false)
   .showHelpAfterError();
 
-type Global = { controller: string; token?: string; caFile?: string; dataDir: string; insecure: boolean; json: boolean };
+type Global = {
+  controller: string;
+  token?: string;
+  caFile?: string;
+  dataDir: string;
+  insecure: boolean;
+  json: boolean;
+};
 const g = (): Global => program.opts() as Global;
 
 async function withClient<T>(fn: (c: AdminClient) => Promise<T>): Promise<T> {
   const o = g();
-  const c = new AdminClient({ controller: o.controller, token: o.token, caFile: o.caFile, dataDir: o.dataDir, insecure: o.insecure } satisfies ClientOptions);
+  const c = new AdminClient({
+    controller: o.controller,
+    token: o.token,
+    caFile: o.caFile,
+    dataDir: o.dataDir,
+    insecure: o.insecure,
+  } satisfies ClientOptions);
   try {
     return await fn(c);
   } finally {
@@ -61,18 +78,45 @@ program
   .option('--agent-cert-ttl <duration>', 'lifetime of agent certificates (renewed at two thirds)', '30d')
   .option('--rate-limit <n>', 'API calls per second per token (bursts of twice that)', '100')
   .option('--host-rate-limit <n>', 'session messages per second per host (bursts of ten times that)', '200')
-  .option('--peer-refusal-limit <n>', 'failed anonymous calls per second per client address; past it (bursts of 2.5 times that) its Enroll calls are refused before any work', '20')
-  .option('--refusal-audit-window <duration>', 'refused calls are audited one by one up to 10 per caller in this window; the rest become one aggregate event when it closes', '1m')
+  .option(
+    '--peer-refusal-limit <n>',
+    'failed anonymous calls per second per client address; past it (bursts of 2.5 times that) its Enroll calls are refused before any work',
+    '20',
+  )
+  .option(
+    '--refusal-audit-window <duration>',
+    'refused calls are audited one by one up to 10 per caller in this window; the rest become one aggregate event when it closes',
+    '1m',
+  )
   .option('--max-watches <n>', 'open WatchEvents streams in all', '256')
   .option('--max-watches-per-token <n>', 'open WatchEvents streams per API token', '16')
-  .option('--watch-buffer <n>', 'live events a watcher may have waiting; past it the watch ends with ABORTED and the seq to resume after', '1000')
-  .option('--max-reconnects-per-sec <n>', 'agents spread their reconnects (after a controller restart) so that about this many sessions start per second', '200')
-  .addOption(new Option('--strategy <name>', 'placement for sets that do not choose: fill hosts or use the emptiest').choices(['binpack', 'spread']).default('spread'))
+  .option(
+    '--watch-buffer <n>',
+    'live events a watcher may have waiting; past it the watch ends with ABORTED and the seq to resume after',
+    '1000',
+  )
+  .option(
+    '--max-reconnects-per-sec <n>',
+    'agents spread their reconnects (after a controller restart) so that about this many sessions start per second',
+    '200',
+  )
+  .addOption(
+    new Option('--strategy <name>', 'placement for sets that do not choose: fill hosts or use the emptiest')
+      .choices(['binpack', 'spread'])
+      .default('spread'),
+  )
   .option('--overcommit <ratio>', 'best-effort sets may reserve up to capacity × this', '2')
   .option('--replace-after <duration>', "a down host's guaranteed VMs are re-placed after this grace", '5m')
   .option('--max-placement-attempts <n>', 'hosts a VM is tried on before its set reports it unplaced', '3')
-  .option('--min-free-disk <size|%>', 'below this much free space under the data dir, the store space alarm refuses new mutating work (0 = off)', '1G')
-  .option('--accept-store-loss', 'start on a store that lost data (behind its sentinel, or corrupt: repaired first) instead of refusing; use once, after deciding not to restore a backup')
+  .option(
+    '--min-free-disk <size|%>',
+    'below this much free space under the data dir, the store space alarm refuses new mutating work (0 = off)',
+    '1G',
+  )
+  .option(
+    '--accept-store-loss',
+    'start on a store that lost data (behind its sentinel, or corrupt: repaired first) instead of refusing; use once, after deciding not to restore a backup',
+  )
   .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info')
   .action(async (o) => runController({ ...o, dataDir: g().dataDir, insecure: g().insecure }));
 
@@ -81,11 +125,16 @@ program
   .command('admin-token')
   .description('the admin API token in the data dir')
   .command('reset')
-  .description('offline break-glass: with the controller stopped, issue a new admin API token into <data-dir>/admin.token')
+  .description(
+    'offline break-glass: with the controller stopped, issue a new admin API token into <data-dir>/admin.token',
+  )
   .action(async () => {
     const { resetAdminToken } = await import('../auth/break-glass.js');
     const { createLogger } = await import('../../common/logger.js');
-    const r = await resetAdminToken(resolve(g().dataDir), createLogger('nephele-admin-token', { level: 'error', destination: 2 }));
+    const r = await resetAdminToken(
+      resolve(g().dataDir),
+      createLogger('nephele-admin-token', { level: 'error', destination: 2 }),
+    );
     out(r, () => `new admin API token ${r.tokenId} written to ${r.file}`);
   });
 

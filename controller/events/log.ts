@@ -5,11 +5,32 @@ import { Mutex, put, absent, type Op, type Precondition, type Store } from '../.
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { currentCall, type CallContext } from '../context.js';
-import { classKey, EVENTS, EVENTS_BY_CLASS, EVENTS_BY_TENANT, REQUESTS, storedEventSeq, type ClassEntry, type EventClass, type EventCounters } from './schema.js';
+import {
+  classKey,
+  EVENTS,
+  EVENTS_BY_CLASS,
+  EVENTS_BY_TENANT,
+  REQUESTS,
+  storedEventSeq,
+  type ClassEntry,
+  type EventClass,
+  type EventCounters,
+} from './schema.js';
 import { DEFAULT_RETENTION, EventRetention, type Retention } from './retention.js';
 
 export type { Event, EventFilter };
-export { classKey, EVENTS, EVENTS_BY_CLASS, EVENTS_BY_TENANT, indexEventClasses, REQUESTS, storedEventSeq, type ClassEntry, type EventClass, type EventCounters } from './schema.js';
+export {
+  classKey,
+  EVENTS,
+  EVENTS_BY_CLASS,
+  EVENTS_BY_TENANT,
+  indexEventClasses,
+  REQUESTS,
+  storedEventSeq,
+  type ClassEntry,
+  type EventClass,
+  type EventCounters,
+} from './schema.js';
 export { DEFAULT_RETENTION, type Retention } from './retention.js';
 
 /** Changes written together at most (one LevelDB batch). */
@@ -76,7 +97,12 @@ export class EventLog {
     this.retention = new EventRetention(store, clock, log, retention, (cls) => this.ord[cls]);
   }
 
-  static async open(store: Store, clock: Clock, log: Logger, retention: Retention = DEFAULT_RETENTION): Promise<EventLog> {
+  static async open(
+    store: Store,
+    clock: Clock,
+    log: Logger,
+    retention: Retention = DEFAULT_RETENTION,
+  ): Promise<EventLog> {
     const el = new EventLog(store, clock, log, retention);
     el.seq = await storedEventSeq(store);
     const meta = await store.get<Partial<EventCounters>>('meta', 'event_seq');
@@ -86,7 +112,10 @@ export class EventLog {
       const e = await store.last(EVENTS_BY_CLASS, { prefix: `${cls}/` });
       return e ? Number(e.key.slice(cls.length + 1)) : 0;
     };
-    el.ord = { audit: Math.max(meta?.value.audit ?? 0, await lastOrd('audit')), other: Math.max(meta?.value.other ?? 0, await lastOrd('other')) };
+    el.ord = {
+      audit: Math.max(meta?.value.audit ?? 0, await lastOrd('audit')),
+      other: Math.max(meta?.value.other ?? 0, await lastOrd('other')),
+    };
     return el;
   }
 
@@ -247,7 +276,12 @@ export class EventLog {
    * MAX_SCAN entries, matching or not, so a filter that matches little cannot
    * make one call scan the whole log; `next` is where the following page starts.
    */
-  async list(sinceSeq: number, limit: number, filter?: Partial<EventFilter> | null, upTo?: number): Promise<{ events: Event[]; more: boolean; next: number }> {
+  async list(
+    sinceSeq: number,
+    limit: number,
+    filter?: Partial<EventFilter> | null,
+    upTo?: number,
+  ): Promise<{ events: Event[]; more: boolean; next: number }> {
     const out: Event[] = [];
     let scanned = 0;
     for await (const value of this.scanFrom(sinceSeq, filter?.tenant || undefined, upTo)) {
@@ -272,7 +306,11 @@ export class EventLog {
     const flush = async function* (store: Store, keys: string[]) {
       for (const r of await store.getMany<Event>(EVENTS, keys)) if (r) yield r.value;
     };
-    const range = { prefix, gt: prefix + seqKey(sinceSeq), ...(upTo === undefined ? {} : { lte: prefix + seqKey(upTo) }) };
+    const range = {
+      prefix,
+      gt: prefix + seqKey(sinceSeq),
+      ...(upTo === undefined ? {} : { lte: prefix + seqKey(upTo) }),
+    };
     for await (const { key } of this.store.scan(EVENTS_BY_TENANT, range)) {
       batch.push(key.slice(prefix.length));
       if (batch.length === 256) {
@@ -307,7 +345,6 @@ export class EventLog {
   prune(): Promise<number> {
     return this.retention.prune();
   }
-
 }
 
 /** The audit record of a call: who, what, outcome, from where. */

@@ -4,7 +4,16 @@ import { seqKey } from '../../common/ids.js';
 import { del, type Op, type Store } from '../../common/store/index.js';
 import type { Clock, Timer } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
-import { classKey, EVENTS, EVENTS_BY_CLASS, EVENTS_BY_TENANT, INDEX_CHUNK, REQUESTS, type ClassEntry, type EventClass } from './schema.js';
+import {
+  classKey,
+  EVENTS,
+  EVENTS_BY_CLASS,
+  EVENTS_BY_TENANT,
+  INDEX_CHUNK,
+  REQUESTS,
+  type ClassEntry,
+  type EventClass,
+} from './schema.js';
 
 export interface Retention {
   maxAgeMs: number;
@@ -74,7 +83,10 @@ export class EventRetention {
   }
 
   private pruneTrigger(): number {
-    return Math.max(1, Math.min(10_000, Math.floor(Math.min(this.retention.maxCount, this.retention.auditMaxCount) / 10)));
+    return Math.max(
+      1,
+      Math.min(10_000, Math.floor(Math.min(this.retention.maxCount, this.retention.auditMaxCount) / 10)),
+    );
   }
 
   private retain(requests: boolean): void {
@@ -118,7 +130,13 @@ export class EventRetention {
    * Deletes a class's oldest events while they are beyond its count or past its
    * age: a range from where the last run stopped, ending at the first kept one.
    */
-  private async pruneClass(cls: EventClass, maxCount: number, maxAgeMs: number, now: number, until: number): Promise<{ deleted: number; more: boolean }> {
+  private async pruneClass(
+    cls: EventClass,
+    maxCount: number,
+    maxAgeMs: number,
+    now: number,
+    until: number,
+  ): Promise<{ deleted: number; more: boolean }> {
     const lastGone = this.lastOrdinal(cls) - maxCount; // ordinals up to this one are beyond the count
     let deleted = 0;
     for (;;) {
@@ -126,7 +144,11 @@ export class EventRetention {
       let read = 0;
       let kept = false;
       let to = this.prunedTo[cls];
-      for await (const { key, value } of this.store.scan<ClassEntry>(EVENTS_BY_CLASS, { prefix: `${cls}/`, gt: classKey(cls, to), limit: PRUNE_CHUNK })) {
+      for await (const { key, value } of this.store.scan<ClassEntry>(EVENTS_BY_CLASS, {
+        prefix: `${cls}/`,
+        gt: classKey(cls, to),
+        limit: PRUNE_CHUNK,
+      })) {
         read++;
         const ord = Number(key.slice(cls.length + 1));
         if (ord > lastGone && now - value.t <= maxAgeMs) {
@@ -150,7 +172,10 @@ export class EventRetention {
     const dels: Op[] = [];
     let read = 0;
     let lastKey = '';
-    for await (const { key, value } of this.store.scan<{ atUnixMs: number }>(REQUESTS, { limit: REQUEST_SLICE, ...(this.requestCursor ? { gt: this.requestCursor } : {}) })) {
+    for await (const { key, value } of this.store.scan<{ atUnixMs: number }>(REQUESTS, {
+      limit: REQUEST_SLICE,
+      ...(this.requestCursor ? { gt: this.requestCursor } : {}),
+    })) {
       read++;
       lastKey = key;
       if (now - value.atUnixMs > this.retention.requestTtlMs) dels.push(del(REQUESTS, key));

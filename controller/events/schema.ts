@@ -36,7 +36,9 @@ export async function indexEventClasses(store: Store): Promise<void> {
   let ops: Op[] = [];
   for await (const { value: e } of store.scan<Event>(EVENTS)) {
     const cls: EventClass = e.audit ? 'audit' : 'other';
-    const entry: ClassEntry = e.tenant ? { seq: e.seq, t: e.timeUnixMs, tenant: e.tenant } : { seq: e.seq, t: e.timeUnixMs };
+    const entry: ClassEntry = e.tenant
+      ? { seq: e.seq, t: e.timeUnixMs, tenant: e.tenant }
+      : { seq: e.seq, t: e.timeUnixMs };
     ops.push(put(EVENTS_BY_CLASS, classKey(cls, ++n[cls]), entry));
     n.seq = e.seq;
     if (ops.length === INDEX_CHUNK) {

@@ -8,7 +8,8 @@ import type { EventLog } from './log.js';
 import { serveWatch, WatchSlots } from './watch.js';
 
 function seqArg(v: unknown): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new InvalidArgumentError('since_seq', 'must be a non-negative integer');
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw new InvalidArgumentError('since_seq', 'must be a non-negative integer');
   return v;
 }
 
@@ -33,7 +34,8 @@ export function eventHandlers(layer: RpcLayer, log: EventLog): EventServiceHandl
       const limit = pageSize(req.pageSize, 100, 1000);
       const tok = pageToken.decode(req.pageToken);
       const since = tok ? Number(tok) : seqArg(req.sinceSeq);
-      if (!Number.isSafeInteger(since)) throw new InvalidArgumentError('page_token', 'is not a token this server issued');
+      if (!Number.isSafeInteger(since))
+        throw new InvalidArgumentError('page_token', 'is not a token this server issued');
       const { events, more, next } = await log.list(since, limit, filterArg(req.filter, ctx.scope));
       return { events, nextPageToken: more ? pageToken.encode(String(next)) : '', lastSeq: log.lastSeq() };
     }),
@@ -45,7 +47,12 @@ export function eventHandlers(layer: RpcLayer, log: EventLog): EventServiceHandl
       const filter = filterArg(call.request.filter, ctx.scope);
       const release = slots.acquire(ctx.principal.id);
       try {
-        await serveWatch(call, log, { since, filter, buffer: limits.buffer }, deps.log.child({ rpc: 'WatchEvents', token_id: ctx.principal.id }));
+        await serveWatch(
+          call,
+          log,
+          { since, filter, buffer: limits.buffer },
+          deps.log.child({ rpc: 'WatchEvents', token_id: ctx.principal.id }),
+        );
       } finally {
         release();
       }

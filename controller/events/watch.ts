@@ -28,8 +28,14 @@ export class WatchSlots {
   /** Takes a slot (RESOURCE_EXHAUSTED when none is free); the returned function gives it back, once. */
   acquire(tokenId: string): () => void {
     const mine = this.byToken.get(tokenId) ?? 0;
-    if (mine >= this.limits.perToken) throw new ResourceExhaustedError(`too many open watches for this token (at most ${this.limits.perToken}); close one first`);
-    if (this.total >= this.limits.total) throw new ResourceExhaustedError(`too many open watches on this controller (at most ${this.limits.total}); retry later`);
+    if (mine >= this.limits.perToken)
+      throw new ResourceExhaustedError(
+        `too many open watches for this token (at most ${this.limits.perToken}); close one first`,
+      );
+    if (this.total >= this.limits.total)
+      throw new ResourceExhaustedError(
+        `too many open watches on this controller (at most ${this.limits.total}); retry later`,
+      );
     this.byToken.set(tokenId, mine + 1);
     this.total++;
     let held = true;
@@ -89,10 +95,11 @@ export function serveWatch(stream: WatchStream, log: EventLog, o: WatchOptions, 
       onEvent = undefined;
       f?.();
     };
-    const drained = () => new Promise<void>((r) => {
-      onDrain = r;
-      stream.once('drain', wakeDrain);
-    });
+    const drained = () =>
+      new Promise<void>((r) => {
+        onDrain = r;
+        stream.once('drain', wakeDrain);
+      });
     const nextEvent = () => new Promise<void>((r) => (onEvent = r));
 
     const finish = (err?: unknown) => {

@@ -42,5 +42,9 @@ export function ackWrite(hostId: string, cur: Acked, reports: { seq: number; epo
   for (const r of reports) outboxEpochs = noteEpoch(outboxEpochs, r.epoch, r.seq);
   const rec: AckRecord = { durableSeq: reports.at(-1)?.seq ?? cur.rec.durableSeq, outboxEpochs };
   // Every write bumps the version by one; a wrong guess only costs a re-read on the next report.
-  return { ops: [put(HOST_ACKS, hostId, rec)], pre: [at(HOST_ACKS, hostId, cur.version)], next: { rec, version: cur.version + 1 } };
+  return {
+    ops: [put(HOST_ACKS, hostId, rec)],
+    pre: [at(HOST_ACKS, hostId, cur.version)],
+    next: { rec, version: cur.version + 1 },
+  };
 }

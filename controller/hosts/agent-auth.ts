@@ -28,7 +28,8 @@ export class AgentAuth implements AgentAuthenticator {
     if (!this.insecure && found.certSerial) {
       const serial = normSerial(peerSerial);
       const current = serial === normSerial(found.certSerial);
-      if (!current && serial !== normSerial(found.previousCertSerial ?? '')) throw new UnauthenticatedError('certificate has been superseded');
+      if (!current && serial !== normSerial(found.previousCertSerial ?? ''))
+        throw new UnauthenticatedError('certificate has been superseded');
       retirePrevious = current && !!found.previousCertSerial;
     }
     return { hostId, retirePrevious };
@@ -38,12 +39,14 @@ export class AgentAuth implements AgentAuthenticator {
   private identify(call: AdmitCall): { hostId: string; serial: string } {
     if (this.insecure) {
       const id = call.metadata.get('x-nephele-host-id')[0];
-      if (typeof id !== 'string' || !ULID_RE.test(id)) throw new UnauthenticatedError('insecure session needs x-nephele-host-id');
+      if (typeof id !== 'string' || !ULID_RE.test(id))
+        throw new UnauthenticatedError('insecure session needs x-nephele-host-id');
       return { hostId: id, serial: '' };
     }
     const cert = call.getAuthContext().sslPeerCertificate;
     const cn = cert?.subject?.CN;
-    if (!cert || typeof cn !== 'string' || !ULID_RE.test(cn)) throw new UnauthenticatedError('a client certificate issued by this controller is required');
+    if (!cert || typeof cn !== 'string' || !ULID_RE.test(cn))
+      throw new UnauthenticatedError('a client certificate issued by this controller is required');
     return { hostId: cn, serial: cert.serialNumber ?? '' };
   }
 }

@@ -44,7 +44,11 @@ function capacityProblem(name: string, c: Capacity | null | undefined): string |
 export function checkInventory(raw: Inventory): InventoryCheck {
   const { inv, truncated } = boundInventory(raw);
   if (!inv.hash || /[^\w.:-]/.test(inv.hash)) return { ok: false, reason: 'hash is missing or malformed' };
-  for (const [name, c] of [['total', inv.total], ['reserved', inv.reserved], ['guest', inv.guest]] as const) {
+  for (const [name, c] of [
+    ['total', inv.total],
+    ['reserved', inv.reserved],
+    ['guest', inv.guest],
+  ] as const) {
     const p = capacityProblem(name, c);
     if (p) return { ok: false, reason: p };
   }
@@ -58,16 +62,22 @@ export function checkInventory(raw: Inventory): InventoryCheck {
   }
   const cpu = inv.cpu;
   if (cpu) {
-    for (const k of ['cores', 'threads', 'sockets'] as const) if (count(cpu[k]) > CAPACITY_LIMITS.vcpus) return { ok: false, reason: `cpu.${k} exceeds ${CAPACITY_LIMITS.vcpus}` };
-    if (!Number.isFinite(cpu.speedGhz) || cpu.speedGhz < 0 || cpu.speedGhz > 100) return { ok: false, reason: 'cpu.speed_ghz is not a plausible number' };
+    for (const k of ['cores', 'threads', 'sockets'] as const)
+      if (count(cpu[k]) > CAPACITY_LIMITS.vcpus)
+        return { ok: false, reason: `cpu.${k} exceeds ${CAPACITY_LIMITS.vcpus}` };
+    if (!Number.isFinite(cpu.speedGhz) || cpu.speedGhz < 0 || cpu.speedGhz > 100)
+      return { ok: false, reason: 'cpu.speed_ghz is not a plausible number' };
   }
   const mem = inv.memory;
   if (mem) {
-    if (count(mem.totalBytes) > CAPACITY_LIMITS.memoryBytes) return { ok: false, reason: `memory.total_bytes exceeds ${CAPACITY_LIMITS.memoryBytes}` };
-    if (count(mem.availableBytes) > count(mem.totalBytes)) return { ok: false, reason: 'memory.available_bytes exceeds memory.total_bytes' };
+    if (count(mem.totalBytes) > CAPACITY_LIMITS.memoryBytes)
+      return { ok: false, reason: `memory.total_bytes exceeds ${CAPACITY_LIMITS.memoryBytes}` };
+    if (count(mem.availableBytes) > count(mem.totalBytes))
+      return { ok: false, reason: 'memory.available_bytes exceeds memory.total_bytes' };
   }
   for (const f of inv.filesystems) {
-    if (count(f.availableBytes) > count(f.sizeBytes)) return { ok: false, reason: 'filesystems.available_bytes exceeds size_bytes' };
+    if (count(f.availableBytes) > count(f.sizeBytes))
+      return { ok: false, reason: 'filesystems.available_bytes exceeds size_bytes' };
   }
   return { ok: true, inv, truncated };
 }
@@ -118,7 +128,8 @@ export type SeqVerdict = 'store' | 'duplicate' | { reject: string };
 export function judgeSeq(seq: number, durable: number, sessionLast: number): SeqVerdict {
   if (seq <= sessionLast) return { reject: 'sequence went backwards within the session' };
   if (seq <= durable) return 'duplicate';
-  if (seq - durable > MAX_SEQ_JUMP) return { reject: `sequence jumps ${seq - durable} past the last stored report (at most ${MAX_SEQ_JUMP})` };
+  if (seq - durable > MAX_SEQ_JUMP)
+    return { reject: `sequence jumps ${seq - durable} past the last stored report (at most ${MAX_SEQ_JUMP})` };
   return 'store';
 }
 
@@ -169,14 +180,19 @@ export function checkAgentEvent(e: AgentEvent): void {
 /** The stored form of an agent event: type, severity, message and attributes bounded, the agent's time kept if plausible. */
 export function agentEventOf(hostId: string, e: AgentEvent, now: number) {
   const attrs: Record<string, string> = {};
-  for (const [k, v] of Object.entries(e.attributes ?? {}).slice(0, MAX_EVENT_ATTRS)) attrs[k.slice(0, 64)] = String(v).slice(0, 256);
+  for (const [k, v] of Object.entries(e.attributes ?? {}).slice(0, MAX_EVENT_ATTRS))
+    attrs[k.slice(0, 64)] = String(v).slice(0, 256);
   return {
     type: `agent.${EVENT_TYPE_RE.test(e.type) ? e.type : 'unknown'}`,
     severity: (['info', 'warning', 'error'].includes(e.severity) ? e.severity : 'info') as 'info',
     message: e.message.slice(0, 1024),
     hostId,
     actor: hostId,
-    attributes: { ...attrs, agent_seq: String(e.seq), agent_time: new Date(validTime(e.timeUnixMs) ?? now).toISOString() },
+    attributes: {
+      ...attrs,
+      agent_seq: String(e.seq),
+      agent_time: new Date(validTime(e.timeUnixMs) ?? now).toISOString(),
+    },
   };
 }
 
@@ -186,10 +202,12 @@ export type CheckedReport = VmReport & { seq: number; epoch: string };
 
 export function checkVmStatus(r: VmStatusReport): CheckedReport {
   if (!Number.isSafeInteger(r.seq) || r.seq <= 0) throw new InvalidArgumentError('vm_status.seq', 'must be positive');
-  if (typeof r.vmId !== 'string' || !ULID_RE.test(r.vmId)) throw new InvalidArgumentError('vm_status.vm_id', 'not a vm id');
+  if (typeof r.vmId !== 'string' || !ULID_RE.test(r.vmId))
+    throw new InvalidArgumentError('vm_status.vm_id', 'not a vm id');
   const state = VmStateEnum.fromProto(r.state);
   if (!state) throw new InvalidArgumentError('vm_status.state', 'not a vm state');
-  if (!Number.isSafeInteger(r.generation) || r.generation < 0) throw new InvalidArgumentError('vm_status.generation', 'must be a non-negative integer');
+  if (!Number.isSafeInteger(r.generation) || r.generation < 0)
+    throw new InvalidArgumentError('vm_status.generation', 'must be a non-negative integer');
   if (!EPOCH_RE.test(r.epoch ?? '')) throw new InvalidArgumentError('vm_status.epoch', 'must be up to 32 hex digits');
   return {
     seq: r.seq,

@@ -33,15 +33,18 @@ export class DesiredPush {
   request(hostId: string): void {
     if (this.pending.has(hostId) || !this.target(hostId)) return;
     this.pending.add(hostId);
-    this.clock.setTimeout(outsideCall(() => {
-      this.pending.delete(hostId);
-      const cur = this.target(hostId);
-      if (!cur || cur.replaced) return;
-      this.compute(hostId)
-        .then((vms) => {
-          if (!cur.replaced) cur.send({ desiredState: { vms } });
-        })
-        .catch((err) => this.log.error({ err, host_id: hostId }, 'could not compute desired state'));
-    }), this.delayMs);
+    this.clock.setTimeout(
+      outsideCall(() => {
+        this.pending.delete(hostId);
+        const cur = this.target(hostId);
+        if (!cur || cur.replaced) return;
+        this.compute(hostId)
+          .then((vms) => {
+            if (!cur.replaced) cur.send({ desiredState: { vms } });
+          })
+          .catch((err) => this.log.error({ err, host_id: hostId }, 'could not compute desired state'));
+      }),
+      this.delayMs,
+    );
   }
 }

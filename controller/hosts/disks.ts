@@ -21,7 +21,10 @@ export function diskHandlers(layer: RpcLayer, d: DiskDeps): Pick<AgentServiceHan
       if (alarm) throw alarm;
       const hostId = ctx.principal.id;
       const t = await d.transfers.receive(call, hostId);
-      d.log.info({ host_id: hostId, vm_id: t.vmId, transfer_id: t.id, size_bytes: t.sizeBytes }, 'vm disk received for a cold move');
+      d.log.info(
+        { host_id: hostId, vm_id: t.vmId, transfer_id: t.id, size_bytes: t.sizeBytes },
+        'vm disk received for a cold move',
+      );
       await d.finishExport(t.id);
       return { sizeBytes: t.sizeBytes, sha256: t.sha256 };
     }),

@@ -30,7 +30,11 @@ export async function enroll(
   const join = await d.tokens.prepareJoin(joinToken, hostId);
   let cert: Awaited<ReturnType<typeof signCsr>>;
   try {
-    cert = await signCsr(d.pki.ca, csrPem, { commonName: hostId, uris: [`spiffe://nephele/host/${hostId}`], validMs: d.certValidMs ?? AGENT_CERT_VALID_MS });
+    cert = await signCsr(d.pki.ca, csrPem, {
+      commonName: hostId,
+      uris: [`spiffe://nephele/host/${hostId}`],
+      validMs: d.certValidMs ?? AGENT_CERT_VALID_MS,
+    });
   } catch (e) {
     if (e instanceof CsrError) throw new InvalidArgumentError('csr_pem', e.message);
     throw e;
@@ -65,7 +69,15 @@ export async function enroll(
     await d.events.commit({
       ops: [put(HOSTS, hostId, host), ...join.ops],
       preconditions: [absent(HOSTS, hostId), join.pre],
-      events: [{ type: 'host.enrolled', message: 'host enrolled', hostId, actor: join.rec.id, attributes: { name, kind: String(kind), peer } }],
+      events: [
+        {
+          type: 'host.enrolled',
+          message: 'host enrolled',
+          hostId,
+          actor: join.rec.id,
+          attributes: { name, kind: String(kind), peer },
+        },
+      ],
     });
   } catch (e) {
     // Another agent consumed the token between our check and our write.

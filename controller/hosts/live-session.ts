@@ -50,7 +50,14 @@ export function keepFree(live: LiveInfo, f: LiveInfo['free']): void {
   }
 }
 export function keepLoad(live: LiveInfo, l: LiveInfo['load']): void {
-  if (!l || !live.load) live.load = l && { load1: l.load1, cpuPct: l.cpuPct, memoryAvailableBytes: l.memoryAvailableBytes, ownerCpuPct: l.ownerCpuPct, ownerIdleMs: l.ownerIdleMs };
+  if (!l || !live.load)
+    live.load = l && {
+      load1: l.load1,
+      cpuPct: l.cpuPct,
+      memoryAvailableBytes: l.memoryAvailableBytes,
+      ownerCpuPct: l.ownerCpuPct,
+      ownerIdleMs: l.ownerIdleMs,
+    };
   else {
     live.load.load1 = l.load1;
     live.load.cpuPct = l.cpuPct;

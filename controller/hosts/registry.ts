@@ -6,7 +6,17 @@ import type { Inventory__Output as Inventory } from '../../common/gen/nephele/v1
 import type { Capacity__Output as Capacity } from '../../common/gen/nephele/v1/Capacity.js';
 import type { HostLoad__Output as HostLoad } from '../../common/gen/nephele/v1/HostLoad.js';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '../../common/errors.js';
-import { absent, at, del, isConflict, put, retryOnConflict, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import {
+  absent,
+  at,
+  del,
+  isConflict,
+  put,
+  retryOnConflict,
+  type Op,
+  type Precondition,
+  type Store,
+} from '../../common/store/index.js';
 import { ULID_RE } from '../../common/ids.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog, NewEvent } from '../events/log.js';
@@ -89,13 +99,22 @@ export class HostRegistry {
     for await (const e of this.store.scan<HostRecord>(HOSTS)) yield { rec: e.value, version: e.version };
   }
 
-  async list(o: { after: string; limit: number; group?: string; state?: string; kind?: string }): Promise<{ hosts: { rec: HostRecord; version: number }[]; more: boolean }> {
+  async list(o: {
+    after: string;
+    limit: number;
+    group?: string;
+    state?: string;
+    kind?: string;
+  }): Promise<{ hosts: { rec: HostRecord; version: number }[]; more: boolean }> {
     const out: { rec: HostRecord; version: number }[] = [];
     const accept = (r: HostRecord) => (!o.state || r.state === o.state) && (!o.kind || r.kind === o.kind);
     if (o.group) {
       // Walk the group index rather than every host.
       const prefix = `${o.group}/`;
-      for await (const { key } of this.store.scan(GROUP_MEMBERS, { prefix, ...(o.after ? { gt: prefix + o.after } : {}) })) {
+      for await (const { key } of this.store.scan(GROUP_MEMBERS, {
+        prefix,
+        ...(o.after ? { gt: prefix + o.after } : {}),
+      })) {
         const r = await this.store.get<HostRecord>(HOSTS, key.slice(prefix.length));
         if (!r || !accept(r.value)) continue;
         if (out.length === o.limit) return { hosts: out, more: true };
@@ -112,22 +131,30 @@ export class HostRegistry {
   }
 
   /** Applies `fn` to the stored record and commits it with the given events, fenced on its version. */
-  async update(id: string, fn: (r: HostRecord) => HostRecord | undefined, events: (r: HostRecord) => NewEvent[] = () => [], extra: { ops?: Op[]; pre?: Precondition[] } = {}): Promise<{ rec: HostRecord; version: number }> {
+  async update(
+    id: string,
+    fn: (r: HostRecord) => HostRecord | undefined,
+    events: (r: HostRecord) => NewEvent[] = () => [],
+    extra: { ops?: Op[]; pre?: Precondition[] } = {},
+  ): Promise<{ rec: HostRecord; version: number }> {
     // Lost a race with another writer of this host: re-read and re-apply (not
     // when the caller's own preconditions are in the batch: they may be why).
-    return retryOnConflict(async () => {
-      const { rec, version } = await this.get(id);
-      const next = fn(structuredClone(rec));
-      if (!next) return { rec, version };
-      const v = await this.events.commit({
-        ops: [put(HOSTS, id, next), ...(extra.ops ?? [])],
-        preconditions: [at(HOSTS, id, version), ...(extra.pre ?? [])],
-        events: events(next),
-        ref: id,
-      });
-      for (const l of this.listeners) l(next);
-      return { rec: next, version: v.get(`${HOSTS}/${id}`)! };
-    }, extra.pre?.length ? 1 : undefined);
+    return retryOnConflict(
+      async () => {
+        const { rec, version } = await this.get(id);
+        const next = fn(structuredClone(rec));
+        if (!next) return { rec, version };
+        const v = await this.events.commit({
+          ops: [put(HOSTS, id, next), ...(extra.ops ?? [])],
+          preconditions: [at(HOSTS, id, version), ...(extra.pre ?? [])],
+          events: events(next),
+          ref: id,
+        });
+        for (const l of this.listeners) l(next);
+        return { rec: next, version: v.get(`${HOSTS}/${id}`)! };
+      },
+      extra.pre?.length ? 1 : undefined,
+    );
   }
 
   async setState(id: string, to: LiveState, reason: string, lastSeen: number): Promise<void> {
@@ -137,29 +164,52 @@ export class HostRegistry {
         if (r.state === to) return undefined;
         return { ...r, state: to, stateReason: reason, stateChangedUnixMs: this.clock.now(), lastSeenUnixMs: lastSeen };
       },
-      (r) => [{
-        type: 'host.state_changed',
-        severity: to === 'ready' ? 'info' : to === 'down' ? 'error' : 'warning',
-        message: `host is ${to}: ${reason}`,
-        hostId: id,
-        attributes: { state: to, name: r.name },
-      }],
+      (r) => [
+        {
+          type: 'host.state_changed',
+          severity: to === 'ready' ? 'info' : to === 'down' ? 'error' : 'warning',
+          message: `host is ${to}: ${reason}`,
+          hostId: id,
+          attributes: { state: to, name: r.name },
+        },
+      ],
     );
   }
 
   async cordon(id: string, cordoned: boolean, reason: string): Promise<{ rec: HostRecord; version: number }> {
     return this.update(
       id,
-      (r) => (r.cordoned === cordoned && r.cordonReason === reason ? undefined : { ...r, cordoned, cordonReason: cordoned ? reason : '' }),
-      () => [{ type: cordoned ? 'host.cordoned' : 'host.uncordoned', message: cordoned ? 'host cordoned' : 'host uncordoned', hostId: id, attributes: (reason ? { reason } : {}) as Record<string, string> }],
+      (r) =>
+        r.cordoned === cordoned && r.cordonReason === reason
+          ? undefined
+          : { ...r, cordoned, cordonReason: cordoned ? reason : '' },
+      () => [
+        {
+          type: cordoned ? 'host.cordoned' : 'host.uncordoned',
+          message: cordoned ? 'host cordoned' : 'host uncordoned',
+          hostId: id,
+          attributes: (reason ? { reason } : {}) as Record<string, string>,
+        },
+      ],
     );
   }
 
   async revoke(id: string, reason: string): Promise<{ rec: HostRecord; version: number }> {
     return this.update(
       id,
-      (r) => (r.revoked ? undefined : { ...r, revoked: true, revokedReason: reason, cordoned: true, cordonReason: r.cordonReason || 'revoked' }),
-      () => [{ type: 'host.revoked', severity: 'warning', message: 'host credentials revoked', hostId: id, attributes: { reason } }],
+      (r) =>
+        r.revoked
+          ? undefined
+          : { ...r, revoked: true, revokedReason: reason, cordoned: true, cordonReason: r.cordonReason || 'revoked' },
+      () => [
+        {
+          type: 'host.revoked',
+          severity: 'warning',
+          message: 'host credentials revoked',
+          hostId: id,
+          attributes: { reason },
+        },
+      ],
     );
   }
 
@@ -168,7 +218,14 @@ export class HostRegistry {
     await this.update(
       id,
       (r) => ({ ...r, previousCertSerial: r.certSerial, certSerial: serial, certNotAfterUnixMs: notAfter }),
-      () => [{ type: 'host.certificate_renewed', message: 'host certificate renewed', hostId: id, attributes: { not_after: new Date(notAfter).toISOString() } }],
+      () => [
+        {
+          type: 'host.certificate_renewed',
+          message: 'host certificate renewed',
+          hostId: id,
+          attributes: { not_after: new Date(notAfter).toISOString() },
+        },
+      ],
     );
   }
 
@@ -192,7 +249,14 @@ export class HostRegistry {
     return this.update(
       id,
       (r) => (sameList(r.groups, wanted) ? undefined : { ...r, groups: wanted }),
-      () => [{ type: 'host.groups_changed', message: 'host groups changed', hostId: id, attributes: { groups: wanted.join(',') } }],
+      () => [
+        {
+          type: 'host.groups_changed',
+          message: 'host groups changed',
+          hostId: id,
+          attributes: { groups: wanted.join(',') },
+        },
+      ],
       { ops, pre },
     );
   }
@@ -239,17 +303,34 @@ export class HostRegistry {
    * (absurd capacity, more free than total) is refused with an event and the
    * previous inventory is kept.
    */
-  async setInventory(id: string, raw: Inventory): Promise<{ ok: true; inv: Inventory; truncated: string[] } | { ok: false; reason: string }> {
+  async setInventory(
+    id: string,
+    raw: Inventory,
+  ): Promise<{ ok: true; inv: Inventory; truncated: string[] } | { ok: false; reason: string }> {
     const c = checkInventory(raw);
     if (!c.ok) {
-      await this.events.append({ type: 'host.inventory_rejected', severity: 'warning', message: `host inventory rejected: ${c.reason}`, hostId: id, actor: id, attributes: { reason: c.reason } });
+      await this.events.append({
+        type: 'host.inventory_rejected',
+        severity: 'warning',
+        message: `host inventory rejected: ${c.reason}`,
+        hostId: id,
+        actor: id,
+        attributes: { reason: c.reason },
+      });
       return c;
     }
     const inv = c.inv;
     await this.update(
       id,
       (r) => (r.inventory?.hash === inv.hash ? undefined : { ...r, inventory: inv, schemes: inv.schemes }),
-      () => [{ type: 'host.inventory_updated', message: 'host inventory updated', hostId: id, attributes: { hash: inv.hash, ...(c.truncated.length ? { truncated: c.truncated.join(',') } : {}) } }],
+      () => [
+        {
+          type: 'host.inventory_updated',
+          message: 'host inventory updated',
+          hostId: id,
+          attributes: { hash: inv.hash, ...(c.truncated.length ? { truncated: c.truncated.join(',') } : {}) },
+        },
+      ],
     );
     return c;
   }
@@ -260,9 +341,16 @@ export type HostDetail = HostView;
 
 /** The inventory without its lists: CPU (no flags), memory, OS, capacities, schemes, hash. */
 export function inventorySummary(inv: Inventory): Inventory {
-  return { ...inv, cpu: inv.cpu ? { ...inv.cpu, flags: [] } : inv.cpu, disks: [], filesystems: [], nics: [], hypervisors: [], software: [] };
+  return {
+    ...inv,
+    cpu: inv.cpu ? { ...inv.cpu, flags: [] } : inv.cpu,
+    disks: [],
+    filesystems: [],
+    nics: [],
+    hypervisors: [],
+    software: [],
+  };
 }
-
 
 function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);

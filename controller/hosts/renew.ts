@@ -10,12 +10,22 @@ export interface RenewalOptions {
 }
 
 /** Signs a renewed client certificate over the live mTLS session and records its serial. */
-export async function renewCertificate(hosts: HostRegistry, o: RenewalOptions, s: Session, csrPem: string): Promise<void> {
+export async function renewCertificate(
+  hosts: HostRegistry,
+  o: RenewalOptions,
+  s: Session,
+  csrPem: string,
+): Promise<void> {
   if (!o.ca) throw new FailedPreconditionError('certificate renewal needs TLS');
-  if (typeof csrPem !== 'string' || csrPem.length > 16_384) throw new InvalidArgumentError('renew.csr_pem', 'missing or too long');
+  if (typeof csrPem !== 'string' || csrPem.length > 16_384)
+    throw new InvalidArgumentError('renew.csr_pem', 'missing or too long');
   let cert: Awaited<ReturnType<typeof signCsr>>;
   try {
-    cert = await signCsr(o.ca, csrPem, { commonName: s.hostId, uris: [`spiffe://nephele/host/${s.hostId}`], validMs: o.certValidMs });
+    cert = await signCsr(o.ca, csrPem, {
+      commonName: s.hostId,
+      uris: [`spiffe://nephele/host/${s.hostId}`],
+      validMs: o.certValidMs,
+    });
   } catch (e) {
     if (e instanceof CsrError) throw new InvalidArgumentError('renew.csr_pem', e.message);
     throw e;

@@ -31,25 +31,34 @@ export class Reports {
     const r = await this.hosts.setInventory(s.hostId, inv);
     if (r.ok) s.guest = r.inv.guest;
     if (!r.ok) this.log.warn({ host_id: s.hostId, reason: r.reason }, 'inventory rejected; the previous one is kept');
-    else if (r.truncated.length) this.log.warn({ host_id: s.hostId, truncated: r.truncated }, 'inventory cut to the size limits');
+    else if (r.truncated.length)
+      this.log.warn({ host_id: s.hostId, truncated: r.truncated }, 'inventory cut to the size limits');
   }
 
   /** The owner policy of an ad-hoc host changed: record it (the planner filters on it and evacuates on EVACUATE). */
   async owner(s: Session, owner: Session['live']['owner']): Promise<void> {
-    await this.hosts.update(s.hostId, (r) => (r.owner === owner ? undefined : { ...r, owner }), () => [{
-      type: 'host.owner_changed',
-      severity: owner === 'idle' ? 'info' : 'warning',
-      message: `host owner is ${owner}`,
-      hostId: s.hostId,
-      attributes: { owner },
-    }]);
+    await this.hosts.update(
+      s.hostId,
+      (r) => (r.owner === owner ? undefined : { ...r, owner }),
+      () => [
+        {
+          type: 'host.owner_changed',
+          severity: owner === 'idle' ? 'info' : 'warning',
+          message: `host owner is ${owner}`,
+          hostId: s.hostId,
+          attributes: { owner },
+        },
+      ],
+    );
   }
 
   /** Stores an agent event exactly once: duplicates (resends after a reconnect) only get an ack. */
   async agentEvent(s: Session, e: AgentEvent): Promise<void> {
     checkAgentEvent(e);
     if (this.acceptSeq(s, e.seq, 'event', s.durableSeq)) {
-      await this.storeSeqs(s, [e], (_, w) => this.events.commit({ ops: w.ops, preconditions: w.pre, events: [agentEventOf(s.hostId, e, this.clock.now())] }));
+      await this.storeSeqs(s, [e], (_, w) =>
+        this.events.commit({ ops: w.ops, preconditions: w.pre, events: [agentEventOf(s.hostId, e, this.clock.now())] }),
+      );
     }
     ackDurable(s);
   }
@@ -68,10 +77,19 @@ export class Reports {
       const rs = run;
       run = [];
       if (!vms || !rs.length) return;
-      const store = () => this.storeSeqs(s, rs, async (fresh, w) => {
-        const seen = await vms.applyReports(s.hostId, fresh, w);
-        seen.forEach((o, i) => o && 'ignored' in o && this.log.warn({ host_id: s.hostId, vm_id: fresh[i]!.vmId, state: fresh[i]!.state, reason: o.ignored }, 'vm report ignored'));
-      });
+      const store = () =>
+        this.storeSeqs(s, rs, async (fresh, w) => {
+          const seen = await vms.applyReports(s.hostId, fresh, w);
+          seen.forEach(
+            (o, i) =>
+              o &&
+              'ignored' in o &&
+              this.log.warn(
+                { host_id: s.hostId, vm_id: fresh[i]!.vmId, state: fresh[i]!.state, reason: o.ignored },
+                'vm report ignored',
+              ),
+          );
+        });
       await (rs[0]!.state === 'destroyed' ? vms.underTenantOf(rs[0]!.vmId, store) : store());
     };
     let bad: unknown;
@@ -100,7 +118,11 @@ export class Reports {
    * session of the host, or a race with an operator's change) it is re-read
    * and tried again.
    */
-  private storeSeqs<R extends { seq: number; epoch?: string }>(s: Session, reports: R[], write: (fresh: R[], w: AckWrite) => Promise<unknown>): Promise<void> {
+  private storeSeqs<R extends { seq: number; epoch?: string }>(
+    s: Session,
+    reports: R[],
+    write: (fresh: R[], w: AckWrite) => Promise<unknown>,
+  ): Promise<void> {
     return retryOnConflict(async (attempt) => {
       const cur = attempt === 1 ? s.acked : (s.acked = await this.hosts.acks.get(s.hostId));
       const stored = Math.max(s.durableSeq, cur.rec.durableSeq);
@@ -131,7 +153,14 @@ export class Reports {
     this.log.warn({ host_id: s.hostId, kind, seq, durable_seq: durable, reason: v.reject }, 'agent report refused');
     if (s.refused++ === 0) {
       void this.events
-        .append({ type: 'host.report_refused', severity: 'warning', message: `agent report refused: ${v.reject}`, hostId: s.hostId, actor: s.hostId, attributes: { kind, seq: String(seq), durable_seq: String(durable) } })
+        .append({
+          type: 'host.report_refused',
+          severity: 'warning',
+          message: `agent report refused: ${v.reject}`,
+          hostId: s.hostId,
+          actor: s.hostId,
+          attributes: { kind, seq: String(seq), durable_seq: String(durable) },
+        })
         .catch((err) => this.log.error({ err, host_id: s.hostId }, 'refusal event not stored'));
     }
     return false;

@@ -68,9 +68,18 @@ export class SessionManager {
     this.cadence = new Cadence(opts.policy, opts.reconnectsPerSec);
     this.msgLimiter = new RateLimiter(opts.perHost, clock);
     this.connectLimiter = new RateLimiter(opts.connects, clock);
-    this.liveness = new Liveness(clock, { missedBeats: opts.policy.missedBeats, downAfterMs: opts.downAfterMs, sweepMs: opts.sweepMs }, (t) => this.persist(t));
+    this.liveness = new Liveness(
+      clock,
+      { missedBeats: opts.policy.missedBeats, downAfterMs: opts.downAfterMs, sweepMs: opts.sweepMs },
+      (t) => this.persist(t),
+    );
     this.reports = new Reports(hosts, events, clock, log);
-    this.desired = new DesiredPush(clock, (hostId) => this.reports.vms!.desiredFor(hostId), (hostId) => (this.reports.vms ? this.sessions.get(hostId) : undefined), log);
+    this.desired = new DesiredPush(
+      clock,
+      (hostId) => this.reports.vms!.desiredFor(hostId),
+      (hostId) => (this.reports.vms ? this.sessions.get(hostId) : undefined),
+      log,
+    );
   }
 
   /** Loads known hosts so liveness resumes after a controller restart without any writes. */
@@ -154,12 +163,16 @@ export class SessionManager {
         over = true;
         reject(err);
       };
-      let helloTimer = this.clock.setTimeout(() => fail(new FailedPreconditionError('no Hello within the timeout')), this.opts.helloTimeoutMs);
+      let helloTimer = this.clock.setTimeout(
+        () => fail(new FailedPreconditionError('no Hello within the timeout')),
+        this.opts.helloTimeoutMs,
+      );
       let starting: Promise<void> | undefined;
 
       const onHello = async (hello: Hello) => {
         if (ctx.agent?.retirePrevious) await this.hosts.retirePreviousCertificate(hostId);
-        if (!this.connectLimiter.take(hostId)) throw new ResourceExhaustedError('too many new sessions for this host; back off');
+        if (!this.connectLimiter.take(hostId))
+          throw new ResourceExhaustedError('too many new sessions for this host; back off');
         const prior = this.sessions.get(hostId);
         if (over) return; // the call ended while we were loading the host
         if (prior) {
@@ -206,27 +219,36 @@ export class SessionManager {
             reconnectWindowMs,
           },
         });
-        this.log.info({ host_id: hostId, peer: ctx.peer, agent_version: hello.agentVersion, interval_ms: interval }, 'agent session established');
+        this.log.info(
+          { host_id: hostId, peer: ctx.peer, agent_version: hello.agentVersion, interval_ms: interval },
+          'agent session established',
+        );
         this.pushDesired(hostId);
       };
 
       call.on('data', (msg: AgentMessage) => {
         if (isUndecodable(msg)) return fail(new InvalidArgumentError('message', 'cannot be decoded'));
         if (!session) {
-          if (msg.body !== 'hello' || !msg.hello) return fail(new FailedPreconditionError('the first message must be Hello'));
+          if (msg.body !== 'hello' || !msg.hello)
+            return fail(new FailedPreconditionError('the first message must be Hello'));
           if (starting) return;
           starting = onHello(msg.hello).catch(fail);
           return;
         }
         const s = session;
-        if (!this.msgLimiter.take(s.hostId)) return fail(new ResourceExhaustedError('message rate limit exceeded for this host'));
+        if (!this.msgLimiter.take(s.hostId))
+          return fail(new ResourceExhaustedError('message rate limit exceeded for this host'));
         switch (msg.body) {
           case 'heartbeat':
             return this.beat(s, msg.heartbeat!);
           case 'inventory': {
             const inv = msg.inventory?.inventory;
             if (!inv) return fail(new InvalidArgumentError('inventory.inventory', 'is required'));
-            return enqueue(s, () => this.reports.inventory(s, inv), (err) => this.log.error({ err, host_id: s.hostId }, 'inventory not stored'));
+            return enqueue(
+              s,
+              () => this.reports.inventory(s, inv),
+              (err) => this.log.error({ err, host_id: s.hostId }, 'inventory not stored'),
+            );
           }
           case 'event':
             return enqueue(s, () => this.reports.agentEvent(s, msg.event!), fail);
@@ -277,11 +299,17 @@ export class SessionManager {
     }
     let window = 0;
     if (s.reconnectWindowMs !== fleetWindow) window = s.reconnectWindowMs = fleetWindow;
-    s.send({ ack: { beat: hb.beat, durableSeq: s.durableSeq, heartbeatIntervalMs: interval, reconnectWindowMs: window } });
+    s.send({
+      ack: { beat: hb.beat, durableSeq: s.durableSeq, heartbeatIntervalMs: interval, reconnectWindowMs: window },
+    });
     const owner = OwnerStateEnum.fromProto(hb.owner);
     if (owner !== undefined && owner !== s.live.owner) {
       s.live.owner = owner;
-      enqueue(s, () => this.reports.owner(s, owner), (err) => this.log.error({ err, host_id: s.hostId }, 'owner state not stored'));
+      enqueue(
+        s,
+        () => this.reports.owner(s, owner),
+        (err) => this.log.error({ err, host_id: s.hostId }, 'owner state not stored'),
+      );
     }
   }
 }
@@ -300,12 +328,21 @@ const MAX_BURST = 64;
  * (they arrived while an earlier write was in flight), so a host's reports of
  * one convergence are stored together; otherwise it starts a new one.
  */
-function burst(s: Session, r: VmStatusReport, write: (rs: VmStatusReport[]) => Promise<void>, onError: (err: unknown) => void): void {
+function burst(
+  s: Session,
+  r: VmStatusReport,
+  write: (rs: VmStatusReport[]) => Promise<void>,
+  onError: (err: unknown) => void,
+): void {
   if (s.burst && s.burst.length < MAX_BURST) return void s.burst.push(r);
   const rs = [r];
-  enqueue(s, () => {
-    if (s.burst === rs) s.burst = undefined; // started: later reports wait for the next burst
-    return write(rs);
-  }, onError);
+  enqueue(
+    s,
+    () => {
+      if (s.burst === rs) s.burst = undefined; // started: later reports wait for the next burst
+      return write(rs);
+    },
+    onError,
+  );
   s.burst = rs;
 }

@@ -32,15 +32,27 @@ function rewrite<T>(r: Raw, fields: Record<string, Field>): T {
 }
 
 export const vmFromStored = (r: Raw): VmRecord =>
-  rewrite(r, { sla: field(SlaEnum, 'guaranteed'), desired: field(DesiredStateEnum, 'running'), state: field(VmStateEnum, 'pending') });
+  rewrite(r, {
+    sla: field(SlaEnum, 'guaranteed'),
+    desired: field(DesiredStateEnum, 'running'),
+    state: field(VmStateEnum, 'pending'),
+  });
 
 export const setFromStored = (r: Raw): SetRecord => ({
   ...rewrite<SetRecord>(r, { state: field(SetStateEnum, 'scheduled') }),
-  request: rewrite((r.request ?? {}) as Raw, { sla: field(SlaEnum, 'guaranteed'), affinity: field(AffinityEnum, 'none'), strategy: field(StrategyEnum, 'default') }),
+  request: rewrite((r.request ?? {}) as Raw, {
+    sla: field(SlaEnum, 'guaranteed'),
+    affinity: field(AffinityEnum, 'none'),
+    strategy: field(StrategyEnum, 'default'),
+  }),
 });
 
 export const hostFromStored = (r: Raw): HostRecord =>
-  rewrite(r, { kind: field(HostKindEnum, 'dedicated'), state: field(HostStateEnum, 'pending'), owner: field(OwnerStateEnum, 'none') });
+  rewrite(r, {
+    kind: field(HostKindEnum, 'dedicated'),
+    state: field(HostStateEnum, 'pending'),
+    owner: field(OwnerStateEnum, 'none'),
+  });
 
 export function tokenFromStored(r: Raw): TokenRecord {
   const { hostKind, ...rest } = r;

@@ -30,7 +30,12 @@ export interface PlannerOptions extends PlannerConfig {
   replaceAfterMs: number;
 }
 
-export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = { ...DEFAULT_PLANNER, strategy: 'spread', maxAttempts: 3, replaceAfterMs: 5 * 60_000 };
+export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
+  ...DEFAULT_PLANNER,
+  strategy: 'spread',
+  maxAttempts: 3,
+  replaceAfterMs: 5 * 60_000,
+};
 
 export type Pusher = (hostId: string) => void;
 
@@ -41,7 +46,12 @@ export interface MoveResult {
 }
 
 export const resOf = (spec: NonNullable<VmRecord['spec']>): Res => resourcesOf(spec);
-export const holdOf = (vm: VmRecord): Hold => ({ hostId: vm.hostId, setId: vm.setId, sla: (vm.sla === 'guaranteed' ? 'guaranteed' : 'best_effort') as Sla, res: resOf(vm.spec!) });
+export const holdOf = (vm: VmRecord): Hold => ({
+  hostId: vm.hostId,
+  setId: vm.setId,
+  sla: (vm.sla === 'guaranteed' ? 'guaranteed' : 'best_effort') as Sla,
+  res: resOf(vm.spec!),
+});
 
 export interface PlannerDeps {
   store: Store;
@@ -134,7 +144,16 @@ export class PlannerCore {
     const exclude = new Set([...(vm.tried ?? []), vm.hostId]);
     return set
       ? { ...this.request(set, exclude), schemes: [vm.spec!.scheme] }
-      : { setId: '', sla: holdOf(vm).sla, res: resOf(vm.spec!), schemes: [vm.spec!.scheme], task: !!vm.spec!.config?.task, affinity: 'none', strategy: this.opts.strategy, exclude };
+      : {
+          setId: '',
+          sla: holdOf(vm).sla,
+          res: resOf(vm.spec!),
+          schemes: [vm.spec!.scheme],
+          task: !!vm.spec!.config?.task,
+          affinity: 'none',
+          strategy: this.opts.strategy,
+          exclude,
+        };
   }
 
   hostName(id: string): string {
@@ -170,7 +189,13 @@ export class PlannerCore {
       set.state = 'partial';
       set.stateReason = 'a vm could not be run on any host tried';
       set.reasons = [...set.reasons.filter((r) => r !== why), why].slice(-20);
-      return { type: 'set.partially_placed', severity: 'warning', message: `vm set partially placed: ${why}`, tenant: set.tenant, attributes: { set_id: id } };
+      return {
+        type: 'set.partially_placed',
+        severity: 'warning',
+        message: `vm set partially placed: ${why}`,
+        tenant: set.tenant,
+        attributes: { set_id: id },
+      };
     });
   }
 
@@ -179,7 +204,12 @@ export class PlannerCore {
       if (set.state === 'retiring' || set.state === 'retired') return undefined;
       set.state = 'retiring';
       set.stateReason = why;
-      return { type: 'set.retiring', message: `vm set retiring: ${why}`, tenant: set.tenant, attributes: { set_id: id } };
+      return {
+        type: 'set.retiring',
+        message: `vm set retiring: ${why}`,
+        tenant: set.tenant,
+        attributes: { set_id: id },
+      };
     });
   }
 }

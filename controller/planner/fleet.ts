@@ -109,7 +109,10 @@ export class Fleet {
   }
 
   /** Adds or refreshes a host's static facts; its reservations stay. */
-  upsert(id: string, facts: Partial<Omit<Slot, 'id' | 'guaranteed' | 'bestEffort' | 'vms' | 'sets' | 'scoredIn'>>): Slot {
+  upsert(
+    id: string,
+    facts: Partial<Omit<Slot, 'id' | 'guaranteed' | 'bestEffort' | 'vms' | 'sets' | 'scoredIn'>>,
+  ): Slot {
     let s = this.slots.get(id);
     if (!s) this.slots.set(id, (s = newSlot(id, facts)));
     else Object.assign(s, facts);

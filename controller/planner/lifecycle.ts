@@ -9,7 +9,17 @@ import { absent, at, put, retryOnConflict, type Op, type Precondition } from '..
 import type { NewEvent } from '../events/log.js';
 import { VMS, type VmRecord } from '../vms/registry.js';
 import type { SetRequest } from './request.js';
-import { aggregate, getSet, live, planRow, SETS, SETS_BY_TENANT, vmsOfSet, waitsForHost, type SetRecord } from './sets.js';
+import {
+  aggregate,
+  getSet,
+  live,
+  planRow,
+  SETS,
+  SETS_BY_TENANT,
+  vmsOfSet,
+  waitsForHost,
+  type SetRecord,
+} from './sets.js';
 import type { PlannerCore } from './core.js';
 import type { Round } from './rounds.js';
 
@@ -25,12 +35,19 @@ export class SetLifecycle {
     const { set, round } = await c.lock.run(async (): Promise<{ set: SetRecord; round?: Round }> => {
       const now = c.clock.now();
       const s = c.jobs.rounds.newSet(req, tenant, now);
-      const created: NewEvent = { type: 'set.created', message: 'vm set created', tenant, attributes: { set_id: s.id, count: String(req.count), sla: req.sla } };
+      const created: NewEvent = {
+        type: 'set.created',
+        message: 'vm set created',
+        tenant,
+        attributes: { set_id: s.id, count: String(req.count), sla: req.sla },
+      };
       if (s.state === 'scheduled') {
         await c.events.commit({
           ops: [put(SETS, s.id, s), put(SETS_BY_TENANT, `${tenant}/${s.id}`, 1)],
           preconditions: [absent(SETS, s.id)],
-          events: [{ ...created, attributes: { ...created.attributes, start_at: new Date(req.startAtUnixMs).toISOString() } }],
+          events: [
+            { ...created, attributes: { ...created.attributes, start_at: new Date(req.startAtUnixMs).toISOString() } },
+          ],
           ref: s.id,
         });
         return { set: s, round: undefined };
@@ -75,7 +92,20 @@ export class SetLifecycle {
       const now = c.clock.now();
       if (set.state === 'scheduled') {
         if (set.request.startAtUnixMs > now) return undefined;
-        await c.jobs.rounds.placeRound(set, version, set.count, [{ type: 'set.started', message: 'scheduled vm set started', tenant: set.tenant, attributes: { set_id: id } }], false);
+        await c.jobs.rounds.placeRound(
+          set,
+          version,
+          set.count,
+          [
+            {
+              type: 'set.started',
+              message: 'scheduled vm set started',
+              tenant: set.tenant,
+              attributes: { set_id: id },
+            },
+          ],
+          false,
+        );
         return set;
       }
       if (set.state === 'waiting' || set.state === 'partial' || set.state === 'placed') {
@@ -91,7 +121,13 @@ export class SetLifecycle {
               if (s.state !== 'waiting') return undefined;
               s.state = 'partial';
               s.stateReason = `${c.counts.of(id).placed} of ${s.count} placed; the batch window is over, evacuated vms still wait for a host`;
-              return { type: 'set.partially_placed', severity: 'warning', message: 'vm set partially placed: its batch window is over', tenant: s.tenant, attributes: { set_id: id } };
+              return {
+                type: 'set.partially_placed',
+                severity: 'warning',
+                message: 'vm set partially placed: its batch window is over',
+                tenant: s.tenant,
+                attributes: { set_id: id },
+              };
             });
           }
           return undefined; // nothing to place (a partial set's failed VMs still hold their host)
@@ -112,11 +148,21 @@ export class SetLifecycle {
       const { set, version } = await getSet(c.store, id, scope);
       if (set.state === 'retiring' || set.state === 'retired') throw new FailedPreconditionError(`set is ${set.state}`);
       const current = (await vmsOfSet(c.store, id)).filter(({ vm }) => live(vm) || waitsForHost(vm));
-      const ev: NewEvent = { type: 'set.scaled', message: 'vm set scaled', tenant: set.tenant, attributes: { set_id: id, from: String(set.count), to: String(count) } };
+      const ev: NewEvent = {
+        type: 'set.scaled',
+        message: 'vm set scaled',
+        tenant: set.tenant,
+        attributes: { set_id: id, from: String(set.count), to: String(count) },
+      };
       set.count = count;
       if (set.state === 'scheduled') {
         set.request = { ...set.request, count };
-        await c.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [ev], ref: id });
+        await c.events.commit({
+          ops: [put(SETS, id, set)],
+          preconditions: [at(SETS, id, version)],
+          events: [ev],
+          ref: id,
+        });
         return set;
       }
       if (count >= current.length) {
@@ -124,10 +170,20 @@ export class SetLifecycle {
         return set;
       }
       // Retire VMs waiting for a host first, then the newest: the oldest have been confirmed the longest.
-      const victims = current.sort((a, b) => Number(waitsForHost(b.vm)) - Number(waitsForHost(a.vm)) || (a.vm.id < b.vm.id ? 1 : -1)).slice(0, current.length - count);
+      const victims = current
+        .sort((a, b) => Number(waitsForHost(b.vm)) - Number(waitsForHost(a.vm)) || (a.vm.id < b.vm.id ? 1 : -1))
+        .slice(0, current.length - count);
       c.jobs.rounds.settle(set, count, [], c.clock.now());
-      await c.events.commit({ ops: [put(SETS, id, set)], preconditions: [at(SETS, id, version)], events: [ev], ref: id });
-      await this.retireVms(victims.map((v) => v.vm.id), 'scaled down');
+      await c.events.commit({
+        ops: [put(SETS, id, set)],
+        preconditions: [at(SETS, id, version)],
+        events: [ev],
+        ref: id,
+      });
+      await this.retireVms(
+        victims.map((v) => v.vm.id),
+        'scaled down',
+      );
       return set;
     });
     c.onSetChange(changed);
@@ -147,12 +203,22 @@ export class SetLifecycle {
         await c.events.commit({
           ops: [put(SETS, id, set)],
           preconditions: [at(SETS, id, version)],
-          events: [{ type: 'set.retiring', message: `vm set retiring: ${why}`, tenant: set.tenant, attributes: { set_id: id, vms: String(vms.length) } }],
+          events: [
+            {
+              type: 'set.retiring',
+              message: `vm set retiring: ${why}`,
+              tenant: set.tenant,
+              attributes: { set_id: id, vms: String(vms.length) },
+            },
+          ],
           ref: id,
         });
       }
       c.retiring.add(id);
-      await this.retireVms(vms.filter(({ vm }) => vm.desired !== 'destroyed' && vm.state !== 'destroyed').map(({ vm }) => vm.id), why);
+      await this.retireVms(
+        vms.filter(({ vm }) => vm.desired !== 'destroyed' && vm.state !== 'destroyed').map(({ vm }) => vm.id),
+        why,
+      );
       await this.maybeRetired(id);
       return set;
     });
@@ -177,7 +243,11 @@ export class SetLifecycle {
         const hosts: string[] = [];
         rs.forEach((r) => {
           if (!r || r.value.desired === 'destroyed') return;
-          const n: VmRecord = { ...r.value, desired: 'destroyed', stateReason: r.value.state === 'destroyed' ? r.value.stateReason : `retiring: ${why}` };
+          const n: VmRecord = {
+            ...r.value,
+            desired: 'destroyed',
+            stateReason: r.value.state === 'destroyed' ? r.value.stateReason : `retiring: ${why}`,
+          };
           next.push(n);
           ops.push(put(VMS, r.value.id, n));
           pre.push(at(VMS, r.value.id, r.version));
@@ -200,7 +270,12 @@ export class SetLifecycle {
       if (s.state !== 'retiring') return undefined;
       s.state = 'retired';
       s.retiredUnixMs = c.clock.now();
-      return { type: 'set.retired', message: 'vm set retired', tenant: s.tenant, attributes: { set_id: id, reason: s.stateReason } };
+      return {
+        type: 'set.retired',
+        message: 'vm set retired',
+        tenant: s.tenant,
+        attributes: { set_id: id, reason: s.stateReason },
+      };
     });
     if (!set) return;
     c.retiring.delete(id);

@@ -25,7 +25,10 @@ export class Moves {
       if (!cur || !holds(cur.value) || cur.value.desired === 'destroyed') return { moved: false, reasons: [] };
       const vm = cur.value;
       if (countAttempt && vm.placementAttempts >= c.opts.maxAttempts) {
-        c.log.warn({ vm_id: vm.id, set_id: vm.setId, attempts: vm.placementAttempts }, 'vm not re-placed: attempts used up');
+        c.log.warn(
+          { vm_id: vm.id, set_id: vm.setId, attempts: vm.placementAttempts },
+          'vm not re-placed: attempts used up',
+        );
         return { moved: false, reasons: [`attempts used up (${vm.placementAttempts})`] };
       }
       const base = await c.requestFor(vm);
@@ -54,9 +57,28 @@ export class Moves {
       };
       try {
         await c.events.commit({
-          ops: [put(VMS, vm.id, next), del(VMS_BY_HOST, `${vm.hostId}/${vm.id}`), put(VMS_BY_HOST, `${to.hostId}/${vm.id}`, 1)],
+          ops: [
+            put(VMS, vm.id, next),
+            del(VMS_BY_HOST, `${vm.hostId}/${vm.id}`),
+            put(VMS_BY_HOST, `${to.hostId}/${vm.id}`, 1),
+          ],
           preconditions: [at(VMS, vm.id, cur.version)],
-          events: [{ type: 'vm.replaced', severity: 'warning', message: `vm re-placed: ${reason}`, hostId: to.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, from_host: vm.hostId, to_host: to.hostId, generation: String(next.generation), ...(vm.setId ? { set_id: vm.setId } : {}) } }],
+          events: [
+            {
+              type: 'vm.replaced',
+              severity: 'warning',
+              message: `vm re-placed: ${reason}`,
+              hostId: to.hostId,
+              tenant: vm.tenant,
+              attributes: {
+                vm_id: vm.id,
+                from_host: vm.hostId,
+                to_host: to.hostId,
+                generation: String(next.generation),
+                ...(vm.setId ? { set_id: vm.setId } : {}),
+              },
+            },
+          ],
         });
       } catch (e) {
         unplace(c.fleet, base, res.placements);
@@ -89,9 +111,20 @@ export class Moves {
       if (!res.placements.length) return { moved: false, reasons: res.reasons };
       const id = ulid(c.clock.now());
       await c.events.commit({
-        ops: [put(VMS, vm.id, { ...vm, exportDisk: id, stateReason: `moving (${reason}): exporting its disk` }), ...c.transfers.beginOps(id, vm)],
+        ops: [
+          put(VMS, vm.id, { ...vm, exportDisk: id, stateReason: `moving (${reason}): exporting its disk` }),
+          ...c.transfers.beginOps(id, vm),
+        ],
         preconditions: [at(VMS, vm.id, cur.version)],
-        events: [{ type: 'vm.move_started', message: `cold move started: ${reason}`, hostId: vm.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, transfer_id: id, ...(vm.setId ? { set_id: vm.setId } : {}) } }],
+        events: [
+          {
+            type: 'vm.move_started',
+            message: `cold move started: ${reason}`,
+            hostId: vm.hostId,
+            tenant: vm.tenant,
+            attributes: { vm_id: vm.id, transfer_id: id, ...(vm.setId ? { set_id: vm.setId } : {}) },
+          },
+        ],
       });
       c.push(vm.hostId);
       return { moved: true, reasons: [] };
@@ -118,7 +151,16 @@ export class Moves {
       await c.events.commit({
         ops: [put(VMS, vm.id, { ...vm, exportDisk: '', stateReason: 'move abandoned: no host can take it now' })],
         preconditions: [at(VMS, vm.id, cur.version)],
-        events: [{ type: 'vm.move_failed', severity: 'warning', message: `cold move abandoned: ${m.reasons.join('; ') || 'no host'}`, hostId: vm.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id } }],
+        events: [
+          {
+            type: 'vm.move_failed',
+            severity: 'warning',
+            message: `cold move abandoned: ${m.reasons.join('; ') || 'no host'}`,
+            hostId: vm.hostId,
+            tenant: vm.tenant,
+            attributes: { vm_id: vm.id },
+          },
+        ],
       });
       await c.transfers?.finish(transferId);
       c.push(vm.hostId);
@@ -133,7 +175,12 @@ export class Moves {
       : this.moveOne(vm.id, reason, false);
   }
 
-  private async moveAll(hostId: string, reason: string, filter: (vm: VmRecord) => boolean, cold = false): Promise<MoveResult> {
+  private async moveAll(
+    hostId: string,
+    reason: string,
+    filter: (vm: VmRecord) => boolean,
+    cold = false,
+  ): Promise<MoveResult> {
     const out: MoveResult = { moved: 0, unplaced: 0, reasons: [] };
     for (const { vm } of await this.c.vms.onHost(hostId)) {
       if (!live(vm) || !filter(vm)) continue;
@@ -152,7 +199,13 @@ export class Moves {
     const c = this.c;
     await c.hosts.cordon(hostId, true, reason || 'drained');
     const res = await c.lock.run(() => this.moveAll(hostId, 'host drained', () => true, true));
-    await c.events.append({ type: 'host.drained', severity: res.unplaced ? 'warning' : 'info', message: res.unplaced ? 'host drained; some vms could not be moved' : 'host drained', hostId, attributes: { moved: String(res.moved), unplaced: String(res.unplaced) } });
+    await c.events.append({
+      type: 'host.drained',
+      severity: res.unplaced ? 'warning' : 'info',
+      message: res.unplaced ? 'host drained; some vms could not be moved' : 'host drained',
+      hostId,
+      attributes: { moved: String(res.moved), unplaced: String(res.unplaced) },
+    });
     return res;
   }
 
@@ -165,7 +218,8 @@ export class Moves {
       if (now - since < c.opts.replaceAfterMs) continue;
       const res = await c.lock.run(() => this.moveAll(hostId, 'host is down', (vm) => vm.sla === 'guaranteed'));
       moved += res.moved;
-      if (res.moved) c.log.warn({ host_id: hostId, moved: res.moved, unplaced: res.unplaced }, 'vms of a down host re-placed');
+      if (res.moved)
+        c.log.warn({ host_id: hostId, moved: res.moved, unplaced: res.unplaced }, 'vms of a down host re-placed');
     }
     return moved;
   }

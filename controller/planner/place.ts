@@ -98,7 +98,8 @@ export function dynamicReason(s: Slot, r: PlacementRequest, fleet: Fleet, cfg: P
   }
   const mine = s.sets.get(r.setId) ?? 0;
   if (r.affinity === 'anti' && mine > 0) return 'anti-affinity: holds a vm of the set';
-  if (r.affinity === 'affinity' && mine === 0 && (fleet.setHolds.get(r.setId) ?? 0) > 0) return 'affinity: the set is on another host';
+  if (r.affinity === 'affinity' && mine === 0 && (fleet.setHolds.get(r.setId) ?? 0) > 0)
+    return 'affinity: the set is on another host';
   return undefined;
 }
 
@@ -162,7 +163,13 @@ function staticPass(fleet: Fleet, r: PlacementRequest): StaticPass {
  * (later VMs see earlier ones); undo with `unplace` when the commit fails or
  * for a dry run. Stops at the first VM that fits nowhere: the rest are the same.
  */
-export function place(fleet: Fleet, r: PlacementRequest, count: number, cfg: PlannerConfig = DEFAULT_PLANNER, rng: () => number = Math.random): PlanResult {
+export function place(
+  fleet: Fleet,
+  r: PlacementRequest,
+  count: number,
+  cfg: PlannerConfig = DEFAULT_PLANNER,
+  rng: () => number = Math.random,
+): PlanResult {
   const placements: Placement[] = [];
   const { eligible, tally: staticTally } = staticPass(fleet, r);
   let eligibleSet: Set<Slot> | undefined;
@@ -187,7 +194,14 @@ export function place(fleet: Fleet, r: PlacementRequest, count: number, cfg: Pla
     const colocated = r.affinity === 'affinity' && (fleet.setHolds.get(r.setId) ?? 0) > 0;
     if (r.affinity === 'affinity' && !colocated && count - i > 1) {
       // The first VM of an affinity set goes where all of them fit, if any host can take them all.
-      const whole: PlacementRequest = { ...r, res: { vcpus: r.res.vcpus * (count - i), memoryBytes: r.res.memoryBytes * (count - i), diskBytes: r.res.diskBytes * (count - i) } };
+      const whole: PlacementRequest = {
+        ...r,
+        res: {
+          vcpus: r.res.vcpus * (count - i),
+          memoryBytes: r.res.memoryBytes * (count - i),
+          diskBytes: r.res.diskBytes * (count - i),
+        },
+      };
       for (const s of eligible) {
         if (dynamicReason(s, whole, fleet, cfg)) continue;
         consider(s, best);

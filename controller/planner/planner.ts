@@ -13,7 +13,14 @@ import type { DiskTransfers } from '../vms/transfers.js';
 import type { Fleet } from './fleet.js';
 import type { SetRequest } from './request.js';
 import { holds, SETS, waitsForHost, type SetRecord } from './sets.js';
-import { DEFAULT_PLANNER_OPTIONS, holdOf, PlannerCore, type MoveResult, type PlannerOptions, type Pusher } from './core.js';
+import {
+  DEFAULT_PLANNER_OPTIONS,
+  holdOf,
+  PlannerCore,
+  type MoveResult,
+  type PlannerOptions,
+  type Pusher,
+} from './core.js';
 import { Rounds } from './rounds.js';
 import { SetLifecycle } from './lifecycle.js';
 import { Preemption } from './preempt.js';
@@ -48,7 +55,13 @@ export class Planner {
     transfers?: DiskTransfers,
   ) {
     const c = (this.c = new PlannerCore({ store, events, clock, log, tenants, hosts, vms, push, opts, transfers }));
-    c.jobs = { rounds: new Rounds(c), lifecycle: new SetLifecycle(c), preemption: new Preemption(c), moves: new Moves(c), waiting: new Waiting(c) };
+    c.jobs = {
+      rounds: new Rounds(c),
+      lifecycle: new SetLifecycle(c),
+      preemption: new Preemption(c),
+      moves: new Moves(c),
+      waiting: new Waiting(c),
+    };
     this.fleet = c.fleet;
     this.downSince = c.downSince;
   }
@@ -75,14 +88,23 @@ export class Planner {
       if (!s) return { allocated: { vcpus: 0, memoryBytes: 0, diskBytes: 0 }, vms: 0 };
       const g = s.guaranteed;
       const b = s.bestEffort;
-      return { allocated: { vcpus: g.vcpus + b.vcpus, memoryBytes: g.memoryBytes + b.memoryBytes, diskBytes: g.diskBytes + b.diskBytes }, vms: s.vms };
+      return {
+        allocated: {
+          vcpus: g.vcpus + b.vcpus,
+          memoryBytes: g.memoryBytes + b.memoryBytes,
+          diskBytes: g.diskBytes + b.diskBytes,
+        },
+        vms: s.vms,
+      };
     };
     c.vms.onObserved((o) => this.observed(o));
     c.vms.onChanged((vm) => {
       c.counts.note(vm);
       // Destroyed (DestroyVm) while it waits for a host: no host will report it gone.
       if (c.waitingVms.has(vm.id) && vm.desired === 'destroyed') {
-        void c.lock.run(() => c.jobs.waiting.dropWaiting(vm.id, 'destroyed as requested')).catch((err) => c.log.error({ err, vm_id: vm.id }, 'could not drop a waiting vm'));
+        void c.lock
+          .run(() => c.jobs.waiting.dropWaiting(vm.id, 'destroyed as requested'))
+          .catch((err) => c.log.error({ err, vm_id: vm.id }, 'could not drop a waiting vm'));
       }
     });
     return sets;
@@ -108,7 +130,11 @@ export class Planner {
       isolation: isolationOf(rec.schemeInfo),
       groups: rec.groups,
       labels: rec.labels ?? {},
-      capacity: { vcpus: rec.inventory?.guest?.vcpus ?? 0, memoryBytes: Number(rec.inventory?.guest?.memoryBytes ?? 0), diskBytes: Number(rec.inventory?.guest?.diskBytes ?? 0) },
+      capacity: {
+        vcpus: rec.inventory?.guest?.vcpus ?? 0,
+        memoryBytes: Number(rec.inventory?.guest?.memoryBytes ?? 0),
+        diskBytes: Number(rec.inventory?.guest?.diskBytes ?? 0),
+      },
     });
     if (rec.state === 'ready' && !rec.cordoned) c.fleet.freedGen++; // waiting sets may fit now
     if (rec.state === 'down') {
@@ -125,26 +151,48 @@ export class Planner {
     const c = this.c;
     const vm = o.vm;
     if (vm.hostId) c.counts.note(vm);
-    if (o.imported) void c.transfers?.finish(o.imported).catch((err) => c.log.error({ err, vm_id: vm.id }, 'could not drop a finished disk transfer'));
+    if (o.imported)
+      void c.transfers
+        ?.finish(o.imported)
+        .catch((err) => c.log.error({ err, vm_id: vm.id }, 'could not drop a finished disk transfer'));
     if (o.released) {
       c.fleet.release(holdOf({ ...vm, state: 'running' }));
-      if (vm.setId && c.retiring.has(vm.setId)) void c.lock.run(() => c.jobs.lifecycle.maybeRetired(vm.setId)).catch((err) => c.log.error({ err, set_id: vm.setId }, 'could not retire set'));
+      if (vm.setId && c.retiring.has(vm.setId))
+        void c.lock
+          .run(() => c.jobs.lifecycle.maybeRetired(vm.setId))
+          .catch((err) => c.log.error({ err, set_id: vm.setId }, 'could not retire set'));
     }
     if (o.refused) {
       void c.lock
         .run(async () => {
           // A moved disk goes with it: the next host imports the same transfer, never a fresh disk.
-          const m = await c.jobs.moves.moveOne(vm.id, `host could not run it: ${vm.stateReason}`, true, vm.importDisk ?? '');
-          if (!m.moved && vm.setId) await c.noteUnplaced(vm.setId, `${vm.name} failed on ${vm.placementAttempts} host${vm.placementAttempts === 1 ? '' : 's'} (last: ${vm.stateReason})${m.reasons.length ? `; ${m.reasons.join('; ')}` : ''}`);
+          const m = await c.jobs.moves.moveOne(
+            vm.id,
+            `host could not run it: ${vm.stateReason}`,
+            true,
+            vm.importDisk ?? '',
+          );
+          if (!m.moved && vm.setId)
+            await c.noteUnplaced(
+              vm.setId,
+              `${vm.name} failed on ${vm.placementAttempts} host${vm.placementAttempts === 1 ? '' : 's'} (last: ${vm.stateReason})${m.reasons.length ? `; ${m.reasons.join('; ')}` : ''}`,
+            );
         })
         .catch((err) => c.log.error({ err, vm_id: vm.id }, 're-placement failed'));
     }
     if (o.taskDone && vm.setId) {
-      void c.lock.run(() => c.jobs.lifecycle.taskDone(vm)).catch((err) => c.log.error({ err, set_id: vm.setId }, 'could not end finished task'));
+      void c.lock
+        .run(() => c.jobs.lifecycle.taskDone(vm))
+        .catch((err) => c.log.error({ err, set_id: vm.setId }, 'could not end finished task'));
     }
   }
 
-  createVm(o: { name: string; tenant: string; spec: VmSpec; hostId?: string }): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
+  createVm(o: {
+    name: string;
+    tenant: string;
+    spec: VmSpec;
+    hostId?: string;
+  }): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
     return this.c.jobs.rounds.createVm(o);
   }
   dryRun(req: SetRequest, tenant: string): Promise<Plan> {

@@ -28,7 +28,8 @@ export class Preemption {
         if (excessCpu <= 0 && excessMem <= 0 && excessDisk <= 0) break;
         const m = await c.jobs.moves.moveOne(vm.id, 'preempted by guaranteed work', false);
         // Not movable: retired (its capacity is freed when its host reports it destroyed).
-        if (!m.moved) await c.jobs.lifecycle.retireVms([vm.id], 'preempted by guaranteed work; no other host could take it');
+        if (!m.moved)
+          await c.jobs.lifecycle.retireVms([vm.id], 'preempted by guaranteed work; no other host could take it');
         const r = resOf(vm.spec!);
         excessCpu -= r.vcpus;
         excessMem -= r.memoryBytes;

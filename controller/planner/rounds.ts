@@ -30,15 +30,27 @@ export class Rounds {
    * there as best-effort work (as before), but that host must still pass the
    * filters and have room for it. Returns the reasons when no host takes it.
    */
-  async createVm(o: { name: string; tenant: string; spec: VmSpec; hostId?: string }): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
+  async createVm(o: {
+    name: string;
+    tenant: string;
+    spec: VmSpec;
+    hostId?: string;
+  }): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
     const c = this.c;
     return c.lock.run(async () => {
       c.refreshLoad();
-      const pr: PlacementRequest = { setId: '', sla: o.hostId ? 'best_effort' : 'guaranteed', res: resOf(o.spec), schemes: [o.spec.scheme], affinity: 'none', strategy: c.opts.strategy };
+      const pr: PlacementRequest = {
+        setId: '',
+        sla: o.hostId ? 'best_effort' : 'guaranteed',
+        res: resOf(o.spec),
+        schemes: [o.spec.scheme],
+        affinity: 'none',
+        strategy: c.opts.strategy,
+      };
       let hostId = o.hostId;
       if (hostId) {
         const slot = c.fleet.slot(hostId);
-        const why = slot ? staticReason(slot, pr) ?? dynamicReason(slot, pr, c.fleet, c.opts) : 'not in the fleet';
+        const why = slot ? (staticReason(slot, pr) ?? dynamicReason(slot, pr, c.fleet, c.opts)) : 'not in the fleet';
         if (why) return { reasons: [why] };
         c.fleet.hold({ hostId, setId: '', sla: pr.sla, res: pr.res });
       } else {
@@ -88,7 +100,12 @@ export class Rounds {
       const reasons = [...res.reasons];
       try {
         const n = res.placements.length;
-        await c.tenants.prepareAdmit(tenant, 'dry-run', { vcpus: pr.res.vcpus * n, memoryBytes: pr.res.memoryBytes * n, vms: n, images: 0 });
+        await c.tenants.prepareAdmit(tenant, 'dry-run', {
+          vcpus: pr.res.vcpus * n,
+          memoryBytes: pr.res.memoryBytes * n,
+          vms: n,
+          images: 0,
+        });
       } catch (e) {
         reasons.unshift((e as Error).message);
       }
@@ -120,20 +137,32 @@ export class Rounds {
    * and commits them with the set record, the quota reservations and the events.
    * A quota refusal of a new set fails the call; later rounds record it as a reason.
    */
-  async placeRound(set: SetRecord, version: number, want: number, extraEvents: NewEvent[], isNew: boolean): Promise<Round> {
+  async placeRound(
+    set: SetRecord,
+    version: number,
+    want: number,
+    extraEvents: NewEvent[],
+    isNew: boolean,
+  ): Promise<Round> {
     const c = this.c;
     c.refreshLoad();
     const now = c.clock.now();
     const pr = c.request(set);
     const created: VmRecord[] = [];
     return c.tenants.withAdmission(set.tenant, async () => {
-      const res = want > 0 ? place(c.fleet, pr, want, c.opts) : { placements: [], unplaced: 0, reasons: [], considered: 0 };
+      const res =
+        want > 0 ? place(c.fleet, pr, want, c.opts) : { placements: [], unplaced: 0, reasons: [], considered: 0 };
       try {
         const ops: Op[] = [];
         const pre: Precondition[] = [];
         const ids = res.placements.map(() => ulid(now));
         if (ids.length) {
-          const adm = await c.tenants.prepareAdmitMany(set.tenant, ids, { vcpus: pr.res.vcpus, memoryBytes: pr.res.memoryBytes, vms: 1, images: 0 });
+          const adm = await c.tenants.prepareAdmitMany(set.tenant, ids, {
+            vcpus: pr.res.vcpus,
+            memoryBytes: pr.res.memoryBytes,
+            vms: 1,
+            images: 0,
+          });
           ops.push(...adm.ops);
           pre.push(...adm.pre);
         }
@@ -141,9 +170,24 @@ export class Rounds {
         created.length = 0;
         res.placements.forEach((p, i) => {
           const id = ids[i]!;
-          const vm = newVmRecord({ id, name: `${base}-${set.nextIndex + i}`, tenant: set.tenant, hostId: p.hostId, spec: { ...set.request.spec, scheme: p.scheme }, now, setId: set.id, sla: set.request.sla, reason: 'placed; waiting for the host' });
+          const vm = newVmRecord({
+            id,
+            name: `${base}-${set.nextIndex + i}`,
+            tenant: set.tenant,
+            hostId: p.hostId,
+            spec: { ...set.request.spec, scheme: p.scheme },
+            now,
+            setId: set.id,
+            sla: set.request.sla,
+            reason: 'placed; waiting for the host',
+          });
           created.push(vm);
-          ops.push(put(VMS, id, vm), put(VMS_BY_TENANT, `${set.tenant}/${id}`, 1), put(VMS_BY_HOST, `${p.hostId}/${id}`, 1), put(VMS_BY_SET, `${set.id}/${id}`, 1));
+          ops.push(
+            put(VMS, id, vm),
+            put(VMS_BY_TENANT, `${set.tenant}/${id}`, 1),
+            put(VMS_BY_HOST, `${p.hostId}/${id}`, 1),
+            put(VMS_BY_SET, `${set.id}/${id}`, 1),
+          );
           pre.push(absent(VMS, id));
         });
         set.nextIndex += res.placements.length;
@@ -159,7 +203,12 @@ export class Rounds {
             severity: res.unplaced ? 'warning' : 'info',
             message: res.unplaced ? `vm set partially placed: ${res.reasons.join('; ')}` : 'vm set placed',
             tenant: set.tenant,
-            attributes: { set_id: set.id, placed: String(res.placements.length), unplaced: String(res.unplaced), hosts: String(new Set(res.placements.map((p) => p.hostId)).size) },
+            attributes: {
+              set_id: set.id,
+              placed: String(res.placements.length),
+              unplaced: String(res.unplaced),
+              hosts: String(new Set(res.placements.map((p) => p.hostId)).size),
+            },
           });
         }
         await c.events.commit({ ops, preconditions: pre, events, ref: set.id });
@@ -169,7 +218,19 @@ export class Rounds {
         if (!isNew && (e as { code?: string }).code === 'RESOURCE_EXHAUSTED') {
           // A later round (scale up, batch window) keeps the set and says why.
           this.settle(set, c.fleet.setHolds.get(set.id) ?? 0, [(e as Error).message], now);
-          await c.events.commit({ ops: [put(SETS, set.id, set)], preconditions: [at(SETS, set.id, version)], events: [{ type: 'set.partially_placed', severity: 'warning', message: `vm set partially placed: ${(e as Error).message}`, tenant: set.tenant, attributes: { set_id: set.id } }] });
+          await c.events.commit({
+            ops: [put(SETS, set.id, set)],
+            preconditions: [at(SETS, set.id, version)],
+            events: [
+              {
+                type: 'set.partially_placed',
+                severity: 'warning',
+                message: `vm set partially placed: ${(e as Error).message}`,
+                tenant: set.tenant,
+                attributes: { set_id: set.id },
+              },
+            ],
+          });
           return { vms: [], considered: res.considered, unplaced: want };
         }
         throw e;

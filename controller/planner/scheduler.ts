@@ -81,11 +81,14 @@ export class SetScheduler {
     const wait = Math.max(0, due.at - this.clock.now());
     this.timers.set(
       s.id,
-      this.clock.setTimeout(() => {
-        this.timers.delete(s.id);
-        if (wait > MAX_WAIT) return void this.reload(s.id);
-        void this.fire(s.id, due.kind);
-      }, Math.min(wait, MAX_WAIT)),
+      this.clock.setTimeout(
+        () => {
+          this.timers.delete(s.id);
+          if (wait > MAX_WAIT) return void this.reload(s.id);
+          void this.fire(s.id, due.kind);
+        },
+        Math.min(wait, MAX_WAIT),
+      ),
     );
   }
 
@@ -100,10 +103,13 @@ export class SetScheduler {
 
   private retryLater(s: SetRecord, kind: Kind): void {
     this.timers.get(s.id)?.cancel();
-    this.timers.set(s.id, this.clock.setTimeout(() => {
-      this.timers.delete(s.id);
-      void this.fire(s.id, kind);
-    }, RETRY_MS));
+    this.timers.set(
+      s.id,
+      this.clock.setTimeout(() => {
+        this.timers.delete(s.id);
+        void this.fire(s.id, kind);
+      }, RETRY_MS),
+    );
   }
 
   private async fire(id: string, kind: Kind): Promise<void> {
@@ -113,7 +119,9 @@ export class SetScheduler {
     } catch (err) {
       this.log.error({ err, set_id: id, kind }, 'scheduled set action failed');
     }
-    await this.reload(id, true).catch((err: unknown) => this.log.debug({ err, set_id: id }, 'set not reloaded after its scheduled action'));
+    await this.reload(id, true).catch((err: unknown) =>
+      this.log.debug({ err, set_id: id }, 'set not reloaded after its scheduled action'),
+    );
   }
 
   /** Batch-window retries and evacuated VMs waiting for a host (only when capacity was freed or hosts changed), and down-host re-placement. */

@@ -12,36 +12,63 @@ import type { Planner } from './planner.js';
 import { requireCount, validateSetRequest } from './request.js';
 import { SETS, SETS_BY_TENANT, type SetRecord } from './sets.js';
 
-type SetHandlers = Pick<VmServiceHandlers, 'CreateVmSet' | 'GetVmSet' | 'ListVmSets' | 'ScaleVmSet' | 'DeleteVmSet' | 'GetPlan'>;
+type SetHandlers = Pick<
+  VmServiceHandlers,
+  'CreateVmSet' | 'GetVmSet' | 'ListVmSets' | 'ScaleVmSet' | 'DeleteVmSet' | 'GetPlan'
+>;
 
 /** Thin handlers: validate, call the planner, map errors (unaryRpc does that). */
-export function setHandlers(layer: RpcLayer, planner: Planner, hosts: HostRegistry, tenants: Tenants, store: Store, clock: Clock): SetHandlers {
-  const byRef = async <R>(ref: string, _req: R, ctx: UnaryCtx) => ({ set: await planner.view(ref, ctx.scope), plan: await planner.plan(ref, ctx.scope) });
+export function setHandlers(
+  layer: RpcLayer,
+  planner: Planner,
+  hosts: HostRegistry,
+  tenants: Tenants,
+  store: Store,
+  clock: Clock,
+): SetHandlers {
+  const byRef = async <R>(ref: string, _req: R, ctx: UnaryCtx) => ({
+    set: await planner.view(ref, ctx.scope),
+    plan: await planner.plan(ref, ctx.scope),
+  });
   /** The request, validated, and the tenant it is for, checked against the caller (also on a replay). */
   const createArgs = (req: CreateVmSetRequest__Output, ctx: UnaryCtx) => {
     const r = validateSetRequest(req.set, clock.now());
     authorizeTask(ctx.principal, r.spec.config, 'set.spec.config');
     const tenant = r.tenant || ctx.scope || DEFAULT_TENANT;
-    if (ctx.scope !== undefined && tenant !== ctx.scope) throw new PermissionDeniedError('you may only create sets in your own tenant');
+    if (ctx.scope !== undefined && tenant !== ctx.scope)
+      throw new PermissionDeniedError('you may only create sets in your own tenant');
     return { r, tenant };
   };
   return {
-    CreateVmSet: unaryRpc(layer, 'VmService.CreateVmSet', async (req, ctx) => {
-      const { r, tenant } = createArgs(req, ctx);
-      if (!(await tenants.exists(tenant))) throw new InvalidArgumentError('set.tenant', 'unknown tenant');
-      if (r.group) await hosts.getGroup(r.group).catch(() => { throw new InvalidArgumentError('set.group', 'unknown group'); });
-      if (req.dryRun) return { set: null, plan: await planner.dryRun(r, tenant) };
-      return planner.create(r, tenant);
-    }, async (ref, req, ctx) => {
-      createArgs(req, ctx);
-      return byRef(ref, req, ctx);
-    }),
-    GetVmSet: unaryRpc(layer, 'VmService.GetVmSet', async (req, ctx) => ({ set: await planner.view(requireId('set_id', req.setId), ctx.scope) })),
-    GetPlan: unaryRpc(layer, 'VmService.GetPlan', async (req, ctx) => ({ plan: await planner.plan(requireId('set_id', req.setId), ctx.scope) })),
+    CreateVmSet: unaryRpc(
+      layer,
+      'VmService.CreateVmSet',
+      async (req, ctx) => {
+        const { r, tenant } = createArgs(req, ctx);
+        if (!(await tenants.exists(tenant))) throw new InvalidArgumentError('set.tenant', 'unknown tenant');
+        if (r.group)
+          await hosts.getGroup(r.group).catch(() => {
+            throw new InvalidArgumentError('set.group', 'unknown group');
+          });
+        if (req.dryRun) return { set: null, plan: await planner.dryRun(r, tenant) };
+        return planner.create(r, tenant);
+      },
+      async (ref, req, ctx) => {
+        createArgs(req, ctx);
+        return byRef(ref, req, ctx);
+      },
+    ),
+    GetVmSet: unaryRpc(layer, 'VmService.GetVmSet', async (req, ctx) => ({
+      set: await planner.view(requireId('set_id', req.setId), ctx.scope),
+    })),
+    GetPlan: unaryRpc(layer, 'VmService.GetPlan', async (req, ctx) => ({
+      plan: await planner.plan(requireId('set_id', req.setId), ctx.scope),
+    })),
     ListVmSets: unaryRpc(layer, 'VmService.ListVmSets', async (req, ctx) => {
       const limit = pageSize(req.pageSize);
       const wanted = req.tenant ? requireName('tenant', req.tenant) : undefined;
-      if (ctx.scope !== undefined && wanted !== undefined && wanted !== ctx.scope) return { sets: [], nextPageToken: '' };
+      if (ctx.scope !== undefined && wanted !== undefined && wanted !== ctx.scope)
+        return { sets: [], nextPageToken: '' };
       const tenant = ctx.scope ?? wanted;
       const after = pageToken.decode(req.pageToken);
       const ids: string[] = [];
@@ -57,12 +84,22 @@ export function setHandlers(layer: RpcLayer, planner: Planner, hosts: HostRegist
       const sets = await Promise.all(ids.map((id) => planner.view(id)));
       return { sets, nextPageToken: more ? pageToken.encode(ids.at(-1)) : '' };
     }),
-    ScaleVmSet: unaryRpc(layer, 'VmService.ScaleVmSet', async (req, ctx) => {
-      const id = requireId('set_id', req.setId);
-      const count = requireCount('count', req.count, 0);
-      return planner.scale(id, count, ctx.scope);
-    }, byRef),
-    DeleteVmSet: unaryRpc(layer, 'VmService.DeleteVmSet', async (req, ctx) => ({ set: await planner.retire(requireId('set_id', req.setId), 'deleted', ctx.scope) }), async (ref, _req, ctx) => ({ set: await planner.view(ref, ctx.scope) })),
+    ScaleVmSet: unaryRpc(
+      layer,
+      'VmService.ScaleVmSet',
+      async (req, ctx) => {
+        const id = requireId('set_id', req.setId);
+        const count = requireCount('count', req.count, 0);
+        return planner.scale(id, count, ctx.scope);
+      },
+      byRef,
+    ),
+    DeleteVmSet: unaryRpc(
+      layer,
+      'VmService.DeleteVmSet',
+      async (req, ctx) => ({ set: await planner.retire(requireId('set_id', req.setId), 'deleted', ctx.scope) }),
+      async (ref, _req, ctx) => ({ set: await planner.view(ref, ctx.scope) }),
+    ),
   };
 }
 

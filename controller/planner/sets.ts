@@ -22,7 +22,8 @@ export const holds = (vm: VmRecord) => vm.hostId !== '' && vm.state !== 'destroy
 export const live = (vm: VmRecord) => holds(vm) && vm.desired !== 'destroyed';
 
 /** Vacated from its host with nowhere to go (evacuation without room): on no host, waiting for capacity. */
-export const waitsForHost = (vm: VmRecord) => vm.hostId === '' && vm.state !== 'destroyed' && vm.desired !== 'destroyed';
+export const waitsForHost = (vm: VmRecord) =>
+  vm.hostId === '' && vm.state !== 'destroyed' && vm.desired !== 'destroyed';
 
 export async function getSet(store: Store, id: string, scope?: string): Promise<{ set: SetRecord; version: number }> {
   if (!ULID_RE.test(id)) throw new NotFoundError('set');
@@ -52,7 +53,8 @@ export function planRow(vm: VmRecord, hostName: string): PlanRow {
     ...resourcesOf(s),
     reservedUnixMs: vm.placedUnixMs,
     confirmedUnixMs: vm.confirmedUnixMs,
-    status: vm.desired === 'destroyed' && vm.state !== 'destroyed' ? 'retiring' : waitsForHost(vm) ? 'unplaced' : vm.state,
+    status:
+      vm.desired === 'destroyed' && vm.state !== 'destroyed' ? 'retiring' : waitsForHost(vm) ? 'unplaced' : vm.state,
     attempts: vm.placementAttempts,
     reason: vm.stateReason,
     score: 0,
@@ -60,18 +62,36 @@ export function planRow(vm: VmRecord, hostName: string): PlanRow {
 }
 
 /** Per-host totals over the rows that hold capacity. */
-export function aggregate(setId: string, rows: PlanRow[], unplaced: number, reasons: string[], considered: number): Plan {
+export function aggregate(
+  setId: string,
+  rows: PlanRow[],
+  unplaced: number,
+  reasons: string[],
+  considered: number,
+): Plan {
   const hosts = new Map<string, Plan['hosts'][number]>();
   let placed = 0;
   for (const r of rows) {
     if (!r.hostId || r.status === 'destroyed' || r.status === 'unplaced') continue;
     placed++;
     let h = hosts.get(r.hostId);
-    if (!h) hosts.set(r.hostId, (h = { hostId: r.hostId, hostName: r.hostName, vms: 0, vcpus: 0, memoryBytes: 0, diskBytes: 0 }));
+    if (!h)
+      hosts.set(
+        r.hostId,
+        (h = { hostId: r.hostId, hostName: r.hostName, vms: 0, vcpus: 0, memoryBytes: 0, diskBytes: 0 }),
+      );
     h.vms++;
     h.vcpus += r.vcpus;
     h.memoryBytes += r.memoryBytes;
     h.diskBytes += r.diskBytes;
   }
-  return { setId, rows, hosts: [...hosts.values()].sort((a, b) => b.vms - a.vms || a.hostId.localeCompare(b.hostId)), placed, unplaced, reasons, hostsConsidered: considered };
+  return {
+    setId,
+    rows,
+    hosts: [...hosts.values()].sort((a, b) => b.vms - a.vms || a.hostId.localeCompare(b.hostId)),
+    placed,
+    unplaced,
+    reasons,
+    hostsConsidered: considered,
+  };
 }

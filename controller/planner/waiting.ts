@@ -39,11 +39,16 @@ export class Waiting {
     await c.events.append({
       type: 'host.evacuated',
       severity: res.unplaced ? 'warning' : 'info',
-      message: res.unplaced ? 'ad-hoc host evacuated for its owner; some vms had nowhere to go' : 'ad-hoc host evacuated for its owner',
+      message: res.unplaced
+        ? 'ad-hoc host evacuated for its owner; some vms had nowhere to go'
+        : 'ad-hoc host evacuated for its owner',
       hostId,
       attributes: { moved: String(res.moved), waiting: String(res.waiting), retired: String(res.retired) },
     });
-    c.log.info({ host_id: hostId, moved: res.moved, waiting: res.waiting, retired: res.retired }, 'ad-hoc host evacuated');
+    c.log.info(
+      { host_id: hostId, moved: res.moved, waiting: res.waiting, retired: res.retired },
+      'ad-hoc host evacuated',
+    );
     return res;
   }
 
@@ -51,7 +56,10 @@ export class Waiting {
   private async fateOf(vm: VmRecord): Promise<Fate> {
     const set = vm.setId ? (await this.c.store.get<SetRecord>(SETS, vm.setId))?.value : undefined;
     const retiring = !!vm.setId && (!set || set.state === 'retiring' || set.state === 'retired');
-    return fateWithoutRoom({ sla: holdOf(vm).sla, windowEndsUnixMs: set?.windowEndsUnixMs ?? 0, setRetiring: retiring }, this.c.clock.now());
+    return fateWithoutRoom(
+      { sla: holdOf(vm).sla, windowEndsUnixMs: set?.windowEndsUnixMs ?? 0, setRetiring: retiring },
+      this.c.clock.now(),
+    );
   }
 
   /**
@@ -89,7 +97,21 @@ export class Waiting {
       await c.events.commit({
         ops: [put(VMS, vm.id, next), del(VMS_BY_HOST, `${vm.hostId}/${vm.id}`)],
         preconditions: [at(VMS, vm.id, cur.version)],
-        events: [{ type: 'vm.unplaced', severity: 'warning', message: `vm left its host for the owner and waits for capacity: ${why}`, hostId: vm.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, from_host: vm.hostId, generation: String(next.generation), ...(vm.setId ? { set_id: vm.setId } : {}) } }],
+        events: [
+          {
+            type: 'vm.unplaced',
+            severity: 'warning',
+            message: `vm left its host for the owner and waits for capacity: ${why}`,
+            hostId: vm.hostId,
+            tenant: vm.tenant,
+            attributes: {
+              vm_id: vm.id,
+              from_host: vm.hostId,
+              generation: String(next.generation),
+              ...(vm.setId ? { set_id: vm.setId } : {}),
+            },
+          },
+        ],
       });
       return { vm, fate, why, next };
     });
@@ -97,7 +119,14 @@ export class Waiting {
     const { vm, fate, why, next } = d;
     if (!next) {
       await c.jobs.lifecycle.retireVms([vm.id], `evacuated: ${why}`);
-      await c.events.append({ type: 'vm.evacuation_retired', severity: 'warning', message: `vm retired: its host's owner evacuated it; ${why}`, hostId: vm.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, ...(vm.setId ? { set_id: vm.setId } : {}) } });
+      await c.events.append({
+        type: 'vm.evacuation_retired',
+        severity: 'warning',
+        message: `vm retired: its host's owner evacuated it; ${why}`,
+        hostId: vm.hostId,
+        tenant: vm.tenant,
+        attributes: { vm_id: vm.id, ...(vm.setId ? { set_id: vm.setId } : {}) },
+      });
       if (vm.setId) await c.noteUnplaced(vm.setId, `${vm.name} retired: ${why}`);
       return fate;
     }
@@ -121,7 +150,13 @@ export class Waiting {
       set.state = set.windowEndsUnixMs > now ? 'waiting' : 'partial';
       set.stateReason = `${placed} of ${set.count} placed; ${waiting} evacuated vm${waiting === 1 ? '' : 's'} waiting for a host`;
       set.reasons = [...set.reasons.filter((r) => r !== why), why].slice(-20);
-      return { type: 'set.partially_placed', severity: 'warning', message: `vm set partially placed: ${why}`, tenant: set.tenant, attributes: { set_id: id, waiting: String(waiting) } };
+      return {
+        type: 'set.partially_placed',
+        severity: 'warning',
+        message: `vm set partially placed: ${why}`,
+        tenant: set.tenant,
+        attributes: { set_id: id, waiting: String(waiting) },
+      };
     });
     if (set) c.onSetChange(set);
   }
@@ -160,7 +195,13 @@ export class Waiting {
       const cur = await c.store.get<VmRecord>(VMS, vmId);
       if (!cur || !onNoHost(cur.value)) return undefined;
       const vm = cur.value;
-      const n: VmRecord = { ...vm, desired: 'destroyed', state: 'destroyed', stateReason: `retired while waiting for a host: ${why}`, stateChangedUnixMs: c.clock.now() };
+      const n: VmRecord = {
+        ...vm,
+        desired: 'destroyed',
+        state: 'destroyed',
+        stateReason: `retired while waiting for a host: ${why}`,
+        stateChangedUnixMs: c.clock.now(),
+      };
       const ops: Op[] = [put(VMS, vm.id, n)];
       const pre: Precondition[] = [at(VMS, vm.id, cur.version)];
       const rel = await c.tenants.releaseOps(vm.tenant, vm.id);
@@ -168,7 +209,18 @@ export class Waiting {
         ops.push(...rel.ops);
         pre.push(...rel.pre);
       }
-      await c.events.commit({ ops, preconditions: pre, events: [{ type: 'vm.state_changed', message: `vm is destroyed: ${n.stateReason}`, tenant: vm.tenant, attributes: { vm_id: vm.id, state: 'destroyed', ...(vm.setId ? { set_id: vm.setId } : {}) } }] });
+      await c.events.commit({
+        ops,
+        preconditions: pre,
+        events: [
+          {
+            type: 'vm.state_changed',
+            message: `vm is destroyed: ${n.stateReason}`,
+            tenant: vm.tenant,
+            attributes: { vm_id: vm.id, state: 'destroyed', ...(vm.setId ? { set_id: vm.setId } : {}) },
+          },
+        ],
+      });
       return n;
     });
     c.waitingVms.delete(vmId);
@@ -202,7 +254,12 @@ export class Waiting {
           set.state = 'placed';
           set.stateReason = `${n} of ${set.count} placed`;
           set.reasons = [];
-          return { type: 'set.placed', message: 'vm set placed: its evacuated vms found a host', tenant: set.tenant, attributes: { set_id: s } };
+          return {
+            type: 'set.placed',
+            message: 'vm set placed: its evacuated vms found a host',
+            tenant: set.tenant,
+            attributes: { set_id: s },
+          };
         });
         if (set) out.push(set);
       }
@@ -233,12 +290,34 @@ export class Waiting {
       const to = res.placements[0];
       if (!to) return false;
       const now = c.clock.now();
-      const next: VmRecord = { ...vm, hostId: to.hostId, state: 'pending', stateReason: 'placed: capacity freed after it was evacuated', stateChangedUnixMs: now, placedUnixMs: now, confirmedUnixMs: 0, placementAttempts: vm.placementAttempts + 1 };
+      const next: VmRecord = {
+        ...vm,
+        hostId: to.hostId,
+        state: 'pending',
+        stateReason: 'placed: capacity freed after it was evacuated',
+        stateChangedUnixMs: now,
+        placedUnixMs: now,
+        confirmedUnixMs: 0,
+        placementAttempts: vm.placementAttempts + 1,
+      };
       try {
         await c.events.commit({
           ops: [put(VMS, vm.id, next), put(VMS_BY_HOST, `${to.hostId}/${vm.id}`, 1)],
           preconditions: [at(VMS, vm.id, cur.version)],
-          events: [{ type: 'vm.placed', message: 'vm placed: capacity freed after it was evacuated', hostId: to.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, to_host: to.hostId, generation: String(next.generation), ...(vm.setId ? { set_id: vm.setId } : {}) } }],
+          events: [
+            {
+              type: 'vm.placed',
+              message: 'vm placed: capacity freed after it was evacuated',
+              hostId: to.hostId,
+              tenant: vm.tenant,
+              attributes: {
+                vm_id: vm.id,
+                to_host: to.hostId,
+                generation: String(next.generation),
+                ...(vm.setId ? { set_id: vm.setId } : {}),
+              },
+            },
+          ],
         });
       } catch (e) {
         unplace(c.fleet, req, res.placements);

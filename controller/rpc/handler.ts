@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { InvalidArgumentError, NepheleError, ResourceExhaustedError, UnauthenticatedError } from '../../common/errors.js';
+import {
+  InvalidArgumentError,
+  NepheleError,
+  ResourceExhaustedError,
+  UnauthenticatedError,
+} from '../../common/errors.js';
 import { toStatus, statusName } from '../../common/grpc/status.js';
 import { isUndecodable, UNDECODABLE } from '../../common/grpc/decode.js';
 import type { Logger } from '../../common/logger.js';
@@ -59,7 +64,12 @@ export class RpcLayer {
   constructor(readonly deps: RpcDeps) {
     this.tokenLimiter = new RateLimiter(deps.limits.perToken, deps.clock);
     this.refusedLimiter = new RateLimiter(deps.limits.perPeerRefused, deps.clock);
-    this.refusals = new RefusalAudit(deps.limits.refusalAudit, deps.clock, (e) => deps.events.append(e), (err) => deps.log.error({ err }, 'audit write failed'));
+    this.refusals = new RefusalAudit(
+      deps.limits.refusalAudit,
+      deps.clock,
+      (e) => deps.events.append(e),
+      (err) => deps.log.error({ err }, 'audit write failed'),
+    );
     this.refusals.start();
   }
 
@@ -112,7 +122,8 @@ function targetsOf(req: unknown): Record<string, string> {
   if (!req || typeof req !== 'object') return out;
   for (const k of TARGET_FIELDS) {
     const v = (req as Record<string, unknown>)[k];
-    if (typeof v === 'string' && v) out[`target_${k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())}`] = v.slice(0, 128);
+    if (typeof v === 'string' && v)
+      out[`target_${k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())}`] = v.slice(0, 128);
   }
   return out;
 }
@@ -122,7 +133,10 @@ export function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
     new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new NepheleError('DEADLINE_EXCEEDED', 'the controller could not finish in time')), ms);
+      timer = setTimeout(
+        () => reject(new NepheleError('DEADLINE_EXCEEDED', 'the controller could not finish in time')),
+        ms,
+      );
     }),
   ]);
 }
@@ -147,7 +161,8 @@ export function unaryRpc<Req, Res>(
     const ctx = newCtx(rpc, call.getPeer());
     (async () => {
       await admit(layer, r, call, ctx);
-      if (isUndecodable(call.request)) throw new InvalidArgumentError('request', `cannot be decoded: ${call.request[UNDECODABLE]}`);
+      if (isUndecodable(call.request))
+        throw new InvalidArgumentError('request', `cannot be decoded: ${call.request[UNDECODABLE]}`);
       const req = call.request as Req & { requestId?: string };
       const requestId = req && typeof req === 'object' && 'requestId' in req ? validRequestId(req.requestId) : '';
       // A request_id belongs to an authenticated caller (principal + RPC + id, with
@@ -158,34 +173,44 @@ export function unaryRpc<Req, Res>(
         ctx.requestId = requestId;
         ctx.requestHash = bodyHash(req);
       }
-      if (r.mutating) ctx.audit = { pending: true, attributes: { ...principalAttrs(ctx.principal), ...targetsOf(req) } };
+      if (r.mutating)
+        ctx.audit = { pending: true, attributes: { ...principalAttrs(ctx.principal), ...targetsOf(req) } };
       // The caller's own earlier answer, if any. The RPC table was checked above;
       // `replay` re-runs the handler's own checks against the caller as it is now.
       const prior = async (): Promise<string | undefined> => {
         const rec = await deps.store.get<RequestRecord>(REQUESTS, requestKey(ctx.principal.id, rpc, requestId));
         if (!rec) return undefined;
-        if (rec.value.bodyHash !== ctx.requestHash) throw new InvalidArgumentError('request_id', 'was already used for a different request; use a new one');
+        if (rec.value.bodyHash !== ctx.requestHash)
+          throw new InvalidArgumentError('request_id', 'was already used for a different request; use a new one');
         return rec.value.ref;
       };
-      return callContext.run(ctx, () => withDeadline((async () => {
-        if (idempotent && replay) {
-          const ref = await prior();
-          if (ref !== undefined) return replay(ref, req, ctx);
-        }
-        try {
-          return await fn(req, ctx);
-        } catch (e) {
-          // Two calls with one request_id raced; the loser answers as a replay.
-          if (idempotent && replay && isConflict(e)) {
-            const ref = await prior();
-            if (ref !== undefined) return replay(ref, req, ctx);
-          }
-          throw e;
-        }
-      })(), deps.limits.deadlineMs));
+      return callContext.run(ctx, () =>
+        withDeadline(
+          (async () => {
+            if (idempotent && replay) {
+              const ref = await prior();
+              if (ref !== undefined) return replay(ref, req, ctx);
+            }
+            try {
+              return await fn(req, ctx);
+            } catch (e) {
+              // Two calls with one request_id raced; the loser answers as a replay.
+              if (idempotent && replay && isConflict(e)) {
+                const ref = await prior();
+                if (ref !== undefined) return replay(ref, req, ctx);
+              }
+              throw e;
+            }
+          })(),
+          deps.limits.deadlineMs,
+        ),
+      );
     })().then(
       (res) => void settle(layer, r, ctx, started, call.request, null).then(() => callback(null, res)),
-      (err) => void settle(layer, r, ctx, started, call.request, err).then((st) => callback({ code: st!.code, details: st!.details, metadata: st!.metadata })),
+      (err) =>
+        void settle(layer, r, ctx, started, call.request, err).then((st) =>
+          callback({ code: st!.code, details: st!.details, metadata: st!.metadata }),
+        ),
     );
   };
 }
@@ -204,11 +229,13 @@ export async function admit(layer: RpcLayer, r: Rule, call: Meta | AdmitCall, ct
   const deps = layer.deps;
   if (r.need === 'public') {
     // An address that keeps failing is turned away before any work (join-token lookup, CSR parse).
-    if (!layer.refusedLimiter.has(peerHost(ctx.peer))) throw new ResourceExhaustedError('too many failed calls from this address; slow down and retry');
+    if (!layer.refusedLimiter.has(peerHost(ctx.peer)))
+      throw new ResourceExhaustedError('too many failed calls from this address; slow down and retry');
     return;
   }
   if (r.need === 'agent') {
-    if (!deps.agents || !('getAuthContext' in call)) throw new UnauthenticatedError('this controller does not serve agents here');
+    if (!deps.agents || !('getAuthContext' in call))
+      throw new UnauthenticatedError('this controller does not serve agents here');
     ctx.agent = await deps.agents.authenticate(call);
     ctx.principal = { kind: 'host', id: ctx.agent.hostId, role: 'agent', tenant: '' };
   } else ctx.principal = await authenticateApi(deps, call);
@@ -216,7 +243,10 @@ export async function admit(layer: RpcLayer, r: Rule, call: Meta | AdmitCall, ct
   ctx.tenant = ctx.principal.tenant;
   ctx.scope = tenantScope(ctx.principal);
   // The rate before authorization: a caller over it costs no further work, and denied calls count too.
-  if (!layer.tokenLimiter.take(ctx.principal.id)) throw new ResourceExhaustedError(`rate limit exceeded for this ${ctx.principal.kind === 'host' ? 'host' : 'token'}; slow down and retry`);
+  if (!layer.tokenLimiter.take(ctx.principal.id))
+    throw new ResourceExhaustedError(
+      `rate limit exceeded for this ${ctx.principal.kind === 'host' ? 'host' : 'token'}; slow down and retry`,
+    );
   authorize(ctx.principal, ctx.rpc);
 }
 
@@ -229,15 +259,27 @@ export async function admit(layer: RpcLayer, r: Rule, call: Meta | AdmitCall, ct
  * of a failure) once the audit record is written, so the caller sees it after
  * its answer.
  */
-export async function settle(layer: RpcLayer, r: Rule, ctx: UnaryCtx, started: bigint, request: unknown, err: unknown): Promise<ReturnType<typeof toStatus> | undefined> {
+export async function settle(
+  layer: RpcLayer,
+  r: Rule,
+  ctx: UnaryCtx,
+  started: bigint,
+  request: unknown,
+  err: unknown,
+): Promise<ReturnType<typeof toStatus> | undefined> {
   const { deps } = layer;
   const { rpc, peer } = ctx;
   const duration_ms = Number(process.hrtime.bigint() - started) / 1e6;
   const st = err ? toStatus(err) : undefined;
   const refused = st ? REFUSED.has(st.code) : false;
-  const who = ctx.principal.kind === 'host' ? { host_id: ctx.principal.id } : { token_id: ctx.principal.id || undefined };
+  const who =
+    ctx.principal.kind === 'host' ? { host_id: ctx.principal.id } : { token_id: ctx.principal.id || undefined };
   if (st?.code === grpc.status.INTERNAL) deps.log.error({ err, rpc, peer, duration_ms }, 'rpc failed');
-  else if (st) deps.log.info({ rpc, peer, duration_ms, code: statusName(st.code), ...who, reason: (err as { reason?: string }).reason }, st.details);
+  else if (st)
+    deps.log.info(
+      { rpc, peer, duration_ms, code: statusName(st.code), ...who, reason: (err as { reason?: string }).reason },
+      st.details,
+    );
   else deps.log.debug({ rpc, peer, duration_ms }, 'rpc ok');
   // A failed call whose audit is still pending (a mutation, or a stream that
   // marked its opening as such) is audited like a refusal.
@@ -246,7 +288,9 @@ export async function settle(layer: RpcLayer, r: Rule, ctx: UnaryCtx, started: b
   if (st && ctx.principal.kind === 'anonymous') layer.refusedLimiter.take(peerHost(peer));
   if (auditNow && !throttled) {
     ctx.audit ??= { pending: true, attributes: { ...principalAttrs(ctx.principal), ...targetsOf(request) } };
-    await deps.events.append(auditEvent(ctx, st ? statusName(st.code) : 'OK')).catch((e) => deps.log.error({ err: e, rpc }, 'audit write failed'));
+    await deps.events
+      .append(auditEvent(ctx, st ? statusName(st.code) : 'OK'))
+      .catch((e) => deps.log.error({ err: e, rpc }, 'audit write failed'));
   }
   return st;
 }
@@ -256,13 +300,19 @@ function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (!v || typeof v !== 'object' || Buffer.isBuffer(v)) return v;
   const o = v as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, canonical(o[k])]));
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, canonical(o[k])]),
+  );
 }
 
 /** Hash of a decoded request without its request_id: what a replay must repeat exactly. */
 export function bodyHash(req: object): string {
   const { requestId: _id, ...body } = req as Record<string, unknown>;
-  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('base64url');
 }
 
 export function principalAttrs(p: Principal): Record<string, string> {
@@ -277,7 +327,13 @@ function refuserOf(ctx: UnaryCtx): Refuser {
     const host = peerHost(ctx.peer);
     return { key: `peer:${host}`, actor: '', tenant: '', attributes: { peer: host } };
   }
-  return { key: `${p.kind}:${p.id}`, actor: p.id, tenant: p.tenant, hostId: p.kind === 'host' ? p.id : undefined, attributes: principalAttrs(p) };
+  return {
+    key: `${p.kind}:${p.id}`,
+    actor: p.id,
+    tenant: p.tenant,
+    hostId: p.kind === 'host' ? p.id : undefined,
+    attributes: principalAttrs(p),
+  };
 }
 
 function peerHost(peer: string): string {

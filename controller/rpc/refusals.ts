@@ -104,7 +104,11 @@ export class RefusalAudit {
   }
 }
 
-const counts = (m: Map<string, number>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${k}=${n}`).join(',');
+const counts = (m: Map<string, number>) =>
+  [...m]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, n]) => `${k}=${n}`)
+    .join(',');
 
 function aggregateEvent(w: Window, windowMs: number): NewEvent {
   return {

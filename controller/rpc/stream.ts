@@ -39,15 +39,17 @@ export function streamRpc<C extends StreamCall, R = void>(
     const ctx = newCtx(rpc, call.getPeer());
     (async () => {
       await withDeadline(admit(layer, r, call, ctx), layer.deps.limits.deadlineMs);
-      if (call.request !== undefined && isUndecodable(call.request)) throw new InvalidArgumentError('request', `cannot be decoded: ${call.request[UNDECODABLE]}`);
+      if (call.request !== undefined && isUndecodable(call.request))
+        throw new InvalidArgumentError('request', `cannot be decoded: ${call.request[UNDECODABLE]}`);
       return fn(call, ctx);
     })().then(
       (res) => void settle(layer, r, ctx, started, call.request, null).then(() => callback?.(null, res)),
-      (err) => void settle(layer, r, ctx, started, call.request, err).then((st) => {
-        const status = { code: st!.code, details: st!.details, metadata: st!.metadata };
-        if (callback) callback(status);
-        else if (!call.cancelled && !call.destroyed) call.emit('error', status);
-      }),
+      (err) =>
+        void settle(layer, r, ctx, started, call.request, err).then((st) => {
+          const status = { code: st!.code, details: st!.details, metadata: st!.metadata };
+          if (callback) callback(status);
+          else if (!call.cancelled && !call.destroyed) call.emit('error', status);
+        }),
     );
   };
 }

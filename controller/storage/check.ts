@@ -25,7 +25,11 @@ export function isEmpty(f: StoreFacts): boolean {
   return !f.id && f.eventSeq === 0 && !f.hasTokens;
 }
 
-export function checkStore(sentinel: SentinelState, f: StoreFacts, o: { adminTokenExists: boolean; acceptLoss: boolean }): Verdict {
+export function checkStore(
+  sentinel: SentinelState,
+  f: StoreFacts,
+  o: { adminTokenExists: boolean; acceptLoss: boolean },
+): Verdict {
   const problem = problemOf(sentinel, f, o.adminTokenExists);
   if (problem === undefined) {
     if (sentinel === undefined) return isEmpty(f) ? { action: 'fresh' } : { action: 'adopt' };
@@ -37,14 +41,16 @@ export function checkStore(sentinel: SentinelState, f: StoreFacts, o: { adminTok
 function problemOf(sentinel: SentinelState, f: StoreFacts, adminTokenExists: boolean): string | undefined {
   if (sentinel === undefined) {
     // admin.token is written only after the store was initialised: with it, this is no fresh install.
-    if (isEmpty(f) && adminTokenExists) return 'the store is empty and there is no store.sentinel, but admin.token exists: this installation lost its store';
+    if (isEmpty(f) && adminTokenExists)
+      return 'the store is empty and there is no store.sentinel, but admin.token exists: this installation lost its store';
     return undefined;
   }
   if (!isSentinel(sentinel)) return `store.sentinel cannot be read (${sentinel.unreadable})`;
   const was = `the sentinel records store ${sentinel.storeId}, initialised ${new Date(sentinel.initializedUnixMs).toISOString()}, holding events up to ${sentinel.eventSeq}`;
   if (!f.id) return `the store is ${isEmpty(f) ? 'empty' : 'missing its identity (meta/store_id)'}, but ${was}`;
   if (f.id !== sentinel.storeId) return `the store is ${f.id}, another one than ${was}`;
-  if (f.eventSeq < sentinel.eventSeq) return `the store is behind its sentinel: it holds events up to ${f.eventSeq}, but ${was}`;
+  if (f.eventSeq < sentinel.eventSeq)
+    return `the store is behind its sentinel: it holds events up to ${f.eventSeq}, but ${was}`;
   return undefined;
 }
 

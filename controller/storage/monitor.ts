@@ -70,7 +70,10 @@ export class StoreMonitor {
       if (this.failedAt) return;
       this.failedAt = this.clock.now();
       this.failedCause = this.loggedCause = levelReason(cause);
-      this.log.error({ err: cause, data_dir: this.o.dir }, 'controller cannot write its store: writes are refused until it can');
+      this.log.error(
+        { err: cause, data_dir: this.o.dir },
+        'controller cannot write its store: writes are refused until it can',
+      );
       this.publish();
     };
     store.onWriteFailure(failed);
@@ -103,7 +106,9 @@ export class StoreMonitor {
 
   alarmError(): Error {
     const need = minFreeBytes(this.o.minFree, this.space.totalBytes);
-    return new ResourceExhaustedError(`store space alarm: the controller's data dir has ${mib(this.space.freeBytes)} free, below --min-free-disk ${mib(need)}; only deletions, destroys and revocations are accepted until space is freed`);
+    return new ResourceExhaustedError(
+      `store space alarm: the controller's data dir has ${mib(this.space.freeBytes)} free, below --min-free-disk ${mib(need)}; only deletions, destroys and revocations are accepted until space is freed`,
+    );
   }
 
   /** One probe; overlapping timer ticks share it. */
@@ -123,14 +128,28 @@ export class StoreMonitor {
     const alarm = alarmAfter(this.alarm, this.space, this.o.minFree);
     if (alarm !== this.alarm) {
       this.alarm = alarm;
-      const attributes = { free_bytes: String(this.space.freeBytes), min_free_bytes: String(minFreeBytes(this.o.minFree, this.space.totalBytes)) };
-      if (alarm) this.log.error({ ...attributes, data_dir: this.o.dir }, 'store space alarm raised: new mutating work is refused until space is freed');
+      const attributes = {
+        free_bytes: String(this.space.freeBytes),
+        min_free_bytes: String(minFreeBytes(this.o.minFree, this.space.totalBytes)),
+      };
+      if (alarm)
+        this.log.error(
+          { ...attributes, data_dir: this.o.dir },
+          'store space alarm raised: new mutating work is refused until space is freed',
+        );
       else this.log.info({ ...attributes, data_dir: this.o.dir }, 'store space alarm cleared');
       // The reserve is there for writes like this one; if even it fails, the log line stands.
       await this.events
-        .append(alarm
-          ? { type: 'store.space_alarm', severity: 'error', message: 'store space alarm raised: free space below --min-free-disk, new mutating work refused', attributes }
-          : { type: 'store.space_alarm_cleared', message: 'store space alarm cleared', attributes })
+        .append(
+          alarm
+            ? {
+                type: 'store.space_alarm',
+                severity: 'error',
+                message: 'store space alarm raised: free space below --min-free-disk, new mutating work refused',
+                attributes,
+              }
+            : { type: 'store.space_alarm_cleared', message: 'store space alarm cleared', attributes },
+        )
         .catch((err) => this.log.debug({ err, data_dir: this.o.dir }, 'store space alarm event not written'));
     }
     if (this.failedAt) await this.recover();
@@ -141,7 +160,8 @@ export class StoreMonitor {
     // The store reopens itself once there is room (and backs off when that fails for other reasons).
     if (!(await this.store.recover())) {
       const cause = levelReason(this.store.writeFailure());
-      if (cause !== this.loggedCause) this.log.error({ err: this.store.writeFailure(), data_dir: this.o.dir }, 'store still cannot write; retrying');
+      if (cause !== this.loggedCause)
+        this.log.error({ err: this.store.writeFailure(), data_dir: this.o.dir }, 'store still cannot write; retrying');
       this.loggedCause = cause;
       return;
     }
@@ -149,7 +169,12 @@ export class StoreMonitor {
     this.failedAt = 0;
     this.log.info({ ...attributes, data_dir: this.o.dir }, 'controller can write its store again');
     await this.events
-      .append({ type: 'store.writable', severity: 'warning', message: 'controller can write its store again after a failed write', attributes })
+      .append({
+        type: 'store.writable',
+        severity: 'warning',
+        message: 'controller can write its store again after a failed write',
+        attributes,
+      })
       .catch((err) => this.log.debug({ err, data_dir: this.o.dir }, 'store writable event not written'));
   }
 

@@ -2,7 +2,16 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ulid } from '../../common/ids.js';
-import { LevelStore, META, StoreOpenError, levelErrorKind, levelReason, put, runMigrations, type Migration } from '../../common/store/index.js';
+import {
+  LevelStore,
+  META,
+  StoreOpenError,
+  levelErrorKind,
+  levelReason,
+  put,
+  runMigrations,
+  type Migration,
+} from '../../common/store/index.js';
 import type { Logger } from '../../common/logger.js';
 import { storedEventSeq } from '../events/log.js';
 import { TOKENS } from '../auth/tokens.js';
@@ -46,7 +55,14 @@ interface StoreIdentity {
  */
 export async function openControllerStore(
   dataDir: string,
-  o: { acceptLoss: boolean; migrations: Migration[]; log: Logger; purpose: string; now?: () => number; existingOnly?: boolean },
+  o: {
+    acceptLoss: boolean;
+    migrations: Migration[];
+    log: Logger;
+    purpose: string;
+    now?: () => number;
+    existingOnly?: boolean;
+  },
 ): Promise<OpenedStore> {
   const path = join(dataDir, 'store');
   const now = o.now ?? Date.now;
@@ -60,20 +76,30 @@ export async function openControllerStore(
     } catch (e) {
       await store.close();
       if (levelErrorKind(e) !== 'corrupt') throw e;
-      if (!o.acceptLoss || repaired) throw new StartupError(refusalMessage(`the store at ${path} is corrupt (${levelReason(e)})`, dataDir), 'store-lost');
+      if (!o.acceptLoss || repaired)
+        throw new StartupError(
+          refusalMessage(`the store at ${path} is corrupt (${levelReason(e)})`, dataDir),
+          'store-lost',
+        );
       store = await repairAndOpen(path, e, o.log);
       repaired = true;
     }
   }
   const sentinel = await readSentinel(dataDir);
-  const verdict = checkStore(sentinel, facts, { adminTokenExists: existsSync(join(dataDir, 'admin.token')), acceptLoss: o.acceptLoss });
+  const verdict = checkStore(sentinel, facts, {
+    adminTokenExists: existsSync(join(dataDir, 'admin.token')),
+    acceptLoss: o.acceptLoss,
+  });
   if (verdict.action === 'refuse') {
     await store.close();
     throw new StartupError(refusalMessage(verdict.problem, dataDir), 'store-lost');
   }
   if (verdict.action === 'fresh' && o.existingOnly) {
     await store.close();
-    throw new StartupError(`no controller installation in ${dataDir} (its store is empty and it has no store.sentinel)`, 'no-installation');
+    throw new StartupError(
+      `no controller installation in ${dataDir} (its store is empty and it has no store.sentinel)`,
+      'no-installation',
+    );
   }
   try {
     const ops = [];
@@ -85,7 +111,10 @@ export async function openControllerStore(
     let sentinelSeq: number | undefined;
     if (verdict.action === 'accept') {
       sentinelSeq = isSentinel(sentinel) ? sentinel.eventSeq : undefined;
-      o.log.warn({ problem: verdict.problem, store_seq: facts.eventSeq, sentinel_seq: sentinelSeq, data_dir: dataDir }, 'store loss accepted (--accept-store-loss): going on with what the store holds');
+      o.log.warn(
+        { problem: verdict.problem, store_seq: facts.eventSeq, sentinel_seq: sentinelSeq, data_dir: dataDir },
+        'store loss accepted (--accept-store-loss): going on with what the store holds',
+      );
       // Sequence numbers handed out before the loss are not handed out again: watchers resume correctly.
       if (sentinelSeq !== undefined && sentinelSeq > facts.eventSeq) {
         // Only the sequence moves on; the event log's other counters stay as they are.
@@ -93,11 +122,14 @@ export async function openControllerStore(
         ops.push(put(META, 'event_seq', { ...(cur?.value ?? {}), seq: sentinelSeq }));
       }
     }
-    if (verdict.action === 'adopt') o.log.warn({ data_dir: dataDir }, 'no store sentinel: creating one from the store as it is');
+    if (verdict.action === 'adopt')
+      o.log.warn({ data_dir: dataDir }, 'no store sentinel: creating one from the store as it is');
     if (ops.length) await store.batch(ops);
     await runMigrations(store, o.migrations);
     // The pid file only makes a second controller's "in use" message name this one.
-    await writeFile(join(dataDir, PID_FILE), `${process.pid} ${o.purpose}\n`, { mode: 0o600 }).catch((err) => o.log.debug({ err, data_dir: dataDir }, 'pid file not written'));
+    await writeFile(join(dataDir, PID_FILE), `${process.pid} ${o.purpose}\n`, { mode: 0o600 }).catch((err) =>
+      o.log.debug({ err, data_dir: dataDir }, 'pid file not written'),
+    );
     return {
       store,
       storeId: identity.id,
@@ -127,15 +159,27 @@ async function openOrExplain(dataDir: string, path: string, acceptLoss: boolean,
     switch (e.kind) {
       case 'locked': {
         const pid = (await readFile(join(dataDir, PID_FILE), 'utf8').catch(() => '')).trim();
-        throw new StartupError(`data dir ${dataDir} is in use by another controller${pid ? ` (pid ${pid.replace(/\s.*/, '')}, ${pid.replace(/^\S+\s*/, '') || 'controller'})` : ''}: its store is locked. Stop that one first, or give this one another --data-dir.`, 'in-use');
+        throw new StartupError(
+          `data dir ${dataDir} is in use by another controller${pid ? ` (pid ${pid.replace(/\s.*/, '')}, ${pid.replace(/^\S+\s*/, '') || 'controller'})` : ''}: its store is locked. Stop that one first, or give this one another --data-dir.`,
+          'in-use',
+        );
       }
       case 'no-space': {
         // Only adds a number to the message below; without it the message still stands.
-        const free = await statfs(dataDir).then((s) => s.bavail * s.bsize).catch(() => undefined);
-        throw new StartupError(`cannot open the store at ${path}: the filesystem holding it is full (${levelReason(e.cause)}${free !== undefined ? `, ${free} bytes free` : ''}). LevelDB needs room to recover its log when it opens. Free space on that filesystem and start again; the store was not changed.`, 'no-space');
+        const free = await statfs(dataDir)
+          .then((s) => s.bavail * s.bsize)
+          .catch(() => undefined);
+        throw new StartupError(
+          `cannot open the store at ${path}: the filesystem holding it is full (${levelReason(e.cause)}${free !== undefined ? `, ${free} bytes free` : ''}). LevelDB needs room to recover its log when it opens. Free space on that filesystem and start again; the store was not changed.`,
+          'no-space',
+        );
       }
       case 'corrupt':
-        if (!acceptLoss) throw new StartupError(refusalMessage(`the store at ${path} is corrupt (${levelReason(e.cause)})`, dataDir), 'store-lost');
+        if (!acceptLoss)
+          throw new StartupError(
+            refusalMessage(`the store at ${path} is corrupt (${levelReason(e.cause)})`, dataDir),
+            'store-lost',
+          );
         return repairAndOpen(path, e.cause, log);
       case 'io':
       case 'other':
@@ -150,7 +194,10 @@ async function repairAndOpen(path: string, cause: unknown, log: Logger): Promise
   try {
     return await LevelStore.open(path);
   } catch (e) {
-    throw new StartupError(`the store at ${path} is corrupt and LevelDB's repair could not make it usable (${levelReason((e as Error).cause ?? e)}); restore it from a backup`, 'store-lost');
+    throw new StartupError(
+      `the store at ${path} is corrupt and LevelDB's repair could not make it usable (${levelReason((e as Error).cause ?? e)}); restore it from a backup`,
+      'store-lost',
+    );
   }
 }
 

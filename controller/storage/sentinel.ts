@@ -38,7 +38,8 @@ export async function readSentinel(dataDir: string): Promise<SentinelState> {
   }
   try {
     const s = JSON.parse(text) as Sentinel;
-    if (s.format !== 1 || typeof s.storeId !== 'string' || !Number.isSafeInteger(s.eventSeq) || s.eventSeq < 0) throw new Error('unexpected content');
+    if (s.format !== 1 || typeof s.storeId !== 'string' || !Number.isSafeInteger(s.eventSeq) || s.eventSeq < 0)
+      throw new Error('unexpected content');
     return s;
   } catch (e) {
     return { unreadable: (e as Error).message };

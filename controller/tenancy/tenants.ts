@@ -1,6 +1,22 @@
 import type { Quota__Output as Quota } from '../../common/gen/nephele/v1/Quota.js';
-import { AlreadyExistsError, FailedPreconditionError, NotFoundError, ResourceExhaustedError } from '../../common/errors.js';
-import { absent, at, del, isConflict, KeyedMutex, put, retryOnConflict, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import {
+  AlreadyExistsError,
+  FailedPreconditionError,
+  NotFoundError,
+  ResourceExhaustedError,
+} from '../../common/errors.js';
+import {
+  absent,
+  at,
+  del,
+  isConflict,
+  KeyedMutex,
+  put,
+  retryOnConflict,
+  type Op,
+  type Precondition,
+  type Store,
+} from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog } from '../events/log.js';
 
@@ -28,7 +44,12 @@ export interface Demand {
 }
 
 const QUOTA_KEYS = ['vcpus', 'memoryBytes', 'vms', 'images'] as const;
-const QUOTA_NAMES: Record<(typeof QUOTA_KEYS)[number], string> = { vcpus: 'vcpus', memoryBytes: 'memory_bytes', vms: 'vms', images: 'images' };
+const QUOTA_NAMES: Record<(typeof QUOTA_KEYS)[number], string> = {
+  vcpus: 'vcpus',
+  memoryBytes: 'memory_bytes',
+  vms: 'vms',
+  images: 'images',
+};
 
 export const zeroQuota = (): Quota => ({ vcpus: 0, memoryBytes: 0, vms: 0, images: 0 });
 
@@ -101,7 +122,14 @@ export class Tenants {
       await this.events.commit({
         ops: [put(TENANTS, name, next)],
         preconditions: [at(TENANTS, name, version)],
-        events: [{ type: 'tenant.quota_changed', message: 'tenant quota changed', tenant: name, attributes: { tenant: name, ...quotaAttrs(quota) } }],
+        events: [
+          {
+            type: 'tenant.quota_changed',
+            message: 'tenant quota changed',
+            tenant: name,
+            attributes: { tenant: name, ...quotaAttrs(quota) },
+          },
+        ],
         ref: name,
       });
       return next;
@@ -113,14 +141,20 @@ export class Tenants {
    * caller to commit together with its own records (e.g. the VMs it admits).
    * Throws RESOURCE_EXHAUSTED naming the quota that does not fit.
    */
-  async prepareAdmit(tenant: string, reservationId: string, demand: Demand): Promise<{ ops: Op[]; pre: Precondition[] }> {
+  async prepareAdmit(
+    tenant: string,
+    reservationId: string,
+    demand: Demand,
+  ): Promise<{ ops: Op[]; pre: Precondition[] }> {
     const r = await this.store.get<Tenant>(TENANTS, tenant);
     if (!r) throw new FailedPreconditionError(`tenant ${JSON.stringify(tenant)} does not exist`);
     const { quota, usage } = r.value;
     for (const k of QUOTA_KEYS) {
       const limit = quota[k];
       if (limit > 0 && usage[k] + demand[k] > limit) {
-        throw new ResourceExhaustedError(`quota ${QUOTA_NAMES[k]} exceeded: ${demand[k]} requested, ${Math.max(0, limit - usage[k])} of ${limit} left`);
+        throw new ResourceExhaustedError(
+          `quota ${QUOTA_NAMES[k]} exceeded: ${demand[k]} requested, ${Math.max(0, limit - usage[k])} of ${limit} left`,
+        );
       }
     }
     const next: Tenant = { ...r.value, usage: add(usage, demand, 1) };
@@ -136,9 +170,18 @@ export class Tenants {
    * one check of the total, one tenant write, one reservation record each, so
    * each VM later gives back exactly its own share.
    */
-  async prepareAdmitMany(tenant: string, reservationIds: string[], each: Demand): Promise<{ ops: Op[]; pre: Precondition[] }> {
+  async prepareAdmitMany(
+    tenant: string,
+    reservationIds: string[],
+    each: Demand,
+  ): Promise<{ ops: Op[]; pre: Precondition[] }> {
     const n = reservationIds.length;
-    const total: Demand = { vcpus: each.vcpus * n, memoryBytes: each.memoryBytes * n, vms: each.vms * n, images: each.images * n };
+    const total: Demand = {
+      vcpus: each.vcpus * n,
+      memoryBytes: each.memoryBytes * n,
+      vms: each.vms * n,
+      images: each.images * n,
+    };
     const one = await this.prepareAdmit(tenant, reservationIds[0] ?? '-', total);
     const now = this.clock.now();
     const ops: Op[] = [one.ops[0]!];

@@ -4,7 +4,17 @@ import { DesiredStateEnum, vmToProto } from '../../common/grpc/convert.js';
 import type { DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
 import { FailedPreconditionError, NotFoundError } from '../../common/errors.js';
 import { ulid, ULID_RE } from '../../common/ids.js';
-import { absent, at, del, put, retryOnConflict, type Op, type Precondition, type Store, type Versioned } from '../../common/store/index.js';
+import {
+  absent,
+  at,
+  del,
+  put,
+  retryOnConflict,
+  type Op,
+  type Precondition,
+  type Store,
+  type Versioned,
+} from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog, NewEvent } from '../events/log.js';
 import type { Tenants } from '../tenancy/tenants.js';
@@ -16,7 +26,6 @@ export const VMS_BY_HOST = 'vms-by-host'; // `${host}/${id}`: what a host should
 
 export type { VmRecord };
 export type Desired = DesiredState;
-
 
 /** Which desired states each observed state may be asked for; others are FAILED_PRECONDITION. */
 export class VmRegistry {
@@ -41,26 +50,66 @@ export class VmRegistry {
   }
 
   /** A VM outside any set, on the host the planner chose (and reserved) for it. */
-  async create(o: { name: string; hostId: string; tenant: string; spec: VmSpec; sla: 'guaranteed' | 'best_effort' }): Promise<{ vm: VmRecord; version: number }> {
+  async create(o: {
+    name: string;
+    hostId: string;
+    tenant: string;
+    spec: VmSpec;
+    sla: 'guaranteed' | 'best_effort';
+  }): Promise<{ vm: VmRecord; version: number }> {
     const now = this.clock.now();
     const id = ulid(now);
-    const vm = newVmRecord({ id, name: o.name || `vm-${id.slice(-6).toLowerCase()}`, tenant: o.tenant, hostId: o.hostId, spec: o.spec, now, setId: '', sla: o.sla, reason: 'waiting for the host' });
+    const vm = newVmRecord({
+      id,
+      name: o.name || `vm-${id.slice(-6).toLowerCase()}`,
+      tenant: o.tenant,
+      hostId: o.hostId,
+      spec: o.spec,
+      now,
+      setId: '',
+      sla: o.sla,
+      reason: 'waiting for the host',
+    });
     // Quota admission in the same batch as the VM: both or neither.
     return this.tenants.withAdmission(o.tenant, async () => {
-      const adm = await this.tenants.prepareAdmit(o.tenant, id, { vcpus: o.spec.vcpus, memoryBytes: resourcesOf(o.spec).memoryBytes, vms: 1, images: 0 });
+      const adm = await this.tenants.prepareAdmit(o.tenant, id, {
+        vcpus: o.spec.vcpus,
+        memoryBytes: resourcesOf(o.spec).memoryBytes,
+        vms: 1,
+        images: 0,
+      });
       const v = await this.events.commit({
-        ops: [put(VMS, id, vm), put(VMS_BY_TENANT, `${o.tenant}/${id}`, 1), put(VMS_BY_HOST, `${o.hostId}/${id}`, 1), ...adm.ops],
+        ops: [
+          put(VMS, id, vm),
+          put(VMS_BY_TENANT, `${o.tenant}/${id}`, 1),
+          put(VMS_BY_HOST, `${o.hostId}/${id}`, 1),
+          ...adm.ops,
+        ],
         preconditions: [absent(VMS, id), ...adm.pre],
-        events: [{ type: 'vm.created', message: 'vm created', hostId: o.hostId, tenant: o.tenant, attributes: { vm_id: id, name: vm.name, scheme: o.spec.scheme } }],
+        events: [
+          {
+            type: 'vm.created',
+            message: 'vm created',
+            hostId: o.hostId,
+            tenant: o.tenant,
+            attributes: { vm_id: id, name: vm.name, scheme: o.spec.scheme },
+          },
+        ],
         ref: id,
       });
       return { vm, version: v.get(`${VMS}/${id}`)! };
     });
   }
 
-  async list(o: { after: string; limit: number; tenant?: string; hostId?: string }): Promise<{ vms: { vm: VmRecord; version: number }[]; more: boolean }> {
+  async list(o: {
+    after: string;
+    limit: number;
+    tenant?: string;
+    hostId?: string;
+  }): Promise<{ vms: { vm: VmRecord; version: number }[]; more: boolean }> {
     const out: { vm: VmRecord; version: number }[] = [];
-    const [coll, prefix] = o.tenant !== undefined ? [VMS_BY_TENANT, `${o.tenant}/`] : o.hostId ? [VMS_BY_HOST, `${o.hostId}/`] : [VMS, ''];
+    const [coll, prefix] =
+      o.tenant !== undefined ? [VMS_BY_TENANT, `${o.tenant}/`] : o.hostId ? [VMS_BY_HOST, `${o.hostId}/`] : [VMS, ''];
     for await (const { key } of this.store.scan(coll, { prefix, ...(o.after ? { gt: prefix + o.after } : {}) })) {
       const r = await this.store.get<VmRecord>(VMS, key.slice(prefix.length));
       if (!r) continue;
@@ -72,13 +121,23 @@ export class VmRegistry {
   }
 
   /** Changes what the VM should be; returns the new record. `check` refuses impossible transitions. */
-  async setDesired(id: string, scope: string | undefined, change: (vm: VmRecord) => Partial<VmRecord> | undefined, event: (vm: VmRecord) => NewEvent): Promise<{ vm: VmRecord; version: number }> {
+  async setDesired(
+    id: string,
+    scope: string | undefined,
+    change: (vm: VmRecord) => Partial<VmRecord> | undefined,
+    event: (vm: VmRecord) => NewEvent,
+  ): Promise<{ vm: VmRecord; version: number }> {
     return retryOnConflict(async () => {
       const { vm, version } = await this.get(id, scope);
       const patch = change(vm);
       if (!patch) return { vm, version };
       const next = { ...vm, ...patch };
-      const v = await this.events.commit({ ops: [put(VMS, id, next)], preconditions: [at(VMS, id, version)], events: [event(next)], ref: id });
+      const v = await this.events.commit({
+        ops: [put(VMS, id, next)],
+        preconditions: [at(VMS, id, version)],
+        events: [event(next)],
+        ref: id,
+      });
       for (const l of this.changeListeners) l(next);
       return { vm: next, version: v.get(`${VMS}/${id}`)! };
     });
@@ -100,7 +159,16 @@ export class VmRegistry {
     for (const { vm: v } of await this.onHost(hostId)) {
       // While its disk is exported the VM stays stopped; the user's desired state is kept for after the move.
       const exporting = !!v.exportDisk && v.desired !== 'destroyed';
-      out.push({ vmId: v.id, name: v.name, spec: v.spec, desired: DesiredStateEnum.toProto(exporting ? 'stopped' : v.desired), generation: v.generation, rebootCount: v.rebootCount, exportDisk: exporting ? v.exportDisk : '', importDisk: v.importDisk ?? '' });
+      out.push({
+        vmId: v.id,
+        name: v.name,
+        spec: v.spec,
+        desired: DesiredStateEnum.toProto(exporting ? 'stopped' : v.desired),
+        generation: v.generation,
+        rebootCount: v.rebootCount,
+        exportDisk: exporting ? v.exportDisk : '',
+        importDisk: v.importDisk ?? '',
+      });
     }
     return out;
   }
@@ -113,7 +181,11 @@ export class VmRegistry {
    * the VM record made of it; `ignored` reports are committed with the host ops
    * alone (the caller logs why).
    */
-  async applyReport(hostId: string, r: VmReport, hostOps: { ops: Op[]; pre: Precondition[] }): Promise<Observed | Ignored | undefined> {
+  async applyReport(
+    hostId: string,
+    r: VmReport,
+    hostOps: { ops: Op[]; pre: Precondition[] },
+  ): Promise<Observed | Ignored | undefined> {
     return (await this.applyReports(hostId, [r], hostOps))[0];
   }
 
@@ -121,8 +193,15 @@ export class VmRegistry {
    * applyReport for several reports of one host, about different VMs, in one
    * batch: their VMs read in one call, all or none committed.
    */
-  async applyReports(hostId: string, rs: VmReport[], hostOps: { ops: Op[]; pre: Precondition[] }): Promise<(Observed | Ignored | undefined)[]> {
-    const curs = await this.store.getMany<VmRecord>(VMS, rs.map((r) => r.vmId));
+  async applyReports(
+    hostId: string,
+    rs: VmReport[],
+    hostOps: { ops: Op[]; pre: Precondition[] },
+  ): Promise<(Observed | Ignored | undefined)[]> {
+    const curs = await this.store.getMany<VmRecord>(
+      VMS,
+      rs.map((r) => r.vmId),
+    );
     const seen: (Observed | Ignored | undefined)[] = [];
     for (const [i, r] of rs.entries()) seen.push(await this.observe(hostId, r, curs[i]));
     const changes = seen.filter((o): o is Observed => !!o && !('ignored' in o));
@@ -144,7 +223,11 @@ export class VmRegistry {
    * destroyed VM leaves the host's desired set and gives its quota back, in the
    * same batch. The first report of a placement is its confirmation.
    */
-  private async observe(hostId: string, r: VmReport, cur: Versioned<VmRecord> | undefined): Promise<Observed | Ignored | undefined> {
+  private async observe(
+    hostId: string,
+    r: VmReport,
+    cur: Versioned<VmRecord> | undefined,
+  ): Promise<Observed | Ignored | undefined> {
     if (!cur) return undefined;
     const vm = cur.value;
     const current = vm.hostId === hostId;
@@ -157,7 +240,16 @@ export class VmRegistry {
       return {
         ops: [],
         pre: [],
-        events: [{ type: 'vm.stale_copy_removed', severity: 'warning', message: 'a stale copy of the vm was stopped on a host it had left', hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, generation: String(r.generation), state: r.state } }],
+        events: [
+          {
+            type: 'vm.stale_copy_removed',
+            severity: 'warning',
+            message: 'a stale copy of the vm was stopped on a host it had left',
+            hostId,
+            tenant: vm.tenant,
+            attributes: { vm_id: vm.id, generation: String(r.generation), state: r.state },
+          },
+        ],
         vm,
         released: false,
         refused: false,
@@ -194,14 +286,21 @@ export class VmRegistry {
       }
     }
     const events: NewEvent[] = changed
-      ? [{
-          type: 'vm.state_changed',
-          severity: r.state === 'failed' ? 'error' : 'info',
-          message: `vm is ${r.state}${r.reason ? `: ${r.reason}` : ''}`,
-          hostId,
-          tenant: vm.tenant,
-          attributes: { vm_id: vm.id, state: r.state, generation: String(r.generation), ...(vm.setId ? { set_id: vm.setId } : {}) },
-        }]
+      ? [
+          {
+            type: 'vm.state_changed',
+            severity: r.state === 'failed' ? 'error' : 'info',
+            message: `vm is ${r.state}${r.reason ? `: ${r.reason}` : ''}`,
+            hostId,
+            tenant: vm.tenant,
+            attributes: {
+              vm_id: vm.id,
+              state: r.state,
+              generation: String(r.generation),
+              ...(vm.setId ? { set_id: vm.setId } : {}),
+            },
+          },
+        ]
       : [];
     return { ops, pre, events, vm: next, released, refused, taskDone, imported };
   }
@@ -249,7 +348,17 @@ export interface Observed {
 }
 
 /** A VM just placed on a host: desired running, pending until the host reports it. */
-export function newVmRecord(o: { id: string; name: string; tenant: string; hostId: string; spec: VmSpec; now: number; setId: string; sla: VmRecord['sla']; reason: string }): VmRecord {
+export function newVmRecord(o: {
+  id: string;
+  name: string;
+  tenant: string;
+  hostId: string;
+  spec: VmSpec;
+  now: number;
+  setId: string;
+  sla: VmRecord['sla'];
+  reason: string;
+}): VmRecord {
   return {
     id: o.id,
     name: o.name,
@@ -275,7 +384,13 @@ export function newVmRecord(o: { id: string; name: string; tenant: string; hostI
 }
 
 export function lifecycleEvent(kind: string): (vm: VmRecord) => NewEvent {
-  return (vm) => ({ type: `vm.${kind}`, message: `vm ${kind.replace('_', ' ')}`, hostId: vm.hostId, tenant: vm.tenant, attributes: { vm_id: vm.id, desired: vm.desired } });
+  return (vm) => ({
+    type: `vm.${kind}`,
+    message: `vm ${kind.replace('_', ' ')}`,
+    hostId: vm.hostId,
+    tenant: vm.tenant,
+    attributes: { vm_id: vm.id, desired: vm.desired },
+  });
 }
 
 export function refuse(msg: string): never {

@@ -1,7 +1,12 @@
 import type { VmServiceHandlers } from '../../common/gen/nephele/v1/VmService.js';
 import type { CreateVmRequest__Output } from '../../common/gen/nephele/v1/CreateVmRequest.js';
 import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
-import { FailedPreconditionError, NotFoundError, PermissionDeniedError, ResourceExhaustedError } from '../../common/errors.js';
+import {
+  FailedPreconditionError,
+  NotFoundError,
+  PermissionDeniedError,
+  ResourceExhaustedError,
+} from '../../common/errors.js';
 import { authorizeTask, can } from '../auth/authz.js';
 import { pageSize, requireId, requireName } from '../../common/validate.js';
 import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handler.js';
@@ -11,7 +16,10 @@ import { validateSpec } from './spec.js';
 import { resourcesOf } from '../../common/limits.js';
 import { lifecycleEvent, refuse, type VmRecord, type VmRegistry } from './registry.js';
 
-type SetHandlers = Pick<VmServiceHandlers, 'CreateVmSet' | 'GetVmSet' | 'ListVmSets' | 'ScaleVmSet' | 'DeleteVmSet' | 'GetPlan'>;
+type SetHandlers = Pick<
+  VmServiceHandlers,
+  'CreateVmSet' | 'GetVmSet' | 'ListVmSets' | 'ScaleVmSet' | 'DeleteVmSet' | 'GetPlan'
+>;
 
 /** Pushes a host's desired state to its live session (a no-op when it is offline). */
 export type DesiredPusher = (hostId: string) => void;
@@ -19,9 +27,21 @@ export type DesiredPusher = (hostId: string) => void;
 const isGone = (vm: VmRecord) => vm.desired === 'destroyed';
 
 /** Places (and reserves) one VM outside any set: the planner's createVm. */
-export type VmPlacer = (o: { name: string; tenant: string; spec: VmSpec; hostId?: string }) => Promise<{ vm: VmRecord; version: number } | { reasons: string[] }>;
+export type VmPlacer = (o: {
+  name: string;
+  tenant: string;
+  spec: VmSpec;
+  hostId?: string;
+}) => Promise<{ vm: VmRecord; version: number } | { reasons: string[] }>;
 
-export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry, push: DesiredPusher, sets: SetHandlers, createVm: VmPlacer): VmServiceHandlers {
+export function vmHandlers(
+  layer: RpcLayer,
+  vms: VmRegistry,
+  hosts: HostRegistry,
+  push: DesiredPusher,
+  sets: SetHandlers,
+  createVm: VmPlacer,
+): VmServiceHandlers {
   async function byRef<R>(ref: string, _req: R, ctx: UnaryCtx) {
     const { vm, version } = await vms.get(ref, ctx.scope);
     return { vm: vms.view(vm, version) };
@@ -31,74 +51,116 @@ export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry
   function createArgs(req: CreateVmRequest__Output, ctx: UnaryCtx) {
     // Choosing the host bypasses the planner's choice: fleet work. Checked before
     // the host is even parsed, so a tenant learns nothing about it.
-    if (req.hostId && !can(ctx.principal, 'fleet.write')) throw new PermissionDeniedError('choosing the host (host_id) needs the fleet.write permission; leave it empty and the planner places the vm');
+    if (req.hostId && !can(ctx.principal, 'fleet.write'))
+      throw new PermissionDeniedError(
+        'choosing the host (host_id) needs the fleet.write permission; leave it empty and the planner places the vm',
+      );
     const name = req.name ? requireName('name', req.name) : '';
     const hostId = req.hostId ? requireId('host_id', req.hostId) : '';
     const spec = validateSpec(req.spec);
     authorizeTask(ctx.principal, spec.config, 'spec.config');
-    const tenant = req.tenant ? requireName('tenant', req.tenant) : ctx.scope ?? DEFAULT_TENANT;
-    if (ctx.scope !== undefined && tenant !== ctx.scope) throw new PermissionDeniedError('you may only create VMs in your own tenant');
+    const tenant = req.tenant ? requireName('tenant', req.tenant) : (ctx.scope ?? DEFAULT_TENANT);
+    if (ctx.scope !== undefined && tenant !== ctx.scope)
+      throw new PermissionDeniedError('you may only create VMs in your own tenant');
     return { name, hostId, spec, tenant };
   }
 
   /** One lifecycle RPC: validate the id, change desired state, tell the host. */
   const lifecycle = (rpc: string, kind: string, change: (vm: VmRecord) => Partial<VmRecord> | undefined) =>
-    unaryRpc(layer, `VmService.${rpc}`, async (req: { vmId: string }, ctx) => {
-      const id = requireId('vm_id', req.vmId);
-      const { vm, version } = await vms.setDesired(id, ctx.scope, (v) => {
-        if (isGone(v) && kind !== 'destroy_requested') refuse('the vm is being destroyed');
-        return change(v);
-      }, lifecycleEvent(kind));
-      push(vm.hostId);
-      return { vm: vms.view(vm, version) };
-    }, byRef);
+    unaryRpc(
+      layer,
+      `VmService.${rpc}`,
+      async (req: { vmId: string }, ctx) => {
+        const id = requireId('vm_id', req.vmId);
+        const { vm, version } = await vms.setDesired(
+          id,
+          ctx.scope,
+          (v) => {
+            if (isGone(v) && kind !== 'destroy_requested') refuse('the vm is being destroyed');
+            return change(v);
+          },
+          lifecycleEvent(kind),
+        );
+        push(vm.hostId);
+        return { vm: vms.view(vm, version) };
+      },
+      byRef,
+    );
 
   return {
     ...sets,
-    CreateVm: unaryRpc(layer, 'VmService.CreateVm', async (req, ctx) => {
-      const { name, hostId, spec, tenant } = createArgs(req, ctx);
-      if (hostId) {
-        // Only fleet operators get here: they may learn the host's state.
-        const host = await hosts.find(hostId);
-        if (!host) throw new NotFoundError('host');
-        if (host.revoked) throw new FailedPreconditionError('host_id: the host is revoked');
-        if (host.state !== 'ready') throw new FailedPreconditionError(`host_id: the host is ${host.state}`);
-        if (host.cordoned) throw new FailedPreconditionError('host_id: the host is cordoned');
-        if (!host.inventory) throw new FailedPreconditionError('host_id: the host has not reported its capacity yet; retry shortly');
-        if (!host.schemes.includes(spec.scheme)) throw new FailedPreconditionError(`spec.scheme: the host does not offer ${spec.scheme} (it offers ${host.schemes.join(', ') || 'none'})`);
-        const guest = host.inventory?.guest;
-        if (guest && (spec.vcpus > guest.vcpus || resourcesOf(spec).memoryBytes > guest.memoryBytes)) {
-          throw new FailedPreconditionError(`spec: larger than the host's guest capacity (${guest.vcpus} vCPUs, ${Math.floor(guest.memoryBytes / 1048576)} MiB)`);
+    CreateVm: unaryRpc(
+      layer,
+      'VmService.CreateVm',
+      async (req, ctx) => {
+        const { name, hostId, spec, tenant } = createArgs(req, ctx);
+        if (hostId) {
+          // Only fleet operators get here: they may learn the host's state.
+          const host = await hosts.find(hostId);
+          if (!host) throw new NotFoundError('host');
+          if (host.revoked) throw new FailedPreconditionError('host_id: the host is revoked');
+          if (host.state !== 'ready') throw new FailedPreconditionError(`host_id: the host is ${host.state}`);
+          if (host.cordoned) throw new FailedPreconditionError('host_id: the host is cordoned');
+          if (!host.inventory)
+            throw new FailedPreconditionError('host_id: the host has not reported its capacity yet; retry shortly');
+          if (!host.schemes.includes(spec.scheme))
+            throw new FailedPreconditionError(
+              `spec.scheme: the host does not offer ${spec.scheme} (it offers ${host.schemes.join(', ') || 'none'})`,
+            );
+          const guest = host.inventory?.guest;
+          if (guest && (spec.vcpus > guest.vcpus || resourcesOf(spec).memoryBytes > guest.memoryBytes)) {
+            throw new FailedPreconditionError(
+              `spec: larger than the host's guest capacity (${guest.vcpus} vCPUs, ${Math.floor(guest.memoryBytes / 1048576)} MiB)`,
+            );
+          }
         }
-      }
-      const r = await createVm({ name, tenant, spec, hostId: hostId || undefined });
-      if ('reasons' in r) {
-        if (hostId) throw new FailedPreconditionError(`host_id: the host cannot take this vm now: ${r.reasons.join('; ')}`);
-        // Why no host fits is fleet information: only those who may read the fleet are told.
-        throw new ResourceExhaustedError(can(ctx.principal, 'fleet.read') ? `no host can take the vm now: ${r.reasons.join('; ')}` : 'no host can take the vm now; try again later or ask an operator');
-      }
-      return { vm: vms.view(r.vm, r.version) };
-    }, async (ref, req, ctx) => {
-      createArgs(req, ctx);
-      return byRef(ref, req, ctx);
-    }),
+        const r = await createVm({ name, tenant, spec, hostId: hostId || undefined });
+        if ('reasons' in r) {
+          if (hostId)
+            throw new FailedPreconditionError(`host_id: the host cannot take this vm now: ${r.reasons.join('; ')}`);
+          // Why no host fits is fleet information: only those who may read the fleet are told.
+          throw new ResourceExhaustedError(
+            can(ctx.principal, 'fleet.read')
+              ? `no host can take the vm now: ${r.reasons.join('; ')}`
+              : 'no host can take the vm now; try again later or ask an operator',
+          );
+        }
+        return { vm: vms.view(r.vm, r.version) };
+      },
+      async (ref, req, ctx) => {
+        createArgs(req, ctx);
+        return byRef(ref, req, ctx);
+      },
+    ),
 
     ListVms: unaryRpc(layer, 'VmService.ListVms', async (req, ctx) => {
       const limit = pageSize(req.pageSize);
       const wanted = req.tenant ? requireName('tenant', req.tenant) : undefined;
       const hostId = req.hostId ? requireId('host_id', req.hostId) : undefined;
-      if (ctx.scope !== undefined && wanted !== undefined && wanted !== ctx.scope) return { vms: [], nextPageToken: '' };
-      const { vms: page, more } = await vms.list({ after: pageToken.decode(req.pageToken), limit, tenant: ctx.scope ?? wanted, hostId });
-      return { vms: page.map((x) => vms.view(x.vm, x.version)), nextPageToken: more ? pageToken.encode(page.at(-1)?.vm.id) : '' };
+      if (ctx.scope !== undefined && wanted !== undefined && wanted !== ctx.scope)
+        return { vms: [], nextPageToken: '' };
+      const { vms: page, more } = await vms.list({
+        after: pageToken.decode(req.pageToken),
+        limit,
+        tenant: ctx.scope ?? wanted,
+        hostId,
+      });
+      return {
+        vms: page.map((x) => vms.view(x.vm, x.version)),
+        nextPageToken: more ? pageToken.encode(page.at(-1)?.vm.id) : '',
+      };
     }),
 
     GetVm: unaryRpc(layer, 'VmService.GetVm', async (req, ctx) => byRef(requireId('vm_id', req.vmId), req, ctx)),
 
     // Start bumps the generation: a failed VM is restarted only when asked.
     StartVm: lifecycle('StartVm', 'start_requested', (v) => ({ desired: 'running', generation: v.generation + 1 })),
-    StopVm: lifecycle('StopVm', 'stop_requested', (v) => (v.desired === 'stopped' ? undefined : { desired: 'stopped' })),
+    StopVm: lifecycle('StopVm', 'stop_requested', (v) =>
+      v.desired === 'stopped' ? undefined : { desired: 'stopped' },
+    ),
     SuspendVm: lifecycle('SuspendVm', 'suspend_requested', (v) => {
-      if (v.state !== 'running' && v.state !== 'suspended') refuse(`only a running vm can be suspended (it is ${v.state})`);
+      if (v.state !== 'running' && v.state !== 'suspended')
+        refuse(`only a running vm can be suspended (it is ${v.state})`);
       return v.desired === 'suspended' ? undefined : { desired: 'suspended' };
     }),
     ResumeVm: lifecycle('ResumeVm', 'resume_requested', (v) => {
@@ -112,4 +174,3 @@ export function vmHandlers(layer: RpcLayer, vms: VmRegistry, hosts: HostRegistry
     DestroyVm: lifecycle('DestroyVm', 'destroy_requested', (v) => (isGone(v) ? undefined : { desired: 'destroyed' })),
   };
 }
-

@@ -12,7 +12,12 @@ import type { DiskChunk__Output as DiskChunk } from '../../common/gen/nephele/v1
 import type { DiskChunk as DiskChunkIn } from '../../common/gen/nephele/v1/DiskChunk.js';
 import type { PutDiskResponse } from '../../common/gen/nephele/v1/PutDiskResponse.js';
 import type { GetDiskRequest__Output as GetDiskRequest } from '../../common/gen/nephele/v1/GetDiskRequest.js';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError } from '../../common/errors.js';
+import {
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+  PermissionDeniedError,
+} from '../../common/errors.js';
 import { ULID_RE } from '../../common/ids.js';
 import { isUndecodable } from '../../common/grpc/decode.js';
 import { del, type Op, put, type Store } from '../../common/store/index.js';
@@ -52,7 +57,15 @@ export class DiskTransfers {
 
   /** The record of a new export, for the caller's batch. */
   beginOps(id: string, vm: VmRecord): Op[] {
-    const t: Transfer = { id, vmId: vm.id, fromHost: vm.hostId, state: 'exporting', sizeBytes: 0, sha256: '', createdUnixMs: this.clock.now() };
+    const t: Transfer = {
+      id,
+      vmId: vm.id,
+      fromHost: vm.hostId,
+      state: 'exporting',
+      sizeBytes: 0,
+      sha256: '',
+      createdUnixMs: this.clock.now(),
+    };
     return [put(TRANSFERS, id, t)];
   }
 
@@ -85,22 +98,31 @@ export class DiskTransfers {
         reject(e);
       };
       call.on('data', (c: DiskChunk) => {
-        chain = chain.then(async () => {
-          if (settled) return;
-          if (isUndecodable(c)) throw new InvalidArgumentError('chunk', 'cannot be decoded');
-          if (!rx) {
-            t = await this.openUpload(String(c.transferId ?? ''), hostId);
-            rx = new DiskReceiver(this.path(t.id), (field, problem) => new InvalidArgumentError(field, problem), MAX_DISK_BYTES);
-          }
-          rx.write(c);
-          if (!rx.done) return;
-          const ready: Transfer = { ...t!, state: 'ready', sizeBytes: rx.bytes, sha256: rx.sha256 };
-          await this.store.batch([put(TRANSFERS, ready.id, ready)]);
-          settled = true;
-          resolve(ready);
-        }).catch(fail);
+        chain = chain
+          .then(async () => {
+            if (settled) return;
+            if (isUndecodable(c)) throw new InvalidArgumentError('chunk', 'cannot be decoded');
+            if (!rx) {
+              t = await this.openUpload(String(c.transferId ?? ''), hostId);
+              rx = new DiskReceiver(
+                this.path(t.id),
+                (field, problem) => new InvalidArgumentError(field, problem),
+                MAX_DISK_BYTES,
+              );
+            }
+            rx.write(c);
+            if (!rx.done) return;
+            const ready: Transfer = { ...t!, state: 'ready', sizeBytes: rx.bytes, sha256: rx.sha256 };
+            await this.store.batch([put(TRANSFERS, ready.id, ready)]);
+            settled = true;
+            resolve(ready);
+          })
+          .catch(fail);
       });
-      call.on('end', () => void chain.then(() => fail(new InvalidArgumentError('last', 'the upload ended without its last chunk'))));
+      call.on(
+        'end',
+        () => void chain.then(() => fail(new InvalidArgumentError('last', 'the upload ended without its last chunk'))),
+      );
       call.on('error', fail);
     });
   }
@@ -124,8 +146,10 @@ export class DiskTransfers {
     const t = await this.get(id);
     if (!t || t.state !== 'ready' || !existsSync(this.path(id))) throw new NotFoundError('transfer');
     const vm = await this.store.get<VmRecord>(VMS, t.vmId);
-    if (!vm || vm.value.hostId !== hostId || vm.value.importDisk !== id) throw new PermissionDeniedError('only the target host of this move may download its disk');
-    for await (const c of diskChunks(this.path(id), id)) if (!call.write(c)) await new Promise((r) => call.once('drain', r));
+    if (!vm || vm.value.hostId !== hostId || vm.value.importDisk !== id)
+      throw new PermissionDeniedError('only the target host of this move may download its disk');
+    for await (const c of diskChunks(this.path(id), id))
+      if (!call.write(c)) await new Promise((r) => call.once('drain', r));
     call.end();
   }
 }

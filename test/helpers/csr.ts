@@ -8,12 +8,23 @@ import { createCsr } from '../../common/tls/pki.js';
 const NAME = seq(tlv(0x31, seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from('host')))));
 const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
 
-const b64 = (der: Buffer) => der.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
-export const csrPem = (der: Buffer) => `-----BEGIN CERTIFICATE REQUEST-----\n${b64(der)}\n-----END CERTIFICATE REQUEST-----\n`;
+const b64 = (der: Buffer) =>
+  der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd();
+export const csrPem = (der: Buffer) =>
+  `-----BEGIN CERTIFICATE REQUEST-----\n${b64(der)}\n-----END CERTIFICATE REQUEST-----\n`;
 export const pemDer = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
 
 /** A correctly self-signed request for any key: `spki` and the signature algorithm as given. */
-function signedCsr(key: KeyObject, spki: Buffer, sigAlg: Buffer, hash: string | null, o: { version?: number; p1363?: boolean } = {}): Buffer {
+function signedCsr(
+  key: KeyObject,
+  spki: Buffer,
+  sigAlg: Buffer,
+  hash: string | null,
+  o: { version?: number; p1363?: boolean } = {},
+): Buffer {
   const info = seq(uint(Buffer.from([o.version ?? 0])), NAME, spki, tlv(0xa0));
   return seq(info, sigAlg, bits(sign(hash, info, o.p1363 ? { key, dsaEncoding: 'ieee-p1363' } : key)));
 }
@@ -75,8 +86,19 @@ export async function malformedCsrs(): Promise<{ control: string; cases: BadCsr[
   const noCurve = seq(seq(oid('1.2.840.10045.2.1')), p256.spki.subarray(p256.spki.length - 68));
   addDer('EC key without a curve', signedCsr(p256.privateKey, noCurve, ECDSA_SHA256, 'sha256'));
   const jwk = p256.privateKey.export({ format: 'jwk' });
-  const cPoint = Buffer.concat([Buffer.from([2 + (Buffer.from(jwk.y!, 'base64url').at(-1)! & 1)]), Buffer.from(jwk.x!, 'base64url')]);
-  addDer('compressed point', signedCsr(p256.privateKey, seq(seq(oid('1.2.840.10045.2.1'), oid('1.2.840.10045.3.1.7')), bits(cPoint)), ECDSA_SHA256, 'sha256'));
+  const cPoint = Buffer.concat([
+    Buffer.from([2 + (Buffer.from(jwk.y!, 'base64url').at(-1)! & 1)]),
+    Buffer.from(jwk.x!, 'base64url'),
+  ]);
+  addDer(
+    'compressed point',
+    signedCsr(
+      p256.privateKey,
+      seq(seq(oid('1.2.840.10045.2.1'), oid('1.2.840.10045.3.1.7')), bits(cPoint)),
+      ECDSA_SHA256,
+      'sha256',
+    ),
+  );
   const offCurve = Buffer.from(p256.spki);
   offCurve[offCurve.length - 1]! ^= 0x01;
   addDer('point not on the curve', signedCsr(p256.privateKey, offCurve, ECDSA_SHA256, 'sha256'));
@@ -86,7 +108,10 @@ export async function malformedCsrs(): Promise<{ control: string; cases: BadCsr[
   flipped[flipped.length - 3]! ^= 0x01;
   addDer('bad signature', flipped);
   addDer('signed with SHA-384, says SHA-256', signedCsr(p256.privateKey, p256.spki, ECDSA_SHA256, 'sha384'));
-  addDer('signature algorithm RSA', signedCsr(p256.privateKey, p256.spki, seq(oid('1.2.840.113549.1.1.11'), tlv(0x05)), 'sha256'));
+  addDer(
+    'signature algorithm RSA',
+    signedCsr(p256.privateKey, p256.spki, seq(oid('1.2.840.113549.1.1.11'), tlv(0x05)), 'sha256'),
+  );
   addDer('signature algorithm unknown', signedCsr(p256.privateKey, p256.spki, seq(oid('1.2.3.4.5')), 'sha256'));
   addDer('signature as r||s, not DER', signedCsr(p256.privateKey, p256.spki, ECDSA_SHA256, 'sha256', { p1363: true }));
 

@@ -12,7 +12,14 @@ const GiB = 2 ** 30;
 /** The small inventory a fake agent reports unless told otherwise: 8 vCPUs, 8 GiB, process only. */
 export function fakeInventory(name: string): Inventory {
   const guest = { vcpus: 8, memoryBytes: 8 * GiB, diskBytes: 100 * GiB };
-  return { schemes: ['process'], total: guest, reserved: { vcpus: 0, memoryBytes: 0, diskBytes: 0 }, guest, hash: `fake-${name}`, collectedUnixMs: Date.now() };
+  return {
+    schemes: ['process'],
+    total: guest,
+    reserved: { vcpus: 0, memoryBytes: 0, diskBytes: 0 },
+    guest,
+    hash: `fake-${name}`,
+    collectedUnixMs: Date.now(),
+  };
 }
 
 /**
@@ -57,7 +64,10 @@ export async function fakeAgent(
           if (answered.get(vm.vmId) === vm.generation) continue;
           answered.set(vm.vmId, vm.generation);
           seen.push(vm.vmId);
-          const a = vm.desired === 'DESIRED_VM_STATE_DESTROYED' ? { state: 'VM_STATE_DESTROYED' as const, reason: 'destroyed' } : answer(vm);
+          const a =
+            vm.desired === 'DESIRED_VM_STATE_DESTROYED'
+              ? { state: 'VM_STATE_DESTROYED' as const, reason: 'destroyed' }
+              : answer(vm);
           agent.report(vm, a.state, a.reason);
         }
       },

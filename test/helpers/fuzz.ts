@@ -72,7 +72,13 @@ export function loadSchema(protoDir: string, pkgDir = 'nephele/v1'): Schema {
           m.resolve();
           const requestType = m.resolvedRequestType;
           if (!requestType) throw new Error(`unresolved request type of ${service}.${m.name}`);
-          const kind: MethodKind = m.requestStream ? (m.responseStream ? 'bidi' : 'client-stream') : m.responseStream ? 'server-stream' : 'unary';
+          const kind: MethodKind = m.requestStream
+            ? m.responseStream
+              ? 'bidi'
+              : 'client-stream'
+            : m.responseStream
+              ? 'server-stream'
+              : 'unary';
           methods.push({ service, name: m.name, path: `/${service}/${m.name}`, kind, requestType });
         }
       } else if (obj instanceof protobuf.Namespace) {
@@ -223,17 +229,92 @@ const ASCII = ' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^
 const NAME_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789-';
 
 const UNICODE = [
-  'é', 'ß', 'Ä', '中文', '日本語', '한국어', 'עברית', 'العربية', '🙂', '👨‍👩‍👧‍👦', '🏳️‍🌈', 'e\u0301\u0301\u0301',
-  '\u202e', '\u200b', '\u200d', '\ufeff', '\uffff', '\ufffd', '\u2028', '\u2029', '\ud800', '\udfff', '\udbff\udfff', '𝕳𝖊𝖑𝖑𝖔',
+  'é',
+  'ß',
+  'Ä',
+  '中文',
+  '日本語',
+  '한국어',
+  'עברית',
+  'العربية',
+  '🙂',
+  '👨‍👩‍👧‍👦',
+  '🏳️‍🌈',
+  'e\u0301\u0301\u0301',
+  '\u202e',
+  '\u200b',
+  '\u200d',
+  '\ufeff',
+  '\uffff',
+  '\ufffd',
+  '\u2028',
+  '\u2029',
+  '\ud800',
+  '\udfff',
+  '\udbff\udfff',
+  '𝕳𝖊𝖑𝖑𝖔',
 ];
 const NASTY = [
-  '../../etc/passwd', '..\\..\\windows', '/', '.', '..', '%s%s%s%n', '%x%x', "' OR 1=1 --", '"; DROP TABLE hosts; --', '${jndi:ldap://x/a}',
-  '<script>alert(1)</script>', '\u0000', 'a\u0000b', '__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf',
-  'null', 'undefined', 'true', 'NaN', 'Infinity', '-0', '0', '-1', '1e309', '9007199254740993', '18446744073709551616', '0x10',
-  '*', '?', '\\', '\r\n\r\n', ' ', '\t', 'Bearer x', 'HOST_KIND_ADHOC', 'TOKEN_KIND_API', 'HOST_STATE_READY', 'info', 'error',
-  'host.', 'agent.', 'group.', 'a'.repeat(63), 'a'.repeat(64), '-a', 'a-', 'A', 'aa--bb', 'web-1', 'x'.repeat(129), 'x'.repeat(257),
+  '../../etc/passwd',
+  '..\\..\\windows',
+  '/',
+  '.',
+  '..',
+  '%s%s%s%n',
+  '%x%x',
+  "' OR 1=1 --",
+  '"; DROP TABLE hosts; --',
+  '${jndi:ldap://x/a}',
+  '<script>alert(1)</script>',
+  '\u0000',
+  'a\u0000b',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+  'null',
+  'undefined',
+  'true',
+  'NaN',
+  'Infinity',
+  '-0',
+  '0',
+  '-1',
+  '1e309',
+  '9007199254740993',
+  '18446744073709551616',
+  '0x10',
+  '*',
+  '?',
+  '\\',
+  '\r\n\r\n',
+  ' ',
+  '\t',
+  'Bearer x',
+  'HOST_KIND_ADHOC',
+  'TOKEN_KIND_API',
+  'HOST_STATE_READY',
+  'info',
+  'error',
+  'host.',
+  'agent.',
+  'group.',
+  'a'.repeat(63),
+  'a'.repeat(64),
+  '-a',
+  'a-',
+  'A',
+  'aa--bb',
+  'web-1',
+  'x'.repeat(129),
+  'x'.repeat(257),
 ];
-const BOUNDARY_LENGTHS = [1, 25, 26, 27, 62, 63, 64, 65, 127, 128, 129, 253, 254, 255, 256, 257, 511, 512, 513, 1023, 1024, 1025, 4096, 16_384, 16_385, 65_536];
+const BOUNDARY_LENGTHS = [
+  1, 25, 26, 27, 62, 63, 64, 65, 127, 128, 129, 253, 254, 255, 256, 257, 511, 512, 513, 1023, 1024, 1025, 4096, 16_384,
+  16_385, 65_536,
+];
 
 /** Byte sequences that are not UTF-8. */
 export const INVALID_UTF8: readonly Buffer[] = [
@@ -263,12 +344,18 @@ function mutateString(rng: Rng, s: string): string {
   if (!s) return fromAlphabet(rng, ASCII, rng.range(1, 8));
   const i = rng.int(s.length);
   switch (rng.int(6)) {
-    case 0: return s.slice(0, i);
-    case 1: return s.slice(0, i) + fromAlphabet(rng, ASCII, 1) + s.slice(i + 1);
-    case 2: return s.slice(0, i) + rng.pick(UNICODE) + s.slice(i);
-    case 3: return s + s;
-    case 4: return s.toLowerCase() === s ? s.toUpperCase() : s.toLowerCase();
-    default: return ` ${s}\n`;
+    case 0:
+      return s.slice(0, i);
+    case 1:
+      return s.slice(0, i) + fromAlphabet(rng, ASCII, 1) + s.slice(i + 1);
+    case 2:
+      return s.slice(0, i) + rng.pick(UNICODE) + s.slice(i);
+    case 3:
+      return s + s;
+    case 4:
+      return s.toLowerCase() === s ? s.toUpperCase() : s.toLowerCase();
+    default:
+      return ` ${s}\n`;
   }
 }
 
@@ -307,22 +394,42 @@ export function randomString(g: GenCtx): string {
     [8, () => fromAlphabet(rng, NAME_CHARS, rng.range(1, 70))],
     [12, () => (g.dict.strings.length ? rng.pick(g.dict.strings) : '')],
     [6, () => (g.dict.strings.length ? mutateString(rng, rng.pick(g.dict.strings)) : '')],
-    [6, () => Buffer.from(g.dict.strings.length && rng.chance(0.5) ? rng.pick(g.dict.strings) : fromAlphabet(rng, ASCII, rng.range(1, 40))).toString('base64url')],
+    [
+      6,
+      () =>
+        Buffer.from(
+          g.dict.strings.length && rng.chance(0.5)
+            ? rng.pick(g.dict.strings)
+            : fromAlphabet(rng, ASCII, rng.range(1, 40)),
+        ).toString('base64url'),
+    ],
     [8, () => Array.from({ length: rng.range(1, 6) }, () => rng.pick(UNICODE)).join('')],
-    [6, () => Array.from({ length: rng.range(1, 12) }, () => String.fromCharCode(rng.chance(0.9) ? rng.int(32) : 0x7f)).join('')],
+    [
+      6,
+      () =>
+        Array.from({ length: rng.range(1, 12) }, () => String.fromCharCode(rng.chance(0.9) ? rng.int(32) : 0x7f)).join(
+          '',
+        ),
+    ],
     [10, () => rng.pick(NASTY)],
-    [6, () => {
-      const n = rng.pick(BOUNDARY_LENGTHS);
-      if (n > g.budget) return fromAlphabet(rng, ASCII, rng.range(1, 16));
-      g.notes.add('long-string');
-      return (rng.chance(0.5) ? 'x' : fromAlphabet(rng, ASCII, 1)).repeat(n);
-    }],
-    [2, () => {
-      const n = rng.logSize(256, 8192);
-      if (n * 3 > g.budget) return fromAlphabet(rng, ASCII, rng.range(1, 16));
-      g.notes.add('long-string');
-      return fromAlphabet(rng, ASCII + UNICODE.join(''), n);
-    }],
+    [
+      6,
+      () => {
+        const n = rng.pick(BOUNDARY_LENGTHS);
+        if (n > g.budget) return fromAlphabet(rng, ASCII, rng.range(1, 16));
+        g.notes.add('long-string');
+        return (rng.chance(0.5) ? 'x' : fromAlphabet(rng, ASCII, 1)).repeat(n);
+      },
+    ],
+    [
+      2,
+      () => {
+        const n = rng.logSize(256, 8192);
+        if (n * 3 > g.budget) return fromAlphabet(rng, ASCII, rng.range(1, 16));
+        g.notes.add('long-string');
+        return fromAlphabet(rng, ASCII + UNICODE.join(''), n);
+      },
+    ],
   ]);
   if (g.huge && rng.chance(0.2)) {
     const n = rng.logSize(64 * 1024, 1024 * 1024);
@@ -336,9 +443,35 @@ export function randomString(g: GenCtx): string {
 }
 
 const INT_EDGES: readonly bigint[] = [
-  0n, 1n, -1n, 2n, 7n, 100n, 127n, 128n, 255n, 256n, 1000n, 1001n, 65_535n, 65_536n,
-  2n ** 31n - 1n, -(2n ** 31n), 2n ** 31n, 2n ** 32n - 1n, 2n ** 32n, 4_000_000_000n, 315_360_000n, 315_360_001n,
-  2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, -(2n ** 53n), 2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n,
+  0n,
+  1n,
+  -1n,
+  2n,
+  7n,
+  100n,
+  127n,
+  128n,
+  255n,
+  256n,
+  1000n,
+  1001n,
+  65_535n,
+  65_536n,
+  2n ** 31n - 1n,
+  -(2n ** 31n),
+  2n ** 31n,
+  2n ** 32n - 1n,
+  2n ** 32n,
+  4_000_000_000n,
+  315_360_000n,
+  315_360_001n,
+  2n ** 53n - 1n,
+  2n ** 53n,
+  2n ** 53n + 1n,
+  -(2n ** 53n),
+  2n ** 63n - 1n,
+  -(2n ** 63n),
+  2n ** 64n - 1n,
 ];
 
 export function randomInt(rng: Rng): bigint {
@@ -350,7 +483,23 @@ export function randomInt(rng: Rng): bigint {
   ])();
 }
 
-const DOUBLE_EDGES = [0, -0, 1, -1, 0.5, NaN, Infinity, -Infinity, Number.MAX_VALUE, Number.MIN_VALUE, -Number.MAX_VALUE, 2 ** 53, 1e-300, 3.4e38, 1.2e-38];
+const DOUBLE_EDGES = [
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  NaN,
+  Infinity,
+  -Infinity,
+  Number.MAX_VALUE,
+  Number.MIN_VALUE,
+  -Number.MAX_VALUE,
+  2 ** 53,
+  1e-300,
+  3.4e38,
+  1.2e-38,
+];
 
 export function randomDouble(rng: Rng): number {
   return rng.chance(0.7) ? rng.pick(DOUBLE_EDGES) : (rng.float() - 0.5) * 10 ** rng.range(-10, 20);
@@ -359,9 +508,21 @@ export function randomDouble(rng: Rng): number {
 const zigzag = (v: bigint) => ((v << 1n) ^ (v < 0n ? -1n : 0n)) & MASK64;
 
 const SCALAR_WIRE: Record<string, number> = {
-  double: WT.I64, float: WT.I32, int32: WT.VARINT, int64: WT.VARINT, uint32: WT.VARINT, uint64: WT.VARINT,
-  sint32: WT.VARINT, sint64: WT.VARINT, fixed32: WT.I32, fixed64: WT.I64, sfixed32: WT.I32, sfixed64: WT.I64,
-  bool: WT.VARINT, string: WT.LEN, bytes: WT.LEN,
+  double: WT.I64,
+  float: WT.I32,
+  int32: WT.VARINT,
+  int64: WT.VARINT,
+  uint32: WT.VARINT,
+  uint64: WT.VARINT,
+  sint32: WT.VARINT,
+  sint64: WT.VARINT,
+  fixed32: WT.I32,
+  fixed64: WT.I64,
+  sfixed32: WT.I32,
+  sfixed64: WT.I64,
+  bool: WT.VARINT,
+  string: WT.LEN,
+  bytes: WT.LEN,
 };
 
 /** Wire type a field's values use (messages: LEN; enums: VARINT). */
@@ -374,7 +535,14 @@ export function wireTypeOf(field: protobuf.FieldBase): number {
 const MAX_DEPTH = 6;
 
 /** Writes one value of `field` (no tag). */
-function writeValue(e: Enc, field: protobuf.FieldBase, type: string, g: GenCtx, depth: number, name = field.name): void {
+function writeValue(
+  e: Enc,
+  field: protobuf.FieldBase,
+  type: string,
+  g: GenCtx,
+  depth: number,
+  name = field.name,
+): void {
   const { rng } = g;
   const rt = field.resolvedType;
   if (rt instanceof protobuf.Type) {
@@ -396,24 +564,66 @@ function writeValue(e: Enc, field: protobuf.FieldBase, type: string, g: GenCtx, 
 function scalarValue(e: Enc, type: string, g: GenCtx, name?: string): void {
   const { rng } = g;
   switch (type) {
-    case 'string': e.len(stringBytes(g, name)); return;
+    case 'string':
+      e.len(stringBytes(g, name));
+      return;
     case 'bytes': {
-      const b = rng.chance(0.1) ? Buffer.from(randomString(g)) : rng.bytes(Math.min(Math.max(0, g.budget), rng.logSize(1, 4096) - 1));
+      const b = rng.chance(0.1)
+        ? Buffer.from(randomString(g))
+        : rng.bytes(Math.min(Math.max(0, g.budget), rng.logSize(1, 4096) - 1));
       g.budget -= b.length + 2;
       e.len(b);
       return;
     }
-    case 'bool': e.varint(rng.weighted([[45, 0n], [45, 1n], [5, 2n], [5, 2n ** 64n - 1n]] as const)); return;
-    case 'double': e.double(randomDouble(rng)); return;
-    case 'float': e.float(randomDouble(rng)); return;
-    case 'fixed32': case 'sfixed32': e.fixed32(randomInt(rng)); return;
-    case 'fixed64': case 'sfixed64': e.fixed64(randomInt(rng)); return;
-    case 'sint32': case 'sint64': e.varint(zigzag(randomInt(rng))); return;
-    default: e.varint(randomInt(rng)); return; // int32 int64 uint32 uint64
+    case 'bool':
+      e.varint(
+        rng.weighted([
+          [45, 0n],
+          [45, 1n],
+          [5, 2n],
+          [5, 2n ** 64n - 1n],
+        ] as const),
+      );
+      return;
+    case 'double':
+      e.double(randomDouble(rng));
+      return;
+    case 'float':
+      e.float(randomDouble(rng));
+      return;
+    case 'fixed32':
+    case 'sfixed32':
+      e.fixed32(randomInt(rng));
+      return;
+    case 'fixed64':
+    case 'sfixed64':
+      e.fixed64(randomInt(rng));
+      return;
+    case 'sint32':
+    case 'sint64':
+      e.varint(zigzag(randomInt(rng)));
+      return;
+    default:
+      e.varint(randomInt(rng));
+      return; // int32 int64 uint32 uint64
   }
 }
 
-const PACKABLE = new Set(['double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool']);
+const PACKABLE = new Set([
+  'double',
+  'float',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+  'bool',
+]);
 
 function writeField(e: Enc, field: protobuf.Field, g: GenCtx, depth: number): void {
   const { rng } = g;
@@ -441,13 +651,17 @@ function writeField(e: Enc, field: protobuf.Field, g: GenCtx, depth: number): vo
   }
   const wt = wireTypeOf(field);
   if (field.repeated) {
-    let n = depth <= 1 && g.budget > 100_000 && rng.chance(0.04) ? rng.range(65, field.resolvedType instanceof protobuf.Type ? 200 : 2000) : rng.range(0, 4);
+    let n =
+      depth <= 1 && g.budget > 100_000 && rng.chance(0.04)
+        ? rng.range(65, field.resolvedType instanceof protobuf.Type ? 200 : 2000)
+        : rng.range(0, 4);
     if (g.budget <= 0) n = Math.min(n, 1);
     if (n > 64) g.notes.add('many-repeated');
     if (PACKABLE.has(field.type) || field.resolvedType instanceof protobuf.Enum) {
       if (rng.chance(0.6)) {
         const inner = new Enc();
-        for (let i = 0; i < n && (i === 0 || g.budget > 0); i++, g.budget -= 2) writeValue(inner, field, field.type, g, depth);
+        for (let i = 0; i < n && (i === 0 || g.budget > 0); i++, g.budget -= 2)
+          writeValue(inner, field, field.type, g, depth);
         e.tag(field.id, WT.LEN).len(inner.finish());
         return;
       }
@@ -507,7 +721,11 @@ export interface FieldPath {
   wt: number;
 }
 
-export function fieldPaths(type: protobuf.Type, pred: (f: protobuf.FieldBase, scalarType: string) => boolean, maxDepth = 4): FieldPath[] {
+export function fieldPaths(
+  type: protobuf.Type,
+  pred: (f: protobuf.FieldBase, scalarType: string) => boolean,
+  maxDepth = 4,
+): FieldPath[] {
   const out: FieldPath[] = [];
   const walk = (t: protobuf.Type, prefix: number[], depth: number) => {
     for (const f of t.fieldsArray) {
@@ -515,11 +733,13 @@ export function fieldPaths(type: protobuf.Type, pred: (f: protobuf.FieldBase, sc
         const key = { type: f.keyType, repeated: false } as unknown as protobuf.FieldBase;
         if (pred(key, f.keyType)) out.push({ path: [...prefix, f.id, 1], wt: SCALAR_WIRE[f.keyType] ?? WT.LEN });
         if (pred(f, f.type)) out.push({ path: [...prefix, f.id, 2], wt: wireTypeOf(f) });
-        if (f.resolvedType instanceof protobuf.Type && depth < maxDepth) walk(f.resolvedType, [...prefix, f.id, 2], depth + 1);
+        if (f.resolvedType instanceof protobuf.Type && depth < maxDepth)
+          walk(f.resolvedType, [...prefix, f.id, 2], depth + 1);
         continue;
       }
       if (pred(f, f.type)) out.push({ path: [...prefix, f.id], wt: wireTypeOf(f) });
-      if (f.resolvedType instanceof protobuf.Type && depth < maxDepth) walk(f.resolvedType, [...prefix, f.id], depth + 1);
+      if (f.resolvedType instanceof protobuf.Type && depth < maxDepth)
+        walk(f.resolvedType, [...prefix, f.id], depth + 1);
     }
   };
   walk(type, [], 0);
@@ -569,19 +789,50 @@ export function deepNest(levels: number, field: number, core: Buffer = Buffer.al
 /** A value of wire type `wt` (for wrong-wire-type and unknown-field frames). */
 function valueOfWire(e: Enc, wt: number, rng: Rng): void {
   switch (wt) {
-    case WT.VARINT: e.varint(randomInt(rng)); break;
-    case WT.I64: e.fixed64(rng.u64()); break;
-    case WT.LEN: e.len(rng.chance(0.5) ? rng.bytes(rng.range(0, 64)) : Buffer.from(fromAlphabet(rng, ASCII, rng.range(0, 32)))); break;
-    case WT.I32: e.fixed32(rng.u32()); break;
-    case WT.SGROUP: break; // caller decides what follows
-    default: break;
+    case WT.VARINT:
+      e.varint(randomInt(rng));
+      break;
+    case WT.I64:
+      e.fixed64(rng.u64());
+      break;
+    case WT.LEN:
+      e.len(rng.chance(0.5) ? rng.bytes(rng.range(0, 64)) : Buffer.from(fromAlphabet(rng, ASCII, rng.range(0, 32))));
+      break;
+    case WT.I32:
+      e.fixed32(rng.u32());
+      break;
+    case WT.SGROUP:
+      break; // caller decides what follows
+    default:
+      break;
   }
 }
 
 export const MUTATIONS = [
-  'bitflip', 'byteset', 'truncate', 'insert', 'delete', 'duplicate', 'splice', 'garbage', 'wrong-wire-type', 'unknown-field',
-  'field-zero', 'invalid-wire-type', 'invalid-utf8', 'deep-nest', 'deep-nest-known', 'deep-group', 'unbalanced-group', 'overlong-varint',
-  'unterminated-varint', 'length-past-end', 'packed-bad', 'many-fields', 'oversize', 'empty',
+  'bitflip',
+  'byteset',
+  'truncate',
+  'insert',
+  'delete',
+  'duplicate',
+  'splice',
+  'garbage',
+  'wrong-wire-type',
+  'unknown-field',
+  'field-zero',
+  'invalid-wire-type',
+  'invalid-utf8',
+  'deep-nest',
+  'deep-nest-known',
+  'deep-group',
+  'unbalanced-group',
+  'overlong-varint',
+  'unterminated-varint',
+  'length-past-end',
+  'packed-bad',
+  'many-fields',
+  'oversize',
+  'empty',
 ] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
@@ -598,10 +849,30 @@ export function fuzzPayload(type: protobuf.Type, g: GenCtx, validShare = 0.4): P
     return { bytes, how: ['valid', ...g.notes].join('+') };
   }
   const m: Mutation = rng.weighted([
-    [6, 'bitflip'], [4, 'byteset'], [6, 'truncate'], [5, 'insert'], [5, 'delete'], [3, 'duplicate'], [3, 'splice'], [5, 'garbage'],
-    [8, 'wrong-wire-type'], [5, 'unknown-field'], [2, 'field-zero'], [3, 'invalid-wire-type'], [9, 'invalid-utf8'], [2, 'deep-nest'],
-    [2, 'deep-nest-known'], [2, 'deep-group'], [2, 'unbalanced-group'], [4, 'overlong-varint'], [3, 'unterminated-varint'],
-    [5, 'length-past-end'], [3, 'packed-bad'], [2, 'many-fields'], [0.05, 'oversize'], [2, 'empty'],
+    [6, 'bitflip'],
+    [4, 'byteset'],
+    [6, 'truncate'],
+    [5, 'insert'],
+    [5, 'delete'],
+    [3, 'duplicate'],
+    [3, 'splice'],
+    [5, 'garbage'],
+    [8, 'wrong-wire-type'],
+    [5, 'unknown-field'],
+    [2, 'field-zero'],
+    [3, 'invalid-wire-type'],
+    [9, 'invalid-utf8'],
+    [2, 'deep-nest'],
+    [2, 'deep-nest-known'],
+    [2, 'deep-group'],
+    [2, 'unbalanced-group'],
+    [4, 'overlong-varint'],
+    [3, 'unterminated-varint'],
+    [5, 'length-past-end'],
+    [3, 'packed-bad'],
+    [2, 'many-fields'],
+    [0.05, 'oversize'],
+    [2, 'empty'],
   ] as const);
   const bytes = mutate(m, type, g);
   return { bytes, how: [m, ...[...g.notes].filter((n) => n !== m)].join('+') };
@@ -621,7 +892,8 @@ export function mutate(m: Mutation, type: protobuf.Type, g: GenCtx): Buffer {
     case 'byteset': {
       const b = Buffer.from(base());
       if (!b.length) return Buffer.from([0xff]);
-      for (let i = rng.range(1, 4); i > 0; i--) b[rng.int(b.length)] = rng.pick([0x00, 0xff, 0x7f, 0x80, 0x08, 0x0a, 0x12]);
+      for (let i = rng.range(1, 4); i > 0; i--)
+        b[rng.int(b.length)] = rng.pick([0x00, 0xff, 0x7f, 0x80, 0x08, 0x0a, 0x12]);
       return b;
     }
     case 'truncate': {
@@ -654,7 +926,12 @@ export function mutate(m: Mutation, type: protobuf.Type, g: GenCtx): Buffer {
     case 'wrong-wire-type': {
       const f = type.fieldsArray.length ? rng.pick(type.fieldsArray) : undefined;
       const paths = fieldPaths(type, () => true);
-      const target: FieldPath = paths.length && rng.chance(0.5) ? rng.pick(paths) : f ? { path: [f.id], wt: wireTypeOf(f) } : { path: [rng.range(1, 20)], wt: WT.LEN };
+      const target: FieldPath =
+        paths.length && rng.chance(0.5)
+          ? rng.pick(paths)
+          : f
+            ? { path: [f.id], wt: wireTypeOf(f) }
+            : { path: [rng.range(1, 20)], wt: WT.LEN };
       const right = target.wt;
       const wrong = rng.pick([WT.VARINT, WT.I64, WT.LEN, WT.I32].filter((w) => w !== right));
       const leaf = new Enc().tag(target.path.at(-1)!, wrong);
@@ -668,7 +945,16 @@ export function mutate(m: Mutation, type: protobuf.Type, g: GenCtx): Buffer {
       const e = new Enc();
       for (let i = rng.range(1, 5); i > 0; i--) {
         let id: number;
-        do id = rng.pick([rng.range(1, 50), rng.range(1, 20_000), 18_999, 19_000, 19_999, 536_870_911, rng.range(1, 536_870_911)]);
+        do
+          id = rng.pick([
+            rng.range(1, 50),
+            rng.range(1, 20_000),
+            18_999,
+            19_000,
+            19_999,
+            536_870_911,
+            rng.range(1, 536_870_911),
+          ]);
         while (known.has(id));
         const wt = rng.pick([WT.VARINT, WT.I64, WT.LEN, WT.I32, WT.SGROUP]);
         e.tag(id, wt);
@@ -694,7 +980,10 @@ export function mutate(m: Mutation, type: protobuf.Type, g: GenCtx): Buffer {
     case 'invalid-utf8': {
       const paths = fieldPaths(type, (_f, t) => t === 'string');
       const bad = () => {
-        const parts = [rng.chance(0.5) ? Buffer.from(fromAlphabet(rng, ASCII, rng.range(0, 8))) : Buffer.alloc(0), rng.pick(INVALID_UTF8)];
+        const parts = [
+          rng.chance(0.5) ? Buffer.from(fromAlphabet(rng, ASCII, rng.range(0, 8))) : Buffer.alloc(0),
+          rng.pick(INVALID_UTF8),
+        ];
         if (rng.chance(0.3)) parts.push(Buffer.from('ok'));
         return Buffer.concat(parts);
       };
@@ -725,7 +1014,11 @@ export function mutate(m: Mutation, type: protobuf.Type, g: GenCtx): Buffer {
       const f = rng.range(16, 100);
       const open = varintBytes(f * 8 + 3);
       const close = varintBytes(f * 8 + 4);
-      return Buffer.concat([base(), Buffer.alloc(levels * open.length, open), Buffer.alloc(levels * close.length, close)]);
+      return Buffer.concat([
+        base(),
+        Buffer.alloc(levels * open.length, open),
+        Buffer.alloc(levels * close.length, close),
+      ]);
     }
     case 'unbalanced-group': {
       const f = rng.range(16, 100);
@@ -738,7 +1031,10 @@ export function mutate(m: Mutation, type: protobuf.Type, g: GenCtx): Buffer {
       const vf = fieldPaths(type, (f) => wireTypeOf(f) === WT.VARINT);
       const path = vf.length ? rng.pick(vf).path : [rng.range(1, 20)];
       const n = rng.range(10, 40);
-      const body = Buffer.concat([Buffer.alloc(n, rng.pick([0xff, 0x80])), Buffer.from([rng.pick([0x00, 0x01, 0x7f])])]);
+      const body = Buffer.concat([
+        Buffer.alloc(n, rng.pick([0xff, 0x80])),
+        Buffer.from([rng.pick([0x00, 0x01, 0x7f])]),
+      ]);
       const leaf = rng.chance(0.8)
         ? Buffer.concat([new Enc().tag(path.at(-1)!, WT.VARINT).finish(), body])
         : Buffer.concat([Buffer.alloc(n, 0x88), Buffer.from([0x00])]); // over-long tag
@@ -753,16 +1049,36 @@ export function mutate(m: Mutation, type: protobuf.Type, g: GenCtx): Buffer {
       const lf = fieldPaths(type, (f) => wireTypeOf(f) === WT.LEN);
       const path = lf.length && rng.chance(0.8) ? rng.pick(lf).path : [rng.range(1, 20)];
       const payload = rng.bytes(rng.range(0, 16));
-      const claimed = rng.pick([BigInt(payload.length + 1), BigInt(payload.length + 1000), 2n ** 31n - 1n, 2n ** 31n, 2n ** 32n - 1n, 2n ** 32n + 3n, 2n ** 53n, 2n ** 64n - 1n]);
+      const claimed = rng.pick([
+        BigInt(payload.length + 1),
+        BigInt(payload.length + 1000),
+        2n ** 31n - 1n,
+        2n ** 31n,
+        2n ** 32n - 1n,
+        2n ** 32n + 3n,
+        2n ** 53n,
+        2n ** 64n - 1n,
+      ]);
       const leaf = Buffer.concat([new Enc().tag(path.at(-1)!, WT.LEN).varint(claimed).finish(), payload]);
       // The frame lies about its own length, so only the outermost frame may be honest.
       return Buffer.concat([base(), path.length > 1 ? wrapPath(path.slice(0, -1), leaf) : leaf]);
     }
     case 'packed-bad': {
-      const pf = fieldPaths(type, (f, t) => (f as protobuf.Field).repeated && (PACKABLE.has(t) || f.resolvedType instanceof protobuf.Enum));
+      const pf = fieldPaths(
+        type,
+        (f, t) => (f as protobuf.Field).repeated && (PACKABLE.has(t) || f.resolvedType instanceof protobuf.Enum),
+      );
       const path = pf.length ? rng.pick(pf).path : [rng.range(1, 20)];
-      const body = rng.pick([Buffer.from([0xff, 0xff]), Buffer.from([1, 2, 3]), Buffer.from([0x80]), rng.bytes(rng.range(1, 9))]);
-      return Buffer.concat([base(), wrapPath(path.slice(0, -1), new Enc().tag(path.at(-1)!, WT.LEN).len(body).finish())]);
+      const body = rng.pick([
+        Buffer.from([0xff, 0xff]),
+        Buffer.from([1, 2, 3]),
+        Buffer.from([0x80]),
+        rng.bytes(rng.range(1, 9)),
+      ]);
+      return Buffer.concat([
+        base(),
+        wrapPath(path.slice(0, -1), new Enc().tag(path.at(-1)!, WT.LEN).len(body).finish()),
+      ]);
     }
     case 'many-fields': {
       const f = type.fieldsArray.length ? rng.pick(type.fieldsArray) : undefined;
@@ -807,22 +1123,36 @@ export function fuzzMetadata(rng: Rng, tok: Tokens): { md: grpc.Metadata; how: s
   const [id] = tok.admin.split('.');
   const variant = rng.int(14);
   switch (variant) {
-    case 0: return { md, how: 'no-token' };
-    case 1: return bearer('Bearer', 'bearer-empty');
-    case 2: return bearer(`Bearer ${fromAlphabet(rng, ASCII.replace(' ', ''), rng.range(1, 64))}`, 'garbage-token');
-    case 3: return bearer(`Bearer ${id}.${fromAlphabet(rng, 'abcdefghijklmnopqrstuvwxyz0123456789_-', 43)}`, 'wrong-secret');
-    case 4: return bearer(`Bearer ${'A'.repeat(rng.pick([1024, 4096, 7000]))}.${'b'.repeat(rng.range(1, 64))}`, 'huge-token');
-    case 5: return bearer(`Basic ${Buffer.from('admin:admin').toString('base64')}`, 'basic-auth');
-    case 6: return bearer(`bearer ${tok.admin}`, 'admin-lowercase-scheme');
-    case 7: return bearer(`Bearer  ${tok.admin} `, 'admin-extra-spaces');
-    case 8: return bearer(`Bearer ${tok.revoked ?? 'x.y'}`, 'revoked-token');
-    case 9: return bearer(`Bearer ${tok.join ?? 'x.y'}`, 'join-token-as-bearer');
-    case 10: return bearer(`BEARER ${tok.admin}`, 'admin-uppercase-scheme');
-    case 11: return bearer(`Bearer ${tok.admin.slice(0, rng.int(tok.admin.length))}`, 'truncated-token');
-    case 12: return bearer(`Bearer ${id}.${'.'.repeat(rng.range(1, 5))}`, 'dots-token');
+    case 0:
+      return { md, how: 'no-token' };
+    case 1:
+      return bearer('Bearer', 'bearer-empty');
+    case 2:
+      return bearer(`Bearer ${fromAlphabet(rng, ASCII.replace(' ', ''), rng.range(1, 64))}`, 'garbage-token');
+    case 3:
+      return bearer(`Bearer ${id}.${fromAlphabet(rng, 'abcdefghijklmnopqrstuvwxyz0123456789_-', 43)}`, 'wrong-secret');
+    case 4:
+      return bearer(`Bearer ${'A'.repeat(rng.pick([1024, 4096, 7000]))}.${'b'.repeat(rng.range(1, 64))}`, 'huge-token');
+    case 5:
+      return bearer(`Basic ${Buffer.from('admin:admin').toString('base64')}`, 'basic-auth');
+    case 6:
+      return bearer(`bearer ${tok.admin}`, 'admin-lowercase-scheme');
+    case 7:
+      return bearer(`Bearer  ${tok.admin} `, 'admin-extra-spaces');
+    case 8:
+      return bearer(`Bearer ${tok.revoked ?? 'x.y'}`, 'revoked-token');
+    case 9:
+      return bearer(`Bearer ${tok.join ?? 'x.y'}`, 'join-token-as-bearer');
+    case 10:
+      return bearer(`BEARER ${tok.admin}`, 'admin-uppercase-scheme');
+    case 11:
+      return bearer(`Bearer ${tok.admin.slice(0, rng.int(tok.admin.length))}`, 'truncated-token');
+    case 12:
+      return bearer(`Bearer ${id}.${'.'.repeat(rng.range(1, 5))}`, 'dots-token');
     default: {
       md.set('authorization', `Bearer ${tok.admin}`);
-      for (let i = rng.range(1, 20); i > 0; i--) md.add(`x-fuzz-${rng.int(1000)}`, fromAlphabet(rng, ASCII.replace(' ', ''), rng.range(0, 200)));
+      for (let i = rng.range(1, 20); i > 0; i--)
+        md.add(`x-fuzz-${rng.int(1000)}`, fromAlphabet(rng, ASCII.replace(' ', ''), rng.range(0, 200)));
       md.set('x-nephele-host-id', ulidLike(rng));
       return { md, how: 'admin+junk-headers' };
     }

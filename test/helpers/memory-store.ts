@@ -36,7 +36,12 @@ export class MemoryStore implements Store {
   }
 
   private conflict(p: Precondition, have: number): ConflictError {
-    return new ConflictError(`${p.coll}/${p.key}`, p.version === 0 ? `${p.coll} record already exists` : `${p.coll} record changed concurrently (version ${have}, expected ${p.version})`);
+    return new ConflictError(
+      `${p.coll}/${p.key}`,
+      p.version === 0
+        ? `${p.coll} record already exists`
+        : `${p.coll} record changed concurrently (version ${have}, expected ${p.version})`,
+    );
   }
 
   /** Stages ops on top of `pending` versions; returns what each key's version becomes. */
@@ -73,7 +78,10 @@ export class MemoryStore implements Store {
     return out;
   }
 
-  async batchGroup(changes: { ops: Op[]; pre: Precondition[] }[], finalize: (accepted: boolean[]) => Op[]): Promise<(Map<string, number> | Error)[]> {
+  async batchGroup(
+    changes: { ops: Op[]; pre: Precondition[] }[],
+    finalize: (accepted: boolean[]) => Op[],
+  ): Promise<(Map<string, number> | Error)[]> {
     const pending = new Map<string, number>();
     const staged: { op: Op; v: number }[] = [];
     const results: (Map<string, number> | Error)[] = [];

@@ -53,7 +53,9 @@ export class PlannerHarness {
   private constructor(private readonly opts: PlannerOptions) {}
 
   /** Hosts first (`hosts`), then the planner starts, as the controller does. */
-  static async open(o: { hosts?: HostFacts[]; opts?: Partial<PlannerOptions> } = {}): Promise<PlannerHarness & { ids: string[] }> {
+  static async open(
+    o: { hosts?: HostFacts[]; opts?: Partial<PlannerOptions> } = {},
+  ): Promise<PlannerHarness & { ids: string[] }> {
     const h = new PlannerHarness({ ...DEFAULT_PLANNER_OPTIONS, ...o.opts });
     h.events = await EventLog.open(h.store, h.clock, silentLogger);
     h.hosts = new HostRegistry(h.store, h.events, h.clock);
@@ -62,7 +64,17 @@ export class PlannerHarness {
     h.vms = new VmRegistry(h.store, h.events, h.clock, h.tenants);
     const ids: string[] = [];
     for (const f of o.hosts ?? []) ids.push(await h.writeHost(f));
-    h.planner = new Planner(h.store, h.events, h.clock, silentLogger, h.tenants, h.hosts, h.vms, (id) => h.pushes.push(id), h.opts);
+    h.planner = new Planner(
+      h.store,
+      h.events,
+      h.clock,
+      silentLogger,
+      h.tenants,
+      h.hosts,
+      h.vms,
+      (id) => h.pushes.push(id),
+      h.opts,
+    );
     const sets = await h.planner.start();
     h.scheduler = new SetScheduler(h.planner, h.store, h.clock, silentLogger);
     await h.scheduler.start({ sets });
@@ -84,7 +96,9 @@ export class PlannerHarness {
       addresses: [],
       agentVersion: 'harness',
       schemes: f.schemes ?? ['process', 'qemu'],
-      inventory: { guest: { vcpus: f.vcpus ?? 8, memoryBytes: (f.memoryMib ?? 8192) * MiB, diskBytes: (f.diskGib ?? 100) * GiB } } as HostRecord['inventory'],
+      inventory: {
+        guest: { vcpus: f.vcpus ?? 8, memoryBytes: (f.memoryMib ?? 8192) * MiB, diskBytes: (f.diskGib ?? 100) * GiB },
+      } as HostRecord['inventory'],
       enrolledUnixMs: this.clock.now(),
       lastSeenUnixMs: this.clock.now(),
       labels: f.labels ?? {},
@@ -130,7 +144,21 @@ export class PlannerHarness {
 
   request(s: Omit<Partial<VmSetSpec>, 'spec'> & { spec?: Partial<NonNullable<VmSetSpec['spec']>> } = {}): SetRequest {
     const spec = { scheme: 'process', vcpus: 1, memoryMib: 128, diskGib: 1, image: 'busybox', ...s.spec };
-    const base = { name: '', tenant: '', count: 1, sla: 'SLA_GUARANTEED', startAtUnixMs: 0, batchWindowS: 0, durationS: 0, endOnTask: false, group: '', labels: {}, affinity: 'SET_AFFINITY_UNSPECIFIED', schemePreference: [], strategy: 'PLACEMENT_STRATEGY_UNSPECIFIED' };
+    const base = {
+      name: '',
+      tenant: '',
+      count: 1,
+      sla: 'SLA_GUARANTEED',
+      startAtUnixMs: 0,
+      batchWindowS: 0,
+      durationS: 0,
+      endOnTask: false,
+      group: '',
+      labels: {},
+      affinity: 'SET_AFFINITY_UNSPECIFIED',
+      schemePreference: [],
+      strategy: 'PLACEMENT_STRATEGY_UNSPECIFIED',
+    };
     return validateSetRequest({ ...base, ...s, spec } as VmSetSpec, this.clock.now());
   }
 
@@ -151,13 +179,23 @@ export class PlannerHarness {
   /** VMs holding capacity, per host id. */
   async placement(setId: string): Promise<Map<string, number>> {
     const m = new Map<string, number>();
-    for (const vm of await this.vmsOf(setId)) if (vm.hostId && vm.desired !== 'destroyed') m.set(vm.hostId, (m.get(vm.hostId) ?? 0) + 1);
+    for (const vm of await this.vmsOf(setId))
+      if (vm.hostId && vm.desired !== 'destroyed') m.set(vm.hostId, (m.get(vm.hostId) ?? 0) + 1);
     return m;
   }
 
   /** A host's report about one VM, committed as the session commits it; the planner hears it. */
   async report(hostId: string, vm: VmRecord, state: VmState, reason = ''): Promise<void> {
-    const r = { vmId: vm.id, state, reason, generation: vm.generation, hostPort: 0, guestReady: state === 'running', timeUnixMs: this.clock.now(), taskDone: false };
+    const r = {
+      vmId: vm.id,
+      state,
+      reason,
+      generation: vm.generation,
+      hostPort: 0,
+      guestReady: state === 'running',
+      timeUnixMs: this.clock.now(),
+      taskDone: false,
+    };
     await this.vms.underTenantOf(vm.id, async () => {
       await this.vms.applyReport(hostId, r as Parameters<VmRegistry['applyReport']>[1], { ops: [], pre: [] });
     });
@@ -174,7 +212,8 @@ export class PlannerHarness {
     for (const { key } of await collect(this.store.scan<VmRecord>('vms'))) {
       const cur = await this.store.get<VmRecord>('vms', key);
       const vm = cur?.value;
-      if (vm && vm.hostId && vm.desired === 'destroyed' && vm.state !== 'destroyed') await this.report(vm.hostId, vm, 'destroyed');
+      if (vm && vm.hostId && vm.desired === 'destroyed' && vm.state !== 'destroyed')
+        await this.report(vm.hostId, vm, 'destroyed');
     }
   }
 

@@ -55,13 +55,27 @@ export interface ControllerProc extends Proc {
 /** Fast liveness for tests: 200 ms beats, unreachable after 3 missed, down 2 s later. */
 export const FAST = ['--min-heartbeat', '200ms', '--missed-beats', '3', '--down-after', '2s'];
 
-export async function startController(dataDir: string, opts: { port?: number; args?: string[] } = {}): Promise<ControllerProc> {
-  const p = start([CLI, '--data-dir', dataDir, 'controller', '--listen', `127.0.0.1:${opts.port ?? 0}`, ...(opts.args ?? FAST)]);
-  const ready = await waitFor(() => {
-    const m = /\{"msg":"nephele controller ready","port":(\d+)/.exec(p.output());
-    if (!m && p.proc.exitCode !== null) throw new Error(`controller exited: ${p.output()}`);
-    return m;
-  }, { timeoutMs: 20_000, message: 'controller ready' });
+export async function startController(
+  dataDir: string,
+  opts: { port?: number; args?: string[] } = {},
+): Promise<ControllerProc> {
+  const p = start([
+    CLI,
+    '--data-dir',
+    dataDir,
+    'controller',
+    '--listen',
+    `127.0.0.1:${opts.port ?? 0}`,
+    ...(opts.args ?? FAST),
+  ]);
+  const ready = await waitFor(
+    () => {
+      const m = /\{"msg":"nephele controller ready","port":(\d+)/.exec(p.output());
+      if (!m && p.proc.exitCode !== null) throw new Error(`controller exited: ${p.output()}`);
+      return m;
+    },
+    { timeoutMs: 20_000, message: 'controller ready' },
+  );
   const port = Number(ready[1]);
   const address = `127.0.0.1:${port}`;
   return { ...p, port, address, dataDir, admin: () => new AdminClient({ controller: address, dataDir }) };
@@ -79,7 +93,9 @@ export async function startToExit(dataDir: string, args: string[] = []): Promise
 export async function joinToken(c: ControllerProc, opts: { ttlSeconds?: number } = {}): Promise<string> {
   const a = c.admin();
   try {
-    const r = await a.call<CreateTokenResponse__Output>((md, o, cb) => a.auth.CreateToken({ kind: 'TOKEN_KIND_JOIN', ttlSeconds: opts.ttlSeconds ?? 600 }, md, o, cb));
+    const r = await a.call<CreateTokenResponse__Output>((md, o, cb) =>
+      a.auth.CreateToken({ kind: 'TOKEN_KIND_JOIN', ttlSeconds: opts.ttlSeconds ?? 600 }, md, o, cb),
+    );
     return r.secret;
   } finally {
     a.close();
@@ -87,12 +103,29 @@ export async function joinToken(c: ControllerProc, opts: { ttlSeconds?: number }
 }
 
 /** `uid`: run the agent as that unprivileged user (setpriv; its data dir must be theirs). */
-export function startAgent(controller: string, dataDir: string, opts: { joinToken?: string; name?: string; args?: string[]; uid?: number } = {}): Proc {
+export function startAgent(
+  controller: string,
+  dataDir: string,
+  opts: { joinToken?: string; name?: string; args?: string[]; uid?: number } = {},
+): Proc {
   // Only the process scheme unless a test asks for more: a qemu fingerprint boots a probe guest.
   const schemes = opts.args?.includes('--schemes') ? [] : ['--schemes', 'process'];
-  const args = [AGENT, '--controller', controller, '--data-dir', dataDir, '--name', opts.name ?? 'test-agent', '--inventory-interval', '10m', ...schemes, ...(opts.args ?? [])];
+  const args = [
+    AGENT,
+    '--controller',
+    controller,
+    '--data-dir',
+    dataDir,
+    '--name',
+    opts.name ?? 'test-agent',
+    '--inventory-interval',
+    '10m',
+    ...schemes,
+    ...(opts.args ?? []),
+  ];
   if (opts.joinToken) args.push('--join-token', opts.joinToken);
-  const wrap = opts.uid === undefined ? [] : ['setpriv', `--reuid=${opts.uid}`, `--regid=${opts.uid}`, '--clear-groups', '--'];
+  const wrap =
+    opts.uid === undefined ? [] : ['setpriv', `--reuid=${opts.uid}`, `--regid=${opts.uid}`, '--clear-groups', '--'];
   return start(args, {}, wrap);
 }
 
@@ -115,8 +148,14 @@ export async function hostState(c: ControllerProc, id: string): Promise<string |
 }
 
 /** Runs the CLI to completion. */
-export async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   track(proc);
   let stdout = '';
   let stderr = '';

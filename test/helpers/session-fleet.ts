@@ -27,7 +27,9 @@ const emptyOutbox = {
   size: async () => 0,
 } as unknown as Outbox;
 
-const raw = JSON.parse(readFileSync(fileURLToPath(new URL('../../../test/fixtures/si/local.json', import.meta.url)), 'utf8')) as RawSi;
+const raw = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../../test/fixtures/si/local.json', import.meta.url)), 'utf8'),
+) as RawSi;
 const reserve = { vcpus: 1, memoryBytes: 0, diskBytes: 0 };
 
 export interface SimAgent {
@@ -45,18 +47,34 @@ export class SessionFleet {
   readonly agents: SimAgent[];
 
   constructor(address: string, caPem: Buffer, ids: Identity[]) {
-    const collector = new InventoryCollector({ reserve, schemes: ['process'], readRaw: async () => raw, detect: async () => [], guestVcpus: 8 });
+    const collector = new InventoryCollector({
+      reserve,
+      schemes: ['process'],
+      readRaw: async () => raw,
+      detect: async () => [],
+      guestVcpus: 8,
+    });
     this.agents = ids.map((id, i) => {
       const a = { id, welcomes: [], losses: [], windowMs: 0 } as Omit<SimAgent, 'session'> as SimAgent;
       // The agent's own log lines tell when it was welcomed and why it lost a session.
-      const log = pino({ level: 'debug' }, {
-        write: (line: string) => {
-          const m = JSON.parse(line) as { msg: string; code?: number; detail?: string; retry_in_ms?: number; reconnect_window_ms?: number };
-          if (m.reconnect_window_ms !== undefined) a.windowMs = m.reconnect_window_ms;
-          if (m.msg === 'session established') a.welcomes.push(performance.now());
-          else if (m.msg === 'session lost; reconnecting') a.losses.push({ at: performance.now(), code: m.code, detail: m.detail, retryInMs: m.retry_in_ms });
+      const log = pino(
+        { level: 'debug' },
+        {
+          write: (line: string) => {
+            const m = JSON.parse(line) as {
+              msg: string;
+              code?: number;
+              detail?: string;
+              retry_in_ms?: number;
+              reconnect_window_ms?: number;
+            };
+            if (m.reconnect_window_ms !== undefined) a.windowMs = m.reconnect_window_ms;
+            if (m.msg === 'session established') a.welcomes.push(performance.now());
+            else if (m.msg === 'session lost; reconnecting')
+              a.losses.push({ at: performance.now(), code: m.code, detail: m.detail, retryInMs: m.retry_in_ms });
+          },
         },
-      });
+      );
       a.session = new AgentSession({
         controller: address,
         hostId: id.hostId,

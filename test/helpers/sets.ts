@@ -12,11 +12,14 @@ type Call = (req: unknown, md: unknown, o: unknown, cb: unknown) => void;
 /** Typed wrappers over the set RPCs for tests. */
 export function setApi(ctl: ControllerProc) {
   const a = ctl.admin();
-  const vm = (rpc: string, req: unknown) => a.call<Record<string, unknown>>((md, o, cb) => (a.vms[rpc as 'GetVm'] as unknown as Call)(req, md, o, cb));
-  const host = (rpc: string, req: unknown) => a.call<Record<string, unknown>>((md, o, cb) => (a.hosts[rpc as 'GetHost'] as unknown as Call)(req, md, o, cb));
+  const vm = (rpc: string, req: unknown) =>
+    a.call<Record<string, unknown>>((md, o, cb) => (a.vms[rpc as 'GetVm'] as unknown as Call)(req, md, o, cb));
+  const host = (rpc: string, req: unknown) =>
+    a.call<Record<string, unknown>>((md, o, cb) => (a.hosts[rpc as 'GetHost'] as unknown as Call)(req, md, o, cb));
   const api = {
     close: () => a.close(),
-    create: (set: VmSetSpec, dryRun = false) => vm('CreateVmSet', { set, dryRun }) as Promise<{ set: VmSet | null; plan: Plan }>,
+    create: (set: VmSetSpec, dryRun = false) =>
+      vm('CreateVmSet', { set, dryRun }) as Promise<{ set: VmSet | null; plan: Plan }>,
     get: async (setId: string) => (await vm('GetVmSet', { setId })).set as VmSet,
     list: async () => (await vm('ListVmSets', { pageSize: 1000 })).sets as VmSet[],
     plan: async (setId: string) => (await vm('GetPlan', { setId })).plan as Plan,
@@ -24,14 +27,25 @@ export function setApi(ctl: ControllerProc) {
     del: async (setId: string) => (await vm('DeleteVmSet', { setId })).set as VmSet,
     vms: async () => (await vm('ListVms', { pageSize: 1000 })).vms as Vm[],
     hosts: async () => (await host('ListHosts', { pageSize: 1000 })).hosts as Host[],
-    drain: (hostId: string) => host('DrainHost', { hostId }) as Promise<{ host: Host; vmsMoved: number; vmsUnplaced: number; reasons: string[] }>,
-    tenants: async () => (await a.call<{ tenants: Tenant[] }>((md, o, cb) => a.auth.ListTenants({ pageSize: 100 }, md, o, cb as never))).tenants,
+    drain: (hostId: string) =>
+      host('DrainHost', { hostId }) as Promise<{
+        host: Host;
+        vmsMoved: number;
+        vmsUnplaced: number;
+        reasons: string[];
+      }>,
+    tenants: async () =>
+      (await a.call<{ tenants: Tenant[] }>((md, o, cb) => a.auth.ListTenants({ pageSize: 100 }, md, o, cb as never)))
+        .tenants,
     /** Waits until the set satisfies `ok`. */
     waitSet: (setId: string, ok: (s: VmSet) => boolean, message: string, timeoutMs = 60_000) =>
-      waitFor(async () => {
-        const s = await api.get(setId);
-        return ok(s) ? s : undefined;
-      }, { timeoutMs, message }),
+      waitFor(
+        async () => {
+          const s = await api.get(setId);
+          return ok(s) ? s : undefined;
+        },
+        { timeoutMs, message },
+      ),
   };
   return api;
 }

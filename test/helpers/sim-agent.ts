@@ -28,7 +28,12 @@ export interface Identity {
 }
 
 /** Enrols one host per join token (real Enroll over TLS, a fresh key each), `hostname(i)` naming them. */
-export async function enrolAll(address: string, caPem: Buffer, tokens: string[], o: { concurrency?: number; hostname?: (i: number) => string } = {}): Promise<Identity[]> {
+export async function enrolAll(
+  address: string,
+  caPem: Buffer,
+  tokens: string[],
+  o: { concurrency?: number; hostname?: (i: number) => string } = {},
+): Promise<Identity[]> {
   const client = new (v1().AgentService)(address, grpc.credentials.createSsl(caPem));
   const hostname = o.hostname ?? ((i: number) => `sim-${i}`);
   const out: Identity[] = [];
@@ -37,7 +42,9 @@ export async function enrolAll(address: string, caPem: Buffer, tokens: string[],
     while (next < tokens.length) {
       const i = next++;
       const key = await createCsr('nephele-agent');
-      const r = await unary<EnrollResponse__Output>((cb) => client.Enroll({ joinToken: tokens[i]!, csrPem: key.csrPem, hostname: hostname(i) }, cb));
+      const r = await unary<EnrollResponse__Output>((cb) =>
+        client.Enroll({ joinToken: tokens[i]!, csrPem: key.csrPem, hostname: hostname(i) }, cb),
+      );
       out[i] = { hostId: r.hostId, keyPem: key.keyPem, certPem: r.certificatePem };
     }
   };
@@ -140,7 +147,8 @@ export class SimAgent {
           case 'ack': {
             const a = m.ack!;
             this.acked = Math.max(this.acked, a.durableSeq);
-            if (this.selfBeats && a.heartbeatIntervalMs && a.heartbeatIntervalMs !== this.intervalMs) this.schedule(a.heartbeatIntervalMs, false);
+            if (this.selfBeats && a.heartbeatIntervalMs && a.heartbeatIntervalMs !== this.intervalMs)
+              this.schedule(a.heartbeatIntervalMs, false);
             this.on.ack?.(a);
             return;
           }
@@ -156,7 +164,8 @@ export class SimAgent {
         this.open = false;
         this.stopBeating();
         // Not for our own cancel: close(), or giving up on a Welcome.
-        if (!this.closing && !(settled && !wasOpen)) this.on.lost?.(`${wasOpen ? 'session lost' : 'refused'}: ${grpc.status[e.code] ?? e.code}: ${e.details}`);
+        if (!this.closing && !(settled && !wasOpen))
+          this.on.lost?.(`${wasOpen ? 'session lost' : 'refused'}: ${grpc.status[e.code] ?? e.code}: ${e.details}`);
         settle('failed');
       });
       call.on('end', () => {
@@ -188,7 +197,17 @@ export class SimAgent {
   /** Reports a VM's state at `vm`'s generation, with the next seq. */
   report(vm: Pick<DesiredVm, 'vmId' | 'generation'>, state: VmState, reason = ''): void {
     this.call!.write({
-      vmStatus: { seq: ++this.seq, vmId: vm.vmId, state, reason, generation: vm.generation, hostPort: 0, guestReady: state === 'VM_STATE_RUNNING', timeUnixMs: Date.now(), taskDone: false },
+      vmStatus: {
+        seq: ++this.seq,
+        vmId: vm.vmId,
+        state,
+        reason,
+        generation: vm.generation,
+        hostPort: 0,
+        guestReady: state === 'VM_STATE_RUNNING',
+        timeUnixMs: Date.now(),
+        taskDone: false,
+      },
     });
   }
 

@@ -14,22 +14,38 @@ export function vmApi(ctl: ControllerProc) {
     close: () => a.close(),
     create: async (hostId: string, spec: VmSpec, extra: { name?: string; tenant?: string } = {}) => {
       // A VM pinned to a host must fit its reported capacity: wait for the host's inventory (if it is a host at all).
-      await waitFor(async () => {
-        const h = await a.call<{ host: Host }>((md, o, cb) => a.hosts.GetHost({ hostId }, md, o, cb as never)).catch(() => undefined);
-        return !h || h.host.inventory;
-      }, { timeoutMs: 30_000, message: 'host inventory reported' });
-      return a.call<{ vm: Vm }>((md, o, cb) => a.vms.CreateVm({ hostId, spec, ...extra }, md, o, cb as never)).then((r) => r.vm);
+      await waitFor(
+        async () => {
+          const h = await a
+            .call<{ host: Host }>((md, o, cb) => a.hosts.GetHost({ hostId }, md, o, cb as never))
+            .catch(() => undefined);
+          return !h || h.host.inventory;
+        },
+        { timeoutMs: 30_000, message: 'host inventory reported' },
+      );
+      return a
+        .call<{ vm: Vm }>((md, o, cb) => a.vms.CreateVm({ hostId, spec, ...extra }, md, o, cb as never))
+        .then((r) => r.vm);
     },
-    get: (vmId: string) => a.call<{ vm: Vm }>((md, o, cb) => a.vms.GetVm({ vmId }, md, o, cb as never)).then((r) => r.vm),
-    list: () => a.call<{ vms: Vm[] }>((md, o, cb) => a.vms.ListVms({ pageSize: 1000 }, md, o, cb as never)).then((r) => r.vms),
+    get: (vmId: string) =>
+      a.call<{ vm: Vm }>((md, o, cb) => a.vms.GetVm({ vmId }, md, o, cb as never)).then((r) => r.vm),
+    list: () =>
+      a.call<{ vms: Vm[] }>((md, o, cb) => a.vms.ListVms({ pageSize: 1000 }, md, o, cb as never)).then((r) => r.vms),
     act: (rpc: VmRpc, vmId: string) =>
-      a.call<{ vm: Vm }>((md, o, cb) => (a.vms[rpc] as unknown as (r: unknown, m: unknown, op: unknown, c: unknown) => void)({ vmId }, md, o, cb)).then((r) => r.vm),
+      a
+        .call<{ vm: Vm }>((md, o, cb) =>
+          (a.vms[rpc] as unknown as (r: unknown, m: unknown, op: unknown, c: unknown) => void)({ vmId }, md, o, cb),
+        )
+        .then((r) => r.vm),
     /** Waits until the VM reaches `state` (e.g. 'VM_STATE_RUNNING'). */
     waitState: async (vmId: string, state: string, timeoutMs = 60_000) =>
-      waitFor(async () => {
-        const v = (await a.call<{ vm: Vm }>((md, o, cb) => a.vms.GetVm({ vmId }, md, o, cb as never))).vm;
-        return v.state === state ? v : undefined;
-      }, { timeoutMs, message: `vm ${state}` }),
+      waitFor(
+        async () => {
+          const v = (await a.call<{ vm: Vm }>((md, o, cb) => a.vms.GetVm({ vmId }, md, o, cb as never))).vm;
+          return v.state === state ? v : undefined;
+        },
+        { timeoutMs, message: `vm ${state}` },
+      ),
   };
 }
 

@@ -34,7 +34,10 @@ t.test('an agent with a bad join token is refused and enrols nothing', async (t)
   await waitFor(async () => (await listHosts(ctl)).length === 1, { timeoutMs: 30_000, message: 'enrolled' });
   // The host record lands before the agent has written the answer to disk.
   await waitFor(() => existsSync(join(dir, 'host.json')), { message: 'identity written' });
-  t.ok(existsSync(join(dir, 'key.pem')) && existsSync(join(dir, 'cert.pem')), 'key and certificate kept in the data dir');
+  t.ok(
+    existsSync(join(dir, 'key.pem')) && existsSync(join(dir, 'cert.pem')),
+    'key and certificate kept in the data dir',
+  );
   const reuse = startAgent(ctl.address, tmpDir(), { joinToken: good });
   t.equal(await reuse.exited, 1, 'a used join token cannot enrol a second agent');
   t.match(reuse.output(), /join token already used/);
@@ -49,12 +52,22 @@ t.test('events an agent makes while the controller is away arrive once it return
     await agent.kill();
     await ctl.kill();
   });
-  await waitFor(async () => (await listHosts(ctl))[0]?.state === 'HOST_STATE_READY', { timeoutMs: 30_000, message: 'ready' });
+  await waitFor(async () => (await listHosts(ctl))[0]?.state === 'HOST_STATE_READY', {
+    timeoutMs: 30_000,
+    message: 'ready',
+  });
   const id = hostIdOf(dir);
   const startedEvents = async (): Promise<Event[]> => {
     const a = ctl.admin();
     try {
-      const r = await a.call<ListEventsResponse__Output>((md, o, cb) => a.events.ListEvents({ sinceSeq: 0, pageSize: 1000, filter: { typePrefix: 'agent.started', hostId: id } }, md, o, cb));
+      const r = await a.call<ListEventsResponse__Output>((md, o, cb) =>
+        a.events.ListEvents(
+          { sinceSeq: 0, pageSize: 1000, filter: { typePrefix: 'agent.started', hostId: id } },
+          md,
+          o,
+          cb,
+        ),
+      );
       return r.events;
     } finally {
       a.close();
@@ -67,17 +80,30 @@ t.test('events an agent makes while the controller is away arrive once it return
   // Restart the agent while the controller is down: its "started" event waits in its outbox.
   await agent.stop();
   agent = startAgent(`127.0.0.1:${port}`, dir);
-  await waitFor(() => /session lost; reconnecting/.test(agent.output()), { timeoutMs: 20_000, message: 'agent running offline' });
+  await waitFor(() => /session lost; reconnecting/.test(agent.output()), {
+    timeoutMs: 20_000,
+    message: 'agent running offline',
+  });
 
   ctl = await startController(cdir, { port });
-  const evs = await waitFor(async () => {
-    const e = await startedEvents();
-    return e.length >= 2 ? e : undefined;
-  }, { timeoutMs: 40_000, message: 'offline event delivered' });
+  const evs = await waitFor(
+    async () => {
+      const e = await startedEvents();
+      return e.length >= 2 ? e : undefined;
+    },
+    { timeoutMs: 40_000, message: 'offline event delivered' },
+  );
   // Give a duplicate (a resend racing the ack) time to show up, then check there is none.
   await waitFor(async () => (await listHosts(ctl))[0]?.state === 'HOST_STATE_READY', { message: 'ready again' });
   const final = await startedEvents();
   t.equal(final.length, 2, 'two starts, two events: nothing lost, nothing duplicated');
-  t.same(final.map((e) => e.attributes.agent_seq), ['1', '2'], 'in agent sequence order');
-  t.ok(evs.every((e) => e.hostId === id && e.actor === id), 'attributed to the host');
+  t.same(
+    final.map((e) => e.attributes.agent_seq),
+    ['1', '2'],
+    'in agent sequence order',
+  );
+  t.ok(
+    evs.every((e) => e.hostId === id && e.actor === id),
+    'attributed to the host',
+  );
 });

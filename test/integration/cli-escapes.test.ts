@@ -25,7 +25,11 @@ t.test('control characters: refused on input, escaped on output', async (t) => {
   const ctl = await startController(tmpDir());
   const a = ctl.admin();
   const api = setApi(ctl);
-  const agent = await fakeAgent(ctl, { joinToken: await joinToken(ctl), name: 'evil-host', answer: () => ({ state: 'VM_STATE_FAILED', reason: HOSTILE }) });
+  const agent = await fakeAgent(ctl, {
+    joinToken: await joinToken(ctl),
+    name: 'evil-host',
+    answer: () => ({ state: 'VM_STATE_FAILED', reason: HOSTILE }),
+  });
   t.teardown(async () => {
     agent.close();
     api.close();
@@ -35,16 +39,36 @@ t.test('control characters: refused on input, escaped on output', async (t) => {
   const refused = async (what: string, call: (cb: (e: grpc.ServiceError | null) => void) => void, field: string) => {
     const err = await new Promise<grpc.ServiceError | null>((resolve) => call(resolve));
     t.equal(err?.code, grpc.status.INVALID_ARGUMENT, `${what}: INVALID_ARGUMENT`);
-    t.match(err?.details ?? '', new RegExp(`^${field}: must not contain control characters`), `${what}: names ${field}`);
+    t.match(
+      err?.details ?? '',
+      new RegExp(`^${field}: must not contain control characters`),
+      `${what}: names ${field}`,
+    );
   };
-  await refused('token description', (cb) => a.auth.CreateToken({ kind: 'TOKEN_KIND_API', description: '\x1b]0;pwned\x07' }, a.metadata(), cb as never), 'description');
-  await refused('tenant description', (cb) => a.auth.CreateTenant({ name: 'acme', description: 'ok\u202egnp.exe' }, a.metadata(), cb as never), 'description');
-  await refused('group description', (cb) => a.hosts.CreateGroup({ name: 'web', description: 'a\x9bb' }, a.metadata(), cb as never), 'description');
+  await refused(
+    'token description',
+    (cb) => a.auth.CreateToken({ kind: 'TOKEN_KIND_API', description: '\x1b]0;pwned\x07' }, a.metadata(), cb as never),
+    'description',
+  );
+  await refused(
+    'tenant description',
+    (cb) => a.auth.CreateTenant({ name: 'acme', description: 'ok\u202egnp.exe' }, a.metadata(), cb as never),
+    'description',
+  );
+  await refused(
+    'group description',
+    (cb) => a.hosts.CreateGroup({ name: 'web', description: 'a\x9bb' }, a.metadata(), cb as never),
+    'description',
+  );
   const p = v1();
   const enrol = new p.AgentService(ctl.address, grpc.credentials.createSsl(readFileSync(join(ctl.dataDir, 'ca.pem'))));
   const key = await createCsr('x');
   const token = await joinToken(ctl);
-  await refused('enrolled hostname', (cb) => enrol.Enroll({ joinToken: token, csrPem: key.csrPem, hostname: 'pc\x1b[31m' }, cb as never), 'hostname');
+  await refused(
+    'enrolled hostname',
+    (cb) => enrol.Enroll({ joinToken: token, csrPem: key.csrPem, hostname: 'pc\x1b[31m' }, cb as never),
+    'hostname',
+  );
   enrol.close();
   await unary((cb) => a.auth.CreateTenant({ name: 'acme', description: 'Grüße 🚀' }, a.metadata(), cb as never));
   t.pass('printable Unicode is accepted');
@@ -55,11 +79,27 @@ t.test('control characters: refused on input, escaped on output', async (t) => {
   t.match(viaCli.stderr, /^nephele: INVALID_ARGUMENT: description: must not contain control characters/);
 
   // What an agent says cannot be refused by validation: it is escaped where it is shown.
-  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && (h.inventory?.guest?.vcpus ?? 0) > 0), { message: 'evil host ready' });
-  const { set } = await api.create({ name: 'victim', count: 1, spec: { scheme: 'process', vcpus: 1, memoryMib: 32, diskGib: 1 } });
-  await waitFor(async () => (await api.vms()).find((v) => v.setId === set!.id && v.state === 'VM_STATE_FAILED' && v.stateReason === HOSTILE), { message: 'the hostile reason is stored' });
+  await waitFor(
+    async () =>
+      (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && (h.inventory?.guest?.vcpus ?? 0) > 0),
+    { message: 'evil host ready' },
+  );
+  const { set } = await api.create({
+    name: 'victim',
+    count: 1,
+    spec: { scheme: 'process', vcpus: 1, memoryMib: 32, diskGib: 1 },
+  });
+  await waitFor(
+    async () =>
+      (await api.vms()).find((v) => v.setId === set!.id && v.state === 'VM_STATE_FAILED' && v.stateReason === HOSTILE),
+    { message: 'the hostile reason is stored' },
+  );
   await api.waitSet(set!.id, (s) => s.reasons.some((r) => r.includes('pwned')), 'the set repeats it');
-  for (const args of [['vm', 'ls'], ['set', 'show', set!.id], ['events', 'tail', '--since', '0']]) {
+  for (const args of [
+    ['vm', 'ls'],
+    ['set', 'show', set!.id],
+    ['events', 'tail', '--since', '0'],
+  ]) {
     const r = await cli([...base, ...args]);
     t.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
     t.match(r.stdout, /pwned/, `${args.join(' ')} shows the text`);
@@ -68,5 +108,8 @@ t.test('control characters: refused on input, escaped on output', async (t) => {
   }
   const js = await cli([...base, '--json', 'vm', 'ls']);
   t.notMatch(js.stdout, RAW, '--json: no raw control characters either');
-  t.ok((JSON.parse(js.stdout) as Vm[]).some((v) => v.stateReason === HOSTILE), '--json keeps the exact text');
+  t.ok(
+    (JSON.parse(js.stdout) as Vm[]).some((v) => v.stateReason === HOSTILE),
+    '--json keeps the exact text',
+  );
 });

@@ -34,19 +34,32 @@ t.test('Enroll: INVALID_ARGUMENT csr_pem for each malformed CSR; the join token 
   let token = '';
   for (const c of cases) {
     token = await joinToken(ctl); // one each: a request wrongly accepted would use it up
-    const e = await unary((cb) => client.Enroll({ joinToken: token, csrPem: c.pem, hostname: 'bad-csr' }, cb as never)).then(() => undefined, (x: grpc.ServiceError) => x);
+    const e = await unary((cb) =>
+      client.Enroll({ joinToken: token, csrPem: c.pem, hostname: 'bad-csr' }, cb as never),
+    ).then(
+      () => undefined,
+      (x: grpc.ServiceError) => x,
+    );
     t.equal(e && grpc.status[e.code], 'INVALID_ARGUMENT', `${c.name}: ${e?.details}`);
     t.match(e?.details ?? '', /^csr_pem: /, `${c.name}: names the field`);
   }
   const good = await createCsr('good');
-  const r = await unary<{ hostId: string }>((cb) => client.Enroll({ joinToken: token, csrPem: good.csrPem, hostname: 'good' }, cb as never));
+  const r = await unary<{ hostId: string }>((cb) =>
+    client.Enroll({ joinToken: token, csrPem: good.csrPem, hostname: 'good' }, cb as never),
+  );
   t.ok(r.hostId, 'a join token offered with a bad request still enrols a good one');
   t.notMatch(ctl.output(), /rpc failed|DOMException|"level":50/, 'nothing in the log at error level');
 });
 
 /** A Session as host `id` that asks to renew with `csrPem`; resolves with how the session ended. */
-function renewOnce(id: { keyPem: string; certPem: string }, csrPem: string): Promise<grpc.ServiceError | 'certificate'> {
-  const client = new (v1().AgentService)(ctl.address, grpc.credentials.createSsl(ca, Buffer.from(id.keyPem), Buffer.from(id.certPem)));
+function renewOnce(
+  id: { keyPem: string; certPem: string },
+  csrPem: string,
+): Promise<grpc.ServiceError | 'certificate'> {
+  const client = new (v1().AgentService)(
+    ctl.address,
+    grpc.credentials.createSsl(ca, Buffer.from(id.keyPem), Buffer.from(id.certPem)),
+  );
   const call = client.Session() as grpc.ClientDuplexStream<AgentMessage, ControllerMessage>;
   return new Promise<grpc.ServiceError | 'certificate'>((resolve) => {
     call.on('data', (m: ControllerMessage) => {
@@ -54,7 +67,17 @@ function renewOnce(id: { keyPem: string; certPem: string }, csrPem: string): Pro
       else if (m.body === 'certificate') resolve('certificate');
     });
     call.on('error', (e: grpc.ServiceError) => resolve(e));
-    call.write({ hello: { agentVersion: 'test', kind: 'HOST_KIND_DEDICATED', hostname: 'renew', schemes: [], inventoryHash: '', lastAckedSeq: 0, addresses: [] } });
+    call.write({
+      hello: {
+        agentVersion: 'test',
+        kind: 'HOST_KIND_DEDICATED',
+        hostname: 'renew',
+        schemes: [],
+        inventoryHash: '',
+        lastAckedSeq: 0,
+        addresses: [],
+      },
+    });
   }).finally(() => {
     call.cancel();
     client.close();
@@ -69,7 +92,9 @@ t.test('Session renewal: INVALID_ARGUMENT renew.csr_pem for each malformed CSR',
   for (let i = 0; i * perHost < cases.length; i++) {
     const key = await createCsr(`renew-${i}`);
     const token = await joinToken(ctl);
-    const ok = await unary<{ certificatePem: string }>((cb) => client.Enroll({ joinToken: token, csrPem: key.csrPem, hostname: `renew-${i}` }, cb as never));
+    const ok = await unary<{ certificatePem: string }>((cb) =>
+      client.Enroll({ joinToken: token, csrPem: key.csrPem, hostname: `renew-${i}` }, cb as never),
+    );
     hosts.push({ keyPem: key.keyPem, certPem: ok.certificatePem });
   }
   client.close();

@@ -64,13 +64,18 @@ t.test('a lease that runs out stops the guarded trees and nothing else', async (
   // The agent dies: no more renewals.
   fence.stop({ graceful: false });
   const expiry = leaseOf(dir).expiryMs;
-  await waitFor(() => !alive(plain) && !alive(stubborn) && !alive(stubbornChild) && !alive(frozen) && !alive(killOnly), { timeoutMs: 15_000, message: 'guarded trees stopped' });
+  await waitFor(
+    () => !alive(plain) && !alive(stubborn) && !alive(stubbornChild) && !alive(frozen) && !alive(killOnly),
+    { timeoutMs: 15_000, message: 'guarded trees stopped' },
+  );
   const after = procUptimeMs();
   t.ok(after >= expiry, `not before the expiry (${after} >= ${expiry})`);
   t.ok(after <= expiry + 3_000, `soon after it (${after - expiry} ms)`);
   t.ok(alive(reused), 'a pid with another start time is never killed');
   t.ok(alive(released), 'a released VM is not fenced');
-  await waitFor(() => readFileSync(join(fenceDir, 'watcher.log'), 'utf8').includes('fenced 4 vm(s)'), { message: 'watcher log' });
+  await waitFor(() => readFileSync(join(fenceDir, 'watcher.log'), 'utf8').includes('fenced 4 vm(s)'), {
+    message: 'watcher log',
+  });
   await waitFor(() => startTimeOf(watcher) === undefined, { message: 'watcher exited' });
   for (const n of [1, 2, 3, 6]) t.ok(fence.takeFenced(ID(n)), `fencing of ${n} recorded`);
   t.notOk(fence.takeFenced(ID(1)), 'reported once');

@@ -12,7 +12,17 @@ import { join } from 'node:path';
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { FAST, hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type ControllerProc, type Proc } from '../helpers/procs.js';
+import {
+  FAST,
+  hostIdOf,
+  joinToken,
+  listHosts,
+  ROOT,
+  startAgent,
+  startController,
+  type ControllerProc,
+  type Proc,
+} from '../helpers/procs.js';
 import { processesWith, vmApi } from '../helpers/vms.js';
 import { setApi } from '../helpers/sets.js';
 import { parseLeaseLine } from '../../agent/fence/lease.js';
@@ -50,7 +60,11 @@ function copies(dirs: string[]): Map<string, Set<string>> {
         /* gone or not ours to read */
       }
       for (const dir of dirs) {
-        const m = cmd.includes(`${dir}/vms/`) ? VM_DIR_RE.exec(cmd.slice(cmd.indexOf(`${dir}/vms/`) + dir.length)) : cwd.startsWith(`${dir}/vms/`) ? VM_DIR_RE.exec(cwd.slice(dir.length)) : null;
+        const m = cmd.includes(`${dir}/vms/`)
+          ? VM_DIR_RE.exec(cmd.slice(cmd.indexOf(`${dir}/vms/`) + dir.length))
+          : cwd.startsWith(`${dir}/vms/`)
+            ? VM_DIR_RE.exec(cwd.slice(dir.length))
+            : null;
         if (!m) continue;
         if (!out.has(m[1]!)) out.set(m[1]!, new Set());
         out.get(m[1]!)!.add(dir);
@@ -98,7 +112,16 @@ function sampler(dirs: string[]) {
 
 const guards = (dir: string) => (existsSync(join(dir, 'fence', 'vms')) ? readdirSync(join(dir, 'fence', 'vms')) : []);
 
-const AGENT = ['--schemes', 'qemu,process', '--image-dir', join(ROOT, '.cache/guest'), '--guest-vcpus', '8', '--reserve-memory', '256M'];
+const AGENT = [
+  '--schemes',
+  'qemu,process',
+  '--image-dir',
+  join(ROOT, '.cache/guest'),
+  '--guest-vcpus',
+  '8',
+  '--reserve-memory',
+  '256M',
+];
 
 t.test('kill -9 an agent: no VM ever runs twice while its guaranteed VMs move', async (t) => {
   t.ok(haveQemu, 'QEMU is installed (.ci/run installs it)');
@@ -122,36 +145,72 @@ t.test('kill -9 an agent: no VM ever runs twice while its guaranteed VMs move', 
     await ctl.kill();
     for (const d of [adir, bdir]) for (const pid of processesWith(d)) process.kill(pid, 'SIGKILL');
   });
-  await waitFor(async () => (await listHosts(ctl)).filter((h) => h.state === 'HOST_STATE_READY' && h.schemes.length === 2).length === 2, { timeoutMs: 90_000, message: 'both agents ready with qemu and process' });
+  await waitFor(
+    async () =>
+      (await listHosts(ctl)).filter((h) => h.state === 'HOST_STATE_READY' && h.schemes.length === 2).length === 2,
+    { timeoutMs: 90_000, message: 'both agents ready with qemu and process' },
+  );
   const [a, b] = [hostIdOf(adir), hostIdOf(bdir)];
-  t.ok(await waitFor(() => /"level":50,.*not comfortably below the controller's re-placement window/.test(agents[0]!.output())), 'the agent says loudly (error level) that its --fence-after was clamped');
+  t.ok(
+    await waitFor(() =>
+      /"level":50,.*not comfortably below the controller's re-placement window/.test(agents[0]!.output()),
+    ),
+    'the agent says loudly (error level) that its --fence-after was clamped',
+  );
 
   // Only A takes work at first: B is cordoned, then uncordoned before A dies.
   await admin.call((md, o, cb) => admin.hosts.CordonHost({ hostId: b, reason: 'fence test' }, md, o, cb as never));
   const base = { vcpus: 1, memoryMib: 32, diskGib: 1 };
   const sets = [
     (await api.create({ name: 'web', count: 2, spec: { ...base, scheme: 'process' }, sla: 'SLA_GUARANTEED' })).set!,
-    (await api.create({ name: 'job', count: 1, spec: { ...base, scheme: 'process', config: { task: 'sleep 600' } }, sla: 'SLA_GUARANTEED' })).set!,
-    (await api.create({ name: 'vm', count: 1, spec: { ...base, scheme: 'qemu', memoryMib: 128, config: { title: 'fenced' } }, sla: 'SLA_GUARANTEED' })).set!,
+    (
+      await api.create({
+        name: 'job',
+        count: 1,
+        spec: { ...base, scheme: 'process', config: { task: 'sleep 600' } },
+        sla: 'SLA_GUARANTEED',
+      })
+    ).set!,
+    (
+      await api.create({
+        name: 'vm',
+        count: 1,
+        spec: { ...base, scheme: 'qemu', memoryMib: 128, config: { title: 'fenced' } },
+        sla: 'SLA_GUARANTEED',
+      })
+    ).set!,
   ];
   for (const s of sets) await api.waitSet(s.id, (x) => x.running === x.count, `set ${s.id} running`, 120_000);
   const ids = (await api.vms()).map((v) => v.id);
   t.equal(ids.length, 4, 'four guaranteed VMs');
-  t.ok((await api.vms()).every((v) => v.hostId === a), 'all on host A');
-  await waitFor(() => {
-    const c = copies([adir, bdir]);
-    return ids.every((id) => c.get(id)?.size === 1 && c.get(id)!.has(adir));
-  }, { message: 'each VM has processes on A only' });
+  t.ok(
+    (await api.vms()).every((v) => v.hostId === a),
+    'all on host A',
+  );
+  await waitFor(
+    () => {
+      const c = copies([adir, bdir]);
+      return ids.every((id) => c.get(id)?.size === 1 && c.get(id)!.has(adir));
+    },
+    { message: 'each VM has processes on A only' },
+  );
   t.same(guards(adir).sort(), [...ids].sort(), 'A guards each of them');
   await admin.call((md, o, cb) => admin.hosts.UncordonHost({ hostId: b }, md, o, cb as never));
 
   const s = sampler([adir, bdir]);
   await agents[0]!.kill();
-  await waitFor(async () => {
-    const vms = await api.vms();
-    const c = s.last();
-    return vms.length === 4 && vms.every((v) => v.hostId === b && v.state === 'VM_STATE_RUNNING') && ids.every((id) => c.get(id)?.has(bdir));
-  }, { timeoutMs: 120_000, message: 'every VM running on B' });
+  await waitFor(
+    async () => {
+      const vms = await api.vms();
+      const c = s.last();
+      return (
+        vms.length === 4 &&
+        vms.every((v) => v.hostId === b && v.state === 'VM_STATE_RUNNING') &&
+        ids.every((id) => c.get(id)?.has(bdir))
+      );
+    },
+    { timeoutMs: 120_000, message: 'every VM running on B' },
+  );
   const { doubles, samples, lastSeen, firstSeen } = await s.stop();
   t.ok(samples > 20, `${samples} samples taken`);
   t.comment(`after kill -9: A's last guest seen at ${lastSeen.get(adir)} ms, B's first at ${firstSeen.get(bdir)} ms`);
@@ -160,94 +219,133 @@ t.test('kill -9 an agent: no VM ever runs twice while its guaranteed VMs move', 
   for (const id of ids) t.same([...(end.get(id) ?? [])], [bdir], `${id} runs exactly once, on B`);
   const qemuVm = (await api.vms()).find((v) => v.spec?.scheme === 'qemu')!;
   t.equal(processesWith(`nephele-${qemuVm.id}`).length, 1, 'one QEMU process for the qemu VM');
-  t.match(existsSync(join(adir, 'fence', 'watcher.log')) ? readFileSync(join(adir, 'fence', 'watcher.log'), 'utf8') : '', /fenced 4 vm\(s\)/, "A's watcher fenced its four VMs, then exited");
+  t.match(
+    existsSync(join(adir, 'fence', 'watcher.log')) ? readFileSync(join(adir, 'fence', 'watcher.log'), 'utf8') : '',
+    /fenced 4 vm\(s\)/,
+    "A's watcher fenced its four VMs, then exited",
+  );
 
   // A returns: its fenced copies are removed as stale, nothing restarts there.
   agents[0] = startAgent(ctl.address, adir, { name: 'host-a', args: AGENT });
-  await waitFor(async () => (await listHosts(ctl)).find((h) => h.id === a)?.state === 'HOST_STATE_READY', { timeoutMs: 60_000, message: 'A back' });
-  const stale = await waitFor(async () => {
-    const evs = (await admin.call<{ events: Event[] }>((md, o, cb) => admin.events.ListEvents({ pageSize: 1000, filter: { typePrefix: 'vm.stale_copy' } }, md, o, cb as never))).events;
-    const got = new Set(evs.filter((e) => e.hostId === a).map((e) => e.attributes.vm_id));
-    return got.size === 4 ? got : undefined;
-  }, { timeoutMs: 30_000, message: 'stale copies reported' });
+  await waitFor(async () => (await listHosts(ctl)).find((h) => h.id === a)?.state === 'HOST_STATE_READY', {
+    timeoutMs: 60_000,
+    message: 'A back',
+  });
+  const stale = await waitFor(
+    async () => {
+      const evs = (
+        await admin.call<{ events: Event[] }>((md, o, cb) =>
+          admin.events.ListEvents({ pageSize: 1000, filter: { typePrefix: 'vm.stale_copy' } }, md, o, cb as never),
+        )
+      ).events;
+      const got = new Set(evs.filter((e) => e.hostId === a).map((e) => e.attributes.vm_id));
+      return got.size === 4 ? got : undefined;
+    },
+    { timeoutMs: 30_000, message: 'stale copies reported' },
+  );
   t.same([...stale].sort(), [...ids].sort(), 'each fenced copy was removed as stale when A returned');
   t.equal(agents[0]!.output().match(/vm was fenced while the agent was away/g)?.length, 4, 'A knew it had been fenced');
   t.same(guards(adir), [], 'no guard left on A');
   const c = copies([adir, bdir]);
-  t.ok(ids.every((id) => c.get(id)?.size === 1 && c.get(id)!.has(bdir)), 'still exactly one copy each, on B');
+  t.ok(
+    ids.every((id) => c.get(id)?.size === 1 && c.get(id)!.has(bdir)),
+    'still exactly one copy each, on B',
+  );
 });
 
-t.test('restart within the lease re-attaches; a stop leaves no guard; SIGTERM extends the lease; a late return reports the fencing', async (t) => {
-  // Default replace-after (5m): a window of 302 s, so --fence-after 5s stands (an agent
-  // takes a second or two to start on a loaded machine: a shorter lease fences during the restart).
-  const ctl = await startController(tmpDir());
-  const dir = tmpDir();
-  const args = ['--fence-after', '5s'];
-  let agent = startAgent(ctl.address, dir, { joinToken: await joinToken(ctl), args });
-  const vms = vmApi(ctl);
-  t.teardown(async () => {
-    vms.close();
+t.test(
+  'restart within the lease re-attaches; a stop leaves no guard; SIGTERM extends the lease; a late return reports the fencing',
+  async (t) => {
+    // Default replace-after (5m): a window of 302 s, so --fence-after 5s stands (an agent
+    // takes a second or two to start on a loaded machine: a shorter lease fences during the restart).
+    const ctl = await startController(tmpDir());
+    const dir = tmpDir();
+    const args = ['--fence-after', '5s'];
+    let agent = startAgent(ctl.address, dir, { joinToken: await joinToken(ctl), args });
+    const vms = vmApi(ctl);
+    t.teardown(async () => {
+      vms.close();
+      await agent.kill();
+      await ctl.kill();
+      for (const pid of processesWith(dir)) process.kill(pid, 'SIGKILL');
+    });
+    await waitFor(
+      async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && h.schemes.length > 0),
+      { timeoutMs: 30_000, message: 'agent ready' },
+    );
+    const host = hostIdOf(dir);
+    const vm = await vms.create(host, { scheme: 'process', vcpus: 1, memoryMib: 32, diskGib: 1 });
+    await vms.waitState(vm.id, 'VM_STATE_RUNNING');
+    const fenceDir = join(dir, 'fence');
+    const guardOf = () =>
+      readFileSync(join(fenceDir, 'vms', vm.id), 'utf8')
+        .trim()
+        .split(' ');
+    const watcher = () =>
+      JSON.parse(readFileSync(join(fenceDir, 'watcher.json'), 'utf8')) as { pid: number; startTime: string };
+    const [pid, start] = guardOf();
+    t.ok(isAlive(Number(pid), start!), 'the guard names the running process');
+    const w = watcher();
+    t.ok(isAlive(w.pid, w.startTime), 'a watcher runs');
+    const ready = (agent: Proc) =>
+      waitFor(() => /vm re-attached/.test(agent.output()) && /agent running/.test(agent.output()), {
+        timeoutMs: 30_000,
+        message: 're-attached',
+      }).catch((e) => {
+        throw new Error(`${(e as Error).message}: ${agent.output().slice(-3000)}`);
+      });
+
+    // kill -9 and straight back: the same process, the same watcher, and the lease goes on.
     await agent.kill();
-    await ctl.kill();
-    for (const pid of processesWith(dir)) process.kill(pid, 'SIGKILL');
-  });
-  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && h.schemes.length > 0), { timeoutMs: 30_000, message: 'agent ready' });
-  const host = hostIdOf(dir);
-  const vm = await vms.create(host, { scheme: 'process', vcpus: 1, memoryMib: 32, diskGib: 1 });
-  await vms.waitState(vm.id, 'VM_STATE_RUNNING');
-  const fenceDir = join(dir, 'fence');
-  const guardOf = () => readFileSync(join(fenceDir, 'vms', vm.id), 'utf8').trim().split(' ');
-  const watcher = () => JSON.parse(readFileSync(join(fenceDir, 'watcher.json'), 'utf8')) as { pid: number; startTime: string };
-  const [pid, start] = guardOf();
-  t.ok(isAlive(Number(pid), start!), 'the guard names the running process');
-  const w = watcher();
-  t.ok(isAlive(w.pid, w.startTime), 'a watcher runs');
-  const ready = (agent: Proc) => waitFor(() => /vm re-attached/.test(agent.output()) && /agent running/.test(agent.output()), { timeoutMs: 30_000, message: 're-attached' }).catch((e) => {
-    throw new Error(`${(e as Error).message}: ${agent.output().slice(-3000)}`);
-  });
+    agent = startAgent(ctl.address, dir, { args });
+    await ready(agent);
+    t.same(guardOf().slice(0, 2), [pid, start], 'the VM kept its pid and is still guarded');
+    t.same(watcher(), w, 'the watcher was re-adopted');
+    const t0 = procUptimeMs();
+    await waitFor(() => procUptimeMs() > t0 + 6_000, {
+      timeoutMs: 10_000,
+      message: 'past the lease the killed agent left',
+    });
+    t.ok(isAlive(Number(pid), start!), 'the VM still runs: the new agent renews the lease');
+    t.ok(isAlive(w.pid, w.startTime), 'and the watcher is still there');
 
-  // kill -9 and straight back: the same process, the same watcher, and the lease goes on.
-  await agent.kill();
-  agent = startAgent(ctl.address, dir, { args });
-  await ready(agent);
-  t.same(guardOf().slice(0, 2), [pid, start], 'the VM kept its pid and is still guarded');
-  t.same(watcher(), w, 'the watcher was re-adopted');
-  const t0 = procUptimeMs();
-  await waitFor(() => procUptimeMs() > t0 + 6_000, { timeoutMs: 10_000, message: 'past the lease the killed agent left' });
-  t.ok(isAlive(Number(pid), start!), 'the VM still runs: the new agent renews the lease');
-  t.ok(isAlive(w.pid, w.startTime), 'and the watcher is still there');
+    // On purpose: stop leaves no guard, start guards the new process.
+    await vms.act('StopVm', vm.id);
+    await vms.waitState(vm.id, 'VM_STATE_STOPPED');
+    t.notOk(existsSync(join(fenceDir, 'vms', vm.id)), 'a stopped VM has no guard');
+    await vms.act('StartVm', vm.id);
+    await vms.waitState(vm.id, 'VM_STATE_RUNNING');
+    const [pid2, start2] = guardOf();
+    t.not(pid2, pid, 'a new process, guarded');
 
-  // On purpose: stop leaves no guard, start guards the new process.
-  await vms.act('StopVm', vm.id);
-  await vms.waitState(vm.id, 'VM_STATE_STOPPED');
-  t.notOk(existsSync(join(fenceDir, 'vms', vm.id)), 'a stopped VM has no guard');
-  await vms.act('StartVm', vm.id);
-  await vms.waitState(vm.id, 'VM_STATE_RUNNING');
-  const [pid2, start2] = guardOf();
-  t.not(pid2, pid, 'a new process, guarded');
+    // SIGTERM (a systemd restart or upgrade): the last lease is the longest safe one, half the window.
+    await agent.stop();
+    const left = parseLeaseLine(readFileSync(join(fenceDir, 'lease'), 'utf8'))!.expiryMs - procUptimeMs();
+    t.ok(left > 140_000 && left <= 151_000, `graceful lease ${left} ms`);
+    const t1 = procUptimeMs();
+    await waitFor(() => procUptimeMs() > t1 + 8_000, {
+      timeoutMs: 12_000,
+      message: 'past --fence-after, its check and grace',
+    });
+    t.ok(isAlive(Number(pid2), start2!), 'the VM outlives --fence-after while the agent is stopped on purpose');
+    agent = startAgent(ctl.address, dir, { args });
+    await ready(agent);
+    t.ok(isAlive(Number(pid2), start2!), 're-attached after the deliberate stop');
 
-  // SIGTERM (a systemd restart or upgrade): the last lease is the longest safe one, half the window.
-  await agent.stop();
-  const left = parseLeaseLine(readFileSync(join(fenceDir, 'lease'), 'utf8'))!.expiryMs - procUptimeMs();
-  t.ok(left > 140_000 && left <= 151_000, `graceful lease ${left} ms`);
-  const t1 = procUptimeMs();
-  await waitFor(() => procUptimeMs() > t1 + 8_000, { timeoutMs: 12_000, message: 'past --fence-after, its check and grace' });
-  t.ok(isAlive(Number(pid2), start2!), 'the VM outlives --fence-after while the agent is stopped on purpose');
-  agent = startAgent(ctl.address, dir, { args });
-  await ready(agent);
-  t.ok(isAlive(Number(pid2), start2!), 're-attached after the deliberate stop');
-
-  // kill -9 and away for longer than the lease: the VM stops itself; the returning agent reports it.
-  await agent.kill();
-  await waitFor(() => !isAlive(Number(pid2), start2!), { timeoutMs: 15_000, message: 'VM fenced' });
-  const w2 = watcher();
-  await waitFor(() => startTimeOf(w2.pid) !== w2.startTime, { message: 'watcher exited after fencing' });
-  agent = startAgent(ctl.address, dir, { args });
-  const failed = await vms.waitState(vm.id, 'VM_STATE_FAILED', 30_000);
-  t.equal(failed.stateReason, 'fenced: agent lease expired', 'reported as fenced');
-  t.ok(isAlive(watcher().pid, watcher().startTime), 'a new watcher runs');
-  await vms.act('DestroyVm', vm.id);
-  await waitFor(async () => !(await vms.list()).some((v) => v.id === vm.id && v.state !== 'VM_STATE_DESTROYED'), { message: 'destroyed' });
-  t.notOk(existsSync(join(fenceDir, 'vms', vm.id)), 'no guard after destroy');
-  t.notOk(existsSync(join(fenceDir, 'fenced', vm.id)), 'the fencing was reported once and forgotten');
-});
+    // kill -9 and away for longer than the lease: the VM stops itself; the returning agent reports it.
+    await agent.kill();
+    await waitFor(() => !isAlive(Number(pid2), start2!), { timeoutMs: 15_000, message: 'VM fenced' });
+    const w2 = watcher();
+    await waitFor(() => startTimeOf(w2.pid) !== w2.startTime, { message: 'watcher exited after fencing' });
+    agent = startAgent(ctl.address, dir, { args });
+    const failed = await vms.waitState(vm.id, 'VM_STATE_FAILED', 30_000);
+    t.equal(failed.stateReason, 'fenced: agent lease expired', 'reported as fenced');
+    t.ok(isAlive(watcher().pid, watcher().startTime), 'a new watcher runs');
+    await vms.act('DestroyVm', vm.id);
+    await waitFor(async () => !(await vms.list()).some((v) => v.id === vm.id && v.state !== 'VM_STATE_DESTROYED'), {
+      message: 'destroyed',
+    });
+    t.notOk(existsSync(join(fenceDir, 'vms', vm.id)), 'no guard after destroy');
+    t.notOk(existsSync(join(fenceDir, 'fenced', vm.id)), 'the fencing was reported once and forgotten');
+  },
+);

@@ -20,21 +20,32 @@ t.test('fleet of three agents over mTLS', async (t) => {
     const dir = tmpDir();
     agents.push({ dir, proc: startAgent(ctl.address, dir, { joinToken: await joinToken(ctl), name: `agent-${i}` }) });
   }
-  const hosts = await waitFor(async () => {
-    const hs = await listHosts(ctl);
-    return hs.length === 3 && hs.every((h) => h.state === 'HOST_STATE_READY' && h.inventory) ? hs : undefined;
-  }, { timeoutMs: 45_000, message: 'three ready hosts with inventory' });
+  const hosts = await waitFor(
+    async () => {
+      const hs = await listHosts(ctl);
+      return hs.length === 3 && hs.every((h) => h.state === 'HOST_STATE_READY' && h.inventory) ? hs : undefined;
+    },
+    { timeoutMs: 45_000, message: 'three ready hosts with inventory' },
+  );
   for (const a of agents) a.id = hostIdOf(a.dir);
 
   t.same(hosts.map((h) => h.name).sort(), ['agent-0', 'agent-1', 'agent-2'], 'names as the agents reported');
-  t.same(new Set(hosts.map((h) => h.id)), new Set(agents.map((a) => a.id)), 'host ids are the ones the agents keep on disk');
+  t.same(
+    new Set(hosts.map((h) => h.id)),
+    new Set(agents.map((a) => a.id)),
+    'host ids are the ones the agents keep on disk',
+  );
   for (const h of hosts) {
     const inv = h.inventory!;
     t.ok(inv.cpu!.threads >= 1 && inv.cpu!.model.length > 0, 'cpu reported');
     t.ok(inv.memory!.totalBytes > 0, 'memory reported');
     t.ok(inv.os!.kernel.length > 0, 'os reported');
     t.equal(inv.total!.vcpus, inv.cpu!.threads, 'total vcpus = threads');
-    t.equal(inv.guest!.memoryBytes, Math.max(0, inv.total!.memoryBytes - inv.reserved!.memoryBytes), 'guest = total - reserve');
+    t.equal(
+      inv.guest!.memoryBytes,
+      Math.max(0, inv.total!.memoryBytes - inv.reserved!.memoryBytes),
+      'guest = total - reserve',
+    );
     t.match(inv.hash, /^[0-9a-f]{32}$/, 'inventory hash');
     t.equal(h.kind, 'HOST_KIND_DEDICATED');
     t.ok(h.free!.memoryBytes > 0, 'free capacity from heartbeats');
@@ -45,11 +56,23 @@ t.test('fleet of three agents over mTLS', async (t) => {
   const victim = agents[0]!;
   await victim.proc.kill();
   const killedAt = Date.now();
-  await waitFor(async () => (await listHosts(ctl)).find((h) => h.id === victim.id)?.state === 'HOST_STATE_UNREACHABLE', { message: 'unreachable' });
-  await waitFor(async () => (await listHosts(ctl)).find((h) => h.id === victim.id)?.state === 'HOST_STATE_DOWN', { message: 'down' });
+  await waitFor(
+    async () => (await listHosts(ctl)).find((h) => h.id === victim.id)?.state === 'HOST_STATE_UNREACHABLE',
+    { message: 'unreachable' },
+  );
+  await waitFor(async () => (await listHosts(ctl)).find((h) => h.id === victim.id)?.state === 'HOST_STATE_DOWN', {
+    message: 'down',
+  });
   t.ok(Date.now() - killedAt < 8000, `down within the configured times (${Date.now() - killedAt} ms)`);
   const admin = ctl.admin();
-  const ev = await admin.call<ListEventsResponse__Output>((md, o, cb) => admin.events.ListEvents({ sinceSeq: 0, pageSize: 1000, filter: { typePrefix: 'host.state_changed', hostId: victim.id } }, md, o, cb));
+  const ev = await admin.call<ListEventsResponse__Output>((md, o, cb) =>
+    admin.events.ListEvents(
+      { sinceSeq: 0, pageSize: 1000, filter: { typePrefix: 'host.state_changed', hostId: victim.id } },
+      md,
+      o,
+      cb,
+    ),
+  );
   admin.close();
   // A loaded machine may miss a beat before the kill (ready→unreachable→ready); the
   // log must still start ready and end unreachable → down.
@@ -64,10 +87,17 @@ t.test('fleet of three agents over mTLS', async (t) => {
   const after = await listHosts(ctl);
   t.equal(after.length, 3, 'all hosts still listed after restart');
   t.equal(after.find((h) => h.id === victim.id)?.state, 'HOST_STATE_DOWN', 'the dead one stays down');
-  await waitFor(async () => {
-    const hs = await listHosts(ctl);
-    return agents.slice(1).every((a) => hs.find((h) => h.id === a.id)?.state === 'HOST_STATE_READY' && hs.find((h) => h.id === a.id)?.peer);
-  }, { timeoutMs: 30_000, message: 'live agents reconnected' });
+  await waitFor(
+    async () => {
+      const hs = await listHosts(ctl);
+      return agents
+        .slice(1)
+        .every(
+          (a) => hs.find((h) => h.id === a.id)?.state === 'HOST_STATE_READY' && hs.find((h) => h.id === a.id)?.peer,
+        );
+    },
+    { timeoutMs: 30_000, message: 'live agents reconnected' },
+  );
   t.pass('the two live agents reconnected with no operator action');
   const inv = (await listHosts(ctl)).find((h) => h.id === agents[1]!.id)!.inventory;
   t.ok(inv?.hash, 'inventory survived the restart');

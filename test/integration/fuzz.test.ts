@@ -10,8 +10,21 @@ import { v1 } from '../../common/grpc/load.js';
 import { unary } from '../../common/grpc/promisify.js';
 import { createCsr } from '../../common/tls/pki.js';
 import {
-  Rng, caseSeed, seedFromEnv, loadSchema, fuzzPayload, encodeMessage, newFrame, fuzzMetadata, hexSample, statusName,
-  type FuzzMethod, type Dictionary, type GenCtx, type Payload, type Tokens,
+  Rng,
+  caseSeed,
+  seedFromEnv,
+  loadSchema,
+  fuzzPayload,
+  encodeMessage,
+  newFrame,
+  fuzzMetadata,
+  hexSample,
+  statusName,
+  type FuzzMethod,
+  type Dictionary,
+  type GenCtx,
+  type Payload,
+  type Tokens,
 } from '../helpers/fuzz.js';
 
 // Fuzzes every RPC of every service found in proto/nephele/v1 against a real
@@ -47,8 +60,16 @@ const AGENTS = 5;
 const { OK, CANCELLED } = grpc.status;
 /** Codes a server may answer with for bad input. CANCELLED only for streams we cancelled ourselves. */
 const PROPER = new Set<number>([
-  OK, grpc.status.INVALID_ARGUMENT, grpc.status.NOT_FOUND, grpc.status.ALREADY_EXISTS, grpc.status.FAILED_PRECONDITION,
-  grpc.status.PERMISSION_DENIED, grpc.status.UNAUTHENTICATED, grpc.status.RESOURCE_EXHAUSTED, grpc.status.OUT_OF_RANGE, grpc.status.ABORTED,
+  OK,
+  grpc.status.INVALID_ARGUMENT,
+  grpc.status.NOT_FOUND,
+  grpc.status.ALREADY_EXISTS,
+  grpc.status.FAILED_PRECONDITION,
+  grpc.status.PERMISSION_DENIED,
+  grpc.status.UNAUTHENTICATED,
+  grpc.status.RESOURCE_EXHAUSTED,
+  grpc.status.OUT_OF_RANGE,
+  grpc.status.ABORTED,
 ]);
 const NO_STATUS = -1; // our watchdog fired: the call never completed
 
@@ -93,7 +114,15 @@ t.setTimeout(420_000);
 t.before(async () => {
   // Rate limits high enough that the admin token's calls, and anonymous Enroll calls failing from
   // this one address, reach validation instead of RESOURCE_EXHAUSTED.
-  const unlimited = [...FAST, '--rate-limit', '1000000', '--host-rate-limit', '1000000', '--peer-refusal-limit', '1000000'];
+  const unlimited = [
+    ...FAST,
+    '--rate-limit',
+    '1000000',
+    '--host-rate-limit',
+    '1000000',
+    '--peer-refusal-limit',
+    '1000000',
+  ];
   try {
     ctl = await startController(tmpDir(), { args: unlimited });
   } catch (e) {
@@ -103,10 +132,19 @@ t.before(async () => {
 });
 t.teardown(() => ctl?.kill());
 
-const codeLabel = (o: Outcome) => (o.code === NO_STATUS ? 'NO_STATUS(hang)' : o.code === CANCELLED && o.cancelledByUs ? 'CANCELLED(by fuzzer)' : statusName(o.code));
+const codeLabel = (o: Outcome) =>
+  o.code === NO_STATUS
+    ? 'NO_STATUS(hang)'
+    : o.code === CANCELLED && o.cancelledByUs
+      ? 'CANCELLED(by fuzzer)'
+      : statusName(o.code);
 const isProper = (o: Outcome) => PROPER.has(o.code) || (o.code === CANCELLED && o.cancelledByUs);
 const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
-const fmtCodes = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${v}`).join(' ');
+const fmtCodes = (m: Map<string, number>) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 
 t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
   const t0 = Date.now();
@@ -128,7 +166,9 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
   const joins = await Promise.all(Array.from({ length: 6 + AGENTS }, () => joinToken(ctl)));
   const enrol = async (joinToken: string, hostname: string) => {
     const key = await createCsr(hostname);
-    const r = await unary<{ hostId: string; certificatePem: string }>((cb) => agentClient.Enroll({ joinToken, csrPem: key.csrPem, hostname }, cb as never));
+    const r = await unary<{ hostId: string; certificatePem: string }>((cb) =>
+      agentClient.Enroll({ joinToken, csrPem: key.csrPem, hostname }, cb as never),
+    );
     return { ...r, ...key };
   };
   // The fuzzer's sessions run as `agents` whose ids it is never told (so no fuzzed RevokeHost
@@ -138,8 +178,12 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
   const agents = await Promise.all(Array.from({ length: AGENTS }, (_, i) => enrol(joins[6 + i]!, `fuzz-agent-${i}`)));
   const target = await enrol(joins[5]!, 'fuzz-target');
   for (const name of ['fuzz-a', 'fuzz-b']) await unary((cb) => hostsClient.CreateGroup({ name }, md(), cb));
-  const spare = await unary<{ token: { id: string }; secret: string }>((cb) => auth.CreateToken({ kind: 'TOKEN_KIND_API', description: 'fuzz spare', role: 'admin' }, md(), cb as never));
-  const revoked = await unary<{ token: { id: string }; secret: string }>((cb) => auth.CreateToken({ kind: 'TOKEN_KIND_API', description: 'fuzz revoked', role: 'admin' }, md(), cb as never));
+  const spare = await unary<{ token: { id: string }; secret: string }>((cb) =>
+    auth.CreateToken({ kind: 'TOKEN_KIND_API', description: 'fuzz spare', role: 'admin' }, md(), cb as never),
+  );
+  const revoked = await unary<{ token: { id: string }; secret: string }>((cb) =>
+    auth.CreateToken({ kind: 'TOKEN_KIND_API', description: 'fuzz revoked', role: 'admin' }, md(), cb as never),
+  );
   await unary((cb) => auth.RevokeToken({ tokenId: revoked.token.id }, md(), cb));
   const otherCsr = (await createCsr('fuzz-other')).csrPem;
   for (const c of [auth, hostsClient, agentClient]) c.close();
@@ -147,7 +191,20 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
   const tokens: Tokens = { admin, revoked: revoked.secret, join: joins[4]! };
   // Never the admin token's id: a fuzzed RevokeToken must not end the run.
   const dict: Dictionary = {
-    strings: [target.hostId, 'fuzz-a', 'fuzz-b', spare.token.id, revoked.token.id, joins[1]!, 'host.', 'group.created', 'agent.', 'info', 'warning', 'error'],
+    strings: [
+      target.hostId,
+      'fuzz-a',
+      'fuzz-b',
+      spare.token.id,
+      revoked.token.id,
+      joins[1]!,
+      'host.',
+      'group.created',
+      'agent.',
+      'info',
+      'warning',
+      'error',
+    ],
     byField: {
       join_token: joins.slice(1, 4),
       csr_pem: [otherCsr],
@@ -166,13 +223,22 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
   // ── Discovery: every service and method from the proto files, nothing hard-coded.
   const protoDir = join(ROOT, 'proto');
   const schema = loadSchema(protoDir);
-  const declared = schema.files.reduce((n, f) => n + (readFileSync(join(protoDir, f), 'utf8').match(/^\s*service\s+\w+/gm)?.length ?? 0), 0);
+  const declared = schema.files.reduce(
+    (n, f) => n + (readFileSync(join(protoDir, f), 'utf8').match(/^\s*service\s+\w+/gm)?.length ?? 0),
+    0,
+  );
   const services = [...new Set(schema.methods.map((m) => m.service))];
-  t.equal(services.length, declared, `discovered all ${declared} services declared in ${schema.files.length} proto files`);
+  t.equal(
+    services.length,
+    declared,
+    `discovered all ${declared} services declared in ${schema.files.length} proto files`,
+  );
   t.ok(schema.methods.length > 0, 'discovered methods');
   t.comment(`fuzz: set-up (fixtures, enrolments, schema) took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   t.comment(`fuzz: seed=${SEED} (FUZZ_SEED=${SEED} to reproduce) messages≥${COUNT} concurrency=${CONCURRENCY}`);
-  t.comment(`fuzz: ${services.length} services, ${schema.methods.length} methods: ${schema.methods.map((m) => `${m.service.split('.').pop()}.${m.name}[${m.kind}]`).join(' ')}`);
+  t.comment(
+    `fuzz: ${services.length} services, ${schema.methods.length} methods: ${schema.methods.map((m) => `${m.service.split('.').pop()}.${m.name}[${m.kind}]`).join(' ')}`,
+  );
 
   // ── Case generation: deterministic per (seed, index), round-robin over methods.
   const methods = schema.methods;
@@ -181,7 +247,17 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
     const method = methods[index % methods.length]!;
     const g: GenCtx = { rng, dict, huge: rng.chance(1 / 150), notes: new Set(), budget: 0 };
     const streamingIn = method.kind === 'bidi' || method.kind === 'client-stream';
-    const n = streamingIn ? rng.weighted([[3, 0], [35, 1], [20, 2], [15, 3], [10, 4], [10, 8], [7, 32]] as const) : 1;
+    const n = streamingIn
+      ? rng.weighted([
+          [3, 0],
+          [35, 1],
+          [20, 2],
+          [15, 3],
+          [10, 4],
+          [10, 8],
+          [7, 32],
+        ] as const)
+      : 1;
     const frames: Payload[] = [];
     for (let i = 0; i < n; i++) {
       newFrame(g);
@@ -194,17 +270,38 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
     }
     const { md, how } = fuzzMetadata(rng, tokens);
     // Client certificates on 30 % of calls; on streams sent by the client (agent sessions) 60 %.
-    return { index, method, frames, md, mdHow: how, identity: rng.chance(streamingIn ? 0.6 : 0.3) ? 'mtls' : 'tls', conn: rng.u32() };
+    return {
+      index,
+      method,
+      frames,
+      md,
+      mdHow: how,
+      identity: rng.chance(streamingIn ? 0.6 : 0.3) ? 'mtls' : 'tls',
+      conn: rng.u32(),
+    };
   };
 
-  const channelOpts: grpc.ChannelOptions = { 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 };
+  const channelOpts: grpc.ChannelOptions = {
+    'grpc.max_receive_message_length': -1,
+    'grpc.max_send_message_length': -1,
+  };
   // Several connections per identity: one HTTP/2 connection's flow-control window would
   // otherwise serialise all uploads, and big requests would time out behind each other.
   const connections = (creds: grpc.ChannelCredentials, n: number) =>
-    Array.from({ length: n }, (_, i) => new grpc.Client(ctl.address, creds, { ...channelOpts, 'grpc.use_local_subchannel_pool': 1, 'nephele.fuzz.connection': i }));
+    Array.from(
+      { length: n },
+      (_, i) =>
+        new grpc.Client(ctl.address, creds, {
+          ...channelOpts,
+          'grpc.use_local_subchannel_pool': 1,
+          'nephele.fuzz.connection': i,
+        }),
+    );
   const clients = {
     tls: connections(tlsCreds, 4),
-    mtls: agents.flatMap((a) => connections(grpc.credentials.createSsl(ca, Buffer.from(a.keyPem), Buffer.from(a.certificatePem)), 1)),
+    mtls: agents.flatMap((a) =>
+      connections(grpc.credentials.createSsl(ca, Buffer.from(a.keyPem), Buffer.from(a.certificatePem)), 1),
+    ),
   };
   const raw = (b: Buffer) => b;
 
@@ -224,19 +321,25 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
         for (const x of timers) clearTimeout(x);
         resolve({ code, details, cancelledByUs, received });
       };
-      timers.push(setTimeout(() => {
-        done(NO_STATUS, `no status ${WATCHDOG_MS} ms after the call started`);
-        cancel();
-      }, WATCHDOG_MS));
+      timers.push(
+        setTimeout(() => {
+          done(NO_STATUS, `no status ${WATCHDOG_MS} ms after the call started`);
+          cancel();
+        }, WATCHDOG_MS),
+      );
       const onStatus = (s: grpc.StatusObject) => done(s.code, s.details);
       switch (c.method.kind) {
         case 'unary': {
-          const h = client.makeUnaryRequest(c.method.path, raw, raw, c.frames[0]!.bytes, c.md, { deadline }, (err) => done(err ? err.code : OK, err ? err.details : ''));
+          const h = client.makeUnaryRequest(c.method.path, raw, raw, c.frames[0]!.bytes, c.md, { deadline }, (err) =>
+            done(err ? err.code : OK, err ? err.details : ''),
+          );
           cancel = () => h.cancel();
           break;
         }
         case 'client-stream': {
-          const s = client.makeClientStreamRequest(c.method.path, raw, raw, c.md, { deadline }, (err) => done(err ? err.code : OK, err ? err.details : ''));
+          const s = client.makeClientStreamRequest(c.method.path, raw, raw, c.md, { deadline }, (err) =>
+            done(err ? err.code : OK, err ? err.details : ''),
+          );
           cancel = () => s.cancel();
           s.on('error', () => {});
           for (const f of c.frames) s.write(f.bytes);
@@ -286,7 +389,9 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
     });
 
   // ── Run.
-  const stats = new Map<string, MethodStats>(methods.map((m) => [m.path, { calls: 0, messages: 0, bytes: 0, codes: new Map(), bad: 0 }]));
+  const stats = new Map<string, MethodStats>(
+    methods.map((m) => [m.path, { calls: 0, messages: 0, bytes: 0, codes: new Map(), bad: 0 }]),
+  );
   const failures = new Map<string, FailureGroup>();
   let next = 0;
   let messages = 0;
@@ -331,7 +436,9 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
         f.count++;
         for (const fr of c.frames) bump(f.hows, fr.how.split('+')[0]!);
         if (f.samples.length < SAMPLES) {
-          f.samples.push(`case #${c.index} [${c.identity}, md=${c.mdHow}, ${o.received} answers] ${c.frames.map((fr) => `{${fr.how}} ${hexSample(fr.bytes)}`).join(' | ') || '(no frames)'}`);
+          f.samples.push(
+            `case #${c.index} [${c.identity}, md=${c.mdHow}, ${o.received} answers] ${c.frames.map((fr) => `{${fr.how}} ${hexSample(fr.bytes)}`).join(' | ') || '(no frames)'}`,
+          );
         }
         failures.set(key, f);
       }
@@ -345,14 +452,18 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
   const total = { calls: 0, messages: 0, bytes: 0, bad: 0, codes: new Map<string, number>() };
   for (const m of methods) {
     const s = stats.get(m.path)!;
-    t.comment(`fuzz: ${m.path} [${m.kind}] calls=${s.calls} messages=${s.messages} bytes=${s.bytes} ${fmtCodes(s.codes)}`);
+    t.comment(
+      `fuzz: ${m.path} [${m.kind}] calls=${s.calls} messages=${s.messages} bytes=${s.bytes} ${fmtCodes(s.codes)}`,
+    );
     total.calls += s.calls;
     total.messages += s.messages;
     total.bytes += s.bytes;
     total.bad += s.bad;
     for (const [k, v] of s.codes) bump(total.codes, k, v);
   }
-  t.comment(`fuzz: TOTAL methods=${methods.length} calls=${total.calls} messages=${total.messages} bytes=${total.bytes} in ${elapsed.toFixed(1)} s (seed=${SEED}): ${fmtCodes(total.codes)}`);
+  t.comment(
+    `fuzz: TOTAL methods=${methods.length} calls=${total.calls} messages=${total.messages} bytes=${total.bytes} in ${elapsed.toFixed(1)} s (seed=${SEED}): ${fmtCodes(total.codes)}`,
+  );
   for (const [key, f] of [...failures].sort((a, b) => b[1].count - a[1].count)) {
     t.comment(`fuzz FAILURE ×${f.count}: ${key}`);
     t.comment(`    generators: ${fmtCodes(f.hows)}`);
@@ -378,11 +489,21 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
   const Res = health.lookupType('grpc.health.v1.HealthCheckResponse');
   const hc = new grpc.Client(ctl.address, tlsCreds);
   const answer = await new Promise<{ err: grpc.ServiceError | null; res?: Buffer }>((resolve) =>
-    hc.makeUnaryRequest('/grpc.health.v1.Health/Check', raw, raw, Buffer.from(Req.encode(Req.create({ service: '' })).finish()), new grpc.Metadata(), { deadline: Date.now() + 20_000 }, (err, res) => resolve({ err, res })),
+    hc.makeUnaryRequest(
+      '/grpc.health.v1.Health/Check',
+      raw,
+      raw,
+      Buffer.from(Req.encode(Req.create({ service: '' })).finish()),
+      new grpc.Metadata(),
+      { deadline: Date.now() + 20_000 },
+      (err, res) => resolve({ err, res }),
+    ),
   );
   hc.close();
   t.equal(answer.err, null, 'health check answers');
-  const status = answer.res ? (Res.toObject(Res.decode(answer.res), { enums: String }) as { status?: string }).status : undefined;
+  const status = answer.res
+    ? (Res.toObject(Res.decode(answer.res), { enums: String }) as { status?: string }).status
+    : undefined;
   t.equal(status, 'SERVING', 'health is SERVING after the fuzz run');
 
   const out = ctl.output();
@@ -398,7 +519,8 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
     } catch {
       continue;
     }
-    if ((rec.level ?? 0) >= 50) bump(logged, `${rec.msg}${rec.err ? `: ${rec.err.type}: ${rec.err.message}` : ''}`.slice(0, 300));
+    if ((rec.level ?? 0) >= 50)
+      bump(logged, `${rec.msg}${rec.err ? `: ${rec.err.type}: ${rec.err.message}` : ''}`.slice(0, 300));
   }
   for (const [k, v] of logged) t.comment(`fuzz: controller logged ×${v}: ${k}`);
   t.same([...logged.keys()], [], 'controller logged no errors (level ≥ 50) while fuzzed');

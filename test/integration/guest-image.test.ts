@@ -239,7 +239,11 @@ t.test('make-guest-image.sh builds a bootable guest', async (t) => {
   t.same(firstBytes(join(outDir, 'initramfs.cpio.gz'), 2), Buffer.from([0x1f, 0x8b]), 'initramfs is gzip');
   t.equal(firstBytes(join(outDir, 'data.qcow2'), 4).toString('latin1'), 'QFI\xfb', 'data disk is qcow2');
   t.match(manifest.kernelVersion, /^\d+\.\d+\.\d+-\d+-cloud-amd64$/, 'kernelVersion');
-  t.equal(manifest.kernelPackage, `linux-image-${manifest.kernelVersion}`, 'kernelPackage is the real (non-meta) package');
+  t.equal(
+    manifest.kernelPackage,
+    `linux-image-${manifest.kernelVersion}`,
+    'kernelPackage is the real (non-meta) package',
+  );
   t.match(manifest.busyboxVersion, /\d/, 'busyboxVersion');
   t.match(manifest.inputsHash, /^[0-9a-f]{64}$/, 'inputsHash');
   t.match(manifest.bootArgs, /^console=ttyS0 /, 'bootArgs');
@@ -247,7 +251,9 @@ t.test('make-guest-image.sh builds a bootable guest', async (t) => {
   t.equal(manifest.guestAgentPort, 'org.nephele.agent');
   t.equal(manifest.appliancePort, 8080);
   t.ok(!Number.isNaN(Date.parse(manifest.builtAt)), 'builtAt is a date');
-  t.comment(`kernel ${manifest.kernelPackage}=${manifest.kernelPackageVersion}, modules: ${manifest.modules.join(' ')}`);
+  t.comment(
+    `kernel ${manifest.kernelPackage}=${manifest.kernelPackageVersion}, modules: ${manifest.modules.join(' ')}`,
+  );
   t.comment(`sizes: ${FILES.map((f) => `${f} ${Math.round(statSync(join(outDir, f)).size / 1024)} KiB`).join(', ')}`);
 
   // --- reproducible: a forced rebuild elsewhere gives the same bytes ----------------
@@ -280,23 +286,54 @@ async function bootAndDrive(t: Test, outDir: string, manifest: Manifest): Promis
   }
   const dir = tmpDir('nephele-guest-vm-');
   const overlay = join(dir, 'overlay.qcow2');
-  const mk = spawnSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', join(outDir, 'data.qcow2'), '-F', 'qcow2', overlay], { encoding: 'utf8' });
+  const mk = spawnSync(
+    'qemu-img',
+    ['create', '-q', '-f', 'qcow2', '-b', join(outDir, 'data.qcow2'), '-F', 'qcow2', overlay],
+    { encoding: 'utf8' },
+  );
   t.equal(mk.status, 0, 'qemu-img creates the overlay', { stderr: mk.stderr });
 
   const hostPort = await freePort();
   const sockPath = join(dir, 'ga.sock');
   const args = [
-    '-M', 'microvm,x-option-roms=off,rtc=on', '-accel', 'tcg,tb-size=64', '-cpu', 'max', '-m', '128', '-smp', '1',
-    '-nodefaults', '-no-user-config', '-nographic',
-    '-kernel', join(outDir, 'vmlinux'), '-initrd', join(outDir, 'initramfs.cpio.gz'),
-    '-append', `${manifest.bootArgs} tsc_early_khz=${tscKhz()}`,
-    '-serial', `file:${join(dir, 'serial.log')}`, '-no-reboot',
-    '-drive', `id=d0,file=${overlay},format=qcow2,if=none`, '-device', 'virtio-blk-device,drive=d0',
-    '-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${hostPort}-:${manifest.appliancePort}`, '-device', 'virtio-net-device,netdev=n0',
-    '-device', 'virtio-serial-device',
-    '-chardev', `socket,id=ga,path=${sockPath},server=on,wait=off`,
-    '-device', `virtserialport,chardev=ga,name=${manifest.guestAgentPort}`,
-    '-qmp', `unix:${join(dir, 'qmp.sock')},server=on,wait=off`,
+    '-M',
+    'microvm,x-option-roms=off,rtc=on',
+    '-accel',
+    'tcg,tb-size=64',
+    '-cpu',
+    'max',
+    '-m',
+    '128',
+    '-smp',
+    '1',
+    '-nodefaults',
+    '-no-user-config',
+    '-nographic',
+    '-kernel',
+    join(outDir, 'vmlinux'),
+    '-initrd',
+    join(outDir, 'initramfs.cpio.gz'),
+    '-append',
+    `${manifest.bootArgs} tsc_early_khz=${tscKhz()}`,
+    '-serial',
+    `file:${join(dir, 'serial.log')}`,
+    '-no-reboot',
+    '-drive',
+    `id=d0,file=${overlay},format=qcow2,if=none`,
+    '-device',
+    'virtio-blk-device,drive=d0',
+    '-netdev',
+    `user,id=n0,hostfwd=tcp:127.0.0.1:${hostPort}-:${manifest.appliancePort}`,
+    '-device',
+    'virtio-net-device,netdev=n0',
+    '-device',
+    'virtio-serial-device',
+    '-chardev',
+    `socket,id=ga,path=${sockPath},server=on,wait=off`,
+    '-device',
+    `virtserialport,chardev=ga,name=${manifest.guestAgentPort}`,
+    '-qmp',
+    `unix:${join(dir, 'qmp.sock')},server=on,wait=off`,
   ];
   const t0 = Date.now();
   const qemu = spawn('qemu-system-x86_64', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -331,7 +368,11 @@ async function bootAndDrive(t: Test, outDir: string, manifest: Manifest): Promis
     const ready = await conn.line((l) => l.startsWith('ready '), 30_000, 'ready <boot_id>');
     const bootMs = Date.now() - t0;
     const bootId = ready.slice('ready '.length);
-    t.match(bootId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, `agent announces ready <boot_id> (${bootMs} ms after spawn)`);
+    t.match(
+      bootId,
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      `agent announces ready <boot_id> (${bootMs} ms after spawn)`,
+    );
     t.comment(`boot: QEMU spawn -> "ready" in ${bootMs} ms`);
 
     t.equal(await conn.call('ping'), 'ok pong', 'ping');
@@ -364,7 +405,13 @@ async function bootAndDrive(t: Test, outDir: string, manifest: Manifest): Promis
     // processes
     const ps = await conn.call('ps');
     t.match(ps, /^ok \d+:\S/, 'ps answers pid:comm,...');
-    t.ok(ps.slice(3).split(',').some((e) => /^\d+:httpd$/.test(e)), 'ps lists httpd');
+    t.ok(
+      ps
+        .slice(3)
+        .split(',')
+        .some((e) => /^\d+:httpd$/.test(e)),
+      'ps lists httpd',
+    );
     t.ok(ps.slice(3).split(',').includes('1:init'), 'ps lists pid 1');
     t.notMatch(ps, /\n/, 'ps is one line');
 
@@ -377,12 +424,22 @@ async function bootAndDrive(t: Test, outDir: string, manifest: Manifest): Promis
     t.equal(await conn.call('app-stop'), 'ok stopped', 'app-stop');
     t.equal(await conn.call('app-status'), 'ok stopped', 'app-status after stop');
     await t.rejects(httpGet(hostPort), 'HTTP refused while stopped');
-    t.notOk((await conn.call('ps')).split(',').some((e) => /:httpd$/.test(e)), 'no httpd in ps after stop');
+    t.notOk(
+      (await conn.call('ps')).split(',').some((e) => /:httpd$/.test(e)),
+      'no httpd in ps after stop',
+    );
 
     t.equal(await conn.call('app-start'), 'ok running', 'app-start');
     t.equal(await conn.call('app-start'), 'ok running', 'app-start again is a no-op');
-    const page2 = await waitFor(() => httpGet(hostPort), { timeoutMs: 10_000, message: 'appliance HTTP after app-start' });
-    t.match(page2.body, '<h1>Test &lt;title&gt; &amp; &quot;more&quot;  spaced</h1>', 'restarted appliance shows the new (escaped) title');
+    const page2 = await waitFor(() => httpGet(hostPort), {
+      timeoutMs: 10_000,
+      message: 'appliance HTTP after app-start',
+    });
+    t.match(
+      page2.body,
+      '<h1>Test &lt;title&gt; &amp; &quot;more&quot;  spaced</h1>',
+      'restarted appliance shows the new (escaped) title',
+    );
 
     t.equal(await conn.call('boot-id'), `ok ${bootId}`, 'boot-id');
 
@@ -395,7 +452,11 @@ async function bootAndDrive(t: Test, outDir: string, manifest: Manifest): Promis
     conn.close();
     await new Promise((r) => setTimeout(r, 500));
     conn = await AgentConn.connect(sockPath, 5_000);
-    t.equal(await conn.line((l) => l.startsWith('ready '), 10_000, 'ready after reconnect'), `ready ${bootId}`, 're-announces ready after a reconnect');
+    t.equal(
+      await conn.line((l) => l.startsWith('ready '), 10_000, 'ready after reconnect'),
+      `ready ${bootId}`,
+      're-announces ready after a reconnect',
+    );
     t.equal(await conn.call('token-put after-reconnect'), 'ok', 'serves after the reconnect');
 
     t.equal(await conn.call('poweroff'), 'ok', 'poweroff answers ok');

@@ -71,7 +71,18 @@ function dataFileDisk(path: string, secret: { path: string }): void {
 function luksDisk(path: string): void {
   for (let attempt = 1; ; attempt++) {
     try {
-      img('create', '-q', '-f', 'qcow2', '--object', 'secret,id=s0,data=pw', '-o', 'encrypt.format=luks,encrypt.key-secret=s0,encrypt.iter-time=10', path, '1M');
+      img(
+        'create',
+        '-q',
+        '-f',
+        'qcow2',
+        '--object',
+        'secret,id=s0,data=pw',
+        '-o',
+        'encrypt.format=luks,encrypt.key-secret=s0,encrypt.iter-time=10',
+        path,
+        '1M',
+      );
       return;
     } catch (e) {
       if (attempt === 5 || !String((e as { stderr?: Buffer }).stderr ?? '').includes('accurate CPU usage')) throw e;
@@ -87,13 +98,50 @@ t.test('the target refuses every hostile disk, with a reason, and touches nothin
   img('create', '-q', '-f', 'qcow2', foreignBase, '64M');
   const disks: [string, (p: string) => void, RegExp][] = [
     ['external data file', (p) => dataFileDisk(p, secret), /external data file ".*secret"/],
-    ['json: backing', (p) => img('create', '-q', '-f', 'qcow2', '-u', '-b', `json:{"driver":"file","filename":"${secret.path}"}`, '-F', 'raw', p, '1M'), /json: block device specification/],
-    ['nbd: backing', (p) => img('create', '-q', '-f', 'qcow2', '-u', '-b', 'nbd:127.0.0.1:10809', '-F', 'raw', p, '1M'), /names a protocol "nbd:/],
-    ['file: backing', (p) => img('create', '-q', '-f', 'qcow2', '-u', '-b', `file:${secret.path}`, '-F', 'raw', p, '1M'), /names a protocol "file:/],
-    ['plain path backing', (p) => img('create', '-q', '-f', 'qcow2', '-u', '-b', secret.path, '-F', 'raw', p, '1M'), /not by this host's base image/],
-    ['another base', (p) => img('create', '-q', '-f', 'qcow2', '-b', foreignBase, '-F', 'qcow2', p), /not by this host's base image/],
+    [
+      'json: backing',
+      (p) =>
+        img(
+          'create',
+          '-q',
+          '-f',
+          'qcow2',
+          '-u',
+          '-b',
+          `json:{"driver":"file","filename":"${secret.path}"}`,
+          '-F',
+          'raw',
+          p,
+          '1M',
+        ),
+      /json: block device specification/,
+    ],
+    [
+      'nbd: backing',
+      (p) => img('create', '-q', '-f', 'qcow2', '-u', '-b', 'nbd:127.0.0.1:10809', '-F', 'raw', p, '1M'),
+      /names a protocol "nbd:/,
+    ],
+    [
+      'file: backing',
+      (p) => img('create', '-q', '-f', 'qcow2', '-u', '-b', `file:${secret.path}`, '-F', 'raw', p, '1M'),
+      /names a protocol "file:/,
+    ],
+    [
+      'plain path backing',
+      (p) => img('create', '-q', '-f', 'qcow2', '-u', '-b', secret.path, '-F', 'raw', p, '1M'),
+      /not by this host's base image/,
+    ],
+    [
+      'another base',
+      (p) => img('create', '-q', '-f', 'qcow2', '-b', foreignBase, '-F', 'qcow2', p),
+      /not by this host's base image/,
+    ],
     ['encrypted', (p) => luksDisk(p), /encrypted/],
-    ['internal snapshot', (p) => (img('create', '-q', '-f', 'qcow2', p, '1M'), img('snapshot', '-c', 's1', p)), /internal snapshot/],
+    [
+      'internal snapshot',
+      (p) => (img('create', '-q', '-f', 'qcow2', p, '1M'), img('snapshot', '-c', 's1', p)),
+      /internal snapshot/,
+    ],
     ['absurd virtual size', (p) => img('create', '-q', '-f', 'qcow2', p, '100T'), /virtual size .* exceeds/],
     ['raw file', (p) => writeFileSync(p, Buffer.alloc(1024 * 1024, 0x5a)), /not a qcow2 file/],
   ];
@@ -106,10 +154,27 @@ t.test('the target refuses every hostile disk, with a reason, and touches nothin
   for (const [what, make, reason] of disks) {
     const file = join(dir, `${what.replace(/\W+/g, '-')}.qcow2`);
     make(file);
-    await t.rejects(inspectQcow2(file, { baseSha256: sha, maxVirtualBytes: 1024 ** 3 }), { name: 'DiskRejectedError', message: reason }, `inspector: ${what}`);
+    await t.rejects(
+      inspectQcow2(file, { baseSha256: sha, maxVirtualBytes: 1024 ** 3 }),
+      { name: 'DiskRejectedError', message: reason },
+      `inspector: ${what}`,
+    );
     const id = ulid();
-    const spec: VmSpec = { id, name: 'moved', vcpus: 1, memoryMiB: 128, diskGiB: 1, image: 'nephele-guest', appliancePort: 8080, config: {} };
-    await t.rejects(d.create(spec, { importDisk: file }), { name: 'DriverError', code: 'INVALID_SPEC', message: /^the moved disk was refused: / }, `driver: ${what}`);
+    const spec: VmSpec = {
+      id,
+      name: 'moved',
+      vcpus: 1,
+      memoryMiB: 128,
+      diskGiB: 1,
+      image: 'nephele-guest',
+      appliancePort: 8080,
+      config: {},
+    };
+    await t.rejects(
+      d.create(spec, { importDisk: file }),
+      { name: 'DriverError', code: 'INVALID_SPEC', message: /^the moved disk was refused: / },
+      `driver: ${what}`,
+    );
     t.notOk(existsSync(join(stateDir, id)), `${what}: no VM dir left`);
     t.same(processesWith(`nephele-${id}`), [], `${what}: no QEMU started`);
     t.ok(secret.unchanged(), `${what}: the secret was neither read nor written`);
@@ -131,13 +196,28 @@ t.test('a guest whose disk was swapped for one with an external data file is ref
   });
   const args = ['--schemes', 'qemu', '--image-dir', imageRoot, '--guest-vcpus', '2'];
   agents.push(startAgent(ctl.address, adir, { joinToken: await joinToken(ctl), name: 'source', args }));
-  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && (h.inventory?.guest?.vcpus ?? 0) > 0), { timeoutMs: 60_000, message: 'source ready' });
-  const { set } = await api.create({ name: 'victim', count: 1, spec: { scheme: '', vcpus: 1, memoryMib: 128, diskGib: 1 }, schemePreference: ['qemu'], sla: 'SLA_GUARANTEED' });
+  await waitFor(
+    async () =>
+      (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && (h.inventory?.guest?.vcpus ?? 0) > 0),
+    { timeoutMs: 60_000, message: 'source ready' },
+  );
+  const { set } = await api.create({
+    name: 'victim',
+    count: 1,
+    spec: { scheme: '', vcpus: 1, memoryMib: 128, diskGib: 1 },
+    schemePreference: ['qemu'],
+    sla: 'SLA_GUARANTEED',
+  });
   await api.waitSet(set!.id, (s) => s.running === 1, 'running on the source', 120_000);
   const vm = (await api.vms()).find((v) => v.setId === set!.id)!;
   t.equal(vm.hostId, hostIdOf(adir));
   agents.push(startAgent(ctl.address, bdir, { joinToken: await joinToken(ctl), name: 'target', args }));
-  await waitFor(async () => (await listHosts(ctl)).filter((h) => h.state === 'HOST_STATE_READY' && (h.inventory?.guest?.vcpus ?? 0) > 0).length === 2, { timeoutMs: 60_000, message: 'target ready' });
+  await waitFor(
+    async () =>
+      (await listHosts(ctl)).filter((h) => h.state === 'HOST_STATE_READY' && (h.inventory?.guest?.vcpus ?? 0) > 0)
+        .length === 2,
+    { timeoutMs: 60_000, message: 'target ready' },
+  );
 
   // A compromised source: the disk it will upload names a file on the target's host.
   const overlay = join(adir, 'vms', vm.id, 'overlay.qcow2');
@@ -148,15 +228,22 @@ t.test('a guest whose disk was swapped for one with an external data file is ref
 
   const res = await api.drain(vm.hostId);
   t.equal(res.vmsMoved, 1, 'the move starts');
-  const failed = await waitFor(async () => {
-    const v = (await api.vms()).find((x) => x.id === vm.id);
-    return v && v.hostId === hostIdOf(bdir) && v.state === 'VM_STATE_FAILED' ? v : undefined;
-  }, { timeoutMs: 120_000, message: 'the moved VM failed on the target' });
+  const failed = await waitFor(
+    async () => {
+      const v = (await api.vms()).find((x) => x.id === vm.id);
+      return v && v.hostId === hostIdOf(bdir) && v.state === 'VM_STATE_FAILED' ? v : undefined;
+    },
+    { timeoutMs: 120_000, message: 'the moved VM failed on the target' },
+  );
   t.match(failed.stateReason, /the moved disk was refused: it names an external data file/, 'the reason says why');
   t.ok(secret.unchanged(), 'the secret was neither read nor written');
   t.same(processesWith(`nephele-${vm.id}`), [], 'no QEMU runs for it anywhere');
   t.notOk(existsSync(join(bdir, 'vms', vm.id)), 'the target kept nothing of it');
-  t.same(readdirSync(join(bdir, 'transfers')).filter((f) => !f.startsWith('.')), [], 'the downloaded disk was deleted');
+  t.same(
+    readdirSync(join(bdir, 'transfers')).filter((f) => !f.startsWith('.')),
+    [],
+    'the downloaded disk was deleted',
+  );
   const s = await api.waitSet(set!.id, (x) => x.state === 'VM_SET_STATE_PARTIAL', 'set partial');
   t.match(s.reasons.join(' '), /moved disk was refused/, 'the set says why');
 });

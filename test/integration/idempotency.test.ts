@@ -5,7 +5,15 @@ import * as grpc from '@grpc/grpc-js';
 import { tmpDir } from '../helpers/tmp.js';
 import { statusOf as status } from '../helpers/status.js';
 import { waitFor } from '../helpers/wait.js';
-import { FAST, joinToken, listHosts, startAgent, startController, type ControllerProc, type Proc } from '../helpers/procs.js';
+import {
+  FAST,
+  joinToken,
+  listHosts,
+  startAgent,
+  startController,
+  type ControllerProc,
+  type Proc,
+} from '../helpers/procs.js';
 import { processesWith } from '../helpers/vms.js';
 import { v1 } from '../../common/grpc/load.js';
 import { unary } from '../../common/grpc/promisify.js';
@@ -51,20 +59,29 @@ const getSet = async (as: string, setId: string) => {
   return (await unary<{ set: VmSet }>((cb) => c.vms.GetVmSet({ setId }, md(as), cb as never))).set;
 };
 const waitSet = (setId: string, ok: (s: VmSet) => boolean, message: string) =>
-  waitFor(async () => {
-    const s = await getSet(admin, setId);
-    return ok(s) ? s : undefined;
-  }, { timeoutMs: 30_000, message });
+  waitFor(
+    async () => {
+      const s = await getSet(admin, setId);
+      return ok(s) ? s : undefined;
+    },
+    { timeoutMs: 30_000, message },
+  );
 
 t.before(async () => {
   ctl = await startController(tmpDir(), { args: FAST });
   creds = grpc.credentials.createSsl(readFileSync(join(ctl.dataDir, 'ca.pem')));
   admin = readFileSync(join(ctl.dataDir, 'admin.token'), 'utf8').trim();
   adir = tmpDir();
-  agent = startAgent(ctl.address, adir, { joinToken: await joinToken(ctl), args: ['--schemes', 'process', '--guest-vcpus', '8', '--reserve-memory', '256M'] });
+  agent = startAgent(ctl.address, adir, {
+    joinToken: await joinToken(ctl),
+    args: ['--schemes', 'process', '--guest-vcpus', '8', '--reserve-memory', '256M'],
+  });
   const c = clients();
   for (const name of ['acme', 'globex']) await unary((cb) => c.auth.CreateTenant({ name }, md(admin), cb));
-  await waitFor(async () => (await listHosts(ctl))[0]?.state === 'HOST_STATE_READY', { timeoutMs: 30_000, message: 'agent ready' });
+  await waitFor(async () => (await listHosts(ctl))[0]?.state === 'HOST_STATE_READY', {
+    timeoutMs: 30_000,
+    message: 'agent ready',
+  });
 });
 t.teardown(async () => {
   await agent?.kill();
@@ -81,7 +98,11 @@ t.test("CreateToken: another principal's request_id never returns the first call
   const body = { kind: 'TOKEN_KIND_API', role: 'operator', description: 'ci', requestId: 'shared-R' };
   const first = await createToken(admin, body);
   const stolen = await status(createToken(tenantAdmin.secret, body));
-  t.equal(stolen.code, grpc.status.PERMISSION_DENIED, "the tenant-admin's replay is authorized like a fresh call: refused");
+  t.equal(
+    stolen.code,
+    grpc.status.PERMISSION_DENIED,
+    "the tenant-admin's replay is authorized like a fresh call: refused",
+  );
   t.notMatch(stolen.details, first.secret, 'and carries no secret');
 
   // With a body it may send, the tenant-admin gets its own new token, not the admin's.
@@ -96,7 +117,11 @@ t.test("CreateToken: another principal's request_id never returns the first call
   const joinBody = { kind: 'TOKEN_KIND_JOIN', ttlSeconds: 600, requestId: 'shared-J' };
   const adminsJoin = await createToken(admin, joinBody);
   const tenantJoin = await status(createToken(tenantAdmin.secret, joinBody));
-  t.equal(tenantJoin.code, grpc.status.PERMISSION_DENIED, "a tenant-admin replaying the admin's join request is refused");
+  t.equal(
+    tenantJoin.code,
+    grpc.status.PERMISSION_DENIED,
+    "a tenant-admin replaying the admin's join request is refused",
+  );
   t.notMatch(tenantJoin.details, adminsJoin.secret);
   const opJoin = await createToken(operator.secret, joinBody);
   t.not(opJoin.secret, adminsJoin.secret, "an operator's same request id gives its own join token");
@@ -116,7 +141,9 @@ t.test("CreateToken: another principal's request_id never returns the first call
 
   // A replay re-runs authorization against the caller as it is now: moved to
   // another tenant, the tenant-admin no longer gets the acme token back.
-  await unary((cb) => clients().auth.BindRole({ tokenId: tenantAdmin.token.id, role: 'tenant-admin', tenant: 'globex' }, md(admin), cb));
+  await unary((cb) =>
+    clients().auth.BindRole({ tokenId: tenantAdmin.token.id, role: 'tenant-admin', tenant: 'globex' }, md(admin), cb),
+  );
   const moved = await status(createToken(tenantAdmin.secret, viewerBody));
   t.equal(moved.code, grpc.status.PERMISSION_DENIED, 'rebound to globex: its acme request is refused on replay');
 });
@@ -135,23 +162,34 @@ t.test('CreateVmSet: a replay with another body is refused; another caller gets 
   const theirs = (await createSet(tenantAdmin.secret, body)).set;
   t.not(theirs.id, first.id, "the tenant-admin's same request id makes its own set");
   t.equal(theirs.tenant, 'acme', 'in its own tenant');
-  const sets = await unary<{ sets: VmSet[] }>((cb) => clients().vms.ListVmSets({ pageSize: 100 }, md(admin), cb as never));
+  const sets = await unary<{ sets: VmSet[] }>((cb) =>
+    clients().vms.ListVmSets({ pageSize: 100 }, md(admin), cb as never),
+  );
   t.equal(sets.sets.filter((s) => s.request?.name === 'idem').length, 2, 'two sets, one per caller');
   for (const s of [first, theirs]) await unary((cb) => clients().vms.DeleteVmSet({ setId: s.id }, md(admin), cb));
 });
 
 t.test('sets created with a request_id start at their time and retire at their expiry', async (t) => {
   const startAt = Date.now() + 2000;
-  const at = (await createSet(admin, { set: { name: 'at-idem', count: 1, spec, startAtUnixMs: startAt }, requestId: 'at-1' })).set;
+  const at = (
+    await createSet(admin, { set: { name: 'at-idem', count: 1, spec, startAtUnixMs: startAt }, requestId: 'at-1' })
+  ).set;
   t.equal(at.state, 'VM_SET_STATE_SCHEDULED', 'waits for its time');
-  const short = (await createSet(admin, { set: { name: 'short-idem', count: 1, spec, durationS: 2 }, requestId: 'dur-1' })).set;
+  const short = (
+    await createSet(admin, { set: { name: 'short-idem', count: 1, spec, durationS: 2 }, requestId: 'dur-1' })
+  ).set;
   t.ok(short.expiresUnixMs > 0, 'has an expiry');
   const started = await waitSet(at.id, (s) => s.running === 1, 'the at-set started and runs');
   t.ok(started.startedUnixMs >= startAt, 'at its time');
   const gone = await waitSet(short.id, (s) => s.state === 'VM_SET_STATE_RETIRED', 'the duration set retired');
   t.equal(gone.stateReason, 'its duration ended');
   t.notMatch(ctl.output(), /requests record already exists/, 'no timer tripped over the request record');
-  t.equal((await createSet(admin, { set: { name: 'at-idem', count: 1, spec, startAtUnixMs: startAt }, requestId: 'at-1' })).set.id, at.id, 'the request id still answers with its set');
+  t.equal(
+    (await createSet(admin, { set: { name: 'at-idem', count: 1, spec, startAtUnixMs: startAt }, requestId: 'at-1' }))
+      .set.id,
+    at.id,
+    'the request id still answers with its set',
+  );
   await unary((cb) => clients().vms.DeleteVmSet({ setId: at.id }, md(admin), cb));
 });
 
@@ -161,11 +199,21 @@ t.test('request records of the earlier layout are never replayed', async (t) => 
   await ctl.stop();
   // What the previous version wrote: `${rpc}/${request_id}`, no principal, no body hash.
   const store = await LevelStore.open(join(ctl.dataDir, 'store'));
-  await store.batch([put('requests', 'AuthService.CreateToken/legacy-1', { ref: victim.token.id, atUnixMs: Date.now() })]);
+  await store.batch([
+    put('requests', 'AuthService.CreateToken/legacy-1', { ref: victim.token.id, atUnixMs: Date.now() }),
+  ]);
   await store.close();
   ctl = await startController(ctl.dataDir, { port: ctl.port, args: FAST });
-  for (const [who, secret] of [['admin', admin], ['tenant-admin', tenantAdmin.secret]] as const) {
-    const r = await createToken(secret, { kind: 'TOKEN_KIND_API', role: 'viewer', tenant: 'acme', requestId: 'legacy-1' });
+  for (const [who, secret] of [
+    ['admin', admin],
+    ['tenant-admin', tenantAdmin.secret],
+  ] as const) {
+    const r = await createToken(secret, {
+      kind: 'TOKEN_KIND_API',
+      role: 'viewer',
+      tenant: 'acme',
+      requestId: 'legacy-1',
+    });
     t.not(r.token.id, victim.token.id, `${who}: a new token, not the one of the old record`);
     t.not(r.secret, victim.secret, `${who}: and not its secret`);
   }

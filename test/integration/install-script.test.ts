@@ -126,7 +126,11 @@ t.test('renders the unit file', async (t) => {
   t.match(one(t, unit, 'Unit', 'Wants'), /\bnetwork-online\.target\b/);
 
   const execStart = one(t, unit, 'Service', 'ExecStart');
-  t.match(execStart, /^\/usr\/bin\/env node \/opt\/nephele-test\/dist\/agent\/main\.js /, 'ExecStart runs main.js under --prefix');
+  t.match(
+    execStart,
+    /^\/usr\/bin\/env node \/opt\/nephele-test\/dist\/agent\/main\.js /,
+    'ExecStart runs main.js under --prefix',
+  );
   t.match(execStart, /--controller \$\{NEPHELE_CONTROLLER\}/);
   t.match(execStart, /--data-dir \$\{NEPHELE_DATA_DIR\}/);
   t.match(execStart, /--kind \$\{NEPHELE_KIND\}/);
@@ -181,11 +185,28 @@ t.test('renders the environment file and the data dir', async (t) => {
 
   const unit = parseUnit(readFileSync(join(root, UNIT_REL), 'utf8'));
   t.same(unit.get('Service')?.get('ReadWritePaths'), ['/var/lib/nephele-agent']);
-  t.match(unit.get('Service')?.get('ExecStart')?.[0] ?? '', /^\/usr\/bin\/env node \/opt\/nephele\/dist\/agent\/main\.js /, 'default prefix');
+  t.match(
+    unit.get('Service')?.get('ExecStart')?.[0] ?? '',
+    /^\/usr\/bin\/env node \/opt\/nephele\/dist\/agent\/main\.js /,
+    'default prefix',
+  );
 });
 
 t.test('optional flags end up in the files', async (t) => {
-  const root = render(t, ['--kind=adhoc', '--name', 'lab-pc-7', '--data-dir', '/data/agent', '--user', 'vmagent', '--label', 'room=lab-3', '--label=os/arch=x86', '--offer-guarantees', '--no-start']);
+  const root = render(t, [
+    '--kind=adhoc',
+    '--name',
+    'lab-pc-7',
+    '--data-dir',
+    '/data/agent',
+    '--user',
+    'vmagent',
+    '--label',
+    'room=lab-3',
+    '--label=os/arch=x86',
+    '--offer-guarantees',
+    '--no-start',
+  ]);
   const env = parseEnv(readFileSync(join(root, ENV_REL), 'utf8'));
   t.equal(env.get('NEPHELE_KIND'), 'adhoc');
   t.equal(env.get('NEPHELE_LABELS'), 'room=lab-3,os/arch=x86', 'labels reach the agent through its environment');
@@ -202,7 +223,10 @@ t.test('is idempotent', async (t) => {
   const args = ['--name', 'host-1', '--kind', 'adhoc'];
   const root = render(t, args);
   const first = snapshot(root);
-  t.ok(first.has(UNIT_REL) && first.has(ENV_REL) && first.has('var/lib/nephele-agent/'), 'snapshot sees all rendered paths');
+  t.ok(
+    first.has(UNIT_REL) && first.has(ENV_REL) && first.has('var/lib/nephele-agent/'),
+    'snapshot sees all rendered paths',
+  );
   render(t, args, root);
   t.same(snapshot(root), first, 'a second run leaves identical files and modes');
 
@@ -228,14 +252,42 @@ t.test('rejects bad usage with exit 2 and a message naming the flag', async (t) 
     { name: 'missing --join-token', args: ['--controller', CONTROLLER], flag: '--join-token' },
     { name: 'empty --join-token', args: ['--controller', CONTROLLER, '--join-token', ''], flag: '--join-token' },
     { name: 'token with spaces', args: ['--controller', CONTROLLER, '--join-token', 'abc def'], flag: '--join-token' },
-    { name: '--kind weird', args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--kind', 'weird'], flag: '--kind' },
-    { name: 'controller without port', args: ['--controller', 'controller.example', '--join-token', TOKEN], flag: '--controller' },
-    { name: 'controller port out of range', args: ['--controller', 'c:70000', '--join-token', TOKEN], flag: '--controller' },
+    {
+      name: '--kind weird',
+      args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--kind', 'weird'],
+      flag: '--kind',
+    },
+    {
+      name: 'controller without port',
+      args: ['--controller', 'controller.example', '--join-token', TOKEN],
+      flag: '--controller',
+    },
+    {
+      name: 'controller port out of range',
+      args: ['--controller', 'c:70000', '--join-token', TOKEN],
+      flag: '--controller',
+    },
     { name: '--controller without a value', args: ['--join-token', TOKEN, '--controller'], flag: '--controller' },
-    { name: 'relative --data-dir', args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--data-dir', 'var/lib/x'], flag: '--data-dir' },
-    { name: 'bad --name', args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--name', 'Not A Name'], flag: '--name' },
-    { name: 'bad --label', args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--label', 'Room=1'], flag: '--label' },
-    { name: 'unknown flag', args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--frobnicate'], flag: '--frobnicate' },
+    {
+      name: 'relative --data-dir',
+      args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--data-dir', 'var/lib/x'],
+      flag: '--data-dir',
+    },
+    {
+      name: 'bad --name',
+      args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--name', 'Not A Name'],
+      flag: '--name',
+    },
+    {
+      name: 'bad --label',
+      args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--label', 'Room=1'],
+      flag: '--label',
+    },
+    {
+      name: 'unknown flag',
+      args: ['--controller', CONTROLLER, '--join-token', TOKEN, '--frobnicate'],
+      flag: '--frobnicate',
+    },
   ];
   for (const c of cases) {
     const r = run([...c.args, '--root', root]);
@@ -271,7 +323,11 @@ function runContained(t: Test, args: string[]): SpawnSyncReturns<string> {
     'echo WROTE:; (cd "$SCRATCH/u" && find . -mindepth 3)',
     'exit $rc',
   ].join('\n');
-  return spawnSync('unshare', ['--mount', '--propagation', 'private', 'bash', '-c', body, SCRIPT, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, SCRATCH: tmpRoot(t) } });
+  return spawnSync('unshare', ['--mount', '--propagation', 'private', 'bash', '-c', body, SCRIPT, ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, SCRATCH: tmpRoot(t) },
+  });
 }
 
 t.test('a --root that resolves to / is refused unless --system says a real install is meant', async (t) => {
@@ -284,7 +340,10 @@ t.test('a --root that resolves to / is refused unless --system says a real insta
     t.equal(r.stdout.split('WROTE:')[1]?.trim() ?? '', '', `--root ${root}: nothing written to the system`);
   }
   // Relative roots and roots with . and .. still render, under their canonical directory.
-  const rel = spawnSync('bash', [SCRIPT, '--controller', CONTROLLER, '--join-token', TOKEN, '--root', './a/../b/.'], { encoding: 'utf8', cwd: dir });
+  const rel = spawnSync('bash', [SCRIPT, '--controller', CONTROLLER, '--join-token', TOKEN, '--root', './a/../b/.'], {
+    encoding: 'utf8',
+    cwd: dir,
+  });
   t.equal(rel.status, 0, rel.stderr);
   t.ok(existsSync(join(dir, 'b', ENV_REL)), 'a relative root is resolved against the working directory');
   t.match(rel.stdout, new RegExp(`rendered under ${join(dir, 'b')} `), 'and reported in canonical form');
@@ -304,10 +363,25 @@ t.test('a symbolic link inside the root cannot lead the rendering out of it', as
 t.test('--system with a root that resolves to / is a real install (checked up to its preflight)', async (t) => {
   if (process.getuid?.() === 0) {
     // As root the preflight passes on to a real install; contained, it renders into the tmpfs /etc.
-    const r = runContained(t, ['--controller', CONTROLLER, '--join-token', TOKEN, '--no-start', '--user', 'root', '--root', '/./', '--system']);
+    const r = runContained(t, [
+      '--controller',
+      CONTROLLER,
+      '--join-token',
+      TOKEN,
+      '--no-start',
+      '--user',
+      'root',
+      '--root',
+      '/./',
+      '--system',
+    ]);
     t.equal(r.status, 0, r.stderr);
     t.match(r.stdout, /installed nephele-agent\.service \(not started: --no-start\)/, 'took the real-install path');
-    t.match(r.stdout.split('WROTE:')[1] ?? '', /\.\/etc\/nephele\/agent\.env/, 'wrote the system files (here: into the contained /etc)');
+    t.match(
+      r.stdout.split('WROTE:')[1] ?? '',
+      /\.\/etc\/nephele\/agent\.env/,
+      'wrote the system files (here: into the contained /etc)',
+    );
   } else {
     const r = run(['--controller', CONTROLLER, '--join-token', TOKEN, '--root', '/./', '--system']);
     t.equal(r.status, 1);

@@ -16,9 +16,21 @@ const refuse = () => ({ state: 'VM_STATE_FAILED' as const, reason: 'simulated: t
 t.test('refused VMs are re-placed, up to the attempt limit', async (t) => {
   const ctl = await startController(tmpDir(), { args: [...FAST, '--max-placement-attempts', '4'] });
   const adir = tmpDir();
-  const real = startAgent(ctl.address, adir, { joinToken: await joinToken(ctl), name: 'good', args: ['--schemes', 'process', '--guest-vcpus', '8', '--label', 'pool=a'] });
+  const real = startAgent(ctl.address, adir, {
+    joinToken: await joinToken(ctl),
+    name: 'good',
+    args: ['--schemes', 'process', '--guest-vcpus', '8', '--label', 'pool=a'],
+  });
   const bad = [] as Awaited<ReturnType<typeof fakeAgent>>[];
-  for (let i = 0; i < 5; i++) bad.push(await fakeAgent(ctl, { joinToken: await joinToken(ctl), name: `broken-${i}`, labels: i < 2 ? { broken: 'yes', pool: 'a' } : { broken: 'yes' }, answer: refuse }));
+  for (let i = 0; i < 5; i++)
+    bad.push(
+      await fakeAgent(ctl, {
+        joinToken: await joinToken(ctl),
+        name: `broken-${i}`,
+        labels: i < 2 ? { broken: 'yes', pool: 'a' } : { broken: 'yes' },
+        answer: refuse,
+      }),
+    );
   const api = setApi(ctl);
   t.teardown(async () => {
     api.close();
@@ -27,17 +39,34 @@ t.test('refused VMs are re-placed, up to the attempt limit', async (t) => {
     await ctl.kill();
     for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
   });
-  await waitFor(async () => (await listHosts(ctl)).filter((h) => h.state === 'HOST_STATE_READY' && (h.inventory?.guest?.vcpus ?? 0) === 8).length === 6, { timeoutMs: 30_000, message: '6 hosts ready' });
+  await waitFor(
+    async () =>
+      (await listHosts(ctl)).filter((h) => h.state === 'HOST_STATE_READY' && (h.inventory?.guest?.vcpus ?? 0) === 8)
+        .length === 6,
+    { timeoutMs: 30_000, message: '6 hosts ready' },
+  );
   const good = hostIdOf(adir);
 
   // Spread over pool a (the good host and two broken ones): what a broken host refuses ends on the good one.
-  const { set } = await api.create({ name: 'four', count: 4, spec, labels: { pool: 'a' }, strategy: 'PLACEMENT_STRATEGY_SPREAD' });
+  const { set } = await api.create({
+    name: 'four',
+    count: 4,
+    spec,
+    labels: { pool: 'a' },
+    strategy: 'PLACEMENT_STRATEGY_SPREAD',
+  });
   const first = await api.plan(set!.id);
-  t.ok(first.rows.some((r) => r.hostId !== good), 'some VMs first went to refusing hosts');
-  const done = await waitFor(async () => {
-    const p = await api.plan(set!.id);
-    return p.rows.every((r) => r.hostId === good && r.status === 'running') ? p : undefined;
-  }, { timeoutMs: 60_000, message: 'all four running on the good host' });
+  t.ok(
+    first.rows.some((r) => r.hostId !== good),
+    'some VMs first went to refusing hosts',
+  );
+  const done = await waitFor(
+    async () => {
+      const p = await api.plan(set!.id);
+      return p.rows.every((r) => r.hostId === good && r.status === 'running') ? p : undefined;
+    },
+    { timeoutMs: 60_000, message: 'all four running on the good host' },
+  );
   for (const r of done.rows) {
     const was = first.rows.find((x) => x.vmId === r.vmId)!;
     t.ok(was.hostId === good ? r.attempts === 1 : r.attempts >= 2, `${r.vmName}: ${r.attempts} placement(s)`);
@@ -45,10 +74,15 @@ t.test('refused VMs are re-placed, up to the attempt limit', async (t) => {
 
   // Only refusing hosts qualify (five of them): tried on four, once each, then left failed.
   const { set: doomed } = await api.create({ name: 'doomed', count: 1, spec, labels: { broken: 'yes' } });
-  const vm = await waitFor(async () => {
-    const v = (await api.vms()).find((x) => x.setId === doomed!.id);
-    return v && v.placementAttempts === 4 && v.state === 'VM_STATE_FAILED' && v.stateReason.includes('simulated') ? v : undefined;
-  }, { timeoutMs: 60_000, message: 'four attempts, then failed' });
+  const vm = await waitFor(
+    async () => {
+      const v = (await api.vms()).find((x) => x.setId === doomed!.id);
+      return v && v.placementAttempts === 4 && v.state === 'VM_STATE_FAILED' && v.stateReason.includes('simulated')
+        ? v
+        : undefined;
+    },
+    { timeoutMs: 60_000, message: 'four attempts, then failed' },
+  );
   t.match(vm.stateReason, /simulated: the host cannot start it/, 'the last refusal is its reason');
   const ds = await api.waitSet(doomed!.id, (s) => s.state === 'VM_SET_STATE_PARTIAL', 'the set says it is partial');
   t.match(ds.reasons.join('; '), /doomed-1 failed on 4 hosts \(last: simulated: the host cannot start it\)/, 'and why');

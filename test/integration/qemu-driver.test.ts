@@ -62,9 +62,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const missing = ['qemu-system-x86_64', 'qemu-img'].filter((c) => !onPath(c));
 if (missing.length) {
-  if (IN_CI) t.fail(`${missing.join(' and ')} not installed: CI must run the QEMU driver test (.ci/run installs qemu-system-x86 and qemu-utils)`);
+  if (IN_CI)
+    t.fail(
+      `${missing.join(' and ')} not installed: CI must run the QEMU driver test (.ci/run installs qemu-system-x86 and qemu-utils)`,
+    );
   else {
-    loud(`SKIPPING the QEMU driver test: ${missing.join(' and ')} not installed (apt-get install qemu-system-x86 qemu-utils)`);
+    loud(
+      `SKIPPING the QEMU driver test: ${missing.join(' and ')} not installed (apt-get install qemu-system-x86 qemu-utils)`,
+    );
     t.pass('skipped: no QEMU');
   }
 } else {
@@ -72,8 +77,16 @@ if (missing.length) {
   // downloads the kernel package, so the file's timeout is lifted meanwhile.
   t.setTimeout(15 * 60_000);
   const build = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile('bash', [join(ROOT, 'scripts/make-guest-image.sh')], { timeout: 14 * 60_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr: stderr || (err?.message ?? '') }),
+    execFile(
+      'bash',
+      [join(ROOT, 'scripts/make-guest-image.sh')],
+      { timeout: 14 * 60_000, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) =>
+        resolve({
+          code: err ? (typeof err.code === 'number' ? err.code : 1) : 0,
+          stdout,
+          stderr: stderr || (err?.message ?? ''),
+        }),
     );
   });
   t.setTimeout(180_000);
@@ -95,7 +108,16 @@ async function lifecycle(imageRoot: string, image: string): Promise<void> {
   const id = ulid();
   const name = `nephele-${id}`;
   // config is applied by the driver over the guest channel on the first boot (the page title shows it).
-  const spec: VmSpec = { id, name: 'web-1', vcpus: 1, memoryMiB: 128, diskGiB: 1, image, appliancePort: 8080, config: { title: 'Hello from qemu-driver.test' } };
+  const spec: VmSpec = {
+    id,
+    name: 'web-1',
+    vcpus: 1,
+    memoryMiB: 128,
+    diskGiB: 1,
+    image,
+    appliancePort: 8080,
+    config: { title: 'Hello from qemu-driver.test' },
+  };
   const opts = { stateDir, imageRoot, accel: 'auto' as const };
   const drivers: QemuDriver[] = [];
   const newDriver = () => {
@@ -123,9 +145,21 @@ async function lifecycle(imageRoot: string, image: string): Promise<void> {
   const dir = join(stateDir, id);
 
   await t.test('specs the guest cannot run are refused', async (t) => {
-    await t.rejects(a.create({ ...spec, id: ulid(), memoryMiB: 32 }), new DriverError('invalid VM spec: memoryMiB 32 (at least 96 MiB)', 'INVALID_SPEC'), 'memoryMiB 32 → INVALID_SPEC');
-    await t.rejects(a.create({ ...spec, id: ulid(), image: '../etc' }), { name: 'DriverError', code: 'INVALID_SPEC' }, 'bad image name → INVALID_SPEC');
-    await t.rejects(a.create({ ...spec, id: ulid(), image: 'no-such-image' }), { name: 'DriverError', code: 'INVALID_SPEC', message: /no-such-image/ }, 'missing image → INVALID_SPEC');
+    await t.rejects(
+      a.create({ ...spec, id: ulid(), memoryMiB: 32 }),
+      new DriverError('invalid VM spec: memoryMiB 32 (at least 96 MiB)', 'INVALID_SPEC'),
+      'memoryMiB 32 → INVALID_SPEC',
+    );
+    await t.rejects(
+      a.create({ ...spec, id: ulid(), image: '../etc' }),
+      { name: 'DriverError', code: 'INVALID_SPEC' },
+      'bad image name → INVALID_SPEC',
+    );
+    await t.rejects(
+      a.create({ ...spec, id: ulid(), image: 'no-such-image' }),
+      { name: 'DriverError', code: 'INVALID_SPEC', message: /no-such-image/ },
+      'missing image → INVALID_SPEC',
+    );
     t.same(pidsWith(name), [], 'no QEMU started');
   });
 
@@ -139,18 +173,31 @@ async function lifecycle(imageRoot: string, image: string): Promise<void> {
     const cache = JSON.parse(readFileSync(join(stateDir, 'accel.json'), 'utf8')) as Record<string, { accel: string }>;
     const entries = Object.entries(cache);
     t.equal(entries.length, 1, 'one accel.json entry');
-    t.match(entries[0]![0], new RegExp(`^${fp.attributes.version!.replace(/\./g, '\\.')}\\|[0-9a-f]{64}$`), 'keyed by qemu version + kernel sha256');
+    t.match(
+      entries[0]![0],
+      new RegExp(`^${fp.attributes.version!.replace(/\./g, '\\.')}\\|[0-9a-f]{64}$`),
+      'keyed by qemu version + kernel sha256',
+    );
     const t0 = Date.now();
     const again = await newDriver().fingerprint();
     t.equal(again.attributes.accelerator, fp.attributes.accelerator, 'same verdict from the cache');
     t.ok(Date.now() - t0 < 2_000, 'no second probe');
-    t.same(a.capabilities(), { suspend: true, reboot: true, guestChannel: true, captureDisk: false, cloneDisk: false, portForward: true });
+    t.same(a.capabilities(), {
+      suspend: true,
+      reboot: true,
+      guestChannel: true,
+      captureDisk: false,
+      cloneDisk: false,
+      portForward: true,
+    });
   });
 
   await t.test('create: QEMU runs, the guest agent says ready, the appliance answers', async (t) => {
     const t0 = Date.now();
     handle = await a.create(spec);
-    t.comment(`create resolved after ${Date.now() - t0} ms (pid ${handle.pid}, port ${handle.hostPort}, ${handle.extra.accel})`);
+    t.comment(
+      `create resolved after ${Date.now() - t0} ms (pid ${handle.pid}, port ${handle.hostPort}, ${handle.extra.accel})`,
+    );
     t.equal(handle.scheme, 'qemu');
     t.ok(handle.pid > 0 && alive(handle.pid), 'QEMU process runs');
     t.match(handle.pidStartTime, /^\d+$/);
@@ -159,13 +206,21 @@ async function lifecycle(imageRoot: string, image: string): Promise<void> {
     t.ok(existsSync(handle.extra.overlay!), 'overlay exists');
     t.equal(qcow2VirtualSize(handle.extra.overlay!), 1024 ** 3, 'overlay grown to diskGiB (virtual size)');
     t.same(pidsWith(name), [handle.pid], 'exactly one QEMU for the VM');
-    await waitFor(async () => (await a.inspect(id)).guestReady, { timeoutMs: 30_000, intervalMs: 20, message: 'guest ready' });
+    await waitFor(async () => (await a.inspect(id)).guestReady, {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+      message: 'guest ready',
+    });
     readyMs.push(Date.now() - t0);
     t.comment(`create → guestReady: ${readyMs[0]} ms`);
     const st = await a.inspect(id);
     t.match(st, { phase: 'running', guestReady: true, hostPort: handle.hostPort, pid: handle.pid });
     const page = await waitFor(() => httpGet(handle.hostPort, 2_000), { timeoutMs: 15_000, message: 'appliance page' });
-    t.match(page, /<title>Hello from qemu-driver.test<\/title>/, 'the appliance page via 127.0.0.1:hostPort, with spec.config applied');
+    t.match(
+      page,
+      /<title>Hello from qemu-driver.test<\/title>/,
+      'the appliance page via 127.0.0.1:hostPort, with spec.config applied',
+    );
     t.equal(await a.guestRequest!(id, 'config-get title'), 'Hello from qemu-driver.test');
     await t.rejects(a.create(spec), { name: 'DriverError', message: /already exists/ }, 'create twice is refused');
   });
@@ -193,7 +248,10 @@ async function lifecycle(imageRoot: string, image: string): Promise<void> {
     await a.resume(id);
     t.equal((await a.inspect(id)).phase, 'running');
     t.match(await a.qmpCommand(id, 'query-status'), { status: 'running', running: true });
-    t.match(await waitFor(() => httpGet(handle.hostPort, 2_000), { timeoutMs: 10_000, message: 'HTTP after resume' }), /Nephele/);
+    t.match(
+      await waitFor(() => httpGet(handle.hostPort, 2_000), { timeoutMs: 10_000, message: 'HTTP after resume' }),
+      /Nephele/,
+    );
   });
 
   await t.test('reboot: a new boot announces itself', async (t) => {
@@ -202,7 +260,11 @@ async function lifecycle(imageRoot: string, image: string): Promise<void> {
     const t0 = Date.now();
     await a.reboot(id);
     t.equal((await a.inspect(id)).guestReady, false, 'not ready right after the reset');
-    await waitFor(async () => (await a.inspect(id)).guestReady && a.bootIdOf(id) !== before, { timeoutMs: 30_000, intervalMs: 20, message: 'ready after reboot' });
+    await waitFor(async () => (await a.inspect(id)).guestReady && a.bootIdOf(id) !== before, {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+      message: 'ready after reboot',
+    });
     readyMs.push(Date.now() - t0);
     t.comment(`reboot → guestReady: ${readyMs.at(-1)} ms`);
     t.not(a.bootIdOf(id), before, 'different boot id');
@@ -225,10 +287,18 @@ async function lifecycle(imageRoot: string, image: string): Promise<void> {
     handle = await a.start(handle);
     t.ok(handle.pid > 0 && handle.pid !== pid && alive(handle.pid), 'a new QEMU');
     t.equal(handle.hostPort, port, 'the same host port (it was free)');
-    await waitFor(async () => (await a.inspect(id)).guestReady, { timeoutMs: 30_000, intervalMs: 20, message: 'guest ready after start' });
+    await waitFor(async () => (await a.inspect(id)).guestReady, {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+      message: 'guest ready after start',
+    });
     readyMs.push(Date.now() - t1);
     t.comment(`start → guestReady: ${readyMs.at(-1)} ms`);
-    t.equal(await a.guestRequest!(id, 'config-get greeting'), 'hello qemu world', 'config set before the stop is on the overlay');
+    t.equal(
+      await a.guestRequest!(id, 'config-get greeting'),
+      'hello qemu world',
+      'config set before the stop is on the overlay',
+    );
     t.same(pidsWith(name), [handle.pid], 'exactly one QEMU for the VM');
   });
 
@@ -242,14 +312,21 @@ async function lifecycle(imageRoot: string, image: string): Promise<void> {
     b.onExit((vmId, reason) => exitsB.push({ id: vmId, reason }));
     t.equal(await b.recover(handle), true, 'recover → true');
     t.same(pidsWith(name), [handle.pid], 'still exactly one QEMU for the VM');
-    await waitFor(async () => (await b.inspect(id)).guestReady, { timeoutMs: 5_000, message: 'guest re-announces ready to the new driver' });
+    await waitFor(async () => (await b.inspect(id)).guestReady, {
+      timeoutMs: 5_000,
+      message: 'guest re-announces ready to the new driver',
+    });
     t.equal(await b.guestRequest!(id, 'ping'), 'pong');
     await b.suspend(id);
     t.match(await b.qmpCommand(id, 'query-status'), { status: 'paused' });
     await b.resume(id);
     t.match(await b.inspect(id), { phase: 'running', pid: handle.pid, hostPort: handle.hostPort });
     t.equal(await b.recover({ ...handle, pidStartTime: '1' }), true, 'already tracked: true');
-    t.equal(await newDriver().recover({ ...handle, id: ulid(), pid: handle.pid, pidStartTime: '1' }), false, 'pid with another start time is not ours');
+    t.equal(
+      await newDriver().recover({ ...handle, id: ulid(), pid: handle.pid, pidStartTime: '1' }),
+      false,
+      'pid with another start time is not ours',
+    );
   });
 
   await t.test('kill -9: the exit is reported', async (t) => {

@@ -33,10 +33,24 @@ t.test('a state dir with commas: QEMU opens exactly the overlay', async (t) => {
     await d.close();
     for (const pid of processesWith(`nephele-${id}`)) process.kill(pid, 'SIGKILL');
   });
-  const spec: VmSpec = { id, name: 'commas', vcpus: 1, memoryMiB: 128, diskGiB: 1, image: 'nephele-guest', appliancePort: 8080, config: {} };
+  const spec: VmSpec = {
+    id,
+    name: 'commas',
+    vcpus: 1,
+    memoryMiB: 128,
+    diskGiB: 1,
+    image: 'nephele-guest',
+    appliancePort: 8080,
+    config: {},
+  };
   const h = await d.create(spec);
   t.ok(h.pid > 0, 'QEMU started (its QMP socket, under the comma path, answered)');
-  const blocks = await d.qmpCommand<Array<{ device: string; inserted?: { file: string; drv: string; image?: { filename: string; 'backing-filename'?: string } } }>>(id, 'query-block');
+  const blocks = await d.qmpCommand<
+    Array<{
+      device: string;
+      inserted?: { file: string; drv: string; image?: { filename: string; 'backing-filename'?: string } };
+    }>
+  >(id, 'query-block');
   const d0 = blocks.find((b) => b.device === 'd0');
   t.equal(d0?.inserted?.drv, 'qcow2', 'the disk is the qcow2 overlay');
   t.equal(d0?.inserted?.image?.filename, join(stateDir, id, 'overlay.qcow2'), 'opened from exactly its path (no nbd)');

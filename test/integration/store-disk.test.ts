@@ -74,17 +74,34 @@ function clients(ctl: ControllerProc) {
   const m = new grpc.Metadata();
   m.set('authorization', `Bearer ${token}`);
   const p = v1();
-  const hdef = protoLoader.loadSync(join(require.resolve('grpc-health-check'), '../../../proto/health/v1/health.proto'), { enums: String });
-  const hpkg = grpc.loadPackageDefinition(hdef) as never as { grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } } };
+  const hdef = protoLoader.loadSync(
+    join(require.resolve('grpc-health-check'), '../../../proto/health/v1/health.proto'),
+    { enums: String },
+  );
+  const hpkg = grpc.loadPackageDefinition(hdef) as never as {
+    grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
+  };
   const health = new hpkg.grpc.health.v1.Health(ctl.address, creds) as unknown as HealthClient;
-  const c = { auth: new p.AuthService(ctl.address, creds), hosts: new p.HostService(ctl.address, creds), events: new p.EventService(ctl.address, creds) };
+  const c = {
+    auth: new p.AuthService(ctl.address, creds),
+    hosts: new p.HostService(ctl.address, creds),
+    events: new p.EventService(ctl.address, creds),
+  };
   return {
     ...c,
     m,
     status: async (service = '') => (await unary<{ status: string }>((cb) => health.Check({ service }, cb))).status,
     createTenant: (name: string) => unary((cb) => c.auth.CreateTenant({ name }, m, cb)),
-    tenants: async () => (await unary<{ tenants: { name: string }[] }>((cb) => c.auth.ListTenants({ pageSize: 100 }, m, cb as never))).tenants.map((x) => x.name),
-    eventTypes: async () => (await unary<{ events: { type: string }[] }>((cb) => c.events.ListEvents({ sinceSeq: 0, pageSize: 1000 }, m, cb as never))).events.map((e) => e.type),
+    tenants: async () =>
+      (
+        await unary<{ tenants: { name: string }[] }>((cb) => c.auth.ListTenants({ pageSize: 100 }, m, cb as never))
+      ).tenants.map((x) => x.name),
+    eventTypes: async () =>
+      (
+        await unary<{ events: { type: string }[] }>((cb) =>
+          c.events.ListEvents({ sinceSeq: 0, pageSize: 1000 }, m, cb as never),
+        )
+      ).events.map((e) => e.type),
     close: () => {
       health.close();
       for (const x of Object.values(c)) x.close();
@@ -92,44 +109,60 @@ function clients(ctl: ControllerProc) {
   };
 }
 
-
 function run(): void {
-  t.test('LevelStore: a write that fails on a full disk writes nothing; writes wait for a reopen, which any batch does once there is room', async (t) => {
-    const dir = tmpfs(t, 8);
-    const store = await LevelStore.open(join(dir, 'db'));
-    t.teardown(() => store.close());
-    await store.batch([put('things', 'before', { n: 1 })]);
-    const file = ballast(dir);
-    let failed: unknown;
-    let ok = 0;
-    const failures: Error[] = [];
-    store.onWriteFailure((e) => failures.push(e));
-    for (let i = 0; i < 10_000 && !failed; i++) {
-      try {
-        await store.batch([put('things', `k${i}`, 'x'.repeat(2000)), put('others', `k${i}`, 1)]);
-        ok++;
-      } catch (e) {
-        failed = e;
+  t.test(
+    'LevelStore: a write that fails on a full disk writes nothing; writes wait for a reopen, which any batch does once there is room',
+    async (t) => {
+      const dir = tmpfs(t, 8);
+      const store = await LevelStore.open(join(dir, 'db'));
+      t.teardown(() => store.close());
+      await store.batch([put('things', 'before', { n: 1 })]);
+      const file = ballast(dir);
+      let failed: unknown;
+      let ok = 0;
+      const failures: Error[] = [];
+      store.onWriteFailure((e) => failures.push(e));
+      for (let i = 0; i < 10_000 && !failed; i++) {
+        try {
+          await store.batch([put('things', `k${i}`, 'x'.repeat(2000)), put('others', `k${i}`, 1)]);
+          ok++;
+        } catch (e) {
+          failed = e;
+        }
       }
-    }
-    t.type(failed, StoreUnavailableError, 'the failed write is UNAVAILABLE');
-    t.match((failed as Error).message, /cannot write its store \(IO error: No space left on device\)/);
-    t.equal(failures.length, 1, 'the failure listener heard it once');
-    // LevelDB itself would take the next write, after a torn record in its log: refuse until it is reopened.
-    t.type(await statusOf(store.batch([put('things', 'still-full', 1)])), StoreUnavailableError, 'refused while the disk is full');
-    t.equal(await store.recover(), false, 'no reopen without room');
-    rmSync(file);
-    // Any batch reopens LevelDB first once there is room (rate-limited to once a second).
-    await waitFor(async () => (await statusOf(store.batch([put('things', 'after', 1)]))).code === 0, { message: 'a batch heals the store' });
-    t.equal(store.writeFailure(), undefined, 'the reopen cleared the failure');
-    t.same((await store.get('things', `k${ok - 1}`))?.value, 'x'.repeat(2000), 'the last acknowledged write is there');
-    t.equal(await store.get('things', `k${ok}`), undefined, 'nothing of the failed batch was written');
-    t.equal(await store.get('others', `k${ok}`), undefined, 'nothing of the failed batch was written (other collection)');
-    // Recovery from the log again: every acknowledged write survives it.
-    await store.reopen();
-    t.ok(await store.get('things', 'after'), 'write after the reopen survives a recovery');
-    t.ok(await store.get('things', 'before'), 'old data intact');
-  });
+      t.type(failed, StoreUnavailableError, 'the failed write is UNAVAILABLE');
+      t.match((failed as Error).message, /cannot write its store \(IO error: No space left on device\)/);
+      t.equal(failures.length, 1, 'the failure listener heard it once');
+      // LevelDB itself would take the next write, after a torn record in its log: refuse until it is reopened.
+      t.type(
+        await statusOf(store.batch([put('things', 'still-full', 1)])),
+        StoreUnavailableError,
+        'refused while the disk is full',
+      );
+      t.equal(await store.recover(), false, 'no reopen without room');
+      rmSync(file);
+      // Any batch reopens LevelDB first once there is room (rate-limited to once a second).
+      await waitFor(async () => (await statusOf(store.batch([put('things', 'after', 1)]))).code === 0, {
+        message: 'a batch heals the store',
+      });
+      t.equal(store.writeFailure(), undefined, 'the reopen cleared the failure');
+      t.same(
+        (await store.get('things', `k${ok - 1}`))?.value,
+        'x'.repeat(2000),
+        'the last acknowledged write is there',
+      );
+      t.equal(await store.get('things', `k${ok}`), undefined, 'nothing of the failed batch was written');
+      t.equal(
+        await store.get('others', `k${ok}`),
+        undefined,
+        'nothing of the failed batch was written (other collection)',
+      );
+      // Recovery from the log again: every acknowledged write survives it.
+      await store.reopen();
+      t.ok(await store.get('things', 'after'), 'write after the reopen survives a recovery');
+      t.ok(await store.get('things', 'before'), 'old data intact');
+    },
+  );
 
   t.test('disk full: writes UNAVAILABLE, health NOT_SERVING, recovery without restart', async (t) => {
     const dir = tmpfs(t, 64);
@@ -151,7 +184,11 @@ function run(): void {
     t.match(st.details, /controller cannot write its store \(IO error: No space left on device\)/, 'and says why');
     t.equal(await c.status(), 'NOT_SERVING', 'health NOT_SERVING');
     t.equal(await c.status('nephele.v1.AuthService'), 'NOT_SERVING', 'each service NOT_SERVING');
-    t.match(ctl.output(), /"level":50.*No space left on device.*controller cannot write its store/, 'error log line with the cause');
+    t.match(
+      ctl.output(),
+      /"level":50.*No space left on device.*controller cannot write its store/,
+      'error log line with the cause',
+    );
     t.ok((await c.tenants()).includes('before'), 'reads still answer');
     const again = await statusOf(c.createTenant('still-full'));
     t.equal(again.code, grpc.status.UNAVAILABLE, 'still UNAVAILABLE while full');
@@ -184,7 +221,14 @@ function run(): void {
     t.teardown(() => c.close());
     const sets = setApi(ctl);
     t.teardown(() => sets.close());
-    const later = (await sets.create({ name: 'later', count: 1, spec: { scheme: 'process', vcpus: 1, memoryMib: 32, diskGib: 1 }, startAtUnixMs: Date.now() + 86_400_000 })).set!;
+    const later = (
+      await sets.create({
+        name: 'later',
+        count: 1,
+        spec: { scheme: 'process', vcpus: 1, memoryMib: 32, diskGib: 1 },
+        startAtUnixMs: Date.now() + 86_400_000,
+      })
+    ).set!;
     t.equal(await c.status(), 'SERVING');
 
     let file = ballast(dir, 12 * MiB);
@@ -218,7 +262,11 @@ function run(): void {
     const c3 = clients(ctl3);
     t.teardown(() => c3.close());
     t.equal(await c3.status(), 'NOT_SERVING', 'starts in alarm: NOT_SERVING');
-    t.equal((await statusOf(c3.createTenant('in-alarm-2'))).code, grpc.status.RESOURCE_EXHAUSTED, 'and refuses new work');
+    t.equal(
+      (await statusOf(c3.createTenant('in-alarm-2'))).code,
+      grpc.status.RESOURCE_EXHAUSTED,
+      'and refuses new work',
+    );
     t.ok((await c3.tenants()).includes('after-alarm'), 'serves what it has');
     rmSync(file);
     await waitFor(async () => (await c3.status()) === 'SERVING', { message: 'alarm cleared after restart' });

@@ -16,23 +16,57 @@ import type { ListHostsResponse__Output } from '../../common/gen/nephele/v1/List
 import type { ListTokensResponse__Output } from '../../common/gen/nephele/v1/ListTokensResponse.js';
 
 const FIXTURE = join(ROOT, 'test/fixtures/controller-v3.tar.gz');
-const EXPECTED = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/controller-v3.api.json'), 'utf8')) as Record<string, Record<string, unknown>[]>;
+const EXPECTED = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/controller-v3.api.json'), 'utf8')) as Record<
+  string,
+  Record<string, unknown>[]
+>;
 
 // Fields that change by themselves across a restart (versions bump on the rewrite; the host's agent is gone,
 // so a partial set's retry now finds it not ready: its unplaced reasons are recomputed).
-const VOLATILE = new Set(['version', 'state', 'stateReason', 'stateChangedUnixMs', 'lastSeenUnixMs', 'free', 'load', 'peer', 'heartbeatIntervalMs', 'usedUnixMs']);
+const VOLATILE = new Set([
+  'version',
+  'state',
+  'stateReason',
+  'stateChangedUnixMs',
+  'lastSeenUnixMs',
+  'free',
+  'load',
+  'peer',
+  'heartbeatIntervalMs',
+  'usedUnixMs',
+]);
 const stable = (o: Record<string, unknown>, keepState: boolean) =>
-  Object.fromEntries(Object.entries(o).filter(([k]) => keepState ? !['version', 'usedUnixMs', 'reasons'].includes(k) : !VOLATILE.has(k)));
+  Object.fromEntries(
+    Object.entries(o).filter(([k]) =>
+      keepState ? !['version', 'usedUnixMs', 'reasons'].includes(k) : !VOLATILE.has(k),
+    ),
+  );
 
 async function api(c: ControllerProc) {
   const a = c.admin();
   try {
     const rows = (x: unknown[]) => x as Record<string, unknown>[];
     return {
-      vms: rows((await a.call<ListVmsResponse__Output>((md, o, cb) => a.vms.ListVms({ pageSize: 100 }, md, o, cb))).vms),
-      sets: rows((await a.call<ListVmSetsResponse__Output>((md, o, cb) => a.vms.ListVmSets({ pageSize: 100 }, md, o, cb))).sets),
-      hosts: rows((await a.call<ListHostsResponse__Output>((md, o, cb) => a.hosts.ListHosts({ pageSize: 25, view: 'HOST_VIEW_FULL' }, md, o, cb))).hosts),
-      tokens: rows((await a.call<ListTokensResponse__Output>((md, o, cb) => a.auth.ListTokens({ pageSize: 100, includeRevoked: true }, md, o, cb))).tokens),
+      vms: rows(
+        (await a.call<ListVmsResponse__Output>((md, o, cb) => a.vms.ListVms({ pageSize: 100 }, md, o, cb))).vms,
+      ),
+      sets: rows(
+        (await a.call<ListVmSetsResponse__Output>((md, o, cb) => a.vms.ListVmSets({ pageSize: 100 }, md, o, cb))).sets,
+      ),
+      hosts: rows(
+        (
+          await a.call<ListHostsResponse__Output>((md, o, cb) =>
+            a.hosts.ListHosts({ pageSize: 25, view: 'HOST_VIEW_FULL' }, md, o, cb),
+          )
+        ).hosts,
+      ),
+      tokens: rows(
+        (
+          await a.call<ListTokensResponse__Output>((md, o, cb) =>
+            a.auth.ListTokens({ pageSize: 100, includeRevoked: true }, md, o, cb),
+          )
+        ).tokens,
+      ),
     };
   } finally {
     a.close();
@@ -57,7 +91,11 @@ t.test('records written by v3 read the same after the migration', async (t) => {
       if (!g) continue;
       // VMs, sets and tokens keep their states too; a host's state follows its (absent) agent.
       const keepState = coll !== 'hosts';
-      t.same(stable(g, keepState), stable(w, keepState), `${coll} ${String(w.name ?? w.id)}: the API answers what v3 answered`);
+      t.same(
+        stable(g, keepState),
+        stable(w, keepState),
+        `${coll} ${String(w.name ?? w.id)}: the API answers what v3 answered`,
+      );
     }
   }
   t.equal(readFileSync(join(dataDir, 'admin.token'), 'utf8'), adminBefore, 'admin.token untouched');
@@ -67,9 +105,15 @@ t.test('records written by v3 read the same after the migration', async (t) => {
   const s = await LevelStore.open(join(dataDir, 'store'));
   try {
     const raw: string[] = [];
-    for (const coll of ['vms', 'vm-sets', 'hosts', 'tokens']) for await (const e of s.scan(coll)) raw.push(JSON.stringify(e.value));
+    for (const coll of ['vms', 'vm-sets', 'hosts', 'tokens'])
+      for await (const e of s.scan(coll)) raw.push(JSON.stringify(e.value));
     t.ok(raw.length >= 8, 'records read back');
-    const proto = raw.join('\n').match(/"(VM_STATE|DESIRED_VM_STATE|SLA|HOST_STATE|HOST_KIND|OWNER_STATE|TOKEN_KIND|VM_SET_STATE|PLACEMENT_STRATEGY|SET_AFFINITY)_[A-Z_]+"/g) ?? [];
+    const proto =
+      raw
+        .join('\n')
+        .match(
+          /"(VM_STATE|DESIRED_VM_STATE|SLA|HOST_STATE|HOST_KIND|OWNER_STATE|TOKEN_KIND|VM_SET_STATE|PLACEMENT_STRATEGY|SET_AFFINITY)_[A-Z_]+"/g,
+        ) ?? [];
     t.same(proto, [], 'no proto enum name is left in a stored record');
     const schema = await s.get<{ version: number }>('meta', 'schema_version');
     t.ok(schema && schema.value.version >= 4, 'schema at v4 or later');

@@ -3,7 +3,15 @@ import * as grpc from '@grpc/grpc-js';
 import { tmpDir } from '../helpers/tmp.js';
 import { statusOf as code } from '../helpers/status.js';
 import { waitFor } from '../helpers/wait.js';
-import { hostIdOf, joinToken, listHosts, startAgent, startController, type ControllerProc, type Proc } from '../helpers/procs.js';
+import {
+  hostIdOf,
+  joinToken,
+  listHosts,
+  startAgent,
+  startController,
+  type ControllerProc,
+  type Proc,
+} from '../helpers/procs.js';
 import { reap } from '../helpers/reap.js';
 import { httpGet, processesWith, vmApi } from '../helpers/vms.js';
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
@@ -12,7 +20,6 @@ import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.j
 // controller, real agent, real supervised appliance processes.
 
 const spec = { scheme: 'process', vcpus: 1, memoryMib: 64, diskGib: 1, config: { title: 'Hello from a process VM' } };
-
 
 t.test('process VM lifecycle, agent restart, crash, and reports while the controller is away', async (t) => {
   const cdir = tmpDir();
@@ -25,7 +32,10 @@ t.test('process VM lifecycle, agent restart, crash, and reports while the contro
     await ctl.kill();
     for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
   });
-  await waitFor(async () => (await listHosts(ctl))[0]?.schemes.includes('process'), { timeoutMs: 30_000, message: 'agent offers process' });
+  await waitFor(async () => (await listHosts(ctl))[0]?.schemes.includes('process'), {
+    timeoutMs: 30_000,
+    message: 'agent offers process',
+  });
   const hostId = hostIdOf(adir);
   let api = vmApi(ctl);
 
@@ -45,7 +55,10 @@ t.test('process VM lifecycle, agent restart, crash, and reports while the contro
   t.equal((await httpGet(vm.hostPort)).status, 200, 'answers again after resume');
 
   await api.act('RebootVm', vm.id);
-  await waitFor(async () => (await api.get(vm.id)).stateReason === 'rebooted', { timeoutMs: 30_000, message: 'rebooted' });
+  await waitFor(async () => (await api.get(vm.id)).stateReason === 'rebooted', {
+    timeoutMs: 30_000,
+    message: 'rebooted',
+  });
   vm = await api.waitState(vm.id, 'VM_STATE_RUNNING');
   t.notSame(processesWith(vm.id), pids, 'a new appliance process after reboot');
   t.match((await httpGet(vm.hostPort)).body, /Hello from a process VM/, 'config kept across reboot');
@@ -77,9 +90,15 @@ t.test('process VM lifecycle, agent restart, crash, and reports while the contro
   vm = await api.waitState(vm.id, 'VM_STATE_FAILED', 30_000);
   t.match(vm.stateReason, /exit|kill|signal/i, `failed with a reason (${vm.stateReason})`);
   const a = ctl.admin();
-  const evs = await a.call<{ events: Event[] }>((md, o, cb) => a.events.ListEvents({ pageSize: 1000, filter: { typePrefix: 'vm.state_changed' } }, md, o, cb as never));
+  const evs = await a.call<{ events: Event[] }>((md, o, cb) =>
+    a.events.ListEvents({ pageSize: 1000, filter: { typePrefix: 'vm.state_changed' } }, md, o, cb as never),
+  );
   a.close();
-  t.equal(evs.events.filter((e) => e.attributes.vm_id === vm.id && e.attributes.state === 'failed').length, 1, 'the failure is one event, not lost, not duplicated');
+  t.equal(
+    evs.events.filter((e) => e.attributes.vm_id === vm.id && e.attributes.state === 'failed').length,
+    1,
+    'the failure is one event, not lost, not duplicated',
+  );
 
   // A failed VM stays failed until asked; StartVm brings it back.
   await api.act('StartVm', vm.id);
@@ -88,7 +107,11 @@ t.test('process VM lifecycle, agent restart, crash, and reports while the contro
   vm = await api.waitState(vm.id, 'VM_STATE_DESTROYED');
   await waitFor(() => processesWith(vm.id).length === 0, { message: 'process gone' });
   t.pass('destroyed: process gone');
-  const tenants = await ctl.admin().call<{ tenants: { name: string; usage: { vms: number; vcpus: number } }[] }>((md, o, cb) => ctl.admin().auth.ListTenants({}, md, o, cb as never));
+  const tenants = await ctl
+    .admin()
+    .call<{ tenants: { name: string; usage: { vms: number; vcpus: number } }[] }>((md, o, cb) =>
+      ctl.admin().auth.ListTenants({}, md, o, cb as never),
+    );
   t.same(tenants.tenants.find((x) => x.name === 'default')?.usage.vms, 0, 'quota released');
   api.close();
 });
@@ -102,16 +125,31 @@ t.test('bad VM requests get clear errors naming the field', async (t) => {
     await ctl.kill();
     reap(adir); // the VM it created runs on after the agent's kill -9 below
   });
-  await waitFor(async () => (await listHosts(ctl))[0]?.state === 'HOST_STATE_READY', { timeoutMs: 30_000, message: 'ready' });
+  await waitFor(async () => (await listHosts(ctl))[0]?.state === 'HOST_STATE_READY', {
+    timeoutMs: 30_000,
+    message: 'ready',
+  });
   const hostId = hostIdOf(adir);
   const api = vmApi(ctl);
   t.teardown(() => api.close());
   const cases: [string, Record<string, unknown>, string, number, RegExp][] = [
     ['0 vcpus', { ...spec, vcpus: 0 }, hostId, grpc.status.INVALID_ARGUMENT, /^spec\.vcpus:/],
-    ['qemu memory under the guest minimum', { ...spec, scheme: 'qemu', memoryMib: 32 }, hostId, grpc.status.INVALID_ARGUMENT, /^spec\.memory_mib: under the qemu guest minimum of 96 MiB/],
+    [
+      'qemu memory under the guest minimum',
+      { ...spec, scheme: 'qemu', memoryMib: 32 },
+      hostId,
+      grpc.status.INVALID_ARGUMENT,
+      /^spec\.memory_mib: under the qemu guest minimum of 96 MiB/,
+    ],
     ['unknown scheme', { ...spec, scheme: 'vmware' }, hostId, grpc.status.INVALID_ARGUMENT, /^spec\.scheme:/],
     ['bad config key', { ...spec, config: { 'Bad Key': 'x' } }, hostId, grpc.status.INVALID_ARGUMENT, /^spec\.config:/],
-    ['scheme the host lacks', { ...spec, scheme: 'qemu', memoryMib: 128 }, hostId, grpc.status.FAILED_PRECONDITION, /^spec\.scheme: the host does not offer qemu/],
+    [
+      'scheme the host lacks',
+      { ...spec, scheme: 'qemu', memoryMib: 128 },
+      hostId,
+      grpc.status.FAILED_PRECONDITION,
+      /^spec\.scheme: the host does not offer qemu/,
+    ],
     ['unknown host', spec, '01M80JYKTWP1XVJK659V3Z4PP3', grpc.status.NOT_FOUND, /host not found/],
     ['malformed host id', spec, 'nope', grpc.status.INVALID_ARGUMENT, /^host_id:/],
   ];
@@ -123,7 +161,9 @@ t.test('bad VM requests get clear errors naming the field', async (t) => {
   // Another tenant's VM is NOT_FOUND, exactly like a missing one.
   const admin = ctl.admin();
   await admin.call((md, o, cb) => admin.auth.CreateTenant({ name: 'other' }, md, o, cb));
-  const other = await admin.call<{ secret: string }>((md, o, cb) => admin.auth.CreateToken({ kind: 'TOKEN_KIND_API', role: 'tenant-admin', tenant: 'other' }, md, o, cb as never));
+  const other = await admin.call<{ secret: string }>((md, o, cb) =>
+    admin.auth.CreateToken({ kind: 'TOKEN_KIND_API', role: 'tenant-admin', tenant: 'other' }, md, o, cb as never),
+  );
   admin.close();
   const mine = await api.create(hostId, spec);
   const { AdminClient } = await import('../../controller/cli/client.js');

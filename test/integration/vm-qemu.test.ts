@@ -34,16 +34,28 @@ t.test('qemu VM lifecycle through the controller', async (t) => {
     await ctl.kill();
     for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
   });
-  await waitFor(async () => (await listHosts(ctl))[0]?.schemes.includes('qemu'), { timeoutMs: 60_000, message: 'agent offers qemu' }).catch((e) => {
+  await waitFor(async () => (await listHosts(ctl))[0]?.schemes.includes('qemu'), {
+    timeoutMs: 60_000,
+    message: 'agent offers qemu',
+  }).catch((e) => {
     t.comment(agent.output().slice(-3000));
     throw e;
   });
   const hostId = hostIdOf(adir);
 
-  const created = await api.create(hostId, { scheme: 'qemu', vcpus: 1, memoryMib: 128, diskGib: 1, config: { title: 'Hello from QEMU' } });
+  const created = await api.create(hostId, {
+    scheme: 'qemu',
+    vcpus: 1,
+    memoryMib: 128,
+    diskGib: 1,
+    config: { title: 'Hello from QEMU' },
+  });
   let vm = await api.waitState(created.id, 'VM_STATE_RUNNING', 90_000);
   t.ok(vm.guestReady, 'guest agent ready');
-  const page = await waitFor(async () => (await httpGet(vm.hostPort)).body, { timeoutMs: 30_000, message: 'appliance page' });
+  const page = await waitFor(async () => (await httpGet(vm.hostPort)).body, {
+    timeoutMs: 30_000,
+    message: 'appliance page',
+  });
   t.match(page, /Hello from QEMU/, 'appliance page through the port forward, with the configured title');
   t.equal(processesWith(`nephele-${vm.id}`).length, 1, 'one QEMU');
 
@@ -55,7 +67,10 @@ t.test('qemu VM lifecycle through the controller', async (t) => {
   t.equal((await httpGet(vm.hostPort, 5000)).status, 200, 'answers after resume');
 
   await api.act('RebootVm', vm.id);
-  await waitFor(async () => (await api.get(vm.id)).stateReason === 'rebooted', { timeoutMs: 60_000, message: 'rebooted' });
+  await waitFor(async () => (await api.get(vm.id)).stateReason === 'rebooted', {
+    timeoutMs: 60_000,
+    message: 'rebooted',
+  });
   vm = await api.waitState(vm.id, 'VM_STATE_RUNNING');
   t.pass('rebooted and ready again');
 
@@ -65,7 +80,11 @@ t.test('qemu VM lifecycle through the controller', async (t) => {
   t.ok(existsSync(join(adir, 'vms', vm.id, 'overlay.qcow2')), 'disk kept');
   await api.act('StartVm', vm.id);
   vm = await api.waitState(vm.id, 'VM_STATE_RUNNING', 90_000);
-  t.match((await waitFor(async () => (await httpGet(vm.hostPort)).body, { timeoutMs: 30_000 })), /Hello from QEMU/, 'serving again after start');
+  t.match(
+    await waitFor(async () => (await httpGet(vm.hostPort)).body, { timeoutMs: 30_000 }),
+    /Hello from QEMU/,
+    'serving again after start',
+  );
 
   // kill -9 the agent: the VM keeps running and is re-attached, never started twice.
   const before = processesWith(`nephele-${vm.id}`);

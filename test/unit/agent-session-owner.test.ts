@@ -28,18 +28,33 @@ async function fakeController(t: Test) {
     Session: (call: grpc.ServerDuplexStream<AgentMessage, unknown>) => {
       call.on('data', (m: AgentMessage) => {
         got.push(m);
-        if (m.hello) call.write({ welcome: { hostId: 'h', heartbeatIntervalMs: 600_000, sendInventory: false, durableSeq: 0, serverTimeUnixMs: Date.now() } });
+        if (m.hello)
+          call.write({
+            welcome: {
+              hostId: 'h',
+              heartbeatIntervalMs: 600_000,
+              sendInventory: false,
+              durableSeq: 0,
+              serverTimeUnixMs: Date.now(),
+            },
+          });
       });
       call.on('error', () => {});
       call.on('end', () => call.end());
     },
   });
-  const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+  const port = await new Promise<number>((res, rej) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
+  );
   t.teardown(() => server.forceShutdown());
   return { address: `127.0.0.1:${port}`, got };
 }
 
-async function session(t: Test, address: string, extra: { adhoc: boolean; owner?: () => { state: OwnerState; cpuPct: number; idleMs: number | undefined } }) {
+async function session(
+  t: Test,
+  address: string,
+  extra: { adhoc: boolean; owner?: () => { state: OwnerState; cpuPct: number; idleMs: number | undefined } },
+) {
   const store = await LevelStore.open(join(tmpDir(), 'state'));
   const collector = new InventoryCollector({
     reserve,

@@ -28,7 +28,18 @@ async function setup(t: Test) {
   vms.onObserved((o) => seen.push(o));
   const spec = { vcpus: 1, memoryMib: 128, scheme: 'process' } as VmSpec;
   const { vm } = await vms.create({ name: 'a', hostId: HOST, tenant: 'acme', spec, sla: 'best_effort' });
-  const report = (o: Partial<VmStatusReport> & { seq?: number }): VmStatusReport => ({ vmId: vm.id, state: 'running', generation: 1, reason: '', hostPort: 0, guestReady: false, timeUnixMs: 0, taskDone: false, ...o }) as VmStatusReport;
+  const report = (o: Partial<VmStatusReport> & { seq?: number }): VmStatusReport =>
+    ({
+      vmId: vm.id,
+      state: 'running',
+      generation: 1,
+      reason: '',
+      hostPort: 0,
+      guestReady: false,
+      timeUnixMs: 0,
+      taskDone: false,
+      ...o,
+    }) as VmStatusReport;
   /** The host's own write for this report: a marker, fenced on not existing yet. */
   const hostOps = (seq: number) => ({ ops: [put(MARK, `${seq}`, { seq })], pre: [absent(MARK, `${seq}`)] });
   return { store, events, vms, vm, seen, report, hostOps };

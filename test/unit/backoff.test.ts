@@ -17,12 +17,19 @@ t.test('with random ≈ 1 the delay is the cap: doubles up to max', async (t) =>
 
 t.test('exact caps with random 0.5', async (t) => {
   const b = new Backoff(1000, 10_000, () => 0.5);
-  t.same(Array.from({ length: 6 }, () => b.next()), [500, 1000, 2000, 4000, 5000, 5000]);
+  t.same(
+    Array.from({ length: 6 }, () => b.next()),
+    [500, 1000, 2000, 4000, 5000, 5000],
+  );
 });
 
 t.test('full jitter: uniformly within [0, cap), floored at 100 ms', async (t) => {
   const b = new Backoff(500, 30_000, () => 0);
-  t.same(Array.from({ length: 5 }, () => b.next()), [100, 100, 100, 100, 100], 'never below 100 ms');
+  t.same(
+    Array.from({ length: 5 }, () => b.next()),
+    [100, 100, 100, 100, 100],
+    'never below 100 ms',
+  );
 
   const b2 = new Backoff(500, 30_000, seq(0.1, 0.5, 0.25, 0.9));
   t.same([b2.next(), b2.next(), b2.next(), b2.next()], [100, 500, 500, 3600], 'random × cap');
@@ -62,10 +69,18 @@ t.test('very many attempts do not overflow', async (t) => {
 t.test("the controller's reconnect window is a floor under every draw", async (t) => {
   const b = new Backoff(500, 30_000, () => 0.999999999);
   b.setWindow(8000);
-  t.same(Array.from({ length: 7 }, () => b.next()), [7999, 7999, 7999, 7999, 7999, 15999, 29999], 'first attempts spread over the window, then the doubling takes over');
+  t.same(
+    Array.from({ length: 7 }, () => b.next()),
+    [7999, 7999, 7999, 7999, 7999, 15999, 29999],
+    'first attempts spread over the window, then the doubling takes over',
+  );
   b.reset();
   b.setWindow(120_000);
-  t.same([b.next(), b.next()], [119999, 119999], 'a window beyond the maximum holds (a fleet larger than maxMs can spread)');
+  t.same(
+    [b.next(), b.next()],
+    [119999, 119999],
+    'a window beyond the maximum holds (a fleet larger than maxMs can spread)',
+  );
   b.reset();
   b.setWindow(0);
   t.equal(b.next(), 499, 'no window: the plain backoff');
@@ -82,5 +97,8 @@ t.test("the controller's reconnect window is a floor under every draw", async (t
     w.reset();
     tenths[Math.min(9, Math.floor(w.next() / 1000))]!++;
   }
-  t.ok(tenths.every((c) => c > 800 && c < 1200), `each tenth of the window holds about a tenth of the first attempts: ${tenths.join(' ')}`);
+  t.ok(
+    tenths.every((c) => c > 800 && c < 1200),
+    `each tenth of the window holds about a tenth of the first attempts: ${tenths.join(' ')}`,
+  );
 });

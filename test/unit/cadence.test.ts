@@ -17,13 +17,13 @@ t.test('the interval follows the fleet, moving only by more than 10%', async (t)
   t.equal(c.reconnectWindowMs, reconnectWindow(2000, 200), 'the window follows too');
 });
 
-t.test('after a restart the window is the ready fleet\'s until more hosts than that are back', async (t) => {
+t.test("after a restart the window is the ready fleet's until more hosts than that are back", async (t) => {
   const c = new Cadence(POLICY, 200);
   const grace = c.restarted(3000, 2000);
   t.equal(grace, restartGraceInterval(3000, POLICY, 200), 'every known host gets the grace interval');
-  t.equal(c.reconnectWindowMs, reconnectWindow(2000, 200), 'the first agents back learn the whole fleet\'s window');
+  t.equal(c.reconnectWindowMs, reconnectWindow(2000, 200), "the first agents back learn the whole fleet's window");
   c.recompute(10);
-  t.equal(c.reconnectWindowMs, reconnectWindow(2000, 200), 'not a small fleet\'s');
+  t.equal(c.reconnectWindowMs, reconnectWindow(2000, 200), "not a small fleet's");
   c.recompute(4000);
   t.equal(c.reconnectWindowMs, reconnectWindow(4000, 200), 'a larger fleet widens it');
 });

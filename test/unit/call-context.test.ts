@@ -36,7 +36,10 @@ t.test('detachedClock: timeouts and intervals armed in a call run outside it', a
   t.same(seen, [undefined, undefined], 'no call context in the timers or the work they start');
 
   // Control: a bare timer inherits the call (what the detached clock prevents).
-  const inherited = await callContext.run(ctx, () => new Promise((resolve) => real.setTimeout(() => resolve(currentCall()), 1)));
+  const inherited = await callContext.run(
+    ctx,
+    () => new Promise((resolve) => real.setTimeout(() => resolve(currentCall()), 1)),
+  );
   t.equal(inherited, ctx, 'an undetached timer inherits the call');
 });
 
@@ -45,7 +48,9 @@ t.test('detachedClock keeps the clock it wraps (fake time in tests)', async (t) 
   const clock = detachedClock(fake);
   t.equal(clock.now(), fake.now());
   let fired = 0;
-  callContext.run(ctx, () => clock.setTimeout(() => (fired++, t.equal(currentCall(), undefined, 'fired outside the call')), 1000));
+  callContext.run(ctx, () =>
+    clock.setTimeout(() => (fired++, t.equal(currentCall(), undefined, 'fired outside the call')), 1000),
+  );
   fake.advance(999);
   t.equal(fired, 0);
   callContext.run({ ...ctx, rpc: 'Other' }, () => fake.advance(1));

@@ -19,7 +19,13 @@ t.test('terminalSafe shows every control character as an escape', async (t) => {
 });
 
 t.test('tables escape their cells', async (t) => {
-  const out = table(['ID', 'DESCRIPTION'], [['t1', HOSTILE], ['t2', 'two\nlines']]);
+  const out = table(
+    ['ID', 'DESCRIPTION'],
+    [
+      ['t1', HOSTILE],
+      ['t2', 'two\nlines'],
+    ],
+  );
   t.notMatch(out, ESCAPES_BUT_NL, 'nothing a terminal would act on');
   t.equal(out.split('\n').length, 3, 'a newline in a cell does not add a row');
   t.match(out, /\\x1b\]0;pwned\\x07/);

@@ -19,15 +19,29 @@ function rig() {
     return s;
   };
   let gate: Promise<void> = Promise.resolve();
-  const push = new DesiredPush(clock, async (host) => {
-    computed.push(host);
-    inCall.push(currentCall());
-    await gate;
-    return [{ vmId: `vm-of-${host}` }];
-  }, (host) => live.get(host), silentLogger);
-  return { clock, sent, computed, inCall, live, session, push, hold: (p: Promise<void>) => {
+  const push = new DesiredPush(
+    clock,
+    async (host) => {
+      computed.push(host);
+      inCall.push(currentCall());
+      await gate;
+      return [{ vmId: `vm-of-${host}` }];
+    },
+    (host) => live.get(host),
+    silentLogger,
+  );
+  return {
+    clock,
+    sent,
+    computed,
+    inCall,
+    live,
+    session,
+    push,
+    hold: (p: Promise<void>) => {
       gate = p;
-    } };
+    },
+  };
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
@@ -42,7 +56,11 @@ t.test('a burst of requests is one push, sent after the debounce delay', async (
   r.clock.advance(1);
   await settle();
   t.same(r.computed, ['h1'], 'one computation for 200 requests');
-  t.same(r.sent, [{ host: 'h1', m: { desiredState: { vms: [{ vmId: 'vm-of-h1' }] } } }], 'one push with the full desired state');
+  t.same(
+    r.sent,
+    [{ host: 'h1', m: { desiredState: { vms: [{ vmId: 'vm-of-h1' }] } } }],
+    'one push with the full desired state',
+  );
 });
 
 t.test('hosts are debounced apart; an offline host gets nothing', async (t) => {

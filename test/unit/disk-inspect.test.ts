@@ -1,7 +1,15 @@
 import t from 'tap';
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backingProblems, DiskRejectedError, headerProblems, parseQcow2Header, qemuImgInfoProblems, readHeaderWindow, type DiskExpectation } from '../../common/disk-inspect.js';
+import {
+  backingProblems,
+  DiskRejectedError,
+  headerProblems,
+  parseQcow2Header,
+  qemuImgInfoProblems,
+  readHeaderWindow,
+  type DiskExpectation,
+} from '../../common/disk-inspect.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 // The disk inspector on crafted qcow2 headers (no qemu-img here): every way a
@@ -78,13 +86,21 @@ t.test('an honest overlay on our base passes; so does a disk without backing', a
   t.equal(h.virtualBytes, 1024 ** 3);
   t.same(problems({}), []);
   t.same(problems({ version: 2, backing: BASE }), [], 'qcow2 v2 too');
-  t.same(problems({ incompatible: 1n | (1n << 3n) | (1n << 4n) }), [], 'dirty, compression type and extended L2 are known and harmless');
+  t.same(
+    problems({ incompatible: 1n | (1n << 3n) | (1n << 4n) }),
+    [],
+    'dirty, compression type and extended L2 are known and harmless',
+  );
   t.same(problems({}, { maxVirtualBytes: 1024 ** 3 }), [], 'no backing expected, none present');
 });
 
 t.test('an external data file is refused however it is stated', async (t) => {
   t.match(rejects({ incompatible: 1n << 2n }), /external data file/, 'incompatible bit 2');
-  t.match(rejects({ extensions: [[0x44415441, Buffer.from('/etc/shadow')]] }), /external data file "\/etc\/shadow"/, 'the data file name extension alone');
+  t.match(
+    rejects({ extensions: [[0x44415441, Buffer.from('/etc/shadow')]] }),
+    /external data file "\/etc\/shadow"/,
+    'the data file name extension alone',
+  );
   t.match(rejects({ autoclear: 1n << 1n }), /external data file/, 'the raw-data-file autoclear bit');
 });
 
@@ -103,20 +119,27 @@ t.test('backing names that are not exactly our base are refused', async (t) => {
   ];
   for (const [name, re] of cases) t.match(rejects({ backing: name }), re, name);
   t.match(rejects({ backing: BASE, backingFormat: 'raw' }), /declared as "raw"/, 'a raw backing format');
-  t.match(headerProblems(parseQcow2Header(craft({ backing: BASE })), { maxVirtualBytes: 2 ** 40 }).join(), /none is expected/, 'a backing file where none may be');
+  t.match(
+    headerProblems(parseQcow2Header(craft({ backing: BASE })), { maxVirtualBytes: 2 ** 40 }).join(),
+    /none is expected/,
+    'a backing file where none may be',
+  );
 });
 
-t.test('unknown features, corruption, encryption, snapshots, absurd sizes and strange extensions are refused', async (t) => {
-  t.match(rejects({ incompatible: 1n << 5n }), /unknown incompatible features \(bits 5\)/);
-  t.match(rejects({ incompatible: 1n << 63n }), /bits 63/);
-  t.match(rejects({ incompatible: 1n << 1n }), /marked corrupt/);
-  t.match(rejects({ crypt: 1 }), /encrypted/, 'AES');
-  t.match(rejects({ crypt: 2 }), /encrypted/, 'LUKS');
-  t.match(rejects({ extensions: [[0x0537be77, Buffer.alloc(16)]] }), /encrypted/, 'an encryption header extension');
-  t.match(rejects({ snapshots: 2 }), /2 internal snapshots/);
-  t.match(rejects({ size: 2 ** 60 }), /virtual size .* exceeds/);
-  t.match(rejects({ extensions: [[0x12345678, Buffer.alloc(4)]] }), /unknown header extensions 0x12345678/);
-});
+t.test(
+  'unknown features, corruption, encryption, snapshots, absurd sizes and strange extensions are refused',
+  async (t) => {
+    t.match(rejects({ incompatible: 1n << 5n }), /unknown incompatible features \(bits 5\)/);
+    t.match(rejects({ incompatible: 1n << 63n }), /bits 63/);
+    t.match(rejects({ incompatible: 1n << 1n }), /marked corrupt/);
+    t.match(rejects({ crypt: 1 }), /encrypted/, 'AES');
+    t.match(rejects({ crypt: 2 }), /encrypted/, 'LUKS');
+    t.match(rejects({ extensions: [[0x0537be77, Buffer.alloc(16)]] }), /encrypted/, 'an encryption header extension');
+    t.match(rejects({ snapshots: 2 }), /2 internal snapshots/);
+    t.match(rejects({ size: 2 ** 60 }), /virtual size .* exceeds/);
+    t.match(rejects({ extensions: [[0x12345678, Buffer.alloc(4)]] }), /unknown header extensions 0x12345678/);
+  },
+);
 
 t.test('what is not a well-formed qcow2 header is refused before anything else', async (t) => {
   t.match(rejects({ magic: 0 }), /not a qcow2 file/, 'raw data');
@@ -148,10 +171,23 @@ t.test('only regular files are read', async (t) => {
 });
 
 t.test("qemu-img's view is checked on its own", async (t) => {
-  const ok = { 'virtual-size': 1024 ** 3, format: 'qcow2', 'format-specific': { type: 'qcow2', data: { compat: '1.1', corrupt: false } }, 'backing-filename': BASE, 'full-backing-filename': BASE, 'backing-filename-format': 'qcow2' };
+  const ok = {
+    'virtual-size': 1024 ** 3,
+    format: 'qcow2',
+    'format-specific': { type: 'qcow2', data: { compat: '1.1', corrupt: false } },
+    'backing-filename': BASE,
+    'full-backing-filename': BASE,
+    'backing-filename-format': 'qcow2',
+  };
   t.same(qemuImgInfoProblems(ok, EXPECT), []);
-  const withData = (d: Record<string, unknown>) => ({ ...ok, 'format-specific': { type: 'qcow2', data: { ...ok['format-specific'].data, ...d } } });
-  t.match(qemuImgInfoProblems(withData({ 'data-file': '/tmp/secret', 'data-file-raw': true }), EXPECT).join(), /external data file "\/tmp\/secret"/);
+  const withData = (d: Record<string, unknown>) => ({
+    ...ok,
+    'format-specific': { type: 'qcow2', data: { ...ok['format-specific'].data, ...d } },
+  });
+  t.match(
+    qemuImgInfoProblems(withData({ 'data-file': '/tmp/secret', 'data-file-raw': true }), EXPECT).join(),
+    /external data file "\/tmp\/secret"/,
+  );
   t.match(qemuImgInfoProblems(withData({ 'data-file-raw': true }), EXPECT).join(), /external data file/);
   t.match(qemuImgInfoProblems(withData({ corrupt: true }), EXPECT).join(), /corrupt/);
   t.match(qemuImgInfoProblems(withData({ encrypt: { format: 'luks' } }), EXPECT).join(), /encrypted/);

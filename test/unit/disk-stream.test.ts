@@ -34,7 +34,8 @@ t.test('out of order, a wrong hash or a truncated stream keep nothing', async (t
   const src = join(dir, 'src');
   writeFileSync(src, randomBytes(DISK_CHUNK_BYTES * 2 + 1));
   const chunks = [];
-  for await (const c of diskChunks(src, 'T')) chunks.push(c as never as { data: Buffer; offset: number; last: boolean; sha256: string });
+  for await (const c of diskChunks(src, 'T'))
+    chunks.push(c as never as { data: Buffer; offset: number; last: boolean; sha256: string });
   const cases: [string, (typeof chunks)[number][], RegExp | undefined][] = [
     ['skipped chunk', [chunks[0]!, chunks[2]!], /^offset: expected/],
     ['wrong hash', [chunks[0]!, chunks[1]!, { ...chunks[2]!, sha256: '00' }], /^sha256: does not match/],

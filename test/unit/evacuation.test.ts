@@ -8,10 +8,22 @@ const NOW = 1_000_000;
 
 t.test('waiting is the rule', async (t) => {
   for (const sla of ['guaranteed', 'best_effort'] as const) {
-    t.same(fateWithoutRoom({ sla, windowEndsUnixMs: 0, setRetiring: false }, NOW), { fate: 'wait', reason: NO_HOST }, `${sla} without a batch window waits`);
-    t.equal(fateWithoutRoom({ sla, windowEndsUnixMs: NOW + 1, setRetiring: false }, NOW).fate, 'wait', `${sla} inside its batch window waits`);
+    t.same(
+      fateWithoutRoom({ sla, windowEndsUnixMs: 0, setRetiring: false }, NOW),
+      { fate: 'wait', reason: NO_HOST },
+      `${sla} without a batch window waits`,
+    );
+    t.equal(
+      fateWithoutRoom({ sla, windowEndsUnixMs: NOW + 1, setRetiring: false }, NOW).fate,
+      'wait',
+      `${sla} inside its batch window waits`,
+    );
   }
-  t.equal(fateWithoutRoom({ sla: 'guaranteed', windowEndsUnixMs: NOW - 1, setRetiring: false }, NOW).fate, 'wait', 'guaranteed work waits even past its window');
+  t.equal(
+    fateWithoutRoom({ sla: 'guaranteed', windowEndsUnixMs: NOW - 1, setRetiring: false }, NOW).fate,
+    'wait',
+    'guaranteed work waits even past its window',
+  );
 });
 
 t.test('best-effort work past its batch window, and a retiring set, are retired', async (t) => {
@@ -19,7 +31,11 @@ t.test('best-effort work past its batch window, and a retiring set, are retired'
   t.equal(be.fate, 'retire', 'the window ends at windowEndsUnixMs');
   t.match(be.reason, /batch window is over/);
   for (const sla of ['guaranteed', 'best_effort'] as const) {
-    t.same(fateWithoutRoom({ sla, windowEndsUnixMs: 0, setRetiring: true }, NOW), { fate: 'retire', reason: 'its set is being retired' }, `${sla}`);
+    t.same(
+      fateWithoutRoom({ sla, windowEndsUnixMs: 0, setRetiring: true }, NOW),
+      { fate: 'retire', reason: 'its set is being retired' },
+      `${sla}`,
+    );
   }
 });
 

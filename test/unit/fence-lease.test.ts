@@ -2,7 +2,16 @@
 // the controller's re-placement window, the graceful (SIGTERM) lease, the file line.
 import t from 'tap';
 import { FakeClock } from '../../common/clock.js';
-import { FENCED_REASON, gracefulLeaseMs, LeaseKeeper, leaseFor, leaseLine, parseLeaseLine, safeLeaseMs, timings } from '../../agent/fence/lease.js';
+import {
+  FENCED_REASON,
+  gracefulLeaseMs,
+  LeaseKeeper,
+  leaseFor,
+  leaseLine,
+  parseLeaseLine,
+  safeLeaseMs,
+  timings,
+} from '../../agent/fence/lease.js';
 
 t.test('the lease is --fence-after, clamped to half the window when that is shorter', async (t) => {
   t.same(leaseFor(60_000, undefined), { leaseMs: 60_000, clamped: false }, 'no window known: the flag');
@@ -16,7 +25,10 @@ t.test('the lease is --fence-after, clamped to half the window when that is shor
   for (const w of [3_000, 60_000, 600_000, 7_200_000]) {
     const lease = leaseFor(3_600_000, w).leaseMs;
     const x = timings(lease);
-    t.ok(lease + x.checkEveryMs + x.graceMs <= 0.7 * w, `window ${w}: guests gone by ${lease + x.checkEveryMs + x.graceMs} ms`);
+    t.ok(
+      lease + x.checkEveryMs + x.graceMs <= 0.7 * w,
+      `window ${w}: guests gone by ${lease + x.checkEveryMs + x.graceMs} ms`,
+    );
   }
 });
 
@@ -52,7 +64,8 @@ function keeper(fenceAfterMs: number, windowMs?: number, late: number[] = []) {
     replaceWindowMs: windowMs,
     clock,
     uptimeMs: () => clock.now() - boot0 + 1_000_000 + stalled,
-    write: (line) => writes.push({ at: clock.now() - boot0 + 1_000_000 + stalled, expiryMs: parseLeaseLine(line)!.expiryMs }),
+    write: (line) =>
+      writes.push({ at: clock.now() - boot0 + 1_000_000 + stalled, expiryMs: parseLeaseLine(line)!.expiryMs }),
     onClamp: (...a) => clamps.push(a),
     onLate: (gap) => late.push(gap),
   });

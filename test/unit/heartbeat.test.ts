@@ -1,6 +1,14 @@
 // Heartbeat interval scaled to the fleet size.
 import t from 'tap';
-import { heartbeatInterval, intervalChanged, reconnectWindow, restartGraceInterval, MAX_RECONNECT_WINDOW_MS, DEFAULT_HEARTBEAT, type HeartbeatPolicy } from '../../controller/hosts/heartbeat.js';
+import {
+  heartbeatInterval,
+  intervalChanged,
+  reconnectWindow,
+  restartGraceInterval,
+  MAX_RECONNECT_WINDOW_MS,
+  DEFAULT_HEARTBEAT,
+  type HeartbeatPolicy,
+} from '../../controller/hosts/heartbeat.js';
 
 const P: HeartbeatPolicy = { maxBeatsPerSec: 50, minMs: 5_000, maxMs: 60_000, missedBeats: 3 };
 
@@ -15,7 +23,11 @@ t.test('scales with the fleet, clamped to [min, max]', async (t) => {
   t.equal(heartbeatInterval(3001, P), 60_000, 'clamped to max');
   t.equal(heartbeatInterval(1_000_000, P), 60_000);
   t.equal(heartbeatInterval(10_000, { ...P, maxBeatsPerSec: 10_000 }), 5000, 'fast controller → min');
-  t.equal(heartbeatInterval(7, { ...P, maxBeatsPerSec: 3, minMs: 1, maxMs: 1e9 }), 2334, 'rounded up, never faster than the rate');
+  t.equal(
+    heartbeatInterval(7, { ...P, maxBeatsPerSec: 3, minMs: 1, maxMs: 1e9 }),
+    2334,
+    'rounded up, never faster than the rate',
+  );
 });
 
 t.test('monotonic in fleet size', async (t) => {
@@ -63,24 +75,44 @@ t.test('intervalChanged: only moves of more than 10%', async (t) => {
 });
 
 t.test('reconnectWindow: twice the fleet over the session rate, within bounds', async (t) => {
-  t.equal(reconnectWindow(1000, 200), 10_000, '1000 hosts at 200/s: 10 s (first attempts at 100/s, retries at up to 200/s)');
+  t.equal(
+    reconnectWindow(1000, 200),
+    10_000,
+    '1000 hosts at 200/s: 10 s (first attempts at 100/s, retries at up to 200/s)',
+  );
   t.equal(reconnectWindow(10_000, 200), 100_000, '10,000 hosts: 100 s');
   t.equal(reconnectWindow(1, 200), 500, 'a lone host: half a second');
   t.equal(reconnectWindow(0, 200), 500);
   t.equal(reconnectWindow(1e6, 200), MAX_RECONNECT_WINDOW_MS, 'at most ten minutes');
   t.equal(reconnectWindow(200, 67), 5971, '200 hosts at 67/s');
-  for (const n of [100, 1000, 5000, 20_000]) t.ok(Math.abs((2 * n) / (reconnectWindow(n, 200) / 1000) - 200) < 1, `n=${n}: retries at the rate`);
+  for (const n of [100, 1000, 5000, 20_000])
+    t.ok(Math.abs((2 * n) / (reconnectWindow(n, 200) / 1000) - 200) < 1, `n=${n}: retries at the rate`);
 });
 
 t.test('restartGraceInterval: a restarted controller waits out the reconnect window', async (t) => {
-  t.equal(restartGraceInterval(1000, P, 200), 20_000, '1000 hosts: the fleet interval (3 × 20 s = 60 s) already covers 2 × 10 s');
-  t.equal(restartGraceInterval(10_000, P, 200), 66_667, '10,000 hosts: 3 × 66.7 s covers 2 × 100 s (the fleet interval is capped at 60 s)');
+  t.equal(
+    restartGraceInterval(1000, P, 200),
+    20_000,
+    '1000 hosts: the fleet interval (3 × 20 s = 60 s) already covers 2 × 10 s',
+  );
+  t.equal(
+    restartGraceInterval(10_000, P, 200),
+    66_667,
+    '10,000 hosts: 3 × 66.7 s covers 2 × 100 s (the fleet interval is capped at 60 s)',
+  );
   const fast = { maxBeatsPerSec: 20_000, minMs: 1000, maxMs: 60_000, missedBeats: 3 };
-  t.equal(restartGraceInterval(10_000, fast, 200), 66_667, '1 Hz beats, 10,000 hosts: not unreachable after 3 s but after 200 s');
+  t.equal(
+    restartGraceInterval(10_000, fast, 200),
+    66_667,
+    '1 Hz beats, 10,000 hosts: not unreachable after 3 s but after 200 s',
+  );
   for (const n of [1, 10, 100, 1000, 5000, 20_000, 1e6]) {
     for (const p of [P, fast]) {
       const g = restartGraceInterval(n, p, 200);
-      t.ok(g * p.missedBeats >= 2 * reconnectWindow(n, 200) && g >= heartbeatInterval(n, p), `n=${n}: grace covers twice the window and the fleet interval`);
+      t.ok(
+        g * p.missedBeats >= 2 * reconnectWindow(n, 200) && g >= heartbeatInterval(n, p),
+        `n=${n}: grace covers twice the window and the fleet interval`,
+      );
     }
   }
 });

@@ -53,15 +53,28 @@ const legacyHost = (id: string, extra: Record<string, unknown>) => ({
 
 t.test('migration 5: a host record written before it reads correctly after it', async (t) => {
   const path = join(tmpDir(), 'db');
-  const before = await LevelStore.open(path, MIGRATIONS.filter((m) => m.version < 5));
-  const epochs = [{ epoch: 'aa', seq: 30 }, { epoch: 'bb', seq: 42 }];
-  await before.batch([put(HOSTS, HOST, legacyHost(HOST, { durableSeq: 42, outboxEpochs: epochs })), put(HOSTS, QUIET, legacyHost(QUIET, { durableSeq: 0 }))]);
+  const before = await LevelStore.open(
+    path,
+    MIGRATIONS.filter((m) => m.version < 5),
+  );
+  const epochs = [
+    { epoch: 'aa', seq: 30 },
+    { epoch: 'bb', seq: 42 },
+  ];
+  await before.batch([
+    put(HOSTS, HOST, legacyHost(HOST, { durableSeq: 42, outboxEpochs: epochs })),
+    put(HOSTS, QUIET, legacyHost(QUIET, { durableSeq: 0 })),
+  ]);
   await before.close();
 
   const store = await LevelStore.open(path, MIGRATIONS);
   t.teardown(() => store.close());
   const hosts = new HostRegistry(store, await EventLog.open(store, new FakeClock(), silentLogger), new FakeClock());
-  t.same(await hosts.acks.get(HOST), { rec: { durableSeq: 42, outboxEpochs: epochs }, version: 1 }, 'the durable seq and epochs moved to the ack record');
+  t.same(
+    await hosts.acks.get(HOST),
+    { rec: { durableSeq: 42, outboxEpochs: epochs }, version: 1 },
+    'the durable seq and epochs moved to the ack record',
+  );
   t.same((await hosts.acks.get(QUIET)).rec, { durableSeq: 0, outboxEpochs: [] }, 'a host with no report yet');
   const { rec } = await hosts.get(HOST);
   // (Enum fields aside: migration 4 renames those.)
@@ -87,10 +100,28 @@ async function setup(t: Test) {
   const session = async () => {
     const acked = await hosts.acks.get(HOST);
     const sent: ControllerMessage[] = [];
-    const s = { hostId: HOST, durableSeq: acked.rec.durableSeq, acked, sessionSeq: 0, refused: 0, replaced: false, send: (m: ControllerMessage) => sent.push(m) } as unknown as Session;
+    const s = {
+      hostId: HOST,
+      durableSeq: acked.rec.durableSeq,
+      acked,
+      sessionSeq: 0,
+      refused: 0,
+      replaced: false,
+      send: (m: ControllerMessage) => sent.push(m),
+    } as unknown as Session;
     return { s, sent };
   };
-  const event = (seq: number, epoch = 'e0'): AgentEvent => ({ seq, epoch, type: 'agent.test', severity: 'info', message: 'x', timeUnixMs: 0, vmId: '', attributes: {} }) as unknown as AgentEvent;
+  const event = (seq: number, epoch = 'e0'): AgentEvent =>
+    ({
+      seq,
+      epoch,
+      type: 'agent.test',
+      severity: 'info',
+      message: 'x',
+      timeUnixMs: 0,
+      vmId: '',
+      attributes: {},
+    }) as unknown as AgentEvent;
   return { store, events, hosts, reports, session, event };
 }
 
@@ -101,8 +132,16 @@ t.test('reports advance the ack record once each, acked only after the write', a
   await reports.agentEvent(s, event(2));
   await reports.agentEvent(s, event(2)); // a resend: only acked
   t.same((await hosts.acks.get(HOST)).rec, { durableSeq: 2, outboxEpochs: [{ epoch: 'e0', seq: 2 }] });
-  t.same(sent.map((m) => m.ack?.durableSeq), [1, 2, 2], 'each ack names what is stored');
-  t.equal((await events.list(0, 100)).events.filter((e) => e.type.startsWith('agent.')).length, 2, 'each event stored once');
+  t.same(
+    sent.map((m) => m.ack?.durableSeq),
+    [1, 2, 2],
+    'each ack names what is stored',
+  );
+  t.equal(
+    (await events.list(0, 100)).events.filter((e) => e.type.startsWith('agent.')).length,
+    2,
+    'each event stored once',
+  );
   t.equal((await hosts.get(HOST)).version, 1, 'the host record is not rewritten');
 });
 
@@ -116,7 +155,11 @@ t.test('a session whose ack record is stale re-reads it and stores nothing twice
   t.equal(old.s.acked.version, 2, 'the session holds the record it wrote');
   await reports.agentEvent(fresh.s, event(2)); // stale again; the seq is stored already: only acked
   t.same(fresh.sent.at(-1)?.ack?.durableSeq, 2);
-  t.equal((await events.list(0, 100)).events.filter((e) => e.type.startsWith('agent.')).length, 2, 'nothing stored twice');
+  t.equal(
+    (await events.list(0, 100)).events.filter((e) => e.type.startsWith('agent.')).length,
+    2,
+    'nothing stored twice',
+  );
   // A fenced write of a stale version fails whole.
   const w = ackWrite(HOST, { rec: { durableSeq: 0, outboxEpochs: [] }, version: 0 }, [{ seq: 9, epoch: 'e0' }]);
   await t.rejects(store.batch(w.ops, w.pre), /changed concurrently|already exists/);
@@ -131,24 +174,64 @@ t.test('a burst of VM reports: one batch and one ack; the same VM twice or a des
   reports.vms = vms;
   const spec = { vcpus: 1, memoryMib: 128, scheme: 'process' } as VmSpec;
   const ids: string[] = [];
-  for (const name of ['a', 'b', 'c']) ids.push((await vms.create({ name, hostId: HOST, tenant: 'acme', spec, sla: 'best_effort' })).vm.id);
-  const report = (seq: number, vmId: string, state = 'VM_STATE_RUNNING'): VmStatusReport => ({ seq, vmId, state, generation: 1, reason: '', hostPort: 0, guestReady: false, timeUnixMs: 0, taskDone: false, epoch: 'e0' }) as VmStatusReport;
+  for (const name of ['a', 'b', 'c'])
+    ids.push((await vms.create({ name, hostId: HOST, tenant: 'acme', spec, sla: 'best_effort' })).vm.id);
+  const report = (seq: number, vmId: string, state = 'VM_STATE_RUNNING'): VmStatusReport =>
+    ({
+      seq,
+      vmId,
+      state,
+      generation: 1,
+      reason: '',
+      hostPort: 0,
+      guestReady: false,
+      timeUnixMs: 0,
+      taskDone: false,
+      epoch: 'e0',
+    }) as VmStatusReport;
   const { s, sent } = await session();
 
   await reports.vmStatuses(s, [report(1, ids[0]!), report(2, ids[1]!), report(3, ids[2]!)]);
-  t.same(await hosts.acks.get(HOST), { rec: { durableSeq: 3, outboxEpochs: [{ epoch: 'e0', seq: 3 }] }, version: 1 }, 'three reports, one ack write');
-  t.same(sent.map((m) => m.ack?.durableSeq), [3], 'one ack, after the write');
-  const states = async () => (await events.list(0, 100)).events.filter((e) => e.type === 'vm.state_changed').map((e) => `${ids.indexOf(e.attributes.vm_id!)}:${e.attributes.state}`);
+  t.same(
+    await hosts.acks.get(HOST),
+    { rec: { durableSeq: 3, outboxEpochs: [{ epoch: 'e0', seq: 3 }] }, version: 1 },
+    'three reports, one ack write',
+  );
+  t.same(
+    sent.map((m) => m.ack?.durableSeq),
+    [3],
+    'one ack, after the write',
+  );
+  const states = async () =>
+    (await events.list(0, 100)).events
+      .filter((e) => e.type === 'vm.state_changed')
+      .map((e) => `${ids.indexOf(e.attributes.vm_id!)}:${e.attributes.state}`);
   t.same(await states(), ['0:running', '1:running', '2:running'], 'each VM changed once, in order');
 
   // The same VM twice: observed in turn (the second sees the first), so two batches.
-  await reports.vmStatuses(s, [report(4, ids[0]!, 'VM_STATE_STOPPED'), report(5, ids[0]!, 'VM_STATE_RUNNING'), report(6, ids[1]!, 'VM_STATE_DESTROYED'), report(7, ids[2]!, 'VM_STATE_STOPPED')]);
-  t.equal((await hosts.acks.get(HOST)).version, 5, 'split before the repeated VM and around the destroyed one: four writes');
-  t.same((await states()).slice(3), ['0:stopped', '0:running', '1:destroyed', '2:stopped'], 'the second report of a VM saw the first: one event per report, in order');
+  await reports.vmStatuses(s, [
+    report(4, ids[0]!, 'VM_STATE_STOPPED'),
+    report(5, ids[0]!, 'VM_STATE_RUNNING'),
+    report(6, ids[1]!, 'VM_STATE_DESTROYED'),
+    report(7, ids[2]!, 'VM_STATE_STOPPED'),
+  ]);
+  t.equal(
+    (await hosts.acks.get(HOST)).version,
+    5,
+    'split before the repeated VM and around the destroyed one: four writes',
+  );
+  t.same(
+    (await states()).slice(3),
+    ['0:stopped', '0:running', '1:destroyed', '2:stopped'],
+    'the second report of a VM saw the first: one event per report, in order',
+  );
 
   // A resend of stored ones and a bad one: the new one before it is stored and acked, then the session fails.
   const bad = { ...report(9, ids[0]!), state: 'VM_STATE_BOGUS' } as unknown as VmStatusReport;
-  await t.rejects(reports.vmStatuses(s, [report(7, ids[2]!, 'VM_STATE_STOPPED'), report(8, ids[0]!, 'VM_STATE_STOPPED'), bad]), /vm_status.state/);
+  await t.rejects(
+    reports.vmStatuses(s, [report(7, ids[2]!, 'VM_STATE_STOPPED'), report(8, ids[0]!, 'VM_STATE_STOPPED'), bad]),
+    /vm_status.state/,
+  );
   t.equal((await hosts.acks.get(HOST)).rec.durableSeq, 8);
   t.equal(sent.at(-1)?.ack?.durableSeq, 8);
 });

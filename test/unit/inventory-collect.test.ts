@@ -18,7 +18,8 @@ function fakeBin(dir: string, name: string, body: string): void {
   chmodSync(p, 0o755);
 }
 
-const QEMU_OUT = 'echo "QEMU emulator version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1)"; echo "Copyright (c) 2003-2023 Fabrice Bellard"';
+const QEMU_OUT =
+  'echo "QEMU emulator version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1)"; echo "Copyright (c) 2003-2023 Fabrice Bellard"';
 
 t.test('parseQemuVersion', async (t) => {
   t.equal(parseQemuVersion('QEMU emulator version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1)\nCopyright'), '8.2.2');
@@ -64,12 +65,23 @@ t.test('detectHypervisors', async (t) => {
   const viaExtra = await detectHypervisors({ pathEnv: '', extraDirs: [bin], kvmDevice: kvm, hostArch: 'arm64' });
   t.same(
     viaExtra.map((h) => [path.basename(h.binary), h.kvmDevice]),
-    [['qemu-system-x86_64', false], ['qemu-system-aarch64', true]],
+    [
+      ['qemu-system-x86_64', false],
+      ['qemu-system-aarch64', true],
+    ],
     'extra dirs searched; kvm follows the host arch',
   );
 
-  t.same(await detectHypervisors({ pathEnv: path.join(dir, 'empty'), extraDirs: [], kvmDevice: kvm }), [], 'none found');
-  t.same(await detectHypervisors({ pathEnv: 'relative/dir', extraDirs: [], kvmDevice: kvm }), [], 'relative PATH entries ignored');
+  t.same(
+    await detectHypervisors({ pathEnv: path.join(dir, 'empty'), extraDirs: [], kvmDevice: kvm }),
+    [],
+    'none found',
+  );
+  t.same(
+    await detectHypervisors({ pathEnv: 'relative/dir', extraDirs: [], kvmDevice: kvm }),
+    [],
+    'relative PATH entries ignored',
+  );
 });
 
 t.test('detectHypervisors survives a hanging or failing binary', async (t) => {
@@ -78,7 +90,12 @@ t.test('detectHypervisors survives a hanging or failing binary', async (t) => {
   fakeBin(path.join(dir, 'fail'), 'qemu-system-x86_64', 'echo broken >&2; exit 3');
 
   const started = Date.now();
-  const hung = await detectHypervisors({ pathEnv: path.join(dir, 'hang'), extraDirs: [], timeoutMs: 300, hostArch: 'x64' });
+  const hung = await detectHypervisors({
+    pathEnv: path.join(dir, 'hang'),
+    extraDirs: [],
+    timeoutMs: 300,
+    hostArch: 'x64',
+  });
   t.ok(Date.now() - started < 5000, 'timeout honoured');
   t.equal(hung.length, 1);
   t.equal(hung[0]?.version, '');
@@ -90,7 +107,10 @@ t.test('detectHypervisors survives a hanging or failing binary', async (t) => {
 });
 
 t.test('parseMemAvailable', async (t) => {
-  t.equal(parseMemAvailable('MemTotal:       24684084 kB\nMemFree:  100 kB\nMemAvailable:   24205320 kB\n'), 24205320 * 1024);
+  t.equal(
+    parseMemAvailable('MemTotal:       24684084 kB\nMemFree:  100 kB\nMemAvailable:   24205320 kB\n'),
+    24205320 * 1024,
+  );
   t.equal(parseMemAvailable('MemTotal: 1 kB\nMemFree: 2 kB\n'), undefined);
 });
 
@@ -113,7 +133,10 @@ t.test('InventoryCollector.collect maps through the seams', async (t) => {
 });
 
 t.test('InventoryCollector.sample', async (t) => {
-  const dir = t.testdir({ meminfo: 'MemTotal: 4000 kB\nMemFree: 10 kB\nMemAvailable:    1000 kB\n', old: 'MemTotal: 4000 kB\n' });
+  const dir = t.testdir({
+    meminfo: 'MemTotal: 4000 kB\nMemFree: 10 kB\nMemAvailable:    1000 kB\n',
+    old: 'MemTotal: 4000 kB\n',
+  });
   const base = { reserve: { vcpus: 0, memoryBytes: 0, diskBytes: 0 }, schemes: [] };
 
   const fake = new InventoryCollector({ ...base, meminfoPath: path.join(dir, 'meminfo') });
@@ -139,7 +162,10 @@ t.test('InventoryCollector.sample', async (t) => {
 });
 
 t.test('InventoryCollector.collect on this machine', { timeout: 60_000 }, async (t) => {
-  const inv = await new InventoryCollector({ reserve: { vcpus: 1, memoryBytes: 0, diskBytes: 0 }, schemes: ['qemu'] }).collect();
+  const inv = await new InventoryCollector({
+    reserve: { vcpus: 1, memoryBytes: 0, diskBytes: 0 },
+    schemes: ['qemu'],
+  }).collect();
   t.equal(inv.cpu?.threads, os.cpus().length, 'threads = logical CPUs');
   t.equal(inv.memory?.totalBytes, os.totalmem(), 'memory total = MemTotal');
   t.equal(inv.os?.hostname, os.hostname());

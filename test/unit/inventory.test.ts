@@ -83,7 +83,10 @@ t.test('nics: lo skipped, virtual flag, addresses and speed', async (t) => {
   t.equal(enp?.operstate, 'up');
 
   const local = map(fixture('local')).nics ?? [];
-  t.notOk(local.some((n) => n.name === 'lo'), 'lo skipped on the recorded machine too');
+  t.notOk(
+    local.some((n) => n.name === 'lo'),
+    'lo skipped on the recorded machine too',
+  );
   t.equal(local.find((n) => n.name === 'eth0')?.speedMbps, 0, 'unknown speed (-1) becomes 0');
 });
 
@@ -99,7 +102,9 @@ t.test('filesystems: pseudo filesystems skipped, availability kept', async (t) =
 
 t.test('disks, memory, os, schemes, hypervisors', async (t) => {
   const inv = map(fixture('amd-desktop'));
-  t.same(inv.disks, [{ device: '/dev/nvme0n1', type: 'NVMe', model: 'Samsung SSD 980 PRO 1TB', sizeBytes: 1000204886016 }]);
+  t.same(inv.disks, [
+    { device: '/dev/nvme0n1', type: 'NVMe', model: 'Samsung SSD 980 PRO 1TB', sizeBytes: 1000204886016 },
+  ]);
   t.same(inv.memory, { totalBytes: 33613201408, availableBytes: 21474836480, swapTotalBytes: 2147479552 });
   t.same(inv.os, {
     platform: 'linux',
@@ -121,7 +126,10 @@ t.test('software: non-empty versions only, sorted by name', async (t) => {
     ['bash', 'docker', 'gcc', 'git', 'kernel', 'node', 'npm', 'openssl', 'python3'],
   );
   t.equal(sw.find((s) => s.name === 'docker')?.version, '27.2.0');
-  t.notOk(sw.some((s) => s.version === ''), 'no empty versions');
+  t.notOk(
+    sw.some((s) => s.version === ''),
+    'no empty versions',
+  );
 
   const local = (map(fixture('local')).software ?? []).map((s) => s.name);
   t.same(local, [...local].sort(), 'recorded machine sorted too');
@@ -176,7 +184,8 @@ t.test('hash: changes when the hardware or offer changes', async (t) => {
     'NIC address changed': (raw) => (raw.networkInterfaces[1]!.ip4 = '192.168.1.43'),
     'more threads': (raw) => (raw.cpu.cores = 32),
     'memory total': (raw) => (raw.mem.total += 4096),
-    'disk added': (raw) => raw.diskLayout.push({ device: '/dev/sda', type: 'HD', name: 'WDC', vendor: 'WD', size: 1e12 }),
+    'disk added': (raw) =>
+      raw.diskLayout.push({ device: '/dev/sda', type: 'HD', name: 'WDC', vendor: 'WD', size: 1e12 }),
     'fs resized': (raw) => (raw.fsSize[0]!.size += 4096),
     'software upgraded': (raw) => (raw.versions['docker'] = '27.3.0'),
     'hypervisor gone': (_raw, o) => (o.hypervisors = []),
@@ -198,7 +207,11 @@ t.test('hash: changes when the hardware or offer changes', async (t) => {
 t.test('freeCapacity', async (t) => {
   const guest = { vcpus: 16, memoryBytes: 32 * GiB, diskBytes: 900 * GiB };
   const allocated = { vcpus: 4, memoryBytes: 8 * GiB, diskBytes: 100 * GiB };
-  t.same(freeCapacity(guest, allocated, 30 * GiB, 4 * GiB), { vcpus: 12, memoryBytes: 24 * GiB, diskBytes: 800 * GiB }, 'allocation bound');
+  t.same(
+    freeCapacity(guest, allocated, 30 * GiB, 4 * GiB),
+    { vcpus: 12, memoryBytes: 24 * GiB, diskBytes: 800 * GiB },
+    'allocation bound',
+  );
   t.same(freeCapacity(guest, allocated, 10 * GiB, 4 * GiB).memoryBytes, 6 * GiB, 'owner using memory caps it');
   t.same(freeCapacity(guest, allocated, 3 * GiB, 4 * GiB).memoryBytes, 0, 'available below reserve -> 0');
   t.same(

@@ -15,11 +15,19 @@ async function peer(t: { teardown(fn: () => unknown): void }) {
   let conn: Socket | undefined;
   const server = createServer((s) => {
     conn = s;
-    s.on('data', lineReader((l) => got.push(l)));
+    s.on(
+      'data',
+      lineReader((l) => got.push(l)),
+    );
   });
   await new Promise<void>((r) => server.listen(path, r));
   const lines: string[] = [];
-  const client = new LineClient(await connectUnix(path), (l) => lines.push(l), (what) => `test ${what}`, 'connection closed');
+  const client = new LineClient(
+    await connectUnix(path),
+    (l) => lines.push(l),
+    (what) => `test ${what}`,
+    'connection closed',
+  );
   t.teardown(() => {
     client.close();
     server.close();

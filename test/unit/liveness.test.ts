@@ -76,7 +76,10 @@ t.test('a beat brings an unreachable or down host back to ready', async (t) => {
   t.equal(l.state('h2'), 'down');
   l.beat('h2');
   t.equal(l.state('h2'), 'ready', 'down → ready on a beat');
-  t.same(moves().filter((m) => m.startsWith('h2')), ['h2:PENDING>READY', 'h2:READY>UNREACHABLE', 'h2:UNREACHABLE>DOWN', 'h2:DOWN>READY']);
+  t.same(
+    moves().filter((m) => m.startsWith('h2')),
+    ['h2:PENDING>READY', 'h2:READY>UNREACHABLE', 'h2:UNREACHABLE>DOWN', 'h2:DOWN>READY'],
+  );
 
   // A recovered host gets a fresh deadline.
   clock.advance(3 * INTERVAL);

@@ -8,23 +8,40 @@ import { MemoryStore } from '../helpers/memory-store.js';
 t.test('versions, preconditions and all-or-nothing batches', async (t) => {
   const s = new MemoryStore();
   const w = await s.batch([put('c', 'a', { n: 1 }), put('c', 'b', { n: 2 })], [absent('c', 'a')]);
-  t.same([...w], [['c/a', 1], ['c/b', 1]]);
+  t.same(
+    [...w],
+    [
+      ['c/a', 1],
+      ['c/b', 1],
+    ],
+  );
   const a = await s.get<{ n: number }>('c', 'a');
   a!.value.n = 99;
   t.same((await s.get('c', 'a'))!.value, { n: 1 }, 'a read never aliases the stored value');
-  await t.rejects(s.batch([put('c', 'b', { n: 3 })], [at('c', 'a', 2)]), ConflictError, 'a stale version fails the batch');
+  await t.rejects(
+    s.batch([put('c', 'b', { n: 3 })], [at('c', 'a', 2)]),
+    ConflictError,
+    'a stale version fails the batch',
+  );
   t.same((await s.get('c', 'b'))!.value, { n: 2 }, 'and nothing of it is written');
   await s.batch([put('c', 'a', { n: 2 })], [at('c', 'a', 1)]);
   t.equal((await s.get('c', 'a'))!.version, 2);
   await s.batch([del('c', 'a'), put('c', 'a', { n: 3 })]);
   t.equal((await s.get('c', 'a'))!.version, 1, 'a delete restarts the versions');
-  t.same((await s.getMany('c', ['b', 'x'])).map((r) => r?.version), [1, undefined]);
+  t.same(
+    (await s.getMany('c', ['b', 'x'])).map((r) => r?.version),
+    [1, undefined],
+  );
 });
 
 t.test('batchGroup accepts changes one by one and finalizes with what was accepted', async (t) => {
   const s = new MemoryStore();
   const r = await s.batchGroup(
-    [{ ops: [put('c', 'k', 1)], pre: [absent('c', 'k')] }, { ops: [put('c', 'k', 2)], pre: [absent('c', 'k')] }, { ops: [put('c', 'j', 3)], pre: [] }],
+    [
+      { ops: [put('c', 'k', 1)], pre: [absent('c', 'k')] },
+      { ops: [put('c', 'k', 2)], pre: [absent('c', 'k')] },
+      { ops: [put('c', 'j', 3)], pre: [] },
+    ],
     (accepted) => [put('meta', 'n', accepted.filter(Boolean).length)],
   );
   t.ok(r[0] instanceof Map);

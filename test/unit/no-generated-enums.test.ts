@@ -12,7 +12,8 @@ const EDGES = new Set([
 ]);
 const EDGE_DIRS = ['controller/cli/']; // the CLI talks the wire API only
 
-const ENUM_NAME = /['"`](VM_STATE|DESIRED_VM_STATE|SLA|HOST_STATE|HOST_KIND|HOST_VIEW|OWNER_STATE|TOKEN_KIND|VM_SET_STATE|PLACEMENT_STRATEGY|SET_AFFINITY)_[A-Z_]+['"`]/g;
+const ENUM_NAME =
+  /['"`](VM_STATE|DESIRED_VM_STATE|SLA|HOST_STATE|HOST_KIND|HOST_VIEW|OWNER_STATE|TOKEN_KIND|VM_SET_STATE|PLACEMENT_STRATEGY|SET_AFFINITY)_[A-Z_]+['"`]/g;
 
 function* sources(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
@@ -29,9 +30,11 @@ t.test('no proto enum name drives logic outside the edges', async (t) => {
     for (const file of sources(join(ROOT, top))) {
       const rel = relative(ROOT, file);
       if (EDGES.has(rel) || EDGE_DIRS.some((d) => rel.startsWith(d))) continue;
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        for (const m of line.matchAll(ENUM_NAME)) found.push(`${rel}:${i + 1} ${m[0]}`);
-      });
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          for (const m of line.matchAll(ENUM_NAME)) found.push(`${rel}:${i + 1} ${m[0]}`);
+        });
     }
   }
   t.same(found, [], 'proto enum names only in common/grpc/convert.ts and the CLI');

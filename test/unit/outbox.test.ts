@@ -6,7 +6,13 @@ import { Outbox } from '../../agent/outbox.js';
 import { LevelStore } from '../../common/store/index.js';
 import { tmpDir } from '../helpers/tmp.js';
 
-const ev = (type: string) => ({ type, timeUnixMs: 1_700_000_000_000, severity: 'info', message: `${type}!`, attributes: { k: type } });
+const ev = (type: string) => ({
+  type,
+  timeUnixMs: 1_700_000_000_000,
+  severity: 'info',
+  message: `${type}!`,
+  attributes: { k: type },
+});
 const seqsOf = (xs: { seq?: unknown }[]) => xs.map((x) => Number(x.seq));
 
 t.test('add assigns increasing seqs; pending(after); ack(seq)', async (t) => {
@@ -15,7 +21,7 @@ t.test('add assigns increasing seqs; pending(after); ack(seq)', async (t) => {
   const o = await Outbox.open(s);
   t.same(await o.pending(0), []);
   const a = await o.add(ev('a'));
-  t.same(a, { ...ev('a'), seq: 1, epoch: o.epoch }, 'add returns the event with its seq and this run\'s epoch');
+  t.same(a, { ...ev('a'), seq: 1, epoch: o.epoch }, "add returns the event with its seq and this run's epoch");
   for (const x of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k']) await o.add(ev(x)); // seqs 2..11: crosses 9 → 10
   t.equal(await o.size(), 11);
 
@@ -40,8 +46,15 @@ t.test('concurrent adds get unique, dense seqs', async (t) => {
   t.teardown(() => s.close());
   const o = await Outbox.open(s);
   const got = await Promise.all(Array.from({ length: 50 }, (_, i) => o.add(ev(`e${i}`))));
-  t.same(seqsOf(got), Array.from({ length: 50 }, (_, i) => i + 1), 'in call order');
-  t.same(seqsOf(await o.pending(0)), Array.from({ length: 50 }, (_, i) => i + 1));
+  t.same(
+    seqsOf(got),
+    Array.from({ length: 50 }, (_, i) => i + 1),
+    'in call order',
+  );
+  t.same(
+    seqsOf(await o.pending(0)),
+    Array.from({ length: 50 }, (_, i) => i + 1),
+  );
   // Acks interleaved with adds never drop an unacked event.
   await Promise.all([o.ack(25), o.add(ev('late')), o.ack(50)]);
   t.same(seqsOf(await o.pending(0)), [51]);
@@ -77,7 +90,16 @@ t.test('seqs persist across reopen and are never reused, even when everything wa
 
 // Finding 9: an agent whose state went back (restored from a backup) must not
 // have its new reports taken for resends the controller already has.
-const vmr = (vmId: string) => ({ vmId, state: 'VM_STATE_RUNNING' as const, reason: 'ok', generation: 1, hostPort: 0, guestReady: true, timeUnixMs: 1, taskDone: false });
+const vmr = (vmId: string) => ({
+  vmId,
+  state: 'VM_STATE_RUNNING' as const,
+  reason: 'ok',
+  generation: 1,
+  hostPort: 0,
+  guestReady: true,
+  timeUnixMs: 1,
+  taskDone: false,
+});
 
 t.test('reconcile: normal reconnect drops what the controller has and keeps the rest as is', async (t) => {
   const s = await LevelStore.open(join(tmpDir('nephele-outbox-'), 'db'));
@@ -109,7 +131,13 @@ t.test('reconcile: restored from a backup, the outbox moves past the controller'
     cpSync(path, backup, { recursive: true });
   }
   // (The original agent went on to seq 9, all stored by the controller, under two runs.)
-  const controller = { durable: 9, epochs: [{ epoch: oldEpoch, seq: 5 }, { epoch: 'a1b2c3d4e5f60708', seq: 9 }] };
+  const controller = {
+    durable: 9,
+    epochs: [
+      { epoch: oldEpoch, seq: 5 },
+      { epoch: 'a1b2c3d4e5f60708', seq: 9 },
+    ],
+  };
   rmSync(path, { recursive: true });
   cpSync(backup, path, { recursive: true });
   const s = await LevelStore.open(path);
@@ -122,13 +150,25 @@ t.test('reconcile: restored from a backup, the outbox moves past the controller'
   t.same(seqsOf(await o.pending(0)), [3, 4, 5], 'seq 3 from the backup, 4-5 new');
 
   const r = await o.reconcile(controller.durable, controller.epochs);
-  t.same(r, { delivered: 1, renumbered: 2, fastForwardedFrom: 5 }, 'the backed-up entry was delivered; the new ones move');
+  t.same(
+    r,
+    { delivered: 1, renumbered: 2, fastForwardedFrom: 5 },
+    'the backed-up entry was delivered; the new ones move',
+  );
   const pend = await o.pendingMessages(controller.durable);
-  t.same(pend.map((p) => p.seq), [10, 11], 'new reports now lie past the controller, in their order');
+  t.same(
+    pend.map((p) => p.seq),
+    [10, 11],
+    'new reports now lie past the controller, in their order',
+  );
   t.equal(pend[0]!.msg.event?.type, 'new0');
   t.equal(Number(pend[1]!.msg.vmStatus?.seq), 11, 'a VM report carries its new seq');
   t.equal((await o.add(ev('after'))).seq, 12, 'numbering continues past the controller');
-  t.same(await o.reconcile(12, [...controller.epochs, { epoch: o.epoch, seq: 12 }]), { delivered: 3, renumbered: 0 }, 'then all is normal');
+  t.same(
+    await o.reconcile(12, [...controller.epochs, { epoch: o.epoch, seq: 12 }]),
+    { delivered: 3, renumbered: 0 },
+    'then all is normal',
+  );
 });
 
 t.test('reconcile: restored with nothing buffered still jumps past the controller', async (t) => {
@@ -137,7 +177,11 @@ t.test('reconcile: restored with nothing buffered still jumps past the controlle
   const o = await Outbox.open(s);
   await o.add(ev('a'));
   await o.ack(1);
-  t.same(await o.reconcile(40, [{ epoch: 'ffffffffffffffff', seq: 40 }]), { delivered: 0, renumbered: 0, fastForwardedFrom: 1 });
+  t.same(await o.reconcile(40, [{ epoch: 'ffffffffffffffff', seq: 40 }]), {
+    delivered: 0,
+    renumbered: 0,
+    fastForwardedFrom: 1,
+  });
   t.equal((await o.add(ev('b'))).seq, 41, 'the next report is new to the controller');
 });
 
@@ -147,9 +191,15 @@ t.test('reconcile: entries the controller never stored stay, even below its seq,
   const o = await Outbox.open(s);
   for (let i = 0; i < 4; i++) await o.add(ev(`e${i}`)); // 1..4
   // The controller stored this run up to 2 and, from another lineage, up to 6.
-  const r = await o.reconcile(6, [{ epoch: o.epoch, seq: 2 }, { epoch: '0123456789abcdef', seq: 6 }]);
+  const r = await o.reconcile(6, [
+    { epoch: o.epoch, seq: 2 },
+    { epoch: '0123456789abcdef', seq: 6 },
+  ]);
   t.same(r, { delivered: 2, renumbered: 2, fastForwardedFrom: 4 });
   const p = await o.pending(0);
   t.same(seqsOf(p), [7, 8]);
-  t.same(p.map((e) => e.type), ['e2', 'e3']);
+  t.same(
+    p.map((e) => e.type),
+    ['e2', 'e3'],
+  );
 });

@@ -134,10 +134,17 @@ t.test('the monitor reports its first reading, then only transitions, on its pol
     onChange: (c) => changes.push(c),
   });
   m.start();
-  t.same(changes.map((c) => [c.from, c.phase, c.state]), [[undefined, 'idle', 'idle']], 'initial reading announced');
+  t.same(
+    changes.map((c) => [c.from, c.phase, c.state]),
+    [[undefined, 'idle', 'idle']],
+    'initial reading announced',
+  );
   clock.advance(1000); // QUIET
   clock.advance(1000); // TYPING -> busy
-  t.same(changes.map((c) => c.phase), ['idle', 'busy']);
+  t.same(
+    changes.map((c) => c.phase),
+    ['idle', 'busy'],
+  );
   t.equal(m.current().state, 'busy');
   t.equal(m.current().idleMs, 1000, 'last reading kept for heartbeats');
   clock.advance(1000); // TYPING
@@ -145,7 +152,10 @@ t.test('the monitor reports its first reading, then only transitions, on its pol
   clock.advance(1000); // QUIET 1 s
   t.equal(changes.length, 2, 'no change inside the resume period');
   clock.advance(1000); // QUIET 2 s >= 1.5 s
-  t.same(changes.map((c) => c.phase), ['idle', 'busy', 'idle']);
+  t.same(
+    changes.map((c) => c.phase),
+    ['idle', 'busy', 'idle'],
+  );
   t.equal(changes[2]!.from, 'busy');
   m.stop();
   clock.advance(10_000);
@@ -166,5 +176,8 @@ t.test('a busy owner at agent start is announced as the first reading', async (t
   });
   m.start();
   m.stop();
-  t.same(changes.map((c) => [c.from, c.phase]), [[undefined, 'busy']]);
+  t.same(
+    changes.map((c) => [c.from, c.phase]),
+    [[undefined, 'busy']],
+  );
 });

@@ -36,7 +36,11 @@ t.test('explicit paths, missing devices, and no devices at all', async (t) => {
   const kbd = join(dir, 'kbd');
   writeFileSync(kbd, '');
   touch(kbd, NOW - 42_000, NOW - 42_000);
-  const probe = new InputIdleProbe({ devices: [kbd, join(dir, 'absent'), join(dir, 'nodir', 'tty[0-9]*')], now: () => NOW, atimeOnly: [] });
+  const probe = new InputIdleProbe({
+    devices: [kbd, join(dir, 'absent'), join(dir, 'nodir', 'tty[0-9]*')],
+    now: () => NOW,
+    atimeOnly: [],
+  });
   t.equal(probe.idleMs(), 42_000, 'absent files and directories are skipped');
   const none = new InputIdleProbe({ devices: [join(dir, 'nothing*')], now: () => NOW, atimeOnly: [] });
   t.equal(none.idleMs(), undefined, 'no device: unknown (the policy treats it as idle)');
@@ -56,7 +60,10 @@ t.test('device globs: terminals by number only, new terminals picked up on the n
   t.equal(probe.idleMs(), 3_000, 'a terminal opened later is watched');
   rmSync(join(dir, 'pts', '2'));
   t.equal(probe.idleMs(), 50_000, 'and forgotten when it closes');
-  t.ok(globToRegExp('tty[0-9]*').test('tty12') && !globToRegExp('tty[0-9]*').test('ttyS0'), 'tty[0-9]* is virtual consoles, not serial ports');
+  t.ok(
+    globToRegExp('tty[0-9]*').test('tty12') && !globToRegExp('tty[0-9]*').test('ttyS0'),
+    'tty[0-9]* is virtual consoles, not serial ports',
+  );
   t.ok(globToRegExp('event*').test('event3') && !globToRegExp('event*').test('mouse0'));
   t.ok(globToRegExp('a.b?').test('a.bc') && !globToRegExp('a.b?').test('axbc'), 'dots are literal');
 });
@@ -80,8 +87,14 @@ t.test('excludedPids: roots and all their descendants, nothing else', async (t) 
     [21, { ppid: 20 }],
     [30, { ppid: 99 }], // parent unknown (exited)
   ]);
-  t.same([...excludedPids(stats, new Set([10]))].sort((a, b) => a - b), [10, 11, 12]);
-  t.same([...excludedPids(stats, new Set([1]))].sort((a, b) => a - b), [1, 10, 11, 12, 20, 21]);
+  t.same(
+    [...excludedPids(stats, new Set([10]))].sort((a, b) => a - b),
+    [10, 11, 12],
+  );
+  t.same(
+    [...excludedPids(stats, new Set([1]))].sort((a, b) => a - b),
+    [1, 10, 11, 12, 20, 21],
+  );
   t.same([...excludedPids(stats, new Set())], []);
 });
 
@@ -104,10 +117,13 @@ t.test('owner CPU counts a busy process, and not once its pid is excluded', asyn
   const probe = new OwnerCpuProbe({ exclude: () => exclude });
   t.equal(probe.sample().cpuPct, 0, 'first sample is the baseline');
   // The box may be loaded (other test files); give the loop time to get CPU.
-  const s = await waitFor(async () => {
-    const r = await sampleOver(probe, 500);
-    return (probe.counted.get(pid) ?? 0) >= 10 ? r : undefined;
-  }, { timeoutMs: 15_000, message: 'busy child counted' });
+  const s = await waitFor(
+    async () => {
+      const r = await sampleOver(probe, 500);
+      return (probe.counted.get(pid) ?? 0) >= 10 ? r : undefined;
+    },
+    { timeoutMs: 15_000, message: 'busy child counted' },
+  );
   t.ok(s.cpuPct > 10, `owner cpu ${s.cpuPct.toFixed(0)}%: a busy loop is well above 10% of a core`);
   t.ok(s.top && s.top.pct > 0, 'the busiest owner process is named');
   exclude = [pid];
@@ -124,10 +140,13 @@ t.test('a guest root excludes its whole tree (its children inside namespaces too
   });
   const kid = await waitFor(() => children(parent.pid!)[0], { message: 'busy subshell' });
   const probe = new OwnerCpuProbe({ exclude: () => [] });
-  await waitFor(async () => {
-    await sampleOver(probe, 300);
-    return (probe.counted.get(kid) ?? 0) > 0;
-  }, { timeoutMs: 15_000, message: 'child counted while not excluded' });
+  await waitFor(
+    async () => {
+      await sampleOver(probe, 300);
+      return (probe.counted.get(kid) ?? 0) > 0;
+    },
+    { timeoutMs: 15_000, message: 'child counted while not excluded' },
+  );
   const guarded = new OwnerCpuProbe({ exclude: () => [parent.pid!] });
   guarded.sample();
   // Several intervals: the busy child never shows up.
@@ -143,10 +162,13 @@ t.test('a process born between samples counts with all its CPU time', async (t) 
   probe.sample();
   const child = busy();
   t.teardown(() => void child.kill('SIGKILL'));
-  const ticks = await waitFor(() => {
-    const st = readStat(child.pid!);
-    return st && st.utime + st.stime >= 5 ? st.utime + st.stime : undefined;
-  }, { timeoutMs: 15_000, message: 'child used some CPU' });
+  const ticks = await waitFor(
+    () => {
+      const st = readStat(child.pid!);
+      return st && st.utime + st.stime >= 5 ? st.utime + st.stime : undefined;
+    },
+    { timeoutMs: 15_000, message: 'child used some CPU' },
+  );
   probe.sample();
   t.ok((probe.counted.get(child.pid!) ?? 0) >= ticks, 'its whole CPU time falls in the interval it was born in');
 });

@@ -5,11 +5,24 @@ import { X509Certificate, createPrivateKey, createPublicKey, webcrypto } from 'n
 import { connect, createServer, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import * as x509 from '@peculiar/x509';
-import { createCa, issueWithKey, createCsr, signCsr, certFingerprint, certInfo, derToPem, CsrError } from '../../common/tls/pki.js';
+import {
+  createCa,
+  issueWithKey,
+  createCsr,
+  signCsr,
+  certFingerprint,
+  certInfo,
+  derToPem,
+  CsrError,
+} from '../../common/tls/pki.js';
 import { malformedCsrs } from '../helpers/csr.js';
 
 const DAY = 86_400_000;
-const errorOf = (p: Promise<unknown>) => p.then(() => new Error('expected a rejection'), (e: unknown) => e);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => new Error('expected a rejection'),
+    (e: unknown) => e,
+  );
 
 t.test('CA + server certificate', async (t) => {
   const ca = await createCa('Test CA', 30);
@@ -26,7 +39,13 @@ t.test('CA + server certificate', async (t) => {
   t.ok(caInfo.notBefore <= Date.now());
 
   const before = Date.now();
-  const srv = await issueWithKey(ca, { commonName: 'controller', dns: ['localhost', 'ctl.example'], ips: ['127.0.0.1'], validMs: 7 * DAY, usage: 'server' });
+  const srv = await issueWithKey(ca, {
+    commonName: 'controller',
+    dns: ['localhost', 'ctl.example'],
+    ips: ['127.0.0.1'],
+    validMs: 7 * DAY,
+    usage: 'server',
+  });
   const cert = new X509Certificate(srv.certPem);
   t.ok(cert.verify(caCert.publicKey), 'signed by the CA');
   t.ok(cert.checkIssued(caCert), 'issued by the CA');
@@ -48,7 +67,11 @@ t.test('CA + server certificate', async (t) => {
   const otherCert = new X509Certificate(other.certPem);
   t.notOk(cert.verify(otherCert.publicKey), 'does not verify against another CA');
   t.notOk(cert.checkIssued(otherCert));
-  t.not(certInfo(srv.certPem).serial, certInfo((await issueWithKey(ca, { commonName: 'controller', validMs: DAY, usage: 'server' })).certPem).serial, 'serials differ');
+  t.not(
+    certInfo(srv.certPem).serial,
+    certInfo((await issueWithKey(ca, { commonName: 'controller', validMs: DAY, usage: 'server' })).certPem).serial,
+    'serials differ',
+  );
 });
 
 t.test('CSR → client certificate for the host id', async (t) => {
@@ -81,7 +104,11 @@ t.test('the client certificate reads and verifies with @peculiar/x509 and carrie
   const parsedCsr = new x509.Pkcs10CertificateRequest(csr.csrPem);
   t.ok(await parsedCsr.verify(), 'our CSR verifies with another implementation');
   t.equal(parsedCsr.subject, 'CN=nephele-agent');
-  const out = await signCsr(ca, csr.csrPem, { commonName: hostId, uris: [`spiffe://nephele/host/${hostId}`], validMs: DAY });
+  const out = await signCsr(ca, csr.csrPem, {
+    commonName: hostId,
+    uris: [`spiffe://nephele/host/${hostId}`],
+    validMs: DAY,
+  });
   const cert = new x509.X509Certificate(out.certPem);
   const caCert = new x509.X509Certificate(ca.certPem);
   t.ok(await cert.verify({ publicKey: caCert.publicKey, date: new Date() }), 'signature and validity check out');
@@ -89,17 +116,35 @@ t.test('the client certificate reads and verifies with @peculiar/x509 and carrie
   t.equal(cert.issuer, caCert.subject);
   t.equal(cert.serialNumber, out.serial, 'serial returned as written');
   t.equal(cert.notAfter.getTime(), out.notAfter);
-  t.ok(cert.notBefore.getTime() <= Date.now() && cert.notBefore.getTime() >= Date.now() - 120_000, 'backdated a little');
+  t.ok(
+    cert.notBefore.getTime() <= Date.now() && cert.notBefore.getTime() >= Date.now() - 120_000,
+    'backdated a little',
+  );
   t.equal(cert.getExtension(x509.BasicConstraintsExtension)?.ca, false);
   t.equal(cert.getExtension(x509.BasicConstraintsExtension)?.critical, true);
-  t.equal(cert.getExtension(x509.KeyUsagesExtension)?.usages, x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment);
+  t.equal(
+    cert.getExtension(x509.KeyUsagesExtension)?.usages,
+    x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+  );
   t.same(cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages, [x509.ExtendedKeyUsage.clientAuth]);
-  t.same(cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON(), [{ type: 'url', value: `spiffe://nephele/host/${hostId}` }]);
-  t.equal(cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId, caCert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId, 'AKI is the CA key id');
+  t.same(cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON(), [
+    { type: 'url', value: `spiffe://nephele/host/${hostId}` },
+  ]);
+  t.equal(
+    cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId,
+    caCert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId,
+    'AKI is the CA key id',
+  );
   t.ok(new X509Certificate(out.certPem).checkIssued(new X509Certificate(ca.certPem)), 'node:crypto: issued by the CA');
 
   // The server side too (DNS and IP names, v4 and v6).
-  const srv = await issueWithKey(ca, { commonName: 'nephele-controller', dns: ['localhost'], ips: ['127.0.0.1', '::1', '2001:db8::8:800:200c:417a', '::ffff:10.1.2.3'], validMs: DAY, usage: 'server' });
+  const srv = await issueWithKey(ca, {
+    commonName: 'nephele-controller',
+    dns: ['localhost'],
+    ips: ['127.0.0.1', '::1', '2001:db8::8:800:200c:417a', '::ffff:10.1.2.3'],
+    validMs: DAY,
+    usage: 'server',
+  });
   const s = new x509.X509Certificate(srv.certPem);
   t.ok(await s.verify({ publicKey: caCert.publicKey, date: new Date() }));
   t.same(s.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON(), [
@@ -112,17 +157,38 @@ t.test('the client certificate reads and verifies with @peculiar/x509 and carrie
 
   // Beyond 2049 validity is a GeneralizedTime (RFC 5280 4.1.2.5).
   const long = await issueWithKey(ca, { commonName: 'far', validMs: 30 * 365 * DAY, usage: 'server' });
-  t.equal(new Date(new X509Certificate(long.certPem).validTo).getTime(), long.notAfter, 'a notAfter past 2049 reads back');
+  t.equal(
+    new Date(new X509Certificate(long.certPem).validTo).getTime(),
+    long.notAfter,
+    'a notAfter past 2049 reads back',
+  );
   t.ok(new Date(long.notAfter).getUTCFullYear() >= 2050);
 
   // A real mutual-TLS session with both.
   const seen = new Promise<{ authorized: boolean; cn: unknown }>((resolve) => {
-    const server = createServer({ key: srv.keyPem, cert: srv.certPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' }, (sock: TLSSocket) => {
-      resolve({ authorized: sock.authorized, cn: sock.getPeerCertificate().subject?.CN });
-      sock.end('hi');
-    });
+    const server = createServer(
+      {
+        key: srv.keyPem,
+        cert: srv.certPem,
+        ca: ca.certPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+        minVersion: 'TLSv1.3',
+      },
+      (sock: TLSSocket) => {
+        resolve({ authorized: sock.authorized, cn: sock.getPeerCertificate().subject?.CN });
+        sock.end('hi');
+      },
+    );
     server.listen(0, '127.0.0.1', () => {
-      const c = connect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, servername: 'localhost', ca: ca.certPem, key: csr.keyPem, cert: out.certPem });
+      const c = connect({
+        host: '127.0.0.1',
+        port: (server.address() as AddressInfo).port,
+        servername: 'localhost',
+        ca: ca.certPem,
+        key: csr.keyPem,
+        cert: out.certPem,
+      });
       c.on('secureConnect', () => t.ok(c.authorized, 'client trusts the server certificate'));
       c.on('data', () => c.end());
       c.on('close', () => server.close());
@@ -135,7 +201,10 @@ t.test('the client certificate reads and verifies with @peculiar/x509 and carrie
 t.test('malformed CSRs are CsrErrors, each for its own reason', async (t) => {
   const ca = await createCa();
   const { control, cases } = await malformedCsrs();
-  t.ok((await signCsr(ca, control, { commonName: 'h', validMs: DAY })).certPem, 'the control, built like the cases, is signed');
+  t.ok(
+    (await signCsr(ca, control, { commonName: 'h', validMs: DAY })).certPem,
+    'the control, built like the cases, is signed',
+  );
   for (const c of cases) {
     const e = await errorOf(signCsr(ca, c.pem, { commonName: 'h', validMs: DAY }));
     t.type(e, CsrError, `${c.name}: ${(e as Error).message}`);
@@ -145,9 +214,17 @@ t.test('malformed CSRs are CsrErrors, each for its own reason', async (t) => {
 t.test('signCsr rejects garbage and tampered requests', async (t) => {
   const ca = await createCa();
   for (const g of ['', 'garbage', '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n']) {
-    t.type(await errorOf(signCsr(ca, g, { commonName: 'h', validMs: DAY })), CsrError, `garbage ${JSON.stringify(g.slice(0, 20))}`);
+    t.type(
+      await errorOf(signCsr(ca, g, { commonName: 'h', validMs: DAY })),
+      CsrError,
+      `garbage ${JSON.stringify(g.slice(0, 20))}`,
+    );
   }
-  t.type(await errorOf(signCsr(ca, ca.certPem, { commonName: 'h', validMs: DAY })), CsrError, 'a certificate is not a CSR');
+  t.type(
+    await errorOf(signCsr(ca, ca.certPem, { commonName: 'h', validMs: DAY })),
+    CsrError,
+    'a certificate is not a CSR',
+  );
 
   // Tamper with the signed body: change one byte of the subject CN.
   const { csrPem } = await createCsr('host-aaaa');
@@ -155,7 +232,10 @@ t.test('signCsr rejects garbage and tampered requests', async (t) => {
   const at = der.indexOf(Buffer.from('host-aaaa'));
   t.ok(at > 0, 'found the CN in the DER');
   der[at + 5] = 'b'.charCodeAt(0);
-  const tampered = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd()}\n-----END CERTIFICATE REQUEST-----\n`;
+  const tampered = `-----BEGIN CERTIFICATE REQUEST-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd()}\n-----END CERTIFICATE REQUEST-----\n`;
   const e = await signCsr(ca, tampered, { commonName: 'h', validMs: DAY }).catch((x: unknown) => x);
   t.type(e, CsrError, 'tampered CSR → CsrError');
   t.match((e as Error).message, /signature does not verify/);
@@ -164,7 +244,11 @@ t.test('signCsr rejects garbage and tampered requests', async (t) => {
   const der2 = Buffer.from(csrPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
   der2[der2.length - 3]! ^= 0x01;
   const tampered2 = `-----BEGIN CERTIFICATE REQUEST-----\n${der2.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
-  t.type(await errorOf(signCsr(ca, tampered2, { commonName: 'h', validMs: DAY })), CsrError, 'bad signature → CsrError');
+  t.type(
+    await errorOf(signCsr(ca, tampered2, { commonName: 'h', validMs: DAY })),
+    CsrError,
+    'bad signature → CsrError',
+  );
 
   // The untouched CSR is fine.
   t.ok((await signCsr(ca, csrPem, { commonName: 'h', validMs: DAY })).certPem.includes('BEGIN CERTIFICATE'));
@@ -179,7 +263,11 @@ t.test('certFingerprint', async (t) => {
   t.equal(certFingerprint(a.certPem.replace(/\n/g, '\r\n')), fa, 'independent of line endings');
   t.not(certFingerprint(b.certPem), fa, 'differs between CAs');
   const sha = new X509Certificate(a.certPem).fingerprint256.replace(/:/g, '');
-  t.equal(Buffer.from(fa, 'base64url').toString('hex').toUpperCase(), sha, "equals node's SHA-256 fingerprint of the DER");
+  t.equal(
+    Buffer.from(fa, 'base64url').toString('hex').toUpperCase(),
+    sha,
+    "equals node's SHA-256 fingerprint of the DER",
+  );
 
   const der = Buffer.from(new X509Certificate(a.certPem).raw);
   t.equal(certFingerprint(derToPem(der)), fa, 'derToPem round-trips');

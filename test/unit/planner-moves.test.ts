@@ -19,29 +19,35 @@ t.test('a drain cordons the host and moves its VMs away', async (t) => {
   t.same([...(await h.placement(again)).keys()], [b], 'a cordoned host takes nothing new');
 });
 
-t.test('guaranteed work preempts best-effort work past the overcommit: moved where it fits, else retired', async (t) => {
-  const h = await PlannerHarness.open({ hosts: [{ name: 'a', vcpus: 2, groups: ['g'] }] });
-  t.teardown(() => h.close());
-  const [a] = h.ids as [string];
-  const be = await h.createSet({ count: 4, sla: 'SLA_BEST_EFFORT' });
-  t.equal((await h.set(be)).state, 'placed', '4 best-effort vCPUs on 2 (overcommit 2)');
-  // Room for one best-effort VM (its memory, × 2): one victim moves there, the other is retired.
-  const b = await h.addHost({ name: 'b', vcpus: 4, memoryMib: 100 });
-  const g = await h.createSet({ count: 2, group: 'g' });
-  t.equal((await h.set(g)).state, 'placed', 'guaranteed work placed on a regardless');
-  t.same([...(await h.placement(g)).keys()], [a]);
-  const vms = await h.vmsOf(be);
-  const moved = vms.filter((v) => v.hostId === b && v.desired === 'running');
-  const retired = vms.filter((v) => v.desired === 'destroyed');
-  t.equal(moved.length + retired.length, 2, 'two best-effort VMs made room (4 + 2 > 2 × 2)');
-  t.equal(moved.length, 1, 'moved to the other host while it had room');
-  t.equal(retired.length, 1, 'retired when none could take it');
-  t.ok(vms.filter((v) => v.hostId === a && v.desired === 'running').length === 2, 'the oldest two stay');
-  const newest = vms.map((v) => v.id).sort().slice(2);
-  t.same([...moved, ...retired].map((v) => v.id).sort(), newest, 'newest first');
-});
+t.test(
+  'guaranteed work preempts best-effort work past the overcommit: moved where it fits, else retired',
+  async (t) => {
+    const h = await PlannerHarness.open({ hosts: [{ name: 'a', vcpus: 2, groups: ['g'] }] });
+    t.teardown(() => h.close());
+    const [a] = h.ids as [string];
+    const be = await h.createSet({ count: 4, sla: 'SLA_BEST_EFFORT' });
+    t.equal((await h.set(be)).state, 'placed', '4 best-effort vCPUs on 2 (overcommit 2)');
+    // Room for one best-effort VM (its memory, × 2): one victim moves there, the other is retired.
+    const b = await h.addHost({ name: 'b', vcpus: 4, memoryMib: 100 });
+    const g = await h.createSet({ count: 2, group: 'g' });
+    t.equal((await h.set(g)).state, 'placed', 'guaranteed work placed on a regardless');
+    t.same([...(await h.placement(g)).keys()], [a]);
+    const vms = await h.vmsOf(be);
+    const moved = vms.filter((v) => v.hostId === b && v.desired === 'running');
+    const retired = vms.filter((v) => v.desired === 'destroyed');
+    t.equal(moved.length + retired.length, 2, 'two best-effort VMs made room (4 + 2 > 2 × 2)');
+    t.equal(moved.length, 1, 'moved to the other host while it had room');
+    t.equal(retired.length, 1, 'retired when none could take it');
+    t.ok(vms.filter((v) => v.hostId === a && v.desired === 'running').length === 2, 'the oldest two stay');
+    const newest = vms
+      .map((v) => v.id)
+      .sort()
+      .slice(2);
+    t.same([...moved, ...retired].map((v) => v.id).sort(), newest, 'newest first');
+  },
+);
 
-t.test("a host down past the grace has its guaranteed VMs re-placed; best-effort ones wait for it", async (t) => {
+t.test('a host down past the grace has its guaranteed VMs re-placed; best-effort ones wait for it', async (t) => {
   const h = await PlannerHarness.open({ hosts: [{ name: 'a' }], opts: { replaceAfterMs: 60_000 } });
   t.teardown(() => h.close());
   const [a] = h.ids as [string];
@@ -58,25 +64,37 @@ t.test("a host down past the grace has its guaranteed VMs re-placed; best-effort
   t.equal((await h.eventsOf('vm.replaced')).length, 2);
 });
 
-t.test('an evacuated ad-hoc host: VMs with nowhere to go wait on no host, and are placed when capacity frees', async (t) => {
-  const h = await PlannerHarness.open({ hosts: [{ name: 'desk', kind: 'adhoc', vcpus: 2 }] });
-  t.teardown(() => h.close());
-  const [desk] = h.ids as [string];
-  const id = await h.createSet({ count: 2, sla: 'SLA_BEST_EFFORT' });
-  await h.setOwner(desk, 'evacuate');
-  let vms = await h.vmsOf(id);
-  t.ok(vms.every((v) => v.hostId === '' && v.state === 'pending'), 'both wait on no host');
-  t.ok(vms.every((v) => v.generation === 2), 'a new generation fences the copies on the desk');
-  t.equal((await h.set(id)).state, 'partial');
-  t.equal((await h.planner.view(id)).placed, 0);
-  t.ok(h.planner.hasWaitingVms());
-  const srv = await h.addHost({ name: 'srv' });
-  await h.sweep();
-  vms = await h.vmsOf(id);
-  t.ok(vms.every((v) => v.hostId === srv), 'placed on the new host');
-  t.equal((await h.set(id)).state, 'placed');
-  t.notOk(h.planner.hasWaitingVms());
-});
+t.test(
+  'an evacuated ad-hoc host: VMs with nowhere to go wait on no host, and are placed when capacity frees',
+  async (t) => {
+    const h = await PlannerHarness.open({ hosts: [{ name: 'desk', kind: 'adhoc', vcpus: 2 }] });
+    t.teardown(() => h.close());
+    const [desk] = h.ids as [string];
+    const id = await h.createSet({ count: 2, sla: 'SLA_BEST_EFFORT' });
+    await h.setOwner(desk, 'evacuate');
+    let vms = await h.vmsOf(id);
+    t.ok(
+      vms.every((v) => v.hostId === '' && v.state === 'pending'),
+      'both wait on no host',
+    );
+    t.ok(
+      vms.every((v) => v.generation === 2),
+      'a new generation fences the copies on the desk',
+    );
+    t.equal((await h.set(id)).state, 'partial');
+    t.equal((await h.planner.view(id)).placed, 0);
+    t.ok(h.planner.hasWaitingVms());
+    const srv = await h.addHost({ name: 'srv' });
+    await h.sweep();
+    vms = await h.vmsOf(id);
+    t.ok(
+      vms.every((v) => v.hostId === srv),
+      'placed on the new host',
+    );
+    t.equal((await h.set(id)).state, 'placed');
+    t.notOk(h.planner.hasWaitingVms());
+  },
+);
 
 t.test('retiring a set with a VM waiting for a host ends that VM at once', async (t) => {
   const h = await PlannerHarness.open({ hosts: [{ name: 'desk', kind: 'adhoc', vcpus: 2 }] });

@@ -2,7 +2,15 @@
 // requests: the invariants must hold whatever the fleet looks like.
 import t from 'tap';
 import { Fleet, type Sla } from '../../controller/planner/fleet.js';
-import { DEFAULT_PLANNER, dynamicReason, place, staticReason, unplace, type PlacementRequest, type PlanResult } from '../../controller/planner/place.js';
+import {
+  DEFAULT_PLANNER,
+  dynamicReason,
+  place,
+  staticReason,
+  unplace,
+  type PlacementRequest,
+  type PlanResult,
+} from '../../controller/planner/place.js';
 import { mulberry32 } from '../helpers/rng.js';
 
 const GiB = 1073741824;
@@ -12,7 +20,7 @@ function randomFleet(rng: () => number): Fleet {
   const f = new Fleet();
   const n = rng() < 0.2 ? 65 + Math.floor(rng() * 200) : 1 + Math.floor(rng() * 40); // some large enough to sample
   for (let i = 0; i < n; i++) {
-    const pick = <T,>(xs: T[]) => xs[Math.floor(rng() * xs.length)]!;
+    const pick = <T>(xs: T[]) => xs[Math.floor(rng() * xs.length)]!;
     f.upsert(`h${String(i).padStart(4, '0')}`, {
       adhoc: rng() < 0.3,
       offersGuarantees: rng() < 0.3,
@@ -24,7 +32,11 @@ function randomFleet(rng: () => number): Fleet {
       isolation: pick<Record<string, string>>([{ process: 'full' }, { process: 'full' }, { process: 'none' }, {}]),
       groups: rng() < 0.5 ? [pick(['web', 'hpc', 'lab'])] : [],
       labels: rng() < 0.5 ? { zone: pick(['a', 'b']) } : {},
-      capacity: { vcpus: 1 + Math.floor(rng() * 16), memoryBytes: (1 + Math.floor(rng() * 32)) * GiB, diskBytes: (10 + Math.floor(rng() * 200)) * GiB },
+      capacity: {
+        vcpus: 1 + Math.floor(rng() * 16),
+        memoryBytes: (1 + Math.floor(rng() * 32)) * GiB,
+        diskBytes: (10 + Math.floor(rng() * 200)) * GiB,
+      },
       loadPct: rng() * 100,
     });
   }
@@ -32,11 +44,15 @@ function randomFleet(rng: () => number): Fleet {
 }
 
 function randomRequest(rng: () => number, i: number): PlacementRequest {
-  const pick = <T,>(xs: T[]) => xs[Math.floor(rng() * xs.length)]!;
+  const pick = <T>(xs: T[]) => xs[Math.floor(rng() * xs.length)]!;
   return {
     setId: `set${i}`,
     sla: pick<Sla>(['guaranteed', 'best_effort']),
-    res: { vcpus: 1 + Math.floor(rng() * 4), memoryBytes: pick([64, 256, 1024, 4096]) * MiB, diskBytes: pick([1, 5, 20]) * GiB },
+    res: {
+      vcpus: 1 + Math.floor(rng() * 4),
+      memoryBytes: pick([64, 256, 1024, 4096]) * MiB,
+      diskBytes: pick([1, 5, 20]) * GiB,
+    },
     schemes: pick([['process'], ['qemu'], ['qemu', 'process'], ['process', 'qemu']]),
     task: rng() < 0.25,
     group: rng() < 0.3 ? pick(['web', 'hpc', 'lab']) : undefined,
@@ -72,39 +88,56 @@ t.test('random fleets: reservations, filters, affinity, completeness, release to
         const s = fleet.slot(p.hostId)!;
         const why = staticReason(s, r);
         if (why) return t.fail(`seed ${seed}: placed on a host that fails a filter (${why})`);
-        if (!r.schemes.includes(p.scheme) || !s.schemes.includes(p.scheme)) return t.fail(`seed ${seed}: scheme ${p.scheme} not acceptable`);
-        if (r.task && p.scheme === 'process' && s.isolation.process !== 'full') return t.fail(`seed ${seed}: a task placed on ${s.id}, whose process scheme does not isolate it`);
+        if (!r.schemes.includes(p.scheme) || !s.schemes.includes(p.scheme))
+          return t.fail(`seed ${seed}: scheme ${p.scheme} not acceptable`);
+        if (r.task && p.scheme === 'process' && s.isolation.process !== 'full')
+          return t.fail(`seed ${seed}: a task placed on ${s.id}, whose process scheme does not isolate it`);
         if (r.task) taskPlaced++;
       }
       if (r.affinity === 'anti') {
         const hosts = res.placements.map((p) => p.hostId);
         if (new Set(hosts).size !== hosts.length) return t.fail(`seed ${seed}: anti-affinity broken`);
       }
-      if (r.affinity === 'affinity' && new Set(res.placements.map((p) => p.hostId)).size > 1) return t.fail(`seed ${seed}: affinity broken`);
+      if (r.affinity === 'affinity' && new Set(res.placements.map((p) => p.hostId)).size > 1)
+        return t.fail(`seed ${seed}: affinity broken`);
       if (res.unplaced > 0) {
         if (res.reasons.length === 0) return t.fail(`seed ${seed}: unplaced without reasons`);
         // Completeness: sampling never hides a host that could have taken one more.
         for (const s of fleet.slots.values()) {
-          if (!staticReason(s, r) && !dynamicReason(s, r, fleet, cfg)) return t.fail(`seed ${seed}: ${s.id} could still take a vm but the set is partial`);
+          if (!staticReason(s, r) && !dynamicReason(s, r, fleet, cfg))
+            return t.fail(`seed ${seed}: ${s.id} could still take a vm but the set is partial`);
         }
       }
       for (const s of fleet.slots.values()) {
         const g = s.guaranteed;
         const c = s.capacity;
-        if (g.vcpus > c.vcpus || g.memoryBytes > c.memoryBytes || g.diskBytes > c.diskBytes) return t.fail(`seed ${seed}: guaranteed reservations exceed capacity on ${s.id}`);
+        if (g.vcpus > c.vcpus || g.memoryBytes > c.memoryBytes || g.diskBytes > c.diskBytes)
+          return t.fail(`seed ${seed}: guaranteed reservations exceed capacity on ${s.id}`);
         if (s.vms < 0) return t.fail(`seed ${seed}: negative vm count`);
       }
     }
     // Delete every set (in a random order): all accounting back to zero.
     for (const { r, res } of done.sort(() => rng() - 0.5)) unplace(fleet, r, res.placements);
     const tot = fleet.totals();
-    if (tot.vms !== 0 || tot.guaranteed.vcpus !== 0 || tot.guaranteed.memoryBytes !== 0 || tot.bestEffort.vcpus !== 0 || tot.bestEffort.memoryBytes !== 0 || tot.bestEffort.diskBytes !== 0 || fleet.setHolds.size !== 0) {
+    if (
+      tot.vms !== 0 ||
+      tot.guaranteed.vcpus !== 0 ||
+      tot.guaranteed.memoryBytes !== 0 ||
+      tot.bestEffort.vcpus !== 0 ||
+      tot.bestEffort.memoryBytes !== 0 ||
+      tot.bestEffort.diskBytes !== 0 ||
+      fleet.setHolds.size !== 0
+    ) {
       return t.fail(`seed ${seed}: capacity accounting not back to zero: ${JSON.stringify(tot)}`);
     }
-    for (const s of fleet.slots.values()) if (s.sets.size) return t.fail(`seed ${seed}: per-set counts left on ${s.id}`);
+    for (const s of fleet.slots.values())
+      if (s.sets.size) return t.fail(`seed ${seed}: per-set counts left on ${s.id}`);
   }
   t.ok(placedTotal > 10_000, `placed ${placedTotal} vms across ${seeds} fleets`);
-  t.ok(unplacedTotal > 100, `and reported ${unplacedTotal} unplaced (the properties were exercised on full fleets too)`);
+  t.ok(
+    unplacedTotal > 100,
+    `and reported ${unplacedTotal} unplaced (the properties were exercised on full fleets too)`,
+  );
   t.ok(sampled > 100, `${sampled} requests ran with sampling`);
   t.ok(taskPlaced > 1000, `${taskPlaced} task vms placed, each only where it is isolated`);
 });
@@ -116,24 +149,63 @@ t.test('tenant tasks go to the process scheme only where it isolates them (fail 
   f.upsert('unknown', { capacity: cap });
   f.upsert('full', { capacity: cap, isolation: { process: 'full' } });
   f.upsert('both', { capacity: cap, schemes: ['qemu', 'process'], isolation: { process: 'none' } });
-  const r: PlacementRequest = { setId: 't', sla: 'guaranteed', res: { vcpus: 1, memoryBytes: GiB, diskBytes: GiB }, schemes: ['process'], task: true, affinity: 'anti', strategy: 'spread' };
+  const r: PlacementRequest = {
+    setId: 't',
+    sla: 'guaranteed',
+    res: { vcpus: 1, memoryBytes: GiB, diskBytes: GiB },
+    schemes: ['process'],
+    task: true,
+    affinity: 'anti',
+    strategy: 'spread',
+  };
   const res = place(f, r, 2);
-  t.same(res.placements.map((p) => p.hostId), ['full'], 'only the isolating host takes one');
+  t.same(
+    res.placements.map((p) => p.hostId),
+    ['full'],
+    'only the isolating host takes one',
+  );
   t.equal(res.unplaced, 1);
-  t.same(res.reasons, ['3 hosts: process isolation unavailable', '1 host: anti-affinity: holds a vm of the set'], 'and the reasons say why');
-  t.equal(place(f, { ...r, setId: 'plain', task: false, affinity: 'none' }, 4).unplaced, 0, 'the same hosts take an appliance (no tenant code)');
+  t.same(
+    res.reasons,
+    ['3 hosts: process isolation unavailable', '1 host: anti-affinity: holds a vm of the set'],
+    'and the reasons say why',
+  );
+  t.equal(
+    place(f, { ...r, setId: 'plain', task: false, affinity: 'none' }, 4).unplaced,
+    0,
+    'the same hosts take an appliance (no tenant code)',
+  );
   f.slot('full')!.cordoned = true;
   const qemu = place(f, { ...r, setId: 'q', schemes: ['process', 'qemu'] }, 1);
-  t.same(qemu.placements.map((p) => [p.hostId, p.scheme]), [['both', 'qemu']], 'a qemu guest may take it where process cannot (the task stays inside the VM)');
+  t.same(
+    qemu.placements.map((p) => [p.hostId, p.scheme]),
+    [['both', 'qemu']],
+    'a qemu guest may take it where process cannot (the task stays inside the VM)',
+  );
 });
 
 t.test('best-effort overcommits by the ratio; guaranteed never does; ad-hoc hosts take best-effort only', async (t) => {
   const f = new Fleet();
   f.upsert('a', { capacity: { vcpus: 4, memoryBytes: 4 * GiB, diskBytes: 100 * GiB } });
-  const g: PlacementRequest = { setId: 'g', sla: 'guaranteed', res: { vcpus: 1, memoryBytes: GiB, diskBytes: GiB }, schemes: ['process'], affinity: 'none', strategy: 'binpack' };
+  const g: PlacementRequest = {
+    setId: 'g',
+    sla: 'guaranteed',
+    res: { vcpus: 1, memoryBytes: GiB, diskBytes: GiB },
+    schemes: ['process'],
+    affinity: 'none',
+    strategy: 'binpack',
+  };
   const be: PlacementRequest = { ...g, setId: 'b', sla: 'best_effort' };
-  t.equal(place(f, g, 10, { ...DEFAULT_PLANNER, overcommit: 2 }).placements.length, 4, 'guaranteed: exactly the capacity');
-  t.equal(place(f, be, 10, { ...DEFAULT_PLANNER, overcommit: 2 }).placements.length, 4, 'best-effort: the overcommitted rest (2× capacity minus the guaranteed 4)');
+  t.equal(
+    place(f, g, 10, { ...DEFAULT_PLANNER, overcommit: 2 }).placements.length,
+    4,
+    'guaranteed: exactly the capacity',
+  );
+  t.equal(
+    place(f, be, 10, { ...DEFAULT_PLANNER, overcommit: 2 }).placements.length,
+    4,
+    'best-effort: the overcommitted rest (2× capacity minus the guaranteed 4)',
+  );
   const res = place(f, g, 1);
   t.equal(res.unplaced, 1);
   t.match(res.reasons[0], /1 host: not enough vcpus/);
@@ -151,12 +223,23 @@ t.test('best-effort overcommits by the ratio; guaranteed never does; ad-hoc host
 t.test('spread uses every host; binpack fills one first', async (t) => {
   const mk = () => {
     const f = new Fleet();
-    for (const id of ['a', 'b', 'c']) f.upsert(id, { capacity: { vcpus: 16, memoryBytes: 16 * GiB, diskBytes: 100 * GiB } });
+    for (const id of ['a', 'b', 'c'])
+      f.upsert(id, { capacity: { vcpus: 16, memoryBytes: 16 * GiB, diskBytes: 100 * GiB } });
     return f;
   };
-  const r: PlacementRequest = { setId: 's', sla: 'guaranteed', res: { vcpus: 1, memoryBytes: 256 * MiB, diskBytes: GiB }, schemes: ['process'], affinity: 'none', strategy: 'spread' };
+  const r: PlacementRequest = {
+    setId: 's',
+    sla: 'guaranteed',
+    res: { vcpus: 1, memoryBytes: 256 * MiB, diskBytes: GiB },
+    schemes: ['process'],
+    affinity: 'none',
+    strategy: 'spread',
+  };
   const spread = place(mk(), r, 20);
-  const per = (res: PlanResult) => [...new Set(res.placements.map((p) => p.hostId))].map((h) => res.placements.filter((p) => p.hostId === h).length).sort((a, b) => a - b);
+  const per = (res: PlanResult) =>
+    [...new Set(res.placements.map((p) => p.hostId))]
+      .map((h) => res.placements.filter((p) => p.hostId === h).length)
+      .sort((a, b) => a - b);
   t.same(per(spread), [6, 7, 7], 'spread: 20 over 3 hosts as evenly as possible');
   const pack = place(mk(), { ...r, strategy: 'binpack' }, 20);
   t.same(per(pack), [4, 16], 'binpack: one host full before the next');
@@ -167,11 +250,22 @@ t.test('spread uses every host; binpack fills one first', async (t) => {
 
 t.test('a large fleet is sampled, not scanned', async (t) => {
   const f = new Fleet();
-  for (let i = 0; i < 5000; i++) f.upsert(`h${i}`, { capacity: { vcpus: 64, memoryBytes: 256 * GiB, diskBytes: 1000 * GiB } });
-  const r: PlacementRequest = { setId: 's', sla: 'guaranteed', res: { vcpus: 2, memoryBytes: GiB, diskBytes: 10 * GiB }, schemes: ['process'], affinity: 'none', strategy: 'spread' };
+  for (let i = 0; i < 5000; i++)
+    f.upsert(`h${i}`, { capacity: { vcpus: 64, memoryBytes: 256 * GiB, diskBytes: 1000 * GiB } });
+  const r: PlacementRequest = {
+    setId: 's',
+    sla: 'guaranteed',
+    res: { vcpus: 2, memoryBytes: GiB, diskBytes: 10 * GiB },
+    schemes: ['process'],
+    affinity: 'none',
+    strategy: 'spread',
+  };
   const res = place(f, r, 100, DEFAULT_PLANNER, mulberry32(7));
   t.equal(res.placements.length, 100);
-  t.ok(res.considered <= 100 * DEFAULT_PLANNER.sampleK, `scored ${res.considered} hosts for 100 vms (a scan would score 500,000)`);
+  t.ok(
+    res.considered <= 100 * DEFAULT_PLANNER.sampleK,
+    `scored ${res.considered} hosts for 100 vms (a scan would score 500,000)`,
+  );
 });
 
 t.test('an affinity set starts where all of it fits, even when binpack prefers a fuller host', async (t) => {
@@ -179,11 +273,22 @@ t.test('an affinity set starts where all of it fits, even when binpack prefers a
   f.upsert('full', { capacity: { vcpus: 4, memoryBytes: 8 * GiB, diskBytes: 100 * GiB } });
   f.upsert('empty', { capacity: { vcpus: 16, memoryBytes: 32 * GiB, diskBytes: 100 * GiB } });
   f.hold({ hostId: 'full', setId: 'other', sla: 'guaranteed', res: { vcpus: 2, memoryBytes: GiB, diskBytes: GiB } });
-  const r: PlacementRequest = { setId: 'a', sla: 'guaranteed', res: { vcpus: 1, memoryBytes: 256 * MiB, diskBytes: GiB }, schemes: ['process'], affinity: 'affinity', strategy: 'binpack' };
+  const r: PlacementRequest = {
+    setId: 'a',
+    sla: 'guaranteed',
+    res: { vcpus: 1, memoryBytes: 256 * MiB, diskBytes: GiB },
+    schemes: ['process'],
+    affinity: 'affinity',
+    strategy: 'binpack',
+  };
   const res = place(f, r, 6);
   t.equal(res.unplaced, 0, 'all six placed');
   t.same([...new Set(res.placements.map((p) => p.hostId))], ['empty'], 'together, on the host that fits them all');
   const tooBig = place(f, { ...r, setId: 'b' }, 40);
-  t.equal(new Set(tooBig.placements.map((p) => p.hostId)).size, 1, 'a set no host can hold whole still stays on one host');
+  t.equal(
+    new Set(tooBig.placements.map((p) => p.hostId)).size,
+    1,
+    'a set no host can hold whole still stays on one host',
+  );
   t.ok(tooBig.unplaced > 0 && tooBig.reasons.length > 0, 'and reports the rest unplaced with reasons');
 });

@@ -4,7 +4,11 @@
 import t from 'tap';
 import { PlannerHarness } from '../helpers/planner-harness.js';
 
-const three = [{ name: 'a', vcpus: 4 }, { name: 'b', vcpus: 4 }, { name: 'c', vcpus: 4 }];
+const three = [
+  { name: 'a', vcpus: 4 },
+  { name: 'b', vcpus: 4 },
+  { name: 'c', vcpus: 4 },
+];
 
 t.test('a round places the whole set in one commit, spread, and pushes each host once', async (t) => {
   const h = await PlannerHarness.open({ hosts: three });
@@ -16,7 +20,10 @@ t.test('a round places the whole set in one commit, spread, and pushes each host
   t.equal(set.state, 'placed');
   t.same([...(await h.placement(id)).values()], [2, 2, 2], 'two VMs on each host');
   t.same([...h.pushes].sort(), [...h.ids].sort(), 'each host told once');
-  t.same((await h.eventsOf('set.placed')).map((e) => e.attributes.placed), ['6']);
+  t.same(
+    (await h.eventsOf('set.placed')).map((e) => e.attributes.placed),
+    ['6'],
+  );
   const view = await h.planner.view(id);
   t.equal(view.placed, 6, 'counted in memory');
   t.equal(view.confirmed, 0);
@@ -102,10 +109,20 @@ t.test('scale down retires the newest VMs; scale up places more', async (t) => {
   const id = await h.createSet({ count: 4 });
   const before = (await h.vmsOf(id)).map((v) => v.id).sort();
   await h.planner.scale(id, 2);
-  const retired = (await h.vmsOf(id)).filter((v) => v.desired === 'destroyed').map((v) => v.id).sort();
+  const retired = (await h.vmsOf(id))
+    .filter((v) => v.desired === 'destroyed')
+    .map((v) => v.id)
+    .sort();
   t.same(retired, before.slice(2), 'the two newest');
   await h.destroyRetired();
   const { set } = await h.planner.scale(id, 5);
   t.equal(set.placed, 5);
-  t.same((await h.vmsOf(id)).map((v) => v.name).sort().slice(-1), ['set-' + id.slice(-6).toLowerCase() + '-7'], 'new names never reuse old ones');
+  t.same(
+    (await h.vmsOf(id))
+      .map((v) => v.name)
+      .sort()
+      .slice(-1),
+    ['set-' + id.slice(-6).toLowerCase() + '-7'],
+    'new names never reuse old ones',
+  );
 });

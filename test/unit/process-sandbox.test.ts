@@ -5,7 +5,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { tmpDir } from '../helpers/tmp.js';
-import { awaitReady, parseProbe, parseUid, parseUidRange, pickUid, sandboxArgv, usedUids } from '../../agent/drivers/process/sandbox.js';
+import {
+  awaitReady,
+  parseProbe,
+  parseUid,
+  parseUidRange,
+  pickUid,
+  sandboxArgv,
+  usedUids,
+} from '../../agent/drivers/process/sandbox.js';
 
 const UID = 200_007;
 const held = (o: Record<string, string> = {}) =>
@@ -32,7 +40,8 @@ const held = (o: Record<string, string> = {}) =>
 t.test('uid range flag', async (t) => {
   t.same(parseUidRange('200000-265535'), { first: 200_000, count: 65_536 });
   t.same(parseUidRange(' 300000 - 300000 '), { first: 300_000, count: 1 });
-  for (const bad of ['', '200000', '0-100', '999-2000', '5-4', '200000-99999999999', 'a-b']) t.throws(() => parseUidRange(bad), `rejects ${JSON.stringify(bad)}`);
+  for (const bad of ['', '200000', '0-100', '999-2000', '5-4', '200000-99999999999', 'a-b'])
+    t.throws(() => parseUidRange(bad), `rejects ${JSON.stringify(bad)}`);
 });
 
 t.test('uid allocation: lowest free, never one a VM holds, recorded uids survive a range change', async (t) => {
@@ -42,7 +51,8 @@ t.test('uid allocation: lowest free, never one a VM holds, recorded uids survive
   t.equal(pickUid(new Set([200_000, 200_001, 200_002, 200_003]), range), undefined, 'none when the range is used up');
   t.equal(parseUid('200003\n'), 200_003);
   t.equal(parseUid('150000'), 150_000, 'a uid recorded under an older range is kept');
-  for (const bad of [undefined, '', '0', '999', '-5', 'x', '4294967295']) t.equal(parseUid(bad), undefined, `no uid from ${JSON.stringify(bad)}`);
+  for (const bad of [undefined, '', '0', '999', '-5', 'x', '4294967295'])
+    t.equal(parseUid(bad), undefined, `no uid from ${JSON.stringify(bad)}`);
 
   const state = tmpDir();
   const vm = (id: string, uid?: string) => {
@@ -62,7 +72,11 @@ t.test('uid allocation: lowest free, never one a VM holds, recorded uids survive
 
 t.test('probe verdict: every property must hold', async (t) => {
   t.same(parseProbe(held(), UID), { ok: true }, 'all held');
-  t.same(parseProbe(held({ Groups: String(UID), CapAmb: 'DROP' }), UID), { ok: true }, 'the own gid as a group, no CapAmb line (old kernels)');
+  t.same(
+    parseProbe(held({ Groups: String(UID), CapAmb: 'DROP' }), UID),
+    { ok: true },
+    'the own gid as a group, no CapAmb line (old kernels)',
+  );
   const cases: [string, Record<string, string>, RegExp][] = [
     ['root', { Uid: '0\t0\t0\t0' }, /uid 0/],
     ['saved uid root', { Uid: `${UID}\t${UID}\t0\t${UID}` }, /uid/],
@@ -92,8 +106,16 @@ t.test('probe verdict: every property must hold', async (t) => {
 t.test('sandbox argv', async (t) => {
   const base = { dir: '/d/vms/X', uid: UID, tmpMiB: 64.5, readOnly: ['/d/vms/X/config.json'], mode: 'task' as const };
   const task = sandboxArgv({ ...base, ownNetwork: true }, ['sh', '-c', 'true']);
-  t.same(task.slice(0, 7), ['unshare', '--mount', '--pid', '--fork', '--ipc', '--uts', '--net'], 'every namespace, a network one for tasks');
-  t.same(task.slice(-10), ['/d/vms/X', String(UID), '64m', 'task', '1', '/d/vms/X/config.json', '--', 'sh', '-c', 'true'], 'arguments after the setup script');
+  t.same(
+    task.slice(0, 7),
+    ['unshare', '--mount', '--pid', '--fork', '--ipc', '--uts', '--net'],
+    'every namespace, a network one for tasks',
+  );
+  t.same(
+    task.slice(-10),
+    ['/d/vms/X', String(UID), '64m', 'task', '1', '/d/vms/X/config.json', '--', 'sh', '-c', 'true'],
+    'arguments after the setup script',
+  );
   const app = sandboxArgv({ ...base, ownNetwork: false, mode: 'exec' }, ['httpd']);
   t.notOk(app.includes('--net'), "the appliance keeps the host's network (its port forward)");
   t.throws(() => sandboxArgv({ ...base, ownNetwork: true, readOnly: ['relative'] }, ['x']), /absolute/);

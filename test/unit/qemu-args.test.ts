@@ -48,10 +48,17 @@ t.test('a path with commas stays one value in every option string', async (t) =>
   const o = base(dir);
   const args = qemuArgs(o);
   const drive = parseOpts(after(args, '-drive'));
-  t.same(drive.map(([k]) => k), ['id', 'file', 'format', 'if'], 'the drive has exactly its own options');
+  t.same(
+    drive.map(([k]) => k),
+    ['id', 'file', 'format', 'if'],
+    'the drive has exactly its own options',
+  );
   t.equal(drive.find(([k]) => k === 'file')![1], o.paths.overlay, 'and its file is the whole path');
   const ga = parseOpts(after(args, '-chardev'));
-  t.same(ga.map(([k]) => k), ['socket', 'id', 'path', 'server', 'wait']);
+  t.same(
+    ga.map(([k]) => k),
+    ['socket', 'id', 'path', 'server', 'wait'],
+  );
   t.equal(ga.find(([k]) => k === 'path')![1], o.paths.ga);
   t.same(tokens(after(args, '-qmp')), [`unix:${o.paths.qmp}`, 'server=on', 'wait=off'], 'the QMP socket is one value');
   // Plain arguments are not option strings: QEMU takes them whole.
@@ -59,14 +66,33 @@ t.test('a path with commas stays one value in every option string', async (t) =>
   t.equal(after(args, '-pidfile'), o.paths.pidfile);
   t.equal(after(args, '-serial'), `file:${o.paths.serial}`);
   const port = parseOpts(after(args, '-device', 3));
-  t.same(port, [['virtserialport', ''], ['chardev', 'ga'], ['name', 'org.nephele.agent']]);
+  t.same(port, [
+    ['virtserialport', ''],
+    ['chardev', 'ga'],
+    ['name', 'org.nephele.agent'],
+  ]);
   const evilPort = parseOpts(after(qemuArgs({ ...o, guestAgentPort: 'x,chardev=other' }), '-device', 3));
-  t.same(evilPort, [['virtserialport', ''], ['chardev', 'ga'], ['name', 'x,chardev=other']], 'an image manifest cannot add options either');
+  t.same(
+    evilPort,
+    [
+      ['virtserialport', ''],
+      ['chardev', 'ga'],
+      ['name', 'x,chardev=other'],
+    ],
+    'an image manifest cannot add options either',
+  );
 });
 
 t.test('paths with control characters are refused', async (t) => {
   for (const dir of ['/srv/a\nb', '/srv/a\x1b[31m', '/srv/\u202eevil']) {
-    t.throws(() => qemuArgs(base(dir)), { name: 'DriverError', code: 'INVALID_SPEC', message: /contains control characters/ }, JSON.stringify(dir));
+    t.throws(
+      () => qemuArgs(base(dir)),
+      { name: 'DriverError', code: 'INVALID_SPEC', message: /contains control characters/ },
+      JSON.stringify(dir),
+    );
   }
-  t.throws(() => qemuArgs({ ...base('/srv'), kernel: '/img/vm\nlinux' }), { code: 'INVALID_SPEC', message: /^kernel path/ });
+  t.throws(() => qemuArgs({ ...base('/srv'), kernel: '/img/vm\nlinux' }), {
+    code: 'INVALID_SPEC',
+    message: /^kernel path/,
+  });
 });

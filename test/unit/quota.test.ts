@@ -25,7 +25,10 @@ t.test('20 concurrent admissions against a quota of 10 admit exactly 10', async 
   const refused = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
   t.equal(ok, 10, 'exactly ten admitted');
   t.equal(refused.length, 10);
-  t.ok(refused.every((r) => r.reason.code === 'RESOURCE_EXHAUSTED'), 'the rest are RESOURCE_EXHAUSTED');
+  t.ok(
+    refused.every((r) => r.reason.code === 'RESOURCE_EXHAUSTED'),
+    'the rest are RESOURCE_EXHAUSTED',
+  );
   t.match(refused[0]!.reason.message, /^quota vms exceeded: 1 requested, 0 of 10 left/, 'names the quota');
   const { t: acme } = await tenants.get('acme');
   t.equal(acme.usage.vms, 10, 'usage matches the admissions');
@@ -39,8 +42,15 @@ t.test('release gives capacity back exactly once', async (t) => {
   t.teardown(() => store.close());
   await tenants.create('acme', '', { vcpus: 4, memoryBytes: 0, vms: 0, images: 0 });
   await tenants.admit('acme', 'a', { ...one, vcpus: 3 });
-  await t.rejects(tenants.admit('acme', 'b', { ...one, vcpus: 2 }), { code: 'RESOURCE_EXHAUSTED', message: /^quota vcpus exceeded: 2 requested, 1 of 4 left/ });
-  const twice = await Promise.all([tenants.release('acme', 'a'), tenants.release('acme', 'a'), tenants.release('acme', 'a')]);
+  await t.rejects(tenants.admit('acme', 'b', { ...one, vcpus: 2 }), {
+    code: 'RESOURCE_EXHAUSTED',
+    message: /^quota vcpus exceeded: 2 requested, 1 of 4 left/,
+  });
+  const twice = await Promise.all([
+    tenants.release('acme', 'a'),
+    tenants.release('acme', 'a'),
+    tenants.release('acme', 'a'),
+  ]);
   t.same(twice.filter(Boolean).length, 1, 'three concurrent releases, one takes effect');
   t.equal((await tenants.get('acme')).t.usage.vcpus, 0, 'usage back to zero, not below');
   t.equal(await tenants.release('acme', 'never'), false, 'unknown reservation: nothing released');

@@ -6,12 +6,24 @@ import { RefusalAudit, type Refuser } from '../../controller/rpc/refusals.js';
 import type { NewEvent } from '../../controller/events/log.js';
 
 const peer = (addr: string): Refuser => ({ key: `peer:${addr}`, actor: '', tenant: '', attributes: { peer: addr } });
-const viewer: Refuser = { key: 'token:V', actor: 'V', tenant: 'acme', attributes: { token_id: 'V', role: 'viewer', tenant: 'acme' } };
+const viewer: Refuser = {
+  key: 'token:V',
+  actor: 'V',
+  tenant: 'acme',
+  attributes: { token_id: 'V', role: 'viewer', tenant: 'acme' },
+};
 
 function setup() {
   const clock = new FakeClock();
   const written: NewEvent[] = [];
-  const audit = new RefusalAudit({ individual: 3, windowMs: 10_000 }, clock, async (e) => written.push(e), (err) => { throw err; });
+  const audit = new RefusalAudit(
+    { individual: 3, windowMs: 10_000 },
+    clock,
+    async (e) => written.push(e),
+    (err) => {
+      throw err;
+    },
+  );
   return { clock, written, audit };
 }
 
@@ -20,7 +32,13 @@ const num = (e: NewEvent, k: string) => Number(e.attributes?.[k]);
 t.test('first few one by one, the rest in one event when the window closes', async (t) => {
   const { clock, written, audit } = setup();
   audit.start();
-  const admitted = Array.from({ length: 1000 }, (_, i) => audit.admit(peer('10.0.0.1'), i % 2 ? 'AgentService.Enroll' : 'HostService.ListHosts', i % 3 ? 'UNAUTHENTICATED' : 'INVALID_ARGUMENT'));
+  const admitted = Array.from({ length: 1000 }, (_, i) =>
+    audit.admit(
+      peer('10.0.0.1'),
+      i % 2 ? 'AgentService.Enroll' : 'HostService.ListHosts',
+      i % 3 ? 'UNAUTHENTICATED' : 'INVALID_ARGUMENT',
+    ),
+  );
   t.equal(admitted.filter(Boolean).length, 3, 'three audited individually');
   t.same(admitted.slice(0, 3), [true, true, true], 'the first three');
   t.equal(written.length, 0, 'nothing aggregated while the window is open');
@@ -48,7 +66,10 @@ t.test('per caller: each principal and each address has its own window', async (
   await audit.stop();
   t.equal(written.length, 2);
   const v = written.find((e) => e.actor === 'V')!;
-  t.match(v, { tenant: 'acme', attributes: { token_id: 'V', role: 'viewer', refused: '5', not_audited_individually: '2' } });
+  t.match(v, {
+    tenant: 'acme',
+    attributes: { token_id: 'V', role: 'viewer', refused: '5', not_audited_individually: '2' },
+  });
 });
 
 t.test('a window that saw no more than the individual ones writes nothing more', async (t) => {
@@ -65,13 +86,18 @@ t.test('a new window opens after the old one closes, with its own individual quo
   const { clock, written, audit } = setup();
   let individual = 0;
   for (let round = 0; round < 5; round++) {
-    for (let i = 0; i < 50; i++) if (audit.admit(peer('10.0.0.3'), 'AgentService.Enroll', 'RESOURCE_EXHAUSTED')) individual++;
+    for (let i = 0; i < 50; i++)
+      if (audit.admit(peer('10.0.0.3'), 'AgentService.Enroll', 'RESOURCE_EXHAUSTED')) individual++;
     clock.advance(4_000); // windows of 10 s: rounds 0-2 share one, 3-4 the next
   }
   await audit.stop();
   t.equal(individual, 6, 'three per window');
   t.equal(written.length, 2, 'one aggregate per window');
-  t.equal(individual + written.reduce((n, e) => n + num(e, 'not_audited_individually'), 0), 250, 'individual + aggregated = every refusal');
+  t.equal(
+    individual + written.reduce((n, e) => n + num(e, 'not_audited_individually'), 0),
+    250,
+    'individual + aggregated = every refusal',
+  );
 });
 
 t.test('the sweep closes windows on the clock; stop() flushes the open ones', async (t) => {

@@ -32,7 +32,11 @@ t.test('a crash after every step of a renewal leaves a matching pair', async (t)
     const which = c!.certPem === renewed.certPem ? 'new' : c!.certPem === old.certPem ? 'old' : 'other';
     // Once both new files are on disk the renewal is completed, not undone.
     t.equal(which, done >= 2 ? 'new' : 'old', `after ${done} step(s): the ${done >= 2 ? 'new' : 'old'} pair`);
-    t.same(readdirSync(dir).filter((f) => f.includes('.next') || f.endsWith('.tmp')), [], `after ${done} step(s): no leftovers`);
+    t.same(
+      readdirSync(dir).filter((f) => f.includes('.next') || f.endsWith('.tmp')),
+      [],
+      `after ${done} step(s): no leftovers`,
+    );
     t.ok(existsSync(join(dir, 'ca.pem')));
   }
 });

@@ -8,7 +8,16 @@ import { silentLogger } from '../../common/logger.js';
 import { LevelStore } from '../../common/store/index.js';
 import { Executor } from '../../agent/runner/act.js';
 import { Runner } from '../../agent/runner/runner.js';
-import type { Capabilities, Driver, ExitListener, Fingerprint, VmHandle, VmSpec, VmStats, VmStatus } from '../../agent/drivers/driver.js';
+import type {
+  Capabilities,
+  Driver,
+  ExitListener,
+  Fingerprint,
+  VmHandle,
+  VmSpec,
+  VmStats,
+  VmStatus,
+} from '../../agent/drivers/driver.js';
 import type { DesiredVm, StatusReport } from '../../common/grpc/convert.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -30,7 +39,14 @@ class FakeDriver implements Driver {
     return { scheme: 'fake', healthy: true, detail: '', attributes: {} };
   }
   capabilities(): Capabilities {
-    return { suspend: true, reboot: true, guestChannel: false, captureDisk: false, cloneDisk: false, portForward: false };
+    return {
+      suspend: true,
+      reboot: true,
+      guestChannel: false,
+      captureDisk: false,
+      cloneDisk: false,
+      portForward: false,
+    };
   }
   private handle(spec: VmSpec): VmHandle {
     return { id: spec.id, scheme: 'fake', spec, pid: 42, pidStartTime: '1', hostPort: 8000, extra: {} };
@@ -103,7 +119,11 @@ function want(o: Partial<DesiredVm> = {}): DesiredVm {
   };
 }
 
-async function setup(t: { teardown(fn: () => unknown): void }, notifies: boolean, extra: { exportDisk?: (id: string, path: string) => Promise<void>; readyTimeoutMs?: number } = {}) {
+async function setup(
+  t: { teardown(fn: () => unknown): void },
+  notifies: boolean,
+  extra: { exportDisk?: (id: string, path: string) => Promise<void>; readyTimeoutMs?: number } = {},
+) {
   const store = await LevelStore.open(join(tmpDir('nephele-act-'), 'db'));
   t.teardown(() => store.close());
   const driver = new FakeDriver(notifies);
@@ -196,7 +216,12 @@ t.test('suspend/hold/resume/stop change the record and report', async (t) => {
   await s.exec.run(ID, want(), [{ kind: 'resume', reason: 'resumed' }]);
   await s.exec.run(ID, want(), [{ kind: 'stop', reason: 'stopped as requested' }]);
   t.same(s.driver.calls, [`create ${ID}`, `suspend ${ID}`, `resume ${ID}`, `stop ${ID}`]);
-  t.same(s.states().slice(2), ['suspended owner active', 'suspended suspended as requested', 'running resumed', 'stopped stopped as requested']);
+  t.same(s.states().slice(2), [
+    'suspended owner active',
+    'suspended suspended as requested',
+    'running resumed',
+    'stopped stopped as requested',
+  ]);
 });
 
 t.test('export failure: reported and retried later; success: recorded', async (t) => {
@@ -208,7 +233,15 @@ t.test('export failure: reported and retried later; success: recorded', async (t
       uploads.push(`${id} ${path}`);
     },
   });
-  s.exec.local.set(ID, { id: ID, scheme: 'fake', phase: 'stopped', reason: '', guestReady: false, generation: 1, rebootCount: 0 });
+  s.exec.local.set(ID, {
+    id: ID,
+    scheme: 'fake',
+    phase: 'stopped',
+    reason: '',
+    guestReady: false,
+    generation: 1,
+    rebootCount: 0,
+  });
   await s.exec.run(ID, want(), [{ kind: 'exportDisk', transferId: 'T1' }]);
   t.same(s.states(), ['stopped disk export failed: controller away']);
   t.same(s.retries, [5_000]);
@@ -222,11 +255,25 @@ t.test('destroy: here or not, reported; stale copies removed', async (t) => {
   const s = await setup(t, true);
   await s.exec.run(ID, want({ desired: 'destroyed' }), [{ kind: 'destroy' }]);
   t.ok(s.exec.destroyedReported.has(ID));
-  s.exec.local.set('B', { id: 'B', scheme: 'fake', phase: 'running', reason: '', guestReady: true, generation: 3, rebootCount: 0 });
+  s.exec.local.set('B', {
+    id: 'B',
+    scheme: 'fake',
+    phase: 'running',
+    reason: '',
+    guestReady: true,
+    generation: 3,
+    rebootCount: 0,
+  });
   await s.exec.run('B', undefined, [{ kind: 'removeStale' }]);
   t.same(s.driver.calls, ['stop B', 'destroy B']);
   t.notOk(s.exec.local.has('B'));
-  t.same(s.reports.map((r) => [r.vmId, r.state, r.generation]), [[ID, 'destroyed', 1], ['B', 'destroyed', 3]]);
+  t.same(
+    s.reports.map((r) => [r.vmId, r.state, r.generation]),
+    [
+      [ID, 'destroyed', 1],
+      ['B', 'destroyed', 3],
+    ],
+  );
 });
 
 t.test('runner: apply decides and acts; the same desired state twice does nothing more; locks dropped', async (t) => {
@@ -234,7 +281,13 @@ t.test('runner: apply decides and acts; the same desired state twice does nothin
   t.teardown(() => store.close());
   const driver = new FakeDriver(true);
   const reports: Report[] = [];
-  const runner = new Runner({ drivers: [driver], store, log: silentLogger, report: async (r) => void reports.push(r), clock: new FakeClock() });
+  const runner = new Runner({
+    drivers: [driver],
+    store,
+    log: silentLogger,
+    report: async (r) => void reports.push(r),
+    clock: new FakeClock(),
+  });
   await runner.start();
   runner.apply([want()]);
   await until(() => driver.listening === 1, 'waiting for the guest');
@@ -243,7 +296,10 @@ t.test('runner: apply decides and acts; the same desired state twice does nothin
   runner.apply([want()]);
   await runner.settled();
   t.same(driver.calls, [`create ${ID}`]);
-  t.same(reports.map((r) => r.state), ['creating', 'running']);
+  t.same(
+    reports.map((r) => r.state),
+    ['creating', 'running'],
+  );
   t.equal((runner as unknown as { locks: { size: number } }).locks.size, 0, 'no idle lock kept');
   runner.setOwner('busy');
   await runner.settled();

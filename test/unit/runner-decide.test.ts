@@ -1,7 +1,16 @@
 // The runner's pure decision (agent/runner/decide.ts): desired x local x owner
 // gate -> actions, as plain data (no driver, no store, no processes).
 import t from 'tap';
-import { decide, OWNER_ACTIVE, OWNER_IDLE, SUSPENDED_AS_REQUESTED, type Action, type DecideInput, type LocalVm, type Phase } from '../../agent/runner/decide.js';
+import {
+  decide,
+  OWNER_ACTIVE,
+  OWNER_IDLE,
+  SUSPENDED_AS_REQUESTED,
+  type Action,
+  type DecideInput,
+  type LocalVm,
+  type Phase,
+} from '../../agent/runner/decide.js';
 import type { DesiredVm } from '../../common/grpc/convert.js';
 import type { DesiredState } from '../../common/model/enums.js';
 
@@ -24,7 +33,16 @@ function desired(want: Want, o: Partial<DesiredVm> = {}): DesiredVm {
 }
 
 function local(phase: Phase, o: Partial<LocalVm> = {}): LocalVm {
-  return { id: ID, scheme: 'process', phase, reason: '', guestReady: phase === 'running', generation: 1, rebootCount: 0, ...o };
+  return {
+    id: ID,
+    scheme: 'process',
+    phase,
+    reason: '',
+    guestReady: phase === 'running',
+    generation: 1,
+    rebootCount: 0,
+    ...o,
+  };
 }
 
 const RUN: Want = 'running';
@@ -41,58 +59,209 @@ interface Row {
 const rows: Row[] = [
   // Nothing desired.
   { name: 'nothing here, nothing wanted', in: {}, out: [] },
-  { name: 'local copy before the controller spoke: kept', in: { local: local('running'), haveDesired: false }, out: [] },
+  {
+    name: 'local copy before the controller spoke: kept',
+    in: { local: local('running'), haveDesired: false },
+    out: [],
+  },
   { name: 'local copy no longer desired: removed', in: { local: local('running') }, out: [{ kind: 'removeStale' }] },
-  { name: 'stopped local copy no longer desired: removed', in: { local: local('stopped') }, out: [{ kind: 'removeStale' }] },
+  {
+    name: 'stopped local copy no longer desired: removed',
+    in: { local: local('stopped') },
+    out: [{ kind: 'removeStale' }],
+  },
   // The owner gate before the first desired state.
-  { name: 'no desired yet, owner busy: suspend for the owner', in: { local: local('running'), haveDesired: false, ownerBusy: true }, out: [{ kind: 'suspend', reason: OWNER_ACTIVE, owner: true }] },
-  { name: 'no desired yet, owner idle: resume what the owner held', in: { local: local('suspended', { ownerSuspended: true }), haveDesired: false }, out: [{ kind: 'resume', reason: OWNER_IDLE }] },
-  { name: 'no desired yet, owner idle: a controller suspend stays', in: { local: local('suspended'), haveDesired: false }, out: [] },
-  { name: 'no desired yet, owner busy: a suspended vm is left alone', in: { local: local('suspended'), haveDesired: false, ownerBusy: true }, out: [] },
+  {
+    name: 'no desired yet, owner busy: suspend for the owner',
+    in: { local: local('running'), haveDesired: false, ownerBusy: true },
+    out: [{ kind: 'suspend', reason: OWNER_ACTIVE, owner: true }],
+  },
+  {
+    name: 'no desired yet, owner idle: resume what the owner held',
+    in: { local: local('suspended', { ownerSuspended: true }), haveDesired: false },
+    out: [{ kind: 'resume', reason: OWNER_IDLE }],
+  },
+  {
+    name: 'no desired yet, owner idle: a controller suspend stays',
+    in: { local: local('suspended'), haveDesired: false },
+    out: [],
+  },
+  {
+    name: 'no desired yet, owner busy: a suspended vm is left alone',
+    in: { local: local('suspended'), haveDesired: false, ownerBusy: true },
+    out: [],
+  },
   // Create.
   { name: 'wanted running, not here: create', in: { desired: desired(RUN) }, out: [{ kind: 'create' }] },
-  { name: 'wanted stopped, not here: create (the driver starts it; the next pass stops it)', in: { desired: desired(STOP) }, out: [{ kind: 'create' }] },
-  { name: 'owner busy: the create waits', in: { desired: desired(RUN), ownerBusy: true }, out: [{ kind: 'holdCreate' }] },
-  { name: 'owner busy: the wait is reported once per generation', in: { desired: desired(RUN), ownerBusy: true, waitingReported: 1 }, out: [] },
-  { name: 'owner busy: a new generation is reported again', in: { desired: desired(RUN, { generation: 2 }), ownerBusy: true, waitingReported: 1 }, out: [{ kind: 'holdCreate' }] },
+  {
+    name: 'wanted stopped, not here: create (the driver starts it; the next pass stops it)',
+    in: { desired: desired(STOP) },
+    out: [{ kind: 'create' }],
+  },
+  {
+    name: 'owner busy: the create waits',
+    in: { desired: desired(RUN), ownerBusy: true },
+    out: [{ kind: 'holdCreate' }],
+  },
+  {
+    name: 'owner busy: the wait is reported once per generation',
+    in: { desired: desired(RUN), ownerBusy: true, waitingReported: 1 },
+    out: [],
+  },
+  {
+    name: 'owner busy: a new generation is reported again',
+    in: { desired: desired(RUN, { generation: 2 }), ownerBusy: true, waitingReported: 1 },
+    out: [{ kind: 'holdCreate' }],
+  },
   // Destroy.
-  { name: 'destroyed, here: destroy', in: { desired: desired(GONE), local: local('running') }, out: [{ kind: 'destroy' }] },
+  {
+    name: 'destroyed, here: destroy',
+    in: { desired: desired(GONE), local: local('running') },
+    out: [{ kind: 'destroy' }],
+  },
   { name: 'destroyed, not here: reported once', in: { desired: desired(GONE) }, out: [{ kind: 'destroy' }] },
   { name: 'destroyed, not here, reported: nothing', in: { desired: desired(GONE), destroyedReported: true }, out: [] },
-  { name: 'destroyed while the owner is busy: destroy anyway', in: { desired: desired(GONE), local: local('suspended', { ownerSuspended: true }), ownerBusy: true }, out: [{ kind: 'destroy' }] },
+  {
+    name: 'destroyed while the owner is busy: destroy anyway',
+    in: { desired: desired(GONE), local: local('suspended', { ownerSuspended: true }), ownerBusy: true },
+    out: [{ kind: 'destroy' }],
+  },
   // Running.
   { name: 'running as wanted: nothing', in: { desired: desired(RUN), local: local('running') }, out: [] },
-  { name: 'creating: nothing (the create pass waits for the guest)', in: { desired: desired(RUN), local: local('creating') }, out: [] },
-  { name: 'suspended by the controller, wanted running: resume', in: { desired: desired(RUN), local: local('suspended') }, out: [{ kind: 'resume', reason: 'resumed' }] },
-  { name: 'held by the owner, owner idle: resume', in: { desired: desired(RUN), local: local('suspended', { ownerSuspended: true }) }, out: [{ kind: 'resume', reason: OWNER_IDLE }] },
-  { name: 'stopped, wanted running: restart', in: { desired: desired(RUN), local: local('stopped') }, out: [{ kind: 'restart' }] },
+  {
+    name: 'creating: nothing (the create pass waits for the guest)',
+    in: { desired: desired(RUN), local: local('creating') },
+    out: [],
+  },
+  {
+    name: 'suspended by the controller, wanted running: resume',
+    in: { desired: desired(RUN), local: local('suspended') },
+    out: [{ kind: 'resume', reason: 'resumed' }],
+  },
+  {
+    name: 'held by the owner, owner idle: resume',
+    in: { desired: desired(RUN), local: local('suspended', { ownerSuspended: true }) },
+    out: [{ kind: 'resume', reason: OWNER_IDLE }],
+  },
+  {
+    name: 'stopped, wanted running: restart',
+    in: { desired: desired(RUN), local: local('stopped') },
+    out: [{ kind: 'restart' }],
+  },
   { name: 'failed, same generation: stays failed', in: { desired: desired(RUN), local: local('failed') }, out: [] },
-  { name: 'failed, new generation: restart', in: { desired: desired(RUN, { generation: 2 }), local: local('failed') }, out: [{ kind: 'restart' }] },
-  { name: 'finished task, same generation: stays finished', in: { desired: desired(RUN), local: local('stopped', { taskDone: true }) }, out: [] },
-  { name: 'finished task, new generation: runs again', in: { desired: desired(RUN, { generation: 2 }), local: local('stopped', { taskDone: true }) }, out: [{ kind: 'restart' }] },
-  { name: 'reboot asked: reboot', in: { desired: desired(RUN, { rebootCount: 1 }), local: local('running') }, out: [{ kind: 'reboot' }] },
-  { name: 'reboot already done: nothing', in: { desired: desired(RUN, { rebootCount: 1 }), local: local('running', { rebootCount: 1 }) }, out: [] },
-  { name: 'reboot of a suspended vm: resumed first', in: { desired: desired(RUN, { rebootCount: 1 }), local: local('suspended') }, out: [{ kind: 'resume', reason: 'resumed' }] },
+  {
+    name: 'failed, new generation: restart',
+    in: { desired: desired(RUN, { generation: 2 }), local: local('failed') },
+    out: [{ kind: 'restart' }],
+  },
+  {
+    name: 'finished task, same generation: stays finished',
+    in: { desired: desired(RUN), local: local('stopped', { taskDone: true }) },
+    out: [],
+  },
+  {
+    name: 'finished task, new generation: runs again',
+    in: { desired: desired(RUN, { generation: 2 }), local: local('stopped', { taskDone: true }) },
+    out: [{ kind: 'restart' }],
+  },
+  {
+    name: 'reboot asked: reboot',
+    in: { desired: desired(RUN, { rebootCount: 1 }), local: local('running') },
+    out: [{ kind: 'reboot' }],
+  },
+  {
+    name: 'reboot already done: nothing',
+    in: { desired: desired(RUN, { rebootCount: 1 }), local: local('running', { rebootCount: 1 }) },
+    out: [],
+  },
+  {
+    name: 'reboot of a suspended vm: resumed first',
+    in: { desired: desired(RUN, { rebootCount: 1 }), local: local('suspended') },
+    out: [{ kind: 'resume', reason: 'resumed' }],
+  },
   // Running wanted, owner busy.
-  { name: 'owner busy: running vm suspended for the owner', in: { desired: desired(RUN), local: local('running'), ownerBusy: true }, out: [{ kind: 'suspend', reason: OWNER_ACTIVE, owner: true }] },
-  { name: 'owner busy: controller-suspended vm now held by the owner', in: { desired: desired(RUN), local: local('suspended'), ownerBusy: true }, out: [{ kind: 'hold', owner: true, reason: OWNER_ACTIVE }] },
-  { name: 'owner busy: already held', in: { desired: desired(RUN), local: local('suspended', { ownerSuspended: true }), ownerBusy: true }, out: [] },
-  { name: 'owner busy: stopped vm not started', in: { desired: desired(RUN), local: local('stopped'), ownerBusy: true }, out: [] },
-  { name: 'owner busy: failed vm not restarted', in: { desired: desired(RUN, { generation: 2 }), local: local('failed'), ownerBusy: true }, out: [] },
+  {
+    name: 'owner busy: running vm suspended for the owner',
+    in: { desired: desired(RUN), local: local('running'), ownerBusy: true },
+    out: [{ kind: 'suspend', reason: OWNER_ACTIVE, owner: true }],
+  },
+  {
+    name: 'owner busy: controller-suspended vm now held by the owner',
+    in: { desired: desired(RUN), local: local('suspended'), ownerBusy: true },
+    out: [{ kind: 'hold', owner: true, reason: OWNER_ACTIVE }],
+  },
+  {
+    name: 'owner busy: already held',
+    in: { desired: desired(RUN), local: local('suspended', { ownerSuspended: true }), ownerBusy: true },
+    out: [],
+  },
+  {
+    name: 'owner busy: stopped vm not started',
+    in: { desired: desired(RUN), local: local('stopped'), ownerBusy: true },
+    out: [],
+  },
+  {
+    name: 'owner busy: failed vm not restarted',
+    in: { desired: desired(RUN, { generation: 2 }), local: local('failed'), ownerBusy: true },
+    out: [],
+  },
   // Stopped.
-  { name: 'wanted stopped, running: stop', in: { desired: desired(STOP), local: local('running') }, out: [{ kind: 'stop', reason: 'stopped as requested' }] },
-  { name: 'wanted stopped, suspended: stop', in: { desired: desired(STOP), local: local('suspended') }, out: [{ kind: 'stop', reason: 'stopped as requested' }] },
-  { name: 'wanted stopped, creating: stop', in: { desired: desired(STOP), local: local('creating') }, out: [{ kind: 'stop', reason: 'stopped as requested' }] },
+  {
+    name: 'wanted stopped, running: stop',
+    in: { desired: desired(STOP), local: local('running') },
+    out: [{ kind: 'stop', reason: 'stopped as requested' }],
+  },
+  {
+    name: 'wanted stopped, suspended: stop',
+    in: { desired: desired(STOP), local: local('suspended') },
+    out: [{ kind: 'stop', reason: 'stopped as requested' }],
+  },
+  {
+    name: 'wanted stopped, creating: stop',
+    in: { desired: desired(STOP), local: local('creating') },
+    out: [{ kind: 'stop', reason: 'stopped as requested' }],
+  },
   { name: 'wanted stopped, stopped: nothing', in: { desired: desired(STOP), local: local('stopped') }, out: [] },
   { name: 'wanted stopped, failed: nothing', in: { desired: desired(STOP), local: local('failed') }, out: [] },
-  { name: 'cold move of a running vm: stop, then export', in: { desired: desired(STOP, { exportDisk: 'T1' }), local: local('running') }, out: [{ kind: 'stop', reason: 'stopped for a move' }, { kind: 'exportDisk', transferId: 'T1' }] },
-  { name: 'cold move of a failed vm: export', in: { desired: desired(STOP, { exportDisk: 'T1' }), local: local('failed') }, out: [{ kind: 'exportDisk', transferId: 'T1' }] },
-  { name: 'cold move already exported: nothing', in: { desired: desired(STOP, { exportDisk: 'T1' }), local: local('stopped', { exported: 'T1' }) }, out: [] },
-  { name: 'cold move under a new transfer id: export again', in: { desired: desired(STOP, { exportDisk: 'T2' }), local: local('stopped', { exported: 'T1' }) }, out: [{ kind: 'exportDisk', transferId: 'T2' }] },
-  { name: 'owner busy does not hold a stop', in: { desired: desired(STOP), local: local('suspended', { ownerSuspended: true }), ownerBusy: true }, out: [{ kind: 'stop', reason: 'stopped as requested' }] },
+  {
+    name: 'cold move of a running vm: stop, then export',
+    in: { desired: desired(STOP, { exportDisk: 'T1' }), local: local('running') },
+    out: [
+      { kind: 'stop', reason: 'stopped for a move' },
+      { kind: 'exportDisk', transferId: 'T1' },
+    ],
+  },
+  {
+    name: 'cold move of a failed vm: export',
+    in: { desired: desired(STOP, { exportDisk: 'T1' }), local: local('failed') },
+    out: [{ kind: 'exportDisk', transferId: 'T1' }],
+  },
+  {
+    name: 'cold move already exported: nothing',
+    in: { desired: desired(STOP, { exportDisk: 'T1' }), local: local('stopped', { exported: 'T1' }) },
+    out: [],
+  },
+  {
+    name: 'cold move under a new transfer id: export again',
+    in: { desired: desired(STOP, { exportDisk: 'T2' }), local: local('stopped', { exported: 'T1' }) },
+    out: [{ kind: 'exportDisk', transferId: 'T2' }],
+  },
+  {
+    name: 'owner busy does not hold a stop',
+    in: { desired: desired(STOP), local: local('suspended', { ownerSuspended: true }), ownerBusy: true },
+    out: [{ kind: 'stop', reason: 'stopped as requested' }],
+  },
   // Suspended.
-  { name: 'wanted suspended, running: suspend', in: { desired: desired(SUSP), local: local('running') }, out: [{ kind: 'suspend', reason: SUSPENDED_AS_REQUESTED }] },
-  { name: 'wanted suspended, held by the owner: the controller holds it now', in: { desired: desired(SUSP), local: local('suspended', { ownerSuspended: true }) }, out: [{ kind: 'hold', owner: false, reason: SUSPENDED_AS_REQUESTED }] },
+  {
+    name: 'wanted suspended, running: suspend',
+    in: { desired: desired(SUSP), local: local('running') },
+    out: [{ kind: 'suspend', reason: SUSPENDED_AS_REQUESTED }],
+  },
+  {
+    name: 'wanted suspended, held by the owner: the controller holds it now',
+    in: { desired: desired(SUSP), local: local('suspended', { ownerSuspended: true }) },
+    out: [{ kind: 'hold', owner: false, reason: SUSPENDED_AS_REQUESTED }],
+  },
   { name: 'wanted suspended, suspended: nothing', in: { desired: desired(SUSP), local: local('suspended') }, out: [] },
   { name: 'wanted suspended, stopped: nothing', in: { desired: desired(SUSP), local: local('stopped') }, out: [] },
   { name: 'unspecified desired state: nothing', in: { desired: desired(undefined), local: local('running') }, out: [] },

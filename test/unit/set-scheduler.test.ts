@@ -18,7 +18,22 @@ function set(id: string, p: Partial<SetRecord> & { startAt?: number }): SetRecor
   return {
     id,
     tenant: 'default',
-    request: { name: id, tenant: 'default', spec: { scheme: 'process', vcpus: 1, memoryMib: 32, diskGib: 1, image: 'x', appliancePort: 8080, config: {} }, count: 1, sla: 'guaranteed', startAtUnixMs: p.startAt ?? 0, batchWindowS: 0, durationS: 0, endOnTask: false, group: '', labels: {}, affinity: 'none', schemePreference: ['process'], strategy: 'default' },
+    request: {
+      name: id,
+      tenant: 'default',
+      spec: { scheme: 'process', vcpus: 1, memoryMib: 32, diskGib: 1, image: 'x', appliancePort: 8080, config: {} },
+      count: 1,
+      sla: 'guaranteed',
+      startAtUnixMs: p.startAt ?? 0,
+      batchWindowS: 0,
+      durationS: 0,
+      endOnTask: false,
+      group: '',
+      labels: {},
+      affinity: 'none',
+      schemePreference: ['process'],
+      strategy: 'default',
+    },
     state: 'placed',
     stateReason: '',
     count: 1,
@@ -34,11 +49,18 @@ function set(id: string, p: Partial<SetRecord> & { startAt?: number }): SetRecor
 }
 
 /** A planner stand-in that records what the scheduler asked of it and moves the stored set on, as the planner does. */
-function fakePlanner(calls: string[], store?: LevelStore, waitingVms = 0): { planner: Planner; notify: (s: SetRecord) => void } {
+function fakePlanner(
+  calls: string[],
+  store?: LevelStore,
+  waitingVms = 0,
+): { planner: Planner; notify: (s: SetRecord) => void } {
   let watcher: (s: SetRecord) => void = () => {};
   const move = async (id: string, state: SetRecord['state']) => {
     const r = store && (await store.get<SetRecord>(SETS, id));
-    if (r) await store!.batch([put(SETS, id, { ...r.value, state, expiresUnixMs: state === 'retiring' ? 0 : r.value.expiresUnixMs })]);
+    if (r)
+      await store!.batch([
+        put(SETS, id, { ...r.value, state, expiresUnixMs: state === 'retiring' ? 0 : r.value.expiresUnixMs }),
+      ]);
   };
   const planner = {
     watchSets: (fn: (s: SetRecord) => void) => (watcher = fn),
@@ -68,9 +90,16 @@ const flush = async () => {
 
 t.test('nextDue picks the earliest pending time of a live set', async (t) => {
   t.same(nextDue(set('a', { state: 'scheduled', startAt: T0 + 5000 })), { at: T0 + 5000, kind: 'start' });
-  t.same(nextDue(set('b', { state: 'waiting', windowEndsUnixMs: T0 + 9000, expiresUnixMs: T0 + 4000 })), { at: T0 + 4000, kind: 'expire' });
+  t.same(nextDue(set('b', { state: 'waiting', windowEndsUnixMs: T0 + 9000, expiresUnixMs: T0 + 4000 })), {
+    at: T0 + 4000,
+    kind: 'expire',
+  });
   t.same(nextDue(set('c', { state: 'waiting', windowEndsUnixMs: T0 + 9000 })), { at: T0 + 9000, kind: 'window' });
-  t.equal(nextDue(set('d', { state: 'retiring', expiresUnixMs: T0 + 1 })), undefined, 'a retiring set waits for nothing');
+  t.equal(
+    nextDue(set('d', { state: 'retiring', expiresUnixMs: T0 + 1 })),
+    undefined,
+    'a retiring set waits for nothing',
+  );
   t.equal(nextDue(set('e', {})), undefined, 'a placed set without expiry waits for nothing');
 });
 
@@ -155,25 +184,32 @@ t.test('a changed set re-arms its timer; the sweep checks down hosts and retries
   notify(set('p', { state: 'partial' }));
   calls.length = 0;
   await sch.sweep();
-  t.same(calls, ['down-check', 'start p'], 'a partial set without a window is retried when capacity frees (a blocked evaluation)');
+  t.same(
+    calls,
+    ['down-check', 'start p'],
+    'a partial set without a window is retried when capacity frees (a blocked evaluation)',
+  );
   sch.stop();
 });
 
-t.test('evacuated VMs waiting for a host are placed when capacity frees, before waiting sets and without one', async (t) => {
-  const store = await LevelStore.open(tmpDir());
-  t.teardown(() => store.close());
-  const calls: string[] = [];
-  const { planner, notify } = fakePlanner(calls, undefined, 1);
-  const sch = new SetScheduler(planner, store, new FakeClock(T0), createLogger('test', { level: 'silent' }));
-  await sch.start({ sweep: false });
-  await sch.sweep();
-  t.same(calls, ['down-check', 'place-waiting'], 'no waiting set, yet the waiting VM is looked at');
-  notify(set('p', { state: 'partial' }));
-  calls.length = 0;
-  await sch.sweep();
-  t.same(calls, ['down-check', 'place-waiting', 'start p'], 'waiting VMs before new ones');
-  sch.stop();
-});
+t.test(
+  'evacuated VMs waiting for a host are placed when capacity frees, before waiting sets and without one',
+  async (t) => {
+    const store = await LevelStore.open(tmpDir());
+    t.teardown(() => store.close());
+    const calls: string[] = [];
+    const { planner, notify } = fakePlanner(calls, undefined, 1);
+    const sch = new SetScheduler(planner, store, new FakeClock(T0), createLogger('test', { level: 'silent' }));
+    await sch.start({ sweep: false });
+    await sch.sweep();
+    t.same(calls, ['down-check', 'place-waiting'], 'no waiting set, yet the waiting VM is looked at');
+    notify(set('p', { state: 'partial' }));
+    calls.length = 0;
+    await sch.sweep();
+    t.same(calls, ['down-check', 'place-waiting', 'start p'], 'waiting VMs before new ones');
+    sch.stop();
+  },
+);
 
 t.test('the sweep runs once a second on the clock, and not after stop', async (t) => {
   const store = await LevelStore.open(tmpDir());

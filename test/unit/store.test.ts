@@ -2,7 +2,19 @@
 // preconditions, scans, reopen, migrations.
 import t from 'tap';
 import { join } from 'node:path';
-import { LevelStore, runMigrations, META, SCHEMA_KEY, put, del, absent, at, type Migration, type Store, type ScanOptions } from '../../common/store/index.js';
+import {
+  LevelStore,
+  runMigrations,
+  META,
+  SCHEMA_KEY,
+  put,
+  del,
+  absent,
+  at,
+  type Migration,
+  type Store,
+  type ScanOptions,
+} from '../../common/store/index.js';
 import { ConflictError } from '../../common/errors.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -18,7 +30,9 @@ async function keys(s: Store, coll: string, o?: ScanOptions): Promise<string[]> 
   return out;
 }
 
-async function schema(s: Store): Promise<{ version: number; history: { version: number; name: string }[] } | undefined> {
+async function schema(
+  s: Store,
+): Promise<{ version: number; history: { version: number; name: string }[] } | undefined> {
   return (await s.get<{ version: number; history: { version: number; name: string }[] }>(META, SCHEMA_KEY))?.value;
 }
 
@@ -38,7 +52,11 @@ t.test('put/get versions, del, getMany', async (t) => {
 
   await s.batch([put('things', 'b', 'bee'), put('things', 'c', [1, 2, 3])]);
   const many = await s.getMany<unknown>('things', ['c', 'nope', 'a', 'b']);
-  t.same(many, [{ value: [1, 2, 3], version: 1 }, undefined, { value: { n: 2 }, version: 2 }, { value: 'bee', version: 1 }], 'getMany keeps order, undefined for missing');
+  t.same(
+    many,
+    [{ value: [1, 2, 3], version: 1 }, undefined, { value: { n: 2 }, version: 2 }, { value: 'bee', version: 1 }],
+    'getMany keeps order, undefined for missing',
+  );
   t.same(await s.getMany('things', []), []);
 
   const w3 = await s.batch([del('things', 'a')]);
@@ -78,7 +96,14 @@ t.test('scan: order, prefix, bounds, limit, reverse, last', async (t) => {
   t.same(await keys(s, 'k'), [...all].sort(), 'full scan is in key order and stays in its collection');
   const es: { key: string; value: unknown; version: number }[] = [];
   for await (const e of s.scan('k', { prefix: 'c/' })) es.push(e);
-  t.same(es, [{ key: 'c/1', value: { k: 'c/1' }, version: 1 }, { key: 'c/2', value: { k: 'c/2' }, version: 1 }], 'entries carry value and version');
+  t.same(
+    es,
+    [
+      { key: 'c/1', value: { k: 'c/1' }, version: 1 },
+      { key: 'c/2', value: { k: 'c/2' }, version: 1 },
+    ],
+    'entries carry value and version',
+  );
 
   t.same(await keys(s, 'k', { prefix: 'b/' }), ['b/1', 'b/10', 'b/2', 'b/3'], 'prefix excludes "ba" and "a"');
   t.same(await keys(s, 'k', { prefix: 'b' }), ['b/1', 'b/10', 'b/2', 'b/3', 'ba']);
@@ -120,7 +145,11 @@ t.test('scan: prefix covers keys with any unicode character after it', async (t)
   const s = await open();
   t.teardown(() => s.close());
   await s.batch([put('k', 'p/a', 1), put('k', 'p/\u{1F600}', 2), put('k', 'q', 3)]);
-  t.same(await keys(s, 'k', { prefix: 'p/' }), ['p/a', 'p/\u{1F600}'], 'a key with a non-BMP character after the prefix is found');
+  t.same(
+    await keys(s, 'k', { prefix: 'p/' }),
+    ['p/a', 'p/\u{1F600}'],
+    'a key with a non-BMP character after the prefix is found',
+  );
 });
 
 t.test('batch preconditions', async (t) => {
@@ -130,7 +159,10 @@ t.test('batch preconditions', async (t) => {
   await s.batch([put('hosts', 'h1', { v: 'two' })]); // h1 at version 2
 
   // Holding preconditions: the batch applies.
-  const ok = await s.batch([put('hosts', 'h1', { v: 'three' }), put('groups', 'g2', { v: 'new' })], [at('hosts', 'h1', 2), absent('groups', 'g2')]);
+  const ok = await s.batch(
+    [put('hosts', 'h1', { v: 'three' }), put('groups', 'g2', { v: 'new' })],
+    [at('hosts', 'h1', 2), absent('groups', 'g2')],
+  );
   t.same(Object.fromEntries(ok), { 'hosts/h1': 3, 'groups/g2': 1 });
 
   // A precondition on a key the batch does not write is still checked.
@@ -147,7 +179,13 @@ t.test('batch preconditions', async (t) => {
   const before = await snapshot();
 
   // Wrong version on one key: nothing in either collection is written.
-  const ops = [put('hosts', 'h1', 'X'), put('hosts', 'h2', 'X'), put('groups', 'g1', 'X'), del('groups', 'g2'), put('groups', 'g3', 'X')];
+  const ops = [
+    put('hosts', 'h1', 'X'),
+    put('hosts', 'h2', 'X'),
+    put('groups', 'g1', 'X'),
+    del('groups', 'g2'),
+    put('groups', 'g3', 'X'),
+  ];
   const e1 = await s.batch(ops, [absent('hosts', 'h2'), at('hosts', 'h1', 2)]).catch((e: unknown) => e);
   t.type(e1, ConflictError, 'stale version → ConflictError');
   t.equal((e1 as ConflictError).code, 'ABORTED');
@@ -163,7 +201,11 @@ t.test('batch preconditions', async (t) => {
 
   // A precondition on a deleted key: its version is 0 again.
   await s.batch([del('groups', 'g2')], [at('groups', 'g2', 1)]);
-  await t.rejects(s.batch([put('groups', 'g2', 'x')], [at('groups', 'g2', 1)]), ConflictError, 'the old version of a deleted key no longer holds');
+  await t.rejects(
+    s.batch([put('groups', 'g2', 'x')], [at('groups', 'g2', 1)]),
+    ConflictError,
+    'the old version of a deleted key no longer holds',
+  );
   await s.batch([put('groups', 'g2', 'back')], [absent('groups', 'g2')]);
   t.same(await s.get('groups', 'g2'), { value: 'back', version: 1 });
 
@@ -184,13 +226,18 @@ t.test('concurrent batches with the same precondition: exactly one wins', async 
   );
   const won = rs.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
   t.equal(won.length, 1, 'exactly one batch succeeds');
-  t.ok(rs.every((r) => r.status === 'fulfilled' || r.reason instanceof ConflictError), 'the others fail with ConflictError');
+  t.ok(
+    rs.every((r) => r.status === 'fulfilled' || r.reason instanceof ConflictError),
+    'the others fail with ConflictError',
+  );
   const winner = won[0]!;
   t.same(await s.get('tok', 't'), { value: { used: `h${winner}` }, version: 2 });
   t.same(await keys(s, 'hosts'), [`h${winner}`], "losers' other ops were not written");
 
   // Same with "absent" (create-if-missing).
-  const rs2 = await Promise.allSettled(Array.from({ length: N }, (_, i) => s.batch([put('names', 'n', i)], [absent('names', 'n')])));
+  const rs2 = await Promise.allSettled(
+    Array.from({ length: N }, (_, i) => s.batch([put('names', 'n', i)], [absent('names', 'n')])),
+  );
   t.equal(rs2.filter((r) => r.status === 'fulfilled').length, 1);
   t.equal((await s.get('names', 'n'))?.version, 1);
 });
@@ -232,7 +279,14 @@ t.test('runMigrations: once each, in order, recorded, not rerun on reopen', asyn
   t.same((await s1.get('mig', 'trail'))?.value, [1, 2, 3]);
   const sc = await schema(s1);
   t.equal(sc?.version, 3, 'schema version recorded in meta');
-  t.same(sc?.history.map((h) => [h.version, h.name]), [[1, 'm1'], [2, 'm2'], [3, 'm3']]);
+  t.same(
+    sc?.history.map((h) => [h.version, h.name]),
+    [
+      [1, 'm1'],
+      [2, 'm2'],
+      [3, 'm3'],
+    ],
+  );
   t.equal(await runMigrations(s1, [mk(1), mk(2), mk(3)]), 3, 'running again is a no-op returning the version');
   t.same(ran, [1, 2, 3]);
   await s1.close();
@@ -256,7 +310,14 @@ t.test('a failing migration leaves the schema at the last successful one', async
   const ms: Migration[] = [
     { version: 1, name: 'one', up: async () => void ran.push('one') },
     { version: 2, name: 'two', up: async () => void ran.push('two') },
-    { version: 3, name: 'boom', up: async () => { ran.push('boom'); throw new Error('migration 3 failed'); } },
+    {
+      version: 3,
+      name: 'boom',
+      up: async () => {
+        ran.push('boom');
+        throw new Error('migration 3 failed');
+      },
+    },
     { version: 4, name: 'four', up: async () => void ran.push('four') },
   ];
   await t.rejects(runMigrations(s, ms), /migration 3 failed/);
@@ -267,12 +328,21 @@ t.test('a failing migration leaves the schema at the last successful one', async
   ms[2] = { version: 3, name: 'three', up: async () => void ran.push('three') };
   t.equal(await runMigrations(s, ms), 4);
   t.same(ran, ['one', 'two', 'boom', 'three', 'four']);
-  t.same((await schema(s))?.history.map((h) => h.name), ['one', 'two', 'three', 'four']);
+  t.same(
+    (await schema(s))?.history.map((h) => h.name),
+    ['one', 'two', 'three', 'four'],
+  );
 });
 
 t.test('LevelStore.open with a failing migration does not keep the database locked', async (t) => {
   const path = dbPath();
-  const bad: Migration = { version: 1, name: 'bad', up: async () => { throw new Error('nope'); } };
+  const bad: Migration = {
+    version: 1,
+    name: 'bad',
+    up: async () => {
+      throw new Error('nope');
+    },
+  };
   await t.rejects(LevelStore.open(path, [bad]), /nope/);
   // A caller that fixes the problem (or just inspects the db) must be able to open it again.
   const s = await LevelStore.open(path).catch((e: unknown) => e);

@@ -44,7 +44,11 @@ async function errorOf(p: Promise<unknown>): Promise<Error & { code?: string }> 
 /** Prepares and commits a join, as enrolment does. */
 async function join1(tokens: TokenStore, events: EventLog, secret: string, hostId: string) {
   const { ops, pre, rec } = await tokens.prepareJoin(secret, hostId);
-  await events.commit({ ops: [...ops, put('hosts', hostId, { id: hostId })], preconditions: [pre], events: [{ type: 'host.enrolled', message: 'x' }] });
+  await events.commit({
+    ops: [...ops, put('hosts', hostId, { id: hostId })],
+    preconditions: [pre],
+    events: [{ type: 'host.enrolled', message: 'x' }],
+  });
   return rec;
 }
 
@@ -52,7 +56,16 @@ t.test('create: record shape and bearer format', async (t) => {
   const { tokens, clock, store, events } = await setup(t);
   const { token, secret } = await mk(tokens, 'join', HOUR, { description: 'rack 7' });
   t.match(token.id, ULID_RE);
-  t.match(token, { kind: 'join', description: 'rack 7', createdUnixMs: clock.now(), expiresUnixMs: clock.now() + HOUR, revoked: false, usedUnixMs: 0, usedByHost: '', createdBy: 'admin' });
+  t.match(token, {
+    kind: 'join',
+    description: 'rack 7',
+    createdUnixMs: clock.now(),
+    expiresUnixMs: clock.now() + HOUR,
+    revoked: false,
+    usedUnixMs: 0,
+    usedByHost: '',
+    createdBy: 'admin',
+  });
   t.equal(token.hostKind, undefined, 'no host kind: the agent says');
   const parts = secret.split('.');
   t.equal(parts.length, 4);
@@ -67,7 +80,10 @@ t.test('create: record shape and bearer format', async (t) => {
   t.notOk('secretHash' in publicToken(api.token), 'public form drops the hash');
 
   t.same((await store.get(TOKENS, token.id))?.version, 1);
-  t.same((await events.list(0, 10)).events.map((e) => e.type), ['token.created', 'token.created']);
+  t.same(
+    (await events.list(0, 10)).events.map((e) => e.type),
+    ['token.created', 'token.created'],
+  );
   t.equal(await tokens.hasAny(), true);
 });
 
@@ -82,7 +98,11 @@ t.test('join token works once, then "already used"', async (t) => {
   clock.advance(1000);
   const rec = await join1(tokens, events, secret, 'h1');
   t.equal(rec.id, token.id);
-  t.match((await store.get(TOKENS, token.id))?.value, { usedByHost: 'h1', usedUnixMs: clock.now() }, 'recorded as used by h1');
+  t.match(
+    (await store.get(TOKENS, token.id))?.value,
+    { usedByHost: 'h1', usedUnixMs: clock.now() },
+    'recorded as used by h1',
+  );
 
   const e = await errorOf(tokens.prepareJoin(secret, 'h2'));
   t.type(e, UnauthenticatedError);
@@ -107,7 +127,12 @@ t.test('two concurrent joins with one token: exactly one commits', async (t) => 
   const rs = await Promise.allSettled(Array.from({ length: N }, (_, i) => join1(tokens, events, secret, `h${i}`)));
   const won = rs.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
   t.equal(won.length, 1, 'exactly one enrolment');
-  for (const r of rs) if (r.status === 'rejected') t.ok(r.reason instanceof ConflictError || r.reason instanceof UnauthenticatedError, `loser fails cleanly: ${(r.reason as Error).message}`);
+  for (const r of rs)
+    if (r.status === 'rejected')
+      t.ok(
+        r.reason instanceof ConflictError || r.reason instanceof UnauthenticatedError,
+        `loser fails cleanly: ${(r.reason as Error).message}`,
+      );
   let hosts = 0;
   for await (const _ of store.scan('hosts')) hosts++;
   t.equal(hosts, 1, 'one host record');
@@ -154,7 +179,18 @@ t.test('join token: expired, revoked, wrong secret, garbage, wrong kind', async 
     t.equal(err.code, 'UNAUTHENTICATED', what);
     t.match(err.message, /invalid join token/, what);
   }
-  for (const s of ['', 'garbage', 'nj1.x.y', `nj1.${pin}.${id}`, `nj1.${pin}.${id}.`, `nj1.${pin}.not-an-id.${sec}`, `xx1.${pin}.${id}.${sec}`, `${id}.${sec}.extra`, '.'.repeat(3), '\u0000']) {
+  for (const s of [
+    '',
+    'garbage',
+    'nj1.x.y',
+    `nj1.${pin}.${id}`,
+    `nj1.${pin}.${id}.`,
+    `nj1.${pin}.not-an-id.${sec}`,
+    `xx1.${pin}.${id}.${sec}`,
+    `${id}.${sec}.extra`,
+    '.'.repeat(3),
+    '\u0000',
+  ]) {
     const err = await errorOf(tokens.prepareJoin(s, 'h'));
     t.type(err, UnauthenticatedError, `garbage ${JSON.stringify(s)} refused`);
   }
@@ -189,14 +225,19 @@ t.test('API tokens: verify, revoke, expiry, wrong kind, wrong secret', async (t)
   t.equal((await tokens.verifyApi(api.secret)).id, id, 'still fine with the right secret');
 
   // Garbage.
-  for (const s of ['', 'x', 'a.b', `${id}.`, `${id}`, `nj1.${PIN}.${id}`]) t.equal((await errorOf(tokens.verifyApi(s))).code, 'UNAUTHENTICATED', `garbage ${JSON.stringify(s)}`);
+  for (const s of ['', 'x', 'a.b', `${id}.`, `${id}`, `nj1.${PIN}.${id}`])
+    t.equal((await errorOf(tokens.verifyApi(s))).code, 'UNAUTHENTICATED', `garbage ${JSON.stringify(s)}`);
 
   // A join token, in either form, is not an API token.
   const j = await mk(tokens, 'join');
   e = await errorOf(tokens.verifyApi(j.secret));
   t.equal(e.code, 'UNAUTHENTICATED', 'join token refused as API token');
   const [, , jid, jsec] = j.secret.split('.');
-  t.equal((await errorOf(tokens.verifyApi(`${jid}.${jsec}`))).code, 'UNAUTHENTICATED', 'bare join id.secret refused too');
+  t.equal(
+    (await errorOf(tokens.verifyApi(`${jid}.${jsec}`))).code,
+    'UNAUTHENTICATED',
+    'bare join id.secret refused too',
+  );
 
   // Revoked: refused on the very next call, though it was cached.
   await tokens.revoke(id);
@@ -268,9 +309,12 @@ t.test('secrets are never stored', async (t) => {
   const { tokens, store, dir } = await setup(t);
   const made = [await mk(tokens, 'join'), await mk(tokens, 'api'), await mk(tokens, 'api', 0)];
   await tokens.revoke(made[1]!.token.id);
-  await callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'req-1' }, () => mk(tokens, 'join'));
+  await callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'req-1' }, () =>
+    mk(tokens, 'join'),
+  );
   const raw: string[] = [];
-  for (const coll of [TOKENS, EVENTS, REQUESTS, 'meta']) for await (const e of store.scan(coll)) raw.push(`${e.key}=${JSON.stringify(e.value)}`);
+  for (const coll of [TOKENS, EVENTS, REQUESTS, 'meta'])
+    for await (const e of store.scan(coll)) raw.push(`${e.key}=${JSON.stringify(e.value)}`);
   const dump = raw.join('\n');
   t.ok(raw.filter((r) => r.includes('secretHash')).length >= 3, 'token records are there');
   for (const { secret, token } of made) {
@@ -281,9 +325,12 @@ t.test('secrets are never stored', async (t) => {
 
   // And not anywhere on disk, in any collection: read LevelDB's raw files.
   await store.close();
-  const raw2 = readdirSync(join(dir, 'db')).map((f) => readFileSync(join(dir, 'db', f)).toString('latin1')).join('\n');
+  const raw2 = readdirSync(join(dir, 'db'))
+    .map((f) => readFileSync(join(dir, 'db', f)).toString('latin1'))
+    .join('\n');
   t.ok(raw2.includes(made[0]!.token.id), 'control: the token ids are in the raw files');
-  for (const { secret } of made) t.notOk(raw2.includes(secret.split('.').at(-1)!), 'secret not in the raw database files');
+  for (const { secret } of made)
+    t.notOk(raw2.includes(secret.split('.').at(-1)!), 'secret not in the raw database files');
 });
 
 t.test('bearerFor / replay give back the same secret; key persists in the data dir', async (t) => {
@@ -309,11 +356,19 @@ t.test('bearerFor / replay give back the same secret; key persists in the data d
   // Verification compares against the stored hash, so it needs no key: the
   // original secret still verifies, the other key's "replay" does not.
   t.equal((await elsewhere.verifyApi(a.secret)).id, a.token.id, 'issued secrets verify by hash alone');
-  t.equal((await errorOf(elsewhere.verifyApi(elsewhere.bearerFor(a.token)))).code, 'UNAUTHENTICATED', "another key's secret for the same id is refused");
+  t.equal(
+    (await errorOf(elsewhere.verifyApi(elsewhere.bearerFor(a.token)))).code,
+    'UNAUTHENTICATED',
+    "another key's secret for the same id is refused",
+  );
 
   t.type(await errorOf(tokens.replay('01ARZ3NDEKTSV4RRFFQ69G5FAV', 'admin')), NotFoundError);
   t.type(await errorOf(tokens.replay('not-an-id', 'admin')), NotFoundError);
-  t.type(await errorOf(tokens.replay(a.token.id, 'someone-else')), NotFoundError, "a secret is only replayed to the token's creator");
+  t.type(
+    await errorOf(tokens.replay(a.token.id, 'someone-else')),
+    NotFoundError,
+    "a secret is only replayed to the token's creator",
+  );
   t.type(await errorOf(tokens.revoke('01ARZ3NDEKTSV4RRFFQ69G5FAV')), NotFoundError);
 });
 
@@ -322,7 +377,19 @@ t.test('parse', async (t) => {
   t.same(TokenStore.parse(`nj1.${PIN}.${id}.s3cr-t_X`), { id, secret: 's3cr-t_X' });
   t.same(TokenStore.parse(`${id}.s3cr-t_X`), { id, secret: 's3cr-t_X' });
   t.same(TokenStore.parse(`  ${id}.abc \n`), { id, secret: 'abc' });
-  for (const bad of ['', id, `${id}.`, `.abc`, `abc.def`, `${id.toLowerCase()}.abc`, `nj1.${PIN}.${id}`, `nj2.${PIN}.${id}.abc`, `nj1.${id}.abc`, `${id}.a.b`, `nj1.${PIN}.${id}.a.b`]) {
+  for (const bad of [
+    '',
+    id,
+    `${id}.`,
+    `.abc`,
+    `abc.def`,
+    `${id.toLowerCase()}.abc`,
+    `nj1.${PIN}.${id}`,
+    `nj2.${PIN}.${id}.abc`,
+    `nj1.${id}.abc`,
+    `${id}.a.b`,
+    `nj1.${PIN}.${id}.a.b`,
+  ]) {
     t.equal(TokenStore.parse(bad), undefined, `refuses ${JSON.stringify(bad)}`);
   }
 });
@@ -342,10 +409,18 @@ t.test('list: kind, revoked, paging; request record on create', async (t) => {
   t.same(await l({ limit: 2 }), { ids: [0, 1], more: true });
   t.same(await l({ limit: 2, after: ids[1]! }), { ids: [3, 4], more: false });
 
-  const { token } = await callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'rq' }, () => mk(tokens, 'api'));
-  t.same((await store.get<{ ref: string }>(REQUESTS, 'admin/CreateToken/rq'))?.value.ref, token.id, 'create records its request id against the token');
+  const { token } = await callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'rq' }, () =>
+    mk(tokens, 'api'),
+  );
+  t.same(
+    (await store.get<{ ref: string }>(REQUESTS, 'admin/CreateToken/rq'))?.value.ref,
+    token.id,
+    'create records its request id against the token',
+  );
   t.type(
-    await errorOf(callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'rq' }, () => mk(tokens, 'api'))),
+    await errorOf(
+      callContext.run({ rpc: 'CreateToken', actor: 'admin', peer: 'p', requestId: 'rq' }, () => mk(tokens, 'api')),
+    ),
     ConflictError,
     'same request id again conflicts',
   );

@@ -1,6 +1,17 @@
 // Request validation helpers: good and bad inputs, and the field they name.
 import t from 'tap';
-import { requireString, optionalString, requireId, requireName, requestId, pageSize, requireEnum, parseDuration, MAX_STRING, MAX_NAME } from '../../common/validate.js';
+import {
+  requireString,
+  optionalString,
+  requireId,
+  requireName,
+  requestId,
+  pageSize,
+  requireEnum,
+  parseDuration,
+  MAX_STRING,
+  MAX_NAME,
+} from '../../common/validate.js';
 import { InvalidArgumentError } from '../../common/errors.js';
 
 /** Asserts fn throws InvalidArgumentError naming `field`; returns its message. */
@@ -12,7 +23,11 @@ function bad(t: Tap, fn: () => unknown, field: string, what: string): void {
     t.type(e, InvalidArgumentError, what);
     t.equal((e as InvalidArgumentError).field, field, `${what}: names ${field}`);
     t.equal((e as InvalidArgumentError).code, 'INVALID_ARGUMENT');
-    t.match((e as Error).message, new RegExp(`^${field.replace(/[[\]. ]/g, '\\$&')}: `), `${what}: message starts with the field`);
+    t.match(
+      (e as Error).message,
+      new RegExp(`^${field.replace(/[[\]. ]/g, '\\$&')}: `),
+      `${what}: message starts with the field`,
+    );
   }
 }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,14 +50,33 @@ t.test('requireString', async (t) => {
 });
 
 t.test('strings with control characters are refused, naming the field', async (t) => {
-  for (const [what, v] of [['ESC (OSC title)', 'ok\x1b]0;pwned\x07'], ['NUL', 'a\0b'], ['newline', 'two\nlines'], ['tab', 'a\tb'], ['DEL', 'a\x7f'], ['C1 CSI', 'a\u009b31m'], ['bidi override', 'abc\u202ecba'], ['bidi isolate', 'a\u2066b'], ['line separator', 'a\u2028b']] as const) {
+  for (const [what, v] of [
+    ['ESC (OSC title)', 'ok\x1b]0;pwned\x07'],
+    ['NUL', 'a\0b'],
+    ['newline', 'two\nlines'],
+    ['tab', 'a\tb'],
+    ['DEL', 'a\x7f'],
+    ['C1 CSI', 'a\u009b31m'],
+    ['bidi override', 'abc\u202ecba'],
+    ['bidi isolate', 'a\u2066b'],
+    ['line separator', 'a\u2028b'],
+  ] as const) {
     bad(t, () => requireString('description', v), 'description', what);
     bad(t, () => optionalString('tenant.description', v), 'tenant.description', `${what} (optional)`);
   }
-  t.equal(requireString('f', 'Grüße, 日本, emoji 🚀, a-b_c.d'), 'Grüße, 日本, emoji 🚀, a-b_c.d', 'printable Unicode is fine');
+  t.equal(
+    requireString('f', 'Grüße, 日本, emoji 🚀, a-b_c.d'),
+    'Grüße, 日本, emoji 🚀, a-b_c.d',
+    'printable Unicode is fine',
+  );
   const pem = '-----BEGIN CERTIFICATE REQUEST-----\r\nMIIB\nAAAA\n-----END CERTIFICATE REQUEST-----\n';
   t.equal(requireString('csr_pem', pem, { multiline: true }), pem, 'line breaks where text is multi-line');
-  bad(t, () => requireString('csr_pem', 'a\x1bb\n', { multiline: true }), 'csr_pem', 'other controls still refused in multi-line text');
+  bad(
+    t,
+    () => requireString('csr_pem', 'a\x1bb\n', { multiline: true }),
+    'csr_pem',
+    'other controls still refused in multi-line text',
+  );
 });
 
 t.test('requireString honours min', async (t) => {
@@ -71,7 +105,8 @@ t.test('requireId', async (t) => {
 });
 
 t.test('requireName', async (t) => {
-  for (const ok of ['a', '0', 'web', 'rack-7', 'a1-b2-c3', 'x'.repeat(MAX_NAME)]) t.equal(requireName('name', ok), ok, `accepts ${ok}`);
+  for (const ok of ['a', '0', 'web', 'rack-7', 'a1-b2-c3', 'x'.repeat(MAX_NAME)])
+    t.equal(requireName('name', ok), ok, `accepts ${ok}`);
   for (const [v, why] of [
     ['', 'empty'],
     ['Web', 'uppercase'],
@@ -82,7 +117,8 @@ t.test('requireName', async (t) => {
     ['wéb', 'non-ascii'],
     ['x'.repeat(MAX_NAME + 1), 'too long'],
     ['a.b', 'dot'],
-  ] as const) bad(t, () => requireName('group', v), 'group', why);
+  ] as const)
+    bad(t, () => requireName('group', v), 'group', why);
   bad(t, () => requireName('group', undefined), 'group', 'undefined');
 });
 
@@ -120,7 +156,11 @@ t.test('requireEnum', async (t) => {
   t.equal(requireEnum('kind', 'TOKEN_KIND_API', KINDS), 'TOKEN_KIND_API');
   t.equal(requireEnum('kind', undefined, KINDS, { optional: true }), undefined);
   t.equal(requireEnum('kind', '', KINDS, { optional: true }), undefined);
-  t.equal(requireEnum('kind', 'TOKEN_KIND_UNSPECIFIED', KINDS, { optional: true }), undefined, 'UNSPECIFIED counts as absent when optional');
+  t.equal(
+    requireEnum('kind', 'TOKEN_KIND_UNSPECIFIED', KINDS, { optional: true }),
+    undefined,
+    'UNSPECIFIED counts as absent when optional',
+  );
   t.equal(requireEnum('kind', 'TOKEN_KIND_JOIN', KINDS, { optional: true }), 'TOKEN_KIND_JOIN');
   bad(t, () => requireEnum('kind', 'TOKEN_KIND_UNSPECIFIED', KINDS), 'kind', 'UNSPECIFIED when required');
   bad(t, () => requireEnum('kind', undefined, KINDS), 'kind', 'missing when required');
@@ -145,5 +185,6 @@ t.test('parseDuration', async (t) => {
   t.equal(parseDuration('0.5s'), 500);
   t.equal(parseDuration('0'), 0);
   t.equal(parseDuration(' 2m '), 120_000, 'trims');
-  for (const s of ['', 'abc', '1x', '-1s', '1 s', '1h30m', 's', '.5s', '1e3', '1S', '1.s']) t.throws(() => parseDuration(s), /not a duration/, `refuses ${JSON.stringify(s)}`);
+  for (const s of ['', 'abc', '1x', '-1s', '1 s', '1h30m', 's', '.5s', '1e3', '1S', '1.s'])
+    t.throws(() => parseDuration(s), /not a duration/, `refuses ${JSON.stringify(s)}`);
 });

@@ -19,10 +19,18 @@ class CountingStore implements Store {
   read = 0;
   open = 0;
   constructor(readonly inner: Store) {}
-  get<T>(c: string, k: string) { return this.inner.get<T>(c, k); }
-  getMany<T>(c: string, k: string[]) { return this.inner.getMany<T>(c, k); }
-  batch(ops: Op[], pre?: Precondition[]) { return this.inner.batch(ops, pre); }
-  batchGroup(changes: { ops: Op[]; pre: Precondition[] }[], finalize: (accepted: boolean[]) => Op[]) { return this.inner.batchGroup(changes, finalize); }
+  get<T>(c: string, k: string) {
+    return this.inner.get<T>(c, k);
+  }
+  getMany<T>(c: string, k: string[]) {
+    return this.inner.getMany<T>(c, k);
+  }
+  batch(ops: Op[], pre?: Precondition[]) {
+    return this.inner.batch(ops, pre);
+  }
+  batchGroup(changes: { ops: Op[]; pre: Precondition[] }[], finalize: (accepted: boolean[]) => Op[]) {
+    return this.inner.batchGroup(changes, finalize);
+  }
   async *scan<T>(c: string, o?: ScanOptions) {
     this.open++;
     try {
@@ -34,8 +42,12 @@ class CountingStore implements Store {
       this.open--;
     }
   }
-  last<T>(c: string, o?: ScanOptions) { return this.inner.last<T>(c, o); }
-  close() { return this.inner.close(); }
+  last<T>(c: string, o?: ScanOptions) {
+    return this.inner.last<T>(c, o);
+  }
+  close() {
+    return this.inner.close();
+  }
 }
 
 async function setup(t: { teardown(fn: () => unknown): void }) {
@@ -47,7 +59,8 @@ async function setup(t: { teardown(fn: () => unknown): void }) {
 }
 
 async function append(log: EventLog, n: number, type = 'thing.happened') {
-  for (let i = 0; i < n; i += 100) await log.append(...Array.from({ length: Math.min(100, n - i) }, () => ({ type, message: 'x' })));
+  for (let i = 0; i < n; i += 100)
+    await log.append(...Array.from({ length: Math.min(100, n - i) }, () => ({ type, message: 'x' })));
 }
 
 /** A client: object-mode stream with a small buffer that consumes only while `reading`. */
@@ -97,7 +110,12 @@ t.test('replay then live: every event once, in order, while events keep coming',
   const { log } = await setup(t);
   await append(log, 1000);
   const c = client();
-  const done = serveWatch(c.stream, log, { since: 0, filter: { typePrefix: '', hostId: '', auditOnly: false, tenant: '' }, buffer: 100 }, silentLogger);
+  const done = serveWatch(
+    c.stream,
+    log,
+    { since: 0, filter: { typePrefix: '', hostId: '', auditOnly: false, tenant: '' }, buffer: 100 },
+    silentLogger,
+  );
   await append(log, 50); // while the replay runs
   await waitFor(() => c.got.length === 1050, { message: 'all 1050' });
   await append(log, 20);
@@ -113,7 +131,12 @@ t.test('a client that does not read: bounded buffering, then ABORTED with the se
   await append(log, 2000);
   const c = client();
   c.pause();
-  const done = serveWatch(c.stream, log, { since: 0, filter: { typePrefix: '', hostId: '', auditOnly: false, tenant: '' }, buffer: 50 }, silentLogger);
+  const done = serveWatch(
+    c.stream,
+    log,
+    { since: 0, filter: { typePrefix: '', hostId: '', auditOnly: false, tenant: '' }, buffer: 50 },
+    silentLogger,
+  );
   await waitFor(() => c.got.length > 0 && c.stream.writableNeedDrain, { message: 'backpressure' });
   const readSoFar = store.read;
   t.ok(c.written() <= 4, `only the stream's buffer is written (${c.written()})`);
@@ -126,7 +149,10 @@ t.test('a client that does not read: bounded buffering, then ABORTED with the se
   const st = await waitFor(() => c.status(), { message: 'ended' });
   t.equal(st.code, grpc.status.ABORTED);
   const delivered = c.written();
-  t.match(st.details, new RegExp(`fell behind.*resume with since_seq=${delivered} \\(or the last seq received, if lower\\)$`));
+  t.match(
+    st.details,
+    new RegExp(`fell behind.*resume with since_seq=${delivered} \\(or the last seq received, if lower\\)$`),
+  );
   t.equal(st.metadata?.get(RESUME_SEQ)[0], String(delivered), 'the resume seq in the trailers');
   t.equal(resumeSeqOf(st), delivered);
   t.equal(log.subscribers(), 0, 'unsubscribed at once');
@@ -136,7 +162,12 @@ t.test('a client that does not read: bounded buffering, then ABORTED with the se
 
   // Resuming from there sees the rest, with no gap.
   const again = client();
-  const done2 = serveWatch(again.stream, log, { since: resumeSeqOf(st)!, filter: { typePrefix: '', hostId: '', auditOnly: false, tenant: '' }, buffer: 50 }, silentLogger);
+  const done2 = serveWatch(
+    again.stream,
+    log,
+    { since: resumeSeqOf(st)!, filter: { typePrefix: '', hostId: '', auditOnly: false, tenant: '' }, buffer: 50 },
+    silentLogger,
+  );
   await waitFor(() => again.got.length === 2051 - delivered, { message: 'the rest' });
   t.same(seqs(again.got), range(delivered + 1, 2051));
   again.cancel();
@@ -148,7 +179,12 @@ t.test('a filtered watcher is not ended by events it does not want', async (t) =
   const { log } = await setup(t);
   const c = client();
   c.pause();
-  const done = serveWatch(c.stream, log, { since: 0, filter: { typePrefix: 'wanted.', hostId: '', auditOnly: false, tenant: '' }, buffer: 10 }, silentLogger);
+  const done = serveWatch(
+    c.stream,
+    log,
+    { since: 0, filter: { typePrefix: 'wanted.', hostId: '', auditOnly: false, tenant: '' }, buffer: 10 },
+    silentLogger,
+  );
   await append(log, 500, 'other.thing');
   await append(log, 3, 'wanted.thing');
   t.equal(c.status(), undefined, 'still open');
@@ -164,7 +200,12 @@ t.test('a cancelled watch stops its scan: no more reads, no open iterator, no su
   await append(log, 5000);
   const c = client();
   c.pause();
-  const done = serveWatch(c.stream, log, { since: 0, filter: { typePrefix: '', hostId: '', auditOnly: false, tenant: '' }, buffer: 10 }, silentLogger);
+  const done = serveWatch(
+    c.stream,
+    log,
+    { since: 0, filter: { typePrefix: '', hostId: '', auditOnly: false, tenant: '' }, buffer: 10 },
+    silentLogger,
+  );
   await waitFor(() => c.stream.writableNeedDrain, { message: 'waiting on the client' });
   c.cancel();
   await done;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] ?? '' : '';
+  return i > 0 ? (process.argv[i + 1] ?? '') : '';
 };
 const dir = arg('dir');
 const port = Number(arg('port'));
@@ -27,7 +27,9 @@ const server = createServer((req, res) => {
     return;
   }
   const title = config().title || 'Nephele appliance';
-  res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>${esc(title)}</title><h1>${esc(title)}</h1><p>vm ${esc(arg('vm'))}</p>\n`);
+  res
+    .writeHead(200, { 'content-type': 'text/html' })
+    .end(`<!doctype html><title>${esc(title)}</title><h1>${esc(title)}</h1><p>vm ${esc(arg('vm'))}</p>\n`);
 });
 server.listen(port, '127.0.0.1');
 // As init of its own PID namespace it gets SIGTERM only with a handler.

@@ -7,12 +7,15 @@ import { join } from 'node:path';
 export type CgroupMode = 'v2' | 'v1' | 'none';
 
 export function detectCgroups(root = '/sys/fs/cgroup'): CgroupMode {
-  if (existsSync(join(root, 'cgroup.controllers'))) return probe(() => mkdirSync(join(root, 'nephele'), { recursive: true })) ? 'v2' : 'none';
+  if (existsSync(join(root, 'cgroup.controllers')))
+    return probe(() => mkdirSync(join(root, 'nephele'), { recursive: true })) ? 'v2' : 'none';
   if (existsSync(join(root, 'memory')) && existsSync(join(root, 'cpu'))) {
     return probe(() => {
       mkdirSync(join(root, 'memory', 'nephele'), { recursive: true });
       mkdirSync(join(root, 'cpu', 'nephele'), { recursive: true });
-    }) ? 'v1' : 'none';
+    })
+      ? 'v1'
+      : 'none';
   }
   return 'none';
 }
@@ -27,7 +30,14 @@ function probe(fn: () => void): boolean {
 }
 
 /** Puts `pid` under limits; returns what was applied. Never throws. */
-export function limit(mode: CgroupMode, id: string, pid: number, memoryBytes: number, vcpus: number, root = '/sys/fs/cgroup'): string {
+export function limit(
+  mode: CgroupMode,
+  id: string,
+  pid: number,
+  memoryBytes: number,
+  vcpus: number,
+  root = '/sys/fs/cgroup',
+): string {
   const w = (f: string, v: string) => writeFileSync(f, v);
   try {
     if (mode === 'v2') {
@@ -57,7 +67,12 @@ export function limit(mode: CgroupMode, id: string, pid: number, memoryBytes: nu
 }
 
 export function removeCgroup(mode: CgroupMode, id: string, root = '/sys/fs/cgroup'): void {
-  const dirs = mode === 'v2' ? [join(root, 'nephele', id)] : mode === 'v1' ? [join(root, 'memory', 'nephele', id), join(root, 'cpu', 'nephele', id)] : [];
+  const dirs =
+    mode === 'v2'
+      ? [join(root, 'nephele', id)]
+      : mode === 'v1'
+        ? [join(root, 'memory', 'nephele', id), join(root, 'cpu', 'nephele', id)]
+        : [];
   for (const d of dirs) {
     // The kernel may report EBUSY for a moment after the last task exited.
     for (let i = 0; i < 5; i++) {

@@ -4,7 +4,19 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../../../common/logger.js';
-import { DriverError, isTask, taskExitReason, type Capabilities, type Driver, type ExitListener, type Fingerprint, type VmHandle, type VmSpec, type VmStats, type VmStatus } from '../driver.js';
+import {
+  DriverError,
+  isTask,
+  taskExitReason,
+  type Capabilities,
+  type Driver,
+  type ExitListener,
+  type Fingerprint,
+  type VmHandle,
+  type VmSpec,
+  type VmStats,
+  type VmStatus,
+} from '../driver.js';
 import { detectCgroups, limit, removeCgroup, type CgroupMode } from './cgroup.js';
 import { cpuSeconds, isAlive as isSame, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
 import { children, contTree, ioBytes, killTree, procState, signalDescendants, stopTree } from './proc.js';
@@ -12,7 +24,19 @@ import type { VmFence } from '../../fence/fence.js';
 import { cleanEnv, renderPage, taskEnv, writeReadable } from './files.js';
 import { freePort, portFree } from './ports.js';
 import { resourcesOf } from '../../../common/limits.js';
-import { awaitReady, DEFAULT_UIDS, parseUid, pickUid, prepareDirs, probeIsolation, sandboxArgv, taskCommand, usedUids, vmPaths, type UidRange } from './sandbox.js';
+import {
+  awaitReady,
+  DEFAULT_UIDS,
+  parseUid,
+  pickUid,
+  prepareDirs,
+  probeIsolation,
+  sandboxArgv,
+  taskCommand,
+  usedUids,
+  vmPaths,
+  type UidRange,
+} from './sandbox.js';
 
 const APPLIANCE = fileURLToPath(new URL('./appliance.js', import.meta.url));
 
@@ -87,13 +111,19 @@ export class ProcessDriver implements Driver {
   private async runProbe(): Promise<void> {
     const bb = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
     if (bb && spawnSync(bb, ['httpd', '--help'], { encoding: 'utf8' }).stderr.includes('httpd')) this.busybox = bb;
-    this.unshare = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--ipc', '--uts', 'true'], { timeout: 5000 }).status === 0;
+    this.unshare =
+      spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--ipc', '--uts', 'true'], { timeout: 5000 }).status ===
+      0;
     this.cgroups = detectCgroups();
     // Really try it: a sandboxed probe reports from the inside what it can see and do.
     const uid = pickUid(usedUids(this.o.stateDir), this.uids);
-    const r = uid === undefined ? { ok: false as const, reason: 'no free uid in the VM uid range' } : await probeIsolation(this.o.stateDir, uid);
+    const r =
+      uid === undefined
+        ? { ok: false as const, reason: 'no free uid in the VM uid range' }
+        : await probeIsolation(this.o.stateDir, uid);
     this.isolation = r.ok ? { full: true, reason: '' } : { full: false, reason: r.reason };
-    if (!r.ok) this.log.warn({ reason: r.reason }, 'process isolation unavailable: this host refuses tasks (tenant code)');
+    if (!r.ok)
+      this.log.warn({ reason: r.reason }, 'process isolation unavailable: this host refuses tasks (tenant code)');
   }
 
   async fingerprint(): Promise<Fingerprint> {
@@ -148,13 +178,22 @@ export class ProcessDriver implements Driver {
   async create(spec: VmSpec): Promise<VmHandle> {
     if (!/^[0-9A-Z]{26}$/.test(spec.id)) throw new DriverError('bad vm id', 'INVALID_SPEC');
     const cur = this.vms.get(spec.id);
-    if (cur && isSame(cur.handle.pid, cur.handle.pidStartTime)) throw new DriverError('a vm with this id already runs', 'FAILED');
+    if (cur && isSame(cur.handle.pid, cur.handle.pidStartTime))
+      throw new DriverError('a vm with this id already runs', 'FAILED');
     const dir = this.dir(spec.id);
     // Root-only: what the agent reads back (handle, exit status, uid) is beyond the workload's reach.
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeReadable(join(dir, 'config.json'), JSON.stringify({ title: 'Nephele appliance', ...spec.config }));
     if (!isTask(spec)) renderPage(dir, spec.id);
-    const handle: VmHandle = { id: spec.id, scheme: 'process', spec, pid: 0, pidStartTime: '', hostPort: 0, extra: { dir } };
+    const handle: VmHandle = {
+      id: spec.id,
+      scheme: 'process',
+      spec,
+      pid: 0,
+      pidStartTime: '',
+      hostPort: 0,
+      extra: { dir },
+    };
     // A task serves nothing: no port.
     return this.launch(handle, isTask(spec) ? 0 : await freePort());
   }
@@ -165,7 +204,11 @@ export class ProcessDriver implements Driver {
     const paths = vmPaths(dir);
     const task = handle.spec.config.task;
     // Tenant code runs only in the sandbox: fail closed where the host cannot build one.
-    if (task && !this.isolation.full) throw new DriverError(`refused: this host cannot isolate a task (process isolation: none: ${this.isolation.reason})`, 'UNSUPPORTED');
+    if (task && !this.isolation.full)
+      throw new DriverError(
+        `refused: this host cannot isolate a task (process isolation: none: ${this.isolation.reason})`,
+        'UNSUPPORTED',
+      );
     const sandboxed = this.isolation.full;
     const uid = sandboxed ? this.uidFor(handle.id) : 0;
     if (sandboxed) prepareDirs(dir, uid);
@@ -178,9 +221,16 @@ export class ProcessDriver implements Driver {
         ? [this.busybox, 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', paths.www]
         : [process.execPath, APPLIANCE, '--vm', handle.id, '--dir', dir, '--port', String(port)];
     // The appliance keeps the host's network for its port forward; a task gets none.
-    const readOnly = task ? [paths.config] : this.busybox ? [paths.www, this.busybox] : [paths.config, process.execPath, APPLIANCE];
+    const readOnly = task
+      ? [paths.config]
+      : this.busybox
+        ? [paths.www, this.busybox]
+        : [paths.config, process.execPath, APPLIANCE];
     const argv = sandboxed
-      ? sandboxArgv({ dir, uid, ownNetwork: !!task, tmpMiB: handle.spec.memoryMiB, readOnly, mode: task ? 'task' : 'exec' }, app)
+      ? sandboxArgv(
+          { dir, uid, ownNetwork: !!task, tmpMiB: handle.spec.memoryMiB, readOnly, mode: task ? 'task' : 'exec' },
+          app,
+        )
       : this.unshare
         ? ['unshare', '--pid', '--fork', '--mount-proc', '--ipc', '--uts', '--', ...app]
         : app;
@@ -246,7 +296,11 @@ export class ProcessDriver implements Driver {
   async start(handle: VmHandle): Promise<VmHandle> {
     const cur = this.vms.get(handle.id);
     if (cur && isSame(cur.handle.pid, cur.handle.pidStartTime)) return cur.handle;
-    const port = isTask(handle.spec) ? 0 : handle.hostPort && (await portFree(handle.hostPort)) ? handle.hostPort : await freePort();
+    const port = isTask(handle.spec)
+      ? 0
+      : handle.hostPort && (await portFree(handle.hostPort))
+        ? handle.hostPort
+        : await freePort();
     return this.launch(handle, port);
   }
 
@@ -264,7 +318,13 @@ export class ProcessDriver implements Driver {
     }
     this.guard(handle);
     const suspended = procState(handle.pid) === 'T';
-    this.vms.set(handle.id, { handle, phase: suspended ? 'suspended' : 'running', reason: '', expectingExit: false, ready: !suspended });
+    this.vms.set(handle.id, {
+      handle,
+      phase: suspended ? 'suspended' : 'running',
+      reason: '',
+      expectingExit: false,
+      ready: !suspended,
+    });
     return true;
   }
 
@@ -366,7 +426,15 @@ export class ProcessDriver implements Driver {
   async stats(id: string): Promise<VmStats> {
     const { pid } = this.live(id).handle;
     const io = ioBytes(pid);
-    return { cpuSeconds: cpuSeconds(pid), uptimeSeconds: uptimeSeconds(pid), memoryBytes: rssBytes(pid), diskReadBytes: io.read, diskWriteBytes: io.write, netRxBytes: 0, netTxBytes: 0 };
+    return {
+      cpuSeconds: cpuSeconds(pid),
+      uptimeSeconds: uptimeSeconds(pid),
+      memoryBytes: rssBytes(pid),
+      diskReadBytes: io.read,
+      diskWriteBytes: io.write,
+      netRxBytes: 0,
+      netTxBytes: 0,
+    };
   }
 
   async guestRequest(id: string, command: string): Promise<string> {

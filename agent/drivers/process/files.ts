@@ -22,7 +22,10 @@ export function renderPage(dir: string, id: string): void {
   const www = join(dir, 'www');
   mkdirSync(www, { recursive: true });
   chmodSync(www, 0o755);
-  writeReadable(join(www, 'index.html'), `<!doctype html><title>${esc(title)}</title><h1>${esc(title)}</h1><p>vm ${esc(id)}</p>\n`);
+  writeReadable(
+    join(www, 'index.html'),
+    `<!doctype html><title>${esc(title)}</title><h1>${esc(title)}</h1><p>vm ${esc(id)}</p>\n`,
+  );
   writeReadable(join(www, 'health'), 'ok\n');
 }
 

@@ -19,7 +19,10 @@ export function children(pid: number): number[] {
 export function ioBytes(pid: number): { read: number; write: number } {
   try {
     const s = readFileSync(`/proc/${pid}/io`, 'utf8');
-    return { read: Number(/read_bytes: (\d+)/.exec(s)?.[1] ?? 0), write: Number(/write_bytes: (\d+)/.exec(s)?.[1] ?? 0) };
+    return {
+      read: Number(/read_bytes: (\d+)/.exec(s)?.[1] ?? 0),
+      write: Number(/write_bytes: (\d+)/.exec(s)?.[1] ?? 0),
+    };
   } catch {
     return { read: 0, write: 0 };
   }

@@ -32,7 +32,8 @@ export function parseUidRange(s: string): UidRange {
   const m = /^\s*(\d{1,10})\s*-\s*(\d{1,10})\s*$/.exec(s);
   const first = Number(m?.[1]);
   const last = Number(m?.[2]);
-  if (!m || first < 1000 || last < first || last > 0xfffffffe - 1) throw new Error(`${JSON.stringify(s.slice(0, 40))} must be FIRST-LAST with 1000 <= FIRST <= LAST < 4294967294`);
+  if (!m || first < 1000 || last < first || last > 0xfffffffe - 1)
+    throw new Error(`${JSON.stringify(s.slice(0, 40))} must be FIRST-LAST with 1000 <= FIRST <= LAST < 4294967294`);
   return { first, count: last - first + 1 };
 }
 
@@ -174,9 +175,36 @@ export interface SandboxOptions {
 
 /** The argv that runs `command` in the sandbox. */
 export function sandboxArgv(o: SandboxOptions, command: string[]): string[] {
-  for (const p of [o.dir, ...o.readOnly]) if (!p.startsWith('/') || /[\n\0]/.test(p)) throw new Error(`sandbox paths must be absolute, one line: ${JSON.stringify(p)}`);
-  const ns = ['--mount', '--pid', '--fork', '--ipc', '--uts', ...(o.ownNetwork ? ['--net'] : []), '--propagation', 'private'];
-  return ['unshare', ...ns, '--', 'sh', '-c', SETUP, 'nephele-sandbox', o.dir, String(o.uid), `${Math.max(1, Math.floor(o.tmpMiB))}m`, o.mode, String(o.readOnly.length), ...o.readOnly, '--', ...command];
+  for (const p of [o.dir, ...o.readOnly])
+    if (!p.startsWith('/') || /[\n\0]/.test(p))
+      throw new Error(`sandbox paths must be absolute, one line: ${JSON.stringify(p)}`);
+  const ns = [
+    '--mount',
+    '--pid',
+    '--fork',
+    '--ipc',
+    '--uts',
+    ...(o.ownNetwork ? ['--net'] : []),
+    '--propagation',
+    'private',
+  ];
+  return [
+    'unshare',
+    ...ns,
+    '--',
+    'sh',
+    '-c',
+    SETUP,
+    'nephele-sandbox',
+    o.dir,
+    String(o.uid),
+    `${Math.max(1, Math.floor(o.tmpMiB))}m`,
+    o.mode,
+    String(o.readOnly.length),
+    ...o.readOnly,
+    '--',
+    ...command,
+  ];
 }
 
 /** The task's shell starts in its home (chroot leaves it at /). */
@@ -265,14 +293,17 @@ export function parseProbe(out: string, uid: number): ProbeResult {
   }
   if (fields.get('NoNewPrivs') !== '1') return no('may gain privileges (no_new_privs is not set)');
   const procs = Number(fields.get('procs'));
-  if (!(procs >= 1 && procs <= 8)) return no(`sees ${fields.get('procs') ?? 'unknown'} processes (no PID namespace of its own)`);
+  if (!(procs >= 1 && procs <= 8))
+    return no(`sees ${fields.get('procs') ?? 'unknown'} processes (no PID namespace of its own)`);
   const ifaces = (fields.get('ifaces') ?? '').split(',').filter(Boolean);
   if (ifaces.some((x) => x !== 'lo')) return no(`sees the host's network (${ifaces.join(', ')})`);
-  if (!/^tmpfs nephele-root( |$)/.test(fields.get('rootfs') ?? '')) return no(`its root is not the sandbox's own (${fields.get('rootfs') || 'unknown'})`);
+  if (!/^tmpfs nephele-root( |$)/.test(fields.get('rootfs') ?? ''))
+    return no(`its root is not the sandbox's own (${fields.get('rootfs') || 'unknown'})`);
   if (visible.length) return no(`sees ${visible[0]}`);
   if (fields.get('home') !== 'writable') return no('cannot write its own home');
   if (fields.get('tmp') !== 'writable') return no('cannot write its private /tmp');
-  if (fields.get('usr') === 'writable' || fields.get('root') === 'writable') return no('may write outside its home and /tmp');
+  if (fields.get('usr') === 'writable' || fields.get('root') === 'writable')
+    return no('may write outside its home and /tmp');
   return { ok: true };
 }
 
@@ -296,35 +327,40 @@ export async function probeIsolation(stateDir: string, uid: number, timeoutMs = 
     writeFileSync(join(other, 'config.json'), '{}\n');
     chmodSync(join(other, 'config.json'), 0o644);
     const hidden = [join(other, 'config.json')];
-    const argv = sandboxArgv({ dir, uid, ownNetwork: true, tmpMiB: 1, readOnly: [vmPaths(dir).config], mode: 'task' }, taskCommand(probeScript(hidden)));
-    const out = await new Promise<{ code: number | null; stdout: string; stderr: string; setup?: string }>((resolve) => {
-      const child = spawn(argv[0]!, argv.slice(1), {
-        stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-        env: { PATH: process.env.PATH || '/usr/sbin:/usr/bin:/sbin:/bin', HOME: vmPaths(dir).home, LANG: 'C.UTF-8' },
-      });
-      let stdout = '';
-      let stderr = '';
-      let setup: string | undefined;
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      child.stdout!.on('data', (d) => (stdout = (stdout + d).slice(0, 8192)));
-      child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(0, 8192)));
-      awaitReady(child.stdio[3] as Readable, timeoutMs).then(
-        () => child.stdin!.end('go\n'),
-        (e: Error) => {
-          setup = e.message;
-          child.stdin!.destroy();
-        },
-      );
-      child.stdin!.on('error', () => {});
-      child.on('error', (e) => {
-        clearTimeout(timer);
-        resolve({ code: -1, stdout, stderr: e.message, setup });
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr, setup });
-      });
-    });
+    const argv = sandboxArgv(
+      { dir, uid, ownNetwork: true, tmpMiB: 1, readOnly: [vmPaths(dir).config], mode: 'task' },
+      taskCommand(probeScript(hidden)),
+    );
+    const out = await new Promise<{ code: number | null; stdout: string; stderr: string; setup?: string }>(
+      (resolve) => {
+        const child = spawn(argv[0]!, argv.slice(1), {
+          stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+          env: { PATH: process.env.PATH || '/usr/sbin:/usr/bin:/sbin:/bin', HOME: vmPaths(dir).home, LANG: 'C.UTF-8' },
+        });
+        let stdout = '';
+        let stderr = '';
+        let setup: string | undefined;
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        child.stdout!.on('data', (d) => (stdout = (stdout + d).slice(0, 8192)));
+        child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(0, 8192)));
+        awaitReady(child.stdio[3] as Readable, timeoutMs).then(
+          () => child.stdin!.end('go\n'),
+          (e: Error) => {
+            setup = e.message;
+            child.stdin!.destroy();
+          },
+        );
+        child.stdin!.on('error', () => {});
+        child.on('error', (e) => {
+          clearTimeout(timer);
+          resolve({ code: -1, stdout, stderr: e.message, setup });
+        });
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code, stdout, stderr, setup });
+        });
+      },
+    );
     if (out.code !== 0) {
       const why = out.setup ?? (out.stderr.trim().split('\n').at(-1) || `exit status ${out.code}`);
       return { ok: false, reason: why.slice(0, 160) };

@@ -17,9 +17,7 @@ export const BASE_MARKER = 'base';
 export class BaseStore {
   private chain: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    private readonly stateDir: string,
-  ) {}
+  constructor(private readonly stateDir: string) {}
 
   get dir(): string {
     return join(this.stateDir, '.bases');

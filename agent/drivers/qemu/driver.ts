@@ -103,7 +103,8 @@ export class QemuDriver implements Driver {
     const binary = which(this.binaryName);
     const attributes: Record<string, string> = { binary: binary ?? '' };
     if (!binary) return { scheme: 'qemu', healthy: false, detail: `${this.binaryName} not found in PATH`, attributes };
-    if (!which(this.qemuImgName)) return { scheme: 'qemu', healthy: false, detail: `${this.qemuImgName} not found in PATH`, attributes };
+    if (!which(this.qemuImgName))
+      return { scheme: 'qemu', healthy: false, detail: `${this.qemuImgName} not found in PATH`, attributes };
     let version: string;
     try {
       version = await this.version();
@@ -114,13 +115,23 @@ export class QemuDriver implements Driver {
     const image = defaultImage(this.o.imageRoot);
     if (!image) {
       attributes.accelerator = this.o.accel && this.o.accel !== 'auto' ? this.o.accel : 'tcg';
-      return { scheme: 'qemu', healthy: false, detail: `no complete guest image under ${this.o.imageRoot}`, attributes };
+      return {
+        scheme: 'qemu',
+        healthy: false,
+        detail: `no complete guest image under ${this.o.imageRoot}`,
+        attributes,
+      };
     }
     const choice = await this.prober.choose(image, version);
     attributes.accelerator = choice.accel;
     attributes.image = image.name;
     attributes.kvmDevice = kvmUsable() ? 'usable' : 'absent';
-    return { scheme: 'qemu', healthy: true, detail: `QEMU ${version}, ${choice.accel} (${choice.source}: ${choice.detail}), image ${image.name}`, attributes };
+    return {
+      scheme: 'qemu',
+      healthy: true,
+      detail: `QEMU ${version}, ${choice.accel} (${choice.source}: ${choice.detail}), image ${image.name}`,
+      attributes,
+    };
   }
 
   private version(): Promise<string> {
@@ -156,7 +167,8 @@ export class QemuDriver implements Driver {
             try {
               await adoptOverlay(this.qemuImg(), opts.importDisk, base, paths.overlay, Math.max(baseSize, want));
             } catch (e) {
-              if (e instanceof DiskRejectedError) throw new DriverError(`the moved disk was refused: ${e.reasons.join('; ')}`, 'INVALID_SPEC');
+              if (e instanceof DiskRejectedError)
+                throw new DriverError(`the moved disk was refused: ${e.reasons.join('; ')}`, 'INVALID_SPEC');
               throw e;
             }
             writeFileSync(join(dir, 'config-applied'), 'carried by the moved disk\n');
@@ -193,7 +205,8 @@ export class QemuDriver implements Driver {
       if (vm && vm.pid > 0) return vm.handle();
       if (!vm && (await this.adopt(handle))) return this.vms.get(handle.id)!.handle();
       const paths = vmPaths(join(this.o.stateDir, handle.id));
-      if (!existsSync(paths.overlay)) throw new DriverError(`VM ${handle.id} has no disk (${paths.overlay})`, 'NOT_FOUND');
+      if (!existsSync(paths.overlay))
+        throw new DriverError(`VM ${handle.id} has no disk (${paths.overlay})`, 'NOT_FOUND');
       // A QEMU of this VM we do not know about (no recover() was called) must not run twice on one overlay.
       await this.killStray(handle.id, paths);
       vm ??= this.newVm(handle.spec, paths, 'tcg');
@@ -348,18 +361,22 @@ export class QemuDriver implements Driver {
     };
     if (!VM_ID_RE.test(spec.id ?? '')) bad(`id ${JSON.stringify(spec.id)} (1-64 of [A-Za-z0-9_-])`);
     if (!Number.isInteger(spec.vcpus) || spec.vcpus < 1 || spec.vcpus > 64) bad(`vcpus ${spec.vcpus} (1-64)`);
-    if (!Number.isInteger(spec.memoryMiB) || spec.memoryMiB < MIN_MEMORY_MIB) bad(`memoryMiB ${spec.memoryMiB} (at least ${MIN_MEMORY_MIB} MiB)`);
+    if (!Number.isInteger(spec.memoryMiB) || spec.memoryMiB < MIN_MEMORY_MIB)
+      bad(`memoryMiB ${spec.memoryMiB} (at least ${MIN_MEMORY_MIB} MiB)`);
     if (!(spec.diskGiB >= 0) || spec.diskGiB > 16_384) bad(`diskGiB ${spec.diskGiB}`);
-    if (!Number.isInteger(spec.appliancePort) || spec.appliancePort < 1 || spec.appliancePort > 65535) bad(`appliancePort ${spec.appliancePort}`);
+    if (!Number.isInteger(spec.appliancePort) || spec.appliancePort < 1 || spec.appliancePort > 65535)
+      bad(`appliancePort ${spec.appliancePort}`);
     for (const [k, v] of Object.entries(spec.config ?? {})) {
       if (!CONFIG_KEY_RE.test(k)) bad(`config key ${JSON.stringify(k)} (${CONFIG_KEY_RE.source.slice(1, -1)})`);
-      if (typeof v !== 'string' || /[\r\n]/.test(v) || v.length > CONFIG_VALUE_MAX) bad(`config ${k}: value must be one line`);
+      if (typeof v !== 'string' || /[\r\n]/.test(v) || v.length > CONFIG_VALUE_MAX)
+        bad(`config ${k}: value must be one line`);
     }
     const sock = join(this.o.stateDir, spec.id, 'qmp.sock');
     if (Buffer.byteLength(sock) > MAX_SOCKET_PATH) bad(`state dir too deep for unix sockets (${sock})`);
     const image = loadImage(this.o.imageRoot, spec.image);
     const min = Number(image.manifest.minMemoryMiB);
-    if (Number.isFinite(min) && spec.memoryMiB < min) bad(`memoryMiB ${spec.memoryMiB} (image ${image.name} needs ${min} MiB)`);
+    if (Number.isFinite(min) && spec.memoryMiB < min)
+      bad(`memoryMiB ${spec.memoryMiB} (image ${image.name} needs ${min} MiB)`);
     return image;
   }
 
@@ -403,14 +420,17 @@ export class QemuDriver implements Driver {
   private running(id: string): QemuInstance {
     const vm = this.vms.get(id);
     if (!vm) throw new DriverError(`VM ${id} not known to the qemu driver`, 'NOT_FOUND');
-    if (vm.pid <= 0) throw new DriverError(`VM ${id} is not running (${vm.phase}${vm.reason ? `: ${vm.reason}` : ''})`, 'FAILED');
+    if (vm.pid <= 0)
+      throw new DriverError(`VM ${id} is not running (${vm.phase}${vm.reason ? `: ${vm.reason}` : ''})`, 'FAILED');
     return vm;
   }
 
   /** Adopts a running QEMU of `handle` (after an agent restart): true if it runs and is ours. */
   private async adopt(handle: VmHandle): Promise<boolean> {
     if (!QemuInstance.adoptable(handle)) return false;
-    const vm = this.vms.get(handle.id) ?? this.newVm(handle.spec, vmPaths(join(this.o.stateDir, handle.id)), (handle.extra.accel as Accel) ?? 'tcg');
+    const vm =
+      this.vms.get(handle.id) ??
+      this.newVm(handle.spec, vmPaths(join(this.o.stateDir, handle.id)), (handle.extra.accel as Accel) ?? 'tcg');
     this.vms.set(handle.id, vm);
     return vm.adopt(handle);
   }

@@ -69,7 +69,10 @@ export class GuestChannel {
   waitReady(timeoutMs: number): Promise<string> {
     return new Promise((resolve, reject) => {
       const done = () => (clearTimeout(timer), offReady(), offClose());
-      const timer = setTimeout(() => (done(), reject(new Error(`guest agent not ready within ${timeoutMs} ms`))), timeoutMs);
+      const timer = setTimeout(
+        () => (done(), reject(new Error(`guest agent not ready within ${timeoutMs} ms`))),
+        timeoutMs,
+      );
       const offReady = this.onReady((b) => (done(), resolve(b)));
       const offClose = this.onClose(() => (done(), reject(new Error('guest channel closed before ready'))));
     });

@@ -1,7 +1,16 @@
 // Guest images: <imageRoot>/<name>/{vmlinux, initramfs.cpio.gz, data.qcow2,
 // manifest.json}, as scripts/make-guest-image.sh writes them.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  openSync,
+  readSync,
+  closeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { DriverError } from '../driver.js';
 
@@ -32,10 +41,12 @@ export function missingImageFiles(dir: string): string[] {
 }
 
 export function loadImage(imageRoot: string, name: string): GuestImage {
-  if (!IMAGE_NAME_RE.test(name) || name.includes('..')) throw new DriverError(`image name ${JSON.stringify(name)} is not valid`, 'INVALID_SPEC');
+  if (!IMAGE_NAME_RE.test(name) || name.includes('..'))
+    throw new DriverError(`image name ${JSON.stringify(name)} is not valid`, 'INVALID_SPEC');
   const dir = join(imageRoot, name);
   const missing = missingImageFiles(dir);
-  if (missing.length) throw new DriverError(`image ${name} not usable: missing ${missing.join(', ')} in ${dir}`, 'INVALID_SPEC');
+  if (missing.length)
+    throw new DriverError(`image ${name} not usable: missing ${missing.join(', ')} in ${dir}`, 'INVALID_SPEC');
   let manifest: GuestManifest;
   try {
     manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as GuestManifest;
@@ -77,7 +88,8 @@ export function qcow2VirtualSize(path: string): number {
   const fd = openSync(path, 'r');
   try {
     const b = Buffer.alloc(32);
-    if (readSync(fd, b, 0, 32, 0) < 32 || b.readUInt32BE(0) !== 0x514649fb) throw new Error(`${path} is not a qcow2 file`);
+    if (readSync(fd, b, 0, 32, 0) < 32 || b.readUInt32BE(0) !== 0x514649fb)
+      throw new Error(`${path} is not a qcow2 file`);
     return Number(b.readBigUInt64BE(24));
   } finally {
     closeSync(fd);

@@ -10,7 +10,18 @@ import type { Logger } from '../../../common/logger.js';
 import { DriverError, type VmHandle, type VmPhase, type VmSpec, type VmStats, type VmStatus } from '../driver.js';
 import { GuestChannel } from './guest-channel.js';
 import type { GuestImage } from './image.js';
-import { exitReason, fileSize, freePort, isOurQemu, logTail, qemuArgs, spawnQemu, type Accel, type ExitStatus, type VmPaths } from './launch.js';
+import {
+  exitReason,
+  fileSize,
+  freePort,
+  isOurQemu,
+  logTail,
+  qemuArgs,
+  spawnQemu,
+  type Accel,
+  type ExitStatus,
+  type VmPaths,
+} from './launch.js';
 import { cpuSeconds, hostCpuKhz, isAlive, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
 import { QmpClient } from './qmp.js';
 import type { VmFence } from '../../fence/fence.js';
@@ -65,11 +76,25 @@ export class QemuInstance {
   }
 
   status(): VmStatus {
-    return { phase: this.phase, reason: this.reason, guestReady: this.guestReady, hostPort: this.hostPort, pid: this.pid };
+    return {
+      phase: this.phase,
+      reason: this.reason,
+      guestReady: this.guestReady,
+      hostPort: this.hostPort,
+      pid: this.pid,
+    };
   }
 
   async stats(): Promise<VmStats> {
-    const s: VmStats = { cpuSeconds: 0, memoryBytes: 0, diskReadBytes: 0, diskWriteBytes: 0, netRxBytes: 0, netTxBytes: 0, uptimeSeconds: 0 };
+    const s: VmStats = {
+      cpuSeconds: 0,
+      memoryBytes: 0,
+      diskReadBytes: 0,
+      diskWriteBytes: 0,
+      netRxBytes: 0,
+      netTxBytes: 0,
+      uptimeSeconds: 0,
+    };
     if (this.pid <= 0) return s;
     s.cpuSeconds = cpuSeconds(this.pid);
     s.memoryBytes = rssBytes(this.pid);
@@ -78,7 +103,11 @@ export class QemuInstance {
     // net bytes stay 0 (a tap/bridge netdev would have them in the host's /proc/net/dev).
     try {
       const qmp = await this.qmpOf();
-      const blocks = await qmp.execute<Array<{ device?: string; stats?: { rd_bytes?: number; wr_bytes?: number } }>>('query-blockstats', undefined, 2_000);
+      const blocks = await qmp.execute<Array<{ device?: string; stats?: { rd_bytes?: number; wr_bytes?: number } }>>(
+        'query-blockstats',
+        undefined,
+        2_000,
+      );
       const d0 = blocks.find((b) => b.device === 'd0') ?? blocks[0];
       s.diskReadBytes = d0?.stats?.rd_bytes ?? 0;
       s.diskWriteBytes = d0?.stats?.wr_bytes ?? 0;
@@ -90,14 +119,23 @@ export class QemuInstance {
 
   handle(): VmHandle {
     const p = this.paths;
-    return { id: this.id, scheme: 'qemu', spec: this.spec, pid: this.pid, pidStartTime: this.pidStartTime, hostPort: this.hostPort, extra: { dir: p.dir, overlay: p.overlay, qmp: p.qmp, ga: p.ga, accel: this.accel } };
+    return {
+      id: this.id,
+      scheme: 'qemu',
+      spec: this.spec,
+      pid: this.pid,
+      pidStartTime: this.pidStartTime,
+      hostPort: this.hostPort,
+      extra: { dir: p.dir, overlay: p.overlay, qmp: p.qmp, ga: p.ga, accel: this.accel },
+    };
   }
 
   /** Spawns QEMU, waits until QMP answers (QEMU fully initialised), connects the guest channel. */
   async launch(image: GuestImage, preferredPort: number): Promise<void> {
     const log = this.ctx.log;
     const tscKhz = this.accel === 'tcg' ? hostCpuKhz() : undefined;
-    if (this.accel === 'tcg' && !tscKhz) log.warn({ vm_id: this.id }, "no 'cpu MHz' in /proc/cpuinfo: booting under TCG without tsc_early_khz may hang");
+    if (this.accel === 'tcg' && !tscKhz)
+      log.warn({ vm_id: this.id }, "no 'cpu MHz' in /proc/cpuinfo: booting under TCG without tsc_early_khz may hang");
     for (let attempt = 1; ; attempt++) {
       this.hostPort = await freePort(attempt === 1 ? preferredPort : 0);
       for (const f of [this.paths.qmp, this.paths.ga, this.paths.pidfile]) rmSync(f, { force: true });
@@ -153,7 +191,10 @@ export class QemuInstance {
           this.ctx.fence?.guard(this.id, this.pid, this.pidStartTime);
         }
         this.phase = 'running';
-        log.info({ vm_id: this.id, pid: this.pid, accel: this.accel, host_port: this.hostPort, ms: Date.now() - t0 }, 'qemu started');
+        log.info(
+          { vm_id: this.id, pid: this.pid, accel: this.accel, host_port: this.hostPort, ms: Date.now() - t0 },
+          'qemu started',
+        );
         return;
       } catch (e) {
         // Wait briefly for the exit so the log has QEMU's own error.
@@ -203,7 +244,10 @@ export class QemuInstance {
     this.poll = setInterval(() => this.checkAlive(gen), this.ctx.pollIntervalMs);
     this.poll.unref();
     try {
-      const qmp = await QmpClient.connect(this.paths.qmp, { timeoutMs: 3_000, alive: () => isAlive(pid, pidStartTime) });
+      const qmp = await QmpClient.connect(this.paths.qmp, {
+        timeoutMs: 3_000,
+        alive: () => isAlive(pid, pidStartTime),
+      });
       this.attachQmp(qmp, gen);
       const st = await qmp.execute<{ status: string; running: boolean }>('query-status');
       this.phase = st.running ? 'running' : st.status === 'paused' ? 'suspended' : 'running';
@@ -214,7 +258,10 @@ export class QemuInstance {
     try {
       // The guest agent re-announces `ready` when it notices a new host connection,
       // but a reconnect right after the old driver let go can go unnoticed: a ping decides.
-      const ga = await GuestChannel.connect(this.paths.ga, { timeoutMs: 3_000, alive: () => isAlive(pid, pidStartTime) });
+      const ga = await GuestChannel.connect(this.paths.ga, {
+        timeoutMs: 3_000,
+        alive: () => isAlive(pid, pidStartTime),
+      });
       this.attachGa(ga, gen);
       this.pingGuest(ga, gen);
     } catch (e) {
@@ -405,7 +452,8 @@ export class QemuInstance {
       if (await this.waitGone(2_000)) return;
       log.warn({ vm_id: this.id }, 'qemu did not quit: SIGKILL');
       if (this.pid > 0 && isAlive(this.pid, this.pidStartTime)) process.kill(this.pid, 'SIGKILL');
-      if (!(await this.waitGone(5_000))) throw new DriverError(`VM ${this.id}: qemu (pid ${this.pid}) survived SIGKILL`, 'FAILED');
+      if (!(await this.waitGone(5_000)))
+        throw new DriverError(`VM ${this.id}: qemu (pid ${this.pid}) survived SIGKILL`, 'FAILED');
     } finally {
       if (this.pid <= 0) {
         this.phase = this.phase === 'failed' ? 'failed' : 'stopped';

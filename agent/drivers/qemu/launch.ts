@@ -74,7 +74,8 @@ export function kernelCmdline(o: Pick<LaunchOptions, 'bootArgs' | 'accel' | 'tsc
  * logs, its monitor and /proc/<pid>/cmdline.
  */
 export function plainPath(what: string, p: string): string {
-  if (CONTROL_CHARS_RE.test(p)) throw new DriverError(`${what} path ${JSON.stringify(p)} contains control characters`, 'INVALID_SPEC');
+  if (CONTROL_CHARS_RE.test(p))
+    throw new DriverError(`${what} path ${JSON.stringify(p)} contains control characters`, 'INVALID_SPEC');
   return p;
 }
 
@@ -91,25 +92,44 @@ export function qemuArgs(o: LaunchOptions): string[] {
   const p = o.paths;
   const net = o.hostPort > 0 ? `user,id=n0,hostfwd=tcp:127.0.0.1:${o.hostPort}-:${o.appliancePort}` : 'user,id=n0';
   const args = [
-    '-name', `nephele-${optValue('name', o.name)}`,
-    '-M', 'microvm,x-option-roms=off,rtc=on',
-    '-accel', o.accel === 'kvm' ? 'kvm' : 'tcg,tb-size=64',
-    '-cpu', o.accel === 'kvm' ? 'host' : 'max',
-    '-m', String(o.memoryMiB),
-    '-smp', String(o.vcpus),
-    '-nodefaults', '-no-user-config', '-nographic',
-    '-kernel', plainPath('kernel', o.kernel),
-    '-initrd', plainPath('initrd', o.initrd),
-    '-append', kernelCmdline(o),
-    '-serial', `file:${plainPath('serial log', p.serial)}`,
+    '-name',
+    `nephele-${optValue('name', o.name)}`,
+    '-M',
+    'microvm,x-option-roms=off,rtc=on',
+    '-accel',
+    o.accel === 'kvm' ? 'kvm' : 'tcg,tb-size=64',
+    '-cpu',
+    o.accel === 'kvm' ? 'host' : 'max',
+    '-m',
+    String(o.memoryMiB),
+    '-smp',
+    String(o.vcpus),
+    '-nodefaults',
+    '-no-user-config',
+    '-nographic',
+    '-kernel',
+    plainPath('kernel', o.kernel),
+    '-initrd',
+    plainPath('initrd', o.initrd),
+    '-append',
+    kernelCmdline(o),
+    '-serial',
+    `file:${plainPath('serial log', p.serial)}`,
     // No -no-reboot: a guest reboot (or QMP system_reset) must restart the guest in place.
-    '-drive', `id=d0,file=${optValue('overlay', p.overlay)},format=qcow2,if=none`,
-    '-device', 'virtio-blk-device,drive=d0',
-    '-netdev', net,
-    '-device', 'virtio-net-device,netdev=n0',
-    '-device', 'virtio-serial-device',
-    '-chardev', `socket,id=ga,path=${optValue('guest channel', p.ga)},server=on,wait=off`,
-    '-device', `virtserialport,chardev=ga,name=${optValue('guest agent port', o.guestAgentPort)}`,
+    '-drive',
+    `id=d0,file=${optValue('overlay', p.overlay)},format=qcow2,if=none`,
+    '-device',
+    'virtio-blk-device,drive=d0',
+    '-netdev',
+    net,
+    '-device',
+    'virtio-net-device,netdev=n0',
+    '-device',
+    'virtio-serial-device',
+    '-chardev',
+    `socket,id=ga,path=${optValue('guest channel', p.ga)},server=on,wait=off`,
+    '-device',
+    `virtserialport,chardev=ga,name=${optValue('guest agent port', o.guestAgentPort)}`,
   ];
   if (o.qmp !== false) args.push('-qmp', `unix:${optValue('qmp socket', p.qmp)},server=on,wait=off`);
   args.push('-pidfile', plainPath('pidfile', p.pidfile));
@@ -137,16 +157,27 @@ export async function createOverlay(qemuImg: string, base: string, overlay: stri
  * is pointed at this host's copy of that base without rewriting any data, and
  * inspected again to confirm the chain is exactly overlay → our base.
  */
-export async function adoptOverlay(qemuImg: string, imported: string, base: { path: string; sha256: string }, overlay: string, maxVirtualBytes: number): Promise<void> {
+export async function adoptOverlay(
+  qemuImg: string,
+  imported: string,
+  base: { path: string; sha256: string },
+  overlay: string,
+  maxVirtualBytes: number,
+): Promise<void> {
   // Our own base: a plain qcow2 with no backing of its own (so the chain ends there).
   await inspectQcow2(base.path, { maxVirtualBytes: Number.MAX_SAFE_INTEGER }, { qemuImg });
   const expect = { baseSha256: base.sha256, maxVirtualBytes };
   const h = await inspectQcow2(imported, expect, { qemuImg });
   renameSync(imported, overlay);
   if (!h.backing) return;
-  await execFileP(qemuImg, ['rebase', '-u', '-f', 'qcow2', '-F', 'qcow2', '-b', base.path, overlay], { timeout: 30_000 });
+  await execFileP(qemuImg, ['rebase', '-u', '-f', 'qcow2', '-F', 'qcow2', '-b', base.path, overlay], {
+    timeout: 30_000,
+  });
   const after = await inspectQcow2(overlay, expect, { qemuImg });
-  if (after.backing !== base.path) throw new DiskRejectedError([`after the rebase it is backed by ${JSON.stringify(after.backing)}, not ${base.path}`]);
+  if (after.backing !== base.path)
+    throw new DiskRejectedError([
+      `after the rebase it is backed by ${JSON.stringify(after.backing)}, not ${base.path}`,
+    ]);
 }
 
 /** A free port on 127.0.0.1: `preferred` if it can be bound, else one the kernel picks. */
@@ -176,7 +207,12 @@ export async function freePort(preferred = 0): Promise<number> {
  * VM's qemu.log, not holding the agent's event loop: the VM keeps running when
  * the agent exits or restarts.
  */
-export function spawnQemu(binary: string, args: string[], logFile: string, opts: { detached?: boolean } = {}): ChildProcess {
+export function spawnQemu(
+  binary: string,
+  args: string[],
+  logFile: string,
+  opts: { detached?: boolean } = {},
+): ChildProcess {
   const fd = openSync(logFile, 'a');
   try {
     const child = spawn(binary, args, { detached: opts.detached ?? true, stdio: ['ignore', fd, fd] });
@@ -199,7 +235,11 @@ export function logTail(file: string, lines = 5, from = 0): string {
 export type ExitStatus = { code: number | null; signal: NodeJS.Signals | null; error?: Error };
 
 /** Why a QEMU ended that was not told to: its last SHUTDOWN event, its exit status (own child), its log. */
-export function exitReason(shutdown: { guest: boolean; reason: string } | undefined, info: ExitStatus | undefined, logFile: string): string {
+export function exitReason(
+  shutdown: { guest: boolean; reason: string } | undefined,
+  info: ExitStatus | undefined,
+  logFile: string,
+): string {
   if (shutdown?.guest) return 'guest powered off';
   if (shutdown?.reason === 'host-qmp-quit') return 'qemu quit on a QMP command not sent by this driver';
   if (info?.error) return `qemu failed: ${info.error.message}`;
@@ -218,7 +258,12 @@ export function isOurQemu(pid: number, id: string): boolean {
 }
 
 /** Kills a QEMU of VM `id` that the driver does not track (per its pidfile and name). */
-export async function killStray(id: string, paths: VmPaths, trackedPid: number | undefined, log: Logger): Promise<void> {
+export async function killStray(
+  id: string,
+  paths: VmPaths,
+  trackedPid: number | undefined,
+  log: Logger,
+): Promise<void> {
   let pid: number;
   try {
     pid = Number(readFileSync(paths.pidfile, 'utf8').trim());

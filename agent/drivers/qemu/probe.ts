@@ -4,7 +4,16 @@
 // `ready`; if it comes, KVM works, otherwise use TCG. The verdict is cached in
 // <stateDir>/accel.json so later agent starts skip the probe.
 import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../../../common/logger.js';
@@ -69,8 +78,14 @@ export class AccelProber {
   }
 
   async choose(image: GuestImage, version: string): Promise<AccelChoice> {
-    if (this.o.mode !== 'auto') return { accel: this.o.mode, source: 'forced', detail: `accelerator forced to ${this.o.mode}` };
-    if (!kvmUsable(this.o.kvmDevice)) return { accel: 'tcg', source: 'no-kvm', detail: `${this.o.kvmDevice ?? '/dev/kvm'} missing or not read/writable` };
+    if (this.o.mode !== 'auto')
+      return { accel: this.o.mode, source: 'forced', detail: `accelerator forced to ${this.o.mode}` };
+    if (!kvmUsable(this.o.kvmDevice))
+      return {
+        accel: 'tcg',
+        source: 'no-kvm',
+        detail: `${this.o.kvmDevice ?? '/dev/kvm'} missing or not read/writable`,
+      };
     const key = `${version}|${await fileSha256(image.kernel)}`;
     let p = this.inflight.get(key);
     if (!p) {
@@ -91,7 +106,8 @@ export class AccelProber {
 
   private async lookupOrProbe(key: string, image: GuestImage): Promise<AccelChoice> {
     const hit = this.readCache()[key];
-    if (hit && (hit.accel === 'kvm' || hit.accel === 'tcg')) return { accel: hit.accel, source: 'cache', detail: hit.detail };
+    if (hit && (hit.accel === 'kvm' || hit.accel === 'tcg'))
+      return { accel: hit.accel, source: 'cache', detail: hit.detail };
     const r = await this.bootProbe(image);
     const cache = this.readCache();
     cache[key] = { accel: r.accel, detail: r.detail, probedAt: new Date().toISOString() };
@@ -154,7 +170,10 @@ export class AccelProber {
       }
       const tail = logTail(paths.log, 2);
       this.o.log.info({ ms, why: verdict.why, qemu_log: tail }, 'qemu probe: guest did not boot under KVM, using TCG');
-      return { accel: 'tcg', detail: `probe guest did not boot under KVM (${verdict.why}${tail ? `; ${tail}` : ''}); using TCG` };
+      return {
+        accel: 'tcg',
+        detail: `probe guest did not boot under KVM (${verdict.why}${tail ? `; ${tail}` : ''}); using TCG`,
+      };
     } catch (e) {
       return { accel: 'tcg', detail: `KVM probe failed (${(e as Error).message}); using TCG` };
     } finally {

@@ -42,7 +42,12 @@ export class QmpClient {
   greeting?: QmpGreeting;
 
   private constructor(sock: Socket) {
-    this.lines = new LineClient(sock, (l) => this.onLine(l), (command) => `QMP ${command}`, 'connection closed');
+    this.lines = new LineClient(
+      sock,
+      (l) => this.onLine(l),
+      (command) => `QMP ${command}`,
+      'connection closed',
+    );
     this.lines.onClose(() => {
       this.greetingWaiter?.reject(new Error('QMP connection closed before the greeting'));
       this.greetingWaiter = undefined;
@@ -58,7 +63,10 @@ export class QmpClient {
     try {
       const left = Math.max(500, timeoutMs - (Date.now() - started));
       c.greeting = await new Promise<QmpGreeting>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no QMP greeting on ${path} within ${left} ms (another client connected?)`)), left);
+        const timer = setTimeout(
+          () => reject(new Error(`no QMP greeting on ${path} within ${left} ms (another client connected?)`)),
+          left,
+        );
         c.greetingWaiter = {
           resolve: (g) => (clearTimeout(timer), resolve(g)),
           reject: (e) => (clearTimeout(timer), reject(e)),
@@ -103,7 +111,10 @@ export class QmpClient {
         offEvent();
         offClose();
       };
-      const timer = setTimeout(() => (done(), reject(new Error(`no QMP ${name} event within ${timeoutMs} ms`))), timeoutMs);
+      const timer = setTimeout(
+        () => (done(), reject(new Error(`no QMP ${name} event within ${timeoutMs} ms`))),
+        timeoutMs,
+      );
       const offEvent = this.onEvent((ev) => {
         if (ev.event === name && match(ev)) {
           done();
@@ -132,7 +143,11 @@ export class QmpClient {
       return;
     }
     if (typeof msg.event === 'string') {
-      const ev: QmpEvent = { event: msg.event, data: (msg.data as Record<string, unknown>) ?? {}, timestamp: msg.timestamp as QmpEvent['timestamp'] };
+      const ev: QmpEvent = {
+        event: msg.event,
+        data: (msg.data as Record<string, unknown>) ?? {},
+        timestamp: msg.timestamp as QmpEvent['timestamp'],
+      };
       for (const l of [...this.eventListeners]) {
         try {
           l(ev);

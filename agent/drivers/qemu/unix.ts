@@ -28,7 +28,8 @@ function tryConnect(path: string): Promise<Socket> {
 }
 
 export async function connectUnix(path: string, opts: ConnectOptions = {}): Promise<Socket> {
-  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) throw new Error(`socket path too long (${Buffer.byteLength(path)} > ${MAX_SOCKET_PATH} bytes): ${path}`);
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH)
+    throw new Error(`socket path too long (${Buffer.byteLength(path)} > ${MAX_SOCKET_PATH} bytes): ${path}`);
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   for (;;) {
     try {

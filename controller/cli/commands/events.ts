@@ -22,10 +22,16 @@ export function registerEventCommands(program: Command, k: CliKit): void {
       await k.withClient(async (c) => {
         const filter = { typePrefix: o.type ?? '', hostId: o.host ?? '', auditOnly: !!o.audit };
         let since = o.since !== undefined ? Number(o.since) : -1;
-        if (o.since !== undefined && (!Number.isSafeInteger(since) || since < 0)) throw new CliError('--since must be a sequence number');
+        if (o.since !== undefined && (!Number.isSafeInteger(since) || since < 0))
+          throw new CliError('--since must be a sequence number');
         if (since < 0) {
-          const head = await c.call<P.ListEventsResponse>((md, op, cb) => c.events.ListEvents({ sinceSeq: 0, pageSize: 1 }, md, op, cb));
-          since = Math.max(0, Number(head.lastSeq) - Number(o.lines) * (filter.typePrefix || filter.hostId || filter.auditOnly ? 50 : 1));
+          const head = await c.call<P.ListEventsResponse>((md, op, cb) =>
+            c.events.ListEvents({ sinceSeq: 0, pageSize: 1 }, md, op, cb),
+          );
+          since = Math.max(
+            0,
+            Number(head.lastSeq) - Number(o.lines) * (filter.typePrefix || filter.hostId || filter.auditOnly ? 50 : 1),
+          );
         }
         let last = since;
         const print = (e: Event) => {
@@ -35,7 +41,9 @@ export function registerEventCommands(program: Command, k: CliKit): void {
         if (!o.follow) {
           let token = '';
           do {
-            const r = await c.call<P.ListEventsResponse>((md, op, cb) => c.events.ListEvents({ sinceSeq: since, pageSize: 1000, pageToken: token, filter }, md, op, cb));
+            const r = await c.call<P.ListEventsResponse>((md, op, cb) =>
+              c.events.ListEvents({ sinceSeq: since, pageSize: 1000, pageToken: token, filter }, md, op, cb),
+            );
             r.events.forEach(print);
             token = r.nextPageToken;
           } while (token);
@@ -72,7 +80,11 @@ export function registerEventCommands(program: Command, k: CliKit): void {
 }
 
 function fmtEvent(e: Event): string {
-  const attrs = Object.entries(e.attributes).map(([k, v]) => `${k}=${v}`).join(' ');
-  const who = [e.hostId && `host=${e.hostId}`, e.actor && e.actor !== e.hostId && `actor=${e.actor}`].filter(Boolean).join(' ');
+  const attrs = Object.entries(e.attributes)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const who = [e.hostId && `host=${e.hostId}`, e.actor && e.actor !== e.hostId && `actor=${e.actor}`]
+    .filter(Boolean)
+    .join(' ');
   return `${String(e.seq).padStart(6)}  ${when(e.timeUnixMs)}  ${e.severity.padEnd(7)} ${e.type.padEnd(24)} ${e.message}${who ? '  ' + who : ''}${attrs ? '  ' + attrs : ''}`;
 }

@@ -5,7 +5,8 @@ import type * as P from '../types.js';
 import { ago, bytes, enumWord, table, when } from '../format.js';
 import type { CliKit } from '../kit.js';
 
-const cap = (free?: number, total?: number, fmt: (n: number) => string = String) => `${fmt(free ?? 0)}/${fmt(total ?? 0)}`;
+const cap = (free?: number, total?: number, fmt: (n: number) => string = String) =>
+  `${fmt(free ?? 0)}/${fmt(total ?? 0)}`;
 
 function hostRows(hosts: Host[]): string {
   return table(
@@ -41,7 +42,14 @@ function hostDetail(h: Host): string {
     `Addresses:   ${h.addresses.join(', ') || '-'}`,
     `Agent:       ${h.agentVersion || '-'}   last seen ${ago(h.lastSeenUnixMs)}   heartbeat ${h.heartbeatIntervalMs || '-'} ms`,
     `Enrolled:    ${when(h.enrolledUnixMs)}`,
-    ...(h.schemeInfo ?? []).map((x, i) => `${i ? '             ' : 'Drivers:     '}${x.scheme}: ${Object.entries(x.attributes).map(([k, v]) => `${k}=${v}`).join(' ') || '-'}`),
+    ...(h.schemeInfo ?? []).map(
+      (x, i) =>
+        `${i ? '             ' : 'Drivers:     '}${x.scheme}: ${
+          Object.entries(x.attributes)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ') || '-'
+        }`,
+    ),
   ];
   if (inv) {
     const c = inv.cpu;
@@ -59,9 +67,14 @@ function hostDetail(h: Host): string {
       'Disks:',
       ...inv.disks.map((d) => `  ${d.device}  ${d.type}  ${bytes(d.sizeBytes)}  ${d.model}`),
       'Filesystems:',
-      ...inv.filesystems.map((f) => `  ${f.mount}  ${f.fsType}  ${bytes(f.availableBytes)} free of ${bytes(f.sizeBytes)}`),
+      ...inv.filesystems.map(
+        (f) => `  ${f.mount}  ${f.fsType}  ${bytes(f.availableBytes)} free of ${bytes(f.sizeBytes)}`,
+      ),
       'NICs:',
-      ...inv.nics.map((n) => `  ${n.name}  ${n.mac}  ${n.addresses.join(' ')}  ${n.speedMbps ? n.speedMbps + 'Mb/s' : ''} ${n.operstate}${n.virtual ? ' (virtual)' : ''}`),
+      ...inv.nics.map(
+        (n) =>
+          `  ${n.name}  ${n.mac}  ${n.addresses.join(' ')}  ${n.speedMbps ? n.speedMbps + 'Mb/s' : ''} ${n.operstate}${n.virtual ? ' (virtual)' : ''}`,
+      ),
       'Software:',
       `  ${inv.software.map((s) => `${s.name} ${s.version}`).join(', ') || '-'}`,
     );
@@ -76,26 +89,47 @@ export function registerHostCommands(program: Command, k: CliKit): void {
     .description("revoke a host's credentials: its session closes and it cannot reconnect")
     .option('--reason <text>', 'why', '')
     .action(async (id, o) => {
-      const r = await k.withClient((c) => c.call<P.RevokeHostResponse>((md, op, cb) => c.hosts.RevokeHost({ hostId: id, reason: o.reason }, md, op, cb)));
+      const r = await k.withClient((c) =>
+        c.call<P.RevokeHostResponse>((md, op, cb) => c.hosts.RevokeHost({ hostId: id, reason: o.reason }, md, op, cb)),
+      );
       k.out(r.host, () => `revoked ${r.host?.id}`);
     });
   host
     .command('ls')
     .description('list hosts')
     .option('--group <name>', 'only hosts in this virtual group')
-    .addOption(new Option('--state <state>', 'only hosts in this state').choices(['pending', 'ready', 'unreachable', 'down']))
+    .addOption(
+      new Option('--state <state>', 'only hosts in this state').choices(['pending', 'ready', 'unreachable', 'down']),
+    )
     .action(async (o) => {
-      const hosts = await k.withClient((c) => k.listAll<Host>(async (pageToken) => {
-        const r = await c.call<P.ListHostsResponse>((md, op, cb) => c.hosts.ListHosts({ pageSize: 500, pageToken, group: o.group ?? '', state: o.state ? `HOST_STATE_${o.state.toUpperCase()}` as never : 'HOST_STATE_UNSPECIFIED', view: 'HOST_VIEW_BASIC' }, md, op, cb));
-        return { items: r.hosts, next: r.nextPageToken };
-      }));
+      const hosts = await k.withClient((c) =>
+        k.listAll<Host>(async (pageToken) => {
+          const r = await c.call<P.ListHostsResponse>((md, op, cb) =>
+            c.hosts.ListHosts(
+              {
+                pageSize: 500,
+                pageToken,
+                group: o.group ?? '',
+                state: o.state ? (`HOST_STATE_${o.state.toUpperCase()}` as never) : 'HOST_STATE_UNSPECIFIED',
+                view: 'HOST_VIEW_BASIC',
+              },
+              md,
+              op,
+              cb,
+            ),
+          );
+          return { items: r.hosts, next: r.nextPageToken };
+        }),
+      );
       k.out(hosts, () => hostRows(hosts));
     });
   host
     .command('show <id>')
     .description('show a host with its full inventory')
     .action(async (id) => {
-      const r = await k.withClient((c) => c.call<P.GetHostResponse>((md, op, cb) => c.hosts.GetHost({ hostId: id, view: 'HOST_VIEW_FULL' }, md, op, cb)));
+      const r = await k.withClient((c) =>
+        c.call<P.GetHostResponse>((md, op, cb) => c.hosts.GetHost({ hostId: id, view: 'HOST_VIEW_FULL' }, md, op, cb)),
+      );
       k.out(r.host, () => hostDetail(r.host!));
     });
   host
@@ -103,7 +137,9 @@ export function registerHostCommands(program: Command, k: CliKit): void {
     .description('stop placing new VMs on a host')
     .option('--reason <text>', 'why', '')
     .action(async (id, o) => {
-      const r = await k.withClient((c) => c.call<P.CordonHostResponse>((md, op, cb) => c.hosts.CordonHost({ hostId: id, reason: o.reason }, md, op, cb)));
+      const r = await k.withClient((c) =>
+        c.call<P.CordonHostResponse>((md, op, cb) => c.hosts.CordonHost({ hostId: id, reason: o.reason }, md, op, cb)),
+      );
       k.out(r.host, () => `cordoned ${r.host?.id}`);
     });
   host
@@ -111,14 +147,23 @@ export function registerHostCommands(program: Command, k: CliKit): void {
     .description('cordon a host and move its VMs to other hosts')
     .option('--reason <text>', 'why', '')
     .action(async (id, o) => {
-      const r = await k.withClient((c) => c.call<P.DrainHostResponse>((md, op, cb) => c.hosts.DrainHost({ hostId: id, reason: o.reason }, md, op, cb)));
-      k.out(r, () => [`drained ${r.host?.id}: ${r.vmsMoved} moved, ${r.vmsUnplaced} could not be moved`, ...r.reasons.map((x) => `  not placed: ${x}`)].join('\n'));
+      const r = await k.withClient((c) =>
+        c.call<P.DrainHostResponse>((md, op, cb) => c.hosts.DrainHost({ hostId: id, reason: o.reason }, md, op, cb)),
+      );
+      k.out(r, () =>
+        [
+          `drained ${r.host?.id}: ${r.vmsMoved} moved, ${r.vmsUnplaced} could not be moved`,
+          ...r.reasons.map((x) => `  not placed: ${x}`),
+        ].join('\n'),
+      );
     });
   host
     .command('uncordon <id>')
     .description('allow placements on a host again')
     .action(async (id) => {
-      const r = await k.withClient((c) => c.call<P.UncordonHostResponse>((md, op, cb) => c.hosts.UncordonHost({ hostId: id }, md, op, cb)));
+      const r = await k.withClient((c) =>
+        c.call<P.UncordonHostResponse>((md, op, cb) => c.hosts.UncordonHost({ hostId: id }, md, op, cb)),
+      );
       k.out(r.host, () => `uncordoned ${r.host?.id}`);
     });
   host
@@ -127,7 +172,9 @@ export function registerHostCommands(program: Command, k: CliKit): void {
     .command('set <id> [groups...]')
     .description("replace a host's groups (none = remove from all)")
     .action(async (id, groups: string[]) => {
-      const r = await k.withClient((c) => c.call<P.SetHostGroupsResponse>((md, op, cb) => c.hosts.SetHostGroups({ hostId: id, groups }, md, op, cb)));
+      const r = await k.withClient((c) =>
+        c.call<P.SetHostGroupsResponse>((md, op, cb) => c.hosts.SetHostGroups({ hostId: id, groups }, md, op, cb)),
+      );
       k.out(r.host, () => `${r.host?.id}: groups ${r.host?.groups.join(', ') || '(none)'}`);
     });
 }

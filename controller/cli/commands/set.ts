@@ -14,17 +14,60 @@ import { CliError } from '../client.js';
 import type { CliKit } from '../kit.js';
 import { ago, bytes, enumWord, table, when } from '../format.js';
 
-const SET_HEAD = ['ID', 'NAME', 'TENANT', 'SLA', 'STATE', 'PLACED/WANTED', 'CONFIRMED', 'RUNNING', 'EXPIRES', 'CREATED'];
-const setRow = (s: VmSet) => [s.id, s.request?.name || '-', s.tenant, enumWord(s.request?.sla, 'SLA_'), enumWord(s.state, 'VM_SET_STATE_'), `${s.placed}/${s.count}`, s.confirmed, s.running, when(s.expiresUnixMs), ago(s.createdUnixMs)];
+const SET_HEAD = [
+  'ID',
+  'NAME',
+  'TENANT',
+  'SLA',
+  'STATE',
+  'PLACED/WANTED',
+  'CONFIRMED',
+  'RUNNING',
+  'EXPIRES',
+  'CREATED',
+];
+const setRow = (s: VmSet) => [
+  s.id,
+  s.request?.name || '-',
+  s.tenant,
+  enumWord(s.request?.sla, 'SLA_'),
+  enumWord(s.state, 'VM_SET_STATE_'),
+  `${s.placed}/${s.count}`,
+  s.confirmed,
+  s.running,
+  when(s.expiresUnixMs),
+  ago(s.createdUnixMs),
+];
 
 /** The plan as people read it: one row per VM, per-host totals, then what could not be placed and why. */
 export function planText(p: Plan): string {
   const rows = table(
     ['VM', 'NAME', 'HOST', 'SCHEME', 'CPU', 'MEM', 'RESERVED', 'CONFIRMED', 'STATUS', 'TRIES', 'SCORE'],
-    p.rows.map((r) => [r.vmId || '-', r.vmName, r.hostName || r.hostId || '-', r.scheme, r.vcpus, bytes(r.memoryBytes), when(r.reservedUnixMs), when(r.confirmedUnixMs), r.status, r.attempts, r.vmId ? '-' : r.score.toFixed(3)]),
+    p.rows.map((r) => [
+      r.vmId || '-',
+      r.vmName,
+      r.hostName || r.hostId || '-',
+      r.scheme,
+      r.vcpus,
+      bytes(r.memoryBytes),
+      when(r.reservedUnixMs),
+      when(r.confirmedUnixMs),
+      r.status,
+      r.attempts,
+      r.vmId ? '-' : r.score.toFixed(3),
+    ]),
   );
-  const hosts = table(['HOST', 'ID', 'VMS', 'CPU', 'MEM', 'DISK'], p.hosts.map((h) => [h.hostName || '-', h.hostId, h.vms, h.vcpus, bytes(h.memoryBytes), bytes(h.diskBytes)]));
-  const lines = [rows, '', hosts, '', `placed ${p.placed}, unplaced ${p.unplaced}${p.hostsConsidered ? `, hosts scored ${p.hostsConsidered}` : ''}`];
+  const hosts = table(
+    ['HOST', 'ID', 'VMS', 'CPU', 'MEM', 'DISK'],
+    p.hosts.map((h) => [h.hostName || '-', h.hostId, h.vms, h.vcpus, bytes(h.memoryBytes), bytes(h.diskBytes)]),
+  );
+  const lines = [
+    rows,
+    '',
+    hosts,
+    '',
+    `placed ${p.placed}, unplaced ${p.unplaced}${p.hostsConsidered ? `, hosts scored ${p.hostsConsidered}` : ''}`,
+  ];
   for (const r of p.reasons) lines.push(`  not placed: ${r}`);
   return lines.join('\n');
 }
@@ -43,7 +86,8 @@ function startTime(v: string | undefined): number {
   if (!v) return 0;
   if (/^\+?\d+[smhd]$/.test(v)) return Date.now() + parseDuration(v.replace(/^\+/, ''));
   const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new CliError(`--start-at wants an ISO time or +duration (e.g. +10m), got ${JSON.stringify(v)}`);
+  if (Number.isNaN(t))
+    throw new CliError(`--start-at wants an ISO time or +duration (e.g. +10m), got ${JSON.stringify(v)}`);
   return t;
 }
 
@@ -57,7 +101,9 @@ const seconds = (flag: string, v: string | undefined) => {
 };
 
 export function registerSetCommands(program: Command, k: CliKit): void {
-  const set = program.command('set').description('VM sets: N VMs from one instantiation request, placed by the planner');
+  const set = program
+    .command('set')
+    .description('VM sets: N VMs from one instantiation request, placed by the planner');
   set
     .command('create')
     .description('create a VM set (the planner chooses the hosts)')
@@ -71,15 +117,28 @@ export function registerSetCommands(program: Command, k: CliKit): void {
     .option('--disk <GiB>', 'disk per VM in GiB', '1')
     .option('--image <name>', 'image', 'nephele-guest')
     .option('--config <k=v...>', 'appliance settings (task=... runs a task in process VMs)')
-    .addOption(new Option('--sla <sla>', 'guaranteed: reserved, never overcommitted; best-effort: may overcommit, use ad-hoc hosts, be preempted').choices(['guaranteed', 'best-effort']).default('guaranteed'))
+    .addOption(
+      new Option(
+        '--sla <sla>',
+        'guaranteed: reserved, never overcommitted; best-effort: may overcommit, use ad-hoc hosts, be preempted',
+      )
+        .choices(['guaranteed', 'best-effort'])
+        .default('guaranteed'),
+    )
     .option('--start-at <time>', 'start later: an ISO time or +duration (e.g. +10m)')
     .option('--batch-window <duration>', 'start when capacity frees, within this long (e.g. 4h)')
     .option('--duration <duration>', 'retire the set this long after it started (e.g. 1h)')
     .option('--end-on-task', 'each VM ends when its task is done (process VMs with --config task=...)')
     .option('--group <name>', 'only hosts of this virtual group')
     .option('--label <k=v...>', 'only hosts with these labels')
-    .addOption(new Option('--affinity <kind>', 'where the set VMs go relative to each other').choices(['none', 'same-host', 'anti']).default('none'))
-    .addOption(new Option('--strategy <name>', "placement strategy (default: the controller's)").choices(['binpack', 'spread']))
+    .addOption(
+      new Option('--affinity <kind>', 'where the set VMs go relative to each other')
+        .choices(['none', 'same-host', 'anti'])
+        .default('none'),
+    )
+    .addOption(
+      new Option('--strategy <name>', "placement strategy (default: the controller's)").choices(['binpack', 'spread']),
+    )
     .option('--dry-run', 'print the plan only; nothing is reserved')
     .option('--wait', 'wait until every placed VM is confirmed by its host')
     .option('--request-id <id>', 'idempotency key')
@@ -89,8 +148,22 @@ export function registerSetCommands(program: Command, k: CliKit): void {
           name: o.name ?? '',
           tenant: o.tenant ?? '',
           count: Number(o.count),
-          spec: { scheme: o.scheme ?? '', vcpus: Number(o.vcpus), memoryMib: Number(o.memory), diskGib: Number(o.disk), image: o.image, config: keyValues('--config', o.config) },
-          schemePreference: o.prefer ? String(o.prefer).split(',').map((x: string) => x.trim()).filter(Boolean) : o.scheme ? [] : SCHEMES.filter((x) => Number(o.memory) >= MIN_MEMORY_MIB[x]),
+          spec: {
+            scheme: o.scheme ?? '',
+            vcpus: Number(o.vcpus),
+            memoryMib: Number(o.memory),
+            diskGib: Number(o.disk),
+            image: o.image,
+            config: keyValues('--config', o.config),
+          },
+          schemePreference: o.prefer
+            ? String(o.prefer)
+                .split(',')
+                .map((x: string) => x.trim())
+                .filter(Boolean)
+            : o.scheme
+              ? []
+              : SCHEMES.filter((x) => Number(o.memory) >= MIN_MEMORY_MIB[x]),
           sla: o.sla === 'best-effort' ? 'SLA_BEST_EFFORT' : 'SLA_GUARANTEED',
           startAtUnixMs: startTime(o.startAt),
           batchWindowS: seconds('--batch-window', o.batchWindow),
@@ -98,8 +171,18 @@ export function registerSetCommands(program: Command, k: CliKit): void {
           endOnTask: !!o.endOnTask,
           group: o.group ?? '',
           labels: keyValues('--label', o.label),
-          affinity: o.affinity === 'same-host' ? 'SET_AFFINITY_AFFINITY' : o.affinity === 'anti' ? 'SET_AFFINITY_ANTI_AFFINITY' : 'SET_AFFINITY_UNSPECIFIED',
-          strategy: o.strategy === 'binpack' ? 'PLACEMENT_STRATEGY_BINPACK' : o.strategy === 'spread' ? 'PLACEMENT_STRATEGY_SPREAD' : 'PLACEMENT_STRATEGY_UNSPECIFIED',
+          affinity:
+            o.affinity === 'same-host'
+              ? 'SET_AFFINITY_AFFINITY'
+              : o.affinity === 'anti'
+                ? 'SET_AFFINITY_ANTI_AFFINITY'
+                : 'SET_AFFINITY_UNSPECIFIED',
+          strategy:
+            o.strategy === 'binpack'
+              ? 'PLACEMENT_STRATEGY_BINPACK'
+              : o.strategy === 'spread'
+                ? 'PLACEMENT_STRATEGY_SPREAD'
+                : 'PLACEMENT_STRATEGY_UNSPECIFIED',
         },
         dryRun: !!o.dryRun,
         requestId: o.requestId ?? '',
@@ -115,46 +198,68 @@ export function registerSetCommands(program: Command, k: CliKit): void {
         return { ...res, set: s };
       });
       if (o.dryRun) return k.out(r.plan, () => `dry run: nothing was reserved\n${planText(r.plan!)}`);
-      k.out(r, () => `${table(SET_HEAD, [setRow(r.set!)])}${r.set!.reasons.length ? '\n' + r.set!.reasons.map((x) => `  not placed: ${x}`).join('\n') : ''}`);
+      k.out(
+        r,
+        () =>
+          `${table(SET_HEAD, [setRow(r.set!)])}${r.set!.reasons.length ? '\n' + r.set!.reasons.map((x) => `  not placed: ${x}`).join('\n') : ''}`,
+      );
     });
   set
     .command('ls')
     .description('list VM sets')
     .option('--tenant <name>', 'only of this tenant')
     .action(async (o) => {
-      const sets = await k.withClient((c) => k.listAll<VmSet>(async (pageToken) => {
-        const r = await c.call<ListVmSetsResponse>((md, op, cb) => c.vms.ListVmSets({ pageSize: 200, pageToken, tenant: o.tenant ?? '' }, md, op, cb));
-        return { items: r.sets, next: r.nextPageToken };
-      }));
+      const sets = await k.withClient((c) =>
+        k.listAll<VmSet>(async (pageToken) => {
+          const r = await c.call<ListVmSetsResponse>((md, op, cb) =>
+            c.vms.ListVmSets({ pageSize: 200, pageToken, tenant: o.tenant ?? '' }, md, op, cb),
+          );
+          return { items: r.sets, next: r.nextPageToken };
+        }),
+      );
       k.out(sets, () => table(SET_HEAD, sets.map(setRow)));
     });
   set
     .command('show <id>')
     .description('show a VM set')
     .action(async (id) => {
-      const r = await k.withClient((c) => c.call<GetVmSetResponse>((md, op, cb) => c.vms.GetVmSet({ setId: id }, md, op, cb)));
+      const r = await k.withClient((c) =>
+        c.call<GetVmSetResponse>((md, op, cb) => c.vms.GetVmSet({ setId: id }, md, op, cb)),
+      );
       const s = r.set!;
-      k.out(s, () => [table(SET_HEAD, [setRow(s)]), `state: ${enumWord(s.state, 'VM_SET_STATE_')}${s.stateReason ? ` (${s.stateReason})` : ''}`, ...s.reasons.map((x) => `  not placed: ${x}`)].join('\n'));
+      k.out(s, () =>
+        [
+          table(SET_HEAD, [setRow(s)]),
+          `state: ${enumWord(s.state, 'VM_SET_STATE_')}${s.stateReason ? ` (${s.stateReason})` : ''}`,
+          ...s.reasons.map((x) => `  not placed: ${x}`),
+        ].join('\n'),
+      );
     });
   set
     .command('scale <id> <count>')
     .description('change the number of VMs (down: the newest are retired)')
     .action(async (id, count) => {
-      const r = await k.withClient((c) => c.call<ScaleVmSetResponse>((md, op, cb) => c.vms.ScaleVmSet({ setId: id, count: Number(count) }, md, op, cb)));
+      const r = await k.withClient((c) =>
+        c.call<ScaleVmSetResponse>((md, op, cb) => c.vms.ScaleVmSet({ setId: id, count: Number(count) }, md, op, cb)),
+      );
       k.out(r, () => table(SET_HEAD, [setRow(r.set!)]));
     });
   set
     .command('delete <id>')
     .description('retire every VM of the set')
     .action(async (id) => {
-      const r = await k.withClient((c) => c.call<DeleteVmSetResponse>((md, op, cb) => c.vms.DeleteVmSet({ setId: id }, md, op, cb)));
+      const r = await k.withClient((c) =>
+        c.call<DeleteVmSetResponse>((md, op, cb) => c.vms.DeleteVmSet({ setId: id }, md, op, cb)),
+      );
       k.out(r.set, () => table(SET_HEAD, [setRow(r.set!)]));
     });
   set
     .command('plan <id>')
     .description("the set's resource aggregation table: VM -> host, reserved, confirmed")
     .action(async (id) => {
-      const r = await k.withClient((c) => c.call<GetPlanResponse>((md, op, cb) => c.vms.GetPlan({ setId: id }, md, op, cb)));
+      const r = await k.withClient((c) =>
+        c.call<GetPlanResponse>((md, op, cb) => c.vms.GetPlan({ setId: id }, md, op, cb)),
+      );
       k.out(r.plan, () => planText(r.plan!));
     });
 }

@@ -20,25 +20,49 @@ const quotaOf = (o: { vcpus: string; memory: string; vms: string; images: string
 
 export function registerTenantCommands(program: Command, k: CliKit): void {
   const tenant = program.command('tenant').description('tenants and their quotas');
-  quotaOpts(tenant.command('create <name>').description('create a tenant').option('--description <text>', 'what it is', '')).action(async (name, o) => {
-    const r = await k.withClient((c) => c.call<P.CreateTenantResponse>((md, op, cb) => c.auth.CreateTenant({ name, description: o.description, quota: quotaOf(o) }, md, op, cb)));
+  quotaOpts(
+    tenant.command('create <name>').description('create a tenant').option('--description <text>', 'what it is', ''),
+  ).action(async (name, o) => {
+    const r = await k.withClient((c) =>
+      c.call<P.CreateTenantResponse>((md, op, cb) =>
+        c.auth.CreateTenant({ name, description: o.description, quota: quotaOf(o) }, md, op, cb),
+      ),
+    );
     k.out(r.tenant, () => `created tenant ${r.tenant?.name}`);
   });
   tenant
     .command('ls')
     .description('list tenants with quota and usage')
     .action(async () => {
-      const tenants = await k.withClient((c) => k.listAll(async (pageToken) => {
-        const r = await c.call<P.ListTenantsResponse>((md, op, cb) => c.auth.ListTenants({ pageSize: 500, pageToken }, md, op, cb));
-        return { items: r.tenants, next: r.nextPageToken };
-      }));
+      const tenants = await k.withClient((c) =>
+        k.listAll(async (pageToken) => {
+          const r = await c.call<P.ListTenantsResponse>((md, op, cb) =>
+            c.auth.ListTenants({ pageSize: 500, pageToken }, md, op, cb),
+          );
+          return { items: r.tenants, next: r.nextPageToken };
+        }),
+      );
       const lim = (used: number, q: number, f: (n: number) => string = String) => `${f(used)}/${q ? f(q) : '∞'}`;
-      k.out(tenants, () => table(['NAME', 'VCPUS', 'MEMORY', 'VMS', 'IMAGES', 'DESCRIPTION'], tenants.map((x) => [
-        x.name, lim(x.usage!.vcpus, x.quota!.vcpus), lim(x.usage!.memoryBytes, x.quota!.memoryBytes, bytes), lim(x.usage!.vms, x.quota!.vms), lim(x.usage!.images, x.quota!.images), x.description || '-',
-      ])));
+      k.out(tenants, () =>
+        table(
+          ['NAME', 'VCPUS', 'MEMORY', 'VMS', 'IMAGES', 'DESCRIPTION'],
+          tenants.map((x) => [
+            x.name,
+            lim(x.usage!.vcpus, x.quota!.vcpus),
+            lim(x.usage!.memoryBytes, x.quota!.memoryBytes, bytes),
+            lim(x.usage!.vms, x.quota!.vms),
+            lim(x.usage!.images, x.quota!.images),
+            x.description || '-',
+          ]),
+        ),
+      );
     });
   quotaOpts(tenant.command('quota <name>').description("set a tenant's quota")).action(async (name, o) => {
-    const r = await k.withClient((c) => c.call<P.SetTenantQuotaResponse>((md, op, cb) => c.auth.SetTenantQuota({ tenant: name, quota: quotaOf(o) }, md, op, cb)));
+    const r = await k.withClient((c) =>
+      c.call<P.SetTenantQuotaResponse>((md, op, cb) =>
+        c.auth.SetTenantQuota({ tenant: name, quota: quotaOf(o) }, md, op, cb),
+      ),
+    );
     k.out(r.tenant, () => `quota of ${r.tenant?.name} set`);
   });
 }

@@ -17,9 +17,21 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
     .option('--ttl <duration>', 'lifetime, e.g. 1h, 7d (join default 1h; API default never)')
     .option('--description <text>', 'what it is for', '')
     .addOption(new Option('--kind <kind>', 'join tokens: force the host kind').choices(['dedicated', 'adhoc']))
-    .addOption(new Option('--role <role>', 'API tokens: the role (default viewer)').choices(['admin', 'operator', 'tenant-admin', 'viewer']))
+    .addOption(
+      new Option('--role <role>', 'API tokens: the role (default viewer)').choices([
+        'admin',
+        'operator',
+        'tenant-admin',
+        'viewer',
+      ]),
+    )
     .option('--tenant <name>', "API tokens: the tenant the role applies to (default: yours, or 'default')")
-    .option('--grant <permission>', 'API tokens: a permission beside the role, repeatable (vms.task: may run tasks)', collect, [] as string[])
+    .option(
+      '--grant <permission>',
+      'API tokens: a permission beside the role, repeatable (vms.task: may run tasks)',
+      collect,
+      [] as string[],
+    )
     .option('--request-id <id>', 'idempotency key')
     .action(async (o) => {
       if (o.join && o.api) throw new CliError('--join and --api exclude each other');
@@ -27,35 +39,68 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
         kind: o.api ? 'TOKEN_KIND_API' : 'TOKEN_KIND_JOIN',
         ttlSeconds: o.ttl ? Math.ceil(parseDuration(o.ttl) / 1000) : 0,
         description: o.description,
-        hostKind: o.kind === 'adhoc' ? 'HOST_KIND_ADHOC' : o.kind === 'dedicated' ? 'HOST_KIND_DEDICATED' : 'HOST_KIND_UNSPECIFIED',
+        hostKind:
+          o.kind === 'adhoc'
+            ? 'HOST_KIND_ADHOC'
+            : o.kind === 'dedicated'
+              ? 'HOST_KIND_DEDICATED'
+              : 'HOST_KIND_UNSPECIFIED',
         requestId: o.requestId ?? '',
         role: o.role ?? '',
         tenant: o.tenant ?? '',
         grants: o.grant,
       };
-      if (!o.api && (o.role || o.tenant || o.grant.length)) throw new CliError('--role, --tenant and --grant apply to API tokens (--api)');
-      const r = await k.withClient((c) => c.call<P.CreateTokenResponse>((md, op, cb) => c.auth.CreateToken(req, md, op, cb)));
-      k.out(r, () => k.json() ? '' : `${r.secret}\n\n# token ${r.token?.id}, ${enumWord(r.token?.kind, 'TOKEN_KIND_')}, expires ${when(r.token?.expiresUnixMs) === '-' ? 'never' : when(r.token?.expiresUnixMs)}. Shown once; keep it secret.`);
+      if (!o.api && (o.role || o.tenant || o.grant.length))
+        throw new CliError('--role, --tenant and --grant apply to API tokens (--api)');
+      const r = await k.withClient((c) =>
+        c.call<P.CreateTokenResponse>((md, op, cb) => c.auth.CreateToken(req, md, op, cb)),
+      );
+      k.out(r, () =>
+        k.json()
+          ? ''
+          : `${r.secret}\n\n# token ${r.token?.id}, ${enumWord(r.token?.kind, 'TOKEN_KIND_')}, expires ${when(r.token?.expiresUnixMs) === '-' ? 'never' : when(r.token?.expiresUnixMs)}. Shown once; keep it secret.`,
+      );
     });
   token
     .command('ls')
     .description('list tokens (never their secrets)')
     .option('--all', 'include revoked tokens')
     .action(async (o) => {
-      const tokens = await k.withClient((c) => k.listAll<Token>(async (pageToken) => {
-        const r = await c.call<P.ListTokensResponse>((md, op, cb) => c.auth.ListTokens({ pageSize: 500, pageToken, includeRevoked: !!o.all }, md, op, cb));
-        return { items: r.tokens, next: r.nextPageToken };
-      }));
-      k.out(tokens, () => table(['ID', 'KIND', 'DESCRIPTION', 'CREATED', 'EXPIRES', 'STATUS'], tokens.map((t) => [
-        t.id, enumWord(t.kind, 'TOKEN_KIND_'), t.description || '-', when(t.createdUnixMs), t.expiresUnixMs ? when(t.expiresUnixMs) : 'never',
-        t.revoked ? 'revoked' : t.usedUnixMs ? `used by ${t.usedByHost}` : t.expiresUnixMs && t.expiresUnixMs < Date.now() ? 'expired' : 'active',
-      ])));
+      const tokens = await k.withClient((c) =>
+        k.listAll<Token>(async (pageToken) => {
+          const r = await c.call<P.ListTokensResponse>((md, op, cb) =>
+            c.auth.ListTokens({ pageSize: 500, pageToken, includeRevoked: !!o.all }, md, op, cb),
+          );
+          return { items: r.tokens, next: r.nextPageToken };
+        }),
+      );
+      k.out(tokens, () =>
+        table(
+          ['ID', 'KIND', 'DESCRIPTION', 'CREATED', 'EXPIRES', 'STATUS'],
+          tokens.map((t) => [
+            t.id,
+            enumWord(t.kind, 'TOKEN_KIND_'),
+            t.description || '-',
+            when(t.createdUnixMs),
+            t.expiresUnixMs ? when(t.expiresUnixMs) : 'never',
+            t.revoked
+              ? 'revoked'
+              : t.usedUnixMs
+                ? `used by ${t.usedByHost}`
+                : t.expiresUnixMs && t.expiresUnixMs < Date.now()
+                  ? 'expired'
+                  : 'active',
+          ]),
+        ),
+      );
     });
   token
     .command('revoke <id>')
     .description('revoke a token; its next use fails')
     .action(async (id) => {
-      const r = await k.withClient((c) => c.call<P.RevokeTokenResponse>((md, op, cb) => c.auth.RevokeToken({ tokenId: id }, md, op, cb)));
+      const r = await k.withClient((c) =>
+        c.call<P.RevokeTokenResponse>((md, op, cb) => c.auth.RevokeToken({ tokenId: id }, md, op, cb)),
+      );
       k.out(r, () => `revoked ${r.token?.id}`);
     });
 
@@ -63,9 +108,22 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
     .command('bind <id> <role>')
     .description('give an API token a role (admin, operator, tenant-admin, viewer) in a tenant')
     .option('--tenant <name>', 'the tenant (tenant roles)')
-    .option('--grant <permission>', 'a permission beside the role, repeatable (vms.task: may run tasks); replaces the previous grants', collect, [] as string[])
+    .option(
+      '--grant <permission>',
+      'a permission beside the role, repeatable (vms.task: may run tasks); replaces the previous grants',
+      collect,
+      [] as string[],
+    )
     .action(async (id, role, o) => {
-      const r = await k.withClient((c) => c.call<P.BindRoleResponse>((md, op, cb) => c.auth.BindRole({ tokenId: id, role, tenant: o.tenant ?? '', grants: o.grant }, md, op, cb)));
-      k.out(r.token, () => `${r.token?.id}: ${r.token?.role}${r.token?.tenant ? ` in ${r.token.tenant}` : ''}${r.token?.grants?.length ? ` + ${r.token.grants.join(', ')}` : ''}`);
+      const r = await k.withClient((c) =>
+        c.call<P.BindRoleResponse>((md, op, cb) =>
+          c.auth.BindRole({ tokenId: id, role, tenant: o.tenant ?? '', grants: o.grant }, md, op, cb),
+        ),
+      );
+      k.out(
+        r.token,
+        () =>
+          `${r.token?.id}: ${r.token?.role}${r.token?.tenant ? ` in ${r.token.tenant}` : ''}${r.token?.grants?.length ? ` + ${r.token.grants.join(', ')}` : ''}`,
+      );
     });
 }

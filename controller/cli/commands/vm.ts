@@ -6,13 +6,23 @@ import { CliError } from '../client.js';
 import { enumWord, json, table } from '../format.js';
 import type { CliKit } from '../kit.js';
 
-const vmRow = (v: Vm) => [v.id, v.name, v.tenant, v.hostId, v.spec?.scheme ?? '-', `${v.spec?.vcpus}/${v.spec?.memoryMib}MiB`, enumWord(v.state, 'VM_STATE_') + (v.desired !== 'DESIRED_VM_STATE_RUNNING' ? ` → ${enumWord(v.desired, 'DESIRED_VM_STATE_')}` : ''), v.hostPort ? `127.0.0.1:${v.hostPort}` : '-', v.stateReason || '-'];
+const vmRow = (v: Vm) => [
+  v.id,
+  v.name,
+  v.tenant,
+  v.hostId,
+  v.spec?.scheme ?? '-',
+  `${v.spec?.vcpus}/${v.spec?.memoryMib}MiB`,
+  enumWord(v.state, 'VM_STATE_') +
+    (v.desired !== 'DESIRED_VM_STATE_RUNNING' ? ` → ${enumWord(v.desired, 'DESIRED_VM_STATE_')}` : ''),
+  v.hostPort ? `127.0.0.1:${v.hostPort}` : '-',
+  v.stateReason || '-',
+];
 const VM_HEAD = ['ID', 'NAME', 'TENANT', 'HOST', 'SCHEME', 'CPU/MEM', 'STATE', 'APPLIANCE', 'REASON'];
 
 export function registerVmCommands(program: Command, k: CliKit): void {
   const vm = program.command('vm').description('virtual machines');
-  vm
-    .command('create')
+  vm.command('create')
     .description('create one VM: the planner places it, or on a host you name (operators)')
     .option('--host <id>', 'pin it to this host (needs fleet.write; default: the planner chooses)')
     .addOption(new Option('--scheme <scheme>', 'how to run it').choices(['qemu', 'process']).default('qemu'))
@@ -31,7 +41,19 @@ export function registerVmCommands(program: Command, k: CliKit): void {
         if (i < 1) throw new CliError(`--config wants key=value, got ${JSON.stringify(kv)}`);
         config[kv.slice(0, i)] = kv.slice(i + 1);
       }
-      const req = { name: o.name ?? '', hostId: o.host ?? '', tenant: o.tenant ?? '', spec: { scheme: o.scheme, vcpus: Number(o.vcpus), memoryMib: Number(o.memory), diskGib: Number(o.disk), image: o.image, config } };
+      const req = {
+        name: o.name ?? '',
+        hostId: o.host ?? '',
+        tenant: o.tenant ?? '',
+        spec: {
+          scheme: o.scheme,
+          vcpus: Number(o.vcpus),
+          memoryMib: Number(o.memory),
+          diskGib: Number(o.disk),
+          image: o.image,
+          config,
+        },
+      };
       const r = await k.withClient(async (c) => {
         let res = await c.call<P.CreateVmResponse>((md, op, cb) => c.vms.CreateVm(req, md, op, cb));
         while (o.wait && ['VM_STATE_PENDING', 'VM_STATE_CREATING'].includes(res.vm!.state)) {
@@ -42,23 +64,27 @@ export function registerVmCommands(program: Command, k: CliKit): void {
       });
       k.out(r.vm, () => table(VM_HEAD, [vmRow(r.vm!)]));
     });
-  vm
-    .command('ls')
+  vm.command('ls')
     .description('list VMs')
     .option('--host <id>', 'only on this host')
     .option('--tenant <name>', 'only of this tenant')
     .action(async (o) => {
-      const vms = await k.withClient((c) => k.listAll<Vm>(async (pageToken) => {
-        const r = await c.call<P.ListVmsResponse>((md, op, cb) => c.vms.ListVms({ pageSize: 500, pageToken, hostId: o.host ?? '', tenant: o.tenant ?? '' }, md, op, cb));
-        return { items: r.vms, next: r.nextPageToken };
-      }));
+      const vms = await k.withClient((c) =>
+        k.listAll<Vm>(async (pageToken) => {
+          const r = await c.call<P.ListVmsResponse>((md, op, cb) =>
+            c.vms.ListVms({ pageSize: 500, pageToken, hostId: o.host ?? '', tenant: o.tenant ?? '' }, md, op, cb),
+          );
+          return { items: r.vms, next: r.nextPageToken };
+        }),
+      );
       k.out(vms, () => table(VM_HEAD, vms.map(vmRow)));
     });
-  vm
-    .command('show <id>')
+  vm.command('show <id>')
     .description('show a VM')
     .action(async (id) => {
-      const r = await k.withClient((c) => c.call<P.GetVmResponse>((md, op, cb) => c.vms.GetVm({ vmId: id }, md, op, cb)));
+      const r = await k.withClient((c) =>
+        c.call<P.GetVmResponse>((md, op, cb) => c.vms.GetVm({ vmId: id }, md, op, cb)),
+      );
       k.out(r.vm, () => json(r.vm));
     });
   for (const [verb, rpc, word] of [
@@ -72,14 +98,26 @@ export function registerVmCommands(program: Command, k: CliKit): void {
     vm.command(`${verb} <id>`)
       .description(`${word} a VM`)
       .action(async (id) => {
-        const r = await k.withClient((c) => c.call<{ vm: Vm | null }>((md, op, cb) => (c.vms[rpc] as unknown as (r: unknown, m: unknown, o: unknown, cb: unknown) => void)({ vmId: id }, md, op, cb)));
+        const r = await k.withClient((c) =>
+          c.call<{ vm: Vm | null }>((md, op, cb) =>
+            (c.vms[rpc] as unknown as (r: unknown, m: unknown, o: unknown, cb: unknown) => void)(
+              { vmId: id },
+              md,
+              op,
+              cb,
+            ),
+          ),
+        );
         k.out(r.vm, () => `${verb} requested for ${r.vm?.id}`);
       });
   }
-  vm
-    .command('console <id>')
+  vm.command('console <id>')
     .description("tail the VM's serial console (run on the VM's host)")
-    .option('--agent-data-dir <dir>', "the agent's data dir", process.env.NEPHELE_AGENT_DATA_DIR ?? '/var/lib/nephele-agent')
+    .option(
+      '--agent-data-dir <dir>',
+      "the agent's data dir",
+      process.env.NEPHELE_AGENT_DATA_DIR ?? '/var/lib/nephele-agent',
+    )
     .option('-f, --follow', 'keep following')
     .action(async (id, o) => {
       const { tailConsole } = await import('../console.js');
