@@ -10,6 +10,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# CI installs shellcheck (.ci/run); elsewhere a missing one is said loudly, not silently passed.
+if ! command -v shellcheck >/dev/null 2>&1; then
+	if [ "${CI:-}" = true ]; then
+		echo "lint:sh: shellcheck is not installed (CI=true: apt-get install shellcheck)" >&2
+		exit 1
+	fi
+	echo "!!!!!! lint:sh SKIPPED: shellcheck is not installed (apt-get install shellcheck) !!!!!!" >&2
+	exit 0
+fi
+
 guest=()
 other=()
 while IFS= read -r f; do
