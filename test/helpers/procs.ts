@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { AdminClient } from '../../controller/cli/client.js';
 import { unary } from '../../common/grpc/promisify.js';
@@ -102,6 +102,29 @@ export async function joinToken(c: ControllerProc, opts: { ttlSeconds?: number }
   }
 }
 
+/**
+ * An agent dropped to another uid must be able to reach the checkout's dist/ and
+ * node_modules/. A clone made with `mktemp -d` sits in a 0700 dir: its
+ * ancestors get search permission for others (not read: nothing is listed) for
+ * as long as this test process runs, and their modes are put back at exit.
+ */
+let traversable = false;
+function letOthersReachRoot(): void {
+  if (traversable) return;
+  traversable = true;
+  const changed: [string, number][] = [];
+  for (let d = ROOT.replace(/\/$/, ''); d !== dirname(d); d = dirname(d)) {
+    const mode = statSync(d).mode & 0o7777;
+    if (!(mode & 0o001)) {
+      chmodSync(d, mode | 0o001);
+      changed.push([d, mode]);
+    }
+  }
+  process.on('exit', () => {
+    for (const [d, mode] of changed) chmodSync(d, mode);
+  });
+}
+
 /** `uid`: run the agent as that unprivileged user (setpriv; its data dir must be theirs). */
 export function startAgent(
   controller: string,
@@ -124,6 +147,7 @@ export function startAgent(
     ...(opts.args ?? []),
   ];
   if (opts.joinToken) args.push('--join-token', opts.joinToken);
+  if (opts.uid !== undefined) letOthersReachRoot();
   const wrap =
     opts.uid === undefined ? [] : ['setpriv', `--reuid=${opts.uid}`, `--regid=${opts.uid}`, '--clear-groups', '--'];
   return start(args, {}, wrap);
