@@ -14,7 +14,7 @@ import type { DiskTransfers } from '../vms/transfers.js';
 import { Fleet, type Hold, type Res, type Sla } from './fleet.js';
 import { DEFAULT_PLANNER, type PlacementRequest, type PlannerConfig, type Strategy } from './place.js';
 import { SetCounts } from './counts.js';
-import { getSet, SETS, type SetRecord } from './sets.js';
+import { getSet, partiallyPlaced, SETS, type SetRecord } from './sets.js';
 import type { Rounds } from './rounds.js';
 import type { SetLifecycle } from './lifecycle.js';
 import type { Moves } from './moves.js';
@@ -189,13 +189,7 @@ export class PlannerCore {
       set.state = 'partial';
       set.stateReason = 'a vm could not be run on any host tried';
       set.reasons = [...set.reasons.filter((r) => r !== why), why].slice(-20);
-      return {
-        type: 'set.partially_placed',
-        severity: 'warning',
-        message: `vm set partially placed: ${why}`,
-        tenant: set.tenant,
-        attributes: { set_id: id },
-      };
+      return partiallyPlaced(set, why);
     });
   }
 

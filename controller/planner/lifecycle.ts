@@ -13,6 +13,7 @@ import {
   aggregate,
   getSet,
   live,
+  partiallyPlaced,
   planRow,
   SETS,
   SETS_BY_TENANT,
@@ -121,13 +122,7 @@ export class SetLifecycle {
               if (s.state !== 'waiting') return undefined;
               s.state = 'partial';
               s.stateReason = `${c.counts.of(id).placed} of ${s.count} placed; the batch window is over, evacuated vms still wait for a host`;
-              return {
-                type: 'set.partially_placed',
-                severity: 'warning',
-                message: 'vm set partially placed: its batch window is over',
-                tenant: s.tenant,
-                attributes: { set_id: id },
-              };
+              return partiallyPlaced(s, 'its batch window is over');
             });
           }
           return undefined; // nothing to place (a partial set's failed VMs still hold their host)

@@ -10,7 +10,7 @@ import type { NewEvent } from '../events/log.js';
 import { newVmRecord, VMS, VMS_BY_HOST, VMS_BY_TENANT, type VmRecord } from '../vms/registry.js';
 import { dynamicReason, place, staticReason, unplace, type PlacementRequest } from './place.js';
 import type { SetRequest } from './request.js';
-import { aggregate, SETS, SETS_BY_TENANT, VMS_BY_SET, type SetRecord } from './sets.js';
+import { aggregate, partiallyPlaced, SETS, SETS_BY_TENANT, VMS_BY_SET, type SetRecord } from './sets.js';
 import { resOf, type PlannerCore } from './core.js';
 
 /** What one placement round did. */
@@ -221,15 +221,7 @@ export class Rounds {
           await c.events.commit({
             ops: [put(SETS, set.id, set)],
             preconditions: [at(SETS, set.id, version)],
-            events: [
-              {
-                type: 'set.partially_placed',
-                severity: 'warning',
-                message: `vm set partially placed: ${(e as Error).message}`,
-                tenant: set.tenant,
-                attributes: { set_id: set.id },
-              },
-            ],
+            events: [partiallyPlaced(set, (e as Error).message)],
           });
           return { vms: [], considered: res.considered, unplaced: want };
         }

@@ -1,3 +1,4 @@
+import type { NewEvent } from '../events/log.js';
 import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
 import type { PlanRow__Output as PlanRow } from '../../common/gen/nephele/v1/PlanRow.js';
 import { NotFoundError } from '../../common/errors.js';
@@ -93,5 +94,20 @@ export function aggregate(
     unplaced,
     reasons,
     hostsConsidered: considered,
+  };
+}
+
+/** The event of a set left partly placed, `why` in its message. */
+export function partiallyPlaced(
+  set: { id: string; tenant: string },
+  why: string,
+  attributes: Record<string, string> = {},
+): NewEvent {
+  return {
+    type: 'set.partially_placed',
+    severity: 'warning',
+    message: `vm set partially placed: ${why}`,
+    tenant: set.tenant,
+    attributes: { set_id: set.id, ...attributes },
   };
 }

@@ -4,7 +4,7 @@
 import { at, del, put, retryOnConflict, type Op, type Precondition } from '../../common/store/index.js';
 import { VMS, VMS_BY_HOST, type VmRecord } from '../vms/registry.js';
 import { place, unplace } from './place.js';
-import { live, SETS, waitsForHost, type SetRecord } from './sets.js';
+import { live, partiallyPlaced, SETS, waitsForHost, type SetRecord } from './sets.js';
 import { fateWithoutRoom, type Fate } from './evacuation.js';
 import { holdOf, type MoveResult, type PlannerCore } from './core.js';
 
@@ -150,13 +150,7 @@ export class Waiting {
       set.state = set.windowEndsUnixMs > now ? 'waiting' : 'partial';
       set.stateReason = `${placed} of ${set.count} placed; ${waiting} evacuated vm${waiting === 1 ? '' : 's'} waiting for a host`;
       set.reasons = [...set.reasons.filter((r) => r !== why), why].slice(-20);
-      return {
-        type: 'set.partially_placed',
-        severity: 'warning',
-        message: `vm set partially placed: ${why}`,
-        tenant: set.tenant,
-        attributes: { set_id: id, waiting: String(waiting) },
-      };
+      return partiallyPlaced(set, why, { waiting: String(waiting) });
     });
     if (set) c.onSetChange(set);
   }

@@ -1,12 +1,9 @@
 import '../../common/quiet.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { SERVER_OPTIONS } from '../../common/grpc/options.js';
 import type { AgentServiceHandlers } from '../../common/gen/nephele/v1/AgentService.js';
 import type { AgentMessage__Output as AgentMessage } from '../../common/gen/nephele/v1/AgentMessage.js';
 import type { ControllerMessage } from '../../common/gen/nephele/v1/ControllerMessage.js';
-import { loadNephele } from '../../common/grpc/load.js';
+import { serveBare } from './bare.js';
 import { ulid } from '../../common/ids.js';
 import type { BareCommand, BareMessage } from './planner-protocol.js';
 
@@ -20,7 +17,6 @@ import type { BareCommand, BareMessage } from './planner-protocol.js';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: planner-bare-server.js <controller data dir>');
-const pki = (f: string) => readFileSync(join(dataDir, 'pki', f), 'utf8');
 const tell = (m: BareMessage) => process.send?.(m);
 
 type Stream = grpc.ServerDuplexStream<AgentMessage, ControllerMessage>;
@@ -87,20 +83,4 @@ process.on('message', (c: BareCommand) => {
   tell({ type: 'pushed', sessions: sessions.size, vms });
 });
 
-// The same transport options as the controller.
-const server = new grpc.Server(SERVER_OPTIONS);
-server.addService(loadNephele().pkg.nephele.v1.AgentService.service, handlers as unknown as grpc.UntypedServiceImplementation);
-const creds = grpc.ServerCredentials.createSsl(
-  Buffer.from(pki('ca.pem')),
-  [{ private_key: Buffer.from(pki('server.key')), cert_chain: Buffer.from(`${pki('server.pem').trim()}\n${pki('ca.pem').trim()}\n`) }],
-  true,
-);
-server.bindAsync('127.0.0.1:0', creds, (err, port) => {
-  if (err) {
-    process.stderr.write(`planner-bare-server: ${err.message}\n`);
-    process.exit(1);
-  }
-  tell({ type: 'ready', port });
-});
-process.on('SIGTERM', () => process.exit(0));
-process.on('disconnect', () => process.exit(0));
+serveBare('planner-bare-server', dataDir, handlers);
