@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Event__Output as Event } from '../../../common/gen/nephele/v1/Event.js';
 import type * as P from '../types.js';
 import { resumeSeqOf } from '../../../common/grpc/status.js';
-import { CliError } from '../client.js';
+import { wholeNumber } from '../parse.js';
 import { json, terminalSafe, when } from '../format.js';
 import type { CliKit } from '../kit.js';
 
@@ -21,16 +21,15 @@ export function registerEventCommands(program: Command, k: CliKit): void {
     .action(async (o) => {
       await k.withClient(async (c) => {
         const filter = { typePrefix: o.type ?? '', hostId: o.host ?? '', auditOnly: !!o.audit };
-        let since = o.since !== undefined ? Number(o.since) : -1;
-        if (o.since !== undefined && (!Number.isSafeInteger(since) || since < 0))
-          throw new CliError('--since must be a sequence number');
+        let since = o.since !== undefined ? wholeNumber('--since', o.since) : -1;
+        const lines = wholeNumber('--lines', o.lines, 1, 10_000);
         if (since < 0) {
           const head = await c.call<P.ListEventsResponse>((md, op, cb) =>
             c.events.ListEvents({ sinceSeq: 0, pageSize: 1 }, md, op, cb),
           );
           since = Math.max(
             0,
-            Number(head.lastSeq) - Number(o.lines) * (filter.typePrefix || filter.hostId || filter.auditOnly ? 50 : 1),
+            Number(head.lastSeq) - lines * (filter.typePrefix || filter.hostId || filter.auditOnly ? 50 : 1),
           );
         }
         let last = since;

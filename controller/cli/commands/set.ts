@@ -10,6 +10,7 @@ import type { DeleteVmSetResponse__Output as DeleteVmSetResponse } from '../../.
 import type { GetPlanResponse__Output as GetPlanResponse } from '../../../common/gen/nephele/v1/GetPlanResponse.js';
 import { parseDuration } from '../../../common/validate.js';
 import { MIN_MEMORY_MIB, SCHEMES } from '../../vms/spec.js';
+import { gibibytes, mebibytes, wholeNumber } from '../parse.js';
 import { CliError } from '../client.js';
 import type { CliKit } from '../kit.js';
 import { ago, bytes, enumWord, table, when } from '../format.js';
@@ -113,8 +114,8 @@ export function registerSetCommands(program: Command, k: CliKit): void {
     .addOption(new Option('--scheme <scheme>', 'how to run the VMs').choices(['qemu', 'process']))
     .option('--prefer <schemes>', 'acceptable schemes, best first, e.g. qemu,process')
     .option('--vcpus <n>', 'vCPUs per VM', '1')
-    .option('--memory <MiB>', 'memory per VM in MiB', '128')
-    .option('--disk <GiB>', 'disk per VM in GiB', '1')
+    .option('--memory <size>', 'memory per VM: 512M, 1G, 1.5GiB (a bare number is MiB)', '128')
+    .option('--disk <size>', 'disk per VM: 10G (a bare number is GiB)', '1')
     .option('--image <name>', 'image', 'nephele-guest')
     .option('--config <k=v...>', 'appliance settings (task=... runs a task in process VMs)')
     .addOption(
@@ -147,12 +148,12 @@ export function registerSetCommands(program: Command, k: CliKit): void {
         set: {
           name: o.name ?? '',
           tenant: o.tenant ?? '',
-          count: Number(o.count),
+          count: wholeNumber('--count', o.count, 1),
           spec: {
             scheme: o.scheme ?? '',
-            vcpus: Number(o.vcpus),
-            memoryMib: Number(o.memory),
-            diskGib: Number(o.disk),
+            vcpus: wholeNumber('--vcpus', o.vcpus, 1),
+            memoryMib: mebibytes('--memory', o.memory),
+            diskGib: gibibytes('--disk', o.disk),
             image: o.image,
             config: keyValues('--config', o.config),
           },
@@ -163,7 +164,7 @@ export function registerSetCommands(program: Command, k: CliKit): void {
                 .filter(Boolean)
             : o.scheme
               ? []
-              : SCHEMES.filter((x) => Number(o.memory) >= MIN_MEMORY_MIB[x]),
+              : SCHEMES.filter((x) => mebibytes('--memory', o.memory) >= MIN_MEMORY_MIB[x]),
           sla: o.sla === 'best-effort' ? 'SLA_BEST_EFFORT' : 'SLA_GUARANTEED',
           startAtUnixMs: startTime(o.startAt),
           batchWindowS: seconds('--batch-window', o.batchWindow),
@@ -240,7 +241,9 @@ export function registerSetCommands(program: Command, k: CliKit): void {
     .description('change the number of VMs (down: the newest are retired)')
     .action(async (id, count) => {
       const r = await k.withClient((c) =>
-        c.call<ScaleVmSetResponse>((md, op, cb) => c.vms.ScaleVmSet({ setId: id, count: Number(count) }, md, op, cb)),
+        c.call<ScaleVmSetResponse>((md, op, cb) =>
+          c.vms.ScaleVmSet({ setId: id, count: wholeNumber('count', count) }, md, op, cb),
+        ),
       );
       k.out(r, () => table(SET_HEAD, [setRow(r.set!)]));
     });

@@ -1,7 +1,7 @@
 // nephele tenant: tenants and their quotas.
 import type { Command } from 'commander';
 import type * as P from '../types.js';
-import { parseSize } from '../../../common/size.js';
+import { byteSize, wholeNumber } from '../parse.js';
 import { bytes, table } from '../format.js';
 import type { CliKit } from '../kit.js';
 
@@ -12,10 +12,10 @@ const quotaOpts = (c: Command) =>
     .option('--vms <n>', 'VM count quota (0 = unlimited)', '0')
     .option('--images <n>', 'image quota (0 = unlimited)', '0');
 const quotaOf = (o: { vcpus: string; memory: string; vms: string; images: string }) => ({
-  vcpus: Number(o.vcpus),
-  memoryBytes: parseSize(o.memory),
-  vms: Number(o.vms),
-  images: Number(o.images),
+  vcpus: wholeNumber('--vcpus', o.vcpus),
+  memoryBytes: byteSize('--memory', o.memory),
+  vms: wholeNumber('--vms', o.vms),
+  images: wholeNumber('--images', o.images),
 });
 
 export function registerTenantCommands(program: Command, k: CliKit): void {

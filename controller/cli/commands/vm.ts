@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { Vm__Output as Vm } from '../../../common/gen/nephele/v1/Vm.js';
 import type * as P from '../types.js';
 import { CliError } from '../client.js';
+import { gibibytes, mebibytes, wholeNumber } from '../parse.js';
 import { enumWord, json, table } from '../format.js';
 import type { CliKit } from '../kit.js';
 
@@ -27,8 +28,8 @@ export function registerVmCommands(program: Command, k: CliKit): void {
     .option('--host <id>', 'pin it to this host (needs fleet.write; default: the planner chooses)')
     .addOption(new Option('--scheme <scheme>', 'how to run it').choices(['qemu', 'process']).default('qemu'))
     .option('--vcpus <n>', 'vCPUs', '1')
-    .option('--memory <MiB>', 'memory in MiB', '128')
-    .option('--disk <GiB>', 'disk in GiB', '1')
+    .option('--memory <size>', 'memory: 512M, 1G, 1.5GiB (a bare number is MiB)', '128')
+    .option('--disk <size>', 'disk: 10G (a bare number is GiB)', '1')
     .option('--image <name>', 'image', 'nephele-guest')
     .option('--name <name>', 'name')
     .option('--tenant <name>', 'tenant (default: yours, or default)')
@@ -47,9 +48,9 @@ export function registerVmCommands(program: Command, k: CliKit): void {
         tenant: o.tenant ?? '',
         spec: {
           scheme: o.scheme,
-          vcpus: Number(o.vcpus),
-          memoryMib: Number(o.memory),
-          diskGib: Number(o.disk),
+          vcpus: wholeNumber('--vcpus', o.vcpus, 1),
+          memoryMib: mebibytes('--memory', o.memory),
+          diskGib: gibibytes('--disk', o.disk),
           image: o.image,
           config,
         },

@@ -1,0 +1,50 @@
+// Strict parsing of the numbers and sizes people type: anything that is not
+// exactly a number of the kind the flag takes is refused with one line naming
+// the flag (`Number('abc')` is NaN and `Number('1.5')` is not a count).
+import { parseSize } from '../../common/size.js';
+import { CliError } from './client.js';
+
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+
+/** A whole number in [min, max]. */
+export function wholeNumber(flag: string, v: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const s = String(v).trim();
+  if (!/^\d+$/.test(s)) throw new CliError(`${flag}: ${JSON.stringify(String(v))} is not a whole number`);
+  const n = Number(s);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new CliError(`${flag}: must be between ${min} and ${max}`);
+  return n;
+}
+
+/**
+ * A size in whole units of `unit` (MiB for memory, GiB for disk): with a unit
+ * ("512M", "1G", "1.5GiB") or a bare number, which counts in `unit` as these
+ * flags always have.
+ */
+function sizeIn(flag: string, v: unknown, unit: number, unitName: string): number {
+  const s = String(v).trim();
+  if (/^\d+$/.test(s)) return wholeNumber(flag, s);
+  let bytes: number;
+  try {
+    bytes = parseSize(s);
+  } catch {
+    throw new CliError(
+      `${flag}: ${JSON.stringify(String(v))} is not a size (e.g. 512M, 1G, 1.5GiB; a bare number is ${unitName})`,
+    );
+  }
+  if (bytes % unit !== 0)
+    throw new CliError(`${flag}: ${JSON.stringify(String(v))} is not a whole number of ${unitName}`);
+  return bytes / unit;
+}
+
+export const mebibytes = (flag: string, v: unknown): number => sizeIn(flag, v, MiB, 'MiB');
+export const gibibytes = (flag: string, v: unknown): number => sizeIn(flag, v, GiB, 'GiB');
+
+/** A byte size with or without a unit ("64G", "1073741824"). */
+export function byteSize(flag: string, v: unknown): number {
+  try {
+    return parseSize(String(v));
+  } catch (e) {
+    throw new CliError(`${flag}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,87 @@
+// Numbers and sizes on the command line are parsed strictly (issue 11, item 1):
+// `set scale SET abc` used to scale the set to 0, `--count 1.5` became 1 and
+// `--memory 1G` was "under the guest minimum". Through the real CLI against a
+// real controller.
+import t from 'tap';
+import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
+import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
+import { tmpDir } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
+import { cli, joinToken, listHosts, startController } from '../helpers/procs.js';
+import { fakeAgent } from '../helpers/fake-agent.js';
+
+t.test('numbers and sizes: strict, one line naming the flag, nothing changed', async (t) => {
+  const ctl = await startController(tmpDir());
+  const agent = await fakeAgent(ctl, { joinToken: await joinToken(ctl), name: 'roomy' });
+  const a = ctl.admin();
+  t.teardown(async () => {
+    agent.close();
+    a.close();
+    await ctl.kill();
+  });
+  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), {
+    message: 'host ready',
+  });
+  const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
+  const run = (...args: string[]) => cli([...base, ...args]);
+  const refused = async (args: string[], flag: string) => {
+    const r = await run(...args);
+    t.equal(r.code, 1, `${args.join(' ')}: exit 1`);
+    t.equal(r.stderr.trim().split('\n').length, 1, `${args.join(' ')}: one line`);
+    t.match(r.stderr, new RegExp(`^nephele: ${flag.replace(/[-]/g, '\\-')}: `), `${args.join(' ')}: names ${flag}`);
+  };
+  const sets = async () =>
+    (await a.call<{ sets: VmSet[] }>((md, o, cb) => a.vms.ListVmSets({ pageSize: 100 }, md, o, cb as never))).sets;
+
+  const made = await run(
+    '--json',
+    'set',
+    'create',
+    '--name',
+    'web',
+    '--count',
+    '2',
+    '--scheme',
+    'process',
+    '--memory',
+    '128',
+  );
+  t.equal(made.code, 0, made.stderr);
+  const setId = (JSON.parse(made.stdout) as { set: VmSet }).set.id;
+
+  await refused(['set', 'scale', setId, 'abc'], 'count');
+  await refused(['set', 'scale', setId, '-1'], 'count');
+  await refused(['set', 'scale', setId, '1.5'], 'count');
+  t.equal((await sets()).find((s) => s.id === setId)?.count, 2, 'the set still wants 2 VMs');
+
+  await refused(['set', 'create', '--name', 'half', '--count', '1.5', '--scheme', 'process'], '--count');
+  await refused(['set', 'create', '--name', 'cpu', '--count', '1', '--vcpus', '2x', '--scheme', 'process'], '--vcpus');
+  await refused(
+    ['set', 'create', '--name', 'mem', '--count', '1', '--memory', 'lots', '--scheme', 'process'],
+    '--memory',
+  );
+  await refused(['vm', 'create', '--scheme', 'process', '--memory', '100K'], '--memory');
+  await refused(['vm', 'create', '--scheme', 'process', '--disk', '1.5'], '--disk');
+  await refused(['tenant', 'create', 'acme', '--vcpus', 'many'], '--vcpus');
+  await refused(['events', 'tail', '--since', 'x'], '--since');
+  await refused(['events', 'tail', '-n', '0'], '--lines');
+  t.same(
+    (await sets()).map((s) => s.request?.name),
+    ['web'],
+    'no set was created by a refused command',
+  );
+
+  // Sizes with units where memory and disk are taken; a bare number keeps its old unit.
+  for (const [memory, mib] of [
+    ['1G', 1024],
+    ['1.5GiB', 1536],
+    ['512M', 512],
+    ['256', 256],
+  ] as const) {
+    const r = await run('--json', 'vm', 'create', '--scheme', 'process', '--memory', memory, '--disk', '2G');
+    t.equal(r.code, 0, `--memory ${memory}: ${r.stderr}`);
+    const vm = JSON.parse(r.stdout) as Vm; // `vm create --json` prints the VM itself
+    t.equal(vm.spec?.memoryMib, mib, `--memory ${memory} is ${mib} MiB`);
+    t.equal(vm.spec?.diskGib, 2, '--disk 2G is 2 GiB');
+  }
+});
