@@ -21,6 +21,20 @@ import { HostKindEnum, TokenKindEnum, tokenToProto as publicToken } from '../../
 
 const MAX_TTL_S = 10 * 365 * 86_400;
 
+const QUOTA_FIELDS = { vcpus: 'vcpus', memory_bytes: 'memoryBytes', vms: 'vms', images: 'images' } as const;
+
+/** The quotas an update names (snake_case, as on the wire); undefined: all of them. */
+function quotaMask(mask: string[] | undefined): (keyof Quota__Output)[] | undefined {
+  if (!mask?.length) return undefined;
+  if (mask.length > 4) throw new InvalidArgumentError('update_mask', 'names at most the 4 quotas');
+  return mask.map((m, i) => {
+    const f = QUOTA_FIELDS[m as keyof typeof QUOTA_FIELDS];
+    if (!f)
+      throw new InvalidArgumentError(`update_mask[${i}]`, `must be one of ${Object.keys(QUOTA_FIELDS).join(', ')}`);
+    return f;
+  });
+}
+
 function quotaArg(q: Quota__Output | null | undefined, field = 'quota'): Quota__Output {
   const out = { vcpus: 0, memoryBytes: 0, vms: 0, images: 0 };
   if (!q) return out;
@@ -214,7 +228,7 @@ export function authHandlers(layer: RpcLayer, tokens: TokenStore, tenants: Tenan
       'AuthService.SetTenantQuota',
       async (req) => {
         const name = requireName('tenant', req.tenant);
-        return { tenant: await tenants.setQuota(name, quotaArg(req.quota)) };
+        return { tenant: await tenants.setQuota(name, quotaArg(req.quota), quotaMask(req.updateMask)) };
       },
       tenantView,
     ),

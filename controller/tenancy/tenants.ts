@@ -115,9 +115,11 @@ export class Tenants {
     return { tenants: out, more: false };
   }
 
-  async setQuota(name: string, quota: Quota): Promise<Tenant> {
+  /** Sets the quotas `fields` names (all four when undefined); the others keep their values. */
+  async setQuota(name: string, update: Quota, fields?: (keyof Quota)[]): Promise<Tenant> {
     return retryOnConflict(async () => {
       const { t, version } = await this.get(name);
+      const quota = fields ? { ...t.quota, ...Object.fromEntries(fields.map((f) => [f, update[f]])) } : update;
       const next = { ...t, quota };
       await this.events.commit({
         ops: [put(TENANTS, name, next)],

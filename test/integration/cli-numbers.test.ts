@@ -1,8 +1,12 @@
-// Numbers and sizes on the command line are parsed strictly (issue 11, item 1):
+// Numbers and sizes on the command line are parsed strictly (issue 11, item 1),
+// and one quota changes without resetting the others (item 2).
+//
 // `set scale SET abc` used to scale the set to 0, `--count 1.5` became 1 and
 // `--memory 1G` was "under the guest minimum". Through the real CLI against a
 // real controller.
 import t from 'tap';
+import * as grpc from '@grpc/grpc-js';
+import type { Tenant__Output as Tenant } from '../../common/gen/nephele/v1/Tenant.js';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -84,4 +88,41 @@ t.test('numbers and sizes: strict, one line naming the flag, nothing changed', a
     t.equal(vm.spec?.memoryMib, mib, `--memory ${memory} is ${mib} MiB`);
     t.equal(vm.spec?.diskGib, 2, '--disk 2G is 2 GiB');
   }
+});
+
+t.test('quotas: changing one leaves the others as they are (API update_mask and the CLI)', async (t) => {
+  const ctl = await startController(tmpDir());
+  const a = ctl.admin();
+  t.teardown(async () => {
+    a.close();
+    await ctl.kill();
+  });
+  const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
+  const run = (...args: string[]) => cli([...base, ...args]);
+  const quota = async () =>
+    (
+      await a.call<{ tenants: Tenant[] }>((md, o, cb) => a.auth.ListTenants({ pageSize: 100 }, md, o, cb as never))
+    ).tenants.find((x) => x.name === 'acme')!.quota!;
+
+  t.equal((await run('tenant', 'create', 'acme', '--vms', '5', '--memory', '8G')).code, 0);
+  t.same(await quota(), { vcpus: 0, memoryBytes: 8 * 2 ** 30, vms: 5, images: 0 });
+  const one = await run('tenant', 'quota', 'acme', '--vcpus', '64');
+  t.equal(one.code, 0, one.stderr);
+  t.same(await quota(), { vcpus: 64, memoryBytes: 8 * 2 ** 30, vms: 5, images: 0 }, 'only vcpus changed');
+  t.equal((await run('tenant', 'quota', 'acme', '--vms', '0', '--images', '3')).code, 0);
+  t.same(await quota(), { vcpus: 64, memoryBytes: 8 * 2 ** 30, vms: 0, images: 3 }, 'vms lifted, images set');
+  const none = await run('tenant', 'quota', 'acme');
+  t.equal(none.code, 1, 'no quota given: exit 1');
+  t.match(none.stderr, /^nephele: give at least one of --vcpus/);
+
+  const set = (req: Record<string, unknown>) =>
+    new Promise<grpc.ServiceError | null>((resolve) =>
+      a.auth.SetTenantQuota(req as never, a.metadata(), (e) => resolve(e)),
+    );
+  const bad = await set({ tenant: 'acme', quota: { vms: 1 }, updateMask: ['vms', 'cpus'] });
+  t.equal(bad?.code, grpc.status.INVALID_ARGUMENT);
+  t.match(bad?.details, /^update_mask\[1\]: must be one of vcpus, memory_bytes, vms, images/);
+  t.same(await quota(), { vcpus: 64, memoryBytes: 8 * 2 ** 30, vms: 0, images: 3 }, 'a refused update changes nothing');
+  t.equal(await set({ tenant: 'acme', quota: { vms: 9 } }), null, 'no mask: the old meaning');
+  t.same(await quota(), { vcpus: 0, memoryBytes: 0, vms: 9, images: 0 }, 'without a mask all four are replaced');
 });

@@ -2,26 +2,42 @@
 import type { Command } from 'commander';
 import type * as P from '../types.js';
 import { byteSize, wholeNumber } from '../parse.js';
+import { CliError } from '../client.js';
 import { bytes, table } from '../format.js';
 import type { CliKit } from '../kit.js';
 
-const quotaOpts = (c: Command) =>
+/** `dflt`: the value of a quota not given (create: 0 = unlimited; quota: left as it is). */
+const quotaOpts = (c: Command, dflt?: string) =>
   c
-    .option('--vcpus <n>', 'vCPU quota (0 = unlimited)', '0')
-    .option('--memory <size>', 'memory quota in bytes, or with a unit: 64G (0 = unlimited)', '0')
-    .option('--vms <n>', 'VM count quota (0 = unlimited)', '0')
-    .option('--images <n>', 'image quota (0 = unlimited)', '0');
-const quotaOf = (o: { vcpus: string; memory: string; vms: string; images: string }) => ({
-  vcpus: wholeNumber('--vcpus', o.vcpus),
-  memoryBytes: byteSize('--memory', o.memory),
-  vms: wholeNumber('--vms', o.vms),
-  images: wholeNumber('--images', o.images),
+    .option('--vcpus <n>', 'vCPU quota (0 = unlimited)', dflt)
+    .option('--memory <size>', 'memory quota in bytes, or with a unit: 64G (0 = unlimited)', dflt)
+    .option('--vms <n>', 'VM count quota (0 = unlimited)', dflt)
+    .option('--images <n>', 'image quota (0 = unlimited)', dflt);
+type QuotaFlags = { vcpus?: string; memory?: string; vms?: string; images?: string };
+const quotaOf = (o: QuotaFlags) => ({
+  vcpus: o.vcpus === undefined ? 0 : wholeNumber('--vcpus', o.vcpus),
+  memoryBytes: o.memory === undefined ? 0 : byteSize('--memory', o.memory),
+  vms: o.vms === undefined ? 0 : wholeNumber('--vms', o.vms),
+  images: o.images === undefined ? 0 : wholeNumber('--images', o.images),
 });
+/** The wire names of the quotas a command line gives (SetTenantQuota's update_mask). */
+const quotaMaskOf = (o: QuotaFlags) =>
+  (
+    [
+      ['vcpus', 'vcpus'],
+      ['memory', 'memory_bytes'],
+      ['vms', 'vms'],
+      ['images', 'images'],
+    ] as const
+  )
+    .filter(([flag]) => o[flag] !== undefined)
+    .map(([, name]) => name);
 
 export function registerTenantCommands(program: Command, k: CliKit): void {
   const tenant = program.command('tenant').description('tenants and their quotas');
   quotaOpts(
     tenant.command('create <name>').description('create a tenant').option('--description <text>', 'what it is', ''),
+    '0',
   ).action(async (name, o) => {
     const r = await k.withClient((c) =>
       c.call<P.CreateTenantResponse>((md, op, cb) =>
@@ -57,10 +73,15 @@ export function registerTenantCommands(program: Command, k: CliKit): void {
         ),
       );
     });
-  quotaOpts(tenant.command('quota <name>').description("set a tenant's quota")).action(async (name, o) => {
+  quotaOpts(
+    tenant.command('quota <name>').description("change a tenant's quotas (those not given stay as they are)"),
+  ).action(async (name, o) => {
+    const updateMask = quotaMaskOf(o);
+    if (!updateMask.length) throw new CliError('give at least one of --vcpus, --memory, --vms, --images');
+    const quota = quotaOf(o);
     const r = await k.withClient((c) =>
       c.call<P.SetTenantQuotaResponse>((md, op, cb) =>
-        c.auth.SetTenantQuota({ tenant: name, quota: quotaOf(o) }, md, op, cb),
+        c.auth.SetTenantQuota({ tenant: name, quota, updateMask }, md, op, cb),
       ),
     );
     k.out(r.tenant, () => `quota of ${r.tenant?.name} set`);

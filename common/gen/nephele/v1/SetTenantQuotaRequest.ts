@@ -6,10 +6,12 @@ export interface SetTenantQuotaRequest {
   'tenant'?: (string);
   'quota'?: (_nephele_v1_Quota | null);
   'requestId'?: (string);
+  'updateMask'?: (string)[];
 }
 
 export interface SetTenantQuotaRequest__Output {
   'tenant': (string);
   'quota': (_nephele_v1_Quota__Output | null);
   'requestId': (string);
+  'updateMask': (string)[];
 }
