@@ -38,11 +38,8 @@ const program = new Command('nephele-agent')
     'where the agent keeps its identity and state',
     env.NEPHELE_DATA_DIR ?? '/var/lib/nephele-agent',
   )
-  .option(
-    '--join-token <token>',
-    'one-time join token (first start only; env NEPHELE_JOIN_TOKEN)',
-    env.NEPHELE_JOIN_TOKEN,
-  )
+  // From the environment through .env(): --help names the variable, never the secret.
+  .addOption(new Option('--join-token <token>', 'one-time join token (first start only)').env('NEPHELE_JOIN_TOKEN'))
   .addOption(
     new Option('--kind <kind>', 'dedicated resource server or ad-hoc machine')
       .choices(['dedicated', 'adhoc'])

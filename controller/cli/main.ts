@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import '../../common/quiet.js';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { statusName } from '../../common/grpc/status.js';
-import { AdminClient, type ClientOptions } from './client.js';
+import { AdminClient, CliError, type ClientOptions } from './client.js';
 import { json, terminalSafe } from './format.js';
 import { runController } from './controller-cmd.js';
 import { listAll, type CliKit } from './kit.js';
@@ -19,7 +20,9 @@ const env = process.env;
 const program = new Command('nephele')
   .description('Nephele: run virtual machines on a fleet of hosts')
   .option('--controller <addr>', 'controller address', env.NEPHELE_CONTROLLER ?? '127.0.0.1:7443')
-  .option('--token <token>', 'API token (env NEPHELE_TOKEN; default: <data-dir>/admin.token)', env.NEPHELE_TOKEN)
+  // Secrets come from the environment through .env(): --help names the variable, never its value.
+  .addOption(new Option('--token <token>', 'API token (default: <data-dir>/admin.token)').env('NEPHELE_TOKEN'))
+  .addOption(new Option('--token-file <file>', 'read the API token from this file').env('NEPHELE_TOKEN_FILE'))
   .option('--ca-file <file>', 'controller CA certificate (env NEPHELE_CA; default: <data-dir>/ca.pem)', env.NEPHELE_CA)
   .option(
     '--data-dir <dir>',
@@ -33,6 +36,7 @@ const program = new Command('nephele')
 type Global = {
   controller: string;
   token?: string;
+  tokenFile?: string;
   caFile?: string;
   dataDir: string;
   insecure: boolean;
@@ -40,11 +44,21 @@ type Global = {
 };
 const g = (): Global => program.opts() as Global;
 
+function readTokenFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw new CliError(
+      `--token-file: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+}
+
 async function withClient<T>(fn: (c: AdminClient) => Promise<T>): Promise<T> {
   const o = g();
   const c = new AdminClient({
     controller: o.controller,
-    token: o.token,
+    token: o.token ?? (o.tokenFile ? readTokenFile(o.tokenFile) : undefined),
     caFile: o.caFile,
     dataDir: o.dataDir,
     insecure: o.insecure,

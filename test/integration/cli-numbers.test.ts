@@ -1,17 +1,21 @@
 // Numbers and sizes on the command line are parsed strictly (issue 11, item 1),
-// and one quota changes without resetting the others (item 2).
+// one quota changes without resetting the others (item 2), and secrets stay
+// secret (items 5 and 6).
 //
 // `set scale SET abc` used to scale the set to 0, `--count 1.5` became 1 and
 // `--memory 1G` was "under the guest minimum". Through the real CLI against a
 // real controller.
 import t from 'tap';
 import * as grpc from '@grpc/grpc-js';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Tenant__Output as Tenant } from '../../common/gen/nephele/v1/Tenant.js';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cli, joinToken, listHosts, startController } from '../helpers/procs.js';
+import { AGENT, cli, joinToken, listHosts, startController } from '../helpers/procs.js';
 import { fakeAgent } from '../helpers/fake-agent.js';
 
 t.test('numbers and sizes: strict, one line naming the flag, nothing changed', async (t) => {
@@ -125,4 +129,62 @@ t.test('quotas: changing one leaves the others as they are (API update_mask and 
   t.same(await quota(), { vcpus: 64, memoryBytes: 8 * 2 ** 30, vms: 0, images: 3 }, 'a refused update changes nothing');
   t.equal(await set({ tenant: 'acme', quota: { vms: 9 } }), null, 'no mask: the old meaning');
   t.same(await quota(), { vcpus: 0, memoryBytes: 0, vms: 9, images: 0 }, 'without a mask all four are replaced');
+});
+
+t.test('secrets: alone on stdout, never shown by --help, readable from a file', async (t) => {
+  const ctl = await startController(tmpDir());
+  t.teardown(() => ctl.kill());
+  const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
+  const made = await cli([...base, 'token', 'create', '--join', '--ttl', '10m']);
+  t.equal(made.code, 0, made.stderr);
+  t.match(made.stdout, /^nj1\.[A-Za-z0-9_.-]+\n$/, 'stdout is the token and nothing else (what `$(…)` captures)');
+  t.match(
+    made.stderr,
+    /^# token [0-9A-Z]{26}, join, expires .*Shown once; keep it secret\.\n$/,
+    'the note goes to stderr',
+  );
+
+  const secret = readFileSync(join(ctl.dataDir, 'admin.token'), 'utf8').trim();
+  const help = await cli(['--help'], { NEPHELE_TOKEN: secret });
+  t.equal(help.code, 0);
+  t.notMatch(help.stdout + help.stderr, secret, 'the CLI help does not print NEPHELE_TOKEN');
+  t.match(help.stdout, /NEPHELE_TOKEN/, 'it names the variable');
+  const agentHelp = await new Promise<string>((resolve) => {
+    let out = '';
+    const p = spawn(process.execPath, [AGENT, '--help'], {
+      env: { ...process.env, NEPHELE_JOIN_TOKEN: 'nj1.SECRET-JOIN' },
+    });
+    p.stdout.on('data', (d) => (out += d));
+    p.on('exit', () => resolve(out));
+  });
+  t.notMatch(agentHelp, 'SECRET-JOIN', 'the agent help does not print NEPHELE_JOIN_TOKEN');
+  t.match(agentHelp, /NEPHELE_JOIN_TOKEN/);
+
+  const file = join(tmpDir(), 'token');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  const viaFile = await cli([
+    '--controller',
+    ctl.address,
+    '--ca-file',
+    join(ctl.dataDir, 'ca.pem'),
+    '--data-dir',
+    tmpDir(),
+    '--token-file',
+    file,
+    'host',
+    'ls',
+  ]);
+  t.equal(viaFile.code, 0, `--token-file works: ${viaFile.stderr}`);
+  const missing = await cli([
+    '--controller',
+    ctl.address,
+    '--data-dir',
+    ctl.dataDir,
+    '--token-file',
+    '/nonexistent/t',
+    'host',
+    'ls',
+  ]);
+  t.equal(missing.code, 1);
+  t.match(missing.stderr, /^nephele: --token-file: cannot read \/nonexistent\/t: ENOENT/);
 });

@@ -55,11 +55,12 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
       const r = await k.withClient((c) =>
         c.call<P.CreateTokenResponse>((md, op, cb) => c.auth.CreateToken(req, md, op, cb)),
       );
-      k.out(r, () =>
-        k.json()
-          ? ''
-          : `${r.secret}\n\n# token ${r.token?.id}, ${enumWord(r.token?.kind, 'TOKEN_KIND_')}, expires ${when(r.token?.expiresUnixMs) === '-' ? 'never' : when(r.token?.expiresUnixMs)}. Shown once; keep it secret.`,
-      );
+      // The secret alone on stdout (so `$(nephele token create --join)` is just the token); the rest on stderr.
+      if (!k.json())
+        process.stderr.write(
+          `# token ${r.token?.id}, ${enumWord(r.token?.kind, 'TOKEN_KIND_')}, expires ${when(r.token?.expiresUnixMs) === '-' ? 'never' : when(r.token?.expiresUnixMs)}. Shown once; keep it secret.\n`,
+        );
+      k.out(r, () => r.secret);
     });
   token
     .command('ls')
