@@ -16,6 +16,7 @@ import { AgentSession } from './session.js';
 import { InventoryCollector } from './inventory/collect.js';
 import { parseSize } from './inventory/capacity.js';
 import { AGENT_VERSION } from './version.js';
+import { withDefaultPort } from '../common/address.js';
 import { FileRenewal } from './renewal.js';
 import { loadDrivers } from './drivers/index.js';
 import { parseUidRange } from './drivers/process/sandbox.js';
@@ -130,6 +131,7 @@ function ownerConfig(o: Record<string, string>) {
 async function main(): Promise<void> {
   program.parse();
   const o = program.opts();
+  o.controller = withDefaultPort(o.controller as string);
   const log = createLogger('nephele-agent', { level: o.logLevel });
   const files = new AgentFiles(resolve(o.dataDir));
   const kind: HostKind = o.kind === 'adhoc' ? 'adhoc' : 'dedicated';

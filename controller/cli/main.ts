@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import '../../common/quiet.js';
 import { readFileSync } from 'node:fs';
+import { withDefaultPort } from '../../common/address.js';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { statusName } from '../../common/grpc/status.js';
@@ -57,7 +58,7 @@ function readTokenFile(file: string): string {
 async function withClient<T>(fn: (c: AdminClient) => Promise<T>): Promise<T> {
   const o = g();
   const c = new AdminClient({
-    controller: o.controller,
+    controller: withDefaultPort(o.controller),
     token: o.token ?? (o.tokenFile ? readTokenFile(o.tokenFile) : undefined),
     caFile: o.caFile,
     dataDir: o.dataDir,

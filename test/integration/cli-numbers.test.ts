@@ -188,3 +188,19 @@ t.test('secrets: alone on stdout, never shown by --help, readable from a file', 
   t.equal(missing.code, 1);
   t.match(missing.stderr, /^nephele: --token-file: cannot read \/nonexistent\/t: ENOENT/);
 });
+
+t.test('a controller address without a port means the controller port', async (t) => {
+  const r = await cli([
+    '--controller',
+    '127.0.0.2',
+    '--data-dir',
+    tmpDir(),
+    '--token',
+    'x.y',
+    '--insecure',
+    'host',
+    'ls',
+  ]);
+  t.equal(r.code, 1);
+  t.match(r.stderr, /127\.0\.0\.2:7443/, 'dials (and names) port 7443, not 443');
+});
