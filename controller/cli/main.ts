@@ -163,10 +163,17 @@ registerVmCommands(program, kit);
 registerEventCommands(program, kit);
 registerSetCommands(program, kit);
 
+// `nephele events tail -f | head`: the reader went away, which ends us quietly (as it does `cat`).
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 program.parseAsync().catch((e: unknown) => {
   const err = e as { code?: number | string; details?: string; message?: string };
   if (typeof err.code === 'number') {
-    const detail = err.code === 14 ? `cannot reach controller at ${g().controller} (${err.details})` : err.details;
+    const detail =
+      err.code === 14 ? `cannot reach controller at ${withDefaultPort(g().controller)} (${err.details})` : err.details;
     process.stderr.write(`nephele: ${statusName(err.code)}: ${terminalSafe(String(detail))}\n`);
   } else process.stderr.write(`nephele: ${terminalSafe(err.message ?? String(e))}\n`);
   process.exit(1);

@@ -15,7 +15,7 @@ import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { AGENT, cli, joinToken, listHosts, startController } from '../helpers/procs.js';
+import { AGENT, CLI, cli, joinToken, listHosts, startController } from '../helpers/procs.js';
 import { fakeAgent } from '../helpers/fake-agent.js';
 
 t.test('numbers and sizes: strict, one line naming the flag, nothing changed', async (t) => {
@@ -203,4 +203,29 @@ t.test('a controller address without a port means the controller port', async (t
   ]);
   t.equal(r.code, 1);
   t.match(r.stderr, /127\.0\.0\.2:7443/, 'dials (and names) port 7443, not 443');
+});
+
+t.test('events tail -f | head: the reader leaving ends the CLI quietly (no EPIPE crash)', async (t) => {
+  const ctl = await startController(tmpDir());
+  const a = ctl.admin();
+  t.teardown(async () => {
+    a.close();
+    await ctl.kill();
+  });
+  const p = spawn(
+    process.execPath,
+    [CLI, '--controller', ctl.address, '--data-dir', ctl.dataDir, 'events', 'tail', '-f', '--since', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  p.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => p.once('exit', resolve));
+  await new Promise((resolve) => p.stdout.once('data', resolve));
+  p.stdout.destroy(); // what `head -1` does once it has its line
+  // New events make the CLI write into the closed pipe.
+  for (let i = 0; i < 5; i++) await a.call((md, o, cb) => a.hosts.CreateGroup({ name: `g${i}` }, md, o, cb as never));
+  t.equal(await exited, 0, 'exits 0');
+  t.equal(stderr, '', 'and says nothing (no stack trace)');
 });
