@@ -17,7 +17,18 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-export class CliError extends Error {}
+export class CliError extends Error {
+  /** The process exit code (Nomad's: 1 failed, 2 a dry run leaves work unplaced, 3 a wait timed out). */
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** Exit codes of the wait and plan commands. */
+export const EXIT = { failed: 1, unplaced: 2, timeout: 3 } as const;
 
 /** Admin connection: TLS against the controller CA plus the bearer token on every call. */
 export class AdminClient {

@@ -176,5 +176,5 @@ program.parseAsync().catch((e: unknown) => {
       err.code === 14 ? `cannot reach controller at ${withDefaultPort(g().controller)} (${err.details})` : err.details;
     process.stderr.write(`nephele: ${statusName(err.code)}: ${terminalSafe(String(detail))}\n`);
   } else process.stderr.write(`nephele: ${terminalSafe(err.message ?? String(e))}\n`);
-  process.exit(1);
+  process.exit(e instanceof CliError ? e.exitCode : 1);
 });

@@ -2,7 +2,8 @@
 // exactly a number of the kind the flag takes is refused with one line naming
 // the flag (`Number('abc')` is NaN and `Number('1.5')` is not a count).
 import { parseSize } from '../../common/size.js';
-import { CliError } from './client.js';
+import { parseDuration } from '../../common/validate.js';
+import { CliError, EXIT } from './client.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -46,5 +47,31 @@ export function byteSize(flag: string, v: unknown): number {
     return parseSize(String(v));
   } catch (e) {
     throw new CliError(`${flag}: ${(e as Error).message}`);
+  }
+}
+
+/** A duration ("90s", "5m", "1h"; a bare number is seconds). */
+export function duration(flag: string, v: unknown): number {
+  try {
+    return parseDuration(String(v));
+  } catch {
+    throw new CliError(`${flag}: ${JSON.stringify(String(v))} is not a duration (e.g. 90s, 5m, 1h)`);
+  }
+}
+
+/** Polls `step` every `everyMs` until it returns a value; past `timeoutMs` a CliError with exit code 3. */
+export async function waitUntil<T>(
+  what: string,
+  timeoutMs: number,
+  step: () => Promise<T | undefined>,
+  everyMs = 300,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await step();
+    if (v !== undefined) return v;
+    if (Date.now() >= deadline)
+      throw new CliError(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`, EXIT.timeout);
+    await new Promise((ok) => setTimeout(ok, everyMs));
   }
 }

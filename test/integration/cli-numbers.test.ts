@@ -229,3 +229,61 @@ t.test('events tail -f | head: the reader leaving ends the CLI quietly (no EPIPE
   t.equal(await exited, 0, 'exits 0');
   t.equal(stderr, '', 'and says nothing (no stack trace)');
 });
+
+t.test('exit codes: a dry run leaving VMs unplaced exits 2, a failed wait 1, a timed-out wait 3', async (t) => {
+  const ctl = await startController(tmpDir());
+  const agent = await fakeAgent(ctl, {
+    joinToken: await joinToken(ctl),
+    name: 'eight-cpus',
+    answer: (vm) =>
+      vm.name.startsWith('bad')
+        ? { state: 'VM_STATE_FAILED', reason: 'boom' }
+        : { state: 'VM_STATE_RUNNING', reason: 'guest ready' },
+  });
+  t.teardown(async () => {
+    agent.close();
+    await ctl.kill();
+  });
+  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), {
+    message: 'host ready',
+  });
+  const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
+  const run = (...args: string[]) => cli([...base, ...args]);
+  const proc = ['--scheme', 'process', '--memory', '128'];
+
+  const fits = await run('set', 'create', '--name', 'fits', '--count', '4', ...proc, '--dry-run');
+  t.equal(fits.code, 0, `a dry run that places everything exits 0: ${fits.stderr}`);
+  const tooBig = await run('set', 'create', '--name', 'big', '--count', '20', ...proc, '--dry-run');
+  t.equal(tooBig.code, 2, 'a dry run that leaves VMs unplaced exits 2');
+  t.match(tooBig.stderr, /^nephele: the plan leaves 12 vm\(s\) unplaced/);
+  t.match(tooBig.stdout, /dry run: nothing was reserved/, 'the plan is still printed');
+
+  const ok = await run('vm', 'create', '--name', 'good', ...proc, '--wait');
+  t.equal(ok.code, 0, `a VM that runs: exit 0 ${ok.stderr}`);
+  const failed = await run('vm', 'create', '--name', 'bad-one', ...proc, '--wait');
+  t.equal(failed.code, 1, 'a VM that fails under --wait: exit 1');
+  t.match(failed.stderr, /^nephele: vm [0-9A-Z]{26} is failed: boom/, 'with the reason');
+
+  const set = await run('set', 'create', '--name', 'web', '--count', '3', ...proc, '--wait');
+  t.equal(set.code, 0, `a set whose VMs all run: exit 0 ${set.stderr}`);
+  const partial = await run('set', 'create', '--name', 'huge', '--count', '9', ...proc, '--wait');
+  t.equal(partial.code, 1, 'a set that stays partial: exit 1, not a wait forever');
+  t.match(partial.stderr, /^nephele: set [0-9A-Z]{26} is partial: /, 'with the reason');
+
+  const later = await run(
+    'set',
+    'create',
+    '--name',
+    'later',
+    '--count',
+    '1',
+    ...proc,
+    '--start-at',
+    '+1h',
+    '--wait',
+    '--timeout',
+    '1s',
+  );
+  t.equal(later.code, 3, 'a wait past --timeout: exit 3');
+  t.match(later.stderr, /^nephele: timed out after 1s waiting for set /);
+});

@@ -10,8 +10,19 @@ import type { DeleteVmSetResponse__Output as DeleteVmSetResponse } from '../../.
 import type { GetPlanResponse__Output as GetPlanResponse } from '../../../common/gen/nephele/v1/GetPlanResponse.js';
 import { parseDuration } from '../../../common/validate.js';
 import { MIN_MEMORY_MIB, SCHEMES } from '../../vms/spec.js';
-import { gibibytes, mebibytes, wholeNumber } from '../parse.js';
-import { CliError } from '../client.js';
+import { duration, gibibytes, mebibytes, waitUntil, wholeNumber } from '../parse.js';
+import { CliError, EXIT } from '../client.js';
+
+/**
+ * Whether a set's --wait is over: every VM runs, or nothing more will come of
+ * waiting (partial, with every placed VM confirmed; or retiring).
+ */
+function settled(s: VmSet): boolean {
+  if (s.running >= s.count) return true;
+  if (s.state === 'VM_SET_STATE_RETIRING' || s.state === 'VM_SET_STATE_RETIRED') return true;
+  // Partial: what could be placed is confirmed by its hosts; the rest waits for capacity that may never come.
+  return s.state === 'VM_SET_STATE_PARTIAL' && s.confirmed >= s.placed;
+}
 import type { CliKit } from '../kit.js';
 import { ago, bytes, enumWord, table, when } from '../format.js';
 
@@ -141,7 +152,8 @@ export function registerSetCommands(program: Command, k: CliKit): void {
       new Option('--strategy <name>', "placement strategy (default: the controller's)").choices(['binpack', 'spread']),
     )
     .option('--dry-run', 'print the plan only; nothing is reserved')
-    .option('--wait', 'wait until every placed VM is confirmed by its host')
+    .option('--wait', 'wait until every VM runs; exit 1 if the set cannot be placed or a VM fails, 3 on --timeout')
+    .option('--timeout <duration>', 'how long --wait waits', '5m')
     .option('--request-id <id>', 'idempotency key')
     .action(async (o) => {
       const req: CreateVmSetRequest = {
@@ -188,22 +200,34 @@ export function registerSetCommands(program: Command, k: CliKit): void {
         dryRun: !!o.dryRun,
         requestId: o.requestId ?? '',
       };
+      const timeoutMs = duration('--timeout', o.timeout);
       const r = await k.withClient(async (c) => {
         const res = await c.call<CreateVmSetResponse>((md, op, cb) => c.vms.CreateVmSet(req, md, op, cb));
-        if (!o.wait || !res.set) return res;
-        let s = res.set;
-        while (s.confirmed < s.placed && s.state !== 'VM_SET_STATE_RETIRED') {
-          await new Promise((ok) => setTimeout(ok, 300));
-          s = (await c.call<GetVmSetResponse>((md, op, cb) => c.vms.GetVmSet({ setId: s.id }, md, op, cb))).set!;
-        }
-        return { ...res, set: s };
+        if (!o.wait || !res.set || o.dryRun) return res;
+        const set = await waitUntil(`set ${res.set.id} to run`, timeoutMs, async () => {
+          const s = (await c.call<GetVmSetResponse>((md, op, cb) => c.vms.GetVmSet({ setId: res.set!.id }, md, op, cb)))
+            .set!;
+          return settled(s) ? s : undefined;
+        });
+        return { ...res, set };
       });
-      if (o.dryRun) return k.out(r.plan, () => `dry run: nothing was reserved\n${planText(r.plan!)}`);
+      if (o.dryRun) {
+        k.out(r.plan, () => `dry run: nothing was reserved\n${planText(r.plan!)}`);
+        if (r.plan!.unplaced > 0)
+          throw new CliError(`the plan leaves ${r.plan!.unplaced} vm(s) unplaced`, EXIT.unplaced);
+        return;
+      }
       k.out(
         r,
         () =>
           `${table(SET_HEAD, [setRow(r.set!)])}${r.set!.reasons.length ? '\n' + r.set!.reasons.map((x) => `  not placed: ${x}`).join('\n') : ''}`,
       );
+      const s = r.set!;
+      if (o.wait && s.running < s.count)
+        throw new CliError(
+          `set ${s.id} is ${enumWord(s.state, 'VM_SET_STATE_')}: ${s.stateReason || s.reasons.join('; ')}`,
+          EXIT.failed,
+        );
     });
   set
     .command('ls')

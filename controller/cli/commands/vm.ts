@@ -2,8 +2,8 @@
 import { Option, type Command } from 'commander';
 import type { Vm__Output as Vm } from '../../../common/gen/nephele/v1/Vm.js';
 import type * as P from '../types.js';
-import { CliError } from '../client.js';
-import { gibibytes, mebibytes, wholeNumber } from '../parse.js';
+import { CliError, EXIT } from '../client.js';
+import { duration, gibibytes, mebibytes, waitUntil, wholeNumber } from '../parse.js';
 import { enumWord, json, table } from '../format.js';
 import type { CliKit } from '../kit.js';
 
@@ -34,7 +34,8 @@ export function registerVmCommands(program: Command, k: CliKit): void {
     .option('--name <name>', 'name')
     .option('--tenant <name>', 'tenant (default: yours, or default)')
     .option('--config <k=v...>', 'appliance settings, e.g. title=Hello')
-    .option('--wait', 'wait until it runs (or fails)')
+    .option('--wait', 'wait until it runs; exit 1 if it fails, 3 on --timeout')
+    .option('--timeout <duration>', 'how long --wait waits', '5m')
     .action(async (o) => {
       const config: Record<string, string> = {};
       for (const kv of (o.config ?? []) as string[]) {
@@ -55,15 +56,21 @@ export function registerVmCommands(program: Command, k: CliKit): void {
           config,
         },
       };
+      const timeoutMs = duration('--timeout', o.timeout);
       const r = await k.withClient(async (c) => {
-        let res = await c.call<P.CreateVmResponse>((md, op, cb) => c.vms.CreateVm(req, md, op, cb));
-        while (o.wait && ['VM_STATE_PENDING', 'VM_STATE_CREATING'].includes(res.vm!.state)) {
-          await new Promise((ok) => setTimeout(ok, 300));
-          res = await c.call<P.GetVmResponse>((md, op, cb) => c.vms.GetVm({ vmId: res.vm!.id }, md, op, cb));
-        }
-        return res;
+        const res = await c.call<P.CreateVmResponse>((md, op, cb) => c.vms.CreateVm(req, md, op, cb));
+        if (!o.wait) return res;
+        return waitUntil(`vm ${res.vm!.id} to run`, timeoutMs, async () => {
+          const cur = await c.call<P.GetVmResponse>((md, op, cb) => c.vms.GetVm({ vmId: res.vm!.id }, md, op, cb));
+          return ['VM_STATE_PENDING', 'VM_STATE_CREATING'].includes(cur.vm!.state) ? undefined : cur;
+        });
       });
       k.out(r.vm, () => table(VM_HEAD, [vmRow(r.vm!)]));
+      if (o.wait && r.vm!.state !== 'VM_STATE_RUNNING')
+        throw new CliError(
+          `vm ${r.vm!.id} is ${enumWord(r.vm!.state, 'VM_STATE_')}: ${r.vm!.stateReason}`,
+          EXIT.failed,
+        );
     });
   vm.command('ls')
     .description('list VMs')
