@@ -3,7 +3,7 @@
 // the flag (`Number('abc')` is NaN and `Number('1.5')` is not a count).
 import { parseSize } from '../../common/size.js';
 import { parseDuration } from '../../common/validate.js';
-import { CliError, EXIT } from './client.js';
+import { CliError } from './client.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -59,19 +59,13 @@ export function duration(flag: string, v: unknown): number {
   }
 }
 
-/** Polls `step` every `everyMs` until it returns a value; past `timeoutMs` a CliError with exit code 3. */
-export async function waitUntil<T>(
-  what: string,
-  timeoutMs: number,
-  step: () => Promise<T | undefined>,
-  everyMs = 300,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await step();
-    if (v !== undefined) return v;
-    if (Date.now() >= deadline)
-      throw new CliError(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`, EXIT.timeout);
-    await new Promise((ok) => setTimeout(ok, everyMs));
+/** `k=v` pairs of a repeatable flag (`--config title=Hello --config x=1`). */
+export function keyValues(flag: string, list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of list ?? []) {
+    const i = kv.indexOf('=');
+    if (i < 1) throw new CliError(`${flag} wants key=value, got ${JSON.stringify(kv)}`);
+    out[kv.slice(0, i)] = kv.slice(i + 1);
   }
+  return out;
 }

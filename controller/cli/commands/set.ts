@@ -10,7 +10,8 @@ import type { DeleteVmSetResponse__Output as DeleteVmSetResponse } from '../../.
 import type { GetPlanResponse__Output as GetPlanResponse } from '../../../common/gen/nephele/v1/GetPlanResponse.js';
 import { parseDuration } from '../../../common/validate.js';
 import { MIN_MEMORY_MIB, SCHEMES } from '../../vms/spec.js';
-import { duration, gibibytes, mebibytes, waitUntil, wholeNumber } from '../parse.js';
+import { duration, gibibytes, keyValues, mebibytes, wholeNumber } from '../parse.js';
+import { waitUntil } from '../wait.js';
 import { CliError, EXIT } from '../client.js';
 
 /**
@@ -84,16 +85,6 @@ export function planText(p: Plan): string {
   return lines.join('\n');
 }
 
-function keyValues(flag: string, list: string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kv of list ?? []) {
-    const i = kv.indexOf('=');
-    if (i < 1) throw new CliError(`${flag} wants key=value, got ${JSON.stringify(kv)}`);
-    out[kv.slice(0, i)] = kv.slice(i + 1);
-  }
-  return out;
-}
-
 function startTime(v: string | undefined): number {
   if (!v) return 0;
   if (/^\+?\d+[smhd]$/.test(v)) return Date.now() + parseDuration(v.replace(/^\+/, ''));
@@ -103,14 +94,7 @@ function startTime(v: string | undefined): number {
   return t;
 }
 
-const seconds = (flag: string, v: string | undefined) => {
-  if (!v) return 0;
-  try {
-    return Math.round(parseDuration(v) / 1000);
-  } catch {
-    throw new CliError(`${flag} wants a duration such as 90s, 30m, 2h, got ${JSON.stringify(v)}`);
-  }
-};
+const seconds = (flag: string, v: string | undefined) => (v ? Math.round(duration(flag, v) / 1000) : 0);
 
 export function registerSetCommands(program: Command, k: CliKit): void {
   const set = program

@@ -3,7 +3,8 @@ import { Option, type Command } from 'commander';
 import type { Vm__Output as Vm } from '../../../common/gen/nephele/v1/Vm.js';
 import type * as P from '../types.js';
 import { CliError, EXIT } from '../client.js';
-import { duration, gibibytes, mebibytes, waitUntil, wholeNumber } from '../parse.js';
+import { duration, gibibytes, keyValues, mebibytes, wholeNumber } from '../parse.js';
+import { waitUntil } from '../wait.js';
 import { enumWord, json, table } from '../format.js';
 import type { CliKit } from '../kit.js';
 
@@ -37,12 +38,7 @@ export function registerVmCommands(program: Command, k: CliKit): void {
     .option('--wait', 'wait until it runs; exit 1 if it fails, 3 on --timeout')
     .option('--timeout <duration>', 'how long --wait waits', '5m')
     .action(async (o) => {
-      const config: Record<string, string> = {};
-      for (const kv of (o.config ?? []) as string[]) {
-        const i = kv.indexOf('=');
-        if (i < 1) throw new CliError(`--config wants key=value, got ${JSON.stringify(kv)}`);
-        config[kv.slice(0, i)] = kv.slice(i + 1);
-      }
+      const config = keyValues('--config', o.config as string[] | undefined);
       const req = {
         name: o.name ?? '',
         hostId: o.host ?? '',
