@@ -12,6 +12,7 @@ import { parseDuration } from '../common/validate.js';
 import { AgentFiles } from './state.js';
 import { enrollAgent, EnrollError } from './enroll.js';
 import { Outbox } from './outbox.js';
+import { ConsoleServer } from './console.js';
 import { AgentSession } from './session.js';
 import { InventoryCollector } from './inventory/collect.js';
 import { parseSize } from './inventory/capacity.js';
@@ -238,6 +239,11 @@ async function main(): Promise<void> {
       return dest;
     },
   });
+  const consoles = new ConsoleServer({
+    open: () => session!.putConsole(),
+    pathOf: (id) => runner.consolePath(id),
+    log: log.child({ host_id: identity.hostId }),
+  });
   session = new AgentSession({
     controller: o.controller,
     hostId: identity.hostId,
@@ -254,6 +260,7 @@ async function main(): Promise<void> {
     renewal: o.insecure || o.renew === false ? undefined : new FileRenewal(files),
     allocated: () => runner.allocated(),
     onDesired: (vms) => runner.apply(vms),
+    onConsoleOpen: (c) => void consoles.serve(c),
     onReplaceWindow: (ms) => fence.setReplaceWindow(ms),
     schemes: () => runner.schemes(),
     // What the planner needs to know about each scheme (process: whether it isolates tasks).
@@ -324,6 +331,7 @@ async function main(): Promise<void> {
     log.info({ signal: sig }, 'agent stopping');
     // A deliberate stop (restart, upgrade): the guests get the longest safe lease.
     fence.stop({ graceful: true });
+    consoles.close();
     session!.stop();
     monitor?.stop();
     // VMs keep running: a restarted agent re-attaches to them.

@@ -17,6 +17,9 @@ import { v1 } from '../common/grpc/load.js';
 import type { Logger } from '../common/logger.js';
 import type { AgentServiceClient } from '../common/gen/nephele/v1/AgentService.js';
 import { Backoff } from './backoff.js';
+import type { ConsoleCall } from './console.js';
+import type { ConsoleChunk } from '../common/gen/nephele/v1/ConsoleChunk.js';
+import type { ConsoleOpen__Output as ConsoleOpen } from '../common/gen/nephele/v1/ConsoleOpen.js';
 import type { Outbox } from './outbox.js';
 import { freeCapacity, type Reserve } from './inventory/capacity.js';
 import type { InventoryCollector } from './inventory/collect.js';
@@ -54,6 +57,8 @@ export interface SessionDeps {
   schemes?: () => string[];
   /** Per scheme, its driver's fingerprint attributes (sent in Hello; the planner reads process isolation). */
   schemeInfo?: () => { scheme: string; attributes: Record<string, string> }[];
+  /** The controller asked for a VM's console (answer with putConsole()). */
+  onConsoleOpen?: (o: ConsoleOpen) => void;
   /** Operator labels (--label k=v), sent in Hello. */
   labels?: Record<string, string>;
   /** Ad-hoc host that takes guaranteed work despite its owner (--offer-guarantees). */
@@ -199,6 +204,15 @@ export class AgentSession {
     }
   }
 
+  /** The call a console asked for by the controller goes back on (see agent/console.ts). */
+  putConsole(): ConsoleCall {
+    let call!: grpc.ClientWritableStream<ConsoleChunk>;
+    const done = new Promise<void>((resolve, reject) => {
+      call = this.client.PutConsole(this.transferMetadata(), (err) => (err ? reject(err) : resolve()));
+    });
+    return { call, done };
+  }
+
   private transferMetadata(): grpc.Metadata {
     const md = new grpc.Metadata();
     if (this.d.insecure) md.set('x-nephele-host-id', this.d.hostId);
@@ -334,6 +348,8 @@ export class AgentSession {
       this.connectedOnce?.();
     } else if (m.body === 'desiredState' && m.desiredState) {
       this.d.onDesired?.(m.desiredState.vms.map(desiredVmFromProto));
+    } else if (m.body === 'consoleOpen' && m.consoleOpen) {
+      this.d.onConsoleOpen?.(m.consoleOpen);
     } else if (m.body === 'certificate' && m.certificate && this.d.renewal) {
       // The current session goes on; the next connection uses the new certificate.
       this.credentials = this.d.renewal.install(m.certificate.certificatePem);

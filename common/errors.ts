@@ -71,6 +71,13 @@ export class ResourceExhaustedError extends NepheleError {
   }
 }
 
+/** What the call needs is away for now (a host not connected); the same call may work later. */
+export class UnavailableError extends NepheleError {
+  constructor(message: string) {
+    super('UNAVAILABLE', message);
+  }
+}
+
 /**
  * A watcher fell behind the live events and was ended. Everything up to
  * `resumeSeq` was sent (it is in the trailers too); a client resumes after it,

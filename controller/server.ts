@@ -9,6 +9,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { LOADER_OPTIONS, loadNephele } from '../common/grpc/load.js';
 import { rejectUndecodable, safeService } from '../common/grpc/decode.js';
 import type { AgentServiceHandlers } from '../common/gen/nephele/v1/AgentService.js';
+import type { VmServiceHandlers } from '../common/gen/nephele/v1/VmService.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
 import type { Store } from '../common/store/index.js';
 import { writeFileAtomic } from '../common/fs-atomic.js';
@@ -25,6 +26,7 @@ import { SessionManager } from './hosts/session.js';
 import { enroll } from './hosts/enroll.js';
 import { AgentAuth } from './hosts/agent-auth.js';
 import { diskHandlers } from './hosts/disks.js';
+import { ConsoleRelay } from './vms/console.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
 import { unaryRpc, RpcLayer, DEFAULT_LIMITS, type RpcLimits } from './rpc/handler.js';
 import { streamRpc } from './rpc/stream.js';
@@ -215,6 +217,11 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const vms = new VmRegistry(store, events, clock, tenants);
   sessions.attachVms(vms);
   const transfers = new DiskTransfers(store, clock, cfg.dataDir);
+  const consoles = new ConsoleRelay({
+    getVm: async (id, scope) => (await vms.get(id, scope)).vm,
+    send: (hostId, m) => sessions.sendTo(hostId, m),
+    log,
+  });
   const planner = new Planner(
     store,
     events,
@@ -256,6 +263,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       alarm: () => (monitor.inAlarm() ? monitor.alarmError() : undefined),
       log,
     }),
+    PutConsole: streamRpc(layer, 'AgentService.PutConsole', (call, ctx) => consoles.receive(call, ctx.principal.id)),
   };
   server.addService(safeService(v1.AgentService.service), agentService);
   server.addService(
@@ -264,9 +272,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   );
   server.addService(safeService(v1.AuthService.service), authHandlers(layer, tokens, tenants));
   server.addService(safeService(v1.EventService.service), eventHandlers(layer, events));
-  server.addService(
-    safeService(v1.VmService.service),
-    vmHandlers(
+  server.addService(safeService(v1.VmService.service), {
+    ...vmHandlers(
       layer,
       vms,
       hosts,
@@ -274,7 +281,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       setHandlers(layer, planner, hosts, tenants, store, clock),
       (o) => planner.createVm(o),
     ),
-  );
+    GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),
+  } satisfies VmServiceHandlers);
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({
@@ -339,6 +347,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       scheduler.stop();
       await monitor.stop();
       health.setStatus('', 'NOT_SERVING');
+      consoles.close();
       sessions.stop();
       events.stop();
       await new Promise<void>((r) => {

@@ -101,6 +101,8 @@ export interface Driver {
   create(spec: VmSpec, opts?: { importDisk?: string }): Promise<VmHandle>;
   /** The disk file of a stopped VM, for a cold move (drivers whose VMs have a disk). */
   diskPath?(id: string): string | undefined;
+  /** The file the VM's console is written to (qemu: the serial port; process: stdout and stderr). */
+  consolePath?(id: string): string | undefined;
   /** Starts a stopped VM again (same disk). Returns the new handle. */
   start(handle: VmHandle): Promise<VmHandle>;
   /** Re-attaches after an agent restart; false when the VM is no longer running. */

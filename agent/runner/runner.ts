@@ -66,6 +66,12 @@ export class Runner {
     return this.exec.local;
   }
 
+  /** The console file of a VM this host runs (undefined for one it does not know). */
+  consolePath(id: string): string | undefined {
+    const l = this.local.get(id);
+    return l && this.drivers.get(l.scheme)?.consolePath?.(id);
+  }
+
   schemes(): string[] {
     return [...this.drivers.keys()];
   }

@@ -37,6 +37,7 @@ export const RULES: Record<string, Rule> = {
   'AgentService.Session': r('agent'), // the client certificate authenticates
   'AgentService.PutDisk': r('agent'), // only the source host of a cold move
   'AgentService.GetDisk': r('agent'), // only the target host of a cold move
+  'AgentService.PutConsole': r('agent'), // only the host the console was asked of
 
   'HostService.ListHosts': r('fleet.read'),
   'HostService.GetHost': r('fleet.read'),
@@ -65,6 +66,7 @@ export const RULES: Record<string, Rule> = {
   'VmService.CreateVm': r('vms.write', true),
   'VmService.ListVms': r('vms.read'),
   'VmService.GetVm': r('vms.read'),
+  'VmService.GetConsole': r('vms.read'), // a tenant reads its own VMs' consoles
   'VmService.StartVm': r('vms.write', true),
   'VmService.StopVm': r('vms.write', true),
   'VmService.SuspendVm': r('vms.write', true),

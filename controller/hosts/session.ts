@@ -130,6 +130,14 @@ export class SessionManager {
     this.desired.request(hostId);
   }
 
+  /** Sends one message on a host's live session; false when it has none. */
+  sendTo(hostId: string, m: ControllerMessage): boolean {
+    const s = this.sessions.get(hostId);
+    if (!s || s.replaced) return false;
+    s.send(m);
+    return true;
+  }
+
   /** Ends a host's session now (e.g. its credentials were revoked). */
   disconnect(hostId: string, reason: string): void {
     const s = this.sessions.get(hostId);

@@ -41,7 +41,7 @@ export function vmHandlers(
   push: DesiredPusher,
   sets: SetHandlers,
   createVm: VmPlacer,
-): VmServiceHandlers {
+): { [K in keyof VmServiceHandlers as K extends 'GetConsole' ? never : K]: VmServiceHandlers[K] } {
   async function byRef<R>(ref: string, _req: R, ctx: UnaryCtx) {
     const { vm, version } = await vms.get(ref, ctx.scope);
     return { vm: vms.view(vm, version) };

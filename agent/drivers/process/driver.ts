@@ -171,6 +171,11 @@ export class ProcessDriver implements Driver {
     this.listeners.push(l);
   }
 
+  consolePath(id: string): string | undefined {
+    const p = join(this.dir(id), 'console.log');
+    return existsSync(p) ? p : undefined;
+  }
+
   private dir(id: string): string {
     return join(this.o.stateDir, id);
   }

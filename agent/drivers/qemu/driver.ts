@@ -197,6 +197,11 @@ export class QemuDriver implements Driver {
     return (!vm || vm.pid <= 0) && existsSync(p) ? p : undefined;
   }
 
+  consolePath(id: string): string | undefined {
+    const p = vmPaths(join(this.o.stateDir, id)).serial;
+    return existsSync(p) ? p : undefined;
+  }
+
   async start(handle: VmHandle): Promise<VmHandle> {
     this.assertOpen();
     const image = this.validate(handle.spec);

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { Vm__Output as Vm } from '../../../common/gen/nephele/v1/Vm.js';
 import type * as P from '../types.js';
 import { CliError, EXIT } from '../client.js';
-import { duration, gibibytes, keyValues, mebibytes, wholeNumber } from '../parse.js';
+import { byteSize, duration, gibibytes, keyValues, mebibytes, wholeNumber } from '../parse.js';
 import { waitUntil } from '../wait.js';
 import { enumWord, json, table } from '../format.js';
 import type { CliKit } from '../kit.js';
@@ -116,15 +116,18 @@ export function registerVmCommands(program: Command, k: CliKit): void {
       });
   }
   vm.command('console <id>')
-    .description("tail the VM's serial console (run on the VM's host)")
-    .option(
-      '--agent-data-dir <dir>',
-      "the agent's data dir",
-      process.env.NEPHELE_AGENT_DATA_DIR ?? '/var/lib/nephele-agent',
-    )
+    .description("print the VM's console (qemu: serial port; process: output), relayed from its host")
     .option('-f, --follow', 'keep following')
-    .action(async (id, o) => {
-      const { tailConsole } = await import('../console.js');
-      await tailConsole(o.agentDataDir, id, !!o.follow);
+    .option('--tail <size>', 'how much of what is there to print first (e.g. 4K, 1M; at most 1M)', '64K')
+    .addOption(
+      new Option('--agent-data-dir <dir>', "read the console file on the VM's host instead (no controller)").env(
+        'NEPHELE_AGENT_DATA_DIR',
+      ),
+    )
+    .action(async (id: string, o: { follow?: boolean; tail: string; agentDataDir?: string }) => {
+      const { tailConsole, streamConsole } = await import('../console.js');
+      if (o.agentDataDir) return tailConsole(o.agentDataDir, id, !!o.follow);
+      const tailBytes = byteSize('--tail', o.tail);
+      await k.withClient((c) => streamConsole(c, id, !!o.follow, tailBytes));
     });
 }

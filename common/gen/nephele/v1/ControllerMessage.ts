@@ -4,13 +4,15 @@ import type { Welcome as _nephele_v1_Welcome, Welcome__Output as _nephele_v1_Wel
 import type { Ack as _nephele_v1_Ack, Ack__Output as _nephele_v1_Ack__Output } from '../../nephele/v1/Ack.js';
 import type { CertificateIssued as _nephele_v1_CertificateIssued, CertificateIssued__Output as _nephele_v1_CertificateIssued__Output } from '../../nephele/v1/CertificateIssued.js';
 import type { DesiredState as _nephele_v1_DesiredState, DesiredState__Output as _nephele_v1_DesiredState__Output } from '../../nephele/v1/DesiredState.js';
+import type { ConsoleOpen as _nephele_v1_ConsoleOpen, ConsoleOpen__Output as _nephele_v1_ConsoleOpen__Output } from '../../nephele/v1/ConsoleOpen.js';
 
 export interface ControllerMessage {
   'welcome'?: (_nephele_v1_Welcome | null);
   'ack'?: (_nephele_v1_Ack | null);
   'certificate'?: (_nephele_v1_CertificateIssued | null);
   'desiredState'?: (_nephele_v1_DesiredState | null);
-  'body'?: "welcome"|"ack"|"certificate"|"desiredState";
+  'consoleOpen'?: (_nephele_v1_ConsoleOpen | null);
+  'body'?: "welcome"|"ack"|"certificate"|"desiredState"|"consoleOpen";
 }
 
 export interface ControllerMessage__Output {
@@ -18,5 +20,6 @@ export interface ControllerMessage__Output {
   'ack'?: (_nephele_v1_Ack__Output | null);
   'certificate'?: (_nephele_v1_CertificateIssued__Output | null);
   'desiredState'?: (_nephele_v1_DesiredState__Output | null);
-  'body'?: "welcome"|"ack"|"certificate"|"desiredState";
+  'consoleOpen'?: (_nephele_v1_ConsoleOpen__Output | null);
+  'body'?: "welcome"|"ack"|"certificate"|"desiredState"|"consoleOpen";
 }

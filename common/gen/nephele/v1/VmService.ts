@@ -2,6 +2,7 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ConsoleOutput as _nephele_v1_ConsoleOutput, ConsoleOutput__Output as _nephele_v1_ConsoleOutput__Output } from '../../nephele/v1/ConsoleOutput.js';
 import type { CreateVmRequest as _nephele_v1_CreateVmRequest, CreateVmRequest__Output as _nephele_v1_CreateVmRequest__Output } from '../../nephele/v1/CreateVmRequest.js';
 import type { CreateVmResponse as _nephele_v1_CreateVmResponse, CreateVmResponse__Output as _nephele_v1_CreateVmResponse__Output } from '../../nephele/v1/CreateVmResponse.js';
 import type { CreateVmSetRequest as _nephele_v1_CreateVmSetRequest, CreateVmSetRequest__Output as _nephele_v1_CreateVmSetRequest__Output } from '../../nephele/v1/CreateVmSetRequest.js';
@@ -10,6 +11,7 @@ import type { DeleteVmSetRequest as _nephele_v1_DeleteVmSetRequest, DeleteVmSetR
 import type { DeleteVmSetResponse as _nephele_v1_DeleteVmSetResponse, DeleteVmSetResponse__Output as _nephele_v1_DeleteVmSetResponse__Output } from '../../nephele/v1/DeleteVmSetResponse.js';
 import type { DestroyVmRequest as _nephele_v1_DestroyVmRequest, DestroyVmRequest__Output as _nephele_v1_DestroyVmRequest__Output } from '../../nephele/v1/DestroyVmRequest.js';
 import type { DestroyVmResponse as _nephele_v1_DestroyVmResponse, DestroyVmResponse__Output as _nephele_v1_DestroyVmResponse__Output } from '../../nephele/v1/DestroyVmResponse.js';
+import type { GetConsoleRequest as _nephele_v1_GetConsoleRequest, GetConsoleRequest__Output as _nephele_v1_GetConsoleRequest__Output } from '../../nephele/v1/GetConsoleRequest.js';
 import type { GetPlanRequest as _nephele_v1_GetPlanRequest, GetPlanRequest__Output as _nephele_v1_GetPlanRequest__Output } from '../../nephele/v1/GetPlanRequest.js';
 import type { GetPlanResponse as _nephele_v1_GetPlanResponse, GetPlanResponse__Output as _nephele_v1_GetPlanResponse__Output } from '../../nephele/v1/GetPlanResponse.js';
 import type { GetVmRequest as _nephele_v1_GetVmRequest, GetVmRequest__Output as _nephele_v1_GetVmRequest__Output } from '../../nephele/v1/GetVmRequest.js';
@@ -69,6 +71,11 @@ export interface VmServiceClient extends grpc.Client {
   destroyVm(argument: _nephele_v1_DestroyVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_DestroyVmResponse__Output>): grpc.ClientUnaryCall;
   destroyVm(argument: _nephele_v1_DestroyVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_DestroyVmResponse__Output>): grpc.ClientUnaryCall;
   destroyVm(argument: _nephele_v1_DestroyVmRequest, callback: grpc.requestCallback<_nephele_v1_DestroyVmResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetConsole(argument: _nephele_v1_GetConsoleRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_nephele_v1_ConsoleOutput__Output>;
+  GetConsole(argument: _nephele_v1_GetConsoleRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_nephele_v1_ConsoleOutput__Output>;
+  getConsole(argument: _nephele_v1_GetConsoleRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_nephele_v1_ConsoleOutput__Output>;
+  getConsole(argument: _nephele_v1_GetConsoleRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_nephele_v1_ConsoleOutput__Output>;
   
   GetPlan(argument: _nephele_v1_GetPlanRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_GetPlanResponse__Output>): grpc.ClientUnaryCall;
   GetPlan(argument: _nephele_v1_GetPlanRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_GetPlanResponse__Output>): grpc.ClientUnaryCall;
@@ -180,6 +187,8 @@ export interface VmServiceHandlers extends grpc.UntypedServiceImplementation {
   
   DestroyVm: grpc.handleUnaryCall<_nephele_v1_DestroyVmRequest__Output, _nephele_v1_DestroyVmResponse>;
   
+  GetConsole: grpc.handleServerStreamingCall<_nephele_v1_GetConsoleRequest__Output, _nephele_v1_ConsoleOutput>;
+  
   GetPlan: grpc.handleUnaryCall<_nephele_v1_GetPlanRequest__Output, _nephele_v1_GetPlanResponse>;
   
   GetVm: grpc.handleUnaryCall<_nephele_v1_GetVmRequest__Output, _nephele_v1_GetVmResponse>;
@@ -209,6 +218,7 @@ export interface VmServiceDefinition extends grpc.ServiceDefinition {
   CreateVmSet: MethodDefinition<_nephele_v1_CreateVmSetRequest, _nephele_v1_CreateVmSetResponse, _nephele_v1_CreateVmSetRequest__Output, _nephele_v1_CreateVmSetResponse__Output>
   DeleteVmSet: MethodDefinition<_nephele_v1_DeleteVmSetRequest, _nephele_v1_DeleteVmSetResponse, _nephele_v1_DeleteVmSetRequest__Output, _nephele_v1_DeleteVmSetResponse__Output>
   DestroyVm: MethodDefinition<_nephele_v1_DestroyVmRequest, _nephele_v1_DestroyVmResponse, _nephele_v1_DestroyVmRequest__Output, _nephele_v1_DestroyVmResponse__Output>
+  GetConsole: MethodDefinition<_nephele_v1_GetConsoleRequest, _nephele_v1_ConsoleOutput, _nephele_v1_GetConsoleRequest__Output, _nephele_v1_ConsoleOutput__Output>
   GetPlan: MethodDefinition<_nephele_v1_GetPlanRequest, _nephele_v1_GetPlanResponse, _nephele_v1_GetPlanRequest__Output, _nephele_v1_GetPlanResponse__Output>
   GetVm: MethodDefinition<_nephele_v1_GetVmRequest, _nephele_v1_GetVmResponse, _nephele_v1_GetVmRequest__Output, _nephele_v1_GetVmResponse__Output>
   GetVmSet: MethodDefinition<_nephele_v1_GetVmSetRequest, _nephele_v1_GetVmSetResponse, _nephele_v1_GetVmSetRequest__Output, _nephele_v1_GetVmSetResponse__Output>
