@@ -71,6 +71,9 @@ export class StoreUnavailableError extends NepheleError {
 export const REOPEN_NEEDS_BYTES = 16 * 2 ** 20;
 
 /** LevelDB implementation: one sublevel per collection, JSON values with a version. */
+/** Keys whose versions the store remembers (~100 bytes each): the working set of a busy controller. */
+const VERSION_CACHE_MAX = 200_000;
+
 export class LevelStore implements Store {
   private readonly subs = new Map<string, Sub>();
   private readonly writeLock = new Mutex();
@@ -79,20 +82,33 @@ export class LevelStore implements Store {
   private readonly failureListeners: ((cause: Error) => void)[] = [];
   private recoveries = 0;
   private nextRecovery = 0;
+  /**
+   * Versions as the last successful writes (and the reads under the write lock)
+   * left them: a batch reads from LevelDB only the keys it does not find here.
+   * Every write goes through this instance under the write lock, so an entry
+   * is never stale; it is filled and used only under that lock, updated only
+   * once a batch is written, bounded (emptied when full) and emptied on reopen.
+   */
+  private readonly versionCache = new Map<string, number>();
 
   private constructor(
     private readonly db: Level<string, Stored>,
     private readonly path: string,
+    private readonly versionCacheMax: number,
   ) {}
 
-  static async open(path: string, migrations: Migration[] = []): Promise<LevelStore> {
+  static async open(
+    path: string,
+    migrations: Migration[] = [],
+    opts: { versionCacheMax?: number } = {},
+  ): Promise<LevelStore> {
     const db = new Level<string, Stored>(path, { valueEncoding: 'json' });
     try {
       await db.open();
     } catch (e) {
       throw new StoreOpenError(levelErrorKind(e) ?? 'other', path, e);
     }
-    const store = new LevelStore(db, path);
+    const store = new LevelStore(db, path, opts.versionCacheMax ?? VERSION_CACHE_MAX);
     try {
       await runMigrations(store, migrations);
     } catch (e) {
@@ -106,6 +122,11 @@ export class LevelStore implements Store {
   static repair(path: string): Promise<void> {
     // `level` is classic-level on Node; its type omits the LevelDB-only statics.
     return (Level as unknown as { repair(p: string): Promise<void> }).repair(path);
+  }
+
+  /** How many key versions the store remembers now (bounded by versionCacheMax). */
+  get cachedVersions(): number {
+    return this.versionCache.size;
   }
 
   /** Why writes are refused, while they are. */
@@ -133,6 +154,7 @@ export class LevelStore implements Store {
   private async reopenLocked(): Promise<void> {
     await this.db.close();
     this.subs.clear(); // sublevels do not follow their parent through a reopen
+    this.versionCache.clear();
     try {
       await this.db.open();
     } catch (e) {
@@ -187,6 +209,11 @@ export class LevelStore implements Store {
     if (this.failure && !(await this.recoverLocked())) throw new StoreUnavailableError('write', this.failure);
   }
 
+  private cacheVersion(id: string, v: number): void {
+    if (this.versionCache.size >= this.versionCacheMax && !this.versionCache.has(id)) this.versionCache.clear();
+    this.versionCache.set(id, v);
+  }
+
   private async write(chained: unknown[], sync = false): Promise<void> {
     try {
       await this.db.batch(chained as never, { sync } as never);
@@ -228,11 +255,20 @@ export class LevelStore implements Store {
     return rs.map((r) => (r === undefined ? undefined : { value: r.d as T, version: r.v }));
   }
 
-  /** Current versions of every key the items name, read in one getMany per collection. */
-  private async versionsOf(items: { coll: string; key: string }[], into: Map<string, number>): Promise<void> {
+  /**
+   * Current versions of every key the items name: from the cache, 0 for a fresh
+   * put, the rest read in one getMany per collection. Under the write lock.
+   */
+  private async versionsOf(items: (Op | Precondition)[], into: Map<string, number>): Promise<void> {
     const byColl = new Map<string, Set<string>>();
     for (const x of items) {
-      if (into.has(`${x.coll}/${x.key}`)) continue;
+      const id = `${x.coll}/${x.key}`;
+      if (into.has(id)) continue;
+      const cached = this.versionCache.get(id);
+      if (cached !== undefined || ('fresh' in x && x.fresh)) {
+        into.set(id, cached ?? 0);
+        continue;
+      }
       let s = byColl.get(x.coll);
       if (!s) byColl.set(x.coll, (s = new Set()));
       s.add(x.key);
@@ -241,7 +277,10 @@ export class LevelStore implements Store {
       [...byColl].map(async ([coll, keys]) => {
         const list = [...keys];
         const rs = await this.read(() => this.sub(coll).getMany(list));
-        list.forEach((k, i) => into.set(`${coll}/${k}`, rs[i]?.v ?? 0));
+        list.forEach((k, i) => {
+          into.set(`${coll}/${k}`, rs[i]?.v ?? 0);
+          this.cacheVersion(`${coll}/${k}`, rs[i]?.v ?? 0);
+        });
       }),
     );
   }
@@ -298,7 +337,18 @@ export class LevelStore implements Store {
       await this.versionsOf(extra, current);
       const ignored = new Map<string, number>();
       for (const op of extra) apply(op, ignored);
-      if (chained.length) await this.write(chained);
+      if (chained.length) {
+        try {
+          await this.write(chained);
+        } catch (e) {
+          this.versionCache.clear(); // what this batch would have written is unknown now
+          throw e;
+        }
+        for (const op of [...changes.flatMap((c, i) => (accepted[i] ? c.ops : [])), ...extra]) {
+          const id = `${op.coll}/${op.key}`;
+          this.cacheVersion(id, current.get(id) ?? 0);
+        }
+      }
       return results;
     });
   }

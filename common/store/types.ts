@@ -7,8 +7,13 @@ export interface Versioned<T> {
   version: number;
 }
 
+/**
+ * `fresh`: the writer knows the key was never written before (an append keyed by a
+ * sequence number that only grows, like an event): its version is 1, and the store
+ * need not read the key first.
+ */
 export type Op =
-  { type: 'put'; coll: string; key: string; value: unknown } | { type: 'del'; coll: string; key: string };
+  { type: 'put'; coll: string; key: string; value: unknown; fresh?: true } | { type: 'del'; coll: string; key: string };
 
 /** "key is at version V"; version 0 means "key is absent". */
 export interface Precondition {
@@ -60,6 +65,14 @@ export interface Store {
 }
 
 export const put = (coll: string, key: string, value: unknown): Op => ({ type: 'put', coll, key, value });
+/** A put of a key never written before (see Op.fresh): no version read. */
+export const putFresh = (coll: string, key: string, value: unknown): Op => ({
+  type: 'put',
+  coll,
+  key,
+  value,
+  fresh: true,
+});
 export const del = (coll: string, key: string): Op => ({ type: 'del', coll, key });
 export const absent = (coll: string, key: string): Precondition => ({ coll, key, version: 0 });
 export const at = (coll: string, key: string, version: number): Precondition => ({ coll, key, version });

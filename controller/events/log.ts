@@ -1,7 +1,7 @@
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 import type { EventFilter__Output as EventFilter } from '../../common/gen/nephele/v1/EventFilter.js';
 import { seqKey } from '../../common/ids.js';
-import { Mutex, put, absent, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import { Mutex, put, putFresh, absent, type Op, type Precondition, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { currentCall, type CallContext } from '../context.js';
@@ -203,12 +203,13 @@ export class EventLog {
       attributes: e.attributes ?? {},
       tenant: e.tenant ?? p.call?.tenant ?? '',
     }));
+    // Appends keyed by sequence numbers that only grow: fresh keys, no version read.
     for (const e of events) {
-      ops.push(put(EVENTS, seqKey(e.seq), e));
-      if (e.tenant) ops.push(put(EVENTS_BY_TENANT, `${e.tenant}/${seqKey(e.seq)}`, 1));
+      ops.push(putFresh(EVENTS, seqKey(e.seq), e));
+      if (e.tenant) ops.push(putFresh(EVENTS_BY_TENANT, `${e.tenant}/${seqKey(e.seq)}`, 1));
       const cls: EventClass = e.audit ? 'audit' : 'other';
       const entry: ClassEntry = e.tenant ? { seq: e.seq, t: now, tenant: e.tenant } : { seq: e.seq, t: now };
-      ops.push(put(EVENTS_BY_CLASS, classKey(cls, ++n[cls]), entry));
+      ops.push(putFresh(EVENTS_BY_CLASS, classKey(cls, ++n[cls]), entry));
     }
     return events;
   }

@@ -8,6 +8,7 @@ import {
   META,
   SCHEMA_KEY,
   put,
+  putFresh,
   del,
   absent,
   at,
@@ -351,4 +352,37 @@ t.test('LevelStore.open with a failing migration does not keep the database lock
     t.equal(await schema(s), undefined, 'no schema version recorded');
     await s.close();
   }
+});
+
+t.test('version cache: versions and preconditions stay exact, fresh puts, bounded, across reopen', async (t) => {
+  const path = dbPath();
+  const s = await LevelStore.open(path, [], { versionCacheMax: 4 });
+  t.teardown(() => s.close());
+  // Written, then rewritten twice: the cached version is what the next batch checks against.
+  t.equal((await s.batch([put('c', 'a', 1)], [absent('c', 'a')])).get('c/a'), 1);
+  t.equal((await s.batch([put('c', 'a', 2)], [at('c', 'a', 1)])).get('c/a'), 2);
+  await t.rejects(s.batch([put('c', 'a', 3)], [at('c', 'a', 1)]), ConflictError, 'a stale precondition still fails');
+  t.equal((await s.get('c', 'a'))?.version, 2, 'nothing written by the refused batch');
+  t.equal((await s.batch([put('c', 'a', 3)], [at('c', 'a', 2)])).get('c/a'), 3);
+  await s.batch([del('c', 'a')]);
+  t.equal((await s.batch([put('c', 'a', 4)], [absent('c', 'a')])).get('c/a'), 1, 'a deleted key starts again at 1');
+  // A fresh put is version 1 without a read; a refused group member leaves the cache as it was.
+  const [ok, refused] = await s.batchGroup(
+    [
+      { ops: [putFresh('log', '0001', 'x')], pre: [] },
+      { ops: [put('c', 'a', 5)], pre: [at('c', 'a', 9)] },
+    ],
+    () => [],
+  );
+  t.equal((ok as Map<string, number>).get('log/0001'), 1);
+  t.type(refused, ConflictError);
+  t.equal((await s.batch([put('c', 'a', 6)], [at('c', 'a', 1)])).get('c/a'), 2, 'the refused change did not count');
+  // Bounded: more keys than the cache holds, versions still exact.
+  for (let i = 0; i < 10; i++) await s.batch([put('many', String(i), i)]);
+  t.ok(s.cachedVersions <= 4, `at most versionCacheMax entries (${s.cachedVersions})`);
+  for (let i = 0; i < 10; i++)
+    t.equal((await s.batch([put('many', String(i), -i)], [at('many', String(i), 1)])).get(`many/${i}`), 2);
+  await s.reopen();
+  t.equal(s.cachedVersions, 0, 'emptied on reopen');
+  t.equal((await s.batch([put('c', 'a', 7)], [at('c', 'a', 2)])).get('c/a'), 3, 'read again after the reopen');
 });
