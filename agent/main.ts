@@ -26,6 +26,13 @@ import { Fence } from './fence/fence.js';
 import { DEFAULT_OWNER_DEVICES } from './adhoc/idle.js';
 // The owner policy's modules load only on ad-hoc hosts (a dedicated agent stays small).
 import type { OwnerMonitor, OwnerChange } from './adhoc/monitor.js';
+import { AgentMetrics } from './metrics.js';
+import {
+  DEFAULT_METRICS_PORT,
+  metricsListenOption,
+  metricsPublicOption,
+  parseMetricsListen,
+} from '../common/metrics/listen.js';
 
 const env = process.env;
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -113,7 +120,9 @@ const program = new Command('nephele-agent')
     "a VM outlives a dead agent this long, then stops itself (kept well under the controller's down-after + replace-after)",
     env.NEPHELE_FENCE_AFTER ?? '1m',
   )
-  .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info');
+  .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info')
+  .addOption(metricsListenOption(DEFAULT_METRICS_PORT.agent))
+  .addOption(metricsPublicOption());
 
 /** Owner-policy settings from the flags (validated even on dedicated hosts: a typo is a typo). */
 function ownerConfig(o: Record<string, string>) {
@@ -154,6 +163,7 @@ async function main(): Promise<void> {
       : parseNumberFlag('--guest-vcpus', o.guestVcpus, { min: 0, max: 4096, integer: true });
   const owner = ownerConfig(o);
   const fenceAfterMs = parseFenceAfter(o.fenceAfter);
+  const metricsAt = parseMetricsListen(o.metricsListen, !!o.metricsPublic);
   let processUids;
   try {
     processUids = parseUidRange(o.processUids);
@@ -200,7 +210,7 @@ async function main(): Promise<void> {
     log: log.child({ host_id: identity.hostId }),
   });
   fence.start();
-  const { drivers, fingerprints } = await loadDrivers({
+  const { drivers: found, fingerprints } = await loadDrivers({
     fence,
     dataDir: files.dir,
     processUids,
@@ -213,6 +223,8 @@ async function main(): Promise<void> {
       : undefined,
     log,
   });
+  const metrics = metricsAt && new AgentMetrics(log);
+  const drivers = metrics ? metrics.drivers(found) : found;
   // Made below (they depend on each other through these closures).
   let session: AgentSession | undefined;
   let monitor: OwnerMonitor | undefined;
@@ -263,6 +275,13 @@ async function main(): Promise<void> {
     offersGuarantees: adhoc && !!o.offerGuarantees,
     ...(adhoc ? { owner: () => monitor!.current() } : {}),
   });
+  metrics?.attach({
+    phases: () => runner.phases(),
+    connected: () => session!.isConnected(),
+    established: () => session!.established,
+    outboxDepth: () => outbox.depth(),
+  });
+  const metricsServer = metrics && metricsAt ? await metrics.serve(metricsAt) : undefined;
   await runner.start();
   await session.emit('started', 'agent started', {
     version: AGENT_VERSION,
@@ -326,6 +345,7 @@ async function main(): Promise<void> {
     fence.stop({ graceful: true });
     session!.stop();
     monitor?.stop();
+    await metricsServer?.close();
     // VMs keep running: a restarted agent re-attaches to them.
     // Exiting anyway: a close that fails is logged and must not keep the process up.
     await Promise.all(

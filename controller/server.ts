@@ -42,6 +42,9 @@ import { detachedClock } from './context.js';
 import { openControllerStore, releasePidFile } from './storage/open.js';
 import { SentinelKeeper } from './storage/sentinel.js';
 import { StoreMonitor, type MinFree } from './storage/monitor.js';
+import { ControllerMetrics } from './metrics/metrics.js';
+import { parseMetricsListen } from '../common/metrics/listen.js';
+import type { MetricsServer } from '../common/metrics/http.js';
 
 export interface ControllerConfig {
   dataDir: string;
@@ -66,6 +69,9 @@ export interface ControllerConfig {
   storeCheckMs: number;
   /** Start on a store that is behind its sentinel (or corrupt: repaired first) instead of refusing. */
   acceptStoreLoss: boolean;
+  /** host:port for GET /metrics (Prometheus); off when unset. Loopback only unless metricsPublic. */
+  metricsListen?: string;
+  metricsPublic?: boolean;
   logger?: Logger;
   clock?: Clock;
 }
@@ -100,6 +106,8 @@ export interface Controller {
   planner: Planner;
   scheduler: SetScheduler;
   adminTokenFile: string;
+  /** Where GET /metrics is served, when it is. */
+  metricsAddress?: string;
   stop(): Promise<void>;
 }
 
@@ -144,6 +152,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   if (cfg.insecure && !LOOPBACK.test(bindHost)) {
     throw new Error('--insecure serves plain text and is allowed only on a loopback address (e.g. 127.0.0.1:7443)');
   }
+  const metricsAt = parseMetricsListen(cfg.metricsListen, cfg.metricsPublic);
   mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
 
   // Refuses (StartupError) a locked, full, corrupt or shrunken store before anything is written.
@@ -155,6 +164,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     now: () => clock.now(),
   });
   const store = opened.store;
+  const metrics = metricsAt && new ControllerMetrics(store, log); // before anything else writes
+  await metrics?.load();
   const pki = await loadOrCreatePki(cfg.dataDir, cfg.names);
   const events = await EventLog.open(store, clock, log, cfg.retention);
   const tokens = new TokenStore(store, events, clock, cfg.dataDir, pki.caPin);
@@ -232,6 +243,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   await sessions.start();
   await scheduler.start({ sets });
   events.startRetention();
+  metrics?.attach(sessions, events);
 
   const layer = new RpcLayer({
     log,
@@ -241,6 +253,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     clock,
     limits: cfg.limits,
     agents: new AgentAuth(hosts, cfg.insecure),
+    metrics,
   });
   const { pkg, def } = loadNephele();
   const v1 = pkg.nephele.v1;
@@ -321,7 +334,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   log.info({ listen: `${bindHost}:${port}`, tls: !cfg.insecure, data_dir: cfg.dataDir }, 'controller listening');
 
   let stopped = false;
-  return {
+  let metricsServer: MetricsServer | undefined;
+  const controller: Controller = {
     port,
     address,
     store,
@@ -336,6 +350,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     async stop() {
       if (stopped) return;
       stopped = true;
+      await metricsServer?.close();
       scheduler.stop();
       await monitor.stop();
       health.setStatus('', 'NOT_SERVING');
@@ -359,4 +374,12 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       await releasePidFile(cfg.dataDir);
     },
   };
+  if (metrics && metricsAt) {
+    metricsServer = await metrics.serve(metricsAt).catch(async (e: unknown) => {
+      await controller.stop();
+      throw e;
+    });
+    controller.metricsAddress = metricsServer.address;
+  }
+  return controller;
 }

@@ -118,6 +118,13 @@ export class LevelStore implements Store {
     this.failureListeners.push(fn);
   }
 
+  private readonly writeObservers: ((ops: readonly Op[], seconds: number) => void)[] = [];
+
+  /** Called after every committed batch with its ops and its latency (lock wait included): metrics. */
+  observeWrites(fn: (ops: readonly Op[], seconds: number) => void): void {
+    this.writeObservers.push(fn);
+  }
+
   /**
    * Closes and reopens LevelDB. After a failed write this is the only way
    * back: a write that fails half way can leave a torn record in LevelDB's
@@ -250,6 +257,8 @@ export class LevelStore implements Store {
     changes: { ops: Op[]; pre: Precondition[] }[],
     finalize: (accepted: boolean[]) => Op[],
   ): Promise<(Map<string, number> | Error)[]> {
+    const started = performance.now();
+    const written: Op[] | undefined = this.writeObservers.length ? [] : undefined;
     return this.writeLock.run(async () => {
       await this.writable();
       const current = new Map<string, number>();
@@ -262,6 +271,7 @@ export class LevelStore implements Store {
       const chained: unknown[] = [];
       const apply = (op: Op, versions: Map<string, number>) => {
         const id = `${op.coll}/${op.key}`;
+        written?.push(op);
         if (op.type === 'del') {
           current.set(id, 0);
           versions.set(id, 0);
@@ -299,6 +309,7 @@ export class LevelStore implements Store {
       const ignored = new Map<string, number>();
       for (const op of extra) apply(op, ignored);
       if (chained.length) await this.write(chained);
+      if (written?.length) for (const fn of this.writeObservers) fn(written, (performance.now() - started) / 1000);
       return results;
     });
   }

@@ -1,7 +1,7 @@
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 import type { EventFilter__Output as EventFilter } from '../../common/gen/nephele/v1/EventFilter.js';
 import { seqKey } from '../../common/ids.js';
-import { Mutex, put, absent, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import { Mutex, put, absent, isConflict, type Op, type Precondition, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { currentCall, type CallContext } from '../context.js';
@@ -85,7 +85,10 @@ export class EventLog {
   /** Last ordinal of each class in the retention index. */
   private ord = { audit: 0, other: 0 };
   private readonly lock = new Mutex();
-  private readonly watchers = new Set<(e: Event) => void>();
+  /** Live subscribers, each with how many events it holds waiting for its client (metrics). */
+  private readonly watchers = new Map<(e: Event) => void, () => number>();
+  /** Running totals for metrics: events written, and commits the store failed (not precondition conflicts). */
+  readonly stats = { appended: 0, writeErrors: 0 };
   private readonly retention: EventRetention;
 
   private constructor(
@@ -186,6 +189,7 @@ export class EventLog {
   private advance(n: EventCounters, written: number): void {
     this.seq = n.seq;
     this.ord = { audit: n.audit, other: n.other };
+    this.stats.appended += written;
     this.retention.written(written);
   }
 
@@ -219,7 +223,7 @@ export class EventLog {
     if (p.change.ref !== undefined && p.call?.requestId) p.call.requestRecorded = true;
     for (const e of events) {
       this.log.info({ event_type: e.type, seq: e.seq, host_id: e.hostId || undefined, ...e.attributes }, e.message);
-      for (const w of this.watchers) w(e);
+      for (const w of this.watchers.keys()) w(e);
     }
   }
 
@@ -235,6 +239,7 @@ export class EventLog {
       this.published(p, events);
       p.resolve(versions);
     } catch (e) {
+      if (!isConflict(e)) this.stats.writeErrors++;
       p.reject(e);
     }
   }
@@ -255,6 +260,7 @@ export class EventLog {
         return ops;
       });
     } catch (e) {
+      this.stats.writeErrors++;
       for (const p of group) p.reject(e);
       return;
     }
@@ -322,9 +328,16 @@ export class EventLog {
   }
 
   /** Live events as they become durable. Returns an unsubscribe function. */
-  subscribe(fn: (e: Event) => void): () => void {
-    this.watchers.add(fn);
+  subscribe(fn: (e: Event) => void, backlog: () => number = () => 0): () => void {
+    this.watchers.set(fn, backlog);
     return () => this.watchers.delete(fn);
+  }
+
+  /** Events the subscribers hold waiting for their clients, in all (each is bounded by its watch buffer). */
+  buffered(): number {
+    let n = 0;
+    for (const b of this.watchers.values()) n += b();
+    return n;
   }
 
   /** Live subscribers (open watches). */
