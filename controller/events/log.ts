@@ -85,8 +85,9 @@ export class EventLog {
   /** Last ordinal of each class in the retention index. */
   private ord = { audit: 0, other: 0 };
   private readonly lock = new Mutex();
-  /** Live subscribers, each with how many events it holds waiting for its client (metrics). */
-  private readonly watchers = new Map<(e: Event) => void, () => number>();
+  private readonly watchers = new Set<(e: Event) => void>();
+  /** How many events each watch holds waiting for its client (metrics). */
+  private readonly backlogs = new Set<() => number>();
   /** Running totals for metrics: events written, and commits the store failed (not precondition conflicts). */
   readonly stats = { appended: 0, writeErrors: 0 };
   private readonly retention: EventRetention;
@@ -223,7 +224,7 @@ export class EventLog {
     if (p.change.ref !== undefined && p.call?.requestId) p.call.requestRecorded = true;
     for (const e of events) {
       this.log.info({ event_type: e.type, seq: e.seq, host_id: e.hostId || undefined, ...e.attributes }, e.message);
-      for (const w of this.watchers.keys()) w(e);
+      for (const w of this.watchers) w(e);
     }
   }
 
@@ -328,15 +329,21 @@ export class EventLog {
   }
 
   /** Live events as they become durable. Returns an unsubscribe function. */
-  subscribe(fn: (e: Event) => void, backlog: () => number = () => 0): () => void {
-    this.watchers.set(fn, backlog);
+  subscribe(fn: (e: Event) => void): () => void {
+    this.watchers.add(fn);
     return () => this.watchers.delete(fn);
   }
 
-  /** Events the subscribers hold waiting for their clients, in all (each is bounded by its watch buffer). */
+  /** A watch's count of events waiting for its client; returns the function that forgets it. */
+  trackBacklog(read: () => number): () => void {
+    this.backlogs.add(read);
+    return () => this.backlogs.delete(read);
+  }
+
+  /** Events the watches hold waiting for their clients, in all (each is bounded by its watch buffer). */
   buffered(): number {
     let n = 0;
-    for (const b of this.watchers.values()) n += b();
+    for (const read of this.backlogs) n += read();
     return n;
   }
 

@@ -106,6 +106,7 @@ export function serveWatch(stream: WatchStream, log: EventLog, o: WatchOptions, 
       if (closed) return;
       closed = true;
       unsubscribe();
+      untrack();
       queue.length = 0;
       stream.removeListener('drain', wakeDrain);
       wakeDrain();
@@ -116,22 +117,20 @@ export function serveWatch(stream: WatchStream, log: EventLog, o: WatchOptions, 
     };
 
     // Subscribed before the head is read, synchronously: no event falls between replay and live.
-    const unsubscribe = log.subscribe(
-      (e) => {
-        if (closed || e.seq <= o.since) return;
-        if (!matches(e, o.filter)) {
-          if (!replaying && queue.length === 0) covered = e.seq;
-          return;
-        }
-        if (queue.length >= o.buffer) {
-          logger.info({ resume_seq: covered, buffer: o.buffer }, 'watcher fell behind; ended');
-          return finish(new WatchBehindError(covered, `watcher fell behind (more than ${o.buffer} events waiting)`));
-        }
-        queue.push(e);
-        wakeEvent();
-      },
-      () => queue.length,
-    );
+    const unsubscribe = log.subscribe((e) => {
+      if (closed || e.seq <= o.since) return;
+      if (!matches(e, o.filter)) {
+        if (!replaying && queue.length === 0) covered = e.seq;
+        return;
+      }
+      if (queue.length >= o.buffer) {
+        logger.info({ resume_seq: covered, buffer: o.buffer }, 'watcher fell behind; ended');
+        return finish(new WatchBehindError(covered, `watcher fell behind (more than ${o.buffer} events waiting)`));
+      }
+      queue.push(e);
+      wakeEvent();
+    });
+    const untrack = log.trackBacklog(() => queue.length);
     const head = log.lastSeq();
 
     stream.once('close', () => {

@@ -60,7 +60,7 @@ export class ControllerMetrics {
 
   /** Reads the VM records stored at start, once (scrapes never scan). */
   async load(): Promise<void> {
-    for await (const { value } of this.store.scan<VmRecord>(VMS)) this.tally.load(value);
+    for await (const { key, value } of this.store.scan<VmRecord>(VMS)) this.tally.load(key, value);
     this.tally.loaded();
   }
 

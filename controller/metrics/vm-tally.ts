@@ -58,8 +58,8 @@ export class VmTally {
   }
 
   /** The records stored at start (one scan, once); commits seen meanwhile win. */
-  load(vm: VmRecord): void {
-    if (!this.touched?.has(vm.id)) this.set(vm.id, tallyOf(vm));
+  load(id: string, vm: VmRecord): void {
+    if (!this.touched?.has(id)) this.set(id, tallyOf(vm));
   }
 
   loaded(): void {
