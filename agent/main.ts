@@ -201,6 +201,9 @@ async function main(): Promise<void> {
         const c = files.credentials()!;
         return grpc.credentials.createSsl(Buffer.from(c.caPem), Buffer.from(c.keyPem), Buffer.from(c.certPem));
       })();
+  // Bound before the fence and the VMs: an address in use stops the agent before it touches them.
+  const metrics = metricsAt && new AgentMetrics(log);
+  const metricsServer = metrics && metricsAt ? await metrics.serve(metricsAt) : undefined;
   const store = await LevelStore.open(join(files.dir, 'state'));
   const outbox = await Outbox.open(store);
   // Before any VM is recovered: a fresh lease first, so a watcher left by the previous agent never fires meanwhile.
@@ -223,7 +226,6 @@ async function main(): Promise<void> {
       : undefined,
     log,
   });
-  const metrics = metricsAt && new AgentMetrics(log);
   const drivers = metrics ? metrics.drivers(found) : found;
   // Made below (they depend on each other through these closures).
   let session: AgentSession | undefined;
@@ -281,7 +283,6 @@ async function main(): Promise<void> {
     established: () => session!.established,
     outboxDepth: () => outbox.depth(),
   });
-  const metricsServer = metrics && metricsAt ? await metrics.serve(metricsAt) : undefined;
   await runner.start();
   await session.emit('started', 'agent started', {
     version: AGENT_VERSION,

@@ -23,11 +23,12 @@ export function metricsListenOption(port: number): Option {
   ).env('NEPHELE_METRICS_LISTEN');
 }
 
+/** A flag only, no variable: exposing an unauthenticated endpoint is said on the command line, on purpose. */
 export function metricsPublicOption(): Option {
   return new Option(
     '--metrics-public',
     'allow --metrics-listen on a non-loopback address (the endpoint has no authentication: firewall it)',
-  ).env('NEPHELE_METRICS_PUBLIC');
+  );
 }
 
 /** Checks the flags; throws one line naming the flag. Undefined: metrics are off. */

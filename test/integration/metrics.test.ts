@@ -5,6 +5,7 @@
 // address is refused (one line, exit 1) unless --metrics-public.
 import t from 'tap';
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import {
@@ -142,6 +143,19 @@ t.test('a non-loopback metrics address is refused, in one line, unless --metrics
   const code = await new Promise((r) => agent.once('exit', r));
   t.equal(code, 1, 'agent exits 1');
   t.match(err, /^nephele-agent: --metrics-listen: 10\.1\.2\.3 is not a loopback address .*--metrics-public\n$/, err);
+
+  // An address already taken: one line, exit 1 (after a clean stop, not a stack trace).
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  t.teardown(() => taken.close());
+  const busy = `127.0.0.1:${(taken.address() as AddressInfo).port}`;
+  const inUse = await startToExit(tmpDir(), ['--metrics-listen', busy]);
+  t.equal(inUse.code, 1, 'address in use: exit 1');
+  t.match(
+    inUse.out,
+    new RegExp(`\\nnephele: --metrics-listen: cannot serve on ${busy} \\(EADDRINUSE\\)\\n$`),
+    'says so',
+  );
 
   const open = await startController(tmpDir(), {
     args: [...FAST, '--metrics-listen', '0.0.0.0:0', '--metrics-public'],
