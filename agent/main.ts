@@ -27,6 +27,13 @@ import { Fence } from './fence/fence.js';
 import { DEFAULT_OWNER_DEVICES } from './adhoc/idle.js';
 // The owner policy's modules load only on ad-hoc hosts (a dedicated agent stays small).
 import type { OwnerMonitor, OwnerChange } from './adhoc/monitor.js';
+import { AgentMetrics } from './metrics.js';
+import {
+  DEFAULT_METRICS_PORT,
+  metricsListenOption,
+  metricsPublicOption,
+  parseMetricsListen,
+} from '../common/metrics/listen.js';
 
 const env = process.env;
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -114,7 +121,9 @@ const program = new Command('nephele-agent')
     "a VM outlives a dead agent this long, then stops itself (kept well under the controller's down-after + replace-after)",
     env.NEPHELE_FENCE_AFTER ?? '1m',
   )
-  .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info');
+  .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info')
+  .addOption(metricsListenOption(DEFAULT_METRICS_PORT.agent))
+  .addOption(metricsPublicOption());
 
 /** Owner-policy settings from the flags (validated even on dedicated hosts: a typo is a typo). */
 function ownerConfig(o: Record<string, string>) {
@@ -155,6 +164,7 @@ async function main(): Promise<void> {
       : parseNumberFlag('--guest-vcpus', o.guestVcpus, { min: 0, max: 4096, integer: true });
   const owner = ownerConfig(o);
   const fenceAfterMs = parseFenceAfter(o.fenceAfter);
+  const metricsAt = parseMetricsListen(o.metricsListen, !!o.metricsPublic);
   let processUids;
   try {
     processUids = parseUidRange(o.processUids);
@@ -192,6 +202,9 @@ async function main(): Promise<void> {
         const c = files.credentials()!;
         return grpc.credentials.createSsl(Buffer.from(c.caPem), Buffer.from(c.keyPem), Buffer.from(c.certPem));
       })();
+  // Bound before the fence and the VMs: an address in use stops the agent before it touches them.
+  const metrics = metricsAt && new AgentMetrics(log);
+  const metricsServer = metrics && metricsAt ? await metrics.serve(metricsAt) : undefined;
   const store = await LevelStore.open(join(files.dir, 'state'));
   const outbox = await Outbox.open(store);
   // Before any VM is recovered: a fresh lease first, so a watcher left by the previous agent never fires meanwhile.
@@ -201,7 +214,7 @@ async function main(): Promise<void> {
     log: log.child({ host_id: identity.hostId }),
   });
   fence.start();
-  const { drivers, fingerprints } = await loadDrivers({
+  const { drivers: found, fingerprints } = await loadDrivers({
     fence,
     dataDir: files.dir,
     processUids,
@@ -214,6 +227,7 @@ async function main(): Promise<void> {
       : undefined,
     log,
   });
+  const drivers = metrics ? metrics.drivers(found) : found;
   // Made below (they depend on each other through these closures).
   let session: AgentSession | undefined;
   let monitor: OwnerMonitor | undefined;
@@ -269,6 +283,12 @@ async function main(): Promise<void> {
     labels,
     offersGuarantees: adhoc && !!o.offerGuarantees,
     ...(adhoc ? { owner: () => monitor!.current() } : {}),
+  });
+  metrics?.attach({
+    phases: () => runner.phases(),
+    connected: () => session!.isConnected(),
+    established: () => session!.established,
+    outboxDepth: () => outbox.depth(),
   });
   await runner.start();
   await session.emit('started', 'agent started', {
@@ -334,6 +354,7 @@ async function main(): Promise<void> {
     consoles.close();
     session!.stop();
     monitor?.stop();
+    await metricsServer?.close();
     // VMs keep running: a restarted agent re-attaches to them.
     // Exiting anyway: a close that fails is logged and must not keep the process up.
     await Promise.all(

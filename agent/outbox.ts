@@ -38,6 +38,8 @@ const STATE = 'state';
  */
 export class Outbox {
   private last = 0;
+  /** Entries stored (counted once at open, then kept as they come and go): metrics. */
+  private entries = 0;
   private readonly lock = new Mutex();
   /** This run's epoch. */
   readonly epoch = randomBytes(8).toString('hex');
@@ -47,6 +49,7 @@ export class Outbox {
     const o = new Outbox(store);
     const s = await store.get<{ lastSeq: number }>(STATE, 'outbox');
     o.last = s?.value.lastSeq ?? 0;
+    o.entries = await o.size();
     return o;
   }
 
@@ -118,6 +121,7 @@ export class Outbox {
       }
       if (res.fastForwardedFrom !== undefined) ops.push(put(STATE, 'outbox', { lastSeq: this.last }));
       if (ops.length) await this.store.batch(ops);
+      this.entries -= drop.length; // (renumbering moves entries, one for one)
       return res;
     });
   }
@@ -127,6 +131,7 @@ export class Outbox {
       const v = make(this.last + 1);
       await this.store.batch([put(OUTBOX, seqKey(this.last + 1), v), put(STATE, 'outbox', { lastSeq: this.last + 1 })]);
       this.last++;
+      this.entries++;
       return v;
     });
   }
@@ -154,8 +159,14 @@ export class Outbox {
       for await (const { key } of this.store.scan(OUTBOX, { lte: seqKey(seq) }))
         dels.push({ type: 'del' as const, coll: OUTBOX, key });
       if (dels.length) await this.store.batch(dels);
+      this.entries -= dels.length;
       return dels.length;
     });
+  }
+
+  /** Entries waiting for the controller's ack, without reading the store. */
+  depth(): number {
+    return this.entries;
   }
 
   async size(): Promise<number> {

@@ -99,6 +99,8 @@ export class AgentSession {
   private connectedOnce?: () => void;
   readonly connected: Promise<void>;
   private welcomed = false;
+  /** Sessions the controller welcomed since start (metrics: the ones after the first are reconnects). */
+  established = 0;
   private renewing = false;
   private inventoryWanted = false; // the controller asked and we had none yet
   private durableSent = 0; // highest outbox seq written to the current stream
@@ -118,6 +120,11 @@ export class AgentSession {
     this.invTimer = setInterval(() => void this.refreshInventory(), this.d.inventoryIntervalMs);
     this.invTimer.unref();
     await this.refreshInventory();
+  }
+
+  /** A welcomed session is open now. */
+  isConnected(): boolean {
+    return this.welcomed && this.call !== undefined;
   }
 
   stop(): void {
@@ -309,6 +316,7 @@ export class AgentSession {
     if (m.body === 'welcome' && m.welcome) {
       const w = m.welcome;
       this.welcomed = true;
+      this.established++;
       this.backoff.reset();
       this.backoff.setWindow(w.reconnectWindowMs);
       this.lastAck = Date.now();

@@ -44,6 +44,9 @@ import { detachedClock } from './context.js';
 import { openControllerStore, releasePidFile } from './storage/open.js';
 import { SentinelKeeper } from './storage/sentinel.js';
 import { StoreMonitor, type MinFree } from './storage/monitor.js';
+import { ControllerMetrics } from './metrics/metrics.js';
+import { parseMetricsListen } from '../common/metrics/listen.js';
+import type { MetricsServer } from '../common/metrics/http.js';
 
 export interface ControllerConfig {
   dataDir: string;
@@ -68,6 +71,9 @@ export interface ControllerConfig {
   storeCheckMs: number;
   /** Start on a store that is behind its sentinel (or corrupt: repaired first) instead of refusing. */
   acceptStoreLoss: boolean;
+  /** host:port for GET /metrics (Prometheus); off when unset. Loopback only unless metricsPublic. */
+  metricsListen?: string;
+  metricsPublic?: boolean;
   logger?: Logger;
   clock?: Clock;
 }
@@ -102,6 +108,8 @@ export interface Controller {
   planner: Planner;
   scheduler: SetScheduler;
   adminTokenFile: string;
+  /** Where GET /metrics is served, when it is. */
+  metricsAddress?: string;
   stop(): Promise<void>;
 }
 
@@ -146,6 +154,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   if (cfg.insecure && !LOOPBACK.test(bindHost)) {
     throw new Error('--insecure serves plain text and is allowed only on a loopback address (e.g. 127.0.0.1:7443)');
   }
+  const metricsAt = parseMetricsListen(cfg.metricsListen, cfg.metricsPublic);
   mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
 
   // Refuses (StartupError) a locked, full, corrupt or shrunken store before anything is written.
@@ -157,6 +166,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     now: () => clock.now(),
   });
   const store = opened.store;
+  const metrics = metricsAt && new ControllerMetrics(store, log); // before anything else writes
+  await metrics?.load();
   const pki = await loadOrCreatePki(cfg.dataDir, cfg.names);
   const events = await EventLog.open(store, clock, log, cfg.retention);
   const tokens = new TokenStore(store, events, clock, cfg.dataDir, pki.caPin);
@@ -239,6 +250,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   await sessions.start();
   await scheduler.start({ sets });
   events.startRetention();
+  metrics?.attach(sessions, events);
 
   const layer = new RpcLayer({
     log,
@@ -248,6 +260,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     clock,
     limits: cfg.limits,
     agents: new AgentAuth(hosts, cfg.insecure),
+    metrics,
   });
   const { pkg, def } = loadNephele();
   const v1 = pkg.nephele.v1;
@@ -329,7 +342,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   log.info({ listen: `${bindHost}:${port}`, tls: !cfg.insecure, data_dir: cfg.dataDir }, 'controller listening');
 
   let stopped = false;
-  return {
+  let metricsServer: MetricsServer | undefined;
+  const controller: Controller = {
     port,
     address,
     store,
@@ -344,6 +358,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     async stop() {
       if (stopped) return;
       stopped = true;
+      await metricsServer?.close();
       scheduler.stop();
       await monitor.stop();
       health.setStatus('', 'NOT_SERVING');
@@ -368,4 +383,12 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       await releasePidFile(cfg.dataDir);
     },
   };
+  if (metrics && metricsAt) {
+    metricsServer = await metrics.serve(metricsAt).catch(async (e: unknown) => {
+      await controller.stop();
+      throw e;
+    });
+    controller.metricsAddress = metricsServer.address;
+  }
+  return controller;
 }

@@ -96,6 +96,13 @@ export class Runner {
     return this.local.size;
   }
 
+  /** This host's VMs by phase (metrics). */
+  phases(): Map<string, number> {
+    const m = new Map<string, number>();
+    for (const l of this.local.values()) m.set(l.phase, (m.get(l.phase) ?? 0) + 1);
+    return m;
+  }
+
   /** Roots of the guests' process trees (the owner CPU probe leaves them out). */
   guestPids(): number[] {
     return [...this.drivers.values()].flatMap((d) => d.guestPids?.() ?? []);

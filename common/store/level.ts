@@ -139,6 +139,13 @@ export class LevelStore implements Store {
     this.failureListeners.push(fn);
   }
 
+  private readonly writeObservers: ((ops: readonly Op[], seconds: number) => void)[] = [];
+
+  /** Called after every committed batch with its ops and its latency (lock wait included): metrics. */
+  observeWrites(fn: (ops: readonly Op[], seconds: number) => void): void {
+    this.writeObservers.push(fn);
+  }
+
   /**
    * Closes and reopens LevelDB. After a failed write this is the only way
    * back: a write that fails half way can leave a torn record in LevelDB's
@@ -289,6 +296,8 @@ export class LevelStore implements Store {
     changes: { ops: Op[]; pre: Precondition[] }[],
     finalize: (accepted: boolean[]) => Op[],
   ): Promise<(Map<string, number> | Error)[]> {
+    const started = performance.now();
+    const written: Op[] | undefined = this.writeObservers.length ? [] : undefined;
     return this.writeLock.run(async () => {
       await this.writable();
       const current = new Map<string, number>();
@@ -301,6 +310,7 @@ export class LevelStore implements Store {
       const chained: unknown[] = [];
       const apply = (op: Op, versions: Map<string, number>) => {
         const id = `${op.coll}/${op.key}`;
+        written?.push(op);
         if (op.type === 'del') {
           current.set(id, 0);
           versions.set(id, 0);
@@ -349,6 +359,7 @@ export class LevelStore implements Store {
           this.cacheVersion(id, current.get(id) ?? 0);
         }
       }
+      if (written?.length) for (const fn of this.writeObservers) fn(written, (performance.now() - started) / 1000);
       return results;
     });
   }

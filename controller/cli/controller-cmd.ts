@@ -40,6 +40,8 @@ export interface ControllerFlags {
   maxPlacementAttempts: string;
   minFreeDisk: string;
   acceptStoreLoss?: boolean;
+  metricsListen?: string;
+  metricsPublic?: boolean;
 }
 
 function positive(flag: string, v: string): number {
@@ -110,6 +112,8 @@ export async function runController(f: ControllerFlags): Promise<void> {
     },
     minFreeDisk: parseMinFree(f.minFreeDisk),
     acceptStoreLoss: !!f.acceptStoreLoss,
+    metricsListen: f.metricsListen,
+    metricsPublic: !!f.metricsPublic,
     logger: log,
   }).catch((e: unknown) => {
     // Damage LevelDB did not see at open shows on the first read of it.
@@ -118,7 +122,10 @@ export async function runController(f: ControllerFlags): Promise<void> {
     throw e;
   });
   // Tests and scripts read this line to learn the port when --listen ends in :0.
-  process.stdout.write(JSON.stringify({ msg: 'nephele controller ready', port: c.port, address: c.address }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ msg: 'nephele controller ready', port: c.port, address: c.address, metrics: c.metricsAddress }) +
+      '\n',
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

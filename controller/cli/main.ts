@@ -16,6 +16,7 @@ import { registerGroupCommands } from './commands/group.js';
 import { registerVmCommands } from './commands/vm.js';
 import { registerEventCommands } from './commands/events.js';
 import { registerSetCommands } from './commands/set.js';
+import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const env = process.env;
 const program = new Command('nephele')
@@ -133,6 +134,8 @@ program
     'start on a store that lost data (behind its sentinel, or corrupt: repaired first) instead of refusing; use once, after deciding not to restore a backup',
   )
   .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info')
+  .addOption(metricsListenOption(DEFAULT_METRICS_PORT.controller))
+  .addOption(metricsPublicOption())
   .action(async (o) => runController({ ...o, dataDir: g().dataDir, insecure: g().insecure }));
 
 // --- break-glass

@@ -1,7 +1,7 @@
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 import type { EventFilter__Output as EventFilter } from '../../common/gen/nephele/v1/EventFilter.js';
 import { seqKey } from '../../common/ids.js';
-import { Mutex, put, putFresh, absent, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import { Mutex, put, putFresh, absent, isConflict, type Op, type Precondition, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { currentCall, type CallContext } from '../context.js';
@@ -86,6 +86,10 @@ export class EventLog {
   private ord = { audit: 0, other: 0 };
   private readonly lock = new Mutex();
   private readonly watchers = new Set<(e: Event) => void>();
+  /** How many events each watch holds waiting for its client (metrics). */
+  private readonly backlogs = new Set<() => number>();
+  /** Running totals for metrics: events written, and commits the store failed (not precondition conflicts). */
+  readonly stats = { appended: 0, writeErrors: 0 };
   private readonly retention: EventRetention;
 
   private constructor(
@@ -186,6 +190,7 @@ export class EventLog {
   private advance(n: EventCounters, written: number): void {
     this.seq = n.seq;
     this.ord = { audit: n.audit, other: n.other };
+    this.stats.appended += written;
     this.retention.written(written);
   }
 
@@ -236,6 +241,7 @@ export class EventLog {
       this.published(p, events);
       p.resolve(versions);
     } catch (e) {
+      if (!isConflict(e)) this.stats.writeErrors++;
       p.reject(e);
     }
   }
@@ -256,6 +262,7 @@ export class EventLog {
         return ops;
       });
     } catch (e) {
+      this.stats.writeErrors++;
       for (const p of group) p.reject(e);
       return;
     }
@@ -326,6 +333,19 @@ export class EventLog {
   subscribe(fn: (e: Event) => void): () => void {
     this.watchers.add(fn);
     return () => this.watchers.delete(fn);
+  }
+
+  /** A watch's count of events waiting for its client; returns the function that forgets it. */
+  trackBacklog(read: () => number): () => void {
+    this.backlogs.add(read);
+    return () => this.backlogs.delete(read);
+  }
+
+  /** Events the watches hold waiting for their clients, in all (each is bounded by its watch buffer). */
+  buffered(): number {
+    let n = 0;
+    for (const read of this.backlogs) n += read();
+    return n;
   }
 
   /** Live subscribers (open watches). */

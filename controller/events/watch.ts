@@ -106,6 +106,7 @@ export function serveWatch(stream: WatchStream, log: EventLog, o: WatchOptions, 
       if (closed) return;
       closed = true;
       unsubscribe();
+      untrack();
       queue.length = 0;
       stream.removeListener('drain', wakeDrain);
       wakeDrain();
@@ -129,6 +130,7 @@ export function serveWatch(stream: WatchStream, log: EventLog, o: WatchOptions, 
       queue.push(e);
       wakeEvent();
     });
+    const untrack = log.trackBacklog(() => queue.length);
     const head = log.lastSeq();
 
     stream.once('close', () => {

@@ -49,6 +49,8 @@ export interface SessionOptions {
  */
 export class SessionManager {
   readonly sessions = new Map<string, Session>();
+  /** Heartbeats received since start (metrics). */
+  heartbeats = 0;
   readonly liveness: Liveness;
   private readonly cadence: Cadence;
   private stopping = false;
@@ -295,6 +297,7 @@ export class SessionManager {
 
   /** A heartbeat: liveness and live figures in memory, an ack with what changed. */
   private beat(s: Session, hb: Heartbeat): void {
+    this.heartbeats++;
     this.liveness.beat(s.hostId);
     // Checked copies, kept in place: the decoded message is not retained past this beat.
     keepFree(s.live, clampFree(hb.free, s.guest));

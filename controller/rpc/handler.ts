@@ -54,6 +54,8 @@ export interface RpcDeps {
   events: EventLog;
   clock: Clock;
   limits: RpcLimits;
+  /** Told of every finished call, unary or streaming ("Service.Method", gRPC code name): metrics. */
+  metrics?: { rpcDone(rpc: string, code: string, seconds: number): void };
 }
 
 /** Per-server state of the RPC layer. */
@@ -272,6 +274,7 @@ export async function settle(
   const duration_ms = Number(process.hrtime.bigint() - started) / 1e6;
   const st = err ? toStatus(err) : undefined;
   const refused = st ? REFUSED.has(st.code) : false;
+  deps.metrics?.rpcDone(rpc, st ? statusName(st.code) : 'OK', duration_ms / 1000);
   const who =
     ctx.principal.kind === 'host' ? { host_id: ctx.principal.id } : { token_id: ctx.principal.id || undefined };
   if (st?.code === grpc.status.INTERNAL) deps.log.error({ err, rpc, peer, duration_ms }, 'rpc failed');

@@ -1,0 +1,102 @@
+// The controller's Prometheus metrics, in a registry of its own. Hooks: every
+// finished RPC (the RPC layer's settle), every committed store batch (latency,
+// and the VM records that feed the VM tally); everything else is read on scrape
+// from figures the capabilities keep. Labels are closed lists (method, code,
+// state, scheme): never a VM, host or tenant id.
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { LevelStore, Op } from '../../common/store/index.js';
+import type { Logger } from '../../common/logger.js';
+import { counterFrom, gaugeFrom, LATENCY_BUCKETS, newRegistry, PREFIX } from '../../common/metrics/registry.js';
+import { serveMetrics, type MetricsServer } from '../../common/metrics/http.js';
+import type { MetricsListen } from '../../common/metrics/listen.js';
+import type { EventLog } from '../events/log.js';
+import type { SessionManager } from '../hosts/session.js';
+import { VMS, type VmRecord } from '../vms/registry.js';
+import { VmTally } from './vm-tally.js';
+
+export class ControllerMetrics {
+  readonly registry: Registry = newRegistry();
+  readonly tally = new VmTally();
+  private readonly rpcs: Counter<'method' | 'code'>;
+  private readonly rpcSeconds: Histogram<'method'>;
+  private readonly storeWrites: Histogram;
+
+  /** Watches the store from here on: made right after it opens, before anything else writes. */
+  constructor(
+    private readonly store: LevelStore,
+    private readonly log: Logger,
+  ) {
+    const r = this.registry;
+    this.rpcs = new Counter({
+      name: `${PREFIX}rpc_handled_total`,
+      help: 'RPCs finished, by method (Service.Method) and gRPC code',
+      labelNames: ['method', 'code'],
+      registers: [r],
+    });
+    this.rpcSeconds = new Histogram({
+      name: `${PREFIX}rpc_duration_seconds`,
+      help: 'RPC latency by method (streams: their whole life)',
+      labelNames: ['method'],
+      buckets: LATENCY_BUCKETS,
+      registers: [r],
+    });
+    this.storeWrites = new Histogram({
+      name: `${PREFIX}store_write_duration_seconds`,
+      help: 'store batch commit latency, waiting for the write lock included',
+      buckets: LATENCY_BUCKETS,
+      registers: [r],
+    });
+    store.observeWrites((ops, seconds) => this.written(ops, seconds));
+    gaugeFrom(r, 'vms', 'VMs by observed state (destroyed ones not counted)', () => this.tally.states(), ['state']);
+    gaugeFrom(r, 'vms_by_scheme', 'VMs not destroyed, by scheme', () => this.tally.schemes(), ['scheme']);
+    gaugeFrom(r, 'vms_unplaced', 'VMs waiting for a host', () => this.tally.unplaced());
+    counterFrom(
+      r,
+      'placements_total',
+      'VMs assigned to a host (first placements, re-placements, moves)',
+      () => this.tally.placements,
+    );
+  }
+
+  /** Reads the VM records stored at start, once (scrapes never scan). */
+  async load(): Promise<void> {
+    for await (const { key, value } of this.store.scan<VmRecord>(VMS)) this.tally.load(key, value);
+    this.tally.loaded();
+  }
+
+  /** The figures read on scrape, once the capabilities exist. */
+  attach(sessions: SessionManager, events: EventLog): void {
+    const r = this.registry;
+    gaugeFrom(r, 'agent_sessions_open', 'agent sessions connected now', () => sessions.sessions.size);
+    counterFrom(r, 'heartbeats_received_total', 'agent heartbeats received', () => sessions.heartbeats);
+    gaugeFrom(r, 'event_log_last_seq', 'sequence number of the newest event written', () => events.lastSeq());
+    counterFrom(r, 'events_appended_total', 'events written to the event log', () => events.stats.appended);
+    counterFrom(
+      r,
+      'event_log_write_errors_total',
+      'event log commits the store failed',
+      () => events.stats.writeErrors,
+    );
+    gaugeFrom(r, 'watch_subscribers', 'open WatchEvents streams', () => events.subscribers());
+    gaugeFrom(r, 'watch_buffered_events', 'events waiting in watch buffers for slow clients', () => events.buffered());
+  }
+
+  rpcDone(rpc: string, code: string, seconds: number): void {
+    this.rpcs.inc({ method: rpc, code });
+    this.rpcSeconds.observe({ method: rpc }, seconds);
+  }
+
+  private written(ops: readonly Op[], seconds: number): void {
+    // The batch is committed: nothing here may fail it.
+    try {
+      this.storeWrites.observe(seconds);
+      this.tally.committed(ops);
+    } catch (err) {
+      this.log.error({ err }, 'metrics: store write not counted');
+    }
+  }
+
+  serve(at: MetricsListen): Promise<MetricsServer> {
+    return serveMetrics(this.registry, at, this.log);
+  }
+}
