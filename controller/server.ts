@@ -18,6 +18,7 @@ import { loadOrCreatePki, type ControllerPki } from './auth/ca.js';
 import { TokenStore } from './auth/tokens.js';
 import { authHandlers } from './auth/service.js';
 import { EventLog, DEFAULT_RETENTION, type Retention } from './events/log.js';
+import { DEFAULT_RECORD_RETENTION_MS, RecordPurge } from './vms/purge.js';
 import { eventHandlers } from './events/service.js';
 import { HostRegistry } from './hosts/registry.js';
 import { hostHandlers } from './hosts/service.js';
@@ -53,6 +54,8 @@ export interface ControllerConfig {
   downAfterMs: number;
   sweepMs: number;
   retention: Retention;
+  /** Destroyed VMs and retired sets are deleted this long after they ended (controller/vms/purge.ts). */
+  recordRetentionMs?: number;
   agentCertValidMs?: number;
   limits: RpcLimits;
   /** Per-host session messages per second. */
@@ -232,6 +235,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   await sessions.start();
   await scheduler.start({ sets });
   events.startRetention();
+  const purge = new RecordPurge(store, clock, log, cfg.recordRetentionMs ?? DEFAULT_RECORD_RETENTION_MS);
+  purge.start();
 
   const layer = new RpcLayer({
     log,
@@ -341,6 +346,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       health.setStatus('', 'NOT_SERVING');
       sessions.stop();
       events.stop();
+      purge.stop();
       await new Promise<void>((r) => {
         const t = setTimeout(() => {
           server.forceShutdown();
