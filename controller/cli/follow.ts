@@ -47,9 +47,17 @@ export interface FollowOptions {
   print(e: Event): void;
 }
 
-/** Follows the log from `since` until SIGINT (resolves) or a failure that retrying cannot fix (throws CliError). */
-export async function follow(c: AdminClient, o: FollowOptions): Promise<void> {
-  const addr = c.events.getChannel().getTarget().replace(/^dns:/, '');
+/** Runs `fn` with a client of its own (closed after): main.ts's withClient. */
+export type Connect = <T>(fn: (c: AdminClient) => Promise<T>) => Promise<T>;
+
+/**
+ * Follows the log from `since` until SIGINT (resolves) or a failure that
+ * retrying cannot fix (throws CliError). Every reconnect uses a fresh client:
+ * a channel that failed through the outage would wait out its own growing
+ * backoff (up to two minutes) before trying the controller again.
+ */
+export async function follow(connect: Connect, o: FollowOptions): Promise<void> {
+  let addr = '';
   let last = o.since;
   let stream: grpc.ClientReadableStream<Event> | undefined;
   const stop = new AbortController();
@@ -61,9 +69,10 @@ export async function follow(c: AdminClient, o: FollowOptions): Promise<void> {
     last = Math.max(last, Number(e.seq));
     o.print(e);
   };
-  const watch = () =>
+  const watch = (c: AdminClient) =>
     // Settled on 'close', once the events received before the status are printed.
     new Promise<WatchEnd>((resolve) => {
+      addr = c.events.getChannel().getTarget().replace(/^dns:/, '');
       let end: WatchEnd = { kind: 'ended', code: grpc.status.OK, details: 'the controller ended the watch' };
       stream = c.events.WatchEvents({ sinceSeq: last, filter: o.filter }, c.metadata());
       stream.on('data', print);
@@ -74,7 +83,7 @@ export async function follow(c: AdminClient, o: FollowOptions): Promise<void> {
       stream.on('close', () => resolve(end));
     });
   /** A cheap call that proves the controller is back (and still takes our token) before watching again. */
-  const probe = async (): Promise<WatchEnd | undefined> => {
+  const probe = async (c: AdminClient): Promise<WatchEnd | undefined> => {
     try {
       await c.call<ListEventsResponse__Output>((md, op, cb) =>
         c.events.ListEvents({ sinceSeq: last, pageSize: 1, filter: o.filter }, md, op, cb),
@@ -88,7 +97,7 @@ export async function follow(c: AdminClient, o: FollowOptions): Promise<void> {
 
   let awaySince: number | undefined;
   let attempt = 0;
-  let end = await watch();
+  let end = await connect(watch);
   while (!stop.signal.aborted) {
     const next = afterEnd(end, awaySince === undefined ? 0 : Date.now() - awaySince, o.reconnectMs);
     if (next === 'resume') {
@@ -96,6 +105,7 @@ export async function follow(c: AdminClient, o: FollowOptions): Promise<void> {
       // From the last one printed: the client library may have dropped a few sent before the status.
       last = Math.min(last, seq);
       process.stderr.write(`nephele: the watch fell behind; resuming after seq ${last}\n`);
+      end = await connect(watch);
     } else if (next === 'reconnect') {
       if (awaySince === undefined) {
         awaySince = Date.now();
@@ -106,19 +116,18 @@ export async function follow(c: AdminClient, o: FollowOptions): Promise<void> {
       }
       await sleep(reconnectDelay(attempt++), stop.signal);
       if (stop.signal.aborted) return;
-      const failed = await probe();
-      if (failed) {
-        end = failed;
-        continue;
-      }
-      awaySince = undefined;
-      attempt = 0;
-      process.stderr.write(`nephele: resumed after seq ${last}\n`);
+      end = await connect(async (c) => {
+        const failed = await probe(c);
+        if (failed) return failed;
+        awaySince = undefined;
+        attempt = 0;
+        process.stderr.write(`nephele: resumed after seq ${last}\n`);
+        return watch(c);
+      });
     } else {
       const what = FINAL.has(next.code) ? `${statusName(next.code)}: ${next.fail}` : `${next.fail}; giving up`;
       throw new CliError(`following ${addr}: ${what}`);
     }
-    end = await watch();
   }
 }
 

@@ -191,8 +191,8 @@ t.test('-f reconnects after the controller restarts and resumes after the last s
   const a = ctl.admin();
   const viewer = await apiToken(a, 'operator');
   a.close();
-  const f1 = follower(ctl, ['--reconnect-timeout', '60s']);
-  const f2 = follower(ctl, ['--reconnect-timeout', '60s'], viewer.secret);
+  const f1 = follower(ctl, []);
+  const f2 = follower(ctl, [], viewer.secret);
   await waitFor(() => f1.out && f2.out, { message: 'both print the last event' });
   await group('before');
   await waitFor(() => /group=before/.test(f1.out) && /group=before/.test(f2.out), { message: 'both follow' });

@@ -35,15 +35,13 @@ export function registerEventCommands(program: Command, k: CliKit): void {
         setId: o.set ?? '',
       };
       const print = (e: Event) => process.stdout.write((k.json() ? json(e, 0) : terminalSafe(fmtEvent(e))) + '\n');
-      await k.withClient(async (c) => {
-        let last: number;
-        if (since === undefined) {
-          const r = await lastMatching(c, lines, filter);
-          r.events.forEach(print);
-          last = r.head;
-        } else last = await printAfter(c, since, filter, print);
-        if (o.follow) await follow(c, { since: last, filter, reconnectMs, print });
+      const last = await k.withClient(async (c) => {
+        if (since !== undefined) return printAfter(c, since, filter, print);
+        const r = await lastMatching(c, lines, filter);
+        r.events.forEach(print);
+        return r.head;
       });
+      if (o.follow) await follow(k.withClient, { since: last, filter, reconnectMs, print });
     });
 }
 
