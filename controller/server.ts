@@ -234,9 +234,9 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const scheduler = new SetScheduler(planner, store, clock, log);
   await sessions.start();
   await scheduler.start({ sets });
-  events.startRetention();
   const purge = new RecordPurge(store, clock, log, cfg.recordRetentionMs ?? DEFAULT_RECORD_RETENTION_MS);
   purge.start();
+  events.startRetention();
 
   const layer = new RpcLayer({
     log,
