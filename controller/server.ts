@@ -19,6 +19,7 @@ import { loadOrCreatePki, type ControllerPki } from './auth/ca.js';
 import { TokenStore } from './auth/tokens.js';
 import { authHandlers } from './auth/service.js';
 import { EventLog, DEFAULT_RETENTION, type Retention } from './events/log.js';
+import { DEFAULT_RECORD_RETENTION_MS, RecordPurge } from './vms/purge.js';
 import { eventHandlers } from './events/service.js';
 import { HostRegistry } from './hosts/registry.js';
 import { hostHandlers } from './hosts/service.js';
@@ -58,6 +59,8 @@ export interface ControllerConfig {
   downAfterMs: number;
   sweepMs: number;
   retention: Retention;
+  /** Destroyed VMs and retired sets are deleted this long after they ended (controller/vms/purge.ts). */
+  recordRetentionMs?: number;
   agentCertValidMs?: number;
   limits: RpcLimits;
   /** Per-host session messages per second. */
@@ -249,6 +252,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const scheduler = new SetScheduler(planner, store, clock, log);
   await sessions.start();
   await scheduler.start({ sets });
+  const purge = new RecordPurge(store, clock, log, cfg.recordRetentionMs ?? DEFAULT_RECORD_RETENTION_MS);
+  purge.start();
   events.startRetention();
   metrics?.attach(sessions, events);
 
@@ -365,6 +370,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       consoles.close();
       sessions.stop();
       events.stop();
+      purge.stop();
       await new Promise<void>((r) => {
         const t = setTimeout(() => {
           server.forceShutdown();

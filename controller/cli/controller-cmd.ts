@@ -22,6 +22,7 @@ export interface ControllerFlags {
   eventMax: string;
   auditRetention: string;
   auditMax: string;
+  recordRetention: string;
   peerRefusalLimit: string;
   refusalAuditWindow: string;
   maxWatches: string;
@@ -80,6 +81,7 @@ export async function runController(f: ControllerFlags): Promise<void> {
       auditMaxAgeMs: parseDuration(f.auditRetention),
       auditMaxCount: count('--audit-max', f.auditMax),
     },
+    recordRetentionMs: parseDuration(f.recordRetention),
     agentCertValidMs: parseDuration(f.agentCertTtl),
     limits: {
       ...DEFAULT_LIMITS,

@@ -91,6 +91,7 @@ program
   .option('--event-max <n>', 'keep at most this many non-audit events', '1000000')
   .option('--audit-retention <duration>', 'keep audit events this long', '365d')
   .option('--audit-max <n>', 'keep at most this many audit events', '1000000')
+  .option('--record-retention <duration>', 'keep destroyed VM and retired set records this long', '7d')
   .option('--agent-cert-ttl <duration>', 'lifetime of agent certificates (renewed at two thirds)', '30d')
   .option('--rate-limit <n>', 'API calls per second per token (bursts of twice that)', '100')
   .option('--host-rate-limit <n>', 'session messages per second per host (bursts of ten times that)', '200')

@@ -69,10 +69,17 @@ export const MAX_SCAN = 10_000;
 export function matches(e: Event, f: Partial<EventFilter> | null | undefined): boolean {
   if (!f) return true;
   if (f.typePrefix && !e.type.startsWith(f.typePrefix)) return false;
-  if (f.hostId && e.hostId !== f.hostId) return false;
+  if (f.hostId && e.hostId !== f.hostId && !names(e, 'host_id', f.hostId)) return false;
   if (f.auditOnly && !e.audit) return false;
   if (f.tenant && e.tenant !== f.tenant) return false;
+  if (f.vmId && !names(e, 'vm_id', f.vmId)) return false;
+  if (f.setId && !names(e, 'set_id', f.setId)) return false;
   return true;
+}
+
+/** The event is about this object: it carries its id, or is the audit record of a call that targeted it. */
+function names(e: Event, attr: string, id: string): boolean {
+  return e.attributes[attr] === id || e.attributes[`target_${attr}`] === id;
 }
 
 /**
@@ -289,10 +296,12 @@ export class EventLog {
     limit: number,
     filter?: Partial<EventFilter> | null,
     upTo?: number,
+    newestFirst = false,
   ): Promise<{ events: Event[]; more: boolean; next: number }> {
     const out: Event[] = [];
     let scanned = 0;
-    for await (const value of this.scanFrom(sinceSeq, filter?.tenant || undefined, upTo)) {
+    // Newest first, `next` is where the following page ends (exclusive); otherwise where it starts after.
+    for await (const value of this.scanFrom(sinceSeq, filter?.tenant || undefined, upTo, newestFirst)) {
       if (matches(value, filter)) {
         if (out.length === limit) return { events: out, more: true, next: out.at(-1)!.seq };
         out.push(value);
@@ -303,10 +312,10 @@ export class EventLog {
   }
 
   /** Events after `sinceSeq` (up to `upTo`); with a tenant, only that tenant's, read through its index. */
-  async *scanFrom(sinceSeq: number, tenant?: string, upTo?: number): AsyncIterable<Event> {
+  async *scanFrom(sinceSeq: number, tenant?: string, upTo?: number, reverse = false): AsyncIterable<Event> {
     if (!tenant) {
       const range = upTo === undefined ? { gt: seqKey(sinceSeq) } : { gt: seqKey(sinceSeq), lte: seqKey(upTo) };
-      for await (const { value } of this.store.scan<Event>(EVENTS, range)) yield value;
+      for await (const { value } of this.store.scan<Event>(EVENTS, { ...range, reverse })) yield value;
       return;
     }
     const prefix = `${tenant}/`;
@@ -318,6 +327,7 @@ export class EventLog {
       prefix,
       gt: prefix + seqKey(sinceSeq),
       ...(upTo === undefined ? {} : { lte: prefix + seqKey(upTo) }),
+      reverse,
     };
     for await (const { key } of this.store.scan(EVENTS_BY_TENANT, range)) {
       batch.push(key.slice(prefix.length));

@@ -1,7 +1,8 @@
 import type { EventServiceHandlers } from '../../common/gen/nephele/v1/EventService.js';
 import type { EventFilter__Output } from '../../common/gen/nephele/v1/EventFilter.js';
+import type { ListEventsRequest__Output } from '../../common/gen/nephele/v1/ListEventsRequest.js';
 import { InvalidArgumentError } from '../../common/errors.js';
-import { optionalString, pageSize } from '../../common/validate.js';
+import { optionalString, pageSize, requireId } from '../../common/validate.js';
 import { unaryRpc, pageToken, type RpcLayer } from '../rpc/handler.js';
 import { streamRpc } from '../rpc/stream.js';
 import type { EventLog } from './log.js';
@@ -18,11 +19,31 @@ function filterArg(f: EventFilter__Output | null | undefined, scope: string | un
   const tenant = optionalString('filter.tenant', f?.tenant, 63);
   return {
     typePrefix: optionalString('filter.type_prefix', f?.typePrefix, 128),
-    hostId: optionalString('filter.host_id', f?.hostId, 64),
+    hostId: idArg('filter.host_id', f?.hostId),
     auditOnly: !!f?.auditOnly,
     // A scoped caller asking for another tenant gets its own (nothing else exists for it).
     tenant: scope ?? tenant,
+    vmId: idArg('filter.vm_id', f?.vmId),
+    setId: idArg('filter.set_id', f?.setId),
   };
+}
+
+const idArg = (field: string, v: unknown): string => (v ? requireId(field, v) : '');
+
+/**
+ * Where a page starts: after since_seq (or the token's seq), or, newest first,
+ * below the token's seq ("<seq") and down to since_seq, up to the head when
+ * there is no token.
+ */
+function pageArgs(req: ListEventsRequest__Output, head: number): { since: number; upTo?: number } {
+  const since = seqArg(req.sinceSeq);
+  const tok = pageToken.decode(req.pageToken);
+  const newest = req.newestFirst;
+  const n = tok ? Number(newest ? tok.replace(/^</, '') : tok) : undefined;
+  if (n !== undefined && (!Number.isSafeInteger(n) || n < 0 || newest !== tok.startsWith('<')))
+    throw new InvalidArgumentError('page_token', 'is not a token this server issued');
+  if (!newest) return { since: n ?? since };
+  return { since, upTo: n === undefined ? head : n - 1 };
 }
 
 export function eventHandlers(layer: RpcLayer, log: EventLog): EventServiceHandlers {
@@ -32,12 +53,13 @@ export function eventHandlers(layer: RpcLayer, log: EventLog): EventServiceHandl
   return {
     ListEvents: unaryRpc(layer, 'EventService.ListEvents', async (req, ctx) => {
       const limit = pageSize(req.pageSize, 100, 1000);
-      const tok = pageToken.decode(req.pageToken);
-      const since = tok ? Number(tok) : seqArg(req.sinceSeq);
-      if (!Number.isSafeInteger(since))
-        throw new InvalidArgumentError('page_token', 'is not a token this server issued');
-      const { events, more, next } = await log.list(since, limit, filterArg(req.filter, ctx.scope));
-      return { events, nextPageToken: more ? pageToken.encode(String(next)) : '', lastSeq: log.lastSeq() };
+      const filter = filterArg(req.filter, ctx.scope);
+      // The head before the scan: newest first reads from it, and a follower resumes after it.
+      const head = log.lastSeq();
+      const { since, upTo } = pageArgs(req, head);
+      const { events, more, next } = await log.list(since, limit, filter, upTo, req.newestFirst);
+      const tok = more ? pageToken.encode(req.newestFirst ? `<${next}` : String(next)) : '';
+      return { events, nextPageToken: tok, lastSeq: req.newestFirst ? head : log.lastSeq() };
     }),
 
     // Admitted like unary calls (authenticate, rate, authorize: streamRpc), then

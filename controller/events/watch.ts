@@ -63,7 +63,7 @@ export interface WatchStream {
 
 export interface WatchOptions {
   since: number;
-  filter: EventFilter;
+  filter: Partial<EventFilter>;
   buffer: number;
 }
 

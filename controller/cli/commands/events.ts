@@ -1,10 +1,12 @@
 // nephele events: the operations and audit log.
 import type { Command } from 'commander';
 import type { Event__Output as Event } from '../../../common/gen/nephele/v1/Event.js';
+import type { EventFilter as Filter } from '../../../common/gen/nephele/v1/EventFilter.js';
 import type * as P from '../types.js';
-import { resumeSeqOf } from '../../../common/grpc/status.js';
-import { wholeNumber } from '../parse.js';
+import { duration, wholeNumber } from '../parse.js';
 import { json, terminalSafe, when } from '../format.js';
+import { follow } from '../follow.js';
+import type { AdminClient } from '../client.js';
 import type { CliKit } from '../kit.js';
 
 export function registerEventCommands(program: Command, k: CliKit): void {
@@ -12,70 +14,71 @@ export function registerEventCommands(program: Command, k: CliKit): void {
   events
     .command('tail')
     .description('print recent events; --follow keeps streaming')
-    .option('-f, --follow', 'keep streaming new events')
+    .option('-f, --follow', 'keep streaming new events (reconnecting when the controller goes away)')
     .option('--since <seq>', 'start after this sequence number')
-    .option('-n, --lines <n>', 'how many recent events when --since is not given', '20')
+    .option('-n, --lines <n>', 'how many recent matching events when --since is not given', '20')
     .option('--type <prefix>', 'only events whose type starts with this')
     .option('--host <id>', 'only events of this host')
+    .option('--vm <id>', 'only events about this VM (its history)')
+    .option('--set <id>', 'only events about this VM set (its history)')
     .option('--audit', 'only audit events')
+    .option('--reconnect-timeout <duration>', 'with -f: give up when the controller stays away this long', '5m')
     .action(async (o) => {
-      await k.withClient(async (c) => {
-        const filter = { typePrefix: o.type ?? '', hostId: o.host ?? '', auditOnly: !!o.audit };
-        let since = o.since !== undefined ? wholeNumber('--since', o.since) : -1;
-        const lines = wholeNumber('--lines', o.lines, 1, 10_000);
-        if (since < 0) {
-          const head = await c.call<P.ListEventsResponse>((md, op, cb) =>
-            c.events.ListEvents({ sinceSeq: 0, pageSize: 1 }, md, op, cb),
-          );
-          since = Math.max(
-            0,
-            Number(head.lastSeq) - lines * (filter.typePrefix || filter.hostId || filter.auditOnly ? 50 : 1),
-          );
-        }
-        let last = since;
-        const print = (e: Event) => {
-          last = Math.max(last, Number(e.seq));
-          process.stdout.write((k.json() ? json(e, 0) : terminalSafe(fmtEvent(e))) + '\n');
-        };
-        if (!o.follow) {
-          let token = '';
-          do {
-            const r = await c.call<P.ListEventsResponse>((md, op, cb) =>
-              c.events.ListEvents({ sinceSeq: since, pageSize: 1000, pageToken: token, filter }, md, op, cb),
-            );
-            r.events.forEach(print);
-            token = r.nextPageToken;
-          } while (token);
-          return;
-        }
-        let stream: ReturnType<typeof c.events.WatchEvents> | undefined;
-        let stopping = false;
-        process.once('SIGINT', () => {
-          stopping = true;
-          stream?.cancel();
-        });
-        // A watch that fell behind ends with the seq to resume after: follow on from there.
-        while (!stopping) {
-          // Settled on 'close', once the events received before the status are printed.
-          const { resume, err } = await new Promise<{ resume?: number; err?: unknown }>((resolve) => {
-            let outcome: { resume?: number; err?: unknown } = {};
-            stream = c.events.WatchEvents({ sinceSeq: last, filter }, c.metadata());
-            stream.on('data', print);
-            stream.on('error', (e) => {
-              if ((e as { code?: number }).code === 1) return; // cancelled by us
-              const seq = resumeSeqOf(e);
-              outcome = seq === undefined ? { err: e } : { resume: seq };
-            });
-            stream.on('close', () => resolve(outcome));
-          });
-          if (err) throw err;
-          if (resume === undefined) return;
-          // From the last one printed: the client library may have dropped a few sent before the status.
-          last = Math.min(last, resume);
-          process.stderr.write(`nephele: the watch fell behind; resuming after seq ${last}\n`);
-        }
+      const since = o.since !== undefined ? wholeNumber('--since', o.since) : undefined;
+      const lines = wholeNumber('--lines', o.lines, 1, 10_000);
+      const reconnectMs = duration('--reconnect-timeout', o.reconnectTimeout);
+      const filter = {
+        typePrefix: o.type ?? '',
+        hostId: o.host ?? '',
+        auditOnly: !!o.audit,
+        vmId: o.vm ?? '',
+        setId: o.set ?? '',
+      };
+      const print = (e: Event) => process.stdout.write((k.json() ? json(e, 0) : terminalSafe(fmtEvent(e))) + '\n');
+      const last = await k.withClient(async (c) => {
+        if (since !== undefined) return printAfter(c, since, filter, print);
+        const r = await lastMatching(c, lines, filter);
+        r.events.forEach(print);
+        return r.head;
       });
+      if (o.follow) await follow(k.withClient, { since: last, filter, reconnectMs, print });
     });
+}
+
+/** The last `n` events matching the filter, oldest first, and the head they were read from. */
+async function lastMatching(c: AdminClient, n: number, filter: Filter): Promise<{ events: Event[]; head: number }> {
+  const found: Event[] = [];
+  let head: number | undefined;
+  let token = '';
+  do {
+    const r = await c.call<P.ListEventsResponse>((md, op, cb) =>
+      c.events.ListEvents(
+        { newestFirst: true, pageSize: Math.min(1000, n - found.length), pageToken: token, filter },
+        md,
+        op,
+        cb,
+      ),
+    );
+    head ??= Number(r.lastSeq);
+    found.push(...r.events);
+    token = r.nextPageToken;
+  } while (token && found.length < n);
+  return { events: found.reverse(), head: head ?? 0 };
+}
+
+/** Prints every matching event after `since`; returns the last seq printed (a follower replays from there). */
+async function printAfter(c: AdminClient, since: number, filter: Filter, print: (e: Event) => void): Promise<number> {
+  let token = '';
+  let last = since;
+  do {
+    const r = await c.call<P.ListEventsResponse>((md, op, cb) =>
+      c.events.ListEvents({ sinceSeq: since, pageSize: 1000, pageToken: token, filter }, md, op, cb),
+    );
+    r.events.forEach(print);
+    last = Math.max(last, Number(r.events.at(-1)?.seq ?? 0));
+    token = r.nextPageToken;
+  } while (token);
+  return last;
 }
 
 function fmtEvent(e: Event): string {

@@ -6,6 +6,8 @@ export interface EventFilter {
   'hostId'?: (string);
   'auditOnly'?: (boolean);
   'tenant'?: (string);
+  'vmId'?: (string);
+  'setId'?: (string);
 }
 
 export interface EventFilter__Output {
@@ -13,4 +15,6 @@ export interface EventFilter__Output {
   'hostId': (string);
   'auditOnly': (boolean);
   'tenant': (string);
+  'vmId': (string);
+  'setId': (string);
 }

@@ -8,6 +8,7 @@ export interface ListEventsRequest {
   'pageSize'?: (number);
   'pageToken'?: (string);
   'filter'?: (_nephele_v1_EventFilter | null);
+  'newestFirst'?: (boolean);
 }
 
 export interface ListEventsRequest__Output {
@@ -15,4 +16,5 @@ export interface ListEventsRequest__Output {
   'pageSize': (number);
   'pageToken': (string);
   'filter': (_nephele_v1_EventFilter__Output | null);
+  'newestFirst': (boolean);
 }
