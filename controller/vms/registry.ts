@@ -247,7 +247,12 @@ export class VmRegistry {
             message: 'a stale copy of the vm was stopped on a host it had left',
             hostId,
             tenant: vm.tenant,
-            attributes: { vm_id: vm.id, generation: String(r.generation), state: r.state },
+            attributes: {
+              vm_id: vm.id,
+              generation: String(r.generation),
+              state: r.state,
+              ...(vm.setId ? { set_id: vm.setId } : {}),
+            },
           },
         ],
         vm,
@@ -389,7 +394,7 @@ export function lifecycleEvent(kind: string): (vm: VmRecord) => NewEvent {
     message: `vm ${kind.replace('_', ' ')}`,
     hostId: vm.hostId,
     tenant: vm.tenant,
-    attributes: { vm_id: vm.id, desired: vm.desired },
+    attributes: { vm_id: vm.id, desired: vm.desired, ...(vm.setId ? { set_id: vm.setId } : {}) },
   });
 }
 
