@@ -1,28 +1,91 @@
-import { pino, type Logger } from 'pino';
+import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
 // JSON lines with snake_case keys (host_id, rpc, duration_ms); pretty on a TTY.
+//
+// The rules every line keeps (test/integration/logs.test.ts checks them on a
+// real run): a numeric level and a time; snake_case keys; no key both bound to
+// a child logger and given again in the call (pino would write it twice); one
+// type per key (tls is a boolean everywhere). Levels by severity: failures
+// `error`, refusals and degraded states `warn`, lifecycle `info`, per-beat and
+// per-report chatter `debug`.
+
+const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+
+/** What breaks the key rules in one log call: its own keys against the logger's bindings. */
+export function keyProblems(fields: unknown, bindings: Record<string, unknown>): string[] {
+  if (!fields || typeof fields !== 'object' || fields instanceof Error) return [];
+  const problems: string[] = [];
+  for (const k of Object.keys(fields)) {
+    if (!SNAKE.test(k)) problems.push(`${k}: not snake_case`);
+    if (k in bindings) problems.push(`${k}: already bound to this logger`);
+  }
+  return problems;
+}
+
+/**
+ * NEPHELE_LOG_STRICT=1 (dev and tests): a call breaking the key rules is
+ * flagged by an error line of its own, beside the line as written.
+ */
+function strictHooks(): LoggerOptions['hooks'] {
+  return {
+    logMethod(args, method) {
+      const problems = keyProblems(args[0], this.bindings());
+      if (problems.length)
+        this.error({ log_key_problems: problems, log_msg: String(args[1] ?? '') }, 'log call breaks the key rules');
+      method.apply(this, args);
+    },
+  };
+}
+
 export function createLogger(
   name: string,
   opts: { level?: string; pretty?: boolean; destination?: number } = {},
 ): Logger {
   const level = opts.level ?? process.env.NEPHELE_LOG_LEVEL ?? 'info';
   const pretty = opts.pretty ?? (process.stdout.isTTY && !process.env.NEPHELE_LOG_JSON);
+  // `service`, not pino's `name`: VMs and hosts have names, which calls log as `name`.
+  const base: LoggerOptions = {
+    level,
+    base: { service: name },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    ...(process.env.NEPHELE_LOG_STRICT === '1' ? { hooks: strictHooks() } : {}),
+  };
   if (pretty) {
     return pino({
-      name,
-      level,
+      ...base,
       transport: {
         target: 'pino-pretty',
         options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
       },
     });
   }
-  return pino(
-    { name, level, base: { service: name }, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination(opts.destination ?? 1),
-  );
+  return pino(base, pino.destination(opts.destination ?? 1));
+}
+
+/** A process's last word, as a log line: an uncaught error logs `fatal` and exits 1 (not a bare stack on stderr). */
+export function exitOnUncaught(log: Logger): void {
+  const die = (err: unknown, msg: string) => {
+    log.fatal({ err }, msg);
+    process.exit(1);
+  };
+  process.on('uncaughtException', (err) => die(err, 'uncaught exception'));
+  process.on('unhandledRejection', (err) => die(err, 'unhandled rejection'));
+}
+
+/** gRPC status codes by what they say about the call, for the level of its log line. */
+const CLIENT_FAULT = new Set([3, 7, 16, 8, 11]); // INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED, RESOURCE_EXHAUSTED, OUT_OF_RANGE
+const SERVER_FAULT = new Set([2, 13, 15]); // UNKNOWN, INTERNAL, DATA_LOSS
+
+/** The level of a finished RPC's line: server faults `error`, refusals `warn`, the rest (not found, conflicts) `info`. */
+export function rpcLevel(code: number): 'error' | 'warn' | 'info' {
+  return SERVER_FAULT.has(code) ? 'error' : CLIENT_FAULT.has(code) ? 'warn' : 'info';
+}
+
+/** An event's severity as the level of its log line. */
+export function severityLevel(severity: string): 'info' | 'warn' | 'error' {
+  return severity === 'error' ? 'error' : severity === 'warning' ? 'warn' : 'info';
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

@@ -305,7 +305,7 @@ export class Executor {
     l.reason = reason;
     l.guestReady = guestReady;
     await this.save(l);
-    this.o.log.info({ vm_id: l.id, phase, reason }, 'vm state');
+    this.o.log[phase === 'failed' ? 'error' : 'info']({ vm_id: l.id, phase, reason }, 'vm state');
     await this.o.report({
       vmId: l.id,
       state: STATE[phase],
