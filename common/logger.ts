@@ -39,12 +39,17 @@ function strictHooks(): LoggerOptions['hooks'] {
   };
 }
 
+/** Whether logs are JSON lines: not a terminal, or NEPHELE_LOG_JSON set. */
+export function jsonLogs(): boolean {
+  return !process.stdout.isTTY || !!process.env.NEPHELE_LOG_JSON;
+}
+
 export function createLogger(
   name: string,
   opts: { level?: string; pretty?: boolean; destination?: number } = {},
 ): Logger {
   const level = opts.level ?? process.env.NEPHELE_LOG_LEVEL ?? 'info';
-  const pretty = opts.pretty ?? (process.stdout.isTTY && !process.env.NEPHELE_LOG_JSON);
+  const pretty = opts.pretty ?? !jsonLogs();
   // `service`, not pino's `name`: VMs and hosts have names, which calls log as `name`.
   const base: LoggerOptions = {
     level,
@@ -64,10 +69,20 @@ export function createLogger(
   return pino(base, pino.destination(opts.destination ?? 1));
 }
 
-/** A process's last word, as a log line: an uncaught error logs `fatal` and exits 1 (not a bare stack on stderr). */
-export function exitOnUncaught(log: Logger): void {
+/**
+ * A process's last line, written before it returns: process.exit does not
+ * wait for the asynchronous destination of createLogger's loggers.
+ */
+export function logFatalSync(service: string, fields: object, msg: string): void {
+  const dest = pino.destination({ dest: 1, sync: true });
+  pino({ base: { service }, timestamp: pino.stdTimeFunctions.isoTime }, dest).fatal(fields, msg);
+}
+
+/** Where logs are JSON, an uncaught error is a `fatal` line too (not a bare stack on stderr), then exit 1. */
+export function exitOnUncaught(service: string): void {
+  if (!jsonLogs()) return;
   const die = (err: unknown, msg: string) => {
-    log.fatal({ err }, msg);
+    logFatalSync(service, { err }, msg);
     process.exit(1);
   };
   process.on('uncaughtException', (err) => die(err, 'uncaught exception'));
