@@ -282,7 +282,7 @@ export class QemuInstance {
     this.qmp = qmp;
     qmp.onEvent((ev) => {
       if (this.gen !== gen) return;
-      this.ctx.log.debug({ vm_id: this.id, event: ev.event, data: ev.data }, 'qmp event');
+      this.ctx.log.debug({ vm_id: this.id, event: ev.event, data: JSON.stringify(ev.data) }, 'qmp event'); // QMP's keys are not ours
       switch (ev.event) {
         case 'STOP':
           if (this.phase === 'running') this.phase = 'suspended';
