@@ -1,3 +1,4 @@
+import * as grpc from '@grpc/grpc-js';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
@@ -89,13 +90,21 @@ export function exitOnUncaught(service: string): void {
   process.on('unhandledRejection', (err) => die(err, 'unhandled rejection'));
 }
 
-/** gRPC status codes by what they say about the call, for the level of its log line. */
-const CLIENT_FAULT = new Set([3, 7, 16, 8, 11]); // INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED, RESOURCE_EXHAUSTED, OUT_OF_RANGE
-const SERVER_FAULT = new Set([2, 13, 15]); // UNKNOWN, INTERNAL, DATA_LOSS
+const S = grpc.status;
+// Refusals, and UNAVAILABLE: what a controller that cannot write its store answers (a degraded state).
+const REFUSAL = new Set<number>([
+  S.INVALID_ARGUMENT,
+  S.PERMISSION_DENIED,
+  S.UNAUTHENTICATED,
+  S.RESOURCE_EXHAUSTED,
+  S.OUT_OF_RANGE,
+  S.UNAVAILABLE,
+]);
+const SERVER_FAULT = new Set<number>([S.UNKNOWN, S.INTERNAL, S.DATA_LOSS]);
 
 /** The level of a finished RPC's line: server faults `error`, refusals `warn`, the rest (not found, conflicts) `info`. */
 export function rpcLevel(code: number): 'error' | 'warn' | 'info' {
-  return SERVER_FAULT.has(code) ? 'error' : CLIENT_FAULT.has(code) ? 'warn' : 'info';
+  return SERVER_FAULT.has(code) ? 'error' : REFUSAL.has(code) ? 'warn' : 'info';
 }
 
 /** An event's severity as the level of its log line. */

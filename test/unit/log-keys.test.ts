@@ -55,6 +55,7 @@ t.test('levels: refusals warn, server faults error, events by severity', async (
   t.equal(rpcLevel(16), 'warn', 'UNAUTHENTICATED');
   t.equal(rpcLevel(3), 'warn', 'INVALID_ARGUMENT');
   t.equal(rpcLevel(13), 'error', 'INTERNAL');
+  t.equal(rpcLevel(14), 'warn', 'UNAVAILABLE: a controller that cannot write its store');
   t.equal(rpcLevel(5), 'info', 'NOT_FOUND is an answer, not a fault');
   t.same(['info', 'warning', 'error', 'odd'].map(severityLevel), ['info', 'warn', 'error', 'info']);
 });
