@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { Command, Option } from 'commander';
 import type { HostKind } from '../common/model/enums.js';
-import { createLogger, exitOnUncaught, jsonLogs, logFatalSync } from '../common/logger.js';
+import { createLogger, exitOnUncaught } from '../common/logger.js';
 import { LevelStore } from '../common/store/index.js';
 import { parseDuration } from '../common/validate.js';
 import { AgentFiles } from './state.js';
@@ -345,7 +345,6 @@ function round(n: number): number {
 
 main().catch((e) => {
   const msg = e instanceof EnrollError ? e.message : ((e as { details?: string }).details ?? (e as Error).message);
-  if (jsonLogs()) logFatalSync('nephele-agent', {}, `nephele-agent: ${msg}`);
-  else process.stderr.write(`nephele-agent: ${msg}\n`);
+  process.stderr.write(`nephele-agent: ${msg}\n`);
   process.exit(1);
 });

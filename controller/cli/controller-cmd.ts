@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseDuration } from '../../common/validate.js';
-import { createLogger, exitOnUncaught, jsonLogs, logFatalSync } from '../../common/logger.js';
+import { createLogger, exitOnUncaught } from '../../common/logger.js';
 import { DEFAULT_RETENTION } from '../events/log.js';
 import { startController } from '../server.js';
 import { DEFAULT_LIMITS } from '../rpc/handler.js';
@@ -56,15 +56,6 @@ function count(flag: string, v: string): number {
 
 /** `nephele controller`: runs until SIGINT/SIGTERM, then shuts down cleanly. */
 export async function runController(f: ControllerFlags): Promise<void> {
-  // Where logs are JSON, a refused start is a fatal log line; at a terminal, the CLI's plain one.
-  await serve(f).catch((e: unknown) => {
-    if (!jsonLogs()) throw e;
-    logFatalSync('nephele-controller', {}, `nephele: ${(e as Error).message ?? String(e)}`);
-    process.exit(1);
-  });
-}
-
-async function serve(f: ControllerFlags): Promise<void> {
   const log = createLogger('nephele-controller', { level: f.logLevel });
   exitOnUncaught('nephele-controller');
   const dataDir = resolve(f.dataDir);

@@ -9,7 +9,7 @@ import t from 'tap';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { processesWith, vmApi } from '../helpers/vms.js';
-import { cli, joinToken, listHosts, startAgent, startController, startToExit } from '../helpers/procs.js';
+import { cli, joinToken, listHosts, startAgent, startController } from '../helpers/procs.js';
 import { logProblems, parsedLines } from '../helpers/log-lines.js';
 
 const WARN = 40;
@@ -108,20 +108,3 @@ t.test(
     );
   },
 );
-
-t.test('a refused start is a fatal log line too, for the controller and the agent', async (t) => {
-  const ctl = await startToExit(tmpDir(), ['--rate-limit', '-1']);
-  const agent = startAgent('127.0.0.1:1', tmpDir(), { joinToken: 'nj1.x.y.z', args: ['--label', 'Room=x'] });
-  t.equal(await agent.exited, 1, 'the agent exits 1');
-  t.equal(ctl.code, 1, 'the controller exits 1');
-  for (const [who, out, want] of [
-    ['controller', ctl.out, /^nephele: --rate-limit must be a positive number$/],
-    ['agent', agent.output(), /^nephele-agent: --label: /],
-  ] as const) {
-    t.same(logProblems(out), [], `${who}: the line keeps the rules`);
-    const lines = parsedLines(out);
-    t.equal(lines.length, 1, `${who}: one line`);
-    t.equal(lines[0]?.level, 60, `${who}: fatal`);
-    t.match(lines[0]?.msg, want, `${who}: says why`);
-  }
-});

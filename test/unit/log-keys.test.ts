@@ -4,6 +4,7 @@
 import t from 'tap';
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { createLogger, keyProblems, rpcLevel, severityLevel } from '../../common/logger.js';
 import { ROOT } from '../helpers/procs.js';
@@ -58,6 +59,27 @@ t.test('levels: refusals warn, server faults error, events by severity', async (
   t.equal(rpcLevel(14), 'warn', 'UNAVAILABLE: a controller that cannot write its store');
   t.equal(rpcLevel(5), 'info', 'NOT_FOUND is an answer, not a fault');
   t.same(['info', 'warning', 'error', 'odd'].map(severityLevel), ['info', 'warn', 'error', 'info']);
+});
+
+t.test('an uncaught error is a fatal JSON line, then exit 1 (where logs are JSON)', async (t) => {
+  const logger = new URL('../../common/logger.js', import.meta.url).href;
+  const script = `import { exitOnUncaught } from '${logger}'; exitOnUncaught('svc'); setTimeout(() => { throw new TypeError('boom'); }, 1);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, NEPHELE_LOG_JSON: '1' },
+  });
+  t.equal(r.status, 1, 'exit 1');
+  t.equal(r.stderr, '', 'no bare stack on stderr');
+  const line = JSON.parse(r.stdout) as {
+    level: number;
+    service: string;
+    msg: string;
+    err: { type: string; message: string };
+  };
+  t.equal(line.level, 60, 'fatal');
+  t.equal(line.service, 'svc');
+  t.equal(line.msg, 'uncaught exception');
+  t.match(line.err, { type: 'TypeError', message: 'boom' }, 'the error, serialized');
 });
 
 // --- the static check ---
