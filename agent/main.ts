@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { Command, Option } from 'commander';
 import type { HostKind } from '../common/model/enums.js';
-import { createLogger } from '../common/logger.js';
+import { createLogger, exitOnUncaught } from '../common/logger.js';
 import { LevelStore } from '../common/store/index.js';
 import { parseDuration } from '../common/validate.js';
 import { AgentFiles } from './state.js';
@@ -143,6 +143,7 @@ async function main(): Promise<void> {
   const o = program.opts();
   o.controller = withDefaultPort(o.controller as string);
   const log = createLogger('nephele-agent', { level: o.logLevel });
+  exitOnUncaught('nephele-agent');
   const files = new AgentFiles(resolve(o.dataDir));
   const kind: HostKind = o.kind === 'adhoc' ? 'adhoc' : 'dedicated';
   let reserve;
@@ -299,7 +300,7 @@ async function main(): Promise<void> {
   if (adhoc) {
     const hostLog = log.child({ host_id: identity.hostId });
     const onChange = (c: OwnerChange) => {
-      hostLog.info(
+      hostLog[c.phase === 'evacuate' ? 'warn' : 'info'](
         {
           owner: c.phase,
           from: c.from ?? null,

@@ -262,7 +262,7 @@ export class AgentSession {
       if (this.stopped) return;
       const delay = this.backoff.next();
       this.d.log.warn(
-        { reason: why, code: err?.code, detail: err?.details, retry_in_ms: delay },
+        { reason: why, code: err ? grpc.status[err.code] : undefined, detail: err?.details, retry_in_ms: delay },
         'session lost; reconnecting',
       );
       // No connection at all: the channel now retries on grpc's own schedule; start the next attempt on a fresh one.
@@ -345,7 +345,7 @@ export class AgentSession {
           renumbered: String(rec.renumbered),
           delivered: String(rec.delivered),
         };
-        this.d.log.warn(attrs, 'outbox sequence was behind the controller; moved past it');
+        this.d.log.warn({ attributes: attrs }, 'outbox sequence was behind the controller; moved past it');
         await this.emit(
           'outbox_fast_forwarded',
           'agent outbox sequence moved past the controller: agent state went back (restored from a backup?)',

@@ -25,7 +25,7 @@ export async function loadDrivers(o: DriverSetup): Promise<{ drivers: Driver[]; 
   const want = (s: string) => !o.schemes || o.schemes.includes(s);
   if (want('qemu'))
     all.push(
-      new QemuDriver({ stateDir, imageRoot: o.imageRoot, log: o.log.child({ driver: 'qemu' }), fence: o.fence }),
+      new QemuDriver({ stateDir, imageRoot: o.imageRoot, log: o.log, fence: o.fence }), // it binds driver itself
     );
   if (want('process'))
     all.push(
@@ -45,7 +45,8 @@ export async function loadDrivers(o: DriverSetup): Promise<{ drivers: Driver[]; 
     fingerprints.push(fp);
     if (fp.healthy) drivers.push(d);
     else await d.close();
-    o.log.info({ scheme: d.scheme, healthy: fp.healthy, detail: fp.detail, ...fp.attributes }, 'driver fingerprint');
+    const fields = { scheme: d.scheme, healthy: fp.healthy, detail: fp.detail, attributes: fp.attributes };
+    o.log[fp.healthy ? 'info' : 'warn'](fields, 'driver fingerprint');
   }
   return { drivers, fingerprints };
 }

@@ -168,7 +168,7 @@ export class Fence implements VmFence {
       return;
     }
     if (this.watcher)
-      this.log.error({ watcher_pid: this.watcher.pid }, 'fence watcher is not running: starting a new one');
+      this.log.warn({ watcher_pid: this.watcher.pid }, 'fence watcher is not running: starting a new one');
     const pid = spawnWatcher(this.o.dir);
     const startTime = startTimeOf(pid) ?? '';
     if (!pid || !startTime) {

@@ -167,7 +167,7 @@ export class Executor {
       await this.save(l);
       this.o.log.info({ vm_id: l.id, transfer_id: transferId }, 'vm disk exported for a cold move');
     } catch (e) {
-      this.o.log.warn({ vm_id: l.id, err: (e as Error).message }, 'disk export failed; retrying');
+      this.o.log.warn({ vm_id: l.id, err: e }, 'disk export failed; retrying');
       await this.set(l, l.phase, `disk export failed: ${(e as Error).message}`, false);
       // Level-triggered: look again soon with whatever the desired state is then.
       this.o.retryLater(5_000);
@@ -305,7 +305,7 @@ export class Executor {
     l.reason = reason;
     l.guestReady = guestReady;
     await this.save(l);
-    this.o.log.info({ vm_id: l.id, phase, reason }, 'vm state');
+    this.o.log[phase === 'failed' ? 'error' : 'info']({ vm_id: l.id, phase, reason }, 'vm state');
     await this.o.report({
       vmId: l.id,
       state: STATE[phase],

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseDuration } from '../../common/validate.js';
-import { createLogger } from '../../common/logger.js';
+import { createLogger, exitOnUncaught } from '../../common/logger.js';
 import { DEFAULT_RETENTION } from '../events/log.js';
 import { startController } from '../server.js';
 import { DEFAULT_LIMITS } from '../rpc/handler.js';
@@ -60,6 +60,7 @@ function count(flag: string, v: string): number {
 /** `nephele controller`: runs until SIGINT/SIGTERM, then shuts down cleanly. */
 export async function runController(f: ControllerFlags): Promise<void> {
   const log = createLogger('nephele-controller', { level: f.logLevel });
+  exitOnUncaught('nephele-controller');
   const dataDir = resolve(f.dataDir);
   const c = await startController({
     dataDir,
@@ -123,11 +124,10 @@ export async function runController(f: ControllerFlags): Promise<void> {
       throw new StartupError(refusalMessage(`the store at ${dataDir}/store is corrupt (${levelReason(e)})`, dataDir));
     throw e;
   });
-  // Tests and scripts read this line to learn the port when --listen ends in :0.
-  process.stdout.write(
-    JSON.stringify({ msg: 'nephele controller ready', port: c.port, address: c.address, metrics: c.metricsAddress }) +
-      '\n',
-  );
+  // Tests and scripts read this line to learn the port when --listen ends in :0: logged whatever --log-level says.
+  log
+    .child({}, { level: 'info' })
+    .info({ port: c.port, address: c.address, metrics: c.metricsAddress }, 'nephele controller ready');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -3,7 +3,7 @@ import type { EventFilter__Output as EventFilter } from '../../common/gen/nephel
 import { seqKey } from '../../common/ids.js';
 import { Mutex, put, putFresh, absent, isConflict, type Op, type Precondition, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
-import type { Logger } from '../../common/logger.js';
+import { severityLevel, type Logger } from '../../common/logger.js';
 import { currentCall, type CallContext } from '../context.js';
 import {
   classKey,
@@ -231,7 +231,9 @@ export class EventLog {
     // Later changes by the same call (or work that inherited its context) do not record it again.
     if (p.change.ref !== undefined && p.call?.requestId) p.call.requestRecorded = true;
     for (const e of events) {
-      this.log.info({ event_type: e.type, seq: e.seq, host_id: e.hostId || undefined, ...e.attributes }, e.message);
+      // Attributes nested: spread, they collided with bound keys and were strings where other lines log numbers.
+      const fields = { event_type: e.type, seq: e.seq, host_id: e.hostId || undefined, attributes: e.attributes };
+      this.log[severityLevel(e.severity)](fields, e.message);
       for (const w of this.watchers) w(e);
     }
   }

@@ -99,7 +99,7 @@ export class EventRetention {
     this.sinceRetained = 0;
     void this.pruneRun(requests)
       .catch((err) => {
-        this.log.warn({ err }, 'event retention failed');
+        this.log.error({ err }, 'event retention failed');
         return { deleted: 0, more: false };
       })
       .then(({ more }) => {

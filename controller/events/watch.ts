@@ -124,7 +124,7 @@ export function serveWatch(stream: WatchStream, log: EventLog, o: WatchOptions, 
         return;
       }
       if (queue.length >= o.buffer) {
-        logger.info({ resume_seq: covered, buffer: o.buffer }, 'watcher fell behind; ended');
+        logger.warn({ resume_seq: covered, buffer: o.buffer }, 'watcher fell behind; ended');
         return finish(new WatchBehindError(covered, `watcher fell behind (more than ${o.buffer} events waiting)`));
       }
       queue.push(e);

@@ -8,7 +8,7 @@ import {
 } from '../../common/errors.js';
 import { toStatus, statusName } from '../../common/grpc/status.js';
 import { isUndecodable, UNDECODABLE } from '../../common/grpc/decode.js';
-import type { Logger } from '../../common/logger.js';
+import { rpcLevel, type Logger } from '../../common/logger.js';
 import { isConflict, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import { callContext, type CallContext } from '../context.js';
@@ -279,7 +279,7 @@ export async function settle(
     ctx.principal.kind === 'host' ? { host_id: ctx.principal.id } : { token_id: ctx.principal.id || undefined };
   if (st?.code === grpc.status.INTERNAL) deps.log.error({ err, rpc, peer, duration_ms }, 'rpc failed');
   else if (st)
-    deps.log.info(
+    deps.log[rpcLevel(st.code)](
       { rpc, peer, duration_ms, code: statusName(st.code), ...who, reason: (err as { reason?: string }).reason },
       st.details,
     );

@@ -134,10 +134,10 @@ export class StoreMonitor {
       };
       if (alarm)
         this.log.error(
-          { ...attributes, data_dir: this.o.dir },
+          { attributes, data_dir: this.o.dir },
           'store space alarm raised: new mutating work is refused until space is freed',
         );
-      else this.log.info({ ...attributes, data_dir: this.o.dir }, 'store space alarm cleared');
+      else this.log.info({ attributes, data_dir: this.o.dir }, 'store space alarm cleared');
       // The reserve is there for writes like this one; if even it fails, the log line stands.
       await this.events
         .append(
@@ -167,7 +167,7 @@ export class StoreMonitor {
     }
     const attributes = { cause: this.failedCause, unwritable_ms: String(this.clock.now() - this.failedAt) };
     this.failedAt = 0;
-    this.log.info({ ...attributes, data_dir: this.o.dir }, 'controller can write its store again');
+    this.log.info({ attributes, data_dir: this.o.dir }, 'controller can write its store again');
     await this.events
       .append({
         type: 'store.writable',

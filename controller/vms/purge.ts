@@ -121,8 +121,9 @@ export class RecordPurge {
       } catch (e) {
         // Changed since it was read, or (a VM) still holding quota: not ours to delete now.
         if (!isConflict(e)) throw e;
+        const id = r.value.id;
         this.log.warn(
-          { [which === 'vms' ? 'vm_id' : 'set_id']: r.value.id },
+          which === 'vms' ? { vm_id: id } : { set_id: id },
           'record past retention kept: it changed or holds quota',
         );
       }

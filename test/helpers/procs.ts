@@ -19,6 +19,9 @@ export const AGENT = join(ROOT, 'dist/agent/main.js');
 export interface Proc {
   proc: ChildProcess;
   output(): string;
+  /** Each stream on its own (output() interleaves them, which can split a line). */
+  stdout(): string;
+  stderr(): string;
   /** SIGTERM and wait for exit. */
   stop(): Promise<void>;
   /** SIGKILL and wait for exit. */
@@ -35,14 +38,23 @@ function start(args: string[], env: Record<string, string> = {}, wrap: string[] 
   });
   track(proc); // killed when the test file ends, whatever ends it
   let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
+  const own = { stdout: '', stderr: '' };
+  proc.stdout!.on('data', (d) => ((out += d), (own.stdout += d)));
+  proc.stderr!.on('data', (d) => ((out += d), (own.stderr += d)));
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   const end = async (sig: NodeJS.Signals) => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill(sig);
     await exited;
   };
-  return { proc, output: () => out, stop: () => end('SIGTERM'), kill: () => end('SIGKILL'), exited };
+  return {
+    proc,
+    output: () => out,
+    stdout: () => own.stdout,
+    stderr: () => own.stderr,
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+    exited,
+  };
 }
 
 export interface ControllerProc extends Proc {
@@ -57,22 +69,20 @@ export const FAST = ['--min-heartbeat', '200ms', '--missed-beats', '3', '--down-
 
 export async function startController(
   dataDir: string,
-  opts: { port?: number; args?: string[] } = {},
+  opts: { port?: number; args?: string[]; env?: Record<string, string> } = {},
 ): Promise<ControllerProc> {
-  const p = start([
-    CLI,
-    '--data-dir',
-    dataDir,
-    'controller',
-    '--listen',
-    `127.0.0.1:${opts.port ?? 0}`,
-    ...(opts.args ?? FAST),
-  ]);
+  const p = start(
+    [CLI, '--data-dir', dataDir, 'controller', '--listen', `127.0.0.1:${opts.port ?? 0}`, ...(opts.args ?? FAST)],
+    opts.env,
+  );
   const ready = await waitFor(
     () => {
-      const m = /\{"msg":"nephele controller ready","port":(\d+)/.exec(p.output());
-      if (!m && p.proc.exitCode !== null) throw new Error(`controller exited: ${p.output()}`);
-      return m;
+      const line = p
+        .stdout()
+        .split('\n')
+        .find((l) => l.includes('"msg":"nephele controller ready"'));
+      if (!line && p.proc.exitCode !== null) throw new Error(`controller exited: ${p.output()}`);
+      return line && /"port":(\d+)/.exec(line);
     },
     { timeoutMs: 20_000, message: 'controller ready' },
   );
@@ -129,7 +139,7 @@ function letOthersReachRoot(): void {
 export function startAgent(
   controller: string,
   dataDir: string,
-  opts: { joinToken?: string; name?: string; args?: string[]; uid?: number } = {},
+  opts: { joinToken?: string; name?: string; args?: string[]; uid?: number; env?: Record<string, string> } = {},
 ): Proc {
   // Only the process scheme unless a test asks for more: a qemu fingerprint boots a probe guest.
   const schemes = opts.args?.includes('--schemes') ? [] : ['--schemes', 'process'];
@@ -150,7 +160,7 @@ export function startAgent(
   if (opts.uid !== undefined) letOthersReachRoot();
   const wrap =
     opts.uid === undefined ? [] : ['setpriv', `--reuid=${opts.uid}`, `--regid=${opts.uid}`, '--clear-groups', '--'];
-  return start(args, {}, wrap);
+  return start(args, opts.env, wrap);
 }
 
 export function hostIdOf(agentDataDir: string): string {

@@ -40,7 +40,7 @@ export interface SimAgent {
   /** The reconnect window the controller gave this agent last. */
   windowMs: number;
   /** Why sessions ended, as the agent logged it (code and detail). */
-  losses: { at: number; code?: number; detail?: string; retryInMs?: number }[];
+  losses: { at: number; code?: string; detail?: string; retryInMs?: number }[];
 }
 
 export class SessionFleet {
@@ -63,7 +63,7 @@ export class SessionFleet {
           write: (line: string) => {
             const m = JSON.parse(line) as {
               msg: string;
-              code?: number;
+              code?: string;
               detail?: string;
               retry_in_ms?: number;
               reconnect_window_ms?: number;

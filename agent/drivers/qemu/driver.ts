@@ -412,7 +412,7 @@ export class QemuDriver implements Driver {
       try {
         call(l);
       } catch (e) {
-        this.log.error({ err: (e as Error).message }, 'driver listener threw');
+        this.log.error({ err: e }, 'driver listener threw');
       }
     }
   }

@@ -112,7 +112,7 @@ export class QemuInstance {
       s.diskReadBytes = d0?.stats?.rd_bytes ?? 0;
       s.diskWriteBytes = d0?.stats?.wr_bytes ?? 0;
     } catch (e) {
-      this.ctx.log.debug({ vm_id: this.id, err: (e as Error).message }, 'query-blockstats failed');
+      this.ctx.log.debug({ vm_id: this.id, err: e }, 'query-blockstats failed');
     }
     return s;
   }
@@ -253,7 +253,7 @@ export class QemuInstance {
       this.phase = st.running ? 'running' : st.status === 'paused' ? 'suspended' : 'running';
     } catch (e) {
       this.reason = `recovered without QMP: ${(e as Error).message}`;
-      this.ctx.log.warn({ vm_id: this.id, err: (e as Error).message }, 'recover: QMP not reachable');
+      this.ctx.log.warn({ vm_id: this.id, err: e }, 'recover: QMP not reachable');
     }
     try {
       // The guest agent re-announces `ready` when it notices a new host connection,
@@ -265,7 +265,7 @@ export class QemuInstance {
       this.attachGa(ga, gen);
       this.pingGuest(ga, gen);
     } catch (e) {
-      this.ctx.log.warn({ vm_id: this.id, err: (e as Error).message }, 'recover: guest channel not reachable');
+      this.ctx.log.warn({ vm_id: this.id, err: e }, 'recover: guest channel not reachable');
     }
     this.checkAlive(gen);
     if (this.gen !== gen || this.pid === 0) return false;
@@ -282,7 +282,7 @@ export class QemuInstance {
     this.qmp = qmp;
     qmp.onEvent((ev) => {
       if (this.gen !== gen) return;
-      this.ctx.log.debug({ vm_id: this.id, event: ev.event, data: ev.data }, 'qmp event');
+      this.ctx.log.debug({ vm_id: this.id, event: ev.event, data: JSON.stringify(ev.data) }, 'qmp event'); // QMP's keys are not ours
       switch (ev.event) {
         case 'STOP':
           if (this.phase === 'running') this.phase = 'suspended';
@@ -355,7 +355,7 @@ export class QemuInstance {
       } catch (e) {
         if (this.gen !== gen) return;
         this.reason = `applying config failed: ${(e as Error).message}`;
-        this.ctx.log.warn({ vm_id: this.id, err: (e as Error).message }, 'applying VM config failed');
+        this.ctx.log.warn({ vm_id: this.id, err: e }, 'applying VM config failed');
       }
     }
     if (this.gen === gen && this.pid > 0) {
@@ -383,7 +383,7 @@ export class QemuInstance {
     } else {
       this.phase = 'failed';
       this.reason = exitReason(this.shutdown, info, this.paths.log);
-      this.ctx.log.warn({ vm_id: this.id, reason: this.reason }, 'qemu VM exited unexpectedly');
+      this.ctx.log.error({ vm_id: this.id, reason: this.reason }, 'qemu VM exited unexpectedly');
       this.ctx.exited(this.id, this.reason);
     }
     this.ctx.changed(this.id);

@@ -169,7 +169,7 @@ export class AccelProber {
         return { accel: 'kvm', detail: `probe guest booted under KVM in ${ms} ms` };
       }
       const tail = logTail(paths.log, 2);
-      this.o.log.info({ ms, why: verdict.why, qemu_log: tail }, 'qemu probe: guest did not boot under KVM, using TCG');
+      this.o.log.warn({ ms, why: verdict.why, qemu_log: tail }, 'qemu probe: guest did not boot under KVM, using TCG');
       return {
         accel: 'tcg',
         detail: `probe guest did not boot under KVM (${verdict.why}${tail ? `; ${tail}` : ''}); using TCG`,
