@@ -3,9 +3,16 @@ import '../../common/quiet.js';
 import { readFileSync } from 'node:fs';
 import { withDefaultPort } from '../../common/address.js';
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { statusName } from '../../common/grpc/status.js';
 import { AdminClient, CliError, type ClientOptions } from './client.js';
+import { connectionMessage, type ConnInfo } from './connect-errors.js';
+import { defaultConfigPath, selectContext, type Context } from './config.js';
+import { registerConfigCommands } from './config-cmd.js';
+import { completionScript } from './completion.js';
+import { registerVersionCommand } from './version.js';
+import { duration } from './parse.js';
+import { versionLine } from '../../common/version.js';
 import { json, terminalSafe } from './format.js';
 import { runController } from './controller-cmd.js';
 import { listAll, type CliKit } from './kit.js';
@@ -17,19 +24,38 @@ import { registerVmCommands } from './commands/vm.js';
 import { registerEventCommands } from './commands/events.js';
 import { registerSetCommands } from './commands/set.js';
 
-const env = process.env;
 const program = new Command('nephele')
   .description('Nephele: run virtual machines on a fleet of hosts')
-  .option('--controller <addr>', 'controller address', env.NEPHELE_CONTROLLER ?? '127.0.0.1:7443')
-  // Secrets come from the environment through .env(): --help names the variable, never its value.
+  // Every setting from the environment goes through .env(): --help names the variable, never its value.
+  .addOption(
+    new Option('--controller <addr>', 'controller address host[:port] (port 7443 when left out)')
+      .env('NEPHELE_CONTROLLER')
+      .default('127.0.0.1:7443'),
+  )
   .addOption(new Option('--token <token>', 'API token (default: <data-dir>/admin.token)').env('NEPHELE_TOKEN'))
   .addOption(new Option('--token-file <file>', 'read the API token from this file').env('NEPHELE_TOKEN_FILE'))
-  .option('--ca-file <file>', 'controller CA certificate (env NEPHELE_CA; default: <data-dir>/ca.pem)', env.NEPHELE_CA)
-  .option(
-    '--data-dir <dir>',
-    "the controller's data dir, where the CLI finds admin.token and ca.pem",
-    env.NEPHELE_DATA_DIR ?? '.nephele',
+  .addOption(new Option('--ca-file <file>', 'controller CA certificate (default: <data-dir>/ca.pem)').env('NEPHELE_CA'))
+  .addOption(
+    new Option('--data-dir <dir>', "the controller's data dir, where the CLI finds admin.token and ca.pem")
+      .env('NEPHELE_DATA_DIR')
+      .default('.nephele'),
   )
+  .addOption(
+    new Option('--config <file>', `config file with named contexts (default: ${defaultConfigPath()})`).env(
+      'NEPHELE_CONFIG',
+    ),
+  )
+  .addOption(
+    new Option('--context <name>', "context of the config file to use (default: the file's current)").env(
+      'NEPHELE_CONTEXT',
+    ),
+  )
+  .addOption(
+    new Option('--connect-timeout <duration>', 'give up when no connection to the controller comes up within this')
+      .env('NEPHELE_CONNECT_TIMEOUT')
+      .default('10s'),
+  )
+  .option('-V, --version', 'print the client version')
   .option('--insecure', 'plain text to a loopback controller (development only)', false)
   .option('--json', 'print JSON instead of tables', false)
   .showHelpAfterError();
@@ -40,6 +66,9 @@ type Global = {
   tokenFile?: string;
   caFile?: string;
   dataDir: string;
+  config?: string;
+  context?: string;
+  connectTimeout: string;
   insecure: boolean;
   json: boolean;
 };
@@ -55,15 +84,35 @@ function readTokenFile(file: string): string {
   }
 }
 
-async function withClient<T>(fn: (c: AdminClient) => Promise<T>): Promise<T> {
-  const o = g();
+const configPath = () => g().config ?? defaultConfigPath();
+
+/** The connection settings: flag > environment > the chosen context of the config file > defaults. */
+function settings(): Global {
+  const o = { ...g() };
+  const chosen = selectContext(configPath(), o.context);
+  for (const k of ['controller', 'caFile', 'tokenFile', 'insecure'] as const) {
+    const v = chosen?.ctx[k];
+    const src = program.getOptionValueSource(k);
+    if (v !== undefined && (src === undefined || src === 'default')) (o as Record<keyof Context, unknown>)[k] = v;
+  }
+  return o;
+}
+
+/** The connection of the last client made, for the message when it fails. */
+let lastConn: ConnInfo | undefined;
+
+async function withClient<T>(fn: (c: AdminClient) => Promise<T>, anonymous = false): Promise<T> {
+  const o = settings();
   const c = new AdminClient({
     controller: withDefaultPort(o.controller),
     token: o.token ?? (o.tokenFile ? readTokenFile(o.tokenFile) : undefined),
     caFile: o.caFile,
     dataDir: o.dataDir,
     insecure: o.insecure,
+    connectTimeoutMs: duration('--connect-timeout', o.connectTimeout),
+    anonymous,
   } satisfies ClientOptions);
+  lastConn = c.conn;
   try {
     return await fn(c);
   } finally {
@@ -79,7 +128,7 @@ function out(data: unknown, human: () => string): void {
 program
   .command('controller')
   .description('run the controller')
-  .option('--listen <addr>', 'address to serve on', env.NEPHELE_LISTEN ?? '0.0.0.0:7443')
+  .addOption(new Option('--listen <addr>', 'address to serve on').env('NEPHELE_LISTEN').default('0.0.0.0:7443'))
   .option('--name <names...>', 'extra DNS names or IPs for the server certificate')
   .option('--max-beats-per-sec <n>', 'heartbeats per second the whole fleet may send', '50')
   .option('--min-heartbeat <duration>', 'shortest heartbeat interval', '5s')
@@ -132,7 +181,7 @@ program
     '--accept-store-loss',
     'start on a store that lost data (behind its sentinel, or corrupt: repaired first) instead of refusing; use once, after deciding not to restore a backup',
   )
-  .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info')
+  .addOption(new Option('--log-level <level>', 'log level').env('NEPHELE_LOG_LEVEL').default('info'))
   .action(async (o) => runController({ ...o, dataDir: g().dataDir, insecure: g().insecure }));
 
 // --- break-glass
@@ -162,6 +211,29 @@ registerGroupCommands(program, kit);
 registerVmCommands(program, kit);
 registerEventCommands(program, kit);
 registerSetCommands(program, kit);
+registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
+registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
+program
+  .command('completion')
+  .description('print a shell completion script: source <(nephele completion bash)')
+  .addArgument(new Argument('<shell>').choices(['bash', 'zsh']))
+  .action((shell: string) => {
+    process.stdout.write(completionScript(program, shell));
+  });
+program.addHelpText(
+  'after',
+  `
+Settings come from, first to last: flags, NEPHELE_* environment variables, the
+context chosen by --context / NEPHELE_CONTEXT (else the config file's current),
+then the defaults. The config file (--config / NEPHELE_CONFIG, default
+${defaultConfigPath()}) names contexts, each with controller, ca-file,
+token-file and insecure; see \`nephele config --help\`.`,
+);
+// Read lazily: only --version pays for asking git which commit this is.
+program.on('option:version', () => {
+  process.stdout.write(`nephele ${versionLine()}\n`);
+  process.exit(0);
+});
 
 // `nephele events tail -f | head`: the reader went away, which ends us quietly (as it does `cat`).
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -171,10 +243,10 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 program.parseAsync().catch((e: unknown) => {
   const err = e as { code?: number | string; details?: string; message?: string };
-  if (typeof err.code === 'number') {
-    const detail =
-      err.code === 14 ? `cannot reach controller at ${withDefaultPort(g().controller)} (${err.details})` : err.details;
-    process.stderr.write(`nephele: ${statusName(err.code)}: ${terminalSafe(String(detail))}\n`);
+  const conn = lastConn && connectionMessage(e, lastConn);
+  if (conn) process.stderr.write(`nephele: ${terminalSafe(conn)}\n`);
+  else if (typeof err.code === 'number') {
+    process.stderr.write(`nephele: ${statusName(err.code)}: ${terminalSafe(String(err.details))}\n`);
   } else process.stderr.write(`nephele: ${terminalSafe(err.message ?? String(e))}\n`);
   process.exit(e instanceof CliError ? e.exitCode : 1);
 });
