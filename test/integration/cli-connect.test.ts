@@ -4,7 +4,7 @@
 // `--version` say what runs on both sides. Through the real CLI.
 import t, { type Test } from 'tap';
 import { createServer as createH2Server } from 'node:http2';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCa } from '../../common/tls/pki.js';
@@ -71,7 +71,7 @@ t.test('nothing listening', async (t) => {
 });
 
 t.test('an endpoint that accepts and never answers ends at --connect-timeout', async (t) => {
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const s = createServer((sock) => sockets.add(sock));
   t.teardown(() => sockets.forEach((x) => x.destroy()));
   const addr = await listen(s);
