@@ -117,10 +117,10 @@ export function registerVmCommands(program: Command, k: CliKit): void {
   }
   vm.command('console <id>')
     .description("tail the VM's serial console (run on the VM's host)")
-    .option(
-      '--agent-data-dir <dir>',
-      "the agent's data dir",
-      process.env.NEPHELE_AGENT_DATA_DIR ?? '/var/lib/nephele-agent',
+    .addOption(
+      new Option('--agent-data-dir <dir>', "the agent's data dir")
+        .env('NEPHELE_AGENT_DATA_DIR')
+        .default('/var/lib/nephele-agent'),
     )
     .option('-f, --follow', 'keep following')
     .action(async (id, o) => {
