@@ -11,7 +11,7 @@ interface Node {
 function walk(cmd: Command, path: string, inherited: string[], out: Node[]): void {
   const own = cmd.options.flatMap((o) => [o.short, o.long].filter((x): x is string => !!x));
   // Global options are recognised after the subcommand too.
-  const flags = [...inherited, ...own, '--help'];
+  const flags = [...own, ...inherited, '--help'];
   const subs = cmd.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
   out.push({ path, words: [...subs.map((c) => c.name()), ...new Set(flags)] });
   for (const c of subs) walk(c, `${path} ${c.name()}`.trim(), path ? inherited : own, out);
