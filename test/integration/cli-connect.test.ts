@@ -12,6 +12,7 @@ import { packageVersion } from '../../common/version.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { AGENT, cli, startController, type ControllerProc } from '../helpers/procs.js';
 import { spawn } from 'node:child_process';
+import * as grpc from '@grpc/grpc-js';
 
 let ctl: ControllerProc;
 t.before(async () => {
@@ -146,4 +147,24 @@ t.test('--version on both programs', async (t) => {
   });
   t.equal(agent.code, 0);
   t.match(agent.out, new RegExp(`^nephele-agent ${v}( \\(commit [0-9a-f]+\\))?\\n$`));
+});
+
+t.test('AdminClient: a promise method for every unary RPC, call() kept; group commands use them', async (t) => {
+  const a = ctl.admin();
+  t.teardown(() => a.close());
+  const hosts = await a.listHosts({ pageSize: 10 });
+  t.same(hosts.hosts, [], 'listHosts resolves with the typed response');
+  await t.rejects(a.getVm({ vmId: '01J0000000000000000000000X' }), { code: grpc.status.NOT_FOUND });
+  t.equal((await a.getVersion({})).version, packageVersion());
+  t.notOk('watchEvents' in a, 'streaming RPCs have no promise method');
+  const viaCall = await a.call<{ groups: unknown[] }>((md, o, cb) => a.hosts.ListGroups({}, md, o, cb as never));
+  t.same(viaCall.groups, [], 'call() still works');
+
+  const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
+  const made = await cli([...base, 'group', 'create', 'web', '--description', 'front ends']);
+  t.equal(made.code, 0, made.stderr);
+  t.equal(made.stdout, 'created group web\n');
+  const ls = await cli([...base, '--json', 'group', 'ls']);
+  t.equal(ls.code, 0, ls.stderr);
+  t.match(JSON.parse(ls.stdout), [{ name: 'web', description: 'front ends', hostCount: 0 }]);
 });
