@@ -105,6 +105,47 @@ export function selectContext(path: string, name: string | undefined): { name: s
   return cfg?.current ? { name: cfg.current, ctx: cfg.contexts[cfg.current]! } : undefined;
 }
 
+/** The connection flags a context can supply. */
+export interface Connection {
+  controller: string;
+  caFile?: string;
+  tokenFile?: string;
+  insecure: boolean;
+  dataDir: string;
+}
+
+/**
+ * Flag > environment > context > defaults: the context fills what the command
+ * line and the environment left at its default. A data dir given explicitly
+ * brings its own ca.pem and admin.token, before the context's files.
+ */
+export function withContext<T extends Connection>(
+  o: T,
+  source: (key: string) => string | undefined,
+  chosen: { name: string; ctx: Context } | undefined,
+): T & { tokenFileFrom: string } {
+  // tokenFileFrom: where the token file came from, for the message when it cannot be read.
+  const out = { ...o, tokenFileFrom: source('tokenFile') === 'env' ? 'NEPHELE_TOKEN_FILE' : '--token-file' };
+  if (!chosen) return out;
+  const explicit = (k: string) => source(k) === 'cli' || source(k) === 'env';
+  const dataDirGiven = explicit('dataDir');
+  for (const k of ['controller', 'caFile', 'tokenFile', 'insecure'] as const) {
+    const v = chosen.ctx[k];
+    if (v === undefined || explicit(k) || (dataDirGiven && (k === 'caFile' || k === 'tokenFile'))) continue;
+    (out as unknown as Record<string, unknown>)[k] = v;
+    if (k === 'tokenFile') out.tokenFileFrom = `token-file of context ${chosen.name}`;
+  }
+  return out;
+}
+
+export function readTokenFile(file: string, from = '--token-file'): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw new CliError(`${from}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 /** Writes the document back whole (comments kept), private to the user, never half-written. */
 function save(path: string, doc: YAML.Document): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });

@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 import '../../common/quiet.js';
-import { readFileSync } from 'node:fs';
 import { withDefaultPort } from '../../common/address.js';
 import { resolve } from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { statusName } from '../../common/grpc/status.js';
 import { AdminClient, CliError, type ClientOptions } from './client.js';
 import { connectionMessage, type ConnInfo } from './connect-errors.js';
-import { defaultConfigPath, selectContext, type Context } from './config.js';
+import { defaultConfigPath, readTokenFile, selectContext, withContext } from './config.js';
 import { registerConfigCommands } from './config-cmd.js';
 import { completionScript } from './completion.js';
 import { registerVersionCommand } from './version.js';
@@ -74,38 +73,16 @@ type Global = {
 };
 const g = (): Global => program.opts() as Global;
 
-function readTokenFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (e) {
-    throw new CliError(
-      `--token-file: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-}
-
 const configPath = () => g().config ?? defaultConfigPath();
-
-/** The connection settings: flag > environment > the chosen context of the config file > defaults. */
-function settings(): Global {
-  const o = { ...g() };
-  const chosen = selectContext(configPath(), o.context);
-  for (const k of ['controller', 'caFile', 'tokenFile', 'insecure'] as const) {
-    const v = chosen?.ctx[k];
-    const src = program.getOptionValueSource(k);
-    if (v !== undefined && (src === undefined || src === 'default')) (o as Record<keyof Context, unknown>)[k] = v;
-  }
-  return o;
-}
 
 /** The connection of the last client made, for the message when it fails. */
 let lastConn: ConnInfo | undefined;
 
 async function withClient<T>(fn: (c: AdminClient) => Promise<T>, anonymous = false): Promise<T> {
-  const o = settings();
+  const o = withContext(g(), (k) => program.getOptionValueSource(k), selectContext(configPath(), g().context));
   const c = new AdminClient({
     controller: withDefaultPort(o.controller),
-    token: o.token ?? (o.tokenFile ? readTokenFile(o.tokenFile) : undefined),
+    token: o.token ?? (o.tokenFile ? readTokenFile(o.tokenFile, o.tokenFileFrom) : undefined),
     caFile: o.caFile,
     dataDir: o.dataDir,
     insecure: o.insecure,
@@ -114,6 +91,8 @@ async function withClient<T>(fn: (c: AdminClient) => Promise<T>, anonymous = fal
   } satisfies ClientOptions);
   lastConn = c.conn;
   try {
+    // Streams too end at --connect-timeout when the endpoint never answers.
+    await c.ready();
     return await fn(c);
   } finally {
     c.close();

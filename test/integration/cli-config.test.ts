@@ -25,9 +25,12 @@ t.before(async () => {
 });
 t.teardown(() => ctl.kill());
 
-const nowhere = tmpDir(); // a data dir with no token and no CA: only the context can make calls work
-const run = (args: string[], env: Record<string, string> = {}) =>
-  cli(['--data-dir', nowhere, ...args], { NEPHELE_CONFIG: cfg, ...env });
+// The CLI runs where its default data dir (.nephele) does not exist, so only a context can
+// make its calls work (a data dir given explicitly would bring its own CA and token).
+const cwd = process.cwd();
+process.chdir(tmpDir());
+t.teardown(() => process.chdir(cwd));
+const run = (args: string[], env: Record<string, string> = {}) => cli(args, { NEPHELE_CONFIG: cfg, ...env });
 
 function writeConfig(): void {
   writeFileSync(
