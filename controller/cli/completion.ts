@@ -1,6 +1,6 @@
 // `nephele completion bash|zsh`: a completion script generated from the
 // commander tree, so every command and flag added later completes too.
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 
 interface Node {
   /** Subcommand words from the program, space-separated ("" for the program). */
@@ -53,4 +53,14 @@ export function completionScript(program: Command, shell: string): string {
     'autoload -U +X bashcompinit && bashcompinit',
     bashCompletion(program),
   ].join('\n');
+}
+
+export function registerCompletionCommand(program: Command): void {
+  program
+    .command('completion')
+    .description(`print a shell completion script: source <(${program.name()} completion bash)`)
+    .addArgument(new Argument('<shell>').choices(['bash', 'zsh']))
+    .action((shell: string) => {
+      process.stdout.write(completionScript(program, shell));
+    });
 }

@@ -2,13 +2,13 @@
 import '../../common/quiet.js';
 import { withDefaultPort } from '../../common/address.js';
 import { resolve } from 'node:path';
-import { Argument, Command, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { statusName } from '../../common/grpc/status.js';
 import { AdminClient, CliError, type ClientOptions } from './client.js';
 import { connectionMessage, type ConnInfo } from './connect-errors.js';
 import { defaultConfigPath, readTokenFile, selectContext, withContext } from './config.js';
 import { registerConfigCommands } from './config-cmd.js';
-import { completionScript } from './completion.js';
+import { registerCompletionCommand } from './completion.js';
 import { registerVersionCommand } from './version.js';
 import { duration } from './parse.js';
 import { versionLine } from '../../common/version.js';
@@ -192,13 +192,7 @@ registerEventCommands(program, kit);
 registerSetCommands(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
-program
-  .command('completion')
-  .description('print a shell completion script: source <(nephele completion bash)')
-  .addArgument(new Argument('<shell>').choices(['bash', 'zsh']))
-  .action((shell: string) => {
-    process.stdout.write(completionScript(program, shell));
-  });
+registerCompletionCommand(program);
 program.addHelpText(
   'after',
   `
