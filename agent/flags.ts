@@ -1,6 +1,7 @@
 // Parsing and validation of agent flags that carry structure (labels, percentages,
 // durations), so a typo stops the agent with one clear line instead of a host
 // that silently advertises the wrong thing.
+import { Option, type Command } from 'commander';
 import { LABEL_KEY_RE, parseDuration } from '../common/validate.js';
 import { MAX_FENCE_AFTER_MS, MIN_FENCE_AFTER_MS } from './fence/lease.js';
 
@@ -76,4 +77,25 @@ export function parseList(v: string | undefined): string[] | undefined {
     .map((x) => x.trim())
     .filter(Boolean);
   return items.length ? items : undefined;
+}
+
+/** A flag that may come from the environment: --help names the variable, never its value. */
+export function envOption(flags: string, description: string, variable: string, def?: string): Option {
+  const o = new Option(flags, description).env(variable);
+  return def === undefined ? o : o.default(def);
+}
+
+/**
+ * What commander leaves raw when a flag came from its variable: a list variable
+ * (NEPHELE_LABELS=k=v,k2=v2) holds several items, and a boolean one
+ * (NEPHELE_OFFER_GUARANTEES) says true or false rather than being merely set.
+ */
+export function fromEnvironment(program: Command, o: Record<string, unknown>): void {
+  if (program.getOptionValueSource('label') === 'env') o.label = parseList(process.env.NEPHELE_LABELS) ?? [];
+  if (program.getOptionValueSource('offerGuarantees') === 'env') {
+    const v = String(process.env.NEPHELE_OFFER_GUARANTEES).trim().toLowerCase();
+    if (!['1', 'true', '0', 'false', ''].includes(v))
+      throw new FlagError('NEPHELE_OFFER_GUARANTEES', `${JSON.stringify(v.slice(0, 20))} must be 1, true, 0 or false`);
+    o.offerGuarantees = v === '1' || v === 'true';
+  }
 }

@@ -17,12 +17,22 @@ import { AgentSession } from './session.js';
 import { InventoryCollector } from './inventory/collect.js';
 import { parseSize } from './inventory/capacity.js';
 import { AGENT_VERSION } from './version.js';
+import { versionLine } from '../common/version.js';
 import { withDefaultPort } from '../common/address.js';
 import { FileRenewal } from './renewal.js';
 import { loadDrivers } from './drivers/index.js';
 import { parseUidRange } from './drivers/process/sandbox.js';
 import { Runner } from './runner/runner.js';
-import { FlagError, parseDurationFlag, parseFenceAfter, parseLabels, parseList, parseNumberFlag } from './flags.js';
+import {
+  envOption,
+  fromEnvironment,
+  FlagError,
+  parseDurationFlag,
+  parseFenceAfter,
+  parseLabels,
+  parseList,
+  parseNumberFlag,
+} from './flags.js';
 import { Fence } from './fence/fence.js';
 import { DEFAULT_OWNER_DEVICES } from './adhoc/idle.js';
 // The owner policy's modules load only on ad-hoc hosts (a dedicated agent stays small).
@@ -35,93 +45,125 @@ import {
   parseMetricsListen,
 } from '../common/metrics/listen.js';
 
-const env = process.env;
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 const program = new Command('nephele-agent')
   .description('Nephele agent: reports this host to the controller and runs its VMs')
-  .version(AGENT_VERSION)
-  .option('--controller <addr>', 'controller address host:port', env.NEPHELE_CONTROLLER ?? '127.0.0.1:7443')
-  .option(
-    '--data-dir <dir>',
-    'where the agent keeps its identity and state',
-    env.NEPHELE_DATA_DIR ?? '/var/lib/nephele-agent',
+  .option('-V, --version', 'print the agent version')
+  .addOption(envOption('--controller <addr>', 'controller address host:port', 'NEPHELE_CONTROLLER', '127.0.0.1:7443'))
+  .addOption(
+    envOption(
+      '--data-dir <dir>',
+      'where the agent keeps its identity and state',
+      'NEPHELE_DATA_DIR',
+      '/var/lib/nephele-agent',
+    ),
   )
   // From the environment through .env(): --help names the variable, never the secret.
   .addOption(new Option('--join-token <token>', 'one-time join token (first start only)').env('NEPHELE_JOIN_TOKEN'))
   .addOption(
     new Option('--kind <kind>', 'dedicated resource server or ad-hoc machine')
       .choices(['dedicated', 'adhoc'])
-      .default(env.NEPHELE_KIND || 'dedicated'),
+      .env('NEPHELE_KIND')
+      .default('dedicated'),
   )
-  .option('--name <name>', 'host name shown in the fleet', env.NEPHELE_NAME || hostname())
+  .addOption(envOption('--name <name>', 'host name shown in the fleet', 'NEPHELE_NAME', hostname()))
   .option('--ca-file <file>', 'controller CA certificate (instead of the pin in the join token)')
-  .option('--reserve-cpus <n>', 'vCPUs kept back for the host', env.NEPHELE_RESERVE_CPUS ?? '1')
-  .option('--reserve-memory <size>', 'memory kept back for the host', env.NEPHELE_RESERVE_MEMORY ?? '1G')
-  .option('--reserve-disk <size>', 'disk kept back for the host', env.NEPHELE_RESERVE_DISK ?? '10G')
+  .addOption(envOption('--reserve-cpus <n>', 'vCPUs kept back for the host', 'NEPHELE_RESERVE_CPUS', '1'))
+  .addOption(envOption('--reserve-memory <size>', 'memory kept back for the host', 'NEPHELE_RESERVE_MEMORY', '1G'))
+  .addOption(envOption('--reserve-disk <size>', 'disk kept back for the host', 'NEPHELE_RESERVE_DISK', '10G'))
   .option('--inventory-interval <duration>', 'how often to re-collect the inventory', '5m')
   .option('--insecure', 'plain-text gRPC to a loopback controller (development only)', false)
-  .option(
-    '--schemes <list>',
-    'only these schemes, e.g. process or qemu,process (default: every working one)',
-    env.NEPHELE_SCHEMES,
+  .addOption(
+    envOption(
+      '--schemes <list>',
+      'only these schemes, e.g. process or qemu,process (default: every working one)',
+      'NEPHELE_SCHEMES',
+    ),
   )
-  .option('--image-dir <dir>', 'where guest images live (default: <data-dir>/images)', env.NEPHELE_IMAGE_DIR)
-  .option(
-    '--process-uids <first-last>',
-    'process VMs: the unprivileged uids handed out one per VM (keep clear of login users and /etc/subuid ranges)',
-    env.NEPHELE_PROCESS_UIDS ?? '200000-265535',
+  .addOption(
+    envOption('--image-dir <dir>', 'where guest images live (default: <data-dir>/images)', 'NEPHELE_IMAGE_DIR'),
+  )
+  .addOption(
+    envOption(
+      '--process-uids <first-last>',
+      'process VMs: the unprivileged uids handed out one per VM (keep clear of login users and /etc/subuid ranges)',
+      'NEPHELE_PROCESS_UIDS',
+      '200000-265535',
+    ),
   )
   .option('--no-renew', 'do not renew the client certificate before it expires (testing)')
-  .option(
-    '--label <k=v>',
-    'host label for placement constraints, repeatable (env NEPHELE_LABELS=k=v,k2=v2)',
-    collect,
-    [] as string[],
+  .addOption(
+    new Option('--label <k=v>', 'host label for placement constraints, repeatable (the variable: k=v,k2=v2)')
+      .env('NEPHELE_LABELS')
+      .argParser(collect)
+      .default([] as string[]),
   )
-  .option(
-    '--guest-vcpus <n>',
-    'advertise this many guest vCPUs instead of threads minus --reserve-cpus (may overcommit)',
-    env.NEPHELE_GUEST_VCPUS,
+  .addOption(
+    envOption(
+      '--guest-vcpus <n>',
+      'advertise this many guest vCPUs instead of threads minus --reserve-cpus (may overcommit)',
+      'NEPHELE_GUEST_VCPUS',
+    ),
   )
   // Ad-hoc hosts (--kind adhoc): the owner policy, after HTCondor's START / SUSPEND / PREEMPT.
-  .option(
-    '--offer-guarantees',
-    'ad-hoc: take guaranteed (not only best-effort) work',
-    env.NEPHELE_OFFER_GUARANTEES === '1' || env.NEPHELE_OFFER_GUARANTEES === 'true',
+  .addOption(
+    new Option(
+      '--offer-guarantees',
+      'ad-hoc: take guaranteed (not only best-effort) work (the variable: 1 or true)',
+    ).env('NEPHELE_OFFER_GUARANTEES'),
   )
-  .option(
-    '--owner-devices <list>',
-    `ad-hoc: input devices whose access time is the owner's last input (globs in the last component; default ${DEFAULT_OWNER_DEVICES.join(',')})`,
-    env.NEPHELE_OWNER_DEVICES,
+  .addOption(
+    envOption(
+      '--owner-devices <list>',
+      `ad-hoc: input devices whose access time is the owner's last input (globs in the last component; default ${DEFAULT_OWNER_DEVICES.join(',')})`,
+      'NEPHELE_OWNER_DEVICES',
+    ),
   )
-  .option(
-    '--owner-busy-cpu <pct>',
-    'ad-hoc: owner CPU (100 = one core) above which the owner is busy; 0 ignores CPU',
-    env.NEPHELE_OWNER_BUSY_CPU ?? '50',
+  .addOption(
+    envOption(
+      '--owner-busy-cpu <pct>',
+      'ad-hoc: owner CPU (100 = one core) above which the owner is busy; 0 ignores CPU',
+      'NEPHELE_OWNER_BUSY_CPU',
+      '50',
+    ),
   )
-  .option(
-    '--owner-idle-after <duration>',
-    'ad-hoc: input idle this long counts as idle',
-    env.NEPHELE_OWNER_IDLE_AFTER ?? '5m',
+  .addOption(
+    envOption(
+      '--owner-idle-after <duration>',
+      'ad-hoc: input idle this long counts as idle',
+      'NEPHELE_OWNER_IDLE_AFTER',
+      '5m',
+    ),
   )
-  .option(
-    '--owner-resume-after <duration>',
-    'ad-hoc: owner idle this long before guests resume',
-    env.NEPHELE_OWNER_RESUME_AFTER ?? '1m',
+  .addOption(
+    envOption(
+      '--owner-resume-after <duration>',
+      'ad-hoc: owner idle this long before guests resume',
+      'NEPHELE_OWNER_RESUME_AFTER',
+      '1m',
+    ),
   )
-  .option(
-    '--owner-evacuate-after <duration>',
-    'ad-hoc: owner busy this long: ask the controller to move the guests away',
-    env.NEPHELE_OWNER_EVACUATE_AFTER ?? '10m',
+  .addOption(
+    envOption(
+      '--owner-evacuate-after <duration>',
+      'ad-hoc: owner busy this long: ask the controller to move the guests away',
+      'NEPHELE_OWNER_EVACUATE_AFTER',
+      '10m',
+    ),
   )
-  .option('--owner-poll <duration>', 'ad-hoc: how often to sample owner activity', env.NEPHELE_OWNER_POLL ?? '2s')
-  .option(
-    '--fence-after <duration>',
-    "a VM outlives a dead agent this long, then stops itself (kept well under the controller's down-after + replace-after)",
-    env.NEPHELE_FENCE_AFTER ?? '1m',
+  .addOption(
+    envOption('--owner-poll <duration>', 'ad-hoc: how often to sample owner activity', 'NEPHELE_OWNER_POLL', '2s'),
   )
-  .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info')
+  .addOption(
+    envOption(
+      '--fence-after <duration>',
+      "a VM outlives a dead agent this long, then stops itself (kept well under the controller's down-after + replace-after)",
+      'NEPHELE_FENCE_AFTER',
+      '1m',
+    ),
+  )
+  .addOption(envOption('--log-level <level>', 'log level', 'NEPHELE_LOG_LEVEL', 'info'))
   .addOption(metricsListenOption(DEFAULT_METRICS_PORT.agent))
   .addOption(metricsPublicOption());
 
@@ -138,9 +180,16 @@ function ownerConfig(o: Record<string, string>) {
   return { policy, pollMs, devices: parseList(o.ownerDevices) };
 }
 
+// Read lazily: only --version pays for asking git which commit this is.
+program.on('option:version', () => {
+  process.stdout.write(`nephele-agent ${versionLine()}\n`);
+  process.exit(0);
+});
+
 async function main(): Promise<void> {
   program.parse();
   const o = program.opts();
+  fromEnvironment(program, o);
   o.controller = withDefaultPort(o.controller as string);
   const log = createLogger('nephele-agent', { level: o.logLevel });
   exitOnUncaught('nephele-agent');
@@ -158,7 +207,7 @@ async function main(): Promise<void> {
   } catch (e) {
     throw new EnrollError((e as Error).message);
   }
-  const labels = parseLabels([...(parseList(env.NEPHELE_LABELS) ?? []), ...(o.label as string[])]);
+  const labels = parseLabels(o.label as string[]);
   const guestVcpus =
     o.guestVcpus === undefined
       ? undefined

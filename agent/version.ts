@@ -1,1 +1,3 @@
-export const AGENT_VERSION = '0.1.0';
+import { packageVersion } from '../common/version.js';
+
+export const AGENT_VERSION = packageVersion();

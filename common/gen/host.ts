@@ -14,6 +14,8 @@ import type { Event as _nephele_v1_Event, Event__Output as _nephele_v1_Event__Ou
 import type { FilesystemInfo as _nephele_v1_FilesystemInfo, FilesystemInfo__Output as _nephele_v1_FilesystemInfo__Output } from './nephele/v1/FilesystemInfo.js';
 import type { GetHostRequest as _nephele_v1_GetHostRequest, GetHostRequest__Output as _nephele_v1_GetHostRequest__Output } from './nephele/v1/GetHostRequest.js';
 import type { GetHostResponse as _nephele_v1_GetHostResponse, GetHostResponse__Output as _nephele_v1_GetHostResponse__Output } from './nephele/v1/GetHostResponse.js';
+import type { GetVersionRequest as _nephele_v1_GetVersionRequest, GetVersionRequest__Output as _nephele_v1_GetVersionRequest__Output } from './nephele/v1/GetVersionRequest.js';
+import type { GetVersionResponse as _nephele_v1_GetVersionResponse, GetVersionResponse__Output as _nephele_v1_GetVersionResponse__Output } from './nephele/v1/GetVersionResponse.js';
 import type { Group as _nephele_v1_Group, Group__Output as _nephele_v1_Group__Output } from './nephele/v1/Group.js';
 import type { Host as _nephele_v1_Host, Host__Output as _nephele_v1_Host__Output } from './nephele/v1/Host.js';
 import type { HostLoad as _nephele_v1_HostLoad, HostLoad__Output as _nephele_v1_HostLoad__Output } from './nephele/v1/HostLoad.js';
@@ -59,6 +61,8 @@ export interface ProtoGrpcType {
       FilesystemInfo: MessageTypeDefinition<_nephele_v1_FilesystemInfo, _nephele_v1_FilesystemInfo__Output>
       GetHostRequest: MessageTypeDefinition<_nephele_v1_GetHostRequest, _nephele_v1_GetHostRequest__Output>
       GetHostResponse: MessageTypeDefinition<_nephele_v1_GetHostResponse, _nephele_v1_GetHostResponse__Output>
+      GetVersionRequest: MessageTypeDefinition<_nephele_v1_GetVersionRequest, _nephele_v1_GetVersionRequest__Output>
+      GetVersionResponse: MessageTypeDefinition<_nephele_v1_GetVersionResponse, _nephele_v1_GetVersionResponse__Output>
       Group: MessageTypeDefinition<_nephele_v1_Group, _nephele_v1_Group__Output>
       Host: MessageTypeDefinition<_nephele_v1_Host, _nephele_v1_Host__Output>
       HostKind: EnumTypeDefinition

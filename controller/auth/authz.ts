@@ -48,6 +48,7 @@ export const RULES: Record<string, Rule> = {
   'HostService.SetHostGroups': r('fleet.write', true),
   'HostService.RevokeHost': r('fleet.write', true),
   'HostService.DrainHost': r('fleet.write', true),
+  'HostService.GetVersion': r('public'), // what a client talks to, before it has a token
 
   'AuthService.CreateToken': r('tokens.write', true), // join tokens additionally need join.write
   'AuthService.RevokeToken': r('tokens.write', true),

@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 import '../../common/quiet.js';
-import { readFileSync } from 'node:fs';
 import { withDefaultPort } from '../../common/address.js';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { statusName } from '../../common/grpc/status.js';
 import { AdminClient, CliError, type ClientOptions } from './client.js';
+import { connectionMessage, type ConnInfo } from './connect-errors.js';
+import { defaultConfigPath, readTokenFile, selectContext, withContext } from './config.js';
+import { registerConfigCommands } from './config-cmd.js';
+import { registerCompletionCommand } from './completion.js';
+import { registerVersionCommand } from './version.js';
+import { duration } from './parse.js';
+import { versionLine } from '../../common/version.js';
 import { json, terminalSafe } from './format.js';
 import { runController } from './controller-cmd.js';
 import { listAll, type CliKit } from './kit.js';
@@ -18,19 +24,38 @@ import { registerEventCommands } from './commands/events.js';
 import { registerSetCommands } from './commands/set.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
-const env = process.env;
 const program = new Command('nephele')
   .description('Nephele: run virtual machines on a fleet of hosts')
-  .option('--controller <addr>', 'controller address', env.NEPHELE_CONTROLLER ?? '127.0.0.1:7443')
-  // Secrets come from the environment through .env(): --help names the variable, never its value.
+  // Every setting from the environment goes through .env(): --help names the variable, never its value.
+  .addOption(
+    new Option('--controller <addr>', 'controller address host[:port] (port 7443 when left out)')
+      .env('NEPHELE_CONTROLLER')
+      .default('127.0.0.1:7443'),
+  )
   .addOption(new Option('--token <token>', 'API token (default: <data-dir>/admin.token)').env('NEPHELE_TOKEN'))
   .addOption(new Option('--token-file <file>', 'read the API token from this file').env('NEPHELE_TOKEN_FILE'))
-  .option('--ca-file <file>', 'controller CA certificate (env NEPHELE_CA; default: <data-dir>/ca.pem)', env.NEPHELE_CA)
-  .option(
-    '--data-dir <dir>',
-    "the controller's data dir, where the CLI finds admin.token and ca.pem",
-    env.NEPHELE_DATA_DIR ?? '.nephele',
+  .addOption(new Option('--ca-file <file>', 'controller CA certificate (default: <data-dir>/ca.pem)').env('NEPHELE_CA'))
+  .addOption(
+    new Option('--data-dir <dir>', "the controller's data dir, where the CLI finds admin.token and ca.pem")
+      .env('NEPHELE_DATA_DIR')
+      .default('.nephele'),
   )
+  .addOption(
+    new Option('--config <file>', `config file with named contexts (default: ${defaultConfigPath()})`).env(
+      'NEPHELE_CONFIG',
+    ),
+  )
+  .addOption(
+    new Option('--context <name>', "context of the config file to use (default: the file's current)").env(
+      'NEPHELE_CONTEXT',
+    ),
+  )
+  .addOption(
+    new Option('--connect-timeout <duration>', 'give up when no connection to the controller comes up within this')
+      .env('NEPHELE_CONNECT_TIMEOUT')
+      .default('10s'),
+  )
+  .option('-V, --version', 'print the client version')
   .option('--insecure', 'plain text to a loopback controller (development only)', false)
   .option('--json', 'print JSON instead of tables', false)
   .showHelpAfterError();
@@ -41,31 +66,34 @@ type Global = {
   tokenFile?: string;
   caFile?: string;
   dataDir: string;
+  config?: string;
+  context?: string;
+  connectTimeout: string;
   insecure: boolean;
   json: boolean;
 };
 const g = (): Global => program.opts() as Global;
 
-function readTokenFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (e) {
-    throw new CliError(
-      `--token-file: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-}
+const configPath = () => g().config ?? defaultConfigPath();
 
-async function withClient<T>(fn: (c: AdminClient) => Promise<T>): Promise<T> {
-  const o = g();
+/** The connection of the last client made, for the message when it fails. */
+let lastConn: ConnInfo | undefined;
+
+async function withClient<T>(fn: (c: AdminClient) => Promise<T>, anonymous = false): Promise<T> {
+  const o = withContext(g(), (k) => program.getOptionValueSource(k), selectContext(configPath(), g().context));
   const c = new AdminClient({
     controller: withDefaultPort(o.controller),
-    token: o.token ?? (o.tokenFile ? readTokenFile(o.tokenFile) : undefined),
+    token: o.token ?? (o.tokenFile ? readTokenFile(o.tokenFile, o.tokenFileFrom) : undefined),
     caFile: o.caFile,
     dataDir: o.dataDir,
     insecure: o.insecure,
+    connectTimeoutMs: duration('--connect-timeout', o.connectTimeout),
+    anonymous,
   } satisfies ClientOptions);
+  lastConn = c.conn;
   try {
+    // Streams too end at --connect-timeout when the endpoint never answers.
+    await c.ready();
     return await fn(c);
   } finally {
     c.close();
@@ -80,7 +108,7 @@ function out(data: unknown, human: () => string): void {
 program
   .command('controller')
   .description('run the controller')
-  .option('--listen <addr>', 'address to serve on', env.NEPHELE_LISTEN ?? '0.0.0.0:7443')
+  .addOption(new Option('--listen <addr>', 'address to serve on').env('NEPHELE_LISTEN').default('0.0.0.0:7443'))
   .option('--name <names...>', 'extra DNS names or IPs for the server certificate')
   .option('--max-beats-per-sec <n>', 'heartbeats per second the whole fleet may send', '50')
   .option('--min-heartbeat <duration>', 'shortest heartbeat interval', '5s')
@@ -134,7 +162,7 @@ program
     '--accept-store-loss',
     'start on a store that lost data (behind its sentinel, or corrupt: repaired first) instead of refusing; use once, after deciding not to restore a backup',
   )
-  .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info')
+  .addOption(new Option('--log-level <level>', 'log level').env('NEPHELE_LOG_LEVEL').default('info'))
   .addOption(metricsListenOption(DEFAULT_METRICS_PORT.controller))
   .addOption(metricsPublicOption())
   .action(async (o) => runController({ ...o, dataDir: g().dataDir, insecure: g().insecure }));
@@ -166,6 +194,23 @@ registerGroupCommands(program, kit);
 registerVmCommands(program, kit);
 registerEventCommands(program, kit);
 registerSetCommands(program, kit);
+registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
+registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
+registerCompletionCommand(program);
+program.addHelpText(
+  'after',
+  `
+Settings come from, first to last: flags, NEPHELE_* environment variables, the
+context chosen by --context / NEPHELE_CONTEXT (else the config file's current),
+then the defaults. The config file (--config / NEPHELE_CONFIG, default
+${defaultConfigPath()}) names contexts, each with controller, ca-file,
+token-file and insecure; see \`nephele config --help\`.`,
+);
+// Read lazily: only --version pays for asking git which commit this is.
+program.on('option:version', () => {
+  process.stdout.write(`nephele ${versionLine()}\n`);
+  process.exit(0);
+});
 
 // `nephele events tail -f | head`: the reader went away, which ends us quietly (as it does `cat`).
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -175,10 +220,10 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 program.parseAsync().catch((e: unknown) => {
   const err = e as { code?: number | string; details?: string; message?: string };
-  if (typeof err.code === 'number') {
-    const detail =
-      err.code === 14 ? `cannot reach controller at ${withDefaultPort(g().controller)} (${err.details})` : err.details;
-    process.stderr.write(`nephele: ${statusName(err.code)}: ${terminalSafe(String(detail))}\n`);
+  const conn = lastConn && connectionMessage(e, lastConn);
+  if (conn) process.stderr.write(`nephele: ${terminalSafe(conn)}\n`);
+  else if (typeof err.code === 'number') {
+    process.stderr.write(`nephele: ${statusName(err.code)}: ${terminalSafe(String(err.details))}\n`);
   } else process.stderr.write(`nephele: ${terminalSafe(err.message ?? String(e))}\n`);
   process.exit(e instanceof CliError ? e.exitCode : 1);
 });

@@ -3,6 +3,7 @@ import { HostKindEnum, HostStateEnum, HostViewEnum } from '../../common/grpc/con
 import type { HostView__Output } from '../../common/gen/nephele/v1/HostView.js';
 import { InvalidArgumentError } from '../../common/errors.js';
 import { optionalString, pageSize, requireId, requireName } from '../../common/validate.js';
+import { buildInfo } from '../../common/version.js';
 import { unaryRpc, pageToken, type RpcLayer } from '../rpc/handler.js';
 import type { SessionManager } from './session.js';
 import type { HostDetail, HostRegistry } from './registry.js';
@@ -136,5 +137,6 @@ export function hostHandlers(
       },
       byRef,
     ),
+    GetVersion: unaryRpc(layer, 'HostService.GetVersion', async () => buildInfo()),
   };
 }

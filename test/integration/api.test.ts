@@ -390,7 +390,7 @@ t.test('CLI: tables, --json, one-line errors', async (t) => {
   const noauth = await cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, '--token', 'bogus', 'host', 'ls']);
   t.match(noauth.stderr, /^nephele: UNAUTHENTICATED/);
   const down = await cli(['--controller', '127.0.0.1:1', '--data-dir', ctl.dataDir, 'host', 'ls']);
-  t.match(down.stderr, /^nephele: UNAVAILABLE: cannot reach controller at 127\.0\.0\.1:1/);
+  t.match(down.stderr, /^nephele: nothing is listening at 127\.0\.0\.1:1 /);
   const events = await cli([...base, 'events', 'tail', '--since', '0', '--type', 'group.']);
   t.match(events.stdout, /group\.created\s+virtual group created/);
 });

@@ -1,6 +1,5 @@
 // nephele group: virtual groups of hosts.
 import type { Command } from 'commander';
-import type * as P from '../types.js';
 import { table, when } from '../format.js';
 import type { CliKit } from '../kit.js';
 
@@ -11,11 +10,7 @@ export function registerGroupCommands(program: Command, k: CliKit): void {
     .description('create a virtual group (e.g. web, hpc)')
     .option('--description <text>', 'what the group is for', '')
     .action(async (name, o) => {
-      const r = await k.withClient((c) =>
-        c.call<P.CreateGroupResponse>((md, op, cb) =>
-          c.hosts.CreateGroup({ name, description: o.description }, md, op, cb),
-        ),
-      );
+      const r = await k.withClient((c) => c.createGroup({ name, description: o.description }));
       k.out(r.group, () => `created group ${r.group?.name}`);
     });
   group
@@ -24,9 +19,7 @@ export function registerGroupCommands(program: Command, k: CliKit): void {
     .action(async () => {
       const groups = await k.withClient((c) =>
         k.listAll(async (pageToken) => {
-          const r = await c.call<P.ListGroupsResponse>((md, op, cb) =>
-            c.hosts.ListGroups({ pageSize: 500, pageToken }, md, op, cb),
-          );
+          const r = await c.listGroups({ pageSize: 500, pageToken });
           return { items: r.groups, next: r.nextPageToken };
         }),
       );

@@ -10,6 +10,8 @@ import type { DrainHostRequest as _nephele_v1_DrainHostRequest, DrainHostRequest
 import type { DrainHostResponse as _nephele_v1_DrainHostResponse, DrainHostResponse__Output as _nephele_v1_DrainHostResponse__Output } from '../../nephele/v1/DrainHostResponse.js';
 import type { GetHostRequest as _nephele_v1_GetHostRequest, GetHostRequest__Output as _nephele_v1_GetHostRequest__Output } from '../../nephele/v1/GetHostRequest.js';
 import type { GetHostResponse as _nephele_v1_GetHostResponse, GetHostResponse__Output as _nephele_v1_GetHostResponse__Output } from '../../nephele/v1/GetHostResponse.js';
+import type { GetVersionRequest as _nephele_v1_GetVersionRequest, GetVersionRequest__Output as _nephele_v1_GetVersionRequest__Output } from '../../nephele/v1/GetVersionRequest.js';
+import type { GetVersionResponse as _nephele_v1_GetVersionResponse, GetVersionResponse__Output as _nephele_v1_GetVersionResponse__Output } from '../../nephele/v1/GetVersionResponse.js';
 import type { ListGroupsRequest as _nephele_v1_ListGroupsRequest, ListGroupsRequest__Output as _nephele_v1_ListGroupsRequest__Output } from '../../nephele/v1/ListGroupsRequest.js';
 import type { ListGroupsResponse as _nephele_v1_ListGroupsResponse, ListGroupsResponse__Output as _nephele_v1_ListGroupsResponse__Output } from '../../nephele/v1/ListGroupsResponse.js';
 import type { ListHostsRequest as _nephele_v1_ListHostsRequest, ListHostsRequest__Output as _nephele_v1_ListHostsRequest__Output } from '../../nephele/v1/ListHostsRequest.js';
@@ -57,6 +59,15 @@ export interface HostServiceClient extends grpc.Client {
   getHost(argument: _nephele_v1_GetHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_GetHostResponse__Output>): grpc.ClientUnaryCall;
   getHost(argument: _nephele_v1_GetHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_GetHostResponse__Output>): grpc.ClientUnaryCall;
   getHost(argument: _nephele_v1_GetHostRequest, callback: grpc.requestCallback<_nephele_v1_GetHostResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetVersion(argument: _nephele_v1_GetVersionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_GetVersionResponse__Output>): grpc.ClientUnaryCall;
+  GetVersion(argument: _nephele_v1_GetVersionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_GetVersionResponse__Output>): grpc.ClientUnaryCall;
+  GetVersion(argument: _nephele_v1_GetVersionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_GetVersionResponse__Output>): grpc.ClientUnaryCall;
+  GetVersion(argument: _nephele_v1_GetVersionRequest, callback: grpc.requestCallback<_nephele_v1_GetVersionResponse__Output>): grpc.ClientUnaryCall;
+  getVersion(argument: _nephele_v1_GetVersionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_GetVersionResponse__Output>): grpc.ClientUnaryCall;
+  getVersion(argument: _nephele_v1_GetVersionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_GetVersionResponse__Output>): grpc.ClientUnaryCall;
+  getVersion(argument: _nephele_v1_GetVersionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_GetVersionResponse__Output>): grpc.ClientUnaryCall;
+  getVersion(argument: _nephele_v1_GetVersionRequest, callback: grpc.requestCallback<_nephele_v1_GetVersionResponse__Output>): grpc.ClientUnaryCall;
   
   ListGroups(argument: _nephele_v1_ListGroupsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_ListGroupsResponse__Output>): grpc.ClientUnaryCall;
   ListGroups(argument: _nephele_v1_ListGroupsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_ListGroupsResponse__Output>): grpc.ClientUnaryCall;
@@ -114,6 +125,8 @@ export interface HostServiceHandlers extends grpc.UntypedServiceImplementation {
   
   GetHost: grpc.handleUnaryCall<_nephele_v1_GetHostRequest__Output, _nephele_v1_GetHostResponse>;
   
+  GetVersion: grpc.handleUnaryCall<_nephele_v1_GetVersionRequest__Output, _nephele_v1_GetVersionResponse>;
+  
   ListGroups: grpc.handleUnaryCall<_nephele_v1_ListGroupsRequest__Output, _nephele_v1_ListGroupsResponse>;
   
   ListHosts: grpc.handleUnaryCall<_nephele_v1_ListHostsRequest__Output, _nephele_v1_ListHostsResponse>;
@@ -131,6 +144,7 @@ export interface HostServiceDefinition extends grpc.ServiceDefinition {
   CreateGroup: MethodDefinition<_nephele_v1_CreateGroupRequest, _nephele_v1_CreateGroupResponse, _nephele_v1_CreateGroupRequest__Output, _nephele_v1_CreateGroupResponse__Output>
   DrainHost: MethodDefinition<_nephele_v1_DrainHostRequest, _nephele_v1_DrainHostResponse, _nephele_v1_DrainHostRequest__Output, _nephele_v1_DrainHostResponse__Output>
   GetHost: MethodDefinition<_nephele_v1_GetHostRequest, _nephele_v1_GetHostResponse, _nephele_v1_GetHostRequest__Output, _nephele_v1_GetHostResponse__Output>
+  GetVersion: MethodDefinition<_nephele_v1_GetVersionRequest, _nephele_v1_GetVersionResponse, _nephele_v1_GetVersionRequest__Output, _nephele_v1_GetVersionResponse__Output>
   ListGroups: MethodDefinition<_nephele_v1_ListGroupsRequest, _nephele_v1_ListGroupsResponse, _nephele_v1_ListGroupsRequest__Output, _nephele_v1_ListGroupsResponse__Output>
   ListHosts: MethodDefinition<_nephele_v1_ListHostsRequest, _nephele_v1_ListHostsResponse, _nephele_v1_ListHostsRequest__Output, _nephele_v1_ListHostsResponse__Output>
   RevokeHost: MethodDefinition<_nephele_v1_RevokeHostRequest, _nephele_v1_RevokeHostResponse, _nephele_v1_RevokeHostRequest__Output, _nephele_v1_RevokeHostResponse__Output>
