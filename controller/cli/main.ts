@@ -6,9 +6,9 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { statusName } from '../../common/grpc/status.js';
 import { AdminClient, CliError, type ClientOptions } from './client.js';
-import { json, terminalSafe } from './format.js';
+import { terminalSafe } from './format.js';
 import { runController } from './controller-cmd.js';
-import { listAll, type CliKit } from './kit.js';
+import { listAll, outputKit, type CliKit } from './kit.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerTenantCommands } from './commands/tenant.js';
 import { registerHostCommands } from './commands/host.js';
@@ -31,7 +31,10 @@ const program = new Command('nephele')
     env.NEPHELE_DATA_DIR ?? '.nephele',
   )
   .option('--insecure', 'plain text to a loopback controller (development only)', false)
-  .option('--json', 'print JSON instead of tables', false)
+  .option('--json', 'print JSON instead of tables (same as -o json)', false)
+  .option('-o, --output <format>', 'output format: table, wide, json, yaml, name (ids only)')
+  .option('--no-headers', 'tables without their header row')
+  .option('-q, --quiet', 'print only ids (or the secret of a new token)')
   .showHelpAfterError();
 
 type Global = {
@@ -42,6 +45,9 @@ type Global = {
   dataDir: string;
   insecure: boolean;
   json: boolean;
+  output?: string;
+  headers: boolean;
+  quiet?: boolean;
 };
 const g = (): Global => program.opts() as Global;
 
@@ -72,7 +78,7 @@ async function withClient<T>(fn: (c: AdminClient) => Promise<T>): Promise<T> {
 }
 
 function out(data: unknown, human: () => string): void {
-  process.stdout.write((g().json ? json(data) : terminalSafe(human(), true)) + '\n');
+  outputKit(g).out(data, human);
 }
 
 // --- controller
@@ -154,7 +160,7 @@ program
   });
 
 // Command groups, in the order `nephele --help` lists them.
-const kit: CliKit = { withClient, out, listAll, json: () => g().json };
+const kit: CliKit = { withClient, listAll, ...outputKit(g) };
 registerTokenCommands(program, kit);
 registerTenantCommands(program, kit);
 registerHostCommands(program, kit);

@@ -56,11 +56,13 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
         c.call<P.CreateTokenResponse>((md, op, cb) => c.auth.CreateToken(req, md, op, cb)),
       );
       // The secret alone on stdout (so `$(nephele token create --join)` is just the token); the rest on stderr.
+      if (k.quiet()) return void process.stdout.write(r.secret + '\n');
       if (!k.json())
-        process.stderr.write(
-          `# token ${r.token?.id}, ${enumWord(r.token?.kind, 'TOKEN_KIND_')}, expires ${when(r.token?.expiresUnixMs) === '-' ? 'never' : when(r.token?.expiresUnixMs)}. Shown once; keep it secret.\n`,
+        k.note(
+          `# token ${r.token?.id}, ${enumWord(r.token?.kind, 'TOKEN_KIND_')}, expires ${when(r.token?.expiresUnixMs) === '-' ? 'never' : when(r.token?.expiresUnixMs)}. Shown once; keep it secret.`,
         );
-      k.out(r, () => r.secret);
+      // -o name: the token's id (its secret is the table view's result).
+      k.out(k.format() === 'name' ? r.token : r, () => r.secret);
     });
   token
     .command('ls')
@@ -75,7 +77,7 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
           return { items: r.tokens, next: r.nextPageToken };
         }),
       );
-      k.out(tokens, () =>
+      k.out(tokens, (v) =>
         table(
           ['ID', 'KIND', 'DESCRIPTION', 'CREATED', 'EXPIRES', 'STATUS'],
           tokens.map((t) => [
@@ -92,6 +94,7 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
                   ? 'expired'
                   : 'active',
           ]),
+          v,
         ),
       );
     });
