@@ -89,6 +89,15 @@ export const resolveSet = (c: AdminClient, ref: string): Promise<string> =>
     };
   });
 
+/** Tokens have no names: a unique id prefix only. */
+export const resolveToken = (c: AdminClient, ref: string): Promise<string> =>
+  resolveRef('token', ref, async (pageToken) => {
+    const r = await c.call<P.ListTokensResponse>((md, op, cb) =>
+      c.auth.ListTokens({ pageSize: PAGE, pageToken, includeRevoked: true }, md, op, cb),
+    );
+    return { items: r.tokens.map((x) => ({ id: x.id, name: '', gone: x.revoked })), next: r.nextPageToken };
+  });
+
 const listHosts = (c: AdminClient) => async (pageToken: string) => {
   const r = await c.call<P.ListHostsResponse>((md, op, cb) =>
     c.hosts.ListHosts({ pageSize: PAGE, pageToken, view: 'HOST_VIEW_BASIC' }, md, op, cb),

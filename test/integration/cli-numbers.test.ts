@@ -55,7 +55,7 @@ t.test('numbers and sizes: strict, one line naming the flag, nothing changed', a
     '128',
   );
   t.equal(made.code, 0, made.stderr);
-  const setId = (JSON.parse(made.stdout) as { set: VmSet }).set.id;
+  const setId = (JSON.parse(made.stdout) as VmSet).id; // `set create --json` prints the set itself, as `set show` does
 
   await refused(['set', 'scale', setId, 'abc'], 'count');
   await refused(['set', 'scale', setId, '-1'], 'count');

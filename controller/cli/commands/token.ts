@@ -6,6 +6,7 @@ import { parseDuration } from '../../../common/validate.js';
 import { CliError } from '../client.js';
 import { enumWord, table, when } from '../format.js';
 import { collect, type CliKit } from '../kit.js';
+import { resolveToken } from '../resolve.js';
 
 export function registerTokenCommands(program: Command, k: CliKit): void {
   const token = program.command('token').description('join and API tokens');
@@ -100,11 +101,12 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
     });
   token
     .command('revoke <id>')
-    .description('revoke a token; its next use fails')
-    .action(async (id) => {
-      const r = await k.withClient((c) =>
-        c.call<P.RevokeTokenResponse>((md, op, cb) => c.auth.RevokeToken({ tokenId: id }, md, op, cb)),
-      );
+    .description('revoke a token (id or unique id prefix); its next use fails')
+    .action(async (ref) => {
+      const r = await k.withClient(async (c) => {
+        const tokenId = await resolveToken(c, ref);
+        return c.call<P.RevokeTokenResponse>((md, op, cb) => c.auth.RevokeToken({ tokenId }, md, op, cb));
+      });
       k.out(r, () => `revoked ${r.token?.id}`);
     });
 
@@ -118,12 +120,13 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
       collect,
       [] as string[],
     )
-    .action(async (id, role, o) => {
-      const r = await k.withClient((c) =>
-        c.call<P.BindRoleResponse>((md, op, cb) =>
-          c.auth.BindRole({ tokenId: id, role, tenant: o.tenant ?? '', grants: o.grant }, md, op, cb),
-        ),
-      );
+    .action(async (ref, role, o) => {
+      const r = await k.withClient(async (c) => {
+        const tokenId = await resolveToken(c, ref);
+        return c.call<P.BindRoleResponse>((md, op, cb) =>
+          c.auth.BindRole({ tokenId, role, tenant: o.tenant ?? '', grants: o.grant }, md, op, cb),
+        );
+      });
       k.out(
         r.token,
         () =>
