@@ -10,6 +10,7 @@ import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.j
 import type { ListVmSetsResponse__Output as ListVmSetsResponse } from '../../common/gen/nephele/v1/ListVmSetsResponse.js';
 import type * as P from './types.js';
 import { CliError, type AdminClient } from './client.js';
+import { listAll } from './kit.js';
 
 /** Shortest id prefix accepted: shorter ones match too much to be meant. */
 export const MIN_PREFIX = 4;
@@ -51,15 +52,14 @@ type Page = (token: string) => Promise<{ items: Candidate[]; next: string }>;
 /** Resolves `ref` by reading at most MAX_RESOLVE candidates through `page`. */
 export async function resolveRef(kind: string, ref: string, page: Page): Promise<string> {
   if (!needsLookup(ref)) return ref;
-  const all: Candidate[] = [];
-  let token = '';
-  do {
+  let seen = 0;
+  const all = await listAll(async (token) => {
     const r = await page(token);
-    all.push(...r.items);
-    token = r.next;
-    if (token && all.length >= MAX_RESOLVE)
+    seen += r.items.length;
+    if (r.next && seen >= MAX_RESOLVE)
       throw new CliError(`more than ${MAX_RESOLVE} ${kind}s to search for ${JSON.stringify(ref)}; give the full id`);
-  } while (token);
+    return r;
+  });
   return pick(kind, ref, all);
 }
 
@@ -112,16 +112,16 @@ export const resolveHost = (c: AdminClient, ref: string): Promise<string> => res
  * list the fleet: for them (PERMISSION_DENIED) the map is empty and ids show.
  */
 export async function hostNames(c: AdminClient): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
+  let seen = 0;
   try {
-    let token = '';
-    do {
+    const hosts = await listAll(async (token) => {
       const r = await listHosts(c)(token);
-      for (const h of r.items) names.set(h.id, h.name);
-      token = r.next;
-    } while (token && names.size < MAX_RESOLVE);
+      seen += r.items.length;
+      return { items: r.items, next: seen < MAX_RESOLVE ? r.next : '' };
+    });
+    return new Map(hosts.map((h) => [h.id, h.name]));
   } catch (e) {
     if ((e as { code?: number }).code !== 7) throw e;
+    return new Map();
   }
-  return names;
 }

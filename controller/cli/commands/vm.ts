@@ -11,7 +11,7 @@ import type { AdminClient } from '../client.js';
 import type { ListVmsRequest } from '../../../common/gen/nephele/v1/ListVmsRequest.js';
 import { VM_STATES, type VmState } from '../../../common/model/enums.js';
 import { VmStateEnum } from '../../../common/grpc/convert.js';
-import { hostNames, needsLookup, resolveHost, resolveSet, resolveVm } from '../resolve.js';
+import { hostNames, resolveHost, resolveSet, resolveVm } from '../resolve.js';
 import { listing, watchOpts } from '../watch.js';
 
 const vmRow = (v: Vm, hosts: Map<string, string>, view?: View) => [
@@ -65,6 +65,8 @@ const getVm = (c: AdminClient, vmId: string) =>
 
 export function registerVmCommands(program: Command, k: CliKit): void {
   const vm = program.command('vm').description('virtual machines');
+  /** Output for people (table, wide): host names are worth a ListHosts then. */
+  const people = () => k.format() === 'table' || k.format() === 'wide';
   vm.command('create')
     .description('create one VM: the planner places it, or on a host you name (operators)')
     .option(
@@ -100,7 +102,7 @@ export function registerVmCommands(program: Command, k: CliKit): void {
       const { r, hosts } = await k.withClient(async (c) => {
         if (o.host) req.hostId = await resolveHost(c, o.host);
         const res = await c.call<P.CreateVmResponse>((md, op, cb) => c.vms.CreateVm(req, md, op, cb));
-        const hosts = k.format() === 'table' || k.format() === 'wide' ? await hostNames(c) : new Map<string, string>();
+        const hosts = people() ? await hostNames(c) : new Map<string, string>();
         if (!o.wait) return { r: res, hosts };
         const done = await waitUntil(`vm ${res.vm!.id} to run`, timeoutMs, async () => {
           const cur = await getVm(c, res.vm!.id);
@@ -143,7 +145,7 @@ export function registerVmCommands(program: Command, k: CliKit): void {
           );
           return { items: r.vms, next: r.nextPageToken };
         });
-        return { vms, hosts: k.format() === 'table' || k.format() === 'wide' ? await hostNames(c) : undefined };
+        return { vms, hosts: people() ? await hostNames(c) : undefined };
       },
       (d, v) => vmTable(d.vms, d.hosts ?? new Map(), v),
       (d) => d.vms,
@@ -154,7 +156,7 @@ export function registerVmCommands(program: Command, k: CliKit): void {
     .action(async (ref) => {
       const { vm: r, hosts } = await k.withClient(async (c) => {
         const got = await getVm(c, await resolveVm(c, ref));
-        return { vm: got.vm!, hosts: k.format() === 'table' || k.format() === 'wide' ? await hostNames(c) : new Map() };
+        return { vm: got.vm!, hosts: people() ? await hostNames(c) : new Map() };
       });
       k.out(r, () => vmDetail(r, hosts));
     });
@@ -178,7 +180,7 @@ export function registerVmCommands(program: Command, k: CliKit): void {
         k.out(r.vm, () => `${verb} requested for ${r.vm?.id}`);
       });
   }
-  vm.command('console <vm>')
+  vm.command('console <id>')
     .description("tail the VM's serial console (run on the VM's host)")
     .option(
       '--agent-data-dir <dir>',
@@ -186,9 +188,8 @@ export function registerVmCommands(program: Command, k: CliKit): void {
       process.env.NEPHELE_AGENT_DATA_DIR ?? '/var/lib/nephele-agent',
     )
     .option('-f, --follow', 'keep following')
-    .action(async (ref, o) => {
+    .action(async (id, o) => {
       const { tailConsole } = await import('../console.js');
-      const id = needsLookup(ref) ? await k.withClient((c) => resolveVm(c, ref)) : ref;
       await tailConsole(o.agentDataDir, id, !!o.follow);
     });
 }
