@@ -9,6 +9,7 @@ import { AdminClient, CliError, type ClientOptions } from './client.js';
 import { terminalSafe } from './format.js';
 import { runController } from './controller-cmd.js';
 import { listAll, outputKit, type CliKit } from './kit.js';
+import { formatOf } from './output.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerTenantCommands } from './commands/tenant.js';
 import { registerHostCommands } from './commands/host.js';
@@ -161,6 +162,8 @@ program
 
 // Command groups, in the order `nephele --help` lists them.
 const kit: CliKit = { withClient, listAll, ...outputKit(g) };
+// A bad -o is refused before a command does anything (not after it created something).
+program.hook('preAction', () => void formatOf(g()));
 registerTokenCommands(program, kit);
 registerTenantCommands(program, kit);
 registerHostCommands(program, kit);

@@ -99,7 +99,11 @@ t.test('CLI output, names and prefixes, -q, --watch, tenant show/rm', async (t) 
       names.every((x) => ID.test(x)),
       '-o name: ids only',
     );
-    await refused(['-o', 'xml', 'vm', 'ls'], /^nephele: .*xml/);
+    await refused(['-o', 'xml', 'vm', 'create', '--name', 'never', ...proc], /^nephele: --output: .*xml/);
+    t.notOk(
+      (await vmsOf()).some((v) => v.name === 'never'),
+      'a bad -o: refused before anything is created',
+    );
   });
 
   await t.test('vm ls --set --state --host (item 12)', async (t) => {
