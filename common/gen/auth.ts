@@ -10,9 +10,13 @@ import type { CreateTenantRequest as _nephele_v1_CreateTenantRequest, CreateTena
 import type { CreateTenantResponse as _nephele_v1_CreateTenantResponse, CreateTenantResponse__Output as _nephele_v1_CreateTenantResponse__Output } from './nephele/v1/CreateTenantResponse.js';
 import type { CreateTokenRequest as _nephele_v1_CreateTokenRequest, CreateTokenRequest__Output as _nephele_v1_CreateTokenRequest__Output } from './nephele/v1/CreateTokenRequest.js';
 import type { CreateTokenResponse as _nephele_v1_CreateTokenResponse, CreateTokenResponse__Output as _nephele_v1_CreateTokenResponse__Output } from './nephele/v1/CreateTokenResponse.js';
+import type { DeleteTenantRequest as _nephele_v1_DeleteTenantRequest, DeleteTenantRequest__Output as _nephele_v1_DeleteTenantRequest__Output } from './nephele/v1/DeleteTenantRequest.js';
+import type { DeleteTenantResponse as _nephele_v1_DeleteTenantResponse, DeleteTenantResponse__Output as _nephele_v1_DeleteTenantResponse__Output } from './nephele/v1/DeleteTenantResponse.js';
 import type { DiskInfo as _nephele_v1_DiskInfo, DiskInfo__Output as _nephele_v1_DiskInfo__Output } from './nephele/v1/DiskInfo.js';
 import type { Event as _nephele_v1_Event, Event__Output as _nephele_v1_Event__Output } from './nephele/v1/Event.js';
 import type { FilesystemInfo as _nephele_v1_FilesystemInfo, FilesystemInfo__Output as _nephele_v1_FilesystemInfo__Output } from './nephele/v1/FilesystemInfo.js';
+import type { GetTenantRequest as _nephele_v1_GetTenantRequest, GetTenantRequest__Output as _nephele_v1_GetTenantRequest__Output } from './nephele/v1/GetTenantRequest.js';
+import type { GetTenantResponse as _nephele_v1_GetTenantResponse, GetTenantResponse__Output as _nephele_v1_GetTenantResponse__Output } from './nephele/v1/GetTenantResponse.js';
 import type { Group as _nephele_v1_Group, Group__Output as _nephele_v1_Group__Output } from './nephele/v1/Group.js';
 import type { Host as _nephele_v1_Host, Host__Output as _nephele_v1_Host__Output } from './nephele/v1/Host.js';
 import type { HostLoad as _nephele_v1_HostLoad, HostLoad__Output as _nephele_v1_HostLoad__Output } from './nephele/v1/HostLoad.js';
@@ -51,9 +55,13 @@ export interface ProtoGrpcType {
       CreateTenantResponse: MessageTypeDefinition<_nephele_v1_CreateTenantResponse, _nephele_v1_CreateTenantResponse__Output>
       CreateTokenRequest: MessageTypeDefinition<_nephele_v1_CreateTokenRequest, _nephele_v1_CreateTokenRequest__Output>
       CreateTokenResponse: MessageTypeDefinition<_nephele_v1_CreateTokenResponse, _nephele_v1_CreateTokenResponse__Output>
+      DeleteTenantRequest: MessageTypeDefinition<_nephele_v1_DeleteTenantRequest, _nephele_v1_DeleteTenantRequest__Output>
+      DeleteTenantResponse: MessageTypeDefinition<_nephele_v1_DeleteTenantResponse, _nephele_v1_DeleteTenantResponse__Output>
       DiskInfo: MessageTypeDefinition<_nephele_v1_DiskInfo, _nephele_v1_DiskInfo__Output>
       Event: MessageTypeDefinition<_nephele_v1_Event, _nephele_v1_Event__Output>
       FilesystemInfo: MessageTypeDefinition<_nephele_v1_FilesystemInfo, _nephele_v1_FilesystemInfo__Output>
+      GetTenantRequest: MessageTypeDefinition<_nephele_v1_GetTenantRequest, _nephele_v1_GetTenantRequest__Output>
+      GetTenantResponse: MessageTypeDefinition<_nephele_v1_GetTenantResponse, _nephele_v1_GetTenantResponse__Output>
       Group: MessageTypeDefinition<_nephele_v1_Group, _nephele_v1_Group__Output>
       Host: MessageTypeDefinition<_nephele_v1_Host, _nephele_v1_Host__Output>
       HostKind: EnumTypeDefinition

@@ -57,6 +57,8 @@ export const RULES: Record<string, Rule> = {
   'AuthService.ListTenants': r('tenants.read'),
   'AuthService.BindRole': r('tenants.write', true),
   'AuthService.SetTenantQuota': r('tenants.write', true),
+  'AuthService.GetTenant': r('tenants.read'),
+  'AuthService.DeleteTenant': r('tenants.write', true),
 
   'VmService.CreateVmSet': r('vms.write', true),
   'VmService.GetVmSet': r('vms.read'),

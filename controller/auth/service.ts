@@ -1,9 +1,10 @@
 import type { AuthServiceHandlers } from '../../common/gen/nephele/v1/AuthService.js';
 import type { Quota__Output } from '../../common/gen/nephele/v1/Quota.js';
-import { InvalidArgumentError, PermissionDeniedError } from '../../common/errors.js';
+import { InvalidArgumentError, NotFoundError, PermissionDeniedError } from '../../common/errors.js';
 import { optionalString, pageSize, requireId, requireName } from '../../common/validate.js';
 import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handler.js';
 import { DEFAULT_TENANT, type Tenants } from '../tenancy/tenants.js';
+import { whatRemains } from '../tenancy/holdings.js';
 import type { CreateTokenRequest__Output } from '../../common/gen/nephele/v1/CreateTokenRequest.js';
 import {
   can,
@@ -232,5 +233,19 @@ export function authHandlers(layer: RpcLayer, tokens: TokenStore, tenants: Tenan
       },
       tenantView,
     ),
+
+    GetTenant: unaryRpc(layer, 'AuthService.GetTenant', async (req, ctx) => {
+      const name = requireName('tenant', req.tenant);
+      // Another tenant's is NOT_FOUND, as if it did not exist.
+      if (ctx.scope !== undefined && name !== ctx.scope) throw new NotFoundError('tenant');
+      return { tenant: (await tenants.get(name)).t };
+    }),
+
+    DeleteTenant: unaryRpc(layer, 'AuthService.DeleteTenant', async (req) => {
+      const name = requireName('tenant', req.tenant);
+      return {
+        tenant: await tenants.remove(name, (t) => whatRemains(layer.deps.store, t, layer.deps.clock.now())),
+      };
+    }),
   };
 }

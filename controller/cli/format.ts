@@ -44,9 +44,15 @@ export function enumWord(v: string | undefined, prefix: string): string {
   return (v ?? '').replace(prefix, '').toLowerCase() || '-';
 }
 
-export function table(head: string[], rows: (string | number)[][]): string {
+/** How a human view is laid out: `-o wide` adds columns, `--no-headers` drops the header row. */
+export interface View {
+  headers: boolean;
+  wide: boolean;
+}
+
+export function table(head: string[], rows: (string | number)[][], view?: View): string {
   const t = new Table({
-    head,
+    head: view?.headers === false ? [] : head,
     style: { head: [], border: [] },
     chars: {
       top: '',
@@ -71,6 +77,17 @@ export function table(head: string[], rows: (string | number)[][]): string {
     .toString()
     .split('\n')
     .map((l) => l.trimEnd())
+    .join('\n');
+}
+
+/** A show command's block: one `Label:  value` line per field, values aligned; an array value continues on indented lines. */
+export function details(fields: [string, string | number | string[]][]): string {
+  const width = Math.max(...fields.map(([k]) => k.length)) + 2;
+  return fields
+    .flatMap(([k, v]) => {
+      const vals = Array.isArray(v) ? (v.length ? v : ['-']) : [String(v === '' ? '-' : v)];
+      return vals.map((x, i) => `${(i ? '' : `${k}:`).padEnd(width)}${x}`);
+    })
     .join('\n');
 }
 

@@ -12,9 +12,10 @@ import { registerCompletionCommand } from './completion.js';
 import { registerVersionCommand } from './version.js';
 import { duration } from './parse.js';
 import { versionLine } from '../../common/version.js';
-import { json, terminalSafe } from './format.js';
+import { terminalSafe } from './format.js';
 import { runController } from './controller-cmd.js';
-import { listAll, type CliKit } from './kit.js';
+import { listAll, outputKit, type CliKit } from './kit.js';
+import { formatOf } from './output.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerTenantCommands } from './commands/tenant.js';
 import { registerHostCommands } from './commands/host.js';
@@ -57,7 +58,10 @@ const program = new Command('nephele')
   )
   .option('-V, --version', 'print the client version')
   .option('--insecure', 'plain text to a loopback controller (development only)', false)
-  .option('--json', 'print JSON instead of tables', false)
+  .option('--json', 'print JSON instead of tables (same as -o json)', false)
+  .option('-o, --output <format>', 'output format: table, wide, json, yaml, name (ids only)')
+  .option('--no-headers', 'tables without their header row')
+  .option('-q, --quiet', 'print only ids (or the secret of a new token)')
   .showHelpAfterError();
 
 type Global = {
@@ -71,6 +75,9 @@ type Global = {
   connectTimeout: string;
   insecure: boolean;
   json: boolean;
+  output?: string;
+  headers: boolean;
+  quiet?: boolean;
 };
 const g = (): Global => program.opts() as Global;
 
@@ -101,7 +108,7 @@ async function withClient<T>(fn: (c: AdminClient) => Promise<T>, anonymous = fal
 }
 
 function out(data: unknown, human: () => string): void {
-  process.stdout.write((g().json ? json(data) : terminalSafe(human(), true)) + '\n');
+  outputKit(g).out(data, human);
 }
 
 // --- controller
@@ -186,7 +193,9 @@ program
   });
 
 // Command groups, in the order `nephele --help` lists them.
-const kit: CliKit = { withClient, out, listAll, json: () => g().json };
+const kit: CliKit = { withClient, listAll, ...outputKit(g) };
+// A bad -o is refused before a command does anything (not after it created something).
+program.hook('preAction', () => void formatOf(g()));
 registerTokenCommands(program, kit);
 registerTenantCommands(program, kit);
 registerHostCommands(program, kit);

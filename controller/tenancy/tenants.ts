@@ -115,6 +115,29 @@ export class Tenants {
     return { tenants: out, more: false };
   }
 
+  /**
+   * Deletes a tenant that holds nothing (`remains` says what it still holds,
+   * '' for nothing). Under the tenant's admission lock, and conditional on the
+   * record's version, which every admission bumps: a VM admitted between the
+   * check and the delete makes it retry, then refuse.
+   */
+  async remove(name: string, remains: (t: Tenant) => Promise<string>): Promise<Tenant> {
+    if (name === DEFAULT_TENANT)
+      throw new FailedPreconditionError('the default tenant is where callers without one work; it cannot be deleted');
+    return this.withAdmission(name, async () => {
+      const { t, version } = await this.get(name);
+      const left = await remains(t);
+      if (left) throw new FailedPreconditionError(`tenant still holds ${left}; remove them first`);
+      await this.events.commit({
+        ops: [del(TENANTS, name)],
+        preconditions: [at(TENANTS, name, version)],
+        events: [{ type: 'tenant.deleted', message: 'tenant deleted', tenant: name, attributes: { tenant: name } }],
+        ref: name,
+      });
+      return t;
+    });
+  }
+
   /** Sets the quotas `fields` names (all four when undefined); the others keep their values. */
   async setQuota(name: string, update: Quota, fields?: (keyof Quota)[]): Promise<Tenant> {
     return retryOnConflict(async () => {

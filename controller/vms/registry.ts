@@ -1,4 +1,4 @@
-import type { DesiredState, VmRecord, VmReport, VmSpec } from '../model/index.js';
+import type { DesiredState, VmRecord, VmReport, VmSpec, VmState } from '../model/index.js';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import { DesiredStateEnum, vmToProto } from '../../common/grpc/convert.js';
 import type { DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
@@ -19,6 +19,8 @@ import type { Clock } from '../../common/clock.js';
 import type { EventLog, NewEvent } from '../events/log.js';
 import type { Tenants } from '../tenancy/tenants.js';
 import { resourcesOf } from '../../common/limits.js';
+// Read at call time only, so the import cycle with the planner is harmless.
+import { VMS_BY_SET } from '../planner/sets.js';
 
 export const VMS = 'vms';
 export const VMS_BY_TENANT = 'vms-by-tenant'; // `${tenant}/${id}`
@@ -26,6 +28,15 @@ export const VMS_BY_HOST = 'vms-by-host'; // `${host}/${id}`: what a host should
 
 export type { VmRecord };
 export type Desired = DesiredState;
+
+/** Keys a ListVms page reads at least (ten times the page size when that is more). */
+const LIST_SCAN_MIN = 2000;
+
+const matches = (v: VmRecord, o: { tenant?: string; hostId?: string; setId?: string; state?: VmState }) =>
+  (o.tenant === undefined || v.tenant === o.tenant) &&
+  (!o.hostId || v.hostId === o.hostId) &&
+  (!o.setId || v.setId === o.setId) &&
+  (!o.state || v.state === o.state);
 
 /** Which desired states each observed state may be asked for; others are FAILED_PRECONDITION. */
 export class VmRegistry {
@@ -101,23 +112,42 @@ export class VmRegistry {
     });
   }
 
+  /**
+   * One page of VMs, filtered (AND) by tenant, host, set and observed state,
+   * through the most selective index. At most `scanLimit` keys are read per
+   * page, so a filter that matches little answers a short page with `more`
+   * rather than scanning everything; `last` is the key to resume after.
+   */
   async list(o: {
     after: string;
     limit: number;
     tenant?: string;
     hostId?: string;
-  }): Promise<{ vms: { vm: VmRecord; version: number }[]; more: boolean }> {
+    setId?: string;
+    state?: VmState;
+    scanLimit?: number;
+  }): Promise<{ vms: { vm: VmRecord; version: number }[]; more: boolean; last: string }> {
     const out: { vm: VmRecord; version: number }[] = [];
-    const [coll, prefix] =
-      o.tenant !== undefined ? [VMS_BY_TENANT, `${o.tenant}/`] : o.hostId ? [VMS_BY_HOST, `${o.hostId}/`] : [VMS, ''];
+    const [coll, prefix] = o.setId
+      ? [VMS_BY_SET, `${o.setId}/`]
+      : o.tenant !== undefined
+        ? [VMS_BY_TENANT, `${o.tenant}/`]
+        : o.hostId
+          ? [VMS_BY_HOST, `${o.hostId}/`]
+          : [VMS, ''];
+    const scanLimit = o.scanLimit ?? Math.max(LIST_SCAN_MIN, o.limit * 10);
+    let scanned = 0;
+    let last = '';
     for await (const { key } of this.store.scan(coll, { prefix, ...(o.after ? { gt: prefix + o.after } : {}) })) {
-      const r = await this.store.get<VmRecord>(VMS, key.slice(prefix.length));
-      if (!r) continue;
-      if (o.hostId && r.value.hostId !== o.hostId) continue;
-      if (out.length === o.limit) return { vms: out, more: true };
+      const id = key.slice(prefix.length);
+      if (out.length === o.limit || scanned === scanLimit) return { vms: out, more: true, last };
+      scanned++;
+      last = id;
+      const r = await this.store.get<VmRecord>(VMS, id);
+      if (!r || !matches(r.value, o)) continue;
       out.push({ vm: r.value, version: r.version });
     }
-    return { vms: out, more: false };
+    return { vms: out, more: false, last };
   }
 
   /** Changes what the VM should be; returns the new record. `check` refuses impossible transitions. */

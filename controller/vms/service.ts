@@ -14,6 +14,7 @@ import type { HostRegistry } from '../hosts/registry.js';
 import { DEFAULT_TENANT } from '../tenancy/tenants.js';
 import { validateSpec } from './spec.js';
 import { resourcesOf } from '../../common/limits.js';
+import { VmStateEnum } from '../../common/grpc/convert.js';
 import { lifecycleEvent, refuse, type VmRecord, type VmRegistry } from './registry.js';
 
 type SetHandlers = Pick<
@@ -137,17 +138,25 @@ export function vmHandlers(
       const limit = pageSize(req.pageSize);
       const wanted = req.tenant ? requireName('tenant', req.tenant) : undefined;
       const hostId = req.hostId ? requireId('host_id', req.hostId) : undefined;
+      const setId = req.setId ? requireId('set_id', req.setId) : undefined;
+      const state = VmStateEnum.optional(req.state, 'state');
       if (ctx.scope !== undefined && wanted !== undefined && wanted !== ctx.scope)
         return { vms: [], nextPageToken: '' };
-      const { vms: page, more } = await vms.list({
+      const {
+        vms: page,
+        more,
+        last,
+      } = await vms.list({
         after: pageToken.decode(req.pageToken),
         limit,
         tenant: ctx.scope ?? wanted,
         hostId,
+        setId,
+        state,
       });
       return {
         vms: page.map((x) => vms.view(x.vm, x.version)),
-        nextPageToken: more ? pageToken.encode(page.at(-1)?.vm.id) : '',
+        nextPageToken: more ? pageToken.encode(last) : '',
       };
     }),
 

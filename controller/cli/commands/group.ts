@@ -23,10 +23,11 @@ export function registerGroupCommands(program: Command, k: CliKit): void {
           return { items: r.groups, next: r.nextPageToken };
         }),
       );
-      k.out(groups, () =>
+      k.out(groups, (v) =>
         table(
           ['NAME', 'HOSTS', 'DESCRIPTION', 'CREATED'],
           groups.map((x) => [x.name, x.hostCount, x.description || '-', when(x.createdUnixMs)]),
+          v,
         ),
       );
     });

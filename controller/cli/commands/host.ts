@@ -2,13 +2,15 @@
 import { Option, type Command } from 'commander';
 import type { Host__Output as Host } from '../../../common/gen/nephele/v1/Host.js';
 import type * as P from '../types.js';
-import { ago, bytes, enumWord, table, when } from '../format.js';
+import { ago, bytes, enumWord, table, when, type View } from '../format.js';
+import { resolveHost } from '../resolve.js';
+import { listing, watchOpts } from '../watch.js';
 import type { CliKit } from '../kit.js';
 
 const cap = (free?: number, total?: number, fmt: (n: number) => string = String) =>
   `${fmt(free ?? 0)}/${fmt(total ?? 0)}`;
 
-function hostRows(hosts: Host[]): string {
+function hostRows(hosts: Host[], v?: View): string {
   return table(
     ['ID', 'NAME', 'KIND', 'STATE', 'CPU FREE/TOTAL', 'MEM FREE/TOTAL', 'SCHEMES', 'GROUPS', 'LAST SEEN'],
     hosts.map((h) => [
@@ -22,6 +24,7 @@ function hostRows(hosts: Host[]): string {
       h.groups.join(',') || '-',
       ago(h.lastSeenUnixMs),
     ]),
+    v,
   );
 }
 
@@ -88,45 +91,49 @@ export function registerHostCommands(program: Command, k: CliKit): void {
     .command('revoke <id>')
     .description("revoke a host's credentials: its session closes and it cannot reconnect")
     .option('--reason <text>', 'why', '')
-    .action(async (id, o) => {
+    .action(async (ref, o) => {
+      const id = await k.withClient((c) => resolveHost(c, ref));
       const r = await k.withClient((c) =>
         c.call<P.RevokeHostResponse>((md, op, cb) => c.hosts.RevokeHost({ hostId: id, reason: o.reason }, md, op, cb)),
       );
       k.out(r.host, () => `revoked ${r.host?.id}`);
     });
-  host
-    .command('ls')
+  watchOpts(host.command('ls'))
     .description('list hosts')
     .option('--group <name>', 'only hosts in this virtual group')
     .addOption(
       new Option('--state <state>', 'only hosts in this state').choices(['pending', 'ready', 'unreachable', 'down']),
     )
     .action(async (o) => {
-      const hosts = await k.withClient((c) =>
-        k.listAll<Host>(async (pageToken) => {
-          const r = await c.call<P.ListHostsResponse>((md, op, cb) =>
-            c.hosts.ListHosts(
-              {
-                pageSize: 500,
-                pageToken,
-                group: o.group ?? '',
-                state: o.state ? (`HOST_STATE_${o.state.toUpperCase()}` as never) : 'HOST_STATE_UNSPECIFIED',
-                view: 'HOST_VIEW_BASIC',
-              },
-              md,
-              op,
-              cb,
-            ),
-          );
-          return { items: r.hosts, next: r.nextPageToken };
-        }),
+      await listing(
+        k,
+        o,
+        (c) =>
+          k.listAll<Host>(async (pageToken) => {
+            const r = await c.call<P.ListHostsResponse>((md, op, cb) =>
+              c.hosts.ListHosts(
+                {
+                  pageSize: 500,
+                  pageToken,
+                  group: o.group ?? '',
+                  state: o.state ? (`HOST_STATE_${o.state.toUpperCase()}` as never) : 'HOST_STATE_UNSPECIFIED',
+                  view: 'HOST_VIEW_BASIC',
+                },
+                md,
+                op,
+                cb,
+              ),
+            );
+            return { items: r.hosts, next: r.nextPageToken };
+          }),
+        hostRows,
       );
-      k.out(hosts, () => hostRows(hosts));
     });
   host
     .command('show <id>')
     .description('show a host with its full inventory')
-    .action(async (id) => {
+    .action(async (ref) => {
+      const id = await k.withClient((c) => resolveHost(c, ref));
       const r = await k.withClient((c) =>
         c.call<P.GetHostResponse>((md, op, cb) => c.hosts.GetHost({ hostId: id, view: 'HOST_VIEW_FULL' }, md, op, cb)),
       );
@@ -136,7 +143,8 @@ export function registerHostCommands(program: Command, k: CliKit): void {
     .command('cordon <id>')
     .description('stop placing new VMs on a host')
     .option('--reason <text>', 'why', '')
-    .action(async (id, o) => {
+    .action(async (ref, o) => {
+      const id = await k.withClient((c) => resolveHost(c, ref));
       const r = await k.withClient((c) =>
         c.call<P.CordonHostResponse>((md, op, cb) => c.hosts.CordonHost({ hostId: id, reason: o.reason }, md, op, cb)),
       );
@@ -146,7 +154,8 @@ export function registerHostCommands(program: Command, k: CliKit): void {
     .command('drain <id>')
     .description('cordon a host and move its VMs to other hosts')
     .option('--reason <text>', 'why', '')
-    .action(async (id, o) => {
+    .action(async (ref, o) => {
+      const id = await k.withClient((c) => resolveHost(c, ref));
       const r = await k.withClient((c) =>
         c.call<P.DrainHostResponse>((md, op, cb) => c.hosts.DrainHost({ hostId: id, reason: o.reason }, md, op, cb)),
       );
@@ -160,7 +169,8 @@ export function registerHostCommands(program: Command, k: CliKit): void {
   host
     .command('uncordon <id>')
     .description('allow placements on a host again')
-    .action(async (id) => {
+    .action(async (ref) => {
+      const id = await k.withClient((c) => resolveHost(c, ref));
       const r = await k.withClient((c) =>
         c.call<P.UncordonHostResponse>((md, op, cb) => c.hosts.UncordonHost({ hostId: id }, md, op, cb)),
       );
@@ -171,7 +181,8 @@ export function registerHostCommands(program: Command, k: CliKit): void {
     .description("a host's virtual groups")
     .command('set <id> [groups...]')
     .description("replace a host's groups (none = remove from all)")
-    .action(async (id, groups: string[]) => {
+    .action(async (ref, groups: string[]) => {
+      const id = await k.withClient((c) => resolveHost(c, ref));
       const r = await k.withClient((c) =>
         c.call<P.SetHostGroupsResponse>((md, op, cb) => c.hosts.SetHostGroups({ hostId: id, groups }, md, op, cb)),
       );

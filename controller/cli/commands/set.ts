@@ -25,7 +25,9 @@ function settled(s: VmSet): boolean {
   return s.state === 'VM_SET_STATE_PARTIAL' && s.confirmed >= s.placed;
 }
 import type { CliKit } from '../kit.js';
-import { ago, bytes, enumWord, table, when } from '../format.js';
+import { ago, bytes, details, enumWord, table, when, type View } from '../format.js';
+import { resolveSet } from '../resolve.js';
+import { listing, watchOpts } from '../watch.js';
 
 const SET_HEAD = [
   'ID',
@@ -51,6 +53,29 @@ const setRow = (s: VmSet) => [
   when(s.expiresUnixMs),
   ago(s.createdUnixMs),
 ];
+
+const setTable = (sets: VmSet[], v?: View) => table(SET_HEAD, sets.map(setRow), v);
+
+/** `set show`: one field a line, like host show and vm show. */
+function setDetail(s: VmSet): string {
+  const r = s.request;
+  return details([
+    ['ID', s.id],
+    ['Name', r?.name || '-'],
+    ['Tenant', s.tenant],
+    ['State', `${enumWord(s.state, 'VM_SET_STATE_')}${s.stateReason ? ` (${s.stateReason})` : ''}`],
+    ['SLA', enumWord(r?.sla, 'SLA_')],
+    ['VMs', `${s.count} wanted, ${s.placed} placed, ${s.confirmed} confirmed, ${s.running} running`],
+    [
+      'Spec',
+      `${r?.spec?.scheme || r?.schemePreference.join('|') || '-'} ${r?.spec?.vcpus} vCPU, ${r?.spec?.memoryMib} MiB, ${r?.spec?.diskGib} GiB disk, image ${r?.spec?.image}`,
+    ],
+    ['Group', r?.group || '-'],
+    ['Created', `${when(s.createdUnixMs)}, started ${when(s.startedUnixMs)}`],
+    ['Expires', when(s.expiresUnixMs)],
+    ['Not placed', s.reasons],
+  ]);
+}
 
 /** The plan as people read it: one row per VM, per-host totals, then what could not be placed and why. */
 export function planText(p: Plan): string {
@@ -196,15 +221,17 @@ export function registerSetCommands(program: Command, k: CliKit): void {
         return { ...res, set };
       });
       if (o.dryRun) {
-        k.out(r.plan, () => `dry run: nothing was reserved\n${planText(r.plan!)}`);
+        k.note('dry run: nothing was reserved');
+        k.out(r.plan, () => planText(r.plan!));
         if (r.plan!.unplaced > 0)
           throw new CliError(`the plan leaves ${r.plan!.unplaced} vm(s) unplaced`, EXIT.unplaced);
         return;
       }
+      // The set itself, as `set show --json` prints it.
       k.out(
-        r,
-        () =>
-          `${table(SET_HEAD, [setRow(r.set!)])}${r.set!.reasons.length ? '\n' + r.set!.reasons.map((x) => `  not placed: ${x}`).join('\n') : ''}`,
+        r.set,
+        (v) =>
+          `${setTable([r.set!], v)}${r.set!.reasons.length ? '\n' + r.set!.reasons.map((x) => `  not placed: ${x}`).join('\n') : ''}`,
       );
       const s = r.set!;
       if (o.wait && s.running < s.count)
@@ -213,64 +240,61 @@ export function registerSetCommands(program: Command, k: CliKit): void {
           EXIT.failed,
         );
     });
+  watchOpts(set.command('ls').description('list VM sets').option('--tenant <name>', 'only of this tenant')).action(
+    async (o) =>
+      listing(
+        k,
+        o,
+        (c) =>
+          k.listAll<VmSet>(async (pageToken) => {
+            const r = await c.call<ListVmSetsResponse>((md, op, cb) =>
+              c.vms.ListVmSets({ pageSize: 200, pageToken, tenant: o.tenant ?? '' }, md, op, cb),
+            );
+            return { items: r.sets, next: r.nextPageToken };
+          }),
+        setTable,
+      ),
+  );
   set
-    .command('ls')
-    .description('list VM sets')
-    .option('--tenant <name>', 'only of this tenant')
-    .action(async (o) => {
-      const sets = await k.withClient((c) =>
-        k.listAll<VmSet>(async (pageToken) => {
-          const r = await c.call<ListVmSetsResponse>((md, op, cb) =>
-            c.vms.ListVmSets({ pageSize: 200, pageToken, tenant: o.tenant ?? '' }, md, op, cb),
-          );
-          return { items: r.sets, next: r.nextPageToken };
-        }),
-      );
-      k.out(sets, () => table(SET_HEAD, sets.map(setRow)));
-    });
-  set
-    .command('show <id>')
-    .description('show a VM set')
-    .action(async (id) => {
-      const r = await k.withClient((c) =>
-        c.call<GetVmSetResponse>((md, op, cb) => c.vms.GetVmSet({ setId: id }, md, op, cb)),
-      );
+    .command('show <set>')
+    .description('show a VM set (id, id prefix or name)')
+    .action(async (ref) => {
+      const r = await k.withClient(async (c) => {
+        const setId = await resolveSet(c, ref);
+        return c.call<GetVmSetResponse>((md, op, cb) => c.vms.GetVmSet({ setId }, md, op, cb));
+      });
       const s = r.set!;
-      k.out(s, () =>
-        [
-          table(SET_HEAD, [setRow(s)]),
-          `state: ${enumWord(s.state, 'VM_SET_STATE_')}${s.stateReason ? ` (${s.stateReason})` : ''}`,
-          ...s.reasons.map((x) => `  not placed: ${x}`),
-        ].join('\n'),
-      );
+      k.out(s, () => setDetail(s));
     });
   set
-    .command('scale <id> <count>')
+    .command('scale <set> <count>')
     .description('change the number of VMs (down: the newest are retired)')
-    .action(async (id, count) => {
-      const r = await k.withClient((c) =>
-        c.call<ScaleVmSetResponse>((md, op, cb) =>
-          c.vms.ScaleVmSet({ setId: id, count: wholeNumber('count', count) }, md, op, cb),
-        ),
-      );
-      k.out(r, () => table(SET_HEAD, [setRow(r.set!)]));
+    .action(async (ref, count) => {
+      const n = wholeNumber('count', count);
+      const r = await k.withClient(async (c) => {
+        const setId = await resolveSet(c, ref);
+        return c.call<ScaleVmSetResponse>((md, op, cb) => c.vms.ScaleVmSet({ setId, count: n }, md, op, cb));
+      });
+      k.out(r.set, (v) => setTable([r.set!], v));
     });
   set
-    .command('delete <id>')
+    .command('delete <set>')
     .description('retire every VM of the set')
-    .action(async (id) => {
-      const r = await k.withClient((c) =>
-        c.call<DeleteVmSetResponse>((md, op, cb) => c.vms.DeleteVmSet({ setId: id }, md, op, cb)),
-      );
-      k.out(r.set, () => table(SET_HEAD, [setRow(r.set!)]));
+    .action(async (ref) => {
+      const r = await k.withClient(async (c) => {
+        const setId = await resolveSet(c, ref);
+        return c.call<DeleteVmSetResponse>((md, op, cb) => c.vms.DeleteVmSet({ setId }, md, op, cb));
+      });
+      k.out(r.set, (v) => setTable([r.set!], v));
     });
   set
-    .command('plan <id>')
+    .command('plan <set>')
     .description("the set's resource aggregation table: VM -> host, reserved, confirmed")
-    .action(async (id) => {
-      const r = await k.withClient((c) =>
-        c.call<GetPlanResponse>((md, op, cb) => c.vms.GetPlan({ setId: id }, md, op, cb)),
-      );
+    .action(async (ref) => {
+      const r = await k.withClient(async (c) => {
+        const setId = await resolveSet(c, ref);
+        return c.call<GetPlanResponse>((md, op, cb) => c.vms.GetPlan({ setId }, md, op, cb));
+      });
       k.out(r.plan, () => planText(r.plan!));
     });
 }

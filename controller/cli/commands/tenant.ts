@@ -3,7 +3,10 @@ import type { Command } from 'commander';
 import type * as P from '../types.js';
 import { byteSize, wholeNumber } from '../parse.js';
 import { CliError } from '../client.js';
-import { bytes, table } from '../format.js';
+import { bytes, details, table, when } from '../format.js';
+import type { Tenant__Output as Tenant } from '../../../common/gen/nephele/v1/Tenant.js';
+import type { GetTenantResponse__Output as GetTenantResponse } from '../../../common/gen/nephele/v1/GetTenantResponse.js';
+import type { DeleteTenantResponse__Output as DeleteTenantResponse } from '../../../common/gen/nephele/v1/DeleteTenantResponse.js';
 import type { CliKit } from '../kit.js';
 
 /** `dflt`: the value of a quota not given (create: 0 = unlimited; quota: left as it is). */
@@ -33,6 +36,20 @@ const quotaMaskOf = (o: QuotaFlags) =>
     .filter(([flag]) => o[flag] !== undefined)
     .map(([, name]) => name);
 
+const lim = (used: number, q: number, f: (n: number) => string = String) => `${f(used)}/${q ? f(q) : '∞'}`;
+
+function tenantDetail(x: Tenant): string {
+  return details([
+    ['Name', x.name],
+    ['Description', x.description || '-'],
+    ['Created', when(x.createdUnixMs)],
+    ['vCPUs', lim(x.usage!.vcpus, x.quota!.vcpus)],
+    ['Memory', lim(x.usage!.memoryBytes, x.quota!.memoryBytes, bytes)],
+    ['VMs', lim(x.usage!.vms, x.quota!.vms)],
+    ['Images', lim(x.usage!.images, x.quota!.images)],
+  ]);
+}
+
 export function registerTenantCommands(program: Command, k: CliKit): void {
   const tenant = program.command('tenant').description('tenants and their quotas');
   quotaOpts(
@@ -58,8 +75,7 @@ export function registerTenantCommands(program: Command, k: CliKit): void {
           return { items: r.tenants, next: r.nextPageToken };
         }),
       );
-      const lim = (used: number, q: number, f: (n: number) => string = String) => `${f(used)}/${q ? f(q) : '∞'}`;
-      k.out(tenants, () =>
+      k.out(tenants, (v) =>
         table(
           ['NAME', 'VCPUS', 'MEMORY', 'VMS', 'IMAGES', 'DESCRIPTION'],
           tenants.map((x) => [
@@ -70,8 +86,27 @@ export function registerTenantCommands(program: Command, k: CliKit): void {
             lim(x.usage!.images, x.quota!.images),
             x.description || '-',
           ]),
+          v,
         ),
       );
+    });
+  tenant
+    .command('show <name>')
+    .description('show a tenant: quotas and what it uses now (used/quota)')
+    .action(async (name) => {
+      const r = await k.withClient((c) =>
+        c.call<GetTenantResponse>((md, op, cb) => c.auth.GetTenant({ tenant: name }, md, op, cb)),
+      );
+      k.out(r.tenant, () => tenantDetail(r.tenant!));
+    });
+  tenant
+    .command('rm <name>')
+    .description('delete a tenant that holds nothing (no VMs, sets or API tokens left)')
+    .action(async (name) => {
+      const r = await k.withClient((c) =>
+        c.call<DeleteTenantResponse>((md, op, cb) => c.auth.DeleteTenant({ tenant: name }, md, op, cb)),
+      );
+      k.out(r.tenant, () => `deleted tenant ${r.tenant?.name}`);
     });
   quotaOpts(
     tenant.command('quota <name>').description("change a tenant's quotas (those not given stay as they are)"),

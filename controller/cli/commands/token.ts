@@ -6,6 +6,7 @@ import { parseDuration } from '../../../common/validate.js';
 import { CliError } from '../client.js';
 import { enumWord, table, when } from '../format.js';
 import { collect, type CliKit } from '../kit.js';
+import { resolveToken } from '../resolve.js';
 
 export function registerTokenCommands(program: Command, k: CliKit): void {
   const token = program.command('token').description('join and API tokens');
@@ -56,11 +57,13 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
         c.call<P.CreateTokenResponse>((md, op, cb) => c.auth.CreateToken(req, md, op, cb)),
       );
       // The secret alone on stdout (so `$(nephele token create --join)` is just the token); the rest on stderr.
+      if (k.quiet()) return void process.stdout.write(r.secret + '\n');
       if (!k.json())
-        process.stderr.write(
-          `# token ${r.token?.id}, ${enumWord(r.token?.kind, 'TOKEN_KIND_')}, expires ${when(r.token?.expiresUnixMs) === '-' ? 'never' : when(r.token?.expiresUnixMs)}. Shown once; keep it secret.\n`,
+        k.note(
+          `# token ${r.token?.id}, ${enumWord(r.token?.kind, 'TOKEN_KIND_')}, expires ${when(r.token?.expiresUnixMs) === '-' ? 'never' : when(r.token?.expiresUnixMs)}. Shown once; keep it secret.`,
         );
-      k.out(r, () => r.secret);
+      // -o name: the token's id (its secret is the table view's result).
+      k.out(k.format() === 'name' ? r.token : r, () => r.secret);
     });
   token
     .command('ls')
@@ -75,7 +78,7 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
           return { items: r.tokens, next: r.nextPageToken };
         }),
       );
-      k.out(tokens, () =>
+      k.out(tokens, (v) =>
         table(
           ['ID', 'KIND', 'DESCRIPTION', 'CREATED', 'EXPIRES', 'STATUS'],
           tokens.map((t) => [
@@ -92,16 +95,18 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
                   ? 'expired'
                   : 'active',
           ]),
+          v,
         ),
       );
     });
   token
     .command('revoke <id>')
-    .description('revoke a token; its next use fails')
-    .action(async (id) => {
-      const r = await k.withClient((c) =>
-        c.call<P.RevokeTokenResponse>((md, op, cb) => c.auth.RevokeToken({ tokenId: id }, md, op, cb)),
-      );
+    .description('revoke a token (id or unique id prefix); its next use fails')
+    .action(async (ref) => {
+      const r = await k.withClient(async (c) => {
+        const tokenId = await resolveToken(c, ref);
+        return c.call<P.RevokeTokenResponse>((md, op, cb) => c.auth.RevokeToken({ tokenId }, md, op, cb));
+      });
       k.out(r, () => `revoked ${r.token?.id}`);
     });
 
@@ -115,12 +120,13 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
       collect,
       [] as string[],
     )
-    .action(async (id, role, o) => {
-      const r = await k.withClient((c) =>
-        c.call<P.BindRoleResponse>((md, op, cb) =>
-          c.auth.BindRole({ tokenId: id, role, tenant: o.tenant ?? '', grants: o.grant }, md, op, cb),
-        ),
-      );
+    .action(async (ref, role, o) => {
+      const r = await k.withClient(async (c) => {
+        const tokenId = await resolveToken(c, ref);
+        return c.call<P.BindRoleResponse>((md, op, cb) =>
+          c.auth.BindRole({ tokenId, role, tenant: o.tenant ?? '', grants: o.grant }, md, op, cb),
+        );
+      });
       k.out(
         r.token,
         () =>

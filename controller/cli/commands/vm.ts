@@ -5,28 +5,74 @@ import type * as P from '../types.js';
 import { CliError, EXIT } from '../client.js';
 import { byteSize, duration, gibibytes, keyValues, mebibytes, wholeNumber } from '../parse.js';
 import { waitUntil } from '../wait.js';
-import { enumWord, json, table } from '../format.js';
+import { details, enumWord, table, when, type View } from '../format.js';
 import type { CliKit } from '../kit.js';
+import type { AdminClient } from '../client.js';
+import type { ListVmsRequest } from '../../../common/gen/nephele/v1/ListVmsRequest.js';
+import { VM_STATES, type VmState } from '../../../common/model/enums.js';
+import { VmStateEnum } from '../../../common/grpc/convert.js';
+import { hostNames, resolveHost, resolveSet, resolveVm } from '../resolve.js';
+import { listing, watchOpts } from '../watch.js';
 
-const vmRow = (v: Vm) => [
+const vmRow = (v: Vm, hosts: Map<string, string>, view?: View) => [
   v.id,
   v.name,
   v.tenant,
-  v.hostId,
+  hosts.get(v.hostId) || v.hostId || '-',
   v.spec?.scheme ?? '-',
   `${v.spec?.vcpus}/${v.spec?.memoryMib}MiB`,
-  enumWord(v.state, 'VM_STATE_') +
-    (v.desired !== 'DESIRED_VM_STATE_RUNNING' ? ` → ${enumWord(v.desired, 'DESIRED_VM_STATE_')}` : ''),
+  stateOf(v),
   v.hostPort ? `127.0.0.1:${v.hostPort}` : '-',
   v.stateReason || '-',
+  ...(view?.wide ? [v.setId || '-', v.hostId || '-', enumWord(v.sla, 'SLA_'), when(v.createdUnixMs)] : []),
 ];
 const VM_HEAD = ['ID', 'NAME', 'TENANT', 'HOST', 'SCHEME', 'CPU/MEM', 'STATE', 'APPLIANCE', 'REASON'];
+const VM_WIDE = ['SET', 'HOST ID', 'SLA', 'CREATED'];
+const vmTable = (vms: Vm[], hosts: Map<string, string>, v: View) =>
+  table(
+    v.wide ? [...VM_HEAD, ...VM_WIDE] : VM_HEAD,
+    vms.map((x) => vmRow(x, hosts, v)),
+    v,
+  );
+
+const stateOf = (v: Vm) =>
+  enumWord(v.state, 'VM_STATE_') +
+  (v.desired !== 'DESIRED_VM_STATE_RUNNING' ? ` → ${enumWord(v.desired, 'DESIRED_VM_STATE_')}` : '');
+
+/** `vm show`: one field a line, like host show and set show. */
+function vmDetail(v: Vm, hosts: Map<string, string>): string {
+  const s = v.spec;
+  const host = hosts.get(v.hostId);
+  return details([
+    ['ID', v.id],
+    ['Name', v.name],
+    ['Tenant', v.tenant],
+    ['Set', v.setId || '-'],
+    ['Host', host ? `${host} (${v.hostId})` : v.hostId || '-'],
+    ['State', `${stateOf(v)}${v.stateReason ? ` (${v.stateReason})` : ''}, since ${when(v.stateChangedUnixMs)}`],
+    ['SLA', enumWord(v.sla, 'SLA_')],
+    ['Spec', `${s?.scheme} ${s?.vcpus} vCPU, ${s?.memoryMib} MiB, ${s?.diskGib} GiB disk, image ${s?.image}`],
+    ['Config', Object.entries(s?.config ?? {}).map(([k, x]) => `${k}=${x}`)],
+    ['Appliance', v.hostPort ? `127.0.0.1:${v.hostPort}${v.guestReady ? ' (ready)' : ''}` : '-'],
+    ['Created', when(v.createdUnixMs)],
+    ['Placed', `${when(v.placedUnixMs)}, confirmed ${when(v.confirmedUnixMs)}, ${v.placementAttempts} host(s) tried`],
+    ['Generation', `${v.generation}, ${v.rebootCount} reboot(s)`],
+  ]);
+}
+
+const getVm = (c: AdminClient, vmId: string) =>
+  c.call<P.GetVmResponse>((md, op, cb) => c.vms.GetVm({ vmId }, md, op, cb));
 
 export function registerVmCommands(program: Command, k: CliKit): void {
   const vm = program.command('vm').description('virtual machines');
+  /** Output for people (table, wide): host names are worth a ListHosts then. */
+  const people = () => k.format() === 'table' || k.format() === 'wide';
   vm.command('create')
     .description('create one VM: the planner places it, or on a host you name (operators)')
-    .option('--host <id>', 'pin it to this host (needs fleet.write; default: the planner chooses)')
+    .option(
+      '--host <host>',
+      'pin it to this host: id, id prefix or name (needs fleet.write; default: the planner chooses)',
+    )
     .addOption(new Option('--scheme <scheme>', 'how to run it').choices(['qemu', 'process']).default('qemu'))
     .option('--vcpus <n>', 'vCPUs', '1')
     .option('--memory <size>', 'memory: 512M, 1G, 1.5GiB (a bare number is MiB)', '128')
@@ -41,7 +87,7 @@ export function registerVmCommands(program: Command, k: CliKit): void {
       const config = keyValues('--config', o.config as string[] | undefined);
       const req = {
         name: o.name ?? '',
-        hostId: o.host ?? '',
+        hostId: '',
         tenant: o.tenant ?? '',
         spec: {
           scheme: o.scheme,
@@ -53,43 +99,66 @@ export function registerVmCommands(program: Command, k: CliKit): void {
         },
       };
       const timeoutMs = duration('--timeout', o.timeout);
-      const r = await k.withClient(async (c) => {
+      const { r, hosts } = await k.withClient(async (c) => {
+        if (o.host) req.hostId = await resolveHost(c, o.host);
         const res = await c.call<P.CreateVmResponse>((md, op, cb) => c.vms.CreateVm(req, md, op, cb));
-        if (!o.wait) return res;
-        return waitUntil(`vm ${res.vm!.id} to run`, timeoutMs, async () => {
-          const cur = await c.call<P.GetVmResponse>((md, op, cb) => c.vms.GetVm({ vmId: res.vm!.id }, md, op, cb));
+        const hosts = people() ? await hostNames(c) : new Map<string, string>();
+        if (!o.wait) return { r: res, hosts };
+        const done = await waitUntil(`vm ${res.vm!.id} to run`, timeoutMs, async () => {
+          const cur = await getVm(c, res.vm!.id);
           return ['VM_STATE_PENDING', 'VM_STATE_CREATING'].includes(cur.vm!.state) ? undefined : cur;
         });
+        return { r: done, hosts };
       });
-      k.out(r.vm, () => table(VM_HEAD, [vmRow(r.vm!)]));
+      k.out(r.vm, (v) => vmTable([r.vm!], hosts, v));
       if (o.wait && r.vm!.state !== 'VM_STATE_RUNNING')
         throw new CliError(
           `vm ${r.vm!.id} is ${enumWord(r.vm!.state, 'VM_STATE_')}: ${r.vm!.stateReason}`,
           EXIT.failed,
         );
     });
-  vm.command('ls')
-    .description('list VMs')
-    .option('--host <id>', 'only on this host')
-    .option('--tenant <name>', 'only of this tenant')
-    .action(async (o) => {
-      const vms = await k.withClient((c) =>
-        k.listAll<Vm>(async (pageToken) => {
+  watchOpts(
+    vm
+      .command('ls')
+      .description('list VMs')
+      .option('--host <host>', 'only on this host (id, id prefix or name)')
+      .option('--set <set>', 'only of this set (id, id prefix or name)')
+      .option('--state <state>', `only in this observed state: ${VM_STATES.join(', ')}`)
+      .option('--tenant <name>', 'only of this tenant'),
+  ).action(async (o) => {
+    if (o.state && !(VM_STATES as readonly string[]).includes(o.state))
+      throw new CliError(`--state: must be one of ${VM_STATES.join(', ')}, got ${JSON.stringify(o.state)}`);
+    let filter: ListVmsRequest | undefined;
+    await listing(
+      k,
+      o,
+      async (c) => {
+        filter ??= {
+          hostId: o.host ? await resolveHost(c, o.host) : '',
+          setId: o.set ? await resolveSet(c, o.set) : '',
+          state: o.state ? VmStateEnum.toProto(o.state as VmState) : 'VM_STATE_UNSPECIFIED',
+          tenant: o.tenant ?? '',
+        };
+        const vms = await k.listAll<Vm>(async (pageToken) => {
           const r = await c.call<P.ListVmsResponse>((md, op, cb) =>
-            c.vms.ListVms({ pageSize: 500, pageToken, hostId: o.host ?? '', tenant: o.tenant ?? '' }, md, op, cb),
+            c.vms.ListVms({ ...filter, pageSize: 500, pageToken }, md, op, cb),
           );
           return { items: r.vms, next: r.nextPageToken };
-        }),
-      );
-      k.out(vms, () => table(VM_HEAD, vms.map(vmRow)));
-    });
-  vm.command('show <id>')
-    .description('show a VM')
-    .action(async (id) => {
-      const r = await k.withClient((c) =>
-        c.call<P.GetVmResponse>((md, op, cb) => c.vms.GetVm({ vmId: id }, md, op, cb)),
-      );
-      k.out(r.vm, () => json(r.vm));
+        });
+        return { vms, hosts: people() ? await hostNames(c) : undefined };
+      },
+      (d, v) => vmTable(d.vms, d.hosts ?? new Map(), v),
+      (d) => d.vms,
+    );
+  });
+  vm.command('show <vm>')
+    .description('show a VM (id, id prefix or name)')
+    .action(async (ref) => {
+      const { vm: r, hosts } = await k.withClient(async (c) => {
+        const got = await getVm(c, await resolveVm(c, ref));
+        return { vm: got.vm!, hosts: people() ? await hostNames(c) : new Map() };
+      });
+      k.out(r, () => vmDetail(r, hosts));
     });
   for (const [verb, rpc, word] of [
     ['start', 'StartVm', 'start'],
@@ -99,19 +168,15 @@ export function registerVmCommands(program: Command, k: CliKit): void {
     ['reboot', 'RebootVm', 'reboot'],
     ['destroy', 'DestroyVm', 'destroy'],
   ] as const) {
-    vm.command(`${verb} <id>`)
-      .description(`${word} a VM`)
-      .action(async (id) => {
-        const r = await k.withClient((c) =>
-          c.call<{ vm: Vm | null }>((md, op, cb) =>
-            (c.vms[rpc] as unknown as (r: unknown, m: unknown, o: unknown, cb: unknown) => void)(
-              { vmId: id },
-              md,
-              op,
-              cb,
-            ),
-          ),
-        );
+    vm.command(`${verb} <vm>`)
+      .description(`${word} a VM (id, id prefix or name)`)
+      .action(async (ref) => {
+        const r = await k.withClient(async (c) => {
+          const vmId = await resolveVm(c, ref);
+          return c.call<{ vm: Vm | null }>((md, op, cb) =>
+            (c.vms[rpc] as unknown as (r: unknown, m: unknown, o: unknown, cb: unknown) => void)({ vmId }, md, op, cb),
+          );
+        });
         k.out(r.vm, () => `${verb} requested for ${r.vm?.id}`);
       });
   }
