@@ -106,6 +106,11 @@ export class Planner {
           .run(() => c.jobs.waiting.dropWaiting(vm.id, 'destroyed as requested'))
           .catch((err) => c.log.error({ err, vm_id: vm.id }, 'could not drop a waiting vm'));
       }
+      // A member destroyed by hand (not by its set): a guaranteed set puts a fresh one in its place.
+      if (vm.setId && vm.desired === 'destroyed')
+        void c.jobs.lifecycle
+          .replaceLost(vm.setId, `${vm.name} was destroyed`)
+          .catch((err) => c.log.error({ err, set_id: vm.setId, vm_id: vm.id }, 'could not replace a destroyed vm'));
     });
     return sets;
   }
@@ -179,6 +184,12 @@ export class Planner {
             );
         })
         .catch((err) => c.log.error({ err, vm_id: vm.id }, 're-placement failed'));
+    }
+    // Failed after it ran (a crash, a failed task): not a refusal to re-place, a member to replace.
+    if (vm.setId && vm.state === 'failed' && vm.ran && vm.desired === 'running' && !o.refused) {
+      void c.jobs.lifecycle
+        .replaceFailed(vm.id, vm.setId)
+        .catch((err) => c.log.error({ err, set_id: vm.setId, vm_id: vm.id }, 'could not replace a failed vm'));
     }
     if (o.taskDone && vm.setId) {
       void c.lock
