@@ -322,7 +322,11 @@ export class SetLifecycle {
         const { set, version } = await getSet(c.store, setId);
         if (!replacesFailed(set, c.opts.maxAttempts)) return undefined;
         set.failedReplaced = (set.failedReplaced ?? 0) + 1;
-        const next: VmRecord = { ...vm, desired: 'destroyed', stateReason: `retiring: failed, replaced (${vm.stateReason})` };
+        const next: VmRecord = {
+          ...vm,
+          desired: 'destroyed',
+          stateReason: `retiring: failed, replaced (${vm.stateReason})`,
+        };
         await c.events.commit({
           ops: [put(SETS, setId, set), put(VMS, vmId, next)],
           preconditions: [at(SETS, setId, version), at(VMS, vmId, cur.version)],

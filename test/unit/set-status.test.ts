@@ -62,7 +62,7 @@ t.test('setReason: what the members do now', async (t) => {
 
 t.test('shortfall and the replacement budget', async (t) => {
   t.equal(shortfall(3, counts({ placed: 1, finished: 1 }), 0), 1);
-  t.equal(shortfall(3, counts({ placed: 1 }), 2), 0, 'waiting members are still the set\'s');
+  t.equal(shortfall(3, counts({ placed: 1 }), 2), 0, "waiting members are still the set's");
   t.equal(shortfall(1, counts({ placed: 2 }), 0), 0, 'never negative');
   t.equal(failedBudget(2, 3), 6);
   t.equal(failedBudget(0, 3), 3, 'a set scaled to 0 still has a budget');
@@ -165,7 +165,10 @@ t.test('an end-on-task set does not replace a finished task', async (t) => {
   const h = await PlannerHarness.open({ hosts: [{ name: 'a' }] });
   t.teardown(() => h.close());
   // Tasks go only to a host that isolates them.
-  await h.hosts.update(h.ids[0]!, (r) => ({ ...r, schemeInfo: [{ scheme: 'process', attributes: { isolation: 'full' } }] }));
+  await h.hosts.update(h.ids[0]!, (r) => ({
+    ...r,
+    schemeInfo: [{ scheme: 'process', attributes: { isolation: 'full' } }],
+  }));
   const id = await h.createSet({ count: 2, endOnTask: true, spec: { config: { task: 'true' } } });
   const [vm] = await h.vmsOf(id);
   await h.vms.applyReport(
