@@ -77,3 +77,16 @@ export function parseList(v: string | undefined): string[] | undefined {
     .filter(Boolean);
   return items.length ? items : undefined;
 }
+
+/**
+ * A boolean flag that commander's Option.env() set from the environment is true
+ * whenever the variable exists; "0", "false", "no", "off" and "" mean false.
+ */
+export function envBoolean(value: unknown, source: string | undefined, raw: string | undefined): boolean {
+  if (source !== 'env') return !!value;
+  return !['', '0', 'false', 'no', 'off'].includes(
+    String(raw ?? '')
+      .trim()
+      .toLowerCase(),
+  );
+}

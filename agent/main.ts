@@ -21,7 +21,15 @@ import { FileRenewal } from './renewal.js';
 import { loadDrivers } from './drivers/index.js';
 import { parseUidRange } from './drivers/process/sandbox.js';
 import { Runner } from './runner/runner.js';
-import { FlagError, parseDurationFlag, parseFenceAfter, parseLabels, parseList, parseNumberFlag } from './flags.js';
+import {
+  envBoolean,
+  FlagError,
+  parseDurationFlag,
+  parseFenceAfter,
+  parseLabels,
+  parseList,
+  parseNumberFlag,
+} from './flags.js';
 import { Fence } from './fence/fence.js';
 import { DEFAULT_OWNER_DEVICES } from './adhoc/idle.js';
 // The owner policy's modules load only on ad-hoc hosts (a dedicated agent stays small).
@@ -113,6 +121,12 @@ const program = new Command('nephele-agent')
     "a VM outlives a dead agent this long, then stops itself (kept well under the controller's down-after + replace-after)",
     env.NEPHELE_FENCE_AFTER ?? '1m',
   )
+  .addOption(
+    new Option(
+      '--stop-vms-on-exit',
+      "stop this host's VMs when the agent stops (SIGTERM, SIGINT); without it they keep running and the next agent re-adopts them (SIGUSR2 stops them either way)",
+    ).env('NEPHELE_STOP_VMS_ON_EXIT'),
+  )
   .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info');
 
 /** Owner-policy settings from the flags (validated even on dedicated hosts: a typo is a typo). */
@@ -154,6 +168,11 @@ async function main(): Promise<void> {
       : parseNumberFlag('--guest-vcpus', o.guestVcpus, { min: 0, max: 4096, integer: true });
   const owner = ownerConfig(o);
   const fenceAfterMs = parseFenceAfter(o.fenceAfter);
+  const stopVmsOnExit = envBoolean(
+    o.stopVmsOnExit,
+    program.getOptionValueSource('stopVmsOnExit'),
+    env.NEPHELE_STOP_VMS_ON_EXIT,
+  );
   let processUids;
   try {
     processUids = parseUidRange(o.processUids);
@@ -164,6 +183,18 @@ async function main(): Promise<void> {
   // A dedicated host gives guarantees by definition; the flag only means something on ad-hoc hosts.
   if (o.offerGuarantees && !adhoc)
     log.warn({ kind: o.kind }, '--offer-guarantees applies only to --kind adhoc; ignored');
+
+  // Signals are caught from here on. Until the agent runs (its VMs re-attached),
+  // one is kept and acted on once it does: an early stop must not leave the VMs
+  // behind. While enrolling there are no VMs yet: it exits at once.
+  let onSignal: (sig: string, stopVms: boolean) => void = (sig) => {
+    log.info({ signal: sig }, 'agent stopping before it enrolled');
+    process.exit(0);
+  };
+  let early: [string, boolean] | undefined;
+  process.on('SIGINT', () => onSignal('SIGINT', stopVmsOnExit));
+  process.on('SIGTERM', () => onSignal('SIGTERM', stopVmsOnExit));
+  process.on('SIGUSR2', () => onSignal('SIGUSR2', true));
 
   let identity = files.identity();
   if (!identity || (!o.insecure && !files.credentials())) {
@@ -185,6 +216,9 @@ async function main(): Promise<void> {
     identity = files.identity()!;
   }
 
+  onSignal = (sig, stopVms) => {
+    if (!early?.[1]) early = [sig, stopVms]; // a stop for good wins over a plain stop
+  };
   const creds = o.insecure
     ? grpc.credentials.createInsecure()
     : (() => {
@@ -318,15 +352,25 @@ async function main(): Promise<void> {
   log.info({ host_id: identity.hostId, controller: o.controller, data_dir: files.dir }, 'agent running');
 
   let stopping = false;
-  const shutdown = async (sig: string) => {
+  // SIGTERM/SIGINT: a restart or upgrade keeps the VMs (unless --stop-vms-on-exit);
+  // SIGUSR2: stopped for good (the systemd unit's ExecStop on `systemctl stop`).
+  const shutdown = async (sig: string, stopVms: boolean) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal: sig }, 'agent stopping');
+    log.info({ signal: sig, stop_vms: stopVms }, 'agent stopping');
+    if (stopVms) {
+      // While the session is up, so the controller hears of it (the outbox keeps what it does not).
+      const n = await runner.stopAll('stopped: its host agent was stopped');
+      log.info({ vms: n }, 'vms stopped with the agent');
+    }
     // A deliberate stop (restart, upgrade): the guests get the longest safe lease.
     fence.stop({ graceful: true });
+    // Stopped for good with every VM stopped: the watcher has nothing left to guard.
+    if (stopVms && !fence.endIfIdle())
+      log.warn({ vms: fence.guarded().length }, 'some vms could not be stopped: the fence watcher stays');
     session!.stop();
     monitor?.stop();
-    // VMs keep running: a restarted agent re-attaches to them.
+    // Unless stopped above, VMs keep running: a restarted agent re-attaches to them.
     // Exiting anyway: a close that fails is logged and must not keep the process up.
     await Promise.all(
       drivers.map((d) => d.close().catch((err: unknown) => log.debug({ err }, 'driver close failed at shutdown'))),
@@ -334,8 +378,8 @@ async function main(): Promise<void> {
     await store.close().catch((err: unknown) => log.debug({ err }, 'store close failed at shutdown'));
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  onSignal = (sig, stopVms) => void shutdown(sig, stopVms);
+  if (early) onSignal(...early);
 }
 
 function round(n: number): number {
