@@ -112,6 +112,13 @@ export class Planner {
           .replaceLost(vm.setId, `${vm.name} was destroyed`)
           .catch((err) => c.log.error({ err, set_id: vm.setId, vm_id: vm.id }, 'could not replace a destroyed vm'));
     });
+    // A member lost while the controller was away (destroyed, or retired as failed just before a stop):
+    // replaced now. Partial sets need nothing here: the first sweep retries them.
+    for (const set of sets)
+      if (set.state === 'placed')
+        void c.jobs.lifecycle
+          .replaceLost(set.id, 'members missing when the controller started')
+          .catch((err) => c.log.error({ err, set_id: set.id }, 'could not replace lost vms'));
     return sets;
   }
 

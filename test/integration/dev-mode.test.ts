@@ -43,22 +43,8 @@ t.test('Ctrl-C of dev mode stops its VMs, its agent and its controller', async (
   );
 
   const made = await cli([
-    '--controller',
-    listen,
-    '--data-dir',
-    dir,
-    '--json',
-    'set',
-    'create',
-    '--name',
-    'web',
-    '--count',
-    '2',
-    '--scheme',
-    'process',
-    '--memory',
-    '64',
-    '--wait',
+    ...['--controller', listen, '--data-dir', dir],
+    ...'--json set create --name web --count 2 --scheme process --memory 64 --wait'.split(' '),
   ]);
   t.equal(made.code, 0, made.stderr);
   const setId = (JSON.parse(made.stdout) as { set: VmSet }).set.id;

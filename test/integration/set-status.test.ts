@@ -46,20 +46,7 @@ t.test('a guaranteed set replaces what it loses; its view says what its members 
       { timeoutMs: 60_000, intervalMs: 250, message },
     );
 
-  const made = await run(
-    '--json',
-    'set',
-    'create',
-    '--name',
-    'web',
-    '--count',
-    '2',
-    '--scheme',
-    'process',
-    '--wait',
-    '--timeout',
-    '60s',
-  );
+  const made = await run(...'--json set create --name web --count 2 --scheme process --wait --timeout 60s'.split(' '));
   t.equal(made.code, 0, made.stderr);
   const id = (JSON.parse(made.stdout) as { set: VmSet }).set.id;
   const [first, second] = (await members(id)) as [Vm, Vm];

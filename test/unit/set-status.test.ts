@@ -4,9 +4,15 @@
 // loses (destroyed by hand, failed, host gone) unless it was scaled down.
 import t from 'tap';
 import { PlannerHarness } from '../helpers/planner-harness.js';
-import { lifecycleEvent, type VmRecord } from '../../controller/vms/registry.js';
 import { failedBudget, replacesFailed, setReason, shortfall } from '../../controller/planner/status.js';
 import type { SetRecord } from '../../controller/model/index.js';
+import { put } from '../../common/store/index.js';
+import { silentLogger } from '../../common/logger.js';
+import { EventLog } from '../../controller/events/log.js';
+import { HostRegistry } from '../../controller/hosts/registry.js';
+import { Planner } from '../../controller/planner/planner.js';
+import { Tenants } from '../../controller/tenancy/tenants.js';
+import { lifecycleEvent, VMS, VmRegistry, type VmRecord } from '../../controller/vms/registry.js';
 
 const counts = (o: Partial<Record<'placed' | 'confirmed' | 'running' | 'failed' | 'finished', number>> = {}) => ({
   placed: 0,
@@ -190,4 +196,31 @@ t.test('an end-on-task set does not replace a finished task', async (t) => {
   await h.sweep();
   t.equal((await h.vmsOf(id)).length, 2, 'no third vm');
   t.equal((await h.planner.view(id)).stateReason, '1 of 2 placed, 1 starting, 1 task done');
+});
+
+t.test('a member lost while the controller was away is replaced when it starts', async (t) => {
+  const h = await PlannerHarness.open({ hosts: [{ name: 'a' }] });
+  t.teardown(() => h.close());
+  const id = await h.createSet({ count: 2 });
+  const [vm] = await h.vmsOf(id);
+  // Written as DestroyVm writes it, but no planner hears of it (the controller stops right after).
+  await h.store.batch([put(VMS, vm!.id, { ...vm!, desired: 'destroyed' })]);
+  // A controller starting on the same store: its own registries and planner.
+  const events = await EventLog.open(h.store, h.clock, silentLogger);
+  const tenants = new Tenants(h.store, events, h.clock);
+  const planner = new Planner(
+    h.store,
+    events,
+    h.clock,
+    silentLogger,
+    tenants,
+    new HostRegistry(h.store, events, h.clock),
+    new VmRegistry(h.store, events, h.clock, tenants),
+    () => {},
+  );
+  await planner.start();
+  await planner.settled();
+  t.equal((await liveOf(h, id)).length, 2, 'two members again');
+  t.equal((await h.eventsOf('set.replacing')).length, 1);
+  t.equal((await planner.view(id)).stateReason, '2 of 2 placed, 2 starting');
 });
