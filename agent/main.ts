@@ -84,6 +84,12 @@ const program = new Command('nephele-agent')
     'advertise this many guest vCPUs instead of threads minus --reserve-cpus (may overcommit)',
     env.NEPHELE_GUEST_VCPUS,
   )
+  .addOption(
+    new Option(
+      '--stop-vms-on-exit',
+      "stop this host's VMs when the agent stops (SIGTERM, SIGINT); without it they keep running and the next agent re-adopts them (SIGUSR2 stops them either way)",
+    ).env('NEPHELE_STOP_VMS_ON_EXIT'),
+  )
   // Ad-hoc hosts (--kind adhoc): the owner policy, after HTCondor's START / SUSPEND / PREEMPT.
   .option(
     '--offer-guarantees',
@@ -120,12 +126,6 @@ const program = new Command('nephele-agent')
     '--fence-after <duration>',
     "a VM outlives a dead agent this long, then stops itself (kept well under the controller's down-after + replace-after)",
     env.NEPHELE_FENCE_AFTER ?? '1m',
-  )
-  .addOption(
-    new Option(
-      '--stop-vms-on-exit',
-      "stop this host's VMs when the agent stops (SIGTERM, SIGINT); without it they keep running and the next agent re-adopts them (SIGUSR2 stops them either way)",
-    ).env('NEPHELE_STOP_VMS_ON_EXIT'),
   )
   .option('--log-level <level>', 'log level', env.NEPHELE_LOG_LEVEL ?? 'info');
 
@@ -362,15 +362,15 @@ async function main(): Promise<void> {
       // While the session is up, so the controller hears of it (the outbox keeps what it does not).
       const n = await runner.stopAll('stopped: its host agent was stopped');
       log.info({ vms: n }, 'vms stopped with the agent');
+      // Every VM stopped: the fence watcher has nothing left to guard.
+      if (!fence.endIfIdle())
+        log.warn({ vms: fence.guarded().length }, 'some vms could not be stopped: the fence watcher stays');
     }
     // A deliberate stop (restart, upgrade): the guests get the longest safe lease.
     fence.stop({ graceful: true });
-    // Stopped for good with every VM stopped: the watcher has nothing left to guard.
-    if (stopVms && !fence.endIfIdle())
-      log.warn({ vms: fence.guarded().length }, 'some vms could not be stopped: the fence watcher stays');
     session!.stop();
     monitor?.stop();
-    // Unless stopped above, VMs keep running: a restarted agent re-attaches to them.
+    // VMs keep running: a restarted agent re-attaches to them.
     // Exiting anyway: a close that fails is logged and must not keep the process up.
     await Promise.all(
       drivers.map((d) => d.close().catch((err: unknown) => log.debug({ err }, 'driver close failed at shutdown'))),
