@@ -168,17 +168,17 @@ async function main(): Promise<void> {
       : parseNumberFlag('--guest-vcpus', o.guestVcpus, { min: 0, max: 4096, integer: true });
   const owner = ownerConfig(o);
   const fenceAfterMs = parseFenceAfter(o.fenceAfter);
-  const stopVmsOnExit = envBoolean(
-    o.stopVmsOnExit,
-    program.getOptionValueSource('stopVmsOnExit'),
-    env.NEPHELE_STOP_VMS_ON_EXIT,
-  );
   let processUids;
   try {
     processUids = parseUidRange(o.processUids);
   } catch (e) {
     throw new FlagError('--process-uids', (e as Error).message);
   }
+  const stopVmsOnExit = envBoolean(
+    o.stopVmsOnExit,
+    program.getOptionValueSource('stopVmsOnExit'),
+    env.NEPHELE_STOP_VMS_ON_EXIT,
+  );
   const adhoc = kind === 'adhoc';
   // A dedicated host gives guarantees by definition; the flag only means something on ad-hoc hosts.
   if (o.offerGuarantees && !adhoc)
