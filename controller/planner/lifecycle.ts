@@ -86,7 +86,9 @@ export class SetLifecycle {
     const vms = await vmsOfSet(c.store, id);
     const rows = vms.map(({ vm }) => planRow(vm, c.hostName(vm.hostId)));
     const open = set.state !== 'retiring' && set.state !== 'retired' && set.state !== 'scheduled';
-    return aggregate(id, rows, open ? Math.max(0, set.count - c.counts.of(id).placed) : 0, set.reasons, 0);
+    // Finished tasks are not missing; VMs waiting for a host are (they show as unplaced rows).
+    const unplaced = open ? shortfall(set.count, c.counts.of(id), 0) : 0;
+    return aggregate(id, rows, unplaced, set.reasons, 0);
   }
 
   /** Starts a scheduled set, or retries a waiting one. Called by the scheduler. */

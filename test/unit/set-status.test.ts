@@ -196,6 +196,7 @@ t.test('an end-on-task set does not replace a finished task', async (t) => {
   await h.sweep();
   t.equal((await h.vmsOf(id)).length, 2, 'no third vm');
   t.equal((await h.planner.view(id)).stateReason, '1 of 2 placed, 1 starting, 1 task done');
+  t.equal((await h.planner.plan(id)).unplaced, 0, 'the plan does not count a finished task as unplaced');
 });
 
 t.test('a member lost while the controller was away is replaced when it starts', async (t) => {
