@@ -99,3 +99,16 @@ export function fromEnvironment(program: Command, o: Record<string, unknown>): v
     o.offerGuarantees = v === '1' || v === 'true';
   }
 }
+
+/**
+ * A boolean flag that commander's Option.env() set from the environment is true
+ * whenever the variable exists; "0", "false", "no", "off" and "" mean false.
+ */
+export function envBoolean(value: unknown, source: string | undefined, raw: string | undefined): boolean {
+  if (source !== 'env') return !!value;
+  return !['', '0', 'false', 'no', 'off'].includes(
+    String(raw ?? '')
+      .trim()
+      .toLowerCase(),
+  );
+}

@@ -26,6 +26,7 @@ import { Runner } from './runner/runner.js';
 import {
   envOption,
   fromEnvironment,
+  envBoolean,
   FlagError,
   parseDurationFlag,
   parseFenceAfter,
@@ -105,6 +106,12 @@ const program = new Command('nephele-agent')
       'advertise this many guest vCPUs instead of threads minus --reserve-cpus (may overcommit)',
       'NEPHELE_GUEST_VCPUS',
     ),
+  )
+  .addOption(
+    new Option(
+      '--stop-vms-on-exit',
+      "stop this host's VMs when the agent stops (SIGTERM, SIGINT); without it they keep running and the next agent re-adopts them (SIGUSR2 stops them either way)",
+    ).env('NEPHELE_STOP_VMS_ON_EXIT'),
   )
   // Ad-hoc hosts (--kind adhoc): the owner policy, after HTCondor's START / SUSPEND / PREEMPT.
   .addOption(
@@ -221,10 +228,27 @@ async function main(): Promise<void> {
   } catch (e) {
     throw new FlagError('--process-uids', (e as Error).message);
   }
+  const stopVmsOnExit = envBoolean(
+    o.stopVmsOnExit,
+    program.getOptionValueSource('stopVmsOnExit'),
+    process.env.NEPHELE_STOP_VMS_ON_EXIT,
+  );
   const adhoc = kind === 'adhoc';
   // A dedicated host gives guarantees by definition; the flag only means something on ad-hoc hosts.
   if (o.offerGuarantees && !adhoc)
     log.warn({ kind: o.kind }, '--offer-guarantees applies only to --kind adhoc; ignored');
+
+  // Signals are caught from here on. Until the agent runs (its VMs re-attached),
+  // one is kept and acted on once it does: an early stop must not leave the VMs
+  // behind. While enrolling there are no VMs yet: it exits at once.
+  let onSignal: (sig: string, stopVms: boolean) => void = (sig) => {
+    log.info({ signal: sig }, 'agent stopping before it enrolled');
+    process.exit(0);
+  };
+  let early: [string, boolean] | undefined;
+  process.on('SIGINT', () => onSignal('SIGINT', stopVmsOnExit));
+  process.on('SIGTERM', () => onSignal('SIGTERM', stopVmsOnExit));
+  process.on('SIGUSR2', () => onSignal('SIGUSR2', true));
 
   let identity = files.identity();
   if (!identity || (!o.insecure && !files.credentials())) {
@@ -246,6 +270,9 @@ async function main(): Promise<void> {
     identity = files.identity()!;
   }
 
+  onSignal = (sig, stopVms) => {
+    if (!early?.[1]) early = [sig, stopVms]; // a stop for good wins over a plain stop
+  };
   const creds = o.insecure
     ? grpc.credentials.createInsecure()
     : (() => {
@@ -395,10 +422,20 @@ async function main(): Promise<void> {
   log.info({ host_id: identity.hostId, controller: o.controller, data_dir: files.dir }, 'agent running');
 
   let stopping = false;
-  const shutdown = async (sig: string) => {
+  // SIGTERM/SIGINT: a restart or upgrade keeps the VMs (unless --stop-vms-on-exit);
+  // SIGUSR2: stopped for good (the systemd unit's ExecStop on `systemctl stop`).
+  const shutdown = async (sig: string, stopVms: boolean) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal: sig }, 'agent stopping');
+    log.info({ signal: sig, stop_vms: stopVms }, 'agent stopping');
+    if (stopVms) {
+      // While the session is up, so the controller hears of it (the outbox keeps what it does not).
+      const n = await runner.stopAll('stopped: its host agent was stopped');
+      log.info({ vms: n }, 'vms stopped with the agent');
+      // Every VM stopped: the fence watcher has nothing left to guard.
+      if (!fence.endIfIdle())
+        log.warn({ vms: fence.guarded().length }, 'some vms could not be stopped: the fence watcher stays');
+    }
     // A deliberate stop (restart, upgrade): the guests get the longest safe lease.
     fence.stop({ graceful: true });
     consoles.close();
@@ -413,8 +450,8 @@ async function main(): Promise<void> {
     await store.close().catch((err: unknown) => log.debug({ err }, 'store close failed at shutdown'));
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  onSignal = (sig, stopVms) => void shutdown(sig, stopVms);
+  if (early) onSignal(...early);
 }
 
 function round(n: number): number {

@@ -1,5 +1,8 @@
 // `npm run dev`: a controller (data in ./.nephele) and one local agent enrolled
-// with a join token made here, then the CLI commands to try. Ctrl-C stops both.
+// with a join token made here, then the CLI commands to try. Ctrl-C stops both,
+// and the agent stops its VMs first (--stop-vms-on-exit): dev mode leaves
+// nothing running. The VMs are kept on disk and start again with the next
+// `npm run dev`, since the controller still wants them running.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -26,11 +29,26 @@ function run(args: string[], name: string): ChildProcess {
   return p;
 }
 
+/** How long the agent may take to stop its VMs (each gets a graceful stop, then a kill) before it is killed. */
+const STOP_GRACE_MS = 60_000;
+
 let stopping = false;
 async function stop(code = 0): Promise<void> {
+  if (stopping) return;
   stopping = true;
-  for (const c of children.reverse()) if (c.exitCode === null) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+  console.error('[dev] stopping: the agent stops its VMs, then the controller exits');
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  const kill = setTimeout(() => {
+    console.error('[dev] still running after 60s: killed (VMs may be left: their processes name ${agentDir})');
+    for (const c of running) c.kill('SIGKILL');
+  }, STOP_GRACE_MS);
+  for (const c of running) c.kill('SIGTERM');
+  await Promise.all(
+    running.map(
+      (c) => new Promise((r) => (c.exitCode === null && c.signalCode === null ? c.once('exit', r) : r(null))),
+    ),
+  );
+  clearTimeout(kill);
   process.exit(code);
 }
 process.on('SIGINT', () => void stop());
@@ -61,9 +79,12 @@ async function main(): Promise<void> {
   }
   const admin = new AdminClient({ controller: listen, dataDir });
   await waitReady(admin);
-  // The guest image for qemu VMs (cached after the first build; process VMs work without it).
-  const img = spawnSync('bash', [join(root, 'scripts/make-guest-image.sh')], { stdio: 'inherit' });
-  if (img.status !== 0) console.error('[dev] guest image not built: qemu VMs unavailable, process VMs still work');
+  // The guest image for qemu VMs (cached after the first build; process VMs work without it,
+  // and an agent limited to other schemes by NEPHELE_SCHEMES needs none).
+  if (!process.env.NEPHELE_SCHEMES || process.env.NEPHELE_SCHEMES.includes('qemu')) {
+    const img = spawnSync('bash', [join(root, 'scripts/make-guest-image.sh')], { stdio: 'inherit' });
+    if (img.status !== 0) console.error('[dev] guest image not built: qemu VMs unavailable, process VMs still work');
+  }
   // The dev agent lends 8 guest vCPUs whatever the machine has, so a walk-through set of
   // a few 1-vCPU VMs fits on a laptop (process VMs are light; guarantees are per vCPU).
   const agentArgs = [
@@ -80,6 +101,8 @@ async function main(): Promise<void> {
     '8',
     '--image-dir',
     join(root, '.cache/guest'),
+    // Dev mode leaves nothing running once stopped.
+    '--stop-vms-on-exit',
   ];
   if (!existsSync(join(agentDir, 'host.json'))) {
     const tok = await admin.call<CreateTokenResponse__Output>((md, o, cb) =>
@@ -108,7 +131,7 @@ async function main(): Promise<void> {
    nephele events tail --follow
 
  grpcurl -cacert ${join(dataDir, 'ca.pem')} -H "authorization: Bearer $(cat ${join(dataDir, 'admin.token')})" ${listen} list
- Ctrl-C stops both.
+ Ctrl-C stops both; the agent stops its VMs first (they start again with the next npm run dev).
 ──────────────────────────────────────────────────────────────────────────
 `);
 }

@@ -276,6 +276,13 @@ LimitNOFILE=65536
 # an agent restart or upgrade, and the new agent re-adopts them from its data
 # directory. (control-group or mixed would kill every VM on each restart.)
 KillMode=process
+# \`systemctl stop\` (and a host shutdown) stops the VMs too: ExecStop sends the
+# agent SIGUSR2, it stops each VM (gracefully, killed after a grace) and exits,
+# and ExecStop waits for that. A restart keeps them: during \`systemctl restart\`
+# (or an upgrade) the job is a restart, and after a crash there is no MAINPID.
+# When the job cannot be read, the VMs are kept (the safe side).
+ExecStop=/bin/sh -c 'pid=\$\$MAINPID; [ -n "\$\$pid" ] || exit 0; jobs=\$\$(systemctl list-jobs --no-legend --plain $UNIT_NAME 2>/dev/null) || exit 0; case "\$\$jobs" in *restart*) exit 0 ;; esac; kill -USR2 "\$\$pid" 2>/dev/null || exit 0; tail --pid="\$\$pid" -f /dev/null'
+TimeoutStopSec=120
 # Hardening that leaves KVM working: no PrivateDevices= (it hides /dev/kvm and
 # /dev/net/tun) and no syscall or address-family filters (QEMU needs them).
 NoNewPrivileges=yes

@@ -160,6 +160,26 @@ export class Fence implements VmFence {
       this.log.info({ lease_ms: this.keeper.leaseMs() }, 'fence lease extended for a deliberate shutdown');
   }
 
+  /**
+   * The agent stops for good and no VM is guarded any more (all stopped): the
+   * watcher has nothing left to fence and ends too, so a stopped host runs
+   * nothing of ours. The next agent starts a new one. Returns whether it ended.
+   */
+  endIfIdle(): boolean {
+    if (this.guarded().length) return false;
+    const w = this.watcher ?? this.readWatcher();
+    if (w && this.isOurs(w)) {
+      try {
+        process.kill(w.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    rmSync(join(this.o.dir, 'watcher.json'), { force: true });
+    this.watcher = undefined;
+    return true;
+  }
+
   /** Adopts the recorded watcher if it still runs this version, else starts one (before ending an old one: no gap). */
   private ensureWatcher(): void {
     const cur = this.watcher ?? this.readWatcher();

@@ -41,6 +41,8 @@ export class Runner {
   private haveDesired = false;
   /** Owner gate (ad-hoc hosts): while the owner is busy, guests are suspended and nothing new starts. */
   private owner: OwnerState = 'none';
+  /** Set by stopAll: the agent stops for good, no pass (re)starts a VM any more. */
+  private closing = false;
 
   constructor(private readonly o: RunnerOptions) {
     this.clock = o.clock ?? realClock;
@@ -158,6 +160,7 @@ export class Runner {
   }
 
   private requeue(): void {
+    if (this.closing) return;
     for (const id of new Set([...this.desired.keys(), ...this.local.keys()])) {
       // One queued pass per VM is enough: it reads the newest desired state when it runs.
       if (this.queued.has(id)) continue;
@@ -178,7 +181,35 @@ export class Runner {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
+  /**
+   * Stops every VM of this host, in parallel, each through its driver (a
+   * graceful stop, then a kill after the stop timeout), and reports them
+   * stopped: the agent stops for good (--stop-vms-on-exit). What is queued
+   * finishes first; nothing is started again by this runner. A VM stopped
+   * here is started again by the next agent, since the controller still wants
+   * it running. Returns how many were stopped.
+   */
+  async stopAll(reason: string): Promise<number> {
+    this.closing = true;
+    await this.settled();
+    let stopped = 0;
+    await Promise.all(
+      [...this.local.keys()].map((id) =>
+        this.locks
+          .run(id, async () => {
+            const l = this.local.get(id);
+            if (!l?.handle || l.phase === 'stopped' || l.phase === 'failed') return;
+            await this.exec.run(id, this.desired.get(id), [{ kind: 'stop', reason }]);
+            stopped++;
+          })
+          .catch((err) => this.o.log.error({ err, vm_id: id }, 'could not stop vm at agent exit')),
+      ),
+    );
+    return stopped;
+  }
+
   private async reconcile(id: string): Promise<void> {
+    if (this.closing) return;
     const desired = this.desired.get(id);
     const actions = decide({
       desired,

@@ -250,7 +250,7 @@ export const setRequestToProto = (r: SetRequest): VmSetSpec__Output => ({
 export function setToProto(
   s: SetRecord,
   version: number,
-  counts: { placed: number; confirmed: number; running: number },
+  counts: { placed: number; confirmed: number; running: number; failed: number },
 ): VmSet__Output {
   return {
     id: s.id,
@@ -269,6 +269,7 @@ export function setToProto(
     windowEndsUnixMs: s.windowEndsUnixMs,
     retiredUnixMs: s.retiredUnixMs,
     version,
+    failed: counts.failed,
   };
 }
 

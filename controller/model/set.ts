@@ -36,4 +36,6 @@ export interface SetRecord {
   retiredUnixMs: number;
   /** Next VM number in names (`<set>-<n>`), so scaled-up VMs never reuse a name. */
   nextIndex: number;
+  /** Failed members replaced by fresh ones so far (absent in records written before replacement existed). */
+  failedReplaced?: number;
 }

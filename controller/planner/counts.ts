@@ -1,4 +1,4 @@
-// A set's counts (placed, confirmed, running), kept in memory as its VMs
+// A set's counts (placed, confirmed, running, failed, tasks finished), kept in memory as its VMs
 // change: GetVmSet is polled and the sweep retries waiting sets often, and a
 // set may hold 10,000 VMs, so they are never counted from the store.
 import type { VmRecord } from '../vms/registry.js';
@@ -8,21 +8,29 @@ interface Counted {
   placed: boolean;
   confirmed: boolean;
   running: boolean;
+  failed: boolean;
+  finished: boolean;
 }
 
 export interface Counts {
   placed: number;
   confirmed: number;
   running: number;
+  /** Placed members whose host reports them failed. */
+  failed: number;
+  /** Members retired because their task is done (end-on-task sets): not missing, not replaced. */
+  finished: number;
 }
 
 export class SetCounts {
   private readonly bySet = new Map<string, Map<string, Counted>>();
 
   of(setId: string): Counts {
-    const c = { placed: 0, confirmed: 0, running: 0 };
+    const c = { placed: 0, confirmed: 0, running: 0, failed: 0, finished: 0 };
     for (const b of this.bySet.get(setId)?.values() ?? []) {
+      if (b.finished) c.finished++;
       if (!b.placed) continue;
+      if (b.failed) c.failed++;
       c.placed++;
       if (b.confirmed) c.confirmed++;
       if (b.running) c.running++;
@@ -35,7 +43,14 @@ export class SetCounts {
     if (!vm.setId) return;
     let m = this.bySet.get(vm.setId);
     if (!m) this.bySet.set(vm.setId, (m = new Map()));
-    m.set(vm.id, { placed: live(vm), confirmed: vm.confirmedUnixMs > 0, running: vm.state === 'running' });
+    const placed = live(vm);
+    m.set(vm.id, {
+      placed,
+      confirmed: vm.confirmedUnixMs > 0,
+      running: vm.state === 'running',
+      failed: vm.state === 'failed',
+      finished: !placed && vm.taskDone,
+    });
   }
 
   /** A retired set counts nothing: keep nothing for it. */

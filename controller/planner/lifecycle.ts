@@ -23,6 +23,7 @@ import {
 } from './sets.js';
 import type { PlannerCore } from './core.js';
 import type { Round } from './rounds.js';
+import { replacesFailed, setReason, shortfall } from './status.js';
 
 const CHUNK = 500;
 const MAX_ROWS_IN_ANSWER = 1000;
@@ -70,9 +71,12 @@ export class SetLifecycle {
     return this.viewOf(set, version);
   }
 
-  /** A set with its counts, kept in memory as its VMs change (GetVmSet is polled; a set may hold 10,000 VMs). */
+  /** A set with its counts, kept in memory as its VMs change (GetVmSet is polled; a set may hold 10,000 VMs), and the reason they make. */
   private viewOf(set: SetRecord, version: number): VmSet {
-    return setToProto(set, version, this.c.counts.of(set.id));
+    const c = this.c;
+    const counts = c.counts.of(set.id);
+    const stateReason = setReason(set, counts, c.waitingIn(set.id).length, c.opts.maxAttempts);
+    return setToProto({ ...set, stateReason }, version, counts);
   }
 
   /** The resource aggregation table of a set. */
@@ -82,7 +86,9 @@ export class SetLifecycle {
     const vms = await vmsOfSet(c.store, id);
     const rows = vms.map(({ vm }) => planRow(vm, c.hostName(vm.hostId)));
     const open = set.state !== 'retiring' && set.state !== 'retired' && set.state !== 'scheduled';
-    return aggregate(id, rows, open ? Math.max(0, set.count - c.counts.of(id).placed) : 0, set.reasons, 0);
+    // Finished tasks are not missing; VMs waiting for a host are (they show as unplaced rows).
+    const unplaced = open ? shortfall(set.count, c.counts.of(id), 0) : 0;
+    return aggregate(id, rows, unplaced, set.reasons, 0);
   }
 
   /** Starts a scheduled set, or retries a waiting one. Called by the scheduler. */
@@ -112,7 +118,7 @@ export class SetLifecycle {
       if (set.state === 'waiting' || set.state === 'partial' || set.state === 'placed') {
         // Counted in memory: the sweep retries waiting sets often, and a set may hold 10,000 VMs.
         // Evacuated VMs waiting for a host are still the set's: they are placed themselves, not replaced.
-        const want = set.count - c.counts.of(id).placed - c.waitingIn(id).length;
+        const want = shortfall(set.count, c.counts.of(id), c.waitingIn(id).length);
         // Its batch window may be over: evacuated best-effort VMs that waited are retired, and their places stay empty.
         if (await c.jobs.waiting.reconsiderWaiting(id)) return (await getSet(c.store, id)).set;
         if (want <= 0) {
@@ -276,6 +282,74 @@ export class SetLifecycle {
     c.retiring.delete(id);
     c.counts.drop(id);
     c.onSetChange(set);
+  }
+
+  /**
+   * A guaranteed set places fresh members for those it lost (destroyed by hand,
+   * failed and retired): as many as it is short of. A set scaled down wants
+   * fewer, so its retired members leave no shortfall and nothing is placed.
+   */
+  async replaceLost(id: string, why: string): Promise<void> {
+    const c = this.c;
+    const changed = await c.lock.run(async () => {
+      const { set, version } = await getSet(c.store, id);
+      if (set.request.sla !== 'guaranteed' || (set.state !== 'placed' && set.state !== 'partial')) return undefined;
+      const want = shortfall(set.count, c.counts.of(id), c.waitingIn(id).length);
+      if (want <= 0) return undefined;
+      const ev: NewEvent = {
+        type: 'set.replacing',
+        severity: 'warning',
+        message: `vm set replacing lost vms: ${why}`,
+        tenant: set.tenant,
+        attributes: { set_id: id, vms: String(want) },
+      };
+      await c.jobs.rounds.placeRound(set, version, want, [ev], false);
+      return set;
+    });
+    if (changed) c.onSetChange(changed);
+  }
+
+  /**
+   * A member of a guaranteed set failed after it ran: it is retired and a fresh
+   * one takes its place, counted against the set's budget (in the same batch),
+   * so a VM that fails every time is not replaced for ever.
+   */
+  async replaceFailed(vmId: string, setId: string): Promise<void> {
+    const c = this.c;
+    const retired = await c.lock.run(() =>
+      retryOnConflict(async () => {
+        const cur = await c.store.get<VmRecord>(VMS, vmId);
+        const vm = cur?.value;
+        if (!cur || !vm || vm.state !== 'failed' || vm.desired === 'destroyed' || !live(vm)) return undefined;
+        const { set, version } = await getSet(c.store, setId);
+        if (!replacesFailed(set, c.opts.maxAttempts)) return undefined;
+        set.failedReplaced = (set.failedReplaced ?? 0) + 1;
+        const next: VmRecord = {
+          ...vm,
+          desired: 'destroyed',
+          stateReason: `retiring: failed, replaced (${vm.stateReason})`,
+        };
+        await c.events.commit({
+          ops: [put(SETS, setId, set), put(VMS, vmId, next)],
+          preconditions: [at(SETS, setId, version), at(VMS, vmId, cur.version)],
+          events: [
+            {
+              type: 'set.vm_failed',
+              severity: 'warning',
+              message: `a vm of the set failed and is replaced: ${vm.stateReason || 'no reason given'}`,
+              hostId: vm.hostId,
+              tenant: set.tenant,
+              attributes: { set_id: setId, vm_id: vmId, replaced: String(set.failedReplaced) },
+            },
+          ],
+          ref: setId,
+        });
+        c.counts.note(next);
+        c.push(vm.hostId);
+        return next;
+      }),
+    );
+    if (retired) await this.replaceLost(setId, `${retired.name} failed`);
   }
 
   /** A task of an end-on-task set finished: its VM is retired, and the set with its last one. */

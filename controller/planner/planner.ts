@@ -106,7 +106,19 @@ export class Planner {
           .run(() => c.jobs.waiting.dropWaiting(vm.id, 'destroyed as requested'))
           .catch((err) => c.log.error({ err, vm_id: vm.id }, 'could not drop a waiting vm'));
       }
+      // A member destroyed by hand (not by its set): a guaranteed set puts a fresh one in its place.
+      if (vm.setId && vm.desired === 'destroyed')
+        void c.jobs.lifecycle
+          .replaceLost(vm.setId, `${vm.name} was destroyed`)
+          .catch((err) => c.log.error({ err, set_id: vm.setId, vm_id: vm.id }, 'could not replace a destroyed vm'));
     });
+    // A member lost while the controller was away (destroyed, or retired as failed just before a stop):
+    // replaced now. Partial sets need nothing here: the first sweep retries them.
+    for (const set of sets)
+      if (set.state === 'placed')
+        void c.jobs.lifecycle
+          .replaceLost(set.id, 'members missing when the controller started')
+          .catch((err) => c.log.error({ err, set_id: set.id }, 'could not replace lost vms'));
     return sets;
   }
 
@@ -179,6 +191,12 @@ export class Planner {
             );
         })
         .catch((err) => c.log.error({ err, vm_id: vm.id }, 're-placement failed'));
+    }
+    // Failed after it ran (a crash, a failed task): not a refusal to re-place, a member to replace.
+    if (vm.setId && vm.state === 'failed' && vm.ran && vm.desired === 'running' && !o.refused) {
+      void c.jobs.lifecycle
+        .replaceFailed(vm.id, vm.setId)
+        .catch((err) => c.log.error({ err, set_id: vm.setId, vm_id: vm.id }, 'could not replace a failed vm'));
     }
     if (o.taskDone && vm.setId) {
       void c.lock

@@ -38,6 +38,7 @@ const SET_HEAD = [
   'PLACED/WANTED',
   'CONFIRMED',
   'RUNNING',
+  'FAILED',
   'EXPIRES',
   'CREATED',
 ];
@@ -50,6 +51,7 @@ const setRow = (s: VmSet) => [
   `${s.placed}/${s.count}`,
   s.confirmed,
   s.running,
+  s.failed,
   when(s.expiresUnixMs),
   ago(s.createdUnixMs),
 ];

@@ -21,6 +21,7 @@ export interface VmSet {
   'windowEndsUnixMs'?: (number | string | Long);
   'retiredUnixMs'?: (number | string | Long);
   'version'?: (number | string | Long);
+  'failed'?: (number);
 }
 
 export interface VmSet__Output {
@@ -40,4 +41,5 @@ export interface VmSet__Output {
   'windowEndsUnixMs': (number);
   'retiredUnixMs': (number);
   'version': (number);
+  'failed': (number);
 }
