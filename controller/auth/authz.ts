@@ -10,6 +10,7 @@ export type Role = (typeof ROLES)[number];
 export type Permission =
   | 'fleet.read' // hosts, groups, inventories
   | 'fleet.write' // cordon, groups, revoke hosts
+  | 'fleet.admin' // remove hosts from the fleet for good
   | 'join.write' // join tokens (enrolling hosts)
   | 'tokens.read'
   | 'tokens.write' // API tokens, in scope
@@ -47,6 +48,7 @@ export const RULES: Record<string, Rule> = {
   'HostService.SetHostGroups': r('fleet.write', true),
   'HostService.RevokeHost': r('fleet.write', true),
   'HostService.DrainHost': r('fleet.write', true),
+  'HostService.RemoveHost': r('fleet.admin', true),
 
   'AuthService.CreateToken': r('tokens.write', true), // join tokens additionally need join.write
   'AuthService.RevokeToken': r('tokens.write', true),
@@ -80,6 +82,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [
     'fleet.read',
     'fleet.write',
+    'fleet.admin',
     'join.write',
     'tokens.read',
     'tokens.write',

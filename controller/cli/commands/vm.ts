@@ -101,11 +101,11 @@ export function registerVmCommands(program: Command, k: CliKit): void {
   ] as const) {
     vm.command(`${verb} <id>`)
       .description(`${word} a VM`)
-      .action(async (id) => {
+      .action(async (id, o: { force?: boolean }) => {
         const r = await k.withClient((c) =>
           c.call<{ vm: Vm | null }>((md, op, cb) =>
             (c.vms[rpc] as unknown as (r: unknown, m: unknown, o: unknown, cb: unknown) => void)(
-              { vmId: id },
+              { vmId: id, ...(o.force ? { force: true } : {}) },
               md,
               op,
               cb,
@@ -115,6 +115,9 @@ export function registerVmCommands(program: Command, k: CliKit): void {
         k.out(r.vm, () => `${verb} requested for ${r.vm?.id}`);
       });
   }
+  vm.commands
+    .find((c) => c.name() === 'destroy')
+    ?.option('--force', 'forget a VM of a revoked or down host: destroyed, capacity and quota given back (operators)');
   vm.command('console <id>')
     .description("tail the VM's serial console (run on the VM's host)")
     .option(
