@@ -48,6 +48,8 @@ export interface LiveInfo {
   owner: HostRecord['owner'];
 }
 
+const UNKNOWN_REASON = 'the controller restarted; waiting for the agent to reconnect';
+
 const emptyCapacity = (): Capacity => ({ vcpus: 0, memoryBytes: 0, diskBytes: 0 });
 
 export class HostRegistry {
@@ -95,7 +97,10 @@ export class HostRegistry {
   view(rec: HostRecord, version: number, lastSeen?: number, detail: HostDetail = 'full'): Host {
     const l = this.live.get(rec.id);
     const a = this.allocation(rec.id);
-    return hostToProto(rec, version, {
+    const state = this.shown(rec);
+    // The stored reason is from before the restart: not why it is unknown now.
+    const shown = state === 'unknown' ? { ...rec, stateReason: UNKNOWN_REASON } : rec;
+    return hostToProto(shown, version, {
       allocated: a.allocated,
       vmCount: a.vms,
       inventory: rec.inventory && detail === 'basic' ? inventorySummary(rec.inventory) : rec.inventory,
@@ -105,7 +110,7 @@ export class HostRegistry {
       heartbeatIntervalMs: l?.intervalMs ?? 0,
       owner: l?.owner ?? rec.owner ?? 'none',
       lastSeenUnixMs: lastSeen ?? rec.lastSeenUnixMs,
-      state: this.shown(rec),
+      state,
       accelerator: acceleratorOf(rec),
     });
   }
