@@ -261,7 +261,8 @@ export class SessionManager {
           },
         });
         this.log.info(
-          { host_id: hostId, peer: ctx.peer, agent_version: hello.agentVersion, interval_ms: interval },
+          // The stored (cut) version: an agent's string is never logged at whatever length it sent.
+          { host_id: hostId, peer: ctx.peer, agent_version: rec.rec.agentVersion, interval_ms: interval },
           'agent session established',
         );
         this.pushDesired(hostId);
