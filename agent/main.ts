@@ -311,6 +311,7 @@ async function main(): Promise<void> {
   const collector = new InventoryCollector({
     reserve,
     schemes: drivers.map((d) => d.scheme),
+    qemu: fingerprints.find((f) => f.scheme === 'qemu' && f.healthy),
     ...(guestVcpus !== undefined ? { guestVcpus } : {}),
     ...(adhoc ? { owner: () => monitor!.current() } : {}),
   });

@@ -7,7 +7,7 @@ import type { Inventory } from '../../common/gen/nephele/v1/Inventory.js';
 import type { HostLoad__Output as HostLoad } from '../../common/gen/nephele/v1/HostLoad.js';
 import type { HypervisorInfo } from '../../common/gen/nephele/v1/HypervisorInfo.js';
 import type { Reserve } from './capacity.js';
-import { detectHypervisors } from './hypervisors.js';
+import { detectHypervisors, withAccelerator, type QemuFingerprint } from './hypervisors.js';
 import { mapInventory, type RawSi } from './map.js';
 
 // versions() spawns a process per tool and diskLayout() may run lsblk/smartctl;
@@ -121,6 +121,8 @@ export interface CollectorOptions {
   /** Seams for tests. */
   readRaw?: () => Promise<RawSi>;
   detect?: () => Promise<HypervisorInfo[]>;
+  /** The QEMU driver's fingerprint, when it is in use: its accelerator goes into the inventory. */
+  qemu?: QemuFingerprint;
   meminfoPath?: string;
   /** Advertise this many guest vCPUs instead of threads - reserve (like HTCondor's NUM_CPUS). */
   guestVcpus?: number;
@@ -139,13 +141,13 @@ export class InventoryCollector {
   constructor(private readonly opts: CollectorOptions) {}
 
   async collect(): Promise<Inventory> {
-    const [raw, hypervisors] = await Promise.all([
+    const [raw, hypervisors]: [RawSi, HypervisorInfo[]] = await Promise.all([
       (this.opts.readRaw ?? recordRaw)(),
       (this.opts.detect ?? detectHypervisors)(),
     ]);
     return mapInventory(raw, {
       schemes: this.opts.schemes,
-      hypervisors,
+      hypervisors: withAccelerator(hypervisors, this.opts.qemu),
       reserve: this.opts.reserve,
       now: Date.now(),
       ...(this.opts.diskBytes !== undefined ? { diskBytes: this.opts.diskBytes } : {}),

@@ -6,6 +6,9 @@ import { access } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { HypervisorInfo__Output as HypervisorInfo } from '../../common/gen/nephele/v1/HypervisorInfo.js';
 
+/** A hypervisor found on the host; its accelerator is the driver's to say (withAccelerator). */
+export type DetectedHypervisor = Omit<HypervisorInfo, 'accelerator' | 'acceleratorReason'>;
+
 export interface DetectOptions {
   /** PATH to search; defaults to process.env.PATH. */
   pathEnv?: string;
@@ -66,7 +69,7 @@ function runVersion(bin: string, timeoutMs: number): Promise<{ version: string; 
   });
 }
 
-export async function detectHypervisors(opts: DetectOptions = {}): Promise<HypervisorInfo[]> {
+export async function detectHypervisors(opts: DetectOptions = {}): Promise<DetectedHypervisor[]> {
   try {
     const pathEnv = opts.pathEnv ?? process.env['PATH'] ?? '';
     const extra = opts.extraDirs ?? ['/usr/bin', '/usr/local/bin'];
@@ -74,7 +77,7 @@ export async function detectHypervisors(opts: DetectOptions = {}): Promise<Hyper
     const hostArch = opts.hostArch ?? process.arch;
     const kvmOk = await canAccess(opts.kvmDevice ?? '/dev/kvm', fsc.R_OK | fsc.W_OK);
 
-    const found: HypervisorInfo[] = [];
+    const found: DetectedHypervisor[] = [];
     for (const { bin, kvmArch } of QEMU_BINARIES) {
       const binary = await which(bin, dirs);
       if (!binary) continue;
@@ -93,4 +96,27 @@ export async function detectHypervisors(opts: DetectOptions = {}): Promise<Hyper
     // Inventory must still be reported when detection itself breaks.
     return [];
   }
+}
+
+/** What a QEMU driver said about itself (its fingerprint attributes: binary, accelerator, accelerator_reason). */
+export interface QemuFingerprint {
+  attributes: Record<string, string>;
+}
+
+/**
+ * The hypervisor entries with the accelerator the QEMU driver chose (by its
+ * probe guest) on the entry of the binary it drives: the inventory then says
+ * whether guests run under KVM or TCG, not only the agent's log.
+ */
+export function withAccelerator<H extends { name?: string; binary?: string }>(
+  found: H[],
+  qemu: QemuFingerprint | undefined,
+): (H & { accelerator?: string; acceleratorReason?: string })[] {
+  const a = qemu?.attributes;
+  if (!a?.accelerator || !a.binary) return found;
+  return found.map((h) =>
+    h.name === 'qemu' && path.basename(h.binary ?? '') === path.basename(a.binary!)
+      ? { ...h, accelerator: a.accelerator!, acceleratorReason: a.accelerator_reason ?? '' }
+      : h,
+  );
 }

@@ -231,6 +231,8 @@ export function mapInventory(raw: RawSi, opts: MapOptions): Inventory {
       version: h.version ?? '',
       kvmDevice: h.kvmDevice ?? false,
       detail: h.detail ?? '',
+      accelerator: h.accelerator ?? '',
+      acceleratorReason: h.acceleratorReason ?? '',
     })),
     software: mapSoftware(raw),
     schemes: [...opts.schemes],

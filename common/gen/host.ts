@@ -30,6 +30,8 @@ import type { MemoryInfo as _nephele_v1_MemoryInfo, MemoryInfo__Output as _nephe
 import type { NicInfo as _nephele_v1_NicInfo, NicInfo__Output as _nephele_v1_NicInfo__Output } from './nephele/v1/NicInfo.js';
 import type { OsInfo as _nephele_v1_OsInfo, OsInfo__Output as _nephele_v1_OsInfo__Output } from './nephele/v1/OsInfo.js';
 import type { Quota as _nephele_v1_Quota, Quota__Output as _nephele_v1_Quota__Output } from './nephele/v1/Quota.js';
+import type { RemoveHostRequest as _nephele_v1_RemoveHostRequest, RemoveHostRequest__Output as _nephele_v1_RemoveHostRequest__Output } from './nephele/v1/RemoveHostRequest.js';
+import type { RemoveHostResponse as _nephele_v1_RemoveHostResponse, RemoveHostResponse__Output as _nephele_v1_RemoveHostResponse__Output } from './nephele/v1/RemoveHostResponse.js';
 import type { RevokeHostRequest as _nephele_v1_RevokeHostRequest, RevokeHostRequest__Output as _nephele_v1_RevokeHostRequest__Output } from './nephele/v1/RevokeHostRequest.js';
 import type { RevokeHostResponse as _nephele_v1_RevokeHostResponse, RevokeHostResponse__Output as _nephele_v1_RevokeHostResponse__Output } from './nephele/v1/RevokeHostResponse.js';
 import type { SchemeInfo as _nephele_v1_SchemeInfo, SchemeInfo__Output as _nephele_v1_SchemeInfo__Output } from './nephele/v1/SchemeInfo.js';
@@ -81,6 +83,8 @@ export interface ProtoGrpcType {
       OsInfo: MessageTypeDefinition<_nephele_v1_OsInfo, _nephele_v1_OsInfo__Output>
       OwnerState: EnumTypeDefinition
       Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
+      RemoveHostRequest: MessageTypeDefinition<_nephele_v1_RemoveHostRequest, _nephele_v1_RemoveHostRequest__Output>
+      RemoveHostResponse: MessageTypeDefinition<_nephele_v1_RemoveHostResponse, _nephele_v1_RemoveHostResponse__Output>
       RevokeHostRequest: MessageTypeDefinition<_nephele_v1_RevokeHostRequest, _nephele_v1_RevokeHostRequest__Output>
       RevokeHostResponse: MessageTypeDefinition<_nephele_v1_RevokeHostResponse, _nephele_v1_RevokeHostResponse__Output>
       SchemeInfo: MessageTypeDefinition<_nephele_v1_SchemeInfo, _nephele_v1_SchemeInfo__Output>

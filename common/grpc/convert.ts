@@ -123,9 +123,11 @@ const hostState = {
   ready: 'HOST_STATE_READY',
   unreachable: 'HOST_STATE_UNREACHABLE',
   down: 'HOST_STATE_DOWN',
-} as const satisfies Record<M.HostState, PHostState>;
-type _hostState = Exhaustive<Exclude<PHostState, 'HOST_STATE_UNSPECIFIED' | (typeof hostState)[M.HostState]>>;
-export const HostStateEnum = converter<M.HostState, PHostState>(hostState, 'HOST_STATE_UNSPECIFIED');
+  unknown: 'HOST_STATE_UNKNOWN',
+  revoked: 'HOST_STATE_REVOKED',
+} as const satisfies Record<M.HostShownState, PHostState>;
+type _hostState = Exhaustive<Exclude<PHostState, 'HOST_STATE_UNSPECIFIED' | (typeof hostState)[M.HostShownState]>>;
+export const HostStateEnum = converter<M.HostShownState, PHostState>(hostState, 'HOST_STATE_UNSPECIFIED');
 
 // OWNER_STATE_UNSPECIFIED means "a dedicated host, no owner policy": a real state, so `none` maps to it.
 const owner = {
@@ -276,15 +278,23 @@ export function setToProto(
 /** Live figures a host's API view adds to its record. */
 export type HostLive = Pick<
   Host__Output,
-  'free' | 'load' | 'peer' | 'heartbeatIntervalMs' | 'allocated' | 'vmCount' | 'lastSeenUnixMs' | 'inventory'
-> & { owner: HostRecord['owner'] };
+  | 'free'
+  | 'load'
+  | 'peer'
+  | 'heartbeatIntervalMs'
+  | 'allocated'
+  | 'vmCount'
+  | 'lastSeenUnixMs'
+  | 'inventory'
+  | 'accelerator'
+> & { owner: HostRecord['owner']; state: M.HostShownState };
 
 export function hostToProto(h: HostRecord, version: number, live: HostLive): Host__Output {
   return {
     id: h.id,
     name: h.name,
     kind: HostKindEnum.toProto(h.kind),
-    state: HostStateEnum.toProto(h.state),
+    state: HostStateEnum.toProto(live.state),
     stateReason: h.stateReason,
     stateChangedUnixMs: h.stateChangedUnixMs,
     cordoned: h.cordoned,
@@ -310,6 +320,7 @@ export function hostToProto(h: HostRecord, version: number, live: HostLive): Hos
     allocated: live.allocated,
     vmCount: live.vmCount,
     schemeInfo: (h.schemeInfo ?? []).map((s) => ({ scheme: s.scheme, attributes: { ...s.attributes } })),
+    accelerator: live.accelerator,
   };
 }
 

@@ -18,6 +18,14 @@ export type HostKind = (typeof HOST_KINDS)[number];
 export const HOST_STATES = ['pending', 'ready', 'unreachable', 'down'] as const;
 export type HostState = (typeof HOST_STATES)[number];
 
+/**
+ * What the API shows of a host: its stored state, or, never stored, `unknown`
+ * (the controller restarted and the host's session is not back yet) or
+ * `revoked` (its credentials are; it can never connect again).
+ */
+export const HOST_SHOWN_STATES = [...HOST_STATES, 'unknown', 'revoked'] as const;
+export type HostShownState = (typeof HOST_SHOWN_STATES)[number];
+
 /** `none`: a dedicated host, no owner policy. */
 export const OWNER_STATES = ['none', 'idle', 'busy', 'evacuate'] as const;
 export type OwnerState = (typeof OWNER_STATES)[number];

@@ -10,6 +10,7 @@ export type Role = (typeof ROLES)[number];
 export type Permission =
   | 'fleet.read' // hosts, groups, inventories
   | 'fleet.write' // cordon, groups, revoke hosts
+  | 'fleet.admin' // remove hosts from the fleet for good
   | 'join.write' // join tokens (enrolling hosts)
   | 'tokens.read'
   | 'tokens.write' // API tokens, in scope
@@ -49,6 +50,7 @@ export const RULES: Record<string, Rule> = {
   'HostService.RevokeHost': r('fleet.write', true),
   'HostService.DrainHost': r('fleet.write', true),
   'HostService.GetVersion': r('public'), // what a client talks to, before it has a token
+  'HostService.RemoveHost': r('fleet.admin', true),
 
   'AuthService.CreateToken': r('tokens.write', true), // join tokens additionally need join.write
   'AuthService.RevokeToken': r('tokens.write', true),
@@ -85,6 +87,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [
     'fleet.read',
     'fleet.write',
+    'fleet.admin',
     'join.write',
     'tokens.read',
     'tokens.write',

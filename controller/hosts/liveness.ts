@@ -1,6 +1,7 @@
 import type { Clock, Timer } from '../../common/clock.js';
 
-export type LiveState = 'ready' | 'unreachable' | 'down' | 'pending';
+/** `unknown`: known before a controller restart, its session not back yet (never stored). */
+export type LiveState = 'ready' | 'unreachable' | 'down' | 'pending' | 'unknown';
 
 export interface Transition {
   hostId: string;
@@ -48,6 +49,16 @@ export class Liveness {
   /** Registers a known host (e.g. at controller start) without a transition. */
   track(hostId: string, state: LiveState, intervalMs: number, since = this.clock.now()): void {
     this.hosts.set(hostId, { state, lastSeen: since, since, intervalMs });
+  }
+
+  /**
+   * A known host after a controller restart. One stored as ready is `unknown`
+   * until its session is back or `intervalMs` × missed beats have passed since
+   * now (its reconnect grace); it keeps the last-seen time it had.
+   */
+  restored(hostId: string, stored: LiveState, intervalMs: number, lastSeen: number): void {
+    const now = this.clock.now();
+    this.hosts.set(hostId, { state: stored === 'ready' ? 'unknown' : stored, lastSeen, since: now, intervalMs });
   }
 
   forget(hostId: string): void {
@@ -100,6 +111,9 @@ export class Liveness {
     for (const [id, e] of this.hosts) {
       if (e.state === 'ready' && now - e.lastSeen > e.intervalMs * this.opts.missedBeats) {
         this.move(id, e, 'unreachable', `no heartbeat for ${this.opts.missedBeats} intervals`, now);
+      } else if (e.state === 'unknown' && now - e.since > e.intervalMs * this.opts.missedBeats) {
+        const grace = Math.round((e.intervalMs * this.opts.missedBeats) / 1000);
+        this.move(id, e, 'unreachable', `not back within ${grace}s of the controller's restart`, now);
       } else if (e.state === 'unreachable' && now - e.since >= this.opts.downAfterMs) {
         this.move(id, e, 'down', `unreachable for ${Math.round(this.opts.downAfterMs / 1000)}s`, now);
       }
@@ -107,7 +121,7 @@ export class Liveness {
   }
 
   counts(): Record<LiveState, number> {
-    const c: Record<LiveState, number> = { ready: 0, unreachable: 0, down: 0, pending: 0 };
+    const c: Record<LiveState, number> = { ready: 0, unreachable: 0, down: 0, pending: 0, unknown: 0 };
     for (const e of this.hosts.values()) c[e.state]++;
     return c;
   }

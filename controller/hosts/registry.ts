@@ -5,7 +5,12 @@ import type { Group__Output as Group } from '../../common/gen/nephele/v1/Group.j
 import type { Inventory__Output as Inventory } from '../../common/gen/nephele/v1/Inventory.js';
 import type { Capacity__Output as Capacity } from '../../common/gen/nephele/v1/Capacity.js';
 import type { HostLoad__Output as HostLoad } from '../../common/gen/nephele/v1/HostLoad.js';
-import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '../../common/errors.js';
+import {
+  AlreadyExistsError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+} from '../../common/errors.js';
 import {
   absent,
   at,
@@ -21,8 +26,11 @@ import { ULID_RE } from '../../common/ids.js';
 import type { Clock } from '../../common/clock.js';
 import type { EventLog, NewEvent } from '../events/log.js';
 import type { LiveState } from './liveness.js';
+import type { HostState } from '../../common/model/enums.js';
+import { acceleratorOf, shownState } from './shown.js';
 import { checkInventory } from './agent-input.js';
-import { HostAcks } from './acks.js';
+import { HOST_ACKS, HostAcks } from './acks.js';
+import { HOST_SEEN, SeenCheckpoint } from './last-seen.js';
 
 export const HOSTS = 'hosts';
 export const GROUPS = 'groups';
@@ -40,6 +48,8 @@ export interface LiveInfo {
   owner: HostRecord['owner'];
 }
 
+const UNKNOWN_REASON = 'the controller restarted; waiting for the agent to reconnect';
+
 const emptyCapacity = (): Capacity => ({ vcpus: 0, memoryBytes: 0, diskBytes: 0 });
 
 export class HostRegistry {
@@ -47,6 +57,8 @@ export class HostRegistry {
   private readonly listeners: ((rec: HostRecord) => void)[] = [];
   /** What VMs hold on a host (the planner's ledger). */
   allocation: (id: string) => { allocated: Capacity; vms: number } = () => ({ allocated: emptyCapacity(), vms: 0 });
+  /** A host's in-memory liveness (the session manager's): `unknown` is shown, never stored. */
+  liveState: (id: string) => LiveState | undefined = () => undefined;
 
   /** Called after every committed change of a host record (the planner keeps its fleet view from it). */
   onChange(fn: (rec: HostRecord) => void): void {
@@ -55,13 +67,16 @@ export class HostRegistry {
 
   /** How far each agent's reports are stored (kept apart from the host record: see acks.ts). */
   readonly acks: HostAcks;
+  /** When each host was last heard from, as checkpointed (see last-seen.ts). */
+  readonly seen: SeenCheckpoint;
 
   constructor(
-    private readonly store: Store,
+    readonly store: Store,
     private readonly events: EventLog,
     private readonly clock: Clock,
   ) {
     this.acks = new HostAcks(store);
+    this.seen = new SeenCheckpoint(store);
   }
 
   async get(id: string): Promise<{ rec: HostRecord; version: number }> {
@@ -82,7 +97,10 @@ export class HostRegistry {
   view(rec: HostRecord, version: number, lastSeen?: number, detail: HostDetail = 'full'): Host {
     const l = this.live.get(rec.id);
     const a = this.allocation(rec.id);
-    return hostToProto(rec, version, {
+    const state = this.shown(rec);
+    // The stored reason is from before the restart: not why it is unknown now.
+    const shown = state === 'unknown' ? { ...rec, stateReason: UNKNOWN_REASON } : rec;
+    return hostToProto(shown, version, {
       allocated: a.allocated,
       vmCount: a.vms,
       inventory: rec.inventory && detail === 'basic' ? inventorySummary(rec.inventory) : rec.inventory,
@@ -92,7 +110,13 @@ export class HostRegistry {
       heartbeatIntervalMs: l?.intervalMs ?? 0,
       owner: l?.owner ?? rec.owner ?? 'none',
       lastSeenUnixMs: lastSeen ?? rec.lastSeenUnixMs,
+      state,
+      accelerator: acceleratorOf(rec),
     });
+  }
+
+  shown(rec: HostRecord): ReturnType<typeof shownState> {
+    return shownState(rec, this.liveState(rec.id));
   }
 
   async *all(): AsyncIterable<{ rec: HostRecord; version: number }> {
@@ -107,7 +131,7 @@ export class HostRegistry {
     kind?: string;
   }): Promise<{ hosts: { rec: HostRecord; version: number }[]; more: boolean }> {
     const out: { rec: HostRecord; version: number }[] = [];
-    const accept = (r: HostRecord) => (!o.state || r.state === o.state) && (!o.kind || r.kind === o.kind);
+    const accept = (r: HostRecord) => (!o.state || this.shown(r) === o.state) && (!o.kind || r.kind === o.kind);
     if (o.group) {
       // Walk the group index rather than every host.
       const prefix = `${o.group}/`;
@@ -157,7 +181,7 @@ export class HostRegistry {
     );
   }
 
-  async setState(id: string, to: LiveState, reason: string, lastSeen: number): Promise<void> {
+  async setState(id: string, to: HostState, reason: string, lastSeen: number): Promise<void> {
     await this.update(
       id,
       (r) => {
@@ -211,6 +235,41 @@ export class HostRegistry {
         },
       ],
     );
+  }
+
+  /**
+   * Deletes a host's record with everything keyed by it (group memberships,
+   * ack and last-seen records) in one batch, fenced on the record's version:
+   * a host changed meanwhile (e.g. uncordoned, reconnected) is not removed.
+   */
+  async remove(id: string, version: number): Promise<HostRecord> {
+    const changed = () => new FailedPreconditionError('the host changed while it was being removed; retry');
+    const { rec, version: now } = await this.get(id);
+    if (now !== version) throw changed();
+    await this.events
+      .commit({
+        ops: [
+          del(HOSTS, id),
+          ...rec.groups.map((g) => del(GROUP_MEMBERS, `${g}/${id}`)),
+          del(HOST_ACKS, id),
+          del(HOST_SEEN, id),
+        ],
+        preconditions: [at(HOSTS, id, version)],
+        events: [
+          {
+            type: 'host.removed',
+            severity: 'warning',
+            message: 'host removed from the fleet',
+            hostId: id,
+            attributes: { name: rec.name },
+          },
+        ],
+        ref: id,
+      })
+      .catch((e: unknown) => {
+        throw isConflict(e) ? changed() : e;
+      });
+    return rec;
   }
 
   /** Records a renewed client certificate; the previous one stays valid until the agent uses the new one. */

@@ -9,6 +9,7 @@ import type { SessionManager } from './session.js';
 import type { HostDetail, HostRegistry } from './registry.js';
 import type { Liveness } from './liveness.js';
 import type { Planner } from '../planner/planner.js';
+import { removeHost } from './remove.js';
 
 const MAX_GROUPS = 64;
 /** A full inventory is at most ~100 KiB (common/inventory-limits.ts): 25 stay well under the clients' 4 MiB receive limit. */
@@ -138,5 +139,19 @@ export function hostHandlers(
       byRef,
     ),
     GetVersion: unaryRpc(layer, 'HostService.GetVersion', async () => buildInfo()),
+    RemoveHost: unaryRpc(
+      layer,
+      'HostService.RemoveHost',
+      async (req) => {
+        const id = requireId('host_id', req.hostId);
+        const host = view(await removeHost(hosts, id, () => planner.settled()));
+        // Forgotten first: the session's end is then no transition to store for a host that is gone.
+        sessions.forget(id);
+        sessions.disconnect(id, 'host removed');
+        return { host };
+      },
+      // Removed already: nothing left to show.
+      async () => ({}),
+    ),
   };
 }

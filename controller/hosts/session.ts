@@ -5,7 +5,7 @@ import type { Heartbeat__Output as Heartbeat } from '../../common/gen/nephele/v1
 import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
 import { FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError } from '../../common/errors.js';
 import { isUndecodable } from '../../common/grpc/decode.js';
-import type { Clock } from '../../common/clock.js';
+import type { Clock, Timer } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { EventLog } from '../events/log.js';
 import { RateLimiter, type RateLimit } from '../rpc/ratelimit.js';
@@ -22,6 +22,7 @@ import { DesiredPush } from './desired.js';
 import { keepFree, keepLoad, type Session, type Stream } from './live-session.js';
 import { Reports } from './reports.js';
 import { renewCertificate } from './renew.js';
+import { loadLastSeen, SEEN_CHECKPOINT_MS } from './last-seen.js';
 
 export interface SessionOptions {
   policy: HeartbeatPolicy;
@@ -59,6 +60,8 @@ export class SessionManager {
   private readonly connectLimiter: RateLimiter;
   private readonly reports: Reports;
   private readonly desired: DesiredPush;
+  private checkpointTimer?: Timer;
+  private checkpointing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly hosts: HostRegistry,
@@ -75,6 +78,7 @@ export class SessionManager {
       { missedBeats: opts.policy.missedBeats, downAfterMs: opts.downAfterMs, sweepMs: opts.sweepMs },
       (t) => this.persist(t),
     );
+    hosts.liveState = (id) => this.liveness.state(id);
     this.reports = new Reports(hosts, events, clock, log);
     this.desired = new DesiredPush(
       clock,
@@ -84,22 +88,56 @@ export class SessionManager {
     );
   }
 
-  /** Loads known hosts so liveness resumes after a controller restart without any writes. */
+  /**
+   * Loads known hosts so liveness resumes after a controller restart without
+   * any writes: those that were ready are `unknown` until they are back.
+   */
   async start(): Promise<void> {
     const known: HostRecord[] = [];
     for await (const { rec } of this.hosts.all()) known.push(rec);
+    const seen = await loadLastSeen(this.hosts.store);
     // Give every host a full grace period to reconnect: the fleet's interval, or
     // longer when the agents spread their reconnects over a longer window.
     const grace = this.cadence.restarted(known.length, known.filter((r) => r.state === 'ready').length);
-    for (const r of known) this.liveness.track(r.id, r.state as never, grace);
+    for (const r of known) {
+      const lastSeen = Math.max(r.lastSeenUnixMs, seen.get(r.id) ?? 0);
+      this.liveness.restored(r.id, r.state, grace, lastSeen);
+      this.hosts.seen.note(r.id, lastSeen);
+    }
     this.liveness.start();
+    this.checkpointTimer = this.clock.setInterval(() => this.checkpoint(), SEEN_CHECKPOINT_MS);
   }
 
   stop(): void {
-    // A controller shutdown is not the hosts' fault: record no transitions for it.
+    // A controller shutdown is not the hosts' fault: record no transitions for it,
+    // only when each connected host was last heard from (flush() waits for it).
     this.stopping = true;
     this.liveness.stop();
+    this.checkpointTimer?.cancel();
+    this.checkpoint();
     for (const s of this.sessions.values()) s.end();
+  }
+
+  /** Stores the last-seen time of every connected host that was heard from since the previous checkpoint. */
+  private checkpoint(): void {
+    const seen: [string, number][] = [];
+    for (const id of this.sessions.keys()) {
+      const at = this.liveness.lastSeen(id);
+      if (at !== undefined) seen.push([id, at]);
+    }
+    this.checkpointing = this.checkpointing
+      .then(() => this.hosts.seen.write(seen))
+      .then(
+        (n) => void (n && this.log.debug({ hosts: n }, 'host last-seen checkpoint')),
+        (err) => this.log.error({ err }, 'could not store host last-seen times'),
+      );
+  }
+
+  /** A removed host: nothing of it stays in memory. */
+  forget(hostId: string): void {
+    this.liveness.forget(hostId);
+    this.hosts.seen.forget(hostId);
+    this.hosts.live.delete(hostId);
   }
 
   currentInterval(): number {
@@ -108,13 +146,16 @@ export class SessionManager {
 
   /** Waits for pending liveness writes (tests and shutdown). */
   async flush(): Promise<void> {
-    await Promise.all([...this.writes.values()]);
+    await Promise.all([...this.writes.values(), this.checkpointing]);
   }
 
   private persist(t: Transition): void {
+    // Back after a restart: the record says ready already (and `unknown` is never stored).
+    if (t.to === 'unknown' || (t.from === 'unknown' && t.to === 'ready')) return;
+    const to = t.to;
     const prev = this.writes.get(t.hostId) ?? Promise.resolve();
     const next = prev
-      .then(() => this.hosts.setState(t.hostId, t.to, t.reason, this.liveness.lastSeen(t.hostId) ?? this.clock.now()))
+      .then(() => this.hosts.setState(t.hostId, to, t.reason, this.liveness.lastSeen(t.hostId) ?? this.clock.now()))
       .catch((err) => this.log.error({ err, host_id: t.hostId }, 'could not persist host state'));
     this.writes.set(t.hostId, next);
     void next.then(() => {
@@ -230,7 +271,8 @@ export class SessionManager {
           },
         });
         this.log.info(
-          { host_id: hostId, peer: ctx.peer, agent_version: hello.agentVersion, interval_ms: interval },
+          // The stored (cut) version: an agent's string is never logged at whatever length it sent.
+          { host_id: hostId, peer: ctx.peer, agent_version: rec.rec.agentVersion, interval_ms: interval },
           'agent session established',
         );
         this.pushDesired(hostId);

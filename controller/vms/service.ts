@@ -13,6 +13,7 @@ import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handle
 import type { HostRegistry } from '../hosts/registry.js';
 import { DEFAULT_TENANT } from '../tenancy/tenants.js';
 import { validateSpec } from './spec.js';
+import { forceDestroy } from './force.js';
 import { resourcesOf } from '../../common/limits.js';
 import { VmStateEnum } from '../../common/grpc/convert.js';
 import { lifecycleEvent, refuse, type VmRecord, type VmRegistry } from './registry.js';
@@ -66,27 +67,26 @@ export function vmHandlers(
     return { name, hostId, spec, tenant };
   }
 
-  /** One lifecycle RPC: validate the id, change desired state, tell the host. */
+  /** What one lifecycle RPC does: validate the id, change desired state, tell the host. */
+  const desire =
+    (kind: string, change: (vm: VmRecord) => Partial<VmRecord> | undefined) =>
+    async (req: { vmId: string }, ctx: UnaryCtx) => {
+      const id = requireId('vm_id', req.vmId);
+      const { vm, version } = await vms.setDesired(
+        id,
+        ctx.scope,
+        (v) => {
+          if (isGone(v) && kind !== 'destroy_requested') refuse('the vm is being destroyed');
+          return change(v);
+        },
+        lifecycleEvent(kind),
+      );
+      push(vm.hostId);
+      return { vm: vms.view(vm, version) };
+    };
   const lifecycle = (rpc: string, kind: string, change: (vm: VmRecord) => Partial<VmRecord> | undefined) =>
-    unaryRpc(
-      layer,
-      `VmService.${rpc}`,
-      async (req: { vmId: string }, ctx) => {
-        const id = requireId('vm_id', req.vmId);
-        const { vm, version } = await vms.setDesired(
-          id,
-          ctx.scope,
-          (v) => {
-            if (isGone(v) && kind !== 'destroy_requested') refuse('the vm is being destroyed');
-            return change(v);
-          },
-          lifecycleEvent(kind),
-        );
-        push(vm.hostId);
-        return { vm: vms.view(vm, version) };
-      },
-      byRef,
-    );
+    unaryRpc(layer, `VmService.${rpc}`, desire(kind, change), byRef);
+  const destroy = desire('destroy_requested', (v) => (isGone(v) ? undefined : { desired: 'destroyed' }));
 
   return {
     ...sets,
@@ -180,6 +180,21 @@ export function vmHandlers(
       if (v.state !== 'running') refuse(`only a running vm can be rebooted (it is ${v.state})`);
       return { rebootCount: v.rebootCount + 1 };
     }),
-    DestroyVm: lifecycle('DestroyVm', 'destroy_requested', (v) => (isGone(v) ? undefined : { desired: 'destroyed' })),
+    DestroyVm: unaryRpc(
+      layer,
+      'VmService.DestroyVm',
+      async (req, ctx) => {
+        if (!req.force) return destroy(req, ctx);
+        const r = await forceDestroy(
+          vms,
+          (id) => hosts.find(id),
+          requireId('vm_id', req.vmId),
+          ctx.principal,
+          ctx.scope,
+        );
+        return { vm: vms.view(r.vm, r.version) };
+      },
+      byRef,
+    ),
   };
 }

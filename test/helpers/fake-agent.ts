@@ -90,5 +90,7 @@ export async function fakeAgent(
     /** Stops the regular heartbeats (a test then sends its own). */
     pauseHeartbeats: () => agent.pauseBeats(),
     close: () => agent.close(),
+    /** Opens a new session with the same identity (e.g. to a restarted controller): 'open', 'failed' or 'late'. */
+    reconnect: (address = ctl.address) => agent.connect(address, 20_000),
   };
 }

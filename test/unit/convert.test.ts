@@ -9,7 +9,7 @@ const cases: [string, C.EnumConverter<string, string>, readonly string[]][] = [
   ['desired', C.DesiredStateEnum, M.DESIRED_STATES],
   ['sla', C.SlaEnum, M.SLAS],
   ['host kind', C.HostKindEnum, M.HOST_KINDS],
-  ['host state', C.HostStateEnum, M.HOST_STATES],
+  ['host state', C.HostStateEnum, M.HOST_SHOWN_STATES],
   ['owner', C.OwnerStateEnum, M.OWNER_STATES],
   ['token kind', C.TokenKindEnum, M.TOKEN_KINDS],
   ['set state', C.SetStateEnum, M.SET_STATES],
@@ -122,6 +122,8 @@ t.test('record views list wire fields only: internal fields never reach a respon
   });
   t.same([host.kind, host.state, host.owner], ['adhoc', 'ready', 'busy']);
   const hp = C.hostToProto(host, 1, {
+    state: host.state,
+    accelerator: '',
     free: null,
     load: null,
     peer: '',

@@ -173,3 +173,23 @@ t.test('InventoryCollector.collect on this machine', { timeout: 60_000 }, async 
   t.equal(inv.guest?.vcpus, os.cpus().length - 1);
   t.match(inv.hash, /^[0-9a-f]{32}$/);
 });
+
+t.test('withAccelerator: the QEMU driver verdict lands on the entry of the binary it drives', async (t) => {
+  const { withAccelerator } = await import('../../agent/inventory/hypervisors.js');
+  const found = [
+    { name: 'qemu', binary: '/usr/bin/qemu-system-x86_64', version: '8.2.2', kvmDevice: true, detail: '' },
+    { name: 'qemu', binary: '/usr/bin/qemu-system-aarch64', version: '8.2.2', kvmDevice: false, detail: '' },
+  ];
+  const fp = {
+    attributes: { binary: '/usr/local/bin/qemu-system-x86_64', accelerator: 'tcg', accelerator_reason: 'no-kvm: x' },
+  };
+  const out = withAccelerator(found, fp);
+  t.same(
+    out.map((h) => [h.accelerator, h.acceleratorReason]),
+    [
+      ['tcg', 'no-kvm: x'],
+      [undefined, undefined],
+    ],
+  );
+  t.equal(withAccelerator(found, undefined), found, 'no QEMU driver in use: unchanged');
+});

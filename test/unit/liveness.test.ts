@@ -57,7 +57,7 @@ t.test('missed beats → unreachable once, then down after downAfterMs', async (
 
   clock.advance(60_000);
   t.equal(ts.length, 3, 'down stays down without more transitions');
-  t.same(l.counts(), { ready: 0, unreachable: 0, down: 1, pending: 0 });
+  t.same(l.counts(), { ready: 0, unreachable: 0, down: 1, pending: 0, unknown: 0 });
 });
 
 t.test('a beat brings an unreachable or down host back to ready', async (t) => {
@@ -152,7 +152,7 @@ t.test('track() registers without a transition; its deadline counts from `since`
   t.same(ts, [], 'track makes no transition');
   t.equal(l.state('h1'), 'ready');
   t.equal(l.state('h2'), 'down');
-  t.same(l.counts(), { ready: 2, unreachable: 0, down: 1, pending: 0 });
+  t.same(l.counts(), { ready: 2, unreachable: 0, down: 1, pending: 0, unknown: 0 });
 
   clock.advance(OPTS.sweepMs);
   t.same(moves(), ['h3:READY>UNREACHABLE'], 'a host last seen long ago turns unreachable on the first sweep');
@@ -199,5 +199,29 @@ t.test('many hosts: each handled independently by one sweep', async (t) => {
   }
   t.equal(ts.length, 50, 'only the silent half moved');
   t.ok(ts.every((x) => Number(x.hostId.slice(1)) >= 50 && x.to === 'unreachable'));
-  t.same(l.counts(), { ready: 50, unreachable: 50, down: 0, pending: 0 });
+  t.same(l.counts(), { ready: 50, unreachable: 50, down: 0, pending: 0, unknown: 0 });
+});
+
+t.test('restored() after a controller restart: unknown until back or its grace ends; last seen kept', async (t) => {
+  const { l, clock, ts, moves } = setup();
+  l.start();
+  t.teardown(() => l.stop());
+  const before = clock.now() - 60_000;
+  l.restored('back', 'ready', INTERVAL, before);
+  l.restored('gone', 'ready', INTERVAL, before);
+  l.restored('was-down', 'down', INTERVAL, before);
+  t.same(ts, [], 'no transition for restoring');
+  t.equal(l.state('back'), 'unknown', 'a host that was ready is unknown');
+  t.equal(l.state('was-down'), 'down', 'others keep their stored state');
+  t.equal(l.lastSeen('gone'), before, 'last seen is the stored time, not the restart');
+
+  clock.advance(2 * INTERVAL);
+  l.connected('back', INTERVAL);
+  t.same(moves(), ['back:UNKNOWN>READY']);
+  t.equal(l.state('gone'), 'unknown', 'still within its grace (missed beats × interval)');
+  clock.advance(INTERVAL + OPTS.sweepMs);
+  t.same(moves(), ['back:UNKNOWN>READY', 'gone:UNKNOWN>UNREACHABLE']);
+  t.match(ts[1]!.reason, /not back within 3s of the controller's restart/);
+  t.equal(l.lastSeen('gone'), before, 'its last seen is still the stored one');
+  t.same(l.counts(), { ready: 1, unreachable: 1, down: 1, pending: 0, unknown: 0 });
 });

@@ -123,7 +123,7 @@ export class QemuDriver implements Driver {
       };
     }
     const choice = await this.prober.choose(image, version);
-    attributes.accelerator = choice.accel;
+    Object.assign(attributes, { accelerator: choice.accel, accelerator_reason: `${choice.source}: ${choice.detail}` });
     attributes.image = image.name;
     attributes.kvmDevice = kvmUsable() ? 'usable' : 'absent';
     return {

@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { Host__Output as Host } from '../../../common/gen/nephele/v1/Host.js';
 import type * as P from '../types.js';
+import type { RemoveHostResponse__Output as RemoveHostResponse } from '../../../common/gen/nephele/v1/RemoveHostResponse.js';
 import { ago, bytes, enumWord, table, when, type View } from '../format.js';
 import { resolveHost } from '../resolve.js';
 import { listing, watchOpts } from '../watch.js';
@@ -17,7 +18,7 @@ function hostRows(hosts: Host[], v?: View): string {
       h.id,
       h.name,
       enumWord(h.kind, 'HOST_KIND_'),
-      enumWord(h.state, 'HOST_STATE_') + (h.cordoned ? ',cordoned' : ''),
+      stateWord(h),
       cap(h.free?.vcpus, h.inventory?.guest?.vcpus),
       cap(h.free?.memoryBytes, h.inventory?.guest?.memoryBytes, bytes),
       h.schemes.map((x) => (isolationOf(h, x) === 'none' ? `${x}(no isolation)` : x)).join(',') || '-',
@@ -26,6 +27,19 @@ function hostRows(hosts: Host[], v?: View): string {
     ]),
     v,
   );
+}
+
+/** `revoked` alone: a revoked host is cordoned too, and can never come back to be uncordoned. */
+function stateWord(h: Host): string {
+  const state = enumWord(h.state, 'HOST_STATE_');
+  return h.cordoned && h.state !== 'HOST_STATE_REVOKED' ? `${state},cordoned` : state;
+}
+
+/** QEMU's accelerator with how it was decided (from the inventory), e.g. `tcg (no-kvm: /dev/kvm missing …)`. */
+function acceleratorLine(h: Host): string {
+  if (!h.accelerator) return 'none (no QEMU driver in use)';
+  const why = h.inventory?.hypervisors.find((x) => x.accelerator === h.accelerator)?.acceleratorReason;
+  return why ? `${h.accelerator} (${why})` : h.accelerator;
 }
 
 /** A scheme's `isolation` attribute from the agent's fingerprint ('full' | 'none'), if it reported one. */
@@ -39,12 +53,13 @@ function hostDetail(h: Host): string {
     `ID:          ${h.id}`,
     `Name:        ${h.name}`,
     `Kind:        ${enumWord(h.kind, 'HOST_KIND_')}`,
-    `State:       ${enumWord(h.state, 'HOST_STATE_')} (${h.stateReason}, since ${when(h.stateChangedUnixMs)})`,
+    `State:       ${enumWord(h.state, 'HOST_STATE_')} (${h.revoked ? h.revokedReason || 'revoked' : h.stateReason}, since ${when(h.stateChangedUnixMs)})`,
     `Cordoned:    ${h.cordoned ? `yes${h.cordonReason ? ` (${h.cordonReason})` : ''}` : 'no'}`,
     `Groups:      ${h.groups.join(', ') || '-'}`,
     `Addresses:   ${h.addresses.join(', ') || '-'}`,
     `Agent:       ${h.agentVersion || '-'}   last seen ${ago(h.lastSeenUnixMs)}   heartbeat ${h.heartbeatIntervalMs || '-'} ms`,
     `Enrolled:    ${when(h.enrolledUnixMs)}`,
+    `Accelerator: ${acceleratorLine(h)}`,
     ...(h.schemeInfo ?? []).map(
       (x, i) =>
         `${i ? '             ' : 'Drivers:     '}${x.scheme}: ${
@@ -98,11 +113,28 @@ export function registerHostCommands(program: Command, k: CliKit): void {
       );
       k.out(r.host, () => `revoked ${r.host?.id}`);
     });
+  host
+    .command('rm <host>')
+    .description('remove a host that holds no VMs from the fleet for good (admin); its credentials are revoked')
+    .action(async (ref) => {
+      const r = await k.withClient(async (c) => {
+        const hostId = await resolveHost(c, ref);
+        return c.call<RemoveHostResponse>((md, op, cb) => c.hosts.RemoveHost({ hostId }, md, op, cb));
+      });
+      k.out(r.host, () => `removed ${r.host?.id ?? ref}`);
+    });
   watchOpts(host.command('ls'))
     .description('list hosts')
     .option('--group <name>', 'only hosts in this virtual group')
     .addOption(
-      new Option('--state <state>', 'only hosts in this state').choices(['pending', 'ready', 'unreachable', 'down']),
+      new Option('--state <state>', 'only hosts in this state').choices([
+        'pending',
+        'ready',
+        'unreachable',
+        'down',
+        'unknown',
+        'revoked',
+      ]),
     )
     .action(async (o) => {
       await listing(

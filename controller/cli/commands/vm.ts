@@ -170,16 +170,24 @@ export function registerVmCommands(program: Command, k: CliKit): void {
   ] as const) {
     vm.command(`${verb} <vm>`)
       .description(`${word} a VM (id, id prefix or name)`)
-      .action(async (ref) => {
+      .action(async (ref, o: { force?: boolean }) => {
         const r = await k.withClient(async (c) => {
           const vmId = await resolveVm(c, ref);
           return c.call<{ vm: Vm | null }>((md, op, cb) =>
-            (c.vms[rpc] as unknown as (r: unknown, m: unknown, o: unknown, cb: unknown) => void)({ vmId }, md, op, cb),
+            (c.vms[rpc] as unknown as (r: unknown, m: unknown, o: unknown, cb: unknown) => void)(
+              { vmId, ...(o.force ? { force: true } : {}) },
+              md,
+              op,
+              cb,
+            ),
           );
         });
         k.out(r.vm, () => `${verb} requested for ${r.vm?.id}`);
       });
   }
+  vm.commands
+    .find((c) => c.name() === 'destroy')
+    ?.option('--force', 'forget a VM of a revoked or down host: destroyed, capacity and quota given back (operators)');
   vm.command('console <id>')
     .description("print the VM's console (qemu: serial port; process: output), relayed from its host")
     .option('-f, --follow', 'keep following')

@@ -4,9 +4,11 @@
 export interface DestroyVmRequest {
   'vmId'?: (string);
   'requestId'?: (string);
+  'force'?: (boolean);
 }
 
 export interface DestroyVmRequest__Output {
   'vmId': (string);
   'requestId': (string);
+  'force': (boolean);
 }

@@ -39,6 +39,7 @@ export interface Host {
   'allocated'?: (_nephele_v1_Capacity | null);
   'vmCount'?: (number);
   'schemeInfo'?: (_nephele_v1_SchemeInfo)[];
+  'accelerator'?: (string);
 }
 
 export interface Host__Output {
@@ -71,4 +72,5 @@ export interface Host__Output {
   'allocated': (_nephele_v1_Capacity__Output | null);
   'vmCount': (number);
   'schemeInfo': (_nephele_v1_SchemeInfo__Output)[];
+  'accelerator': (string);
 }

@@ -16,6 +16,8 @@ import type { ListGroupsRequest as _nephele_v1_ListGroupsRequest, ListGroupsRequ
 import type { ListGroupsResponse as _nephele_v1_ListGroupsResponse, ListGroupsResponse__Output as _nephele_v1_ListGroupsResponse__Output } from '../../nephele/v1/ListGroupsResponse.js';
 import type { ListHostsRequest as _nephele_v1_ListHostsRequest, ListHostsRequest__Output as _nephele_v1_ListHostsRequest__Output } from '../../nephele/v1/ListHostsRequest.js';
 import type { ListHostsResponse as _nephele_v1_ListHostsResponse, ListHostsResponse__Output as _nephele_v1_ListHostsResponse__Output } from '../../nephele/v1/ListHostsResponse.js';
+import type { RemoveHostRequest as _nephele_v1_RemoveHostRequest, RemoveHostRequest__Output as _nephele_v1_RemoveHostRequest__Output } from '../../nephele/v1/RemoveHostRequest.js';
+import type { RemoveHostResponse as _nephele_v1_RemoveHostResponse, RemoveHostResponse__Output as _nephele_v1_RemoveHostResponse__Output } from '../../nephele/v1/RemoveHostResponse.js';
 import type { RevokeHostRequest as _nephele_v1_RevokeHostRequest, RevokeHostRequest__Output as _nephele_v1_RevokeHostRequest__Output } from '../../nephele/v1/RevokeHostRequest.js';
 import type { RevokeHostResponse as _nephele_v1_RevokeHostResponse, RevokeHostResponse__Output as _nephele_v1_RevokeHostResponse__Output } from '../../nephele/v1/RevokeHostResponse.js';
 import type { SetHostGroupsRequest as _nephele_v1_SetHostGroupsRequest, SetHostGroupsRequest__Output as _nephele_v1_SetHostGroupsRequest__Output } from '../../nephele/v1/SetHostGroupsRequest.js';
@@ -87,6 +89,15 @@ export interface HostServiceClient extends grpc.Client {
   listHosts(argument: _nephele_v1_ListHostsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
   listHosts(argument: _nephele_v1_ListHostsRequest, callback: grpc.requestCallback<_nephele_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
   
+  RemoveHost(argument: _nephele_v1_RemoveHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_RemoveHostResponse__Output>): grpc.ClientUnaryCall;
+  RemoveHost(argument: _nephele_v1_RemoveHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_RemoveHostResponse__Output>): grpc.ClientUnaryCall;
+  RemoveHost(argument: _nephele_v1_RemoveHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_RemoveHostResponse__Output>): grpc.ClientUnaryCall;
+  RemoveHost(argument: _nephele_v1_RemoveHostRequest, callback: grpc.requestCallback<_nephele_v1_RemoveHostResponse__Output>): grpc.ClientUnaryCall;
+  removeHost(argument: _nephele_v1_RemoveHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_RemoveHostResponse__Output>): grpc.ClientUnaryCall;
+  removeHost(argument: _nephele_v1_RemoveHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_RemoveHostResponse__Output>): grpc.ClientUnaryCall;
+  removeHost(argument: _nephele_v1_RemoveHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_RemoveHostResponse__Output>): grpc.ClientUnaryCall;
+  removeHost(argument: _nephele_v1_RemoveHostRequest, callback: grpc.requestCallback<_nephele_v1_RemoveHostResponse__Output>): grpc.ClientUnaryCall;
+  
   RevokeHost(argument: _nephele_v1_RevokeHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_RevokeHostResponse__Output>): grpc.ClientUnaryCall;
   RevokeHost(argument: _nephele_v1_RevokeHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_RevokeHostResponse__Output>): grpc.ClientUnaryCall;
   RevokeHost(argument: _nephele_v1_RevokeHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_RevokeHostResponse__Output>): grpc.ClientUnaryCall;
@@ -131,6 +142,8 @@ export interface HostServiceHandlers extends grpc.UntypedServiceImplementation {
   
   ListHosts: grpc.handleUnaryCall<_nephele_v1_ListHostsRequest__Output, _nephele_v1_ListHostsResponse>;
   
+  RemoveHost: grpc.handleUnaryCall<_nephele_v1_RemoveHostRequest__Output, _nephele_v1_RemoveHostResponse>;
+  
   RevokeHost: grpc.handleUnaryCall<_nephele_v1_RevokeHostRequest__Output, _nephele_v1_RevokeHostResponse>;
   
   SetHostGroups: grpc.handleUnaryCall<_nephele_v1_SetHostGroupsRequest__Output, _nephele_v1_SetHostGroupsResponse>;
@@ -147,6 +160,7 @@ export interface HostServiceDefinition extends grpc.ServiceDefinition {
   GetVersion: MethodDefinition<_nephele_v1_GetVersionRequest, _nephele_v1_GetVersionResponse, _nephele_v1_GetVersionRequest__Output, _nephele_v1_GetVersionResponse__Output>
   ListGroups: MethodDefinition<_nephele_v1_ListGroupsRequest, _nephele_v1_ListGroupsResponse, _nephele_v1_ListGroupsRequest__Output, _nephele_v1_ListGroupsResponse__Output>
   ListHosts: MethodDefinition<_nephele_v1_ListHostsRequest, _nephele_v1_ListHostsResponse, _nephele_v1_ListHostsRequest__Output, _nephele_v1_ListHostsResponse__Output>
+  RemoveHost: MethodDefinition<_nephele_v1_RemoveHostRequest, _nephele_v1_RemoveHostResponse, _nephele_v1_RemoveHostRequest__Output, _nephele_v1_RemoveHostResponse__Output>
   RevokeHost: MethodDefinition<_nephele_v1_RevokeHostRequest, _nephele_v1_RevokeHostResponse, _nephele_v1_RevokeHostRequest__Output, _nephele_v1_RevokeHostResponse__Output>
   SetHostGroups: MethodDefinition<_nephele_v1_SetHostGroupsRequest, _nephele_v1_SetHostGroupsResponse, _nephele_v1_SetHostGroupsRequest__Output, _nephele_v1_SetHostGroupsResponse__Output>
   UncordonHost: MethodDefinition<_nephele_v1_UncordonHostRequest, _nephele_v1_UncordonHostResponse, _nephele_v1_UncordonHostRequest__Output, _nephele_v1_UncordonHostResponse__Output>

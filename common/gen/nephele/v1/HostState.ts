@@ -6,6 +6,8 @@ export const HostState = {
   HOST_STATE_READY: 'HOST_STATE_READY',
   HOST_STATE_UNREACHABLE: 'HOST_STATE_UNREACHABLE',
   HOST_STATE_DOWN: 'HOST_STATE_DOWN',
+  HOST_STATE_UNKNOWN: 'HOST_STATE_UNKNOWN',
+  HOST_STATE_REVOKED: 'HOST_STATE_REVOKED',
 } as const;
 
 export type HostState =
@@ -19,5 +21,9 @@ export type HostState =
   | 3
   | 'HOST_STATE_DOWN'
   | 4
+  | 'HOST_STATE_UNKNOWN'
+  | 5
+  | 'HOST_STATE_REVOKED'
+  | 6
 
 export type HostState__Output = typeof HostState[keyof typeof HostState]

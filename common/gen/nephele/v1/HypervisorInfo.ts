@@ -7,6 +7,8 @@ export interface HypervisorInfo {
   'version'?: (string);
   'kvmDevice'?: (boolean);
   'detail'?: (string);
+  'accelerator'?: (string);
+  'acceleratorReason'?: (string);
 }
 
 export interface HypervisorInfo__Output {
@@ -15,4 +17,6 @@ export interface HypervisorInfo__Output {
   'version': (string);
   'kvmDevice': (boolean);
   'detail': (string);
+  'accelerator': (string);
+  'acceleratorReason': (string);
 }
