@@ -261,15 +261,37 @@ t.test('exit codes: a dry run leaving VMs unplaced exits 2, a failed wait 1, a t
 
   const ok = await run('vm', 'create', '--name', 'good', ...proc, '--wait');
   t.equal(ok.code, 0, `a VM that runs: exit 0 ${ok.stderr}`);
+  const healthy = await run('--json', 'vm', 'create', '--name', 'answers', ...proc, '--wait', '--wait-for', 'healthy');
+  t.equal(healthy.code, 0, `--wait-for healthy: exit 0 ${healthy.stderr}`);
+  t.match(JSON.parse(healthy.stdout), { state: 'running', guestReady: true }, 'healthy: running and its guest answers');
+  const placedOnly = await run(
+    '-q',
+    'vm',
+    'create',
+    '--name',
+    'placed-only',
+    ...proc,
+    '--wait',
+    '--wait-for',
+    'placed',
+  );
+  t.equal(placedOnly.code, 0, placedOnly.stderr);
+  t.match(placedOnly.stdout, /^[0-9A-Z]{26}\n$/, '-q: the id alone');
+  t.equal(placedOnly.stderr, '', '-q: no progress either');
+  const bogus = await run('vm', 'create', ...proc, '--wait', '--wait-for', 'ready');
+  t.equal(bogus.code, 1);
+  t.match(bogus.stderr, /^nephele: --wait-for: expected one of placed, running, healthy/, 'names --wait-for');
   const failed = await run('vm', 'create', '--name', 'bad-one', ...proc, '--wait');
   t.equal(failed.code, 1, 'a VM that fails under --wait: exit 1');
-  t.match(failed.stderr, /^nephele: vm [0-9A-Z]{26} is failed: boom/, 'with the reason');
+  t.match(failed.stderr, /^nephele: vm bad-one to be running: failed: boom$/m, 'with the reason');
+  t.match(failed.stderr, /^waiting for vm bad-one to be running: \w+/m, 'progress on stderr');
+  t.equal(failed.stdout, '', 'nothing on stdout');
 
   const set = await run('set', 'create', '--name', 'web', '--count', '3', ...proc, '--wait');
   t.equal(set.code, 0, `a set whose VMs all run: exit 0 ${set.stderr}`);
   const partial = await run('set', 'create', '--name', 'huge', '--count', '9', ...proc, '--wait');
   t.equal(partial.code, 1, 'a set that stays partial: exit 1, not a wait forever');
-  t.match(partial.stderr, /^nephele: set [0-9A-Z]{26} is partial: /, 'with the reason');
+  t.match(partial.stderr, /^nephele: set huge to be running: only \d of 9 placed: /m, 'with the reason');
 
   const later = await run(
     'set',
@@ -286,5 +308,8 @@ t.test('exit codes: a dry run leaving VMs unplaced exits 2, a failed wait 1, a t
     '1s',
   );
   t.equal(later.code, 3, 'a wait past --timeout: exit 3');
-  t.match(later.stderr, /^nephele: timed out after 1s waiting for set /);
+  t.match(
+    later.stderr,
+    /^nephele: timed out after 1s waiting for set later to be running \(placed 0\/1, confirmed 0, running 0\)$/m,
+  );
 });

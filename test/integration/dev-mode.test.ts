@@ -47,7 +47,7 @@ t.test('Ctrl-C of dev mode stops its VMs, its agent and its controller', async (
     ...'--json set create --name web --count 2 --scheme process --memory 64 --wait'.split(' '),
   ]);
   t.equal(made.code, 0, made.stderr);
-  const setId = (JSON.parse(made.stdout) as { set: VmSet }).set.id;
+  const setId = (JSON.parse(made.stdout) as VmSet).id;
   const vms = (
     await admin.call<{ vms: Vm[] }>((md, o, cb) => admin.vms.ListVms({ pageSize: 100 }, md, o, cb as never))
   ).vms.filter((v) => v.setId === setId);

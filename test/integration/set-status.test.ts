@@ -48,7 +48,7 @@ t.test('a guaranteed set replaces what it loses; its view says what its members 
 
   const made = await run(...'--json set create --name web --count 2 --scheme process --wait --timeout 60s'.split(' '));
   t.equal(made.code, 0, made.stderr);
-  const id = (JSON.parse(made.stdout) as { set: VmSet }).set.id;
+  const id = (JSON.parse(made.stdout) as VmSet).id;
   const [first, second] = (await members(id)) as [Vm, Vm];
 
   // Destroyed by hand: a fresh member takes its place.
@@ -62,9 +62,11 @@ t.test('a guaranteed set replaces what it loses; its view says what its members 
   const text = await run('set', 'show', id);
   t.equal(text.code, 0, text.stderr);
   t.equal(text.stderr, '', 'nothing on stderr');
-  t.match(text.stdout, /\bCONFIRMED +RUNNING +FAILED\b/, 'a FAILED column');
-  t.match(text.stdout, /\bplaced +2\/2 +2 +2 +0\b/, 'none failed');
-  t.match(text.stdout, /\nstate: placed \(2 of 2 placed, 2 running\)\n?$/, 'a true reason');
+  t.match(text.stdout, /^VMs: +2 wanted, 2 placed, 2 confirmed, 2 running, 0 failed$/m, 'none failed');
+  t.match(text.stdout, /^State: +placed \(2 of 2 placed, 2 running\)$/m, 'a true reason');
+  const ls = await run('set', 'ls');
+  t.match(ls.stdout, /\bCONFIRMED +RUNNING +FAILED\b/, 'a FAILED column');
+  t.match(ls.stdout, /\bplaced +2\/2 +2 +2 +0\b/, 'none failed in the list');
 
   // A crash (the appliance killed): counted failed, then replaced.
   const victim = after.find((v) => v.id !== second.id)!;

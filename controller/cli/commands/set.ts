@@ -11,18 +11,19 @@ import type { GetPlanResponse__Output as GetPlanResponse } from '../../../common
 import { parseDuration } from '../../../common/validate.js';
 import { MIN_MEMORY_MIB, SCHEMES } from '../../vms/spec.js';
 import { duration, gibibytes, keyValues, mebibytes, wholeNumber } from '../parse.js';
-import { waitUntil } from '../wait.js';
-import { CliError, EXIT } from '../client.js';
+import { setVerdict, waitTarget, waitVerdict } from '../wait.js';
+import { CliError, EXIT, type AdminClient } from '../client.js';
 
-/**
- * Whether a set's --wait is over: every VM runs, or nothing more will come of
- * waiting (partial, with every placed VM confirmed; or retiring).
- */
-function settled(s: VmSet): boolean {
-  if (s.running >= s.count) return true;
-  if (s.state === 'VM_SET_STATE_RETIRING' || s.state === 'VM_SET_STATE_RETIRED') return true;
-  // Partial: what could be placed is confirmed by its hosts; the rest waits for capacity that may never come.
-  return s.state === 'VM_SET_STATE_PARTIAL' && s.confirmed >= s.placed;
+/** How many of a set's VMs run with a guest that answers (for --wait-for healthy). */
+async function healthyIn(c: AdminClient, setId: string): Promise<number> {
+  let n = 0;
+  let pageToken = '';
+  do {
+    const r = await c.listVms({ setId, pageSize: 1000, pageToken });
+    n += r.vms.filter((v) => v.state === 'VM_STATE_RUNNING' && v.guestReady).length;
+    pageToken = r.nextPageToken;
+  } while (pageToken);
+  return n;
 }
 import type { CliKit } from '../kit.js';
 import { ago, bytes, details, enumWord, table, when, type View } from '../format.js';
@@ -67,7 +68,10 @@ function setDetail(s: VmSet): string {
     ['Tenant', s.tenant],
     ['State', `${enumWord(s.state, 'VM_SET_STATE_')}${s.stateReason ? ` (${s.stateReason})` : ''}`],
     ['SLA', enumWord(r?.sla, 'SLA_')],
-    ['VMs', `${s.count} wanted, ${s.placed} placed, ${s.confirmed} confirmed, ${s.running} running`],
+    [
+      'VMs',
+      `${s.count} wanted, ${s.placed} placed, ${s.confirmed} confirmed, ${s.running} running, ${s.failed} failed`,
+    ],
     [
       'Spec',
       `${r?.spec?.scheme || r?.schemePreference.join('|') || '-'} ${r?.spec?.vcpus} vCPU, ${r?.spec?.memoryMib} MiB, ${r?.spec?.diskGib} GiB disk, image ${r?.spec?.image}`,
@@ -163,7 +167,11 @@ export function registerSetCommands(program: Command, k: CliKit): void {
       new Option('--strategy <name>', "placement strategy (default: the controller's)").choices(['binpack', 'spread']),
     )
     .option('--dry-run', 'print the plan only; nothing is reserved')
-    .option('--wait', 'wait until every VM runs; exit 1 if the set cannot be placed or a VM fails, 3 on --timeout')
+    .option(
+      '--wait',
+      'wait until every VM runs (see --wait-for); exit 1 if the set cannot be placed or a VM fails, 3 on --timeout; progress on stderr',
+    )
+    .option('--wait-for <what>', 'with --wait: placed, running or healthy (the guests answer)', 'running')
     .option('--timeout <duration>', 'how long --wait waits', '5m')
     .option('--request-id <id>', 'idempotency key')
     .action(async (o) => {
@@ -212,14 +220,21 @@ export function registerSetCommands(program: Command, k: CliKit): void {
         requestId: o.requestId ?? '',
       };
       const timeoutMs = duration('--timeout', o.timeout);
+      const target = waitTarget('--wait-for', o.waitFor);
       const r = await k.withClient(async (c) => {
         const res = await c.call<CreateVmSetResponse>((md, op, cb) => c.vms.CreateVmSet(req, md, op, cb));
         if (!o.wait || !res.set || o.dryRun) return res;
-        const set = await waitUntil(`set ${res.set.id} to run`, timeoutMs, async () => {
-          const s = (await c.call<GetVmSetResponse>((md, op, cb) => c.vms.GetVmSet({ setId: res.set!.id }, md, op, cb)))
-            .set!;
-          return settled(s) ? s : undefined;
-        });
+        const setId = res.set.id;
+        const set = await waitVerdict(
+          `set ${res.set.request?.name || setId} to be ${target}`,
+          timeoutMs,
+          async () => {
+            const s = (await c.call<GetVmSetResponse>((md, op, cb) => c.vms.GetVmSet({ setId }, md, op, cb))).set!;
+            return { ...s, healthy: target === 'healthy' ? await healthyIn(c, setId) : undefined };
+          },
+          (s) => setVerdict(s, target),
+          { quiet: k.quiet() },
+        );
         return { ...res, set };
       });
       if (o.dryRun) {
@@ -235,12 +250,6 @@ export function registerSetCommands(program: Command, k: CliKit): void {
         (v) =>
           `${setTable([r.set!], v)}${r.set!.reasons.length ? '\n' + r.set!.reasons.map((x) => `  not placed: ${x}`).join('\n') : ''}`,
       );
-      const s = r.set!;
-      if (o.wait && s.running < s.count)
-        throw new CliError(
-          `set ${s.id} is ${enumWord(s.state, 'VM_SET_STATE_')}: ${s.stateReason || s.reasons.join('; ')}`,
-          EXIT.failed,
-        );
     });
   watchOpts(set.command('ls').description('list VM sets').option('--tenant <name>', 'only of this tenant')).action(
     async (o) =>

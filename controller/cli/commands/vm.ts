@@ -2,9 +2,9 @@
 import { Option, type Command } from 'commander';
 import type { Vm__Output as Vm } from '../../../common/gen/nephele/v1/Vm.js';
 import type * as P from '../types.js';
-import { CliError, EXIT } from '../client.js';
+import { CliError } from '../client.js';
 import { byteSize, duration, gibibytes, keyValues, mebibytes, wholeNumber } from '../parse.js';
-import { waitUntil } from '../wait.js';
+import { vmVerdict, waitTarget, waitVerdict } from '../wait.js';
 import { details, enumWord, table, when, type View } from '../format.js';
 import type { CliKit } from '../kit.js';
 import type { AdminClient } from '../client.js';
@@ -81,7 +81,8 @@ export function registerVmCommands(program: Command, k: CliKit): void {
     .option('--name <name>', 'name')
     .option('--tenant <name>', 'tenant (default: yours, or default)')
     .option('--config <k=v...>', 'appliance settings, e.g. title=Hello')
-    .option('--wait', 'wait until it runs; exit 1 if it fails, 3 on --timeout')
+    .option('--wait', 'wait until it runs (see --wait-for); exit 1 if it fails, 3 on --timeout; progress on stderr')
+    .option('--wait-for <what>', 'with --wait: placed, running or healthy (the guest answers)', 'running')
     .option('--timeout <duration>', 'how long --wait waits', '5m')
     .action(async (o) => {
       const config = keyValues('--config', o.config as string[] | undefined);
@@ -99,23 +100,22 @@ export function registerVmCommands(program: Command, k: CliKit): void {
         },
       };
       const timeoutMs = duration('--timeout', o.timeout);
+      const target = waitTarget('--wait-for', o.waitFor);
       const { r, hosts } = await k.withClient(async (c) => {
         if (o.host) req.hostId = await resolveHost(c, o.host);
         const res = await c.call<P.CreateVmResponse>((md, op, cb) => c.vms.CreateVm(req, md, op, cb));
         const hosts = people() ? await hostNames(c) : new Map<string, string>();
         if (!o.wait) return { r: res, hosts };
-        const done = await waitUntil(`vm ${res.vm!.id} to run`, timeoutMs, async () => {
-          const cur = await getVm(c, res.vm!.id);
-          return ['VM_STATE_PENDING', 'VM_STATE_CREATING'].includes(cur.vm!.state) ? undefined : cur;
-        });
+        const done = await waitVerdict(
+          `vm ${res.vm!.name || res.vm!.id} to be ${target}`,
+          timeoutMs,
+          () => getVm(c, res.vm!.id),
+          (cur) => vmVerdict(cur.vm!, target),
+          { quiet: k.quiet() },
+        );
         return { r: done, hosts };
       });
       k.out(r.vm, (v) => vmTable([r.vm!], hosts, v));
-      if (o.wait && r.vm!.state !== 'VM_STATE_RUNNING')
-        throw new CliError(
-          `vm ${r.vm!.id} is ${enumWord(r.vm!.state, 'VM_STATE_')}: ${r.vm!.stateReason}`,
-          EXIT.failed,
-        );
     });
   watchOpts(
     vm
