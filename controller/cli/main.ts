@@ -62,7 +62,10 @@ const program = new Command('nephele')
   .option('-o, --output <format>', 'output format: table, wide, json, yaml, name (ids only)')
   .option('--no-headers', 'tables without their header row')
   .option('-q, --quiet', 'print only ids (or the secret of a new token)')
-  .showHelpAfterError();
+  // A usage error is one line, like every other error; --help has the rest.
+  .configureOutput({
+    outputError: (str, write) => write(`nephele: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+  });
 
 type Global = {
   controller: string;

@@ -313,3 +313,16 @@ t.test('exit codes: a dry run leaving VMs unplaced exits 2, a failed wait 1, a t
     /^nephele: timed out after 1s waiting for set later to be running \(placed 0\/1, confirmed 0, running 0\)$/m,
   );
 });
+
+t.test('usage errors are one line naming the problem, nothing on stdout', async (t) => {
+  for (const [args, what] of [
+    [['vm', 'create', '--bogus'], /^nephele: unknown option '--bogus' \(see --help\)\n$/],
+    [['vm', 'frob'], /^nephele: unknown command 'frob' \(see --help\)\n$/],
+    [['set', 'scale'], /^nephele: missing required argument 'set' \(see --help\)\n$/],
+  ] as const) {
+    const r = await cli([...args]);
+    t.equal(r.code, 1, `${args.join(' ')}: exit 1`);
+    t.match(r.stderr, what, `${args.join(' ')}: one line`);
+    t.equal(r.stdout, '', `${args.join(' ')}: nothing on stdout`);
+  }
+});

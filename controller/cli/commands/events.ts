@@ -6,6 +6,7 @@ import type * as P from '../types.js';
 import { duration, wholeNumber } from '../parse.js';
 import { json, terminalSafe, when } from '../format.js';
 import { follow } from '../follow.js';
+import { resolveHost, resolveSet, resolveVm } from '../resolve.js';
 import type { AdminClient } from '../client.js';
 import type { CliKit } from '../kit.js';
 
@@ -18,9 +19,9 @@ export function registerEventCommands(program: Command, k: CliKit): void {
     .option('--since <seq>', 'start after this sequence number')
     .option('-n, --lines <n>', 'how many recent matching events when --since is not given', '20')
     .option('--type <prefix>', 'only events whose type starts with this')
-    .option('--host <id>', 'only events of this host')
-    .option('--vm <id>', 'only events about this VM (its history)')
-    .option('--set <id>', 'only events about this VM set (its history)')
+    .option('--host <host>', 'only events of this host (id, id prefix or name)')
+    .option('--vm <vm>', 'only events about this VM: its history (id, id prefix or name)')
+    .option('--set <set>', 'only events about this VM set: its history (id, id prefix or name)')
     .option('--audit', 'only audit events')
     .option('--reconnect-timeout <duration>', 'with -f: give up when the controller stays away this long', '5m')
     .action(async (o) => {
@@ -36,6 +37,9 @@ export function registerEventCommands(program: Command, k: CliKit): void {
       };
       const print = (e: Event) => process.stdout.write((k.json() ? json(e, 0) : terminalSafe(fmtEvent(e))) + '\n');
       const last = await k.withClient(async (c) => {
+        if (o.host) filter.hostId = await resolveHost(c, o.host);
+        if (o.vm) filter.vmId = await resolveVm(c, o.vm);
+        if (o.set) filter.setId = await resolveSet(c, o.set);
         if (since !== undefined) return printAfter(c, since, filter, print);
         const r = await lastMatching(c, lines, filter);
         r.events.forEach(print);

@@ -188,7 +188,7 @@ export function registerVmCommands(program: Command, k: CliKit): void {
   vm.commands
     .find((c) => c.name() === 'destroy')
     ?.option('--force', 'forget a VM of a revoked or down host: destroyed, capacity and quota given back (operators)');
-  vm.command('console <id>')
+  vm.command('console <vm>')
     .description("print the VM's console (qemu: serial port; process: output), relayed from its host")
     .option('-f, --follow', 'keep following')
     .option('--tail <size>', 'how much of what is there to print first (e.g. 4K, 1M; at most 1M)', '64K')
@@ -201,6 +201,6 @@ export function registerVmCommands(program: Command, k: CliKit): void {
       const { tailConsole, streamConsole } = await import('../console.js');
       if (o.agentDataDir) return tailConsole(o.agentDataDir, id, !!o.follow);
       const tailBytes = byteSize('--tail', o.tail);
-      await k.withClient((c) => streamConsole(c, id, !!o.follow, tailBytes));
+      await k.withClient(async (c) => streamConsole(c, await resolveVm(c, id), !!o.follow, tailBytes));
     });
 }
