@@ -1,7 +1,16 @@
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 import type { EventFilter__Output as EventFilter } from '../../common/gen/nephele/v1/EventFilter.js';
 import { seqKey } from '../../common/ids.js';
-import { Mutex, put, putFresh, absent, isConflict, type Op, type Precondition, type Store } from '../../common/store/index.js';
+import {
+  Mutex,
+  put,
+  putFresh,
+  absent,
+  isConflict,
+  type Op,
+  type Precondition,
+  type Store,
+} from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import { severityLevel, type Logger } from '../../common/logger.js';
 import { currentCall, type CallContext } from '../context.js';

@@ -27,7 +27,8 @@ export function markedBlocks(md: string): Block[] {
   for (let i = 0; i < lines.length; i++) {
     const m = /^<!-- readme-test: (run|install) -->$/.exec(lines[i]!.trim());
     if (!m) continue;
-    if (lines[i + 1]?.trim() !== '```sh') throw new Error(`README line ${i + 1}: a marker not followed by a \`\`\`sh block`);
+    if (lines[i + 1]?.trim() !== '```sh')
+      throw new Error(`README line ${i + 1}: a marker not followed by a \`\`\`sh block`);
     const end = lines.indexOf('```', i + 2);
     if (end < 0) throw new Error(`README line ${i + 1}: unterminated block`);
     out.push({ kind: m[1] as Block['kind'], line: i + 3, text: lines.slice(i + 2, end).join('\n') });
@@ -54,9 +55,13 @@ t.test('the README, as written, against npm run dev', async (t) => {
   if (existsSync(join(ROOT, '.cache'))) symlinkSync(join(ROOT, '.cache'), join(dir, '.cache'));
   // `nephele` on the PATH, as `npm link` puts it there (the README says so).
   mkdirSync(join(dir, 'bin'));
-  writeFileSync(join(dir, 'bin/nephele'), `#!/bin/sh\nexec "${process.execPath}" "${join(dir, 'dist/controller/cli/main.js')}" "$@"\n`, {
-    mode: 0o755,
-  });
+  writeFileSync(
+    join(dir, 'bin/nephele'),
+    `#!/bin/sh\nexec "${process.execPath}" "${join(dir, 'dist/controller/cli/main.js')}" "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const env = {
@@ -106,7 +111,11 @@ t.test('the README, as written, against npm run dev', async (t) => {
     });
     if (b.kind === 'install') {
       const envFile = readFileSync(join(dir, 'install-root/etc/nephele/agent.env'), 'utf8');
-      t.match(envFile, /^NEPHELE_JOIN_TOKEN=nj1\.[\w-]+\.[\w-]+\.[\w-]+$/m, 'the install line captured a join token alone');
+      t.match(
+        envFile,
+        /^NEPHELE_JOIN_TOKEN=nj1\.[\w-]+\.[\w-]+\.[\w-]+$/m,
+        'the install line captured a join token alone',
+      );
       t.ok(existsSync(join(dir, 'install-root/etc/systemd/system/nephele-agent.service')), 'unit rendered');
     }
   }
