@@ -32,7 +32,7 @@ type FileKey = keyof typeof KEYS;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const MAX_BYTES = 1024 * 1024;
 
-/** $NEPHELE_CONFIG (through --config), else $XDG_CONFIG_HOME or ~/.config, then nephele/config.yaml. */
+/** $NEPHELE_CONFIG (through --config-file), else $XDG_CONFIG_HOME or ~/.config, then nephele/config.yaml. */
 export function defaultConfigPath(): string {
   return join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'nephele', 'config.yaml');
 }

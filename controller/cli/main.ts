@@ -2,6 +2,7 @@
 import '../../common/quiet.js';
 import { withDefaultPort } from '../../common/address.js';
 import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { statusName } from '../../common/grpc/status.js';
 import { AdminClient, CliError, type ClientOptions } from './client.js';
@@ -42,7 +43,9 @@ const program = new Command('nephele')
       .default('.nephele'),
   )
   .addOption(
-    new Option('--config <file>', `config file with named contexts (default: ${defaultConfigPath()})`).env(
+    // Not --config: create commands take --config k=v (guest settings), and a global
+    // option of that name would swallow theirs wherever it is written.
+    new Option('--config-file <file>', `config file with named contexts (default: ${defaultConfigPath()})`).env(
       'NEPHELE_CONFIG',
     ),
   )
@@ -73,7 +76,7 @@ type Global = {
   tokenFile?: string;
   caFile?: string;
   dataDir: string;
-  config?: string;
+  configFile?: string;
   context?: string;
   connectTimeout: string;
   insecure: boolean;
@@ -84,12 +87,15 @@ type Global = {
 };
 const g = (): Global => program.opts() as Global;
 
-const configPath = () => g().config ?? defaultConfigPath();
+const configPath = () => g().configFile ?? defaultConfigPath();
 
 /** The connection of the last client made, for the message when it fails. */
 let lastConn: ConnInfo | undefined;
 
 async function withClient<T>(fn: (c: AdminClient) => Promise<T>, anonymous = false): Promise<T> {
+  const file = g().configFile;
+  if (file !== undefined && !existsSync(file))
+    throw new CliError(`--config-file: no file at ${file} (NEPHELE_CONFIG may name it)`);
   const o = withContext(g(), (k) => program.getOptionValueSource(k), selectContext(configPath(), g().context));
   const c = new AdminClient({
     controller: withDefaultPort(o.controller),
@@ -214,7 +220,7 @@ program.addHelpText(
   `
 Settings come from, first to last: flags, NEPHELE_* environment variables, the
 context chosen by --context / NEPHELE_CONTEXT (else the config file's current),
-then the defaults. The config file (--config / NEPHELE_CONFIG, default
+then the defaults. The config file (--config-file / NEPHELE_CONFIG, default
 ${defaultConfigPath()}) names contexts, each with controller, ca-file,
 token-file and insecure; see \`nephele config --help\`.`,
 );

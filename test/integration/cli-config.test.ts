@@ -79,7 +79,7 @@ t.test('contexts: --context, NEPHELE_CONTEXT, current; flag > env > context', as
   t.equal(unknown.code, 1);
   t.match(unknown.stderr, /^nephele: --context: no context named "staging" in .*config\.yaml\n$/);
   const noFile = await run(['--context', 'prod', 'host', 'ls'], { NEPHELE_CONFIG: join(dir, 'none.yaml') });
-  t.match(noFile.stderr, /^nephele: --context prod: no config file at .*none\.yaml\n$/);
+  t.match(noFile.stderr, /^nephele: --config-file: no file at .*none\.yaml \(NEPHELE_CONFIG may name it\)\n$/);
 });
 
 t.test('config view, get-contexts, use-context, set-context', async (t) => {

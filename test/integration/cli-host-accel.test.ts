@@ -47,7 +47,7 @@ t.test('host show names the accelerator the agent chose; the inventory carries i
         .output()
         .split('\n')
         .filter((l) => l.includes('"driver fingerprint"') && l.includes('"scheme":"qemu"'))
-        .map((l) => (JSON.parse(l) as { accelerator?: string }).accelerator)[0]
+        .map((l) => (JSON.parse(l) as { attributes?: { accelerator?: string } }).attributes?.accelerator)[0]
     : undefined;
   t.match(logged, /^(kvm|tcg)$/, 'the agent logged its accelerator');
 

@@ -339,7 +339,10 @@ t.test('certificates: renewed before expiry, expired ones refused, revoked hosts
     throw e;
   });
   t.pass('an agent with a rotated certificate reconnects');
-  await waitFor(() => /"code":16/.test(stale2.output()), { timeoutMs: 45_000, message: 'expired certificate refused' });
+  await waitFor(() => /"code":"UNAUTHENTICATED"/.test(stale2.output()), {
+    timeoutMs: 45_000,
+    message: 'expired certificate refused',
+  });
   t.notOk((await listHosts(ctl)).find((h) => h.id === sid)?.peer, 'the expired one has no session');
 
   // Revoke the good host: its session closes now and it cannot come back.

@@ -91,11 +91,24 @@ t.test('records written by v3 read the same after the migration', async (t) => {
       if (!g) continue;
       // VMs, sets and tokens keep their states too; a host's state follows its (absent) agent.
       const keepState = coll !== 'hosts';
-      t.same(
-        stable(g, keepState),
-        stable(w, keepState),
-        `${coll} ${String(w.name ?? w.id)}: the API answers what v3 answered`,
-      );
+      // Fields added since v3 (VmSet.failed, Host.accelerator, ...) are not v3's to answer;
+      // a set's reason is computed from its members now (issue 11, item 9), not stored.
+      const v3Keys = (x: unknown, like: unknown): unknown =>
+        Array.isArray(x) && Array.isArray(like)
+          ? x.map((e, i) => v3Keys(e, like[i]))
+          : x && like && typeof x === 'object' && typeof like === 'object'
+            ? Object.fromEntries(
+                Object.keys(like)
+                  .filter((k) => k in x)
+                  .map((k) => [k, v3Keys((x as Record<string, unknown>)[k], (like as Record<string, unknown>)[k])]),
+              )
+            : x;
+      const cmp = (o: Record<string, unknown>) => {
+        const r = stable(o, keepState);
+        if (coll === 'sets') delete r.stateReason;
+        return r;
+      };
+      t.same(v3Keys(cmp(g), cmp(w)), cmp(w), `${coll} ${String(w.name ?? w.id)}: the API answers what v3 answered`);
     }
   }
   t.equal(readFileSync(join(dataDir, 'admin.token'), 'utf8'), adminBefore, 'admin.token untouched');

@@ -1,5 +1,6 @@
 // nephele events: the operations and audit log.
 import type { Command } from 'commander';
+import * as grpc from '@grpc/grpc-js';
 import type { Event__Output as Event } from '../../../common/gen/nephele/v1/Event.js';
 import type { EventFilter as Filter } from '../../../common/gen/nephele/v1/EventFilter.js';
 import type * as P from '../types.js';
@@ -37,7 +38,12 @@ export function registerEventCommands(program: Command, k: CliKit): void {
       };
       const print = (e: Event) => process.stdout.write((k.json() ? json(e, 0) : terminalSafe(fmtEvent(e))) + '\n');
       const last = await k.withClient(async (c) => {
-        if (o.host) filter.hostId = await resolveHost(c, o.host);
+        // A tenant may not list hosts: its --host goes as typed (an id, checked by the controller).
+        if (o.host)
+          filter.hostId = await resolveHost(c, o.host).catch((e: { code?: number }) => {
+            if (e.code === grpc.status.PERMISSION_DENIED) return o.host as string;
+            throw e;
+          });
         if (o.vm) filter.vmId = await resolveVm(c, o.vm);
         if (o.set) filter.setId = await resolveSet(c, o.set);
         if (since !== undefined) return printAfter(c, since, filter, print);
