@@ -11,6 +11,8 @@ interface Stored {
 
 // The sublevel surface we use, typed for string keys and Stored values.
 interface Sub {
+  /** The sublevel's key prefix ("!name!"), as it writes keys to the root database. */
+  readonly prefix: string;
   get(key: string): Promise<Stored | undefined>;
   getMany(keys: string[]): Promise<(Stored | undefined)[]>;
   iterator(range: Record<string, unknown>): AsyncIterable<[string, Stored]>;
@@ -204,10 +206,7 @@ export class LevelStore implements Store {
   sync(): Promise<void> {
     return this.writeLock.run(async () => {
       await this.writable();
-      await this.write(
-        [{ type: 'put', sublevel: this.sub(META), key: 'synced', value: { v: 1, d: { atUnixMs: Date.now() } } }],
-        true,
-      );
+      await this.write([this.encodedPut(META, 'synced', { v: 1, d: { atUnixMs: Date.now() } })], true);
     });
   }
 
@@ -221,9 +220,23 @@ export class LevelStore implements Store {
     this.versionCache.set(id, v);
   }
 
+  /**
+   * Ops for the root database with the key already prefixed as the collection's
+   * sublevel prefixes it and the value already JSON: the same bytes a sublevel put
+   * writes, without abstract-level's per-op sublevel and encoding work (~5 µs an op,
+   * the largest cost of a 10,000-VM batch).
+   */
+  private encodedPut(coll: string, key: string, value: Stored): { type: 'put'; key: string; value: string } {
+    return { type: 'put', key: this.sub(coll).prefix + key, value: JSON.stringify(value) };
+  }
+
+  private encodedDel(coll: string, key: string): { type: 'del'; key: string } {
+    return { type: 'del', key: this.sub(coll).prefix + key };
+  }
+
   private async write(chained: unknown[], sync = false): Promise<void> {
     try {
-      await this.db.batch(chained as never, { sync } as never);
+      await this.db.batch(chained as never, { sync, keyEncoding: 'utf8', valueEncoding: 'utf8' } as never);
     } catch (e) {
       if (!levelErrorKind(e)) throw e;
       this.failure = e as Error;
@@ -314,14 +327,14 @@ export class LevelStore implements Store {
         if (op.type === 'del') {
           current.set(id, 0);
           versions.set(id, 0);
-          chained.push({ type: 'del', sublevel: this.sub(op.coll), key: op.key });
+          chained.push(this.encodedDel(op.coll, op.key));
           return;
         }
         if (op.value === undefined) throw new Error(`undefined value for ${id}`);
         const v = (current.get(id) ?? 0) + 1;
         current.set(id, v);
         versions.set(id, v);
-        chained.push({ type: 'put', sublevel: this.sub(op.coll), key: op.key, value: { v, d: op.value } });
+        chained.push(this.encodedPut(op.coll, op.key, { v, d: op.value }));
       };
       for (const c of changes) {
         const bad = c.pre.find((p) => (current.get(`${p.coll}/${p.key}`) ?? 0) !== p.version);

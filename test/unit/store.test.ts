@@ -386,3 +386,23 @@ t.test('version cache: versions and preconditions stay exact, fresh puts, bounde
   t.equal(s.cachedVersions, 0, 'emptied on reopen');
   t.equal((await s.batch([put('c', 'a', 7)], [at('c', 'a', 2)])).get('c/a'), 3, 'read again after the reopen');
 });
+
+t.test(
+  'batches write the bytes a sublevel put writes (readable by a plain sublevel, and the other way round)',
+  async (t) => {
+    const path = dbPath();
+    const s = await open(path);
+    await s.batch([put('vms', 'a', { x: 1 })]);
+    await s.close();
+    const { Level } = await import('level');
+    const raw = new Level<string, unknown>(path, { valueEncoding: 'json' });
+    const sub = raw.sublevel<string, unknown>('vms', { valueEncoding: 'json' });
+    t.same(await sub.get('a'), { v: 1, d: { x: 1 } }, 'a sublevel reads what the store wrote');
+    await sub.put('b', { v: 4, d: { y: 2 } });
+    await raw.close();
+    const again = await open(path);
+    t.teardown(() => again.close());
+    t.same(await again.get('vms', 'b'), { value: { y: 2 }, version: 4 }, 'the store reads what a sublevel wrote');
+    t.equal((await again.batch([put('vms', 'b', { y: 3 })], [at('vms', 'b', 4)])).get('vms/b'), 5);
+  },
+);
