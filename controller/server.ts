@@ -298,6 +298,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       (id) => sessions.pushDesired(id),
       setHandlers(layer, planner, hosts, tenants, store, clock),
       (o) => planner.createVm(o),
+      (id) => planner.fleet.slot(id)?.name ?? '',
     ),
     GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),
   } satisfies VmServiceHandlers);

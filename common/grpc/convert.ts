@@ -228,6 +228,7 @@ export function vmToProto(vm: VmRecord, version: number): Vm__Output {
     confirmedUnixMs: vm.confirmedUnixMs,
     placementAttempts: vm.placementAttempts,
     taskDone: vm.taskDone,
+    hostName: '', // filled at the edge, for callers who may read the fleet
   };
 }
 

@@ -106,22 +106,3 @@ const listHosts = (c: AdminClient) => async (pageToken: string) => {
 };
 
 export const resolveHost = (c: AdminClient, ref: string): Promise<string> => resolveRef('host', ref, listHosts(c));
-
-/**
- * Host names by id, for showing VMs where people read names. Tenants may not
- * list the fleet: for them (PERMISSION_DENIED) the map is empty and ids show.
- */
-export async function hostNames(c: AdminClient): Promise<Map<string, string>> {
-  let seen = 0;
-  try {
-    const hosts = await listAll(async (token) => {
-      const r = await listHosts(c)(token);
-      seen += r.items.length;
-      return { items: r.items, next: seen < MAX_RESOLVE ? r.next : '' };
-    });
-    return new Map(hosts.map((h) => [h.id, h.name]));
-  } catch (e) {
-    if ((e as { code?: number }).code !== 7) throw e;
-    return new Map();
-  }
-}

@@ -43,10 +43,17 @@ export function vmHandlers(
   push: DesiredPusher,
   sets: SetHandlers,
   createVm: VmPlacer,
+  hostName: (hostId: string) => string = () => '',
 ): { [K in keyof VmServiceHandlers as K extends 'GetConsole' ? never : K]: VmServiceHandlers[K] } {
+  /** The VM as the caller sees it: its host's name only for those who may read the fleet. */
+  const view = (vm: VmRecord, version: number, ctx: UnaryCtx) => {
+    const v = vms.view(vm, version);
+    if (vm.hostId && can(ctx.principal, 'fleet.read')) v.hostName = hostName(vm.hostId);
+    return v;
+  };
   async function byRef<R>(ref: string, _req: R, ctx: UnaryCtx) {
     const { vm, version } = await vms.get(ref, ctx.scope);
-    return { vm: vms.view(vm, version) };
+    return { vm: view(vm, version, ctx) };
   }
 
   /** CreateVm's request, validated and checked against the caller (also on a replay). */
@@ -82,7 +89,7 @@ export function vmHandlers(
         lifecycleEvent(kind),
       );
       push(vm.hostId);
-      return { vm: vms.view(vm, version) };
+      return { vm: view(vm, version, ctx) };
     };
   const lifecycle = (rpc: string, kind: string, change: (vm: VmRecord) => Partial<VmRecord> | undefined) =>
     unaryRpc(layer, `VmService.${rpc}`, desire(kind, change), byRef);
@@ -126,7 +133,7 @@ export function vmHandlers(
               : 'no host can take the vm now; try again later or ask an operator',
           );
         }
-        return { vm: vms.view(r.vm, r.version) };
+        return { vm: view(r.vm, r.version, ctx) };
       },
       async (ref, req, ctx) => {
         createArgs(req, ctx);
@@ -155,7 +162,7 @@ export function vmHandlers(
         state,
       });
       return {
-        vms: page.map((x) => vms.view(x.vm, x.version)),
+        vms: page.map((x) => view(x.vm, x.version, ctx)),
         nextPageToken: more ? pageToken.encode(last) : '',
       };
     }),
@@ -192,7 +199,7 @@ export function vmHandlers(
           ctx.principal,
           ctx.scope,
         );
-        return { vm: vms.view(r.vm, r.version) };
+        return { vm: view(r.vm, r.version, ctx) };
       },
       byRef,
     ),

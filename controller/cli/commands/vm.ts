@@ -11,7 +11,7 @@ import type { AdminClient } from '../client.js';
 import type { ListVmsRequest } from '../../../common/gen/nephele/v1/ListVmsRequest.js';
 import { VM_STATES, type VmState } from '../../../common/model/enums.js';
 import { VmStateEnum } from '../../../common/grpc/convert.js';
-import { hostNames, resolveHost, resolveSet, resolveVm } from '../resolve.js';
+import { resolveHost, resolveSet, resolveVm } from '../resolve.js';
 import { listing, watchOpts } from '../watch.js';
 
 const vmRow = (v: Vm, hosts: Map<string, string>, view?: View) => [
@@ -39,6 +39,9 @@ const stateOf = (v: Vm) =>
   enumWord(v.state, 'VM_STATE_') +
   (v.desired !== 'DESIRED_VM_STATE_RUNNING' ? ` → ${enumWord(v.desired, 'DESIRED_VM_STATE_')}` : '');
 
+/** Host names as the controller gave them (to callers who may read the fleet; others see ids). */
+const namesOf = (vms: Vm[]) => new Map(vms.filter((v) => v.hostName).map((v) => [v.hostId, v.hostName]));
+
 /** `vm show`: one field a line, like host show and set show. */
 function vmDetail(v: Vm, hosts: Map<string, string>): string {
   const s = v.spec;
@@ -65,8 +68,6 @@ const getVm = (c: AdminClient, vmId: string) =>
 
 export function registerVmCommands(program: Command, k: CliKit): void {
   const vm = program.command('vm').description('virtual machines');
-  /** Output for people (table, wide): host names are worth a ListHosts then. */
-  const people = () => k.format() === 'table' || k.format() === 'wide';
   vm.command('create')
     .description('create one VM: the planner places it, or on a host you name (operators)')
     .option(
@@ -104,8 +105,7 @@ export function registerVmCommands(program: Command, k: CliKit): void {
       const { r, hosts } = await k.withClient(async (c) => {
         if (o.host) req.hostId = await resolveHost(c, o.host);
         const res = await c.call<P.CreateVmResponse>((md, op, cb) => c.vms.CreateVm(req, md, op, cb));
-        const hosts = people() ? await hostNames(c) : new Map<string, string>();
-        if (!o.wait) return { r: res, hosts };
+        if (!o.wait) return { r: res, hosts: namesOf([res.vm!]) };
         const done = await waitVerdict(
           `vm ${res.vm!.name || res.vm!.id} to be ${target}`,
           timeoutMs,
@@ -113,7 +113,7 @@ export function registerVmCommands(program: Command, k: CliKit): void {
           (cur) => vmVerdict(cur.vm!, target),
           { quiet: k.quiet() },
         );
-        return { r: done, hosts };
+        return { r: done, hosts: namesOf([done.vm!]) };
       });
       k.out(r.vm, (v) => vmTable([r.vm!], hosts, v));
     });
@@ -145,9 +145,9 @@ export function registerVmCommands(program: Command, k: CliKit): void {
           );
           return { items: r.vms, next: r.nextPageToken };
         });
-        return { vms, hosts: people() ? await hostNames(c) : undefined };
+        return { vms, hosts: namesOf(vms) };
       },
-      (d, v) => vmTable(d.vms, d.hosts ?? new Map(), v),
+      (d, v) => vmTable(d.vms, d.hosts, v),
       (d) => d.vms,
     );
   });
@@ -156,7 +156,7 @@ export function registerVmCommands(program: Command, k: CliKit): void {
     .action(async (ref) => {
       const { vm: r, hosts } = await k.withClient(async (c) => {
         const got = await getVm(c, await resolveVm(c, ref));
-        return { vm: got.vm!, hosts: people() ? await hostNames(c) : new Map() };
+        return { vm: got.vm!, hosts: namesOf([got.vm!]) };
       });
       k.out(r, () => vmDetail(r, hosts));
     });

@@ -28,6 +28,7 @@ export interface Vm {
   'confirmedUnixMs'?: (number | string | Long);
   'placementAttempts'?: (number);
   'taskDone'?: (boolean);
+  'hostName'?: (string);
 }
 
 export interface Vm__Output {
@@ -52,4 +53,5 @@ export interface Vm__Output {
   'confirmedUnixMs': (number);
   'placementAttempts': (number);
   'taskDone': (boolean);
+  'hostName': (string);
 }
