@@ -297,10 +297,7 @@ export class LevelStore implements Store {
       [...byColl].map(async ([coll, keys]) => {
         const list = [...keys];
         const rs = await this.read(() => this.sub(coll).getMany(list));
-        list.forEach((k, i) => {
-          into.set(`${coll}/${k}`, rs[i]?.v ?? 0);
-          this.cacheVersion(`${coll}/${k}`, rs[i]?.v ?? 0);
-        });
+        list.forEach((k, i) => into.set(`${coll}/${k}`, rs[i]?.v ?? 0));
       }),
     );
   }
@@ -367,11 +364,9 @@ export class LevelStore implements Store {
           this.versionCache.clear(); // what this batch would have written is unknown now
           throw e;
         }
-        for (const op of [...changes.flatMap((c, i) => (accepted[i] ? c.ops : [])), ...extra]) {
-          const id = `${op.coll}/${op.key}`;
-          this.cacheVersion(id, current.get(id) ?? 0);
-        }
       }
+      // Written or read under the lock: every version here is the store's now.
+      for (const [id, v] of current) this.cacheVersion(id, v);
       if (written?.length) for (const fn of this.writeObservers) fn(written, (performance.now() - started) / 1000);
       return results;
     });

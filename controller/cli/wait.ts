@@ -113,7 +113,7 @@ export class Progress {
  * CliError with exit code 3. `progress`, when given, is updated with what each
  * step says (step may return `{ progress }` to report without ending).
  */
-export async function waitUntil<T>(
+async function waitUntil<T>(
   what: string,
   timeoutMs: number,
   step: () => Promise<T | undefined>,
