@@ -192,6 +192,7 @@ export const specToProto = (s: VmSpec): VmSpec__Output => ({
   image: s.image,
   appliancePort: s.appliancePort,
   config: { ...s.config },
+  vmClass: s.vmClass ?? '',
 });
 
 /** Wire spec → ours (validation happens in vms/spec.ts; this only copies the fields). */
@@ -203,6 +204,7 @@ export const specFromProto = (s: Partial<VmSpec__Output> | null | undefined): Vm
   image: s?.image ?? '',
   appliancePort: s?.appliancePort ?? 0,
   config: { ...(s?.config ?? {}) },
+  vmClass: s?.vmClass ?? '',
 });
 
 export function vmToProto(vm: VmRecord, version: number): Vm__Output {
@@ -229,6 +231,8 @@ export function vmToProto(vm: VmRecord, version: number): Vm__Output {
     placementAttempts: vm.placementAttempts,
     taskDone: vm.taskDone,
     hostName: '', // filled at the edge, for callers who may read the fleet
+    app: vm.app ?? '',
+    userGroup: vm.userGroup ?? '',
   };
 }
 
@@ -247,6 +251,8 @@ export const setRequestToProto = (r: SetRequest): VmSetSpec__Output => ({
   affinity: AffinityEnum.toProto(r.affinity),
   schemePreference: [...r.schemePreference],
   strategy: StrategyEnum.toProto(r.strategy),
+  app: r.app ?? '',
+  userGroup: r.userGroup ?? '',
 });
 
 /** Counts are derived from the set's VMs by the caller. */
@@ -340,6 +346,7 @@ export function tokenToProto(t: TokenRecord): Token__Output {
     role: t.role,
     tenant: t.tenant,
     grants: [...(t.grants ?? [])],
+    userGroup: t.userGroup ?? '',
   };
 }
 

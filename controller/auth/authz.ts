@@ -4,7 +4,8 @@ import { InvalidArgumentError, PermissionDeniedError } from '../../common/errors
 // walks the proto descriptors and fails when an RPC has no rule here, so no new
 // RPC can ship unguarded.
 
-export const ROLES = ['admin', 'operator', 'tenant-admin', 'viewer'] as const;
+// federation: another controller's token on this one, for ImportUsage only (usage pushed to a backup site).
+export const ROLES = ['admin', 'operator', 'tenant-admin', 'viewer', 'federation'] as const;
 export type Role = (typeof ROLES)[number];
 
 export type Permission =
@@ -19,7 +20,11 @@ export type Permission =
   | 'events.read'
   | 'vms.read'
   | 'vms.write'
-  | 'vms.task'; // run tenant-supplied code (a `task` in a VM's config) on a host
+  | 'vms.task' // run tenant-supplied code (a `task` in a VM's config) on a host
+  | 'usage.read' // usage records, exports, rate cards, export schedules (in scope)
+  | 'usage.write' // export schedules (in scope)
+  | 'usage.admin' // rate cards, peers, pushes, backup plans
+  | 'usage.import'; // ImportUsage: what a peer controller pushes here
 
 /** How a call authenticates when it does not use an API token. */
 export type Special = 'public' | 'agent';
@@ -81,6 +86,22 @@ export const RULES: Record<string, Rule> = {
 
   'EventService.ListEvents': r('events.read'),
   'EventService.WatchEvents': r('events.read'),
+
+  'UsageService.QueryUsage': r('usage.read'),
+  'UsageService.ExportUsage': r('usage.read', true), // every export is audited
+  'UsageService.CreateExportSchedule': r('usage.write', true),
+  'UsageService.ListExportSchedules': r('usage.read'),
+  'UsageService.DeleteExportSchedule': r('usage.write', true),
+  'UsageService.SetRateCard': r('usage.admin', true),
+  'UsageService.GetRateCard': r('usage.read'),
+  'UsageService.AddPeer': r('usage.admin', true),
+  'UsageService.ListPeers': r('usage.admin'),
+  'UsageService.RemovePeer': r('usage.admin', true),
+  'UsageService.PushUsage': r('usage.admin', true),
+  'UsageService.ImportUsage': r('usage.import', true),
+  'UsageService.GetBackupPlan': r('usage.admin'),
+  'UsageService.ApplyBackupPlan': r('usage.admin', true),
+  'UsageService.FailoverBackup': r('usage.admin', true),
 };
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -97,6 +118,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'vms.read',
     'vms.write',
     'vms.task',
+    'usage.read',
+    'usage.write',
+    'usage.admin',
+    'usage.import',
   ],
   operator: [
     'fleet.read',
@@ -109,9 +134,22 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'vms.read',
     'vms.write',
     'vms.task',
+    'usage.read',
+    'usage.write',
+    'usage.admin',
   ],
-  'tenant-admin': ['tokens.read', 'tokens.write', 'tenants.read', 'events.read', 'vms.read', 'vms.write'],
-  viewer: ['tenants.read', 'events.read', 'vms.read'],
+  'tenant-admin': [
+    'tokens.read',
+    'tokens.write',
+    'tenants.read',
+    'events.read',
+    'vms.read',
+    'vms.write',
+    'usage.read',
+    'usage.write',
+  ],
+  viewer: ['tenants.read', 'events.read', 'vms.read', 'usage.read'],
+  federation: ['usage.import'],
 };
 
 /**

@@ -18,6 +18,9 @@ export interface SetRequest {
   /** Never empty once validated: the spec's scheme when the request named none. */
   schemePreference: string[];
   strategy: Strategy;
+  /** Usage dimensions, inherited by the set's VMs (absent in records written before metering: ''). */
+  app?: string;
+  userGroup?: string;
 }
 
 /** A VM set as stored (collection `vm-sets`); counts are derived from its VMs when read. */

@@ -17,4 +17,6 @@ export interface TokenRecord {
   tenant: string;
   grants: string[];
   secretHash: string;
+  /** API tokens: default usage user group of the VMs it creates (absent in older records: ''). */
+  userGroup?: string;
 }

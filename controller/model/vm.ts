@@ -9,6 +9,8 @@ export interface VmSpec {
   image: string;
   appliancePort: number;
   config: Record<string, string>;
+  /** Usage/rate-card class; absent or '' = derived from the shape (usage/model.ts classOf). */
+  vmClass?: string;
 }
 
 /** A VM as the controller stores it (collection `vms`). */
@@ -46,6 +48,9 @@ export interface VmRecord {
   exportDisk?: string;
   /** Cold move: its (new) host creates it from this transferred disk. */
   importDisk?: string;
+  /** Usage dimensions (absent in records written before metering: ''). */
+  app?: string;
+  userGroup?: string;
 }
 
 /** A host's report of one VM's observed state, as the controller applies it (checked at the session edge). */

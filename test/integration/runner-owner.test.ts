@@ -63,6 +63,7 @@ function vm(
       image: '',
       appliancePort: 8080,
       config: opts.config ?? { title: 'owner gate' },
+      vmClass: '',
     },
     desired,
     generation: opts.generation ?? 1,

@@ -109,7 +109,16 @@ function want(o: Partial<DesiredVm> = {}): DesiredVm {
   return {
     vmId: ID,
     name: 'vm',
-    spec: { scheme: 'fake', vcpus: 1, memoryMib: 64, diskGib: 1, image: '', appliancePort: 8080, config: {} },
+    spec: {
+      scheme: 'fake',
+      vcpus: 1,
+      memoryMib: 64,
+      diskGib: 1,
+      image: '',
+      appliancePort: 8080,
+      config: {},
+      vmClass: '',
+    },
     desired: 'running',
     generation: 1,
     rebootCount: 0,

@@ -22,7 +22,16 @@ function desired(want: Want, o: Partial<DesiredVm> = {}): DesiredVm {
   return {
     vmId: ID,
     name: 'vm',
-    spec: { scheme: 'process', vcpus: 1, memoryMib: 64, diskGib: 1, image: '', appliancePort: 8080, config: {} },
+    spec: {
+      scheme: 'process',
+      vcpus: 1,
+      memoryMib: 64,
+      diskGib: 1,
+      image: '',
+      appliancePort: 8080,
+      config: {},
+      vmClass: '',
+    },
     desired: want,
     generation: 1,
     rebootCount: 0,

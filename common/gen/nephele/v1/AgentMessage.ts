@@ -6,6 +6,7 @@ import type { Heartbeat as _nephele_v1_Heartbeat, Heartbeat__Output as _nephele_
 import type { AgentEvent as _nephele_v1_AgentEvent, AgentEvent__Output as _nephele_v1_AgentEvent__Output } from '../../nephele/v1/AgentEvent.js';
 import type { RenewCertificate as _nephele_v1_RenewCertificate, RenewCertificate__Output as _nephele_v1_RenewCertificate__Output } from '../../nephele/v1/RenewCertificate.js';
 import type { VmStatusReport as _nephele_v1_VmStatusReport, VmStatusReport__Output as _nephele_v1_VmStatusReport__Output } from '../../nephele/v1/VmStatusReport.js';
+import type { UsageBatch as _nephele_v1_UsageBatch, UsageBatch__Output as _nephele_v1_UsageBatch__Output } from '../../nephele/v1/UsageBatch.js';
 
 export interface AgentMessage {
   'hello'?: (_nephele_v1_Hello | null);
@@ -14,7 +15,8 @@ export interface AgentMessage {
   'event'?: (_nephele_v1_AgentEvent | null);
   'renew'?: (_nephele_v1_RenewCertificate | null);
   'vmStatus'?: (_nephele_v1_VmStatusReport | null);
-  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus";
+  'usage'?: (_nephele_v1_UsageBatch | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage";
 }
 
 export interface AgentMessage__Output {
@@ -24,5 +26,6 @@ export interface AgentMessage__Output {
   'event'?: (_nephele_v1_AgentEvent__Output | null);
   'renew'?: (_nephele_v1_RenewCertificate__Output | null);
   'vmStatus'?: (_nephele_v1_VmStatusReport__Output | null);
-  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus";
+  'usage'?: (_nephele_v1_UsageBatch__Output | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage";
 }

@@ -12,6 +12,7 @@ export interface CreateTokenRequest {
   'role'?: (string);
   'tenant'?: (string);
   'grants'?: (string)[];
+  'userGroup'?: (string);
 }
 
 export interface CreateTokenRequest__Output {
@@ -23,4 +24,5 @@ export interface CreateTokenRequest__Output {
   'role': (string);
   'tenant': (string);
   'grants': (string)[];
+  'userGroup': (string);
 }

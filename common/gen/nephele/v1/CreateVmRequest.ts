@@ -8,6 +8,8 @@ export interface CreateVmRequest {
   'spec'?: (_nephele_v1_VmSpec | null);
   'tenant'?: (string);
   'requestId'?: (string);
+  'app'?: (string);
+  'userGroup'?: (string);
 }
 
 export interface CreateVmRequest__Output {
@@ -16,4 +18,6 @@ export interface CreateVmRequest__Output {
   'spec': (_nephele_v1_VmSpec__Output | null);
   'tenant': (string);
   'requestId': (string);
+  'app': (string);
+  'userGroup': (string);
 }

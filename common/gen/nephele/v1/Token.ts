@@ -18,6 +18,7 @@ export interface Token {
   'role'?: (string);
   'tenant'?: (string);
   'grants'?: (string)[];
+  'userGroup'?: (string);
 }
 
 export interface Token__Output {
@@ -34,4 +35,5 @@ export interface Token__Output {
   'role': (string);
   'tenant': (string);
   'grants': (string)[];
+  'userGroup': (string);
 }

@@ -29,6 +29,8 @@ export interface Vm {
   'placementAttempts'?: (number);
   'taskDone'?: (boolean);
   'hostName'?: (string);
+  'app'?: (string);
+  'userGroup'?: (string);
 }
 
 export interface Vm__Output {
@@ -54,4 +56,6 @@ export interface Vm__Output {
   'placementAttempts': (number);
   'taskDone': (boolean);
   'hostName': (string);
+  'app': (string);
+  'userGroup': (string);
 }

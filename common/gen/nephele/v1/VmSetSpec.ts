@@ -21,6 +21,8 @@ export interface VmSetSpec {
   'affinity'?: (_nephele_v1_SetAffinity);
   'schemePreference'?: (string)[];
   'strategy'?: (_nephele_v1_PlacementStrategy);
+  'app'?: (string);
+  'userGroup'?: (string);
 }
 
 export interface VmSetSpec__Output {
@@ -38,4 +40,6 @@ export interface VmSetSpec__Output {
   'affinity': (_nephele_v1_SetAffinity__Output);
   'schemePreference': (string)[];
   'strategy': (_nephele_v1_PlacementStrategy__Output);
+  'app': (string);
+  'userGroup': (string);
 }

@@ -9,6 +9,7 @@ export interface VmSpec {
   'image'?: (string);
   'appliancePort'?: (number);
   'config'?: ({[key: string]: string});
+  'vmClass'?: (string);
 }
 
 export interface VmSpec__Output {
@@ -19,4 +20,5 @@ export interface VmSpec__Output {
   'image': (string);
   'appliancePort': (number);
   'config': ({[key: string]: string});
+  'vmClass': (string);
 }

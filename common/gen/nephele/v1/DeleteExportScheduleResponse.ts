@@ -1,0 +1,8 @@
+// Original file: proto/nephele/v1/usage.proto
+
+
+export interface DeleteExportScheduleResponse {
+}
+
+export interface DeleteExportScheduleResponse__Output {
+}

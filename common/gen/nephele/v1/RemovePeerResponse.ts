@@ -1,0 +1,8 @@
+// Original file: proto/nephele/v1/usage.proto
+
+
+export interface RemovePeerResponse {
+}
+
+export interface RemovePeerResponse__Output {
+}

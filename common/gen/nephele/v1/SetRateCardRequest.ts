@@ -1,0 +1,13 @@
+// Original file: proto/nephele/v1/usage.proto
+
+import type { RateCard as _nephele_v1_RateCard, RateCard__Output as _nephele_v1_RateCard__Output } from '../../nephele/v1/RateCard.js';
+
+export interface SetRateCardRequest {
+  'card'?: (_nephele_v1_RateCard | null);
+  'requestId'?: (string);
+}
+
+export interface SetRateCardRequest__Output {
+  'card': (_nephele_v1_RateCard__Output | null);
+  'requestId': (string);
+}
