@@ -214,3 +214,11 @@ export function costOf(m: UsageMetrics, rate: Rate | undefined): Cost {
   const network = ((m.netRxBytes + m.netTxBytes) / GB) * rate.networkGb;
   return { vcpu, memory, diskIo, network, total: vcpu + memory + diskIo + network };
 }
+
+/**
+ * Hours whose rollups must be (re)computed: key `pad13(hourStart)`, written in the
+ * same batch as the raw records that touched them (late ones included), cleared
+ * by the rollup job once the hour and its day are recomputed from raw.
+ */
+export const USAGE_DIRTY = 'usage-dirty';
+export const dirtyKey = (hourStartUnixMs: number): string => pad13(hourStartUnixMs);

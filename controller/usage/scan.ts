@@ -1,0 +1,34 @@
+import type { Store } from '../../common/store/index.js';
+import { matches, pad13, USAGE_IMPORTED, USAGE_RAW, type UsageFilter, type UsageRecord } from './model.js';
+
+/**
+ * Raw records matching `filter`, in key order (interval start), reading only the
+ * filter's time range (own usage) or the source's range (imported). `after` is
+ * the last key a previous page ended on. Bounded by `limit` records returned
+ * and by `maxRead` records read (a selective filter over a long range must
+ * not hold a call forever); `next` says where to resume, `more` whether to.
+ */
+export async function scanRaw(
+  store: Store,
+  filter: UsageFilter,
+  opts: { after?: string; limit: number; maxRead?: number },
+): Promise<{ records: UsageRecord[]; next: string; more: boolean }> {
+  const coll = filter.source ? USAGE_IMPORTED : USAGE_RAW;
+  const prefix = filter.source ? `${filter.source}.` : '';
+  const from = prefix + pad13(filter.fromUnixMs);
+  const to = filter.toUnixMs ? prefix + pad13(filter.toUnixMs) : prefix + '\uffff';
+  const gte = opts.after && opts.after >= from ? undefined : from;
+  const maxRead = opts.maxRead ?? opts.limit * 20;
+  const records: UsageRecord[] = [];
+  let next = opts.after ?? '';
+  let read = 0;
+  for await (const { key, value } of store.scan<UsageRecord>(coll, {
+    ...(gte !== undefined ? { gte } : { gt: opts.after }),
+    lt: to,
+  })) {
+    next = key;
+    if (matches(value, filter)) records.push(value);
+    if (records.length >= opts.limit || ++read >= maxRead) return { records, next, more: true };
+  }
+  return { records, next, more: false };
+}
