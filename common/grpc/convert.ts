@@ -13,6 +13,7 @@ import type { OwnerState__Output as POwner } from '../gen/nephele/v1/OwnerState.
 import type { TokenKind__Output as PTokenKind } from '../gen/nephele/v1/TokenKind.js';
 import type { VmSetState__Output as PSetState } from '../gen/nephele/v1/VmSetState.js';
 import type { PlacementStrategy__Output as PStrategy } from '../gen/nephele/v1/PlacementStrategy.js';
+import type { UsageGranularity__Output as PGranularity } from '../gen/nephele/v1/UsageGranularity.js';
 import type { SetAffinity__Output as PAffinity } from '../gen/nephele/v1/SetAffinity.js';
 import type { HostView__Output as PHostView } from '../gen/nephele/v1/HostView.js';
 
@@ -175,6 +176,17 @@ type _affinity = Exhaustive<
   Exclude<PAffinity, 'SET_AFFINITY_UNSPECIFIED' | (typeof affinity)[Exclude<M.Affinity, 'none'>]>
 >;
 export const AffinityEnum = converter<M.Affinity, PAffinity, 'none'>(affinity, 'SET_AFFINITY_UNSPECIFIED', 'none');
+
+// UNSPECIFIED: the caller's default (hour for queries and exports; see usage/convert.ts).
+const granularity = {
+  raw: 'USAGE_GRANULARITY_RAW',
+  hour: 'USAGE_GRANULARITY_HOUR',
+  day: 'USAGE_GRANULARITY_DAY',
+} as const satisfies Record<M.Granularity, PGranularity>;
+type _granularity = Exhaustive<
+  Exclude<PGranularity, 'USAGE_GRANULARITY_UNSPECIFIED' | (typeof granularity)[M.Granularity]>
+>;
+export const GranularityEnum = converter<M.Granularity, PGranularity>(granularity, 'USAGE_GRANULARITY_UNSPECIFIED');
 
 const hostView = { basic: 'HOST_VIEW_BASIC', full: 'HOST_VIEW_FULL' } as const satisfies Record<M.HostView, PHostView>;
 type _hostView = Exhaustive<Exclude<PHostView, 'HOST_VIEW_UNSPECIFIED' | (typeof hostView)[M.HostView]>>;

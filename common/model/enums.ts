@@ -46,3 +46,7 @@ export type Affinity = (typeof AFFINITIES)[number];
 /** How much of a host a read returns: `basic` leaves out the inventory's lists. */
 export const HOST_VIEWS = ['basic', 'full'] as const;
 export type HostView = (typeof HOST_VIEWS)[number];
+
+/** Usage query/export resolution: raw records, or hourly/daily rollups. */
+export const GRANULARITIES = ['raw', 'hour', 'day'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
