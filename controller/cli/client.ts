@@ -7,6 +7,7 @@ import type { HostServiceClient } from '../../common/gen/nephele/v1/HostService.
 import type { AuthServiceClient } from '../../common/gen/nephele/v1/AuthService.js';
 import type { EventServiceClient } from '../../common/gen/nephele/v1/EventService.js';
 import type { VmServiceClient } from '../../common/gen/nephele/v1/VmService.js';
+import type { UsageServiceClient } from '../../common/gen/nephele/v1/UsageService.js';
 import { unary } from '../../common/grpc/promisify.js';
 import { ConnectTimeout, type ConnInfo } from './connect-errors.js';
 
@@ -51,7 +52,13 @@ type UnaryMethods<C> = {
 };
 
 /** The services the CLI talks to, by the AdminClient property that holds each client. */
-const SERVICES = { hosts: 'HostService', auth: 'AuthService', events: 'EventService', vms: 'VmService' } as const;
+const SERVICES = {
+  hosts: 'HostService',
+  auth: 'AuthService',
+  events: 'EventService',
+  vms: 'VmService',
+  usage: 'UsageService',
+} as const;
 
 // The unary methods below are put on the prototype from the service definitions (one mechanism for all).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -60,7 +67,8 @@ export interface AdminClient
     UnaryMethods<HostServiceClient>,
     UnaryMethods<AuthServiceClient>,
     UnaryMethods<EventServiceClient>,
-    UnaryMethods<VmServiceClient> {}
+    UnaryMethods<VmServiceClient>,
+    UnaryMethods<UsageServiceClient> {}
 
 /** Admin connection: TLS against the controller CA plus the bearer token on every call. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -69,6 +77,7 @@ export class AdminClient {
   readonly auth: AuthServiceClient;
   readonly events: EventServiceClient;
   readonly vms: VmServiceClient;
+  readonly usage: UsageServiceClient;
   /** Where and how it connects, for error messages. */
   readonly conn: ConnInfo;
   private readonly channel: grpc.Channel;
@@ -107,6 +116,7 @@ export class AdminClient {
     this.auth = new pkg.AuthService(o.controller, creds, opts);
     this.events = new pkg.EventService(o.controller, creds, opts);
     this.vms = new pkg.VmService(o.controller, creds, opts);
+    this.usage = new pkg.UsageService(o.controller, creds, opts);
   }
 
   metadata(): grpc.Metadata {
