@@ -10,6 +10,7 @@ import { LOADER_OPTIONS, loadNephele } from '../common/grpc/load.js';
 import { rejectUndecodable, safeService } from '../common/grpc/decode.js';
 import type { AgentServiceHandlers } from '../common/gen/nephele/v1/AgentService.js';
 import type { VmServiceHandlers } from '../common/gen/nephele/v1/VmService.js';
+import { usageHandlers } from './usage/service.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
 import type { Store } from '../common/store/index.js';
 import { writeFileAtomic } from '../common/fs-atomic.js';
@@ -123,6 +124,7 @@ const HEALTH_SERVICES = [
   'nephele.v1.AuthService',
   'nephele.v1.EventService',
   'nephele.v1.VmService',
+  'nephele.v1.UsageService',
 ];
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)$/;
@@ -302,6 +304,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     ),
     GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),
   } satisfies VmServiceHandlers);
+  server.addService(safeService(v1.UsageService.service), usageHandlers(layer));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({
