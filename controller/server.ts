@@ -11,6 +11,9 @@ import { rejectUndecodable, safeService } from '../common/grpc/decode.js';
 import type { AgentServiceHandlers } from '../common/gen/nephele/v1/AgentService.js';
 import type { VmServiceHandlers } from '../common/gen/nephele/v1/VmService.js';
 import { usageHandlers } from './usage/service.js';
+import { ExportSchedules } from './usage/schedules.js';
+import { DEFAULT_RUNNER, ScheduleRunner } from './usage/export/runner.js';
+import type { ExportSources } from './usage/export/pipeline.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
 import type { Store } from '../common/store/index.js';
 import { writeFileAtomic } from '../common/fs-atomic.js';
@@ -78,6 +81,10 @@ export interface ControllerConfig {
   /** host:port for GET /metrics (Prometheus); off when unset. Loopback only unless metricsPublic. */
   metricsListen?: string;
   metricsPublic?: boolean;
+  /** Directory destinations of export schedules live under this (default <data-dir>/exports). */
+  usageExportDir?: string;
+  /** Scheduled exports stop this far before now (late batches); default 2 min. */
+  usageExportSettleMs?: number;
   logger?: Logger;
   clock?: Clock;
 }
@@ -304,7 +311,17 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     ),
     GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),
   } satisfies VmServiceHandlers);
-  server.addService(safeService(v1.UsageService.service), usageHandlers(layer));
+  // Usage exports and their schedules. SEAMS: getRateCard (query's RateCards), rows (query's rollups), pushToPeer (fed).
+  const exportSources: ExportSources = { store, getRateCard: () => Promise.resolve(undefined) };
+  const exportSchedules = new ExportSchedules(store, events);
+  const exportRunner = new ScheduleRunner(exportSchedules, exportSources, clock, log.child({ part: 'usage-export' }), {
+    ...DEFAULT_RUNNER,
+    exportDir: cfg.usageExportDir ?? join(cfg.dataDir, 'exports'),
+    settleMs: cfg.usageExportSettleMs ?? DEFAULT_RUNNER.settleMs,
+  });
+  await exportRunner.start();
+  const usageExport = { sources: exportSources, schedules: exportSchedules, runner: exportRunner, clock, log };
+  server.addService(safeService(v1.UsageService.service), usageHandlers(layer, { export: usageExport }));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({
@@ -369,6 +386,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       stopped = true;
       await metricsServer?.close();
       scheduler.stop();
+      await exportRunner.stop();
       await monitor.stop();
       health.setStatus('', 'NOT_SERVING');
       consoles.close();

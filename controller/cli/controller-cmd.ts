@@ -35,6 +35,8 @@ export interface ControllerFlags {
   maxReconnectsPerSec: string;
   dataDir: string;
   insecure: boolean;
+  usageExportDir?: string;
+  usageExportSettle: string;
   strategy: 'binpack' | 'spread';
   overcommit: string;
   replaceAfter: string;
@@ -117,6 +119,8 @@ export async function runController(f: ControllerFlags): Promise<void> {
     acceptStoreLoss: !!f.acceptStoreLoss,
     metricsListen: f.metricsListen,
     metricsPublic: !!f.metricsPublic,
+    usageExportDir: resolve(f.usageExportDir ?? `${dataDir}/exports`),
+    usageExportSettleMs: parseDuration(f.usageExportSettle ?? '2m'),
     logger: log,
   }).catch((e: unknown) => {
     // Damage LevelDB did not see at open shows on the first read of it.

@@ -24,6 +24,7 @@ import { registerGroupCommands } from './commands/group.js';
 import { registerVmCommands } from './commands/vm.js';
 import { registerEventCommands } from './commands/events.js';
 import { registerSetCommands } from './commands/set.js';
+import { registerUsageExportCommands } from './commands/usage-export.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -178,6 +179,12 @@ program
     '--accept-store-loss',
     'start on a store that lost data (behind its sentinel, or corrupt: repaired first) instead of refusing; use once, after deciding not to restore a backup',
   )
+  .option('--usage-export-dir <dir>', 'where scheduled usage exports to a directory go (default: <data-dir>/exports)')
+  .option(
+    '--usage-export-settle <duration>',
+    'scheduled exports take an interval this long after it started (late batches)',
+    '2m',
+  )
   .addOption(new Option('--log-level <level>', 'log level').env('NEPHELE_LOG_LEVEL').default('info'))
   .addOption(metricsListenOption(DEFAULT_METRICS_PORT.controller))
   .addOption(metricsPublicOption())
@@ -212,6 +219,7 @@ registerGroupCommands(program, kit);
 registerVmCommands(program, kit);
 registerEventCommands(program, kit);
 registerSetCommands(program, kit);
+registerUsageExportCommands(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);

@@ -1,0 +1,54 @@
+import type { Granularity } from '../../../common/model/enums.js';
+import { FailedPreconditionError, NotFoundError } from '../../../common/errors.js';
+import type { Store } from '../../../common/store/index.js';
+import type { RateCard, UsageFilter } from '../model.js';
+import { scanRaw } from '../scan.js';
+import { chunksOf, formatterFor, type ExportFormat } from './format.js';
+import type { ExportRow } from './row.js';
+
+/** Records per scanned page: what an export holds in memory besides one chunk. */
+export const EXPORT_PAGE = 2000;
+
+/** What an export reads its rows and prices from. */
+export interface ExportSources {
+  store: Store;
+  /** The rate card of a version, or the current one (undefined: none was ever set). SEAM: helper `query`'s RateCards. */
+  getRateCard(version?: number): Promise<RateCard | undefined>;
+  /** Hour and day rows (rollups). SEAM: helper `query`'s rollup module; raw rows are read here. */
+  rows?: (filter: UsageFilter, granularity: Exclude<Granularity, 'raw'>) => AsyncIterable<ExportRow[]>;
+}
+
+export interface ExportRequest {
+  filter: UsageFilter;
+  format: ExportFormat;
+  focusVersion: string;
+  granularity: Granularity;
+  /** 0 = the current card. */
+  rateCardVersion: number;
+}
+
+/** Raw records matching `filter`, page by page (scanRaw's bounded pages, resumed where each ended). */
+export async function* rawPages(store: Store, filter: UsageFilter, page = EXPORT_PAGE): AsyncGenerator<ExportRow[]> {
+  let after: string | undefined;
+  for (;;) {
+    const p = await scanRaw(store, filter, { after, limit: page });
+    if (p.records.length) yield p.records;
+    if (!p.more) return;
+    after = p.next;
+  }
+}
+
+/** An export ready to stream: the card that prices it and its chunks (pulled one at a time). */
+export async function openExport(
+  src: ExportSources,
+  req: ExportRequest,
+): Promise<{ card: RateCard | undefined; chunks: AsyncGenerator<{ data: Buffer; records: number }> }> {
+  const card = await src.getRateCard(req.rateCardVersion || undefined);
+  if (req.rateCardVersion && !card) throw new NotFoundError('rate card version');
+  const fmt = formatterFor(req.format, card, req.focusVersion);
+  let pages: AsyncIterable<ExportRow[]>;
+  if (req.granularity === 'raw') pages = rawPages(src.store, req.filter);
+  else if (src.rows) pages = src.rows(req.filter, req.granularity);
+  else throw new FailedPreconditionError(`${req.granularity} exports need the rollups, which are not available yet`);
+  return { card, chunks: chunksOf(pages, fmt) };
+}
