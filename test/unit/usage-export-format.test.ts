@@ -24,7 +24,7 @@ function rec(i: number, over: Partial<UsageRecord> = {}): UsageRecord {
     vmName: `vm-${i}`,
     setId: '',
     tenant: 'acme',
-    hostId: '01HHOST0000000000000000000',
+    hostId: '01HHXST0000000000000000000',
     scheme: 'process',
     vmClass: i % 2 ? 'big' : '2c-1g',
     app: 'web',

@@ -85,7 +85,12 @@ const formatOpts = (c: Command) =>
 function progress(show: boolean) {
   if (!show) return undefined;
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: 'exporting [{bar}] {value}/{total} records', hideCursor: false },
+    {
+      stream: process.stderr,
+      format: 'exporting [{bar}] {value}/{total} records',
+      hideCursor: false,
+      noTTYOutput: true, // --progress into a file or pipe: still shown
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

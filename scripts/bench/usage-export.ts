@@ -1,0 +1,133 @@
+import { join } from 'node:path';
+import { Level } from 'level';
+import { LevelStore, putFresh } from '../../common/store/index.js';
+import { rawKey, recordId, USAGE_RAW, type UsageRecord } from '../../controller/usage/model.js';
+import type { ExportUsageChunk__Output } from '../../common/gen/nephele/v1/ExportUsageChunk.js';
+import { removeDir, tempDir } from './children.js';
+import { startController } from './controller.js';
+import { fig, type Figures } from './results.js';
+
+// usage.export_records_per_s: 1,000,000 raw usage records in the controller's
+// store, a filtered export (tenant + time range) streamed to a gRPC client as
+// CSV (and as FOCUS: usage.export_focus_records_per_s). Beside it
+// usage.bare_scan_records_per_s: the same records read by an ordered LevelDB
+// scan with `level` directly (JSON values, no filter, no formatting, no gRPC).
+
+const N = Number(process.env.BENCH_USAGE_RECORDS ?? 1_000_000);
+const VMS = 1000;
+const T0 = Date.UTC(2026, 0, 1);
+const log = (msg: string) => process.stdout.write(`[usage-export] ${msg}\n`);
+
+function record(i: number): UsageRecord {
+  const vm = i % VMS;
+  const r = {
+    id: '',
+    vmId: `01HVM${String(vm).padStart(21, '0')}`,
+    vmName: `web-${vm}`,
+    setId: '',
+    tenant: 'acme',
+    hostId: `01HHXST${String(vm % 50).padStart(19, '0')}`,
+    scheme: 'process',
+    vmClass: '2c-1g',
+    app: 'web',
+    userGroup: 'eng',
+    sla: 'best_effort' as const,
+    vcpus: 2,
+    memoryMib: 1024,
+    // One record per VM per minute: 1,000 VMs over ~16.7 hours.
+    startUnixMs: T0 + Math.floor(i / VMS) * 60_000,
+    endUnixMs: T0 + Math.floor(i / VMS) * 60_000 + 60_000,
+    cpuSeconds: 12.345 + (i % 17),
+    memoryByteSeconds: 60 * 300e6 + i,
+    diskReadBytes: 4096 * (i % 100),
+    diskWriteBytes: 8192 * (i % 50),
+    netRxBytes: 1500 * (i % 1000),
+    netTxBytes: 900 * (i % 700),
+    uptimeSeconds: 60,
+    vcpuSeconds: 120,
+    memoryMibSeconds: 61_440,
+    records: 1,
+    sources: { cpu: 'cgroup', mem: 'proc', net: 'process' },
+    source: '',
+  };
+  return { ...r, id: recordId(r) };
+}
+
+async function seed(dir: string): Promise<void> {
+  const store = await LevelStore.open(join(dir, 'store'));
+  const t = performance.now();
+  for (let i = 0; i < N; i += 5000) {
+    const ops = [];
+    for (let j = i; j < Math.min(N, i + 5000); j++) {
+      const r = record(j);
+      ops.push(putFresh(USAGE_RAW, rawKey(r), r));
+    }
+    await store.batch(ops);
+  }
+  await store.close();
+  log(`seeded ${N} records in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+/** An ordered scan of the same records with `level` directly: the floor under any export. */
+async function bareScan(dir: string): Promise<number> {
+  const db = new Level<string, unknown>(join(dir, 'store'), { valueEncoding: 'json' });
+  const sub = db.sublevel<string, unknown>(USAGE_RAW, { valueEncoding: 'json' });
+  const t = performance.now();
+  let n = 0;
+  for await (const [, v] of sub.iterator()) if (v) n++;
+  const s = (performance.now() - t) / 1000;
+  await db.close();
+  if (n !== N) throw new Error(`bare scan read ${n} of ${N}`);
+  log(`bare scan: ${n} records in ${s.toFixed(2)} s`);
+  return n / s;
+}
+
+export async function runUsageExport(): Promise<Figures> {
+  const dir = tempDir('nephele-bench-usage-export-');
+  try {
+    await seed(dir);
+    const bare = await bareScan(dir);
+    const ctl = await startController(dir);
+    const admin = ctl.admin();
+    try {
+      await admin.ready();
+      const exportOnce = (format: string) =>
+        new Promise<{ records: number; bytes: number; s: number }>((resolve, reject) => {
+          const t = performance.now();
+          let records = 0;
+          let bytes = 0;
+          const call = admin.usage.ExportUsage(
+            {
+              filter: { tenant: 'acme', fromUnixMs: T0, toUnixMs: T0 + 86_400_000 },
+              format,
+              granularity: 'USAGE_GRANULARITY_RAW',
+            },
+            admin.metadata(),
+          );
+          call.on('data', (c: ExportUsageChunk__Output) => {
+            records += Number(c.records);
+            bytes += c.data.length;
+          });
+          call.on('error', reject);
+          call.on('end', () => resolve({ records, bytes, s: (performance.now() - t) / 1000 }));
+        });
+      const out: Figures = {};
+      for (const [format, name] of [
+        ['csv', 'usage.export_records_per_s'],
+        ['focus', 'usage.export_focus_records_per_s'],
+      ] as const) {
+        const r = await exportOnce(format);
+        if (r.records !== N) throw new Error(`${format} export returned ${r.records} of ${N} records`);
+        log(`${format}: ${r.records} records, ${(r.bytes / 2 ** 20).toFixed(0)} MiB in ${r.s.toFixed(2)} s`);
+        out[name] = fig(r.records / r.s, 'records/s', 0);
+      }
+      out['usage.bare_scan_records_per_s'] = fig(bare, 'records/s', 0);
+      return out;
+    } finally {
+      admin.close();
+      await ctl.stop();
+    }
+  } finally {
+    removeDir(dir);
+  }
+}

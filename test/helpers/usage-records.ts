@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { LevelStore, put } from '../../common/store/index.js';
+import { rawKey, recordId, USAGE_RAW, type UsageRecord } from '../../controller/usage/model.js';
+
+/** A raw usage record as the controller stores it (dims from the VM record, one interval's counters). */
+export function usageRecord(over: Partial<UsageRecord> & { startUnixMs: number; vmId: string }): UsageRecord {
+  const r: UsageRecord = {
+    id: '',
+    vmName: 'vm',
+    setId: '',
+    tenant: 'acme',
+    hostId: '01HHXST0000000000000000000',
+    scheme: 'process',
+    vmClass: '1c-128m',
+    app: 'web',
+    userGroup: 'eng',
+    sla: 'best_effort',
+    vcpus: 1,
+    memoryMib: 128,
+    endUnixMs: over.startUnixMs + 60_000,
+    cpuSeconds: 3.25,
+    memoryByteSeconds: 60 * 50e6,
+    diskReadBytes: 4096,
+    diskWriteBytes: 8192,
+    netRxBytes: 1000,
+    netTxBytes: 2000,
+    uptimeSeconds: 60,
+    vcpuSeconds: 60,
+    memoryMibSeconds: 60 * 128,
+    records: 1,
+    sources: { cpu: 'cgroup' },
+    source: '',
+    ...over,
+  };
+  return { ...r, id: r.id || recordId(r) };
+}
+
+/** Writes records straight into a (stopped) controller's store with the model's keys. */
+export async function seedUsage(dataDir: string, records: UsageRecord[]): Promise<void> {
+  const store = await LevelStore.open(join(dataDir, 'store'));
+  try {
+    for (let i = 0; i < records.length; i += 2000)
+      await store.batch(records.slice(i, i + 2000).map((r) => put(USAGE_RAW, rawKey(r), r)));
+  } finally {
+    await store.close();
+  }
+}
+
+/** A ULID-shaped vm id from a number (the filter takes only ids). */
+export const vmIdOf = (n: number): string => `01HVM${String(n).padStart(21, '0')}`;
