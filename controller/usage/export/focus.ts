@@ -68,6 +68,8 @@ export interface FocusColumn {
   name: string;
   /** The spec's level: Mandatory, Conditional, Recommended; x_ columns are ours. */
   level: 'M' | 'C' | 'R' | 'x';
+  /** What the value depends on: nothing, the record, or the record's component (computed that often). */
+  scope: 'const' | 'row' | 'component';
   value(c: FocusCell): string | number;
 }
 
@@ -77,9 +79,47 @@ const monthOf = (ms: number): [number, number] => {
   return [Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)];
 };
 
+/** Columns whose value depends on the component; the rest are computed once per record (or once). */
+const PER_COMPONENT = new Set([
+  'BilledCost',
+  'ChargeDescription',
+  'ConsumedQuantity',
+  'ConsumedUnit',
+  'ContractedCost',
+  'ContractedUnitPrice',
+  'EffectiveCost',
+  'ListCost',
+  'ListUnitPrice',
+  'PricingQuantity',
+  'PricingUnit',
+  'SkuId',
+  'SkuPriceId',
+  'x_Component',
+]);
+const CONSTANT = new Set([
+  'BillingAccountId',
+  'BillingAccountName',
+  'BillingAccountType',
+  'BillingCurrency',
+  'ChargeCategory',
+  'ChargeClass',
+  'ChargeFrequency',
+  'InvoiceIssuerName',
+  'PricingCategory',
+  'ProviderName',
+  'PublisherName',
+  'ResourceType',
+  'ServiceCategory',
+  'ServiceName',
+  'ServiceSubcategory',
+  'SubAccountType',
+  'x_RateCardVersion',
+]);
+
 const col = (name: string, level: FocusColumn['level'], value: FocusColumn['value']): FocusColumn => ({
   name,
   level,
+  scope: PER_COMPONENT.has(name) ? 'component' : CONSTANT.has(name) ? 'const' : 'row',
   value,
 });
 
@@ -155,25 +195,34 @@ export function focusColumns(version: string, field = 'focus_version'): FocusCol
 export function focusFormatter(pricer: Pricer, version: string, provider = 'Nephele'): Formatter {
   const cols = focusColumns(version);
   const iso = new IsoCache();
+  const cell: FocusCell = {
+    row: undefined as unknown as ExportRow,
+    component: COMPONENTS[0]!,
+    quantity: 0,
+    unitPrice: 0,
+    cost: 0,
+    pricer,
+    iso,
+    provider,
+  };
+  // Constant cells once; record cells once per record; the rest once per component.
+  const cells: string[] = cols.map((c) => (c.scope === 'const' ? csvField(c.value(cell)) : ''));
+  const rowCols = cols.flatMap((c, i) => (c.scope === 'row' ? [i] : []));
+  const compCols = cols.flatMap((c, i) => (c.scope === 'component' ? [i] : []));
   return {
     header: () => cols.map((c) => c.name).join(',') + '\r\n',
     row(r: ExportRow): string {
       const rate = pricer.rate(r);
+      cell.row = r;
+      for (const i of rowCols) cells[i] = csvField(cols[i]!.value(cell));
       let out = '';
       for (const component of COMPONENTS) {
-        const quantity = component.quantity(r);
-        const unitPrice = component.price(rate);
-        const cell: FocusCell = {
-          row: r,
-          component,
-          quantity,
-          unitPrice,
-          cost: quantity * unitPrice,
-          pricer,
-          iso,
-          provider,
-        };
-        out += cols.map((c) => csvField(c.value(cell))).join(',') + '\r\n';
+        cell.component = component;
+        cell.quantity = component.quantity(r);
+        cell.unitPrice = component.price(rate);
+        cell.cost = cell.quantity * cell.unitPrice;
+        for (const i of compCols) cells[i] = csvField(cols[i]!.value(cell));
+        out += cells.join(',') + '\r\n';
       }
       return out;
     },
