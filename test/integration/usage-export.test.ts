@@ -31,6 +31,7 @@ let ctl: ControllerProc;
 const dir = tmpDir();
 const base = () => ['--controller', ctl.address, '--data-dir', dir];
 const run = (...args: string[]) => cli([...base(), ...args]);
+const asAcme = (...args: string[]) => cli([...base(), '--token', acmeToken, ...args]);
 const csvRows = (s: string) => parse(s, { columns: true }) as Record<string, string>[];
 
 async function apiToken(a: AdminClient, role: string, tenant: string): Promise<string> {
@@ -91,17 +92,7 @@ t.test('export to stdout and --out in each format; filters narrow it', async (t)
 });
 
 t.test('tenant isolation: a tenant-admin exports only its own tenant', async (t) => {
-  const own = await cli([
-    ...base(),
-    '--token',
-    acmeToken,
-    'usage',
-    'export',
-    '--format',
-    'jsonl',
-    '--to',
-    new Date(NOW).toISOString(),
-  ]);
+  const own = await asAcme('usage', 'export', '--format', 'jsonl', '--to', new Date(NOW).toISOString());
   t.equal(own.code, 0, own.stderr);
   const tenants = new Set(
     own.stdout
@@ -110,17 +101,7 @@ t.test('tenant isolation: a tenant-admin exports only its own tenant', async (t)
       .map((l) => (JSON.parse(l) as { tenant: string }).tenant),
   );
   t.same([...tenants], ['acme'], 'only acme records');
-  const theirs = await cli([
-    ...base(),
-    '--token',
-    acmeToken,
-    'usage',
-    'export',
-    '--format',
-    'csv',
-    '--tenant',
-    'other',
-  ]);
+  const theirs = await asAcme('usage', 'export', '--format', 'csv', '--tenant', 'other');
   t.not(theirs.code, 0);
   t.match(theirs.stderr, /INVALID_ARGUMENT: filter\.tenant/);
   t.equal(theirs.stdout, '');
@@ -160,10 +141,7 @@ t.test('malformed format, FOCUS version, filters and cron: INVALID_ARGUMENT nami
     t.match(r.stderr, want, args.join(' '));
     t.equal(r.stdout, '');
   });
-  const url = await cli([
-    ...base(),
-    '--token',
-    acmeToken,
+  const url = await asAcme(
     'usage',
     'schedule',
     'create',
@@ -174,7 +152,7 @@ t.test('malformed format, FOCUS version, filters and cron: INVALID_ARGUMENT nami
     'csv',
     '--url',
     'http://127.0.0.1:1/',
-  ]);
+  );
   t.match(url.stderr, /PERMISSION_DENIED/, 'tenants may not make the controller call out');
 });
 
@@ -199,10 +177,7 @@ t.test('every export is audited, with its record count', async (t) => {
 const idsIn = (file: string) => csvRows(readFileSync(file, 'utf8')).map((r) => r.record_id!);
 
 t.test('a schedule writes exactly the new records each run to its directory, and survives a restart', async (t) => {
-  const c = await cli([
-    ...base(),
-    '--token',
-    acmeToken,
+  const c = await asAcme(
     '-q',
     'usage',
     'schedule',
@@ -216,7 +191,7 @@ t.test('a schedule writes exactly the new records each run to its directory, and
     'out',
     '--lookback',
     '1h',
-  ]);
+  );
   t.equal(c.code, 0, c.stderr);
   const outDir = join(dir, 'exports', 'acme', 'out');
   const files = () =>
@@ -245,14 +220,14 @@ t.test('a schedule writes exactly the new records each run to its directory, and
   t.same(all().sort(), want, 'every record exactly once over all runs');
   t.ok(files().length - first >= 2, 'the new records came over several runs');
 
-  const ls = await cli([...base(), '--token', acmeToken, '--json', 'usage', 'schedule', 'ls']);
+  const ls = await asAcme('--json', 'usage', 'schedule', 'ls');
   const [s] = JSON.parse(ls.stdout) as { id: string; lastStatus: string; exportedUntilUnixMs: string }[];
   t.equal(s!.lastStatus, 'ok');
   t.ok(Number(s!.exportedUntilUnixMs) > from + 7 * 600, 'exported_until moved past the last record');
   const adminLs = await run('--json', 'usage', 'schedule', 'ls');
   t.equal((JSON.parse(adminLs.stdout) as unknown[]).length, 1);
 
-  const rm = await cli([...base(), '--token', acmeToken, 'usage', 'schedule', 'rm', s!.id]);
+  const rm = await asAcme('usage', 'schedule', 'rm', s!.id);
   t.equal(rm.code, 0, rm.stderr);
   t.equal(JSON.parse((await run('--json', 'usage', 'schedule', 'ls')).stdout).length, 0);
 });

@@ -79,10 +79,16 @@ export class ScheduleRunner {
     this.tasks.delete(id);
   }
 
-  async stop(): Promise<void> {
+  /** Stops scheduling; waits a little for runs under way (a POST being retried is not waited for long). */
+  async stop(graceMs = 5000): Promise<void> {
     this.stopped = true;
     for (const id of [...this.tasks.keys()]) this.remove(id);
-    await Promise.allSettled(this.running.values());
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(this.running.values()),
+      new Promise((r) => (timer = setTimeout(r, graceMs))),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Runs a schedule now unless it is running already; resolves when that run is over. */
