@@ -11,6 +11,10 @@ import { rejectUndecodable, safeService } from '../common/grpc/decode.js';
 import type { AgentServiceHandlers } from '../common/gen/nephele/v1/AgentService.js';
 import type { VmServiceHandlers } from '../common/gen/nephele/v1/VmService.js';
 import { usageHandlers } from './usage/service.js';
+import { PeerStore } from './usage/peers.js';
+import { Pusher } from './usage/push.js';
+import { UsageImporter } from './usage/import.js';
+import { BackupPlanner } from './usage/backup-plan.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
 import type { Store } from '../common/store/index.js';
 import { writeFileAtomic } from '../common/fs-atomic.js';
@@ -304,7 +308,22 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     ),
     GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),
   } satisfies VmServiceHandlers);
-  server.addService(safeService(v1.UsageService.service), usageHandlers(layer));
+  // Federation (usage/service-peers.ts): this controller's certificate is its client identity to peers.
+  const peers = new PeerStore(store, events, clock);
+  const peerDeps = {
+    peers,
+    pusher: new Pusher({
+      store,
+      peers,
+      clock,
+      log,
+      sourceId: opened.storeId.toLowerCase(),
+      identity: () => pki.server,
+    }),
+    importer: new UsageImporter(store, events, clock, !cfg.insecure),
+    backups: new BackupPlanner(store, planner, tenants, clock),
+  };
+  server.addService(safeService(v1.UsageService.service), usageHandlers(layer, { peers: peerDeps }));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({

@@ -24,6 +24,9 @@ import { registerGroupCommands } from './commands/group.js';
 import { registerVmCommands } from './commands/vm.js';
 import { registerEventCommands } from './commands/events.js';
 import { registerSetCommands } from './commands/set.js';
+import { registerPeerCommands } from './commands/peer.js';
+import { registerUsagePushCommand } from './commands/usage-push.js';
+import { registerBackupCommands } from './commands/backup.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -212,6 +215,9 @@ registerGroupCommands(program, kit);
 registerVmCommands(program, kit);
 registerEventCommands(program, kit);
 registerSetCommands(program, kit);
+registerUsagePushCommand(program, kit);
+registerPeerCommands(program, kit);
+registerBackupCommands(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);

@@ -2,6 +2,7 @@ import type { UsageServiceHandlers } from '../../common/gen/nephele/v1/UsageServ
 import { FailedPreconditionError } from '../../common/errors.js';
 import { unaryRpc, type RpcLayer } from '../rpc/handler.js';
 import { streamRpc } from '../rpc/stream.js';
+import { peerHandlers, type PeerDeps } from './service-peers.js';
 
 // UsageService: the handler groups of the usage capability, each in its own
 // module (query + rates, export + schedules, peers + backup plans), composed here.
@@ -32,6 +33,6 @@ function pending(layer: RpcLayer): UsageServiceHandlers {
   };
 }
 
-export function usageHandlers(layer: RpcLayer): UsageServiceHandlers {
-  return { ...pending(layer) };
+export function usageHandlers(layer: RpcLayer, groups: { peers?: PeerDeps } = {}): UsageServiceHandlers {
+  return { ...pending(layer), ...(groups.peers && peerHandlers(layer, groups.peers)) };
 }
