@@ -321,7 +321,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       identity: () => pki.server,
     }),
     importer: new UsageImporter(store, events, clock, !cfg.insecure),
-    backups: new BackupPlanner(store, planner, tenants, clock),
+    backups: new BackupPlanner(store, events, planner, tenants, clock),
   };
   server.addService(safeService(v1.UsageService.service), usageHandlers(layer, { peers: peerDeps }));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));

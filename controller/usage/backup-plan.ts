@@ -5,12 +5,13 @@ import type { VmSet } from '../../common/gen/nephele/v1/VmSet.js';
 import type { Sla } from '../../common/model/enums.js';
 import { FailedPreconditionError, InvalidArgumentError, PermissionDeniedError } from '../../common/errors.js';
 import { SlaEnum } from '../../common/grpc/convert.js';
-import { KeyedMutex, type Store } from '../../common/store/index.js';
+import { KeyedMutex, put, type Store } from '../../common/store/index.js';
+import type { EventLog } from '../events/log.js';
 import { requireId, requireName } from '../../common/validate.js';
 import type { Clock } from '../../common/clock.js';
 import type { Planner } from '../planner/planner.js';
 import { validateSetRequest } from '../planner/request.js';
-import { SETS, SETS_BY_TENANT, type SetRecord } from '../planner/sets.js';
+import { SETS, type SetRecord } from '../planner/sets.js';
 import { DEFAULT_TENANT, type Tenants } from '../tenancy/tenants.js';
 import { dimValueArg } from './convert.js';
 import { demands, type Demand, type Sample } from './demand.js';
@@ -24,17 +25,30 @@ import { scanRaw } from './scan.js';
 // now) sets, labelled with their source, app and full size so FailoverBackup
 // finds them and scales them up.
 
-/** Labels of a backup set. */
-export const BACKUP_SOURCE = 'nephele.io/backup-source';
-export const BACKUP_KEY = 'nephele.io/backup-key';
-export const BACKUP_APP = 'nephele.io/backup-app';
-export const BACKUP_COUNT = 'nephele.io/backup-count';
+/**
+ * The backup sets made (key `<source>/<demand key>`): how FailoverBackup finds
+ * them and what full size it scales them to. Set labels would not do: they are
+ * host selectors.
+ */
+export const USAGE_BACKUPS = 'usage-backups';
+export interface BackupRecord {
+  source: string;
+  /** The demand's key: `app:<app>` or `set:<source set>`. */
+  key: string;
+  app: string;
+  setId: string;
+  tenant: string;
+  /** The computed count: what failover scales to. */
+  fullCount: number;
+  createdUnixMs: number;
+}
+const backupKey = (source: string, key: string) => `${source}/${key}`;
 /** VMs a standby set keeps running until failover. */
 export const STANDBY_COUNT = 1;
 /** Imported records one plan may read (narrow the window or filter past it). */
 const MAX_PLAN_RECORDS = 500_000;
-/** Sets a tenant may hold that are looked through for backup sets. */
-const MAX_SETS_SCANNED = 10_000;
+/** Backups of one source that are looked at (one per app or set). */
+const MAX_BACKUPS = 10_000;
 
 export interface PlanArgs {
   source: string;
@@ -100,6 +114,7 @@ export class BackupPlanner {
   private readonly lock = new KeyedMutex();
   constructor(
     private readonly store: Store,
+    private readonly events: EventLog,
     private readonly planner: Planner,
     private readonly tenants: Tenants,
     private readonly clock: Clock,
@@ -132,6 +147,8 @@ export class BackupPlanner {
       if (!r.more) break;
       after = r.next;
     }
+    if (!samples.length)
+      throw new FailedPreconditionError('no imported usage of this source matches: nothing to back up');
     const planned: PlannedDemand[] = [];
     const unfit: string[] = [];
     for (const demand of demands(samples, {
@@ -158,50 +175,62 @@ export class BackupPlanner {
   apply(a: PlanArgs, mode: Sla): Promise<VmSet[]> {
     return this.lock.run(a.source, async () => {
       const { planned } = await this.plan(a);
-      if (!planned.length)
-        throw new FailedPreconditionError('no imported usage of this source matches: nothing to back up');
-      const existing = await this.backupSets(a.tenant, a.source);
+      const existing = new Map((await this.backups(a.source, a.tenant)).map((b) => [b.key, b]));
       const out: VmSet[] = [];
       for (const p of planned) {
-        const have = existing.find((s) => s.request.labels[BACKUP_KEY] === p.demand.key);
+        const have = existing.get(p.demand.key);
         if (have) {
-          out.push(await this.planner.view(have.id));
+          out.push(await this.planner.view(have.setId));
           continue;
         }
         const count = mode === 'best_effort' ? STANDBY_COUNT : p.demand.vmCount;
-        out.push((await this.planner.create(this.setRequest(a, p.demand, p.name, count, mode), a.tenant)).set);
+        const { set } = await this.planner.create(this.setRequest(a, p.demand, p.name, count, mode), a.tenant);
+        const rec: BackupRecord = {
+          source: a.source,
+          key: p.demand.key,
+          app: p.demand.app,
+          setId: set.id!,
+          tenant: a.tenant,
+          fullCount: p.demand.vmCount,
+          createdUnixMs: this.clock.now(),
+        };
+        await this.events.commit({ ops: [put(USAGE_BACKUPS, backupKey(a.source, p.demand.key), rec)] });
+        out.push(set);
       }
       return out;
     });
   }
 
   /** Scales the source's backup sets (one app's, if named) to their full count. */
-  failover(source: string, app: string, tenant: string | undefined): Promise<VmSet[]> {
+  failover(source: string, app: string, scope: string | undefined): Promise<VmSet[]> {
     return this.lock.run(source, async () => {
-      const sets = (await this.backupSets(tenant, source)).filter((s) => !app || s.request.labels[BACKUP_APP] === app);
-      if (!sets.length) throw new FailedPreconditionError('no backup sets of this source: apply a backup plan first');
+      const list = (await this.backups(source, scope)).filter((b) => !app || b.app === app);
+      if (!list.length) throw new FailedPreconditionError('no backup sets of this source: apply a backup plan first');
       const out: VmSet[] = [];
-      for (const s of sets) {
-        const full = Number(s.request.labels[BACKUP_COUNT]);
-        out.push(s.count >= full ? await this.planner.view(s.id) : (await this.planner.scale(s.id, full)).set);
+      for (const b of list) {
+        const view = await this.planner.view(b.setId);
+        out.push((view.count ?? 0) >= b.fullCount ? view : (await this.planner.scale(b.setId, b.fullCount)).set);
       }
       return out;
     });
   }
 
-  /** The live (not retiring or retired) backup sets of a source, in a tenant or all. */
-  private async backupSets(tenant: string | undefined, source: string): Promise<SetRecord[]> {
-    const [coll, prefix] = tenant !== undefined ? [SETS_BY_TENANT, `${tenant}/`] : [SETS, ''];
-    const ids: string[] = [];
-    for await (const { key } of this.store.scan(coll, { prefix, limit: MAX_SETS_SCANNED }))
-      ids.push(key.slice(prefix.length));
-    const recs = await this.store.getMany<SetRecord>(SETS, ids);
-    return recs
-      .map((r) => r?.value)
-      .filter(
-        (s): s is SetRecord =>
-          !!s && s.request.labels?.[BACKUP_SOURCE] === source && s.state !== 'retiring' && s.state !== 'retired',
-      );
+  /** The source's backups whose set is still live (not retiring or retired), in the scope. */
+  private async backups(source: string, scope: string | undefined): Promise<BackupRecord[]> {
+    const recs: BackupRecord[] = [];
+    for await (const { value } of this.store.scan<BackupRecord>(USAGE_BACKUPS, {
+      prefix: `${source}/`,
+      limit: MAX_BACKUPS,
+    }))
+      if (scope === undefined || value.tenant === scope) recs.push(value);
+    const sets = await this.store.getMany<SetRecord>(
+      SETS,
+      recs.map((r) => r.setId),
+    );
+    return recs.filter((_, i) => {
+      const s = sets[i]?.value;
+      return s && s.state !== 'retiring' && s.state !== 'retired';
+    });
   }
 
   private setRequest(a: PlanArgs, d: Demand, name: string, count: number, sla: Sla) {
@@ -226,12 +255,7 @@ export class BackupPlanner {
         durationS: 0,
         endOnTask: false,
         group: '',
-        labels: {
-          [BACKUP_SOURCE]: a.source,
-          [BACKUP_KEY]: d.key.slice(0, 63),
-          [BACKUP_APP]: d.app,
-          [BACKUP_COUNT]: String(d.vmCount),
-        },
+        labels: {},
         affinity: 'SET_AFFINITY_UNSPECIFIED',
         schemePreference: [],
         strategy: 'PLACEMENT_STRATEGY_UNSPECIFIED',

@@ -52,7 +52,7 @@ export function peerAddressArg(v: unknown): string {
 
 /** One PEM certificate that is a CA (basicConstraints CA:TRUE), currently valid. */
 export function caPemArg(v: unknown, now: number): string {
-  const s = requireString('ca_pem', v, { max: MAX_CA_PEM });
+  const s = requireString('ca_pem', v, { max: MAX_CA_PEM, multiline: true });
   const blocks = s.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (blocks.length !== 1) throw new InvalidArgumentError('ca_pem', 'must hold exactly one PEM certificate');
   let cert: X509Certificate;

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
-import { FailedPreconditionError, InvalidArgumentError, UnavailableError } from '../../common/errors.js';
+import { FailedPreconditionError, InvalidArgumentError } from '../../common/errors.js';
 import { v1 } from '../../common/grpc/load.js';
 import { unary } from '../../common/grpc/promisify.js';
 import { KeyedMutex, type Store } from '../../common/store/index.js';
@@ -155,7 +155,7 @@ export class Pusher {
 
   /** One page, retried with backoff while the peer is unreachable or busy. */
   private async call(ch: ImportChannel, records: UsageRow__Output[]): Promise<ImportUsageResponse__Output> {
-    const backoff = new Backoff(200, 5000, this.d.random);
+    const backoff = new Backoff(100, 2000, this.d.random);
     for (let attempt = 1; ; attempt++) {
       try {
         return await ch.importUsage({ source: this.d.sourceId, records }, CALL_DEADLINE_MS);
@@ -165,7 +165,8 @@ export class Pusher {
         const what = `${grpc.status[code] ?? code}: ${err.details ?? err.message}`;
         if (!RETRYABLE.has(code)) throw new FailedPreconditionError(`the peer refused the push (${what})`);
         if (attempt >= ATTEMPTS)
-          throw new UnavailableError(`the peer could not be reached after ${ATTEMPTS} attempts (${what})`);
+          // Not UNAVAILABLE: that would read as this controller being unreachable.
+          throw new FailedPreconditionError(`the peer could not be reached after ${ATTEMPTS} attempts (${what})`);
         const ms = backoff.next();
         this.d.log.warn({ attempt, delay_ms: ms, code: grpc.status[code] }, 'usage push to peer failed; retrying');
         await new Promise<void>((r) => this.d.clock.setTimeout(r, ms));

@@ -1,3 +1,4 @@
+import { TLSSocket } from 'node:tls';
 import type * as grpc from '@grpc/grpc-js';
 import type { UsageServiceHandlers } from '../../common/gen/nephele/v1/UsageService.js';
 import type { ImportUsageRequest__Output } from '../../common/gen/nephele/v1/ImportUsageRequest.js';
@@ -43,10 +44,21 @@ const peerToProto = (p: PeerView): Peer__Output => ({
   pushedRecords: p.pushedRecords,
 });
 
-/** The TLS client certificate a call came with (sha256, as node prints it), '' for none. */
-function clientCertOf(call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getAuthContext'>): string {
+/**
+ * The TLS client certificate a call came with (sha256, as node prints it), ''
+ * for none. A source's certificate is issued by its own CA, which this
+ * controller does not trust, and grpc-js shows only authorized peers in
+ * getAuthContext(): the TLS socket is asked itself. The handshake proved the
+ * caller holds the certificate's key, which is what a pin needs. Should grpc-js
+ * hide the socket one day, this answers '' and imports are refused (fail closed).
+ */
+function clientCertOf(call: grpc.ServerUnaryCall<unknown, unknown>): string {
   try {
-    return call.getAuthContext().sslPeerCertificate?.fingerprint256 ?? '';
+    const authorized = call.getAuthContext().sslPeerCertificate?.fingerprint256;
+    if (authorized) return authorized;
+    const socket = (call as unknown as { call?: { stream?: { session?: { socket?: unknown } } } }).call?.stream?.session
+      ?.socket;
+    return socket instanceof TLSSocket ? (socket.getPeerCertificate()?.fingerprint256 ?? '') : '';
   } catch {
     return '';
   }
