@@ -13,7 +13,7 @@ import type { Planner } from '../planner/planner.js';
 import { validateSetRequest } from '../planner/request.js';
 import { SETS, type SetRecord } from '../planner/sets.js';
 import { DEFAULT_TENANT, type Tenants } from '../tenancy/tenants.js';
-import { dimValueArg } from './convert.js';
+import { dimValueArg, timeArg } from './convert.js';
 import { demands, type Demand, type Sample } from './demand.js';
 import { sourceArg } from './import.js';
 import { anyFilter, type UsageFilter } from './model.js';
@@ -59,13 +59,6 @@ export interface PlanArgs {
   /** Where the backup sets go. */
   tenant: string;
 }
-
-const timeArg = (field: string, v: unknown): number => {
-  const n = Number(v ?? 0);
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new InvalidArgumentError(field, 'must be a non-negative unix time in ms');
-  return n;
-};
 
 /** GetBackupPlan's request (ApplyBackupPlan's `plan`, with field prefix `plan.`), validated. */
 export function planArgs(

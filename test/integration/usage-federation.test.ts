@@ -270,6 +270,19 @@ t.test('usage push sends exactly the filtered subset, once', async (t) => {
   );
   t.equal(ls[0]!.pushedRecords, pushed.length, 'imported records counted once');
   t.match(ls[0]!.lastStatus, /^ok: sent \d+, imported 0, duplicates \d+$/);
+  // The target's audit says how many each import stored.
+  const audit = (await on(tgt, 'events', 'tail', '--audit', '--type', 'audit.call', '-n', '200', '-o', 'json')).stdout
+    .trim()
+    .split('\n')
+    .map((l) => json<{ attributes: Record<string, string> }>(l).attributes)
+    .filter((a) => a.rpc === 'UsageService.ImportUsage' && a.outcome === 'OK');
+  t.same(
+    audit.map((a) => [a.source, a.imported, a.duplicates]),
+    [
+      [source, String(pushed.length), '0'],
+      [source, '0', String(pushed.length)],
+    ],
+  );
   // A peer that is not there: UNAVAILABLE after the retries, recorded on the peer.
   t.equal(
     (await on(src, 'peer', 'add', 'gone', '127.0.0.1:9', '--ca', join(tgt.dataDir, 'ca.pem'), '--token', fedToken))
