@@ -100,7 +100,7 @@ export class Pusher {
    * Sends this controller's own records that match `filter` to the peer. The
    * seam the scheduled export calls (destination `peer`); PushUsage calls it too.
    */
-  pushToPeer(peerName: string, filter: UsageFilter): Promise<PushResult> {
+  async pushToPeer(peerName: string, filter: UsageFilter): Promise<PushResult> {
     if (filter.source) throw new InvalidArgumentError('filter.source', "a push sends this controller's own usage");
     return this.lock.run(peerName, async () => {
       const peer = await this.d.peers.get(peerName);
