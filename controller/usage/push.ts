@@ -100,15 +100,20 @@ export class Pusher {
    * Sends this controller's own records that match `filter` to the peer. The
    * seam the scheduled export calls (destination `peer`); PushUsage calls it too.
    */
-  async pushToPeer(peerName: string, filter: UsageFilter): Promise<PushResult> {
+  async pushToPeer(peerName: string, filter: UsageFilter, opts: { budgetMs?: number } = {}): Promise<PushResult> {
     if (filter.source) throw new InvalidArgumentError('filter.source', "a push sends this controller's own usage");
     return this.lock.run(peerName, async () => {
       const peer = await this.d.peers.get(peerName);
       const ch = (this.d.connect ?? openImportChannel)(peer, this.d.identity());
       const total: PushResult = { sent: 0, imported: 0, duplicates: 0, source: this.d.sourceId };
+      const until = opts.budgetMs ? this.d.clock.now() + opts.budgetMs : Infinity;
       try {
         await this.pages(filter, async (rows) => {
-          const r = await this.call(ch, rows);
+          if (this.d.clock.now() >= until)
+            throw new FailedPreconditionError(
+              `the push ran out of time after ${total.sent} records; run it again (what the peer has counts as duplicates)`,
+            );
+          const r = await this.call(ch, rows, until);
           total.sent += rows.length;
           total.imported += Number(r.imported);
           total.duplicates += Number(r.duplicates);
@@ -154,19 +159,24 @@ export class Pusher {
   }
 
   /** One page, retried with backoff while the peer is unreachable or busy. */
-  private async call(ch: ImportChannel, records: UsageRow__Output[]): Promise<ImportUsageResponse__Output> {
+  private async call(
+    ch: ImportChannel,
+    records: UsageRow__Output[],
+    until: number,
+  ): Promise<ImportUsageResponse__Output> {
     const backoff = new Backoff(100, 2000, this.d.random);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await ch.importUsage({ source: this.d.sourceId, records }, CALL_DEADLINE_MS);
+        const left = Math.min(CALL_DEADLINE_MS, until - this.d.clock.now());
+        return await ch.importUsage({ source: this.d.sourceId, records }, Math.max(1, left));
       } catch (e) {
         const err = e as grpc.ServiceError;
         const code = typeof err.code === 'number' ? err.code : grpc.status.UNKNOWN;
         const what = `${grpc.status[code] ?? code}: ${err.details ?? err.message}`;
         if (!RETRYABLE.has(code)) throw new FailedPreconditionError(`the peer refused the push (${what})`);
-        if (attempt >= ATTEMPTS)
+        if (attempt >= ATTEMPTS || this.d.clock.now() >= until)
           // Not UNAVAILABLE: that would read as this controller being unreachable.
-          throw new FailedPreconditionError(`the peer could not be reached after ${ATTEMPTS} attempts (${what})`);
+          throw new FailedPreconditionError(`the peer could not be reached after ${attempt} attempts (${what})`);
         const ms = backoff.next();
         this.d.log.warn({ attempt, delay_ms: ms, code: grpc.status[code] }, 'usage push to peer failed; retrying');
         await new Promise<void>((r) => this.d.clock.setTimeout(r, ms));

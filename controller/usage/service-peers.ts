@@ -15,6 +15,9 @@ import type { Pusher } from './push.js';
 // UsageService's federation group: peers and pushes (source side), imports and
 // backup plans (target side). Thin: validate, call, convert.
 
+/** How long PushUsage may push before it answers (the CLI waits 15 s). */
+const PUSH_RPC_BUDGET_MS = 12_000;
+
 export interface PeerDeps {
   peers: PeerStore;
   pusher: Pusher;
@@ -82,7 +85,8 @@ export function peerHandlers(layer: RpcLayer, d: PeerDeps): PeerHandlers {
     }),
     PushUsage: unaryRpc(layer, 'UsageService.PushUsage', async (req, ctx) => {
       const peer = requireName('peer', req.peer);
-      return d.pusher.pushToPeer(peer, filterFromProto(req.filter, ctx.scope));
+      // Within the CLI's call deadline; a push cut short is re-run (imports are idempotent).
+      return d.pusher.pushToPeer(peer, filterFromProto(req.filter, ctx.scope), { budgetMs: PUSH_RPC_BUDGET_MS });
     }),
     ImportUsage: (call, cb) => {
       if (call.request && typeof call.request === 'object') certs.set(call.request, clientCertOf(call));

@@ -180,4 +180,26 @@ t.test('a push sends the matching records in pages of at most 5,000, retrying an
   const row = rowToProto(xs[0]!);
   t.equal(importedRecord(row, 0, 'src-1', Date.now()).id, xs[0]!.id);
   await t.rejects(pusher.pushToPeer('p', { ...anyFilter(), source: 'other' }), /filter.source/);
+  // Out of time between pages: stopped, said how far it got (a re-run finishes: imports are idempotent).
+  let now = 0;
+  const slow = new Pusher({
+    store,
+    peers,
+    clock: { ...realClock, now: () => now },
+    log: silentLogger,
+    sourceId: 'src-1',
+    identity: () => ({ certPem: '', keyPem: '' }),
+    connect: () => ({
+      importUsage: async (req) => {
+        now += 20_000; // each call takes 20 s on this clock
+        return { imported: 0, duplicates: req.records!.length };
+      },
+      close: () => {},
+    }),
+  });
+  await t.rejects(
+    slow.pushToPeer('p', { ...anyFilter(), app: 'x' }, { budgetMs: 30_000 }),
+    /ran out of time after 10000 records/,
+  );
+  t.match(pushes.at(-1), /^failed: the push ran out of time/);
 });
