@@ -309,17 +309,23 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),
   } satisfies VmServiceHandlers);
   // Federation (usage/service-peers.ts): this controller's certificate is its client identity to peers.
+  // `pusher.pushToPeer(peer, filter)` is also the scheduled export's peer destination.
   const peers = new PeerStore(store, events, clock);
+  const pusher = new Pusher({
+    store,
+    peers,
+    clock,
+    log,
+    sourceId: opened.storeId.toLowerCase(),
+    // The chain with our CA: the peer pins the CA, so a re-issued certificate still imports.
+    identity: () => ({
+      certPem: `${pki.server.certPem.trim()}\n${pki.ca.certPem.trim()}\n`,
+      keyPem: pki.server.keyPem,
+    }),
+  });
   const peerDeps = {
     peers,
-    pusher: new Pusher({
-      store,
-      peers,
-      clock,
-      log,
-      sourceId: opened.storeId.toLowerCase(),
-      identity: () => pki.server,
-    }),
+    pusher,
     importer: new UsageImporter(store, events, clock, !cfg.insecure),
     backups: new BackupPlanner(store, events, planner, tenants, clock),
   };

@@ -21,7 +21,7 @@ import { DAY_MS, importedKey, USAGE_IMPORTED, type UsageRecord } from './model.j
 export const USAGE_SOURCES = 'usage-sources';
 export interface SourceRecord {
   source: string;
-  /** sha256 (hex, colon-separated as node prints it) of the client certificate of the first import. */
+  /** The first import's client certificate: `ca:<sha256>` of its issuing CA, or `cert:<sha256>` of itself (service-peers.ts). */
   certFingerprint: string;
   firstImportUnixMs: number;
   lastImportUnixMs: number;

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { TLSSocket } from 'node:tls';
 import type * as grpc from '@grpc/grpc-js';
 import type { UsageServiceHandlers } from '../../common/gen/nephele/v1/UsageService.js';
@@ -48,20 +49,29 @@ const peerToProto = (p: PeerView): Peer__Output => ({
 });
 
 /**
- * The TLS client certificate a call came with (sha256, as node prints it), ''
- * for none. A source's certificate is issued by its own CA, which this
- * controller does not trust, and grpc-js shows only authorized peers in
- * getAuthContext(): the TLS socket is asked itself. The handshake proved the
- * caller holds the certificate's key, which is what a pin needs. Should grpc-js
- * hide the socket one day, this answers '' and imports are refused (fail closed).
+ * What a source is pinned to, from the TLS client certificate of its call: its
+ * issuing CA (`ca:<sha256>`) when the chain presented carries one that signed
+ * it, so the pin survives the source re-issuing its certificate; else the
+ * certificate itself (`cert:<sha256>`); '' for none. The handshake proved the
+ * caller holds the certificate's key. A source's CA is not one this controller
+ * trusts, and grpc-js shows only authorized peers in getAuthContext(): the TLS
+ * socket is asked itself. Should grpc-js hide it one day, this answers '' and
+ * imports are refused (fail closed).
  */
-function clientCertOf(call: grpc.ServerUnaryCall<unknown, unknown>): string {
+function clientPinOf(call: grpc.ServerUnaryCall<unknown, unknown>): string {
   try {
-    const authorized = call.getAuthContext().sslPeerCertificate?.fingerprint256;
-    if (authorized) return authorized;
     const socket = (call as unknown as { call?: { stream?: { session?: { socket?: unknown } } } }).call?.stream?.session
       ?.socket;
-    return socket instanceof TLSSocket ? (socket.getPeerCertificate()?.fingerprint256 ?? '') : '';
+    if (!(socket instanceof TLSSocket)) return '';
+    const leaf = socket.getPeerCertificate(true);
+    if (!leaf?.raw) return '';
+    const issuer = leaf.issuerCertificate;
+    if (issuer?.raw && !issuer.raw.equals(leaf.raw)) {
+      const cert = new X509Certificate(leaf.raw);
+      const ca = new X509Certificate(issuer.raw);
+      if (ca.ca && cert.checkIssued(ca) && cert.verify(ca.publicKey)) return `ca:${ca.fingerprint256}`;
+    }
+    return `cert:${leaf.fingerprint256}`;
   } catch {
     return '';
   }
@@ -89,7 +99,7 @@ export function peerHandlers(layer: RpcLayer, d: PeerDeps): PeerHandlers {
       return d.pusher.pushToPeer(peer, filterFromProto(req.filter, ctx.scope), { budgetMs: PUSH_RPC_BUDGET_MS });
     }),
     ImportUsage: (call, cb) => {
-      if (call.request && typeof call.request === 'object') certs.set(call.request, clientCertOf(call));
+      if (call.request && typeof call.request === 'object') certs.set(call.request, clientPinOf(call));
       importRpc(call, cb);
     },
     GetBackupPlan: unaryRpc(layer, 'UsageService.GetBackupPlan', async (req, ctx) => {

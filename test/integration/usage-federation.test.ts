@@ -21,6 +21,7 @@ import {
   type UsageRecord,
 } from '../../controller/usage/model.js';
 import { rowToProto } from '../../controller/usage/convert.js';
+import { issueWithKey } from '../../common/tls/pki.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { statusOf } from '../helpers/status.js';
@@ -403,6 +404,22 @@ t.test('hostile ImportUsage input: INVALID_ARGUMENT naming the field, nothing st
   closers.push(() => other.close());
   const pinned = await imp({ source, records: [{ ...good, recordId: 'new-1' }] }, other);
   t.equal(pinned.code, grpc.status.PERMISSION_DENIED, 'another client certificate for a pinned source');
+  // The pin is the source's CA: a certificate it re-issues (new key) still imports.
+  const srcCa = { certPem: id('ca.pem').toString(), keyPem: id('ca.key').toString() };
+  const reissued = await issueWithKey(srcCa, {
+    commonName: 'nephele-controller',
+    ips: ['127.0.0.1'],
+    validMs: 86_400_000,
+    usage: 'server',
+  });
+  const renewed = withCert(Buffer.from(reissued.keyPem), Buffer.from(reissued.certPem.trim() + '\n' + srcCa.certPem));
+  closers.push(() => renewed.close());
+  t.equal((await imp({ source, records: [] }, renewed)).code, grpc.status.OK, 'a re-issued certificate of the same CA');
+  t.equal(
+    (await imp({ source, records: [] }, withCert(id('server.key'), id('server.pem')))).code,
+    grpc.status.PERMISSION_DENIED,
+    'the leaf alone does not prove the CA',
+  );
   const noCert = new (v1().UsageService)(
     tgt.address,
     grpc.credentials.createSsl(readFileSync(join(tgt.dataDir, 'ca.pem'))),
