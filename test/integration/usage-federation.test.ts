@@ -476,6 +476,26 @@ t.test('backup-plan: demand matches the constructed usage, with a plan on the ta
   t.equal(plan.plans[0]!.placed, want, 'it fits the target fleet');
   t.same([...new Set(plan.plans[0]!.rows.map((x) => x.hostName))].sort(), ['tgt-1', 'tgt-2']);
   t.same(plan.unfit, []);
+  const none = await on(
+    tgt,
+    'backup-plan',
+    source,
+    '--app',
+    'x',
+    '--from',
+    String(FROM),
+    '--to',
+    String(TO),
+    '--headroom',
+    '0',
+    '-o',
+    'json',
+  );
+  t.equal(
+    json<{ demands: Demand[] }>(none.stdout).demands[0]!.vmCount,
+    Math.ceil(Math.max(pV / 2, pM / 1024)),
+    '--headroom 0: none',
+  );
   const table = await on(tgt, 'backup-plan', source, '--app', 'x');
   t.equal(table.code, 0);
   t.match(table.stdout, /^\s*NAME\s+APP\s+SOURCE-SET\s+VMS/);

@@ -83,7 +83,8 @@ export function registerBackupCommands(program: Command, k: CliKit): void {
         app: o.app ?? '',
         setId: o.set ?? '',
         percentile: numberFlag('--percentile', o.percentile, 0.001, 100),
-        headroom: numberFlag('--headroom', o.headroom, 0, 10),
+        // 0 on the wire means "the default" (0.2); the smallest double asks for none and adds nothing.
+        headroom: numberFlag('--headroom', o.headroom, 0, 10) || Number.MIN_VALUE,
         fromUnixMs: timeFlag('--from', o.from),
         toUnixMs: timeFlag('--to', o.to),
         tenant: o.tenant ?? '',
