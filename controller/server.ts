@@ -14,6 +14,10 @@ import { usageHandlers } from './usage/service.js';
 import { ExportSchedules } from './usage/schedules.js';
 import { DEFAULT_RUNNER, ScheduleRunner } from './usage/export/runner.js';
 import type { ExportSources } from './usage/export/pipeline.js';
+import { PeerStore } from './usage/peers.js';
+import { Pusher } from './usage/push.js';
+import { UsageImporter } from './usage/import.js';
+import { BackupPlanner } from './usage/backup-plan.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
 import type { Store } from '../common/store/index.js';
 import { writeFileAtomic } from '../common/fs-atomic.js';
@@ -311,17 +315,48 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     ),
     GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),
   } satisfies VmServiceHandlers);
-  // Usage exports and their schedules. SEAMS: getRateCard (query's RateCards), rows (query's rollups), pushToPeer (fed).
+  // Federation (usage/service-peers.ts): this controller's certificate is its client identity to peers.
+  // `pusher.pushToPeer(peer, filter)` is also the scheduled export's peer destination.
+  const peers = new PeerStore(store, events, clock);
+  const pusher = new Pusher({
+    store,
+    peers,
+    clock,
+    log,
+    sourceId: opened.storeId.toLowerCase(),
+    // The chain with our CA: the peer pins the CA, so a re-issued certificate still imports.
+    identity: () => ({
+      certPem: `${pki.server.certPem.trim()}\n${pki.ca.certPem.trim()}\n`,
+      keyPem: pki.server.keyPem,
+    }),
+  });
+  const peerDeps = {
+    peers,
+    pusher,
+    importer: new UsageImporter(store, events, clock, !cfg.insecure),
+    backups: new BackupPlanner(store, events, planner, tenants, clock),
+  };
+  // Usage exports and their schedules. SEAMS: getRateCard (query's RateCards), rows (query's rollups).
   const exportSources: ExportSources = { store, getRateCard: () => Promise.resolve(undefined) };
   const exportSchedules = new ExportSchedules(store, events);
-  const exportRunner = new ScheduleRunner(exportSchedules, exportSources, clock, log.child({ part: 'usage-export' }), {
-    ...DEFAULT_RUNNER,
-    exportDir: cfg.usageExportDir ?? join(cfg.dataDir, 'exports'),
-    settleMs: cfg.usageExportSettleMs ?? DEFAULT_RUNNER.settleMs,
-  });
+  const exportRunner = new ScheduleRunner(
+    exportSchedules,
+    exportSources,
+    clock,
+    log.child({ part: 'usage-export' }),
+    {
+      ...DEFAULT_RUNNER,
+      exportDir: cfg.usageExportDir ?? join(cfg.dataDir, 'exports'),
+      settleMs: cfg.usageExportSettleMs ?? DEFAULT_RUNNER.settleMs,
+    },
+    async (peer, filter) => ({ records: (await pusher.pushToPeer(peer, filter)).sent }),
+  );
   await exportRunner.start();
   const usageExport = { sources: exportSources, schedules: exportSchedules, runner: exportRunner, clock, log };
-  server.addService(safeService(v1.UsageService.service), usageHandlers(layer, { export: usageExport }));
+  server.addService(
+    safeService(v1.UsageService.service),
+    usageHandlers(layer, { export: usageExport, peers: peerDeps }),
+  );
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({

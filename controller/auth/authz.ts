@@ -160,6 +160,8 @@ export const GRANTABLE: readonly Permission[] = ['vms.task'];
 
 /** Roles whose reach is the whole system rather than one tenant. */
 export const SYSTEM_ROLES: readonly Role[] = ['admin', 'operator'];
+/** Roles bound to no tenant: the system roles, and federation (a peer's token: it imports and sees nothing). */
+export const TENANTLESS_ROLES: readonly Role[] = [...SYSTEM_ROLES, 'federation'];
 
 export interface Principal {
   kind: 'token' | 'host' | 'anonymous';

@@ -13,7 +13,7 @@ import {
   requireGrants,
   ROLE_PERMISSIONS,
   ROLES,
-  SYSTEM_ROLES,
+  TENANTLESS_ROLES,
   type Permission,
   type Role,
 } from './authz.js';
@@ -70,12 +70,12 @@ async function bindingArg(
   // tenant role, the default tenant.
   const tenant = tenantIn
     ? requireName('tenant', tenantIn)
-    : (ctx.scope ?? (SYSTEM_ROLES.includes(role) ? '' : DEFAULT_TENANT));
+    : (ctx.scope ?? (TENANTLESS_ROLES.includes(role) ? '' : DEFAULT_TENANT));
   if (ctx.scope !== undefined && tenant !== ctx.scope)
     throw new PermissionDeniedError('you may only grant roles in your own tenant');
   if (ROLE_PERMISSIONS[role].some((p) => !can(ctx.principal, p)))
     throw new PermissionDeniedError(`you may not grant the role ${role}`);
-  if (SYSTEM_ROLES.includes(role)) {
+  if (TENANTLESS_ROLES.includes(role)) {
     if (tenant) throw new InvalidArgumentError('tenant', `${role} is system-wide and takes no tenant`);
   } else {
     if (!tenant) throw new InvalidArgumentError('tenant', `${role} needs a tenant`);

@@ -25,6 +25,9 @@ import { registerVmCommands } from './commands/vm.js';
 import { registerEventCommands } from './commands/events.js';
 import { registerSetCommands } from './commands/set.js';
 import { registerUsageExportCommands } from './commands/usage-export.js';
+import { registerPeerCommands } from './commands/peer.js';
+import { registerUsagePushCommand } from './commands/usage-push.js';
+import { registerBackupCommands } from './commands/backup.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -220,6 +223,9 @@ registerVmCommands(program, kit);
 registerEventCommands(program, kit);
 registerSetCommands(program, kit);
 registerUsageExportCommands(program, kit);
+registerUsagePushCommand(program, kit);
+registerPeerCommands(program, kit);
+registerBackupCommands(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);

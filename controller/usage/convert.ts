@@ -31,7 +31,7 @@ export function dimValueArg(field: string, v: unknown): string {
   return s;
 }
 
-const timeArg = (field: string, v: unknown): number => {
+export const timeArg = (field: string, v: unknown): number => {
   const n = Number(v ?? 0);
   if (!Number.isSafeInteger(n) || n < 0)
     throw new InvalidArgumentError(field, 'must be a non-negative unix time in ms');

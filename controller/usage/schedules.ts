@@ -7,7 +7,7 @@ import { ulid } from '../../common/ids.js';
 import { del, put, type Store } from '../../common/store/index.js';
 import { optionalString, requireName, requireString } from '../../common/validate.js';
 import type { EventLog } from '../events/log.js';
-import { filterFromProto, filterToProto, granularityArg, SOURCE_RE } from './convert.js';
+import { filterFromProto, filterToProto, granularityArg } from './convert.js';
 import { focusColumns } from './export/focus.js';
 import { formatArg, type ExportFormat } from './export/format.js';
 import type { UsageFilter } from './model.js';
@@ -90,9 +90,8 @@ function destinationArg(d: ExportSchedule__Output['destination'], scope: string 
   if (scope !== undefined)
     throw new PermissionDeniedError(`${d.target} destinations are for admins and operators; use a directory`);
   if (d.target === 'url') return { kind: 'url', target: urlArg(`${field}.url`, d.url) };
-  const peer = requireString(`${field}.peer`, d.peer, { max: 63 });
-  if (!SOURCE_RE.test(peer)) throw new InvalidArgumentError(`${field}.peer`, 'is not a peer name');
-  return { kind: 'peer', target: peer };
+  // Peers are named like everything else we name (AddPeer: requireName).
+  return { kind: 'peer', target: requireName(`${field}.peer`, d.peer) };
 }
 
 export function scheduleToProto(r: ExportScheduleRecord): ExportSchedule__Output {

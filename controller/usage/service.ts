@@ -3,6 +3,7 @@ import { FailedPreconditionError } from '../../common/errors.js';
 import { unaryRpc, type RpcLayer } from '../rpc/handler.js';
 import { streamRpc } from '../rpc/stream.js';
 import { exportHandlers, type ExportDeps } from './service-export.js';
+import { peerHandlers, type PeerDeps } from './service-peers.js';
 
 // UsageService: the handler groups of the usage capability, each in its own
 // module (query + rates, export + schedules, peers + backup plans), composed here.
@@ -33,6 +34,13 @@ function pending(layer: RpcLayer): UsageServiceHandlers {
   };
 }
 
-export function usageHandlers(layer: RpcLayer, deps: { export?: ExportDeps } = {}): UsageServiceHandlers {
-  return { ...pending(layer), ...(deps.export ? exportHandlers(layer, deps.export) : {}) };
+export function usageHandlers(
+  layer: RpcLayer,
+  groups: { export?: ExportDeps; peers?: PeerDeps } = {},
+): UsageServiceHandlers {
+  return {
+    ...pending(layer),
+    ...(groups.export && exportHandlers(layer, groups.export)),
+    ...(groups.peers && peerHandlers(layer, groups.peers)),
+  };
 }

@@ -24,6 +24,7 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
         'operator',
         'tenant-admin',
         'viewer',
+        'federation',
       ]),
     )
     .option('--tenant <name>', "API tokens: the tenant the role applies to (default: yours, or 'default')")
