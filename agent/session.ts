@@ -142,6 +142,11 @@ export class AgentSession {
     await this.flush();
   }
 
+  /** Sends what was appended to the outbox directly (usage batches), if connected; else it waits there. */
+  flushOutbox(): Promise<void> {
+    return this.flush();
+  }
+
   /**
    * Sends what the outbox holds past what this stream has carried, in seq
    * order, in bounded batches. One flush at a time; a call during one makes it

@@ -51,6 +51,8 @@ export interface VmStats {
   netRxBytes: number;
   netTxBytes: number;
   uptimeSeconds: number;
+  /** Where each counter came from (cpu, memory, disk, net: e.g. cgroup, proc, proc-io, qmp, guest:/proc/net/dev, none). */
+  sources?: Record<string, string>;
 }
 
 export interface Fingerprint {

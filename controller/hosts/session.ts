@@ -306,6 +306,8 @@ export class SessionManager {
             return enqueue(s, () => this.reports.agentEvent(s, msg.event!), fail);
           case 'vmStatus':
             return burst(s, msg.vmStatus!, (rs) => this.reports.vmStatuses(s, rs), fail);
+          case 'usage':
+            return enqueue(s, () => this.reports.usageBatch(s, msg.usage!), fail);
           case 'renew':
             return enqueue(s, () => renewCertificate(this.hosts, this.opts, s, msg.renew!.csrPem), fail);
           case 'hello': // repeated: ignored
