@@ -157,8 +157,7 @@ export class Outbox {
         if (delivered(value)) {
           drop.push(del(OUTBOX, key));
           droppedUsage.push('usage' in value);
-        }
-        else keep.push({ key, value });
+        } else keep.push({ key, value });
       }
       const res: Reconciled = { delivered: drop.length, renumbered: 0 };
       const ops: Op[] = [...drop];

@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import type { Option } from 'commander';
 import type { VmStats } from '../drivers/driver.js';
 import type { Logger } from '../../common/logger.js';
 import { put, type Store } from '../../common/store/index.js';
@@ -109,6 +109,7 @@ export class UsageMeter {
         );
     }
     this.baselines = next;
+    this.d.log.debug({ vms: next.size, records: records.length, seq: this.d.outbox.lastSeq() }, 'usage sampled');
     await this.d.flush();
   }
 }

@@ -56,7 +56,10 @@ export function intervalOf(
   const p = prev?.stats;
   const start = prev ? prev.atUnixMs : cur.atUnixMs - Math.round(Math.max(0, s.uptimeSeconds) * 1000);
   const span = Math.max(0, (cur.atUnixMs - start) / 1000);
-  const up = Math.min(span, reset ? Math.max(0, s.uptimeSeconds) : counterDelta(p!.uptimeSeconds, s.uptimeSeconds, false));
+  const up = Math.min(
+    span,
+    reset ? Math.max(0, s.uptimeSeconds) : counterDelta(p!.uptimeSeconds, s.uptimeSeconds, false),
+  );
   const int = (prevV: number | undefined, curV: number) => Math.round(counterDelta(prevV ?? 0, curV, reset));
   return {
     vmId,

@@ -88,8 +88,12 @@ export class Reports {
         await this.events.commit({ ops: [...w.ops, ...u.ops], preconditions: w.pre });
         this.usage.records += u.stored;
         this.usage.foreign += u.foreign;
+        this.log.debug({ host_id: s.hostId, seq: b.seq, records: u.stored }, 'usage stored');
         if (u.foreign)
-          this.log.warn({ host_id: s.hostId, seq: b.seq, dropped: u.foreign }, 'usage of vms the host does not run dropped');
+          this.log.warn(
+            { host_id: s.hostId, seq: b.seq, dropped: u.foreign },
+            'usage of vms the host does not run dropped',
+          );
       });
     }
     ackDurable(s);

@@ -201,7 +201,7 @@ export class SessionManager {
       let session: Session | undefined;
       let over = false; // we ended the call (or it broke): no more writes
       const send = (m: ControllerMessage) => {
-        if (!over) call.write(m);
+        if (!over) call.write(HOLD_ACKS && m.ack ? { ack: { ...m.ack, durableSeq: 0 } } : m);
       };
       const finish = () => {
         if (over) return;
@@ -368,6 +368,13 @@ export class SessionManager {
     }
   }
 }
+
+/**
+ * Tests only: store reports but never tell the agent (acks carry no durable
+ * seq), so a test can kill an agent between a batch's send and its ack. The
+ * agent learns what was stored from the next Welcome, as after any lost ack.
+ */
+const HOLD_ACKS = process.env.NEPHELE_TEST_HOLD_ACKS === '1';
 
 /** Durable writes run in order on the session's queue; `onError` decides what a failed one does (end the session, or log). */
 function enqueue(s: Session, write: () => Promise<void>, onError: (err: unknown) => void): void {

@@ -5,7 +5,17 @@ import { ULID_RE } from '../../common/ids.js';
 import { put, putFresh, type Op, type Store } from '../../common/store/index.js';
 import type { VmRecord } from '../model/index.js';
 import { VMS } from '../vms/registry.js';
-import { classOf, dirtyKey, hourOf, HOUR_MS, rawKey, recordId, USAGE_DIRTY, USAGE_RAW, type UsageRecord } from './model.js';
+import {
+  classOf,
+  dirtyKey,
+  hourOf,
+  HOUR_MS,
+  rawKey,
+  recordId,
+  USAGE_DIRTY,
+  USAGE_RAW,
+  type UsageRecord,
+} from './model.js';
 
 // Usage batches from agents: checked like any agent input (sizes, finite
 // non-negative numbers, sane times), then each record gets its dimensions from
@@ -64,9 +74,13 @@ function checkRecord(r: VmUsage, i: number, now: number): CheckedUsage {
   if (!ULID_RE.test(r.vmId ?? '')) throw new InvalidArgumentError(f('vm_id'), 'must be a VM id');
   const start = r.startUnixMs;
   const end = r.endUnixMs;
-  if (!Number.isSafeInteger(start) || start < MIN_TIME_MS) throw new InvalidArgumentError(f('start_unix_ms'), 'not a plausible time');
+  if (!Number.isSafeInteger(start) || start < MIN_TIME_MS)
+    throw new InvalidArgumentError(f('start_unix_ms'), 'not a plausible time');
   if (!Number.isSafeInteger(end) || end <= start || end > now + MAX_SKEW_MS || end - start > MAX_SPAN_MS)
-    throw new InvalidArgumentError(f('end_unix_ms'), 'must be after the start, at most 31 days later, not in the future');
+    throw new InvalidArgumentError(
+      f('end_unix_ms'),
+      'must be after the start, at most 31 days later, not in the future',
+    );
   const span = (end - start) / 1000;
   const num = (name: string, v: unknown, max: number, integer = false): number => {
     if (!plausible(v, max, integer))
