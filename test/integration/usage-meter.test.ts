@@ -1,13 +1,12 @@
 import t from 'tap';
 import type { Test } from 'tap';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, hostIdOf, joinToken, listHosts, startAgent, startController, type Proc } from '../helpers/procs.js';
 import { processesWhere } from '../helpers/reap.js';
-import { LevelStore } from '../../common/store/level.js';
-import { USAGE_DIRTY, USAGE_RAW, dirtyKey, hourOf, type UsageRecord } from '../../controller/usage/model.js';
+import { readUsage, seqsStored } from '../helpers/usage-meter.js';
+import { dirtyKey, hourOf, type UsageRecord } from '../../controller/usage/model.js';
 
 // Metering end to end: real agent processes metering process VMs, a real
 // controller storing what they send, the records read back from its store.
@@ -57,24 +56,7 @@ const comms = (pids: number[]) =>
     }
   });
 
-async function readUsage(dataDir: string): Promise<{ raw: UsageRecord[]; dirty: string[] }> {
-  const store = await LevelStore.open(join(dataDir, 'store'));
-  try {
-    const raw: UsageRecord[] = [];
-    for await (const { value } of store.scan<UsageRecord>(USAGE_RAW)) raw.push(value);
-    const dirty: string[] = [];
-    for await (const { key } of store.scan(USAGE_DIRTY)) dirty.push(key);
-    return { raw, dirty };
-  } finally {
-    await store.close();
-  }
-}
-
-const stored = (p: Proc) =>
-  p
-    .stdout()
-    .split('\n')
-    .filter((l) => l.includes('"msg":"usage stored"')).length;
+const stored = (p: Proc) => seqsStored(p).length;
 
 // Burns a fixed amount of CPU (no forks: all of it in the shell), writes 4 MiB to
 // its home and reads them back past the page cache, then idles.
@@ -180,12 +162,6 @@ t.test("recorded CPU matches /proc; memory and disk are counted; dimensions are 
   t.ok(dirty.includes(dirtyKey(hourOf(r.startUnixMs))), 'the hour is marked for its rollup');
 });
 
-const seqsStored = (p: Proc) =>
-  p
-    .stdout()
-    .split('\n')
-    .filter((l) => l.includes('"msg":"usage stored"'))
-    .map((l) => (JSON.parse(l) as { seq: number }).seq);
 const sampled = (p: Proc) =>
   p
     .stdout()
