@@ -4,7 +4,7 @@ import type { Logger } from '../../common/logger.js';
 import { put, type Store } from '../../common/store/index.js';
 import { envOption, FlagError, parseDurationFlag } from '../flags.js';
 import type { Outbox } from '../outbox.js';
-import { intervalOf, type Baseline, type Interval } from './sample.js';
+import { carryUnread, intervalOf, type Baseline, type Interval } from './sample.js';
 
 // The usage meter: every interval, one record per VM the runner holds, into
 // the durable outbox with the baselines it was measured from (one write).
@@ -84,8 +84,10 @@ export class UsageMeter {
         this.d.log.debug({ vm_id: vm.id, err }, 'no usage sample');
         continue;
       }
-      const cur: Baseline = { atUnixMs: this.now(), pid: vm.pid, stats: { ...stats, sources: undefined } };
-      const rec = intervalOf(vm.id, this.baselines.get(vm.id), cur, vm.generation, stats.sources ?? {});
+      const prev = this.baselines.get(vm.id);
+      const read = carryUnread(prev, vm.pid, stats);
+      const cur: Baseline = { atUnixMs: this.now(), pid: vm.pid, stats: { ...read, sources: undefined } };
+      const rec = intervalOf(vm.id, prev, cur, vm.generation, stats.sources ?? {});
       next.set(vm.id, cur);
       if (rec.endUnixMs > rec.startUnixMs) records.push(rec);
     }

@@ -77,3 +77,17 @@ export function intervalOf(
     sources,
   };
 }
+
+/**
+ * A counter whose source could not be read this time (a paused guest cannot
+ * answer, QMP timed out) reads 0: keep the last value instead, so the next
+ * reading is not taken for a reset and counted again from zero.
+ */
+export function carryUnread(prev: Baseline | undefined, pid: number, s: VmStats): VmStats {
+  if (!prev || prev.pid !== pid) return s;
+  const out = { ...s };
+  if (s.sources?.net === 'none') [out.netRxBytes, out.netTxBytes] = [prev.stats.netRxBytes, prev.stats.netTxBytes];
+  if (s.sources?.disk === 'none')
+    [out.diskReadBytes, out.diskWriteBytes] = [prev.stats.diskReadBytes, prev.stats.diskWriteBytes];
+  return out;
+}

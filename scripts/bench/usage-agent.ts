@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
+import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import type { AdminClient } from '../../controller/cli/client.js';
 import { removeDir, stopChild, tempDir, track } from './children.js';
 import { createJoinToken, DIST, startController, waitHostReady } from './controller.js';
@@ -39,6 +40,12 @@ export async function runUsageAgent(): Promise<Figures> {
   try {
     agent = startAgent('1s', await createJoinToken(admin));
     const host = await waitHostReady(admin, 'bench-meter', 90_000);
+    // Pinned VMs must fit the host's reported capacity: wait for its inventory.
+    for (let t = Date.now(); ; await sleep(200)) {
+      const h = (await admin.call<{ host: Host }>((md, o, cb) => admin.hosts.GetHost({ hostId: host.id }, md, o, cb as never))).host;
+      if (h.schemes.includes('process') && h.inventory) break;
+      if (Date.now() - t > 60_000) throw new Error('no inventory from the agent');
+    }
     await createVms(admin, host.id, n);
     log(`${n} process VMs running`);
     const measure = async (label: string) => {

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { Outbox } from '../../agent/outbox.js';
-import { counterDelta, intervalOf, trapezoid, type Baseline } from '../../agent/usage/sample.js';
+import { carryUnread, counterDelta, intervalOf, trapezoid, type Baseline } from '../../agent/usage/sample.js';
 import { UsageMeter, parseUsageInterval, type MeteredVm } from '../../agent/usage/meter.js';
 import type { VmStats } from '../../agent/drivers/driver.js';
 import { LevelStore } from '../../common/store/index.js';
