@@ -55,6 +55,17 @@ export interface VmStats {
   sources?: Record<string, string>;
 }
 
+/** Counters of a VM that has none to show (not running). */
+export const zeroStats = (): VmStats => ({
+  cpuSeconds: 0,
+  memoryBytes: 0,
+  diskReadBytes: 0,
+  diskWriteBytes: 0,
+  netRxBytes: 0,
+  netTxBytes: 0,
+  uptimeSeconds: 0,
+});
+
 export interface Fingerprint {
   scheme: string;
   healthy: boolean;

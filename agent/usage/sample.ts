@@ -1,3 +1,4 @@
+import type { VmUsage__Output } from '../../common/gen/nephele/v1/VmUsage.js';
 import type { VmStats } from '../drivers/driver.js';
 
 // Cumulative counters → one interval's usage, as pure functions (the meter
@@ -12,21 +13,8 @@ export interface Baseline {
   stats: VmStats;
 }
 
-/** One VM's usage over [startUnixMs, endUnixMs), the agent's VmUsage before it goes on the wire. */
-export interface Interval {
-  vmId: string;
-  startUnixMs: number;
-  endUnixMs: number;
-  cpuSeconds: number;
-  memoryByteSeconds: number;
-  diskReadBytes: number;
-  diskWriteBytes: number;
-  netRxBytes: number;
-  netTxBytes: number;
-  uptimeSeconds: number;
-  generation: number;
-  sources: Record<string, string>;
-}
+/** One VM's usage over [startUnixMs, endUnixMs): the wire's VmUsage, as it goes into the outbox. */
+export type Interval = VmUsage__Output;
 
 /** Growth of a counter since `prev`; a counter that went down started over, so all of it is new. */
 export function counterDelta(prev: number, cur: number, reset: boolean): number {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { LevelStore } from '../../common/store/level.js';
 import { USAGE_DIRTY, USAGE_RAW, type UsageRecord } from '../../controller/usage/model.js';
-import type { Proc } from './procs.js';
+import { cli, type ControllerProc, type Proc } from './procs.js';
 
 /** A stopped controller's usage: raw records and dirty-hour keys, read from its store. */
 export async function readUsage(dataDir: string): Promise<{ raw: UsageRecord[]; dirty: string[] }> {
@@ -24,3 +24,15 @@ export const seqsStored = (p: Proc): number[] =>
     .split('\n')
     .filter((l) => l.includes('"msg":"usage stored"'))
     .map((l) => (JSON.parse(l) as { seq: number }).seq);
+
+/** `nephele vm create` of a 64 MiB process VM on `host` through the CLI, waiting until it runs: exit code, stderr, id. */
+export async function createProcessVm(
+  ctl: ControllerProc,
+  host: string,
+  name: string,
+  extra: string[] = [],
+): Promise<{ code: number | null; stderr: string; id: string }> {
+  const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir, '--json', 'vm', 'create', '--name', name];
+  const r = await cli([...base, '--scheme', 'process', '--memory', '64', '--host', host, ...extra, '--wait']);
+  return { code: r.code, stderr: r.stderr, id: r.code === 0 ? (JSON.parse(r.stdout) as { id: string }).id : '' };
+}

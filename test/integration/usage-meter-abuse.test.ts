@@ -1,9 +1,9 @@
 import t from 'tap';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cli, joinToken, listHosts, startController } from '../helpers/procs.js';
+import { joinToken, listHosts, startController } from '../helpers/procs.js';
 import { fakeAgent } from '../helpers/fake-agent.js';
-import { readUsage, seqsStored } from '../helpers/usage-meter.js';
+import { createProcessVm, readUsage, seqsStored } from '../helpers/usage-meter.js';
 import { ulid } from '../../common/ids.js';
 import type { VmUsage } from '../../common/gen/nephele/v1/VmUsage.js';
 
@@ -27,24 +27,10 @@ t.test('hostile usage batches are refused, foreign VMs dropped, the session surv
       message: 'hosts ready',
     },
   );
-  const run = (...args: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
   const create = async (host: string, name: string) => {
-    const r = await run(
-      '--json',
-      'vm',
-      'create',
-      '--name',
-      name,
-      '--scheme',
-      'process',
-      '--memory',
-      '64',
-      '--host',
-      host,
-      '--wait',
-    );
+    const r = await createProcessVm(ctl, host, name);
     t.equal(r.code, 0, r.stderr);
-    return (JSON.parse(r.stdout) as { id: string }).id;
+    return r.id;
   };
   const mine = await create(a.hostId, 'mine');
   const theirs = await create(b.hostId, 'theirs');

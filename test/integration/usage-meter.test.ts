@@ -3,9 +3,9 @@ import type { Test } from 'tap';
 import { readFileSync } from 'node:fs';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cli, hostIdOf, joinToken, listHosts, startAgent, startController, type Proc } from '../helpers/procs.js';
+import { hostIdOf, joinToken, listHosts, startAgent, startController, type Proc } from '../helpers/procs.js';
 import { processesWhere } from '../helpers/reap.js';
-import { readUsage, seqsStored } from '../helpers/usage-meter.js';
+import { createProcessVm, readUsage, seqsStored } from '../helpers/usage-meter.js';
 import { dirtyKey, hourOf, type UsageRecord } from '../../controller/usage/model.js';
 
 // Metering end to end: real agent processes metering process VMs, a real
@@ -75,27 +75,11 @@ async function fleet(t: Test, ctlEnv: Record<string, string> = {}) {
     timeoutMs: 30_000,
     message: 'host ready',
   });
-  const run = (...a: string[]) => cli(['--controller', ctl.address, '--data-dir', cdir, ...a]);
   const create = async (name: string, task: string) => {
-    const r = await run(
-      '--json',
-      'vm',
-      'create',
-      '--name',
-      name,
-      '--scheme',
-      'process',
-      '--memory',
-      '64',
-      '--host',
-      hostIdOf(adir),
-      '--config',
-      `task=${task}`,
-      '--wait',
-    );
+    const r = await createProcessVm(ctl, hostIdOf(adir), name, ['--config', `task=${task}`]);
     t.equal(r.code, 0, `${name} runs: ${r.stderr}`);
     t.equal(r.stderr.includes('{'), false, 'no JSON on stderr');
-    return (JSON.parse(r.stdout) as { id: string }).id;
+    return r.id;
   };
   return { ctl, agent, adir, cdir, env, create };
 }

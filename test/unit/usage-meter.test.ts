@@ -6,23 +6,14 @@ import { join } from 'node:path';
 import { Outbox } from '../../agent/outbox.js';
 import { carryUnread, counterDelta, intervalOf, trapezoid, type Baseline } from '../../agent/usage/sample.js';
 import { UsageMeter, parseUsageInterval, type MeteredVm } from '../../agent/usage/meter.js';
-import type { VmStats } from '../../agent/drivers/driver.js';
+import { zeroStats, type VmStats } from '../../agent/drivers/driver.js';
 import { LevelStore } from '../../common/store/index.js';
 import { silentLogger } from '../../common/logger.js';
 import { checkUsageBatch, hoursOf } from '../../controller/usage/ingest.js';
 import { HOUR_MS } from '../../controller/usage/model.js';
 import { tmpDir } from '../helpers/tmp.js';
 
-const stats = (o: Partial<VmStats> = {}): VmStats => ({
-  cpuSeconds: 0,
-  memoryBytes: 0,
-  diskReadBytes: 0,
-  diskWriteBytes: 0,
-  netRxBytes: 0,
-  netTxBytes: 0,
-  uptimeSeconds: 0,
-  ...o,
-});
+const stats = (o: Partial<VmStats> = {}): VmStats => ({ ...zeroStats(), ...o });
 const T0 = 1_800_000_000_000;
 
 t.test('counter deltas never go negative: a counter that went down started over', async (t) => {
@@ -72,6 +63,16 @@ t.test('intervals: continuous from the baseline, resets, first sight', async (t)
   // First sight: counted from the VM's start.
   const first = intervalOf('vm', undefined, next, 1, {});
   t.match(first, { startUnixMs: T0 + 60_000 - 160_000, cpuSeconds: 40, uptimeSeconds: 160 });
+});
+
+t.test('a counter that could not be read keeps its last value (no double count when it can again)', async (t) => {
+  const prev: Baseline = { atUnixMs: T0, pid: 7, stats: stats({ netRxBytes: 500, netTxBytes: 90, diskReadBytes: 4 }) };
+  const paused = stats({ cpuSeconds: 3, sources: { net: 'none', disk: 'qmp' } });
+  t.match(carryUnread(prev, 7, paused), { netRxBytes: 500, netTxBytes: 90, diskReadBytes: 0, cpuSeconds: 3 });
+  t.match(carryUnread(prev, 8, paused), { netRxBytes: 0 }, 'another process: nothing carried');
+  const kept: Baseline = { atUnixMs: T0 + 1000, pid: 7, stats: carryUnread(prev, 7, paused) };
+  const now: Baseline = { atUnixMs: T0 + 2000, pid: 7, stats: stats({ netRxBytes: 700, netTxBytes: 95 }) };
+  t.match(intervalOf('vm', kept, now, 1, {}), { netRxBytes: 200, netTxBytes: 5 }, 'only what is new once it answers');
 });
 
 t.test(

@@ -7,7 +7,15 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../../common/logger.js';
-import { DriverError, type VmHandle, type VmPhase, type VmSpec, type VmStats, type VmStatus } from '../driver.js';
+import {
+  DriverError,
+  zeroStats,
+  type VmHandle,
+  type VmPhase,
+  type VmSpec,
+  type VmStats,
+  type VmStatus,
+} from '../driver.js';
 import { GuestChannel } from './guest-channel.js';
 import { GUEST_NET_SOURCE, guestNetBytes } from './usage.js';
 import type { GuestImage } from './image.js';
@@ -87,15 +95,7 @@ export class QemuInstance {
   }
 
   async stats(): Promise<VmStats> {
-    const s: VmStats = {
-      cpuSeconds: 0,
-      memoryBytes: 0,
-      diskReadBytes: 0,
-      diskWriteBytes: 0,
-      netRxBytes: 0,
-      netTxBytes: 0,
-      uptimeSeconds: 0,
-    };
+    const s = zeroStats();
     if (this.pid <= 0) return s;
     s.cpuSeconds = cpuSeconds(this.pid);
     s.memoryBytes = rssBytes(this.pid);
