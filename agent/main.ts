@@ -370,6 +370,7 @@ async function main(): Promise<void> {
     connected: () => session!.isConnected(),
     established: () => session!.established,
     outboxDepth: () => outbox.depth(),
+    usageDropped: () => outbox.usageDropped,
   });
   await runner.start();
   await session.emit('started', 'agent started', {
