@@ -11,7 +11,7 @@ import { ackDurable, type Session } from './live-session.js';
 import { ackWrite, type AckWrite } from './acks.js';
 import type { HostRegistry } from './registry.js';
 import type { UsageBatch__Output as UsageBatch } from '../../common/gen/nephele/v1/UsageBatch.js';
-import { checkUsageBatch, usageOps } from '../usage/ingest.js';
+import { checkUsageBatch, RecordBudget, usageOps } from '../usage/ingest.js';
 
 /**
  * What an agent reports that is stored: inventories whose hash changed, owner
@@ -23,6 +23,7 @@ export class Reports {
   vms?: VmRegistry;
   /** Usage ingest since start (metrics, logs): records stored, about VMs the host does not run, batches refused. */
   readonly usage = { records: 0, foreign: 0, refused: 0 };
+  private readonly usageBudget = new RecordBudget();
 
   constructor(
     private readonly hosts: HostRegistry,
@@ -82,20 +83,22 @@ export class Reports {
       this.log.warn({ host_id: s.hostId, reason: (e as Error).message }, 'usage batch refused');
       return;
     }
-    if (this.acceptSeq(s, b.seq, 'usage', s.durableSeq)) {
-      await this.storeSeqs(s, [b], async (_, w) => {
-        const u = await usageOps(this.hosts.store, s.hostId, b.records, this.clock.now());
-        await this.events.commit({ ops: [...w.ops, ...u.ops], preconditions: w.pre });
-        this.usage.records += u.stored;
-        this.usage.foreign += u.foreign;
-        this.log.debug({ host_id: s.hostId, seq: b.seq, records: u.stored }, 'usage stored');
-        if (u.foreign)
-          this.log.warn(
-            { host_id: s.hostId, seq: b.seq, dropped: u.foreign },
-            'usage of vms the host does not run dropped',
-          );
-      });
-    }
+    const batch = b;
+    if (this.acceptSeq(s, batch.seq, 'usage', s.durableSeq))
+      await this.usageBudget.run(batch.records.length, () =>
+        this.storeSeqs(s, [batch], async (_, w) => {
+          const u = await usageOps(this.hosts.store, s.hostId, batch.records, this.clock.now());
+          await this.events.commit({ ops: [...w.ops, ...u.ops], preconditions: w.pre });
+          this.usage.records += u.stored;
+          this.usage.foreign += u.foreign;
+          this.log.debug({ host_id: s.hostId, seq: batch.seq, records: u.stored }, 'usage stored');
+          if (u.foreign)
+            this.log.warn(
+              { host_id: s.hostId, seq: batch.seq, dropped: u.foreign },
+              'usage of vms the host does not run dropped',
+            );
+        }),
+      );
     ackDurable(s);
   }
 

@@ -190,3 +190,33 @@ export async function usageOps(
   for (const h of hours) ops.push(put(USAGE_DIRTY, dirtyKey(h), { markedUnixMs: now }));
   return { ops, stored: records.length - foreign, foreign };
 }
+
+/**
+ * Records being written at once, across sessions: group commit joins
+ * concurrent writes into one batch, and after a controller restart every host
+ * may resend a backlog of 1,000-record batches at once; this keeps one group
+ * (and the memory it holds) bounded. A batch larger than the budget goes alone.
+ */
+export class RecordBudget {
+  private inFlight = 0;
+  private readonly waiting: { n: number; go: () => void }[] = [];
+
+  constructor(private readonly max = 32_000) {}
+
+  async run<T>(n: number, fn: () => Promise<T>): Promise<T> {
+    // In order: nobody passes a batch that waits. A waiter's share is reserved by whoever wakes it.
+    if (this.waiting.length || (this.inFlight > 0 && this.inFlight + n > this.max))
+      await new Promise<void>((go) => this.waiting.push({ n, go }));
+    else this.inFlight += n;
+    try {
+      return await fn();
+    } finally {
+      this.inFlight -= n;
+      while (this.waiting.length && (this.inFlight === 0 || this.inFlight + this.waiting[0]!.n <= this.max)) {
+        const w = this.waiting.shift()!;
+        this.inFlight += w.n;
+        w.go();
+      }
+    }
+  }
+}

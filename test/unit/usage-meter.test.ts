@@ -9,7 +9,7 @@ import { UsageMeter, parseUsageInterval, type MeteredVm } from '../../agent/usag
 import { zeroStats, type VmStats } from '../../agent/drivers/driver.js';
 import { LevelStore } from '../../common/store/index.js';
 import { silentLogger } from '../../common/logger.js';
-import { checkUsageBatch, hoursOf } from '../../controller/usage/ingest.js';
+import { checkUsageBatch, hoursOf, RecordBudget } from '../../controller/usage/ingest.js';
 import { HOUR_MS } from '../../controller/usage/model.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -210,4 +210,33 @@ t.test('the controller checks a batch before anything of it is stored', async (t
     /start_unix_ms/,
   );
   t.same(hoursOf(HOUR_MS * 5 + 10, HOUR_MS * 7), [HOUR_MS * 5, HOUR_MS * 6], 'every hour an interval touches');
+});
+
+t.test('the record budget bounds what is written at once, in order; a large batch goes alone', async (t) => {
+  const budget = new RecordBudget(10);
+  let now = 0;
+  let peak = 0;
+  const order: string[] = [];
+  const gates = new Map<string, () => void>();
+  const job = (name: string, n: number) =>
+    budget.run(n, async () => {
+      now += n;
+      peak = Math.max(peak, now);
+      order.push(name);
+      await new Promise<void>((r) => gates.set(name, r));
+      now -= n;
+    });
+  const runs = [job('a', 6), job('b', 6), job('c', 2), job('d', 25)];
+  await new Promise((r) => setImmediate(r));
+  t.same(order, ['a'], 'b waits (6 + 6 > 10), and c waits behind it');
+  gates.get('a')!();
+  await new Promise((r) => setImmediate(r));
+  t.same(order, ['a', 'b', 'c'], 'then b and c together');
+  gates.get('b')!();
+  gates.get('c')!();
+  await new Promise((r) => setImmediate(r));
+  t.same(order, ['a', 'b', 'c', 'd'], 'the oversized batch alone');
+  gates.get('d')!();
+  await Promise.all(runs);
+  t.ok(peak <= 25, 'never more than the budget, or one batch');
 });
