@@ -23,6 +23,7 @@ import { FileRenewal } from './renewal.js';
 import { loadDrivers } from './drivers/index.js';
 import { parseUidRange } from './drivers/process/sandbox.js';
 import { Runner } from './runner/runner.js';
+import { parseUsageInterval, UsageMeter, usageIntervalOption } from './usage/meter.js';
 import {
   envOption,
   fromEnvironment,
@@ -170,6 +171,7 @@ const program = new Command('nephele-agent')
       '1m',
     ),
   )
+  .addOption(usageIntervalOption())
   .addOption(envOption('--log-level <level>', 'log level', 'NEPHELE_LOG_LEVEL', 'info'))
   .addOption(metricsListenOption(DEFAULT_METRICS_PORT.agent))
   .addOption(metricsPublicOption());
@@ -221,6 +223,7 @@ async function main(): Promise<void> {
       : parseNumberFlag('--guest-vcpus', o.guestVcpus, { min: 0, max: 4096, integer: true });
   const owner = ownerConfig(o);
   const fenceAfterMs = parseFenceAfter(o.fenceAfter);
+  const usageIntervalMs = parseUsageInterval(o.usageInterval);
   const metricsAt = parseMetricsListen(o.metricsListen, !!o.metricsPublic);
   let processUids;
   try {
@@ -367,6 +370,7 @@ async function main(): Promise<void> {
     connected: () => session!.isConnected(),
     established: () => session!.established,
     outboxDepth: () => outbox.depth(),
+    usageDropped: () => outbox.usageDropped,
   });
   await runner.start();
   await session.emit('started', 'agent started', {
@@ -420,6 +424,15 @@ async function main(): Promise<void> {
     monitor.start();
   }
   await session.start();
+  const meter = new UsageMeter({
+    store,
+    outbox,
+    vms: () => runner.metered(),
+    flush: () => session!.flushOutbox(),
+    intervalMs: usageIntervalMs,
+    log: log.child({ host_id: identity.hostId }),
+  });
+  await meter.start();
   log.info({ host_id: identity.hostId, controller: o.controller, data_dir: files.dir }, 'agent running');
 
   let stopping = false;
@@ -441,6 +454,7 @@ async function main(): Promise<void> {
     fence.stop({ graceful: true });
     consoles.close();
     session!.stop();
+    meter.stop();
     monitor?.stop();
     await metricsServer?.close();
     // VMs keep running: a restarted agent re-attaches to them.

@@ -53,6 +53,8 @@ export interface AgentSources {
   /** Sessions the controller welcomed since start. */
   established(): number;
   outboxDepth(): number;
+  /** Usage batches dropped to keep the outbox bounded (the controller was away too long). */
+  usageDropped?(): number;
 }
 
 export class AgentMetrics {
@@ -92,6 +94,12 @@ export class AgentMetrics {
     );
     gaugeFrom(r, 'agent_outbox_depth', 'events and VM reports waiting for the controller to store them', () =>
       s.outboxDepth(),
+    );
+    counterFrom(
+      r,
+      'agent_usage_batches_dropped_total',
+      'usage batches dropped: the outbox backlog was over its bound',
+      () => s.usageDropped?.() ?? 0,
     );
   }
 

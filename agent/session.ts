@@ -69,6 +69,13 @@ export interface SessionDeps {
 
 type Call = grpc.ClientDuplexStream<AgentMessage, ControllerMessage>;
 
+/**
+ * Outbox entries written to a stream ahead of their ack. A backlog (days of
+ * usage while the controller was away) then goes at the pace the controller
+ * stores it, within its per-host message rate, not all at once.
+ */
+const MAX_IN_FLIGHT = 256;
+
 export interface CertificateRenewal {
   /** When to ask for a new certificate (two thirds into the current one's life). */
   renewAt(): number;
@@ -104,6 +111,8 @@ export class AgentSession {
   private renewing = false;
   private inventoryWanted = false; // the controller asked and we had none yet
   private durableSent = 0; // highest outbox seq written to the current stream
+  /** Seqs written to the current stream and not acked yet: at most MAX_IN_FLIGHT (a days-long backlog is paced by acks). */
+  private inFlight: number[] = [];
   private outboxReady = false; // the outbox was reconciled with this stream's Welcome
   private flushing?: Promise<void>;
   private flushAgain = false;
@@ -142,6 +151,11 @@ export class AgentSession {
     await this.flush();
   }
 
+  /** Sends what was appended to the outbox directly (usage batches), if connected; else it waits there. */
+  flushOutbox(): Promise<void> {
+    return this.flush();
+  }
+
   /**
    * Sends what the outbox holds past what this stream has carried, in seq
    * order, in bounded batches. One flush at a time; a call during one makes it
@@ -166,14 +180,16 @@ export class AgentSession {
   private async sendBatch(): Promise<boolean> {
     const BATCH = 256;
     const call = this.call;
-    if (!call || !this.outboxReady) return false;
-    const batch = await this.d.outbox.pendingMessages(this.durableSent, BATCH);
+    const room = Math.min(BATCH, MAX_IN_FLIGHT - this.inFlight.length);
+    if (!call || !this.outboxReady || room <= 0) return false;
+    const batch = await this.d.outbox.pendingMessages(this.durableSent, room);
     if (call !== this.call || !this.outboxReady) return false; // reconnected meanwhile: that stream's Welcome flushes
     for (const p of batch) {
       call.write(p.msg);
       this.durableSent = p.seq;
+      this.inFlight.push(p.seq);
     }
-    return batch.length === BATCH;
+    return batch.length === room;
   }
 
   /** Cold move, source side: streams a stopped VM's disk to the controller under a transfer id. */
@@ -333,6 +349,7 @@ export class AgentSession {
       const rec = await this.d.outbox.reconcile(w.durableSeq, w.outboxEpochs ?? []);
       if (call !== this.call) return;
       this.durableSent = w.durableSeq;
+      this.inFlight = [];
       this.outboxReady = true;
       await this.flush();
       this.schedule(call, w.heartbeatIntervalMs);
@@ -371,7 +388,12 @@ export class AgentSession {
     } else if (m.body === 'ack' && m.ack) {
       this.lastAck = Date.now();
       // Only what this stream carried: an ack can never drop a report not sent yet.
-      if (m.ack.durableSeq && this.outboxReady) await this.d.outbox.ack(Math.min(m.ack.durableSeq, this.durableSent));
+      if (m.ack.durableSeq && this.outboxReady) {
+        await this.d.outbox.ack(Math.min(m.ack.durableSeq, this.durableSent));
+        const full = this.inFlight.length >= MAX_IN_FLIGHT;
+        while (this.inFlight.length && this.inFlight[0]! <= m.ack.durableSeq) this.inFlight.shift();
+        if (full && this.inFlight.length < MAX_IN_FLIGHT) void this.flush();
+      }
       if (m.ack.heartbeatIntervalMs && m.ack.heartbeatIntervalMs !== this.intervalMs)
         this.schedule(call, m.ack.heartbeatIntervalMs);
       if (m.ack.reconnectWindowMs) {

@@ -51,7 +51,20 @@ export interface VmStats {
   netRxBytes: number;
   netTxBytes: number;
   uptimeSeconds: number;
+  /** Where each counter came from (cpu, memory, disk, net: e.g. cgroup, proc, proc-io, qmp, guest:/proc/net/dev, none). */
+  sources?: Record<string, string>;
 }
+
+/** Counters of a VM that has none to show (not running). */
+export const zeroStats = (): VmStats => ({
+  cpuSeconds: 0,
+  memoryBytes: 0,
+  diskReadBytes: 0,
+  diskWriteBytes: 0,
+  netRxBytes: 0,
+  netTxBytes: 0,
+  uptimeSeconds: 0,
+});
 
 export interface Fingerprint {
   scheme: string;

@@ -13,6 +13,9 @@ export interface ProcStat {
   flags: number;
   utime: number;
   stime: number;
+  /** Fields 16-17: time of the children this process waited for. */
+  cutime: number;
+  cstime: number;
   /** Field 22: start time in clock ticks after boot. */
   starttime: string;
 }
@@ -34,6 +37,8 @@ export function readStat(pid: number): ProcStat | undefined {
     flags: Number(rest[6]),
     utime: Number(rest[11]),
     stime: Number(rest[12]),
+    cutime: Number(rest[13]),
+    cstime: Number(rest[14]),
     starttime: rest[19]!,
   };
 }

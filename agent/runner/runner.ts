@@ -3,7 +3,7 @@ import type { Capacity } from '../../common/gen/nephele/v1/Capacity.js';
 import type { OwnerState } from '../../common/model/enums.js';
 import { realClock, type Clock } from '../../common/clock.js';
 import { KeyedMutex } from '../../common/store/index.js';
-import { isTask, type Driver, type ExitInfo } from '../drivers/driver.js';
+import { isTask, type Driver, type ExitInfo, type VmStats } from '../drivers/driver.js';
 import { FENCED_REASON } from '../fence/lease.js';
 import { Executor, VMS, type ExecutorOptions } from './act.js';
 import { decide, type LocalVm } from './decide.js';
@@ -103,6 +103,18 @@ export class Runner {
     const m = new Map<string, number>();
     for (const l of this.local.values()) m.set(l.phase, (m.get(l.phase) ?? 0) + 1);
     return m;
+  }
+
+  /** VMs with a live process, for the usage meter: their counters read through their driver. */
+  metered(): { id: string; pid: number; generation: number; stats: () => Promise<VmStats> }[] {
+    const out = [];
+    for (const l of this.local.values()) {
+      const d = this.drivers.get(l.scheme);
+      const pid = l.handle?.pid ?? 0;
+      if (!d || pid <= 0 || (l.phase !== 'running' && l.phase !== 'suspended')) continue;
+      out.push({ id: l.id, pid, generation: l.generation, stats: () => d.stats(l.id) });
+    }
+    return out;
   }
 
   /** Roots of the guests' process trees (the owner CPU probe leaves them out). */

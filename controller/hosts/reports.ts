@@ -10,6 +10,8 @@ import { agentEventOf, checkAgentEvent, checkVmStatus, judgeSeq, type CheckedRep
 import { ackDurable, type Session } from './live-session.js';
 import { ackWrite, type AckWrite } from './acks.js';
 import type { HostRegistry } from './registry.js';
+import type { UsageBatch__Output as UsageBatch } from '../../common/gen/nephele/v1/UsageBatch.js';
+import { checkUsageBatch, RecordBudget, usageOps } from '../usage/ingest.js';
 
 /**
  * What an agent reports that is stored: inventories whose hash changed, owner
@@ -19,6 +21,9 @@ import type { HostRegistry } from './registry.js';
 export class Reports {
   /** VMs arrive with the VM capability; until then VM reports are only acked. */
   vms?: VmRegistry;
+  /** Usage ingest since start (metrics, logs): records stored, about VMs the host does not run, batches refused. */
+  readonly usage = { records: 0, foreign: 0, refused: 0 };
+  private readonly usageBudget = new RecordBudget();
 
   constructor(
     private readonly hosts: HostRegistry,
@@ -60,6 +65,40 @@ export class Reports {
         this.events.commit({ ops: w.ops, preconditions: w.pre, events: [agentEventOf(s.hostId, e, this.clock.now())] }),
       );
     }
+    ackDurable(s);
+  }
+
+  /**
+   * Stores a usage batch exactly once, in the same batch as the host's ack
+   * write (group-committed with other sessions' writes by the event log). A
+   * malformed batch is refused whole and not acked (a later one's ack covers
+   * its seq); the session goes on.
+   */
+  async usageBatch(s: Session, raw: UsageBatch): Promise<void> {
+    let b;
+    try {
+      b = checkUsageBatch(raw, this.clock.now());
+    } catch (e) {
+      this.usage.refused++;
+      this.log.warn({ host_id: s.hostId, reason: (e as Error).message }, 'usage batch refused');
+      return;
+    }
+    const batch = b;
+    if (this.acceptSeq(s, batch.seq, 'usage', s.durableSeq))
+      await this.usageBudget.run(batch.records.length, () =>
+        this.storeSeqs(s, [batch], async (_, w) => {
+          const u = await usageOps(this.hosts.store, s.hostId, batch.records, this.clock.now());
+          await this.events.commit({ ops: [...w.ops, ...u.ops], preconditions: w.pre });
+          this.usage.records += u.stored;
+          this.usage.foreign += u.foreign;
+          this.log.debug({ host_id: s.hostId, seq: batch.seq, records: u.stored }, 'usage stored');
+          if (u.foreign)
+            this.log.warn(
+              { host_id: s.hostId, seq: batch.seq, dropped: u.foreign },
+              'usage of vms the host does not run dropped',
+            );
+        }),
+      );
     ackDurable(s);
   }
 
@@ -144,7 +183,7 @@ export class Reports {
    * within the session is refused with a logged reason and an event, and
    * durableSeq stays where it was, so the host's later reports still land.
    */
-  private acceptSeq(s: Session, seq: number, kind: 'event' | 'vm_status', durable: number): boolean {
+  private acceptSeq(s: Session, seq: number, kind: 'event' | 'vm_status' | 'usage', durable: number): boolean {
     const v = judgeSeq(seq, durable, s.sessionSeq);
     if (v === 'store' || v === 'duplicate') {
       s.sessionSeq = seq;

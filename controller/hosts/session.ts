@@ -201,7 +201,7 @@ export class SessionManager {
       let session: Session | undefined;
       let over = false; // we ended the call (or it broke): no more writes
       const send = (m: ControllerMessage) => {
-        if (!over) call.write(m);
+        if (!over) call.write(HOLD_ACKS && m.ack ? { ack: { ...m.ack, durableSeq: 0 } } : m);
       };
       const finish = () => {
         if (over) return;
@@ -306,6 +306,8 @@ export class SessionManager {
             return enqueue(s, () => this.reports.agentEvent(s, msg.event!), fail);
           case 'vmStatus':
             return burst(s, msg.vmStatus!, (rs) => this.reports.vmStatuses(s, rs), fail);
+          case 'usage':
+            return enqueue(s, () => this.reports.usageBatch(s, msg.usage!), fail);
           case 'renew':
             return enqueue(s, () => renewCertificate(this.hosts, this.opts, s, msg.renew!.csrPem), fail);
           case 'hello': // repeated: ignored
@@ -366,6 +368,13 @@ export class SessionManager {
     }
   }
 }
+
+/**
+ * Tests only: store reports but never tell the agent (acks carry no durable
+ * seq), so a test can kill an agent between a batch's send and its ack. The
+ * agent learns what was stored from the next Welcome, as after any lost ack.
+ */
+const HOLD_ACKS = process.env.NEPHELE_TEST_HOLD_ACKS === '1';
 
 /** Durable writes run in order on the session's queue; `onError` decides what a failed one does (end the session, or log). */
 function enqueue(s: Session, write: () => Promise<void>, onError: (err: unknown) => void): void {

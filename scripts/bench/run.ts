@@ -10,6 +10,8 @@ import { runPlannerE2e } from './planner-e2e.js';
 import { runReconnect } from './reconnect.js';
 import { runProcess200, runQemu } from './vms.js';
 import { runUsageExport } from './usage-export.js';
+import { runUsageIngest } from './usage-ingest.js';
+import { runUsageAgent } from './usage-agent.js';
 import { mergeResults, summaryTable, type Figures } from './results.js';
 
 // `npm run bench [-- heartbeat agent]`: runs the named benchmarks (default:
@@ -24,6 +26,8 @@ const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = 
   planner: { about: 'placement core in process: 100,000 VMs on 10,000 hosts vs a next-fit loop', run: runPlanner },
   reconnect: { about: 'controller restart under N connected agents (real agent sessions): time until all are back, busiest second', run: runReconnect },
   'usage-export': { about: 'export 1,000,000 stored usage records to a gRPC client as CSV and FOCUS, vs an ordered LevelDB scan', run: runUsageExport },
+  'usage-ingest': { about: 'UsageBatches from N simulated agent sessions: acked records/s at the controller vs plain LevelDB batches', run: runUsageIngest },
+  'usage-agent': { about: 'agent CPU metering 100 process VMs at the default interval (measured at 1 s, scaled)', run: runUsageAgent },
   'planner-e2e': { about: 'CreateVmSet of 10,000 VMs -> all confirmed by N simulated agents, vs bare grpc-js', run: runPlannerE2e },
 };
 

@@ -19,6 +19,7 @@
 #   config-get <key>           ok <value> | err none        (/data/config/<key>)
 #   config-set <key> [value]   ok   (key [a-z0-9_-]{1,64}; value = rest of line)
 #   ps                         ok <pid>:<comm>,<pid>:<comm>,...
+#   net-dev                    ok <rx_bytes> <tx_bytes>   (all interfaces but lo, /proc/net/dev)
 #   app-start|app-stop|app-status   ok running|stopped
 #   poweroff                   ok, then poweroff -f
 # Anything else: <id> err unknown command.
@@ -118,6 +119,25 @@ cmd_ps() {
 	echo "$_out"
 }
 
+# net_dev ID: answers the byte counters of every interface but lo (usage
+# metering: QEMU user networking keeps none on the host). No fork.
+net_dev() {
+	_nid=$1
+	_rx=0
+	_tx=0
+	while read -r _l; do
+		case $_l in *:*) ;; *) continue ;; esac
+		[ "${_l%%:*}" = lo ] && continue
+		set -f
+		# shellcheck disable=SC2086
+		set -- ${_l#*:}
+		set +f
+		_rx=$((_rx + $1))
+		_tx=$((_tx + $9))
+	done </proc/net/dev
+	reply "$_nid ok $_rx $_tx"
+}
+
 app() { # start|stop|status -> running|stopped
 	_s=$("$APP" "$1" </dev/null 2>/dev/null 3>&- 4>&-)
 	case $_s in running | stopped) echo "$_s" ;; *) echo stopped ;; esac
@@ -194,6 +214,7 @@ handle() {
 		fi
 		;;
 	ps) reply "$_id ok $(cmd_ps)" ;;
+	net-dev) net_dev "$_id" ;;
 	app-start) reply "$_id ok $(app start)" ;;
 	app-stop) reply "$_id ok $(app stop)" ;;
 	app-status) reply "$_id ok $(app status)" ;;

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 // Memory and CPU limits for a process VM through cgroups (v2 unified, or v1
 // memory + cpu hierarchies), when the host lets us write them.
 
+/** Where cgroups are mounted (v2: the unified tree). */
+export const CGROUP_ROOT = '/sys/fs/cgroup';
+
 export type CgroupMode = 'v2' | 'v1' | 'none';
 
 export function detectCgroups(root = '/sys/fs/cgroup'): CgroupMode {

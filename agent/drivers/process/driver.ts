@@ -17,9 +17,10 @@ import {
   type VmStats,
   type VmStatus,
 } from '../driver.js';
-import { detectCgroups, limit, removeCgroup, type CgroupMode } from './cgroup.js';
-import { cpuSeconds, isAlive as isSame, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
-import { children, contTree, ioBytes, killTree, procState, signalDescendants, stopTree } from './proc.js';
+import { CGROUP_ROOT, detectCgroups, limit, removeCgroup, type CgroupMode } from './cgroup.js';
+import { isAlive as isSame, startTimeOf } from '../proc.js';
+import { processVmStats } from './usage.js';
+import { children, contTree, killTree, procState, signalDescendants, stopTree } from './proc.js';
 import type { VmFence } from '../../fence/fence.js';
 import { cleanEnv, renderPage, taskEnv, writeReadable } from './files.js';
 import { freePort, portFree } from './ports.js';
@@ -429,17 +430,9 @@ export class ProcessDriver implements Driver {
   }
 
   async stats(id: string): Promise<VmStats> {
-    const { pid } = this.live(id).handle;
-    const io = ioBytes(pid);
-    return {
-      cpuSeconds: cpuSeconds(pid),
-      uptimeSeconds: uptimeSeconds(pid),
-      memoryBytes: rssBytes(pid),
-      diskReadBytes: io.read,
-      diskWriteBytes: io.write,
-      netRxBytes: 0,
-      netTxBytes: 0,
-    };
+    const { handle } = this.live(id);
+    const inCgroup = handle.extra.limits?.startsWith('cgroup2');
+    return processVmStats(handle.pid, inCgroup ? join(CGROUP_ROOT, 'nephele', id) : undefined);
   }
 
   async guestRequest(id: string, command: string): Promise<string> {

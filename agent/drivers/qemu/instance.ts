@@ -7,8 +7,17 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../../common/logger.js';
-import { DriverError, type VmHandle, type VmPhase, type VmSpec, type VmStats, type VmStatus } from '../driver.js';
+import {
+  DriverError,
+  zeroStats,
+  type VmHandle,
+  type VmPhase,
+  type VmSpec,
+  type VmStats,
+  type VmStatus,
+} from '../driver.js';
 import { GuestChannel } from './guest-channel.js';
+import { GUEST_NET_SOURCE, guestNetBytes } from './usage.js';
 import type { GuestImage } from './image.js';
 import {
   exitReason,
@@ -86,21 +95,12 @@ export class QemuInstance {
   }
 
   async stats(): Promise<VmStats> {
-    const s: VmStats = {
-      cpuSeconds: 0,
-      memoryBytes: 0,
-      diskReadBytes: 0,
-      diskWriteBytes: 0,
-      netRxBytes: 0,
-      netTxBytes: 0,
-      uptimeSeconds: 0,
-    };
+    const s = zeroStats();
     if (this.pid <= 0) return s;
     s.cpuSeconds = cpuSeconds(this.pid);
     s.memoryBytes = rssBytes(this.pid);
     s.uptimeSeconds = uptimeSeconds(this.pid);
-    // User-mode networking (slirp) keeps no byte counters QEMU could report, so
-    // net bytes stay 0 (a tap/bridge netdev would have them in the host's /proc/net/dev).
+    s.sources = { cpu: 'proc', memory: 'proc', disk: 'none', net: 'none' };
     try {
       const qmp = await this.qmpOf();
       const blocks = await qmp.execute<Array<{ device?: string; stats?: { rd_bytes?: number; wr_bytes?: number } }>>(
@@ -111,9 +111,14 @@ export class QemuInstance {
       const d0 = blocks.find((b) => b.device === 'd0') ?? blocks[0];
       s.diskReadBytes = d0?.stats?.rd_bytes ?? 0;
       s.diskWriteBytes = d0?.stats?.wr_bytes ?? 0;
+      s.sources.disk = 'qmp';
     } catch (e) {
       this.ctx.log.debug({ vm_id: this.id, err: e }, 'query-blockstats failed');
     }
+    // User-mode networking keeps no byte counters on the host: the guest's own (see usage.ts).
+    const net =
+      this.guestReady && this.phase === 'running' ? await this.gaOf().then(guestNetBytes, () => undefined) : undefined;
+    if (net) [s.netRxBytes, s.netTxBytes, s.sources.net] = [net.rx, net.tx, GUEST_NET_SOURCE];
     return s;
   }
 
