@@ -54,8 +54,10 @@ export function scheduleFromProto(
   const name = requireName('schedule.name', s.name);
   const expr = requireString('schedule.cron', s.cron, { max: 128 });
   if (!cron.validate(expr)) throw new InvalidArgumentError('schedule.cron', 'is not a valid cron expression');
-  const filter = { ...filterFromProto(s.filter, scope, 'schedule.filter'), fromUnixMs: 0, toUnixMs: 0 };
-  const format = formatArg(s.format, 'schedule.format');
+  const filter = filterFromProto(s.filter, scope, 'schedule.filter');
+  const destination = destinationArg(s.destination, scope);
+  // A peer takes raw records through ImportUsage: a file format means nothing there (csv stands in).
+  const format = destination.kind === 'peer' && !s.format ? 'csv' : formatArg(s.format, 'schedule.format');
   const focusVersion = optionalString('schedule.focus_version', s.focusVersion, 16);
   if (format === 'focus') focusColumns(focusVersion, 'schedule.focus_version');
   const lookbackS = Number(s.lookbackS ?? 0) || DEFAULT_LOOKBACK_S;
@@ -71,7 +73,7 @@ export function scheduleFromProto(
     format,
     focusVersion: format === 'focus' ? focusVersion || '1.2' : '',
     granularity: granularityArg(s.granularity, 'schedule.granularity'),
-    destination: destinationArg(s.destination, scope),
+    destination,
     createdUnixMs: now,
     lastRunUnixMs: 0,
     lastStatus: '',

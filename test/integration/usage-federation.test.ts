@@ -307,6 +307,50 @@ t.test('usage push sends exactly the filtered subset, once', async (t) => {
   t.match(gone.stderr, /FAILED_PRECONDITION: the peer could not be reached after 5 attempts \(UNAVAILABLE/);
 });
 
+t.test('a schedule pushes one date range of app x for user group a to the peer', async (t) => {
+  const win = ['--from', new Date(FROM).toISOString(), '--to', new Date(TO).toISOString()];
+  const r = await on(
+    src,
+    'usage',
+    'schedule',
+    'create',
+    'x-to-tgt',
+    '--cron',
+    '*/2 * * * * *',
+    '--peer',
+    'tgt',
+    '--app',
+    'x',
+    '--user-group',
+    'a',
+    ...win,
+    '-o',
+    'json',
+  );
+  t.equal(r.code, 0, r.stderr);
+  const id = json<{ id: string }>(r.stdout).id;
+  type Row = { id: string; lastStatus: string; lastRecords: number; exportedUntilUnixMs: number };
+  const row = await waitFor(
+    async () => {
+      const ls = json<Row[]>((await on(src, 'usage', 'schedule', 'ls', '-o', 'json')).stdout);
+      const s = ls.find((x) => x.id === id);
+      return s?.lastStatus ? s : undefined;
+    },
+    { timeoutMs: 30_000, message: 'the schedule ran' },
+  );
+  t.equal(row.lastStatus, 'ok');
+  t.equal(Number(row.lastRecords), pushed.length, 'exactly the subset of the range');
+  t.equal(Number(row.exportedUntilUnixMs), TO, 'the run stopped at the range end');
+  t.equal((await on(src, 'usage', 'schedule', 'rm', id)).code, 0);
+  // The target took it as the same records it already had: nothing new stored (checked at the end).
+  const audit = (await on(tgt, 'events', 'tail', '--audit', '--type', 'audit.call', '-n', '200', '-o', 'json')).stdout
+    .trim()
+    .split('\n')
+    .map((l) => json<{ attributes: Record<string, string> }>(l).attributes)
+    .filter((a) => a.rpc === 'UsageService.ImportUsage' && a.outcome === 'OK');
+  t.same(audit.at(-1) && [audit.at(-1)!.imported, audit.at(-1)!.duplicates], ['0', String(pushed.length)]);
+});
+
 t.test('the federation token can call ImportUsage and nothing else', async (t) => {
   const { def } = loadNephele();
   const creds = grpc.credentials.createSsl(readFileSync(join(tgt.dataDir, 'ca.pem')));

@@ -85,9 +85,23 @@ t.test('directories: relative plain names only; urls: http(s) only', async (t) =
 t.test(
   'runs: window from the last run (else the lookback) to now minus the settle time; a missed run is seen',
   async (t) => {
-    const s = { exportedUntilUnixMs: 0, lookbackS: 3600, lastRunUnixMs: 0, createdUnixMs: 0 } as ExportScheduleRecord;
+    const s = {
+      exportedUntilUnixMs: 0,
+      lookbackS: 3600,
+      lastRunUnixMs: 0,
+      createdUnixMs: 0,
+      filter: { fromUnixMs: 0, toUnixMs: 0 },
+    } as ExportScheduleRecord;
     t.same(runWindow(s, 10_000_000, 60_000), { from: 10_000_000 - 60_000 - 3_600_000, to: 10_000_000 - 60_000 });
     t.same(runWindow({ ...s, exportedUntilUnixMs: 9_000_000 }, 10_000_000, 0), { from: 9_000_000, to: 10_000_000 });
+    // The filter's range bounds the runs: the first starts at its from, none goes past its to.
+    const ranged = {
+      ...s,
+      filter: { ...s.filter, fromUnixMs: 1_000_000, toUnixMs: 5_000_000 },
+    } as ExportScheduleRecord;
+    t.same(runWindow(ranged, 10_000_000, 0), { from: 1_000_000, to: 5_000_000 });
+    t.same(runWindow({ ...ranged, exportedUntilUnixMs: 5_000_000 }, 10_000_000, 0), { from: 5_000_000, to: 5_000_000 });
+    t.same(runWindow(ranged, 3_000_000, 0), { from: 1_000_000, to: 3_000_000 }, 'not past now');
     const task = cron.createTask('0 * * * *', () => {});
     const now = Date.now();
     t.ok(missedRun({ ...s, lastRunUnixMs: now - 2 * 3_600_000 }, task, now), 'two hours since an hourly run');

@@ -75,9 +75,11 @@ const granularityOf = (g: string) => {
   return GRANULARITY[g as keyof typeof GRANULARITY];
 };
 
-const formatOpts = (c: Command) =>
-  c
-    .requiredOption('--format <format>', 'csv, jsonl or focus (FOCUS cost and usage rows, as CSV)')
+const formatOpts = (c: Command, required = true) =>
+  c[required ? 'requiredOption' : 'option'](
+    '--format <format>',
+    'csv, jsonl or focus (FOCUS cost and usage rows, as CSV)',
+  )
     .option('--focus-version <v>', 'FOCUS version (focus only)', '')
     .option('--granularity <g>', 'raw records, or hour or day rollups', 'raw');
 
@@ -178,7 +180,8 @@ export function registerUsageExportCommands(program: Command, k: CliKit): void {
     });
 
   const schedule = usage.command('schedule').description('scheduled exports (to a directory, a URL or a peer)');
-  filterOpts(formatOpts(schedule.command('create <name>').description('export on a cron schedule')), false)
+  // --from/--to bound every run (one date range's history); without them each run takes what came since the last.
+  filterOpts(formatOpts(schedule.command('create <name>').description('export on a cron schedule'), false))
     .requiredOption('--cron <expr>', "when to run (cron, seconds optional: '0 * * * *', '*/30 * * * * *')")
     .option('--dir <dir>', "a directory under the controller's --usage-export-dir")
     .option('--url <url>', 'an http(s) endpoint to POST each export to (admins and operators)')

@@ -32,8 +32,12 @@ const stamp = (ms: number) =>
 
 /** Window of a run: what started since the last run's end (first run: the lookback), up to now minus the settle time. */
 export function runWindow(s: ExportScheduleRecord, now: number, settleMs: number): { from: number; to: number } {
-  const to = now - settleMs;
-  return { from: s.exportedUntilUnixMs || to - s.lookbackS * 1000, to };
+  const settled = now - settleMs;
+  // The filter's time range, when given, bounds every run: a schedule can carry one date range's history.
+  const { fromUnixMs: lo, toUnixMs: hi } = s.filter;
+  const to = hi ? Math.min(settled, hi) : settled;
+  const from = Math.max(s.exportedUntilUnixMs || (lo ? lo : settled - s.lookbackS * 1000), lo);
+  return { from, to };
 }
 
 /** A run was missed while the controller was down: the last one (or the creation) is older than one period. */
