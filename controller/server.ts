@@ -11,6 +11,7 @@ import { rejectUndecodable, safeService } from '../common/grpc/decode.js';
 import type { AgentServiceHandlers } from '../common/gen/nephele/v1/AgentService.js';
 import type { VmServiceHandlers } from '../common/gen/nephele/v1/VmService.js';
 import { usageHandlers } from './usage/service.js';
+import { startUsage, type UsageConfig } from './usage/index.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
 import type { Store } from '../common/store/index.js';
 import { writeFileAtomic } from '../common/fs-atomic.js';
@@ -78,6 +79,8 @@ export interface ControllerConfig {
   /** host:port for GET /metrics (Prometheus); off when unset. Loopback only unless metricsPublic. */
   metricsListen?: string;
   metricsPublic?: boolean;
+  /** Usage retention per level and the rollup schedule (controller/usage). */
+  usage?: Partial<UsageConfig>;
   logger?: Logger;
   clock?: Clock;
 }
@@ -304,7 +307,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     ),
     GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),
   } satisfies VmServiceHandlers);
-  server.addService(safeService(v1.UsageService.service), usageHandlers(layer));
+  const usage = startUsage({ store, events, clock, log }, cfg.usage);
+  server.addService(safeService(v1.UsageService.service), usageHandlers(layer, usage));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({
@@ -375,6 +379,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       sessions.stop();
       events.stop();
       purge.stop();
+      await usage.stop();
       await new Promise<void>((r) => {
         const t = setTimeout(() => {
           server.forceShutdown();

@@ -2,6 +2,8 @@ import type { UsageServiceHandlers } from '../../common/gen/nephele/v1/UsageServ
 import { FailedPreconditionError } from '../../common/errors.js';
 import { unaryRpc, type RpcLayer } from '../rpc/handler.js';
 import { streamRpc } from '../rpc/stream.js';
+import type { Usage } from './index.js';
+import { queryHandlers } from './service-query.js';
 
 // UsageService: the handler groups of the usage capability, each in its own
 // module (query + rates, export + schedules, peers + backup plans), composed here.
@@ -32,6 +34,6 @@ function pending(layer: RpcLayer): UsageServiceHandlers {
   };
 }
 
-export function usageHandlers(layer: RpcLayer): UsageServiceHandlers {
-  return { ...pending(layer) };
+export function usageHandlers(layer: RpcLayer, usage: Usage): UsageServiceHandlers {
+  return { ...pending(layer), ...queryHandlers(layer, usage.store, usage.rates) };
 }

@@ -1,0 +1,169 @@
+import { del, put, type Op, type Store } from '../../common/store/index.js';
+import {
+  addMetrics,
+  DAY_MS,
+  dayOf,
+  dirtyKey,
+  HOUR_MS,
+  METRIC_KEYS,
+  pad13,
+  USAGE_DIRTY,
+  USAGE_RAW,
+  zeroMetrics,
+  type UsageDims,
+  type UsageMetrics,
+  type UsageRecord,
+} from './model.js';
+
+// Hourly and daily rollups. Per VM (and host: a VM that moved has a row per
+// host) with all its dimensions: the ground truth any filter or group-by at
+// hour/day is answered from. Per set, app, user group and tenant: sums for
+// dashboards. An hour is always RECOMPUTED from its raw records (never
+// incremented), its day from its hours, so a late or re-sent record cannot be
+// counted twice.
+
+export const USAGE_HOUR = 'usage-hour';
+export const USAGE_DAY = 'usage-day';
+/** Sums per set, app, user group and tenant: key `summaryKey`. */
+export const USAGE_HOUR_SUM = 'usage-hour-sum';
+export const USAGE_DAY_SUM = 'usage-day-sum';
+
+/** One VM's usage on one host over one hour or day. */
+export interface RollupRow extends UsageDims, UsageMetrics {
+  startUnixMs: number;
+  endUnixMs: number;
+}
+
+export const SUMMARY_LEVELS = ['tenant', 'set', 'app', 'user_group'] as const;
+export type SummaryLevel = (typeof SUMMARY_LEVELS)[number];
+
+export interface SummaryRow extends UsageMetrics {
+  level: SummaryLevel;
+  tenant: string;
+  /** The set id, app or user group ('' = none given); the tenant itself for level tenant. */
+  value: string;
+  startUnixMs: number;
+  endUnixMs: number;
+}
+
+/** Ordered by period, so a time range is one key range. */
+export const rollupKey = (r: Pick<RollupRow, 'startUnixMs' | 'vmId' | 'hostId'>): string =>
+  `${pad13(r.startUnixMs)}.${r.vmId}.${r.hostId}`;
+export const summaryKey = (s: Pick<SummaryRow, 'startUnixMs' | 'level' | 'tenant' | 'value'>): string =>
+  `${pad13(s.startUnixMs)}.${s.level}.${s.tenant}.${s.value}`;
+
+export const metricsOf = (m: UsageMetrics): UsageMetrics => {
+  const out = zeroMetrics();
+  for (const k of METRIC_KEYS) out[k] = m[k];
+  return out;
+};
+
+export const dimsOf = (r: UsageDims): UsageDims => ({
+  vmId: r.vmId,
+  vmName: r.vmName,
+  setId: r.setId,
+  tenant: r.tenant,
+  hostId: r.hostId,
+  scheme: r.scheme,
+  vmClass: r.vmClass,
+  app: r.app,
+  userGroup: r.userGroup,
+  sla: r.sla,
+  vcpus: r.vcpus,
+  memoryMib: r.memoryMib,
+});
+
+/** Sums raw records (or hour rows) into one row per VM and host for the period [start, start+len). */
+export function sumPerVm(rows: Iterable<UsageDims & UsageMetrics>, start: number, len: number): Map<string, RollupRow> {
+  const out = new Map<string, RollupRow>();
+  for (const r of rows) {
+    const key = rollupKey({ startUnixMs: start, vmId: r.vmId, hostId: r.hostId });
+    const cur = out.get(key);
+    if (cur) addMetrics(cur, r);
+    else out.set(key, { ...dimsOf(r), ...metricsOf(r), startUnixMs: start, endUnixMs: start + len });
+  }
+  return out;
+}
+
+const summaryValue = (r: UsageDims, level: SummaryLevel): string =>
+  level === 'tenant' ? r.tenant : level === 'set' ? r.setId : level === 'app' ? r.app : r.userGroup;
+
+/** Per-VM rows of one period summed per tenant, set, app and user group (each within its tenant). */
+export function summarize(rows: Iterable<RollupRow>): Map<string, SummaryRow> {
+  const out = new Map<string, SummaryRow>();
+  for (const r of rows) {
+    for (const level of SUMMARY_LEVELS) {
+      const s = { level, tenant: r.tenant, value: summaryValue(r, level), startUnixMs: r.startUnixMs };
+      const key = summaryKey(s);
+      const cur = out.get(key);
+      if (cur) addMetrics(cur, r);
+      else out.set(key, { ...s, ...metricsOf(r), endUnixMs: r.endUnixMs });
+    }
+  }
+  return out;
+}
+
+/** What one rollup run does with the dirty hours it read (pure: decided, then acted on). */
+export interface RollupPlan {
+  /** Recomputed from raw, oldest first. */
+  recompute: number[];
+  /** Past raw retention: their raw is (being) deleted, so the mark is dropped and the rollups kept as they are. */
+  expired: number[];
+}
+
+export function planRollup(dirtyHours: readonly number[], now: number, rawRetentionMs: number): RollupPlan {
+  const rawFrom = now - rawRetentionMs;
+  const sorted = [...new Set(dirtyHours)].sort((a, b) => a - b);
+  return {
+    recompute: sorted.filter((h) => h + HOUR_MS > rawFrom),
+    expired: sorted.filter((h) => h + HOUR_MS <= rawFrom),
+  };
+}
+
+/** Raw records of one hour that are read at most (an hour of 1,000 VMs metered each minute is 60,000). */
+export const MAX_HOUR_RECORDS = 1_000_000;
+
+async function readRange<T>(store: Store, coll: string, from: number, to: number): Promise<Map<string, T>> {
+  const out = new Map<string, T>();
+  for await (const { key, value } of store.scan<T>(coll, { gte: pad13(from), lt: pad13(to) })) out.set(key, value);
+  return out;
+}
+
+/** Puts for `next`, deletes for what `prev` had and `next` does not. */
+function replaceOps<T>(coll: string, prev: Map<string, unknown>, next: Map<string, T>): Op[] {
+  const ops: Op[] = [];
+  for (const k of prev.keys()) if (!next.has(k)) ops.push(del(coll, k));
+  for (const [k, v] of next) ops.push(put(coll, k, v));
+  return ops;
+}
+
+/**
+ * Recomputes one hour from its raw records, its day from its hours, and both
+ * levels' summaries, and clears the hour's dirty mark: one atomic batch,
+ * conditional on the mark being unchanged since it was read. A record written
+ * meanwhile bumps the mark (same batch as the record), so the batch fails
+ * with a conflict and the caller runs the hour again: nothing is lost.
+ */
+export async function recomputeHour(store: Store, hour: number): Promise<{ records: number }> {
+  const mark = await store.get(USAGE_DIRTY, dirtyKey(hour));
+  const raw: UsageRecord[] = [];
+  for await (const { value } of store.scan<UsageRecord>(USAGE_RAW, { gte: pad13(hour), lt: pad13(hour + HOUR_MS) })) {
+    raw.push(value);
+    if (raw.length > MAX_HOUR_RECORDS) throw new Error('hour holds more raw records than a rollup reads');
+  }
+  const hourRows = sumPerVm(raw, hour, HOUR_MS);
+  const day = dayOf(hour);
+  const dayHours = await readRange<RollupRow>(store, USAGE_HOUR, day, day + DAY_MS);
+  for (const k of [...dayHours.keys()]) if (k.startsWith(pad13(hour))) dayHours.delete(k);
+  for (const [k, v] of hourRows) dayHours.set(k, v);
+  const dayRows = sumPerVm(dayHours.values(), day, DAY_MS);
+  const ops: Op[] = [
+    ...replaceOps(USAGE_HOUR, await readRange(store, USAGE_HOUR, hour, hour + HOUR_MS), hourRows),
+    ...replaceOps(USAGE_DAY, await readRange(store, USAGE_DAY, day, day + 1), dayRows),
+    ...replaceOps(USAGE_HOUR_SUM, await readRange(store, USAGE_HOUR_SUM, hour, hour + 1), summarize(hourRows.values())),
+    ...replaceOps(USAGE_DAY_SUM, await readRange(store, USAGE_DAY_SUM, day, day + 1), summarize(dayRows.values())),
+  ];
+  if (mark) ops.push(del(USAGE_DIRTY, dirtyKey(hour)));
+  await store.batch(ops, [{ coll: USAGE_DIRTY, key: dirtyKey(hour), version: mark?.version ?? 0 }]);
+  return { records: raw.length };
+}
