@@ -19,7 +19,16 @@ import {
   type UsageFilter,
   type UsageMetrics,
 } from './model.js';
-import { dimsOf, metricsOf, USAGE_DAY, USAGE_HOUR } from './rollup.js';
+import {
+  dimsOf,
+  metricsOf,
+  SUMMARY_LEVELS,
+  USAGE_DAY,
+  USAGE_DAY_SUM,
+  USAGE_HOUR,
+  USAGE_HOUR_SUM,
+  type SummaryLevel,
+} from './rollup.js';
 
 export interface UsageQuery {
   filter: UsageFilter;
@@ -61,18 +70,33 @@ interface Source {
   periodMs: number;
 }
 
+/**
+ * The summary level that answers a query, if one does: hour/day of own usage,
+ * grouped by tenant and at most one of set, app, user group (filters on the
+ * same ones only). Those read one summary row per group and period instead of
+ * one row per VM.
+ */
+export function summaryLevel(q: UsageQuery): SummaryLevel | undefined {
+  const f = q.filter;
+  if (q.granularity === 'raw' || f.source || f.vmId || f.hostId || !q.groupBy.length) return undefined;
+  const used = new Set<string>(q.groupBy);
+  if (f.setId) used.add('set');
+  if (f.app) used.add('app');
+  if (f.userGroup) used.add('user_group');
+  used.delete('tenant');
+  const [level = 'tenant', more] = used;
+  return !more && (SUMMARY_LEVELS as readonly string[]).includes(level) ? (level as SummaryLevel) : undefined;
+}
+
+const COLLS = { hour: [USAGE_HOUR, USAGE_HOUR_SUM], day: [USAGE_DAY, USAGE_DAY_SUM] } as const;
+
 function sourceOf(q: UsageQuery): Source {
   const f = q.filter;
-  const prefix = f.source ? `${f.source}.` : '';
+  const level = summaryLevel(q);
+  const prefix = f.source ? `${f.source}.` : level ? `${level}.` : '';
   const periodMs = q.granularity === 'hour' ? HOUR_MS : q.granularity === 'day' ? DAY_MS : 0;
   const fromRaw = q.granularity === 'raw' || !!f.source;
-  const coll = f.source
-    ? USAGE_IMPORTED
-    : q.granularity === 'raw'
-      ? USAGE_RAW
-      : periodMs === HOUR_MS
-        ? USAGE_HOUR
-        : USAGE_DAY;
+  const coll = f.source ? USAGE_IMPORTED : q.granularity === 'raw' ? USAGE_RAW : COLLS[q.granularity][level ? 1 : 0];
   // Summed from raw: a period is in when its start is in [from, to), so whole periods are read.
   const align = (t: number) => (fromRaw && periodMs ? Math.ceil(t / periodMs) * periodMs : t);
   const keyAt = (t: number) => prefix + pad13(t);

@@ -4,7 +4,7 @@
 import { InvalidArgumentError } from '../../common/errors.js';
 import { del, type Op, type Store } from '../../common/store/index.js';
 import { DAY_MS, HOUR_MS, pad13, USAGE_RAW } from './model.js';
-import { USAGE_DAY, USAGE_DAY_SUM, USAGE_HOUR, USAGE_HOUR_SUM } from './rollup.js';
+import { SUMMARY_LEVELS, USAGE_DAY, USAGE_DAY_SUM, USAGE_HOUR, USAGE_HOUR_SUM } from './rollup.js';
 
 export interface UsageRetention {
   rawMs: number;
@@ -51,14 +51,15 @@ const CHUNK = 1000;
 /** One run stops after this long and reports `more`; the next tick continues. */
 const BUDGET_MS = 200;
 
-/** Every level and the age past which its keys (ordered by period start) go. */
-function levels(r: UsageRetention): [string, number][] {
+/** Every level, the key prefix its periods are ordered under, and the age past which they go. */
+function levels(r: UsageRetention): [string, string, number][] {
+  const sums = (coll: string, ms: number) => SUMMARY_LEVELS.map((l): [string, string, number] => [coll, `${l}.`, ms]);
   return [
-    [USAGE_RAW, r.rawMs],
-    [USAGE_HOUR, r.hourMs],
-    [USAGE_HOUR_SUM, r.hourMs],
-    [USAGE_DAY, r.dayMs],
-    [USAGE_DAY_SUM, r.dayMs],
+    [USAGE_RAW, '', r.rawMs],
+    [USAGE_HOUR, '', r.hourMs],
+    ...sums(USAGE_HOUR_SUM, r.hourMs),
+    [USAGE_DAY, '', r.dayMs],
+    ...sums(USAGE_DAY_SUM, r.dayMs),
   ];
 }
 
@@ -71,11 +72,11 @@ export async function pruneUsage(
 ): Promise<{ deleted: number; more: boolean }> {
   const until = performance.now() + budgetMs;
   let deleted = 0;
-  for (const [coll, keepMs] of levels(r)) {
-    const lt = pad13(now - keepMs);
+  for (const [coll, prefix, keepMs] of levels(r)) {
+    const lt = prefix + pad13(now - keepMs);
     for (;;) {
       const dels: Op[] = [];
-      for await (const { key } of store.scan(coll, { lt, limit: CHUNK })) dels.push(del(coll, key));
+      for await (const { key } of store.scan(coll, { gte: prefix, lt, limit: CHUNK })) dels.push(del(coll, key));
       if (dels.length) await store.batch(dels);
       deleted += dels.length;
       if (dels.length < CHUNK) break;

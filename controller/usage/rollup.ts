@@ -37,7 +37,8 @@ export interface RollupRow extends UsageDims, UsageMetrics {
 export const SUMMARY_LEVELS = ['tenant', 'set', 'app', 'user_group'] as const;
 export type SummaryLevel = (typeof SUMMARY_LEVELS)[number];
 
-export interface SummaryRow extends UsageMetrics {
+/** Carries the level's dimension under its usual name (setId, app or userGroup), so a query filters and groups it as a rollup row. */
+export interface SummaryRow extends UsageMetrics, Partial<UsageDims> {
   level: SummaryLevel;
   tenant: string;
   /** The set id, app or user group ('' = none given); the tenant itself for level tenant. */
@@ -46,11 +47,13 @@ export interface SummaryRow extends UsageMetrics {
   endUnixMs: number;
 }
 
-/** Ordered by period, so a time range is one key range. */
+/** Ordered by period (summaries: per level, then period), so a time range is one key range. */
 export const rollupKey = (r: Pick<RollupRow, 'startUnixMs' | 'vmId' | 'hostId'>): string =>
   `${pad13(r.startUnixMs)}.${r.vmId}.${r.hostId}`;
 export const summaryKey = (s: Pick<SummaryRow, 'startUnixMs' | 'level' | 'tenant' | 'value'>): string =>
-  `${pad13(s.startUnixMs)}.${s.level}.${s.tenant}.${s.value}`;
+  `${s.level}.${pad13(s.startUnixMs)}.${s.tenant}.${s.value}`;
+/** The field of UsageDims a summary level is about (tenant's is the tenant itself). */
+export const LEVEL_FIELD = { tenant: 'tenant', set: 'setId', app: 'app', user_group: 'userGroup' } as const;
 
 export const metricsOf = (m: UsageMetrics): UsageMetrics => {
   const out = zeroMetrics();
@@ -85,19 +88,17 @@ export function sumPerVm(rows: Iterable<UsageDims & UsageMetrics>, start: number
   return out;
 }
 
-const summaryValue = (r: UsageDims, level: SummaryLevel): string =>
-  level === 'tenant' ? r.tenant : level === 'set' ? r.setId : level === 'app' ? r.app : r.userGroup;
-
 /** Per-VM rows of one period summed per tenant, set, app and user group (each within its tenant). */
 export function summarize(rows: Iterable<RollupRow>): Map<string, SummaryRow> {
   const out = new Map<string, SummaryRow>();
   for (const r of rows) {
     for (const level of SUMMARY_LEVELS) {
-      const s = { level, tenant: r.tenant, value: summaryValue(r, level), startUnixMs: r.startUnixMs };
+      const value = r[LEVEL_FIELD[level]];
+      const s = { level, tenant: r.tenant, value, startUnixMs: r.startUnixMs };
       const key = summaryKey(s);
       const cur = out.get(key);
       if (cur) addMetrics(cur, r);
-      else out.set(key, { ...s, ...metricsOf(r), endUnixMs: r.endUnixMs });
+      else out.set(key, { ...s, [LEVEL_FIELD[level]]: value, ...metricsOf(r), endUnixMs: r.endUnixMs });
     }
   }
   return out;
@@ -123,9 +124,24 @@ export function planRollup(dirtyHours: readonly number[], now: number, rawRetent
 /** Raw records of one hour that are read at most (an hour of 1,000 VMs metered each minute is 60,000). */
 export const MAX_HOUR_RECORDS = 1_000_000;
 
-async function readRange<T>(store: Store, coll: string, from: number, to: number): Promise<Map<string, T>> {
+async function readRange<T>(
+  store: Store,
+  coll: string,
+  from: number,
+  to: number,
+  prefix = '',
+): Promise<Map<string, T>> {
   const out = new Map<string, T>();
-  for await (const { key, value } of store.scan<T>(coll, { gte: pad13(from), lt: pad13(to) })) out.set(key, value);
+  for await (const { key, value } of store.scan<T>(coll, { gte: prefix + pad13(from), lt: prefix + pad13(to) }))
+    out.set(key, value);
+  return out;
+}
+
+/** A period's summaries of every level, as stored. */
+async function readSummaries(store: Store, coll: string, start: number): Promise<Map<string, unknown>> {
+  const out = new Map<string, unknown>();
+  for (const level of SUMMARY_LEVELS)
+    for (const [k, v] of await readRange(store, coll, start, start + 1, `${level}.`)) out.set(k, v);
   return out;
 }
 
@@ -160,8 +176,8 @@ export async function recomputeHour(store: Store, hour: number): Promise<{ recor
   const ops: Op[] = [
     ...replaceOps(USAGE_HOUR, await readRange(store, USAGE_HOUR, hour, hour + HOUR_MS), hourRows),
     ...replaceOps(USAGE_DAY, await readRange(store, USAGE_DAY, day, day + 1), dayRows),
-    ...replaceOps(USAGE_HOUR_SUM, await readRange(store, USAGE_HOUR_SUM, hour, hour + 1), summarize(hourRows.values())),
-    ...replaceOps(USAGE_DAY_SUM, await readRange(store, USAGE_DAY_SUM, day, day + 1), summarize(dayRows.values())),
+    ...replaceOps(USAGE_HOUR_SUM, await readSummaries(store, USAGE_HOUR_SUM, hour), summarize(hourRows.values())),
+    ...replaceOps(USAGE_DAY_SUM, await readSummaries(store, USAGE_DAY_SUM, day), summarize(dayRows.values())),
   ];
   if (mark) ops.push(del(USAGE_DIRTY, dirtyKey(hour)));
   await store.batch(ops, [{ coll: USAGE_DIRTY, key: dirtyKey(hour), version: mark?.version ?? 0 }]);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { LevelStore, put, type Op } from '../../common/store/index.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cli, joinToken, listHosts, startController, type ControllerProc } from '../helpers/procs.js';
+import { cli, joinToken, listHosts, startController, startToExit, type ControllerProc } from '../helpers/procs.js';
 import { fakeAgent } from '../helpers/fake-agent.js';
 import {
   dirtyKey,
@@ -326,4 +326,17 @@ t.test('usage query, rates and usage dimensions through the CLI', async (t) => {
   t.match(vmShow.stdout, /^User group:\s+dev$/m);
   const badVm = await run('vm', 'create', '--scheme', 'process', '--memory', '64', '--user-group', 'UPPER');
   t.ok(refusal(badVm, 'INVALID_ARGUMENT', 'user_group'), badVm.stderr);
+});
+
+t.test('the controller refuses a malformed --usage-retention or --usage-rollup-cron, naming the flag', async (t) => {
+  for (const [args, flag] of [
+    [['--usage-retention', 'raw=7x'], '--usage-retention'],
+    [['--usage-retention', 'raw=30d,hour=7d'], '--usage-retention hour'],
+    [['--usage-rollup-cron', 'every minute'], '--usage-rollup-cron'],
+  ] as const) {
+    const r = await startToExit(tmpDir(), [...args]);
+    t.not(r.code, 0, `${args.join(' ')}: refused`);
+    t.match(r.out, flag, `${args.join(' ')}: names ${flag}`);
+    t.notMatch(r.out, /controller ready/);
+  }
 });
