@@ -3,7 +3,7 @@
 // dirty hours, decides what to recompute (planRollup, pure), recomputes each
 // hour in its own atomic batch, then enforces retention. Runs never overlap.
 import cron, { type ScheduledTask } from 'node-cron';
-import { del, retryOnConflict, type Store } from '../../common/store/index.js';
+import { del, isConflict, retryOnConflict, type Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import { InvalidArgumentError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
@@ -19,6 +19,8 @@ export function cronArg(field: string, expr: string): string {
 
 /** Dirty marks read per run (the rest wait for the next run; each run is bounded). */
 const MARKS_PER_RUN = 500;
+/** Attempts per hour and run: an hour whose records keep arriving is tried again on the next run. */
+const CONFLICT_RETRIES = 3;
 /** A run stops recomputing after this long; what is left stays dirty for the next run. */
 const RUN_BUDGET_MS = 5_000;
 
@@ -73,10 +75,16 @@ export class UsageJobs {
     let recomputed = 0;
     for (const hour of plan.recompute) {
       if (performance.now() >= until) break;
-      // A record written while the hour was read bumps its mark: read it again.
-      const { records } = await retryOnConflict(() => recomputeHour(this.store, hour));
-      this.log.debug({ hour_unix_ms: hour, records }, 'usage hour rolled up');
-      recomputed++;
+      try {
+        // A record written while the hour was read bumps its mark: read it again.
+        const { records } = await retryOnConflict(() => recomputeHour(this.store, hour), CONFLICT_RETRIES);
+        this.log.debug({ hour_unix_ms: hour, records }, 'usage hour rolled up');
+        recomputed++;
+      } catch (e) {
+        // An hour still being written to stays dirty for the next run; the others go on.
+        if (!isConflict(e)) throw e;
+        this.log.debug({ hour_unix_ms: hour }, 'usage hour busy: left for the next run');
+      }
     }
     const { deleted, more } = await pruneUsage(this.store, this.retention, this.clock.now());
     if (deleted) this.log.info({ deleted, more }, 'usage retention pruned');

@@ -76,15 +76,17 @@ export const dimsOf = (r: UsageDims): UsageDims => ({
   memoryMib: r.memoryMib,
 });
 
-/** Sums raw records (or hour rows) into one row per VM and host for the period [start, start+len). */
+/** Adds a raw record (or hour row) into `out`'s row of its VM and host for the period [start, start+len). */
+function addPerVm(out: Map<string, RollupRow>, r: UsageDims & UsageMetrics, start: number, len: number): void {
+  const key = rollupKey({ startUnixMs: start, vmId: r.vmId, hostId: r.hostId });
+  const cur = out.get(key);
+  if (cur) addMetrics(cur, r);
+  else out.set(key, { ...dimsOf(r), ...metricsOf(r), startUnixMs: start, endUnixMs: start + len });
+}
+
 export function sumPerVm(rows: Iterable<UsageDims & UsageMetrics>, start: number, len: number): Map<string, RollupRow> {
   const out = new Map<string, RollupRow>();
-  for (const r of rows) {
-    const key = rollupKey({ startUnixMs: start, vmId: r.vmId, hostId: r.hostId });
-    const cur = out.get(key);
-    if (cur) addMetrics(cur, r);
-    else out.set(key, { ...dimsOf(r), ...metricsOf(r), startUnixMs: start, endUnixMs: start + len });
-  }
+  for (const r of rows) addPerVm(out, r, start, len);
   return out;
 }
 
@@ -162,12 +164,13 @@ function replaceOps<T>(coll: string, prev: Map<string, unknown>, next: Map<strin
  */
 export async function recomputeHour(store: Store, hour: number): Promise<{ records: number }> {
   const mark = await store.get(USAGE_DIRTY, dirtyKey(hour));
-  const raw: UsageRecord[] = [];
+  // Summed as read: memory holds one row per VM, not the hour's records.
+  const hourRows = new Map<string, RollupRow>();
+  let records = 0;
   for await (const { value } of store.scan<UsageRecord>(USAGE_RAW, { gte: pad13(hour), lt: pad13(hour + HOUR_MS) })) {
-    raw.push(value);
-    if (raw.length > MAX_HOUR_RECORDS) throw new Error('hour holds more raw records than a rollup reads');
+    addPerVm(hourRows, value, hour, HOUR_MS);
+    if (++records > MAX_HOUR_RECORDS) throw new Error('hour holds more raw records than a rollup reads');
   }
-  const hourRows = sumPerVm(raw, hour, HOUR_MS);
   const day = dayOf(hour);
   const dayHours = await readRange<RollupRow>(store, USAGE_HOUR, day, day + DAY_MS);
   for (const k of [...dayHours.keys()]) if (k.startsWith(pad13(hour))) dayHours.delete(k);
@@ -181,5 +184,5 @@ export async function recomputeHour(store: Store, hour: number): Promise<{ recor
   ];
   if (mark) ops.push(del(USAGE_DIRTY, dirtyKey(hour)));
   await store.batch(ops, [{ coll: USAGE_DIRTY, key: dirtyKey(hour), version: mark?.version ?? 0 }]);
-  return { records: raw.length };
+  return { records };
 }

@@ -335,3 +335,28 @@ t.test('page tokens: issued for one query, refused for another or when forged', 
     field: 'page_token',
   });
 });
+
+t.test('an hour whose records keep arriving stays dirty; the run still rolls up the others', async (t) => {
+  const rng = new Rng(11);
+  const vms = fleet(rng, 2);
+  const base = new MemoryStore();
+  const busy = BASE + 5 * HOUR_MS;
+  const recs = [record(rng, vms[0]!, BASE), record(rng, vms[1]!, BASE + HOUR_MS), record(rng, vms[0]!, busy)];
+  await ingest(base, recs);
+  // Every read of the busy hour's raw records races a new record of it.
+  let n = 0;
+  const racing: Store = Object.create(base) as Store;
+  racing.scan = function <T>(coll: string, o?: { gte?: string }) {
+    const it = base.scan<T>(coll, o);
+    if (coll !== USAGE_RAW || o?.gte !== dirtyKey(busy)) return it;
+    return (async function* () {
+      yield* it;
+      await ingest(base, [record(rng, vms[1]!, busy + ++n * 60_000)]);
+    })();
+  };
+  const jobs = new UsageJobs(racing, new FakeClock(busy + 10 * 60_000), log, DEFAULT_USAGE_RETENTION);
+  const r = await jobs.run();
+  t.match(r, { recomputed: 2, left: true }, 'two quiet hours done, the busy one left');
+  t.ok(await base.get(USAGE_DIRTY, dirtyKey(busy)), 'the busy hour is still marked');
+  t.equal(await base.get(USAGE_DIRTY, dirtyKey(BASE)), undefined);
+});
