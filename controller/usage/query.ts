@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError, ResourceExhaustedError } from '../../common/errors.js';
 import type { Granularity } from '../../common/model/enums.js';
+import type { rowToProto } from './convert.js';
 import type { Store } from '../../common/store/index.js';
 import {
   addMetrics,
@@ -38,14 +39,7 @@ export interface UsageQuery {
 }
 
 /** A result row: a raw record, a per-VM rollup, or a group (only its group-by dimensions set). */
-export type QueryRow = Partial<UsageDims> &
-  UsageMetrics & {
-    startUnixMs: number;
-    endUnixMs: number;
-    sources?: Record<string, string>;
-    id?: string;
-    source?: string;
-  };
+export type QueryRow = Parameters<typeof rowToProto>[0];
 
 /** Where a page resumes: after a key (one row per stored item), or at a period, past the groups already sent. */
 export interface Cursor {
@@ -151,20 +145,23 @@ export async function queryUsage(
   const dims: UsageFilter = { ...q.filter, fromUnixMs: 0, toUnixMs: 0, source: '' };
   const match = (r: Item) => matches({ ...r, source: '' }, dims);
   const streamed = !q.groupBy.length && !(q.filter.source && src.periodMs);
-  return streamed
-    ? streamPage(store, q, src, cursor, match, maxRead)
-    : groupPage(store, q, src, cursor, match, maxRead);
+  const page: Page = { store, q, src, cursor, match, maxRead };
+  return streamed ? streamPage(page) : groupPage(page);
+}
+
+/** What one page is read with. */
+interface Page {
+  store: Store;
+  q: UsageQuery;
+  src: Source;
+  cursor: Cursor;
+  match: (r: Item) => boolean;
+  maxRead: number;
 }
 
 /** One row per stored item: resumes after the last key read. */
-async function streamPage(
-  store: Store,
-  q: UsageQuery,
-  src: Source,
-  cursor: Cursor,
-  match: (r: Item) => boolean,
-  maxRead: number,
-): Promise<{ rows: QueryRow[]; next?: Cursor }> {
+async function streamPage(page: Page): Promise<{ rows: QueryRow[]; next?: Cursor }> {
+  const { store, q, src, cursor, match, maxRead } = page;
   const rows: QueryRow[] = [];
   let read = 0;
   const from = cursor.k && cursor.k >= src.lo ? { gt: cursor.k } : { gte: src.lo };
@@ -180,14 +177,8 @@ async function streamPage(
  * group is split; its groups go out in key order, and a page that fills up in
  * the middle of them resumes at that period past the ones it sent.
  */
-async function groupPage(
-  store: Store,
-  q: UsageQuery,
-  src: Source,
-  cursor: Cursor,
-  match: (r: Item) => boolean,
-  maxRead: number,
-): Promise<{ rows: QueryRow[]; next?: Cursor }> {
+async function groupPage(page: Page): Promise<{ rows: QueryRow[]; next?: Cursor }> {
+  const { store, q, src, cursor, match, maxRead } = page;
   // No group-by (imported usage summed on the fly): one row per VM and host, with all its dimensions.
   const by: Dimension[] = q.groupBy.length ? q.groupBy : ['vm', 'host'];
   const whole = !q.groupBy.length;

@@ -37,6 +37,7 @@ const VMS = [
   { vmId: '01JAAAAAAAAAAAAAAAAAAAAAA3', tenant: 'globex', app: 'shop', userGroup: 'ops', setId: '' },
 ];
 const HOST = '01JHHHHHHHHHHHHHHHHHHHHHH1';
+const PROCESS = ['--scheme', 'process', '--memory', '64'];
 
 /** Ten one-minute records per VM in each of two hours; cpu_seconds = 1..10 (+100 for the second hour). */
 function records(): UsageRecord[] {
@@ -253,36 +254,9 @@ t.test('usage query, rates and usage dimensions through the CLI', async (t) => {
   await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && h.inventory), {
     message: 'host ready',
   });
-  const badApp = await asAcme(
-    'set',
-    'create',
-    '--name',
-    'x',
-    '--count',
-    '1',
-    '--scheme',
-    'process',
-    '--memory',
-    '64',
-    '--app',
-    'A!',
-  );
+  const badApp = await asAcme('set', 'create', '--name', 'x', '--count', '1', ...PROCESS, '--app', 'A!');
   t.ok(refusal(badApp, 'INVALID_ARGUMENT', 'set.app'), badApp.stderr);
-  const made = await asAcme(
-    '--json',
-    'set',
-    'create',
-    '--name',
-    'shop',
-    '--count',
-    '2',
-    '--scheme',
-    'process',
-    '--memory',
-    '64',
-    '--app',
-    'shop',
-  );
+  const made = await asAcme('--json', 'set', 'create', '--name', 'shop', '--count', '2', ...PROCESS, '--app', 'shop');
   t.equal(made.code, 0, made.stderr);
   const setShow = await asAcme('set', 'show', 'shop');
   t.match(setShow.stdout, /^App:\s+shop$/m);
@@ -306,25 +280,12 @@ t.test('usage query, rates and usage dimensions through the CLI', async (t) => {
     ],
     'every VM of the set inherits app and user group',
   );
-  const one = await run(
-    'vm',
-    'create',
-    '--name',
-    'solo',
-    '--scheme',
-    'process',
-    '--memory',
-    '64',
-    '--app',
-    'api',
-    '--user-group',
-    'dev',
-  );
+  const one = await run('vm', 'create', '--name', 'solo', ...PROCESS, '--app', 'api', '--user-group', 'dev');
   t.equal(one.code, 0, one.stderr);
   const vmShow = await run('vm', 'show', 'solo');
   t.match(vmShow.stdout, /^App:\s+api$/m);
   t.match(vmShow.stdout, /^User group:\s+dev$/m);
-  const badVm = await run('vm', 'create', '--scheme', 'process', '--memory', '64', '--user-group', 'UPPER');
+  const badVm = await run('vm', 'create', ...PROCESS, '--user-group', 'UPPER');
   t.ok(refusal(badVm, 'INVALID_ARGUMENT', 'user_group'), badVm.stderr);
 });
 

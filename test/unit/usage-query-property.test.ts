@@ -124,14 +124,8 @@ const metricsOf = (r: UsageMetrics) => Object.fromEntries(METRIC_KEYS.map((k) =>
 function reference(truth: UsageRecord[], q: UsageQuery): string[] {
   const f = q.filter;
   const per = q.granularity === 'hour' ? HOUR_MS : q.granularity === 'day' ? DAY_MS : 0;
-  const dimsOk = (r: UsageRecord) =>
-    (!f.tenant || r.tenant === f.tenant) &&
-    (!f.app || r.app === f.app) &&
-    (!f.userGroup || r.userGroup === f.userGroup) &&
-    (!f.setId || r.setId === f.setId) &&
-    (!f.vmId || r.vmId === f.vmId) &&
-    (!f.hostId || r.hostId === f.hostId) &&
-    r.source === f.source;
+  const keys = ['tenant', 'app', 'userGroup', 'setId', 'vmId', 'hostId'] as const;
+  const dimsOk = (r: UsageRecord) => keys.every((k) => !f[k] || r[k] === f[k]) && r.source === f.source;
   const groups = new Map<string, { start: number; dims: string[]; m: UsageMetrics }>();
   for (const r of truth) {
     if (!dimsOk(r)) continue;
