@@ -261,25 +261,18 @@ t.test('usage query, rates and usage dimensions through the CLI', async (t) => {
   const setShow = await asAcme('set', 'show', 'shop');
   t.match(setShow.stdout, /^App:\s+shop$/m);
   t.match(setShow.stdout, /^User group:\s+ops$/m, "the token's user group by default");
-  const vms = await waitFor(
-    async () => {
-      const r = JSON.parse((await asAcme('--json', 'vm', 'ls')).stdout) as {
-        name: string;
-        app: string;
-        userGroup: string;
-      }[];
-      return r.length === 2 ? r : undefined;
-    },
-    { message: 'the set placed its VMs' },
-  );
-  t.same(
-    vms.map((v) => [v.app, v.userGroup]),
-    [
-      ['shop', 'ops'],
-      ['shop', 'ops'],
-    ],
-    'every VM of the set inherits app and user group',
-  );
+  const setVms = (n: number) =>
+    waitFor(
+      async () => {
+        const r = JSON.parse((await asAcme('--json', 'vm', 'ls')).stdout) as { app: string; userGroup: string }[];
+        return r.length === n ? r.map((v) => `${v.app}/${v.userGroup}`) : undefined;
+      },
+      { message: `the set placed ${n} VMs` },
+    );
+  t.same(await setVms(2), ['shop/ops', 'shop/ops'], 'every VM of the set inherits app and user group');
+  const scaled = await asAcme('set', 'scale', 'shop', '3');
+  t.equal(scaled.code, 0, scaled.stderr);
+  t.same(await setVms(3), ['shop/ops', 'shop/ops', 'shop/ops'], 'a VM the set adds when scaled up inherits them too');
   const one = await run('vm', 'create', '--name', 'solo', ...PROCESS, '--app', 'api', '--user-group', 'dev');
   t.equal(one.code, 0, one.stderr);
   const vmShow = await run('vm', 'show', 'solo');
