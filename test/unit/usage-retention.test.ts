@@ -2,11 +2,12 @@
 // records, chunked pruning of every level, and the rollup job leaving hours
 // whose raw is gone as they are (their marks dropped, nothing recomputed).
 import t from 'tap';
-import { FakeClock } from '../../common/clock.js';
+import { FakeClock, realClock } from '../../common/clock.js';
+import { waitFor } from '../helpers/wait.js';
 import { createLogger } from '../../common/logger.js';
 import { put, type Op } from '../../common/store/index.js';
 import { MemoryStore } from '../helpers/memory-store.js';
-import { DAY_MS, dirtyKey, HOUR_MS, pad13, USAGE_DIRTY, USAGE_RAW } from '../../controller/usage/model.js';
+import { DAY_MS, dirtyKey, HOUR_MS, hourOf, pad13, USAGE_DIRTY, USAGE_RAW } from '../../controller/usage/model.js';
 import {
   acceptsStart,
   DEFAULT_USAGE_RETENTION,
@@ -103,4 +104,28 @@ t.test('the job drops marks of hours past raw retention without recomputing them
   t.match(r, { recomputed: 0, expired: 1 });
   t.equal(await store.get(USAGE_DIRTY, dirtyKey(old)), undefined, 'mark dropped');
   t.same((await store.get(USAGE_HOUR, `${pad13(old)}.V.H`))?.value, kept, 'its rollup left as it was');
+});
+
+t.test('the job runs on its node-cron schedule, not only at start', async (t) => {
+  const store = new MemoryStore();
+  const hour = hourOf(Date.now());
+  const jobs = new UsageJobs(
+    store,
+    realClock,
+    createLogger('test', { level: 'silent' }),
+    DEFAULT_USAGE_RETENTION,
+    '* * * * * *',
+  );
+  jobs.start();
+  t.teardown(() => jobs.stop());
+  await waitFor(async () => (await jobs.run()).recomputed === 0, { message: 'the start-up run is done' });
+  // Written after the start-up run: only a scheduled run (each second here) rolls it up.
+  await store.batch([
+    put(USAGE_RAW, `${pad13(hour)}.H.V`, { vmId: 'V', hostId: 'H', startUnixMs: hour, cpuSeconds: 5, records: 1 }),
+    put(USAGE_DIRTY, dirtyKey(hour), 1),
+  ]);
+  await waitFor(async () => (await store.get(USAGE_DIRTY, dirtyKey(hour))) === undefined, {
+    message: 'a scheduled run cleared the mark',
+  });
+  t.match((await store.get(USAGE_HOUR, `${pad13(hour)}.V.H`))?.value, { cpuSeconds: 5, records: 1 });
 });
