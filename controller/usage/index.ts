@@ -5,6 +5,8 @@ import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { EventLog } from '../events/log.js';
 import { UsageJobs } from './jobs.js';
+import type { UsageFilter } from './model.js';
+import { rollupPages, type QueryRow } from './query.js';
 import { RateCards } from './rates.js';
 import { acceptsStart, DEFAULT_USAGE_RETENTION, type UsageRetention } from './retention.js';
 
@@ -19,6 +21,8 @@ export interface Usage {
   rates: RateCards;
   jobs: UsageJobs;
   retention: UsageRetention;
+  /** Per-VM hour/day rows, page by page (the export's ExportSources.rows). */
+  rows(filter: UsageFilter, granularity: 'hour' | 'day'): AsyncGenerator<QueryRow[]>;
   /** Ingest's check: a record this old is refused (its raw would already be pruned). */
   acceptsStart(startMs: number): boolean;
   stop(): Promise<void>;
@@ -36,6 +40,7 @@ export function startUsage(
     rates: new RateCards(d.store, d.events, d.clock),
     jobs,
     retention,
+    rows: (filter, granularity) => rollupPages(d.store, filter, granularity),
     acceptsStart: (startMs) => acceptsStart(startMs, d.clock.now(), retention),
     stop: () => jobs.stop(),
   };

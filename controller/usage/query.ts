@@ -159,6 +159,25 @@ interface Page {
   maxRead: number;
 }
 
+/**
+ * Per-VM hour or day rows matching `filter`, page by page (what an export of
+ * rollups streams: ExportSources.rows), each page one bounded queryUsage call.
+ */
+export async function* rollupPages(
+  store: Store,
+  filter: UsageFilter,
+  granularity: 'hour' | 'day',
+  pageSize = 1000,
+): AsyncGenerator<QueryRow[]> {
+  const q: UsageQuery = { filter, granularity, groupBy: [], pageSize };
+  let cursor: Cursor | undefined = {};
+  while (cursor) {
+    const page: { rows: QueryRow[]; next?: Cursor } = await queryUsage(store, q, cursor);
+    if (page.rows.length) yield page.rows;
+    cursor = page.next;
+  }
+}
+
 /** One row per stored item: resumes after the last key read. */
 async function streamPage(page: Page): Promise<{ rows: QueryRow[]; next?: Cursor }> {
   const { store, q, src, cursor, match, maxRead } = page;

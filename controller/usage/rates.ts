@@ -45,11 +45,14 @@ export class RateCards {
     return (await this.store.last<RateCard>(USAGE_RATE_CARDS))?.value;
   }
 
+  /** A version (0 = the current card), or undefined (ExportSources.getRateCard). */
+  async find(version = 0): Promise<RateCard | undefined> {
+    return version ? (await this.store.get<RateCard>(USAGE_RATE_CARDS, versionKey(version)))?.value : this.current();
+  }
+
   /** A version (0 = the current card); NOT_FOUND when there is none. */
   async get(version = 0): Promise<RateCard> {
-    const card = version
-      ? (await this.store.get<RateCard>(USAGE_RATE_CARDS, versionKey(version)))?.value
-      : await this.current();
+    const card = await this.find(version);
     if (!card) throw new NotFoundError(version ? 'rate card version' : 'rate card (none set yet)');
     return card;
   }
