@@ -308,7 +308,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),
   } satisfies VmServiceHandlers);
   const usage = startUsage({ store, events, clock, log }, cfg.usage);
-  server.addService(safeService(v1.UsageService.service), usageHandlers(layer, usage));
+  server.addService(safeService(v1.UsageService.service), usageHandlers(layer, { query: usage }));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({

@@ -34,6 +34,9 @@ function pending(layer: RpcLayer): UsageServiceHandlers {
   };
 }
 
-export function usageHandlers(layer: RpcLayer, usage: Usage): UsageServiceHandlers {
-  return { ...pending(layer), ...queryHandlers(layer, usage.store, usage.rates) };
+export function usageHandlers(layer: RpcLayer, groups: { query?: Usage } = {}): UsageServiceHandlers {
+  return {
+    ...pending(layer),
+    ...(groups.query && queryHandlers(layer, groups.query.store, groups.query.rates)),
+  };
 }
