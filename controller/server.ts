@@ -18,6 +18,7 @@ import { PeerStore } from './usage/peers.js';
 import { Pusher } from './usage/push.js';
 import { UsageImporter } from './usage/import.js';
 import { BackupPlanner } from './usage/backup-plan.js';
+import { startUsage, type UsageConfig } from './usage/index.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
 import type { Store } from '../common/store/index.js';
 import { writeFileAtomic } from '../common/fs-atomic.js';
@@ -89,6 +90,8 @@ export interface ControllerConfig {
   usageExportDir?: string;
   /** Scheduled exports stop this far before now (late batches); default 2 min. */
   usageExportSettleMs?: number;
+  /** Usage retention per level and the rollup schedule (controller/usage). */
+  usage?: Partial<UsageConfig>;
   logger?: Logger;
   clock?: Clock;
 }
@@ -315,6 +318,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     ),
     GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),
   } satisfies VmServiceHandlers);
+  // Usage: records, rollups (a cron job), retention, rate cards (controller/usage).
+  const usage = startUsage({ store, events, clock, log }, cfg.usage);
   // Federation (usage/service-peers.ts): this controller's certificate is its client identity to peers.
   // `pusher.pushToPeer(peer, filter)` is also the scheduled export's peer destination.
   const peers = new PeerStore(store, events, clock);
@@ -336,8 +341,12 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     importer: new UsageImporter(store, events, clock, !cfg.insecure),
     backups: new BackupPlanner(store, events, planner, tenants, clock),
   };
-  // Usage exports and their schedules. SEAMS: getRateCard (query's RateCards), rows (query's rollups).
-  const exportSources: ExportSources = { store, getRateCard: () => Promise.resolve(undefined) };
+  // Usage exports and their schedules: priced by the rate cards, hour/day rows from the rollups.
+  const exportSources: ExportSources = {
+    store,
+    getRateCard: (v) => usage.rates.find(v),
+    rows: (f, g) => usage.rows(f, g),
+  };
   const exportSchedules = new ExportSchedules(store, events);
   const exportRunner = new ScheduleRunner(
     exportSchedules,
@@ -355,7 +364,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const usageExport = { sources: exportSources, schedules: exportSchedules, runner: exportRunner, clock, log };
   server.addService(
     safeService(v1.UsageService.service),
-    usageHandlers(layer, { export: usageExport, peers: peerDeps }),
+    usageHandlers(layer, { query: usage, export: usageExport, peers: peerDeps }),
   );
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
@@ -428,6 +437,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       sessions.stop();
       events.stop();
       purge.stop();
+      await usage.stop();
       await new Promise<void>((r) => {
         const t = setTimeout(() => {
           server.forceShutdown();

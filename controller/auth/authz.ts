@@ -171,6 +171,8 @@ export interface Principal {
   tenant: string;
   /** Grantable permissions held beside the role. */
   grants?: readonly Permission[];
+  /** The token's default user group for the VMs it creates ('' = none). */
+  userGroup?: string;
 }
 
 /** The principal of a verified API token (stored grants that are no longer grantable count for nothing). */
@@ -179,6 +181,7 @@ export function tokenPrincipal(rec: {
   role: string;
   tenant: string;
   grants?: readonly string[];
+  userGroup?: string;
 }): Principal {
   return {
     kind: 'token',
@@ -186,6 +189,7 @@ export function tokenPrincipal(rec: {
     role: isRole(rec.role) ? rec.role : '',
     tenant: rec.tenant,
     grants: (rec.grants ?? []).filter(isGrantable),
+    ...(rec.userGroup ? { userGroup: rec.userGroup } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ import {
 } from './authz.js';
 import { DEFAULT_JOIN_TTL_MS, type TokenRecord, type TokenStore } from './tokens.js';
 import { HostKindEnum, TokenKindEnum, tokenToProto as publicToken } from '../../common/grpc/convert.js';
+import { dimValueArg } from '../usage/convert.js';
 
 const MAX_TTL_S = 10 * 365 * 86_400;
 
@@ -111,10 +112,15 @@ async function createTokenArgs(req: CreateTokenRequest__Output, ctx: UnaryCtx, t
   const hostKind = HostKindEnum.optional(req.hostKind, 'host_kind');
   if (hostKind && kind !== 'join') throw new InvalidArgumentError('host_kind', 'only join tokens carry a host kind');
   const ttlMs = req.ttlSeconds ? req.ttlSeconds * 1000 : kind === 'join' ? DEFAULT_JOIN_TTL_MS : 0;
+  // The default user group of the VMs this token creates (usage is grouped by it).
+  const userGroup = dimValueArg('user_group', req.userGroup);
   let binding: { role?: string; tenant?: string; grants?: Permission[] } = {};
   if (kind === 'join') {
-    if (req.role || req.tenant)
-      throw new InvalidArgumentError(req.role ? 'role' : 'tenant', 'join tokens carry no role or tenant');
+    if (req.role || req.tenant || userGroup)
+      throw new InvalidArgumentError(
+        req.role ? 'role' : req.tenant ? 'tenant' : 'user_group',
+        'join tokens carry no role, tenant or user group',
+      );
     if (req.grants?.length) throw new InvalidArgumentError('grants', 'join tokens carry no grants');
     if (!can(ctx.principal, 'join.write')) throw new PermissionDeniedError('only admins and operators enrol hosts');
   } else {
@@ -126,7 +132,7 @@ async function createTokenArgs(req: CreateTokenRequest__Output, ctx: UnaryCtx, t
     );
     binding.grants = requireGrants(ctx.principal, req.grants);
   }
-  return { kind, ttlMs, description, hostKind, ...binding };
+  return { kind, ttlMs, description, hostKind, ...binding, ...(userGroup ? { userGroup } : {}) };
 }
 
 export function authHandlers(layer: RpcLayer, tokens: TokenStore, tenants: Tenants): AuthServiceHandlers {

@@ -62,6 +62,7 @@ export class TokenStore {
       role?: string;
       tenant?: string;
       grants?: string[];
+      userGroup?: string;
     },
     extraOps: Op[] = [],
     extraEvents: NewEvent[] = [],
@@ -82,6 +83,7 @@ export class TokenStore {
       role: o.kind === 'api' ? (o.role ?? 'viewer') : '',
       tenant: o.kind === 'api' ? (o.tenant ?? '') : '',
       grants: o.kind === 'api' ? (o.grants ?? []) : [],
+      ...(o.kind === 'api' && o.userGroup ? { userGroup: o.userGroup } : {}),
       secretHash: sha256(this.secretFor(id)),
     };
     await this.events.commit({

@@ -9,6 +9,8 @@ import { levelErrorKind, levelReason } from '../../common/store/index.js';
 import { parseMinFree } from '../storage/monitor.js';
 import { StartupError } from '../storage/open.js';
 import { refusalMessage } from '../storage/check.js';
+import { parseUsageRetention } from '../usage/retention.js';
+import { cronArg } from '../usage/jobs.js';
 
 export interface ControllerFlags {
   listen: string;
@@ -45,6 +47,8 @@ export interface ControllerFlags {
   acceptStoreLoss?: boolean;
   metricsListen?: string;
   metricsPublic?: boolean;
+  usageRetention?: string;
+  usageRollupCron?: string;
 }
 
 function positive(flag: string, v: string): number {
@@ -64,7 +68,13 @@ export async function runController(f: ControllerFlags): Promise<void> {
   const log = createLogger('nephele-controller', { level: f.logLevel });
   exitOnUncaught('nephele-controller');
   const dataDir = resolve(f.dataDir);
+  // Parsed before anything starts: a bad value is refused naming its flag.
+  const usage = {
+    retention: parseUsageRetention(f.usageRetention),
+    rollupCron: cronArg('--usage-rollup-cron', f.usageRollupCron ?? '* * * * *'),
+  };
   const c = await startController({
+    usage,
     dataDir,
     listen: f.listen,
     insecure: f.insecure,

@@ -28,6 +28,7 @@ import { registerUsageExportCommands } from './commands/usage-export.js';
 import { registerPeerCommands } from './commands/peer.js';
 import { registerUsagePushCommand } from './commands/usage-push.js';
 import { registerBackupCommands } from './commands/backup.js';
+import { registerUsageCommands } from './commands/usage.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -140,6 +141,8 @@ program
   .option('--audit-retention <duration>', 'keep audit events this long', '365d')
   .option('--audit-max <n>', 'keep at most this many audit events', '1000000')
   .option('--record-retention <duration>', 'keep destroyed VM and retired set records this long', '7d')
+  .option('--usage-retention <levels>', 'keep usage per level: raw=7d,hour=90d,day=2y (h, d, w, y)', '')
+  .option('--usage-rollup-cron <expr>', 'when usage rollups run (node-cron; seconds allowed)', '* * * * *')
   .option('--agent-cert-ttl <duration>', 'lifetime of agent certificates (renewed at two thirds)', '30d')
   .option('--rate-limit <n>', 'API calls per second per token (bursts of twice that)', '100')
   .option('--host-rate-limit <n>', 'session messages per second per host (bursts of ten times that)', '200')
@@ -226,6 +229,7 @@ registerUsageExportCommands(program, kit);
 registerUsagePushCommand(program, kit);
 registerPeerCommands(program, kit);
 registerBackupCommands(program, kit);
+registerUsageCommands(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);

@@ -210,6 +210,8 @@ export class Planner {
     tenant: string;
     spec: VmSpec;
     hostId?: string;
+    app?: string;
+    userGroup?: string;
   }): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
     return this.c.jobs.rounds.createVm(o);
   }

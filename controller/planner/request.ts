@@ -4,6 +4,7 @@ import type { SetRequest } from '../model/index.js';
 import { AffinityEnum, SlaEnum, StrategyEnum } from '../../common/grpc/convert.js';
 import { requireName } from '../../common/validate.js';
 import { isLabelValue, LABEL_KEY_RE, LABEL_VALUE_MAX, LABELS_MAX } from '../../common/limits.js';
+import { dimValueArg } from '../usage/convert.js';
 import { MIN_MEMORY_MIB, SCHEMES, validateSpec, type Scheme } from '../vms/spec.js';
 
 export const MAX_SET_COUNT = 10_000;
@@ -21,7 +22,7 @@ export function requireCount(field: string, n: number, min: number): number {
 }
 
 /** Validates the instantiation request; every error names its field under `set.`. */
-export function validateSetRequest(s: VmSetSpec | null | undefined, now: number): SetRequest {
+export function validateSetRequest(s: VmSetSpec | null | undefined, now: number, defaultUserGroup = ''): SetRequest {
   if (!s) throw new InvalidArgumentError('set', 'is required');
   const name = s.name ? requireName('set.name', s.name) : '';
   const tenant = s.tenant ? requireName('set.tenant', s.tenant) : '';
@@ -81,6 +82,9 @@ export function validateSetRequest(s: VmSetSpec | null | undefined, now: number)
       throw new InvalidArgumentError(`set.labels.${k}`, `must be at most ${LABEL_VALUE_MAX} printable characters`);
     labels[k] = v;
   }
+  // Usage dimensions, inherited by every VM of the set; user_group defaults to the caller token's.
+  const app = dimValueArg('set.app', s.app);
+  const userGroup = dimValueArg('set.user_group', s.userGroup) || defaultUserGroup;
   return {
     name,
     tenant,
@@ -96,5 +100,7 @@ export function validateSetRequest(s: VmSetSpec | null | undefined, now: number)
     affinity,
     schemePreference: schemes,
     strategy,
+    ...(app ? { app } : {}),
+    ...(userGroup ? { userGroup } : {}),
   };
 }

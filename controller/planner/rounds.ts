@@ -35,6 +35,8 @@ export class Rounds {
     tenant: string;
     spec: VmSpec;
     hostId?: string;
+    app?: string;
+    userGroup?: string;
   }): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
     const c = this.c;
     return c.lock.run(async () => {
@@ -60,7 +62,7 @@ export class Rounds {
       }
       let made: { vm: VmRecord; version: number };
       try {
-        made = await c.vms.create({ name: o.name, tenant: o.tenant, spec: o.spec, hostId, sla: pr.sla });
+        made = await c.vms.create({ ...o, hostId, sla: pr.sla });
       } catch (e) {
         c.fleet.release({ hostId, setId: '', sla: pr.sla, res: pr.res });
         throw e;
@@ -180,6 +182,8 @@ export class Rounds {
             setId: set.id,
             sla: set.request.sla,
             reason: 'placed; waiting for the host',
+            app: set.request.app,
+            userGroup: set.request.userGroup,
           });
           created.push(vm);
           ops.push(

@@ -32,7 +32,7 @@ export function setHandlers(
   });
   /** The request, validated, and the tenant it is for, checked against the caller (also on a replay). */
   const createArgs = (req: CreateVmSetRequest__Output, ctx: UnaryCtx) => {
-    const r = validateSetRequest(req.set, clock.now());
+    const r = validateSetRequest(req.set, clock.now(), ctx.principal.userGroup);
     authorizeTask(ctx.principal, r.spec.config, 'set.spec.config');
     const tenant = r.tenant || ctx.scope || DEFAULT_TENANT;
     if (ctx.scope !== undefined && tenant !== ctx.scope)

@@ -67,6 +67,8 @@ export class VmRegistry {
     tenant: string;
     spec: VmSpec;
     sla: 'guaranteed' | 'best_effort';
+    app?: string;
+    userGroup?: string;
   }): Promise<{ vm: VmRecord; version: number }> {
     const now = this.clock.now();
     const id = ulid(now);
@@ -80,6 +82,8 @@ export class VmRegistry {
       setId: '',
       sla: o.sla,
       reason: 'waiting for the host',
+      app: o.app,
+      userGroup: o.userGroup,
     });
     // Quota admission in the same batch as the VM: both or neither.
     return this.tenants.withAdmission(o.tenant, async () => {
@@ -393,6 +397,9 @@ export function newVmRecord(o: {
   setId: string;
   sla: VmRecord['sla'];
   reason: string;
+  /** Usage dimensions: the set's (or CreateVm's); absent when not given. */
+  app?: string;
+  userGroup?: string;
 }): VmRecord {
   return {
     id: o.id,
@@ -415,6 +422,8 @@ export function newVmRecord(o: {
     confirmedUnixMs: 0,
     placementAttempts: 1,
     taskDone: false,
+    ...(o.app ? { app: o.app } : {}),
+    ...(o.userGroup ? { userGroup: o.userGroup } : {}),
   };
 }
 

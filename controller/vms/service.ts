@@ -13,6 +13,7 @@ import { unaryRpc, pageToken, type RpcLayer, type UnaryCtx } from '../rpc/handle
 import type { HostRegistry } from '../hosts/registry.js';
 import { DEFAULT_TENANT } from '../tenancy/tenants.js';
 import { validateSpec } from './spec.js';
+import { dimValueArg } from '../usage/convert.js';
 import { forceDestroy } from './force.js';
 import { resourcesOf } from '../../common/limits.js';
 import { VmStateEnum } from '../../common/grpc/convert.js';
@@ -34,6 +35,8 @@ export type VmPlacer = (o: {
   tenant: string;
   spec: VmSpec;
   hostId?: string;
+  app?: string;
+  userGroup?: string;
 }) => Promise<{ vm: VmRecord; version: number } | { reasons: string[] }>;
 
 export function vmHandlers(
@@ -71,7 +74,10 @@ export function vmHandlers(
     const tenant = req.tenant ? requireName('tenant', req.tenant) : (ctx.scope ?? DEFAULT_TENANT);
     if (ctx.scope !== undefined && tenant !== ctx.scope)
       throw new PermissionDeniedError('you may only create VMs in your own tenant');
-    return { name, hostId, spec, tenant };
+    // Usage dimensions; user_group defaults to the caller token's.
+    const app = dimValueArg('app', req.app);
+    const userGroup = dimValueArg('user_group', req.userGroup) || ctx.principal.userGroup || '';
+    return { name, hostId, spec, tenant, app, userGroup };
   }
 
   /** What one lifecycle RPC does: validate the id, change desired state, tell the host. */
@@ -101,7 +107,7 @@ export function vmHandlers(
       layer,
       'VmService.CreateVm',
       async (req, ctx) => {
-        const { name, hostId, spec, tenant } = createArgs(req, ctx);
+        const { name, hostId, spec, tenant, app, userGroup } = createArgs(req, ctx);
         if (hostId) {
           // Only fleet operators get here: they may learn the host's state.
           const host = await hosts.find(hostId);
@@ -122,7 +128,7 @@ export function vmHandlers(
             );
           }
         }
-        const r = await createVm({ name, tenant, spec, hostId: hostId || undefined });
+        const r = await createVm({ name, tenant, spec, hostId: hostId || undefined, app, userGroup });
         if ('reasons' in r) {
           if (hostId)
             throw new FailedPreconditionError(`host_id: the host cannot take this vm now: ${r.reasons.join('; ')}`);

@@ -77,6 +77,8 @@ function setDetail(s: VmSet): string {
       `${r?.spec?.scheme || r?.schemePreference.join('|') || '-'} ${r?.spec?.vcpus} vCPU, ${r?.spec?.memoryMib} MiB, ${r?.spec?.diskGib} GiB disk, image ${r?.spec?.image}`,
     ],
     ['Group', r?.group || '-'],
+    ['App', r?.app || '-'],
+    ['User group', r?.userGroup || '-'],
     ['Created', `${when(s.createdUnixMs)}, started ${when(s.startedUnixMs)}`],
     ['Expires', when(s.expiresUnixMs)],
     ['Not placed', s.reasons],
@@ -158,6 +160,8 @@ export function registerSetCommands(program: Command, k: CliKit): void {
     .option('--end-on-task', 'each VM ends when its task is done (process VMs with --config task=...)')
     .option('--group <name>', 'only hosts of this virtual group')
     .option('--label <k=v...>', 'only hosts with these labels')
+    .option('--app <name>', 'the application its VMs belong to (usage is grouped by it)')
+    .option('--user-group <name>', "the user group its VMs are accounted to (default: your token's)")
     .addOption(
       new Option('--affinity <kind>', 'where the set VMs go relative to each other')
         .choices(['none', 'same-host', 'anti'])
@@ -203,6 +207,8 @@ export function registerSetCommands(program: Command, k: CliKit): void {
           endOnTask: !!o.endOnTask,
           group: o.group ?? '',
           labels: keyValues('--label', o.label),
+          app: o.app ?? '',
+          userGroup: o.userGroup ?? '',
           affinity:
             o.affinity === 'same-host'
               ? 'SET_AFFINITY_AFFINITY'

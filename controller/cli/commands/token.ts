@@ -34,6 +34,7 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
       collect,
       [] as string[],
     )
+    .option('--user-group <name>', 'API tokens: the default user group of the VMs and sets it creates (usage)')
     .option('--request-id <id>', 'idempotency key')
     .action(async (o) => {
       if (o.join && o.api) throw new CliError('--join and --api exclude each other');
@@ -51,9 +52,10 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
         role: o.role ?? '',
         tenant: o.tenant ?? '',
         grants: o.grant,
+        userGroup: o.userGroup ?? '',
       };
-      if (!o.api && (o.role || o.tenant || o.grant.length))
-        throw new CliError('--role, --tenant and --grant apply to API tokens (--api)');
+      if (!o.api && (o.role || o.tenant || o.grant.length || o.userGroup))
+        throw new CliError('--role, --tenant, --grant and --user-group apply to API tokens (--api)');
       const r = await k.withClient((c) =>
         c.call<P.CreateTokenResponse>((md, op, cb) => c.auth.CreateToken(req, md, op, cb)),
       );
@@ -81,7 +83,7 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
       );
       k.out(tokens, (v) =>
         table(
-          ['ID', 'KIND', 'DESCRIPTION', 'CREATED', 'EXPIRES', 'STATUS'],
+          ['ID', 'KIND', 'DESCRIPTION', 'CREATED', 'EXPIRES', 'STATUS', 'USER GROUP'],
           tokens.map((t) => [
             t.id,
             enumWord(t.kind, 'TOKEN_KIND_'),
@@ -95,6 +97,7 @@ export function registerTokenCommands(program: Command, k: CliKit): void {
                 : t.expiresUnixMs && t.expiresUnixMs < Date.now()
                   ? 'expired'
                   : 'active',
+            t.userGroup || '-',
           ]),
           v,
         ),

@@ -51,6 +51,8 @@ function vmDetail(v: Vm, hosts: Map<string, string>): string {
     ['Name', v.name],
     ['Tenant', v.tenant],
     ['Set', v.setId || '-'],
+    ['App', v.app || '-'],
+    ['User group', v.userGroup || '-'],
     ['Host', host ? `${host} (${v.hostId})` : v.hostId || '-'],
     ['State', `${stateOf(v)}${v.stateReason ? ` (${v.stateReason})` : ''}, since ${when(v.stateChangedUnixMs)}`],
     ['SLA', enumWord(v.sla, 'SLA_')],
@@ -82,6 +84,8 @@ export function registerVmCommands(program: Command, k: CliKit): void {
     .option('--name <name>', 'name')
     .option('--tenant <name>', 'tenant (default: yours, or default)')
     .option('--config <k=v...>', 'appliance settings, e.g. title=Hello')
+    .option('--app <name>', 'the application it belongs to (usage is grouped by it)')
+    .option('--user-group <name>', "the user group it is accounted to (default: your token's)")
     .option('--wait', 'wait until it runs (see --wait-for); exit 1 if it fails, 3 on --timeout; progress on stderr')
     .option('--wait-for <what>', 'with --wait: placed, running or healthy (the guest answers)', 'running')
     .option('--timeout <duration>', 'how long --wait waits', '5m')
@@ -91,6 +95,8 @@ export function registerVmCommands(program: Command, k: CliKit): void {
         name: o.name ?? '',
         hostId: '',
         tenant: o.tenant ?? '',
+        app: o.app ?? '',
+        userGroup: o.userGroup ?? '',
         spec: {
           scheme: o.scheme,
           vcpus: wholeNumber('--vcpus', o.vcpus, 1),

@@ -1,0 +1,87 @@
+// Usage retention: how long each level is kept (--usage-retention
+// raw=7d,hour=90d,day=2y), and the chunked, time-budgeted deletes that enforce
+// it (like controller/events/retention.ts: a run never stalls the event loop).
+import { InvalidArgumentError } from '../../common/errors.js';
+import { del, type Op, type Store } from '../../common/store/index.js';
+import { DAY_MS, HOUR_MS, pad13, USAGE_RAW } from './model.js';
+import { SUMMARY_LEVELS, USAGE_DAY, USAGE_DAY_SUM, USAGE_HOUR, USAGE_HOUR_SUM } from './rollup.js';
+
+export interface UsageRetention {
+  rawMs: number;
+  hourMs: number;
+  dayMs: number;
+}
+
+export const DEFAULT_USAGE_RETENTION: UsageRetention = { rawMs: 7 * DAY_MS, hourMs: 90 * DAY_MS, dayMs: 730 * DAY_MS };
+
+const UNITS: Record<string, number> = { h: HOUR_MS, d: DAY_MS, w: 7 * DAY_MS, y: 365 * DAY_MS };
+const FLAG = '--usage-retention';
+
+/**
+ * Parses `raw=7d,hour=90d,day=2y` (any subset; the rest keep their defaults).
+ * Each level is kept at least as long as the finer one: a rollup is recomputed
+ * from the level below it, so the finer level must not outlive it.
+ */
+export function parseUsageRetention(spec: string | undefined): UsageRetention {
+  const out = { ...DEFAULT_USAGE_RETENTION };
+  const names = { raw: 'rawMs', hour: 'hourMs', day: 'dayMs' } as const;
+  for (const part of (spec ?? '').split(',').filter((p) => p.trim())) {
+    const m = /^\s*(raw|hour|day)\s*=\s*(\d{1,5})(h|d|w|y)\s*$/.exec(part);
+    if (!m) throw new InvalidArgumentError(FLAG, `${JSON.stringify(part)} must be raw|hour|day=<n>h|d|w|y`);
+    const ms = Number(m[2]) * UNITS[m[3]!]!;
+    if (ms < HOUR_MS) throw new InvalidArgumentError(`${FLAG} ${m[1]}`, 'must be at least 1h');
+    out[names[m[1] as keyof typeof names]] = ms;
+  }
+  if (out.hourMs < out.rawMs) throw new InvalidArgumentError(`${FLAG} hour`, 'must be at least as long as raw');
+  if (out.dayMs < out.hourMs) throw new InvalidArgumentError(`${FLAG} day`, 'must be at least as long as hour');
+  return out;
+}
+
+/**
+ * Whether a record of an interval starting at `startMs` may still be stored: a
+ * late record older than raw retention is refused at ingest (its hour's raw
+ * is gone, so its rollup could no longer be recomputed from it).
+ */
+export function acceptsStart(startMs: number, now: number, r: UsageRetention = DEFAULT_USAGE_RETENTION): boolean {
+  return startMs >= now - r.rawMs;
+}
+
+/** Deletes per store batch. */
+const CHUNK = 1000;
+/** One run stops after this long and reports `more`; the next tick continues. */
+const BUDGET_MS = 200;
+
+/** Every level, the key prefix its periods are ordered under, and the age past which they go. */
+function levels(r: UsageRetention): [string, string, number][] {
+  const sums = (coll: string, ms: number) => SUMMARY_LEVELS.map((l): [string, string, number] => [coll, `${l}.`, ms]);
+  return [
+    [USAGE_RAW, '', r.rawMs],
+    [USAGE_HOUR, '', r.hourMs],
+    ...sums(USAGE_HOUR_SUM, r.hourMs),
+    [USAGE_DAY, '', r.dayMs],
+    ...sums(USAGE_DAY_SUM, r.dayMs),
+  ];
+}
+
+/** Deletes what each level holds past its age, a chunk per batch, within the time budget. */
+export async function pruneUsage(
+  store: Store,
+  r: UsageRetention,
+  now: number,
+  budgetMs = BUDGET_MS,
+): Promise<{ deleted: number; more: boolean }> {
+  const until = performance.now() + budgetMs;
+  let deleted = 0;
+  for (const [coll, prefix, keepMs] of levels(r)) {
+    const lt = prefix + pad13(now - keepMs);
+    for (;;) {
+      const dels: Op[] = [];
+      for await (const { key } of store.scan(coll, { gte: prefix, lt, limit: CHUNK })) dels.push(del(coll, key));
+      if (dels.length) await store.batch(dels);
+      deleted += dels.length;
+      if (dels.length < CHUNK) break;
+      if (performance.now() >= until) return { deleted, more: true };
+    }
+  }
+  return { deleted, more: false };
+}
