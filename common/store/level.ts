@@ -6,6 +6,7 @@ import { META, runMigrations } from './migrate.js';
 import { Mutex } from './mutex.js';
 import { rangeOf } from './range.js';
 import { ValueCache } from './value-cache.js';
+import { KeyVersions } from './versions.js';
 import type { Entry, Migration, Op, Precondition, ScanOptions, Store, Versioned } from './types.js';
 
 export { META, SCHEMA_KEY, runMigrations } from './migrate.js';
@@ -58,7 +59,7 @@ export class LevelStore implements Store {
    * is never stale; it is filled and used only under that lock, updated only
    * once a batch is written, bounded (emptied when full) and emptied on reopen.
    */
-  private readonly versionCache = new Map<string, number>();
+  private readonly versionCache = new KeyVersions();
   /** Stored JSON of records written lately, for reads (see ValueCache). */
   private readonly values: ValueCache;
 
@@ -198,9 +199,9 @@ export class LevelStore implements Store {
     if (this.failure && !(await this.recoverLocked())) throw new StoreUnavailableError('write', this.failure);
   }
 
-  private cacheVersion(id: string, v: number): void {
-    if (this.versionCache.size >= this.versionCacheMax && !this.versionCache.has(id)) this.versionCache.clear();
-    this.versionCache.set(id, v);
+  private cacheVersion(coll: string, key: string, v: number): void {
+    if (this.versionCache.size >= this.versionCacheMax && !this.versionCache.has(coll, key)) this.versionCache.clear();
+    this.versionCache.set(coll, key, v);
   }
 
   /**
@@ -210,7 +211,8 @@ export class LevelStore implements Store {
    * the largest cost of a 10,000-VM batch).
    */
   private encodedPut(coll: string, key: string, value: Stored): RawOp & { type: 'put' } {
-    return { type: 'put', key: this.sub(coll).prefix + key, value: JSON.stringify(value) };
+    // JSON.stringify({ v, d }) without building the wrapper: the same text.
+    return { type: 'put', key: this.sub(coll).prefix + key, value: `{"v":${value.v},"d":${JSON.stringify(value.d)}}` };
   }
 
   private encodedDel(coll: string, key: string): RawOp {
@@ -286,25 +288,25 @@ export class LevelStore implements Store {
    * Current versions of every key the items name: from the cache, 0 for a fresh
    * put, the rest read in one getMany per collection. Under the write lock.
    */
-  private async versionsOf(items: (Op | Precondition)[], into: Map<string, number>): Promise<void> {
+  private async versionsOf(items: (Op | Precondition)[], into: KeyVersions): Promise<void> {
     const byColl = new Map<string, Set<string>>();
     for (const x of items) {
-      const id = `${x.coll}/${x.key}`;
-      if (into.has(id)) continue;
-      const cached = this.versionCache.get(id);
+      if (into.has(x.coll, x.key)) continue;
+      const cached = this.versionCache.get(x.coll, x.key);
       if (cached !== undefined || ('fresh' in x && x.fresh)) {
-        into.set(id, cached ?? 0);
+        into.set(x.coll, x.key, cached ?? 0);
         continue;
       }
       let s = byColl.get(x.coll);
       if (!s) byColl.set(x.coll, (s = new Set()));
       s.add(x.key);
     }
+    if (!byColl.size) return;
     await Promise.all(
       [...byColl].map(async ([coll, keys]) => {
         const list = [...keys];
         const rs = await this.read(() => this.sub(coll).getMany(list));
-        list.forEach((k, i) => into.set(`${coll}/${k}`, rs[i]?.v ?? 0));
+        list.forEach((k, i) => into.set(coll, k, rs[i]?.v ?? 0));
       }),
     );
   }
@@ -317,7 +319,7 @@ export class LevelStore implements Store {
     const written: Op[] | undefined = this.writeObservers.length ? [] : undefined;
     return this.writeLock.run(async () => {
       await this.writable();
-      const current = new Map<string, number>();
+      const current = new KeyVersions();
       await this.versionsOf(
         changes.flatMap((c) => [...c.ops, ...c.pre]),
         current,
@@ -331,23 +333,23 @@ export class LevelStore implements Store {
         const id = `${op.coll}/${op.key}`;
         written?.push(op);
         if (op.type === 'del') {
-          current.set(id, 0);
+          current.set(op.coll, op.key, 0);
           versions.set(id, 0);
           chained.push(this.encodedDel(op.coll, op.key));
           keep.push(false);
           return;
         }
         if (op.value === undefined) throw new Error(`undefined value for ${id}`);
-        const v = (current.get(id) ?? 0) + 1;
-        current.set(id, v);
+        const v = (current.get(op.coll, op.key) ?? 0) + 1;
+        current.set(op.coll, op.key, v);
         versions.set(id, v);
         chained.push(this.encodedPut(op.coll, op.key, { v, d: op.value }));
         keep.push(!op.fresh);
       };
       for (const c of changes) {
-        const bad = c.pre.find((p) => (current.get(`${p.coll}/${p.key}`) ?? 0) !== p.version);
+        const bad = c.pre.find((p) => (current.get(p.coll, p.key) ?? 0) !== p.version);
         if (bad) {
-          const have = current.get(`${bad.coll}/${bad.key}`) ?? 0;
+          const have = current.get(bad.coll, bad.key) ?? 0;
           results.push(
             new ConflictError(
               `${bad.coll}/${bad.key}`,
@@ -383,7 +385,7 @@ export class LevelStore implements Store {
         else this.values.delete(op.key);
       });
       // Written or read under the lock: every version here is the store's now.
-      for (const [id, v] of current) this.cacheVersion(id, v);
+      current.forEach((coll, key, v) => this.cacheVersion(coll, key, v));
       if (written?.length) for (const fn of this.writeObservers) fn(written, (performance.now() - started) / 1000);
       return results;
     });
