@@ -22,8 +22,15 @@ interface Sub {
   readonly prefix: string;
   get(key: string): Promise<Stored | undefined>;
   getMany(keys: string[]): Promise<(Stored | undefined)[]>;
-  iterator(range: Record<string, unknown>): AsyncIterable<[string, Stored]>;
+  iterator(range: Record<string, unknown>): {
+    nextv(size: number): Promise<[string, Stored][]>;
+    close(): Promise<void>;
+  };
 }
+
+/** A scan's first read; later reads grow to SCAN_CHUNK_MAX. */
+const SCAN_CHUNK_MIN = 16;
+const SCAN_CHUNK_MAX = 1024;
 
 const COLL_RE = /^[a-z][a-z0-9-]{0,62}$/;
 
@@ -285,16 +292,17 @@ export class LevelStore implements Store {
   }
 
   /**
-   * Current versions of every key the items name: from the cache, 0 for a fresh
-   * put, the rest read in one getMany per collection. Under the write lock.
+   * Current versions of every key the items name but fresh puts: from the
+   * cache, the rest read in one getMany per collection. Under the write lock.
    */
   private async versionsOf(items: (Op | Precondition)[], into: KeyVersions): Promise<void> {
     const byColl = new Map<string, Set<string>>();
     for (const x of items) {
-      if (into.has(x.coll, x.key)) continue;
+      // A fresh put is version 1 by contract: neither read nor remembered.
+      if (('fresh' in x && x.fresh) || into.has(x.coll, x.key)) continue;
       const cached = this.versionCache.get(x.coll, x.key);
-      if (cached !== undefined || ('fresh' in x && x.fresh)) {
-        into.set(x.coll, x.key, cached ?? 0);
+      if (cached !== undefined) {
+        into.set(x.coll, x.key, cached);
         continue;
       }
       let s = byColl.get(x.coll);
@@ -341,7 +349,8 @@ export class LevelStore implements Store {
         }
         if (op.value === undefined) throw new Error(`undefined value for ${id}`);
         const v = (current.get(op.coll, op.key) ?? 0) + 1;
-        current.set(op.coll, op.key, v);
+        // Appends (events) are never rewritten: their versions would only crowd the cache.
+        if (!op.fresh) current.set(op.coll, op.key, v);
         versions.set(id, v);
         chained.push(this.encodedPut(op.coll, op.key, { v, d: op.value }));
         keep.push(!op.fresh);
@@ -381,8 +390,8 @@ export class LevelStore implements Store {
         }
       }
       chained.forEach((op, i) => {
-        if (op.type === 'put' && keep[i]) this.values.set(op.key, op.value);
-        else this.values.delete(op.key);
+        if (op.type === 'del') this.values.delete(op.key);
+        else if (keep[i]) this.values.set(op.key, op.value);
       });
       // Written or read under the lock: every version here is the store's now.
       current.forEach((coll, key, v) => this.cacheVersion(coll, key, v));
@@ -399,26 +408,28 @@ export class LevelStore implements Store {
   }
 
   async *scan<T>(coll: string, opts: ScanOptions = {}): AsyncIterable<Entry<T>> {
-    let it: AsyncIterator<[string, Stored]>;
+    let it: ReturnType<Sub['iterator']>;
     try {
-      it = this.sub(coll).iterator(rangeOf(opts))[Symbol.asyncIterator]();
+      it = this.sub(coll).iterator(rangeOf(opts));
     } catch (e) {
       throw unreadable(e);
     }
     try {
-      for (;;) {
-        let r: IteratorResult<[string, Stored]>;
+      // Entries a chunk at a time, chunks growing: one native read covers a short
+      // prefix (a host's VMs), and a consumer that stops early leaves little read ahead.
+      for (let size = SCAN_CHUNK_MIN; ; size = Math.min(size * 4, SCAN_CHUNK_MAX)) {
+        let chunk: [string, Stored][];
         try {
-          r = await it.next();
+          chunk = await it.nextv(size);
         } catch (e) {
           throw unreadable(e);
         }
-        if (r.done) return;
-        yield { key: r.value[0], value: r.value[1].d as T, version: r.value[1].v };
+        if (!chunk.length) return;
+        for (const [key, r] of chunk) yield { key, value: r.d as T, version: r.v };
       }
     } finally {
       // Closing the iterator of a failed or closed database: the scan's own result or error is what counts.
-      await it.return?.().catch(() => {});
+      await it.close().catch(() => {});
     }
   }
 
