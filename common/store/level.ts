@@ -197,7 +197,9 @@ export class LevelStore implements Store {
   sync(): Promise<void> {
     return this.writeLock.run(async () => {
       await this.writable();
-      await this.write([this.encodedPut(META, 'synced', { v: 1, d: { atUnixMs: Date.now() } })], true);
+      const marker = this.encodedPut(META, 'synced', { v: 1, d: { atUnixMs: Date.now() } });
+      await this.write([marker], true);
+      this.values.delete(marker.key); // written outside batchGroup: read it from LevelDB
     });
   }
 
