@@ -27,6 +27,7 @@ export class ValueCache {
     if (json.length > this.maxChars) return;
     this.map.set(key, json);
     this.chars += key.length + json.length;
+    if (this.chars <= this.maxChars) return;
     for (const [k, v] of this.map) {
       if (this.chars <= this.maxChars) break;
       this.map.delete(k);
