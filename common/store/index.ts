@@ -1,15 +1,11 @@
 export * from './types.js';
+export { LevelStore, runMigrations, META, SCHEMA_KEY, REOPEN_NEEDS_BYTES } from './level.js';
 export {
-  LevelStore,
-  runMigrations,
-  META,
-  SCHEMA_KEY,
-  REOPEN_NEEDS_BYTES,
   StoreOpenError,
   StoreUnavailableError,
   levelErrorKind,
   levelReason,
   type LevelErrorKind,
-} from './level.js';
+} from './level-errors.js';
 export { Mutex, KeyedMutex } from './mutex.js';
 export { retryOnConflict, isConflict, CONFLICT_ATTEMPTS } from './retry.js';

@@ -1,8 +1,15 @@
 import { statfs } from 'node:fs/promises';
 import { Level } from 'level';
-import { ConflictError, NepheleError } from '../errors.js';
+import { ConflictError } from '../errors.js';
+import { levelErrorKind, StoreOpenError, StoreUnavailableError, unreadable } from './level-errors.js';
+import { META, runMigrations } from './migrate.js';
 import { Mutex } from './mutex.js';
+import { rangeOf } from './range.js';
+import { ValueCache } from './value-cache.js';
+import { KeyVersions } from './versions.js';
 import type { Entry, Migration, Op, Precondition, ScanOptions, Store, Versioned } from './types.js';
+
+export { META, SCHEMA_KEY, runMigrations } from './migrate.js';
 
 interface Stored {
   v: number; // version
@@ -15,66 +22,34 @@ interface Sub {
   readonly prefix: string;
   get(key: string): Promise<Stored | undefined>;
   getMany(keys: string[]): Promise<(Stored | undefined)[]>;
-  iterator(range: Record<string, unknown>): AsyncIterable<[string, Stored]>;
+  iterator(range: Record<string, unknown>): {
+    nextv(size: number): Promise<[string, Stored][]>;
+    close(): Promise<void>;
+  };
 }
+
+/** A scan's first read; later reads grow to SCAN_CHUNK_MAX. */
+const SCAN_CHUNK_MIN = 16;
+const SCAN_CHUNK_MAX = 1024;
 
 const COLL_RE = /^[a-z][a-z0-9-]{0,62}$/;
-
-/** What went wrong with LevelDB, from its error codes and status text. */
-export type LevelErrorKind = 'locked' | 'no-space' | 'corrupt' | 'io';
-
-export function levelErrorKind(e: unknown): LevelErrorKind | undefined {
-  for (
-    let x = e as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0;
-    x && i < 4;
-    x = x.cause as typeof x, i++
-  ) {
-    const msg = String(x.message ?? '');
-    if (x.code === 'LEVEL_LOCKED') return 'locked';
-    if (/No space left|ENOSPC|Disk quota exceeded/i.test(msg)) return 'no-space';
-    if (x.code === 'LEVEL_CORRUPTION' || /^Corruption:/.test(msg)) return 'corrupt';
-    if (x.code === 'LEVEL_IO_ERROR' || /^IO error:/.test(msg)) return 'io';
-  }
-  return undefined;
-}
-
-/** LevelDB's status text without the file path (the OS reason, e.g. "No space left on device"). */
-export function levelReason(e: unknown): string {
-  let x = e as { message?: unknown; cause?: { message?: unknown } } | undefined;
-  if (x?.cause && /failed to open/i.test(String(x.message))) x = x.cause;
-  const msg = String(x?.message ?? e);
-  return msg.replace(/^(IO error|Corruption): .*\/[^:]*: /, '$1: ').slice(0, 200);
-}
-
-/** LevelDB refused to open. `kind` lets the caller tell the operator what to do. */
-export class StoreOpenError extends Error {
-  constructor(
-    readonly kind: LevelErrorKind | 'other',
-    readonly path: string,
-    cause: unknown,
-  ) {
-    super(`cannot open the store at ${path}: ${levelReason(cause)}`, { cause });
-    this.name = 'StoreOpenError';
-  }
-}
-
-/** The store cannot take writes (or reads) right now; callers may retry later. */
-export class StoreUnavailableError extends NepheleError {
-  constructor(what: 'write' | 'read', cause: unknown) {
-    super(
-      'UNAVAILABLE',
-      `the controller cannot ${what} its store (${levelReason(cause)}); it recovers by itself once the disk is usable again, retry later`,
-      { cause },
-    );
-  }
-}
 
 /** Room LevelDB needs to reopen (recover its log into a table, start a new log and manifest). */
 export const REOPEN_NEEDS_BYTES = 16 * 2 ** 20;
 
-/** LevelDB implementation: one sublevel per collection, JSON values with a version. */
 /** Keys whose versions the store remembers (~100 bytes each): the working set of a busy controller. */
 const VERSION_CACHE_MAX = 200_000;
+/** Characters of recently written records the store keeps to answer reads (~0.7 KB a VM record: ~45,000 VMs). */
+const VALUE_CACHE_CHARS = 32 * 2 ** 20;
+
+/** The root database as classic-level implements it: `_batch` is abstract-level's private write hook. */
+interface RawDb {
+  status: string;
+  _batch(ops: RawOp[], options: { sync: boolean }): Promise<void>;
+}
+type RawOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
+
+/** LevelDB implementation: one sublevel per collection, JSON values with a version. */
 
 export class LevelStore implements Store {
   private readonly subs = new Map<string, Sub>();
@@ -91,18 +66,23 @@ export class LevelStore implements Store {
    * is never stale; it is filled and used only under that lock, updated only
    * once a batch is written, bounded (emptied when full) and emptied on reopen.
    */
-  private readonly versionCache = new Map<string, number>();
+  private readonly versionCache = new KeyVersions();
+  /** Stored JSON of records written lately, for reads (see ValueCache). */
+  private readonly values: ValueCache;
 
   private constructor(
     private readonly db: Level<string, Stored>,
     private readonly path: string,
     private readonly versionCacheMax: number,
-  ) {}
+    valueCacheChars: number,
+  ) {
+    this.values = new ValueCache(valueCacheChars);
+  }
 
   static async open(
     path: string,
     migrations: Migration[] = [],
-    opts: { versionCacheMax?: number } = {},
+    opts: { versionCacheMax?: number; valueCacheChars?: number } = {},
   ): Promise<LevelStore> {
     const db = new Level<string, Stored>(path, { valueEncoding: 'json' });
     try {
@@ -110,7 +90,12 @@ export class LevelStore implements Store {
     } catch (e) {
       throw new StoreOpenError(levelErrorKind(e) ?? 'other', path, e);
     }
-    const store = new LevelStore(db, path, opts.versionCacheMax ?? VERSION_CACHE_MAX);
+    const store = new LevelStore(
+      db,
+      path,
+      opts.versionCacheMax ?? VERSION_CACHE_MAX,
+      opts.valueCacheChars ?? VALUE_CACHE_CHARS,
+    );
     try {
       await runMigrations(store, migrations);
     } catch (e) {
@@ -129,6 +114,11 @@ export class LevelStore implements Store {
   /** How many key versions the store remembers now (bounded by versionCacheMax). */
   get cachedVersions(): number {
     return this.versionCache.size;
+  }
+
+  /** How many records' stored JSON the store keeps for reads now. */
+  get cachedValues(): number {
+    return this.values.size;
   }
 
   /** Why writes are refused, while they are. */
@@ -164,6 +154,7 @@ export class LevelStore implements Store {
     await this.db.close();
     this.subs.clear(); // sublevels do not follow their parent through a reopen
     this.versionCache.clear();
+    this.values.clear();
     try {
       await this.db.open();
     } catch (e) {
@@ -206,7 +197,9 @@ export class LevelStore implements Store {
   sync(): Promise<void> {
     return this.writeLock.run(async () => {
       await this.writable();
-      await this.write([this.encodedPut(META, 'synced', { v: 1, d: { atUnixMs: Date.now() } })], true);
+      const marker = this.encodedPut(META, 'synced', { v: 1, d: { atUnixMs: Date.now() } });
+      await this.write([marker], true);
+      this.values.delete(marker.key); // written outside batchGroup: read it from LevelDB
     });
   }
 
@@ -215,9 +208,9 @@ export class LevelStore implements Store {
     if (this.failure && !(await this.recoverLocked())) throw new StoreUnavailableError('write', this.failure);
   }
 
-  private cacheVersion(id: string, v: number): void {
-    if (this.versionCache.size >= this.versionCacheMax && !this.versionCache.has(id)) this.versionCache.clear();
-    this.versionCache.set(id, v);
+  private cacheVersion(coll: string, key: string, v: number): void {
+    if (this.versionCache.size >= this.versionCacheMax && !this.versionCache.has(coll, key)) this.versionCache.clear();
+    this.versionCache.set(coll, key, v);
   }
 
   /**
@@ -226,17 +219,28 @@ export class LevelStore implements Store {
    * writes, without abstract-level's per-op sublevel and encoding work (~5 µs an op,
    * the largest cost of a 10,000-VM batch).
    */
-  private encodedPut(coll: string, key: string, value: Stored): { type: 'put'; key: string; value: string } {
-    return { type: 'put', key: this.sub(coll).prefix + key, value: JSON.stringify(value) };
+  private encodedPut(coll: string, key: string, value: Stored): RawOp & { type: 'put' } {
+    // JSON.stringify({ v, d }) without building the wrapper: the same text.
+    return { type: 'put', key: this.sub(coll).prefix + key, value: `{"v":${value.v},"d":${JSON.stringify(value.d)}}` };
   }
 
-  private encodedDel(coll: string, key: string): { type: 'del'; key: string } {
+  private encodedDel(coll: string, key: string): RawOp {
     return { type: 'del', key: this.sub(coll).prefix + key };
   }
 
-  private async write(chained: unknown[], sync = false): Promise<void> {
+  /**
+   * Writes encoded ops with classic-level's own batch, below abstract-level:
+   * its public batch() clones each op, checks and encodes it again and offers
+   * it to hooks and write events we do not use (~8 µs an op, most of a
+   * report's write). Keys and values are strings already, so the native batch
+   * writes the same bytes. The open check is the one abstract-level makes.
+   */
+  private async write(ops: RawOp[], sync = false): Promise<void> {
+    const db = this.db as unknown as RawDb;
+    if (db.status !== 'open')
+      throw Object.assign(new Error('Database is not open'), { code: 'LEVEL_DATABASE_NOT_OPEN' });
     try {
-      await this.db.batch(chained as never, { sync, keyEncoding: 'utf8', valueEncoding: 'utf8' } as never);
+      await db._batch(ops, { sync });
     } catch (e) {
       if (!levelErrorKind(e)) throw e;
       this.failure = e as Error;
@@ -265,39 +269,54 @@ export class LevelStore implements Store {
   }
 
   async get<T>(coll: string, key: string): Promise<Versioned<T> | undefined> {
-    const r = await this.read(() => this.sub(coll).get(key));
+    const sub = this.sub(coll);
+    const json = this.values.get(sub.prefix + key);
+    const r = json !== undefined ? (JSON.parse(json) as Stored) : await this.read(() => sub.get(key));
     return r === undefined ? undefined : { value: r.d as T, version: r.v };
   }
 
+  /** From the value cache where it has the key, the rest in one LevelDB read. */
   async getMany<T>(coll: string, keys: string[]): Promise<(Versioned<T> | undefined)[]> {
     if (keys.length === 0) return [];
-    const rs = await this.read(() => this.sub(coll).getMany(keys));
+    const sub = this.sub(coll);
+    const rs: (Stored | undefined)[] = new Array<Stored | undefined>(keys.length);
+    const missing: number[] = [];
+    keys.forEach((k, i) => {
+      const json = this.values.get(sub.prefix + k);
+      if (json === undefined) missing.push(i);
+      else rs[i] = JSON.parse(json) as Stored;
+    });
+    if (missing.length) {
+      const read = await this.read(() => sub.getMany(missing.map((i) => keys[i]!)));
+      missing.forEach((i, j) => (rs[i] = read[j]));
+    }
     return rs.map((r) => (r === undefined ? undefined : { value: r.d as T, version: r.v }));
   }
 
   /**
-   * Current versions of every key the items name: from the cache, 0 for a fresh
-   * put, the rest read in one getMany per collection. Under the write lock.
+   * Current versions of every key the items name but fresh puts: from the
+   * cache, the rest read in one getMany per collection. Under the write lock.
    */
-  private async versionsOf(items: (Op | Precondition)[], into: Map<string, number>): Promise<void> {
+  private async versionsOf(items: (Op | Precondition)[], into: KeyVersions): Promise<void> {
     const byColl = new Map<string, Set<string>>();
     for (const x of items) {
-      const id = `${x.coll}/${x.key}`;
-      if (into.has(id)) continue;
-      const cached = this.versionCache.get(id);
-      if (cached !== undefined || ('fresh' in x && x.fresh)) {
-        into.set(id, cached ?? 0);
+      // A fresh put is version 1 by contract: neither read nor remembered.
+      if (('fresh' in x && x.fresh) || into.has(x.coll, x.key)) continue;
+      const cached = this.versionCache.get(x.coll, x.key);
+      if (cached !== undefined) {
+        into.set(x.coll, x.key, cached);
         continue;
       }
       let s = byColl.get(x.coll);
       if (!s) byColl.set(x.coll, (s = new Set()));
       s.add(x.key);
     }
+    if (!byColl.size) return;
     await Promise.all(
       [...byColl].map(async ([coll, keys]) => {
         const list = [...keys];
         const rs = await this.read(() => this.sub(coll).getMany(list));
-        list.forEach((k, i) => into.set(`${coll}/${k}`, rs[i]?.v ?? 0));
+        list.forEach((k, i) => into.set(coll, k, rs[i]?.v ?? 0));
       }),
     );
   }
@@ -310,33 +329,38 @@ export class LevelStore implements Store {
     const written: Op[] | undefined = this.writeObservers.length ? [] : undefined;
     return this.writeLock.run(async () => {
       await this.writable();
-      const current = new Map<string, number>();
+      const current = new KeyVersions();
       await this.versionsOf(
         changes.flatMap((c) => [...c.ops, ...c.pre]),
         current,
       );
       const results: (Map<string, number> | Error)[] = [];
       const accepted: boolean[] = [];
-      const chained: unknown[] = [];
+      const chained: RawOp[] = [];
+      /** Per encoded op: whether its record is worth keeping for reads (appends are rarely read back). */
+      const keep: boolean[] = [];
       const apply = (op: Op, versions: Map<string, number>) => {
         const id = `${op.coll}/${op.key}`;
         written?.push(op);
         if (op.type === 'del') {
-          current.set(id, 0);
+          current.set(op.coll, op.key, 0);
           versions.set(id, 0);
           chained.push(this.encodedDel(op.coll, op.key));
+          keep.push(false);
           return;
         }
         if (op.value === undefined) throw new Error(`undefined value for ${id}`);
-        const v = (current.get(id) ?? 0) + 1;
-        current.set(id, v);
+        const v = (current.get(op.coll, op.key) ?? 0) + 1;
+        // Appends (events) are never rewritten: their versions would only crowd the cache.
+        if (!op.fresh) current.set(op.coll, op.key, v);
         versions.set(id, v);
         chained.push(this.encodedPut(op.coll, op.key, { v, d: op.value }));
+        keep.push(!op.fresh);
       };
       for (const c of changes) {
-        const bad = c.pre.find((p) => (current.get(`${p.coll}/${p.key}`) ?? 0) !== p.version);
+        const bad = c.pre.find((p) => (current.get(p.coll, p.key) ?? 0) !== p.version);
         if (bad) {
-          const have = current.get(`${bad.coll}/${bad.key}`) ?? 0;
+          const have = current.get(bad.coll, bad.key) ?? 0;
           results.push(
             new ConflictError(
               `${bad.coll}/${bad.key}`,
@@ -361,12 +385,18 @@ export class LevelStore implements Store {
         try {
           await this.write(chained);
         } catch (e) {
-          this.versionCache.clear(); // what this batch would have written is unknown now
+          // What this batch would have written is unknown now.
+          this.versionCache.clear();
+          this.values.clear();
           throw e;
         }
       }
+      chained.forEach((op, i) => {
+        if (op.type === 'del') this.values.delete(op.key);
+        else if (keep[i]) this.values.set(op.key, op.value);
+      });
       // Written or read under the lock: every version here is the store's now.
-      for (const [id, v] of current) this.cacheVersion(id, v);
+      current.forEach((coll, key, v) => this.cacheVersion(coll, key, v));
       if (written?.length) for (const fn of this.writeObservers) fn(written, (performance.now() - started) / 1000);
       return results;
     });
@@ -380,26 +410,28 @@ export class LevelStore implements Store {
   }
 
   async *scan<T>(coll: string, opts: ScanOptions = {}): AsyncIterable<Entry<T>> {
-    let it: AsyncIterator<[string, Stored]>;
+    let it: ReturnType<Sub['iterator']>;
     try {
-      it = this.sub(coll).iterator(rangeOf(opts))[Symbol.asyncIterator]();
+      it = this.sub(coll).iterator(rangeOf(opts));
     } catch (e) {
       throw unreadable(e);
     }
     try {
-      for (;;) {
-        let r: IteratorResult<[string, Stored]>;
+      // Entries a chunk at a time, chunks growing: one native read covers a short
+      // prefix (a host's VMs), and a consumer that stops early leaves little read ahead.
+      for (let size = SCAN_CHUNK_MIN; ; size = Math.min(size * 4, SCAN_CHUNK_MAX)) {
+        let chunk: [string, Stored][];
         try {
-          r = await it.next();
+          chunk = await it.nextv(size);
         } catch (e) {
           throw unreadable(e);
         }
-        if (r.done) return;
-        yield { key: r.value[0], value: r.value[1].d as T, version: r.value[1].v };
+        if (!chunk.length) return;
+        for (const [key, r] of chunk) yield { key, value: r.d as T, version: r.v };
       }
     } finally {
       // Closing the iterator of a failed or closed database: the scan's own result or error is what counts.
-      await it.return?.().catch(() => {});
+      await it.close().catch(() => {});
     }
   }
 
@@ -409,80 +441,9 @@ export class LevelStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.writeLock.run(async () => this.db.close());
+    await this.writeLock.run(async () => {
+      this.values.clear(); // reads of a closed store fail, as they do without the cache
+      await this.db.close();
+    });
   }
-}
-
-function unreadable(e: unknown): unknown {
-  const code = (e as { code?: unknown } | undefined)?.code;
-  const closed = code === 'LEVEL_DATABASE_NOT_OPEN' || code === 'LEVEL_ITERATOR_NOT_OPEN';
-  return closed || levelErrorKind(e) === 'io' || levelErrorKind(e) === 'no-space'
-    ? new StoreUnavailableError('read', e)
-    : e;
-}
-
-/** A string greater than every string that starts with `prefix` (in LevelDB's byte order). */
-function prefixEnd(prefix: string): string | undefined {
-  // Incrementing the last character, rather than appending '\uffff', also
-  // covers keys holding characters outside the BMP (UTF-8 F0.. sorts after EF BF BF).
-  const last = prefix.charCodeAt(prefix.length - 1);
-  if (prefix && last < 0x7f) return prefix.slice(0, -1) + String.fromCharCode(last + 1);
-  return prefix + '\u{10FFFF}\u{10FFFF}';
-}
-
-function rangeOf(o: ScanOptions): Record<string, unknown> {
-  const r: Record<string, unknown> = { limit: o.limit ?? -1, reverse: !!o.reverse };
-  // Lower bound: the tighter of the prefix and explicit gt/gte.
-  let lower: { k: string; incl: boolean } | undefined =
-    o.prefix !== undefined ? { k: o.prefix, incl: true } : undefined;
-  for (const c of [
-    o.gt !== undefined ? { k: o.gt, incl: false } : undefined,
-    o.gte !== undefined ? { k: o.gte, incl: true } : undefined,
-  ]) {
-    if (c && (!lower || cmp(c.k, lower.k) > 0 || (cmp(c.k, lower.k) === 0 && !c.incl))) lower = c;
-  }
-  let upper: { k: string; incl: boolean } | undefined;
-  const pe = o.prefix !== undefined ? prefixEnd(o.prefix) : undefined;
-  if (pe !== undefined) upper = { k: pe, incl: false };
-  for (const c of [
-    o.lt !== undefined ? { k: o.lt, incl: false } : undefined,
-    o.lte !== undefined ? { k: o.lte, incl: true } : undefined,
-  ]) {
-    if (c && (!upper || cmp(c.k, upper.k) < 0 || (cmp(c.k, upper.k) === 0 && !c.incl))) upper = c;
-  }
-  if (lower) r[lower.incl ? 'gte' : 'gt'] = lower.k;
-  if (upper) r[upper.incl ? 'lte' : 'lt'] = upper.k;
-  return r;
-}
-
-/** Byte-wise comparison, as LevelDB orders keys. */
-function cmp(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-
-export const META = 'meta';
-export const SCHEMA_KEY = 'schema_version';
-
-/** Runs migrations newer than the stored schema version, in order, recording each. */
-export async function runMigrations(store: Store, migrations: Migration[]): Promise<number> {
-  const sorted = [...migrations].sort((a, b) => a.version - b.version);
-  const cur = await store.get<{ version: number; history: { version: number; name: string; at: string }[] }>(
-    META,
-    SCHEMA_KEY,
-  );
-  let version = cur?.value.version ?? 0;
-  const history = cur?.value.history ?? [];
-  let storeVersion = cur?.version ?? 0;
-  for (const m of sorted) {
-    if (m.version <= version) continue;
-    await m.up(store);
-    version = m.version;
-    history.push({ version: m.version, name: m.name, at: new Date().toISOString() });
-    const w = await store.batch(
-      [{ type: 'put', coll: META, key: SCHEMA_KEY, value: { version, history } }],
-      [{ coll: META, key: SCHEMA_KEY, version: storeVersion }],
-    );
-    storeVersion = w.get(`${META}/${SCHEMA_KEY}`)!;
-  }
-  return version;
 }

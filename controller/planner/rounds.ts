@@ -5,7 +5,7 @@ import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
 import type { PlanRow__Output as PlanRow } from '../../common/gen/nephele/v1/PlanRow.js';
 import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
 import { ulid } from '../../common/ids.js';
-import { absent, at, put, type Op, type Precondition } from '../../common/store/index.js';
+import { absent, at, put, putFresh, type Op, type Precondition } from '../../common/store/index.js';
 import type { NewEvent } from '../events/log.js';
 import { newVmRecord, VMS, VMS_BY_HOST, VMS_BY_TENANT, type VmRecord } from '../vms/registry.js';
 import { dynamicReason, place, staticReason, unplace, type PlacementRequest } from './place.js';
@@ -186,11 +186,12 @@ export class Rounds {
             userGroup: set.request.userGroup,
           });
           created.push(vm);
+          // The id is new (the VM's absence is checked): its index entries are too, no version read.
           ops.push(
             put(VMS, id, vm),
-            put(VMS_BY_TENANT, `${set.tenant}/${id}`, 1),
-            put(VMS_BY_HOST, `${p.hostId}/${id}`, 1),
-            put(VMS_BY_SET, `${set.id}/${id}`, 1),
+            putFresh(VMS_BY_TENANT, `${set.tenant}/${id}`, 1),
+            putFresh(VMS_BY_HOST, `${p.hostId}/${id}`, 1),
+            putFresh(VMS_BY_SET, `${set.id}/${id}`, 1),
           );
           pre.push(absent(VMS, id));
         });

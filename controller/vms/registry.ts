@@ -237,7 +237,18 @@ export class VmRegistry {
       rs.map((r) => r.vmId),
     );
     const seen: (Observed | Ignored | undefined)[] = [];
-    for (const [i, r] of rs.entries()) seen.push(await this.observe(hostId, r, curs[i]));
+    for (const [i, r] of rs.entries()) {
+      const o = this.observe(hostId, r, curs[i]);
+      // A destroyed VM gives its quota back in the same batch.
+      if (o && 'releases' in o) {
+        const res = await this.tenants.releaseOps(o.vm.tenant, o.vm.id);
+        if (res) {
+          o.ops.push(...res.ops);
+          o.pre.push(...res.pre);
+        }
+      }
+      seen.push(o);
+    }
     const changes = seen.filter((o): o is Observed => !!o && !('ignored' in o));
     await this.events.commit({
       ops: [...hostOps.ops, ...changes.flatMap((c) => c.ops)],
@@ -257,11 +268,11 @@ export class VmRegistry {
    * destroyed VM leaves the host's desired set and gives its quota back, in the
    * same batch. The first report of a placement is its confirmation.
    */
-  private async observe(
+  private observe(
     hostId: string,
     r: VmReport,
     cur: Versioned<VmRecord> | undefined,
-  ): Promise<Observed | Ignored | undefined> {
+  ): (Observed & { releases?: true }) | Ignored | undefined {
     if (!cur) return undefined;
     const vm = cur.value;
     const current = vm.hostId === hostId;
@@ -316,14 +327,7 @@ export class VmRegistry {
     const refused = thisGen && r.state === 'failed' && !vm.ran && vm.setId !== '' && vm.desired !== 'destroyed';
     const ops: Op[] = [put(VMS, vm.id, next)];
     const pre: Precondition[] = [at(VMS, vm.id, cur.version)];
-    if (r.state === 'destroyed') {
-      ops.push(del(VMS_BY_HOST, `${hostId}/${vm.id}`));
-      const res = await this.tenants.releaseOps(vm.tenant, vm.id);
-      if (res) {
-        ops.push(...res.ops);
-        pre.push(...res.pre);
-      }
-    }
+    if (r.state === 'destroyed') ops.push(del(VMS_BY_HOST, `${hostId}/${vm.id}`));
     const events: NewEvent[] = changed
       ? [
           {
@@ -341,7 +345,8 @@ export class VmRegistry {
           },
         ]
       : [];
-    return { ops, pre, events, vm: next, released, refused, taskDone, imported };
+    const o = { ops, pre, events, vm: next, released, refused, taskDone, imported };
+    return r.state === 'destroyed' ? { ...o, releases: true } : o;
   }
 
   /** Runs a report that may give quota back under its tenant's admission lock (no retry storms on the tenant record). */

@@ -7,7 +7,7 @@ import { FakeClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/logger.js';
 import { EventLog } from '../../controller/events/log.js';
 import { Tenants } from '../../controller/tenancy/tenants.js';
-import { VmRegistry, VMS_BY_HOST, type Observed } from '../../controller/vms/registry.js';
+import { lifecycleEvent, VmRegistry, VMS_BY_HOST, type Observed } from '../../controller/vms/registry.js';
 import type { VmReport as VmStatusReport } from '../../controller/model/index.js';
 import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -67,6 +67,31 @@ t.test('a conflict writes nothing and tells no listener (the caller retries)', a
   t.notOk(await store.get(MARK, 'x'), 'no host op written');
   t.equal(seen.length, 0, 'no listener called');
 });
+
+t.test(
+  'a report whose VM record an operator changed after it was read is fenced; the retry keeps the change',
+  async (t) => {
+    const { store, vms, vm, seen, report, hostOps } = await setup(t);
+    // The report reads the VM (the store answers from what it last wrote), then the operator's stop commits first.
+    const getMany = store.getMany.bind(store);
+    let raced = false;
+    store.getMany = (async (coll: string, keys: string[]) => {
+      const r = await getMany(coll, keys);
+      if (!raced) {
+        raced = true;
+        await vms.setDesired(vm.id, undefined, () => ({ desired: 'stopped' }), lifecycleEvent('stopped'));
+      }
+      return r;
+    }) as typeof store.getMany;
+    const err = await vms.applyReport(HOST, report({ seq: 1 }), hostOps(1)).catch((e) => e);
+    t.ok(raced && isConflict(err), 'ConflictError: the report was made from the record before the change');
+    t.notOk(await store.get(MARK, '1'), 'nothing of the report written');
+    t.equal(seen.length, 0, 'no listener called');
+    t.match((await vms.get(vm.id)).vm, { desired: 'stopped', state: 'pending' }, 'the operator’s change alone');
+    await vms.applyReport(HOST, report({ seq: 1 }), hostOps(1));
+    t.match((await vms.get(vm.id)).vm, { desired: 'stopped', state: 'running' }, 'the retry applies on top of it');
+  },
+);
 
 t.test('a report about a VM never placed on the host: ignored, the host ops still land', async (t) => {
   const { store, vms, vm, seen, report, hostOps } = await setup(t);

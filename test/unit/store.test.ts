@@ -406,3 +406,63 @@ t.test(
     t.equal((await again.batch([put('vms', 'b', { y: 3 })], [at('vms', 'b', 4)])).get('vms/b'), 5);
   },
 );
+
+t.test('value cache: reads see every write, never a shared object, bounded, emptied on reopen and close', async (t) => {
+  const path = dbPath();
+  const s = await LevelStore.open(path, [], { valueCacheChars: 200 });
+  // Written: read back from the cache, as LevelDB holds it.
+  await s.batch([put('vms', 'a', { state: 'pending' }), put('vms', 'b', { state: 'pending' })]);
+  t.equal(s.cachedValues, 2, 'written records are kept for reads');
+  const [a1] = await s.getMany<{ state: string }>('vms', ['a']);
+  t.same(a1, { value: { state: 'pending' }, version: 1 });
+  a1!.value.state = 'mutated by a caller';
+  t.same(
+    (await s.get('vms', 'a'))?.value,
+    { state: 'pending' },
+    'a caller changing what it read changes nothing stored',
+  );
+  // A report read version 1; an operator's change lands first: the report's write is fenced.
+  await s.batch([put('vms', 'a', { state: 'pending', desired: 'stopped' })], [at('vms', 'a', 1)]);
+  await t.rejects(
+    s.batch([put('vms', 'a', { state: 'running' })], [at('vms', 'a', 1)]),
+    ConflictError,
+    'a change made from the record read before the operator’s is refused',
+  );
+  t.same(
+    await s.get('vms', 'a'),
+    { value: { state: 'pending', desired: 'stopped' }, version: 2 },
+    'the operator’s change',
+  );
+  // Refused group members leave nothing in the cache; deletes leave it.
+  const [, refused] = await s.batchGroup(
+    [
+      { ops: [put('vms', 'c', 1)], pre: [] },
+      { ops: [put('vms', 'b', 'never')], pre: [at('vms', 'b', 7)] },
+    ],
+    () => [],
+  );
+  t.type(refused, ConflictError);
+  t.same((await s.get('vms', 'b'))?.value, { state: 'pending' }, 'the refused change is not read back');
+  await s.batch([del('vms', 'b')]);
+  t.equal(await s.get('vms', 'b'), undefined, 'a deleted record is gone');
+  t.same(await s.getMany('vms', ['b', 'c', 'a']).then((r) => r.map((x) => x?.version)), [undefined, 1, 2]);
+  // Appends are not kept (rarely read back), but read as written.
+  await s.batch([putFresh('log', '1', 'x')]);
+  t.same(await s.get('log', '1'), { value: 'x', version: 1 });
+  // Bounded: more than it holds; every record still reads right (from LevelDB).
+  for (let i = 0; i < 20; i++) await s.batch([put('many', String(i), { i, pad: 'x'.repeat(20) })]);
+  t.ok(s.cachedValues < 10, `bounded by characters (${s.cachedValues} kept)`);
+  const many = await s.getMany<{ i: number }>('many', [...Array(20).keys()].map(String));
+  t.same(
+    many.map((r) => r?.value.i),
+    [...Array(20).keys()],
+    'cached and uncached records read together',
+  );
+  await s.reopen();
+  t.equal(s.cachedValues, 0, 'emptied on reopen');
+  t.same((await s.get('vms', 'a'))?.version, 2, 'read from LevelDB after the reopen');
+  await s.batch([put('vms', 'a', 3)], [at('vms', 'a', 2)]);
+  await s.close();
+  t.equal(s.cachedValues, 0, 'emptied on close');
+  await t.rejects(s.get('vms', 'a'), /cannot read its store/, 'a closed store does not answer from the cache');
+});
