@@ -30,7 +30,8 @@ import { cli, joinToken, startController, type ControllerProc } from '../helpers
 import { setApi } from '../helpers/sets.js';
 
 const HOUR = 3_600_000;
-const DAY0 = Date.UTC(2026, 10, 1); // four days of hourly records from here
+// Four days of hourly records from here, ending a day ago: inside the default raw retention (7 days).
+const DAY0 = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 5 * 24 * HOUR;
 const FROM = DAY0 + 24 * HOUR; // the pushed window: days 2 and 3
 const TO = DAY0 + 72 * HOUR;
 const GiB = 2 ** 30;
