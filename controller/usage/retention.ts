@@ -3,7 +3,8 @@
 // it (like controller/events/retention.ts: a run never stalls the event loop).
 import { InvalidArgumentError } from '../../common/errors.js';
 import { del, type Op, type Store } from '../../common/store/index.js';
-import { DAY_MS, HOUR_MS, pad13, USAGE_RAW } from './model.js';
+import { DAY_MS, HOUR_MS, pad13, USAGE_IMPORTED, USAGE_RAW } from './model.js';
+import { USAGE_SOURCES } from './import.js';
 import { SUMMARY_LEVELS, USAGE_DAY, USAGE_DAY_SUM, USAGE_HOUR, USAGE_HOUR_SUM } from './rollup.js';
 
 export interface UsageRetention {
@@ -72,7 +73,11 @@ export async function pruneUsage(
 ): Promise<{ deleted: number; more: boolean }> {
   const until = performance.now() + budgetMs;
   let deleted = 0;
-  for (const [coll, prefix, keepMs] of levels(r)) {
+  // Imported usage (keyed source.start.…) is history for backup plans: kept as long as day rollups.
+  const imported: [string, string, number][] = [];
+  for await (const { key } of store.scan(USAGE_SOURCES, { limit: 10_000 }))
+    imported.push([USAGE_IMPORTED, `${key}.`, r.dayMs]);
+  for (const [coll, prefix, keepMs] of [...levels(r), ...imported]) {
     const lt = prefix + pad13(now - keepMs);
     for (;;) {
       const dels: Op[] = [];

@@ -7,7 +7,17 @@ import { waitFor } from '../helpers/wait.js';
 import { createLogger } from '../../common/logger.js';
 import { put, type Op } from '../../common/store/index.js';
 import { MemoryStore } from '../helpers/memory-store.js';
-import { DAY_MS, dirtyKey, HOUR_MS, hourOf, pad13, USAGE_DIRTY, USAGE_RAW } from '../../controller/usage/model.js';
+import {
+  DAY_MS,
+  dirtyKey,
+  HOUR_MS,
+  hourOf,
+  pad13,
+  USAGE_DIRTY,
+  USAGE_IMPORTED,
+  USAGE_RAW,
+} from '../../controller/usage/model.js';
+import { USAGE_SOURCES } from '../../controller/usage/import.js';
 import {
   acceptsStart,
   DEFAULT_USAGE_RETENTION,
@@ -80,6 +90,23 @@ t.test('pruneUsage deletes each level past its age, in chunks, and keeps the res
   t.equal(deleted, 2500 - raw.length + 2 * 1 + 2 * 2, 'raw, hour and day (and their sums) past their ages');
   t.ok(store.writes - writes >= 2, 'deleted in chunks, not one batch');
   t.same(await pruneUsage(store, r, NOW), { deleted: 0, more: false }, 'a second run finds nothing');
+});
+
+t.test('imported usage is kept as long as day rollups, per source, nothing younger goes', async (t) => {
+  const store = new MemoryStore();
+  const r = parseUsageRetention('raw=1d,hour=3d,day=10d');
+  const ops: Op[] = [put(USAGE_SOURCES, 'src-a', {}), put(USAGE_SOURCES, 'src-b', {})];
+  for (const src of ['src-a', 'src-b'])
+    for (const age of [1, 9, 11, 20]) ops.push(put(USAGE_IMPORTED, `${src}.${pad13(NOW - age * DAY_MS)}.H.V.1`, {}));
+  await store.batch(ops);
+  const { deleted } = await pruneUsage(store, r, NOW);
+  t.equal(deleted, 4, 'the 11- and 20-day-old records of both sources');
+  const left: string[] = [];
+  for await (const { key } of store.scan(USAGE_IMPORTED)) left.push(key);
+  t.same(
+    left.map((k) => [k.slice(0, 5), Number(k.slice(6, 19))]),
+    ['src-a', 'src-a', 'src-b', 'src-b'].map((s, i) => [s, NOW - (i % 2 ? 1 : 9) * DAY_MS]).sort(),
+  );
 });
 
 t.test('a budget-limited prune reports more and the next run continues', async (t) => {
