@@ -69,3 +69,23 @@ export function keyValues(flag: string, list: string[] | undefined): Record<stri
   }
   return out;
 }
+
+/**
+ * A point in time (`--from`, `--to`, usage and backup plans alike): an ISO 8601
+ * time (`2026-12-01`, `2026-12-01T10:00:00Z`), unix milliseconds, `now`, or a
+ * duration ago (`2h`, `-2h`, `7d`). Empty is 0 (no bound).
+ */
+export function timeFlag(flag: string, v: string | undefined, now = Date.now()): number {
+  if (v === undefined || v === '') return 0;
+  if (v === 'now') return now;
+  if (/^\d+$/.test(v)) {
+    const ms = Number(v);
+    if (!Number.isSafeInteger(ms)) throw new CliError(`${flag}: ${v} is not a unix time in milliseconds`);
+    return ms;
+  }
+  if (/^-?\d+(\.\d+)?(ms|s|m|h|d)$/.test(v)) return Math.max(0, now - parseDuration(v.replace(/^-/, '')));
+  const t = Date.parse(v);
+  if (!Number.isFinite(t) || t < 0)
+    throw new CliError(`${flag}: ${JSON.stringify(v)} is not an ISO time, unix ms, now, or a duration ago (2h, 7d)`);
+  return t;
+}

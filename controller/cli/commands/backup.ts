@@ -6,7 +6,7 @@ import type { VmSet__Output } from '../../../common/gen/nephele/v1/VmSet.js';
 import { CliError, EXIT } from '../client.js';
 import { enumWord, table } from '../format.js';
 import type { CliKit } from '../kit.js';
-import { timeFlag } from './usage-push.js';
+import { timeFlag } from '../parse.js';
 
 function numberFlag(flag: string, v: string, min: number, max: number): number {
   const n = Number(v);
@@ -67,7 +67,7 @@ export function registerBackupCommands(program: Command, k: CliKit): void {
     .option('--set <id>', 'only this source set (one plan per source set)')
     .option('--percentile <p>', 'percentile of concurrent vCPUs and memory to carry', '95')
     .option('--headroom <fraction>', 'fraction added on top', '0.2')
-    .option('--from <time>', 'window start (ISO 8601 or unix ms)')
+    .option('--from <time>', 'window start (ISO time, unix ms, or a duration ago: 7d)')
     .option('--to <time>', 'window end')
     .option('--tenant <name>', 'where the backup sets go (default: yours)')
     .addOption(

@@ -11,20 +11,9 @@ import type { ListExportSchedulesResponse__Output } from '../../../common/gen/ne
 import { parseDuration } from '../../../common/validate.js';
 import { CliError, type AdminClient } from '../client.js';
 import { ago, table, when } from '../format.js';
-import { wholeNumber } from '../parse.js';
+import { timeFlag, wholeNumber } from '../parse.js';
 import { resolveHost, resolveSet, resolveVm } from '../resolve.js';
 import type { CliKit } from '../kit.js';
-
-/** A time flag: ISO 8601, `now`, or a duration ago (`2h`, `-2h`, `7d`). */
-export function timeFlag(flag: string, v: string | undefined, now = Date.now()): number {
-  if (v === undefined || v === '') return 0;
-  if (v === 'now') return now;
-  if (/^-?\d+(\.\d+)?(ms|s|m|h|d)$/.test(v)) return now - parseDuration(v.replace(/^-/, ''));
-  const t = Date.parse(v);
-  if (!Number.isFinite(t))
-    throw new CliError(`${flag}: ${JSON.stringify(v)} is neither an ISO time nor a duration ago`);
-  return t;
-}
 
 type FilterFlags = {
   tenant?: string;
@@ -45,9 +34,9 @@ const filterOpts = (c: Command, time = true) => {
     .option('--vm <vm>', 'only this VM (name or id)')
     .option('--host <host>', 'only this host (name or id)');
   if (time)
-    c.option('--from <time>', 'records starting at or after (ISO 8601, or a duration ago: 24h)').option(
+    c.option('--from <time>', 'records starting at or after (ISO time, unix ms, or a duration ago: 24h)').option(
       '--to <time>',
-      'records starting before (ISO 8601, or a duration ago)',
+      'records starting before (same forms)',
     );
   return c;
 };

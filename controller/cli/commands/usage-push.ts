@@ -1,16 +1,7 @@
 // nephele usage push: a filtered subset of this controller's usage, sent to a peer now.
 import type { Command } from 'commander';
-import { CliError } from '../client.js';
 import type { CliKit } from '../kit.js';
-
-/** A point in time: ISO 8601 (2026-12-01, 2026-12-01T10:00:00Z) or unix milliseconds. */
-export function timeFlag(flag: string, v: string | undefined): number {
-  if (v === undefined || v === '') return 0;
-  const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isSafeInteger(ms) || ms < 0)
-    throw new CliError(`${flag}: must be an ISO 8601 date/time (2026-12-01T10:00:00Z) or unix milliseconds`);
-  return ms;
-}
+import { timeFlag } from '../parse.js';
 
 /** The `usage` group, whoever registers first (several files add subcommands to it). */
 export function usageGroup(program: Command): Command {
@@ -29,7 +20,7 @@ export function registerUsagePushCommand(program: Command, k: CliKit): void {
     .option('--user-group <group>', 'only this user group')
     .option('--tenant <name>', 'only this tenant')
     .option('--set <id>', 'only this set')
-    .option('--from <time>', 'records starting at or after this (ISO 8601 or unix ms)')
+    .option('--from <time>', 'records starting at or after this (ISO time, unix ms, or a duration ago: 7d)')
     .option('--to <time>', 'records starting before this')
     .option('--request-id <id>', 'idempotency key')
     .action(async (o) => {

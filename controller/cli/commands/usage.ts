@@ -8,22 +8,11 @@ import type { RateCard__Output as RateCard } from '../../../common/gen/nephele/v
 import type { GetRateCardResponse__Output } from '../../../common/gen/nephele/v1/GetRateCardResponse.js';
 import type { SetRateCardResponse__Output } from '../../../common/gen/nephele/v1/SetRateCardResponse.js';
 import { ULID_RE } from '../../../common/ids.js';
-import { parseDuration } from '../../../common/validate.js';
 import { CliError, type AdminClient } from '../client.js';
 import { enumWord, table, when } from '../format.js';
-import { wholeNumber } from '../parse.js';
+import { timeFlag, wholeNumber } from '../parse.js';
 import { resolveHost, resolveSet, resolveVm } from '../resolve.js';
 import { collect, type CliKit } from '../kit.js';
-
-/** `--from`/`--to`: an ISO time, unix ms, or a duration ago (-2h, 7d). */
-export function usageTime(flag: string, v: string | undefined, now = Date.now()): number {
-  if (!v) return 0;
-  if (/^\d{12,}$/.test(v)) return Number(v);
-  if (/^-?\d+(\.\d+)?(ms|s|m|h|d)$/.test(v)) return Math.max(0, now - parseDuration(v.replace(/^-/, '')));
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new CliError(`${flag} wants an ISO time, unix ms or a duration ago (e.g. 2h), got ${v}`);
-  return t;
-}
 
 const GRANULARITY = {
   raw: 'USAGE_GRANULARITY_RAW',
@@ -152,8 +141,8 @@ export function registerUsageCommands(program: Command, k: CliKit): void {
             setId: await idOr(o.set, (r) => resolveSet(c, r)),
             vmId: await idOr(o.vm, (r) => resolveVm(c, r)),
             hostId: await idOr(o.host, (r) => resolveHost(c, r)),
-            fromUnixMs: usageTime('--from', o.from),
-            toUnixMs: usageTime('--to', o.to),
+            fromUnixMs: timeFlag('--from', o.from),
+            toUnixMs: timeFlag('--to', o.to),
             source: o.source ?? '',
           },
           granularity,
