@@ -11,14 +11,8 @@ import { rejectUndecodable, safeService } from '../common/grpc/decode.js';
 import type { AgentServiceHandlers } from '../common/gen/nephele/v1/AgentService.js';
 import type { VmServiceHandlers } from '../common/gen/nephele/v1/VmService.js';
 import { usageHandlers } from './usage/service.js';
-import { ExportSchedules } from './usage/schedules.js';
-import { DEFAULT_RUNNER, ScheduleRunner } from './usage/export/runner.js';
-import type { ExportSources } from './usage/export/pipeline.js';
-import { PeerStore } from './usage/peers.js';
-import { Pusher } from './usage/push.js';
-import { UsageImporter } from './usage/import.js';
-import { BackupPlanner } from './usage/backup-plan.js';
-import { startUsage, type UsageConfig } from './usage/index.js';
+import type { UsageConfig } from './usage/index.js';
+import { startUsageCapability } from './usage/wire.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
 import type { Store } from '../common/store/index.js';
 import { writeFileAtomic } from '../common/fs-atomic.js';
@@ -318,54 +312,21 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     ),
     GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),
   } satisfies VmServiceHandlers);
-  // Usage: records, rollups (a cron job), retention, rate cards (controller/usage).
-  const usage = startUsage({ store, events, clock, log }, cfg.usage);
-  // Federation (usage/service-peers.ts): this controller's certificate is its client identity to peers.
-  // `pusher.pushToPeer(peer, filter)` is also the scheduled export's peer destination.
-  const peers = new PeerStore(store, events, clock);
-  const pusher = new Pusher({
+  const usage = await startUsageCapability({
     store,
-    peers,
+    events,
     clock,
     log,
+    planner,
+    tenants,
+    pki,
     sourceId: opened.storeId.toLowerCase(),
-    // The chain with our CA: the peer pins the CA, so a re-issued certificate still imports.
-    identity: () => ({
-      certPem: `${pki.server.certPem.trim()}\n${pki.ca.certPem.trim()}\n`,
-      keyPem: pki.server.keyPem,
-    }),
+    insecure: cfg.insecure,
+    exportDir: cfg.usageExportDir ?? join(cfg.dataDir, 'exports'),
+    exportSettleMs: cfg.usageExportSettleMs,
+    usage: cfg.usage,
   });
-  const peerDeps = {
-    peers,
-    pusher,
-    importer: new UsageImporter(store, events, clock, !cfg.insecure),
-    backups: new BackupPlanner(store, events, planner, tenants, clock),
-  };
-  // Usage exports and their schedules: priced by the rate cards, hour/day rows from the rollups.
-  const exportSources: ExportSources = {
-    store,
-    getRateCard: (v) => usage.rates.find(v),
-    rows: (f, g) => usage.rows(f, g),
-  };
-  const exportSchedules = new ExportSchedules(store, events);
-  const exportRunner = new ScheduleRunner(
-    exportSchedules,
-    exportSources,
-    clock,
-    log.child({ part: 'usage-export' }),
-    {
-      ...DEFAULT_RUNNER,
-      exportDir: cfg.usageExportDir ?? join(cfg.dataDir, 'exports'),
-      settleMs: cfg.usageExportSettleMs ?? DEFAULT_RUNNER.settleMs,
-    },
-    async (peer, filter) => ({ records: (await pusher.pushToPeer(peer, filter)).sent }),
-  );
-  await exportRunner.start();
-  const usageExport = { sources: exportSources, schedules: exportSchedules, runner: exportRunner, clock, log };
-  server.addService(
-    safeService(v1.UsageService.service),
-    usageHandlers(layer, { query: usage, export: usageExport, peers: peerDeps }),
-  );
+  server.addService(safeService(v1.UsageService.service), usageHandlers(layer, usage.groups));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({
@@ -430,14 +391,13 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       stopped = true;
       await metricsServer?.close();
       scheduler.stop();
-      await exportRunner.stop();
+      await usage.stop();
       await monitor.stop();
       health.setStatus('', 'NOT_SERVING');
       consoles.close();
       sessions.stop();
       events.stop();
       purge.stop();
-      await usage.stop();
       await new Promise<void>((r) => {
         const t = setTimeout(() => {
           server.forceShutdown();
