@@ -431,6 +431,9 @@ async function main(): Promise<void> {
     flush: () => session!.flushOutbox(),
     intervalMs: usageIntervalMs,
     log: log.child({ host_id: identity.hostId }),
+    // Intervals in the controller's time, once it is known: a skewed host clock must not misdate (or lose) usage.
+    clock: session.time,
+    ready: () => session!.time.synced(),
   });
   await meter.start();
   log.info({ host_id: identity.hostId, controller: o.controller, data_dir: files.dir }, 'agent running');

@@ -22,6 +22,8 @@ import type { ConsoleChunk } from '../common/gen/nephele/v1/ConsoleChunk.js';
 import type { ConsoleOpen__Output as ConsoleOpen } from '../common/gen/nephele/v1/ConsoleOpen.js';
 import type { Outbox } from './outbox.js';
 import { freeCapacity, type Reserve } from './inventory/capacity.js';
+import { ControllerClock } from './timesync/controller-clock.js';
+import type { Clock } from '../common/clock.js';
 import type { InventoryCollector } from './inventory/collect.js';
 
 const CHANNEL_OPTIONS = {
@@ -65,6 +67,8 @@ export interface SessionDeps {
   offersGuarantees?: boolean;
   /** Ad-hoc hosts: the owner policy's state now; absent on dedicated hosts. */
   owner?: () => { state: OwnerState };
+  /** The agent's own clock (tests: a skewed one); the controller's is learned from it. */
+  localClock?: Clock;
 }
 
 type Call = grpc.ClientDuplexStream<AgentMessage, ControllerMessage>;
@@ -116,8 +120,13 @@ export class AgentSession {
   private outboxReady = false; // the outbox was reconciled with this stream's Welcome
   private flushing?: Promise<void>;
   private flushAgain = false;
+  /** The controller's time, learned from Welcome and heartbeat acks: what reports and usage are stamped with. */
+  readonly time: ControllerClock;
+  private helloSentAt = 0;
+  private lastBeatSent = { beat: 0, at: 0 };
 
   constructor(private readonly d: SessionDeps) {
+    this.time = new ControllerClock(d.localClock);
     this.credentials = d.credentials;
     this.client = new (v1().AgentService)(d.controller, d.credentials, CHANNEL_OPTIONS);
     this.connected = new Promise((r) => (this.connectedOnce = r));
@@ -147,7 +156,11 @@ export class AgentSession {
 
   /** Persists a VM state report and sends it now if connected; otherwise it waits in the outbox. */
   async reportVm(r: StatusReport): Promise<void> {
-    await this.d.outbox.addVmStatus(statusReportToProto({ ...r, reason: String(r.reason ?? '').slice(0, 512) }));
+    // Stamped by the runner on the local clock: sent in the controller's time.
+    const at = r.timeUnixMs === undefined ? this.time.now() : this.time.fromLocal(Number(r.timeUnixMs));
+    await this.d.outbox.addVmStatus(
+      statusReportToProto({ ...r, timeUnixMs: at, reason: String(r.reason ?? '').slice(0, 512) }),
+    );
     await this.flush();
   }
 
@@ -255,7 +268,7 @@ export class AgentSession {
       message: message.slice(0, 1024),
       attributes: attrs,
       severity,
-      timeUnixMs: Date.now(),
+      timeUnixMs: this.time.now(),
     });
     await this.flush();
   }
@@ -298,6 +311,7 @@ export class AgentSession {
     );
     call.on('error', (e: grpc.ServiceError) => finish('error', e));
     call.on('end', () => finish('ended'));
+    this.helloSentAt = this.time.localNow();
     call.write({
       hello: {
         agentVersion: this.d.agentVersion,
@@ -331,6 +345,7 @@ export class AgentSession {
   private async onMessage(call: Call, m: ControllerMessage): Promise<void> {
     if (m.body === 'welcome' && m.welcome) {
       const w = m.welcome;
+      this.observeClock(this.helloSentAt, w.serverTimeUnixMs);
       this.welcomed = true;
       this.established++;
       this.backoff.reset();
@@ -387,6 +402,8 @@ export class AgentSession {
       });
     } else if (m.body === 'ack' && m.ack) {
       this.lastAck = Date.now();
+      if (m.ack.beat && m.ack.beat === this.lastBeatSent.beat)
+        this.observeClock(this.lastBeatSent.at, m.ack.serverTimeUnixMs);
       // Only what this stream carried: an ack can never drop a report not sent yet.
       if (m.ack.durableSeq && this.outboxReady) {
         await this.d.outbox.ack(Math.min(m.ack.durableSeq, this.durableSent));
@@ -401,6 +418,18 @@ export class AgentSession {
         this.d.log.debug({ reconnect_window_ms: m.ack.reconnectWindowMs }, 'reconnect window changed');
       }
     }
+  }
+
+  /** A round trip that carried the controller's time (0: an older controller that does not send it). */
+  private observeClock(sentAt: number, serverTime: number | string | undefined): void {
+    const serverMs = Number(serverTime ?? 0);
+    if (!serverMs) return;
+    const was = this.time.synced() ? this.time.offsetMs() : undefined;
+    if (!this.time.observe({ sentMs: sentAt, serverMs, receivedMs: this.time.localNow() })) return;
+    const offset = this.time.offsetMs();
+    // Worth a line only when it moves by a second or more (heartbeats refine it by milliseconds).
+    if (was === undefined || Math.abs(offset - was) >= 1000)
+      this.d.log[Math.abs(offset) >= 60_000 ? 'warn' : 'info']({ offset_ms: offset }, "controller's clock learned");
   }
 
   private schedule(call: Call, intervalMs: number): void {
@@ -451,6 +480,7 @@ export class AgentSession {
       this.d.reserve.memoryBytes,
     );
     const owner = this.d.owner?.();
+    this.lastBeatSent = { beat: this.beat + 1, at: this.time.localNow() };
     call.write({ heartbeat: { beat: ++this.beat, load, free, owner: OwnerStateEnum.toProto(owner?.state ?? 'none') } });
   }
 

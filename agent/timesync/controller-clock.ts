@@ -1,0 +1,54 @@
+import { realClock, type Clock, type Timer } from '../../common/clock.js';
+import { estimateOf, refine, type Estimate, type RoundTrip } from './estimate.js';
+
+/**
+ * The controller's time on the agent: the local clock plus the estimated
+ * offset. Usage intervals and reports are stamped with it, so an agent whose
+ * clock is off still reports times the controller can place (and accepts).
+ * Timers run on the local clock (they measure durations, not dates).
+ */
+export class ControllerClock implements Clock {
+  private estimate?: Estimate;
+
+  constructor(private readonly local: Clock = realClock) {}
+
+  /** Local time now (for round trips: the sample's send and receive times). */
+  localNow(): number {
+    return this.local.now();
+  }
+
+  /** Takes a round trip's answer; true when the estimate changed. */
+  observe(rt: RoundTrip): boolean {
+    const next = estimateOf(rt);
+    if (!next) return false;
+    const prev = this.estimate;
+    this.estimate = refine(prev, next);
+    return this.estimate !== prev;
+  }
+
+  /** The controller's time was learned at least once (before that, local time stands in). */
+  synced(): boolean {
+    return this.estimate !== undefined;
+  }
+
+  offsetMs(): number {
+    return this.estimate?.offsetMs ?? 0;
+  }
+
+  /** A local time as controller time. */
+  fromLocal(localMs: number): number {
+    return localMs + this.offsetMs();
+  }
+
+  now(): number {
+    return this.fromLocal(this.local.now());
+  }
+
+  setTimeout(fn: () => void, ms: number): Timer {
+    return this.local.setTimeout(fn, ms);
+  }
+
+  setInterval(fn: () => void, ms: number): Timer {
+    return this.local.setInterval(fn, ms);
+  }
+}
