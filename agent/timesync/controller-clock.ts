@@ -1,4 +1,5 @@
 import { realClock, type Clock, type Timer } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
 import { estimateOf, refine, type Estimate, type RoundTrip } from './estimate.js';
 
 /**
@@ -24,6 +25,18 @@ export class ControllerClock implements Clock {
     const prev = this.estimate;
     this.estimate = refine(prev, next);
     return this.estimate !== prev;
+  }
+
+  /** A round trip that carried the controller's time (0: an older controller that does not send it), logged when it moves. */
+  learn(sentAt: number, serverTime: number | string | undefined, log: Logger): void {
+    const serverMs = Number(serverTime ?? 0);
+    if (!serverMs) return;
+    const was = this.synced() ? this.offsetMs() : undefined;
+    if (!this.observe({ sentMs: sentAt, serverMs, receivedMs: this.localNow() })) return;
+    const offset = this.offsetMs();
+    // Worth a line only when it moves by a second or more (heartbeats refine it by milliseconds).
+    if (was === undefined || Math.abs(offset - was) >= 1000)
+      log[Math.abs(offset) >= 60_000 ? 'warn' : 'info']({ offset_ms: offset }, "controller's clock learned");
   }
 
   /** The controller's time was learned at least once (before that, local time stands in). */
