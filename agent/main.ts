@@ -18,6 +18,7 @@ import { FileRenewal } from './renewal.js';
 import { loadDrivers } from './drivers/index.js';
 import { Runner } from './runner/runner.js';
 import { UsageMeter } from './usage/meter.js';
+import { keepControllerClock } from './timesync/persist.js';
 import { Fence } from './fence/fence.js';
 // The owner policy's modules load only on ad-hoc hosts (a dedicated agent stays small).
 import type { OwnerMonitor, OwnerChange } from './adhoc/monitor.js';
@@ -223,6 +224,7 @@ async function main(): Promise<void> {
     // Before the session starts, so Hello already carries the owner state.
     monitor.start();
   }
+  await keepControllerClock(store, session.time, log);
   await session.start();
   const meter = new UsageMeter({
     store,

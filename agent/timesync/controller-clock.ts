@@ -10,6 +10,7 @@ import { estimateOf, refine, type Estimate, type RoundTrip } from './estimate.js
  */
 export class ControllerClock implements Clock {
   private estimate?: Estimate;
+  private moved?: (e: Estimate) => void;
 
   constructor(private readonly local: Clock = realClock) {}
 
@@ -35,8 +36,19 @@ export class ControllerClock implements Clock {
     if (!this.observe({ sentMs: sentAt, serverMs, receivedMs: this.localNow() })) return;
     const offset = this.offsetMs();
     // Worth a line only when it moves by a second or more (heartbeats refine it by milliseconds).
-    if (was === undefined || Math.abs(offset - was) >= 1000)
-      log[Math.abs(offset) >= 60_000 ? 'warn' : 'info']({ offset_ms: offset }, "controller's clock learned");
+    if (was !== undefined && Math.abs(offset - was) < 1000) return;
+    this.moved?.(this.estimate!);
+    log[Math.abs(offset) >= 60_000 ? 'warn' : 'info']({ offset_ms: offset }, "controller's clock learned");
+  }
+
+  /** An estimate kept from an earlier run (a restarted agent meters before it reaches the controller). */
+  restore(e: Estimate): void {
+    if ([e.offsetMs, e.errorMs, e.atMs].every(Number.isFinite)) this.estimate ??= e;
+  }
+
+  /** Called when the offset moves by a second or more (or is first learned): to keep it. */
+  onMoved(fn: (e: Estimate) => void): void {
+    this.moved = fn;
   }
 
   /** The controller's time was learned at least once (before that, local time stands in). */

@@ -9,6 +9,8 @@ import { zeroStats } from '../../agent/drivers/driver.js';
 import { LevelStore } from '../../common/store/index.js';
 import { silentLogger } from '../../common/logger.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
+import { keepControllerClock } from '../../agent/timesync/persist.js';
 
 const T0 = Date.UTC(2026, 5, 1);
 const AHEAD = 10 * 60_000; // the agent's clock is ten minutes fast
@@ -144,3 +146,20 @@ t.test(
     );
   },
 );
+
+t.test('the offset is kept across restarts: restored, and saved when it moves by a second or more', async (t) => {
+  const store = await LevelStore.open(join(tmpDir('nephele-clock-'), 'db'));
+  t.teardown(() => store.close());
+  const local = new FakeClock(T0 + AHEAD);
+  const first = new ControllerClock(local);
+  await keepControllerClock(store, first, silentLogger);
+  first.learn(local.now() - 10, local.now() - AHEAD, silentLogger);
+  first.learn(local.now() - 4, local.now() - AHEAD + 3, silentLogger); // tighter, 5 ms away: not worth a write
+  await waitFor(async () => (await store.get('state', 'controller-clock')) !== undefined);
+  const next = new ControllerClock(local);
+  await keepControllerClock(store, next, silentLogger);
+  t.ok(next.synced(), 'a restarted agent knows the offset before it reaches the controller');
+  t.equal(next.offsetMs(), -AHEAD + 5);
+  first.learn(local.now(), 0, silentLogger);
+  t.equal(first.offsetMs(), -AHEAD + 5, 'an answer without server time changes nothing');
+});
