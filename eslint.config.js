@@ -34,6 +34,17 @@ export default tseslint.config(
     },
   },
   {
+    // Issue 10: small modules. Every line counts (blank and comment lines too); tests and benches are exempt.
+    files: ['**/*.ts'],
+    ignores: ['common/gen/**', 'test/**', 'scripts/bench/**'],
+    rules: { 'max-lines': ['error', { max: 450, skipBlankLines: false, skipComments: false }] },
+  },
+  {
+    // split pending (issue 10): both are being changed by other work in flight; split after it merges.
+    files: ['controller/server.ts', 'common/store/level.ts'],
+    rules: { 'max-lines': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

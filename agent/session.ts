@@ -1,89 +1,26 @@
 import * as grpc from '@grpc/grpc-js';
-import { DiskReceiver, diskChunks } from '../common/disk-stream.js';
 import type { AgentMessage } from '../common/gen/nephele/v1/AgentMessage.js';
 import type { ControllerMessage__Output as ControllerMessage } from '../common/gen/nephele/v1/ControllerMessage.js';
 import type { Inventory } from '../common/gen/nephele/v1/Inventory.js';
-import type { HostKind, OwnerState } from '../common/model/enums.js';
 import {
   desiredVmFromProto,
   HostKindEnum,
   OwnerStateEnum,
   statusReportToProto,
-  type DesiredVm,
   type StatusReport,
 } from '../common/grpc/convert.js';
-import type { Capacity } from '../common/gen/nephele/v1/Capacity.js';
 import { v1 } from '../common/grpc/load.js';
-import type { Logger } from '../common/logger.js';
 import type { AgentServiceClient } from '../common/gen/nephele/v1/AgentService.js';
 import { Backoff } from './backoff.js';
 import type { ConsoleCall } from './console.js';
-import type { ConsoleChunk } from '../common/gen/nephele/v1/ConsoleChunk.js';
-import type { ConsoleOpen__Output as ConsoleOpen } from '../common/gen/nephele/v1/ConsoleOpen.js';
-import type { Outbox } from './outbox.js';
-import { freeCapacity, type Reserve } from './inventory/capacity.js';
-import type { InventoryCollector } from './inventory/collect.js';
+import { freeCapacity } from './inventory/capacity.js';
+import { ControllerClock } from './timesync/controller-clock.js';
+import { CHANNEL_OPTIONS, MAX_IN_FLIGHT, type SessionDeps } from './session/deps.js';
+import { hostMetadata, Transfers } from './session/transfers.js';
 
-const CHANNEL_OPTIONS = {
-  'grpc.keepalive_time_ms': 30_000,
-  'grpc.keepalive_timeout_ms': 10_000,
-  'grpc.initial_reconnect_backoff_ms': 500,
-  'grpc.max_reconnect_backoff_ms': 10_000,
-};
-
-export interface SessionDeps {
-  /** Renews the client certificate over the session before it expires (absent in --insecure mode). */
-  renewal?: CertificateRenewal;
-  controller: string;
-  hostId: string;
-  credentials: grpc.ChannelCredentials;
-  insecure: boolean;
-  outbox: Outbox;
-  collector: InventoryCollector;
-  reserve: Reserve;
-  log: Logger;
-  agentVersion: string;
-  kind: HostKind;
-  hostname: string;
-  /** Re-collect the inventory this often; it is sent only when its hash changed. */
-  inventoryIntervalMs: number;
-  /** Allocated to guests (the runner's VMs). */
-  allocated?: () => Capacity;
-  /** The controller's full desired state for this host arrived. */
-  onDesired?: (vms: DesiredVm[]) => void;
-  /** The controller's re-placement window (down-after + replace-after) from Welcome; 0 if it did not say. */
-  onReplaceWindow?: (ms: number) => void;
-  /** Schemes this host offers (driver fingerprints). */
-  schemes?: () => string[];
-  /** Per scheme, its driver's fingerprint attributes (sent in Hello; the planner reads process isolation). */
-  schemeInfo?: () => { scheme: string; attributes: Record<string, string> }[];
-  /** The controller asked for a VM's console (answer with putConsole()). */
-  onConsoleOpen?: (o: ConsoleOpen) => void;
-  /** Operator labels (--label k=v), sent in Hello. */
-  labels?: Record<string, string>;
-  /** Ad-hoc host that takes guaranteed work despite its owner (--offer-guarantees). */
-  offersGuarantees?: boolean;
-  /** Ad-hoc hosts: the owner policy's state now; absent on dedicated hosts. */
-  owner?: () => { state: OwnerState };
-}
+export type { CertificateRenewal, SessionDeps } from './session/deps.js';
 
 type Call = grpc.ClientDuplexStream<AgentMessage, ControllerMessage>;
-
-/**
- * Outbox entries written to a stream ahead of their ack. A backlog (days of
- * usage while the controller was away) then goes at the pace the controller
- * stores it, within its per-host message rate, not all at once.
- */
-const MAX_IN_FLIGHT = 256;
-
-export interface CertificateRenewal {
-  /** When to ask for a new certificate (two thirds into the current one's life). */
-  renewAt(): number;
-  /** A CSR for a fresh key; the key is kept pending until the certificate arrives. */
-  request(): Promise<string>;
-  /** Stores the new certificate with its key; returns fresh channel credentials. */
-  install(certPem: string): grpc.ChannelCredentials;
-}
 
 /**
  * The agent's one long-lived Session stream: Hello, Inventory when its hash
@@ -116,8 +53,17 @@ export class AgentSession {
   private outboxReady = false; // the outbox was reconciled with this stream's Welcome
   private flushing?: Promise<void>;
   private flushAgain = false;
+  /** The controller's time, learned from Welcome and heartbeat acks: what reports and usage are stamped with. */
+  readonly time: ControllerClock;
+  private helloSentAt = 0;
+  private lastBeatSent = { beat: 0, at: 0 };
+  private readonly transfers = new Transfers(
+    () => this.client,
+    () => hostMetadata(this.d),
+  );
 
   constructor(private readonly d: SessionDeps) {
+    this.time = new ControllerClock(d.localClock);
     this.credentials = d.credentials;
     this.client = new (v1().AgentService)(d.controller, d.credentials, CHANNEL_OPTIONS);
     this.connected = new Promise((r) => (this.connectedOnce = r));
@@ -147,7 +93,11 @@ export class AgentSession {
 
   /** Persists a VM state report and sends it now if connected; otherwise it waits in the outbox. */
   async reportVm(r: StatusReport): Promise<void> {
-    await this.d.outbox.addVmStatus(statusReportToProto({ ...r, reason: String(r.reason ?? '').slice(0, 512) }));
+    // Stamped by the runner on the local clock: sent in the controller's time.
+    const at = r.timeUnixMs === undefined ? this.time.now() : this.time.fromLocal(Number(r.timeUnixMs));
+    await this.d.outbox.addVmStatus(
+      statusReportToProto({ ...r, timeUnixMs: at, reason: String(r.reason ?? '').slice(0, 512) }),
+    );
     await this.flush();
   }
 
@@ -193,53 +143,18 @@ export class AgentSession {
   }
 
   /** Cold move, source side: streams a stopped VM's disk to the controller under a transfer id. */
-  async putDisk(transferId: string, path: string): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const call = this.client.PutDisk(this.transferMetadata(), { deadline: Date.now() + 30 * 60_000 }, (err) =>
-        err ? reject(err) : resolve(),
-      );
-      (async () => {
-        for await (const c of diskChunks(path, transferId))
-          if (!call.write(c)) await new Promise((r) => call.once('drain', r));
-        call.end();
-      })().catch((e) => {
-        call.cancel();
-        reject(e);
-      });
-    });
+  putDisk(transferId: string, path: string): Promise<void> {
+    return this.transfers.putDisk(transferId, path);
   }
 
   /** Cold move, target side: downloads a moved disk to `dest`, checking its sha256. */
-  async getDisk(transferId: string, dest: string): Promise<void> {
-    const call = this.client.GetDisk({ transferId }, this.transferMetadata(), { deadline: Date.now() + 30 * 60_000 });
-    const rx = new DiskReceiver(dest, (field, problem) => new Error(`moved disk: ${field} ${problem}`));
-    try {
-      for await (const c of call as AsyncIterable<{
-        data: Buffer;
-        offset: number | string;
-        last: boolean;
-        sha256: string;
-      }>)
-        rx.write(c);
-      if (!rx.done) throw new Error('moved disk ended early');
-    } finally {
-      rx.abort();
-    }
+  getDisk(transferId: string, dest: string): Promise<void> {
+    return this.transfers.getDisk(transferId, dest);
   }
 
   /** The call a console asked for by the controller goes back on (see agent/console.ts). */
   putConsole(): ConsoleCall {
-    let call!: grpc.ClientWritableStream<ConsoleChunk>;
-    const done = new Promise<void>((resolve, reject) => {
-      call = this.client.PutConsole(this.transferMetadata(), (err) => (err ? reject(err) : resolve()));
-    });
-    return { call, done };
-  }
-
-  private transferMetadata(): grpc.Metadata {
-    const md = new grpc.Metadata();
-    if (this.d.insecure) md.set('x-nephele-host-id', this.d.hostId);
-    return md;
+    return this.transfers.putConsole();
   }
 
   /** Persists an event and sends it now if connected; otherwise it waits in the outbox. */
@@ -255,16 +170,14 @@ export class AgentSession {
       message: message.slice(0, 1024),
       attributes: attrs,
       severity,
-      timeUnixMs: Date.now(),
+      timeUnixMs: this.time.now(),
     });
     await this.flush();
   }
 
   private connect(): void {
     if (this.stopped) return;
-    const md = new grpc.Metadata();
-    if (this.d.insecure) md.set('x-nephele-host-id', this.d.hostId);
-    const call = this.client.Session(md) as Call;
+    const call = this.client.Session(hostMetadata(this.d)) as Call;
     this.call = call;
     this.welcomed = false;
     this.outboxReady = false;
@@ -298,6 +211,7 @@ export class AgentSession {
     );
     call.on('error', (e: grpc.ServiceError) => finish('error', e));
     call.on('end', () => finish('ended'));
+    this.helloSentAt = this.time.localNow();
     call.write({
       hello: {
         agentVersion: this.d.agentVersion,
@@ -331,6 +245,7 @@ export class AgentSession {
   private async onMessage(call: Call, m: ControllerMessage): Promise<void> {
     if (m.body === 'welcome' && m.welcome) {
       const w = m.welcome;
+      this.time.learn(this.helloSentAt, w.serverTimeUnixMs, this.d.log);
       this.welcomed = true;
       this.established++;
       this.backoff.reset();
@@ -387,6 +302,8 @@ export class AgentSession {
       });
     } else if (m.body === 'ack' && m.ack) {
       this.lastAck = Date.now();
+      if (m.ack.beat && m.ack.beat === this.lastBeatSent.beat)
+        this.time.learn(this.lastBeatSent.at, m.ack.serverTimeUnixMs, this.d.log);
       // Only what this stream carried: an ack can never drop a report not sent yet.
       if (m.ack.durableSeq && this.outboxReady) {
         await this.d.outbox.ack(Math.min(m.ack.durableSeq, this.durableSent));
@@ -451,6 +368,7 @@ export class AgentSession {
       this.d.reserve.memoryBytes,
     );
     const owner = this.d.owner?.();
+    this.lastBeatSent = { beat: this.beat + 1, at: this.time.localNow() };
     call.write({ heartbeat: { beat: ++this.beat, load, free, owner: OwnerStateEnum.toProto(owner?.state ?? 'none') } });
   }
 

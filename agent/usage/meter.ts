@@ -1,5 +1,6 @@
 import type { Option } from 'commander';
 import type { VmStats } from '../drivers/driver.js';
+import { realClock, type Clock, type Timer } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { put, type Store } from '../../common/store/index.js';
 import { envOption, FlagError, parseDurationFlag } from '../flags.js';
@@ -25,7 +26,10 @@ export interface MeterDeps {
   flush: () => Promise<void>;
   intervalMs: number;
   log: Logger;
-  now?: () => number;
+  /** The controller's time (agent/timesync): intervals are stamped with it. */
+  clock?: Clock;
+  /** Whether the clock is the controller's yet: until then no sample is taken (counters are cumulative: the first one after covers the wait). */
+  ready?: () => boolean;
 }
 
 /** Records per UsageBatch at most (the controller refuses more). */
@@ -45,24 +49,23 @@ export function parseUsageInterval(v: string): number {
 
 export class UsageMeter {
   private baselines = new Map<string, Baseline>();
-  private timer?: NodeJS.Timeout;
+  private timer?: Timer;
   private running?: Promise<void>;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly d: MeterDeps) {
-    this.now = d.now ?? Date.now;
+    this.clock = d.clock ?? realClock;
   }
 
   /** Loads the baselines the previous run left (its last records end where the next begin). */
   async start(): Promise<void> {
     const b = await this.d.store.get<Record<string, Baseline>>('state', BASELINES);
     this.baselines = new Map(Object.entries(b?.value ?? {}));
-    this.timer = setInterval(() => void this.tick(), this.d.intervalMs);
-    this.timer.unref();
+    this.timer = this.clock.setInterval(() => void this.tick(), this.d.intervalMs);
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.timer?.cancel();
   }
 
   /** One sample of every VM (skipped while the previous one still runs). */
@@ -74,6 +77,10 @@ export class UsageMeter {
   }
 
   private async sample(): Promise<void> {
+    if (this.d.ready && !this.d.ready()) {
+      this.d.log.debug('usage sample deferred: controller time not known yet');
+      return;
+    }
     const next = new Map<string, Baseline>();
     const records: Interval[] = [];
     for (const vm of this.d.vms()) {
@@ -86,10 +93,16 @@ export class UsageMeter {
       }
       const prev = this.baselines.get(vm.id);
       const read = carryUnread(prev, vm.pid, stats);
-      const cur: Baseline = { atUnixMs: this.now(), pid: vm.pid, stats: { ...read, sources: undefined } };
+      const cur: Baseline = { atUnixMs: this.clock.now(), pid: vm.pid, stats: { ...read, sources: undefined } };
       const rec = intervalOf(vm.id, prev, cur, vm.generation, stats.sources ?? {});
-      next.set(vm.id, cur);
-      if (rec.endUnixMs > rec.startUnixMs) records.push(rec);
+      if (rec.endUnixMs > rec.startUnixMs) {
+        next.set(vm.id, cur);
+        records.push(rec);
+      } else if (prev) {
+        // Now is not after the baseline (the controller's clock, learned since, is behind the one it was taken on):
+        // it stays, and the counters since go into the first interval that ends after it.
+        next.set(vm.id, prev);
+      } else next.set(vm.id, cur);
     }
     if (!next.size && !this.baselines.size) return;
     if (!records.length) await this.d.store.batch([put('state', BASELINES, Object.fromEntries(next))]);
@@ -102,7 +115,7 @@ export class UsageMeter {
       const { dropped } = await this.d.outbox.addUsage(
         part,
         [put('state', BASELINES, Object.fromEntries(state))],
-        this.now(),
+        this.clock.now(),
       );
       if (dropped)
         this.d.log.warn(

@@ -11,7 +11,8 @@ import { ackDurable, type Session } from './live-session.js';
 import { ackWrite, type AckWrite } from './acks.js';
 import type { HostRegistry } from './registry.js';
 import type { UsageBatch__Output as UsageBatch } from '../../common/gen/nephele/v1/UsageBatch.js';
-import { checkUsageBatch, RecordBudget, usageOps } from '../usage/ingest.js';
+import { checkUsageBatch, checkUsageHeader, RecordBudget, usageOps, type CheckedBatch } from '../usage/ingest.js';
+import { refusedEvent, refusedOps, type RefusedBatch } from '../usage/refused.js';
 
 /**
  * What an agent reports that is stored: inventories whose hash changed, owner
@@ -71,19 +72,33 @@ export class Reports {
   /**
    * Stores a usage batch exactly once, in the same batch as the host's ack
    * write (group-committed with other sessions' writes by the event log). A
-   * malformed batch is refused whole and not acked (a later one's ack covers
-   * its seq); the session goes on.
+   * batch with a bad record is refused whole but not lost: it is kept aside
+   * (usage/refused.ts) with an event, under the same exactly-once ack. One
+   * without a usable seq cannot be placed: refused with an event, not acked.
+   * The session goes on either way.
    */
   async usageBatch(s: Session, raw: UsageBatch): Promise<void> {
-    let b;
+    let head;
     try {
-      b = checkUsageBatch(raw, this.clock.now());
+      head = checkUsageHeader(raw);
     } catch (e) {
       this.usage.refused++;
-      this.log.warn({ host_id: s.hostId, reason: (e as Error).message }, 'usage batch refused');
+      const reason = (e as Error).message;
+      this.log.warn({ host_id: s.hostId, reason }, 'usage batch refused');
+      const ev = refusedEvent({ hostId: s.hostId, seq: Number(raw.seq) || 0, reason, records: raw.records }, false);
+      void this.events
+        .append(ev)
+        .catch((err) => this.log.error({ err, host_id: s.hostId }, 'refusal event not stored'));
       return;
     }
-    const batch = b;
+    let batch: CheckedBatch;
+    try {
+      batch = checkUsageBatch(raw, this.clock.now());
+    } catch (e) {
+      if (this.acceptSeq(s, head.seq, 'usage', s.durableSeq)) await this.keepRefused(s, raw, head, e as Error);
+      ackDurable(s);
+      return;
+    }
     if (this.acceptSeq(s, batch.seq, 'usage', s.durableSeq))
       await this.usageBudget.run(batch.records.length, () =>
         this.storeSeqs(s, [batch], async (_, w) => {
@@ -100,6 +115,28 @@ export class Reports {
         }),
       );
     ackDurable(s);
+  }
+
+  private keepRefused(s: Session, raw: UsageBatch, head: { seq: number; epoch: string }, e: Error): Promise<void> {
+    const rec: RefusedBatch = {
+      hostId: s.hostId,
+      ...head,
+      reason: e.message,
+      refusedUnixMs: this.clock.now(),
+      agentTimeUnixMs: Number(raw.timeUnixMs) || 0,
+      records: raw.records ?? [],
+    };
+    return this.usageBudget.run(rec.records.length, () =>
+      this.storeSeqs(s, [head], async (_, w) => {
+        const ops = await refusedOps(this.hosts.store, rec);
+        await this.events.commit({ ops: [...w.ops, ...ops], preconditions: w.pre, events: [refusedEvent(rec, true)] });
+        this.usage.refused++;
+        this.log.warn(
+          { host_id: s.hostId, seq: head.seq, records: rec.records.length, reason: rec.reason },
+          'usage batch refused',
+        );
+      }),
+    );
   }
 
   /**

@@ -53,6 +53,10 @@ export class SessionManager {
   /** Heartbeats received since start (metrics). */
   heartbeats = 0;
   readonly liveness: Liveness;
+  /** Usage ingest since start (metrics): records stored, about VMs the host does not run, batches refused. */
+  get usage(): Readonly<Reports['usage']> {
+    return this.reports.usage;
+  }
   private readonly cadence: Cadence;
   private stopping = false;
   private readonly writes = new Map<string, Promise<void>>(); // per-host transition order
@@ -355,7 +359,13 @@ export class SessionManager {
     let window = 0;
     if (s.reconnectWindowMs !== fleetWindow) window = s.reconnectWindowMs = fleetWindow;
     s.send({
-      ack: { beat: hb.beat, durableSeq: s.durableSeq, heartbeatIntervalMs: interval, reconnectWindowMs: window },
+      ack: {
+        beat: hb.beat,
+        durableSeq: s.durableSeq,
+        heartbeatIntervalMs: interval,
+        reconnectWindowMs: window,
+        serverTimeUnixMs: this.clock.now(),
+      },
     });
     const owner = OwnerStateEnum.fromProto(hb.owner);
     if (owner !== undefined && owner !== s.live.owner) {

@@ -77,6 +77,13 @@ export class ControllerMetrics {
       'event log commits the store failed',
       () => events.stats.writeErrors,
     );
+    counterFrom(r, 'usage_records_stored_total', 'usage records stored from agents', () => sessions.usage.records);
+    counterFrom(
+      r,
+      'usage_batches_refused_total',
+      'usage batches refused (kept aside in usage-refused when they had a seq)',
+      () => sessions.usage.refused,
+    );
     gaugeFrom(r, 'watch_subscribers', 'open WatchEvents streams', () => events.subscribers());
     gaugeFrom(r, 'watch_buffered_events', 'events waiting in watch buffers for slow clients', () => events.buffered());
   }

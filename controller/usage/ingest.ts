@@ -58,15 +58,21 @@ export interface CheckedBatch {
 const plausible = (v: unknown, max: number, integer: boolean): v is number =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= max && (!integer || Number.isSafeInteger(v));
 
-/** The batch as stored, or INVALID_ARGUMENT naming the first bad field (the whole batch is refused). */
-export function checkUsageBatch(b: UsageBatch, now: number): CheckedBatch {
+/** What places a batch in the host's sequence (without it, a batch cannot even be kept aside). */
+export function checkUsageHeader(b: UsageBatch): { seq: number; epoch: string } {
   const seq = Number(b.seq);
   if (!Number.isSafeInteger(seq) || seq < 1) throw new InvalidArgumentError('usage.seq', 'must be a positive integer');
   if (!EPOCH_RE.test(b.epoch ?? '')) throw new InvalidArgumentError('usage.epoch', 'must be up to 32 hex digits');
+  return { seq, epoch: b.epoch ?? '' };
+}
+
+/** The batch as stored, or INVALID_ARGUMENT naming the first bad field (the whole batch is refused). */
+export function checkUsageBatch(b: UsageBatch, now: number): CheckedBatch {
+  const { seq, epoch } = checkUsageHeader(b);
   const raw = b.records ?? [];
   if (raw.length > MAX_BATCH_RECORDS)
     throw new InvalidArgumentError('usage.records', `at most ${MAX_BATCH_RECORDS} records`);
-  return { seq, epoch: b.epoch ?? '', records: raw.map((r, i) => checkRecord(r, i, now)) };
+  return { seq, epoch, records: raw.map((r, i) => checkRecord(r, i, now)) };
 }
 
 function checkRecord(r: VmUsage, i: number, now: number): CheckedUsage {

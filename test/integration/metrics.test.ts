@@ -33,6 +33,8 @@ const CONTROLLER_METRICS = [
   'nephele_event_log_write_errors_total',
   'nephele_watch_subscribers',
   'nephele_watch_buffered_events',
+  'nephele_usage_records_stored_total',
+  'nephele_usage_batches_refused_total',
   'nephele_store_write_duration_seconds',
   'nephele_vms',
   'nephele_vms_by_scheme',

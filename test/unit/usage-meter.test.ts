@@ -8,6 +8,7 @@ import { carryUnread, counterDelta, intervalOf, trapezoid, type Baseline } from 
 import { UsageMeter, parseUsageInterval, type MeteredVm } from '../../agent/usage/meter.js';
 import { zeroStats, type VmStats } from '../../agent/drivers/driver.js';
 import { LevelStore } from '../../common/store/index.js';
+import { realClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/logger.js';
 import { checkUsageBatch, hoursOf, RecordBudget } from '../../controller/usage/ingest.js';
 import { HOUR_MS } from '../../controller/usage/model.js';
@@ -101,7 +102,7 @@ t.test(
         flush: async () => void flushed++,
         intervalMs: 60_000,
         log: silentLogger,
-        now: () => now,
+        clock: { ...realClock, now: () => now },
       });
     const m = meter();
     await m.start();

@@ -1,8 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../../../common/logger.js';
 import {
   DriverError,
@@ -17,29 +14,18 @@ import {
   type VmStats,
   type VmStatus,
 } from '../driver.js';
-import { CGROUP_ROOT, detectCgroups, limit, removeCgroup, type CgroupMode } from './cgroup.js';
+import { CGROUP_ROOT, limit, removeCgroup, type CgroupMode } from './cgroup.js';
 import { isAlive as isSame, startTimeOf } from '../proc.js';
 import { processVmStats } from './usage.js';
-import { children, contTree, killTree, procState, signalDescendants, stopTree } from './proc.js';
+import { contTree, killTree, procState, signalDescendants, stopTree } from './proc.js';
 import type { VmFence } from '../../fence/fence.js';
-import { cleanEnv, renderPage, taskEnv, writeReadable } from './files.js';
+import { renderPage, writeReadable } from './files.js';
+import { APPLIANCE, spawnVm } from './launch.js';
+import { guestCommand } from './guest.js';
+import { probeHost, vmUid, type Isolation } from './probe.js';
 import { freePort, portFree } from './ports.js';
 import { resourcesOf } from '../../../common/limits.js';
-import {
-  awaitReady,
-  DEFAULT_UIDS,
-  parseUid,
-  pickUid,
-  prepareDirs,
-  probeIsolation,
-  sandboxArgv,
-  taskCommand,
-  usedUids,
-  vmPaths,
-  type UidRange,
-} from './sandbox.js';
-
-const APPLIANCE = fileURLToPath(new URL('./appliance.js', import.meta.url));
+import { DEFAULT_UIDS, prepareDirs, type UidRange } from './sandbox.js';
 
 /**
  * Where a task VM's wrapper records the task's exit status (survives an agent
@@ -64,12 +50,6 @@ export interface ProcessDriverOptions {
   fence?: VmFence;
   /** Unprivileged uids handed out one per VM (default 200000-265535). */
   uids?: UidRange;
-}
-
-/** Whether this host can sandbox tenant code (probed once, for real, at fingerprint). */
-interface Isolation {
-  full: boolean;
-  reason: string;
 }
 
 /**
@@ -110,21 +90,8 @@ export class ProcessDriver implements Driver {
   }
 
   private async runProbe(): Promise<void> {
-    const bb = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
-    if (bb && spawnSync(bb, ['httpd', '--help'], { encoding: 'utf8' }).stderr.includes('httpd')) this.busybox = bb;
-    this.unshare =
-      spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--ipc', '--uts', 'true'], { timeout: 5000 }).status ===
-      0;
-    this.cgroups = detectCgroups();
-    // Really try it: a sandboxed probe reports from the inside what it can see and do.
-    const uid = pickUid(usedUids(this.o.stateDir), this.uids);
-    const r =
-      uid === undefined
-        ? { ok: false as const, reason: 'no free uid in the VM uid range' }
-        : await probeIsolation(this.o.stateDir, uid);
-    this.isolation = r.ok ? { full: true, reason: '' } : { full: false, reason: r.reason };
-    if (!r.ok)
-      this.log.warn({ reason: r.reason }, 'process isolation unavailable: this host refuses tasks (tenant code)');
+    const h = await probeHost(this.o.stateDir, this.uids, this.log);
+    [this.busybox, this.unshare, this.cgroups, this.isolation] = [h.busybox, h.unshare, h.cgroups, h.isolation];
   }
 
   async fingerprint(): Promise<Fingerprint> {
@@ -147,21 +114,7 @@ export class ProcessDriver implements Driver {
 
   /** The VM's uid: the one it recorded, else the lowest no other VM on this host holds. */
   private uidFor(id: string): number {
-    const file = vmPaths(this.dir(id)).uid;
-    let recorded: string | undefined;
-    try {
-      recorded = readFileSync(file, 'utf8');
-    } catch {
-      /* a new VM */
-    }
-    const have = parseUid(recorded);
-    if (have !== undefined) return have;
-    // No await from the scan to the write: two creates cannot pick the same uid.
-    const uid = pickUid(usedUids(this.o.stateDir, id), this.uids);
-    if (uid === undefined) throw new DriverError('no free uid left in the VM uid range (--process-uids)');
-    mkdirSync(this.dir(id), { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${uid}\n`, { mode: 0o600 });
-    return uid;
+    return vmUid(this.o.stateDir, this.dir(id), id, this.uids);
   }
 
   capabilities(): Capabilities {
@@ -207,7 +160,6 @@ export class ProcessDriver implements Driver {
   private async launch(handle: VmHandle, port: number): Promise<VmHandle> {
     await this.probe();
     const dir = this.dir(handle.id);
-    const paths = vmPaths(dir);
     const task = handle.spec.config.task;
     // Tenant code runs only in the sandbox: fail closed where the host cannot build one.
     if (task && !this.isolation.full)
@@ -218,62 +170,17 @@ export class ProcessDriver implements Driver {
     const sandboxed = this.isolation.full;
     const uid = sandboxed ? this.uidFor(handle.id) : 0;
     if (sandboxed) prepareDirs(dir, uid);
-    const out = openSync(join(dir, 'console.log'), 'a');
-    const exitFile = join(dir, EXIT_FILE);
-    if (task) rmSync(exitFile, { force: true });
-    const app = task
-      ? taskCommand(task)
-      : this.busybox
-        ? [this.busybox, 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', paths.www]
-        : [process.execPath, APPLIANCE, '--vm', handle.id, '--dir', dir, '--port', String(port)];
-    // The appliance keeps the host's network for its port forward; a task gets none.
-    const readOnly = task
-      ? [paths.config]
-      : this.busybox
-        ? [paths.www, this.busybox]
-        : [paths.config, process.execPath, APPLIANCE];
-    const argv = sandboxed
-      ? sandboxArgv(
-          { dir, uid, ownNetwork: !!task, tmpMiB: handle.spec.memoryMiB, readOnly, mode: task ? 'task' : 'exec' },
-          app,
-        )
-      : this.unshare
-        ? ['unshare', '--pid', '--fork', '--mount-proc', '--ipc', '--uts', '--', ...app]
-        : app;
-    const child = spawn(argv[0]!, argv.slice(1), {
-      detached: true,
-      stdio: [task ? 'pipe' : 'ignore', out, out, ...(sandboxed ? (['pipe'] as const) : [])],
-      cwd: dir,
-      // Never the agent's environment (join token, paths) for what runs as the VM.
-      ...(task ? { env: taskEnv(handle.spec, dir) } : sandboxed ? { env: cleanEnv() } : {}),
+    if (task) rmSync(join(dir, EXIT_FILE), { force: true });
+    const { pid, wrapper, go } = await spawnVm({
+      id: handle.id,
+      spec: handle.spec,
+      dir,
+      port,
+      uid,
+      sandboxed,
+      busybox: this.busybox,
+      unshare: !!this.unshare,
     });
-    closeSync(out);
-    child.unref();
-    child.on('error', () => {});
-    child.stdin?.on('error', () => {});
-    // Without "go" the wrapper exits 125 without running the task.
-    const abort = () => child.stdin?.destroy();
-    let pid = child.pid ?? 0;
-    if (!pid) throw new DriverError(`could not start the ${task ? 'task' : 'appliance'}`);
-    if (sandboxed) {
-      try {
-        await awaitReady(child.stdio[3] as Readable);
-      } catch (e) {
-        abort();
-        killTree(pid);
-        throw new DriverError((e as Error).message);
-      }
-    }
-    const wrapper = sandboxed || this.unshare ? pid : 0;
-    if (wrapper) {
-      // The workload (or, for a task, its wrapper) is unshare's child, init of the new PID namespace.
-      for (let i = 0; i < 200 && children(wrapper).length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-      pid = children(wrapper)[0] ?? 0;
-      if (!pid) {
-        abort();
-        throw new DriverError(`${task ? 'task' : 'appliance'} did not start inside its namespaces`);
-      }
-    }
     const applied = limit(this.cgroups, handle.id, pid, resourcesOf(handle.spec).memoryBytes, handle.spec.vcpus);
     const next: VmHandle = {
       ...handle,
@@ -294,7 +201,7 @@ export class ProcessDriver implements Driver {
     writeFileSync(join(dir, 'handle.json'), JSON.stringify(next));
     this.vms.set(handle.id, { handle: next, phase: 'creating', reason: '', expectingExit: false, ready: false });
     // Under its limits and on record: now the task may run.
-    if (task) child.stdin!.end('go\n');
+    go();
     this.log.debug({ vm_id: handle.id, pid, port, limits: applied }, 'process vm started');
     return next;
   }
@@ -436,26 +343,7 @@ export class ProcessDriver implements Driver {
   }
 
   async guestRequest(id: string, command: string): Promise<string> {
-    const v = this.get(id);
-    const [cmd, key, ...rest] = command.trim().split(/\s+/);
-    const file = join(this.dir(id), 'config.json');
-    const cfg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-    switch (cmd) {
-      case 'ping':
-        return 'pong';
-      case 'config-get':
-        if (!key || !(key in cfg)) throw new DriverError('no such key', 'NOT_FOUND');
-        return cfg[key]!;
-      case 'config-set':
-        if (!key || !/^[a-z0-9_-]+$/.test(key)) throw new DriverError('bad key', 'INVALID_SPEC');
-        writeReadable(file, JSON.stringify({ ...cfg, [key]: rest.join(' ') }));
-        renderPage(this.dir(id), id);
-        return '';
-      case 'ps':
-        return `${v.handle.pid}:node`;
-      default:
-        throw new DriverError(`unknown command ${cmd}`, 'UNSUPPORTED');
-    }
+    return guestCommand(this.dir(id), id, this.get(id).handle.pid, command);
   }
 
   /** Finds processes that ended without being told to (a task that finished, a crash). */

@@ -7,7 +7,7 @@
 // ga.sock, serial.log, qemu.log, qemu.pid, base, config-applied. QEMU runs in its
 // own session, so it survives an agent restart; recover() re-attaches. See README.md.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { silentLogger, type Logger } from '../../../common/logger.js';
 import { DiskRejectedError } from '../../../common/disk-inspect.js';
 import { KeyedMutex } from '../../../common/store/index.js';
@@ -23,13 +23,12 @@ import {
   type VmStatus,
 } from '../driver.js';
 import { BaseStore, BASE_MARKER } from './bases.js';
-import { defaultImage, loadImage, qcow2VirtualSize, type GuestImage } from './image.js';
+import { qcow2VirtualSize, type GuestImage } from './image.js';
 import { adoptOverlay, createOverlay, killStray, vmPaths, type Accel, type VmPaths } from './launch.js';
 import { QemuInstance } from './instance.js';
-import { AccelProber, kvmUsable, qemuVersion, type AccelMode } from './probe.js';
-import { CONFIG_KEY_RE, CONFIG_VALUE_MAX, MIN_MEMORY_MIB as SCHEME_MIN_MEMORY_MIB } from '../../../common/limits.js';
+import { qemuFingerprint, validateSpec, VM_ID_RE, which } from './spec.js';
+import { AccelProber, qemuVersion, type AccelMode } from './probe.js';
 import type { VmFence } from '../../fence/fence.js';
-import { MAX_SOCKET_PATH } from './unix.js';
 
 export interface QemuDriverOptions {
   /** Per-VM directories and accel.json live here. */
@@ -50,19 +49,8 @@ export interface QemuDriverOptions {
   fence?: VmFence;
 }
 
-/** Below this the guest kernel + initramfs do not come up (measured; common/limits.ts). */
-export const MIN_MEMORY_MIB = SCHEME_MIN_MEMORY_MIB.qemu;
-const VM_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export { MIN_MEMORY_MIB } from './spec.js';
 const GiB = 1024 ** 3;
-
-function which(cmd: string): string | undefined {
-  if (cmd.includes('/')) return existsSync(cmd) ? cmd : undefined;
-  for (const d of (process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter)) {
-    const p = join(d, cmd);
-    if (d && existsSync(p)) return p;
-  }
-  return undefined;
-}
 
 export class QemuDriver implements Driver {
   readonly scheme = 'qemu';
@@ -100,38 +88,14 @@ export class QemuDriver implements Driver {
   // ---------------------------------------------------------------- fingerprint
 
   async fingerprint(): Promise<Fingerprint> {
-    const binary = which(this.binaryName);
-    const attributes: Record<string, string> = { binary: binary ?? '' };
-    if (!binary) return { scheme: 'qemu', healthy: false, detail: `${this.binaryName} not found in PATH`, attributes };
-    if (!which(this.qemuImgName))
-      return { scheme: 'qemu', healthy: false, detail: `${this.qemuImgName} not found in PATH`, attributes };
-    let version: string;
-    try {
-      version = await this.version();
-    } catch (e) {
-      return { scheme: 'qemu', healthy: false, detail: (e as Error).message, attributes };
-    }
-    attributes.version = version;
-    const image = defaultImage(this.o.imageRoot);
-    if (!image) {
-      attributes.accelerator = this.o.accel && this.o.accel !== 'auto' ? this.o.accel : 'tcg';
-      return {
-        scheme: 'qemu',
-        healthy: false,
-        detail: `no complete guest image under ${this.o.imageRoot}`,
-        attributes,
-      };
-    }
-    const choice = await this.prober.choose(image, version);
-    Object.assign(attributes, { accelerator: choice.accel, accelerator_reason: `${choice.source}: ${choice.detail}` });
-    attributes.image = image.name;
-    attributes.kvmDevice = kvmUsable() ? 'usable' : 'absent';
-    return {
-      scheme: 'qemu',
-      healthy: true,
-      detail: `QEMU ${version}, ${choice.accel} (${choice.source}: ${choice.detail}), image ${image.name}`,
-      attributes,
-    };
+    return qemuFingerprint({
+      binary: this.binaryName,
+      qemuImg: this.qemuImgName,
+      imageRoot: this.o.imageRoot,
+      accel: this.o.accel,
+      version: () => this.version(),
+      prober: this.prober,
+    });
   }
 
   private version(): Promise<string> {
@@ -146,7 +110,7 @@ export class QemuDriver implements Driver {
 
   async create(spec: VmSpec, opts: { importDisk?: string } = {}): Promise<VmHandle> {
     this.assertOpen();
-    const image = this.validate(spec);
+    const image = validateSpec(spec, this.o.stateDir, this.o.imageRoot);
     return this.locked(spec.id, async () => {
       const existing = this.vms.get(spec.id);
       const dir = join(this.o.stateDir, spec.id);
@@ -204,7 +168,7 @@ export class QemuDriver implements Driver {
 
   async start(handle: VmHandle): Promise<VmHandle> {
     this.assertOpen();
-    const image = this.validate(handle.spec);
+    const image = validateSpec(handle.spec, this.o.stateDir, this.o.imageRoot);
     return this.locked(handle.id, async () => {
       let vm = this.vms.get(handle.id);
       if (vm && vm.pid > 0) return vm.handle();
@@ -358,31 +322,6 @@ export class QemuDriver implements Driver {
 
   private qemuImg(): string {
     return this.qemuImgName;
-  }
-
-  private validate(spec: VmSpec): GuestImage {
-    const bad = (what: string) => {
-      throw new DriverError(`invalid VM spec: ${what}`, 'INVALID_SPEC');
-    };
-    if (!VM_ID_RE.test(spec.id ?? '')) bad(`id ${JSON.stringify(spec.id)} (1-64 of [A-Za-z0-9_-])`);
-    if (!Number.isInteger(spec.vcpus) || spec.vcpus < 1 || spec.vcpus > 64) bad(`vcpus ${spec.vcpus} (1-64)`);
-    if (!Number.isInteger(spec.memoryMiB) || spec.memoryMiB < MIN_MEMORY_MIB)
-      bad(`memoryMiB ${spec.memoryMiB} (at least ${MIN_MEMORY_MIB} MiB)`);
-    if (!(spec.diskGiB >= 0) || spec.diskGiB > 16_384) bad(`diskGiB ${spec.diskGiB}`);
-    if (!Number.isInteger(spec.appliancePort) || spec.appliancePort < 1 || spec.appliancePort > 65535)
-      bad(`appliancePort ${spec.appliancePort}`);
-    for (const [k, v] of Object.entries(spec.config ?? {})) {
-      if (!CONFIG_KEY_RE.test(k)) bad(`config key ${JSON.stringify(k)} (${CONFIG_KEY_RE.source.slice(1, -1)})`);
-      if (typeof v !== 'string' || /[\r\n]/.test(v) || v.length > CONFIG_VALUE_MAX)
-        bad(`config ${k}: value must be one line`);
-    }
-    const sock = join(this.o.stateDir, spec.id, 'qmp.sock');
-    if (Buffer.byteLength(sock) > MAX_SOCKET_PATH) bad(`state dir too deep for unix sockets (${sock})`);
-    const image = loadImage(this.o.imageRoot, spec.image);
-    const min = Number(image.manifest.minMemoryMiB);
-    if (Number.isFinite(min) && spec.memoryMiB < min)
-      bad(`memoryMiB ${spec.memoryMiB} (image ${image.name} needs ${min} MiB)`);
-    return image;
   }
 
   private async accelFor(image: GuestImage): Promise<Accel> {

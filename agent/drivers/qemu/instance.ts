@@ -1,99 +1,21 @@
 // One VM's QEMU process, as Nomad's drivers/qemu handle.go and
-// firecracker-go-sdk's Machine: launch (or adopt after an agent restart), the
-// QMP and guest-channel connections, readiness, the stop escalation (guest
-// poweroff, ACPI powerdown, quit, SIGKILL) and how it ended. The driver
-// (driver.ts) owns disks, images, validation and the per-VM lock.
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Logger } from '../../../common/logger.js';
-import {
-  DriverError,
-  zeroStats,
-  type VmHandle,
-  type VmPhase,
-  type VmSpec,
-  type VmStats,
-  type VmStatus,
-} from '../driver.js';
+// firecracker-go-sdk's Machine: launch (or adopt after an agent restart), its
+// usage, and the stop escalation (guest poweroff, ACPI powerdown, quit,
+// SIGKILL); the connections, readiness and how it ended are qemu-process.ts's.
+// The driver (driver.ts) owns disks, images, validation and the per-VM lock.
+import { rmSync } from 'node:fs';
+import { DriverError, zeroStats, type VmHandle, type VmStats } from '../driver.js';
 import { GuestChannel } from './guest-channel.js';
 import { GUEST_NET_SOURCE, guestNetBytes } from './usage.js';
 import type { GuestImage } from './image.js';
-import {
-  exitReason,
-  fileSize,
-  freePort,
-  isOurQemu,
-  logTail,
-  qemuArgs,
-  spawnQemu,
-  type Accel,
-  type ExitStatus,
-  type VmPaths,
-} from './launch.js';
+import { fileSize, freePort, isOurQemu, logTail, qemuArgs, spawnQemu, type ExitStatus } from './launch.js';
 import { cpuSeconds, hostCpuKhz, isAlive, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
 import { QmpClient } from './qmp.js';
-import type { VmFence } from '../../fence/fence.js';
+import { QemuProcess } from './qemu-process.js';
 
-/** What an instance needs of its driver. */
-export interface InstanceContext {
-  log: Logger;
-  binary: string;
-  /** Liveness poll of adopted (not our child) QEMUs. */
-  pollIntervalMs: number;
-  fence?: VmFence;
-  /** The process ended without being told to (crash, kill, guest poweroff). */
-  exited: (id: string, reason: string) => void;
-  /** Guest ready, or the process gone: the runner waits on this instead of polling. */
-  changed: (id: string) => void;
-}
+export type { InstanceContext } from './qemu-process.js';
 
-export class QemuInstance {
-  readonly id: string;
-  hostPort = 0;
-  pid = 0;
-  pidStartTime = '';
-  phase: VmPhase = 'stopped';
-  reason = '';
-  guestReady = false;
-  bootId?: string;
-  /** Bumped on every launch/adoption: events of an earlier process are ignored. */
-  private gen = 0;
-  private child?: ChildProcess;
-  private poll?: NodeJS.Timeout;
-  private qmp?: QmpClient;
-  private ga?: GuestChannel;
-  /** The driver asked the process to end (stop/destroy): its exit is no failure. */
-  private stopping = false;
-  /** Last QMP SHUTDOWN event of the current process. */
-  private shutdown?: { guest: boolean; reason: string };
-  private readonly exitWaiters: Array<() => void> = [];
-  /** Serialises the work done when the guest comes up. */
-  private upChain?: Promise<void>;
-
-  constructor(
-    private readonly ctx: InstanceContext,
-    public spec: VmSpec,
-    readonly paths: VmPaths,
-    public accel: Accel,
-  ) {
-    this.id = spec.id;
-  }
-
-  get running(): boolean {
-    return this.pid > 0;
-  }
-
-  status(): VmStatus {
-    return {
-      phase: this.phase,
-      reason: this.reason,
-      guestReady: this.guestReady,
-      hostPort: this.hostPort,
-      pid: this.pid,
-    };
-  }
-
+export class QemuInstance extends QemuProcess {
   async stats(): Promise<VmStats> {
     const s = zeroStats();
     if (this.pid <= 0) return s;
@@ -283,156 +205,6 @@ export class QemuInstance {
     if (!this.guestReady && this.ga && !this.ga.closed) this.pingGuest(this.ga, this.gen);
   }
 
-  private attachQmp(qmp: QmpClient, gen: number): void {
-    this.qmp = qmp;
-    qmp.onEvent((ev) => {
-      if (this.gen !== gen) return;
-      this.ctx.log.debug({ vm_id: this.id, event: ev.event, data: JSON.stringify(ev.data) }, 'qmp event'); // QMP's keys are not ours
-      switch (ev.event) {
-        case 'STOP':
-          if (this.phase === 'running') this.phase = 'suspended';
-          break;
-        case 'RESUME':
-          if (this.phase === 'suspended') this.phase = 'running';
-          break;
-        case 'RESET':
-          this.guestReady = false;
-          break;
-        case 'SHUTDOWN':
-          this.shutdown = { guest: ev.data.guest === true, reason: String(ev.data.reason ?? '') };
-          break;
-      }
-    });
-    qmp.onClose(() => {
-      if (this.qmp === qmp) this.qmp = undefined;
-      // The monitor closing is the first sign of a QEMU that is not our child exiting.
-      if (this.gen === gen && !this.child) {
-        setTimeout(() => this.checkAlive(gen), 50).unref();
-        setTimeout(() => this.checkAlive(gen), 250).unref();
-      }
-    });
-  }
-
-  private attachGa(ga: GuestChannel, gen: number): void {
-    this.ga = ga;
-    ga.onReady((bootId) => {
-      if (this.gen !== gen) return;
-      this.bootId = bootId;
-      void this.guestCameUp(ga, gen);
-    });
-    ga.onClose(() => {
-      if (this.ga === ga) this.ga = undefined;
-    });
-  }
-
-  /** Marks the guest ready if its agent answers a ping (when no `ready` line can be expected). */
-  private pingGuest(ga: GuestChannel, gen: number): void {
-    if (this.guestReady) return;
-    ga.request('ping', 10_000).then(
-      () => {
-        if (this.gen === gen && !this.guestReady) void this.guestCameUp(ga, gen);
-      },
-      () => {
-        /* not up (yet): its `ready` line will come */
-      },
-    );
-  }
-
-  /** On `ready` (or a ping answered): applies spec.config once per VM, then guestReady. */
-  private guestCameUp(ga: GuestChannel, gen: number): Promise<void> {
-    // One at a time: a `ready` and an answered ping may arrive together.
-    const run = (this.upChain ?? Promise.resolve()).then(() => this.applyConfigAndMarkReady(ga, gen));
-    this.upChain = run;
-    return run;
-  }
-
-  private async applyConfigAndMarkReady(ga: GuestChannel, gen: number): Promise<void> {
-    if (this.gen !== gen) return;
-    const marker = join(this.paths.dir, 'config-applied');
-    const entries = Object.entries(this.spec.config ?? {});
-    if (entries.length && !existsSync(marker)) {
-      try {
-        for (const [k, v] of entries) await ga.request(`config-set ${k} ${v}`, 5_000);
-        // The appliance reads its config when it starts.
-        await ga.request('app-stop', 10_000);
-        await ga.request('app-start', 10_000);
-        writeFileSync(marker, new Date().toISOString() + '\n');
-      } catch (e) {
-        if (this.gen !== gen) return;
-        this.reason = `applying config failed: ${(e as Error).message}`;
-        this.ctx.log.warn({ vm_id: this.id, err: e }, 'applying VM config failed');
-      }
-    }
-    if (this.gen === gen && this.pid > 0) {
-      this.guestReady = true;
-      this.ctx.changed(this.id);
-    }
-  }
-
-  private checkAlive(gen: number): void {
-    if (this.gen !== gen || this.pid <= 0 || this.child) return;
-    if (!isAlive(this.pid, this.pidStartTime)) this.gone(gen, undefined);
-  }
-
-  /** The QEMU of generation `gen` is gone: `info` for our child, undefined when found by polling. */
-  private gone(gen: number, info: ExitStatus | undefined): void {
-    if (this.gen !== gen || this.pid === 0) return;
-    this.detach();
-    this.ctx.fence?.release(this.id);
-    this.pid = 0;
-    this.guestReady = false;
-    const waiters = this.exitWaiters.splice(0);
-    if (this.stopping || this.phase === 'creating') {
-      this.phase = 'stopped';
-      if (this.stopping) this.reason = '';
-    } else {
-      this.phase = 'failed';
-      this.reason = exitReason(this.shutdown, info, this.paths.log);
-      this.ctx.log.error({ vm_id: this.id, reason: this.reason }, 'qemu VM exited unexpectedly');
-      this.ctx.exited(this.id, this.reason);
-    }
-    this.ctx.changed(this.id);
-    for (const w of waiters) w();
-  }
-
-  /** Drops watchers and connections without touching the process. */
-  detach(): void {
-    if (this.poll) clearInterval(this.poll);
-    this.poll = undefined;
-    if (this.child) {
-      this.child.removeAllListeners('exit');
-      this.child.removeAllListeners('error');
-      this.child.on('error', () => {});
-      this.child = undefined;
-    }
-    this.qmp?.close();
-    this.qmp = undefined;
-    this.ga?.close();
-    this.ga = undefined;
-  }
-
-  private waitGone(timeoutMs: number): Promise<boolean> {
-    if (this.pid <= 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (v: boolean) => {
-        clearTimeout(timer);
-        clearInterval(poll);
-        const i = this.exitWaiters.indexOf(waiter);
-        if (i >= 0) this.exitWaiters.splice(i, 1);
-        resolve(v);
-      };
-      const waiter = () => done(true);
-      const timer = setTimeout(() => done(this.pid <= 0), timeoutMs);
-      // Children report 'exit'; others are polled here more often than by the watcher.
-      const gen = this.gen;
-      const poll = setInterval(() => {
-        this.checkAlive(gen);
-        if (this.pid <= 0) done(true);
-      }, 50);
-      this.exitWaiters.push(waiter);
-    });
-  }
-
   /** Stops the running process: guest poweroff (or ACPI powerdown), then quit, then SIGKILL. */
   async stop(timeoutMs: number): Promise<void> {
     const log = this.ctx.log;
@@ -464,36 +236,5 @@ export class QemuInstance {
         this.phase = this.phase === 'failed' ? 'failed' : 'stopped';
       }
     }
-  }
-
-  /** The QMP connection, reconnecting if it dropped while QEMU still runs. */
-  async qmpOf(): Promise<QmpClient> {
-    if (this.qmp && !this.qmp.closed) return this.qmp;
-    if (this.pid <= 0) throw new DriverError(`VM ${this.id} is not running`, 'FAILED');
-    const gen = this.gen;
-    const qmp = await QmpClient.connect(this.paths.qmp, { timeoutMs: 3_000 }).catch((e: Error) => {
-      throw new DriverError(`VM ${this.id}: QMP unavailable: ${e.message}`, 'FAILED');
-    });
-    if (this.gen !== gen) {
-      qmp.close();
-      throw new DriverError(`VM ${this.id} restarted meanwhile`, 'FAILED');
-    }
-    this.attachQmp(qmp, gen);
-    return qmp;
-  }
-
-  /** The guest channel, reconnecting if it dropped. */
-  async gaOf(): Promise<GuestChannel> {
-    if (this.ga && !this.ga.closed) return this.ga;
-    const gen = this.gen;
-    const ga = await GuestChannel.connect(this.paths.ga, { timeoutMs: 3_000 }).catch((e: Error) => {
-      throw new DriverError(`VM ${this.id}: guest channel unavailable: ${e.message}`, 'FAILED');
-    });
-    if (this.gen !== gen) {
-      ga.close();
-      throw new DriverError(`VM ${this.id} restarted meanwhile`, 'FAILED');
-    }
-    this.attachGa(ga, gen);
-    return ga;
   }
 }

@@ -7,6 +7,7 @@ export interface Ack {
   'durableSeq'?: (number | string | Long);
   'heartbeatIntervalMs'?: (number);
   'reconnectWindowMs'?: (number);
+  'serverTimeUnixMs'?: (number | string | Long);
 }
 
 export interface Ack__Output {
@@ -14,4 +15,5 @@ export interface Ack__Output {
   'durableSeq': (number);
   'heartbeatIntervalMs': (number);
   'reconnectWindowMs': (number);
+  'serverTimeUnixMs': (number);
 }
