@@ -103,6 +103,9 @@ async function main(): Promise<void> {
     join(root, '.cache/guest'),
     // Dev mode leaves nothing running once stopped.
     '--stop-vms-on-exit',
+    // A walk-through sees usage records within seconds (production default: 60s).
+    '--usage-interval',
+    '10s',
   ];
   if (!existsSync(join(agentDir, 'host.json'))) {
     const tok = await admin.call<CreateTokenResponse__Output>((md, o, cb) =>

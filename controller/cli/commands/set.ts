@@ -1,3 +1,4 @@
+import { classOf } from '../../usage/model.js';
 import { Option, type Command } from 'commander';
 import type { VmSet__Output as VmSet } from '../../../common/gen/nephele/v1/VmSet.js';
 import type { Plan__Output as Plan } from '../../../common/gen/nephele/v1/Plan.js';
@@ -79,6 +80,7 @@ function setDetail(s: VmSet): string {
     ['Group', r?.group || '-'],
     ['App', r?.app || '-'],
     ['User group', r?.userGroup || '-'],
+    ['Class', r?.spec ? classOf(r.spec) : '-'],
     ['Created', `${when(s.createdUnixMs)}, started ${when(s.startedUnixMs)}`],
     ['Expires', when(s.expiresUnixMs)],
     ['Not placed', s.reasons],
@@ -160,6 +162,7 @@ export function registerSetCommands(program: Command, k: CliKit): void {
     .option('--end-on-task', 'each VM ends when its task is done (process VMs with --config task=...)')
     .option('--group <name>', 'only hosts of this virtual group')
     .option('--label <k=v...>', 'only hosts with these labels')
+    .option('--vm-class <name>', "its VMs' class for usage and the rate card (default: their shape, e.g. 1c-128m)")
     .option('--app <name>', 'the application its VMs belong to (usage is grouped by it)')
     .option('--user-group <name>', "the user group its VMs are accounted to (default: your token's)")
     .addOption(
@@ -191,6 +194,7 @@ export function registerSetCommands(program: Command, k: CliKit): void {
             diskGib: gibibytes('--disk', o.disk),
             image: o.image,
             config: keyValues('--config', o.config),
+            vmClass: o.vmClass ?? '',
           },
           schemePreference: o.prefer
             ? String(o.prefer)

@@ -1,4 +1,5 @@
 // nephele vm: virtual machines.
+import { classOf } from '../../usage/model.js';
 import { Option, type Command } from 'commander';
 import type { Vm__Output as Vm } from '../../../common/gen/nephele/v1/Vm.js';
 import type * as P from '../types.js';
@@ -53,6 +54,7 @@ function vmDetail(v: Vm, hosts: Map<string, string>): string {
     ['Set', v.setId || '-'],
     ['App', v.app || '-'],
     ['User group', v.userGroup || '-'],
+    ['Class', v.spec ? classOf(v.spec) : '-'],
     ['Host', host ? `${host} (${v.hostId})` : v.hostId || '-'],
     ['State', `${stateOf(v)}${v.stateReason ? ` (${v.stateReason})` : ''}, since ${when(v.stateChangedUnixMs)}`],
     ['SLA', enumWord(v.sla, 'SLA_')],
@@ -84,6 +86,7 @@ export function registerVmCommands(program: Command, k: CliKit): void {
     .option('--name <name>', 'name')
     .option('--tenant <name>', 'tenant (default: yours, or default)')
     .option('--config <k=v...>', 'appliance settings, e.g. title=Hello')
+    .option('--vm-class <name>', 'its class for usage and the rate card (default: its shape, e.g. 1c-128m)')
     .option('--app <name>', 'the application it belongs to (usage is grouped by it)')
     .option('--user-group <name>', "the user group it is accounted to (default: your token's)")
     .option('--wait', 'wait until it runs (see --wait-for); exit 1 if it fails, 3 on --timeout; progress on stderr')
@@ -104,6 +107,7 @@ export function registerVmCommands(program: Command, k: CliKit): void {
           diskGib: gibibytes('--disk', o.disk),
           image: o.image,
           config,
+          vmClass: o.vmClass ?? '',
         },
       };
       const timeoutMs = duration('--timeout', o.timeout);
