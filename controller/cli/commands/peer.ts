@@ -37,7 +37,7 @@ export function registerPeerCommands(program: Command, k: CliKit): void {
     .requiredOption('--ca <file>', "the peer's CA certificate (PEM): its server certificate must chain to it")
     .option('--token <token>', "the peer's federation token (prefer --peer-token-file or NEPHELE_PEER_TOKEN)")
     .option('--peer-token-file <file>', "read the peer's federation token from this file")
-    .addOption(new Option('--peer-token <token>').env('NEPHELE_PEER_TOKEN').hideHelp())
+    .addOption(new Option('--peer-token <token>', "the peer's federation token (as --token)").env('NEPHELE_PEER_TOKEN'))
     .option('--request-id <id>', 'idempotency key')
     .action(async (name: string, address: string, o) => {
       const flags = splitTokenFlags(process.argv.slice(2));
