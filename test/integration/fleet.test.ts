@@ -23,9 +23,13 @@ t.test('fleet of three agents over mTLS', async (t) => {
   const hosts = await waitFor(
     async () => {
       const hs = await listHosts(ctl);
-      return hs.length === 3 && hs.every((h) => h.state === 'HOST_STATE_READY' && h.inventory) ? hs : undefined;
+      // Ready on Hello, inventory right after, free capacity with the first heartbeat (after the outbox is squared).
+      return hs.length === 3 &&
+        hs.every((h) => h.state === 'HOST_STATE_READY' && h.inventory && Number(h.free?.memoryBytes ?? 0) > 0)
+        ? hs
+        : undefined;
     },
-    { timeoutMs: 45_000, message: 'three ready hosts with inventory' },
+    { timeoutMs: 45_000, message: 'three ready hosts with inventory and a heartbeat' },
   );
   for (const a of agents) a.id = hostIdOf(a.dir);
 
