@@ -4,7 +4,7 @@ import type { Plan } from '../../common/gen/nephele/v1/Plan.js';
 import type { VmSet } from '../../common/gen/nephele/v1/VmSet.js';
 import type { Sla } from '../../common/model/enums.js';
 import { FailedPreconditionError, InvalidArgumentError, PermissionDeniedError } from '../../common/errors.js';
-import { SlaEnum } from '../../common/grpc/convert.js';
+import { AffinityEnum, SlaEnum, StrategyEnum } from '../../common/grpc/convert.js';
 import { KeyedMutex, put, type Store } from '../../common/store/index.js';
 import type { EventLog } from '../events/log.js';
 import { requireId, requireName } from '../../common/validate.js';
@@ -249,9 +249,9 @@ export class BackupPlanner {
         endOnTask: false,
         group: '',
         labels: {},
-        affinity: 'SET_AFFINITY_UNSPECIFIED',
+        affinity: AffinityEnum.toProto('none'),
         schemePreference: [],
-        strategy: 'PLACEMENT_STRATEGY_UNSPECIFIED',
+        strategy: StrategyEnum.toProto('default'),
         app: d.app,
         userGroup: d.userGroup,
       },

@@ -124,7 +124,10 @@ export class Pusher {
       } finally {
         ch.close();
       }
-      this.d.log.info({ peer: peer.name, ...total }, 'usage pushed to peer');
+      this.d.log.info(
+        { peer: peer.name, sent: total.sent, imported: total.imported, duplicates: total.duplicates },
+        'usage pushed to peer',
+      );
       await this.d.peers.recordPush(
         peer.name,
         `ok: sent ${total.sent}, imported ${total.imported}, duplicates ${total.duplicates}`,
