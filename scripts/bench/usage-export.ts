@@ -15,7 +15,8 @@ import { fig, type Figures } from './results.js';
 
 const N = Number(process.env.BENCH_USAGE_RECORDS ?? 1_000_000);
 const VMS = 1000;
-const T0 = Date.UTC(2026, 0, 1);
+// Recent (inside the default 7-day raw retention, or the controller's pruning would race the export).
+const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 86_400_000;
 const log = (msg: string) => process.stdout.write(`[usage-export] ${msg}\n`);
 
 function record(i: number): UsageRecord {
