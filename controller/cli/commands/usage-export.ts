@@ -5,64 +5,14 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { ExportUsageChunk__Output } from '../../../common/gen/nephele/v1/ExportUsageChunk.js';
 import type { ExportSchedule__Output } from '../../../common/gen/nephele/v1/ExportSchedule.js';
-import type { UsageFilter } from '../../../common/gen/nephele/v1/UsageFilter.js';
 import type { CreateExportScheduleResponse__Output } from '../../../common/gen/nephele/v1/CreateExportScheduleResponse.js';
 import type { ListExportSchedulesResponse__Output } from '../../../common/gen/nephele/v1/ListExportSchedulesResponse.js';
 import { parseDuration } from '../../../common/validate.js';
 import { CliError, type AdminClient } from '../client.js';
 import { ago, table, when } from '../format.js';
-import { timeFlag, wholeNumber } from '../parse.js';
-import { resolveHost, resolveSet, resolveVm } from '../resolve.js';
+import { wholeNumber } from '../parse.js';
+import { granularityFlag, usageFilterOf, usageFilterOptions, usageGroup } from './usage-flags.js';
 import type { CliKit } from '../kit.js';
-
-type FilterFlags = {
-  tenant?: string;
-  app?: string;
-  userGroup?: string;
-  set?: string;
-  vm?: string;
-  host?: string;
-  from?: string;
-  to?: string;
-};
-
-const filterOpts = (c: Command, time = true) => {
-  c.option('--tenant <name>', 'only this tenant')
-    .option('--app <app>', 'only this app')
-    .option('--user-group <group>', 'only this user group')
-    .option('--set <set>', 'only this set (name or id)')
-    .option('--vm <vm>', 'only this VM (name or id)')
-    .option('--host <host>', 'only this host (name or id)');
-  if (time)
-    c.option('--from <time>', 'records starting at or after (ISO time, unix ms, or a duration ago: 24h)').option(
-      '--to <time>',
-      'records starting before (same forms)',
-    );
-  return c;
-};
-
-async function filterOf(c: AdminClient, o: FilterFlags): Promise<UsageFilter> {
-  return {
-    tenant: o.tenant ?? '',
-    app: o.app ?? '',
-    userGroup: o.userGroup ?? '',
-    setId: o.set ? await resolveSet(c, o.set) : '',
-    vmId: o.vm ? await resolveVm(c, o.vm) : '',
-    hostId: o.host ? await resolveHost(c, o.host) : '',
-    fromUnixMs: timeFlag('--from', o.from),
-    toUnixMs: timeFlag('--to', o.to),
-  };
-}
-
-const GRANULARITY = {
-  raw: 'USAGE_GRANULARITY_RAW',
-  hour: 'USAGE_GRANULARITY_HOUR',
-  day: 'USAGE_GRANULARITY_DAY',
-} as const;
-const granularityOf = (g: string) => {
-  if (!(g in GRANULARITY)) throw new CliError(`--granularity: must be one of ${Object.keys(GRANULARITY).join(', ')}`);
-  return GRANULARITY[g as keyof typeof GRANULARITY];
-};
 
 const formatOpts = (c: Command, required = true) =>
   c[required ? 'requiredOption' : 'option'](
@@ -124,19 +74,17 @@ function pipeExport(
 }
 
 export function registerUsageExportCommands(program: Command, k: CliKit): void {
-  const usage =
-    program.commands.find((c) => c.name() === 'usage') ??
-    program.command('usage').description('usage records: query, export, schedules, rate cards');
-  filterOpts(formatOpts(usage.command('export').description('export usage records to stdout or a file')))
+  const usage = usageGroup(program);
+  usageFilterOptions(formatOpts(usage.command('export').description('export usage records to stdout or a file')))
     .option('--out <file>', 'write here (replaced whole once the export is complete) instead of stdout')
     .option('--rate-card <version>', 'price with this rate card version (default: the current)')
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
     .action(async (o) => {
-      const granularity = granularityOf(o.granularity);
+      const granularity = granularityFlag(o.granularity);
       const rateCardVersion = o.rateCard ? wholeNumber('--rate-card', o.rateCard, 1) : 0;
       const r = await k.withClient(async (c) => {
         const req = {
-          filter: await filterOf(c, o),
+          filter: await usageFilterOf(c, o),
           format: o.format,
           focusVersion: o.focusVersion,
           granularity,
@@ -170,7 +118,7 @@ export function registerUsageExportCommands(program: Command, k: CliKit): void {
 
   const schedule = usage.command('schedule').description('scheduled exports (to a directory, a URL or a peer)');
   // --from/--to bound every run (one date range's history); without them each run takes what came since the last.
-  filterOpts(formatOpts(schedule.command('create <name>').description('export on a cron schedule'), false))
+  usageFilterOptions(formatOpts(schedule.command('create <name>').description('export on a cron schedule'), false))
     .requiredOption('--cron <expr>', "when to run (cron, seconds optional: '0 * * * *', '*/30 * * * * *')")
     .option('--dir <dir>', "a directory under the controller's --usage-export-dir")
     .option('--url <url>', 'an http(s) endpoint to POST each export to (admins and operators)')
@@ -182,7 +130,7 @@ export function registerUsageExportCommands(program: Command, k: CliKit): void {
       const d = dests[0]!;
       const destination = { [d === 'dir' ? 'directory' : d]: o[d] };
       const r = await k.withClient(async (c) => {
-        const filter = await filterOf(c, o);
+        const filter = await usageFilterOf(c, o);
         return c.call<CreateExportScheduleResponse__Output>((md, op, cb) =>
           c.usage.CreateExportSchedule(
             {
@@ -192,7 +140,7 @@ export function registerUsageExportCommands(program: Command, k: CliKit): void {
                 filter,
                 format: o.format,
                 focusVersion: o.focusVersion,
-                granularity: granularityOf(o.granularity),
+                granularity: granularityFlag(o.granularity),
                 destination,
                 lookbackS: Math.round(parseDuration(o.lookback) / 1000),
               },

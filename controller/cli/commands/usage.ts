@@ -7,22 +7,11 @@ import type { Rate } from '../../../common/gen/nephele/v1/Rate.js';
 import type { RateCard__Output as RateCard } from '../../../common/gen/nephele/v1/RateCard.js';
 import type { GetRateCardResponse__Output } from '../../../common/gen/nephele/v1/GetRateCardResponse.js';
 import type { SetRateCardResponse__Output } from '../../../common/gen/nephele/v1/SetRateCardResponse.js';
-import { ULID_RE } from '../../../common/ids.js';
 import { CliError, type AdminClient } from '../client.js';
 import { enumWord, table, when } from '../format.js';
-import { timeFlag, wholeNumber } from '../parse.js';
-import { resolveHost, resolveSet, resolveVm } from '../resolve.js';
+import { wholeNumber } from '../parse.js';
+import { granularityFlag, usageFilterOf, usageFilterOptions, usageGroup } from './usage-flags.js';
 import { collect, type CliKit } from '../kit.js';
-
-const GRANULARITY = {
-  raw: 'USAGE_GRANULARITY_RAW',
-  hour: 'USAGE_GRANULARITY_HOUR',
-  day: 'USAGE_GRANULARITY_DAY',
-} as const;
-
-/** An id as given, else looked up by name (usage of a VM long gone is still asked for by its id). */
-const idOr = (v: string | undefined, resolve: (ref: string) => Promise<string>) =>
-  !v ? Promise.resolve('') : ULID_RE.test(v) ? Promise.resolve(v) : resolve(v);
 
 const hours = (s: number) => (s / 3600).toFixed(3);
 const gb = (b: number) => (b / 1e9).toFixed(3);
@@ -103,20 +92,10 @@ function cardText(c: RateCard): string {
 }
 
 export function registerUsageCommands(program: Command, k: CliKit): void {
-  const usage =
-    program.commands.find((c) => c.name() === 'usage') ??
-    program.command('usage').description('usage metering and export');
-  usage
-    .command('query')
-    .description('usage rows: raw records, or per hour/day, filtered and grouped')
-    .option('--tenant <name>', 'only this tenant (tenant tokens: only their own)')
-    .option('--app <name>', 'only this app')
-    .option('--user-group <name>', 'only this user group')
-    .option('--set <set>', 'only this set (id or name)')
-    .option('--vm <vm>', 'only this VM (id or name)')
-    .option('--host <host>', 'only this host (id or name)')
-    .option('--from <time>', 'from this time (ISO, unix ms, or a duration ago: 2h)')
-    .option('--to <time>', 'until this time (exclusive)')
+  const usage = usageGroup(program);
+  usageFilterOptions(
+    usage.command('query').description('usage rows: raw records, or per hour/day, filtered and grouped'),
+  )
     .option('--source <controller>', "a source controller's imported usage instead of this one's")
     .option('--granularity <g>', 'raw, hour or day', 'hour')
     .option(
@@ -128,23 +107,12 @@ export function registerUsageCommands(program: Command, k: CliKit): void {
     .option('--page-size <n>', 'rows per call (at most 1000)', '500')
     .option('--limit <n>', 'rows printed at most (the rest is announced on stderr)', '10000')
     .action(async (o) => {
-      const granularity = GRANULARITY[o.granularity as keyof typeof GRANULARITY];
-      if (!granularity) throw new CliError('--granularity must be raw, hour or day');
+      const granularity = granularityFlag(o.granularity);
       const limit = wholeNumber('--limit', o.limit, 1);
       const groupBy = (o.groupBy as string[]).flatMap((x) => x.split(',')).filter(Boolean);
       const rows = await k.withClient(async (c: AdminClient) => {
         const req: QueryUsageRequest = {
-          filter: {
-            tenant: o.tenant ?? '',
-            app: o.app ?? '',
-            userGroup: o.userGroup ?? '',
-            setId: await idOr(o.set, (r) => resolveSet(c, r)),
-            vmId: await idOr(o.vm, (r) => resolveVm(c, r)),
-            hostId: await idOr(o.host, (r) => resolveHost(c, r)),
-            fromUnixMs: timeFlag('--from', o.from),
-            toUnixMs: timeFlag('--to', o.to),
-            source: o.source ?? '',
-          },
+          filter: await usageFilterOf(c, o),
           granularity,
           groupBy,
           pageSize: wholeNumber('--page-size', o.pageSize),
