@@ -2,25 +2,20 @@
 // QEMU driver decides it with its probe guest; the inventory carries it and
 // `host show` says it. Before, only the agent's log did.
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, hostIdOf, joinToken, listHosts, ROOT, startAgent, startController } from '../helpers/procs.js';
 import { processesWith } from '../helpers/vms.js';
+import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
-const haveQemu = spawnSync('sh', ['-c', 'command -v qemu-system-x86_64 && command -v qemu-img']).status === 0;
-if (!haveQemu && process.env.CI !== 'true') {
-  t.comment('SKIPPING cli-host-accel: qemu-system-x86_64 / qemu-img not installed (in CI this fails instead)');
-  process.exit(0);
-}
+qemuOrSkip('cli-host-accel');
 
 t.test('host show names the accelerator the agent chose; the inventory carries it', async (t) => {
   t.ok(haveQemu, 'QEMU is installed (.ci/run installs it)');
   if (!haveQemu) return;
-  const build = spawnSync('bash', [join(ROOT, 'scripts/make-guest-image.sh')], { encoding: 'utf8', timeout: 600_000 });
-  t.equal(build.status, 0, `guest image built (${(build.stderr || '').trim().split('\n').at(-1)})`);
+  buildGuestImage(t);
 
   const ctl = await startController(tmpDir());
   const adir = tmpDir('nga-');

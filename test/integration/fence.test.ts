@@ -6,7 +6,6 @@
 // re-attaches (same pids, same watcher); one that comes back later reports its
 // fenced VMs; stopping a VM on purpose leaves no guard behind.
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
@@ -28,12 +27,9 @@ import { setApi } from '../helpers/sets.js';
 import { parseLeaseLine } from '../../agent/fence/lease.js';
 import { procUptimeMs } from '../../agent/fence/fence.js';
 import { isAlive, startTimeOf } from '../../agent/drivers/proc.js';
+import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
-const haveQemu = spawnSync('sh', ['-c', 'command -v qemu-system-x86_64 && command -v qemu-img']).status === 0;
-if (!haveQemu && process.env.CI !== 'true') {
-  t.comment('SKIPPING fence: qemu-system-x86_64 / qemu-img not installed (in CI this fails instead)');
-  process.exit(0);
-}
+qemuOrSkip('fence');
 
 const VM_DIR_RE = /\/vms\/([0-9A-Z]{26})(?:\/|\0|$)/;
 
@@ -126,8 +122,7 @@ const AGENT = [
 t.test('kill -9 an agent: no VM ever runs twice while its guaranteed VMs move', async (t) => {
   t.ok(haveQemu, 'QEMU is installed (.ci/run installs it)');
   if (!haveQemu) return;
-  const build = spawnSync('bash', [join(ROOT, 'scripts/make-guest-image.sh')], { encoding: 'utf8', timeout: 600_000 });
-  t.equal(build.status, 0, 'guest image built');
+  buildGuestImage(t);
   // Re-placement 2 s (down) + 1 s (grace) after the agent is lost: the agents' 1m default is clamped to 1.5 s.
   const ctl: ControllerProc = await startController(tmpDir(), { args: [...FAST, '--replace-after', '1s'] });
   const adir = tmpDir();

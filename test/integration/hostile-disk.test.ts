@@ -1,5 +1,5 @@
 import t from 'tap';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -23,6 +23,7 @@ import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
 import { processesWith } from '../helpers/vms.js';
 import { setApi } from '../helpers/sets.js';
+import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
 // Hostile qcow2 disks on cold moves (issue 9, finding 3): a moved overlay that
 // names an external data file, a json:/protocol backing, a foreign base, or is
@@ -31,15 +32,10 @@ import { setApi } from '../helpers/sets.js';
 // names is neither read nor written. Real qemu-img builds the disks; the last
 // test moves a real guest whose disk was swapped for a hostile one.
 
-const haveQemu = spawnSync('sh', ['-c', 'command -v qemu-system-x86_64 && command -v qemu-img']).status === 0;
-if (!haveQemu && process.env.CI !== 'true') {
-  t.comment('SKIPPING hostile-disk: qemu-system-x86_64 / qemu-img not installed (in CI this fails instead)');
-  process.exit(0);
-}
+qemuOrSkip('hostile-disk');
 t.ok(haveQemu, 'QEMU is installed (.ci/run installs it)');
 t.setTimeout(15 * 60_000);
-const build = spawnSync('bash', [join(ROOT, 'scripts/make-guest-image.sh')], { encoding: 'utf8', timeout: 600_000 });
-t.equal(build.status, 0, 'guest image built');
+buildGuestImage(t);
 const imageRoot = join(ROOT, '.cache/guest');
 const dataDisk = join(imageRoot, 'nephele-guest', 'data.qcow2');
 

@@ -1,5 +1,4 @@
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
@@ -8,23 +7,19 @@ import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
 import { httpGet, processesWith } from '../helpers/vms.js';
 import { setApi } from '../helpers/sets.js';
+import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
 // A qemu set through the planner, on two qemu hosts: placed where qemu fits,
 // then one host is drained and its guest is cold-moved with its disk copied
 // (stopped, overlay uploaded to the controller, downloaded by the target,
 // rebased onto the target's copy of the same base, started there).
 
-const haveQemu = spawnSync('sh', ['-c', 'command -v qemu-system-x86_64 && command -v qemu-img']).status === 0;
-if (!haveQemu && process.env.CI !== 'true') {
-  t.comment('SKIPPING planner-qemu: qemu-system-x86_64 / qemu-img not installed (in CI this fails instead)');
-  process.exit(0);
-}
+qemuOrSkip('planner-qemu');
 
 t.test('a qemu set: placement by scheme preference, drain with a cold move of the disk', async (t) => {
   t.ok(haveQemu, 'QEMU is installed (.ci/run installs it)');
   if (!haveQemu) return;
-  const build = spawnSync('bash', [join(ROOT, 'scripts/make-guest-image.sh')], { encoding: 'utf8', timeout: 600_000 });
-  t.equal(build.status, 0, 'guest image built');
+  buildGuestImage(t);
   const ctl = await startController(tmpDir());
   const qdir = tmpDir('ngq-');
   const pdir = tmpDir();

@@ -1,5 +1,4 @@
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VmSpec } from '../../agent/drivers/driver.js';
@@ -8,22 +7,18 @@ import { ulid } from '../../common/ids.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { ROOT } from '../helpers/procs.js';
 import { processesWith } from '../helpers/vms.js';
+import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
 // QEMU option strings built from paths (issue 9, finding 13), parsed by real
 // QEMU: a VM whose state dir holds `,file.driver=nbd,...` still gets exactly
 // its own overlay as its disk (unescaped, QEMU would have opened an NBD export).
 
-const haveQemu = spawnSync('sh', ['-c', 'command -v qemu-system-x86_64 && command -v qemu-img']).status === 0;
-if (!haveQemu && process.env.CI !== 'true') {
-  t.comment('SKIPPING qemu-options: qemu-system-x86_64 / qemu-img not installed (in CI this fails instead)');
-  process.exit(0);
-}
+qemuOrSkip('qemu-options');
 
 t.test('a state dir with commas: QEMU opens exactly the overlay', async (t) => {
   t.ok(haveQemu, 'QEMU is installed (.ci/run installs it)');
   if (!haveQemu) return;
-  const build = spawnSync('bash', [join(ROOT, 'scripts/make-guest-image.sh')], { encoding: 'utf8', timeout: 600_000 });
-  t.equal(build.status, 0, 'guest image built');
+  buildGuestImage(t);
   const stateDir = join(tmpDir('nq-'), 'd,file.driver=nbd,file.host=127.0.0.1');
   mkdirSync(stateDir);
   const d = new QemuDriver({ stateDir, imageRoot: join(ROOT, '.cache/guest'), accel: 'tcg' });

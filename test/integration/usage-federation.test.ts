@@ -117,6 +117,14 @@ const closers: (() => unknown)[] = [];
 const on = (c: ControllerProc, ...args: string[]) => cli(['--controller', c.address, '--data-dir', c.dataDir, ...args]);
 const json = <T>(s: string): T => JSON.parse(s) as T;
 
+/** The target's audit of successful ImportUsage calls, oldest first (what each stored). */
+const importAudits = async () =>
+  (await on(tgt, 'events', 'tail', '--audit', '--type', 'audit.call', '-n', '200', '-o', 'json')).stdout
+    .trim()
+    .split('\n')
+    .map((l) => json<{ attributes: Record<string, string> }>(l).attributes)
+    .filter((a) => a.rpc === 'UsageService.ImportUsage' && a.outcome === 'OK');
+
 t.before(async () => {
   // The source's records are written into its store while it is stopped (the meter's ingest writes them in production).
   const srcDir = tmpDir();
@@ -273,11 +281,7 @@ t.test('usage push sends exactly the filtered subset, once', async (t) => {
   t.equal(ls[0]!.pushedRecords, pushed.length, 'imported records counted once');
   t.match(ls[0]!.lastStatus, /^ok: sent \d+, imported 0, duplicates \d+$/);
   // The target's audit says how many each import stored.
-  const audit = (await on(tgt, 'events', 'tail', '--audit', '--type', 'audit.call', '-n', '200', '-o', 'json')).stdout
-    .trim()
-    .split('\n')
-    .map((l) => json<{ attributes: Record<string, string> }>(l).attributes)
-    .filter((a) => a.rpc === 'UsageService.ImportUsage' && a.outcome === 'OK');
+  const audit = await importAudits();
   t.same(
     audit.map((a) => [a.source, a.imported, a.duplicates]),
     [
@@ -344,11 +348,7 @@ t.test('a schedule pushes one date range of app x for user group a to the peer',
   t.equal(Number(row.exportedUntilUnixMs), TO, 'the run stopped at the range end');
   t.equal((await on(src, 'usage', 'schedule', 'rm', id)).code, 0);
   // The target took it as the same records it already had: nothing new stored (checked at the end).
-  const audit = (await on(tgt, 'events', 'tail', '--audit', '--type', 'audit.call', '-n', '200', '-o', 'json')).stdout
-    .trim()
-    .split('\n')
-    .map((l) => json<{ attributes: Record<string, string> }>(l).attributes)
-    .filter((a) => a.rpc === 'UsageService.ImportUsage' && a.outcome === 'OK');
+  const audit = await importAudits();
   t.same(audit.at(-1) && [audit.at(-1)!.imported, audit.at(-1)!.duplicates], ['0', String(pushed.length)]);
 });
 

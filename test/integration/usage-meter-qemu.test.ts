@@ -1,26 +1,21 @@
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, hostIdOf, joinToken, listHosts, ROOT, startAgent, startController } from '../helpers/procs.js';
 import { httpGet, processesWith } from '../helpers/vms.js';
 import { readUsage, seqsStored } from '../helpers/usage-meter.js';
+import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
 // A QEMU guest's network bytes: user networking keeps no counters on the
 // host, so the agent asks the guest (its /proc/net/dev). One real guest.
 
-const haveQemu = spawnSync('sh', ['-c', 'command -v qemu-system-x86_64 && command -v qemu-img']).status === 0;
-if (!haveQemu && process.env.CI !== 'true') {
-  t.comment('SKIPPING usage-meter-qemu: qemu-system-x86_64 / qemu-img not installed (in CI this fails instead)');
-  process.exit(0);
-}
+qemuOrSkip('usage-meter-qemu');
 
 t.test("a QEMU guest's net bytes grow when its page is fetched", async (t) => {
   t.ok(haveQemu, 'QEMU is installed (.ci/run installs it)');
   if (!haveQemu) return;
-  const build = spawnSync('bash', [join(ROOT, 'scripts/make-guest-image.sh')], { encoding: 'utf8', timeout: 600_000 });
-  t.equal(build.status, 0, `guest image built (${(build.stderr || '').trim().split('\n').at(-1)})`);
+  buildGuestImage(t);
 
   const ctl = await startController(tmpDir(), { env: { NEPHELE_LOG_LEVEL: 'debug' } });
   const adir = tmpDir('ngu-');

@@ -1,26 +1,21 @@
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
 import { httpGet, processesWith, vmApi } from '../helpers/vms.js';
+import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
 // A real QEMU guest (TCG here) through the controller: the whole lifecycle, an
 // agent kill -9 with re-attach, and a QEMU kill -9. One guest for all of it.
 
-const haveQemu = spawnSync('sh', ['-c', 'command -v qemu-system-x86_64 && command -v qemu-img']).status === 0;
-if (!haveQemu && process.env.CI !== 'true') {
-  t.comment('SKIPPING vm-qemu: qemu-system-x86_64 / qemu-img not installed (in CI this fails instead)');
-  process.exit(0);
-}
+qemuOrSkip('vm-qemu');
 
 t.test('qemu VM lifecycle through the controller', async (t) => {
   t.ok(haveQemu, 'QEMU is installed (.ci/run installs it)');
   if (!haveQemu) return;
-  const build = spawnSync('bash', [join(ROOT, 'scripts/make-guest-image.sh')], { encoding: 'utf8', timeout: 600_000 });
-  t.equal(build.status, 0, `guest image built (${(build.stderr || '').trim().split('\n').at(-1)})`);
+  buildGuestImage(t);
   const imageRoot = join(ROOT, '.cache/guest');
 
   const ctl = await startController(tmpDir());
