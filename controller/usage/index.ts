@@ -8,7 +8,7 @@ import { UsageJobs } from './jobs.js';
 import type { UsageFilter } from './model.js';
 import { rollupPages, type QueryRow } from './query.js';
 import { RateCards } from './rates.js';
-import { acceptsStart, DEFAULT_USAGE_RETENTION, type UsageRetention } from './retention.js';
+import { DEFAULT_USAGE_RETENTION, type UsageRetention } from './retention.js';
 
 export interface UsageConfig {
   retention: UsageRetention;
@@ -23,8 +23,6 @@ export interface Usage {
   retention: UsageRetention;
   /** Per-VM hour/day rows, page by page (the export's ExportSources.rows). */
   rows(filter: UsageFilter, granularity: 'hour' | 'day'): AsyncGenerator<QueryRow[]>;
-  /** Ingest's check: a record this old is refused (its raw would already be pruned). */
-  acceptsStart(startMs: number): boolean;
   stop(): Promise<void>;
 }
 
@@ -41,7 +39,6 @@ export function startUsage(
     jobs,
     retention,
     rows: (filter, granularity) => rollupPages(d.store, filter, granularity),
-    acceptsStart: (startMs) => acceptsStart(startMs, d.clock.now(), retention),
     stop: () => jobs.stop(),
   };
 }

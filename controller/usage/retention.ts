@@ -38,15 +38,6 @@ export function parseUsageRetention(spec: string | undefined): UsageRetention {
   return out;
 }
 
-/**
- * Whether a record of an interval starting at `startMs` may still be stored: a
- * late record older than raw retention is refused at ingest (its hour's raw
- * is gone, so its rollup could no longer be recomputed from it).
- */
-export function acceptsStart(startMs: number, now: number, r: UsageRetention = DEFAULT_USAGE_RETENTION): boolean {
-  return startMs >= now - r.rawMs;
-}
-
 /** Deletes per store batch. */
 const CHUNK = 1000;
 /** One run stops after this long and reports `more`; the next tick continues. */

@@ -1,5 +1,5 @@
-// Usage retention: the --usage-retention flag, ingest's cut-off for late
-// records, chunked pruning of every level, and the rollup job leaving hours
+// Usage retention: the --usage-retention flag, chunked pruning of every level
+// (imported usage too), and the rollup job leaving hours
 // whose raw is gone as they are (their marks dropped, nothing recomputed).
 import t from 'tap';
 import { FakeClock, realClock } from '../../common/clock.js';
@@ -18,12 +18,7 @@ import {
   USAGE_RAW,
 } from '../../controller/usage/model.js';
 import { USAGE_SOURCES } from '../../controller/usage/import.js';
-import {
-  acceptsStart,
-  DEFAULT_USAGE_RETENTION,
-  parseUsageRetention,
-  pruneUsage,
-} from '../../controller/usage/retention.js';
+import { DEFAULT_USAGE_RETENTION, parseUsageRetention, pruneUsage } from '../../controller/usage/retention.js';
 import { USAGE_DAY, USAGE_DAY_SUM, USAGE_HOUR, USAGE_HOUR_SUM } from '../../controller/usage/rollup.js';
 import { UsageJobs } from '../../controller/usage/jobs.js';
 
@@ -46,13 +41,6 @@ t.test('--usage-retention: levels, units, defaults, and refusals naming the flag
     ['hour=3y', '--usage-retention day'],
   ])
     t.throws(() => parseUsageRetention(bad), { code: 'INVALID_ARGUMENT', field }, bad);
-});
-
-t.test('acceptsStart: a record older than raw retention is refused at ingest', async (t) => {
-  const r = parseUsageRetention('raw=2d');
-  t.ok(acceptsStart(NOW - 2 * DAY_MS, NOW, r));
-  t.notOk(acceptsStart(NOW - 2 * DAY_MS - 1, NOW, r));
-  t.ok(acceptsStart(NOW - 6 * DAY_MS, NOW), 'default raw retention is 7 days');
 });
 
 t.test('pruneUsage deletes each level past its age, in chunks, and keeps the rest', async (t) => {
