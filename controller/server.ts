@@ -29,6 +29,8 @@ import { hostHandlers } from './hosts/service.js';
 import { SessionManager } from './hosts/session.js';
 import { enroll } from './hosts/enroll.js';
 import { AgentAuth } from './hosts/agent-auth.js';
+import { tokenHandlers } from './tokens/service.js';
+import { imageAgentHandlers } from './images/agent-handlers.js';
 import { diskHandlers } from './hosts/disks.js';
 import { ConsoleRelay } from './vms/console.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
@@ -128,6 +130,7 @@ export interface Controller {
 const HEALTH_SERVICES = [
   '',
   'nephele.v1.AgentService',
+  'nephele.v1.TokenService',
   'nephele.v1.HostService',
   'nephele.v1.AuthService',
   'nephele.v1.EventService',
@@ -292,6 +295,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       log,
     }),
     PutConsole: streamRpc(layer, 'AgentService.PutConsole', (call, ctx) => consoles.receive(call, ctx.principal.id)),
+    ...imageAgentHandlers(layer),
   };
   server.addService(safeService(v1.AgentService.service), agentService);
   server.addService(
@@ -327,6 +331,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     usage: cfg.usage,
   });
   server.addService(safeService(v1.UsageService.service), usageHandlers(layer, usage.groups));
+  server.addService(safeService(v1.TokenService.service), tokenHandlers(layer));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({

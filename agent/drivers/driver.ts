@@ -15,6 +15,42 @@ export interface VmSpec {
   appliancePort: number;
   /** Appliance settings written to its config (qemu: data disk via the guest agent). */
   config: Record<string, string>;
+  /**
+   * A linked clone of a Nephele image (TokenService): the runner has fetched and
+   * verified the base into the agent's image cache; `path` is that file (qemu:
+   * a standalone qcow2 or raw data disk, backing the VM's overlay; process: a
+   * tar of an appliance dir, extracted into the VM's dir before spec.config).
+   * qemu takes kernel + initramfs from the shipped image `bootImage`.
+   */
+  base?: BaseImage;
+  /** A management instance: created without port forwards (see Driver.setHidden). */
+  hidden?: boolean;
+}
+
+export interface BaseImage {
+  imageId: string;
+  sha256: string;
+  format: 'qcow2' | 'raw' | 'tar';
+  bootImage: string;
+  path: string;
+}
+
+/** A management change applied to a running VM's appliance (config keys, files on its data disk). */
+export interface ConfigApply {
+  /** '' removes a key. */
+  config: Record<string, string>;
+  /** path relative to the appliance's data dir (checked by the caller: no '..', no leading '/'). */
+  files: { path: string; content: Buffer; mode: number }[];
+  applianceVersion: string;
+}
+
+/** What a capture produced: a standalone file holding no token, and how that was proved. */
+export interface CaptureResult {
+  format: 'qcow2' | 'raw' | 'tar';
+  sha256: string;
+  sizeBytes: number;
+  /** e.g. "debugfs: /token not found; 0 occurrences of the token in 67108864 bytes". */
+  proof: string;
 }
 
 export type VmPhase = 'creating' | 'running' | 'suspended' | 'stopped' | 'failed';
@@ -81,6 +117,8 @@ export interface Capabilities {
   captureDisk: boolean;
   cloneDisk: boolean;
   portForward: boolean;
+  /** tokenPut/tokenHash/tokenRemove/configure/capture/setHidden. */
+  management: boolean;
 }
 
 /** How a VM's workload ended, where the driver knows (task VMs record their exit status). */
@@ -142,6 +180,25 @@ export interface Driver {
   guestPids?(): number[];
   /** The recorded exit status of a task VM that ended (e.g. while the agent was down); undefined if none. */
   taskExit?(handle: VmHandle): Promise<number | undefined>;
+  // ---- management instances (TokenService); drivers without them leave these out ----
+  /** Stores the token in the guest (qemu: guest channel token-put; process: a 0600 file in the appliance dir). */
+  tokenPut?(id: string, token: string): Promise<void>;
+  /** sha256 (hex) of the token the guest holds; '' when it holds none. */
+  tokenHash?(id: string): Promise<string>;
+  /** Removes the token; resolves once it is checked gone. */
+  tokenRemove?(id: string): Promise<void>;
+  /** Applies config keys and files to the running VM's appliance and restarts it so it re-reads them. */
+  configure?(id: string, change: ConfigApply): Promise<void>;
+  /**
+   * Quiesces the VM (qemu: guest sync + QMP stop; it is resumed before this
+   * resolves, also on failure), writes a standalone copy of its disk to `out`
+   * with the token removed, proves the token gone from the copy, and returns
+   * what was written. A crash in the middle leaves the VM usable (a restarted
+   * agent resumes a VM it finds paused by a capture) and `out` unfinished.
+   */
+  capture?(id: string, out: string): Promise<CaptureResult>;
+  /** Level-triggered from desired state: true removes the VM's port forwards (and peers), false restores them. */
+  setHidden?(id: string, hidden: boolean): Promise<void>;
   /** Releases watchers/sockets without touching VMs (agent shutdown). */
   close(): Promise<void>;
 }

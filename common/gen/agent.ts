@@ -4,14 +4,19 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 import type { Ack as _nephele_v1_Ack, Ack__Output as _nephele_v1_Ack__Output } from './nephele/v1/Ack.js';
 import type { AddPeerRequest as _nephele_v1_AddPeerRequest, AddPeerRequest__Output as _nephele_v1_AddPeerRequest__Output } from './nephele/v1/AddPeerRequest.js';
 import type { AddPeerResponse as _nephele_v1_AddPeerResponse, AddPeerResponse__Output as _nephele_v1_AddPeerResponse__Output } from './nephele/v1/AddPeerResponse.js';
+import type { AgentCommand as _nephele_v1_AgentCommand, AgentCommand__Output as _nephele_v1_AgentCommand__Output } from './nephele/v1/AgentCommand.js';
 import type { AgentEvent as _nephele_v1_AgentEvent, AgentEvent__Output as _nephele_v1_AgentEvent__Output } from './nephele/v1/AgentEvent.js';
 import type { AgentMessage as _nephele_v1_AgentMessage, AgentMessage__Output as _nephele_v1_AgentMessage__Output } from './nephele/v1/AgentMessage.js';
 import type { AgentServiceClient as _nephele_v1_AgentServiceClient, AgentServiceDefinition as _nephele_v1_AgentServiceDefinition } from './nephele/v1/AgentService.js';
 import type { ApplyBackupPlanRequest as _nephele_v1_ApplyBackupPlanRequest, ApplyBackupPlanRequest__Output as _nephele_v1_ApplyBackupPlanRequest__Output } from './nephele/v1/ApplyBackupPlanRequest.js';
 import type { ApplyBackupPlanResponse as _nephele_v1_ApplyBackupPlanResponse, ApplyBackupPlanResponse__Output as _nephele_v1_ApplyBackupPlanResponse__Output } from './nephele/v1/ApplyBackupPlanResponse.js';
+import type { ApplyConfig as _nephele_v1_ApplyConfig, ApplyConfig__Output as _nephele_v1_ApplyConfig__Output } from './nephele/v1/ApplyConfig.js';
 import type { BackupDemand as _nephele_v1_BackupDemand, BackupDemand__Output as _nephele_v1_BackupDemand__Output } from './nephele/v1/BackupDemand.js';
 import type { Capacity as _nephele_v1_Capacity, Capacity__Output as _nephele_v1_Capacity__Output } from './nephele/v1/Capacity.js';
+import type { CaptureDisk as _nephele_v1_CaptureDisk, CaptureDisk__Output as _nephele_v1_CaptureDisk__Output } from './nephele/v1/CaptureDisk.js';
 import type { CertificateIssued as _nephele_v1_CertificateIssued, CertificateIssued__Output as _nephele_v1_CertificateIssued__Output } from './nephele/v1/CertificateIssued.js';
+import type { CommandResult as _nephele_v1_CommandResult, CommandResult__Output as _nephele_v1_CommandResult__Output } from './nephele/v1/CommandResult.js';
+import type { ConfigFile as _nephele_v1_ConfigFile, ConfigFile__Output as _nephele_v1_ConfigFile__Output } from './nephele/v1/ConfigFile.js';
 import type { ConsoleChunk as _nephele_v1_ConsoleChunk, ConsoleChunk__Output as _nephele_v1_ConsoleChunk__Output } from './nephele/v1/ConsoleChunk.js';
 import type { ConsoleOpen as _nephele_v1_ConsoleOpen, ConsoleOpen__Output as _nephele_v1_ConsoleOpen__Output } from './nephele/v1/ConsoleOpen.js';
 import type { ConsoleOutput as _nephele_v1_ConsoleOutput, ConsoleOutput__Output as _nephele_v1_ConsoleOutput__Output } from './nephele/v1/ConsoleOutput.js';
@@ -42,6 +47,7 @@ import type { ExportUsageChunk as _nephele_v1_ExportUsageChunk, ExportUsageChunk
 import type { ExportUsageRequest as _nephele_v1_ExportUsageRequest, ExportUsageRequest__Output as _nephele_v1_ExportUsageRequest__Output } from './nephele/v1/ExportUsageRequest.js';
 import type { FailoverBackupRequest as _nephele_v1_FailoverBackupRequest, FailoverBackupRequest__Output as _nephele_v1_FailoverBackupRequest__Output } from './nephele/v1/FailoverBackupRequest.js';
 import type { FailoverBackupResponse as _nephele_v1_FailoverBackupResponse, FailoverBackupResponse__Output as _nephele_v1_FailoverBackupResponse__Output } from './nephele/v1/FailoverBackupResponse.js';
+import type { FetchImageRequest as _nephele_v1_FetchImageRequest, FetchImageRequest__Output as _nephele_v1_FetchImageRequest__Output } from './nephele/v1/FetchImageRequest.js';
 import type { FilesystemInfo as _nephele_v1_FilesystemInfo, FilesystemInfo__Output as _nephele_v1_FilesystemInfo__Output } from './nephele/v1/FilesystemInfo.js';
 import type { GetBackupPlanRequest as _nephele_v1_GetBackupPlanRequest, GetBackupPlanRequest__Output as _nephele_v1_GetBackupPlanRequest__Output } from './nephele/v1/GetBackupPlanRequest.js';
 import type { GetBackupPlanResponse as _nephele_v1_GetBackupPlanResponse, GetBackupPlanResponse__Output as _nephele_v1_GetBackupPlanResponse__Output } from './nephele/v1/GetBackupPlanResponse.js';
@@ -61,6 +67,7 @@ import type { Hello as _nephele_v1_Hello, Hello__Output as _nephele_v1_Hello__Ou
 import type { Host as _nephele_v1_Host, Host__Output as _nephele_v1_Host__Output } from './nephele/v1/Host.js';
 import type { HostLoad as _nephele_v1_HostLoad, HostLoad__Output as _nephele_v1_HostLoad__Output } from './nephele/v1/HostLoad.js';
 import type { HypervisorInfo as _nephele_v1_HypervisorInfo, HypervisorInfo__Output as _nephele_v1_HypervisorInfo__Output } from './nephele/v1/HypervisorInfo.js';
+import type { ImageRef as _nephele_v1_ImageRef, ImageRef__Output as _nephele_v1_ImageRef__Output } from './nephele/v1/ImageRef.js';
 import type { ImportUsageRequest as _nephele_v1_ImportUsageRequest, ImportUsageRequest__Output as _nephele_v1_ImportUsageRequest__Output } from './nephele/v1/ImportUsageRequest.js';
 import type { ImportUsageResponse as _nephele_v1_ImportUsageResponse, ImportUsageResponse__Output as _nephele_v1_ImportUsageResponse__Output } from './nephele/v1/ImportUsageResponse.js';
 import type { Inventory as _nephele_v1_Inventory, Inventory__Output as _nephele_v1_Inventory__Output } from './nephele/v1/Inventory.js';
@@ -81,10 +88,12 @@ import type { Peer as _nephele_v1_Peer, Peer__Output as _nephele_v1_Peer__Output
 import type { Plan as _nephele_v1_Plan, Plan__Output as _nephele_v1_Plan__Output } from './nephele/v1/Plan.js';
 import type { PlanHostTotal as _nephele_v1_PlanHostTotal, PlanHostTotal__Output as _nephele_v1_PlanHostTotal__Output } from './nephele/v1/PlanHostTotal.js';
 import type { PlanRow as _nephele_v1_PlanRow, PlanRow__Output as _nephele_v1_PlanRow__Output } from './nephele/v1/PlanRow.js';
+import type { ProbeAppliance as _nephele_v1_ProbeAppliance, ProbeAppliance__Output as _nephele_v1_ProbeAppliance__Output } from './nephele/v1/ProbeAppliance.js';
 import type { PushUsageRequest as _nephele_v1_PushUsageRequest, PushUsageRequest__Output as _nephele_v1_PushUsageRequest__Output } from './nephele/v1/PushUsageRequest.js';
 import type { PushUsageResponse as _nephele_v1_PushUsageResponse, PushUsageResponse__Output as _nephele_v1_PushUsageResponse__Output } from './nephele/v1/PushUsageResponse.js';
 import type { PutConsoleResponse as _nephele_v1_PutConsoleResponse, PutConsoleResponse__Output as _nephele_v1_PutConsoleResponse__Output } from './nephele/v1/PutConsoleResponse.js';
 import type { PutDiskResponse as _nephele_v1_PutDiskResponse, PutDiskResponse__Output as _nephele_v1_PutDiskResponse__Output } from './nephele/v1/PutDiskResponse.js';
+import type { PutImageResponse as _nephele_v1_PutImageResponse, PutImageResponse__Output as _nephele_v1_PutImageResponse__Output } from './nephele/v1/PutImageResponse.js';
 import type { QueryUsageRequest as _nephele_v1_QueryUsageRequest, QueryUsageRequest__Output as _nephele_v1_QueryUsageRequest__Output } from './nephele/v1/QueryUsageRequest.js';
 import type { QueryUsageResponse as _nephele_v1_QueryUsageResponse, QueryUsageResponse__Output as _nephele_v1_QueryUsageResponse__Output } from './nephele/v1/QueryUsageResponse.js';
 import type { Quota as _nephele_v1_Quota, Quota__Output as _nephele_v1_Quota__Output } from './nephele/v1/Quota.js';
@@ -111,6 +120,9 @@ import type { SuspendVmRequest as _nephele_v1_SuspendVmRequest, SuspendVmRequest
 import type { SuspendVmResponse as _nephele_v1_SuspendVmResponse, SuspendVmResponse__Output as _nephele_v1_SuspendVmResponse__Output } from './nephele/v1/SuspendVmResponse.js';
 import type { Tenant as _nephele_v1_Tenant, Tenant__Output as _nephele_v1_Tenant__Output } from './nephele/v1/Tenant.js';
 import type { Token as _nephele_v1_Token, Token__Output as _nephele_v1_Token__Output } from './nephele/v1/Token.js';
+import type { TokenCheck as _nephele_v1_TokenCheck, TokenCheck__Output as _nephele_v1_TokenCheck__Output } from './nephele/v1/TokenCheck.js';
+import type { TokenPut as _nephele_v1_TokenPut, TokenPut__Output as _nephele_v1_TokenPut__Output } from './nephele/v1/TokenPut.js';
+import type { TokenRemove as _nephele_v1_TokenRemove, TokenRemove__Output as _nephele_v1_TokenRemove__Output } from './nephele/v1/TokenRemove.js';
 import type { UsageBatch as _nephele_v1_UsageBatch, UsageBatch__Output as _nephele_v1_UsageBatch__Output } from './nephele/v1/UsageBatch.js';
 import type { UsageFilter as _nephele_v1_UsageFilter, UsageFilter__Output as _nephele_v1_UsageFilter__Output } from './nephele/v1/UsageFilter.js';
 import type { UsageRow as _nephele_v1_UsageRow, UsageRow__Output as _nephele_v1_UsageRow__Output } from './nephele/v1/UsageRow.js';
@@ -134,14 +146,19 @@ export interface ProtoGrpcType {
       Ack: MessageTypeDefinition<_nephele_v1_Ack, _nephele_v1_Ack__Output>
       AddPeerRequest: MessageTypeDefinition<_nephele_v1_AddPeerRequest, _nephele_v1_AddPeerRequest__Output>
       AddPeerResponse: MessageTypeDefinition<_nephele_v1_AddPeerResponse, _nephele_v1_AddPeerResponse__Output>
+      AgentCommand: MessageTypeDefinition<_nephele_v1_AgentCommand, _nephele_v1_AgentCommand__Output>
       AgentEvent: MessageTypeDefinition<_nephele_v1_AgentEvent, _nephele_v1_AgentEvent__Output>
       AgentMessage: MessageTypeDefinition<_nephele_v1_AgentMessage, _nephele_v1_AgentMessage__Output>
       AgentService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_AgentServiceClient> & { service: _nephele_v1_AgentServiceDefinition }
       ApplyBackupPlanRequest: MessageTypeDefinition<_nephele_v1_ApplyBackupPlanRequest, _nephele_v1_ApplyBackupPlanRequest__Output>
       ApplyBackupPlanResponse: MessageTypeDefinition<_nephele_v1_ApplyBackupPlanResponse, _nephele_v1_ApplyBackupPlanResponse__Output>
+      ApplyConfig: MessageTypeDefinition<_nephele_v1_ApplyConfig, _nephele_v1_ApplyConfig__Output>
       BackupDemand: MessageTypeDefinition<_nephele_v1_BackupDemand, _nephele_v1_BackupDemand__Output>
       Capacity: MessageTypeDefinition<_nephele_v1_Capacity, _nephele_v1_Capacity__Output>
+      CaptureDisk: MessageTypeDefinition<_nephele_v1_CaptureDisk, _nephele_v1_CaptureDisk__Output>
       CertificateIssued: MessageTypeDefinition<_nephele_v1_CertificateIssued, _nephele_v1_CertificateIssued__Output>
+      CommandResult: MessageTypeDefinition<_nephele_v1_CommandResult, _nephele_v1_CommandResult__Output>
+      ConfigFile: MessageTypeDefinition<_nephele_v1_ConfigFile, _nephele_v1_ConfigFile__Output>
       ConsoleChunk: MessageTypeDefinition<_nephele_v1_ConsoleChunk, _nephele_v1_ConsoleChunk__Output>
       ConsoleOpen: MessageTypeDefinition<_nephele_v1_ConsoleOpen, _nephele_v1_ConsoleOpen__Output>
       ConsoleOutput: MessageTypeDefinition<_nephele_v1_ConsoleOutput, _nephele_v1_ConsoleOutput__Output>
@@ -173,6 +190,7 @@ export interface ProtoGrpcType {
       ExportUsageRequest: MessageTypeDefinition<_nephele_v1_ExportUsageRequest, _nephele_v1_ExportUsageRequest__Output>
       FailoverBackupRequest: MessageTypeDefinition<_nephele_v1_FailoverBackupRequest, _nephele_v1_FailoverBackupRequest__Output>
       FailoverBackupResponse: MessageTypeDefinition<_nephele_v1_FailoverBackupResponse, _nephele_v1_FailoverBackupResponse__Output>
+      FetchImageRequest: MessageTypeDefinition<_nephele_v1_FetchImageRequest, _nephele_v1_FetchImageRequest__Output>
       FilesystemInfo: MessageTypeDefinition<_nephele_v1_FilesystemInfo, _nephele_v1_FilesystemInfo__Output>
       GetBackupPlanRequest: MessageTypeDefinition<_nephele_v1_GetBackupPlanRequest, _nephele_v1_GetBackupPlanRequest__Output>
       GetBackupPlanResponse: MessageTypeDefinition<_nephele_v1_GetBackupPlanResponse, _nephele_v1_GetBackupPlanResponse__Output>
@@ -194,6 +212,8 @@ export interface ProtoGrpcType {
       HostLoad: MessageTypeDefinition<_nephele_v1_HostLoad, _nephele_v1_HostLoad__Output>
       HostState: EnumTypeDefinition
       HypervisorInfo: MessageTypeDefinition<_nephele_v1_HypervisorInfo, _nephele_v1_HypervisorInfo__Output>
+      ImageFormat: EnumTypeDefinition
+      ImageRef: MessageTypeDefinition<_nephele_v1_ImageRef, _nephele_v1_ImageRef__Output>
       ImportUsageRequest: MessageTypeDefinition<_nephele_v1_ImportUsageRequest, _nephele_v1_ImportUsageRequest__Output>
       ImportUsageResponse: MessageTypeDefinition<_nephele_v1_ImportUsageResponse, _nephele_v1_ImportUsageResponse__Output>
       Inventory: MessageTypeDefinition<_nephele_v1_Inventory, _nephele_v1_Inventory__Output>
@@ -216,10 +236,12 @@ export interface ProtoGrpcType {
       Plan: MessageTypeDefinition<_nephele_v1_Plan, _nephele_v1_Plan__Output>
       PlanHostTotal: MessageTypeDefinition<_nephele_v1_PlanHostTotal, _nephele_v1_PlanHostTotal__Output>
       PlanRow: MessageTypeDefinition<_nephele_v1_PlanRow, _nephele_v1_PlanRow__Output>
+      ProbeAppliance: MessageTypeDefinition<_nephele_v1_ProbeAppliance, _nephele_v1_ProbeAppliance__Output>
       PushUsageRequest: MessageTypeDefinition<_nephele_v1_PushUsageRequest, _nephele_v1_PushUsageRequest__Output>
       PushUsageResponse: MessageTypeDefinition<_nephele_v1_PushUsageResponse, _nephele_v1_PushUsageResponse__Output>
       PutConsoleResponse: MessageTypeDefinition<_nephele_v1_PutConsoleResponse, _nephele_v1_PutConsoleResponse__Output>
       PutDiskResponse: MessageTypeDefinition<_nephele_v1_PutDiskResponse, _nephele_v1_PutDiskResponse__Output>
+      PutImageResponse: MessageTypeDefinition<_nephele_v1_PutImageResponse, _nephele_v1_PutImageResponse__Output>
       QueryUsageRequest: MessageTypeDefinition<_nephele_v1_QueryUsageRequest, _nephele_v1_QueryUsageRequest__Output>
       QueryUsageResponse: MessageTypeDefinition<_nephele_v1_QueryUsageResponse, _nephele_v1_QueryUsageResponse__Output>
       Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
@@ -248,7 +270,10 @@ export interface ProtoGrpcType {
       SuspendVmResponse: MessageTypeDefinition<_nephele_v1_SuspendVmResponse, _nephele_v1_SuspendVmResponse__Output>
       Tenant: MessageTypeDefinition<_nephele_v1_Tenant, _nephele_v1_Tenant__Output>
       Token: MessageTypeDefinition<_nephele_v1_Token, _nephele_v1_Token__Output>
+      TokenCheck: MessageTypeDefinition<_nephele_v1_TokenCheck, _nephele_v1_TokenCheck__Output>
       TokenKind: EnumTypeDefinition
+      TokenPut: MessageTypeDefinition<_nephele_v1_TokenPut, _nephele_v1_TokenPut__Output>
+      TokenRemove: MessageTypeDefinition<_nephele_v1_TokenRemove, _nephele_v1_TokenRemove__Output>
       UsageBatch: MessageTypeDefinition<_nephele_v1_UsageBatch, _nephele_v1_UsageBatch__Output>
       UsageFilter: MessageTypeDefinition<_nephele_v1_UsageFilter, _nephele_v1_UsageFilter__Output>
       UsageGranularity: EnumTypeDefinition

@@ -6,6 +6,7 @@ import type { AddPeerResponse as _nephele_v1_AddPeerResponse, AddPeerResponse__O
 import type { ApplyBackupPlanRequest as _nephele_v1_ApplyBackupPlanRequest, ApplyBackupPlanRequest__Output as _nephele_v1_ApplyBackupPlanRequest__Output } from './nephele/v1/ApplyBackupPlanRequest.js';
 import type { ApplyBackupPlanResponse as _nephele_v1_ApplyBackupPlanResponse, ApplyBackupPlanResponse__Output as _nephele_v1_ApplyBackupPlanResponse__Output } from './nephele/v1/ApplyBackupPlanResponse.js';
 import type { BackupDemand as _nephele_v1_BackupDemand, BackupDemand__Output as _nephele_v1_BackupDemand__Output } from './nephele/v1/BackupDemand.js';
+import type { ConfigFile as _nephele_v1_ConfigFile, ConfigFile__Output as _nephele_v1_ConfigFile__Output } from './nephele/v1/ConfigFile.js';
 import type { ConsoleOutput as _nephele_v1_ConsoleOutput, ConsoleOutput__Output as _nephele_v1_ConsoleOutput__Output } from './nephele/v1/ConsoleOutput.js';
 import type { CreateExportScheduleRequest as _nephele_v1_CreateExportScheduleRequest, CreateExportScheduleRequest__Output as _nephele_v1_CreateExportScheduleRequest__Output } from './nephele/v1/CreateExportScheduleRequest.js';
 import type { CreateExportScheduleResponse as _nephele_v1_CreateExportScheduleResponse, CreateExportScheduleResponse__Output as _nephele_v1_CreateExportScheduleResponse__Output } from './nephele/v1/CreateExportScheduleResponse.js';
@@ -36,6 +37,7 @@ import type { GetVmRequest as _nephele_v1_GetVmRequest, GetVmRequest__Output as 
 import type { GetVmResponse as _nephele_v1_GetVmResponse, GetVmResponse__Output as _nephele_v1_GetVmResponse__Output } from './nephele/v1/GetVmResponse.js';
 import type { GetVmSetRequest as _nephele_v1_GetVmSetRequest, GetVmSetRequest__Output as _nephele_v1_GetVmSetRequest__Output } from './nephele/v1/GetVmSetRequest.js';
 import type { GetVmSetResponse as _nephele_v1_GetVmSetResponse, GetVmSetResponse__Output as _nephele_v1_GetVmSetResponse__Output } from './nephele/v1/GetVmSetResponse.js';
+import type { ImageRef as _nephele_v1_ImageRef, ImageRef__Output as _nephele_v1_ImageRef__Output } from './nephele/v1/ImageRef.js';
 import type { ImportUsageRequest as _nephele_v1_ImportUsageRequest, ImportUsageRequest__Output as _nephele_v1_ImportUsageRequest__Output } from './nephele/v1/ImportUsageRequest.js';
 import type { ImportUsageResponse as _nephele_v1_ImportUsageResponse, ImportUsageResponse__Output as _nephele_v1_ImportUsageResponse__Output } from './nephele/v1/ImportUsageResponse.js';
 import type { ListExportSchedulesRequest as _nephele_v1_ListExportSchedulesRequest, ListExportSchedulesRequest__Output as _nephele_v1_ListExportSchedulesRequest__Output } from './nephele/v1/ListExportSchedulesRequest.js';
@@ -95,6 +97,7 @@ export interface ProtoGrpcType {
       ApplyBackupPlanRequest: MessageTypeDefinition<_nephele_v1_ApplyBackupPlanRequest, _nephele_v1_ApplyBackupPlanRequest__Output>
       ApplyBackupPlanResponse: MessageTypeDefinition<_nephele_v1_ApplyBackupPlanResponse, _nephele_v1_ApplyBackupPlanResponse__Output>
       BackupDemand: MessageTypeDefinition<_nephele_v1_BackupDemand, _nephele_v1_BackupDemand__Output>
+      ConfigFile: MessageTypeDefinition<_nephele_v1_ConfigFile, _nephele_v1_ConfigFile__Output>
       ConsoleOutput: MessageTypeDefinition<_nephele_v1_ConsoleOutput, _nephele_v1_ConsoleOutput__Output>
       CreateExportScheduleRequest: MessageTypeDefinition<_nephele_v1_CreateExportScheduleRequest, _nephele_v1_CreateExportScheduleRequest__Output>
       CreateExportScheduleResponse: MessageTypeDefinition<_nephele_v1_CreateExportScheduleResponse, _nephele_v1_CreateExportScheduleResponse__Output>
@@ -126,6 +129,8 @@ export interface ProtoGrpcType {
       GetVmResponse: MessageTypeDefinition<_nephele_v1_GetVmResponse, _nephele_v1_GetVmResponse__Output>
       GetVmSetRequest: MessageTypeDefinition<_nephele_v1_GetVmSetRequest, _nephele_v1_GetVmSetRequest__Output>
       GetVmSetResponse: MessageTypeDefinition<_nephele_v1_GetVmSetResponse, _nephele_v1_GetVmSetResponse__Output>
+      ImageFormat: EnumTypeDefinition
+      ImageRef: MessageTypeDefinition<_nephele_v1_ImageRef, _nephele_v1_ImageRef__Output>
       ImportUsageRequest: MessageTypeDefinition<_nephele_v1_ImportUsageRequest, _nephele_v1_ImportUsageRequest__Output>
       ImportUsageResponse: MessageTypeDefinition<_nephele_v1_ImportUsageResponse, _nephele_v1_ImportUsageResponse__Output>
       ListExportSchedulesRequest: MessageTypeDefinition<_nephele_v1_ListExportSchedulesRequest, _nephele_v1_ListExportSchedulesRequest__Output>

@@ -16,6 +16,12 @@ import type { PlacementStrategy__Output as PStrategy } from '../gen/nephele/v1/P
 import type { UsageGranularity__Output as PGranularity } from '../gen/nephele/v1/UsageGranularity.js';
 import type { SetAffinity__Output as PAffinity } from '../gen/nephele/v1/SetAffinity.js';
 import type { HostView__Output as PHostView } from '../gen/nephele/v1/HostView.js';
+import type { ImageFormat__Output as PImageFormat } from '../gen/nephele/v1/ImageFormat.js';
+import type { ImageState__Output as PImageState } from '../gen/nephele/v1/ImageState.js';
+import type { CycleState__Output as PCycleState } from '../gen/nephele/v1/CycleState.js';
+import type { ImageRef__Output } from '../gen/nephele/v1/ImageRef.js';
+import type { Image__Output } from '../gen/nephele/v1/Image.js';
+import type { ImageRecord, ImageRef } from '../../controller/model/image.js';
 
 import type { VmRecord, VmSpec, SetRecord, SetRequest, HostRecord, TokenRecord } from '../../controller/model/index.js';
 import type { Vm__Output } from '../gen/nephele/v1/Vm.js';
@@ -192,6 +198,30 @@ const hostView = { basic: 'HOST_VIEW_BASIC', full: 'HOST_VIEW_FULL' } as const s
 type _hostView = Exhaustive<Exclude<PHostView, 'HOST_VIEW_UNSPECIFIED' | (typeof hostView)[M.HostView]>>;
 export const HostViewEnum = converter<M.HostView, PHostView>(hostView, 'HOST_VIEW_UNSPECIFIED');
 
+const imageFormat = {
+  qcow2: 'IMAGE_FORMAT_QCOW2',
+  raw: 'IMAGE_FORMAT_RAW',
+  tar: 'IMAGE_FORMAT_TAR',
+} as const satisfies Record<M.ImageFormat, PImageFormat>;
+type _imageFormat = Exhaustive<Exclude<PImageFormat, 'IMAGE_FORMAT_UNSPECIFIED' | (typeof imageFormat)[M.ImageFormat]>>;
+export const ImageFormatEnum = converter<M.ImageFormat, PImageFormat>(imageFormat, 'IMAGE_FORMAT_UNSPECIFIED');
+
+const imageState = { active: 'IMAGE_STATE_ACTIVE', revoked: 'IMAGE_STATE_REVOKED' } as const satisfies Record<
+  M.ImageState,
+  PImageState
+>;
+type _imageState = Exhaustive<Exclude<PImageState, 'IMAGE_STATE_UNSPECIFIED' | (typeof imageState)[M.ImageState]>>;
+export const ImageStateEnum = converter<M.ImageState, PImageState>(imageState, 'IMAGE_STATE_UNSPECIFIED');
+
+const cycleState = {
+  running: 'CYCLE_STATE_RUNNING',
+  succeeded: 'CYCLE_STATE_SUCCEEDED',
+  failed: 'CYCLE_STATE_FAILED',
+  reverted: 'CYCLE_STATE_REVERTED',
+} as const satisfies Record<M.CycleState, PCycleState>;
+type _cycleState = Exhaustive<Exclude<PCycleState, 'CYCLE_STATE_UNSPECIFIED' | (typeof cycleState)[M.CycleState]>>;
+export const CycleStateEnum = converter<M.CycleState, PCycleState>(cycleState, 'CYCLE_STATE_UNSPECIFIED');
+
 // ---- records: model → proto (responses) -------------------------------------------------
 // Each lists the wire fields explicitly, so internal fields (ran, tried, certSerial,
 // durableSeq, secretHash …) can never leak into a response by a spread.
@@ -205,6 +235,44 @@ export const specToProto = (s: VmSpec): VmSpec__Output => ({
   appliancePort: s.appliancePort,
   config: { ...s.config },
   vmClass: s.vmClass ?? '',
+  baseImage: s.base ? imageRefToProto(s.base) : null,
+});
+
+export const imageRefToProto = (r: ImageRef): ImageRef__Output => ({
+  imageId: r.imageId,
+  sha256: r.sha256,
+  sizeBytes: r.sizeBytes,
+  format: ImageFormatEnum.toProto(r.format),
+  bootImage: r.bootImage,
+});
+
+/** The wire's base image (agents read it from their desired state); undefined when absent or malformed. */
+export const imageRefFromProto = (r: ImageRef__Output | null | undefined): ImageRef | undefined => {
+  const format = ImageFormatEnum.fromProto(r?.format);
+  if (!r || !r.sha256 || !format) return undefined;
+  return { imageId: r.imageId, sha256: r.sha256, sizeBytes: Number(r.sizeBytes), format, bootImage: r.bootImage };
+};
+
+export const imageToProto = (i: ImageRecord, version: number): Image__Output => ({
+  id: i.id,
+  name: i.name,
+  tenant: i.tenant,
+  scheme: i.scheme,
+  format: ImageFormatEnum.toProto(i.format),
+  sizeBytes: i.sizeBytes,
+  sha256: i.sha256,
+  spec: specToProto(i.spec),
+  manifest: { ...i.manifest },
+  parentImageId: i.parentImageId,
+  tokenId: i.tokenId,
+  setId: i.setId,
+  createdUnixMs: i.createdUnixMs,
+  state: ImageStateEnum.toProto(i.state),
+  revokedUnixMs: i.revokedUnixMs,
+  revokeReason: i.revokeReason,
+  version,
+  sourceVmId: i.sourceVmId,
+  configVersion: i.configVersion,
 });
 
 /** Wire spec → ours (validation happens in vms/spec.ts; this only copies the fields). */

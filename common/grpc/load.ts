@@ -8,6 +8,7 @@ import type { ProtoGrpcType as AuthProto } from '../gen/auth.js';
 import type { ProtoGrpcType as EventProto } from '../gen/event.js';
 import type { ProtoGrpcType as HostProto } from '../gen/host.js';
 import type { ProtoGrpcType as VmProto } from '../gen/vm.js';
+import type { ProtoGrpcType as TokenProto } from '../gen/token.js';
 
 // The only place that loads the protos. Options must match scripts/gen-proto.mjs.
 export const LOADER_OPTIONS: protoLoader.Options = {
@@ -41,7 +42,7 @@ export function protoFiles(): { root: string; files: string[] } {
   return { root, files };
 }
 
-export type NepheleProto = AgentProto & AuthProto & EventProto & HostProto & VmProto;
+export type NepheleProto = AgentProto & AuthProto & EventProto & HostProto & VmProto & TokenProto;
 
 let cached: { pkg: NepheleProto; def: protoLoader.PackageDefinition } | undefined;
 

@@ -50,3 +50,14 @@ export type HostView = (typeof HOST_VIEWS)[number];
 /** Usage query/export resolution: raw records, or hourly/daily rollups. */
 export const GRANULARITIES = ['raw', 'hour', 'day'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
+
+/** Images (TokenService): how a base is stored, and whether new clones may be made of it. */
+export const IMAGE_FORMATS = ['qcow2', 'raw', 'tar'] as const;
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+
+export const IMAGE_STATES = ['active', 'revoked'] as const;
+export type ImageState = (typeof IMAGE_STATES)[number];
+
+/** An update cycle: `failed` left the new VMs as they were; `reverted` removed them (the prior set stays). */
+export const CYCLE_STATES = ['running', 'succeeded', 'failed', 'reverted'] as const;
+export type CycleState = (typeof CYCLE_STATES)[number];

@@ -24,7 +24,9 @@ export type Permission =
   | 'usage.read' // usage records, exports, rate cards, export schedules (in scope)
   | 'usage.write' // export schedules (in scope)
   | 'usage.admin' // rate cards, peers, pushes, backup plans
-  | 'usage.import'; // ImportUsage: what a peer controller pushes here
+  | 'usage.import' // ImportUsage: what a peer controller pushes here
+  | 'images.read' // images, lineage, configuration tables, update cycles (in scope)
+  | 'images.write'; // management instances, captures, uploads, populate, update cycles, revocation (in scope)
 
 /** How a call authenticates when it does not use an API token. */
 export type Special = 'public' | 'agent';
@@ -44,6 +46,8 @@ export const RULES: Record<string, Rule> = {
   'AgentService.PutDisk': r('agent'), // only the source host of a cold move
   'AgentService.GetDisk': r('agent'), // only the target host of a cold move
   'AgentService.PutConsole': r('agent'), // only the host the console was asked of
+  'AgentService.FetchImage': r('agent'), // only a base some VM desired on the host is cloned from
+  'AgentService.PutImage': r('agent'), // only the host a capture command was sent to
 
   'HostService.ListHosts': r('fleet.read'),
   'HostService.GetHost': r('fleet.read'),
@@ -102,6 +106,22 @@ export const RULES: Record<string, Rule> = {
   'UsageService.GetBackupPlan': r('usage.admin'),
   'UsageService.ApplyBackupPlan': r('usage.admin', true),
   'UsageService.FailoverBackup': r('usage.admin', true),
+
+  'TokenService.BeginManagement': r('images.write', true),
+  'TokenService.ConfigureManagementInstance': r('images.write', true),
+  'TokenService.CaptureImage': r('images.write', true),
+  'TokenService.EndManagement': r('images.write', true),
+  'TokenService.PopulateSet': r('images.write', true), // also needs vms.write (it creates a set)
+  'TokenService.UpdateVmSet': r('images.write', true), // also needs vms.write
+  'TokenService.GetUpdateCycle': r('images.read'),
+  'TokenService.ListUpdateCycles': r('images.read'),
+  'TokenService.GetConfigurationTable': r('images.read'),
+  'TokenService.ListImages': r('images.read'),
+  'TokenService.GetImage': r('images.read'),
+  'TokenService.UploadImage': r('images.write', true),
+  'TokenService.DownloadImage': r('images.read', true), // every download of an image is audited
+  'TokenService.RevokeImage': r('images.write', true),
+  'TokenService.GetImageLineage': r('images.read'),
 };
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -122,6 +142,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'usage.write',
     'usage.admin',
     'usage.import',
+    'images.read',
+    'images.write',
   ],
   operator: [
     'fleet.read',
@@ -137,6 +159,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'usage.read',
     'usage.write',
     'usage.admin',
+    'images.read',
+    'images.write',
   ],
   'tenant-admin': [
     'tokens.read',
@@ -147,8 +171,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'vms.write',
     'usage.read',
     'usage.write',
+    'images.read',
+    'images.write',
   ],
-  viewer: ['tenants.read', 'events.read', 'vms.read', 'usage.read'],
+  viewer: ['tenants.read', 'events.read', 'vms.read', 'usage.read', 'images.read'],
   federation: ['usage.import'],
 };
 

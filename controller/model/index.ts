@@ -6,3 +6,4 @@ export type { VmRecord, VmReport, VmSpec } from './vm.js';
 export type { SetRecord, SetRequest } from './set.js';
 export type { HostRecord, SchemeInfo, StoredInventory } from './host.js';
 export type { TokenRecord } from './token.js';
+export * from './image.js';

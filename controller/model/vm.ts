@@ -1,4 +1,5 @@
 import type { DesiredState, Sla, VmState } from '../../common/model/enums.js';
+import type { ImageRef } from './image.js';
 
 /** What a VM is made of. Same fields as the wire's VmSpec, but ours: stored records never depend on generated types. */
 export interface VmSpec {
@@ -11,6 +12,8 @@ export interface VmSpec {
   config: Record<string, string>;
   /** Usage/rate-card class; absent or '' = derived from the shape (usage/model.ts classOf). */
   vmClass?: string;
+  /** Set by the controller when `image` names a Nephele image: the base this VM is a linked clone of. */
+  base?: ImageRef;
 }
 
 /** A VM as the controller stores it (collection `vms`). */
@@ -51,6 +54,8 @@ export interface VmRecord {
   /** Usage dimensions (absent in records written before metering: ''). */
   app?: string;
   userGroup?: string;
+  /** Token id while the VM is a management instance (hidden; out of its set's counts). */
+  managed?: string;
 }
 
 /** A host's report of one VM's observed state, as the controller applies it (checked at the session edge). */

@@ -1,6 +1,6 @@
 import type { DesiredState, VmRecord, VmReport, VmSpec, VmState } from '../model/index.js';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
-import { DesiredStateEnum, vmToProto } from '../../common/grpc/convert.js';
+import { DesiredStateEnum, specToProto, vmToProto } from '../../common/grpc/convert.js';
 import type { DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
 import { FailedPreconditionError, NotFoundError } from '../../common/errors.js';
 import { ulid, ULID_RE } from '../../common/ids.js';
@@ -196,12 +196,13 @@ export class VmRegistry {
       out.push({
         vmId: v.id,
         name: v.name,
-        spec: v.spec,
+        spec: specToProto(v.spec),
         desired: DesiredStateEnum.toProto(exporting ? 'stopped' : v.desired),
         generation: v.generation,
         rebootCount: v.rebootCount,
         exportDisk: exporting ? v.exportDisk : '',
         importDisk: v.importDisk ?? '',
+        hidden: !!v.managed,
       });
     }
     return out;

@@ -58,5 +58,5 @@ export function validateSpec(s: VmSpec | null | undefined, field = 'spec'): VmSp
   const vmClass = s.vmClass ?? '';
   if (vmClass && !/^[a-z0-9][a-z0-9._-]{0,62}$/.test(vmClass))
     throw new InvalidArgumentError(`${field}.vm_class`, 'must match [a-z0-9][a-z0-9._-]*, at most 63 characters');
-  return { scheme, vcpus, memoryMib, diskGib, image, appliancePort, config, vmClass };
+  return { scheme, vcpus, memoryMib, diskGib, image, appliancePort, config, vmClass, baseImage: null };
 }

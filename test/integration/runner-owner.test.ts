@@ -64,12 +64,14 @@ function vm(
       appliancePort: 8080,
       config: opts.config ?? { title: 'owner gate' },
       vmClass: '',
+      baseImage: null,
     },
     desired,
     generation: opts.generation ?? 1,
     rebootCount: 0,
     exportDisk: '',
     importDisk: '',
+    hidden: false,
   };
 }
 

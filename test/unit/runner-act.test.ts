@@ -46,6 +46,7 @@ class FakeDriver implements Driver {
       captureDisk: false,
       cloneDisk: false,
       portForward: false,
+      management: false,
     };
   }
   private handle(spec: VmSpec): VmHandle {
@@ -118,12 +119,14 @@ function want(o: Partial<DesiredVm> = {}): DesiredVm {
       appliancePort: 8080,
       config: {},
       vmClass: '',
+      baseImage: null,
     },
     desired: 'running',
     generation: 1,
     rebootCount: 0,
     exportDisk: '',
     importDisk: '',
+    hidden: false,
     ...o,
   };
 }

@@ -31,12 +31,14 @@ function desired(want: Want, o: Partial<DesiredVm> = {}): DesiredVm {
       appliancePort: 8080,
       config: {},
       vmClass: '',
+      baseImage: null,
     },
     desired: want,
     generation: 1,
     rebootCount: 0,
     exportDisk: '',
     importDisk: '',
+    hidden: false,
     ...o,
   };
 }

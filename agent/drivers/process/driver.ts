@@ -118,7 +118,15 @@ export class ProcessDriver implements Driver {
   }
 
   capabilities(): Capabilities {
-    return { suspend: true, reboot: true, guestChannel: true, captureDisk: false, cloneDisk: false, portForward: true };
+    return {
+      suspend: true,
+      reboot: true,
+      guestChannel: true,
+      captureDisk: false,
+      cloneDisk: false,
+      portForward: true,
+      management: false,
+    };
   }
 
   onExit(l: ExitListener): void {

@@ -82,7 +82,15 @@ export class QemuDriver implements Driver {
   }
 
   capabilities(): Capabilities {
-    return { suspend: true, reboot: true, guestChannel: true, captureDisk: false, cloneDisk: false, portForward: true };
+    return {
+      suspend: true,
+      reboot: true,
+      guestChannel: true,
+      captureDisk: false,
+      cloneDisk: false,
+      portForward: true,
+      management: false,
+    };
   }
 
   // ---------------------------------------------------------------- fingerprint

@@ -7,6 +7,7 @@ import type { AgentEvent as _nephele_v1_AgentEvent, AgentEvent__Output as _nephe
 import type { RenewCertificate as _nephele_v1_RenewCertificate, RenewCertificate__Output as _nephele_v1_RenewCertificate__Output } from '../../nephele/v1/RenewCertificate.js';
 import type { VmStatusReport as _nephele_v1_VmStatusReport, VmStatusReport__Output as _nephele_v1_VmStatusReport__Output } from '../../nephele/v1/VmStatusReport.js';
 import type { UsageBatch as _nephele_v1_UsageBatch, UsageBatch__Output as _nephele_v1_UsageBatch__Output } from '../../nephele/v1/UsageBatch.js';
+import type { CommandResult as _nephele_v1_CommandResult, CommandResult__Output as _nephele_v1_CommandResult__Output } from '../../nephele/v1/CommandResult.js';
 
 export interface AgentMessage {
   'hello'?: (_nephele_v1_Hello | null);
@@ -16,7 +17,8 @@ export interface AgentMessage {
   'renew'?: (_nephele_v1_RenewCertificate | null);
   'vmStatus'?: (_nephele_v1_VmStatusReport | null);
   'usage'?: (_nephele_v1_UsageBatch | null);
-  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage";
+  'commandResult'?: (_nephele_v1_CommandResult | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage"|"commandResult";
 }
 
 export interface AgentMessage__Output {
@@ -27,5 +29,6 @@ export interface AgentMessage__Output {
   'renew'?: (_nephele_v1_RenewCertificate__Output | null);
   'vmStatus'?: (_nephele_v1_VmStatusReport__Output | null);
   'usage'?: (_nephele_v1_UsageBatch__Output | null);
-  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage";
+  'commandResult'?: (_nephele_v1_CommandResult__Output | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage"|"commandResult";
 }

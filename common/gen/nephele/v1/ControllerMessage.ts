@@ -5,6 +5,7 @@ import type { Ack as _nephele_v1_Ack, Ack__Output as _nephele_v1_Ack__Output } f
 import type { CertificateIssued as _nephele_v1_CertificateIssued, CertificateIssued__Output as _nephele_v1_CertificateIssued__Output } from '../../nephele/v1/CertificateIssued.js';
 import type { DesiredState as _nephele_v1_DesiredState, DesiredState__Output as _nephele_v1_DesiredState__Output } from '../../nephele/v1/DesiredState.js';
 import type { ConsoleOpen as _nephele_v1_ConsoleOpen, ConsoleOpen__Output as _nephele_v1_ConsoleOpen__Output } from '../../nephele/v1/ConsoleOpen.js';
+import type { AgentCommand as _nephele_v1_AgentCommand, AgentCommand__Output as _nephele_v1_AgentCommand__Output } from '../../nephele/v1/AgentCommand.js';
 
 export interface ControllerMessage {
   'welcome'?: (_nephele_v1_Welcome | null);
@@ -12,7 +13,8 @@ export interface ControllerMessage {
   'certificate'?: (_nephele_v1_CertificateIssued | null);
   'desiredState'?: (_nephele_v1_DesiredState | null);
   'consoleOpen'?: (_nephele_v1_ConsoleOpen | null);
-  'body'?: "welcome"|"ack"|"certificate"|"desiredState"|"consoleOpen";
+  'command'?: (_nephele_v1_AgentCommand | null);
+  'body'?: "welcome"|"ack"|"certificate"|"desiredState"|"consoleOpen"|"command";
 }
 
 export interface ControllerMessage__Output {
@@ -21,5 +23,6 @@ export interface ControllerMessage__Output {
   'certificate'?: (_nephele_v1_CertificateIssued__Output | null);
   'desiredState'?: (_nephele_v1_DesiredState__Output | null);
   'consoleOpen'?: (_nephele_v1_ConsoleOpen__Output | null);
-  'body'?: "welcome"|"ack"|"certificate"|"desiredState"|"consoleOpen";
+  'command'?: (_nephele_v1_AgentCommand__Output | null);
+  'body'?: "welcome"|"ack"|"certificate"|"desiredState"|"consoleOpen"|"command";
 }

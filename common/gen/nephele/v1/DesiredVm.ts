@@ -13,6 +13,7 @@ export interface DesiredVm {
   'rebootCount'?: (number);
   'exportDisk'?: (string);
   'importDisk'?: (string);
+  'hidden'?: (boolean);
 }
 
 export interface DesiredVm__Output {
@@ -24,4 +25,5 @@ export interface DesiredVm__Output {
   'rebootCount': (number);
   'exportDisk': (string);
   'importDisk': (string);
+  'hidden': (boolean);
 }

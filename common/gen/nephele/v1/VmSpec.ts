@@ -1,5 +1,6 @@
 // Original file: proto/nephele/v1/vm.proto
 
+import type { ImageRef as _nephele_v1_ImageRef, ImageRef__Output as _nephele_v1_ImageRef__Output } from '../../nephele/v1/ImageRef.js';
 
 export interface VmSpec {
   'scheme'?: (string);
@@ -10,6 +11,7 @@ export interface VmSpec {
   'appliancePort'?: (number);
   'config'?: ({[key: string]: string});
   'vmClass'?: (string);
+  'baseImage'?: (_nephele_v1_ImageRef | null);
 }
 
 export interface VmSpec__Output {
@@ -21,4 +23,5 @@ export interface VmSpec__Output {
   'appliancePort': (number);
   'config': ({[key: string]: string});
   'vmClass': (string);
+  'baseImage': (_nephele_v1_ImageRef__Output | null);
 }

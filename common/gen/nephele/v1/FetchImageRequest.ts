@@ -1,0 +1,10 @@
+// Original file: proto/nephele/v1/agent.proto
+
+
+export interface FetchImageRequest {
+  'sha256'?: (string);
+}
+
+export interface FetchImageRequest__Output {
+  'sha256': (string);
+}

@@ -1,0 +1,11 @@
+// Original file: proto/nephele/v1/token.proto
+
+import type { Image as _nephele_v1_Image, Image__Output as _nephele_v1_Image__Output } from '../../nephele/v1/Image.js';
+
+export interface GetImageResponse {
+  'image'?: (_nephele_v1_Image | null);
+}
+
+export interface GetImageResponse__Output {
+  'image': (_nephele_v1_Image__Output | null);
+}

@@ -1,0 +1,379 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { Ack as _nephele_v1_Ack, Ack__Output as _nephele_v1_Ack__Output } from './nephele/v1/Ack.js';
+import type { AddPeerRequest as _nephele_v1_AddPeerRequest, AddPeerRequest__Output as _nephele_v1_AddPeerRequest__Output } from './nephele/v1/AddPeerRequest.js';
+import type { AddPeerResponse as _nephele_v1_AddPeerResponse, AddPeerResponse__Output as _nephele_v1_AddPeerResponse__Output } from './nephele/v1/AddPeerResponse.js';
+import type { AgentCommand as _nephele_v1_AgentCommand, AgentCommand__Output as _nephele_v1_AgentCommand__Output } from './nephele/v1/AgentCommand.js';
+import type { AgentEvent as _nephele_v1_AgentEvent, AgentEvent__Output as _nephele_v1_AgentEvent__Output } from './nephele/v1/AgentEvent.js';
+import type { AgentMessage as _nephele_v1_AgentMessage, AgentMessage__Output as _nephele_v1_AgentMessage__Output } from './nephele/v1/AgentMessage.js';
+import type { AgentServiceClient as _nephele_v1_AgentServiceClient, AgentServiceDefinition as _nephele_v1_AgentServiceDefinition } from './nephele/v1/AgentService.js';
+import type { ApplyBackupPlanRequest as _nephele_v1_ApplyBackupPlanRequest, ApplyBackupPlanRequest__Output as _nephele_v1_ApplyBackupPlanRequest__Output } from './nephele/v1/ApplyBackupPlanRequest.js';
+import type { ApplyBackupPlanResponse as _nephele_v1_ApplyBackupPlanResponse, ApplyBackupPlanResponse__Output as _nephele_v1_ApplyBackupPlanResponse__Output } from './nephele/v1/ApplyBackupPlanResponse.js';
+import type { ApplyConfig as _nephele_v1_ApplyConfig, ApplyConfig__Output as _nephele_v1_ApplyConfig__Output } from './nephele/v1/ApplyConfig.js';
+import type { BackupDemand as _nephele_v1_BackupDemand, BackupDemand__Output as _nephele_v1_BackupDemand__Output } from './nephele/v1/BackupDemand.js';
+import type { BeginManagementRequest as _nephele_v1_BeginManagementRequest, BeginManagementRequest__Output as _nephele_v1_BeginManagementRequest__Output } from './nephele/v1/BeginManagementRequest.js';
+import type { BeginManagementResponse as _nephele_v1_BeginManagementResponse, BeginManagementResponse__Output as _nephele_v1_BeginManagementResponse__Output } from './nephele/v1/BeginManagementResponse.js';
+import type { Capacity as _nephele_v1_Capacity, Capacity__Output as _nephele_v1_Capacity__Output } from './nephele/v1/Capacity.js';
+import type { CaptureDisk as _nephele_v1_CaptureDisk, CaptureDisk__Output as _nephele_v1_CaptureDisk__Output } from './nephele/v1/CaptureDisk.js';
+import type { CaptureImageRequest as _nephele_v1_CaptureImageRequest, CaptureImageRequest__Output as _nephele_v1_CaptureImageRequest__Output } from './nephele/v1/CaptureImageRequest.js';
+import type { CaptureImageResponse as _nephele_v1_CaptureImageResponse, CaptureImageResponse__Output as _nephele_v1_CaptureImageResponse__Output } from './nephele/v1/CaptureImageResponse.js';
+import type { CertificateIssued as _nephele_v1_CertificateIssued, CertificateIssued__Output as _nephele_v1_CertificateIssued__Output } from './nephele/v1/CertificateIssued.js';
+import type { CommandResult as _nephele_v1_CommandResult, CommandResult__Output as _nephele_v1_CommandResult__Output } from './nephele/v1/CommandResult.js';
+import type { ConfigChange as _nephele_v1_ConfigChange, ConfigChange__Output as _nephele_v1_ConfigChange__Output } from './nephele/v1/ConfigChange.js';
+import type { ConfigFile as _nephele_v1_ConfigFile, ConfigFile__Output as _nephele_v1_ConfigFile__Output } from './nephele/v1/ConfigFile.js';
+import type { ConfigurationMember as _nephele_v1_ConfigurationMember, ConfigurationMember__Output as _nephele_v1_ConfigurationMember__Output } from './nephele/v1/ConfigurationMember.js';
+import type { ConfigurationTable as _nephele_v1_ConfigurationTable, ConfigurationTable__Output as _nephele_v1_ConfigurationTable__Output } from './nephele/v1/ConfigurationTable.js';
+import type { ConfigureManagementInstanceRequest as _nephele_v1_ConfigureManagementInstanceRequest, ConfigureManagementInstanceRequest__Output as _nephele_v1_ConfigureManagementInstanceRequest__Output } from './nephele/v1/ConfigureManagementInstanceRequest.js';
+import type { ConfigureManagementInstanceResponse as _nephele_v1_ConfigureManagementInstanceResponse, ConfigureManagementInstanceResponse__Output as _nephele_v1_ConfigureManagementInstanceResponse__Output } from './nephele/v1/ConfigureManagementInstanceResponse.js';
+import type { ConsoleChunk as _nephele_v1_ConsoleChunk, ConsoleChunk__Output as _nephele_v1_ConsoleChunk__Output } from './nephele/v1/ConsoleChunk.js';
+import type { ConsoleOpen as _nephele_v1_ConsoleOpen, ConsoleOpen__Output as _nephele_v1_ConsoleOpen__Output } from './nephele/v1/ConsoleOpen.js';
+import type { ConsoleOutput as _nephele_v1_ConsoleOutput, ConsoleOutput__Output as _nephele_v1_ConsoleOutput__Output } from './nephele/v1/ConsoleOutput.js';
+import type { ControllerMessage as _nephele_v1_ControllerMessage, ControllerMessage__Output as _nephele_v1_ControllerMessage__Output } from './nephele/v1/ControllerMessage.js';
+import type { CpuInfo as _nephele_v1_CpuInfo, CpuInfo__Output as _nephele_v1_CpuInfo__Output } from './nephele/v1/CpuInfo.js';
+import type { CreateExportScheduleRequest as _nephele_v1_CreateExportScheduleRequest, CreateExportScheduleRequest__Output as _nephele_v1_CreateExportScheduleRequest__Output } from './nephele/v1/CreateExportScheduleRequest.js';
+import type { CreateExportScheduleResponse as _nephele_v1_CreateExportScheduleResponse, CreateExportScheduleResponse__Output as _nephele_v1_CreateExportScheduleResponse__Output } from './nephele/v1/CreateExportScheduleResponse.js';
+import type { CreateVmRequest as _nephele_v1_CreateVmRequest, CreateVmRequest__Output as _nephele_v1_CreateVmRequest__Output } from './nephele/v1/CreateVmRequest.js';
+import type { CreateVmResponse as _nephele_v1_CreateVmResponse, CreateVmResponse__Output as _nephele_v1_CreateVmResponse__Output } from './nephele/v1/CreateVmResponse.js';
+import type { CreateVmSetRequest as _nephele_v1_CreateVmSetRequest, CreateVmSetRequest__Output as _nephele_v1_CreateVmSetRequest__Output } from './nephele/v1/CreateVmSetRequest.js';
+import type { CreateVmSetResponse as _nephele_v1_CreateVmSetResponse, CreateVmSetResponse__Output as _nephele_v1_CreateVmSetResponse__Output } from './nephele/v1/CreateVmSetResponse.js';
+import type { CycleStep as _nephele_v1_CycleStep, CycleStep__Output as _nephele_v1_CycleStep__Output } from './nephele/v1/CycleStep.js';
+import type { DeleteExportScheduleRequest as _nephele_v1_DeleteExportScheduleRequest, DeleteExportScheduleRequest__Output as _nephele_v1_DeleteExportScheduleRequest__Output } from './nephele/v1/DeleteExportScheduleRequest.js';
+import type { DeleteExportScheduleResponse as _nephele_v1_DeleteExportScheduleResponse, DeleteExportScheduleResponse__Output as _nephele_v1_DeleteExportScheduleResponse__Output } from './nephele/v1/DeleteExportScheduleResponse.js';
+import type { DeleteVmSetRequest as _nephele_v1_DeleteVmSetRequest, DeleteVmSetRequest__Output as _nephele_v1_DeleteVmSetRequest__Output } from './nephele/v1/DeleteVmSetRequest.js';
+import type { DeleteVmSetResponse as _nephele_v1_DeleteVmSetResponse, DeleteVmSetResponse__Output as _nephele_v1_DeleteVmSetResponse__Output } from './nephele/v1/DeleteVmSetResponse.js';
+import type { DesiredState as _nephele_v1_DesiredState, DesiredState__Output as _nephele_v1_DesiredState__Output } from './nephele/v1/DesiredState.js';
+import type { DesiredVm as _nephele_v1_DesiredVm, DesiredVm__Output as _nephele_v1_DesiredVm__Output } from './nephele/v1/DesiredVm.js';
+import type { DestroyVmRequest as _nephele_v1_DestroyVmRequest, DestroyVmRequest__Output as _nephele_v1_DestroyVmRequest__Output } from './nephele/v1/DestroyVmRequest.js';
+import type { DestroyVmResponse as _nephele_v1_DestroyVmResponse, DestroyVmResponse__Output as _nephele_v1_DestroyVmResponse__Output } from './nephele/v1/DestroyVmResponse.js';
+import type { DiskChunk as _nephele_v1_DiskChunk, DiskChunk__Output as _nephele_v1_DiskChunk__Output } from './nephele/v1/DiskChunk.js';
+import type { DiskInfo as _nephele_v1_DiskInfo, DiskInfo__Output as _nephele_v1_DiskInfo__Output } from './nephele/v1/DiskInfo.js';
+import type { DownloadImageRequest as _nephele_v1_DownloadImageRequest, DownloadImageRequest__Output as _nephele_v1_DownloadImageRequest__Output } from './nephele/v1/DownloadImageRequest.js';
+import type { EndManagementRequest as _nephele_v1_EndManagementRequest, EndManagementRequest__Output as _nephele_v1_EndManagementRequest__Output } from './nephele/v1/EndManagementRequest.js';
+import type { EndManagementResponse as _nephele_v1_EndManagementResponse, EndManagementResponse__Output as _nephele_v1_EndManagementResponse__Output } from './nephele/v1/EndManagementResponse.js';
+import type { EnrollRequest as _nephele_v1_EnrollRequest, EnrollRequest__Output as _nephele_v1_EnrollRequest__Output } from './nephele/v1/EnrollRequest.js';
+import type { EnrollResponse as _nephele_v1_EnrollResponse, EnrollResponse__Output as _nephele_v1_EnrollResponse__Output } from './nephele/v1/EnrollResponse.js';
+import type { Event as _nephele_v1_Event, Event__Output as _nephele_v1_Event__Output } from './nephele/v1/Event.js';
+import type { ExportDestination as _nephele_v1_ExportDestination, ExportDestination__Output as _nephele_v1_ExportDestination__Output } from './nephele/v1/ExportDestination.js';
+import type { ExportSchedule as _nephele_v1_ExportSchedule, ExportSchedule__Output as _nephele_v1_ExportSchedule__Output } from './nephele/v1/ExportSchedule.js';
+import type { ExportUsageChunk as _nephele_v1_ExportUsageChunk, ExportUsageChunk__Output as _nephele_v1_ExportUsageChunk__Output } from './nephele/v1/ExportUsageChunk.js';
+import type { ExportUsageRequest as _nephele_v1_ExportUsageRequest, ExportUsageRequest__Output as _nephele_v1_ExportUsageRequest__Output } from './nephele/v1/ExportUsageRequest.js';
+import type { FailoverBackupRequest as _nephele_v1_FailoverBackupRequest, FailoverBackupRequest__Output as _nephele_v1_FailoverBackupRequest__Output } from './nephele/v1/FailoverBackupRequest.js';
+import type { FailoverBackupResponse as _nephele_v1_FailoverBackupResponse, FailoverBackupResponse__Output as _nephele_v1_FailoverBackupResponse__Output } from './nephele/v1/FailoverBackupResponse.js';
+import type { FetchImageRequest as _nephele_v1_FetchImageRequest, FetchImageRequest__Output as _nephele_v1_FetchImageRequest__Output } from './nephele/v1/FetchImageRequest.js';
+import type { FilesystemInfo as _nephele_v1_FilesystemInfo, FilesystemInfo__Output as _nephele_v1_FilesystemInfo__Output } from './nephele/v1/FilesystemInfo.js';
+import type { GetBackupPlanRequest as _nephele_v1_GetBackupPlanRequest, GetBackupPlanRequest__Output as _nephele_v1_GetBackupPlanRequest__Output } from './nephele/v1/GetBackupPlanRequest.js';
+import type { GetBackupPlanResponse as _nephele_v1_GetBackupPlanResponse, GetBackupPlanResponse__Output as _nephele_v1_GetBackupPlanResponse__Output } from './nephele/v1/GetBackupPlanResponse.js';
+import type { GetConfigurationTableRequest as _nephele_v1_GetConfigurationTableRequest, GetConfigurationTableRequest__Output as _nephele_v1_GetConfigurationTableRequest__Output } from './nephele/v1/GetConfigurationTableRequest.js';
+import type { GetConfigurationTableResponse as _nephele_v1_GetConfigurationTableResponse, GetConfigurationTableResponse__Output as _nephele_v1_GetConfigurationTableResponse__Output } from './nephele/v1/GetConfigurationTableResponse.js';
+import type { GetConsoleRequest as _nephele_v1_GetConsoleRequest, GetConsoleRequest__Output as _nephele_v1_GetConsoleRequest__Output } from './nephele/v1/GetConsoleRequest.js';
+import type { GetDiskRequest as _nephele_v1_GetDiskRequest, GetDiskRequest__Output as _nephele_v1_GetDiskRequest__Output } from './nephele/v1/GetDiskRequest.js';
+import type { GetImageLineageRequest as _nephele_v1_GetImageLineageRequest, GetImageLineageRequest__Output as _nephele_v1_GetImageLineageRequest__Output } from './nephele/v1/GetImageLineageRequest.js';
+import type { GetImageLineageResponse as _nephele_v1_GetImageLineageResponse, GetImageLineageResponse__Output as _nephele_v1_GetImageLineageResponse__Output } from './nephele/v1/GetImageLineageResponse.js';
+import type { GetImageRequest as _nephele_v1_GetImageRequest, GetImageRequest__Output as _nephele_v1_GetImageRequest__Output } from './nephele/v1/GetImageRequest.js';
+import type { GetImageResponse as _nephele_v1_GetImageResponse, GetImageResponse__Output as _nephele_v1_GetImageResponse__Output } from './nephele/v1/GetImageResponse.js';
+import type { GetPlanRequest as _nephele_v1_GetPlanRequest, GetPlanRequest__Output as _nephele_v1_GetPlanRequest__Output } from './nephele/v1/GetPlanRequest.js';
+import type { GetPlanResponse as _nephele_v1_GetPlanResponse, GetPlanResponse__Output as _nephele_v1_GetPlanResponse__Output } from './nephele/v1/GetPlanResponse.js';
+import type { GetRateCardRequest as _nephele_v1_GetRateCardRequest, GetRateCardRequest__Output as _nephele_v1_GetRateCardRequest__Output } from './nephele/v1/GetRateCardRequest.js';
+import type { GetRateCardResponse as _nephele_v1_GetRateCardResponse, GetRateCardResponse__Output as _nephele_v1_GetRateCardResponse__Output } from './nephele/v1/GetRateCardResponse.js';
+import type { GetUpdateCycleRequest as _nephele_v1_GetUpdateCycleRequest, GetUpdateCycleRequest__Output as _nephele_v1_GetUpdateCycleRequest__Output } from './nephele/v1/GetUpdateCycleRequest.js';
+import type { GetUpdateCycleResponse as _nephele_v1_GetUpdateCycleResponse, GetUpdateCycleResponse__Output as _nephele_v1_GetUpdateCycleResponse__Output } from './nephele/v1/GetUpdateCycleResponse.js';
+import type { GetVmRequest as _nephele_v1_GetVmRequest, GetVmRequest__Output as _nephele_v1_GetVmRequest__Output } from './nephele/v1/GetVmRequest.js';
+import type { GetVmResponse as _nephele_v1_GetVmResponse, GetVmResponse__Output as _nephele_v1_GetVmResponse__Output } from './nephele/v1/GetVmResponse.js';
+import type { GetVmSetRequest as _nephele_v1_GetVmSetRequest, GetVmSetRequest__Output as _nephele_v1_GetVmSetRequest__Output } from './nephele/v1/GetVmSetRequest.js';
+import type { GetVmSetResponse as _nephele_v1_GetVmSetResponse, GetVmSetResponse__Output as _nephele_v1_GetVmSetResponse__Output } from './nephele/v1/GetVmSetResponse.js';
+import type { Group as _nephele_v1_Group, Group__Output as _nephele_v1_Group__Output } from './nephele/v1/Group.js';
+import type { Heartbeat as _nephele_v1_Heartbeat, Heartbeat__Output as _nephele_v1_Heartbeat__Output } from './nephele/v1/Heartbeat.js';
+import type { Hello as _nephele_v1_Hello, Hello__Output as _nephele_v1_Hello__Output } from './nephele/v1/Hello.js';
+import type { Host as _nephele_v1_Host, Host__Output as _nephele_v1_Host__Output } from './nephele/v1/Host.js';
+import type { HostLoad as _nephele_v1_HostLoad, HostLoad__Output as _nephele_v1_HostLoad__Output } from './nephele/v1/HostLoad.js';
+import type { HypervisorInfo as _nephele_v1_HypervisorInfo, HypervisorInfo__Output as _nephele_v1_HypervisorInfo__Output } from './nephele/v1/HypervisorInfo.js';
+import type { Image as _nephele_v1_Image, Image__Output as _nephele_v1_Image__Output } from './nephele/v1/Image.js';
+import type { ImageRef as _nephele_v1_ImageRef, ImageRef__Output as _nephele_v1_ImageRef__Output } from './nephele/v1/ImageRef.js';
+import type { ImageVersion as _nephele_v1_ImageVersion, ImageVersion__Output as _nephele_v1_ImageVersion__Output } from './nephele/v1/ImageVersion.js';
+import type { ImportUsageRequest as _nephele_v1_ImportUsageRequest, ImportUsageRequest__Output as _nephele_v1_ImportUsageRequest__Output } from './nephele/v1/ImportUsageRequest.js';
+import type { ImportUsageResponse as _nephele_v1_ImportUsageResponse, ImportUsageResponse__Output as _nephele_v1_ImportUsageResponse__Output } from './nephele/v1/ImportUsageResponse.js';
+import type { Inventory as _nephele_v1_Inventory, Inventory__Output as _nephele_v1_Inventory__Output } from './nephele/v1/Inventory.js';
+import type { InventoryReport as _nephele_v1_InventoryReport, InventoryReport__Output as _nephele_v1_InventoryReport__Output } from './nephele/v1/InventoryReport.js';
+import type { LineageNode as _nephele_v1_LineageNode, LineageNode__Output as _nephele_v1_LineageNode__Output } from './nephele/v1/LineageNode.js';
+import type { ListExportSchedulesRequest as _nephele_v1_ListExportSchedulesRequest, ListExportSchedulesRequest__Output as _nephele_v1_ListExportSchedulesRequest__Output } from './nephele/v1/ListExportSchedulesRequest.js';
+import type { ListExportSchedulesResponse as _nephele_v1_ListExportSchedulesResponse, ListExportSchedulesResponse__Output as _nephele_v1_ListExportSchedulesResponse__Output } from './nephele/v1/ListExportSchedulesResponse.js';
+import type { ListImagesRequest as _nephele_v1_ListImagesRequest, ListImagesRequest__Output as _nephele_v1_ListImagesRequest__Output } from './nephele/v1/ListImagesRequest.js';
+import type { ListImagesResponse as _nephele_v1_ListImagesResponse, ListImagesResponse__Output as _nephele_v1_ListImagesResponse__Output } from './nephele/v1/ListImagesResponse.js';
+import type { ListPeersRequest as _nephele_v1_ListPeersRequest, ListPeersRequest__Output as _nephele_v1_ListPeersRequest__Output } from './nephele/v1/ListPeersRequest.js';
+import type { ListPeersResponse as _nephele_v1_ListPeersResponse, ListPeersResponse__Output as _nephele_v1_ListPeersResponse__Output } from './nephele/v1/ListPeersResponse.js';
+import type { ListUpdateCyclesRequest as _nephele_v1_ListUpdateCyclesRequest, ListUpdateCyclesRequest__Output as _nephele_v1_ListUpdateCyclesRequest__Output } from './nephele/v1/ListUpdateCyclesRequest.js';
+import type { ListUpdateCyclesResponse as _nephele_v1_ListUpdateCyclesResponse, ListUpdateCyclesResponse__Output as _nephele_v1_ListUpdateCyclesResponse__Output } from './nephele/v1/ListUpdateCyclesResponse.js';
+import type { ListVmSetsRequest as _nephele_v1_ListVmSetsRequest, ListVmSetsRequest__Output as _nephele_v1_ListVmSetsRequest__Output } from './nephele/v1/ListVmSetsRequest.js';
+import type { ListVmSetsResponse as _nephele_v1_ListVmSetsResponse, ListVmSetsResponse__Output as _nephele_v1_ListVmSetsResponse__Output } from './nephele/v1/ListVmSetsResponse.js';
+import type { ListVmsRequest as _nephele_v1_ListVmsRequest, ListVmsRequest__Output as _nephele_v1_ListVmsRequest__Output } from './nephele/v1/ListVmsRequest.js';
+import type { ListVmsResponse as _nephele_v1_ListVmsResponse, ListVmsResponse__Output as _nephele_v1_ListVmsResponse__Output } from './nephele/v1/ListVmsResponse.js';
+import type { ManagementToken as _nephele_v1_ManagementToken, ManagementToken__Output as _nephele_v1_ManagementToken__Output } from './nephele/v1/ManagementToken.js';
+import type { MemoryInfo as _nephele_v1_MemoryInfo, MemoryInfo__Output as _nephele_v1_MemoryInfo__Output } from './nephele/v1/MemoryInfo.js';
+import type { NicInfo as _nephele_v1_NicInfo, NicInfo__Output as _nephele_v1_NicInfo__Output } from './nephele/v1/NicInfo.js';
+import type { OsInfo as _nephele_v1_OsInfo, OsInfo__Output as _nephele_v1_OsInfo__Output } from './nephele/v1/OsInfo.js';
+import type { OutboxEpoch as _nephele_v1_OutboxEpoch, OutboxEpoch__Output as _nephele_v1_OutboxEpoch__Output } from './nephele/v1/OutboxEpoch.js';
+import type { Peer as _nephele_v1_Peer, Peer__Output as _nephele_v1_Peer__Output } from './nephele/v1/Peer.js';
+import type { Plan as _nephele_v1_Plan, Plan__Output as _nephele_v1_Plan__Output } from './nephele/v1/Plan.js';
+import type { PlanHostTotal as _nephele_v1_PlanHostTotal, PlanHostTotal__Output as _nephele_v1_PlanHostTotal__Output } from './nephele/v1/PlanHostTotal.js';
+import type { PlanRow as _nephele_v1_PlanRow, PlanRow__Output as _nephele_v1_PlanRow__Output } from './nephele/v1/PlanRow.js';
+import type { PopulateSetRequest as _nephele_v1_PopulateSetRequest, PopulateSetRequest__Output as _nephele_v1_PopulateSetRequest__Output } from './nephele/v1/PopulateSetRequest.js';
+import type { PopulateSetResponse as _nephele_v1_PopulateSetResponse, PopulateSetResponse__Output as _nephele_v1_PopulateSetResponse__Output } from './nephele/v1/PopulateSetResponse.js';
+import type { ProbeAppliance as _nephele_v1_ProbeAppliance, ProbeAppliance__Output as _nephele_v1_ProbeAppliance__Output } from './nephele/v1/ProbeAppliance.js';
+import type { PushUsageRequest as _nephele_v1_PushUsageRequest, PushUsageRequest__Output as _nephele_v1_PushUsageRequest__Output } from './nephele/v1/PushUsageRequest.js';
+import type { PushUsageResponse as _nephele_v1_PushUsageResponse, PushUsageResponse__Output as _nephele_v1_PushUsageResponse__Output } from './nephele/v1/PushUsageResponse.js';
+import type { PutConsoleResponse as _nephele_v1_PutConsoleResponse, PutConsoleResponse__Output as _nephele_v1_PutConsoleResponse__Output } from './nephele/v1/PutConsoleResponse.js';
+import type { PutDiskResponse as _nephele_v1_PutDiskResponse, PutDiskResponse__Output as _nephele_v1_PutDiskResponse__Output } from './nephele/v1/PutDiskResponse.js';
+import type { PutImageResponse as _nephele_v1_PutImageResponse, PutImageResponse__Output as _nephele_v1_PutImageResponse__Output } from './nephele/v1/PutImageResponse.js';
+import type { QueryUsageRequest as _nephele_v1_QueryUsageRequest, QueryUsageRequest__Output as _nephele_v1_QueryUsageRequest__Output } from './nephele/v1/QueryUsageRequest.js';
+import type { QueryUsageResponse as _nephele_v1_QueryUsageResponse, QueryUsageResponse__Output as _nephele_v1_QueryUsageResponse__Output } from './nephele/v1/QueryUsageResponse.js';
+import type { Quota as _nephele_v1_Quota, Quota__Output as _nephele_v1_Quota__Output } from './nephele/v1/Quota.js';
+import type { Rate as _nephele_v1_Rate, Rate__Output as _nephele_v1_Rate__Output } from './nephele/v1/Rate.js';
+import type { RateCard as _nephele_v1_RateCard, RateCard__Output as _nephele_v1_RateCard__Output } from './nephele/v1/RateCard.js';
+import type { RebootVmRequest as _nephele_v1_RebootVmRequest, RebootVmRequest__Output as _nephele_v1_RebootVmRequest__Output } from './nephele/v1/RebootVmRequest.js';
+import type { RebootVmResponse as _nephele_v1_RebootVmResponse, RebootVmResponse__Output as _nephele_v1_RebootVmResponse__Output } from './nephele/v1/RebootVmResponse.js';
+import type { RemovePeerRequest as _nephele_v1_RemovePeerRequest, RemovePeerRequest__Output as _nephele_v1_RemovePeerRequest__Output } from './nephele/v1/RemovePeerRequest.js';
+import type { RemovePeerResponse as _nephele_v1_RemovePeerResponse, RemovePeerResponse__Output as _nephele_v1_RemovePeerResponse__Output } from './nephele/v1/RemovePeerResponse.js';
+import type { RenewCertificate as _nephele_v1_RenewCertificate, RenewCertificate__Output as _nephele_v1_RenewCertificate__Output } from './nephele/v1/RenewCertificate.js';
+import type { ResumeVmRequest as _nephele_v1_ResumeVmRequest, ResumeVmRequest__Output as _nephele_v1_ResumeVmRequest__Output } from './nephele/v1/ResumeVmRequest.js';
+import type { ResumeVmResponse as _nephele_v1_ResumeVmResponse, ResumeVmResponse__Output as _nephele_v1_ResumeVmResponse__Output } from './nephele/v1/ResumeVmResponse.js';
+import type { RevokeImageRequest as _nephele_v1_RevokeImageRequest, RevokeImageRequest__Output as _nephele_v1_RevokeImageRequest__Output } from './nephele/v1/RevokeImageRequest.js';
+import type { RevokeImageResponse as _nephele_v1_RevokeImageResponse, RevokeImageResponse__Output as _nephele_v1_RevokeImageResponse__Output } from './nephele/v1/RevokeImageResponse.js';
+import type { ScaleVmSetRequest as _nephele_v1_ScaleVmSetRequest, ScaleVmSetRequest__Output as _nephele_v1_ScaleVmSetRequest__Output } from './nephele/v1/ScaleVmSetRequest.js';
+import type { ScaleVmSetResponse as _nephele_v1_ScaleVmSetResponse, ScaleVmSetResponse__Output as _nephele_v1_ScaleVmSetResponse__Output } from './nephele/v1/ScaleVmSetResponse.js';
+import type { SchemeInfo as _nephele_v1_SchemeInfo, SchemeInfo__Output as _nephele_v1_SchemeInfo__Output } from './nephele/v1/SchemeInfo.js';
+import type { SetRateCardRequest as _nephele_v1_SetRateCardRequest, SetRateCardRequest__Output as _nephele_v1_SetRateCardRequest__Output } from './nephele/v1/SetRateCardRequest.js';
+import type { SetRateCardResponse as _nephele_v1_SetRateCardResponse, SetRateCardResponse__Output as _nephele_v1_SetRateCardResponse__Output } from './nephele/v1/SetRateCardResponse.js';
+import type { SoftwareInfo as _nephele_v1_SoftwareInfo, SoftwareInfo__Output as _nephele_v1_SoftwareInfo__Output } from './nephele/v1/SoftwareInfo.js';
+import type { StartVmRequest as _nephele_v1_StartVmRequest, StartVmRequest__Output as _nephele_v1_StartVmRequest__Output } from './nephele/v1/StartVmRequest.js';
+import type { StartVmResponse as _nephele_v1_StartVmResponse, StartVmResponse__Output as _nephele_v1_StartVmResponse__Output } from './nephele/v1/StartVmResponse.js';
+import type { StopVmRequest as _nephele_v1_StopVmRequest, StopVmRequest__Output as _nephele_v1_StopVmRequest__Output } from './nephele/v1/StopVmRequest.js';
+import type { StopVmResponse as _nephele_v1_StopVmResponse, StopVmResponse__Output as _nephele_v1_StopVmResponse__Output } from './nephele/v1/StopVmResponse.js';
+import type { SuspendVmRequest as _nephele_v1_SuspendVmRequest, SuspendVmRequest__Output as _nephele_v1_SuspendVmRequest__Output } from './nephele/v1/SuspendVmRequest.js';
+import type { SuspendVmResponse as _nephele_v1_SuspendVmResponse, SuspendVmResponse__Output as _nephele_v1_SuspendVmResponse__Output } from './nephele/v1/SuspendVmResponse.js';
+import type { Tenant as _nephele_v1_Tenant, Tenant__Output as _nephele_v1_Tenant__Output } from './nephele/v1/Tenant.js';
+import type { Token as _nephele_v1_Token, Token__Output as _nephele_v1_Token__Output } from './nephele/v1/Token.js';
+import type { TokenCheck as _nephele_v1_TokenCheck, TokenCheck__Output as _nephele_v1_TokenCheck__Output } from './nephele/v1/TokenCheck.js';
+import type { TokenPut as _nephele_v1_TokenPut, TokenPut__Output as _nephele_v1_TokenPut__Output } from './nephele/v1/TokenPut.js';
+import type { TokenRemove as _nephele_v1_TokenRemove, TokenRemove__Output as _nephele_v1_TokenRemove__Output } from './nephele/v1/TokenRemove.js';
+import type { TokenServiceClient as _nephele_v1_TokenServiceClient, TokenServiceDefinition as _nephele_v1_TokenServiceDefinition } from './nephele/v1/TokenService.js';
+import type { UpdateCycle as _nephele_v1_UpdateCycle, UpdateCycle__Output as _nephele_v1_UpdateCycle__Output } from './nephele/v1/UpdateCycle.js';
+import type { UpdateOptions as _nephele_v1_UpdateOptions, UpdateOptions__Output as _nephele_v1_UpdateOptions__Output } from './nephele/v1/UpdateOptions.js';
+import type { UpdateVmSetRequest as _nephele_v1_UpdateVmSetRequest, UpdateVmSetRequest__Output as _nephele_v1_UpdateVmSetRequest__Output } from './nephele/v1/UpdateVmSetRequest.js';
+import type { UpdateVmSetResponse as _nephele_v1_UpdateVmSetResponse, UpdateVmSetResponse__Output as _nephele_v1_UpdateVmSetResponse__Output } from './nephele/v1/UpdateVmSetResponse.js';
+import type { UploadImageChunk as _nephele_v1_UploadImageChunk, UploadImageChunk__Output as _nephele_v1_UploadImageChunk__Output } from './nephele/v1/UploadImageChunk.js';
+import type { UploadImageMeta as _nephele_v1_UploadImageMeta, UploadImageMeta__Output as _nephele_v1_UploadImageMeta__Output } from './nephele/v1/UploadImageMeta.js';
+import type { UploadImageResponse as _nephele_v1_UploadImageResponse, UploadImageResponse__Output as _nephele_v1_UploadImageResponse__Output } from './nephele/v1/UploadImageResponse.js';
+import type { UsageBatch as _nephele_v1_UsageBatch, UsageBatch__Output as _nephele_v1_UsageBatch__Output } from './nephele/v1/UsageBatch.js';
+import type { UsageFilter as _nephele_v1_UsageFilter, UsageFilter__Output as _nephele_v1_UsageFilter__Output } from './nephele/v1/UsageFilter.js';
+import type { UsageRow as _nephele_v1_UsageRow, UsageRow__Output as _nephele_v1_UsageRow__Output } from './nephele/v1/UsageRow.js';
+import type { UsageServiceClient as _nephele_v1_UsageServiceClient, UsageServiceDefinition as _nephele_v1_UsageServiceDefinition } from './nephele/v1/UsageService.js';
+import type { Vm as _nephele_v1_Vm, Vm__Output as _nephele_v1_Vm__Output } from './nephele/v1/Vm.js';
+import type { VmServiceClient as _nephele_v1_VmServiceClient, VmServiceDefinition as _nephele_v1_VmServiceDefinition } from './nephele/v1/VmService.js';
+import type { VmSet as _nephele_v1_VmSet, VmSet__Output as _nephele_v1_VmSet__Output } from './nephele/v1/VmSet.js';
+import type { VmSetSpec as _nephele_v1_VmSetSpec, VmSetSpec__Output as _nephele_v1_VmSetSpec__Output } from './nephele/v1/VmSetSpec.js';
+import type { VmSpec as _nephele_v1_VmSpec, VmSpec__Output as _nephele_v1_VmSpec__Output } from './nephele/v1/VmSpec.js';
+import type { VmStatusReport as _nephele_v1_VmStatusReport, VmStatusReport__Output as _nephele_v1_VmStatusReport__Output } from './nephele/v1/VmStatusReport.js';
+import type { VmUsage as _nephele_v1_VmUsage, VmUsage__Output as _nephele_v1_VmUsage__Output } from './nephele/v1/VmUsage.js';
+import type { Welcome as _nephele_v1_Welcome, Welcome__Output as _nephele_v1_Welcome__Output } from './nephele/v1/Welcome.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  nephele: {
+    v1: {
+      Ack: MessageTypeDefinition<_nephele_v1_Ack, _nephele_v1_Ack__Output>
+      AddPeerRequest: MessageTypeDefinition<_nephele_v1_AddPeerRequest, _nephele_v1_AddPeerRequest__Output>
+      AddPeerResponse: MessageTypeDefinition<_nephele_v1_AddPeerResponse, _nephele_v1_AddPeerResponse__Output>
+      AgentCommand: MessageTypeDefinition<_nephele_v1_AgentCommand, _nephele_v1_AgentCommand__Output>
+      AgentEvent: MessageTypeDefinition<_nephele_v1_AgentEvent, _nephele_v1_AgentEvent__Output>
+      AgentMessage: MessageTypeDefinition<_nephele_v1_AgentMessage, _nephele_v1_AgentMessage__Output>
+      AgentService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_AgentServiceClient> & { service: _nephele_v1_AgentServiceDefinition }
+      ApplyBackupPlanRequest: MessageTypeDefinition<_nephele_v1_ApplyBackupPlanRequest, _nephele_v1_ApplyBackupPlanRequest__Output>
+      ApplyBackupPlanResponse: MessageTypeDefinition<_nephele_v1_ApplyBackupPlanResponse, _nephele_v1_ApplyBackupPlanResponse__Output>
+      ApplyConfig: MessageTypeDefinition<_nephele_v1_ApplyConfig, _nephele_v1_ApplyConfig__Output>
+      BackupDemand: MessageTypeDefinition<_nephele_v1_BackupDemand, _nephele_v1_BackupDemand__Output>
+      BeginManagementRequest: MessageTypeDefinition<_nephele_v1_BeginManagementRequest, _nephele_v1_BeginManagementRequest__Output>
+      BeginManagementResponse: MessageTypeDefinition<_nephele_v1_BeginManagementResponse, _nephele_v1_BeginManagementResponse__Output>
+      Capacity: MessageTypeDefinition<_nephele_v1_Capacity, _nephele_v1_Capacity__Output>
+      CaptureDisk: MessageTypeDefinition<_nephele_v1_CaptureDisk, _nephele_v1_CaptureDisk__Output>
+      CaptureImageRequest: MessageTypeDefinition<_nephele_v1_CaptureImageRequest, _nephele_v1_CaptureImageRequest__Output>
+      CaptureImageResponse: MessageTypeDefinition<_nephele_v1_CaptureImageResponse, _nephele_v1_CaptureImageResponse__Output>
+      CertificateIssued: MessageTypeDefinition<_nephele_v1_CertificateIssued, _nephele_v1_CertificateIssued__Output>
+      CommandResult: MessageTypeDefinition<_nephele_v1_CommandResult, _nephele_v1_CommandResult__Output>
+      ConfigChange: MessageTypeDefinition<_nephele_v1_ConfigChange, _nephele_v1_ConfigChange__Output>
+      ConfigFile: MessageTypeDefinition<_nephele_v1_ConfigFile, _nephele_v1_ConfigFile__Output>
+      ConfigurationMember: MessageTypeDefinition<_nephele_v1_ConfigurationMember, _nephele_v1_ConfigurationMember__Output>
+      ConfigurationTable: MessageTypeDefinition<_nephele_v1_ConfigurationTable, _nephele_v1_ConfigurationTable__Output>
+      ConfigureManagementInstanceRequest: MessageTypeDefinition<_nephele_v1_ConfigureManagementInstanceRequest, _nephele_v1_ConfigureManagementInstanceRequest__Output>
+      ConfigureManagementInstanceResponse: MessageTypeDefinition<_nephele_v1_ConfigureManagementInstanceResponse, _nephele_v1_ConfigureManagementInstanceResponse__Output>
+      ConsoleChunk: MessageTypeDefinition<_nephele_v1_ConsoleChunk, _nephele_v1_ConsoleChunk__Output>
+      ConsoleOpen: MessageTypeDefinition<_nephele_v1_ConsoleOpen, _nephele_v1_ConsoleOpen__Output>
+      ConsoleOutput: MessageTypeDefinition<_nephele_v1_ConsoleOutput, _nephele_v1_ConsoleOutput__Output>
+      ControllerMessage: MessageTypeDefinition<_nephele_v1_ControllerMessage, _nephele_v1_ControllerMessage__Output>
+      CpuInfo: MessageTypeDefinition<_nephele_v1_CpuInfo, _nephele_v1_CpuInfo__Output>
+      CreateExportScheduleRequest: MessageTypeDefinition<_nephele_v1_CreateExportScheduleRequest, _nephele_v1_CreateExportScheduleRequest__Output>
+      CreateExportScheduleResponse: MessageTypeDefinition<_nephele_v1_CreateExportScheduleResponse, _nephele_v1_CreateExportScheduleResponse__Output>
+      CreateVmRequest: MessageTypeDefinition<_nephele_v1_CreateVmRequest, _nephele_v1_CreateVmRequest__Output>
+      CreateVmResponse: MessageTypeDefinition<_nephele_v1_CreateVmResponse, _nephele_v1_CreateVmResponse__Output>
+      CreateVmSetRequest: MessageTypeDefinition<_nephele_v1_CreateVmSetRequest, _nephele_v1_CreateVmSetRequest__Output>
+      CreateVmSetResponse: MessageTypeDefinition<_nephele_v1_CreateVmSetResponse, _nephele_v1_CreateVmSetResponse__Output>
+      CycleState: EnumTypeDefinition
+      CycleStep: MessageTypeDefinition<_nephele_v1_CycleStep, _nephele_v1_CycleStep__Output>
+      DeleteExportScheduleRequest: MessageTypeDefinition<_nephele_v1_DeleteExportScheduleRequest, _nephele_v1_DeleteExportScheduleRequest__Output>
+      DeleteExportScheduleResponse: MessageTypeDefinition<_nephele_v1_DeleteExportScheduleResponse, _nephele_v1_DeleteExportScheduleResponse__Output>
+      DeleteVmSetRequest: MessageTypeDefinition<_nephele_v1_DeleteVmSetRequest, _nephele_v1_DeleteVmSetRequest__Output>
+      DeleteVmSetResponse: MessageTypeDefinition<_nephele_v1_DeleteVmSetResponse, _nephele_v1_DeleteVmSetResponse__Output>
+      DesiredState: MessageTypeDefinition<_nephele_v1_DesiredState, _nephele_v1_DesiredState__Output>
+      DesiredVm: MessageTypeDefinition<_nephele_v1_DesiredVm, _nephele_v1_DesiredVm__Output>
+      DesiredVmState: EnumTypeDefinition
+      DestroyVmRequest: MessageTypeDefinition<_nephele_v1_DestroyVmRequest, _nephele_v1_DestroyVmRequest__Output>
+      DestroyVmResponse: MessageTypeDefinition<_nephele_v1_DestroyVmResponse, _nephele_v1_DestroyVmResponse__Output>
+      DiskChunk: MessageTypeDefinition<_nephele_v1_DiskChunk, _nephele_v1_DiskChunk__Output>
+      DiskInfo: MessageTypeDefinition<_nephele_v1_DiskInfo, _nephele_v1_DiskInfo__Output>
+      DownloadImageRequest: MessageTypeDefinition<_nephele_v1_DownloadImageRequest, _nephele_v1_DownloadImageRequest__Output>
+      EndManagementRequest: MessageTypeDefinition<_nephele_v1_EndManagementRequest, _nephele_v1_EndManagementRequest__Output>
+      EndManagementResponse: MessageTypeDefinition<_nephele_v1_EndManagementResponse, _nephele_v1_EndManagementResponse__Output>
+      EnrollRequest: MessageTypeDefinition<_nephele_v1_EnrollRequest, _nephele_v1_EnrollRequest__Output>
+      EnrollResponse: MessageTypeDefinition<_nephele_v1_EnrollResponse, _nephele_v1_EnrollResponse__Output>
+      Event: MessageTypeDefinition<_nephele_v1_Event, _nephele_v1_Event__Output>
+      ExportDestination: MessageTypeDefinition<_nephele_v1_ExportDestination, _nephele_v1_ExportDestination__Output>
+      ExportSchedule: MessageTypeDefinition<_nephele_v1_ExportSchedule, _nephele_v1_ExportSchedule__Output>
+      ExportUsageChunk: MessageTypeDefinition<_nephele_v1_ExportUsageChunk, _nephele_v1_ExportUsageChunk__Output>
+      ExportUsageRequest: MessageTypeDefinition<_nephele_v1_ExportUsageRequest, _nephele_v1_ExportUsageRequest__Output>
+      FailoverBackupRequest: MessageTypeDefinition<_nephele_v1_FailoverBackupRequest, _nephele_v1_FailoverBackupRequest__Output>
+      FailoverBackupResponse: MessageTypeDefinition<_nephele_v1_FailoverBackupResponse, _nephele_v1_FailoverBackupResponse__Output>
+      FetchImageRequest: MessageTypeDefinition<_nephele_v1_FetchImageRequest, _nephele_v1_FetchImageRequest__Output>
+      FilesystemInfo: MessageTypeDefinition<_nephele_v1_FilesystemInfo, _nephele_v1_FilesystemInfo__Output>
+      GetBackupPlanRequest: MessageTypeDefinition<_nephele_v1_GetBackupPlanRequest, _nephele_v1_GetBackupPlanRequest__Output>
+      GetBackupPlanResponse: MessageTypeDefinition<_nephele_v1_GetBackupPlanResponse, _nephele_v1_GetBackupPlanResponse__Output>
+      GetConfigurationTableRequest: MessageTypeDefinition<_nephele_v1_GetConfigurationTableRequest, _nephele_v1_GetConfigurationTableRequest__Output>
+      GetConfigurationTableResponse: MessageTypeDefinition<_nephele_v1_GetConfigurationTableResponse, _nephele_v1_GetConfigurationTableResponse__Output>
+      GetConsoleRequest: MessageTypeDefinition<_nephele_v1_GetConsoleRequest, _nephele_v1_GetConsoleRequest__Output>
+      GetDiskRequest: MessageTypeDefinition<_nephele_v1_GetDiskRequest, _nephele_v1_GetDiskRequest__Output>
+      GetImageLineageRequest: MessageTypeDefinition<_nephele_v1_GetImageLineageRequest, _nephele_v1_GetImageLineageRequest__Output>
+      GetImageLineageResponse: MessageTypeDefinition<_nephele_v1_GetImageLineageResponse, _nephele_v1_GetImageLineageResponse__Output>
+      GetImageRequest: MessageTypeDefinition<_nephele_v1_GetImageRequest, _nephele_v1_GetImageRequest__Output>
+      GetImageResponse: MessageTypeDefinition<_nephele_v1_GetImageResponse, _nephele_v1_GetImageResponse__Output>
+      GetPlanRequest: MessageTypeDefinition<_nephele_v1_GetPlanRequest, _nephele_v1_GetPlanRequest__Output>
+      GetPlanResponse: MessageTypeDefinition<_nephele_v1_GetPlanResponse, _nephele_v1_GetPlanResponse__Output>
+      GetRateCardRequest: MessageTypeDefinition<_nephele_v1_GetRateCardRequest, _nephele_v1_GetRateCardRequest__Output>
+      GetRateCardResponse: MessageTypeDefinition<_nephele_v1_GetRateCardResponse, _nephele_v1_GetRateCardResponse__Output>
+      GetUpdateCycleRequest: MessageTypeDefinition<_nephele_v1_GetUpdateCycleRequest, _nephele_v1_GetUpdateCycleRequest__Output>
+      GetUpdateCycleResponse: MessageTypeDefinition<_nephele_v1_GetUpdateCycleResponse, _nephele_v1_GetUpdateCycleResponse__Output>
+      GetVmRequest: MessageTypeDefinition<_nephele_v1_GetVmRequest, _nephele_v1_GetVmRequest__Output>
+      GetVmResponse: MessageTypeDefinition<_nephele_v1_GetVmResponse, _nephele_v1_GetVmResponse__Output>
+      GetVmSetRequest: MessageTypeDefinition<_nephele_v1_GetVmSetRequest, _nephele_v1_GetVmSetRequest__Output>
+      GetVmSetResponse: MessageTypeDefinition<_nephele_v1_GetVmSetResponse, _nephele_v1_GetVmSetResponse__Output>
+      Group: MessageTypeDefinition<_nephele_v1_Group, _nephele_v1_Group__Output>
+      Heartbeat: MessageTypeDefinition<_nephele_v1_Heartbeat, _nephele_v1_Heartbeat__Output>
+      Hello: MessageTypeDefinition<_nephele_v1_Hello, _nephele_v1_Hello__Output>
+      Host: MessageTypeDefinition<_nephele_v1_Host, _nephele_v1_Host__Output>
+      HostKind: EnumTypeDefinition
+      HostLoad: MessageTypeDefinition<_nephele_v1_HostLoad, _nephele_v1_HostLoad__Output>
+      HostState: EnumTypeDefinition
+      HypervisorInfo: MessageTypeDefinition<_nephele_v1_HypervisorInfo, _nephele_v1_HypervisorInfo__Output>
+      Image: MessageTypeDefinition<_nephele_v1_Image, _nephele_v1_Image__Output>
+      ImageFormat: EnumTypeDefinition
+      ImageRef: MessageTypeDefinition<_nephele_v1_ImageRef, _nephele_v1_ImageRef__Output>
+      ImageState: EnumTypeDefinition
+      ImageVersion: MessageTypeDefinition<_nephele_v1_ImageVersion, _nephele_v1_ImageVersion__Output>
+      ImportUsageRequest: MessageTypeDefinition<_nephele_v1_ImportUsageRequest, _nephele_v1_ImportUsageRequest__Output>
+      ImportUsageResponse: MessageTypeDefinition<_nephele_v1_ImportUsageResponse, _nephele_v1_ImportUsageResponse__Output>
+      Inventory: MessageTypeDefinition<_nephele_v1_Inventory, _nephele_v1_Inventory__Output>
+      InventoryReport: MessageTypeDefinition<_nephele_v1_InventoryReport, _nephele_v1_InventoryReport__Output>
+      LineageNode: MessageTypeDefinition<_nephele_v1_LineageNode, _nephele_v1_LineageNode__Output>
+      ListExportSchedulesRequest: MessageTypeDefinition<_nephele_v1_ListExportSchedulesRequest, _nephele_v1_ListExportSchedulesRequest__Output>
+      ListExportSchedulesResponse: MessageTypeDefinition<_nephele_v1_ListExportSchedulesResponse, _nephele_v1_ListExportSchedulesResponse__Output>
+      ListImagesRequest: MessageTypeDefinition<_nephele_v1_ListImagesRequest, _nephele_v1_ListImagesRequest__Output>
+      ListImagesResponse: MessageTypeDefinition<_nephele_v1_ListImagesResponse, _nephele_v1_ListImagesResponse__Output>
+      ListPeersRequest: MessageTypeDefinition<_nephele_v1_ListPeersRequest, _nephele_v1_ListPeersRequest__Output>
+      ListPeersResponse: MessageTypeDefinition<_nephele_v1_ListPeersResponse, _nephele_v1_ListPeersResponse__Output>
+      ListUpdateCyclesRequest: MessageTypeDefinition<_nephele_v1_ListUpdateCyclesRequest, _nephele_v1_ListUpdateCyclesRequest__Output>
+      ListUpdateCyclesResponse: MessageTypeDefinition<_nephele_v1_ListUpdateCyclesResponse, _nephele_v1_ListUpdateCyclesResponse__Output>
+      ListVmSetsRequest: MessageTypeDefinition<_nephele_v1_ListVmSetsRequest, _nephele_v1_ListVmSetsRequest__Output>
+      ListVmSetsResponse: MessageTypeDefinition<_nephele_v1_ListVmSetsResponse, _nephele_v1_ListVmSetsResponse__Output>
+      ListVmsRequest: MessageTypeDefinition<_nephele_v1_ListVmsRequest, _nephele_v1_ListVmsRequest__Output>
+      ListVmsResponse: MessageTypeDefinition<_nephele_v1_ListVmsResponse, _nephele_v1_ListVmsResponse__Output>
+      ManagementToken: MessageTypeDefinition<_nephele_v1_ManagementToken, _nephele_v1_ManagementToken__Output>
+      MemoryInfo: MessageTypeDefinition<_nephele_v1_MemoryInfo, _nephele_v1_MemoryInfo__Output>
+      NicInfo: MessageTypeDefinition<_nephele_v1_NicInfo, _nephele_v1_NicInfo__Output>
+      OsInfo: MessageTypeDefinition<_nephele_v1_OsInfo, _nephele_v1_OsInfo__Output>
+      OutboxEpoch: MessageTypeDefinition<_nephele_v1_OutboxEpoch, _nephele_v1_OutboxEpoch__Output>
+      OwnerState: EnumTypeDefinition
+      Peer: MessageTypeDefinition<_nephele_v1_Peer, _nephele_v1_Peer__Output>
+      PlacementStrategy: EnumTypeDefinition
+      Plan: MessageTypeDefinition<_nephele_v1_Plan, _nephele_v1_Plan__Output>
+      PlanHostTotal: MessageTypeDefinition<_nephele_v1_PlanHostTotal, _nephele_v1_PlanHostTotal__Output>
+      PlanRow: MessageTypeDefinition<_nephele_v1_PlanRow, _nephele_v1_PlanRow__Output>
+      PopulateSetRequest: MessageTypeDefinition<_nephele_v1_PopulateSetRequest, _nephele_v1_PopulateSetRequest__Output>
+      PopulateSetResponse: MessageTypeDefinition<_nephele_v1_PopulateSetResponse, _nephele_v1_PopulateSetResponse__Output>
+      ProbeAppliance: MessageTypeDefinition<_nephele_v1_ProbeAppliance, _nephele_v1_ProbeAppliance__Output>
+      PushUsageRequest: MessageTypeDefinition<_nephele_v1_PushUsageRequest, _nephele_v1_PushUsageRequest__Output>
+      PushUsageResponse: MessageTypeDefinition<_nephele_v1_PushUsageResponse, _nephele_v1_PushUsageResponse__Output>
+      PutConsoleResponse: MessageTypeDefinition<_nephele_v1_PutConsoleResponse, _nephele_v1_PutConsoleResponse__Output>
+      PutDiskResponse: MessageTypeDefinition<_nephele_v1_PutDiskResponse, _nephele_v1_PutDiskResponse__Output>
+      PutImageResponse: MessageTypeDefinition<_nephele_v1_PutImageResponse, _nephele_v1_PutImageResponse__Output>
+      QueryUsageRequest: MessageTypeDefinition<_nephele_v1_QueryUsageRequest, _nephele_v1_QueryUsageRequest__Output>
+      QueryUsageResponse: MessageTypeDefinition<_nephele_v1_QueryUsageResponse, _nephele_v1_QueryUsageResponse__Output>
+      Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
+      Rate: MessageTypeDefinition<_nephele_v1_Rate, _nephele_v1_Rate__Output>
+      RateCard: MessageTypeDefinition<_nephele_v1_RateCard, _nephele_v1_RateCard__Output>
+      RebootVmRequest: MessageTypeDefinition<_nephele_v1_RebootVmRequest, _nephele_v1_RebootVmRequest__Output>
+      RebootVmResponse: MessageTypeDefinition<_nephele_v1_RebootVmResponse, _nephele_v1_RebootVmResponse__Output>
+      RemovePeerRequest: MessageTypeDefinition<_nephele_v1_RemovePeerRequest, _nephele_v1_RemovePeerRequest__Output>
+      RemovePeerResponse: MessageTypeDefinition<_nephele_v1_RemovePeerResponse, _nephele_v1_RemovePeerResponse__Output>
+      RenewCertificate: MessageTypeDefinition<_nephele_v1_RenewCertificate, _nephele_v1_RenewCertificate__Output>
+      ResumeVmRequest: MessageTypeDefinition<_nephele_v1_ResumeVmRequest, _nephele_v1_ResumeVmRequest__Output>
+      ResumeVmResponse: MessageTypeDefinition<_nephele_v1_ResumeVmResponse, _nephele_v1_ResumeVmResponse__Output>
+      RevokeImageRequest: MessageTypeDefinition<_nephele_v1_RevokeImageRequest, _nephele_v1_RevokeImageRequest__Output>
+      RevokeImageResponse: MessageTypeDefinition<_nephele_v1_RevokeImageResponse, _nephele_v1_RevokeImageResponse__Output>
+      ScaleVmSetRequest: MessageTypeDefinition<_nephele_v1_ScaleVmSetRequest, _nephele_v1_ScaleVmSetRequest__Output>
+      ScaleVmSetResponse: MessageTypeDefinition<_nephele_v1_ScaleVmSetResponse, _nephele_v1_ScaleVmSetResponse__Output>
+      SchemeInfo: MessageTypeDefinition<_nephele_v1_SchemeInfo, _nephele_v1_SchemeInfo__Output>
+      SetAffinity: EnumTypeDefinition
+      SetRateCardRequest: MessageTypeDefinition<_nephele_v1_SetRateCardRequest, _nephele_v1_SetRateCardRequest__Output>
+      SetRateCardResponse: MessageTypeDefinition<_nephele_v1_SetRateCardResponse, _nephele_v1_SetRateCardResponse__Output>
+      Sla: EnumTypeDefinition
+      SoftwareInfo: MessageTypeDefinition<_nephele_v1_SoftwareInfo, _nephele_v1_SoftwareInfo__Output>
+      StartVmRequest: MessageTypeDefinition<_nephele_v1_StartVmRequest, _nephele_v1_StartVmRequest__Output>
+      StartVmResponse: MessageTypeDefinition<_nephele_v1_StartVmResponse, _nephele_v1_StartVmResponse__Output>
+      StopVmRequest: MessageTypeDefinition<_nephele_v1_StopVmRequest, _nephele_v1_StopVmRequest__Output>
+      StopVmResponse: MessageTypeDefinition<_nephele_v1_StopVmResponse, _nephele_v1_StopVmResponse__Output>
+      SuspendVmRequest: MessageTypeDefinition<_nephele_v1_SuspendVmRequest, _nephele_v1_SuspendVmRequest__Output>
+      SuspendVmResponse: MessageTypeDefinition<_nephele_v1_SuspendVmResponse, _nephele_v1_SuspendVmResponse__Output>
+      Tenant: MessageTypeDefinition<_nephele_v1_Tenant, _nephele_v1_Tenant__Output>
+      Token: MessageTypeDefinition<_nephele_v1_Token, _nephele_v1_Token__Output>
+      TokenCheck: MessageTypeDefinition<_nephele_v1_TokenCheck, _nephele_v1_TokenCheck__Output>
+      TokenKind: EnumTypeDefinition
+      TokenPut: MessageTypeDefinition<_nephele_v1_TokenPut, _nephele_v1_TokenPut__Output>
+      TokenRemove: MessageTypeDefinition<_nephele_v1_TokenRemove, _nephele_v1_TokenRemove__Output>
+      TokenService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_TokenServiceClient> & { service: _nephele_v1_TokenServiceDefinition }
+      UpdateCycle: MessageTypeDefinition<_nephele_v1_UpdateCycle, _nephele_v1_UpdateCycle__Output>
+      UpdateOptions: MessageTypeDefinition<_nephele_v1_UpdateOptions, _nephele_v1_UpdateOptions__Output>
+      UpdateVmSetRequest: MessageTypeDefinition<_nephele_v1_UpdateVmSetRequest, _nephele_v1_UpdateVmSetRequest__Output>
+      UpdateVmSetResponse: MessageTypeDefinition<_nephele_v1_UpdateVmSetResponse, _nephele_v1_UpdateVmSetResponse__Output>
+      UploadImageChunk: MessageTypeDefinition<_nephele_v1_UploadImageChunk, _nephele_v1_UploadImageChunk__Output>
+      UploadImageMeta: MessageTypeDefinition<_nephele_v1_UploadImageMeta, _nephele_v1_UploadImageMeta__Output>
+      UploadImageResponse: MessageTypeDefinition<_nephele_v1_UploadImageResponse, _nephele_v1_UploadImageResponse__Output>
+      UsageBatch: MessageTypeDefinition<_nephele_v1_UsageBatch, _nephele_v1_UsageBatch__Output>
+      UsageFilter: MessageTypeDefinition<_nephele_v1_UsageFilter, _nephele_v1_UsageFilter__Output>
+      UsageGranularity: EnumTypeDefinition
+      UsageRow: MessageTypeDefinition<_nephele_v1_UsageRow, _nephele_v1_UsageRow__Output>
+      UsageService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_UsageServiceClient> & { service: _nephele_v1_UsageServiceDefinition }
+      Vm: MessageTypeDefinition<_nephele_v1_Vm, _nephele_v1_Vm__Output>
+      VmService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_VmServiceClient> & { service: _nephele_v1_VmServiceDefinition }
+      VmSet: MessageTypeDefinition<_nephele_v1_VmSet, _nephele_v1_VmSet__Output>
+      VmSetSpec: MessageTypeDefinition<_nephele_v1_VmSetSpec, _nephele_v1_VmSetSpec__Output>
+      VmSetState: EnumTypeDefinition
+      VmSpec: MessageTypeDefinition<_nephele_v1_VmSpec, _nephele_v1_VmSpec__Output>
+      VmState: EnumTypeDefinition
+      VmStatusReport: MessageTypeDefinition<_nephele_v1_VmStatusReport, _nephele_v1_VmStatusReport__Output>
+      VmUsage: MessageTypeDefinition<_nephele_v1_VmUsage, _nephele_v1_VmUsage__Output>
+      Welcome: MessageTypeDefinition<_nephele_v1_Welcome, _nephele_v1_Welcome__Output>
+    }
+  }
+}
+
