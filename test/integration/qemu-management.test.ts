@@ -136,7 +136,10 @@ let captured!: { sha256: string; sizeBytes: number; proof: string };
 await t.test('capture: standalone qcow2, token removed and proved gone, VM continues', async (t) => {
   const t0 = Date.now();
   captured = await a.capture(idA, out);
-  t.comment(`capture took ${Date.now() - t0} ms: ${captured.proof}`);
+  const line = logLines.find((l) => l.includes('"msg":"captured"'));
+  const pausedMs = (JSON.parse(line ?? '{}') as { paused_ms?: number }).paused_ms;
+  t.comment(`capture took ${Date.now() - t0} ms, the VM paused ${pausedMs} ms: ${captured.proof}`);
+  t.ok(typeof pausedMs === 'number', 'the capture is logged with its pause');
   t.match(captured.proof, /\/token removed .*stat \/token fails; e2fsck -fn clean; 0 occurrences/);
   t.equal(captured.sha256, sha256File(out), 'sha256 of the written file');
   const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', out], { encoding: 'utf8' })) as Record<

@@ -149,7 +149,12 @@ export async function flattenToRaw(qemuImg: string, overlay: string, raw: string
  * `sync`, QMP `stop` with the capture-paused marker written first, flatten,
  * QMP `cont` (always, also when flattening failed), then scrub and write `out`.
  */
-export async function captureInstance(vm: QemuInstance, qemuImg: string, out: string): Promise<CaptureResult> {
+export async function captureInstance(
+  vm: QemuInstance,
+  qemuImg: string,
+  out: string,
+  log: Logger,
+): Promise<CaptureResult> {
   if (vm.phase !== 'running') throw new DriverError(`VM ${vm.id} is ${vm.phase}: a capture needs it running`, 'FAILED');
   const ga = await vm.gaOf();
   const token = await tokenGet(ga);
@@ -158,13 +163,17 @@ export async function captureInstance(vm: QemuInstance, qemuImg: string, out: st
   try {
     const qmp = await vm.qmpOf();
     writeFileSync(vm.paths.capturePaused, new Date().toISOString() + '\n');
+    const t0 = Date.now();
     try {
       await qmp.execute('stop');
       await flattenToRaw(qemuImg, vm.paths.overlay, raw);
     } finally {
       await continueAfterCapture(vm);
     }
-    return await writeQcow2(qemuImg, raw, out, await scrubToken(raw, token ? [token] : []));
+    const pausedMs = Date.now() - t0;
+    const result = await writeQcow2(qemuImg, raw, out, await scrubToken(raw, token ? [token] : []));
+    log.info({ vm_id: vm.id, paused_ms: pausedMs, size_bytes: result.sizeBytes, sha256: result.sha256 }, 'captured');
+    return result;
   } finally {
     rmSync(raw, { force: true });
   }

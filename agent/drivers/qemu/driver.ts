@@ -316,7 +316,7 @@ export class QemuDriver implements Driver {
   }
 
   capture(id: string, out: string): Promise<CaptureResult> {
-    return this.locked(id, () => captureInstance(this.running(id), this.qemuImg(), out));
+    return this.locked(id, () => captureInstance(this.running(id), this.qemuImg(), out, this.log));
   }
 
   setHidden(id: string, hidden: boolean): Promise<void> {
