@@ -4,12 +4,15 @@
 // borders; management changes checked before anything reaches the guest.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { countOccurrences, extBlockSize, scrubToken } from '../../agent/drivers/qemu/capture.js';
+import { countOccurrences, dataRanges, extBlockSize, scrubToken } from '../../agent/drivers/qemu/capture.js';
 import { validateChange } from '../../agent/drivers/qemu/manage.js';
 import type { ConfigApply } from '../../agent/drivers/driver.js';
+import { qemuOrSkip } from '../helpers/qemu.js';
 import { tmpDir } from '../helpers/tmp.js';
+
+qemuOrSkip('the capture scrub test (qemu-img map)');
 
 const TOKEN = '0123456789abcdef0123456789abcdef';
 
@@ -38,7 +41,7 @@ t.test('scrubToken removes /token, proves it gone, keeps the rest', async (t) =>
   const proof = await scrubToken(raw, [TOKEN]);
   t.match(
     proof,
-    /^debugfs: \/token removed \(1 block\(s\) of 4096 B zeroed\), stat \/token fails; e2fsck -fn clean; 0 occurrences of 1 token\(s\) in 16777216 bytes$/,
+    /^debugfs: \/token removed \(1 block\(s\) of 4096 B zeroed\), stat \/token fails; e2fsck -fn clean; 0 occurrences of 1 token\(s\) in 16777216 bytes \(\d+ bytes of data, the rest holes\)$/,
   );
   t.match(debugfs(raw, 'stat /token'), /not found/);
   t.equal(await countOccurrences(raw, Buffer.from(TOKEN)), 0);
@@ -69,6 +72,23 @@ t.test('countOccurrences finds matches across read chunks', async (t) => {
   writeFileSync(p, buf);
   t.equal(await countOccurrences(p, needle), 4);
   t.equal(await countOccurrences(p, Buffer.alloc(0)), 0);
+  t.equal(await countOccurrences(p, needle, [[0, 1 << 20]]), 1, 'only inside the given ranges');
+  t.equal(await countOccurrences(p, needle, [[1 << 20, 3 << 20]]), 2);
+});
+
+t.test('dataRanges: the data of a sparse file, holes skipped, adjacent extents merged', async (t) => {
+  const d = tmpDir('nephele-map-');
+  const p = join(d, 'sparse.raw');
+  execFileSync('truncate', ['-s', '64M', p]);
+  const fd = openSync(p, 'r+');
+  writeSync(fd, Buffer.from(TOKEN), 0, TOKEN.length, 5_000_000);
+  writeSync(fd, Buffer.alloc(8192, 1), 0, 8192, 40 << 20);
+  closeSync(fd);
+  const ranges = await dataRanges('qemu-img', p);
+  t.equal(ranges.length, 2, JSON.stringify(ranges));
+  t.ok(ranges[0]![0] <= 5_000_000 && ranges[0]![1] >= 5_000_000 + TOKEN.length, 'the written bytes are inside');
+  t.ok(ranges.reduce((s, [a, b]) => s + b - a, 0) < 1 << 20, 'far less than the virtual size');
+  t.equal(await countOccurrences(p, Buffer.from(TOKEN), ranges), 1);
 });
 
 t.test('validateChange names the bad field', async (t) => {
