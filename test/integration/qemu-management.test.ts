@@ -5,7 +5,7 @@
 // captured image (overlay on the content-addressed base, serving the
 // configured title, holding no token). The token never reaches a log line.
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { DriverError, type VmHandle, type VmSpec } from '../../agent/drivers/driver.js';
 import { QemuDriver } from '../../agent/drivers/qemu/driver.js';
+import { QmpClient } from '../../agent/drivers/qemu/qmp.js';
 import { countOccurrences, dataRanges } from '../../agent/drivers/qemu/capture.js';
 import { ulid } from '../../common/ids.js';
 import { ROOT } from '../helpers/procs.js';
@@ -158,19 +159,58 @@ await t.test('capture: standalone qcow2, token removed and proved gone, VM conti
   t.notOk(existsSync(join(stateDir, idA, 'capture-paused')), 'no pause marker left');
 });
 
-await t.test('a pause a crashed capture left is continued by a restarted agent', async (t) => {
-  // What a kill -9 between QMP stop and cont leaves: the marker and a paused VM.
-  writeFileSync(join(stateDir, idA, 'capture-paused'), 'test\n');
-  await a.qmpCommand(idA, 'stop');
-  handleA = { ...handleA, hostPort: 0 };
-  await a.close();
-  t.ok(await b.recover(handleA), 'recovered');
+await t.test('kill -9 of the agent mid-capture: no image, the VM paused, a restarted agent continues it', async (t) => {
+  // The "agent": a process with its own driver whose qemu-img stalls in the flatten (VM paused by then).
+  const mark = join(work, 'flatten-started');
+  const qemuImg = join(work, 'qemu-img-stalls');
+  writeFileSync(
+    qemuImg,
+    `#!/bin/sh\ncase " $* " in *" -U "*) : >"${mark}"; exec sleep 120 ;; esac\nexec qemu-img "$@"\n`,
+    { mode: 0o755 },
+  );
+  const crashOut = join(work, 'crashed.qcow2');
+  await a.close(); // QEMU serves one QMP client: the agent's driver takes over
+  const script = `
+    const { QemuDriver } = await import(${JSON.stringify(join(ROOT, 'dist/agent/drivers/qemu/driver.js'))});
+    const d = new QemuDriver({ ...JSON.parse(process.env.OPTS), qemuImg: process.env.QEMU_IMG });
+    if (!(await d.recover(JSON.parse(process.env.HANDLE)))) process.exit(3);
+    await d.capture(process.env.VM_ID, process.env.OUT);
+    process.exit(4);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      OPTS: JSON.stringify({ stateDir, imageRoot, accel: 'tcg' }),
+      QEMU_IMG: qemuImg,
+      HANDLE: JSON.stringify(handleA),
+      VM_ID: idA,
+      OUT: crashOut,
+    },
+  });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise((r) => child.once('exit', r));
+  await waitFor(() => existsSync(mark) || child.exitCode !== null, { timeoutMs: 60_000, message: 'flatten started' });
+  t.ok(existsSync(mark), `the capture reached the flatten (${stderr.trim().slice(-300)})`);
+  t.ok(existsSync(join(stateDir, idA, 'capture-paused')), 'the marker is there');
+  process.kill(-child.pid!, 'SIGKILL');
+  await exited;
+  t.notOk(existsSync(crashOut), 'no image written');
+  const qmp = await QmpClient.connect(join(stateDir, idA, 'qmp.sock'), { timeoutMs: 5_000 });
+  t.equal(
+    (await qmp.execute<{ status: string }>('query-status')).status,
+    'paused',
+    'the agent died with the VM paused',
+  );
+  qmp.close();
+  t.ok(await b.recover(handleA), 'a restarted agent recovers the VM');
   const st = await b.qmpCommand<{ running: boolean }>(idA, 'query-status');
   t.equal(st.running, true, 'continued');
   t.equal((await b.inspect(idA)).phase, 'running');
   t.notOk(existsSync(join(stateDir, idA, 'capture-paused')), 'marker removed');
   await waitFor(async () => (await b.inspect(idA)).guestReady, { message: 'guest answers again' });
-  t.equal(await b.tokenHash(idA), sha(token), 'the instance is usable');
+  t.equal(await b.tokenHash(idA), sha(token), 'the instance is usable, its token kept');
   await b.tokenRemove(idA);
   t.equal(await b.tokenHash(idA), '', 'tokenRemove: gone (checked with token-get)');
 });
