@@ -7,7 +7,17 @@
 // their filesystems on the next start. The base disk is small (under 1 MiB for
 // nephele-guest), so a copy per image version is cheap. Unreferenced copies
 // are removed by gc().
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -82,7 +92,12 @@ export class BaseStore {
             );
           throw e;
         }
-        copyFileSync(b.path, tmp);
+        // A hard link costs no space and survives the cache evicting its name; another filesystem: a copy.
+        try {
+          linkSync(b.path, tmp);
+        } catch {
+          copyFileSync(b.path, tmp);
+        }
       } else {
         await execFileP(qemuImg, ['convert', '-q', '-f', 'raw', '-O', 'qcow2', b.path, tmp], { timeout: 300_000 });
       }
