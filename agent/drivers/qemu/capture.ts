@@ -222,5 +222,8 @@ export async function continueAfterCapture(vm: QemuInstance): Promise<void> {
 export async function continueIfCaptureLeftPaused(vm: QemuInstance, log: Logger): Promise<void> {
   if (!existsSync(vm.paths.capturePaused)) return;
   log.warn({ vm_id: vm.id }, 'continuing a VM a capture left paused');
-  await continueAfterCapture(vm);
+  // The VM is recovered either way; the marker stays for the next recover if QMP fails now.
+  await continueAfterCapture(vm).catch((e: unknown) =>
+    log.error({ vm_id: vm.id, err: e }, 'could not continue a VM a capture left paused'),
+  );
 }
