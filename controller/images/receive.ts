@@ -1,0 +1,99 @@
+// Receives one file from a client stream of chunks (UploadImage, PutImage):
+// the first chunk opens the transfer (the caller checks who may send what and
+// how much), every chunk is checked by common/disk-stream's DiskReceiver
+// (order, size cap, sha256), a sender that goes quiet for `idleMs` is cut off,
+// and a stream that ends, errs or is cancelled before its last chunk leaves no
+// file behind.
+import { InvalidArgumentError, NepheleError } from '../../common/errors.js';
+import { DiskReceiver } from '../../common/disk-stream.js';
+import { isUndecodable } from '../../common/grpc/decode.js';
+
+export interface Chunk {
+  data?: Buffer | Uint8Array | null;
+  offset: number | string;
+  last?: boolean;
+  sha256?: string;
+}
+
+export interface ChunkStream<C> {
+  on(ev: 'data', fn: (c: C) => void): unknown;
+  on(ev: 'end' | 'cancelled', fn: () => void): unknown;
+  on(ev: 'error', fn: (e: unknown) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
+export interface Opened {
+  /** The file lands here (`<dest>.part` while it arrives). */
+  dest: string;
+  maxBytes: number;
+}
+
+export interface Received<C> {
+  first: C;
+  path: string;
+  sha256: string;
+  sizeBytes: number;
+}
+
+export function receiveFile<C extends Chunk>(
+  call: ChunkStream<C>,
+  open: (first: C) => Promise<Opened>,
+  idleMs: number,
+): Promise<Received<C>> {
+  return new Promise((resolve, reject) => {
+    let first: C | undefined;
+    let opened: Opened | undefined;
+    let rx: DiskReceiver | undefined;
+    let chain = Promise.resolve();
+    let settled = false;
+    let idle: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(idle);
+      idle = setTimeout(
+        () => fail(new NepheleError('DEADLINE_EXCEEDED', 'no data from the sender for too long')),
+        idleMs,
+      );
+      idle.unref?.();
+    };
+    const fail = (e: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(idle);
+      rx?.abort();
+      reject(e);
+    };
+    arm();
+    call.on('data', (c: C) => {
+      arm();
+      call.pause();
+      chain = chain
+        .then(async () => {
+          if (settled) return;
+          if (isUndecodable(c)) throw new InvalidArgumentError('chunk', 'cannot be decoded');
+          if (!rx) {
+            first = c;
+            opened = await open(c);
+            if (settled) return;
+            rx = new DiskReceiver(
+              opened.dest,
+              (field, problem) => new InvalidArgumentError(field, problem),
+              opened.maxBytes,
+            );
+          }
+          rx.write(c);
+          if (!rx.done) return;
+          settled = true;
+          clearTimeout(idle);
+          resolve({ first: first!, path: opened!.dest, sha256: rx.sha256, sizeBytes: rx.bytes });
+        })
+        .catch(fail)
+        .finally(() => call.resume());
+    });
+    const ended = (why: string) => () =>
+      void chain.then(() => fail(new InvalidArgumentError('last', `the upload ${why} before its last chunk`)));
+    call.on('end', ended('ended'));
+    call.on('cancelled', ended('was cancelled'));
+    call.on('error', fail);
+  });
+}
