@@ -11,6 +11,7 @@ import {
   NotFoundError,
   PermissionDeniedError,
 } from '../../common/errors.js';
+import type { Clock, Timer } from '../../common/clock.js';
 import { ULID_RE } from '../../common/ids.js';
 import type { ImageFormat } from '../../common/model/enums.js';
 import type { StagedBlob } from '../tokens/ports.js';
@@ -23,7 +24,7 @@ interface Waiter {
   receiving: boolean;
   resolve: (b: StagedBlob) => void;
   reject: (e: unknown) => void;
-  timer: NodeJS.Timeout;
+  timer: Timer;
 }
 
 type PutChunk = { transferId?: string; data?: Buffer | null; offset: number | string; last?: boolean; sha256?: string };
@@ -35,6 +36,7 @@ export class Captures {
 
   constructor(
     private readonly blobs: ImageBlobs,
+    private readonly clock: Clock,
     private readonly o: InspectOptions & { idleMs: number; maxPending: number },
   ) {}
 
@@ -45,10 +47,7 @@ export class Captures {
     if (this.waiting.size >= this.o.maxPending)
       return Promise.reject(new NepheleError('RESOURCE_EXHAUSTED', 'too many captures in flight; try again later'));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.discard(transferId);
-      }, timeoutMs);
-      timer.unref?.();
+      const timer = this.clock.setTimeout(() => this.discard(transferId), timeoutMs);
       this.waiting.set(transferId, { hostId, receiving: false, resolve, reject, timer });
     });
   }
@@ -56,7 +55,7 @@ export class Captures {
   discard(transferId: string): void {
     const w = this.waiting.get(transferId);
     if (w) {
-      clearTimeout(w.timer);
+      w.timer.cancel();
       this.waiting.delete(transferId);
       w.reject(new NepheleError('DEADLINE_EXCEEDED', 'the capture was not uploaded in time, or it was abandoned'));
     }
@@ -78,6 +77,7 @@ export class Captures {
   async receive(call: ChunkStream<PutChunk>, hostId: string): Promise<StagedBlob> {
     let id = '';
     let w: Waiter | undefined;
+    let claimed = false;
     try {
       const got = await receiveFile(
         call,
@@ -91,30 +91,31 @@ export class Captures {
             throw new PermissionDeniedError('only the host that captured this disk may upload it');
           if (w.receiving) throw new FailedPreconditionError('this capture is already being uploaded');
           w.receiving = true;
+          claimed = true;
           return { dest: this.blobs.stagePath(id), maxBytes: this.o.maxBytes };
         },
-        this.o.idleMs,
+        { ms: this.o.idleMs, clock: this.clock },
       );
       const format = await inspectImage(got.path, undefined, this.o);
       const blob: StagedBlob = { path: got.path, sha256: got.sha256, sizeBytes: got.sizeBytes };
       // The waiter may have given up while the last bytes were checked.
       if (this.waiting.get(id) !== w) throw new FailedPreconditionError('the capture is no longer expected');
-      clearTimeout(w!.timer);
+      w!.timer.cancel();
       this.waiting.delete(id);
       this.staged.set(got.path, format);
       w!.resolve(blob);
       return blob;
     } catch (e) {
-      // A failed upload fails the capture at once (the waiter's own refusals aside).
+      // A failed upload fails the capture at once; a refused sender (another host, a
+      // second upload) does not touch the capture it was refused.
+      if (!claimed) throw e;
       if (w && this.waiting.get(id) === w) {
-        clearTimeout(w.timer);
+        w.timer.cancel();
         this.waiting.delete(id);
         w.reject(e);
       }
-      if (w) {
-        rmSync(this.blobs.stagePath(id), { force: true });
-        this.staged.delete(this.blobs.stagePath(id));
-      }
+      rmSync(this.blobs.stagePath(id), { force: true });
+      this.staged.delete(this.blobs.stagePath(id));
       throw e;
     }
   }

@@ -52,7 +52,7 @@ export async function openImageStore(o: ImageStoreOptions): Promise<ImageStorePa
   if (swept.staged || swept.orphans) o.log.info({ staged: swept.staged, orphans: swept.orphans }, 'image store swept');
   const inspect = { inspectTar: o.inspectTar, qemuImg: o.qemuImg, maxBytes: o.maxBytes ?? MAX_IMAGE_BYTES };
   const idleMs = o.idleMs ?? 60_000;
-  const captures = new Captures(blobs, { ...inspect, idleMs, maxPending: o.maxPendingCaptures ?? 16 });
+  const captures = new Captures(blobs, o.clock, { ...inspect, idleMs, maxPending: o.maxPendingCaptures ?? 16 });
   const images = new Images({
     store: o.store,
     events: o.events,

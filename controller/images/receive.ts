@@ -7,6 +7,7 @@
 import { InvalidArgumentError, NepheleError } from '../../common/errors.js';
 import { DiskReceiver } from '../../common/disk-stream.js';
 import { isUndecodable } from '../../common/grpc/decode.js';
+import type { Clock, Timer } from '../../common/clock.js';
 
 export interface Chunk {
   data?: Buffer | Uint8Array | null;
@@ -39,7 +40,7 @@ export interface Received<C> {
 export function receiveFile<C extends Chunk>(
   call: ChunkStream<C>,
   open: (first: C) => Promise<Opened>,
-  idleMs: number,
+  idle: { ms: number; clock: Clock },
 ): Promise<Received<C>> {
   return new Promise((resolve, reject) => {
     let first: C | undefined;
@@ -47,19 +48,18 @@ export function receiveFile<C extends Chunk>(
     let rx: DiskReceiver | undefined;
     let chain = Promise.resolve();
     let settled = false;
-    let idle: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     const arm = () => {
-      clearTimeout(idle);
-      idle = setTimeout(
+      timer?.cancel();
+      timer = idle.clock.setTimeout(
         () => fail(new NepheleError('DEADLINE_EXCEEDED', 'no data from the sender for too long')),
-        idleMs,
+        idle.ms,
       );
-      idle.unref?.();
     };
     const fail = (e: unknown) => {
       if (settled) return;
       settled = true;
-      clearTimeout(idle);
+      timer?.cancel();
       rx?.abort();
       reject(e);
     };
@@ -84,7 +84,7 @@ export function receiveFile<C extends Chunk>(
           rx.write(c);
           if (!rx.done) return;
           settled = true;
-          clearTimeout(idle);
+          timer?.cancel();
           resolve({ first: first!, path: opened!.dest, sha256: rx.sha256, sizeBytes: rx.bytes });
         })
         .catch(fail)

@@ -90,7 +90,7 @@ export class Uploads {
           meta = await this.admit(first, scope);
           return { dest, maxBytes: meta.sizeBytes };
         },
-        this.o.idleMs,
+        { ms: this.o.idleMs, clock: this.images.d.clock },
       );
       if (got.sizeBytes !== meta!.sizeBytes)
         throw new InvalidArgumentError(
