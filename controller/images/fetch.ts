@@ -1,7 +1,7 @@
 // What a host may download (AgentService.FetchImage): only the base of a VM
 // desired on it (its spec.base names the sha256), only while the store keeps it.
 import type * as grpc from '@grpc/grpc-js';
-import { diskChunks } from '../../common/disk-stream.js';
+import { diskChunks, MAX_DISK_CHUNK_BYTES } from '../../common/disk-stream.js';
 import type { DiskChunk } from '../../common/gen/nephele/v1/DiskChunk.js';
 import { InvalidArgumentError, NotFoundError } from '../../common/errors.js';
 import type { Store } from '../../common/store/index.js';
@@ -42,7 +42,7 @@ export async function sendBlob(
   let kept = false;
   for await (const _ of store.scan(IMAGES_BY_SHA, { prefix: `${sha256}\x00`, limit: 1 })) kept = true;
   if (!kept || !blobs.has(sha256)) throw new NotFoundError('image');
-  for await (const c of diskChunks(blobs.path(sha256), sha256))
+  for await (const c of diskChunks(blobs.path(sha256), sha256, MAX_DISK_CHUNK_BYTES))
     if (!call.write(c)) await new Promise((r) => call.once('drain', r));
   call.end();
 }

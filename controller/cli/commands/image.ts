@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
-import { diskChunks } from '../../../common/disk-stream.js';
+import { diskChunks, MAX_DISK_CHUNK_BYTES } from '../../../common/disk-stream.js';
 import type { DiskChunk__Output } from '../../../common/gen/nephele/v1/DiskChunk.js';
 import type { GetImageLineageResponse__Output } from '../../../common/gen/nephele/v1/GetImageLineageResponse.js';
 import type { Image__Output as Image } from '../../../common/gen/nephele/v1/Image.js';
@@ -59,12 +59,12 @@ function formatOf(file: string): 'qcow2' | 'raw' | 'tar' {
   }
 }
 
-async function upload(c: AdminClient, file: string, meta: object): Promise<UploadImageResponse__Output> {
+export async function uploadImage(c: AdminClient, file: string, meta: object): Promise<UploadImageResponse__Output> {
   return new Promise((resolve, reject) => {
     const call = c.tokenSvc.UploadImage(c.metadata(), (err, r) => (err ? reject(err) : resolve(r!)));
     void (async () => {
       let first = true;
-      for await (const ch of diskChunks(file, '')) {
+      for await (const ch of diskChunks(file, '', MAX_DISK_CHUNK_BYTES)) {
         const msg = { meta: first ? meta : null, data: ch.data, offset: ch.offset, last: ch.last, sha256: ch.sha256 };
         first = false;
         if (!call.write(msg)) await new Promise((r) => call.once('drain', r));
@@ -78,7 +78,7 @@ async function upload(c: AdminClient, file: string, meta: object): Promise<Uploa
 }
 
 /** Writes the image to `file` (via file.part), checking offsets and the sha256 the image record names. */
-async function download(c: AdminClient, id: string, want: string, file: string): Promise<number> {
+export async function downloadImage(c: AdminClient, id: string, want: string, file: string): Promise<number> {
   const part = `${file}.part`;
   const fd = openSync(part, 'w', 0o600);
   const sha = createHash('sha256');
@@ -179,7 +179,7 @@ export function registerImageCommands(program: Command, k: CliKit): void {
           config: keyValues('--config', o.config as string[] | undefined),
         },
       };
-      const r = await k.withClient((c) => upload(c, file, meta));
+      const r = await k.withClient((c) => uploadImage(c, file, meta));
       k.out(r.image, () => (k.quiet() ? r.image!.id : imageDetails(r.image!)));
     });
   image
@@ -190,7 +190,7 @@ export function registerImageCommands(program: Command, k: CliKit): void {
     .action(async (id: string, file: string) => {
       const n = await k.withClient(async (c) => {
         const { image: i } = await c.getImage({ imageId: id });
-        return download(c, id, i!.sha256, file);
+        return downloadImage(c, id, i!.sha256, file);
       });
       k.out({ imageId: id, file, sizeBytes: n }, () => `${file}: ${bytes(n)} (${n} B), sha256 checked`);
     });
