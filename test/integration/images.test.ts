@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { statusOf } from '../helpers/status.js';
+import { waitFor } from '../helpers/wait.js';
 import { cli, startController, type ControllerProc } from '../helpers/procs.js';
 import type { UploadImageResponse__Output } from '../../common/gen/nephele/v1/UploadImageResponse.js';
 
@@ -245,4 +246,35 @@ t.test('tenants see only their own images; the images quota holds', async (t) =>
   const blobCount = blobs().length;
   t.equal(staged().length, 0);
   t.equal(blobs().length, blobCount, 'the refused upload left no blob');
+});
+
+t.test('kill -9 of the controller mid-upload: after the restart no record, no staged file, no blob', async (t) => {
+  const before = blobs();
+  const a = ctl.admin();
+  const data = Buffer.alloc(2 * 1024 * 1024, 9);
+  const call = a.tokenSvc.UploadImage(a.metadata(), () => undefined);
+  call.on('error', () => undefined);
+  call.write({
+    meta: {
+      name: 'crash',
+      format: 'IMAGE_FORMAT_RAW',
+      scheme: 'qemu',
+      sizeBytes: data.length,
+      spec: { scheme: 'qemu', vcpus: 1, memoryMib: 128 },
+    },
+    data: data.subarray(0, 1024 * 1024),
+    offset: 0,
+  });
+  await waitFor(() => staged().length > 0, { message: 'the upload is being staged' });
+  await ctl.kill();
+  a.close();
+  ctl = await startController(ctl.dataDir);
+  t.same(staged(), [], 'the half upload was swept at start');
+  t.same(blobs(), before, 'no blob from it');
+  const ls = await run('-o', 'json', 'image', 'ls', '--include-revoked');
+  t.equal(ls.code, 0, ls.stderr);
+  t.notOk(
+    (JSON.parse(ls.stdout) as { name: string }[]).some((i) => i.name === 'crash'),
+    'no record',
+  );
 });
