@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { statusOf } from '../helpers/status.js';
 import { waitFor } from '../helpers/wait.js';
-import { cli, startController, type ControllerProc } from '../helpers/procs.js';
+import { cli, joinToken, startController, type ControllerProc } from '../helpers/procs.js';
+import { agentClient } from '../helpers/fake-agent.js';
 import type { UploadImageResponse__Output } from '../../common/gen/nephele/v1/UploadImageResponse.js';
 
 t.setTimeout(120_000);
@@ -278,3 +279,40 @@ t.test('kill -9 of the controller mid-upload: after the restart no record, no st
     'no record',
   );
 });
+
+t.test(
+  'agents: FetchImage only for a base a VM of theirs is cloned from; PutImage only when a capture waits',
+  async (t) => {
+    const ls = JSON.parse((await run('-o', 'json', 'image', 'ls', '--include-revoked')).stdout) as { sha256: string }[];
+    t.ok(ls.length > 0 && blobs().includes(ls[0]!.sha256), 'a stored blob to ask for');
+    const { client } = await agentClient(ctl, await joinToken(ctl), 'image-thief');
+    t.teardown(() => client.close());
+    const fetch = (sha256: string) =>
+      new Promise<number>((resolve, reject) => {
+        let n = 0;
+        const s = client.FetchImage({ sha256 });
+        s.on('data', (c: { data: Buffer }) => (n += c.data.length));
+        s.on('end', () => resolve(n));
+        s.on('error', reject);
+      });
+    const st = await statusOf(fetch(ls[0]!.sha256));
+    t.equal(st.code, 5, 'NOT_FOUND: no VM of this host is a clone of it, though the blob is stored');
+    t.equal((await statusOf(fetch('../../etc/passwd'))).code, 5);
+    const put = (chunk: Record<string, unknown>) =>
+      new Promise((resolve, reject) => {
+        const call = client.PutImage((err, r) => (err ? reject(err) : resolve(r)));
+        call.write(chunk);
+        call.end();
+      });
+    const data = Buffer.from('x');
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const unexpected = await statusOf(
+      put({ transferId: '01HZZZZZZZZZZZZZZZZZZZZZZZ', data, offset: 0, last: true, sha256 }),
+    );
+    t.equal(unexpected.code, 5, 'NOT_FOUND: no capture waits for this transfer');
+    const noId = await statusOf(put({ transferId: '../x', data, offset: 0, last: true, sha256 }));
+    t.equal(noId.code, 3);
+    t.match(noId.details, /^transfer_id/);
+    t.same(staged(), [], 'nothing staged');
+  },
+);
