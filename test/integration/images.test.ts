@@ -76,50 +76,17 @@ t.test('hostile qcow2 uploads are refused, leaving no record and no blob', async
   const before = blobs();
   const secret = join(dir, 'host-secret');
   writeFileSync(secret, 'TOP SECRET\n');
-  const cases: [string, () => void, RegExp][] = [
-    [
-      'backing',
-      () => img('create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', secret, join(dir, 'backing.qcow2')),
-      /backing file/,
-    ],
-    [
-      'json',
-      () =>
-        img(
-          'create',
-          '-q',
-          '-f',
-          'qcow2',
-          '-u',
-          '-F',
-          'raw',
-          '-b',
-          `json:{"driver":"file","filename":"${secret}"}`,
-          join(dir, 'json.qcow2'),
-          '16M',
-        ),
-      /json:/,
-    ],
-    [
-      'datafile',
-      () =>
-        img(
-          'create',
-          '-q',
-          '-f',
-          'qcow2',
-          '-o',
-          `data_file=${join(dir, 'data.raw')}`,
-          join(dir, 'datafile.qcow2'),
-          '16M',
-        ),
-      /data file/,
-    ],
+  // `qemu-img create` options of each hostile disk, and its size (the backing one takes the host file's).
+  const json = `json:{"driver":"file","filename":"${secret}"}`;
+  const cases: [string, string[], string[], RegExp][] = [
+    ['backing', ['-F', 'raw', '-b', secret], [], /backing file/],
+    ['json', ['-u', '-F', 'raw', '-b', json], ['16M'], /json:/],
+    ['datafile', ['-o', `data_file=${join(dir, 'data.raw')}`], ['16M'], /data file/],
   ];
-  const files = { backing: 'backing.qcow2', json: 'json.qcow2', datafile: 'datafile.qcow2' } as Record<string, string>;
-  for (const [name, make, why] of cases) {
-    make();
-    const r = await run('image', 'import', join(dir, files[name]!), '--name', name);
+  for (const [name, opts, size, why] of cases) {
+    const file = join(dir, `${name}.qcow2`);
+    img('create', '-q', '-f', 'qcow2', ...opts, file, ...size);
+    const r = await run('image', 'import', file, '--name', name);
     t.equal(r.code, 1, `${name}: refused`);
     t.equal(r.stdout, '', `${name}: nothing on stdout`);
     t.match(r.stderr, /INVALID_ARGUMENT|invalid argument/i, name);
