@@ -24,6 +24,13 @@ export interface ChunkStream<C> {
   resume(): unknown;
 }
 
+/**
+ * The slowest average rate a transfer may keep (256 KiB/s): a sender that
+ * trickles a byte before each idle timeout would otherwise hold an upload slot
+ * and a staged file forever.
+ */
+export const MIN_BYTES_PER_S = 256 * 1024;
+
 export interface Opened {
   /** The file lands here (`<dest>.part` while it arrives). */
   dest: string;
@@ -49,6 +56,7 @@ export function receiveFile<C extends Chunk>(
     let chain = Promise.resolve();
     let settled = false;
     let timer: Timer | undefined;
+    let whole: Timer | undefined;
     const arm = () => {
       timer?.cancel();
       timer = idle.clock.setTimeout(
@@ -60,6 +68,7 @@ export function receiveFile<C extends Chunk>(
       if (settled) return;
       settled = true;
       timer?.cancel();
+      whole?.cancel();
       rx?.abort();
       reject(e);
     };
@@ -75,6 +84,10 @@ export function receiveFile<C extends Chunk>(
             first = c;
             opened = await open(c);
             if (settled) return;
+            whole = idle.clock.setTimeout(
+              () => fail(new NepheleError('DEADLINE_EXCEEDED', 'the upload is too slow')),
+              idle.ms + (opened.maxBytes / MIN_BYTES_PER_S) * 1000,
+            );
             rx = new DiskReceiver(
               opened.dest,
               (field, problem) => new InvalidArgumentError(field, problem),
@@ -85,6 +98,7 @@ export function receiveFile<C extends Chunk>(
           if (!rx.done) return;
           settled = true;
           timer?.cancel();
+          whole?.cancel();
           resolve({ first: first!, path: opened!.dest, sha256: rx.sha256, sizeBytes: rx.bytes });
         })
         .catch(fail)

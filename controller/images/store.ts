@@ -6,7 +6,7 @@ import { FailedPreconditionError, NotFoundError } from '../../common/errors.js';
 import { ULID_RE, ulid } from '../../common/ids.js';
 import type { Logger } from '../../common/logger.js';
 import { put, retryOnConflict, type Op, type Store } from '../../common/store/index.js';
-import type { EventLog, NewEvent } from '../events/log.js';
+import { MAX_SCAN, type EventLog, type NewEvent } from '../events/log.js';
 import {
   IMAGES,
   IMAGES_BY_PARENT,
@@ -169,5 +169,3 @@ export class Images implements ImageStore {
     return { images: out, last: scanned > MAX_SCAN ? last : undefined };
   }
 }
-
-const MAX_SCAN = 10_000;

@@ -63,6 +63,7 @@ async function setup(t: Test, o: { tarProblems?: string[]; quota?: number } = {}
     tenants,
     log: silentLogger,
     idleMs: 5_000,
+    maxBytes: 1024 * 1024,
     inspectTar: () => ({ problems: o.tarProblems ?? [] }),
   });
   t.teardown(() => undefined);
@@ -164,6 +165,22 @@ t.test('a hostile or broken capture fails the capture at once, leaving nothing s
   s2.clock.advance(5_000);
   await t.rejects(p3, { code: 'DEADLINE_EXCEEDED' }, 'a sender that goes quiet is cut off');
   await t.rejects(w3);
+  const id4 = ulid();
+  const w4 = s2.parts.images.expectUpload(id4, HOST, 10 * 60_000);
+  const w4failed = t.rejects(w4, { code: 'DEADLINE_EXCEEDED' }, 'the capture fails with it');
+  const trickle = new FakeCall();
+  const p4 = s2.parts.captures.receive(trickle, HOST);
+  trickle.send(Buffer.from('x'), id4, { last: false });
+  // A byte before every idle timeout: never quiet for long, but far under the minimum rate.
+  let stopped = false;
+  p4.catch(() => (stopped = true));
+  for (let i = 1; i < 100 && !stopped; i++) {
+    await new Promise((r) => setImmediate(r));
+    s2.clock.advance(4_000);
+    trickle.emit('data', { transferId: id4, data: Buffer.from('x'), offset: i, last: false });
+  }
+  await t.rejects(p4, { code: 'DEADLINE_EXCEEDED', message: /too slow/ }, 'a trickling sender is cut off');
+  await w4failed;
   t.same(s2.staged(), []);
 });
 

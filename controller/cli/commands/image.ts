@@ -84,6 +84,7 @@ export async function downloadImage(c: AdminClient, id: string, want: string, fi
   const sha = createHash('sha256');
   let n = 0;
   let done = false;
+  let open = true;
   try {
     const call = c.tokenSvc.DownloadImage({ imageId: id }, c.metadata());
     for await (const ch of call as AsyncIterable<DiskChunk__Output>) {
@@ -100,10 +101,11 @@ export async function downloadImage(c: AdminClient, id: string, want: string, fi
     if (!done) throw new CliError('download: the stream ended before the last chunk');
     fsyncSync(fd);
     closeSync(fd);
+    open = false;
     renameSync(part, file);
     return n;
   } catch (e) {
-    closeSync(fd);
+    if (open) closeSync(fd);
     rmSync(part, { force: true });
     throw e;
   }
