@@ -16,7 +16,7 @@ import { cli, joinToken, startController, type ControllerProc } from '../helpers
 import { agentClient } from '../helpers/fake-agent.js';
 import type { UploadImageResponse__Output } from '../../common/gen/nephele/v1/UploadImageResponse.js';
 
-t.setTimeout(120_000);
+t.setTimeout(300_000);
 const dir = tmpDir();
 let ctl: ControllerProc;
 t.before(async () => {
