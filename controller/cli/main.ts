@@ -28,6 +28,7 @@ import { registerPeerCommands } from './commands/peer.js';
 import { registerUsagePushCommand } from './commands/usage-push.js';
 import { registerBackupCommands } from './commands/backup.js';
 import { registerUsageCommands } from './commands/usage.js';
+import { registerImageCommands } from './commands/image.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -233,6 +234,7 @@ registerUsagePushCommand(program, kit);
 registerPeerCommands(program, kit);
 registerBackupCommands(program, kit);
 registerUsageCommands(program, kit);
+registerImageCommands(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);
