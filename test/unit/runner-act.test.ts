@@ -390,3 +390,37 @@ t.test('setHidden: the driver hides, the record keeps it; a failure is reported 
   t.match(s.states().at(-1), /running unhide failed: forward busy/);
   t.same(s.retries, [5_000], 'tried again later');
 });
+
+t.test(
+  'runner: hidden converges level-triggered, survives an agent restart; commands see the desired generation',
+  async (t) => {
+    const dir = tmpDir('nephele-act-');
+    let store = await LevelStore.open(join(dir, 'db'));
+    const driver = new FakeDriver(true);
+    const make = () =>
+      new Runner({ drivers: [driver], store, log: silentLogger, report: async () => {}, clock: new FakeClock() });
+    let runner = make();
+    await runner.start();
+    runner.apply([want()]);
+    await until(() => driver.listening === 1, 'waiting for the guest');
+    driver.ready(ID);
+    await runner.settled();
+    runner.apply([want({ hidden: true, generation: 2 })]);
+    await runner.settled();
+    runner.apply([want({ hidden: true, generation: 2 })]);
+    await runner.settled();
+    t.same(driver.calls, [`create ${ID}`, `setHidden ${ID} true`], 'hidden once');
+    t.equal(runner.commandVm(ID)?.generation, 2, 'the generation the controller wants now');
+    t.equal(runner.commandVm('01J00000000000000000000001'), undefined);
+    t.same([...runner.baseShas()], []);
+    await store.close();
+    store = await LevelStore.open(join(dir, 'db'));
+    t.teardown(() => store.close());
+    runner = make();
+    await runner.start();
+    t.same(driver.calls.at(-1), `setHidden ${ID} true`, 'a re-attached management instance is hidden again');
+    runner.apply([want({ generation: 2 })]);
+    await runner.settled();
+    t.same(driver.calls.at(-1), `setHidden ${ID} false`, 'shown again when the controller says so');
+  },
+);
