@@ -195,6 +195,8 @@ async function main(): Promise<void> {
     established: () => session!.established,
     outboxDepth: () => outbox.depth(),
     usageDropped: () => outbox.usageDropped,
+    imageCacheBytes: () => images.usedBytes(),
+    commandsPending: () => commands.pending,
   });
   await runner.start();
   await session.emit('started', 'agent started', {

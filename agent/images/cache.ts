@@ -2,7 +2,7 @@
 // once by sha256 from the controller, verified while streaming, kept at
 // <dir>/<sha256>. Least recently used bases go when the cache would exceed its
 // size; a base a local (or desired) VM uses is never evicted.
-import { mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import { realClock, type Clock } from '../../common/clock.js';
@@ -87,7 +87,9 @@ export class ImageCache {
     const sha = ref.sha256;
     if (!SHA256_RE.test(sha)) throw new ImageCacheError('base image sha256 is malformed');
     const e = this.entries.get(sha);
-    if (e) {
+    // Removed underneath us (by hand): fetched again rather than handed to a driver as a missing file.
+    if (e && !existsSync(this.path(sha))) this.entries.delete(sha);
+    else if (e) {
       this.touch(sha, e);
       return this.path(sha);
     }

@@ -3,7 +3,7 @@
 // LRU eviction under the size that never touches a base in use, bounded fetches.
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/logger.js';
@@ -61,6 +61,10 @@ t.test('fetched once per sha256; concurrent asks share the fetch', async (t) => 
   t.equal(await c.ensure(ref), p1, 'cached');
   t.same(f.state.fetches, [sha(a)], 'one fetch');
   t.equal(c.usedBytes(), 100);
+  rmSync(p1); // removed by hand: fetched again, not handed out missing
+  t.equal(await c.ensure(ref), p1);
+  t.ok(existsSync(p1));
+  t.equal(f.state.fetches.length, 2);
 });
 
 t.test('a fetch whose content does not match its sha256 is refused and not kept', async (t) => {
