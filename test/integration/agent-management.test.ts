@@ -7,7 +7,7 @@
 // --image-cache-size is checked.
 import t, { type Test } from 'tap';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { v1 } from '../../common/grpc/load.js';
@@ -100,6 +100,18 @@ async function testController(t: Test, images: Map<string, Buffer>) {
   };
 }
 
+/** A process appliance image: a plain ustar of an appliance dir (config and a data file), as a capture makes. */
+function applianceTar(): Buffer {
+  const src = tmpDir();
+  writeFileSync(join(src, 'config.json'), JSON.stringify({ title: 'Base' }));
+  mkdirSync(join(src, 'data'));
+  writeFileSync(join(src, 'data', 'blob.bin'), Buffer.alloc(600 * 1024, 7));
+  const out = join(tmpDir(), 'base.tar');
+  const r = spawnSync('tar', ['--format=ustar', '-cf', out, '-C', src, 'config.json', 'data'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tar: ${r.stderr}`);
+  return readFileSync(out);
+}
+
 function desiredVm(vmId: string, title: string, base: Buffer, claimedSha = sha(base)): DesiredVm {
   return {
     vmId,
@@ -126,7 +138,7 @@ function desiredVm(vmId: string, title: string, base: Buffer, claimedSha = sha(b
 }
 
 t.test('base fetched once and verified; commands answered on the session', async (t) => {
-  const base = Buffer.alloc(600 * 1024, 7); // three chunks
+  const base = applianceTar(); // several chunks
   const evil = Buffer.alloc(1000, 1);
   const evilSha = sha(Buffer.alloc(1000, 2)); // what it claims to be
   const ctl = await testController(
