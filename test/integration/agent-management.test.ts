@@ -221,7 +221,9 @@ t.test('base fetched once and verified; commands answered on the session', async
     capture: { transferId: 'tr-cap-1' },
   });
   // The process driver's capture is built beside this (item `proc`): either way the answer is honest.
-  const canCapture = typeof (ProcessDriver.prototype as { capture?: unknown }).capture === 'function';
+  const probeDriver = new ProcessDriver({ stateDir: tmpDir() });
+  const canCapture = probeDriver.capabilities().management;
+  await probeDriver.close();
   if (canCapture) {
     t.match(capture, { ok: true, format: 'IMAGE_FORMAT_TAR' });
     const upload = ctl.uploads.find((u) => u.transferId === 'tr-cap-1');
