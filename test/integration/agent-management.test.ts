@@ -213,24 +213,46 @@ t.test('base fetched once and verified; commands answered on the session', async
     error: /does not run the vm/,
   });
 
-  // A capture: uploaded under its transfer id before the answer (when this host's driver captures).
-  const capture = await ctl.command({
-    commandId: 'cap-1',
-    vmId: vm1,
-    generation: 1,
-    capture: { transferId: 'tr-cap-1' },
-  });
-  // The process driver's capture is built beside this (item `proc`): either way the answer is honest.
+  // The process driver's management methods are built beside this (item `proc`): with them the whole
+  // management cycle runs through this agent; without them every management command is refused.
   const probeDriver = new ProcessDriver({ stateDir: tmpDir() });
-  const canCapture = probeDriver.capabilities().management;
+  const canManage = probeDriver.capabilities().management;
   await probeDriver.close();
-  if (canCapture) {
-    t.match(capture, { ok: true, format: 'IMAGE_FORMAT_TAR' });
+  const cmd = (id: string, op: object): AgentCommand => ({ commandId: id, vmId: vm1, generation: 1, ...op });
+  if (canManage) {
+    const token = 'Zm9vYmFyYmF6cXV4MTIzNDU2';
+    t.match(await ctl.command(cmd('tok-1', { tokenPut: { token } })), { ok: true });
+    t.match(await ctl.command(cmd('tok-2', { tokenCheck: {} })), { ok: true, tokenSha256: sha(Buffer.from(token)) });
+    // Hidden: level-triggered from desired state; the appliance is out of reach on its port.
+    const vms = [desiredVm(vm1, 'Clone One', base), desiredVm(vm2, 'Clone Two', base)];
+    ctl.send({ desiredState: { vms: [{ ...vms[0], hidden: true }, vms[1]] } });
+    let n = 0;
+    const probeVm1 = async (expect: string) =>
+      ctl.command(cmd(`pr-${++n}`, { probe: { path: '/', expect, timeoutMs: 1000 } }));
+    await waitFor(async () => !(await probeVm1('')).ok, { message: 'hidden: the appliance is not reachable' });
+    t.match(
+      await ctl.command(
+        cmd('conf-1', { configure: { config: { title: 'Configured' }, files: [], applianceVersion: '2' } }),
+      ),
+      { ok: true },
+    );
+    const capture = await ctl.command(cmd('cap-1', { capture: { transferId: 'tr-cap-1' } }));
+    t.match(capture, { ok: true, format: 'IMAGE_FORMAT_TAR', detail: /0 occurrences of the token/ });
     const upload = ctl.uploads.find((u) => u.transferId === 'tr-cap-1');
     t.ok(upload, 'uploaded with PutImage');
     t.equal(capture.sha256, upload!.sha256, 'the answer names what was uploaded');
+    t.equal(Number(capture.sizeBytes), upload!.data.length);
+    t.notOk(upload!.data.includes(token), 'the token is nowhere in the captured image');
+    t.ok(upload!.data.includes('Configured'), 'the configured title is');
+    t.match(await ctl.command(cmd('tok-3', { tokenRemove: {} })), { ok: true });
+    t.match(await ctl.command(cmd('tok-4', { tokenCheck: {} })), { ok: true, tokenSha256: '' });
+    ctl.send({ desiredState: { vms } });
+    await waitFor(async () => (await probeVm1('Configured')).ok, { message: 'shown again, serving the new title' });
+    t.notOk(agent.output().includes(token), 'the token appears in no log line of the agent');
   } else {
+    const capture = await ctl.command(cmd('cap-1', { capture: { transferId: 'tr-cap-1' } }));
     t.match(capture, { ok: false, error: /no management instances/ });
+    t.match(await ctl.command(cmd('tok-1', { tokenCheck: {} })), { ok: false, error: /no management instances/ });
     t.same(ctl.uploads, [], 'nothing uploaded');
   }
   t.notOk(existsSync(join(dir, 'captures', 'tr-cap-1.capture')), 'no capture left in the data dir');
