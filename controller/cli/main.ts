@@ -14,7 +14,6 @@ import { registerVersionCommand } from './version.js';
 import { duration } from './parse.js';
 import { versionLine } from '../../common/version.js';
 import { terminalSafe } from './format.js';
-import { runController } from './controller-cmd.js';
 import { listAll, outputKit, type CliKit } from './kit.js';
 import { formatOf } from './output.js';
 import { registerTokenCommands } from './commands/token.js';
@@ -194,7 +193,11 @@ program
   .addOption(new Option('--log-level <level>', 'log level').env('NEPHELE_LOG_LEVEL').default('info'))
   .addOption(metricsListenOption(DEFAULT_METRICS_PORT.controller))
   .addOption(metricsPublicOption())
-  .action(async (o) => runController({ ...o, dataDir: g().dataDir, insecure: g().insecure }));
+  // Loaded only here: the controller's modules cost every admin command ~350 ms of start-up.
+  .action(async (o) => {
+    const { runController } = await import('./controller-cmd.js');
+    return runController({ ...o, dataDir: g().dataDir, insecure: g().insecure });
+  });
 
 // --- break-glass
 program
