@@ -225,6 +225,8 @@ export class Executor {
     try {
       // A cold move brings the VM's disk along; it is never silently replaced by a fresh one.
       importDisk = d.importDisk ? await this.fetchDisk(d.importDisk) : undefined;
+      // A base not cached yet may take a while to arrive: say so rather than look stuck.
+      if (d.spec?.baseImage) await this.set(l, 'creating', 'fetching the base image', false);
       const spec = await this.specOf(d);
       l.handle = await driver.create(spec, importDisk ? { importDisk } : undefined);
       l.hidden = !!spec.hidden;

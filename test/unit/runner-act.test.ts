@@ -357,6 +357,7 @@ t.test('a linked clone: its base is fetched into the cache before create, the dr
   });
   t.equal(s.driver.specs[0]!.hidden, true, 'a management instance is created hidden');
   t.equal(s.exec.local.get(ID)!.hidden, true, 'and the runner knows it');
+  t.same(s.states(), ['creating creating', 'creating fetching the base image', 'running guest ready']);
 
   // A base that cannot be fetched: the VM fails with the reason, nothing is created.
   const f = await setup(t, true, {
