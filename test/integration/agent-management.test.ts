@@ -112,7 +112,13 @@ function applianceTar(): Buffer {
   return readFileSync(out);
 }
 
-function desiredVm(vmId: string, title: string, base: Buffer, claimedSha = sha(base)): DesiredVm {
+function desiredVm(
+  vmId: string,
+  title: string,
+  base: Buffer,
+  claimedSha = sha(base),
+  sizeBytes = base.length,
+): DesiredVm {
   return {
     vmId,
     name: `vm-${title}`,
@@ -129,7 +135,7 @@ function desiredVm(vmId: string, title: string, base: Buffer, claimedSha = sha(b
       baseImage: {
         imageId: ulid(),
         sha256: claimedSha,
-        sizeBytes: base.length,
+        sizeBytes,
         format: 'IMAGE_FORMAT_TAR',
         bootImage: '',
       },
@@ -141,13 +147,11 @@ t.test('base fetched once and verified; commands answered on the session', async
   const base = applianceTar(); // several chunks
   const evil = Buffer.alloc(1000, 1);
   const evilSha = sha(Buffer.alloc(1000, 2)); // what it claims to be
-  const ctl = await testController(
-    t,
-    new Map([
-      [sha(base), base],
-      [evilSha, evil],
-    ]),
-  );
+  const images = new Map([
+    [sha(base), base],
+    [evilSha, evil],
+  ]);
+  const ctl = await testController(t, images);
   const dir = tmpDir();
   writeFileSync(
     join(dir, 'host.json'),
@@ -160,10 +164,18 @@ t.test('base fetched once and verified; commands answered on the session', async
   const vm1 = ulid();
   const vm2 = ulid();
   const bad = ulid();
+  const long = ulid(); // a base longer than its image record says
+  const longBase = Buffer.alloc(5000, 3);
+  images.set(sha(longBase), longBase);
   // vm1 and vm2 are clones of the same base: it is fetched once.
   ctl.send({
     desiredState: {
-      vms: [desiredVm(vm1, 'Clone One', base), desiredVm(vm2, 'Clone Two', base), desiredVm(bad, 'Bad', evil, evilSha)],
+      vms: [
+        desiredVm(vm1, 'Clone One', base),
+        desiredVm(vm2, 'Clone Two', base),
+        desiredVm(bad, 'Bad', evil, evilSha),
+        desiredVm(long, 'Long', longBase, sha(longBase), 100),
+      ],
     },
   });
   const up = (id: string) => ctl.status(id)?.state === 'VM_STATE_RUNNING' && ctl.status(id)!.guestReady;
@@ -179,6 +191,9 @@ t.test('base fetched once and verified; commands answered on the session', async
   await waitFor(() => ctl.status(bad)?.state === 'VM_STATE_FAILED', { message: 'bad base refused' });
   t.match(ctl.status(bad)!.reason, /create failed: base image: sha256/, 'the mismatch is the reason');
   t.notOk(existsSync(join(dir, 'images', evilSha)), 'a mismatching base is not cached');
+  await waitFor(() => ctl.status(long)?.state === 'VM_STATE_FAILED', { message: 'long base refused' });
+  t.match(ctl.status(long)!.reason, /create failed: base image: data disk too large/, 'more than announced is refused');
+  t.notOk(existsSync(join(dir, 'images', sha(longBase))), 'and not cached');
   t.notOk(
     readdirSync(join(dir, 'images')).some((n) => n.endsWith('.part')),
     'no partial download left',
@@ -259,8 +274,8 @@ t.test('base fetched once and verified; commands answered on the session', async
   const errors = agent
     .output()
     .split('\n')
-    .filter((l) => l.includes('"level":50') && !l.includes(bad));
-  t.same(errors, [], 'no error logged but the bad base');
+    .filter((l) => l.includes('"level":50') && !l.includes(bad) && !l.includes(long));
+  t.same(errors, [], 'no error logged but the bad bases');
 });
 
 t.test('--image-cache-size is checked', async (t) => {
