@@ -30,6 +30,8 @@ import { SessionManager } from './hosts/session.js';
 import { enroll } from './hosts/enroll.js';
 import { AgentAuth } from './hosts/agent-auth.js';
 import { tokenHandlers } from './tokens/service.js';
+import { wireManagement } from './tokens/wire.js';
+import { noImages } from './tokens/no-images.js';
 import { imageAgentHandlers } from './images/agent-handlers.js';
 import { diskHandlers } from './hosts/disks.js';
 import { ConsoleRelay } from './vms/console.js';
@@ -261,7 +263,13 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     { ...DEFAULT_PLANNER_OPTIONS, ...cfg.planner },
     transfers,
   );
+  // Agent commands and management instances; the image store is a stand-in until controller/images is wired.
+  const images = noImages;
+  const management = wireManagement({ store, events, clock, log, vms, hosts, sessions, planner, images });
   const sets = await planner.start();
+  // Captures in flight when the controller stopped registered nothing: failed now.
+  const abandoned = await management.mgmt.captures.recover();
+  if (abandoned) log.warn({ captures: abandoned }, 'image captures failed by the restart');
   const scheduler = new SetScheduler(planner, store, clock, log);
   await sessions.start();
   await scheduler.start({ sets });
@@ -310,7 +318,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       vms,
       hosts,
       (id) => sessions.pushDesired(id),
-      setHandlers(layer, planner, hosts, tenants, store, clock),
+      setHandlers(layer, planner, hosts, tenants, store, clock, management.resolveBase),
       (o) => planner.createVm(o),
       (id) => planner.fleet.slot(id)?.name ?? '',
     ),
@@ -331,7 +339,10 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     usage: cfg.usage,
   });
   server.addService(safeService(v1.UsageService.service), usageHandlers(layer, usage.groups));
-  server.addService(safeService(v1.TokenService.service), tokenHandlers(layer));
+  server.addService(
+    safeService(v1.TokenService.service),
+    tokenHandlers(layer, { management: management.handlers(layer) }),
+  );
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({
