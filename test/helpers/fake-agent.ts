@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentMessage } from '../../common/gen/nephele/v1/AgentMessage.js';
@@ -6,6 +7,8 @@ import type { Inventory } from '../../common/gen/nephele/v1/Inventory.js';
 import type { DesiredVm__Output as DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
 import type { ControllerProc } from './procs.js';
 import { enrolAll, SimAgent } from './sim-agent.js';
+import type { AgentCommand__Output } from '../../common/gen/nephele/v1/AgentCommand.js';
+import type { CommandResult } from '../../common/gen/nephele/v1/CommandResult.js';
 
 const GiB = 2 ** 30;
 
@@ -40,6 +43,8 @@ export async function fakeAgent(
     inventory?: Inventory;
     /** Fields of Hello to send instead of the defaults. */
     hello?: Partial<Hello>;
+    /** Answers agent commands (see fakeGuests); unanswered when absent. */
+    command?: (c: AgentCommand__Output) => CommandResult | undefined;
   },
 ) {
   const ca = readFileSync(join(ctl.dataDir, 'ca.pem'));
@@ -59,6 +64,10 @@ export async function fakeAgent(
     },
     {
       welcome: () => agent.send({ inventory: { inventory: inv } }),
+      command: (c) => {
+        const r = o.command?.(c);
+        if (r) agent.send({ commandResult: r });
+      },
       desired: (vms) => {
         for (const vm of vms) {
           if (answered.get(vm.vmId) === vm.generation) continue;
@@ -93,4 +102,37 @@ export async function fakeAgent(
     /** Opens a new session with the same identity (e.g. to a restarted controller): 'open', 'failed' or 'late'. */
     reconnect: (address = ctl.address) => agent.connect(address, 20_000),
   };
+}
+
+/**
+ * The guests of a fake agent, as agent commands see them: a token per VM (its
+ * sha256 is what token_check answers), applied configuration, probes that answer
+ * 200. Captures are refused (a fake agent has no disk to upload).
+ */
+export function fakeGuests() {
+  const tokens = new Map<string, string>();
+  const config = new Map<string, Record<string, string>>();
+  const commands: AgentCommand__Output[] = [];
+  const answer = (c: AgentCommand__Output): CommandResult => {
+    commands.push(c);
+    const ok = { commandId: c.commandId, ok: true };
+    switch (c.op) {
+      case 'tokenPut':
+        tokens.set(c.vmId, createHash('sha256').update(c.tokenPut!.token).digest('hex'));
+        return ok;
+      case 'tokenCheck':
+        return { ...ok, tokenSha256: tokens.get(c.vmId) ?? '' };
+      case 'tokenRemove':
+        tokens.delete(c.vmId);
+        return ok;
+      case 'configure':
+        config.set(c.vmId, { ...config.get(c.vmId), ...c.configure!.config });
+        return ok;
+      case 'probe':
+        return { ...ok, httpStatus: 200, detail: 'ok' };
+      default:
+        return { commandId: c.commandId, ok: false, error: 'a fake agent cannot capture' };
+    }
+  };
+  return { tokens, config, commands, answer };
 }

@@ -1,0 +1,194 @@
+// Management instances through the real CLI against a real controller with a
+// fake agent that answers agent commands (issue 13, item mgmt): begin marks one
+// VM of a set (token in its guest only, hidden, out of the set's counts),
+// configure versions changes, end takes the token out and returns the VM; bad
+// input and other tenants get the right status naming the field; the plaintext
+// token appears in no log, event, record or error.
+import t from 'tap';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { tmpDir } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
+import { cli, joinToken, listHosts, startController } from '../helpers/procs.js';
+import { fakeAgent, fakeGuests } from '../helpers/fake-agent.js';
+
+/** Every file under `dir`, recursively (the store's files: LevelDB logs and tables). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+t.test('management instances: begin, configure, end, refusals, no plaintext token anywhere', async (t) => {
+  const ctl = await startController(tmpDir());
+  const guests = fakeGuests();
+  const agent = await fakeAgent(ctl, { joinToken: await joinToken(ctl), name: 'alpha', command: guests.answer });
+  t.teardown(async () => {
+    agent.close();
+    await ctl.kill();
+  });
+  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), {
+    message: 'host ready',
+  });
+  const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
+  const run = (...args: string[]) => cli([...base, ...args]);
+  const ok = async (...args: string[]) => {
+    const r = await run(...args);
+    t.equal(r.code, 0, `${args.join(' ')}: exit 0 ${r.stderr}`);
+    return r;
+  };
+  const refused = async (args: string[], re: RegExp, env: Record<string, string> = {}) => {
+    const r = await cli([...base, ...args], env);
+    t.equal(r.code, 1, `${args.join(' ')}: exit 1`);
+    t.equal(r.stdout, '', `${args.join(' ')}: nothing on stdout`);
+    t.match(r.stderr, re, `${args.join(' ')}: ${r.stderr.trim()}`);
+    return r;
+  };
+  const set = JSON.parse(
+    (
+      await ok(
+        '--json',
+        'set',
+        'create',
+        '--name',
+        'web',
+        '--count',
+        '2',
+        '--scheme',
+        'process',
+        '--memory',
+        '64',
+        '--wait',
+      )
+    ).stdout,
+  ) as { id: string };
+  const dir = tmpDir();
+  const tokenFile = join(dir, 'mgmt.token');
+
+  const begun = await ok('--json', 'mgmt', 'begin', '--set', 'web', '--token-out', tokenFile);
+  const b = JSON.parse(begun.stdout) as {
+    token: string;
+    management: { tokenId: string; vmId: string; live: boolean };
+    vm: { id: string };
+  };
+  const token = readFileSync(tokenFile, 'utf8').trim();
+  t.match(token, /^[A-Za-z0-9_-]{22}$/, '128 random bits, base64url');
+  t.equal(statSync(tokenFile).mode & 0o777, 0o600, 'the token file is 0600');
+  t.equal(b.token, '', '--token-out: the token is not printed');
+  t.notOk(begun.stdout.includes(token) || begun.stderr.includes(token), 'not on stdout or stderr');
+  t.ok(b.management.live, 'live');
+  const sha = createHash('sha256').update(token).digest('hex');
+  t.same([...guests.tokens.entries()], [[b.vm.id, sha]], 'the token is in the chosen guest only');
+
+  // Hidden and out of the set's counts, not replaced, no address.
+  const shown = JSON.parse((await ok('--json', 'set', 'show', set.id)).stdout) as {
+    placed: number;
+    count: number;
+    stateReason: string;
+  };
+  t.equal(shown.placed, 1, 'the managed VM leaves the placed count');
+  t.match(shown.stateReason, /1 under management/);
+  t.equal(agent.seen.length, 2, 'no replacement was placed for it');
+  const table1 = JSON.parse((await ok('--json', 'set', 'config-table', 'web')).stdout) as {
+    tokenId: string;
+    tokenLive: boolean;
+    members: { vmId: string; management: boolean; address: string }[];
+  };
+  t.equal(table1.tokenId, b.management.tokenId);
+  t.ok(table1.tokenLive);
+  t.same(
+    table1.members.filter((m) => m.management).map((m) => [m.vmId, m.address]),
+    [[b.vm.id, '']],
+    'config-table: the managed member, with no address',
+  );
+  const human = await ok('set', 'config-table', 'web');
+  t.match(human.stdout, /Token:\s+\S+ \(live\)/);
+
+  // A second management instance of the same set is refused.
+  await refused(['mgmt', 'begin', '--set', set.id], /FAILED_PRECONDITION: set_id has a management instance already/);
+
+  // Configure: versioned, sent to the guest.
+  const conf = JSON.parse(
+    (await ok('--json', 'mgmt', 'configure', '--mgmt-token-file', tokenFile, '--config', 'title=Hello', '--vcpus', '2'))
+      .stdout,
+  ) as { configVersion: number; changes: { version: number; config: Record<string, string>; vcpus: number }[] };
+  t.equal(conf.configVersion, 1);
+  t.match(conf.changes, [{ version: 1, config: { title: 'Hello' }, vcpus: 2 }]);
+  t.same(guests.config.get(b.vm.id), { title: 'Hello' }, 'the guest got the config');
+  const conf2 = await cli([...base, '--json', 'mgmt', 'configure', '--config', 'title=Again'], {
+    NEPHELE_MGMT_TOKEN: token,
+  });
+  t.equal(conf2.code, 0, conf2.stderr);
+  t.equal((JSON.parse(conf2.stdout) as { configVersion: number }).configVersion, 2, 'the token from the environment');
+  await refused(
+    ['mgmt', 'configure', '--mgmt-token-file', tokenFile, '--config', 'Bad Key=1'],
+    /INVALID_ARGUMENT: config/,
+  );
+  await refused(['mgmt', 'configure', '--mgmt-token-file', tokenFile], /INVALID_ARGUMENT: config/);
+
+  // Another tenant reaches neither the token nor the set.
+  t.equal((await run('tenant', 'create', 'acme')).code, 0);
+  const acme = (
+    await run('-q', 'token', 'create', '--api', '--role', 'tenant-admin', '--tenant', 'acme')
+  ).stdout.trim();
+  await refused(['--token', acme, 'mgmt', 'configure', '--config', 'x=1'], /NOT_FOUND: token/, {
+    NEPHELE_MGMT_TOKEN: token,
+  });
+  await refused(['--token', acme, 'mgmt', 'begin', '--set', set.id], /NOT_FOUND: set/);
+  await refused(['--token', acme, 'mgmt', 'begin', '--vm', b.vm.id], /NOT_FOUND: vm/);
+  await refused(['--token', acme, 'set', 'config-table', set.id], /NOT_FOUND: set/);
+
+  // Unknown, malformed token; capture needs a management instance's token.
+  await refused(['mgmt', 'end'], /NOT_FOUND: token/, { NEPHELE_MGMT_TOKEN: 'A'.repeat(22) });
+  await refused(['mgmt', 'capture'], /INVALID_ARGUMENT: token/, { NEPHELE_MGMT_TOKEN: 'short' });
+  await refused(['set', 'populate', '01ARZ3NDEKTSV4RRFFQ69G5FAV', '--count', '1'], /NOT_FOUND: image/);
+  await refused(
+    ['set', 'create', '--count', '1', '--scheme', 'process', '--memory', '64', '--image', '01ARZ3NDEKTSV4RRFFQ69G5FAV'],
+    /NOT_FOUND: image/,
+  );
+
+  // End: the token leaves the guest (checked), the VM is back in its set.
+  const ended = JSON.parse((await ok('--json', 'mgmt', 'end', '--mgmt-token-file', tokenFile)).stdout) as {
+    live: boolean;
+  };
+  t.equal(ended.live, false);
+  t.equal(guests.tokens.size, 0, 'no guest holds a token');
+  t.ok(
+    guests.commands.some((c) => c.op === 'tokenRemove' && c.vmId === b.vm.id),
+    'token_remove was sent',
+  );
+  await waitFor(
+    async () => (JSON.parse((await ok('--json', 'set', 'show', set.id)).stdout) as { placed: number }).placed === 2,
+    {
+      message: 'the VM is counted again',
+    },
+  );
+  const table2 = JSON.parse((await ok('--json', 'set', 'config-table', set.id)).stdout) as {
+    tokenLive: boolean;
+    members: { management: boolean }[];
+  };
+  t.notOk(table2.tokenLive, 'the token is ended');
+  t.notOk(
+    table2.members.some((m) => m.management),
+    'no member is managed',
+  );
+
+  // A used token: FAILED_PRECONDITION naming it (configure, capture, end alike).
+  for (const cmd of ['end', 'capture'])
+    await refused(['mgmt', cmd, '--mgmt-token-file', tokenFile], /FAILED_PRECONDITION: token was used/);
+
+  // The plaintext token is nowhere: logs, events, the store's files (records, idempotency records, audit).
+  t.notOk(ctl.output().includes(token), 'not in the controller log');
+  const events = await ok('--json', 'events', 'tail', '-n', '1000');
+  t.notOk(events.stdout.includes(token), 'not in events or audit');
+  t.match(events.stdout, /mgmt\.begun/);
+  t.match(events.stdout, /mgmt\.ended/);
+  for (const f of filesUnder(ctl.dataDir))
+    t.notOk(readFileSync(f).includes(Buffer.from(token)), `not in ${f.slice(ctl.dataDir.length)}`);
+  t.ok(
+    filesUnder(ctl.dataDir).some((f) => readFileSync(f).includes(Buffer.from(sha))),
+    'the store holds its sha256',
+  );
+});
