@@ -116,7 +116,10 @@ export function fakeGuests() {
   const answer = (c: AgentCommand__Output): CommandResult => {
     commands.push(c);
     const ok = { commandId: c.commandId, ok: true };
-    switch (c.op) {
+    // Decoded from the wire, `op` names the oneof; built in-process (unit tests), only the field is set.
+    const op =
+      c.op ?? (['tokenPut', 'tokenCheck', 'tokenRemove', 'capture', 'configure', 'probe'] as const).find((k) => c[k]);
+    switch (op) {
       case 'tokenPut':
         tokens.set(c.vmId, createHash('sha256').update(c.tokenPut!.token).digest('hex'));
         return ok;
