@@ -319,7 +319,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       hosts,
       (id) => sessions.pushDesired(id),
       setHandlers(layer, planner, hosts, tenants, store, clock, management.resolveBase),
-      (o) => planner.createVm(o),
+      async (o) => planner.createVm({ ...o, spec: await management.resolveVmSpec(o.spec, o.tenant) }),
       (id) => planner.fleet.slot(id)?.name ?? '',
     ),
     GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),

@@ -23,6 +23,7 @@ import { validateConfig } from './input.js';
 import { byId } from './records.js';
 import { overImage } from './clones.js';
 import { configurationTable, type TableDeps } from './table.js';
+import { CAPTURE_TIMEOUT_MS } from './capture.js';
 
 export type ManagementHandlers = Pick<
   TokenServiceHandlers,
@@ -73,10 +74,16 @@ export function managementHandlers(layer: RpcLayer, d: HandlerDeps): ManagementH
       const rec = await d.mgmt.configure(req.token, change, ctx.scope, ctx.principal.id);
       return { management: managementToProto(rec) };
     }),
-    CaptureImage: unaryRpc(layer, 'TokenService.CaptureImage', async (req, ctx) => {
-      const image = await d.mgmt.capture(req.token, req.name, ctx.scope);
-      return { image: imageToProto(image, 1) };
-    }),
+    CaptureImage: unaryRpc(
+      layer,
+      'TokenService.CaptureImage',
+      async (req, ctx) => {
+        const image = await d.mgmt.capture(req.token, req.name, ctx.scope);
+        return { image: imageToProto(image, 1) };
+      },
+      undefined,
+      { deadlineMs: CAPTURE_TIMEOUT_MS + 60_000 },
+    ),
     EndManagement: unaryRpc(layer, 'TokenService.EndManagement', async (req, ctx) => {
       const { record, vm } = await d.mgmt.end(req.token, ctx.scope);
       const { version } = await d.vms.get(vm.id);

@@ -21,6 +21,8 @@ export interface ManagementWiring {
   mgmt: ManagementService;
   /** For CreateVmSet/ScaleVmSet: a spec naming an image id gets its base (revoked: refused). */
   resolveBase(spec: SetRequest['spec'], scope: Scope, field: string): Promise<SetRequest['spec']>;
+  /** For CreateVm: the same, the VM's tenant as the scope (a tenant clones only its own images). */
+  resolveVmSpec<S extends { image: string }>(spec: S, tenant: string): Promise<S>;
   handlers(layer: RpcLayer): ManagementHandlers;
 }
 
@@ -43,6 +45,8 @@ export function wireManagement(o: {
     commands,
     mgmt,
     resolveBase: (spec, scope, field) => resolveBase(o.images, spec, scope, field),
+    resolveVmSpec: async (spec, tenant) =>
+      (await resolveBase(o.images, spec as unknown as SetRequest['spec'], tenant, 'spec')) as unknown as typeof spec,
     handlers: (layer) => managementHandlers(layer, { ...o, mgmt }),
   };
 }

@@ -179,14 +179,35 @@ t.test('management instances: begin, configure, end, refusals, no plaintext toke
   for (const cmd of ['end', 'capture'])
     await refused(['mgmt', cmd, '--mgmt-token-file', tokenFile], /FAILED_PRECONDITION: token was used/);
 
-  // The plaintext token is nowhere: logs, events, the store's files (records, idempotency records, audit).
-  t.notOk(ctl.output().includes(token), 'not in the controller log');
+  // A replay of BeginManagement (same request id) answers without the token: only its hash was kept.
+  const first = JSON.parse(
+    (await ok('--json', 'mgmt', 'begin', '--vm', b.vm.id, '--request-id', 'begin-1')).stdout,
+  ) as typeof b;
+  t.match(first.token, /^[A-Za-z0-9_-]{22}$/, 'shown once, on stdout when no --token-out');
+  const again = JSON.parse(
+    (await ok('--json', 'mgmt', 'begin', '--vm', b.vm.id, '--request-id', 'begin-1')).stdout,
+  ) as typeof b;
+  t.equal(again.token, '', 'a replay does not show the token');
+  t.equal(again.management.tokenId, first.management.tokenId, 'the same management instance');
+  const quiet = await ok('-q', 'mgmt', 'begin', '--vm', b.vm.id, '--request-id', 'begin-1');
+  t.equal(quiet.stdout, '', '-q on a replay prints nothing');
+  const end2 = await cli([...base, 'mgmt', 'end'], { NEPHELE_MGMT_TOKEN: first.token });
+  t.equal(end2.code, 0, end2.stderr);
+  await refused(
+    ['vm', 'create', '--scheme', 'process', '--memory', '64', '--image', '01ARZ3NDEKTSV4RRFFQ69G5FAV'],
+    /NOT_FOUND: image/,
+  );
+
+  // The plaintext tokens are nowhere: logs, events, the store's files (records, idempotency records, audit).
   const events = await ok('--json', 'events', 'tail', '-n', '1000');
-  t.notOk(events.stdout.includes(token), 'not in events or audit');
   t.match(events.stdout, /mgmt\.begun/);
   t.match(events.stdout, /mgmt\.ended/);
-  for (const f of filesUnder(ctl.dataDir))
-    t.notOk(readFileSync(f).includes(Buffer.from(token)), `not in ${f.slice(ctl.dataDir.length)}`);
+  for (const secret of [token, first.token]) {
+    t.notOk(ctl.output().includes(secret), 'not in the controller log');
+    t.notOk(events.stdout.includes(secret), 'not in events or audit');
+    for (const f of filesUnder(ctl.dataDir))
+      t.notOk(readFileSync(f).includes(Buffer.from(secret)), `not in ${f.slice(ctl.dataDir.length)}`);
+  }
   t.ok(
     filesUnder(ctl.dataDir).some((f) => readFileSync(f).includes(Buffer.from(sha))),
     'the store holds its sha256',

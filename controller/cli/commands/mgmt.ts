@@ -7,6 +7,7 @@ import { Option, type Command } from 'commander';
 import type { BeginManagementResponse__Output as Begun } from '../../../common/gen/nephele/v1/BeginManagementResponse.js';
 import type { ManagementToken__Output as Token } from '../../../common/gen/nephele/v1/ManagementToken.js';
 import type { Image__Output as Image } from '../../../common/gen/nephele/v1/Image.js';
+import type { CaptureImageResponse__Output as CaptureImageResponse } from '../../../common/gen/nephele/v1/CaptureImageResponse.js';
 import type { ConfigurationTable__Output as Table } from '../../../common/gen/nephele/v1/ConfigurationTable.js';
 import type { ConfigFile } from '../../../common/gen/nephele/v1/ConfigFile.js';
 import { writeFileAtomic } from '../../../common/fs-atomic.js';
@@ -18,6 +19,7 @@ import { resolveSet } from '../resolve.js';
 import { planText } from './set.js';
 
 const TOKEN_ENV = 'NEPHELE_MGMT_TOKEN';
+const CAPTURE_WAIT_MS = 16 * 60_000;
 
 /** The management token: --mgmt-token-file, else $NEPHELE_MGMT_TOKEN. */
 function mgmtToken(o: { mgmtTokenFile?: string }): string {
@@ -145,7 +147,13 @@ export function registerMgmtCommands(program: Command, k: CliKit): void {
     .addOption(tokenOption())
     .option('--name <name>', "the image's name (default: from the set's)")
     .action(async (o) => {
-      const r = await k.withClient((c) => c.captureImage({ token: mgmtToken(o), name: o.name ?? '' }));
+      const req = { token: mgmtToken(o), name: o.name ?? '' };
+      // A capture flattens and uploads a disk: longer than the usual call timeout.
+      const r = await k.withClient((c) =>
+        c.call<CaptureImageResponse>((md, _o, cb) =>
+          c.tokens.CaptureImage(req, md, { deadline: Date.now() + CAPTURE_WAIT_MS }, cb),
+        ),
+      );
       if (k.quiet()) return void process.stdout.write(`${r.image?.id}\n`);
       k.out(r.image, () => imageText(r.image));
     });
