@@ -18,7 +18,7 @@ import { requireCount } from '../planner/request.js';
 import type { VmRegistry } from '../vms/registry.js';
 import { DEFAULT_TENANT } from '../tenancy/tenants.js';
 import type { ImageStore } from './ports.js';
-import type { ManagementService } from './service-impl.js';
+import { BOOT_WAIT_MS, type ManagementService } from './service-impl.js';
 import { validateConfig } from './input.js';
 import { byId } from './records.js';
 import { overImage } from './clones.js';
@@ -68,6 +68,7 @@ export function managementHandlers(layer: RpcLayer, d: HandlerDeps): ManagementH
       },
       // A replay never shows the token again (only its hash was kept).
       (ref, _req, ctx) => answer(ref, ctx, ''),
+      { deadlineMs: BOOT_WAIT_MS + 60_000 }, // begin(image) waits for a new VM to boot
     ),
     ConfigureManagementInstance: unaryRpc(layer, 'TokenService.ConfigureManagementInstance', async (req, ctx) => {
       const change = validateConfig(req);

@@ -2,13 +2,17 @@
 // update cycle use it: instances (begin/configure/end), captures, clones, probes.
 import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
 import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
-import { FailedPreconditionError } from '../../common/errors.js';
+import { FailedPreconditionError, UnavailableError } from '../../common/errors.js';
+import { vmsOfSet } from '../planner/sets.js';
 import type { ConfigRequest, ImageRecord, ImageRef, ManagementRecord, SetRequest, VmRecord } from '../model/index.js';
 import type { HealthProbe, ImageStore, Management, ManagementTarget, Scope } from './ports.js';
 import { Instances, type InstanceDeps } from './management.js';
 import { Captures, type CaptureDeps } from './capture.js';
 import { cloneRequest } from './clones.js';
 import { ulid } from '../../common/ids.js';
+
+/** How long BeginManagement(image) waits for its new VM to run (the handler's deadline is longer). */
+export const BOOT_WAIT_MS = 120_000;
 
 export interface ManagementDeps extends InstanceDeps, CaptureDeps {
   images: ImageStore;
@@ -25,14 +29,8 @@ export class ManagementService implements Management {
   }
 
   async begin(target: ManagementTarget, scope: Scope, opts: { cycleId?: string } = {}) {
-    if ('imageId' in target) {
-      // A new one-VM set of the image; its VM becomes the instance once it runs (BeginManagement by vm_id).
-      const { setId } = await this.populate(target.imageId, 1, undefined, scope);
-      throw new FailedPreconditionError(
-        `image_id: a vm of the image is starting in set ${setId}; begin on the set once it runs`,
-      );
-    }
-    const vm = await this.instances.pick(target, scope);
+    const vm =
+      'imageId' in target ? await this.started(target.imageId, scope) : await this.instances.pick(target, scope);
     return this.instances.begin(vm, scope, opts.cycleId);
   }
 
@@ -68,6 +66,24 @@ export class ManagementService implements Management {
   /** Creates a set of clones whose spec is already resolved to `ref`. */
   clones(req: SetRequest, ref: ImageRef, tenant: string): Promise<{ set: VmSet; plan: Plan }> {
     return this.d.createSet({ ...req, spec: { ...req.spec, base: ref } }, tenant);
+  }
+
+  /** A new one-VM set of the image, once its VM runs (bounded: BOOT_WAIT_MS). */
+  private async started(imageId: string, scope: Scope): Promise<VmRecord> {
+    const { image, ref } = await this.d.images.refForClone(imageId, scope, 'image_id');
+    const { set, plan } = await this.clones(cloneRequest(image, 1, defaultRequest(image)), ref, image.tenant);
+    if (!plan.placed)
+      throw new FailedPreconditionError(`image_id: no host can run a vm of it now: ${plan.reasons.join('; ')}`);
+    const setId = set.id;
+    const until = this.d.clock.now() + BOOT_WAIT_MS;
+    for (;;) {
+      const vm = (await vmsOfSet(this.d.store, setId)).map((r) => r.vm).find((v) => v.desired === 'running');
+      if (vm?.state === 'running' && vm.hostId) return vm;
+      if (vm?.state === 'failed') throw new FailedPreconditionError(`image_id: its vm failed: ${vm.stateReason}`);
+      if (this.d.clock.now() >= until)
+        throw new UnavailableError('image_id: its vm did not start in time; begin on its set once it runs');
+      await new Promise<void>((r) => this.d.clock.setTimeout(r, 250));
+    }
   }
 
   async probe(vmId: string, p: HealthProbe): Promise<{ ok: boolean; status: number; detail: string }> {

@@ -160,8 +160,7 @@ export class VmRegistry {
     scope: string | undefined,
     change: (vm: VmRecord) => Partial<VmRecord> | undefined,
     event: (vm: VmRecord) => NewEvent,
-    /** Records written in the same batch (e.g. a management token), and the idempotency ref instead of the VM's id. */
-    extra?: (vm: VmRecord) => { ops: Op[]; preconditions: Precondition[]; ref?: string },
+    extra?: (vm: VmRecord) => { ops: Op[]; preconditions: Precondition[]; ref?: string }, // e.g. a management token
   ): Promise<{ vm: VmRecord; version: number }> {
     return retryOnConflict(async () => {
       const { vm, version } = await this.get(id, scope);

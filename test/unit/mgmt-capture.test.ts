@@ -62,7 +62,7 @@ function memoryImages(h: PlannerHarness) {
 }
 
 async function setup(t: Test, capture: 'ok' | 'fail' = 'ok') {
-  const h = await PlannerHarness.open({ hosts: [{ name: 'a' }] });
+  const h = await PlannerHarness.open({ hosts: [{ name: 'a', vcpus: 16 }] });
   const images = memoryImages(h);
   const guests = fakeGuests();
   const commands: AgentCommands = {
@@ -137,6 +137,20 @@ t.test(
       { code: 'NOT_FOUND' },
       "another tenant's image",
     );
+
+    // BeginManagement(image): a new one-VM set of it, managed once its VM runs; a capture of it names the image as parent.
+    let done = false;
+    const begun = mgmt.begin({ imageId: image.id }, DEFAULT_TENANT).finally(() => (done = true));
+    while (!done) {
+      for await (const { key } of h.store.scan(SETS_BY_IMAGE, { prefix: `${image.id}\x00` }))
+        await h.reportAll(key.split('\x00')[1]!, 'running');
+      await h.advance(250);
+    }
+    const m = await begun;
+    t.equal(m.vm.spec.base?.imageId, image.id, 'the instance is a clone of the image');
+    t.equal(m.record.parentImageId, image.id, 'its captures will name the image as parent');
+    t.not(m.vm.setId, clones, 'in a set of its own');
+    await mgmt.end(m.token, DEFAULT_TENANT);
 
     // A revoked image: no new clones, naming the field.
     await h.store.batch([put(IMAGES, image.id, { ...image, state: 'revoked' })]);
