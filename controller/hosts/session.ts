@@ -236,6 +236,7 @@ export class SessionManager {
         if (prior) {
           prior.replaced = true;
           prior.end();
+          this.commands?.closed(hostId); // commands sent on it are not answered on the new one
         }
         const rec = await this.hosts.update(hostId, (r) => {
           const next = helloRecord(r, hello, call.getPeer());

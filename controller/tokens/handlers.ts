@@ -70,11 +70,17 @@ export function managementHandlers(layer: RpcLayer, d: HandlerDeps): ManagementH
       (ref, _req, ctx) => answer(ref, ctx, ''),
       { deadlineMs: BOOT_WAIT_MS + 60_000 }, // begin(image) waits for a new VM to boot
     ),
-    ConfigureManagementInstance: unaryRpc(layer, 'TokenService.ConfigureManagementInstance', async (req, ctx) => {
-      const change = validateConfig(req);
-      const rec = await d.mgmt.configure(req.token, change, ctx.scope, ctx.principal.id);
-      return { management: managementToProto(rec) };
-    }),
+    ConfigureManagementInstance: unaryRpc(
+      layer,
+      'TokenService.ConfigureManagementInstance',
+      async (req, ctx) => {
+        const change = validateConfig(req);
+        const rec = await d.mgmt.configure(req.token, change, ctx.scope, ctx.principal.id);
+        return { management: managementToProto(rec) };
+      },
+      // A retried change is not applied twice: the record as it is now.
+      async (ref, _req, ctx) => ({ management: managementToProto((await byId(d.store, ref, ctx.scope)).rec) }),
+    ),
     CaptureImage: unaryRpc(
       layer,
       'TokenService.CaptureImage',
@@ -85,11 +91,19 @@ export function managementHandlers(layer: RpcLayer, d: HandlerDeps): ManagementH
       undefined,
       { deadlineMs: CAPTURE_TIMEOUT_MS + 60_000 },
     ),
-    EndManagement: unaryRpc(layer, 'TokenService.EndManagement', async (req, ctx) => {
-      const { record, vm } = await d.mgmt.end(req.token, ctx.scope);
-      const { version } = await d.vms.get(vm.id);
-      return { management: managementToProto(record), vm: d.vms.view(vm, version) };
-    }),
+    EndManagement: unaryRpc(
+      layer,
+      'TokenService.EndManagement',
+      async (req, ctx) => {
+        const { record, vm } = await d.mgmt.end(req.token, ctx.scope);
+        const { version } = await d.vms.get(vm.id);
+        return { management: managementToProto(record), vm: d.vms.view(vm, version) };
+      },
+      async (ref, _req, ctx) => {
+        const { token: _t, ...rest } = await answer(ref, ctx, '');
+        return rest;
+      },
+    ),
     PopulateSet: unaryRpc(layer, 'TokenService.PopulateSet', async (req, ctx) => {
       if (!can(ctx.principal, 'vms.write')) throw new PermissionDeniedError('populating a set needs vms.write');
       const imageId = requireId('image_id', req.imageId);
