@@ -31,7 +31,7 @@ import { enroll } from './hosts/enroll.js';
 import { AgentAuth } from './hosts/agent-auth.js';
 import { tokenHandlers } from './tokens/service.js';
 import { wireManagement } from './tokens/wire.js';
-import { noImages } from './tokens/no-images.js';
+import { storedImages } from './tokens/no-images.js';
 import { imageAgentHandlers } from './images/agent-handlers.js';
 import { diskHandlers } from './hosts/disks.js';
 import { ConsoleRelay } from './vms/console.js';
@@ -264,7 +264,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     transfers,
   );
   // Agent commands and management instances; the image store is a stand-in until controller/images is wired.
-  const images = noImages;
+  const images = storedImages(store, clock);
   const management = wireManagement({ store, events, clock, log, vms, hosts, sessions, planner, images });
   const sets = await planner.start();
   // Captures in flight when the controller stopped registered nothing: failed now.

@@ -12,6 +12,8 @@ import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, joinToken, listHosts, startController } from '../helpers/procs.js';
 import { fakeAgent, fakeGuests } from '../helpers/fake-agent.js';
+import { LevelStore, put } from '../../common/store/index.js';
+import { IMAGES, type ImageRecord } from '../../controller/model/index.js';
 
 /** Every file under `dir`, recursively (the store's files: LevelDB logs and tables). */
 function filesUnder(dir: string): string[] {
@@ -213,3 +215,120 @@ t.test('management instances: begin, configure, end, refusals, no plaintext toke
     'the store holds its sha256',
   );
 });
+
+t.test(
+  'clones of an image: set populate, CreateVmSet by image id, revoked images and other tenants refused',
+  async (t) => {
+    // Image records as the image store writes them (it is built beside this; its stand-in reads them).
+    const dir = tmpDir();
+    const first = await startController(dir);
+    await first.stop();
+    const store = await LevelStore.open(join(dir, 'store'));
+    const image = (id: string, o: Partial<ImageRecord> = {}): ImageRecord => ({
+      id,
+      name: 'web-v1',
+      tenant: 'default',
+      scheme: 'process',
+      format: 'tar',
+      sizeBytes: 10240,
+      sha256: createHash('sha256').update(id).digest('hex'),
+      spec: {
+        scheme: 'process',
+        vcpus: 1,
+        memoryMib: 64,
+        diskGib: 1,
+        image: id,
+        appliancePort: 8080,
+        config: { title: 'Hello' },
+      },
+      manifest: {},
+      parentImageId: '',
+      tokenId: '',
+      setId: '',
+      sourceVmId: '',
+      configVersion: 1,
+      createdUnixMs: Date.now(),
+      state: 'active',
+      revokedUnixMs: 0,
+      revokeReason: '',
+      ...o,
+    });
+    const ACTIVE = '01JAAAAAAAAAAAAAAAAAAAAAAA';
+    const REVOKED = '01JBBBBBBBBBBBBBBBBBBBBBBB';
+    await store.batch([
+      put(IMAGES, ACTIVE, image(ACTIVE)),
+      put(IMAGES, REVOKED, image(REVOKED, { state: 'revoked', revokedUnixMs: Date.now() })),
+    ]);
+    await store.close();
+    const ctl = await startController(dir);
+    const agent = await fakeAgent(ctl, { joinToken: await joinToken(ctl), name: 'alpha' });
+    t.teardown(async () => {
+      agent.close();
+      await ctl.kill();
+    });
+    await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), {
+      message: 'host ready',
+    });
+    const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
+    const run = (...args: string[]) => cli([...base, ...args]);
+
+    const pop = await run('-q', 'set', 'populate', ACTIVE, '--count', '2', '--name', 'clones');
+    t.equal(pop.code, 0, pop.stderr);
+    const setId = pop.stdout.trim();
+    t.match(setId, /^[0-9A-Z]{26}$/, '-q: the set id alone');
+    const vms = JSON.parse((await run('--json', 'vm', 'ls', '--set', setId)).stdout) as {
+      spec: { image: string; config: Record<string, string>; baseImage: { imageId: string; sha256: string } };
+    }[];
+    t.equal(vms.length, 2);
+    for (const v of vms) {
+      t.equal(v.spec.image, ACTIVE);
+      t.equal(
+        v.spec.baseImage.sha256,
+        image(ACTIVE).sha256,
+        'a linked clone of the image (base set by the controller)',
+      );
+      t.equal(v.spec.config.title, 'Hello', "the image's spec");
+    }
+    const table = JSON.parse((await run('--json', 'set', 'config-table', setId)).stdout) as {
+      imageId: string;
+      images: { imageId: string }[];
+    };
+    t.equal(table.imageId, ACTIVE);
+    t.same(
+      table.images.map((i) => i.imageId),
+      [ACTIVE],
+    );
+
+    const bySpec = await run(
+      '-q',
+      'set',
+      'create',
+      '--count',
+      '1',
+      '--scheme',
+      'process',
+      '--memory',
+      '64',
+      '--image',
+      ACTIVE,
+    );
+    t.equal(bySpec.code, 0, `set create --image <image id>: ${bySpec.stderr}`);
+
+    for (const args of [
+      ['set', 'populate', REVOKED, '--count', '1'],
+      ['set', 'create', '--count', '1', '--scheme', 'process', '--memory', '64', '--image', REVOKED],
+    ]) {
+      const r = await run(...args);
+      t.equal(r.code, 1);
+      t.equal(r.stdout, '');
+      t.match(r.stderr, /FAILED_PRECONDITION: (image_id|set\.spec\.image): the image is revoked/, r.stderr.trim());
+    }
+    t.equal((await run('tenant', 'create', 'acme')).code, 0);
+    const acme = (
+      await run('-q', 'token', 'create', '--api', '--role', 'tenant-admin', '--tenant', 'acme')
+    ).stdout.trim();
+    const other = await run('--token', acme, 'set', 'populate', ACTIVE, '--count', '1');
+    t.equal(other.code, 1);
+    t.match(other.stderr, /NOT_FOUND: image/, "another tenant's image is not found");
+  },
+);
