@@ -4,7 +4,7 @@
 // configure versions changes, end takes the token out and returns the VM; bad
 // input and other tenants get the right status naming the field; the plaintext
 // token appears in no log, event, record or error.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -23,10 +23,10 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-t.test('management instances: begin, configure, end, refusals, no plaintext token anywhere', async (t) => {
-  const ctl = await startController(tmpDir());
-  const guests = fakeGuests();
-  const agent = await fakeAgent(ctl, { joinToken: await joinToken(ctl), name: 'alpha', command: guests.answer });
+/** A controller on `dir` with one ready fake agent answering commands with `command`; the CLI against it. */
+async function withAgent(t: Test, dir: string, command?: ReturnType<typeof fakeGuests>['answer']) {
+  const ctl = await startController(dir);
+  const agent = await fakeAgent(ctl, { joinToken: await joinToken(ctl), name: 'alpha', command });
   t.teardown(async () => {
     agent.close();
     await ctl.kill();
@@ -35,7 +35,12 @@ t.test('management instances: begin, configure, end, refusals, no plaintext toke
     message: 'host ready',
   });
   const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
-  const run = (...args: string[]) => cli([...base, ...args]);
+  return { ctl, agent, base, run: (...args: string[]) => cli([...base, ...args]) };
+}
+
+t.test('management instances: begin, configure, end, refusals, no plaintext token anywhere', async (t) => {
+  const guests = fakeGuests();
+  const { ctl, agent, base, run } = await withAgent(t, tmpDir(), guests.answer);
   const ok = async (...args: string[]) => {
     const r = await run(...args);
     t.equal(r.code, 0, `${args.join(' ')}: exit 0 ${r.stderr}`);
@@ -260,17 +265,7 @@ t.test(
       put(IMAGES, REVOKED, image(REVOKED, { state: 'revoked', revokedUnixMs: Date.now() })),
     ]);
     await store.close();
-    const ctl = await startController(dir);
-    const agent = await fakeAgent(ctl, { joinToken: await joinToken(ctl), name: 'alpha' });
-    t.teardown(async () => {
-      agent.close();
-      await ctl.kill();
-    });
-    await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), {
-      message: 'host ready',
-    });
-    const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
-    const run = (...args: string[]) => cli([...base, ...args]);
+    const { run } = await withAgent(t, dir);
 
     const pop = await run('-q', 'set', 'populate', ACTIVE, '--count', '2', '--name', 'clones');
     t.equal(pop.code, 0, pop.stderr);
