@@ -7,7 +7,14 @@ import { ImageStateEnum, VmStateEnum } from '../../common/grpc/convert.js';
 import type { Store } from '../../common/store/index.js';
 import type { HostRegistry } from '../hosts/registry.js';
 import { getSet, live, vmsOfSet, waitsForHost } from '../planner/sets.js';
-import { MGMT_BY_SET, MGMT_TOKENS, type ImageRecord, type ManagementRecord } from '../model/index.js';
+import {
+  IMAGES,
+  IMAGES_BY_TENANT,
+  MGMT_BY_SET,
+  MGMT_TOKENS,
+  type ImageRecord,
+  type ManagementRecord,
+} from '../model/index.js';
 import type { ImageStore, Scope } from './ports.js';
 
 /** Members listed in one table (a set may hold 10,000 VMs; GetPlan pages the rest). */
@@ -30,6 +37,20 @@ const version = (i: ImageRecord): ImageVersion => ({
   state: ImageStateEnum.toProto(i.state),
 });
 
+/** Images scanned for a set's history (its tenant's, newest ids last; the set's own are few). */
+export const MAX_HISTORY_SCAN = 2000;
+
+/** The image the set was cloned from and those captured from its management instances, oldest first. */
+async function history(store: Store, tenant: string, setId: string, imageId: string): Promise<ImageRecord[]> {
+  const prefix = `${tenant}\x00`;
+  const ids: string[] = [];
+  for await (const { key } of store.scan(IMAGES_BY_TENANT, { prefix, limit: MAX_HISTORY_SCAN }))
+    ids.push(key.slice(prefix.length));
+  if (imageId && !ids.includes(imageId)) ids.push(imageId);
+  const found = (await store.getMany<ImageRecord>(IMAGES, ids)).flatMap((r) => (r ? [r.value] : []));
+  return found.filter((i) => i.id === imageId || i.setId === setId).sort((a, b) => a.createdUnixMs - b.createdUnixMs);
+}
+
 export async function configurationTable(d: TableDeps, setId: string, scope: Scope): Promise<Table> {
   const { set } = await getSet(d.store, setId, scope);
   const prefix = `${setId}\x00`;
@@ -41,11 +62,7 @@ export async function configurationTable(d: TableDeps, setId: string, scope: Sco
   for (const h of new Set(vms.map((v) => v.hostId).filter(Boolean)))
     addr.set(h, (await d.hosts.get(h).catch(() => undefined))?.rec.addresses[0] ?? '');
   const imageId = set.request.spec.base?.imageId ?? '';
-  const images: ImageVersion[] = [];
-  if (imageId) {
-    const img = await d.images.get(imageId, undefined).catch(() => undefined);
-    if (img) images.push(version(img.image));
-  }
+  const images = (await history(d.store, set.tenant, setId, imageId)).map(version);
   return {
     setId,
     tenant: set.tenant,

@@ -12,11 +12,19 @@ import { FailedPreconditionError, NotFoundError } from '../../common/errors.js';
 import { ulid } from '../../common/ids.js';
 import type { AgentCommand__Output } from '../../common/gen/nephele/v1/AgentCommand.js';
 import type { CommandResult__Output } from '../../common/gen/nephele/v1/CommandResult.js';
-import { CAPTURES, IMAGES, SETS_BY_IMAGE, indexKey, type ImageRecord } from '../../controller/model/index.js';
+import {
+  CAPTURES,
+  IMAGES,
+  IMAGES_BY_TENANT,
+  SETS_BY_IMAGE,
+  indexKey,
+  type ImageRecord,
+} from '../../controller/model/index.js';
 import type { AgentCommands, CapturedImage, ImageStore, StagedBlob } from '../../controller/tokens/ports.js';
 import { ManagementService } from '../../controller/tokens/service-impl.js';
 import { AgentCommandHub } from '../../controller/tokens/commands.js';
 import { resolveBase } from '../../controller/tokens/clones.js';
+import { configurationTable } from '../../controller/tokens/table.js';
 import { DEFAULT_TENANT } from '../../controller/tenancy/tenants.js';
 import { PlannerHarness } from '../helpers/planner-harness.js';
 import { fakeGuests } from '../helpers/fake-agent.js';
@@ -54,7 +62,11 @@ function memoryImages(h: PlannerHarness) {
         revokeReason: '',
       };
       image.spec.image = image.id;
-      await h.store.batch([put(IMAGES, image.id, image), ...extraOps]);
+      await h.store.batch([
+        put(IMAGES, image.id, image),
+        put(IMAGES_BY_TENANT, indexKey(image.tenant, image.id), ''),
+        ...extraOps,
+      ]);
       return image;
     },
   };
@@ -102,7 +114,7 @@ async function setup(t: Test, capture: 'ok' | 'fail' = 'ok') {
 t.test(
   'capture: an image with the token id and the configured spec, its capture record gone in the same batch',
   async (t) => {
-    const { h, mgmt, setId, guests } = await setup(t);
+    const { h, mgmt, setId, guests, images } = await setup(t);
     const { token, record } = await mgmt.begin({ setId }, DEFAULT_TENANT);
     await mgmt.configure(
       token,
@@ -122,6 +134,19 @@ t.test(
       guests.commands.some((c) => c.capture),
       'the capture command went to the agent',
     );
+
+    // The set's configuration table: its (live) token, and the image captured from it in its history.
+    const tbl = await configurationTable(
+      { store: h.store, hosts: h.hosts, images: images.store },
+      setId,
+      DEFAULT_TENANT,
+    );
+    t.match(tbl, { tokenId: record.tokenId, tokenLive: true, imageId: '' });
+    t.same(
+      tbl.images.map((i) => [i.imageId, i.tokenId, i.configVersion]),
+      [[image.id, record.tokenId, 1]],
+    );
+    t.equal(tbl.members.filter((m) => m.management).length, 1);
 
     // Clones of it: spec.base is set by the controller, the set indexed by image.
     const { setId: clones } = await mgmt.populate(image.id, 3, undefined, DEFAULT_TENANT);
