@@ -16,7 +16,7 @@ import type { Planner } from '../planner/planner.js';
 import { validateSetRequest } from '../planner/request.js';
 import { requireCount } from '../planner/request.js';
 import type { VmRegistry } from '../vms/registry.js';
-import { DEFAULT_TENANT } from '../tenancy/tenants.js';
+import type { VmSetSpec__Output as VmSetSpec } from '../../common/gen/nephele/v1/VmSetSpec.js';
 import type { ImageStore } from './ports.js';
 import { BOOT_WAIT_MS, type ManagementService } from './service-impl.js';
 import { validateConfig } from './input.js';
@@ -50,6 +50,26 @@ function target(req: { setId?: string; vmId?: string; imageId?: string; target?:
   if (req.target === 'imageId') return { imageId: requireId('image_id', req.imageId) };
   throw new InvalidArgumentError('target', 'set_id, vm_id or image_id is required');
 }
+
+/** PopulateSet without a request: every CreateVmSet default. */
+const NO_REQUEST: VmSetSpec = {
+  name: '',
+  tenant: '',
+  spec: null,
+  count: 0,
+  sla: 'SLA_UNSPECIFIED',
+  startAtUnixMs: 0,
+  batchWindowS: 0,
+  durationS: 0,
+  endOnTask: false,
+  group: '',
+  labels: {},
+  affinity: 'SET_AFFINITY_UNSPECIFIED',
+  schemePreference: [],
+  strategy: 'PLACEMENT_STRATEGY_UNSPECIFIED',
+  app: '',
+  userGroup: '',
+};
 
 export function managementHandlers(layer: RpcLayer, d: HandlerDeps): ManagementHandlers {
   const answer = async (tokenId: string, ctx: UnaryCtx, token: string): Promise<BeginManagementResponse> => {
@@ -104,29 +124,38 @@ export function managementHandlers(layer: RpcLayer, d: HandlerDeps): ManagementH
         return rest;
       },
     ),
-    PopulateSet: unaryRpc(layer, 'TokenService.PopulateSet', async (req, ctx) => {
-      if (!can(ctx.principal, 'vms.write')) throw new PermissionDeniedError('populating a set needs vms.write');
-      const imageId = requireId('image_id', req.imageId);
-      const count = requireCount('count', req.count, 1);
-      const { image, ref } = await d.images.refForClone(imageId, ctx.scope, 'image_id');
-      const wire = req.request ?? { spec: null };
-      const r = validateSetRequest(
-        {
-          ...(wire as NonNullable<typeof req.request>),
-          count,
-          spec: overImage(image, wire.spec) as never,
-          schemePreference: [image.scheme],
-        },
-        d.clock.now(),
-        ctx.principal.userGroup,
-      );
-      authorizeTask(ctx.principal, r.spec.config, 'request.spec.config');
-      const tenant = r.tenant || image.tenant || ctx.scope || DEFAULT_TENANT;
-      if (tenant !== image.tenant) throw new InvalidArgumentError('request.tenant', "must be the image's tenant");
-      if (req.dryRun)
-        return { set: null, plan: await d.planner.dryRun({ ...r, spec: { ...r.spec, base: ref } }, tenant) };
-      return d.mgmt.clones(r, ref, tenant);
-    }),
+    PopulateSet: unaryRpc(
+      layer,
+      'TokenService.PopulateSet',
+      async (req, ctx) => {
+        if (!can(ctx.principal, 'vms.write')) throw new PermissionDeniedError('populating a set needs vms.write');
+        const imageId = requireId('image_id', req.imageId);
+        const count = requireCount('count', req.count, 1);
+        const { image, ref } = await d.images.refForClone(imageId, ctx.scope, 'image_id');
+        const wire = { ...NO_REQUEST, ...req.request };
+        const spec = overImage(image, wire.spec) as VmSetSpec['spec'];
+        const r = validateSetRequest(
+          { ...wire, count, spec, schemePreference: [image.scheme] },
+          d.clock.now(),
+          ctx.principal.userGroup,
+        );
+        authorizeTask(ctx.principal, r.spec.config, 'request.spec.config');
+        const tenant = r.tenant || image.tenant;
+        if (tenant !== image.tenant) throw new InvalidArgumentError('request.tenant', "must be the image's tenant");
+        if (r.group)
+          await d.hosts.getGroup(r.group).catch(() => {
+            throw new InvalidArgumentError('request.group', 'unknown group');
+          });
+        if (req.dryRun)
+          return { set: null, plan: await d.planner.dryRun({ ...r, spec: { ...r.spec, base: ref } }, tenant) };
+        return d.mgmt.clones(r, ref, tenant);
+      },
+      // A retry does not make a second set: the one the first call made.
+      async (ref, _req, ctx) => ({
+        set: await d.planner.view(ref, ctx.scope),
+        plan: await d.planner.plan(ref, ctx.scope),
+      }),
+    ),
     GetConfigurationTable: unaryRpc(layer, 'TokenService.GetConfigurationTable', async (req, ctx) => ({
       table: await configurationTable(d, requireId('set_id', req.setId), ctx.scope),
     })),

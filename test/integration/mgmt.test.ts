@@ -294,6 +294,11 @@ t.test(
       [ACTIVE],
     );
 
+    const once = await run('-q', 'set', 'populate', ACTIVE, '--count', '1', '--request-id', 'pop-1');
+    const twice = await run('-q', 'set', 'populate', ACTIVE, '--count', '1', '--request-id', 'pop-1');
+    t.equal(twice.code, 0, twice.stderr);
+    t.equal(twice.stdout, once.stdout, 'a retried populate answers with the set it made, not a second one');
+
     const bySpec = await run(
       '-q',
       'set',
