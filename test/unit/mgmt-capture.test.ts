@@ -249,6 +249,21 @@ t.test('the managed VM is out of the counts, never scaled away or replaced', asy
   await h.idle();
   const left = (await h.vmsOf(setId)).filter((v) => v.desired !== 'destroyed').map((v) => v.id);
   t.same(left, [vm.id], 'scale-down retired the other (newest-first would have picked it)');
+  t.same(await mgmt.probe(vm.id, { path: '/health', expect: '', timeoutMs: 1000 }), {
+    ok: true,
+    status: 200,
+    detail: 'ok',
+  });
+  // endById (the update cycle's way after a restart): idempotent, and the VM counts again.
+  await t.rejects(mgmt.instances.pick({ vmId: vm.id }, DEFAULT_TENANT), {
+    code: 'FAILED_PRECONDITION',
+    message: /^vm_id/,
+  });
+  const tokenId = (await h.vms.get(vm.id)).vm.managed!;
+  await mgmt.endById(tokenId);
+  await mgmt.endById(tokenId);
+  t.notOk((await h.vms.get(vm.id)).vm.managed, 'no longer managed');
+  t.equal((await h.planner.view(setId)).placed, 1, 'counted again (the set was scaled to 1)');
 });
 
 t.test('agent command hub: answers by command id from its host only, deadline, disconnect, bound', async (t) => {
