@@ -98,7 +98,7 @@ export class ManagementService implements Management {
       },
       p.timeoutMs + 5000,
     );
-    return { ok: r.ok, status: r.httpStatus, detail: r.ok ? r.detail : r.error || r.detail };
+    return { ok: r.ok, status: r.httpStatus, detail: (r.ok ? r.detail : r.error || r.detail).slice(0, 4096) };
   }
 }
 
