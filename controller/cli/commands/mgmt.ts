@@ -2,7 +2,7 @@
 // `nephele set populate|config-table`. The management token never goes on a
 // command line (it would show in /proc): it is read from a file or the
 // environment, and begin writes it to a 0600 file when asked to.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { BeginManagementResponse__Output as Begun } from '../../../common/gen/nephele/v1/BeginManagementResponse.js';
 import type { ManagementToken__Output as Token } from '../../../common/gen/nephele/v1/ManagementToken.js';
@@ -106,6 +106,8 @@ export function registerMgmtCommands(program: Command, k: CliKit): void {
     .action(async (o) => {
       const given = [o.set, o.vm, o.image].filter(Boolean).length;
       if (given !== 1) throw new CliError('give exactly one of --set, --vm, --image');
+      // Checked first: the token is shown once, so the file must be writable before it exists.
+      if (o.tokenOut && existsSync(o.tokenOut)) throw new CliError(`--token-out: ${o.tokenOut} exists already`);
       const r: Begun = await k.withClient(async (c) =>
         c.beginManagement({
           ...(o.set ? { setId: await resolveSet(c, o.set) } : o.vm ? { vmId: o.vm } : { imageId: o.image }),
@@ -113,9 +115,13 @@ export function registerMgmtCommands(program: Command, k: CliKit): void {
         }),
       );
       if (o.tokenOut && r.token) {
-        await writeFileAtomic(o.tokenOut, r.token + '\n', { mode: 0o600, overwrite: false });
-        r.token = '';
-        k.note(`token written to ${o.tokenOut}`);
+        try {
+          await writeFileAtomic(o.tokenOut, r.token + '\n', { mode: 0o600, overwrite: false });
+          r.token = '';
+          k.note(`token written to ${o.tokenOut}`);
+        } catch (e) {
+          k.note(`could not write ${o.tokenOut} (${(e as Error).message}); the token is printed instead`);
+        }
       }
       if (k.quiet()) return void (r.token && process.stdout.write(r.token + '\n'));
       k.out(r, () => `${tokenText(r.management)}${r.token ? `\n\nToken (shown once): ${r.token}` : ''}`);
