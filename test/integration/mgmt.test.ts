@@ -113,6 +113,7 @@ t.test('management instances: begin, configure, end, refusals, no plaintext toke
   const human = await ok('set', 'config-table', 'web');
   t.match(human.stdout, /Token:\s+\S+ \(live\)/);
 
+  await refused(['mgmt', 'begin', '--set', 'web', '--token-out', tokenFile], /--token-out: .* exists already/);
   // A second management instance of the same set is refused.
   await refused(['mgmt', 'begin', '--set', set.id], /FAILED_PRECONDITION: set_id has a management instance already/);
 
