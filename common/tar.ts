@@ -1,0 +1,430 @@
+// Process appliance images are ustar archives. Our own reader and writer (no
+// package): the format is small, and a tarball from a tenant is hostile until
+// inspected. Only regular files and directories exist in our archives; every
+// other entry type, every path that could leave the target dir, and every size
+// over the limits is refused with a reason, and extraction never follows or
+// writes a symlink.
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+const BLOCK = 512;
+const CHUNK = 64 * 1024;
+
+export interface TarLimits {
+  /** Entries (files and dirs) at most. */
+  maxEntries: number;
+  /** Bytes of file content in all, at most (the archive itself is at most this plus headers). */
+  maxBytes: number;
+  /** Bytes of one file at most. */
+  maxFileBytes: number;
+  /** Path depth (components) at most. */
+  maxDepth: number;
+}
+
+export const DEFAULT_TAR_LIMITS: TarLimits = {
+  maxEntries: 10_000,
+  maxBytes: 1024 ** 3,
+  maxFileBytes: 256 * 1024 ** 2,
+  maxDepth: 32,
+};
+
+export interface TarEntry {
+  /** Normalized relative path ('a/b.txt', dirs without a trailing '/'). */
+  path: string;
+  type: 'file' | 'dir';
+  size: number;
+  /** Permission bits as they will be written (setuid/setgid/sticky and group/other write dropped). */
+  mode: number;
+}
+
+export interface TarInspection {
+  entries: TarEntry[];
+  /** Empty: the archive is safe to extract. Bounded (MAX_PROBLEMS). */
+  problems: string[];
+}
+
+/** The archive must not be used; `reasons` says every problem found. */
+export class TarRejectedError extends Error {
+  constructor(readonly reasons: string[]) {
+    super(`tar refused: ${reasons.join('; ')}`);
+    this.name = 'TarRejectedError';
+  }
+}
+
+const MAX_PROBLEMS = 20;
+/** Names from the archive go into messages: no control characters, bounded. */
+const shown = (s: string) => JSON.stringify(s.length > 120 ? `${s.slice(0, 120)}…` : s);
+const fileMode = (m: number) => (m & 0o755) | 0o644;
+const DIR_MODE = 0o755;
+
+const TYPE_NAMES: Record<string, string> = {
+  '1': 'a hard link',
+  '2': 'a symlink',
+  '3': 'a character device',
+  '4': 'a block device',
+  '6': 'a fifo',
+  '7': 'a contiguous file',
+  x: 'a pax header',
+  g: 'a pax global header',
+  L: 'a GNU long name',
+  K: 'a GNU long link name',
+};
+
+// ---- writing ----
+
+export interface WriteTarOptions {
+  /** Relative paths left out ('token', 'logs'); a dir leaves out everything under it. */
+  exclude?: readonly string[];
+}
+
+export interface WriteTarResult {
+  sha256: string;
+  sizeBytes: number;
+  entries: TarEntry[];
+}
+
+/**
+ * Archives `dir` into `out` (created 0600): regular files and dirs only (a
+ * symlink, device or socket in `dir` throws), sorted, uid/gid/mtime zero so the
+ * same content gives the same sha256.
+ */
+export function writeTar(dir: string, out: string, opts: WriteTarOptions = {}): WriteTarResult {
+  const exclude = new Set((opts.exclude ?? []).map((p) => p.replace(/\/+$/, '')));
+  const fd = openSync(out, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+  const hash = createHash('sha256');
+  let size = 0;
+  const put = (b: Buffer) => {
+    hash.update(b);
+    for (let off = 0; off < b.length;) off += writeSync(fd, b, off, b.length - off);
+    size += b.length;
+  };
+  const entries: TarEntry[] = [];
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const path = rel ? `${rel}/${name}` : name;
+      if (exclude.has(path)) continue;
+      const st = lstatSync(join(dir, path));
+      if (st.isDirectory()) {
+        entries.push({ path, type: 'dir', size: 0, mode: DIR_MODE });
+        put(header(`${path}/`, '5', 0, DIR_MODE));
+        walk(path);
+      } else if (st.isFile()) {
+        const e: TarEntry = { path, type: 'file', size: st.size, mode: fileMode(st.mode) };
+        entries.push(e);
+        put(header(path, '0', st.size, e.mode));
+        copyInto(join(dir, path), st.size, put);
+      } else throw new TarRejectedError([`${shown(path)} is not a regular file or dir`]);
+    }
+  };
+  try {
+    walk('');
+    put(Buffer.alloc(2 * BLOCK));
+  } finally {
+    closeSync(fd);
+  }
+  return { sha256: hash.digest('hex'), sizeBytes: size, entries };
+}
+
+/** Copies exactly `size` bytes of `file` (never through a symlink), padded to a block. */
+function copyInto(file: string, size: number, put: (b: Buffer) => void): void {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const buf = Buffer.alloc(CHUNK);
+    let left = size;
+    while (left > 0) {
+      const n = readSync(fd, buf, 0, Math.min(CHUNK, left), null);
+      if (n === 0) throw new TarRejectedError([`${shown(file)} shrank while archived`]);
+      put(Buffer.from(buf.subarray(0, n)));
+      left -= n;
+    }
+    const pad = (BLOCK - (size % BLOCK)) % BLOCK;
+    if (pad) put(Buffer.alloc(pad));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function header(path: string, type: '0' | '5', size: number, mode: number): Buffer {
+  const h = Buffer.alloc(BLOCK);
+  let name = path;
+  let prefix = '';
+  if (Buffer.byteLength(name) > 100) {
+    // ustar splits a long path at a '/' into prefix (155) and name (100).
+    const cut = path.lastIndexOf('/', path.length - 2);
+    [prefix, name] = cut > 0 ? [path.slice(0, cut), path.slice(cut + 1)] : ['', path];
+    if (Buffer.byteLength(name) > 100 || Buffer.byteLength(prefix) > 155)
+      throw new TarRejectedError([`${shown(path)} is too long for ustar`]);
+  }
+  h.write(name, 0, 100, 'utf8');
+  octal(h, 100, 8, mode);
+  octal(h, 108, 8, 0);
+  octal(h, 116, 8, 0);
+  octal(h, 124, 12, size);
+  octal(h, 136, 12, 0);
+  h.write(type, 156, 1, 'latin1');
+  h.write('ustar\u000000', 257, 8, 'latin1');
+  h.write(prefix, 345, 155, 'utf8');
+  h.fill(0x20, 148, 156);
+  octal(h, 148, 8, checksum(h));
+  return h;
+}
+
+function octal(h: Buffer, off: number, len: number, v: number): void {
+  h.write(v.toString(8).padStart(len - 1, '0'), off, len - 1, 'latin1');
+  h[off + len - 1] = 0;
+}
+
+/** Sum of the header's bytes with the checksum field counted as spaces. */
+function checksum(h: Buffer): number {
+  let s = 0;
+  for (let i = 0; i < BLOCK; i++) s += i >= 148 && i < 156 ? 0x20 : h[i]!;
+  return s;
+}
+
+// ---- reading ----
+
+/** One parsed header, or why the archive cannot be read further. */
+type Step =
+  | { kind: 'entry'; entry: TarEntry; dataOffset: number }
+  | { kind: 'fatal'; problem: string }
+  | { kind: 'skip'; problem: string; next: number };
+
+/** A NUL-terminated field; raw bytes kept so control characters are seen. */
+const field = (h: Buffer, off: number, len: number) => {
+  const b = h.subarray(off, off + len);
+  const nul = b.indexOf(0);
+  return b.subarray(0, nul < 0 ? len : nul).toString('utf8');
+};
+
+function parseOctal(h: Buffer, off: number, len: number): number | undefined {
+  const s = field(h, off, len).replace(/^[ ]+|[ ]+$/g, '');
+  if (!/^[0-7]{1,12}$/.test(s)) return undefined; // also refuses GNU base-256 sizes
+  return parseInt(s, 8);
+}
+
+/** The normalized path, or why it may not be extracted. */
+export function pathProblem(raw: string, maxDepth: number): { path: string } | { problem: string } {
+  if (/[\x00-\x1f\x7f]/.test(raw)) return { problem: `${shown(raw)} has control characters` };
+  if (raw.includes('\\')) return { problem: `${shown(raw)} has a backslash` };
+  if (raw.startsWith('/')) return { problem: `${shown(raw)} is an absolute path` };
+  const parts = raw
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/$/, '')
+    .split('/');
+  if (parts.includes('..')) return { problem: `${shown(raw)} leaves the target dir ('..')` };
+  if (parts.some((p) => p === '' || p === '.')) return { problem: `${shown(raw)} has an empty or '.' component` };
+  if (parts.length > maxDepth) return { problem: `${shown(raw)} is deeper than ${maxDepth}` };
+  return { path: parts.join('/') };
+}
+
+function parseHeader(h: Buffer, at: number, limits: TarLimits): Step {
+  const sum = parseOctal(h, 148, 8);
+  if (sum === undefined || sum !== checksum(h)) return { kind: 'fatal', problem: `bad header checksum at ${at}` };
+  const magic = h.subarray(257, 263).toString('latin1');
+  if (magic !== 'ustar\u0000' && magic !== 'ustar ') return { kind: 'fatal', problem: `not a ustar header at ${at}` };
+  const size = parseOctal(h, 124, 12);
+  if (size === undefined) return { kind: 'fatal', problem: `bad size field at ${at}` };
+  const next = at + BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+  const prefix = field(h, 345, 155);
+  const name = field(h, 0, 100);
+  const raw = prefix ? `${prefix}/${name}` : name;
+  const type = String.fromCharCode(h[156]!);
+  const shownType = TYPE_NAMES[type];
+  if (shownType) return { kind: 'skip', problem: `${shown(raw)} is ${shownType}`, next };
+  if (type !== '0' && type !== '\u0000' && type !== '5')
+    return { kind: 'skip', problem: `${shown(raw)} has an unknown entry type ${shown(type)}`, next };
+  const p = pathProblem(raw, limits.maxDepth);
+  if ('problem' in p) return { kind: 'skip', problem: p.problem, next };
+  const dir = type === '5';
+  if (dir && size !== 0) return { kind: 'fatal', problem: `${shown(raw)} is a dir with content` };
+  if (size > limits.maxFileBytes)
+    return { kind: 'fatal', problem: `${shown(raw)} is ${size} bytes, over the limit of ${limits.maxFileBytes}` };
+  const mode = parseOctal(h, 100, 8) ?? 0o644;
+  const entry: TarEntry = dir
+    ? { path: p.path, type: 'dir', size: 0, mode: DIR_MODE }
+    : { path: p.path, type: 'file', size, mode: fileMode(mode) };
+  return { kind: 'entry', entry, dataOffset: at + BLOCK };
+}
+
+/**
+ * Walks the archive's headers (file content is skipped, never loaded), calling
+ * `onEntry` for each acceptable entry. Structural damage stops the walk.
+ */
+function walkTar(fd: number, fileSize: number, limits: TarLimits, onEntry: (e: TarEntry, at: number) => void) {
+  const problems: string[] = [];
+  const entries: TarEntry[] = [];
+  const seen = new Map<string, TarEntry['type']>();
+  const problem = (s: string) => problems.length < MAX_PROBLEMS && problems.push(s);
+  const h = Buffer.alloc(BLOCK);
+  let at = 0;
+  let total = 0;
+  for (;;) {
+    if (at + BLOCK > fileSize) {
+      problem(at === fileSize ? 'no end-of-archive marker (truncated)' : `truncated header at ${at}`);
+      break;
+    }
+    readSync(fd, h, 0, BLOCK, at);
+    if (h.every((b) => b === 0)) {
+      const rest = tailProblem(fd, at + BLOCK, fileSize);
+      if (rest) problem(rest);
+      break;
+    }
+    const step = parseHeader(h, at, limits);
+    if (step.kind === 'fatal') {
+      problem(step.problem);
+      break;
+    }
+    if (step.kind === 'skip') {
+      problem(step.problem);
+      if (step.next > fileSize) {
+        problem(`entry at ${at} runs past the end of the archive (truncated)`);
+        break;
+      }
+      at = step.next;
+      continue;
+    }
+    const e = step.entry;
+    const next = step.dataOffset + Math.ceil(e.size / BLOCK) * BLOCK;
+    if (next > fileSize) {
+      problem(`${shown(e.path)} runs past the end of the archive (truncated)`);
+      break;
+    }
+    if (entries.length >= limits.maxEntries) {
+      problem(`more than ${limits.maxEntries} entries`);
+      break;
+    }
+    total += e.size;
+    if (total > limits.maxBytes) {
+      problem(`content over the limit of ${limits.maxBytes} bytes`);
+      break;
+    }
+    const clash = conflict(seen, e);
+    if (clash) problem(clash);
+    else {
+      entries.push(e);
+      onEntry(e, step.dataOffset);
+    }
+    at = next;
+  }
+  return { entries, problems };
+}
+
+/** A second entry of one path, or a path under a file (either would overwrite or redirect). */
+function conflict(seen: Map<string, TarEntry['type']>, e: TarEntry): string | undefined {
+  const prev = seen.get(e.path);
+  if (prev) return `${shown(e.path)} appears twice`;
+  const parts = e.path.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const parent = parts.slice(0, i).join('/');
+    const t = seen.get(parent);
+    if (t === 'file') return `${shown(e.path)} is under ${shown(parent)}, which is a file`;
+    if (!t) seen.set(parent, 'dir');
+  }
+  seen.set(e.path, e.type);
+  return undefined;
+}
+
+/** After the end marker only zero padding may follow (anything else is hidden content). */
+function tailProblem(fd: number, from: number, fileSize: number): string | undefined {
+  if (fileSize - from > 64 * 1024 * 1024) return 'over 64 MiB after the end-of-archive marker';
+  const buf = Buffer.alloc(CHUNK);
+  for (let at = from; at < fileSize;) {
+    const n = readSync(fd, buf, 0, Math.min(CHUNK, fileSize - at), at);
+    if (n === 0) break;
+    if (!buf.subarray(0, n).every((b) => b === 0)) return `data after the end-of-archive marker at ${from - BLOCK}`;
+    at += n;
+  }
+  return undefined;
+}
+
+/** What the archive holds and every reason it must not be extracted (none: safe). */
+export function inspectTar(path: string, limits: TarLimits = DEFAULT_TAR_LIMITS): TarInspection {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return walkTar(fd, fstatSync(fd).size, limits, () => {});
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Extracts into `dir` (created if missing) after inspecting: a problem throws
+ * TarRejectedError before anything is written. Files are created only under
+ * `dir`, never through a symlink (a symlink already in `dir` on the way throws),
+ * modes masked to 0644/0755. The archive is read through one descriptor for
+ * both passes, so it cannot be swapped in between.
+ */
+export function extractTar(path: string, dir: string, limits: TarLimits = DEFAULT_TAR_LIMITS): TarEntry[] {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const size = fstatSync(fd).size;
+    const first = walkTar(fd, size, limits, () => {});
+    if (first.problems.length) throw new TarRejectedError(first.problems);
+    mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+    const second = walkTar(fd, size, limits, (e, at) => {
+      ensureDirs(dir, e.type === 'dir' ? e.path : e.path.split('/').slice(0, -1).join('/'));
+      if (e.type === 'file') writeEntry(fd, at, e, join(dir, e.path));
+    });
+    if (second.problems.length) throw new TarRejectedError(second.problems);
+    return second.entries;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Makes each component of `rel` under `dir` a real dir (refusing a symlink or file in the way). */
+function ensureDirs(dir: string, rel: string): void {
+  if (!rel) return;
+  let cur = dir;
+  for (const part of rel.split('/')) {
+    cur = join(cur, part);
+    let st;
+    try {
+      st = lstatSync(cur);
+    } catch {
+      mkdirSync(cur, { mode: DIR_MODE });
+      continue;
+    }
+    if (!st.isDirectory()) throw new TarRejectedError([`${shown(rel)}: a non-dir is in the way`]);
+  }
+}
+
+function writeEntry(src: number, at: number, e: TarEntry, target: string): void {
+  try {
+    const st = lstatSync(target);
+    if (!st.isFile()) throw new TarRejectedError([`${shown(e.path)}: a non-file is in the way`]);
+    unlinkSync(target);
+  } catch (err) {
+    if (err instanceof TarRejectedError) throw err;
+  }
+  // O_EXCL with O_NOFOLLOW: a symlink planted in between fails the open, never followed.
+  const out = openSync(
+    target,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    e.mode,
+  );
+  try {
+    const buf = Buffer.alloc(CHUNK);
+    for (let left = e.size, off = at; left > 0;) {
+      const n = readSync(src, buf, 0, Math.min(CHUNK, left), off);
+      if (n === 0) throw new TarRejectedError([`${shown(e.path)}: archive shrank while extracted`]);
+      for (let w = 0; w < n;) w += writeSync(out, buf, w, n - w);
+      left -= n;
+      off += n;
+    }
+  } finally {
+    closeSync(out);
+  }
+}
