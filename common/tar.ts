@@ -135,10 +135,12 @@ function walkTar(fd: number, fileSize: number, limits: TarLimits, onEntry: (e: T
   const entries: TarEntry[] = [];
   const seen = new Map<string, TarEntry['type']>();
   const problem = (s: string) => problems.length < MAX_PROBLEMS && problems.push(s);
+  // Enough said: a hostile archive of a million bad entries is not walked to its end.
+  const more = () => problems.length < MAX_PROBLEMS;
   const h = Buffer.alloc(BLOCK);
   let at = 0;
   let total = 0;
-  for (;;) {
+  while (more()) {
     if (at + BLOCK > fileSize) {
       problem(at === fileSize ? 'no end-of-archive marker (truncated)' : `truncated header at ${at}`);
       break;
@@ -318,4 +320,30 @@ function writeEntry(src: number, at: number, e: TarEntry, target: string): void 
   } finally {
     closeSync(out);
   }
+}
+
+// ---- process appliance images ----
+
+/**
+ * What an image of a process appliance may hold: its config, data files and
+ * version. Everything else in a process VM's dir is the agent's (handle, uid,
+ * exit status, console) or the token: a tar holding `uid` or `handle.json`
+ * would take over another VM's identity or process, one holding `token` would
+ * make every clone a management instance.
+ */
+export const APPLIANCE_IMAGE_TOP = ['config.json', 'data', 'appliance-version'] as const;
+const SMALL_FILE = { 'config.json': 64 * 1024, 'appliance-version': 256 } as Record<string, number>;
+
+/** Why inspected entries are not a process appliance image (undefined: they are). */
+export function applianceImageProblem(entries: TarEntry[]): string | undefined {
+  for (const e of entries) {
+    const top = e.path.split('/')[0]!;
+    if (!(APPLIANCE_IMAGE_TOP as readonly string[]).includes(top))
+      return `the image holds ${shown(e.path)}, outside ${APPLIANCE_IMAGE_TOP.join(', ')}`;
+    const cap = SMALL_FILE[top];
+    if (cap !== undefined && (e.type !== 'file' || e.path !== top)) return `${top} in the image is not a file`;
+    if (cap !== undefined && e.size > cap) return `${top} in the image is over ${cap} bytes`;
+    if (top === 'data' && e.path === top && e.type !== 'dir') return 'data in the image is not a dir';
+  }
+  return undefined;
 }

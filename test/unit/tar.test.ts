@@ -2,7 +2,14 @@ import t, { type Test } from 'tap';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractTar, inspectTar, TarRejectedError, writeTar, type TarLimits } from '../../common/tar.js';
+import {
+  applianceImageProblem,
+  extractTar,
+  inspectTar,
+  TarRejectedError,
+  writeTar,
+  type TarLimits,
+} from '../../common/tar.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 // common/tar.ts on real and crafted archives: what we write is plain ustar (GNU
@@ -184,4 +191,24 @@ t.test('extraction never writes through a symlink already in the target', async 
   extractTar(tarOf(entry({ name: 'plain', data: hello, mode: 0o4777 }), END), dest);
   tt.equal(readFileSync(join(dest, 'plain'), 'utf8'), 'hello\n');
   tt.equal(statSync(join(dest, 'plain')).mode & 0o7777, 0o755);
+});
+
+t.test('a flood of bad entries stops at 20 problems', async (tt) => {
+  const links = Array.from({ length: 500 }, (_, i) => entry({ name: `l${i}`, type: '2', link: '/' }));
+  const got = inspectTar(tarOf(...links, END));
+  tt.equal(got.problems.length, 20);
+});
+
+t.test('process appliance images hold only config.json, data/ and appliance-version', async (tt) => {
+  const f = (name: string, size = 10) => entry({ name, data: Buffer.alloc(size, 0x61) });
+  const d = (name: string) => entry({ name: `${name}/`, type: '5' });
+  const check = (...parts: Buffer[]) => applianceImageProblem(inspectTar(tarOf(...parts, END)).entries);
+  tt.equal(check(f('config.json'), d('data'), f('data/a/b'), f('appliance-version')), undefined);
+  tt.match(check(f('token')), /holds "token"/);
+  tt.match(check(f('uid')), /holds "uid"/);
+  tt.match(check(f('handle.json')), /holds "handle.json"/);
+  tt.match(check(d('www'), f('www/index.html')), /holds "www"/);
+  tt.match(check(d('config.json')), /config.json in the image is not a file/);
+  tt.match(check(f('config.json', 70_000)), /over 65536 bytes/);
+  tt.match(check(f('data')), /data in the image is not a dir/);
 });

@@ -2,10 +2,24 @@
 // changes, the capture of its appliance dir as an image (a tar without the
 // token or anything of the agent's), and clones made from such a tar.
 import { createHash } from 'node:crypto';
-import { closeSync, constants, openSync, readdirSync, readFileSync, readSync, rmSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_KEY_RE, CONFIG_MAX_ENTRIES, CONFIG_VALUE_MAX, GiB, MiB } from '../../../common/limits.js';
 import {
+  APPLIANCE_IMAGE_TOP,
+  applianceImageProblem,
   DEFAULT_TAR_LIMITS,
   extractTar,
   inspectTar,
@@ -13,33 +27,23 @@ import {
   TarRejectedError,
   writeFileUnder,
   writeTar,
-  type TarEntry,
 } from '../../../common/tar.js';
 import { renderPage, writeReadable } from './files.js';
 import { DriverError, type BaseImage, type CaptureResult, type ConfigApply } from '../driver.js';
 
 /** The token of a management instance: root-only, in the VM's root-only dir. */
 export const TOKEN_FILE = 'token';
-/** Files put by configure, under the VM's dir. */
-export const DATA_DIR = 'data';
-export const VERSION_FILE = 'appliance-version';
-/**
- * What an image of a process appliance holds: the appliance's config, its data
- * files and version. Everything else in the VM's dir is the agent's (handle,
- * uid, exit status, console, sandbox mounts) or the token, and never leaves
- * the host nor comes in from an image (a tar holding `uid` or `handle.json`
- * would take over another VM's identity or process).
- */
-export const IMAGE_TOP = ['config.json', DATA_DIR, VERSION_FILE] as const;
-
-const TOKEN_RE = /^[\x21-\x7e]{16,256}$/;
+const DATA_DIR = 'data';
+const VERSION_FILE = 'appliance-version';
+// Characters JSON and HTML keep as they are: a token copied into a config value is found byte for byte.
+const TOKEN_RE = /^[A-Za-z0-9+/=_.-]{16,256}$/;
 const MAX_FILES = 64;
 const MAX_FILE_BYTES = 4 * MiB;
 
 // ---- token ----
 
 export function putToken(dir: string, token: string): void {
-  if (!TOKEN_RE.test(token)) throw new DriverError('token: 16-256 printable characters', 'INVALID_SPEC');
+  if (!TOKEN_RE.test(token)) throw new DriverError('token: 16-256 characters of [A-Za-z0-9+/=_.-]', 'INVALID_SPEC');
   writeFileUnder(dir, TOKEN_FILE, Buffer.from(token), 0o600);
 }
 
@@ -68,8 +72,21 @@ export function tokenHashOf(dir: string): string {
 
 export function removeToken(dir: string): void {
   const file = join(dir, TOKEN_FILE);
-  // Zeroed before unlinking: no copy of the bytes left in the file's old blocks by us.
-  if (existsSync(file)) writeFileUnder(dir, TOKEN_FILE, Buffer.alloc(readToken(dir)?.length ?? 0), 0o600);
+  // Overwritten in place, then unlinked: the freed blocks do not keep the token.
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_WRONLY | constants.O_NOFOLLOW);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  if (fd !== undefined) {
+    try {
+      writeSync(fd, Buffer.alloc(fstatSync(fd).size));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
   rmSync(file, { force: true });
   if (existsSync(file)) throw new DriverError('the token file is still there after removal');
 }
@@ -168,12 +185,13 @@ export function occurrences(path: string, needle: Buffer): number {
  * data file holding them fails the capture and removes `out`).
  */
 export function captureDir(dir: string, out: string): CaptureResult {
+  if (readConfig(dir).task) throw new DriverError('capture refused: a task vm is not an appliance', 'INVALID_SPEC');
   const token = readToken(dir);
-  const exclude = readdirSync(dir).filter((n) => !(IMAGE_TOP as readonly string[]).includes(n));
+  const exclude = readdirSync(dir).filter((n) => !(APPLIANCE_IMAGE_TOP as readonly string[]).includes(n));
   const w = writeTar(dir, out, { exclude: [...exclude, TOKEN_FILE] });
   const check = inspectTar(out);
   const found = token ? occurrences(out, token) : 0;
-  const tokenEntry = check.entries.some((e) => e.path.split('/').pop() === TOKEN_FILE);
+  const tokenEntry = check.entries.some((e) => e.path === TOKEN_FILE);
   if (check.problems.length || tokenEntry || found > 0) {
     rmSync(out, { force: true });
     throw new DriverError(
@@ -194,19 +212,6 @@ export function captureDir(dir: string, out: string): CaptureResult {
 
 // ---- clone ----
 
-/** Why an image's entries cannot be a process appliance (only IMAGE_TOP at the top). */
-export function imageEntriesProblem(entries: TarEntry[]): string | undefined {
-  for (const e of entries) {
-    const top = e.path.split('/')[0]!;
-    if (!(IMAGE_TOP as readonly string[]).includes(top))
-      return `the image holds ${JSON.stringify(e.path.slice(0, 120))}, outside ${IMAGE_TOP.join(', ')}`;
-    if ((top === 'config.json' || top === VERSION_FILE) && (e.type !== 'file' || e.path !== top))
-      return `${top} in the image is not a file`;
-    if (top === DATA_DIR && e.path === top && e.type !== 'dir') return `${DATA_DIR} in the image is not a dir`;
-  }
-  return undefined;
-}
-
 /**
  * Extracts the base image into the VM's dir (before spec.config is applied)
  * and returns its config. Refuses (INVALID_SPEC) what is not a process appliance.
@@ -216,7 +221,7 @@ export function extractBase(dir: string, base: BaseImage, diskGiB: number): Reco
     throw new DriverError(`base image format ${base.format}: process needs tar`, 'INVALID_SPEC');
   const limits = { ...DEFAULT_TAR_LIMITS, maxBytes: Math.min(DEFAULT_TAR_LIMITS.maxBytes, diskGiB * GiB) };
   const ins = inspectTar(base.path, limits);
-  const p = ins.problems.length ? ins.problems.join('; ') : imageEntriesProblem(ins.entries);
+  const p = ins.problems.length ? ins.problems.join('; ') : applianceImageProblem(ins.entries);
   if (p) throw new DriverError(`base image refused: ${p}`, 'INVALID_SPEC');
   try {
     extractTar(base.path, dir, limits);
