@@ -57,7 +57,7 @@ const TYPE_NAMES: Record<string, string> = {
   '7': 'a contiguous file',
   x: 'a pax header',
   g: 'a pax global header',
-  L: 'a GNU long name',
+  L: 'a GNU long name (paths over 100 bytes: tar --format=ustar)',
   K: 'a GNU long link name',
 };
 
@@ -67,7 +67,8 @@ const TYPE_NAMES: Record<string, string> = {
 type Step =
   | { kind: 'entry'; entry: TarEntry; dataOffset: number }
   | { kind: 'fatal'; problem: string }
-  | { kind: 'skip'; problem: string; next: number };
+  /** No problem: an entry with nothing to extract (the archive's root dir). */
+  | { kind: 'skip'; problem?: string; next: number };
 
 /** A NUL-terminated field; raw bytes kept so control characters are seen. */
 const field = (h: Buffer, off: number, len: number) => {
@@ -113,9 +114,11 @@ function parseHeader(h: Buffer, at: number, limits: TarLimits): Step {
   if (shownType) return { kind: 'skip', problem: `${shown(raw)} is ${shownType}`, next };
   if (type !== '0' && type !== '\u0000' && type !== '5')
     return { kind: 'skip', problem: `${shown(raw)} has an unknown entry type ${shown(type)}`, next };
+  const dir = type === '5';
+  // `tar -C dir -cf x.tar .` starts with './': the target dir itself.
+  if (dir && /^\.(\/\.)*\/?$/.test(raw)) return { kind: 'skip', next };
   const p = pathProblem(raw, limits.maxDepth);
   if ('problem' in p) return { kind: 'skip', problem: p.problem, next };
-  const dir = type === '5';
   if (dir && size !== 0) return { kind: 'fatal', problem: `${shown(raw)} is a dir with content` };
   if (size > limits.maxFileBytes)
     return { kind: 'fatal', problem: `${shown(raw)} is ${size} bytes, over the limit of ${limits.maxFileBytes}` };
@@ -133,7 +136,7 @@ function parseHeader(h: Buffer, at: number, limits: TarLimits): Step {
 function walkTar(fd: number, fileSize: number, limits: TarLimits, onEntry: (e: TarEntry, at: number) => void) {
   const problems: string[] = [];
   const entries: TarEntry[] = [];
-  const seen = new Map<string, TarEntry['type']>();
+  const seen = new Map<string, Seen>();
   const problem = (s: string) => problems.length < MAX_PROBLEMS && problems.push(s);
   // Enough said: a hostile archive of a million bad entries is not walked to its end.
   const more = () => problems.length < MAX_PROBLEMS;
@@ -157,7 +160,7 @@ function walkTar(fd: number, fileSize: number, limits: TarLimits, onEntry: (e: T
       break;
     }
     if (step.kind === 'skip') {
-      problem(step.problem);
+      if (step.problem) problem(step.problem);
       if (step.next > fileSize) {
         problem(`entry at ${at} runs past the end of the archive (truncated)`);
         break;
@@ -191,16 +194,19 @@ function walkTar(fd: number, fileSize: number, limits: TarLimits, onEntry: (e: T
   return { entries, problems };
 }
 
+type Seen = TarEntry['type'] | 'implied';
+
 /** A second entry of one path, or a path under a file (either would overwrite or redirect). */
-function conflict(seen: Map<string, TarEntry['type']>, e: TarEntry): string | undefined {
+function conflict(seen: Map<string, Seen>, e: TarEntry): string | undefined {
   const prev = seen.get(e.path);
-  if (prev) return `${shown(e.path)} appears twice`;
+  // A dir listed after what is in it is fine; anything else twice would overwrite.
+  if (prev && !(prev === 'implied' && e.type === 'dir')) return `${shown(e.path)} appears twice`;
   const parts = e.path.split('/');
   for (let i = 1; i < parts.length; i++) {
     const parent = parts.slice(0, i).join('/');
     const t = seen.get(parent);
     if (t === 'file') return `${shown(e.path)} is under ${shown(parent)}, which is a file`;
-    if (!t) seen.set(parent, 'dir');
+    if (!t) seen.set(parent, 'implied');
   }
   seen.set(e.path, e.type);
   return undefined;

@@ -114,6 +114,23 @@ t.test('round trip: ours is read by GNU tar and by us; deterministic; exclude wo
   // A GNU tar archive of plain files is accepted too.
   execFileSync('tar', ['--format=ustar', '-cf', join(root, 'gnu.tar'), '-C', src, 'config.json', 'data']);
   tt.same(inspectTar(join(root, 'gnu.tar')).problems, []);
+  // So is one of the whole dir in GNU format ('./' first), and a dir listed after its content.
+  execFileSync('tar', ['--format=gnu', '--exclude', 'dddd*', '-cf', join(root, 'dot.tar'), '-C', src, '.']);
+  const dot = inspectTar(join(root, 'dot.tar'));
+  tt.same(dot.problems, []);
+  tt.ok(dot.entries.some((e) => e.path === 'data/deep/f.bin'));
+  tt.notOk(dot.entries.some((e) => e.path === '' || e.path === '.'));
+  execFileSync('tar', [
+    '--no-recursion',
+    '-cf',
+    join(root, 'late.tar'),
+    '-C',
+    src,
+    'data/deep/f.bin',
+    'data/deep',
+    'data',
+  ]);
+  tt.same(inspectTar(join(root, 'late.tar')).problems, []);
 });
 
 t.test('writeTar refuses a symlink in the source', async (tt) => {
