@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readlinkSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -78,6 +78,8 @@ t.test('process management instance: token, hidden, configure, capture, clones',
   t.equal(st.hostPort, 0, 'hidden: no port forward');
   t.equal(st.phase, 'running');
   await t.rejects(httpGet(port, 500), 'the old port no longer answers');
+  const netns = (pid: number) => readlinkSync(`/proc/${pid}/ns/net`);
+  t.not(netns(st.pid), netns(process.pid), 'the appliance is in a network namespace of its own');
   t.equal(await driver.guestRequest(a, 'config-get title'), 'v1', "the agent's channel still reaches it");
 
   // ---- configure ----
@@ -182,6 +184,7 @@ t.test('process management instance: token, hidden, configure, capture, clones',
   await driver.setHidden(a, false);
   st = await ready(a);
   t.ok(st.hostPort > 0, 'unhidden: port forward back');
+  t.equal(netns(st.pid), netns(process.pid), "back in the host's network");
   t.match((await httpGet(st.hostPort)).body, /v2/, 'serving the configured page');
   await driver.tokenRemove(a);
   t.equal(await driver.tokenHash(a), '', 'token removed');
