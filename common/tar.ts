@@ -106,7 +106,8 @@ function parseHeader(h: Buffer, at: number, limits: TarLimits): Step {
   const size = parseOctal(h, 124, 12);
   if (size === undefined) return { kind: 'fatal', problem: `bad size field at ${at}` };
   const next = at + BLOCK + Math.ceil(size / BLOCK) * BLOCK;
-  const prefix = field(h, 345, 155);
+  // GNU headers keep times, not a prefix, at 345.
+  const prefix = magic === 'ustar\u0000' ? field(h, 345, 155) : '';
   const name = field(h, 0, 100);
   const raw = prefix ? `${prefix}/${name}` : name;
   const type = String.fromCharCode(h[156]!);

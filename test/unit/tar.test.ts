@@ -30,6 +30,8 @@ interface Craft {
   /** Raw size field (e.g. base-256). */
   sizeField?: Buffer;
   badSum?: boolean;
+  /** GNU magic ('ustar  '), whose bytes at 345 are times, not a prefix. */
+  gnu?: boolean;
 }
 
 function hdr(c: Craft): Buffer {
@@ -44,7 +46,7 @@ function hdr(c: Craft): Buffer {
   h.write('00000000000', 136, 'latin1');
   h.write(c.type ?? '0', 156, 'latin1');
   if (c.link) h.write(c.link, 157, 100, 'utf8');
-  h.write('ustar\u000000', 257, 'latin1');
+  h.write(c.gnu ? 'ustar  \u0000' : 'ustar\u000000', 257, 'latin1');
   if (c.prefix) h.write(c.prefix, 345, 155, 'utf8');
   h.fill(0x20, 148, 156);
   let s = 0;
@@ -228,4 +230,13 @@ t.test('process appliance images hold only config.json, data/ and appliance-vers
   tt.match(check(d('config.json')), /config.json in the image is not a file/);
   tt.match(check(f('config.json', 70_000)), /over 65536 bytes/);
   tt.match(check(f('data')), /data in the image is not a dir/);
+});
+
+t.test('a GNU header has no prefix field', async (tt) => {
+  const got = inspectTar(tarOf(entry({ name: 'f', prefix: '14567012345', gnu: true, data: hello }), END));
+  tt.same(got.problems, []);
+  tt.same(
+    got.entries.map((e) => e.path),
+    ['f'],
+  );
 });
