@@ -67,7 +67,7 @@ const TYPE_NAMES: Record<string, string> = {
 type Step =
   | { kind: 'entry'; entry: TarEntry; dataOffset: number }
   | { kind: 'fatal'; problem: string }
-  /** No problem: an entry with nothing to extract (the archive's root dir). */
+  /** Not extracted: refused (problem), or nothing to extract (the archive's root dir). */
   | { kind: 'skip'; problem?: string; next: number };
 
 /** A NUL-terminated field; raw bytes kept so control characters are seen. */
@@ -144,7 +144,11 @@ function walkTar(fd: number, fileSize: number, limits: TarLimits, onEntry: (e: T
   const h = Buffer.alloc(BLOCK);
   let at = 0;
   let total = 0;
-  while (more()) {
+  for (let headers = 0; more(); headers++) {
+    if (headers > limits.maxEntries) {
+      problem(`more than ${limits.maxEntries} entries`);
+      break;
+    }
     if (at + BLOCK > fileSize) {
       problem(at === fileSize ? 'no end-of-archive marker (truncated)' : `truncated header at ${at}`);
       break;
@@ -226,10 +230,14 @@ function tailProblem(fd: number, from: number, fileSize: number): string | undef
   return undefined;
 }
 
+/** Never through a symlink; O_NONBLOCK so a fifo in its place cannot hang us (refused after fstat). */
+const openArchive = (path: string) => openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+
 /** What the archive holds and every reason it must not be extracted (none: safe). */
 export function inspectTar(path: string, limits: TarLimits = DEFAULT_TAR_LIMITS): TarInspection {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const fd = openArchive(path);
   try {
+    if (!fstatSync(fd).isFile()) return { entries: [], problems: ['not a regular file'] };
     return walkTar(fd, fstatSync(fd).size, limits, () => {});
   } finally {
     closeSync(fd);
@@ -244,8 +252,9 @@ export function inspectTar(path: string, limits: TarLimits = DEFAULT_TAR_LIMITS)
  * both passes, so it cannot be swapped in between.
  */
 export function extractTar(path: string, dir: string, limits: TarLimits = DEFAULT_TAR_LIMITS): TarEntry[] {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const fd = openArchive(path);
   try {
+    if (!fstatSync(fd).isFile()) throw new TarRejectedError(['not a regular file']);
     const size = fstatSync(fd).size;
     const first = walkTar(fd, size, limits, () => {});
     if (first.problems.length) throw new TarRejectedError(first.problems);

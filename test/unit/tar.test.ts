@@ -240,3 +240,11 @@ t.test('a GNU header has no prefix field', async (tt) => {
     ['f'],
   );
 });
+
+t.test('only a regular file is read as an archive (a fifo does not hang it)', async (tt) => {
+  const fifo = join(root, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  tt.same(inspectTar(fifo).problems, ['not a regular file']);
+  tt.throws(() => extractTar(fifo, join(root, 'fifo-out')), /not a regular file/);
+  tt.same(inspectTar('/dev/null').problems, ['not a regular file'], 'nor a device');
+});
