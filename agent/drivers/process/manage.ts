@@ -231,7 +231,8 @@ export function extractBase(dir: string, base: BaseImage, diskGiB: number): Reco
     throw e;
   }
   let cfg: Record<string, string> = {};
-  if (existsSync(join(dir, 'config.json'))) {
+  // Only the image's own config (never one left in the dir from before).
+  if (ins.entries.some((e) => e.path === 'config.json')) {
     try {
       cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, string>;
     } catch {
