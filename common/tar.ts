@@ -363,3 +363,10 @@ export function applianceImageProblem(entries: TarEntry[]): string | undefined {
   }
   return undefined;
 }
+
+/** inspectTar, plus the process appliance layout: what an import or a clone checks. */
+export function inspectApplianceTar(path: string, limits: TarLimits = DEFAULT_TAR_LIMITS): TarInspection {
+  const ins = inspectTar(path, limits);
+  const layout = ins.problems.length ? undefined : applianceImageProblem(ins.entries);
+  return layout ? { entries: ins.entries, problems: [layout] } : ins;
+}

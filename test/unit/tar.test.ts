@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   applianceImageProblem,
   extractTar,
+  inspectApplianceTar,
   inspectTar,
   TarRejectedError,
   writeTar,
@@ -230,6 +231,10 @@ t.test('process appliance images hold only config.json, data/ and appliance-vers
   tt.match(check(d('config.json')), /config.json in the image is not a file/);
   tt.match(check(f('config.json', 70_000)), /over 65536 bytes/);
   tt.match(check(f('data')), /data in the image is not a dir/);
+  tt.same(inspectApplianceTar(tarOf(f('uid'), END)).problems, [
+    'the image holds "uid", outside config.json, data, appliance-version',
+  ]);
+  tt.same(inspectApplianceTar(tarOf(f('config.json'), END)).problems, []);
 });
 
 t.test('a GNU header has no prefix field', async (tt) => {

@@ -19,9 +19,9 @@ import { join } from 'node:path';
 import { CONFIG_KEY_RE, CONFIG_MAX_ENTRIES, CONFIG_VALUE_MAX, GiB, MiB } from '../../../common/limits.js';
 import {
   APPLIANCE_IMAGE_TOP,
-  applianceImageProblem,
   DEFAULT_TAR_LIMITS,
   extractTar,
+  inspectApplianceTar,
   inspectTar,
   pathProblem,
   TarRejectedError,
@@ -220,9 +220,8 @@ export function extractBase(dir: string, base: BaseImage, diskGiB: number): Reco
   if (base.format !== 'tar')
     throw new DriverError(`base image format ${base.format}: process needs tar`, 'INVALID_SPEC');
   const limits = { ...DEFAULT_TAR_LIMITS, maxBytes: Math.min(DEFAULT_TAR_LIMITS.maxBytes, diskGiB * GiB) };
-  const ins = inspectTar(base.path, limits);
-  const p = ins.problems.length ? ins.problems.join('; ') : applianceImageProblem(ins.entries);
-  if (p) throw new DriverError(`base image refused: ${p}`, 'INVALID_SPEC');
+  const ins = inspectApplianceTar(base.path, limits);
+  if (ins.problems.length) throw new DriverError(`base image refused: ${ins.problems.join('; ')}`, 'INVALID_SPEC');
   try {
     extractTar(base.path, dir, limits);
   } catch (e) {
