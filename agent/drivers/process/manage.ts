@@ -22,7 +22,6 @@ import {
   DEFAULT_TAR_LIMITS,
   extractTar,
   inspectApplianceTar,
-  inspectTar,
   pathProblem,
   TarRejectedError,
   writeFileUnder,
@@ -189,7 +188,7 @@ export function captureDir(dir: string, out: string): CaptureResult {
   const token = readToken(dir);
   const exclude = readdirSync(dir).filter((n) => !(APPLIANCE_IMAGE_TOP as readonly string[]).includes(n));
   const w = writeTar(dir, out, { exclude: [...exclude, TOKEN_FILE] });
-  const check = inspectTar(out);
+  const check = inspectApplianceTar(out);
   const found = token ? occurrences(out, token) : 0;
   const tokenEntry = check.entries.some((e) => e.path === TOKEN_FILE);
   if (check.problems.length || tokenEntry || found > 0) {
