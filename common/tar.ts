@@ -36,9 +36,14 @@ export interface TarLimits {
 export const DEFAULT_TAR_LIMITS: TarLimits = {
   maxEntries: 10_000,
   maxBytes: 1024 ** 3,
-  maxFileBytes: 256 * 1024 ** 2,
+  maxFileBytes: 1024 ** 3,
   maxDepth: 32,
 };
+
+/** Limits left out take the defaults; one file may be as large as all content unless said otherwise. */
+function limitsOf(given: Partial<TarLimits>): TarLimits {
+  return { ...DEFAULT_TAR_LIMITS, maxFileBytes: given.maxBytes ?? DEFAULT_TAR_LIMITS.maxFileBytes, ...given };
+}
 
 export interface TarInspection {
   entries: TarEntry[];
@@ -234,11 +239,11 @@ function tailProblem(fd: number, from: number, fileSize: number): string | undef
 const openArchive = (path: string) => openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
 
 /** What the archive holds and every reason it must not be extracted (none: safe). */
-export function inspectTar(path: string, limits: TarLimits = DEFAULT_TAR_LIMITS): TarInspection {
+export function inspectTar(path: string, limits: Partial<TarLimits> = {}): TarInspection {
   const fd = openArchive(path);
   try {
     if (!fstatSync(fd).isFile()) return { entries: [], problems: ['not a regular file'] };
-    return walkTar(fd, fstatSync(fd).size, limits, () => {});
+    return walkTar(fd, fstatSync(fd).size, limitsOf(limits), () => {});
   } finally {
     closeSync(fd);
   }
@@ -251,7 +256,8 @@ export function inspectTar(path: string, limits: TarLimits = DEFAULT_TAR_LIMITS)
  * modes masked to 0644/0755. The archive is read through one descriptor for
  * both passes, so it cannot be swapped in between.
  */
-export function extractTar(path: string, dir: string, limits: TarLimits = DEFAULT_TAR_LIMITS): TarEntry[] {
+export function extractTar(path: string, dir: string, given: Partial<TarLimits> = {}): TarEntry[] {
+  const limits = limitsOf(given);
   const fd = openArchive(path);
   try {
     if (!fstatSync(fd).isFile()) throw new TarRejectedError(['not a regular file']);
@@ -365,7 +371,7 @@ export function applianceImageProblem(entries: TarEntry[]): string | undefined {
 }
 
 /** inspectTar, plus the process appliance layout: what an import or a clone checks. */
-export function inspectApplianceTar(path: string, limits: TarLimits = DEFAULT_TAR_LIMITS): TarInspection {
+export function inspectApplianceTar(path: string, limits: Partial<TarLimits> = {}): TarInspection {
   const ins = inspectTar(path, limits);
   const layout = ins.problems.length ? undefined : applianceImageProblem(ins.entries);
   return layout ? { entries: ins.entries, problems: [layout] } : ins;

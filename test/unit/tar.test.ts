@@ -253,3 +253,18 @@ t.test('only a regular file is read as an archive (a fifo does not hang it)', as
   tt.throws(() => extractTar(fifo, join(root, 'fifo-out')), /not a regular file/);
   tt.same(inspectTar('/dev/null').problems, ['not a regular file'], 'nor a device');
 });
+
+t.test("the image store's seam: (path, { maxEntries, maxBytes }) => { problems }", async (tt) => {
+  const seam: (path: string, limits: { maxEntries: number; maxBytes: number }) => { problems: string[] } =
+    inspectApplianceTar;
+  const f = (name: string, size: number) => entry({ name, data: Buffer.alloc(size, 1) });
+  tt.same(seam(tarOf(f('config.json', 10), f('data/big', 5000), END), { maxEntries: 10, maxBytes: 6000 }).problems, []);
+  tt.match(
+    seam(tarOf(f('data/big', 7000), END), { maxEntries: 10, maxBytes: 6000 }).problems.join(),
+    /over the limit of 6000/,
+  );
+  tt.match(
+    seam(tarOf(f('a', 1), f('b', 1), END), { maxEntries: 1, maxBytes: 6000 }).problems.join(),
+    /more than 1 entries/,
+  );
+});

@@ -218,7 +218,7 @@ export function captureDir(dir: string, out: string): CaptureResult {
 export function extractBase(dir: string, base: BaseImage, diskGiB: number): Record<string, string> {
   if (base.format !== 'tar')
     throw new DriverError(`base image format ${base.format}: process needs tar`, 'INVALID_SPEC');
-  const limits = { ...DEFAULT_TAR_LIMITS, maxBytes: Math.min(DEFAULT_TAR_LIMITS.maxBytes, diskGiB * GiB) };
+  const limits = { maxBytes: Math.min(DEFAULT_TAR_LIMITS.maxBytes, diskGiB * GiB) };
   const ins = inspectApplianceTar(base.path, limits);
   if (ins.problems.length) throw new DriverError(`base image refused: ${ins.problems.join('; ')}`, 'INVALID_SPEC');
   try {
