@@ -1,0 +1,242 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import type { AdminClient } from '../../controller/cli/client.js';
+import { uploadImage } from '../../controller/cli/commands/image.js';
+import type { DesiredVm__Output as DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
+import type { PopulateSetResponse__Output } from '../../common/gen/nephele/v1/PopulateSetResponse.js';
+import type { ListVmsResponse__Output } from '../../common/gen/nephele/v1/ListVmsResponse.js';
+import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
+import type { AgentServiceClient } from '../../common/gen/nephele/v1/AgentService.js';
+import { imageRefFromProto } from '../../common/grpc/convert.js';
+import { v1 } from '../../common/grpc/load.js';
+import { GiB } from '../../common/limits.js';
+import { silentLogger } from '../../common/logger.js';
+import { ImageCache } from '../../agent/images/cache.js';
+import { Transfers } from '../../agent/session/transfers.js';
+import { BASE_MARKER, BaseStore } from '../../agent/drivers/qemu/bases.js';
+import { qcow2VirtualSize } from '../../agent/drivers/qemu/image.js';
+import { createOverlay, vmPaths } from '../../agent/drivers/qemu/launch.js';
+import { SimAgent, enrolAll } from '../../test/helpers/sim-agent.js';
+import { removeDir, tempDir } from './children.js';
+import { ROOT, createJoinToken, startController, waitHostReady } from './controller.js';
+import { fig, type Figures } from './results.js';
+
+// Linked clones defined on one host. 100 QEMU guests do not fit the bench
+// machine, so what is timed is exactly the part before the boot: from the
+// PopulateSet call (records written, placed by the planner, DesiredState
+// delivered over a real mTLS Session) until the host has created every
+// clone's qcow2 overlay on the cached base. The host is a simulated agent
+// (test/helpers/sim-agent.ts) that does, per desired VM, what the real agent
+// does before it launches QEMU, with the agent's own code: the base from the
+// agent's ImageCache (fetched once over AgentService.FetchImage by a warm-up
+// clone, then cached), then under the qemu driver's BaseStore lock the stored
+// base (ensureImage), the overlay (launch.ts createOverlay, `qemu-img create`)
+// and the base marker; it reports CREATING, then STOPPED once the disk exists
+// (defined, not booted). A second figure waits until the controller has stored
+// every VM as confirmed. Beside it, in the same run: 100 `qemu-img create -b`
+// on the same base, one after the other, as a plain script would.
+
+const log = (msg: string) => process.stdout.write(`[image-clone] ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const QEMU_IMG = 'qemu-img';
+const GUEST_DISK = join(ROOT, '.cache/guest/nephele-guest/data.qcow2');
+
+/** A host that defines linked clones (overlays) for what its DesiredState asks and boots none of them. */
+class CloneHost {
+  readonly sim: SimAgent;
+  readonly bases: BaseStore;
+  readonly defined = new Map<string, number>();
+  private readonly seen = new Set<string>();
+  private readonly client: AgentServiceClient;
+  private readonly cache: ImageCache;
+  errors: string[] = [];
+
+  constructor(
+    id: { hostId: string; keyPem: string; certPem: string },
+    ca: Buffer,
+    address: string,
+    readonly dir: string,
+  ) {
+    const creds = grpc.credentials.createSsl(ca, Buffer.from(id.keyPem), Buffer.from(id.certPem));
+    this.client = new (v1().AgentService)(address, creds);
+    const transfers = new Transfers(
+      () => this.client,
+      () => new grpc.Metadata(),
+    );
+    this.cache = new ImageCache({
+      dir: join(dir, 'images'),
+      maxBytes: 4 * GiB,
+      fetch: (sha, dest, max) => transfers.fetchImage(sha, dest, max),
+      inUse: () => new Set(),
+      log: silentLogger,
+    });
+    this.cache.init();
+    this.bases = new BaseStore(join(dir, 'vms'));
+    const guest = { vcpus: 256, memoryBytes: 256 * GiB, diskBytes: 4096 * GiB };
+    this.sim = new SimAgent(
+      id,
+      ca,
+      {
+        hello: { schemes: ['qemu'], hostname: 'bench-clone-host' },
+        heartbeat: { load: { load1: 0.2, cpuPct: 3, memoryAvailableBytes: 200 * GiB }, free: guest },
+        beats: 'self',
+      },
+      {
+        welcome: (w) => {
+          if (!w.sendInventory) return;
+          const total = { vcpus: guest.vcpus + 2, memoryBytes: guest.memoryBytes + 4 * GiB, diskBytes: guest.diskBytes + 50 * GiB };
+          const reserved = { vcpus: 2, memoryBytes: 4 * GiB, diskBytes: 50 * GiB };
+          this.sim.send({ inventory: { inventory: { schemes: ['qemu'], total, reserved, guest, hash: 'bench-clone', collectedUnixMs: Date.now() } } });
+        },
+        desired: (vms) => this.converge(vms),
+        lost: (why) => this.errors.push(why),
+      },
+    );
+  }
+
+  private converge(vms: DesiredVm[]): void {
+    for (const d of vms) {
+      if (d.desired !== 'DESIRED_VM_STATE_RUNNING' || this.seen.has(d.vmId)) continue;
+      this.seen.add(d.vmId);
+      this.define(d).catch((e: Error) => {
+        this.errors.push(`${d.vmId}: ${e.message}`);
+        this.sim.report(d, 'VM_STATE_FAILED', `create failed: ${e.message}`);
+      });
+    }
+  }
+
+  /** What the agent's runner and the qemu driver do before QEMU starts. */
+  private async define(d: DesiredVm): Promise<void> {
+    this.sim.report(d, 'VM_STATE_CREATING', 'creating');
+    const ref = imageRefFromProto(d.spec?.baseImage);
+    if (!ref) throw new Error('not a linked clone (no base_image)');
+    const path = await this.cache.ensure(ref);
+    const vm = vmPaths(join(this.bases.dir, '..', d.vmId));
+    await this.bases.exclusive(async () => {
+      const base = await this.bases.ensureImage({ ...ref, path }, QEMU_IMG);
+      const want = Math.round(d.spec!.diskGib * GiB);
+      mkdirSync(vm.dir, { recursive: true });
+      await createOverlay(QEMU_IMG, base.path, vm.overlay, want > qcow2VirtualSize(base.path) ? want : undefined);
+      writeFileSync(join(vm.dir, BASE_MARKER), base.sha256 + '\n');
+    });
+    this.defined.set(d.vmId, performance.now());
+    this.sim.report(d, 'VM_STATE_STOPPED', 'defined (benchmark host: not booted)');
+  }
+
+  overlay(vmId: string): string {
+    return vmPaths(join(this.bases.dir, '..', vmId)).overlay;
+  }
+
+  close(): void {
+    this.sim.close();
+    this.client.close();
+  }
+}
+
+async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string, everyMs = 5): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+async function populate(a: AdminClient, imageId: string, count: number): Promise<string> {
+  const r = await a.call<PopulateSetResponse__Output>((md, o, cb) =>
+    a.tokens.PopulateSet({ imageId, count, request: { name: `bench-clones-${count}` } }, md, o, cb as never),
+  );
+  return r.set!.id;
+}
+
+async function setVms(a: AdminClient, setId: string) {
+  return (await a.call<ListVmsResponse__Output>((md, o, cb) => a.vms.ListVms({ pageSize: 1000, setId }, md, o, cb as never))).vms;
+}
+
+/** Every overlay is a qcow2 backed by the one stored base (checked after the clock stopped). */
+function checkOverlays(host: CloneHost, ids: string[]): string {
+  const bases = new Set<string>();
+  for (const id of ids) {
+    const r = spawnSync(QEMU_IMG, ['info', '-U', '--output=json', host.overlay(id)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`qemu-img info of ${id}'s overlay: ${r.stderr}`);
+    const info = JSON.parse(r.stdout) as { format: string; 'backing-filename'?: string };
+    if (info.format !== 'qcow2' || !info['backing-filename']) throw new Error(`${id}'s overlay is not a linked clone`);
+    bases.add(info['backing-filename']);
+  }
+  if (bases.size !== 1) throw new Error(`the clones have ${bases.size} different bases`);
+  return [...bases][0]!;
+}
+
+function bareOverlays(base: string, dir: string, n: number): number {
+  mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const r = spawnSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', join(dir, `${i}.qcow2`)]);
+    if (r.status !== 0) throw new Error(`qemu-img create: ${r.stderr}`);
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+export async function runImageClone(): Promise<Figures> {
+  const n = Number(process.env.BENCH_CLONES ?? 100);
+  if (!Number.isInteger(n) || n <= 0 || n > 1000) throw new Error('BENCH_CLONES must be a whole number from 1 to 1000');
+  statSync(GUEST_DISK); // the guest image (scripts/make-guest-image.sh) supplies the base
+  const dir = tempDir('image-clone');
+  const ctl = await startController(join(dir, 'controller'));
+  const admin = ctl.admin();
+  let host: CloneHost | undefined;
+  try {
+    const ca = readFileSync(join(ctl.dataDir, 'ca.pem'));
+    const [id] = await enrolAll(ctl.address, ca, [await createJoinToken(admin)], { hostname: () => 'bench-clone-host' });
+    host = new CloneHost(id!, ca, ctl.address, join(dir, 'agent'));
+    if ((await host.sim.connect(ctl.address, 30_000)) !== 'open') throw new Error(`the host's session did not open: ${host.errors.join('; ')}`);
+    const h = await waitHostReady(admin, 'bench-clone-host');
+    await until(async () => {
+      const got = (await admin.call<{ host: Host }>((md, o, cb) => admin.hosts.GetHost({ hostId: h.id }, md, o, cb as never))).host;
+      return got.inventory ? true : undefined;
+    }, 30_000, 'host inventory', 100);
+    const up = await uploadImage(admin, GUEST_DISK, {
+      name: 'bench-clone-base',
+      format: 'IMAGE_FORMAT_QCOW2',
+      scheme: 'qemu',
+      sizeBytes: statSync(GUEST_DISK).size,
+      spec: { scheme: 'qemu', vcpus: 1, memoryMib: 128, diskGib: 1 },
+    });
+    const imageId = up.image!.id;
+    // Warm-up: one clone fetches the base into the host's cache (and warms both processes).
+    await populate(admin, imageId, 1);
+    await until(() => (host!.defined.size === 1 ? true : undefined), 60_000, 'the warm-up clone defined');
+    const warm = host.defined.size;
+
+    const t0 = performance.now();
+    const setId = await populate(admin, imageId, n);
+    const defined = await until(() => (host!.defined.size >= warm + n ? true : undefined), 120_000, `${n} clones defined`, 2);
+    void defined;
+    const definedS = (Math.max(...host.defined.values()) - t0) / 1000;
+    const vms = await until(async () => {
+      const v = await setVms(admin, setId);
+      return v.length === n && v.every((x) => Number(x.confirmedUnixMs) > 0) ? v : undefined;
+    }, 60_000, `${n} clones confirmed`, 10);
+    const confirmedS = (performance.now() - t0) / 1000;
+    if (host.errors.length) throw new Error(`host errors: ${host.errors.slice(0, 3).join('; ')}`);
+    const base = checkOverlays(host, vms.map((v) => v.id));
+
+    const bareS = bareOverlays(base, join(dir, 'bare'), n);
+    log(`${n} clones: defined ${definedS.toFixed(2)} s, confirmed ${confirmedS.toFixed(2)} s; ${n} bare qemu-img create ${bareS.toFixed(2)} s`);
+    return {
+      'image.clone_100_defined_s': fig(definedS, 's'),
+      'image.clone_100_confirmed_s': fig(confirmedS, 's'),
+      'image.bare_overlay_100_s': fig(bareS, 's'),
+      'image.clone_defined_ratio': fig(definedS / bareS, 'x'),
+      'image.clones': fig(n, 'VMs', 0),
+    };
+  } finally {
+    host?.close();
+    admin.close();
+    await ctl.stop();
+    removeDir(dir);
+  }
+}
