@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { AdminClient } from '../../controller/cli/client.js';
@@ -15,9 +15,9 @@ import { GiB } from '../../common/limits.js';
 import { silentLogger } from '../../common/logger.js';
 import { ImageCache } from '../../agent/images/cache.js';
 import { Transfers } from '../../agent/session/transfers.js';
-import { BASE_MARKER, BaseStore } from '../../agent/drivers/qemu/bases.js';
-import { qcow2VirtualSize } from '../../agent/drivers/qemu/image.js';
-import { createOverlay, vmPaths } from '../../agent/drivers/qemu/launch.js';
+import { BaseStore } from '../../agent/drivers/qemu/bases.js';
+import { createVmDisk } from '../../agent/drivers/qemu/disk.js';
+import { vmPaths } from '../../agent/drivers/qemu/launch.js';
 import { SimAgent, enrolAll } from '../../test/helpers/sim-agent.js';
 import { removeDir, tempDir } from './children.js';
 import { ROOT, createJoinToken, startController, waitHostReady } from './controller.js';
@@ -31,10 +31,10 @@ import { fig, type Figures } from './results.js';
 // (test/helpers/sim-agent.ts) that does, per desired VM, what the real agent
 // does before it launches QEMU, with the agent's own code: the base from the
 // agent's ImageCache (fetched once over AgentService.FetchImage by a warm-up
-// clone, then cached), then under the qemu driver's BaseStore lock the stored
-// base (ensureImage), the overlay (launch.ts createOverlay, `qemu-img create`)
-// and the base marker; it reports CREATING, then STOPPED once the disk exists
-// (defined, not booted). A second figure waits until the controller has stored
+// clone, then cached), then the qemu driver's own disk step (disk.ts
+// createVmDisk: the stored base, the overlay by `qemu-img create -b`, the base
+// marker); it reports CREATING, then STOPPED once the disk exists (defined,
+// not booted). Not included: the driver's spec validation and QEMU launch. A second figure waits until the controller has stored
 // every VM as confirmed. Beside it, in the same run: 100 `qemu-img create -b`
 // on the same base, one after the other, as a plain script would.
 
@@ -96,7 +96,11 @@ class CloneHost {
     );
   }
 
+  /** performance.now() and the VMs to define, for each DesiredState that brought new VMs. */
+  readonly arrivals: { at: number; fresh: number }[] = [];
+
   private converge(vms: DesiredVm[]): void {
+    const before = this.seen.size;
     for (const d of vms) {
       if (d.desired !== 'DESIRED_VM_STATE_RUNNING' || this.seen.has(d.vmId)) continue;
       this.seen.add(d.vmId);
@@ -105,6 +109,7 @@ class CloneHost {
         this.sim.report(d, 'VM_STATE_FAILED', `create failed: ${e.message}`);
       });
     }
+    if (this.seen.size > before) this.arrivals.push({ at: performance.now(), fresh: this.seen.size - before });
   }
 
   /** What the agent's runner and the qemu driver do before QEMU starts. */
@@ -114,13 +119,9 @@ class CloneHost {
     if (!ref) throw new Error('not a linked clone (no base_image)');
     const path = await this.cache.ensure(ref);
     const vm = vmPaths(join(this.bases.dir, '..', d.vmId));
-    await this.bases.exclusive(async () => {
-      const base = await this.bases.ensureImage({ ...ref, path }, QEMU_IMG);
-      const want = Math.round(d.spec!.diskGib * GiB);
-      mkdirSync(vm.dir, { recursive: true });
-      await createOverlay(QEMU_IMG, base.path, vm.overlay, want > qcow2VirtualSize(base.path) ? want : undefined);
-      writeFileSync(join(vm.dir, BASE_MARKER), base.sha256 + '\n');
-    });
+    mkdirSync(vm.dir, { recursive: true });
+    const base = { imageId: ref.imageId, sha256: ref.sha256, format: ref.format, bootImage: ref.bootImage, path };
+    await createVmDisk(this.bases, QEMU_IMG, { diskGiB: d.spec!.diskGib, base }, '', vm);
     this.defined.set(d.vmId, performance.now());
     this.sim.report(d, 'VM_STATE_STOPPED', 'defined (benchmark host: not booted)');
   }
@@ -170,14 +171,15 @@ function checkOverlays(host: CloneHost, ids: string[]): string {
   return [...bases][0]!;
 }
 
+/** 100 `qemu-img create -b` one after the other from one bash loop (a plain script), in seconds. */
 function bareOverlays(base: string, dir: string, n: number): number {
   mkdirSync(dir, { recursive: true });
+  const script = 'for i in $(seq 1 "$3"); do qemu-img create -q -f qcow2 -b "$1" -F qcow2 "$2/$i.qcow2" || exit 1; done';
   const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const r = spawnSync(QEMU_IMG, ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', join(dir, `${i}.qcow2`)]);
-    if (r.status !== 0) throw new Error(`qemu-img create: ${r.stderr}`);
-  }
-  return (performance.now() - t0) / 1000;
+  const r = spawnSync('bash', ['-c', script, 'bare', base, dir, String(n)], { encoding: 'utf8' });
+  const s = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`qemu-img create: ${r.stderr}`);
+  return s;
 }
 
 export async function runImageClone(): Promise<Figures> {
@@ -213,8 +215,10 @@ export async function runImageClone(): Promise<Figures> {
 
     const t0 = performance.now();
     const setId = await populate(admin, imageId, n);
-    const defined = await until(() => (host!.defined.size >= warm + n ? true : undefined), 120_000, `${n} clones defined`, 2);
-    void defined;
+    const answeredMs = performance.now() - t0;
+    await until(() => (host!.defined.size >= warm + n ? true : undefined), 120_000, `${n} clones defined`, 2);
+    const states = host.arrivals.filter((x) => x.at >= t0).map((x) => `+${(x.at - t0).toFixed(0)} ms: ${x.fresh}`);
+    log(`PopulateSet answered after ${answeredMs.toFixed(0)} ms; desired states with new VMs: ${states.join(', ')}`);
     const definedS = (Math.max(...host.defined.values()) - t0) / 1000;
     const vms = await until(async () => {
       const v = await setVms(admin, setId);
