@@ -14,7 +14,7 @@ import type { RpcLayer } from '../rpc/handler.js';
 import type { Tenants } from '../tenancy/tenants.js';
 import type { VmRegistry } from '../vms/registry.js';
 import { imageServices, openImageStore } from '../images/index.js';
-import { inspectTar } from '../../common/tar.js';
+import { inspectApplianceTar } from '../../common/tar.js';
 import { tokenHandlers } from './service.js';
 import { wireManagement, type ManagementWiring } from './wire.js';
 
@@ -50,7 +50,8 @@ export async function startTokenCapability(d: TokenCapabilityDeps): Promise<Toke
     clock,
     tenants: d.tenants,
     log,
-    inspectTar: inspectImageTar,
+    // A process image is checked at import as a clone's host checks it: a safe archive of the appliance layout only (no token, uid, handle).
+    inspectTar: inspectApplianceTar,
   });
   const management = wireManagement({ ...d, images: parts.images });
   const services = (layer: RpcLayer) =>
@@ -74,13 +75,3 @@ export async function startTokenCapability(d: TokenCapabilityDeps): Promise<Toke
       tokenHandlers(layer, { management: management.handlers(layer), images: services(layer).token }),
   };
 }
-
-/** A process image: a safe archive (common/tar.ts) that holds no management token file at its root. */
-function inspectImageTar(path: string, limits: { maxEntries: number; maxBytes: number }): { problems: string[] } {
-  const r = inspectTar(path, limits);
-  const token = r.entries.some((e) => e.path === PROCESS_TOKEN_FILE);
-  return { problems: token ? [...r.problems, `holds a management token file (${PROCESS_TOKEN_FILE})`] : r.problems };
-}
-
-/** Where the process driver keeps a management token in an appliance dir (agent/drivers/process/manage.ts). */
-const PROCESS_TOKEN_FILE = 'token';
