@@ -8,6 +8,7 @@ import type { AuthServiceClient } from '../../common/gen/nephele/v1/AuthService.
 import type { EventServiceClient } from '../../common/gen/nephele/v1/EventService.js';
 import type { VmServiceClient } from '../../common/gen/nephele/v1/VmService.js';
 import type { UsageServiceClient } from '../../common/gen/nephele/v1/UsageService.js';
+import type { TokenServiceClient } from '../../common/gen/nephele/v1/TokenService.js';
 import { unary } from '../../common/grpc/promisify.js';
 import { ConnectTimeout, type ConnInfo } from './connect-errors.js';
 
@@ -58,6 +59,7 @@ const SERVICES = {
   events: 'EventService',
   vms: 'VmService',
   usage: 'UsageService',
+  tokens: 'TokenService',
 } as const;
 
 // The unary methods below are put on the prototype from the service definitions (one mechanism for all).
@@ -68,7 +70,8 @@ export interface AdminClient
     UnaryMethods<AuthServiceClient>,
     UnaryMethods<EventServiceClient>,
     UnaryMethods<VmServiceClient>,
-    UnaryMethods<UsageServiceClient> {}
+    UnaryMethods<UsageServiceClient>,
+    UnaryMethods<TokenServiceClient> {}
 
 /** Admin connection: TLS against the controller CA plus the bearer token on every call. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -78,6 +81,7 @@ export class AdminClient {
   readonly events: EventServiceClient;
   readonly vms: VmServiceClient;
   readonly usage: UsageServiceClient;
+  readonly tokens: TokenServiceClient;
   /** Where and how it connects, for error messages. */
   readonly conn: ConnInfo;
   private readonly channel: grpc.Channel;
@@ -117,6 +121,7 @@ export class AdminClient {
     this.events = new pkg.EventService(o.controller, creds, opts);
     this.vms = new pkg.VmService(o.controller, creds, opts);
     this.usage = new pkg.UsageService(o.controller, creds, opts);
+    this.tokens = new pkg.TokenService(o.controller, creds, opts);
   }
 
   metadata(): grpc.Metadata {

@@ -29,6 +29,7 @@ import { registerPeerCommands } from './commands/peer.js';
 import { registerUsagePushCommand } from './commands/usage-push.js';
 import { registerBackupCommands } from './commands/backup.js';
 import { registerUsageCommands } from './commands/usage.js';
+import { registerSetUpdateCommands } from './commands/set-update.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -230,6 +231,7 @@ registerUsagePushCommand(program, kit);
 registerPeerCommands(program, kit);
 registerBackupCommands(program, kit);
 registerUsageCommands(program, kit);
+registerSetUpdateCommands(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);
