@@ -26,6 +26,32 @@ import { MemoryStore } from './memory-store.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
 
+/** The prior set's request in tests. */
+export const REQ: SetRequest = {
+  name: 'web',
+  tenant: 'default',
+  spec: {
+    scheme: 'process',
+    vcpus: 1,
+    memoryMib: 64,
+    diskGib: 1,
+    image: 'nephele-guest',
+    appliancePort: 8080,
+    config: { title: 'old' },
+  },
+  count: 3,
+  sla: 'guaranteed',
+  startAtUnixMs: 0,
+  batchWindowS: 0,
+  durationS: 0,
+  endOnTask: false,
+  group: '',
+  labels: {},
+  affinity: 'none',
+  schemePreference: ['process'],
+  strategy: 'default',
+};
+
 export type Fault = 'throw-before' | 'throw-after' | 'crash-before' | 'crash-after';
 
 const never = () => new Promise<never>(() => {});

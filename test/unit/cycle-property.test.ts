@@ -4,35 +4,10 @@
 // failed — never half-done, never with a live token, never with the plaintext
 // token in the store.
 import t from 'tap';
-import type { CycleRecord, SetRequest } from '../../controller/model/index.js';
+import type { CycleRecord } from '../../controller/model/index.js';
 import { CYCLES } from '../../controller/model/index.js';
-import { CycleWorld, type Fault } from '../helpers/cycle-world.js';
+import { CycleWorld, REQ, type Fault } from '../helpers/cycle-world.js';
 import { Rng } from '../helpers/rng.js';
-
-export const REQ: SetRequest = {
-  name: 'web',
-  tenant: 'default',
-  spec: {
-    scheme: 'process',
-    vcpus: 1,
-    memoryMib: 64,
-    diskGib: 1,
-    image: 'nephele-guest',
-    appliancePort: 8080,
-    config: { title: 'old' },
-  },
-  count: 3,
-  sla: 'guaranteed',
-  startAtUnixMs: 0,
-  batchWindowS: 0,
-  durationS: 0,
-  endOnTask: false,
-  group: '',
-  labels: {},
-  affinity: 'none',
-  schemePreference: ['process'],
-  strategy: 'default',
-};
 
 const CHANGES = { config: { title: 'new' }, files: [], applianceVersion: '', vcpus: 0, memoryMib: 0, diskGib: 0 };
 const FAULTS: Fault[] = ['throw-before', 'throw-after', 'crash-before', 'crash-after'];

@@ -1,12 +1,15 @@
 // The Cycles seam (controller/tokens/ports.ts): starts an update cycle (one
 // record and its indexes in one batch, then the runner drives it) and reads one.
-import { FailedPreconditionError, NotFoundError } from '../../../common/errors.js';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../../common/errors.js';
 import { ulid } from '../../../common/ids.js';
 import { currentCall } from '../../context.js';
 import type { ConfigRequest, CycleRecord } from '../../model/index.js';
 import type { Cycles, Scope } from '../ports.js';
 import type { CycleDeps, CycleRunner } from './act.js';
 import { insertCycle, loadCycle, runningCycles } from './store.js';
+
+/** Batches one cycle may take (canary included). */
+export const MAX_BATCHES = 128;
 
 export class CycleService implements Cycles {
   /** Sets with a cycle being started or run by this process: one cycle per set at a time. */
@@ -42,6 +45,14 @@ export class CycleService implements Cycles {
     if (!set || (scope !== undefined && set.tenant !== scope)) throw new NotFoundError('set');
     if (set.state === 'retiring' || set.state === 'retired')
       throw new FailedPreconditionError(`set_id: the set is ${set.state}`);
+    // Every batch adds two steps to the record: their number is bounded, so is the record.
+    const first = options.canary > 0 ? options.canary : options.maxParallel;
+    const batches = 1 + Math.ceil(Math.max(0, set.count - first) / options.maxParallel);
+    if (batches > MAX_BATCHES)
+      throw new InvalidArgumentError(
+        'options.max_parallel',
+        `at least ${Math.ceil((set.count - first) / (MAX_BATCHES - 1))} for a set of ${set.count} (at most ${MAX_BATCHES} batches)`,
+      );
     if (this.busy.has(setId))
       throw new FailedPreconditionError('set_id: an update cycle is already running on this set');
     const now = this.d.clock.now();
