@@ -97,16 +97,15 @@ export class CycleRunner {
     const mem: Memory = { probedOk: new Set() };
     this.memory.set(id, mem);
     while (!this.stopped) {
-      const { cycle: c, version } = await loadCycle(this.d.store, id, undefined);
-      const seen = await observe(this.d.store, this.d.sets, c, { haveToken: !!mem.token, probedOk: mem.probedOk });
-      const a = decide(c, seen.obs, this.d.clock.now());
-      if (a.kind === 'none') return;
       try {
-        const done = await this.act(c, version, a, mem, seen.prior);
-        if (done) return;
+        const { cycle: c, version } = await loadCycle(this.d.store, id, undefined);
+        const memo = { haveToken: !!mem.token, probedOk: mem.probedOk };
+        const seen = await observe(this.d.store, this.d.sets, c, memo);
+        const a = decide(c, seen.obs, this.d.clock.now());
+        if (a.kind === 'none' || (await this.act(c, version, a, mem, seen.prior))) return;
       } catch (err) {
-        // The record could not be written (store trouble, or a conflict): look again shortly.
-        this.d.log.warn({ err, cycle_id: id }, 'update cycle step not recorded; retrying');
+        // Nothing could be read or recorded (store trouble, a conflict): look again shortly.
+        this.d.log.warn({ err, cycle_id: id }, 'update cycle could not read or record a step; retrying');
         await this.sleep(RETRY_MS);
       }
     }
