@@ -86,3 +86,18 @@ t.test(
     );
   },
 );
+
+t.test('a revised set that never answers: reverted, the reason says what the probe said', async (t) => {
+  const w = new CycleWorld();
+  const prior = w.addSet(REQ, 2);
+  w.badCapture = true;
+  const ctl = await w.controller();
+  let done: CycleRecord | undefined;
+  ctl.runner.onChange = (c) => (done = c.state === 'running' ? undefined : c);
+  await ctl.service.start(prior.id, CHANGES, OPTS, 'default');
+  t.ok(await w.settle(() => !!done), 'the cycle ends');
+  t.equal(done!.state, 'reverted');
+  t.match(done!.reason, /^health: 0 of 1 vms healthy after 30s .*; last probe: HTTP 500 bad$/);
+  t.equal(w.sets.get(done!.newSetId)!.state, 'retired', 'the canary set removed');
+  t.equal(w.sets.get(prior.id)!.state, 'placed', 'the prior set stays');
+});

@@ -32,6 +32,8 @@ export interface CycleDeps {
 interface Memory {
   token?: string;
   probedOk: Set<string>;
+  /** What the last failed probe said (a failed health gate tells why). */
+  lastProbe?: string;
 }
 
 /** The revised set's request: the prior one, cloned from the child image, with the cycle's changes. */
@@ -125,9 +127,11 @@ export class CycleRunner {
         ]);
         return true;
       }
-      case 'fail':
-        await this.failStep(c, version, a.step, a.reason);
+      case 'fail': {
+        const why = a.step === 'health' && mem.lastProbe ? `${a.reason}; last probe: ${mem.lastProbe}` : a.reason;
+        await this.failStep(c, version, a.step, why.slice(0, DETAIL_MAX));
         return false;
+      }
       case 'select':
         c.vmId = a.vmId;
         await this.record(c, version, 'select', async () => 'a running member chosen');
@@ -138,8 +142,14 @@ export class CycleRunner {
       case 'probe': {
         const batch = a.vmIds.slice(0, PROBE_BATCH);
         const p = { path: c.options.healthPath, expect: c.options.healthExpect, timeoutMs: PROBE_TIMEOUT_MS };
-        const results = await Promise.all(batch.map((vm) => m.probe(vm, p).catch(() => ({ ok: false }))));
-        batch.forEach((vm, i) => results[i]!.ok && mem.probedOk.add(vm));
+        const results = await Promise.all(
+          batch.map((vm) => m.probe(vm, p).catch((e: unknown) => ({ ok: false, status: 0, detail: msg(e) }))),
+        );
+        batch.forEach((vm, i) => {
+          const r = results[i]!;
+          if (r.ok) mem.probedOk.add(vm);
+          else mem.lastProbe = `${r.status ? `HTTP ${r.status} ` : ''}${r.detail}`.slice(0, 120);
+        });
         // Nobody answered: wait a little rather than probing in a tight loop.
         if (!results.some((r) => r.ok)) await this.sleep(1000);
         return false;
