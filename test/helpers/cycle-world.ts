@@ -23,33 +23,14 @@ import { CycleService } from '../../controller/tokens/cycle/cycles.js';
 import type { CycleSets } from '../../controller/tokens/cycle/observe.js';
 import type { Management } from '../../controller/tokens/ports.js';
 import { MemoryStore } from './memory-store.js';
+import { setRequest } from './planner-harness.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
 
 /** The prior set's request in tests. */
 export const REQ: SetRequest = {
-  name: 'web',
+  ...setRequest({ name: 'web', count: 3, spec: { memoryMib: 64, image: 'nephele-guest', config: { title: 'old' } } }),
   tenant: 'default',
-  spec: {
-    scheme: 'process',
-    vcpus: 1,
-    memoryMib: 64,
-    diskGib: 1,
-    image: 'nephele-guest',
-    appliancePort: 8080,
-    config: { title: 'old' },
-  },
-  count: 3,
-  sla: 'guaranteed',
-  startAtUnixMs: 0,
-  batchWindowS: 0,
-  durationS: 0,
-  endOnTask: false,
-  group: '',
-  labels: {},
-  affinity: 'none',
-  schemePreference: ['process'],
-  strategy: 'default',
 };
 
 export type Fault = 'throw-before' | 'throw-after' | 'crash-before' | 'crash-after';
