@@ -7,13 +7,19 @@ import { closeSync, createReadStream, fsyncSync, openSync, renameSync, rmSync, s
 import type { DiskChunk } from './gen/nephele/v1/DiskChunk.js';
 
 export const DISK_CHUNK_BYTES = 256 * 1024;
+/** The largest chunk a receiver takes (DiskChunk.data: at most 1 MiB); images stream at this size. */
+export const MAX_DISK_CHUNK_BYTES = 1024 * 1024;
 
 /** The file at `path` as chunks; a last chunk is always sent (an empty file is one empty chunk). */
-export async function* diskChunks(path: string, transferId: string): AsyncIterable<DiskChunk> {
+export async function* diskChunks(
+  path: string,
+  transferId: string,
+  chunkBytes = DISK_CHUNK_BYTES,
+): AsyncIterable<DiskChunk> {
   const size = statSync(path).size;
   const sha = createHash('sha256');
   let offset = 0;
-  for await (const buf of createReadStream(path, { highWaterMark: DISK_CHUNK_BYTES })) {
+  for await (const buf of createReadStream(path, { highWaterMark: chunkBytes })) {
     const data = buf as Buffer;
     sha.update(data);
     const last = offset + data.length === size;
@@ -36,7 +42,7 @@ export class DiskReceiver {
     /** Makes the error for a bad chunk, naming the field at fault. */
     private readonly bad: (field: string, problem: string) => Error,
     private readonly maxBytes = Number.MAX_SAFE_INTEGER,
-    private readonly maxChunk = 1024 * 1024,
+    private readonly maxChunk = MAX_DISK_CHUNK_BYTES,
   ) {
     this.fd = openSync(`${dest}.part`, 'w', 0o600);
   }

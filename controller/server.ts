@@ -30,7 +30,7 @@ import { SessionManager } from './hosts/session.js';
 import { enroll } from './hosts/enroll.js';
 import { AgentAuth } from './hosts/agent-auth.js';
 import { tokenHandlers } from './tokens/service.js';
-import { imageAgentHandlers } from './images/agent-handlers.js';
+import { imageServices, openImageStore } from './images/index.js';
 import { diskHandlers } from './hosts/disks.js';
 import { ConsoleRelay } from './vms/console.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
@@ -244,6 +244,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const vms = new VmRegistry(store, events, clock, tenants);
   sessions.attachVms(vms);
   const transfers = new DiskTransfers(store, clock, cfg.dataDir);
+  const imageStore = await openImageStore({ dataDir: cfg.dataDir, store, events, clock, tenants, log });
   const consoles = new ConsoleRelay({
     getVm: async (id, scope) => (await vms.get(id, scope)).vm,
     send: (hostId, m) => sessions.sendTo(hostId, m),
@@ -280,6 +281,15 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     agents: new AgentAuth(hosts, cfg.insecure),
     metrics,
   });
+  const images = imageServices(layer, {
+    parts: imageStore,
+    store,
+    events,
+    clock,
+    log,
+    retireSet: (id, why, scope) => planner.retire(id, why, scope),
+    alarm: () => (monitor.inAlarm() ? monitor.alarmError() : undefined),
+  });
   const { pkg, def } = loadNephele();
   const v1 = pkg.nephele.v1;
   const server = new grpc.Server(SERVER_OPTIONS);
@@ -295,7 +305,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       log,
     }),
     PutConsole: streamRpc(layer, 'AgentService.PutConsole', (call, ctx) => consoles.receive(call, ctx.principal.id)),
-    ...imageAgentHandlers(layer),
+    ...images.agent,
   };
   server.addService(safeService(v1.AgentService.service), agentService);
   server.addService(
@@ -331,7 +341,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     usage: cfg.usage,
   });
   server.addService(safeService(v1.UsageService.service), usageHandlers(layer, usage.groups));
-  server.addService(safeService(v1.TokenService.service), tokenHandlers(layer));
+  server.addService(safeService(v1.TokenService.service), { ...tokenHandlers(layer), ...images.token });
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({

@@ -12,6 +12,7 @@ import { runProcess200, runQemu } from './vms.js';
 import { runUsageExport } from './usage-export.js';
 import { runUsageIngest } from './usage-ingest.js';
 import { runUsageAgent } from './usage-agent.js';
+import { runImageTransfer } from './image-transfer.js';
 import { mergeResults, summaryTable, type Figures } from './results.js';
 
 // `npm run bench [-- heartbeat agent]`: runs the named benchmarks (default:
@@ -28,6 +29,7 @@ const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = 
   'usage-export': { about: 'export 1,000,000 stored usage records to a gRPC client as CSV and FOCUS, vs an ordered LevelDB scan', run: runUsageExport },
   'usage-ingest': { about: 'UsageBatches from N simulated agent sessions: acked records/s at the controller vs plain LevelDB batches', run: runUsageIngest },
   'usage-agent': { about: 'agent CPU metering 100 process VMs at the default interval (measured at 1 s, scaled)', run: runUsageAgent },
+  'image-transfer': { about: 'a raw image uploaded to the controller and downloaded back, checksummed, vs a plain file copy', run: runImageTransfer },
   'planner-e2e': { about: 'CreateVmSet of 10,000 VMs -> all confirmed by N simulated agents, vs bare grpc-js', run: runPlannerE2e },
 };
 

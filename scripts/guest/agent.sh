@@ -18,6 +18,13 @@
 #   token-rm                   ok
 #   config-get <key>           ok <value> | err none        (/data/config/<key>)
 #   config-set <key> [value]   ok   (key [a-z0-9_-]{1,64}; value = rest of line)
+#   config-rm <key>            ok
+#   sync                       ok   (after sync: a capture quiesces the disk first)
+#   file-begin                 ok   (starts an upload into $DATA/.upload)
+#   file-add <base64>          ok   (appends the decoded bytes)
+#   file-end <path> <mode>     ok   (moves the upload to $DATA/<path>; path relative,
+#                                   [A-Za-z0-9._/-], no "." or ".." segment, not "token";
+#                                   mode octal, 3-4 digits)
 #   ps                         ok <pid>:<comm>,<pid>:<comm>,...
 #   net-dev                    ok <rx_bytes> <tx_bytes>   (all interfaces but lo, /proc/net/dev)
 #   app-start|app-stop|app-status   ok running|stopped
@@ -88,6 +95,23 @@ host_connected() {
 }
 
 reply() { printf '%s\n' "$*"; }
+
+# valid_path PATH: a relative path under $DATA a management change may write.
+valid_path() {
+	case $1 in '' | /* | */ | *//* | *[!A-Za-z0-9._/-]* | token | .upload) return 1 ;; esac
+	case /$1/ in */./* | */../*) return 1 ;; esac
+	[ "${#1}" -le 255 ]
+}
+
+# file_end PATH MODE: moves the upload into place (parent dirs made), synced.
+file_end() {
+	valid_path "$1" || return 1
+	case $2 in [0-7][0-7][0-7] | [0-7][0-7][0-7][0-7]) ;; *) return 1 ;; esac
+	[ -f "$DATA/.upload" ] || return 1
+	_dir=$DATA/$1
+	_dir=${_dir%/*}
+	mkdir -p "$_dir" 2>/dev/null && chmod "$2" "$DATA/.upload" && mv -f "$DATA/.upload" "$DATA/$1" && sync
+}
 
 valid_key() {
 	case $1 in '' | *[!a-z0-9_-]*) return 1 ;; esac
@@ -211,6 +235,39 @@ handle() {
 			else
 				reply "$_id err cannot write config"
 			fi
+		fi
+		;;
+	config-rm)
+		if [ $# -ne 1 ] || ! valid_key "$1"; then
+			reply "$_id err bad key"
+		elif rm -f "$DATA/config/$1" && sync; then
+			reply "$_id ok"
+		else
+			reply "$_id err cannot remove config"
+		fi
+		;;
+	sync)
+		sync
+		reply "$_id ok"
+		;;
+	file-begin)
+		if (umask 077 && : >"$DATA/.upload") 2>/dev/null; then reply "$_id ok"; else reply "$_id err cannot write"; fi
+		;;
+	file-add)
+		if [ $# -ne 1 ]; then
+			reply "$_id err usage: file-add <base64>"
+		elif printf '%s' "$1" | base64 -d >>"$DATA/.upload" 2>/dev/null; then
+			reply "$_id ok"
+		else
+			reply "$_id err bad base64 or cannot write"
+		fi
+		;;
+	file-end)
+		if [ $# -eq 2 ] && file_end "$1" "$2"; then
+			reply "$_id ok"
+		else
+			rm -f "$DATA/.upload"
+			reply "$_id err bad path or mode, or cannot write"
 		fi
 		;;
 	ps) reply "$_id ok $(cmd_ps)" ;;

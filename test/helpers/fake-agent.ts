@@ -6,6 +6,8 @@ import type { Inventory } from '../../common/gen/nephele/v1/Inventory.js';
 import type { DesiredVm__Output as DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
 import type { ControllerProc } from './procs.js';
 import { enrolAll, SimAgent } from './sim-agent.js';
+import * as grpc from '@grpc/grpc-js';
+import { v1 } from '../../common/grpc/load.js';
 
 const GiB = 2 ** 30;
 
@@ -93,4 +95,12 @@ export async function fakeAgent(
     /** Opens a new session with the same identity (e.g. to a restarted controller): 'open', 'failed' or 'late'. */
     reconnect: (address = ctl.address) => agent.connect(address, 20_000),
   };
+}
+
+/** An enrolled host's own AgentService client (mTLS with its certificate), for its non-session calls (FetchImage, PutImage). */
+export async function agentClient(ctl: ControllerProc, joinToken: string, name: string) {
+  const ca = readFileSync(join(ctl.dataDir, 'ca.pem'));
+  const [id] = await enrolAll(ctl.address, ca, [joinToken], { hostname: () => name });
+  const creds = grpc.credentials.createSsl(ca, Buffer.from(id!.keyPem), Buffer.from(id!.certPem));
+  return { hostId: id!.hostId, client: new (v1().AgentService)(ctl.address, creds) };
 }

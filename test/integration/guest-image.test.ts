@@ -395,6 +395,20 @@ async function bootAndDrive(t: Test, outDir: string, manifest: Manifest): Promis
     const title = 'Test <title> & "more"  spaced';
     t.equal(await conn.call(`config-set title ${title}`), 'ok', 'config-set title');
     t.equal(await conn.call('config-get title'), `ok ${title}`, 'config-get returns the value verbatim');
+    t.equal(await conn.call('config-rm title'), 'ok', 'config-rm');
+    t.equal(await conn.call('config-get title'), 'err none', 'config-rm: gone');
+    t.equal(await conn.call(`config-set title ${title}`), 'ok', 'config-set title again');
+    t.equal(await conn.call('sync'), 'ok', 'sync');
+
+    // file uploads (management configure): chunks of base64, then moved into place; paths stay under /data
+    t.equal(await conn.call('file-begin'), 'ok', 'file-begin');
+    t.equal(await conn.call(`file-add ${Buffer.from('hello ').toString('base64')}`), 'ok', 'file-add');
+    t.equal(await conn.call(`file-add ${Buffer.from('file').toString('base64')}`), 'ok', 'file-add again');
+    t.match(await conn.call('file-add !!!notbase64'), /^err /, 'file-add refuses bad base64');
+    t.equal(await conn.call('file-end www/up/hello.txt 644'), 'ok', 'file-end');
+    for (const bad of ['../etc/passwd 644', '/etc/passwd 644', 'token 600', 'a/./b 644', 'ok.txt 9999', 'ok.txt'])
+      t.match(await conn.call(`file-end ${bad}`), /^err /, `file-end refuses ${bad}`);
+    t.equal(await conn.call('token-get'), 'err none', 'no token written by a refused upload');
 
     // garbage is ignored or refused, and the agent keeps serving
     conn.send('\n   \n!!! no id here\n\x01\x02garbage\n');

@@ -186,9 +186,10 @@ async function lifecycle(imageRoot: string, image: string): Promise<void> {
       suspend: true,
       reboot: true,
       guestChannel: true,
-      captureDisk: false,
-      cloneDisk: false,
+      captureDisk: true,
+      cloneDisk: true,
       portForward: true,
+      management: true,
     });
   });
 

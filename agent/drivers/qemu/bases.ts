@@ -7,9 +7,25 @@
 // their filesystems on the next start. The base disk is small (under 1 MiB for
 // nephele-guest), so a copy per image version is cheap. Unreferenced copies
 // are removed by gc().
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DiskRejectedError, inspectQcow2 } from '../../../common/disk-inspect.js';
+import { DriverError, type BaseImage } from '../driver.js';
 import { fileSha256 } from './image.js';
+
+const execFileP = promisify(execFile);
 
 /** File in a VM dir naming the base its overlay is backed by. */
 export const BASE_MARKER = 'base';
@@ -45,6 +61,52 @@ export class BaseStore {
       renameSync(tmp, path);
     }
     return { sha256, path };
+  }
+
+  /**
+   * The stored base of a linked clone (spec.base: a Nephele image the runner
+   * fetched into the agent's cache and verified). Named by the image file's
+   * sha256 whatever its format: a raw image is stored converted to qcow2, so
+   * every overlay is qcow2 on qcow2 and cold moves find the same name on every
+   * host. Checked again here: the sha256, and a qcow2 must be standalone.
+   * Call inside exclusive().
+   */
+  async ensureImage(b: BaseImage, qemuImg: string): Promise<{ sha256: string; path: string }> {
+    if (b.format !== 'qcow2' && b.format !== 'raw')
+      throw new DriverError(`invalid VM spec: base format ${b.format} (qcow2 or raw)`, 'INVALID_SPEC');
+    const path = join(this.dir, `${b.sha256}.qcow2`);
+    if (existsSync(path)) return { sha256: b.sha256, path };
+    if ((await fileSha256(b.path)) !== b.sha256)
+      throw new DriverError(`invalid VM spec: base ${b.imageId} does not match its sha256`, 'INVALID_SPEC');
+    mkdirSync(this.dir, { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    try {
+      if (b.format === 'qcow2') {
+        try {
+          await inspectQcow2(b.path, { maxVirtualBytes: Number.MAX_SAFE_INTEGER }, { qemuImg });
+        } catch (e) {
+          if (e instanceof DiskRejectedError)
+            throw new DriverError(
+              `invalid VM spec: base ${b.imageId} refused: ${e.reasons.join('; ')}`,
+              'INVALID_SPEC',
+            );
+          throw e;
+        }
+        // A hard link costs no space and survives the cache evicting its name; another filesystem: a copy.
+        try {
+          linkSync(b.path, tmp);
+        } catch {
+          copyFileSync(b.path, tmp);
+        }
+      } else {
+        await execFileP(qemuImg, ['convert', '-q', '-f', 'raw', '-O', 'qcow2', b.path, tmp], { timeout: 300_000 });
+      }
+      chmodSync(tmp, 0o444);
+      renameSync(tmp, path);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+    return { sha256: b.sha256, path };
   }
 
   /** Removes copies no VM dir refers to; call inside exclusive(). */

@@ -13,6 +13,8 @@ import { DiskRejectedError } from '../../../common/disk-inspect.js';
 import { KeyedMutex } from '../../../common/store/index.js';
 import {
   DriverError,
+  type CaptureResult,
+  type ConfigApply,
   type Capabilities,
   type Driver,
   type ExitListener,
@@ -26,6 +28,9 @@ import { BaseStore, BASE_MARKER } from './bases.js';
 import { qcow2VirtualSize, type GuestImage } from './image.js';
 import { adoptOverlay, createOverlay, killStray, vmPaths, type Accel, type VmPaths } from './launch.js';
 import { QemuInstance } from './instance.js';
+import { captureInstance, continueIfCaptureLeftPaused } from './capture.js';
+import { configure, tokenHash, tokenPut, tokenRemove } from './manage.js';
+import type { GuestChannel } from './guest-channel.js';
 import { qemuFingerprint, validateSpec, VM_ID_RE, which } from './spec.js';
 import { AccelProber, qemuVersion, type AccelMode } from './probe.js';
 import type { VmFence } from '../../fence/fence.js';
@@ -86,10 +91,10 @@ export class QemuDriver implements Driver {
       suspend: true,
       reboot: true,
       guestChannel: true,
-      captureDisk: false,
-      cloneDisk: false,
+      captureDisk: true,
+      cloneDisk: true,
       portForward: true,
-      management: false,
+      management: true,
     };
   }
 
@@ -130,7 +135,9 @@ export class QemuDriver implements Driver {
       mkdirSync(dir, { recursive: true });
       try {
         await this.bases.exclusive(async () => {
-          const base = await this.bases.ensure(image.dataDisk);
+          const base = spec.base
+            ? await this.bases.ensureImage(spec.base, this.qemuImg())
+            : await this.bases.ensure(image.dataDisk);
           const baseSize = qcow2VirtualSize(base.path);
           const want = Math.round(spec.diskGiB * GiB);
           if (opts.importDisk) {
@@ -149,6 +156,7 @@ export class QemuDriver implements Driver {
           }
           writeFileSync(join(dir, BASE_MARKER), base.sha256 + '\n');
         });
+        if (spec.hidden) writeFileSync(paths.hidden, '0\n');
         const vm = this.newVm(spec, paths, accel);
         this.vms.set(spec.id, vm);
         await vm.launch(image, 0);
@@ -200,7 +208,10 @@ export class QemuDriver implements Driver {
     return this.locked(handle.id, async () => {
       const vm = this.vms.get(handle.id);
       if (vm && vm.pid > 0) return true;
-      if (await this.adopt(handle)) return true;
+      if (await this.adopt(handle)) {
+        await continueIfCaptureLeftPaused(this.vms.get(handle.id)!, this.log);
+        return true;
+      }
       // Not running: remember it as stopped so inspect/start/destroy work.
       const paths = vmPaths(join(this.o.stateDir, handle.id));
       if (!vm && existsSync(paths.overlay)) {
@@ -267,15 +278,11 @@ export class QemuDriver implements Driver {
   }
 
   async inspect(id: string): Promise<VmStatus> {
-    const vm = this.vms.get(id);
-    if (!vm) throw new DriverError(`VM ${id} not known to the qemu driver`, 'NOT_FOUND');
-    return vm.status();
+    return this.known(id).status();
   }
 
   async stats(id: string): Promise<VmStats> {
-    const vm = this.vms.get(id);
-    if (!vm) throw new DriverError(`VM ${id} not known to the qemu driver`, 'NOT_FOUND');
-    return vm.stats();
+    return this.known(id).stats();
   }
 
   async guestRequest(id: string, command: string, timeoutMs = 5_000): Promise<string> {
@@ -288,6 +295,41 @@ export class QemuDriver implements Driver {
     } catch (e) {
       throw new DriverError(`VM ${id}: ${(e as Error).message}`, 'FAILED');
     }
+  }
+
+  // ---------------------------------------------------------------- management (manage.ts, capture.ts)
+
+  tokenPut(id: string, token: string): Promise<void> {
+    return this.withGuest(id, (ga) => tokenPut(ga, token));
+  }
+
+  tokenHash(id: string): Promise<string> {
+    return this.withGuest(id, tokenHash);
+  }
+
+  tokenRemove(id: string): Promise<void> {
+    return this.withGuest(id, tokenRemove);
+  }
+
+  configure(id: string, change: ConfigApply): Promise<void> {
+    return this.withGuest(id, (ga) => configure(ga, change));
+  }
+
+  capture(id: string, out: string): Promise<CaptureResult> {
+    return this.locked(id, () => captureInstance(this.running(id), this.qemuImg(), out, this.log));
+  }
+
+  setHidden(id: string, hidden: boolean): Promise<void> {
+    return this.locked(id, () => this.known(id).setHidden(hidden));
+  }
+
+  /** One management operation on the running VM's guest channel, under the VM's lock. */
+  private withGuest<T>(id: string, fn: (ga: GuestChannel) => Promise<T>): Promise<T> {
+    return this.locked(id, async () => {
+      const vm = this.running(id);
+      if (vm.phase === 'suspended') throw new DriverError(`VM ${id} is suspended: its guest cannot answer`, 'FAILED');
+      return fn(await vm.gaOf());
+    });
   }
 
   /** Boot id from the guest agent's last `ready` line (changes on every guest boot). */
@@ -369,9 +411,14 @@ export class QemuDriver implements Driver {
     return this.locks.run(id, fn);
   }
 
-  private running(id: string): QemuInstance {
+  private known(id: string): QemuInstance {
     const vm = this.vms.get(id);
     if (!vm) throw new DriverError(`VM ${id} not known to the qemu driver`, 'NOT_FOUND');
+    return vm;
+  }
+
+  private running(id: string): QemuInstance {
+    const vm = this.known(id);
     if (vm.pid <= 0)
       throw new DriverError(`VM ${id} is not running (${vm.phase}${vm.reason ? `: ${vm.reason}` : ''})`, 'FAILED');
     return vm;

@@ -3,7 +3,7 @@
 // usage, and the stop escalation (guest poweroff, ACPI powerdown, quit,
 // SIGKILL); the connections, readiness and how it ended are qemu-process.ts's.
 // The driver (driver.ts) owns disks, images, validation and the per-VM lock.
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { DriverError, zeroStats, type VmHandle, type VmStats } from '../driver.js';
 import { GuestChannel } from './guest-channel.js';
 import { GUEST_NET_SOURCE, guestNetBytes } from './usage.js';
@@ -63,8 +63,11 @@ export class QemuInstance extends QemuProcess {
     const tscKhz = this.accel === 'tcg' ? hostCpuKhz() : undefined;
     if (this.accel === 'tcg' && !tscKhz)
       log.warn({ vm_id: this.id }, "no 'cpu MHz' in /proc/cpuinfo: booting under TCG without tsc_early_khz may hang");
+    // A fresh process is not paused by any capture.
+    rmSync(this.paths.capturePaused, { force: true });
     for (let attempt = 1; ; attempt++) {
-      this.hostPort = await freePort(attempt === 1 ? preferredPort : 0);
+      // Hidden (a management instance): no forward at all until setHidden(false).
+      this.hostPort = this.hidden ? 0 : await freePort(attempt === 1 ? preferredPort : 0);
       for (const f of [this.paths.qmp, this.paths.ga, this.paths.pidfile]) rmSync(f, { force: true });
       const args = qemuArgs({
         name: this.id,
@@ -144,6 +147,40 @@ export class QemuInstance extends QemuProcess {
         throw new DriverError(`VM ${this.id}: qemu did not start: ${why}`, 'FAILED');
       }
     }
+  }
+
+  /** A management instance: its port forward removed (the marker file holds the port to restore). */
+  get hidden(): boolean {
+    return existsSync(this.paths.hidden);
+  }
+
+  /** Level-triggered: removes or restores the appliance's port forward (HMP hostfwd_remove/add while running). */
+  async setHidden(hidden: boolean): Promise<void> {
+    if (hidden === this.hidden) return;
+    if (hidden) {
+      const port = this.hostPort;
+      if (this.pid > 0 && port > 0) {
+        const out = await this.hmp(`hostfwd_remove n0 tcp:127.0.0.1:${port}`);
+        if (!/removed/.test(out)) throw new DriverError(`VM ${this.id}: hostfwd_remove: ${out.trim()}`, 'FAILED');
+      }
+      writeFileSync(this.paths.hidden, `${port}\n`);
+      this.hostPort = 0;
+      this.ctx.log.info({ vm_id: this.id, host_port: port }, 'VM hidden: port forward removed');
+      return;
+    }
+    const prev = Number(readFileSync(this.paths.hidden, 'utf8').trim()) || 0;
+    if (this.pid > 0) {
+      const port = await freePort(prev);
+      const out = await this.hmp(`hostfwd_add n0 tcp:127.0.0.1:${port}-:${this.spec.appliancePort}`);
+      if (out.trim()) throw new DriverError(`VM ${this.id}: hostfwd_add: ${out.trim()}`, 'FAILED');
+      this.hostPort = port;
+    } else this.hostPort = prev;
+    rmSync(this.paths.hidden, { force: true });
+    this.ctx.log.info({ vm_id: this.id, host_port: this.hostPort }, 'VM unhidden: port forward restored');
+  }
+
+  private async hmp(commandLine: string): Promise<string> {
+    return (await this.qmpOf()).execute<string>('human-monitor-command', { 'command-line': commandLine });
   }
 
   /** Whether `handle`'s QEMU still runs and is this VM's (its pid not reused). */

@@ -23,6 +23,10 @@ export interface VmPaths {
   serial: string;
   log: string;
   pidfile: string;
+  /** Exists while a capture has the VM paused (a restarted agent continues it). */
+  capturePaused: string;
+  /** Exists while the VM is hidden (a management instance); holds the port to forward again. */
+  hidden: string;
 }
 
 export function vmPaths(dir: string): VmPaths {
@@ -34,6 +38,8 @@ export function vmPaths(dir: string): VmPaths {
     serial: join(dir, 'serial.log'),
     log: join(dir, 'qemu.log'),
     pidfile: join(dir, 'qemu.pid'),
+    capturePaused: join(dir, 'capture-paused'),
+    hidden: join(dir, 'hidden'),
   };
 }
 

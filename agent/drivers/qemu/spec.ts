@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { CONTROL_CHARS_RE } from '../../../common/validate.js';
 import { CONFIG_KEY_RE, CONFIG_VALUE_MAX, MIN_MEMORY_MIB as SCHEME_MIN_MEMORY_MIB } from '../../../common/limits.js';
 import { DriverError, type Fingerprint, type VmSpec } from '../driver.js';
 import { defaultImage, loadImage, type GuestImage } from './image.js';
@@ -39,9 +40,17 @@ export function validateSpec(spec: VmSpec, stateDir: string, imageRoot: string):
     if (typeof v !== 'string' || /[\r\n]/.test(v) || v.length > CONFIG_VALUE_MAX)
       bad(`config ${k}: value must be one line`);
   }
+  if (spec.base) {
+    const b = spec.base;
+    if (b.format !== 'qcow2' && b.format !== 'raw') bad(`base.format ${b.format} (qcow2 or raw)`);
+    if (!/^[0-9a-f]{64}$/.test(b.sha256 ?? '')) bad('base.sha256 (64 hex digits)');
+    if (!isAbsolute(b.path ?? '') || CONTROL_CHARS_RE.test(b.path)) bad('base.path (an absolute path)');
+    if (!b.bootImage) bad('base.bootImage (the shipped image with the kernel)');
+  }
   const sock = join(stateDir, spec.id, 'qmp.sock');
   if (Buffer.byteLength(sock) > MAX_SOCKET_PATH) bad(`state dir too deep for unix sockets (${sock})`);
-  const image = loadImage(imageRoot, spec.image);
+  // A clone boots the shipped image's kernel + initramfs on its base's disk.
+  const image = loadImage(imageRoot, spec.base?.bootImage || spec.image);
   const min = Number(image.manifest.minMemoryMiB);
   if (Number.isFinite(min) && spec.memoryMiB < min)
     bad(`memoryMiB ${spec.memoryMiB} (image ${image.name} needs ${min} MiB)`);

@@ -1,0 +1,234 @@
+// nephele image: golden images (ls, show, import, download, revoke, lineage).
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import type { Command } from 'commander';
+import { diskChunks, MAX_DISK_CHUNK_BYTES } from '../../../common/disk-stream.js';
+import type { DiskChunk__Output } from '../../../common/gen/nephele/v1/DiskChunk.js';
+import type { GetImageLineageResponse__Output } from '../../../common/gen/nephele/v1/GetImageLineageResponse.js';
+import type { Image__Output as Image } from '../../../common/gen/nephele/v1/Image.js';
+import type { ListImagesResponse__Output } from '../../../common/gen/nephele/v1/ListImagesResponse.js';
+import type { RevokeImageResponse__Output } from '../../../common/gen/nephele/v1/RevokeImageResponse.js';
+import type { UploadImageResponse__Output } from '../../../common/gen/nephele/v1/UploadImageResponse.js';
+import { sniff } from '../../images/inspect.js';
+import { CliError, type AdminClient } from '../client.js';
+import { bytes, details, enumWord, table, terminalSafe, when, type View } from '../format.js';
+import type { CliKit } from '../kit.js';
+import { gibibytes, keyValues, mebibytes, timeFlag, wholeNumber } from '../parse.js';
+
+const FORMAT = { qcow2: 'IMAGE_FORMAT_QCOW2', raw: 'IMAGE_FORMAT_RAW', tar: 'IMAGE_FORMAT_TAR' } as const;
+
+const imageRow = (i: Image) => [
+  i.id,
+  terminalSafe(i.name),
+  enumWord(i.format, 'IMAGE_FORMAT_'),
+  bytes(Number(i.sizeBytes)),
+  enumWord(i.state, 'IMAGE_STATE_'),
+  i.parentImageId || '-',
+  when(Number(i.createdUnixMs)),
+];
+const HEAD = ['ID', 'NAME', 'FORMAT', 'SIZE', 'STATE', 'PARENT', 'CREATED'];
+
+const imageDetails = (i: Image) =>
+  details([
+    ['ID', i.id],
+    ['Name', terminalSafe(i.name)],
+    ['Tenant', i.tenant],
+    ['Scheme', i.scheme],
+    ['Format', enumWord(i.format, 'IMAGE_FORMAT_')],
+    ['Size', `${bytes(Number(i.sizeBytes))} (${i.sizeBytes} B)`],
+    ['SHA-256', i.sha256],
+    ['State', enumWord(i.state, 'IMAGE_STATE_')],
+    ['Revoked', Number(i.revokedUnixMs) ? `${when(Number(i.revokedUnixMs))} ${terminalSafe(i.revokeReason)}` : '-'],
+    ['Parent', i.parentImageId || '-'],
+    ['Token', i.tokenId || '-'],
+    ['Set', i.setId || '-'],
+    ['Spec', `${i.spec?.vcpus} vCPU, ${i.spec?.memoryMib} MiB, ${i.spec?.diskGib} GiB disk`],
+    ['Created', when(Number(i.createdUnixMs))],
+  ]);
+
+/** The first bytes of a file: its format, as the controller will check it. */
+function formatOf(file: string): 'qcow2' | 'raw' | 'tar' {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(512);
+    const f = sniff(buf.subarray(0, readSync(fd, buf, 0, 512, 0)));
+    if (f === 'other') throw new CliError(`${file}: a disk format other than qcow2, raw or tar`);
+    return f;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function uploadImage(c: AdminClient, file: string, meta: object): Promise<UploadImageResponse__Output> {
+  return new Promise((resolve, reject) => {
+    const call = c.tokens.UploadImage(c.metadata(), (err, r) => (err ? reject(err) : resolve(r!)));
+    void (async () => {
+      let first = true;
+      for await (const ch of diskChunks(file, '', MAX_DISK_CHUNK_BYTES)) {
+        const msg = { meta: first ? meta : null, data: ch.data, offset: ch.offset, last: ch.last, sha256: ch.sha256 };
+        first = false;
+        if (!call.write(msg)) await new Promise((r) => call.once('drain', r));
+      }
+      call.end();
+    })().catch((e: unknown) => {
+      call.cancel();
+      reject(e instanceof Error ? new CliError(`${file}: ${e.message}`) : e);
+    });
+  });
+}
+
+/** Writes the image to `file` (via file.part), checking offsets and the sha256 the image record names. */
+export async function downloadImage(c: AdminClient, id: string, want: string, file: string): Promise<number> {
+  const part = `${file}.part`;
+  const fd = openSync(part, 'w', 0o600);
+  const sha = createHash('sha256');
+  let n = 0;
+  let done = false;
+  let open = true;
+  try {
+    const call = c.tokens.DownloadImage({ imageId: id }, c.metadata());
+    for await (const ch of call as AsyncIterable<DiskChunk__Output>) {
+      if (Number(ch.offset) !== n) throw new CliError('download: a chunk arrived out of order');
+      writeSync(fd, ch.data);
+      sha.update(ch.data);
+      n += ch.data.length;
+      if (ch.last) {
+        const got = sha.digest('hex');
+        if (got !== ch.sha256 || got !== want) throw new CliError('download: the sha256 does not match the image');
+        done = true;
+      }
+    }
+    if (!done) throw new CliError('download: the stream ended before the last chunk');
+    fsyncSync(fd);
+    closeSync(fd);
+    open = false;
+    renameSync(part, file);
+    return n;
+  } catch (e) {
+    if (open) closeSync(fd);
+    rmSync(part, { force: true });
+    throw e;
+  }
+}
+
+function lineageTree(r: GetImageLineageResponse__Output): string {
+  return r.nodes
+    .map((n) => {
+      const i = n.image!;
+      const sets = n.setIds.length ? `  sets: ${n.setIds.join(', ')}` : '';
+      const state = enumWord(i.state, 'IMAGE_STATE_');
+      return `${'  '.repeat(n.depth)}${n.depth ? '└─ ' : ''}${i.id} ${terminalSafe(i.name)} (${state})${sets}`;
+    })
+    .join('\n');
+}
+
+export function registerImageCommands(program: Command, k: CliKit): void {
+  const image = program.command('image').description('golden images: captured or imported bases for linked clones');
+  image
+    .command('ls')
+    .description('list images')
+    .option('--tenant <name>', "another tenant's images (admins)")
+    .option('--include-revoked', 'also revoked images')
+    .action(async (o) => {
+      const all = await k.withClient((c) =>
+        k.listAll(async (pageToken) => {
+          const r = await c.call<ListImagesResponse__Output>((md, op, cb) =>
+            c.tokens.ListImages(
+              { pageToken, tenant: o.tenant ?? '', includeRevoked: !!o.includeRevoked },
+              md,
+              op,
+              cb,
+            ),
+          );
+          return { items: r.images, next: r.nextPageToken };
+        }),
+      );
+      k.out(all, (v: View) => table(HEAD, all.map(imageRow), v));
+    });
+  image
+    .command('show')
+    .description("an image's record")
+    .argument('<id>')
+    .action(async (id: string) => {
+      const r = await k.withClient((c) => c.getImage({ imageId: id }));
+      k.out(r.image, () => imageDetails(r.image!));
+    });
+  image
+    .command('import')
+    .description('upload a qcow2, raw disk or process appliance tarball as an image')
+    .argument('<file>')
+    .requiredOption('--name <name>', "the image's name")
+    .option('--vcpus <n>', 'vCPUs of clones', '1')
+    .option('--memory <size>', 'memory of clones: 512M, 1G (a bare number is MiB)', '128')
+    .option('--disk <size>', 'disk of clones: 10G (a bare number is GiB)', '1')
+    .option('--config <k=v...>', 'appliance settings clones get')
+    .option('--tenant <name>', 'the tenant it belongs to (admins)')
+    .action(async (file: string, o) => {
+      const format = formatOf(file);
+      const scheme = format === 'tar' ? 'process' : 'qemu';
+      const { size } = statSync(file);
+      const meta = {
+        name: o.name,
+        format: FORMAT[format],
+        scheme,
+        tenant: o.tenant ?? '',
+        sizeBytes: size,
+        spec: {
+          scheme,
+          vcpus: wholeNumber('--vcpus', o.vcpus, 1),
+          memoryMib: mebibytes('--memory', o.memory),
+          diskGib: gibibytes('--disk', o.disk),
+          config: keyValues('--config', o.config as string[] | undefined),
+        },
+      };
+      const r = await k.withClient((c) => uploadImage(c, file, meta));
+      k.out(r.image, () => (k.quiet() ? r.image!.id : imageDetails(r.image!)));
+    });
+  image
+    .command('download')
+    .description("write an image's disk to a file (checked against its sha256)")
+    .argument('<id>')
+    .argument('<file>')
+    .action(async (id: string, file: string) => {
+      const n = await k.withClient(async (c) => {
+        const { image: i } = await c.getImage({ imageId: id });
+        return downloadImage(c, id, i!.sha256, file);
+      });
+      k.out({ imageId: id, file, sizeBytes: n }, () => `${file}: ${bytes(n)} (${n} B), sha256 checked`);
+    });
+  image
+    .command('revoke')
+    .description('no new clones of the image; running descendants are flagged')
+    .argument('<id>')
+    .option('--at <time>', 'when it takes effect: ISO time or unix ms (default now)')
+    .option('--reason <text>', 'why', '')
+    .option('--retire-descendants', 'also retire the sets cloned from it and its descendants')
+    .option('--request-id <id>', 'idempotency key')
+    .action(async (id: string, o) => {
+      const req = {
+        imageId: id,
+        atUnixMs: timeFlag('--at', o.at),
+        reason: o.reason,
+        retireDescendants: !!o.retireDescendants,
+        requestId: o.requestId ?? '',
+      };
+      const r = await k.withClient((c) =>
+        c.call<RevokeImageResponse__Output>((md, op, cb) => c.tokens.RevokeImage(req, md, op, cb)),
+      );
+      k.out(r, () =>
+        [
+          imageDetails(r.image!),
+          `flagged VMs: ${r.flaggedVmIds.join(', ') || '-'}`,
+          `retired sets: ${r.retiredSetIds.join(', ') || '-'}`,
+        ].join('\n'),
+      );
+    });
+  image
+    .command('lineage')
+    .description("an image's family: parent → children → sets cloned from each")
+    .argument('<id>')
+    .action(async (id: string) => {
+      const r = await k.withClient((c) => c.getImageLineage({ imageId: id }));
+      k.out(r, () => lineageTree(r));
+    });
+}
