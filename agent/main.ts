@@ -24,6 +24,9 @@ import { Fence } from './fence/fence.js';
 import type { OwnerMonitor, OwnerChange } from './adhoc/monitor.js';
 import { AgentMetrics } from './metrics.js';
 import { agentFlags, program } from './cli/program.js';
+import { ImageCache } from './images/cache.js';
+import { CommandDispatcher } from './commands/dispatch.js';
+import { sweepCaptures } from './commands/ops.js';
 
 // Read lazily: only --version pays for asking git which commit this is.
 program.on('option:version', () => {
@@ -34,7 +37,7 @@ program.on('option:version', () => {
 async function main(): Promise<void> {
   const f = agentFlags();
   const { o, kind, reserve, labels, guestVcpus, owner, fenceAfterMs, usageIntervalMs, metricsAt } = f;
-  const { processUids, stopVmsOnExit, adhoc } = f;
+  const { processUids, stopVmsOnExit, adhoc, imageCacheBytes } = f;
   const log = createLogger('nephele-agent', { level: o.logLevel });
   exitOnUncaught('nephele-agent');
   const files = new AgentFiles(resolve(o.dataDir));
@@ -120,6 +123,15 @@ async function main(): Promise<void> {
     ...(adhoc ? { owner: () => monitor!.current() } : {}),
   });
   const transferDir = join(files.dir, 'transfers');
+  // Bases of linked clones, by sha256 (beside any shipped images, which are directories by name).
+  const images = new ImageCache({
+    dir: join(files.dir, 'images'),
+    maxBytes: imageCacheBytes,
+    fetch: (sha, dest, max) => session!.fetchImage(sha, dest, max),
+    inUse: (): Set<string> => runner.baseShas(),
+    log: log.child({ host_id: identity.hostId }),
+  });
+  images.init();
   const runner = new Runner({
     drivers,
     store,
@@ -134,6 +146,16 @@ async function main(): Promise<void> {
       await session!.getDisk(id, dest);
       return dest;
     },
+    ensureBase: (ref): Promise<string> => images.ensure(ref),
+  });
+  const captureDir = join(files.dir, 'captures');
+  sweepCaptures(captureDir);
+  const commands = new CommandDispatcher({
+    vm: (id) => runner.commandVm(id),
+    withVm: (id, fn) => runner.withVm(id, fn),
+    upload: (transferId, path) => session!.putImage(transferId, path),
+    captureDir,
+    log: log.child({ host_id: identity.hostId }),
   });
   const consoles = new ConsoleServer({
     open: () => session!.putConsole(),
@@ -157,6 +179,7 @@ async function main(): Promise<void> {
     allocated: () => runner.allocated(),
     onDesired: (vms) => runner.apply(vms),
     onConsoleOpen: (c) => void consoles.serve(c),
+    onCommand: (c) => commands.handle(c),
     onReplaceWindow: (ms) => fence.setReplaceWindow(ms),
     schemes: () => runner.schemes(),
     // What the planner needs to know about each scheme (process: whether it isolates tasks).
@@ -172,6 +195,8 @@ async function main(): Promise<void> {
     established: () => session!.established,
     outboxDepth: () => outbox.depth(),
     usageDropped: () => outbox.usageDropped,
+    imageCacheBytes: () => images.usedBytes(),
+    commandsPending: () => commands.pending,
   });
   await runner.start();
   await session.emit('started', 'agent started', {

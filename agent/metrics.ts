@@ -22,6 +22,13 @@ export const DRIVER_OPS = new Set([
   'stats',
   'guestRequest',
   'taskExit',
+  // management instances
+  'tokenPut',
+  'tokenHash',
+  'tokenRemove',
+  'configure',
+  'capture',
+  'setHidden',
 ]);
 
 const PHASES = ['creating', 'running', 'suspended', 'stopped', 'failed'];
@@ -55,6 +62,10 @@ export interface AgentSources {
   outboxDepth(): number;
   /** Usage batches dropped to keep the outbox bounded (the controller was away too long). */
   usageDropped?(): number;
+  /** Bytes of base images in the image cache. */
+  imageCacheBytes?(): number;
+  /** Management commands running or waiting. */
+  commandsPending?(): number;
 }
 
 export class AgentMetrics {
@@ -101,6 +112,13 @@ export class AgentMetrics {
       'usage batches dropped: the outbox backlog was over its bound',
       () => s.usageDropped?.() ?? 0,
     );
+    gaugeFrom(
+      r,
+      'agent_image_cache_bytes',
+      'bytes of base images (linked clones) in the image cache',
+      () => s.imageCacheBytes?.() ?? 0,
+    );
+    gaugeFrom(r, 'agent_commands_pending', 'management commands running or waiting', () => s.commandsPending?.() ?? 0);
   }
 
   serve(at: MetricsListen): Promise<MetricsServer> {

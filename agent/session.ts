@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { AgentMessage } from '../common/gen/nephele/v1/AgentMessage.js';
 import type { ControllerMessage__Output as ControllerMessage } from '../common/gen/nephele/v1/ControllerMessage.js';
 import type { Inventory } from '../common/gen/nephele/v1/Inventory.js';
+import type { AgentCommand__Output as AgentCommand } from '../common/gen/nephele/v1/AgentCommand.js';
 import {
   desiredVmFromProto,
   HostKindEnum,
@@ -152,6 +153,28 @@ export class AgentSession {
     return this.transfers.getDisk(transferId, dest);
   }
 
+  /** A capture's upload under its command's transfer id; resolves with what the controller stored. */
+  putImage(transferId: string, path: string): Promise<{ sha256: string; sizeBytes: number }> {
+    return this.transfers.putImage(transferId, path);
+  }
+
+  /** Downloads a base image by sha256 to `dest` (at most maxBytes), verified; resolves with its sha256. */
+  fetchImage(sha256: string, dest: string, maxBytes: number): Promise<string> {
+    return this.transfers.fetchImage(sha256, dest, maxBytes);
+  }
+
+  /**
+   * Runs a management command; its answer goes on whatever stream is open when
+   * it is done (answers are not durable: the controller retries by command id).
+   */
+  private command(cmd: AgentCommand): void {
+    if (!this.d.onCommand) return;
+    this.d
+      .onCommand(cmd)
+      .then((commandResult) => this.call?.write({ commandResult }))
+      .catch((err) => this.d.log.error({ err, command_id: cmd.commandId }, 'command not answered'));
+  }
+
   /** The call a console asked for by the controller goes back on (see agent/console.ts). */
   putConsole(): ConsoleCall {
     return this.transfers.putConsole();
@@ -288,6 +311,8 @@ export class AgentSession {
       this.connectedOnce?.();
     } else if (m.body === 'desiredState' && m.desiredState) {
       this.d.onDesired?.(m.desiredState.vms.map(desiredVmFromProto));
+    } else if (m.body === 'command' && m.command) {
+      this.command(m.command);
     } else if (m.body === 'consoleOpen' && m.consoleOpen) {
       this.d.onConsoleOpen?.(m.consoleOpen);
     } else if (m.body === 'certificate' && m.certificate && this.d.renewal) {

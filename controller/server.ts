@@ -29,8 +29,7 @@ import { hostHandlers } from './hosts/service.js';
 import { SessionManager } from './hosts/session.js';
 import { enroll } from './hosts/enroll.js';
 import { AgentAuth } from './hosts/agent-auth.js';
-import { tokenHandlers } from './tokens/service.js';
-import { imageServices, openImageStore } from './images/index.js';
+import { startTokenCapability } from './tokens/capability.js';
 import { diskHandlers } from './hosts/disks.js';
 import { ConsoleRelay } from './vms/console.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
@@ -244,7 +243,6 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const vms = new VmRegistry(store, events, clock, tenants);
   sessions.attachVms(vms);
   const transfers = new DiskTransfers(store, clock, cfg.dataDir);
-  const imageStore = await openImageStore({ dataDir: cfg.dataDir, store, events, clock, tenants, log });
   const consoles = new ConsoleRelay({
     getVm: async (id, scope) => (await vms.get(id, scope)).vm,
     send: (hostId, m) => sessions.sendTo(hostId, m),
@@ -262,7 +260,24 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     { ...DEFAULT_PLANNER_OPTIONS, ...cfg.planner },
     transfers,
   );
+  const alarm = () => (monitor.inAlarm() ? monitor.alarmError() : undefined);
+  // Images, agent commands and management instances.
+  const imaging = await startTokenCapability({
+    dataDir: cfg.dataDir,
+    store,
+    events,
+    clock,
+    log,
+    tenants,
+    vms,
+    hosts,
+    sessions,
+    planner,
+    alarm,
+  });
+  const management = imaging.management;
   const sets = await planner.start();
+  await imaging.recover();
   const scheduler = new SetScheduler(planner, store, clock, log);
   await sessions.start();
   await scheduler.start({ sets });
@@ -281,15 +296,6 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     agents: new AgentAuth(hosts, cfg.insecure),
     metrics,
   });
-  const images = imageServices(layer, {
-    parts: imageStore,
-    store,
-    events,
-    clock,
-    log,
-    retireSet: (id, why, scope) => planner.retire(id, why, scope),
-    alarm: () => (monitor.inAlarm() ? monitor.alarmError() : undefined),
-  });
   const { pkg, def } = loadNephele();
   const v1 = pkg.nephele.v1;
   const server = new grpc.Server(SERVER_OPTIONS);
@@ -301,11 +307,11 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     ...diskHandlers(layer, {
       transfers,
       finishExport: (id) => planner.finishExport(id),
-      alarm: () => (monitor.inAlarm() ? monitor.alarmError() : undefined),
+      alarm,
       log,
     }),
     PutConsole: streamRpc(layer, 'AgentService.PutConsole', (call, ctx) => consoles.receive(call, ctx.principal.id)),
-    ...images.agent,
+    ...imaging.agentHandlers(layer),
   };
   server.addService(safeService(v1.AgentService.service), agentService);
   server.addService(
@@ -320,8 +326,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       vms,
       hosts,
       (id) => sessions.pushDesired(id),
-      setHandlers(layer, planner, hosts, tenants, store, clock),
-      (o) => planner.createVm(o),
+      setHandlers(layer, planner, hosts, tenants, store, clock, management.resolveBase),
+      async (o) => planner.createVm({ ...o, spec: await management.resolveVmSpec(o.spec, o.tenant) }),
       (id) => planner.fleet.slot(id)?.name ?? '',
     ),
     GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),
@@ -341,7 +347,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     usage: cfg.usage,
   });
   server.addService(safeService(v1.UsageService.service), usageHandlers(layer, usage.groups));
-  server.addService(safeService(v1.TokenService.service), { ...tokenHandlers(layer), ...images.token });
+  server.addService(safeService(v1.TokenService.service), imaging.handlers(layer));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({

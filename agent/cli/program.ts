@@ -68,6 +68,14 @@ export const program = new Command('nephele-agent')
   )
   .addOption(
     envOption(
+      '--image-cache-size <size>',
+      'most disk the cached base images of linked clones take (least recently used unused ones go first)',
+      'NEPHELE_IMAGE_CACHE_SIZE',
+      '20G',
+    ),
+  )
+  .addOption(
+    envOption(
       '--process-uids <first-last>',
       'process VMs: the unprivileged uids handed out one per VM (keep clear of login users and /etc/subuid ranges)',
       'NEPHELE_PROCESS_UIDS',
@@ -203,6 +211,13 @@ export function agentFlags() {
   } catch (e) {
     throw new FlagError('--process-uids', (e as Error).message);
   }
+  let imageCacheBytes;
+  try {
+    imageCacheBytes = parseSize(o.imageCacheSize);
+  } catch (e) {
+    throw new FlagError('--image-cache-size', (e as Error).message);
+  }
+  if (imageCacheBytes < 1024 * 1024) throw new FlagError('--image-cache-size', 'must be at least 1M');
   const stopVmsOnExit = envBoolean(
     o.stopVmsOnExit,
     program.getOptionValueSource('stopVmsOnExit'),
@@ -221,5 +236,6 @@ export function agentFlags() {
     metricsAt,
     processUids,
     stopVmsOnExit,
+    imageCacheBytes,
   };
 }

@@ -8,6 +8,8 @@ import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { put, del, type Store } from '../../common/store/index.js';
 import { taskExitReason, type Driver, type VmSpec } from '../drivers/driver.js';
+import { imageRefFromProto } from '../../common/grpc/convert.js';
+import type { ImageRef } from '../../controller/model/image.js';
 import { STALE_REASON, type Action, type LocalVm, type Phase } from './decide.js';
 
 export const VMS = 'vms';
@@ -39,6 +41,8 @@ export interface ExecutorOptions {
   importDisk?: (transferId: string) => Promise<string>;
   /** Asks for another pass over every VM later (a failed disk export is retried). */
   retryLater: (ms: number) => void;
+  /** Linked clones: the base image's file in the agent's image cache, fetched and verified first if needed. */
+  ensureBase?: (ref: ImageRef) => Promise<string>;
 }
 
 /** Holds the agent's local VMs and changes them only by performing actions. */
@@ -96,6 +100,8 @@ export class Executor {
         return this.set(l, 'stopped', a.reason, false);
       case 'exportDisk':
         return this.exportDisk(a.transferId, l, driver);
+      case 'setHidden':
+        return this.setHidden(l, a.hidden, driver);
     }
   }
 
@@ -143,9 +149,10 @@ export class Executor {
     });
   }
 
-  private specOf(d: DesiredVm): VmSpec {
+  /** The driver's spec; a linked clone's base is fetched into the image cache first. */
+  private async specOf(d: DesiredVm): Promise<VmSpec> {
     const s = d.spec!;
-    return {
+    const spec: VmSpec = {
       id: d.vmId,
       name: d.name,
       vcpus: s.vcpus,
@@ -154,7 +161,32 @@ export class Executor {
       image: s.image,
       appliancePort: s.appliancePort,
       config: s.config ?? {},
+      hidden: !!d.hidden,
     };
+    if (s.baseImage) {
+      const ref = imageRefFromProto(s.baseImage);
+      if (!ref) throw new Error('spec.base_image is malformed');
+      if (!this.o.ensureBase) throw new Error('this agent keeps no image cache');
+      const path = await this.o.ensureBase(ref);
+      spec.base = { imageId: ref.imageId, sha256: ref.sha256, format: ref.format, bootImage: ref.bootImage, path };
+    }
+    return spec;
+  }
+
+  /** Management instances: the driver removes or restores the VM's port forwards; a failure is retried. */
+  private async setHidden(l: LocalVm, hidden: boolean, driver: Driver): Promise<void> {
+    try {
+      if (!driver.setHidden) throw new Error(`the ${l.scheme} driver cannot hide vms`);
+      await driver.setHidden(l.id, hidden);
+      l.hidden = hidden;
+      if (l.handle) l.handle.spec.hidden = hidden;
+      await this.save(l);
+      this.o.log.info({ vm_id: l.id, hidden }, hidden ? 'vm hidden' : 'vm unhidden');
+    } catch (e) {
+      this.o.log.warn({ vm_id: l.id, err: e, hidden }, 'could not change whether the vm is hidden; retrying');
+      await this.set(l, l.phase, `${hidden ? 'hide' : 'unhide'} failed: ${(e as Error).message}`, l.guestReady);
+      this.o.retryLater(5_000);
+    }
   }
 
   /** Cold move, source side: upload the stopped VM's disk; the controller re-places the VM when it has it. */
@@ -193,7 +225,11 @@ export class Executor {
     try {
       // A cold move brings the VM's disk along; it is never silently replaced by a fresh one.
       importDisk = d.importDisk ? await this.fetchDisk(d.importDisk) : undefined;
-      l.handle = await driver.create(this.specOf(d), importDisk ? { importDisk } : undefined);
+      // A base not cached yet may take a while to arrive: say so rather than look stuck.
+      if (d.spec?.baseImage) await this.set(l, 'creating', 'fetching the base image', false);
+      const spec = await this.specOf(d);
+      l.handle = await driver.create(spec, importDisk ? { importDisk } : undefined);
+      l.hidden = !!spec.hidden;
     } catch (e) {
       return this.set(l, 'failed', `create failed: ${(e as Error).message}`, false);
     } finally {
@@ -215,7 +251,10 @@ export class Executor {
     l.ownerSuspended = false;
     await this.set(l, 'creating', 'starting', false);
     try {
-      l.handle = l.handle ? await driver.start(l.handle) : await driver.create(this.specOf(d));
+      // Started with the forwards the controller wants now (a management instance stays hidden).
+      if (l.handle) l.handle.spec.hidden = !!d.hidden;
+      l.handle = l.handle ? await driver.start(l.handle) : await driver.create(await this.specOf(d));
+      l.hidden = !!d.hidden;
     } catch (e) {
       return this.set(l, 'failed', `start failed: ${(e as Error).message}`, false);
     }

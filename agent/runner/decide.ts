@@ -23,6 +23,8 @@ export interface LocalVm {
   taskDone?: boolean;
   /** Transfer id this VM's disk was uploaded under (cold move, source side). */
   exported?: string;
+  /** Its port forwards (and peers) are removed: a management instance (DesiredVm.hidden). */
+  hidden?: boolean;
 }
 
 /** The reason a VM removed from this host's desired state is reported with. */
@@ -52,7 +54,9 @@ export type Action =
   /** Not in the desired state any more: stop, destroy and forget this copy. */
   | { kind: 'removeStale' }
   /** Destroy (if present) and report DESTROYED. */
-  | { kind: 'destroy' };
+  | { kind: 'destroy' }
+  /** Remove (true) or restore (false) the VM's port forwards: it becomes / stops being a management instance. */
+  | { kind: 'setHidden'; hidden: boolean };
 
 export interface DecideInput {
   desired?: DesiredVm;
@@ -87,7 +91,7 @@ export function decide(i: DecideInput): Action[] {
   }
   switch (d.desired) {
     case 'running':
-      return running(d, l, i.ownerBusy);
+      return [...hide(d, l), ...running(d, l, i.ownerBusy)];
     case 'stopped': {
       const out: Action[] = [];
       let phase = l.phase;
@@ -100,14 +104,25 @@ export function decide(i: DecideInput): Action[] {
       return out;
     }
     case 'suspended':
-      if (l.phase === 'running') return [{ kind: 'suspend', reason: SUSPENDED_AS_REQUESTED }];
+      if (l.phase === 'running') return [...hide(d, l), { kind: 'suspend', reason: SUSPENDED_AS_REQUESTED }];
       // The controller wants it suspended too: it stays so when the owner leaves.
       if (l.phase === 'suspended' && l.ownerSuspended)
-        return [{ kind: 'hold', owner: false, reason: SUSPENDED_AS_REQUESTED }];
-      return [];
+        return [...hide(d, l), { kind: 'hold', owner: false, reason: SUSPENDED_AS_REQUESTED }];
+      return hide(d, l);
     default:
       return [];
   }
+}
+
+/**
+ * Hidden is level-triggered like the rest: first of all (the forwards go before
+ * anything else happens to a VM becoming a management instance), and only on a
+ * VM whose process is up (a stopped one is started with the desired setting).
+ */
+function hide(d: DesiredVm, l: LocalVm): Action[] {
+  const want = !!d.hidden;
+  if (want === !!l.hidden || (l.phase !== 'running' && l.phase !== 'suspended')) return [];
+  return [{ kind: 'setHidden', hidden: want }];
 }
 
 function running(d: DesiredVm, l: LocalVm, ownerBusy: boolean): Action[] {

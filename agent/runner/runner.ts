@@ -60,6 +60,7 @@ export class Runner {
       stopTimeoutMs: o.stopTimeoutMs,
       exportDisk: o.exportDisk,
       importDisk: o.importDisk,
+      ensureBase: o.ensureBase,
       retryLater: (ms) => void this.clock.setTimeout(() => this.apply([...this.desired.values()]), ms),
     });
   }
@@ -72,6 +73,30 @@ export class Runner {
   consolePath(id: string): string | undefined {
     const l = this.local.get(id);
     return l && this.drivers.get(l.scheme)?.consolePath?.(id);
+  }
+
+  /**
+   * The VM a management command acts on: its driver, the generation the
+   * controller wants it at, its host port. Undefined unless it exists here.
+   */
+  commandVm(id: string): { driver: Driver; generation: number; hostPort: number } | undefined {
+    const l = this.local.get(id);
+    const driver = l && this.drivers.get(l.scheme);
+    if (!l?.handle || !driver) return undefined;
+    return { driver, generation: this.desired.get(id)?.generation ?? l.generation, hostPort: l.handle.hostPort };
+  }
+
+  /** Runs `fn` under the VM's lock: no reconcile pass (stop, destroy, hide) runs meanwhile. */
+  withVm<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(id, fn);
+  }
+
+  /** sha256s of the base images this host's VMs (existing or desired) are cloned from: kept in the image cache. */
+  baseShas(): Set<string> {
+    const out = new Set<string>();
+    for (const l of this.local.values()) if (l.handle?.spec.base) out.add(l.handle.spec.base.sha256);
+    for (const d of this.desired.values()) if (d.spec?.baseImage?.sha256) out.add(d.spec.baseImage.sha256);
+    return out;
   }
 
   schemes(): string[] {
@@ -148,6 +173,11 @@ export class Runner {
         // Re-attached but not inspectable: the next report from the driver says its phase.
         const st = await driver.inspect(l.id).catch(() => undefined);
         this.o.log.info({ vm_id: l.id, pid: l.handle.pid }, 'vm re-attached');
+        // A management instance stays hidden across an agent restart, whatever the driver re-attached.
+        if (l.hidden)
+          await driver
+            .setHidden?.(l.id, true)
+            .catch((err) => this.o.log.warn({ err, vm_id: l.id }, 'could not re-hide vm'));
         if (st && st.phase !== l.phase) await this.exec.set(l, st.phase, 'observed after agent restart', st.guestReady);
       } else if (this.o.fenced?.(l.id)) {
         this.o.log.warn({ vm_id: l.id }, 'vm was fenced while the agent was away');

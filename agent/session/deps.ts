@@ -1,6 +1,8 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Capacity } from '../../common/gen/nephele/v1/Capacity.js';
 import type { ConsoleOpen__Output as ConsoleOpen } from '../../common/gen/nephele/v1/ConsoleOpen.js';
+import type { AgentCommand__Output as AgentCommand } from '../../common/gen/nephele/v1/AgentCommand.js';
+import type { CommandResult } from '../../common/gen/nephele/v1/CommandResult.js';
 import type { DesiredVm } from '../../common/grpc/convert.js';
 import type { Logger } from '../../common/logger.js';
 import type { HostKind, OwnerState } from '../../common/model/enums.js';
@@ -44,6 +46,8 @@ export interface SessionDeps {
   schemes?: () => string[];
   /** Per scheme, its driver's fingerprint attributes (sent in Hello; the planner reads process isolation). */
   schemeInfo?: () => { scheme: string; attributes: Record<string, string> }[];
+  /** A management command from the controller; its answer is sent back on the session. */
+  onCommand?: (cmd: AgentCommand) => Promise<CommandResult>;
   /** The controller asked for a VM's console (answer with putConsole()). */
   onConsoleOpen?: (o: ConsoleOpen) => void;
   /** Operator labels (--label k=v), sent in Hello. */

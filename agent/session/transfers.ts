@@ -21,9 +21,24 @@ export class Transfers {
 
   /** Cold move, source side: streams a stopped VM's disk to the controller under a transfer id. */
   async putDisk(transferId: string, path: string): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const call = this.client().PutDisk(this.metadata(), { deadline: Date.now() + 30 * 60_000 }, (err) =>
-        err ? reject(err) : resolve(),
+    await this.upload('PutDisk', transferId, path);
+  }
+
+  /** A capture's upload (PutImage) under its command's transfer id; resolves with what the controller stored. */
+  async putImage(transferId: string, path: string): Promise<{ sha256: string; sizeBytes: number }> {
+    const r = await this.upload('PutImage', transferId, path);
+    return { sha256: r?.sha256 ?? '', sizeBytes: Number(r?.sizeBytes ?? 0) };
+  }
+
+  private upload(
+    rpc: 'PutDisk' | 'PutImage',
+    transferId: string,
+    path: string,
+  ): Promise<{ sha256: string; sizeBytes: number | string } | undefined> {
+    return new Promise((resolve, reject) => {
+      const client = this.client();
+      const call = client[rpc](this.metadata(), { deadline: Date.now() + 30 * 60_000 }, (err, res) =>
+        err ? reject(err) : resolve(res),
       );
       (async () => {
         for await (const c of diskChunks(path, transferId))
@@ -39,19 +54,15 @@ export class Transfers {
   /** Cold move, target side: downloads a moved disk to `dest`, checking its sha256. */
   async getDisk(transferId: string, dest: string): Promise<void> {
     const call = this.client().GetDisk({ transferId }, this.metadata(), { deadline: Date.now() + 30 * 60_000 });
-    const rx = new DiskReceiver(dest, (field, problem) => new Error(`moved disk: ${field} ${problem}`));
-    try {
-      for await (const c of call as AsyncIterable<{
-        data: Buffer;
-        offset: number | string;
-        last: boolean;
-        sha256: string;
-      }>)
-        rx.write(c);
-      if (!rx.done) throw new Error('moved disk ended early');
-    } finally {
-      rx.abort();
-    }
+    await receive(call, new DiskReceiver(dest, (field, problem) => new Error(`moved disk: ${field} ${problem}`)));
+  }
+
+  /** A base image by sha256 (FetchImage) to `dest`, at most maxBytes, checked; resolves with its sha256. */
+  async fetchImage(sha256: string, dest: string, maxBytes: number): Promise<string> {
+    const call = this.client().FetchImage({ sha256 }, this.metadata(), { deadline: Date.now() + 60 * 60_000 });
+    const rx = new DiskReceiver(dest, (field, problem) => new Error(`base image: ${field} ${problem}`), maxBytes);
+    await receive(call, rx);
+    return rx.sha256;
   }
 
   /** The call a console asked for by the controller goes back on (see agent/console.ts). */
@@ -61,5 +72,24 @@ export class Transfers {
       call = this.client().PutConsole(this.metadata(), (err) => (err ? reject(err) : resolve()));
     });
     return { call, done };
+  }
+}
+
+/** Writes a download's chunks through the receiver; the file is in place only when all arrived and matched. */
+async function receive(call: AsyncIterable<unknown> & { cancel(): void }, rx: DiskReceiver): Promise<void> {
+  try {
+    for await (const c of call as AsyncIterable<{
+      data: Buffer;
+      offset: number | string;
+      last: boolean;
+      sha256: string;
+    }>)
+      rx.write(c);
+    if (!rx.done) throw new Error('download ended early');
+  } catch (e) {
+    call.cancel();
+    throw e;
+  } finally {
+    rx.abort();
   }
 }

@@ -29,6 +29,7 @@ import { registerUsagePushCommand } from './commands/usage-push.js';
 import { registerBackupCommands } from './commands/backup.js';
 import { registerUsageCommands } from './commands/usage.js';
 import { registerImageCommands } from './commands/image.js';
+import { registerMgmtCommands } from './commands/mgmt.js';
 import { registerSetUpdateCommands } from './commands/set-update.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
@@ -230,6 +231,7 @@ registerGroupCommands(program, kit);
 registerVmCommands(program, kit);
 registerEventCommands(program, kit);
 registerSetCommands(program, kit);
+registerMgmtCommands(program, kit);
 registerUsageExportCommands(program, kit);
 registerUsagePushCommand(program, kit);
 registerPeerCommands(program, kit);

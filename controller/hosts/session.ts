@@ -3,6 +3,7 @@ import type { ControllerMessage } from '../../common/gen/nephele/v1/ControllerMe
 import type { Hello__Output as Hello } from '../../common/gen/nephele/v1/Hello.js';
 import type { Heartbeat__Output as Heartbeat } from '../../common/gen/nephele/v1/Heartbeat.js';
 import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
+import type { CommandResult__Output as CommandResult } from '../../common/gen/nephele/v1/CommandResult.js';
 import { FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError } from '../../common/errors.js';
 import { isUndecodable } from '../../common/grpc/decode.js';
 import type { Clock, Timer } from '../../common/clock.js';
@@ -65,6 +66,8 @@ export class SessionManager {
   private readonly reports: Reports;
   private readonly desired: DesiredPush;
   private checkpointTimer?: Timer;
+  /** Where agent command results go (controller/tokens/commands.ts), and who hears a session end. */
+  commands?: { result(hostId: string, r: CommandResult): void; closed(hostId: string): void };
   private checkpointing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -233,6 +236,7 @@ export class SessionManager {
         if (prior) {
           prior.replaced = true;
           prior.end();
+          this.commands?.closed(hostId); // commands sent on it are not answered on the new one
         }
         const rec = await this.hosts.update(hostId, (r) => {
           const next = helloRecord(r, hello, call.getPeer());
@@ -312,6 +316,8 @@ export class SessionManager {
             return burst(s, msg.vmStatus!, (rs) => this.reports.vmStatuses(s, rs), fail);
           case 'usage':
             return enqueue(s, () => this.reports.usageBatch(s, msg.usage!), fail);
+          case 'commandResult':
+            return this.commands?.result(s.hostId, msg.commandResult!);
           case 'renew':
             return enqueue(s, () => renewCertificate(this.hosts, this.opts, s, msg.renew!.csrPem), fail);
           case 'hello': // repeated: ignored
@@ -325,6 +331,7 @@ export class SessionManager {
         helloTimer = { cancel() {} };
         if (this.stopping || !session || session.replaced || this.sessions.get(session.hostId) !== session) return;
         this.sessions.delete(session.hostId);
+        this.commands?.closed(session.hostId);
         session.live.peer = '';
         this.liveness.disconnected(session.hostId, why);
         this.cadence.recompute(this.sessions.size);

@@ -10,6 +10,7 @@ interface Counted {
   running: boolean;
   failed: boolean;
   finished: boolean;
+  managed: boolean;
 }
 
 export interface Counts {
@@ -20,15 +21,18 @@ export interface Counts {
   failed: number;
   /** Members retired because their task is done (end-on-task sets): not missing, not replaced. */
   finished: number;
+  /** Members that are management instances: hidden, out of the counts above, still the set's (not replaced). */
+  managed?: number;
 }
 
 export class SetCounts {
   private readonly bySet = new Map<string, Map<string, Counted>>();
 
   of(setId: string): Counts {
-    const c = { placed: 0, confirmed: 0, running: 0, failed: 0, finished: 0 };
+    const c = { placed: 0, confirmed: 0, running: 0, failed: 0, finished: 0, managed: 0 };
     for (const b of this.bySet.get(setId)?.values() ?? []) {
       if (b.finished) c.finished++;
+      if (b.managed) c.managed++;
       if (!b.placed) continue;
       if (b.failed) c.failed++;
       c.placed++;
@@ -43,13 +47,16 @@ export class SetCounts {
     if (!vm.setId) return;
     let m = this.bySet.get(vm.setId);
     if (!m) this.bySet.set(vm.setId, (m = new Map()));
-    const placed = live(vm);
+    const held = live(vm);
+    const managed = held && !!vm.managed;
+    const placed = held && !managed;
     m.set(vm.id, {
+      managed,
       placed,
       confirmed: vm.confirmedUnixMs > 0,
       running: vm.state === 'running',
       failed: vm.state === 'failed',
-      finished: !placed && vm.taskDone,
+      finished: !held && vm.taskDone,
     });
   }
 

@@ -22,6 +22,7 @@ import {
   type SetRecord,
 } from './sets.js';
 import type { PlannerCore } from './core.js';
+import { setIndexOps } from './rounds.js';
 import type { Round } from './rounds.js';
 import { replacesFailed, setReason, shortfall } from './status.js';
 
@@ -45,7 +46,7 @@ export class SetLifecycle {
       };
       if (s.state === 'scheduled') {
         await c.events.commit({
-          ops: [put(SETS, s.id, s), put(SETS_BY_TENANT, `${tenant}/${s.id}`, 1)],
+          ops: [put(SETS, s.id, s), put(SETS_BY_TENANT, `${tenant}/${s.id}`, 1), ...setIndexOps(s)],
           preconditions: [absent(SETS, s.id)],
           events: [
             { ...created, attributes: { ...created.attributes, start_at: new Date(req.startAtUnixMs).toISOString() } },
@@ -171,7 +172,9 @@ export class SetLifecycle {
         return set;
       }
       // Retire VMs waiting for a host first, then the newest: the oldest have been confirmed the longest.
+      // A management instance is never scaled away (it returns to the set when its management ends).
       const victims = current
+        .filter(({ vm }) => !vm.managed)
         .sort((a, b) => Number(waitsForHost(b.vm)) - Number(waitsForHost(a.vm)) || (a.vm.id < b.vm.id ? 1 : -1))
         .slice(0, current.length - count);
       c.jobs.rounds.settle(set, count, [], c.clock.now());
@@ -320,7 +323,8 @@ export class SetLifecycle {
       retryOnConflict(async () => {
         const cur = await c.store.get<VmRecord>(VMS, vmId);
         const vm = cur?.value;
-        if (!cur || !vm || vm.state !== 'failed' || vm.desired === 'destroyed' || !live(vm)) return undefined;
+        if (!cur || !vm || vm.state !== 'failed' || vm.desired === 'destroyed' || !live(vm) || vm.managed)
+          return undefined;
         const { set, version } = await getSet(c.store, setId);
         if (!replacesFailed(set, c.opts.maxAttempts)) return undefined;
         set.failedReplaced = (set.failedReplaced ?? 0) + 1;

@@ -12,6 +12,7 @@ import { dynamicReason, place, staticReason, unplace, type PlacementRequest } fr
 import type { SetRequest } from './request.js';
 import { aggregate, partiallyPlaced, SETS, SETS_BY_TENANT, VMS_BY_SET, type SetRecord } from './sets.js';
 import { resOf, type PlannerCore } from './core.js';
+import { indexKey, SETS_BY_IMAGE } from '../model/image.js';
 
 /** What one placement round did. */
 export interface Round {
@@ -199,7 +200,7 @@ export class Rounds {
         const placedNow = c.fleet.setHolds.get(set.id) ?? 0;
         this.settle(set, placedNow, res.reasons, now);
         ops.push(put(SETS, set.id, set));
-        if (isNew) ops.push(put(SETS_BY_TENANT, `${set.tenant}/${set.id}`, 1));
+        if (isNew) ops.push(put(SETS_BY_TENANT, `${set.tenant}/${set.id}`, 1), ...setIndexOps(set));
         pre.push(isNew ? absent(SETS, set.id) : at(SETS, set.id, version));
         const events: NewEvent[] = [...extraEvents];
         if (want > 0) {
@@ -260,4 +261,10 @@ export class Rounds {
       set.reasons = reasons;
     }
   }
+}
+
+/** A new set's index entries beside its tenant's: the image its VMs are linked clones of (lineage, revocation). */
+export function setIndexOps(set: SetRecord): Op[] {
+  const base = set.request.spec.base;
+  return base ? [put(SETS_BY_IMAGE, indexKey(base.imageId, set.id), '')] : [];
 }

@@ -10,7 +10,9 @@ import type { HostRegistry } from '../hosts/registry.js';
 import { DEFAULT_TENANT, type Tenants } from '../tenancy/tenants.js';
 import type { Planner } from './planner.js';
 import { requireCount, validateSetRequest } from './request.js';
-import { SETS, SETS_BY_TENANT, type SetRecord } from './sets.js';
+import { getSet, SETS, SETS_BY_TENANT, type SetRecord } from './sets.js';
+import type { SetRequest } from '../model/index.js';
+import { ULID_RE } from '../../common/ids.js';
 
 type SetHandlers = Pick<
   VmServiceHandlers,
@@ -25,6 +27,13 @@ export function setHandlers(
   tenants: Tenants,
   store: Store,
   clock: Clock,
+  /** Resolves a spec naming an image id to its base (FAILED_PRECONDITION for a revoked image); absent: refused. */
+  resolveBase: (spec: SetRequest['spec'], scope: string | undefined, field: string) => Promise<SetRequest['spec']> = (
+    spec,
+  ) =>
+    ULID_RE.test(spec.image)
+      ? Promise.reject(new InvalidArgumentError('set.spec.image', 'images are not served by this controller'))
+      : Promise.resolve(spec),
 ): SetHandlers {
   const byRef = async <R>(ref: string, _req: R, ctx: UnaryCtx) => ({
     set: await planner.view(ref, ctx.scope),
@@ -50,6 +59,7 @@ export function setHandlers(
           await hosts.getGroup(r.group).catch(() => {
             throw new InvalidArgumentError('set.group', 'unknown group');
           });
+        r.spec = await resolveBase(r.spec, ctx.scope, 'set.spec');
         if (req.dryRun) return { set: null, plan: await planner.dryRun(r, tenant) };
         return planner.create(r, tenant);
       },
@@ -90,6 +100,9 @@ export function setHandlers(
       async (req, ctx) => {
         const id = requireId('set_id', req.setId);
         const count = requireCount('count', req.count, 0);
+        const { set } = await getSet(store, id, ctx.scope);
+        // More clones of a revoked image are refused like a new set of them.
+        if (count > set.count) await resolveBase(set.request.spec, ctx.scope, 'set_id');
         return planner.scale(id, count, ctx.scope);
       },
       byRef,

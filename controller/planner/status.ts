@@ -6,9 +6,9 @@ import type { Counts } from './counts.js';
 
 type SetFacts = Pick<SetRecord, 'state' | 'stateReason' | 'count' | 'request' | 'failedReplaced'>;
 
-/** Members a set should place now: wanted, less those placed, waiting for a host, or whose task is done. */
-export function shortfall(count: number, c: Pick<Counts, 'placed' | 'finished'>, waiting: number): number {
-  return Math.max(0, count - c.placed - c.finished - waiting);
+/** Members a set should place now: wanted, less those placed, managed, waiting for a host, or whose task is done. */
+export function shortfall(count: number, c: Pick<Counts, 'placed' | 'finished' | 'managed'>, waiting: number): number {
+  return Math.max(0, count - c.placed - (c.managed ?? 0) - c.finished - waiting);
 }
 
 /** Failed members a set replaces over its life: each of its places may fail `maxAttempts` times. */
@@ -37,6 +37,7 @@ export function setReason(set: SetFacts, c: Counts, waiting: number, maxAttempts
   if (c.failed) parts.push(`${c.failed} failed`);
   if (c.finished) parts.push(`${c.finished} ${c.finished === 1 ? 'task' : 'tasks'} done`);
   if (waiting) parts.push(`${waiting} waiting for a host`);
+  if (c.managed) parts.push(`${c.managed} under management (hidden)`);
   const missing = shortfall(set.count, c, waiting);
   let tail = '';
   if (set.state === 'waiting') tail = 'waiting for capacity until the batch window ends';

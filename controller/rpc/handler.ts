@@ -155,6 +155,8 @@ export function unaryRpc<Req, Res>(
   rpc: string,
   fn: (req: Req, ctx: UnaryCtx) => Promise<Res>,
   replay?: (ref: string, req: Req, ctx: UnaryCtx) => Promise<Res>,
+  /** A call that does long work by design (CaptureImage flattens and uploads a disk) gets its own deadline. */
+  opts: { deadlineMs?: number } = {},
 ): grpc.handleUnaryCall<Req, Res> {
   const deps = layer.deps;
   const r = rule(rpc); // throws at start-up for an RPC without a rule
@@ -204,7 +206,7 @@ export function unaryRpc<Req, Res>(
               throw e;
             }
           })(),
-          deps.limits.deadlineMs,
+          opts.deadlineMs ?? deps.limits.deadlineMs,
         ),
       );
     })().then(

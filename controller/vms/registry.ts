@@ -160,17 +160,19 @@ export class VmRegistry {
     scope: string | undefined,
     change: (vm: VmRecord) => Partial<VmRecord> | undefined,
     event: (vm: VmRecord) => NewEvent,
+    extra?: (vm: VmRecord) => { ops: Op[]; preconditions: Precondition[]; ref?: string }, // e.g. a management token
   ): Promise<{ vm: VmRecord; version: number }> {
     return retryOnConflict(async () => {
       const { vm, version } = await this.get(id, scope);
       const patch = change(vm);
       if (!patch) return { vm, version };
       const next = { ...vm, ...patch };
+      const x = extra?.(next);
       const v = await this.events.commit({
-        ops: [put(VMS, id, next)],
-        preconditions: [at(VMS, id, version)],
+        ops: [put(VMS, id, next), ...(x?.ops ?? [])],
+        preconditions: [at(VMS, id, version), ...(x?.preconditions ?? [])],
         events: [event(next)],
-        ref: id,
+        ref: x?.ref ?? id,
       });
       for (const l of this.changeListeners) l(next);
       return { vm: next, version: v.get(`${VMS}/${id}`)! };

@@ -1,5 +1,6 @@
 import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
 import { InvalidArgumentError } from '../../common/errors.js';
+import { ULID_RE } from '../../common/ids.js';
 import {
   CONFIG_KEY_RE,
   CONFIG_MAX_ENTRIES,
@@ -35,8 +36,9 @@ export function validateSpec(s: VmSpec | null | undefined, field = 'spec'): VmSp
   const memoryMib = int('memory_mib', s.memoryMib, MIN_MEMORY_MIB[scheme], MAX_MEMORY_MIB);
   const diskGib = s.diskGib ? int('disk_gib', s.diskGib, 1, MAX_DISK_GIB) : 1;
   const image = s.image || 'nephele-guest';
-  if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(image))
-    throw new InvalidArgumentError(`${field}.image`, 'not a valid image name');
+  // A shipped guest image by name, or a Nephele image by id (resolved to its base by the controller).
+  if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(image) && !ULID_RE.test(image))
+    throw new InvalidArgumentError(`${field}.image`, 'not a valid image name or image id');
   const appliancePort = s.appliancePort ? int('appliance_port', s.appliancePort, 1, 65535) : 8080;
   const config: Record<string, string> = {};
   const entries = Object.entries(s.config ?? {});

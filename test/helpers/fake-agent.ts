@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentMessage } from '../../common/gen/nephele/v1/AgentMessage.js';
@@ -8,6 +9,8 @@ import type { ControllerProc } from './procs.js';
 import { enrolAll, SimAgent } from './sim-agent.js';
 import * as grpc from '@grpc/grpc-js';
 import { v1 } from '../../common/grpc/load.js';
+import type { AgentCommand__Output } from '../../common/gen/nephele/v1/AgentCommand.js';
+import type { CommandResult } from '../../common/gen/nephele/v1/CommandResult.js';
 
 const GiB = 2 ** 30;
 
@@ -42,6 +45,8 @@ export async function fakeAgent(
     inventory?: Inventory;
     /** Fields of Hello to send instead of the defaults. */
     hello?: Partial<Hello>;
+    /** Answers agent commands (see fakeGuests); unanswered when absent. */
+    command?: (c: AgentCommand__Output) => CommandResult | undefined;
   },
 ) {
   const ca = readFileSync(join(ctl.dataDir, 'ca.pem'));
@@ -61,6 +66,10 @@ export async function fakeAgent(
     },
     {
       welcome: () => agent.send({ inventory: { inventory: inv } }),
+      command: (c) => {
+        const r = o.command?.(c);
+        if (r) agent.send({ commandResult: r });
+      },
       desired: (vms) => {
         for (const vm of vms) {
           if (answered.get(vm.vmId) === vm.generation) continue;
@@ -103,4 +112,40 @@ export async function agentClient(ctl: ControllerProc, joinToken: string, name: 
   const [id] = await enrolAll(ctl.address, ca, [joinToken], { hostname: () => name });
   const creds = grpc.credentials.createSsl(ca, Buffer.from(id!.keyPem), Buffer.from(id!.certPem));
   return { hostId: id!.hostId, client: new (v1().AgentService)(ctl.address, creds) };
+}
+
+/**
+ * The guests of a fake agent, as agent commands see them: a token per VM (its
+ * sha256 is what token_check answers), applied configuration, probes that answer
+ * 200. Captures are refused (a fake agent has no disk to upload).
+ */
+export function fakeGuests() {
+  const tokens = new Map<string, string>();
+  const config = new Map<string, Record<string, string>>();
+  const commands: AgentCommand__Output[] = [];
+  const answer = (c: AgentCommand__Output): CommandResult => {
+    commands.push(c);
+    const ok = { commandId: c.commandId, ok: true };
+    // Decoded from the wire, `op` names the oneof; built in-process (unit tests), only the field is set.
+    const op =
+      c.op ?? (['tokenPut', 'tokenCheck', 'tokenRemove', 'capture', 'configure', 'probe'] as const).find((k) => c[k]);
+    switch (op) {
+      case 'tokenPut':
+        tokens.set(c.vmId, createHash('sha256').update(c.tokenPut!.token).digest('hex'));
+        return ok;
+      case 'tokenCheck':
+        return { ...ok, tokenSha256: tokens.get(c.vmId) ?? '' };
+      case 'tokenRemove':
+        tokens.delete(c.vmId);
+        return ok;
+      case 'configure':
+        config.set(c.vmId, { ...config.get(c.vmId), ...c.configure!.config });
+        return ok;
+      case 'probe':
+        return { ...ok, httpStatus: 200, detail: 'ok' };
+      default:
+        return { commandId: c.commandId, ok: false, error: 'a fake agent cannot capture' };
+    }
+  };
+  return { tokens, config, commands, answer };
 }

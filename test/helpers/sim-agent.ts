@@ -1,3 +1,4 @@
+import type { AgentCommand__Output } from '../../common/gen/nephele/v1/AgentCommand.js';
 import * as grpc from '@grpc/grpc-js';
 import type { Ack__Output as Ack } from '../../common/gen/nephele/v1/Ack.js';
 import type { AgentMessage } from '../../common/gen/nephele/v1/AgentMessage.js';
@@ -72,6 +73,8 @@ export interface SimAgentEvents {
   welcome?(w: Welcome): void;
   ack?(a: Ack): void;
   desired?(vms: DesiredVm[]): void;
+  /** An agent command (management instances); answer with send({ commandResult }). */
+  command?(c: AgentCommand__Output): void;
   /** The session was refused or lost, e.g. "session lost: UNAVAILABLE: …". */
   lost?(why: string): void;
 }
@@ -154,6 +157,9 @@ export class SimAgent {
           }
           case 'desiredState':
             this.on.desired?.(m.desiredState!.vms);
+            return;
+          case 'command':
+            this.on.command?.(m.command! as AgentCommand__Output);
             return;
           default:
             return;

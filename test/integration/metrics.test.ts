@@ -49,6 +49,8 @@ const AGENT_METRICS = [
   'nephele_agent_session_connected',
   'nephele_agent_session_reconnects_total',
   'nephele_agent_outbox_depth',
+  'nephele_agent_image_cache_bytes',
+  'nephele_agent_commands_pending',
   'process_cpu_seconds_total',
 ];
 
@@ -110,6 +112,8 @@ t.test('controller and agent serve /metrics; the figures follow a process VM', a
   t.equal(a.value('nephele_agent_session_connected'), 1, 'agent session connected');
   t.equal(a.value('nephele_agent_session_reconnects_total'), 0, 'no reconnects');
   t.ok((a.value('nephele_agent_outbox_depth') ?? -1) >= 0, 'outbox depth');
+  t.equal(a.value('nephele_agent_image_cache_bytes'), 0, 'no base image cached');
+  t.equal(a.value('nephele_agent_commands_pending'), 0, 'no management command pending');
 
   // A follower of the event log is a watch subscriber while it follows.
   const tail = spawn(process.execPath, [CLI, ...base, 'events', 'tail', '-f'], { stdio: 'ignore' });

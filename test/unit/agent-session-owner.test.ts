@@ -15,6 +15,7 @@ import type { AgentMessage__Output as AgentMessage } from '../../common/gen/neph
 import type { OwnerState } from '../../common/model/enums.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
+import { welcomingSession } from '../helpers/fake-controller.js';
 
 const raw = JSON.parse(readFileSync(new URL('../../../test/fixtures/si/local.json', import.meta.url), 'utf8')) as RawSi;
 const reserve = { vcpus: 1, memoryBytes: 0, diskBytes: 0 };
@@ -25,23 +26,7 @@ async function fakeController(t: Test) {
   const server = new grpc.Server();
   server.addService(v1().AgentService.service, {
     Enroll: (_c: unknown, cb: grpc.sendUnaryData<never>) => cb({ code: grpc.status.UNIMPLEMENTED }),
-    Session: (call: grpc.ServerDuplexStream<AgentMessage, unknown>) => {
-      call.on('data', (m: AgentMessage) => {
-        got.push(m);
-        if (m.hello)
-          call.write({
-            welcome: {
-              hostId: 'h',
-              heartbeatIntervalMs: 600_000,
-              sendInventory: false,
-              durableSeq: 0,
-              serverTimeUnixMs: Date.now(),
-            },
-          });
-      });
-      call.on('error', () => {});
-      call.on('end', () => call.end());
-    },
+    Session: welcomingSession(got),
   });
   const port = await new Promise<number>((res, rej) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { FakeClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/logger.js';
 import { LevelStore } from '../../common/store/index.js';
-import { Executor } from '../../agent/runner/act.js';
+import { Executor, type ExecutorOptions } from '../../agent/runner/act.js';
 import { Runner } from '../../agent/runner/runner.js';
 import type {
   Capabilities,
@@ -52,7 +52,14 @@ class FakeDriver implements Driver {
   private handle(spec: VmSpec): VmHandle {
     return { id: spec.id, scheme: 'fake', spec, pid: 42, pidStartTime: '1', hostPort: 8000, extra: {} };
   }
+  readonly specs: VmSpec[] = [];
+  hideFails = false;
+  async setHidden(id: string, hidden: boolean): Promise<void> {
+    if (this.hideFails) throw new Error('forward busy');
+    this.calls.push(`setHidden ${id} ${hidden}`);
+  }
   async create(spec: VmSpec): Promise<VmHandle> {
+    this.specs.push(structuredClone(spec));
     this.calls.push(`create ${spec.id}`);
     this.status.set(spec.id, { phase: 'running', reason: '', guestReady: false, hostPort: 8000, pid: 42 });
     return this.handle(spec);
@@ -134,7 +141,11 @@ function want(o: Partial<DesiredVm> = {}): DesiredVm {
 async function setup(
   t: { teardown(fn: () => unknown): void },
   notifies: boolean,
-  extra: { exportDisk?: (id: string, path: string) => Promise<void>; readyTimeoutMs?: number } = {},
+  extra: {
+    exportDisk?: (id: string, path: string) => Promise<void>;
+    readyTimeoutMs?: number;
+    ensureBase?: ExecutorOptions['ensureBase'];
+  } = {},
 ) {
   const store = await LevelStore.open(join(tmpDir('nephele-act-'), 'db'));
   t.teardown(() => store.close());
@@ -318,3 +329,99 @@ t.test('runner: apply decides and acts; the same desired state twice does nothin
   t.same(driver.calls.at(-1), `suspend ${ID}`);
   t.same(reports.at(-1)?.reason, 'owner active');
 });
+
+t.test('a linked clone: its base is fetched into the cache before create, the driver gets the path', async (t) => {
+  const asked: string[] = [];
+  const s = await setup(t, true, {
+    ensureBase: async (ref) => (asked.push(ref.sha256), `/cache/${ref.sha256}`),
+  });
+  const baseImage = {
+    imageId: '01J00000000000000000000IMG',
+    sha256: 'ab'.repeat(32),
+    sizeBytes: 1000,
+    format: 'IMAGE_FORMAT_TAR' as const,
+    bootImage: '',
+  };
+  const d = want({ hidden: true, spec: { ...want().spec!, baseImage } });
+  const done = s.exec.run(ID, d, [{ kind: 'create' }]);
+  await until(() => s.driver.listening === 1, 'created');
+  s.driver.ready(ID);
+  await done;
+  t.same(asked, ['ab'.repeat(32)]);
+  t.same(s.driver.specs[0]!.base, {
+    imageId: baseImage.imageId,
+    sha256: baseImage.sha256,
+    format: 'tar',
+    bootImage: '',
+    path: `/cache/${'ab'.repeat(32)}`,
+  });
+  t.equal(s.driver.specs[0]!.hidden, true, 'a management instance is created hidden');
+  t.equal(s.exec.local.get(ID)!.hidden, true, 'and the runner knows it');
+  t.same(s.states(), ['creating creating', 'creating fetching the base image', 'running guest ready']);
+
+  // A base that cannot be fetched: the VM fails with the reason, nothing is created.
+  const f = await setup(t, true, {
+    ensureBase: async () => {
+      throw new Error('base image: sha256 does not match the data received');
+    },
+  });
+  await f.exec.run(ID, d, [{ kind: 'create' }]);
+  t.same(f.driver.calls, []);
+  t.match(f.states().at(-1), /failed create failed: base image: sha256/);
+  const none = await setup(t, true);
+  await none.exec.run(ID, d, [{ kind: 'create' }]);
+  t.match(none.states().at(-1), /failed create failed: this agent keeps no image cache/);
+});
+
+t.test('setHidden: the driver hides, the record keeps it; a failure is reported and retried', async (t) => {
+  const s = await setup(t, true);
+  const done = s.exec.run(ID, want(), [{ kind: 'create' }]);
+  await until(() => s.driver.listening === 1, 'created');
+  s.driver.ready(ID);
+  await done;
+  t.equal(s.exec.local.get(ID)!.hidden, false);
+  await s.exec.run(ID, want({ hidden: true }), [{ kind: 'setHidden', hidden: true }]);
+  t.same(s.driver.calls.slice(-1), [`setHidden ${ID} true`]);
+  const stored = await s.store.get<{ hidden: boolean; handle: VmHandle }>('vms', ID);
+  t.equal(stored?.value.hidden, true, 'persisted: a restarted agent keeps it hidden');
+  t.equal(stored?.value.handle.spec.hidden, true, 'a restart of the vm starts it hidden');
+  s.driver.hideFails = true;
+  await s.exec.run(ID, want(), [{ kind: 'setHidden', hidden: false }]);
+  t.equal(s.exec.local.get(ID)!.hidden, true, 'unchanged');
+  t.match(s.states().at(-1), /running unhide failed: forward busy/);
+  t.same(s.retries, [5_000], 'tried again later');
+});
+
+t.test(
+  'runner: hidden converges level-triggered, survives an agent restart; commands see the desired generation',
+  async (t) => {
+    const dir = tmpDir('nephele-act-');
+    let store = await LevelStore.open(join(dir, 'db'));
+    const driver = new FakeDriver(true);
+    const make = () =>
+      new Runner({ drivers: [driver], store, log: silentLogger, report: async () => {}, clock: new FakeClock() });
+    let runner = make();
+    await runner.start();
+    runner.apply([want()]);
+    await until(() => driver.listening === 1, 'waiting for the guest');
+    driver.ready(ID);
+    await runner.settled();
+    runner.apply([want({ hidden: true, generation: 2 })]);
+    await runner.settled();
+    runner.apply([want({ hidden: true, generation: 2 })]);
+    await runner.settled();
+    t.same(driver.calls, [`create ${ID}`, `setHidden ${ID} true`], 'hidden once');
+    t.equal(runner.commandVm(ID)?.generation, 2, 'the generation the controller wants now');
+    t.equal(runner.commandVm('01J00000000000000000000001'), undefined);
+    t.same([...runner.baseShas()], []);
+    await store.close();
+    store = await LevelStore.open(join(dir, 'db'));
+    t.teardown(() => store.close());
+    runner = make();
+    await runner.start();
+    t.same(driver.calls.at(-1), `setHidden ${ID} true`, 'a re-attached management instance is hidden again');
+    runner.apply([want({ generation: 2 })]);
+    await runner.settled();
+    t.same(driver.calls.at(-1), `setHidden ${ID} false`, 'shown again when the controller says so');
+  },
+);

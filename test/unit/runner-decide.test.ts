@@ -276,6 +276,42 @@ const rows: Row[] = [
   { name: 'wanted suspended, suspended: nothing', in: { desired: desired(SUSP), local: local('suspended') }, out: [] },
   { name: 'wanted suspended, stopped: nothing', in: { desired: desired(SUSP), local: local('stopped') }, out: [] },
   { name: 'unspecified desired state: nothing', in: { desired: desired(undefined), local: local('running') }, out: [] },
+  // Hidden (management instances): level-triggered, first of all, only on a VM that is up.
+  {
+    name: 'wanted hidden, running and shown: hide',
+    in: { desired: desired(RUN, { hidden: true }), local: local('running') },
+    out: [{ kind: 'setHidden', hidden: true }],
+  },
+  {
+    name: 'wanted hidden, already hidden: nothing',
+    in: { desired: desired(RUN, { hidden: true }), local: local('running', { hidden: true }) },
+    out: [],
+  },
+  {
+    name: 'wanted shown, hidden: unhide',
+    in: { desired: desired(RUN), local: local('running', { hidden: true }) },
+    out: [{ kind: 'setHidden', hidden: false }],
+  },
+  {
+    name: 'wanted hidden and rebooted: hide before the reboot',
+    in: { desired: desired(RUN, { hidden: true, rebootCount: 1 }), local: local('running') },
+    out: [{ kind: 'setHidden', hidden: true }, { kind: 'reboot' }],
+  },
+  {
+    name: 'wanted hidden, suspended by the controller: hide',
+    in: { desired: desired(SUSP, { hidden: true }), local: local('suspended') },
+    out: [{ kind: 'setHidden', hidden: true }],
+  },
+  {
+    name: 'wanted hidden, stopped: restarted (hidden from its start), no hide on a stopped vm',
+    in: { desired: desired(RUN, { hidden: true }), local: local('stopped') },
+    out: [{ kind: 'restart' }],
+  },
+  {
+    name: 'wanted hidden and stopped, running: stop only',
+    in: { desired: desired(STOP, { hidden: true }), local: local('running') },
+    out: [{ kind: 'stop', reason: 'stopped as requested' }],
+  },
 ];
 
 t.test('decide: desired x local x owner gate -> actions', async (t) => {
