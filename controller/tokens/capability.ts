@@ -59,7 +59,7 @@ export async function startTokenCapability(d: TokenCapabilityDeps): Promise<Toke
     inspectTar: d.inspectTar,
   });
   const management = wireManagement({ ...d, images: parts.images });
-  const cycles = wireCycles({ store, events, clock, log, planner, mgmt: management.mgmt });
+  const cycles = wireCycles({ store, events, clock, log, planner, vms: d.vms, mgmt: management.mgmt });
   const services = (layer: RpcLayer) =>
     imageServices(layer, {
       parts,

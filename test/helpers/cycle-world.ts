@@ -149,6 +149,11 @@ export class CycleWorld {
         set.state = 'retired';
         for (const vm of this.membersOf(id)) vm.desired = 'destroyed';
       }),
+    replace: (vmId) =>
+      this.op('replace', () => {
+        const vm = this.vms.get(vmId);
+        if (vm) vm.desired = 'destroyed';
+      }),
     clonedFrom: async (imageId, limit) => (this.clones.get(imageId) ?? []).slice(0, limit),
   };
 

@@ -2,8 +2,9 @@
 // management instances, with a fake agent that answers agent commands but
 // cannot capture: the cycle chooses a running member, puts a token in it,
 // configures it, fails at the capture and, with --auto-revert, ends the
-// management instance (the token out of the guest, verified) and leaves the
-// prior set serving — no image, no revised set, nothing half-done.
+// management instance (the token out of the guest, verified), replaces the
+// reconfigured instance and leaves the prior set serving: no image, no revised
+// set, nothing half-done.
 import t from 'tap';
 import type { UpdateCycle__Output as UpdateCycle } from '../../common/gen/nephele/v1/UpdateCycle.js';
 import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
@@ -44,9 +45,18 @@ t.test('set update: token, configure, a failed capture, reverted: the prior set 
   t.equal(c.newSetId, '', 'no revised set');
   t.same(guests.config.get(c.vmId), { title: 'new' }, 'the instance was configured');
   t.equal(guests.tokens.size, 0, 'the token left the guest');
-  const shown = JSON.parse((await run('--json', 'set', 'show', set.id)).stdout) as VmSet;
+  t.match(r.stderr, /^revert: done \(the prior set stays; the reconfigured instance is replaced\)$/m);
+  // The reconfigured instance does not serve its changes: a fresh member takes its place.
+  const shown = await waitFor(
+    async () => {
+      const s = JSON.parse((await run('--json', 'set', 'show', set.id)).stdout) as VmSet;
+      return s.running === 2 ? s : undefined;
+    },
+    { message: 'two members serve again' },
+  );
   t.equal(shown.state, 'placed', 'the prior set stays');
-  t.equal(shown.running, 2, 'both members serve (the instance is back in its set)');
+  const vm = JSON.parse((await run('--json', 'vm', 'show', c.vmId)).stdout) as { desired: string };
+  t.equal(vm.desired, 'destroyed', 'the instance was replaced');
   const table = await run('--json', 'set', 'config-table', 'web');
   t.equal(table.code, 0, table.stderr);
   t.match(JSON.parse(table.stdout), { tokenLive: false }, 'no live token on the set');

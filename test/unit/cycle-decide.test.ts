@@ -144,7 +144,12 @@ t.test('health gate: probe what is up, wait for the rest, fail at the deadline',
 
 t.test('failure: revert (auto_revert) or end the instance and stop', async (t) => {
   const failed = cycle([...MGMT, ['canary', 'done'], ['health', 'failed']], { newSetId: 'N', tokenId: 'K' });
-  t.same(decide(failed, obs({ liveTokenId: '' }), T), { kind: 'revert', newSetId: 'N', tokenId: '' });
+  t.same(decide(failed, obs({ liveTokenId: '' }), T), {
+    kind: 'revert',
+    newSetId: 'N',
+    tokenId: '',
+    vmId: 'v1',
+  });
   const reverted = cycle([...MGMT, ['canary', 'done'], ['health', 'failed'], ['revert', 'done']]);
   t.match(decide(reverted, obs(), T), { kind: 'finish', state: 'reverted', reason: /^health/ });
   const stuck = cycle([

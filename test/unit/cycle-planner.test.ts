@@ -60,8 +60,8 @@ t.test('canary then batches through the planner; the prior set retired, its capa
     probe: async () => ({ ok: true, status: 200, detail: 'ok' }),
   };
   const d = { store: h.store, events: h.events, clock: h.clock, log: silentLogger, mgmt };
-  const runner = new CycleRunner({ ...d, sets: plannerSets(h.store, h.planner) });
-  const service = new CycleService({ ...d, sets: plannerSets(h.store, h.planner) }, runner);
+  const runner = new CycleRunner({ ...d, sets: plannerSets(h.store, h.planner, h.vms) });
+  const service = new CycleService({ ...d, sets: plannerSets(h.store, h.planner, h.vms) }, runner);
   let done: CycleRecord | undefined;
   runner.onChange = (c) => (done = c.state === 'running' ? undefined : c);
   const opts = { maxParallel: 2, canary: 1, healthTimeoutS: 60, autoRevert: true, healthPath: '/', healthExpect: '' };

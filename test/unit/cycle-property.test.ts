@@ -91,6 +91,8 @@ t.test('random sets, options and failure points: the cycle ends whole, either wa
       if (c.state === 'reverted') {
         check(opts.autoRevert, 'reverted only with auto_revert');
         for (const id of newSets) check(w.sets.get(id)!.state === 'retired', 'reverted: revised set removed');
+        if (c.steps.some((s) => s.name === 'configure'))
+          check(w.vms.get(c.vmId)?.desired === 'destroyed', 'reverted: the reconfigured instance replaced');
       }
     }
     if (ok.includes(false)) break;

@@ -204,12 +204,15 @@ export class CycleRunner {
       case 'retire':
         if (await this.d.sets.get(c.setId)) await this.d.sets.retire(c.setId, 'replaced by an update cycle', scope);
         return 'prior set retired';
-      case 'revert':
+      case 'revert': {
         if (a.newSetId && (await this.d.sets.get(a.newSetId)))
           await this.d.sets.retire(a.newSetId, 'update cycle reverted', scope);
         if (a.tokenId) await m.endById(a.tokenId);
         mem.token = undefined;
-        return a.newSetId ? 'revised set removed; the prior set stays' : 'the prior set stays';
+        if (a.vmId) await this.d.sets.replace(a.vmId, 'reconfigured by a reverted update cycle');
+        const replaced = a.vmId ? '; the reconfigured instance is replaced' : '';
+        return `${a.newSetId ? 'revised set removed; ' : ''}the prior set stays${replaced}`;
+      }
       default:
         throw new Error(`no effect for ${a.kind}`);
     }

@@ -57,7 +57,8 @@ export type Action =
   /** The health gate passed: the current health step is done. */
   | { kind: 'healthy'; detail: string }
   | { kind: 'retire' }
-  | { kind: 'revert'; newSetId: string; tokenId: string }
+  /** `vmId`: the instance was (maybe) reconfigured, so it is replaced by a fresh member of the prior set. */
+  | { kind: 'revert'; newSetId: string; tokenId: string; vmId: string }
   | { kind: 'finish'; state: Exclude<CycleState, 'running'>; reason: string };
 
 /** A member that runs and counts (not a management instance, not being retired). */
@@ -185,7 +186,13 @@ function cleanup(c: CycleRecord, o: Observations, reason: string): Action {
     if (reverts.some((s) => s.status === 'done')) return { kind: 'finish', state: 'reverted', reason };
     if (reverts.filter((s) => s.status === 'failed').length >= MAX_REVERT_ATTEMPTS)
       return { kind: 'finish', state: 'failed', reason: `${reason}; the revert kept failing` };
-    return { kind: 'revert', newSetId: c.newSetId || o.newSetId, tokenId: o.liveTokenId };
+    const configured = c.steps.some((s) => s.name === 'configure');
+    return {
+      kind: 'revert',
+      newSetId: c.newSetId || o.newSetId,
+      tokenId: o.liveTokenId,
+      vmId: configured ? c.vmId : '',
+    };
   }
   // No plaintext token survives the failure: nobody could use the instance, so it goes back to its set.
   const ends = c.steps.filter((s) => s.name === 'end' && s.status === 'failed').length;

@@ -6,6 +6,7 @@ import { MGMT_BY_SET, MGMT_TOKENS, SETS_BY_IMAGE, type CycleRecord, type Managem
 import type { SetRecord, VmRecord } from '../../model/index.js';
 import type { Planner } from '../../planner/planner.js';
 import { SETS, vmsOfSet } from '../../planner/sets.js';
+import type { VmRegistry } from '../../vms/registry.js';
 import type { Observations } from './decide.js';
 
 /** The planner's operations an update cycle uses (tests use an in-memory fake). */
@@ -16,17 +17,38 @@ export interface CycleSets {
   members(setId: string): Promise<VmRecord[]>;
   scale(setId: string, count: number, scope: string): Promise<void>;
   retire(setId: string, why: string, scope: string): Promise<void>;
+  /**
+   * Destroys a member so its set puts a fresh one in its place (the planner replaces a member lost
+   * by hand): a management instance reconfigured by a reverted cycle must not serve the changes.
+   */
+  replace(vmId: string, why: string): Promise<void>;
   /** Sets cloned from the image (SETS_BY_IMAGE), at most `limit`. */
   clonedFrom(imageId: string, limit: number): Promise<string[]>;
 }
 
 /** The real seam: the planner for changes, its records for reads. */
-export function plannerSets(store: Store, planner: Pick<Planner, 'scale' | 'retire'>): CycleSets {
+export function plannerSets(
+  store: Store,
+  planner: Pick<Planner, 'scale' | 'retire'>,
+  vms: Pick<VmRegistry, 'setDesired'>,
+): CycleSets {
   return {
     get: async (id) => (await store.get<SetRecord>(SETS, id))?.value,
     members: async (id) => (await vmsOfSet(store, id)).map((r) => r.vm),
     scale: async (id, count, scope) => void (await planner.scale(id, count, scope)),
     retire: async (id, why, scope) => void (await planner.retire(id, why, scope)),
+    replace: async (vmId, why) =>
+      void (await vms.setDesired(
+        vmId,
+        undefined,
+        (vm) => (vm.desired === 'destroyed' ? undefined : { desired: 'destroyed' }),
+        (vm) => ({
+          type: 'vm.destroy_requested',
+          message: `vm destroyed: ${why}`,
+          tenant: vm.tenant,
+          attributes: { vm_id: vm.id, set_id: vm.setId },
+        }),
+      )),
     clonedFrom: async (imageId, limit) => {
       const prefix = `${imageId}\x00`;
       const out: string[] = [];

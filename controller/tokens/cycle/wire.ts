@@ -6,6 +6,7 @@ import type { Store } from '../../../common/store/index.js';
 import type { EventLog } from '../../events/log.js';
 import type { Planner } from '../../planner/planner.js';
 import type { RpcLayer } from '../../rpc/handler.js';
+import type { VmRegistry } from '../../vms/registry.js';
 import type { Management } from '../ports.js';
 import { CycleRunner } from './act.js';
 import { CycleService } from './cycles.js';
@@ -28,9 +29,10 @@ export function wireCycles(o: {
   clock: Clock;
   log: Logger;
   planner: Planner;
+  vms: VmRegistry;
   mgmt: Management;
 }): CycleWiring {
-  const d = { ...o, sets: plannerSets(o.store, o.planner) };
+  const d = { ...o, sets: plannerSets(o.store, o.planner, o.vms) };
   const runner = new CycleRunner(d);
   const service = new CycleService(d, runner);
   return {
