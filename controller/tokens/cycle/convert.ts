@@ -6,21 +6,11 @@ import type { UpdateCycle__Output as UpdateCycle } from '../../../common/gen/nep
 import type { UpdateOptions__Output as WireOptions } from '../../../common/gen/nephele/v1/UpdateOptions.js';
 import { InvalidArgumentError } from '../../../common/errors.js';
 import { CycleStateEnum } from '../../../common/grpc/convert.js';
-import {
-  CONFIG_KEY_RE,
-  CONFIG_MAX_ENTRIES,
-  CONFIG_VALUE_MAX,
-  MAX_DISK_GIB,
-  MAX_MEMORY_MIB,
-  MAX_VCPUS,
-} from '../../../common/limits.js';
 import { CONTROL_CHARS_RE } from '../../../common/validate.js';
-import type { ConfigFile, ConfigRequest, CycleRecord, UpdateOptions } from '../../model/index.js';
+import type { ConfigRequest, CycleRecord, UpdateOptions } from '../../model/index.js';
 import { MAX_SET_COUNT } from '../../planner/request.js';
+import { validateConfig } from '../input.js';
 
-const FILES_MAX = 16;
-const FILE_BYTES_MAX = 64 * 1024;
-const FILE_PATH_RE = /^[A-Za-z0-9._/-]{1,128}$/;
 const MAX_HEALTH_TIMEOUT_S = 86_400;
 
 const int = (field: string, v: number, max: number) => {
@@ -28,48 +18,9 @@ const int = (field: string, v: number, max: number) => {
   return v;
 };
 
-/** What an update changes, checked field by field under `field` (0 / "" = unchanged). */
-export function changesFromProto(r: ConfigureReq | null | undefined, field = 'changes'): ConfigRequest {
-  const entries = Object.entries(r?.config ?? {});
-  if (entries.length > CONFIG_MAX_ENTRIES)
-    throw new InvalidArgumentError(`${field}.config`, `at most ${CONFIG_MAX_ENTRIES} entries`);
-  const config: Record<string, string> = {};
-  for (const [k, v] of entries) {
-    if (!CONFIG_KEY_RE.test(k))
-      throw new InvalidArgumentError(
-        `${field}.config`,
-        `key ${JSON.stringify(k.slice(0, 40))} must match [a-z0-9_-]{1,32}`,
-      );
-    if (v.length > CONFIG_VALUE_MAX || /[\n\r]/.test(v))
-      throw new InvalidArgumentError(
-        `${field}.config.${k}`,
-        `must be one line of at most ${CONFIG_VALUE_MAX} characters`,
-      );
-    config[k] = v;
-  }
-  const wireFiles = r?.files ?? [];
-  if (wireFiles.length > FILES_MAX) throw new InvalidArgumentError(`${field}.files`, `at most ${FILES_MAX} files`);
-  const files: ConfigFile[] = wireFiles.map((f, i) => {
-    const at = `${field}.files[${i}]`;
-    if (!FILE_PATH_RE.test(f.path) || f.path.split('/').some((p) => p === '..' || p === '') || f.path.startsWith('/'))
-      throw new InvalidArgumentError(`${at}.path`, 'must be a relative path of [A-Za-z0-9._/-], no "..", at most 128');
-    if (f.content.length > FILE_BYTES_MAX) throw new InvalidArgumentError(`${at}.content`, 'at most 64 KiB');
-    if (!Number.isInteger(f.mode) || f.mode < 0 || f.mode > 0o777)
-      throw new InvalidArgumentError(`${at}.mode`, 'must be a permission mode (0 = 0644)');
-    return { path: f.path, contentB64: Buffer.from(f.content).toString('base64'), mode: f.mode || 0o644 };
-  });
-  const applianceVersion = r?.applianceVersion ?? '';
-  if (applianceVersion.length > 64 || CONTROL_CHARS_RE.test(applianceVersion))
-    throw new InvalidArgumentError(`${field}.appliance_version`, 'at most 64 printable characters');
-  return {
-    config,
-    files,
-    applianceVersion,
-    vcpus: int(`${field}.vcpus`, r?.vcpus ?? 0, MAX_VCPUS),
-    memoryMib: int(`${field}.memory_mib`, r?.memoryMib ?? 0, MAX_MEMORY_MIB),
-    diskGib: int(`${field}.disk_gib`, r?.diskGib ?? 0, MAX_DISK_GIB),
-  };
-}
+/** What an update changes: checked as ConfigureManagementInstance checks it, fields under `changes`. */
+export const changesFromProto = (r: ConfigureReq | null | undefined): ConfigRequest =>
+  validateConfig(r ?? {}, 'changes');
 
 /** Options with their defaults: one VM per batch after a one-VM canary, 300 s per gate, probe /health. */
 export function optionsFromProto(o: WireOptions | null | undefined): UpdateOptions {
