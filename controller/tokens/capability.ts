@@ -13,7 +13,8 @@ import type { Planner } from '../planner/planner.js';
 import type { RpcLayer } from '../rpc/handler.js';
 import type { Tenants } from '../tenancy/tenants.js';
 import type { VmRegistry } from '../vms/registry.js';
-import { imageServices, openImageStore, type ImageStoreOptions } from '../images/index.js';
+import { imageServices, openImageStore } from '../images/index.js';
+import { inspectTar } from '../../common/tar.js';
 import { tokenHandlers } from './service.js';
 import { wireManagement, type ManagementWiring } from './wire.js';
 import { wireCycles, type CycleWiring } from './cycle/wire.js';
@@ -31,7 +32,6 @@ export interface TokenCapabilityDeps {
   planner: Planner;
   /** The store space alarm: uploads are refused while it is raised. */
   alarm: () => Error | undefined;
-  inspectTar?: ImageStoreOptions['inspectTar'];
 }
 
 export interface TokenCapability {
@@ -56,7 +56,7 @@ export async function startTokenCapability(d: TokenCapabilityDeps): Promise<Toke
     clock,
     tenants: d.tenants,
     log,
-    inspectTar: d.inspectTar,
+    inspectTar: inspectImageTar,
   });
   const management = wireManagement({ ...d, images: parts.images });
   const cycles = wireCycles({ store, events, clock, log, planner, vms: d.vms, mgmt: management.mgmt });
@@ -87,3 +87,13 @@ export async function startTokenCapability(d: TokenCapabilityDeps): Promise<Toke
       }),
   };
 }
+
+/** A process image: a safe archive (common/tar.ts) that holds no management token file at its root. */
+function inspectImageTar(path: string, limits: { maxEntries: number; maxBytes: number }): { problems: string[] } {
+  const r = inspectTar(path, limits);
+  const token = r.entries.some((e) => e.path === PROCESS_TOKEN_FILE);
+  return { problems: token ? [...r.problems, `holds a management token file (${PROCESS_TOKEN_FILE})`] : r.problems };
+}
+
+/** Where the process driver keeps a management token in an appliance dir (agent/drivers/process/manage.ts). */
+const PROCESS_TOKEN_FILE = 'token';

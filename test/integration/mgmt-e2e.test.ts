@@ -15,20 +15,47 @@ t.test('a full management cycle with a real agent', async (t) => {
   if (QEMU) buildGuestImage(t);
   const ctl = await startController(tmpDir());
   const adir = tmpDir();
-  const agent = startAgent(ctl.address, adir, { joinToken: await joinToken(ctl), args: ['--reserve-memory', '0', '--guest-vcpus', '16', ...(QEMU ? ['--schemes', 'qemu', '--image-dir', join(ROOT, '.cache/guest')] : [])] });
+  const agent = startAgent(ctl.address, adir, {
+    joinToken: await joinToken(ctl),
+    args: [
+      '--reserve-memory',
+      '0',
+      '--guest-vcpus',
+      '16',
+      ...(QEMU ? ['--schemes', 'qemu', '--image-dir', join(ROOT, '.cache/guest')] : []),
+    ],
+  });
   t.teardown(async () => {
     await agent.kill();
     await ctl.kill();
     for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
   });
-  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), { message: 'host ready', timeoutMs: 30000 });
+  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), {
+    message: 'host ready',
+    timeoutMs: 30000,
+  });
   const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
   const ok = async (...args: string[]) => {
     const r = await cli([...base, ...args]);
     t.equal(r.code, 0, `${args.join(' ')}: exit 0 ${r.stderr}`);
     return r;
   };
-  await ok('--json', 'set', 'create', '--name', 'web', '--count', QEMU ? '1' : '2', '--scheme', QEMU ? 'qemu' : 'process', '--memory', QEMU ? '256' : '64', '--config', 'title=Old', '--wait');
+  await ok(
+    '--json',
+    'set',
+    'create',
+    '--name',
+    'web',
+    '--count',
+    QEMU ? '1' : '2',
+    '--scheme',
+    QEMU ? 'qemu' : 'process',
+    '--memory',
+    QEMU ? '256' : '64',
+    '--config',
+    'title=Old',
+    '--wait',
+  );
   const tokenFile = join(tmpDir(), 'tok');
   const b = JSON.parse((await ok('--json', 'mgmt', 'begin', '--set', 'web', '--token-out', tokenFile)).stdout);
   const token = readFileSync(tokenFile, 'utf8').trim();
@@ -40,22 +67,40 @@ t.test('a full management cycle with a real agent', async (t) => {
   t.ok(imageId, 'an image');
   await ok('--json', 'mgmt', 'end', '--mgmt-token-file', tokenFile);
   await ok('--json', 'set', 'populate', imageId, '--count', QEMU ? '1' : '2', '--name', 'clones');
-  const vms = await waitFor(async () => {
-    const v = JSON.parse((await cli([...base, '--json', 'vm', 'ls'])).stdout);
-    const l = (v.vms ?? v) as { name: string; state: string }[];
-    return l.filter((x) => x.name.startsWith('clones') && x.state === 'running').length === (QEMU ? 1 : 2) && v;
-  }, { message: 'clones running', timeoutMs: QEMU ? 120000 : 20000 }).catch(async (e) => {
+  const vms = await waitFor(
+    async () => {
+      const v = JSON.parse((await cli([...base, '--json', 'vm', 'ls'])).stdout);
+      const l = (v.vms ?? v) as { name: string; state: string }[];
+      return l.filter((x) => x.name.startsWith('clones') && x.state === 'running').length === (QEMU ? 1 : 2) && v;
+    },
+    { message: 'clones running', timeoutMs: QEMU ? 120000 : 20000 },
+  ).catch(async (e) => {
     t.comment((await cli([...base, '--json', 'vm', 'ls'])).stdout.slice(0, 1500));
-    t.comment(agent.output().split('\n').filter((l) => /fail|base|image|warn|error/i.test(l)).slice(-15).join('\n'));
+    t.comment(
+      agent
+        .output()
+        .split('\n')
+        .filter((l) => /fail|base|image|warn|error/i.test(l))
+        .slice(-15)
+        .join('\n'),
+    );
     throw e;
   });
   t.comment(JSON.stringify(vms).slice(0, 300));
-  const list = (vms.vms ?? vms) as { name: string; hostPort?: number; setId?: string; port?: number; address?: string }[];
+  const list = (vms.vms ?? vms) as {
+    name: string;
+    hostPort?: number;
+    setId?: string;
+    port?: number;
+    address?: string;
+  }[];
   const clones = list.filter((v) => v.name.startsWith('clones'));
   t.equal(clones.length, QEMU ? 1 : 2);
   for (const c of clones) {
     const port = Number(c.hostPort);
-    const r = await waitFor(async () => (await httpGet(port)).body.includes('Configured'), { message: 'serves the title' });
+    const r = await waitFor(async () => (await httpGet(port)).body.includes('Configured'), {
+      message: 'serves the title',
+    });
     t.ok(r);
   }
   const cached = readdirSync(join(adir, 'images')).filter((n) => /^[0-9a-f]{64}$/.test(n));

@@ -6,6 +6,8 @@ import {
   isTask,
   taskExitReason,
   type Capabilities,
+  type CaptureResult,
+  type ConfigApply,
   type Driver,
   type ExitListener,
   type Fingerprint,
@@ -26,6 +28,7 @@ import { probeHost, vmUid, type Isolation } from './probe.js';
 import { freePort, portFree } from './ports.js';
 import { resourcesOf } from '../../../common/limits.js';
 import { DEFAULT_UIDS, prepareDirs, type UidRange } from './sandbox.js';
+import { captureDir, configureDir, extractBase, putToken, removeToken, tokenHashOf } from './manage.js';
 
 /**
  * Where a task VM's wrapper records the task's exit status (survives an agent
@@ -125,7 +128,7 @@ export class ProcessDriver implements Driver {
       captureDisk: false,
       cloneDisk: false,
       portForward: true,
-      management: false,
+      management: true,
     };
   }
 
@@ -150,7 +153,9 @@ export class ProcessDriver implements Driver {
     const dir = this.dir(spec.id);
     // Root-only: what the agent reads back (handle, exit status, uid) is beyond the workload's reach.
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeReadable(join(dir, 'config.json'), JSON.stringify({ title: 'Nephele appliance', ...spec.config }));
+    // A clone: the image's appliance files first, the spec's config over its config.
+    const base = spec.base ? extractBase(dir, spec.base, spec.diskGiB) : {};
+    writeReadable(join(dir, 'config.json'), JSON.stringify({ title: 'Nephele appliance', ...base, ...spec.config }));
     if (!isTask(spec)) renderPage(dir, spec.id);
     const handle: VmHandle = {
       id: spec.id,
@@ -159,7 +164,7 @@ export class ProcessDriver implements Driver {
       pid: 0,
       pidStartTime: '',
       hostPort: 0,
-      extra: { dir },
+      extra: { dir, hidden: spec.hidden ? '1' : '' },
     };
     // A task serves nothing: no port.
     return this.launch(handle, isTask(spec) ? 0 : await freePort());
@@ -176,6 +181,9 @@ export class ProcessDriver implements Driver {
         'UNSUPPORTED',
       );
     const sandboxed = this.isolation.full;
+    const hidden = !task && handle.extra.hidden === '1'; // its own network namespace, no port forward
+    if (hidden && !sandboxed && !this.unshare)
+      throw new DriverError('refused: this host cannot hide a process vm (no network namespace)', 'UNSUPPORTED');
     const uid = sandboxed ? this.uidFor(handle.id) : 0;
     if (sandboxed) prepareDirs(dir, uid);
     if (task) rmSync(join(dir, EXIT_FILE), { force: true });
@@ -188,15 +196,17 @@ export class ProcessDriver implements Driver {
       sandboxed,
       busybox: this.busybox,
       unshare: !!this.unshare,
+      isolatedNet: hidden,
     });
     const applied = limit(this.cgroups, handle.id, pid, resourcesOf(handle.spec).memoryBytes, handle.spec.vcpus);
     const next: VmHandle = {
       ...handle,
       pid,
       pidStartTime: startTimeOf(pid) ?? '',
-      hostPort: port,
+      hostPort: hidden ? 0 : port,
       extra: {
         ...handle.extra,
+        port: String(port),
         limits: applied,
         isolation: sandboxed ? 'full' : 'none',
         ...(sandboxed ? { uid: String(uid) } : {}),
@@ -217,12 +227,16 @@ export class ProcessDriver implements Driver {
   async start(handle: VmHandle): Promise<VmHandle> {
     const cur = this.vms.get(handle.id);
     if (cur && isSame(cur.handle.pid, cur.handle.pidStartTime)) return cur.handle;
-    const port = isTask(handle.spec)
-      ? 0
-      : handle.hostPort && (await portFree(handle.hostPort))
-        ? handle.hostPort
-        : await freePort();
-    return this.launch(handle, port);
+    // setHidden on a stopped VM is recorded in the driver's handle, newer than the runner's.
+    const hidden = cur?.handle.extra.hidden ?? handle.extra.hidden ?? '';
+    const h = { ...handle, extra: { ...handle.extra, hidden } };
+    return this.launch(h, isTask(handle.spec) ? 0 : await this.portFor(h));
+  }
+
+  /** The VM's last port when still free, else a new one. */
+  private async portFor(h: VmHandle): Promise<number> {
+    const last = h.hostPort || Number(h.extra.port ?? 0);
+    return last && (await portFree(last)) ? last : freePort();
   }
 
   async recover(given: VmHandle): Promise<boolean> {
@@ -324,13 +338,14 @@ export class ProcessDriver implements Driver {
   async reboot(id: string): Promise<void> {
     const v = this.get(id);
     await this.stop(id, 5000);
-    await this.launch(v.handle, v.handle.hostPort);
+    await this.launch(v.handle, v.handle.hostPort || Number(v.handle.extra.port ?? 0));
   }
 
   async inspect(id: string): Promise<VmStatus> {
     const v = this.get(id);
-    // A task is ready once it runs: it serves nothing to probe.
-    if (v.phase === 'creating' && !v.ready) v.ready = isTask(v.handle.spec) || (await this.healthy(v.handle.hostPort));
+    // A task, or a hidden appliance, is ready once it runs: there is nothing to probe.
+    if (v.phase === 'creating' && !v.ready)
+      v.ready = isTask(v.handle.spec) || !v.handle.hostPort || (await this.healthy(v.handle.hostPort));
     if (v.phase === 'creating' && v.ready) v.phase = 'running';
     return { phase: v.phase, reason: v.reason, guestReady: v.ready, hostPort: v.handle.hostPort, pid: v.handle.pid };
   }
@@ -352,6 +367,33 @@ export class ProcessDriver implements Driver {
 
   async guestRequest(id: string, command: string): Promise<string> {
     return guestCommand(this.dir(id), id, this.get(id).handle.pid, command);
+  }
+
+  // ---- management instances (manage.ts); the VM must be known here (else NOT_FOUND) ----
+  private known = (id: string): string => (this.get(id), this.dir(id));
+  readonly tokenPut = async (id: string, token: string): Promise<void> => putToken(this.known(id), token);
+  readonly tokenHash = async (id: string): Promise<string> => tokenHashOf(this.known(id));
+  readonly tokenRemove = async (id: string): Promise<void> => removeToken(this.known(id));
+  // No pause needed: the appliance cannot write its dir (root-only); the agent serializes commands per VM.
+  readonly capture = async (id: string, out: string): Promise<CaptureResult> => captureDir(this.known(id), out);
+
+  async configure(id: string, change: ConfigApply): Promise<void> {
+    const v = this.get(id);
+    configureDir(this.dir(id), id, change, isTask(v.handle.spec));
+    // Restarted so it re-reads everything (version, data files), as a guest's appliance would be.
+    if (isSame(v.handle.pid, v.handle.pidStartTime)) await this.reboot(id);
+    this.log.info({ vm_id: id, keys: Object.keys(change.config).length, files: change.files.length }, 'configured');
+  }
+
+  async setHidden(id: string, hidden: boolean): Promise<void> {
+    const v = this.get(id);
+    if ((v.handle.extra.hidden === '1') === hidden) return;
+    v.handle = { ...v.handle, extra: { ...v.handle.extra, hidden: hidden ? '1' : '' } };
+    if (isSame(v.handle.pid, v.handle.pidStartTime) && !isTask(v.handle.spec)) {
+      await this.stop(id, 5000);
+      await this.launch(v.handle, await this.portFor(v.handle));
+    } else writeFileSync(join(this.dir(id), 'handle.json'), JSON.stringify(v.handle));
+    this.log.info({ vm_id: id, hidden }, hidden ? 'vm hidden: no port forward' : 'vm port forward restored');
   }
 
   /** Finds processes that ended without being told to (a task that finished, a crash). */

@@ -25,6 +25,8 @@ export interface SpawnOptions {
   /** busybox httpd serves the page when the host has it. */
   busybox?: string;
   unshare: boolean;
+  /** A management instance: a network namespace of its own, so nothing but the agent reaches it. */
+  isolatedNet?: boolean;
 }
 
 /** The workload's pid, the namespace wrapper above it (0: none), and `go`, which lets a task run. */
@@ -46,11 +48,28 @@ export async function spawnVm(o: SpawnOptions): Promise<{ pid: number; wrapper: 
       : [paths.config, process.execPath, APPLIANCE];
   const argv = sandboxed
     ? sandboxArgv(
-        { dir, uid, ownNetwork: !!task, tmpMiB: o.spec.memoryMiB, readOnly, mode: task ? 'task' : 'exec' },
+        {
+          dir,
+          uid,
+          ownNetwork: !!task || !!o.isolatedNet,
+          tmpMiB: o.spec.memoryMiB,
+          readOnly,
+          mode: task ? 'task' : 'exec',
+        },
         app,
       )
     : o.unshare
-      ? ['unshare', '--pid', '--fork', '--mount-proc', '--ipc', '--uts', '--', ...app]
+      ? [
+          'unshare',
+          '--pid',
+          '--fork',
+          '--mount-proc',
+          '--ipc',
+          '--uts',
+          ...(o.isolatedNet ? ['--net'] : []),
+          '--',
+          ...app,
+        ]
       : app;
   const child = spawn(argv[0]!, argv.slice(1), {
     detached: true,
