@@ -17,6 +17,7 @@ import { imageServices, openImageStore } from '../images/index.js';
 import { inspectApplianceTar } from '../../common/tar.js';
 import { tokenHandlers } from './service.js';
 import { wireManagement, type ManagementWiring } from './wire.js';
+import { wireCycles, type CycleWiring } from './cycle/wire.js';
 
 export interface TokenCapabilityDeps {
   dataDir: string;
@@ -35,7 +36,12 @@ export interface TokenCapabilityDeps {
 
 export interface TokenCapability {
   management: ManagementWiring;
-  /** Fails the captures a previous run left in flight (they registered nothing); call once the planner runs. */
+  /** Update cycles (stop() them on shutdown). */
+  cycles: CycleWiring;
+  /**
+   * Fails the captures a previous run left in flight (they registered nothing), then resumes (or reverts)
+   * the update cycles it left running; call once the planner runs.
+   */
   recover(): Promise<void>;
   agentHandlers(layer: RpcLayer): Pick<AgentServiceHandlers, 'FetchImage' | 'PutImage'>;
   handlers(layer: RpcLayer): TokenServiceHandlers;
@@ -54,6 +60,7 @@ export async function startTokenCapability(d: TokenCapabilityDeps): Promise<Toke
     inspectTar: inspectApplianceTar,
   });
   const management = wireManagement({ ...d, images: parts.images });
+  const cycles = wireCycles({ store, events, clock, log, planner, vms: d.vms, mgmt: management.mgmt });
   const services = (layer: RpcLayer) =>
     imageServices(layer, {
       parts,
@@ -66,12 +73,18 @@ export async function startTokenCapability(d: TokenCapabilityDeps): Promise<Toke
     });
   return {
     management,
+    cycles,
     async recover() {
       const abandoned = await management.mgmt.captures.recover();
       if (abandoned) log.warn({ captures: abandoned }, 'image captures failed by the restart');
+      await cycles.resume();
     },
     agentHandlers: (layer) => services(layer).agent,
     handlers: (layer) =>
-      tokenHandlers(layer, { management: management.handlers(layer), images: services(layer).token }),
+      tokenHandlers(layer, {
+        management: management.handlers(layer),
+        images: services(layer).token,
+        cycles: cycles.handlers(layer),
+      }),
   };
 }
