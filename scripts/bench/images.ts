@@ -9,6 +9,8 @@ import type { PopulateSetResponse__Output } from '../../common/gen/nephele/v1/Po
 import type { ListVmsResponse__Output } from '../../common/gen/nephele/v1/ListVmsResponse.js';
 import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import type { AgentServiceClient } from '../../common/gen/nephele/v1/AgentService.js';
+import type { UpdateCycle__Output } from '../../common/gen/nephele/v1/UpdateCycle.js';
+import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
 import { imageRefFromProto } from '../../common/grpc/convert.js';
 import { v1 } from '../../common/grpc/load.js';
 import { GiB } from '../../common/limits.js';
@@ -21,6 +23,7 @@ import { vmPaths } from '../../agent/drivers/qemu/launch.js';
 import { SimAgent, enrolAll } from '../../test/helpers/sim-agent.js';
 import { removeDir, tempDir } from './children.js';
 import { ROOT, createJoinToken, startController, waitHostReady } from './controller.js';
+import { bareBoot, median, qemuCmdline, until, withAgent } from './vms.js';
 import { fig, type Figures } from './results.js';
 
 // Linked clones defined on one host. 100 QEMU guests do not fit the bench
@@ -39,7 +42,6 @@ import { fig, type Figures } from './results.js';
 // on the same base, one after the other, as a plain script would.
 
 const log = (msg: string) => process.stdout.write(`[image-clone] ${msg}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const QEMU_IMG = 'qemu-img';
 const GUEST_DISK = join(ROOT, '.cache/guest/nephele-guest/data.qcow2');
 
@@ -133,16 +135,6 @@ class CloneHost {
   close(): void {
     this.sim.close();
     this.client.close();
-  }
-}
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string, everyMs = 5): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(everyMs);
   }
 }
 
@@ -243,4 +235,91 @@ export async function runImageClone(): Promise<Figures> {
     await ctl.stop();
     removeDir(dir);
   }
+}
+
+// The update cycle end to end on a 3-VM qemu set (real controller, a real agent
+// with the qemu driver, real guests): from the UpdateVmSet call until its cycle
+// record says SUCCEEDED, every step on the way (select a member, begin
+// management with a token, configure a new title, capture a child image, end
+// management, populate the revised set: canary 1, then batches of 2, each
+// behind the health gate: the appliance answers with the new title, then retire
+// the prior set). Beside it, in the same run: bare QEMU boots of the same
+// command line (vms.ts bareBoot), median of 3.
+
+const CYCLE_VMS = 3;
+const cycleLog = (msg: string) => process.stdout.write(`[image-cycle] ${msg}\n`);
+
+type Cycle = UpdateCycle__Output;
+
+async function cycleOf(a: AdminClient, cycleId: string): Promise<Cycle> {
+  return (await a.call<{ cycle: Cycle }>((md, o, cb) => a.tokens.GetUpdateCycle({ cycleId }, md, o, cb as never))).cycle;
+}
+
+const stepsLine = (c: Cycle) =>
+  c.steps.map((s) => `${s.name} ${((Number(s.endedUnixMs) - Number(s.startedUnixMs)) / 1000).toFixed(1)}s`).join(', ');
+
+export async function runImageUpdateCycle(): Promise<Figures> {
+  const build = spawnSync('bash', [join(ROOT, 'scripts/make-guest-image.sh')], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('guest image build failed');
+  return withAgent(
+    'qemu',
+    async (a, _hostId, adir) => {
+      const set = (
+        await a.call<{ set: VmSet }>((md, o, cb) =>
+          a.vms.CreateVmSet(
+            { set: { name: 'bench-cycle', count: CYCLE_VMS, spec: { scheme: 'qemu', vcpus: 1, memoryMib: 128, diskGib: 1, config: { title: 'Bench-1' } } } },
+            md,
+            o,
+            cb as never,
+          ),
+        )
+      ).set;
+      const running = async (setId: string) => {
+        const vms = await setVms(a, setId);
+        const up = vms.filter((v) => v.state === 'VM_STATE_RUNNING' && v.guestReady);
+        return up.length === CYCLE_VMS ? up : undefined;
+      };
+      await until(() => running(set.id), 180_000, 'the prior set running', 200);
+
+      const t0 = performance.now();
+      const options = { maxParallel: 2, canary: 1, healthTimeoutS: 180, autoRevert: true, healthPath: '/', healthExpect: 'Bench-2' };
+      const started = (
+        await a.call<{ cycle: Cycle }>((md, o, cb) =>
+          a.tokens.UpdateVmSet({ setId: set.id, changes: { config: { title: 'Bench-2' } }, options }, md, o, cb as never),
+        )
+      ).cycle;
+      const done = await until(async () => {
+        const c = await cycleOf(a, started.id);
+        return c.state === 'CYCLE_STATE_RUNNING' ? undefined : c;
+      }, 600_000, 'the update cycle', 50);
+      const cycleS = (performance.now() - t0) / 1000;
+      if (done.state !== 'CYCLE_STATE_SUCCEEDED') throw new Error(`the cycle ended ${done.state}: ${done.reason} (${stepsLine(done)})`);
+      const fresh = await until(() => running(done.newSetId), 60_000, 'the revised set running', 200);
+      // Retire asks for the prior VMs' destruction; the host confirms it after the cycle's end.
+      const gone = async () => ((await setVms(a, set.id)).every((v) => v.state === 'VM_STATE_DESTROYED') ? true : undefined);
+      await until(gone, 60_000, 'the prior set destroyed', 50);
+      const retiredS = (performance.now() - t0) / 1000;
+      cycleLog(`${CYCLE_VMS} qemu VMs: ${cycleS.toFixed(1)} s, prior VMs destroyed at ${retiredS.toFixed(1)} s (${stepsLine(done)})`);
+
+      // The bare boots reuse a revised VM's command line, once the sets are gone (as in runQemu).
+      const vm = fresh[0]!;
+      const cmdline = qemuCmdline(vm.id);
+      await a.call((md, o, cb) => a.vms.DeleteVmSet({ setId: done.newSetId }, md, o, cb as never));
+      await until(async () => ((await setVms(a, done.newSetId)).every((v) => v.state === 'VM_STATE_DESTROYED') ? true : undefined), 60_000, 'revised set destroyed', 200);
+      const bare: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const dir = join(adir, 'vms', vm.id);
+        bare.push(await bareBoot(cmdline, dir).catch(() => bareBoot(cmdline, dir)));
+      }
+      cycleLog(`bare boots: ${bare.map((x) => x.toFixed(0)).join(', ')} ms`);
+      return {
+        'image.update_cycle_s': fig(cycleS, 's', 1),
+        'image.update_cycle_retired_s': fig(retiredS, 's', 1),
+        'image.update_cycle_vms': fig(CYCLE_VMS, 'VMs', 0),
+        'qemu.bare_boot_ms': fig(median(bare), 'ms', 0),
+        'image.update_cycle_bare_boots': fig(cycleS / (median(bare) / 1000), 'x', 1),
+      };
+    },
+    ['--guest-vcpus', '8', '--reserve-memory', '0'],
+  );
 }
