@@ -58,6 +58,7 @@ async function main(): Promise<void> {
         '  BENCH_PLANNER_POLL_MS=100   GetVmSet polling period while waiting for confirmations (planner-e2e)',
         '  BENCH_ENROLL_N=5000          Enroll calls timed (enroll)',
         '  BENCH_RECONNECT_AGENTS=1000 connected agents when the controller restarts (reconnect)',
+        '  BENCH_CLONES=100            linked clones populated at once (image-clone; at most 1000)',
         '  BENCH_CPU_PROF=<dir>        controller, bare servers and load generators write V8 CPU profiles there',
         '',
       ].join('\n'),
