@@ -35,11 +35,13 @@ import { fig, type Figures } from './results.js';
 // does before it launches QEMU, with the agent's own code: the base from the
 // agent's ImageCache (fetched once over AgentService.FetchImage by a warm-up
 // clone, then cached), then the qemu driver's own disk step (disk.ts
-// createVmDisk: the stored base, the overlay by `qemu-img create -b`, the base
-// marker); it reports CREATING, then STOPPED once the disk exists (defined,
-// not booted). Not included: the driver's spec validation and QEMU launch. A second figure waits until the controller has stored
-// every VM as confirmed. Beside it, in the same run: 100 `qemu-img create -b`
-// on the same base, one after the other, as a plain script would.
+// createVmDisk: the stored base, the overlay — the first by `qemu-img create
+// -b`, the next ones byte copies of it — and the base marker); it reports
+// CREATING, then STOPPED once the disk exists (defined, not booted). Not
+// included: the driver's spec validation and the QEMU launch. A second figure
+// waits until the controller has stored every VM as confirmed. Beside it, in
+// the same run: 100 `qemu-img create -b` on the same base, one after the
+// other from one bash loop, as a plain script would.
 
 const log = (msg: string) => process.stdout.write(`[image-clone] ${msg}\n`);
 const QEMU_IMG = 'qemu-img';
