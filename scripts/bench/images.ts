@@ -290,11 +290,19 @@ export async function runImageUpdateCycle(): Promise<Figures> {
           a.tokens.UpdateVmSet({ setId: set.id, changes: { config: { title: 'Bench-2' } }, options }, md, o, cb as never),
         )
       ).cycle;
+      // Seen from here (polled): when each revised VM first ran with its guest ready, and when each step ended.
+      const readyAt = new Map<string, number>();
+      const stepEnds: string[] = [];
       const done = await until(async () => {
         const c = await cycleOf(a, started.id);
+        const now = (performance.now() - t0) / 1000;
+        for (const st of c.steps.slice(stepEnds.length)) if (st.status !== 'running') stepEnds.push(`${st.name} ${now.toFixed(1)}`);
+        if (c.newSetId)
+          for (const v of await setVms(a, c.newSetId)) if (v.state === 'VM_STATE_RUNNING' && v.guestReady && !readyAt.has(v.id)) readyAt.set(v.id, now);
         return c.state === 'CYCLE_STATE_RUNNING' ? undefined : c;
       }, 600_000, 'the update cycle', 50);
       const cycleS = (performance.now() - t0) / 1000;
+      cycleLog(`seen at +s: revised VMs ready ${[...readyAt.values()].map((x) => x.toFixed(1)).join(', ')}; steps ended ${stepEnds.join(', ')}`);
       if (done.state !== 'CYCLE_STATE_SUCCEEDED') throw new Error(`the cycle ended ${done.state}: ${done.reason} (${stepsLine(done)})`);
       const fresh = await until(() => running(done.newSetId), 60_000, 'the revised set running', 200);
       // Retire asks for the prior VMs' destruction; the host confirms it after the cycle's end.
