@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { MAX_DISK_CHUNK_BYTES } from '../../common/disk-stream.js';
 import { v1 } from '../../common/grpc/load.js';
+import { CLIENT_CHANNEL_OPTIONS } from '../../common/grpc/options.js';
 import { downloadImage, uploadImage } from '../../controller/cli/commands/image.js';
 import { removeDir, stopChild, tempDir, track } from './children.js';
 import { DIST, profileArgs, startController } from './controller.js';
@@ -105,7 +106,7 @@ async function bareGrpcStream(dataDir: string, file: string): Promise<number> {
     proc.once('message', (m: { port: number }) => {
       clearTimeout(timer);
       const ca = readFileSync(join(dataDir, 'ca.pem'));
-      resolve(new (v1().AgentService)(`127.0.0.1:${m.port}`, grpc.credentials.createSsl(ca), {}));
+      resolve(new (v1().AgentService)(`127.0.0.1:${m.port}`, grpc.credentials.createSsl(ca), CLIENT_CHANNEL_OPTIONS));
     });
     proc.once('exit', (code) => reject(new Error(`image bare server exited (${code})`)));
   });
