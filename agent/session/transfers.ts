@@ -84,7 +84,7 @@ async function receive(call: AsyncIterable<unknown> & { cancel(): void }, rx: Di
       last: boolean;
       sha256: string;
     }>)
-      rx.write(c);
+      await rx.write(c);
     if (!rx.done) throw new Error('download ended early');
   } catch (e) {
     call.cancel();

@@ -21,7 +21,7 @@ t.test('round trip, also for an empty file', async (t) => {
     const chunks = [];
     for await (const c of diskChunks(src, 'T')) chunks.push(c);
     t.equal(chunks.filter((c) => c.last).length, 1, `${size} B: exactly one last chunk`);
-    for (const c of chunks) rx.write(c as never);
+    for (const c of chunks) await rx.write(c as never);
     t.ok(rx.done, `${size} B: complete`);
     t.equal(rx.bytes, size);
     t.ok(readFileSync(dst).equals(data), `${size} B: same bytes`);
@@ -46,7 +46,7 @@ t.test('out of order, a wrong hash or a truncated stream keep nothing', async (t
     const rx = new DiskReceiver(dst, bad);
     let thrown: Error | undefined;
     try {
-      for (const c of seq) rx.write(c);
+      for (const c of seq) await rx.write(c);
     } catch (e) {
       thrown = e as Error;
     }
@@ -56,6 +56,6 @@ t.test('out of order, a wrong hash or a truncated stream keep nothing', async (t
     t.notOk(existsSync(dst) || existsSync(`${dst}.part`), `${what}: nothing kept`);
   }
   const small = new DiskReceiver(join(dir, 'limit'), bad, 10);
-  t.throws(() => small.write({ data: Buffer.alloc(11), offset: 0 }), /^data: disk too large/, 'the size limit holds');
+  await t.rejects(small.write({ data: Buffer.alloc(11), offset: 0 }), /^data: disk too large/, 'the size limit holds');
   small.abort();
 });
