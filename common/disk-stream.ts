@@ -3,7 +3,18 @@
 // receiver checks order, size and hash and only then moves the file into place.
 // Used by the agent (upload, download) and the controller (relay).
 import { createHash } from 'node:crypto';
-import { close, closeSync, createReadStream, fsync, openSync, renameSync, rmSync, statSync, write } from 'node:fs';
+import {
+  close,
+  closeSync,
+  createReadStream,
+  fdatasync,
+  fsync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  write,
+} from 'node:fs';
 import { promisify } from 'node:util';
 import type { DiskChunk } from './gen/nephele/v1/DiskChunk.js';
 
@@ -19,6 +30,13 @@ const MAX_WRITES_IN_FLIGHT = 4;
 
 const writeP = promisify(write);
 const fsyncP = promisify(fsync);
+const fdatasyncP = promisify(fdatasync);
+/**
+ * A receiver starts writing back what it has every this many bytes (fdatasync
+ * on the thread pool, not waited for), so the disk works while the network
+ * does and the final fsync finds little left to flush.
+ */
+const WRITEBACK_EVERY_BYTES = 16 * 1024 * 1024;
 
 /** Writes all of `data` at `pos` (a write may be short). */
 async function writeAll(fd: number, data: Buffer, pos: number): Promise<void> {
@@ -61,6 +79,9 @@ export class DiskReceiver {
   private readonly hash = createHash('sha256');
   /** The writes queued, in order; the file is closed only once they settle. */
   private tail: Promise<void> = Promise.resolve();
+  /** The early writeback under way, if any (its outcome does not matter: the final fsync decides). */
+  private writeback: Promise<void> | undefined;
+  private writtenBackAt = 0;
   private readonly inFlight: Promise<void>[] = [];
   bytes = 0;
   /** Set once the file is complete. */
@@ -102,12 +123,19 @@ export class DiskReceiver {
       p.catch(() => {}); // seen by whoever awaits it (below, the last chunk, or abort)
       this.tail = p;
       this.inFlight.push(p);
+      if (!this.writeback && this.bytes - this.writtenBackAt >= WRITEBACK_EVERY_BYTES) {
+        this.writtenBackAt = this.bytes;
+        this.writeback = fdatasyncP(fd)
+          .catch(() => {})
+          .then(() => void (this.writeback = undefined));
+      }
       if (this.inFlight.length > MAX_WRITES_IN_FLIGHT) await this.inFlight.shift();
     }
     if (!c.last) return;
     const sha = this.hash.digest('hex');
     if (c.sha256 !== sha) throw this.bad('sha256', 'does not match the data received');
     await this.tail;
+    await this.writeback;
     await fsyncP(this.fd);
     closeSync(this.fd);
     this.fd = -1;
@@ -122,6 +150,6 @@ export class DiskReceiver {
     if (this.done) return;
     const part = `${this.dest}.part`;
     rmSync(part, { force: true });
-    if (fd >= 0) void this.tail.catch(() => {}).then(() => close(fd, () => {}));
+    if (fd >= 0) void Promise.allSettled([this.tail, this.writeback]).then(() => close(fd, () => {}));
   }
 }
