@@ -97,12 +97,22 @@ export async function downloadImage(c: AdminClient, id: string, want: string, fi
 }
 
 function lineageTree(r: GetImageLineageResponse__Output): string {
+  const depths = r.nodes.map((n) => n.depth);
+  // The last child of its parent: no later sibling before the walk climbs above it.
+  const isLast = (i: number) => {
+    for (let j = i + 1; j < depths.length && depths[j]! >= depths[i]!; j++) if (depths[j] === depths[i]) return false;
+    return true;
+  };
+  const open: boolean[] = []; // per depth: its node still has siblings to come (draw a bar under it)
   return r.nodes
-    .map((n) => {
-      const i = n.image!;
+    .map((n, i) => {
+      const img = n.image!;
+      const last = isLast(i);
+      open[n.depth] = !last;
+      const bars = Array.from({ length: Math.max(0, n.depth - 1) }, (_, d) => (open[d + 1] ? '│  ' : '   ')).join('');
       const sets = n.setIds.length ? `  sets: ${n.setIds.join(', ')}` : '';
-      const state = enumWord(i.state, 'IMAGE_STATE_');
-      return `${'  '.repeat(n.depth)}${n.depth ? '└─ ' : ''}${i.id} ${terminalSafe(i.name)} (${state})${sets}`;
+      const state = enumWord(img.state, 'IMAGE_STATE_');
+      return `${bars}${n.depth ? (last ? '└─ ' : '├─ ') : ''}${img.id} ${terminalSafe(img.name)} (${state})${sets}`;
     })
     .join('\n');
 }
