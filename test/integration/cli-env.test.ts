@@ -47,7 +47,13 @@ t.test('--help of both programs: every variable named, no value printed', async 
   env.NEPHELE_TOKEN = 'tok_secret.s3cr3t-api-token';
   env.NEPHELE_JOIN_TOKEN = 'join_secret.s3cr3t-join-token';
   const outputs: string[] = [];
-  for (const args of [['--help'], ['controller', '--help'], ['vm', 'console', '--help'], ['peer', 'add', '--help']]) {
+  for (const args of [
+    ['--help'],
+    ['controller', '--help'],
+    ['vm', 'console', '--help'],
+    ['peer', 'add', '--help'],
+    ['mgmt', 'end', '--help'],
+  ]) {
     const r = await cli(args, env);
     t.equal(r.code, 0, `nephele ${args.join(' ')}: ${r.stderr}`);
     outputs.push(r.stdout);

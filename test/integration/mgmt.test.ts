@@ -151,6 +151,8 @@ t.test('management instances: begin, configure, end, refusals, no plaintext toke
   // Unknown, malformed token; capture needs a management instance's token.
   await refused(['mgmt', 'end'], /NOT_FOUND: token/, { NEPHELE_MGMT_TOKEN: 'A'.repeat(22) });
   await refused(['mgmt', 'capture'], /INVALID_ARGUMENT: token/, { NEPHELE_MGMT_TOKEN: 'short' });
+  // Never on a command line (argv is readable by every user in /proc), even a live one.
+  await refused(['mgmt', 'end', '--mgmt-token', token], /never from the command line/);
   await refused(['set', 'populate', '01ARZ3NDEKTSV4RRFFQ69G5FAV', '--count', '1'], /NOT_FOUND: image/);
   await refused(
     ['set', 'create', '--count', '1', '--scheme', 'process', '--memory', '64', '--image', '01ARZ3NDEKTSV4RRFFQ69G5FAV'],

@@ -21,15 +21,25 @@ import { planText, setTable, setWaitOf, waitOptions } from './set.js';
 const TOKEN_ENV = 'NEPHELE_MGMT_TOKEN';
 const CAPTURE_WAIT_MS = 16 * 60_000;
 
-/** The management token: --mgmt-token-file, else $NEPHELE_MGMT_TOKEN. */
-function mgmtToken(o: { mgmtTokenFile?: string }): string {
-  const t = o.mgmtTokenFile ? readFileSync(o.mgmtTokenFile, 'utf8') : process.env[TOKEN_ENV];
+/**
+ * The management token: --mgmt-token-file, else $NEPHELE_MGMT_TOKEN. Never from
+ * the command line: argv is readable by every user of the machine (/proc).
+ */
+function mgmtToken(o: { mgmtTokenFile?: string; mgmtToken?: string }, cmd: Command): string {
+  if (cmd.getOptionValueSource('mgmtToken') === 'cli')
+    throw new CliError(
+      `the management token is read from ${TOKEN_ENV} or --mgmt-token-file, never from the command line`,
+    );
+  const t = o.mgmtTokenFile ? readFileSync(o.mgmtTokenFile, 'utf8') : o.mgmtToken;
   if (!t?.trim()) throw new CliError(`no management token: pass --mgmt-token-file or set ${TOKEN_ENV}`);
   return t.trim();
 }
 
-const tokenOption = () =>
-  new Option('--mgmt-token-file <file>', `file holding the management token (or set ${TOKEN_ENV})`);
+/** Where the token comes from; the variable is declared as an option so --help names it (never its value). */
+const tokenOptions = (cmd: Command) =>
+  cmd
+    .addOption(new Option('--mgmt-token-file <file>', 'file holding the management token'))
+    .addOption(new Option('--mgmt-token <token>', 'the management token: from the environment only').env(TOKEN_ENV));
 
 const tokenText = (m: Token | null) =>
   m
@@ -152,18 +162,17 @@ export function registerMgmtCommands(program: Command, k: CliKit): void {
       if (k.quiet()) return void (r.token && process.stdout.write(r.token + '\n'));
       k.out(r, () => `${tokenText(r.management)}${r.token ? `\n\nToken (shown once): ${r.token}` : ''}`);
     });
-  m.command('configure')
+  tokenOptions(m.command('configure'))
     .description('configure the management instance (each change is a new version)')
-    .addOption(tokenOption())
     .option('--config <k=v...>', 'appliance settings ("k=" removes k)')
     .option('--file <path=localfile>', 'a file for the data disk (repeatable)', collect, [])
     .option('--appliance-version <v>', 'the appliance version')
     .option('--vcpus <n>', 'vCPUs of future clones')
     .option('--memory <size>', 'memory of future clones (512M, 1G)')
     .option('--disk <size>', 'disk of future clones (10G)')
-    .action(async (o) => {
+    .action(async (o, cmd: Command) => {
       const req = {
-        token: mgmtToken(o),
+        token: mgmtToken(o, cmd),
         config: keyValues('--config', o.config),
         files: files(o.file),
         applianceVersion: o.applianceVersion ?? '',
@@ -174,12 +183,11 @@ export function registerMgmtCommands(program: Command, k: CliKit): void {
       const r = await k.withClient((c) => c.configureManagementInstance(req));
       k.out(r.management, () => tokenText(r.management));
     });
-  m.command('capture')
+  tokenOptions(m.command('capture'))
     .description('capture the management instance into an image (the token is removed from the copy)')
-    .addOption(tokenOption())
     .option('--name <name>', "the image's name (default: from the set's)")
-    .action(async (o) => {
-      const req = { token: mgmtToken(o), name: o.name ?? '' };
+    .action(async (o, cmd: Command) => {
+      const req = { token: mgmtToken(o, cmd), name: o.name ?? '' };
       // A capture flattens and uploads a disk: longer than the usual call timeout.
       const r = await k.withClient((c) =>
         c.call<CaptureImageResponse>((md, _o, cb) =>
@@ -189,11 +197,10 @@ export function registerMgmtCommands(program: Command, k: CliKit): void {
       if (k.quiet()) return void process.stdout.write(`${r.image?.id}\n`);
       k.out(r.image, () => imageText(r.image));
     });
-  m.command('end')
+  tokenOptions(m.command('end'))
     .description('take the token out of the instance and return the VM to its set, unhidden')
-    .addOption(tokenOption())
-    .action(async (o) => {
-      const r = await k.withClient((c) => c.endManagement({ token: mgmtToken(o) }));
+    .action(async (o, cmd: Command) => {
+      const r = await k.withClient((c) => c.endManagement({ token: mgmtToken(o, cmd) }));
       k.out(r.management, () => tokenText(r.management));
     });
 
