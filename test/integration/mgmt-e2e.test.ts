@@ -57,7 +57,9 @@ t.test('a full management cycle with a real agent', async (t) => {
     '--wait',
   );
   const tokenFile = join(tmpDir(), 'tok');
-  const b = JSON.parse((await ok('--json', 'mgmt', 'begin', '--set', 'web', '--token-out', tokenFile)).stdout);
+  const b: { management?: { tokenId: string } } = JSON.parse(
+    (await ok('--json', 'mgmt', 'begin', '--set', 'web', '--token-out', tokenFile)).stdout,
+  );
   const token = readFileSync(tokenFile, 'utf8').trim();
   await ok('--json', 'mgmt', 'configure', '--mgmt-token-file', tokenFile, '--config', 'title=Configured');
   const cap = await ok('--json', 'mgmt', 'capture', '--mgmt-token-file', tokenFile);
@@ -95,17 +97,17 @@ t.test('a full management cycle with a real agent', async (t) => {
     address?: string;
   }[];
   const clones = list.filter((v) => v.name.startsWith('clones'));
-  t.equal(clones.length, QEMU ? 1 : 2);
+  t.equal(clones.length, QEMU ? 1 : 2, 'every clone of the populated set is listed');
   for (const c of clones) {
     const port = Number(c.hostPort);
     const r = await waitFor(async () => (await httpGet(port)).body.includes('Configured'), {
       message: 'serves the title',
     });
-    t.ok(r);
+    t.ok(r, `${c.name} serves the configured title`);
   }
   const cached = readdirSync(join(adir, 'images')).filter((n) => /^[0-9a-f]{64}$/.test(n));
   t.equal(cached.length, 1, 'one base in the agent cache');
   t.notOk(agent.output().includes(token), 'token not in the agent log');
   t.notOk(readFileSync(join(adir, 'images', cached[0]!)).includes(token), 'nor in the cached base');
-  t.ok(b);
+  t.ok(b.management?.tokenId, 'begin answered with the management token id');
 });
