@@ -413,6 +413,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       await metricsServer?.close();
       scheduler.stop();
       await usage.stop();
+      imaging.cycles.stop();
       await monitor.stop();
       health.setStatus('', 'NOT_SERVING');
       consoles.close();

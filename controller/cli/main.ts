@@ -30,6 +30,7 @@ import { registerBackupCommands } from './commands/backup.js';
 import { registerUsageCommands } from './commands/usage.js';
 import { registerImageCommands } from './commands/image.js';
 import { registerMgmtCommands } from './commands/mgmt.js';
+import { registerSetUpdateCommands } from './commands/set-update.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -237,6 +238,7 @@ registerPeerCommands(program, kit);
 registerBackupCommands(program, kit);
 registerUsageCommands(program, kit);
 registerImageCommands(program, kit);
+registerSetUpdateCommands(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);

@@ -39,6 +39,7 @@ const CONVERTERS: EnumConverter<string, string>[] = [
   E.StrategyEnum,
   E.AffinityEnum,
   E.HostViewEnum,
+  E.CycleStateEnum,
 ];
 /** Proto enum name → the model's short name; UNSPECIFIED → the enum's default or ''. */
 const SHORT = new Map<string, string>();

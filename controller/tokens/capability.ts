@@ -14,9 +14,10 @@ import type { RpcLayer } from '../rpc/handler.js';
 import type { Tenants } from '../tenancy/tenants.js';
 import type { VmRegistry } from '../vms/registry.js';
 import { imageServices, openImageStore } from '../images/index.js';
-import { inspectTar } from '../../common/tar.js';
+import { inspectApplianceTar } from '../../common/tar.js';
 import { tokenHandlers } from './service.js';
 import { wireManagement, type ManagementWiring } from './wire.js';
+import { wireCycles, type CycleWiring } from './cycle/wire.js';
 
 export interface TokenCapabilityDeps {
   dataDir: string;
@@ -35,7 +36,12 @@ export interface TokenCapabilityDeps {
 
 export interface TokenCapability {
   management: ManagementWiring;
-  /** Fails the captures a previous run left in flight (they registered nothing); call once the planner runs. */
+  /** Update cycles (stop() them on shutdown). */
+  cycles: CycleWiring;
+  /**
+   * Fails the captures a previous run left in flight (they registered nothing), then resumes (or reverts)
+   * the update cycles it left running; call once the planner runs.
+   */
   recover(): Promise<void>;
   agentHandlers(layer: RpcLayer): Pick<AgentServiceHandlers, 'FetchImage' | 'PutImage'>;
   handlers(layer: RpcLayer): TokenServiceHandlers;
@@ -50,9 +56,11 @@ export async function startTokenCapability(d: TokenCapabilityDeps): Promise<Toke
     clock,
     tenants: d.tenants,
     log,
-    inspectTar: inspectImageTar,
+    // A process image is checked at import as a clone's host checks it: a safe archive of the appliance layout only (no token, uid, handle).
+    inspectTar: inspectApplianceTar,
   });
   const management = wireManagement({ ...d, images: parts.images });
+  const cycles = wireCycles({ store, events, clock, log, planner, vms: d.vms, mgmt: management.mgmt });
   const services = (layer: RpcLayer) =>
     imageServices(layer, {
       parts,
@@ -65,22 +73,18 @@ export async function startTokenCapability(d: TokenCapabilityDeps): Promise<Toke
     });
   return {
     management,
+    cycles,
     async recover() {
       const abandoned = await management.mgmt.captures.recover();
       if (abandoned) log.warn({ captures: abandoned }, 'image captures failed by the restart');
+      await cycles.resume();
     },
     agentHandlers: (layer) => services(layer).agent,
     handlers: (layer) =>
-      tokenHandlers(layer, { management: management.handlers(layer), images: services(layer).token }),
+      tokenHandlers(layer, {
+        management: management.handlers(layer),
+        images: services(layer).token,
+        cycles: cycles.handlers(layer),
+      }),
   };
 }
-
-/** A process image: a safe archive (common/tar.ts) that holds no management token file at its root. */
-function inspectImageTar(path: string, limits: { maxEntries: number; maxBytes: number }): { problems: string[] } {
-  const r = inspectTar(path, limits);
-  const token = r.entries.some((e) => e.path === PROCESS_TOKEN_FILE);
-  return { problems: token ? [...r.problems, `holds a management token file (${PROCESS_TOKEN_FILE})`] : r.problems };
-}
-
-/** Where the process driver keeps a management token in an appliance dir (agent/drivers/process/manage.ts). */
-const PROCESS_TOKEN_FILE = 'token';

@@ -37,6 +37,29 @@ export interface HostFacts {
 
 type VmState = VmRecord['state'];
 
+type RequestFields = Omit<Partial<VmSetSpec>, 'spec'> & { spec?: Partial<NonNullable<VmSetSpec['spec']>> };
+
+/** A validated set request: process VMs of the given fields, defaults for the rest. */
+export function setRequest(s: RequestFields = {}, now = T0): SetRequest {
+  const spec = { scheme: 'process', vcpus: 1, memoryMib: 128, diskGib: 1, image: 'busybox', ...s.spec };
+  const base = {
+    name: '',
+    tenant: '',
+    count: 1,
+    sla: 'SLA_GUARANTEED',
+    startAtUnixMs: 0,
+    batchWindowS: 0,
+    durationS: 0,
+    endOnTask: false,
+    group: '',
+    labels: {},
+    affinity: 'SET_AFFINITY_UNSPECIFIED',
+    schemePreference: [],
+    strategy: 'PLACEMENT_STRATEGY_UNSPECIFIED',
+  };
+  return validateSetRequest({ ...base, ...s, spec } as VmSetSpec, now);
+}
+
 export class PlannerHarness {
   readonly store = new MemoryStore();
   readonly clock = new FakeClock(T0);
@@ -142,24 +165,8 @@ export class PlannerHarness {
     await this.idle();
   }
 
-  request(s: Omit<Partial<VmSetSpec>, 'spec'> & { spec?: Partial<NonNullable<VmSetSpec['spec']>> } = {}): SetRequest {
-    const spec = { scheme: 'process', vcpus: 1, memoryMib: 128, diskGib: 1, image: 'busybox', ...s.spec };
-    const base = {
-      name: '',
-      tenant: '',
-      count: 1,
-      sla: 'SLA_GUARANTEED',
-      startAtUnixMs: 0,
-      batchWindowS: 0,
-      durationS: 0,
-      endOnTask: false,
-      group: '',
-      labels: {},
-      affinity: 'SET_AFFINITY_UNSPECIFIED',
-      schemePreference: [],
-      strategy: 'PLACEMENT_STRATEGY_UNSPECIFIED',
-    };
-    return validateSetRequest({ ...base, ...s, spec } as VmSetSpec, this.clock.now());
+  request(s: RequestFields = {}): SetRequest {
+    return setRequest(s, this.clock.now());
   }
 
   async createSet(s: Parameters<PlannerHarness['request']>[0] = {}): Promise<string> {

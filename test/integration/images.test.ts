@@ -7,7 +7,7 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { statusOf } from '../helpers/status.js';
@@ -97,6 +97,40 @@ t.test('hostile qcow2 uploads are refused, leaving no record and no blob', async
   const ls = await run('-o', 'json', 'image', 'ls', '--include-revoked');
   t.same((JSON.parse(ls.stdout) as { name: string }[]).map((i) => i.name).sort(), ['golden']);
 });
+
+t.test(
+  'process images (tar): an appliance layout is taken; a token, a link or a foreign file is refused',
+  async (t) => {
+    const before = blobs();
+    const tarOf = (name: string, make: (d: string) => void) => {
+      const d = join(dir, `${name}-src`);
+      mkdirSync(join(d, 'data'), { recursive: true });
+      writeFileSync(join(d, 'config.json'), '{"title":"Imported"}');
+      make(d);
+      const file = join(dir, `${name}.tar`);
+      execFileSync('tar', ['-C', d, '-cf', file, '.']);
+      return file;
+    };
+    const good = tarOf('appliance', (d) => writeFileSync(join(d, 'data', 'page.txt'), 'hello'));
+    const ok = await run('-o', 'json', 'image', 'import', good, '--name', 'appliance', '--memory', '64M');
+    t.equal(ok.code, 0, ok.stderr);
+    t.match(JSON.parse(ok.stdout), { format: 'IMAGE_FORMAT_TAR', scheme: 'process', sha256: sha(good) });
+    const cases: [string, (d: string) => void, RegExp][] = [
+      ['with-token', (d) => writeFileSync(join(d, 'token'), 'a-management-token-0123'), /token/],
+      ['with-link', (d) => symlinkSync('/etc/shadow', join(d, 'data', 'shadow')), /link/],
+      ['with-uid', (d) => writeFileSync(join(d, 'uid'), '0'), /uid/],
+    ];
+    for (const [name, make, why] of cases) {
+      const r = await run('image', 'import', tarOf(name, make), '--name', name);
+      t.equal(r.code, 1, `${name}: refused`);
+      t.equal(r.stdout, '', `${name}: nothing on stdout`);
+      t.match(r.stderr, /INVALID_ARGUMENT|invalid argument/i, `${name}: invalid argument`);
+      t.match(r.stderr, why, `${name}: the reason`);
+    }
+    t.same(blobs(), [...before, JSON.parse(ok.stdout).sha256].sort(), 'only the good image left a blob');
+    t.same(staged(), [], 'nothing staged');
+  },
+);
 
 t.test('lying uploads over the API: size, sha256, truncation, format', async (t) => {
   const a = ctl.admin();
