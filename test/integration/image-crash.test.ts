@@ -138,10 +138,14 @@ t.test('kill -9 of the controller mid update cycle: it completes or reverts, nev
     await ctl.kill();
     for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
   });
-  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), {
-    message: 'host ready',
-    timeoutMs: 30_000,
-  });
+  await waitFor(
+    async () =>
+      (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && (h.inventory?.guest?.vcpus ?? 0) > 0),
+    {
+      message: 'host ready',
+      timeoutMs: 30_000,
+    },
+  );
   const made = await runner(ctl)(
     ...'--json set create --name web --count 2 --scheme process --memory 64 --config title=Old --wait'.split(' '),
   );

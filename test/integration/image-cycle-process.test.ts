@@ -34,10 +34,14 @@ t.test('process: begin, configure, capture, end, populate 3, update, lineage, re
     await ctl.kill();
     for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
   });
-  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), {
-    message: 'host ready',
-    timeoutMs: 30_000,
-  });
+  await waitFor(
+    async () =>
+      (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && (h.inventory?.guest?.vcpus ?? 0) > 0),
+    {
+      message: 'host ready',
+      timeoutMs: 30_000,
+    },
+  );
   const run = (...args: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
   const ok = async (...args: string[]) => {
     const r = await run(...args);
