@@ -67,16 +67,24 @@ t.test('qemu: begin, configure, capture, end, populate 3 linked clones, update, 
   const overlay = (vmId: string) => join(adir, 'vms', vmId, 'overlay.qcow2');
   const live = async (setId: string) =>
     (await api.vms()).filter((v) => v.setId === setId && !/DESTROY/.test(String(v.desired)));
+  /** Each VM answers with the title on its host port (the last answer in the failure). */
   const serving = async (vms: Vm[], title: RegExp, what: string) => {
-    for (const vm of vms)
-      t.match(
-        await waitFor(async () => (await httpGet(vm.hostPort).catch(() => ({ body: '' }))).body.match(title) && true, {
-          message: `${vm.name} serves ${title}`,
-          timeoutMs: 60_000,
-        }),
-        true,
-        `${what}: ${vm.name} serves ${title}`,
-      );
+    for (const vm of vms) {
+      let last = '';
+      const got = await waitFor(
+        async () => {
+          const cur = (await api.vms()).find((v) => v.id === vm.id);
+          last = `port ${cur?.hostPort} state ${cur?.state} desired ${cur?.desired}: `;
+          const body = cur?.hostPort
+            ? (await httpGet(cur.hostPort).catch((e: Error) => ({ body: e.message }))).body
+            : '';
+          last += body.slice(0, 200);
+          return title.test(body);
+        },
+        { timeoutMs: 60_000 },
+      ).catch(() => false);
+      t.ok(got, `${what}: ${vm.name} serves ${title} (${got ? 'yes' : last})`);
+    }
   };
 
   // A 2-VM set from the shipped guest.
@@ -214,8 +222,12 @@ t.test('qemu: begin, configure, capture, end, populate 3 linked clones, update, 
   t.equal(reverted.state, 'reverted', 'reverted');
   t.match(down.stderr, /reverted/, 'stderr says so');
   await waitFor(async () => (await live(reverted.newSetId)).length === 0, { message: 'the canary removed' });
+  await api.waitSet(cycle.newSetId, (s) => s.running === 3, 'the revised set runs three VMs', 120_000);
   const still = await live(cycle.newSetId);
   t.equal(still.length, 3, 'the revised set keeps its three VMs');
+  t.comment(
+    `revised set after the revert: ${still.map((v) => `${v.name}:${v.state}`).join(' ')} (before: ${revised.map((v) => v.name).join(' ')})`,
+  );
   await serving(still, /New/, 'after the revert');
   for (const v of still) t.equal(tokenOnDisk(overlay(v.id)), undefined, `${v.name}: no token left after the revert`);
 });
