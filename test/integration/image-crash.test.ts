@@ -151,7 +151,7 @@ t.test('kill -9 of the controller mid update cycle: it completes or reverts, nev
   );
   t.equal(made.code, 0, `set created (${made.stderr.slice(-300)})`);
   const prior = (JSON.parse(made.stdout) as { id: string }).id;
-  const gate = ['--health-path', '/', '--health-expect', 'New', '--health-timeout', '60s'];
+  const gate = ['--health-path', '/', '--health-expect', 'New', '--health-timeout', '120s'];
   const started = await runner(ctl)(
     ...['--json', 'set', 'update', 'web', '--config', 'title=New', '--canary', '1', '--max-parallel', '1'],
     ...[...gate, '--auto-revert', '--no-wait'],
@@ -171,8 +171,14 @@ t.test('kill -9 of the controller mid update cycle: it completes or reverts, nev
     },
     { message: 'the canary under way', timeoutMs: 60_000, intervalMs: 10 },
   );
+  const pre = setApi(ctl);
+  const vs0 = (await pre.vms()).filter((v) => v.setId === at.newSetId);
+  pre.close();
   a.close();
   await ctl.kill();
+  t.comment(
+    `the canary at the kill: ${vs0.map((v) => `${v.name} ${v.state} ${v.stateReason} ready=${v.guestReady} desired=${v.desired}`).join('; ')}`,
+  );
   t.comment(`killed at steps ${at.steps.map((s) => `${s.name}:${s.status}`).join(' ')}`);
 
   ctl = await startController(cdir, { port });
@@ -186,6 +192,9 @@ t.test('kill -9 of the controller mid update cycle: it completes or reverts, nev
     { message: 'the cycle ends after the restart', timeoutMs: 120_000 },
   );
   t.match(end.state, /CYCLE_STATE_(SUCCEEDED|REVERTED)/, `succeeded or reverted, not failed (${end.reason})`);
+  // Everything before the kill went well: the restart alone must not make the cycle fail (a canary
+  // whose base fetch the kill cut off used to be left failed for good, and the cycle reverted).
+  t.equal(end.state, 'CYCLE_STATE_SUCCEEDED', `the resumed cycle completes (${end.reason})`);
   const api = setApi(ctl);
   t.teardown(() => api.close());
   const live = async (setId: string) =>
@@ -194,10 +203,17 @@ t.test('kill -9 of the controller mid update cycle: it completes or reverts, nev
     end.state === 'CYCLE_STATE_SUCCEEDED' ? [end.newSetId, prior, /New/] : [prior, end.newSetId, /Old/];
   await api.waitSet(gone, (s) => /RETIRED/.test(s.state), 'the other set retired', 60_000);
   await waitFor(async () => (await live(gone)).length === 0, { message: "the other set's VMs destroyed" });
-  const kept: Vm[] = await waitFor(async () => ((await live(keep)).length === 2 ? live(keep) : undefined), {
-    message: 'the kept set is whole',
-    timeoutMs: 60_000,
-  });
+  t.comment(
+    `after the restart: ${end.state} (${end.reason}); steps ${end.steps.map((s) => `${s.name}:${s.status}`).join(' ')}`,
+  );
+  await api.waitSet(keep, (s) => s.running === 2, 'the kept set runs whole', 60_000);
+  const kept: Vm[] = await waitFor(
+    async () => {
+      const l = await live(keep);
+      return l.length === 2 && l.every((v) => v.hostPort > 0) ? l : undefined;
+    },
+    { message: 'the kept set is whole, every member with its port', timeoutMs: 60_000 },
+  );
   for (const vm of kept) {
     t.equal(vm.hostPort > 0, true, `${vm.name} is not hidden`);
     t.match(
