@@ -13,7 +13,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UpdateCycle__Output as UpdateCycle } from '../../common/gen/nephele/v1/UpdateCycle.js';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
-import { cli, joinToken, listHosts, ROOT, startAgent, startController, type ControllerProc } from '../helpers/procs.js';
+import { startAgent, startController, type ControllerProc } from '../helpers/procs.js';
+import { agentArgs, cliOf, hostReady, imageWorld } from '../helpers/image-world.js';
 import { setApi } from '../helpers/sets.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -26,33 +27,15 @@ t.setTimeout(600_000);
 const runner =
   (ctl: ControllerProc) =>
   (...args: string[]) =>
-    cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
+    cliOf(ctl)(args);
 const images = async (ctl: ControllerProc) =>
   (JSON.parse((await runner(ctl)('--json', 'image', 'ls')).stdout) as { id: string }[]).length;
 
 t.test('kill -9 of the agent during a qemu capture: no image, the instance usable', async (t) => {
   t.ok(haveQemu, 'QEMU is installed');
   if (!haveQemu || !buildGuestImage(t)) return;
-  const ctl = await startController(tmpDir());
-  const adir = tmpDir('ngc-');
-  const agentArgs = ['--schemes', 'qemu', '--image-dir', join(ROOT, '.cache/guest'), '--reserve-memory', '0'];
-  let agent = startAgent(ctl.address, adir, { joinToken: await joinToken(ctl), args: agentArgs });
-  const api = setApi(ctl);
-  t.teardown(async () => {
-    api.close();
-    await agent.kill();
-    await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
-  });
-  const ready = () =>
-    waitFor(
-      async () =>
-        (await listHosts(ctl)).some(
-          (h) => h.state === 'HOST_STATE_READY' && h.schemes.includes('qemu') && (h.inventory?.guest?.vcpus ?? 0) > 0,
-        ),
-      { message: 'qemu host ready', timeoutMs: 60_000 },
-    );
-  await ready();
+  const { world } = await imageWorld(t, { qemu: true });
+  const { ctl, adir, api } = world;
   const run = runner(ctl);
   const made = await run(...'--json set create --name one --count 1 --scheme qemu --memory 128 --wait'.split(' '));
   t.equal(made.code, 0, `set created (${made.stderr.slice(-300)})`);
@@ -74,7 +57,7 @@ t.test('kill -9 of the agent during a qemu capture: no image, the instance usabl
     if (files.length === 0) return;
     sawPaused = existsSync(paused);
     killed = true;
-    agent.proc.kill('SIGKILL');
+    world.agent.proc.kill('SIGKILL');
   }, 2);
   const capture = await run('--json', 'mgmt', 'capture', '--mgmt-token-file', tokenFile);
   clearInterval(watch);
@@ -90,8 +73,8 @@ t.test('kill -9 of the agent during a qemu capture: no image, the instance usabl
   t.equal(processesWith(`nephele-${vmId}`).length, 1, 'the guest process survived the agent');
 
   // The agent comes back: the guest runs (continued if paused), still the management instance.
-  agent = startAgent(ctl.address, adir, { args: agentArgs });
-  await ready();
+  world.agent = startAgent(ctl.address, adir, { args: agentArgs(true) });
+  await hostReady(ctl, true);
   await waitFor(() => !existsSync(paused), { message: 'no capture-paused marker left', timeoutMs: 30_000 });
   const vm = await waitFor(
     async () => {
@@ -126,26 +109,9 @@ t.test('kill -9 of the agent during a qemu capture: no image, the instance usabl
 
 t.test('kill -9 of the controller mid update cycle: it completes or reverts, never half-done', async (t) => {
   const cdir = tmpDir();
-  let ctl = await startController(cdir);
+  const { world } = await imageWorld(t, { controllerDir: cdir });
+  let ctl = world.ctl;
   const port = ctl.port;
-  const adir = tmpDir();
-  const agent = startAgent(ctl.address, adir, {
-    joinToken: await joinToken(ctl),
-    args: ['--reserve-memory', '0', '--guest-vcpus', '16'],
-  });
-  t.teardown(async () => {
-    await agent.kill();
-    await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
-  });
-  await waitFor(
-    async () =>
-      (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && (h.inventory?.guest?.vcpus ?? 0) > 0),
-    {
-      message: 'host ready',
-      timeoutMs: 30_000,
-    },
-  );
   const made = await runner(ctl)(
     ...'--json set create --name web --count 2 --scheme process --memory 64 --config title=Old --wait'.split(' '),
   );
@@ -181,7 +147,7 @@ t.test('kill -9 of the controller mid update cycle: it completes or reverts, nev
   );
   t.comment(`killed at steps ${at.steps.map((s) => `${s.name}:${s.status}`).join(' ')}`);
 
-  ctl = await startController(cdir, { port });
+  ctl = world.ctl = await startController(cdir, { port });
   const b = ctl.admin();
   t.teardown(() => b.close());
   const end = await waitFor(

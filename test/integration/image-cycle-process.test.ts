@@ -10,64 +10,18 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
-import { cli, joinToken, listHosts, startAgent, startController } from '../helpers/procs.js';
-import { setApi } from '../helpers/sets.js';
+import { imageWorld } from '../helpers/image-world.js';
 import { bytesContain } from '../helpers/guest-disk.js';
 import { tmpDir } from '../helpers/tmp.js';
-import { httpGet, processesWith } from '../helpers/vms.js';
+import { httpGet } from '../helpers/vms.js';
 import { waitFor } from '../helpers/wait.js';
 
 t.setTimeout(300_000);
 
 t.test('process: begin, configure, capture, end, populate 3, update, lineage, refusals', async (t) => {
-  const ctl = await startController(tmpDir());
-  const adir = tmpDir();
-  const agent = startAgent(ctl.address, adir, {
-    joinToken: await joinToken(ctl),
-    args: ['--reserve-memory', '0', '--guest-vcpus', '16'],
-  });
-  const api = setApi(ctl);
-  t.teardown(async () => {
-    api.close();
-    await agent.kill();
-    await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
-  });
-  await waitFor(
-    async () =>
-      (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && (h.inventory?.guest?.vcpus ?? 0) > 0),
-    {
-      message: 'host ready',
-      timeoutMs: 30_000,
-    },
-  );
-  const run = (...args: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
-  const ok = async (...args: string[]) => {
-    const r = await run(...args);
-    t.equal(r.code, 0, `nephele ${args.join(' ')}: exit 0 (${r.stderr.trim().slice(0, 400)})`);
-    return r;
-  };
-  const json = async <T>(...args: string[]) => JSON.parse((await ok('--json', ...args)).stdout) as T;
-  const refused = async (args: string[], re: RegExp, env: Record<string, string> = {}) => {
-    const r = await cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args], env);
-    t.equal(r.code, 1, `nephele ${args.join(' ')}: exit 1`);
-    t.equal(r.stdout, '', `nephele ${args.join(' ')}: nothing on stdout`);
-    t.match(r.stderr, re, `nephele ${args.join(' ')}: ${r.stderr.trim()}`);
-  };
+  const { world, ok, json, refused, live, serving } = await imageWorld(t);
+  const { ctl, adir, agent, api } = world;
   const tokenPath = (vmId: string) => join(adir, 'vms', vmId, 'token');
-  const live = async (setId: string) =>
-    (await api.vms()).filter((v) => v.setId === setId && !/DESTROY/.test(String(v.desired)));
-  const serving = async (vms: Vm[], title: RegExp, what: string) => {
-    for (const vm of vms)
-      t.ok(
-        await waitFor(async () => title.test((await httpGet(vm.hostPort).catch(() => ({ body: '' }))).body), {
-          message: `${what}: ${vm.name} serves ${title}`,
-          timeoutMs: 30_000,
-        }),
-        `${what}: ${vm.name} serves ${title}`,
-      );
-  };
 
   const web = await json<{ id: string }>(
     ...'set create --name web --count 2 --scheme process --memory 64 --config title=Old --wait'.split(' '),

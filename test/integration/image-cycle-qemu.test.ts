@@ -10,9 +10,7 @@ import t from 'tap';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
-import { cli, joinToken, listHosts, ROOT, startAgent, startController } from '../helpers/procs.js';
-import { setApi } from '../helpers/sets.js';
+import { imageWorld } from '../helpers/image-world.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 import { backingChain, bytesContain, tokenOnDisk, withRawCopy } from '../helpers/guest-disk.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -25,67 +23,9 @@ t.setTimeout(900_000);
 t.test('qemu: begin, configure, capture, end, populate 3 linked clones, update, revert', async (t) => {
   t.ok(haveQemu, 'QEMU is installed');
   if (!haveQemu || !buildGuestImage(t)) return;
-  const ctl = await startController(tmpDir());
-  const adir = tmpDir('ngi-');
-  const agent = startAgent(ctl.address, adir, {
-    joinToken: await joinToken(ctl),
-    args: [
-      '--schemes',
-      'qemu',
-      '--image-dir',
-      join(ROOT, '.cache/guest'),
-      '--guest-vcpus',
-      '16',
-      '--reserve-memory',
-      '0',
-    ],
-  });
-  const api = setApi(ctl);
-  t.teardown(async () => {
-    api.close();
-    await agent.kill();
-    await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
-  });
-  await waitFor(
-    async () =>
-      (await listHosts(ctl)).some(
-        (h) => h.state === 'HOST_STATE_READY' && h.schemes.includes('qemu') && (h.inventory?.guest?.vcpus ?? 0) > 0,
-      ),
-    {
-      message: 'qemu host ready',
-      timeoutMs: 60_000,
-    },
-  );
-  const run = (...args: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
-  const ok = async (...args: string[]) => {
-    const r = await run(...args);
-    t.equal(r.code, 0, `nephele ${args.join(' ')}: exit 0 (${r.stderr.trim().slice(0, 400)})`);
-    return r;
-  };
-  const json = async <T>(...args: string[]) => JSON.parse((await ok('--json', ...args)).stdout) as T;
+  const { world, run, ok, json, live, serving } = await imageWorld(t, { qemu: true });
+  const { ctl, adir, agent, api } = world;
   const overlay = (vmId: string) => join(adir, 'vms', vmId, 'overlay.qcow2');
-  const live = async (setId: string) =>
-    (await api.vms()).filter((v) => v.setId === setId && !/DESTROY/.test(String(v.desired)));
-  /** Each VM answers with the title on its host port (the last answer in the failure). */
-  const serving = async (vms: Vm[], title: RegExp, what: string) => {
-    for (const vm of vms) {
-      let last = '';
-      const got = await waitFor(
-        async () => {
-          const cur = (await api.vms()).find((v) => v.id === vm.id);
-          last = `port ${cur?.hostPort} state ${cur?.state} desired ${cur?.desired}: `;
-          const body = cur?.hostPort
-            ? (await httpGet(cur.hostPort).catch((e: Error) => ({ body: e.message }))).body
-            : '';
-          last += body.slice(0, 200);
-          return title.test(body);
-        },
-        { timeoutMs: 60_000 },
-      ).catch(() => false);
-      t.ok(got, `${what}: ${vm.name} serves ${title} (${got ? 'yes' : last})`);
-    }
-  };
 
   // A 2-VM set from the shipped guest.
   const web = await json<{ id: string }>(
