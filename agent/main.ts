@@ -123,9 +123,9 @@ async function main(): Promise<void> {
     ...(adhoc ? { owner: () => monitor!.current() } : {}),
   });
   const transferDir = join(files.dir, 'transfers');
-  // Bases of linked clones, by sha256 (beside any shipped images, which are directories by name).
+  // Bases of linked clones, by sha256, in a directory of their own (shipped images live under --image-dir).
   const images = new ImageCache({
-    dir: join(files.dir, 'images'),
+    dir: join(files.dir, 'image-cache'),
     maxBytes: imageCacheBytes,
     fetch: (sha, dest, max) => session!.fetchImage(sha, dest, max),
     inUse: (): Set<string> => runner.baseShas(),

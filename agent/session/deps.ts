@@ -10,10 +10,12 @@ import type { Clock } from '../../common/clock.js';
 import type { Reserve } from '../inventory/capacity.js';
 import type { InventoryCollector } from '../inventory/collect.js';
 import type { Outbox } from '../outbox.js';
+import { CLIENT_CHANNEL_OPTIONS } from '../../common/grpc/options.js';
 
 // What the agent's session is made with (agent/session.ts).
 
 export const CHANNEL_OPTIONS = {
+  ...CLIENT_CHANNEL_OPTIONS,
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
   'grpc.initial_reconnect_backoff_ms': 500,

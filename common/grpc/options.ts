@@ -9,3 +9,14 @@ export const SERVER_OPTIONS: ServerOptions = {
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.http2.min_ping_interval_without_data_ms': 10_000,
 };
+
+/**
+ * Channel options of our clients (CLI, agent). HTTP/2's default 64 KiB receive
+ * window makes a streamed image wait for a WINDOW_UPDATE round trip every
+ * 32 KiB or so (on a busy host each one costs a scheduling delay on both
+ * ends); 8 MiB lets several 1 MiB chunks be in flight. Memory stays bounded:
+ * grpc-js pauses reading when the application does not keep up.
+ */
+export const CLIENT_CHANNEL_OPTIONS = {
+  'grpc-node.flow_control_window': 8 * 1024 * 1024,
+};

@@ -10,6 +10,7 @@ import type { VmServiceClient } from '../../common/gen/nephele/v1/VmService.js';
 import type { UsageServiceClient } from '../../common/gen/nephele/v1/UsageService.js';
 import type { TokenServiceClient } from '../../common/gen/nephele/v1/TokenService.js';
 import { unary } from '../../common/grpc/promisify.js';
+import { CLIENT_CHANNEL_OPTIONS } from '../../common/grpc/options.js';
 import { ConnectTimeout, type ConnInfo } from './connect-errors.js';
 
 export interface ClientOptions {
@@ -112,7 +113,7 @@ export class AdminClient {
       callTimeoutMs: this.timeoutMs,
     };
     // One connection for every service.
-    this.channel = new grpc.Channel(o.controller, creds, {});
+    this.channel = new grpc.Channel(o.controller, creds, CLIENT_CHANNEL_OPTIONS);
     installUnaryMethods();
     const pkg = v1();
     const opts = { channelOverride: this.channel };

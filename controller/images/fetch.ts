@@ -42,7 +42,7 @@ export async function sendBlob(
   let kept = false;
   for await (const _ of store.scan(IMAGES_BY_SHA, { prefix: `${sha256}\x00`, limit: 1 })) kept = true;
   if (!kept || !blobs.has(sha256)) throw new NotFoundError('image');
-  for await (const c of diskChunks(blobs.path(sha256), sha256, MAX_DISK_CHUNK_BYTES))
+  for await (const c of diskChunks(blobs.path(sha256), sha256, MAX_DISK_CHUNK_BYTES, sha256))
     if (!call.write(c)) await new Promise((r) => call.once('drain', r));
   call.end();
 }

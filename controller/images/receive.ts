@@ -94,7 +94,7 @@ export function receiveFile<C extends Chunk>(
               opened.maxBytes,
             );
           }
-          rx.write(c);
+          await rx.write(c);
           if (!rx.done) return;
           settled = true;
           timer?.cancel();

@@ -16,6 +16,8 @@ import type { VmRegistry } from '../vms/registry.js';
 import { imageServices, openImageStore } from '../images/index.js';
 import { inspectApplianceTar } from '../../common/tar.js';
 import { tokenHandlers } from './service.js';
+import { cyclesOfSet } from './cycle/store.js';
+import { cycleToProto } from './cycle/convert.js';
 import { wireManagement, type ManagementWiring } from './wire.js';
 import { wireCycles, type CycleWiring } from './cycle/wire.js';
 
@@ -59,7 +61,12 @@ export async function startTokenCapability(d: TokenCapabilityDeps): Promise<Toke
     // A process image is checked at import as a clone's host checks it: a safe archive of the appliance layout only (no token, uid, handle).
     inspectTar: inspectApplianceTar,
   });
-  const management = wireManagement({ ...d, images: parts.images });
+  const management = wireManagement({
+    ...d,
+    images: parts.images,
+    cyclesOf: async (setId, imageId) =>
+      (await cyclesOfSet(store, setId, imageId)).map(({ cycle, version }) => cycleToProto(cycle, version)),
+  });
   const cycles = wireCycles({ store, events, clock, log, planner, vms: d.vms, mgmt: management.mgmt });
   const services = (layer: RpcLayer) =>
     imageServices(layer, {

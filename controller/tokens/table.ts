@@ -25,7 +25,7 @@ export interface TableDeps {
   hosts: HostRegistry;
   images: ImageStore;
   /** The set's update cycles, oldest first, at most 32 (controller/tokens/cycle; none until it lands). */
-  cyclesOf?: (setId: string) => Promise<UpdateCycle[]>;
+  cyclesOf?: (setId: string, imageId: string) => Promise<UpdateCycle[]>;
 }
 
 const version = (i: ImageRecord): ImageVersion => ({
@@ -82,6 +82,6 @@ export async function configurationTable(d: TableDeps, setId: string, scope: Sco
       expiresUnixMs: set.expiresUnixMs,
     })),
     images,
-    cycles: (await d.cyclesOf?.(setId)) ?? [],
+    cycles: (await d.cyclesOf?.(setId, imageId)) ?? [],
   };
 }

@@ -15,6 +15,7 @@ import { ManagementService } from './service-impl.js';
 import { managementHandlers, type ManagementHandlers } from './handlers.js';
 import { resolveBase } from './clones.js';
 import type { ImageStore, Scope } from './ports.js';
+import type { TableDeps } from './table.js';
 
 export interface ManagementWiring {
   commands: AgentCommandHub;
@@ -36,6 +37,8 @@ export function wireManagement(o: {
   sessions: SessionManager;
   planner: Planner;
   images: ImageStore;
+  /** A set's update cycles for its configuration table (controller/tokens/cycle). */
+  cyclesOf?: TableDeps['cyclesOf'];
 }): ManagementWiring {
   const commands = new AgentCommandHub((id, m) => o.sessions.sendTo(id, m), o.clock);
   o.sessions.commands = commands;

@@ -110,7 +110,7 @@ export class DiskTransfers {
                 MAX_DISK_BYTES,
               );
             }
-            rx.write(c);
+            await rx.write(c);
             if (!rx.done) return;
             const ready: Transfer = { ...t!, state: 'ready', sizeBytes: rx.bytes, sha256: rx.sha256 };
             await this.store.batch([put(TRANSFERS, ready.id, ready)]);

@@ -11,14 +11,19 @@ import { loadNephele } from '../../common/grpc/load.js';
  * requested and checked), from the controller data dir given on the command
  * line. Tells the parent {type:'ready', port} over IPC and serves until killed.
  */
-export function serveBare(name: string, dataDir: string, handlers: Partial<AgentServiceHandlers>): void {
+export function serveBare(
+  name: string,
+  dataDir: string,
+  handlers: Partial<AgentServiceHandlers>,
+  checkClientCertificate = true,
+): void {
   const pki = (f: string) => readFileSync(join(dataDir, 'pki', f), 'utf8');
   const server = new grpc.Server(SERVER_OPTIONS);
   server.addService(loadNephele().pkg.nephele.v1.AgentService.service, handlers as unknown as grpc.UntypedServiceImplementation);
   const creds = grpc.ServerCredentials.createSsl(
     Buffer.from(pki('ca.pem')),
     [{ private_key: Buffer.from(pki('server.key')), cert_chain: Buffer.from(`${pki('server.pem').trim()}\n${pki('ca.pem').trim()}\n`) }],
-    true,
+    checkClientCertificate,
   );
   server.bindAsync('127.0.0.1:0', creds, (err, port) => {
     if (err) {

@@ -1,9 +1,14 @@
-import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { closeSync, createReadStream, fsyncSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { MAX_DISK_CHUNK_BYTES } from '../../common/disk-stream.js';
+import { v1 } from '../../common/grpc/load.js';
+import { CLIENT_CHANNEL_OPTIONS } from '../../common/grpc/options.js';
 import { downloadImage, uploadImage } from '../../controller/cli/commands/image.js';
-import { removeDir, tempDir } from './children.js';
-import { startController } from './controller.js';
+import { removeDir, stopChild, tempDir, track } from './children.js';
+import { DIST, profileArgs, startController } from './controller.js';
 import { fig, type Figures } from './results.js';
 
 // Image transfer: a raw disk of BENCH_IMAGE_MB MiB uploaded to a real
@@ -11,8 +16,15 @@ import { fig, type Figures } from './results.js';
 // inspected, registered) and streamed back out of the store (DownloadImage,
 // the same blob sender as AgentService.FetchImage), checked against its sha256
 // on arrival. MB/s over both legs: each byte crosses the wire twice, as a base
-// does from a user's disk to an agent's cache. Beside it, in the same run, a
-// plain file copy (copyFileSync) of the same file on the same disk.
+// does from a user's disk to an agent's cache, and is written durably (fsync)
+// and hashed at each end. Beside it, in the same run, the bare equivalent:
+// image.bare_copy_mb_per_s is the same two hops as plain file copies (file →
+// copy → copy of the copy) through userspace (read/write in 1 MiB blocks, then
+// fsync), MiB/s over both hops; not copyFileSync, whose copy_file_range or
+// reflink moves no bytes through the process at all. And the raw floor of the
+// wire: image.bare_grpc_stream_mb_per_s, a bare grpc-js client streaming the
+// same DiskChunks to a bare grpc-js server (image-bare-server.ts) over
+// loopback TLS that only counts them (no hashing, no disk), one hop.
 
 const log = (msg: string) => process.stdout.write(`[image-transfer] ${msg}\n`);
 
@@ -44,19 +56,80 @@ export async function runImageTransfer(): Promise<Figures> {
     const want = createHash('sha256').update(readFileSync(file)).digest('hex');
     if (up.image!.sha256 !== want) throw new Error('the stored image is not the file');
     t0 = performance.now();
-    copyFileSync(file, join(dir, 'copy.raw'));
+    plainCopy(file, join(dir, 'copy.raw'));
+    plainCopy(join(dir, 'copy.raw'), join(dir, 'copy2.raw'));
     const copyS = (performance.now() - t0) / 1000;
+    const grpcS = await bareGrpcStream(ctl.dataDir, file);
     const mib = size / 2 ** 20;
-    log(`${mib} MiB: upload ${upS.toFixed(2)} s, download ${downS.toFixed(2)} s, plain copy ${copyS.toFixed(2)} s`);
+    log(
+      `${mib} MiB: upload ${upS.toFixed(2)} s, download ${downS.toFixed(2)} s; ` +
+        `plain copy, two hops ${copyS.toFixed(2)} s; bare grpc stream, one hop ${grpcS.toFixed(2)} s`,
+    );
     return {
       'image.transfer_mb_per_s': fig(mib / (upS + downS), 'MiB/s'),
       'image.upload_mb_per_s': fig(mib / upS, 'MiB/s'),
       'image.download_mb_per_s': fig(mib / downS, 'MiB/s'),
       'image.bare_copy_mb_per_s': fig(mib / copyS, 'MiB/s'),
+      'image.bare_grpc_stream_mb_per_s': fig(mib / grpcS, 'MiB/s'),
     };
   } finally {
     admin.close();
     await ctl.stop();
     removeDir(dir);
+  }
+}
+
+/** A plain copy through userspace: 1 MiB reads and writes, then fsync (as each of our hops ends). */
+function plainCopy(from: string, to: string): void {
+  const buf = Buffer.allocUnsafe(MAX_DISK_CHUNK_BYTES);
+  const src = openSync(from, 'r');
+  const dst = openSync(to, 'w', 0o600);
+  try {
+    for (let n; (n = readSync(src, buf, 0, buf.length, null)) > 0; ) writeSync(dst, buf, 0, n);
+    fsyncSync(dst);
+  } finally {
+    closeSync(src);
+    closeSync(dst);
+  }
+}
+
+/** Seconds for a bare grpc-js client to stream `file` as DiskChunks to the bare server (TLS, loopback). */
+async function bareGrpcStream(dataDir: string, file: string): Promise<number> {
+  const proc = track(
+    fork(join(DIST, 'scripts/bench/image-bare-server.js'), [dataDir], {
+      execArgv: profileArgs(),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
+  const client = await new Promise<InstanceType<ReturnType<typeof v1>['AgentService']>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('image bare server not ready after 15 s')), 15_000);
+    proc.once('message', (m: { port: number }) => {
+      clearTimeout(timer);
+      const ca = readFileSync(join(dataDir, 'ca.pem'));
+      resolve(new (v1().AgentService)(`127.0.0.1:${m.port}`, grpc.credentials.createSsl(ca), CLIENT_CHANNEL_OPTIONS));
+    });
+    proc.once('exit', (code) => reject(new Error(`image bare server exited (${code})`)));
+  });
+  try {
+    await new Promise<void>((resolve, reject) =>
+      client.waitForReady(Date.now() + 15_000, (e) => (e ? reject(e) : resolve())),
+    );
+    const t0 = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const call = client.PutImage((err) => (err ? reject(err) : resolve()));
+      void (async () => {
+        let offset = 0;
+        for await (const data of createReadStream(file, { highWaterMark: MAX_DISK_CHUNK_BYTES })) {
+          const c = { transferId: 'bench', data: data as Buffer, offset, last: false, sha256: '' };
+          offset += c.data.length;
+          if (!call.write(c)) await new Promise((r) => call.once('drain', r));
+        }
+        call.end();
+      })().catch(reject);
+    });
+    return (performance.now() - t0) / 1000;
+  } finally {
+    client.close();
+    await stopChild(proc);
   }
 }

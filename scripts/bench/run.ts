@@ -13,6 +13,7 @@ import { runUsageExport } from './usage-export.js';
 import { runUsageIngest } from './usage-ingest.js';
 import { runUsageAgent } from './usage-agent.js';
 import { runImageTransfer } from './image-transfer.js';
+import { runImageClone, runImageUpdateCycle } from './images.js';
 import { mergeResults, summaryTable, type Figures } from './results.js';
 
 // `npm run bench [-- heartbeat agent]`: runs the named benchmarks (default:
@@ -30,6 +31,8 @@ const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = 
   'usage-ingest': { about: 'UsageBatches from N simulated agent sessions: acked records/s at the controller vs plain LevelDB batches', run: runUsageIngest },
   'usage-agent': { about: 'agent CPU metering 100 process VMs at the default interval (measured at 1 s, scaled)', run: runUsageAgent },
   'image-transfer': { about: 'a raw image uploaded to the controller and downloaded back, checksummed, vs a plain file copy', run: runImageTransfer },
+  'image-clone': { about: '100 linked clones defined on one host (PopulateSet -> overlays on the cached base), vs 100 qemu-img create -b', run: runImageClone },
+  'image-cycle': { about: 'UpdateVmSet end to end on a 3-VM qemu set (token, configure, capture, canary + batches, health, retire), vs a bare qemu boot', run: runImageUpdateCycle },
   'planner-e2e': { about: 'CreateVmSet of 10,000 VMs -> all confirmed by N simulated agents, vs bare grpc-js', run: runPlannerE2e },
 };
 
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
         '  BENCH_PLANNER_POLL_MS=100   GetVmSet polling period while waiting for confirmations (planner-e2e)',
         '  BENCH_ENROLL_N=5000          Enroll calls timed (enroll)',
         '  BENCH_RECONNECT_AGENTS=1000 connected agents when the controller restarts (reconnect)',
+        '  BENCH_CLONES=100            linked clones populated at once (image-clone; at most 1000)',
         '  BENCH_CPU_PROF=<dir>        controller, bare servers and load generators write V8 CPU profiles there',
         '',
       ].join('\n'),

@@ -14,14 +14,14 @@ import { rssBytes } from '../../agent/drivers/proc.js';
 // VM benchmarks: create -> guest ready through the controller against bare
 // qemu-system-x86_64 with the same command line, and 200 process VMs on one agent.
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function getVm(a: AdminClient, vmId: string): Promise<Vm> {
+export async function getVm(a: AdminClient, vmId: string): Promise<Vm> {
   return (await a.call<{ vm: Vm }>((md, o, cb) => a.vms.GetVm({ vmId }, md, o, cb as never))).vm;
 }
 
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string, everyMs = 20): Promise<T> {
+export async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string, everyMs = 20): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -31,7 +31,7 @@ async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, wha
   }
 }
 
-async function withAgent<T>(schemes: string, fn: (a: AdminClient, hostId: string, agentDir: string) => Promise<T>, agentArgs: string[] = []): Promise<T> {
+export async function withAgent<T>(schemes: string, fn: (a: AdminClient, hostId: string, agentDir: string) => Promise<T>, agentArgs: string[] = []): Promise<T> {
   const cdir = tempDir('nephele-bench-vm-ctl-');
   const adir = tempDir('nbv-');
   const ctl = await startController(cdir, ['--rate-limit', '5000']);
@@ -56,8 +56,14 @@ async function withAgent<T>(schemes: string, fn: (a: AdminClient, hostId: string
   }
 }
 
+/** The command line the driver started VM `vmId`'s QEMU with. */
+export function qemuCmdline(vmId: string): string[] {
+  const pid = spawnSync('pgrep', ['-f', `nephele-${vmId}`], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+}
+
 /** Boots the same command line as the driver did, fresh overlay, until the guest agent says ready. */
-async function bareBoot(cmdline: string[], vmDir: string): Promise<number> {
+export async function bareBoot(cmdline: string[], vmDir: string): Promise<number> {
   const dir = tempDir('nbq-');
   try {
     const args = cmdline.slice(1).map((a) => a.split(vmDir).join(dir));
@@ -107,8 +113,7 @@ export async function runQemu(): Promise<Figures> {
       await until(async () => ((await getVm(a, vm.id)).state === 'VM_STATE_RUNNING' ? true : undefined), 90_000, 'vm running', 10);
       ours.push(performance.now() - t0);
       // The bare run reuses this VM's exact command line.
-      const pid = spawnSync('pgrep', ['-f', `nephele-${vm.id}`], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      const cmdline = qemuCmdline(vm.id);
       await a.call((md, o, cb) => a.vms.DestroyVm({ vmId: vm.id }, md, o, cb));
       await until(async () => ((await getVm(a, vm.id)).state === 'VM_STATE_DESTROYED' ? true : undefined), 60_000, 'destroyed', 50);
       bare.push(await bareBoot(cmdline, join(adir, 'vms', vm.id)).catch(async () => bareBoot(cmdline, join(adir, 'vms', vm.id))));

@@ -1,6 +1,6 @@
 // A real agent process (process scheme) against a small in-process AgentService:
 // the base of a linked clone is fetched once by sha256 (FetchImage), verified and
-// kept in <data-dir>/images; a base whose bytes do not match is refused (the VM
+// kept in <data-dir>/image-cache; a base whose bytes do not match is refused (the VM
 // fails, nothing is cached); AgentCommands are answered by CommandResults on the
 // session (the appliance probe, idempotent by command id, the generation and VM
 // checked; a capture is uploaded with PutImage when the driver can capture);
@@ -185,17 +185,17 @@ t.test('base fetched once and verified; commands answered on the session', async
     [sha(base)],
     'the base was fetched once for both clones',
   );
-  const cached = join(dir, 'images', sha(base));
+  const cached = join(dir, 'image-cache', sha(base));
   t.ok(readFileSync(cached).equals(base), 'kept by sha256 in the image cache');
 
   await waitFor(() => ctl.status(bad)?.state === 'VM_STATE_FAILED', { message: 'bad base refused' });
   t.match(ctl.status(bad)!.reason, /create failed: base image: sha256/, 'the mismatch is the reason');
-  t.notOk(existsSync(join(dir, 'images', evilSha)), 'a mismatching base is not cached');
+  t.notOk(existsSync(join(dir, 'image-cache', evilSha)), 'a mismatching base is not cached');
   await waitFor(() => ctl.status(long)?.state === 'VM_STATE_FAILED', { message: 'long base refused' });
   t.match(ctl.status(long)!.reason, /create failed: base image: data disk too large/, 'more than announced is refused');
-  t.notOk(existsSync(join(dir, 'images', sha(longBase))), 'and not cached');
+  t.notOk(existsSync(join(dir, 'image-cache', sha(longBase))), 'and not cached');
   t.notOk(
-    readdirSync(join(dir, 'images')).some((n) => n.endsWith('.part')),
+    readdirSync(join(dir, 'image-cache')).some((n) => n.endsWith('.part')),
     'no partial download left',
   );
 

@@ -105,9 +105,9 @@ t.test('a full management cycle with a real agent', async (t) => {
     });
     t.ok(r, `${c.name} serves the configured title`);
   }
-  const cached = readdirSync(join(adir, 'images')).filter((n) => /^[0-9a-f]{64}$/.test(n));
+  const cached = readdirSync(join(adir, 'image-cache')).filter((n) => /^[0-9a-f]{64}$/.test(n));
   t.equal(cached.length, 1, 'one base in the agent cache');
   t.notOk(agent.output().includes(token), 'token not in the agent log');
-  t.notOk(readFileSync(join(adir, 'images', cached[0]!)).includes(token), 'nor in the cached base');
+  t.notOk(readFileSync(join(adir, 'image-cache', cached[0]!)).includes(token), 'nor in the cached base');
   t.ok(b.management?.tokenId, 'begin answered with the management token id');
 });

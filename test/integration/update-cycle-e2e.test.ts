@@ -72,4 +72,22 @@ t.test('set update end to end: the revised set serves the new title, the prior s
   for (const vm of await members(c.newSetId))
     t.match((await httpGet(vm.hostPort)).body, /New/, `${vm.name} still serves the revised title`);
   await waitFor(async () => (await members(r.newSetId)).length === 0, { message: 'the canary removed' });
+
+  // The revised set's configuration table: its image, the cycle that made it and the one run on it.
+  const tab = await run('--json', 'set', 'config-table', c.newSetId);
+  t.equal(tab.code, 0, tab.stderr);
+  const table = JSON.parse(tab.stdout) as { imageId: string; cycles: UpdateCycle[]; images: { imageId: string }[] };
+  t.equal(table.imageId, c.imageId, 'cloned from the child image');
+  t.same(
+    table.cycles.map((x) => [x.id, x.state]),
+    [
+      [c.id, 'succeeded'],
+      [r.id, 'reverted'],
+    ],
+    'its update history, oldest first',
+  );
+  t.ok(
+    table.images.some((i) => i.imageId === r.imageId),
+    "the reverted cycle's image is in its image history",
+  );
 });

@@ -2,7 +2,13 @@
 // observations x clock -> the next action, as plain data.
 import t from 'tap';
 import type { CycleRecord, CycleStep, VmRecord } from '../../controller/model/index.js';
-import { batchTarget, decide, MAX_REVERT_ATTEMPTS, type Observations } from '../../controller/tokens/cycle/decide.js';
+import {
+  batchTarget,
+  decide,
+  HEALTH_POLL_MS,
+  MAX_REVERT_ATTEMPTS,
+  type Observations,
+} from '../../controller/tokens/cycle/decide.js';
 
 const T = Date.UTC(2026, 0, 1);
 
@@ -127,7 +133,7 @@ t.test('health gate: probe what is up, wait for the rest, fail at the deadline',
   const members = [vm('n1'), vm('n2', { state: 'pending', guestReady: false }), vm('n3', { guestReady: false })];
   const o = obs({ newSetId: 'N', newSet: { state: 'placed', count: 3, members } });
   t.same(decide(c, o, T), { kind: 'probe', vmIds: ['n1'] });
-  t.same(decide(c, { ...o, probedOk: new Set(['n1']) }, T), { kind: 'wait', untilMs: T + 1000 });
+  t.same(decide(c, { ...o, probedOk: new Set(['n1']) }, T), { kind: 'wait', untilMs: T + HEALTH_POLL_MS });
   t.match(decide(c, { ...o, probedOk: new Set(['n1']) }, T + 60_000), {
     kind: 'fail',
     step: 'health',

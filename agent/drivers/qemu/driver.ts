@@ -9,7 +9,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../../../common/logger.js';
-import { DiskRejectedError } from '../../../common/disk-inspect.js';
 import { KeyedMutex } from '../../../common/store/index.js';
 import {
   DriverError,
@@ -24,9 +23,10 @@ import {
   type VmStats,
   type VmStatus,
 } from '../driver.js';
-import { BaseStore, BASE_MARKER } from './bases.js';
-import { qcow2VirtualSize, type GuestImage } from './image.js';
-import { adoptOverlay, createOverlay, killStray, vmPaths, type Accel, type VmPaths } from './launch.js';
+import { BaseStore } from './bases.js';
+import { createVmDisk } from './disk.js';
+import type { GuestImage } from './image.js';
+import { killStray, vmPaths, type Accel, type VmPaths } from './launch.js';
 import { QemuInstance } from './instance.js';
 import { captureInstance, continueIfCaptureLeftPaused } from './capture.js';
 import { configure, tokenHash, tokenPut, tokenRemove } from './manage.js';
@@ -55,7 +55,6 @@ export interface QemuDriverOptions {
 }
 
 export { MIN_MEMORY_MIB } from './spec.js';
-const GiB = 1024 ** 3;
 
 export class QemuDriver implements Driver {
   readonly scheme = 'qemu';
@@ -134,28 +133,7 @@ export class QemuDriver implements Driver {
       const accel = await this.accelFor(image);
       mkdirSync(dir, { recursive: true });
       try {
-        await this.bases.exclusive(async () => {
-          const base = spec.base
-            ? await this.bases.ensureImage(spec.base, this.qemuImg())
-            : await this.bases.ensure(image.dataDisk);
-          const baseSize = qcow2VirtualSize(base.path);
-          const want = Math.round(spec.diskGiB * GiB);
-          if (opts.importDisk) {
-            // Cold move: the VM's own disk, config included (so it is not applied again).
-            // It comes from another host: inspected before QEMU ever opens it.
-            try {
-              await adoptOverlay(this.qemuImg(), opts.importDisk, base, paths.overlay, Math.max(baseSize, want));
-            } catch (e) {
-              if (e instanceof DiskRejectedError)
-                throw new DriverError(`the moved disk was refused: ${e.reasons.join('; ')}`, 'INVALID_SPEC');
-              throw e;
-            }
-            writeFileSync(join(dir, 'config-applied'), 'carried by the moved disk\n');
-          } else {
-            await createOverlay(this.qemuImg(), base.path, paths.overlay, want > baseSize ? want : undefined);
-          }
-          writeFileSync(join(dir, BASE_MARKER), base.sha256 + '\n');
-        });
+        await createVmDisk(this.bases, this.qemuImg(), spec, image.dataDisk, paths, opts.importDisk);
         if (spec.hidden) writeFileSync(paths.hidden, '0\n');
         const vm = this.newVm(spec, paths, accel);
         this.vms.set(spec.id, vm);

@@ -1,8 +1,7 @@
 // nephele image: golden images (ls, show, import, download, revoke, lineage).
-import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { diskChunks, MAX_DISK_CHUNK_BYTES } from '../../../common/disk-stream.js';
+import { DiskReceiver, diskChunks, MAX_DISK_CHUNK_BYTES } from '../../../common/disk-stream.js';
 import type { DiskChunk__Output } from '../../../common/gen/nephele/v1/DiskChunk.js';
 import type { GetImageLineageResponse__Output } from '../../../common/gen/nephele/v1/GetImageLineageResponse.js';
 import type { Image__Output as Image } from '../../../common/gen/nephele/v1/Image.js';
@@ -79,45 +78,41 @@ export async function uploadImage(c: AdminClient, file: string, meta: object): P
 
 /** Writes the image to `file` (via file.part), checking offsets and the sha256 the image record names. */
 export async function downloadImage(c: AdminClient, id: string, want: string, file: string): Promise<number> {
-  const part = `${file}.part`;
-  const fd = openSync(part, 'w', 0o600);
-  const sha = createHash('sha256');
-  let n = 0;
-  let done = false;
-  let open = true;
+  const rx = new DiskReceiver(file, (field, problem) => new CliError(`download: ${field} ${problem}`));
+  const call = c.tokens.DownloadImage({ imageId: id }, c.metadata());
   try {
-    const call = c.tokens.DownloadImage({ imageId: id }, c.metadata());
     for await (const ch of call as AsyncIterable<DiskChunk__Output>) {
-      if (Number(ch.offset) !== n) throw new CliError('download: a chunk arrived out of order');
-      writeSync(fd, ch.data);
-      sha.update(ch.data);
-      n += ch.data.length;
-      if (ch.last) {
-        const got = sha.digest('hex');
-        if (got !== ch.sha256 || got !== want) throw new CliError('download: the sha256 does not match the image');
-        done = true;
-      }
+      // The receiver checks the data against the last chunk's sha256; that must be the image's.
+      if (ch.last && ch.sha256 !== want) throw new CliError('download: the sha256 does not match the image');
+      await rx.write(ch);
     }
-    if (!done) throw new CliError('download: the stream ended before the last chunk');
-    fsyncSync(fd);
-    closeSync(fd);
-    open = false;
-    renameSync(part, file);
-    return n;
+    if (!rx.done) throw new CliError('download: the stream ended before the last chunk');
+    return rx.bytes;
   } catch (e) {
-    if (open) closeSync(fd);
-    rmSync(part, { force: true });
+    call.cancel();
     throw e;
+  } finally {
+    rx.abort();
   }
 }
 
 function lineageTree(r: GetImageLineageResponse__Output): string {
+  const depths = r.nodes.map((n) => n.depth);
+  // The last child of its parent: no later sibling before the walk climbs above it.
+  const isLast = (i: number) => {
+    for (let j = i + 1; j < depths.length && depths[j]! >= depths[i]!; j++) if (depths[j] === depths[i]) return false;
+    return true;
+  };
+  const open: boolean[] = []; // per depth: its node still has siblings to come (draw a bar under it)
   return r.nodes
-    .map((n) => {
-      const i = n.image!;
+    .map((n, i) => {
+      const img = n.image!;
+      const last = isLast(i);
+      open[n.depth] = !last;
+      const bars = Array.from({ length: Math.max(0, n.depth - 1) }, (_, d) => (open[d + 1] ? '│  ' : '   ')).join('');
       const sets = n.setIds.length ? `  sets: ${n.setIds.join(', ')}` : '';
-      const state = enumWord(i.state, 'IMAGE_STATE_');
-      return `${'  '.repeat(n.depth)}${n.depth ? '└─ ' : ''}${i.id} ${terminalSafe(i.name)} (${state})${sets}`;
+      const state = enumWord(img.state, 'IMAGE_STATE_');
+      return `${bars}${n.depth ? (last ? '└─ ' : '├─ ') : ''}${img.id} ${terminalSafe(img.name)} (${state})${sets}`;
     })
     .join('\n');
 }
@@ -133,12 +128,7 @@ export function registerImageCommands(program: Command, k: CliKit): void {
       const all = await k.withClient((c) =>
         k.listAll(async (pageToken) => {
           const r = await c.call<ListImagesResponse__Output>((md, op, cb) =>
-            c.tokens.ListImages(
-              { pageToken, tenant: o.tenant ?? '', includeRevoked: !!o.includeRevoked },
-              md,
-              op,
-              cb,
-            ),
+            c.tokens.ListImages({ pageToken, tenant: o.tenant ?? '', includeRevoked: !!o.includeRevoked }, md, op, cb),
           );
           return { items: r.images, next: r.nextPageToken };
         }),

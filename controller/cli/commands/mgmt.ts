@@ -16,7 +16,7 @@ import { CliError } from '../client.js';
 import { gibibytes, keyValues, mebibytes, wholeNumber } from '../parse.js';
 import { bytes, details, enumWord, table, when } from '../format.js';
 import { resolveSet } from '../resolve.js';
-import { planText } from './set.js';
+import { planText, setTable, setWaitOf, waitOptions } from './set.js';
 
 const TOKEN_ENV = 'NEPHELE_MGMT_TOKEN';
 const CAPTURE_WAIT_MS = 16 * 60_000;
@@ -80,7 +80,33 @@ function tableText(t: Table): string {
       m.management ? 'yes' : '-',
     ]),
   );
-  return `${head}\n\n${members}`;
+  const images = table(
+    ['IMAGE', 'PARENT', 'TOKEN', 'CONFIG', 'STATE', 'CREATED'],
+    t.images.map((i) => [
+      i.imageId,
+      i.parentImageId || '-',
+      i.tokenId || '-',
+      i.configVersion,
+      enumWord(i.state, 'IMAGE_STATE_'),
+      when(i.createdUnixMs),
+    ]),
+  );
+  const cycles = table(
+    ['CYCLE', 'STATE', 'FROM SET', 'TO SET', 'IMAGE', 'CREATED'],
+    t.cycles.map((c) => [
+      c.id,
+      enumWord(c.state, 'CYCLE_STATE_'),
+      c.setId,
+      c.newSetId || '-',
+      c.imageId || '-',
+      when(c.createdUnixMs),
+    ]),
+  );
+  const history = [
+    t.images.length ? `Images:\n${images}` : 'Images: none captured',
+    t.cycles.length ? `Update cycles:\n${cycles}` : 'Update cycles: none',
+  ];
+  return [head, members, ...history].join('\n\n');
 }
 
 /** `--file path=localfile`: the local file's bytes go to `path` on the data disk. */
@@ -172,7 +198,7 @@ export function registerMgmtCommands(program: Command, k: CliKit): void {
     });
 
   const set = program.commands.find((c) => c.name() === 'set') ?? program.command('set');
-  set
+  const populate = set
     .command('populate <image>')
     .description('a new set of linked clones of an image (spec fields left out come from the image)')
     .requiredOption('--count <n>', 'how many clones')
@@ -188,11 +214,13 @@ export function registerMgmtCommands(program: Command, k: CliKit): void {
     .option('--disk <size>', 'disk per VM (default: the image spec)')
     .option('--config <k=v...>', 'appliance settings over the image’s')
     .option('--group <name>', 'only hosts of this virtual group')
-    .option('--dry-run', 'print the plan only')
+    .option('--dry-run', 'print the plan only');
+  waitOptions(populate)
     .option('--request-id <id>', 'idempotency key')
     .action(async (image: string, o) => {
-      const r = await k.withClient((c) =>
-        c.populateSet({
+      const waitFor = setWaitOf(o);
+      const r = await k.withClient(async (c) => {
+        const res = await c.populateSet({
           imageId: image,
           count: wholeNumber('--count', o.count, 1),
           request: {
@@ -210,9 +238,13 @@ export function registerMgmtCommands(program: Command, k: CliKit): void {
           },
           dryRun: !!o.dryRun,
           requestId: o.requestId ?? '',
-        }),
-      );
+        });
+        if (!o.wait || !res.set || o.dryRun) return res;
+        return { ...res, set: await waitFor(c, res.set, k.quiet()) };
+      });
       if (k.quiet()) return void (r.set && process.stdout.write(`${r.set.id}\n`));
+      // Waited for: the set as it is now (as `set create --wait` prints it), not the plan it started from.
+      if (o.wait && r.set && !o.dryRun) return k.out(r.set, (v) => setTable([r.set!], v));
       k.out(r, () => `${r.set ? `set ${r.set.id}\n\n` : ''}${r.plan ? planText(r.plan) : ''}`);
     });
   set

@@ -58,7 +58,7 @@ const setRow = (s: VmSet) => [
   ago(s.createdUnixMs),
 ];
 
-const setTable = (sets: VmSet[], v?: View) => table(SET_HEAD, sets.map(setRow), v);
+export const setTable = (sets: VmSet[], v?: View) => table(SET_HEAD, sets.map(setRow), v);
 
 /** `set show`: one field a line, like host show and vm show. */
 function setDetail(s: VmSet): string {
@@ -135,7 +135,7 @@ export function registerSetCommands(program: Command, k: CliKit): void {
   const set = program
     .command('set')
     .description('VM sets: N VMs from one instantiation request, placed by the planner');
-  set
+  const create = set
     .command('create')
     .description('create a VM set (the planner chooses the hosts)')
     .requiredOption('--count <n>', 'how many VMs')
@@ -173,13 +173,8 @@ export function registerSetCommands(program: Command, k: CliKit): void {
     .addOption(
       new Option('--strategy <name>', "placement strategy (default: the controller's)").choices(['binpack', 'spread']),
     )
-    .option('--dry-run', 'print the plan only; nothing is reserved')
-    .option(
-      '--wait',
-      'wait until every VM runs (see --wait-for); exit 1 if the set cannot be placed or a VM fails, 3 on --timeout; progress on stderr',
-    )
-    .option('--wait-for <what>', 'with --wait: placed, running or healthy (the guests answer)', 'running')
-    .option('--timeout <duration>', 'how long --wait waits', '5m')
+    .option('--dry-run', 'print the plan only; nothing is reserved');
+  waitOptions(create)
     .option('--request-id <id>', 'idempotency key')
     .action(async (o) => {
       const req: CreateVmSetRequest = {
@@ -229,23 +224,11 @@ export function registerSetCommands(program: Command, k: CliKit): void {
         dryRun: !!o.dryRun,
         requestId: o.requestId ?? '',
       };
-      const timeoutMs = duration('--timeout', o.timeout);
-      const target = waitTarget('--wait-for', o.waitFor);
+      const waitFor = setWaitOf(o);
       const r = await k.withClient(async (c) => {
         const res = await c.call<CreateVmSetResponse>((md, op, cb) => c.vms.CreateVmSet(req, md, op, cb));
         if (!o.wait || !res.set || o.dryRun) return res;
-        const setId = res.set.id;
-        const set = await waitVerdict(
-          `set ${res.set.request?.name || setId} to be ${target}`,
-          timeoutMs,
-          async () => {
-            const s = (await c.call<GetVmSetResponse>((md, op, cb) => c.vms.GetVmSet({ setId }, md, op, cb))).set!;
-            return { ...s, healthy: target === 'healthy' ? await healthyIn(c, setId) : undefined };
-          },
-          (s) => setVerdict(s, target),
-          { quiet: k.quiet() },
-        );
-        return { ...res, set };
+        return { ...res, set: await waitFor(c, res.set, k.quiet()) };
       });
       if (o.dryRun) {
         k.note('dry run: nothing was reserved');
@@ -318,4 +301,34 @@ export function registerSetCommands(program: Command, k: CliKit): void {
       });
       k.out(r.plan, () => planText(r.plan!));
     });
+}
+
+/** --wait, --wait-for and --timeout, as `set create` and `set populate` take them. */
+export function waitOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--wait',
+      'wait until every VM runs (see --wait-for); exit 1 if the set cannot be placed or a VM fails, 3 on --timeout; progress on stderr',
+    )
+    .option('--wait-for <what>', 'with --wait: placed, running or healthy (the guests answer)', 'running')
+    .option('--timeout <duration>', 'how long --wait waits', '5m');
+}
+
+/** The wait those options ask for (flags checked now, before any call): the set once its verdict is in. */
+export function setWaitOf(o: { waitFor?: string; timeout?: string }) {
+  const timeoutMs = duration('--timeout', o.timeout);
+  const target = waitTarget('--wait-for', o.waitFor);
+  return (c: AdminClient, first: VmSet, quiet: boolean): Promise<VmSet> => {
+    const setId = first.id;
+    return waitVerdict(
+      `set ${first.request?.name || setId} to be ${target}`,
+      timeoutMs,
+      async () => {
+        const s = (await c.call<GetVmSetResponse>((md, op, cb) => c.vms.GetVmSet({ setId }, md, op, cb))).set!;
+        return { ...s, healthy: target === 'healthy' ? await healthyIn(c, setId) : undefined };
+      },
+      (s) => setVerdict(s, target),
+      { quiet },
+    );
+  };
 }

@@ -9,7 +9,7 @@ import { outsideCall } from '../../context.js';
 import type { NewEvent } from '../../events/log.js';
 import type { CycleRecord, CycleStep, SetRecord, SetRequest } from '../../model/index.js';
 import type { Management } from '../ports.js';
-import { decide, type Action, type StepName } from './decide.js';
+import { decide, HEALTH_POLL_MS, type Action, type StepName } from './decide.js';
 import { observe, type CycleSets } from './observe.js';
 import { loadCycle, saveCycle, type Commit } from './store.js';
 
@@ -151,7 +151,7 @@ export class CycleRunner {
           else mem.lastProbe = `${r.status ? `HTTP ${r.status} ` : ''}${r.detail}`.slice(0, 120);
         });
         // Nobody answered: wait a little rather than probing in a tight loop.
-        if (!results.some((r) => r.ok)) await this.sleep(1000);
+        if (!results.some((r) => r.ok)) await this.sleep(HEALTH_POLL_MS);
         return false;
       }
       case 'health':

@@ -5,7 +5,16 @@ import { NotFoundError } from '../../../common/errors.js';
 import { ULID_RE } from '../../../common/ids.js';
 import { absent, at, del, put, type Op, type Precondition, type Store } from '../../../common/store/index.js';
 import type { NewEvent } from '../../events/log.js';
-import { CYCLES, CYCLES_BY_SET, indexKey, type CycleRecord } from '../../model/index.js';
+import {
+  CYCLES,
+  CYCLES_BY_SET,
+  IMAGES,
+  MGMT_TOKENS,
+  indexKey,
+  type CycleRecord,
+  type ImageRecord,
+  type ManagementRecord,
+} from '../../model/index.js';
 
 /** Cycles still running (resumed at start-up without scanning every cycle ever run). */
 export const CYCLES_RUNNING = 'update-cycles-running'; // cycle id → ''
@@ -75,4 +84,29 @@ export async function cyclePage(
   const opts = { prefix, limit: limit + 1, ...(after ? { gt: prefix + after } : {}) };
   for await (const { key } of store.scan(coll, opts)) ids.push(key.slice(prefix.length));
   return { ids: ids.slice(0, limit), more: ids.length > limit };
+}
+
+/** Cycles shown in a set's configuration table, at most. */
+export const TABLE_CYCLES = 32;
+
+/**
+ * A set's update history, oldest first: the cycle that made it (found through
+ * its image's management token) and the cycles run on it (at most TABLE_CYCLES).
+ */
+export async function cyclesOfSet(
+  store: Store,
+  setId: string,
+  imageId: string,
+): Promise<{ cycle: CycleRecord; version: number }[]> {
+  const ids: string[] = [];
+  if (imageId) {
+    const image = (await store.get<ImageRecord>(IMAGES, imageId))?.value;
+    const token = image?.tokenId ? (await store.get<ManagementRecord>(MGMT_TOKENS, image.tokenId))?.value : undefined;
+    if (token?.cycleId) ids.push(token.cycleId);
+  }
+  ids.push(...(await cyclePage(store, CYCLES_BY_SET, setId, undefined, TABLE_CYCLES)).ids);
+  const found = await store.getMany<CycleRecord>(CYCLES, ids.slice(0, TABLE_CYCLES));
+  return found.flatMap((r) =>
+    r && (r.value.setId === setId || r.value.newSetId === setId) ? [{ cycle: r.value, version: r.version }] : [],
+  );
 }
