@@ -5,7 +5,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cli, joinToken, listHosts, startAgent, startController } from '../helpers/procs.js';
+import { cli, joinToken, startAgent, startController } from '../helpers/procs.js';
+import { hostReady } from '../helpers/image-world.js';
 import { httpGet, processesWith } from '../helpers/vms.js';
 import { buildGuestImage } from '../helpers/qemu.js';
 import { ROOT } from '../helpers/procs.js';
@@ -30,10 +31,8 @@ t.test('a full management cycle with a real agent', async (t) => {
     await ctl.kill();
     for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
   });
-  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), {
-    message: 'host ready',
-    timeoutMs: 30000,
-  });
+  // Ready with its inventory: a set created before the inventory arrives is not placed.
+  await hostReady(ctl, QEMU);
   const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
   const ok = async (...args: string[]) => {
     const r = await cli([...base, ...args]);
