@@ -6,10 +6,15 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from
 import { join } from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import { realClock, type Clock } from '../../common/clock.js';
+import { Backoff } from '../backoff.js';
 
 export const SHA256_RE = /^[0-9a-f]{64}$/;
 /** Distinct images fetched at once (each holds a stream and a file open). */
 export const MAX_CONCURRENT_FETCHES = 2;
+/** Tries of one fetch while the controller is unreachable (its restart): about a minute in all. */
+export const FETCH_ATTEMPTS = 8;
+/** gRPC UNAVAILABLE: the connection to the controller dropped or is not up (yet). */
+const UNAVAILABLE = 14;
 
 /**
  * Downloads image `sha256` to `dest` (at most `maxBytes`), checking the stream's
@@ -123,7 +128,7 @@ export class ImageCache {
       const dest = this.path(sha);
       try {
         // At most the announced size (or the whole cache when none was announced).
-        const got = await this.o.fetch(sha, dest, need || this.o.maxBytes);
+        const got = await this.fetchRetrying(sha, dest, need || this.o.maxBytes);
         if (got !== sha) {
           rmSync(dest, { force: true });
           throw new ImageCacheError('fetched base image does not match its sha256');
@@ -139,6 +144,24 @@ export class ImageCache {
       return dest;
     } finally {
       this.release();
+    }
+  }
+
+  /**
+   * A fetch cut by a lost controller connection (a controller restart) is tried again
+   * after a backoff, so the clone waiting for it is delayed rather than failed for good.
+   */
+  private async fetchRetrying(sha: string, dest: string, maxBytes: number): Promise<string> {
+    const backoff = new Backoff(1000, 15_000);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.o.fetch(sha, dest, maxBytes);
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== UNAVAILABLE || attempt >= FETCH_ATTEMPTS) throw e;
+        const waitMs = backoff.next();
+        this.o.log.warn({ sha256: sha, attempt, wait_ms: waitMs, err: e }, 'base image fetch cut off; trying again');
+        await new Promise((r) => setTimeout(r, waitMs));
+      }
     }
   }
 

@@ -301,7 +301,8 @@ export function vmToProto(vm: VmRecord, version: number): Vm__Output {
     createdUnixMs: vm.createdUnixMs,
     generation: vm.generation,
     rebootCount: vm.rebootCount,
-    hostPort: vm.hostPort,
+    // A management instance is hidden: its port forward is removed, so no port is shown.
+    hostPort: vm.managed ? 0 : vm.hostPort,
     guestReady: vm.guestReady,
     version,
     setId: vm.setId,

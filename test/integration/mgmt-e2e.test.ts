@@ -5,7 +5,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cli, joinToken, listHosts, startAgent, startController } from '../helpers/procs.js';
+import { cli, joinToken, startAgent, startController } from '../helpers/procs.js';
+import { hostReady } from '../helpers/image-world.js';
 import { httpGet, processesWith } from '../helpers/vms.js';
 import { buildGuestImage } from '../helpers/qemu.js';
 import { ROOT } from '../helpers/procs.js';
@@ -30,10 +31,8 @@ t.test('a full management cycle with a real agent', async (t) => {
     await ctl.kill();
     for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
   });
-  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), {
-    message: 'host ready',
-    timeoutMs: 30000,
-  });
+  // Ready with its inventory: a set created before the inventory arrives is not placed.
+  await hostReady(ctl, QEMU);
   const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
   const ok = async (...args: string[]) => {
     const r = await cli([...base, ...args]);
@@ -57,7 +56,9 @@ t.test('a full management cycle with a real agent', async (t) => {
     '--wait',
   );
   const tokenFile = join(tmpDir(), 'tok');
-  const b = JSON.parse((await ok('--json', 'mgmt', 'begin', '--set', 'web', '--token-out', tokenFile)).stdout);
+  const b: { management?: { tokenId: string } } = JSON.parse(
+    (await ok('--json', 'mgmt', 'begin', '--set', 'web', '--token-out', tokenFile)).stdout,
+  );
   const token = readFileSync(tokenFile, 'utf8').trim();
   await ok('--json', 'mgmt', 'configure', '--mgmt-token-file', tokenFile, '--config', 'title=Configured');
   const cap = await ok('--json', 'mgmt', 'capture', '--mgmt-token-file', tokenFile);
@@ -95,17 +96,17 @@ t.test('a full management cycle with a real agent', async (t) => {
     address?: string;
   }[];
   const clones = list.filter((v) => v.name.startsWith('clones'));
-  t.equal(clones.length, QEMU ? 1 : 2);
+  t.equal(clones.length, QEMU ? 1 : 2, 'every clone of the populated set is listed');
   for (const c of clones) {
     const port = Number(c.hostPort);
     const r = await waitFor(async () => (await httpGet(port)).body.includes('Configured'), {
       message: 'serves the title',
     });
-    t.ok(r);
+    t.ok(r, `${c.name} serves the configured title`);
   }
   const cached = readdirSync(join(adir, 'image-cache')).filter((n) => /^[0-9a-f]{64}$/.test(n));
   t.equal(cached.length, 1, 'one base in the agent cache');
   t.notOk(agent.output().includes(token), 'token not in the agent log');
   t.notOk(readFileSync(join(adir, 'image-cache', cached[0]!)).includes(token), 'nor in the cached base');
-  t.ok(b);
+  t.ok(b.management?.tokenId, 'begin answered with the management token id');
 });

@@ -155,3 +155,23 @@ t.test('distinct fetches are bounded', async (t) => {
   t.equal(f.state.maxRunning, MAX_CONCURRENT_FETCHES);
   t.equal(f.state.fetches.length, 4);
 });
+
+t.test('a fetch cut off by a lost controller (UNAVAILABLE) is tried again; other errors are not', async (t) => {
+  const b = blob('r');
+  const { fetch } = fakeFetcher([b]);
+  let calls = 0;
+  const flaky: ImageFetcher = async (s, dest, max) => {
+    if (++calls === 1) throw Object.assign(new Error('14 UNAVAILABLE: Connection dropped'), { code: 14 });
+    return fetch(s, dest, max);
+  };
+  const dir = tmpDir();
+  t.equal(await cache(dir, flaky).ensure({ sha256: sha(b), sizeBytes: b.length }), join(dir, sha(b)), 'cached');
+  t.equal(calls, 2, 'fetched a second time after UNAVAILABLE');
+  let other = 0;
+  const broken: ImageFetcher = async () => {
+    other++;
+    throw Object.assign(new Error('not found'), { code: 5 });
+  };
+  await t.rejects(cache(tmpDir(), broken).ensure({ sha256: sha(b), sizeBytes: b.length }), /not found/);
+  t.equal(other, 1, 'NOT_FOUND is not tried again');
+});

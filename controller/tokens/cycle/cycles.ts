@@ -2,6 +2,7 @@
 // record and its indexes in one batch, then the runner drives it) and reads one.
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../../common/errors.js';
 import { ulid } from '../../../common/ids.js';
+import { live } from '../../planner/sets.js';
 import { currentCall } from '../../context.js';
 import type { ConfigRequest, CycleRecord } from '../../model/index.js';
 import type { Cycles, Scope } from '../ports.js';
@@ -55,6 +56,10 @@ export class CycleService implements Cycles {
       );
     if (this.busy.has(setId))
       throw new FailedPreconditionError('set_id: an update cycle is already running on this set');
+    // The cycle makes its own management instance and retires the prior set: a user's live
+    // management instance would be destroyed under its token (one per set, as BeginManagement says).
+    if ((await this.d.sets.members(setId)).some((v) => v.managed && live(v)))
+      throw new FailedPreconditionError('set_id has a management instance already');
     const now = this.d.clock.now();
     const c: CycleRecord = {
       id: ulid(now),
