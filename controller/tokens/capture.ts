@@ -127,7 +127,17 @@ export class Captures {
           blob,
           [del(CAPTURES, cap.transferId)],
         );
-        d.log.info({ ...attrs, image_id: image.id, sha256: image.sha256 }, 'image captured');
+        d.log.info(
+          {
+            vm_id: vm.id,
+            token_id: rec.tokenId,
+            transfer_id: cap.transferId,
+            cycle_id: cycleId || undefined,
+            image_id: image.id,
+            sha256: image.sha256,
+          },
+          'image captured',
+        );
         return image;
       } catch (e) {
         await this.fail(cap, (e as Error).message);

@@ -5,7 +5,7 @@
 import type { TokenServiceHandlers } from '../../common/gen/nephele/v1/TokenService.js';
 import type { BeginManagementResponse } from '../../common/gen/nephele/v1/BeginManagementResponse.js';
 import { InvalidArgumentError, PermissionDeniedError } from '../../common/errors.js';
-import { imageToProto } from '../../common/grpc/convert.js';
+import { AffinityEnum, imageToProto, SlaEnum, StrategyEnum } from '../../common/grpc/convert.js';
 import { managementToProto } from '../../common/grpc/convert-tokens.js';
 import { requireId } from '../../common/validate.js';
 import type { Clock } from '../../common/clock.js';
@@ -57,16 +57,16 @@ const NO_REQUEST: VmSetSpec = {
   tenant: '',
   spec: null,
   count: 0,
-  sla: 'SLA_UNSPECIFIED',
+  sla: SlaEnum.toProto(undefined),
   startAtUnixMs: 0,
   batchWindowS: 0,
   durationS: 0,
   endOnTask: false,
   group: '',
   labels: {},
-  affinity: 'SET_AFFINITY_UNSPECIFIED',
+  affinity: AffinityEnum.toProto('none'),
   schemePreference: [],
-  strategy: 'PLACEMENT_STRATEGY_UNSPECIFIED',
+  strategy: StrategyEnum.toProto('default'),
   app: '',
   userGroup: '',
 };

@@ -26,10 +26,14 @@ t.test("a QEMU guest's net bytes grow when its page is fetched", async (t) => {
     await ctl.kill();
     for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
   });
-  await waitFor(async () => (await listHosts(ctl))[0]?.schemes.includes('qemu'), {
-    timeoutMs: 60_000,
-    message: 'agent offers qemu',
-  });
+  // A VM pinned to a host needs the host's inventory too (its capacity), not only its schemes.
+  await waitFor(
+    async () => {
+      const h = (await listHosts(ctl))[0];
+      return h?.schemes.includes('qemu') && !!h.inventory;
+    },
+    { timeoutMs: 60_000, message: 'agent offers qemu and reported its inventory' },
+  );
   const run = (...a: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...a]);
   const created = await run(
     '--json',
