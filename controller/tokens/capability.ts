@@ -88,7 +88,7 @@ export async function startTokenCapability(d: TokenCapabilityDeps): Promise<Toke
     },
     agentHandlers: (layer) => services(layer).agent,
     handlers: (layer) =>
-      tokenHandlers(layer, {
+      tokenHandlers({
         management: management.handlers(layer),
         images: services(layer).token,
         cycles: cycles.handlers(layer),
