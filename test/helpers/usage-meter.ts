@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { LevelStore } from '../../common/store/level.js';
 import { USAGE_DIRTY, USAGE_RAW, type UsageRecord } from '../../controller/usage/model.js';
-import { cli, type ControllerProc, type Proc } from './procs.js';
+import { cli, listHosts, type ControllerProc, type Proc } from './procs.js';
+import { waitFor } from './wait.js';
 
 /** A stopped controller's usage: raw records and dirty-hour keys, read from its store. */
 export async function readUsage(dataDir: string): Promise<{ raw: UsageRecord[]; dirty: string[] }> {
@@ -32,6 +33,11 @@ export async function createProcessVm(
   name: string,
   extra: string[] = [],
 ): Promise<{ code: number | null; stderr: string; id: string }> {
+  // A VM pinned to a host needs the host's inventory (its capacity): a host is ready before that arrives.
+  await waitFor(async () => (await listHosts(ctl)).find((h) => h.id === host)?.inventory, {
+    timeoutMs: 60_000,
+    message: 'the host reported its inventory',
+  });
   const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir, '--json', 'vm', 'create', '--name', name];
   const r = await cli([...base, '--scheme', 'process', '--memory', '64', '--host', host, ...extra, '--wait']);
   return { code: r.code, stderr: r.stderr, id: r.code === 0 ? (JSON.parse(r.stdout) as { id: string }).id : '' };
