@@ -68,16 +68,24 @@ export async function startTokenCapability(d: TokenCapabilityDeps): Promise<Toke
       (await cyclesOfSet(store, setId, imageId)).map(({ cycle, version }) => cycleToProto(cycle, version)),
   });
   const cycles = wireCycles({ store, events, clock, log, planner, vms: d.vms, mgmt: management.mgmt });
-  const services = (layer: RpcLayer) =>
-    imageServices(layer, {
-      parts,
-      store,
-      events,
-      clock,
-      log,
-      retireSet: (id, why, scope) => planner.retire(id, why, scope),
-      alarm: d.alarm,
-    });
+  // The image handlers of a layer, built once: the agents' part and TokenService's part come from one build.
+  const built = new WeakMap<RpcLayer, ReturnType<typeof imageServices>>();
+  const services = (layer: RpcLayer) => {
+    let s = built.get(layer);
+    if (!s) {
+      s = imageServices(layer, {
+        parts,
+        store,
+        events,
+        clock,
+        log,
+        retireSet: (id, why, scope) => planner.retire(id, why, scope),
+        alarm: d.alarm,
+      });
+      built.set(layer, s);
+    }
+    return s;
+  };
   return {
     management,
     cycles,
