@@ -1,8 +1,10 @@
-// Management records → wire (TokenService answers). Beside convert.ts, which is
+// Management and image records → wire (TokenService answers). Beside convert.ts, which is
 // at its size limit. Fields listed explicitly: the token's hash never leaves.
 import type { ManagementToken__Output } from '../gen/nephele/v1/ManagementToken.js';
 import type { ConfigChange__Output } from '../gen/nephele/v1/ConfigChange.js';
-import type { ConfigChange, ManagementRecord } from '../../controller/model/index.js';
+import type { ConfigChange, ImageRecord, ManagementRecord } from '../../controller/model/index.js';
+import type { Image__Output } from '../gen/nephele/v1/Image.js';
+import { ImageFormatEnum, ImageStateEnum, specToProto } from './convert.js';
 
 export const configChangeToProto = (c: ConfigChange): ConfigChange__Output => ({
   version: c.version,
@@ -27,4 +29,26 @@ export const managementToProto = (r: ManagementRecord): ManagementToken__Output 
   configVersion: r.configVersion,
   changes: r.changes.map(configChangeToProto),
   cycleId: r.cycleId,
+});
+
+export const imageToProto = (i: ImageRecord, version: number): Image__Output => ({
+  id: i.id,
+  name: i.name,
+  tenant: i.tenant,
+  scheme: i.scheme,
+  format: ImageFormatEnum.toProto(i.format),
+  sizeBytes: i.sizeBytes,
+  sha256: i.sha256,
+  spec: specToProto(i.spec),
+  manifest: { ...i.manifest },
+  parentImageId: i.parentImageId,
+  tokenId: i.tokenId,
+  setId: i.setId,
+  createdUnixMs: i.createdUnixMs,
+  state: ImageStateEnum.toProto(i.state),
+  revokedUnixMs: i.revokedUnixMs,
+  revokeReason: i.revokeReason,
+  version,
+  sourceVmId: i.sourceVmId,
+  configVersion: i.configVersion,
 });

@@ -20,8 +20,7 @@ import type { ImageFormat__Output as PImageFormat } from '../gen/nephele/v1/Imag
 import type { ImageState__Output as PImageState } from '../gen/nephele/v1/ImageState.js';
 import type { CycleState__Output as PCycleState } from '../gen/nephele/v1/CycleState.js';
 import type { ImageRef__Output } from '../gen/nephele/v1/ImageRef.js';
-import type { Image__Output } from '../gen/nephele/v1/Image.js';
-import type { ImageRecord, ImageRef } from '../../controller/model/image.js';
+import type { ImageRef } from '../../controller/model/image.js';
 
 import type { VmRecord, VmSpec, SetRecord, SetRequest, HostRecord, TokenRecord } from '../../controller/model/index.js';
 import type { Vm__Output } from '../gen/nephele/v1/Vm.js';
@@ -238,6 +237,26 @@ export const specToProto = (s: VmSpec): VmSpec__Output => ({
   baseImage: s.base ? imageRefToProto(s.base) : null,
 });
 
+/** An instantiation request with every field at CreateVmSet's default (callers spread their own over it). */
+export const emptySetSpec = (): VmSetSpec__Output => ({
+  name: '',
+  tenant: '',
+  spec: null,
+  count: 0,
+  sla: SlaEnum.toProto(undefined),
+  startAtUnixMs: 0,
+  batchWindowS: 0,
+  durationS: 0,
+  endOnTask: false,
+  group: '',
+  labels: {},
+  affinity: AffinityEnum.toProto('none'),
+  schemePreference: [],
+  strategy: StrategyEnum.toProto('default'),
+  app: '',
+  userGroup: '',
+});
+
 export const imageRefToProto = (r: ImageRef): ImageRef__Output => ({
   imageId: r.imageId,
   sha256: r.sha256,
@@ -252,28 +271,6 @@ export const imageRefFromProto = (r: ImageRef__Output | null | undefined): Image
   if (!r || !r.sha256 || !format) return undefined;
   return { imageId: r.imageId, sha256: r.sha256, sizeBytes: Number(r.sizeBytes), format, bootImage: r.bootImage };
 };
-
-export const imageToProto = (i: ImageRecord, version: number): Image__Output => ({
-  id: i.id,
-  name: i.name,
-  tenant: i.tenant,
-  scheme: i.scheme,
-  format: ImageFormatEnum.toProto(i.format),
-  sizeBytes: i.sizeBytes,
-  sha256: i.sha256,
-  spec: specToProto(i.spec),
-  manifest: { ...i.manifest },
-  parentImageId: i.parentImageId,
-  tokenId: i.tokenId,
-  setId: i.setId,
-  createdUnixMs: i.createdUnixMs,
-  state: ImageStateEnum.toProto(i.state),
-  revokedUnixMs: i.revokedUnixMs,
-  revokeReason: i.revokeReason,
-  version,
-  sourceVmId: i.sourceVmId,
-  configVersion: i.configVersion,
-});
 
 /** Wire spec → ours (validation happens in vms/spec.ts; this only copies the fields). */
 export const specFromProto = (s: Partial<VmSpec__Output> | null | undefined): VmSpec => ({

@@ -1,7 +1,7 @@
 // TokenService's image calls: thin handlers over the image store.
 import type { TokenServiceHandlers } from '../../common/gen/nephele/v1/TokenService.js';
 import { InvalidArgumentError, PermissionDeniedError } from '../../common/errors.js';
-import { imageToProto } from '../../common/grpc/convert.js';
+import { imageToProto } from '../../common/grpc/convert-tokens.js';
 import { pageSize, requireId, requireName } from '../../common/validate.js';
 import { pageToken, unaryRpc, type RpcLayer } from '../rpc/handler.js';
 import { streamRpc } from '../rpc/stream.js';

@@ -5,8 +5,8 @@
 import type { TokenServiceHandlers } from '../../common/gen/nephele/v1/TokenService.js';
 import type { BeginManagementResponse } from '../../common/gen/nephele/v1/BeginManagementResponse.js';
 import { InvalidArgumentError, PermissionDeniedError } from '../../common/errors.js';
-import { AffinityEnum, imageToProto, SlaEnum, StrategyEnum } from '../../common/grpc/convert.js';
-import { managementToProto } from '../../common/grpc/convert-tokens.js';
+import { emptySetSpec } from '../../common/grpc/convert.js';
+import { imageToProto, managementToProto } from '../../common/grpc/convert-tokens.js';
 import { requireId } from '../../common/validate.js';
 import type { Clock } from '../../common/clock.js';
 import type { Store } from '../../common/store/index.js';
@@ -50,26 +50,6 @@ function target(req: { setId?: string; vmId?: string; imageId?: string; target?:
   if (req.target === 'imageId') return { imageId: requireId('image_id', req.imageId) };
   throw new InvalidArgumentError('target', 'set_id, vm_id or image_id is required');
 }
-
-/** PopulateSet without a request: every CreateVmSet default. */
-const NO_REQUEST: VmSetSpec = {
-  name: '',
-  tenant: '',
-  spec: null,
-  count: 0,
-  sla: SlaEnum.toProto(undefined),
-  startAtUnixMs: 0,
-  batchWindowS: 0,
-  durationS: 0,
-  endOnTask: false,
-  group: '',
-  labels: {},
-  affinity: AffinityEnum.toProto('none'),
-  schemePreference: [],
-  strategy: StrategyEnum.toProto('default'),
-  app: '',
-  userGroup: '',
-};
 
 export function managementHandlers(layer: RpcLayer, d: HandlerDeps): ManagementHandlers {
   const answer = async (tokenId: string, ctx: UnaryCtx, token: string): Promise<BeginManagementResponse> => {
@@ -132,7 +112,7 @@ export function managementHandlers(layer: RpcLayer, d: HandlerDeps): ManagementH
         const imageId = requireId('image_id', req.imageId);
         const count = requireCount('count', req.count, 1);
         const { image, ref } = await d.images.refForClone(imageId, ctx.scope, 'image_id');
-        const wire = { ...NO_REQUEST, ...req.request };
+        const wire = { ...emptySetSpec(), ...req.request };
         const spec = overImage(image, wire.spec) as VmSetSpec['spec'];
         const r = validateSetRequest(
           { ...wire, count, spec, schemePreference: [image.scheme] },

@@ -4,7 +4,7 @@ import type { Plan } from '../../common/gen/nephele/v1/Plan.js';
 import type { VmSet } from '../../common/gen/nephele/v1/VmSet.js';
 import type { Sla } from '../../common/model/enums.js';
 import { FailedPreconditionError, InvalidArgumentError, PermissionDeniedError } from '../../common/errors.js';
-import { AffinityEnum, SlaEnum, StrategyEnum } from '../../common/grpc/convert.js';
+import { emptySetSpec, SlaEnum } from '../../common/grpc/convert.js';
 import { KeyedMutex, put, type Store } from '../../common/store/index.js';
 import type { EventLog } from '../events/log.js';
 import { requireId, requireName } from '../../common/validate.js';
@@ -229,6 +229,7 @@ export class BackupPlanner {
   private setRequest(a: PlanArgs, d: Demand, name: string, count: number, sla: Sla) {
     const r = validateSetRequest(
       {
+        ...emptySetSpec(),
         name,
         tenant: a.tenant,
         spec: {
@@ -244,15 +245,6 @@ export class BackupPlanner {
         },
         count,
         sla: SlaEnum.toProto(sla),
-        startAtUnixMs: 0,
-        batchWindowS: 0,
-        durationS: 0,
-        endOnTask: false,
-        group: '',
-        labels: {},
-        affinity: AffinityEnum.toProto('none'),
-        schemePreference: [],
-        strategy: StrategyEnum.toProto('default'),
         app: d.app,
         userGroup: d.userGroup,
       },
