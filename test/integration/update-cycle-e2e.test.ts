@@ -25,8 +25,9 @@ t.test('set update end to end: the revised set serves the new title, the prior s
     await ctl.kill();
     for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
   });
-  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), {
-    message: 'host ready',
+  // Ready and with its inventory: a set created before the host's capacity arrives is not placed.
+  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && !!h.inventory), {
+    message: 'host ready with its inventory',
     timeoutMs: 30_000,
   });
   const run = (...args: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
