@@ -30,6 +30,7 @@ import { SessionManager } from './hosts/session.js';
 import { enroll } from './hosts/enroll.js';
 import { AgentAuth } from './hosts/agent-auth.js';
 import { startTokenCapability } from './tokens/capability.js';
+import { monitorStubHandlers } from './monitor/stubs.js';
 import { diskHandlers } from './hosts/disks.js';
 import { ConsoleRelay } from './vms/console.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
@@ -128,13 +129,7 @@ export interface Controller {
 
 const HEALTH_SERVICES = [
   '',
-  'nephele.v1.AgentService',
-  'nephele.v1.TokenService',
-  'nephele.v1.HostService',
-  'nephele.v1.AuthService',
-  'nephele.v1.EventService',
-  'nephele.v1.VmService',
-  'nephele.v1.UsageService',
+  ...['Agent', 'Token', 'Host', 'Auth', 'Event', 'Vm', 'Usage', 'Monitor'].map((s) => `nephele.v1.${s}Service`),
 ];
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)$/;
@@ -348,6 +343,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   });
   server.addService(safeService(v1.UsageService.service), usageHandlers(layer, usage.groups));
   server.addService(safeService(v1.TokenService.service), imaging.handlers(layer));
+  server.addService(safeService(v1.MonitorService.service), monitorStubHandlers(layer));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({

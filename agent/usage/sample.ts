@@ -63,6 +63,9 @@ export function intervalOf(
     uptimeSeconds: up,
     generation,
     sources,
+    // Filled in by the monitor's meter (agent/monitor) where the VM is monitored.
+    monitorPolls: 0,
+    monitorProbeSeconds: 0,
   };
 }
 

@@ -26,7 +26,10 @@ export type Permission =
   | 'usage.admin' // rate cards, peers, pushes, backup plans
   | 'usage.import' // ImportUsage: what a peer controller pushes here
   | 'images.read' // images, lineage, configuration tables, update cycles (in scope)
-  | 'images.write'; // management instances, captures, uploads, populate, update cycles, revocation (in scope)
+  | 'images.write' // management instances, captures, uploads, populate, update cycles, revocation (in scope)
+  | 'monitor.read' // the appliance state table, policies, the action log, subscriptions (in scope)
+  | 'monitor.write' // set and tenant monitor policies, control actions, polls (in scope)
+  | 'monitor.admin'; // the fleet's default policy, subscriptions (what a tenant pays for is not the tenant's to extend)
 
 /** How a call authenticates when it does not use an API token. */
 export type Special = 'public' | 'agent';
@@ -122,6 +125,16 @@ export const RULES: Record<string, Rule> = {
   'TokenService.DownloadImage': r('images.read', true), // every download of an image is audited
   'TokenService.RevokeImage': r('images.write', true),
   'TokenService.GetImageLineage': r('images.read'),
+
+  'MonitorService.ListAppliances': r('monitor.read'),
+  'MonitorService.GetAppliance': r('monitor.read'),
+  'MonitorService.PollAppliance': r('monitor.write'),
+  'MonitorService.SetMonitorPolicy': r('monitor.write', true), // scope "fleet" also needs monitor.admin; exec probes need vms.task
+  'MonitorService.GetMonitorPolicy': r('monitor.read'),
+  'MonitorService.ListControlActions': r('monitor.read'),
+  'MonitorService.TakeControlAction': r('monitor.write', true),
+  'MonitorService.SetSubscription': r('monitor.admin', true),
+  'MonitorService.GetSubscription': r('monitor.read'),
 };
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -144,6 +157,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'usage.import',
     'images.read',
     'images.write',
+    'monitor.read',
+    'monitor.write',
+    'monitor.admin',
   ],
   operator: [
     'fleet.read',
@@ -161,6 +177,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'usage.admin',
     'images.read',
     'images.write',
+    'monitor.read',
+    'monitor.write',
+    'monitor.admin',
   ],
   'tenant-admin': [
     'tokens.read',
@@ -173,8 +192,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'usage.write',
     'images.read',
     'images.write',
+    'monitor.read',
+    'monitor.write',
   ],
-  viewer: ['tenants.read', 'events.read', 'vms.read', 'usage.read', 'images.read'],
+  viewer: ['tenants.read', 'events.read', 'vms.read', 'usage.read', 'images.read', 'monitor.read'],
   federation: ['usage.import'],
 };
 

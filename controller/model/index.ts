@@ -7,3 +7,4 @@ export type { SetRecord, SetRequest } from './set.js';
 export type { HostRecord, SchemeInfo, StoredInventory } from './host.js';
 export type { TokenRecord } from './token.js';
 export * from './image.js';
+export * from './monitor.js';

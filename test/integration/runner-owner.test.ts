@@ -72,6 +72,7 @@ function vm(
     exportDisk: '',
     importDisk: '',
     hidden: false,
+    monitor: null,
   };
 }
 

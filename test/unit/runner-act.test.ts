@@ -134,6 +134,7 @@ function want(o: Partial<DesiredVm> = {}): DesiredVm {
     exportDisk: '',
     importDisk: '',
     hidden: false,
+    monitor: null,
     ...o,
   };
 }

@@ -39,6 +39,7 @@ function desired(want: Want, o: Partial<DesiredVm> = {}): DesiredVm {
     exportDisk: '',
     importDisk: '',
     hidden: false,
+    monitor: null,
     ...o,
   };
 }

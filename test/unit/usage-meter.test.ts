@@ -198,6 +198,8 @@ t.test('the controller checks a batch before anything of it is stored', async (t
     uptimeSeconds: 60,
     sources: {},
     generation: 1,
+    monitorPolls: 0,
+    monitorProbeSeconds: 0,
   };
   t.equal(checkUsageBatch({ seq: 1, epoch: 'ab', records: [r], timeUnixMs: now }, now).records.length, 1);
   t.throws(() => checkUsageBatch({ seq: 0, epoch: '', records: [], timeUnixMs: now }, now), /usage\.seq/);

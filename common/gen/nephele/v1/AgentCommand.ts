@@ -6,6 +6,7 @@ import type { TokenRemove as _nephele_v1_TokenRemove, TokenRemove__Output as _ne
 import type { CaptureDisk as _nephele_v1_CaptureDisk, CaptureDisk__Output as _nephele_v1_CaptureDisk__Output } from '../../nephele/v1/CaptureDisk.js';
 import type { ApplyConfig as _nephele_v1_ApplyConfig, ApplyConfig__Output as _nephele_v1_ApplyConfig__Output } from '../../nephele/v1/ApplyConfig.js';
 import type { ProbeAppliance as _nephele_v1_ProbeAppliance, ProbeAppliance__Output as _nephele_v1_ProbeAppliance__Output } from '../../nephele/v1/ProbeAppliance.js';
+import type { AppAction as _nephele_v1_AppAction, AppAction__Output as _nephele_v1_AppAction__Output } from '../../nephele/v1/AppAction.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface AgentCommand {
@@ -18,7 +19,8 @@ export interface AgentCommand {
   'capture'?: (_nephele_v1_CaptureDisk | null);
   'configure'?: (_nephele_v1_ApplyConfig | null);
   'probe'?: (_nephele_v1_ProbeAppliance | null);
-  'op'?: "tokenPut"|"tokenCheck"|"tokenRemove"|"capture"|"configure"|"probe";
+  'app'?: (_nephele_v1_AppAction | null);
+  'op'?: "tokenPut"|"tokenCheck"|"tokenRemove"|"capture"|"configure"|"probe"|"app";
 }
 
 export interface AgentCommand__Output {
@@ -31,5 +33,6 @@ export interface AgentCommand__Output {
   'capture'?: (_nephele_v1_CaptureDisk__Output | null);
   'configure'?: (_nephele_v1_ApplyConfig__Output | null);
   'probe'?: (_nephele_v1_ProbeAppliance__Output | null);
-  'op'?: "tokenPut"|"tokenCheck"|"tokenRemove"|"capture"|"configure"|"probe";
+  'app'?: (_nephele_v1_AppAction__Output | null);
+  'op'?: "tokenPut"|"tokenCheck"|"tokenRemove"|"capture"|"configure"|"probe"|"app";
 }

@@ -8,6 +8,7 @@ import type { RenewCertificate as _nephele_v1_RenewCertificate, RenewCertificate
 import type { VmStatusReport as _nephele_v1_VmStatusReport, VmStatusReport__Output as _nephele_v1_VmStatusReport__Output } from '../../nephele/v1/VmStatusReport.js';
 import type { UsageBatch as _nephele_v1_UsageBatch, UsageBatch__Output as _nephele_v1_UsageBatch__Output } from '../../nephele/v1/UsageBatch.js';
 import type { CommandResult as _nephele_v1_CommandResult, CommandResult__Output as _nephele_v1_CommandResult__Output } from '../../nephele/v1/CommandResult.js';
+import type { ApplianceReport as _nephele_v1_ApplianceReport, ApplianceReport__Output as _nephele_v1_ApplianceReport__Output } from '../../nephele/v1/ApplianceReport.js';
 
 export interface AgentMessage {
   'hello'?: (_nephele_v1_Hello | null);
@@ -18,7 +19,8 @@ export interface AgentMessage {
   'vmStatus'?: (_nephele_v1_VmStatusReport | null);
   'usage'?: (_nephele_v1_UsageBatch | null);
   'commandResult'?: (_nephele_v1_CommandResult | null);
-  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage"|"commandResult";
+  'appliance'?: (_nephele_v1_ApplianceReport | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage"|"commandResult"|"appliance";
 }
 
 export interface AgentMessage__Output {
@@ -30,5 +32,6 @@ export interface AgentMessage__Output {
   'vmStatus'?: (_nephele_v1_VmStatusReport__Output | null);
   'usage'?: (_nephele_v1_UsageBatch__Output | null);
   'commandResult'?: (_nephele_v1_CommandResult__Output | null);
-  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage"|"commandResult";
+  'appliance'?: (_nephele_v1_ApplianceReport__Output | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage"|"commandResult"|"appliance";
 }

@@ -1,6 +1,7 @@
 // Original file: proto/nephele/v1/agent.proto
 
 import type { ImageFormat as _nephele_v1_ImageFormat, ImageFormat__Output as _nephele_v1_ImageFormat__Output } from '../../nephele/v1/ImageFormat.js';
+import type { ApplianceState as _nephele_v1_ApplianceState, ApplianceState__Output as _nephele_v1_ApplianceState__Output } from '../../nephele/v1/ApplianceState.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface CommandResult {
@@ -13,6 +14,7 @@ export interface CommandResult {
   'format'?: (_nephele_v1_ImageFormat);
   'detail'?: (string);
   'httpStatus'?: (number);
+  'appliance'?: (_nephele_v1_ApplianceState | null);
 }
 
 export interface CommandResult__Output {
@@ -25,4 +27,5 @@ export interface CommandResult__Output {
   'format': (_nephele_v1_ImageFormat__Output);
   'detail': (string);
   'httpStatus': (number);
+  'appliance': (_nephele_v1_ApplianceState__Output | null);
 }

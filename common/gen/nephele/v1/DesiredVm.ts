@@ -2,6 +2,7 @@
 
 import type { VmSpec as _nephele_v1_VmSpec, VmSpec__Output as _nephele_v1_VmSpec__Output } from '../../nephele/v1/VmSpec.js';
 import type { DesiredVmState as _nephele_v1_DesiredVmState, DesiredVmState__Output as _nephele_v1_DesiredVmState__Output } from '../../nephele/v1/DesiredVmState.js';
+import type { MonitorSpec as _nephele_v1_MonitorSpec, MonitorSpec__Output as _nephele_v1_MonitorSpec__Output } from '../../nephele/v1/MonitorSpec.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface DesiredVm {
@@ -14,6 +15,7 @@ export interface DesiredVm {
   'exportDisk'?: (string);
   'importDisk'?: (string);
   'hidden'?: (boolean);
+  'monitor'?: (_nephele_v1_MonitorSpec | null);
 }
 
 export interface DesiredVm__Output {
@@ -26,4 +28,5 @@ export interface DesiredVm__Output {
   'exportDisk': (string);
   'importDisk': (string);
   'hidden': (boolean);
+  'monitor': (_nephele_v1_MonitorSpec__Output | null);
 }

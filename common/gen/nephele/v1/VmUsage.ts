@@ -15,6 +15,8 @@ export interface VmUsage {
   'uptimeSeconds'?: (number | string);
   'sources'?: ({[key: string]: string});
   'generation'?: (number | string | Long);
+  'monitorPolls'?: (number | string | Long);
+  'monitorProbeSeconds'?: (number | string);
 }
 
 export interface VmUsage__Output {
@@ -30,4 +32,6 @@ export interface VmUsage__Output {
   'uptimeSeconds': (number);
   'sources': ({[key: string]: string});
   'generation': (number);
+  'monitorPolls': (number);
+  'monitorProbeSeconds': (number);
 }

@@ -1,0 +1,12 @@
+// Original file: proto/nephele/v1/monitor.proto
+
+
+export interface GetMonitorPolicyRequest {
+  'scope'?: (string);
+  'effective'?: (boolean);
+}
+
+export interface GetMonitorPolicyRequest__Output {
+  'scope': (string);
+  'effective': (boolean);
+}

@@ -1,0 +1,13 @@
+// Original file: proto/nephele/v1/monitor.proto
+
+import type { MonitorPolicy as _nephele_v1_MonitorPolicy, MonitorPolicy__Output as _nephele_v1_MonitorPolicy__Output } from '../../nephele/v1/MonitorPolicy.js';
+
+export interface GetMonitorPolicyResponse {
+  'policy'?: (_nephele_v1_MonitorPolicy | null);
+  'sourceScope'?: (string);
+}
+
+export interface GetMonitorPolicyResponse__Output {
+  'policy': (_nephele_v1_MonitorPolicy__Output | null);
+  'sourceScope': (string);
+}

@@ -1,0 +1,15 @@
+// Original file: proto/nephele/v1/monitor.proto
+
+import type { MonitorPolicy as _nephele_v1_MonitorPolicy, MonitorPolicy__Output as _nephele_v1_MonitorPolicy__Output } from '../../nephele/v1/MonitorPolicy.js';
+
+export interface SetMonitorPolicyRequest {
+  'scope'?: (string);
+  'policy'?: (_nephele_v1_MonitorPolicy | null);
+  'requestId'?: (string);
+}
+
+export interface SetMonitorPolicyRequest__Output {
+  'scope': (string);
+  'policy': (_nephele_v1_MonitorPolicy__Output | null);
+  'requestId': (string);
+}

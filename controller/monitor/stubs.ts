@@ -1,0 +1,28 @@
+// Placeholders while the monitor's parts are built (issue 14): every RPC is
+// guarded by the RPC table and answers FAILED_PRECONDITION. Removed once both parts land.
+import { unaryRpc, type RpcLayer } from '../rpc/handler.js';
+import { FailedPreconditionError } from '../../common/errors.js';
+import { monitorHandlers, type ActionHandlers, type StateHandlers } from './service.js';
+
+const todo = (layer: RpcLayer, rpc: string) =>
+  unaryRpc(layer, `MonitorService.${rpc}`, async () => {
+    throw new FailedPreconditionError('the appliance monitor is not built yet');
+  });
+
+export const stubStateHandlers = (layer: RpcLayer): StateHandlers => ({
+  ListAppliances: todo(layer, 'ListAppliances'),
+  GetAppliance: todo(layer, 'GetAppliance'),
+  PollAppliance: todo(layer, 'PollAppliance'),
+  SetMonitorPolicy: todo(layer, 'SetMonitorPolicy'),
+  GetMonitorPolicy: todo(layer, 'GetMonitorPolicy'),
+});
+
+export const stubActionHandlers = (layer: RpcLayer): ActionHandlers => ({
+  ListControlActions: todo(layer, 'ListControlActions'),
+  TakeControlAction: todo(layer, 'TakeControlAction'),
+  SetSubscription: todo(layer, 'SetSubscription'),
+  GetSubscription: todo(layer, 'GetSubscription'),
+});
+
+export const monitorStubHandlers = (layer: RpcLayer) =>
+  monitorHandlers({ state: stubStateHandlers(layer), actions: stubActionHandlers(layer) });
