@@ -1,3 +1,5 @@
+import type { AppActionKind, ApplianceProcess, IoCounters, Licence } from '../../common/model/monitor.js';
+
 // The driver contract, after Nomad's task drivers: one driver per scheme
 // (qemu, process, later libvirt). The runner (agent/runner) owns desired state;
 // drivers only do what they are told and report what they observe.
@@ -199,8 +201,54 @@ export interface Driver {
   capture?(id: string, out: string): Promise<CaptureResult>;
   /** Level-triggered from desired state: true removes the VM's port forwards (and peers), false restores them. */
   setHidden?(id: string, hidden: boolean): Promise<void>;
+  // ---- the appliance monitor (issue 14); drivers without it leave these out ----
+  /** One poll of the VM's appliance. */
+  monitorSample?(id: string): Promise<ApplianceSample>;
+  /**
+   * Runs argv inside the VM (qemu: the guest agent; process: in the VM's own sandbox,
+   * never on the host; refused where the host cannot isolate it). Resolves with the
+   * exit code and the first 256 bytes of output; a timeout kills it and rejects.
+   */
+  guestExec?(id: string, argv: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }>;
+  /** restart_app / stop_app / update_app / kill_process; resolves with a short detail. */
+  appAction?(id: string, a: AppActionRequest): Promise<string>;
+  /** Faults and changes the guest reports on its own. Returns the unsubscribe function. */
+  onGuestEvent?(listener: (id: string, e: GuestEvent) => void): () => void;
   /** Releases watchers/sockets without touching VMs (agent shutdown). */
   close(): Promise<void>;
+}
+
+// ---- the appliance monitor (issue 14) -----------------------------------------------------
+
+/** What a driver reads of a VM's appliance in one monitor poll (bounded: at most 256 processes, 64 users). */
+export interface ApplianceSample {
+  /** The app itself (qemu: the guest's app-status; process: the supervised appliance process). */
+  app: 'running' | 'stopped';
+  applianceVersion: string;
+  /** sha256 of the appliance's config as the guest holds it ('' when unknown). */
+  configHash: string;
+  processes: ApplianceProcess[];
+  users: string[];
+  licence: Licence;
+  io: IoCounters;
+}
+
+/** A control action carried out in the guest (AgentCommand.app). */
+export interface AppActionRequest {
+  kind: Exclude<AppActionKind, 'poll'>;
+  pid?: number;
+  /** kill_process: only when the process's executable still has this sha256 / comm (a reused pid is not it). */
+  exeSha256?: string;
+  name?: string;
+  /** update_app */
+  version?: string;
+}
+
+/** Something the guest reported on its own (qemu: an `event` line; process: the supervisor). */
+export interface GuestEvent {
+  /** e.g. fault (the app exited or failed), state (a state change worth a poll). */
+  kind: string;
+  detail: string;
 }
 
 export class DriverError extends Error {

@@ -5,13 +5,16 @@ export type StateHandlers = Pick<
   MonitorServiceHandlers,
   'ListAppliances' | 'GetAppliance' | 'PollAppliance' | 'SetMonitorPolicy' | 'GetMonitorPolicy'
 >;
-/** The action log's, control actions' and subscriptions' RPCs (controller/monitor/actions, subscription). */
-export type ActionHandlers = Pick<
-  MonitorServiceHandlers,
-  'ListControlActions' | 'TakeControlAction' | 'SetSubscription' | 'GetSubscription'
->;
+/** The action log's and control actions' RPCs (controller/monitor/actions). */
+export type ActionHandlers = Pick<MonitorServiceHandlers, 'ListControlActions' | 'TakeControlAction'>;
+/** Subscriptions (controller/monitor/subscription). */
+export type SubscriptionHandlers = Pick<MonitorServiceHandlers, 'SetSubscription' | 'GetSubscription'>;
 
 /** MonitorService assembled from its parts; the types make a missing RPC a compile error. */
-export function monitorHandlers(parts: { state: StateHandlers; actions: ActionHandlers }): MonitorServiceHandlers {
-  return { ...parts.state, ...parts.actions };
+export function monitorHandlers(parts: {
+  state: StateHandlers;
+  actions: ActionHandlers;
+  subscriptions: SubscriptionHandlers;
+}): MonitorServiceHandlers {
+  return { ...parts.state, ...parts.actions, ...parts.subscriptions };
 }

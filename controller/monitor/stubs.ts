@@ -2,7 +2,7 @@
 // guarded by the RPC table and answers FAILED_PRECONDITION. Removed once both parts land.
 import { unaryRpc, type RpcLayer } from '../rpc/handler.js';
 import { FailedPreconditionError } from '../../common/errors.js';
-import { monitorHandlers, type ActionHandlers, type StateHandlers } from './service.js';
+import { monitorHandlers, type ActionHandlers, type StateHandlers, type SubscriptionHandlers } from './service.js';
 
 const todo = (layer: RpcLayer, rpc: string) =>
   unaryRpc(layer, `MonitorService.${rpc}`, async () => {
@@ -20,9 +20,16 @@ export const stubStateHandlers = (layer: RpcLayer): StateHandlers => ({
 export const stubActionHandlers = (layer: RpcLayer): ActionHandlers => ({
   ListControlActions: todo(layer, 'ListControlActions'),
   TakeControlAction: todo(layer, 'TakeControlAction'),
+});
+
+export const stubSubscriptionHandlers = (layer: RpcLayer): SubscriptionHandlers => ({
   SetSubscription: todo(layer, 'SetSubscription'),
   GetSubscription: todo(layer, 'GetSubscription'),
 });
 
 export const monitorStubHandlers = (layer: RpcLayer) =>
-  monitorHandlers({ state: stubStateHandlers(layer), actions: stubActionHandlers(layer) });
+  monitorHandlers({
+    state: stubStateHandlers(layer),
+    actions: stubActionHandlers(layer),
+    subscriptions: stubSubscriptionHandlers(layer),
+  });
