@@ -136,6 +136,18 @@ function checkLadder(kind: keyof typeof LADDER_STEPS, rungs: LadderRung[]): Ladd
   });
 }
 
+/** A bounded list of named entries, each checked, names unique. */
+function named<T extends { name: string }>(f: string, xs: T[], max: number, check: (x: T, f: string) => T): T[] {
+  if (xs.length > max) throw new InvalidArgumentError(f, `at most ${max}`);
+  const seen = new Set<string>();
+  return xs.map((x, i) => {
+    const out = check(x, `${f}[${i}]`);
+    if (seen.has(out.name)) throw new InvalidArgumentError(`${f}[${i}].name`, 'is used twice');
+    seen.add(out.name);
+    return out;
+  });
+}
+
 /** The policy as stored: validated, defaults filled in. */
 export function validatePolicy(p: PolicyRecord): PolicyRecord {
   const L = POLICY_LIMITS;
@@ -144,22 +156,8 @@ export function validatePolicy(p: PolicyRecord): PolicyRecord {
   if (cronExpr && !cron.validate(cronExpr))
     throw new InvalidArgumentError('policy.cron', 'is not a valid cron expression');
   const jitterPct = p.jitterPct === 0 ? 100 : range('policy.jitter_pct', p.jitterPct, 1, 100);
-  if (p.probes.length > L.probes) throw new InvalidArgumentError('policy.probes', `at most ${L.probes}`);
-  const names = new Set<string>();
-  const probes = p.probes.map((x, i) => {
-    const out = checkProbe(x, `policy.probes[${i}]`);
-    if (names.has(out.name)) throw new InvalidArgumentError(`policy.probes[${i}].name`, 'is used twice');
-    names.add(out.name);
-    return out;
-  });
-  if (p.rogue.length > L.rogue) throw new InvalidArgumentError('policy.rogue', `at most ${L.rogue}`);
-  const rogueNames = new Set<string>();
-  const rogue = p.rogue.map((r, i) => {
-    const out = checkRogue(r, `policy.rogue[${i}]`);
-    if (rogueNames.has(out.name)) throw new InvalidArgumentError(`policy.rogue[${i}].name`, 'is used twice');
-    rogueNames.add(out.name);
-    return out;
-  });
+  const probes = named('policy.probes', p.probes, L.probes, checkProbe);
+  const rogue = named('policy.rogue', p.rogue, L.rogue, checkRogue);
   const failures =
     p.thresholds.failures === 0 ? 3 : range('policy.thresholds.failures', p.thresholds.failures, 1, L.failures);
   const windowS = range('policy.thresholds.window_s', p.thresholds.windowS, 0, L.windowS);
