@@ -19,14 +19,14 @@ import type { Appliance__Output as Appliance } from '../../common/gen/nephele/v1
 
 type Call = (req: unknown, md: grpc.Metadata, cb: (e: grpc.ServiceError | null, r: unknown) => void) => void;
 
-function monitorApi(ctl: ControllerProc) {
+function monitorApi(ctl: ControllerProc, token?: string) {
   const ca = readFileSync(join(ctl.dataDir, 'ca.pem'));
   const client = new (v1().MonitorService)(ctl.address, grpc.credentials.createSsl(ca)) as unknown as Record<
     string,
     Call
   >;
   const md = new grpc.Metadata();
-  md.set('authorization', `Bearer ${readFileSync(join(ctl.dataDir, 'admin.token'), 'utf8').trim()}`);
+  md.set('authorization', `Bearer ${token ?? readFileSync(join(ctl.dataDir, 'admin.token'), 'utf8').trim()}`);
   const call = <R>(rpc: string, req: unknown) =>
     new Promise<R>((res, rej) => client[rpc]!.call(client, req, md, (e, r) => (e ? rej(e) : res(r as R))));
   return { call, close: () => (client as unknown as grpc.Client).close() };
@@ -198,6 +198,38 @@ t.test('state table: policy to desired state, reports in, hostile rows out, poll
   const big = await mon.call('ListAppliances', { pageSize: 5000 }).catch((e: grpc.ServiceError) => e.code);
   t.equal(big, grpc.status.INVALID_ARGUMENT, 'page_size over 1000 refused');
 
+  // Another tenant sees none of it and may not set the fleet's policy or exec probes.
+  const admin = ctl.admin();
+  await admin.call((md, o, cb) => admin.auth.CreateTenant({ name: 'acme' }, md, o, cb as never));
+  const tok = await admin.call<{ secret: string }>((md, o, cb) =>
+    admin.auth.CreateToken({ kind: 'TOKEN_KIND_API', role: 'tenant-admin', tenant: 'acme' }, md, o, cb as never),
+  );
+  admin.close();
+  const acme = monitorApi(ctl, tok.secret);
+  const code = (p: Promise<unknown>) =>
+    p.then(
+      () => 0,
+      (e: grpc.ServiceError) => e.code,
+    );
+  t.equal(
+    (await acme.call<{ appliances: Appliance[] }>('ListAppliances', {})).appliances.length,
+    0,
+    'acme lists nothing',
+  );
+  t.equal(
+    await code(acme.call('GetAppliance', { vmId: onA[0] })),
+    grpc.status.NOT_FOUND,
+    'nor gets another tenant’s row',
+  );
+  t.equal(await code(acme.call('PollAppliance', { vmId: onA[0] })), grpc.status.NOT_FOUND, 'nor polls it');
+  const pol = (scope: string, policy: unknown) => code(acme.call('SetMonitorPolicy', { scope, policy }));
+  t.equal(await pol(`set:${set!.id}`, { enabled: true }), grpc.status.NOT_FOUND, 'nor sets its set’s policy');
+  t.equal(await pol('fleet', { enabled: true }), grpc.status.PERMISSION_DENIED, 'fleet needs monitor.admin');
+  const exec = { enabled: true, probes: [{ name: 'x', kind: 'PROBE_KIND_EXEC', command: ['true'] }] };
+  t.equal(await pol('tenant:acme', exec), grpc.status.PERMISSION_DENIED, 'exec probes need vms.task');
+  t.equal(await pol('tenant:acme', { enabled: true }), 0, 'its own tenant policy is fine');
+  acme.close();
+
   // Restart: rows and policy come back from the store.
   mon.close();
   a.close();
@@ -207,9 +239,9 @@ t.test('state table: policy to desired state, reports in, hostile rows out, poll
   mon = monitorApi(ctl);
   const back = await mon.call<{ appliances: Appliance[] }>('ListAppliances', {});
   t.same(back.appliances.map((x) => x.vmId).sort(), [onA[0], onB[0]].sort(), 'rows kept across a restart');
-  const pol = await mon.call<{ policy: { intervalS: number }; sourceScope: string }>('GetMonitorPolicy', {
+  const kept = await mon.call<{ policy: { intervalS: number }; sourceScope: string }>('GetMonitorPolicy', {
     scope: `set:${set!.id}`,
     effective: true,
   });
-  t.same([pol.sourceScope, pol.policy.intervalS], [`set:${set!.id}`, 10], 'policy kept');
+  t.same([kept.sourceScope, kept.policy.intervalS], [`set:${set!.id}`, 10], 'policy kept');
 });
