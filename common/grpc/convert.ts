@@ -34,7 +34,7 @@ import type { DesiredVm__Output } from '../gen/nephele/v1/DesiredVm.js';
 import type { VmStatusReport } from '../gen/nephele/v1/VmStatusReport.js';
 
 /** Compile-time check that `T` is `never` (here: no proto value left unmapped). */
-type Exhaustive<T extends never> = T;
+export type Exhaustive<T extends never> = T;
 
 export interface EnumConverter<Model extends string, Proto extends string> {
   readonly values: readonly Model[];
@@ -57,7 +57,7 @@ export interface EnumConverter<Model extends string, Proto extends string> {
  * given) is the model value the proto spells UNSPECIFIED, for enums where
  * "unspecified" is a real choice (no owner policy, the default strategy).
  */
-function converter<Model extends string, Proto extends string, D extends Model = never>(
+export function converter<Model extends string, Proto extends string, D extends Model = never>(
   table: Record<Exclude<Model, D>, Exclude<Proto, `${string}_UNSPECIFIED`>>,
   unspecified: Extract<Proto, `${string}_UNSPECIFIED`>,
   dflt?: D,

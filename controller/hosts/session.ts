@@ -68,6 +68,8 @@ export class SessionManager {
   private checkpointTimer?: Timer;
   /** Where agent command results go (controller/tokens/commands.ts), and who hears a session end. */
   commands?: { result(hostId: string, r: CommandResult): void; closed(hostId: string): void };
+  /** Where appliance reports go (controller/monitor/state: bounded, only rows of the host's own VMs). */
+  appliance?: { ingest(hostId: string, r: NonNullable<AgentMessage['appliance']>): Promise<void> };
   private checkpointing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -318,6 +320,15 @@ export class SessionManager {
             return enqueue(s, () => this.reports.usageBatch(s, msg.usage!), fail);
           case 'commandResult':
             return this.commands?.result(s.hostId, msg.commandResult!);
+          case 'appliance': {
+            const st = this.appliance;
+            if (!st || !msg.appliance) return;
+            return enqueue(
+              s,
+              () => st.ingest(s.hostId, msg.appliance!),
+              (err) => this.log.error({ err, host_id: s.hostId }, 'appliance report not applied'),
+            );
+          }
           case 'renew':
             return enqueue(s, () => renewCertificate(this.hosts, this.opts, s, msg.renew!.csrPem), fail);
           case 'hello': // repeated: ignored

@@ -27,9 +27,10 @@ export const stubSubscriptionHandlers = (layer: RpcLayer): SubscriptionHandlers 
   GetSubscription: todo(layer, 'GetSubscription'),
 });
 
-export const monitorStubHandlers = (layer: RpcLayer) =>
+/** `state`: the state part once built (controller/monitor/state); the other parts stay placeholders. */
+export const monitorStubHandlers = (layer: RpcLayer, state?: StateHandlers) =>
   monitorHandlers({
-    state: stubStateHandlers(layer),
+    state: state ?? stubStateHandlers(layer),
     actions: stubActionHandlers(layer),
     subscriptions: stubSubscriptionHandlers(layer),
   });

@@ -179,7 +179,6 @@ export class VmRegistry {
     });
   }
 
-  /** The desired state of a host: every VM it should know about. */
   /** Every VM a host should know about, read through the `vms-by-host` index. */
   async onHost(hostId: string): Promise<{ vm: VmRecord; version: number }[]> {
     const prefix = `${hostId}/`;
@@ -205,6 +204,7 @@ export class VmRegistry {
         exportDisk: exporting ? v.exportDisk : '',
         importDisk: v.importDisk ?? '',
         hidden: !!v.managed,
+        monitor: this.monitorOf?.(v) ?? null,
       });
     }
     return out;
@@ -357,7 +357,7 @@ export class VmRegistry {
     const cur = await this.store.get<VmRecord>(VMS, vmId);
     return cur ? this.tenants.withAdmission(cur.value.tenant, fn) : fn();
   }
-
+  monitorOf?: (vm: VmRecord) => DesiredVm['monitor']; // what its agent monitors (controller/monitor/state)
   private readonly listeners: ((o: Observed) => void)[] = [];
   private readonly changeListeners: ((vm: VmRecord) => void)[] = [];
 

@@ -12,6 +12,7 @@ import { runProcess200, runQemu } from './vms.js';
 import { runUsageExport } from './usage-export.js';
 import { runUsageIngest } from './usage-ingest.js';
 import { runUsageAgent } from './usage-agent.js';
+import { runMonitorState } from './monitor-state.js';
 import { runImageTransfer } from './image-transfer.js';
 import { runImageClone, runImageUpdateCycle } from './images.js';
 import { mergeResults, summaryTable, type Figures } from './results.js';
@@ -33,6 +34,7 @@ const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = 
   'image-transfer': { about: 'a raw image uploaded to the controller and downloaded back, checksummed, vs a plain file copy', run: runImageTransfer },
   'image-clone': { about: '100 linked clones defined on one host (PopulateSet -> overlays on the cached base), vs 100 qemu-img create -b', run: runImageClone },
   'image-cycle': { about: 'UpdateVmSet end to end on a 3-VM qemu set (token, configure, capture, canary + batches, health, retire), vs a bare qemu boot', run: runImageUpdateCycle },
+  'monitor-state': { about: 'the appliance state table: 10,000 appliances on 100 hosts, 5 % changing per poll cycle, vs a bare Map + LevelDB put', run: runMonitorState },
   'planner-e2e': { about: 'CreateVmSet of 10,000 VMs -> all confirmed by N simulated agents, vs bare grpc-js', run: runPlannerE2e },
 };
 

@@ -47,6 +47,8 @@ export async function fakeAgent(
     hello?: Partial<Hello>;
     /** Answers agent commands (see fakeGuests); unanswered when absent. */
     command?: (c: AgentCommand__Output) => CommandResult | undefined;
+    /** Sees every desired state pushed (e.g. DesiredVm.monitor, which changes without a new generation). */
+    onDesired?: (vms: DesiredVm[]) => void;
   },
 ) {
   const ca = readFileSync(join(ctl.dataDir, 'ca.pem'));
@@ -71,6 +73,7 @@ export async function fakeAgent(
         if (r) agent.send({ commandResult: r });
       },
       desired: (vms) => {
+        o.onDesired?.(vms);
         for (const vm of vms) {
           if (answered.get(vm.vmId) === vm.generation) continue;
           answered.set(vm.vmId, vm.generation);
