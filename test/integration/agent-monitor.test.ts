@@ -6,10 +6,7 @@
 import t, { type Test } from 'tap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
-import { v1 } from '../../common/grpc/load.js';
 import { ulid } from '../../common/ids.js';
-import type { AgentMessage__Output as AgentMessage } from '../../common/gen/nephele/v1/AgentMessage.js';
 import type { AgentCommand } from '../../common/gen/nephele/v1/AgentCommand.js';
 import type { CommandResult__Output as CommandResult } from '../../common/gen/nephele/v1/CommandResult.js';
 import type { ApplianceState__Output as ApplianceState } from '../../common/gen/nephele/v1/ApplianceState.js';
@@ -18,36 +15,18 @@ import { startAgent } from '../helpers/procs.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { processesWith } from '../helpers/vms.js';
-import { welcomingSession } from '../helpers/fake-controller.js';
+import { startSessionOnlyController } from '../helpers/fake-controller.js';
 
 const INTERVAL_MS = 1500;
 
 async function testController(t: Test) {
-  const got: AgentMessage[] = [];
-  let call: grpc.ServerDuplexStream<unknown, unknown> | undefined;
-  const server = new grpc.Server();
-  const refuse = (_c: unknown, cb: grpc.sendUnaryData<never>) => cb({ code: grpc.status.UNIMPLEMENTED });
-  const refuseStream = (c: grpc.ServerWritableStream<unknown, unknown>) => c.destroy(new Error('unimplemented'));
-  server.addService(v1().AgentService.service, {
-    Enroll: refuse,
-    PutDisk: refuse,
-    GetDisk: refuseStream,
-    PutConsole: refuse,
-    PutImage: refuse,
-    FetchImage: refuseStream,
-    Session: welcomingSession(got, (c) => (call = c)),
-  });
-  const port = await new Promise<number>((res, rej) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
-  );
-  t.teardown(() => server.forceShutdown());
+  const fake = await startSessionOnlyController();
+  t.teardown(() => fake.stop());
+  const { got } = fake;
   const results = () => got.filter((m) => m.commandResult).map((m) => m.commandResult!);
   const reports = () => got.filter((m) => m.appliance).map((m) => m.appliance!);
   return {
-    address: `127.0.0.1:${port}`,
-    got,
-    send: (msg: object) => call!.write(msg),
-    hangUp: () => call!.end(),
+    ...fake,
     reports,
     changed: (vmId: string): ApplianceState[] => reports().flatMap((r) => r.changed.filter((c) => c.vmId === vmId)),
     /** The highest poll count the agent reported for the VM (in a change or a mark). */
@@ -60,7 +39,7 @@ async function testController(t: Test) {
         ]),
       ),
     async command(c: AgentCommand): Promise<CommandResult> {
-      call!.write({ command: c });
+      fake.send({ command: c });
       return waitFor(() => results().find((r) => r.commandId === c.commandId), {
         message: `answer to ${c.commandId}`,
       });
