@@ -10,6 +10,7 @@ import type { Driver, GuestEvent, VmPhase } from '../drivers/driver.js';
 import { ReportBatcher, type Report } from './batch.js';
 import { changed, judge, matchRogue, recordProbe, type ProbeHistory } from './evaluate.js';
 import { runProbe } from './probes.js';
+import { nextCron } from './cron.js';
 import { compileRogue, nextDue, phaseOf, sameSpec, type CompiledRogue } from './spec.js';
 import type { MonitorSpec } from '../../common/model/monitor.js';
 
@@ -108,7 +109,7 @@ export class ApplianceMonitor {
         spec,
         rogue,
         phaseMs,
-        due: nextDue(now, spec.intervalMs, phaseMs),
+        due: dueAfter(spec, phaseMs, now),
         last: cur?.last,
         history: cur?.history ?? new Map(),
         polls: cur?.polls ?? 0,
@@ -176,7 +177,7 @@ export class ApplianceMonitor {
     const now = this.d.clock.now();
     for (const [id, e] of this.vms)
       if (e.due <= now) {
-        e.due = nextDue(now, e.spec.intervalMs, e.phaseMs);
+        e.due = dueAfter(e.spec, e.phaseMs, now);
         this.request(id, 'poll', '');
       }
     this.arm();
@@ -294,4 +295,17 @@ export class ApplianceMonitor {
     }
     return a;
   }
+}
+
+/** The VM's next scheduled poll: its cron's next firing or the interval grid, plus its phase. */
+function dueAfter(spec: MonitorSpec, phaseMs: number, now: number): number {
+  if (!spec.cron) return nextDue(now, spec.intervalMs, phaseMs);
+  // A cron that does not parse (or never fires) polls on the interval rather than never.
+  let at: number | undefined;
+  try {
+    at = nextCron(spec.cron, now - phaseMs);
+  } catch {
+    at = undefined;
+  }
+  return at === undefined ? nextDue(now, spec.intervalMs, phaseMs) : at + phaseMs;
 }

@@ -13,6 +13,7 @@ import { changed, judge, matchRogue, probeFailing, recordProbe } from '../../age
 import { compileRogue, nextDue, phaseOf, specFromProto } from '../../agent/monitor/spec.js';
 import type { MonitorSpec } from '../../common/model/monitor.js';
 import { appActionRequest } from '../../agent/commands/app.js';
+import { nextCron } from '../../agent/monitor/cron.js';
 
 const settle = async () => {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
@@ -374,4 +375,20 @@ t.test('app action input is checked, naming the field', async (t) => {
     kind: 'update_app',
     version: '2.0',
   });
+});
+
+t.test('cron: polls when the expression fires (plus the phase), computed on the one timer', async (t) => {
+  t.equal(nextCron('*/20 * * * * *', Date.UTC(2026, 0, 1, 0, 0, 5)), Date.UTC(2026, 0, 1, 0, 0, 20));
+  t.equal(nextCron('0 0 29 2 *', Date.UTC(2026, 0, 1)), Date.UTC(2028, 1, 29), 'a rare day found');
+  const s = setup();
+  s.m.setSpecs(new Map([['v', { spec: spec({ cron: '*/20 * * * * *', jitterPct: 0 }), generation: 1 }]]));
+  await s.advance(FLUSH_MS); // the first poll at once
+  t.equal(s.m.pollsTotal, 1);
+  await s.advance(19_000);
+  t.equal(s.m.pollsTotal, 1, 'not before the cron fires');
+  await s.advance(1_000);
+  t.equal(s.m.pollsTotal, 2, 'at 00:00:20');
+  for (let i = 0; i < 4; i++) await s.advance(10_000);
+  t.equal(s.m.pollsTotal, 4, 'every 20 s');
+  s.m.stop();
 });
