@@ -8,7 +8,7 @@ import { INTERVAL_DEFAULT_MS } from '../../agent/monitor/spec.js';
 import { startSessionOnlyController } from '../../test/helpers/fake-controller.js';
 import { removeDir, stopChild, tempDir, track } from './children.js';
 import { DIST } from './controller.js';
-import { ProcWindow } from './proc.js';
+import { measureCpuPct } from './proc.js';
 import { fig, type Figures } from './results.js';
 
 // What the appliance monitor costs an agent with 50 process VMs. A stand-in
@@ -49,10 +49,7 @@ export async function runMonitorAgent(): Promise<Figures> {
     for (const t0 = Date.now(); running() < n; await sleep(250)) if (Date.now() - t0 > 180_000) throw new Error(`${n} process VMs not running in time`);
     log(`${n} process VMs running`);
     const measure = async (label: string) => {
-      await sleep(3000); // settle: the start's own work is not what is measured
-      const w = new ProcWindow(agent!.pid!, 1000);
-      await sleep(windowS * 1000);
-      const u = w.stop();
+      const u = await measureCpuPct(agent!.pid!, windowS);
       log(`${label}: agent ${u.cpuPct.toFixed(2)} % of a core over ${u.seconds.toFixed(0)} s`);
       return u.cpuPct;
     };

@@ -121,6 +121,18 @@ t.test('phase: deterministic per vm, inside the jitter window, spread', async (t
   t.equal(nextDue(2_500, 10_000, 2_500), 12_500, 'strictly after now');
 });
 
+const wireProbe = (name: string, kind: string) => ({
+  name,
+  kind,
+  path: '',
+  expectStatus: 0,
+  expectBody: '',
+  port: 0,
+  command: [],
+  expectExit: 0,
+  timeoutMs: 0,
+});
+
 t.test('spec from the wire: defaults, caps, unknown probe kinds left out', async (t) => {
   t.equal(specFromProto(undefined), undefined);
   t.equal(specFromProto({ enabled: false } as never), undefined, 'disabled: not monitored');
@@ -129,30 +141,7 @@ t.test('spec from the wire: defaults, caps, unknown probe kinds left out', async
     intervalMs: 5,
     cron: '',
     jitterPct: 500,
-    probes: [
-      {
-        name: 'h',
-        kind: 'PROBE_KIND_HTTP',
-        path: '',
-        expectStatus: 0,
-        expectBody: '',
-        port: 0,
-        command: [],
-        expectExit: 0,
-        timeoutMs: 0,
-      },
-      {
-        name: 'x',
-        kind: 'PROBE_KIND_UNSPECIFIED',
-        path: '',
-        expectStatus: 0,
-        expectBody: '',
-        port: 0,
-        command: [],
-        expectExit: 0,
-        timeoutMs: 0,
-      },
-    ],
+    probes: [wireProbe('h', 'PROBE_KIND_HTTP'), wireProbe('x', 'PROBE_KIND_UNSPECIFIED')],
     thresholds: null,
     rogue: [],
   } as never)!;
