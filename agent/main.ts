@@ -18,6 +18,10 @@ import { FileRenewal } from './renewal.js';
 import { loadDrivers } from './drivers/index.js';
 import { Runner } from './runner/runner.js';
 import { UsageMeter } from './usage/meter.js';
+import { realClock } from '../common/clock.js';
+import { ApplianceMonitor } from './monitor/monitor.js';
+import { desiredSpecs } from './monitor/spec.js';
+import { reportToProto } from './monitor/wire.js';
 import { keepControllerClock } from './timesync/persist.js';
 import { Fence } from './fence/fence.js';
 // The owner policy's modules load only on ad-hoc hosts (a dedicated agent stays small).
@@ -136,7 +140,10 @@ async function main(): Promise<void> {
     drivers,
     store,
     log: log.child({ host_id: identity.hostId }),
-    report: (r) => session!.reportVm(r),
+    report: (r) => {
+      if (r.vmId) appliances.statusChanged(r.vmId);
+      return session!.reportVm(r);
+    },
     fenced: (id) => fence.takeFenced(id),
     // Cold moves go through the controller: agents only ever dial it.
     exportDisk: (id, path) => session!.putDisk(id, path),
@@ -148,12 +155,21 @@ async function main(): Promise<void> {
     },
     ensureBase: (ref): Promise<string> => images.ensure(ref),
   });
+  const appliances = new ApplianceMonitor({
+    // States are stamped in the controller's time once the session knows it.
+    clock: { ...realClock, now: () => session?.time.now() ?? realClock.now() },
+    log: log.child({ host_id: identity.hostId }),
+    vm: (id) => runner.monitorVm(id),
+    send: (r) => void session?.sendAppliance(reportToProto(r)),
+    drivers,
+  });
   const captureDir = join(files.dir, 'captures');
   sweepCaptures(captureDir);
   const commands = new CommandDispatcher({
     vm: (id) => runner.commandVm(id),
     withVm: (id, fn) => runner.withVm(id, fn),
     upload: (transferId, path) => session!.putImage(transferId, path),
+    poll: (id) => appliances.pollNow(id),
     captureDir,
     log: log.child({ host_id: identity.hostId }),
   });
@@ -177,7 +193,11 @@ async function main(): Promise<void> {
     inventoryIntervalMs: parseDuration(o.inventoryInterval),
     renewal: o.insecure || o.renew === false ? undefined : new FileRenewal(files),
     allocated: () => runner.allocated(),
-    onDesired: (vms) => runner.apply(vms),
+    onDesired: (vms) => {
+      runner.apply(vms);
+      appliances.setSpecs(desiredSpecs(vms));
+    },
+    onEstablished: () => appliances.resendAll(),
     onConsoleOpen: (c) => void consoles.serve(c),
     onCommand: (c) => commands.handle(c),
     onReplaceWindow: (ms) => fence.setReplaceWindow(ms),
@@ -261,6 +281,7 @@ async function main(): Promise<void> {
     // Intervals in the controller's time, once it is known: a skewed host clock must not misdate (or lose) usage.
     clock: session.time,
     ready: () => session!.time.synced(),
+    monitorUsage: (id) => appliances.takeUsage(id),
   });
   await meter.start();
   log.info({ host_id: identity.hostId, controller: o.controller, data_dir: files.dir }, 'agent running');
@@ -285,6 +306,7 @@ async function main(): Promise<void> {
     consoles.close();
     session!.stop();
     meter.stop();
+    appliances.stop();
     monitor?.stop();
     await metricsServer?.close();
     // VMs keep running: a restarted agent re-attaches to them.

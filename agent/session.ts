@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { AgentMessage } from '../common/gen/nephele/v1/AgentMessage.js';
 import type { ControllerMessage__Output as ControllerMessage } from '../common/gen/nephele/v1/ControllerMessage.js';
+import type { ApplianceReport } from '../common/gen/nephele/v1/ApplianceReport.js';
 import type { Inventory } from '../common/gen/nephele/v1/Inventory.js';
 import type { AgentCommand__Output as AgentCommand } from '../common/gen/nephele/v1/AgentCommand.js';
 import {
@@ -141,6 +142,16 @@ export class AgentSession {
       this.inFlight.push(p.seq);
     }
     return batch.length === room;
+  }
+
+  /**
+   * Sends an appliance report now, if connected; not kept otherwise: the
+   * monitor's states are level and go again in full after a reconnect.
+   */
+  sendAppliance(appliance: ApplianceReport): boolean {
+    if (!this.call || !this.welcomed) return false;
+    this.call.write({ appliance });
+    return true;
   }
 
   /** Cold move, source side: streams a stopped VM's disk to the controller under a transfer id. */
@@ -291,6 +302,7 @@ export class AgentSession {
       this.outboxReady = true;
       await this.flush();
       this.schedule(call, w.heartbeatIntervalMs);
+      this.d.onEstablished?.();
       if (rec.fastForwardedFrom !== undefined) {
         // The controller holds reports this agent no longer knows of: its state went back (a restored backup).
         const attrs = {

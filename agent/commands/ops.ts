@@ -9,6 +9,7 @@ import type { CommandResult } from '../../common/gen/nephele/v1/CommandResult.js
 import { ImageFormatEnum } from '../../common/grpc/convert.js';
 import { CONFIG_KEY_RE, CONFIG_MAX_ENTRIES, CONFIG_VALUE_MAX } from '../../common/limits.js';
 import type { ConfigApply, Driver } from '../drivers/driver.js';
+import { performApp, type AppDeps } from './app.js';
 import { probe, probePath, probeTimeout } from './probe.js';
 
 /** The VM a command acts on, as the runner knows it. */
@@ -19,7 +20,7 @@ export interface CommandVm {
   hostPort: number;
 }
 
-export interface OpDeps {
+export interface OpDeps extends Pick<AppDeps, 'poll'> {
   /** Where captures are written before their upload (the agent's data dir). */
   captureDir: string;
   /** Runs `fn` while the runner does nothing else to the VM (its per-VM lock). */
@@ -110,6 +111,8 @@ export async function perform(cmd: AgentCommand, vm: CommandVm, deps: OpDeps): P
       const a = await probe(vm.hostPort, path, p.expect, probeTimeout(p.timeoutMs));
       return { ok: a.ok, error: a.error, httpStatus: a.httpStatus, detail: a.detail };
     }
+    case 'app':
+      return performApp(cmd, d, deps);
     default:
       throw new CommandError('command has no operation');
   }

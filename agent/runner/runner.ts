@@ -86,6 +86,14 @@ export class Runner {
     return { driver, generation: this.desired.get(id)?.generation ?? l.generation, hostPort: l.handle.hostPort };
   }
 
+  /** The VM as the appliance monitor polls it (undefined unless it exists here). */
+  monitorVm(id: string): { driver: Driver; phase: LocalVm['phase']; hostPort: number; generation: number } | undefined {
+    const l = this.local.get(id);
+    const driver = l && this.drivers.get(l.scheme);
+    if (!l?.handle || !driver) return undefined;
+    return { driver, phase: l.phase, hostPort: l.handle.hostPort, generation: l.generation };
+  }
+
   /** Runs `fn` under the VM's lock: no reconcile pass (stop, destroy, hide) runs meanwhile. */
   withVm<T>(id: string, fn: () => Promise<T>): Promise<T> {
     return this.locks.run(id, fn);

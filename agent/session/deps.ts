@@ -42,6 +42,8 @@ export interface SessionDeps {
   allocated?: () => Capacity;
   /** The controller's full desired state for this host arrived. */
   onDesired?: (vms: DesiredVm[]) => void;
+  /** A session was welcomed (first or after a reconnect): level state (the monitor's) is sent again. */
+  onEstablished?: () => void;
   /** The controller's re-placement window (down-after + replace-after) from Welcome; 0 if it did not say. */
   onReplaceWindow?: (ms: number) => void;
   /** Schemes this host offers (driver fingerprints). */

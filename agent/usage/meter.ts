@@ -30,6 +30,8 @@ export interface MeterDeps {
   clock?: Clock;
   /** Whether the clock is the controller's yet: until then no sample is taken (counters are cumulative: the first one after covers the wait). */
   ready?: () => boolean;
+  /** The appliance monitor's polls and probe seconds of a VM since the last record (taken: counted once). */
+  monitorUsage?: (vmId: string) => { polls: number; probeSeconds: number } | undefined;
 }
 
 /** Records per UsageBatch at most (the controller refuses more). */
@@ -96,6 +98,8 @@ export class UsageMeter {
       const cur: Baseline = { atUnixMs: this.clock.now(), pid: vm.pid, stats: { ...read, sources: undefined } };
       const rec = intervalOf(vm.id, prev, cur, vm.generation, stats.sources ?? {});
       if (rec.endUnixMs > rec.startUnixMs) {
+        const m = this.d.monitorUsage?.(vm.id);
+        if (m) Object.assign(rec, { monitorPolls: m.polls, monitorProbeSeconds: m.probeSeconds });
         next.set(vm.id, cur);
         records.push(rec);
       } else if (prev) {

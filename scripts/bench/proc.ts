@@ -106,3 +106,11 @@ export class MachineWindow {
 function cpus(): number {
   return readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d+ /.test(l)).length || 1;
 }
+
+/** The process's CPU (% of a core) over `windowS` seconds, after `settleMs` (a start's own work is not measured). */
+export async function measureCpuPct(pid: number, windowS: number, settleMs = 3000): Promise<Usage> {
+  await new Promise((r) => setTimeout(r, settleMs));
+  const w = new ProcWindow(pid, 1000);
+  await new Promise((r) => setTimeout(r, windowS * 1000));
+  return w.stop();
+}

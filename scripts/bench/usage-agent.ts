@@ -6,7 +6,7 @@ import type { AdminClient } from '../../controller/cli/client.js';
 import { removeDir, stopChild, tempDir, track } from './children.js';
 import { createJoinToken, DIST, startController, waitHostReady } from './controller.js';
 import { pool } from './pool.js';
-import { ProcWindow } from './proc.js';
+import { measureCpuPct } from './proc.js';
 import { fig, type Figures } from './results.js';
 
 // What metering costs an agent with 100 process VMs. The default interval
@@ -49,10 +49,7 @@ export async function runUsageAgent(): Promise<Figures> {
     await createVms(admin, host.id, n);
     log(`${n} process VMs running`);
     const measure = async (label: string) => {
-      await sleep(3000); // settle: the start's own work is not the meter's
-      const w = new ProcWindow(agent!.pid!, 1000);
-      await sleep(windowS * 1000);
-      const u = w.stop();
+      const u = await measureCpuPct(agent!.pid!, windowS);
       log(`${label}: agent ${u.cpuPct.toFixed(2)} % of a core over ${u.seconds.toFixed(0)} s`);
       return u.cpuPct;
     };
