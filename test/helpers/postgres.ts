@@ -3,16 +3,18 @@
 // number that names the socket. Outside CI a machine without PostgreSQL skips
 // the file loudly; in CI the file fails (as test/helpers/qemu.ts does for QEMU).
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import t from 'tap';
 import { tmpDir } from './tmp.js';
 
 /** Debian keeps the server binaries off PATH, under /usr/lib/postgresql/<major>/bin. */
 function binDir(): string | undefined {
+  // PATH may hold symlinks to a few of them only: the real dir has createdb too.
   const onPath = spawnSync('sh', ['-c', 'command -v initdb']).stdout?.toString().trim();
-  if (onPath && existsSync(join(onPath, '..', 'pg_ctl'))) return join(onPath, '..');
+  const real = onPath ? dirname(realpathSync(onPath)) : '';
+  if (real && existsSync(join(real, 'createdb'))) return real;
   const base = '/usr/lib/postgresql';
   const majors = existsSync(base) ? readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
   return majors.map((m) => join(base, m, 'bin')).find((d) => existsSync(join(d, 'initdb')));
@@ -87,7 +89,13 @@ export async function startPostgres(): Promise<Postgres> {
   };
   pg.start();
   // A test that fails midway still stops its server (reap.ts would kill it less politely).
-  process.on('exit', () => pg.teardown());
+  process.on('exit', () => {
+    try {
+      pg.teardown();
+    } catch {
+      // tmpDir()'s exit hook may have gone first: reap.ts killed the server then.
+    }
+  });
   const created = asPostgres([join(BIN, 'createdb'), '-h', dir, '-p', String(port), '-U', 'postgres', 'nephele']);
   if (created.status !== 0) throw new Error(`createdb failed: ${created.out}`);
   return pg;

@@ -12,7 +12,8 @@ export function parseStoreUrl(raw: string, flag = '--monitor-store'): StoreUrl {
   const s = raw.trim();
   if (PG_RE.test(s)) {
     try {
-      new URL(s);
+      // An empty host (a Unix socket given as ?host=/dir) is valid for pg, not for URL: fill one in.
+      new URL(s.replace(/^(postgres(?:ql)?:\/\/(?:[^@/?]*@)?)(?=[/?]|$)/i, '$1localhost'));
     } catch {
       throw new Error(`${flag}: not a valid PostgreSQL URL (${redactUrl(s)})`);
     }
