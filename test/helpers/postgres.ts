@@ -1,10 +1,9 @@
 // A throwaway PostgreSQL for tests: initdb + pg_ctl as the postgres user in a
-// temp dir, listening only on a Unix socket in that dir (no TCP), on a port
-// number that names the socket. Outside CI a machine without PostgreSQL skips
+// temp dir, listening only on a Unix socket in that dir (no TCP; the port
+// number only names the socket). Outside CI a machine without PostgreSQL skips
 // the file loudly; in CI the file fails (as test/helpers/qemu.ts does for QEMU).
 import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, readdirSync, realpathSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import t from 'tap';
 import { tmpDir } from './tmp.js';
@@ -50,21 +49,14 @@ function asPostgres(args: string[]): { status: number | null; out: string } {
   return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 /** Creates, starts and returns a cluster with a database `nephele`. */
 export async function startPostgres(): Promise<Postgres> {
   if (!BIN) throw new Error('PostgreSQL is not installed (initdb not found)');
   const dir = tmpDir('nephele-pg-');
   chownSync(dir, Number(pgUser.stdout.toString().trim()), -1);
   const data = join(dir, 'data');
-  const port = await freePort();
+  // No TCP (listen_addresses=''): the port only names the socket, which sits in this private dir, so it never clashes.
+  const port = 5432;
   const init = asPostgres([join(BIN, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
   if (init.status !== 0) throw new Error(`initdb failed: ${init.out}`);
   let running = false;

@@ -17,6 +17,8 @@ import { redactUrl } from './url.js';
 
 /** Entries shipped per sink write (one multi-row upsert per kind). */
 export const MIRROR_BATCH = 500;
+/** backlog() counts at most this many. */
+export const BACKLOG_COUNT_MAX = 100_000;
 const ENTRY = 'e/';
 /** The highest sequence ever shipped: numbering survives an emptied backlog and a restart. */
 const HWM = 'hwm';
@@ -91,9 +93,10 @@ class Mirror implements MonitorMirror {
     this.running = this.run().finally(() => (this.running = undefined));
   }
 
+  /** Counted by a scan, so it saturates at BACKLOG_COUNT_MAX (a long outage must not make a gauge scrape slow). */
   async backlog(): Promise<number> {
     let n = 0;
-    for await (const _ of this.o.store.scan(MONITOR_MIRROR, { prefix: ENTRY })) n++;
+    for await (const _ of this.o.store.scan(MONITOR_MIRROR, { prefix: ENTRY, limit: BACKLOG_COUNT_MAX })) n++;
     return n;
   }
 
