@@ -108,6 +108,39 @@ t.test('reopened over the same store (a controller restart): the backlog ships, 
   await m3.close();
 });
 
+t.test('a write right after the sender went idle ships (no lost kick)', async (t) => {
+  const store = new MemoryStore();
+  const sink = new FakeSink();
+  const m = await openMonitorMirror({ store, log: silentLogger, clock: new FakeClock(), sink });
+  for (let i = 0; i < 5; i++) {
+    await write(store, m, { kind: 'appliance', row: row('vm1', 'running', i) });
+    await waitFor(async () => (await m.backlog()) === 0, { message: `write ${i} shipped` });
+  }
+  t.equal(sink.received, 5);
+  await m.close();
+});
+
+t.test('the delete after a confirmed write fails: shipped again, rows unchanged (at-least-once)', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock();
+  const sink = new FakeSink();
+  const realBatch = store.batch.bind(store);
+  let failDeletes = 1;
+  store.batch = async (ops, pre) => {
+    if (ops.some((o) => o.type === 'del') && failDeletes-- > 0) throw new Error('disk I/O error');
+    return realBatch(ops, pre);
+  };
+  const m = await openMonitorMirror({ store, log: silentLogger, clock, sink, backoff: noJitter() });
+  await write(store, m, { kind: 'appliance', row: row('vm1', 'faulted', 1) });
+  await waitFor(() => sink.received === 1, { message: 'first delivery' });
+  t.equal(await m.backlog(), 1, 'kept: the delete failed');
+  clock.advance(1_000);
+  await waitFor(async () => (await m.backlog()) === 0, { message: 'redelivered and deleted' });
+  t.equal(sink.received, 2, 'delivered twice');
+  t.equal(sink.rows.size, 1, 'one row');
+  await m.close();
+});
+
 t.test('a sink failing after a partial write: the replay is idempotent', async (t) => {
   const dir = tmpDir();
   const sink = new JsonlSink(dir);

@@ -86,11 +86,8 @@ class Mirror implements MonitorMirror {
 
   kick(): void {
     if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.run().finally(() => (this.running = undefined));
+    this.again = true;
+    if (!this.running) this.running = this.run();
   }
 
   /** Counted by a scan, so it saturates at BACKLOG_COUNT_MAX (a long outage must not make a gauge scrape slow). */
@@ -115,27 +112,38 @@ class Mirror implements MonitorMirror {
   private async run(): Promise<void> {
     while (!this.closed) {
       this.again = false;
-      const entries: MirrorEntry[] = [];
-      const keys: string[] = [];
-      for await (const e of this.o.store.scan<MirrorEntry>(MONITOR_MIRROR, { prefix: ENTRY, limit: this.batchSize })) {
-        entries.push(e.value);
-        keys.push(e.key);
+      let step: 'empty' | 'shipped' | 'failed';
+      try {
+        step = await this.step();
+      } catch (e) {
+        // The local store failed (read or delete): the entries stay and are shipped again later.
+        this.o.log.error({ err_msg: e instanceof Error ? e.message : String(e) }, 'monitor mirror backlog unreadable');
+        step = 'failed';
       }
-      if (entries.length === 0) {
-        if (this.again) continue;
-        return;
-      }
-      if (!(await this.ship(entries))) {
-        await this.pause(this.backoff.next());
-        continue;
-      }
-      const top = Math.max(...entries.map((e) => e.seq));
-      const hwm = (await this.o.store.get<{ seq: number }>(MONITOR_MIRROR, HWM))?.value.seq ?? 0;
-      await this.o.store.batch([
-        ...keys.map((k) => del(MONITOR_MIRROR, k)),
-        put(MONITOR_MIRROR, HWM, { seq: Math.max(top, hwm) }),
-      ]);
+      if (step === 'failed') await this.pause(this.backoff.next());
+      else if (step === 'empty' && !this.again) break;
     }
+    // Cleared in the same tick as the last look at `again`, so no kick falls between.
+    this.running = undefined;
+  }
+
+  /** Ships the oldest batch and deletes it from the backlog once the sink confirmed. */
+  private async step(): Promise<'empty' | 'shipped' | 'failed'> {
+    const entries: MirrorEntry[] = [];
+    const keys: string[] = [];
+    for await (const e of this.o.store.scan<MirrorEntry>(MONITOR_MIRROR, { prefix: ENTRY, limit: this.batchSize })) {
+      entries.push(e.value);
+      keys.push(e.key);
+    }
+    if (entries.length === 0) return 'empty';
+    if (!(await this.ship(entries))) return 'failed';
+    const top = Math.max(...entries.map((e) => e.seq));
+    const hwm = (await this.o.store.get<{ seq: number }>(MONITOR_MIRROR, HWM))?.value.seq ?? 0;
+    await this.o.store.batch([
+      ...keys.map((k) => del(MONITOR_MIRROR, k)),
+      put(MONITOR_MIRROR, HWM, { seq: Math.max(top, hwm) }),
+    ]);
+    return 'shipped';
   }
 
   /** One sink write; false (error kept, logged once per new message) when it failed. */
