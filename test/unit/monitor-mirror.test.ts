@@ -8,6 +8,8 @@ import { Backoff } from '../../agent/backoff.js';
 import { MONITOR_MIRROR, type ActionRecord, type ApplianceRecord } from '../../controller/model/monitor.js';
 import type { MirrorEntry, MirrorItem, MonitorMirror, MonitorSink } from '../../controller/monitor/ports.js';
 import { openMonitorMirror } from '../../controller/monitor/sink/mirror.js';
+import { mirrorMetrics } from '../../controller/monitor/sink/metrics.js';
+import { newRegistry } from '../../common/metrics/registry.js';
 import { JsonlSink, readJsonl } from '../../controller/monitor/sink/jsonl.js';
 import { parseStoreUrl, redactError, redactUrl } from '../../controller/monitor/sink/url.js';
 import { MemoryStore } from '../helpers/memory-store.js';
@@ -158,6 +160,26 @@ t.test('a sink failing after a partial write: the replay is idempotent', async (
   t.equal(rows.size, 1);
   t.equal((rows.get('vm1')?.record as ApplianceRecord).appState, 'faulted');
   t.equal((acts.get('A1')?.record as ActionRecord).outcome, 'done');
+});
+
+t.test('gauges: backlog and health read on scrape', async (t) => {
+  const store = new MemoryStore();
+  const sink = new FakeSink();
+  sink.down = true;
+  const clock = new FakeClock();
+  const m = await openMonitorMirror({ store, log: silentLogger, clock, sink, backoff: noJitter() });
+  const registry = newRegistry();
+  mirrorMetrics(registry, m);
+  await write(store, m, { kind: 'appliance', row: row('vm1', 'faulted', 1) });
+  await waitFor(() => m.lastError() !== '');
+  const text = await registry.metrics();
+  t.match(text, /^nephele_monitor_store_backlog 1$/m);
+  t.match(text, /^nephele_monitor_store_healthy 0$/m);
+  sink.down = false;
+  clock.advance(1_000);
+  await waitFor(async () => (await m.backlog()) === 0);
+  t.match(await registry.metrics(), /^nephele_monitor_store_healthy 1$/m);
+  await m.close();
 });
 
 t.test('store URLs: parsed, bad ones refused naming the flag, passwords redacted', async (t) => {
