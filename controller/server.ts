@@ -89,6 +89,8 @@ export interface ControllerConfig {
   usageExportSettleMs?: number;
   /** Usage retention per level and the rollup schedule (controller/usage). */
   usage?: Partial<UsageConfig>;
+  /** External appliance store (--monitor-store): postgres://… or jsonl:<dir>; unset = none (controller/monitor/sink). */
+  monitorStore?: string;
   logger?: Logger;
   clock?: Clock;
 }

@@ -11,6 +11,7 @@ import { StartupError } from '../storage/open.js';
 import { refusalMessage } from '../storage/check.js';
 import { parseUsageRetention } from '../usage/retention.js';
 import { cronArg } from '../usage/jobs.js';
+import { parseStoreUrl } from '../monitor/sink/url.js';
 
 export interface ControllerFlags {
   listen: string;
@@ -49,6 +50,7 @@ export interface ControllerFlags {
   metricsPublic?: boolean;
   usageRetention?: string;
   usageRollupCron?: string;
+  monitorStore?: string;
 }
 
 function positive(flag: string, v: string): number {
@@ -73,6 +75,7 @@ export async function runController(f: ControllerFlags): Promise<void> {
     retention: parseUsageRetention(f.usageRetention),
     rollupCron: cronArg('--usage-rollup-cron', f.usageRollupCron ?? '* * * * *'),
   };
+  if (f.monitorStore) parseStoreUrl(f.monitorStore);
   const c = await startController({
     usage,
     dataDir,
@@ -131,6 +134,7 @@ export async function runController(f: ControllerFlags): Promise<void> {
     metricsPublic: !!f.metricsPublic,
     usageExportDir: resolve(f.usageExportDir ?? `${dataDir}/exports`),
     usageExportSettleMs: parseDuration(f.usageExportSettle ?? '2m'),
+    monitorStore: f.monitorStore || undefined,
     logger: log,
   }).catch((e: unknown) => {
     // Damage LevelDB did not see at open shows on the first read of it.

@@ -193,6 +193,12 @@ program
     'scheduled exports take an interval this long after it started (late batches)',
     '2m',
   )
+  .addOption(
+    new Option(
+      '--monitor-store <url>',
+      'mirror the appliance state table and action log to postgres://user:pw@host/db or jsonl:<dir>',
+    ).env('NEPHELE_MONITOR_STORE'),
+  )
   .addOption(new Option('--log-level <level>', 'log level').env('NEPHELE_LOG_LEVEL').default('info'))
   .addOption(metricsListenOption(DEFAULT_METRICS_PORT.controller))
   .addOption(metricsPublicOption())

@@ -28,6 +28,12 @@ export type Scope = string | undefined;
 /** What is mirrored: a state-table row (upserted by vm id) or an action (upserted by action id). */
 export type MirrorItem = { kind: 'appliance'; row: ApplianceRecord } | { kind: 'action'; action: ActionRecord };
 
+/** An item as the sink gets it: with its backlog sequence number (a sink keeps the highest per key, so a late replay never overwrites a newer row). */
+export interface MirrorEntry {
+  seq: number;
+  item: MirrorItem;
+}
+
 /**
  * The durable backlog in front of the external store. Writers add `ops(item)` to
  * the same batch that stores the row or action, then call `kick()` after the
@@ -51,7 +57,7 @@ export interface MonitorSink {
   readonly name: string;
   /** Creates or migrates the schema; called before the first write and after reconnecting. */
   open(): Promise<void>;
-  write(items: MirrorItem[]): Promise<void>;
+  write(entries: MirrorEntry[]): Promise<void>;
   close(): Promise<void>;
 }
 
