@@ -31,6 +31,8 @@ import { agentFlags, program } from './cli/program.js';
 import { ImageCache } from './images/cache.js';
 import { CommandDispatcher } from './commands/dispatch.js';
 import { sweepCaptures } from './commands/ops.js';
+import { startControl } from './local/control.js';
+import { execMain } from './local/exec-cli.js';
 
 // Read lazily: only --version pays for asking git which commit this is.
 program.on('option:version', () => {
@@ -178,6 +180,8 @@ async function main(): Promise<void> {
     pathOf: (id) => runner.consolePath(id),
     log: log.child({ host_id: identity.hostId }),
   });
+  // `nephele-agent exec VM -- argv` on this host (agent/local/control.ts).
+  const control = await startControl(files.dir, (id) => runner.monitorVm(id), log);
   session = new AgentSession({
     controller: o.controller,
     hostId: identity.hostId,
@@ -304,6 +308,7 @@ async function main(): Promise<void> {
     // A deliberate stop (restart, upgrade): the guests get the longest safe lease.
     fence.stop({ graceful: true });
     consoles.close();
+    await control.close();
     session!.stop();
     meter.stop();
     appliances.stop();
@@ -325,7 +330,9 @@ function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-main().catch((e) => {
+// `nephele-agent exec …` is a client of a running agent, not an agent.
+const run = process.argv[2] === 'exec' ? execMain(process.argv.slice(3)).then((code) => process.exit(code)) : main();
+run.catch((e) => {
   const msg = e instanceof EnrollError ? e.message : ((e as { details?: string }).details ?? (e as Error).message);
   process.stderr.write(`nephele-agent: ${msg}\n`);
   process.exit(1);

@@ -30,8 +30,7 @@ import { SessionManager } from './hosts/session.js';
 import { enroll } from './hosts/enroll.js';
 import { AgentAuth } from './hosts/agent-auth.js';
 import { startTokenCapability } from './tokens/capability.js';
-import { monitorStubHandlers } from './monitor/stubs.js';
-import { wireMonitorState } from './monitor/state/wire.js';
+import { startMonitorCapability } from './monitor/capability.js';
 import { diskHandlers } from './hosts/disks.js';
 import { ConsoleRelay } from './vms/console.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
@@ -346,8 +345,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   });
   server.addService(safeService(v1.UsageService.service), usageHandlers(layer, usage.groups));
   server.addService(safeService(v1.TokenService.service), imaging.handlers(layer));
-  const monitorState = await wireMonitorState({ store, clock, log, sessions, vms, commands: management.commands });
-  server.addService(safeService(v1.MonitorService.service), monitorStubHandlers(layer, monitorState.handlers(layer)));
+  const monitoring = await startMonitorCapability({ store, clock, log, sessions, vms, management, cfg, metrics });
+  server.addService(safeService(v1.MonitorService.service), monitoring.handlers(layer));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({
@@ -418,7 +417,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       health.setStatus('', 'NOT_SERVING');
       consoles.close();
       sessions.stop();
-      await monitorState.stop();
+      await monitoring.stop();
       events.stop();
       purge.stop();
       await new Promise<void>((r) => {

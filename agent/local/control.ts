@@ -11,6 +11,8 @@
 //   ← {"ok":true,"exit_code":0,"output":"..."} | {"ok":false,"error":"..."}
 import { chmodSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import type { Driver } from '../drivers/driver.js';
 import { ULID_RE } from '../../common/ids.js';
 import type { Logger } from '../../common/logger.js';
 
@@ -129,4 +131,24 @@ export function controlExec(socketPath: string, r: ExecRequest): Promise<ExecAns
       }
     });
   });
+}
+
+/** The agent's control socket over its VMs: `vmOf` finds the VM's driver (undefined: not on this host). */
+export async function startControl(
+  dataDir: string,
+  vmOf: (id: string) => { driver: Pick<Driver, 'scheme' | 'guestExec'> } | undefined,
+  log: Logger,
+): Promise<ControlServer> {
+  const srv = new ControlServer(
+    join(dataDir, CONTROL_SOCKET),
+    async (r) => {
+      const vm = vmOf(r.vm);
+      if (!vm) throw new Error('no such VM on this host');
+      if (!vm.driver.guestExec) throw new Error(`the ${vm.driver.scheme} scheme cannot run commands in its VMs`);
+      return vm.driver.guestExec(r.vm, r.argv, r.timeoutMs);
+    },
+    log,
+  );
+  await srv.listen();
+  return srv;
 }
