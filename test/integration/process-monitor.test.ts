@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcessDriver } from '../../agent/drivers/process/driver.js';
-import type { GuestEvent, VmSpec } from '../../agent/drivers/driver.js';
+import type { GuestEvent } from '../../agent/drivers/driver.js';
+import { processSpec } from '../helpers/vms.js';
 import { ulid as newId } from '../../common/ids.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -13,24 +14,18 @@ import { waitFor } from '../helpers/wait.js';
 // of the VM, stop/restart/update of the app with the VM kept, and the app's
 // unexpected death pushed as a guest `fault` event besides the VM's exit.
 
-const spec = (id: string): VmSpec => ({
-  id,
-  name: `vm-${id.slice(-4)}`,
-  vcpus: 1,
-  memoryMiB: 64,
-  diskGiB: 1,
-  image: '',
-  appliancePort: 80,
-  config: {
-    title: 'mon',
-    appliance_version: '1.0',
-    licence_id: 'L-1',
-    licence_seats: '10',
-    licence_seats_in_use: '3',
-    licence_expires: '2030-01-01T00:00:00Z',
-    users: 'alice,bob',
-  },
-});
+const spec = (id: string) =>
+  processSpec(id, {
+    config: {
+      title: 'mon',
+      appliance_version: '1.0',
+      licence_id: 'L-1',
+      licence_seats: '10',
+      licence_seats_in_use: '3',
+      licence_expires: '2030-01-01T00:00:00Z',
+      users: 'alice,bob',
+    },
+  });
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
