@@ -40,7 +40,12 @@ t.test('mon, exec, kill, fault push, app-update in a real guest', async (t) => {
   await d.create(spec);
   await waitFor(async () => (await d.inspect(id)).guestReady, { timeoutMs: 120_000, message: 'guest ready' });
 
+  let t1 = Date.now();
   const s = await d.monitorSample(id);
+  const first = Date.now() - t1;
+  t1 = Date.now();
+  await d.monitorSample(id);
+  t.comment(`mon: first ${first} ms (hashes every executable), then ${Date.now() - t1} ms (cached)`);
   t.equal(s.app, 'running');
   t.equal(s.applianceVersion, '1.0');
   t.same(s.licence, { licenceId: 'L-9', seats: 4, seatsInUse: 0, expiresUnixMs: 0 });
