@@ -29,7 +29,21 @@
 #   net-dev                    ok <rx_bytes> <tx_bytes>   (all interfaces but lo, /proc/net/dev)
 #   app-start|app-stop|app-status   ok running|stopped
 #   poweroff                   ok, then poweroff -f
+#   mon                        ok app=<running|stopped> ver=<v> lic=<id>,<seats>,<in_use>,<expires>
+#                                 users=<a,b> net=<rx>,<tx> cf=<name>,<sha256>... p=<pid>,<starttime>,<exe sha256|->,<comm>,<cmdline>...
+#                              (one poll of the appliance; values %-encoded (% space tab CR LF ,);
+#                              capped: 256 processes, cmdlines of 512 bytes, 64 config files;
+#                              exe hashes cached by pid + start time; one fork for the new hashes)
+#   exec <timeout_s> <word>... ok <exit code> <base64 of the first 256 bytes of output> | err timeout
+#                              (argv as given, no shell; a word "b64:<base64>" is decoded;
+#                              timeout 1-60 s: requests are served one at a time)
+#   kill <pid> [sha256]        ok killed (refuses pid 1, the agent, and a pid whose exe has another sha256)
+#   app-update <version>       ok running|stopped (records config appliance_version, restarts the app)
 # Anything else: <id> err unknown command.
+#
+# Guest -> host on its own, while a host is connected (a watcher beside the session):
+#   event fault app-exited     the app stopped without being told to
+#   event state app-running    it runs again without being told to
 #
 # The host may disconnect at any time: the port then reads EOF; the agent
 # keeps it open, waits until a host is connected again and re-announces ready.
@@ -44,9 +58,22 @@ DATA=${NEPHELE_DATA:-/data}
 LIB=${NEPHELE_LIB:-/usr/lib/nephele}
 APP=$LIB/appliance.sh
 MAX_LINE=8192
+RUN=${NEPHELE_RUN:-/run}
+APP_PIDFILE=${NEPHELE_APP_PIDFILE:-/run/nephele-appliance.pid}
+# Present while the app is stopped on request: the watcher then stays quiet.
+EXPECT_STOP=$RUN/nephele-app.expect-stop
+EXEC_OUT=$RUN/nephele-exec.out
+ASKED_FILE=$RUN/nephele-app.asked
+APP_ASKED=0
+MAX_PROCS=256
+WATCH_PID=
+# " pid:starttime:sha256 ..." of the processes seen by the last mon.
+EXE_CACHE=' '
 
 CR=$(printf '\r')
 TAB=$(printf '\t')
+NL='
+'
 BOOT_ID=unknown
 read -r BOOT_ID </proc/sys/kernel/random/boot_id
 
@@ -54,7 +81,7 @@ log() { echo "nephele-agent: $*" >&2; }
 
 # nap SECONDS: sleep without forking (a timed read on a FIFO nobody writes):
 # the agent polls while no host is connected, and under TCG every fork counts.
-NAP_FIFO=/run/nephele-agent.nap
+NAP_FIFO=$RUN/nephele-agent.nap
 rm -f "$NAP_FIFO"
 if mkfifo -m 0600 "$NAP_FIFO" 2>/dev/null && [ -p "$NAP_FIFO" ]; then
 	exec 4<>"$NAP_FIFO"
@@ -146,7 +173,12 @@ cmd_ps() {
 # net_dev ID: answers the byte counters of every interface but lo (usage
 # metering: QEMU user networking keeps none on the host). No fork.
 net_dev() {
-	_nid=$1
+	net_counts
+	reply "$1 ok $_rx $_tx"
+}
+
+# net_counts: sets _rx and _tx.
+net_counts() {
 	_rx=0
 	_tx=0
 	while read -r _l; do
@@ -159,12 +191,243 @@ net_dev() {
 		_rx=$((_rx + $1))
 		_tx=$((_tx + $9))
 	done </proc/net/dev
-	reply "$_nid ok $_rx $_tx"
 }
 
 app() { # start|stop|status -> running|stopped
+	# A stop asked for is no fault: the watcher stays quiet until the next start.
+	[ "$1" = stop ] && : >"$EXPECT_STOP"
 	_s=$("$APP" "$1" </dev/null 2>/dev/null 3>&- 4>&-)
-	case $_s in running | stopped) echo "$_s" ;; *) echo stopped ;; esac
+	[ "$1" = start ] && rm -f "$EXPECT_STOP"
+	case $_s in running | stopped) ;; *) _s=stopped ;; esac
+	# Tells the watcher the state this left the app in (however quick the stop + start was).
+	if [ "$1" != status ]; then
+		APP_ASKED=$((APP_ASKED + 1))
+		echo "$APP_ASKED $_s" >"$ASKED_FILE"
+	fi
+	echo "$_s"
+}
+
+# app_running: the appliance's httpd is alive (appliance.sh's test, without a fork).
+app_running() {
+	_ap=
+	read -r _ap 2>/dev/null <"$APP_PIDFILE" || return 1
+	case $_ap in '' | *[!0-9]*) return 1 ;; esac
+	_as=
+	read -r _ _ _as _ 2>/dev/null <"/proc/$_ap/stat" || return 1
+	[ "$_as" != Z ] && [ "$_as" != X ] || return 1
+	_ac=
+	read -r _ac 2>/dev/null <"/proc/$_ap/comm"
+	[ "$_ac" = httpd ]
+}
+
+# enc VALUE: sets _e to VALUE with % space tab CR LF and comma %-encoded (no fork).
+enc() {
+	_e=${1//[%]/%25}
+	_e=${_e// /%20}
+	_e=${_e//$TAB/%09}
+	_e=${_e//$CR/%0D}
+	_e=${_e//$NL/%0A}
+	_e=${_e//,/%2C}
+}
+
+# cfg KEY: sets _v to the first line of config KEY ('' when none; no fork).
+cfg() {
+	_v=
+	IFS= read -r _v 2>/dev/null <"$DATA/config/$1"
+	_v=${_v%"$CR"}
+}
+
+# cmd_mon: sets _out to the mon answer (see the header). Runs in the agent's own
+# shell so EXE_CACHE survives between polls; forks once, for new hashes and the config.
+cmd_mon() {
+	if app_running; then _out="app=running"; else _out="app=stopped"; fi
+	cfg appliance_version
+	enc "$_v"
+	_out="$_out ver=$_e"
+	_l=
+	for _k in licence_id licence_seats licence_seats_in_use licence_expires; do
+		cfg $_k
+		enc "$_v"
+		_l=$_l,$_e
+	done
+	_l=${_l#,}
+	cfg users
+	enc "$_v"
+	_out="$_out lic=$_l users=$_e"
+	net_counts
+	_out="$_out net=$_rx,$_tx"
+	_ps=
+	_new=
+	_newp=
+	_cache=' '
+	_n=0
+	for _d in /proc/[0-9]*; do
+		[ $_n -lt $MAX_PROCS ] || break
+		[ -e "$_d/exe" ] || continue # kernel threads have no executable
+		_p=${_d#/proc/}
+		_stat=
+		read -r _stat 2>/dev/null <"$_d/stat" || continue
+		set -f
+		# shellcheck disable=SC2086
+		set -- ${_stat##*) }
+		set +f
+		_start=${20}
+		_comm=
+		read -r _comm 2>/dev/null <"$_d/comm"
+		_cl=
+		while IFS= read -r -d '' _a; do
+			_cl=$_cl${_cl:+ }$_a
+			[ ${#_cl} -lt 512 ] || break
+		done 2>/dev/null <"$_d/cmdline"
+		# shellcheck disable=SC3057 # busybox ash has substrings
+		_cl=${_cl:0:512}
+		case $EXE_CACHE in
+		*" $_p:$_start:"*)
+			_h=${EXE_CACHE#*" $_p:$_start:"}
+			_h=${_h%% *}
+			;;
+		*)
+			_h="@H$_p@"
+			_new="$_new $_d/exe"
+			_newp="$_newp $_p:$_start"
+			;;
+		esac
+		enc "$_comm"
+		_ec=$_e
+		enc "$_cl"
+		_ps="$_ps p=$_p,$_start,$_h,$_ec,$_e"
+		_cache="$_cache$_p:$_start:$_h "
+		_n=$((_n + 1))
+	done
+	_cf=
+	_nc=0
+	for _f in "$DATA"/config/*; do
+		if valid_key "${_f##*/}" && [ -f "$_f" ] && [ $_nc -lt 64 ]; then
+			_cf="$_cf $_f"
+			_nc=$((_nc + 1))
+		fi
+	done
+	_sums=
+	set -f
+	# shellcheck disable=SC2086
+	[ -n "$_new$_cf" ] && _sums=$(sha256sum $_new $_cf 2>/dev/null)
+	set +f
+	_cfo=
+	while read -r _h _f; do
+		case $_f in
+		/proc/*/exe)
+			_p=${_f#/proc/}
+			_p=${_p%/exe}
+			_ps=${_ps//@H$_p@/$_h}
+			_cache=${_cache//@H$_p@/$_h}
+			;;
+		"$DATA"/config/*) _cfo="$_cfo cf=${_f##*/},$_h" ;;
+		esac
+	done <<SUMS
+$_sums
+SUMS
+	# Unreadable ones (gone, or not hashable): '-' now, tried again next poll.
+	for _np in $_newp; do
+		_p=${_np%%:*}
+		_ps=${_ps//@H$_p@/-}
+		_cache=${_cache//" $_np:@H$_p@ "/ }
+	done
+	EXE_CACHE=$_cache
+	_out="$_out$_cfo$_ps"
+}
+
+# cmd_exec ID TIMEOUT WORD...: runs argv (no shell) under timeout; answers exit code and output head.
+cmd_exec() {
+	_xid=$1
+	_t=$2
+	shift 2
+	case $_t in '' | *[!0-9]*) _t=0 ;; esac
+	if [ "$_t" -lt 1 ] || [ "$_t" -gt 60 ] || [ $# -lt 1 ]; then
+		reply "$_xid err usage: exec <timeout_s 1-60> <word>..."
+		return 0
+	fi
+	_n=0
+	for _w; do
+		_n=$((_n + 1))
+		case $_w in
+		b64:*)
+			if ! _w=$(printf '%s' "${_w#b64:}" | base64 -d 2>/dev/null); then
+				reply "$_xid err bad base64 word"
+				return 0
+			fi
+			;;
+		esac
+		eval "_x$_n=\$_w"
+	done
+	set --
+	_i=1
+	while [ $_i -le $_n ]; do
+		eval "set -- \"\$@\" \"\$_x$_i\""
+		_i=$((_i + 1))
+	done
+	read -r _u0 _ </proc/uptime
+	timeout -s KILL "$_t" "$@" </dev/null >"$EXEC_OUT" 2>&1 3>&- 4>&-
+	_rc=$?
+	read -r _u1 _ </proc/uptime
+	_o=$(head -c 256 "$EXEC_OUT" | base64 -w 0)
+	rm -f "$EXEC_OUT"
+	# Killed by the timeout (SIGKILL after the whole time), not by itself.
+	if [ $_rc -eq 137 ] && [ $((${_u1%.*} - ${_u0%.*})) -ge $((_t - 1)) ]; then
+		reply "$_xid err timeout after $_t s"
+	else
+		reply "$_xid ok $_rc $_o"
+	fi
+}
+
+# cmd_kill ID PID [SHA256]
+cmd_kill() {
+	_kid=$1
+	case ${2:-} in '' | *[!0-9]*)
+		reply "$_kid err usage: kill <pid> [sha256]"
+		return 0
+		;;
+	esac
+	if [ "$2" = 1 ] || [ "$2" = "$$" ] || [ "$2" = "$WATCH_PID" ]; then
+		reply "$_kid err refused: pid $2 is init or the agent"
+		return 0
+	fi
+	if [ ! -e "/proc/$2/exe" ]; then
+		reply "$_kid err no such process"
+		return 0
+	fi
+	if [ -n "${3:-}" ]; then
+		_h=$(sha256sum "/proc/$2/exe" 2>/dev/null)
+		if [ "${_h%% *}" != "$3" ]; then
+			reply "$_kid err refused: its executable differs"
+			return 0
+		fi
+	fi
+	if kill -9 "$2" 2>/dev/null; then reply "$_kid ok killed"; else reply "$_kid err cannot kill"; fi
+}
+
+# watch_app: beside the session while a host is connected (output: the port).
+# Reports the app stopping, or starting again, on its own. No fork per tick.
+watch_app() {
+	_was=
+	_lg=
+	while :; do
+		if app_running; then _now=running; else _now=stopped; fi
+		_g=
+		_gs=
+		read -r _g _gs 2>/dev/null <"$ASKED_FILE"
+		if [ "$_g" != "$_lg" ]; then
+			_lg=$_g
+			_was=$_gs
+		fi
+		if [ -e "$EXPECT_STOP" ]; then
+			_was=
+		elif [ "$_now" != "$_was" ]; then
+			[ "$_was" = running ] && printf 'event fault app-exited\n'
+			[ "$_was" = stopped ] && printf 'event state app-running\n'
+			_was=$_now
+		fi
+		nap 0.5
+	done
 }
 
 # handle LINE: writes at most one answer line to stdout.
@@ -275,6 +538,23 @@ handle() {
 	app-start) reply "$_id ok $(app start)" ;;
 	app-stop) reply "$_id ok $(app stop)" ;;
 	app-status) reply "$_id ok $(app status)" ;;
+	mon)
+		cmd_mon
+		reply "$_id ok $_out"
+		;;
+	exec) cmd_exec "$_id" "$@" ;;
+	kill) cmd_kill "$_id" "$@" ;;
+	app-update)
+		case ${1:-} in '' | *[!A-Za-z0-9._+-]*) _v= ;; *) _v=$1 ;; esac
+		if [ $# -ne 1 ] || [ -z "$_v" ] || [ ${#_v} -gt 64 ]; then
+			reply "$_id err usage: app-update <version>"
+		elif mkdir -p "$DATA/config" 2>/dev/null && write_file "$DATA/config/appliance_version" "$_v"; then
+			app stop >/dev/null
+			reply "$_id ok $(app start)"
+		else
+			reply "$_id err cannot write config"
+		fi
+		;;
 	poweroff)
 		reply "$_id ok"
 		sync
@@ -296,14 +576,21 @@ session() {
 		fi
 		log "host connected on $PORT_DEV"
 		reply "ready $BOOT_ID" >&3
+		watch_app >&3 &
+		WATCH_PID=$!
 		while IFS= read -r _req <&3; do
 			handle "$_req" >&3
 		done
 		# EOF: the host went away (a partial line is dropped).
+		kill "$WATCH_PID" 2>/dev/null
+		WATCH_PID=
 		log "host disconnected"
 		nap 0.05
 	done
 }
+
+# Sourced for its functions only (the host-side tests of the protocol).
+[ "${NEPHELE_AGENT_LIB:-}" = 1 ] && return 0
 
 while :; do
 	if ! find_port; then

@@ -1,5 +1,6 @@
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import type { VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
+import type { VmSpec as DriverVmSpec } from '../../agent/drivers/driver.js';
 import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import type { ControllerProc } from './procs.js';
 import { processesWhere } from './reap.js';
@@ -67,3 +68,16 @@ export async function httpGet(port: number, timeoutMs = 2000): Promise<{ status:
     clearTimeout(t);
   }
 }
+
+/** A process-scheme VmSpec for driver tests (no image, appliance on port 80). */
+export const processSpec = (id: string, over: Partial<DriverVmSpec> = {}): DriverVmSpec => ({
+  id,
+  name: `vm-${id.slice(-4)}`,
+  vcpus: 1,
+  memoryMiB: 64,
+  diskGiB: 1,
+  image: '',
+  appliancePort: 80,
+  config: { title: 'v1' },
+  ...over,
+});

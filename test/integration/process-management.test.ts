@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { ProcessDriver } from '../../agent/drivers/process/driver.js';
-import { DriverError, type VmSpec } from '../../agent/drivers/driver.js';
+import { DriverError } from '../../agent/drivers/driver.js';
 import { inspectTar, writeTar } from '../../common/tar.js';
 import { ulid as newId } from '../../common/ids.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { httpGet, processesWith } from '../helpers/vms.js';
+import { httpGet, processesWith, processSpec } from '../helpers/vms.js';
 
 // The process driver as a management instance, for real: supervised appliance
 // processes, a token in a 0600 file, hiding (no port forward; only the agent's
@@ -30,17 +30,7 @@ const log = pino(
   }),
 );
 
-const spec = (id: string, over: Partial<VmSpec> = {}): VmSpec => ({
-  id,
-  name: `vm-${id.slice(-4)}`,
-  vcpus: 1,
-  memoryMiB: 64,
-  diskGiB: 1,
-  image: '',
-  appliancePort: 80,
-  config: { title: 'v1' },
-  ...over,
-});
+const spec = processSpec;
 
 t.test('process management instance: token, hidden, configure, capture, clones', async (t) => {
   const state = tmpDir();

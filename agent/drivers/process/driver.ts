@@ -15,28 +15,24 @@ import {
   type VmSpec,
   type VmStats,
   type VmStatus,
+  type ApplianceSample,
+  type AppActionRequest,
+  type GuestEvent,
 } from '../driver.js';
 import { CGROUP_ROOT, limit, removeCgroup, type CgroupMode } from './cgroup.js';
 import { isAlive as isSame, startTimeOf } from '../proc.js';
 import { processVmStats } from './usage.js';
-import { contTree, killTree, procState, signalDescendants, stopTree } from './proc.js';
+import { contTree, killTree, livePids, procState, signalDescendants, stopTree } from './proc.js';
 import type { VmFence } from '../../fence/fence.js';
-import { renderPage, writeReadable } from './files.js';
+import { EXIT_FILE, readExitCode, renderPage, writeReadable } from './files.js';
 import { APPLIANCE, spawnVm } from './launch.js';
 import { guestCommand } from './guest.js';
 import { probeHost, vmUid, type Isolation } from './probe.js';
-import { freePort, portFree } from './ports.js';
+import { answersHealth, freePort, portFree } from './ports.js';
 import { resourcesOf } from '../../../common/limits.js';
 import { DEFAULT_UIDS, prepareDirs, type UidRange } from './sandbox.js';
 import { captureDir, configureDir, extractBase, putToken, removeToken, tokenHashOf } from './manage.js';
-
-/**
- * Where a task VM's wrapper records the task's exit status (survives an agent
- * restart: the wrapper may outlive the agent that started it and is then
- * nobody's child the agent can wait for). In the VM's root-only dir: the task
- * cannot touch it.
- */
-const EXIT_FILE = 'exit-code';
+import { ExeHashCache, execInSandbox, killInTree, sampleOf } from './monitor.js';
 
 interface Vm {
   handle: VmHandle;
@@ -345,18 +341,9 @@ export class ProcessDriver implements Driver {
     const v = this.get(id);
     // A task, or a hidden appliance, is ready once it runs: there is nothing to probe.
     if (v.phase === 'creating' && !v.ready)
-      v.ready = isTask(v.handle.spec) || !v.handle.hostPort || (await this.healthy(v.handle.hostPort));
+      v.ready = isTask(v.handle.spec) || !v.handle.hostPort || (await answersHealth(v.handle.hostPort));
     if (v.phase === 'creating' && v.ready) v.phase = 'running';
     return { phase: v.phase, reason: v.reason, guestReady: v.ready, hostPort: v.handle.hostPort, pid: v.handle.pid };
-  }
-
-  private async healthy(port: number): Promise<boolean> {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(500) });
-      return r.ok;
-    } catch {
-      return false;
-    }
   }
 
   async stats(id: string): Promise<VmStats> {
@@ -412,34 +399,48 @@ export class ProcessDriver implements Driver {
       }
       v.phase = 'failed';
       v.reason = 'appliance process exited unexpectedly (killed or crashed)';
+      // The app is the VM's only workload: a fault for the monitor (polls at once) and an exit for the runner.
+      for (const l of this.guestListeners) l(id, { kind: 'fault', detail: 'app-exited' });
       for (const l of this.listeners) l(id, v.reason);
     }
   }
 
-  private readExit(id: string): number | undefined {
-    try {
-      const s = readFileSync(join(this.dir(id), EXIT_FILE), 'utf8').trim();
-      return /^\d{1,3}$/.test(s) ? Number(s) : undefined;
-    } catch {
-      return undefined;
-    }
+  private readExit = (id: string) => readExitCode(this.dir(id));
+  readonly taskExit = async (h: VmHandle) => (isTask(h.spec) ? this.readExit(h.id) : undefined);
+
+  readonly guestPids = (): number[] => livePids([...this.vms.values()].map((v) => v.handle));
+
+  // ---- the appliance monitor (monitor.ts) ----
+  private readonly hashes = new ExeHashCache();
+  private readonly guestListeners = new Set<(id: string, e: GuestEvent) => void>();
+  private appPid = (v: Vm) => (isSame(v.handle.pid, v.handle.pidStartTime) ? v.handle.pid : 0);
+  readonly monitorSample = async (id: string): Promise<ApplianceSample> =>
+    sampleOf(this.dir(id), this.appPid(this.get(id)), this.hashes);
+
+  onGuestEvent(l: (id: string, e: GuestEvent) => void): () => void {
+    return (this.guestListeners.add(l), () => void this.guestListeners.delete(l));
   }
 
-  async taskExit(handle: VmHandle): Promise<number | undefined> {
-    return isTask(handle.spec) ? this.readExit(handle.id) : undefined;
+  async guestExec(id: string, argv: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+    const memoryMiB = this.get(id).handle.spec.memoryMiB;
+    await this.probe();
+    return execInSandbox({ dir: this.dir(id), uid: this.uidFor(id), memoryMiB, argv, timeoutMs }, this.isolation);
   }
 
-  guestPids(): number[] {
-    const out: number[] = [];
-    for (const v of this.vms.values()) {
-      const { pid, pidStartTime } = v.handle;
-      if (!isSame(pid, pidStartTime)) continue;
-      out.push(pid);
-      // The unshare wrapper above the namespace's init lives exactly as long as it.
-      const w = Number(v.handle.extra.wrapper ?? 0);
-      if (w > 0) out.push(w);
+  /** The app is the VM's process: stop_app ends it but the VM stays (running, app stopped), not an exit. */
+  async appAction(id: string, a: AppActionRequest): Promise<string> {
+    const v = this.get(id);
+    if (isTask(v.handle.spec)) throw new DriverError('a task vm has no appliance', 'UNSUPPORTED');
+    if (a.kind === 'kill_process') return killInTree(this.appPid(v), a, this.hashes);
+    if (a.kind === 'stop_app') {
+      await this.stop(id, 5000);
+      [v.phase, v.reason] = ['running', 'app stopped by the monitor'];
+      return 'app stopped';
     }
-    return out;
+    if (a.kind === 'update_app')
+      configureDir(this.dir(id), id, { config: {}, files: [], applianceVersion: a.version ?? '' }, false);
+    await this.reboot(id);
+    return a.kind === 'update_app' ? `app updated to ${a.version ?? ''}` : 'app restarted';
   }
 
   async close(): Promise<void> {

@@ -44,3 +44,20 @@ export function taskEnv(spec: VmSpec, dir: string): NodeJS.ProcessEnv {
 export function cleanEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH || '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' };
 }
+
+/**
+ * Where a task VM's wrapper records the task's exit status (survives an agent
+ * restart: the wrapper may outlive the agent that started it and is then
+ * nobody's child the agent can wait for). In the VM's root-only dir: the task
+ * cannot touch it.
+ */
+export const EXIT_FILE = 'exit-code';
+
+export function readExitCode(dir: string): number | undefined {
+  try {
+    const s = readFileSync(join(dir, EXIT_FILE), 'utf8').trim();
+    return /^\d{1,3}$/.test(s) ? Number(s) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -33,3 +33,13 @@ export function portFree(port: number): Promise<boolean> {
     s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }
+
+/** The appliance answers GET /health on its port. */
+export async function answersHealth(port: number): Promise<boolean> {
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(500) });
+    return r.ok;
+  } catch {
+    return false;
+  }
+}

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { readStat } from '../proc.js';
+import { isAlive, readStat } from '../proc.js';
+import type { VmHandle } from '../driver.js';
 
 // /proc readers only the process driver needs; identity, CPU and memory come from ../proc.ts.
 
@@ -78,4 +79,16 @@ export function signalDescendants(pid: number, sig: NodeJS.Signals): void {
 /** SIGKILLs a whole tree (frozen first, so nothing escapes by forking). */
 export function killTree(pid: number): void {
   for (const p of stopTree(pid)) signal(p, 'SIGKILL');
+}
+
+/** The live VMs' pids, each with the unshare wrapper above its namespace's init (it lives exactly as long). */
+export function livePids(handles: VmHandle[]): number[] {
+  const out: number[] = [];
+  for (const h of handles) {
+    if (!isAlive(h.pid, h.pidStartTime)) continue;
+    out.push(h.pid);
+    const w = Number(h.extra.wrapper ?? 0);
+    if (w > 0) out.push(w);
+  }
+  return out;
 }

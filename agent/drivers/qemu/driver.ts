@@ -22,6 +22,9 @@ import {
   type VmSpec,
   type VmStats,
   type VmStatus,
+  type ApplianceSample,
+  type AppActionRequest,
+  type GuestEvent,
 } from '../driver.js';
 import { BaseStore } from './bases.js';
 import { createVmDisk } from './disk.js';
@@ -31,6 +34,7 @@ import { QemuInstance } from './instance.js';
 import { captureInstance, continueIfCaptureLeftPaused } from './capture.js';
 import { configure, tokenHash, tokenPut, tokenRemove } from './manage.js';
 import type { GuestChannel } from './guest-channel.js';
+import { appActionGuest, execGuest, sampleGuest } from './monitor.js';
 import { qemuFingerprint, validateSpec, VM_ID_RE, which } from './spec.js';
 import { AccelProber, qemuVersion, type AccelMode } from './probe.js';
 import type { VmFence } from '../../fence/fence.js';
@@ -63,6 +67,7 @@ export class QemuDriver implements Driver {
   private readonly locks = new KeyedMutex();
   private readonly listeners = new Set<ExitListener>();
   private readonly changeListeners = new Set<(id: string) => void>();
+  private readonly guestEventListeners = new Set<(id: string, e: GuestEvent) => void>();
   private readonly prober: AccelProber;
   private readonly bases: BaseStore;
   private readonly binaryName: string;
@@ -310,6 +315,18 @@ export class QemuDriver implements Driver {
     });
   }
 
+  // ---- the appliance monitor (monitor.ts): over the guest channel, under the VM's lock ----
+  readonly monitorSample = (id: string): Promise<ApplianceSample> => this.withGuest(id, sampleGuest);
+  readonly guestExec = (id: string, argv: string[], timeoutMs: number) =>
+    this.withGuest(id, (ga) => execGuest(ga, argv, timeoutMs));
+  readonly appAction = (id: string, a: AppActionRequest) => this.withGuest(id, (ga) => appActionGuest(ga, a));
+
+  /** `event` lines of the guest agents (its watcher: the app stopped without being told to). */
+  onGuestEvent(listener: (id: string, e: GuestEvent) => void): () => void {
+    this.guestEventListeners.add(listener);
+    return () => this.guestEventListeners.delete(listener);
+  }
+
   /** Boot id from the guest agent's last `ready` line (changes on every guest boot). */
   bootIdOf(id: string): string | undefined {
     return this.vms.get(id)?.bootId;
@@ -367,6 +384,7 @@ export class QemuDriver implements Driver {
         fence: this.o.fence,
         exited: (id, reason) => this.emit(this.listeners, (l) => l(id, reason)),
         changed: (id) => this.emit(this.changeListeners, (l) => l(id)),
+        guestEvent: (id, e) => this.emit(this.guestEventListeners, (l) => l(id, e)),
       },
       spec,
       paths,

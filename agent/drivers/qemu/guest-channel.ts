@@ -4,6 +4,7 @@
 //   guest → host   ready <boot_id>                 (agent started: after every boot)
 //   host  → guest  <id> <cmd> [args]
 //   guest → host   <id> ok [data] | <id> err <msg> (exactly one line per request)
+//   guest → host   event <kind> [detail]           (on its own: the app stopped, ...)
 //
 // Ids carry a per-connection random prefix so a late answer to a request of an
 // earlier connection (or an earlier boot) never matches a new one.
@@ -31,6 +32,7 @@ export class GuestChannel {
   private nextId = 1;
   private readonly lines: LineClient;
   private readonly readyListeners = new Set<(bootId: string) => void>();
+  private readonly eventListeners = new Set<(kind: string, detail: string) => void>();
   /** Boot id of the last `ready` line seen on this connection. */
   lastBootId?: string;
 
@@ -59,6 +61,12 @@ export class GuestChannel {
   onReady(fn: (bootId: string) => void): () => void {
     this.readyListeners.add(fn);
     return () => this.readyListeners.delete(fn);
+  }
+
+  /** Called for every `event <kind> [detail]` line (kind and detail capped: the guest is not trusted). */
+  onEvent(fn: (kind: string, detail: string) => void): () => void {
+    this.eventListeners.add(fn);
+    return () => this.eventListeners.delete(fn);
   }
 
   onClose(fn: () => void): () => void {
@@ -91,6 +99,11 @@ export class GuestChannel {
       if (this.lastBootId !== undefined && bootId !== this.lastBootId) this.lines.failPending('guest rebooted');
       this.lastBootId = bootId;
       for (const l of [...this.readyListeners]) l(this.lastBootId);
+      return;
+    }
+    const ev = /^event ([a-z][a-z0-9_-]{0,31})(?: (.*))?$/.exec(line);
+    if (ev) {
+      for (const l of [...this.eventListeners]) l(ev[1]!, (ev[2] ?? '').slice(0, 256));
       return;
     }
     const m = /^(\S+) (ok|err)(?: (.*))?$/.exec(line);

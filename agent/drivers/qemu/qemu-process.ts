@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../../common/logger.js';
-import { DriverError, type VmPhase, type VmSpec, type VmStatus } from '../driver.js';
+import { DriverError, type GuestEvent, type VmPhase, type VmSpec, type VmStatus } from '../driver.js';
 import { GuestChannel } from './guest-channel.js';
 import { exitReason, type Accel, type ExitStatus, type VmPaths } from './launch.js';
 import { isAlive } from '../proc.js';
@@ -24,6 +24,8 @@ export interface InstanceContext {
   exited: (id: string, reason: string) => void;
   /** Guest ready, or the process gone: the runner waits on this instead of polling. */
   changed: (id: string) => void;
+  /** An `event` line of the guest agent (the app stopped on its own, ...). */
+  guestEvent?: (id: string, e: GuestEvent) => void;
 }
 
 export abstract class QemuProcess {
@@ -108,6 +110,9 @@ export abstract class QemuProcess {
       if (this.gen !== gen) return;
       this.bootId = bootId;
       void this.guestCameUp(ga, gen);
+    });
+    ga.onEvent((kind, detail) => {
+      if (this.gen === gen) this.ctx.guestEvent?.(this.id, { kind, detail });
     });
     ga.onClose(() => {
       if (this.ga === ga) this.ga = undefined;
