@@ -71,13 +71,13 @@ export function shortEnums(v: unknown): unknown {
   return v;
 }
 
-/** The ids (or, for records without one, the names) of a result, one per line. */
+/** The ids (an appliance's is its VM's; for records without one, the names) of a result, one per line. */
 function names(data: unknown): string {
   const items = Array.isArray(data) ? data : [data];
   return items
     .map((x) => {
-      const r = (x ?? {}) as { id?: string; name?: string };
-      return r.id || r.name || '';
+      const r = (x ?? {}) as { id?: string; vmId?: string; name?: string };
+      return r.id || r.vmId || r.name || '';
     })
     .filter(Boolean)
     .map((x) => terminalSafe(x))

@@ -43,7 +43,7 @@ export const actionKindProto = (k: string): ControlActionKind =>
 
 interface ActOpts {
   pid?: string;
-  version?: string;
+  appVersion?: string;
   reason?: string;
   requestId?: string;
 }
@@ -52,12 +52,12 @@ interface ActOpts {
 function actRequest(vmId: string, kind: (typeof ACT_KINDS)[number], o: ActOpts) {
   if (kind === 'kill-process' && o.pid === undefined) throw new CliError('--pid: kill-process needs the pid to kill');
   if (kind !== 'kill-process' && o.pid !== undefined) throw new CliError('--pid: only with kill-process');
-  if (kind !== 'update-app' && o.version !== undefined) throw new CliError('--version: only with update-app');
+  if (kind !== 'update-app' && o.appVersion !== undefined) throw new CliError('--app-version: only with update-app');
   return {
     vmId,
     kind: actionKindProto(kind),
     pid: o.pid === undefined ? 0 : wholeNumber('--pid', o.pid, 2, 2 ** 32 - 1),
-    version: o.version ?? '',
+    version: o.appVersion ?? '',
     reason: o.reason ?? '',
     requestId: o.requestId ?? '',
   };
@@ -126,7 +126,8 @@ export function registerMonitorCommands(program: Command, k: CliKit): void {
     .command('act <vm> <action>')
     .description(`take a control action by hand: ${ACT_KINDS.join(', ')}`)
     .option('--pid <pid>', 'kill-process: the process to kill')
-    .option('--version <version>', "update-app: the version (default: the policy's desired version)")
+    // Not --version: the global -V/--version would take it wherever it is written.
+    .option('--app-version <version>', "update-app: the version (default: the policy's desired version)")
     .option('--reason <text>', 'why (recorded in the action log)')
     .option('--request-id <id>', 'retry-safe: the same id again does not act twice')
     .action(async (ref: string, action: string, o: ActOpts) => {
