@@ -9,6 +9,7 @@ import type { EventServiceClient } from '../../common/gen/nephele/v1/EventServic
 import type { VmServiceClient } from '../../common/gen/nephele/v1/VmService.js';
 import type { UsageServiceClient } from '../../common/gen/nephele/v1/UsageService.js';
 import type { TokenServiceClient } from '../../common/gen/nephele/v1/TokenService.js';
+import type { MonitorServiceClient } from '../../common/gen/nephele/v1/MonitorService.js';
 import { unary } from '../../common/grpc/promisify.js';
 import { CLIENT_CHANNEL_OPTIONS } from '../../common/grpc/options.js';
 import { ConnectTimeout, type ConnInfo } from './connect-errors.js';
@@ -61,6 +62,7 @@ const SERVICES = {
   vms: 'VmService',
   usage: 'UsageService',
   tokens: 'TokenService',
+  monitor: 'MonitorService',
 } as const;
 
 // The unary methods below are put on the prototype from the service definitions (one mechanism for all).
@@ -72,7 +74,8 @@ export interface AdminClient
     UnaryMethods<EventServiceClient>,
     UnaryMethods<VmServiceClient>,
     UnaryMethods<UsageServiceClient>,
-    UnaryMethods<TokenServiceClient> {}
+    UnaryMethods<TokenServiceClient>,
+    UnaryMethods<MonitorServiceClient> {}
 
 /** Admin connection: TLS against the controller CA plus the bearer token on every call. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -83,6 +86,7 @@ export class AdminClient {
   readonly vms: VmServiceClient;
   readonly usage: UsageServiceClient;
   readonly tokens: TokenServiceClient;
+  readonly monitor: MonitorServiceClient;
   /** Where and how it connects, for error messages. */
   readonly conn: ConnInfo;
   private readonly channel: grpc.Channel;
@@ -123,6 +127,7 @@ export class AdminClient {
     this.vms = new pkg.VmService(o.controller, creds, opts);
     this.usage = new pkg.UsageService(o.controller, creds, opts);
     this.tokens = new pkg.TokenService(o.controller, creds, opts);
+    this.monitor = new pkg.MonitorService(o.controller, creds, opts);
   }
 
   metadata(): grpc.Metadata {

@@ -31,6 +31,8 @@ import { registerUsageCommands } from './commands/usage.js';
 import { registerImageCommands } from './commands/image.js';
 import { registerMgmtCommands } from './commands/mgmt.js';
 import { registerSetUpdateCommands } from './commands/set-update.js';
+import { registerMonitorCommands } from './commands/monitor.js';
+import { registerSubscriptionCommands } from './commands/subscription.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -245,6 +247,8 @@ registerBackupCommands(program, kit);
 registerUsageCommands(program, kit);
 registerImageCommands(program, kit);
 registerSetUpdateCommands(program, kit);
+registerMonitorCommands(program, kit);
+registerSubscriptionCommands(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);

@@ -7,6 +7,7 @@ import * as E from '../../common/grpc/convert.js';
 import type { EnumConverter } from '../../common/grpc/convert.js';
 import { CliError } from './client.js';
 import { json, terminalSafe, type View } from './format.js';
+import * as M from '../../common/model/monitor.js';
 
 export const FORMATS = ['table', 'wide', 'json', 'yaml', 'name'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -48,6 +49,20 @@ for (const c of CONVERTERS) {
   for (const m of c.values) SHORT.set(c.toProto(m), m);
 }
 
+// The monitor's enums (issue 14): proto name = prefix + the model's name upper-cased; UNSPECIFIED → the first, else ''.
+for (const [prefix, names, unspecified] of [
+  ['APP_STATE_', M.APP_STATES.slice(1), 'unknown'],
+  ['UPDATE_SOURCE_', M.UPDATE_SOURCES, ''],
+  ['PROBE_KIND_', M.PROBE_KINDS, ''],
+  ['LADDER_STEP_', M.LADDER_STEPS, ''],
+  ['CONTROL_ACTION_KIND_', M.ACTION_KINDS, ''],
+  ['ACTION_OUTCOME_', M.ACTION_OUTCOMES, ''],
+  ['SUBSCRIPTION_STATE_', M.SUBSCRIPTION_STATES, ''],
+] as const) {
+  SHORT.set(`${prefix}UNSPECIFIED`, unspecified);
+  for (const m of names) SHORT.set(prefix + m.toUpperCase(), m);
+}
+
 /** `v` with every proto enum name replaced by its short name (a deep copy). */
 export function shortEnums(v: unknown): unknown {
   if (typeof v === 'string') return SHORT.get(v) ?? v;
@@ -56,13 +71,13 @@ export function shortEnums(v: unknown): unknown {
   return v;
 }
 
-/** The ids (or, for records without one, the names) of a result, one per line. */
+/** The ids (an appliance's is its VM's; for records without one, the names) of a result, one per line. */
 function names(data: unknown): string {
   const items = Array.isArray(data) ? data : [data];
   return items
     .map((x) => {
-      const r = (x ?? {}) as { id?: string; name?: string };
-      return r.id || r.name || '';
+      const r = (x ?? {}) as { id?: string; vmId?: string; name?: string };
+      return r.id || r.vmId || r.name || '';
     })
     .filter(Boolean)
     .map((x) => terminalSafe(x))
