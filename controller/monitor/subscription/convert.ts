@@ -75,8 +75,8 @@ export interface SubscriptionInput {
 export function subscriptionFromProto(p: Subscription__Output | null | undefined, now: number): SubscriptionInput {
   if (!p) throw new InvalidArgumentError('subscription', 'is required');
   const { scope, parsed } = parseScope('subscription.scope', p.scope);
-  const start = unixMs('subscription.start_unix_ms', Number(p.startUnixMs));
-  const end = unixMs('subscription.end_unix_ms', Number(p.endUnixMs));
+  const start = unixMs('subscription.start_unix_ms', Number(p.startUnixMs ?? 0));
+  const end = unixMs('subscription.end_unix_ms', Number(p.endUnixMs ?? 0));
   const startUnixMs = start || now;
   if (end !== 0 && end <= startUnixMs)
     throw new InvalidArgumentError('subscription.end_unix_ms', 'must be after the start (0 = open-ended)');
@@ -85,7 +85,7 @@ export function subscriptionFromProto(p: Subscription__Output | null | undefined
     parsed,
     startUnixMs,
     endUnixMs: end,
-    graceS: period('subscription.grace_s', Number(p.graceS), DEFAULT_GRACE_S),
-    warnS: period('subscription.warn_s', Number(p.warnS), DEFAULT_WARN_S),
+    graceS: period('subscription.grace_s', Number(p.graceS ?? 0), DEFAULT_GRACE_S),
+    warnS: period('subscription.warn_s', Number(p.warnS ?? 0), DEFAULT_WARN_S),
   };
 }

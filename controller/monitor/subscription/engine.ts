@@ -100,6 +100,11 @@ export class SubscriptionEngine implements Subscriptions {
     return this.ticking;
   }
 
+  /** Resolves when the ticks fired so far are done (tests with a fake clock). */
+  settled(): Promise<void> {
+    return this.ticking;
+  }
+
   private async runDue(): Promise<void> {
     for (const scope of [...this.subs.keys()]) {
       for (;;) {
