@@ -30,9 +30,8 @@ import { SessionManager } from './hosts/session.js';
 import { enroll } from './hosts/enroll.js';
 import { AgentAuth } from './hosts/agent-auth.js';
 import { startTokenCapability } from './tokens/capability.js';
-import { stubActionHandlers, stubStateHandlers } from './monitor/stubs.js';
-import { monitorHandlers } from './monitor/service.js';
-import { scopeOps, startSubscriptions } from './monitor/subscription/index.js';
+import { monitorStubHandlers } from './monitor/stubs.js';
+import { controllerSubscriptions } from './monitor/subscription/index.js';
 import { diskHandlers } from './hosts/disks.js';
 import { ConsoleRelay } from './vms/console.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
@@ -345,28 +344,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   });
   server.addService(safeService(v1.UsageService.service), usageHandlers(layer, usage.groups));
   server.addService(safeService(v1.TokenService.service), imaging.handlers(layer));
-  const subscriptions = await startSubscriptions({
-    store,
-    events,
-    clock,
-    log,
-    ops: scopeOps({
-      store,
-      vms,
-      push: (id) => sessions.pushDesired(id),
-      retireSet: (id, why) => planner.retire(id, why),
-    }),
-    // The state table's setMonitored once it lands (the coordinator wires it).
-    setMonitored: async () => undefined,
-  });
-  server.addService(
-    safeService(v1.MonitorService.service),
-    monitorHandlers({
-      state: stubStateHandlers(layer),
-      actions: stubActionHandlers(layer),
-      subscriptions: subscriptions.handlers(layer),
-    }),
-  );
+  const subs = await controllerSubscriptions({ store, events, clock, log, vms, planner, sessions });
+  server.addService(safeService(v1.MonitorService.service), monitorStubHandlers(layer, subs.handlers(layer)));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({
@@ -433,7 +412,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       scheduler.stop();
       await usage.stop();
       imaging.cycles.stop();
-      await subscriptions.stop();
+      await subs.stop();
       await monitor.stop();
       health.setStatus('', 'NOT_SERVING');
       consoles.close();

@@ -27,9 +27,5 @@ export const stubSubscriptionHandlers = (layer: RpcLayer): SubscriptionHandlers 
   GetSubscription: todo(layer, 'GetSubscription'),
 });
 
-export const monitorStubHandlers = (layer: RpcLayer) =>
-  monitorHandlers({
-    state: stubStateHandlers(layer),
-    actions: stubActionHandlers(layer),
-    subscriptions: stubSubscriptionHandlers(layer),
-  });
+export const monitorStubHandlers = (layer: RpcLayer, subscriptions = stubSubscriptionHandlers(layer)) =>
+  monitorHandlers({ state: stubStateHandlers(layer), actions: stubActionHandlers(layer), subscriptions });

@@ -4,8 +4,11 @@
 import { NotFoundError } from '../../../common/errors.js';
 import { unaryRpc, type RpcLayer, type UnaryCtx } from '../../rpc/handler.js';
 import type { SubscriptionHandlers } from '../service.js';
+import type { VmRegistry } from '../../vms/registry.js';
 import { parseScope, subscriptionFromProto, subscriptionToProto, type SubScope } from './convert.js';
 import { SubscriptionEngine, type SubscriptionDeps } from './engine.js';
+
+import { scopeOps } from './ops.js';
 
 export { scopeOps, type ScopeOps } from './ops.js';
 export type { SubscriptionDeps } from './engine.js';
@@ -49,4 +52,30 @@ export async function startSubscriptions(deps: SubscriptionDeps) {
   });
 
   return { subs: engine, engine, handlers, stop: () => engine.stop() };
+}
+
+/**
+ * Subscriptions over the controller's own parts. The state table's setMonitored
+ * is a no-op until the state part lands (the coordinator wires it in).
+ */
+export function controllerSubscriptions(d: {
+  store: SubscriptionDeps['store'];
+  events: SubscriptionDeps['events'];
+  clock: SubscriptionDeps['clock'];
+  log: SubscriptionDeps['log'];
+  vms: VmRegistry;
+  planner: { retire(id: string, why: string): Promise<unknown> };
+  sessions: { pushDesired(hostId: string): void };
+  setMonitored?: SubscriptionDeps['setMonitored'];
+}) {
+  return startSubscriptions({
+    ...d,
+    ops: scopeOps({
+      store: d.store,
+      vms: d.vms,
+      push: (id) => d.sessions.pushDesired(id),
+      retireSet: (id, why) => d.planner.retire(id, why),
+    }),
+    setMonitored: d.setMonitored ?? (async () => undefined),
+  });
 }
