@@ -7,23 +7,18 @@ import type { ActionRecord } from '../model/monitor.js';
 import type { VmRecord } from '../model/index.js';
 import { VMS } from '../vms/registry.js';
 import { enrich } from './ingest.js';
-import { dirtyKey, hourOf, rawKey, USAGE_DIRTY, USAGE_RAW, type UsageRecord } from './model.js';
+import { dirtyKey, hourOf, rawKey, USAGE_DIRTY, USAGE_RAW, zeroMetrics, type UsageRecord } from './model.js';
 
 /** The raw record of one action: a 1 ms interval at its start, keyed by the action id (a repeat overwrites itself). */
 export function actionRecord(vm: VmRecord, a: ActionRecord): UsageRecord {
   const startUnixMs = a.createdUnixMs;
   const hostId = a.hostId || vm.hostId;
+  // No compute of its own: every counter 0 but the action.
   const rec = enrich(hostId, vm, {
+    ...zeroMetrics(),
     vmId: vm.id,
     startUnixMs,
     endUnixMs: startUnixMs + 1,
-    cpuSeconds: 0,
-    memoryByteSeconds: 0,
-    diskReadBytes: 0,
-    diskWriteBytes: 0,
-    netRxBytes: 0,
-    netTxBytes: 0,
-    uptimeSeconds: 0,
     sources: { monitor: 'action' },
   });
   return { ...rec, id: `${rec.id}.action.${a.id}`, monitorActions: 1 };

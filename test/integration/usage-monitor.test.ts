@@ -11,6 +11,7 @@ import { waitFor } from '../helpers/wait.js';
 import { cli, joinToken, listHosts, startController } from '../helpers/procs.js';
 import { fakeAgent } from '../helpers/fake-agent.js';
 import { createProcessVm } from '../helpers/usage-meter.js';
+import { wireUsage } from '../helpers/usage-records.js';
 import type { VmUsage } from '../../common/gen/nephele/v1/VmUsage.js';
 
 t.test('polls and probe seconds: stored, queried, priced and exported', async (t) => {
@@ -26,23 +27,8 @@ t.test('polls and probe seconds: stored, queried, priced and exported', async (t
   const vm = await createProcessVm(ctl, a.hostId, 'watched');
   t.equal(vm.code, 0, vm.stderr);
   const end = Date.now();
-  const rec = (over: Partial<VmUsage> = {}): VmUsage => ({
-    vmId: vm.id,
-    startUnixMs: end - 60_000,
-    endUnixMs: end,
-    cpuSeconds: 2,
-    memoryByteSeconds: 0,
-    diskReadBytes: 0,
-    diskWriteBytes: 0,
-    netRxBytes: 0,
-    netTxBytes: 0,
-    uptimeSeconds: 60,
-    sources: { cpu: 'proc' },
-    generation: 1,
-    monitorPolls: 4000,
-    monitorProbeSeconds: 36,
-    ...over,
-  });
+  const rec = (over: { monitorPolls?: number } = {}): VmUsage =>
+    wireUsage({ vmId: vm.id, endUnixMs: end, monitorPolls: 4000, monitorProbeSeconds: 36, ...over });
   const bad = a.nextSeq();
   a.send({ usage: { seq: bad, epoch: 'ab', records: [rec({ monitorPolls: 10_000_000 })], timeUnixMs: end } });
   await waitFor(() => a.acked() >= bad, { message: 'the bad batch answered' });

@@ -22,7 +22,7 @@ import { put } from '../../common/store/index.js';
 import type { VmRecord } from '../../controller/model/index.js';
 import type { ActionRecord } from '../../controller/model/monitor.js';
 import { MemoryStore } from '../helpers/memory-store.js';
-import { usageRecord, vmIdOf } from '../helpers/usage-records.js';
+import { usageRecord, vmIdOf, wireUsage } from '../helpers/usage-records.js';
 
 const T0 = Date.UTC(2026, 10, 3, 10);
 const card: RateCard = {
@@ -45,23 +45,8 @@ const card: RateCard = {
 
 t.test('agent records carry polls and probe seconds; out-of-range counters name their field', async (t) => {
   const vmId = vmIdOf(1);
-  const rec = (over: Record<string, unknown>) => ({
-    vmId,
-    startUnixMs: T0,
-    endUnixMs: T0 + 60_000,
-    cpuSeconds: 1,
-    memoryByteSeconds: 1,
-    diskReadBytes: 0,
-    diskWriteBytes: 0,
-    netRxBytes: 0,
-    netTxBytes: 0,
-    uptimeSeconds: 60,
-    sources: {},
-    generation: 1,
-    monitorPolls: 6,
-    monitorProbeSeconds: 0.42,
-    ...over,
-  });
+  const rec = (over: Record<string, unknown>) =>
+    wireUsage({ vmId, endUnixMs: T0 + 60_000, monitorPolls: 6, monitorProbeSeconds: 0.42, ...over });
   const ok = checkUsageBatch({ seq: 1, epoch: '', records: [rec({})] } as never, T0 + 60_000);
   t.equal(ok.records[0]!.monitorPolls, 6);
   t.equal(ok.records[0]!.monitorProbeSeconds, 0.42);
