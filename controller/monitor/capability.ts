@@ -4,6 +4,8 @@ import type { Registry } from 'prom-client';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { Store } from '../../common/store/index.js';
+import type { EventLog } from '../events/log.js';
+import type { Planner } from '../planner/planner.js';
 import type { SessionManager } from '../hosts/session.js';
 import type { RpcLayer } from '../rpc/handler.js';
 import type { AgentCommands } from '../tokens/ports.js';
@@ -12,11 +14,14 @@ import { openMonitorMirror } from './sink/mirror.js';
 import { mirrorMetrics } from './sink/metrics.js';
 import { wireMonitorState } from './state/wire.js';
 import { monitorStubHandlers } from './stubs.js';
+import { controllerSubscriptions } from './subscription/index.js';
 
 export interface MonitorCapabilityDeps {
   store: Store;
   clock: Clock;
   log: Logger;
+  events: EventLog;
+  planner: Planner;
   sessions: SessionManager;
   vms: VmRegistry;
   management: { commands: AgentCommands };
@@ -31,13 +36,29 @@ export async function startMonitorCapability(d: MonitorCapabilityDeps) {
   const url = d.cfg.monitorStore;
   const mirror = await openMonitorMirror({ store, url, log, clock });
   if (url && d.metrics) mirrorMetrics(d.metrics.registry, mirror);
-  const state = await wireMonitorState({ ...d, commands: d.management.commands, mirror });
-  return {
-    state,
+  // Subscriptions turn monitoring off (the state table) and the state table asks
+  // them whether a VM may be monitored: bound late, first called once both exist.
+  let state: Awaited<ReturnType<typeof wireMonitorState>> | undefined;
+  const subs = await controllerSubscriptions({
+    ...d,
+    setMonitored: async (ids, on) => state?.table.setMonitored(ids, on),
+  });
+  state = await wireMonitorState({
+    ...d,
+    commands: d.management.commands,
     mirror,
-    handlers: (layer: RpcLayer) => monitorStubHandlers(layer, state.handlers(layer)),
+    active: (setId, tenant) => subs.subs.active(setId, tenant),
+  });
+  const table = state;
+  return {
+    state: table,
+    mirror,
+    subs,
+    handlers: (layer: RpcLayer) =>
+      monitorStubHandlers(layer, { state: table.handlers(layer), subscriptions: subs.handlers(layer) }),
     async stop() {
-      await state.stop();
+      await subs.stop();
+      await table.stop();
       await mirror.close();
     },
   };

@@ -27,10 +27,13 @@ export const stubSubscriptionHandlers = (layer: RpcLayer): SubscriptionHandlers 
   GetSubscription: todo(layer, 'GetSubscription'),
 });
 
-/** `state`: the state part once built (controller/monitor/state); the other parts stay placeholders. */
-export const monitorStubHandlers = (layer: RpcLayer, state?: StateHandlers) =>
+/** The parts built so far (controller/monitor/*); the others stay placeholders. */
+export const monitorStubHandlers = (
+  layer: RpcLayer,
+  parts: { state?: StateHandlers; actions?: ActionHandlers; subscriptions?: SubscriptionHandlers },
+) =>
   monitorHandlers({
-    state: state ?? stubStateHandlers(layer),
-    actions: stubActionHandlers(layer),
-    subscriptions: stubSubscriptionHandlers(layer),
+    state: parts.state ?? stubStateHandlers(layer),
+    actions: parts.actions ?? stubActionHandlers(layer),
+    subscriptions: parts.subscriptions ?? stubSubscriptionHandlers(layer),
   });

@@ -140,6 +140,9 @@ export function rowToProto(
     vcpus: r.vcpus ?? 0,
     memoryMib: r.memoryMib ?? 0,
     vmName: r.vmName ?? '',
+    monitorPolls: r.monitorPolls ?? 0,
+    monitorProbeSeconds: r.monitorProbeSeconds ?? 0,
+    monitorActions: r.monitorActions ?? 0,
   };
 }
 
@@ -157,6 +160,9 @@ export function rateFromProto(r: Rate__Output, field: string): Rate {
     memoryGibHour: priceArg(`${field}.memory_gib_hour`, r.memoryGibHour),
     diskIoGb: priceArg(`${field}.disk_io_gb`, r.diskIoGb),
     networkGb: priceArg(`${field}.network_gb`, r.networkGb),
+    monitorKPolls: priceArg(`${field}.monitor_k_polls`, r.monitorKPolls),
+    monitorProbeHour: priceArg(`${field}.monitor_probe_hour`, r.monitorProbeHour),
+    monitorAction: priceArg(`${field}.monitor_action`, r.monitorAction),
   };
 }
 
@@ -167,6 +173,9 @@ export const rateToProto = (r: Rate): Rate__Output => ({
   memoryGibHour: r.memoryGibHour,
   diskIoGb: r.diskIoGb,
   networkGb: r.networkGb,
+  monitorKPolls: r.monitorKPolls ?? 0,
+  monitorProbeHour: r.monitorProbeHour ?? 0,
+  monitorAction: r.monitorAction ?? 0,
 });
 
 export const rateCardToProto = (c: RateCard): RateCard__Output => ({

@@ -106,6 +106,9 @@ export function importedRecord(r: UsageRow__Output, i: number, source: string, n
     vcpuSeconds: counter(f('vcpu_seconds'), r.vcpuSeconds),
     memoryMibSeconds: counter(f('memory_mib_seconds'), r.memoryMibSeconds),
     records: 1,
+    monitorPolls: counter(f('monitor_polls'), r.monitorPolls ?? 0),
+    monitorProbeSeconds: counter(f('monitor_probe_seconds'), r.monitorProbeSeconds ?? 0),
+    monitorActions: counter(f('monitor_actions'), r.monitorActions ?? 0),
     sources: sourcesArg(f('sources'), r.sources),
     source,
   };

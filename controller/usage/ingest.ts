@@ -30,6 +30,8 @@ const MIN_TIME_MS = Date.UTC(2020, 0, 1);
 /** No host has more cores than this: CPU seconds past cores × span are a lie. */
 const MAX_CORES = 4096;
 const MAX_SOURCES = 8;
+/** Probes one VM may run at once (a policy holds at most this many): probe seconds past span × this are a lie. */
+const MAX_PROBE_PARALLEL = 64;
 const SOURCE_RE = /^[a-z0-9:/._-]{1,64}$/i;
 const EPOCH_RE = /^[0-9a-f]{0,32}$/;
 
@@ -47,6 +49,8 @@ export type CheckedUsage = Pick<
   | 'netTxBytes'
   | 'uptimeSeconds'
   | 'sources'
+  | 'monitorPolls'
+  | 'monitorProbeSeconds'
 >;
 
 export interface CheckedBatch {
@@ -114,6 +118,9 @@ function checkRecord(r: VmUsage, i: number, now: number): CheckedUsage {
     netTxBytes: num('net_tx_bytes', r.netTxBytes, BYTES, true),
     uptimeSeconds: num('uptime_seconds', r.uptimeSeconds, span + 1),
     sources,
+    // A poll takes at least a millisecond; probes run at most MAX_PROBE_PARALLEL at once per VM.
+    monitorPolls: num('monitor_polls', r.monitorPolls ?? 0, span * 1000 + 1, true),
+    monitorProbeSeconds: num('monitor_probe_seconds', r.monitorProbeSeconds ?? 0, span * MAX_PROBE_PARALLEL),
   };
 }
 
@@ -152,6 +159,9 @@ export function enrich(hostId: string, vm: VmRecord, u: CheckedUsage): UsageReco
     vcpuSeconds: vm.spec.vcpus * up,
     memoryMibSeconds: vm.spec.memoryMib * up,
     records: 1,
+    monitorPolls: u.monitorPolls ?? 0,
+    monitorProbeSeconds: u.monitorProbeSeconds ?? 0,
+    monitorActions: 0,
     sources: u.sources,
     source: '',
   };

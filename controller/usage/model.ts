@@ -25,6 +25,10 @@ export interface UsageMetrics {
   memoryMibSeconds: number;
   /** Raw records summed (1 for a raw record). */
   records: number;
+  /** The monitor dimension (issue 14): appliance polls, probe run time, control actions. Absent on older records (read as 0). */
+  monitorPolls?: number;
+  monitorProbeSeconds?: number;
+  monitorActions?: number;
 }
 
 /** Who and what a record is about: taken from the controller's VM record at ingest, never from the agent. */
@@ -134,13 +138,16 @@ export const zeroMetrics = (): UsageMetrics => ({
   vcpuSeconds: 0,
   memoryMibSeconds: 0,
   records: 0,
+  monitorPolls: 0,
+  monitorProbeSeconds: 0,
+  monitorActions: 0,
 });
 
 export const METRIC_KEYS = Object.keys(zeroMetrics()) as (keyof UsageMetrics)[];
 
-/** Adds `b` into `a` (in place) and returns `a`. */
+/** Adds `b` into `a` (in place) and returns `a`. A counter an older record lacks counts 0. */
 export function addMetrics(a: UsageMetrics, b: UsageMetrics): UsageMetrics {
-  for (const k of METRIC_KEYS) a[k] += b[k];
+  for (const k of METRIC_KEYS) a[k] = (a[k] ?? 0) + (b[k] ?? 0);
   return a;
 }
 
@@ -175,6 +182,10 @@ export interface Rate {
   memoryGibHour: number;
   diskIoGb: number;
   networkGb: number;
+  /** The monitor dimension; absent on older cards (read as 0). */
+  monitorKPolls?: number;
+  monitorProbeHour?: number;
+  monitorAction?: number;
 }
 
 export interface RateCard {
@@ -200,6 +211,7 @@ export interface Cost {
   memory: number;
   diskIo: number;
   network: number;
+  monitor: number;
   total: number;
 }
 
@@ -207,12 +219,22 @@ const GB = 1e9;
 const GIB = 1024 ** 3;
 
 export function costOf(m: UsageMetrics, rate: Rate | undefined): Cost {
-  if (!rate) return { vcpu: 0, memory: 0, diskIo: 0, network: 0, total: 0 };
+  if (!rate) return { vcpu: 0, memory: 0, diskIo: 0, network: 0, monitor: 0, total: 0 };
   const vcpu = (m.vcpuSeconds / 3600) * rate.vcpuHour;
   const memory = ((m.memoryMibSeconds * 1024 * 1024) / GIB / 3600) * rate.memoryGibHour;
   const diskIo = ((m.diskReadBytes + m.diskWriteBytes) / GB) * rate.diskIoGb;
   const network = ((m.netRxBytes + m.netTxBytes) / GB) * rate.networkGb;
-  return { vcpu, memory, diskIo, network, total: vcpu + memory + diskIo + network };
+  const monitor = monitorCost(m, rate);
+  return { vcpu, memory, diskIo, network, monitor, total: vcpu + memory + diskIo + network + monitor };
+}
+
+/** Monitoring's price: per 1,000 polls, per probe-hour, per control action. */
+export function monitorCost(m: Partial<UsageMetrics>, rate: Rate): number {
+  return (
+    ((m.monitorPolls ?? 0) / 1000) * (rate.monitorKPolls ?? 0) +
+    ((m.monitorProbeSeconds ?? 0) / 3600) * (rate.monitorProbeHour ?? 0) +
+    (m.monitorActions ?? 0) * (rate.monitorAction ?? 0)
+  );
 }
 
 /**

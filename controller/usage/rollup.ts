@@ -57,7 +57,7 @@ export const LEVEL_FIELD = { tenant: 'tenant', set: 'setId', app: 'app', user_gr
 
 export const metricsOf = (m: UsageMetrics): UsageMetrics => {
   const out = zeroMetrics();
-  for (const k of METRIC_KEYS) out[k] = m[k];
+  for (const k of METRIC_KEYS) out[k] = m[k] ?? 0; // older records lack the newer counters
   return out;
 };
 

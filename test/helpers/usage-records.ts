@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { VmUsage } from '../../common/gen/nephele/v1/VmUsage.js';
 import { LevelStore, put } from '../../common/store/index.js';
 import { rawKey, recordId, USAGE_RAW, type UsageRecord } from '../../controller/usage/model.js';
 
@@ -48,3 +49,20 @@ export async function seedUsage(dataDir: string, records: UsageRecord[]): Promis
 
 /** A ULID-shaped vm id from a number (the filter takes only ids). */
 export const vmIdOf = (n: number): string => `01HVM${String(n).padStart(21, '0')}`;
+
+/** One agent usage record as sent (VmUsage): a minute of a running VM ending at `endUnixMs`. */
+export function wireUsage(over: Partial<VmUsage> & { vmId: string; endUnixMs: number }): VmUsage {
+  return {
+    startUnixMs: over.endUnixMs - 60_000,
+    cpuSeconds: 1,
+    memoryByteSeconds: 1,
+    diskReadBytes: 0,
+    diskWriteBytes: 0,
+    netRxBytes: 0,
+    netTxBytes: 0,
+    uptimeSeconds: 60,
+    sources: {},
+    generation: 1,
+    ...over,
+  };
+}

@@ -168,12 +168,14 @@ t.test('FOCUS 1.2: required columns, types, periods, cost = quantity x rate card
     t.equal(p.x_RateCardVersion, '3');
     t.same(JSON.parse(p.Tags!), { app: 'web', user_group: 'eng', set: '' });
     const rate = rateFor(card, r)!;
-    const price = {
-      vcpu: rate.vcpuHour,
-      memory: rate.memoryGibHour,
-      'disk-io': rate.diskIoGb,
-      network: rate.networkGb,
-    }[comp.key];
+    const price = (
+      {
+        vcpu: rate.vcpuHour,
+        memory: rate.memoryGibHour,
+        'disk-io': rate.diskIoGb,
+        network: rate.networkGb,
+      } as Record<string, number>
+    )[comp.key]!;
     t.equal(p.x_Component, comp.key);
     t.equal(Number(p.ListUnitPrice), price);
     t.equal(Number(p.BilledCost), Number(p.PricingQuantity) * price, 'BilledCost = PricingQuantity x rate');

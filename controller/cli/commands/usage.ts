@@ -51,6 +51,9 @@ const RATE_KEYS: Record<string, keyof Rate> = {
   memory_gib_hour: 'memoryGibHour',
   disk_io_gb: 'diskIoGb',
   network_gb: 'networkGb',
+  monitor_k_polls: 'monitorKPolls',
+  monitor_probe_hour: 'monitorProbeHour',
+  monitor_action: 'monitorAction',
 };
 
 /** `--rate class=gold,sla=guaranteed,vcpu_hour=0.04,...`: one line of the card (the controller validates values). */
@@ -79,7 +82,7 @@ export function rateArg(spec: string): Rate {
 function cardText(c: RateCard): string {
   const head = `rate card v${c.version}, ${c.currency}, set ${when(c.createdUnixMs)}`;
   return `${head}\n${table(
-    ['CLASS', 'SLA', 'VCPU-HOUR', 'MEM GIB-HOUR', 'DISK IO GB', 'NETWORK GB'],
+    ['CLASS', 'SLA', 'VCPU-HOUR', 'MEM GIB-HOUR', 'DISK IO GB', 'NETWORK GB', '1K POLLS', 'PROBE-HOUR', 'ACTION'],
     c.rates.map((r) => [
       r.vmClass || '*',
       r.sla === 'SLA_UNSPECIFIED' ? '*' : enumWord(r.sla, 'SLA_'),
@@ -87,6 +90,9 @@ function cardText(c: RateCard): string {
       r.memoryGibHour,
       r.diskIoGb,
       r.networkGb,
+      r.monitorKPolls,
+      r.monitorProbeHour,
+      r.monitorAction,
     ]),
   )}`;
 }

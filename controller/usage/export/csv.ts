@@ -38,10 +38,14 @@ export const CSV_COLUMNS = [
   'vcpu_seconds',
   'memory_mib_seconds',
   'records',
+  'monitor_polls',
+  'monitor_probe_seconds',
+  'monitor_actions',
   'cost_vcpu',
   'cost_memory',
   'cost_disk_io',
   'cost_network',
+  'cost_monitor',
   'cost_total',
   'currency',
   'rate_card_version',
@@ -62,8 +66,8 @@ export function csvFormatter(pricer: Pricer): Formatter {
         `${f(r.userGroup)},${f(r.setId)},${f(r.vmId)},${f(r.vmName)},${f(r.hostId)},${f(r.scheme)},` +
         `${f(r.vmClass)},${f(r.sla)},${r.vcpus ?? ''},${r.memoryMib ?? ''},${r.cpuSeconds},${r.memoryByteSeconds},` +
         `${r.diskReadBytes},${r.diskWriteBytes},${r.netRxBytes},${r.netTxBytes},${r.uptimeSeconds},` +
-        `${r.vcpuSeconds},${r.memoryMibSeconds},${r.records},${c.vcpu},${c.memory},${c.diskIo},${c.network},` +
-        `${c.total}${tail}`
+        `${r.vcpuSeconds},${r.memoryMibSeconds},${r.records},${r.monitorPolls ?? 0},${r.monitorProbeSeconds ?? 0},` +
+        `${r.monitorActions ?? 0},${c.vcpu},${c.memory},${c.diskIo},${c.network},${c.monitor},${c.total}${tail}`
       );
     },
   };

@@ -13,7 +13,9 @@ export const DEFAULT_FOCUS_VERSION = '1.2';
 
 /** A priced part of a record: what is counted, in which unit, at which price. */
 interface Component {
-  key: 'vcpu' | 'memory' | 'disk-io' | 'network';
+  key: 'vcpu' | 'memory' | 'disk-io' | 'network' | 'monitor-polls' | 'monitor-probes' | 'monitor-actions';
+  /** Listed only when counted (monitoring is priced per appliance that has it). */
+  optional?: boolean;
   unit: string;
   description: string;
   quantity(r: ExportRow): number;
@@ -51,6 +53,36 @@ export const COMPONENTS: Component[] = [
     price: (x) => x?.networkGb ?? 0,
   },
 ];
+
+/** The monitor dimension (issue 14): rows only for records that counted it. */
+export const MONITOR_COMPONENTS: Component[] = [
+  {
+    key: 'monitor-polls',
+    unit: '1000 Polls',
+    description: 'Appliance polls of the monitor',
+    quantity: (r) => (r.monitorPolls ?? 0) / 1000,
+    price: (x) => x?.monitorKPolls ?? 0,
+    optional: true,
+  },
+  {
+    key: 'monitor-probes',
+    unit: 'Probe-Hours',
+    description: 'Appliance probes run by the monitor',
+    quantity: (r) => (r.monitorProbeSeconds ?? 0) / 3600,
+    price: (x) => x?.monitorProbeHour ?? 0,
+    optional: true,
+  },
+  {
+    key: 'monitor-actions',
+    unit: 'Actions',
+    description: 'Control actions of the monitor',
+    quantity: (r) => r.monitorActions ?? 0,
+    price: (x) => x?.monitorAction ?? 0,
+    optional: true,
+  },
+];
+
+const ALL_COMPONENTS = [...COMPONENTS, ...MONITOR_COMPONENTS];
 
 /** What a column's value is computed from. */
 export interface FocusCell {
@@ -216,9 +248,10 @@ export function focusFormatter(pricer: Pricer, version: string, provider = 'Neph
       cell.row = r;
       for (const i of rowCols) cells[i] = csvField(cols[i]!.value(cell));
       let out = '';
-      for (const component of COMPONENTS) {
+      for (const component of ALL_COMPONENTS) {
         cell.component = component;
         cell.quantity = component.quantity(r);
+        if (component.optional && !cell.quantity) continue;
         cell.unitPrice = component.price(rate);
         cell.cost = cell.quantity * cell.unitPrice;
         for (const i of compCols) cells[i] = csvField(cols[i]!.value(cell));

@@ -9,6 +9,9 @@ export interface Rate {
   'memoryGibHour'?: (number | string);
   'diskIoGb'?: (number | string);
   'networkGb'?: (number | string);
+  'monitorKPolls'?: (number | string);
+  'monitorProbeHour'?: (number | string);
+  'monitorAction'?: (number | string);
 }
 
 export interface Rate__Output {
@@ -18,4 +21,7 @@ export interface Rate__Output {
   'memoryGibHour': (number);
   'diskIoGb': (number);
   'networkGb': (number);
+  'monitorKPolls': (number);
+  'monitorProbeHour': (number);
+  'monitorAction': (number);
 }

@@ -31,6 +31,9 @@ export interface UsageRow {
   'vcpus'?: (number);
   'memoryMib'?: (number);
   'vmName'?: (string);
+  'monitorPolls'?: (number | string | Long);
+  'monitorProbeSeconds'?: (number | string);
+  'monitorActions'?: (number | string | Long);
 }
 
 export interface UsageRow__Output {
@@ -61,4 +64,7 @@ export interface UsageRow__Output {
   'vcpus': (number);
   'memoryMib': (number);
   'vmName': (string);
+  'monitorPolls': (number);
+  'monitorProbeSeconds': (number);
+  'monitorActions': (number);
 }
