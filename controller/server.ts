@@ -30,7 +30,7 @@ import { SessionManager } from './hosts/session.js';
 import { enroll } from './hosts/enroll.js';
 import { AgentAuth } from './hosts/agent-auth.js';
 import { startTokenCapability } from './tokens/capability.js';
-import { monitorStubHandlers } from './monitor/stubs.js';
+import { startMonitor } from './monitor/wire.js';
 import { diskHandlers } from './hosts/disks.js';
 import { ConsoleRelay } from './vms/console.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
@@ -343,7 +343,9 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   });
   server.addService(safeService(v1.UsageService.service), usageHandlers(layer, usage.groups));
   server.addService(safeService(v1.TokenService.service), imaging.handlers(layer));
-  server.addService(safeService(v1.MonitorService.service), monitorStubHandlers(layer));
+  const push = (id: string) => sessions.pushDesired(id);
+  const appliances = startMonitor({ store, events, clock, log, commands: management.commands, vms, push });
+  server.addService(safeService(v1.MonitorService.service), appliances.handlers(layer));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({
@@ -408,6 +410,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       stopped = true;
       await metricsServer?.close();
       scheduler.stop();
+      appliances.stop();
       await usage.stop();
       imaging.cycles.stop();
       await monitor.stop();

@@ -1,6 +1,7 @@
 // Records of the appliance monitor for tests: a state-table row and a policy with
 // the proto's documented defaults, each overridable.
 import type { ApplianceRecord, PolicyRecord } from '../../controller/model/monitor.js';
+import { DEFAULT_POLICY } from '../../controller/monitor/actions/seams.js';
 
 export const VM_A = '01HZZZZZZZZZZZZZZZZZZZZZZA';
 
@@ -32,32 +33,5 @@ export function row(o: Partial<ApplianceRecord> = {}): ApplianceRecord {
 }
 
 export function policy(o: Partial<PolicyRecord> = {}): PolicyRecord {
-  return {
-    scope: 'fleet',
-    intervalS: 30,
-    cron: '',
-    jitterPct: 100,
-    probes: [],
-    thresholds: { failures: 1, windowS: 0 },
-    rogue: [],
-    licence: { maxSeats: 0, enforceExpiry: false },
-    ladders: {
-      faulted: [
-        { step: 'restart_app', times: 3 },
-        { step: 'reboot', times: 1 },
-        { step: 'terminate', times: 1 },
-      ],
-      rogue: [
-        { step: 'kill_process', times: 1 },
-        { step: 'suspend', times: 1 },
-      ],
-      outdated: [{ step: 'update_app', times: 1 }],
-      backoffS: 5,
-    },
-    desiredVersion: '',
-    enabled: true,
-    version: 1,
-    updatedUnixMs: 0,
-    ...o,
-  };
+  return structuredClone({ ...DEFAULT_POLICY, ...o });
 }

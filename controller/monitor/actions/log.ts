@@ -4,7 +4,7 @@
 import type { Clock } from '../../../common/clock.js';
 import { NotFoundError } from '../../../common/errors.js';
 import { ulid } from '../../../common/ids.js';
-import { at, put, putFresh, absent, retryOnConflict, type Store } from '../../../common/store/index.js';
+import { at, put, absent, retryOnConflict, type Store } from '../../../common/store/index.js';
 import type { EventLog, NewEvent } from '../../events/log.js';
 import { MONITOR_ACTIONS, MONITOR_ACTIONS_BY_VM, type ActionRecord } from '../../model/monitor.js';
 import type { ActionFilter, ActionLog, MonitorMirror, Scope } from '../ports.js';
@@ -59,8 +59,8 @@ export class StoredActionLog implements ActionLog {
     const a: ActionRecord = { ...n, id: ulid(now), outcome: 'pending', detail: '', createdUnixMs: now, endedUnixMs: 0 };
     await this.events.commit({
       ops: [
-        putFresh(MONITOR_ACTIONS, a.id, a),
-        putFresh(MONITOR_ACTIONS_BY_VM, `${a.vmId}/${a.id}`, a.id),
+        put(MONITOR_ACTIONS, a.id, a),
+        put(MONITOR_ACTIONS_BY_VM, `${a.vmId}/${a.id}`, a.id),
         ...this.mirror.ops({ kind: 'action', action: a }),
       ],
       preconditions: [absent(MONITOR_ACTIONS, a.id)],
