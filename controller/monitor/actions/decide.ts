@@ -136,7 +136,7 @@ export function decide(i: DecideInput): Decision {
     // A ladder without a record of its start (a controller restart) continues
     // from its last actions: no storm of first rungs after a restart.
     const known = episodes[t];
-    const since = known === undefined ? resumeEpisode(t, i.history, now) : known || now;
+    const since = known === undefined ? resumeEpisode(t, i.history, now) : known || freshStart(t, i.history, now);
     episodes[t] = since;
     // One ladder at a time: a rogue incident outranks a fault, a fault an update.
     if (actions.length) continue;
@@ -175,6 +175,12 @@ export function decide(i: DecideInput): Decision {
     actions.push(plan(ladder[next - 1]!, next));
   }
   return { actions, episodes, ...(retryAtMs !== undefined ? { retryAtMs } : {}) };
+}
+
+/** A new episode starts now, after every earlier action of its ladder (even one in this same ms). */
+function freshStart(t: LadderTrigger, history: readonly ActionRecord[], now: number): number {
+  const last = history.find((a) => a.trigger === t);
+  return last ? Math.max(now, last.createdUnixMs + 1) : now;
 }
 
 /** The start of the ladder's latest run of actions in the history (now when it has none). */
