@@ -14,9 +14,9 @@ import type { TakeControlActionResponse__Output } from '../../common/gen/nephele
 import type { ListControlActionsResponse__Output } from '../../common/gen/nephele/v1/ListControlActionsResponse.js';
 import { v1 } from '../../common/grpc/load.js';
 import { tmpDir } from '../helpers/tmp.js';
-import { waitFor } from '../helpers/wait.js';
+import { hostReady } from '../helpers/image-world.js';
 import { statusOf } from '../helpers/status.js';
-import { cli, grpc, joinToken, listHosts, startController, unary } from '../helpers/procs.js';
+import { cli, grpc, joinToken, startController, unary } from '../helpers/procs.js';
 import { fakeAgent } from '../helpers/fake-agent.js';
 
 t.test('TakeControlAction and ListControlActions', async (t) => {
@@ -34,18 +34,13 @@ t.test('TakeControlAction and ListControlActions', async (t) => {
       return { commandId: c.commandId, ok: true };
     },
   });
-  t.teardown(async () => {
-    agent.close();
-    await ctl.kill();
-  });
-  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), {
-    message: 'host ready',
-  });
-  const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
-  const run = (...args: string[]) => cli([...base, ...args]);
+  t.teardown(() => (agent.close(), ctl.kill()));
+  await hostReady(ctl, false);
+  const run = (...args: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
+  /** The CLI must succeed: exit 0, nothing on stderr but progress. */
   const ok = async (...args: string[]) => {
     const r = await run(...args);
-    t.equal(r.code, 0, `${args.join(' ')}: exit 0 ${r.stderr}`);
+    t.equal(r.code, 0, `${args.join(' ')} exits 0 (${r.stderr.trim()})`);
     return r;
   };
   const creds = grpc.credentials.createSsl(readFileSync(join(ctl.dataDir, 'ca.pem')));
