@@ -97,26 +97,31 @@ t.test('TakeControlAction and ListControlActions', async (t) => {
   t.equal(twice.id, once.id, 'a replay answers the first action');
   t.equal(commands.length, 3, 'and sends nothing again');
 
+  // A set without a base image: the guest's app update, with the version asked for.
+  const update = await take({ vmId, kind: 'CONTROL_ACTION_KIND_UPDATE_APP', version: '2.0.1' });
+  t.equal(update.outcome, 'ACTION_OUTCOME_DONE');
+  t.match(commands[3]!.app, { kind: 'APP_ACTION_KIND_UPDATE_APP', version: '2.0.1' });
+
   // The log: newest first, filtered, paged.
   const all = await list({ vmId });
   t.same(
     all.actions.map((a) => a.id),
-    [once.id, suspend.id, kill.id, restart.id],
+    [update.id, once.id, suspend.id, kill.id, restart.id],
   );
   const failed = await list({ kind: 'CONTROL_ACTION_KIND_KILL_PROCESS' });
   t.same(
     failed.actions.map((a) => a.id),
     [kill.id],
   );
-  const p1 = await list({ pageSize: 3 });
-  t.equal(p1.actions.length, 3);
-  const p2 = await list({ pageSize: 3, pageToken: p1.nextPageToken });
+  const p1 = await list({ pageSize: 4 });
+  t.equal(p1.actions.length, 4);
+  const p2 = await list({ pageSize: 4, pageToken: p1.nextPageToken });
   t.same(
     p2.actions.map((a) => a.id),
     [restart.id],
     'the second page continues where the first ended',
   );
-  t.same((await list({ sinceUnixMs: Number(suspend.createdUnixMs) })).actions.length, 2, 'since');
+  t.same((await list({ sinceUnixMs: Number(suspend.createdUnixMs) })).actions.length, 3, 'since');
 
   // Every action step is an event (CLI).
   const ev = await ok('--json', 'events', 'tail', '--type', 'monitor.action', '-n', '100');
@@ -160,5 +165,5 @@ t.test('TakeControlAction and ListControlActions', async (t) => {
   t.equal(other.code, grpc.status.NOT_FOUND, "another tenant's VM is not found");
   t.same((await list({}, acme)).actions, [], 'another tenant sees none of the actions');
   t.same((await list({ tenant: 'default' }, acme)).actions, []);
-  t.equal(commands.length, 3, 'nothing was sent for the refusals');
+  t.equal(commands.length, 4, 'nothing was sent for the refusals');
 });

@@ -16,7 +16,7 @@ import type { VmRecord } from '../../controller/model/vm.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { row, VM_A } from '../helpers/monitor-records.js';
 
-async function world() {
+async function world(o: { images?: boolean; desiredVersion?: string } = {}) {
   const clock = new FakeClock();
   const store = new MemoryStore();
   const events = await EventLog.open(store, clock, silentLogger);
@@ -38,7 +38,14 @@ async function world() {
     clock,
     log: silentLogger,
     table,
-    policies: defaultPolicies,
+    policies: {
+      ...defaultPolicies,
+      effective: (setId, tenant) => {
+        const e = defaultPolicies.effective(setId, tenant);
+        return { ...e, policy: { ...e.policy, desiredVersion: o.desiredVersion ?? '' } };
+      },
+    },
+    setUsesImages: async () => o.images ?? false,
     commands: {
       run: async (_host, cmd) => {
         sent.push(cmd);
@@ -172,4 +179,18 @@ t.test('the log: pages newest first, scoped to the tenant, indexed by VM', async
   t.equal(done.endedUnixMs, w.clock.now());
   await t.rejects(w.m.log.get(ids[4]!, 'default'), /not found/, "another tenant's action is not found");
   w.m.stop();
+});
+
+t.test('an outdated appliance: the app update in the guest, or skipped for the set update cycle', async (t) => {
+  const guest = await world({ desiredVersion: '2.0' });
+  await guest.change(row({ setId: '01HZZZZZZZZZZZZZZZZZZZZZZS', applianceVersion: '1.9' }));
+  t.match(guest.sent[0]!.app, { kind: 'APP_ACTION_KIND_UPDATE_APP', version: '2.0' });
+  guest.m.stop();
+  const imaged = await world({ desiredVersion: '2.0', images: true });
+  await imaged.change(row({ setId: '01HZZZZZZZZZZZZZZZZZZZZZZS', applianceVersion: '1.9' }));
+  t.equal(imaged.sent.length, 0, 'nothing sent to the guest');
+  const [a] = (await imaged.m.log.list({}, undefined, { size: 1, token: '' })).actions;
+  t.match(a, { kind: 'update_app', outcome: 'skipped', detail: /update cycle/ });
+  t.equal(imaged.metered.length, 0, 'a skipped action is not metered');
+  imaged.m.stop();
 });

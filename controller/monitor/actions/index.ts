@@ -13,6 +13,7 @@ import { DEFAULT_COMMAND_TIMEOUT_MS, type VmControl } from './act.js';
 import { actionHandlers } from './handlers.js';
 import { StoredActionLog } from './log.js';
 import { DecideLoop } from './loop.js';
+import { getSet } from '../../planner/sets.js';
 
 export { registryControl, type VmControl } from './act.js';
 export { decide } from './decide.js';
@@ -27,11 +28,19 @@ export interface MonitorActionsDeps {
   policies: Policies;
   commands: AgentCommands;
   vms: VmControl;
-  /** Default: no set uses images (every update is the guest's app update). */
+  /** Default: a set whose spec has a base image (its VMs are clones: updated by the set's update cycle). */
   setUsesImages?: (setId: string) => Promise<boolean>;
   /** Metering seam (the subs helper's meterAction); default: not metered. */
   meterAction?: (a: ActionRecord) => Promise<void> | void;
   commandTimeoutMs?: number;
+}
+
+async function setHasBase(store: Store, setId: string): Promise<boolean> {
+  try {
+    return !!(await getSet(store, setId)).set.request.spec.base;
+  } catch {
+    return false; // the set is gone: the guest's app update is all there is
+  }
 }
 
 export function startMonitorActions(d: MonitorActionsDeps): {
@@ -48,7 +57,7 @@ export function startMonitorActions(d: MonitorActionsDeps): {
     clock: d.clock,
     commands: d.commands,
     vms: d.vms,
-    setUsesImages: d.setUsesImages ?? (async () => false),
+    setUsesImages: d.setUsesImages ?? ((id: string) => setHasBase(d.store, id)),
     meterAction: d.meterAction ?? (() => {}),
     logger: d.log.child({ component: 'monitor-actions' }),
     commandTimeoutMs: d.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
