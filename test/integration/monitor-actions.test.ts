@@ -3,7 +3,8 @@
 // goes to the VM's host with the action id as its command id, VM actions change
 // the VM (seen through the real CLI), every action is an event (CLI `events tail`),
 // the log lists newest first, filtered and paged; bad input is INVALID_ARGUMENT
-// naming the field, another tenant sees nothing, a request_id replays.
+// naming the field, another tenant sees nothing, a request_id replays, and a
+// terminated member of a guaranteed set is replaced by the planner.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import type { ListControlActionsResponse__Output } from '../../common/gen/nephel
 import { v1 } from '../../common/grpc/load.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { hostReady } from '../helpers/image-world.js';
+import { waitFor } from '../helpers/wait.js';
 import { statusOf } from '../helpers/status.js';
 import { cli, grpc, joinToken, startController, unary } from '../helpers/procs.js';
 import { fakeAgent } from '../helpers/fake-agent.js';
@@ -166,4 +168,14 @@ t.test('TakeControlAction and ListControlActions', async (t) => {
   t.same((await list({}, acme)).actions, [], 'another tenant sees none of the actions');
   t.same((await list({ tenant: 'default' }, acme)).actions, []);
   t.equal(commands.length, 4, 'nothing was sent for the refusals');
+
+  // terminate destroys the VM; the guaranteed set's planner puts a fresh member in its place.
+  const term = await take({ vmId, kind: 'CONTROL_ACTION_KIND_TERMINATE', reason: 'ladder spent' });
+  t.equal(term.outcome, 'ACTION_OUTCOME_DONE');
+  const members = async () => JSON.parse((await ok('--json', 'vm', 'ls', '--set', 'web')).stdout) as { id: string }[];
+  const fresh = await waitFor(async () => (await members()).find((v) => v.id !== vmId), {
+    message: 'a replacement member',
+    timeoutMs: 30_000,
+  });
+  t.not(fresh.id, vmId, 'the set got a new VM');
 });
