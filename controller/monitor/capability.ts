@@ -1,5 +1,6 @@
 // The appliance monitor assembled for server.ts (issue 14): the external
-// store's mirror, the state table and policies, and MonitorService.
+// store's mirror, the state table and policies, the decide/act loop and the
+// action log, subscriptions, and MonitorService over them.
 import type { Registry } from 'prom-client';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
@@ -13,7 +14,9 @@ import type { VmRegistry } from '../vms/registry.js';
 import { openMonitorMirror } from './sink/mirror.js';
 import { mirrorMetrics } from './sink/metrics.js';
 import { wireMonitorState } from './state/wire.js';
-import { monitorStubHandlers } from './stubs.js';
+import { monitorHandlers } from './service.js';
+import { registryControl, startMonitorActions } from './actions/index.js';
+import { actionMeter } from '../usage/monitor-meter.js';
 import { controllerSubscriptions } from './subscription/index.js';
 
 export interface MonitorCapabilityDeps {
@@ -50,13 +53,28 @@ export async function startMonitorCapability(d: MonitorCapabilityDeps) {
     active: (setId, tenant) => subs.subs.active(setId, tenant),
   });
   const table = state;
+  const actions = startMonitorActions({
+    ...d,
+    mirror,
+    table: table.table,
+    policies: table.policies,
+    commands: d.management.commands,
+    vms: registryControl(d.vms, (id) => d.sessions.pushDesired(id)),
+    meterAction: actionMeter(store),
+  });
   return {
     state: table,
     mirror,
     subs,
+    actions,
     handlers: (layer: RpcLayer) =>
-      monitorStubHandlers(layer, { state: table.handlers(layer), subscriptions: subs.handlers(layer) }),
+      monitorHandlers({
+        state: table.handlers(layer),
+        actions: actions.handlers(layer),
+        subscriptions: subs.handlers(layer),
+      }),
     async stop() {
+      actions.stop();
       await subs.stop();
       await table.stop();
       await mirror.close();
