@@ -368,17 +368,22 @@ t.test('monitor and subscription commands against an in-test MonitorService', as
 t.test('against a real controller: auth and its errors as every command prints them', async (t) => {
   const ctl = await startController(tmpDir());
   t.teardown(() => ctl.kill());
-  const { refused } = runner(t, ['--controller', ctl.address, '--data-dir', ctl.dataDir]);
-  // The controller's monitor is a placeholder on main until its parts land: the call
-  // passes auth and the RPC table and is answered FAILED_PRECONDITION, printed as one line.
-  for (const args of [
-    ['monitor', 'ls'],
-    ['monitor', 'actions'],
-    ['monitor', 'policy', 'show', 'fleet', '--effective'],
-    ['monitor', 'policy', 'set', 'fleet', '--interval', '30s'],
-    ['subscription', 'show', 'tenant:default'],
-  ])
-    await refused(args, /^nephele: FAILED_PRECONDITION: /);
+  const { ok, refused } = runner(t, ['--controller', ctl.address, '--data-dir', ctl.dataDir]);
+  // The real service: an empty state table and action log, a fleet policy set and read back.
+  t.match((await ok('monitor', 'ls')).stdout, /^\s*VM\s+NAME\b/, 'the state table, empty: a header');
+  t.same(JSON.parse((await ok('--json', 'monitor', 'actions')).stdout), [], 'no actions yet');
+  await ok('monitor', 'policy', 'set', 'fleet', '--interval', '45s', '--probe', 'http:/health');
+  const shown = JSON.parse((await ok('--json', 'monitor', 'policy', 'show', 'fleet')).stdout) as {
+    intervalS?: number;
+    interval_s?: number;
+  };
+  t.equal(shown.intervalS ?? shown.interval_s, 45, 'the fleet policy as stored');
+  // The service's own checks come back as one line naming the field.
+  await refused(
+    ['monitor', 'policy', 'set', 'fleet', '--rogue', 'name=x,comm=(a+)+'],
+    /^nephele: INVALID_ARGUMENT: policy\.rogue\[0\]/,
+  );
+  await refused(['subscription', 'show', 'set:01J00000000000000000000000'], /^nephele: NOT_FOUND: /);
   const { refused: bad } = runner(t, ['--controller', ctl.address, '--data-dir', ctl.dataDir, '--token', 'nope']);
   await bad(['monitor', 'ls'], /^nephele: UNAUTHENTICATED/);
 });
