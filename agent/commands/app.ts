@@ -3,17 +3,10 @@
 // (the controller sees the action's effect without waiting for the schedule).
 import type { AgentCommand__Output as AgentCommand } from '../../common/gen/nephele/v1/AgentCommand.js';
 import type { CommandResult } from '../../common/gen/nephele/v1/CommandResult.js';
-import type { AppActionKind, ObservedAppliance } from '../../common/model/monitor.js';
+import type { ObservedAppliance } from '../../common/model/monitor.js';
 import type { AppActionRequest, Driver } from '../drivers/driver.js';
-import { applianceStateToProto } from '../monitor/wire.js';
+import { AppActionKindEnum, observedToProto } from '../../common/grpc/convert-monitor.js';
 
-const KINDS: Record<string, AppActionKind> = {
-  APP_ACTION_KIND_RESTART_APP: 'restart_app',
-  APP_ACTION_KIND_STOP_APP: 'stop_app',
-  APP_ACTION_KIND_UPDATE_APP: 'update_app',
-  APP_ACTION_KIND_KILL_PROCESS: 'kill_process',
-  APP_ACTION_KIND_POLL: 'poll',
-};
 const VERSION_RE = /^[A-Za-z0-9._+-]{1,64}$/;
 const SHA_RE = /^([0-9a-f]{64})?$/;
 
@@ -26,7 +19,7 @@ export class AppActionError extends Error {
 
 /** The action as the driver takes it, checked (names the field at fault); undefined for a poll. */
 export function appActionRequest(a: AgentCommand['app']): AppActionRequest | undefined {
-  const kind = KINDS[String(a?.kind)];
+  const kind = AppActionKindEnum.fromProto(a?.kind);
   if (!a || !kind)
     throw new AppActionError('app.kind must be one of restart_app, stop_app, update_app, kill_process, poll');
   if (kind === 'poll') return undefined;
@@ -54,5 +47,5 @@ export async function performApp(cmd: AgentCommand, driver: Driver, deps: AppDep
     detail = await deps.withVm(cmd.vmId, () => driver.appAction!(cmd.vmId, req));
   }
   const state = await deps.poll?.(cmd.vmId);
-  return { detail: String(detail).slice(0, 1024), ...(state ? { appliance: applianceStateToProto(state) } : {}) };
+  return { detail: String(detail).slice(0, 1024), ...(state ? { appliance: observedToProto(state) } : {}) };
 }

@@ -7,7 +7,7 @@ import * as E from '../../common/grpc/convert.js';
 import type { EnumConverter } from '../../common/grpc/convert.js';
 import { CliError } from './client.js';
 import { json, terminalSafe, type View } from './format.js';
-import * as M from '../../common/model/monitor.js';
+import * as ME from '../../common/grpc/convert-monitor-enums.js';
 
 export const FORMATS = ['table', 'wide', 'json', 'yaml', 'name'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -41,26 +41,19 @@ const CONVERTERS: EnumConverter<string, string>[] = [
   E.AffinityEnum,
   E.HostViewEnum,
   E.CycleStateEnum,
+  ME.AppStateEnum,
+  ME.UpdateSourceEnum,
+  ME.ProbeKindEnum,
+  ME.LadderStepEnum,
+  ME.ActionKindEnum,
+  ME.ActionOutcomeEnum,
+  ME.SubscriptionStateEnum,
 ];
 /** Proto enum name → the model's short name; UNSPECIFIED → the enum's default or ''. */
 const SHORT = new Map<string, string>();
 for (const c of CONVERTERS) {
   SHORT.set(c.toProto(undefined), c.fromProto(c.toProto(undefined)) ?? '');
   for (const m of c.values) SHORT.set(c.toProto(m), m);
-}
-
-// The monitor's enums (issue 14): proto name = prefix + the model's name upper-cased; UNSPECIFIED → the first, else ''.
-for (const [prefix, names, unspecified] of [
-  ['APP_STATE_', M.APP_STATES.slice(1), 'unknown'],
-  ['UPDATE_SOURCE_', M.UPDATE_SOURCES, ''],
-  ['PROBE_KIND_', M.PROBE_KINDS, ''],
-  ['LADDER_STEP_', M.LADDER_STEPS, ''],
-  ['CONTROL_ACTION_KIND_', M.ACTION_KINDS, ''],
-  ['ACTION_OUTCOME_', M.ACTION_OUTCOMES, ''],
-  ['SUBSCRIPTION_STATE_', M.SUBSCRIPTION_STATES, ''],
-] as const) {
-  SHORT.set(`${prefix}UNSPECIFIED`, unspecified);
-  for (const m of names) SHORT.set(prefix + m.toUpperCase(), m);
 }
 
 /** `v` with every proto enum name replaced by its short name (a deep copy). */

@@ -1,32 +1,11 @@
-// Subscription proto <-> record. Local to subscriptions while the monitor's
-// shared converter (common/grpc/convert-monitor.ts) is written in parallel; the
-// coordinator may move it there at merge.
-import type { Subscription, Subscription__Output } from '../../../common/gen/nephele/v1/Subscription.js';
-import type { SubscriptionState as PState } from '../../../common/gen/nephele/v1/SubscriptionState.js';
+// SetSubscription's input checked (scope, times, periods). The proto <-> record
+// conversion is common/grpc/convert-monitor.ts's.
+import type { Subscription__Output } from '../../../common/gen/nephele/v1/Subscription.js';
 import { InvalidArgumentError } from '../../../common/errors.js';
 import { requireId, requireName } from '../../../common/validate.js';
-import type { SubscriptionRecord, SubscriptionState } from '../../model/monitor.js';
 import { DEFAULT_GRACE_S, DEFAULT_WARN_S } from './decide.js';
 
-const STATE = {
-  pending: 'SUBSCRIPTION_STATE_PENDING',
-  active: 'SUBSCRIPTION_STATE_ACTIVE',
-  ended: 'SUBSCRIPTION_STATE_ENDED',
-  retired: 'SUBSCRIPTION_STATE_RETIRED',
-} as const satisfies Record<SubscriptionState, PState>;
-
-export function subscriptionToProto(s: SubscriptionRecord): Subscription {
-  return {
-    scope: s.scope,
-    startUnixMs: s.startUnixMs,
-    endUnixMs: s.endUnixMs,
-    graceS: s.graceS,
-    warnS: s.warnS,
-    state: STATE[s.state],
-    version: s.version,
-    updatedUnixMs: s.updatedUnixMs,
-  };
-}
+export { subscriptionToProto } from '../../../common/grpc/convert-monitor.js';
 
 /** "set:<id>" or "tenant:<name>". */
 export type SubScope = { kind: 'set'; id: string } | { kind: 'tenant'; name: string };
