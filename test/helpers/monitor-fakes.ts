@@ -2,6 +2,7 @@
 // for unit tests of one part: no mirror, an empty state table, one policy for every VM.
 import { NotFoundError } from '../../common/errors.js';
 import type { PolicyRecord } from '../../controller/model/monitor.js';
+import { defaultPolicy } from '../../controller/monitor/policy/validate.js';
 import type { MonitorMirror, Policies, StateTable } from '../../controller/monitor/ports.js';
 
 export const noMirror: MonitorMirror = {
@@ -26,33 +27,12 @@ export const emptyStateTable: StateTable = {
   },
 };
 
-/** The proto's documented defaults, for every VM. */
+/** The defaults, enabled, for every VM (tests of the ladders need them on). */
 export const DEFAULT_POLICY: PolicyRecord = {
+  ...defaultPolicy(),
   scope: 'fleet',
-  intervalS: 30,
-  cron: '',
-  jitterPct: 100,
-  probes: [],
   thresholds: { failures: 1, windowS: 0 },
-  rogue: [],
-  licence: { maxSeats: 0, enforceExpiry: false },
-  ladders: {
-    faulted: [
-      { step: 'restart_app', times: 3 },
-      { step: 'reboot', times: 1 },
-      { step: 'terminate', times: 1 },
-    ],
-    rogue: [
-      { step: 'kill_process', times: 1 },
-      { step: 'suspend', times: 1 },
-    ],
-    outdated: [{ step: 'update_app', times: 1 }],
-    backoffS: 5,
-  },
-  desiredVersion: '',
   enabled: true,
-  version: 0,
-  updatedUnixMs: 0,
 };
 
 export const defaultPolicies: Policies = {
