@@ -345,7 +345,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   });
   server.addService(safeService(v1.UsageService.service), usageHandlers(layer, usage.groups));
   server.addService(safeService(v1.TokenService.service), imaging.handlers(layer));
-  const monitorDeps = { store, clock, log, events, planner, sessions, vms, management, cfg, metrics };
+  const monitorDeps = { store, clock, log, events, planner, sessions, vms, management, cfg, metrics, imaging };
   const monitoring = await startMonitorCapability(monitorDeps);
   server.addService(safeService(v1.MonitorService.service), monitoring.handlers(layer));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));

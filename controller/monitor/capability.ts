@@ -18,6 +18,9 @@ import { monitorHandlers } from './service.js';
 import { registryControl, startMonitorActions } from './actions/index.js';
 import { actionMeter } from '../usage/monitor-meter.js';
 import { controllerSubscriptions } from './subscription/index.js';
+import { carryOver } from './carry.js';
+import type { SetRecord } from '../model/index.js';
+import { SETS } from '../planner/sets.js';
 
 export interface MonitorCapabilityDeps {
   store: Store;
@@ -28,6 +31,8 @@ export interface MonitorCapabilityDeps {
   sessions: SessionManager;
   vms: VmRegistry;
   management: { commands: AgentCommands };
+  /** Update cycles: a revised set takes over its prior set's policy and subscription. */
+  imaging?: { cycles: { runner: { onRevised: Set<(prior: string, next: string) => Promise<void>> } } };
   /** monitorStore: --monitor-store; unset = no external store. */
   cfg: { monitorStore?: string };
   /** The controller's Prometheus metrics (when --metrics-listen is on). */
@@ -62,6 +67,10 @@ export async function startMonitorCapability(d: MonitorCapabilityDeps) {
     vms: registryControl(d.vms, (id) => d.sessions.pushDesired(id)),
     meterAction: actionMeter(store),
   });
+  const tenantOfSet = async (id: string) => (await store.get<SetRecord>(SETS, id))?.value.tenant;
+  const carry = (prior: string, next: string) =>
+    carryOver({ policies: table.policies, subs: subs.engine, tenantOfSet }, prior, next);
+  d.imaging?.cycles.runner.onRevised.add(carry);
   return {
     state: table,
     mirror,
@@ -74,6 +83,7 @@ export async function startMonitorCapability(d: MonitorCapabilityDeps) {
         subscriptions: subs.handlers(layer),
       }),
     async stop() {
+      d.imaging?.cycles.runner.onRevised.delete(carry);
       actions.stop();
       await subs.stop();
       await table.stop();

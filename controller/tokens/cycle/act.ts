@@ -69,6 +69,8 @@ export class CycleRunner {
   private stopped = false;
   /** Told after every write of a cycle (tests and followers). */
   onChange?: (c: CycleRecord) => void;
+  /** Told once a cycle's revised set exists: what belongs to the prior set (its monitor policy, subscription) follows it. */
+  readonly onRevised = new Set<(priorSetId: string, newSetId: string) => Promise<void>>();
 
   constructor(private readonly d: CycleDeps) {}
 
@@ -196,6 +198,13 @@ export class CycleRunner {
         return 'the instance is back in its set';
       case 'populate': {
         c.newSetId = a.adopt || (await m.populate(c.imageId, a.count, revisedRequest(prior!, c, a.count), scope)).setId;
+        for (const fn of this.onRevised)
+          await fn(c.setId, c.newSetId).catch((err: unknown) =>
+            this.d.log.warn(
+              { err, cycle_id: c.id, set_id: c.newSetId },
+              'revised set did not take over from its prior',
+            ),
+          );
         return `revised set with ${a.count} vm${a.count === 1 ? '' : 's'}`;
       }
       case 'scale':
