@@ -12,9 +12,8 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { AGENT, cli, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { processesWith } from '../helpers/vms.js';
-import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
+import { AGENT, cli, startController } from '../helpers/procs.js';
+import { buildGuestImage, haveQemu, qemuOrSkip, startQemuAgent } from '../helpers/qemu.js';
 
 qemuOrSkip('monitor-rogue-qemu');
 
@@ -42,23 +41,9 @@ t.test('rogue by name and by sha256, and a pushed fault, in a real guest', async
   t.ok(haveQemu, 'QEMU is installed (.ci/run installs it)');
   if (!haveQemu || !buildGuestImage(t)) return;
   const ctl = await startController(tmpDir());
+  t.teardown(() => ctl.kill());
   const adir = tmpDir('nmr-');
-  const agent: Proc = startAgent(ctl.address, adir, {
-    joinToken: await joinToken(ctl),
-    args: ['--schemes', 'qemu', '--image-dir', join(ROOT, '.cache/guest'), '--guest-vcpus', '4'],
-  });
-  t.teardown(async () => {
-    await agent.kill();
-    await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
-  });
-  await waitFor(
-    async () => {
-      const h = (await listHosts(ctl))[0];
-      return h?.schemes.includes('qemu') && Number(h.free?.vcpus) > 0;
-    },
-    { timeoutMs: 60_000, message: 'agent offers qemu, with room' },
-  );
+  const agent = await startQemuAgent(t, ctl, adir, ['--guest-vcpus', '4']);
 
   const run = (...args: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
   /** The CLI must succeed: exit 0, JSON on stdout. */
