@@ -81,14 +81,15 @@ t.test('rogue by name and by sha256, and a pushed fault, in a real guest', async
     const t0 = Date.now();
     t.equal(started.code, 0, `${what}: started in the guest`);
     const pid = Number(started.out.trim());
-    const done = await waitFor(
+    // This incident's actions (the log is newest first), once the ladder has acted on both rungs.
+    const fresh = await waitFor(
       async () => {
-        const a = await actions();
-        return a.length >= before + 2 && a.some((x) => x.kind === 'suspend') ? a : undefined;
+        const a = (await actions()).slice(0, -before || undefined);
+        return a.some((x) => x.kind === 'suspend' && x.outcome !== 'pending') ? a : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 200, message: `${what}: kill and suspend in the action log` },
     );
-    const fresh = done.slice(0, done.length - before);
+    t.equal(fresh.length, 2, `${what}: two actions, ${fresh.map((a) => a.kind).join(', ')}`);
     const kill = fresh.find((a) => a.kind === 'kill_process');
     const suspend = fresh.find((a) => a.kind === 'suspend');
     t.ok(kill, `${what}: a kill_process action`);
