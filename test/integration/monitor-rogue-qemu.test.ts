@@ -160,6 +160,7 @@ t.test('rogue by name and by sha256, and a pushed fault, in a real guest', async
   );
   const delay = Number(faulted.updatedUnixMs) - killedAt;
   t.equal(faulted.source, 'event', 'brought by an event poll');
+  t.equal(faulted.fault, 'app not running', 'the fault');
   const pushed = agent
     .stdout()
     .split('\n')
