@@ -290,6 +290,9 @@ export class ApplianceMonitor {
       const isChange = changed(entry.last, a);
       if (isChange) entry.last = a;
       this.batcher.add(a, isChange);
+      // What an event or a push found goes up at once (a fault is what the controller acts on);
+      // scheduled polls keep batching.
+      if (isChange && req.source !== 'poll') this.batcher.flush();
       // A failed probe is checked again at once (once: the re-poll's own failure waits for the schedule).
       if (probes.some((p) => !p.ok) && req.trigger !== 'probe-failed') this.request(id, 'event', 'probe-failed');
     }

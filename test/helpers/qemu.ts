@@ -3,7 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import t from 'tap';
-import { ROOT } from './procs.js';
+import { joinToken, listHosts, ROOT, startAgent, type ControllerProc, type Proc } from './procs.js';
+import { processesWith } from './vms.js';
+import { waitFor } from './wait.js';
 
 type Assert = Pick<typeof t, 'equal'>;
 
@@ -21,4 +23,33 @@ export function qemuOrSkip(name: string): void {
 export function buildGuestImage(a: Assert): boolean {
   const build = spawnSync('bash', [join(ROOT, 'scripts/make-guest-image.sh')], { encoding: 'utf8', timeout: 600_000 });
   return a.equal(build.status, 0, `guest image built (${(build.stderr || '').trim().split('\n').at(-1)})`);
+}
+
+/**
+ * A real agent offering qemu to `ctl`, killed (with its guests) when the test
+ * ends; resolves once the controller has the host's free capacity, so a VM can
+ * be placed (the schemes arrive before the first heartbeat's capacity).
+ */
+export async function startQemuAgent(
+  test: Pick<typeof t, 'teardown'>,
+  ctl: ControllerProc,
+  dataDir: string,
+  args: string[] = [],
+): Promise<Proc> {
+  const agent = startAgent(ctl.address, dataDir, {
+    joinToken: await joinToken(ctl),
+    args: ['--schemes', 'qemu', '--image-dir', join(ROOT, '.cache/guest'), ...args],
+  });
+  test.teardown(async () => {
+    await agent.kill();
+    for (const pid of processesWith(dataDir)) process.kill(pid, 'SIGKILL');
+  });
+  await waitFor(
+    async () => {
+      const h = (await listHosts(ctl))[0];
+      return h?.schemes.includes('qemu') && Number(h.free?.vcpus) > 0;
+    },
+    { timeoutMs: 60_000, message: 'agent offers qemu, with room' },
+  );
+  return agent;
 }

@@ -351,6 +351,23 @@ t.test('event polls: status change, failed probe (one re-poll), guest fault, pus
   s.m.stop();
 });
 
+t.test('a change an event poll finds is sent at once; scheduled polls wait for the batch', async (t) => {
+  const s = setup();
+  s.m.setSpecs(new Map([['v', { spec: spec(), generation: 1 }]]));
+  await s.advance(FLUSH_MS);
+  const sent = s.reports.length;
+  s.drv.samples.set('v', sample({ app: 'stopped' }));
+  s.drv.push('v', { kind: 'fault', detail: 'app-exited' });
+  await s.advance(0);
+  t.equal(s.reports.length, sent + 1, 'no flush delay');
+  t.same([s.states().at(-1)!.appState, s.states().at(-1)!.trigger], ['faulted', 'guest-fault']);
+  s.drv.samples.set('v', sample());
+  await s.advance(10_000);
+  t.equal(s.reports.length, sent + 1, 'the scheduled poll that found it running again waits');
+  await s.advance(FLUSH_MS);
+  t.equal(s.states().at(-1)!.appState, 'running', 'then goes up with the batch');
+});
+
 t.test('app action input is checked, naming the field', async (t) => {
   t.throws(() => appActionRequest({ kind: 'APP_ACTION_KIND_UNSPECIFIED' } as never), /app\.kind/);
   t.throws(() => appActionRequest({ kind: 'APP_ACTION_KIND_KILL_PROCESS', pid: 1 } as never), /app\.pid/);
