@@ -44,7 +44,8 @@ export async function runMonitorDetect(): Promise<Figures> {
       ladders: { faulted: [{ step: 'LADDER_STEP_RESTART_APP', times: 3 }], backoffS: 1 },
     };
     await a.call((md, o, cb) => a.monitor.SetMonitorPolicy({ scope: 'fleet', policy }, md, o, cb as never));
-    const running = () => until(async () => ((await appliance(a, vm.id)).appState === 'APP_STATE_RUNNING' ? true : undefined), 60_000, 'app running', 50);
+    // The row appears with the first poll under the policy (NOT_FOUND until then).
+    const running = () => until(async () => ((await appliance(a, vm.id).catch(() => undefined))?.appState === 'APP_STATE_RUNNING' ? true : undefined), 60_000, 'app running', 50);
     await running();
     const detect: number[] = [];
     const exec: number[] = [];
