@@ -235,6 +235,19 @@ t.test('faulted app: restart, then restart x2 → reboot → terminate → repla
     ).catch(async (e) => (await dump(), Promise.reject(e)));
     t.not(replacement.id, vm.id, 'a new VM id');
     const mine = await ladderOf();
+    // The reboot rung gets its chance: the next rung waits until the guest is back (not the backoff alone).
+    // One event a line (events tail streams).
+    const evs = (await ok('--json', 'events', 'tail', '--vm', vm.id, '--type', 'vm.state_changed', '-n', '50'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { message: string; timeUnixMs: string })
+      .filter((e) => e.message === 'vm is running: rebooted');
+    t.equal(evs.length, 1, 'the guest rebooted once');
+    const terminate = mine.find((a) => a.kind === 'terminate');
+    t.ok(
+      Number(terminate?.createdUnixMs) >= Number(evs[0]?.timeUnixMs),
+      'terminate decided after the rebooted guest was judged again',
+    );
     t.same(
       mine.map((a) => `${a.kind}#${a.attempt}:${a.outcome}`),
       ['restart_app#1:done', 'restart_app#1:done', 'restart_app#2:done', 'reboot#3:done', 'terminate#4:done'],
