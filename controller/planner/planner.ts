@@ -173,6 +173,11 @@ export class Planner {
         void c.lock
           .run(() => c.jobs.lifecycle.maybeRetired(vm.setId))
           .catch((err) => c.log.error({ err, set_id: vm.setId }, 'could not retire set'));
+      // Its place is free: a set that could not replace it while it held the host (a full host) does now.
+      else if (vm.setId && vm.desired === 'destroyed')
+        void c.jobs.lifecycle
+          .replaceLost(vm.setId, `${vm.name} was destroyed`)
+          .catch((err) => c.log.error({ err, set_id: vm.setId, vm_id: vm.id }, 'could not replace a destroyed vm'));
     }
     if (o.refused) {
       void c.lock

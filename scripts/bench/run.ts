@@ -14,6 +14,7 @@ import { runUsageIngest } from './usage-ingest.js';
 import { runUsageAgent } from './usage-agent.js';
 import { runMonitorState } from './monitor-state.js';
 import { runMonitorAgent } from './monitor-agent.js';
+import { runMonitorDetect } from './monitor-detect.js';
 import { runImageTransfer } from './image-transfer.js';
 import { runImageClone, runImageUpdateCycle } from './images.js';
 import { mergeResults, summaryTable, type Figures } from './results.js';
@@ -33,6 +34,7 @@ const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = 
   'usage-ingest': { about: 'UsageBatches from N simulated agent sessions: acked records/s at the controller vs plain LevelDB batches', run: runUsageIngest },
   'usage-agent': { about: 'agent CPU metering 100 process VMs at the default interval (measured at 1 s, scaled)', run: runUsageAgent },
   'monitor-agent': { about: 'agent CPU monitoring 50 process VMs at the default interval (measured at 1 s polls, scaled), beside the same VMs unmonitored', run: runMonitorAgent },
+  'monitor-detect': { about: 'killing the app in a real QEMU guest -> the monitor sends the restart action, median of 5, beside the poll interval', run: runMonitorDetect },
   'image-transfer': { about: 'a raw image uploaded to the controller and downloaded back, checksummed, vs a plain file copy', run: runImageTransfer },
   'image-clone': { about: '100 linked clones defined on one host (PopulateSet -> overlays on the cached base), vs 100 qemu-img create -b', run: runImageClone },
   'image-cycle': { about: 'UpdateVmSet end to end on a 3-VM qemu set (token, configure, capture, canary + batches, health, retire), vs a bare qemu boot', run: runImageUpdateCycle },

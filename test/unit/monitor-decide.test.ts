@@ -100,6 +100,28 @@ t.test('the ladder resets once the app runs healthy again', async (t) => {
   t.not(d2.actions[0]!.key, d1.actions[0]!.key, 'a new episode, a new key');
 });
 
+t.test(
+  'a VM rebooting (app state unknown) keeps its ladder: after the reboot the next rung, not the first',
+  async (t) => {
+    let history: ActionRecord[] = [];
+    let episodes = {};
+    let now = T;
+    for (let i = 0; i < 4; i++) {
+      const d = decide({ row: faulted, policy: policy(), history, episodes, now });
+      episodes = d.episodes;
+      history = taken(d.actions, now, history);
+      now = d.retryAtMs ?? now + 1;
+      if (d.actions.length) now += 60_000;
+    }
+    t.equal(history[0]!.kind, 'reboot', 'the ladder is at its reboot');
+    const rebooting = decide({ row: row({ appState: 'unknown' }), policy: policy(), history, episodes, now });
+    t.same(rebooting.actions, [], 'nothing while the VM is not running');
+    t.same(rebooting.episodes, episodes, 'the episode is kept');
+    const after = decide({ row: faulted, policy: policy(), history, episodes: rebooting.episodes, now: now + 60_000 });
+    t.match(after.actions, [{ kind: 'terminate', attempt: 5 }], 'still faulted after the reboot: terminate');
+  },
+);
+
 t.test('after a controller restart (no episode in memory) the ladder continues from its history', async (t) => {
   const h = taken(
     [{ kind: 'restart_app', trigger: 'faulted', attempt: 1, cause: '', pid: 0, version: '', key: '' }],

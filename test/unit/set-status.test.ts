@@ -111,6 +111,20 @@ t.test('a guaranteed set replaces a member destroyed by hand', async (t) => {
   t.equal((await liveOf(h, id)).length, 2, 'the destroyed member going away changes nothing');
 });
 
+t.test('on a full host the replacement is placed once the destroyed member frees its place', async (t) => {
+  const h = await PlannerHarness.open({ hosts: [{ name: 'a', vcpus: 1 }] });
+  t.teardown(() => h.close());
+  const id = await h.createSet({ count: 1, name: 'one' });
+  await h.reportAll(id, 'running');
+  const [first] = await h.vmsOf(id);
+  await destroyByHand(h, first!);
+  t.equal((await liveOf(h, id)).length, 0, 'no room while the destroyed one still holds the host');
+  await h.destroyRetired();
+  const live = await liveOf(h, id);
+  t.equal(live.length, 1, 'placed when its place is free');
+  t.equal(live[0]?.name, 'one-2', 'a fresh member');
+});
+
 t.test('a set scaled down does not replace the members it retired; a best-effort set replaces nothing', async (t) => {
   const h = await PlannerHarness.open({ hosts: [{ name: 'a' }] });
   t.teardown(() => h.close());

@@ -126,6 +126,9 @@ export function decide(i: DecideInput): Decision {
   const actions: Planned[] = [];
   let retryAtMs: number | undefined;
   const off = !policy.enabled || !row.monitored;
+  // The VM is not running (rebooting, starting): no verdict on the app. Every ladder
+  // stays where it is: a reboot rung must not start the ladder over from its first rung.
+  if (!off && row.appState === 'unknown') return { actions, episodes };
   for (const t of LADDER_TRIGGERS) {
     const cause = off ? '' : condition(t, row, policy);
     if (!cause) {
