@@ -11,6 +11,9 @@ import type { MirrorItem, MonitorMirror, RowChange } from '../../controller/moni
 import type { ApplianceState } from '../../common/gen/nephele/v1/ApplianceState.js';
 import type { ApplianceReport__Output } from '../../common/gen/nephele/v1/ApplianceReport.js';
 import { InvalidArgumentError } from '../../common/errors.js';
+import { newRegistry } from '../../common/metrics/registry.js';
+import { stateMetrics } from '../../controller/monitor/state/metrics.js';
+import { parseExposition } from '../helpers/metrics.js';
 
 const VM = (n: number) => `01J00000000000000000000V${String(n).padStart(2, '0')}`;
 const vm = (n: number, hostId = 'h1') => ({
@@ -98,6 +101,21 @@ t.test('store on change, not per poll; mirror ops in the same batch', async (t) 
   w.clock.advance(60_000);
   await w.table.flush();
   t.equal((await w.store.get<{ polls: number }>(APPLIANCES, VM(2)))!.value.polls, 2, 'poll counter flushed');
+  await w.table.stop();
+});
+
+t.test('metrics count applied changes, marks and ignored entries, and the rows', async (t) => {
+  const w = world();
+  await w.table.load();
+  const registry = newRegistry();
+  stateMetrics(registry, w.table);
+  await w.table.ingest('h1', report([st(1), st(2)]));
+  await w.table.ingest('h1', report([st(1, { appState: 'APP_STATE_STOPPED' })], [VM(2), VM(4)]));
+  const m = parseExposition(await registry.metrics());
+  t.equal(m.value('nephele_monitor_state_changes_total'), 3, 'two new rows and one change');
+  t.equal(m.value('nephele_monitor_state_marks_total'), 1, 'one polled mark');
+  t.equal(m.value('nephele_monitor_state_ignored_total'), 1, 'the other host’s VM');
+  t.equal(m.value('nephele_monitor_appliances'), 2);
   await w.table.stop();
 });
 
