@@ -14,6 +14,9 @@ import { InvalidArgumentError } from '../../common/errors.js';
 import { newRegistry } from '../../common/metrics/registry.js';
 import { stateMetrics } from '../../controller/monitor/state/metrics.js';
 import { parseExposition } from '../helpers/metrics.js';
+import { waitFor } from '../helpers/wait.js';
+import { GroupCommit } from '../../controller/monitor/state/commit.js';
+import type { Op } from '../../common/store/index.js';
 
 const VM = (n: number) => `01J00000000000000000000V${String(n).padStart(2, '0')}`;
 const vm = (n: number, hostId = 'h1') => ({
@@ -117,6 +120,57 @@ t.test('metrics count applied changes, marks and ignored entries, and the rows',
   t.equal(m.value('nephele_monitor_state_ignored_total'), 1, 'the other host’s VM');
   t.equal(m.value('nephele_monitor_appliances'), 2);
   await w.table.stop();
+});
+
+t.test('concurrent reports share store batches, in order, bounded; a failed batch fails its writers', async (t) => {
+  const w = world();
+  for (let n = 10; n < 40; n++) w.vms.set(VM(n), vm(n, `h${n}`));
+  await w.table.load();
+  const changes: RowChange[] = [];
+  w.table.onChange((c) => changes.push(c));
+  // Thirty hosts report at once: the first write goes alone (held here until
+  // the others are decided), the rest wait for it and go together.
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const batch = w.store.batch.bind(w.store);
+  w.store.batch = async (ops, pre) => {
+    await gate;
+    return batch(ops, pre);
+  };
+  const all = Promise.all(Array.from({ length: 30 }, (_, i) => w.table.ingest(`h${i + 10}`, report([st(i + 10)]))));
+  await waitFor(() => w.table.commits.waiting === 29, { message: '29 writes waiting' });
+  t.equal(changes.length, 0, 'no change heard before it is stored');
+  open();
+  await all;
+  t.equal(w.table.size, 30);
+  t.equal(changes.length, 30, 'every change heard, after it was stored');
+  t.equal(w.store.writes, 2, '30 reports in two batches');
+  t.equal((await w.store.get<{ appState: string }>(APPLIANCES, VM(39)))!.value.appState, 'running');
+  await w.table.stop();
+
+  const batches: number[] = [];
+  let fail = false;
+  const store = {
+    batch: async (ops: Op[]) => {
+      await Promise.resolve();
+      if (fail) throw new Error('disk full');
+      batches.push(ops.length);
+      return new Map<string, number>();
+    },
+  };
+  const g = new GroupCommit(store, 3);
+  const op = (k: string): Op => ({ type: 'put', coll: 'c', key: k, value: 1 });
+  await Promise.all([g.write([op('a')]), g.write([op('b'), op('c')]), g.write([op('d')]), g.write([op('e'), op('f')])]);
+  t.same(batches, [1, 3, 2], 'the first alone, then groups of at most 3 ops, in order');
+  fail = true;
+  const r = await Promise.allSettled([g.write([op('x')]), g.write([op('y')])]);
+  t.same(
+    r.map((x) => x.status),
+    ['rejected', 'rejected'],
+  );
+  fail = false;
+  await g.write([op('z')]);
+  t.same(batches.at(-1), 1, 'writes go on after a failure');
 });
 
 t.test('hostile reports: other hosts’ VMs, unknown VMs, oversized reports and strings', async (t) => {
