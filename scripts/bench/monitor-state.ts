@@ -155,6 +155,12 @@ export async function runMonitorState(): Promise<Figures> {
         `the agents' process ${(((own.user + own.system) / 1e6 / seconds) * 100).toFixed(0)} %, machine load ${loadavg()[0]!.toFixed(1)})`,
     );
 
+    // The same sessions idle for one interval (heartbeats only): what the paced cycles add is above it.
+    const iTicks0 = cpuTicks(ctl.pid);
+    const i0 = performance.now();
+    await new Promise((r) => setTimeout(r, intervalMs));
+    const idlePct = (((cpuTicks(ctl.pid) - iTicks0) / CLK_TCK) * 100) / ((performance.now() - i0) / 1000);
+
     // Paced: every agent at its own phase within the interval, as real agents poll.
     const pStart = start + cycles * total;
     const pTicks0 = cpuTicks(ctl.pid);
@@ -178,7 +184,8 @@ export async function runMonitorState(): Promise<Figures> {
     const pCpuUs = (((cpuTicks(ctl.pid) - pTicks0) * 1e6) / CLK_TCK) / (paced * total);
     log(
       `paced: ${paced} cycles at ${intervalMs / 1000} s (${Math.round(total / (intervalMs / 1000)).toLocaleString()} updates/s offered): ` +
-        `controller ${pCpuPct.toFixed(1)} % of a core (heartbeats included), ${pCpuUs.toFixed(1)} µs CPU per update`,
+        `controller ${pCpuPct.toFixed(1)} % of a core (the same sessions idle: ${idlePct.toFixed(1)} %), ` +
+        `${pCpuUs.toFixed(1)} µs CPU per update (heartbeats included)`,
     );
 
     const check = await tableCheck(ctl, 1 + cycles + paced);
@@ -195,6 +202,7 @@ export async function runMonitorState(): Promise<Figures> {
       'monitor.state_cpu_us_per_update': fig(cpuUs, 'µs'),
       'monitor.state_paced_cpu_pct': fig(pCpuPct, '% of a core'),
       'monitor.state_paced_cpu_us_per_update': fig(pCpuUs, 'µs'),
+      'monitor.state_idle_sessions_cpu_pct': fig(idlePct, '% of a core'),
       'monitor.bare_state_updates_per_s': fig(bare.perS, 'updates/s', 0),
       'monitor.bare_state_cpu_us_per_update': fig(bare.cpuUs, 'µs'),
       'monitor.state_vs_bare': fig(rate / bare.perS, 'ratio', 3),
