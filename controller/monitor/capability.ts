@@ -13,6 +13,7 @@ import type { AgentCommands } from '../tokens/ports.js';
 import type { VmRegistry } from '../vms/registry.js';
 import { openMonitorMirror } from './sink/mirror.js';
 import { mirrorMetrics } from './sink/metrics.js';
+import { stateMetrics } from './state/metrics.js';
 import { wireMonitorState } from './state/wire.js';
 import { monitorHandlers } from './service.js';
 import { registryControl, startMonitorActions } from './actions/index.js';
@@ -58,6 +59,7 @@ export async function startMonitorCapability(d: MonitorCapabilityDeps) {
     active: (setId, tenant) => subs.subs.active(setId, tenant),
   });
   const table = state;
+  if (d.metrics) stateMetrics(d.metrics.registry, table.table);
   const actions = startMonitorActions({
     ...d,
     mirror,

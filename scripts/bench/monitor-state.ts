@@ -1,136 +1,216 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Level } from 'level';
-import { realClock } from '../../common/clock.js';
-import { silentLogger } from '../../common/logger.js';
-import { LevelStore } from '../../common/store/index.js';
-import type { ApplianceState } from '../../common/gen/nephele/v1/ApplianceState.js';
-import type { ApplianceReport__Output } from '../../common/gen/nephele/v1/ApplianceReport.js';
-import { APPLIANCES, type ApplianceRecord } from '../../controller/model/monitor.js';
-import { startMonitorState, type VmInfo } from '../../controller/monitor/state/index.js';
-import { emptyRow } from '../../controller/monitor/state/diff.js';
+import { loadavg } from 'node:os';
+import { LevelStore, put } from '../../common/store/index.js';
+import type { ListAppliancesResponse__Output } from '../../common/gen/nephele/v1/ListAppliancesResponse.js';
+import { VMS } from '../../controller/vms/registry.js';
+import { enrolAll, SimAgent } from '../../test/helpers/sim-agent.js';
+import { scrape } from '../../test/helpers/metrics.js';
 import { removeDir, tempDir } from './children.js';
+import { createJoinToken, startController, type RunningController } from './controller.js';
+import { benchEnv, bareUpdates, log, reportOf, runInproc } from './monitor-state-inproc.js';
+import { pool } from './pool.js';
+import { CLK_TCK, cpuTicks } from './proc.js';
 import { fig, type Figures } from './results.js';
+import { vmRecord } from './usage-ingest.js';
 
-// The state table under 10,000 appliances on 100 hosts: every 10 s poll cycle
-// each host reports its 100 appliances (5 % changed in full, the rest as
-// polled marks), applied by StateTable.ingest over the real LevelDB store as a
-// session would call it (in process: the gRPC session itself is measured by the
-// heartbeat/usage benches). Cycles run back to back, so the figure is the
-// capacity, not the offered 1,000/s. Beside it, in the same run: a bare Map
-// update of every polled row plus a LevelDB put of each changed row.
+// The appliance state table end to end: 10,000 appliances on 100 simulated
+// agents, each on a real Session (mTLS over loopback) to a real controller
+// process, its 100 VMs stored as placed on it and a fleet policy enabled. Every
+// poll cycle each agent sends one ApplianceReport: a rotating 5 % in full (the
+// worker's pid moved: a stored change), the rest as PolledMarks. An update
+// counts when the controller has APPLIED it: its counters
+// (nephele_monitor_state_{changes,marks}_total, scraped over --metrics-listen)
+// say so; the table is checked through ListAppliances at the end.
+//  - capacity: cycles back to back (the next once the one before it is
+//    applied, two in flight), not every 10 s: updates/s and the controller's
+//    CPU µs per update (/proc utime+stime over the window, scrapes included);
+//  - paced: cycles at the real 10 s interval, each agent at its own phase: the
+//    controller's CPU % of one core (heartbeats of the 100 sessions included).
+// Beside them, in the same run: the state table in process, and a bare Map
+// update + LevelDB put of the same rows (monitor-state-inproc.ts).
 
-const env = (name: string, dflt: number) => {
-  const n = Number(process.env[name] ?? dflt);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
-  return n;
+const GiB = 2 ** 30;
+const SCRAPE_MS = 50;
+
+const applied = async (metrics: string) => {
+  const m = await scrape(metrics);
+  return (m.value('nephele_monitor_state_changes_total') ?? 0) + (m.value('nephele_monitor_state_marks_total') ?? 0);
 };
-const log = (msg: string) => process.stdout.write(`[monitor-state] ${msg}\n`);
 
-const vmId = (h: number, i: number) => `01J${String(h).padStart(3, '0')}${String(i).padStart(20, '0')}`;
+/** Scrapes until the controller applied `target` updates in all; the time it saw them. */
+async function until(metrics: string, target: number, timeoutMs = 300_000): Promise<number> {
+  const end = performance.now() + timeoutMs;
+  for (;;) {
+    const n = await applied(metrics);
+    if (n >= target) return performance.now();
+    if (performance.now() > end) throw new Error(`controller applied ${n} of ${target} updates`);
+    await new Promise((r) => setTimeout(r, SCRAPE_MS));
+  }
+}
 
-function state(id: string, k: number, faulted: boolean): ApplianceState {
-  return {
-    vmId: id,
-    applianceVersion: '1.0',
-    configHash: 'c0ffee',
-    appState: faulted ? 'APP_STATE_FAULTED' : 'APP_STATE_RUNNING',
-    fault: faulted ? `probe http failed (cycle ${k})` : '',
-    processes: [
-      { pid: 1, name: 'init', cmdline: '/sbin/init', exeSha256: 'a'.repeat(64) },
-      { pid: 40, name: 'httpd', cmdline: 'httpd -f -p 8080', exeSha256: 'b'.repeat(64) },
-    ],
-    probes: [{ name: 'http', ok: !faulted, latencyMs: 3, consecutiveFailures: faulted ? 1 : 0 }],
-    io: { netRxBytes: k * 1000, netTxBytes: k * 500 },
-    timeUnixMs: Date.now(),
-    source: 'UPDATE_SOURCE_POLL',
-    polls: k,
-  };
+/** Waits (at most a minute) until the process used under 20 % of a core over half a second; the seconds waited. */
+async function settle(pid: number): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const ticks = cpuTicks(pid);
+    await new Promise((r) => setTimeout(r, 500));
+    if (cpuTicks(pid) - ticks < 0.1 * CLK_TCK || performance.now() - t0 > 60_000) return (performance.now() - t0) / 1000;
+  }
+}
+
+/** Every row of the table through MonitorService: how many there are and how many were polled `polls` times. */
+async function tableCheck(ctl: RunningController, polls: number): Promise<{ rows: number; exact: number }> {
+  const admin = ctl.admin();
+  let rows = 0;
+  let exact = 0;
+  let pageToken = '';
+  try {
+    do {
+      const r = (await admin.listAppliances({ pageSize: 1000, pageToken })) as ListAppliancesResponse__Output;
+      rows += r.appliances.length;
+      exact += r.appliances.filter((a) => Number(a.polls) === polls).length;
+      pageToken = r.nextPageToken;
+    } while (pageToken);
+  } finally {
+    admin.close();
+  }
+  return { rows, exact };
 }
 
 export async function runMonitorState(): Promise<Figures> {
-  const hosts = env('BENCH_MONITOR_HOSTS', 100);
-  const perHost = env('BENCH_MONITOR_PER_HOST', 100);
-  const cycles = env('BENCH_MONITOR_CYCLES', 20);
-  const changedPerHost = Math.max(1, Math.round(perHost * 0.05));
+  const hosts = benchEnv('BENCH_MONITOR_HOSTS', 100);
+  const perHost = benchEnv('BENCH_MONITOR_PER_HOST', 100);
+  const cycles = benchEnv('BENCH_MONITOR_CYCLES', 20);
+  const paced = benchEnv('BENCH_MONITOR_PACED_CYCLES', 3);
+  const intervalMs = benchEnv('BENCH_MONITOR_INTERVAL_MS', 10_000);
+  const window = benchEnv('BENCH_MONITOR_WINDOW', 4);
   const dir = tempDir('nephele-bench-monitor-');
+  const agents: SimAgent[] = [];
+  let ctl: RunningController | undefined;
   try {
+    ctl = await startController(dir);
+    const admin = ctl.admin();
+    const tokens = await pool(Array.from({ length: hosts }), 20, () => createJoinToken(admin, 'bench-monitor'));
+    admin.close();
+    const ca = readFileSync(join(dir, 'ca.pem'));
+    const ids = await enrolAll(ctl.address, ca, tokens, { concurrency: 16, hostname: (i) => `monitor-${i}` });
+    // Their VMs, written straight into the stopped controller's store (placing them is another benchmark).
+    await ctl.stop();
+    const fleet: { hostId: string; ids: string[] }[] = [];
     const store = await LevelStore.open(join(dir, 'store'));
-    const vms = new Map<string, VmInfo>();
-    for (let h = 0; h < hosts; h++)
-      for (let i = 0; i < perHost; i++) {
-        const id = vmId(h, i);
-        vms.set(id, { vmId: id, name: `m-${h}-${i}`, setId: 'S', tenant: 'default', hostId: `host-${h}` });
-      }
-    const st = await startMonitorState({
-      store,
-      clock: realClock,
-      log: silentLogger,
-      vmOf: async (id) => vms.get(id),
-      setTenant: async () => 'default',
-      flushMs: 60_000,
-    });
-    const reportOf = (h: number, k: number): ApplianceReport__Output => {
-      const changed: ApplianceState[] = [];
-      const polled = [];
-      for (let i = 0; i < perHost; i++) {
-        const id = vmId(h, i);
-        // A rotating 5 % flips state each cycle.
-        if (k === 0 || (i + k) % perHost < changedPerHost) changed.push(state(id, k, (k + i) % 2 === 1));
-        else polled.push({ vmId: id, timeUnixMs: Date.now(), polls: k });
-      }
-      return { changed, polled, timeUnixMs: Date.now() } as unknown as ApplianceReport__Output;
-    };
-    // Cycle 0 creates every row (not measured).
-    await Promise.all(Array.from({ length: hosts }, (_, h) => st.table.ingest(`host-${h}`, reportOf(h, 0))));
-    const before = { ...st.table.stats };
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let k = 1; k <= cycles; k++)
-      await Promise.all(Array.from({ length: hosts }, (_, h) => st.table.ingest(`host-${h}`, reportOf(h, k))));
-    await st.table.flush(); // the counters' write is part of the cost
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const changes = st.table.stats.changes - before.changes;
-    const updates = changes + st.table.stats.marks - before.marks;
-    const rate = updates / seconds;
-    const cpuUs = (cpu.user + cpu.system) / updates;
-    log(`${updates.toLocaleString()} updates (${changes.toLocaleString()} stored changes) in ${seconds.toFixed(2)} s: ${Math.round(rate).toLocaleString()}/s, ${cpuUs.toFixed(1)} µs CPU each`);
-    await st.stop();
+    for (const [h, id] of ids.entries()) {
+      const mine = Array.from({ length: perHost }, (_, i) => vmRecord(id.hostId, h * perHost + i));
+      fleet.push({ hostId: id.hostId, ids: mine.map((v) => v.id) });
+      await store.batch(mine.map((v) => put(VMS, v.id, v)));
+    }
     await store.close();
+    ctl = await startController(dir, ['--metrics-listen', '127.0.0.1:0']);
+    const metrics = /"metrics":"([^"]+)"/.exec(ctl.output.toString())?.[1];
+    if (!metrics) throw new Error(`the controller named no metrics address\n${ctl.output}`);
+    const policyAdmin = ctl.admin();
+    await policyAdmin.setMonitorPolicy({ scope: 'fleet', policy: { enabled: true, intervalS: intervalMs / 1000 } });
+    policyAdmin.close();
 
-    // Bare: a Map update per polled row, a LevelDB put per changed row (one batch per host report).
-    const db = new Level<string, unknown>(join(dir, 'bare'), { valueEncoding: 'json' });
-    await db.open();
-    const rows = new Map<string, ApplianceRecord>([...vms.values()].map((v) => [v.vmId, emptyRow(v)]));
-    const bcpu0 = process.cpuUsage();
-    const b0 = performance.now();
-    for (let k = 1; k <= cycles; k++)
-      await Promise.all(
-        Array.from({ length: hosts }, (_, h) => {
-          const r = reportOf(h, k);
-          const ops = [];
-          for (const s of r.changed) {
-            const row = { ...rows.get(s.vmId)!, appState: s.appState === 'APP_STATE_FAULTED' ? 'faulted' : 'running', fault: s.fault } as ApplianceRecord;
-            rows.set(s.vmId, row);
-            ops.push({ type: 'put' as const, key: `${APPLIANCES}/${s.vmId}`, value: row });
-          }
-          for (const m of r.polled) rows.get(m.vmId)!.polls++;
-          return db.batch(ops);
+    for (const id of ids)
+      agents.push(
+        new SimAgent(id, ca, {
+          heartbeat: { load: { load1: 0, cpuPct: 0, memoryAvailableBytes: 8 * GiB }, free: { vcpus: 0, memoryBytes: 0, diskBytes: 0 } },
+          beats: 'self',
         }),
       );
-    const bareSeconds = (performance.now() - b0) / 1000;
-    const bcpu = process.cpuUsage(bcpu0);
-    await db.close();
-    const bare = updates / bareSeconds;
-    log(`bare Map + LevelDB: ${Math.round(bare).toLocaleString()}/s, ${((bcpu.user + bcpu.system) / updates).toFixed(1)} µs CPU each (ratio ${(rate / bare).toFixed(2)})`);
+    const opened = await pool(agents, 50, (a) => a.connect(ctl!.address, 90_000));
+    if (opened.some((o) => o !== 'open')) throw new Error(`${opened.filter((o) => o !== 'open').length} sessions not open`);
+    const total = hosts * perHost;
+    // Cycle 0 creates every row (not measured).
+    const base = await applied(metrics);
+    agents.forEach((a, h) => a.send({ appliance: reportOf(fleet[h]!.ids, 0) }));
+    await until(metrics, base + total);
+    // New rows also go through the decide loop (each reads its action history
+    // once): the window starts when the controller is quiet again.
+    const quiet = await settle(ctl.pid);
+    log(`${agents.length} sessions open, ${total.toLocaleString()} rows created, controller quiet after ${quiet.toFixed(1)} s`);
+
+    // Capacity: the reports built beforehand (the sender must not be what limits
+    // the rate); cycle k goes out once cycle k-WINDOW is applied.
+    const built = Array.from({ length: cycles }, (_, c) => fleet.map((h) => reportOf(h.ids, c + 1)));
+    const start = base + total;
+    const ticks0 = cpuTicks(ctl.pid);
+    const own0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let k = 1; k <= cycles; k++) {
+      if (k > window) await until(metrics, start + (k - window) * total);
+      agents.forEach((a, h) => a.send({ appliance: built[k - 1]![h]! }));
+    }
+    const t1 = await until(metrics, start + cycles * total);
+    const seconds = (t1 - t0) / 1000;
+    const cpuS = (cpuTicks(ctl.pid) - ticks0) / CLK_TCK;
+    const own = process.cpuUsage(own0);
+    const cpuUs = (cpuS * 1e6) / (cycles * total);
+    const rate = (cycles * total) / seconds;
+    log(
+      `capacity: ${(cycles * total).toLocaleString()} updates (${cycles} cycles back to back, ${window} in flight, not every ` +
+        `${intervalMs / 1000} s) applied in ${seconds.toFixed(2)} s: ${Math.round(rate).toLocaleString()}/s, controller ` +
+        `${cpuUs.toFixed(1)} µs CPU each (${((cpuS / seconds) * 100).toFixed(0)} % of a core over the window; ` +
+        `the agents' process ${(((own.user + own.system) / 1e6 / seconds) * 100).toFixed(0)} %, machine load ${loadavg()[0]!.toFixed(1)})`,
+    );
+
+    // The same sessions idle for one interval (heartbeats only): what the paced cycles add is above it.
+    const iTicks0 = cpuTicks(ctl.pid);
+    const i0 = performance.now();
+    await new Promise((r) => setTimeout(r, intervalMs));
+    const idlePct = (((cpuTicks(ctl.pid) - iTicks0) / CLK_TCK) * 100) / ((performance.now() - i0) / 1000);
+
+    // Paced: every agent at its own phase within the interval, as real agents poll.
+    const pStart = start + cycles * total;
+    const pTicks0 = cpuTicks(ctl.pid);
+    const p0 = performance.now();
+    for (let c = 1; c <= paced; c++) {
+      const k = cycles + c;
+      const cycleAt = p0 + (c - 1) * intervalMs;
+      await Promise.all(
+        agents.map(
+          (a, h) =>
+            new Promise<void>((resolve) =>
+              setTimeout(() => resolve(a.send({ appliance: reportOf(fleet[h]!.ids, k) })), Math.max(0, cycleAt + (h * intervalMs) / hosts - performance.now())),
+            ),
+        ),
+      );
+    }
+    const pEnd = await until(metrics, pStart + paced * total);
+    // The window is the paced cycles' length (the last report applied, at worst a little later).
+    const pSeconds = Math.max(paced * intervalMs, pEnd - p0) / 1000;
+    const pCpuPct = (((cpuTicks(ctl.pid) - pTicks0) / CLK_TCK) * 100) / pSeconds;
+    const pCpuUs = (((cpuTicks(ctl.pid) - pTicks0) * 1e6) / CLK_TCK) / (paced * total);
+    log(
+      `paced: ${paced} cycles at ${intervalMs / 1000} s (${Math.round(total / (intervalMs / 1000)).toLocaleString()} updates/s offered): ` +
+        `controller ${pCpuPct.toFixed(1)} % of a core (the same sessions idle: ${idlePct.toFixed(1)} %), ` +
+        `${pCpuUs.toFixed(1)} µs CPU per update (heartbeats included)`,
+    );
+
+    const check = await tableCheck(ctl, 1 + cycles + paced);
+    log(`ListAppliances: ${check.rows.toLocaleString()} rows, ${check.exact.toLocaleString()} with every poll counted`);
+    if (check.rows !== total || check.exact !== total) throw new Error(`state table: ${check.rows} rows, ${check.exact} with ${1 + cycles + paced} polls`);
+    for (const a of agents) a.close();
+    await ctl.stop();
+
+    const bare = await bareUpdates(join(dir, 'bare'), fleet, cycles);
+    log(`bare Map + LevelDB put: ${Math.round(bare.perS).toLocaleString()}/s, ${bare.cpuUs.toFixed(1)} µs CPU each (ratio ${(rate / bare.perS).toFixed(3)})`);
+    const inproc = await runInproc(dir, hosts, perHost, cycles);
     return {
       'monitor.state_updates_per_s': fig(rate, 'updates/s', 0),
       'monitor.state_cpu_us_per_update': fig(cpuUs, 'µs'),
-      'monitor.bare_state_updates_per_s': fig(bare, 'updates/s', 0),
-      'monitor.bare_state_cpu_us_per_update': fig((bcpu.user + bcpu.system) / updates, 'µs'),
-      'monitor.state_changes_stored': fig(changes, 'rows', 0),
+      'monitor.state_paced_cpu_pct': fig(pCpuPct, '% of a core'),
+      'monitor.state_paced_cpu_us_per_update': fig(pCpuUs, 'µs'),
+      'monitor.state_idle_sessions_cpu_pct': fig(idlePct, '% of a core'),
+      'monitor.bare_state_updates_per_s': fig(bare.perS, 'updates/s', 0),
+      'monitor.bare_state_cpu_us_per_update': fig(bare.cpuUs, 'µs'),
+      'monitor.state_vs_bare': fig(rate / bare.perS, 'ratio', 3),
+      ...inproc,
     };
   } finally {
+    for (const a of agents) a.close();
+    await ctl?.stop();
     removeDir(dir);
   }
 }

@@ -38,7 +38,7 @@ const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = 
   'image-transfer': { about: 'a raw image uploaded to the controller and downloaded back, checksummed, vs a plain file copy', run: runImageTransfer },
   'image-clone': { about: '100 linked clones defined on one host (PopulateSet -> overlays on the cached base), vs 100 qemu-img create -b', run: runImageClone },
   'image-cycle': { about: 'UpdateVmSet end to end on a 3-VM qemu set (token, configure, capture, canary + batches, health, retire), vs a bare qemu boot', run: runImageUpdateCycle },
-  'monitor-state': { about: 'the appliance state table: 10,000 appliances on 100 hosts, 5 % changing per poll cycle, vs a bare Map + LevelDB put', run: runMonitorState },
+  'monitor-state': { about: 'the appliance state table: 10,000 appliances on 100 simulated agent sessions, 5 % changing per poll, applied/s and controller CPU (back to back, then paced at 10 s), vs in process and a bare Map + LevelDB put', run: runMonitorState },
   'planner-e2e': { about: 'CreateVmSet of 10,000 VMs -> all confirmed by N simulated agents, vs bare grpc-js', run: runPlannerE2e },
 };
 
@@ -65,6 +65,11 @@ async function main(): Promise<void> {
         '  BENCH_ENROLL_N=5000          Enroll calls timed (enroll)',
         '  BENCH_RECONNECT_AGENTS=1000 connected agents when the controller restarts (reconnect)',
         '  BENCH_CLONES=100            linked clones populated at once (image-clone; at most 1000)',
+        '  BENCH_MONITOR_HOSTS=100     simulated agent sessions (monitor-state)',
+        '  BENCH_MONITOR_PER_HOST=100  appliances per agent (monitor-state)',
+        '  BENCH_MONITOR_CYCLES=20     poll cycles run back to back (monitor-state capacity)',
+        '  BENCH_MONITOR_PACED_CYCLES=3 poll cycles at the interval (monitor-state CPU at the real pace)',
+        '  BENCH_MONITOR_INTERVAL_MS=10000 the poll interval of the paced cycles and the policy (monitor-state)',
         '  BENCH_CPU_PROF=<dir>        controller, bare servers and load generators write V8 CPU profiles there',
         '',
       ].join('\n'),

@@ -29,7 +29,7 @@ const env = (name: string, dflt: number) => {
 const log = (msg: string) => process.stdout.write(`[usage-ingest] ${msg}\n`);
 const GiB = 2 ** 30;
 
-function vmRecord(hostId: string, i: number): VmRecord {
+export function vmRecord(hostId: string, i: number): VmRecord {
   const id = ulid();
   return {
     id,

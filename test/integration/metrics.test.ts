@@ -40,6 +40,10 @@ const CONTROLLER_METRICS = [
   'nephele_vms_by_scheme',
   'nephele_vms_unplaced',
   'nephele_placements_total',
+  'nephele_monitor_state_changes_total',
+  'nephele_monitor_state_marks_total',
+  'nephele_monitor_state_ignored_total',
+  'nephele_monitor_appliances',
   'process_cpu_seconds_total',
   'nodejs_heap_size_used_bytes',
 ];

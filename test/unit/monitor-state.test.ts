@@ -11,6 +11,12 @@ import type { MirrorItem, MonitorMirror, RowChange } from '../../controller/moni
 import type { ApplianceState } from '../../common/gen/nephele/v1/ApplianceState.js';
 import type { ApplianceReport__Output } from '../../common/gen/nephele/v1/ApplianceReport.js';
 import { InvalidArgumentError } from '../../common/errors.js';
+import { newRegistry } from '../../common/metrics/registry.js';
+import { stateMetrics } from '../../controller/monitor/state/metrics.js';
+import { parseExposition } from '../helpers/metrics.js';
+import { waitFor } from '../helpers/wait.js';
+import { GroupCommit } from '../../controller/monitor/state/commit.js';
+import type { Op } from '../../common/store/index.js';
 
 const VM = (n: number) => `01J00000000000000000000V${String(n).padStart(2, '0')}`;
 const vm = (n: number, hostId = 'h1') => ({
@@ -99,6 +105,72 @@ t.test('store on change, not per poll; mirror ops in the same batch', async (t) 
   await w.table.flush();
   t.equal((await w.store.get<{ polls: number }>(APPLIANCES, VM(2)))!.value.polls, 2, 'poll counter flushed');
   await w.table.stop();
+});
+
+t.test('metrics count applied changes, marks and ignored entries, and the rows', async (t) => {
+  const w = world();
+  await w.table.load();
+  const registry = newRegistry();
+  stateMetrics(registry, w.table);
+  await w.table.ingest('h1', report([st(1), st(2)]));
+  await w.table.ingest('h1', report([st(1, { appState: 'APP_STATE_STOPPED' })], [VM(2), VM(4)]));
+  const m = parseExposition(await registry.metrics());
+  t.equal(m.value('nephele_monitor_state_changes_total'), 3, 'two new rows and one change');
+  t.equal(m.value('nephele_monitor_state_marks_total'), 1, 'one polled mark');
+  t.equal(m.value('nephele_monitor_state_ignored_total'), 1, 'the other host’s VM');
+  t.equal(m.value('nephele_monitor_appliances'), 2);
+  await w.table.stop();
+});
+
+t.test('concurrent reports share store batches, in order, bounded; a failed batch fails its writers', async (t) => {
+  const w = world();
+  for (let n = 10; n < 40; n++) w.vms.set(VM(n), vm(n, `h${n}`));
+  await w.table.load();
+  const changes: RowChange[] = [];
+  w.table.onChange((c) => changes.push(c));
+  // Thirty hosts report at once: the first write goes alone (held here until
+  // the others are decided), the rest wait for it and go together.
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const batch = w.store.batch.bind(w.store);
+  w.store.batch = async (ops, pre) => {
+    await gate;
+    return batch(ops, pre);
+  };
+  const all = Promise.all(Array.from({ length: 30 }, (_, i) => w.table.ingest(`h${i + 10}`, report([st(i + 10)]))));
+  await waitFor(() => w.table.commits.waiting === 29, { message: '29 writes waiting' });
+  t.equal(changes.length, 0, 'no change heard before it is stored');
+  open();
+  await all;
+  t.equal(w.table.size, 30);
+  t.equal(changes.length, 30, 'every change heard, after it was stored');
+  t.equal(w.store.writes, 2, '30 reports in two batches');
+  t.equal((await w.store.get<{ appState: string }>(APPLIANCES, VM(39)))!.value.appState, 'running');
+  await w.table.stop();
+
+  const batches: number[] = [];
+  let fail = false;
+  const store = {
+    batch: async (ops: Op[]) => {
+      await Promise.resolve();
+      if (fail) throw new Error('disk full');
+      batches.push(ops.length);
+      return new Map<string, number>();
+    },
+  };
+  const g = new GroupCommit(store, 3);
+  const op = (k: string): Op => ({ type: 'put', coll: 'c', key: k, value: 1 });
+  await Promise.all([g.write([op('a')]), g.write([op('b'), op('c')]), g.write([op('d')]), g.write([op('e'), op('f')])]);
+  t.same(batches, [1, 3, 2], 'the first alone, then groups of at most 3 ops, in order');
+  fail = true;
+  const r = await Promise.allSettled([g.write([op('x')]), g.write([op('y')])]);
+  t.same(
+    r.map((x) => x.status),
+    ['rejected', 'rejected'],
+  );
+  fail = false;
+  await g.write([op('z')]);
+  t.same(batches.at(-1), 1, 'writes go on after a failure');
 });
 
 t.test('hostile reports: other hosts’ VMs, unknown VMs, oversized reports and strings', async (t) => {

@@ -16,6 +16,7 @@ import { APPLIANCES, type ApplianceRecord } from '../../model/monitor.js';
 import type { AgentCommands } from '../../tokens/ports.js';
 import type { ApplianceFilter, MonitorMirror, Policies, RowChange, Scope, StateTable } from '../ports.js';
 import { applyObserved, changed, emptyRow, type VmInfo } from './diff.js';
+import { GroupCommit } from './commit.js';
 
 /** Bounds of one report (the proto's) and of the table. */
 export const REPORT_LIMITS = { changed: 500, polled: 5000 } as const;
@@ -43,11 +44,15 @@ export class ApplianceTable implements StateTable {
   private readonly listeners = new Set<(c: RowChange) => void>();
   private readonly waiters = new Map<string, Set<(r: ApplianceRecord) => void>>();
   private readonly writes = new Mutex(); // one writer: a flush never overwrites a newer change
+  /** Every store write of the table goes through it, in order: concurrent reports share a batch. */
+  readonly commits: GroupCommit;
   private flushTimer?: Timer;
   /** Counters (metrics, bench): rows stored on change, marks applied, report entries ignored. */
   readonly stats = { changes: 0, marks: 0, ignored: 0, flushed: 0 };
 
-  constructor(private readonly d: TableDeps) {}
+  constructor(private readonly d: TableDeps) {
+    this.commits = new GroupCommit(d.store);
+  }
 
   async load(): Promise<void> {
     for await (const e of this.d.store.scan<ApplianceRecord>(APPLIANCES, { limit: MAX_ROWS }))
@@ -98,10 +103,13 @@ export class ApplianceTable implements StateTable {
   /** Applies observations of VMs on `hostId`; stores those that changed in one batch. */
   private async observe(hostId: string, obs: ObservedAppliance[], trigger?: string): Promise<ApplianceRecord[]> {
     const out: ApplianceRecord[] = [];
+    const changes: RowChange[] = [];
+    let stored = Promise.resolve();
+    // Decided one report at a time; stored after the lock, so the next report's
+    // rows are decided while this one's are written (and may share its batch).
     await this.writes.run(async () => {
       const now = this.d.clock.now();
       const ops: Op[] = [];
-      const changes: RowChange[] = [];
       for (const o of obs) {
         const prev = this.rows.get(o.vmId) ?? (await this.adopt(o.vmId));
         if (!prev || prev.hostId !== hostId) {
@@ -124,13 +132,15 @@ export class ApplianceTable implements StateTable {
         this.rows.set(next.vmId, next);
         out.push(next);
       }
-      if (ops.length) {
-        await this.d.store.batch(ops);
-        this.d.mirror.kick();
-        this.stats.changes += changes.length;
-      }
-      for (const c of changes) this.notify(c);
+      stored = this.commits.write(ops);
+      stored.catch(() => {}); // awaited below, once the lock is released
     });
+    await stored;
+    if (changes.length) {
+      this.d.mirror.kick();
+      this.stats.changes += changes.length;
+    }
+    for (const c of changes) this.notify(c);
     for (const r of out) this.wake(r);
     return out;
   }
@@ -205,7 +215,7 @@ export class ApplianceTable implements StateTable {
         hosts.add(next.hostId);
       }
       if (!ops.length) return;
-      await this.d.store.batch(ops);
+      await this.commits.write(ops);
       this.d.mirror.kick();
       for (const c of changes) this.notify(c);
     });
@@ -220,13 +230,13 @@ export class ApplianceTable implements StateTable {
       if ('gone' in vm) {
         this.rows.delete(vm.vmId);
         this.dirty.delete(vm.vmId);
-        await this.d.store.batch([del(APPLIANCES, vm.vmId)]);
+        await this.commits.write([del(APPLIANCES, vm.vmId)]);
         return;
       }
       if (prev.hostId === vm.hostId && prev.vmName === vm.name) return;
       const next = { ...prev, hostId: vm.hostId, vmName: vm.name };
       this.rows.set(vm.vmId, next);
-      await this.d.store.batch([
+      await this.commits.write([
         put(APPLIANCES, vm.vmId, next),
         ...this.d.mirror.ops({ kind: 'appliance', row: next }),
       ]);
@@ -283,7 +293,7 @@ export class ApplianceTable implements StateTable {
             const r = this.rows.get(id);
             return r ? [put(APPLIANCES, id, r)] : [];
           });
-          if (ops.length) await this.d.store.batch(ops);
+          if (ops.length) await this.commits.write(ops);
           this.stats.flushed += ops.length;
         }
       })
