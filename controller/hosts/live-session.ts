@@ -27,6 +27,10 @@ export interface Session {
   /** Guest capacity of the stored inventory: free capacity from heartbeats is clamped to it. */
   guest: Capacity | null;
   queue: Promise<void>; // durable writes of this session, in order
+  /** Writes on `queue` not finished yet: past SESSION_QUEUE_HIGH the session stops reading its agent. */
+  pending: number;
+  /** Stops and restarts reading the agent's messages (HTTP/2 flow control then holds the agent back). */
+  flow?: { pause(): void; resume(): void };
   /** VM reports waiting on the queue to be stored together (see session.ts burst). */
   burst?: VmStatusReport__Output[];
   replaced: boolean;
@@ -65,4 +69,23 @@ export function keepLoad(live: LiveInfo, l: LiveInfo['load']): void {
     live.load.ownerCpuPct = l.ownerCpuPct;
     live.load.ownerIdleMs = l.ownerIdleMs;
   }
+}
+
+/** Writes a session queues before it stops reading its agent until they drain (a slow store must not grow memory). */
+export const SESSION_QUEUE_HIGH = 64;
+
+/** Durable writes run in order on the session's queue; `onError` decides what a failed one does (end the session, or log). */
+export function enqueue(
+  s: Pick<Session, 'queue' | 'pending' | 'flow' | 'burst'>,
+  write: () => Promise<void>,
+  onError: (err: unknown) => void,
+): void {
+  s.burst = undefined; // VM reports after this write go after it
+  if (++s.pending === SESSION_QUEUE_HIGH) s.flow?.pause();
+  s.queue = s.queue
+    .then(write)
+    .catch(onError)
+    .finally(() => {
+      if (s.pending-- === SESSION_QUEUE_HIGH) s.flow?.resume();
+    });
 }

@@ -20,7 +20,7 @@ import type { VmRegistry } from '../vms/registry.js';
 import { cleanLoad, clampFree, helloRecord } from './agent-input.js';
 import { OwnerStateEnum } from '../../common/grpc/convert.js';
 import { DesiredPush } from './desired.js';
-import { keepFree, keepLoad, type Session, type Stream } from './live-session.js';
+import { enqueue, keepFree, keepLoad, type Session, type Stream } from './live-session.js';
 import { Reports } from './reports.js';
 import { renewCertificate } from './renew.js';
 import { loadLastSeen, SEEN_CHECKPOINT_MS } from './last-seen.js';
@@ -261,6 +261,8 @@ export class SessionManager {
           refused: 0,
           guest: rec.rec.inventory?.guest ?? null,
           queue: Promise.resolve(),
+          pending: 0,
+          flow: { pause: () => call.pause(), resume: () => call.resume() },
           replaced: false,
         };
         ctx.audit = undefined; // established: later failures are the session's, not a refusal
@@ -403,12 +405,6 @@ export class SessionManager {
  * agent learns what was stored from the next Welcome, as after any lost ack.
  */
 const HOLD_ACKS = process.env.NEPHELE_TEST_HOLD_ACKS === '1';
-
-/** Durable writes run in order on the session's queue; `onError` decides what a failed one does (end the session, or log). */
-function enqueue(s: Session, write: () => Promise<void>, onError: (err: unknown) => void): void {
-  s.burst = undefined; // VM reports after this write go after it
-  s.queue = s.queue.then(write).catch(onError);
-}
 
 /** VM reports in one burst at most: one batch, one ack. */
 const MAX_BURST = 64;
