@@ -7,5 +7,5 @@ export {
   levelReason,
   type LevelErrorKind,
 } from './level-errors.js';
-export { Mutex, KeyedMutex } from './mutex.js';
+export { Mutex, KeyedMutex, Semaphore } from './mutex.js';
 export { retryOnConflict, isConflict, CONFLICT_ATTEMPTS } from './retry.js';

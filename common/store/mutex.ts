@@ -42,3 +42,28 @@ export class KeyedMutex {
     return this.tails.size;
   }
 }
+
+/** At most `n` callers run at once; the rest wait in FIFO order (bounds concurrent store reads). */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly n: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.n) await new Promise<void>((r) => this.waiting.push(r));
+    else this.active++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+
+  /** Callers running now (tests and metrics). */
+  get running(): number {
+    return this.active;
+  }
+}

@@ -194,3 +194,29 @@ t.test('an outdated appliance: the app update in the guest, or skipped for the s
   t.equal(imaged.metered.length, 0, 'a skipped action is not metered');
   imaged.m.stop();
 });
+
+t.test('Semaphore: at most n at once, the rest in order', async (t) => {
+  const { Semaphore } = await import('../../common/store/index.js');
+  const sem = new Semaphore(2);
+  let now = 0;
+  let peak = 0;
+  const order: number[] = [];
+  const gates: (() => void)[] = [];
+  const jobs = [0, 1, 2, 3, 4].map((i) =>
+    sem.run(async () => {
+      now++;
+      peak = Math.max(peak, now);
+      await new Promise<void>((r) => gates.push(r));
+      order.push(i);
+      now--;
+    }),
+  );
+  while (order.length < 5) {
+    await new Promise((r) => setImmediate(r));
+    gates.shift()?.();
+  }
+  await Promise.all(jobs);
+  t.equal(peak, 2, 'never more than two');
+  t.same(order, [0, 1, 2, 3, 4], 'FIFO');
+  t.equal(sem.running, 0);
+});

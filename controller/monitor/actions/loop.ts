@@ -2,7 +2,7 @@
 // (decide.ts, pure) and act on it, one VM at a time (a VM's changes wait for its
 // running actions: no storm), the latest row winning over rows that queued up.
 import type { Clock, Timer } from '../../../common/clock.js';
-import { KeyedMutex } from '../../../common/store/index.js';
+import { KeyedMutex, Semaphore } from '../../../common/store/index.js';
 import type { ActionRecord, ApplianceRecord } from '../../model/monitor.js';
 import type { Policies, RowChange, StateTable } from '../ports.js';
 import { act, type ActDeps } from './act.js';
@@ -13,6 +13,8 @@ import type { StoredActionLog } from './log.js';
 export const HISTORY = 32;
 /** VMs whose ladders and histories are kept in memory (the rest reload from the store). */
 export const MAX_TRACKED = 20_000;
+/** Action histories read from the store at once (10,000 new rows after a restart must not read 10,000 at once). */
+export const HISTORY_READS = 16;
 
 export interface LoopDeps extends ActDeps {
   log: StoredActionLog;
@@ -27,6 +29,7 @@ export class DecideLoop {
   private readonly latest = new Map<string, ApplianceRecord>();
   private readonly retries = new Map<string, Timer>();
   private readonly lock = new KeyedMutex();
+  private readonly reads = new Semaphore(HISTORY_READS);
   private stopped = false;
   /** Settles when the VM's queued work is done (tests wait on it). */
   readonly idle = new Map<string, Promise<void>>();
@@ -62,7 +65,7 @@ export class DecideLoop {
   private async recent(vmId: string): Promise<ActionRecord[]> {
     let h = this.history.get(vmId);
     if (!h) {
-      h = await this.d.log.recent(vmId, HISTORY);
+      h = await this.reads.run(() => this.d.log.recent(vmId, HISTORY));
       this.track(this.history, vmId, h);
     }
     return h;
