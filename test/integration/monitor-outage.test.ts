@@ -14,7 +14,16 @@ import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.j
 import { postgresOrSkip, startPostgres } from '../helpers/postgres.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cli, FAST, joinToken, listHosts, startAgent, startController, type ControllerProc } from '../helpers/procs.js';
+import {
+  cli,
+  FAST,
+  joinToken,
+  hostsReady,
+  listHosts,
+  startAgent,
+  startController,
+  type ControllerProc,
+} from '../helpers/procs.js';
 
 postgresOrSkip('monitor-outage');
 
@@ -30,10 +39,7 @@ t.test('PostgreSQL down while actions happen, controller restarted meanwhile: ev
     await agent.kill();
     await ctl.kill();
   });
-  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && h.inventory), {
-    timeoutMs: 30_000,
-    message: 'host ready',
-  });
+  await hostsReady(ctl);
   const run = (...a: string[]) => cli(['--controller', ctl.address, '--data-dir', dir, ...a]);
   const ok = async (...a: string[]) => {
     const r = await run(...a);

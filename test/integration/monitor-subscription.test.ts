@@ -20,7 +20,15 @@ import type { SetSubscriptionResponse__Output as SetRes } from '../../common/gen
 import { v1 } from '../../common/grpc/load.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cli, grpc, joinToken, listHosts, startAgent, startController, type ControllerProc } from '../helpers/procs.js';
+import {
+  cli,
+  grpc,
+  joinToken,
+  hostsReady,
+  startAgent,
+  startController,
+  type ControllerProc,
+} from '../helpers/procs.js';
 import { processesWith } from '../helpers/vms.js';
 import { setApi } from '../helpers/sets.js';
 
@@ -59,10 +67,7 @@ t.test('a subscription ends: its set is stopped, then retired; events in order',
     await agent.kill();
     await ctl.kill();
   });
-  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && h.inventory), {
-    timeoutMs: 30_000,
-    message: 'host ready',
-  });
+  await hostsReady(ctl);
   const run = (...args: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
   const made = await run(...'--json set create --name shop --count 2 --scheme process --wait --timeout 60s'.split(' '));
   t.equal(made.code, 0, made.stderr);
