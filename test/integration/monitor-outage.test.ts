@@ -86,7 +86,6 @@ t.test('PostgreSQL down while actions happen, controller restarted meanwhile: ev
   await act(vms[0]!, 'restart-app', '--reason', 'outage test');
   await act(vms[1]!, 'update-app', '--app-version', '2.0');
   await versionOf(vms[1]!, '2.0');
-
   // The controller restarts while PostgreSQL is still down; the agent comes back to it.
   await ctl.stop();
   ctl = await startController(dir, { port: ctl.port, args });
@@ -98,6 +97,20 @@ t.test('PostgreSQL down while actions happen, controller restarted meanwhile: ev
   await versionOf(vms[2]!, '3.0');
   await act(vms[0]!, 'restart-app');
   for (const vm of vms) await act(vm, 'poll');
+
+  // A process VM's app dies on its own: the VM fails and the planner replaces it: a new appliance row.
+  process.kill((await table()).find((a) => a.vmId === vms[2])!.processes[0]!.pid, 'SIGKILL');
+  const replaced = await waitFor(
+    async () => {
+      const rows = await table();
+      return rows.find((a) => !vms.includes(a.vmId) && Number(a.polls) > 0) && rows;
+    },
+    { timeoutMs: 30_000, message: 'the replacement polled' },
+  );
+  t.notOk(
+    replaced.some((a) => a.vmId === vms[2]),
+    'the failed VM is out of the table',
+  );
 
   // Back: the backlog replays; PostgreSQL holds what the CLI prints, each row once.
   server.start();
@@ -123,28 +136,31 @@ t.test('PostgreSQL down while actions happen, controller restarted meanwhile: ev
 
   // The state table: one row per appliance, the newest state (the updates taken during the outage).
   type ApplianceRow = { vm_id: string; app_state: string; version: string };
+  const LIVE = `SELECT vm_id, app_state, "row"->>'applianceVersion' AS version FROM appliances WHERE removed_at IS NULL ORDER BY vm_id`;
   const ls = await table();
   const expected = ls
     .map((a) => ({ vm_id: a.vmId, app_state: String(a.appState), version: a.applianceVersion }))
     .sort((a, b) => a.vm_id.localeCompare(b.vm_id));
   const got = await waitFor(
     async () => {
-      const r = await query<ApplianceRow>(
-        `SELECT vm_id, app_state, "row"->>'applianceVersion' AS version FROM appliances ORDER BY vm_id`,
-      );
+      const r = await query<ApplianceRow>(LIVE);
       return JSON.stringify(r) === JSON.stringify(expected) ? r : undefined;
     },
     { timeoutMs: 30_000, message: 'the state table replayed into PostgreSQL' },
   ).catch(async (e: Error) => {
-    t.same(
-      await query(`SELECT vm_id, app_state, "row"->>'applianceVersion' AS version FROM appliances ORDER BY vm_id`),
-      expected,
-    );
+    t.same(await query(LIVE), expected);
     throw e;
   });
   t.same(got, expected, 'each appliance once, as `monitor ls` shows it');
   t.ok(
-    got.some((r) => r.version === '2.0') && got.some((r) => r.version === '3.0'),
-    'both updates, before and after the restart',
+    got.some((r) => r.version === '2.0'),
+    'the update taken before the restart',
   );
+  // The failed VM's row: its last state (the update after the restart), marked removed, not a live row.
+  t.same(
+    await query(`SELECT vm_id, "row"->>'applianceVersion' AS version FROM appliances WHERE removed_at IS NOT NULL`),
+    [{ vm_id: vms[2], version: '3.0' }],
+    'the replaced VM: its last row, marked removed',
+  );
+  t.same(await query('SELECT count(*)::int AS n FROM appliances'), [{ n: 4 }], 'one row per appliance ever seen');
 });
