@@ -22,7 +22,7 @@ const PREFIX_RE = /^[0-9A-HJKMNP-TV-Z]+$/i;
 export interface Candidate {
   id: string;
   name: string;
-  /** Destroyed or retired: kept for prefixes, skipped for names (a name is reused once its holder is gone). */
+  /** Destroyed or retired: a name is reused once its holder is gone; it finds a gone holder only when no live one has it. */
   gone?: boolean;
 }
 
@@ -36,6 +36,11 @@ export function pick(kind: string, ref: string, all: Candidate[]): string {
   if (named.length === 1) return named[0]!.id;
   if (named.length > 1)
     throw new CliError(`${kind} name ${JSON.stringify(ref)} matches ${named.length} ${kind}s; give the id`);
+  // No live holder: a name still finds the one gone holder (a retired set's subscription, history, actions).
+  const was = all.filter((x) => x.gone && x.name === ref);
+  if (was.length === 1) return was[0]!.id;
+  if (was.length > 1)
+    throw new CliError(`${kind} name ${JSON.stringify(ref)} matches ${was.length} gone ${kind}s; give the id`);
   if (ref.length < MIN_PREFIX || !PREFIX_RE.test(ref)) return ref;
   const up = ref.toUpperCase();
   const prefixed = all.filter((x) => x.id.startsWith(up));

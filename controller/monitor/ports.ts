@@ -26,7 +26,9 @@ export type Scope = string | undefined;
 // ---- sink (the external appliance store) -------------------------------------------------
 
 /** What is mirrored: a state-table row (upserted by vm id) or an action (upserted by action id). */
-export type MirrorItem = { kind: 'appliance'; row: ApplianceRecord } | { kind: 'action'; action: ActionRecord };
+/** `removedUnixMs`: the VM went away; the row's last state, marked removed (the store keeps no stale live row). */
+export type MirrorItem =
+  { kind: 'appliance'; row: ApplianceRecord; removedUnixMs?: number } | { kind: 'action'; action: ActionRecord };
 
 /** An item as the sink gets it: with its backlog sequence number (a sink keeps the highest per key, so a late replay never overwrites a newer row). */
 export interface MirrorEntry {

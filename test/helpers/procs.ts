@@ -177,6 +177,14 @@ export async function listHosts(c: ControllerProc): Promise<Host[]> {
   }
 }
 
+/** Waits until `n` hosts are ready and have reported their inventory (VMs can be placed on them). */
+export async function hostsReady(c: ControllerProc, n = 1): Promise<void> {
+  await waitFor(
+    async () => (await listHosts(c)).filter((h) => h.state === 'HOST_STATE_READY' && h.inventory).length >= n,
+    { timeoutMs: 30_000, message: `${n} host(s) ready` },
+  );
+}
+
 export async function hostState(c: ControllerProc, id: string): Promise<string | undefined> {
   return (await listHosts(c)).find((h) => h.id === id)?.state;
 }

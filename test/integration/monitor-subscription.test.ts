@@ -1,21 +1,34 @@
 // Subscriptions of the appliance monitor (issue 14, item 6), against a real
-// controller and a real agent running process VMs: a set's subscription ends →
-// its VMs are stopped (the processes are gone), and after the grace period the
-// set is retired; the events (warning, ended, retired) come in that order and
-// `nephele events tail` shows them. Bad input is INVALID_ARGUMENT naming the field.
+// controller and a real agent running process VMs, through the CLI: the set is
+// monitored every second; `nephele subscription set set:<name> --end … --warn
+// … --grace …` → a warning while the VMs still run, then at the end its VMs
+// are stopped and no longer monitored (rows unmonitored, no more polls), and
+// after the grace period the set is retired; `nephele events tail --set
+// <name>` shows the steps in order. Bad input is INVALID_ARGUMENT naming the field.
 //
-// Before: SetSubscription answered FAILED_PRECONDITION (a placeholder).
+// Before: SetSubscription answered FAILED_PRECONDITION (a placeholder); then
+// the steps' events did not name the set (not in `events --set`), and a
+// retired set's name resolved to nothing in the CLI.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
+import type { Appliance__Output as Appliance } from '../../common/gen/nephele/v1/Appliance.js';
 import type { MonitorServiceClient } from '../../common/gen/nephele/v1/MonitorService.js';
 import type { SetSubscriptionResponse__Output as SetRes } from '../../common/gen/nephele/v1/SetSubscriptionResponse.js';
 import { v1 } from '../../common/grpc/load.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cli, grpc, joinToken, listHosts, startAgent, startController, type ControllerProc } from '../helpers/procs.js';
+import {
+  cli,
+  grpc,
+  joinToken,
+  hostsReady,
+  startAgent,
+  startController,
+  type ControllerProc,
+} from '../helpers/procs.js';
 import { processesWith } from '../helpers/vms.js';
 import { setApi } from '../helpers/sets.js';
 
@@ -54,10 +67,7 @@ t.test('a subscription ends: its set is stopped, then retired; events in order',
     await agent.kill();
     await ctl.kill();
   });
-  await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && h.inventory), {
-    timeoutMs: 30_000,
-    message: 'host ready',
-  });
+  await hostsReady(ctl);
   const run = (...args: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
   const made = await run(...'--json set create --name shop --count 2 --scheme process --wait --timeout 60s'.split(' '));
   t.equal(made.code, 0, made.stderr);
@@ -78,18 +88,90 @@ t.test('a subscription ends: its set is stopped, then retired; events in order',
   t.equal((past as grpc.ServiceError).code, grpc.status.INVALID_ARGUMENT);
   t.match((past as grpc.ServiceError).details, /subscription\.end_unix_ms/);
 
-  // Ends in 3 s, warned 2 s before, retired 2 s after.
-  const end = Date.now() + 3000;
-  const set = await mon.call<SetRes>('SetSubscription', {
-    subscription: { scope: `set:${setId}`, endUnixMs: end, warnS: 2, graceS: 2 },
+  // Monitored every second, through the CLI, before the subscription ends.
+  const ok = async (...args: string[]) => {
+    const r = await run(...args);
+    t.equal(r.code, 0, `${args.join(' ')}: exit 0 ${r.stderr}`);
+    t.equal(r.stderr, '', `${args.join(' ')}: nothing on stderr`);
+    return r.stdout;
+  };
+  await ok('monitor', 'policy', 'set', 'set:shop', '--interval', '1s', '--probe', 'http:/');
+  const rows = async () => JSON.parse(await ok('--json', 'monitor', 'ls', '--set', setId)) as Appliance[];
+  await waitFor(async () => (await rows()).filter((a) => a.monitored && Number(a.polls) > 1).length === 2, {
+    message: 'both appliances monitored',
   });
-  t.equal(set.subscription?.state, 'SUBSCRIPTION_STATE_ACTIVE');
 
+  // Ends in 5 s, warned 3 s before, retired 6 s after: set through the CLI.
+  const end = Date.now() + 5000;
+  const set = await ok(
+    'subscription',
+    'set',
+    'set:shop',
+    '--end',
+    new Date(end).toISOString(),
+    '--warn',
+    '3s',
+    '--grace',
+    '6s',
+  );
+  t.match(set, new RegExp(`^Scope:\\s+set:${setId}\\nState:\\s+active$`, 'm'));
+  const setEvents = async () =>
+    (await ok('--json', 'events', 'tail', '--set', setId, '-n', '100'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Event);
+  await waitFor(async () => (await setEvents()).some((e) => e.type === 'subscription.warning'), {
+    message: 'the warning',
+  });
+  t.ok(Date.now() < end, 'warned before the end');
+  t.ok(
+    members.every((vm) => processesWith(vm.id).length > 0),
+    'still running at the warning',
+  );
+  t.match(await ok('subscription', 'show', 'set:shop'), /^State:\s+active$/m, 'still active once warned');
+
+  // The end: the monitor stops (rows unmonitored), then the polls stay where they were through the grace period.
+  const off = await waitFor(
+    async () => {
+      const r = await rows();
+      return r.length === 2 && r.every((a) => !a.monitored) ? r : undefined;
+    },
+    { message: 'monitoring off' },
+  );
+  t.ok(Date.now() >= end, 'not before the end');
+  // Three intervals on (within the grace period, the rows still there): not polled again.
+  const offAt = Date.now();
+  const later = await waitFor(async () => (Date.now() - offAt >= 3000 ? rows() : undefined), {
+    message: 'three intervals',
+  });
+  for (const a of off) {
+    const now = later.find((x) => x.vmId === a.vmId);
+    t.ok(
+      now && Number(now.polls) <= Number(a.polls) + 1,
+      `${a.vmName}: no more polls once ended (${a.polls} → ${now?.polls ?? 'row gone'})`,
+    );
+  }
   await api.waitSet(setId, (s) => s.state === 'VM_SET_STATE_RETIRED', 'the set retired', 60_000);
-  t.ok(Date.now() >= end + 2000, 'not retired before the grace period was over');
+  t.ok(Date.now() >= end + 6000, 'not retired before the grace period was over');
+  t.match(
+    JSON.parse(await ok('--json', 'subscription', 'show', 'set:shop')),
+    { state: 'retired', scope: `set:${setId}` },
+    'retired, as the CLI shows it',
+  );
   const got = await mon.call<SetRes>('GetSubscription', { scope: `set:${setId}` });
   t.equal(got.subscription?.state, 'SUBSCRIPTION_STATE_RETIRED');
   await waitFor(() => members.every((vm) => processesWith(vm.id).length === 0), { message: 'the processes are gone' });
+
+  // The set's history by its name (retired now): every step of its subscription, in order.
+  const history = (await ok('--json', 'events', 'tail', '--set', 'shop', '-n', '100'))
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as Event).type);
+  t.same(
+    history.filter((x) => x.startsWith('subscription.')),
+    ['subscription.set', 'subscription.warning', 'subscription.ended', 'subscription.retired'],
+    'events --set <retired set>: its subscription steps in order',
+  );
 
   // The steps as the CLI shows them, in order; each VM was told to stop when the subscription ended.
   const tail = await run('--json', 'events', 'tail', '-n', '200');

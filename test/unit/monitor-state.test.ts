@@ -104,6 +104,10 @@ t.test('store on change, not per poll; mirror ops in the same batch', async (t) 
   w.clock.advance(60_000);
   await w.table.flush();
   t.equal((await w.store.get<{ polls: number }>(APPLIANCES, VM(2)))!.value.polls, 2, 'poll counter flushed');
+  // A VM gone: its row leaves the table, and the store's copy is marked removed in the same batch.
+  const before = w.mirrored.length;
+  await w.table.vmChanged({ vmId: VM(2), gone: true });
+  t.match(w.mirrored.slice(before), [{ kind: 'appliance', row: { vmId: VM(2) }, removedUnixMs: w.clock.now() }]);
   await w.table.stop();
 });
 

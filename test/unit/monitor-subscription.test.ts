@@ -147,6 +147,12 @@ t.test('warning, end, grace, retirement: in order, each once', async (t) => {
   const ended = (await w.events.list(0, 100)).events.find((e) => e.type === 'subscription.ended')!;
   t.equal(ended.tenant, 'acme', 'the tenant sees its own events');
   t.equal(ended.attributes.scope, `set:${SET}`);
+  const history = (await w.events.list(0, 100)).events.filter((e) => e.attributes.set_id === SET);
+  t.same(
+    history.map((e) => e.type),
+    ['subscription.set', 'subscription.warning', 'subscription.ended', 'subscription.retired'],
+    "every step names the set: it is in the set's history",
+  );
   await t.rejects(w.engine.set(input(w.clock.now(), { endUnixMs: w.clock.now() + S }), 'acme'), {
     message: /retired/,
   });

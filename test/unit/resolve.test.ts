@@ -28,6 +28,12 @@ t.test('pick: full ids, names, unique prefixes, ambiguity', async (t) => {
   t.throws(() => pick('vm', '01HZZZAAAA', all), /^vm id prefix "01HZZZAAAA" matches 2 vms; give more characters$/);
   t.equal(pick('vm', '01H', all), '01H', 'too short for a prefix: left to the server');
   t.equal(pick('vm', 'nobody', all), 'nobody', 'no match: left to the server');
+  const retired = [{ id: A, name: 'shop', gone: true }];
+  t.equal(pick('set', 'shop', retired), A, 'no live holder: the one gone holder of the name');
+  t.throws(
+    () => pick('set', 'shop', [...retired, { id: B, name: 'shop', gone: true }]),
+    /^set name "shop" matches 2 gone sets; give the id$/,
+  );
 });
 
 t.test('resolveRef pages and stays bounded', async (t) => {

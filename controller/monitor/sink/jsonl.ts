@@ -14,6 +14,8 @@ export interface JsonlLine {
   key: string;
   seq: number;
   record: unknown;
+  /** The VM went away: this is its row's last state. */
+  removedUnixMs?: number;
 }
 
 export class JsonlSink implements MonitorSink {
@@ -56,6 +58,7 @@ const lineOf = (e: MirrorEntry): JsonlLine => ({
   key: keyOf(e),
   seq: e.seq,
   record: e.item.kind === 'appliance' ? e.item.row : e.item.action,
+  ...(e.item.kind === 'appliance' && e.item.removedUnixMs ? { removedUnixMs: e.item.removedUnixMs } : {}),
 });
 
 /** What a reader of the files sees: per key the record of the highest seq (a torn last line is skipped). */

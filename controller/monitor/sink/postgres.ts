@@ -41,6 +41,8 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
       );
       CREATE INDEX actions_vm ON actions (vm_id, created_at);`,
   },
+  // A VM that went away keeps its last row, marked: no stale "running" row of a VM that is gone.
+  { version: 2, sql: 'ALTER TABLE appliances ADD COLUMN removed_at timestamptz' },
 ];
 
 type Cols = (e: MirrorEntry) => unknown[];
@@ -51,14 +53,16 @@ const TABLES: { kind: 'appliances' | 'actions'; sql: (values: string) => string;
   {
     kind: 'appliances',
     sql: (values) =>
-      `INSERT INTO appliances (vm_id, seq, tenant, set_id, host_id, app_state, updated_at, row) VALUES ${values}
+      `INSERT INTO appliances (vm_id, seq, tenant, set_id, host_id, app_state, updated_at, row, removed_at) VALUES ${values}
        ON CONFLICT (vm_id) DO UPDATE SET seq = EXCLUDED.seq, tenant = EXCLUDED.tenant, set_id = EXCLUDED.set_id,
-         host_id = EXCLUDED.host_id, app_state = EXCLUDED.app_state, updated_at = EXCLUDED.updated_at, row = EXCLUDED.row
+         host_id = EXCLUDED.host_id, app_state = EXCLUDED.app_state, updated_at = EXCLUDED.updated_at, row = EXCLUDED.row,
+         removed_at = EXCLUDED.removed_at
        WHERE appliances.seq < EXCLUDED.seq`,
     cols: (e) => {
       if (e.item.kind !== 'appliance') return [];
       const r = e.item.row;
-      return [r.vmId, e.seq, r.tenant, r.setId, r.hostId, r.appState, ts(r.updatedUnixMs), JSON.stringify(r)];
+      const removed = e.item.removedUnixMs ? ts(e.item.removedUnixMs) : null;
+      return [r.vmId, e.seq, r.tenant, r.setId, r.hostId, r.appState, ts(r.updatedUnixMs), JSON.stringify(r), removed];
     },
   },
   {

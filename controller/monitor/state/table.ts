@@ -230,7 +230,9 @@ export class ApplianceTable implements StateTable {
       if ('gone' in vm) {
         this.rows.delete(vm.vmId);
         this.dirty.delete(vm.vmId);
-        await this.commits.write([del(APPLIANCES, vm.vmId)]);
+        const removed = { kind: 'appliance' as const, row: prev, removedUnixMs: this.d.clock.now() };
+        await this.commits.write([del(APPLIANCES, vm.vmId), ...this.d.mirror.ops(removed)]);
+        this.d.mirror.kick();
         return;
       }
       if (prev.hostId === vm.hostId && prev.vmName === vm.name) return;

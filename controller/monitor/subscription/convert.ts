@@ -25,6 +25,12 @@ export function parseScope(field: string, v: unknown): { scope: string; parsed: 
   throw new InvalidArgumentError(field, 'must be "set:<set id>" or "tenant:<name>"');
 }
 
+/** A subscription event's attributes: a set's carries set_id, so the set's history (`events --set`) shows it. */
+export function scopeAttributes(scope: string): Record<string, string> {
+  const { parsed } = parseScope('scope', scope);
+  return parsed.kind === 'set' ? { scope, set_id: parsed.id } : { scope };
+}
+
 /** Longest grace or warning period (a year): longer is a typo, not a plan. */
 export const MAX_PERIOD_S = 366 * 86_400;
 /** Dates after 9999-12-31 are not dates. */

@@ -8,7 +8,7 @@ import { at, Mutex, put, type Store } from '../../../common/store/index.js';
 import type { EventLog, NewEvent } from '../../events/log.js';
 import { SUBSCRIPTIONS, type SubscriptionRecord } from '../../model/monitor.js';
 import type { Subscriptions } from '../ports.js';
-import { parseScope, type SubscriptionInput } from './convert.js';
+import { parseScope, scopeAttributes, type SubscriptionInput } from './convert.js';
 import { afterStep, dueStep, initialState, STEP_EVENTS, type SubscriptionStep } from './decide.js';
 import type { ScopeOps } from './ops.js';
 
@@ -86,7 +86,7 @@ export class SubscriptionEngine implements Subscriptions {
         type: 'subscription.set',
         message: 'subscription set',
         tenant,
-        attributes: { scope: rec.scope, end_unix_ms: String(rec.endUnixMs) },
+        attributes: { ...scopeAttributes(rec.scope), end_unix_ms: String(rec.endUnixMs) },
       };
       await this.write(rec, cur?.version ?? 0, ev);
       this.d.log.info({ scope: rec.scope, end_unix_ms: rec.endUnixMs }, 'subscription set');
@@ -127,7 +127,7 @@ export class SubscriptionEngine implements Subscriptions {
     if (dueStep(cur.rec, this.d.clock.now()) !== step) return; // changed meanwhile
     const { parsed } = parseScope('scope', scope);
     const tenant = (await this.d.ops.tenantOf(parsed)) ?? '';
-    const attrs: Record<string, string> = { scope };
+    const attrs = scopeAttributes(scope);
     if (step === 'end') {
       const ids = await this.d.ops.vmsOf(parsed);
       await this.d.ops.stopVms(ids);
