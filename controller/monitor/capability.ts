@@ -19,7 +19,8 @@ import { monitorHandlers } from './service.js';
 import { registryControl, startMonitorActions } from './actions/index.js';
 import { actionMeter } from '../usage/monitor-meter.js';
 import { controllerSubscriptions } from './subscription/index.js';
-import { carryOver } from './carry.js';
+import { carryOver, updateThroughImage } from './carry.js';
+import type { CycleWiring } from '../tokens/cycle/wire.js';
 import type { SetRecord } from '../model/index.js';
 import { SETS } from '../planner/sets.js';
 
@@ -32,8 +33,11 @@ export interface MonitorCapabilityDeps {
   sessions: SessionManager;
   vms: VmRegistry;
   management: { commands: AgentCommands };
-  /** Update cycles: a revised set takes over its prior set's policy and subscription. */
-  imaging?: { cycles: { runner: { onRevised: Set<(prior: string, next: string) => Promise<void>> } } };
+  /**
+   * Update cycles: a revised set takes over its prior set's policy and subscription,
+   * and an outdated set cloned from an image is updated by one.
+   */
+  imaging?: { cycles: Pick<CycleWiring, 'runner' | 'service'> };
   /** monitorStore: --monitor-store; unset = no external store. */
   cfg: { monitorStore?: string };
   /** The controller's Prometheus metrics (when --metrics-listen is on). */
@@ -68,6 +72,7 @@ export async function startMonitorCapability(d: MonitorCapabilityDeps) {
     commands: d.management.commands,
     vms: registryControl(d.vms, (id) => d.sessions.pushDesired(id)),
     meterAction: actionMeter(store),
+    updateSet: d.imaging && ((setId, version) => updateThroughImage(d.imaging!.cycles.service, setId, version)),
   });
   const tenantOfSet = async (id: string) => (await store.get<SetRecord>(SETS, id))?.value.tenant;
   const carry = (prior: string, next: string) =>

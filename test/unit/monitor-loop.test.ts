@@ -4,6 +4,7 @@
 // storm), a rogue process is killed (guarded by its exe hash) and the VM
 // suspended, a healthy row resets the ladder, the log pages newest first in scope.
 import t from 'tap';
+import { FailedPreconditionError } from '../../common/errors.js';
 import { FakeClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/logger.js';
 import type { AgentCommand } from '../../common/gen/nephele/v1/AgentCommand.js';
@@ -16,7 +17,13 @@ import type { VmRecord } from '../../controller/model/vm.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { row, VM_A } from '../helpers/monitor-records.js';
 
-async function world(o: { images?: boolean; desiredVersion?: string } = {}) {
+async function world(
+  o: {
+    images?: boolean;
+    desiredVersion?: string;
+    updateSet?: (setId: string, version: string) => Promise<string>;
+  } = {},
+) {
   const clock = new FakeClock();
   const store = new MemoryStore();
   const events = await EventLog.open(store, clock, silentLogger);
@@ -54,6 +61,7 @@ async function world(o: { images?: boolean; desiredVersion?: string } = {}) {
     },
     vms: { get: async () => vm, apply: async (id, op) => void vmOps.push(`${op}:${id}`) },
     meterAction: (a) => void metered.push(a),
+    updateSet: o.updateSet,
   });
   const change = async (r: ApplianceRecord) => {
     rows.set(r.vmId, r);
@@ -193,6 +201,52 @@ t.test('an outdated appliance: the app update in the guest, or skipped for the s
   t.match(a, { kind: 'update_app', outcome: 'skipped', detail: /update cycle/ });
   t.equal(imaged.metered.length, 0, 'a skipped action is not metered');
   imaged.m.stop();
+});
+
+t.test('an outdated set cloned from an image: its update cycle rolls the version out, once', async (t) => {
+  const started: string[] = [];
+  const w = await world({
+    desiredVersion: '2.0',
+    images: true,
+    updateSet: async (setId, version) => {
+      if (started.length) throw new FailedPreconditionError('set_id: an update cycle is already running on this set');
+      started.push(`${setId}@${version}`);
+      return '01J0000000000000000000CYC1';
+    },
+  });
+  const set = '01HZZZZZZZZZZZZZZZZZZZZZZS';
+  await w.change(row({ setId: set, applianceVersion: '1.9' }));
+  await w.change(row({ vmId: '01J000000000000000000000VB', setId: set, applianceVersion: '1.9' }));
+  t.same(started, [`${set}@2.0`], 'one cycle for the set');
+  t.equal(w.sent.length, 0, 'nothing done in place in the guests');
+  const acts = (await w.m.log.list({}, undefined, { size: 10, token: '' })).actions;
+  const byOutcome = Object.fromEntries(acts.map((a) => [a.outcome, a.detail]));
+  t.match(byOutcome.done, /update cycle 01J0000000000000000000CYC1 rolls out version 2\.0/);
+  t.match(byOutcome.skipped, /already running/, 'the second member finds the cycle running');
+  t.equal(w.metered.length, 1, 'the started cycle is metered, the skipped ask is not');
+  w.m.stop();
+});
+
+t.test('updateThroughImage asks for the version, one VM at a time, reverted on failure', async (t) => {
+  const { updateThroughImage } = await import('../../controller/monitor/carry.js');
+  let got: unknown[] = [];
+  const id = await updateThroughImage(
+    { start: async (...args: unknown[]) => ((got = args), { id: 'C' }) as never },
+    'S',
+    '3.1',
+  );
+  t.equal(id, 'C');
+  t.match(got, [
+    'S',
+    { applianceVersion: '3.1', config: {}, files: [] },
+    { autoRevert: true, canary: 1, maxParallel: 1 },
+    undefined,
+  ]);
+  await t.rejects(
+    updateThroughImage({ start: async () => ({ id: 'C' }) as never }, 'S', 'bad version!'),
+    /changes\.appliance_version/,
+    'the version is checked as UpdateVmSet checks it',
+  );
 });
 
 t.test('Semaphore: at most n at once, the rest in order', async (t) => {

@@ -79,6 +79,13 @@ export interface ActDeps {
   vms: VmControl;
   /** Whether the set's VMs run from images (then an update goes through the set's update cycle). */
   setUsesImages(setId: string): Promise<boolean>;
+  /**
+   * Starts the set's update cycle to `version` (controller/tokens/cycle): a
+   * management instance is configured, captured as a new image and the set
+   * replaced by clones of it. Resolves with the cycle id; FAILED_PRECONDITION
+   * when one is running already. Unset: such an update is skipped.
+   */
+  updateSet?(setId: string, version: string): Promise<string>;
   /** Metering (controller/usage, the subs helper): every action carried out counts. */
   meterAction(a: ActionRecord): Promise<void> | void;
   logger: Logger;
@@ -110,9 +117,20 @@ export async function act(d: ActDeps, a: ActionRecord, row: ApplianceRecord | un
     if (isVmOp(a.kind)) {
       await d.vms.apply(a.vmId, a.kind);
     } else if (a.kind === 'update_app' && a.setId && (await d.setUsesImages(a.setId))) {
-      // The set's VMs come from an image: a newer image is rolled out by the set's update cycle, not in place.
-      outcome = 'skipped';
-      detail = "the set runs from an image: update it with the set's update cycle";
+      // The set's VMs come from an image: the new version is rolled out as a new image by the set's update cycle.
+      if (!d.updateSet || !a.version) {
+        outcome = 'skipped';
+        detail = "the set runs from an image: update it with the set's update cycle";
+      } else {
+        try {
+          detail = `update cycle ${await d.updateSet(a.setId, a.version)} rolls out version ${a.version}`;
+        } catch (e) {
+          if (!(e instanceof FailedPreconditionError)) throw e;
+          // Every outdated member asks; the first one's cycle updates them all.
+          outcome = 'skipped';
+          detail = `the set's update cycle did not start: ${e.message}`;
+        }
+      }
     } else {
       const vm = await d.vms.get(a.vmId, undefined);
       if (!vm.hostId || gone(vm)) throw new FailedPreconditionError('the vm is not on a host');

@@ -30,6 +30,8 @@ export interface MonitorActionsDeps {
   vms: VmControl;
   /** Default: a set whose spec has a base image (its VMs are clones: updated by the set's update cycle). */
   setUsesImages?: (setId: string) => Promise<boolean>;
+  /** Rolls a new appliance version out to a set cloned from an image (its update cycle); default: skipped. */
+  updateSet?: (setId: string, version: string) => Promise<string>;
   /** Metering seam (the subs helper's meterAction); default: not metered. */
   meterAction?: (a: ActionRecord) => Promise<void> | void;
   commandTimeoutMs?: number;
@@ -59,6 +61,7 @@ export function startMonitorActions(d: MonitorActionsDeps): {
     vms: d.vms,
     setUsesImages: d.setUsesImages ?? ((id: string) => setHasBase(d.store, id)),
     meterAction: d.meterAction ?? (() => {}),
+    updateSet: d.updateSet,
     logger: d.log.child({ component: 'monitor-actions' }),
     commandTimeoutMs: d.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
   };
