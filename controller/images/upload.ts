@@ -41,7 +41,8 @@ export class Uploads {
     if (!m) throw new InvalidArgumentError('meta', 'the first chunk must carry the metadata');
     const name = requireName('meta.name', m.name);
     const scheme = m.scheme;
-    const formats = FORMATS_OF[scheme];
+    // Own keys only: a scheme of "constructor" or "__proto__" must not find Object's.
+    const formats = Object.hasOwn(FORMATS_OF, scheme) ? FORMATS_OF[scheme] : undefined;
     if (!formats) throw new InvalidArgumentError('meta.scheme', 'must be qemu or process');
     const format = ImageFormatEnum.fromProto(m.format);
     if (!format || !formats.includes(format))

@@ -157,6 +157,13 @@ t.test('lying uploads over the API: size, sha256, truncation, format', async (t)
     t.match(st.details, field, `${what}: names the field`);
   };
   await refused('bad sha256', [{ meta: meta(), data: raw, offset: 0, last: true, sha256: '0'.repeat(64) }], /^sha256/);
+  // A scheme named like an Object property is an unknown scheme, not a crash (found by the fuzz test).
+  for (const scheme of ['constructor', '__proto__', 'toString'])
+    await refused(
+      `scheme ${scheme}`,
+      [{ meta: meta({ scheme, format: 'IMAGE_FORMAT_UNSPECIFIED' }), data: raw }],
+      /^meta\.scheme/,
+    );
   await refused(
     'more than announced',
     [{ meta: meta({ sizeBytes: 1000 }), data: raw, offset: 0, last: true, sha256: goodSha }],
