@@ -26,7 +26,7 @@ export function specFromProto(m: MonitorSpec__Output | null | undefined): Monito
   if (!m?.enabled) return undefined;
   const probes: ProbeSpec[] = [];
   for (const p of (m.probes ?? []).slice(0, MAX_PROBES)) {
-    const kind = PROBE_KINDS[String(p.kind)];
+    const kind = Object.hasOwn(PROBE_KINDS, String(p.kind)) ? PROBE_KINDS[String(p.kind)] : undefined;
     if (!kind) continue; // a kind this agent does not know yet
     probes.push({
       name: String(p.name).slice(0, 32),

@@ -196,6 +196,7 @@ t.test('FOCUS version: a parameter with a column table per version; an unknown o
   t.ok(FOCUS_VERSIONS['1.2']);
   t.equal(focusColumns(''), FOCUS_VERSIONS['1.2'], 'default 1.2');
   t.throws(() => focusColumns('0.9'), InvalidArgumentError);
+  t.throws(() => focusColumns('constructor'), InvalidArgumentError, 'own keys only: not an Object property');
   try {
     formatterFor('focus', card, '7.0');
     t.fail('7.0 accepted');

@@ -70,7 +70,7 @@ export function rateArg(spec: string): Rate {
             ? 'SLA_BEST_EFFORT'
             : (v as Rate['sla']);
     else if (k === 'class') r.vmClass = v;
-    else if (RATE_KEYS[k]) (r as Record<string, unknown>)[RATE_KEYS[k]] = Number(v);
+    else if (Object.hasOwn(RATE_KEYS, k)) (r as Record<string, unknown>)[RATE_KEYS[k]!] = Number(v);
     else
       throw new CliError(
         `--rate: unknown key ${JSON.stringify(k)} (class, sla, ${Object.keys(RATE_KEYS).slice(1).join(', ')})`,

@@ -218,7 +218,8 @@ const FOCUS_1_2: FocusColumn[] = [
 export const FOCUS_VERSIONS: Record<string, FocusColumn[]> = { '1.2': FOCUS_1_2 };
 
 export function focusColumns(version: string, field = 'focus_version'): FocusColumn[] {
-  const cols = FOCUS_VERSIONS[version || DEFAULT_FOCUS_VERSION];
+  const v = version || DEFAULT_FOCUS_VERSION;
+  const cols = Object.hasOwn(FOCUS_VERSIONS, v) ? FOCUS_VERSIONS[v] : undefined; // own keys: not "constructor"
   if (!cols)
     throw new InvalidArgumentError(field, `must be one of ${Object.keys(FOCUS_VERSIONS).join(', ')} (FOCUS version)`);
   return cols;
