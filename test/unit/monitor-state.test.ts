@@ -3,7 +3,7 @@ import { FakeClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/logger.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { ApplianceTable } from '../../controller/monitor/state/table.js';
-import { changed, emptyRow, licenceProblem } from '../../controller/monitor/state/diff.js';
+import { applyObserved, changed, emptyRow, licenceProblem } from '../../controller/monitor/state/diff.js';
 import { PolicyBook } from '../../controller/monitor/policy/policies.js';
 import { defaultPolicy, validatePolicy } from '../../controller/monitor/policy/validate.js';
 import { APPLIANCES, MONITOR_POLICIES, type PolicyRecord } from '../../controller/model/monitor.js';
@@ -245,6 +245,28 @@ t.test('licence problems', async (t) => {
   const a = emptyRow(vm(1));
   t.notOk(changed(a, { ...a, polls: 9, lastPollUnixMs: 5 }), 'poll counters are not a change');
   t.ok(changed(a, { ...a, rogue: ['miner:5'] }), 'a rogue process is');
+});
+
+t.test('config state outlives the app: a down VM reporting no version keeps the last one', async (t) => {
+  const rules = { maxSeats: 0, enforceExpiry: false };
+  const up = { ...emptyRow(vm(1)), applianceVersion: '3.0', configHash: 'c1', appState: 'running' as const };
+  const seen = {
+    vmId: up.vmId,
+    ...{ applianceVersion: '', configHash: '', fault: 'app not running', processes: [], rogue: [], users: [] },
+    ...{ io: up.io, probes: [], licence: up.licence, timeUnixMs: 1, source: 'event' as const, trigger: 'vm-status' },
+    ...{ polls: 1, generation: 1 },
+  };
+  const down = applyObserved(up, { ...seen, appState: 'faulted' }, rules, 1);
+  t.same([down.appState, down.applianceVersion, down.configHash], ['faulted', '3.0', 'c1']);
+  const back = applyObserved(
+    down,
+    { ...seen, appState: 'running', applianceVersion: '3.1', configHash: 'c2' },
+    rules,
+    2,
+  );
+  t.same([back.applianceVersion, back.configHash], ['3.1', 'c2'], 'a running app says what it runs');
+  const blank = applyObserved(down, { ...seen, appState: 'running' }, rules, 3);
+  t.equal(blank.applianceVersion, '', 'a running app without a version has none');
 });
 
 const pol = (o: Partial<PolicyRecord>): PolicyRecord => ({ ...defaultPolicy(), scope: 'fleet', ...o });

@@ -54,10 +54,13 @@ export function applyObserved(
   rules: PolicyRecord['licence'],
   now: number,
 ): ApplianceRecord {
+  // Config state outlives the app: a VM that is down (or an app the guest cannot
+  // read while it is) reports no version, and that is not a downgrade.
+  const unread = !o.applianceVersion && !o.configHash && o.appState !== 'running';
   const next: ApplianceRecord = {
     ...prev,
-    applianceVersion: o.applianceVersion,
-    configHash: o.configHash,
+    applianceVersion: unread ? prev.applianceVersion : o.applianceVersion,
+    configHash: unread ? prev.configHash : o.configHash,
     appState: o.appState,
     fault: o.appState === 'faulted' ? o.fault : '',
     processes: o.processes,
