@@ -23,7 +23,7 @@ import { vmPaths } from '../../agent/drivers/qemu/launch.js';
 import { SimAgent, enrolAll } from '../../test/helpers/sim-agent.js';
 import { removeDir, tempDir } from './children.js';
 import { ROOT, createJoinToken, startController, waitHostReady } from './controller.js';
-import { bareBoot, median, qemuCmdline, until, withAgent } from './vms.js';
+import { bareBoot, ensureGuestImage, median, qemuCmdline, until, withAgent } from './vms.js';
 import { fig, type Figures } from './results.js';
 
 // Linked clones defined on one host. 100 QEMU guests do not fit the bench
@@ -261,8 +261,7 @@ const stepsLine = (c: Cycle) =>
   c.steps.map((s) => `${s.name} ${((Number(s.endedUnixMs) - Number(s.startedUnixMs)) / 1000).toFixed(1)}s`).join(', ');
 
 export async function runImageUpdateCycle(): Promise<Figures> {
-  const build = spawnSync('bash', [join(ROOT, 'scripts/make-guest-image.sh')], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('guest image build failed');
+  ensureGuestImage();
   return withAgent(
     'qemu',
     async (a, _hostId, adir) => {

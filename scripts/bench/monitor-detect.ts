@@ -8,7 +8,7 @@ import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import { track } from './children.js';
 import { DIST } from './controller.js';
 import { fig, type Figures } from './results.js';
-import { getVm, until, withAgent } from './vms.js';
+import { ensureGuestImage, getVm, until, withAgent } from './vms.js';
 
 // From killing the app inside a real QEMU guest to the monitor's restart action
 // being sent (the action's creation time at the controller), median of 5, beside
@@ -32,6 +32,7 @@ const restarts = async (a: AdminClient, vmId: string) =>
   (await a.call<{ actions: ControlAction[] }>((md, o, cb) => a.monitor.ListControlActions({ vmId, kind: 'CONTROL_ACTION_KIND_RESTART_APP', pageSize: 100 }, md, o, cb as never))).actions;
 
 export async function runMonitorDetect(): Promise<Figures> {
+  ensureGuestImage();
   return withAgent('qemu', async (a, hostId, adir) => {
     const vm = (await a.call<{ vm: Vm }>((md, o, cb) => a.vms.CreateVm({ hostId, spec: { scheme: 'qemu', vcpus: 1, memoryMib: 128, diskGib: 1 } }, md, o, cb as never))).vm;
     await until(async () => ((await getVm(a, vm.id)).guestReady ? true : undefined), 120_000, 'guest ready', 100);

@@ -101,9 +101,14 @@ export async function bareBoot(cmdline: string[], vmDir: string): Promise<number
   }
 }
 
-export async function runQemu(): Promise<Figures> {
+/** Builds the guest image unless it is up to date (its inputs hashed: a changed guest agent rebuilds it). */
+export function ensureGuestImage(): void {
   const build = spawnSync('bash', [join(ROOT, 'scripts/make-guest-image.sh')], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('guest image build failed');
+}
+
+export async function runQemu(): Promise<Figures> {
+  ensureGuestImage();
   return withAgent('qemu', async (a, hostId, adir) => {
     const ours: number[] = [];
     const bare: number[] = [];

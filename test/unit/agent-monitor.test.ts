@@ -398,3 +398,24 @@ t.test('cron: polls when the expression fires (plus the phase), computed on the 
   t.equal(s.m.pollsTotal, 4, 'every 20 s');
   s.m.stop();
 });
+
+t.test(
+  'a guest agent that does not know `mon` is judged by its phase and probes, not faulted; a broken one is',
+  async (t) => {
+    const s = setup();
+    let fail: Error | undefined = new Error('guest mon: unknown command');
+    const real = s.drv.d.monitorSample!.bind(s.drv.d);
+    s.drv.d.monitorSample = async (id: string) => {
+      if (fail) throw fail;
+      return real(id);
+    };
+    s.m.setSpecs(new Map([['v', { spec: spec(), generation: 1 }]]));
+    const old = await s.m.pollNow('v');
+    t.same([old?.appState, old?.fault], ['running', ''], 'an older guest image: running by its phase');
+    fail = new Error('guest mon: guest channel closed');
+    const broken = await s.m.pollNow('v');
+    t.same([broken?.appState, broken?.fault], ['faulted', 'monitor sample failed: guest mon: guest channel closed']);
+    fail = undefined;
+    s.m.stop();
+  },
+);
