@@ -86,9 +86,11 @@ export class ConsoleServer {
       const size = fstatSync(fd).size;
       let pos = Math.max(0, size - Math.min(o.tailBytes || CONSOLE_CHUNK, MAX_TAIL));
       const buf = Buffer.alloc(CONSOLE_CHUNK);
+      // Without follow, the tail is what the console held when asked: bytes written meanwhile are not in it.
+      const end = o.follow ? Infinity : size;
       for (;;) {
         if (stop()) return;
-        const n = readSync(fd, buf, 0, buf.length, pos);
+        const n = pos < end ? readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos) : 0;
         if (n > 0) {
           pos += n;
           await write({ data: Buffer.from(buf.subarray(0, n)) });
