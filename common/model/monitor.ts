@@ -116,8 +116,8 @@ export interface MonitorSpec {
   rogue: RogueSignature[];
 }
 
-/** One appliance's state as the agent observed it (full, not a delta). */
-export interface ObservedAppliance {
+/** What an appliance shows of itself: config, execution, I/O, probe, licence and user state. */
+export interface ApplianceView {
   vmId: string;
   applianceVersion: string;
   configHash: string;
@@ -129,10 +129,14 @@ export interface ObservedAppliance {
   probes: ProbeResult[];
   licence: Licence;
   users: string[];
-  timeUnixMs: number;
   source: UpdateSource;
+  polls: number;
+}
+
+/** One appliance's state as the agent observed it (full, not a delta). */
+export interface ObservedAppliance extends ApplianceView {
+  timeUnixMs: number;
   /** What caused an event poll: vm-status, probe-failed, guest-fault, request. */
   trigger: string;
-  polls: number;
   generation: number;
 }

@@ -1,6 +1,7 @@
 // Stored records of the appliance monitor (issue 14). See common/model/monitor.ts
 // for the names shared with the agent.
 import type {
+  ApplianceView,
   ActionKind,
   ActionOutcome,
   ActionTrigger,
@@ -28,26 +29,13 @@ export const SUBSCRIPTIONS = 'subscriptions'; // key: scope ("set:<id>", "tenant
 export const MONITOR_MIRROR = 'monitor-mirror'; // the external store's durable backlog (controller/monitor/sink)
 
 /** One row of the state table (in memory; stored on change). */
-export interface ApplianceRecord {
-  vmId: string;
+export interface ApplianceRecord extends ApplianceView {
   vmName: string;
   setId: string;
   tenant: string;
   hostId: string;
-  applianceVersion: string;
-  configHash: string;
-  appState: AppState;
-  fault: string;
-  processes: ApplianceProcess[];
-  rogue: string[];
-  io: IoCounters;
-  probes: ProbeResult[];
-  licence: Licence;
-  users: string[];
   updatedUnixMs: number;
-  source: UpdateSource;
   lastPollUnixMs: number;
-  polls: number;
   monitored: boolean;
   licenceProblem: string;
 }

@@ -2,34 +2,13 @@
 // the proto's documented defaults, each overridable.
 import type { ApplianceRecord, PolicyRecord } from '../../controller/model/monitor.js';
 import { DEFAULT_POLICY } from './monitor-fakes.js';
+import { emptyRow } from '../../controller/monitor/state/diff.js';
 
 export const VM_A = '01HZZZZZZZZZZZZZZZZZZZZZZA';
 
 export function row(o: Partial<ApplianceRecord> = {}): ApplianceRecord {
-  return {
-    vmId: VM_A,
-    vmName: 'a',
-    setId: '',
-    tenant: 'default',
-    hostId: '01HZZZZZZZZZZZZZZZZZZZZZZH',
-    applianceVersion: '1.0',
-    configHash: '',
-    appState: 'running',
-    fault: '',
-    processes: [],
-    rogue: [],
-    io: { diskReadBytes: 0, diskWriteBytes: 0, netRxBytes: 0, netTxBytes: 0 },
-    probes: [],
-    licence: { licenceId: '', seatsInUse: 0, seats: 0, expiresUnixMs: 0 },
-    users: [],
-    updatedUnixMs: 0,
-    source: 'poll',
-    lastPollUnixMs: 0,
-    polls: 1,
-    monitored: true,
-    licenceProblem: '',
-    ...o,
-  };
+  const vm = { vmId: VM_A, name: 'a', setId: '', tenant: 'default', hostId: '01HZZZZZZZZZZZZZZZZZZZZZZH' };
+  return { ...emptyRow(vm), applianceVersion: '1.0', appState: 'running', polls: 1, ...o };
 }
 
 export function policy(o: Partial<PolicyRecord> = {}): PolicyRecord {
