@@ -5,17 +5,11 @@ import type {
   ActionKind,
   ActionOutcome,
   ActionTrigger,
-  ApplianceProcess,
-  AppState,
-  IoCounters,
   LadderStep,
-  Licence,
-  ProbeResult,
   ProbeSpec,
   RogueSignature,
   SubscriptionState,
   Thresholds,
-  UpdateSource,
 } from '../../common/model/monitor.js';
 
 export * from '../../common/model/monitor.js';
