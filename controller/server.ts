@@ -31,6 +31,8 @@ import { enroll } from './hosts/enroll.js';
 import { AgentAuth } from './hosts/agent-auth.js';
 import { startTokenCapability } from './tokens/capability.js';
 import { startMonitorCapability } from './monitor/capability.js';
+import { startReclassCapability } from './reclass/capability.js';
+import type { ReclassConfig } from './reclass/deps.js';
 import { diskHandlers } from './hosts/disks.js';
 import { ConsoleRelay } from './vms/console.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
@@ -90,6 +92,8 @@ export interface ControllerConfig {
   usage?: Partial<UsageConfig>;
   /** External appliance store (--monitor-store): postgres://… or jsonl:<dir>; unset = none (controller/monitor/sink). */
   monitorStore?: string;
+  /** Reclassification's schedule and webhook (--reclass-schedule, --reclass-webhook; controller/reclass). */
+  reclass?: ReclassConfig;
   logger?: Logger;
   clock?: Clock;
 }
@@ -131,7 +135,9 @@ export interface Controller {
 
 const HEALTH_SERVICES = [
   '',
-  ...['Agent', 'Token', 'Host', 'Auth', 'Event', 'Vm', 'Usage', 'Monitor'].map((s) => `nephele.v1.${s}Service`),
+  ...['Agent', 'Token', 'Host', 'Auth', 'Event', 'Vm', 'Usage', 'Monitor', 'Reclass'].map(
+    (s) => `nephele.v1.${s}Service`,
+  ),
 ];
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)$/;
@@ -348,6 +354,13 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const monitorDeps = { store, clock, log, events, planner, sessions, vms, management, cfg, metrics, imaging };
   const monitoring = await startMonitorCapability(monitorDeps);
   server.addService(safeService(v1.MonitorService.service), monitoring.handlers(layer));
+  const reclass = await startReclassCapability({
+    ...{ store, clock, log, events, planner, sessions, vms, tenants, usage },
+    commands: management.commands,
+    images: imaging.images,
+    cfg: cfg.reclass ?? {},
+  });
+  server.addService(safeService(v1.ReclassService.service), reclass.handlers(layer));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({
@@ -419,6 +432,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       consoles.close();
       sessions.stop();
       await monitoring.stop();
+      await reclass.stop();
       events.stop();
       purge.stop();
       await new Promise<void>((r) => {

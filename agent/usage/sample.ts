@@ -66,6 +66,9 @@ export function intervalOf(
     // Filled in by the monitor's meter (agent/monitor) where the VM is monitored.
     monitorPolls: 0,
     monitorProbeSeconds: 0,
+    // Resource pressure (reclassification): filled from the driver's stats where the scheme has a source.
+    oomKills: 0,
+    throttledSeconds: 0,
   };
 }
 

@@ -128,6 +128,7 @@ import type { QueryUsageResponse as _nephele_v1_QueryUsageResponse, QueryUsageRe
 import type { Quota as _nephele_v1_Quota, Quota__Output as _nephele_v1_Quota__Output } from './nephele/v1/Quota.js';
 import type { Rate as _nephele_v1_Rate, Rate__Output as _nephele_v1_Rate__Output } from './nephele/v1/Rate.js';
 import type { RateCard as _nephele_v1_RateCard, RateCard__Output as _nephele_v1_RateCard__Output } from './nephele/v1/RateCard.js';
+import type { ReadManifest as _nephele_v1_ReadManifest, ReadManifest__Output as _nephele_v1_ReadManifest__Output } from './nephele/v1/ReadManifest.js';
 import type { RebootVmRequest as _nephele_v1_RebootVmRequest, RebootVmRequest__Output as _nephele_v1_RebootVmRequest__Output } from './nephele/v1/RebootVmRequest.js';
 import type { RebootVmResponse as _nephele_v1_RebootVmResponse, RebootVmResponse__Output as _nephele_v1_RebootVmResponse__Output } from './nephele/v1/RebootVmResponse.js';
 import type { RemovePeerRequest as _nephele_v1_RemovePeerRequest, RemovePeerRequest__Output as _nephele_v1_RemovePeerRequest__Output } from './nephele/v1/RemovePeerRequest.js';
@@ -320,6 +321,7 @@ export interface ProtoGrpcType {
       Quota: MessageTypeDefinition<_nephele_v1_Quota, _nephele_v1_Quota__Output>
       Rate: MessageTypeDefinition<_nephele_v1_Rate, _nephele_v1_Rate__Output>
       RateCard: MessageTypeDefinition<_nephele_v1_RateCard, _nephele_v1_RateCard__Output>
+      ReadManifest: MessageTypeDefinition<_nephele_v1_ReadManifest, _nephele_v1_ReadManifest__Output>
       RebootVmRequest: MessageTypeDefinition<_nephele_v1_RebootVmRequest, _nephele_v1_RebootVmRequest__Output>
       RebootVmResponse: MessageTypeDefinition<_nephele_v1_RebootVmResponse, _nephele_v1_RebootVmResponse__Output>
       RemovePeerRequest: MessageTypeDefinition<_nephele_v1_RemovePeerRequest, _nephele_v1_RemovePeerRequest__Output>

@@ -10,6 +10,7 @@ import type { ProtoGrpcType as HostProto } from '../gen/host.js';
 import type { ProtoGrpcType as VmProto } from '../gen/vm.js';
 import type { ProtoGrpcType as TokenProto } from '../gen/token.js';
 import type { ProtoGrpcType as MonitorProto } from '../gen/monitor.js';
+import type { ProtoGrpcType as ReclassProto } from '../gen/reclass.js';
 
 // The only place that loads the protos. Options must match scripts/gen-proto.mjs.
 export const LOADER_OPTIONS: protoLoader.Options = {
@@ -43,7 +44,14 @@ export function protoFiles(): { root: string; files: string[] } {
   return { root, files };
 }
 
-export type NepheleProto = AgentProto & AuthProto & EventProto & HostProto & VmProto & TokenProto & MonitorProto;
+export type NepheleProto = AgentProto &
+  AuthProto &
+  EventProto &
+  HostProto &
+  VmProto &
+  TokenProto &
+  MonitorProto &
+  ReclassProto;
 
 let cached: { pkg: NepheleProto; def: protoLoader.PackageDefinition } | undefined;
 

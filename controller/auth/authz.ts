@@ -29,7 +29,11 @@ export type Permission =
   | 'images.write' // management instances, captures, uploads, populate, update cycles, revocation (in scope)
   | 'monitor.read' // the appliance state table, policies, the action log, subscriptions (in scope)
   | 'monitor.write' // set and tenant monitor policies, control actions, polls (in scope)
-  | 'monitor.admin'; // the fleet's default policy, subscriptions (what a tenant pays for is not the tenant's to extend)
+  | 'monitor.admin' // the fleet's default policy, subscriptions (what a tenant pays for is not the tenant's to extend)
+  | 'reclass.read' // classes, analyses, recommendations, set policies (in scope)
+  | 'reclass.write' // recommend, apply, set policies (in scope)
+  | 'reclass.admin' // the class catalog (fleet-wide: what every tenant is sized by)
+  | 'reclass.offer'; // OfferTargets: what a peer controller may ask for (spare VMs, no tenants or names)
 
 /** How a call authenticates when it does not use an API token. */
 export type Special = 'public' | 'agent';
@@ -110,6 +114,18 @@ export const RULES: Record<string, Rule> = {
   'UsageService.ApplyBackupPlan': r('usage.admin', true),
   'UsageService.FailoverBackup': r('usage.admin', true),
 
+  'ReclassService.DefineClass': r('reclass.admin', true),
+  'ReclassService.ListClasses': r('reclass.read'),
+  'ReclassService.DeleteClass': r('reclass.admin', true),
+  'ReclassService.Analyze': r('reclass.read'),
+  'ReclassService.Recommend': r('reclass.write', true),
+  'ReclassService.ListRecommendations': r('reclass.read'),
+  'ReclassService.GetRecommendation': r('reclass.read'),
+  'ReclassService.ApplyRecommendation': r('reclass.write', true), // the change goes through the planner and quotas in scope
+  'ReclassService.SetReclassPolicy': r('reclass.write', true),
+  'ReclassService.GetReclassPolicy': r('reclass.read'),
+  'ReclassService.OfferTargets': r('reclass.offer'),
+
   'TokenService.BeginManagement': r('images.write', true),
   'TokenService.ConfigureManagementInstance': r('images.write', true),
   'TokenService.CaptureImage': r('images.write', true),
@@ -160,6 +176,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'monitor.read',
     'monitor.write',
     'monitor.admin',
+    'reclass.read',
+    'reclass.write',
+    'reclass.admin',
   ],
   operator: [
     'fleet.read',
@@ -180,6 +199,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'monitor.read',
     'monitor.write',
     'monitor.admin',
+    'reclass.read',
+    'reclass.write',
+    'reclass.admin',
   ],
   'tenant-admin': [
     'tokens.read',
@@ -194,9 +216,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'images.write',
     'monitor.read',
     'monitor.write',
+    'reclass.read',
+    'reclass.write',
   ],
-  viewer: ['tenants.read', 'events.read', 'vms.read', 'usage.read', 'images.read', 'monitor.read'],
-  federation: ['usage.import'],
+  viewer: ['tenants.read', 'events.read', 'vms.read', 'usage.read', 'images.read', 'monitor.read', 'reclass.read'],
+  federation: ['usage.import', 'reclass.offer'],
 };
 
 /**

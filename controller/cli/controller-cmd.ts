@@ -51,6 +51,20 @@ export interface ControllerFlags {
   usageRetention?: string;
   usageRollupCron?: string;
   monitorStore?: string;
+  reclassSchedule?: string;
+  reclassWebhook?: string;
+}
+
+/** An http(s) URL (a webhook), refused naming its flag otherwise. */
+function webhookArg(flag: string, v: string): string {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new Error(`${flag} must be an http(s) URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`${flag} must be an http(s) URL`);
+  return u.toString();
 }
 
 function positive(flag: string, v: string): number {
@@ -76,6 +90,10 @@ export async function runController(f: ControllerFlags): Promise<void> {
     rollupCron: cronArg('--usage-rollup-cron', f.usageRollupCron ?? '* * * * *'),
   };
   if (f.monitorStore) parseStoreUrl(f.monitorStore);
+  const reclass = {
+    schedule: f.reclassSchedule ? cronArg('--reclass-schedule', f.reclassSchedule) : undefined,
+    webhook: f.reclassWebhook ? webhookArg('--reclass-webhook', f.reclassWebhook) : undefined,
+  };
   const c = await startController({
     usage,
     dataDir,
@@ -135,6 +153,7 @@ export async function runController(f: ControllerFlags): Promise<void> {
     usageExportDir: resolve(f.usageExportDir ?? `${dataDir}/exports`),
     usageExportSettleMs: parseDuration(f.usageExportSettle ?? '2m'),
     monitorStore: f.monitorStore || undefined,
+    reclass,
     logger: log,
   }).catch((e: unknown) => {
     // Damage LevelDB did not see at open shows on the first read of it.

@@ -201,6 +201,8 @@ program
       'mirror the appliance state table and action log to postgres://user:pw@host/db or jsonl:<dir>',
     ).env('NEPHELE_MONITOR_STORE'),
   )
+  .option('--reclass-schedule <cron>', 'run reclassification (Recommend over the fleet) on this node-cron schedule')
+  .option('--reclass-webhook <url>', 'POST each reclassification recommendation to this http(s) URL')
   .addOption(new Option('--log-level <level>', 'log level').env('NEPHELE_LOG_LEVEL').default('info'))
   .addOption(metricsListenOption(DEFAULT_METRICS_PORT.controller))
   .addOption(metricsPublicOption())

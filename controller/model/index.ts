@@ -8,3 +8,4 @@ export type { HostRecord, SchemeInfo, StoredInventory } from './host.js';
 export type { TokenRecord } from './token.js';
 export * from './image.js';
 export * from './monitor.js';
+export * from './reclass.js';

@@ -10,6 +10,7 @@ import type { EventLog } from '../events/log.js';
 import type { HostRegistry } from '../hosts/registry.js';
 import type { SessionManager } from '../hosts/session.js';
 import type { Planner } from '../planner/planner.js';
+import type { ImageStore } from './ports.js';
 import type { RpcLayer } from '../rpc/handler.js';
 import type { Tenants } from '../tenancy/tenants.js';
 import type { VmRegistry } from '../vms/registry.js';
@@ -38,6 +39,8 @@ export interface TokenCapabilityDeps {
 
 export interface TokenCapability {
   management: ManagementWiring;
+  /** The image store (reclassification clones a new VM of a target class from a VM's image). */
+  images: ImageStore;
   /** Update cycles (stop() them on shutdown). */
   cycles: CycleWiring;
   /**
@@ -88,6 +91,7 @@ export async function startTokenCapability(d: TokenCapabilityDeps): Promise<Toke
   };
   return {
     management,
+    images: parts.images,
     cycles,
     async recover() {
       const abandoned = await management.mgmt.captures.recover();

@@ -200,6 +200,8 @@ t.test('the controller checks a batch before anything of it is stored', async (t
     generation: 1,
     monitorPolls: 0,
     monitorProbeSeconds: 0,
+    oomKills: 0,
+    throttledSeconds: 0,
   };
   t.equal(checkUsageBatch({ seq: 1, epoch: 'ab', records: [r], timeUnixMs: now }, now).records.length, 1);
   t.throws(() => checkUsageBatch({ seq: 0, epoch: '', records: [], timeUnixMs: now }, now), /usage\.seq/);

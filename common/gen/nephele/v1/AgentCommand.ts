@@ -7,6 +7,7 @@ import type { CaptureDisk as _nephele_v1_CaptureDisk, CaptureDisk__Output as _ne
 import type { ApplyConfig as _nephele_v1_ApplyConfig, ApplyConfig__Output as _nephele_v1_ApplyConfig__Output } from '../../nephele/v1/ApplyConfig.js';
 import type { ProbeAppliance as _nephele_v1_ProbeAppliance, ProbeAppliance__Output as _nephele_v1_ProbeAppliance__Output } from '../../nephele/v1/ProbeAppliance.js';
 import type { AppAction as _nephele_v1_AppAction, AppAction__Output as _nephele_v1_AppAction__Output } from '../../nephele/v1/AppAction.js';
+import type { ReadManifest as _nephele_v1_ReadManifest, ReadManifest__Output as _nephele_v1_ReadManifest__Output } from '../../nephele/v1/ReadManifest.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface AgentCommand {
@@ -20,7 +21,8 @@ export interface AgentCommand {
   'configure'?: (_nephele_v1_ApplyConfig | null);
   'probe'?: (_nephele_v1_ProbeAppliance | null);
   'app'?: (_nephele_v1_AppAction | null);
-  'op'?: "tokenPut"|"tokenCheck"|"tokenRemove"|"capture"|"configure"|"probe"|"app";
+  'readManifest'?: (_nephele_v1_ReadManifest | null);
+  'op'?: "tokenPut"|"tokenCheck"|"tokenRemove"|"capture"|"configure"|"probe"|"app"|"readManifest";
 }
 
 export interface AgentCommand__Output {
@@ -34,5 +36,6 @@ export interface AgentCommand__Output {
   'configure'?: (_nephele_v1_ApplyConfig__Output | null);
   'probe'?: (_nephele_v1_ProbeAppliance__Output | null);
   'app'?: (_nephele_v1_AppAction__Output | null);
-  'op'?: "tokenPut"|"tokenCheck"|"tokenRemove"|"capture"|"configure"|"probe"|"app";
+  'readManifest'?: (_nephele_v1_ReadManifest__Output | null);
+  'op'?: "tokenPut"|"tokenCheck"|"tokenRemove"|"capture"|"configure"|"probe"|"app"|"readManifest";
 }

@@ -15,6 +15,7 @@ export interface CommandResult {
   'detail'?: (string);
   'httpStatus'?: (number);
   'appliance'?: (_nephele_v1_ApplianceState | null);
+  'manifestJson'?: (string);
 }
 
 export interface CommandResult__Output {
@@ -28,4 +29,5 @@ export interface CommandResult__Output {
   'detail': (string);
   'httpStatus': (number);
   'appliance': (_nephele_v1_ApplianceState__Output | null);
+  'manifestJson': (string);
 }

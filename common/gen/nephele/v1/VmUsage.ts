@@ -17,6 +17,8 @@ export interface VmUsage {
   'generation'?: (number | string | Long);
   'monitorPolls'?: (number | string | Long);
   'monitorProbeSeconds'?: (number | string);
+  'oomKills'?: (number | string | Long);
+  'throttledSeconds'?: (number | string);
 }
 
 export interface VmUsage__Output {
@@ -34,4 +36,6 @@ export interface VmUsage__Output {
   'generation': (number);
   'monitorPolls': (number);
   'monitorProbeSeconds': (number);
+  'oomKills': (number);
+  'throttledSeconds': (number);
 }

@@ -1,0 +1,11 @@
+// Original file: proto/nephele/v1/reclass.proto
+
+import type { VmClass as _nephele_v1_VmClass, VmClass__Output as _nephele_v1_VmClass__Output } from '../../nephele/v1/VmClass.js';
+
+export interface DefineClassResponse {
+  'vmClass'?: (_nephele_v1_VmClass | null);
+}
+
+export interface DefineClassResponse__Output {
+  'vmClass': (_nephele_v1_VmClass__Output | null);
+}

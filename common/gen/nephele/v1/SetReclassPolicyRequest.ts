@@ -1,0 +1,13 @@
+// Original file: proto/nephele/v1/reclass.proto
+
+import type { ReclassPolicy as _nephele_v1_ReclassPolicy, ReclassPolicy__Output as _nephele_v1_ReclassPolicy__Output } from '../../nephele/v1/ReclassPolicy.js';
+
+export interface SetReclassPolicyRequest {
+  'policy'?: (_nephele_v1_ReclassPolicy | null);
+  'requestId'?: (string);
+}
+
+export interface SetReclassPolicyRequest__Output {
+  'policy': (_nephele_v1_ReclassPolicy__Output | null);
+  'requestId': (string);
+}

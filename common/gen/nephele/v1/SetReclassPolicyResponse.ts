@@ -1,0 +1,11 @@
+// Original file: proto/nephele/v1/reclass.proto
+
+import type { ReclassPolicy as _nephele_v1_ReclassPolicy, ReclassPolicy__Output as _nephele_v1_ReclassPolicy__Output } from '../../nephele/v1/ReclassPolicy.js';
+
+export interface SetReclassPolicyResponse {
+  'policy'?: (_nephele_v1_ReclassPolicy | null);
+}
+
+export interface SetReclassPolicyResponse__Output {
+  'policy': (_nephele_v1_ReclassPolicy__Output | null);
+}
