@@ -11,17 +11,16 @@ import { rejectUndecodable, safeService } from '../common/grpc/decode.js';
 import type { AgentServiceHandlers } from '../common/gen/nephele/v1/AgentService.js';
 import type { VmServiceHandlers } from '../common/gen/nephele/v1/VmService.js';
 import { usageHandlers } from './usage/service.js';
-import type { UsageConfig } from './usage/index.js';
 import { startUsageCapability } from './usage/wire.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
 import type { Store } from '../common/store/index.js';
 import { writeFileAtomic } from '../common/fs-atomic.js';
-import { realClock, type Clock } from '../common/clock.js';
-import { createLogger, type Logger } from '../common/logger.js';
+import { realClock } from '../common/clock.js';
+import { createLogger } from '../common/logger.js';
 import { loadOrCreatePki, type ControllerPki } from './auth/ca.js';
 import { TokenStore } from './auth/tokens.js';
 import { authHandlers } from './auth/service.js';
-import { EventLog, DEFAULT_RETENTION, type Retention } from './events/log.js';
+import { EventLog } from './events/log.js';
 import { DEFAULT_RECORD_RETENTION_MS, RecordPurge } from './vms/purge.js';
 import { eventHandlers } from './events/service.js';
 import { HostRegistry } from './hosts/registry.js';
@@ -32,89 +31,29 @@ import { AgentAuth } from './hosts/agent-auth.js';
 import { startTokenCapability } from './tokens/capability.js';
 import { startMonitorCapability } from './monitor/capability.js';
 import { startReclassCapability } from './reclass/capability.js';
-import type { ReclassConfig } from './reclass/deps.js';
 import { diskHandlers } from './hosts/disks.js';
 import { ConsoleRelay } from './vms/console.js';
-import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
-import { unaryRpc, RpcLayer, DEFAULT_LIMITS, type RpcLimits } from './rpc/handler.js';
+import { unaryRpc, RpcLayer } from './rpc/handler.js';
 import { streamRpc } from './rpc/stream.js';
 import { Tenants } from './tenancy/tenants.js';
 import { VmRegistry } from './vms/registry.js';
 import { vmHandlers } from './vms/service.js';
-import { Planner, DEFAULT_PLANNER_OPTIONS, type PlannerOptions } from './planner/planner.js';
+import { Planner, DEFAULT_PLANNER_OPTIONS } from './planner/planner.js';
 import { SetScheduler } from './planner/scheduler.js';
 import { setHandlers } from './planner/service.js';
 import { DiskTransfers } from './vms/transfers.js';
 import { AGENT_CERT_VALID_MS } from './hosts/enroll.js';
-import type { RateLimit } from './rpc/ratelimit.js';
 import { MIGRATIONS } from './migrations.js';
 import { detachedClock } from './context.js';
 import { openControllerStore, releasePidFile } from './storage/open.js';
 import { SentinelKeeper } from './storage/sentinel.js';
-import { StoreMonitor, type MinFree } from './storage/monitor.js';
+import { StoreMonitor } from './storage/monitor.js';
 import { ControllerMetrics } from './metrics/metrics.js';
 import { parseMetricsListen } from '../common/metrics/listen.js';
 import type { MetricsServer } from '../common/metrics/http.js';
 
-export interface ControllerConfig {
-  dataDir: string;
-  listen: string; // host:port; port 0 picks a free one
-  insecure: boolean;
-  /** Extra DNS names / IPs for the server certificate. */
-  names: string[];
-  heartbeat: HeartbeatPolicy;
-  downAfterMs: number;
-  sweepMs: number;
-  retention: Retention;
-  /** Destroyed VMs and retired sets are deleted this long after they ended (controller/vms/purge.ts). */
-  recordRetentionMs?: number;
-  agentCertValidMs?: number;
-  limits: RpcLimits;
-  /** Per-host session messages per second. */
-  hostRate: RateLimit;
-  /** New sessions per second that agents spread their reconnects for (a restart is no storm). */
-  reconnectsPerSec: number;
-  planner: PlannerOptions;
-  /** Free space under the data dir below which the store space alarm is raised. */
-  minFreeDisk: MinFree;
-  /** How often free space is probed (and a failed store reopened). */
-  storeCheckMs: number;
-  /** Start on a store that is behind its sentinel (or corrupt: repaired first) instead of refusing. */
-  acceptStoreLoss: boolean;
-  /** host:port for GET /metrics (Prometheus); off when unset. Loopback only unless metricsPublic. */
-  metricsListen?: string;
-  metricsPublic?: boolean;
-  /** Directory destinations of export schedules live under this (default <data-dir>/exports). */
-  usageExportDir?: string;
-  /** Scheduled exports stop this far before now (late batches); default 2 min. */
-  usageExportSettleMs?: number;
-  /** Usage retention per level and the rollup schedule (controller/usage). */
-  usage?: Partial<UsageConfig>;
-  /** External appliance store (--monitor-store): postgres://… or jsonl:<dir>; unset = none (controller/monitor/sink). */
-  monitorStore?: string;
-  /** Reclassification's schedule and webhook (--reclass-schedule, --reclass-webhook; controller/reclass). */
-  reclass?: ReclassConfig;
-  logger?: Logger;
-  clock?: Clock;
-}
-
-export const DEFAULT_CONFIG: ControllerConfig = {
-  dataDir: '.nephele',
-  listen: '0.0.0.0:7443',
-  insecure: false,
-  names: [],
-  heartbeat: DEFAULT_HEARTBEAT,
-  downAfterMs: 5 * 60_000,
-  sweepMs: 1000,
-  retention: DEFAULT_RETENTION,
-  limits: DEFAULT_LIMITS,
-  hostRate: { perSec: 200, burst: 2000 },
-  reconnectsPerSec: 200,
-  planner: DEFAULT_PLANNER_OPTIONS,
-  minFreeDisk: { bytes: 2 ** 30 },
-  storeCheckMs: 1000,
-  acceptStoreLoss: false,
-};
+import { DEFAULT_CONFIG, type ControllerConfig } from './config.js';
+export { DEFAULT_CONFIG, type ControllerConfig };
 
 export interface Controller {
   port: number;
