@@ -232,3 +232,26 @@ export const reclassPolicyToProto = (p: ReclassPolicyRecord): ReclassPolicy__Out
   kinds: p.kinds.map((k) => RecommendationKindEnum.toProto(k)),
   updatedUnixMs: p.updatedUnixMs,
 });
+
+// ---- from the wire (classes, policies) ------------------------------------------------------
+
+/** A requested class's content (validated by the catalog; read-only fields ignored). */
+export const classFromProto = (c: VmClass__Output) => ({
+  name: c.name,
+  vcpus: c.vcpus,
+  memoryMib: c.memoryMib,
+  diskGib: c.diskGib,
+  diskIoMbps: c.diskIoMbps,
+  netMbps: c.netMbps,
+  features: [...(c.features ?? [])],
+  pricePerHour: c.pricePerHour,
+  description: c.description,
+});
+
+/** A requested policy's content (validated by the policy book); kinds checked here, naming policy.kinds[i]. */
+export const reclassPolicyFromProto = (p: ReclassPolicy__Output) => ({
+  autoApply: !!p.autoApply,
+  windowCron: p.windowCron ?? '',
+  windowMinutes: p.windowMinutes ?? 0,
+  kinds: (p.kinds ?? []).map((k, i) => RecommendationKindEnum.require(k, `policy.kinds[${i}]`)),
+});

@@ -33,6 +33,8 @@ import { registerMgmtCommands } from './commands/mgmt.js';
 import { registerSetUpdateCommands } from './commands/set-update.js';
 import { registerMonitorCommands } from './commands/monitor.js';
 import { registerSubscriptionCommands } from './commands/subscription.js';
+import { registerClassCommands } from './commands/class.js';
+import { registerReclassPolicyCommands } from './commands/reclass-policy.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -251,6 +253,8 @@ registerImageCommands(program, kit);
 registerSetUpdateCommands(program, kit);
 registerMonitorCommands(program, kit);
 registerSubscriptionCommands(program, kit);
+registerClassCommands(program, kit);
+registerReclassPolicyCommands(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);

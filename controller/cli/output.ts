@@ -8,6 +8,7 @@ import type { EnumConverter } from '../../common/grpc/convert.js';
 import { CliError } from './client.js';
 import { json, terminalSafe, type View } from './format.js';
 import * as ME from '../../common/grpc/convert-monitor-enums.js';
+import * as RE from '../../common/grpc/convert-reclass.js';
 
 export const FORMATS = ['table', 'wide', 'json', 'yaml', 'name'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -48,6 +49,11 @@ const CONVERTERS: EnumConverter<string, string>[] = [
   ME.ActionKindEnum,
   ME.ActionOutcomeEnum,
   ME.SubscriptionStateEnum,
+  RE.FindingKindEnum,
+  RE.RecommendationKindEnum,
+  RE.RecommendationStateEnum,
+  RE.TargetKindEnum,
+  RE.ApplyWhenEnum,
 ];
 /** Proto enum name → the model's short name; UNSPECIFIED → the enum's default or ''. */
 const SHORT = new Map<string, string>();

@@ -1,11 +1,18 @@
 // controller/reclass/classes: the class catalog, class prices, host features,
-// per-set policies, and the notice (event + webhook) and schedule. PLACEHOLDER
-// until its owner lands it.
+// per-set policies, the notice (event + webhook, controller/reclass/notice) and
+// the schedule: --reclass-schedule runs recommendAll on its cron, and the
+// auto-apply loop schedules and applies what opted-in sets allow.
+import cron, { type ScheduledTask } from 'node-cron';
 import type { RpcLayer } from '../../rpc/handler.js';
 import type { ReclassDeps } from '../deps.js';
 import type { Applier, Catalog, HostFeatures, Notifier, ReclassPolicies, Recommendations } from '../ports.js';
 import type { ClassHandlers } from '../service.js';
-import { todo } from '../stub.js';
+import { DEFAULT_WEBHOOK, ReclassNotifier } from '../notice/notifier.js';
+import { ClassCatalog } from './catalog.js';
+import { hostFeatures } from './features.js';
+import { ReclassPolicyBook } from './policies.js';
+import { classHandlers } from './handlers.js';
+import { AutoApplier } from './auto-apply.js';
 
 export interface ClassesPart {
   catalog: Catalog;
@@ -18,31 +25,43 @@ export interface ClassesPart {
   stop(): Promise<void>;
 }
 
-export async function startClasses(_d: ReclassDeps): Promise<ClassesPart> {
+export async function startClasses(d: ReclassDeps): Promise<ClassesPart> {
+  const log = d.log.child({ component: 'reclass' });
+  const catalog = new ClassCatalog(d.store, d.events, d.clock, log);
+  await catalog.seed();
+  const policies = new ReclassPolicyBook(d.store, d.events, d.clock);
+  const notifier = new ReclassNotifier(
+    d.events,
+    log,
+    d.cfg.webhook ? { ...DEFAULT_WEBHOOK, url: d.cfg.webhook } : undefined,
+  );
+  let task: ScheduledTask | undefined;
+  let auto: AutoApplier | undefined;
   return {
-    catalog: { list: async () => [], get: async () => undefined, pricePerHour: () => 0 },
-    hostFeatures: () => [],
-    policies: {
-      get: async (setId) => ({
-        setId,
-        tenant: '',
-        autoApply: false,
-        windowCron: '',
-        windowMinutes: 0,
-        kinds: [],
-        updatedUnixMs: 0,
-      }),
-      nextWindow: async () => undefined,
+    catalog,
+    hostFeatures,
+    policies,
+    notifier,
+    handlers: (layer) => classHandlers(layer, { catalog, policies, rates: d.usage.groups.query.rates }),
+    async start(late) {
+      if (d.cfg.schedule) {
+        // noOverlap: a fleet run still going when the cron fires again is skipped.
+        task = cron.schedule(
+          d.cfg.schedule,
+          async () => {
+            log.info({ schedule: d.cfg.schedule }, 'scheduled reclassification run');
+            await late.recommendAll().catch((err) => log.error({ err }, 'scheduled reclassification failed'));
+          },
+          { noOverlap: true, name: 'reclass-recommend' },
+        );
+      }
+      auto = new AutoApplier({ store: d.store, clock: d.clock, log, policies, ...late });
+      auto.start();
     },
-    notifier: { recommended: async () => undefined },
-    handlers: (layer) => ({
-      DefineClass: todo(layer, 'DefineClass'),
-      ListClasses: todo(layer, 'ListClasses'),
-      DeleteClass: todo(layer, 'DeleteClass'),
-      SetReclassPolicy: todo(layer, 'SetReclassPolicy'),
-      GetReclassPolicy: todo(layer, 'GetReclassPolicy'),
-    }),
-    start: async () => undefined,
-    stop: async () => undefined,
+    async stop() {
+      await task?.destroy();
+      notifier.stop();
+      await auto?.stop();
+    },
   };
 }
