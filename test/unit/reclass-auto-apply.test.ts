@@ -18,7 +18,9 @@ import { AutoApplier, decideAutoApply } from '../../controller/reclass/classes/a
 import { ReclassPolicyBook, validateReclassPolicy, windowAt } from '../../controller/reclass/classes/policies.js';
 import type { Applier, Recommendations } from '../../controller/reclass/ports.js';
 import { InvalidArgumentError } from '../../common/errors.js';
+import { scheduleRecommend } from '../../controller/reclass/classes/schedule.js';
 import { MemoryStore } from '../helpers/memory-store.js';
+import { waitFor } from '../helpers/wait.js';
 
 const MIN = 60_000;
 // Local time: node-cron (and nextCron) read expressions in the machine's time zone.
@@ -236,4 +238,31 @@ t.test('the loop: scheduled into the window, applied when it opens (fake clock)'
   await store.batch([put(SETS, setId, { id: setId, tenant: 'default', state: 'retired' })]);
   t.equal(await policies.nextWindow(setId, clock.now()), undefined);
   t.same(await policies.autoApplying(), []);
+});
+
+t.test('--reclass-schedule: recommendAll on the cron, never two runs at once', async (t) => {
+  let running = 0;
+  let most = 0;
+  let runs = 0;
+  let release: () => void = () => undefined;
+  const task = scheduleRecommend(
+    '* * * * * *', // every second
+    async () => {
+      runs++;
+      most = Math.max(most, ++running);
+      // The first run outlasts several firings.
+      if (runs === 1) await new Promise<void>((r) => (release = r));
+      running--;
+    },
+    silentLogger,
+  );
+  t.teardown(() => task.destroy());
+  let skipped = 0;
+  task.on('execution:overlap', () => void skipped++);
+  await waitFor(() => runs === 1, { message: 'the first run started' });
+  await waitFor(() => skipped >= 1, { timeoutMs: 5_000, message: 'a firing skipped while the run goes on' });
+  t.equal(runs, 1, 'no second run meanwhile');
+  release();
+  await waitFor(() => runs >= 2, { timeoutMs: 5_000, message: 'the next run after it ended' });
+  t.equal(most, 1, 'never two at once');
 });

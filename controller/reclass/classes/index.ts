@@ -2,7 +2,7 @@
 // per-set policies, the notice (event + webhook, controller/reclass/notice) and
 // the schedule: --reclass-schedule runs recommendAll on its cron, and the
 // auto-apply loop schedules and applies what opted-in sets allow.
-import cron, { type ScheduledTask } from 'node-cron';
+import type { ScheduledTask } from 'node-cron';
 import type { RpcLayer } from '../../rpc/handler.js';
 import type { ReclassDeps } from '../deps.js';
 import type { Applier, Catalog, HostFeatures, Notifier, ReclassPolicies, Recommendations } from '../ports.js';
@@ -13,6 +13,7 @@ import { hostFeatures } from './features.js';
 import { ReclassPolicyBook } from './policies.js';
 import { classHandlers } from './handlers.js';
 import { AutoApplier } from './auto-apply.js';
+import { scheduleRecommend } from './schedule.js';
 
 export interface ClassesPart {
   catalog: Catalog;
@@ -44,17 +45,7 @@ export async function startClasses(d: ReclassDeps): Promise<ClassesPart> {
     notifier,
     handlers: (layer) => classHandlers(layer, { catalog, policies, rates: d.usage.groups.query.rates }),
     async start(late) {
-      if (d.cfg.schedule) {
-        // noOverlap: a fleet run still going when the cron fires again is skipped.
-        task = cron.schedule(
-          d.cfg.schedule,
-          async () => {
-            log.info({ schedule: d.cfg.schedule }, 'scheduled reclassification run');
-            await late.recommendAll().catch((err) => log.error({ err }, 'scheduled reclassification failed'));
-          },
-          { noOverlap: true, name: 'reclass-recommend' },
-        );
-      }
+      if (d.cfg.schedule) task = scheduleRecommend(d.cfg.schedule, late.recommendAll, log);
       auto = new AutoApplier({ store: d.store, clock: d.clock, log, policies, ...late });
       auto.start();
     },
