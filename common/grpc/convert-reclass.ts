@@ -236,17 +236,10 @@ export const reclassPolicyToProto = (p: ReclassPolicyRecord): ReclassPolicy__Out
 // ---- from the wire (classes, policies) ------------------------------------------------------
 
 /** A requested class's content (validated by the catalog; read-only fields ignored). */
-export const classFromProto = (c: VmClass__Output) => ({
-  name: c.name,
-  vcpus: c.vcpus,
-  memoryMib: c.memoryMib,
-  diskGib: c.diskGib,
-  diskIoMbps: c.diskIoMbps,
-  netMbps: c.netMbps,
-  features: [...(c.features ?? [])],
-  pricePerHour: c.pricePerHour,
-  description: c.description,
-});
+export const classFromProto = (c: VmClass__Output) => {
+  const { builtin: _b, version: _v, updatedUnixMs: _u, ...content } = c;
+  return { ...content, features: [...(c.features ?? [])] };
+};
 
 /** A requested policy's content (validated by the policy book); kinds checked here, naming policy.kinds[i]. */
 export const reclassPolicyFromProto = (p: ReclassPolicy__Output) => ({

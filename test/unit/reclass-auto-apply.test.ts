@@ -5,7 +5,6 @@ import t from 'tap';
 import { FakeClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/logger.js';
 import { put } from '../../common/store/index.js';
-import type { UsageProfile } from '../../common/model/reclass.js';
 import { EventLog } from '../../controller/events/log.js';
 import {
   RECOMMENDATIONS,
@@ -20,80 +19,12 @@ import type { Applier, Recommendations } from '../../controller/reclass/ports.js
 import { InvalidArgumentError } from '../../common/errors.js';
 import { scheduleRecommend } from '../../controller/reclass/classes/schedule.js';
 import { MemoryStore } from '../helpers/memory-store.js';
+import { recommendation } from '../helpers/reclass-records.js';
 import { waitFor } from '../helpers/wait.js';
 
 const MIN = 60_000;
 // Local time: node-cron (and nextCron) read expressions in the machine's time zone.
 const at = (d: number, h: number, m = 0) => new Date(2026, 0, d, h, m).getTime();
-const pct = { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
-const usage: UsageProfile = {
-  cpuVcpus: pct,
-  memoryMib: pct,
-  diskIoMbps: pct,
-  netMbps: pct,
-  dataHours: 48,
-  gapHours: 0,
-  sufficient: true,
-  idle: false,
-  oomKills: 0,
-  throttledSeconds: 0,
-};
-
-function rec(p: Partial<RecommendationRecord>): RecommendationRecord {
-  return {
-    id: '01JRECAAAAAAAAAAAAAAAAAAAA',
-    vmId: '01JVMAAAAAAAAAAAAAAAAAAAAA',
-    vmName: 'web-1',
-    setId: '01JSETAAAAAAAAAAAAAAAAAAAA',
-    tenant: 'default',
-    kind: 'resize',
-    target: {
-      kind: 'class',
-      vmId: '',
-      vmClass: 'large',
-      vcpus: 4,
-      memoryMib: 8192,
-      diskGib: 80,
-      features: [],
-      hostId: '',
-      peer: '',
-    },
-    benefit: {
-      projectedCpuP95Pct: 50,
-      projectedMemoryP95Pct: 40,
-      headroomTargetPct: 70,
-      riskPct: 0,
-      costPerHourNow: 0.05,
-      costPerHourTarget: 0.09,
-      costDeltaPerMonth: 29.2,
-      currency: 'USD',
-      rateCardVersion: 0,
-      moves: 1,
-      score: 1,
-    },
-    findings: [],
-    explanation: '',
-    candidates: [],
-    state: 'open',
-    applicable: true,
-    notApplicableReason: '',
-    createdUnixMs: 0,
-    updatedUnixMs: 0,
-    windowHours: 168,
-    dataHours: 48,
-    vmGeneration: 1,
-    vmSpecHash: 'x',
-    stateReason: '',
-    newVmId: '',
-    scheduledUnixMs: 0,
-    usage,
-    vcpus: 2,
-    memoryMib: 4096,
-    vmClass: 'medium',
-    ...p,
-  };
-}
-
 const policy = (p: Partial<ReclassPolicyRecord>): ReclassPolicyRecord => ({
   setId: '01JSETAAAAAAAAAAAAAAAAAAAA',
   tenant: 'default',
@@ -145,12 +76,12 @@ t.test('decideAutoApply', async (t) => {
     [S2, policy({ setId: S2, autoApply: false })],
   ]);
   const open = [
-    rec({ id: 'a', kind: 'resize' }),
-    rec({ id: 'b', kind: 'move' }),
-    rec({ id: 'c', kind: 'new_vm' }), // not a default auto kind
-    rec({ id: 'd', kind: 'resize', applicable: false }),
-    rec({ id: 'e', kind: 'resize', setId: S2 }), // its set does not opt in
-    rec({ id: 'f', kind: 'resize', setId: '01JSETCCCCCCCCCCCCCCCCCCCC' }), // no policy (or a retired set)
+    recommendation({ id: 'a', kind: 'resize' }),
+    recommendation({ id: 'b', kind: 'move' }),
+    recommendation({ id: 'c', kind: 'new_vm' }), // not a default auto kind
+    recommendation({ id: 'd', kind: 'resize', applicable: false }),
+    recommendation({ id: 'e', kind: 'resize', setId: S2 }), // its set does not opt in
+    recommendation({ id: 'f', kind: 'resize', setId: '01JSETCCCCCCCCCCCCCCCCCCCC' }), // no policy (or a retired set)
   ];
   const none = { now: at(5, 1), policies, open, scheduled: [] };
   t.same(
@@ -162,11 +93,11 @@ t.test('decideAutoApply', async (t) => {
   t.same(decideAutoApply({ ...none, policies: onlyNew }).schedule, ['c'], "the policy's kinds");
 
   const due = [
-    rec({ id: 'w', state: 'scheduled', when: 'maintenance_window', scheduledUnixMs: at(5, 2) }),
-    rec({ id: 'x', state: 'scheduled', when: 'at', scheduledUnixMs: at(5, 1) }),
-    rec({ id: 'y', state: 'scheduled', when: 'at', scheduledUnixMs: at(9, 1) }),
-    rec({ id: 'z', state: 'applying', when: 'at', scheduledUnixMs: at(5, 1) }),
-    rec({ id: 'v', state: 'scheduled', when: 'maintenance_window', setId: S2, scheduledUnixMs: at(5, 2) }),
+    recommendation({ id: 'w', state: 'scheduled', when: 'maintenance_window', scheduledUnixMs: at(5, 2) }),
+    recommendation({ id: 'x', state: 'scheduled', when: 'at', scheduledUnixMs: at(5, 1) }),
+    recommendation({ id: 'y', state: 'scheduled', when: 'at', scheduledUnixMs: at(9, 1) }),
+    recommendation({ id: 'z', state: 'applying', when: 'at', scheduledUnixMs: at(5, 1) }),
+    recommendation({ id: 'v', state: 'scheduled', when: 'maintenance_window', setId: S2, scheduledUnixMs: at(5, 2) }),
   ];
   const d = (now: number) => decideAutoApply({ now, policies, open: [], scheduled: due }).apply;
   t.same(d(at(5, 2, 10)), ['w', 'x', 'v'], 'in the window; at a time; a set without auto-apply keeps its window');
@@ -179,7 +110,7 @@ t.test('the loop: scheduled into the window, applied when it opens (fake clock)'
   const clock = new FakeClock(at(5, 0, 30));
   const events = await EventLog.open(store, clock, silentLogger);
   const setId = '01JSETAAAAAAAAAAAAAAAAAAAA';
-  const r = rec({ setId });
+  const r = recommendation({ setId });
   await store.batch([
     put(SETS, setId, { id: setId, tenant: 'default', state: 'placed' }),
     put(VMS_BY_SET, `${setId}/${r.vmId}`, 1),

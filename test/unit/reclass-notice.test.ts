@@ -8,74 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { FakeClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/logger.js';
 import { EventLog } from '../../controller/events/log.js';
-import type { RecommendationRecord } from '../../controller/model/reclass.js';
 import { ReclassNotifier } from '../../controller/reclass/notice/notifier.js';
 import { MemoryStore } from '../helpers/memory-store.js';
+import { recommendation } from '../helpers/reclass-records.js';
 import { waitFor } from '../helpers/wait.js';
 
-const pct = { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
-const rec = (id: string): RecommendationRecord => ({
-  id,
-  vmId: '01JVMAAAAAAAAAAAAAAAAAAAAA',
-  vmName: 'web-1',
-  setId: '01JSETAAAAAAAAAAAAAAAAAAAA',
-  tenant: 'acme',
-  kind: 'resize',
-  target: {
-    kind: 'class',
-    vmId: '',
-    vmClass: 'large',
-    vcpus: 4,
-    memoryMib: 8192,
-    diskGib: 80,
-    features: [],
-    hostId: '',
-    peer: '',
-  },
-  benefit: {
-    projectedCpuP95Pct: 50,
-    projectedMemoryP95Pct: 40,
-    headroomTargetPct: 70,
-    riskPct: 0,
-    costPerHourNow: 0.05,
-    costPerHourTarget: 0.09,
-    costDeltaPerMonth: 29.2,
-    currency: 'USD',
-    rateCardVersion: 0,
-    moves: 1,
-    score: 1,
-  },
-  findings: [],
-  explanation: 'p95 cpu 1.98 of 2 vCPUs',
-  candidates: [],
-  state: 'open',
-  applicable: true,
-  notApplicableReason: '',
-  createdUnixMs: 1,
-  updatedUnixMs: 1,
-  windowHours: 168,
-  dataHours: 48,
-  vmGeneration: 1,
-  vmSpecHash: 'x',
-  stateReason: '',
-  newVmId: '',
-  scheduledUnixMs: 0,
-  usage: {
-    cpuVcpus: pct,
-    memoryMib: pct,
-    diskIoMbps: pct,
-    netMbps: pct,
-    dataHours: 48,
-    gapHours: 0,
-    sufficient: true,
-    idle: false,
-    oomKills: 0,
-    throttledSeconds: 0,
-  },
-  vcpus: 2,
-  memoryMib: 4096,
-  vmClass: 'medium',
-});
+const rec = (id: string) => recommendation({ id, tenant: 'acme', explanation: 'p95 cpu 1.98 of 2 vCPUs' });
 
 async function server(t: Test, handle: (req: IncomingMessage, res: ServerResponse, body: string) => void) {
   const s = createServer((req, res) => {
