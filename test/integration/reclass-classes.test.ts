@@ -5,7 +5,8 @@
 // read the catalog but do not change it, and do not see others' sets.
 import t, { type Test } from 'tap';
 import { tmpDir } from '../helpers/tmp.js';
-import { cli, startController, type ControllerProc } from '../helpers/procs.js';
+import { cli, FAST, startController, type ControllerProc } from '../helpers/procs.js';
+import { waitFor } from '../helpers/wait.js';
 
 type Run = Awaited<ReturnType<typeof cli>>;
 
@@ -93,12 +94,17 @@ t.test('class ls|define|rm and reclass policy set|show', async (t) => {
     await refused(['class', 'rm', 'nope'], /NOT_FOUND: class nope not found/);
   });
 
-  await t.test('rm; the deleted default stays deleted after a restart', async (t) => {
+  await t.test('rm; the deleted default stays deleted after a restart (with --reclass-schedule)', async (t) => {
     const { ok } = runner(t, base);
     t.equal((await ok('class', 'rm', 'small')).stdout, 'removed class small\n');
     t.same(JSON.parse((await ok('--json', 'class', 'rm', 'medium')).stdout), { name: 'medium', removed: true });
     await c.stop();
-    c = await startController(dir);
+    // Back with the schedule and the webhook flags: the schedule runs (recommendAll) on its cron.
+    const args = [...FAST, '--reclass-schedule', '*/2 * * * * *', '--reclass-webhook', 'http://127.0.0.1:9/hook'];
+    c = await startController(dir, { args });
+    await waitFor(() => c.stdout().includes('"msg":"scheduled reclassification run"'), {
+      message: 'the scheduled run logged',
+    });
     const names = (JSON.parse((await ok('--json', 'class', 'ls')).stdout) as { name: string }[]).map((x) => x.name);
     t.same(names, ['mem-large', 'large', 'secure-4x', 'cpu-large'], 'not seeded again');
   });

@@ -34,11 +34,16 @@ const fast = { attempts: 4, baseMs: 1, maxMs: 2, timeoutMs: 5_000, sleep: async 
 t.test('the event, and a webhook POST retried until it lands', async (t) => {
   const store = new MemoryStore();
   const events = await EventLog.open(store, new FakeClock(), silentLogger);
-  const got: { method: string; type: string; body: Record<string, unknown> }[] = [];
+  const got: { method: string; type: string; event: unknown; body: Record<string, unknown> }[] = [];
   let n = 0;
   const url = await server(t, (req, res, body) => {
     if (++n <= 2) return void res.writeHead(503).end(); // two failures, then it lands
-    got.push({ method: req.method!, type: req.headers['content-type']!, body: JSON.parse(body) });
+    got.push({
+      method: req.method!,
+      type: req.headers['content-type']!,
+      event: req.headers['x-nephele-event'],
+      body: JSON.parse(body),
+    });
     res.writeHead(204).end();
   });
   const notifier = new ReclassNotifier(events, silentLogger, { url, queueMax: 10, post: fast });
@@ -63,6 +68,7 @@ t.test('the event, and a webhook POST retried until it lands', async (t) => {
   t.match(got[0], {
     method: 'POST',
     type: 'application/json',
+    event: 'reclass.recommended',
     body: { id: '01JRECAAAAAAAAAAAAAAAAAAAA', kind: 'RECOMMENDATION_KIND_RESIZE', target: { vmClass: 'large' } },
   });
   t.same(notifier.stats, { sent: 1, failed: 0, dropped: 0 });

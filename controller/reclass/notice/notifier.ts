@@ -32,6 +32,9 @@ export const recommendedAttributes = (r: RecommendationRecord): Record<string, s
   cost_delta_per_month: r.benefit.costDeltaPerMonth.toFixed(2),
 });
 
+/** Tells a receiver serving several hooks what it got. */
+const HEADERS = { 'x-nephele-event': 'reclass.recommended' };
+
 export class ReclassNotifier implements Notifier {
   private readonly queue: RecommendationRecord[] = [];
   private sending?: Promise<void>;
@@ -80,7 +83,7 @@ export class ReclassNotifier implements Notifier {
     for (let rec = this.queue.shift(); rec && !this.stopped; rec = this.queue.shift()) {
       const body = Buffer.from(JSON.stringify(recommendationToProto(rec)));
       try {
-        const { attempts } = await postWithRetries(w.url, body, 'application/json', {}, w.post);
+        const { attempts } = await postWithRetries(w.url, body, 'application/json', HEADERS, w.post);
         this.stats.sent++;
         this.log.debug({ recommendation_id: rec.id, attempts }, 'reclass webhook delivered');
       } catch (err) {
