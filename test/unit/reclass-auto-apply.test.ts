@@ -169,6 +169,7 @@ t.test('the loop: scheduled into the window, applied when it opens (fake clock)'
   await store.batch([put(SETS, setId, { id: setId, tenant: 'default', state: 'retired' })]);
   t.equal(await policies.nextWindow(setId, clock.now()), undefined);
   t.same(await policies.autoApplying(), []);
+  await t.rejects(policies.set(setId, policy({}), undefined, 'admin'), { code: 'FAILED_PRECONDITION' });
 });
 
 t.test('--reclass-schedule: recommendAll on the cron, never two runs at once', async (t) => {

@@ -12,7 +12,7 @@ import { unaryRpc, type RpcLayer } from '../../rpc/handler.js';
 import type { RateCards } from '../../usage/rates.js';
 import { DEFAULT_CURRENCY } from '../../usage/export/row.js';
 import type { ClassHandlers } from '../service.js';
-import { validateClass, type ClassCatalog } from './catalog.js';
+import { CLASS_NAME_RE, validateClass, type ClassCatalog } from './catalog.js';
 import type { ReclassPolicyBook } from './policies.js';
 
 export interface ClassHandlerDeps {
@@ -51,6 +51,7 @@ export function classHandlers(layer: RpcLayer, d: ClassHandlerDeps): ClassHandle
       async (req, ctx) => {
         requestId(req.requestId);
         const name = requireString('name', req.name, { max: 63 });
+        if (!CLASS_NAME_RE.test(name)) throw new InvalidArgumentError('name', 'is not a class name');
         await d.catalog.delete(name, ctx.actor);
         return {};
       },

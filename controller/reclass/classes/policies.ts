@@ -2,7 +2,7 @@
 // a maintenance window that opens on a cron and lasts window_minutes. A set that
 // is retired (or gone) has no window: its policy is ignored.
 import type { Clock } from '../../../common/clock.js';
-import { InvalidArgumentError, NotFoundError } from '../../../common/errors.js';
+import { FailedPreconditionError, InvalidArgumentError } from '../../../common/errors.js';
 import type { RecommendationKind } from '../../../common/model/reclass.js';
 import { put, retryOnConflict, type Store } from '../../../common/store/index.js';
 import { nextCron } from '../../../agent/monitor/cron.js';
@@ -89,7 +89,7 @@ export class ReclassPolicyBook implements ReclassPolicies {
   ): Promise<ReclassPolicyRecord> {
     const valid = validateReclassPolicy(p);
     const { set } = await getSet(this.store, setId, scope);
-    if (!setInForce(set)) throw new NotFoundError('set');
+    if (!setInForce(set)) throw new FailedPreconditionError('the set is retired: a policy of it would never apply');
     const rec: ReclassPolicyRecord = { setId, tenant: set.tenant, ...valid, updatedUnixMs: this.clock.now() };
     await retryOnConflict(() =>
       this.events.commit({
