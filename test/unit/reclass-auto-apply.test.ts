@@ -4,9 +4,10 @@
 import t from 'tap';
 import { FakeClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/logger.js';
-import { put } from '../../common/store/index.js';
+import { del, put } from '../../common/store/index.js';
 import { EventLog } from '../../controller/events/log.js';
 import {
+  RECLASS_POLICIES,
   RECOMMENDATIONS,
   RECS_BY_VM,
   type RecommendationRecord,
@@ -170,6 +171,11 @@ t.test('the loop: scheduled into the window, applied when it opens (fake clock)'
   t.equal(await policies.nextWindow(setId, clock.now()), undefined);
   t.same(await policies.autoApplying(), []);
   await t.rejects(policies.set(setId, policy({}), undefined, 'admin'), { code: 'FAILED_PRECONDITION' });
+  // A purged set's policy goes with it.
+  t.ok(await store.get(RECLASS_POLICIES, setId));
+  await store.batch([del(SETS, setId)]);
+  t.same(await policies.autoApplying(), []);
+  t.equal(await store.get(RECLASS_POLICIES, setId), undefined, 'deleted');
 });
 
 t.test('--reclass-schedule: recommendAll on the cron, never two runs at once', async (t) => {

@@ -4,7 +4,7 @@
 import type { Clock } from '../../../common/clock.js';
 import { FailedPreconditionError, InvalidArgumentError } from '../../../common/errors.js';
 import type { RecommendationKind } from '../../../common/model/reclass.js';
-import { put, retryOnConflict, type Store } from '../../../common/store/index.js';
+import { del, put, retryOnConflict, type Op, type Store } from '../../../common/store/index.js';
 import { nextCron } from '../../../agent/monitor/cron.js';
 import type { EventLog } from '../../events/log.js';
 import { RECLASS_POLICIES, type ReclassPolicyRecord } from '../../model/reclass.js';
@@ -114,11 +114,16 @@ export class ReclassPolicyBook implements ReclassPolicies {
     return rec;
   }
 
-  /** Policies of sets in force that auto-apply (bounded). */
+  /** Policies of sets in force that auto-apply (bounded); the policies of sets purged since are deleted on the way. */
   async autoApplying(): Promise<ReclassPolicyRecord[]> {
     const out: ReclassPolicyRecord[] = [];
-    for await (const e of this.store.scan<ReclassPolicyRecord>(RECLASS_POLICIES, { limit: MAX_POLICIES }))
-      if (e.value.autoApply && setInForce((await this.store.get<SetRecord>(SETS, e.key))?.value)) out.push(e.value);
+    const gone: Op[] = [];
+    for await (const e of this.store.scan<ReclassPolicyRecord>(RECLASS_POLICIES, { limit: MAX_POLICIES })) {
+      const set = (await this.store.get<SetRecord>(SETS, e.key))?.value;
+      if (!set) gone.push(del(RECLASS_POLICIES, e.key));
+      else if (e.value.autoApply && setInForce(set)) out.push(e.value);
+    }
+    if (gone.length) await this.store.batch(gone);
     return out;
   }
 
