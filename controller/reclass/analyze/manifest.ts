@@ -23,16 +23,17 @@ const INTS = {
 } as const;
 const LISTS = { required_features: 'requiredFeatures', modules: 'modules' } as const;
 
-function intField(key: string, v: unknown, max: number): number {
-  const n = typeof v === 'string' && /^\d{1,10}$/.test(v.trim()) ? Number(v) : v;
+// The file speaks JSON types; the image map only strings (`strings`).
+function intField(key: string, v: unknown, max: number, strings: boolean): number {
+  const n = strings && typeof v === 'string' && /^\d{1,10}$/.test(v.trim()) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0 || n > max)
     throw new Error(`${key} must be a whole number from 0 to ${max}`);
   return n;
 }
 
-function listField(key: string, v: unknown): string[] {
+function listField(key: string, v: unknown, strings: boolean): string[] {
   const items =
-    typeof v === 'string'
+    strings && typeof v === 'string'
       ? v
           .split(',')
           .map((s) => s.trim())
@@ -45,11 +46,12 @@ function listField(key: string, v: unknown): string[] {
 }
 
 /** The known fields of an object (file or image map); throws with the field's name on a bad one. */
-function fieldsOf(obj: Record<string, unknown>): Parsed {
+function fieldsOf(obj: Record<string, unknown>, strings: boolean): Parsed {
   const out: Record<string, unknown> = {};
   for (const [key, [name, max]] of Object.entries(INTS))
-    if (Object.hasOwn(obj, key)) out[name] = intField(key, obj[key], max);
-  for (const [key, name] of Object.entries(LISTS)) if (Object.hasOwn(obj, key)) out[name] = listField(key, obj[key]);
+    if (Object.hasOwn(obj, key)) out[name] = intField(key, obj[key], max, strings);
+  for (const [key, name] of Object.entries(LISTS))
+    if (Object.hasOwn(obj, key)) out[name] = listField(key, obj[key], strings);
   return out as Parsed;
 }
 
@@ -64,7 +66,7 @@ export function parseManifestText(text: string): { fields: Parsed } | { error: s
   }
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { error: 'not a JSON object' };
   try {
-    return { fields: fieldsOf(obj as Record<string, unknown>) };
+    return { fields: fieldsOf(obj as Record<string, unknown>, false) };
   } catch (e) {
     return { error: (e as Error).message };
   }
@@ -75,7 +77,7 @@ export function imageManifestFields(map: Record<string, string>): Parsed {
   const out: Parsed = {};
   for (const [key, v] of Object.entries(map)) {
     try {
-      Object.assign(out, fieldsOf({ [key]: v }));
+      Object.assign(out, fieldsOf({ [key]: v }, true));
     } catch {
       // ignored: an image's map also holds keys of other uses (boot_image)
     }

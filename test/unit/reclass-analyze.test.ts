@@ -1,0 +1,212 @@
+// The analysis' parts on their own: series from rollups in an in-memory store
+// (one sample per hour, gaps, a VM that moved within an hour, other VMs and
+// hours outside the window skipped, the row bound), the findings' thresholds
+// with their numbers, and manifest parsing against hostile input.
+import t from 'tap';
+import { put } from '../../common/store/index.js';
+import type { UsageProfile } from '../../common/model/reclass.js';
+import { findingsOf, type FindingsInput } from '../../controller/reclass/analyze/findings.js';
+import {
+  imageManifestFields,
+  mergeManifest,
+  parseManifestText,
+  MAX_MANIFEST_BYTES,
+} from '../../controller/reclass/analyze/manifest.js';
+import { profileOf } from '../../controller/reclass/analyze/profile.js';
+import { readSeries } from '../../controller/reclass/analyze/series.js';
+import { analyzeOptions } from '../../controller/reclass/analyze/rpc.js';
+import { HOUR_MS } from '../../controller/usage/model.js';
+import { rollupKey, USAGE_HOUR, type RollupRow } from '../../controller/usage/rollup.js';
+import { MemoryStore } from '../helpers/memory-store.js';
+
+const T0 = Date.UTC(2026, 0, 5);
+const A = '01JAAAAAAAAAAAAAAAAAAAAAA1';
+const B = '01JAAAAAAAAAAAAAAAAAAAAAA2';
+
+function row(vmId: string, hour: number, o: Partial<RollupRow> = {}): RollupRow {
+  const up = o.uptimeSeconds ?? 3600;
+  return {
+    vmId,
+    vmName: 'v',
+    setId: '',
+    tenant: 'acme',
+    hostId: 'H1',
+    scheme: 'process',
+    vmClass: '',
+    app: '',
+    userGroup: '',
+    sla: 'best_effort',
+    vcpus: 2,
+    memoryMib: 1024,
+    startUnixMs: T0 + hour * HOUR_MS,
+    endUnixMs: T0 + (hour + 1) * HOUR_MS,
+    cpuSeconds: 3600,
+    memoryByteSeconds: up * 256 * 2 ** 20,
+    diskReadBytes: 1e6 * up,
+    diskWriteBytes: 0,
+    netRxBytes: 1e6 * up,
+    netTxBytes: 0,
+    uptimeSeconds: 3600,
+    vcpuSeconds: 7200,
+    memoryMibSeconds: 3600 * 1024,
+    records: 60,
+    ...o,
+  };
+}
+
+t.test('series: one sample per hour with uptime, columnar, from the window only', async (t) => {
+  const s = new MemoryStore();
+  const rows = [
+    row(A, 0),
+    row(A, 1, { uptimeSeconds: 0, cpuSeconds: 0 }), // a gap, not a zero
+    row(A, 2, { cpuSeconds: 1800, uptimeSeconds: 1800, oomKills: 2, throttledSeconds: 5 }),
+    // moved within hour 3: two rows (two hosts), one sample weighted by uptime
+    row(A, 3, { hostId: 'H1', cpuSeconds: 1200, uptimeSeconds: 1200 }),
+    row(A, 3, { hostId: 'H2', cpuSeconds: 4800, uptimeSeconds: 2400, throttledSeconds: 1 }),
+    row(B, 0, { cpuSeconds: 360 }),
+    row(A, 9), // outside the window
+  ];
+  await s.batch(rows.map((r) => put(USAGE_HOUR, rollupKey(r), r)));
+  const got = await readSeries(s, new Set([A, B, '01JAAAAAAAAAAAAAAAAAAAAAA3']), T0, T0 + 5 * HOUR_MS);
+  const a = got.get(A)!;
+  t.same(
+    [...a.hourStartUnixMs].map((h) => (h - T0) / HOUR_MS),
+    [0, 2, 3],
+  );
+  t.same(
+    [...a.cpuVcpus],
+    [1, 1, 6000 / 3600],
+    'cpu-seconds over uptime; the moved hour: its cpu-seconds over its uptime',
+  );
+  t.same([...a.memoryMib], [256, 256, 256]);
+  t.same([...a.diskIoMbps], [1, 1, 1]);
+  t.same([...a.netMbps], [8, 8, 8], 'bytes/s x 8 / 1e6');
+  t.equal(a.oomKills, 2);
+  t.equal(a.throttledSeconds, 6);
+  t.same([...got.get(B)!.cpuVcpus], [0.1]);
+  t.equal(got.get('01JAAAAAAAAAAAAAAAAAAAAAA3')!.cpuVcpus.length, 0, 'a VM without rows: an empty series');
+  await t.rejects(readSeries(s, new Set([A]), T0, T0 + 5 * HOUR_MS, 3), { code: 'RESOURCE_EXHAUSTED' }, 'bounded');
+
+  const p = profileOf(a, { windowHours: 5, minDataHours: 3, endUnixMs: T0 + 5 * HOUR_MS, createdUnixMs: 0 });
+  t.match(p, { dataHours: 3, gapHours: 2, sufficient: true, idle: false, oomKills: 2, throttledSeconds: 6 });
+  t.match(p.cpuVcpus, { p50: 1, p95: 6000 / 3600, max: 6000 / 3600 });
+  const young = profileOf(a, {
+    windowHours: 5,
+    minDataHours: 4,
+    endUnixMs: T0 + 5 * HOUR_MS,
+    createdUnixMs: T0 + 2 * HOUR_MS,
+  });
+  t.match(young, { gapHours: 0, sufficient: false }, 'hours before the VM existed are not gaps');
+});
+
+const pct = (v: number) => ({ p50: v, p95: v, p99: v, max: v, mean: v });
+function usage(o: { cpu?: number; mem?: number; net?: number } & Partial<UsageProfile> = {}): UsageProfile {
+  return {
+    cpuVcpus: pct(o.cpu ?? 1),
+    memoryMib: pct(o.mem ?? 600),
+    diskIoMbps: pct(0),
+    netMbps: pct(o.net ?? 1),
+    dataHours: 48,
+    gapHours: 0,
+    sufficient: true,
+    idle: false,
+    oomKills: 0,
+    throttledSeconds: 0,
+    ...o,
+  };
+}
+const input = (o: Partial<FindingsInput>): FindingsInput => ({
+  vcpus: 2,
+  memoryMib: 1024,
+  usage: usage(),
+  hostFeatures: [],
+  classNetMbps: 0,
+  ...o,
+});
+const kinds = (i: FindingsInput) => findingsOf(i).map((f) => `${f.kind}:${f.resource}`);
+
+t.test('findings: documented thresholds, with their numbers', async (t) => {
+  t.same(kinds(input({})), [], 'half used: nothing to say');
+  const hot = findingsOf(input({ usage: usage({ cpu: 1.98 }) }));
+  t.match(hot, [{ kind: 'under_provisioned', resource: 'cpu', observed: 1.98, allocated: 2, threshold: 90 }]);
+  t.match(hot[0]!.detail, /p95 cpu 1\.98 of 2 vCPUs \(99%\) >= 90%/);
+  t.same(kinds(input({ usage: usage({ cpu: 0.5, throttledSeconds: 30 }) })), [
+    'under_provisioned:cpu',
+    'throttled:cpu',
+  ]);
+  t.same(kinds(input({ usage: usage({ cpu: 0.6 }) })), ['over_provisioned:cpu'], '30% of 2 vCPUs');
+  t.same(kinds(input({ vcpus: 1, usage: usage({ cpu: 0.1 }) })), [], 'one vCPU is never over-provisioned');
+  t.same(kinds(input({ usage: usage({ mem: 950 }) })), ['under_provisioned:memory']);
+  t.same(kinds(input({ usage: usage({ mem: 400 }) })), ['over_provisioned:memory']);
+  const idle = input({ usage: usage({ cpu: 0.01, mem: 600, net: 0.001, idle: true }) });
+  t.same(kinds(idle), ['over_provisioned:cpu', 'idle:cpu']);
+  t.same(kinds(input({ classNetMbps: 100, usage: usage({ net: 10 }) })), ['bandwidth_unused:net']);
+  t.same(kinds(input({ classNetMbps: 100, usage: usage({ net: 11 }) })), []);
+  t.same(kinds(input({ usage: usage({ cpu: 0.01, sufficient: false, dataHours: 3, oomKills: 1 }) })), [
+    'insufficient_data:cpu',
+    'oom:memory',
+  ]);
+  const m = mergeManifest({}, '', {
+    minVcpus: 4,
+    requiredFeatures: ['secure-os', 'avx2'],
+    netMbps: 1000,
+    maxMemoryMib: 512,
+  })!;
+  const withManifest = findingsOf(input({ manifest: m, hostFeatures: ['avx2'], usage: usage({ cpu: 0.1 }) }));
+  t.same(
+    withManifest.map((f) => `${f.kind}:${f.resource}`),
+    ['bandwidth_unused:net', 'missing_feature:feature', 'outside_manifest:cpu', 'outside_manifest:memory'],
+    'declared bandwidth, a missing feature, below min vCPUs (so not over-provisioned), above max memory',
+  );
+  t.match(withManifest[1]!.detail, /secure-os/);
+});
+
+t.test('manifests: hostile files refused with the field named; the image map under the file', async (t) => {
+  t.same(parseManifestText('{"min_vcpus": 2, "required_features": ["secure-os"], "color": "red"}'), {
+    fields: { minVcpus: 2, requiredFeatures: ['secure-os'] },
+  });
+  for (const [text, why] of [
+    ['not json', /not JSON/],
+    ['[1,2]', /object/],
+    ['null', /object/],
+    ['{"min_vcpus": -1}', /min_vcpus/],
+    ['{"min_vcpus": 1.5}', /min_vcpus/],
+    ['{"max_memory_mib": 1e300}', /max_memory_mib/],
+    ['{"required_features": "secure-os"}', /required_features/],
+    ['{"required_features": ["Secure OS"]}', /required_features/],
+    ['{"modules": [1]}', /modules/],
+    [`{"modules": ${JSON.stringify(Array.from({ length: 33 }, (_, i) => `m${i}`))}}`, /modules/],
+    [`{"x": "${'a'.repeat(MAX_MANIFEST_BYTES)}"}`, /larger than/],
+    ['{"__proto__": {"min_vcpus": 9}}', null],
+  ] as const) {
+    const p = parseManifestText(text);
+    if (why) t.match('error' in p ? p.error : 'parsed', why, `refused: ${text.slice(0, 40)}`);
+    else t.same(p, { fields: {} }, 'an inherited key is not a field');
+  }
+  const image = imageManifestFields({
+    boot_image: 'nephele-guest',
+    min_memory_mib: '512',
+    required_features: 'gpu, avx2',
+    min_vcpus: 'x',
+  });
+  t.same(
+    image,
+    { minMemoryMib: 512, requiredFeatures: ['gpu', 'avx2'] },
+    'a bad key of the image map is dropped alone',
+  );
+  t.match(mergeManifest(image, 'IMG', undefined), { minMemoryMib: 512, source: 'image:IMG' });
+  t.match(mergeManifest(image, 'IMG', { requiredFeatures: ['secure-os'] }), {
+    minMemoryMib: 512,
+    requiredFeatures: ['secure-os'],
+    source: 'vm',
+  });
+  t.equal(mergeManifest({}, '', undefined), undefined, 'neither: no manifest');
+});
+
+t.test('analyze options: defaults, bounds, the window at least the minimum data', async (t) => {
+  t.match(analyzeOptions({}, 5), { windowHours: 168, minDataHours: 24, nowUnixMs: 5 });
+  t.throws(() => analyzeOptions({ windowHours: 12 }, 0), { code: 'INVALID_ARGUMENT', message: /window_hours/ });
+  t.throws(() => analyzeOptions({ windowHours: 2161 }, 0), { message: /window_hours/ });
+  t.throws(() => analyzeOptions({ minDataHours: 3000 }, 0), { message: /min_data_hours/ });
+  t.match(analyzeOptions({ windowHours: 2, minDataHours: 1 }, 0), { windowHours: 2, minDataHours: 1 });
+});
