@@ -54,9 +54,8 @@ export function percentilesOf(values: Float64Array): Percentiles {
   if (n === 0) return { ...ZERO_PERCENTILES };
   if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
   const a = scratch.subarray(0, n);
-  a.set(values);
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += a[i]!;
+  for (let i = 0; i < n; i++) sum += a[i] = values[i]!; // copy and sum in one pass
   const k50 = rankIndex(50, n);
   const k95 = rankIndex(95, n);
   const k99 = rankIndex(99, n);
