@@ -214,6 +214,8 @@ export interface Driver {
   appAction?(id: string, a: AppActionRequest): Promise<string>;
   /** Faults and changes the guest reports on its own. Returns the unsubscribe function. */
   onGuestEvent?(listener: (id: string, e: GuestEvent) => void): () => void;
+  /** The appliance's nephele-manifest.json as text, '' when it has none (reclassification; common/limits.ts MANIFEST_*). */
+  readManifest?(id: string): Promise<string>;
   /** Releases watchers/sockets without touching VMs (agent shutdown). */
   close(): Promise<void>;
 }

@@ -31,7 +31,7 @@ import { probeHost, vmUid, type Isolation } from './probe.js';
 import { answersHealth, freePort, portFree } from './ports.js';
 import { resourcesOf } from '../../../common/limits.js';
 import { DEFAULT_UIDS, prepareDirs, type UidRange } from './sandbox.js';
-import { captureDir, configureDir, extractBase, putToken, removeToken, tokenHashOf } from './manage.js';
+import { captureDir, configureDir, extractBase, manifestOf, putToken, removeToken, tokenHashOf } from './manage.js';
 import { ExeHashCache, execInSandbox, killInTree, sampleOf } from './monitor.js';
 
 interface Vm {
@@ -361,6 +361,7 @@ export class ProcessDriver implements Driver {
   readonly tokenPut = async (id: string, token: string): Promise<void> => putToken(this.known(id), token);
   readonly tokenHash = async (id: string): Promise<string> => tokenHashOf(this.known(id));
   readonly tokenRemove = async (id: string): Promise<void> => removeToken(this.known(id));
+  readonly readManifest = async (id: string): Promise<string> => manifestOf(this.known(id));
   // No pause needed: the appliance cannot write its dir (root-only); the agent serializes commands per VM.
   readonly capture = async (id: string, out: string): Promise<CaptureResult> => captureDir(this.known(id), out);
 

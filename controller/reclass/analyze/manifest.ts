@@ -3,9 +3,10 @@
 // unknown keys ignored, a bad file is an error string (a finding, not a crash).
 // The image record's manifest (a string map, same snake_case keys; lists
 // comma-separated) lies under the VM's file: the file's keys win.
+import { MANIFEST_MAX_BYTES } from '../../../common/limits.js';
 import type { ApplianceManifest } from '../../../common/model/reclass.js';
 
-export const MAX_MANIFEST_BYTES = 16 * 1024;
+export const MAX_MANIFEST_BYTES = MANIFEST_MAX_BYTES;
 const MAX_LIST = 32;
 const NAME_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const MAX_VCPUS = 4096;
