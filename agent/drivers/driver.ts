@@ -89,6 +89,9 @@ export interface VmStats {
   netRxBytes: number;
   netTxBytes: number;
   uptimeSeconds: number;
+  /** Resource pressure, cumulative (reclassification): OOM kills and seconds the CPU quota was exhausted; absent where the scheme has no source. */
+  oomKills?: number;
+  throttledSeconds?: number;
   /** Where each counter came from (cpu, memory, disk, net: e.g. cgroup, proc, proc-io, qmp, guest:/proc/net/dev, none). */
   sources?: Record<string, string>;
 }

@@ -19,9 +19,9 @@ import {
   type AppActionRequest,
   type GuestEvent,
 } from '../driver.js';
-import { CGROUP_ROOT, limit, removeCgroup, type CgroupMode } from './cgroup.js';
+import { limit, removeCgroup, type CgroupMode } from './cgroup.js';
 import { isAlive as isSame, startTimeOf } from '../proc.js';
-import { processVmStats } from './usage.js';
+import { cgroupOf, processVmStats } from './usage.js';
 import { contTree, killTree, livePids, procState, signalDescendants, stopTree } from './proc.js';
 import type { VmFence } from '../../fence/fence.js';
 import { EXIT_FILE, readExitCode, renderPage, writeReadable } from './files.js';
@@ -348,8 +348,7 @@ export class ProcessDriver implements Driver {
 
   async stats(id: string): Promise<VmStats> {
     const { handle } = this.live(id);
-    const inCgroup = handle.extra.limits?.startsWith('cgroup2');
-    return processVmStats(handle.pid, inCgroup ? join(CGROUP_ROOT, 'nephele', id) : undefined);
+    return processVmStats(handle.pid, cgroupOf(id, handle.extra.limits ?? ''));
   }
 
   async guestRequest(id: string, command: string): Promise<string> {
