@@ -8,6 +8,7 @@ import type { UsageSeries } from '../../controller/reclass/ports.js';
 import { HOUR_MS } from '../../controller/usage/model.js';
 import { rollupKey, USAGE_HOUR, type RollupRow } from '../../controller/usage/rollup.js';
 import { mulberry32 } from '../../test/helpers/rng.js';
+import { rollupRow } from '../../test/helpers/usage-records.js';
 import { removeDir, tempDir } from './children.js';
 import { fig, type Figures } from './results.js';
 
@@ -96,34 +97,16 @@ function timeAnalysis(): { analyzeS: number; bareS: number; findings: number } {
 }
 
 function row(vm: number, hour: number, rand: () => number): RollupRow {
-  return {
+  return rollupRow({
     vmId: `01HVM${String(vm).padStart(21, '0')}`,
-    vmName: `web-${vm}`,
-    setId: '',
-    tenant: 'acme',
-    hostId: `01HHXST${String(vm % 50).padStart(19, '0')}`,
-    scheme: 'process',
-    vmClass: '2c-1g',
-    app: '',
-    userGroup: '',
-    sla: 'best_effort',
-    vcpus: 2,
-    memoryMib: 1024,
     startUnixMs: T0 + hour * HOUR_MS,
-    endUnixMs: T0 + (hour + 1) * HOUR_MS,
     cpuSeconds: 3600 * 2 * rand(),
     memoryByteSeconds: 3600 * 2 ** 30 * rand(),
     diskReadBytes: Math.floor(1e9 * rand()),
     diskWriteBytes: Math.floor(1e9 * rand()),
     netRxBytes: Math.floor(1e9 * rand()),
     netTxBytes: Math.floor(1e9 * rand()),
-    uptimeSeconds: 3600,
-    vcpuSeconds: 7200,
-    memoryMibSeconds: 3600 * 1024,
-    records: 60,
-    oomKills: 0,
-    throttledSeconds: 0,
-  };
+  });
 }
 
 async function timeSeries(dir: string): Promise<{ seriesRows: number; bareRows: number }> {

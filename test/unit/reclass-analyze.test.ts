@@ -18,6 +18,7 @@ import { analyzeOptions } from '../../controller/reclass/analyze/rpc.js';
 import { HOUR_MS } from '../../controller/usage/model.js';
 import { rollupKey, USAGE_HOUR, type RollupRow } from '../../controller/usage/rollup.js';
 import { MemoryStore } from '../helpers/memory-store.js';
+import { rollupRow } from '../helpers/usage-records.js';
 
 const T0 = Date.UTC(2026, 0, 5);
 const A = '01JAAAAAAAAAAAAAAAAAAAAAA1';
@@ -25,33 +26,15 @@ const B = '01JAAAAAAAAAAAAAAAAAAAAAA2';
 
 function row(vmId: string, hour: number, o: Partial<RollupRow> = {}): RollupRow {
   const up = o.uptimeSeconds ?? 3600;
-  return {
+  return rollupRow({
     vmId,
-    vmName: 'v',
-    setId: '',
-    tenant: 'acme',
     hostId: 'H1',
-    scheme: 'process',
-    vmClass: '',
-    app: '',
-    userGroup: '',
-    sla: 'best_effort',
-    vcpus: 2,
-    memoryMib: 1024,
     startUnixMs: T0 + hour * HOUR_MS,
-    endUnixMs: T0 + (hour + 1) * HOUR_MS,
-    cpuSeconds: 3600,
     memoryByteSeconds: up * 256 * 2 ** 20,
     diskReadBytes: 1e6 * up,
-    diskWriteBytes: 0,
     netRxBytes: 1e6 * up,
-    netTxBytes: 0,
-    uptimeSeconds: 3600,
-    vcpuSeconds: 7200,
-    memoryMibSeconds: 3600 * 1024,
-    records: 60,
     ...o,
-  };
+  });
 }
 
 t.test('series: one sample per hour with uptime, columnar, from the window only', async (t) => {
