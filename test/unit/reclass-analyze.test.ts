@@ -18,6 +18,12 @@ import { analyzeOptions } from '../../controller/reclass/analyze/rpc.js';
 import { HOUR_MS } from '../../controller/usage/model.js';
 import { rollupKey, USAGE_HOUR, type RollupRow } from '../../controller/usage/rollup.js';
 import { MemoryStore } from '../helpers/memory-store.js';
+import { FakeClock } from '../../common/clock.js';
+import { NotFoundError } from '../../common/errors.js';
+import { createLogger } from '../../common/logger.js';
+import { createManifests } from '../../controller/reclass/analyze/manifests.js';
+import type { VmRecord } from '../../controller/model/index.js';
+import type { AgentCommands, ImageStore } from '../../controller/tokens/ports.js';
 import { rollupRow } from '../helpers/usage-records.js';
 
 const T0 = Date.UTC(2026, 0, 5);
@@ -192,4 +198,60 @@ t.test('analyze options: defaults, bounds, the window at least the minimum data'
   t.throws(() => analyzeOptions({ windowHours: 2161 }, 0), { message: /window_hours/ });
   t.throws(() => analyzeOptions({ minDataHours: 3000 }, 0), { message: /min_data_hours/ });
   t.match(analyzeOptions({ windowHours: 2, minDataHours: 1 }, 0), { windowHours: 2, minDataHours: 1 });
+});
+
+t.test('Manifests: the VM file over the image map, cached per generation, a failed read retried later', async (t) => {
+  const clock = new FakeClock();
+  const asked: string[] = [];
+  let answer: () => Promise<{ ok: boolean; error: string; manifestJson: string }> = async () => ({
+    ok: true,
+    error: '',
+    manifestJson: '{"required_features": ["secure-os"]}',
+  });
+  const commands = {
+    run: async (hostId: string, cmd: { vmId?: string; readManifest?: object }) => {
+      if (!cmd.readManifest) throw new Error('not a read_manifest');
+      asked.push(`${hostId}/${cmd.vmId}`);
+      return answer();
+    },
+  } as unknown as AgentCommands;
+  const images = {
+    get: async (id: string) => {
+      if (id !== 'IMG') throw new NotFoundError('image');
+      return { image: { manifest: { min_memory_mib: '256', boot_image: 'nephele-guest' } }, version: 1 };
+    },
+  } as unknown as ImageStore;
+  const m = createManifests({ commands, images, clock, log: createLogger('test', { level: 'silent' }) });
+  const vm = (o: Partial<VmRecord> = {}) =>
+    ({
+      id: A,
+      hostId: 'H1',
+      state: 'running',
+      generation: 1,
+      spec: { base: { imageId: 'IMG' } },
+      ...o,
+    }) as unknown as VmRecord;
+  t.match(await m.of(vm()), { minMemoryMib: 256, requiredFeatures: ['secure-os'], source: 'vm' });
+  await m.of(vm());
+  t.equal(asked.length, 1, 'cached for the same generation');
+  answer = async () => ({ ok: false, error: 'no such vm', manifestJson: '' });
+  t.match(await m.of(vm({ generation: 2 })), { minMemoryMib: 256, requiredFeatures: [], source: 'image:IMG' });
+  t.equal(asked.length, 2, 'a new generation is read again');
+  await m.of(vm({ generation: 2 }));
+  t.equal(asked.length, 2, 'a failed read is not retried at once');
+  clock.advance(61_000);
+  answer = async () => ({ ok: true, error: '', manifestJson: '{"min_vcpus": "two"}' });
+  t.match(await m.of(vm({ generation: 2 })), { source: 'image:IMG' }, 'an invalid file: the image manifest applies');
+  t.equal(asked.length, 3, 'retried after a while');
+  t.equal(await m.of(vm({ id: B, state: 'stopped', spec: {} as VmRecord['spec'] })), undefined, 'neither: none');
+  t.equal(asked.length, 3, 'a VM that does not run is not asked');
+  answer = async () => ({ ok: true, error: '', manifestJson: '{"modules": ["db"]}' });
+  t.match(
+    await m.of(vm({ id: B, spec: { base: { imageId: 'GONE' } } as unknown as VmRecord['spec'] })),
+    {
+      modules: ['db'],
+      source: 'vm',
+    },
+    'an image deleted since: the VM file alone',
+  );
 });
