@@ -138,6 +138,16 @@ t.test('reclass analyze: percentiles beside the size, the manifest and findings'
   t.match(n.manifest, { requiredFeatures: ['secure-os'], minVcpus: 1, source: 'vm' }, 'read from the VM');
   t.same(kinds(n), ['FINDING_KIND_INSUFFICIENT_DATA:cpu', 'FINDING_KIND_MISSING_FEATURE:feature']);
 
+  // The pressure counters are usage like the others: QueryUsage rows carry them.
+  const q = await run('--json', 'usage', 'query', '--granularity', 'day', '--vm', busy);
+  t.equal(q.code, 0, q.stderr);
+  const days = JSON.parse(q.stdout) as { oomKills: string; throttledSeconds: number }[];
+  t.same(
+    [days.reduce((n, d) => n + Number(d.oomKills), 0), days.reduce((n, d) => n + d.throttledSeconds, 0)],
+    [2, 120.5],
+    'oom kills and throttled seconds summed by the rollups',
+  );
+
   // One VM by name; the table shows the percentiles beside the size.
   t.same([...(await analyze('--vm', 'busy', '--window', '48h')).keys()], ['busy']);
   const table = await run('reclass', 'analyze', '--window', '48h');
