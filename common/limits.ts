@@ -42,3 +42,8 @@ export function resourcesOf(spec: Sized): Resources {
     ? { vcpus: spec.vcpus, memoryBytes: spec.memoryMib * MiB, diskBytes: spec.diskGib * GiB }
     : { vcpus: spec.vcpus, memoryBytes: spec.memoryMiB * MiB, diskBytes: spec.diskGiB * GiB };
 }
+
+/** An appliance's manifest (reclassification, issue 15): in its DATA dir (process: <vm dir>/data; qemu: /data on the data disk). */
+export const MANIFEST_FILE = 'nephele-manifest.json';
+/** The most of it an agent reads and the controller parses. */
+export const MANIFEST_MAX_BYTES = 16 * 1024;

@@ -7,7 +7,7 @@ import type { AgentCommand__Output as AgentCommand } from '../../common/gen/neph
 import type { ApplyConfig__Output as ApplyConfig } from '../../common/gen/nephele/v1/ApplyConfig.js';
 import type { CommandResult } from '../../common/gen/nephele/v1/CommandResult.js';
 import { ImageFormatEnum } from '../../common/grpc/convert.js';
-import { CONFIG_KEY_RE, CONFIG_MAX_ENTRIES, CONFIG_VALUE_MAX } from '../../common/limits.js';
+import { CONFIG_KEY_RE, CONFIG_MAX_ENTRIES, CONFIG_VALUE_MAX, MANIFEST_MAX_BYTES } from '../../common/limits.js';
 import type { ConfigApply, Driver } from '../drivers/driver.js';
 import { performApp, type AppDeps } from './app.js';
 import { probe, probePath, probeTimeout } from './probe.js';
@@ -113,6 +113,13 @@ export async function perform(cmd: AgentCommand, vm: CommandVm, deps: OpDeps): P
     }
     case 'app':
       return performApp(cmd, d, deps);
+    case 'readManifest': {
+      const text = await deps.withVm(id, () => need(d, 'readManifest')(id));
+      // The driver bounds what it reads; checked again so no driver can send more.
+      if (Buffer.byteLength(text) > MANIFEST_MAX_BYTES)
+        throw new CommandError(`the manifest is larger than ${MANIFEST_MAX_BYTES} bytes`);
+      return { manifestJson: text };
+    }
     default:
       throw new CommandError('command has no operation');
   }

@@ -89,6 +89,9 @@ export interface VmStats {
   netRxBytes: number;
   netTxBytes: number;
   uptimeSeconds: number;
+  /** Resource pressure, cumulative (reclassification): OOM kills and seconds the CPU quota was exhausted; absent where the scheme has no source. */
+  oomKills?: number;
+  throttledSeconds?: number;
   /** Where each counter came from (cpu, memory, disk, net: e.g. cgroup, proc, proc-io, qmp, guest:/proc/net/dev, none). */
   sources?: Record<string, string>;
 }
@@ -214,6 +217,8 @@ export interface Driver {
   appAction?(id: string, a: AppActionRequest): Promise<string>;
   /** Faults and changes the guest reports on its own. Returns the unsubscribe function. */
   onGuestEvent?(listener: (id: string, e: GuestEvent) => void): () => void;
+  /** The appliance's nephele-manifest.json as text, '' when it has none (reclassification; common/limits.ts MANIFEST_*). */
+  readManifest?(id: string): Promise<string>;
   /** Releases watchers/sockets without touching VMs (agent shutdown). */
   close(): Promise<void>;
 }

@@ -67,8 +67,8 @@ export function intervalOf(
     monitorPolls: 0,
     monitorProbeSeconds: 0,
     // Resource pressure (reclassification): filled from the driver's stats where the scheme has a source.
-    oomKills: 0,
-    throttledSeconds: 0,
+    oomKills: int(p?.oomKills, s.oomKills ?? 0),
+    throttledSeconds: counterDelta(p?.throttledSeconds ?? 0, s.throttledSeconds ?? 0, reset),
   };
 }
 
@@ -83,5 +83,7 @@ export function carryUnread(prev: Baseline | undefined, pid: number, s: VmStats)
   if (s.sources?.net === 'none') [out.netRxBytes, out.netTxBytes] = [prev.stats.netRxBytes, prev.stats.netTxBytes];
   if (s.sources?.disk === 'none')
     [out.diskReadBytes, out.diskWriteBytes] = [prev.stats.diskReadBytes, prev.stats.diskWriteBytes];
+  out.oomKills ??= prev.stats.oomKills;
+  out.throttledSeconds ??= prev.stats.throttledSeconds;
   return out;
 }

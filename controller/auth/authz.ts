@@ -179,6 +179,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'reclass.read',
     'reclass.write',
     'reclass.admin',
+    'reclass.offer', // held so an admin may create federation tokens (one grants only what one holds)
   ],
   operator: [
     'fleet.read',

@@ -35,6 +35,7 @@ import { registerMonitorCommands } from './commands/monitor.js';
 import { registerSubscriptionCommands } from './commands/subscription.js';
 import { registerClassCommands } from './commands/class.js';
 import { registerReclassPolicyCommands } from './commands/reclass-policy.js';
+import { registerReclassAnalyzeCommand } from './commands/reclass-analyze.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -255,6 +256,7 @@ registerMonitorCommands(program, kit);
 registerSubscriptionCommands(program, kit);
 registerClassCommands(program, kit);
 registerReclassPolicyCommands(program, kit);
+registerReclassAnalyzeCommand(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);

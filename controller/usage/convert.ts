@@ -143,6 +143,8 @@ export function rowToProto(
     monitorPolls: r.monitorPolls ?? 0,
     monitorProbeSeconds: r.monitorProbeSeconds ?? 0,
     monitorActions: r.monitorActions ?? 0,
+    oomKills: r.oomKills ?? 0,
+    throttledSeconds: r.throttledSeconds ?? 0,
   };
 }
 

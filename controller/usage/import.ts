@@ -109,6 +109,8 @@ export function importedRecord(r: UsageRow__Output, i: number, source: string, n
     monitorPolls: counter(f('monitor_polls'), r.monitorPolls ?? 0),
     monitorProbeSeconds: counter(f('monitor_probe_seconds'), r.monitorProbeSeconds ?? 0),
     monitorActions: counter(f('monitor_actions'), r.monitorActions ?? 0),
+    oomKills: counter(f('oom_kills'), r.oomKills ?? 0),
+    throttledSeconds: counter(f('throttled_seconds'), r.throttledSeconds ?? 0),
     sources: sourcesArg(f('sources'), r.sources),
     source,
   };

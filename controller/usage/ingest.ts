@@ -51,6 +51,8 @@ export type CheckedUsage = Pick<
   | 'sources'
   | 'monitorPolls'
   | 'monitorProbeSeconds'
+  | 'oomKills'
+  | 'throttledSeconds'
 >;
 
 export interface CheckedBatch {
@@ -121,6 +123,9 @@ function checkRecord(r: VmUsage, i: number, now: number): CheckedUsage {
     // A poll takes at least a millisecond; probes run at most MAX_PROBE_PARALLEL at once per VM.
     monitorPolls: num('monitor_polls', r.monitorPolls ?? 0, span * 1000 + 1, true),
     monitorProbeSeconds: num('monitor_probe_seconds', r.monitorProbeSeconds ?? 0, span * MAX_PROBE_PARALLEL),
+    // Pressure (issue 15): a kill takes at least a millisecond; a quota is exhausted at most span x cores.
+    oomKills: num('oom_kills', r.oomKills ?? 0, span * 1000 + 1, true),
+    throttledSeconds: num('throttled_seconds', r.throttledSeconds ?? 0, span * MAX_CORES),
   };
 }
 
@@ -162,6 +167,8 @@ export function enrich(hostId: string, vm: VmRecord, u: CheckedUsage): UsageReco
     monitorPolls: u.monitorPolls ?? 0,
     monitorProbeSeconds: u.monitorProbeSeconds ?? 0,
     monitorActions: 0,
+    oomKills: u.oomKills ?? 0,
+    throttledSeconds: u.throttledSeconds ?? 0,
     sources: u.sources,
     source: '',
   };

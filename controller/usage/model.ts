@@ -29,6 +29,9 @@ export interface UsageMetrics {
   monitorPolls?: number;
   monitorProbeSeconds?: number;
   monitorActions?: number;
+  /** Resource pressure (issue 15): OOM kills and seconds the CPU quota was exhausted. Absent on older records (read as 0). */
+  oomKills?: number;
+  throttledSeconds?: number;
 }
 
 /** Who and what a record is about: taken from the controller's VM record at ingest, never from the agent. */
@@ -141,6 +144,8 @@ export const zeroMetrics = (): UsageMetrics => ({
   monitorPolls: 0,
   monitorProbeSeconds: 0,
   monitorActions: 0,
+  oomKills: 0,
+  throttledSeconds: 0,
 });
 
 export const METRIC_KEYS = Object.keys(zeroMetrics()) as (keyof UsageMetrics)[];

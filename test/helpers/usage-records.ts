@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { VmUsage } from '../../common/gen/nephele/v1/VmUsage.js';
 import { LevelStore, put } from '../../common/store/index.js';
 import { rawKey, recordId, USAGE_RAW, type UsageRecord } from '../../controller/usage/model.js';
+import type { RollupRow } from '../../controller/usage/rollup.js';
 
 /** A raw usage record as the controller stores it (dims from the VM record, one interval's counters). */
 export function usageRecord(over: Partial<UsageRecord> & { startUnixMs: number; vmId: string }): UsageRecord {
@@ -63,6 +64,35 @@ export function wireUsage(over: Partial<VmUsage> & { vmId: string; endUnixMs: nu
     uptimeSeconds: 60,
     sources: {},
     generation: 1,
+    ...over,
+  };
+}
+
+/** One VM's hourly rollup row (USAGE_HOUR): a 2-vCPU, 1 GiB VM that ran the whole hour at one vCPU. */
+export function rollupRow(over: Partial<RollupRow> & { vmId: string; startUnixMs: number }): RollupRow {
+  return {
+    vmName: 'vm',
+    setId: '',
+    tenant: 'acme',
+    hostId: '01HHXST0000000000000000000',
+    scheme: 'process',
+    vmClass: '',
+    app: '',
+    userGroup: '',
+    sla: 'best_effort',
+    vcpus: 2,
+    memoryMib: 1024,
+    endUnixMs: over.startUnixMs + 3_600_000,
+    cpuSeconds: 3600,
+    memoryByteSeconds: 3600 * 256 * 2 ** 20,
+    diskReadBytes: 0,
+    diskWriteBytes: 0,
+    netRxBytes: 0,
+    netTxBytes: 0,
+    uptimeSeconds: 3600,
+    vcpuSeconds: 7200,
+    memoryMibSeconds: 3600 * 1024,
+    records: 60,
     ...over,
   };
 }

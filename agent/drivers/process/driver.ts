@@ -19,9 +19,9 @@ import {
   type AppActionRequest,
   type GuestEvent,
 } from '../driver.js';
-import { CGROUP_ROOT, limit, removeCgroup, type CgroupMode } from './cgroup.js';
+import { limit, removeCgroup, type CgroupMode } from './cgroup.js';
 import { isAlive as isSame, startTimeOf } from '../proc.js';
-import { processVmStats } from './usage.js';
+import { cgroupOf, processVmStats } from './usage.js';
 import { contTree, killTree, livePids, procState, signalDescendants, stopTree } from './proc.js';
 import type { VmFence } from '../../fence/fence.js';
 import { EXIT_FILE, readExitCode, renderPage, writeReadable } from './files.js';
@@ -31,7 +31,7 @@ import { probeHost, vmUid, type Isolation } from './probe.js';
 import { answersHealth, freePort, portFree } from './ports.js';
 import { resourcesOf } from '../../../common/limits.js';
 import { DEFAULT_UIDS, prepareDirs, type UidRange } from './sandbox.js';
-import { captureDir, configureDir, extractBase, putToken, removeToken, tokenHashOf } from './manage.js';
+import { captureDir, configureDir, extractBase, manifestOf, putToken, removeToken, tokenHashOf } from './manage.js';
 import { ExeHashCache, execInSandbox, killInTree, sampleOf } from './monitor.js';
 
 interface Vm {
@@ -348,8 +348,7 @@ export class ProcessDriver implements Driver {
 
   async stats(id: string): Promise<VmStats> {
     const { handle } = this.live(id);
-    const inCgroup = handle.extra.limits?.startsWith('cgroup2');
-    return processVmStats(handle.pid, inCgroup ? join(CGROUP_ROOT, 'nephele', id) : undefined);
+    return processVmStats(handle.pid, cgroupOf(id, handle.extra.limits ?? ''));
   }
 
   async guestRequest(id: string, command: string): Promise<string> {
@@ -361,6 +360,7 @@ export class ProcessDriver implements Driver {
   readonly tokenPut = async (id: string, token: string): Promise<void> => putToken(this.known(id), token);
   readonly tokenHash = async (id: string): Promise<string> => tokenHashOf(this.known(id));
   readonly tokenRemove = async (id: string): Promise<void> => removeToken(this.known(id));
+  readonly readManifest = async (id: string): Promise<string> => manifestOf(this.known(id));
   // No pause needed: the appliance cannot write its dir (root-only); the agent serializes commands per VM.
   readonly capture = async (id: string, out: string): Promise<CaptureResult> => captureDir(this.known(id), out);
 

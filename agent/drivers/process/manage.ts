@@ -16,7 +16,15 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_KEY_RE, CONFIG_MAX_ENTRIES, CONFIG_VALUE_MAX, GiB, MiB } from '../../../common/limits.js';
+import {
+  CONFIG_KEY_RE,
+  CONFIG_MAX_ENTRIES,
+  CONFIG_VALUE_MAX,
+  GiB,
+  MANIFEST_FILE,
+  MANIFEST_MAX_BYTES,
+  MiB,
+} from '../../../common/limits.js';
 import {
   APPLIANCE_IMAGE_TOP,
   DEFAULT_TAR_LIMITS,
@@ -241,4 +249,32 @@ export function extractBase(dir: string, base: BaseImage, diskGiB: number): Reco
     typeof cfg !== 'object' || cfg === null || Array.isArray(cfg) ? 'config.json is not an object' : configProblem(cfg);
   if (bad) throw new DriverError(`base image refused: ${bad}`, 'INVALID_SPEC');
   return cfg;
+}
+
+// ---- manifest (reclassification) ----
+
+/**
+ * The appliance's nephele-manifest.json as text ('' when it has none), not
+ * parsed here (the controller does). Not followed through a symlink, a regular
+ * file only, at most MANIFEST_MAX_BYTES.
+ */
+export function manifestOf(dir: string): string {
+  let fd: number;
+  try {
+    fd = openSync(join(dir, DATA_DIR, MANIFEST_FILE), constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw new DriverError(`manifest: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`, 'FAILED');
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new DriverError('manifest: not a regular file', 'FAILED');
+    if (st.size > MANIFEST_MAX_BYTES)
+      throw new DriverError(`manifest: larger than ${MANIFEST_MAX_BYTES} bytes`, 'FAILED');
+    const buf = Buffer.alloc(st.size);
+    const n = readSync(fd, buf, 0, st.size, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VmStats } from '../driver.js';
+import { CGROUP_ROOT } from './cgroup.js';
 import { CLK_TCK, readStat, rssBytes, uptimeSeconds } from '../proc.js';
 import { ioBytes, treeOf } from './proc.js';
 
@@ -26,8 +27,19 @@ function readOr(file: string): string | undefined {
 }
 
 /** cgroup v2 figures (undefined where the controller is not enabled for the group). */
-export function cgroupV2(dir: string): { cpuSeconds?: number; memoryBytes?: number; read?: number; write?: number } {
-  const cpu = /^usage_usec (\d+)/m.exec(readOr(join(dir, 'cpu.stat')) ?? '');
+export function cgroupV2(dir: string): {
+  cpuSeconds?: number;
+  memoryBytes?: number;
+  read?: number;
+  write?: number;
+  oomKills?: number;
+  throttledSeconds?: number;
+} {
+  const cpuStat = readOr(join(dir, 'cpu.stat')) ?? '';
+  const cpu = /^usage_usec (\d+)/m.exec(cpuStat);
+  // Pressure: CPU time refused by the quota (cpu.max), processes killed for memory (memory.max).
+  const throttled = /^throttled_usec (\d+)/m.exec(cpuStat);
+  const oom = /^oom_kill (\d+)/m.exec(readOr(join(dir, 'memory.events')) ?? '');
   const mem = readOr(join(dir, 'memory.current'));
   const io = readOr(join(dir, 'io.stat'));
   let read: number | undefined;
@@ -44,13 +56,40 @@ export function cgroupV2(dir: string): { cpuSeconds?: number; memoryBytes?: numb
     memoryBytes: mem !== undefined && /^\d+/.test(mem) ? Number.parseInt(mem, 10) : undefined,
     read,
     write,
+    oomKills: oom ? Number(oom[1]) : undefined,
+    throttledSeconds: throttled ? Number(throttled[1]) / 1e6 : undefined,
   };
 }
 
-/** The VM's counters now. `cgroupDir`: its cgroup v2 directory, if it was put in one. */
-export function processVmStats(pid: number, cgroupDir?: string): VmStats {
+/** A VM's cgroup directories: the v2 group, or the v1 cpu and memory groups. */
+export type CgroupDirs = { v2: string } | { cpu: string; memory: string };
+
+/** Where the VM's cgroup is, by what cgroup.ts `limit` applied ('cgroup2 ...', 'cgroup1 ...', 'none ...'). */
+export function cgroupOf(id: string, limits: string, root = CGROUP_ROOT): CgroupDirs | undefined {
+  if (limits.startsWith('cgroup2')) return { v2: join(root, 'nephele', id) };
+  if (limits.startsWith('cgroup1'))
+    return { cpu: join(root, 'cpu', 'nephele', id), memory: join(root, 'memory', 'nephele', id) };
+  return undefined;
+}
+
+/** cgroup v1 pressure only (its cpu and memory figures stay with /proc, as before): cpu.stat throttled_time (ns), memory.oom_control oom_kill. */
+export function cgroupV1Pressure(cpuDir: string, memoryDir: string): { oomKills?: number; throttledSeconds?: number } {
+  const throttled = /^throttled_time (\d+)/m.exec(readOr(join(cpuDir, 'cpu.stat')) ?? '');
+  const oom = /^oom_kill (\d+)/m.exec(readOr(join(memoryDir, 'memory.oom_control')) ?? '');
+  return {
+    oomKills: oom ? Number(oom[1]) : undefined,
+    throttledSeconds: throttled ? Number(throttled[1]) / 1e9 : undefined,
+  };
+}
+
+/** The VM's counters now. `dirs`: its cgroup, if it was put in one. */
+export function processVmStats(pid: number, dirs?: CgroupDirs): VmStats {
   const tree = treeOf(pid).slice(0, 4096);
-  const cg = cgroupDir ? cgroupV2(cgroupDir) : {};
+  const cg: ReturnType<typeof cgroupV2> = !dirs
+    ? {}
+    : 'v2' in dirs
+      ? cgroupV2(dirs.v2)
+      : cgroupV1Pressure(dirs.cpu, dirs.memory);
   let read = 0;
   let write = 0;
   if (cg.read === undefined)
@@ -68,6 +107,8 @@ export function processVmStats(pid: number, cgroupDir?: string): VmStats {
     diskWriteBytes: cg.write ?? write,
     netRxBytes: 0,
     netTxBytes: 0,
+    ...(cg.oomKills !== undefined ? { oomKills: cg.oomKills } : {}),
+    ...(cg.throttledSeconds !== undefined ? { throttledSeconds: cg.throttledSeconds } : {}),
     sources: {
       cpu: cg.cpuSeconds !== undefined ? 'cgroup' : 'proc',
       memory: cg.memoryBytes !== undefined ? 'cgroup' : 'proc',

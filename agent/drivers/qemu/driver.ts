@@ -32,7 +32,7 @@ import type { GuestImage } from './image.js';
 import { killStray, vmPaths, type Accel, type VmPaths } from './launch.js';
 import { QemuInstance } from './instance.js';
 import { captureInstance, continueIfCaptureLeftPaused } from './capture.js';
-import { configure, tokenHash, tokenPut, tokenRemove } from './manage.js';
+import { configure, readManifestGuest, tokenHash, tokenPut, tokenRemove } from './manage.js';
 import type { GuestChannel } from './guest-channel.js';
 import { appActionGuest, execGuest, sampleGuest } from './monitor.js';
 import { qemuFingerprint, validateSpec, VM_ID_RE, which } from './spec.js';
@@ -320,6 +320,7 @@ export class QemuDriver implements Driver {
   readonly guestExec = (id: string, argv: string[], timeoutMs: number) =>
     this.withGuest(id, (ga) => execGuest(ga, argv, timeoutMs));
   readonly appAction = (id: string, a: AppActionRequest) => this.withGuest(id, (ga) => appActionGuest(ga, a));
+  readonly readManifest = (id: string) => this.withGuest(id, readManifestGuest);
 
   /** `event` lines of the guest agents (its watcher: the app stopped without being told to). */
   onGuestEvent(listener: (id: string, e: GuestEvent) => void): () => void {

@@ -4,9 +4,10 @@
 // inside a guest-channel line: errors name the command's verb, never its
 // arguments (guest-channel.ts labels requests by their first word).
 import { createHash } from 'node:crypto';
-import { CONFIG_KEY_RE, CONFIG_VALUE_MAX } from '../../../common/limits.js';
+import { CONFIG_KEY_RE, CONFIG_VALUE_MAX, MANIFEST_FILE, MANIFEST_MAX_BYTES } from '../../../common/limits.js';
 import { DriverError, type ConfigApply } from '../driver.js';
 import { GuestError, type GuestChannel } from './guest-channel.js';
+import { execGuest } from './monitor.js';
 
 /** One word the guest agent stores as is (the controller's tokens are base64url / hex). */
 export const TOKEN_RE = /^[A-Za-z0-9_-]{16,256}$/;
@@ -85,4 +86,34 @@ export async function configure(ga: GuestChannel, change: ConfigApply): Promise<
   await ga.request('app-stop', 10_000);
   const st = await ga.request('app-start', 10_000);
   if (st.trim() !== 'running') throw new DriverError(`the appliance did not start again (${st.trim()})`, 'FAILED');
+}
+
+/** Raw bytes per exec: 192 → 256 base64 characters, the most of an exec's output the guest returns. */
+const MANIFEST_CHUNK = 192;
+
+/**
+ * The appliance's nephele-manifest.json from the data disk, through the guest
+ * agent's existing `exec` (no guest image change): its size first, then
+ * base64 chunks. '' when it has none; refused when not a regular file or over
+ * MANIFEST_MAX_BYTES.
+ */
+export async function readManifestGuest(ga: GuestChannel, path = `/data/${MANIFEST_FILE}`): Promise<string> {
+  const sh = async (script: string) => {
+    const r = await execGuest(ga, ['sh', '-c', script], 10_000);
+    if (r.exitCode !== 0) throw new DriverError(`manifest: exit ${r.exitCode}`, 'FAILED');
+    return r.output.trim();
+  };
+  const size = await sh(
+    `if [ -L ${path} ]; then echo link; elif [ -f ${path} ]; then wc -c < ${path}; else echo none; fi`,
+  );
+  if (size === 'none') return '';
+  if (!/^\d{1,9}$/.test(size)) throw new DriverError('manifest: not a regular file', 'FAILED');
+  const n = Number(size);
+  if (n > MANIFEST_MAX_BYTES) throw new DriverError(`manifest: larger than ${MANIFEST_MAX_BYTES} bytes`, 'FAILED');
+  const parts: Buffer[] = [];
+  for (let off = 0; off < n; off += MANIFEST_CHUNK)
+    parts.push(
+      Buffer.from(await sh(`tail -c +${off + 1} ${path} | head -c ${MANIFEST_CHUNK} | base64 -w 0`), 'base64'),
+    );
+  return Buffer.concat(parts).subarray(0, n).toString('utf8');
 }

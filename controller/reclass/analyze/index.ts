@@ -1,10 +1,12 @@
 // controller/reclass/analyze: usage series from the hourly rollups, percentiles,
-// manifests, findings; the Analyze RPC. PLACEHOLDER until its owner lands it.
+// manifests, findings; the Analyze RPC.
 import type { RpcLayer } from '../../rpc/handler.js';
 import type { ReclassDeps } from '../deps.js';
 import type { Analyzer, HostFeatures, Manifests } from '../ports.js';
 import type { AnalyzeHandlers } from '../service.js';
-import { todo } from '../stub.js';
+import { createAnalyzer } from './analyzer.js';
+import { createManifests } from './manifests.js';
+import { analyzeHandlers } from './rpc.js';
 
 export interface AnalyzePart {
   analyzer: Analyzer;
@@ -12,10 +14,13 @@ export interface AnalyzePart {
   handlers(layer: RpcLayer): AnalyzeHandlers;
 }
 
-export async function startAnalyze(_d: ReclassDeps & { hostFeatures: HostFeatures }): Promise<AnalyzePart> {
+export async function startAnalyze(d: ReclassDeps & { hostFeatures: HostFeatures }): Promise<AnalyzePart> {
+  const log = d.log.child({ part: 'reclass-analyze' });
+  const manifests = createManifests({ commands: d.commands, images: d.images, clock: d.clock, log });
+  const analyzer = createAnalyzer({ store: d.store, manifests, hostFeatures: d.hostFeatures });
   return {
-    analyzer: { analyze: async () => [], series: async () => undefined },
-    manifests: { of: async () => undefined },
-    handlers: (layer) => ({ Analyze: todo(layer, 'Analyze') }),
+    analyzer,
+    manifests,
+    handlers: (layer) => analyzeHandlers(layer, { analyzer, vms: d.vms, clock: d.clock }),
   };
 }

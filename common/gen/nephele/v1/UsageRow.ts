@@ -34,6 +34,8 @@ export interface UsageRow {
   'monitorPolls'?: (number | string | Long);
   'monitorProbeSeconds'?: (number | string);
   'monitorActions'?: (number | string | Long);
+  'oomKills'?: (number | string | Long);
+  'throttledSeconds'?: (number | string);
 }
 
 export interface UsageRow__Output {
@@ -67,4 +69,6 @@ export interface UsageRow__Output {
   'monitorPolls': (number);
   'monitorProbeSeconds': (number);
   'monitorActions': (number);
+  'oomKills': (number);
+  'throttledSeconds': (number);
 }
