@@ -167,7 +167,6 @@ export function placeSize(
 export function candidates(i: CandidateInput): Draft[] {
   const { a, hosts, bar } = i;
   const required = a.manifest?.requiredFeatures ?? [];
-  const biggest = biggestHost(hosts);
   const out: Draft[] = [];
   const big = (s: { vcpus: number; memoryMib: number }) =>
     s.vcpus >= i.minVcpus && s.memoryMib >= i.minMemoryMib && underBiggest(hosts, s) && withinManifest(a.manifest, s);

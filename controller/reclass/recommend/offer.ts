@@ -1,0 +1,120 @@
+// OfferTargets, both sides. Serving: this controller's running VMs with spare
+// room (vCPUs and memory above their p95) and their hosts' features, without
+// tenants or names, for a peer that looks for reassignment targets. Asking: the
+// usage peers' OfferTargets over mTLS with each peer's federation token (as
+// usage/push.ts reaches a peer), as informational candidates.
+import * as grpc from '@grpc/grpc-js';
+import type { OfferTargetsRequest__Output } from '../../../common/gen/nephele/v1/OfferTargetsRequest.js';
+import type { OfferTargetsResponse__Output } from '../../../common/gen/nephele/v1/OfferTargetsResponse.js';
+import type { ReclassServiceClient } from '../../../common/gen/nephele/v1/ReclassService.js';
+import { InvalidArgumentError } from '../../../common/errors.js';
+import { v1 } from '../../../common/grpc/load.js';
+import { unary } from '../../../common/grpc/promisify.js';
+import type { Logger } from '../../../common/logger.js';
+import type { ClientIdentity } from '../../usage/push.js';
+import type { PeerRecord, PeerStore } from '../../usage/peers.js';
+import type { PeerOffer } from './candidates.js';
+import type { RunDeps } from './run.js';
+import { readFleet } from './run.js';
+
+const FEATURE_RE = /^[a-z0-9][a-z0-9._-]{0,31}$/;
+/** VMs looked at per OfferTargets (the first of the fleet), and peers asked per run. */
+const OFFER_SCAN = 1000;
+const MAX_PEERS = 16;
+const PEER_DEADLINE_MS = 5000;
+const OFFER_WINDOW = { windowHours: 168, minDataHours: 24 };
+
+function offerArgs(req: OfferTargetsRequest__Output) {
+  const features = req.features ?? [];
+  if (features.length > 32) throw new InvalidArgumentError('features', 'at most 32');
+  for (const f of features)
+    if (!FEATURE_RE.test(f)) throw new InvalidArgumentError('features', `${JSON.stringify(f)} is not a feature name`);
+  const limit = Number(req.limit || 20);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidArgumentError('limit', 'must be 1 to 100');
+  return { minVcpus: Number(req.minVcpus || 0), minMemoryMib: Number(req.minMemoryMib || 0), features, limit };
+}
+
+export async function offerTargets(
+  d: RunDeps,
+  req: OfferTargetsRequest__Output,
+): Promise<OfferTargetsResponse__Output> {
+  const want = offerArgs(req);
+  const fleet = await readFleet(d);
+  const page = await d.vms.list({ after: '', limit: OFFER_SCAN });
+  const vms = page.vms.map((v) => v.vm).filter((v) => v.state === 'running' && v.desired === 'running' && !v.managed);
+  const analyses = await d.analyzer.analyze(vms, { ...OFFER_WINDOW, nowUnixMs: d.clock.now() });
+  const hosts = new Map(fleet.hosts.map((h) => [h.id, h]));
+  const offered = analyses
+    .filter((a) => a.usage.sufficient)
+    .map((a) => ({
+      a,
+      spareVcpus: Math.max(0, a.vcpus - a.usage.cpuVcpus.p95),
+      spareMemoryMib: Math.max(0, Math.floor(a.memoryMib - a.usage.memoryMib.p95)),
+      features: hosts.get(a.hostId)?.features ?? [],
+    }))
+    .filter(
+      (o) =>
+        o.spareVcpus >= want.minVcpus &&
+        o.spareMemoryMib >= want.minMemoryMib &&
+        want.features.every((f) => o.features.includes(f)),
+    )
+    .sort((x, y) => y.spareVcpus - x.spareVcpus || y.spareMemoryMib - x.spareMemoryMib)
+    .slice(0, want.limit);
+  const prices = new Map(fleet.classes.map((c) => [c.name, fleet.pricing.price(c)]));
+  return {
+    vms: offered.map(({ a, spareVcpus, spareMemoryMib, features }) => ({
+      vmId: a.vmId,
+      vcpus: a.vcpus,
+      memoryMib: a.memoryMib,
+      spareVcpus,
+      spareMemoryMib,
+      features,
+      scheme: a.scheme,
+      pricePerHour:
+        prices.get(a.vmClass) ??
+        fleet.pricing.price({ name: a.vmClass, vcpus: a.vcpus, memoryMib: a.memoryMib, pricePerHour: 0 }),
+    })),
+    currency: fleet.pricing.currency,
+  };
+}
+
+/** One OfferTargets call to a peer: its CA only, our certificate, its token. */
+async function askPeer(peer: PeerRecord, me: ClientIdentity, req: OfferTargetsRequest__Output) {
+  const creds = grpc.credentials.createSsl(Buffer.from(peer.caPem), Buffer.from(me.keyPem), Buffer.from(me.certPem));
+  const client = new (v1().ReclassService)(peer.address, creds) as unknown as ReclassServiceClient;
+  const md = new grpc.Metadata();
+  md.set('authorization', `Bearer ${peer.token}`);
+  try {
+    return await unary<OfferTargetsResponse__Output>((cb) =>
+      client.OfferTargets(req, md, { deadline: Date.now() + PEER_DEADLINE_MS }, cb),
+    );
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * The peers' offers for a VM's need; a peer that fails is logged and left out.
+ * Offers are bounded by the limit each peer is asked for.
+ */
+export function peerOfferSource(peers: PeerStore, identity: () => ClientIdentity, log: Logger) {
+  return async (need: { vcpus: number; memoryMib: number; features: string[] }): Promise<PeerOffer[]> => {
+    const out: PeerOffer[] = [];
+    for (const view of await peers.list(MAX_PEERS)) {
+      const req = {
+        minVcpus: Math.ceil(need.vcpus),
+        minMemoryMib: Math.ceil(need.memoryMib),
+        features: need.features,
+        limit: 10,
+      };
+      try {
+        const r = await askPeer(await peers.get(view.name), identity(), req);
+        for (const o of r.vms.slice(0, 10))
+          out.push({ ...o, peer: view.name, memoryMib: Number(o.memoryMib), spareMemoryMib: Number(o.spareMemoryMib) });
+      } catch (err) {
+        log.warn({ err, peer: view.name }, 'peer offer failed');
+      }
+    }
+    return out;
+  };
+}

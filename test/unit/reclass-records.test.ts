@@ -1,0 +1,128 @@
+// Recommendation records: one batch writes the record, its indexes, the
+// superseded open one and the history; listing pages newest first through the
+// indexes and hides other tenants; update keeps the due index; get is scoped.
+import t from 'tap';
+import { ulid } from '../../common/ids.js';
+import { RECOMMENDATIONS, type RecommendationRecord } from '../../controller/model/reclass.js';
+import { emptyHistory } from '../../controller/reclass/recommend/noise.js';
+import { RecStore, RECS_DUE, vmSpecHash } from '../../controller/reclass/recommend/records.js';
+import { MemoryStore } from '../helpers/memory-store.js';
+
+const VM = ulid(1);
+const SPEC = { scheme: 'process', vcpus: 2, memoryMib: 4096, diskGib: 1, image: 'x', appliancePort: 0, config: {} };
+
+function rec(id: string, o: Partial<RecommendationRecord> = {}): RecommendationRecord {
+  return {
+    id,
+    vmId: VM,
+    vmName: 'a',
+    setId: '',
+    tenant: 'acme',
+    kind: 'resize',
+    target: {
+      kind: 'class',
+      vmId: '',
+      vmClass: 'large',
+      vcpus: 4,
+      memoryMib: 8192,
+      diskGib: 0,
+      features: [],
+      hostId: '',
+      peer: '',
+    },
+    benefit: {
+      projectedCpuP95Pct: 40,
+      projectedMemoryP95Pct: 10,
+      headroomTargetPct: 70,
+      riskPct: 0,
+      costPerHourNow: 1,
+      costPerHourTarget: 2,
+      costDeltaPerMonth: 730,
+      currency: 'EUR',
+      rateCardVersion: 1,
+      moves: 0,
+      score: 1,
+    },
+    findings: [],
+    explanation: '',
+    candidates: [],
+    state: 'open',
+    applicable: true,
+    notApplicableReason: '',
+    createdUnixMs: 1,
+    updatedUnixMs: 1,
+    windowHours: 168,
+    dataHours: 48,
+    vmGeneration: 1,
+    vmSpecHash: vmSpecHash(SPEC),
+    stateReason: '',
+    newVmId: '',
+    scheduledUnixMs: 0,
+    usage: {} as RecommendationRecord['usage'],
+    vcpus: 2,
+    memoryMib: 4096,
+    vmClass: 'medium',
+    ...o,
+  };
+}
+
+t.test('a new recommendation supersedes the open one in the same batch; listing and scope', async (t) => {
+  const store = new MemoryStore();
+  const recs = new RecStore(store);
+  const first = rec(ulid(1000));
+  let w = recs.newOps(first, undefined, { next: emptyHistory(VM), version: 0 });
+  await store.batch(w.ops, w.pre);
+  const [prev] = await recs.ofVm(VM);
+  const second = rec(ulid(2000));
+  w = recs.newOps(second, prev, { next: { ...emptyHistory(VM), oomKillsAnswered: 1 }, version: 1 });
+  await store.batch(w.ops, w.pre);
+  t.equal((await recs.get(first.id, undefined)).rec.state, 'superseded');
+  t.equal((await recs.history(VM)).h?.oomKillsAnswered, 1);
+  // The same stale view again conflicts: nothing half-written.
+  await t.rejects(store.batch(w.ops, w.pre), { code: 'ABORTED' });
+  t.same(
+    (await recs.list({ limit: 10, after: '' })).recs.map((r) => r.id),
+    [second.id],
+    'open and scheduled by default',
+  );
+  t.same(
+    (await recs.list({ limit: 10, after: '', states: ['open', 'superseded'] })).recs.map((r) => r.id),
+    [second.id, first.id],
+    'newest first',
+  );
+  const p1 = await recs.list({ limit: 1, after: '', states: ['open', 'superseded'] });
+  t.equal(p1.next, second.id);
+  t.same(
+    (await recs.list({ limit: 1, after: p1.next, states: ['superseded'] })).recs.map((r) => r.id),
+    [first.id],
+  );
+  t.same((await recs.list({ tenant: 'other', limit: 10, after: '' })).recs, [], 'another tenant sees none');
+  await t.rejects(recs.get(second.id, 'other'), { code: 'NOT_FOUND' });
+  await t.rejects(recs.get('nope', undefined), { code: 'NOT_FOUND' });
+});
+
+t.test('update keeps the due index: scheduled records are due at their time, and only then', async (t) => {
+  const store = new MemoryStore();
+  const recs = new RecStore(store);
+  const r = rec(ulid(1000));
+  const w = recs.newOps(r, undefined, { next: emptyHistory(VM), version: 0 });
+  await store.batch(w.ops, w.pre);
+  const v = (await store.get(RECOMMENDATIONS, r.id))!.version;
+  await recs.update({ ...r, state: 'scheduled', scheduledUnixMs: 5000 }, v);
+  t.same(await recs.due(4999, 10), []);
+  t.same(
+    (await recs.due(5000, 10)).map((x) => x.id),
+    [r.id],
+  );
+  await t.rejects(recs.update({ ...r, state: 'applying' }, v), { code: 'ABORTED' }, 'stale version');
+  await recs.update({ ...r, state: 'applying' }, v + 1);
+  t.same(await recs.due(10_000, 10), []);
+  let keys = 0;
+  for await (const _ of store.scan(RECS_DUE)) keys++;
+  t.equal(keys, 0, 'the index entry went with the state');
+});
+
+t.test('spec hash changes with the size, not with the config', async (t) => {
+  t.not(vmSpecHash(SPEC), vmSpecHash({ ...SPEC, vcpus: 4 }));
+  t.equal(vmSpecHash(SPEC), vmSpecHash({ ...SPEC, config: { a: 'b' } }));
+});
