@@ -214,7 +214,8 @@ t.test(
       cpuP95: 0.1,
       memoryP95: 300,
     };
-    const d = decide(input(a, s, { pool: [spare, { ...spare, vmId: 'T2', tenant: 'other' }] }));
+    const idler = { ...spare, vmId: 'T3', cpuP95: 0.01 };
+    const d = decide(input(a, s, { pool: [spare, { ...spare, vmId: 'T2', tenant: 'other' }, idler] }));
     t.equal(d.outcome, 'recommend');
     if (d.outcome !== 'recommend') return;
     t.equal(d.best.kind, 'reassign');

@@ -173,6 +173,8 @@ export function candidates(i: CandidateInput): Draft[] {
   // (a) existing VMs of the same tenant and scheme with room for this VM's p95 under the bar.
   for (const p of i.pool) {
     if (p.vmId === a.vmId || p.tenant !== a.tenant || p.scheme !== a.scheme || !p.running || p.managed) continue;
+    // Onto a busier VM only: consolidation has a direction, so two idle VMs are never offered onto each other.
+    if (p.cpuP95 <= a.usage.cpuVcpus.p95) continue;
     const h = hosts.find((x) => x.id === p.hostId);
     if (!h || !has(h.features, required)) continue;
     const cpuOk = p.cpuP95 + a.usage.cpuVcpus.p95 <= (p.vcpus * bar) / 100;
