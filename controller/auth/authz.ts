@@ -171,6 +171,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'usage.write',
     'usage.admin',
     'usage.import',
+    'reclass.offer', // admins hand out federation tokens, so they hold what those carry
     'images.read',
     'images.write',
     'monitor.read',
