@@ -5,7 +5,7 @@
 // applicable: its tenant's vCPU quota is full), an idle one onto a busier VM of
 // its tenant, one whose manifest requires secure-os moves to the host labelled
 // with it; a second run changes nothing (hysteresis); ls and show lay it out.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { VmUsage } from '../../common/gen/nephele/v1/VmUsage.js';
 import type { Recommendation__Output as Rec } from '../../common/gen/nephele/v1/Recommendation.js';
 import { cli, FAST, joinToken, startController } from '../helpers/procs.js';
@@ -13,6 +13,7 @@ import { fakeAgent, fakeInventory } from '../helpers/fake-agent.js';
 import { createProcessVm } from '../helpers/usage-meter.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
+import { join } from 'node:path';
 
 const GiB = 2 ** 30;
 const HOUR = 3_600_000;
@@ -64,34 +65,12 @@ t.test('recommend from metered usage: up (over quota), onto a busier VM, to the 
   const steady = await vm('steady', 2, 4, 'medium');
   secureVm = await vm('needs-secure', 2, 4, 'medium', 'default');
 
-  // 48 hours of usage, one record per hour, as the agent's meter sends it.
-  const hour0 = Math.floor(Date.now() / HOUR) * HOUR;
-  const load: [string, number, number][] = [
+  await meter(plain, [
     [busy, 1.9, 1000],
     [idle, 0.02, 300],
     [steady, 0.3, 600],
     [secureVm, 0.9, 1500],
-  ];
-  const records: VmUsage[] = [];
-  for (let h = 48; h >= 1; h--)
-    for (const [vmId, cpu, mib] of load)
-      records.push({
-        vmId,
-        startUnixMs: hour0 - h * HOUR,
-        endUnixMs: hour0 - (h - 1) * HOUR,
-        cpuSeconds: cpu * 3600,
-        memoryByteSeconds: mib * 2 ** 20 * 3600,
-        diskReadBytes: 0,
-        diskWriteBytes: 0,
-        netRxBytes: 1000,
-        netTxBytes: 1000,
-        uptimeSeconds: 3600,
-        sources: { cpu: 'cgroup' },
-        generation: 1,
-      });
-  const seq = plain.nextSeq();
-  plain.send({ usage: { seq, epoch: 'ab', records, timeUnixMs: Date.now() } });
-  await waitFor(() => plain.acked() >= seq, { message: 'the usage batch stored' });
+  ]);
 
   // Until the rollup job has run, the VMs have too little data: nothing is recommended.
   const recommend = async (...args: string[]) => {
@@ -165,3 +144,97 @@ t.test('recommend from metered usage: up (over quota), onto a busier VM, to the 
   t.equal(json.id, down.id);
   t.equal(json.state, 'RECOMMENDATION_STATE_OPEN');
 });
+
+/** 48 hours of usage, one record per hour and VM ([vm id, vCPUs used, MiB used]), sent as the agent's meter sends it. */
+async function meter(agent: Awaited<ReturnType<typeof fakeAgent>>, load: [string, number, number][]) {
+  const hour0 = Math.floor(Date.now() / HOUR) * HOUR;
+  const records: VmUsage[] = [];
+  for (let h = 48; h >= 1; h--)
+    for (const [vmId, cpu, mib] of load)
+      records.push({
+        vmId,
+        startUnixMs: hour0 - h * HOUR,
+        endUnixMs: hour0 - (h - 1) * HOUR,
+        cpuSeconds: cpu * 3600,
+        memoryByteSeconds: mib * 2 ** 20 * 3600,
+        diskReadBytes: 0,
+        diskWriteBytes: 0,
+        netRxBytes: 1000,
+        netTxBytes: 1000,
+        uptimeSeconds: 3600,
+        sources: { cpu: 'cgroup' },
+        generation: 1,
+      });
+  const seq = agent.nextSeq();
+  agent.send({ usage: { seq, epoch: 'ab', records, timeUnixMs: Date.now() } });
+  await waitFor(() => agent.acked() >= seq, { message: 'the usage batch stored' });
+}
+
+/** A controller whose rollups run every second, with one fake agent of 16 vCPUs and 32 GiB. */
+async function meteredController(t: Test, name: string) {
+  const ctl = await startController(tmpDir(), { args: [...FAST, '--usage-rollup-cron', '* * * * * *'] });
+  const agent = await fakeAgent(ctl, { joinToken: await joinToken(ctl), name, inventory: big(name) });
+  t.teardown(async () => {
+    agent.close();
+    await ctl.kill();
+  });
+  const run = (...args: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
+  return { ctl, agent, run };
+}
+
+t.test(
+  'include_peers: a peer controller offers a VM with spare room (informational, applied on the peer)',
+  async (t) => {
+    const tgt = await meteredController(t, 'tgt-host');
+    const src = await meteredController(t, 'src-host');
+    const spare = await createProcessVm(tgt.ctl, tgt.agent.hostId, 'spare', [
+      '--vcpus',
+      '2',
+      '--memory',
+      '4G',
+      '--vm-class',
+      'small',
+    ]);
+    const lonely = await createProcessVm(src.ctl, src.agent.hostId, 'lonely', [
+      '--vcpus',
+      '2',
+      '--memory',
+      '4G',
+      '--vm-class',
+      'medium',
+    ]);
+    t.equal(spare.code, 0, spare.stderr);
+    t.equal(lonely.code, 0, lonely.stderr);
+    await meter(tgt.agent, [[spare.id, 0.5, 1000]]);
+    await meter(src.agent, [[lonely.id, 0.05, 200]]);
+    const fed = await tgt.run('token', 'create', '--api', '--role', 'federation', '-q');
+    t.equal(fed.code, 0, fed.stderr);
+    const add = await src.run(
+      'peer',
+      'add',
+      'tgt',
+      tgt.ctl.address,
+      '--ca',
+      join(tgt.ctl.dataDir, 'ca.pem'),
+      '--token',
+      fed.stdout.trim(),
+    );
+    t.equal(add.code, 0, add.stderr);
+    // The peer's rollups must have run too: wait until it offers the VM.
+    const rec = await waitFor(
+      async () => {
+        const r = await src.run('--json', 'reclass', 'recommend', '--vm', lonely.id, '--peers');
+        t.equal(r.code, 0, r.stderr);
+        const got = (JSON.parse(r.stdout) as { recommendations: Rec[] }).recommendations[0];
+        return got?.candidates.some((c) => c.target!.kind === 'TARGET_KIND_PEER_VM') ? got : undefined;
+      },
+      { timeoutMs: 30_000, message: 'the peer offers its spare VM' },
+    );
+    const offered = rec.candidates.find((c) => c.target!.kind === 'TARGET_KIND_PEER_VM')!;
+    t.equal(offered.target!.peer, 'tgt');
+    t.equal(offered.target!.vmId, spare.id);
+    t.equal(offered.kind, 'RECOMMENDATION_KIND_REASSIGN');
+    t.match(offered.explanation, /apply on the peer/);
+    t.not(rec.target!.kind, 'TARGET_KIND_PEER_VM', 'the best is one this controller can apply (fewer moves)');
+  },
+);
