@@ -5,7 +5,8 @@ import t from 'tap';
 import { ulid } from '../../common/ids.js';
 import { RECOMMENDATIONS, type RecommendationRecord } from '../../controller/model/reclass.js';
 import { emptyHistory } from '../../controller/reclass/recommend/noise.js';
-import { RecStore, RECS_DUE, vmSpecHash } from '../../controller/reclass/recommend/records.js';
+import { RecStore, RECS_DUE } from '../../controller/reclass/recommend/records.js';
+import { vmSpecHash } from '../../controller/reclass/spec-hash.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 
 const VM = ulid(1);

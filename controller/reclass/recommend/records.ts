@@ -2,12 +2,10 @@
 // written in one batch with the VM's previous open recommendation superseded
 // and its anti-noise history; the Recommendations port (get, update, due) and
 // the bounded listing.
-import { createHash } from 'node:crypto';
 import { NotFoundError } from '../../../common/errors.js';
 import { ULID_RE } from '../../../common/ids.js';
 import { at, absent, del, put, type Op, type Precondition, type Store } from '../../../common/store/index.js';
 import type { RecommendationState } from '../../../common/model/reclass.js';
-import type { VmSpec } from '../../model/index.js';
 import {
   RECLASS_HISTORY,
   RECOMMENDATIONS,
@@ -24,18 +22,6 @@ export const RECS_DUE = 'reclass-recs-due';
 
 /** Open and scheduled: what a VM's next recommendation supersedes, and what a listing shows by default. */
 export const LIVE: RecommendationState[] = ['open', 'scheduled'];
-
-/**
- * The VM's spec as analyzed, hashed: a VM whose spec changed since makes its
- * recommendation stale (the apply part compares it).
- */
-export function vmSpecHash(spec: VmSpec): string {
-  const { scheme, vcpus, memoryMib, diskGib, image, vmClass = '' } = spec;
-  return createHash('sha256')
-    .update(JSON.stringify([scheme, vcpus, memoryMib, diskGib, image, vmClass]))
-    .digest('hex')
-    .slice(0, 32);
-}
 
 const vmKey = (r: Pick<RecommendationRecord, 'vmId' | 'id'>) => `${r.vmId}\x00${r.id}`;
 const tenantKey = (r: Pick<RecommendationRecord, 'tenant' | 'id'>) => `${r.tenant}\x00${r.id}`;

@@ -12,7 +12,8 @@ import type { AnalyzeOptions, Analyzer, Catalog, HostFeatures, Notifier } from '
 import type { HostView, PeerOffer, PoolVm } from './candidates.js';
 import { decide, type Decision } from './decide.js';
 import { emptyHistory, type Change } from './noise.js';
-import { LIVE, vmSpecHash, type RecStore } from './records.js';
+import { vmSpecHash } from '../spec-hash.js';
+import { LIVE, type RecStore } from './records.js';
 import type { Pricing } from './simulate.js';
 
 /** Hosts read per run (the fleet), and a tenant's VMs considered as reassignment targets. */
