@@ -8,6 +8,7 @@ import type { HostView } from '../../controller/reclass/recommend/candidates.js'
 import { decide, quotaReason, type DecideInput } from '../../controller/reclass/recommend/decide.js';
 import { emptyHistory, type Change } from '../../controller/reclass/recommend/noise.js';
 import { HOURS_PER_MONTH, type Pricing } from '../../controller/reclass/recommend/simulate.js';
+import { offerArgs, pickOffers } from '../../controller/reclass/recommend/offer.js';
 import { costOf, rateFor, zeroMetrics, type RateCard } from '../../controller/usage/model.js';
 import { Rng } from '../helpers/rng.js';
 
@@ -409,4 +410,53 @@ t.test('an open recommendation with the same target is unchanged', async (t) => 
   if (d.outcome !== 'recommend') return t.fail('expected a recommendation');
   const open = { id: 'R1', kind: d.best.kind, target: d.best.target } as never;
   t.same(decide(input(a, busy, { open })).outcome, 'unchanged');
+});
+
+t.test('OfferTargets: spare room and features asked for, the most spare first, no tenant or name', async (t) => {
+  const s = flat(48, 0.5, 1000);
+  const on = (vmId: string, hostId: string, size: { vcpus: number; memoryMib: number; vmClass: string }) => ({
+    ...analysis(s, size),
+    vmId,
+    hostId,
+    tenant: 'secret-tenant',
+    vmName: 'secret-name',
+  });
+  const fleet = {
+    hosts: [host('h1'), host('h2', ['secure-os'])],
+    classes: CATALOG,
+    pricing: pricingOf(CARD),
+  };
+  const few = flat(10, 0.1, 100);
+  const as = [
+    on('V1', 'h1', { vcpus: 2, memoryMib: 4096, vmClass: 'medium' }),
+    on('V2', 'h2', { vcpus: 4, memoryMib: 8192, vmClass: 'large' }),
+    on('V3', 'h2', { vcpus: 1, memoryMib: 1024, vmClass: 'small' }),
+    { ...analysis(few, { vcpus: 8, memoryMib: 8192 }), vmId: 'V4' },
+  ];
+  const all = pickOffers(as, fleet, { minVcpus: 0, minMemoryMib: 0, features: [], limit: 10 });
+  t.same(
+    all.map((o) => o.vmId),
+    ['V2', 'V1', 'V3'],
+    'most spare first; too little data is not offered',
+  );
+  t.same(all[0], {
+    vmId: 'V2',
+    vcpus: 4,
+    memoryMib: 8192,
+    spareVcpus: 3.5,
+    spareMemoryMib: 7192,
+    features: ['secure-os'],
+    scheme: 'process',
+    pricePerHour: 4 * 0.02 + 8 * 0.005,
+  });
+  t.notMatch(JSON.stringify(all), /secret/, 'neither tenant nor name');
+  t.same(
+    pickOffers(as, fleet, { minVcpus: 1, minMemoryMib: 0, features: ['secure-os'], limit: 10 }).map((o) => o.vmId),
+    ['V2'],
+  );
+  t.equal(pickOffers(as, fleet, { minVcpus: 0, minMemoryMib: 0, features: [], limit: 1 }).length, 1);
+  const req = { minVcpus: 0, minMemoryMib: 0, features: [], limit: 0 };
+  t.equal(offerArgs(req).limit, 20, 'default limit');
+  t.throws(() => offerArgs({ ...req, limit: 101 }), { code: 'INVALID_ARGUMENT', field: 'limit' });
+  t.throws(() => offerArgs({ ...req, features: ['Nope!'] }), { code: 'INVALID_ARGUMENT', field: 'features' });
 });

@@ -14,8 +14,9 @@ import type { Logger } from '../../../common/logger.js';
 import type { ClientIdentity } from '../../usage/push.js';
 import type { PeerRecord, PeerStore } from '../../usage/peers.js';
 import type { PeerOffer } from './candidates.js';
-import type { RunDeps } from './run.js';
-import { readFleet } from './run.js';
+import type { VmAnalysisModel } from '../../model/reclass.js';
+import type { OfferedVm__Output } from '../../../common/gen/nephele/v1/OfferedVm.js';
+import { readFleet, type Fleet, type RunDeps } from './run.js';
 
 const FEATURE_RE = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 /** VMs looked at per OfferTargets (the first of the fleet), and peers asked per run. */
@@ -24,7 +25,7 @@ const MAX_PEERS = 16;
 const PEER_DEADLINE_MS = 5000;
 const OFFER_WINDOW = { windowHours: 168, minDataHours: 24 };
 
-function offerArgs(req: OfferTargetsRequest__Output) {
+export function offerArgs(req: OfferTargetsRequest__Output) {
   const features = req.features ?? [];
   if (features.length > 32) throw new InvalidArgumentError('features', 'at most 32');
   for (const f of features)
@@ -43,14 +44,30 @@ export async function offerTargets(
   const page = await d.vms.list({ after: '', limit: OFFER_SCAN });
   const vms = page.vms.map((v) => v.vm).filter((v) => v.state === 'running' && v.desired === 'running' && !v.managed);
   const analyses = await d.analyzer.analyze(vms, { ...OFFER_WINDOW, nowUnixMs: d.clock.now() });
+  return { vms: pickOffers(analyses, fleet, want), currency: fleet.pricing.currency };
+}
+
+/** The VMs with at least the spare room and the features asked for, the most spare first (pure). */
+export function pickOffers(
+  analyses: VmAnalysisModel[],
+  fleet: Fleet,
+  want: { minVcpus: number; minMemoryMib: number; features: string[]; limit: number },
+): OfferedVm__Output[] {
   const hosts = new Map(fleet.hosts.map((h) => [h.id, h]));
-  const offered = analyses
+  const prices = new Map(fleet.classes.map((c) => [c.name, fleet.pricing.price(c)]));
+  return analyses
     .filter((a) => a.usage.sufficient)
     .map((a) => ({
-      a,
+      vmId: a.vmId,
+      vcpus: a.vcpus,
+      memoryMib: a.memoryMib,
       spareVcpus: Math.max(0, a.vcpus - a.usage.cpuVcpus.p95),
       spareMemoryMib: Math.max(0, Math.floor(a.memoryMib - a.usage.memoryMib.p95)),
       features: hosts.get(a.hostId)?.features ?? [],
+      scheme: a.scheme,
+      pricePerHour:
+        prices.get(a.vmClass) ??
+        fleet.pricing.price({ name: a.vmClass, vcpus: a.vcpus, memoryMib: a.memoryMib, pricePerHour: 0 }),
     }))
     .filter(
       (o) =>
@@ -60,22 +77,6 @@ export async function offerTargets(
     )
     .sort((x, y) => y.spareVcpus - x.spareVcpus || y.spareMemoryMib - x.spareMemoryMib)
     .slice(0, want.limit);
-  const prices = new Map(fleet.classes.map((c) => [c.name, fleet.pricing.price(c)]));
-  return {
-    vms: offered.map(({ a, spareVcpus, spareMemoryMib, features }) => ({
-      vmId: a.vmId,
-      vcpus: a.vcpus,
-      memoryMib: a.memoryMib,
-      spareVcpus,
-      spareMemoryMib,
-      features,
-      scheme: a.scheme,
-      pricePerHour:
-        prices.get(a.vmClass) ??
-        fleet.pricing.price({ name: a.vmClass, vcpus: a.vcpus, memoryMib: a.memoryMib, pricePerHour: 0 }),
-    })),
-    currency: fleet.pricing.currency,
-  };
 }
 
 /** One OfferTargets call to a peer: its CA only, our certificate, its token. */
