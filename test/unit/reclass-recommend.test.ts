@@ -8,7 +8,7 @@ import type { HostView } from '../../controller/reclass/recommend/candidates.js'
 import { decide, quotaReason, type DecideInput } from '../../controller/reclass/recommend/decide.js';
 import { emptyHistory, type Change } from '../../controller/reclass/recommend/noise.js';
 import { HOURS_PER_MONTH, type Pricing } from '../../controller/reclass/recommend/simulate.js';
-import { offerArgs, pickOffers } from '../../controller/reclass/recommend/offer.js';
+import { offerArgs, peerOffer, pickOffers } from '../../controller/reclass/recommend/offer.js';
 import { costOf, rateFor, zeroMetrics, type RateCard } from '../../controller/usage/model.js';
 import { Rng } from '../helpers/rng.js';
 
@@ -459,4 +459,29 @@ t.test('OfferTargets: spare room and features asked for, the most spare first, n
   t.equal(offerArgs(req).limit, 20, 'default limit');
   t.throws(() => offerArgs({ ...req, limit: 101 }), { code: 'INVALID_ARGUMENT', field: 'limit' });
   t.throws(() => offerArgs({ ...req, features: ['Nope!'] }), { code: 'INVALID_ARGUMENT', field: 'features' });
+});
+
+t.test("a peer's offers are hostile input: out of bounds is dropped", async (t) => {
+  const o = {
+    vmId: '01HZ',
+    vcpus: 2,
+    memoryMib: 4096,
+    spareVcpus: 1.5,
+    spareMemoryMib: 3000,
+    features: ['secure-os', 'BAD FEATURE'],
+    scheme: 'process',
+    pricePerHour: 0.01,
+  };
+  t.same(peerOffer('p', o), { ...o, peer: 'p', features: ['secure-os'] });
+  for (const bad of [
+    { vcpus: 0 },
+    { vcpus: 1.5 },
+    { memoryMib: -1 },
+    { spareVcpus: 3 },
+    { spareMemoryMib: Number.NaN },
+    { pricePerHour: Number.POSITIVE_INFINITY },
+    { vmId: 'x'.repeat(65) },
+    { scheme: 'Q E M U' },
+  ])
+    t.equal(peerOffer('p', { ...o, ...bad }), undefined, JSON.stringify(bad));
 });

@@ -110,12 +110,42 @@ export function peerOfferSource(peers: PeerStore, identity: () => ClientIdentity
       };
       try {
         const r = await askPeer(await peers.get(view.name), identity(), req);
-        for (const o of r.vms.slice(0, 10))
-          out.push({ ...o, peer: view.name, memoryMib: Number(o.memoryMib), spareMemoryMib: Number(o.spareMemoryMib) });
+        for (const o of r.vms.slice(0, 10)) {
+          const ok = peerOffer(view.name, o);
+          if (ok) out.push(ok);
+        }
       } catch (err) {
         log.warn({ err, peer: view.name }, 'peer offer failed');
       }
     }
     return out;
+  };
+}
+
+/** A peer's answer is input like any other: an offer outside sane bounds is dropped, never divided by. */
+export function peerOffer(peer: string, o: OfferedVm__Output): PeerOffer | undefined {
+  const vcpus = Number(o.vcpus);
+  const memoryMib = Number(o.memoryMib);
+  const spareVcpus = Number(o.spareVcpus);
+  const spareMemoryMib = Number(o.spareMemoryMib);
+  const price = Number(o.pricePerHour);
+  if (!Number.isInteger(vcpus) || vcpus < 1 || vcpus > 1024) return undefined;
+  if (!Number.isInteger(memoryMib) || memoryMib < 1 || memoryMib > 2 ** 32) return undefined;
+  if (!(spareVcpus >= 0 && spareVcpus <= vcpus) || !(spareMemoryMib >= 0 && spareMemoryMib <= memoryMib))
+    return undefined;
+  if (!Number.isFinite(price) || price < 0) return undefined;
+  if (typeof o.vmId !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(o.vmId)) return undefined;
+  if (typeof o.scheme !== 'string' || !/^[a-z0-9-]{1,32}$/.test(o.scheme)) return undefined;
+  const features = (o.features ?? []).slice(0, 32).filter((f) => typeof f === 'string' && FEATURE_RE.test(f));
+  return {
+    peer,
+    vmId: o.vmId,
+    vcpus,
+    memoryMib,
+    spareVcpus,
+    spareMemoryMib,
+    features,
+    scheme: o.scheme,
+    pricePerHour: price,
   };
 }
