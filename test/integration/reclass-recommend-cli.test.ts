@@ -42,6 +42,14 @@ t.test('reclass recommend|ls|show: validation, shapes, tenants, OfferTargets', a
   const ans = JSON.parse(r.stdout) as Record<string, unknown>;
   t.same(Object.keys(ans).sort(), ['analyzed', 'recommendations', 'skippedInsufficientData', 'unchanged']);
   t.same(ans.recommendations, [], 'a VM without data gets none');
+  // A retry with the request_id answers with that run; the id with another body is refused.
+  const once = await run('--json', 'reclass', 'recommend', '--vm', vm.id, '--request-id', 'rec-1');
+  const twice = await run('--json', 'reclass', 'recommend', '--vm', vm.id, '--request-id', 'rec-1');
+  t.equal(twice.code, 0, twice.stderr);
+  t.equal(twice.stdout, once.stdout, 'the same answer');
+  const reused = await run('reclass', 'recommend', '--vm', vm.id, '--headroom', '60', '--request-id', 'rec-1');
+  t.equal(reused.code, 1);
+  t.match(reused.stderr, /INVALID_ARGUMENT: request_id/);
 
   const text = await run('reclass', 'recommend', '--vm', vm.id);
   t.equal(text.code, 0, text.stderr);

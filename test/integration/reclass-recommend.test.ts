@@ -113,7 +113,13 @@ t.test('recommend from metered usage: up (over quota), onto a busier VM, to the 
   t.equal(down.applicable, true);
   t.ok(down.candidates.length >= 2 && down.candidates[0]!.target!.vmId === steady, 'ranked, best first');
 
-  const moved = (await recommend('--vm', secureVm)).recommendations[0]!;
+  const moved = (await recommend('--vm', secureVm, '--request-id', 'move-1')).recommendations[0]!;
+  const retried = await recommend('--vm', secureVm, '--request-id', 'move-1');
+  t.same(
+    retried.recommendations.map((r) => r.id),
+    [moved.id],
+    'a retry with the request_id answers with the run it repeats',
+  );
   t.equal(moved.kind, 'RECOMMENDATION_KIND_MOVE');
   t.equal(moved.target!.hostId, secure.hostId, 'to the host labelled secure-os');
   t.same(moved.target!.features, ['secure-os']);

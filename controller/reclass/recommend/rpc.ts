@@ -22,6 +22,20 @@ export const DEFAULT_HEADROOM_PCT = 70;
 /** VMs one Recommend call goes through (pages of 100); the fleet's cron run pages on without it. */
 export const MAX_VMS_PER_CALL = 1000;
 
+/** What a Recommend call made, recorded under its request_id. */
+interface RunSummary {
+  ids: string[];
+  analyzed: number;
+  skipped: number;
+  unchanged: number;
+}
+
+const counts = (t: RunSummary) => ({
+  analyzed: t.analyzed,
+  skippedInsufficientData: t.skipped,
+  unchanged: t.unchanged,
+});
+
 function hoursArg(field: string, v: unknown, def: number): number {
   const n = Number(v ?? 0);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(field, 'must be a whole number of hours');
@@ -55,29 +69,37 @@ export function headroomArg(v: unknown): number {
 
 export function recommendHandlers(layer: RpcLayer, d: RunDeps): RecommendHandlers {
   return {
-    Recommend: unaryRpc(layer, 'ReclassService.Recommend', async (req: RecommendRequest__Output, ctx) => {
-      const opts = { ...windowOptions(req, d.clock.now()), bar: headroomArg(req.headroomPct) };
-      const s = resolveScope({ vmId: req.vmId, setId: req.setId, tenant: req.tenant }, ctx.scope);
-      const fleet = await readFleet(d);
-      const total = { recs: [] as ReturnType<typeof recommendationToProto>[], analyzed: 0, skipped: 0, unchanged: 0 };
-      let seen = 0;
-      do {
-        const page = await vmsInScope(d.vms, s, ctx.scope);
-        const r = await recommendVms(d, page.vms, { ...opts, includePeers: req.includePeers }, fleet);
-        total.recs.push(...r.recs.map(recommendationToProto));
-        total.analyzed += r.analyzed;
-        total.skipped += r.skipped;
-        total.unchanged += r.unchanged;
-        seen += page.vms.length;
-        s.after = page.next;
-      } while (s.after && seen < MAX_VMS_PER_CALL);
-      return {
-        recommendations: total.recs,
-        analyzed: total.analyzed,
-        skippedInsufficientData: total.skipped,
-        unchanged: total.unchanged,
-      };
-    }),
+    Recommend: unaryRpc(
+      layer,
+      'ReclassService.Recommend',
+      async (req: RecommendRequest__Output, ctx) => {
+        const opts = { ...windowOptions(req, d.clock.now()), bar: headroomArg(req.headroomPct) };
+        const s = resolveScope({ vmId: req.vmId, setId: req.setId, tenant: req.tenant }, ctx.scope);
+        const fleet = await readFleet(d);
+        const total: RunSummary = { ids: [], analyzed: 0, skipped: 0, unchanged: 0 };
+        const recs: ReturnType<typeof recommendationToProto>[] = [];
+        let seen = 0;
+        do {
+          const page = await vmsInScope(d.vms, s, ctx.scope);
+          const r = await recommendVms(d, page.vms, { ...opts, includePeers: req.includePeers }, fleet);
+          recs.push(...r.recs.map(recommendationToProto));
+          total.ids.push(...r.recs.map((x) => x.id));
+          total.analyzed += r.analyzed;
+          total.skipped += r.skipped;
+          total.unchanged += r.unchanged;
+          seen += page.vms.length;
+          s.after = page.next;
+        } while (s.after && seen < MAX_VMS_PER_CALL);
+        // The call's request_id answers a retry with this run (what it made), not a second run.
+        if (ctx.requestId) await d.events.commit({ ops: [], ref: JSON.stringify(total) });
+        return { recommendations: recs, ...counts(total) };
+      },
+      async (ref, _req, ctx) => {
+        const total = JSON.parse(ref) as RunSummary;
+        const recs = await Promise.all(total.ids.map((id) => d.recs.get(id, ctx.scope).then((r) => r.rec)));
+        return { recommendations: recs.map(recommendationToProto), ...counts(total) };
+      },
+    ),
     ListRecommendations: unaryRpc(
       layer,
       'ReclassService.ListRecommendations',

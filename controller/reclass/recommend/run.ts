@@ -181,7 +181,8 @@ async function one(
     const rec = recordOf(vm, a, dec, o, now);
     const { ops, pre } = d.recs.newOps(rec, open, { next: dec.history, version: hist.version });
     try {
-      await d.events.commit({ ops, preconditions: pre, ref: rec.id });
+      // No request ref here: a call's request_id is recorded once, for the whole call (rpc.ts).
+      await d.events.commit({ ops, preconditions: pre });
     } catch (e) {
       // Another writer moved the VM's open recommendation or history: read again and decide again.
       if (isConflict(e) && attempt < 3) continue;
