@@ -8,64 +8,13 @@ import { emptyHistory } from '../../controller/reclass/recommend/noise.js';
 import { RecStore, RECS_DUE } from '../../controller/reclass/recommend/records.js';
 import { vmSpecHash } from '../../controller/reclass/spec-hash.js';
 import { MemoryStore } from '../helpers/memory-store.js';
+import { recommendation } from '../helpers/reclass-records.js';
 
 const VM = ulid(1);
 const SPEC = { scheme: 'process', vcpus: 2, memoryMib: 4096, diskGib: 1, image: 'x', appliancePort: 0, config: {} };
 
-function rec(id: string, o: Partial<RecommendationRecord> = {}): RecommendationRecord {
-  return {
-    id,
-    vmId: VM,
-    vmName: 'a',
-    setId: '',
-    tenant: 'acme',
-    kind: 'resize',
-    target: {
-      kind: 'class',
-      vmId: '',
-      vmClass: 'large',
-      vcpus: 4,
-      memoryMib: 8192,
-      diskGib: 0,
-      features: [],
-      hostId: '',
-      peer: '',
-    },
-    benefit: {
-      projectedCpuP95Pct: 40,
-      projectedMemoryP95Pct: 10,
-      headroomTargetPct: 70,
-      riskPct: 0,
-      costPerHourNow: 1,
-      costPerHourTarget: 2,
-      costDeltaPerMonth: 730,
-      currency: 'EUR',
-      rateCardVersion: 1,
-      moves: 0,
-      score: 1,
-    },
-    findings: [],
-    explanation: '',
-    candidates: [],
-    state: 'open',
-    applicable: true,
-    notApplicableReason: '',
-    createdUnixMs: 1,
-    updatedUnixMs: 1,
-    windowHours: 168,
-    dataHours: 48,
-    vmGeneration: 1,
-    vmSpecHash: vmSpecHash(SPEC),
-    stateReason: '',
-    newVmId: '',
-    scheduledUnixMs: 0,
-    usage: {} as RecommendationRecord['usage'],
-    vcpus: 2,
-    memoryMib: 4096,
-    vmClass: 'medium',
-    ...o,
-  };
-}
+const rec = (id: string, o: Partial<RecommendationRecord> = {}): RecommendationRecord =>
+  recommendation({ id, vmId: VM, setId: '', tenant: 'acme', vmSpecHash: vmSpecHash(SPEC), ...o });
 
 t.test('a new recommendation supersedes the open one in the same batch; listing and scope', async (t) => {
   const store = new MemoryStore();
