@@ -12,6 +12,7 @@ import type { AgentServiceHandlers } from '../common/gen/nephele/v1/AgentService
 import type { VmServiceHandlers } from '../common/gen/nephele/v1/VmService.js';
 import { usageHandlers } from './usage/service.js';
 import { startUsageCapability } from './usage/wire.js';
+import { identityOf } from './usage/push.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
 import type { Store } from '../common/store/index.js';
 import { writeFileAtomic } from '../common/fs-atomic.js';
@@ -298,6 +299,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     commands: management.commands,
     images: imaging.images,
     cfg: cfg.reclass ?? {},
+    peerIdentity: identityOf(pki),
   });
   server.addService(safeService(v1.ReclassService.service), reclass.handlers(layer));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));

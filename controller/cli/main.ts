@@ -36,6 +36,7 @@ import { registerSubscriptionCommands } from './commands/subscription.js';
 import { registerClassCommands } from './commands/class.js';
 import { registerReclassPolicyCommands } from './commands/reclass-policy.js';
 import { registerReclassAnalyzeCommand } from './commands/reclass-analyze.js';
+import { registerReclassRecommendCommands } from './commands/reclass-recommend.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -257,6 +258,7 @@ registerSubscriptionCommands(program, kit);
 registerClassCommands(program, kit);
 registerReclassPolicyCommands(program, kit);
 registerReclassAnalyzeCommand(program, kit);
+registerReclassRecommendCommands(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);

@@ -12,7 +12,14 @@ export async function startReclassCapability(d: ReclassDeps) {
   const classes = await startClasses(d);
   const { catalog, hostFeatures, policies, notifier } = classes;
   const analyze = await startAnalyze({ ...d, hostFeatures });
-  const recommend = await startRecommend({ ...d, analyzer: analyze.analyzer, catalog, hostFeatures, notifier });
+  const recommend = await startRecommend({
+    ...d,
+    analyzer: analyze.analyzer,
+    catalog,
+    hostFeatures,
+    notifier,
+    identity: d.peerIdentity,
+  });
   const { recommendations } = recommend;
   const apply = await startApply({
     ...d,

@@ -7,6 +7,7 @@ import type { SessionManager } from '../hosts/session.js';
 import type { Planner } from '../planner/planner.js';
 import type { Tenants } from '../tenancy/tenants.js';
 import type { AgentCommands, ImageStore } from '../tokens/ports.js';
+import type { ClientIdentity } from '../usage/push.js';
 import type { UsageCapability } from '../usage/wire.js';
 import type { VmRegistry } from '../vms/registry.js';
 
@@ -33,4 +34,6 @@ export interface ReclassDeps {
   /** Usage: rate cards, peers (OfferTargets of peer controllers). */
   usage: UsageCapability;
   cfg: ReclassConfig;
+  /** This controller's client certificate to peer controllers (OfferTargets of its usage peers). */
+  peerIdentity?: () => ClientIdentity;
 }

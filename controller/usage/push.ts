@@ -47,6 +47,13 @@ export interface ClientIdentity {
   keyPem: string;
 }
 
+/** This controller's client identity to peers: its certificate with our CA (the peer pins the CA, so a re-issued certificate still works). */
+export const identityOf =
+  (pki: { server: { certPem: string; keyPem: string }; ca: { certPem: string } }) => (): ClientIdentity => ({
+    certPem: `${pki.server.certPem.trim()}\n${pki.ca.certPem.trim()}\n`,
+    keyPem: pki.server.keyPem,
+  });
+
 /** One ImportUsage call to a peer; `close` ends its channel. */
 export interface ImportChannel {
   importUsage(req: ImportUsageRequest, deadlineMs: number): Promise<ImportUsageResponse__Output>;

@@ -14,7 +14,7 @@ import { DEFAULT_RUNNER, ScheduleRunner } from './export/runner.js';
 import { UsageImporter } from './import.js';
 import { startUsage, type Usage, type UsageConfig } from './index.js';
 import { PeerStore } from './peers.js';
-import { Pusher } from './push.js';
+import { identityOf, Pusher } from './push.js';
 import { ExportSchedules } from './schedules.js';
 import type { ExportDeps } from './service-export.js';
 import type { PeerDeps } from './service-peers.js';
@@ -54,11 +54,7 @@ export async function startUsageCapability(d: UsageCapabilityDeps): Promise<Usag
     clock,
     log,
     sourceId: d.sourceId,
-    // The chain with our CA: the peer pins the CA, so a re-issued certificate still imports.
-    identity: () => ({
-      certPem: `${d.pki.server.certPem.trim()}\n${d.pki.ca.certPem.trim()}\n`,
-      keyPem: d.pki.server.keyPem,
-    }),
+    identity: identityOf(d.pki),
   });
   const peerDeps: PeerDeps = {
     peers,

@@ -352,7 +352,7 @@ t.test('a schedule pushes one date range of app x for user group a to the peer',
   t.same(audit.at(-1) && [audit.at(-1)!.imported, audit.at(-1)!.duplicates], ['0', String(pushed.length)]);
 });
 
-t.test('the federation token can call ImportUsage and nothing else', async (t) => {
+t.test('the federation token can call ImportUsage and OfferTargets and nothing else', async (t) => {
   const { def } = loadNephele();
   const creds = grpc.credentials.createSsl(readFileSync(join(tgt.dataDir, 'ca.pem')));
   const generic = new grpc.Client(tgt.address, creds);
@@ -390,6 +390,7 @@ t.test('the federation token can call ImportUsage and nothing else', async (t) =
       });
       if (rpc === 'UsageService.ImportUsage')
         t.equal(code, grpc.status.INVALID_ARGUMENT, `${rpc} is admitted (and wants a source)`);
+      else if (rpc === 'ReclassService.OfferTargets') t.equal(code, grpc.status.OK, `${rpc} is admitted`);
       else t.equal(code, grpc.status.PERMISSION_DENIED, `federation may not call ${rpc}`);
       checked++;
     }
