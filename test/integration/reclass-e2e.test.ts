@@ -1,0 +1,323 @@
+// Reclassification end to end (issue 15): the seed's VM A/B/C example on two
+// real agent processes running process VMs, a real controller, the real CLI.
+//   A  busy beyond its one vCPU          → upward, to a class with more vCPUs
+//   B  idle on two vCPUs                 → downward (or onto an existing VM)
+//   C  its manifest (in its image) requires secure-os, on the unlabelled host
+//                                        → moved to the host labelled secure-os=true
+// Their past 48 hours are backdated usage, delivered through the plain agent's
+// own outbox and session (the path every metered interval takes). E has only
+// its REAL usage (metered each second, rolled up every 2 s): too little for
+// the tenant-wide run's 24 hours, and idle — below the idle bar — when asked
+// with a 1-hour minimum. D, as busy as A, is in a tenant whose vCPU quota it
+// fills: its recommendation is not applicable, applying it writes nothing, and
+// once D is destroyed it is stale. Each of A, B, C is applied: its appliance
+// serves, the old VM is retired.
+//
+// ReclassService is reached through its RPCs here (test/helpers/reclass.ts)
+// where the CLI of the part (`nephele class ...`, `nephele reclass ...`) was not
+// on main when this was written; each such place is marked "CLI:".
+import t from 'tap';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { tmpDir } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
+import { statusOf } from '../helpers/status.js';
+import { FAST, hostIdOf, hostsReady, joinToken, startAgent, startController, type Proc } from '../helpers/procs.js';
+import { agentArgs, cliOf } from '../helpers/image-world.js';
+import { createProcessVm } from '../helpers/usage-meter.js';
+import { httpGet, processesWith, vmApi } from '../helpers/vms.js';
+import {
+  applianceTarball,
+  applyEnded,
+  backdatedRolledUp,
+  backdatedUsage,
+  deliverThroughAgent,
+  hourlyRows,
+  reclassClient,
+  vcpusOf,
+  vmManifestPath,
+  type HourlyLoad,
+  type ManifestFile,
+} from '../helpers/reclass.js';
+import type { Recommendation__Output as Rec } from '../../common/gen/nephele/v1/Recommendation.js';
+import type { VmAnalysis__Output as Analysis } from '../../common/gen/nephele/v1/VmAnalysis.js';
+
+const HOURS = 48;
+/** The catalog the test runs on (the shipped one is removed first): cheap, small, one with secure-os. */
+const CLASSES = [
+  { name: 'e2e-small', vcpus: 1, memoryMib: 128, diskGib: 1, pricePerHour: 0.01, features: [] },
+  { name: 'e2e-duo', vcpus: 2, memoryMib: 256, diskGib: 1, pricePerHour: 0.02, features: [] },
+  { name: 'e2e-quad', vcpus: 4, memoryMib: 512, diskGib: 1, pricePerHour: 0.04, features: [] },
+  { name: 'e2e-secure', vcpus: 1, memoryMib: 256, diskGib: 1, pricePerHour: 0.015, features: ['secure-os'] },
+];
+const MANIFEST: ManifestFile = {
+  min_vcpus: 1,
+  min_memory_mib: 64,
+  required_features: ['secure-os'],
+  modules: ['httpd'],
+};
+
+const kindOf = (r: Rec) => r.kind.replace('RECOMMENDATION_KIND_', '');
+const findings = (a: { findings: { kind: string }[] }) => a.findings.map((f) => f.kind.replace('FINDING_KIND_', ''));
+
+t.test('the seed example end to end: recommended, applied, serving, old VMs retired', async (t) => {
+  const ctl = await startController(tmpDir(), { args: [...FAST, '--usage-rollup-cron', '*/2 * * * * *'] });
+  const run = cliOf(ctl);
+  const ok = async (...args: string[]) => {
+    const r = await run(args);
+    t.equal(r.code, 0, `nephele ${args.join(' ')}: ${r.stderr.trim().slice(0, 300)}`);
+    return r;
+  };
+  const plainDir = tmpDir();
+  const secureDir = tmpDir();
+  const agentOf = (dir: string, name: string, extra: string[], joinToken?: string) =>
+    startAgent(ctl.address, dir, { joinToken, name, args: [...agentArgs(false), '--usage-interval', '1s', ...extra] });
+  let plain: Proc = agentOf(plainDir, 'plain', [], await joinToken(ctl));
+  let secure: Proc | undefined;
+  const rc = reclassClient(ctl);
+  const vms = vmApi(ctl);
+  t.teardown(async () => {
+    rc.close();
+    vms.close();
+    await plain.kill();
+    await secure?.kill();
+    await ctl.kill();
+    for (const d of [plainDir, secureDir]) for (const pid of processesWith(d)) process.kill(pid, 'SIGKILL');
+  });
+  await hostsReady(ctl, 1);
+  const plainHost = hostIdOf(plainDir);
+
+  // ---- the world: E first (its real usage needs time), A, B, D, and C from an imported appliance image.
+  await ok('tenant', 'create', 'tight', '--vcpus', '1');
+  const create = async (name: string, extra: string[]) => {
+    const r = await createProcessVm(ctl, plainHost, name, extra);
+    t.equal(r.code, 0, `${name} runs: ${r.stderr.trim()}`);
+    return r.id;
+  };
+  const E = await create('vm-e', [
+    '--vcpus',
+    '2',
+    '--memory',
+    '256',
+    '--vm-class',
+    'e2e-duo',
+    '--config',
+    'title=appliance-e',
+  ]);
+  const A = await create('vm-a', [
+    '--vcpus',
+    '1',
+    '--memory',
+    '128',
+    '--vm-class',
+    'e2e-small',
+    '--config',
+    'title=appliance-a',
+  ]);
+  const D = await create('vm-d', ['--tenant', 'tight', '--memory', '128', '--vm-class', 'e2e-small']);
+  const B = await create('vm-b', [
+    '--vcpus',
+    '2',
+    '--memory',
+    '256',
+    '--vm-class',
+    'e2e-duo',
+    '--config',
+    'title=appliance-b',
+  ]);
+  const tar = applianceTarball(tmpDir(), 'secure-app', { config: { title: 'appliance-c' }, manifest: MANIFEST });
+  const image = JSON.parse(
+    (await ok('--json', 'image', 'import', tar, '--name', 'secure-app', '--memory', '128M')).stdout,
+  ) as { id: string };
+  const C = await create('vm-c', ['--image', image.id, '--vcpus', '1', '--memory', '128', '--vm-class', 'e2e-small']);
+  t.same(JSON.parse(readFileSync(vmManifestPath(plainDir, C), 'utf8')), MANIFEST, "C's manifest is in its data dir");
+
+  // ---- 48 hours of history for A, B, C, delivered by the plain agent; then the secure-os host joins.
+  const loads: [string, string, HourlyLoad][] = [
+    [A, 'vm-a', { cpuVcpus: 0.97, memoryMib: 90 }],
+    [B, 'vm-b', { cpuVcpus: 0.01, memoryMib: 20 }],
+    [C, 'vm-c', { cpuVcpus: 0.6, memoryMib: 100 }],
+    [D, 'vm-d', { cpuVcpus: 0.97, memoryMib: 90 }],
+  ];
+  const history = loads.flatMap(([id, , load]) => backdatedUsage(id, load, HOURS));
+  plain = await deliverThroughAgent(plain, plainDir, history, () => agentOf(plainDir, 'plain', []));
+  secure = agentOf(secureDir, 'secure', ['--label', 'secure-os=true'], await joinToken(ctl));
+  await hostsReady(ctl, 2);
+  const secureHost = hostIdOf(secureDir);
+  for (const [id, name, load] of loads) {
+    const rows = await backdatedRolledUp(ctl, id, HOURS);
+    t.equal(rows.length, HOURS, `${name}: ${HOURS} backdated hours rolled up`);
+    t.ok(
+      rows.every((r) => Math.abs(vcpusOf(r) - load.cpuVcpus) < 1e-6 && r.uptimeSeconds === 3600),
+      `${name}: every backdated hour at ${load.cpuVcpus} vCPU`,
+    );
+  }
+  t.equal((await vms.get(A)).state, 'VM_STATE_RUNNING', 'the VMs ran on through the agent restart');
+  // E's real usage: its current hour, metered by the agent and rolled up.
+  const eNow = await waitFor(
+    async () => {
+      const last = (await hourlyRows(ctl, E, '2h')).at(-1);
+      return last && last.uptimeSeconds >= 3 ? last : undefined;
+    },
+    { timeoutMs: 30_000, message: "E's real usage rolled up" },
+  );
+  t.pass(`E used ${vcpusOf(eNow).toFixed(3)} vCPU over ${eNow.uptimeSeconds} s (real, metered)`);
+
+  // ---- the catalog. CLI: nephele class ls --json / class rm NAME / class define ... once they land.
+  const shipped = (await rc.listClasses()).classes;
+  t.same(
+    shipped
+      .filter((c) => c.builtin)
+      .map((c) => c.name)
+      .sort(),
+    ['cpu-large', 'large', 'medium', 'mem-large', 'small'],
+    'the default catalog ships',
+  );
+  for (const c of shipped) await rc.deleteClass({ name: c.name });
+  for (const c of CLASSES) await rc.defineClass({ vmClass: c });
+  t.same(
+    (await rc.listClasses()).classes.map((c) => c.name),
+    ['e2e-small', 'e2e-secure', 'e2e-duo', 'e2e-quad'],
+    'the catalog is ours, by vcpus then memory',
+  );
+
+  // ---- bad input: the right status naming the field (CLI: class rm / reclass analyze --window 12h --min-data 24h).
+  const unknown = await statusOf(rc.deleteClass({ name: 'no-such-class' }));
+  t.equal(unknown.code, status.NOT_FOUND, `unknown class: ${unknown.details}`);
+  t.match(unknown.details, /no-such-class/);
+  const badClass = await statusOf(rc.defineClass({ vmClass: { ...CLASSES[0]!, name: 'Not A Name' } }));
+  t.equal(badClass.code, status.INVALID_ARGUMENT, badClass.details);
+  t.match(badClass.details, /name/);
+  const short = await statusOf(rc.analyze({ tenant: 'default', windowHours: 12, minDataHours: 24 }));
+  t.equal(short.code, status.INVALID_ARGUMENT, `window shorter than the minimum: ${short.details}`);
+  t.match(short.details, /window_hours/);
+
+  // ---- analysis. CLI: nephele reclass analyze --tenant default --window 72h --min-data 24h
+  const analyses = new Map<string, Analysis>(
+    (await rc.analyze({ tenant: 'default', windowHours: 72, minDataHours: 24 })).analyses.map((a) => [a.vmId, a]),
+  );
+  t.same([...analyses.keys()].sort(), [A, B, C, E].sort(), "the tenant's VMs (D is another tenant's)");
+  const a = analyses.get(A)!;
+  t.ok(Math.abs(a.usage!.cpuVcpus!.p95 - 0.97) < 0.01, `A p95 cpu ${a.usage?.cpuVcpus?.p95}`);
+  t.ok(a.usage!.sufficient && a.usage!.dataHours >= HOURS, `A has ${a.usage?.dataHours} hours of data`);
+  t.ok(findings(a).includes('UNDER_PROVISIONED'), `A: ${findings(a)}`);
+  const b = analyses.get(B)!;
+  t.ok(b.usage!.idle || findings(b).includes('OVER_PROVISIONED'), `B: idle ${b.usage?.idle}, ${findings(b)}`);
+  const c = analyses.get(C)!;
+  t.same(c.manifest?.requiredFeatures, ['secure-os'], "C's manifest read from the running VM");
+  t.equal(c.manifest?.source, 'vm');
+  t.ok(findings(c).includes('MISSING_FEATURE'), `C: ${findings(c)}`);
+  t.notOk(c.hostFeatures.includes('secure-os'), "C's host does not offer secure-os");
+  const e = analyses.get(E)!;
+  t.equal(e.usage!.sufficient, false, `E: ${e.usage?.dataHours} hour(s) of data, 24 needed`);
+  t.ok(findings(e).includes('INSUFFICIENT_DATA'), `E: ${findings(e)}`);
+
+  // ---- recommendations. CLI: nephele reclass recommend --tenant default --window 72h; reclass ls; reclass show ID
+  const made = await rc.recommend({ tenant: 'default', windowHours: 72, minDataHours: 24 });
+  const rec = new Map(made.recommendations.map((r) => [r.vmId, r]));
+  t.same([...rec.keys()].sort(), [A, B, C].sort(), 'one recommendation per VM with enough data');
+  t.equal(made.skippedInsufficientData, 1, 'E skipped: not enough data');
+  const rA = rec.get(A)!;
+  t.match(kindOf(rA), /^(RESIZE|NEW_VM)$/, `A: ${rA.explanation}`);
+  t.ok(rA.target!.vcpus > 1, `A goes up to ${rA.target?.vcpus} vCPUs (${rA.target?.vmClass})`);
+  t.ok(rA.benefit!.projectedCpuP95Pct <= 70, `A projected p95 ${rA.benefit?.projectedCpuP95Pct}%`);
+  const rB = rec.get(B)!;
+  t.ok(
+    kindOf(rB) === 'REASSIGN' ? rB.target!.kind === 'TARGET_KIND_VM' : rB.target!.vcpus < 2,
+    `B goes down or onto an existing VM: ${kindOf(rB)} ${rB.explanation}`,
+  );
+  t.ok(rB.benefit!.costDeltaPerMonth < 0, `B saves ${rB.benefit?.costDeltaPerMonth} ${rB.benefit?.currency}/month`);
+  const rC = rec.get(C)!;
+  t.equal(kindOf(rC), 'MOVE', `C: ${rC.explanation}`);
+  t.equal(rC.target!.hostId, secureHost, 'C moves to the secure-os host');
+  t.ok(rC.target!.features.includes('secure-os'));
+  for (const r of [rA, rB, rC]) {
+    t.ok(r.applicable, `${r.vmName} applicable (${r.notApplicableReason})`);
+    t.equal(r.state, 'RECOMMENDATION_STATE_OPEN');
+  }
+  const listed = (await rc.list({ tenant: 'default' })).recommendations.map((r) => r.id).sort();
+  t.same(listed, [rA.id, rB.id, rC.id].sort(), 'reclass ls: the three open ones');
+  const noticed = (await ok('--json', 'events', 'tail', '-n', '100', '--type', 'reclass.recommended')).stdout
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { attributes: Record<string, string> }).attributes.vm_id);
+  t.same(noticed.sort(), [A, B, C].sort(), 'a reclass.recommended event each');
+
+  // ---- E on its real usage alone (1 hour minimum): idle, so downward or onto another VM.
+  // CLI: nephele reclass analyze --vm E --window 24h --min-data 1h; reclass recommend --vm E ...
+  const eReal = (await rc.analyze({ vmId: E, windowHours: 24, minDataHours: 1 })).analyses[0]!;
+  t.ok(eReal.usage!.sufficient && eReal.usage!.dataHours >= 1, `E: ${eReal.usage?.dataHours} hour(s) of real data`);
+  t.ok(eReal.usage!.cpuVcpus!.p95 < 0.05, `E p95 cpu ${eReal.usage?.cpuVcpus?.p95} vCPU`);
+  t.ok(eReal.usage!.idle && findings(eReal).includes('IDLE'), `E idle: ${findings(eReal)}`);
+  const rE = (await rc.recommend({ vmId: E, windowHours: 24, minDataHours: 1 })).recommendations[0]!;
+  t.ok(
+    kindOf(rE) === 'REASSIGN' || rE.target!.vcpus < 2,
+    `E (real usage) goes down or onto an existing VM: ${kindOf(rE)} ${rE.explanation}`,
+  );
+
+  // ---- D: over its tenant's quota; applying writes nothing; destroyed → stale.
+  // CLI: nephele reclass recommend --vm D; reclass show ID; reclass apply ID
+  const rD = (await rc.recommend({ vmId: D, windowHours: 72, minDataHours: 24 })).recommendations[0]!;
+  t.ok(rD.target!.vcpus > 1, `D goes up to ${rD.target?.vcpus} vCPUs`);
+  t.equal(rD.applicable, false, 'over the quota: not applicable');
+  t.match(rD.notApplicableReason, /quota/i);
+  const record = async () => {
+    const v = await vms.get(D);
+    return { version: v.version, generation: v.generation, spec: v.spec, desired: v.desired, hostId: v.hostId };
+  };
+  const before = {
+    vm: await record(),
+    tenant: (await ok('--json', 'tenant', 'show', 'tight')).stdout,
+    n: (await vms.list()).length,
+  };
+  const refused = await statusOf(rc.apply({ id: rD.id, when: 'APPLY_WHEN_NOW' }));
+  t.ok(
+    [status.FAILED_PRECONDITION, status.RESOURCE_EXHAUSTED].includes(refused.code),
+    `apply over quota: ${refused.details}`,
+  );
+  t.match(refused.details, /quota/i);
+  t.same(await record(), before.vm, "D's record is untouched");
+  t.equal((await ok('--json', 'tenant', 'show', 'tight')).stdout, before.tenant, "the tenant's usage is untouched");
+  t.equal((await vms.list()).length, before.n, 'no VM was created');
+  t.equal((await rc.get(rD.id)).state, 'RECOMMENDATION_STATE_OPEN', 'the recommendation stays open');
+  await ok('vm', 'destroy', D);
+  const stale = await statusOf(rc.apply({ id: rD.id, when: 'APPLY_WHEN_NOW' }));
+  t.equal(stale.code, status.FAILED_PRECONDITION, `apply of a stale recommendation: ${stale.details}`);
+  t.match(stale.details, /\bid\b/);
+  t.equal((await rc.get(rD.id)).state, 'RECOMMENDATION_STATE_STALE');
+
+  // ---- apply A, B, C. CLI: nephele reclass apply ID --wait
+  const title = { [A]: 'appliance-a', [B]: 'appliance-b', [C]: 'appliance-c' };
+  for (const r of [rA, rB, rC]) {
+    const started = await rc.apply({ id: r.id, when: 'APPLY_WHEN_NOW' });
+    t.ok(started.steps.length > 0, `${r.vmName}: ${started.steps.map((s) => s.name).join(', ')}`);
+    const done = await applyEnded(rc, r.id);
+    t.equal(done.state, 'RECOMMENDATION_STATE_APPLIED', `${r.vmName} applied: ${done.stateReason}`);
+    // The VM that serves now: the same one (resize, move), the new one (new_vm) or the target (reassign).
+    const serves = kindOf(r) === 'RESIZE' || kindOf(r) === 'MOVE' ? r.vmId : done.newVmId;
+    const vm = await vms.waitState(serves, 'VM_STATE_RUNNING');
+    const page = await waitFor(
+      async () => {
+        const cur = await vms.get(serves);
+        const body = cur.hostPort ? (await httpGet(cur.hostPort).catch(() => ({ body: '' }))).body : '';
+        return body.includes(title[r.vmId]!) ? body : undefined;
+      },
+      { timeoutMs: 30_000, message: `${r.vmName}'s appliance serves` },
+    );
+    t.ok(page, `${r.vmName}'s appliance serves on ${vm.hostName}`);
+    if (kindOf(r) === 'RESIZE') t.equal(vm.spec!.vcpus, r.target!.vcpus, `${r.vmName} resized in place`);
+    if (kindOf(r) === 'MOVE') t.equal(vm.hostId, secureHost, `${r.vmName} runs on the secure-os host`);
+    if (serves !== r.vmId) {
+      const old = await vms.get(r.vmId).catch(() => undefined);
+      t.ok(!old || old.desired === 'DESIRED_VM_STATE_DESTROYED', `${r.vmName} retired`);
+      await waitFor(() => processesWith(r.vmId).length === 0, { message: `${r.vmName}'s processes gone` });
+    }
+  }
+  await waitFor(() => processesWith(join(plainDir, 'vms', C)).length === 0, { message: 'C left the plain host' });
+  t.ok(existsSync(vmManifestPath(secureDir, C)), "C's manifest came along to the secure-os host");
+  const applied = (await ok('--json', 'events', 'tail', '-n', '1000', '--type', 'reclass.apply.')).stdout
+    .trim()
+    .split('\n');
+  t.ok(applied.length >= 3, `events at the apply steps (${applied.length})`);
+});
