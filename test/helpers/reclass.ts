@@ -2,31 +2,10 @@
 // process appliance image that carries nephele-manifest.json, backdated usage
 // delivered the way every metered interval is (through a real agent's durable
 // outbox and its session into the controller's ingest), the hourly rows read
-// back with `nephele usage query`, and a ReclassService client.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// back with `nephele usage query`.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
 import type { VmUsage } from '../../common/gen/nephele/v1/VmUsage.js';
-import type { ReclassServiceClient } from '../../common/gen/nephele/v1/ReclassService.js';
-import type { DefineClassRequest } from '../../common/gen/nephele/v1/DefineClassRequest.js';
-import type { DefineClassResponse__Output } from '../../common/gen/nephele/v1/DefineClassResponse.js';
-import type { ListClassesRequest } from '../../common/gen/nephele/v1/ListClassesRequest.js';
-import type { ListClassesResponse__Output } from '../../common/gen/nephele/v1/ListClassesResponse.js';
-import type { DeleteClassRequest } from '../../common/gen/nephele/v1/DeleteClassRequest.js';
-import type { DeleteClassResponse__Output } from '../../common/gen/nephele/v1/DeleteClassResponse.js';
-import type { AnalyzeRequest } from '../../common/gen/nephele/v1/AnalyzeRequest.js';
-import type { AnalyzeResponse__Output } from '../../common/gen/nephele/v1/AnalyzeResponse.js';
-import type { RecommendRequest } from '../../common/gen/nephele/v1/RecommendRequest.js';
-import type { RecommendResponse__Output } from '../../common/gen/nephele/v1/RecommendResponse.js';
-import type { ListRecommendationsRequest } from '../../common/gen/nephele/v1/ListRecommendationsRequest.js';
-import type { ListRecommendationsResponse__Output } from '../../common/gen/nephele/v1/ListRecommendationsResponse.js';
-import type { GetRecommendationRequest } from '../../common/gen/nephele/v1/GetRecommendationRequest.js';
-import type { GetRecommendationResponse__Output } from '../../common/gen/nephele/v1/GetRecommendationResponse.js';
-import type { ApplyRecommendationRequest } from '../../common/gen/nephele/v1/ApplyRecommendationRequest.js';
-import type { ApplyRecommendationResponse__Output } from '../../common/gen/nephele/v1/ApplyRecommendationResponse.js';
-import type { Recommendation__Output } from '../../common/gen/nephele/v1/Recommendation.js';
-import { v1 } from '../../common/grpc/load.js';
-import { unary } from '../../common/grpc/promisify.js';
 import { LevelStore } from '../../common/store/index.js';
 import { writeTar } from '../../common/tar.js';
 import { Outbox } from '../../agent/outbox.js';
@@ -165,53 +144,3 @@ export const backdatedRolledUp = (ctl: ControllerProc, vmId: string, n: number):
 /** vCPUs used over a row (cpu-seconds per second up). */
 export const vcpusOf = (r: Pick<HourRow, 'cpuSeconds' | 'uptimeSeconds'>): number =>
   r.uptimeSeconds > 0 ? r.cpuSeconds / r.uptimeSeconds : 0;
-
-/**
- * ReclassService with the controller's admin token. The AdminClient of the CLI
- * has no reclass client on main yet; once the classes/recommend CLIs land it
- * may, and the test calls the CLI instead where its shape is settled.
- */
-export function reclassClient(ctl: ControllerProc, timeoutMs = 30_000) {
-  const creds = grpc.credentials.createSsl(readFileSync(join(ctl.dataDir, 'ca.pem')));
-  const c = new (v1().ReclassService)(ctl.address, creds) as unknown as ReclassServiceClient;
-  const md = new grpc.Metadata();
-  md.set('authorization', `Bearer ${readFileSync(join(ctl.dataDir, 'admin.token'), 'utf8').trim()}`);
-  const call = <Req, Res>(rpc: keyof ReclassServiceClient & string, req: Req): Promise<Res> =>
-    unary<Res>((cb) =>
-      (c[rpc] as unknown as (r: Req, m: grpc.Metadata, o: grpc.CallOptions, cb: unknown) => void).call(
-        c,
-        req,
-        md,
-        { deadline: Date.now() + timeoutMs },
-        cb,
-      ),
-    );
-  return {
-    close: () => c.close(),
-    defineClass: (r: DefineClassRequest) => call<DefineClassRequest, DefineClassResponse__Output>('DefineClass', r),
-    listClasses: () => call<ListClassesRequest, ListClassesResponse__Output>('ListClasses', {}),
-    deleteClass: (r: DeleteClassRequest) => call<DeleteClassRequest, DeleteClassResponse__Output>('DeleteClass', r),
-    analyze: (r: AnalyzeRequest) => call<AnalyzeRequest, AnalyzeResponse__Output>('Analyze', r),
-    recommend: (r: RecommendRequest) => call<RecommendRequest, RecommendResponse__Output>('Recommend', r),
-    list: (r: ListRecommendationsRequest) =>
-      call<ListRecommendationsRequest, ListRecommendationsResponse__Output>('ListRecommendations', r),
-    get: (id: string) =>
-      call<GetRecommendationRequest, GetRecommendationResponse__Output>('GetRecommendation', { id }).then(
-        (x) => x.recommendation!,
-      ),
-    apply: (r: ApplyRecommendationRequest) =>
-      call<ApplyRecommendationRequest, ApplyRecommendationResponse__Output>('ApplyRecommendation', r),
-  };
-}
-
-export type ReclassClient = ReturnType<typeof reclassClient>;
-
-/** Until the recommendation's application ended (applied or failed): what `nephele reclass apply --wait` waits for. */
-export const applyEnded = (rc: ReclassClient, id: string, timeoutMs = 90_000): Promise<Recommendation__Output> =>
-  waitFor(
-    async () => {
-      const rec = await rc.get(id);
-      return /APPLIED|FAILED/.test(rec.state) ? rec : undefined;
-    },
-    { timeoutMs, message: `recommendation ${id} applied or failed` },
-  );
