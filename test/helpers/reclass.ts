@@ -3,7 +3,7 @@
 // delivered the way every metered interval is (through a real agent's durable
 // outbox and its session into the controller's ingest), the hourly rows read
 // back with `nephele usage query`.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VmUsage } from '../../common/gen/nephele/v1/VmUsage.js';
 import { LevelStore } from '../../common/store/index.js';
@@ -144,3 +144,23 @@ export const backdatedRolledUp = (ctl: ControllerProc, vmId: string, n: number):
 /** vCPUs used over a row (cpu-seconds per second up). */
 export const vcpusOf = (r: Pick<HourRow, 'cpuSeconds' | 'uptimeSeconds'>): number =>
   r.uptimeSeconds > 0 ? r.cpuSeconds / r.uptimeSeconds : 0;
+
+/**
+ * The CPU limit, in vCPUs, of a process VM's cgroup (v2 cpu.max, else v1
+ * cfs quota; the process driver's layout in agent/drivers/process/cgroup.ts);
+ * undefined when the host put it in none.
+ */
+export function cgroupVcpus(vmId: string, root = '/sys/fs/cgroup'): number | undefined {
+  const read = (f: string) => {
+    try {
+      return readFileSync(f, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const v2 = read(join(root, 'nephele', vmId, 'cpu.max'))?.split(' ');
+  if (v2 && v2[0] !== 'max') return Number(v2[0]) / Number(v2[1]);
+  const quota = read(join(root, 'cpu', 'nephele', vmId, 'cpu.cfs_quota_us'));
+  const period = read(join(root, 'cpu', 'nephele', vmId, 'cpu.cfs_period_us'));
+  return quota && period && Number(quota) > 0 ? Number(quota) / Number(period) : undefined;
+}

@@ -32,6 +32,7 @@ import {
   deliverThroughAgent,
   hourlyRows,
   vcpusOf,
+  cgroupVcpus,
   vmManifestPath,
   type HourlyLoad,
   type ManifestFile,
@@ -57,8 +58,12 @@ const MANIFEST: ManifestFile = {
   modules: ['httpd'],
 };
 
-const kindOf = (r: Rec) => r.kind.replace('RECOMMENDATION_KIND_', '');
-const findings = (a: { findings: { kind: string }[] }) => a.findings.map((f) => f.kind.replace('FINDING_KIND_', ''));
+/** An enum value as our name (the CLI's JSON speaks common/model/reclass.ts: 'resize'; the proto's would be RECOMMENDATION_KIND_RESIZE). */
+const word = (s: string) =>
+  s.toLowerCase().replace(/^(recommendation_kind|recommendation_state|finding_kind|target_kind)_/, '');
+const kindOf = (r: Rec) => word(r.kind);
+const stateOf = (r: Rec) => word(r.state);
+const findings = (a: { findings: { kind: string }[] }) => a.findings.map((f) => word(f.kind));
 
 t.test('the seed example end to end: recommended, applied, serving, old VMs retired', async (t) => {
   const ctl = await startController(tmpDir(), { args: [...FAST, '--usage-rollup-cron', '*/2 * * * * *'] });
@@ -206,17 +211,17 @@ t.test('the seed example end to end: recommended, applied, serving, old VMs reti
   const a = analyses.get(A)!;
   t.ok(Math.abs(a.usage!.cpuVcpus!.p95 - 0.97) < 0.01, `A p95 cpu ${a.usage?.cpuVcpus?.p95}`);
   t.ok(a.usage!.sufficient && a.usage!.dataHours >= HOURS, `A has ${a.usage?.dataHours} hours of data`);
-  t.ok(findings(a).includes('UNDER_PROVISIONED'), `A: ${findings(a)}`);
+  t.ok(findings(a).includes('under_provisioned'), `A: ${findings(a)}`);
   const b = analyses.get(B)!;
-  t.ok(b.usage!.idle || findings(b).includes('OVER_PROVISIONED'), `B: idle ${b.usage?.idle}, ${findings(b)}`);
+  t.ok(b.usage!.idle || findings(b).includes('over_provisioned'), `B: idle ${b.usage?.idle}, ${findings(b)}`);
   const c = analyses.get(C)!;
   t.same(c.manifest?.requiredFeatures, ['secure-os'], "C's manifest read from the running VM");
   t.equal(c.manifest?.source, 'vm');
-  t.ok(findings(c).includes('MISSING_FEATURE'), `C: ${findings(c)}`);
+  t.ok(findings(c).includes('missing_feature'), `C: ${findings(c)}`);
   t.notOk(c.hostFeatures.includes('secure-os'), "C's host does not offer secure-os");
   const e = analyses.get(E)!;
   t.equal(e.usage!.sufficient, false, `E: ${e.usage?.dataHours} hour(s) of data, 24 needed`);
-  t.ok(findings(e).includes('INSUFFICIENT_DATA'), `E: ${findings(e)}`);
+  t.ok(findings(e).includes('insufficient_data'), `E: ${findings(e)}`);
 
   // ---- recommendations, one per VM with enough data; each noticed.
   const made = await json<Recommended>('reclass', 'recommend', '--tenant', 'default', ...window);
@@ -224,22 +229,22 @@ t.test('the seed example end to end: recommended, applied, serving, old VMs reti
   t.same([...rec.keys()].sort(), [A, B, C].sort(), 'one recommendation per VM with enough data');
   t.equal(made.skippedInsufficientData, 1, 'E skipped: not enough data');
   const rA = rec.get(A)!;
-  t.match(kindOf(rA), /^(RESIZE|NEW_VM)$/, `A: ${rA.explanation}`);
+  t.match(kindOf(rA), /^(resize|new_vm)$/, `A: ${rA.explanation}`);
   t.ok(rA.target!.vcpus > 1, `A goes up to ${rA.target?.vcpus} vCPUs (${rA.target?.vmClass})`);
   t.ok(rA.benefit!.projectedCpuP95Pct <= 70, `A projected p95 ${rA.benefit?.projectedCpuP95Pct}%`);
   const rB = rec.get(B)!;
   t.ok(
-    kindOf(rB) === 'REASSIGN' ? rB.target!.kind === 'TARGET_KIND_VM' : rB.target!.vcpus < 2,
+    kindOf(rB) === 'reassign' ? word(rB.target!.kind) === 'vm' : rB.target!.vcpus < 2,
     `B goes down or onto an existing VM: ${kindOf(rB)} ${rB.explanation}`,
   );
   t.ok(rB.benefit!.costDeltaPerMonth < 0, `B saves ${rB.benefit?.costDeltaPerMonth} ${rB.benefit?.currency}/month`);
   const rC = rec.get(C)!;
-  t.equal(kindOf(rC), 'MOVE', `C: ${rC.explanation}`);
+  t.equal(kindOf(rC), 'move', `C: ${rC.explanation}`);
   t.equal(rC.target!.hostId, secureHost, 'C moves to the secure-os host');
   t.ok(rC.target!.features.includes('secure-os'));
   for (const r of [rA, rB, rC]) {
     t.ok(r.applicable, `${r.vmName} applicable (${r.notApplicableReason})`);
-    t.equal(r.state, 'RECOMMENDATION_STATE_OPEN');
+    t.equal(stateOf(r), 'open');
   }
   const listed = (await json<Rec[]>('reclass', 'ls', '--tenant', 'default')).map((r) => r.id).sort();
   t.same(listed, [rA.id, rB.id, rC.id].sort(), 'reclass ls: the three open ones');
@@ -257,10 +262,10 @@ t.test('the seed example end to end: recommended, applied, serving, old VMs reti
   const eReal = (await json<Analysis[]>('reclass', 'analyze', '--vm', E, ...real))[0]!;
   t.ok(eReal.usage!.sufficient && eReal.usage!.dataHours >= 1, `E: ${eReal.usage?.dataHours} hour(s) of real data`);
   t.ok(eReal.usage!.cpuVcpus!.p95 < 0.05, `E p95 cpu ${eReal.usage?.cpuVcpus?.p95} vCPU`);
-  t.ok(eReal.usage!.idle && findings(eReal).includes('IDLE'), `E idle: ${findings(eReal)}`);
+  t.ok(eReal.usage!.idle && findings(eReal).includes('idle'), `E idle: ${findings(eReal)}`);
   const rE = (await json<Recommended>('reclass', 'recommend', '--vm', E, ...real)).recommendations[0]!;
   t.ok(
-    kindOf(rE) === 'REASSIGN' || rE.target!.vcpus < 2,
+    kindOf(rE) === 'reassign' || rE.target!.vcpus < 2,
     `E (real usage) goes down or onto an existing VM: ${kindOf(rE)} ${rE.explanation}`,
   );
 
@@ -279,20 +284,23 @@ t.test('the seed example end to end: recommended, applied, serving, old VMs reti
   t.same(await record(), before.vm, "D's record is untouched");
   t.equal(await tight(), before.tenant, "the tenant's usage is untouched");
   t.equal((await vms.list()).length, before.n, 'no VM was created');
-  t.equal((await json<Rec>('reclass', 'show', rD.id)).state, 'RECOMMENDATION_STATE_OPEN', 'it stays open');
+  t.equal(stateOf(await json<Rec>('reclass', 'show', rD.id)), 'open', 'it stays open');
   await ok('vm', 'destroy', D);
   await refused(['reclass', 'apply', rD.id], 'FAILED_PRECONDITION', /\bid\b/);
-  t.equal((await json<Rec>('reclass', 'show', rD.id)).state, 'RECOMMENDATION_STATE_STALE');
+  t.equal(stateOf(await json<Rec>('reclass', 'show', rD.id)), 'stale');
 
   // ---- apply A, B, C: each appliance serves, each old VM is retired.
-  const title = { [A]: 'appliance-a', [B]: 'appliance-b', [C]: 'appliance-c' };
-  for (const r of [rA, rB, rC]) {
+  // E last: a reassign moves its workload onto a VM that may itself have been resized meanwhile.
+  const title = { [A]: 'appliance-a', [B]: 'appliance-b', [C]: 'appliance-c', [E]: 'appliance-e' };
+  const generation = new Map((await vms.list()).map((v) => [v.id, v.generation]));
+  for (const r of [rA, rB, rC, rE]) {
     const applied = await json<Applied>('reclass', 'apply', r.id, '--wait', '--timeout', '2m');
     const done = applied.recommendation!;
-    t.equal(done.state, 'RECOMMENDATION_STATE_APPLIED', `${r.vmName} applied: ${done.stateReason}`);
+    t.equal(stateOf(done), 'applied', `${r.vmName} applied: ${done.stateReason}`);
     t.ok(applied.steps.length > 0, `${r.vmName}: ${applied.steps.map((s) => `${s.name} ${s.state}`).join(', ')}`);
     // The VM that serves now: the same one (resize, move), the new one (new_vm) or the target (reassign).
-    const serves = kindOf(r) === 'RESIZE' || kindOf(r) === 'MOVE' ? r.vmId : done.newVmId;
+    const serves = { resize: r.vmId, move: r.vmId, new_vm: done.newVmId, reassign: r.target!.vmId }[kindOf(r)]!;
+    if (kindOf(r) === 'reassign') t.equal(done.newVmId, serves, `${r.vmName}: new_vm_id names the target`);
     const vm = await vms.waitState(serves, 'VM_STATE_RUNNING');
     const page = await waitFor(
       async () => {
@@ -303,8 +311,14 @@ t.test('the seed example end to end: recommended, applied, serving, old VMs reti
       { timeoutMs: 30_000, message: `${r.vmName}'s appliance serves` },
     );
     t.ok(page, `${r.vmName}'s appliance serves on ${vm.hostName}`);
-    if (kindOf(r) === 'RESIZE') t.equal(vm.spec!.vcpus, r.target!.vcpus, `${r.vmName} resized in place`);
-    if (kindOf(r) === 'MOVE') t.equal(vm.hostId, secureHost, `${r.vmName} runs on the secure-os host`);
+    if (kindOf(r) === 'resize') {
+      t.equal(vm.spec!.vcpus, r.target!.vcpus, `${r.vmName} resized in place`);
+      t.equal(vm.generation, generation.get(r.vmId), `${r.vmName} not re-placed`);
+      // A process VM is resized live: its cgroup's CPU limit is the new size (where the host has cgroups).
+      if (cgroupVcpus(r.vmId) !== undefined)
+        await waitFor(() => cgroupVcpus(r.vmId) === r.target!.vcpus, { message: `${r.vmName}'s cgroup CPU limit` });
+    }
+    if (kindOf(r) === 'move') t.equal(vm.hostId, secureHost, `${r.vmName} runs on the secure-os host`);
     if (serves !== r.vmId) {
       const old = await vms.get(r.vmId).catch(() => undefined);
       t.ok(!old || old.desired === 'DESIRED_VM_STATE_DESTROYED', `${r.vmName} retired`);
