@@ -106,42 +106,17 @@ t.test('the seed example end to end: recommended, applied, serving, old VMs reti
     t.equal(r.code, 0, `${name} runs: ${r.stderr.trim()}`);
     return r.id;
   };
-  const E = await create('vm-e', [
-    '--vcpus',
-    '2',
-    '--memory',
-    '256',
-    '--vm-class',
-    'e2e-duo',
-    '--config',
-    'title=appliance-e',
-  ]);
-  const A = await create('vm-a', [
-    '--vcpus',
-    '1',
-    '--memory',
-    '128',
-    '--vm-class',
-    'e2e-small',
-    '--config',
-    'title=appliance-a',
-  ]);
-  const D = await create('vm-d', ['--tenant', 'tight', '--memory', '128', '--vm-class', 'e2e-small']);
-  const B = await create('vm-b', [
-    '--vcpus',
-    '2',
-    '--memory',
-    '256',
-    '--vm-class',
-    'e2e-duo',
-    '--config',
-    'title=appliance-b',
-  ]);
+  // A VM of one of our classes: its size flags (--vcpus, --memory) and its class name.
+  const inClass = (cls: string) => [...CLASSES.find(([n]) => n === cls)![1].slice(0, 4), '--vm-class', cls];
+  const E = await create('vm-e', [...inClass('e2e-duo'), '--config', 'title=appliance-e']);
+  const A = await create('vm-a', [...inClass('e2e-small'), '--config', 'title=appliance-a']);
+  const D = await create('vm-d', ['--tenant', 'tight', ...inClass('e2e-small')]);
+  const B = await create('vm-b', [...inClass('e2e-duo'), '--config', 'title=appliance-b']);
   const tar = applianceTarball(tmpDir(), 'secure-app', { config: { title: 'appliance-c' }, manifest: MANIFEST });
   const image = JSON.parse(
     (await ok('--json', 'image', 'import', tar, '--name', 'secure-app', '--memory', '128M')).stdout,
   ) as { id: string };
-  const C = await create('vm-c', ['--image', image.id, '--vcpus', '1', '--memory', '128', '--vm-class', 'e2e-small']);
+  const C = await create('vm-c', ['--image', image.id, ...inClass('e2e-small')]);
   t.same(JSON.parse(readFileSync(vmManifestPath(plainDir, C), 'utf8')), MANIFEST, "C's manifest is in its data dir");
 
   // ---- 48 hours of history for A, B, C, delivered by the plain agent; then the secure-os host joins.
