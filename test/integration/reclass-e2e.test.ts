@@ -8,10 +8,11 @@
 // own outbox and session (the path every metered interval takes). E has only
 // its REAL usage (metered each second, rolled up every 2 s): too little for
 // the tenant-wide run's 24 hours, and idle — below the idle bar — when asked
-// with a 1-hour minimum. D, as busy as A, is in a tenant whose vCPU quota it
-// fills: its recommendation is not applicable, applying it writes nothing, and
-// once D is destroyed it is stale. Each of A, B, C is applied: its appliance
-// serves, the old VM is retired.
+// with a 1-hour minimum (down, or onto an existing VM: the seed's target VM).
+// D, as busy as A, is in a tenant whose vCPU quota it fills: its
+// recommendation is not applicable, applying it writes nothing, and once D is
+// destroyed it is stale. A, B, C and E are applied: each appliance serves (a
+// resize live, in the same VM), and a VM that was replaced is retired.
 //
 // Everything goes through the CLI (`nephele class ...`, `nephele reclass ...`
 // as the parts' branches define them); the VMs' records and appliances are read
