@@ -131,11 +131,11 @@ export async function hourlyRows(ctl: ControllerProc, vmId: string, since = '72h
   }));
 }
 
-/** Waits until the VM has `n` hourly rows before the current hour (its backdated usage rolled up). */
-export const backdatedRolledUp = (ctl: ControllerProc, vmId: string, n: number): Promise<HourRow[]> =>
+/** Waits until the VM has `n` hourly rows starting before `before` (its backdated usage, rolled up). */
+export const backdatedRolledUp = (ctl: ControllerProc, vmId: string, n: number, before: number): Promise<HourRow[]> =>
   waitFor(
     async () => {
-      const past = (await hourlyRows(ctl, vmId)).filter((r) => r.startUnixMs < hourOf(Date.now()));
+      const past = (await hourlyRows(ctl, vmId)).filter((r) => r.startUnixMs < before);
       return past.length >= n ? past : undefined;
     },
     { timeoutMs: 60_000, message: `${n} hourly rows of vm ${vmId}` },

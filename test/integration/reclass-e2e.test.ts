@@ -38,6 +38,7 @@ import {
   type HourlyLoad,
   type ManifestFile,
 } from '../helpers/reclass.js';
+import { hourOf } from '../../controller/usage/model.js';
 import type { Recommendation__Output as Rec } from '../../common/gen/nephele/v1/Recommendation.js';
 import type { VmAnalysis__Output as Analysis } from '../../common/gen/nephele/v1/VmAnalysis.js';
 import type { VmClass__Output as VmClass } from '../../common/gen/nephele/v1/VmClass.js';
@@ -127,13 +128,15 @@ t.test('the seed example end to end: recommended, applied, serving, old VMs reti
     [C, 'vm-c', { cpuVcpus: 0.6, memoryMib: 100 }],
     [D, 'vm-d', { cpuVcpus: 0.97, memoryMib: 90 }],
   ];
-  const history = loads.flatMap(([id, , load]) => backdatedUsage(id, load, HOURS));
+  // Up to the current hour, which is the real meter's (an hour that turns meanwhile stays real).
+  const now = Date.now();
+  const history = loads.flatMap(([id, , load]) => backdatedUsage(id, load, HOURS, now));
   plain = await deliverThroughAgent(plain, plainDir, history, () => agentOf(plainDir, 'plain', []));
   secure = agentOf(secureDir, 'secure', ['--label', 'secure-os=true'], await joinToken(ctl));
   await hostsReady(ctl, 2);
   const secureHost = hostIdOf(secureDir);
   for (const [id, name, load] of loads) {
-    const rows = await backdatedRolledUp(ctl, id, HOURS);
+    const rows = await backdatedRolledUp(ctl, id, HOURS, hourOf(now));
     t.equal(rows.length, HOURS, `${name}: ${HOURS} backdated hours rolled up`);
     t.ok(
       rows.every((r) => Math.abs(vcpusOf(r) - load.cpuVcpus) < 1e-6 && r.uptimeSeconds === 3600),
