@@ -4,6 +4,8 @@
 // outbox and its session into the controller's ingest), the hourly rows read
 // back with `nephele usage query`.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { VmUsage } from '../../common/gen/nephele/v1/VmUsage.js';
 import { LevelStore } from '../../common/store/index.js';
@@ -163,4 +165,28 @@ export function cgroupVcpus(vmId: string, root = '/sys/fs/cgroup'): number | und
   const quota = read(join(root, 'cpu', 'nephele', vmId, 'cpu.cfs_quota_us'));
   const period = read(join(root, 'cpu', 'nephele', vmId, 'cpu.cfs_period_us'));
   return quota && period && Number(quota) > 0 ? Number(quota) / Number(period) : undefined;
+}
+
+/** A local HTTP endpoint that keeps the JSON bodies POSTed to it (at most `max`), e.g. for --reclass-webhook. */
+export async function jsonReceiver(max = 100): Promise<{ url: string; bodies: unknown[]; close(): Promise<void> }> {
+  const bodies: unknown[] = [];
+  const srv = createServer((req, res) => {
+    let b = '';
+    req.on('data', (d: Buffer) => (b += d.toString('utf8')));
+    req.on('end', () => {
+      try {
+        if (bodies.length < max) bodies.push(JSON.parse(b));
+      } catch {
+        /* not JSON: not kept */
+      }
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/reclass`,
+    bodies,
+    close: () => new Promise<void>((r) => srv.close(() => r())),
+  };
 }

@@ -32,6 +32,7 @@ import {
   backdatedUsage,
   deliverThroughAgent,
   hourlyRows,
+  jsonReceiver,
   vcpusOf,
   cgroupVcpus,
   vmManifestPath,
@@ -68,7 +69,10 @@ const stateOf = (r: Rec) => word(r.state);
 const findings = (a: { findings: { kind: string }[] }) => a.findings.map((f) => word(f.kind));
 
 t.test('the seed example end to end: recommended, applied, serving, old VMs retired', async (t) => {
-  const ctl = await startController(tmpDir(), { args: [...FAST, '--usage-rollup-cron', '*/2 * * * * *'] });
+  const hook = await jsonReceiver();
+  const ctl = await startController(tmpDir(), {
+    args: [...FAST, '--usage-rollup-cron', '*/2 * * * * *', '--reclass-webhook', hook.url],
+  });
   const run = cliOf(ctl);
   const ok = async (...args: string[]) => {
     const r = await run(args);
@@ -96,6 +100,7 @@ t.test('the seed example end to end: recommended, applied, serving, old VMs reti
     await plain.kill();
     await secure?.kill();
     await ctl.kill();
+    await hook.close();
     for (const d of [plainDir, secureDir]) for (const pid of processesWith(d)) process.kill(pid, 'SIGKILL');
   });
   await hostsReady(ctl, 1);
@@ -235,6 +240,9 @@ t.test('the seed example end to end: recommended, applied, serving, old VMs reti
     .split('\n')
     .map((l) => (JSON.parse(l) as { attributes: Record<string, string> }).attributes.vm_id);
   t.same(noticed.sort(), [A, B, C].sort(), 'a reclass.recommended event each');
+  const posted = () => hook.bodies.map((b) => (b as { vmId?: string }).vmId);
+  await waitFor(() => [A, B, C].every((id) => posted().includes(id)), { message: 'the webhook got each one' });
+  t.pass(`the webhook got ${hook.bodies.length} recommendation(s) as JSON`);
 
   // ---- E on its real usage alone (1 hour minimum): idle, so downward or onto another VM.
   const real = ['--window', '24h', '--min-data', '1h'];
