@@ -10,6 +10,7 @@ import type { VmServiceClient } from '../../common/gen/nephele/v1/VmService.js';
 import type { UsageServiceClient } from '../../common/gen/nephele/v1/UsageService.js';
 import type { TokenServiceClient } from '../../common/gen/nephele/v1/TokenService.js';
 import type { MonitorServiceClient } from '../../common/gen/nephele/v1/MonitorService.js';
+import type { ReclassServiceClient } from '../../common/gen/nephele/v1/ReclassService.js';
 import { unary } from '../../common/grpc/promisify.js';
 import { CLIENT_CHANNEL_OPTIONS } from '../../common/grpc/options.js';
 import { ConnectTimeout, type ConnInfo } from './connect-errors.js';
@@ -63,6 +64,7 @@ const SERVICES = {
   usage: 'UsageService',
   tokens: 'TokenService',
   monitor: 'MonitorService',
+  reclass: 'ReclassService',
 } as const;
 
 // The unary methods below are put on the prototype from the service definitions (one mechanism for all).
@@ -75,7 +77,8 @@ export interface AdminClient
     UnaryMethods<VmServiceClient>,
     UnaryMethods<UsageServiceClient>,
     UnaryMethods<TokenServiceClient>,
-    UnaryMethods<MonitorServiceClient> {}
+    UnaryMethods<MonitorServiceClient>,
+    UnaryMethods<ReclassServiceClient> {}
 
 /** Admin connection: TLS against the controller CA plus the bearer token on every call. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -87,6 +90,7 @@ export class AdminClient {
   readonly usage: UsageServiceClient;
   readonly tokens: TokenServiceClient;
   readonly monitor: MonitorServiceClient;
+  readonly reclass: ReclassServiceClient;
   /** Where and how it connects, for error messages. */
   readonly conn: ConnInfo;
   private readonly channel: grpc.Channel;
@@ -128,6 +132,7 @@ export class AdminClient {
     this.usage = new pkg.UsageService(o.controller, creds, opts);
     this.tokens = new pkg.TokenService(o.controller, creds, opts);
     this.monitor = new pkg.MonitorService(o.controller, creds, opts);
+    this.reclass = new pkg.ReclassService(o.controller, creds, opts);
   }
 
   metadata(): grpc.Metadata {

@@ -33,6 +33,7 @@ import { registerMgmtCommands } from './commands/mgmt.js';
 import { registerSetUpdateCommands } from './commands/set-update.js';
 import { registerMonitorCommands } from './commands/monitor.js';
 import { registerSubscriptionCommands } from './commands/subscription.js';
+import { registerReclassApplyCommand } from './commands/reclass-apply.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -251,6 +252,7 @@ registerImageCommands(program, kit);
 registerSetUpdateCommands(program, kit);
 registerMonitorCommands(program, kit);
 registerSubscriptionCommands(program, kit);
+registerReclassApplyCommand(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);

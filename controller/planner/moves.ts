@@ -7,6 +7,15 @@ import { VMS, VMS_BY_HOST, type VmRecord } from '../vms/registry.js';
 import { place, unplace } from './place.js';
 import { holds, live } from './sets.js';
 import { holdOf, type MoveResult, type PlannerCore } from './core.js';
+import { demandOf, sized, type Extra, type SizeChange } from './reshape.js';
+
+/** Reclassification's move: to a host offering `features`, optionally at a new size (quota changed in the same batch). */
+export interface MoveChange extends Extra {
+  features?: string[];
+  size?: SizeChange;
+  /** The VM must still be at this generation. */
+  generation?: number;
+}
 
 type Moved = { moved: boolean; reasons: string[] };
 
@@ -18,12 +27,17 @@ export class Moves {
    * is now stale and is stopped when that host hears its desired state). With
    * `countAttempt`, a VM that has used up its attempts stays failed.
    */
-  moveOne(vmId: string, reason: string, countAttempt: boolean, importDisk = ''): Promise<Moved> {
+  moveOne(vmId: string, reason: string, countAttempt: boolean, importDisk = '', x: MoveChange = {}): Promise<Moved> {
     const c = this.c;
     return retryOnConflict(async () => {
       const cur = await c.store.get<VmRecord>(VMS, vmId);
       if (!cur || !holds(cur.value) || cur.value.desired === 'destroyed') return { moved: false, reasons: [] };
       const vm = cur.value;
+      if (x.generation !== undefined && vm.generation !== x.generation)
+        return { moved: false, reasons: ['the vm changed (moved or re-placed)'] };
+      const to = x.size ? sized(vm, x.size) : vm;
+      // Quota first: a refusal (RESOURCE_EXHAUSTED naming the quota) holds nothing.
+      const adm = x.size ? await c.tenants.prepareResize(vm.tenant, vm.id, demandOf(to.spec!)) : undefined;
       if (countAttempt && vm.placementAttempts >= c.opts.maxAttempts) {
         c.log.warn(
           { vm_id: vm.id, set_id: vm.setId, attempts: vm.placementAttempts },
@@ -31,16 +45,22 @@ export class Moves {
         );
         return { moved: false, reasons: [`attempts used up (${vm.placementAttempts})`] };
       }
-      const base = await c.requestFor(vm);
+      const base = await c.requestFor(to);
+      if (x.features?.length) base.features = x.features;
+      if (x.size || x.features) base.exclude = new Set([vm.hostId]); // a reclassification may go back where it once was
       c.refreshLoad();
       // The VM's own hold on its old host does not count against affinity rules elsewhere.
       const res = place(c.fleet, base, 1, c.opts);
-      const to = res.placements[0];
-      if (!to) return { moved: false, reasons: res.reasons };
+      const dest = res.placements[0];
+      if (!dest) return { moved: false, reasons: res.reasons };
+      if (x.dryRun) {
+        unplace(c.fleet, base, res.placements);
+        return { moved: true, reasons: [] };
+      }
       const now = c.clock.now();
       const next: VmRecord = {
-        ...vm,
-        hostId: to.hostId,
+        ...to,
+        hostId: dest.hostId,
         generation: vm.generation + 1,
         state: 'pending',
         stateReason: `re-placed: ${reason}`,
@@ -60,20 +80,23 @@ export class Moves {
           ops: [
             put(VMS, vm.id, next),
             del(VMS_BY_HOST, `${vm.hostId}/${vm.id}`),
-            put(VMS_BY_HOST, `${to.hostId}/${vm.id}`, 1),
+            put(VMS_BY_HOST, `${dest.hostId}/${vm.id}`, 1),
+            ...(adm?.ops ?? []),
+            ...(x.ops ?? []),
           ],
-          preconditions: [at(VMS, vm.id, cur.version)],
+          preconditions: [at(VMS, vm.id, cur.version), ...(adm?.pre ?? []), ...(x.pre ?? [])],
           events: [
+            ...(x.events ?? []),
             {
               type: 'vm.replaced',
               severity: 'warning',
               message: `vm re-placed: ${reason}`,
-              hostId: to.hostId,
+              hostId: dest.hostId,
               tenant: vm.tenant,
               attributes: {
                 vm_id: vm.id,
                 from_host: vm.hostId,
-                to_host: to.hostId,
+                to_host: dest.hostId,
                 generation: String(next.generation),
                 ...(vm.setId ? { set_id: vm.setId } : {}),
               },
@@ -88,7 +111,7 @@ export class Moves {
       c.counts.note(next);
       if (vm.exportDisk && vm.exportDisk !== importDisk) await c.transfers?.finish(vm.exportDisk); // an export overtaken by a fresh re-placement
       c.push(vm.hostId);
-      c.push(to.hostId);
+      c.push(dest.hostId);
       return { moved: true, reasons: [] };
     });
   }

@@ -21,7 +21,8 @@ export interface ClassesPart {
 export async function startClasses(_d: ReclassDeps): Promise<ClassesPart> {
   return {
     catalog: { list: async () => [], get: async () => undefined, pricePerHour: () => 0 },
-    hostFeatures: () => [],
+    // Labels set true only, until classes lands (apply helper's placeholder; take classes').
+    hostFeatures: (h) => Object.keys(h.labels ?? {}).filter((k) => /^(true|yes|1)$/.test(h.labels![k]!)),
     policies: {
       get: async (setId) => ({
         setId,

@@ -1,0 +1,282 @@
+// ApplyRecommendation through the real CLI against a real controller and REAL
+// agent processes (process scheme): a live resize (the cgroup limits change, the
+// appliance process stays), a move to the host offering the required feature,
+// a new VM of the target size replacing the old one, a reassignment onto an
+// existing VM; stale and over-quota recommendations refused (naming id / the
+// quota) with nothing written; a dry run writes nothing. Recommendations are
+// written into the controller's store as recommend would store them (that part
+// is built in parallel); the controller is restarted over them.
+import t from 'tap';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpDir } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
+import { cli, hostIdOf, joinToken, startAgent, startController, type ControllerProc } from '../helpers/procs.js';
+import { hostsReady } from '../helpers/procs.js';
+import { httpGet, processesWith, vmApi } from '../helpers/vms.js';
+import { LevelStore, put } from '../../common/store/index.js';
+import { RECOMMENDATIONS, type RecommendationRecord } from '../../controller/model/reclass.js';
+import type { VmRecord } from '../../controller/model/vm.js';
+import { VMS } from '../../controller/vms/registry.js';
+import { vmSpecHash } from '../../controller/reclass/spec-hash.js';
+import { ulid } from '../../common/ids.js';
+import { RESERVATIONS, TENANTS } from '../../controller/tenancy/tenants.js';
+
+const spec = { scheme: 'process', vcpus: 1, memoryMib: 64, diskGib: 1, config: { title: 'reclass me' } };
+
+/** A recommendation as recommend stores it, for `vm` as it is now. */
+function recFor(
+  vm: VmRecord,
+  kind: RecommendationRecord['kind'],
+  target: Partial<RecommendationRecord['target']>,
+  o: Partial<RecommendationRecord> = {},
+): RecommendationRecord {
+  const zero = { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
+  return {
+    id: ulid(),
+    vmId: vm.id,
+    vmName: vm.name,
+    setId: vm.setId,
+    tenant: vm.tenant,
+    kind,
+    target: {
+      kind: 'class',
+      vmId: '',
+      vmClass: 'medium',
+      vcpus: vm.spec!.vcpus,
+      memoryMib: vm.spec!.memoryMib,
+      diskGib: 1,
+      features: [],
+      hostId: '',
+      peer: '',
+      ...target,
+    },
+    benefit: {
+      projectedCpuP95Pct: 40,
+      projectedMemoryP95Pct: 40,
+      headroomTargetPct: 70,
+      riskPct: 0,
+      costPerHourNow: 0.01,
+      costPerHourTarget: 0.02,
+      costDeltaPerMonth: 7.3,
+      currency: 'EUR',
+      rateCardVersion: 0,
+      moves: kind === 'move' ? 1 : 0,
+      score: 1,
+    },
+    findings: [],
+    explanation: 'test',
+    candidates: [],
+    state: 'open',
+    applicable: true,
+    notApplicableReason: '',
+    createdUnixMs: Date.now(),
+    updatedUnixMs: Date.now(),
+    windowHours: 168,
+    dataHours: 48,
+    vmGeneration: vm.generation,
+    vmSpecHash: vmSpecHash(vm.spec!),
+    stateReason: '',
+    newVmId: '',
+    scheduledUnixMs: 0,
+    usage: {
+      cpuVcpus: zero,
+      memoryMib: zero,
+      diskIoMbps: zero,
+      netMbps: zero,
+      dataHours: 48,
+      gapHours: 0,
+      sufficient: true,
+      idle: false,
+      oomKills: 0,
+      throttledSeconds: 0,
+    },
+    vcpus: vm.spec!.vcpus,
+    memoryMib: vm.spec!.memoryMib,
+    vmClass: vm.spec!.vmClass ?? '',
+    ...o,
+  };
+}
+
+/** Stops the controller, lets `fn` read and write its store, starts it again on the same port. */
+async function offline<T>(
+  ctl: ControllerProc,
+  fn: (s: LevelStore) => Promise<T>,
+): Promise<{ ctl: ControllerProc; out: T }> {
+  await ctl.stop();
+  const s = await LevelStore.open(join(ctl.dataDir, 'store'));
+  let out: T;
+  try {
+    out = await fn(s);
+  } finally {
+    await s.close();
+  }
+  return { ctl: await startController(ctl.dataDir, { port: ctl.port }), out };
+}
+
+/** What apply may write: the recommendations, the VMs' size and place, the tenants' usage and reservations. */
+async function dump(s: LevelStore): Promise<string> {
+  const rows: string[] = [];
+  for await (const { key, value } of s.scan(RECOMMENDATIONS)) rows.push(`${key}=${JSON.stringify(value)}`);
+  for await (const { key, value } of s.scan<VmRecord>(VMS))
+    rows.push(`${key}=${JSON.stringify([value.spec, value.generation, value.hostId, value.desired])}`);
+  for await (const { key, value } of s.scan<{ usage: unknown }>(TENANTS))
+    rows.push(`${key}=${JSON.stringify(value.usage)}`);
+  for await (const { key, value } of s.scan<{ demand: unknown }>(RESERVATIONS))
+    rows.push(`${key}=${JSON.stringify(value.demand)}`);
+  return rows.join('\n');
+}
+
+/** The CPU quota (µs per 100 ms) and memory limit of a process VM's cgroup (v2 or v1). */
+function cgroupLimits(vmId: string): { cpu: string; memory: string } | undefined {
+  const v2 = join('/sys/fs/cgroup/nephele', vmId);
+  if (existsSync(join(v2, 'cpu.max')))
+    return {
+      cpu: readFileSync(join(v2, 'cpu.max'), 'utf8').trim().split(' ')[0]!,
+      memory: readFileSync(join(v2, 'memory.max'), 'utf8').trim(),
+    };
+  const c = join('/sys/fs/cgroup/cpu/nephele', vmId, 'cpu.cfs_quota_us');
+  const m = join('/sys/fs/cgroup/memory/nephele', vmId, 'memory.limit_in_bytes');
+  if (existsSync(c)) return { cpu: readFileSync(c, 'utf8').trim(), memory: readFileSync(m, 'utf8').trim() };
+  return undefined;
+}
+
+t.test('reclass apply: resize live, stale, over quota, dry run, move, new vm, reassign', async (t) => {
+  const cdir = tmpDir();
+  let ctl = await startController(cdir);
+  const adir = tmpDir();
+  const bdir = tmpDir();
+  const room = ['--guest-vcpus', '16', '--reserve-cpus', '0'];
+  const agentA = startAgent(ctl.address, adir, { joinToken: await joinToken(ctl), name: 'plain', args: room });
+  const agentB = startAgent(ctl.address, bdir, {
+    joinToken: await joinToken(ctl),
+    name: 'secure',
+    args: [...room, '--label', 'secure-os=true'],
+  });
+  t.teardown(async () => {
+    await agentA.kill();
+    await agentB.kill();
+    await ctl.kill();
+    for (const pid of [...processesWith(adir), ...processesWith(bdir)]) process.kill(pid, 'SIGKILL');
+  });
+  await hostsReady(ctl, 2);
+  const hostA = hostIdOf(adir);
+  const hostB = hostIdOf(bdir);
+  const run = (...args: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
+
+  let api = vmApi(ctl);
+  const v1 = await api.create(hostA, spec, { name: 'resize-me' });
+  const v2 = await api.create(hostA, spec, { name: 'move-me' });
+  const v3 = await api.create(hostA, spec, { name: 'replace-me' });
+  const v4 = await api.create(hostA, { ...spec, config: { title: 'the source serves this' } }, { name: 'source' });
+  const v5 = await api.create(hostA, { ...spec, config: { title: 'target' } }, { name: 'target' });
+  for (const v of [v1, v2, v3, v4, v5]) await api.waitState(v.id, 'VM_STATE_RUNNING');
+  api.close();
+  const pidsBefore = processesWith(v1.id);
+  t.equal(pidsBefore.length, 1, 'one appliance process for the vm to resize');
+  t.same(cgroupLimits(v1.id)?.cpu, '100000', 'it runs under a 1-vcpu cgroup limit');
+
+  const ids: Record<string, string> = {};
+  ({ ctl } = await offline(ctl, async (s) => {
+    const vm = async (id: string) => (await s.get<VmRecord>(VMS, id))!.value;
+    const recs = [
+      recFor(await vm(v1.id), 'resize', { vcpus: 2, memoryMib: 128 }),
+      recFor(await vm(v1.id), 'resize', { vcpus: 2, memoryMib: 128 }, { vmGeneration: 99 }),
+      recFor(await vm(v1.id), 'resize', { vcpus: 2, memoryMib: 128 }),
+      recFor(await vm(v2.id), 'move', { features: ['secure-os'] }),
+      recFor(await vm(v3.id), 'new_vm', { vcpus: 2, memoryMib: 96, vmClass: 'small' }),
+      recFor(await vm(v4.id), 'reassign', { kind: 'vm', vmId: v5.id, vmClass: '' }),
+    ];
+    [ids.resize, ids.stale, ids.quota, ids.move, ids.newVm, ids.reassign] = recs.map((r) => r.id);
+    for (const r of recs) await s.batch([put(RECOMMENDATIONS, r.id, r)]);
+  }));
+  await hostsReady(ctl, 2);
+
+  // Stale: the VM's generation is not the one recommended for → FAILED_PRECONDITION naming id, marked stale.
+  const stale = await run('reclass', 'apply', ids.stale!);
+  t.equal(stale.code, 1, 'stale: exit 1');
+  t.equal(stale.stdout, '', 'nothing on stdout');
+  t.match(stale.stderr, /FAILED_PRECONDITION/);
+  t.match(stale.stderr, /id: the recommendation is stale/);
+  const staleShow = await run('--json', 'reclass', 'apply', ids.stale!);
+  t.match(staleShow.stderr, /cannot be applied: it is stale/, 'and it is marked stale');
+
+  // Over quota: RESOURCE_EXHAUSTED naming the quota; nothing written (checked in the store below).
+  const quota = await run('tenant', 'quota', 'default', '--vcpus', String(5));
+  t.equal(quota.code, 0, quota.stderr);
+  const over = await run('reclass', 'apply', ids.quota!);
+  t.equal(over.code, 1, 'over quota: exit 1');
+  t.match(over.stderr, /RESOURCE_EXHAUSTED/);
+  t.match(over.stderr, /quota vcpus exceeded/);
+  t.equal((await run('tenant', 'quota', 'default', '--vcpus', '0')).code, 0);
+
+  // Dry run: steps planned, exit 0, nothing written.
+  let before = '';
+  ({ ctl, out: before } = await offline(ctl, dump));
+  await hostsReady(ctl, 2);
+  const dry = await run('--json', 'reclass', 'apply', ids.resize!, '--dry-run');
+  t.equal(dry.code, 0, dry.stderr);
+  t.match(dry.stderr, /dry run: nothing was written/);
+  const dj = JSON.parse(dry.stdout) as { recommendation: { state: string }; steps: { name: string; state: string }[] };
+  t.equal(dj.recommendation.state, 'RECOMMENDATION_STATE_OPEN');
+  t.same(
+    dj.steps.map((s) => `${s.name}:${s.state}`),
+    ['reserve:planned', 'resize:planned', 'wait:planned'],
+  );
+  const over2 = await run('reclass', 'apply', ids.quota!, '--dry-run');
+  t.equal(over2.code, 0, 'a dry run of the same resize passes with the quota lifted');
+  let after = '';
+  ({ ctl, out: after } = await offline(ctl, dump));
+  await hostsReady(ctl, 2);
+  t.equal(after, before, 'the recommendations and vms are exactly as before the dry runs and the refusal');
+
+  // Resize live: the cgroup limits change, the appliance process stays.
+  const rs = await run('--json', 'reclass', 'apply', ids.resize!, '--wait', '--timeout', '60s');
+  t.equal(rs.code, 0, rs.stderr);
+  t.equal(JSON.parse(rs.stdout).recommendation.state, 'RECOMMENDATION_STATE_APPLIED');
+  t.same(cgroupLimits(v1.id), { cpu: '200000', memory: String(128 * 2 ** 20) }, 'new cgroup limits');
+  t.same(processesWith(v1.id), pidsBefore, 'the same process: not restarted');
+  api = vmApi(ctl);
+  const r1 = await api.get(v1.id);
+  t.equal(r1.spec?.vcpus, 2);
+  t.equal(Number(r1.spec?.memoryMib), 128);
+  t.equal(r1.state, 'VM_STATE_RUNNING');
+  const again = await run('reclass', 'apply', ids.quota!);
+  t.match(again.stderr, /stale: the vm was changed since/, 'the other recommendation for the old size is stale now');
+
+  // Move: to the host labelled secure-os=true.
+  const mv = await run('--json', 'reclass', 'apply', ids.move!, '--wait', '--timeout', '60s');
+  t.equal(mv.code, 0, mv.stderr);
+  const moved = await api.get(v2.id);
+  t.equal(moved.hostId, hostB, 'moved to the host offering secure-os');
+  t.equal(moved.state, 'VM_STATE_RUNNING');
+  t.match((await httpGet(moved.hostPort)).body, /reclass me/, 'and it serves there');
+
+  // New VM: the target size beside it, then the old one retired.
+  const nv = await run('--json', 'reclass', 'apply', ids.newVm!, '--wait', '--timeout', '60s');
+  t.equal(nv.code, 0, nv.stderr);
+  const newId = JSON.parse(nv.stdout).recommendation.newVmId as string;
+  t.ok(newId && newId !== v3.id, 'a new vm');
+  const fresh = await api.get(newId);
+  t.equal(fresh.spec?.vcpus, 2);
+  t.equal(Number(fresh.spec?.memoryMib), 96);
+  t.match((await httpGet(fresh.hostPort)).body, /reclass me/, 'the new vm serves the same appliance');
+  await waitFor(async () => (await api.list()).every((v) => v.id !== v3.id || v.state === 'VM_STATE_DESTROYED'), {
+    timeoutMs: 30_000,
+    message: 'old vm retired',
+  });
+
+  // Reassign: the source's config onto the target, the source retired.
+  const ra = await run('--json', 'reclass', 'apply', ids.reassign!, '--wait', '--timeout', '60s');
+  t.equal(ra.code, 0, ra.stderr);
+  const target = await api.get(v5.id);
+  await waitFor(async () => /the source serves this/.test((await httpGet(target.hostPort)).body), {
+    timeoutMs: 30_000,
+    message: 'target serves the source config',
+  });
+  await waitFor(async () => (await api.list()).every((v) => v.id !== v4.id || v.state === 'VM_STATE_DESTROYED'), {
+    timeoutMs: 30_000,
+    message: 'source retired',
+  });
+  api.close();
+});
