@@ -251,6 +251,25 @@ t.test('reclass apply: resize live, stale, over quota, dry run, move, new vm, re
     'recommendations, vms and quota usage as before the dry runs',
   );
 
+  // When: the set's maintenance window (none: FAILED_PRECONDITION naming when), or a time (scheduled).
+  const win = await run('reclass', 'apply', ids.quota!, '--when', 'window');
+  t.equal(win.code, 1);
+  t.match(win.stderr, /FAILED_PRECONDITION.*when: the vm's set has no maintenance window/);
+  const at = Date.now() + 3_600_000;
+  const sch = await run('--json', 'reclass', 'apply', ids.quota!, '--when', `at=${at}`);
+  t.equal(sch.code, 0, sch.stderr);
+  const sj = JSON.parse(sch.stdout) as { recommendation: { state: string; scheduledUnixMs: string } };
+  t.equal(sj.recommendation.state, 'RECOMMENDATION_STATE_SCHEDULED', 'scheduled, not applied');
+  t.equal(Number(sj.recommendation.scheduledUnixMs), at);
+  const human = await run('reclass', 'apply', ids.quota!, '--when', 'at=+2h', '--dry-run');
+  t.equal(human.code, 0, human.stderr);
+  t.match(human.stdout, /state:\s+scheduled/, 'a human view on stdout');
+  t.match(human.stdout, /steps:\s+reserve: planned/);
+  const badWhen = await run('reclass', 'apply', ids.quota!, '--when', 'later');
+  t.equal(badWhen.code, 1);
+  t.match(badWhen.stderr, /--when: now, window or at=TIME/);
+  t.equal(badWhen.stdout, '');
+
   // Resize live: the cgroup limits change, the appliance process stays.
   const rs = await run('--json', 'reclass', 'apply', ids.resize!, '--wait', '--timeout', '60s');
   t.equal(rs.code, 0, rs.stderr);
