@@ -223,6 +223,17 @@ t.test('reclass apply: resize live, stale, over quota, dry run, move, new vm, re
   const staleShow = await run('--json', 'reclass', 'apply', ids.stale!);
   t.match(staleShow.stderr, /cannot be applied: it is stale/, 'and it is marked stale');
 
+  // Bad input names the field; another tenant does not see the recommendation.
+  const bad = await run('reclass', 'apply', 'not-an-id');
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /INVALID_ARGUMENT.*id: is not a valid id/);
+  t.equal((await run('tenant', 'create', 'other')).code, 0);
+  const tok = await run('-q', 'token', 'create', '--api', '--role', 'tenant-admin', '--tenant', 'other');
+  t.equal(tok.code, 0, tok.stderr);
+  const foreign = await run('--token', tok.stdout.trim(), 'reclass', 'apply', ids.move!, '--dry-run');
+  t.equal(foreign.code, 1);
+  t.match(foreign.stderr, /NOT_FOUND.*recommendation not found/, "another tenant's recommendation is not found");
+
   // Over quota: RESOURCE_EXHAUSTED naming the quota; nothing written (checked in the store below).
   const quota = await run('tenant', 'quota', 'default', '--vcpus', String(5));
   t.equal(quota.code, 0, quota.stderr);

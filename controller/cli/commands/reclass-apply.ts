@@ -52,39 +52,33 @@ export function registerReclassApplyCommand(program: Command, k: CliKit): void {
     .option('--when <when>', "now, window (the set's next maintenance window) or at=TIME", 'now')
     .option('--wait', 'follow it until applied (exit 0) or failed (exit 1)')
     .option('--timeout <duration>', 'how long --wait waits (exit 3 after)', '10m')
-    .option('--request-id <id>', 'idempotency key: a repeat gets the first answer')
-    .action(
-      async (
-        id: string,
-        o: { dryRun?: boolean; when: string; wait?: boolean; timeout: string; requestId?: string },
-      ) => {
-        const w = applyWhenFlag(o.when);
-        const timeoutMs = duration('--timeout', o.timeout);
-        const { res, last } = await k.withClient(async (c) => {
-          const res = await c.call<ApplyRes>((md, op, cb) =>
-            c.reclass.ApplyRecommendation({ id, ...w, dryRun: !!o.dryRun, requestId: o.requestId ?? '' }, md, op, cb),
-          );
-          if (!o.wait || o.dryRun || stateOf(res.recommendation!) === 'scheduled') return { res, last: undefined };
-          const last = await waitVerdict(
-            'the recommendation to be applied',
-            timeoutMs,
-            async () =>
-              (await c.call<GetRes>((md, op, cb) => c.reclass.GetRecommendation({ id }, md, op, cb))).recommendation!,
-            (r) => {
-              const s = stateOf(r);
-              return {
-                done: s === 'applied',
-                failed: s === 'failed' || s === 'stale' ? `${s}: ${r.stateReason}` : undefined,
-                progress: `${s}${r.stateReason ? `: ${r.stateReason}` : ''}`,
-              };
-            },
-            { quiet: k.quiet() },
-          );
-          return { res, last };
-        });
-        if (o.dryRun) k.note('dry run: nothing was written');
-        const rec = last ?? res.recommendation!;
-        k.out({ recommendation: rec, steps: res.steps }, () => recText(rec, res.steps));
-      },
-    );
+    .action(async (id: string, o: { dryRun?: boolean; when: string; wait?: boolean; timeout: string }) => {
+      const w = applyWhenFlag(o.when);
+      const timeoutMs = duration('--timeout', o.timeout);
+      const { res, last } = await k.withClient(async (c) => {
+        const res = await c.call<ApplyRes>((md, op, cb) =>
+          c.reclass.ApplyRecommendation({ id, ...w, dryRun: !!o.dryRun }, md, op, cb),
+        );
+        if (!o.wait || o.dryRun || stateOf(res.recommendation!) === 'scheduled') return { res, last: undefined };
+        const last = await waitVerdict(
+          'the recommendation to be applied',
+          timeoutMs,
+          async () =>
+            (await c.call<GetRes>((md, op, cb) => c.reclass.GetRecommendation({ id }, md, op, cb))).recommendation!,
+          (r) => {
+            const s = stateOf(r);
+            return {
+              done: s === 'applied',
+              failed: s === 'failed' || s === 'stale' ? `${s}: ${r.stateReason}` : undefined,
+              progress: `${s}${r.stateReason ? `: ${r.stateReason}` : ''}`,
+            };
+          },
+          { quiet: k.quiet() },
+        );
+        return { res, last };
+      });
+      if (o.dryRun) k.note('dry run: nothing was written');
+      const rec = last ?? res.recommendation!;
+      k.out({ recommendation: rec, steps: res.steps }, () => recText(rec, res.steps));
+    });
 }

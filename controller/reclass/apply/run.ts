@@ -34,15 +34,12 @@ export class Runner {
     const size = sizeOf(rec);
     if (rec.kind === 'resize') await d.planner.resizeVm(vm.id, vm.generation, size, { dryRun: true });
     else if (rec.kind === 'move') {
-      const m = await d.planner.moveVm(vm.id, 'reclassification (dry run)', {
-        size,
-        features: await d.requiredFeatures(rec, vm),
-        generation: vm.generation,
-        dryRun: true,
-      });
-      if (!m.moved) throw new FailedPreconditionError(`no host can take it: ${m.reasons.join('; ') || 'none'}`);
+      // A process VM starts afresh on its new host; a qemu VM would need its disk carried (a cold move), not built here.
       if (vm.spec?.scheme === 'qemu')
-        throw new FailedPreconditionError('moving a qemu vm with its disk is not supported here');
+        throw new FailedPreconditionError(
+          'moving a qemu vm with its disk is not supported yet: apply a new_vm instead',
+        );
+      await this.moveCheck(vm, { size, features: await d.requiredFeatures(rec, vm), generation: vm.generation });
     } else if (rec.kind === 'new_vm')
       await d.planner.addVmLike(vm, size, await d.requiredFeatures(rec, vm), { dryRun: true });
     else await this.reassignTarget(rec, vm);
