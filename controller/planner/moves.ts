@@ -60,6 +60,7 @@ export class Moves {
       const now = c.clock.now();
       const next: VmRecord = {
         ...to,
+        moveChange: undefined,
         hostId: dest.hostId,
         generation: vm.generation + 1,
         state: 'pending',
@@ -121,25 +122,36 @@ export class Moves {
    * the upload is complete (finishExport) the VM is re-placed with that disk.
    * Only started when another host could take the VM now.
    */
-  private startExport(vmId: string, reason: string): Promise<Moved> {
+  startExport(vmId: string, reason: string, x: MoveChange = {}): Promise<Moved> {
     const c = this.c;
     return retryOnConflict(async () => {
       const cur = await c.store.get<VmRecord>(VMS, vmId);
       if (!cur || !c.transfers) return { moved: false, reasons: [] };
       const vm = cur.value;
-      if (vm.exportDisk) return { moved: true, reasons: [] }; // already under way
-      const probe = await c.requestFor(vm);
+      if (x.generation !== undefined && vm.generation !== x.generation)
+        return { moved: false, reasons: ['the vm changed (moved or re-placed)'] };
+      if (vm.exportDisk) return { moved: !x.dryRun, reasons: x.dryRun ? ['a move is under way'] : [] }; // already under way
+      const to = x.size ? sized(vm, x.size) : vm;
+      if (x.size) await c.tenants.prepareResize(vm.tenant, vm.id, demandOf(to.spec!)); // the quota, checked early
+      const probe = await c.requestFor(to);
+      if (x.features?.length) probe.features = x.features;
+      if (x.size || x.features) probe.exclude = new Set([vm.hostId]);
       const res = place(c.fleet, probe, 1, c.opts);
       unplace(c.fleet, probe, res.placements); // only asking whether it fits somewhere
       if (!res.placements.length) return { moved: false, reasons: res.reasons };
+      if (x.dryRun) return { moved: true, reasons: [] };
       const id = ulid(c.clock.now());
+      // Where it must go is kept on the record: finishExport re-places it there once the disk is copied.
+      const moveChange = x.size || x.features ? { features: x.features ?? [], size: x.size } : undefined;
       await c.events.commit({
         ops: [
-          put(VMS, vm.id, { ...vm, exportDisk: id, stateReason: `moving (${reason}): exporting its disk` }),
+          put(VMS, vm.id, { ...vm, exportDisk: id, moveChange, stateReason: `moving (${reason}): exporting its disk` }),
           ...c.transfers.beginOps(id, vm),
+          ...(x.ops ?? []),
         ],
-        preconditions: [at(VMS, vm.id, cur.version)],
+        preconditions: [at(VMS, vm.id, cur.version), ...(x.pre ?? [])],
         events: [
+          ...(x.events ?? []),
           {
             type: 'vm.move_started',
             message: `cold move started: ${reason}`,
@@ -162,7 +174,10 @@ export class Moves {
       if (!t) return;
       const cur = await c.store.get<VmRecord>(VMS, t.vmId);
       if (!cur || cur.value.exportDisk !== transferId) return;
-      const m = await this.moveOne(t.vmId, 'cold move: disk copied', false, transferId);
+      const mc = cur.value.moveChange;
+      const m = await this.moveOne(t.vmId, 'cold move: disk copied', false, transferId, mc ?? {}).catch(
+        (e: Error) => ({ moved: false, reasons: [e.message] }), // e.g. the quota no longer admits its new size
+      );
       if (m.moved) return;
       const vm = cur.value;
       if (c.evacuating.has(vm.hostId)) {
@@ -172,7 +187,14 @@ export class Moves {
         return;
       }
       await c.events.commit({
-        ops: [put(VMS, vm.id, { ...vm, exportDisk: '', stateReason: 'move abandoned: no host can take it now' })],
+        ops: [
+          put(VMS, vm.id, {
+            ...vm,
+            exportDisk: '',
+            moveChange: undefined,
+            stateReason: 'move abandoned: no host can take it now',
+          }),
+        ],
         preconditions: [at(VMS, vm.id, cur.version)],
         events: [
           {
@@ -192,10 +214,13 @@ export class Moves {
 
   /** Moves one VM off `hostId`: a reachable host hands over a qemu VM's disk (cold move); a process VM, or any VM of a host that is gone, starts afresh elsewhere. */
   moveAway(hostId: string, vm: VmRecord, reason: string, cold: boolean): Promise<Moved> {
+    return cold && this.carriesDisk(vm, hostId) ? this.startExport(vm.id, reason) : this.moveOne(vm.id, reason, false);
+  }
+
+  /** A qemu VM on a reachable host hands its disk over (cold move); anything else starts afresh elsewhere. */
+  carriesDisk(vm: VmRecord, hostId = vm.hostId): boolean {
     const c = this.c;
-    return cold && vm.spec!.scheme === 'qemu' && c.transfers && c.fleet.slot(hostId)?.ready && vm.state !== 'failed'
-      ? this.startExport(vm.id, reason)
-      : this.moveOne(vm.id, reason, false);
+    return vm.spec!.scheme === 'qemu' && !!c.transfers && !!c.fleet.slot(hostId)?.ready && vm.state !== 'failed';
   }
 
   private async moveAll(

@@ -262,9 +262,16 @@ export class Planner {
   addVmLike(vm: VmRecord, to: SizeChange, features: string[], x?: Extra): Promise<VmRecord> {
     return this.reshape.addLike(vm, to, features, x);
   }
-  /** Reclassification: one VM moved (afresh: process VMs) to a host offering the features, maybe at a new size. */
+  /** Reclassification: one VM moved to a host offering the features, maybe at a new size (qemu: with its disk). */
   moveVm(vmId: string, reason: string, x: MoveChange): Promise<{ moved: boolean; reasons: string[] }> {
-    return this.c.lock.run(() => this.c.jobs.moves.moveOne(vmId, reason, false, '', x));
+    const moves = this.c.jobs.moves;
+    return this.c.lock.run(async () => {
+      const vm = (await this.c.store.get<VmRecord>(VMS, vmId))?.value;
+      // A qemu VM keeps its disk: a cold move, re-placed where `x` says once the disk is copied.
+      return vm && moves.carriesDisk(vm)
+        ? moves.startExport(vmId, reason, x)
+        : moves.moveOne(vmId, reason, false, '', x);
+    });
   }
   drain(hostId: string, reason: string): Promise<MoveResult> {
     return this.c.jobs.moves.drain(hostId, reason);

@@ -12,6 +12,7 @@ import { VMS } from '../../controller/vms/registry.js';
 import { RESERVATIONS, TENANTS } from '../../controller/tenancy/tenants.js';
 import { SETS } from '../../controller/planner/sets.js';
 import type { Store } from '../../common/store/index.js';
+import { tmpDir } from '../helpers/tmp.js';
 
 const vmOf = (o: Partial<VmRecord> = {}): VmRecord =>
   ({
@@ -162,3 +163,35 @@ t.test('features: a move goes only where they are offered; a VM of another size 
   t.same([tenant.usage.vms, tenant.usage.vcpus], [2, 3], 'admitted against the quota');
   t.not(like.hostId, '', 'placed');
 });
+
+t.test(
+  'a qemu vm moves cold: its disk exported first, then re-placed where the features are, at its new size',
+  async (t) => {
+    const h = await PlannerHarness.open({
+      hosts: [
+        { name: 'a', schemes: ['qemu'] },
+        { name: 'secure', schemes: ['qemu'], labels: { 'secure-os': 'true' } },
+      ],
+      transfersDir: tmpDir(),
+    });
+    t.teardown(() => h.close());
+    const [a, secure] = h.ids as [string, string];
+    await h.planner.useHostFeatures((rec) => Object.keys(rec.labels ?? {}).filter((k) => rec.labels![k] === 'true'));
+    const set = await h.createSet({ count: 1, spec: { scheme: 'qemu', memoryMib: 256 } });
+    const [vm] = await h.vmsOf(set);
+    t.equal(vm!.hostId, a);
+    const x = { features: ['secure-os'], size: { vcpus: 2, memoryMib: 512, vmClass: 'medium' }, generation: 1 };
+    t.ok((await h.planner.moveVm(vm!.id, 'reclass', x)).moved, 'started');
+    const [exporting] = await h.vmsOf(set);
+    t.ok(exporting!.exportDisk, 'its host exports the disk first');
+    t.equal(exporting!.hostId, a, 'still where it was');
+    t.same(exporting!.moveChange, { features: ['secure-os'], size: x.size }, 'where it goes is on the record');
+    await h.planner.finishExport(exporting!.exportDisk!);
+    const [moved] = await h.vmsOf(set);
+    t.equal(moved!.hostId, secure, 'on the host offering secure-os');
+    t.equal(moved!.importDisk, exporting!.exportDisk, 'created from its own disk');
+    t.equal(moved!.spec!.vcpus, 2, 'at its new size');
+    t.equal(moved!.moveChange, undefined, 'the move is done');
+    t.equal(h.planner.fleet.slot(secure)!.guaranteed.vcpus, 2);
+  },
+);

@@ -34,11 +34,6 @@ export class Runner {
     const size = sizeOf(rec);
     if (rec.kind === 'resize') await d.planner.resizeVm(vm.id, vm.generation, size, { dryRun: true });
     else if (rec.kind === 'move') {
-      // A process VM starts afresh on its new host; a qemu VM would need its disk carried (a cold move), not built here.
-      if (vm.spec?.scheme === 'qemu')
-        throw new FailedPreconditionError(
-          'moving a qemu vm with its disk is not supported yet: apply a new_vm instead',
-        );
       await this.moveCheck(vm, { size, features: await d.requiredFeatures(rec, vm), generation: vm.generation });
     } else if (rec.kind === 'new_vm')
       await d.planner.addVmLike(vm, size, await d.requiredFeatures(rec, vm), { dryRun: true });
@@ -77,14 +72,23 @@ export class Runner {
         const features = await d.requiredFeatures(rec, vm);
         const x = { size, features, generation: vm.generation };
         await step('reserve', () => this.moveCheck(vm, x));
-        let to = '';
         await step('move', async () => {
           const m = await d.planner.moveVm(vm.id, 'reclassification', x);
           if (!m.moved) throw new FailedPreconditionError(`not moved: ${m.reasons.join('; ') || 'no host'}`);
-          to = (await d.store.get<VmRecord>(VMS, vm.id))?.value.hostId ?? '';
-          return `re-placed on host ${d.planner.fleet.slot(to)?.name ?? to}`;
+          const now = (await d.store.get<VmRecord>(VMS, vm.id))?.value;
+          // A qemu VM hands its disk over first (cold move): re-placed once it is copied.
+          return now?.exportDisk
+            ? 'cold move: its disk is exported, then it is re-placed'
+            : `re-placed on host ${d.planner.fleet.slot(now?.hostId ?? '')?.name ?? now?.hostId}`;
         });
-        await step('wait', () => this.waitVm(vm.id, (v) => v.hostId === to && v.state === 'running' && v.guestReady));
+        const from = vm.hostId;
+        await step('wait', () =>
+          this.waitVm(
+            vm.id,
+            (v) => v.hostId !== from && !v.exportDisk && v.state === 'running' && v.guestReady,
+            (v) => (v.hostId === from && !v.exportDisk && !v.moveChange ? v.stateReason : undefined), // abandoned
+          ),
+        );
       } else if (rec.kind === 'new_vm') {
         const features = await d.requiredFeatures(rec, vm);
         await step('reserve', async () => void (await d.planner.addVmLike(vm, size, features, { dryRun: true })));
@@ -176,7 +180,11 @@ export class Runner {
   }
 
   /** Resolves once `ok(vm)`; FAILED_PRECONDITION when the VM fails, is gone, or the wait runs out. */
-  private async waitVm(vmId: string, ok: (vm: VmRecord) => boolean): Promise<string> {
+  private async waitVm(
+    vmId: string,
+    ok: (vm: VmRecord) => boolean,
+    failed: (vm: VmRecord) => string | undefined = () => undefined,
+  ): Promise<string> {
     const { clock, store } = this.d;
     const deadline = clock.now() + WAIT_MS;
     for (;;) {
@@ -184,6 +192,8 @@ export class Runner {
       if (!vm || vm.desired === 'destroyed') throw new FailedPreconditionError('the vm is gone');
       if (ok(vm)) return `${vm.state}: ${vm.stateReason}`;
       if (vm.state === 'failed') throw new FailedPreconditionError(`the vm failed: ${vm.stateReason}`);
+      const why = failed(vm);
+      if (why) throw new FailedPreconditionError(why);
       if (clock.now() > deadline)
         throw new FailedPreconditionError(`timed out waiting (${vm.state}: ${vm.stateReason})`);
       await new Promise<void>((r) => clock.setTimeout(r, POLL_MS));
