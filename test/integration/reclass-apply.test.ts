@@ -292,6 +292,28 @@ t.test('reclass apply: resize live, stale, over quota, dry run, move, new vm, re
   t.equal(r1.spec?.vcpus, 2);
   t.equal(Number(r1.spec?.memoryMib), 128);
   t.equal(r1.state, 'VM_STATE_RUNNING');
+  const evs = await run('--json', 'events', 'tail', '--type', 'reclass.apply.', '-n', '50');
+  t.equal(evs.code, 0, evs.stderr);
+  const steps = evs.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; message: string; attributes: Record<string, string> })
+    .filter((e) => e.attributes.recommendation_id === ids.resize);
+  t.same(
+    steps.map((e) => e.type),
+    [
+      'reclass.apply.started',
+      'reclass.apply.reserve',
+      'reclass.apply.resize',
+      'reclass.apply.wait',
+      'reclass.apply.applied',
+    ],
+    'an event at each step',
+  );
+  t.ok(
+    steps.every((e) => e.attributes.vm_id === v1.id && !e.message.includes(v1.id)),
+    'vm_id attribute, not in the text',
+  );
   const again = await run('reclass', 'apply', ids.quota!);
   t.match(again.stderr, /stale: the vm was changed since/, 'the other recommendation for the old size is stale now');
 

@@ -104,7 +104,7 @@ async function apply(
   const next: RecommendationRecord = {
     ...rec,
     state: sched.state,
-    stateReason: sched.state === 'scheduled' ? `scheduled by ${o.principal}` : `applying (by ${o.principal})`,
+    stateReason: sched.state === 'scheduled' ? 'scheduled' : 'applying',
     scheduledUnixMs: sched.state === 'scheduled' ? sched.atUnixMs : rec.scheduledUnixMs,
     when: o.when,
     updatedUnixMs: now,
@@ -114,6 +114,7 @@ async function apply(
     type: sched.state === 'scheduled' ? 'reclass.apply.scheduled' : 'reclass.apply.started',
     message: sched.state === 'scheduled' ? 'reclassification scheduled' : 'reclassification started',
     tenant: rec.tenant,
+    actor: o.principal,
     attributes: {
       vm_id: rec.vmId,
       recommendation_id: rec.id,
@@ -122,7 +123,8 @@ async function apply(
     },
   });
   d.log.info({ vm_id: rec.vmId, recommendation_id: rec.id, kind: rec.kind, state: next.state }, 'reclassification');
-  if (sched.state === 'applying') void runner.run(next, vm!, steps);
+  // The answer carries the plan as it stands now; run() moves its own copy along.
+  if (sched.state === 'applying') void runner.run(next, vm!, structuredClone(steps));
   return { rec: next, steps };
 }
 

@@ -93,8 +93,9 @@ export class Runner {
         const features = await d.requiredFeatures(rec, vm);
         await step('reserve', async () => void (await d.planner.addVmLike(vm, size, features, { dryRun: true })));
         await step('create', async () => {
-          newVmId = (await d.planner.addVmLike(vm, size, features)).id;
-          return `vm ${newVmId} created`;
+          const made = await d.planner.addVmLike(vm, size, features);
+          newVmId = made.id;
+          return `${made.name} created`;
         });
         await step('wait', () => this.waitVm(newVmId, (v) => v.state === 'running' && v.guestReady));
         await step('probe', () => this.probe(newVmId));
@@ -200,16 +201,18 @@ export class Runner {
     }
   }
 
+  /** `reclass.apply.<step>`; the detail (which may name a vm or host) goes in the attributes, never the message. */
   private async event(rec: RecommendationRecord, step: string, detail: string, severity: 'info' | 'warning') {
     await this.d.events.append({
       type: `reclass.apply.${step}`,
       severity,
-      message: `reclassification ${rec.kind}: ${step}: ${detail}`,
+      message: `reclassification (${rec.kind}): ${step} ${severity === 'warning' ? 'failed' : 'done'}`,
       tenant: rec.tenant,
       attributes: {
         vm_id: rec.vmId,
         recommendation_id: rec.id,
         kind: rec.kind,
+        detail: detail.slice(0, 256),
         ...(rec.setId ? { set_id: rec.setId } : {}),
       },
     });
