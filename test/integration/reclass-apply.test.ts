@@ -21,6 +21,7 @@ import type { VmRecord } from '../../controller/model/vm.js';
 import { VMS } from '../../controller/vms/registry.js';
 import { vmSpecHash } from '../../controller/reclass/spec-hash.js';
 import { ulid } from '../../common/ids.js';
+import { recommendation } from '../helpers/reclass-records.js';
 
 const spec = { scheme: 'process', vcpus: 1, memoryMib: 64, diskGib: 1, config: { title: 'reclass me' } };
 
@@ -31,71 +32,22 @@ function recFor(
   target: Partial<RecommendationRecord['target']>,
   o: Partial<RecommendationRecord> = {},
 ): RecommendationRecord {
-  const zero = { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
-  return {
+  const base = recommendation();
+  return recommendation({
     id: ulid(),
     vmId: vm.id,
     vmName: vm.name,
     setId: vm.setId,
     tenant: vm.tenant,
     kind,
-    target: {
-      kind: 'class',
-      vmId: '',
-      vmClass: 'medium',
-      vcpus: vm.spec!.vcpus,
-      memoryMib: vm.spec!.memoryMib,
-      diskGib: 1,
-      features: [],
-      hostId: '',
-      peer: '',
-      ...target,
-    },
-    benefit: {
-      projectedCpuP95Pct: 40,
-      projectedMemoryP95Pct: 40,
-      headroomTargetPct: 70,
-      riskPct: 0,
-      costPerHourNow: 0.01,
-      costPerHourTarget: 0.02,
-      costDeltaPerMonth: 7.3,
-      currency: 'EUR',
-      rateCardVersion: 0,
-      moves: kind === 'move' ? 1 : 0,
-      score: 1,
-    },
-    findings: [],
-    explanation: 'test',
-    candidates: [],
-    state: 'open',
-    applicable: true,
-    notApplicableReason: '',
-    createdUnixMs: Date.now(),
-    updatedUnixMs: Date.now(),
-    windowHours: 168,
-    dataHours: 48,
+    target: { ...base.target, vmClass: 'medium', vcpus: vm.spec!.vcpus, memoryMib: vm.spec!.memoryMib, ...target },
     vmGeneration: vm.generation,
     vmSpecHash: vmSpecHash(vm.spec!),
-    stateReason: '',
-    newVmId: '',
-    scheduledUnixMs: 0,
-    usage: {
-      cpuVcpus: zero,
-      memoryMib: zero,
-      diskIoMbps: zero,
-      netMbps: zero,
-      dataHours: 48,
-      gapHours: 0,
-      sufficient: true,
-      idle: false,
-      oomKills: 0,
-      throttledSeconds: 0,
-    },
     vcpus: vm.spec!.vcpus,
     memoryMib: vm.spec!.memoryMib,
     vmClass: vm.spec!.vmClass ?? '',
     ...o,
-  };
+  });
 }
 
 /** Stops the controller, lets `fn` read and write its store, starts it again on the same port. */

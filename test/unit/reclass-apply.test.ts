@@ -13,6 +13,7 @@ import { RESERVATIONS, TENANTS } from '../../controller/tenancy/tenants.js';
 import { SETS } from '../../controller/planner/sets.js';
 import type { Store } from '../../common/store/index.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { recommendation } from '../helpers/reclass-records.js';
 
 const vmOf = (o: Partial<VmRecord> = {}): VmRecord =>
   ({
@@ -29,17 +30,14 @@ const vmOf = (o: Partial<VmRecord> = {}): VmRecord =>
   }) as VmRecord;
 
 const recOf = (vm: VmRecord, o: Partial<RecommendationRecord> = {}): RecommendationRecord =>
-  ({
-    id: 'R',
+  recommendation({
     vmId: vm.id,
-    kind: 'resize',
-    state: 'open',
     vmGeneration: vm.generation,
     vmSpecHash: vmSpecHash(vm.spec!),
     vcpus: vm.spec!.vcpus,
     memoryMib: vm.spec!.memoryMib,
     ...o,
-  }) as RecommendationRecord;
+  });
 
 t.test('stale: gone, moved, changed; the state must be open or scheduled', async (t) => {
   const vm = vmOf();
