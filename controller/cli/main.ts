@@ -28,12 +28,12 @@ import { registerPeerCommands } from './commands/peer.js';
 import { registerUsagePushCommand } from './commands/usage-push.js';
 import { registerBackupCommands } from './commands/backup.js';
 import { registerUsageCommands } from './commands/usage.js';
+import { registerReclassApplyCommand } from './commands/reclass-apply.js';
 import { registerImageCommands } from './commands/image.js';
 import { registerMgmtCommands } from './commands/mgmt.js';
 import { registerSetUpdateCommands } from './commands/set-update.js';
 import { registerMonitorCommands } from './commands/monitor.js';
 import { registerSubscriptionCommands } from './commands/subscription.js';
-import { registerReclassApplyCommand } from './commands/reclass-apply.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -248,11 +248,11 @@ registerUsagePushCommand(program, kit);
 registerPeerCommands(program, kit);
 registerBackupCommands(program, kit);
 registerUsageCommands(program, kit);
+registerReclassApplyCommand(program, kit);
 registerImageCommands(program, kit);
 registerSetUpdateCommands(program, kit);
 registerMonitorCommands(program, kit);
 registerSubscriptionCommands(program, kit);
-registerReclassApplyCommand(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);
