@@ -130,6 +130,7 @@ export class Runner {
     const t = (await this.d.store.get<VmRecord>(VMS, rec.target.vmId))?.value;
     if (!t || t.desired === 'destroyed' || t.tenant !== vm.tenant || t.id === vm.id)
       throw new FailedPreconditionError('the target vm is gone');
+    if (t.spec?.scheme !== vm.spec?.scheme) throw new FailedPreconditionError('the target vm runs another scheme');
     if (t.state !== 'running' || !t.guestReady) throw new FailedPreconditionError('the target vm is not running');
     return t;
   }
