@@ -113,13 +113,25 @@ export function removeCgroup(mode: CgroupMode, id: string, root = '/sys/fs/cgrou
 
 /**
  * A running VM's handle at its new size, its cgroup's limits changed live (the
- * processes keep running). A VM under no cgroup only records the size.
+ * processes keep running); recorded in `dir`/handle.json (what recover() reads)
+ * when given. A VM under no cgroup only records the size.
  */
-export function resizedHandle(mode: CgroupMode, h: VmHandle, spec: VmSpec, root = CGROUP_ROOT): VmHandle {
+export function resizedHandle(
+  mode: CgroupMode,
+  h: VmHandle,
+  spec: VmSpec,
+  o: { dir?: string; root?: string } = {},
+): VmHandle {
   let limits = h.extra.limits ?? 'none';
   if (limits.startsWith('cgroup')) {
-    limits = writeLimits(mode, h.id, resourcesOf(spec).memoryBytes, spec.vcpus, root);
+    limits = writeLimits(mode, h.id, resourcesOf(spec).memoryBytes, spec.vcpus, o.root ?? CGROUP_ROOT);
     if (!limits.startsWith('cgroup')) throw new DriverError(`could not change the cgroup limits: ${limits}`);
   }
-  return { ...h, spec: { ...h.spec, vcpus: spec.vcpus, memoryMiB: spec.memoryMiB }, extra: { ...h.extra, limits } };
+  const next = {
+    ...h,
+    spec: { ...h.spec, vcpus: spec.vcpus, memoryMiB: spec.memoryMiB },
+    extra: { ...h.extra, limits },
+  };
+  if (o.dir) writeFileSync(join(o.dir, 'handle.json'), JSON.stringify(next));
+  return next;
 }

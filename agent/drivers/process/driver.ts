@@ -19,7 +19,7 @@ import {
   type AppActionRequest,
   type GuestEvent,
 } from '../driver.js';
-import { CGROUP_ROOT, limit, removeCgroup, resizedHandle, type CgroupMode } from './cgroup.js';
+import { CGROUP_ROOT, limit, removeCgroup, type CgroupMode } from './cgroup.js';
 import { isAlive as isSame, startTimeOf } from '../proc.js';
 import { processVmStats } from './usage.js';
 import { contTree, killTree, livePids, procState, signalDescendants, stopTree } from './proc.js';
@@ -29,6 +29,7 @@ import { APPLIANCE, spawnVm } from './launch.js';
 import { guestCommand } from './guest.js';
 import { probeHost, vmUid, type Isolation } from './probe.js';
 import { answersHealth, freePort, portFor } from './ports.js';
+import { resizedHandle } from './cgroup.js';
 import { resourcesOf } from '../../../common/limits.js';
 import { DEFAULT_UIDS, prepareDirs, type UidRange } from './sandbox.js';
 import { captureDir, configureDir, extractBase, putToken, removeToken, tokenHashOf } from './manage.js';
@@ -266,11 +267,9 @@ export class ProcessDriver implements Driver {
     return v;
   }
 
-  async resize(handle: VmHandle, spec: VmSpec): Promise<VmHandle> {
-    const v = this.live(handle.id);
-    v.handle = resizedHandle(this.cgroups, v.handle, spec);
-    writeFileSync(join(this.dir(handle.id), 'handle.json'), JSON.stringify(v.handle));
-    return v.handle;
+  async resize(h: VmHandle, spec: VmSpec): Promise<VmHandle> {
+    const v = this.live(h.id);
+    return (v.handle = resizedHandle(this.cgroups, v.handle, spec, { dir: this.dir(h.id) }));
   }
 
   async stop(id: string, timeoutMs: number): Promise<void> {
