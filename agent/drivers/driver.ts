@@ -159,6 +159,12 @@ export interface Driver {
   diskPath?(id: string): string | undefined;
   /** The file the VM's console is written to (qemu: the serial port; process: stdout and stderr). */
   consolePath?(id: string): string | undefined;
+  /**
+   * Gives a running VM new vcpus/memory (spec's) without a restart (process:
+   * its cgroup limits). Drivers that cannot leave it out: the runner restarts
+   * the VM with the new size instead (qemu: new -smp/-m). Returns the new handle.
+   */
+  resize?(handle: VmHandle, spec: VmSpec): Promise<VmHandle>;
   /** Starts a stopped VM again (same disk). Returns the new handle. */
   start(handle: VmHandle): Promise<VmHandle>;
   /** Re-attaches after an agent restart; false when the VM is no longer running. */

@@ -10,7 +10,7 @@ import { put, del, type Store } from '../../common/store/index.js';
 import { taskExitReason, type Driver, type VmSpec } from '../drivers/driver.js';
 import { imageRefFromProto } from '../../common/grpc/convert.js';
 import type { ImageRef } from '../../controller/model/image.js';
-import { STALE_REASON, type Action, type LocalVm, type Phase } from './decide.js';
+import { resizedReason, STALE_REASON, type Action, type LocalVm, type Phase } from './decide.js';
 
 export const VMS = 'vms';
 
@@ -102,6 +102,8 @@ export class Executor {
         return this.exportDisk(a.transferId, l, driver);
       case 'setHidden':
         return this.setHidden(l, a.hidden, driver);
+      case 'resize':
+        return this.resize(d!, l, driver);
     }
   }
 
@@ -244,6 +246,37 @@ export class Executor {
     return this.o.importDisk(transferId);
   }
 
+  /**
+   * New vcpus/memory: live where the driver can (process: cgroup limits), else
+   * stopped and started at the new size (qemu: -smp/-m). Reported with
+   * resizedReason once done; a failed live resize is retried, the VM untouched.
+   */
+  private async resize(d: DesiredVm, l: LocalVm, driver: Driver): Promise<void> {
+    const spec: VmSpec = { ...l.handle!.spec, vcpus: d.spec!.vcpus, memoryMiB: d.spec!.memoryMib };
+    const done = resizedReason(spec.vcpus, spec.memoryMiB);
+    if (driver.resize) {
+      try {
+        l.handle = await driver.resize(l.handle!, spec);
+      } catch (e) {
+        this.o.log.warn({ vm_id: l.id, err: e }, 'live resize failed; retrying');
+        this.o.retryLater(5_000);
+        return this.set(l, l.phase, `resize failed: ${(e as Error).message}`, l.guestReady);
+      }
+      await this.save(l);
+      this.o.log.info({ vm_id: l.id, vcpus: spec.vcpus, memory_mib: spec.memoryMiB }, 'vm resized live');
+      return this.set(l, 'running', done, l.guestReady);
+    }
+    await this.set(l, 'creating', 'restarting at a new size', false);
+    try {
+      await driver.stop(l.id, this.o.stopTimeoutMs ?? 10_000);
+      l.handle = await driver.start({ ...l.handle!, spec });
+    } catch (e) {
+      return this.set(l, 'failed', `resize failed: ${(e as Error).message}`, false);
+    }
+    await this.save(l);
+    await this.awaitReady(l, done);
+  }
+
   private async restart(d: DesiredVm, l: LocalVm, driver: Driver): Promise<void> {
     l.generation = d.generation;
     l.rebootCount = d.rebootCount;
@@ -253,6 +286,8 @@ export class Executor {
     try {
       // Started with the forwards the controller wants now (a management instance stays hidden).
       if (l.handle) l.handle.spec.hidden = !!d.hidden;
+      // A stopped VM resized meanwhile starts at its new size.
+      if (l.handle && d.spec) Object.assign(l.handle.spec, { vcpus: d.spec.vcpus, memoryMiB: d.spec.memoryMib });
       l.handle = l.handle ? await driver.start(l.handle) : await driver.create(await this.specOf(d));
       l.hidden = !!d.hidden;
     } catch (e) {

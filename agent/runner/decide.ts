@@ -32,6 +32,8 @@ export const STALE_REASON = 'stale copy removed: the vm was placed on another ho
 export const OWNER_ACTIVE = 'owner active';
 export const OWNER_IDLE = 'owner idle';
 export const SUSPENDED_AS_REQUESTED = 'suspended as requested';
+/** The reason a resized VM is reported with (the controller waits for it: reclassification). */
+export const resizedReason = (vcpus: number, memoryMib: number) => `resized to ${vcpus} vcpus, ${memoryMib} MiB`;
 
 export type Action =
   /** Create the VM (a cold move's disk included) and wait for its guest. */
@@ -56,7 +58,9 @@ export type Action =
   /** Destroy (if present) and report DESTROYED. */
   | { kind: 'destroy' }
   /** Remove (true) or restore (false) the VM's port forwards: it becomes / stops being a management instance. */
-  | { kind: 'setHidden'; hidden: boolean };
+  | { kind: 'setHidden'; hidden: boolean }
+  /** The desired vcpus/memory differ from what runs: live where the driver can, else a restart at the new size. */
+  | { kind: 'resize' };
 
 export interface DecideInput {
   desired?: DesiredVm;
@@ -134,7 +138,15 @@ function running(d: DesiredVm, l: LocalVm, ownerBusy: boolean): Action[] {
   if (l.phase === 'stopped' && !(l.taskDone && d.generation <= l.generation)) return [{ kind: 'restart' }];
   if (l.phase === 'suspended') return [{ kind: 'resume', reason: 'resumed' }];
   if (l.phase === 'running' && d.rebootCount > l.rebootCount) return [{ kind: 'reboot' }];
+  if (l.phase === 'running' && resized(d, l)) return [{ kind: 'resize' }];
   return [];
+}
+
+/** What runs (the handle's spec) is not the desired size. */
+export function resized(d: DesiredVm, l: LocalVm): boolean {
+  const want = d.spec;
+  const has = l.handle?.spec;
+  return !!want && !!has && (want.vcpus !== has.vcpus || want.memoryMib !== has.memoryMiB);
 }
 
 /** Owner busy and the controller wants the VM running: suspend it locally until the owner is idle. */

@@ -56,6 +56,8 @@ export interface VmRecord {
   userGroup?: string;
   /** Token id while the VM is a management instance (hidden; out of its set's counts). */
   managed?: string;
+  /** Reclassification's cold move: where it goes once its disk is exported (features to offer, its new size). */
+  moveChange?: { features: string[]; size?: { vcpus: number; memoryMib: number; vmClass: string } };
 }
 
 /** A host's report of one VM's observed state, as the controller applies it (checked at the session edge). */

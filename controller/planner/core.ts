@@ -143,7 +143,8 @@ export class PlannerCore {
     const set = vm.setId ? (await this.store.get<SetRecord>(SETS, vm.setId))?.value : undefined;
     const exclude = new Set([...(vm.tried ?? []), vm.hostId]);
     return set
-      ? { ...this.request(set, exclude), schemes: [vm.spec!.scheme] }
+      ? // The VM's own size: a reclassified member may differ from its set's spec.
+        { ...this.request(set, exclude), schemes: [vm.spec!.scheme], res: resOf(vm.spec!) }
       : {
           setId: '',
           sla: holdOf(vm).sla,

@@ -30,6 +30,8 @@ export interface Slot {
   isolation: Record<string, string>;
   groups: string[];
   labels: Record<string, string>;
+  /** What it offers as features (labels, CPU flags, gpu: the catalog's HostFeatures rule); a request's `features` must be among them. */
+  features: string[];
   capacity: Res;
   /** Reserved by guaranteed VMs (never above capacity). */
   guaranteed: Res;
@@ -72,6 +74,7 @@ export function newSlot(id: string, p: Partial<Slot> = {}): Slot {
     isolation: p.isolation ?? {},
     groups: p.groups ?? [],
     labels: p.labels ?? {},
+    features: p.features ?? [],
     capacity: p.capacity ?? zeroRes(),
     guaranteed: zeroRes(),
     bestEffort: zeroRes(),

@@ -7,6 +7,15 @@ import { VMS, VMS_BY_HOST, type VmRecord } from '../vms/registry.js';
 import { place, unplace } from './place.js';
 import { holds, live } from './sets.js';
 import { holdOf, type MoveResult, type PlannerCore } from './core.js';
+import { demandOf, sized, type Extra, type SizeChange } from './reshape.js';
+
+/** Reclassification's move: to a host offering `features`, optionally at a new size (quota changed in the same batch). */
+export interface MoveChange extends Extra {
+  features?: string[];
+  size?: SizeChange;
+  /** The VM must still be at this generation. */
+  generation?: number;
+}
 
 type Moved = { moved: boolean; reasons: string[] };
 
@@ -18,12 +27,17 @@ export class Moves {
    * is now stale and is stopped when that host hears its desired state). With
    * `countAttempt`, a VM that has used up its attempts stays failed.
    */
-  moveOne(vmId: string, reason: string, countAttempt: boolean, importDisk = ''): Promise<Moved> {
+  moveOne(vmId: string, reason: string, countAttempt: boolean, importDisk = '', x: MoveChange = {}): Promise<Moved> {
     const c = this.c;
     return retryOnConflict(async () => {
       const cur = await c.store.get<VmRecord>(VMS, vmId);
       if (!cur || !holds(cur.value) || cur.value.desired === 'destroyed') return { moved: false, reasons: [] };
       const vm = cur.value;
+      if (x.generation !== undefined && vm.generation !== x.generation)
+        return { moved: false, reasons: ['the vm changed (moved or re-placed)'] };
+      const to = x.size ? sized(vm, x.size) : vm;
+      // Quota first: a refusal (RESOURCE_EXHAUSTED naming the quota) holds nothing.
+      const adm = x.size ? await c.tenants.prepareResize(vm.tenant, vm.id, demandOf(to.spec!)) : undefined;
       if (countAttempt && vm.placementAttempts >= c.opts.maxAttempts) {
         c.log.warn(
           { vm_id: vm.id, set_id: vm.setId, attempts: vm.placementAttempts },
@@ -31,16 +45,23 @@ export class Moves {
         );
         return { moved: false, reasons: [`attempts used up (${vm.placementAttempts})`] };
       }
-      const base = await c.requestFor(vm);
+      const base = await c.requestFor(to);
+      if (x.features?.length) base.features = x.features;
+      if (x.size || x.features) base.exclude = new Set([vm.hostId]); // a reclassification may go back where it once was
       c.refreshLoad();
       // The VM's own hold on its old host does not count against affinity rules elsewhere.
       const res = place(c.fleet, base, 1, c.opts);
-      const to = res.placements[0];
-      if (!to) return { moved: false, reasons: res.reasons };
+      const dest = res.placements[0];
+      if (!dest) return { moved: false, reasons: res.reasons };
+      if (x.dryRun) {
+        unplace(c.fleet, base, res.placements);
+        return { moved: true, reasons: [] };
+      }
       const now = c.clock.now();
       const next: VmRecord = {
-        ...vm,
-        hostId: to.hostId,
+        ...to,
+        moveChange: undefined,
+        hostId: dest.hostId,
         generation: vm.generation + 1,
         state: 'pending',
         stateReason: `re-placed: ${reason}`,
@@ -60,20 +81,23 @@ export class Moves {
           ops: [
             put(VMS, vm.id, next),
             del(VMS_BY_HOST, `${vm.hostId}/${vm.id}`),
-            put(VMS_BY_HOST, `${to.hostId}/${vm.id}`, 1),
+            put(VMS_BY_HOST, `${dest.hostId}/${vm.id}`, 1),
+            ...(adm?.ops ?? []),
+            ...(x.ops ?? []),
           ],
-          preconditions: [at(VMS, vm.id, cur.version)],
+          preconditions: [at(VMS, vm.id, cur.version), ...(adm?.pre ?? []), ...(x.pre ?? [])],
           events: [
+            ...(x.events ?? []),
             {
               type: 'vm.replaced',
               severity: 'warning',
               message: `vm re-placed: ${reason}`,
-              hostId: to.hostId,
+              hostId: dest.hostId,
               tenant: vm.tenant,
               attributes: {
                 vm_id: vm.id,
                 from_host: vm.hostId,
-                to_host: to.hostId,
+                to_host: dest.hostId,
                 generation: String(next.generation),
                 ...(vm.setId ? { set_id: vm.setId } : {}),
               },
@@ -88,7 +112,7 @@ export class Moves {
       c.counts.note(next);
       if (vm.exportDisk && vm.exportDisk !== importDisk) await c.transfers?.finish(vm.exportDisk); // an export overtaken by a fresh re-placement
       c.push(vm.hostId);
-      c.push(to.hostId);
+      c.push(dest.hostId);
       return { moved: true, reasons: [] };
     });
   }
@@ -98,25 +122,36 @@ export class Moves {
    * the upload is complete (finishExport) the VM is re-placed with that disk.
    * Only started when another host could take the VM now.
    */
-  private startExport(vmId: string, reason: string): Promise<Moved> {
+  startExport(vmId: string, reason: string, x: MoveChange = {}): Promise<Moved> {
     const c = this.c;
     return retryOnConflict(async () => {
       const cur = await c.store.get<VmRecord>(VMS, vmId);
       if (!cur || !c.transfers) return { moved: false, reasons: [] };
       const vm = cur.value;
-      if (vm.exportDisk) return { moved: true, reasons: [] }; // already under way
-      const probe = await c.requestFor(vm);
+      if (x.generation !== undefined && vm.generation !== x.generation)
+        return { moved: false, reasons: ['the vm changed (moved or re-placed)'] };
+      if (vm.exportDisk) return { moved: !x.dryRun, reasons: x.dryRun ? ['a move is under way'] : [] }; // already under way
+      const to = x.size ? sized(vm, x.size) : vm;
+      if (x.size) await c.tenants.prepareResize(vm.tenant, vm.id, demandOf(to.spec!)); // the quota, checked early
+      const probe = await c.requestFor(to);
+      if (x.features?.length) probe.features = x.features;
+      if (x.size || x.features) probe.exclude = new Set([vm.hostId]);
       const res = place(c.fleet, probe, 1, c.opts);
       unplace(c.fleet, probe, res.placements); // only asking whether it fits somewhere
       if (!res.placements.length) return { moved: false, reasons: res.reasons };
+      if (x.dryRun) return { moved: true, reasons: [] };
       const id = ulid(c.clock.now());
+      // Where it must go is kept on the record: finishExport re-places it there once the disk is copied.
+      const moveChange = x.size || x.features ? { features: x.features ?? [], size: x.size } : undefined;
       await c.events.commit({
         ops: [
-          put(VMS, vm.id, { ...vm, exportDisk: id, stateReason: `moving (${reason}): exporting its disk` }),
+          put(VMS, vm.id, { ...vm, exportDisk: id, moveChange, stateReason: `moving (${reason}): exporting its disk` }),
           ...c.transfers.beginOps(id, vm),
+          ...(x.ops ?? []),
         ],
-        preconditions: [at(VMS, vm.id, cur.version)],
+        preconditions: [at(VMS, vm.id, cur.version), ...(x.pre ?? [])],
         events: [
+          ...(x.events ?? []),
           {
             type: 'vm.move_started',
             message: `cold move started: ${reason}`,
@@ -139,7 +174,10 @@ export class Moves {
       if (!t) return;
       const cur = await c.store.get<VmRecord>(VMS, t.vmId);
       if (!cur || cur.value.exportDisk !== transferId) return;
-      const m = await this.moveOne(t.vmId, 'cold move: disk copied', false, transferId);
+      const mc = cur.value.moveChange;
+      const m = await this.moveOne(t.vmId, 'cold move: disk copied', false, transferId, mc ?? {}).catch(
+        (e: Error) => ({ moved: false, reasons: [e.message] }), // e.g. the quota no longer admits its new size
+      );
       if (m.moved) return;
       const vm = cur.value;
       if (c.evacuating.has(vm.hostId)) {
@@ -149,7 +187,14 @@ export class Moves {
         return;
       }
       await c.events.commit({
-        ops: [put(VMS, vm.id, { ...vm, exportDisk: '', stateReason: 'move abandoned: no host can take it now' })],
+        ops: [
+          put(VMS, vm.id, {
+            ...vm,
+            exportDisk: '',
+            moveChange: undefined,
+            stateReason: 'move abandoned: no host can take it now',
+          }),
+        ],
         preconditions: [at(VMS, vm.id, cur.version)],
         events: [
           {
@@ -169,10 +214,13 @@ export class Moves {
 
   /** Moves one VM off `hostId`: a reachable host hands over a qemu VM's disk (cold move); a process VM, or any VM of a host that is gone, starts afresh elsewhere. */
   moveAway(hostId: string, vm: VmRecord, reason: string, cold: boolean): Promise<Moved> {
+    return cold && this.carriesDisk(vm, hostId) ? this.startExport(vm.id, reason) : this.moveOne(vm.id, reason, false);
+  }
+
+  /** A qemu VM on a reachable host hands its disk over (cold move); anything else starts afresh elsewhere. */
+  carriesDisk(vm: VmRecord, hostId = vm.hostId): boolean {
     const c = this.c;
-    return cold && vm.spec!.scheme === 'qemu' && c.transfers && c.fleet.slot(hostId)?.ready && vm.state !== 'failed'
-      ? this.startExport(vm.id, reason)
-      : this.moveOne(vm.id, reason, false);
+    return vm.spec!.scheme === 'qemu' && !!c.transfers && !!c.fleet.slot(hostId)?.ready && vm.state !== 'failed';
   }
 
   private async moveAll(

@@ -1,5 +1,5 @@
 // Filter then score, as Nova's filter scheduler and Nomad's stack do. A request's
-// static filters (state, cordon, owner, SLA fit, scheme, group, labels) run once
+// static filters (state, cordon, owner, SLA fit, scheme, group, labels, features) run once
 // per request; for each VM the dynamic ones (capacity, affinity) run on a sample
 // of the eligible hosts once the fleet is large (power-of-k choices), falling
 // back to a full scan so a "does not fit" answer is never a sampling accident.
@@ -19,6 +19,8 @@ export interface PlacementRequest {
   task?: boolean;
   group?: string;
   labels?: Record<string, string>;
+  /** Features every host taking it must offer (reclassification: a manifest's required features). */
+  features?: string[];
   affinity: Affinity;
   strategy: Strategy;
   /** Hosts not to use (already tried, or the host being drained). */
@@ -76,6 +78,7 @@ export function staticReason(s: Slot, r: PlacementRequest): string | undefined {
   }
   if (r.group && !s.groups.includes(r.group)) return `not in group ${r.group}`;
   if (r.labels) for (const k in r.labels) if (s.labels[k] !== r.labels[k]) return 'labels do not match';
+  if (r.features) for (const f of r.features) if (!s.features.includes(f)) return `does not offer ${f}`;
   return undefined;
 }
 
@@ -140,7 +143,9 @@ let calls = 0;
  * exclusions (moves, one VM each) are filtered afresh: their reasons depend on them.
  */
 function staticPass(fleet: Fleet, r: PlacementRequest): StaticPass {
-  const key = r.exclude?.size ? undefined : JSON.stringify([r.sla, r.schemes, !!r.task, r.group ?? '', r.labels ?? {}]);
+  const key = r.exclude?.size
+    ? undefined
+    : JSON.stringify([r.sla, r.schemes, !!r.task, r.group ?? '', r.labels ?? {}, r.features ?? []]);
   const hit = key === undefined ? undefined : fleet.staticPasses.get(key);
   if (hit && hit.gen === fleet.factsGen) return hit;
   const tally = new Map<string, number>();

@@ -24,7 +24,8 @@ import {
 import { Rounds } from './rounds.js';
 import { SetLifecycle } from './lifecycle.js';
 import { Preemption } from './preempt.js';
-import { Moves } from './moves.js';
+import { Moves, type MoveChange } from './moves.js';
+import { Reshape, type Extra, type SizeChange } from './reshape.js';
 import { Waiting } from './waiting.js';
 
 export { DEFAULT_PLANNER_OPTIONS, type MoveResult, type PlannerOptions, type Pusher };
@@ -38,6 +39,7 @@ export { DEFAULT_PLANNER_OPTIONS, type MoveResult, type PlannerOptions, type Pus
  */
 export class Planner {
   private readonly c: PlannerCore;
+  private readonly reshape: Reshape;
   readonly fleet: Fleet;
   /** Down hosts and when they went down (their guaranteed VMs move after the grace). */
   readonly downSince: Map<string, number>;
@@ -64,6 +66,7 @@ export class Planner {
     };
     this.fleet = c.fleet;
     this.downSince = c.downSince;
+    this.reshape = new Reshape(c);
   }
 
   /** Rebuilds the fleet view and its reservations from the store; returns the sets read (the scheduler arms their timers). */
@@ -127,6 +130,15 @@ export class Planner {
     this.c.onSetChange = fn;
   }
 
+  /** How a host's features are read (the catalog's HostFeatures, set by reclassification at start). */
+  private features: (rec: HostRecord) => string[] = () => [];
+
+  /** Reads every host's features with `fn` from now on (place()'s `features` constraint). */
+  async useHostFeatures(fn: (rec: HostRecord) => string[]): Promise<void> {
+    this.features = fn;
+    for await (const { rec } of this.c.hosts.all()) this.hostChanged(rec);
+  }
+
   hostChanged(rec: HostRecord): void {
     const c = this.c;
     const wasEvacuate = c.fleet.slot(rec.id) && c.evacuating.has(rec.id);
@@ -142,6 +154,7 @@ export class Planner {
       isolation: isolationOf(rec.schemeInfo),
       groups: rec.groups,
       labels: rec.labels ?? {},
+      features: this.features(rec),
       capacity: {
         vcpus: rec.inventory?.guest?.vcpus ?? 0,
         memoryBytes: Number(rec.inventory?.guest?.memoryBytes ?? 0),
@@ -240,6 +253,25 @@ export class Planner {
   }
   retire(id: string, why: string, scope?: string): Promise<VmSet> {
     return this.c.jobs.lifecycle.retire(id, why, scope);
+  }
+  /** Reclassification: a new size where the VM runs (reshape.ts). */
+  resizeVm(vmId: string, generation: number, to: SizeChange, x?: Extra): Promise<VmRecord> {
+    return this.reshape.resize(vmId, generation, to, x);
+  }
+  /** Reclassification: a VM like `vm` at another size, in its set, on a host offering `features`. */
+  addVmLike(vm: VmRecord, to: SizeChange, features: string[], x?: Extra): Promise<VmRecord> {
+    return this.reshape.addLike(vm, to, features, x);
+  }
+  /** Reclassification: one VM moved to a host offering the features, maybe at a new size (qemu: with its disk). */
+  moveVm(vmId: string, reason: string, x: MoveChange): Promise<{ moved: boolean; reasons: string[] }> {
+    const moves = this.c.jobs.moves;
+    return this.c.lock.run(async () => {
+      const vm = (await this.c.store.get<VmRecord>(VMS, vmId))?.value;
+      // A qemu VM keeps its disk: a cold move, re-placed where `x` says once the disk is copied.
+      return vm && moves.carriesDisk(vm)
+        ? moves.startExport(vmId, reason, x)
+        : moves.moveOne(vmId, reason, false, '', x);
+    });
   }
   drain(hostId: string, reason: string): Promise<MoveResult> {
     return this.c.jobs.moves.drain(hostId, reason);

@@ -173,15 +173,8 @@ export class Tenants {
   ): Promise<{ ops: Op[]; pre: Precondition[] }> {
     const r = await this.store.get<Tenant>(TENANTS, tenant);
     if (!r) throw new FailedPreconditionError(`tenant ${JSON.stringify(tenant)} does not exist`);
-    const { quota, usage } = r.value;
-    for (const k of QUOTA_KEYS) {
-      const limit = quota[k];
-      if (limit > 0 && usage[k] + demand[k] > limit) {
-        throw new ResourceExhaustedError(
-          `quota ${QUOTA_NAMES[k]} exceeded: ${demand[k]} requested, ${Math.max(0, limit - usage[k])} of ${limit} left`,
-        );
-      }
-    }
+    const { usage } = r.value;
+    checkQuota(r.value, demand);
     const next: Tenant = { ...r.value, usage: add(usage, demand, 1) };
     const key = `${tenant}/${reservationId}`;
     return {
@@ -219,6 +212,37 @@ export class Tenants {
     return { ops, pre };
   }
 
+  /**
+   * The ops that change reservation `reservationId` to `demand` (a resized VM,
+   * reclassification): the tenant's usage moves by the difference, checked
+   * against the quota where it grows (RESOURCE_EXHAUSTED naming the quota).
+   */
+  async prepareResize(
+    tenant: string,
+    reservationId: string,
+    demand: Demand,
+  ): Promise<{ ops: Op[]; pre: Precondition[] }> {
+    const key = `${tenant}/${reservationId}`;
+    const res = await this.store.get<{ demand: Demand }>(RESERVATIONS, key);
+    const r = await this.store.get<Tenant>(TENANTS, tenant);
+    if (!r) throw new FailedPreconditionError(`tenant ${JSON.stringify(tenant)} does not exist`);
+    const old = res?.value.demand ?? { vcpus: 0, memoryBytes: 0, vms: 0, images: 0 };
+    const delta: Demand = {
+      vcpus: demand.vcpus - old.vcpus,
+      memoryBytes: demand.memoryBytes - old.memoryBytes,
+      vms: demand.vms - old.vms,
+      images: demand.images - old.images,
+    };
+    checkQuota(r.value, delta);
+    return {
+      ops: [
+        put(TENANTS, tenant, { ...r.value, usage: add(r.value.usage, delta, 1) }),
+        put(RESERVATIONS, key, { demand, atUnixMs: this.clock.now() }),
+      ],
+      pre: [at(TENANTS, tenant, r.version), res ? at(RESERVATIONS, key, res.version) : absent(RESERVATIONS, key)],
+    };
+  }
+
   /** Reserves against the quota; retries on concurrent admissions. */
   async admit(tenant: string, reservationId: string, demand: Demand): Promise<void> {
     await retryOnConflict(async (attempt) => {
@@ -252,6 +276,18 @@ export class Tenants {
       await this.events.commit({ ops: r.ops, preconditions: r.pre });
       return true;
     });
+  }
+}
+
+/** RESOURCE_EXHAUSTED naming the first quota `demand` would exceed (only what grows is checked). */
+function checkQuota({ quota, usage }: Tenant, demand: Demand): void {
+  for (const k of QUOTA_KEYS) {
+    const limit = quota[k];
+    if (limit > 0 && demand[k] > 0 && usage[k] + demand[k] > limit) {
+      throw new ResourceExhaustedError(
+        `quota ${QUOTA_NAMES[k]} exceeded: ${demand[k]} requested, ${Math.max(0, limit - usage[k])} of ${limit} left`,
+      );
+    }
   }
 }
 

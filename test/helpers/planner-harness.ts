@@ -17,6 +17,7 @@ import { SetScheduler } from '../../controller/planner/scheduler.js';
 import { getSet, vmsOfSet, type SetRecord } from '../../controller/planner/sets.js';
 import { DEFAULT_TENANT, Tenants } from '../../controller/tenancy/tenants.js';
 import { VmRegistry, type VmRecord } from '../../controller/vms/registry.js';
+import { DiskTransfers } from '../../controller/vms/transfers.js';
 import { MemoryStore } from './memory-store.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
@@ -77,7 +78,8 @@ export class PlannerHarness {
 
   /** Hosts first (`hosts`), then the planner starts, as the controller does. */
   static async open(
-    o: { hosts?: HostFacts[]; opts?: Partial<PlannerOptions> } = {},
+    /** `transfersDir`: cold moves hand disks over (DiskTransfers keeps its files there). */
+    o: { hosts?: HostFacts[]; opts?: Partial<PlannerOptions>; transfersDir?: string } = {},
   ): Promise<PlannerHarness & { ids: string[] }> {
     const h = new PlannerHarness({ ...DEFAULT_PLANNER_OPTIONS, ...o.opts });
     h.events = await EventLog.open(h.store, h.clock, silentLogger);
@@ -97,6 +99,7 @@ export class PlannerHarness {
       h.vms,
       (id) => h.pushes.push(id),
       h.opts,
+      o.transfersDir ? new DiskTransfers(h.store, h.clock, o.transfersDir) : undefined,
     );
     const sets = await h.planner.start();
     h.scheduler = new SetScheduler(h.planner, h.store, h.clock, silentLogger);

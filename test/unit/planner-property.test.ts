@@ -32,6 +32,7 @@ function randomFleet(rng: () => number): Fleet {
       isolation: pick<Record<string, string>>([{ process: 'full' }, { process: 'full' }, { process: 'none' }, {}]),
       groups: rng() < 0.5 ? [pick(['web', 'hpc', 'lab'])] : [],
       labels: rng() < 0.5 ? { zone: pick(['a', 'b']) } : {},
+      features: rng() < 0.5 ? pick([['secure-os'], ['avx2'], ['secure-os', 'avx2']]) : [],
       capacity: {
         vcpus: 1 + Math.floor(rng() * 16),
         memoryBytes: (1 + Math.floor(rng() * 32)) * GiB,
@@ -57,6 +58,7 @@ function randomRequest(rng: () => number, i: number): PlacementRequest {
     task: rng() < 0.25,
     group: rng() < 0.3 ? pick(['web', 'hpc', 'lab']) : undefined,
     labels: rng() < 0.3 ? { zone: pick(['a', 'b']) } : undefined,
+    features: rng() < 0.2 ? pick([['secure-os'], ['avx2'], ['secure-os', 'avx2']]) : undefined,
     affinity: pick(['none', 'none', 'anti', 'affinity'] as const),
     strategy: pick(['binpack', 'spread'] as const),
   };
@@ -68,6 +70,7 @@ t.test('random fleets: reservations, filters, affinity, completeness, release to
   let unplacedTotal = 0;
   let sampled = 0;
   let taskPlaced = 0;
+  let featurePlaced = 0;
   for (let seed = 1; seed <= seeds; seed++) {
     const rng = mulberry32(seed);
     const fleet = randomFleet(rng);
@@ -93,6 +96,9 @@ t.test('random fleets: reservations, filters, affinity, completeness, release to
         if (r.task && p.scheme === 'process' && s.isolation.process !== 'full')
           return t.fail(`seed ${seed}: a task placed on ${s.id}, whose process scheme does not isolate it`);
         if (r.task) taskPlaced++;
+        if (r.features?.some((f) => !s.features.includes(f)))
+          return t.fail(`seed ${seed}: placed on ${s.id}, which lacks a required feature`);
+        if (r.features) featurePlaced++;
       }
       if (r.affinity === 'anti') {
         const hosts = res.placements.map((p) => p.hostId);
@@ -140,6 +146,7 @@ t.test('random fleets: reservations, filters, affinity, completeness, release to
   );
   t.ok(sampled > 100, `${sampled} requests ran with sampling`);
   t.ok(taskPlaced > 1000, `${taskPlaced} task vms placed, each only where it is isolated`);
+  t.ok(featurePlaced > 1000, `${featurePlaced} vms needing features placed, each where they are offered`);
 });
 
 t.test('tenant tasks go to the process scheme only where it isolates them (fail closed when unknown)', async (t) => {

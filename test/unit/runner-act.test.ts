@@ -426,3 +426,23 @@ t.test(
     t.same(driver.calls.at(-1), `setHidden ${ID} false`, 'shown again when the controller says so');
   },
 );
+
+t.test(
+  'resize on a driver without a live resize (qemu): stopped, started at the new size, reported resized',
+  async (t) => {
+    const s = await setup(t, true);
+    const created = s.exec.run(ID, want(), [{ kind: 'create' }]);
+    await until(() => s.driver.listening === 1, 'waiting for the guest');
+    s.driver.ready(ID);
+    await created;
+    const bigger = want({ spec: { ...want().spec!, vcpus: 2, memoryMib: 256 } });
+    const done = s.exec.run(ID, bigger, [{ kind: 'resize' }]);
+    await until(() => s.driver.listening === 1, 'waiting for the restarted guest');
+    s.driver.ready(ID);
+    await done;
+    t.same(s.driver.calls, [`create ${ID}`, `stop ${ID}`, `start ${ID}`]);
+    t.same(s.states().slice(-2), ['creating restarting at a new size', 'running resized to 2 vcpus, 256 MiB']);
+    const h = s.exec.local.get(ID)!.handle!;
+    t.same([h.spec.vcpus, h.spec.memoryMiB], [2, 256], 'started with the new -smp/-m');
+  },
+);

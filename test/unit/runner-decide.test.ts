@@ -329,3 +329,31 @@ t.test('decide is pure: it changes neither input', async (t) => {
   decide({ desired: d, local: l, haveDesired: true, ownerBusy: false, destroyedReported: false });
   t.equal(JSON.stringify([l, d]), before);
 });
+
+t.test('decide: a running vm at another size than desired is resized (reclassification)', async (t) => {
+  const sized = (vcpus: number, memoryMiB: number, phase: Phase = 'running') =>
+    local(phase, {
+      handle: {
+        id: ID,
+        scheme: 'process',
+        spec: { id: ID, name: 'vm', vcpus, memoryMiB, diskGiB: 1, image: '', appliancePort: 8080, config: {} },
+        pid: 1,
+        pidStartTime: '',
+        hostPort: 0,
+        extra: {},
+      },
+    });
+  const run = (d: DesiredVm, l: LocalVm) =>
+    decide({ desired: d, local: l, haveDesired: true, ownerBusy: false, destroyedReported: false });
+  const want = (vcpus: number, memoryMib: number, o: Partial<DesiredVm> = {}) =>
+    desired(RUN, { spec: { ...desired(RUN).spec!, vcpus, memoryMib }, ...o });
+  t.same(run(want(2, 256), sized(1, 64)), [{ kind: 'resize' }], 'vcpus and memory');
+  t.same(run(want(1, 256), sized(1, 64)), [{ kind: 'resize' }], 'memory only');
+  t.same(run(want(4, 64), sized(1, 64)), [{ kind: 'resize' }], 'vcpus only');
+  t.same(run(want(1, 64), sized(1, 64)), [], 'the same size: converged');
+  // What comes first: a stopped VM starts at the new size (restart), a suspended one is resumed, a reboot is done.
+  t.same(run(want(2, 256), sized(1, 64, 'stopped')), [{ kind: 'restart' }]);
+  t.same(run(want(2, 256), sized(1, 64, 'suspended')), [{ kind: 'resume', reason: 'resumed' }]);
+  t.same(run(want(2, 256, { rebootCount: 1 }), sized(1, 64)), [{ kind: 'reboot' }]);
+  t.same(run(want(2, 256), sized(1, 64, 'creating')), [], 'still creating: later');
+});

@@ -28,7 +28,8 @@ import { EXIT_FILE, readExitCode, renderPage, writeReadable } from './files.js';
 import { APPLIANCE, spawnVm } from './launch.js';
 import { guestCommand } from './guest.js';
 import { probeHost, vmUid, type Isolation } from './probe.js';
-import { answersHealth, freePort, portFree } from './ports.js';
+import { answersHealth, freePort, portFor } from './ports.js';
+import { resizedHandle } from './cgroup.js';
 import { resourcesOf } from '../../../common/limits.js';
 import { DEFAULT_UIDS, prepareDirs, type UidRange } from './sandbox.js';
 import { captureDir, configureDir, extractBase, manifestOf, putToken, removeToken, tokenHashOf } from './manage.js';
@@ -226,13 +227,7 @@ export class ProcessDriver implements Driver {
     // setHidden on a stopped VM is recorded in the driver's handle, newer than the runner's.
     const hidden = cur?.handle.extra.hidden ?? handle.extra.hidden ?? '';
     const h = { ...handle, extra: { ...handle.extra, hidden } };
-    return this.launch(h, isTask(handle.spec) ? 0 : await this.portFor(h));
-  }
-
-  /** The VM's last port when still free, else a new one. */
-  private async portFor(h: VmHandle): Promise<number> {
-    const last = h.hostPort || Number(h.extra.port ?? 0);
-    return last && (await portFree(last)) ? last : freePort();
+    return this.launch(h, isTask(handle.spec) ? 0 : await portFor(h));
   }
 
   async recover(given: VmHandle): Promise<boolean> {
@@ -270,6 +265,11 @@ export class ProcessDriver implements Driver {
     const v = this.get(id);
     if (!isSame(v.handle.pid, v.handle.pidStartTime)) throw new DriverError('the vm is not running', 'FAILED');
     return v;
+  }
+
+  async resize(h: VmHandle, spec: VmSpec): Promise<VmHandle> {
+    const v = this.live(h.id);
+    return (v.handle = resizedHandle(this.cgroups, v.handle, spec, { dir: this.dir(h.id) }));
   }
 
   async stop(id: string, timeoutMs: number): Promise<void> {
@@ -378,7 +378,7 @@ export class ProcessDriver implements Driver {
     v.handle = { ...v.handle, extra: { ...v.handle.extra, hidden: hidden ? '1' : '' } };
     if (isSame(v.handle.pid, v.handle.pidStartTime) && !isTask(v.handle.spec)) {
       await this.stop(id, 5000);
-      await this.launch(v.handle, await this.portFor(v.handle));
+      await this.launch(v.handle, await portFor(v.handle));
     } else writeFileSync(join(this.dir(id), 'handle.json'), JSON.stringify(v.handle));
     this.log.info({ vm_id: id, hidden }, hidden ? 'vm hidden: no port forward' : 'vm port forward restored');
   }

@@ -1,5 +1,6 @@
 // Host ports for process VMs' appliances (127.0.0.1).
 import { createServer } from 'node:net';
+import type { VmHandle } from '../driver.js';
 
 /** Ports handed out but maybe not yet bound by their appliance. */
 const reserved = new Set<number>();
@@ -42,4 +43,10 @@ export async function answersHealth(port: number): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The VM's last port when still free, else a new one. */
+export async function portFor(h: VmHandle): Promise<number> {
+  const last = h.hostPort || Number(h.extra.port ?? 0);
+  return last && (await portFree(last)) ? last : freePort();
 }
