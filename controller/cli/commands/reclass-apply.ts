@@ -12,6 +12,7 @@ import type { CliKit } from '../kit.js';
 import { details, enumWord, when as whenText } from '../format.js';
 import { duration, timeFlag } from '../parse.js';
 import { waitVerdict } from '../wait.js';
+import { reclassGroup } from './reclass-policy.js';
 
 /** `now`, `window` (the set's next maintenance window) or `at=TIME` (ISO time, unix ms, or +30m from now). */
 export function applyWhenFlag(v: string, now = Date.now()): { when: ApplyWhen; atUnixMs: number } {
@@ -42,9 +43,7 @@ function recText(r: Rec, steps: ApplyRes['steps'] = []): string {
 }
 
 export function registerReclassApplyCommand(program: Command, k: CliKit): void {
-  const reclass =
-    program.commands.find((c) => c.name() === 'reclass') ??
-    program.command('reclass').description('reclassification: analyses, recommendations, applying them');
+  const reclass = reclassGroup(program);
   reclass
     .command('apply <id>')
     .description('apply a recommendation (resize, move, new vm, reassign) through the planner and quotas')
