@@ -113,30 +113,21 @@ t.test('reclass analyze: percentiles beside the size, the manifest and findings'
   t.match(b.usage.cpuVcpus, { p50: 1.98, p95: 1.98, max: 2 }, 'nearest-rank p95 of 29 x 1.98 and one 2');
   t.equal(Math.round(b.usage.memoryMib.p95), 60);
   const kinds = (r: Row) => r.findings.map((f) => `${f.kind}:${f.resource}`).sort();
-  t.same(kinds(b), [
-    'FINDING_KIND_OOM:memory',
-    'FINDING_KIND_THROTTLED:cpu',
-    'FINDING_KIND_UNDER_PROVISIONED:cpu',
-    'FINDING_KIND_UNDER_PROVISIONED:memory',
-  ]);
+  t.same(kinds(b), ['oom:memory', 'throttled:cpu', 'under_provisioned:cpu', 'under_provisioned:memory']);
   t.match(
-    b.findings.find((f) => f.kind === 'FINDING_KIND_UNDER_PROVISIONED' && f.resource === 'cpu'),
+    b.findings.find((f) => f.kind === 'under_provisioned' && f.resource === 'cpu'),
     { observed: 1.98, allocated: 2, detail: /p95 cpu 1\.98 of 2 vCPUs \(99%\) >= 90%/ },
   );
 
   const i = rows.get('idle')!;
   t.match(i.usage, { idle: true, dataHours: 30 });
-  t.same(kinds(i), [
-    'FINDING_KIND_IDLE:cpu',
-    'FINDING_KIND_OVER_PROVISIONED:cpu',
-    'FINDING_KIND_OVER_PROVISIONED:memory',
-  ]);
+  t.same(kinds(i), ['idle:cpu', 'over_provisioned:cpu', 'over_provisioned:memory']);
   t.equal(i.manifest, null, 'a manifest that does not parse is ignored (no image manifest either)');
 
   const n = rows.get('needy')!;
   t.match(n.usage, { dataHours: 3, sufficient: false });
   t.match(n.manifest, { requiredFeatures: ['secure-os'], minVcpus: 1, source: 'vm' }, 'read from the VM');
-  t.same(kinds(n), ['FINDING_KIND_INSUFFICIENT_DATA:cpu', 'FINDING_KIND_MISSING_FEATURE:feature']);
+  t.same(kinds(n), ['insufficient_data:cpu', 'missing_feature:feature']);
 
   // The pressure counters are usage like the others: QueryUsage rows carry them.
   const q = await run('--json', 'usage', 'query', '--granularity', 'day', '--vm', busy);

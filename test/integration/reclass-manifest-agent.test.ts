@@ -84,7 +84,7 @@ t.test('a real agent reads the process appliance manifest', async (t) => {
     source: 'vm',
   });
   t.ok(
-    rows.get('declared')!.findings.some((f) => f.kind === 'FINDING_KIND_MISSING_FEATURE'),
+    rows.get('declared')!.findings.some((f) => f.kind === 'missing_feature'),
     'the host offers no secure-os',
   );
   t.equal(rows.get('plain')!.manifest, null, 'no file: no manifest');

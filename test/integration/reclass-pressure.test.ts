@@ -61,7 +61,7 @@ t.test('a throttled process VM: throttled seconds from the cgroup to reclass ana
   t.ok(row!.usage.throttledSeconds > 0.2, `throttled ${row!.usage.throttledSeconds} s`);
   t.equal(row!.usage.dataHours, 1);
   t.match(
-    row!.findings.find((f) => f.kind === 'FINDING_KIND_THROTTLED'),
+    row!.findings.find((f) => f.kind === 'throttled'),
     { detail: /CPU quota exhausted for [\d.]+ s in the window with 1 vCPUs/ },
   );
   t.equal((await run('vm', 'destroy', 'spinner')).code, 0, 'the spinner stops');
