@@ -102,6 +102,7 @@ export class Runner {
         await step('retire', () => this.retire(vm.id));
       } else {
         const target = await this.reassignTarget(rec, vm);
+        newVmId = target.id; // the contract: new_vm_id names the reassignment's target
         await step('check', async () => `target ${target.name} runs`);
         await step('configure', () => this.configure(vm, target));
         await step('probe', () => this.probe(target.id));
