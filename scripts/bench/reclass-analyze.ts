@@ -14,7 +14,7 @@ import { fig, type Figures } from './results.js';
 
 // reclass.analyze_s_100k: the analysis of 100,000 VMs x 30 days of hourly
 // samples (4 metrics each) in memory → usage profiles (p50/p95/p99/max/mean by
-// quickselect) + findings. Beside it, over the SAME numbers in the same run,
+// histogram + quickselect in one bucket) + findings. Beside it, over the SAME numbers in the same run,
 // reclass.bare_percentiles_s_100k: a plain copy + typed-array sort per metric
 // and the nearest-rank indexes. Data generation is not timed: VMs are generated
 // in chunks (a chunk of 1,000 VMs is ~23 MB; all of them at once would be 2.3 GB)

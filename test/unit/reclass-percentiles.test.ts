@@ -1,4 +1,4 @@
-// Percentiles by quickselect (controller/reclass/analyze/percentiles.ts) against
+// Percentiles (controller/reclass/analyze/percentiles.ts: a histogram, then quickselect in a bucket) against
 // a reference: sort a copy, take the nearest-rank index. Random series of many
 // shapes (one sample, all equal, heavy duplicates, sorted, reversed, spikes),
 // seeded so a failure is reproducible from its seed.
@@ -14,8 +14,9 @@ function reference(values: Float64Array) {
 }
 
 function series(rng: Rng): Float64Array {
-  const n = rng.pick([1, 2, 3, 5, 20, 99, 100, 101, 168, 720, rng.range(1, 3000)]);
-  const shape = rng.pick(['uniform', 'equal', 'dups', 'sorted', 'reversed', 'spikes', 'ints'] as const);
+  // 4096+ takes the plain path (past the histogram's fixed buffers).
+  const n = rng.pick([1, 2, 3, 5, 20, 99, 100, 101, 168, 720, 2160, rng.range(1, 3000), rng.range(4090, 4200)]);
+  const shape = rng.pick(['uniform', 'equal', 'dups', 'sorted', 'reversed', 'spikes', 'ints', 'tiny', 'huge'] as const);
   const a = new Float64Array(n);
   const c = rng.float() * 8;
   for (let i = 0; i < n; i++)
@@ -34,7 +35,13 @@ function series(rng: Rng): Float64Array {
                   : rng.float() * 0.1
                 : shape === 'ints'
                   ? rng.int(10)
-                  : rng.float() * 16;
+                  : shape === 'tiny' // a range so narrow 256/(max-min) is not finite: the plain path
+                    ? rng.int(3) * 5e-324
+                    : shape === 'huge' // a range so wide the buckets hold values far apart
+                      ? rng.chance(0.5)
+                        ? rng.float() * 1e300
+                        : rng.float()
+                      : rng.float() * 16;
   return a;
 }
 

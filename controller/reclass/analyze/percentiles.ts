@@ -42,20 +42,74 @@ export function quickselect(a: Float64Array, k: number, lo = 0, hi = a.length - 
   return a[k]!;
 }
 
-let scratch = new Float64Array(1024);
+/**
+ * Fixed buffers (a window is at most 2160 hours, one sample each): constants,
+ * because module `let`s are re-read and TDZ-checked on every use in the loops
+ * (measured: a third slower). A longer series takes the plain way.
+ */
+const MAX_FAST = 4096;
+const scratch = new Float64Array(MAX_FAST);
+const bucketOf = new Uint8Array(MAX_FAST);
+/** Buckets of the histogram a selection first narrows the ranks to. */
+const BUCKETS = 256;
+const counts = new Uint32Array(BUCKETS);
+const starts = new Uint32Array(BUCKETS);
 
 /**
- * p50/p95/p99/max/mean of `values` (left untouched; NaN-free). Each select
- * starts where the previous one ended: after selecting rank k, everything
- * right of k is >= it, so the higher ranks are found in that tail only.
+ * p50/p95/p99/max/mean of `values` (left untouched; NaN-free). A histogram
+ * first: one pass for sum/min/max, one that counts each value's bucket of
+ * [min, max] in 256, one that scatters the values in bucket order; then each
+ * rank is selected within its own bucket's few values. No data-dependent swaps
+ * over the whole series: 3 linear passes instead of a quickselect's partitions
+ * (the analysis runs 400k of these per 100k VMs).
  */
 export function percentilesOf(values: Float64Array): Percentiles {
   const n = values.length;
   if (n === 0) return { ...ZERO_PERCENTILES };
-  if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
-  const a = scratch.subarray(0, n);
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += a[i] = values[i]!; // copy and sum in one pass
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = sum / n;
+  if (!(max > min)) return { p50: min, p95: min, p99: min, max, mean }; // one value, or all equal
+  const scale = BUCKETS / (max - min);
+  if (!Number.isFinite(scale) || n > MAX_FAST) return bySelection(values, mean);
+  const bo = bucketOf;
+  const sc = scratch;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) {
+    let b = ((values[i]! - min) * scale) | 0;
+    if (b >= BUCKETS) b = BUCKETS - 1; // max itself
+    bo[i] = b;
+    counts[b]!++;
+  }
+  // Scatter the values in bucket order: rank k then lies in the bucket whose range of positions holds k.
+  let at = 0;
+  for (let b = 0; b < BUCKETS; b++) {
+    const c = counts[b]!;
+    starts[b] = at;
+    at += c;
+  }
+  for (let i = 0; i < n; i++) sc[starts[bo[i]!]!++] = values[i]!;
+  // starts[b] is now the end of bucket b (exclusive); its start is the end of b - 1.
+  const select = (k: number): number => {
+    let b = 0;
+    while (starts[b]! <= k) b++;
+    return quickselect(sc, k, b ? starts[b - 1]! : 0, starts[b]! - 1);
+  };
+  return { p50: select(rankIndex(50, n)), p95: select(rankIndex(95, n)), p99: select(rankIndex(99, n)), max, mean };
+}
+
+/** The plain way (a range too narrow or wide for the histogram's scale): quickselect on a copy. */
+function bySelection(values: Float64Array, mean: number): Percentiles {
+  const n = values.length;
+  const a = n <= MAX_FAST ? scratch.subarray(0, n) : new Float64Array(n);
+  a.set(values);
   const k50 = rankIndex(50, n);
   const k95 = rankIndex(95, n);
   const k99 = rankIndex(99, n);
@@ -64,5 +118,5 @@ export function percentilesOf(values: Float64Array): Percentiles {
   const p99 = quickselect(a, k99, k95, n - 1);
   let max = p99;
   for (let i = k99 + 1; i < n; i++) if (a[i]! > max) max = a[i]!;
-  return { p50, p95, p99, max, mean: sum / n };
+  return { p50, p95, p99, max, mean };
 }
