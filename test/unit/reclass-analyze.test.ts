@@ -4,7 +4,6 @@
 // with their numbers, and manifest parsing against hostile input.
 import t from 'tap';
 import { put } from '../../common/store/index.js';
-import type { UsageProfile } from '../../common/model/reclass.js';
 import { findingsOf, type FindingsInput } from '../../controller/reclass/analyze/findings.js';
 import {
   imageManifestFields,
@@ -25,6 +24,7 @@ import { createManifests } from '../../controller/reclass/analyze/manifests.js';
 import type { VmRecord } from '../../controller/model/index.js';
 import type { AgentCommands, ImageStore } from '../../controller/tokens/ports.js';
 import { rollupRow } from '../helpers/usage-records.js';
+import { usageProfile } from '../helpers/reclass-records.js';
 
 const T0 = Date.UTC(2026, 0, 5);
 const A = '01JAAAAAAAAAAAAAAAAAAAAAA1';
@@ -88,22 +88,7 @@ t.test('series: one sample per hour with uptime, columnar, from the window only'
   t.match(young, { gapHours: 0, sufficient: false }, 'hours before the VM existed are not gaps');
 });
 
-const pct = (v: number) => ({ p50: v, p95: v, p99: v, max: v, mean: v });
-function usage(o: { cpu?: number; mem?: number; net?: number } & Partial<UsageProfile> = {}): UsageProfile {
-  return {
-    cpuVcpus: pct(o.cpu ?? 1),
-    memoryMib: pct(o.mem ?? 600),
-    diskIoMbps: pct(0),
-    netMbps: pct(o.net ?? 1),
-    dataHours: 48,
-    gapHours: 0,
-    sufficient: true,
-    idle: false,
-    oomKills: 0,
-    throttledSeconds: 0,
-    ...o,
-  };
-}
+const usage = (o: Parameters<typeof usageProfile>[0] = {}) => usageProfile({ cpu: 1, mem: 600, net: 1, ...o });
 const input = (o: Partial<FindingsInput>): FindingsInput => ({
   vcpus: 2,
   memoryMib: 1024,

@@ -11,6 +11,7 @@ import { HOURS_PER_MONTH, type Pricing } from '../../controller/reclass/recommen
 import { offerArgs, peerOffer, pickOffers } from '../../controller/reclass/recommend/offer.js';
 import { costOf, rateFor, zeroMetrics, type RateCard } from '../../controller/usage/model.js';
 import { Rng } from '../helpers/rng.js';
+import { usageSeries } from '../helpers/reclass-records.js';
 
 const cls = (name: string, vcpus: number, gib: number, price = 0, features: string[] = []): ClassRecord => ({
   name,
@@ -56,18 +57,7 @@ const stats = (xs: Float64Array) => ({
   mean: xs.reduce((a, b) => a + b, 0) / (xs.length || 1),
 });
 
-function seriesOf(cpu: number[], memMib: number[]): UsageSeries {
-  return {
-    vmId: 'VM',
-    hourStartUnixMs: Float64Array.from(cpu.map((_, i) => i * 3_600_000)),
-    cpuVcpus: Float64Array.from(cpu),
-    memoryMib: Float64Array.from(memMib),
-    diskIoMbps: new Float64Array(cpu.length),
-    netMbps: new Float64Array(cpu.length),
-    oomKills: 0,
-    throttledSeconds: 0,
-  };
-}
+const seriesOf = (cpu: number[], memMib: number[]): UsageSeries => usageSeries('VM', cpu, memMib);
 
 function analysis(
   s: UsageSeries,

@@ -14,6 +14,7 @@ import { RecStore } from '../../controller/reclass/recommend/records.js';
 import { recommendVms, type RunDeps } from '../../controller/reclass/recommend/run.js';
 import { vmSpecHash } from '../../controller/reclass/spec-hash.js';
 import { MemoryStore } from '../helpers/memory-store.js';
+import { usageProfile, usageSeries } from '../helpers/reclass-records.js';
 
 const GiB = 2 ** 30;
 const VM_ID = '01HZZZZZZZZZZZZZZZZZZZZZZ1';
@@ -61,17 +62,7 @@ function world(o: { cpu: number; hours?: number }) {
     generation: 3,
   } as unknown as VmRecord;
   const n = o.hours ?? 48;
-  const series: UsageSeries = {
-    vmId: VM_ID,
-    hourStartUnixMs: new Float64Array(n),
-    cpuVcpus: new Float64Array(n).fill(o.cpu),
-    memoryMib: new Float64Array(n).fill(500),
-    diskIoMbps: new Float64Array(n),
-    netMbps: new Float64Array(n),
-    oomKills: 0,
-    throttledSeconds: 0,
-  };
-  const p = (v: number) => ({ p50: v, p95: v, p99: v, max: v, mean: v });
+  const series: UsageSeries = usageSeries(VM_ID, new Float64Array(n).fill(o.cpu), new Float64Array(n).fill(500));
   const analysis = (v: VmRecord): VmAnalysisModel => ({
     vmId: v.id,
     vmName: v.name,
@@ -83,18 +74,7 @@ function world(o: { cpu: number; hours?: number }) {
     vcpus: v.spec.vcpus,
     memoryMib: v.spec.memoryMib,
     diskGib: 10,
-    usage: {
-      cpuVcpus: p(o.cpu),
-      memoryMib: p(500),
-      diskIoMbps: p(0),
-      netMbps: p(0),
-      dataHours: n,
-      gapHours: 0,
-      sufficient: n >= 24,
-      idle: false,
-      oomKills: 0,
-      throttledSeconds: 0,
-    },
+    usage: usageProfile({ cpu: o.cpu, mem: 500, dataHours: n, sufficient: n >= 24 }),
     findings: [],
     hostFeatures: [],
   });
