@@ -5,6 +5,7 @@ import { levelErrorKind, StoreOpenError, StoreUnavailableError, unreadable } fro
 import { META, runMigrations } from './migrate.js';
 import { Mutex } from './mutex.js';
 import { rangeOf } from './range.js';
+import { writeRaw, type RawOp } from './raw-batch.js';
 import { ValueCache } from './value-cache.js';
 import { KeyVersions } from './versions.js';
 import type { Entry, Migration, Op, Precondition, ScanOptions, Store, Versioned } from './types.js';
@@ -41,13 +42,6 @@ export const REOPEN_NEEDS_BYTES = 16 * 2 ** 20;
 const VERSION_CACHE_MAX = 200_000;
 /** Characters of recently written records the store keeps to answer reads (~0.7 KB a VM record: ~45,000 VMs). */
 const VALUE_CACHE_CHARS = 32 * 2 ** 20;
-
-/** The root database as classic-level implements it: `_batch` is abstract-level's private write hook. */
-interface RawDb {
-  status: string;
-  _batch(ops: RawOp[], options: { sync: boolean }): Promise<void>;
-}
-type RawOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
 
 /** LevelDB implementation: one sublevel per collection, JSON values with a version. */
 
@@ -228,19 +222,10 @@ export class LevelStore implements Store {
     return { type: 'del', key: this.sub(coll).prefix + key };
   }
 
-  /**
-   * Writes encoded ops with classic-level's own batch, below abstract-level:
-   * its public batch() clones each op, checks and encodes it again and offers
-   * it to hooks and write events we do not use (~8 µs an op, most of a
-   * report's write). Keys and values are strings already, so the native batch
-   * writes the same bytes. The open check is the one abstract-level makes.
-   */
+  /** Writes encoded ops in one native batch (see writeRaw); an I/O error marks the store failed. */
   private async write(ops: RawOp[], sync = false): Promise<void> {
-    const db = this.db as unknown as RawDb;
-    if (db.status !== 'open')
-      throw Object.assign(new Error('Database is not open'), { code: 'LEVEL_DATABASE_NOT_OPEN' });
     try {
-      await db._batch(ops, { sync });
+      await writeRaw(this.db, ops, sync);
     } catch (e) {
       if (!levelErrorKind(e)) throw e;
       this.failure = e as Error;
