@@ -12,6 +12,7 @@ import { ackWrite, type AckWrite } from './acks.js';
 import type { HostRegistry } from './registry.js';
 import type { UsageBatch__Output as UsageBatch } from '../../common/gen/nephele/v1/UsageBatch.js';
 import { checkUsageBatch, checkUsageHeader, RecordBudget, usageOps, type CheckedBatch } from '../usage/ingest.js';
+import { UsageVms } from '../usage/vm-dims.js';
 import { refusedEvent, refusedOps, type RefusedBatch } from '../usage/refused.js';
 
 /**
@@ -25,13 +26,17 @@ export class Reports {
   /** Usage ingest since start (metrics, logs): records stored, about VMs the host does not run, batches refused. */
   readonly usage = { records: 0, foreign: 0, refused: 0 };
   private readonly usageBudget = new RecordBudget();
+  /** The VMs usage batches name, kept between batches (invalidated by the store's writes). */
+  private readonly usageVms: UsageVms;
 
   constructor(
     private readonly hosts: HostRegistry,
     private readonly events: EventLog,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.usageVms = new UsageVms(hosts.store);
+  }
 
   async inventory(s: Session, inv: Inventory): Promise<void> {
     const r = await this.hosts.setInventory(s.hostId, inv);
@@ -102,7 +107,7 @@ export class Reports {
     if (this.acceptSeq(s, batch.seq, 'usage', s.durableSeq))
       await this.usageBudget.run(batch.records.length, () =>
         this.storeSeqs(s, [batch], async (_, w) => {
-          const u = await usageOps(this.hosts.store, s.hostId, batch.records, this.clock.now());
+          const u = await usageOps(this.usageVms, s.hostId, batch.records, this.clock.now());
           await this.events.commit({ ops: [...w.ops, ...u.ops], preconditions: w.pre });
           this.usage.records += u.stored;
           this.usage.foreign += u.foreign;

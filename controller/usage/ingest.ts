@@ -2,9 +2,8 @@ import type { UsageBatch__Output as UsageBatch } from '../../common/gen/nephele/
 import type { VmUsage__Output as VmUsage } from '../../common/gen/nephele/v1/VmUsage.js';
 import { InvalidArgumentError } from '../../common/errors.js';
 import { ULID_RE } from '../../common/ids.js';
-import { put, putFresh, type Op, type Store } from '../../common/store/index.js';
-import type { VmRecord } from '../model/index.js';
-import { VMS } from '../vms/registry.js';
+import { put, putFresh, type Op } from '../../common/store/index.js';
+import type { UsageVm, UsageVms } from './vm-dims.js';
 import {
   classOf,
   dirtyKey,
@@ -130,12 +129,12 @@ function checkRecord(r: VmUsage, i: number, now: number): CheckedUsage {
 }
 
 /** The reporting host may speak for a VM it runs, or ran last (a moved VM's last interval counts). */
-export function reportsFor(vm: VmRecord, hostId: string): boolean {
+export function reportsFor(vm: Pick<UsageVm, 'hostId' | 'tried'>, hostId: string): boolean {
   return vm.hostId === hostId || !!vm.tried?.includes(hostId);
 }
 
 /** A stored record: the agent's counters with the controller's dimensions. */
-export function enrich(hostId: string, vm: VmRecord, u: CheckedUsage): UsageRecord {
+export function enrich(hostId: string, vm: UsageVm, u: CheckedUsage): UsageRecord {
   const up = u.uptimeSeconds;
   // One literal, fields spelled out: this runs for every record ingested (a spread here cost more than the store write).
   return {
@@ -187,15 +186,13 @@ export function hoursOf(startUnixMs: number, endUnixMs: number): number[] {
  * does not run (or no longer exist) are left out and counted.
  */
 export async function usageOps(
-  store: Store,
+  vmsOf: UsageVms,
   hostId: string,
   records: CheckedUsage[],
   now: number,
 ): Promise<{ ops: Op[]; stored: number; foreign: number }> {
   if (!records.length) return { ops: [], stored: 0, foreign: 0 };
-  const ids = [...new Set(records.map((r) => r.vmId))];
-  const vms = new Map<string, VmRecord>();
-  (await store.getMany<VmRecord>(VMS, ids)).forEach((v, i) => v && vms.set(ids[i]!, v.value));
+  const vms = await vmsOf.get([...new Set(records.map((r) => r.vmId))]);
   const ops: Op[] = [];
   const hours = new Set<number>();
   let foreign = 0;

@@ -1,6 +1,16 @@
 import type { Store } from '../../common/store/index.js';
 import { matches, pad13, USAGE_IMPORTED, USAGE_RAW, type UsageFilter, type UsageRecord } from './model.js';
 
+/** The collection and key range of a filter's raw records (own usage by time, imported by source and time). */
+export function rawRange(filter: UsageFilter): { coll: string; from: string; to: string } {
+  const prefix = filter.source ? `${filter.source}.` : '';
+  return {
+    coll: filter.source ? USAGE_IMPORTED : USAGE_RAW,
+    from: prefix + pad13(filter.fromUnixMs),
+    to: filter.toUnixMs ? prefix + pad13(filter.toUnixMs) : prefix + '\uffff',
+  };
+}
+
 /**
  * Raw records matching `filter`, in key order (interval start), reading only the
  * filter's time range (own usage) or the source's range (imported). `after` is
@@ -13,10 +23,7 @@ export async function scanRaw(
   filter: UsageFilter,
   opts: { after?: string; limit: number; maxRead?: number },
 ): Promise<{ records: UsageRecord[]; next: string; more: boolean }> {
-  const coll = filter.source ? USAGE_IMPORTED : USAGE_RAW;
-  const prefix = filter.source ? `${filter.source}.` : '';
-  const from = prefix + pad13(filter.fromUnixMs);
-  const to = filter.toUnixMs ? prefix + pad13(filter.toUnixMs) : prefix + '\uffff';
+  const { coll, from, to } = rawRange(filter);
   const gte = opts.after && opts.after >= from ? undefined : from;
   const maxRead = opts.maxRead ?? opts.limit * 20;
   const records: UsageRecord[] = [];

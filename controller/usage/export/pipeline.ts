@@ -1,8 +1,8 @@
 import type { Granularity } from '../../../common/model/enums.js';
 import { FailedPreconditionError, NotFoundError } from '../../../common/errors.js';
 import type { Store } from '../../../common/store/index.js';
-import type { RateCard, UsageFilter } from '../model.js';
-import { scanRaw } from '../scan.js';
+import { matches, type RateCard, type UsageFilter, type UsageRecord } from '../model.js';
+import { rawRange } from '../scan.js';
 import { chunksOf, formatterFor, type ExportFormat } from './format.js';
 import type { ExportRow } from './row.js';
 
@@ -27,15 +27,23 @@ export interface ExportRequest {
   rateCardVersion: number;
 }
 
-/** Raw records matching `filter`, page by page (scanRaw's bounded pages, resumed where each ended). */
+/**
+ * Raw records matching `filter`, in pages of `page`, from one scan: paged
+ * scans (scanRaw) reopened an iterator per page and read ahead past each
+ * page's end for nothing. Backpressure still holds the scan, not memory.
+ */
 export async function* rawPages(store: Store, filter: UsageFilter, page = EXPORT_PAGE): AsyncGenerator<ExportRow[]> {
-  let after: string | undefined;
-  for (;;) {
-    const p = await scanRaw(store, filter, { after, limit: page });
-    if (p.records.length) yield p.records;
-    if (!p.more) return;
-    after = p.next;
+  const { coll, from, to } = rawRange(filter);
+  let rows: ExportRow[] = [];
+  for await (const { value } of store.scan<UsageRecord>(coll, { gte: from, lt: to })) {
+    if (!matches(value, filter)) continue;
+    rows.push(value);
+    if (rows.length >= page) {
+      yield rows;
+      rows = [];
+    }
   }
+  if (rows.length) yield rows;
 }
 
 /** An export ready to stream: the card that prices it and its chunks (pulled one at a time). */
