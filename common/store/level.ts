@@ -404,15 +404,14 @@ export class LevelStore implements Store {
     try {
       // Entries a chunk at a time, chunks growing: one native read covers a short
       // prefix (a host's VMs), and a consumer that stops early leaves little read ahead.
-      // The next chunk is read (on LevelDB's thread) while this one is consumed.
-      let size = SCAN_CHUNK_MIN;
-      let ahead = it.nextv(size);
-      for (;;) {
-        const chunk = await ahead.catch((e: unknown) => Promise.reject(unreadable(e)));
+      for (let size = SCAN_CHUNK_MIN; ; size = Math.min(size * 4, SCAN_CHUNK_MAX)) {
+        let chunk: [string, Stored][];
+        try {
+          chunk = await it.nextv(size);
+        } catch (e) {
+          throw unreadable(e);
+        }
         if (!chunk.length) return;
-        size = Math.min(size * 4, SCAN_CHUNK_MAX);
-        ahead = it.nextv(size);
-        ahead.catch(() => {}); // awaited on the next turn; a consumer that stops early never reads it
         for (const [key, r] of chunk) yield { key, value: r.d as T, version: r.v };
       }
     } finally {

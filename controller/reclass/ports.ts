@@ -57,6 +57,10 @@ export interface AnalyzeOptions {
   windowHours: number;
   minDataHours: number;
   nowUnixMs: number;
+  /** Ask the VMs' agents for their manifests (default true); false: image manifests and cached reads only. */
+  askAgents?: boolean;
+  /** performance.now() after which no agent is asked (a call over many pages shares one budget); default 5 s from the analysis. */
+  agentsUntil?: number;
 }
 
 export interface Analyzer {
@@ -75,8 +79,9 @@ export interface Manifests {
    * The VM's manifest: the one read from the running VM (AgentCommand
    * read_manifest; cached per VM generation) over its image record's; undefined
    * when neither has one. A manifest that does not parse is a finding, not an error.
+   * askAgent false: no agent round trip (the cached read, else the image's).
    */
-  of(vm: VmRecord): Promise<ApplianceManifest | undefined>;
+  of(vm: VmRecord, o?: { askAgent?: boolean }): Promise<ApplianceManifest | undefined>;
 }
 
 // ---- recommend ---------------------------------------------------------------------------

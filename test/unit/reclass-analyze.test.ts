@@ -21,6 +21,7 @@ import { FakeClock } from '../../common/clock.js';
 import { NotFoundError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
 import { createManifests } from '../../controller/reclass/analyze/manifests.js';
+import { createAnalyzer } from '../../controller/reclass/analyze/analyzer.js';
 import type { VmRecord } from '../../controller/model/index.js';
 import type { AgentCommands, ImageStore } from '../../controller/tokens/ports.js';
 import { rollupRow } from '../helpers/usage-records.js';
@@ -240,3 +241,38 @@ t.test('Manifests: the VM file over the image map, cached per generation, a fail
     'an image deleted since: the VM file alone',
   );
 });
+
+t.test(
+  'analyze: agents are asked for manifests only within the call budget, never for a usage-only analysis',
+  async (t) => {
+    const asked: boolean[] = [];
+    const manifests = {
+      of: async (_vm: VmRecord, o?: { askAgent?: boolean }) => {
+        asked.push(o?.askAgent ?? true);
+        return undefined;
+      },
+    };
+    const analyzer = createAnalyzer({ store: new MemoryStore(), manifests, hostFeatures: () => [] });
+    const vms = [A, B].map(
+      (id) =>
+        ({
+          id,
+          hostId: 'H1',
+          state: 'running',
+          generation: 1,
+          spec: { vcpus: 1, memoryMib: 512 },
+        }) as unknown as VmRecord,
+    );
+    const base = { windowHours: 48, minDataHours: 24, nowUnixMs: T0 };
+    await analyzer.analyze(vms, base);
+    t.same(asked.splice(0), [true, true], 'within the budget: asked');
+    await analyzer.analyze(vms, { ...base, agentsUntil: performance.now() - 1 });
+    t.same(
+      asked.splice(0),
+      [false, false],
+      'the call budget spent (an earlier page used it): cached or image manifests only',
+    );
+    await analyzer.analyze(vms, { ...base, askAgents: false });
+    t.same(asked.splice(0), [false, false], 'usage only (OfferTargets, reassignment targets): no agent round trip');
+  },
+);

@@ -13,6 +13,12 @@ import { readSeries } from './series.js';
 
 /** Manifests asked at once (each may be an agent round trip). */
 const MANIFEST_PARALLEL = 8;
+/**
+ * Agent round trips for manifests per analysis, in all: past this, the VMs left
+ * get their cached read or their image's manifest. Hosts that never answer
+ * (3 s each) must not hold a call for minutes over a page of 1,000 VMs.
+ */
+export const MANIFEST_BUDGET_MS = 5_000;
 
 /** [from, to): the window's hour starts, the current (partial) hour included. */
 export function windowOf(o: AnalyzeOptions): { fromUnixMs: number; toUnixMs: number } {
@@ -52,7 +58,11 @@ export function createAnalyzer(d: { store: Store; manifests: Manifests; hostFeat
         CLASSES,
         vms.map((v) => v.spec.vmClass ?? ''),
       );
-      const manifests = await mapLimit(vms, MANIFEST_PARALLEL, (vm) => d.manifests.of(vm));
+      const until = opts.agentsUntil ?? performance.now() + MANIFEST_BUDGET_MS;
+      const askAgents = opts.askAgents ?? true;
+      const manifests = await mapLimit(vms, MANIFEST_PARALLEL, (vm) =>
+        d.manifests.of(vm, { askAgent: askAgents && performance.now() < until }),
+      );
       return vms.map((vm, i) => {
         const host = hosts.get(vm.hostId);
         const hostFeatures = host ? d.hostFeatures(host) : [];

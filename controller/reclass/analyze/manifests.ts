@@ -35,10 +35,10 @@ export function createManifests(d: {
   };
 
   /** The VM's own file's fields; undefined when it has none or could not be read. */
-  async function fromVm(vm: VmRecord): Promise<Fields | undefined> {
+  async function fromVm(vm: VmRecord, askAgent: boolean): Promise<Fields | undefined> {
     const hit = cache.get(vm.id);
     if (hit && hit.generation === vm.generation && d.clock.now() < hit.until) return hit.fields;
-    if (vm.state !== 'running' || !vm.hostId) return undefined;
+    if (!askAgent || vm.state !== 'running' || !vm.hostId) return undefined;
     try {
       const r = await d.commands.run(
         vm.hostId,
@@ -80,8 +80,8 @@ export function createManifests(d: {
   }
 
   return {
-    async of(vm: VmRecord) {
-      const [image, own] = await Promise.all([fromImage(vm), fromVm(vm)]);
+    async of(vm: VmRecord, o: { askAgent?: boolean } = {}) {
+      const [image, own] = await Promise.all([fromImage(vm), fromVm(vm, o.askAgent ?? true)]);
       return mergeManifest(image.fields, image.id, own);
     },
   };

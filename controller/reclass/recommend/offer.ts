@@ -43,7 +43,8 @@ export async function offerTargets(
   const fleet = await readFleet(d);
   const page = await d.vms.list({ after: '', limit: OFFER_SCAN });
   const vms = page.vms.map((v) => v.vm).filter((v) => v.state === 'running' && v.desired === 'running' && !v.managed);
-  const analyses = await d.analyzer.analyze(vms, { ...OFFER_WINDOW, nowUnixMs: d.clock.now() });
+  // Spare room is usage only: no agent round trips for a peer's question.
+  const analyses = await d.analyzer.analyze(vms, { ...OFFER_WINDOW, nowUnixMs: d.clock.now(), askAgents: false });
   return { vms: pickOffers(analyses, fleet, want), currency: fleet.pricing.currency };
 }
 

@@ -10,6 +10,7 @@ import { ULID_RE } from '../../../common/ids.js';
 import { optionalString, pageSize, requireId, requireName } from '../../../common/validate.js';
 import { unaryRpc, type RpcLayer } from '../../rpc/handler.js';
 import { analyzeOptions } from '../analyze/rpc.js';
+import { MANIFEST_BUDGET_MS } from '../analyze/analyzer.js';
 import { resolveScope, vmsInScope } from '../scope.js';
 import type { RecommendHandlers } from '../service.js';
 import { offerTargets } from './offer.js';
@@ -48,7 +49,12 @@ export function recommendHandlers(layer: RpcLayer, d: RunDeps): RecommendHandler
       layer,
       'ReclassService.Recommend',
       async (req: RecommendRequest__Output, ctx) => {
-        const opts = { ...analyzeOptions(req, d.clock.now()), bar: headroomArg(req.headroomPct) };
+        const opts = {
+          ...analyzeOptions(req, d.clock.now()),
+          bar: headroomArg(req.headroomPct),
+          // One budget of agent round trips (manifests) for the whole call, over all its pages.
+          agentsUntil: performance.now() + MANIFEST_BUDGET_MS,
+        };
         const s = resolveScope({ vmId: req.vmId, setId: req.setId, tenant: req.tenant }, ctx.scope);
         const fleet = await readFleet(d);
         const total: RunSummary = { ids: [], analyzed: 0, skipped: 0, unchanged: 0 };

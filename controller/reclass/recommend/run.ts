@@ -129,7 +129,7 @@ export async function recommendVms(d: RunDeps, vms: VmRecord[], o: RunOptions, f
 async function poolOf(d: RunDeps, tenant: string, o: AnalyzeOptions): Promise<PoolVm[]> {
   const page = await d.vms.list({ after: '', limit: MAX_POOL, tenant });
   const running = page.vms.map((v) => v.vm).filter((v) => v.state === 'running' && v.desired === 'running');
-  const as = await d.analyzer.analyze(running, o);
+  const as = await d.analyzer.analyze(running, { ...o, askAgents: false }); // targets: spare room is usage only
   const byId = new Map(running.map((v) => [v.id, v]));
   return as
     .filter((a) => a.usage.sufficient)
