@@ -14,10 +14,28 @@ export type ErrorCode =
   | 'ABORTED'
   | 'INTERNAL';
 
+/**
+ * Longest message an error carries. Messages quote what the caller sent, and they travel
+ * as the grpc-message trailer (percent-encoded, so up to 12 bytes per character) and as
+ * log lines: a 400 KB quoted value once made a trailer no client would accept, and the
+ * call hung until its deadline. 512 characters stay under every client's header limit.
+ */
+export const MAX_MESSAGE_CHARS = 512;
+const MAX_FIELD_CHARS = 128;
+
+/** `s` cut to `max` characters (never inside a surrogate pair), saying how much was cut. */
+export function bounded(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let end = max - 24;
+  const c = s.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--; // a high surrogate would be left alone
+  return `${s.slice(0, end)}… (${s.length - end} more)`;
+}
+
 export class NepheleError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(bounded(message, MAX_MESSAGE_CHARS), options);
     this.code = code;
     this.name = new.target.name;
   }
@@ -27,8 +45,9 @@ export class NepheleError extends Error {
 export class InvalidArgumentError extends NepheleError {
   readonly field: string;
   constructor(field: string, problem: string) {
-    super('INVALID_ARGUMENT', `${field}: ${problem}`);
-    this.field = field;
+    const name = bounded(field, MAX_FIELD_CHARS);
+    super('INVALID_ARGUMENT', `${name}: ${problem}`);
+    this.field = name;
   }
 }
 

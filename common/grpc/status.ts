@@ -26,11 +26,19 @@ export interface StatusLike {
   metadata?: grpc.Metadata;
 }
 
+/**
+ * A metadata value from text that may quote the caller (a config key, a path): grpc-js
+ * throws on anything but printable ASCII, and a throw here would leave the call unanswered.
+ */
+function asciiHeader(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Maps any thrown value to a status; unknown errors become INTERNAL without leaking internals. */
 export function toStatus(err: unknown): StatusLike {
   if (err instanceof NepheleError) {
     const metadata = new grpc.Metadata();
-    if ('field' in err && typeof err.field === 'string') metadata.set('nephele-field', err.field);
+    if ('field' in err && typeof err.field === 'string') metadata.set('nephele-field', asciiHeader(err.field));
     if ('resumeSeq' in err && typeof err.resumeSeq === 'number') metadata.set(RESUME_SEQ, String(err.resumeSeq));
     return { code: CODES[err.code], details: err.message, metadata };
   }

@@ -158,6 +158,27 @@ t.test('malformed requests get INVALID_ARGUMENT naming the field', async (t) => 
   t.match(r.details, /^groups\[0\]: unknown group/);
 });
 
+t.test('an error quoting a huge or non-ASCII value is answered promptly, bounded', async (t) => {
+  // A 400 KB feature name once came back quoted whole in grpc-message: no client accepts a
+  // trailer that big, and the call hung to its deadline while its connection stalled.
+  const p = v1();
+  const reclass = new p.ReclassService(ctl.address, creds);
+  const hosts = new p.HostService(ctl.address, creds);
+  t.teardown(() => (reclass.close(), hosts.close()));
+  const deadline = () => ({ deadline: Date.now() + 15_000 });
+  const r = await code(
+    unary((cb) => reclass.OfferTargets({ features: ['A'.repeat(400_000)] }, md(token), deadline(), cb)),
+  );
+  t.equal(r.code, grpc.status.INVALID_ARGUMENT, `answered INVALID_ARGUMENT, not hung (${r.code})`);
+  t.ok(r.details.startsWith('features'), 'names the field');
+  t.ok(r.details.length <= 512, `details bounded (${r.details.length} characters)`);
+  const ok = await code(unary((cb) => hosts.ListHosts({}, md(token), deadline(), cb)));
+  t.equal(ok.code, 0, 'the same connection still serves the next call');
+  const wide = await code(unary((cb) => hosts.CreateGroup({ name: 'ключ'.repeat(5_000) }, md(token), deadline(), cb)));
+  t.equal(wide.code, grpc.status.INVALID_ARGUMENT, 'non-ASCII quoted value: INVALID_ARGUMENT');
+  t.ok(wide.details.length <= 512, 'bounded too');
+});
+
 t.test('enrolment: bad tokens refused, a failed enrolment does not burn the token', async (t) => {
   const c = clients();
   const { csrPem } = await createCsr('x');
