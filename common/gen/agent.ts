@@ -18,6 +18,9 @@ import type { ApplyBackupPlanRequest as _nephele_v1_ApplyBackupPlanRequest, Appl
 import type { ApplyBackupPlanResponse as _nephele_v1_ApplyBackupPlanResponse, ApplyBackupPlanResponse__Output as _nephele_v1_ApplyBackupPlanResponse__Output } from './nephele/v1/ApplyBackupPlanResponse.js';
 import type { ApplyConfig as _nephele_v1_ApplyConfig, ApplyConfig__Output as _nephele_v1_ApplyConfig__Output } from './nephele/v1/ApplyConfig.js';
 import type { BackupDemand as _nephele_v1_BackupDemand, BackupDemand__Output as _nephele_v1_BackupDemand__Output } from './nephele/v1/BackupDemand.js';
+import type { BusDeliver as _nephele_v1_BusDeliver, BusDeliver__Output as _nephele_v1_BusDeliver__Output } from './nephele/v1/BusDeliver.js';
+import type { BusPublish as _nephele_v1_BusPublish, BusPublish__Output as _nephele_v1_BusPublish__Output } from './nephele/v1/BusPublish.js';
+import type { BusSubscription as _nephele_v1_BusSubscription, BusSubscription__Output as _nephele_v1_BusSubscription__Output } from './nephele/v1/BusSubscription.js';
 import type { Capacity as _nephele_v1_Capacity, Capacity__Output as _nephele_v1_Capacity__Output } from './nephele/v1/Capacity.js';
 import type { CaptureDisk as _nephele_v1_CaptureDisk, CaptureDisk__Output as _nephele_v1_CaptureDisk__Output } from './nephele/v1/CaptureDisk.js';
 import type { CertificateIssued as _nephele_v1_CertificateIssued, CertificateIssued__Output as _nephele_v1_CertificateIssued__Output } from './nephele/v1/CertificateIssued.js';
@@ -202,6 +205,9 @@ export interface ProtoGrpcType {
       ApplyBackupPlanResponse: MessageTypeDefinition<_nephele_v1_ApplyBackupPlanResponse, _nephele_v1_ApplyBackupPlanResponse__Output>
       ApplyConfig: MessageTypeDefinition<_nephele_v1_ApplyConfig, _nephele_v1_ApplyConfig__Output>
       BackupDemand: MessageTypeDefinition<_nephele_v1_BackupDemand, _nephele_v1_BackupDemand__Output>
+      BusDeliver: MessageTypeDefinition<_nephele_v1_BusDeliver, _nephele_v1_BusDeliver__Output>
+      BusPublish: MessageTypeDefinition<_nephele_v1_BusPublish, _nephele_v1_BusPublish__Output>
+      BusSubscription: MessageTypeDefinition<_nephele_v1_BusSubscription, _nephele_v1_BusSubscription__Output>
       Capacity: MessageTypeDefinition<_nephele_v1_Capacity, _nephele_v1_Capacity__Output>
       CaptureDisk: MessageTypeDefinition<_nephele_v1_CaptureDisk, _nephele_v1_CaptureDisk__Output>
       CertificateIssued: MessageTypeDefinition<_nephele_v1_CertificateIssued, _nephele_v1_CertificateIssued__Output>

@@ -20,6 +20,9 @@ import type { ApplyConfig as _nephele_v1_ApplyConfig, ApplyConfig__Output as _ne
 import type { BackupDemand as _nephele_v1_BackupDemand, BackupDemand__Output as _nephele_v1_BackupDemand__Output } from './nephele/v1/BackupDemand.js';
 import type { BeginManagementRequest as _nephele_v1_BeginManagementRequest, BeginManagementRequest__Output as _nephele_v1_BeginManagementRequest__Output } from './nephele/v1/BeginManagementRequest.js';
 import type { BeginManagementResponse as _nephele_v1_BeginManagementResponse, BeginManagementResponse__Output as _nephele_v1_BeginManagementResponse__Output } from './nephele/v1/BeginManagementResponse.js';
+import type { BusDeliver as _nephele_v1_BusDeliver, BusDeliver__Output as _nephele_v1_BusDeliver__Output } from './nephele/v1/BusDeliver.js';
+import type { BusPublish as _nephele_v1_BusPublish, BusPublish__Output as _nephele_v1_BusPublish__Output } from './nephele/v1/BusPublish.js';
+import type { BusSubscription as _nephele_v1_BusSubscription, BusSubscription__Output as _nephele_v1_BusSubscription__Output } from './nephele/v1/BusSubscription.js';
 import type { Capacity as _nephele_v1_Capacity, Capacity__Output as _nephele_v1_Capacity__Output } from './nephele/v1/Capacity.js';
 import type { CaptureDisk as _nephele_v1_CaptureDisk, CaptureDisk__Output as _nephele_v1_CaptureDisk__Output } from './nephele/v1/CaptureDisk.js';
 import type { CaptureImageRequest as _nephele_v1_CaptureImageRequest, CaptureImageRequest__Output as _nephele_v1_CaptureImageRequest__Output } from './nephele/v1/CaptureImageRequest.js';
@@ -245,6 +248,9 @@ export interface ProtoGrpcType {
       BackupDemand: MessageTypeDefinition<_nephele_v1_BackupDemand, _nephele_v1_BackupDemand__Output>
       BeginManagementRequest: MessageTypeDefinition<_nephele_v1_BeginManagementRequest, _nephele_v1_BeginManagementRequest__Output>
       BeginManagementResponse: MessageTypeDefinition<_nephele_v1_BeginManagementResponse, _nephele_v1_BeginManagementResponse__Output>
+      BusDeliver: MessageTypeDefinition<_nephele_v1_BusDeliver, _nephele_v1_BusDeliver__Output>
+      BusPublish: MessageTypeDefinition<_nephele_v1_BusPublish, _nephele_v1_BusPublish__Output>
+      BusSubscription: MessageTypeDefinition<_nephele_v1_BusSubscription, _nephele_v1_BusSubscription__Output>
       Capacity: MessageTypeDefinition<_nephele_v1_Capacity, _nephele_v1_Capacity__Output>
       CaptureDisk: MessageTypeDefinition<_nephele_v1_CaptureDisk, _nephele_v1_CaptureDisk__Output>
       CaptureImageRequest: MessageTypeDefinition<_nephele_v1_CaptureImageRequest, _nephele_v1_CaptureImageRequest__Output>

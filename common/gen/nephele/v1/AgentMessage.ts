@@ -9,6 +9,8 @@ import type { VmStatusReport as _nephele_v1_VmStatusReport, VmStatusReport__Outp
 import type { UsageBatch as _nephele_v1_UsageBatch, UsageBatch__Output as _nephele_v1_UsageBatch__Output } from '../../nephele/v1/UsageBatch.js';
 import type { CommandResult as _nephele_v1_CommandResult, CommandResult__Output as _nephele_v1_CommandResult__Output } from '../../nephele/v1/CommandResult.js';
 import type { ApplianceReport as _nephele_v1_ApplianceReport, ApplianceReport__Output as _nephele_v1_ApplianceReport__Output } from '../../nephele/v1/ApplianceReport.js';
+import type { BusPublish as _nephele_v1_BusPublish, BusPublish__Output as _nephele_v1_BusPublish__Output } from '../../nephele/v1/BusPublish.js';
+import type { BusSubscription as _nephele_v1_BusSubscription, BusSubscription__Output as _nephele_v1_BusSubscription__Output } from '../../nephele/v1/BusSubscription.js';
 
 export interface AgentMessage {
   'hello'?: (_nephele_v1_Hello | null);
@@ -20,7 +22,9 @@ export interface AgentMessage {
   'usage'?: (_nephele_v1_UsageBatch | null);
   'commandResult'?: (_nephele_v1_CommandResult | null);
   'appliance'?: (_nephele_v1_ApplianceReport | null);
-  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage"|"commandResult"|"appliance";
+  'busPublish'?: (_nephele_v1_BusPublish | null);
+  'busSubscription'?: (_nephele_v1_BusSubscription | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage"|"commandResult"|"appliance"|"busPublish"|"busSubscription";
 }
 
 export interface AgentMessage__Output {
@@ -33,5 +37,7 @@ export interface AgentMessage__Output {
   'usage'?: (_nephele_v1_UsageBatch__Output | null);
   'commandResult'?: (_nephele_v1_CommandResult__Output | null);
   'appliance'?: (_nephele_v1_ApplianceReport__Output | null);
-  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage"|"commandResult"|"appliance";
+  'busPublish'?: (_nephele_v1_BusPublish__Output | null);
+  'busSubscription'?: (_nephele_v1_BusSubscription__Output | null);
+  'body'?: "hello"|"inventory"|"heartbeat"|"event"|"renew"|"vmStatus"|"usage"|"commandResult"|"appliance"|"busPublish"|"busSubscription";
 }

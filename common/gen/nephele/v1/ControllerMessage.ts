@@ -6,6 +6,7 @@ import type { CertificateIssued as _nephele_v1_CertificateIssued, CertificateIss
 import type { DesiredState as _nephele_v1_DesiredState, DesiredState__Output as _nephele_v1_DesiredState__Output } from '../../nephele/v1/DesiredState.js';
 import type { ConsoleOpen as _nephele_v1_ConsoleOpen, ConsoleOpen__Output as _nephele_v1_ConsoleOpen__Output } from '../../nephele/v1/ConsoleOpen.js';
 import type { AgentCommand as _nephele_v1_AgentCommand, AgentCommand__Output as _nephele_v1_AgentCommand__Output } from '../../nephele/v1/AgentCommand.js';
+import type { BusDeliver as _nephele_v1_BusDeliver, BusDeliver__Output as _nephele_v1_BusDeliver__Output } from '../../nephele/v1/BusDeliver.js';
 
 export interface ControllerMessage {
   'welcome'?: (_nephele_v1_Welcome | null);
@@ -14,7 +15,8 @@ export interface ControllerMessage {
   'desiredState'?: (_nephele_v1_DesiredState | null);
   'consoleOpen'?: (_nephele_v1_ConsoleOpen | null);
   'command'?: (_nephele_v1_AgentCommand | null);
-  'body'?: "welcome"|"ack"|"certificate"|"desiredState"|"consoleOpen"|"command";
+  'busDeliver'?: (_nephele_v1_BusDeliver | null);
+  'body'?: "welcome"|"ack"|"certificate"|"desiredState"|"consoleOpen"|"command"|"busDeliver";
 }
 
 export interface ControllerMessage__Output {
@@ -24,5 +26,6 @@ export interface ControllerMessage__Output {
   'desiredState'?: (_nephele_v1_DesiredState__Output | null);
   'consoleOpen'?: (_nephele_v1_ConsoleOpen__Output | null);
   'command'?: (_nephele_v1_AgentCommand__Output | null);
-  'body'?: "welcome"|"ack"|"certificate"|"desiredState"|"consoleOpen"|"command";
+  'busDeliver'?: (_nephele_v1_BusDeliver__Output | null);
+  'body'?: "welcome"|"ack"|"certificate"|"desiredState"|"consoleOpen"|"command"|"busDeliver";
 }

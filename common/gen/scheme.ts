@@ -1,0 +1,158 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { BusMessage as _nephele_v1_BusMessage, BusMessage__Output as _nephele_v1_BusMessage__Output } from './nephele/v1/BusMessage.js';
+import type { ConfigFile as _nephele_v1_ConfigFile, ConfigFile__Output as _nephele_v1_ConfigFile__Output } from './nephele/v1/ConfigFile.js';
+import type { ConsoleOutput as _nephele_v1_ConsoleOutput, ConsoleOutput__Output as _nephele_v1_ConsoleOutput__Output } from './nephele/v1/ConsoleOutput.js';
+import type { ControlVmNativeRequest as _nephele_v1_ControlVmNativeRequest, ControlVmNativeRequest__Output as _nephele_v1_ControlVmNativeRequest__Output } from './nephele/v1/ControlVmNativeRequest.js';
+import type { ControlVmNativeResponse as _nephele_v1_ControlVmNativeResponse, ControlVmNativeResponse__Output as _nephele_v1_ControlVmNativeResponse__Output } from './nephele/v1/ControlVmNativeResponse.js';
+import type { ConvertDefinitionRequest as _nephele_v1_ConvertDefinitionRequest, ConvertDefinitionRequest__Output as _nephele_v1_ConvertDefinitionRequest__Output } from './nephele/v1/ConvertDefinitionRequest.js';
+import type { ConvertDefinitionResponse as _nephele_v1_ConvertDefinitionResponse, ConvertDefinitionResponse__Output as _nephele_v1_ConvertDefinitionResponse__Output } from './nephele/v1/ConvertDefinitionResponse.js';
+import type { ConvertProgress as _nephele_v1_ConvertProgress, ConvertProgress__Output as _nephele_v1_ConvertProgress__Output } from './nephele/v1/ConvertProgress.js';
+import type { CreateVmRequest as _nephele_v1_CreateVmRequest, CreateVmRequest__Output as _nephele_v1_CreateVmRequest__Output } from './nephele/v1/CreateVmRequest.js';
+import type { CreateVmResponse as _nephele_v1_CreateVmResponse, CreateVmResponse__Output as _nephele_v1_CreateVmResponse__Output } from './nephele/v1/CreateVmResponse.js';
+import type { CreateVmSetRequest as _nephele_v1_CreateVmSetRequest, CreateVmSetRequest__Output as _nephele_v1_CreateVmSetRequest__Output } from './nephele/v1/CreateVmSetRequest.js';
+import type { CreateVmSetResponse as _nephele_v1_CreateVmSetResponse, CreateVmSetResponse__Output as _nephele_v1_CreateVmSetResponse__Output } from './nephele/v1/CreateVmSetResponse.js';
+import type { DeleteVmSetRequest as _nephele_v1_DeleteVmSetRequest, DeleteVmSetRequest__Output as _nephele_v1_DeleteVmSetRequest__Output } from './nephele/v1/DeleteVmSetRequest.js';
+import type { DeleteVmSetResponse as _nephele_v1_DeleteVmSetResponse, DeleteVmSetResponse__Output as _nephele_v1_DeleteVmSetResponse__Output } from './nephele/v1/DeleteVmSetResponse.js';
+import type { DestroyVmRequest as _nephele_v1_DestroyVmRequest, DestroyVmRequest__Output as _nephele_v1_DestroyVmRequest__Output } from './nephele/v1/DestroyVmRequest.js';
+import type { DestroyVmResponse as _nephele_v1_DestroyVmResponse, DestroyVmResponse__Output as _nephele_v1_DestroyVmResponse__Output } from './nephele/v1/DestroyVmResponse.js';
+import type { ExportVmChunk as _nephele_v1_ExportVmChunk, ExportVmChunk__Output as _nephele_v1_ExportVmChunk__Output } from './nephele/v1/ExportVmChunk.js';
+import type { ExportVmHeader as _nephele_v1_ExportVmHeader, ExportVmHeader__Output as _nephele_v1_ExportVmHeader__Output } from './nephele/v1/ExportVmHeader.js';
+import type { ExportVmRequest as _nephele_v1_ExportVmRequest, ExportVmRequest__Output as _nephele_v1_ExportVmRequest__Output } from './nephele/v1/ExportVmRequest.js';
+import type { GetConsoleRequest as _nephele_v1_GetConsoleRequest, GetConsoleRequest__Output as _nephele_v1_GetConsoleRequest__Output } from './nephele/v1/GetConsoleRequest.js';
+import type { GetPlanRequest as _nephele_v1_GetPlanRequest, GetPlanRequest__Output as _nephele_v1_GetPlanRequest__Output } from './nephele/v1/GetPlanRequest.js';
+import type { GetPlanResponse as _nephele_v1_GetPlanResponse, GetPlanResponse__Output as _nephele_v1_GetPlanResponse__Output } from './nephele/v1/GetPlanResponse.js';
+import type { GetVmRequest as _nephele_v1_GetVmRequest, GetVmRequest__Output as _nephele_v1_GetVmRequest__Output } from './nephele/v1/GetVmRequest.js';
+import type { GetVmResponse as _nephele_v1_GetVmResponse, GetVmResponse__Output as _nephele_v1_GetVmResponse__Output } from './nephele/v1/GetVmResponse.js';
+import type { GetVmSetRequest as _nephele_v1_GetVmSetRequest, GetVmSetRequest__Output as _nephele_v1_GetVmSetRequest__Output } from './nephele/v1/GetVmSetRequest.js';
+import type { GetVmSetResponse as _nephele_v1_GetVmSetResponse, GetVmSetResponse__Output as _nephele_v1_GetVmSetResponse__Output } from './nephele/v1/GetVmSetResponse.js';
+import type { ImageRef as _nephele_v1_ImageRef, ImageRef__Output as _nephele_v1_ImageRef__Output } from './nephele/v1/ImageRef.js';
+import type { ImportVmChunk as _nephele_v1_ImportVmChunk, ImportVmChunk__Output as _nephele_v1_ImportVmChunk__Output } from './nephele/v1/ImportVmChunk.js';
+import type { ImportVmMeta as _nephele_v1_ImportVmMeta, ImportVmMeta__Output as _nephele_v1_ImportVmMeta__Output } from './nephele/v1/ImportVmMeta.js';
+import type { ImportVmResponse as _nephele_v1_ImportVmResponse, ImportVmResponse__Output as _nephele_v1_ImportVmResponse__Output } from './nephele/v1/ImportVmResponse.js';
+import type { ListSchemesRequest as _nephele_v1_ListSchemesRequest, ListSchemesRequest__Output as _nephele_v1_ListSchemesRequest__Output } from './nephele/v1/ListSchemesRequest.js';
+import type { ListSchemesResponse as _nephele_v1_ListSchemesResponse, ListSchemesResponse__Output as _nephele_v1_ListSchemesResponse__Output } from './nephele/v1/ListSchemesResponse.js';
+import type { ListTopicsRequest as _nephele_v1_ListTopicsRequest, ListTopicsRequest__Output as _nephele_v1_ListTopicsRequest__Output } from './nephele/v1/ListTopicsRequest.js';
+import type { ListTopicsResponse as _nephele_v1_ListTopicsResponse, ListTopicsResponse__Output as _nephele_v1_ListTopicsResponse__Output } from './nephele/v1/ListTopicsResponse.js';
+import type { ListVmSetsRequest as _nephele_v1_ListVmSetsRequest, ListVmSetsRequest__Output as _nephele_v1_ListVmSetsRequest__Output } from './nephele/v1/ListVmSetsRequest.js';
+import type { ListVmSetsResponse as _nephele_v1_ListVmSetsResponse, ListVmSetsResponse__Output as _nephele_v1_ListVmSetsResponse__Output } from './nephele/v1/ListVmSetsResponse.js';
+import type { ListVmsRequest as _nephele_v1_ListVmsRequest, ListVmsRequest__Output as _nephele_v1_ListVmsRequest__Output } from './nephele/v1/ListVmsRequest.js';
+import type { ListVmsResponse as _nephele_v1_ListVmsResponse, ListVmsResponse__Output as _nephele_v1_ListVmsResponse__Output } from './nephele/v1/ListVmsResponse.js';
+import type { LossyField as _nephele_v1_LossyField, LossyField__Output as _nephele_v1_LossyField__Output } from './nephele/v1/LossyField.js';
+import type { MigrateAcrossSchemesRequest as _nephele_v1_MigrateAcrossSchemesRequest, MigrateAcrossSchemesRequest__Output as _nephele_v1_MigrateAcrossSchemesRequest__Output } from './nephele/v1/MigrateAcrossSchemesRequest.js';
+import type { MigrateAcrossSchemesResponse as _nephele_v1_MigrateAcrossSchemesResponse, MigrateAcrossSchemesResponse__Output as _nephele_v1_MigrateAcrossSchemesResponse__Output } from './nephele/v1/MigrateAcrossSchemesResponse.js';
+import type { Plan as _nephele_v1_Plan, Plan__Output as _nephele_v1_Plan__Output } from './nephele/v1/Plan.js';
+import type { PlanHostTotal as _nephele_v1_PlanHostTotal, PlanHostTotal__Output as _nephele_v1_PlanHostTotal__Output } from './nephele/v1/PlanHostTotal.js';
+import type { PlanRow as _nephele_v1_PlanRow, PlanRow__Output as _nephele_v1_PlanRow__Output } from './nephele/v1/PlanRow.js';
+import type { PublishRequest as _nephele_v1_PublishRequest, PublishRequest__Output as _nephele_v1_PublishRequest__Output } from './nephele/v1/PublishRequest.js';
+import type { PublishResponse as _nephele_v1_PublishResponse, PublishResponse__Output as _nephele_v1_PublishResponse__Output } from './nephele/v1/PublishResponse.js';
+import type { RebootVmRequest as _nephele_v1_RebootVmRequest, RebootVmRequest__Output as _nephele_v1_RebootVmRequest__Output } from './nephele/v1/RebootVmRequest.js';
+import type { RebootVmResponse as _nephele_v1_RebootVmResponse, RebootVmResponse__Output as _nephele_v1_RebootVmResponse__Output } from './nephele/v1/RebootVmResponse.js';
+import type { ResumeVmRequest as _nephele_v1_ResumeVmRequest, ResumeVmRequest__Output as _nephele_v1_ResumeVmRequest__Output } from './nephele/v1/ResumeVmRequest.js';
+import type { ResumeVmResponse as _nephele_v1_ResumeVmResponse, ResumeVmResponse__Output as _nephele_v1_ResumeVmResponse__Output } from './nephele/v1/ResumeVmResponse.js';
+import type { ScaleVmSetRequest as _nephele_v1_ScaleVmSetRequest, ScaleVmSetRequest__Output as _nephele_v1_ScaleVmSetRequest__Output } from './nephele/v1/ScaleVmSetRequest.js';
+import type { ScaleVmSetResponse as _nephele_v1_ScaleVmSetResponse, ScaleVmSetResponse__Output as _nephele_v1_ScaleVmSetResponse__Output } from './nephele/v1/ScaleVmSetResponse.js';
+import type { Scheme as _nephele_v1_Scheme, Scheme__Output as _nephele_v1_Scheme__Output } from './nephele/v1/Scheme.js';
+import type { SchemeServiceClient as _nephele_v1_SchemeServiceClient, SchemeServiceDefinition as _nephele_v1_SchemeServiceDefinition } from './nephele/v1/SchemeService.js';
+import type { StartVmRequest as _nephele_v1_StartVmRequest, StartVmRequest__Output as _nephele_v1_StartVmRequest__Output } from './nephele/v1/StartVmRequest.js';
+import type { StartVmResponse as _nephele_v1_StartVmResponse, StartVmResponse__Output as _nephele_v1_StartVmResponse__Output } from './nephele/v1/StartVmResponse.js';
+import type { StopVmRequest as _nephele_v1_StopVmRequest, StopVmRequest__Output as _nephele_v1_StopVmRequest__Output } from './nephele/v1/StopVmRequest.js';
+import type { StopVmResponse as _nephele_v1_StopVmResponse, StopVmResponse__Output as _nephele_v1_StopVmResponse__Output } from './nephele/v1/StopVmResponse.js';
+import type { SubscribeRequest as _nephele_v1_SubscribeRequest, SubscribeRequest__Output as _nephele_v1_SubscribeRequest__Output } from './nephele/v1/SubscribeRequest.js';
+import type { SuspendVmRequest as _nephele_v1_SuspendVmRequest, SuspendVmRequest__Output as _nephele_v1_SuspendVmRequest__Output } from './nephele/v1/SuspendVmRequest.js';
+import type { SuspendVmResponse as _nephele_v1_SuspendVmResponse, SuspendVmResponse__Output as _nephele_v1_SuspendVmResponse__Output } from './nephele/v1/SuspendVmResponse.js';
+import type { Topic as _nephele_v1_Topic, Topic__Output as _nephele_v1_Topic__Output } from './nephele/v1/Topic.js';
+import type { Vm as _nephele_v1_Vm, Vm__Output as _nephele_v1_Vm__Output } from './nephele/v1/Vm.js';
+import type { VmServiceClient as _nephele_v1_VmServiceClient, VmServiceDefinition as _nephele_v1_VmServiceDefinition } from './nephele/v1/VmService.js';
+import type { VmSet as _nephele_v1_VmSet, VmSet__Output as _nephele_v1_VmSet__Output } from './nephele/v1/VmSet.js';
+import type { VmSetSpec as _nephele_v1_VmSetSpec, VmSetSpec__Output as _nephele_v1_VmSetSpec__Output } from './nephele/v1/VmSetSpec.js';
+import type { VmSpec as _nephele_v1_VmSpec, VmSpec__Output as _nephele_v1_VmSpec__Output } from './nephele/v1/VmSpec.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  nephele: {
+    v1: {
+      BusMessage: MessageTypeDefinition<_nephele_v1_BusMessage, _nephele_v1_BusMessage__Output>
+      ConfigFile: MessageTypeDefinition<_nephele_v1_ConfigFile, _nephele_v1_ConfigFile__Output>
+      ConsoleOutput: MessageTypeDefinition<_nephele_v1_ConsoleOutput, _nephele_v1_ConsoleOutput__Output>
+      ControlVmNativeRequest: MessageTypeDefinition<_nephele_v1_ControlVmNativeRequest, _nephele_v1_ControlVmNativeRequest__Output>
+      ControlVmNativeResponse: MessageTypeDefinition<_nephele_v1_ControlVmNativeResponse, _nephele_v1_ControlVmNativeResponse__Output>
+      ConvertDefinitionRequest: MessageTypeDefinition<_nephele_v1_ConvertDefinitionRequest, _nephele_v1_ConvertDefinitionRequest__Output>
+      ConvertDefinitionResponse: MessageTypeDefinition<_nephele_v1_ConvertDefinitionResponse, _nephele_v1_ConvertDefinitionResponse__Output>
+      ConvertProgress: MessageTypeDefinition<_nephele_v1_ConvertProgress, _nephele_v1_ConvertProgress__Output>
+      CreateVmRequest: MessageTypeDefinition<_nephele_v1_CreateVmRequest, _nephele_v1_CreateVmRequest__Output>
+      CreateVmResponse: MessageTypeDefinition<_nephele_v1_CreateVmResponse, _nephele_v1_CreateVmResponse__Output>
+      CreateVmSetRequest: MessageTypeDefinition<_nephele_v1_CreateVmSetRequest, _nephele_v1_CreateVmSetRequest__Output>
+      CreateVmSetResponse: MessageTypeDefinition<_nephele_v1_CreateVmSetResponse, _nephele_v1_CreateVmSetResponse__Output>
+      DefinitionFormat: EnumTypeDefinition
+      DeleteVmSetRequest: MessageTypeDefinition<_nephele_v1_DeleteVmSetRequest, _nephele_v1_DeleteVmSetRequest__Output>
+      DeleteVmSetResponse: MessageTypeDefinition<_nephele_v1_DeleteVmSetResponse, _nephele_v1_DeleteVmSetResponse__Output>
+      DesiredVmState: EnumTypeDefinition
+      DestroyVmRequest: MessageTypeDefinition<_nephele_v1_DestroyVmRequest, _nephele_v1_DestroyVmRequest__Output>
+      DestroyVmResponse: MessageTypeDefinition<_nephele_v1_DestroyVmResponse, _nephele_v1_DestroyVmResponse__Output>
+      DiskFormat: EnumTypeDefinition
+      ExportVmChunk: MessageTypeDefinition<_nephele_v1_ExportVmChunk, _nephele_v1_ExportVmChunk__Output>
+      ExportVmHeader: MessageTypeDefinition<_nephele_v1_ExportVmHeader, _nephele_v1_ExportVmHeader__Output>
+      ExportVmRequest: MessageTypeDefinition<_nephele_v1_ExportVmRequest, _nephele_v1_ExportVmRequest__Output>
+      GetConsoleRequest: MessageTypeDefinition<_nephele_v1_GetConsoleRequest, _nephele_v1_GetConsoleRequest__Output>
+      GetPlanRequest: MessageTypeDefinition<_nephele_v1_GetPlanRequest, _nephele_v1_GetPlanRequest__Output>
+      GetPlanResponse: MessageTypeDefinition<_nephele_v1_GetPlanResponse, _nephele_v1_GetPlanResponse__Output>
+      GetVmRequest: MessageTypeDefinition<_nephele_v1_GetVmRequest, _nephele_v1_GetVmRequest__Output>
+      GetVmResponse: MessageTypeDefinition<_nephele_v1_GetVmResponse, _nephele_v1_GetVmResponse__Output>
+      GetVmSetRequest: MessageTypeDefinition<_nephele_v1_GetVmSetRequest, _nephele_v1_GetVmSetRequest__Output>
+      GetVmSetResponse: MessageTypeDefinition<_nephele_v1_GetVmSetResponse, _nephele_v1_GetVmSetResponse__Output>
+      ImageFormat: EnumTypeDefinition
+      ImageRef: MessageTypeDefinition<_nephele_v1_ImageRef, _nephele_v1_ImageRef__Output>
+      ImportVmChunk: MessageTypeDefinition<_nephele_v1_ImportVmChunk, _nephele_v1_ImportVmChunk__Output>
+      ImportVmMeta: MessageTypeDefinition<_nephele_v1_ImportVmMeta, _nephele_v1_ImportVmMeta__Output>
+      ImportVmResponse: MessageTypeDefinition<_nephele_v1_ImportVmResponse, _nephele_v1_ImportVmResponse__Output>
+      ListSchemesRequest: MessageTypeDefinition<_nephele_v1_ListSchemesRequest, _nephele_v1_ListSchemesRequest__Output>
+      ListSchemesResponse: MessageTypeDefinition<_nephele_v1_ListSchemesResponse, _nephele_v1_ListSchemesResponse__Output>
+      ListTopicsRequest: MessageTypeDefinition<_nephele_v1_ListTopicsRequest, _nephele_v1_ListTopicsRequest__Output>
+      ListTopicsResponse: MessageTypeDefinition<_nephele_v1_ListTopicsResponse, _nephele_v1_ListTopicsResponse__Output>
+      ListVmSetsRequest: MessageTypeDefinition<_nephele_v1_ListVmSetsRequest, _nephele_v1_ListVmSetsRequest__Output>
+      ListVmSetsResponse: MessageTypeDefinition<_nephele_v1_ListVmSetsResponse, _nephele_v1_ListVmSetsResponse__Output>
+      ListVmsRequest: MessageTypeDefinition<_nephele_v1_ListVmsRequest, _nephele_v1_ListVmsRequest__Output>
+      ListVmsResponse: MessageTypeDefinition<_nephele_v1_ListVmsResponse, _nephele_v1_ListVmsResponse__Output>
+      LossyField: MessageTypeDefinition<_nephele_v1_LossyField, _nephele_v1_LossyField__Output>
+      MigrateAcrossSchemesRequest: MessageTypeDefinition<_nephele_v1_MigrateAcrossSchemesRequest, _nephele_v1_MigrateAcrossSchemesRequest__Output>
+      MigrateAcrossSchemesResponse: MessageTypeDefinition<_nephele_v1_MigrateAcrossSchemesResponse, _nephele_v1_MigrateAcrossSchemesResponse__Output>
+      PlacementStrategy: EnumTypeDefinition
+      Plan: MessageTypeDefinition<_nephele_v1_Plan, _nephele_v1_Plan__Output>
+      PlanHostTotal: MessageTypeDefinition<_nephele_v1_PlanHostTotal, _nephele_v1_PlanHostTotal__Output>
+      PlanRow: MessageTypeDefinition<_nephele_v1_PlanRow, _nephele_v1_PlanRow__Output>
+      PublishRequest: MessageTypeDefinition<_nephele_v1_PublishRequest, _nephele_v1_PublishRequest__Output>
+      PublishResponse: MessageTypeDefinition<_nephele_v1_PublishResponse, _nephele_v1_PublishResponse__Output>
+      RebootVmRequest: MessageTypeDefinition<_nephele_v1_RebootVmRequest, _nephele_v1_RebootVmRequest__Output>
+      RebootVmResponse: MessageTypeDefinition<_nephele_v1_RebootVmResponse, _nephele_v1_RebootVmResponse__Output>
+      ResumeVmRequest: MessageTypeDefinition<_nephele_v1_ResumeVmRequest, _nephele_v1_ResumeVmRequest__Output>
+      ResumeVmResponse: MessageTypeDefinition<_nephele_v1_ResumeVmResponse, _nephele_v1_ResumeVmResponse__Output>
+      ScaleVmSetRequest: MessageTypeDefinition<_nephele_v1_ScaleVmSetRequest, _nephele_v1_ScaleVmSetRequest__Output>
+      ScaleVmSetResponse: MessageTypeDefinition<_nephele_v1_ScaleVmSetResponse, _nephele_v1_ScaleVmSetResponse__Output>
+      Scheme: MessageTypeDefinition<_nephele_v1_Scheme, _nephele_v1_Scheme__Output>
+      SchemeService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_SchemeServiceClient> & { service: _nephele_v1_SchemeServiceDefinition }
+      SetAffinity: EnumTypeDefinition
+      Sla: EnumTypeDefinition
+      StartVmRequest: MessageTypeDefinition<_nephele_v1_StartVmRequest, _nephele_v1_StartVmRequest__Output>
+      StartVmResponse: MessageTypeDefinition<_nephele_v1_StartVmResponse, _nephele_v1_StartVmResponse__Output>
+      StopVmRequest: MessageTypeDefinition<_nephele_v1_StopVmRequest, _nephele_v1_StopVmRequest__Output>
+      StopVmResponse: MessageTypeDefinition<_nephele_v1_StopVmResponse, _nephele_v1_StopVmResponse__Output>
+      SubscribeRequest: MessageTypeDefinition<_nephele_v1_SubscribeRequest, _nephele_v1_SubscribeRequest__Output>
+      SuspendVmRequest: MessageTypeDefinition<_nephele_v1_SuspendVmRequest, _nephele_v1_SuspendVmRequest__Output>
+      SuspendVmResponse: MessageTypeDefinition<_nephele_v1_SuspendVmResponse, _nephele_v1_SuspendVmResponse__Output>
+      Topic: MessageTypeDefinition<_nephele_v1_Topic, _nephele_v1_Topic__Output>
+      Vm: MessageTypeDefinition<_nephele_v1_Vm, _nephele_v1_Vm__Output>
+      VmService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_VmServiceClient> & { service: _nephele_v1_VmServiceDefinition }
+      VmSet: MessageTypeDefinition<_nephele_v1_VmSet, _nephele_v1_VmSet__Output>
+      VmSetSpec: MessageTypeDefinition<_nephele_v1_VmSetSpec, _nephele_v1_VmSetSpec__Output>
+      VmSetState: EnumTypeDefinition
+      VmSpec: MessageTypeDefinition<_nephele_v1_VmSpec, _nephele_v1_VmSpec__Output>
+      VmState: EnumTypeDefinition
+    }
+  }
+}
+
