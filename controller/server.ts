@@ -32,6 +32,7 @@ import { AgentAuth } from './hosts/agent-auth.js';
 import { startTokenCapability } from './tokens/capability.js';
 import { startMonitorCapability } from './monitor/capability.js';
 import { startReclassCapability } from './reclass/capability.js';
+import { startSchemesCapability } from './schemes/capability.js';
 import { diskHandlers } from './hosts/disks.js';
 import { ConsoleRelay } from './vms/console.js';
 import { unaryRpc, RpcLayer } from './rpc/handler.js';
@@ -75,7 +76,7 @@ export interface Controller {
 
 const HEALTH_SERVICES = [
   '',
-  ...['Agent', 'Token', 'Host', 'Auth', 'Event', 'Vm', 'Usage', 'Monitor', 'Reclass'].map(
+  ...['Agent', 'Token', 'Host', 'Auth', 'Event', 'Vm', 'Usage', 'Monitor', 'Reclass', 'Scheme'].map(
     (s) => `nephele.v1.${s}Service`,
   ),
 ];
@@ -302,6 +303,13 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     peerIdentity: identityOf(pki),
   });
   server.addService(safeService(v1.ReclassService.service), reclass.handlers(layer));
+  const schemes = await startSchemesCapability({
+    ...{ store, clock, log, events, planner, sessions, vms, tenants, transfers },
+    commands: management.commands,
+    images: imaging.images,
+    dataDir: cfg.dataDir,
+  });
+  server.addService(safeService(v1.SchemeService.service), schemes.handlers(layer));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({
@@ -374,6 +382,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       sessions.stop();
       await monitoring.stop();
       await reclass.stop();
+      await schemes.stop();
       events.stop();
       purge.stop();
       await new Promise<void>((r) => {

@@ -11,6 +11,7 @@ import type { ProtoGrpcType as VmProto } from '../gen/vm.js';
 import type { ProtoGrpcType as TokenProto } from '../gen/token.js';
 import type { ProtoGrpcType as MonitorProto } from '../gen/monitor.js';
 import type { ProtoGrpcType as ReclassProto } from '../gen/reclass.js';
+import type { ProtoGrpcType as SchemeProto } from '../gen/scheme.js';
 
 // The only place that loads the protos. Options must match scripts/gen-proto.mjs.
 export const LOADER_OPTIONS: protoLoader.Options = {
@@ -51,7 +52,8 @@ export type NepheleProto = AgentProto &
   VmProto &
   TokenProto &
   MonitorProto &
-  ReclassProto;
+  ReclassProto &
+  SchemeProto;
 
 let cached: { pkg: NepheleProto; def: protoLoader.PackageDefinition } | undefined;
 

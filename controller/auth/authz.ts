@@ -33,7 +33,10 @@ export type Permission =
   | 'reclass.read' // classes, analyses, recommendations, set policies (in scope)
   | 'reclass.write' // recommend, apply, set policies (in scope)
   | 'reclass.admin' // the class catalog (fleet-wide: what every tenant is sized by)
-  | 'reclass.offer'; // OfferTargets: what a peer controller may ask for (spare VMs, no tenants or names)
+  | 'reclass.offer' // OfferTargets: what a peer controller may ask for (spare VMs, no tenants or names)
+  | 'schemes.read' // the schemes catalog and definition conversion (no state of anyone's)
+  | 'bus.read' // the VM messaging bus: subscribe, list topics (in scope)
+  | 'bus.write'; // publish on the bus (in scope)
 
 /** How a call authenticates when it does not use an API token. */
 export type Special = 'public' | 'agent';
@@ -126,6 +129,16 @@ export const RULES: Record<string, Rule> = {
   'ReclassService.GetReclassPolicy': r('reclass.read'),
   'ReclassService.OfferTargets': r('reclass.offer'),
 
+  'SchemeService.ListSchemes': r('schemes.read'), // host ids only for fleet.read holders
+  'SchemeService.ConvertDefinition': r('schemes.read'),
+  'SchemeService.ImportVm': r('vms.write', true),
+  'SchemeService.ExportVm': r('vms.write', true), // a VM's whole disk leaves: audited
+  'SchemeService.ControlVmNative': r('vms.write', true),
+  'SchemeService.MigrateAcrossSchemes': r('fleet.write', true), // which host and hypervisor a VM runs on is the operator's
+  'SchemeService.Publish': r('bus.write', true),
+  'SchemeService.Subscribe': r('bus.read', true), // subscriptions are audited
+  'SchemeService.ListTopics': r('bus.read'),
+
   'TokenService.BeginManagement': r('images.write', true),
   'TokenService.ConfigureManagementInstance': r('images.write', true),
   'TokenService.CaptureImage': r('images.write', true),
@@ -180,6 +193,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'reclass.write',
     'reclass.admin',
     'reclass.offer', // held so an admin may create federation tokens (one grants only what one holds)
+    'schemes.read',
+    'bus.read',
+    'bus.write',
   ],
   operator: [
     'fleet.read',
@@ -203,6 +219,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'reclass.read',
     'reclass.write',
     'reclass.admin',
+    'schemes.read',
+    'bus.read',
+    'bus.write',
   ],
   'tenant-admin': [
     'tokens.read',
@@ -219,8 +238,21 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'monitor.write',
     'reclass.read',
     'reclass.write',
+    'schemes.read',
+    'bus.read',
+    'bus.write',
   ],
-  viewer: ['tenants.read', 'events.read', 'vms.read', 'usage.read', 'images.read', 'monitor.read', 'reclass.read'],
+  viewer: [
+    'tenants.read',
+    'events.read',
+    'vms.read',
+    'usage.read',
+    'images.read',
+    'monitor.read',
+    'reclass.read',
+    'schemes.read',
+    'bus.read',
+  ],
   federation: ['usage.import', 'reclass.offer'],
 };
 
