@@ -109,6 +109,7 @@ async function main(): Promise<void> {
     dataDir: files.dir,
     processUids,
     imageRoot: resolve(o.imageDir ?? join(files.dir, 'images')),
+    ...(o.libvirtUri ? { libvirtUri: String(o.libvirtUri) } : {}),
     schemes: o.schemes
       ? String(o.schemes)
           .split(',')

@@ -4,7 +4,7 @@
 /** Smallest memory a guest of each scheme runs in. qemu: the guest image's own minimum
  *  (scripts/make-guest-image.sh MIN_MEMORY_MIB, written into its manifest: 80 MiB OOM-kills
  *  during boot, 88 boots, 96 leaves headroom; the Debian cloud kernel alone keeps ~37 MiB). */
-export const MIN_MEMORY_MIB = { qemu: 96, process: 16 } as const;
+export const MIN_MEMORY_MIB = { qemu: 96, process: 16, libvirt: 96 } as const;
 
 export const MAX_VCPUS = 64;
 export const MAX_MEMORY_MIB = 1 << 20;

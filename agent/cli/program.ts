@@ -64,6 +64,13 @@ export const program = new Command('nephele-agent')
     ),
   )
   .addOption(
+    envOption(
+      '--libvirt-uri <uri>',
+      'offer the libvirt scheme through this libvirtd (e.g. qemu:///system; also on with --schemes libvirt)',
+      'NEPHELE_LIBVIRT_URI',
+    ),
+  )
+  .addOption(
     envOption('--image-dir <dir>', 'where guest images live (default: <data-dir>/images)', 'NEPHELE_IMAGE_DIR'),
   )
   .addOption(

@@ -4,6 +4,8 @@ import type { Driver, Fingerprint } from './driver.js';
 import { ProcessDriver } from './process/driver.js';
 import type { UidRange } from './process/sandbox.js';
 import { QemuDriver } from './qemu/driver.js';
+import { LibvirtDriver } from './libvirt/driver.js';
+import { DEFAULT_LIBVIRT_URI } from './libvirt/virsh.js';
 import type { VmFence } from '../fence/fence.js';
 
 export interface DriverSetup {
@@ -16,6 +18,8 @@ export interface DriverSetup {
   log: Logger;
   /** Guards every VM the drivers start against outliving a dead agent. */
   fence?: VmFence;
+  /** libvirtd's URI; the libvirt driver is loaded only when this is given or `schemes` names libvirt. */
+  libvirtUri?: string;
 }
 
 /** Builds the drivers this host can use, from their fingerprints. */
@@ -34,6 +38,18 @@ export async function loadDrivers(o: DriverSetup): Promise<{ drivers: Driver[]; 
         log: o.log.child({ driver: 'process' }),
         fence: o.fence,
         ...(o.processUids ? { uids: o.processUids } : {}),
+      }),
+    );
+  // Opt-in, so hosts without libvirtd keep today's defaults (and no virsh call at start).
+  if (want('libvirt') && (o.libvirtUri || o.schemes?.includes('libvirt')))
+    all.push(
+      new LibvirtDriver({
+        stateDir: join(o.dataDir, 'libvirt'),
+        accelDir: stateDir,
+        imageRoot: o.imageRoot,
+        uri: o.libvirtUri || DEFAULT_LIBVIRT_URI,
+        log: o.log,
+        fence: o.fence,
       }),
     );
   const drivers: Driver[] = [];

@@ -11,7 +11,7 @@ import {
   MIN_MEMORY_MIB,
 } from '../../common/limits.js';
 
-export const SCHEMES = ['qemu', 'process'] as const;
+export const SCHEMES = ['qemu', 'process', 'libvirt'] as const;
 export type Scheme = (typeof SCHEMES)[number];
 
 export { MIN_MEMORY_MIB };

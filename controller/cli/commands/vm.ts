@@ -78,7 +78,7 @@ export function registerVmCommands(program: Command, k: CliKit): void {
       '--host <host>',
       'pin it to this host: id, id prefix or name (needs fleet.write; default: the planner chooses)',
     )
-    .addOption(new Option('--scheme <scheme>', 'how to run it').choices(['qemu', 'process']).default('qemu'))
+    .addOption(new Option('--scheme <scheme>', 'how to run it').choices(['qemu', 'process', 'libvirt']).default('qemu'))
     .option('--vcpus <n>', 'vCPUs', '1')
     .option('--memory <size>', 'memory: 512M, 1G, 1.5GiB (a bare number is MiB)', '128')
     .option('--disk <size>', 'disk: 10G (a bare number is GiB)', '1')
