@@ -110,7 +110,7 @@ export class LibvirtInstance extends QemuProcess {
   async adopt(handle: VmHandle): Promise<boolean> {
     const st = await this.ctx.virsh.domstate(this.domain);
     if (!st || (st.state !== 'running' && st.state !== 'paused')) return false;
-    const pid = qemuPidOf(this.id);
+    const pid = qemuPidOf(this.id, this.paths.overlay);
     if (!pid || pid !== handle.pid || startTimeOf(pid) !== handle.pidStartTime) {
       this.ctx.log.warn({ vm_id: this.id, pid, handle_pid: handle.pid }, 'recover: the domain runs another qemu');
       return false;
@@ -131,7 +131,7 @@ export class LibvirtInstance extends QemuProcess {
 
   /** The domain's QEMU (pid, fence, liveness poll) and the guest channel. */
   private async attach(gen: number, timeoutMs: number): Promise<void> {
-    const pid = qemuPidOf(this.id);
+    const pid = qemuPidOf(this.id, this.paths.overlay);
     this.pid = pid ?? 0;
     this.pidStartTime = (pid && startTimeOf(pid)) || '';
     if (!this.pid || !this.pidStartTime) return;
@@ -224,13 +224,18 @@ export class LibvirtInstance extends QemuProcess {
   }
 }
 
-/** The QEMU libvirt runs for VM `id` (its `-name guest=nephele-<id>,…`); a bounded scan of /proc. */
-export function qemuPidOf(id: string): number | undefined {
+/**
+ * The QEMU libvirt runs for VM `id` on our overlay: its `-name guest=nephele-<id>,…` and the overlay
+ * in its -blockdev (another libvirtd's domain of the same name is not ours). A bounded scan of /proc.
+ */
+export function qemuPidOf(id: string, overlay: string): number | undefined {
   const want = `guest=${domainName(id)},`;
+  const disk = `"filename":${JSON.stringify(overlay)}`;
   for (const pid of listPids()) {
     const argv = cmdlineOf(pid);
     const i = argv.indexOf('-name');
-    if (i >= 0 && argv[i + 1]?.startsWith(want) && /qemu-system/.test(argv[0] ?? '')) return pid;
+    if (i < 0 || !argv[i + 1]?.startsWith(want) || !/qemu-system/.test(argv[0] ?? '')) continue;
+    if (argv.some((a) => a.includes(disk))) return pid;
   }
   return undefined;
 }
