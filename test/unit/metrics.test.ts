@@ -64,7 +64,7 @@ t.test('label values stay a closed list', async (t) => {
   ]);
   t.same(
     tally.schemes().map(([l]) => l.scheme),
-    ['qemu', 'process', 'other'],
+    ['qemu', 'process', 'libvirt', 'other'],
   );
   t.equal(count(tally.states(), 'state', 'other'), 1);
   t.notOk(JSON.stringify([tally.states(), tally.schemes()]).includes('tenant-secret'), 'no stored value leaks');
