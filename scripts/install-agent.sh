@@ -44,6 +44,13 @@ Options:
                          install (the same as leaving --root out)
   --no-start             install and enable nothing at runtime: do not run
                          systemctl daemon-reload / enable / start
+  --libvirt              also offer the libvirt scheme through the host's
+                         libvirtd (qemu:///system, NEPHELE_LIBVIRT_URI): needs
+                         Debian's libvirt-daemon-system, libvirt-daemon-driver-qemu
+                         and libvirt-clients. The unit then wants libvirtd and
+                         virtlogd (libvirt 9's monolithic daemon: without
+                         virtlogd \`virsh start\` fails); a real install enables
+                         both and adds USER to group libvirt (the socket's group)
   -h, --help             show this help
 
 Files written (under --root):
@@ -86,6 +93,7 @@ PREFIX="/opt/nephele"
 START=1
 LABELS=""
 GUARANTEES=0
+LIBVIRT=0
 
 while (($# > 0)); do
   arg=$1
@@ -115,6 +123,11 @@ while (($# > 0)); do
     --system)
       ((inline == 0)) || die_usage "$arg takes no value"
       SYSTEM=1
+      continue
+      ;;
+    --libvirt)
+      ((inline == 0)) || die_usage "$arg takes no value"
+      LIBVIRT=1
       continue
       ;;
     --controller | --join-token | --kind | --label | --root | --data-dir | --name | --user | --prefix)
@@ -247,6 +260,9 @@ write_file() {
   RENDERED+=("$target")
 }
 
+# libvirt VMs are libvirtd's processes (they outlive the agent by construction); the agent needs the daemon up.
+LIBVIRT_DEPS=""
+((LIBVIRT == 0)) || LIBVIRT_DEPS=$'\nWants=libvirtd.service virtlogd.service\nAfter=libvirtd.service virtlogd.service'
 UNIT=$(
   cat <<EOF
 # Installed by scripts/install-agent.sh; rerun it rather than editing this file.
@@ -254,7 +270,7 @@ UNIT=$(
 Description=Nephele agent
 Documentation=file:$PREFIX/README.md
 After=network-online.target
-Wants=network-online.target
+Wants=network-online.target$LIBVIRT_DEPS
 # Never stop retrying: an agent that gave up would strand the host's VMs.
 StartLimitIntervalSec=0
 
@@ -307,6 +323,8 @@ NEPHELE_DATA_DIR=$DATA_DIR
 "
 ((GUARANTEES == 0)) || ENV_CONTENT+="NEPHELE_OFFER_GUARANTEES=1
 "
+((LIBVIRT == 0)) || ENV_CONTENT+="NEPHELE_LIBVIRT_URI=qemu:///system
+"
 
 write_file "$R/etc/systemd/system/$UNIT_NAME" 0644 "$UNIT"
 write_file "$R/etc/nephele/agent.env" 0600 "$ENV_CONTENT"
@@ -341,6 +359,18 @@ if ((REAL)); then
     fi
   fi
   chown -R "$SVC_USER:" "$DATA_DIR"
+  if ((LIBVIRT)); then
+    if ! command -v libvirtd >/dev/null || ! command -v virsh >/dev/null; then
+      warn "libvirtd or virsh not found: apt-get install libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients"
+    fi
+    # Debian's libvirtd socket is group libvirt (0770); the agent reaches it as a member.
+    if [[ $SVC_USER != root ]] && getent group libvirt >/dev/null &&
+      ! id -nG "$SVC_USER" | tr ' ' '\n' | grep -qx libvirt; then
+      usermod -a -G libvirt "$SVC_USER"
+      CHANGED=1
+    fi
+    ((START == 0)) || systemctl enable --now virtlogd.service libvirtd.service
+  fi
 
   if ((START)); then
     systemctl daemon-reload
