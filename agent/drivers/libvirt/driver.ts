@@ -37,6 +37,8 @@ import { configure, readManifestGuest, tokenHash, tokenPut, tokenRemove } from '
 import { appActionGuest, execGuest, sampleGuest } from '../qemu/monitor.js';
 import { AccelProber, qemuVersion, type AccelMode } from '../qemu/probe.js';
 import { validateSpec, VM_ID_RE } from '../qemu/spec.js';
+import { GuestDriverEvents } from '../qemu/events.js';
+import { knownVm, runningVm } from '../qemu/qemu-process.js';
 import { LibvirtInstance } from './instance.js';
 import { DEFAULT_LIBVIRT_URI, Virsh } from './virsh.js';
 
@@ -65,15 +67,14 @@ export class LibvirtDriver implements Driver {
   private readonly log: Logger;
   private readonly vms = new Map<string, LibvirtInstance>();
   private readonly locks = new KeyedMutex();
-  private readonly listeners = new Set<ExitListener>();
-  private readonly changeListeners = new Set<(id: string) => void>();
-  private readonly guestEventListeners = new Set<(id: string, e: GuestEvent) => void>();
+  private readonly events: GuestDriverEvents;
   private readonly prober: AccelProber;
   private readonly bases: BaseStore;
   private closed = false;
 
   constructor(private readonly o: LibvirtDriverOptions) {
     this.log = (o.log ?? silentLogger).child({ driver: 'libvirt' });
+    this.events = new GuestDriverEvents(this.log);
     this.virsh = new Virsh(o.uri ?? DEFAULT_LIBVIRT_URI, o.virsh);
     this.bases = new BaseStore(o.stateDir);
     this.prober = new AccelProber({
@@ -252,19 +253,9 @@ export class LibvirtDriver implements Driver {
   readonly appAction = (id: string, a: AppActionRequest) => this.withGuest(id, (ga) => appActionGuest(ga, a));
   readonly readManifest = (id: string) => this.withGuest(id, readManifestGuest);
 
-  onGuestEvent(listener: (id: string, e: GuestEvent) => void): () => void {
-    this.guestEventListeners.add(listener);
-    return () => this.guestEventListeners.delete(listener);
-  }
-
-  onExit(listener: ExitListener): void {
-    this.listeners.add(listener);
-  }
-
-  onStatusChange(listener: (id: string) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
-  }
+  readonly onGuestEvent = (l: (id: string, e: GuestEvent) => void) => this.events.onGuestEvent(l);
+  readonly onExit = (l: ExitListener) => this.events.onExit(l);
+  readonly onStatusChange = (l: (id: string) => void) => this.events.onStatusChange(l);
 
   guestPids(): number[] {
     return [...this.vms.values()].filter((vm) => vm.pid > 0).map((vm) => vm.pid);
@@ -273,8 +264,7 @@ export class LibvirtDriver implements Driver {
   async close(): Promise<void> {
     this.closed = true;
     for (const vm of this.vms.values()) vm.detach();
-    this.listeners.clear();
-    this.changeListeners.clear();
+    this.events.clear();
   }
 
   // ---------------------------------------------------------------- internals
@@ -288,14 +278,6 @@ export class LibvirtDriver implements Driver {
   }
 
   private newVm(spec: VmSpec, accel: Accel): LibvirtInstance {
-    const emit = <L>(set: Set<L>, call: (l: L) => void) => {
-      for (const l of [...set])
-        try {
-          call(l);
-        } catch (e) {
-          this.log.error({ err: e }, 'driver listener threw');
-        }
-    };
     return new LibvirtInstance(
       {
         log: this.log,
@@ -303,9 +285,7 @@ export class LibvirtDriver implements Driver {
         virsh: this.virsh,
         pollIntervalMs: this.o.pollIntervalMs ?? 500,
         fence: this.o.fence,
-        exited: (id, reason) => emit(this.listeners, (l) => l(id, reason)),
-        changed: (id) => emit(this.changeListeners, (l) => l(id)),
-        guestEvent: (id, e) => emit(this.guestEventListeners, (l) => l(id, e)),
+        ...this.events.callbacks(),
       },
       spec,
       vmPaths(join(this.o.stateDir, spec.id)),
@@ -318,16 +298,11 @@ export class LibvirtDriver implements Driver {
   }
 
   private known(id: string): LibvirtInstance {
-    const vm = this.vms.get(id);
-    if (!vm) throw new DriverError(`VM ${id} not known to the libvirt driver`, 'NOT_FOUND');
-    return vm;
+    return knownVm(this.vms, id, this.scheme);
   }
 
   private running(id: string): LibvirtInstance {
-    const vm = this.known(id);
-    if (vm.pid <= 0)
-      throw new DriverError(`VM ${id} is not running (${vm.phase}${vm.reason ? `: ${vm.reason}` : ''})`, 'FAILED');
-    return vm;
+    return runningVm(this.vms, id, this.scheme);
   }
 
   private async guestOf(id: string): Promise<GuestChannel> {

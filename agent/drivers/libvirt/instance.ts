@@ -9,7 +9,7 @@ import { GuestChannel } from '../qemu/guest-channel.js';
 import type { GuestImage } from '../qemu/image.js';
 import { freePort, type Accel, type VmPaths } from '../qemu/launch.js';
 import { QemuProcess, type InstanceContext } from '../qemu/qemu-process.js';
-import { GUEST_NET_SOURCE, guestNetBytes } from '../qemu/usage.js';
+import { addGuestNet } from '../qemu/usage.js';
 import { cmdlineOf, hostCpuKhz, isAlive, listPids, startTimeOf, uptimeSeconds } from '../proc.js';
 import type { Virsh } from './virsh.js';
 import { domainName, domainUuid, domainXml } from './xml.js';
@@ -217,9 +217,7 @@ export class LibvirtInstance extends QemuProcess {
       this.ctx.log.debug({ vm_id: this.id, err: e }, 'domstats failed');
     }
     // The slirp netdev is ours, not libvirt's (no net.* counters): the guest's own, as the qemu driver's.
-    const net =
-      this.guestReady && this.phase === 'running' ? await this.gaOf().then(guestNetBytes, () => undefined) : undefined;
-    if (net) [s.netRxBytes, s.netTxBytes, s.sources.net] = [net.rx, net.tx, GUEST_NET_SOURCE];
+    await addGuestNet(s, this);
     return s;
   }
 }

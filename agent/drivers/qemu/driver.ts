@@ -31,6 +31,7 @@ import { createVmDisk } from './disk.js';
 import type { GuestImage } from './image.js';
 import { killStray, vmPaths, type Accel, type VmPaths } from './launch.js';
 import { QemuInstance } from './instance.js';
+import { knownVm, runningVm } from './qemu-process.js';
 import { captureInstance, continueIfCaptureLeftPaused } from './capture.js';
 import { configure, readManifestGuest, tokenHash, tokenPut, tokenRemove } from './manage.js';
 import type { GuestChannel } from './guest-channel.js';
@@ -38,6 +39,7 @@ import { appActionGuest, execGuest, sampleGuest } from './monitor.js';
 import { qemuFingerprint, validateSpec, VM_ID_RE, which } from './spec.js';
 import { AccelProber, qemuVersion, type AccelMode } from './probe.js';
 import type { VmFence } from '../../fence/fence.js';
+import { GuestDriverEvents } from './events.js';
 
 export interface QemuDriverOptions {
   /** Per-VM directories and accel.json live here. */
@@ -65,9 +67,7 @@ export class QemuDriver implements Driver {
   private readonly log: Logger;
   private readonly vms = new Map<string, QemuInstance>();
   private readonly locks = new KeyedMutex();
-  private readonly listeners = new Set<ExitListener>();
-  private readonly changeListeners = new Set<(id: string) => void>();
-  private readonly guestEventListeners = new Set<(id: string, e: GuestEvent) => void>();
+  private readonly events: GuestDriverEvents;
   private readonly prober: AccelProber;
   private readonly bases: BaseStore;
   private readonly binaryName: string;
@@ -77,6 +77,7 @@ export class QemuDriver implements Driver {
 
   constructor(private readonly o: QemuDriverOptions) {
     this.log = (o.log ?? silentLogger).child({ driver: 'qemu' });
+    this.events = new GuestDriverEvents(this.log);
     this.binaryName = o.binary ?? 'qemu-system-x86_64';
     this.qemuImgName = o.qemuImg ?? 'qemu-img';
     this.bases = new BaseStore(o.stateDir);
@@ -324,8 +325,7 @@ export class QemuDriver implements Driver {
 
   /** `event` lines of the guest agents (its watcher: the app stopped without being told to). */
   onGuestEvent(listener: (id: string, e: GuestEvent) => void): () => void {
-    this.guestEventListeners.add(listener);
-    return () => this.guestEventListeners.delete(listener);
+    return this.events.onGuestEvent(listener);
   }
 
   /** Boot id from the guest agent's last `ready` line (changes on every guest boot). */
@@ -339,13 +339,12 @@ export class QemuDriver implements Driver {
   }
 
   onExit(listener: ExitListener): void {
-    this.listeners.add(listener);
+    this.events.onExit(listener);
   }
 
   /** Guest ready (its agent's `ready` line, config applied) or QEMU gone. */
   onStatusChange(listener: (id: string) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return this.events.onStatusChange(listener);
   }
 
   /** The QEMU processes (vCPU threads and device emulation all live in them). */
@@ -356,8 +355,7 @@ export class QemuDriver implements Driver {
   async close(): Promise<void> {
     this.closed = true;
     for (const vm of this.vms.values()) vm.detach();
-    this.listeners.clear();
-    this.changeListeners.clear();
+    this.events.clear();
   }
 
   // ---------------------------------------------------------------- internals
@@ -383,24 +381,12 @@ export class QemuDriver implements Driver {
         binary: this.binaryName,
         pollIntervalMs: this.o.pollIntervalMs ?? 500,
         fence: this.o.fence,
-        exited: (id, reason) => this.emit(this.listeners, (l) => l(id, reason)),
-        changed: (id) => this.emit(this.changeListeners, (l) => l(id)),
-        guestEvent: (id, e) => this.emit(this.guestEventListeners, (l) => l(id, e)),
+        ...this.events.callbacks(),
       },
       spec,
       paths,
       accel,
     );
-  }
-
-  private emit<L>(listeners: Set<L>, call: (l: L) => void): void {
-    for (const l of [...listeners]) {
-      try {
-        call(l);
-      } catch (e) {
-        this.log.error({ err: e }, 'driver listener threw');
-      }
-    }
   }
 
   /** Serialises the operations on one VM id. */
@@ -409,16 +395,11 @@ export class QemuDriver implements Driver {
   }
 
   private known(id: string): QemuInstance {
-    const vm = this.vms.get(id);
-    if (!vm) throw new DriverError(`VM ${id} not known to the qemu driver`, 'NOT_FOUND');
-    return vm;
+    return knownVm(this.vms, id, this.scheme);
   }
 
   private running(id: string): QemuInstance {
-    const vm = this.known(id);
-    if (vm.pid <= 0)
-      throw new DriverError(`VM ${id} is not running (${vm.phase}${vm.reason ? `: ${vm.reason}` : ''})`, 'FAILED');
-    return vm;
+    return runningVm(this.vms, id, this.scheme);
   }
 
   /** Adopts a running QEMU of `handle` (after an agent restart): true if it runs and is ours. */

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { DriverError, zeroStats, type VmHandle, type VmStats } from '../driver.js';
 import { GuestChannel } from './guest-channel.js';
-import { GUEST_NET_SOURCE, guestNetBytes } from './usage.js';
+import { addGuestNet } from './usage.js';
 import type { GuestImage } from './image.js';
 import { fileSize, freePort, isOurQemu, logTail, qemuArgs, spawnQemu, type ExitStatus } from './launch.js';
 import { cpuSeconds, hostCpuKhz, isAlive, rssBytes, startTimeOf, uptimeSeconds } from '../proc.js';
@@ -37,10 +37,7 @@ export class QemuInstance extends QemuProcess {
     } catch (e) {
       this.ctx.log.debug({ vm_id: this.id, err: e }, 'query-blockstats failed');
     }
-    // User-mode networking keeps no byte counters on the host: the guest's own (see usage.ts).
-    const net =
-      this.guestReady && this.phase === 'running' ? await this.gaOf().then(guestNetBytes, () => undefined) : undefined;
-    if (net) [s.netRxBytes, s.netTxBytes, s.sources.net] = [net.rx, net.tx, GUEST_NET_SOURCE];
+    await addGuestNet(s, this);
     return s;
   }
 

@@ -258,3 +258,18 @@ export abstract class QemuProcess {
     return ga;
   }
 }
+
+/** The instance of VM `id` in a driver's map, or NOT_FOUND naming the driver. */
+export function knownVm<T extends QemuProcess>(vms: Map<string, T>, id: string, scheme: string): T {
+  const vm = vms.get(id);
+  if (!vm) throw new DriverError(`VM ${id} not known to the ${scheme} driver`, 'NOT_FOUND');
+  return vm;
+}
+
+/** The instance of VM `id` with its QEMU running, else FAILED saying why not. */
+export function runningVm<T extends QemuProcess>(vms: Map<string, T>, id: string, scheme: string): T {
+  const vm = knownVm(vms, id, scheme);
+  if (vm.pid <= 0)
+    throw new DriverError(`VM ${id} is not running (${vm.phase}${vm.reason ? `: ${vm.reason}` : ''})`, 'FAILED');
+  return vm;
+}

@@ -1,3 +1,4 @@
+import type { VmPhase, VmStats } from '../driver.js';
 import type { GuestChannel } from './guest-channel.js';
 
 // Network bytes of a QEMU guest for metering: user-mode networking (slirp)
@@ -13,6 +14,16 @@ export function parseNetDev(answer: string): { rx: number; tx: number } | undefi
   const rx = Number(m[1]);
   const tx = Number(m[2]);
   return Number.isSafeInteger(rx) && Number.isSafeInteger(tx) ? { rx, tx } : undefined;
+}
+
+/** Fills `s`'s net counters from a running, ready guest (user-mode networking keeps none on the host). */
+export async function addGuestNet(
+  s: VmStats,
+  vm: { guestReady: boolean; phase: VmPhase; gaOf(): Promise<GuestChannel> },
+): Promise<void> {
+  const net =
+    vm.guestReady && vm.phase === 'running' ? await vm.gaOf().then(guestNetBytes, () => undefined) : undefined;
+  if (net) [s.netRxBytes, s.netTxBytes, (s.sources ??= {}).net] = [net.rx, net.tx, GUEST_NET_SOURCE];
 }
 
 /** Asks the guest (a guest image without the command, or one that does not answer in time: undefined). */
