@@ -219,6 +219,21 @@ t.test('optional flags end up in the files', async (t) => {
   t.same(unit.get('Service')?.get('ReadWritePaths'), ['/data/agent']);
 });
 
+t.test('--libvirt: the unit wants libvirtd and virtlogd, the agent gets the system URI', async (t) => {
+  const plain = parseUnit(readFileSync(join(render(t), UNIT_REL), 'utf8'));
+  t.same(plain.get('Unit')?.get('Wants'), ['network-online.target'], 'without --libvirt: no libvirt dependency');
+  const root = render(t, ['--libvirt']);
+  const unit = parseUnit(readFileSync(join(root, UNIT_REL), 'utf8'));
+  t.same(unit.get('Unit')?.get('Wants'), ['network-online.target', 'libvirtd.service virtlogd.service']);
+  t.same(unit.get('Unit')?.get('After'), ['network-online.target', 'libvirtd.service virtlogd.service']);
+  t.equal(parseEnv(readFileSync(join(root, ENV_REL), 'utf8')).get('NEPHELE_LIBVIRT_URI'), 'qemu:///system');
+  t.equal(
+    run(['--controller', CONTROLLER, '--join-token', TOKEN, '--libvirt=yes']).status,
+    2,
+    '--libvirt takes no value',
+  );
+});
+
 t.test('is idempotent', async (t) => {
   const args = ['--name', 'host-1', '--kind', 'adhoc'];
   const root = render(t, args);
