@@ -2,7 +2,10 @@ import t from 'tap';
 import { XMLParser } from 'fast-xml-parser';
 import { domainName, domainUuid, domainXml, type DomainXmlOptions } from '../../agent/drivers/libvirt/xml.js';
 import { parseDomstats } from '../../agent/drivers/libvirt/virsh.js';
+import { join } from 'node:path';
+import { LibvirtDriver } from '../../agent/drivers/libvirt/driver.js';
 import { haveLibvirt, validateDomainXml } from '../helpers/libvirt.js';
+import { tmpDir } from '../helpers/tmp.js';
 
 // The domain XML the libvirt driver defines: what libvirt must get (microvm
 // with ACPI and virtio-mmio, direct kernel boot, the overlay, serial file, the
@@ -110,4 +113,16 @@ t.test('domstats lines', async (t) => {
   t.equal(m.size, 3);
   const many = Array.from({ length: 5000 }, (_, i) => `k${i}=1`).join('\n');
   t.equal(parseDomstats(many).size, 4096, 'bounded');
+});
+
+t.test('fingerprint: unhealthy when libvirtd does not answer, naming the URI', async (t) => {
+  const dir = tmpDir('nlvf-');
+  const uri = `qemu+unix:///system?socket=${join(dir, 'no-such-sock')}`;
+  const d = new LibvirtDriver({ stateDir: dir, imageRoot: dir, uri });
+  const fp = await d.fingerprint();
+  t.equal(fp.scheme, 'libvirt');
+  t.equal(fp.healthy, false);
+  t.match(fp.detail, `libvirtd at ${uri} does not answer`);
+  t.equal(fp.attributes.uri, uri);
+  await d.close();
 });
