@@ -20,6 +20,8 @@ export interface LibvirtContext extends InstanceContext {
 
 export class LibvirtInstance extends QemuProcess {
   declare protected readonly ctx: LibvirtContext;
+  /** A liveness check is asking libvirt why the QEMU ended. */
+  private asking = false;
 
   constructor(ctx: LibvirtContext, spec: VmSpec, paths: VmPaths, accel: Accel) {
     super(ctx, spec, paths, accel);
@@ -148,6 +150,25 @@ export class LibvirtInstance extends QemuProcess {
     } catch (e) {
       this.ctx.log.warn({ vm_id: this.id, err: e }, 'guest channel not reachable');
     }
+  }
+
+  /** A QEMU gone without being asked: libvirt says whether the guest powered off before the exit is reported. */
+  protected override checkAlive(gen: number): void {
+    if (this.gen !== gen || this.pid <= 0 || this.asking || isAlive(this.pid, this.pidStartTime)) return;
+    if (this.stopping) return this.gone(gen, undefined);
+    this.asking = true;
+    void this.ctx.virsh
+      .domstate(this.domain)
+      .then(
+        (st) => {
+          if (st?.state === 'shut off' && st.reason === 'shutdown') this.shutdown = { guest: true, reason: st.reason };
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        this.asking = false;
+        this.gone(gen, undefined);
+      });
   }
 
   async suspend(): Promise<void> {

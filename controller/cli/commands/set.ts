@@ -141,7 +141,7 @@ export function registerSetCommands(program: Command, k: CliKit): void {
     .requiredOption('--count <n>', 'how many VMs')
     .option('--name <name>', 'set name (VMs are <name>-1, <name>-2, ...)')
     .option('--tenant <name>', 'tenant (default: yours, or default)')
-    .addOption(new Option('--scheme <scheme>', 'how to run the VMs').choices(['qemu', 'process']))
+    .addOption(new Option('--scheme <scheme>', 'how to run the VMs').choices(['qemu', 'process', 'libvirt']))
     .option('--prefer <schemes>', 'acceptable schemes, best first, e.g. qemu,process')
     .option('--vcpus <n>', 'vCPUs per VM', '1')
     .option('--memory <size>', 'memory per VM: 512M, 1G, 1.5GiB (a bare number is MiB)', '128')
