@@ -1,12 +1,12 @@
 import t from 'tap';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
 import { httpGet, processesWith, vmApi } from '../helpers/vms.js';
 import { buildGuestImage, haveQemu } from '../helpers/qemu.js';
-import { haveLibvirt, libvirtOrSkip, startLibvirtd } from '../helpers/libvirt.js';
+import { haveLibvirt, libvirtOrSkip, startLibvirtd, validateDomainXml } from '../helpers/libvirt.js';
 
 // A real guest as a libvirt domain on a real libvirtd (started by the test, in
 // its own mount namespace), through the controller: the whole lifecycle, and an
@@ -60,6 +60,8 @@ t.test('libvirt VM lifecycle through the controller', async (t) => {
   t.same(domains(), [dom], 'one domain, named after the VM');
   t.equal(domstate(dom), 'running', 'libvirt says running');
   t.equal(processesWith(dom).length, 1, 'one QEMU');
+  const written = readFileSync(join(adir, 'libvirt', vm.id, 'domain.xml'), 'utf8');
+  t.equal(validateDomainXml(written), '', 'virt-xml-validate accepts the domain XML the driver defined');
 
   await api.act('SuspendVm', vm.id);
   await api.waitState(vm.id, 'VM_STATE_SUSPENDED');
