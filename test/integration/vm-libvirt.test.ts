@@ -18,8 +18,8 @@ t.test('libvirt VM lifecycle through the controller', async (t) => {
   t.ok(haveLibvirt && haveQemu, 'libvirt and QEMU are installed (.ci/run installs them)');
   if (!haveLibvirt || !haveQemu) return;
   buildGuestImage(t);
-  const lv = await startLibvirtd();
-  const ctl = await startController(tmpDir());
+  // Side by side: libvirtd takes seconds to answer.
+  const [lv, ctl] = await Promise.all([startLibvirtd(), startController(tmpDir())]);
   const adir = tmpDir('ngl-');
   const args = ['--schemes', 'libvirt', '--libvirt-uri', lv.uri, '--image-dir', join(ROOT, '.cache/guest')];
   let agent: Proc = startAgent(ctl.address, adir, { joinToken: await joinToken(ctl), args });
