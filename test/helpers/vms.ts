@@ -81,3 +81,35 @@ export const processSpec = (id: string, over: Partial<DriverVmSpec> = {}): Drive
   config: { title: 'v1' },
   ...over,
 });
+
+/**
+ * Suspend (the appliance stops answering), resume (it answers), reboot (ready
+ * again) of one running guest VM through the controller; `whileSuspended` checks
+ * the scheme's own view. Returns the VM as it is running again.
+ */
+export async function suspendResumeReboot(
+  t: {
+    rejects: (p: Promise<unknown>, msg: string) => Promise<unknown>;
+    equal: (a: unknown, b: unknown, msg: string) => unknown;
+    pass: (msg: string) => unknown;
+  },
+  api: ReturnType<typeof vmApi>,
+  vm: Vm,
+  whileSuspended: () => void = () => {},
+): Promise<Vm> {
+  await api.act('SuspendVm', vm.id);
+  await api.waitState(vm.id, 'VM_STATE_SUSPENDED');
+  whileSuspended();
+  await t.rejects(httpGet(vm.hostPort, 700), 'a paused guest does not answer');
+  await api.act('ResumeVm', vm.id);
+  vm = await api.waitState(vm.id, 'VM_STATE_RUNNING');
+  t.equal((await httpGet(vm.hostPort, 5000)).status, 200, 'answers after resume');
+  await api.act('RebootVm', vm.id);
+  await waitFor(async () => (await api.get(vm.id)).stateReason === 'rebooted', {
+    timeoutMs: 60_000,
+    message: 'rebooted',
+  });
+  vm = await api.waitState(vm.id, 'VM_STATE_RUNNING');
+  t.pass('rebooted and ready again');
+  return vm;
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { httpGet, processesWith, vmApi } from '../helpers/vms.js';
+import { httpGet, processesWith, suspendResumeReboot, vmApi } from '../helpers/vms.js';
 import { buildGuestImage, haveQemu } from '../helpers/qemu.js';
 import { haveLibvirt, libvirtOrSkip, startLibvirtd, validateDomainXml } from '../helpers/libvirt.js';
 
@@ -63,21 +63,7 @@ t.test('libvirt VM lifecycle through the controller', async (t) => {
   const written = readFileSync(join(adir, 'libvirt', vm.id, 'domain.xml'), 'utf8');
   t.equal(validateDomainXml(written), '', 'virt-xml-validate accepts the domain XML the driver defined');
 
-  await api.act('SuspendVm', vm.id);
-  await api.waitState(vm.id, 'VM_STATE_SUSPENDED');
-  t.equal(domstate(dom), 'paused', 'libvirt says paused');
-  await t.rejects(httpGet(vm.hostPort, 700), 'a paused guest does not answer');
-  await api.act('ResumeVm', vm.id);
-  vm = await api.waitState(vm.id, 'VM_STATE_RUNNING');
-  t.equal((await httpGet(vm.hostPort, 5000)).status, 200, 'answers after resume');
-
-  await api.act('RebootVm', vm.id);
-  await waitFor(async () => (await api.get(vm.id)).stateReason === 'rebooted', {
-    timeoutMs: 60_000,
-    message: 'rebooted',
-  });
-  vm = await api.waitState(vm.id, 'VM_STATE_RUNNING');
-  t.pass('rebooted and ready again');
+  vm = await suspendResumeReboot(t, api, vm, () => t.equal(domstate(dom), 'paused', 'libvirt says paused'));
 
   await api.act('StopVm', vm.id);
   await api.waitState(vm.id, 'VM_STATE_STOPPED', 60_000);

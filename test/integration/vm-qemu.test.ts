@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { httpGet, processesWith, vmApi } from '../helpers/vms.js';
+import { httpGet, processesWith, suspendResumeReboot, vmApi } from '../helpers/vms.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
 // A real QEMU guest (TCG here) through the controller: the whole lifecycle, an
@@ -54,20 +54,7 @@ t.test('qemu VM lifecycle through the controller', async (t) => {
   t.match(page, /Hello from QEMU/, 'appliance page through the port forward, with the configured title');
   t.equal(processesWith(`nephele-${vm.id}`).length, 1, 'one QEMU');
 
-  await api.act('SuspendVm', vm.id);
-  await api.waitState(vm.id, 'VM_STATE_SUSPENDED');
-  await t.rejects(httpGet(vm.hostPort, 700), 'a paused guest does not answer');
-  await api.act('ResumeVm', vm.id);
-  vm = await api.waitState(vm.id, 'VM_STATE_RUNNING');
-  t.equal((await httpGet(vm.hostPort, 5000)).status, 200, 'answers after resume');
-
-  await api.act('RebootVm', vm.id);
-  await waitFor(async () => (await api.get(vm.id)).stateReason === 'rebooted', {
-    timeoutMs: 60_000,
-    message: 'rebooted',
-  });
-  vm = await api.waitState(vm.id, 'VM_STATE_RUNNING');
-  t.pass('rebooted and ready again');
+  vm = await suspendResumeReboot(t, api, vm);
 
   await api.act('StopVm', vm.id);
   await api.waitState(vm.id, 'VM_STATE_STOPPED', 60_000);
