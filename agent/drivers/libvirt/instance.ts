@@ -217,6 +217,22 @@ export class LibvirtInstance extends QemuProcess {
     }
   }
 
+  /**
+   * libvirt 9 finds no block statistics for a microvm's virtio-mmio disk ("cannot find statistics for
+   * device …/virtio-backend"): QEMU's own query-blockstats through libvirt's monitor, as the qemu driver's.
+   */
+  private async blockStatsFromQemu(s: VmStats): Promise<void> {
+    const out = await this.ctx.virsh.run(
+      ['qemu-monitor-command', this.domain, '{"execute":"query-blockstats"}'],
+      5_000,
+    );
+    const blocks = (JSON.parse(out) as { return?: BlockStats }).return ?? [];
+    const d = blocks.find((b) => b.qdev?.includes('virtio-disk0')) ?? blocks[0];
+    if (!d?.stats) return;
+    [s.diskReadBytes, s.diskWriteBytes] = [d.stats.rd_bytes ?? 0, d.stats.wr_bytes ?? 0];
+    s.sources!.disk = 'qmp (virsh qemu-monitor-command)';
+  }
+
   /** cpu and memory from libvirt (domstats), disk from libvirt where it counts, net from the guest. */
   async stats(): Promise<VmStats> {
     const s = zeroStats();
@@ -234,6 +250,7 @@ export class LibvirtInstance extends QemuProcess {
       const wr = num('block.0.wr.bytes');
       if (rd !== undefined || wr !== undefined)
         [s.diskReadBytes, s.diskWriteBytes, s.sources.disk] = [rd ?? 0, wr ?? 0, 'libvirt:block'];
+      else await this.blockStatsFromQemu(s);
     } catch (e) {
       this.ctx.log.debug({ vm_id: this.id, err: e }, 'domstats failed');
     }
@@ -242,6 +259,8 @@ export class LibvirtInstance extends QemuProcess {
     return s;
   }
 }
+
+type BlockStats = Array<{ qdev?: string; stats?: { rd_bytes?: number; wr_bytes?: number } }>;
 
 /**
  * The QEMU libvirt runs for VM `id` on our overlay: its `-name guest=nephele-<id>,…` and the overlay
