@@ -39,6 +39,67 @@ export type VmPlacer = (o: {
   userGroup?: string;
 }) => Promise<{ vm: VmRecord; version: number } | { reasons: string[] }>;
 
+/** One lifecycle change: its event kind, and the desired-state patch (undefined = nothing to do; refuse() = impossible). */
+export interface VmAction {
+  kind: string;
+  change: (vm: VmRecord) => Partial<VmRecord> | undefined;
+  /** Allowed on a VM being destroyed (only destroy itself). */
+  whileGone?: boolean;
+}
+
+/** Changes the VM's desired state by `a` (within `scope`: another tenant's VM is NOT_FOUND) and tells its host. */
+export async function applyVmAction(
+  vms: VmRegistry,
+  push: DesiredPusher,
+  id: string,
+  scope: string | undefined,
+  a: VmAction,
+): Promise<{ vm: VmRecord; version: number }> {
+  const r = await vms.setDesired(
+    id,
+    scope,
+    (v) => {
+      if (isGone(v) && !a.whileGone) refuse('the vm is being destroyed');
+      return a.change(v);
+    },
+    lifecycleEvent(a.kind),
+  );
+  push(r.vm.hostId);
+  return r;
+}
+
+/**
+ * The lifecycle RPCs' changes, shared with every other door onto them (foreign
+ * vocabularies, controller/schemes/native): one rule per action, one place.
+ */
+export const VM_ACTIONS = {
+  // Start bumps the generation: a failed VM is restarted only when asked.
+  start: { kind: 'start_requested', change: (v) => ({ desired: 'running', generation: v.generation + 1 }) },
+  stop: { kind: 'stop_requested', change: (v) => (v.desired === 'stopped' ? undefined : { desired: 'stopped' }) },
+  suspend: {
+    kind: 'suspend_requested',
+    change: (v) => {
+      if (v.state !== 'running' && v.state !== 'suspended')
+        refuse(`only a running vm can be suspended (it is ${v.state})`);
+      return v.desired === 'suspended' ? undefined : { desired: 'suspended' };
+    },
+  },
+  resume: {
+    kind: 'resume_requested',
+    change: (v) => {
+      if (v.desired !== 'suspended') refuse('the vm is not suspended');
+      return { desired: 'running' };
+    },
+  },
+  reboot: {
+    kind: 'reboot_requested',
+    change: (v) => {
+      if (v.state !== 'running') refuse(`only a running vm can be rebooted (it is ${v.state})`);
+      return { rebootCount: v.rebootCount + 1 };
+    },
+  },
+} satisfies Record<string, VmAction>;
+
 export function vmHandlers(
   layer: RpcLayer,
   vms: VmRegistry,
@@ -81,25 +142,16 @@ export function vmHandlers(
   }
 
   /** What one lifecycle RPC does: validate the id, change desired state, tell the host. */
-  const desire =
-    (kind: string, change: (vm: VmRecord) => Partial<VmRecord> | undefined) =>
-    async (req: { vmId: string }, ctx: UnaryCtx) => {
-      const id = requireId('vm_id', req.vmId);
-      const { vm, version } = await vms.setDesired(
-        id,
-        ctx.scope,
-        (v) => {
-          if (isGone(v) && kind !== 'destroy_requested') refuse('the vm is being destroyed');
-          return change(v);
-        },
-        lifecycleEvent(kind),
-      );
-      push(vm.hostId);
-      return { vm: view(vm, version, ctx) };
-    };
-  const lifecycle = (rpc: string, kind: string, change: (vm: VmRecord) => Partial<VmRecord> | undefined) =>
-    unaryRpc(layer, `VmService.${rpc}`, desire(kind, change), byRef);
-  const destroy = desire('destroy_requested', (v) => (isGone(v) ? undefined : { desired: 'destroyed' }));
+  const desire = (a: VmAction) => async (req: { vmId: string }, ctx: UnaryCtx) => {
+    const { vm, version } = await applyVmAction(vms, push, requireId('vm_id', req.vmId), ctx.scope, a);
+    return { vm: view(vm, version, ctx) };
+  };
+  const lifecycle = (rpc: string, a: VmAction) => unaryRpc(layer, `VmService.${rpc}`, desire(a), byRef);
+  const destroy = desire({
+    kind: 'destroy_requested',
+    change: (v) => (isGone(v) ? undefined : { desired: 'destroyed' }),
+    whileGone: true,
+  });
 
   return {
     ...sets,
@@ -175,24 +227,11 @@ export function vmHandlers(
 
     GetVm: unaryRpc(layer, 'VmService.GetVm', async (req, ctx) => byRef(requireId('vm_id', req.vmId), req, ctx)),
 
-    // Start bumps the generation: a failed VM is restarted only when asked.
-    StartVm: lifecycle('StartVm', 'start_requested', (v) => ({ desired: 'running', generation: v.generation + 1 })),
-    StopVm: lifecycle('StopVm', 'stop_requested', (v) =>
-      v.desired === 'stopped' ? undefined : { desired: 'stopped' },
-    ),
-    SuspendVm: lifecycle('SuspendVm', 'suspend_requested', (v) => {
-      if (v.state !== 'running' && v.state !== 'suspended')
-        refuse(`only a running vm can be suspended (it is ${v.state})`);
-      return v.desired === 'suspended' ? undefined : { desired: 'suspended' };
-    }),
-    ResumeVm: lifecycle('ResumeVm', 'resume_requested', (v) => {
-      if (v.desired !== 'suspended') refuse('the vm is not suspended');
-      return { desired: 'running' };
-    }),
-    RebootVm: lifecycle('RebootVm', 'reboot_requested', (v) => {
-      if (v.state !== 'running') refuse(`only a running vm can be rebooted (it is ${v.state})`);
-      return { rebootCount: v.rebootCount + 1 };
-    }),
+    StartVm: lifecycle('StartVm', VM_ACTIONS.start),
+    StopVm: lifecycle('StopVm', VM_ACTIONS.stop),
+    SuspendVm: lifecycle('SuspendVm', VM_ACTIONS.suspend),
+    ResumeVm: lifecycle('ResumeVm', VM_ACTIONS.resume),
+    RebootVm: lifecycle('RebootVm', VM_ACTIONS.reboot),
     DestroyVm: unaryRpc(
       layer,
       'VmService.DestroyVm',
