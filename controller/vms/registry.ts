@@ -204,6 +204,7 @@ export class VmRegistry {
         exportDisk: exporting ? v.exportDisk : '',
         importDisk: v.importDisk ?? '',
         hidden: !!v.managed,
+        hardStop: v.desired === 'stopped' && !!v.hardStop,
         monitor: this.monitorOf?.(v) ?? null,
       });
     }

@@ -75,7 +75,19 @@ export async function applyVmAction(
 export const VM_ACTIONS = {
   // Start bumps the generation: a failed VM is restarted only when asked.
   start: { kind: 'start_requested', change: (v) => ({ desired: 'running', generation: v.generation + 1 }) },
-  stop: { kind: 'stop_requested', change: (v) => (v.desired === 'stopped' ? undefined : { desired: 'stopped' }) },
+  stop: {
+    kind: 'stop_requested',
+    change: (v) =>
+      v.desired === 'stopped' ? undefined : { desired: 'stopped', ...(v.hardStop ? { hardStop: false } : {}) },
+  },
+  // A power-off (virsh destroy): stopped without a graceful shutdown; the VM is kept.
+  stopHard: {
+    kind: 'power_off_requested',
+    change: (v) =>
+      v.desired === 'stopped' && (v.hardStop || v.state === 'stopped')
+        ? undefined
+        : { desired: 'stopped', hardStop: true },
+  },
   suspend: {
     kind: 'suspend_requested',
     change: (v) => {

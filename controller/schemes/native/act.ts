@@ -27,7 +27,7 @@ export const NATIVE_SCAN = { maxVms: 10_000, page: 500, maxListed: 1000 };
 const ACTIONS: Record<CanonicalAction, VmAction> = {
   start: VM_ACTIONS.start,
   stop: VM_ACTIONS.stop,
-  stop_hard: VM_ACTIONS.stop,
+  stop_hard: VM_ACTIONS.stopHard,
   suspend: VM_ACTIONS.suspend,
   resume: VM_ACTIONS.resume,
   reboot: VM_ACTIONS.reboot,
