@@ -24,8 +24,8 @@ export type Decision =
   | (Base & { kind: 'info'; target: VmRef; verbose: boolean })
   | (Base & { kind: 'list'; filter: ListFilter; only?: VmRef; show: 'table' | 'name' | 'uuid' });
 
-function bad(problem: string): never {
-  throw new InvalidArgumentError('command', problem);
+function bad(problem: string, field = 'command'): never {
+  throw new InvalidArgumentError(field, problem);
 }
 
 /** Options a verb takes: boolean flags, and flags with a value (ignored ones map to null). */
@@ -88,13 +88,14 @@ export function pickTool(scheme: string, argv: string[]): { tool: NativeTool; re
   const named = scheme ? toolNamed(scheme) : undefined;
   if (scheme && !named)
     bad(
-      `scheme: unknown tool ${JSON.stringify(scheme.slice(0, 64))}; supported: ${TOOLS.map((t) => `${t} (${NATIVE_TOOLS[t].scheme})`).join(', ')}`,
+      `unknown tool ${JSON.stringify(scheme.slice(0, 64))}; supported: ${TOOLS.map((t) => `${t} (${NATIVE_TOOLS[t].scheme})`).join(', ')}`,
+      'scheme',
     );
   // "virsh start web-1" with scheme virsh (or none): the tool's own name first is allowed.
   const first = argv[0] !== undefined ? toolNamed(argv[0]) : undefined;
   if (named) return { tool: named, rest: argv[0] === named ? argv.slice(1) : argv };
   if (first && argv[0] === first) return { tool: first, rest: argv.slice(1) };
-  bad(`scheme: name the tool (supported: ${TOOLS.join(', ')})`);
+  bad(`name the tool (supported: ${TOOLS.join(', ')})`, 'scheme');
 }
 
 /** The tool's verb (after its global options), or INVALID_ARGUMENT listing the supported verbs. */
