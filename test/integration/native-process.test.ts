@@ -27,7 +27,6 @@ let ctl: ControllerProc;
 const tokens: Record<string, string> = {};
 
 /** `nephele native …` as the tenant's token (or the admin's). */
-const T0 = Date.now();
 const native = (who: 'admin' | 'acme' | 'globex', ...args: string[]) =>
   cli(
     ['--controller', ctl.address, '--data-dir', ctl.dataDir, 'native', ...args],
