@@ -21,6 +21,7 @@ import { waitFor } from '../helpers/wait.js';
 import { AdminClient } from '../../controller/cli/client.js';
 import { ulidToUuid } from '../../controller/schemes/native/output.js';
 import type { Token__Output as Token } from '../../common/gen/nephele/v1/Token.js';
+import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 
 const spec = { scheme: 'process', vcpus: 1, memoryMib: 32, diskGib: 1 };
 let ctl: ControllerProc;
@@ -73,6 +74,19 @@ async function rpc(who: 'admin' | 'acme' | 'globex', scheme: string, command: st
     return { code: err.code, output: '', details: err.details };
   } finally {
     c.close();
+  }
+}
+
+/** The attributes of the newest audit records of `rpc`. */
+async function auditOf(rpc: string): Promise<Record<string, string>[]> {
+  const a = ctl.admin();
+  try {
+    const r = await a.call<{ events: Event[] }>((md, o, cb) =>
+      a.events.ListEvents({ pageSize: 200, newestFirst: true, filter: { auditOnly: true } }, md, o, cb as never),
+    );
+    return r.events.filter((e) => e.attributes.rpc === rpc).map((e) => e.attributes);
+  } finally {
+    a.close();
   }
 }
 
@@ -144,6 +158,13 @@ t.test('virsh, xl, vmrun and qm on process VMs; tenants never see each other', a
   const off = await native('acme', 'virsh', 'destroy', 'db');
   t.same([off.code, off.stdout], [0, "Domain 'db' destroyed\n\n"]);
   t.equal((await api.waitState(db.id, 'VM_STATE_STOPPED')).stateReason, 'powered off as requested', 'at once');
+  const audited = await auditOf('SchemeService.ControlVmNative');
+  t.ok(
+    audited.some(
+      (a) => a.target_vm_id === db.id && a.native_tool === 'virsh' && a.native_verb === 'destroy' && a.outcome === 'OK',
+    ),
+    'audited with the tool, the verb and the VM',
+  );
   t.match((await rpc('acme', 'virsh', 'dominfo db')).output, /^Id: +-\n[^]*State: +shut off\n/, 'kept, shut off');
   t.notMatch((await rpc('acme', 'virsh', 'list')).output, /\bdb\b/, 'virsh list: active domains only');
   t.equal((await rpc('acme', 'virsh', 'list --inactive --name')).output, 'db\n\n');

@@ -81,7 +81,7 @@ export async function resolveVm(vms: VmRegistry, t: VmRef, scope: string | undef
 /** Carries out a decision for a caller limited to `scope` (undefined: every tenant). */
 export async function act(
   d: Decision,
-  o: { vms: VmRegistry; push: DesiredPusher; scope: string | undefined },
+  o: { vms: VmRegistry; push: DesiredPusher; scope: string | undefined; onTarget?: (vmId: string) => void },
 ): Promise<NativeAnswer> {
   if (d.kind === 'list') {
     const only = d.only ? (await resolveVm(o.vms, d.only, o.scope)).id : undefined;
@@ -96,6 +96,7 @@ export async function act(
     return { output, action: '', vmIds: list.map((v) => v.id) };
   }
   const vm = await resolveVm(o.vms, d.target, o.scope);
+  o.onTarget?.(vm.id);
   if (d.kind === 'info') {
     const v = nativeVm(vm);
     return { output: d.tool === 'qm' ? qmStatus(v, d.verbose) : virshDominfo(v), action: '', vmIds: [vm.id] };

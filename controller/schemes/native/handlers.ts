@@ -31,7 +31,11 @@ export function nativeHandlers(
       'SchemeService.ControlVmNative',
       async (req, ctx) => {
         const dec = parse(req);
-        const a = await act(dec, { vms: d.vms, push: d.push, scope: ctx.scope });
+        // The audit record says what was asked in which vocabulary, and of which VM.
+        const audit = ctx.audit?.attributes;
+        if (audit) Object.assign(audit, { native_tool: dec.tool, native_verb: dec.verb });
+        const onTarget = (id: string) => void (audit && (audit.target_vm_id = id));
+        const a = await act(dec, { vms: d.vms, push: d.push, scope: ctx.scope, onTarget });
         if (a.action)
           d.log.info({ tool: dec.tool, verb: dec.verb, action: a.action, vm_id: a.vmIds[0] }, 'native command');
         return a;
