@@ -17,15 +17,15 @@ import { dimValueArg } from '../usage/convert.js';
 import { forceDestroy } from './force.js';
 import { resourcesOf } from '../../common/limits.js';
 import { VmStateEnum } from '../../common/grpc/convert.js';
-import { lifecycleEvent, refuse, type VmRecord, type VmRegistry } from './registry.js';
+import type { VmRecord, VmRegistry } from './registry.js';
+import { applyVmAction, VM_ACTIONS, type DesiredPusher, type VmAction } from './actions.js';
+
+export type { DesiredPusher };
 
 type SetHandlers = Pick<
   VmServiceHandlers,
   'CreateVmSet' | 'GetVmSet' | 'ListVmSets' | 'ScaleVmSet' | 'DeleteVmSet' | 'GetPlan'
 >;
-
-/** Pushes a host's desired state to its live session (a no-op when it is offline). */
-export type DesiredPusher = (hostId: string) => void;
 
 const isGone = (vm: VmRecord) => vm.desired === 'destroyed';
 
@@ -38,79 +38,6 @@ export type VmPlacer = (o: {
   app?: string;
   userGroup?: string;
 }) => Promise<{ vm: VmRecord; version: number } | { reasons: string[] }>;
-
-/** One lifecycle change: its event kind, and the desired-state patch (undefined = nothing to do; refuse() = impossible). */
-export interface VmAction {
-  kind: string;
-  change: (vm: VmRecord) => Partial<VmRecord> | undefined;
-  /** Allowed on a VM being destroyed (only destroy itself). */
-  whileGone?: boolean;
-}
-
-/** Changes the VM's desired state by `a` (within `scope`: another tenant's VM is NOT_FOUND) and tells its host. */
-export async function applyVmAction(
-  vms: VmRegistry,
-  push: DesiredPusher,
-  id: string,
-  scope: string | undefined,
-  a: VmAction,
-): Promise<{ vm: VmRecord; version: number }> {
-  const r = await vms.setDesired(
-    id,
-    scope,
-    (v) => {
-      if (isGone(v) && !a.whileGone) refuse('the vm is being destroyed');
-      return a.change(v);
-    },
-    lifecycleEvent(a.kind),
-  );
-  push(r.vm.hostId);
-  return r;
-}
-
-/**
- * The lifecycle RPCs' changes, shared with every other door onto them (foreign
- * vocabularies, controller/schemes/native): one rule per action, one place.
- */
-export const VM_ACTIONS = {
-  // Start bumps the generation: a failed VM is restarted only when asked.
-  start: { kind: 'start_requested', change: (v) => ({ desired: 'running', generation: v.generation + 1 }) },
-  stop: {
-    kind: 'stop_requested',
-    change: (v) =>
-      v.desired === 'stopped' ? undefined : { desired: 'stopped', ...(v.hardStop ? { hardStop: false } : {}) },
-  },
-  // A power-off (virsh destroy): stopped without a graceful shutdown; the VM is kept.
-  stopHard: {
-    kind: 'power_off_requested',
-    change: (v) =>
-      v.desired === 'stopped' && (v.hardStop || v.state === 'stopped')
-        ? undefined
-        : { desired: 'stopped', hardStop: true },
-  },
-  suspend: {
-    kind: 'suspend_requested',
-    change: (v) => {
-      if (v.state !== 'running' && v.state !== 'suspended')
-        refuse(`only a running vm can be suspended (it is ${v.state})`);
-      return v.desired === 'suspended' ? undefined : { desired: 'suspended' };
-    },
-  },
-  resume: {
-    kind: 'resume_requested',
-    change: (v) => {
-      if (v.desired !== 'suspended') refuse('the vm is not suspended');
-      return { desired: 'running' };
-    },
-  },
-  reboot: {
-    kind: 'reboot_requested',
-    change: (v) => {
-      if (v.state !== 'running') refuse(`only a running vm can be rebooted (it is ${v.state})`);
-      return { rebootCount: v.rebootCount + 1 };
-    },
-  },
-} satisfies Record<string, VmAction>;
 
 export function vmHandlers(
   layer: RpcLayer,

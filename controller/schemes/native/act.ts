@@ -3,21 +3,11 @@
 // the VmService lifecycle RPCs (applyVmAction, VM_ACTIONS), or answer the query.
 import { FailedPreconditionError, NotFoundError } from '../../../common/errors.js';
 import { ULID_RE } from '../../../common/ids.js';
-import { applyVmAction, VM_ACTIONS, type DesiredPusher, type VmAction } from '../../vms/service.js';
+import { applyVmAction, VM_ACTIONS, type DesiredPusher, type VmAction } from '../../vms/actions.js';
 import type { VmRecord, VmRegistry } from '../../vms/registry.js';
 import type { Decision, VmRef } from './decide.js';
-import {
-  actionOutput,
-  isActive,
-  nativeVm,
-  qmStatus,
-  uuidToUlid,
-  virshDominfo,
-  virshList,
-  vmrunList,
-  xlList,
-  type NativeVm,
-} from './output.js';
+import * as fmt from './output.js';
+import type { NativeVm } from './output.js';
 import type { CanonicalAction } from './vocab.js';
 
 /** Most VMs a name resolution or a listing reads (pages of PAGE). */
@@ -63,7 +53,7 @@ async function scanVms(vms: VmRegistry, tenant: string | undefined, keep: (v: Vm
  */
 export async function resolveVm(vms: VmRegistry, t: VmRef, scope: string | undefined): Promise<VmRecord> {
   if (scope !== undefined && t.tenant !== undefined && t.tenant !== scope) throw new NotFoundError('vm');
-  const id = ULID_RE.test(t.ref) ? t.ref : uuidToUlid(t.ref);
+  const id = ULID_RE.test(t.ref) ? t.ref : fmt.uuidToUlid(t.ref);
   if (id) {
     const { vm } = await vms.get(id, scope);
     if (t.tenant !== undefined && vm.tenant !== t.tenant) throw new NotFoundError('vm');
@@ -86,28 +76,29 @@ export async function act(
   if (d.kind === 'list') {
     const only = d.only ? (await resolveVm(o.vms, d.only, o.scope)).id : undefined;
     const keep = (v: VmRecord) => {
-      const n = nativeVm(v);
+      const n = fmt.nativeVm(v);
       if (only) return v.id === only;
-      return d.filter === 'all' || (d.filter === 'active') === isActive(n);
+      return d.filter === 'all' || (d.filter === 'active') === fmt.isActive(n);
     };
     const { vms } = await scanVms(o.vms, o.scope, keep, NATIVE_SCAN.maxListed);
-    const list = vms.map(nativeVm);
-    const output = d.tool === 'virsh' ? virshList(list, d.show) : d.tool === 'xl' ? xlList(list) : vmrunList(list);
+    const list = vms.map(fmt.nativeVm);
+    const output =
+      d.tool === 'virsh' ? fmt.virshList(list, d.show) : d.tool === 'xl' ? fmt.xlList(list) : fmt.vmrunList(list);
     return { output, action: '', vmIds: list.map((v) => v.id) };
   }
   const vm = await resolveVm(o.vms, d.target, o.scope);
   o.onTarget?.(vm.id);
   if (d.kind === 'info') {
-    const v = nativeVm(vm);
-    return { output: d.tool === 'qm' ? qmStatus(v, d.verbose) : virshDominfo(v), action: '', vmIds: [vm.id] };
+    const v = fmt.nativeVm(vm);
+    return { output: d.tool === 'qm' ? fmt.qmStatus(v, d.verbose) : fmt.virshDominfo(v), action: '', vmIds: [vm.id] };
   }
   const r = await applyVmAction(o.vms, o.push, vm.id, o.scope, ACTIONS[d.action]);
-  return answerFor(d, nativeVm(r.vm));
+  return answerFor(d, fmt.nativeVm(r.vm));
 }
 
 /** An action's answer (also a replay's: the VM as it is now, the action as it was asked). */
 export function answerFor(d: Decision & { kind: 'action' }, v: NativeVm): NativeAnswer {
-  return { output: actionOutput(d.tool, d.verb, d.action, v, d.given), action: d.action, vmIds: [v.id] };
+  return { output: fmt.actionOutput(d.tool, d.verb, d.action, v, d.given), action: d.action, vmIds: [v.id] };
 }
 
 export type { NativeVm };

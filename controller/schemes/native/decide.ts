@@ -176,25 +176,14 @@ function decideXl(verb: string, args: string[]): Decision {
   const { pos } = options('xl', verb, args, {});
   if (meaning === 'list') {
     arity('xl', verb, pos, 0, 1, '');
-    return {
-      tool: 'xl',
-      verb,
-      kind: 'list',
-      filter: 'active',
-      show: 'table',
-      ...(pos[0] ? { only: { ref: pos[0] } } : {}),
-    };
+    const only = pos[0] ? { only: { ref: pos[0] } } : {};
+    return { tool: 'xl', verb, kind: 'list', filter: 'active', show: 'table', ...only };
   }
   if (verb === 'create') {
     arity('xl', verb, pos, 1, 1, '<config file>');
-    return {
-      tool: 'xl',
-      verb,
-      kind: 'action',
-      action: 'start',
-      target: { ref: stem(pos[0]!, ['.cfg', '.hvm', '.xl', '.conf']) },
-      given: pos[0],
-    };
+    // The config file names the VM: web-1.cfg starts web-1.
+    const target = { ref: stem(pos[0]!, ['.cfg', '.hvm', '.xl', '.conf']) };
+    return { tool: 'xl', verb, kind: 'action', action: 'start', target, given: pos[0] };
   }
   arity('xl', verb, pos, 1, 1, '<domain>');
   return { tool: 'xl', verb, kind: 'action', action: meaning as CanonicalAction, target: { ref: pos[0]! } };

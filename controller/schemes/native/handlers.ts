@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../../../common/errors.js';
 import type { Logger } from '../../../common/logger.js';
 import { optionalString } from '../../../common/validate.js';
 import { unaryRpc, type RpcLayer } from '../../rpc/handler.js';
-import type { DesiredPusher } from '../../vms/service.js';
+import type { DesiredPusher } from '../../vms/actions.js';
 import type { VmRegistry } from '../../vms/registry.js';
 import { act, answerFor, type NativeAnswer } from './act.js';
 import { tokenize } from './argv.js';
