@@ -122,6 +122,8 @@ t.test('virsh, xl, vmrun and qm on process VMs; tenants never see each other', a
   t.equal(vmrun.stdout, 'Total running VMs: 2\n/nephele/acme/web-1.vmx\n/nephele/acme/db.vmx\n', 'in id order');
   t.same([qm.code, qm.stdout], [0, 'status: running\n'], 'qm takes the id where it takes a vmid');
   t.match((await rpc('acme', 'virsh', `dominfo ${ulidToUuid(web.id)}`)).output, /Name: +web-1/, 'and the UUID');
+  const active = await rpc('acme', 'qm', 'start web-1');
+  t.same([active.code, active.details], [grpc.status.FAILED_PRECONDITION, 'the vm is already running'], 'as qm says');
 
   // Tenant isolation: globex names acme's VM by name, id, UUID or vmrun path in vain.
   const denied = await native('globex', 'virsh', 'destroy', 'db');

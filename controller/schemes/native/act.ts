@@ -4,7 +4,7 @@
 import { FailedPreconditionError, NotFoundError } from '../../../common/errors.js';
 import { ULID_RE } from '../../../common/ids.js';
 import { applyVmAction, VM_ACTIONS, type DesiredPusher, type VmAction } from '../../vms/actions.js';
-import type { VmRecord, VmRegistry } from '../../vms/registry.js';
+import { refuse, type VmRecord, type VmRegistry } from '../../vms/registry.js';
 import type { Decision, VmRef } from './decide.js';
 import * as fmt from './output.js';
 import type { NativeVm } from './output.js';
@@ -15,7 +15,14 @@ export const NATIVE_SCAN = { maxVms: 10_000, page: 500, maxListed: 1000 };
 
 /** The canonical actions as lifecycle changes: one rule each, shared with VmService. */
 const ACTIONS: Record<CanonicalAction, VmAction> = {
-  start: VM_ACTIONS.start,
+  // The tools refuse to start what runs ("Domain is already active"); StartVm would bump its generation.
+  start: {
+    ...VM_ACTIONS.start,
+    change: (v) => {
+      if (v.desired === 'running' && v.state === 'running') refuse('the vm is already running');
+      return VM_ACTIONS.start.change(v);
+    },
+  },
   stop: VM_ACTIONS.stop,
   stop_hard: VM_ACTIONS.stopHard,
   suspend: VM_ACTIONS.suspend,
