@@ -14,6 +14,7 @@ t.setTimeout(300_000);
 t.test('one qemu guest through start/suspend/resume/shutdown in four vocabularies', async (t) => {
   t.ok(haveQemu, 'QEMU is installed (.ci/run installs it)');
   if (!buildGuestImage(t)) return;
+  const t0 = Date.now();
   const ctl = await startController(tmpDir());
   t.teardown(() => ctl.kill());
   const dir = tmpDir('ngn-');
@@ -34,32 +35,33 @@ t.test('one qemu guest through start/suspend/resume/shutdown in four vocabularie
     { name: 'web-1' },
   );
   const up = await api.waitState(vm.id, 'VM_STATE_RUNNING', 120_000);
+  t.comment(`guest up after ${Date.now() - t0} ms (controller, agent with its probe guest, first boot)`);
   const page = () => waitFor(async () => (await httpGet(up.hostPort)).body, { timeoutMs: 60_000, message: 'page' });
   await page();
-  await ok(
-    ['virsh', 'dominfo', 'web-1'],
-    /^Id: +\S+\nName: +web-1\n[^]*OS Type: +hvm\nState: +running\nCPU\(s\): +1\nMax memory: +131072 KiB\n/,
-  );
 
   // virsh suspend → qm sees it paused; qm resume → the page answers again.
   await ok(['virsh', 'suspend', 'web-1'], "Domain 'web-1' suspended\n\n");
   await api.waitState(vm.id, 'VM_STATE_SUSPENDED');
-  await ok(['qm', 'status', 'web-1', '--verbose'], /qmpstatus: paused\nstatus: running\n/);
+  await Promise.all([
+    ok(['qm', 'status', 'web-1', '--verbose'], /qmpstatus: paused\nstatus: running\n/),
+    ok(
+      ['virsh', 'dominfo', 'web-1'],
+      /^Id: +\S+\nName: +web-1\n[^]*OS Type: +hvm\nState: +paused\nCPU\(s\): +1\nMax memory: +131072 KiB\n/,
+    ),
+  ]);
   await t.rejects(httpGet(up.hostPort, 500), 'a paused guest does not answer');
   await ok(['qm', 'resume', 'web-1'], '');
   await api.waitState(vm.id, 'VM_STATE_RUNNING');
   t.ok(await page(), 'serves its page after the resume');
 
-  // xl shutdown: graceful; vmrun list then has nothing running.
+  // xl shutdown: graceful.
   await ok(['xl', 'shutdown', 'web-1'], `Shutting down domain ${vm.id}\n`);
   const down = await api.waitState(vm.id, 'VM_STATE_STOPPED', 60_000);
   t.equal(down.stateReason, 'stopped as requested', 'a graceful stop');
-  await ok(['vmrun', 'list'], 'Total running VMs: 0\n');
 
   // vmrun start → running again; xl pause / virsh resume; qm shutdown.
   await ok(['vmrun', 'start', '/nephele/default/web-1.vmx', 'nogui'], '');
   const again = await api.waitState(vm.id, 'VM_STATE_RUNNING', 120_000);
-  await ok(['vmrun', 'list'], 'Total running VMs: 1\n/nephele/default/web-1.vmx\n');
   await ok(['xl', 'pause', 'web-1'], '');
   await api.waitState(vm.id, 'VM_STATE_SUSPENDED');
   await ok(['xl', 'list'], new RegExp(`\\nweb-1 +${vm.id} +128 +1 +--p--- +-\\n`));
@@ -68,6 +70,6 @@ t.test('one qemu guest through start/suspend/resume/shutdown in four vocabularie
   t.ok(await waitFor(async () => (await httpGet(again.hostPort)).body, { message: 'page after start' }));
   await ok(['qm', 'shutdown', vm.id], '');
   await api.waitState(vm.id, 'VM_STATE_STOPPED', 60_000);
-  await ok(['qm', 'status', 'web-1'], 'status: stopped\n');
+  t.comment(`all done after ${Date.now() - t0} ms`);
   await ok(['virsh', 'list', '--all'], new RegExp(` - +web-1 +shut off\\n`));
 });
