@@ -99,13 +99,15 @@ t.test('virsh, xl, vmrun and qm on process VMs; tenants never see each other', a
   for (const v of [web, db, other]) await api.waitState(v.id, 'VM_STATE_RUNNING');
 
   // Queries in each tool's style through the CLI, scoped to the caller's tenant.
-  const [info, list, xl, vmrun, qm] = await Promise.all([
+  const [info, list, xl, vmrun, qm, json] = await Promise.all([
     native('acme', 'virsh', 'dominfo', 'web-1'),
     native('acme', 'virsh', 'list', '--all'),
     native('acme', 'xl', 'list'),
     native('acme', 'vmrun', 'list'),
     native('acme', 'qm', 'status', web.id),
+    native('acme', 'qm', 'status', 'web-1', '-o', 'json'),
   ]);
+  t.same(JSON.parse(json.stdout), { output: 'status: running\n', action: '', vmIds: [web.id] }, '-o json: the answer');
   t.same([info.code, info.stderr], [0, ''], 'exit 0, nothing on stderr');
   t.match(
     info.stdout,

@@ -35,10 +35,12 @@ export function registerNativeCommands(program: Command, k: CliKit): void {
     .allowUnknownOption()
     .addHelpText('after', HELP)
     .action(async (tool: string, args: string[], o: { requestId?: string }) => {
-      const r = await k.withClient((c) =>
+      const r: Res = await k.withClient((c) =>
         c.controlVmNative({ scheme: tool, command: quoteArgv(args), requestId: o.requestId ?? '' }),
       );
-      if (k.format() === 'table') process.stdout.write((r as Res).output);
-      else k.out(r, () => (r as Res).output);
+      // The tool's own text as is; -o json/yaml the whole answer; -o name the VMs it concerned.
+      const f = k.format();
+      if (f === 'table' || f === 'wide') process.stdout.write(r.output);
+      else k.out(f === 'name' ? r.vmIds.map((id) => ({ id })) : r, () => r.output);
     });
 }
