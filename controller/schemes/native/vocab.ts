@@ -13,6 +13,8 @@
 //   (web-1.cfg → web-1); a new VM is made with `nephele vm create` or ImportVm.
 // - `vmrun reset` maps to reboot; the VM path's file name (without .vmx) names the VM.
 // - qm's numeric vmids: Nephele VMs have ULIDs; qm takes the VM's name or id instead.
+// - Where the tools print numeric domain ids, the answers print the Nephele id (what the
+//   verbs take back); virsh's UUID is the id's 128 bits; xl's Time(s) (CPU time) is not kept: '-'.
 
 export type NativeTool = 'virsh' | 'xl' | 'vmrun' | 'qm';
 
