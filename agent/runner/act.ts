@@ -95,7 +95,7 @@ export class Executor {
         await this.set(l, 'creating', 'rebooting', false);
         return this.awaitReady(l, 'rebooted');
       case 'stop':
-        await driver.stop(id, this.o.stopTimeoutMs ?? 10_000);
+        await driver.stop(id, a.hard ? 0 : (this.o.stopTimeoutMs ?? 10_000));
         l.ownerSuspended = false;
         return this.set(l, 'stopped', a.reason, false);
       case 'exportDisk':

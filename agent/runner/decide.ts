@@ -30,6 +30,7 @@ export interface LocalVm {
 /** The reason a VM removed from this host's desired state is reported with. */
 export const STALE_REASON = 'stale copy removed: the vm was placed on another host';
 export const OWNER_ACTIVE = 'owner active';
+export const POWERED_OFF = 'powered off as requested';
 export const OWNER_IDLE = 'owner idle';
 export const SUSPENDED_AS_REQUESTED = 'suspended as requested';
 /** The reason a resized VM is reported with (the controller waits for it: reclassification). */
@@ -50,7 +51,8 @@ export type Action =
   | { kind: 'hold'; owner: boolean; reason: string }
   /** Reboot a running VM and wait for its guest. */
   | { kind: 'reboot' }
-  | { kind: 'stop'; reason: string }
+  /** `hard`: power off at once (DesiredVm.hard_stop), no graceful shutdown first. */
+  | { kind: 'stop'; reason: string; hard?: true }
   /** Cold move, source side: upload the stopped VM's disk under the transfer id. */
   | { kind: 'exportDisk'; transferId: string }
   /** Not in the desired state any more: stop, destroy and forget this copy. */
@@ -100,7 +102,8 @@ export function decide(i: DecideInput): Action[] {
       const out: Action[] = [];
       let phase = l.phase;
       if (isUp(phase)) {
-        out.push({ kind: 'stop', reason: d.exportDisk ? 'stopped for a move' : 'stopped as requested' });
+        if (d.hardStop && !d.exportDisk) out.push({ kind: 'stop', reason: POWERED_OFF, hard: true });
+        else out.push({ kind: 'stop', reason: d.exportDisk ? 'stopped for a move' : 'stopped as requested' });
         phase = 'stopped';
       }
       if (d.exportDisk && l.exported !== d.exportDisk && (phase === 'stopped' || phase === 'failed'))

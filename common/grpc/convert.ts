@@ -430,8 +430,11 @@ export function tokenToProto(t: TokenRecord): Token__Output {
 
 // ---- agent session messages ------------------------------------------------------------
 
-/** What the agent converges to: the wire DesiredVm with our name for its desired state. */
-export type DesiredVm = Omit<DesiredVm__Output, 'desired'> & { desired: M.DesiredState | undefined };
+/** What the agent converges to: the wire DesiredVm with our name for its desired state (hard_stop: false when absent). */
+export type DesiredVm = Omit<DesiredVm__Output, 'desired' | 'hardStop'> & {
+  desired: M.DesiredState | undefined;
+  hardStop?: boolean;
+};
 /** A VM state report as the agent's runner makes it (the session numbers and converts it). */
 export type StatusReport = Omit<VmStatusReport, 'seq' | 'epoch' | 'state'> & { state: M.VmState };
 

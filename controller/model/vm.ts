@@ -56,6 +56,8 @@ export interface VmRecord {
   userGroup?: string;
   /** Token id while the VM is a management instance (hidden; out of its set's counts). */
   managed?: string;
+  /** Stopped by a hard power-off (virsh destroy, qm stop): its host kills it without a graceful shutdown. */
+  hardStop?: boolean;
   /** Reclassification's cold move: where it goes once its disk is exported (features to offer, its new size). */
   moveChange?: { features: string[]; size?: { vcpus: number; memoryMib: number; vmClass: string } };
 }

@@ -3,10 +3,10 @@
 // migration, and the VM messaging bus, with SchemeService over them.
 import type { RpcLayer } from '../rpc/handler.js';
 import type { SchemeDeps } from './deps.js';
-import { schemeHandlers, type SchemeParts } from './service.js';
+import { schemeHandlers, type NativeHandlers, type SchemeParts } from './service.js';
+import { nativeHandlers } from './native/handlers.js';
 
 export async function startSchemesCapability(d: SchemeDeps) {
-  void d;
   // Each part adds its construction here, e.g. `const bus = await startBus(d);`.
   const stops: (() => Promise<void>)[] = [];
   return {
@@ -15,7 +15,12 @@ export async function startSchemesCapability(d: SchemeDeps) {
       const parts: Partial<SchemeParts> = {
         // definitions: definitions.handlers(layer),
         // transfers: transfer.handlers(layer),
-        // native: native.handlers(layer),
+        // ControlVmNative only here; MigrateAcrossSchemes comes from the migrate part (the coordinator joins them).
+        native: nativeHandlers(layer, {
+          vms: d.vms,
+          push: (id) => d.sessions.pushDesired(id),
+          log: d.log,
+        }) as NativeHandlers,
         // bus: bus.handlers(layer),
       };
       return schemeHandlers(parts);

@@ -1,4 +1,4 @@
-import type { DesiredState, VmRecord, VmReport, VmSpec, VmState } from '../model/index.js';
+import type { VmRecord, VmReport, VmSpec, VmState } from '../model/index.js';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import { DesiredStateEnum, specToProto, vmToProto } from '../../common/grpc/convert.js';
 import type { DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
@@ -27,7 +27,6 @@ export const VMS_BY_TENANT = 'vms-by-tenant'; // `${tenant}/${id}`
 export const VMS_BY_HOST = 'vms-by-host'; // `${host}/${id}`: what a host should run
 
 export type { VmRecord };
-export type Desired = DesiredState;
 
 /** Keys a ListVms page reads at least (ten times the page size when that is more). */
 const LIST_SCAN_MIN = 2000;
@@ -204,6 +203,7 @@ export class VmRegistry {
         exportDisk: exporting ? v.exportDisk : '',
         importDisk: v.importDisk ?? '',
         hidden: !!v.managed,
+        hardStop: v.desired === 'stopped' && !!v.hardStop,
         monitor: this.monitorOf?.(v) ?? null,
       });
     }

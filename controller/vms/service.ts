@@ -17,15 +17,15 @@ import { dimValueArg } from '../usage/convert.js';
 import { forceDestroy } from './force.js';
 import { resourcesOf } from '../../common/limits.js';
 import { VmStateEnum } from '../../common/grpc/convert.js';
-import { lifecycleEvent, refuse, type VmRecord, type VmRegistry } from './registry.js';
+import type { VmRecord, VmRegistry } from './registry.js';
+import { applyVmAction, VM_ACTIONS, type DesiredPusher, type VmAction } from './actions.js';
+
+export type { DesiredPusher };
 
 type SetHandlers = Pick<
   VmServiceHandlers,
   'CreateVmSet' | 'GetVmSet' | 'ListVmSets' | 'ScaleVmSet' | 'DeleteVmSet' | 'GetPlan'
 >;
-
-/** Pushes a host's desired state to its live session (a no-op when it is offline). */
-export type DesiredPusher = (hostId: string) => void;
 
 const isGone = (vm: VmRecord) => vm.desired === 'destroyed';
 
@@ -81,25 +81,16 @@ export function vmHandlers(
   }
 
   /** What one lifecycle RPC does: validate the id, change desired state, tell the host. */
-  const desire =
-    (kind: string, change: (vm: VmRecord) => Partial<VmRecord> | undefined) =>
-    async (req: { vmId: string }, ctx: UnaryCtx) => {
-      const id = requireId('vm_id', req.vmId);
-      const { vm, version } = await vms.setDesired(
-        id,
-        ctx.scope,
-        (v) => {
-          if (isGone(v) && kind !== 'destroy_requested') refuse('the vm is being destroyed');
-          return change(v);
-        },
-        lifecycleEvent(kind),
-      );
-      push(vm.hostId);
-      return { vm: view(vm, version, ctx) };
-    };
-  const lifecycle = (rpc: string, kind: string, change: (vm: VmRecord) => Partial<VmRecord> | undefined) =>
-    unaryRpc(layer, `VmService.${rpc}`, desire(kind, change), byRef);
-  const destroy = desire('destroy_requested', (v) => (isGone(v) ? undefined : { desired: 'destroyed' }));
+  const desire = (a: VmAction) => async (req: { vmId: string }, ctx: UnaryCtx) => {
+    const { vm, version } = await applyVmAction(vms, push, requireId('vm_id', req.vmId), ctx.scope, a);
+    return { vm: view(vm, version, ctx) };
+  };
+  const lifecycle = (rpc: string, a: VmAction) => unaryRpc(layer, `VmService.${rpc}`, desire(a), byRef);
+  const destroy = desire({
+    kind: 'destroy_requested',
+    change: (v) => (isGone(v) ? undefined : { desired: 'destroyed' }),
+    whileGone: true,
+  });
 
   return {
     ...sets,
@@ -175,24 +166,11 @@ export function vmHandlers(
 
     GetVm: unaryRpc(layer, 'VmService.GetVm', async (req, ctx) => byRef(requireId('vm_id', req.vmId), req, ctx)),
 
-    // Start bumps the generation: a failed VM is restarted only when asked.
-    StartVm: lifecycle('StartVm', 'start_requested', (v) => ({ desired: 'running', generation: v.generation + 1 })),
-    StopVm: lifecycle('StopVm', 'stop_requested', (v) =>
-      v.desired === 'stopped' ? undefined : { desired: 'stopped' },
-    ),
-    SuspendVm: lifecycle('SuspendVm', 'suspend_requested', (v) => {
-      if (v.state !== 'running' && v.state !== 'suspended')
-        refuse(`only a running vm can be suspended (it is ${v.state})`);
-      return v.desired === 'suspended' ? undefined : { desired: 'suspended' };
-    }),
-    ResumeVm: lifecycle('ResumeVm', 'resume_requested', (v) => {
-      if (v.desired !== 'suspended') refuse('the vm is not suspended');
-      return { desired: 'running' };
-    }),
-    RebootVm: lifecycle('RebootVm', 'reboot_requested', (v) => {
-      if (v.state !== 'running') refuse(`only a running vm can be rebooted (it is ${v.state})`);
-      return { rebootCount: v.rebootCount + 1 };
-    }),
+    StartVm: lifecycle('StartVm', VM_ACTIONS.start),
+    StopVm: lifecycle('StopVm', VM_ACTIONS.stop),
+    SuspendVm: lifecycle('SuspendVm', VM_ACTIONS.suspend),
+    ResumeVm: lifecycle('ResumeVm', VM_ACTIONS.resume),
+    RebootVm: lifecycle('RebootVm', VM_ACTIONS.reboot),
     DestroyVm: unaryRpc(
       layer,
       'VmService.DestroyVm',

@@ -217,6 +217,9 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
       request_id: ['req-1', 'req-2', 'req.3:x_y-z'],
       tenant: ['fuzz-a', 'fuzz-t'],
       role: ['admin', 'operator', 'tenant-admin', 'viewer'],
+      // ControlVmNative: tools and command lines it parses (and quoting it must refuse).
+      scheme: ['virsh', 'xl', 'vmrun', 'qm', 'libvirt'],
+      command: ['list --all', 'dominfo fuzz-a', 'destroy "fuzz-a"', "status 'a b' --verbose", 'start a; b'],
     },
   };
 

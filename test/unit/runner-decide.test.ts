@@ -233,6 +233,16 @@ const rows: Row[] = [
     in: { desired: desired(STOP), local: local('creating') },
     out: [{ kind: 'stop', reason: 'stopped as requested' }],
   },
+  {
+    name: 'wanted stopped hard (virsh destroy), running: power off at once',
+    in: { desired: desired(STOP, { hardStop: true }), local: local('running') },
+    out: [{ kind: 'stop', reason: 'powered off as requested', hard: true }],
+  },
+  {
+    name: 'wanted stopped hard, suspended: power off at once',
+    in: { desired: desired(STOP, { hardStop: true }), local: local('suspended') },
+    out: [{ kind: 'stop', reason: 'powered off as requested', hard: true }],
+  },
   { name: 'wanted stopped, stopped: nothing', in: { desired: desired(STOP), local: local('stopped') }, out: [] },
   { name: 'wanted stopped, failed: nothing', in: { desired: desired(STOP), local: local('failed') }, out: [] },
   {

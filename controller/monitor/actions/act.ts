@@ -7,6 +7,7 @@ import type { Logger } from '../../../common/logger.js';
 import { FailedPreconditionError } from '../../../common/errors.js';
 import type { AgentCommands } from '../../tokens/ports.js';
 import { lifecycleEvent, refuse, type VmRecord, type VmRegistry } from '../../vms/registry.js';
+import { VM_ACTIONS, type VmAction } from '../../vms/actions.js';
 import type { ActionKind, ActionRecord, ApplianceRecord } from '../../model/monitor.js';
 import type { ActionLog, Scope } from '../ports.js';
 import { appActionKindToProto } from './convert.js';
@@ -26,39 +27,20 @@ export interface VmControl {
 
 const gone = (v: VmRecord) => v.desired === 'destroyed';
 
-/** What each VM op changes (VmService's rules: a suspend needs a running VM, ...). */
-const CHANGES: Record<VmOpKind, { event: string; change: (v: VmRecord) => Partial<VmRecord> | undefined }> = {
-  suspend: {
-    event: 'suspend_requested',
-    change: (v) => {
-      if (v.state !== 'running' && v.state !== 'suspended')
-        refuse(`only a running vm can be suspended (it is ${v.state})`);
-      return v.desired === 'suspended' ? undefined : { desired: 'suspended' };
-    },
-  },
-  resume: {
-    event: 'resume_requested',
-    change: (v) => {
-      if (v.desired !== 'suspended') refuse('the vm is not suspended');
-      return { desired: 'running' };
-    },
-  },
-  reboot: {
-    event: 'reboot_requested',
-    change: (v) => {
-      if (v.state !== 'running') refuse(`only a running vm can be rebooted (it is ${v.state})`);
-      return { rebootCount: v.rebootCount + 1 };
-    },
-  },
-  stop: { event: 'stop_requested', change: (v) => (v.desired === 'stopped' ? undefined : { desired: 'stopped' }) },
-  terminate: { event: 'destroy_requested', change: () => ({ desired: 'destroyed' }) },
+/** What each VM op changes: VmService's own rules (a suspend needs a running VM, ...). */
+const CHANGES: Record<VmOpKind, VmAction> = {
+  suspend: VM_ACTIONS.suspend,
+  resume: VM_ACTIONS.resume,
+  reboot: VM_ACTIONS.reboot,
+  stop: VM_ACTIONS.stop,
+  terminate: { kind: 'destroy_requested', change: () => ({ desired: 'destroyed' }) },
 };
 
 export function registryControl(vms: VmRegistry, push: (hostId: string) => void): VmControl {
   return {
     get: async (vmId, scope) => (await vms.get(vmId, scope)).vm,
     async apply(vmId, op) {
-      const { change, event } = CHANGES[op];
+      const { change, kind } = CHANGES[op];
       const { vm } = await vms.setDesired(
         vmId,
         undefined,
@@ -66,7 +48,7 @@ export function registryControl(vms: VmRegistry, push: (hostId: string) => void)
           if (gone(v)) refuse('the vm is being destroyed');
           return change(v);
         },
-        lifecycleEvent(event),
+        lifecycleEvent(kind),
       );
       if (vm.hostId) push(vm.hostId);
     },
