@@ -431,7 +431,10 @@ export function tokenToProto(t: TokenRecord): Token__Output {
 // ---- agent session messages ------------------------------------------------------------
 
 /** What the agent converges to: the wire DesiredVm with our name for its desired state. */
-export type DesiredVm = Omit<DesiredVm__Output, 'desired'> & { desired: M.DesiredState | undefined };
+export type DesiredVm = Omit<DesiredVm__Output, 'desired' | 'exportFlat'> & {
+  desired: M.DesiredState | undefined;
+  exportFlat?: boolean;
+};
 /** A VM state report as the agent's runner makes it (the session numbers and converts it). */
 export type StatusReport = Omit<VmStatusReport, 'seq' | 'epoch' | 'state'> & { state: M.VmState };
 

@@ -49,6 +49,8 @@ export interface VmRecord {
   tried?: string[];
   /** Cold move in progress: its host stops it and uploads the disk under this transfer id. */
   exportDisk?: string;
+  /** The export under exportDisk is ExportVm's: the host folds the base in (a standalone disk) before uploading. */
+  exportFlat?: boolean;
   /** Cold move: its (new) host creates it from this transferred disk. */
   importDisk?: string;
   /** Usage dimensions (absent in records written before metering: ''). */

@@ -8,7 +8,7 @@ import type { EventLog } from '../events/log.js';
 import type { HostRecord, HostRegistry } from '../hosts/registry.js';
 import { isolationOf } from '../hosts/schemes.js';
 import type { Tenants } from '../tenancy/tenants.js';
-import { VMS, type Observed, type VmRecord, type VmRegistry } from '../vms/registry.js';
+import { VMS, type CreateExtra, type Observed, type VmRecord, type VmRegistry } from '../vms/registry.js';
 import type { DiskTransfers } from '../vms/transfers.js';
 import type { Fleet } from './fleet.js';
 import type { SetRequest } from './request.js';
@@ -230,7 +230,7 @@ export class Planner {
     hostId?: string;
     app?: string;
     userGroup?: string;
-  }): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
+  } & CreateExtra): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
     return this.c.jobs.rounds.createVm(o);
   }
   dryRun(req: SetRequest, tenant: string): Promise<Plan> {

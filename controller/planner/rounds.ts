@@ -7,7 +7,7 @@ import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpe
 import { ulid } from '../../common/ids.js';
 import { absent, at, put, putFresh, type Op, type Precondition } from '../../common/store/index.js';
 import type { NewEvent } from '../events/log.js';
-import { newVmRecord, VMS, VMS_BY_HOST, VMS_BY_TENANT, type VmRecord } from '../vms/registry.js';
+import { newVmRecord, VMS, VMS_BY_HOST, VMS_BY_TENANT, type CreateExtra, type VmRecord } from '../vms/registry.js';
 import { dynamicReason, place, staticReason, unplace, type PlacementRequest } from './place.js';
 import type { SetRequest } from './request.js';
 import { aggregate, partiallyPlaced, SETS, SETS_BY_TENANT, VMS_BY_SET, type SetRecord } from './sets.js';
@@ -38,7 +38,7 @@ export class Rounds {
     hostId?: string;
     app?: string;
     userGroup?: string;
-  }): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
+  } & CreateExtra): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
     const c = this.c;
     return c.lock.run(async () => {
       c.refreshLoad();

@@ -4,17 +4,17 @@
 import type { RpcLayer } from '../rpc/handler.js';
 import type { SchemeDeps } from './deps.js';
 import { schemeHandlers, type SchemeParts } from './service.js';
+import { startTransfers } from './transfer/index.js';
 
 export async function startSchemesCapability(d: SchemeDeps) {
-  void d;
   // Each part adds its construction here, e.g. `const bus = await startBus(d);`.
+  const transfer = startTransfers(d);
   const stops: (() => Promise<void>)[] = [];
   return {
     handlers: (layer: RpcLayer) => {
-      void layer;
       const parts: Partial<SchemeParts> = {
         // definitions: definitions.handlers(layer),
-        // transfers: transfer.handlers(layer),
+        transfers: transfer.handlers(layer),
         // native: native.handlers(layer),
         // bus: bus.handlers(layer),
       };

@@ -69,10 +69,10 @@ export class VmRegistry {
     sla: 'guaranteed' | 'best_effort';
     app?: string;
     userGroup?: string;
-  }): Promise<{ vm: VmRecord; version: number }> {
+  } & CreateExtra): Promise<{ vm: VmRecord; version: number }> {
     const now = this.clock.now();
-    const id = ulid(now);
-    const vm = newVmRecord({
+    const id = o.id ?? ulid(now);
+    const made = newVmRecord({
       id,
       name: o.name || `vm-${id.slice(-6).toLowerCase()}`,
       tenant: o.tenant,
@@ -85,6 +85,11 @@ export class VmRegistry {
       app: o.app,
       userGroup: o.userGroup,
     });
+    const vm: VmRecord = {
+      ...made,
+      ...(o.desired ? { desired: o.desired } : {}),
+      ...(o.importDisk ? { importDisk: o.importDisk } : {}),
+    };
     // Quota admission in the same batch as the VM: both or neither.
     return this.tenants.withAdmission(o.tenant, async () => {
       const adm = await this.tenants.prepareAdmit(o.tenant, id, {
@@ -99,6 +104,7 @@ export class VmRegistry {
           put(VMS_BY_TENANT, `${o.tenant}/${id}`, 1),
           put(VMS_BY_HOST, `${o.hostId}/${id}`, 1),
           ...adm.ops,
+          ...(o.ops ?? []),
         ],
         preconditions: [absent(VMS, id), ...adm.pre],
         events: [
@@ -203,6 +209,7 @@ export class VmRegistry {
         rebootCount: v.rebootCount,
         exportDisk: exporting ? v.exportDisk : '',
         importDisk: v.importDisk ?? '',
+        exportFlat: exporting && !!v.exportFlat,
         hidden: !!v.managed,
         monitor: this.monitorOf?.(v) ?? null,
       });
@@ -395,6 +402,14 @@ export interface Observed {
 }
 
 /** A VM just placed on a host: desired running, pending until the host reports it. */
+/** An imported VM (ImportVm): its id chosen first, created from a disk transfer, with the transfer's record in the same batch. */
+export interface CreateExtra {
+  id?: string;
+  desired?: VmRecord['desired'];
+  importDisk?: string;
+  ops?: Op[];
+}
+
 export function newVmRecord(o: {
   id: string;
   name: string;

@@ -16,6 +16,7 @@ export interface DesiredVm {
   'importDisk'?: (string);
   'hidden'?: (boolean);
   'monitor'?: (_nephele_v1_MonitorSpec | null);
+  'exportFlat'?: (boolean);
 }
 
 export interface DesiredVm__Output {
@@ -29,4 +30,5 @@ export interface DesiredVm__Output {
   'importDisk': (string);
   'hidden': (boolean);
   'monitor': (_nephele_v1_MonitorSpec__Output | null);
+  'exportFlat': (boolean);
 }
