@@ -1,4 +1,5 @@
 import type { DesiredState, Sla, VmState } from '../../common/model/enums.js';
+import type { Op } from '../../common/store/index.js';
 import type { ImageRef } from './image.js';
 
 /** What a VM is made of. Same fields as the wire's VmSpec, but ours: stored records never depend on generated types. */
@@ -72,4 +73,23 @@ export interface VmReport {
   guestReady: boolean;
   timeUnixMs: number;
   taskDone: boolean;
+}
+
+/** A VM outside any set, on the host the planner chose for it (VmRegistry.create). */
+export interface NewVm {
+  name: string;
+  hostId: string;
+  tenant: string;
+  spec: VmSpec;
+  sla: 'guaranteed' | 'best_effort';
+  app?: string;
+  userGroup?: string;
+}
+
+/** An imported VM (ImportVm): its id chosen first, created from a disk transfer, with the transfer's record in the same batch. */
+export interface CreateExtra {
+  id?: string;
+  desired?: DesiredState;
+  importDisk?: string;
+  ops?: Op[];
 }

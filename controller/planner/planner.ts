@@ -1,3 +1,4 @@
+import type { CreateExtra } from '../model/vm.js';
 import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
 import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
 import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
@@ -8,7 +9,7 @@ import type { EventLog } from '../events/log.js';
 import type { HostRecord, HostRegistry } from '../hosts/registry.js';
 import { isolationOf } from '../hosts/schemes.js';
 import type { Tenants } from '../tenancy/tenants.js';
-import { VMS, type CreateExtra, type Observed, type VmRecord, type VmRegistry } from '../vms/registry.js';
+import { VMS, type Observed, type VmRecord, type VmRegistry } from '../vms/registry.js';
 import type { DiskTransfers } from '../vms/transfers.js';
 import type { Fleet } from './fleet.js';
 import type { SetRequest } from './request.js';

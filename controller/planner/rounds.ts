@@ -1,13 +1,14 @@
 // Placement rounds: a set's VMs (or one VM outside any set) placed on the
 // fleet and committed in one batch with the set record, the quota
 // reservations and the events; dry runs that reserve nothing.
+import type { CreateExtra } from '../model/vm.js';
 import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
 import type { PlanRow__Output as PlanRow } from '../../common/gen/nephele/v1/PlanRow.js';
 import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
 import { ulid } from '../../common/ids.js';
 import { absent, at, put, putFresh, type Op, type Precondition } from '../../common/store/index.js';
 import type { NewEvent } from '../events/log.js';
-import { newVmRecord, VMS, VMS_BY_HOST, VMS_BY_TENANT, type CreateExtra, type VmRecord } from '../vms/registry.js';
+import { newVmRecord, VMS, VMS_BY_HOST, VMS_BY_TENANT, type VmRecord } from '../vms/registry.js';
 import { dynamicReason, place, staticReason, unplace, type PlacementRequest } from './place.js';
 import type { SetRequest } from './request.js';
 import { aggregate, partiallyPlaced, SETS, SETS_BY_TENANT, VMS_BY_SET, type SetRecord } from './sets.js';

@@ -1,4 +1,4 @@
-import type { DesiredState, VmRecord, VmReport, VmSpec, VmState } from '../model/index.js';
+import type { CreateExtra, DesiredState, NewVm, VmRecord, VmReport, VmSpec, VmState } from '../model/index.js';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import { DesiredStateEnum, specToProto, vmToProto } from '../../common/grpc/convert.js';
 import type { DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
@@ -61,18 +61,10 @@ export class VmRegistry {
   }
 
   /** A VM outside any set, on the host the planner chose (and reserved) for it. */
-  async create(o: {
-    name: string;
-    hostId: string;
-    tenant: string;
-    spec: VmSpec;
-    sla: 'guaranteed' | 'best_effort';
-    app?: string;
-    userGroup?: string;
-  } & CreateExtra): Promise<{ vm: VmRecord; version: number }> {
+  async create(o: NewVm & CreateExtra): Promise<{ vm: VmRecord; version: number }> {
     const now = this.clock.now();
     const id = o.id ?? ulid(now);
-    const made = newVmRecord({
+    const vm = newVmRecord({
       id,
       name: o.name || `vm-${id.slice(-6).toLowerCase()}`,
       tenant: o.tenant,
@@ -85,11 +77,8 @@ export class VmRegistry {
       app: o.app,
       userGroup: o.userGroup,
     });
-    const vm: VmRecord = {
-      ...made,
-      ...(o.desired ? { desired: o.desired } : {}),
-      ...(o.importDisk ? { importDisk: o.importDisk } : {}),
-    };
+    if (o.desired) vm.desired = o.desired;
+    if (o.importDisk) vm.importDisk = o.importDisk;
     // Quota admission in the same batch as the VM: both or neither.
     return this.tenants.withAdmission(o.tenant, async () => {
       const adm = await this.tenants.prepareAdmit(o.tenant, id, {
@@ -402,14 +391,6 @@ export interface Observed {
 }
 
 /** A VM just placed on a host: desired running, pending until the host reports it. */
-/** An imported VM (ImportVm): its id chosen first, created from a disk transfer, with the transfer's record in the same batch. */
-export interface CreateExtra {
-  id?: string;
-  desired?: VmRecord['desired'];
-  importDisk?: string;
-  ops?: Op[];
-}
-
 export function newVmRecord(o: {
   id: string;
   name: string;

@@ -23,6 +23,8 @@ const FORMAT: DefinitionFormatName = 'canonical';
 qemuOrSkip('schemes-import-qemu');
 
 t.test('a foreign definition + vmdk imported, booted, stopped and exported', async (t) => {
+  const t0 = Date.now();
+  const lap = (what: string) => t.comment(`${what}: ${Date.now() - t0} ms`);
   t.ok(haveQemu, 'QEMU is installed (.ci/run installs it)');
   if (!haveQemu) return;
   buildGuestImage(t);
@@ -30,12 +32,21 @@ t.test('a foreign definition + vmdk imported, booted, stopped and exported', asy
   const ctl = await startController(join(dir, 'ctl'));
   t.teardown(() => ctl.kill());
   await startQemuAgent(t, ctl, join(dir, 'agent'));
+  lap('agent up');
   const api = vmApi(ctl);
   t.teardown(() => api.close());
   const run = (...args: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
 
   const vmdk = join(dir, 'web.vmdk');
-  execFileSync('qemu-img', ['convert', '-f', 'qcow2', '-O', 'vmdk', join(ROOT, '.cache/guest/nephele-guest/data.qcow2'), vmdk]);
+  execFileSync('qemu-img', [
+    'convert',
+    '-f',
+    'qcow2',
+    '-O',
+    'vmdk',
+    join(ROOT, '.cache/guest/nephele-guest/data.qcow2'),
+    vmdk,
+  ]);
   const def: CanonicalDefinition = {
     version: 1,
     name: 'web-1',
@@ -54,17 +65,41 @@ t.test('a foreign definition + vmdk imported, booted, stopped and exported', asy
   const defFile = join(dir, `web.${FORMAT}`);
   writeFileSync(defFile, codecFor(FORMAT)!.render(def).text);
 
-  const imp = await run('-o', 'json', 'vm', 'import', '--format', FORMAT, '--definition', defFile, '--disk', vmdk, '--scheme', 'qemu');
+  const imp = await run(
+    '-o',
+    'json',
+    'vm',
+    'import',
+    '--format',
+    FORMAT,
+    '--definition',
+    defFile,
+    '--disk',
+    vmdk,
+    '--scheme',
+    'qemu',
+  );
+  lap('imported');
   t.equal(imp.code, 0, `vm import exits 0 (${imp.stderr.trim()})`);
-  const r = JSON.parse(imp.stdout) as { vm: { id: string; name: string; spec: { diskGib: number } }; lossy: { path: string }[] };
+  const r = JSON.parse(imp.stdout) as {
+    vm: { id: string; name: string; spec: { diskGib: number } };
+    lossy: { path: string }[];
+  };
   t.equal(r.vm.name, 'web-1', "the definition's name");
   t.equal(r.vm.spec.diskGib, 1, "disk size from the vmdk's virtual size");
   const lost = r.lossy.map((l) => l.path);
-  t.ok(lost.some((p) => /disks?\W*0|cdrom|iso/i.test(p)), `the cdrom is listed as lossy (${lost.join(', ')})`);
-  t.ok(lost.some((p) => /nic|ethernet|network/i.test(p)), 'the NIC is listed as lossy');
+  t.ok(
+    lost.some((p) => /disks?\W*0|cdrom|iso/i.test(p)),
+    `the cdrom is listed as lossy (${lost.join(', ')})`,
+  );
+  t.ok(
+    lost.some((p) => /nic|ethernet|network/i.test(p)),
+    'the NIC is listed as lossy',
+  );
 
   const vm = await api.waitState(r.vm.id, 'VM_STATE_RUNNING', 90_000);
   const page = await waitFor(async () => (await httpGet(vm.hostPort)).body, { timeoutMs: 30_000, message: 'page' });
+  lap('page');
   t.match(page, /nephele|hello|appliance/i, 'the imported guest boots from the converted disk and serves its page');
   await waitFor(() => readdirSync(join(ctl.dataDir, 'transfers')).length === 0, {
     timeoutMs: 10_000,
@@ -77,19 +112,47 @@ t.test('a foreign definition + vmdk imported, booted, stopped and exported', asy
 
   await api.act('StopVm', vm.id);
   await api.waitState(vm.id, 'VM_STATE_STOPPED', 60_000);
+  lap('stopped');
   const out = join(dir, 'out');
   execFileSync('mkdir', [out]);
-  const exp = await run('-o', 'json', 'vm', 'export', 'web-1', '--format', FORMAT, '--disk-format', 'vmdk', '--out', out);
+  const exp = await run(
+    '-o',
+    'json',
+    'vm',
+    'export',
+    'web-1',
+    '--format',
+    FORMAT,
+    '--disk-format',
+    'vmdk',
+    '--out',
+    out,
+  );
+  lap('exported');
   t.equal(exp.code, 0, `vm export exits 0 (${exp.stderr.trim()})`);
   const e = JSON.parse(exp.stdout) as { definition: string; disk: string; sha256: string };
-  t.equal(createHash('sha256').update(readFileSync(e.disk)).digest('hex'), e.sha256, 'the disk written is what was checked');
-  const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', '-f', 'vmdk', e.disk], { encoding: 'utf8' }));
+  t.equal(
+    createHash('sha256').update(readFileSync(e.disk)).digest('hex'),
+    e.sha256,
+    'the disk written is what was checked',
+  );
+  const info = JSON.parse(
+    execFileSync('qemu-img', ['info', '--output=json', '-f', 'vmdk', e.disk], { encoding: 'utf8' }),
+  );
   t.equal(info.format, 'vmdk', 'qemu-img reads the exported disk as vmdk');
   t.notOk(info['backing-filename'], 'standalone: the base is folded in');
   const back = codecFor(FORMAT)!.parse(readFileSync(e.definition, 'utf8')).def;
   t.match(back, { name: 'web-1', vcpus: 1, memoryMib: 128 }, 'the definition says what the VM is');
   t.equal(back.disks[0]?.file, 'web-1.vmdk', 'and names the disk file');
-  execFileSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'vmdk', join(ctl.dataDir, '..', 'agent', 'vms', vm.id, 'overlay.qcow2'), e.disk]);
+  execFileSync('qemu-img', [
+    'compare',
+    '-f',
+    'qcow2',
+    '-F',
+    'vmdk',
+    join(ctl.dataDir, '..', 'agent', 'vms', vm.id, 'overlay.qcow2'),
+    e.disk,
+  ]);
   t.pass("qemu-img compare: the exported disk holds the VM's disk");
   t.same(readdirSync(join(ctl.dataDir, 'transfers')), [], 'no transfer left');
   t.same(readdirSync(join(ctl.dataDir, 'scheme-disks')), [], 'no scratch left');

@@ -50,7 +50,12 @@ export async function createVmDisk(
  * A standalone copy of a stopped VM's overlay, its base folded in (ExportVm: the
  * receiver has no copy of our base). qemu-img reads only our own files here.
  */
-export async function flattenDisk(qemuImg: string, overlay: string, dest: string, timeoutMs = 30 * 60_000): Promise<void> {
+export async function flattenDisk(
+  qemuImg: string,
+  overlay: string,
+  dest: string,
+  timeoutMs = 30 * 60_000,
+): Promise<void> {
   try {
     await execFileP(qemuImg, ['convert', '-f', 'qcow2', '-O', 'qcow2', overlay, dest], { timeout: timeoutMs });
   } catch (e) {

@@ -30,7 +30,13 @@ const DEFINITION_EXT: Record<DefinitionFormatName, string> = {
   xl: 'cfg',
   ovf: 'ovf',
 };
-const DISK_EXT: Record<string, DiskFormatName> = { '.qcow2': 'qcow2', '.img': 'raw', '.raw': 'raw', '.vmdk': 'vmdk', '.vhd': 'vhd' };
+const DISK_EXT: Record<string, DiskFormatName> = {
+  '.qcow2': 'qcow2',
+  '.img': 'raw',
+  '.raw': 'raw',
+  '.vmdk': 'vmdk',
+  '.vhd': 'vhd',
+};
 
 function word<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(v)) throw new CliError(`${flag}: must be one of ${allowed.join(', ')}`);
@@ -80,7 +86,11 @@ async function exportVm(
   show: boolean,
 ) {
   const call = c.schemes.ExportVm(
-    { vmId: req.vmId, format: DefinitionFormatEnum.toProto(req.format), diskFormat: DiskFormatEnum.toProto(req.diskFormat) },
+    {
+      vmId: req.vmId,
+      format: DefinitionFormatEnum.toProto(req.format),
+      diskFormat: DiskFormatEnum.toProto(req.diskFormat),
+    },
     c.metadata(),
   );
   let rx: DiskReceiver | undefined;
@@ -122,7 +132,9 @@ async function exportVm(
 export function registerVmTransferCommands(program: Command, k: CliKit): void {
   const vm = program.commands.find((c) => c.name() === 'vm') ?? program.command('vm');
   vm.command('import')
-    .description("a foreign VM (definition + disk) as a Nephele VM of a scheme; the disk is converted to the scheme's format")
+    .description(
+      "a foreign VM (definition + disk) as a Nephele VM of a scheme; the disk is converted to the scheme's format",
+    )
     .requiredOption('--format <format>', `definition format: ${DEFINITION_FORMATS.join(', ')}`)
     .requiredOption('--definition <file>', 'the definition file')
     .requiredOption('--disk <file>', "the VM's disk file")

@@ -119,7 +119,10 @@ export class Exports {
       if (why) throw new FailedPreconditionError(why);
       const vm = cur!.value;
       await this.d.events.commit({
-        ops: [put(VMS, vm.id, { ...vm, exportDisk: id, exportFlat: true }), ...this.d.transfers.beginOps(id, vm, 'export')],
+        ops: [
+          put(VMS, vm.id, { ...vm, exportDisk: id, exportFlat: true }),
+          ...this.d.transfers.beginOps(id, vm, 'export'),
+        ],
         preconditions: [at(VMS, vm.id, cur!.version)],
         events: [
           {
@@ -139,9 +142,10 @@ export class Exports {
     return retryOnConflict(async () => {
       const cur = await this.d.store.get<VmRecord>(VMS, vmId);
       if (!cur || cur.value.exportDisk !== id) return;
-      await this.d.store.batch([put(VMS, vmId, { ...cur.value, exportDisk: '', exportFlat: undefined })], [
-        at(VMS, vmId, cur.version),
-      ]);
+      await this.d.store.batch(
+        [put(VMS, vmId, { ...cur.value, exportDisk: '', exportFlat: undefined })],
+        [at(VMS, vmId, cur.version)],
+      );
     });
   }
 }

@@ -56,7 +56,11 @@ function parseDefinition(format: ReturnType<typeof DefinitionFormatEnum.require>
     return codec.parse(text);
   } catch (e) {
     if (e instanceof DefinitionError)
-      throw new DefinitionError('meta.definition', e.where, e.message.replace(/^[^:]*: /, '').replace(`${e.where}: `, ''));
+      throw new DefinitionError(
+        'meta.definition',
+        e.where,
+        e.message.replace(/^[^:]*: /, '').replace(`${e.where}: `, ''),
+      );
     throw e;
   }
 }
@@ -131,7 +135,10 @@ export class Imports {
       );
       const a = meta!;
       if (got.sizeBytes !== a.sizeBytes)
-        throw new InvalidArgumentError('meta.disk_size_bytes', `announced ${a.sizeBytes} bytes, received ${got.sizeBytes}`);
+        throw new InvalidArgumentError(
+          'meta.disk_size_bytes',
+          `announced ${a.sizeBytes} bytes, received ${got.sizeBytes}`,
+        );
       const target = diskFormatOf(a.scheme)!;
       const o = { maxVirtualBytes: MAX_DISK_GIB * GiB, qemuImg: this.d.qemuImg, signal: cancel.signal };
       let disk = got.path;
@@ -169,7 +176,13 @@ export class Imports {
       }
       transferId = ''; // the VM's now: its host fetches it, and it is dropped once the VM runs
       this.d.log.info(
-        { vm_id: r.vm.id, host_id: r.vm.hostId, scheme: a.scheme, disk_format: a.diskFormat, virtual_bytes: virtualBytes },
+        {
+          vm_id: r.vm.id,
+          host_id: r.vm.hostId,
+          scheme: a.scheme,
+          disk_format: a.diskFormat,
+          virtual_bytes: virtualBytes,
+        },
         'vm imported',
       );
       return { ...r, lossy: [...a.lossy, ...mapped.lossy] };
