@@ -224,14 +224,16 @@ export class Planner {
     }
   }
 
-  createVm(o: {
-    name: string;
-    tenant: string;
-    spec: VmSpec;
-    hostId?: string;
-    app?: string;
-    userGroup?: string;
-  } & CreateExtra): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
+  createVm(
+    o: {
+      name: string;
+      tenant: string;
+      spec: VmSpec;
+      hostId?: string;
+      app?: string;
+      userGroup?: string;
+    } & CreateExtra,
+  ): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
     return this.c.jobs.rounds.createVm(o);
   }
   dryRun(req: SetRequest, tenant: string): Promise<Plan> {

@@ -32,14 +32,16 @@ export class Rounds {
    * there as best-effort work (as before), but that host must still pass the
    * filters and have room for it. Returns the reasons when no host takes it.
    */
-  async createVm(o: {
-    name: string;
-    tenant: string;
-    spec: VmSpec;
-    hostId?: string;
-    app?: string;
-    userGroup?: string;
-  } & CreateExtra): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
+  async createVm(
+    o: {
+      name: string;
+      tenant: string;
+      spec: VmSpec;
+      hostId?: string;
+      app?: string;
+      userGroup?: string;
+    } & CreateExtra,
+  ): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
     const c = this.c;
     return c.lock.run(async () => {
       c.refreshLoad();

@@ -78,8 +78,9 @@ function runConvert(args: string[], o: ConvertOptions): Promise<void> {
       o.signal?.removeEventListener('abort', onAbort);
       if (why) return reject(why);
       if (code === 0) return resolve();
-      const last = stderr.trim().split('\n').pop() ?? '';
-      reject(new NepheleError('INTERNAL', `qemu-img convert failed (exit ${code}): ${last.slice(0, 300)}`));
+      // The source passed inspection but qemu-img cannot read it through (a damaged table): the disk's fault.
+      const last = (stderr.trim().split('\n').pop() ?? '').replace(/[\x00-\x1f\x7f]/g, ' ');
+      reject(new DiskRejectedError([`qemu-img cannot convert it (exit ${code}): ${last.slice(0, 300)}`]));
     });
   });
 }
