@@ -1,12 +1,12 @@
 import t from 'tap';
 import * as grpc from '@grpc/grpc-js';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImportVmChunk } from '../../common/gen/nephele/v1/ImportVmChunk.js';
 import type { ImportVmMeta } from '../../common/gen/nephele/v1/ImportVmMeta.js';
 import type { AdminClient } from '../../controller/cli/client.js';
-import { startController, type ControllerProc } from '../helpers/procs.js';
+import { cli, startController, type ControllerProc } from '../helpers/procs.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 // ImportVm / ExportVm refusals on a real controller (no host needed: all are
@@ -150,4 +150,26 @@ t.test('ExportVm refusals', async (t) => {
   t.match(s, { code: INVALID, details: /^vm_id:/ }, 'a bad vm id');
   s = await exp({ vmId: id, format: 'DEFINITION_FORMAT_CANONICAL', diskFormat: 'DISK_FORMAT_VMDK' });
   t.equal(s.code, grpc.status.NOT_FOUND, 'an unknown vm');
+});
+
+t.test('the CLI: refusals on stderr, exit 1, nothing on stdout', async (t) => {
+  const dir = tmpDir();
+  const def = join(dir, 'bad.json');
+  const disk = join(dir, 'd.vmdk');
+  writeFileSync(def, '{\n  "version": 1,\n  oops\n}\n');
+  writeFileSync(disk, Buffer.alloc(4096));
+  const run = (...args: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...args]);
+  const flags = ['--definition', def, '--disk', disk, '--scheme', 'qemu'];
+  let r = await run('vm', 'import', '--format', 'canonical', ...flags);
+  t.equal(r.code, 1, 'a malformed definition: exit 1');
+  t.match(r.stderr, /INVALID_ARGUMENT|invalid argument/i, 'invalid argument');
+  t.match(r.stderr, /meta\.definition.*line 3/, 'naming the field and the line');
+  t.equal(r.stdout, '', 'nothing on stdout');
+  r = await run('vm', 'import', '--format', 'word', ...flags);
+  t.equal(r.code, 1, 'an unknown format: exit 1');
+  t.match(r.stderr, /--format: must be one of canonical, libvirt, qemu, vmx, xl, ovf/);
+  r = await run('vm', 'export', 'nope', '--format', 'canonical', '--out', join(dir, 'missing'));
+  t.equal(r.code, 1, 'export into a missing directory: exit 1');
+  t.match(r.stderr, /not a directory/);
+  t.same(readdirSync(dir).sort(), ['bad.json', 'd.vmdk'], 'nothing written');
 });
