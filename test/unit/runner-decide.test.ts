@@ -259,6 +259,11 @@ const rows: Row[] = [
     out: [{ kind: 'exportDisk', transferId: 'T2', flat: false }],
   },
   {
+    name: 'an export (ExportVm): a standalone disk is uploaded',
+    in: { desired: desired(STOP, { exportDisk: 'T3', exportFlat: true }), local: local('stopped') },
+    out: [{ kind: 'exportDisk', transferId: 'T3', flat: true }],
+  },
+  {
     name: 'owner busy does not hold a stop',
     in: { desired: desired(STOP), local: local('suspended', { ownerSuspended: true }), ownerBusy: true },
     out: [{ kind: 'stop', reason: 'stopped as requested' }],
