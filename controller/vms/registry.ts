@@ -317,8 +317,9 @@ export class VmRegistry {
     const thisGen = r.generation === vm.generation;
     if (thisGen && vm.confirmedUnixMs === 0 && CONFIRMING.has(r.state)) next.confirmedUnixMs = this.clock.now();
     if (thisGen && r.state === 'running') next.ran = true;
-    // A moved disk is no longer needed once the VM runs from it.
-    const imported = thisGen && r.state === 'running' && vm.importDisk ? vm.importDisk : '';
+    // A moved (or imported) disk is no longer needed once the VM runs from it, or is gone.
+    const imported =
+      thisGen && (r.state === 'running' || r.state === 'destroyed') && vm.importDisk ? vm.importDisk : '';
     if (imported) next.importDisk = '';
     const taskDone = thisGen && !!r.taskDone && !vm.taskDone;
     if (taskDone) next.taskDone = true;

@@ -39,6 +39,8 @@ export function startTransfers(d: SchemeDeps, o: Partial<TransferDeps> = {}) {
         layer,
         'SchemeService.ImportVm',
         async (call: ServerReadableStream<ImportVmChunk__Output, ImportVmResponse>, ctx): Promise<ImportVmResponse> => {
+          const alarm = d.alarm?.();
+          if (alarm) throw alarm;
           const r = await imports.receive(call, ctx.scope);
           return { vm: d.vms.view(r.vm, r.version), lossy: r.lossy.map(lossyToProto) };
         },
