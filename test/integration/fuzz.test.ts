@@ -217,6 +217,16 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
       request_id: ['req-1', 'req-2', 'req.3:x_y-z'],
       tenant: ['fuzz-a', 'fuzz-t'],
       role: ['admin', 'operator', 'tenant-admin', 'viewer'],
+      // ImportVm: a definition that parses, so the disk half is reached too.
+      definition: [
+        JSON.stringify({
+          ...{ version: 1, name: 'fuzz-i', vcpus: 1, memoryMib: 128, arch: 'x86_64', firmware: 'bios' },
+          disks: [{ file: 'd.vmdk', format: 'vmdk', bus: 'virtio', device: 'disk', readonly: false }],
+          nics: [],
+          serial: true,
+        }),
+      ],
+      scheme: ['qemu', 'process'],
     },
   };
 
