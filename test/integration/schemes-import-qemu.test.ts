@@ -122,9 +122,11 @@ t.test('a foreign definition + vmdk imported, booted, stopped and exported', asy
     'vmdk',
     '--out',
     out,
+    '--progress',
   );
   lap('exported');
-  t.equal(exp.code, 0, `vm export exits 0 (${exp.stderr.trim()})`);
+  t.equal(exp.code, 0, `vm export exits 0`);
+  t.match(exp.stderr, /converting \[.*\] 100%/, 'the conversion progress on stderr (stdout stays JSON)');
   const e = JSON.parse(exp.stdout) as { definition: string; disk: string; sha256: string };
   t.equal(
     createHash('sha256').update(readFileSync(e.disk)).digest('hex'),
