@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import '../common/quiet.js';
 import { join, resolve } from 'node:path';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
+import { flattenDisk } from './drivers/qemu/disk.js';
 import { createLogger, exitOnUncaught } from '../common/logger.js';
 import { LevelStore } from '../common/store/index.js';
 import { parseDuration } from '../common/validate.js';
@@ -149,7 +150,17 @@ async function main(): Promise<void> {
     },
     fenced: (id) => fence.takeFenced(id),
     // Cold moves go through the controller: agents only ever dial it.
-    exportDisk: (id, path) => session!.putDisk(id, path),
+    exportDisk: async (id, path, flat) => {
+      if (!flat) return session!.putDisk(id, path);
+      mkdirSync(transferDir, { recursive: true, mode: 0o700 });
+      const copy = join(transferDir, `${id}.export.qcow2`);
+      try {
+        await flattenDisk('qemu-img', path, copy);
+        await session!.putDisk(id, copy);
+      } finally {
+        rmSync(copy, { force: true });
+      }
+    },
     importDisk: async (id) => {
       mkdirSync(transferDir, { recursive: true, mode: 0o700 });
       const dest = join(transferDir, `${id}.qcow2`);

@@ -249,7 +249,23 @@ export async function inspectQcow2(
   const h = parseQcow2Header(readHeaderWindow(path));
   const problems = headerProblems(h, expect);
   if (problems.length) throw new DiskRejectedError(problems);
-  let info: unknown;
+  const info = await qemuImgInfo(path, 'qcow2', o);
+  const more = qemuImgInfoProblems(info, expect);
+  if (more.length) throw new DiskRejectedError(more);
+  return h;
+}
+
+/**
+ * `qemu-img info --output=json -f <format>` of a file that may be hostile: the
+ * format fixed (never probed), CPU time and address space limited (the fixed
+ * `sh -c` script takes no input of ours; the path is an argument). Throws
+ * DiskRejectedError when qemu-img cannot read it as that format.
+ */
+export async function qemuImgInfo(
+  path: string,
+  format: string,
+  o: { qemuImg?: string; timeoutMs?: number } = {},
+): Promise<unknown> {
   try {
     const { stdout } = await execFileP(
       'sh',
@@ -260,19 +276,16 @@ export async function inspectQcow2(
         'info',
         '--output=json',
         '-f',
-        'qcow2',
+        format,
         path,
       ],
       { timeout: o.timeoutMs ?? 30_000, maxBuffer: 1024 * 1024 },
     );
-    info = JSON.parse(stdout);
+    return JSON.parse(stdout);
   } catch (e) {
     const msg = ((e as { stderr?: string }).stderr || (e as Error).message).trim().split('\n').pop() ?? '';
     throw new DiskRejectedError([
-      `qemu-img cannot read it as qcow2: ${msg.replace(/[\x00-\x1f\x7f]/g, ' ').slice(0, 200)}`,
+      `qemu-img cannot read it as ${format}: ${msg.replace(/[\x00-\x1f\x7f]/g, ' ').slice(0, 200)}`,
     ]);
   }
-  const more = qemuImgInfoProblems(info, expect);
-  if (more.length) throw new DiskRejectedError(more);
-  return h;
 }

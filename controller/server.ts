@@ -308,6 +308,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     commands: management.commands,
     images: imaging.images,
     dataDir: cfg.dataDir,
+    alarm,
   });
   server.addService(safeService(v1.SchemeService.service), schemes.handlers(layer));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));

@@ -35,8 +35,8 @@ export interface ExecutorOptions {
   report: (r: StatusReport) => Promise<void>;
   readyTimeoutMs?: number;
   stopTimeoutMs?: number;
-  /** Cold moves: uploads a stopped VM's disk file under a transfer id (PutDisk). */
-  exportDisk?: (transferId: string, path: string) => Promise<void>;
+  /** Cold moves: uploads a stopped VM's disk file under a transfer id (PutDisk); `flat`: a standalone copy (ExportVm). */
+  exportDisk?: (transferId: string, path: string, flat: boolean) => Promise<void>;
   /** Cold moves: downloads a moved disk (GetDisk) to a local file and returns its path. */
   importDisk?: (transferId: string) => Promise<string>;
   /** Asks for another pass over every VM later (a failed disk export is retried). */
@@ -99,7 +99,7 @@ export class Executor {
         l.ownerSuspended = false;
         return this.set(l, 'stopped', a.reason, false);
       case 'exportDisk':
-        return this.exportDisk(a.transferId, l, driver);
+        return this.exportDisk(a.transferId, a.flat, l, driver);
       case 'setHidden':
         return this.setHidden(l, a.hidden, driver);
       case 'resize':
@@ -192,11 +192,11 @@ export class Executor {
   }
 
   /** Cold move, source side: upload the stopped VM's disk; the controller re-places the VM when it has it. */
-  private async exportDisk(transferId: string, l: LocalVm, driver: Driver): Promise<void> {
+  private async exportDisk(transferId: string, flat: boolean, l: LocalVm, driver: Driver): Promise<void> {
     const path = driver.diskPath?.(l.id);
     try {
       if (!path || !this.o.exportDisk) throw new Error(`the ${l.scheme} driver cannot hand over its disk`);
-      await this.o.exportDisk(transferId, path);
+      await this.o.exportDisk(transferId, path, flat);
       l.exported = transferId;
       await this.save(l);
       this.o.log.info({ vm_id: l.id, transfer_id: transferId }, 'vm disk exported for a cold move');

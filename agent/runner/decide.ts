@@ -54,7 +54,7 @@ export type Action =
   /** `hard`: power off at once (DesiredVm.hard_stop), no graceful shutdown first. */
   | { kind: 'stop'; reason: string; hard?: true }
   /** Cold move, source side: upload the stopped VM's disk under the transfer id. */
-  | { kind: 'exportDisk'; transferId: string }
+  | { kind: 'exportDisk'; transferId: string; flat: boolean }
   /** Not in the desired state any more: stop, destroy and forget this copy. */
   | { kind: 'removeStale' }
   /** Destroy (if present) and report DESTROYED. */
@@ -107,7 +107,7 @@ export function decide(i: DecideInput): Action[] {
         phase = 'stopped';
       }
       if (d.exportDisk && l.exported !== d.exportDisk && (phase === 'stopped' || phase === 'failed'))
-        out.push({ kind: 'exportDisk', transferId: d.exportDisk });
+        out.push({ kind: 'exportDisk', transferId: d.exportDisk, flat: !!d.exportFlat });
       return out;
     }
     case 'suspended':

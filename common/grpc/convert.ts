@@ -430,10 +430,11 @@ export function tokenToProto(t: TokenRecord): Token__Output {
 
 // ---- agent session messages ------------------------------------------------------------
 
-/** What the agent converges to: the wire DesiredVm with our name for its desired state (hard_stop: false when absent). */
-export type DesiredVm = Omit<DesiredVm__Output, 'desired' | 'hardStop'> & {
+/** What the agent converges to: the wire DesiredVm with our name for its desired state (optional flags: false when absent). */
+export type DesiredVm = Omit<DesiredVm__Output, 'desired' | 'hardStop' | 'exportFlat'> & {
   desired: M.DesiredState | undefined;
   hardStop?: boolean;
+  exportFlat?: boolean;
 };
 /** A VM state report as the agent's runner makes it (the session numbers and converts it). */
 export type StatusReport = Omit<VmStatusReport, 'seq' | 'epoch' | 'state'> & { state: M.VmState };

@@ -2,7 +2,7 @@
 // us. Generated proto types stay at the edges (handlers, sessions, CLI) and
 // meet these in common/grpc/convert.ts.
 export * from '../../common/model/enums.js';
-export type { VmRecord, VmReport, VmSpec } from './vm.js';
+export type { CreateExtra, NewVm, VmRecord, VmReport, VmSpec } from './vm.js';
 export type { SetRecord, SetRequest } from './set.js';
 export type { HostRecord, SchemeInfo, StoredInventory } from './host.js';
 export type { TokenRecord } from './token.js';

@@ -1,4 +1,5 @@
 import type { DesiredState, Sla, VmState } from '../../common/model/enums.js';
+import type { Op } from '../../common/store/index.js';
 import type { ImageRef } from './image.js';
 
 /** What a VM is made of. Same fields as the wire's VmSpec, but ours: stored records never depend on generated types. */
@@ -49,6 +50,8 @@ export interface VmRecord {
   tried?: string[];
   /** Cold move in progress: its host stops it and uploads the disk under this transfer id. */
   exportDisk?: string;
+  /** The export under exportDisk is ExportVm's: the host folds the base in (a standalone disk) before uploading. */
+  exportFlat?: boolean;
   /** Cold move: its (new) host creates it from this transferred disk. */
   importDisk?: string;
   /** Usage dimensions (absent in records written before metering: ''). */
@@ -72,4 +75,23 @@ export interface VmReport {
   guestReady: boolean;
   timeUnixMs: number;
   taskDone: boolean;
+}
+
+/** A VM outside any set, on the host the planner chose for it (VmRegistry.create). */
+export interface NewVm {
+  name: string;
+  hostId: string;
+  tenant: string;
+  spec: VmSpec;
+  sla: 'guaranteed' | 'best_effort';
+  app?: string;
+  userGroup?: string;
+}
+
+/** An imported VM (ImportVm): its id chosen first, created from a disk transfer, with the transfer's record in the same batch. */
+export interface CreateExtra {
+  id?: string;
+  desired?: DesiredState;
+  importDisk?: string;
+  ops?: Op[];
 }

@@ -171,7 +171,7 @@ export class Moves {
     const c = this.c;
     await c.lock.run(async () => {
       const t = await c.transfers?.get(transferId);
-      if (!t) return;
+      if (!t || t.purpose === 'export') return; // an ExportVm call takes it from here
       const cur = await c.store.get<VmRecord>(VMS, t.vmId);
       if (!cur || cur.value.exportDisk !== transferId) return;
       const mc = cur.value.moveChange;

@@ -1,6 +1,7 @@
+import type { CreateExtra } from '../model/vm.js';
+import type { PlaceVm } from '../vms/service.js';
 import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
 import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.js';
-import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
 import type { Store } from '../../common/store/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
@@ -223,14 +224,7 @@ export class Planner {
     }
   }
 
-  createVm(o: {
-    name: string;
-    tenant: string;
-    spec: VmSpec;
-    hostId?: string;
-    app?: string;
-    userGroup?: string;
-  }): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
+  createVm(o: PlaceVm & CreateExtra): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
     return this.c.jobs.rounds.createVm(o);
   }
   dryRun(req: SetRequest, tenant: string): Promise<Plan> {

@@ -1,9 +1,10 @@
 // Placement rounds: a set's VMs (or one VM outside any set) placed on the
 // fleet and committed in one batch with the set record, the quota
 // reservations and the events; dry runs that reserve nothing.
+import type { CreateExtra } from '../model/vm.js';
+import type { PlaceVm } from '../vms/service.js';
 import type { Plan__Output as Plan } from '../../common/gen/nephele/v1/Plan.js';
 import type { PlanRow__Output as PlanRow } from '../../common/gen/nephele/v1/PlanRow.js';
-import type { VmSpec__Output as VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
 import { ulid } from '../../common/ids.js';
 import { absent, at, put, putFresh, type Op, type Precondition } from '../../common/store/index.js';
 import type { NewEvent } from '../events/log.js';
@@ -31,14 +32,7 @@ export class Rounds {
    * there as best-effort work (as before), but that host must still pass the
    * filters and have room for it. Returns the reasons when no host takes it.
    */
-  async createVm(o: {
-    name: string;
-    tenant: string;
-    spec: VmSpec;
-    hostId?: string;
-    app?: string;
-    userGroup?: string;
-  }): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
+  async createVm(o: PlaceVm & CreateExtra): Promise<{ vm: VmRecord; version: number } | { reasons: string[] }> {
     const c = this.c;
     return c.lock.run(async () => {
       c.refreshLoad();

@@ -5,16 +5,17 @@ import type { RpcLayer } from '../rpc/handler.js';
 import type { SchemeDeps } from './deps.js';
 import { schemeHandlers, type NativeHandlers, type SchemeParts } from './service.js';
 import { nativeHandlers } from './native/handlers.js';
+import { startTransfers } from './transfer/index.js';
 
 export async function startSchemesCapability(d: SchemeDeps) {
   // Each part adds its construction here, e.g. `const bus = await startBus(d);`.
+  const transfer = startTransfers(d);
   const stops: (() => Promise<void>)[] = [];
   return {
     handlers: (layer: RpcLayer) => {
-      void layer;
       const parts: Partial<SchemeParts> = {
         // definitions: definitions.handlers(layer),
-        // transfers: transfer.handlers(layer),
+        transfers: transfer.handlers(layer),
         // ControlVmNative only here; MigrateAcrossSchemes comes from the migrate part (the coordinator joins them).
         native: nativeHandlers(layer, {
           vms: d.vms,

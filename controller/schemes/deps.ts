@@ -27,4 +27,6 @@ export interface SchemeDeps {
   transfers: DiskTransfers;
   /** The controller's data dir: scratch space for disks being converted lives under it. */
   dataDir: string;
+  /** The store space alarm (raised: uploads that land in the data dir are refused, as UploadImage's). */
+  alarm?: () => Error | undefined;
 }

@@ -1,4 +1,4 @@
-import type { VmRecord, VmReport, VmSpec, VmState } from '../model/index.js';
+import type { CreateExtra, DesiredState, NewVm, VmRecord, VmReport, VmSpec, VmState } from '../model/index.js';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import { DesiredStateEnum, specToProto, vmToProto } from '../../common/grpc/convert.js';
 import type { DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
@@ -60,17 +60,9 @@ export class VmRegistry {
   }
 
   /** A VM outside any set, on the host the planner chose (and reserved) for it. */
-  async create(o: {
-    name: string;
-    hostId: string;
-    tenant: string;
-    spec: VmSpec;
-    sla: 'guaranteed' | 'best_effort';
-    app?: string;
-    userGroup?: string;
-  }): Promise<{ vm: VmRecord; version: number }> {
+  async create(o: NewVm & CreateExtra): Promise<{ vm: VmRecord; version: number }> {
     const now = this.clock.now();
-    const id = ulid(now);
+    const id = o.id ?? ulid(now);
     const vm = newVmRecord({
       id,
       name: o.name || `vm-${id.slice(-6).toLowerCase()}`,
@@ -84,6 +76,8 @@ export class VmRegistry {
       app: o.app,
       userGroup: o.userGroup,
     });
+    if (o.desired) vm.desired = o.desired;
+    if (o.importDisk) vm.importDisk = o.importDisk;
     // Quota admission in the same batch as the VM: both or neither.
     return this.tenants.withAdmission(o.tenant, async () => {
       const adm = await this.tenants.prepareAdmit(o.tenant, id, {
@@ -98,6 +92,7 @@ export class VmRegistry {
           put(VMS_BY_TENANT, `${o.tenant}/${id}`, 1),
           put(VMS_BY_HOST, `${o.hostId}/${id}`, 1),
           ...adm.ops,
+          ...(o.ops ?? []),
         ],
         preconditions: [absent(VMS, id), ...adm.pre],
         events: [
@@ -202,6 +197,7 @@ export class VmRegistry {
         rebootCount: v.rebootCount,
         exportDisk: exporting ? v.exportDisk : '',
         importDisk: v.importDisk ?? '',
+        exportFlat: exporting && !!v.exportFlat,
         hidden: !!v.managed,
         hardStop: v.desired === 'stopped' && !!v.hardStop,
         monitor: this.monitorOf?.(v) ?? null,
@@ -321,8 +317,9 @@ export class VmRegistry {
     const thisGen = r.generation === vm.generation;
     if (thisGen && vm.confirmedUnixMs === 0 && CONFIRMING.has(r.state)) next.confirmedUnixMs = this.clock.now();
     if (thisGen && r.state === 'running') next.ran = true;
-    // A moved disk is no longer needed once the VM runs from it.
-    const imported = thisGen && r.state === 'running' && vm.importDisk ? vm.importDisk : '';
+    // A moved (or imported) disk is no longer needed once the VM runs from it, or is gone.
+    const imported =
+      thisGen && (r.state === 'running' || r.state === 'destroyed') && vm.importDisk ? vm.importDisk : '';
     if (imported) next.importDisk = '';
     const taskDone = thisGen && !!r.taskDone && !vm.taskDone;
     if (taskDone) next.taskDone = true;

@@ -30,14 +30,17 @@ type SetHandlers = Pick<
 const isGone = (vm: VmRecord) => vm.desired === 'destroyed';
 
 /** Places (and reserves) one VM outside any set: the planner's createVm. */
-export type VmPlacer = (o: {
+export type VmPlacer = (o: PlaceVm) => Promise<{ vm: VmRecord; version: number } | { reasons: string[] }>;
+
+/** One VM outside any set, as CreateVm (and ImportVm, with CreateExtra) asks the planner for it. */
+export interface PlaceVm {
   name: string;
   tenant: string;
   spec: VmSpec;
   hostId?: string;
   app?: string;
   userGroup?: string;
-}) => Promise<{ vm: VmRecord; version: number } | { reasons: string[] }>;
+}
 
 export function vmHandlers(
   layer: RpcLayer,

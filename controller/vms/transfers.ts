@@ -15,6 +15,7 @@ import type { GetDiskRequest__Output as GetDiskRequest } from '../../common/gen/
 import {
   FailedPreconditionError,
   InvalidArgumentError,
+  NepheleError,
   NotFoundError,
   PermissionDeniedError,
 } from '../../common/errors.js';
@@ -35,10 +36,14 @@ export interface Transfer {
   sizeBytes: number;
   sha256: string;
   createdUnixMs: number;
+  /** Why the disk travels: a cold move (absent) re-places the VM once it is in; an export (ExportVm) only waits for it. */
+  purpose?: 'export' | 'import';
 }
 
 export class DiskTransfers {
   readonly dir: string;
+  /** ExportVm calls waiting for their upload (in memory: the call that waits is on this controller). */
+  private readonly waiters = new Map<string, (t: Transfer) => void>();
 
   constructor(
     private readonly store: Store,
@@ -56,7 +61,7 @@ export class DiskTransfers {
   }
 
   /** The record of a new export, for the caller's batch. */
-  beginOps(id: string, vm: VmRecord): Op[] {
+  beginOps(id: string, vm: VmRecord, purpose?: 'export'): Op[] {
     const t: Transfer = {
       id,
       vmId: vm.id,
@@ -65,8 +70,45 @@ export class DiskTransfers {
       sizeBytes: 0,
       sha256: '',
       createdUnixMs: this.clock.now(),
+      ...(purpose ? { purpose } : {}),
     };
     return [put(TRANSFERS, id, t)];
+  }
+
+  /** The record of an imported disk already at path(id), for the batch that creates its VM (ImportVm). */
+  importOps(id: string, vmId: string, sizeBytes: number): Op[] {
+    const t: Transfer = {
+      id,
+      vmId,
+      fromHost: '',
+      state: 'ready',
+      sizeBytes,
+      sha256: '',
+      createdUnixMs: this.clock.now(),
+      purpose: 'import',
+    };
+    return [put(TRANSFERS, id, t)];
+  }
+
+  /** Resolves when the upload of transfer `id` is complete; rejects after `timeoutMs` or when `signal` aborts. */
+  whenReady(id: string, timeoutMs: number, signal?: AbortSignal): Promise<Transfer> {
+    return new Promise((resolve, reject) => {
+      const done = (e: Error | undefined, t?: Transfer) => {
+        this.waiters.delete(id);
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (e) reject(e);
+        else resolve(t!);
+      };
+      const timer = setTimeout(
+        () => done(new NepheleError('DEADLINE_EXCEEDED', "the vm's host did not hand over its disk in time")),
+        timeoutMs,
+      );
+      const onAbort = () => done(new NepheleError('ABORTED', 'the export was cancelled'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.set(id, (t) => done(undefined, t));
+      void this.get(id).then((t) => t?.state === 'ready' && done(undefined, t)); // already in
+    });
   }
 
   async get(id: string): Promise<Transfer | undefined> {
@@ -115,6 +157,7 @@ export class DiskTransfers {
             const ready: Transfer = { ...t!, state: 'ready', sizeBytes: rx.bytes, sha256: rx.sha256 };
             await this.store.batch([put(TRANSFERS, ready.id, ready)]);
             settled = true;
+            this.waiters.get(ready.id)?.(ready);
             resolve(ready);
           })
           .catch(fail);

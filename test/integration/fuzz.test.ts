@@ -218,8 +218,17 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
       tenant: ['fuzz-a', 'fuzz-t'],
       role: ['admin', 'operator', 'tenant-admin', 'viewer'],
       // ControlVmNative: tools and command lines it parses (and quoting it must refuse).
-      scheme: ['virsh', 'xl', 'vmrun', 'qm', 'libvirt'],
+      scheme: ['virsh', 'xl', 'vmrun', 'qm', 'libvirt', 'qemu', 'process'],
       command: ['list --all', 'dominfo fuzz-a', 'destroy "fuzz-a"', "status 'a b' --verbose", 'start a; b'],
+      // ImportVm: a definition that parses, so the disk half is reached too.
+      definition: [
+        JSON.stringify({
+          ...{ version: 1, name: 'fuzz-i', vcpus: 1, memoryMib: 128, arch: 'x86_64', firmware: 'bios' },
+          disks: [{ file: 'd.vmdk', format: 'vmdk', bus: 'virtio', device: 'disk', readonly: false }],
+          nics: [],
+          serial: true,
+        }),
+      ],
     },
   };
 

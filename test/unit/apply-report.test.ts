@@ -110,3 +110,26 @@ t.test('destroyed: leaves the host index and frees its reservation in the same b
   t.equal(seen.length, 1);
   t.equal(seen[0]!.released, true, 'capacity released, once');
 });
+
+t.test(
+  'an imported (or moved) disk is let go once the VM runs from it, or is destroyed before it ever ran',
+  async (t) => {
+    for (const state of ['running', 'destroyed'] as const) {
+      const { vms, seen, report, hostOps } = await setup(t);
+      const spec = { vcpus: 1, memoryMib: 128, scheme: 'qemu' } as VmSpec;
+      const { vm } = await vms.create({
+        name: 'i',
+        hostId: HOST,
+        tenant: 'acme',
+        spec,
+        sla: 'best_effort',
+        importDisk: 'T1',
+      });
+      await vms.applyReport(HOST, report({ vmId: vm.id, state: 'creating' }), hostOps(1));
+      t.equal(seen.at(-1)!.imported, '', `${state}: kept while the VM is being created`);
+      await vms.applyReport(HOST, report({ vmId: vm.id, state }), hostOps(2));
+      t.equal(seen.at(-1)!.imported, 'T1', `${state}: let go`);
+      t.equal((await vms.get(vm.id)).vm.importDisk, '', `${state}: the record no longer names it`);
+    }
+  },
+);

@@ -266,11 +266,11 @@ t.test('export failure: reported and retried later; success: recorded', async (t
     generation: 1,
     rebootCount: 0,
   });
-  await s.exec.run(ID, want(), [{ kind: 'exportDisk', transferId: 'T1' }]);
+  await s.exec.run(ID, want(), [{ kind: 'exportDisk', transferId: 'T1', flat: false }]);
   t.same(s.states(), ['stopped disk export failed: controller away']);
   t.same(s.retries, [5_000]);
   fail = false;
-  await s.exec.run(ID, want(), [{ kind: 'exportDisk', transferId: 'T1' }]);
+  await s.exec.run(ID, want(), [{ kind: 'exportDisk', transferId: 'T1', flat: false }]);
   t.same(uploads, [`T1 /disks/${ID}`]);
   t.equal(s.exec.local.get(ID)!.exported, 'T1');
 });

@@ -250,13 +250,13 @@ const rows: Row[] = [
     in: { desired: desired(STOP, { exportDisk: 'T1' }), local: local('running') },
     out: [
       { kind: 'stop', reason: 'stopped for a move' },
-      { kind: 'exportDisk', transferId: 'T1' },
+      { kind: 'exportDisk', transferId: 'T1', flat: false },
     ],
   },
   {
     name: 'cold move of a failed vm: export',
     in: { desired: desired(STOP, { exportDisk: 'T1' }), local: local('failed') },
-    out: [{ kind: 'exportDisk', transferId: 'T1' }],
+    out: [{ kind: 'exportDisk', transferId: 'T1', flat: false }],
   },
   {
     name: 'cold move already exported: nothing',
@@ -266,7 +266,12 @@ const rows: Row[] = [
   {
     name: 'cold move under a new transfer id: export again',
     in: { desired: desired(STOP, { exportDisk: 'T2' }), local: local('stopped', { exported: 'T1' }) },
-    out: [{ kind: 'exportDisk', transferId: 'T2' }],
+    out: [{ kind: 'exportDisk', transferId: 'T2', flat: false }],
+  },
+  {
+    name: 'an export (ExportVm): a standalone disk is uploaded',
+    in: { desired: desired(STOP, { exportDisk: 'T3', exportFlat: true }), local: local('stopped') },
+    out: [{ kind: 'exportDisk', transferId: 'T3', flat: true }],
   },
   {
     name: 'owner busy does not hold a stop',

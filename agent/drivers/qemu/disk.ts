@@ -3,7 +3,9 @@
 // the marker naming the base. Creations run side by side (BaseStore.share;
 // overlays after the first of a base are copies of it, BaseStore.overlay); gc
 // of unused bases waits for them.
-import { writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { DiskRejectedError } from '../../../common/disk-inspect.js';
 import { GiB } from '../../../common/limits.js';
@@ -11,6 +13,8 @@ import { DriverError, type VmSpec } from '../driver.js';
 import { BASE_MARKER, type BaseStore } from './bases.js';
 import { qcow2VirtualSize } from './image.js';
 import { adoptOverlay, type VmPaths } from './launch.js';
+
+const execFileP = promisify(execFile);
 
 export async function createVmDisk(
   bases: BaseStore,
@@ -40,4 +44,22 @@ export async function createVmDisk(
     }
     writeFileSync(join(paths.dir, BASE_MARKER), base.sha256 + '\n');
   });
+}
+
+/**
+ * A standalone copy of a stopped VM's overlay, its base folded in (ExportVm: the
+ * receiver has no copy of our base). qemu-img reads only our own files here.
+ */
+export async function flattenDisk(
+  qemuImg: string,
+  overlay: string,
+  dest: string,
+  timeoutMs = 30 * 60_000,
+): Promise<void> {
+  try {
+    await execFileP(qemuImg, ['convert', '-f', 'qcow2', '-O', 'qcow2', overlay, dest], { timeout: timeoutMs });
+  } catch (e) {
+    rmSync(dest, { force: true });
+    throw e;
+  }
 }

@@ -17,6 +17,7 @@ export interface DesiredVm {
   'hidden'?: (boolean);
   'monitor'?: (_nephele_v1_MonitorSpec | null);
   'hardStop'?: (boolean);
+  'exportFlat'?: (boolean);
 }
 
 export interface DesiredVm__Output {
@@ -31,4 +32,5 @@ export interface DesiredVm__Output {
   'hidden': (boolean);
   'monitor': (_nephele_v1_MonitorSpec__Output | null);
   'hardStop': (boolean);
+  'exportFlat': (boolean);
 }
