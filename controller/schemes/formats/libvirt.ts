@@ -36,6 +36,16 @@ const DRIVER_TYPES: Record<string, DiskFormatName> = { qcow2: 'qcow2', raw: 'raw
 const TYPE_OF: Record<DiskFormatName, string> = { qcow2: 'qcow2', raw: 'raw', vmdk: 'vmdk', vhd: 'vpc' };
 const PREFIX: Record<DiskBus, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', ide: 'hd' };
 
+/** libvirt wants absolute paths: a relative name (a .vmx's "disk.vmdk") goes under libvirt's default pool directory. */
+export const POOL_DIR = '/var/lib/libvirt/images';
+function absolute(file: string, path: string, l: LossyList): string {
+  if (file.startsWith('/')) return file;
+  const base = file.slice(file.lastIndexOf('/') + 1) || 'disk';
+  const out = `${POOL_DIR}/${base}`;
+  l.add(path, file, `libvirt needs an absolute path; ${out} written`);
+  return out;
+}
+
 function memory(n: XNode, l: LossyList): number {
   const unit = (attr(n, 'unit') ?? 'KiB').toLowerCase();
   const mult = UNITS[unit];
@@ -178,7 +188,7 @@ export const libvirtCodec: DefinitionCodec = {
       const same = def.disks.slice(0, i).filter((x) => PREFIX[x.bus] === PREFIX[d.bus]).length;
       return el('disk', { type: 'file', device: d.device }, [
         el('driver', { name: 'qemu', type: TYPE_OF[d.format] }),
-        d.file ? el('source', { file: d.file }) : undefined,
+        d.file ? el('source', { file: absolute(d.file, `$.disks[${i}].file`, l) }) : undefined,
         el('target', { dev: `${PREFIX[d.bus]}${String.fromCharCode(97 + (same % 26))}`, bus: d.bus }),
         d.readonly && el('readonly'),
       ]);
@@ -207,8 +217,8 @@ export const libvirtCodec: DefinitionCodec = {
       el('vcpu', {}, def.vcpus),
       el('os', def.firmware === 'uefi' ? { firmware: 'efi' } : {}, [
         el('type', { arch: def.arch, machine: def.machine }, 'hvm'),
-        k && el('kernel', {}, k.path),
-        k?.initrd !== undefined && el('initrd', {}, k.initrd),
+        k && el('kernel', {}, absolute(k.path, '$.kernel.path', l)),
+        k?.initrd !== undefined && el('initrd', {}, absolute(k.initrd, '$.kernel.initrd', l)),
         k?.cmdline !== undefined && el('cmdline', {}, k.cmdline),
       ]),
       el('devices', {}, [...disks, ...nics, def.serial && el('serial', { type: 'pty' }, [el('target', { port: 0 })])]),
