@@ -4,16 +4,18 @@
 import type { RpcLayer } from '../rpc/handler.js';
 import type { SchemeDeps } from './deps.js';
 import { schemeHandlers, type SchemeParts } from './service.js';
+import { definitionHandlers } from './catalog/service.js';
+import { temporaryNativeVerbs } from './catalog/verbs.js';
 
 export async function startSchemesCapability(d: SchemeDeps) {
-  void d;
   // Each part adds its construction here, e.g. `const bus = await startBus(d);`.
   const stops: (() => Promise<void>)[] = [];
   return {
     handlers: (layer: RpcLayer) => {
       void layer;
       const parts: Partial<SchemeParts> = {
-        // definitions: definitions.handlers(layer),
+        // SEAM: the coordinator swaps temporaryNativeVerbs for the native part's vocabulary export.
+        definitions: definitionHandlers(layer, d, temporaryNativeVerbs),
         // transfers: transfer.handlers(layer),
         // native: native.handlers(layer),
         // bus: bus.handlers(layer),
