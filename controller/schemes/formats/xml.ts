@@ -58,7 +58,7 @@ export function parseXml(text: string): XNode {
   try {
     ordered = parser.parse(text) as Ordered[];
   } catch (e) {
-    throw bad('', `malformed XML: ${(e as Error).message.slice(0, 200)}`);
+    throw bad('/', `refused: ${(e as Error).message.slice(0, 200)}`);
   }
   const roots = ordered.filter((o) => !('#text' in o));
   if (roots.length !== 1) throw bad('/', 'must have exactly one root element');
