@@ -2,6 +2,7 @@
 // corpus of real-world shaped definitions, the lossy lists, errors pointing at the
 // line / argv position / element, and hostile inputs refused quickly.
 import t from 'tap';
+import type tap from 'tap';
 import {
   DEFINITION_FORMATS,
   DefinitionError,
@@ -90,7 +91,7 @@ t.test('a definition every format can say loses nothing anywhere', async (t) => 
 });
 
 const refused = (
-  t: Pick<typeof import('tap').default, 'ok' | 'equal' | 'match' | 'fail'>,
+  t: Pick<typeof tap, 'ok' | 'equal' | 'match' | 'fail'>,
   fn: () => unknown,
   where: RegExp,
   msg: string,
