@@ -31,6 +31,25 @@ export interface SchemeEntry {
 
 const GUEST: Capability[] = ['suspend', 'reboot', 'console', 'guest_channel', 'bus', 'import', 'export', 'migrate'];
 
+/** A scheme no Nephele agent runs: its definitions and disks are imported and exported, its tool's vocabulary spoken. */
+function foreign(
+  name: string,
+  what: string,
+  formats: DefinitionFormatName[],
+  diskFormats: DiskFormatName[],
+  nativeTool: string,
+): SchemeEntry {
+  return {
+    name,
+    description: `${what}: definitions and disks imported and exported, commands in ${nativeTool} vocabulary`,
+    formats,
+    diskFormats,
+    nativeTool,
+    capabilities: ['import', 'export', 'native_commands'],
+    runnable: false,
+  };
+}
+
 export const SCHEMES: readonly SchemeEntry[] = [
   {
     name: 'qemu',
@@ -59,31 +78,7 @@ export const SCHEMES: readonly SchemeEntry[] = [
     capabilities: ['suspend', 'reboot', 'console', 'bus', 'migrate'],
     runnable: true,
   },
-  {
-    name: 'xen',
-    description: 'Xen domains (xl): definitions and disks imported and exported, commands in xl vocabulary',
-    formats: ['xl'],
-    diskFormats: ['raw', 'qcow2', 'vhd'],
-    nativeTool: 'xl',
-    capabilities: ['import', 'export', 'native_commands'],
-    runnable: false,
-  },
-  {
-    name: 'vmware',
-    description: 'VMware VMs (.vmx, OVF): definitions and disks imported and exported, commands in vmrun vocabulary',
-    formats: ['vmx', 'ovf'],
-    diskFormats: ['vmdk'],
-    nativeTool: 'vmrun',
-    capabilities: ['import', 'export', 'native_commands'],
-    runnable: false,
-  },
-  {
-    name: 'proxmox',
-    description: 'Proxmox VE guests: OVF and disks imported and exported, commands in qm vocabulary',
-    formats: ['ovf', 'qemu'],
-    diskFormats: ['qcow2', 'raw', 'vmdk'],
-    nativeTool: 'qm',
-    capabilities: ['import', 'export', 'native_commands'],
-    runnable: false,
-  },
+  foreign('xen', 'Xen domains (xl)', ['xl'], ['raw', 'qcow2', 'vhd'], 'xl'),
+  foreign('vmware', 'VMware VMs (.vmx, OVF)', ['vmx', 'ovf'], ['vmdk'], 'vmrun'),
+  foreign('proxmox', 'Proxmox VE guests (OVF, QEMU command lines)', ['ovf', 'qemu'], ['qcow2', 'raw', 'vmdk'], 'qm'),
 ];

@@ -103,3 +103,12 @@ export function blank(): CanonicalDefinition {
     serial: false,
   };
 }
+
+/** A reader of keyed settings that marks each one it hands out as used (the rest become lossy). */
+export function taker<T extends { used: boolean }>(map: Map<string, T>, norm: (k: string) => string = (k) => k) {
+  return (key: string): T | undefined => {
+    const e = map.get(norm(key));
+    if (e) e.used = true;
+    return e;
+  };
+}

@@ -1,12 +1,4 @@
-import type {
-  CanonicalDefinition,
-  CanonicalDisk,
-  CanonicalNic,
-  DefinitionCodec,
-  DiskBus,
-  DiskFormatName,
-  NicModel,
-} from '../../../common/spec/definition.js';
+import type * as D from '../../../common/spec/definition.js';
 import { LossyList, bad, blank, cannot, finish, int, mac, NIC_MODELS } from './common.js';
 import { attr, el, kid, kids, leftovers, parseXml, textOf, useAll, write, type El, type XNode } from './xml.js';
 
@@ -32,9 +24,9 @@ const UNITS: Record<string, number> = {
   t: 1024 ** 4,
   tib: 1024 ** 4,
 };
-const DRIVER_TYPES: Record<string, DiskFormatName> = { qcow2: 'qcow2', raw: 'raw', vmdk: 'vmdk', vpc: 'vhd' };
-const TYPE_OF: Record<DiskFormatName, string> = { qcow2: 'qcow2', raw: 'raw', vmdk: 'vmdk', vhd: 'vpc' };
-const PREFIX: Record<DiskBus, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', ide: 'hd' };
+const DRIVER_TYPES: Record<string, D.DiskFormatName> = { qcow2: 'qcow2', raw: 'raw', vmdk: 'vmdk', vpc: 'vhd' };
+const TYPE_OF: Record<D.DiskFormatName, string> = { qcow2: 'qcow2', raw: 'raw', vmdk: 'vmdk', vhd: 'vpc' };
+const PREFIX: Record<D.DiskBus, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', ide: 'hd' };
 
 /** libvirt wants absolute paths: a relative name (a .vmx's "disk.vmdk") goes under libvirt's default pool directory. */
 export const POOL_DIR = '/var/lib/libvirt/images';
@@ -57,7 +49,7 @@ function memory(n: XNode, l: LossyList): number {
   return mib;
 }
 
-function disk(n: XNode): CanonicalDisk | undefined {
+function disk(n: XNode): D.CanonicalDisk | undefined {
   const device = attr(n, 'device') ?? 'disk';
   if (device !== 'disk' && device !== 'cdrom') return undefined; // floppy, lun: left for the lossy list
   const kind = n.attrs.type ?? 'file';
@@ -80,7 +72,7 @@ function disk(n: XNode): CanonicalDisk | undefined {
   return { file, format, bus, device, readonly: kids(n, 'readonly').length > 0 };
 }
 
-function nic(n: XNode, l: LossyList): CanonicalNic {
+function nic(n: XNode, l: LossyList): D.CanonicalNic {
   const type = attr(n, 'type') ?? 'user';
   const src = kid(n, 'source');
   let network = '';
@@ -95,13 +87,13 @@ function nic(n: XNode, l: LossyList): CanonicalNic {
     model = 'virtio';
     l.add(`${n.path}/model/@type`, modelName, 'no canonical NIC model; virtio assumed');
   }
-  const out: CanonicalNic = { model: model as NicModel, network };
+  const out: D.CanonicalNic = { model: model as D.NicModel, network };
   const m = attr(kid(n, 'mac'), 'address');
   if (m !== undefined) out.mac = mac(m, `${n.path}/mac/@address`);
   return out;
 }
 
-function metadata(root: XNode, def: CanonicalDefinition): void {
+function metadata(root: XNode, def: D.CanonicalDefinition): void {
   const meta = root.kids.find((k) => k.tag === 'metadata');
   const vm = meta?.kids.find((k) => k.attrs[`xmlns:${k.tag.split(':')[0]}`] === NEPHELE_NS);
   if (!meta || !vm) return;
@@ -115,7 +107,7 @@ function metadata(root: XNode, def: CanonicalDefinition): void {
   for (const c of cfg) def.config![attr(c, 'key') ?? ''] = attr(c, 'value') ?? '';
 }
 
-export const libvirtCodec: DefinitionCodec = {
+export const libvirtCodec: D.DefinitionCodec = {
   format: 'libvirt',
   parse(text) {
     const root = parseXml(text);
@@ -163,7 +155,7 @@ export const libvirtCodec: DefinitionCodec = {
     }
     const devices = kid(root, 'devices');
     const diskNodes = devices?.kids.filter((k) => k.tag === 'disk') ?? [];
-    def.disks = diskNodes.map(disk).filter((d): d is CanonicalDisk => !!d);
+    def.disks = diskNodes.map(disk).filter((d): d is D.CanonicalDisk => !!d);
     def.nics = kids(devices, 'interface').map((n) => nic(n, l));
     const serials = kids(devices, 'serial');
     def.serial = serials.length > 0;

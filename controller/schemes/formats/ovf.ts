@@ -1,11 +1,4 @@
-import type {
-  CanonicalDisk,
-  CanonicalNic,
-  DefinitionCodec,
-  DiskBus,
-  DiskFormatName,
-  NicModel,
-} from '../../../common/spec/definition.js';
+import type * as D from '../../../common/spec/definition.js';
 import { LossyList, bad, blank, cannot, finish, int, mac } from './common.js';
 import { attr, el, kid, kids, leftovers, local, parseXml, textOf, useAll, write, type El, type XNode } from './xml.js';
 
@@ -23,7 +16,7 @@ const NS = {
   'xmlns:vssd': 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData',
   'xmlns:vmw': 'http://www.vmware.com/schema/ovf',
 };
-const FORMAT_URL: Record<DiskFormatName, string> = {
+const FORMAT_URL: Record<D.DiskFormatName, string> = {
   vmdk: 'http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized',
   qcow2: 'http://www.gnome.org/~markmc/qcow-image-format.html',
   vhd: 'http://go.microsoft.com/fwlink/?LinkId=137171',
@@ -31,7 +24,7 @@ const FORMAT_URL: Record<DiskFormatName, string> = {
 };
 const CLASS_CONFIG = 'dev.nephele.config';
 const CLASS_NEPHELE = 'dev.nephele';
-const NIC_SUBTYPES: Record<string, NicModel> = {
+const NIC_SUBTYPES: Record<string, D.NicModel> = {
   e1000: 'e1000',
   e1000e: 'e1000',
   vmxnet3: 'vmxnet3',
@@ -39,16 +32,16 @@ const NIC_SUBTYPES: Record<string, NicModel> = {
   'virtio-net': 'virtio',
   rtl8139: 'rtl8139',
 };
-const NIC_SUBTYPE: Record<NicModel, string> = {
+const NIC_SUBTYPE: Record<D.NicModel, string> = {
   e1000: 'E1000',
   vmxnet3: 'VmxNet3',
   virtio: 'virtio',
   rtl8139: 'rtl8139',
 };
-const CTRL: Record<string, DiskBus> = { '5': 'ide', '6': 'scsi', '20': 'sata' };
-const CTRL_TYPE: Record<DiskBus, string> = { ide: '5', scsi: '6', sata: '20', virtio: '6' };
+const CTRL: Record<string, D.DiskBus> = { '5': 'ide', '6': 'scsi', '20': 'sata' };
+const CTRL_TYPE: Record<D.DiskBus, string> = { ide: '5', scsi: '6', sata: '20', virtio: '6' };
 
-function formatOf(url: string, where: string): DiskFormatName {
+function formatOf(url: string, where: string): D.DiskFormatName {
   const u = url.toLowerCase();
   if (u.includes('vmdk')) return 'vmdk';
   if (u.includes('qcow')) return 'qcow2';
@@ -77,7 +70,7 @@ function units(spec: string | undefined, where: string): number {
 /** A rasd/epasd/sasd child's text by local name (marked used). */
 const r = (item: XNode, name: string) => textOf(item, name);
 
-export const ovfCodec: DefinitionCodec = {
+export const ovfCodec: D.DefinitionCodec = {
   format: 'ovf',
   parse(text) {
     const root = parseXml(text);
@@ -131,13 +124,13 @@ export const ovfCodec: DefinitionCodec = {
         r(it, 'AddressOnParent');
         r(it, 'AutomaticAllocation');
         const ctrl = parent !== undefined ? ctrls.get(parent) : undefined;
-        let bus: DiskBus = cd ? 'ide' : 'scsi';
+        let bus: D.DiskBus = cd ? 'ide' : 'scsi';
         if (ctrl) {
           useAll(ctrl);
           bus = CTRL[ctrl.kids.find((k) => local(k.tag) === 'ResourceType')!.text]!;
           if (ctrl.kids.some((k) => local(k.tag) === 'ResourceSubType' && /virtio/i.test(k.text))) bus = 'virtio';
         } else if (parent !== undefined) throw bad(where('Parent'), `${parent.slice(0, 20)} names no controller`);
-        const d: CanonicalDisk = { file: '', format: 'raw', bus, device: cd ? 'cdrom' : 'disk', readonly: cd };
+        const d: D.CanonicalDisk = { file: '', format: 'raw', bus, device: cd ? 'cdrom' : 'disk', readonly: cd };
         const m = /^ovf:\/(disk|file)\/(.+)$/.exec(host);
         if (m?.[1] === 'disk') {
           const dd = diskDefs.get(m[2]!);
@@ -166,7 +159,7 @@ export const ovfCodec: DefinitionCodec = {
         if (!model || sub.toLowerCase() === 'e1000e')
           l.add(`${it.path}/ResourceSubType`, sub, 'no canonical NIC model; e1000 assumed');
         model ??= 'e1000';
-        const n: CanonicalNic = { model, network: r(it, 'Connection') ?? '' };
+        const n: D.CanonicalNic = { model, network: r(it, 'Connection') ?? '' };
         nets.add(n.network);
         r(it, 'AutomaticAllocation');
         const a = r(it, 'Address');

@@ -1,11 +1,4 @@
-import type {
-  CanonicalDisk,
-  CanonicalNic,
-  DefinitionCodec,
-  DiskBus,
-  DiskFormatName,
-  NicModel,
-} from '../../../common/spec/definition.js';
+import type * as D from '../../../common/spec/definition.js';
 import { LossyList, bad, blank, cannot, finish, formatOfFile, int, mac, nepheleOnly } from './common.js';
 import { optValue, qemuOpts, quoteWord, splitArgv, where, type Word } from './argv.js';
 
@@ -30,9 +23,9 @@ const NO_ARG = new Set([
   'full-screen',
   'enable-fips',
 ]);
-const FORMATS: Record<string, DiskFormatName> = { qcow2: 'qcow2', raw: 'raw', vmdk: 'vmdk', vpc: 'vhd' };
-const FORMAT_ARG: Record<DiskFormatName, string> = { qcow2: 'qcow2', raw: 'raw', vmdk: 'vmdk', vhd: 'vpc' };
-const DISK_DEVICES: Record<string, DiskBus> = {
+const FORMATS: Record<string, D.DiskFormatName> = { qcow2: 'qcow2', raw: 'raw', vmdk: 'vmdk', vpc: 'vhd' };
+const FORMAT_ARG: Record<D.DiskFormatName, string> = { qcow2: 'qcow2', raw: 'raw', vmdk: 'vmdk', vhd: 'vpc' };
+const DISK_DEVICES: Record<string, D.DiskBus> = {
   'virtio-blk-pci': 'virtio',
   'virtio-blk-device': 'virtio',
   'virtio-blk': 'virtio',
@@ -41,7 +34,7 @@ const DISK_DEVICES: Record<string, DiskBus> = {
   'ide-hd': 'ide',
   'ide-cd': 'ide',
 };
-const NIC_DEVICES: Record<string, NicModel> = {
+const NIC_DEVICES: Record<string, D.NicModel> = {
   'virtio-net-pci': 'virtio',
   'virtio-net-device': 'virtio',
   'virtio-net': 'virtio',
@@ -50,7 +43,7 @@ const NIC_DEVICES: Record<string, NicModel> = {
   rtl8139: 'rtl8139',
   vmxnet3: 'vmxnet3',
 };
-const NIC_NAME: Record<NicModel, string> = {
+const NIC_NAME: Record<D.NicModel, string> = {
   virtio: 'virtio-net-pci',
   e1000: 'e1000',
   rtl8139: 'rtl8139',
@@ -66,7 +59,7 @@ interface Opt {
 interface Drive {
   opt: Opt;
   kv: [string, string][];
-  disk: CanonicalDisk;
+  disk: D.CanonicalDisk;
   bound: boolean;
 }
 
@@ -80,7 +73,7 @@ function memMib(v: string, w: Word): number {
   return int(String(Math.floor(mib)), where(w), 16, 16 * 1024 * 1024);
 }
 
-export const qemuCodec: DefinitionCodec = {
+export const qemuCodec: D.DefinitionCodec = {
   format: 'qemu',
   parse(text) {
     const words = splitArgv(text);
@@ -176,7 +169,7 @@ export const qemuCodec: DefinitionCodec = {
             l.add(`${o.word.text} (${where(w)})`, v, 'the firmware image itself is not canonical');
             break;
           }
-          const bus = ({ virtio: 'virtio', ide: 'ide', scsi: 'scsi', none: 'virtio' } as Record<string, DiskBus>)[
+          const bus = ({ virtio: 'virtio', ide: 'ide', scsi: 'scsi', none: 'virtio' } as Record<string, D.DiskBus>)[
             iface
           ];
           if (!bus) throw bad(where(w), `if=${iface.slice(0, 20)} is not supported`);
@@ -187,7 +180,7 @@ export const qemuCodec: DefinitionCodec = {
           if (!format) throw bad(where(w), `format=${fmt.slice(0, 20)} is not supported`);
           if (!file && !cdrom) throw bad(where(w), 'a drive needs file=');
           const ro = get('readonly');
-          const disk: CanonicalDisk = {
+          const disk: D.CanonicalDisk = {
             file,
             format,
             bus,
@@ -231,8 +224,8 @@ export const qemuCodec: DefinitionCodec = {
     if (!name) throw bad('', '-name is required');
     def.name = name;
     const controllers = new Set<string>();
-    const nicOf = (model: NicModel, kv: [string, string][], w: Word, network: string): CanonicalNic => {
-      const n: CanonicalNic = { model, network };
+    const nicOf = (model: D.NicModel, kv: [string, string][], w: Word, network: string): D.CanonicalNic => {
+      const n: D.CanonicalNic = { model, network };
       const m = kv.find(([k]) => k === 'mac')?.[1];
       if (m !== undefined) n.mac = mac(m, where(w));
       return n;

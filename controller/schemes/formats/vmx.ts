@@ -1,11 +1,17 @@
-import type {
-  CanonicalDisk,
-  CanonicalNic,
-  DefinitionCodec,
-  DiskBus,
-  NicModel,
-} from '../../../common/spec/definition.js';
-import { LossyList, bad, blank, cannot, checkSize, finish, formatOfFile, int, mac, nepheleOnly } from './common.js';
+import type * as D from '../../../common/spec/definition.js';
+import {
+  taker,
+  LossyList,
+  bad,
+  blank,
+  cannot,
+  checkSize,
+  finish,
+  formatOfFile,
+  int,
+  mac,
+  nepheleOnly,
+} from './common.js';
 
 // VMware .vmx: `key = "value"` lines, keys case-insensitive, values with |XX hex
 // escapes. Disks are `<bus><n>:<m>.fileName`, NICs `ethernet<n>.*`. Every key the
@@ -43,19 +49,15 @@ export function readVmx(text: string): Map<string, Entry> {
   return out;
 }
 
-const BUS_OF: Record<string, DiskBus> = { scsi: 'scsi', ide: 'ide', sata: 'sata', nvme: 'virtio' };
-const MODEL_OF: Record<string, NicModel> = { e1000: 'e1000', e1000e: 'e1000', vmxnet3: 'vmxnet3' };
+const BUS_OF: Record<string, D.DiskBus> = { scsi: 'scsi', ide: 'ide', sata: 'sata', nvme: 'virtio' };
+const MODEL_OF: Record<string, D.NicModel> = { e1000: 'e1000', e1000e: 'e1000', vmxnet3: 'vmxnet3' };
 
-export const vmxCodec: DefinitionCodec = {
+export const vmxCodec: D.DefinitionCodec = {
   format: 'vmx',
   parse(text) {
     const kv = readVmx(text);
     const l = new LossyList();
-    const get = (key: string) => {
-      const e = kv.get(key.toLowerCase());
-      if (e) e.used = true;
-      return e;
-    };
+    const get = taker(kv, (k) => k.toLowerCase());
     const at = (e: { line: number }) => `line ${e.line}`;
     const def = blank();
     get('.encoding'); // the file's own envelope, not the VM's
@@ -93,7 +95,7 @@ export const vmxCodec: DefinitionCodec = {
       const cdrom = type.includes('cdrom');
       if (!cdrom && !/^(disk|scsi-harddisk|ata-harddisk|plainDisk)$/i.test(type))
         throw bad(at(kv.get(`${dev}.devicetype`)!), `deviceType ${JSON.stringify(type.slice(0, 30))} is not supported`);
-      const d: CanonicalDisk = {
+      const d: D.CanonicalDisk = {
         file: f.value,
         format: formatOfFile(f.value) ?? 'vmdk',
         bus,
@@ -109,12 +111,12 @@ export const vmxCodec: DefinitionCodec = {
       p.used = true;
       const dev = p.key.slice(0, p.key.indexOf('.')).toLowerCase();
       const vd = get(`${dev}.virtualDev`);
-      const model: NicModel = MODEL_OF[(vd?.value ?? 'e1000').toLowerCase()] ?? 'e1000';
+      const model: D.NicModel = MODEL_OF[(vd?.value ?? 'e1000').toLowerCase()] ?? 'e1000';
       if (vd && vd.value.toLowerCase() !== model) l.add(vd.key, vd.value, `no canonical NIC model; ${model} assumed`);
       const net = get(`${dev}.networkName`);
       const conn = kv.get(`${dev}.connectiontype`);
       if (!net && conn?.value.toLowerCase() === 'nat') conn.used = true;
-      const n: CanonicalNic = { model, network: net?.value ?? '' };
+      const n: D.CanonicalNic = { model, network: net?.value ?? '' };
       const type = get(`${dev}.addressType`);
       const addr = type?.value.toLowerCase() === 'static' ? get(`${dev}.address`) : get(`${dev}.generatedAddress`);
       if (addr) n.mac = mac(addr.value, at(addr));

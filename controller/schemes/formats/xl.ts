@@ -1,12 +1,5 @@
-import type {
-  CanonicalDisk,
-  CanonicalNic,
-  DefinitionCodec,
-  DiskBus,
-  DiskFormatName,
-  NicModel,
-} from '../../../common/spec/definition.js';
-import { LossyList, bad, blank, cannot, finish, int, mac, nepheleOnly } from './common.js';
+import type * as D from '../../../common/spec/definition.js';
+import { taker, LossyList, bad, blank, cannot, finish, int, mac, nepheleOnly } from './common.js';
 import { readXl, xlValue, type XlSetting, type XlValue } from './xl-read.js';
 
 // Xen xl.cfg. Disks are xl disk specs (key=value, or the positional
@@ -14,9 +7,9 @@ import { readXl, xlValue, type XlSetting, type XlValue } from './xl-read.js';
 // bus (xvd: paravirtual, taken as virtio; hd: IDE; sd: SCSI).
 
 const T = 'xl';
-const FORMATS: Record<string, DiskFormatName> = { qcow2: 'qcow2', raw: 'raw', vmdk: 'vmdk', vhd: 'vhd' };
-const PREFIX: Record<DiskBus, string> = { virtio: 'xvd', ide: 'hd', scsi: 'sd', sata: 'sd' };
-const MODELS: Record<string, NicModel> = { e1000: 'e1000', rtl8139: 'rtl8139' };
+const FORMATS: Record<string, D.DiskFormatName> = { qcow2: 'qcow2', raw: 'raw', vmdk: 'vmdk', vhd: 'vhd' };
+const PREFIX: Record<D.DiskBus, string> = { virtio: 'xvd', ide: 'hd', scsi: 'sd', sata: 'sd' };
+const MODELS: Record<string, D.NicModel> = { e1000: 'e1000', rtl8139: 'rtl8139' };
 
 const at = (s: XlSetting, i?: number) => `line ${s.line}${i === undefined ? '' : `, entry ${i + 1}`}`;
 const list = (s: XlSetting | undefined): XlValue[] =>
@@ -45,7 +38,7 @@ function pairs(spec: string): [string, string][] {
   return out.filter(([k]) => k);
 }
 
-function disk(s: XlSetting, spec: XlValue, i: number, l: LossyList): CanonicalDisk {
+function disk(s: XlSetting, spec: XlValue, i: number, l: LossyList): D.CanonicalDisk {
   if (Array.isArray(spec)) throw bad(at(s, i), 'a disk spec must be a string');
   let kv = pairs(spec);
   // Positional form: target,format,vdev,access
@@ -67,7 +60,7 @@ function disk(s: XlSetting, spec: XlValue, i: number, l: LossyList): CanonicalDi
   const vdev = get('vdev') ?? '';
   const prefix = /^(xvd|hd|sd)[a-z]+$/.exec(vdev)?.[1];
   if (!prefix) throw bad(at(s, i), `vdev ${JSON.stringify(vdev.slice(0, 20))} is not xvdX, hdX or sdX`);
-  const bus: DiskBus = prefix === 'xvd' ? 'virtio' : prefix === 'hd' ? 'ide' : 'scsi';
+  const bus: D.DiskBus = prefix === 'xvd' ? 'virtio' : prefix === 'hd' ? 'ide' : 'scsi';
   const cdrom = get('devtype') === 'cdrom' || kv.some(([k]) => k === 'cdrom');
   if (!target && !cdrom) throw bad(at(s, i), 'a disk needs a target');
   const access = get('access') ?? 'rw';
@@ -78,17 +71,17 @@ function disk(s: XlSetting, spec: XlValue, i: number, l: LossyList): CanonicalDi
   return { file: target, format, bus, device: cdrom ? 'cdrom' : 'disk', readonly: access === 'ro' || access === 'r' };
 }
 
-function vif(s: XlSetting, spec: XlValue, i: number, l: LossyList): CanonicalNic {
+function vif(s: XlSetting, spec: XlValue, i: number, l: LossyList): D.CanonicalNic {
   if (Array.isArray(spec)) throw bad(at(s, i), 'a vif spec must be a string');
   const kv = pairs(spec);
   const get = (k: string) => kv.find(([x]) => x === k)?.[1];
   const modelName = get('model');
-  let model: NicModel = 'virtio'; // no model: the paravirtual netfront
+  let model: D.NicModel = 'virtio'; // no model: the paravirtual netfront
   if (modelName !== undefined) {
     model = MODELS[modelName] ?? 'e1000';
     if (!MODELS[modelName]) l.add(`vif[${i}].model`, modelName, `no canonical NIC model; ${model} assumed`);
   }
-  const n: CanonicalNic = { model, network: get('bridge') ?? '' };
+  const n: D.CanonicalNic = { model, network: get('bridge') ?? '' };
   const m = get('mac');
   if (m !== undefined) n.mac = mac(m, at(s, i));
   for (const [k, v] of kv)
@@ -96,16 +89,12 @@ function vif(s: XlSetting, spec: XlValue, i: number, l: LossyList): CanonicalNic
   return n;
 }
 
-export const xlCodec: DefinitionCodec = {
+export const xlCodec: D.DefinitionCodec = {
   format: 'xl',
   parse(text) {
     const kv = readXl(text);
     const l = new LossyList();
-    const get = (k: string) => {
-      const s = kv.get(k);
-      if (s) s.used = true;
-      return s;
-    };
+    const get = taker(kv);
     const def = blank();
     const name = get('name');
     if (!name) throw bad('', 'name is required');
