@@ -277,7 +277,9 @@ export const qemuCodec: D.DefinitionCodec = {
   },
   render(def) {
     const l = new LossyList();
-    const argv: string[][] = [[`qemu-system-${def.arch}`], ['-name', def.name]];
+    // A name with , or = would read as options: say it as guest=NAME with commas doubled.
+    const name = /[,=]/.test(def.name) ? `guest=${optValue(def.name)}` : def.name;
+    const argv: string[][] = [[`qemu-system-${def.arch}`], ['-name', name]];
     if (def.machine) argv.push(['-machine', def.machine]);
     argv.push(['-m', String(def.memoryMib)], ['-smp', String(def.vcpus)]);
     if (def.firmware === 'uefi') argv.push(['-bios', '/usr/share/ovmf/OVMF.fd']);

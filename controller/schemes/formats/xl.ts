@@ -169,7 +169,8 @@ export const xlCodec: D.DefinitionCodec = {
     const vifs = def.nics.map((n, i) => {
       const parts: string[] = [];
       if (n.mac) parts.push(`mac=${n.mac}`);
-      if (n.network) parts.push(`bridge=${n.network}`);
+      if (/[,=\s]/.test(n.network)) cannot(l, T, `$.nics[${i}].network`, n.network, 'a bridge name with , = or blanks');
+      else if (n.network) parts.push(`bridge=${n.network}`);
       if (n.model === 'vmxnet3') cannot(l, T, `$.nics[${i}].model`, n.model, 'vmxnet3 NICs (e1000 used)');
       if (n.model !== 'virtio') parts.push(`model=${n.model === 'vmxnet3' ? 'e1000' : n.model}`);
       return xlValue(parts.join(', '));

@@ -32,7 +32,7 @@ const parser = new XMLParser({
   attributeNamePrefix: '',
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
+  trimValues: false, // values keep their blanks; blank-only text between elements is dropped below
   ignoreDeclaration: true,
   ignorePiTags: true,
   commentPropName: false,
@@ -78,7 +78,8 @@ export function parseXml(text: string): XNode {
     const seen = new Map<string, number>();
     for (const c of (o[tag] as Ordered[]) ?? []) {
       if ('#text' in c) {
-        node.text += String(c['#text']);
+        const piece = String(c['#text']);
+        if (piece.trim()) node.text += piece; // indentation between elements is not content
         if (node.text.length > MAX_VALUE_CHARS) throw bad(path, `text longer than ${MAX_VALUE_CHARS} characters`);
         continue;
       }
