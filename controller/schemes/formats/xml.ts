@@ -148,7 +148,14 @@ export interface El {
 }
 
 const esc = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  !/[&<>"']/.test(s)
+    ? s
+    : s
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&apos;');
 
 export function el(tag: string, attrs?: El['attrs'], kidsOrText?: (El | undefined | false)[] | string | number): El {
   return Array.isArray(kidsOrText) ? { tag, attrs, kids: kidsOrText } : { tag, attrs, text: kidsOrText };
