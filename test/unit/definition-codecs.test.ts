@@ -231,6 +231,8 @@ t.test('hostile inputs are refused quickly', async (t) => {
     /^\/domain\/name\/@a$/,
     'a huge attribute',
   );
+  const attrs = Array.from({ length: 50_000 }, (_, i) => `a${i}="1"`).join(' ');
+  refused(t, () => codec('ovf').parse(`<Envelope>\n<File ${attrs}/></Envelope>`), /^line 2$/, 'huge attribute counts');
   refused(t, () => codec('xl').parse(`name = 'x'\ndisk = [ ${"'a',".repeat(300)} ]`), /^line 2$/, 'a huge list');
   refused(t, () => codec('qemu').parse(`qemu-system-x86_64 ${'-S '.repeat(20_000)}`), /^line 1$/, 'too many words');
   refused(t, () => codec('vmx').parse('x = "1"\n'.repeat(30_000)), /^line/, 'too many lines');

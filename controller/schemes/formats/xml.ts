@@ -10,6 +10,7 @@ import { bad, checkSize, type LossyList } from './common.js';
 export const MAX_ELEMENTS = 20_000;
 export const MAX_VALUE_CHARS = 8192;
 const MAX_DEPTH = 32;
+const MAX_ATTRIBUTES = 64;
 
 export interface XNode {
   /** Qualified name as written (rasd:ResourceType). */
@@ -45,13 +46,37 @@ const lineOf = (text: string, i: number) => text.slice(0, i).split('\n').length;
 
 type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> };
 
+/**
+ * Counts tags and each tag's attributes before any parser sees the text, so a
+ * flood of either is refused in one cheap pass (a guard, not a parser: the
+ * parser reads the document afterwards).
+ */
+function precount(text: string): void {
+  let tags = 0;
+  for (let i = text.indexOf('<'); i >= 0; i = text.indexOf('<', i + 1)) {
+    if (++tags > MAX_ELEMENTS * 2) throw bad(`line ${lineOf(text, i)}`, `more than ${MAX_ELEMENTS} elements`);
+    if (text.startsWith('<!--', i) || text.startsWith('<![CDATA[', i)) continue; // no attributes in there
+    let attrs = 0;
+    let quote = '';
+    let j = i + 1;
+    for (; j < text.length; j++) {
+      const c = text[j];
+      if (quote) {
+        if (c === quote) quote = '';
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '=' && ++attrs > MAX_ATTRIBUTES)
+        throw bad(`line ${lineOf(text, i)}`, `more than ${MAX_ATTRIBUTES} attributes in one element`);
+      else if (c === '>' || c === '<') break;
+    }
+    i = j - 1;
+  }
+}
+
 export function parseXml(text: string): XNode {
   checkSize(text);
   const doctype = text.search(/<!(DOCTYPE|ENTITY)/i);
   if (doctype >= 0) throw bad(`line ${lineOf(text, doctype)}`, 'DOCTYPE and entity declarations are refused');
-  let count = 0;
-  for (let i = text.indexOf('<'); i >= 0; i = text.indexOf('<', i + 1))
-    if (++count > MAX_ELEMENTS * 2) throw bad(`line ${lineOf(text, i)}`, `more than ${MAX_ELEMENTS} elements`);
+  precount(text);
   const v = XMLValidator.validate(text);
   if (v !== true) throw bad(`line ${v.err.line}`, `malformed XML: ${v.err.msg.slice(0, 200)}`);
   let ordered: Ordered[];
@@ -69,7 +94,9 @@ export function parseXml(text: string): XNode {
     const tag = Object.keys(o).find((k) => k !== ':@')!;
     const path = `${parent}/${tag}${index ? `[${index}]` : ''}`;
     const attrs: Record<string, string> = {};
-    for (const [k, val] of Object.entries(o[':@'] ?? {})) {
+    const given = Object.entries(o[':@'] ?? {});
+    if (given.length > MAX_ATTRIBUTES) throw bad(path, `more than ${MAX_ATTRIBUTES} attributes`);
+    for (const [k, val] of given) {
       const s = String(val);
       if (s.length > MAX_VALUE_CHARS) throw bad(`${path}/@${k}`, `longer than ${MAX_VALUE_CHARS} characters`);
       attrs[k] = s;
