@@ -171,9 +171,9 @@ export const ovfCodec: D.DefinitionCodec = {
       }
     }
     for (const c of hw.kids.filter((k) => local(k.tag) === 'Config')) {
-      if (c.attrs['vmw:key'] !== 'firmware') continue;
+      if (attr(c, 'key') !== 'firmware') continue;
       useAll(c);
-      const v = c.attrs['vmw:value'] ?? '';
+      const v = attr(c, 'value') ?? '';
       if (v === 'efi') def.firmware = 'uefi';
       else if (v !== 'bios') throw bad(`${c.path}/@value`, `firmware ${v.slice(0, 20)} is not supported`);
     }
@@ -182,13 +182,12 @@ export const ovfCodec: D.DefinitionCodec = {
       nsec.used = true;
       kids(nsec, 'Info').forEach(useAll);
       for (const n of nsec.kids.filter((k) => local(k.tag) === 'Network'))
-        if (nets.has(n.attrs['ovf:name'] ?? n.attrs.name ?? '')) useAll(n);
+        if (nets.has(attr(n, 'name') ?? '')) useAll(n);
     }
     for (const p of vs.kids.filter((k) => local(k.tag) === 'ProductSection')) {
-      const cls = p.attrs['ovf:class'] ?? p.attrs.class;
+      const cls = attr(p, 'class');
       if (cls !== CLASS_CONFIG && cls !== CLASS_NEPHELE) continue;
       p.used = true;
-      attr(p, 'class');
       kids(p, 'Info').forEach(useAll);
       for (const prop of kids(p, 'Property')) {
         const key = attr(prop, 'key') ?? '';
