@@ -54,10 +54,11 @@ t.test('scheme ls and convert through the controller', async (t) => {
   t.ok(schemes.find((s) => s.name === 'qemu')!.capabilities.includes('guest_channel'));
 
   // A tenant may read the catalog but not which hosts make up the fleet.
-  t.equal((await run('tenant', 'create', 'acme')).code, 0);
-  const tok = await run('-q', 'token', 'create', '--api', '--role', 'tenant-admin', '--tenant', 'acme');
-  t.equal(tok.code, 0, tok.stderr);
-  const asTenant = await cli([...base, '--token', tok.stdout.trim(), '--json', 'scheme', 'ls']);
+  const a = ctl.admin();
+  t.teardown(() => a.close());
+  await a.createTenant({ name: 'acme' });
+  const tok = await a.createToken({ kind: 'TOKEN_KIND_API', role: 'tenant-admin', tenant: 'acme' });
+  const asTenant = await cli([...base, '--token', tok.secret, '--json', 'scheme', 'ls']);
   t.equal(asTenant.code, 0, asTenant.stderr);
   const seen = JSON.parse(asTenant.stdout) as { name: string; hostIds: string[]; hostCount: number }[];
   t.match(
@@ -120,8 +121,6 @@ t.test('scheme ls and convert through the controller', async (t) => {
   t.match(unknown.stderr, /--from: "hyperv" is not one of canonical, libvirt, qemu, vmx, xl, ovf/);
 
   // The RPC itself: an unspecified format is INVALID_ARGUMENT naming the field.
-  const a = ctl.admin();
-  t.teardown(() => a.close());
   const call = (req: object) =>
     a.call<ConvertDefinitionResponse__Output>((md, o, cb) => a.schemes.ConvertDefinition(req, md, o, cb));
   await t.rejects(call({ from: 'DEFINITION_FORMAT_UNSPECIFIED', to: 'DEFINITION_FORMAT_OVF', text: 'x' }), {
