@@ -2,7 +2,7 @@
 // definition conversion between schemes' formats. The controller converts and
 // validates (INVALID_ARGUMENT pointing at the line or element); here only the
 // flags and reading the file.
-import { openSync, readSync, closeSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import type { Command } from 'commander';
 import type { Scheme__Output } from '../../../common/gen/nephele/v1/Scheme.js';
 import { DEFINITION_FORMATS, type DefinitionFormatName } from '../../../common/spec/definition.js';
@@ -20,33 +20,20 @@ function formatFlag(flag: string, v: string): DefinitionFormatName {
 }
 
 /** The definition text of FILE ('-' = stdin), refused past 1 MiB without reading the rest. */
-function readDefinition(file: string): string {
-  let fd: number;
-  try {
-    fd = file === '-' ? 0 : openSync(file, 'r');
-  } catch (e) {
-    throw new CliError(`${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const buf = Buffer.alloc(MAX_DEFINITION + 1);
+async function readDefinition(file: string): Promise<string> {
+  const chunks: Buffer[] = [];
   let n = 0;
   try {
-    for (;;) {
-      let got: number;
-      try {
-        got = readSync(fd, buf, n, buf.length - n, null);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
-        if ((e as NodeJS.ErrnoException).code === 'EOF') break;
-        throw e;
-      }
-      if (got === 0) break;
-      n += got;
+    for await (const c of file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 64 * 1024 })) {
+      n += (c as Buffer).length;
       if (n > MAX_DEFINITION) throw new CliError(`${file}: larger than ${MAX_DEFINITION} bytes`);
+      chunks.push(c as Buffer);
     }
-  } finally {
-    if (fd !== 0) closeSync(fd);
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return buf.subarray(0, n).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 const names = <T extends string>(list: unknown[], conv: { fromProto(p: never): T | undefined }) =>
@@ -109,7 +96,7 @@ export function registerSchemeCommands(program: Command, k: CliKit): void {
     .action(async (file: string, o: { from: string; to: string }) => {
       const from = formatFlag('--from', o.from);
       const to = formatFlag('--to', o.to);
-      const text = readDefinition(file);
+      const text = await readDefinition(file);
       const r = await k.withClient((c) =>
         c.convertDefinition({
           from: DefinitionFormatEnum.toProto(from),
