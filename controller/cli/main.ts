@@ -40,6 +40,7 @@ import { registerReclassPolicyCommands } from './commands/reclass-policy.js';
 import { registerReclassAnalyzeCommand } from './commands/reclass-analyze.js';
 import { registerReclassRecommendCommands } from './commands/reclass-recommend.js';
 import { registerNativeCommands } from './commands/native.js';
+import { registerSchemeCommands } from './commands/scheme.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -265,6 +266,7 @@ registerReclassPolicyCommands(program, kit);
 registerReclassAnalyzeCommand(program, kit);
 registerReclassRecommendCommands(program, kit);
 registerNativeCommands(program, kit);
+registerSchemeCommands(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);

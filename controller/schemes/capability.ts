@@ -6,6 +6,8 @@ import type { SchemeDeps } from './deps.js';
 import { schemeHandlers, type NativeHandlers, type SchemeParts } from './service.js';
 import { nativeHandlers } from './native/handlers.js';
 import { startTransfers } from './transfer/index.js';
+import { definitionHandlers } from './catalog/service.js';
+import { nativeVerbs } from './catalog/verbs.js';
 
 export async function startSchemesCapability(d: SchemeDeps) {
   // Each part adds its construction here, e.g. `const bus = await startBus(d);`.
@@ -14,7 +16,7 @@ export async function startSchemesCapability(d: SchemeDeps) {
   return {
     handlers: (layer: RpcLayer) => {
       const parts: Partial<SchemeParts> = {
-        // definitions: definitions.handlers(layer),
+        definitions: definitionHandlers(layer, d, nativeVerbs),
         transfers: transfer.handlers(layer),
         // ControlVmNative only here; MigrateAcrossSchemes comes from the migrate part (the coordinator joins them).
         native: nativeHandlers(layer, {

@@ -19,6 +19,7 @@ import { runImageTransfer } from './image-transfer.js';
 import { runImageClone, runImageUpdateCycle } from './images.js';
 import { runReclassAnalyze } from './reclass-analyze.js';
 import { runSchemesDisk } from './schemes-disk.js';
+import { runSchemesConvert } from './schemes-convert.js';
 import { mergeResults, summaryTable, type Figures } from './results.js';
 
 // `npm run bench [-- heartbeat agent]`: runs the named benchmarks (default:
@@ -44,6 +45,7 @@ const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = 
   'reclass-analyze': { about: 'reclassification analysis of 100,000 VMs x 30 days of hourly usage (percentiles by histogram + quickselect in a bucket, + findings) vs a plain typed-array sort; usage series from a LevelDB of rollups vs a bare scan', run: runReclassAnalyze },
   'schemes-disk': { about: 'a 1 GiB sparse-ish qcow2 converted to vmdk: inspect + qemu-img convert -p + verify, vs plain qemu-img convert', run: runSchemesDisk },
   'planner-e2e': { about: 'CreateVmSet of 10,000 VMs -> all confirmed by N simulated agents, vs bare grpc-js', run: runPlannerE2e },
+  'schemes-convert': { about: 'definition conversions through the canonical spec over a mix of real-world shaped vmx/libvirt/OVF/xl/QEMU/canonical documents, in process, vs a bare fast-xml-parser parse + build of the same domain XML', run: runSchemesConvert },
 };
 
 const RESULTS = join(ROOT, 'bench', 'results.json');

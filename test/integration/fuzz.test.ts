@@ -229,6 +229,14 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
           serial: true,
         }),
       ],
+      // ConvertDefinition: definitions that get past the first checks of each format.
+      text: [
+        '<domain><name>f</name><memory>65536</memory><devices><disk><source file="/a"/></disk></devices></domain>',
+        'displayName = "f"\nnumvcpus = "2"\nscsi0:0.fileName = "a.vmdk"\n',
+        "name = 'f'\ndisk = [ 'vdev=xvda, target=/a' ]\nvif = [ 'bridge=b' ]\n",
+        'qemu-system-x86_64 -name f -m 64 -drive file=/a,if=none,id=d -device virtio-blk-pci,drive=d',
+        '<Envelope><VirtualSystem ovf:id="f"><VirtualHardwareSection/></VirtualSystem></Envelope>',
+      ],
     },
   };
 
