@@ -17,8 +17,9 @@ import { waitFor } from '../helpers/wait.js';
 // definition plus a vmdk (the CLI checks the sha256), which qemu-img reads as
 // vmdk. No scratch file, no transfer is left behind.
 
-// The definition format under test: the coordinator switches this to 'vmx' once its codec is merged.
-const FORMAT: DefinitionFormatName = 'canonical';
+// The definition format under test: a .vmx (VMware's format: it has no field for the
+// appliance port, so the import names it on the command line).
+const FORMAT: DefinitionFormatName = 'vmx';
 
 qemuOrSkip('schemes-import-qemu');
 
@@ -78,6 +79,8 @@ t.test('a foreign definition + vmdk imported, booted, stopped and exported', asy
     vmdk,
     '--scheme',
     'qemu',
+    '--appliance-port',
+    '8080',
   );
   lap('imported');
   t.equal(imp.code, 0, `vm import exits 0 (${imp.stderr.trim()})`);
