@@ -1,4 +1,4 @@
-import type { CreateExtra, DesiredState, NewVm, VmRecord, VmReport, VmSpec, VmState } from '../model/index.js';
+import type { CreateExtra, NewVm, VmRecord, VmReport, VmSpec, VmState } from '../model/index.js';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import { DesiredStateEnum, specToProto, vmToProto } from '../../common/grpc/convert.js';
 import type { DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
