@@ -38,6 +38,7 @@ import { registerClassCommands } from './commands/class.js';
 import { registerReclassPolicyCommands } from './commands/reclass-policy.js';
 import { registerReclassAnalyzeCommand } from './commands/reclass-analyze.js';
 import { registerReclassRecommendCommands } from './commands/reclass-recommend.js';
+import { registerVmMigrateCommand } from './commands/vm-migrate.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -261,6 +262,7 @@ registerClassCommands(program, kit);
 registerReclassPolicyCommands(program, kit);
 registerReclassAnalyzeCommand(program, kit);
 registerReclassRecommendCommands(program, kit);
+registerVmMigrateCommand(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);
