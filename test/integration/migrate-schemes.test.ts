@@ -71,6 +71,14 @@ t.test('qemu to libvirt: a refusal rolls back to the source; then it moves, disk
   t.match(nope.stderr, /FAILED_PRECONDITION: cannot migrate qemu to process: a qemu vm runs from a disk image/);
   t.equal(nope.stdout, '');
 
+  // Never where it is: the current host as the target is refused, naming the field.
+  const a = ctl.admin();
+  t.teardown(() => a.close());
+  await t.rejects(
+    a.call((md, o, cb) => a.vms.MigrateVm({ vmId: vm.id, targetHostId: src.hostId }, md, o, cb)),
+    { code: 3, details: /target_host_id: is the host the vm runs on now/ },
+  );
+
   // The target refuses: rolled back, on the source again, never re-placed anywhere else.
   const rolled = await cli([...base, 'vm', 'migrate', 'web', '--scheme', 'libvirt']);
   t.equal(rolled.code, 1, rolled.stdout);
