@@ -10,6 +10,7 @@ export async function startSchemesCapability(d: SchemeDeps) {
   // Each part adds its construction here, e.g. `const bus = await startBus(d);`.
   // Coordinator: hand controller/schemes/disk's convertDisk in here ({ convertDisk }) once merged.
   const migrate = startMigrate(d);
+  await migrate.migrations.recover();
   const stops: (() => Promise<void>)[] = [];
   return {
     handlers: (layer: RpcLayer) => {

@@ -198,3 +198,33 @@ t.test('the export does not finish in time: given up, the vm runs where it was a
   t.match(r, { message: /rolled back: its disk was not exported in time/ });
   t.match(await get(h, vm.id), { generation: vm.generation, exportDisk: '', hostId: vm.hostId, desired: 'running' });
 });
+
+t.test('a controller restart ends open migrations: an export is given up, a re-placed vm stays', async (t) => {
+  const { h, m, b, vm } = await world(t, ['libvirt']);
+  const fresh = () => new Migrations({ ...(m as unknown as { d: object }).d } as never);
+  // Exporting when the controller stopped: the vm runs where it was again, with its own disk.
+  void m.migrate(vm.id, undefined, 'libvirt', b).catch(() => {});
+  await h.idle();
+  t.ok((await get(h, vm.id)).exportDisk, 'exporting');
+  t.equal(await fresh().recover(), 1);
+  t.match(await get(h, vm.id), { hostId: vm.hostId, generation: vm.generation, moveChange: undefined });
+  t.notOk((await get(h, vm.id)).exportDisk, 'the export given up');
+
+  // Re-placed when the controller stopped: an ordinary vm where it went; its moved disk still to be imported.
+  const second = m.migrate(vm.id, undefined, 'libvirt', b).catch((e: Error) => e);
+  for (let i = 0; i < 20 && (await get(h, vm.id)).hostId !== b; i++) {
+    await uploaded(h, vm);
+    await h.advance(100);
+  }
+  const there = await get(h, vm.id);
+  t.match(there, { hostId: b, migration: { transfer: there.importDisk } });
+  t.equal(await fresh().recover(), 1);
+  const after = await get(h, vm.id);
+  t.match(after, { hostId: b, migration: undefined, importDisk: there.importDisk });
+  t.ok(await h.store.get(TRANSFERS, there.importDisk!), 'its moved disk kept until it runs there');
+  await h.report(b, after, 'running');
+  t.equal(await h.store.get(TRANSFERS, there.importDisk!), undefined, 'dropped once it ran (the usual way)');
+  h.clock.advance(10_000);
+  await h.idle();
+  await second;
+});

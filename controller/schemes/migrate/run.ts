@@ -46,6 +46,31 @@ export class Migrations {
     return (this.d.exportMs ?? EXPORT_MS) + 2 * (this.d.verifyMs ?? VERIFY_MS) + 60_000;
   }
 
+  /**
+   * At start: migrations the controller was carrying out when it stopped are ended.
+   * One still exporting is given up (the VM runs where it was, with its own disk); one
+   * already re-placed is left where it went, an ordinary VM again (refusals re-placed as
+   * usual, its moved disk dropped once it runs there).
+   */
+  async recover(): Promise<number> {
+    const d = this.d;
+    const open: VmRecord[] = [];
+    for await (const { value: vm } of d.store.scan<VmRecord>(VMS))
+      if (vm.migration || vm.moveChange?.migration) open.push(vm);
+    for (const vm of open) {
+      if (vm.exportDisk && vm.moveChange?.migration)
+        await d.planner.abandonExport(vm.id, vm.exportDisk, 'the controller restarted during its migration');
+      if (!vm.migration) continue;
+      const { transfer } = vm.migration;
+      await this.settle(vm.id, vm.migration.id, 'vm.migrate_finished', 'migration ended by a controller restart', {
+        outcome: 'interrupted: the vm stays where it went',
+      });
+      if (transfer && vm.importDisk !== transfer) await d.transfers.finish(transfer);
+      d.log.warn({ vm_id: vm.id, host_id: vm.hostId }, 'migration ended by a controller restart');
+    }
+    return open.length;
+  }
+
   /** Migrates the VM to `toScheme` ("" = its own) on `hostId` ("" = the planner chooses). */
   migrate(vmId: string, scope: string | undefined, toScheme: string, hostId: string): Promise<Migrated> {
     return this.locks.run(vmId, () => this.run(vmId, scope, toScheme, hostId));
