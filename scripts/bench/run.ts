@@ -78,6 +78,7 @@ async function main(): Promise<void> {
         '  BENCH_RECLASS_SERIES_VMS=2000 VMs x 168 h of rollups in LevelDB (reclass-analyze series)',
         '  BENCH_MIGRATE_SCHEME=qemu   target scheme of the measured migration (schemes-migrate)',
         '  BENCH_MIGRATE_RUNS=3        measured migrations, each followed by an unmeasured one back (schemes-migrate)',
+        '  BENCH_LIBVIRT_URI=<uri>     the libvirtd a libvirt target agent uses (schemes-migrate; default the agent\'s)',
         '  BENCH_CPU_PROF=<dir>        controller, bare servers and load generators write V8 CPU profiles there',
         '',
       ].join('\n'),

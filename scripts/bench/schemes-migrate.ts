@@ -20,6 +20,8 @@ const runs = () => Math.max(1, Number(process.env.BENCH_MIGRATE_RUNS ?? 3));
 function agent(address: string, dir: string, name: string, token: string, schemes: string): ChildProcess {
   const args = [join(DIST, 'agent/main.js'), '--controller', address, '--data-dir', dir, '--name', name, '--join-token', token];
   args.push('--schemes', schemes, '--image-dir', join(ROOT, '.cache/guest'), '--log-level', 'warn', '--guest-vcpus', '2');
+  // A libvirt target talks to the libvirtd named here (default: the agent's, qemu:///system).
+  if (schemes.includes('libvirt') && process.env.BENCH_LIBVIRT_URI) args.push('--libvirt-uri', process.env.BENCH_LIBVIRT_URI);
   return track(spawn(process.execPath, args, { stdio: 'ignore' }));
 }
 
