@@ -26,10 +26,11 @@ export interface MoveChange extends Extra {
 /** Schemes whose VMs have a disk that a cold move carries over. */
 export const DISK_SCHEMES: readonly string[] = ['qemu', 'libvirt'];
 
-/** A migration's narrowing of where the VM may go: never where it is; only the named host when one is. */
+/** A migration's choice of where the VM may go: never where it is; only the named host when one is. */
 function aim(req: PlacementRequest, vm: VmRecord, x: MoveChange, hosts: Iterable<string>): void {
   if (x.hostId) req.exclude = new Set([...hosts].filter((h) => h !== x.hostId));
-  else if (x.migration) req.exclude = new Set([...(req.exclude ?? []), vm.hostId]);
+  // Hosts tried before are avoided after refusals; an operator's migration may go back to one.
+  else if (x.migration) req.exclude = new Set([vm.hostId]);
 }
 
 /** The VM as it will be where it goes: its new size and scheme. */

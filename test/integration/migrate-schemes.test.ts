@@ -128,4 +128,15 @@ t.test('qemu to libvirt: a refusal rolls back to the source; then it moves, disk
   t.match(human.stdout, /from:\s+\S+ \(libvirt\)/);
   t.match(human.stdout, /to:\s+src \S+ \(qemu\)/);
   t.match(human.stdout, /took:\s+\d+\.\d s/);
+
+  // A retried call (same request_id) answers with the vm, never a second migration.
+  const across = (requestId: string) =>
+    a.call<{ vm: { hostId: string; generation: string } }>((md, o, cb) =>
+      a.schemes.MigrateAcrossSchemes({ vmId: vm.id, targetScheme: 'libvirt', requestId }, md, o, cb as never),
+    );
+  const first = await across('mig-1');
+  const again = await across('mig-1');
+  t.equal(first.vm.hostId, dst.hostId);
+  t.same(again.vm, first.vm, 'the replay answers with the vm as it is');
+  t.equal((await eventsOf(ctl, 'vm.migrate_started')).length, 4, 'no second migration');
 });

@@ -19,7 +19,8 @@ export const noDiskConversion: ConvertDisk = (_path, from, to) =>
 export function startMigrate(d: SchemeDeps, o: { convertDisk?: ConvertDisk; verifyMs?: number } = {}) {
   const m = new Migrations({ ...d, convertDisk: o.convertDisk ?? noDiskConversion, verifyMs: o.verifyMs });
   const hostId = (raw: string) => (raw ? requireId('target_host_id', raw) : '');
-  const view = (r: Migrated) => {
+  // A replayed call (its request_id seen before) answers with the vm as it is now; where it came from is not kept.
+  const view = (r: Pick<Migrated, 'vm' | 'version'>) => {
     const vm = d.vms.view(r.vm, r.version);
     if (r.vm.hostId) vm.hostName = d.planner.fleet.slot(r.vm.hostId)?.name ?? '';
     return vm;
@@ -44,7 +45,11 @@ export function startMigrate(d: SchemeDeps, o: { convertDisk?: ConvertDisk; veri
             seconds: r.seconds,
           };
         },
-        undefined,
+        async (ref, req, ctx) => {
+          requireId('vm_id', req.vmId);
+          const { vm, version } = await d.vms.get(ref, ctx.scope);
+          return { vm: view({ vm, version }), fromScheme: '', fromHostId: '', diskConverted: false, seconds: 0 };
+        },
         opts,
       ),
     }),
@@ -57,7 +62,11 @@ export function startMigrate(d: SchemeDeps, o: { convertDisk?: ConvertDisk; veri
           const r = await m.migrate(id, ctx.scope, '', hostId(req.targetHostId));
           return { vm: view(r), fromHostId: r.fromHost };
         },
-        undefined,
+        async (ref, req, ctx) => {
+          requireId('vm_id', req.vmId);
+          const { vm, version } = await d.vms.get(ref, ctx.scope);
+          return { vm: view({ vm, version }), fromHostId: '' };
+        },
         opts,
       ),
     }),

@@ -88,10 +88,16 @@ export class Migrations {
     const reason = plan.fromScheme === plan.toScheme ? 'migrated' : `migrated to ${plan.toScheme}`;
     const probe = await d.planner.moveVm(vm.id, reason, { ...x, dryRun: true });
     if (!probe.moved) throw new FailedPreconditionError(`no host can take it: ${probe.reasons.join('; ') || 'none'}`);
-    await this.event(vm, 'vm.migrate_started', `migration started (${plan.fromScheme} to ${plan.toScheme})`, {
-      migration_id: id,
-      to_scheme: plan.toScheme,
-      ...(hostId ? { to_host: hostId } : {}),
+    // The call's request_id names this vm from here on (a retried call answers with it, not a second migration).
+    await d.events.commit({
+      ref: vm.id,
+      events: [
+        this.newEvent(vm, 'vm.migrate_started', `migration started (${plan.fromScheme} to ${plan.toScheme})`, {
+          migration_id: id,
+          to_scheme: plan.toScheme,
+          ...(hostId ? { to_host: hostId } : {}),
+        }),
+      ],
     });
     d.log.info({ vm_id: vm.id, migration_id: id, to_scheme: plan.toScheme, to_host: hostId }, 'migration started');
 
