@@ -21,6 +21,8 @@ export interface MoveChange extends Extra {
   scheme?: string;
   /** Migration id: kept on the record (VmRecord.migration) until the migration ends. */
   migration?: string;
+  /** A rollback: the desired state it runs in again (its copy on the target may have been stopped first). */
+  desired?: VmRecord['desired'];
 }
 
 /** Schemes whose VMs have a disk that a cold move carries over. */
@@ -85,6 +87,7 @@ export class Moves {
         ...to,
         moveChange: undefined,
         hostId: dest.hostId,
+        desired: x.desired ?? to.desired,
         generation: vm.generation + 1,
         state: 'pending',
         stateReason: `re-placed: ${reason}`,

@@ -117,6 +117,7 @@ async function world(t: Test, schemesB: string[]) {
   const m = new Migrations({
     ...{ store: h.store, clock: h.clock, log: silentLogger, events: h.events, planner: h.planner, vms: h.vms },
     transfers: (h.planner as unknown as { c: { transfers: never } }).c.transfers,
+    sessions: { pushDesired: (id: string) => void h.pushes.push(id) },
     convertDisk: () => Promise.reject(new Error('not expected')),
     verifyMs: 5_000,
   });
@@ -227,4 +228,26 @@ t.test('a controller restart ends open migrations: an export is given up, a re-p
   h.clock.advance(10_000);
   await h.idle();
   await second;
+});
+
+t.test('not healthy in time: the target copy is stopped first, then it runs on the source again', async (t) => {
+  const { h, m, a, b, vm } = await world(t, ['libvirt']);
+  let stoppedThere = false;
+  const r = await drive(h, m.migrate(vm.id, undefined, 'libvirt', b), async () => {
+    await uploaded(h, vm);
+    const v = await get(h, vm.id);
+    // The target boots it but its guest never says it is ready.
+    if (v.hostId === b && v.state === 'pending') await h.report(b, v, 'creating');
+    if (v.hostId === b && v.desired === 'stopped' && v.state !== 'stopped') {
+      t.notOk(stoppedThere, 'asked once');
+      stoppedThere = true;
+      await h.report(b, v, 'stopped');
+    }
+    if (v.hostId === a && v.state === 'pending') {
+      t.ok(stoppedThere, 'the source starts only after the target stopped its copy');
+      await h.report(a, v, 'running');
+    }
+  });
+  t.match(r, { message: /rolled back: not healthy in time \(creating/ });
+  t.match(await get(h, vm.id), { hostId: a, desired: 'running', state: 'running', generation: vm.generation + 2 });
 });

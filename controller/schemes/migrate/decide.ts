@@ -128,3 +128,22 @@ export function exportVerdict(
   if (now > deadlineUnixMs) return { kind: 'failed', reason: 'its disk was not exported in time' };
   return { kind: 'wait' };
 }
+
+/** States in which the target's copy may be up (or about to be). */
+const MAY_RUN = new Set(['pending', 'creating', 'running', 'suspended']);
+
+/**
+ * Before a rollback: the target's copy, if it may be up and its host is there to stop it,
+ * is stopped first, so the source's never starts beside it (a host that is gone is fenced
+ * by the generation when it comes back).
+ */
+export function stopFirst(vm: VmRecord | undefined, at: Landing, hostReady: boolean): boolean {
+  return !!vm && hostReady && vm.hostId === at.hostId && vm.generation === at.generation && MAY_RUN.has(vm.state);
+}
+
+/** Waiting for that stop: done (healthy) once it is down or no longer there; failed at the deadline. */
+export function stopVerdict(vm: VmRecord | undefined, at: Landing, hostReady: boolean, now: number): Verdict {
+  if (!stopFirst(vm, at, hostReady)) return { kind: 'healthy' };
+  if (now > at.deadlineUnixMs) return { kind: 'failed', reason: `the target did not stop it in time (${vm!.state})` };
+  return { kind: 'wait' };
+}

@@ -8,14 +8,24 @@ import { ulid } from '../../../common/ids.js';
 import { at, KeyedMutex, put, retryOnConflict } from '../../../common/store/index.js';
 import type { VmRecord } from '../../model/vm.js';
 import type { MoveChange } from '../../planner/moves.js';
-import { VMS } from '../../vms/registry.js';
+import { lifecycleEvent, VMS } from '../../vms/registry.js';
 import type { SchemeDeps } from '../deps.js';
-import { exportVerdict, planMigration, verdict, type MigrationPlan, type Verdict } from './decide.js';
+import {
+  exportVerdict,
+  planMigration,
+  stopVerdict,
+  verdict,
+  type Landing,
+  type MigrationPlan,
+  type Verdict,
+} from './decide.js';
 
 /** Converts a disk file in place from one image format to another (controller/schemes/disk's convertDisk). */
 export type ConvertDisk = (path: string, from: string, to: string) => Promise<void>;
 
 export type MigrateDeps = Pick<SchemeDeps, 'store' | 'clock' | 'log' | 'events' | 'planner' | 'vms' | 'transfers'> & {
+  /** Tells a host its desired state now (the target's copy stopped before a rollback). */
+  sessions: Pick<SchemeDeps['sessions'], 'pushDesired'>;
   convertDisk: ConvertDisk;
   /** How long the source may take to hand its disk over. */
   exportMs?: number;
@@ -26,6 +36,8 @@ export type MigrateDeps = Pick<SchemeDeps, 'store' | 'clock' | 'log' | 'events' 
 export const EXPORT_MS = 10 * 60_000;
 export const VERIFY_MS = 3 * 60_000;
 const POLL_MS = 100;
+/** How long the target gets to stop its copy before a rollback goes ahead regardless (the generation fences it). */
+const STOP_MS = 30_000;
 
 export interface Migrated {
   vm: VmRecord;
@@ -123,7 +135,7 @@ export class Migrations {
       verdict(await this.get(vm.id), landing, !!d.planner.fleet.slot(landing.hostId)?.ready, d.clock.now()),
     );
     if (v.kind === 'failed') {
-      await this.rollBack(vm, plan, id, transfer, landing.generation, v.reason);
+      await this.rollBack(vm, plan, id, transfer, landing, v.reason);
       throw new FailedPreconditionError(`migration rolled back: ${v.reason}`);
     }
     const done = await this.settle(vm.id, id, 'vm.migrate_finished', 'migration finished', {
@@ -191,12 +203,19 @@ export class Migrations {
     plan: MigrationPlan,
     id: string,
     transfer: string,
-    generation: number,
+    at: Landing,
     why: string,
   ): Promise<void> {
     const d = this.d;
     d.log.warn({ vm_id: vm.id, migration_id: id, reason: why }, 'migration failed; rolling back');
-    const back: MoveChange = { hostId: plan.fromHost, scheme: plan.fromScheme, generation };
+    await this.stopTarget(vm, at);
+    // Back as the user wanted it (the target's copy may have been stopped just now).
+    const back: MoveChange = {
+      hostId: plan.fromHost,
+      scheme: plan.fromScheme,
+      generation: at.generation,
+      desired: vm.desired,
+    };
     const m = await d.planner
       .placeMigrated(vm.id, `migration rolled back: ${why}`, transfer, back)
       .catch((e: Error) => ({ moved: false, reasons: [e.message] }));
@@ -220,6 +239,26 @@ export class Migrations {
       verdict(await this.get(vm.id), landing, !!d.planner.fleet.slot(plan.fromHost)?.ready, d.clock.now()),
     );
     if (v.kind === 'failed') d.log.error({ vm_id: vm.id, reason: v.reason }, 'rolled back, but not running again');
+  }
+
+  /** Never two running: a target copy that may be up is stopped before the source's starts (bounded). */
+  private async stopTarget(vm: VmRecord, at: Landing): Promise<void> {
+    const d = this.d;
+    const ready = () => !!d.planner.fleet.slot(at.hostId)?.ready;
+    const stop = { ...at, deadlineUnixMs: d.clock.now() + STOP_MS };
+    if ((await stopVerdictNow()).kind !== 'wait') return;
+    await d.vms.setDesired(
+      vm.id,
+      undefined,
+      (v) => (v.hostId === at.hostId && v.generation === at.generation ? { desired: 'stopped' } : undefined),
+      lifecycleEvent('stop_requested'),
+    );
+    d.sessions.pushDesired(at.hostId);
+    const v = await this.until(stopVerdictNow);
+    if (v.kind === 'failed') d.log.warn({ vm_id: vm.id, host_id: at.hostId, reason: v.reason }, 'rolling back anyway');
+    async function stopVerdictNow() {
+      return stopVerdict((await d.store.get<VmRecord>(VMS, vm.id))?.value, stop, ready(), d.clock.now());
+    }
   }
 
   private rolledBack(vm: VmRecord, id: string, why: string) {
