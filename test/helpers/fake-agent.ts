@@ -41,7 +41,8 @@ export async function fakeAgent(
     joinToken: string;
     name: string;
     labels?: Record<string, string>;
-    answer?: (vm: DesiredVm) => { state: 'VM_STATE_RUNNING' | 'VM_STATE_FAILED'; reason: string };
+    /** undefined: no answer at all (e.g. a host that goes away with the VM). */
+    answer?: (vm: DesiredVm) => { state: 'VM_STATE_RUNNING' | 'VM_STATE_FAILED'; reason: string } | undefined;
     /** Reported on Welcome instead of fakeInventory(name). */
     inventory?: Inventory;
     /** Fields of Hello to send instead of the defaults. */
@@ -127,6 +128,7 @@ export async function fakeAgent(
             vm.desired === 'DESIRED_VM_STATE_DESTROYED'
               ? { state: 'VM_STATE_DESTROYED' as const, reason: 'destroyed' }
               : answer(vm);
+          if (!a) continue;
           if (o.fetchDisks && vm.importDisk && a.state === 'VM_STATE_RUNNING')
             void fetchDisk(vm).then(
               () => agent.report(vm, a.state, a.reason),
