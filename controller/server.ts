@@ -275,6 +275,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
       (id) => planner.fleet.slot(id)?.name ?? '',
     ),
     GetConsole: streamRpc(layer, 'VmService.GetConsole', (call, ctx) => consoles.serve(call, ctx.scope)),
+    // Cold migration lives with the scheme abstraction (controller/schemes/migrate), started below.
+    MigrateVm: (call, cb) => migrateVm(call, cb),
   } satisfies VmServiceHandlers);
   const usage = await startUsageCapability({
     store,
@@ -311,6 +313,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     alarm,
   });
   server.addService(safeService(v1.SchemeService.service), schemes.handlers(layer));
+  const migrateVm = schemes.migrateVm(layer);
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((n) => [n, 'SERVING'])));
   // Its own handlers, our deserializers: undecodable bytes are INVALID_ARGUMENT as on every nephele.v1 method.
   health.addToServer({

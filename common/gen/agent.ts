@@ -105,6 +105,8 @@ import type { ListVmSetsResponse as _nephele_v1_ListVmSetsResponse, ListVmSetsRe
 import type { ListVmsRequest as _nephele_v1_ListVmsRequest, ListVmsRequest__Output as _nephele_v1_ListVmsRequest__Output } from './nephele/v1/ListVmsRequest.js';
 import type { ListVmsResponse as _nephele_v1_ListVmsResponse, ListVmsResponse__Output as _nephele_v1_ListVmsResponse__Output } from './nephele/v1/ListVmsResponse.js';
 import type { MemoryInfo as _nephele_v1_MemoryInfo, MemoryInfo__Output as _nephele_v1_MemoryInfo__Output } from './nephele/v1/MemoryInfo.js';
+import type { MigrateVmRequest as _nephele_v1_MigrateVmRequest, MigrateVmRequest__Output as _nephele_v1_MigrateVmRequest__Output } from './nephele/v1/MigrateVmRequest.js';
+import type { MigrateVmResponse as _nephele_v1_MigrateVmResponse, MigrateVmResponse__Output as _nephele_v1_MigrateVmResponse__Output } from './nephele/v1/MigrateVmResponse.js';
 import type { MonitorPolicy as _nephele_v1_MonitorPolicy, MonitorPolicy__Output as _nephele_v1_MonitorPolicy__Output } from './nephele/v1/MonitorPolicy.js';
 import type { MonitorServiceClient as _nephele_v1_MonitorServiceClient, MonitorServiceDefinition as _nephele_v1_MonitorServiceDefinition } from './nephele/v1/MonitorService.js';
 import type { MonitorSpec as _nephele_v1_MonitorSpec, MonitorSpec__Output as _nephele_v1_MonitorSpec__Output } from './nephele/v1/MonitorSpec.js';
@@ -298,6 +300,8 @@ export interface ProtoGrpcType {
       ListVmsRequest: MessageTypeDefinition<_nephele_v1_ListVmsRequest, _nephele_v1_ListVmsRequest__Output>
       ListVmsResponse: MessageTypeDefinition<_nephele_v1_ListVmsResponse, _nephele_v1_ListVmsResponse__Output>
       MemoryInfo: MessageTypeDefinition<_nephele_v1_MemoryInfo, _nephele_v1_MemoryInfo__Output>
+      MigrateVmRequest: MessageTypeDefinition<_nephele_v1_MigrateVmRequest, _nephele_v1_MigrateVmRequest__Output>
+      MigrateVmResponse: MessageTypeDefinition<_nephele_v1_MigrateVmResponse, _nephele_v1_MigrateVmResponse__Output>
       MonitorPolicy: MessageTypeDefinition<_nephele_v1_MonitorPolicy, _nephele_v1_MonitorPolicy__Output>
       MonitorService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_MonitorServiceClient> & { service: _nephele_v1_MonitorServiceDefinition }
       MonitorSpec: MessageTypeDefinition<_nephele_v1_MonitorSpec, _nephele_v1_MonitorSpec__Output>

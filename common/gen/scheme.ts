@@ -42,6 +42,8 @@ import type { ListVmsResponse as _nephele_v1_ListVmsResponse, ListVmsResponse__O
 import type { LossyField as _nephele_v1_LossyField, LossyField__Output as _nephele_v1_LossyField__Output } from './nephele/v1/LossyField.js';
 import type { MigrateAcrossSchemesRequest as _nephele_v1_MigrateAcrossSchemesRequest, MigrateAcrossSchemesRequest__Output as _nephele_v1_MigrateAcrossSchemesRequest__Output } from './nephele/v1/MigrateAcrossSchemesRequest.js';
 import type { MigrateAcrossSchemesResponse as _nephele_v1_MigrateAcrossSchemesResponse, MigrateAcrossSchemesResponse__Output as _nephele_v1_MigrateAcrossSchemesResponse__Output } from './nephele/v1/MigrateAcrossSchemesResponse.js';
+import type { MigrateVmRequest as _nephele_v1_MigrateVmRequest, MigrateVmRequest__Output as _nephele_v1_MigrateVmRequest__Output } from './nephele/v1/MigrateVmRequest.js';
+import type { MigrateVmResponse as _nephele_v1_MigrateVmResponse, MigrateVmResponse__Output as _nephele_v1_MigrateVmResponse__Output } from './nephele/v1/MigrateVmResponse.js';
 import type { Plan as _nephele_v1_Plan, Plan__Output as _nephele_v1_Plan__Output } from './nephele/v1/Plan.js';
 import type { PlanHostTotal as _nephele_v1_PlanHostTotal, PlanHostTotal__Output as _nephele_v1_PlanHostTotal__Output } from './nephele/v1/PlanHostTotal.js';
 import type { PlanRow as _nephele_v1_PlanRow, PlanRow__Output as _nephele_v1_PlanRow__Output } from './nephele/v1/PlanRow.js';
@@ -121,6 +123,8 @@ export interface ProtoGrpcType {
       LossyField: MessageTypeDefinition<_nephele_v1_LossyField, _nephele_v1_LossyField__Output>
       MigrateAcrossSchemesRequest: MessageTypeDefinition<_nephele_v1_MigrateAcrossSchemesRequest, _nephele_v1_MigrateAcrossSchemesRequest__Output>
       MigrateAcrossSchemesResponse: MessageTypeDefinition<_nephele_v1_MigrateAcrossSchemesResponse, _nephele_v1_MigrateAcrossSchemesResponse__Output>
+      MigrateVmRequest: MessageTypeDefinition<_nephele_v1_MigrateVmRequest, _nephele_v1_MigrateVmRequest__Output>
+      MigrateVmResponse: MessageTypeDefinition<_nephele_v1_MigrateVmResponse, _nephele_v1_MigrateVmResponse__Output>
       PlacementStrategy: EnumTypeDefinition
       Plan: MessageTypeDefinition<_nephele_v1_Plan, _nephele_v1_Plan__Output>
       PlanHostTotal: MessageTypeDefinition<_nephele_v1_PlanHostTotal, _nephele_v1_PlanHostTotal__Output>

@@ -134,6 +134,8 @@ import type { ListVmsRequest as _nephele_v1_ListVmsRequest, ListVmsRequest__Outp
 import type { ListVmsResponse as _nephele_v1_ListVmsResponse, ListVmsResponse__Output as _nephele_v1_ListVmsResponse__Output } from './nephele/v1/ListVmsResponse.js';
 import type { ManagementToken as _nephele_v1_ManagementToken, ManagementToken__Output as _nephele_v1_ManagementToken__Output } from './nephele/v1/ManagementToken.js';
 import type { MemoryInfo as _nephele_v1_MemoryInfo, MemoryInfo__Output as _nephele_v1_MemoryInfo__Output } from './nephele/v1/MemoryInfo.js';
+import type { MigrateVmRequest as _nephele_v1_MigrateVmRequest, MigrateVmRequest__Output as _nephele_v1_MigrateVmRequest__Output } from './nephele/v1/MigrateVmRequest.js';
+import type { MigrateVmResponse as _nephele_v1_MigrateVmResponse, MigrateVmResponse__Output as _nephele_v1_MigrateVmResponse__Output } from './nephele/v1/MigrateVmResponse.js';
 import type { MonitorPolicy as _nephele_v1_MonitorPolicy, MonitorPolicy__Output as _nephele_v1_MonitorPolicy__Output } from './nephele/v1/MonitorPolicy.js';
 import type { MonitorServiceClient as _nephele_v1_MonitorServiceClient, MonitorServiceDefinition as _nephele_v1_MonitorServiceDefinition } from './nephele/v1/MonitorService.js';
 import type { MonitorSpec as _nephele_v1_MonitorSpec, MonitorSpec__Output as _nephele_v1_MonitorSpec__Output } from './nephele/v1/MonitorSpec.js';
@@ -370,6 +372,8 @@ export interface ProtoGrpcType {
       ListVmsResponse: MessageTypeDefinition<_nephele_v1_ListVmsResponse, _nephele_v1_ListVmsResponse__Output>
       ManagementToken: MessageTypeDefinition<_nephele_v1_ManagementToken, _nephele_v1_ManagementToken__Output>
       MemoryInfo: MessageTypeDefinition<_nephele_v1_MemoryInfo, _nephele_v1_MemoryInfo__Output>
+      MigrateVmRequest: MessageTypeDefinition<_nephele_v1_MigrateVmRequest, _nephele_v1_MigrateVmRequest__Output>
+      MigrateVmResponse: MessageTypeDefinition<_nephele_v1_MigrateVmResponse, _nephele_v1_MigrateVmResponse__Output>
       MonitorPolicy: MessageTypeDefinition<_nephele_v1_MonitorPolicy, _nephele_v1_MonitorPolicy__Output>
       MonitorService: SubtypeConstructor<typeof grpc.Client, _nephele_v1_MonitorServiceClient> & { service: _nephele_v1_MonitorServiceDefinition }
       MonitorSpec: MessageTypeDefinition<_nephele_v1_MonitorSpec, _nephele_v1_MonitorSpec__Output>

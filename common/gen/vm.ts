@@ -23,6 +23,8 @@ import type { ListVmSetsRequest as _nephele_v1_ListVmSetsRequest, ListVmSetsRequ
 import type { ListVmSetsResponse as _nephele_v1_ListVmSetsResponse, ListVmSetsResponse__Output as _nephele_v1_ListVmSetsResponse__Output } from './nephele/v1/ListVmSetsResponse.js';
 import type { ListVmsRequest as _nephele_v1_ListVmsRequest, ListVmsRequest__Output as _nephele_v1_ListVmsRequest__Output } from './nephele/v1/ListVmsRequest.js';
 import type { ListVmsResponse as _nephele_v1_ListVmsResponse, ListVmsResponse__Output as _nephele_v1_ListVmsResponse__Output } from './nephele/v1/ListVmsResponse.js';
+import type { MigrateVmRequest as _nephele_v1_MigrateVmRequest, MigrateVmRequest__Output as _nephele_v1_MigrateVmRequest__Output } from './nephele/v1/MigrateVmRequest.js';
+import type { MigrateVmResponse as _nephele_v1_MigrateVmResponse, MigrateVmResponse__Output as _nephele_v1_MigrateVmResponse__Output } from './nephele/v1/MigrateVmResponse.js';
 import type { Plan as _nephele_v1_Plan, Plan__Output as _nephele_v1_Plan__Output } from './nephele/v1/Plan.js';
 import type { PlanHostTotal as _nephele_v1_PlanHostTotal, PlanHostTotal__Output as _nephele_v1_PlanHostTotal__Output } from './nephele/v1/PlanHostTotal.js';
 import type { PlanRow as _nephele_v1_PlanRow, PlanRow__Output as _nephele_v1_PlanRow__Output } from './nephele/v1/PlanRow.js';
@@ -75,6 +77,8 @@ export interface ProtoGrpcType {
       ListVmSetsResponse: MessageTypeDefinition<_nephele_v1_ListVmSetsResponse, _nephele_v1_ListVmSetsResponse__Output>
       ListVmsRequest: MessageTypeDefinition<_nephele_v1_ListVmsRequest, _nephele_v1_ListVmsRequest__Output>
       ListVmsResponse: MessageTypeDefinition<_nephele_v1_ListVmsResponse, _nephele_v1_ListVmsResponse__Output>
+      MigrateVmRequest: MessageTypeDefinition<_nephele_v1_MigrateVmRequest, _nephele_v1_MigrateVmRequest__Output>
+      MigrateVmResponse: MessageTypeDefinition<_nephele_v1_MigrateVmResponse, _nephele_v1_MigrateVmResponse__Output>
       PlacementStrategy: EnumTypeDefinition
       Plan: MessageTypeDefinition<_nephele_v1_Plan, _nephele_v1_Plan__Output>
       PlanHostTotal: MessageTypeDefinition<_nephele_v1_PlanHostTotal, _nephele_v1_PlanHostTotal__Output>

@@ -97,6 +97,7 @@ export const RULES: Record<string, Rule> = {
   'VmService.ResumeVm': r('vms.write', true),
   'VmService.RebootVm': r('vms.write', true),
   'VmService.DestroyVm': r('vms.write', true),
+  'VmService.MigrateVm': r('fleet.write', true), // which host a VM runs on is the operator's
 
   'EventService.ListEvents': r('events.read'),
   'EventService.WatchEvents': r('events.read'),

@@ -41,6 +41,7 @@ import { registerReclassAnalyzeCommand } from './commands/reclass-analyze.js';
 import { registerReclassRecommendCommands } from './commands/reclass-recommend.js';
 import { registerNativeCommands } from './commands/native.js';
 import { registerSchemeCommands } from './commands/scheme.js';
+import { registerVmMigrateCommand } from './commands/vm-migrate.js';
 import { DEFAULT_METRICS_PORT, metricsListenOption, metricsPublicOption } from '../../common/metrics/listen.js';
 
 const program = new Command('nephele')
@@ -267,6 +268,7 @@ registerReclassAnalyzeCommand(program, kit);
 registerReclassRecommendCommands(program, kit);
 registerNativeCommands(program, kit);
 registerSchemeCommands(program, kit);
+registerVmMigrateCommand(program, kit);
 registerVersionCommand(program, { withAnonymousClient: (fn) => withClient(fn, true), out });
 registerConfigCommands(program, { configPath, out, given: (k) => program.getOptionValueSource(k) === 'cli' });
 registerCompletionCommand(program);

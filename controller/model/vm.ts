@@ -62,7 +62,21 @@ export interface VmRecord {
   /** Stopped by a hard power-off (virsh destroy, qm stop): its host kills it without a graceful shutdown. */
   hardStop?: boolean;
   /** Reclassification's cold move: where it goes once its disk is exported (features to offer, its new size). */
-  moveChange?: { features: string[]; size?: { vcpus: number; memoryMib: number; vmClass: string } };
+  moveChange?: {
+    features: string[];
+    size?: { vcpus: number; memoryMib: number; vmClass: string };
+    /** Migration: the host it goes to and its scheme there. */
+    hostId?: string;
+    scheme?: string;
+    /** Migration id: the migration re-places it itself once the disk is exported (finishExport leaves it). */
+    migration?: string;
+  };
+  /**
+   * A migration under way (controller/schemes/migrate): its moved disk's transfer is kept
+   * until it runs healthy where it went (a rollback re-imports it), and a refusal there is
+   * the migration's to answer (rollback), not a re-placement elsewhere.
+   */
+  migration?: { id: string; transfer: string };
 }
 
 /** A host's report of one VM's observed state, as the controller applies it (checked at the session edge). */

@@ -4,7 +4,7 @@
 import { ulid } from '../../common/ids.js';
 import { at, del, put, retryOnConflict } from '../../common/store/index.js';
 import { VMS, VMS_BY_HOST, type VmRecord } from '../vms/registry.js';
-import { place, unplace } from './place.js';
+import { place, unplace, type PlacementRequest } from './place.js';
 import { holds, live } from './sets.js';
 import { holdOf, type MoveResult, type PlannerCore } from './core.js';
 import { demandOf, sized, type Extra, type SizeChange } from './reshape.js';
@@ -15,6 +15,30 @@ export interface MoveChange extends Extra {
   size?: SizeChange;
   /** The VM must still be at this generation. */
   generation?: number;
+  /** Migration: only this host may take it (even one it ran on before). */
+  hostId?: string;
+  /** Migration: its scheme there (spec.scheme changes in the same batch as its placement). */
+  scheme?: string;
+  /** Migration id: kept on the record (VmRecord.migration) until the migration ends. */
+  migration?: string;
+  /** A rollback: the desired state it runs in again (its copy on the target may have been stopped first). */
+  desired?: VmRecord['desired'];
+}
+
+/** Schemes whose VMs have a disk that a cold move carries over. */
+export const DISK_SCHEMES: readonly string[] = ['qemu', 'libvirt'];
+
+/** A migration's choice of where the VM may go: never where it is; only the named host when one is. */
+function aim(req: PlacementRequest, vm: VmRecord, x: MoveChange, hosts: Iterable<string>): void {
+  if (x.hostId) req.exclude = new Set([...hosts].filter((h) => h !== x.hostId));
+  // Hosts tried before are avoided after refusals; an operator's migration may go back to one.
+  else if (x.migration) req.exclude = new Set([vm.hostId]);
+}
+
+/** The VM as it will be where it goes: its new size and scheme. */
+function changed(vm: VmRecord, x: MoveChange): VmRecord {
+  const to = x.size ? sized(vm, x.size) : vm;
+  return x.scheme && x.scheme !== to.spec.scheme ? { ...to, spec: { ...to.spec, scheme: x.scheme } } : to;
 }
 
 type Moved = { moved: boolean; reasons: string[] };
@@ -35,7 +59,7 @@ export class Moves {
       const vm = cur.value;
       if (x.generation !== undefined && vm.generation !== x.generation)
         return { moved: false, reasons: ['the vm changed (moved or re-placed)'] };
-      const to = x.size ? sized(vm, x.size) : vm;
+      const to = changed(vm, x);
       // Quota first: a refusal (RESOURCE_EXHAUSTED naming the quota) holds nothing.
       const adm = x.size ? await c.tenants.prepareResize(vm.tenant, vm.id, demandOf(to.spec!)) : undefined;
       if (countAttempt && vm.placementAttempts >= c.opts.maxAttempts) {
@@ -48,6 +72,7 @@ export class Moves {
       const base = await c.requestFor(to);
       if (x.features?.length) base.features = x.features;
       if (x.size || x.features) base.exclude = new Set([vm.hostId]); // a reclassification may go back where it once was
+      aim(base, vm, x, c.fleet.slots.keys());
       c.refreshLoad();
       // The VM's own hold on its old host does not count against affinity rules elsewhere.
       const res = place(c.fleet, base, 1, c.opts);
@@ -62,6 +87,7 @@ export class Moves {
         ...to,
         moveChange: undefined,
         hostId: dest.hostId,
+        desired: x.desired ?? to.desired,
         generation: vm.generation + 1,
         state: 'pending',
         stateReason: `re-placed: ${reason}`,
@@ -75,6 +101,7 @@ export class Moves {
         tried: [...(vm.tried ?? []), vm.hostId].slice(-16),
         exportDisk: '',
         importDisk,
+        migration: x.migration ? { id: x.migration, transfer: importDisk } : undefined,
       };
       try {
         await c.events.commit({
@@ -131,18 +158,22 @@ export class Moves {
       if (x.generation !== undefined && vm.generation !== x.generation)
         return { moved: false, reasons: ['the vm changed (moved or re-placed)'] };
       if (vm.exportDisk) return { moved: !x.dryRun, reasons: x.dryRun ? ['a move is under way'] : [] }; // already under way
-      const to = x.size ? sized(vm, x.size) : vm;
+      const to = changed(vm, x);
       if (x.size) await c.tenants.prepareResize(vm.tenant, vm.id, demandOf(to.spec!)); // the quota, checked early
       const probe = await c.requestFor(to);
       if (x.features?.length) probe.features = x.features;
       if (x.size || x.features) probe.exclude = new Set([vm.hostId]);
+      aim(probe, vm, x, c.fleet.slots.keys());
       const res = place(c.fleet, probe, 1, c.opts);
       unplace(c.fleet, probe, res.placements); // only asking whether it fits somewhere
       if (!res.placements.length) return { moved: false, reasons: res.reasons };
       if (x.dryRun) return { moved: true, reasons: [] };
       const id = ulid(c.clock.now());
       // Where it must go is kept on the record: finishExport re-places it there once the disk is copied.
-      const moveChange = x.size || x.features ? { features: x.features ?? [], size: x.size } : undefined;
+      const moveChange =
+        x.size || x.features || x.migration
+          ? { features: x.features ?? [], size: x.size, hostId: x.hostId, scheme: x.scheme, migration: x.migration }
+          : undefined;
       await c.events.commit({
         ops: [
           put(VMS, vm.id, { ...vm, exportDisk: id, moveChange, stateReason: `moving (${reason}): exporting its disk` }),
@@ -175,6 +206,7 @@ export class Moves {
       const cur = await c.store.get<VmRecord>(VMS, t.vmId);
       if (!cur || cur.value.exportDisk !== transferId) return;
       const mc = cur.value.moveChange;
+      if (mc?.migration) return; // the migration re-places it itself (its disk may be converted first)
       const m = await this.moveOne(t.vmId, 'cold move: disk copied', false, transferId, mc ?? {}).catch(
         (e: Error) => ({ moved: false, reasons: [e.message] }), // e.g. the quota no longer admits its new size
       );
@@ -186,30 +218,36 @@ export class Moves {
         await c.jobs.waiting.vacate(vm.id, m.reasons);
         return;
       }
+      await this.abandon(vm.id, transferId, 'no host can take it now', m.reasons.join('; ') || 'no host');
+    });
+  }
+
+  /** A cold move given up before the VM was re-placed: it runs again where it was, with its own disk. */
+  async abandon(vmId: string, transferId: string, why: string, detail = why): Promise<boolean> {
+    const c = this.c;
+    const done = await retryOnConflict(async () => {
+      const cur = await c.store.get<VmRecord>(VMS, vmId);
+      if (!cur || cur.value.exportDisk !== transferId) return false;
+      const vm = cur.value;
       await c.events.commit({
-        ops: [
-          put(VMS, vm.id, {
-            ...vm,
-            exportDisk: '',
-            moveChange: undefined,
-            stateReason: 'move abandoned: no host can take it now',
-          }),
-        ],
+        ops: [put(VMS, vm.id, { ...vm, exportDisk: '', moveChange: undefined, stateReason: `move abandoned: ${why}` })],
         preconditions: [at(VMS, vm.id, cur.version)],
         events: [
           {
             type: 'vm.move_failed',
             severity: 'warning',
-            message: `cold move abandoned: ${m.reasons.join('; ') || 'no host'}`,
+            message: `cold move abandoned: ${detail}`,
             hostId: vm.hostId,
             tenant: vm.tenant,
             attributes: { vm_id: vm.id },
           },
         ],
       });
-      await c.transfers?.finish(transferId);
       c.push(vm.hostId);
+      return true;
     });
+    await c.transfers?.finish(transferId);
+    return done;
   }
 
   /** Moves one VM off `hostId`: a reachable host hands over a qemu VM's disk (cold move); a process VM, or any VM of a host that is gone, starts afresh elsewhere. */
@@ -220,7 +258,9 @@ export class Moves {
   /** A qemu VM on a reachable host hands its disk over (cold move); anything else starts afresh elsewhere. */
   carriesDisk(vm: VmRecord, hostId = vm.hostId): boolean {
     const c = this.c;
-    return vm.spec!.scheme === 'qemu' && !!c.transfers && !!c.fleet.slot(hostId)?.ready && vm.state !== 'failed';
+    return (
+      DISK_SCHEMES.includes(vm.spec!.scheme) && !!c.transfers && !!c.fleet.slot(hostId)?.ready && vm.state !== 'failed'
+    );
   }
 
   private async moveAll(

@@ -177,7 +177,8 @@ export class Planner {
     const c = this.c;
     const vm = o.vm;
     if (vm.hostId) c.counts.note(vm);
-    if (o.imported)
+    // A migration keeps its moved disk until it runs healthy there (a rollback imports it again).
+    if (o.imported && vm.migration?.transfer !== o.imported)
       void c.transfers
         ?.finish(o.imported)
         .catch((err) => c.log.error({ err, vm_id: vm.id }, 'could not drop a finished disk transfer'));
@@ -193,7 +194,8 @@ export class Planner {
           .replaceLost(vm.setId, `${vm.name} was destroyed`)
           .catch((err) => c.log.error({ err, set_id: vm.setId, vm_id: vm.id }, 'could not replace a destroyed vm'));
     }
-    if (o.refused) {
+    // A migration answers a refusal itself: it rolls back to where the VM ran.
+    if (o.refused && !vm.migration) {
       void c.lock
         .run(async () => {
           // A moved disk goes with it: the next host imports the same transfer, never a fresh disk.
@@ -266,6 +268,19 @@ export class Planner {
         ? moves.startExport(vmId, reason, x)
         : moves.moveOne(vmId, reason, false, '', x);
     });
+  }
+  /** Migration: re-places the VM with its exported (maybe converted) disk, where `x` says. */
+  placeMigrated(
+    vmId: string,
+    reason: string,
+    transferId: string,
+    x: MoveChange,
+  ): Promise<{ moved: boolean; reasons: string[] }> {
+    return this.c.lock.run(() => this.c.jobs.moves.moveOne(vmId, reason, false, transferId, x));
+  }
+  /** Migration: an export given up before the re-placement; the VM runs again where it was. */
+  abandonExport(vmId: string, transferId: string, why: string): Promise<boolean> {
+    return this.c.lock.run(() => this.c.jobs.moves.abandon(vmId, transferId, why));
   }
   drain(hostId: string, reason: string): Promise<MoveResult> {
     return this.c.jobs.moves.drain(hostId, reason);

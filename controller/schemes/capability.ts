@@ -4,30 +4,43 @@
 import type { RpcLayer } from '../rpc/handler.js';
 import type { SchemeDeps } from './deps.js';
 import { schemeHandlers, type NativeHandlers, type SchemeParts } from './service.js';
+import { rename } from 'node:fs/promises';
+import type { DiskFormatName } from '../../common/spec/definition.js';
+import { GiB, MAX_DISK_GIB } from '../../common/limits.js';
 import { nativeHandlers } from './native/handlers.js';
 import { startTransfers } from './transfer/index.js';
 import { definitionHandlers } from './catalog/service.js';
 import { nativeVerbs } from './catalog/verbs.js';
+import { convertDisk } from './disk/convert.js';
+import { startMigrate, type ConvertDisk } from './migrate/index.js';
+
+/** Migration converts the moved disk in place when the two schemes' disk formats differ. */
+const convertInPlace: ConvertDisk = async (path, from, to) => {
+  const out = `${path}.${to}`;
+  await convertDisk(path, from as DiskFormatName, out, to as DiskFormatName, { maxVirtualBytes: MAX_DISK_GIB * GiB });
+  await rename(out, path);
+};
 
 export async function startSchemesCapability(d: SchemeDeps) {
-  // Each part adds its construction here, e.g. `const bus = await startBus(d);`.
   const transfer = startTransfers(d);
+  const migrate = startMigrate(d, { convertDisk: convertInPlace });
+  await migrate.migrations.recover();
   const stops: (() => Promise<void>)[] = [];
   return {
     handlers: (layer: RpcLayer) => {
       const parts: Partial<SchemeParts> = {
         definitions: definitionHandlers(layer, d, nativeVerbs),
         transfers: transfer.handlers(layer),
-        // ControlVmNative only here; MigrateAcrossSchemes comes from the migrate part (the coordinator joins them).
-        native: nativeHandlers(layer, {
-          vms: d.vms,
-          push: (id) => d.sessions.pushDesired(id),
-          log: d.log,
-        }) as NativeHandlers,
+        native: {
+          ...nativeHandlers(layer, { vms: d.vms, push: (id) => d.sessions.pushDesired(id), log: d.log }),
+          ...migrate.handlers(layer),
+        },
         // bus: bus.handlers(layer),
       };
       return schemeHandlers(parts);
     },
+    /** VmService.MigrateVm (server.ts adds it to VmService). */
+    migrateVm: (layer: RpcLayer) => migrate.vmHandlers(layer).MigrateVm,
     stop: async () => {
       for (const s of stops) await s();
     },

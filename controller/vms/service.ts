@@ -50,7 +50,7 @@ export function vmHandlers(
   sets: SetHandlers,
   createVm: VmPlacer,
   hostName: (hostId: string) => string = () => '',
-): { [K in keyof VmServiceHandlers as K extends 'GetConsole' ? never : K]: VmServiceHandlers[K] } {
+): { [K in keyof VmServiceHandlers as K extends 'GetConsole' | 'MigrateVm' ? never : K]: VmServiceHandlers[K] } {
   /** The VM as the caller sees it: its host's name only for those who may read the fleet. */
   const view = (vm: VmRecord, version: number, ctx: UnaryCtx) => {
     const v = vms.view(vm, version);

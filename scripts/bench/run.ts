@@ -17,6 +17,7 @@ import { runMonitorAgent } from './monitor-agent.js';
 import { runMonitorDetect } from './monitor-detect.js';
 import { runImageTransfer } from './image-transfer.js';
 import { runImageClone, runImageUpdateCycle } from './images.js';
+import { runSchemesMigrate } from './schemes-migrate.js';
 import { runReclassAnalyze } from './reclass-analyze.js';
 import { runSchemesDisk } from './schemes-disk.js';
 import { runSchemesConvert } from './schemes-convert.js';
@@ -44,6 +45,7 @@ const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = 
   'monitor-state': { about: 'the appliance state table: 10,000 appliances on 100 simulated agent sessions, 5 % changing per poll, applied/s and controller CPU (back to back, then paced at 10 s), vs in process and a bare Map + LevelDB put', run: runMonitorState },
   'reclass-analyze': { about: 'reclassification analysis of 100,000 VMs x 30 days of hourly usage (percentiles by histogram + quickselect in a bucket, + findings) vs a plain typed-array sort; usage series from a LevelDB of rollups vs a bare scan', run: runReclassAnalyze },
   'schemes-disk': { about: 'a 1 GiB sparse-ish qcow2 converted to vmdk: inspect + qemu-img convert -p + verify, vs plain qemu-img convert', run: runSchemesDisk },
+  'schemes-migrate': { about: 'one cold migration of a qemu guest to another agent (BENCH_MIGRATE_SCHEME, default qemu; libvirt once merged), call to healthy there, median of BENCH_MIGRATE_RUNS (3), beside a bare qemu boot', run: runSchemesMigrate },
   'planner-e2e': { about: 'CreateVmSet of 10,000 VMs -> all confirmed by N simulated agents, vs bare grpc-js', run: runPlannerE2e },
   'schemes-convert': { about: 'definition conversions through the canonical spec over a mix of real-world shaped vmx/libvirt/OVF/xl/QEMU/canonical documents, in process, vs a bare fast-xml-parser parse + build of the same domain XML', run: runSchemesConvert },
 };
@@ -78,6 +80,9 @@ async function main(): Promise<void> {
         '  BENCH_MONITOR_INTERVAL_MS=10000 the poll interval of the paced cycles and the policy (monitor-state)',
         '  BENCH_RECLASS_VMS=100000    VMs analyzed (reclass-analyze; the figures are scaled to 100,000)',
         '  BENCH_RECLASS_SERIES_VMS=2000 VMs x 168 h of rollups in LevelDB (reclass-analyze series)',
+        '  BENCH_MIGRATE_SCHEME=qemu   target scheme of the measured migration (schemes-migrate)',
+        '  BENCH_MIGRATE_RUNS=3        measured migrations, each followed by an unmeasured one back (schemes-migrate)',
+        '  BENCH_LIBVIRT_URI=<uri>     the libvirtd a libvirt target agent uses (schemes-migrate; default the agent\'s)',
         '  BENCH_CPU_PROF=<dir>        controller, bare servers and load generators write V8 CPU profiles there',
         '',
       ].join('\n'),

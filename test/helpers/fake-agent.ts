@@ -8,6 +8,7 @@ import type { DesiredVm__Output as DesiredVm } from '../../common/gen/nephele/v1
 import type { ControllerProc } from './procs.js';
 import { enrolAll, SimAgent } from './sim-agent.js';
 import * as grpc from '@grpc/grpc-js';
+import { diskChunks } from '../../common/disk-stream.js';
 import { v1 } from '../../common/grpc/load.js';
 import type { AgentCommand__Output } from '../../common/gen/nephele/v1/AgentCommand.js';
 import type { CommandResult } from '../../common/gen/nephele/v1/CommandResult.js';
@@ -40,7 +41,8 @@ export async function fakeAgent(
     joinToken: string;
     name: string;
     labels?: Record<string, string>;
-    answer?: (vm: DesiredVm) => { state: 'VM_STATE_RUNNING' | 'VM_STATE_FAILED'; reason: string };
+    /** undefined: no answer at all (e.g. a host that goes away with the VM). */
+    answer?: (vm: DesiredVm) => { state: 'VM_STATE_RUNNING' | 'VM_STATE_FAILED'; reason: string } | undefined;
     /** Reported on Welcome instead of fakeInventory(name). */
     inventory?: Inventory;
     /** Fields of Hello to send instead of the defaults. */
@@ -49,6 +51,10 @@ export async function fakeAgent(
     command?: (c: AgentCommand__Output) => CommandResult | undefined;
     /** Sees every desired state pushed (e.g. DesiredVm.monitor, which changes without a new generation). */
     onDesired?: (vms: DesiredVm[]) => void;
+    /** Cold moves, source side: the disk file it hands over (PutDisk) when asked to export a VM's disk. */
+    disk?: string;
+    /** Cold moves, target side: downloads a moved disk (GetDisk) before answering; its sha256 goes in `imported`. */
+    fetchDisks?: boolean;
   },
 ) {
   const ca = readFileSync(join(ctl.dataDir, 'ca.pem'));
@@ -57,6 +63,36 @@ export async function fakeAgent(
   const inv = o.inventory ?? fakeInventory(o.name);
   const answered = new Map<string, number>();
   const seen: string[] = [];
+  /** Per VM, the sha256 of the moved disk it was created from. */
+  const imported = new Map<string, string>();
+  const lastAnswer = new Map<string, string>();
+  const creds = () => grpc.credentials.createSsl(ca, Buffer.from(id!.keyPem), Buffer.from(id!.certPem));
+  const client = () => new (v1().AgentService)(ctl.address, creds());
+  const exportDisk = async (vm: DesiredVm) => {
+    const c = client();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const call = c.PutDisk((err: unknown) => (err ? reject(err as Error) : resolve()));
+        void (async () => {
+          for await (const ch of diskChunks(o.disk!, vm.exportDisk)) call.write(ch);
+          call.end();
+        })().catch(reject);
+      });
+    } finally {
+      c.close();
+    }
+  };
+  const fetchDisk = async (vm: DesiredVm) => {
+    const c = client();
+    const sha = createHash('sha256');
+    try {
+      for await (const ch of c.GetDisk({ transferId: vm.importDisk }) as AsyncIterable<{ data: Buffer }>)
+        sha.update(ch.data);
+      imported.set(vm.vmId, sha.digest('hex'));
+    } finally {
+      c.close();
+    }
+  };
   const agent: SimAgent = new SimAgent(
     id!,
     ca,
@@ -75,14 +111,30 @@ export async function fakeAgent(
       desired: (vms) => {
         o.onDesired?.(vms);
         for (const vm of vms) {
-          if (answered.get(vm.vmId) === vm.generation) continue;
+          // A disk handed over at the same generation (a cold move's export): stopped, then uploaded.
+          if (o.disk && vm.exportDisk && vm.desired !== 'DESIRED_VM_STATE_DESTROYED') {
+            if (lastAnswer.get(vm.vmId) === `export ${vm.exportDisk}`) continue;
+            lastAnswer.set(vm.vmId, `export ${vm.exportDisk}`);
+            agent.report(vm, 'VM_STATE_STOPPED', 'stopped for a move');
+            void exportDisk(vm).catch((e: Error) => agent.report(vm, 'VM_STATE_FAILED', `export: ${e.message}`));
+            continue;
+          }
+          const key = `${vm.generation}`;
+          if (answered.get(vm.vmId) === vm.generation && lastAnswer.get(vm.vmId) === key) continue;
+          lastAnswer.set(vm.vmId, key);
           answered.set(vm.vmId, vm.generation);
           seen.push(vm.vmId);
           const a =
             vm.desired === 'DESIRED_VM_STATE_DESTROYED'
               ? { state: 'VM_STATE_DESTROYED' as const, reason: 'destroyed' }
               : answer(vm);
-          agent.report(vm, a.state, a.reason);
+          if (!a) continue;
+          if (o.fetchDisks && vm.importDisk && a.state === 'VM_STATE_RUNNING')
+            void fetchDisk(vm).then(
+              () => agent.report(vm, a.state, a.reason),
+              (e: Error) => agent.report(vm, 'VM_STATE_FAILED', `moved disk: ${e.message}`),
+            );
+          else agent.report(vm, a.state, a.reason);
         }
       },
     },
@@ -93,6 +145,7 @@ export async function fakeAgent(
     hostId: id!.hostId,
     /** VM ids this host was asked to run. */
     seen,
+    imported,
     /** The generation of each VM this host last answered. */
     answered,
     welcome: () => agent.welcome!,

@@ -22,6 +22,8 @@ import type { ListVmSetsRequest as _nephele_v1_ListVmSetsRequest, ListVmSetsRequ
 import type { ListVmSetsResponse as _nephele_v1_ListVmSetsResponse, ListVmSetsResponse__Output as _nephele_v1_ListVmSetsResponse__Output } from '../../nephele/v1/ListVmSetsResponse.js';
 import type { ListVmsRequest as _nephele_v1_ListVmsRequest, ListVmsRequest__Output as _nephele_v1_ListVmsRequest__Output } from '../../nephele/v1/ListVmsRequest.js';
 import type { ListVmsResponse as _nephele_v1_ListVmsResponse, ListVmsResponse__Output as _nephele_v1_ListVmsResponse__Output } from '../../nephele/v1/ListVmsResponse.js';
+import type { MigrateVmRequest as _nephele_v1_MigrateVmRequest, MigrateVmRequest__Output as _nephele_v1_MigrateVmRequest__Output } from '../../nephele/v1/MigrateVmRequest.js';
+import type { MigrateVmResponse as _nephele_v1_MigrateVmResponse, MigrateVmResponse__Output as _nephele_v1_MigrateVmResponse__Output } from '../../nephele/v1/MigrateVmResponse.js';
 import type { RebootVmRequest as _nephele_v1_RebootVmRequest, RebootVmRequest__Output as _nephele_v1_RebootVmRequest__Output } from '../../nephele/v1/RebootVmRequest.js';
 import type { RebootVmResponse as _nephele_v1_RebootVmResponse, RebootVmResponse__Output as _nephele_v1_RebootVmResponse__Output } from '../../nephele/v1/RebootVmResponse.js';
 import type { ResumeVmRequest as _nephele_v1_ResumeVmRequest, ResumeVmRequest__Output as _nephele_v1_ResumeVmRequest__Output } from '../../nephele/v1/ResumeVmRequest.js';
@@ -122,6 +124,15 @@ export interface VmServiceClient extends grpc.Client {
   listVms(argument: _nephele_v1_ListVmsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
   listVms(argument: _nephele_v1_ListVmsRequest, callback: grpc.requestCallback<_nephele_v1_ListVmsResponse__Output>): grpc.ClientUnaryCall;
   
+  MigrateVm(argument: _nephele_v1_MigrateVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_MigrateVmResponse__Output>): grpc.ClientUnaryCall;
+  MigrateVm(argument: _nephele_v1_MigrateVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_MigrateVmResponse__Output>): grpc.ClientUnaryCall;
+  MigrateVm(argument: _nephele_v1_MigrateVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_MigrateVmResponse__Output>): grpc.ClientUnaryCall;
+  MigrateVm(argument: _nephele_v1_MigrateVmRequest, callback: grpc.requestCallback<_nephele_v1_MigrateVmResponse__Output>): grpc.ClientUnaryCall;
+  migrateVm(argument: _nephele_v1_MigrateVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_MigrateVmResponse__Output>): grpc.ClientUnaryCall;
+  migrateVm(argument: _nephele_v1_MigrateVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_MigrateVmResponse__Output>): grpc.ClientUnaryCall;
+  migrateVm(argument: _nephele_v1_MigrateVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_MigrateVmResponse__Output>): grpc.ClientUnaryCall;
+  migrateVm(argument: _nephele_v1_MigrateVmRequest, callback: grpc.requestCallback<_nephele_v1_MigrateVmResponse__Output>): grpc.ClientUnaryCall;
+  
   RebootVm(argument: _nephele_v1_RebootVmRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_RebootVmResponse__Output>): grpc.ClientUnaryCall;
   RebootVm(argument: _nephele_v1_RebootVmRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_nephele_v1_RebootVmResponse__Output>): grpc.ClientUnaryCall;
   RebootVm(argument: _nephele_v1_RebootVmRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_nephele_v1_RebootVmResponse__Output>): grpc.ClientUnaryCall;
@@ -199,6 +210,8 @@ export interface VmServiceHandlers extends grpc.UntypedServiceImplementation {
   
   ListVms: grpc.handleUnaryCall<_nephele_v1_ListVmsRequest__Output, _nephele_v1_ListVmsResponse>;
   
+  MigrateVm: grpc.handleUnaryCall<_nephele_v1_MigrateVmRequest__Output, _nephele_v1_MigrateVmResponse>;
+  
   RebootVm: grpc.handleUnaryCall<_nephele_v1_RebootVmRequest__Output, _nephele_v1_RebootVmResponse>;
   
   ResumeVm: grpc.handleUnaryCall<_nephele_v1_ResumeVmRequest__Output, _nephele_v1_ResumeVmResponse>;
@@ -224,6 +237,7 @@ export interface VmServiceDefinition extends grpc.ServiceDefinition {
   GetVmSet: MethodDefinition<_nephele_v1_GetVmSetRequest, _nephele_v1_GetVmSetResponse, _nephele_v1_GetVmSetRequest__Output, _nephele_v1_GetVmSetResponse__Output>
   ListVmSets: MethodDefinition<_nephele_v1_ListVmSetsRequest, _nephele_v1_ListVmSetsResponse, _nephele_v1_ListVmSetsRequest__Output, _nephele_v1_ListVmSetsResponse__Output>
   ListVms: MethodDefinition<_nephele_v1_ListVmsRequest, _nephele_v1_ListVmsResponse, _nephele_v1_ListVmsRequest__Output, _nephele_v1_ListVmsResponse__Output>
+  MigrateVm: MethodDefinition<_nephele_v1_MigrateVmRequest, _nephele_v1_MigrateVmResponse, _nephele_v1_MigrateVmRequest__Output, _nephele_v1_MigrateVmResponse__Output>
   RebootVm: MethodDefinition<_nephele_v1_RebootVmRequest, _nephele_v1_RebootVmResponse, _nephele_v1_RebootVmRequest__Output, _nephele_v1_RebootVmResponse__Output>
   ResumeVm: MethodDefinition<_nephele_v1_ResumeVmRequest, _nephele_v1_ResumeVmResponse, _nephele_v1_ResumeVmRequest__Output, _nephele_v1_ResumeVmResponse__Output>
   ScaleVmSet: MethodDefinition<_nephele_v1_ScaleVmSetRequest, _nephele_v1_ScaleVmSetResponse, _nephele_v1_ScaleVmSetRequest__Output, _nephele_v1_ScaleVmSetResponse__Output>
