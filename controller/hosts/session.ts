@@ -71,6 +71,12 @@ export class SessionManager {
   /** Where appliance reports go (controller/monitor/state: bounded, only rows of the host's own VMs). */
   appliance?: { ingest(hostId: string, r: NonNullable<AgentMessage['appliance']>): Promise<void> };
   private checkpointing: Promise<void> = Promise.resolve();
+  /** Where the messaging bus's reports go (controller/schemes/bus/hosts.ts: checked there, rate-limited per VM). */
+  bus?: {
+    publish(hostId: string, m: NonNullable<AgentMessage['busPublish']>): Promise<void>;
+    subscriptions(hostId: string, m: NonNullable<AgentMessage['busSubscription']>): Promise<void>;
+    closed(hostId: string): void;
+  };
 
   constructor(
     private readonly hosts: HostRegistry,
@@ -190,6 +196,13 @@ export class SessionManager {
     return true;
   }
 
+  /** Messages written to a host's live session and not yet taken by HTTP/2 (undefined: no session). */
+  backlog(hostId: string): number | undefined {
+    const s = this.sessions.get(hostId);
+    if (!s || s.replaced) return undefined;
+    return s.call.writableLength;
+  }
+
   /** Ends a host's session now (e.g. its credentials were revoked). */
   disconnect(hostId: string, reason: string): void {
     const s = this.sessions.get(hostId);
@@ -300,6 +313,8 @@ export class SessionManager {
           return;
         }
         const s = session;
+        // Bus messages have their own per-VM rate (dropped, not fatal): a chatty VM must not end its host's session.
+        if (msg.body === 'busPublish' || msg.body === 'busSubscription') return this.busMessage(s.hostId, msg);
         if (!this.msgLimiter.take(s.hostId))
           return fail(new ResourceExhaustedError('message rate limit exceeded for this host'));
         switch (msg.body) {
@@ -345,6 +360,7 @@ export class SessionManager {
         if (this.stopping || !session || session.replaced || this.sessions.get(session.hostId) !== session) return;
         this.sessions.delete(session.hostId);
         this.commands?.closed(session.hostId);
+        this.bus?.closed(session.hostId);
         session.live.peer = '';
         this.liveness.disconnected(session.hostId, why);
         this.cadence.recompute(this.sessions.size);
@@ -361,6 +377,15 @@ export class SessionManager {
       call.on('error', broken('session broken'));
       call.on('cancelled', broken('session cancelled'));
     });
+  }
+
+  private busMessage(hostId: string, msg: AgentMessage): void {
+    const b = this.bus;
+    if (!b) return;
+    const done = (p: Promise<void>) =>
+      p.catch((err) => this.log.error({ err, host_id: hostId }, 'bus report not applied'));
+    if (msg.busPublish) void done(b.publish(hostId, msg.busPublish));
+    else if (msg.busSubscription) void done(b.subscriptions(hostId, msg.busSubscription));
   }
 
   /** A heartbeat: liveness and live figures in memory, an ack with what changed. */

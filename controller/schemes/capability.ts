@@ -4,11 +4,14 @@
 import type { RpcLayer } from '../rpc/handler.js';
 import type { SchemeDeps } from './deps.js';
 import { schemeHandlers, type SchemeParts } from './service.js';
+import { startBus } from './bus/index.js';
 
 export async function startSchemesCapability(d: SchemeDeps) {
   void d;
   // Each part adds its construction here, e.g. `const bus = await startBus(d);`.
   const stops: (() => Promise<void>)[] = [];
+  const bus = await startBus(d);
+  stops.push(bus.stop);
   return {
     handlers: (layer: RpcLayer) => {
       void layer;
@@ -16,7 +19,7 @@ export async function startSchemesCapability(d: SchemeDeps) {
         // definitions: definitions.handlers(layer),
         // transfers: transfer.handlers(layer),
         // native: native.handlers(layer),
-        // bus: bus.handlers(layer),
+        bus: bus.handlers(layer),
       };
       return schemeHandlers(parts);
     },

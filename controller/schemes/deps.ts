@@ -9,6 +9,7 @@ import type { Tenants } from '../tenancy/tenants.js';
 import type { AgentCommands, ImageStore } from '../tokens/ports.js';
 import type { DiskTransfers } from '../vms/transfers.js';
 import type { VmRegistry } from '../vms/registry.js';
+import type { BusLimits } from './bus/core.js';
 
 export interface SchemeDeps {
   store: Store;
@@ -27,4 +28,6 @@ export interface SchemeDeps {
   transfers: DiskTransfers;
   /** The controller's data dir: scratch space for disks being converted lives under it. */
   dataDir: string;
+  /** The messaging bus's bounds (tests make them small); absent: DEFAULT_BUS_LIMITS. */
+  busLimits?: BusLimits;
 }
