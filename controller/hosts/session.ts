@@ -20,7 +20,7 @@ import type { VmRegistry } from '../vms/registry.js';
 import { cleanLoad, clampFree, helloRecord } from './agent-input.js';
 import { OwnerStateEnum } from '../../common/grpc/convert.js';
 import { DesiredPush } from './desired.js';
-import { enqueue, keepFree, keepLoad, type Session, type Stream } from './live-session.js';
+import { enqueue, keepFree, keepLoad, type BusIngest, type Session, type Stream } from './live-session.js';
 import { Reports } from './reports.js';
 import { renewCertificate } from './renew.js';
 import { loadLastSeen, SEEN_CHECKPOINT_MS } from './last-seen.js';
@@ -72,11 +72,7 @@ export class SessionManager {
   appliance?: { ingest(hostId: string, r: NonNullable<AgentMessage['appliance']>): Promise<void> };
   private checkpointing: Promise<void> = Promise.resolve();
   /** Where the messaging bus's reports go (controller/schemes/bus/hosts.ts: checked there, rate-limited per VM). */
-  bus?: {
-    publish(hostId: string, m: NonNullable<AgentMessage['busPublish']>): Promise<void>;
-    subscriptions(hostId: string, m: NonNullable<AgentMessage['busSubscription']>): Promise<void>;
-    closed(hostId: string): void;
-  };
+  bus?: BusIngest;
 
   constructor(
     private readonly hosts: HostRegistry,
@@ -199,8 +195,7 @@ export class SessionManager {
   /** Messages written to a host's live session and not yet taken by HTTP/2 (undefined: no session). */
   backlog(hostId: string): number | undefined {
     const s = this.sessions.get(hostId);
-    if (!s || s.replaced) return undefined;
-    return s.call.writableLength;
+    return s && !s.replaced ? s.call.writableLength : undefined;
   }
 
   /** Ends a host's session now (e.g. its credentials were revoked). */
@@ -314,7 +309,7 @@ export class SessionManager {
         }
         const s = session;
         // Bus messages have their own per-VM rate (dropped, not fatal): a chatty VM must not end its host's session.
-        if (msg.body === 'busPublish' || msg.body === 'busSubscription') return this.busMessage(s.hostId, msg);
+        if (msg.body === 'busPublish' || msg.body === 'busSubscription') return this.bus?.relay(s.hostId, msg);
         if (!this.msgLimiter.take(s.hostId))
           return fail(new ResourceExhaustedError('message rate limit exceeded for this host'));
         switch (msg.body) {
@@ -377,15 +372,6 @@ export class SessionManager {
       call.on('error', broken('session broken'));
       call.on('cancelled', broken('session cancelled'));
     });
-  }
-
-  private busMessage(hostId: string, msg: AgentMessage): void {
-    const b = this.bus;
-    if (!b) return;
-    const done = (p: Promise<void>) =>
-      p.catch((err) => this.log.error({ err, host_id: hostId }, 'bus report not applied'));
-    if (msg.busPublish) void done(b.publish(hostId, msg.busPublish));
-    else if (msg.busSubscription) void done(b.subscriptions(hostId, msg.busSubscription));
   }
 
   /** A heartbeat: liveness and live figures in memory, an ack with what changed. */

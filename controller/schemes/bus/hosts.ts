@@ -2,6 +2,7 @@
 // published, a VM's subscriptions), checked as hostile input — the VM must be
 // on that host and running, its tenant is the VM record's, never the agent's
 // word — and drops of deliveries to hosts that fell behind, reported as events.
+import type { AgentMessage__Output } from '../../../common/gen/nephele/v1/AgentMessage.js';
 import type { BusPublish__Output } from '../../../common/gen/nephele/v1/BusPublish.js';
 import type { BusSubscription__Output } from '../../../common/gen/nephele/v1/BusSubscription.js';
 import type { Clock, Timer } from '../../../common/clock.js';
@@ -58,6 +59,11 @@ export class BusHosts {
       if (vm.state !== 'running') this.bus.dropVm(vm.id);
     });
     bus.onDrop = (hostId, vmIds, topic, tenant) => this.dropped(hostId, vmIds.length, topic, tenant);
+  }
+
+  relay(hostId: string, msg: AgentMessage__Output): void {
+    const p = msg.busPublish ? this.publish(hostId, msg.busPublish) : this.subscriptions(hostId, msg.busSubscription!);
+    p.catch((err) => this.log.error({ err, host_id: hostId }, 'bus report not applied'));
   }
 
   /**
