@@ -11,6 +11,7 @@ import type { UsageServiceClient } from '../../common/gen/nephele/v1/UsageServic
 import type { TokenServiceClient } from '../../common/gen/nephele/v1/TokenService.js';
 import type { MonitorServiceClient } from '../../common/gen/nephele/v1/MonitorService.js';
 import type { ReclassServiceClient } from '../../common/gen/nephele/v1/ReclassService.js';
+import type { SchemeServiceClient } from '../../common/gen/nephele/v1/SchemeService.js';
 import { unary } from '../../common/grpc/promisify.js';
 import { CLIENT_CHANNEL_OPTIONS } from '../../common/grpc/options.js';
 import { ConnectTimeout, type ConnInfo } from './connect-errors.js';
@@ -65,6 +66,7 @@ const SERVICES = {
   tokens: 'TokenService',
   monitor: 'MonitorService',
   reclass: 'ReclassService',
+  schemes: 'SchemeService',
 } as const;
 
 // The unary methods below are put on the prototype from the service definitions (one mechanism for all).
@@ -78,7 +80,8 @@ export interface AdminClient
     UnaryMethods<UsageServiceClient>,
     UnaryMethods<TokenServiceClient>,
     UnaryMethods<MonitorServiceClient>,
-    UnaryMethods<ReclassServiceClient> {}
+    UnaryMethods<ReclassServiceClient>,
+    UnaryMethods<SchemeServiceClient> {}
 
 /** Admin connection: TLS against the controller CA plus the bearer token on every call. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -91,6 +94,7 @@ export class AdminClient {
   readonly tokens: TokenServiceClient;
   readonly monitor: MonitorServiceClient;
   readonly reclass: ReclassServiceClient;
+  readonly schemes: SchemeServiceClient;
   /** Where and how it connects, for error messages. */
   readonly conn: ConnInfo;
   private readonly channel: grpc.Channel;
@@ -133,6 +137,7 @@ export class AdminClient {
     this.tokens = new pkg.TokenService(o.controller, creds, opts);
     this.monitor = new pkg.MonitorService(o.controller, creds, opts);
     this.reclass = new pkg.ReclassService(o.controller, creds, opts);
+    this.schemes = new pkg.SchemeService(o.controller, creds, opts);
   }
 
   metadata(): grpc.Metadata {

@@ -4,11 +4,9 @@
 import { FailedPreconditionError, InvalidArgumentError } from '../../../common/errors.js';
 import type { RateLimit } from '../../rpc/ratelimit.js';
 
-/** Short, lower-case, no path or shell meaning: the same rule for the API, guest lines and the local socket. */
-export const TOPIC_RE = /^[a-z0-9][a-z0-9._-]{0,62}$/;
-export const MAX_PAYLOAD_BYTES = 64 * 1024;
-/** Topics one VM may be subscribed to (BusSubscription.topics). */
-export const MAX_VM_TOPICS = 32;
+import { MAX_PAYLOAD_BYTES, MAX_VM_TOPICS, TOPIC_RE } from '../../../common/bus.js';
+
+export { MAX_PAYLOAD_BYTES, MAX_VM_TOPICS, TOPIC_RE };
 
 export interface BusLimits {
   /** Messages kept per topic for Subscribe(after_seq) to resume from. */
