@@ -7,7 +7,19 @@ import { DEFAULT_BUS_LIMITS, type BusLimits } from './core.js';
 import { BusHosts } from './hosts.js';
 import { busHandlers } from './service.js';
 
-export async function startBus(d: SchemeDeps, limits: BusLimits = d.busLimits ?? DEFAULT_BUS_LIMITS) {
+/**
+ * Tests only: smaller bounds (JSON of BusLimits fields), so overflow shows with
+ * a few hundred messages (as NEPHELE_TEST_HOLD_ACKS, read once at start).
+ */
+function testLimits(): Partial<BusLimits> {
+  const v = process.env.NEPHELE_TEST_BUS_LIMITS;
+  return v ? (JSON.parse(v) as Partial<BusLimits>) : {};
+}
+
+export async function startBus(
+  d: SchemeDeps,
+  limits: BusLimits = d.busLimits ?? { ...DEFAULT_BUS_LIMITS, ...testLimits() },
+) {
   const log = d.log.child({ part: 'bus' });
   const bus = new Bus(d.store, d.clock, log, limits, {
     backlog: (hostId) => d.sessions.backlog(hostId),
