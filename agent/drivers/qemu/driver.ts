@@ -34,6 +34,7 @@ import { QemuInstance } from './instance.js';
 import { captureInstance, continueIfCaptureLeftPaused } from './capture.js';
 import { configure, readManifestGuest, tokenHash, tokenPut, tokenRemove } from './manage.js';
 import type { GuestChannel } from './guest-channel.js';
+import { GuestBus, listenOn } from '../guest-bus.js';
 import { appActionGuest, execGuest, sampleGuest } from './monitor.js';
 import { qemuFingerprint, validateSpec, VM_ID_RE, which } from './spec.js';
 import { AccelProber, qemuVersion, type AccelMode } from './probe.js';
@@ -321,12 +322,12 @@ export class QemuDriver implements Driver {
     this.withGuest(id, (ga) => execGuest(ga, argv, timeoutMs));
   readonly appAction = (id: string, a: AppActionRequest) => this.withGuest(id, (ga) => appActionGuest(ga, a));
   readonly readManifest = (id: string) => this.withGuest(id, readManifestGuest);
+  private readonly bus = new GuestBus(() => this.log);
+  readonly onBus: Driver['onBus'] = (l) => this.bus.listen(l);
+  readonly busDeliver: Driver['busDeliver'] = (id, d) => this.bus.deliver(id, d);
 
   /** `event` lines of the guest agents (its watcher: the app stopped without being told to). */
-  onGuestEvent(listener: (id: string, e: GuestEvent) => void): () => void {
-    this.guestEventListeners.add(listener);
-    return () => this.guestEventListeners.delete(listener);
-  }
+  readonly onGuestEvent = (l: (id: string, e: GuestEvent) => void) => listenOn(this.guestEventListeners, l);
 
   /** Boot id from the guest agent's last `ready` line (changes on every guest boot). */
   bootIdOf(id: string): string | undefined {
@@ -386,6 +387,7 @@ export class QemuDriver implements Driver {
         exited: (id, reason) => this.emit(this.listeners, (l) => l(id, reason)),
         changed: (id) => this.emit(this.changeListeners, (l) => l(id)),
         guestEvent: (id, e) => this.emit(this.guestEventListeners, (l) => l(id, e)),
+        channel: (id, ga) => this.bus.attach(id, ga),
       },
       spec,
       paths,
