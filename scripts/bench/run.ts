@@ -19,6 +19,7 @@ import { runImageTransfer } from './image-transfer.js';
 import { runImageClone, runImageUpdateCycle } from './images.js';
 import { runReclassAnalyze } from './reclass-analyze.js';
 import { mergeResults, summaryTable, type Figures } from './results.js';
+import { runBus } from './bus.js';
 
 // `npm run bench [-- heartbeat agent]`: runs the named benchmarks (default:
 // all), merges their figures into bench/results.json and prints a summary.
@@ -41,6 +42,7 @@ const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = 
   'image-cycle': { about: 'UpdateVmSet end to end on a 3-VM qemu set (token, configure, capture, canary + batches, health, retire), vs a bare qemu boot', run: runImageUpdateCycle },
   'monitor-state': { about: 'the appliance state table: 10,000 appliances on 100 simulated agent sessions, 5 % changing per poll, applied/s and controller CPU (back to back, then paced at 10 s), vs in process and a bare Map + LevelDB put', run: runMonitorState },
   'reclass-analyze': { about: 'reclassification analysis of 100,000 VMs x 30 days of hourly usage (percentiles by histogram + quickselect in a bucket, + findings) vs a plain typed-array sort; usage series from a LevelDB of rollups vs a bare scan', run: runReclassAnalyze },
+  bus: { about: 'messaging bus: two process VMs on two agents, windowed messages through the controller (msgs/s, p99), vs a bare grpc-js relay', run: runBus },
   'planner-e2e': { about: 'CreateVmSet of 10,000 VMs -> all confirmed by N simulated agents, vs bare grpc-js', run: runPlannerE2e },
 };
 

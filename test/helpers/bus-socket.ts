@@ -28,11 +28,14 @@ export function parseMsg(line: string): Delivered | undefined {
 
 export class BusClient {
   readonly got: Delivered[] = [];
+  /** Set: `msg` lines go here, unparsed and not kept (the bench). */
+  onMsgLine?: (line: string) => void;
   private readonly answers: string[] = [];
   private constructor(private readonly sock: Socket) {
     sock.on(
       'data',
       lineReader((l) => {
+        if (this.onMsgLine && l.startsWith('msg ')) return this.onMsgLine(l);
         const d = parseMsg(l);
         if (d) this.got.push(d);
         else this.answers.push(l);
