@@ -164,3 +164,53 @@ t.test('a paused subscriber holds at most its buffer, then is ended with its res
   t.match(s.status?.details, /fell behind \(more than 8 messages waiting\); resume with after_seq=1/);
   t.equal(bus.list('acme', '', 10).topics[0]!.subscribers, 0, 'detached: nothing more is kept for it');
 });
+
+t.test('the hosts side: an agent report is hostile', async (t) => {
+  const { bus, clock } = world();
+  const { BusHosts } = await import('../../controller/schemes/bus/hosts.js');
+  const vmRec = (id: string, hostId: string, state: string, tenant = 'acme') =>
+    ({ id, hostId, state, tenant, spec: { scheme: 'qemu' } }) as never;
+  const V1 = '01ARZ3NDEKTSV4RRFFQ69G5FA1';
+  const V2 = '01ARZ3NDEKTSV4RRFFQ69G5FA2';
+  const V3 = '01ARZ3NDEKTSV4RRFFQ69G5FA3';
+  const recs = new Map([
+    [V1, vmRec(V1, 'h1', 'running')],
+    [V2, vmRec(V2, 'h2', 'running')],
+    [V3, vmRec(V3, 'h1', 'stopped')],
+  ]);
+  let reads = 0;
+  const events: { type: string; tenant?: string; attributes?: Record<string, string> }[] = [];
+  const hosts = new BusHosts(
+    bus,
+    {
+      // The first read is slow: later reports of the same host must still keep their order.
+      get: async (id) => (++reads === 1 && (await new Promise((r) => setTimeout(r, 30))), recs.get(id)),
+      onChange: () => {},
+    },
+    { append: async (...e: never[]) => (events.push(...e), new Map()) } as never,
+    clock,
+    silentLogger,
+    DEFAULT_BUS_LIMITS,
+  );
+  const got: string[] = [];
+  bus.attach('acme', 't', { offer: (m) => got.push(`${m.seq}:${m.payload.toString()}:${m.fromVmId}:${m.fromScheme}`) });
+  const pub = (host: string, vmId: string, text: string, localSeq: number) =>
+    hosts.publish(host, { vmId, topic: 't', payload: Buffer.from(text), localSeq } as never);
+  await Promise.all([pub('h1', V1, 'a', 1), pub('h1', V1, 'b', 2), pub('h1', V1, 'b-again', 2)]);
+  await pub('h1', V2, 'not mine', 3); // V2 runs on h2
+  await pub('h1', V3, 'stopped', 4);
+  await pub('h1', 'not-an-id', 'junk', 5);
+  await hosts.publish('h1', { vmId: V1, topic: 'Bad', payload: Buffer.from('x'), localSeq: 9 } as never);
+  await bus.flush();
+  t.same(got, [`1:a:${V1}:qemu`, `2:b:${V1}:qemu`], 'in order, once; the scheme is the record’s, not the agent’s');
+  t.equal(hosts.stats.resends, 1);
+  t.equal(hosts.stats.refused, 4, 'another host’s VM, a stopped VM, a junk id, a bad topic');
+  await hosts.subscriptions('h1', { vmId: V2, topics: ['t'] } as never);
+  await hosts.subscriptions('h1', { vmId: V1, topics: ['t', 't'] } as never);
+  t.same(bus.list('acme', '', 10).topics[0]!.vmIds, [V1], 'only its own running VM subscribes');
+  t.same(
+    events.map((e) => `${e.type}:${e.tenant}:${e.attributes?.topics}`),
+    ['bus_vm_subscriptions:acme:t'],
+    'audited once, in the VM’s tenant',
+  );
+});

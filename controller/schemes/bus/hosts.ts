@@ -39,6 +39,7 @@ export class BusHosts {
   private readonly subs = new Map<string, string>(); // vm id → its topics, joined (audited on change)
   private readonly pubLimiter: RateLimiter;
   private readonly auditLimiter: RateLimiter;
+  private readonly hostLimiter: RateLimiter;
   private readonly pendingDrops = new Map<string, { n: number; topics: Set<string>; tenant: string }>();
   private dropTimer?: Timer;
   readonly stats = { refused: 0, resends: 0, limited: 0 };
@@ -53,6 +54,7 @@ export class BusHosts {
   ) {
     this.pubLimiter = new RateLimiter(limits.perVm, clock);
     this.auditLimiter = new RateLimiter({ perSec: 2, burst: 20 }, clock);
+    this.hostLimiter = new RateLimiter({ perSec: limits.perVm.perSec * 4, burst: limits.perVm.burst * 4 }, clock);
     vms.onChange((vm) => {
       if (!this.cache.has(vm.id)) return;
       this.cache.set(vm.id, { facts: factsOf(vm), at: this.clock.now() });
@@ -62,6 +64,8 @@ export class BusHosts {
   }
 
   relay(hostId: string, msg: AgentMessage__Output): void {
+    // A host's bus messages in all (any VM ids, valid or not): each may cost a store read.
+    if (!this.hostLimiter.take(hostId)) return void this.stats.limited++;
     const p = msg.busPublish ? this.publish(hostId, msg.busPublish) : this.subscriptions(hostId, msg.busSubscription!);
     p.catch((err) => this.log.error({ err, host_id: hostId }, 'bus report not applied'));
   }
@@ -108,9 +112,12 @@ export class BusHosts {
   async subscriptions(hostId: string, m: BusSubscription__Output): Promise<void> {
     try {
       const topics = checkVmTopics(m.topics);
+      // Even an empty list must name a VM of this host: it becomes an audit event.
+      const vm = await this.facts(m.vmId);
+      if (!vm || vm.hostId !== hostId) throw new Error('the VM is not on this host');
       if (!topics.length) this.bus.dropVm(m.vmId);
-      const vm = topics.length ? await this.runningOn(hostId, m.vmId) : undefined;
-      if (vm) this.bus.setVmTopics(vm.tenant, m.vmId, hostId, topics);
+      else if (vm.state !== 'running') throw new Error(`the VM is ${vm.state}, not running`);
+      else this.bus.setVmTopics(vm.tenant, m.vmId, hostId, topics);
       const joined = topics.sort().join(',');
       if ((this.subs.get(m.vmId) ?? '') === joined) return;
       if (this.subs.size >= CACHE_MAX) this.subs.clear();
@@ -121,7 +128,7 @@ export class BusHosts {
         message: topics.length ? 'VM subscribed to bus topics' : 'VM unsubscribed from all bus topics',
         hostId,
         audit: true,
-        tenant: vm?.tenant,
+        tenant: vm.tenant,
         attributes: { vm_id: m.vmId, topics: joined.slice(0, 256) },
       });
     } catch (err) {
