@@ -1,4 +1,5 @@
 import type { AppActionKind, ApplianceProcess, IoCounters, Licence } from '../../common/model/monitor.js';
+import type { BusDelivery } from '../../common/bus.js';
 
 // The driver contract, after Nomad's task drivers: one driver per scheme
 // (qemu, process, later libvirt). The runner (agent/runner) owns desired state;
@@ -235,14 +236,7 @@ export interface Driver {
 }
 
 /** A bus message for a VM (BusDeliver, one VM's copy). */
-export interface BusDelivery {
-  topic: string;
-  seq: number;
-  payload: Buffer;
-  fromVmId: string;
-  fromScheme: string;
-  timeUnixMs: number;
-}
+export type { BusDelivery };
 
 /** What a VM did on the bus. `subscriptions` is level: the VM's whole list. */
 export interface BusListener {

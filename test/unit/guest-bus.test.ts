@@ -4,9 +4,9 @@
 // GuestBus (agent/drivers/guest-bus.ts, shared by qemu and libvirt). The real
 // guest is test/integration/bus-qemu.test.ts.
 import t from 'tap';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { serveShell } from '../helpers/guest-sh.js';
 import { join } from 'node:path';
 import { GuestChannel } from '../../agent/drivers/qemu/guest-channel.js';
 import { GuestBus } from '../../agent/drivers/guest-bus.js';
@@ -41,27 +41,20 @@ t.test('guest agent bus: sub, pub, deliveries, over a real GuestChannel', async 
   t.ok(haveBusybox, 'busybox is installed');
   const dir = tmpDir();
   const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', NEPHELE_AGENT_LIB: '1', NEPHELE_RUN: dir };
-  const children: ChildProcess[] = [];
   const sock = join(dir, 'ga.sock');
-  const server = createServer((c) => {
-    const sh = spawn(
+  // Its own process group: the relay runs in the background and goes with it.
+  const { server, children } = serveShell(
+    sock,
+    [
       'busybox',
-      [
-        'sh',
-        '-c',
-        `. ${AGENT}; mkdir -p "$BUS_DIR/in"; : >>"$BUS_SUBS"; mkfifo "$BUS_FIFO"; exec 5<>"$BUS_FIFO"; ` +
-          `reply "ready b1"; bus_list; reply "bus subs $_bl"; bus_relay & while IFS= read -r l; do handle "$l"; done; kill $!`,
-      ],
-      // Its own process group: the relay runs in the background and goes with it.
-      { env, stdio: ['pipe', 'pipe', 'ignore'], detached: true },
-    );
-    children.push(sh);
-    c.pipe(sh.stdin!);
-    sh.stdout!.pipe(c);
-    c.on('error', () => {});
-    c.on('close', () => sh.stdin!.end());
-  });
-  server.listen(sock);
+      'sh',
+      '-c',
+      `. ${AGENT}; mkdir -p "$BUS_DIR/in"; : >>"$BUS_SUBS"; mkfifo "$BUS_FIFO"; exec 5<>"$BUS_FIFO"; ` +
+        `reply "ready b1"; bus_list; reply "bus subs $_bl"; bus_relay & while IFS= read -r l; do handle "$l"; done; kill $!`,
+    ],
+    env,
+    true,
+  );
   const ga = await GuestChannel.connect(sock, { timeoutMs: 5000 });
   t.teardown(() => {
     ga.close();

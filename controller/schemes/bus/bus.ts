@@ -13,6 +13,7 @@ import type { Logger } from '../../../common/logger.js';
 import { put, type Store } from '../../../common/store/index.js';
 import { ResourceExhaustedError } from '../../../common/errors.js';
 import type { ControllerMessage } from '../../../common/gen/nephele/v1/ControllerMessage.js';
+import { busMessageToProto } from '../../../common/grpc/convert-scheme.js';
 import { hostHasRoom, Ring, type BusLimits, type BusMsg } from './core.js';
 
 export const BUS_SEQ = 'bus-seq'; // `${tenant}/${topic}` → { seq }
@@ -208,17 +209,7 @@ export class Bus {
         this.onDrop?.(hostId, vmIds, t.name, t.tenant);
         continue;
       }
-      const sent = this.hosts.send(hostId, {
-        busDeliver: {
-          vmIds,
-          topic: m.topic,
-          seq: m.seq,
-          payload: m.payload,
-          fromVmId: m.fromVmId,
-          fromScheme: m.fromScheme,
-          timeUnixMs: m.timeUnixMs,
-        },
-      });
+      const sent = this.hosts.send(hostId, { busDeliver: { vmIds, ...busMessageToProto(m) } });
       if (sent) this.stats.delivered += vmIds.length;
     }
   }

@@ -4,7 +4,7 @@
 import { FailedPreconditionError, InvalidArgumentError } from '../../../common/errors.js';
 import type { RateLimit } from '../../rpc/ratelimit.js';
 
-import { MAX_PAYLOAD_BYTES, MAX_VM_TOPICS, TOPIC_RE } from '../../../common/bus.js';
+import { MAX_PAYLOAD_BYTES, MAX_VM_TOPICS, TOPIC_RE, type BusDelivery } from '../../../common/bus.js';
 
 export { MAX_PAYLOAD_BYTES, MAX_VM_TOPICS, TOPIC_RE };
 
@@ -51,14 +51,7 @@ export function checkPayload(field: string, v: unknown): Buffer {
 }
 
 /** One ordered message of a tenant's topic. */
-export interface BusMsg {
-  topic: string;
-  seq: number;
-  payload: Buffer;
-  fromVmId: string;
-  fromScheme: string;
-  timeUnixMs: number;
-}
+export type BusMsg = BusDelivery;
 
 /** The last messages of one topic, bounded by count and bytes; seqs in it are consecutive. */
 export class Ring {

@@ -9,6 +9,7 @@ import { toStatus } from '../../../common/grpc/status.js';
 import type { Logger } from '../../../common/logger.js';
 import type { Bus } from './bus.js';
 import { resumePlan, type BusMsg } from './core.js';
+import { busMessageToProto } from '../../../common/grpc/convert-scheme.js';
 
 export interface SubscribeStream {
   readonly destroyed: boolean;
@@ -26,15 +27,6 @@ export interface SubscribeOptions {
   afterSeq: number;
   buffer: number;
 }
-
-const toWire = (m: BusMsg): BusMessage => ({
-  topic: m.topic,
-  seq: m.seq,
-  payload: m.payload,
-  fromVmId: m.fromVmId,
-  fromScheme: m.fromScheme,
-  timeUnixMs: m.timeUnixMs,
-});
 
 /** Resolves once the stream has closed; throws (before anything is written) when after_seq cannot be served. */
 export function serveSubscribe(stream: SubscribeStream, bus: Bus, o: SubscribeOptions, log: Logger): Promise<void> {
@@ -110,7 +102,7 @@ export function serveSubscribe(stream: SubscribeStream, bus: Bus, o: SubscribeOp
         stream.once('drain', pokeDrain);
       });
     const send = async (m: BusMsg) => {
-      const more = stream.write(toWire(m));
+      const more = stream.write(busMessageToProto(m));
       covered = m.seq;
       if (!more && !closed) await drained();
     };
