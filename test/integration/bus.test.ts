@@ -9,7 +9,10 @@ import * as grpc from '@grpc/grpc-js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, hostIdOf, hostsReady, joinToken, startAgent, startController, unary } from '../helpers/procs.js';
-import { vmApi } from '../helpers/vms.js';
+import { processesWith, vmApi } from '../helpers/vms.js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AdminClient } from '../../controller/cli/client.js';
 import { b64, BusClient } from '../helpers/bus-socket.js';
 import type { BusMessage__Output as BusMessage } from '../../common/gen/nephele/v1/BusMessage.js';
@@ -219,6 +222,42 @@ t.test('bus between process VMs on two real agents', async (t) => {
     ]);
     t.equal(gone.code, 1, 'a seq the ring no longer holds is an error, not a gap');
     t.match(gone.stderr, /FAILED_PRECONDITION: messages after seq 1 are no longer kept/);
+  });
+
+  t.test('the sandboxed appliance reaches its own socket only', async (t) => {
+    // Inside vmB's sandbox (its mount namespace, its uid): its socket answers; vmO's (same host) is not there.
+    const pid = processesWith(vmB)[0];
+    t.ok(pid, 'the appliance process');
+    const uid = readFileSync(join(dirs[1]!, 'vms', vmB, 'uid'), 'utf8').trim();
+    const probe = `const net = require('node:net'); const fs = require('node:fs');
+      const c = net.createConnection(process.argv[1], () => c.write('sub inside\\n'));
+      c.on('data', (d) => { console.log('answer ' + String(d).trim()); console.log('other ' + fs.existsSync(process.argv[2])); process.exit(0); });
+      c.on('error', (e) => { console.log('error ' + e.code); process.exit(1); });`;
+    const r = spawnSync(
+      'nsenter',
+      [
+        '-t',
+        String(pid),
+        '-m',
+        '-r', // its chroot
+        '-S',
+        uid,
+        '-G',
+        uid,
+        '--',
+        // Not tap's hooks (it adds them to every child's NODE_OPTIONS): they write where the VM's uid may not.
+        'env',
+        '-u',
+        'NODE_OPTIONS',
+        process.execPath,
+        '-e',
+        probe,
+        BusClient.path(dirs[1]!, vmB),
+        BusClient.path(dirs[1]!, vmO),
+      ],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    t.equal(r.stdout, 'answer ok\nother false\n', `${r.stdout} ${r.stderr}`);
   });
 
   t.test('a host that falls behind: deliveries to its VMs dropped, counted, reported', async (t) => {
