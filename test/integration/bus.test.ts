@@ -184,6 +184,11 @@ t.test('bus between process VMs on two real agents', async (t) => {
       [46, 47, 48, 49, 50, 51],
     );
     t.equal(got.at(-1)!.payload, 'acme-51');
+    const plain = await cli([
+      ...['--controller', ctl.address, '--data-dir', ctl.dataDir, '--token', acmeTok],
+      ...['bus', 'sub', 'a2b', '--after', '49', '--count', '2'],
+    ]);
+    t.same([plain.code, plain.stdout, plain.stderr], [0, 'm49\nacme-51\n', ''], 'plain: a payload per line');
     // A paused subscriber: the controller stops at its buffer and ends it (never unbounded memory).
     const call = acme.schemes.Subscribe({ topic: 'flood', afterSeq: 0 }, acme.metadata());
     const seen: number[] = [];
