@@ -33,6 +33,7 @@ import { ImageCache } from './images/cache.js';
 import { CommandDispatcher } from './commands/dispatch.js';
 import { sweepCaptures } from './commands/ops.js';
 import { startControl } from './local/control.js';
+import { BusRelay } from './bus/relay.js';
 import { execMain } from './local/exec-cli.js';
 
 // Read lazily: only --version pays for asking git which commit this is.
@@ -194,6 +195,12 @@ async function main(): Promise<void> {
   });
   // `nephele-agent exec VM -- argv` on this host (agent/local/control.ts).
   const control = await startControl(files.dir, (id) => runner.monitorVm(id), log);
+  const bus = new BusRelay(
+    (m) => session?.sendBus(m) ?? false,
+    (id) => runner.monitorVm(id)?.driver,
+    log,
+  );
+  bus.attach(drivers);
   session = new AgentSession({
     controller: o.controller,
     hostId: identity.hostId,
@@ -213,7 +220,8 @@ async function main(): Promise<void> {
       runner.apply(vms);
       appliances.setSpecs(desiredSpecs(vms));
     },
-    onEstablished: () => appliances.resendAll(),
+    onEstablished: () => (appliances.resendAll(), bus.established()),
+    onBusDeliver: (m) => bus.deliver(m),
     onConsoleOpen: (c) => void consoles.serve(c),
     onCommand: (c) => commands.handle(c),
     onReplaceWindow: (ms) => fence.setReplaceWindow(ms),

@@ -154,6 +154,14 @@ export class AgentSession {
     return true;
   }
 
+  /** Sends a bus message now, if connected (not kept: see agent/bus/relay.ts). */
+  sendBus(m: Pick<AgentMessage, 'busPublish' | 'busSubscription'>): boolean {
+    // A VM publishing faster than the session drains is dropped, not buffered without bound.
+    if (!this.call || !this.welcomed || this.call.writableLength > 1024) return false;
+    this.call.write(m);
+    return true;
+  }
+
   /** Cold move, source side: streams a stopped VM's disk to the controller under a transfer id. */
   putDisk(transferId: string, path: string): Promise<void> {
     return this.transfers.putDisk(transferId, path);
@@ -325,6 +333,8 @@ export class AgentSession {
       this.d.onDesired?.(m.desiredState.vms.map(desiredVmFromProto));
     } else if (m.body === 'command' && m.command) {
       this.command(m.command);
+    } else if (m.body === 'busDeliver' && m.busDeliver) {
+      this.d.onBusDeliver?.(m.busDeliver);
     } else if (m.body === 'consoleOpen' && m.consoleOpen) {
       this.d.onConsoleOpen?.(m.consoleOpen);
     } else if (m.body === 'certificate' && m.certificate && this.d.renewal) {

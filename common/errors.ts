@@ -123,3 +123,12 @@ export class ConflictError extends NepheleError {
 export function isNepheleError(e: unknown): e is NepheleError {
   return e instanceof NepheleError;
 }
+
+/** A bus subscriber that did not read fell behind (the WatchBehindError rule, named in the bus's terms). */
+export class SubscriberBehindError extends NepheleError {
+  readonly resumeSeq: number;
+  constructor(resumeSeq: number, message: string) {
+    super('ABORTED', `${message}; resume with after_seq=${resumeSeq} (or the last seq received, if lower)`);
+    this.resumeSeq = resumeSeq;
+  }
+}

@@ -1,4 +1,5 @@
 import type { AppActionKind, ApplianceProcess, IoCounters, Licence } from '../../common/model/monitor.js';
+import type { BusDelivery } from '../../common/bus.js';
 
 // The driver contract, after Nomad's task drivers: one driver per scheme
 // (qemu, process, later libvirt). The runner (agent/runner) owns desired state;
@@ -225,8 +226,22 @@ export interface Driver {
   onGuestEvent?(listener: (id: string, e: GuestEvent) => void): () => void;
   /** The appliance's nephele-manifest.json as text, '' when it has none (reclassification; common/limits.ts MANIFEST_*). */
   readManifest?(id: string): Promise<string>;
+  // ---- the messaging bus (issue 16); drivers without it leave these out ----
+  /** VMs' publishes and subscription lists (through their guest channel or local socket). Returns the unsubscribe function. */
+  onBus?(listener: BusListener): () => void;
+  /** Hands a message to a running VM; false when it was dropped (not running, or the VM's queue is full). */
+  busDeliver?(id: string, d: BusDelivery): boolean;
   /** Releases watchers/sockets without touching VMs (agent shutdown). */
   close(): Promise<void>;
+}
+
+/** A bus message for a VM (BusDeliver, one VM's copy). */
+export type { BusDelivery };
+
+/** What a VM did on the bus. `subscriptions` is level: the VM's whole list. */
+export interface BusListener {
+  publish(id: string, topic: string, payload: Buffer): void;
+  subscriptions(id: string, topics: string[]): void;
 }
 
 // ---- the appliance monitor (issue 14) -----------------------------------------------------

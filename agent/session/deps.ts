@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Capacity } from '../../common/gen/nephele/v1/Capacity.js';
 import type { ConsoleOpen__Output as ConsoleOpen } from '../../common/gen/nephele/v1/ConsoleOpen.js';
 import type { AgentCommand__Output as AgentCommand } from '../../common/gen/nephele/v1/AgentCommand.js';
+import type { BusDeliver__Output as BusDeliver } from '../../common/gen/nephele/v1/BusDeliver.js';
 import type { CommandResult } from '../../common/gen/nephele/v1/CommandResult.js';
 import type { DesiredVm } from '../../common/grpc/convert.js';
 import type { Logger } from '../../common/logger.js';
@@ -52,6 +53,8 @@ export interface SessionDeps {
   schemeInfo?: () => { scheme: string; attributes: Record<string, string> }[];
   /** A management command from the controller; its answer is sent back on the session. */
   onCommand?: (cmd: AgentCommand) => Promise<CommandResult>;
+  /** A bus message for VMs on this host (agent/bus/relay.ts). */
+  onBusDeliver?: (m: BusDeliver) => void;
   /** The controller asked for a VM's console (answer with putConsole()). */
   onConsoleOpen?: (o: ConsoleOpen) => void;
   /** Operator labels (--label k=v), sent in Hello. */

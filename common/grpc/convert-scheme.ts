@@ -32,3 +32,19 @@ type _diskFormat = Exhaustive<Exclude<PDiskFormat, 'DISK_FORMAT_UNSPECIFIED' | (
 export const DiskFormatEnum = converter<DiskFormatName, PDiskFormat>(diskFormat, 'DISK_FORMAT_UNSPECIFIED');
 
 export const lossyToProto = (l: Lossy): LossyField => ({ path: l.path, value: l.value, reason: l.reason });
+
+// The bus messages at the edge: our model types in, wire types out.
+import type { BusDelivery } from '../bus.js';
+import type { BusMessage } from '../gen/nephele/v1/BusMessage.js';
+
+/** A bus message's wire fields (BusMessage to API subscribers; BusDeliver adds the VM ids). */
+export function busMessageToProto(m: BusDelivery): BusMessage {
+  return {
+    topic: m.topic,
+    seq: m.seq,
+    payload: m.payload,
+    fromVmId: m.fromVmId,
+    fromScheme: m.fromScheme,
+    timeUnixMs: m.timeUnixMs,
+  };
+}

@@ -8,6 +8,13 @@ import type { Acked } from './acks.js';
 
 export type Stream = grpc.ServerDuplexStream<AgentMessage, ControllerMessage>;
 
+/** Where the messaging bus's reports go (controller/schemes/bus/hosts.ts). */
+export interface BusIngest {
+  /** A bus_publish or bus_subscription message (never throws: refusals are the bus's to count). */
+  relay(hostId: string, m: AgentMessage): void;
+  closed(hostId: string): void;
+}
+
 /** One agent's established session, as the parts that serve it share it. */
 export interface Session {
   hostId: string;

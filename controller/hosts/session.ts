@@ -20,7 +20,7 @@ import type { VmRegistry } from '../vms/registry.js';
 import { cleanLoad, clampFree, helloRecord } from './agent-input.js';
 import { OwnerStateEnum } from '../../common/grpc/convert.js';
 import { DesiredPush } from './desired.js';
-import { enqueue, keepFree, keepLoad, type Session, type Stream } from './live-session.js';
+import { enqueue, keepFree, keepLoad, type BusIngest, type Session, type Stream } from './live-session.js';
 import { Reports } from './reports.js';
 import { renewCertificate } from './renew.js';
 import { loadLastSeen, SEEN_CHECKPOINT_MS } from './last-seen.js';
@@ -71,6 +71,8 @@ export class SessionManager {
   /** Where appliance reports go (controller/monitor/state: bounded, only rows of the host's own VMs). */
   appliance?: { ingest(hostId: string, r: NonNullable<AgentMessage['appliance']>): Promise<void> };
   private checkpointing: Promise<void> = Promise.resolve();
+  /** Where the messaging bus's reports go (controller/schemes/bus/hosts.ts: checked there, rate-limited per VM). */
+  bus?: BusIngest;
 
   constructor(
     private readonly hosts: HostRegistry,
@@ -190,6 +192,12 @@ export class SessionManager {
     return true;
   }
 
+  /** Messages written to a host's live session and not yet taken by HTTP/2 (undefined: no session). */
+  backlog(hostId: string): number | undefined {
+    const s = this.sessions.get(hostId);
+    return s && !s.replaced ? s.call.writableLength : undefined;
+  }
+
   /** Ends a host's session now (e.g. its credentials were revoked). */
   disconnect(hostId: string, reason: string): void {
     const s = this.sessions.get(hostId);
@@ -300,6 +308,8 @@ export class SessionManager {
           return;
         }
         const s = session;
+        // Bus messages have their own per-VM rate (dropped, not fatal): a chatty VM must not end its host's session.
+        if (msg.body === 'busPublish' || msg.body === 'busSubscription') return this.bus?.relay(s.hostId, msg);
         if (!this.msgLimiter.take(s.hostId))
           return fail(new ResourceExhaustedError('message rate limit exceeded for this host'));
         switch (msg.body) {
@@ -345,6 +355,7 @@ export class SessionManager {
         if (this.stopping || !session || session.replaced || this.sessions.get(session.hostId) !== session) return;
         this.sessions.delete(session.hostId);
         this.commands?.closed(session.hostId);
+        this.bus?.closed(session.hostId);
         session.live.peer = '';
         this.liveness.disconnected(session.hostId, why);
         this.cadence.recompute(this.sessions.size);

@@ -3,7 +3,7 @@
 // migration, and the VM messaging bus, with SchemeService over them.
 import type { RpcLayer } from '../rpc/handler.js';
 import type { SchemeDeps } from './deps.js';
-import { schemeHandlers, type NativeHandlers, type SchemeParts } from './service.js';
+import { schemeHandlers } from './service.js';
 import { rename } from 'node:fs/promises';
 import type { DiskFormatName } from '../../common/spec/definition.js';
 import { GiB, MAX_DISK_GIB } from '../../common/limits.js';
@@ -20,24 +20,26 @@ const convertInPlace: ConvertDisk = async (path, from, to) => {
   await convertDisk(path, from as DiskFormatName, out, to as DiskFormatName, { maxVirtualBytes: MAX_DISK_GIB * GiB });
   await rename(out, path);
 };
+import { startBus } from './bus/index.js';
 
 export async function startSchemesCapability(d: SchemeDeps) {
   const transfer = startTransfers(d);
   const migrate = startMigrate(d, { convertDisk: convertInPlace });
   await migrate.migrations.recover();
   const stops: (() => Promise<void>)[] = [];
+  const bus = await startBus(d);
+  stops.push(bus.stop);
   return {
     handlers: (layer: RpcLayer) => {
-      const parts: Partial<SchemeParts> = {
+      return schemeHandlers({
         definitions: definitionHandlers(layer, d, nativeVerbs),
         transfers: transfer.handlers(layer),
         native: {
           ...nativeHandlers(layer, { vms: d.vms, push: (id) => d.sessions.pushDesired(id), log: d.log }),
           ...migrate.handlers(layer),
         },
-        // bus: bus.handlers(layer),
-      };
-      return schemeHandlers(parts);
+        bus: bus.handlers(layer),
+      });
     },
     /** VmService.MigrateVm (server.ts adds it to VmService). */
     migrateVm: (layer: RpcLayer) => migrate.vmHandlers(layer).MigrateVm,

@@ -9,6 +9,7 @@ import type { Tenants } from '../tenancy/tenants.js';
 import type { AgentCommands, ImageStore } from '../tokens/ports.js';
 import type { DiskTransfers } from '../vms/transfers.js';
 import type { VmRegistry } from '../vms/registry.js';
+import type { BusLimits } from './bus/core.js';
 
 export interface SchemeDeps {
   store: Store;
@@ -29,4 +30,6 @@ export interface SchemeDeps {
   dataDir: string;
   /** The store space alarm (raised: uploads that land in the data dir are refused, as UploadImage's). */
   alarm?: () => Error | undefined;
+  /** The messaging bus's bounds (tests make them small); absent: DEFAULT_BUS_LIMITS. */
+  busLimits?: BusLimits;
 }

@@ -1,4 +1,3 @@
-import * as grpc from '@grpc/grpc-js';
 import type { SchemeServiceHandlers } from '../../common/gen/nephele/v1/SchemeService.js';
 
 // SchemeService assembled from its parts (issue 16), one module per part:
@@ -19,31 +18,7 @@ export interface SchemeParts {
   bus: BusHandlers;
 }
 
-// CONTRACT SCAFFOLD (issue 16, parallel work): parts not merged yet answer UNIMPLEMENTED.
-// The coordinator removes this and makes every part required once all are merged.
-const notYet = (_call: unknown, cb?: unknown): void => {
-  const err = { code: grpc.status.UNIMPLEMENTED, details: 'not merged yet' };
-  if (typeof cb === 'function') (cb as (e: unknown) => void)(err);
-  else (_call as { emit(ev: string, e: unknown): void }).emit('error', err);
-};
-const ALL: (keyof SchemeServiceHandlers)[] = [
-  'ListSchemes',
-  'ConvertDefinition',
-  'ImportVm',
-  'ExportVm',
-  'ControlVmNative',
-  'MigrateAcrossSchemes',
-  'Publish',
-  'Subscribe',
-  'ListTopics',
-];
-
-export function schemeHandlers(parts: Partial<SchemeParts>): SchemeServiceHandlers {
-  const have = {
-    ...parts.definitions,
-    ...parts.transfers,
-    ...parts.native,
-    ...parts.bus,
-  } as Partial<SchemeServiceHandlers>;
-  return Object.fromEntries(ALL.map((k) => [k, have[k] ?? notYet])) as unknown as SchemeServiceHandlers;
+/** SchemeService from its parts; the types make a missing RPC a compile error. */
+export function schemeHandlers(parts: SchemeParts): SchemeServiceHandlers {
+  return { ...parts.definitions, ...parts.transfers, ...parts.native, ...parts.bus };
 }

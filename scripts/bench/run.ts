@@ -22,6 +22,7 @@ import { runReclassAnalyze } from './reclass-analyze.js';
 import { runSchemesDisk } from './schemes-disk.js';
 import { runSchemesConvert } from './schemes-convert.js';
 import { mergeResults, summaryTable, type Figures } from './results.js';
+import { runBus } from './bus.js';
 
 // `npm run bench [-- heartbeat agent]`: runs the named benchmarks (default:
 // all), merges their figures into bench/results.json and prints a summary.
@@ -46,6 +47,7 @@ const BENCHES: Record<string, { about: string; run: () => Promise<Figures> }> = 
   'reclass-analyze': { about: 'reclassification analysis of 100,000 VMs x 30 days of hourly usage (percentiles by histogram + quickselect in a bucket, + findings) vs a plain typed-array sort; usage series from a LevelDB of rollups vs a bare scan', run: runReclassAnalyze },
   'schemes-disk': { about: 'a 1 GiB sparse-ish qcow2 converted to vmdk: inspect + qemu-img convert -p + verify, vs plain qemu-img convert', run: runSchemesDisk },
   'schemes-migrate': { about: 'one cold migration of a qemu guest to another agent (BENCH_MIGRATE_SCHEME, default qemu; libvirt once merged), call to healthy there, median of BENCH_MIGRATE_RUNS (3), beside a bare qemu boot', run: runSchemesMigrate },
+  bus: { about: 'messaging bus: two process VMs on two agents, windowed messages through the controller (msgs/s, p99), vs a bare grpc-js relay', run: runBus },
   'planner-e2e': { about: 'CreateVmSet of 10,000 VMs -> all confirmed by N simulated agents, vs bare grpc-js', run: runPlannerE2e },
   'schemes-convert': { about: 'definition conversions through the canonical spec over a mix of real-world shaped vmx/libvirt/OVF/xl/QEMU/canonical documents, in process, vs a bare fast-xml-parser parse + build of the same domain XML', run: runSchemesConvert },
 };

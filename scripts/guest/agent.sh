@@ -39,11 +39,18 @@
 #                              timeout 1-60 s: requests are served one at a time)
 #   kill <pid> [sha256]        ok killed (refuses pid 1, the agent, and a pid whose exe has another sha256)
 #   app-update <version>       ok running|stopped (records config appliance_version, restarts the app)
+#   bus-deliver <topic> <seq> <from_vm|-> <from_scheme|-> <time_ms> <base64|->
+#                              ok   (a bus message for a topic this guest subscribed to: appended to
+#                              $RUN/nephele-bus/in/<topic>, read with bus.sh recv|cat; each file rotated
+#                              past 1 MiB, one old generation kept; lines up to MAX_BUS_LINE)
+#   bus-subs                   ok <t1,t2,...|->   (the topics guest programs subscribed to)
 # Anything else: <id> err unknown command.
 #
 # Guest -> host on its own, while a host is connected (a watcher beside the session):
 #   event fault app-exited     the app stopped without being told to
 #   event state app-running    it runs again without being told to
+#   bus pub <topic> <base64|-> a guest program published (bus.sh pub, through $RUN/nephele-bus.fifo)
+#   bus subs <t1,t2,...|->     the guest's whole subscription list: after every ready, and on each change
 #
 # The host may disconnect at any time: the port then reads EOF; the agent
 # keeps it open, waits until a host is connected again and re-announces ready.
@@ -58,6 +65,14 @@ DATA=${NEPHELE_DATA:-/data}
 LIB=${NEPHELE_LIB:-/usr/lib/nephele}
 APP=$LIB/appliance.sh
 MAX_LINE=8192
+# A bus-deliver line: a 64 KiB payload in base64 plus its header (agent/drivers/bus-lines.ts MAX_BUS_LINE).
+MAX_BUS_LINE=87640
+BUS_DIR=${NEPHELE_RUN:-/run}/nephele-bus
+BUS_FIFO=${NEPHELE_RUN:-/run}/nephele-bus.fifo
+BUS_SUBS=$BUS_DIR/subs
+# Bytes delivered since the files were last checked for rotation (a fork only every 512 KiB).
+BUS_BYTES=0
+RELAY_PID=
 RUN=${NEPHELE_RUN:-/run}
 APP_PIDFILE=${NEPHELE_APP_PIDFILE:-/run/nephele-appliance.pid}
 # Present while the app is stopped on request: the watcher then stays quiet.
@@ -387,7 +402,7 @@ cmd_kill() {
 		return 0
 		;;
 	esac
-	if [ "$2" = 1 ] || [ "$2" = "$$" ] || [ "$2" = "$WATCH_PID" ]; then
+	if [ "$2" = 1 ] || [ "$2" = "$$" ] || [ "$2" = "$WATCH_PID" ] || [ "$2" = "$RELAY_PID" ]; then
 		reply "$_kid err refused: pid $2 is init or the agent"
 		return 0
 	fi
@@ -430,6 +445,75 @@ watch_app() {
 	done
 }
 
+# ---- the messaging bus (issue 16) ----
+bus_topic_ok() {
+	case $1 in '' | [!a-z0-9]* | *[!a-z0-9._-]*) return 1 ;; esac
+	[ "${#1}" -le 63 ]
+}
+
+# bus_list: sets _bl to the subscribed topics, comma-separated ("-" for none). No fork.
+bus_list() {
+	_bl=
+	while IFS= read -r _t; do [ -n "$_t" ] && _bl=$_bl${_bl:+,}$_t; done <"$BUS_SUBS"
+	_bl=${_bl:--}
+}
+
+bus_sub() {
+	_n=0
+	while IFS= read -r _t; do
+		[ "$_t" = "$1" ] && return 0
+		_n=$((_n + 1))
+	done <"$BUS_SUBS"
+	[ $_n -lt 32 ] && printf '%s\n' "$1" >>"$BUS_SUBS"
+}
+
+bus_unsub() {
+	_keep=
+	while IFS= read -r _t; do [ "$_t" = "$1" ] || _keep=$_keep$_t$NL; done <"$BUS_SUBS"
+	printf '%s' "$_keep" >"$BUS_SUBS"
+}
+
+# bus_relay: beside the session while a host is connected (output: the port).
+# Turns what guest programs wrote to the FIFO (bus.sh) into bus lines.
+bus_relay() {
+	while IFS= read -r _bl_line <&5; do
+		[ "${#_bl_line}" -le $MAX_BUS_LINE ] || continue
+		set -f
+		# shellcheck disable=SC2086
+		set -- $_bl_line
+		set +f
+		bus_topic_ok "${2:-}" || continue
+		case $1 in
+		pub) [ $# -eq 3 ] && printf 'bus pub %s %s\n' "$2" "$3" ;;
+		sub) [ $# -eq 2 ] && bus_sub "$2" && bus_list && printf 'bus subs %s\n' "$_bl" ;;
+		unsub) [ $# -eq 2 ] && bus_unsub "$2" && bus_list && printf 'bus subs %s\n' "$_bl" ;;
+		esac
+	done
+}
+
+# bus_deliver ID TOPIC SEQ FROM SCHEME TIME BASE64
+bus_deliver() {
+	_bid=$1
+	shift
+	if [ $# -ne 6 ] || ! bus_topic_ok "$1"; then
+		reply "$_bid err usage: bus-deliver <topic> <seq> <from> <scheme> <time> <base64>"
+		return 0
+	fi
+	_bf=$BUS_DIR/in/$1
+	BUS_BYTES=$((BUS_BYTES + ${#6} + 64))
+	shift
+	if printf '%s\n' "$*" >>"$_bf"; then reply "$_bid ok"; else reply "$_bid err cannot write"; fi
+	[ $BUS_BYTES -gt 524288 ] || return 0
+	BUS_BYTES=0
+	for _f in "$BUS_DIR"/in/*; do
+		case $_f in *.1) continue ;; esac
+		[ -f "$_f" ] || continue
+		_sz=$(wc -c <"$_f")
+		[ "$_sz" -gt 1048576 ] && mv -f "$_f" "$_f.1"
+	done
+	return 0
+}
+
 # handle LINE: writes at most one answer line to stdout.
 handle() {
 	_line=${1%"$CR"}
@@ -445,7 +529,7 @@ handle() {
 		reply "$_id err missing command"
 		return 0
 	fi
-	if [ "${#_line}" -gt $MAX_LINE ]; then
+	if [ "${#_line}" -gt $MAX_LINE ] && { [ "$2" != bus-deliver ] || [ "${#_line}" -gt $MAX_BUS_LINE ]; }; then
 		reply "$_id err line too long"
 		return 0
 	fi
@@ -544,6 +628,11 @@ handle() {
 		;;
 	exec) cmd_exec "$_id" "$@" ;;
 	kill) cmd_kill "$_id" "$@" ;;
+	bus-deliver) bus_deliver "$_id" "$@" ;;
+	bus-subs)
+		bus_list
+		reply "$_id ok $_bl"
+		;;
 	app-update)
 		case ${1:-} in '' | *[!A-Za-z0-9._+-]*) _v= ;; *) _v=$1 ;; esac
 		if [ $# -ne 1 ] || [ -z "$_v" ] || [ ${#_v} -gt 64 ]; then
@@ -576,14 +665,19 @@ session() {
 		fi
 		log "host connected on $PORT_DEV"
 		reply "ready $BOOT_ID" >&3
+		bus_list
+		reply "bus subs $_bl" >&3
 		watch_app >&3 &
 		WATCH_PID=$!
+		bus_relay >&3 &
+		RELAY_PID=$!
 		while IFS= read -r _req <&3; do
 			handle "$_req" >&3
 		done
 		# EOF: the host went away (a partial line is dropped).
-		kill "$WATCH_PID" 2>/dev/null
+		kill "$WATCH_PID" "$RELAY_PID" 2>/dev/null
 		WATCH_PID=
+		RELAY_PID=
 		log "host disconnected"
 		nap 0.05
 	done
@@ -591,6 +685,12 @@ session() {
 
 # Sourced for its functions only (the host-side tests of the protocol).
 [ "${NEPHELE_AGENT_LIB:-}" = 1 ] && return 0
+
+# The bus's FIFO, held open read-write so a writer (bus.sh) never blocks on open and no line is lost between sessions.
+mkdir -p "$BUS_DIR/in"
+: >>"$BUS_SUBS"
+rm -f "$BUS_FIFO"
+if mkfifo -m 0600 "$BUS_FIFO" 2>/dev/null; then exec 5<>"$BUS_FIFO"; else log "no bus FIFO"; fi
 
 while :; do
 	if ! find_port; then

@@ -216,6 +216,8 @@ t.test(`fuzz every RPC (seed=${SEED}, messages≥${COUNT})`, async (t) => {
       type_prefix: ['host.', 'group.', 'agent.'],
       request_id: ['req-1', 'req-2', 'req.3:x_y-z'],
       tenant: ['fuzz-a', 'fuzz-t'],
+      topic: ['fuzz.t', 'a-1', 'Bad/Topic'],
+      topics: ['fuzz.t', 'b'],
       role: ['admin', 'operator', 'tenant-admin', 'viewer'],
       // ControlVmNative: tools and command lines it parses (and quoting it must refuse).
       scheme: ['virsh', 'xl', 'vmrun', 'qm', 'libvirt', 'qemu', 'process'],

@@ -1,8 +1,9 @@
 import t from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
+import { serveShell } from '../helpers/guest-sh.js';
 import { join } from 'node:path';
 import { GuestChannel } from '../../agent/drivers/qemu/guest-channel.js';
 import { appActionGuest, execGuest, parseMon, pct, sampleGuest } from '../../agent/drivers/qemu/monitor.js';
@@ -27,42 +28,31 @@ esac
 `;
 
 function serve(dir: string): { server: Server; children: ChildProcess[]; sock: string } {
-  const children: ChildProcess[] = [];
   const sock = join(dir, 'ga.sock');
-  const server = createServer((c) => {
-    // Its own PID namespace: /proc shows the "guest's" processes only, as in a guest.
-    const sh = spawn(
+  // Its own PID namespace: /proc shows the "guest's" processes only, as in a guest.
+  const { server, children } = serveShell(
+    sock,
+    [
       'unshare',
-      [
-        '--pid',
-        '--fork',
-        '--mount-proc',
-        '--kill-child',
-        'busybox',
-        'sh',
-        '-c',
-        `. ${AGENT}; reply "ready b1"; watch_app & while IFS= read -r l; do handle "$l"; done; kill $!`,
-      ],
-      {
-        env: {
-          PATH: `${join(dir, 'bin')}:/usr/sbin:/usr/bin:/sbin:/bin`,
-          NEPHELE_AGENT_LIB: '1',
-          NEPHELE_RUN: dir,
-          NEPHELE_DATA: join(dir, 'data'),
-          NEPHELE_LIB: join(dir, 'lib'),
-          NEPHELE_APP_PIDFILE: join(dir, 'app.pid'),
-          FAKE_BIN: join(dir, 'bin'),
-        },
-        stdio: ['pipe', 'pipe', 'ignore'],
-      },
-    );
-    children.push(sh);
-    c.pipe(sh.stdin!);
-    sh.stdout!.pipe(c);
-    c.on('error', () => {});
-    c.on('close', () => sh.stdin!.end());
-  });
-  server.listen(sock);
+      '--pid',
+      '--fork',
+      '--mount-proc',
+      '--kill-child',
+      'busybox',
+      'sh',
+      '-c',
+      `. ${AGENT}; reply "ready b1"; watch_app & while IFS= read -r l; do handle "$l"; done; kill $!`,
+    ],
+    {
+      PATH: `${join(dir, 'bin')}:/usr/sbin:/usr/bin:/sbin:/bin`,
+      NEPHELE_AGENT_LIB: '1',
+      NEPHELE_RUN: dir,
+      NEPHELE_DATA: join(dir, 'data'),
+      NEPHELE_LIB: join(dir, 'lib'),
+      NEPHELE_APP_PIDFILE: join(dir, 'app.pid'),
+      FAKE_BIN: join(dir, 'bin'),
+    },
+  );
   return { server, children, sock };
 }
 

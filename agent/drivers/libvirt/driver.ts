@@ -40,6 +40,7 @@ import { validateSpec, VM_ID_RE } from '../qemu/spec.js';
 import { GuestDriverEvents } from '../qemu/events.js';
 import { knownVm, runningVm } from '../qemu/qemu-process.js';
 import { LibvirtInstance } from './instance.js';
+import { GuestBus } from '../guest-bus.js';
 import { DEFAULT_LIBVIRT_URI, Virsh } from './virsh.js';
 
 export interface LibvirtDriverOptions {
@@ -252,6 +253,10 @@ export class LibvirtDriver implements Driver {
     this.withGuest(id, (ga) => execGuest(ga, argv, timeoutMs));
   readonly appAction = (id: string, a: AppActionRequest) => this.withGuest(id, (ga) => appActionGuest(ga, a));
   readonly readManifest = (id: string) => this.withGuest(id, readManifestGuest);
+  // The messaging bus over the same guest agent as qemu's (agent/drivers/guest-bus.ts).
+  private readonly bus = new GuestBus(() => this.log);
+  readonly onBus: Driver['onBus'] = (l) => this.bus.listen(l);
+  readonly busDeliver: Driver['busDeliver'] = (id, d) => this.bus.deliver(id, d);
 
   readonly onGuestEvent = (l: (id: string, e: GuestEvent) => void) => this.events.onGuestEvent(l);
   readonly onExit = (l: ExitListener) => this.events.onExit(l);
@@ -286,6 +291,7 @@ export class LibvirtDriver implements Driver {
         pollIntervalMs: this.o.pollIntervalMs ?? 500,
         fence: this.o.fence,
         ...this.events.callbacks(),
+        channel: (id, ga) => this.bus.attach(id, ga),
       },
       spec,
       vmPaths(join(this.o.stateDir, spec.id)),

@@ -19,6 +19,7 @@ import {
   type AppActionRequest,
   type GuestEvent,
 } from '../driver.js';
+import { BusSockets } from './bus-socket.js';
 import { limit, removeCgroup, type CgroupMode } from './cgroup.js';
 import { isAlive as isSame, startTimeOf } from '../proc.js';
 import { cgroupOf, processVmStats } from './usage.js';
@@ -244,13 +245,8 @@ export class ProcessDriver implements Driver {
     }
     this.guard(handle);
     const suspended = procState(handle.pid) === 'T';
-    this.vms.set(handle.id, {
-      handle,
-      phase: suspended ? 'suspended' : 'running',
-      reason: '',
-      expectingExit: false,
-      ready: !suspended,
-    });
+    const phase = suspended ? 'suspended' : 'running';
+    this.vms.set(handle.id, { handle, phase, reason: '', expectingExit: false, ready: !suspended });
     return true;
   }
 
@@ -273,6 +269,7 @@ export class ProcessDriver implements Driver {
   }
 
   async stop(id: string, timeoutMs: number): Promise<void> {
+    this.bus.close(id);
     const v = this.vms.get(id);
     if (!v || !isSame(v.handle.pid, v.handle.pidStartTime)) {
       if (v) v.phase = 'stopped';
@@ -287,8 +284,7 @@ export class ProcessDriver implements Driver {
       signalDescendants(pid, 'SIGTERM');
     } else {
       try {
-        // busybox httpd serves static files and has nothing to flush; as a PID
-        // namespace's init it would ignore SIGTERM anyway.
+        // busybox httpd has nothing to flush; as a PID namespace's init it would ignore SIGTERM anyway.
         process.kill(pid, v.handle.extra.appliance === 'busybox-httpd' ? 'SIGKILL' : 'SIGTERM');
       } catch {
         /* gone */
@@ -308,6 +304,7 @@ export class ProcessDriver implements Driver {
 
   /** busybox httpd as a namespace's init ignores SIGTERM: the fence kills it outright. */
   private guard(h: VmHandle): void {
+    this.bus.open(h.id, this.dir(h.id)); // launched or recovered: its bus socket listens
     this.o.fence?.guard(h.id, h.pid, h.pidStartTime, h.extra.appliance === 'busybox-httpd' ? 'kill' : 'term');
   }
 
@@ -443,7 +440,11 @@ export class ProcessDriver implements Driver {
     return a.kind === 'update_app' ? `app updated to ${a.version ?? ''}` : 'app restarted';
   }
 
+  private readonly bus = new BusSockets(() => this.log);
+  readonly onBus: Driver['onBus'] = (l) => this.bus.listen(l);
+  readonly busDeliver: Driver['busDeliver'] = (id, d) => this.bus.deliver(id, d);
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.bus.closeAll();
   }
 }

@@ -7,6 +7,7 @@ import { DriverError, type VmSpec } from '../driver.js';
 import { cleanEnv, taskEnv } from './files.js';
 import { children, killTree } from './proc.js';
 import { awaitReady, sandboxArgv, taskCommand, vmPaths } from './sandbox.js';
+import { BusSockets } from './bus-socket.js';
 
 // Starting a process VM: its command line (sandboxed, in namespaces, or bare)
 // and the spawn, up to the workload's pid. Limits and records are the driver's.
@@ -41,11 +42,13 @@ export async function spawnVm(o: SpawnOptions): Promise<{ pid: number; wrapper: 
       ? [o.busybox, 'httpd', '-f', '-p', `127.0.0.1:${o.port}`, '-h', paths.www]
       : [process.execPath, APPLIANCE, '--vm', o.id, '--dir', dir, '--port', String(o.port)];
   // The appliance keeps the host's network for its port forward; a task gets none.
+  // Either reaches the bus through its own socket's dir (bound read-only: connect works, nothing else).
+  const bus = BusSockets.prepare(dir);
   const readOnly = task
-    ? [paths.config]
+    ? [paths.config, bus]
     : o.busybox
-      ? [paths.www, o.busybox]
-      : [paths.config, process.execPath, APPLIANCE];
+      ? [paths.www, o.busybox, bus]
+      : [paths.config, process.execPath, APPLIANCE, bus];
   const argv = sandboxed
     ? sandboxArgv(
         {

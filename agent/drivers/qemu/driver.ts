@@ -35,6 +35,7 @@ import { knownVm, runningVm } from './qemu-process.js';
 import { captureInstance, continueIfCaptureLeftPaused } from './capture.js';
 import { configure, readManifestGuest, tokenHash, tokenPut, tokenRemove } from './manage.js';
 import type { GuestChannel } from './guest-channel.js';
+import { GuestBus } from '../guest-bus.js';
 import { appActionGuest, execGuest, sampleGuest } from './monitor.js';
 import { qemuFingerprint, validateSpec, VM_ID_RE, which } from './spec.js';
 import { AccelProber, qemuVersion, type AccelMode } from './probe.js';
@@ -322,6 +323,9 @@ export class QemuDriver implements Driver {
     this.withGuest(id, (ga) => execGuest(ga, argv, timeoutMs));
   readonly appAction = (id: string, a: AppActionRequest) => this.withGuest(id, (ga) => appActionGuest(ga, a));
   readonly readManifest = (id: string) => this.withGuest(id, readManifestGuest);
+  private readonly bus = new GuestBus(() => this.log);
+  readonly onBus: Driver['onBus'] = (l) => this.bus.listen(l);
+  readonly busDeliver: Driver['busDeliver'] = (id, d) => this.bus.deliver(id, d);
 
   /** `event` lines of the guest agents (its watcher: the app stopped without being told to). */
   onGuestEvent(listener: (id: string, e: GuestEvent) => void): () => void {
@@ -382,6 +386,7 @@ export class QemuDriver implements Driver {
         pollIntervalMs: this.o.pollIntervalMs ?? 500,
         fence: this.o.fence,
         ...this.events.callbacks(),
+        channel: (id, ga) => this.bus.attach(id, ga),
       },
       spec,
       paths,

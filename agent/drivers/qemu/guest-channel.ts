@@ -5,6 +5,7 @@
 //   host  → guest  <id> <cmd> [args]
 //   guest → host   <id> ok [data] | <id> err <msg> (exactly one line per request)
 //   guest → host   event <kind> [detail]           (on its own: the app stopped, ...)
+//   guest → host   bus <pub|subs> ...              (on its own: the messaging bus, agent/drivers/bus-lines.ts)
 //
 // Ids carry a per-connection random prefix so a late answer to a request of an
 // earlier connection (or an earlier boot) never matches a new one.
@@ -33,6 +34,7 @@ export class GuestChannel {
   private readonly lines: LineClient;
   private readonly readyListeners = new Set<(bootId: string) => void>();
   private readonly eventListeners = new Set<(kind: string, detail: string) => void>();
+  private readonly busListeners = new Set<(rest: string) => void>();
   /** Boot id of the last `ready` line seen on this connection. */
   lastBootId?: string;
 
@@ -67,6 +69,12 @@ export class GuestChannel {
   onEvent(fn: (kind: string, detail: string) => void): () => void {
     this.eventListeners.add(fn);
     return () => this.eventListeners.delete(fn);
+  }
+
+  /** Called for every `bus <rest>` line (the messaging bus: agent/drivers/guest-bus.ts parses `rest`). */
+  onBus(fn: (rest: string) => void): () => void {
+    this.busListeners.add(fn);
+    return () => this.busListeners.delete(fn);
   }
 
   onClose(fn: () => void): () => void {
@@ -104,6 +112,10 @@ export class GuestChannel {
     const ev = /^event ([a-z][a-z0-9_-]{0,31})(?: (.*))?$/.exec(line);
     if (ev) {
       for (const l of [...this.eventListeners]) l(ev[1]!, (ev[2] ?? '').slice(0, 256));
+      return;
+    }
+    if (line.startsWith('bus ')) {
+      for (const l of [...this.busListeners]) l(line.slice(4));
       return;
     }
     const m = /^(\S+) (ok|err)(?: (.*))?$/.exec(line);

@@ -26,6 +26,8 @@ export interface InstanceContext {
   changed: (id: string) => void;
   /** An `event` line of the guest agent (the app stopped on its own, ...). */
   guestEvent?: (id: string, e: GuestEvent) => void;
+  /** The guest channel (re)connected (the messaging bus runs over it). */
+  channel?: (id: string, ga: GuestChannel) => void;
 }
 
 export abstract class QemuProcess {
@@ -117,6 +119,7 @@ export abstract class QemuProcess {
     ga.onClose(() => {
       if (this.ga === ga) this.ga = undefined;
     });
+    this.ctx.channel?.(this.id, ga);
   }
 
   /** Marks the guest ready if its agent answers a ping (when no `ready` line can be expected). */
