@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { ListEventsResponse__Output } from '../../common/gen/nephele/v1/ListEventsResponse.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cli, joinToken, startController, type ControllerProc } from '../helpers/procs.js';
+import { cli, hostsReady, joinToken, startController, type ControllerProc } from '../helpers/procs.js';
 import { fakeAgent, fakeInventory } from '../helpers/fake-agent.js';
 import { vmApi } from '../helpers/vms.js';
 
@@ -107,6 +107,7 @@ t.test(
       ...withScheme('gone', 'libvirt'),
     });
     t.teardown(() => gone.close());
+    await hostsReady(ctl, 3); // its inventory in: the planner knows its room (else "not enough vcpus")
     await t.rejects(
       a.call((md, o, cb) =>
         a.schemes.MigrateAcrossSchemes({ vmId: vm.id, targetScheme: 'libvirt', targetHostId: gone.hostId }, md, o, cb),
