@@ -183,7 +183,8 @@ t.test('set timing: bad requests, at, restart, duration, task, batch window', as
   t.ok(started.startedUnixMs >= startAt, `started at its time (${started.startedUnixMs - startAt} ms after)`);
 
   // The timers come back after a controller restart.
-  const at2 = (await api.create({ name: 'after-restart', count: 1, spec, startAtUnixMs: Date.now() + 4000 })).set!;
+  // 10 s: a controller stop + start on a loaded 2-core CI box has taken over 4 s.
+  const at2 = (await api.create({ name: 'after-restart', count: 1, spec, startAtUnixMs: Date.now() + 10_000 })).set!;
   api.close();
   await ctl.stop();
   ctl = await startController(cdir, { port: ctl.port, args: [...FAST, '--replace-after', '1s'] });
