@@ -38,7 +38,7 @@ import { appActionGuest, execGuest, sampleGuest } from '../qemu/monitor.js';
 import { AccelProber, qemuVersion, type AccelMode } from '../qemu/probe.js';
 import { validateSpec, VM_ID_RE } from '../qemu/spec.js';
 import { GuestDriverEvents } from '../qemu/events.js';
-import { knownVm, runningVm } from '../qemu/qemu-process.js';
+import { guestOf, knownVm, runningVm } from '../qemu/qemu-process.js';
 import { LibvirtInstance } from './instance.js';
 import { GuestBus } from '../guest-bus.js';
 import { DEFAULT_LIBVIRT_URI, Virsh } from './virsh.js';
@@ -235,7 +235,7 @@ export class LibvirtDriver implements Driver {
   /** One request over the guest channel: the same line protocol as the qemu driver's. */
   async guestRequest(id: string, command: string, timeoutMs = 5_000): Promise<string> {
     if (/[\r\n]/.test(command)) throw new DriverError('guest command must be one line', 'INVALID_SPEC');
-    const ga = await this.guestOf(id);
+    const ga = await guestOf(this.vms, id, this.scheme);
     try {
       return await ga.request(command, timeoutMs);
     } catch (e) {
@@ -311,14 +311,8 @@ export class LibvirtDriver implements Driver {
     return runningVm(this.vms, id, this.scheme);
   }
 
-  private async guestOf(id: string): Promise<GuestChannel> {
-    const vm = this.running(id);
-    if (vm.phase === 'suspended') throw new DriverError(`VM ${id} is suspended: its guest cannot answer`, 'FAILED');
-    return vm.gaOf();
-  }
-
   private withGuest<T>(id: string, fn: (ga: GuestChannel) => Promise<T>): Promise<T> {
-    return this.locked(id, async () => fn(await this.guestOf(id)));
+    return this.locked(id, async () => fn(await guestOf(this.vms, id, this.scheme)));
   }
 
   private async adopt(handle: VmHandle): Promise<boolean> {

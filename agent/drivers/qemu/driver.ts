@@ -31,7 +31,7 @@ import { createVmDisk } from './disk.js';
 import type { GuestImage } from './image.js';
 import { killStray, vmPaths, type Accel, type VmPaths } from './launch.js';
 import { QemuInstance } from './instance.js';
-import { knownVm, runningVm } from './qemu-process.js';
+import { guestOf, knownVm, runningVm } from './qemu-process.js';
 import { captureInstance, continueIfCaptureLeftPaused } from './capture.js';
 import { configure, readManifestGuest, tokenHash, tokenPut, tokenRemove } from './manage.js';
 import type { GuestChannel } from './guest-channel.js';
@@ -310,11 +310,7 @@ export class QemuDriver implements Driver {
 
   /** One management operation on the running VM's guest channel, under the VM's lock. */
   private withGuest<T>(id: string, fn: (ga: GuestChannel) => Promise<T>): Promise<T> {
-    return this.locked(id, async () => {
-      const vm = this.running(id);
-      if (vm.phase === 'suspended') throw new DriverError(`VM ${id} is suspended: its guest cannot answer`, 'FAILED');
-      return fn(await vm.gaOf());
-    });
+    return this.locked(id, async () => fn(await guestOf(this.vms, id, this.scheme)));
   }
 
   // ---- the appliance monitor (monitor.ts): over the guest channel, under the VM's lock ----

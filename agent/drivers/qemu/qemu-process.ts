@@ -269,6 +269,17 @@ export function knownVm<T extends QemuProcess>(vms: Map<string, T>, id: string, 
   return vm;
 }
 
+/** The guest channel of running VM `id` (qemu and libvirt), FAILED while it is suspended. */
+export async function guestOf<T extends QemuProcess>(
+  vms: Map<string, T>,
+  id: string,
+  scheme: string,
+): Promise<GuestChannel> {
+  const vm = runningVm(vms, id, scheme);
+  if (vm.phase === 'suspended') throw new DriverError(`VM ${id} is suspended: its guest cannot answer`, 'FAILED');
+  return vm.gaOf();
+}
+
 /** The instance of VM `id` with its QEMU running, else FAILED saying why not. */
 export function runningVm<T extends QemuProcess>(vms: Map<string, T>, id: string, scheme: string): T {
   const vm = knownVm(vms, id, scheme);
