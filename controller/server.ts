@@ -7,6 +7,7 @@ import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { LOADER_OPTIONS, loadNephele } from '../common/grpc/load.js';
+import { reflectionRoot } from '../common/grpc/reflection.js';
 import { rejectUndecodable, safeService } from '../common/grpc/decode.js';
 import type { AgentServiceHandlers } from '../common/gen/nephele/v1/AgentService.js';
 import type { VmServiceHandlers } from '../common/gen/nephele/v1/VmService.js';
@@ -330,8 +331,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   });
   await monitor.start();
   // Reflection describes every service we serve, health included, so grpcurl sees them all.
-  const reflectionDef = { ...def, ...protoLoader.loadSync(healthProtoPath, LOADER_OPTIONS) };
-  new ReflectionService(reflectionDef).addToServer(server);
+  new ReflectionService(reflectionRoot(def, protoLoader.loadSync(healthProtoPath, LOADER_OPTIONS))).addToServer(server);
 
   const creds = cfg.insecure
     ? grpc.ServerCredentials.createInsecure()
