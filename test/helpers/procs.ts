@@ -185,6 +185,24 @@ export async function hostsReady(c: ControllerProc, n = 1): Promise<void> {
   );
 }
 
+/** One host, full view unless asked (ListHosts is basic: no software list). */
+export async function getHost(
+  c: ControllerProc,
+  hostId: string,
+  view?: 'HOST_VIEW_BASIC' | 'HOST_VIEW_FULL',
+): Promise<Host> {
+  const a = c.admin();
+  try {
+    return (
+      await a.call<{ host: Host }>((md, o, cb) =>
+        a.hosts.GetHost({ hostId, ...(view ? { view } : {}) }, md, o, cb as never),
+      )
+    ).host;
+  } finally {
+    a.close();
+  }
+}
+
 export async function hostState(c: ControllerProc, id: string): Promise<string | undefined> {
   return (await listHosts(c)).find((h) => h.id === id)?.state;
 }

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { FAST, grpc, joinToken, listHosts, startController, type ControllerProc } from '../helpers/procs.js';
+import { FAST, getHost, grpc, joinToken, listHosts, startController, type ControllerProc } from '../helpers/procs.js';
 import { fakeAgent, fakeInventory } from '../helpers/fake-agent.js';
 import { vmApi } from '../helpers/vms.js';
 import { v1 } from '../../common/grpc/load.js';
@@ -39,23 +39,6 @@ async function hostsCall(ctl: ControllerProc, req: ListHostsRequest): Promise<{ 
       hosts: r.hosts,
       bytes: (v1().HostService.service.ListHosts.responseSerialize as (x: unknown) => Buffer)(r).length,
     };
-  } finally {
-    a.close();
-  }
-}
-
-async function getHost(
-  ctl: ControllerProc,
-  hostId: string,
-  view?: 'HOST_VIEW_BASIC' | 'HOST_VIEW_FULL',
-): Promise<Host> {
-  const a = ctl.admin();
-  try {
-    return (
-      await a.call<{ host: Host }>((md, o, cb) =>
-        a.hosts.GetHost({ hostId, ...(view ? { view } : {}) }, md, o, cb as never),
-      )
-    ).host;
   } finally {
     a.close();
   }

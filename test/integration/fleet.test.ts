@@ -1,7 +1,7 @@
 import t from 'tap';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { hostIdOf, joinToken, listHosts, startAgent, startController, type Proc } from '../helpers/procs.js';
+import { getHost, hostIdOf, joinToken, listHosts, startAgent, startController, type Proc } from '../helpers/procs.js';
 import type { ListEventsResponse__Output } from '../../common/gen/nephele/v1/ListEventsResponse.js';
 
 // The foundation end to end: a controller process and three agent processes
@@ -44,6 +44,15 @@ t.test('fleet of three agents over mTLS', async (t) => {
     t.ok(inv.cpu!.threads >= 1 && inv.cpu!.model.length > 0, 'cpu reported');
     t.ok(inv.memory!.totalBytes > 0, 'memory reported');
     t.ok(inv.os!.kernel.length > 0, 'os reported');
+    const { software } = (await getHost(ctl, h.id)).inventory!;
+    t.ok(
+      software.some((s) => s.name === 'node' && s.version === process.versions.node),
+      'software reported (the agent runs on this node)',
+    );
+    t.notOk(
+      software.some((s) => ['java', 'gcc', 'npm', 'pip'].includes(s.name)),
+      'only the software a VM host is asked about',
+    );
     t.equal(inv.total!.vcpus, inv.cpu!.threads, 'total vcpus = threads');
     t.equal(
       inv.guest!.memoryBytes,
