@@ -8,6 +8,7 @@ import type { HostLoad__Output as HostLoad } from '../../common/gen/nephele/v1/H
 import type { HypervisorInfo } from '../../common/gen/nephele/v1/HypervisorInfo.js';
 import type { Reserve } from './capacity.js';
 import { detectHypervisors, withAccelerator, type QemuFingerprint } from './hypervisors.js';
+import { readNics, readOs } from './host-net-os.js';
 import { mapInventory, type RawSi } from './map.js';
 
 // versions() spawns a process per tool and diskLayout() may run lsblk/smartctl;
@@ -50,8 +51,8 @@ export async function recordRaw(): Promise<RawSi> {
     si.mem(),
     bounded(si.diskLayout(), []),
     bounded(si.fsSize(), []),
-    bounded(si.networkInterfaces(), []),
-    si.osInfo(),
+    bounded(readNics(), []),
+    readOs(),
     bounded(si.versions(SOFTWARE), {}),
   ]);
   const versionMap: Record<string, string | undefined> = {};
@@ -76,25 +77,8 @@ export async function recordRaw(): Promise<RawSi> {
       size: d.size,
     })),
     fsSize: fsSize.map((f) => ({ fs: f.fs, type: f.type, size: f.size, available: f.available, mount: f.mount })),
-    // Some versions return a single object rather than a list; accept both.
-    networkInterfaces: (Array.isArray(nics) ? nics : [nics]).map((n) => ({
-      iface: n.iface,
-      ip4: n.ip4,
-      ip6: n.ip6,
-      mac: n.mac,
-      internal: n.internal,
-      virtual: n.virtual,
-      operstate: n.operstate,
-      speed: n.speed,
-    })),
-    osInfo: {
-      platform: osInfo.platform,
-      distro: osInfo.distro,
-      release: osInfo.release,
-      kernel: osInfo.kernel,
-      arch: osInfo.arch,
-      hostname: osInfo.hostname,
-    },
+    networkInterfaces: nics,
+    osInfo,
     versions: versionMap,
   };
 }
