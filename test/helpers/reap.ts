@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import './child-env.js';
 
 // Every process a test file causes dies with it, however the file ends
 // (passing, failing, crashing, or ended by tap's timeout with SIGTERM): the
