@@ -22,3 +22,11 @@ t.test('only the processinfo options go', (t) => {
   t.equal(withoutProcessinfo('--require "/a b/hook.js"'), '--require "/a b/hook.js"', 'quoted paths untouched');
   t.end();
 });
+
+t.test("test files start with .taprc's plugins: no TypeScript loader (tests run compiled JS)", (t) => {
+  // A fresh install's tap carries @tapjs/typescript until `tap build` (scripts/check.sh) rebuilds it:
+  // ts-node's loader then costs every test file ~2.5 s.
+  const loaders = [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].join(' ');
+  t.notMatch(loaders, /@tapjs[/\\]typescript|ts-node/, 'no ts-node loader in this test process');
+  t.end();
+});
