@@ -397,7 +397,7 @@ export class LevelStore implements Store {
   async *scan<T>(coll: string, opts: ScanOptions = {}): AsyncIterable<Entry<T>> {
     let it: ReturnType<Sub['iterator']>;
     try {
-      it = this.sub(coll).iterator(rangeOf(opts));
+      it = this.sub(coll).iterator(opts.keys === false ? { ...rangeOf(opts), keys: false } : rangeOf(opts));
     } catch (e) {
       throw unreadable(e);
     }
@@ -412,7 +412,7 @@ export class LevelStore implements Store {
           throw unreadable(e);
         }
         if (!chunk.length) return;
-        for (const [key, r] of chunk) yield { key, value: r.d as T, version: r.v };
+        for (const [key, r] of chunk) yield { key: key ?? '', value: r.d as T, version: r.v };
       }
     } finally {
       // Closing the iterator of a failed or closed database: the scan's own result or error is what counts.

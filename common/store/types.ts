@@ -30,6 +30,8 @@ export interface ScanOptions {
   lte?: string;
   limit?: number;
   reverse?: boolean;
+  /** false: the caller reads values only; entries may then carry '' as their key (LevelDB reads no keys into JS: half a long scan's cost). */
+  keys?: false;
 }
 
 export interface Entry<T> {

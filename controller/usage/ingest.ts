@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../../common/errors.js';
 import { ULID_RE } from '../../common/ids.js';
 import { put, putFresh, type Op } from '../../common/store/index.js';
 import type { UsageVm, UsageVms } from './vm-dims.js';
+import { encodeUsage } from './codec.js';
 import {
   classOf,
   dirtyKey,
@@ -203,8 +204,8 @@ export async function usageOps(
       continue;
     }
     const rec = enrich(hostId, vm, u);
-    // Keys never written before (each (host, seq) is stored once): no version read.
-    ops.push(putFresh(USAGE_RAW, rawKey(rec), rec));
+    // Keys never written before (each (host, seq) is stored once): no version read. Stored as a line (codec.ts).
+    ops.push(putFresh(USAGE_RAW, rawKey(rec), encodeUsage(rec)));
     for (const h of hoursOf(rec.startUnixMs, rec.endUnixMs)) hours.add(h);
   }
   for (const h of hours) ops.push(put(USAGE_DIRTY, dirtyKey(h), { markedUnixMs: now }));

@@ -6,6 +6,7 @@ import { InvalidArgumentError, ResourceExhaustedError } from '../../common/error
 import type { Granularity } from '../../common/model/enums.js';
 import type { rowToProto } from './convert.js';
 import type { Store } from '../../common/store/index.js';
+import { decodeStored } from './codec.js';
 import {
   addMetrics,
   DAY_MS,
@@ -184,7 +185,8 @@ async function streamPage(page: Page): Promise<{ rows: QueryRow[]; next?: Cursor
   const rows: QueryRow[] = [];
   let read = 0;
   const from = cursor.k && cursor.k >= src.lo ? { gt: cursor.k } : { gte: src.lo };
-  for await (const { key, value } of store.scan<Item>(src.coll, { ...from, lt: src.hi })) {
+  for await (const { key, value: stored } of store.scan<Item | string>(src.coll, { ...from, lt: src.hi })) {
+    const value = decodeStored(stored);
     if (match(value)) rows.push(value);
     if (rows.length >= q.pageSize || ++read >= maxRead) return { rows, next: { k: key } };
   }
@@ -219,7 +221,8 @@ async function groupPage(page: Page): Promise<{ rows: QueryRow[]; next?: Cursor 
     return undefined;
   };
   const start = cursor.p !== undefined && src.keyAt(cursor.p) > src.lo ? src.keyAt(cursor.p) : src.lo;
-  for await (const { value } of store.scan<Item>(src.coll, { gte: start, lt: src.hi })) {
+  for await (const { value: stored } of store.scan<Item | string>(src.coll, { gte: start, lt: src.hi })) {
+    const value = decodeStored(stored);
     const p = src.periodMs ? value.startUnixMs - (value.startUnixMs % src.periodMs) : value.startUnixMs;
     if (period !== undefined && p !== period) {
       const stop = flush();

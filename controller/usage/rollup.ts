@@ -1,4 +1,5 @@
 import { del, put, type Op, type Store } from '../../common/store/index.js';
+import { decodeUsage } from './codec.js';
 import {
   addMetrics,
   DAY_MS,
@@ -167,8 +168,12 @@ export async function recomputeHour(store: Store, hour: number): Promise<{ recor
   // Summed as read: memory holds one row per VM, not the hour's records.
   const hourRows = new Map<string, RollupRow>();
   let records = 0;
-  for await (const { value } of store.scan<UsageRecord>(USAGE_RAW, { gte: pad13(hour), lt: pad13(hour + HOUR_MS) })) {
-    addPerVm(hourRows, value, hour, HOUR_MS);
+  for await (const { value } of store.scan<UsageRecord | string>(USAGE_RAW, {
+    gte: pad13(hour),
+    lt: pad13(hour + HOUR_MS),
+    keys: false,
+  })) {
+    addPerVm(hourRows, decodeUsage(value), hour, HOUR_MS);
     if (++records > MAX_HOUR_RECORDS) throw new Error('hour holds more raw records than a rollup reads');
   }
   const day = dayOf(hour);

@@ -1,4 +1,5 @@
 import type { Store } from '../../common/store/index.js';
+import { decodeUsage } from './codec.js';
 import { matches, pad13, USAGE_IMPORTED, USAGE_RAW, type UsageFilter, type UsageRecord } from './model.js';
 
 /** The collection and key range of a filter's raw records (own usage by time, imported by source and time). */
@@ -29,11 +30,12 @@ export async function scanRaw(
   const records: UsageRecord[] = [];
   let next = opts.after ?? '';
   let read = 0;
-  for await (const { key, value } of store.scan<UsageRecord>(coll, {
+  for await (const { key, value: stored } of store.scan<UsageRecord | string>(coll, {
     ...(gte !== undefined ? { gte } : { gt: opts.after }),
     lt: to,
   })) {
     next = key;
+    const value = decodeUsage(stored);
     if (matches(value, filter)) records.push(value);
     if (records.length >= opts.limit || ++read >= maxRead) return { records, next, more: true };
   }

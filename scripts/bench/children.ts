@@ -20,7 +20,8 @@ export function track<C extends ChildProcess>(c: C): C {
 }
 
 /** SIGTERM, then SIGKILL if the process is still there after `graceMs`. */
-export async function stopChild(c: ChildProcess, graceMs = 5000): Promise<void> {
+export async function stopChild(c: ChildProcess, graceMs = process.env.BENCH_CPU_PROF ? 60_000 : 5000): Promise<void> {
+  // (A profiled child writes its profile at exit: a busy controller's takes more than 5 s.)
   if (!alive(c)) return;
   const exited = new Promise<void>((r) => c.once('exit', () => r()));
   c.kill('SIGTERM');

@@ -8,11 +8,13 @@ import { put, type Op } from '../../common/store/index.js';
 import type { VmRecord } from '../../controller/model/index.js';
 import { VMS } from '../../controller/vms/registry.js';
 import { enrich, hoursOf } from '../../controller/usage/ingest.js';
+import { encodeUsage } from '../../controller/usage/codec.js';
 import { dirtyKey, rawKey, USAGE_DIRTY, USAGE_RAW } from '../../controller/usage/model.js';
 import { enrolAll, SimAgent, type SimAgentEvents } from '../../test/helpers/sim-agent.js';
 import { removeDir, tempDir } from './children.js';
 import { createJoinToken, startController } from './controller.js';
 import { pool } from './pool.js';
+import { cpuTicks, CLK_TCK } from './proc.js';
 import { fig, type Figures } from './results.js';
 
 // Usage ingest: N simulated agent sessions (real Sessions over mTLS) each send
@@ -120,6 +122,9 @@ export async function runUsageIngest(): Promise<Figures> {
 
     const total = sessions * batches * perBatch;
     let acked = 0;
+    // What each side uses of the machine while it runs (2 cores: the load generator competes with the controller).
+    const ctlTicks0 = cpuTicks(ctl.pid);
+    const ownCpu0 = process.cpuUsage();
     const start = performance.now();
     await Promise.all(
       agents.map(
@@ -149,8 +154,12 @@ export async function runUsageIngest(): Promise<Figures> {
       ),
     );
     const seconds = (performance.now() - start) / 1000;
+    const ctlCpu = (cpuTicks(ctl.pid) - ctlTicks0) / CLK_TCK;
+    const own = process.cpuUsage(ownCpu0);
+    const ownCpu = (own.user + own.system) / 1e6;
     const rate = acked / seconds;
     log(`${acked.toLocaleString()} of ${total.toLocaleString()} records acked in ${seconds.toFixed(1)} s: ${Math.round(rate).toLocaleString()}/s`);
+    log(`cpu: controller ${ctlCpu.toFixed(1)} s (${Math.round((100 * ctlCpu) / seconds)}% of a core), load generator ${ownCpu.toFixed(1)} s (${Math.round((100 * ownCpu) / seconds)}%)`);
     for (const a of agents) a.close();
     await ctl.stop();
 
@@ -164,11 +173,12 @@ export async function runUsageIngest(): Promise<Figures> {
         for (const v of vms.get(id.hostId)!) {
           const u = usage(v.id, t0Data + k * 60_000, k);
           const rec = enrich(id.hostId, v, { ...u, sources: u.sources! } as Parameters<typeof enrich>[2]);
-          ops.push(put(USAGE_RAW, rawKey(rec), rec));
+          ops.push(put(USAGE_RAW, rawKey(rec), encodeUsage(rec)));
         }
         for (const hr of hoursOf(t0Data + k * 60_000, t0Data + (k + 1) * 60_000)) ops.push(put(USAGE_DIRTY, dirtyKey(hr), { markedUnixMs: 0 }));
         ops.push(put('host-acks', id.hostId, { durableSeq: k + 1, outboxEpochs: [] }));
-        await db.batch(ops.map((o) => ({ type: 'put' as const, key: `${o.coll}/${o.key}`, value: (o as { value: unknown }).value })));
+        // The values as the store writes them (its version wrapper included).
+        await db.batch(ops.map((o) => ({ type: 'put' as const, key: `${o.coll}/${o.key}`, value: { v: 1, d: (o as { value: unknown }).value } })));
       }
     }
     const bareSeconds = (performance.now() - bareStart) / 1000;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { LevelStore } from '../../common/store/level.js';
+import { decodeUsage } from '../../controller/usage/codec.js';
 import { USAGE_DIRTY, USAGE_RAW, type UsageRecord } from '../../controller/usage/model.js';
 import { cli, listHosts, type ControllerProc, type Proc } from './procs.js';
 import { waitFor } from './wait.js';
@@ -9,7 +10,7 @@ export async function readUsage(dataDir: string): Promise<{ raw: UsageRecord[]; 
   const store = await LevelStore.open(join(dataDir, 'store'));
   try {
     const raw: UsageRecord[] = [];
-    for await (const { value } of store.scan<UsageRecord>(USAGE_RAW)) raw.push(value);
+    for await (const { value } of store.scan<UsageRecord | string>(USAGE_RAW)) raw.push(decodeUsage(value));
     const dirty: string[] = [];
     for await (const { key } of store.scan(USAGE_DIRTY)) dirty.push(key);
     return { raw, dirty };

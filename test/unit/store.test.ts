@@ -120,6 +120,17 @@ t.test('scan: order, prefix, bounds, limit, reverse, last', async (t) => {
   t.same(await keys(s, 'k', { prefix: 'b/', reverse: true, limit: 2 }), ['b/3', 'b/2']);
   t.same(await keys(s, 'k', { prefix: 'b/', gt: 'b/10' }), ['b/2', 'b/3'], 'gt inside the prefix pages through it');
   t.same(await keys(s, 'k', { prefix: 'b/', lt: 'b/3' }), ['b/1', 'b/10', 'b/2']);
+  const values: unknown[] = [];
+  for await (const e of s.scan('k', { prefix: 'b/', gt: 'b/1', keys: false })) values.push([e.key, e.value, e.version]);
+  t.same(
+    values,
+    [
+      ['', { k: 'b/10' }, 1],
+      ['', { k: 'b/2' }, 1],
+      ['', { k: 'b/3' }, 1],
+    ],
+    'a values-only scan keeps its range, order and versions',
+  );
 
   t.equal((await s.last('k'))?.key, 'd');
   t.same(await s.last('k', { prefix: 'b/' }), { key: 'b/3', value: { k: 'b/3' }, version: 1 });

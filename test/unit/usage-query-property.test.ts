@@ -5,6 +5,7 @@
 // raw records, also after late batches land on hours already rolled up and
 // when a record arrives while its hour is being recomputed.
 import t, { type Test } from 'tap';
+import { encodeUsage } from '../../controller/usage/codec.js';
 import { FakeClock } from '../../common/clock.js';
 import { createLogger } from '../../common/logger.js';
 import { put, type Op, type Store } from '../../common/store/index.js';
@@ -111,10 +112,12 @@ function generate(rng: Rng, vms: Vm[], n: number, spanMs: number, source = ''): 
 /** What ingest does (the meter's contract): raw records and their hours' dirty marks in one batch. */
 async function ingest(store: Store, recs: UsageRecord[]): Promise<void> {
   const ops: Op[] = [];
-  for (const r of recs) {
-    if (r.source) ops.push(put(USAGE_IMPORTED, importedKey(r.source, r), r));
-    else ops.push(put(USAGE_RAW, rawKey(r), r), put(USAGE_DIRTY, dirtyKey(hourOf(r.startUnixMs)), 1));
-  }
+  // Both stored forms, mixed: the line ingest writes now (codec.ts) and the JSON object written before.
+  recs.forEach((r, i) => {
+    const v = i % 2 ? r : encodeUsage(r);
+    if (r.source) ops.push(put(USAGE_IMPORTED, importedKey(r.source, r), v));
+    else ops.push(put(USAGE_RAW, rawKey(r), v), put(USAGE_DIRTY, dirtyKey(hourOf(r.startUnixMs)), 1));
+  });
   await store.batch(ops);
 }
 

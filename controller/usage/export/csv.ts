@@ -1,4 +1,7 @@
+import { F } from '../codec.js';
+import { costOf } from '../model.js';
 import type { Formatter } from './format.js';
+import type { LineView } from './line-view.js';
 import { IsoCache, type ExportRow, type Pricer } from './row.js';
 
 const SPECIAL = /[",\r\n]/;
@@ -56,6 +59,8 @@ export function csvFormatter(pricer: Pricer): Formatter {
   const t = new IsoCache();
   const f = (s: string | undefined) => (s ? (SPECIAL.test(s) ? csvField(s) : s) : '');
   const tail = `,${csvField(pricer.currency)},${pricer.version}\r\n`;
+  // What costOf gives without a rate: every component 0.
+  const unpriced = ',0,0,0,0,0,0';
   return {
     header: () => CSV_COLUMNS.join(',') + '\r\n',
     row(r: ExportRow): string {
@@ -69,6 +74,17 @@ export function csvFormatter(pricer: Pricer): Formatter {
         `${r.vcpuSeconds},${r.memoryMibSeconds},${r.records},${r.monitorPolls ?? 0},${r.monitorProbeSeconds ?? 0},` +
         `${r.monitorActions ?? 0},${c.vcpu},${c.memory},${c.diskIo},${c.network},${c.monitor},${c.total}${tail}`
       );
+    },
+    // The same line from a stored record: its fields record_id..monitor_actions are stored in these
+    // columns' order and escaped as csvField escapes them, so they are copied as one slice.
+    line(v: LineView): string {
+      const rate = pricer.card && pricer.rate({ vmClass: v.str(F.vmClass), sla: v.str(F.sla) as ExportRow['sla'] });
+      let cost = unpriced;
+      if (rate) {
+        const c = costOf(v.metrics(), rate);
+        cost = `,${c.vcpu},${c.memory},${c.diskIo},${c.network},${c.monitor},${c.total}`;
+      }
+      return `${t.iso(v.num(F.start))},${t.iso(v.num(F.end))},${v.id()},${v.slice(F.source, F.monitorActions)}${cost}${tail}`;
     },
   };
 }

@@ -3,6 +3,7 @@ import type { RateCard } from '../model.js';
 import { csvFormatter } from './csv.js';
 import { focusFormatter } from './focus.js';
 import { jsonlFormatter } from './jsonl.js';
+import type { LineView } from './line-view.js';
 import { Pricer, type ExportRow } from './row.js';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'focus'] as const;
@@ -12,6 +13,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export interface Formatter {
   header(): string;
   row(r: ExportRow): string;
+  /** The same text as row() of the decoded record, from a stored record line (formats that can). */
+  line?(v: LineView): string;
 }
 
 export function formatArg(v: unknown, field = 'format'): ExportFormat {
@@ -40,17 +43,27 @@ export async function* chunksOf(
   fmt: Formatter,
   chunkBytes = CHUNK_BYTES,
 ): AsyncGenerator<{ data: Buffer; records: number }> {
+  async function* lines() {
+    for await (const page of pages) yield page.map((r) => fmt.row(r));
+  }
+  yield* chunksOfLines(lines(), fmt.header(), chunkBytes);
+}
+
+/** chunksOf for rows already formatted (one string per record). */
+export async function* chunksOfLines(
+  pages: AsyncIterable<string[]>,
+  head: string,
+  chunkBytes = CHUNK_BYTES,
+): AsyncGenerator<{ data: Buffer; records: number }> {
   let parts: string[] = [];
   let size = 0;
   let records = 0;
-  const head = fmt.header();
   if (head) {
     parts.push(head);
     size = head.length;
   }
   for await (const page of pages) {
-    for (const r of page) {
-      const line = fmt.row(r);
+    for (const line of page) {
       parts.push(line);
       size += line.length;
       records++;

@@ -2,8 +2,10 @@ import type { Granularity } from '../../../common/model/enums.js';
 import { FailedPreconditionError, NotFoundError } from '../../../common/errors.js';
 import type { Store } from '../../../common/store/index.js';
 import { matches, type RateCard, type UsageFilter, type UsageRecord } from '../model.js';
+import { decodeUsage } from '../codec.js';
 import { rawRange } from '../scan.js';
-import { chunksOf, formatterFor, type ExportFormat } from './format.js';
+import { chunksOf, chunksOfLines, formatterFor, type ExportFormat, type Formatter } from './format.js';
+import { LineView } from './line-view.js';
 import type { ExportRow } from './row.js';
 
 /** Records per scanned page: what an export holds in memory besides one chunk. */
@@ -28,22 +30,35 @@ export interface ExportRequest {
 }
 
 /**
- * Raw records matching `filter`, in pages of `page`, from one scan: paged
+ * Lines of the raw records matching `filter`, in pages of `page`, from one scan: paged
  * scans (scanRaw) reopened an iterator per page and read ahead past each
  * page's end for nothing. Backpressure still holds the scan, not memory.
  */
-export async function* rawPages(store: Store, filter: UsageFilter, page = EXPORT_PAGE): AsyncGenerator<ExportRow[]> {
+export async function* rawPages(
+  store: Store,
+  filter: UsageFilter,
+  fmt: Formatter,
+  page = EXPORT_PAGE,
+): AsyncGenerator<string[]> {
   const { coll, from, to } = rawRange(filter);
-  let rows: ExportRow[] = [];
-  for await (const { value } of store.scan<UsageRecord>(coll, { gte: from, lt: to })) {
-    if (!matches(value, filter)) continue;
-    rows.push(value);
-    if (rows.length >= page) {
-      yield rows;
-      rows = [];
+  const view = new LineView();
+  let lines: string[] = [];
+  for await (const { value } of store.scan<UsageRecord | string>(coll, { gte: from, lt: to, keys: false })) {
+    // A stored line the format reads in place; else (older records, quoted fields) the record.
+    if (typeof value === 'string' && fmt.line && view.reset(value)) {
+      if (!view.matches(filter)) continue;
+      lines.push(fmt.line(view));
+    } else {
+      const r = decodeUsage(value);
+      if (!matches(r, filter)) continue;
+      lines.push(fmt.row(r));
+    }
+    if (lines.length >= page) {
+      yield lines;
+      lines = [];
     }
   }
-  if (rows.length) yield rows;
+  if (lines.length) yield lines;
 }
 
 /** An export ready to stream: the card that prices it and its chunks (pulled one at a time). */
@@ -54,9 +69,10 @@ export async function openExport(
   const card = await src.getRateCard(req.rateCardVersion || undefined);
   if (req.rateCardVersion && !card) throw new NotFoundError('rate card version');
   const fmt = formatterFor(req.format, card, req.focusVersion);
-  let pages: AsyncIterable<ExportRow[]>;
-  if (req.granularity === 'raw') pages = rawPages(src.store, req.filter);
-  else if (src.rows) pages = src.rows(req.filter, req.granularity);
-  else throw new FailedPreconditionError(`${req.granularity} exports need the rollups, which are not available yet`);
+  if (req.granularity === 'raw')
+    return { card, chunks: chunksOfLines(rawPages(src.store, req.filter, fmt), fmt.header()) };
+  if (!src.rows)
+    throw new FailedPreconditionError(`${req.granularity} exports need the rollups, which are not available yet`);
+  const pages: AsyncIterable<ExportRow[]> = src.rows(req.filter, req.granularity);
   return { card, chunks: chunksOf(pages, fmt) };
 }
