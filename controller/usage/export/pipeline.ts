@@ -10,6 +10,8 @@ import type { ExportRow } from './row.js';
 
 /** Records per scanned page: what an export holds in memory besides one chunk. */
 export const EXPORT_PAGE = 2000;
+/** Formatted text per page: a FOCUS record is several rows of ~1 KB, so a page is cut by size too. */
+export const EXPORT_PAGE_BYTES = 256 * 1024;
 
 /** What an export reads its rows and prices from. */
 export interface ExportSources {
@@ -43,6 +45,7 @@ export async function* rawPages(
   const { coll, from, to } = rawRange(filter);
   const view = new LineView();
   let lines: string[] = [];
+  let bytes = 0;
   for await (const { value } of store.scan<UsageRecord | string>(coll, { gte: from, lt: to, keys: false })) {
     // A stored line the format reads in place; else (older records, quoted fields) the record.
     if (typeof value === 'string' && fmt.line && view.reset(value)) {
@@ -53,9 +56,11 @@ export async function* rawPages(
       if (!matches(r, filter)) continue;
       lines.push(fmt.row(r));
     }
-    if (lines.length >= page) {
+    bytes += lines[lines.length - 1]!.length;
+    if (lines.length >= page || bytes >= EXPORT_PAGE_BYTES) {
       yield lines;
       lines = [];
+      bytes = 0;
     }
   }
   if (lines.length) yield lines;
