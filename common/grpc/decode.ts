@@ -1,4 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
+import { passEncoded } from '../chunk-codec.js';
 import { InvalidArgumentError } from '../errors.js';
 import { toStatus } from './status.js';
 
@@ -21,6 +22,8 @@ export function safeService<T extends grpc.ServiceDefinition>(def: T): T {
   for (const [name, m] of Object.entries(def)) {
     out[name] = {
       ...m,
+      // A handler may write a pre-encoded chunk (common/chunk-codec.ts): its bytes go out as they are.
+      responseSerialize: passEncoded(m.responseSerialize),
       requestDeserialize: (buf: Buffer) => {
         try {
           return m.requestDeserialize(buf);

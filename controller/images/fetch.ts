@@ -1,7 +1,8 @@
 // What a host may download (AgentService.FetchImage): only the base of a VM
 // desired on it (its spec.base names the sha256), only while the store keeps it.
 import type * as grpc from '@grpc/grpc-js';
-import { diskChunks, MAX_DISK_CHUNK_BYTES } from '../../common/disk-stream.js';
+import { encodedChunks, transferIdField, type EncodedChunk } from '../../common/chunk-codec.js';
+import { MAX_DISK_CHUNK_BYTES } from '../../common/disk-stream.js';
 import type { DiskChunk } from '../../common/gen/nephele/v1/DiskChunk.js';
 import { InvalidArgumentError, NotFoundError } from '../../common/errors.js';
 import type { Store } from '../../common/store/index.js';
@@ -33,7 +34,7 @@ export async function hostNeeds(store: Store, hostId: string, sha256: string): P
 
 /** Streams a blob the store keeps (tagged with its sha256 as the transfer id), minding flow control. */
 export async function sendBlob(
-  call: Pick<grpc.ServerWritableStream<unknown, DiskChunk>, 'write' | 'once' | 'end'>,
+  call: Pick<grpc.ServerWritableStream<unknown, DiskChunk | EncodedChunk>, 'write' | 'once' | 'end'>,
   blobs: ImageBlobs,
   store: Store,
   sha256: string,
@@ -42,7 +43,9 @@ export async function sendBlob(
   let kept = false;
   for await (const _ of store.scan(IMAGES_BY_SHA, { prefix: `${sha256}\x00`, limit: 1 })) kept = true;
   if (!kept || !blobs.has(sha256)) throw new NotFoundError('image');
-  for await (const c of diskChunks(blobs.path(sha256), sha256, MAX_DISK_CHUNK_BYTES, sha256))
+  // Pre-encoded (common/chunk-codec.ts; the services' serializers take them, common/grpc/decode.ts safeService).
+  const head = transferIdField(sha256);
+  for await (const c of encodedChunks(blobs.path(sha256), () => head, MAX_DISK_CHUNK_BYTES, sha256))
     if (!call.write(c)) await new Promise((r) => call.once('drain', r));
   call.end();
 }

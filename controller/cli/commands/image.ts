@@ -1,12 +1,15 @@
 // nephele image: golden images (ls, show, import, download, revoke, lineage).
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DiskReceiver, diskChunks, MAX_DISK_CHUNK_BYTES } from '../../../common/disk-stream.js';
+import type * as grpc from '@grpc/grpc-js';
+import { encodedChunks, passEncoded, type EncodedChunk } from '../../../common/chunk-codec.js';
+import { DiskReceiver, MAX_DISK_CHUNK_BYTES } from '../../../common/disk-stream.js';
 import type { DiskChunk__Output } from '../../../common/gen/nephele/v1/DiskChunk.js';
 import type { GetImageLineageResponse__Output } from '../../../common/gen/nephele/v1/GetImageLineageResponse.js';
 import type { Image__Output as Image } from '../../../common/gen/nephele/v1/Image.js';
 import type { ListImagesResponse__Output } from '../../../common/gen/nephele/v1/ListImagesResponse.js';
 import type { RevokeImageResponse__Output } from '../../../common/gen/nephele/v1/RevokeImageResponse.js';
+import type { UploadImageChunk } from '../../../common/gen/nephele/v1/UploadImageChunk.js';
 import type { UploadImageResponse__Output } from '../../../common/gen/nephele/v1/UploadImageResponse.js';
 import { sniff } from '../../images/inspect.js';
 import { CliError, type AdminClient } from '../client.js';
@@ -59,15 +62,22 @@ function formatOf(file: string): 'qcow2' | 'raw' | 'tar' {
 }
 
 export async function uploadImage(c: AdminClient, file: string, meta: object): Promise<UploadImageResponse__Output> {
+  // The chunks go out pre-encoded (common/chunk-codec.ts): read straight into the message buffer.
+  const m = (c.tokens.constructor as grpc.ServiceClientConstructor).service.UploadImage!;
+  const metaField = m.requestSerialize({ meta });
+  const none = Buffer.alloc(0);
   return new Promise((resolve, reject) => {
-    const call = c.tokens.UploadImage(c.metadata(), (err, r) => (err ? reject(err) : resolve(r!)));
+    const call = c.tokens.makeClientStreamRequest<UploadImageChunk | EncodedChunk, UploadImageResponse__Output>(
+      m.path,
+      passEncoded(m.requestSerialize),
+      m.responseDeserialize,
+      c.metadata(),
+      {},
+      (err, r) => (err ? reject(err) : resolve(r!)),
+    );
     void (async () => {
-      let first = true;
-      for await (const ch of diskChunks(file, '', MAX_DISK_CHUNK_BYTES)) {
-        const msg = { meta: first ? meta : null, data: ch.data, offset: ch.offset, last: ch.last, sha256: ch.sha256 };
-        first = false;
-        if (!call.write(msg)) await new Promise((r) => call.once('drain', r));
-      }
+      for await (const ch of encodedChunks(file, (offset) => (offset ? none : metaField), MAX_DISK_CHUNK_BYTES))
+        if (!call.write(ch)) await new Promise((r) => call.once('drain', r));
       call.end();
     })().catch((e: unknown) => {
       call.cancel();
