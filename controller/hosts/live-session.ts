@@ -96,3 +96,44 @@ export function enqueue(
       if (s.pending-- === SESSION_QUEUE_HIGH) s.flow?.resume();
     });
 }
+
+/** VM reports in one burst at most: one batch, one ack. */
+export const MAX_BURST = 64;
+
+/**
+ * A whole turn of the event loop, through its I/O poll: grpc-js hands a
+ * stream's next message over in the next poll, after this turn's immediates.
+ */
+export const nextTurn = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)));
+
+/**
+ * A VM report joins the burst of reports still waiting on the session's queue;
+ * otherwise it starts a new one. A burst's write takes its reports only once
+ * a turn of the event loop brought no more (or it is full): grpc-js hands a
+ * stream's messages over one per turn, so a burst started on an idle queue
+ * held one report and an agent's 10 reports of one convergence went in 3-4
+ * batches with as many acks. Order is kept: the burst holds its place on the
+ * queue, and any other write enqueued meanwhile closes it.
+ */
+export function burst(
+  s: Pick<Session, 'queue' | 'pending' | 'flow' | 'burst'>,
+  r: VmStatusReport__Output,
+  write: (rs: VmStatusReport__Output[]) => Promise<void>,
+  onError: (err: unknown) => void,
+): void {
+  if (s.burst && s.burst.length < MAX_BURST) return void s.burst.push(r);
+  const rs = [r];
+  enqueue(
+    s,
+    async () => {
+      for (let had = 0; s.burst === rs && rs.length > had && rs.length < MAX_BURST;) {
+        had = rs.length;
+        await nextTurn();
+      }
+      if (s.burst === rs) s.burst = undefined; // started: later reports wait for the next burst
+      return write(rs);
+    },
+    onError,
+  );
+  s.burst = rs;
+}
