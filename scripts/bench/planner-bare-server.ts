@@ -5,12 +5,14 @@ import type { AgentMessage__Output as AgentMessage } from '../../common/gen/neph
 import type { ControllerMessage } from '../../common/gen/nephele/v1/ControllerMessage.js';
 import { serveBare } from './bare.js';
 import { ulid } from '../../common/ids.js';
+import { nextTurn } from '../../controller/hosts/live-session.js';
 import type { BareCommand, BareMessage } from './planner-protocol.js';
 
 // The planner-e2e baseline: a bare grpc-js server with the controller's proto,
 // TLS setup and server options (as bare-server.ts), whose Session answers
-// Hello with Welcome, each Heartbeat with an Ack and each VmStatusReport with
-// an Ack of its seq. On command it pushes every open session a DesiredState
+// Hello with Welcome, each Heartbeat with an Ack and a burst of VmStatusReports
+// (until a turn of the event loop brings no more, the controller's rule) with
+// one Ack of the highest seq. On command it pushes every open session a DesiredState
 // of N VMs and times how long until all the status reports are back: the
 // transport's ceiling for confirming placements. No store, no planner.
 // Usage: planner-bare-server.js <controller data dir>  (uses its CA and server certificate)
@@ -28,9 +30,22 @@ let waiting: { expect: number; t0: number; pushMs: number; timer: NodeJS.Timeout
 const handlers: Pick<AgentServiceHandlers, 'Enroll' | 'Session'> = {
   Enroll: (_call, cb) => cb({ code: grpc.status.UNIMPLEMENTED, details: 'bare server' }),
   Session: (call) => {
+    // The controller's rule (live-session.ts burst): one ack once a turn of the event loop brought no more reports.
+    let ackDue = 0;
+    let fresh = 0;
+    const ackWhenQuiet = () => {
+      if (fresh) {
+        fresh = 0;
+        return void nextTurn().then(ackWhenQuiet);
+      }
+      call.write({ ack: { beat: 0, durableSeq: ackDue, heartbeatIntervalMs: 0 } });
+      ackDue = 0;
+    };
     call.on('data', (m: AgentMessage) => {
       if (m.body === 'vmStatus') {
-        call.write({ ack: { beat: 0, durableSeq: m.vmStatus!.seq, heartbeatIntervalMs: 0 } });
+        if (!ackDue) void nextTurn().then(ackWhenQuiet);
+        else fresh++;
+        ackDue = Math.max(ackDue, m.vmStatus!.seq);
         reports++;
         if (waiting && reports >= waiting.expect) {
           clearTimeout(waiting.timer);
