@@ -101,19 +101,9 @@ export function enqueue(
 export const MAX_BURST = 64;
 
 /**
- * A whole turn of the event loop, through its I/O poll: grpc-js hands a
- * stream's next message over in the next poll, after this turn's immediates.
- */
-export const nextTurn = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)));
-
-/**
- * A VM report joins the burst of reports still waiting on the session's queue;
- * otherwise it starts a new one. A burst's write takes its reports only once
- * a turn of the event loop brought no more (or it is full): grpc-js hands a
- * stream's messages over one per turn, so a burst started on an idle queue
- * held one report and an agent's 10 reports of one convergence went in 3-4
- * batches with as many acks. Order is kept: the burst holds its place on the
- * queue, and any other write enqueued meanwhile closes it.
+ * A VM report joins the burst of reports still waiting on the session's queue
+ * (they arrived while an earlier write was in flight), so a host's reports of
+ * one convergence are stored together; otherwise it starts a new one.
  */
 export function burst(
   s: Pick<Session, 'queue' | 'pending' | 'flow' | 'burst'>,
@@ -125,11 +115,7 @@ export function burst(
   const rs = [r];
   enqueue(
     s,
-    async () => {
-      for (let had = 0; s.burst === rs && rs.length > had && rs.length < MAX_BURST;) {
-        had = rs.length;
-        await nextTurn();
-      }
+    () => {
       if (s.burst === rs) s.burst = undefined; // started: later reports wait for the next burst
       return write(rs);
     },
