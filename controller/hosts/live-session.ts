@@ -96,3 +96,30 @@ export function enqueue(
       if (s.pending-- === SESSION_QUEUE_HIGH) s.flow?.resume();
     });
 }
+
+/** VM reports in one burst at most: one batch, one ack. */
+export const MAX_BURST = 64;
+
+/**
+ * A VM report joins the burst of reports still waiting on the session's queue
+ * (they arrived while an earlier write was in flight), so a host's reports of
+ * one convergence are stored together; otherwise it starts a new one.
+ */
+export function burst(
+  s: Pick<Session, 'queue' | 'pending' | 'flow' | 'burst'>,
+  r: VmStatusReport__Output,
+  write: (rs: VmStatusReport__Output[]) => Promise<void>,
+  onError: (err: unknown) => void,
+): void {
+  if (s.burst && s.burst.length < MAX_BURST) return void s.burst.push(r);
+  const rs = [r];
+  enqueue(
+    s,
+    () => {
+      if (s.burst === rs) s.burst = undefined; // started: later reports wait for the next burst
+      return write(rs);
+    },
+    onError,
+  );
+  s.burst = rs;
+}

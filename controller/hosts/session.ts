@@ -2,7 +2,6 @@ import type { AgentMessage__Output as AgentMessage } from '../../common/gen/neph
 import type { ControllerMessage } from '../../common/gen/nephele/v1/ControllerMessage.js';
 import type { Hello__Output as Hello } from '../../common/gen/nephele/v1/Hello.js';
 import type { Heartbeat__Output as Heartbeat } from '../../common/gen/nephele/v1/Heartbeat.js';
-import type { VmStatusReport__Output as VmStatusReport } from '../../common/gen/nephele/v1/VmStatusReport.js';
 import type { CommandResult__Output as CommandResult } from '../../common/gen/nephele/v1/CommandResult.js';
 import { FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError } from '../../common/errors.js';
 import { isUndecodable } from '../../common/grpc/decode.js';
@@ -20,7 +19,7 @@ import type { VmRegistry } from '../vms/registry.js';
 import { cleanLoad, clampFree, helloRecord } from './agent-input.js';
 import { OwnerStateEnum } from '../../common/grpc/convert.js';
 import { DesiredPush } from './desired.js';
-import { enqueue, keepFree, keepLoad, type BusIngest, type Session, type Stream } from './live-session.js';
+import { burst, enqueue, keepFree, keepLoad, type BusIngest, type Session, type Stream } from './live-session.js';
 import { Reports } from './reports.js';
 import { renewCertificate } from './renew.js';
 import { loadLastSeen, SEEN_CHECKPOINT_MS } from './last-seen.js';
@@ -416,30 +415,3 @@ export class SessionManager {
  * agent learns what was stored from the next Welcome, as after any lost ack.
  */
 const HOLD_ACKS = process.env.NEPHELE_TEST_HOLD_ACKS === '1';
-
-/** VM reports in one burst at most: one batch, one ack. */
-const MAX_BURST = 64;
-
-/**
- * A VM report joins the burst of reports still waiting on the session's queue
- * (they arrived while an earlier write was in flight), so a host's reports of
- * one convergence are stored together; otherwise it starts a new one.
- */
-function burst(
-  s: Session,
-  r: VmStatusReport,
-  write: (rs: VmStatusReport[]) => Promise<void>,
-  onError: (err: unknown) => void,
-): void {
-  if (s.burst && s.burst.length < MAX_BURST) return void s.burst.push(r);
-  const rs = [r];
-  enqueue(
-    s,
-    () => {
-      if (s.burst === rs) s.burst = undefined; // started: later reports wait for the next burst
-      return write(rs);
-    },
-    onError,
-  );
-  s.burst = rs;
-}

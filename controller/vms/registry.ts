@@ -1,4 +1,4 @@
-import type { CreateExtra, NewVm, VmRecord, VmReport, VmSpec, VmState } from '../model/index.js';
+import type { CreateExtra, NewVm, VmRecord, VmReport, VmState } from '../model/index.js';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import { DesiredStateEnum, specToProto, vmToProto } from '../../common/grpc/convert.js';
 import type { DesiredVm } from '../../common/gen/nephele/v1/DesiredVm.js';
@@ -19,6 +19,10 @@ import type { Clock } from '../../common/clock.js';
 import type { EventLog, NewEvent } from '../events/log.js';
 import type { Tenants } from '../tenancy/tenants.js';
 import { resourcesOf } from '../../common/limits.js';
+import { HostVms } from './host-vms.js';
+import { newVmRecord } from './new-vm.js';
+
+export { newVmRecord };
 // Read at call time only, so the import cycle with the planner is harmless.
 import { VMS_BY_SET } from '../planner/sets.js';
 
@@ -44,7 +48,12 @@ export class VmRegistry {
     private readonly events: EventLog,
     private readonly clock: Clock,
     private readonly tenants: Tenants,
-  ) {}
+  ) {
+    this.hostVms = new HostVms(store, VMS_BY_HOST);
+  }
+
+  /** The `vms-by-host` index in memory (see HostVms). */
+  private readonly hostVms: HostVms;
 
   /** A scoped caller sees only its tenant's VMs; another tenant's VM is NOT_FOUND. */
   async get(id: string, scope?: string): Promise<{ vm: VmRecord; version: number }> {
@@ -173,11 +182,14 @@ export class VmRegistry {
     });
   }
 
-  /** Every VM a host should know about, read through the `vms-by-host` index. */
+  /** Every VM a host should know about, through the `vms-by-host` index (held in memory where it can be). */
   async onHost(hostId: string): Promise<{ vm: VmRecord; version: number }[]> {
-    const prefix = `${hostId}/`;
-    const ids: string[] = [];
-    for await (const { key } of this.store.scan(VMS_BY_HOST, { prefix })) ids.push(key.slice(prefix.length));
+    let ids = await this.hostVms.ids(hostId);
+    if (!ids) {
+      const prefix = `${hostId}/`;
+      ids = [];
+      for await (const { key } of this.store.scan(VMS_BY_HOST, { prefix })) ids.push(key.slice(prefix.length));
+    }
     const out: { vm: VmRecord; version: number }[] = [];
     for (const r of await this.store.getMany<VmRecord>(VMS, ids)) if (r) out.push({ vm: r.value, version: r.version });
     return out;
@@ -389,47 +401,6 @@ export interface Observed {
   taskDone: boolean;
   /** Transfer id of a moved disk the VM now runs from (the controller's copy can go). */
   imported: string;
-}
-
-/** A VM just placed on a host: desired running, pending until the host reports it. */
-export function newVmRecord(o: {
-  id: string;
-  name: string;
-  tenant: string;
-  hostId: string;
-  spec: VmSpec;
-  now: number;
-  setId: string;
-  sla: VmRecord['sla'];
-  reason: string;
-  /** Usage dimensions: the set's (or CreateVm's); absent when not given. */
-  app?: string;
-  userGroup?: string;
-}): VmRecord {
-  return {
-    id: o.id,
-    name: o.name,
-    tenant: o.tenant,
-    hostId: o.hostId,
-    spec: o.spec,
-    desired: 'running',
-    state: 'pending',
-    stateReason: o.reason,
-    stateChangedUnixMs: o.now,
-    createdUnixMs: o.now,
-    generation: 1,
-    rebootCount: 0,
-    hostPort: 0,
-    guestReady: false,
-    setId: o.setId,
-    sla: o.sla,
-    placedUnixMs: o.now,
-    confirmedUnixMs: 0,
-    placementAttempts: 1,
-    taskDone: false,
-    ...(o.app ? { app: o.app } : {}),
-    ...(o.userGroup ? { userGroup: o.userGroup } : {}),
-  };
 }
 
 export function lifecycleEvent(kind: string): (vm: VmRecord) => NewEvent {

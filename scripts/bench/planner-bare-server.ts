@@ -9,8 +9,9 @@ import type { BareCommand, BareMessage } from './planner-protocol.js';
 
 // The planner-e2e baseline: a bare grpc-js server with the controller's proto,
 // TLS setup and server options (as bare-server.ts), whose Session answers
-// Hello with Welcome, each Heartbeat with an Ack and each VmStatusReport with
-// an Ack of its seq. On command it pushes every open session a DesiredState
+// Hello with Welcome, each Heartbeat with an Ack and a burst of VmStatusReports
+// (until a turn of the event loop brings no more) with one Ack of the highest
+// seq, as the controller acks each stored burst once. On command it pushes every open session a DesiredState
 // of N VMs and times how long until all the status reports are back: the
 // transport's ceiling for confirming placements. No store, no planner.
 // Usage: planner-bare-server.js <controller data dir>  (uses its CA and server certificate)
@@ -18,6 +19,8 @@ import type { BareCommand, BareMessage } from './planner-protocol.js';
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: planner-bare-server.js <controller data dir>');
 const tell = (m: BareMessage) => process.send?.(m);
+/** A whole turn of the event loop, through its I/O poll (grpc-js hands a stream's next message over there). */
+const nextTurn = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)));
 
 type Stream = grpc.ServerDuplexStream<AgentMessage, ControllerMessage>;
 const sessions = new Set<Stream>();
@@ -28,9 +31,22 @@ let waiting: { expect: number; t0: number; pushMs: number; timer: NodeJS.Timeout
 const handlers: Pick<AgentServiceHandlers, 'Enroll' | 'Session'> = {
   Enroll: (_call, cb) => cb({ code: grpc.status.UNIMPLEMENTED, details: 'bare server' }),
   Session: (call) => {
+    // One ack per burst of reports (the controller acks each stored burst once): sent once a turn of the event loop brought no more.
+    let ackDue = 0;
+    let fresh = 0;
+    const ackWhenQuiet = () => {
+      if (fresh) {
+        fresh = 0;
+        return void nextTurn().then(ackWhenQuiet);
+      }
+      call.write({ ack: { beat: 0, durableSeq: ackDue, heartbeatIntervalMs: 0 } });
+      ackDue = 0;
+    };
     call.on('data', (m: AgentMessage) => {
       if (m.body === 'vmStatus') {
-        call.write({ ack: { beat: 0, durableSeq: m.vmStatus!.seq, heartbeatIntervalMs: 0 } });
+        if (!ackDue) void nextTurn().then(ackWhenQuiet);
+        else fresh++;
+        ackDue = Math.max(ackDue, m.vmStatus!.seq);
         reports++;
         if (waiting && reports >= waiting.expect) {
           clearTimeout(waiting.timer);
