@@ -3,6 +3,7 @@ import type { VmSpec } from '../../common/gen/nephele/v1/VmSpec.js';
 import type { VmSpec as DriverVmSpec } from '../../agent/drivers/driver.js';
 import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import type { ControllerProc } from './procs.js';
+import { readFileSync } from 'node:fs';
 import { processesWhere } from './reap.js';
 import { waitFor } from './wait.js';
 
@@ -56,6 +57,25 @@ export function vmApi(ctl: ControllerProc) {
  */
 export function processesWith(needle: string): number[] {
   return processesWhere((cmd) => cmd.includes(needle) && !cmd.startsWith('unshare\0'));
+}
+
+const parentOf = (pid: number): number | undefined => {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The tops of the process trees naming `needle`: one per running guest. A guest's
+ * own children name it too (busybox httpd forks one per connection, while a
+ * probe or a page fetch is being served), so counting every match counts them.
+ */
+export function vmRoots(needle: string): number[] {
+  const all = processesWith(needle);
+  const mine = new Set(all);
+  return all.filter((pid) => !mine.has(parentOf(pid) ?? -1));
 }
 
 export async function httpGet(port: number, timeoutMs = 2000): Promise<{ status: number; body: string }> {

@@ -22,7 +22,7 @@ import {
   type ControllerProc,
   type Proc,
 } from '../helpers/procs.js';
-import { processesWith, vmApi } from '../helpers/vms.js';
+import { processesWith, vmApi, vmRoots } from '../helpers/vms.js';
 import { setApi } from '../helpers/sets.js';
 import { parseLeaseLine } from '../../agent/fence/lease.js';
 import { procUptimeMs } from '../../agent/fence/fence.js';
@@ -213,7 +213,7 @@ t.test('kill -9 an agent: no VM ever runs twice while its guaranteed VMs move', 
   const end = copies([adir, bdir]);
   for (const id of ids) t.same([...(end.get(id) ?? [])], [bdir], `${id} runs exactly once, on B`);
   const qemuVm = (await api.vms()).find((v) => v.spec?.scheme === 'qemu')!;
-  t.equal(processesWith(`nephele-${qemuVm.id}`).length, 1, 'one QEMU process for the qemu VM');
+  t.equal(vmRoots(`nephele-${qemuVm.id}`).length, 1, 'one QEMU process for the qemu VM');
   t.match(
     existsSync(join(adir, 'fence', 'watcher.log')) ? readFileSync(join(adir, 'fence', 'watcher.log'), 'utf8') : '',
     /fenced 4 vm\(s\)/,

@@ -18,7 +18,7 @@ import { agentArgs, cliOf, hostReady, imageWorld } from '../helpers/image-world.
 import { setApi } from '../helpers/sets.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 import { tmpDir } from '../helpers/tmp.js';
-import { httpGet, processesWith } from '../helpers/vms.js';
+import { httpGet, vmRoots } from '../helpers/vms.js';
 import { waitFor } from '../helpers/wait.js';
 
 qemuOrSkip('image-crash');
@@ -70,7 +70,7 @@ t.test('kill -9 of the agent during a qemu capture: no image, the instance usabl
   const blobs = join(ctl.dataDir, 'images');
   const stored = existsSync(blobs) ? readdirSync(blobs).filter((n) => /^[0-9a-f]{64}$/.test(n)) : [];
   t.same(stored, [], 'no blob stored');
-  t.equal(processesWith(`nephele-${vmId}`).length, 1, 'the guest process survived the agent');
+  t.equal(vmRoots(`nephele-${vmId}`).length, 1, 'the guest process survived the agent');
 
   // The agent comes back: the guest runs (continued if paused), still the management instance.
   world.agent = startAgent(ctl.address, adir, { args: agentArgs(true) });

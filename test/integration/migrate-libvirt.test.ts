@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { httpGet, processesWith, vmApi } from '../helpers/vms.js';
+import { httpGet, processesWith, vmApi, vmRoots } from '../helpers/vms.js';
 import { buildGuestImage, haveQemu } from '../helpers/qemu.js';
 import { haveLibvirt, libvirtOrSkip, startLibvirtd } from '../helpers/libvirt.js';
 
@@ -123,5 +123,5 @@ t.test('qemu to libvirt on another agent and back: the data disk survives both m
     timeoutMs: 30_000,
     message: 'no domain and no files left on l-host',
   });
-  t.equal(processesWith(`nephele-${vm.id}`).length, 1, 'one QEMU for it');
+  t.equal(vmRoots(`nephele-${vm.id}`).length, 1, 'one QEMU for it');
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { httpGet, processesWith, vmApi } from '../helpers/vms.js';
+import { httpGet, processesWith, vmApi, vmRoots } from '../helpers/vms.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
 qemuOrSkip('migrate-qemu');
@@ -82,7 +82,7 @@ t.test('a qemu guest migrated to another host keeps its data disk', async (t) =>
     timeoutMs: 30_000,
     message: 'the old host has no copy left',
   });
-  t.equal(processesWith(`nephele-${vm.id}`).length, 1, 'one QEMU for it');
+  t.equal(vmRoots(`nephele-${vm.id}`).length, 1, 'one QEMU for it');
   t.equal(qemus(dirs[1]).length, 1, 'on the new host');
   t.same(readdirSync(join(ctl.dataDir, 'transfers')), [], 'the controller dropped its copy of the disk');
 });

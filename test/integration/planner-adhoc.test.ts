@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { FAST, hostIdOf, joinToken, listHosts, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { processesWith } from '../helpers/vms.js';
+import { processesWith, vmRoots } from '../helpers/vms.js';
 import { byHost, setApi } from '../helpers/sets.js';
 
 // An ad-hoc desktop and a dedicated server under the planner: guaranteed work
@@ -147,7 +147,7 @@ t.test('ad-hoc owner policy with the planner: suspend, resume, no new work while
     moved.rows.every((r) => r.attempts === 2),
     'each guest placed a second time',
   );
-  await waitFor(() => moved.rows.every((r) => processesWith(r.vmId).length === 1), {
+  await waitFor(() => moved.rows.every((r) => vmRoots(r.vmId).length === 1), {
     timeoutMs: 20_000,
     message: 'the desktop copies removed',
   });
@@ -348,7 +348,7 @@ t.test(
     );
     t.same(rows.map((r) => r.vmId).sort(), [...ids].sort(), 'still the same VMs');
     t.ok(
-      ids.every((id) => processesWith(id).length === 1),
+      ids.every((id) => vmRoots(id).length === 1),
       'one process each',
     );
     const e2 = await evs();

@@ -11,7 +11,7 @@ import {
   type ControllerProc,
   type Proc,
 } from '../helpers/procs.js';
-import { processesWith } from '../helpers/vms.js';
+import { processesWith, vmRoots } from '../helpers/vms.js';
 import { byHost, setApi } from '../helpers/sets.js';
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 
@@ -84,7 +84,7 @@ t.test('a set of 20 over 3 agents: spread, dry run, partial placement, down host
     plan.rows.every((r) => r.confirmedUnixMs >= r.reservedUnixMs && r.reservedUnixMs > 0),
     'every VM reserved, then confirmed by its host',
   );
-  for (const r of plan.rows) t.equal(processesWith(r.vmId).length, 1, `one process for ${r.vmName}`);
+  for (const r of plan.rows) t.equal(vmRoots(r.vmId).length, 1, `one process for ${r.vmName}`);
   const hostsNow = await api.hosts();
   t.equal(
     hostsNow.reduce((n, h) => n + h.vmCount, 0),
@@ -136,7 +136,7 @@ t.test('a set of 20 over 3 agents: spread, dry run, partial placement, down host
     timeoutMs: 30_000,
     message: 'victim back',
   });
-  await waitFor(() => plan.rows.every((r) => processesWith(r.vmId).length === 1), {
+  await waitFor(() => plan.rows.every((r) => vmRoots(r.vmId).length === 1), {
     timeoutMs: 30_000,
     message: 'exactly one process per VM',
   });
@@ -165,7 +165,7 @@ t.test('a set of 20 over 3 agents: spread, dry run, partial placement, down host
     message: 'two heartbeats from every agent',
   });
   t.ok(
-    plan.rows.every((r) => processesWith(r.vmId).length === 1),
+    plan.rows.every((r) => vmRoots(r.vmId).length === 1),
     'still exactly one process per VM',
   );
 
@@ -181,7 +181,7 @@ t.test('a set of 20 over 3 agents: spread, dry run, partial placement, down host
     },
     { timeoutMs: 60_000, message: 'drained VMs running elsewhere' },
   );
-  await waitFor(() => plan.rows.every((r) => processesWith(r.vmId).length === 1), {
+  await waitFor(() => plan.rows.every((r) => vmRoots(r.vmId).length === 1), {
     timeoutMs: 30_000,
     message: 'one process per VM after the drain',
   });

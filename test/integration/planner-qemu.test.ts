@@ -5,7 +5,7 @@ import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.j
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { httpGet, processesWith } from '../helpers/vms.js';
+import { httpGet, processesWith, vmRoots } from '../helpers/vms.js';
 import { setApi } from '../helpers/sets.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
@@ -73,7 +73,7 @@ t.test('a qemu set: placement by scheme preference, drain with a cold move of th
       `${vm.name} serves the configured page`,
     );
   }
-  t.equal(processesWith(`nephele-${q!.vmId}`).length, 1, 'one QEMU process for it');
+  t.equal(vmRoots(`nephele-${q!.vmId}`).length, 1, 'one QEMU process for it');
 
   // Drain the small host: its guest is stopped, its disk copied, and it starts on the other host.
   const res = await api.drain(qhost);
@@ -101,7 +101,7 @@ t.test('a qemu set: placement by scheme preference, drain with a cold move of th
     /Hello from a set/,
     'the appliance serves the title stored on the moved disk',
   );
-  await waitFor(() => processesWith(`nephele-${q!.vmId}`).length === 1 && !existsSync(join(qdir, 'vms', moved.id)), {
+  await waitFor(() => vmRoots(`nephele-${q!.vmId}`).length === 1 && !existsSync(join(qdir, 'vms', moved.id)), {
     timeoutMs: 30_000,
     message: 'the old copy removed',
   });

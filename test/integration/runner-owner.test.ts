@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { processesWith } from '../helpers/vms.js';
+import { processesWith, vmRoots } from '../helpers/vms.js';
 import { LevelStore } from '../../common/store/index.js';
 import { silentLogger } from '../../common/logger.js';
 import { ulid as newId } from '../../common/ids.js';
@@ -134,7 +134,7 @@ t.test(
     t.not(stateOf(pid1), 'T', 'the process runs again');
     t.equal(await pidOf(a, v1), pid1, 'the same process (resumed, not restarted)');
     await waitReport(a, v2, 'running');
-    t.equal(processesWith(v2).length, 1, 'the held create proceeded once the owner was idle');
+    t.equal(vmRoots(v2).length, 1, 'the held create proceeded once the owner was idle');
 
     // What the controller itself wants suspended or stopped is left so across owner changes.
     a.runner.apply([vm(v1), vm(v2, 'suspended'), vm(v3, 'running')]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { httpGet, processesWith, suspendResumeReboot, vmApi } from '../helpers/vms.js';
+import { httpGet, processesWith, suspendResumeReboot, vmApi, vmRoots } from '../helpers/vms.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
 // A real QEMU guest (TCG here) through the controller: the whole lifecycle, an
@@ -52,7 +52,7 @@ t.test('qemu VM lifecycle through the controller', async (t) => {
     message: 'appliance page',
   });
   t.match(page, /Hello from QEMU/, 'appliance page through the port forward, with the configured title');
-  t.equal(processesWith(`nephele-${vm.id}`).length, 1, 'one QEMU');
+  t.equal(vmRoots(`nephele-${vm.id}`).length, 1, 'one QEMU');
 
   vm = await suspendResumeReboot(t, api, vm);
 
