@@ -76,7 +76,9 @@ t.test('PostgreSQL down while actions happen, controller restarted meanwhile: ev
     return a;
   };
   const versionOf = async (vm: string, v: string) =>
+    // Generous: under a loaded CI an update after a controller restart took over 15 s; the point here is exactly-once rows.
     waitFor(async () => (await table()).find((a) => a.vmId === vm && a.applianceVersion === v), {
+      timeoutMs: 45_000,
       message: `${vm} at version ${v}`,
     });
 

@@ -63,5 +63,7 @@ t.test('a paused client: the controller stays within a bound far below the expor
     `export ${(bytes / 2 ** 20).toFixed(0)} MiB; controller grew ${(growth / 2 ** 20).toFixed(1)} MiB while paused`,
   );
   t.ok(bytes > 80 * 2 ** 20, 'the export is large');
-  t.ok(growth < 16 * 2 ** 20, 'the controller held a bounded part of it while the client was paused');
+  // RSS includes the heap the export's first pages grow and JIT code: 10-23 MiB on one machine, 9.9-18 on the
+  // same commit. A controller that buffered the export would grow by its size (126 MiB); a quarter of it is the bound.
+  t.ok(growth < 32 * 2 ** 20, 'the controller held a bounded part of it while the client was paused');
 });

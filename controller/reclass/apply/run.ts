@@ -11,11 +11,14 @@ import type { VmRecord } from '../../model/vm.js';
 import { lifecycleEvent, VMS } from '../../vms/registry.js';
 import type { ReclassDeps } from '../deps.js';
 import type { ApplyStepModel, Recommendations } from '../ports.js';
+import { untilOk } from './until-ok.js';
 import { sizeOf } from './decide.js';
 
 /** How long a VM may take to come up at its new size or place. */
 export const WAIT_MS = 5 * 60_000;
 const POLL_MS = 250;
+/** How long an appliance may take to answer after a change (it may be restarting to take new config). */
+export const PROBE_MS = 30_000;
 
 export type RunDeps = ReclassDeps & {
   recommendations: Recommendations;
@@ -152,20 +155,26 @@ export class Runner {
     return `${Object.keys(src.spec?.config ?? {}).length} config keys applied`;
   }
 
-  /** ProbeAppliance on the VM's host: its appliance answers 2xx. */
+  /**
+   * ProbeAppliance on the VM's host until its appliance answers 2xx, for up to
+   * PROBE_MS: an appliance taking new config may be restarting, refusing
+   * connections for a moment, and a busy host makes that moment longer.
+   */
   private async probe(vmId: string): Promise<string> {
-    const vm = (await this.d.store.get<VmRecord>(VMS, vmId))?.value;
-    if (!vm) throw new FailedPreconditionError('the vm is gone');
-    const r = await this.d.commands.run(
-      vm.hostId,
-      {
-        commandId: ulid(this.d.clock.now()),
-        vmId,
-        generation: vm.generation,
-        probe: { path: '/', expect: '', timeoutMs: 5_000 },
-      },
-      15_000,
-    );
+    const r = await untilOk(this.d.clock, PROBE_MS, POLL_MS, async () => {
+      const vm = (await this.d.store.get<VmRecord>(VMS, vmId))?.value;
+      if (!vm || vm.desired === 'destroyed') throw new FailedPreconditionError('the vm is gone');
+      return this.d.commands.run(
+        vm.hostId,
+        {
+          commandId: ulid(this.d.clock.now()),
+          vmId,
+          generation: vm.generation,
+          probe: { path: '/', expect: '', timeoutMs: 5_000 },
+        },
+        15_000,
+      );
+    });
     if (!r.ok) throw new FailedPreconditionError(`the appliance did not answer: ${r.error || `HTTP ${r.httpStatus}`}`);
     return `HTTP ${r.httpStatus}`;
   }

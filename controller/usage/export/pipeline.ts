@@ -11,7 +11,7 @@ import type { ExportRow } from './row.js';
 /** Records per scanned page: what an export holds in memory besides one chunk. */
 export const EXPORT_PAGE = 2000;
 /** Formatted text per page: a FOCUS record is several rows of ~1 KB, so a page is cut by size too. */
-export const EXPORT_PAGE_BYTES = 256 * 1024;
+export const EXPORT_PAGE_BYTES = 64 * 1024;
 
 /** What an export reads its rows and prices from. */
 export interface ExportSources {
