@@ -16,7 +16,7 @@ import {
 } from './procs.js';
 import { setApi } from './sets.js';
 import { tmpDir } from './tmp.js';
-import { httpGet, processesWith } from './vms.js';
+import { httpGet, killWith } from './vms.js';
 import { waitFor } from './wait.js';
 
 type Assert = Pick<typeof t, 'equal' | 'match' | 'ok' | 'teardown'>;
@@ -63,7 +63,7 @@ export async function imageWorld(t: Assert, o: { qemu?: boolean; controllerDir?:
     world.api.close();
     await world.agent.kill();
     await world.ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+    killWith(adir);
   });
   await hostReady(ctl, qemu);
   const run = (...args: string[]) => cliOf(world.ctl)(args);

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import t from 'tap';
 import { joinToken, listHosts, ROOT, startAgent, type ControllerProc, type Proc } from './procs.js';
-import { processesWith } from './vms.js';
+import { killWith } from './vms.js';
 import { waitFor } from './wait.js';
 
 type Assert = Pick<typeof t, 'equal'>;
@@ -42,7 +42,7 @@ export async function startQemuAgent(
   });
   test.teardown(async () => {
     await agent.kill();
-    for (const pid of processesWith(dataDir)) process.kill(pid, 'SIGKILL');
+    killWith(dataDir);
   });
   await waitFor(
     async () => {

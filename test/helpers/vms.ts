@@ -59,6 +59,17 @@ export function processesWith(needle: string): number[] {
   return processesWhere((cmd) => cmd.includes(needle) && !cmd.startsWith('unshare\0'));
 }
 
+/** SIGKILLs every process naming `needle` (a teardown: one that exits meanwhile is not an error). */
+export function killWith(needle: string): void {
+  for (const pid of processesWith(needle)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* exited between the listing and the kill */
+    }
+  }
+}
+
 const parentOf = (pid: number): number | undefined => {
   try {
     return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);

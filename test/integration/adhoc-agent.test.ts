@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, startAgent, startController, type ControllerProc } from '../helpers/procs.js';
-import { processesWith, vmApi, vmRoots } from '../helpers/vms.js';
+import { processesWith, vmApi, vmRoots, killWith } from '../helpers/vms.js';
 import type { ListEventsResponse__Output } from '../../common/gen/nephele/v1/ListEventsResponse.js';
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 
@@ -59,7 +59,7 @@ t.test(
       clearInterval(typing);
       await agent.kill();
       await ctl.kill();
-      for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+      killWith(adir);
     });
     await waitFor(async () => (await listHosts(ctl))[0]?.state === 'HOST_STATE_READY', {
       timeoutMs: 30_000,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { processesWith, vmApi } from '../helpers/vms.js';
+import { vmApi, killWith } from '../helpers/vms.js';
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 
 const spec = { scheme: 'process', vcpus: 1, memoryMib: 32, diskGib: 1 };
@@ -22,7 +22,7 @@ t.test('an agent restored from a backup of its state is heard again', async (t) 
     api.close();
     await agent.kill();
     await ctl.kill();
-    for (const pid of processesWith(dir)) process.kill(pid, 'SIGKILL');
+    killWith(dir);
   });
   await waitFor(async () => (await listHosts(ctl))[0]?.state === 'HOST_STATE_READY', {
     timeoutMs: 30_000,

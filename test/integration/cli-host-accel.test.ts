@@ -7,7 +7,7 @@ import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, hostIdOf, joinToken, listHosts, ROOT, startAgent, startController } from '../helpers/procs.js';
-import { processesWith } from '../helpers/vms.js';
+import { killWith } from '../helpers/vms.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
 qemuOrSkip('cli-host-accel');
@@ -26,7 +26,7 @@ t.test('host show names the accelerator the agent chose; the inventory carries i
   t.teardown(async () => {
     await agent.kill();
     await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+    killWith(adir);
   });
   await waitFor(async () => (await listHosts(ctl))[0]?.inventory?.hash, {
     timeoutMs: 60_000,

@@ -22,7 +22,7 @@ import {
   type ControllerProc,
   type Proc,
 } from '../helpers/procs.js';
-import { processesWith, vmApi, vmRoots } from '../helpers/vms.js';
+import { vmApi, vmRoots, killWith } from '../helpers/vms.js';
 import { setApi } from '../helpers/sets.js';
 import { parseLeaseLine } from '../../agent/fence/lease.js';
 import { procUptimeMs } from '../../agent/fence/fence.js';
@@ -138,7 +138,7 @@ t.test('kill -9 an agent: no VM ever runs twice while its guaranteed VMs move', 
     admin.close();
     for (const a of agents) await a.kill();
     await ctl.kill();
-    for (const d of [adir, bdir]) for (const pid of processesWith(d)) process.kill(pid, 'SIGKILL');
+    for (const d of [adir, bdir]) killWith(d);
   });
   await waitFor(
     async () =>
@@ -262,7 +262,7 @@ t.test(
       vms.close();
       await agent.kill();
       await ctl.kill();
-      for (const pid of processesWith(dir)) process.kill(pid, 'SIGKILL');
+      killWith(dir);
     });
     await waitFor(
       async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && h.schemes.length > 0),

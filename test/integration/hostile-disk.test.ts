@@ -21,7 +21,7 @@ import { ulid } from '../../common/ids.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { processesWith } from '../helpers/vms.js';
+import { processesWith, killWith } from '../helpers/vms.js';
 import { setApi } from '../helpers/sets.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
@@ -148,7 +148,7 @@ t.test('the target refuses every hostile disk, with a reason, and touches nothin
   const d = new QemuDriver({ stateDir, imageRoot, accel: 'tcg' });
   t.teardown(async () => {
     await d.close();
-    for (const pid of processesWith(stateDir)) process.kill(pid, 'SIGKILL'); // only if a disk got through
+    killWith(stateDir); // only if a disk got through
   });
   for (const [what, make, reason] of disks) {
     const file = join(dir, `${what.replace(/\W+/g, '-')}.qcow2`);
@@ -191,7 +191,7 @@ t.test('a guest whose disk was swapped for one with an external data file is ref
     api.close();
     for (const a of agents) await a.kill();
     await ctl.kill();
-    for (const dd of [adir, bdir]) for (const pid of processesWith(dd)) process.kill(pid, 'SIGKILL');
+    for (const dd of [adir, bdir]) killWith(dd);
   });
   const args = ['--schemes', 'qemu', '--image-dir', imageRoot, '--guest-vcpus', '2'];
   agents.push(startAgent(ctl.address, adir, { joinToken: await joinToken(ctl), name: 'source', args }));

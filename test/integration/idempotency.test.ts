@@ -14,7 +14,7 @@ import {
   type ControllerProc,
   type Proc,
 } from '../helpers/procs.js';
-import { processesWith } from '../helpers/vms.js';
+import { killWith } from '../helpers/vms.js';
 import { v1 } from '../../common/grpc/load.js';
 import { unary } from '../../common/grpc/promisify.js';
 import { LevelStore, put } from '../../common/store/index.js';
@@ -86,7 +86,7 @@ t.before(async () => {
 t.teardown(async () => {
   await agent?.kill();
   await ctl?.kill();
-  for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+  killWith(adir);
 });
 
 t.test("CreateToken: another principal's request_id never returns the first caller's token", async (t) => {

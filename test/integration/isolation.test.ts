@@ -20,7 +20,7 @@ import {
   type ControllerProc,
   type Proc,
 } from '../helpers/procs.js';
-import { processesWith, vmApi } from '../helpers/vms.js';
+import { processesWith, vmApi, killWith } from '../helpers/vms.js';
 import { setApi } from '../helpers/sets.js';
 import { AdminClient } from '../../controller/cli/client.js';
 import { ulid } from '../../common/ids.js';
@@ -97,7 +97,7 @@ t.teardown(async () => {
   await rootAgent?.kill();
   await userAgent?.kill();
   await ctl?.kill();
-  for (const d of [rootDir, userDir]) for (const pid of processesWith(d)) process.kill(pid, 'SIGKILL');
+  for (const d of [rootDir, userDir]) killWith(d);
   if (rootDir) rmSync(rootDir, { recursive: true, force: true });
 });
 

@@ -8,7 +8,7 @@
 import t from 'tap';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { processesWith, vmApi } from '../helpers/vms.js';
+import { vmApi, killWith } from '../helpers/vms.js';
 import { cli, joinToken, listHosts, startAgent, startController } from '../helpers/procs.js';
 import { logProblems, parsedLines } from '../helpers/log-lines.js';
 
@@ -26,7 +26,7 @@ t.test(
     t.teardown(async () => {
       await agent.kill();
       await ctl.kill();
-      for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+      killWith(adir);
     });
     await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY'), {
       timeoutMs: 30_000,

@@ -20,7 +20,7 @@ import {
   startToExit,
 } from '../helpers/procs.js';
 import { track } from '../helpers/reap.js';
-import { processesWith } from '../helpers/vms.js';
+import { killWith } from '../helpers/vms.js';
 import { httpRequest, scrape } from '../helpers/metrics.js';
 
 const CONTROLLER_METRICS = [
@@ -72,7 +72,7 @@ t.test('controller and agent serve /metrics; the figures follow a process VM', a
   t.teardown(async () => {
     await agent.kill();
     await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+    killWith(adir);
   });
   const ctlMetrics = metricsAddress(ctl.output())!;
   t.match(ctlMetrics, /^127\.0\.0\.1:\d+$/, 'the ready line names the metrics address');

@@ -7,7 +7,7 @@ import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, joinToken, startAgent, startController } from '../helpers/procs.js';
 import { hostReady } from '../helpers/image-world.js';
-import { httpGet, processesWith } from '../helpers/vms.js';
+import { httpGet, killWith } from '../helpers/vms.js';
 import { buildGuestImage } from '../helpers/qemu.js';
 import { ROOT } from '../helpers/procs.js';
 
@@ -29,7 +29,7 @@ t.test('a full management cycle with a real agent', async (t) => {
   t.teardown(async () => {
     await agent.kill();
     await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+    killWith(adir);
   });
   // Ready with its inventory: a set created before the inventory arrives is not placed.
   await hostReady(ctl, QEMU);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { httpGet, processesWith, vmApi, vmRoots } from '../helpers/vms.js';
+import { httpGet, vmApi, vmRoots, killWith } from '../helpers/vms.js';
 import { buildGuestImage, haveQemu } from '../helpers/qemu.js';
 import { haveLibvirt, libvirtOrSkip, startLibvirtd } from '../helpers/libvirt.js';
 
@@ -52,7 +52,7 @@ t.test('qemu to libvirt on another agent and back: the data disk survives both m
     api.close();
     for (const a of agents) await a.kill();
     await ctl.kill();
-    for (const d of [qdir, ldir]) for (const pid of processesWith(d)) process.kill(pid, 'SIGKILL');
+    for (const d of [qdir, ldir]) killWith(d);
     await lv.stop();
   });
   await waitFor(

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { httpGet, processesWith, vmApi, vmRoots } from '../helpers/vms.js';
+import { httpGet, processesWith, vmApi, vmRoots, killWith } from '../helpers/vms.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
 qemuOrSkip('migrate-qemu');
@@ -36,7 +36,7 @@ t.test('a qemu guest migrated to another host keeps its data disk', async (t) =>
     api.close();
     for (const a of agents) await a.kill();
     await ctl.kill();
-    for (const d of dirs) for (const pid of processesWith(d)) process.kill(pid, 'SIGKILL');
+    for (const d of dirs) killWith(d);
   });
   await waitFor(
     async () =>

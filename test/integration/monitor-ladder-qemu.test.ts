@@ -15,7 +15,7 @@ import { havePostgres, postgresOrSkip, startPostgres } from '../helpers/postgres
 import { setApi } from '../helpers/sets.js';
 import { track } from '../helpers/reap.js';
 import { tmpDir } from '../helpers/tmp.js';
-import { httpGet, processesWith } from '../helpers/vms.js';
+import { httpGet, killWith } from '../helpers/vms.js';
 import { waitFor } from '../helpers/wait.js';
 
 qemuOrSkip('monitor-ladder-qemu');
@@ -61,7 +61,7 @@ t.test('faulted app: restart, then restart x2 → reboot → terminate → repla
     api.close();
     await agent.kill();
     await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+    killWith(adir);
     db.teardown();
   });
   const run = (...a: string[]) => cli(['--controller', ctl.address, '--data-dir', ctl.dataDir, ...a]);

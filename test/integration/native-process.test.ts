@@ -14,7 +14,7 @@ import {
   startController,
   type ControllerProc,
 } from '../helpers/procs.js';
-import { processesWith, vmApi } from '../helpers/vms.js';
+import { vmApi, killWith } from '../helpers/vms.js';
 import { statusOf } from '../helpers/status.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -41,7 +41,7 @@ t.before(async () => {
   t.teardown(async () => {
     await agent.kill();
     await ctl.kill();
-    for (const pid of processesWith(dir)) process.kill(pid, 'SIGKILL');
+    killWith(dir);
   });
   await hostsReady(ctl);
   const a = ctl.admin();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { FAST, hostIdOf, joinToken, listHosts, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { processesWith, vmRoots } from '../helpers/vms.js';
+import { processesWith, vmRoots, killWith } from '../helpers/vms.js';
 import { byHost, setApi } from '../helpers/sets.js';
 
 // An ad-hoc desktop and a dedicated server under the planner: guaranteed work
@@ -61,7 +61,7 @@ t.test('ad-hoc owner policy with the planner: suspend, resume, no new work while
     api.close();
     for (const a of agents) await a.kill();
     await ctl.kill();
-    for (const d of [ddir, adir]) for (const pid of processesWith(d)) process.kill(pid, 'SIGKILL');
+    for (const d of [ddir, adir]) killWith(d);
   });
   await waitFor(
     async () =>
@@ -210,7 +210,7 @@ t.test(
       api.close();
       for (const ag of agents) await ag.kill();
       await ctl.kill();
-      for (const d of [ddir, adir]) for (const pid of processesWith(d)) process.kill(pid, 'SIGKILL');
+      for (const d of [ddir, adir]) killWith(d);
     });
     await waitFor(
       async () =>

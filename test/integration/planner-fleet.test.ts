@@ -11,7 +11,7 @@ import {
   type ControllerProc,
   type Proc,
 } from '../helpers/procs.js';
-import { processesWith, vmRoots } from '../helpers/vms.js';
+import { processesWith, vmRoots, killWith } from '../helpers/vms.js';
 import { byHost, setApi } from '../helpers/sets.js';
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 
@@ -37,7 +37,7 @@ t.test('a set of 20 over 3 agents: spread, dry run, partial placement, down host
     api.close();
     for (const a of agents) await a.kill();
     await ctl.kill();
-    for (const d of dirs) for (const pid of processesWith(d)) process.kill(pid, 'SIGKILL');
+    for (const d of dirs) killWith(d);
   });
   await waitFor(
     async () =>

@@ -5,7 +5,7 @@ import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.j
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { httpGet, processesWith, vmRoots } from '../helpers/vms.js';
+import { httpGet, processesWith, vmRoots, killWith } from '../helpers/vms.js';
 import { setApi } from '../helpers/sets.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
@@ -40,7 +40,7 @@ t.test('a qemu set: placement by scheme preference, drain with a cold move of th
     api.close();
     for (const a of agents) await a.kill();
     await ctl.kill();
-    for (const d of [qdir, pdir]) for (const pid of processesWith(d)) process.kill(pid, 'SIGKILL');
+    for (const d of [qdir, pdir]) killWith(d);
   });
   await waitFor(
     async () =>

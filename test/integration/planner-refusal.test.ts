@@ -2,7 +2,7 @@ import t from 'tap';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { FAST, hostIdOf, joinToken, listHosts, startAgent, startController } from '../helpers/procs.js';
-import { processesWith } from '../helpers/vms.js';
+import { killWith } from '../helpers/vms.js';
 import { fakeAgent } from '../helpers/fake-agent.js';
 import { setApi } from '../helpers/sets.js';
 
@@ -37,7 +37,7 @@ t.test('refused VMs are re-placed, up to the attempt limit', async (t) => {
     for (const b of bad) b.close();
     await real.kill();
     await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+    killWith(adir);
   });
   await waitFor(
     async () =>

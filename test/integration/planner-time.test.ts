@@ -12,7 +12,7 @@ import {
   type ControllerProc,
   type Proc,
 } from '../helpers/procs.js';
-import { processesWith } from '../helpers/vms.js';
+import { killWith } from '../helpers/vms.js';
 import { setApi } from '../helpers/sets.js';
 
 // Sets in time, with a real controller and agent: bad requests, an `at` start
@@ -35,7 +35,7 @@ t.test('set timing: bad requests, at, restart, duration, task, batch window', as
     api.close();
     await agent.kill();
     await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+    killWith(adir);
   });
   await waitFor(
     async () =>

@@ -10,7 +10,7 @@ import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { FAST, cli, hostIdOf, joinToken, listHosts, startAgent, startController } from '../helpers/procs.js';
 import { setApi } from '../helpers/sets.js';
-import { processesWith, vmApi } from '../helpers/vms.js';
+import { vmApi, killWith } from '../helpers/vms.js';
 
 const spec = { scheme: 'process', vcpus: 1, memoryMib: 64, diskGib: 1, config: { title: 'purge' } };
 
@@ -31,7 +31,7 @@ t.test('destroyed VMs and retired sets are purged after --record-retention; the 
     sets.close();
     await agent.kill();
     await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+    killWith(adir);
   });
   const base = ['--controller', ctl.address, '--data-dir', ctl.dataDir];
 

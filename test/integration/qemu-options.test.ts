@@ -6,7 +6,7 @@ import { QemuDriver } from '../../agent/drivers/qemu/driver.js';
 import { ulid } from '../../common/ids.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { ROOT } from '../helpers/procs.js';
-import { processesWith } from '../helpers/vms.js';
+import { killWith } from '../helpers/vms.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
 // QEMU option strings built from paths (issue 9, finding 13), parsed by real
@@ -26,7 +26,7 @@ t.test('a state dir with commas: QEMU opens exactly the overlay', async (t) => {
   t.teardown(async () => {
     await d.destroy(id).catch(() => {});
     await d.close();
-    for (const pid of processesWith(`nephele-${id}`)) process.kill(pid, 'SIGKILL');
+    killWith(`nephele-${id}`);
   });
   const spec: VmSpec = {
     id,

@@ -25,7 +25,7 @@ import { waitFor } from '../helpers/wait.js';
 import { FAST, hostIdOf, hostsReady, joinToken, startAgent, startController, type Proc } from '../helpers/procs.js';
 import { agentArgs, cliOf } from '../helpers/image-world.js';
 import { createProcessVm } from '../helpers/usage-meter.js';
-import { httpGet, processesWith, vmApi } from '../helpers/vms.js';
+import { httpGet, processesWith, vmApi, killWith } from '../helpers/vms.js';
 import {
   applianceTarball,
   backdatedRolledUp,
@@ -101,7 +101,7 @@ t.test('the seed example end to end: recommended, applied, serving, old VMs reti
     await secure?.kill();
     await ctl.kill();
     await hook.close();
-    for (const d of [plainDir, secureDir]) for (const pid of processesWith(d)) process.kill(pid, 'SIGKILL');
+    for (const d of [plainDir, secureDir]) killWith(d);
   });
   await hostsReady(ctl, 1);
   const plainHost = hostIdOf(plainDir);

@@ -15,7 +15,7 @@ import {
   type ControllerProc,
   type Proc,
 } from '../helpers/procs.js';
-import { processesWith } from '../helpers/vms.js';
+import { killWith } from '../helpers/vms.js';
 import { v1 } from '../../common/grpc/load.js';
 import { unary } from '../../common/grpc/promisify.js';
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
@@ -81,7 +81,7 @@ t.before(async () => {
 t.teardown(async () => {
   await agent?.kill();
   await ctl?.kill();
-  for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+  killWith(adir);
 });
 
 t.test('role ordering: nobody revokes or rebinds a token that holds more than they do', async (t) => {

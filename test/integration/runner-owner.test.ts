@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { processesWith, vmRoots } from '../helpers/vms.js';
+import { processesWith, vmRoots, killWith } from '../helpers/vms.js';
 import { LevelStore } from '../../common/store/index.js';
 import { silentLogger } from '../../common/logger.js';
 import { ulid as newId } from '../../common/ids.js';
@@ -98,7 +98,7 @@ t.test(
     let a = await startAgent(dir);
     t.teardown(async () => {
       await a.close().catch(() => {});
-      for (const pid of processesWith(dir)) process.kill(pid, 'SIGKILL');
+      killWith(dir);
     });
     const [v1, v2, v3] = [newId(), newId(), newId()];
 
@@ -205,7 +205,7 @@ t.test('task VMs: exit 0 is STOPPED with task_done and is not rerun; exit 3 is F
   let a = await startAgent(dir);
   t.teardown(async () => {
     await a.close().catch(() => {});
-    for (const pid of processesWith(dir)) process.kill(pid, 'SIGKILL');
+    killWith(dir);
   });
   const ok = newId();
   const bad = newId();

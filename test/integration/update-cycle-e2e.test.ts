@@ -10,7 +10,7 @@ import type { VmSet__Output as VmSet } from '../../common/gen/nephele/v1/VmSet.j
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import { cli, joinToken, listHosts, startAgent, startController } from '../helpers/procs.js';
 import { tmpDir } from '../helpers/tmp.js';
-import { httpGet, processesWith } from '../helpers/vms.js';
+import { httpGet, killWith } from '../helpers/vms.js';
 import { waitFor } from '../helpers/wait.js';
 
 t.test('set update end to end: the revised set serves the new title, the prior set is retired', async (t) => {
@@ -23,7 +23,7 @@ t.test('set update end to end: the revised set serves the new title, the prior s
   t.teardown(async () => {
     await agent.kill();
     await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+    killWith(adir);
   });
   // Ready and with its inventory: a set created before the host's capacity arrives is not placed.
   await waitFor(async () => (await listHosts(ctl)).some((h) => h.state === 'HOST_STATE_READY' && !!h.inventory), {

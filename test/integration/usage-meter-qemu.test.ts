@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, hostIdOf, joinToken, listHosts, ROOT, startAgent, startController } from '../helpers/procs.js';
-import { httpGet, processesWith } from '../helpers/vms.js';
+import { httpGet, killWith } from '../helpers/vms.js';
 import { readUsage, seqsStored } from '../helpers/usage-meter.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
@@ -24,7 +24,7 @@ t.test("a QEMU guest's net bytes grow when its page is fetched", async (t) => {
   t.teardown(async () => {
     await agent.kill();
     await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+    killWith(adir);
   });
   // A VM pinned to a host needs the host's inventory too (its capacity), not only its schemes.
   await waitFor(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { httpGet, processesWith, suspendResumeReboot, vmApi, vmRoots } from '../helpers/vms.js';
+import { httpGet, processesWith, suspendResumeReboot, vmApi, vmRoots, killWith } from '../helpers/vms.js';
 import { buildGuestImage, haveQemu } from '../helpers/qemu.js';
 import { haveLibvirt, libvirtOrSkip, startLibvirtd, validateDomainXml } from '../helpers/libvirt.js';
 
@@ -28,7 +28,7 @@ t.test('libvirt VM lifecycle through the controller', async (t) => {
     api.close();
     await agent.kill();
     await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+    killWith(adir);
     await lv.stop();
   });
   await waitFor(async () => (await listHosts(ctl))[0]?.schemes.includes('libvirt'), {

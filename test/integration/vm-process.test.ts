@@ -13,7 +13,7 @@ import {
   type Proc,
 } from '../helpers/procs.js';
 import { reap } from '../helpers/reap.js';
-import { httpGet, processesWith, vmApi, vmRoots } from '../helpers/vms.js';
+import { httpGet, processesWith, vmApi, vmRoots, killWith } from '../helpers/vms.js';
 import type { Event__Output as Event } from '../../common/gen/nephele/v1/Event.js';
 
 // The VM lifecycle through the controller with the process driver: real
@@ -30,7 +30,7 @@ t.test('process VM lifecycle, agent restart, crash, and reports while the contro
   t.teardown(async () => {
     await agent.kill();
     await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+    killWith(adir);
   });
   await waitFor(async () => (await listHosts(ctl))[0]?.schemes.includes('process'), {
     timeoutMs: 30_000,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { hostIdOf, joinToken, listHosts, ROOT, startAgent, startController, type Proc } from '../helpers/procs.js';
-import { httpGet, processesWith, suspendResumeReboot, vmApi, vmRoots } from '../helpers/vms.js';
+import { httpGet, processesWith, suspendResumeReboot, vmApi, vmRoots, killWith } from '../helpers/vms.js';
 import { buildGuestImage, haveQemu, qemuOrSkip } from '../helpers/qemu.js';
 
 // A real QEMU guest (TCG here) through the controller: the whole lifecycle, an
@@ -27,7 +27,7 @@ t.test('qemu VM lifecycle through the controller', async (t) => {
     api.close();
     await agent.kill();
     await ctl.kill();
-    for (const pid of processesWith(adir)) process.kill(pid, 'SIGKILL');
+    killWith(adir);
   });
   await waitFor(async () => (await listHosts(ctl))[0]?.schemes.includes('qemu'), {
     timeoutMs: 60_000,
