@@ -1,5 +1,6 @@
-import type { Op, Store } from '../../common/store/index.js';
+import type { Store } from '../../common/store/index.js';
 import type { VmRecord } from '../model/index.js';
+import { observable } from '../../common/store/observable.js';
 import { VMS } from '../vms/registry.js';
 
 /** What ingest needs of a VM: who may report for it and the dimensions a record carries. */
@@ -9,16 +10,6 @@ export type UsageVm = Pick<
 > & {
   spec: Pick<VmRecord['spec'], 'scheme' | 'vcpus' | 'memoryMib' | 'vmClass'>;
 };
-
-/** A store that reports its committed writes and its failed ones (LevelStore). */
-interface Observable {
-  observeWrites(fn: (ops: readonly Op[]) => void): void;
-  onWriteFailure(fn: () => void): void;
-}
-
-const observable = (s: Store): s is Store & Observable =>
-  typeof (s as Partial<Observable>).observeWrites === 'function' &&
-  typeof (s as Partial<Observable>).onWriteFailure === 'function';
 
 function project(v: VmRecord): UsageVm {
   const s = v.spec;

@@ -2,17 +2,8 @@
 // as the store holds it, so a desired-state push (and the planner's per-host
 // reads) need no LevelDB iterator per host. A push of a 10,000-VM set opens
 // 1,000 of them, ~7 % of the controller's CPU placing it.
-import type { Op, Store } from '../../common/store/index.js';
-
-/** A store that reports its committed writes and its failed ones (LevelStore). */
-interface Observable {
-  observeWrites(fn: (ops: readonly Op[]) => void): void;
-  onWriteFailure(fn: () => void): void;
-}
-
-const observable = (s: Store): s is Store & Observable =>
-  typeof (s as Partial<Observable>).observeWrites === 'function' &&
-  typeof (s as Partial<Observable>).onWriteFailure === 'function';
+import { observable } from '../../common/store/observable.js';
+import type { Store } from '../../common/store/index.js';
 
 /** Entries held at most (~100 bytes each); past it the index is dropped and reads go to the store. */
 export const HOST_VMS_MAX = 250_000;
