@@ -37,7 +37,11 @@ export function processesUnder(dir: string): number[] {
 
 /** SIGKILLs every process naming one of `dirs` or a path under it; returns their pids. For teardowns. */
 export function reap(...under: string[]): number[] {
-  const pids = under.flatMap(processesUnder);
+  return killAll(under.flatMap(processesUnder));
+}
+
+/** SIGKILLs `pids`; one that exited since it was listed is not an error. Returns them. */
+export function killAll(pids: number[]): number[] {
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');

@@ -4,7 +4,7 @@ import type { VmSpec as DriverVmSpec } from '../../agent/drivers/driver.js';
 import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import type { ControllerProc } from './procs.js';
 import { readFileSync } from 'node:fs';
-import { processesWhere } from './reap.js';
+import { killAll, processesWhere } from './reap.js';
 import { waitFor } from './wait.js';
 
 type VmRpc = 'StartVm' | 'StopVm' | 'SuspendVm' | 'ResumeVm' | 'RebootVm' | 'DestroyVm';
@@ -61,13 +61,7 @@ export function processesWith(needle: string): number[] {
 
 /** SIGKILLs every process naming `needle` (a teardown: one that exits meanwhile is not an error). */
 export function killWith(needle: string): void {
-  for (const pid of processesWith(needle)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* exited between the listing and the kill */
-    }
-  }
+  killAll(processesWith(needle));
 }
 
 const parentOf = (pid: number): number | undefined => {
