@@ -5,7 +5,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import YAML from 'yaml';
+import type { Document } from 'yaml';
+import { YAML } from './lazy.js';
 import { CliError } from './client.js';
 
 export interface Context {
@@ -47,11 +48,11 @@ function bad(path: string, what: string): CliError {
   return new CliError(`config ${path}: ${what}`);
 }
 
-function readDoc(path: string): YAML.Document | undefined {
+function readDoc(path: string): Document | undefined {
   if (!existsSync(path)) return undefined;
   const text = readFileSync(path, 'utf8');
   if (text.length > MAX_BYTES) throw bad(path, 'larger than 1 MiB');
-  const doc = YAML.parseDocument(text);
+  const doc = YAML().parseDocument(text);
   if (doc.errors.length) throw bad(path, `not YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
   return doc;
 }
@@ -147,7 +148,7 @@ export function readTokenFile(file: string, from = '--token-file'): string {
 }
 
 /** Writes the document back whole (comments kept), private to the user, never half-written. */
-function save(path: string, doc: YAML.Document): void {
+function save(path: string, doc: Document): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, String(doc), { mode: 0o600 });
@@ -168,7 +169,7 @@ export function useContext(path: string, name: string): void {
 export function setContext(path: string, name: string, fields: Context): void {
   if (!NAME_RE.test(name)) throw new CliError(`context name ${JSON.stringify(name.slice(0, 64))} is not valid`);
   loadConfig(path); // refuse to build on a broken file
-  const doc = readDoc(path) ?? new YAML.Document({ contexts: {} });
+  const doc = readDoc(path) ?? new (YAML().Document)({ contexts: {} });
   for (const [k, key] of Object.entries(KEYS) as [FileKey, keyof Context][]) {
     const v = fields[key];
     if (v === undefined) continue;
@@ -189,5 +190,5 @@ export function viewOf(cfg: Config): Record<string, unknown> {
 }
 
 export function viewText(cfg: Config): string {
-  return `# ${cfg.path}\n${YAML.stringify(viewOf(cfg))}`.trimEnd();
+  return `# ${cfg.path}\n${YAML().stringify(viewOf(cfg))}`.trimEnd();
 }

@@ -2,7 +2,7 @@
 // -q flags: the result only (notes and progress go to stderr). JSON and YAML
 // carry the same object a show command prints for create and show, with enum
 // values in their short names (`running`, `dedicated`) as the CLI's flags take them.
-import YAML from 'yaml';
+import { YAML } from './lazy.js';
 import * as E from '../../common/grpc/convert.js';
 import type { EnumConverter } from '../../common/grpc/convert.js';
 import { CliError } from './client.js';
@@ -90,7 +90,7 @@ export function render(o: OutputFlags, data: unknown, human: (v: View) => string
     case 'json':
       return json(shortEnums(data));
     case 'yaml':
-      return terminalSafe(YAML.stringify(shortEnums(data)).trimEnd(), true);
+      return terminalSafe(YAML().stringify(shortEnums(data)).trimEnd(), true);
     case 'name':
       return names(data);
     default:

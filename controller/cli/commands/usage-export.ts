@@ -2,7 +2,7 @@
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
+import { cliProgress } from '../lazy.js';
 import type { ExportUsageChunk__Output } from '../../../common/gen/nephele/v1/ExportUsageChunk.js';
 import type { ExportSchedule__Output } from '../../../common/gen/nephele/v1/ExportSchedule.js';
 import type { CreateExportScheduleResponse__Output } from '../../../common/gen/nephele/v1/CreateExportScheduleResponse.js';
@@ -25,14 +25,14 @@ const formatOpts = (c: Command, required = true) =>
 /** A bar on stderr for people (a TTY, or --progress); nothing for scripts. */
 function progress(show: boolean) {
   if (!show) return undefined;
-  const bar = new cliProgress.SingleBar(
+  const bar = new (cliProgress().SingleBar)(
     {
       stream: process.stderr,
       format: 'exporting [{bar}] {value}/{total} records',
       hideCursor: false,
       noTTYOutput: true, // --progress into a file or pipe: still shown
     },
-    cliProgress.Presets.shades_classic,
+    cliProgress().Presets.shades_classic,
   );
   let started = false;
   return {

@@ -1,7 +1,7 @@
 // nephele vm import | export: foreign definitions and disks in and out (SchemeService).
 import { existsSync, statSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import cliProgress from 'cli-progress';
+import { cliProgress } from '../lazy.js';
 import type { Command } from 'commander';
 import { DiskReceiver, diskChunks, MAX_DISK_CHUNK_BYTES } from '../../../common/disk-stream.js';
 import type { ExportVmChunk__Output } from '../../../common/gen/nephele/v1/ExportVmChunk.js';
@@ -46,9 +46,9 @@ function word<T extends string>(flag: string, v: string, allowed: readonly T[]):
 /** A bar on stderr for people (a TTY, or --progress); nothing for scripts. */
 function bar(show: boolean, what: string) {
   if (!show) return undefined;
-  const b = new cliProgress.SingleBar(
+  const b = new (cliProgress().SingleBar)(
     { stream: process.stderr, format: `${what} [{bar}] {percentage}%`, hideCursor: false, noTTYOutput: true },
-    cliProgress.Presets.shades_classic,
+    cliProgress().Presets.shades_classic,
   );
   b.start(100, 0);
   return { set: (p: number) => b.update(Math.min(100, Math.floor(p))), stop: () => b.stop() };
