@@ -3,9 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { withoutProcessinfo } from '../helpers/child-env.js';
 
 t.test("children of a test start without tap's processinfo loader", (t) => {
-  t.match(process.env['NODE_OPTIONS'] ?? '', /processinfo/, 'tap gave this test process the loader');
-  const child = execFileSync(process.execPath, ['-p', 'process.env.NODE_OPTIONS ?? ""'], { encoding: 'utf8' });
+  // As tap's runner gives a test process the loader (our runner does not): the real import, so a child that kept it would show it.
+  const pi = `--import=${import.meta.resolve('@tapjs/processinfo/import')}`;
+  const child = execFileSync(process.execPath, ['-p', 'process.env.NODE_OPTIONS ?? ""'], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: `--max-old-space-size=512 ${pi}` },
+  });
   t.notMatch(child, /processinfo/, 'the child has none');
+  t.match(child, /--max-old-space-size=512/, 'and keeps the rest');
   t.end();
 });
 
