@@ -15,6 +15,7 @@ import { usageHandlers } from './usage/service.js';
 import { startUsageCapability } from './usage/wire.js';
 import { identityOf } from './usage/push.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
+import { widenServerWindows } from '../common/grpc/flow.js';
 import type { Store } from '../common/store/index.js';
 import { writeFileAtomic } from '../common/fs-atomic.js';
 import { realClock } from '../common/clock.js';
@@ -348,6 +349,8 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(cfg.listen, creds, (err, p) => (err ? reject(err) : resolve(p))),
   );
+  // Streamed images and disks would otherwise wait on a WINDOW_UPDATE every 32 KiB (common/grpc/flow.ts).
+  if (!widenServerWindows(server)) log.warn({}, 'grpc server: receive windows left at the http2 defaults');
   const address = `${bindHost === '0.0.0.0' || bindHost === '[::]' ? '127.0.0.1' : bindHost}:${port}`;
   // On a nearly full disk the controller still starts (in alarm); on a failed write it serves reads.
   await events

@@ -15,7 +15,8 @@ export const SERVER_OPTIONS: ServerOptions = {
  * window makes a streamed image wait for a WINDOW_UPDATE round trip every
  * 32 KiB or so (on a busy host each one costs a scheduling delay on both
  * ends); 8 MiB lets several 1 MiB chunks be in flight. Memory stays bounded:
- * grpc-js pauses reading when the application does not keep up.
+ * grpc-js pauses reading when the application does not keep up. (Our servers'
+ * windows, which grpc-js does not expose: common/grpc/flow.ts.)
  */
 export const CLIENT_CHANNEL_OPTIONS = {
   'grpc-node.flow_control_window': 8 * 1024 * 1024,

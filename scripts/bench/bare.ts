@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { SERVER_OPTIONS } from '../../common/grpc/options.js';
+import { widenServerWindows } from '../../common/grpc/flow.js';
 import type { AgentServiceHandlers } from '../../common/gen/nephele/v1/AgentService.js';
 import { loadNephele } from '../../common/grpc/load.js';
 
@@ -30,6 +31,8 @@ export function serveBare(
       process.stderr.write(`${name}: ${err.message}\n`);
       process.exit(1);
     }
+    // The controller's transport settings, windows included (common/grpc/flow.ts): a like-for-like floor.
+    widenServerWindows(server);
     process.send?.({ type: 'ready', port });
   });
   process.on('SIGTERM', () => process.exit(0));
