@@ -7,7 +7,7 @@ import { Mutex } from './mutex.js';
 import { rangeOf } from './range.js';
 import { writeRaw, type RawOp } from './raw-batch.js';
 import { ValueCache } from './value-cache.js';
-import { KeyVersions } from './versions.js';
+import { KeyVersions, WrittenVersions } from './versions.js';
 import type { Entry, Migration, Op, Precondition, ScanOptions, Store, Versioned } from './types.js';
 
 export { META, SCHEMA_KEY, runMigrations } from './migrate.js';
@@ -324,21 +324,20 @@ export class LevelStore implements Store {
       const chained: RawOp[] = [];
       /** Per encoded op: whether its record is worth keeping for reads (appends are rarely read back). */
       const keep: boolean[] = [];
-      const apply = (op: Op, versions: Map<string, number>) => {
-        const id = `${op.coll}/${op.key}`;
+      const apply = (op: Op, versions: WrittenVersions | undefined) => {
         written?.push(op);
         if (op.type === 'del') {
           current.set(op.coll, op.key, 0);
-          versions.set(id, 0);
+          versions?.note(op.coll, op.key, 0);
           chained.push(this.encodedDel(op.coll, op.key));
           keep.push(false);
           return;
         }
-        if (op.value === undefined) throw new Error(`undefined value for ${id}`);
+        if (op.value === undefined) throw new Error(`undefined value for ${op.coll}/${op.key}`);
         const v = (current.get(op.coll, op.key) ?? 0) + 1;
         // Appends (events) are never rewritten: their versions would only crowd the cache.
         if (!op.fresh) current.set(op.coll, op.key, v);
-        versions.set(id, v);
+        versions?.note(op.coll, op.key, v);
         chained.push(this.encodedPut(op.coll, op.key, { v, d: op.value }));
         keep.push(!op.fresh);
       };
@@ -357,15 +356,14 @@ export class LevelStore implements Store {
           accepted.push(false);
           continue;
         }
-        const versions = new Map<string, number>();
+        const versions = new WrittenVersions();
         for (const op of c.ops) apply(op, versions);
         results.push(versions);
         accepted.push(true);
       }
       const extra = finalize(accepted);
       await this.versionsOf(extra, current);
-      const ignored = new Map<string, number>();
-      for (const op of extra) apply(op, ignored);
+      for (const op of extra) apply(op, undefined);
       if (chained.length) {
         try {
           await this.write(chained);

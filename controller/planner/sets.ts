@@ -89,7 +89,11 @@ export function aggregate(
   return {
     setId,
     rows,
-    hosts: [...hosts.values()].sort((a, b) => b.vms - a.vms || a.hostId.localeCompare(b.hostId)),
+    // Ties by id in code-unit order (host ids are ULIDs: the same order as localeCompare's, without ICU's
+    // collation per comparison: 1,000 hosts of 10 VMs each took ~90 ms to sort that way).
+    hosts: [...hosts.values()].sort(
+      (a, b) => b.vms - a.vms || (a.hostId < b.hostId ? -1 : a.hostId > b.hostId ? 1 : 0),
+    ),
     placed,
     unplaced,
     reasons,

@@ -235,3 +235,30 @@ t.test('a burst of VM reports: one batch and one ack; the same VM twice or a des
   t.equal((await hosts.acks.get(HOST)).rec.durableSeq, 8);
   t.equal(sent.at(-1)?.ack?.durableSeq, 8);
 });
+
+t.test('a burst with another waiting behind it is acked by that one (stored either way)', async (t) => {
+  const { store, events, hosts, reports, session } = await setup(t);
+  const tenants = new Tenants(store, events, new FakeClock());
+  await tenants.create('acme', '', { vcpus: 0, memoryBytes: 0, vms: 0, images: 0 });
+  const vms = new VmRegistry(store, events, new FakeClock(), tenants);
+  reports.vms = vms;
+  const spec = { vcpus: 1, memoryMib: 128, scheme: 'process' } as VmSpec;
+  const ids: string[] = [];
+  for (const name of ['a', 'b'])
+    ids.push((await vms.create({ name, hostId: HOST, tenant: 'acme', spec, sla: 'best_effort' })).vm.id);
+  const report = (seq: number, vmId: string) =>
+    ({ seq, vmId, state: 'VM_STATE_RUNNING', generation: 1, reason: '', epoch: 'e0' }) as VmStatusReport;
+  const { s, sent } = await session();
+  const waiting = [report(2, ids[1]!)];
+  s.burst = waiting; // what live-session's burst() leaves while the next burst waits its turn
+  await reports.vmStatuses(s, [report(1, ids[0]!)]);
+  t.equal((await hosts.acks.get(HOST)).rec.durableSeq, 1, 'stored');
+  t.same(sent, [], 'no ack: the waiting burst acks it');
+  s.burst = undefined; // it starts
+  await reports.vmStatuses(s, waiting);
+  t.same(
+    sent.map((m) => m.ack?.durableSeq),
+    [2],
+    'one ack, covering both',
+  );
+});
