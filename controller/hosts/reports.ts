@@ -107,7 +107,7 @@ export class Reports {
     if (this.acceptSeq(s, batch.seq, 'usage', s.durableSeq))
       await this.usageBudget.run(batch.records.length, () =>
         this.storeSeqs(s, [batch], async (_, w) => {
-          const u = await usageOps(this.usageVms, s.hostId, batch.records, this.clock.now());
+          const u = await usageOps(this.usageVms, s.hostId, batch.seq, batch.records, this.clock.now());
           await this.events.commit({ ops: [...w.ops, ...u.ops], preconditions: w.pre });
           this.usage.records += u.stored;
           this.usage.foreign += u.foreign;

@@ -17,7 +17,7 @@ import { dimValueArg, timeArg } from './convert.js';
 import { demands, type Demand, type Sample } from './demand.js';
 import { sourceArg } from './import.js';
 import { anyFilter, type UsageFilter } from './model.js';
-import { scanRaw } from './scan.js';
+import { scanRaw, type ScanPos } from './scan.js';
 
 // Backup plans, the target side: a source's imported usage → demand per app or
 // set → a dry run of the backup sets on this fleet (the planner's own dry run);
@@ -117,7 +117,7 @@ export class BackupPlanner {
   async plan(a: PlanArgs): Promise<{ planned: PlannedDemand[]; unfit: string[] }> {
     if (!(await this.tenants.exists(a.tenant))) throw new InvalidArgumentError('tenant', 'unknown tenant');
     const samples: Sample[] = [];
-    let after: string | undefined;
+    let after: ScanPos | undefined;
     for (;;) {
       const r = await scanRaw(this.store, a.filter, { after, limit: 10_000 });
       for (const x of r.records)

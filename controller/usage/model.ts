@@ -3,7 +3,11 @@ import type { Sla } from '../../common/model/enums.js';
 // The usage capability's own model: what is stored and summed. Wire types
 // (UsageRow, VmUsage, UsageFilter) are converted at the edge (usage/convert.ts).
 
-/** Raw records of this controller's own agents: key `rawKey` (ordered by interval start). */
+/**
+ * Raw records of this controller's own agents: packed, one entry per batch and hour (blocks.ts,
+ * key `blockKey`); records stored alone before blocks (and the monitor's actions) under `rawKey`.
+ * Read through scan.ts only.
+ */
 export const USAGE_RAW = 'usage-raw';
 /** Raw records imported from a source controller: key `importedKey` (ordered by source, then start). */
 export const USAGE_IMPORTED = 'usage-imported';
@@ -52,7 +56,7 @@ export interface UsageDims {
 
 /** One VM's consumption over one metering interval, as stored. */
 export interface UsageRecord extends UsageDims, UsageMetrics {
-  /** Stable: `<host>.<vm>.<start>` for our own; a re-sent interval overwrites itself. */
+  /** Stable: `<host>.<vm>.<start>` for our own; a re-sent batch overwrites its block (blocks.ts). */
   id: string;
   startUnixMs: number;
   endUnixMs: number;

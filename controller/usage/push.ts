@@ -13,7 +13,7 @@ import { Backoff } from '../../agent/backoff.js';
 import { rowToProto } from './convert.js';
 import type { UsageFilter, UsageRecord } from './model.js';
 import type { PeerRecord, PeerStore } from './peers.js';
-import { scanRaw } from './scan.js';
+import { scanRaw, type ScanPos } from './scan.js';
 
 // PushUsage, the source side: a filtered subset of this controller's own raw
 // records, sent to a peer's ImportUsage in pages, over mTLS (the peer's server
@@ -148,7 +148,7 @@ export class Pusher {
   private async pages(filter: UsageFilter, send: (rows: UsageRow__Output[]) => Promise<void>): Promise<void> {
     let page: UsageRow__Output[] = [];
     let bytes = 0;
-    let after: string | undefined;
+    let after: ScanPos | undefined;
     for (;;) {
       const r = await scanRaw(this.d.store, { ...filter, source: '' }, { after, limit: PUSH_PAGE });
       for (const rec of r.records) {

@@ -7,11 +7,13 @@ import type { Granularity } from '../../common/model/enums.js';
 import type { rowToProto } from './convert.js';
 import type { Store } from '../../common/store/index.js';
 import { decodeStored } from './codec.js';
+import { rawEntries } from './scan.js';
 import {
   addMetrics,
   DAY_MS,
   dimValue,
   HOUR_MS,
+  hourOf,
   matches,
   pad13,
   USAGE_IMPORTED,
@@ -42,9 +44,14 @@ export interface UsageQuery {
 /** A result row: a raw record, a per-VM rollup, or a group (only its group-by dimensions set). */
 export type QueryRow = Parameters<typeof rowToProto>[0];
 
-/** Where a page resumes: after a key (one row per stored item), or at a period, past the groups already sent. */
+/**
+ * Where a page resumes: after a key (one row per stored record; with `i`: past
+ * the first `i` records of the block at that key, scan.ts ScanPos), or at a
+ * period, past the groups already sent.
+ */
 export interface Cursor {
   k?: string;
+  i?: number;
   p?: number;
   s?: number;
 }
@@ -63,6 +70,11 @@ interface Source {
   keyAt(t: number): string;
   /** 0 = raw (each interval its own period). */
   periodMs: number;
+  /**
+   * What a grouping page reads whole: the period, but for our own raw records,
+   * stored in blocks of an hour (blocks.ts), the hour, grouped by start within it.
+   */
+  readMs: number;
 }
 
 /**
@@ -95,12 +107,15 @@ function sourceOf(q: UsageQuery): Source {
   // Summed from raw: a period is in when its start is in [from, to), so whole periods are read.
   const align = (t: number) => (fromRaw && periodMs ? Math.ceil(t / periodMs) * periodMs : t);
   const keyAt = (t: number) => prefix + pad13(t);
+  // Our own raw records: a block is keyed by its first start and may hold later ones of its hour.
+  const ownRaw = coll === USAGE_RAW;
   return {
     coll,
-    lo: keyAt(align(f.fromUnixMs)),
+    lo: keyAt(ownRaw ? hourOf(f.fromUnixMs) : align(f.fromUnixMs)),
     hi: f.toUnixMs ? keyAt(align(f.toUnixMs)) : prefix + '\uffff',
     keyAt,
     periodMs,
+    readMs: ownRaw ? HOUR_MS : periodMs,
   };
 }
 
@@ -127,11 +142,14 @@ export function decodeCursor(q: UsageQuery, tok: string): Cursor {
   } catch {
     throw bad();
   }
-  const o = v as { h?: unknown; k?: unknown; p?: unknown; s?: unknown };
+  const o = v as { h?: unknown; k?: unknown; i?: unknown; p?: unknown; s?: unknown };
   if (!o || typeof o !== 'object' || o.h !== queryHash(q)) throw bad();
   if (o.k !== undefined && typeof o.k !== 'string') throw bad();
-  for (const n of [o.p, o.s]) if (n !== undefined && !(Number.isSafeInteger(n) && (n as number) >= 0)) throw bad();
-  return { k: o.k as string | undefined, p: o.p as number | undefined, s: o.s as number | undefined };
+  if (o.i !== undefined && o.k === undefined) throw bad();
+  for (const n of [o.i, o.p, o.s]) if (n !== undefined && !(Number.isSafeInteger(n) && (n as number) >= 0)) throw bad();
+  const c: Cursor = { k: o.k as string | undefined, p: o.p as number | undefined, s: o.s as number | undefined };
+  if (o.i !== undefined) c.i = o.i as number;
+  return c;
 }
 
 /** One page of rows and where the next begins (undefined: done). */
@@ -142,8 +160,14 @@ export async function queryUsage(
   maxRead = MAX_READ_PER_PAGE,
 ): Promise<{ rows: QueryRow[]; next?: Cursor }> {
   const src = sourceOf(q);
-  // The time range is the key range; the other dimensions are checked per item.
-  const dims: UsageFilter = { ...q.filter, fromUnixMs: 0, toUnixMs: 0, source: '' };
+  // The time range is the key range (but for our own raw records: blocks hold a whole hour); the other dimensions are checked per item.
+  const ownRaw = src.coll === USAGE_RAW;
+  const dims: UsageFilter = {
+    ...q.filter,
+    fromUnixMs: ownRaw ? q.filter.fromUnixMs : 0,
+    toUnixMs: ownRaw ? q.filter.toUnixMs : 0,
+    source: '',
+  };
   const match = (r: Item) => matches({ ...r, source: '' }, dims);
   const streamed = !q.groupBy.length && !(q.filter.source && src.periodMs);
   const page: Page = { store, q, src, cursor, match, maxRead };
@@ -184,11 +208,15 @@ async function streamPage(page: Page): Promise<{ rows: QueryRow[]; next?: Cursor
   const { store, q, src, cursor, match, maxRead } = page;
   const rows: QueryRow[] = [];
   let read = 0;
-  const from = cursor.k && cursor.k >= src.lo ? { gt: cursor.k } : { gte: src.lo };
-  for await (const { key, value: stored } of store.scan<Item | string>(src.coll, { ...from, lt: src.hi })) {
-    const value = decodeStored(stored);
-    if (match(value)) rows.push(value);
-    if (rows.length >= q.pageSize || ++read >= maxRead) return { rows, next: { k: key } };
+  const after = cursor.k !== undefined ? { k: cursor.k, i: cursor.i } : undefined;
+  for await (const { key, items } of rawEntries(store, src.coll, { from: src.lo, to: src.hi }, { after })) {
+    const skipped = after?.k === key ? (after.i ?? 0) : 0;
+    for (let j = 0; j < items.length; j++) {
+      const value = decodeStored(items[j]! as Item | string);
+      if (match(value)) rows.push(value);
+      if (rows.length >= q.pageSize || ++read >= maxRead)
+        return { rows, next: j + 1 < items.length ? { k: key, i: skipped + j + 1 } : { k: key } };
+    }
   }
   return { rows };
 }
@@ -221,9 +249,8 @@ async function groupPage(page: Page): Promise<{ rows: QueryRow[]; next?: Cursor 
     return undefined;
   };
   const start = cursor.p !== undefined && src.keyAt(cursor.p) > src.lo ? src.keyAt(cursor.p) : src.lo;
-  for await (const { value: stored } of store.scan<Item | string>(src.coll, { gte: start, lt: src.hi })) {
-    const value = decodeStored(stored);
-    const p = src.periodMs ? value.startUnixMs - (value.startUnixMs % src.periodMs) : value.startUnixMs;
+  for await (const value of groupItems(store, src, start)) {
+    const p = src.readMs ? value.startUnixMs - (value.startUnixMs % src.readMs) : value.startUnixMs;
     if (period !== undefined && p !== period) {
       const stop = flush();
       if (stop) return { rows, next: stop };
@@ -235,7 +262,9 @@ async function groupPage(page: Page): Promise<{ rows: QueryRow[]; next?: Cursor 
     if (++inPeriod > MAX_PERIOD_READ)
       throw new ResourceExhaustedError('one period holds too many records to group: narrow the filter or the group-by');
     if (!match(value)) continue;
-    const key = JSON.stringify(by.map((d) => dimValue(value, d)));
+    // Raw records read by the hour: a group is one start's (and sorts by it first, as when read by start).
+    const at = src.readMs !== src.periodMs ? pad13(value.startUnixMs) : '';
+    const key = at + JSON.stringify(by.map((d) => dimValue(value, d)));
     const g = groups.get(key);
     if (g) {
       addMetrics(g, value);
@@ -246,12 +275,18 @@ async function groupPage(page: Page): Promise<{ rows: QueryRow[]; next?: Cursor 
     groups.set(key, {
       ...(whole ? dimsOf(value) : groupDims(value, by)),
       ...metricsOf(value),
-      startUnixMs: p,
+      startUnixMs: at ? value.startUnixMs : p,
       endUnixMs: end,
     });
   }
   const stop = period !== undefined ? flush() : undefined;
   return stop ? { rows, next: stop } : { rows };
+}
+
+/** The items of a grouping read from `start`, decoded (raw blocks open into their records). */
+async function* groupItems(store: Store, src: Source, start: string): AsyncGenerator<Item> {
+  for await (const { items } of rawEntries(store, src.coll, { from: start, to: src.hi }, { keys: false }))
+    for (const it of items) yield decodeStored(it as Item | string);
 }
 
 const FIELD: Record<Dimension, keyof UsageDims> = {

@@ -3,7 +3,8 @@
 // it (like controller/events/retention.ts: a run never stalls the event loop).
 import { InvalidArgumentError } from '../../common/errors.js';
 import { del, type Op, type Store } from '../../common/store/index.js';
-import { DAY_MS, HOUR_MS, pad13, USAGE_IMPORTED, USAGE_RAW } from './model.js';
+import { DAY_MS, HOUR_MS, hourOf, pad13, USAGE_IMPORTED, USAGE_RAW } from './model.js';
+import { isBlockKey } from './blocks.js';
 import { USAGE_SOURCES } from './import.js';
 import { SUMMARY_LEVELS, USAGE_DAY, USAGE_DAY_SUM, USAGE_HOUR, USAGE_HOUR_SUM } from './rollup.js';
 
@@ -70,12 +71,24 @@ export async function pruneUsage(
     imported.push([USAGE_IMPORTED, `${key}.`, r.dayMs]);
   for (const [coll, prefix, keepMs] of [...levels(r), ...imported]) {
     const lt = prefix + pad13(now - keepMs);
+    // A block of raw records (blocks.ts) goes whole once all of it is past: those of the cutoff's hour stay.
+    const blocksFrom = coll === USAGE_RAW ? pad13(hourOf(now - keepMs)) : undefined;
+    let after: string | undefined;
     for (;;) {
       const dels: Op[] = [];
-      for await (const { key } of store.scan(coll, { gte: prefix, lt, limit: CHUNK })) dels.push(del(coll, key));
+      let scanned = 0;
+      for await (const { key } of store.scan(coll, {
+        ...(after ? { gt: after } : { gte: prefix }),
+        lt,
+        limit: CHUNK,
+      })) {
+        scanned++;
+        after = key;
+        if (blocksFrom === undefined || key < blocksFrom || !isBlockKey(key)) dels.push(del(coll, key));
+      }
       if (dels.length) await store.batch(dels);
       deleted += dels.length;
-      if (dels.length < CHUNK) break;
+      if (scanned < CHUNK) break;
       if (performance.now() >= until) return { deleted, more: true };
     }
   }

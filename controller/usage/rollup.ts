@@ -1,5 +1,5 @@
 import { del, put, type Op, type Store } from '../../common/store/index.js';
-import { decodeUsage } from './codec.js';
+import { hourRecords } from './scan.js';
 import {
   addMetrics,
   DAY_MS,
@@ -9,11 +9,9 @@ import {
   METRIC_KEYS,
   pad13,
   USAGE_DIRTY,
-  USAGE_RAW,
   zeroMetrics,
   type UsageDims,
   type UsageMetrics,
-  type UsageRecord,
 } from './model.js';
 
 // Hourly and daily rollups. Per VM (and host: a VM that moved has a row per
@@ -168,12 +166,8 @@ export async function recomputeHour(store: Store, hour: number): Promise<{ recor
   // Summed as read: memory holds one row per VM, not the hour's records.
   const hourRows = new Map<string, RollupRow>();
   let records = 0;
-  for await (const { value } of store.scan<UsageRecord | string>(USAGE_RAW, {
-    gte: pad13(hour),
-    lt: pad13(hour + HOUR_MS),
-    keys: false,
-  })) {
-    addPerVm(hourRows, decodeUsage(value), hour, HOUR_MS);
+  for await (const r of hourRecords(store, hour)) {
+    addPerVm(hourRows, r, hour, HOUR_MS);
     if (++records > MAX_HOUR_RECORDS) throw new Error('hour holds more raw records than a rollup reads');
   }
   const day = dayOf(hour);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Level } from 'level';
 import { LevelStore, putFresh } from '../../common/store/index.js';
 import { encodeUsage } from '../../controller/usage/codec.js';
+import { packBlocks } from '../../controller/usage/blocks.js';
 import { rawKey, recordId, USAGE_RAW, type UsageRecord } from '../../controller/usage/model.js';
 import type { ExportUsageChunk__Output } from '../../common/gen/nephele/v1/ExportUsageChunk.js';
 import { removeDir, tempDir } from './children.js';
@@ -12,7 +13,10 @@ import { fig, type Figures } from './results.js';
 // store, a filtered export (tenant + time range) streamed to a gRPC client as
 // CSV (and as FOCUS: usage.export_focus_records_per_s). Beside it
 // usage.bare_scan_records_per_s: the same records read by an ordered LevelDB
-// scan with `level` directly (JSON values, no filter, no formatting, no gRPC).
+// scan with `level` directly (JSON values, no filter, no formatting, no gRPC),
+// one entry per record as a plain store keeps them. The controller stores them
+// packed (controller/usage/blocks.ts: one entry per batch and hour), so the
+// baseline is its own copy of the records, one entry each, not the store's.
 
 const N = Number(process.env.BENCH_USAGE_RECORDS ?? 1_000_000);
 const VMS = 1000;
@@ -57,28 +61,47 @@ function record(i: number): UsageRecord {
 
 async function seed(dir: string): Promise<void> {
   const store = await LevelStore.open(join(dir, 'store'));
+  const bare = new Level<string, unknown>(join(dir, 'bare'), { valueEncoding: 'json' });
+  await bare.open();
   const t = performance.now();
-  for (let i = 0; i < N; i += 5000) {
-    const ops = [];
-    for (let j = i; j < Math.min(N, i + 5000); j++) {
+  let blocks = 0;
+  const seqs = new Map<string, number>();
+  // Minute by minute (VMS records each): each host's records of the minute are one batch, as its agent sends them.
+  for (let i = 0; i < N; i += VMS) {
+    const byHost = new Map<string, UsageRecord[]>();
+    for (let j = i; j < Math.min(N, i + VMS); j++) {
       const r = record(j);
-      // As ingest stores them (codec.ts).
-      ops.push(putFresh(USAGE_RAW, rawKey(r), encodeUsage(r)));
+      const mine = byHost.get(r.hostId) ?? [];
+      if (!mine.length) byHost.set(r.hostId, mine);
+      mine.push(r);
     }
+    const ops = [];
+    const bareOps: { type: 'put'; key: string; value: unknown }[] = [];
+    for (const [host, recs] of byHost) {
+      const seq = (seqs.get(host) ?? 0) + 1;
+      seqs.set(host, seq);
+      const lines = recs.map(encodeUsage);
+      // As ingest stores them (ingest.ts usageOps: codec.ts lines packed by blocks.ts).
+      for (const b of packBlocks(host, seq, recs.map((r) => r.startUnixMs), lines)) ops.push(putFresh(USAGE_RAW, b.key, b.value));
+      // The baseline: one entry per record, as the store wraps values.
+      recs.forEach((r, k) => bareOps.push({ type: 'put' as const, key: rawKey(r), value: { v: 1, d: lines[k] } }));
+    }
+    blocks += ops.length;
     await store.batch(ops);
+    await bare.batch(bareOps);
   }
   await store.close();
-  log(`seeded ${N} records in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  await bare.close();
+  log(`seeded ${N} records (${blocks} blocks) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
 /** An ordered scan of the same records with `level` directly: the floor under any export. */
 async function bareScan(dir: string): Promise<number> {
-  const db = new Level<string, unknown>(join(dir, 'store'), { valueEncoding: 'json' });
-  const sub = db.sublevel<string, unknown>(USAGE_RAW, { valueEncoding: 'json' });
+  const db = new Level<string, unknown>(join(dir, 'bare'), { valueEncoding: 'json' });
   const t = performance.now();
   let n = 0;
   // Values only, as the export reads them.
-  for await (const [, v] of sub.iterator({ keys: false })) if (v) n++;
+  for await (const [, v] of db.iterator({ keys: false })) if (v) n++;
   const s = (performance.now() - t) / 1000;
   await db.close();
   if (n !== N) throw new Error(`bare scan read ${n} of ${N}`);

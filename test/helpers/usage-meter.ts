@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { LevelStore } from '../../common/store/level.js';
 import { decodeUsage } from '../../controller/usage/codec.js';
+import { itemsOf } from '../../controller/usage/scan.js';
 import { USAGE_DIRTY, USAGE_RAW, type UsageRecord } from '../../controller/usage/model.js';
 import { cli, listHosts, type ControllerProc, type Proc } from './procs.js';
 import { waitFor } from './wait.js';
@@ -10,7 +11,7 @@ export async function readUsage(dataDir: string): Promise<{ raw: UsageRecord[]; 
   const store = await LevelStore.open(join(dataDir, 'store'));
   try {
     const raw: UsageRecord[] = [];
-    for await (const { value } of store.scan<UsageRecord | string>(USAGE_RAW)) raw.push(decodeUsage(value));
+    for await (const { value } of store.scan(USAGE_RAW)) for (const it of itemsOf(value)) raw.push(decodeUsage(it));
     const dirty: string[] = [];
     for await (const { key } of store.scan(USAGE_DIRTY)) dirty.push(key);
     return { raw, dirty };

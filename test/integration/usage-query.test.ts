@@ -12,6 +12,8 @@ import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, joinToken, listHosts, startController, startToExit, type ControllerProc } from '../helpers/procs.js';
 import { fakeAgent } from '../helpers/fake-agent.js';
+import { packBlocks } from '../../controller/usage/blocks.js';
+import { encodeUsage } from '../../controller/usage/codec.js';
 import {
   dirtyKey,
   HOUR_MS,
@@ -74,13 +76,29 @@ function records(): UsageRecord[] {
   return out;
 }
 
-/** As ingest writes them: each record and its hour's dirty mark in one batch. */
+/**
+ * As ingest writes them: records and their hours' dirty marks in one batch. The
+ * first and last VM's as ingest stores them now (each hour's ten as one batch,
+ * packed in a block: blocks.ts); the second's as before blocks, one entry each.
+ */
 async function seed(dir: string): Promise<void> {
   const store = await LevelStore.open(join(dir, 'store'));
-  const ops: Op[] = records().flatMap((r) => [
-    put(USAGE_RAW, rawKey(r), r),
-    put(USAGE_DIRTY, dirtyKey(hourOf(r.startUnixMs)), 1),
-  ]);
+  const ops: Op[] = [];
+  let seq = 0;
+  const recs = records();
+  for (let i = 0; i < recs.length; i += 10) {
+    const batch = recs.slice(i, i + 10);
+    ops.push(...batch.map((r) => put(USAGE_DIRTY, dirtyKey(hourOf(r.startUnixMs)), 1)));
+    if (batch[0]!.vmId === VMS[1]!.vmId) ops.push(...batch.map((r) => put(USAGE_RAW, rawKey(r), r)));
+    else
+      for (const b of packBlocks(
+        HOST,
+        ++seq,
+        batch.map((r) => r.startUnixMs),
+        batch.map(encodeUsage),
+      ))
+        ops.push(put(USAGE_RAW, b.key, b.value));
+  }
   await store.batch(ops);
   await store.close();
 }
@@ -171,6 +189,13 @@ t.test('usage query, rates and usage dimensions through the CLI', async (t) => {
   t.equal(
     cpu(second, () => true),
     1055,
+  );
+  // A time range starting inside a block's hour: the block's earlier records are left out.
+  const mid = await json('--granularity', 'raw', '--from', String(HOUR + HOUR_MS + 6 * 60_000), '--vm', VMS[0]!.vmId);
+  t.same(
+    mid.map((r) => Number(r.cpuSeconds)).sort((a, b) => a - b),
+    [107, 108, 109, 110],
+    'packed: from inside the hour',
   );
 
   const table = await run('usage', 'query', '--granularity', 'day', '--group-by', 'tenant');

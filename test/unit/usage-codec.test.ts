@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { LevelStore, put } from '../../common/store/index.js';
 import { decodeUsage, encodeUsage, splitFields } from '../../controller/usage/codec.js';
+import { packBlocks } from '../../controller/usage/blocks.js';
 import { openExport, type ExportSources } from '../../controller/usage/export/pipeline.js';
 import { LineView } from '../../controller/usage/export/line-view.js';
 import { scanRaw } from '../../controller/usage/scan.js';
@@ -135,10 +136,26 @@ t.test('an export reads both stored forms alike', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'usage-codec-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const recs = [...Array.from({ length: 40 }, (_, i) => rec(i)), ...odd.filter((r) => !r.source)];
-  const exportAll = async (forms: 'old' | 'new', c: RateCard | undefined, format: 'csv' | 'jsonl' | 'focus') => {
+  const exportAll = async (
+    forms: 'old' | 'new' | 'packed',
+    c: RateCard | undefined,
+    format: 'csv' | 'jsonl' | 'focus',
+  ) => {
     const store = await LevelStore.open(join(dir, `${forms}-${format}-${c?.version ?? 0}`));
     try {
-      await store.batch(recs.map((r) => put(USAGE_RAW, rawKey(r), forms === 'old' ? r : encodeUsage(r))));
+      if (forms === 'packed')
+        // As ingest writes them now: batches of 7 packed into blocks (blocks.ts).
+        for (let i = 0; i < recs.length; i += 7) {
+          const part = recs.slice(i, i + 7);
+          const blocks = packBlocks(
+            'H',
+            i + 1,
+            part.map((r) => r.startUnixMs),
+            part.map(encodeUsage),
+          );
+          await store.batch(blocks.map((b) => put(USAGE_RAW, b.key, b.value)));
+        }
+      else await store.batch(recs.map((r) => put(USAGE_RAW, rawKey(r), forms === 'old' ? r : encodeUsage(r))));
       const src: ExportSources = { store, getRateCard: () => Promise.resolve(c) };
       const filter = { ...anyFilter(), tenant: 'acme' };
       const { chunks } = await openExport(src, {
@@ -163,6 +180,12 @@ t.test('an export reads both stored forms alike', async (t) => {
       t.ok(old.text.length > 1000);
       t.equal(now.text, old.text, `${format}, card ${c?.version ?? 'none'}: the same text`);
       t.same(now.scanned, old.scanned, 'scanRaw reads the same records');
+      // Packed, the records of an hour come by batch, not by start: the same lines, in another order.
+      const packed = await exportAll('packed', c, format);
+      const lines = (s: string) => s.split('\n').sort();
+      t.same(lines(packed.text), lines(old.text), `${format}, card ${c?.version ?? 'none'}, packed: the same lines`);
+      const byId = (rs: UsageRecord[]) => [...rs].sort((a, b) => (a.id < b.id ? -1 : 1));
+      t.same(byId(packed.scanned), byId(old.scanned), 'scanRaw reads the same records from blocks');
     }
   const csv = parse((await exportAll('new', card, 'csv')).text, { columns: true }) as Record<string, string>[];
   t.equal(csv.length, recs.filter((r) => r.tenant === 'acme').length);

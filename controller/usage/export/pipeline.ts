@@ -1,9 +1,9 @@
 import type { Granularity } from '../../../common/model/enums.js';
 import { FailedPreconditionError, NotFoundError } from '../../../common/errors.js';
 import type { Store } from '../../../common/store/index.js';
-import { matches, type RateCard, type UsageFilter, type UsageRecord } from '../model.js';
+import { matches, type RateCard, type UsageFilter } from '../model.js';
 import { decodeUsage } from '../codec.js';
-import { rawRange } from '../scan.js';
+import { rawEntries, rawRange } from '../scan.js';
 import { chunksOf, chunksOfLines, formatterFor, type ExportFormat, type Formatter } from './format.js';
 import { LineView } from './line-view.js';
 import type { ExportRow } from './row.js';
@@ -46,21 +46,23 @@ export async function* rawPages(
   const view = new LineView();
   let lines: string[] = [];
   let bytes = 0;
-  for await (const { value } of store.scan<UsageRecord | string>(coll, { gte: from, lt: to, keys: false })) {
-    // A stored line the format reads in place; else (older records, quoted fields) the record.
-    if (typeof value === 'string' && fmt.line && view.reset(value)) {
-      if (!view.matches(filter)) continue;
-      lines.push(fmt.line(view));
-    } else {
-      const r = decodeUsage(value);
-      if (!matches(r, filter)) continue;
-      lines.push(fmt.row(r));
-    }
-    bytes += lines[lines.length - 1]!.length;
-    if (lines.length >= page || bytes >= EXPORT_PAGE_BYTES) {
-      yield lines;
-      lines = [];
-      bytes = 0;
+  for await (const { items } of rawEntries(store, coll, { from, to }, { keys: false })) {
+    for (const value of items) {
+      // A stored line the format reads in place; else (older records, quoted fields) the record.
+      if (typeof value === 'string' && fmt.line && view.reset(value)) {
+        if (!view.matches(filter)) continue;
+        lines.push(fmt.line(view));
+      } else {
+        const r = decodeUsage(value);
+        if (!matches(r, filter)) continue;
+        lines.push(fmt.row(r));
+      }
+      bytes += lines[lines.length - 1]!.length;
+      if (lines.length >= page || bytes >= EXPORT_PAGE_BYTES) {
+        yield lines;
+        lines = [];
+        bytes = 0;
+      }
     }
   }
   if (lines.length) yield lines;
