@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { VmUsage } from '../../common/gen/nephele/v1/VmUsage.js';
-import { LevelStore, put } from '../../common/store/index.js';
+import { LevelStore, put, type Op } from '../../common/store/index.js';
+import { packBlocks } from '../../controller/usage/blocks.js';
+import { encodeUsage } from '../../controller/usage/codec.js';
 import { rawKey, recordId, USAGE_RAW, type UsageRecord } from '../../controller/usage/model.js';
 import type { RollupRow } from '../../controller/usage/rollup.js';
 
@@ -95,4 +97,14 @@ export function rollupRow(over: Partial<RollupRow> & { vmId: string; startUnixMs
     records: 60,
     ...over,
   };
+}
+
+/** Puts storing `recs` as ingest does: packed into the blocks of batch `seq` from `host` (blocks.ts). */
+export function blockPuts(host: string, seq: number, recs: UsageRecord[]): Op[] {
+  return packBlocks(
+    host,
+    seq,
+    recs.map((r) => r.startUnixMs),
+    recs.map(encodeUsage),
+  ).map((b) => put(USAGE_RAW, b.key, b.value));
 }

@@ -12,8 +12,7 @@ import { tmpDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli, joinToken, listHosts, startController, startToExit, type ControllerProc } from '../helpers/procs.js';
 import { fakeAgent } from '../helpers/fake-agent.js';
-import { packBlocks } from '../../controller/usage/blocks.js';
-import { encodeUsage } from '../../controller/usage/codec.js';
+import { blockPuts } from '../helpers/usage-records.js';
 import {
   dirtyKey,
   HOUR_MS,
@@ -90,14 +89,7 @@ async function seed(dir: string): Promise<void> {
     const batch = recs.slice(i, i + 10);
     ops.push(...batch.map((r) => put(USAGE_DIRTY, dirtyKey(hourOf(r.startUnixMs)), 1)));
     if (batch[0]!.vmId === VMS[1]!.vmId) ops.push(...batch.map((r) => put(USAGE_RAW, rawKey(r), r)));
-    else
-      for (const b of packBlocks(
-        HOST,
-        ++seq,
-        batch.map((r) => r.startUnixMs),
-        batch.map(encodeUsage),
-      ))
-        ops.push(put(USAGE_RAW, b.key, b.value));
+    else ops.push(...blockPuts(HOST, ++seq, batch));
   }
   await store.batch(ops);
   await store.close();

@@ -10,7 +10,7 @@ import { checkUsageBatch, enrich, usageLine, usageOps } from '../../controller/u
 import { UsageVms } from '../../controller/usage/vm-dims.js';
 import { VMS } from '../../controller/vms/registry.js';
 import type { VmRecord } from '../../controller/model/index.js';
-import { wireUsage } from '../helpers/usage-records.js';
+import { blockPuts, wireUsage } from '../helpers/usage-records.js';
 import {
   anyFilter,
   dirtyKey,
@@ -119,14 +119,7 @@ async function mixed(store: Store, recs: UsageRecord[]): Promise<void> {
   for (let i = 0; i < recs.length; i += 5) {
     const part = recs.slice(i, i + 5);
     if ((i / 5) % 3 === 2) part.forEach((r, j) => ops.push(put(USAGE_RAW, rawKey(r), j % 2 ? r : encodeUsage(r))));
-    else
-      for (const b of packBlocks(
-        HOST,
-        ++seq,
-        part.map((r) => r.startUnixMs),
-        part.map(encodeUsage),
-      ))
-        ops.push(put(USAGE_RAW, b.key, b.value));
+    else ops.push(...blockPuts(HOST, ++seq, part));
     for (const r of part) ops.push(put(USAGE_DIRTY, dirtyKey(hourOf(r.startUnixMs)), 1));
   }
   await store.batch(ops);
