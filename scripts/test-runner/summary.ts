@@ -50,8 +50,8 @@ export interface Verdict {
  * as one failure more than it reported, so a broken file is never silent.
  */
 export function verdict(output: string, end: Ending): Verdict {
-  const counts = parseSummary(output) ?? zero();
-  const reported = parseSummary(output) !== undefined;
+  const reported = parseSummary(output);
+  const counts = reported ?? zero();
   let reason = '';
   if (end.timedOut) reason = 'timed out';
   else if (end.signal) reason = `killed by ${end.signal}`;
