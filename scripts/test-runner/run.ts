@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { add, formatSummary, verdict, zero, type Ending } from './summary.js';
+import { add, failedTests, formatSummary, verdict, zero, type Ending } from './summary.js';
 
 /** Output kept per file: a runaway test must not take the runner's memory with it. */
 const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
@@ -153,6 +153,7 @@ async function main(): Promise<void> {
   let total = zero();
   let n = 0;
   let next = 0;
+  const failures: string[] = [];
   const worker = async () => {
     while (next < files.length) {
       const r = await runFile(files[next++]!, o.timeoutMs);
@@ -162,10 +163,16 @@ async function main(): Promise<void> {
       let text = `# Subtest: ${name}\n${indent(r.output)}\n`;
       text += `${v.ok ? 'ok' : 'not ok'} ${++n} - ${name} # time=${r.ms.toFixed(3)}ms\n`;
       if (v.reason) text += `  ---\n  reason: ${JSON.stringify(v.reason)}\n  ...\n`;
+      if (!v.ok) {
+        failures.push(`${name}${v.reason ? ` (${v.reason})` : ''}`);
+        for (const l of failedTests(r.output)) failures.push(`  ${l}`);
+      }
       process.stdout.write(text + '\n');
     }
   };
   await Promise.all(Array.from({ length: Math.min(o.jobs, files.length) }, worker));
+  // Repeated last, where a CI log's tail shows them.
+  if (failures.length) process.stdout.write(`# failed:\n${failures.map((l) => `#   ${l}\n`).join('')}`);
   process.stdout.write(`1..${n}\n${formatSummary(total)}\n# time=${(performance.now() - t0).toFixed(3)}ms\n`);
   process.exitCode = total.fail ? 1 : 0;
 }

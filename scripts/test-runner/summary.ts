@@ -80,3 +80,39 @@ export function formatSummary(c: Counts): string {
   for (const k of ['pass', 'fail', 'skip', 'todo'] as const) if (c[k]) parts.push(`${k}: ${c[k]}`);
   return `# { ${parts.join(', ')} }`;
 }
+
+/**
+ * The failed tests of one file's TAP output, one line each, indented by depth
+ * and followed by where the failure was raised when tap said so: CI shows the
+ * tail of a long log, so the runner repeats these at the end.
+ */
+export function failedTests(output: string, max = 30): string[] {
+  const lines = output.split('\n');
+  const out: string[] = [];
+  let more = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^( *)not ok \d+ - (.*?)(?: # time=[\d.]+m?s)?$/.exec(lines[i]!);
+    if (!m) continue;
+    if (out.length >= max) {
+      more++;
+      continue;
+    }
+    const depth = m[1]!.length / 4;
+    let where = '';
+    // The YAML diagnostic under it, if any: `at:` then fileName/lineNumber.
+    if (lines[i + 1]?.trim() === '---') {
+      let file = '';
+      let line = '';
+      for (let j = i + 2; j < lines.length && lines[j]!.trim() !== '...'; j++) {
+        const f = /^\s*fileName: (.+)$/.exec(lines[j]!);
+        const l = /^\s*lineNumber: (\d+)$/.exec(lines[j]!);
+        if (f && !file) file = f[1]!;
+        if (l && !line) line = l[1]!;
+      }
+      if (file) where = ` (${file}${line ? `:${line}` : ''})`;
+    }
+    out.push(`${'  '.repeat(depth)}not ok - ${m[2]}${where}`);
+  }
+  if (more) out.push(`... and ${more} more`);
+  return out;
+}

@@ -46,6 +46,17 @@ t.test('a failed assertion and a crash fail the run, each counted', async (t) =>
   t.same(summaryOf(r.stdout), ['# { total: 6, pass: 4, fail: 2 }'], 'the failed assert, plus one for the crash');
   t.match(r.stdout, /^not ok \d+ - t\/crash\.test\.js # time=.*\n {2}---\n {2}reason: "exited 3"/m);
   t.match(r.stdout, /^not ok \d+ - t\/fail\.test\.js/m);
+  // The failures again at the end, just above the summary, where a CI log's tail shows them.
+  const tail = r.stdout.slice(r.stdout.lastIndexOf('# failed:'));
+  t.match(tail, /^# failed:\n(# {3}.*\n)+1\.\.3\n# \{ total/m, 'one block, right before the plan and summary');
+  t.match(tail, /^# {3}t\/crash\.test\.js \(exited 3\)$/m);
+  t.match(tail, /^# {3}t\/fail\.test\.js \(exited 1\)$/m, 'a file with a failed assertion exits 1');
+  t.match(
+    tail,
+    /^# {5}( {2})?not ok - .* \(.*fail\.test\.js:\d+\)$/m,
+    'the failed assertion, with where it was raised',
+  );
+  t.notMatch(tail, /pass\.test\.js/, 'passing files are not listed');
 });
 
 t.test('a file that ignores the timeout is killed with what it started', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { add, formatSummary, parseSummary, verdict, zero } from '../../scripts/test-runner/summary.js';
+import { add, failedTests, formatSummary, parseSummary, verdict, zero } from '../../scripts/test-runner/summary.js';
 
 const passing =
   'TAP version 14\nok 1 - a\n    # { total: 9, pass: 9 }\n1..1\n# { total: 3, pass: 2, todo: 1 }\n# time=5ms\n';
@@ -31,4 +31,32 @@ t.test("the total is printed in tap's format", async (t) => {
   t.equal(formatSummary(c), '# { total: 5, pass: 3, fail: 1, todo: 1 }');
   t.equal(formatSummary(zero()), '# { total: 0 }');
   t.match(formatSummary(c), /^# \{ total: [0-9]+(, [a-z]+: [0-9]+)* \}$/, 'the line .ci/run reads');
+});
+
+t.test('failed tests: each by depth, with where it was raised, bounded', async (t) => {
+  const out = [
+    'TAP version 14',
+    '# Subtest: outer',
+    '    # Subtest: inner',
+    '        not ok 1 - one is two',
+    '          ---',
+    '          at:',
+    '            fileName: f.test.mjs',
+    '            lineNumber: 2',
+    '          stack: |',
+    '            x (f.test.mjs:9:1)',
+    '          ...',
+    '        1..1',
+    '    not ok 1 - inner # time=22.378ms',
+    '    ok 2 - fine',
+    'not ok 1 - outer # time=29.634ms',
+    'ok 2 - passing',
+    '1..2',
+  ].join('\n');
+  t.same(failedTests(out), ['    not ok - one is two (f.test.mjs:2)', '  not ok - inner', 'not ok - outer']);
+  t.same(failedTests(passing), [], 'none when all passed');
+  const many = Array.from({ length: 40 }, (_, i) => `not ok ${i + 1} - n${i}`).join('\n');
+  const listed = failedTests(many, 5);
+  t.equal(listed.length, 6);
+  t.equal(listed[5], '... and 35 more');
 });
