@@ -49,21 +49,40 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
+/** Blocks the thread for `ms` (short waits inside a synchronous freeze). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+const settled = (state: string) => state === 'T' || state === 't' || state === 'Z' || state === 'X' || state === '';
+
 /**
- * SIGSTOPs a whole process tree, parents first and each one's children read
- * only after it is stopped, so nothing forks its way out of the freeze.
- * Returns the stopped pids.
+ * SIGSTOPs a whole process tree, parents first, so nothing forks its way out
+ * of the freeze. SIGSTOP lands asynchronously: a process that was inside
+ * fork() when it was sent may still have a child appear after its children
+ * were read. So the tree is walked again until one walk finds every process
+ * already stopped (or gone): a child forked late is found, and stopped, by the
+ * next walk. Bounded: at most 100 walks, 1 ms apart. Returns the pids seen,
+ * parents before children.
  */
 export function stopTree(pid: number): number[] {
-  const out: number[] = [];
-  const queue = [pid];
-  while (queue.length && out.length < 65_536) {
-    const p = queue.shift()!;
-    signal(p, 'SIGSTOP');
-    out.push(p);
-    queue.push(...children(p));
+  const seen = new Set<number>();
+  for (let walk = 0; walk < 100; walk++) {
+    let moving = false;
+    const queue = [pid];
+    while (queue.length && seen.size < 65_536) {
+      const p = queue.shift()!;
+      seen.add(p);
+      if (!settled(procState(p))) {
+        signal(p, 'SIGSTOP');
+        moving = true;
+      }
+      queue.push(...children(p));
+    }
+    if (!moving) break;
+    pause(1);
   }
-  return out;
+  return [...seen];
 }
 
 /** SIGCONTs a process tree, children before their parents (the parent wakes to a running tree). */
