@@ -4,7 +4,7 @@
 // the watcher reports and exits; a restarted agent re-adopts a live watcher.
 import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../../common/logger.js';
 import { Fence, procUptimeMs } from '../../agent/fence/fence.js';
@@ -81,6 +81,40 @@ t.test('a lease that runs out stops the guarded trees and nothing else', async (
   t.notOk(fence.takeFenced(ID(1)), 'reported once');
   t.notOk(fence.takeFenced(ID(4)), 'the reused pid was not fenced');
   t.notOk(fence.takeFenced(ID(5)), 'nor the released one');
+});
+
+t.test('a tree that never stops forking is killed whole: no child escapes the freeze', async (t) => {
+  const dir = tmpDir();
+  const fenceDir = join(dir, 'fence');
+  const fence = new Fence({ dir: fenceDir, fenceAfterMs: 1_000, log: silentLogger });
+  fence.start();
+  // Forks a long-lived child, ends it, forks the next: a child forked while its parent
+  // was being frozen would outlive the kill as an orphan (its marker argument finds it).
+  const marker = `${3000 + Math.floor(Math.random() * 1000)}.25`;
+  const forker = run(`while :; do sleep ${marker} & kill $!; done`);
+  const orphans = () =>
+    readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          return readFileSync(`/proc/${d}/cmdline`, 'utf8') === `sleep\0${marker}\0`;
+        } catch {
+          return false;
+        }
+      });
+  t.teardown(() => {
+    for (const p of orphans()) process.kill(Number(p), 'SIGKILL');
+  });
+  fence.guard(ID(7), forker.pid, forker.start, 'kill');
+  fence.stop({ graceful: false });
+  await waitFor(() => !alive(forker), { timeoutMs: 15_000, message: 'the forking tree is fenced' });
+  // A child the freeze missed would be running now, reparented: give it a moment to show.
+  const t0 = procUptimeMs();
+  await waitFor(() => procUptimeMs() > t0 + 300, { message: 'a moment' });
+  t.same(orphans(), [], 'no child of the tree is left running');
+  await waitFor(() => readFileSync(join(fenceDir, 'watcher.log'), 'utf8').includes('fenced 1 vm(s)'), {
+    message: 'watcher log',
+  });
 });
 
 t.test('a restarted agent adopts the live watcher; an older version is replaced without a gap', async (t) => {

@@ -5,9 +5,8 @@ import { track } from '../helpers/reap.js';
 import { waitFor } from '../helpers/wait.js';
 
 // The process driver's freeze (owner gate, suspend, kill) on real process
-// trees that fork all the time: SIGSTOP lands asynchronously, so a process in
-// the middle of fork() when it is sent can have a child appear after its
-// children were read. The freeze must catch those too.
+// trees that fork all the time: SIGSTOP lands asynchronously, and the freeze
+// must return only when every process of the tree is stopped.
 
 t.test('a tree forking without pause is frozen whole, every time', async (t) => {
   // Two levels that fork continuously: a shell spawning subshells that spawn `true`.

@@ -57,13 +57,15 @@ function pause(ms: number): void {
 const settled = (state: string) => state === 'T' || state === 't' || state === 'Z' || state === 'X' || state === '';
 
 /**
- * SIGSTOPs a whole process tree, parents first, so nothing forks its way out
- * of the freeze. SIGSTOP lands asynchronously: a process that was inside
- * fork() when it was sent may still have a child appear after its children
- * were read. So the tree is walked again until one walk finds every process
- * already stopped (or gone): a child forked late is found, and stopped, by the
- * next walk. Bounded: at most 100 walks, 1 ms apart. Returns the pids seen,
- * parents before children.
+ * SIGSTOPs a whole process tree, parents first, and returns once all of it is
+ * stopped. SIGSTOP lands asynchronously: when kill() returns the process may
+ * still be running until it is next scheduled (under load, milliseconds), and
+ * a caller that reports "suspended" must not have parts of the tree still
+ * running. (A fork in progress is aborted by the pending signal, so a child
+ * appears in its parent's list before kill() returns.) So the tree is walked
+ * again until one walk finds every process stopped or gone. Bounded: at most
+ * 100 walks, 1 ms apart (a process in uninterruptible sleep stops only when it
+ * leaves it). Returns the pids seen, parents before children.
  */
 export function stopTree(pid: number): number[] {
   const seen = new Set<number>();
