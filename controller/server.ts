@@ -6,7 +6,7 @@ import { experimental } from '@grpc/grpc-js';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { LOADER_OPTIONS, loadNephele } from '../common/grpc/load.js';
+import { LOADER_OPTIONS, loadNephele, reflectionDescriptors } from '../common/grpc/load.js';
 import { reflectionRoot } from '../common/grpc/reflection.js';
 import { rejectUndecodable, safeService } from '../common/grpc/decode.js';
 import type { AgentServiceHandlers } from '../common/gen/nephele/v1/AgentService.js';
@@ -242,7 +242,7 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
     agents: new AgentAuth(hosts, cfg.insecure),
     metrics,
   });
-  const { pkg, def } = loadNephele();
+  const { pkg } = loadNephele();
   const v1 = pkg.nephele.v1;
   const server = new grpc.Server(SERVER_OPTIONS);
   const agentService: AgentServiceHandlers = {
@@ -332,7 +332,9 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   });
   await monitor.start();
   // Reflection describes every service we serve, health included, so grpcurl sees them all.
-  new ReflectionService(reflectionRoot(def, protoLoader.loadSync(healthProtoPath, LOADER_OPTIONS))).addToServer(server);
+  new ReflectionService(
+    reflectionRoot(reflectionDescriptors(), protoLoader.loadSync(healthProtoPath, LOADER_OPTIONS)),
+  ).addToServer(server);
 
   const creds = cfg.insecure
     ? grpc.ServerCredentials.createInsecure()

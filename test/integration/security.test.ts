@@ -1,4 +1,5 @@
 import t from 'tap';
+import { protoLoaderDefinition } from '../helpers/proto-def.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -14,7 +15,7 @@ import {
   startController,
   type ControllerProc,
 } from '../helpers/procs.js';
-import { loadNephele, v1 } from '../../common/grpc/load.js';
+import { v1 } from '../../common/grpc/load.js';
 import { unary } from '../../common/grpc/promisify.js';
 import { certInfo } from '../../common/tls/pki.js';
 import { can, RULES, type Principal, type Role } from '../../controller/auth/authz.js';
@@ -73,7 +74,7 @@ t.before(async () => {
 t.teardown(() => ctl.kill());
 
 t.test('every RPC in the protos has an authorization rule, and each role gets exactly its permissions', async (t) => {
-  const { def } = loadNephele();
+  const def = protoLoaderDefinition();
   const generic = new grpc.Client(ctl.address, creds);
   t.teardown(() => generic.close());
   let checked = 0;

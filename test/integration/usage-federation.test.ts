@@ -4,12 +4,13 @@
 // derives demand and a dry-run plan on its own fleet, creates standby sets and
 // fails them over. The federation token can call nothing but ImportUsage.
 import t from 'tap';
+import { protoLoaderDefinition } from '../helpers/proto-def.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { LevelStore, put } from '../../common/store/index.js';
 import { ulid } from '../../common/ids.js';
-import { loadNephele, v1 } from '../../common/grpc/load.js';
+import { v1 } from '../../common/grpc/load.js';
 import { unary } from '../../common/grpc/promisify.js';
 import { RULES } from '../../controller/auth/authz.js';
 import {
@@ -353,7 +354,7 @@ t.test('a schedule pushes one date range of app x for user group a to the peer',
 });
 
 t.test('the federation token can call ImportUsage and OfferTargets and nothing else', async (t) => {
-  const { def } = loadNephele();
+  const def = protoLoaderDefinition();
   const creds = grpc.credentials.createSsl(readFileSync(join(tgt.dataDir, 'ca.pem')));
   const generic = new grpc.Client(tgt.address, creds);
   t.teardown(() => generic.close());
