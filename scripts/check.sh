@@ -4,7 +4,7 @@
 # eslint, prettier --check, shellcheck, and the build (tsc, which type-checks
 # everything, so the lint's separate `tsc --noEmit` is not needed here). Each
 # one's output is printed whole, in this order; fails when any of them failed.
-# (The tests run under scripts/test-runner, which needs no `tap build`.)
+# (scripts/tap-build.sh, run before this, builds tap for .taprc's plugins only when needed.)
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 out=$(mktemp -d)
