@@ -96,6 +96,28 @@ t.test('CSR → client certificate for the host id', async (t) => {
   );
 });
 
+t.test('the CA certificate reads and verifies with @peculiar/x509: a CA for leaves only', async (t) => {
+  x509.cryptoProvider.set(webcrypto as never);
+  const ca = await createCa('Lab CA', 10);
+  const c = new x509.X509Certificate(ca.certPem);
+  t.ok(await c.verify({ publicKey: c.publicKey, date: new Date() }), 'self-signature and validity check out');
+  t.equal(c.subject, 'CN=Lab CA, O=Nephele');
+  t.equal(c.issuer, c.subject, 'self-issued');
+  t.equal(c.serialNumber, certInfo(ca.certPem).serial, 'serial read alike');
+  t.ok(Math.abs(c.notAfter.getTime() - (Date.now() + 10 * DAY)) < 5 * 60_000, 'valid for the requested days');
+  const bc = c.getExtension(x509.BasicConstraintsExtension);
+  t.same([bc?.ca, bc?.pathLength, bc?.critical], [true, 0, true], 'a CA, path length 0, critical');
+  const ku = c.getExtension(x509.KeyUsagesExtension);
+  t.same([ku?.usages, ku?.critical], [x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true]);
+  const ski = c.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+  t.equal(ski, (await x509.SubjectKeyIdentifierExtension.create(c.publicKey)).keyId, 'key id is the SHA-1 of the key');
+  t.equal(
+    new x509.X509Certificate(ca.certPem).publicKey.algorithm.name,
+    'ECDSA',
+    'an ECDSA key (P-256: checked against node:crypto above)',
+  );
+});
+
 t.test('the client certificate reads and verifies with @peculiar/x509 and carries what mTLS needs', async (t) => {
   x509.cryptoProvider.set(webcrypto as never);
   const ca = await createCa();

@@ -3,7 +3,7 @@
 // lock (schema_version holds the level reached). Writes are one multi-row
 // INSERT … ON CONFLICT per kind, guarded by seq so a replayed or late entry
 // never overwrites a newer one (at-least-once delivery, exactly-once rows).
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../../../common/logger.js';
 import type { MirrorEntry, MonitorSink } from '../ports.js';
 import { newestByKey } from './keyed.js';
@@ -96,9 +96,12 @@ export class PostgresSink implements MonitorSink {
     private readonly log: Logger,
   ) {}
 
-  private getPool(): pg.Pool {
+  private async getPool(): Promise<pg.Pool> {
     if (!this.pool) {
-      this.pool = new pg.Pool({
+      // Loaded here, when a Postgres store is configured: every controller start paid ~0.09 s of CPU for it.
+      const { default: driver } = await import('pg');
+      if (this.pool) return this.pool;
+      this.pool = new driver.Pool({
         connectionString: this.url,
         max: POOL_MAX,
         connectionTimeoutMillis: 5_000,
@@ -149,7 +152,7 @@ export class PostgresSink implements MonitorSink {
     let c: pg.PoolClient | undefined;
     let broken = false;
     try {
-      c = await this.getPool().connect();
+      c = await (await this.getPool()).connect();
       await c.query('BEGIN');
       await fn(c);
       await c.query('COMMIT');
