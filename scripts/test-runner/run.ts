@@ -13,7 +13,7 @@
 // Usage: node dist/scripts/test-runner/run.js [--jobs N] [--timeout S] [FILE|DIR ...]
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { availableParallelism, setPriority } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { add, failedTests, formatSummary, verdict, zero, type Ending } from './summary.js';
 
@@ -30,20 +30,9 @@ const killGraceMs = (timeoutMs: number) => Math.min(5_000, timeoutMs);
 
 interface Options {
   jobs: number;
-  /** Extra jobs that run unit files at low priority while integration files run (TEST_FILLER). */
-  fillers: number;
   timeoutMs: number;
   paths: string[];
 }
-
-/**
- * Niceness of a filler job's file: it gets the CPU the integration files leave
- * idle (they wait on heartbeats, timers, guests and child processes: ~12-20 % of
- * two cores in a CI run), and about a tenth of a core when they leave none.
- */
-const FILLER_NICE = 10;
-/** Unit files (fake clocks, no timing) fill the gaps; the rest are the main queue. */
-const isFiller = (file: string) => /(^|[/\\])unit[/\\]/.test(file);
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
@@ -51,7 +40,6 @@ function parseArgs(argv: string[]): Options {
     // cut 129 s to 96 s, but on the whole suite every file took 1.68x as long (the QEMU and CLI
     // files keep both cores busy), 12 % more wall time than two jobs.
     jobs: Number(process.env.TEST_JOBS ?? availableParallelism()),
-    fillers: Number(process.env.TEST_FILLER ?? 1),
     timeoutMs: 180_000,
     paths: [],
   };
@@ -59,12 +47,9 @@ function parseArgs(argv: string[]): Options {
     const a = argv[i]!;
     if (a === '--jobs' || a === '-j') o.jobs = Number(argv[++i]);
     else if (a === '--timeout') o.timeoutMs = Number(argv[++i]) * 1000;
-    else if (a === '--fillers') o.fillers = Number(argv[++i]);
     else o.paths.push(a);
   }
   if (!Number.isInteger(o.jobs) || o.jobs < 1) throw new Error('--jobs (or TEST_JOBS) must be a positive integer');
-  if (!Number.isInteger(o.fillers) || o.fillers < 0)
-    throw new Error('--fillers (or TEST_FILLER) must be a non-negative integer');
   if (!Number.isFinite(o.timeoutMs) || o.timeoutMs <= 0)
     throw new Error('--timeout must be a positive number of seconds');
   if (!o.paths.length) o.paths = ['dist/test'];
@@ -100,7 +85,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function runFile(file: string, timeoutMs: number, nice = 0): Promise<Result> {
+function runFile(file: string, timeoutMs: number): Promise<Result> {
   const t0 = performance.now();
   // Its own process group: a timeout ends the file and everything it started.
   const child = spawn(process.execPath, ['--enable-source-maps', file], {
@@ -109,13 +94,6 @@ function runFile(file: string, timeoutMs: number, nice = 0): Promise<Result> {
     env: { ...process.env, TAP_TIMEOUT: String(timeoutMs / 1000) },
   });
   running.add(child.pid!);
-  if (nice) {
-    try {
-      setPriority(child.pid!, nice); // before it starts anything: its children inherit it
-    } catch {
-      // not allowed here: it runs at normal priority
-    }
-  }
   const chunks: Buffer[] = [];
   let kept = 0;
   let dropped = 0;
@@ -174,45 +152,25 @@ async function main(): Promise<void> {
   process.stdout.write('TAP version 14\n');
   let total = zero();
   let n = 0;
-  const main = files.filter((f) => !isFiller(f));
-  const filler = files.filter(isFiller);
+  let next = 0;
   const failures: string[] = [];
-  const report = (r: Result) => {
-    const v = verdict(r.output, r.end);
-    total = add(total, v.counts);
-    const name = relative(process.cwd(), r.file);
-    let text = `# Subtest: ${name}\n${indent(r.output)}\n`;
-    text += `${v.ok ? 'ok' : 'not ok'} ${++n} - ${name} # time=${r.ms.toFixed(3)}ms\n`;
-    if (v.reason) text += `  ---\n  reason: ${JSON.stringify(v.reason)}\n  ...\n`;
-    if (!v.ok) {
-      failures.push(`${name}${v.reason ? ` (${v.reason})` : ''}`);
-      for (const l of failedTests(r.output)) failures.push(`  ${l}`);
-    }
-    process.stdout.write(text + '\n');
-  };
-  // Main jobs: integration files first, then what is left of the unit files.
-  let mainRunning = 0;
   const worker = async () => {
-    for (let f = main.shift(); f; f = main.shift()) {
-      mainRunning++;
-      report(await runFile(f, o.timeoutMs));
-      mainRunning--;
+    while (next < files.length) {
+      const r = await runFile(files[next++]!, o.timeoutMs);
+      const v = verdict(r.output, r.end);
+      total = add(total, v.counts);
+      const name = relative(process.cwd(), r.file);
+      let text = `# Subtest: ${name}\n${indent(r.output)}\n`;
+      text += `${v.ok ? 'ok' : 'not ok'} ${++n} - ${name} # time=${r.ms.toFixed(3)}ms\n`;
+      if (v.reason) text += `  ---\n  reason: ${JSON.stringify(v.reason)}\n  ...\n`;
+      if (!v.ok) {
+        failures.push(`${name}${v.reason ? ` (${v.reason})` : ''}`);
+        for (const l of failedTests(r.output)) failures.push(`  ${l}`);
+      }
+      process.stdout.write(text + '\n');
     }
-    for (let f = filler.shift(); f; f = filler.shift()) report(await runFile(f, o.timeoutMs));
   };
-  // Filler jobs: unit files at low priority while integration files run (a starved file gets
-  // twice the timeout), then at normal priority like the others.
-  const fillerWorker = async () => {
-    for (let f = filler.shift(); f; f = filler.shift()) {
-      const low = main.length > 0 || mainRunning > 0;
-      report(await runFile(f, low ? o.timeoutMs * 2 : o.timeoutMs, low ? FILLER_NICE : 0));
-    }
-  };
-  const fillers = main.length && filler.length ? o.fillers : 0;
-  await Promise.all([
-    ...Array.from({ length: Math.min(o.jobs, files.length) }, worker),
-    ...Array.from({ length: fillers }, fillerWorker),
-  ]);
+  await Promise.all(Array.from({ length: Math.min(o.jobs, files.length) }, worker));
   // Repeated last, where a CI log's tail shows them.
   if (failures.length) process.stdout.write(`# failed:\n${failures.map((l) => `#   ${l}\n`).join('')}`);
   process.stdout.write(`1..${n}\n${formatSummary(total)}\n# time=${(performance.now() - t0).toFixed(3)}ms\n`);

@@ -79,29 +79,6 @@ t.test('a file that ignores the timeout is killed with what it started', async (
   );
 });
 
-t.test('unit files fill idle CPU at low priority while the others run, then run normally', async (t) => {
-  const dir = suite([]);
-  mkdirSync(join(dir, 't', 'unit'));
-  copyFileSync(join(ROOT, 'test/fixtures/runner/slow.mjs'), join(dir, 't', 'slow.test.js'));
-  for (const n of ['a', 'b', 'c'])
-    copyFileSync(join(ROOT, 'test/fixtures/runner/nice.mjs'), join(dir, 't', 'unit', `${n}.test.js`));
-  const r = run(dir, ['--jobs', '1']);
-  t.equal(r.status, 0);
-  t.same(summaryOf(r.stdout), ['# { total: 4, pass: 4 }'], 'every file ran once');
-  const niceness = [...r.stdout.matchAll(/# niceness=(\d+)/g)].map((m) => Number(m[1]));
-  t.equal(niceness.length, 3);
-  t.ok(niceness.includes(10), 'a unit file ran at niceness 10 beside the slow main file');
-  const order = [...r.stdout.matchAll(/^ok \d+ - (\S+)/gm)].map((m) => m[1]);
-  t.ok(order.indexOf('t/slow.test.js') > 0, 'the filler finished unit files before the main file ended');
-  const none = run(dir, ['--jobs', '1', '--fillers', '0']);
-  t.same(
-    [...none.stdout.matchAll(/# niceness=(\d+)/g)].map((m) => m[1]),
-    ['0', '0', '0'],
-    'no fillers: all normal',
-  );
-  t.match(run(dir, ['--fillers', '-1']).stderr, /--fillers/);
-});
-
 t.test('bad arguments and an empty directory are errors, not a green run', async (t) => {
   const dir = suite([]);
   const r = run(dir, []);
