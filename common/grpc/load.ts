@@ -66,12 +66,8 @@ export type NepheleProto = AgentProto &
 // call. Server reflection gets the files' descriptors, also made by `npm run
 // gen`. Both behave as proto-loader's: test/unit/grpc-load.test.ts, reflection.test.ts.
 
-const TO_OBJECT: protobuf.IConversionOptions = {
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-};
+// What proto-loader passes to toObject: the loader options, keepCase aside (that one is the parser's).
+const { keepCase: _parserOnly, ...TO_OBJECT } = LOADER_OPTIONS as protobuf.IConversionOptions & { keepCase?: boolean };
 
 function serializer(type: protobuf.Type): grpc.serialize<object> {
   return (arg: object) => {

@@ -1,15 +1,14 @@
 import t from 'tap';
-import * as protoLoader from '@grpc/proto-loader';
 import type * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs/light.js';
-import { LOADER_OPTIONS, loadNephele, nepheleRoot, protoFiles } from '../../common/grpc/load.js';
+import { loadNephele, nepheleRoot } from '../../common/grpc/load.js';
+import { protoLoaderDefinition } from '../helpers/proto-def.js';
 
 // Services are built from the generated reflection JSON (common/gen/descriptor.ts)
 // instead of proto-loader's loadSync: same methods, same bytes on the wire, same
 // objects out, for every request and response type of every method.
 
-const { root: dir, files } = protoFiles();
-const reference = protoLoader.loadSync(files, { ...LOADER_OPTIONS, includeDirs: [dir] });
+const reference = protoLoaderDefinition();
 const v1 = loadNephele().pkg.nephele.v1 as unknown as Record<string, { service: grpc.ServiceDefinition }>;
 const services = Object.entries(reference).filter(([, d]) => !('format' in d)) as [string, grpc.ServiceDefinition][];
 
