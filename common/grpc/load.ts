@@ -1,6 +1,3 @@
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type * as protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs/light.js';
@@ -15,7 +12,7 @@ import type { ProtoGrpcType as MonitorProto } from '../gen/monitor.js';
 import type { ProtoGrpcType as ReclassProto } from '../gen/reclass.js';
 import type { ProtoGrpcType as SchemeProto } from '../gen/scheme.js';
 
-// The only place that loads the protos. Options must match scripts/gen-proto.mjs.
+// The only place that loads the protos (from common/gen/descriptor.ts). Options must match scripts/gen-proto.mjs.
 export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: false,
   longs: Number,
@@ -23,29 +20,6 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   defaults: true,
   oneofs: true,
 };
-
-function protoRoot(): string {
-  // Works from both the source tree and dist/ (dist/common/grpc → ../../../proto).
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  for (const up of ['../../proto', '../../../proto']) {
-    const p = join(here, up);
-    try {
-      readdirSync(p);
-      return p;
-    } catch {
-      /* try the next */
-    }
-  }
-  throw new Error('proto/ directory not found');
-}
-
-export function protoFiles(): { root: string; files: string[] } {
-  const root = protoRoot();
-  const files = readdirSync(join(root, 'nephele', 'v1'))
-    .filter((f) => f.endsWith('.proto'))
-    .map((f) => `nephele/v1/${f}`);
-  return { root, files };
-}
 
 export type NepheleProto = AgentProto &
   AuthProto &
