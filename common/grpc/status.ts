@@ -34,13 +34,22 @@ function asciiHeader(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * Status text from text that may quote the caller: grpc-js percent-encodes it with
+ * encodeURI, which throws on a lone UTF-16 surrogate (a fuzzed string field can decode
+ * to one), and that throw escaped the call and ended the controller. U+FFFD instead.
+ */
+function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 /** Maps any thrown value to a status; unknown errors become INTERNAL without leaking internals. */
 export function toStatus(err: unknown): StatusLike {
   if (err instanceof NepheleError) {
     const metadata = new grpc.Metadata();
     if ('field' in err && typeof err.field === 'string') metadata.set('nephele-field', asciiHeader(err.field));
     if ('resumeSeq' in err && typeof err.resumeSeq === 'number') metadata.set(RESUME_SEQ, String(err.resumeSeq));
-    return { code: CODES[err.code], details: err.message, metadata };
+    return { code: CODES[err.code], details: wellFormed(err.message), metadata };
   }
   return { code: grpc.status.INTERNAL, details: 'internal error' };
 }

@@ -42,3 +42,12 @@ t.test('a field path that quotes non-ASCII still becomes a status (grpc-js refus
     'the header escapes them',
   );
 });
+
+t.test('a status quoting a lone surrogate is well formed (grpc-js encodeURI throws on one)', (t) => {
+  const e = new InvalidArgumentError('name', `"a\uD800b\uDC00c" is not valid; "\uD83D\uDE00" is`);
+  const s = toStatus(e);
+  t.doesNotThrow(() => encodeURI(s.details), 'grpc-js can encode it');
+  t.match(s.details, 'a\uFFFDb\uFFFDc', 'lone halves become U+FFFD');
+  t.match(s.details, '\uD83D\uDE00', 'a proper pair is kept');
+  t.end();
+});
