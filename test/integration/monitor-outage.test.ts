@@ -72,6 +72,7 @@ t.test('PostgreSQL down while actions happen, controller restarted meanwhile: ev
   const taken: string[] = [];
   const act = async (vm: string, kind: string, ...extra: string[]) => {
     const a = JSON.parse(await ok('--json', 'monitor', 'act', vm, kind, ...extra)) as Action;
+    t.equal(a.outcome, 'done', `${kind}: done ${a.detail}`);
     taken.push(a.id);
     return a;
   };
