@@ -1,3 +1,4 @@
+import { USAGE_SPANS } from '../usage/continuity.js';
 import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import type { HostRecord, HostView } from '../model/index.js';
 import { hostToProto } from '../../common/grpc/convert.js';
@@ -239,7 +240,7 @@ export class HostRegistry {
 
   /**
    * Deletes a host's record with everything keyed by it (group memberships,
-   * ack and last-seen records) in one batch, fenced on the record's version:
+   * ack, last-seen and usage-spans records) in one batch, fenced on the record's version:
    * a host changed meanwhile (e.g. uncordoned, reconnected) is not removed.
    */
   async remove(id: string, version: number): Promise<HostRecord> {
@@ -253,6 +254,7 @@ export class HostRegistry {
           ...rec.groups.map((g) => del(GROUP_MEMBERS, `${g}/${id}`)),
           del(HOST_ACKS, id),
           del(HOST_SEEN, id),
+          del(USAGE_SPANS, id),
         ],
         preconditions: [at(HOSTS, id, version)],
         events: [

@@ -13,6 +13,7 @@ import type { HostRegistry } from './registry.js';
 import type { UsageBatch__Output as UsageBatch } from '../../common/gen/nephele/v1/UsageBatch.js';
 import { checkUsageBatch, checkUsageHeader, RecordBudget, usageOps, type CheckedBatch } from '../usage/ingest.js';
 import { UsageVms } from '../usage/vm-dims.js';
+import { UsageSpans } from '../usage/continuity.js';
 import { refusedEvent, refusedOps, type RefusedBatch } from '../usage/refused.js';
 
 /**
@@ -23,11 +24,15 @@ import { refusedEvent, refusedOps, type RefusedBatch } from '../usage/refused.js
 export class Reports {
   /** VMs arrive with the VM capability; until then VM reports are only acked. */
   vms?: VmRegistry;
-  /** Usage ingest since start (metrics, logs): records stored, about VMs the host does not run, batches refused. */
-  readonly usage = { records: 0, foreign: 0, refused: 0 };
+  /**
+   * Usage ingest since start (metrics, logs): records stored, about VMs the host
+   * does not run, overlapping an interval already stored, batches refused.
+   */
+  readonly usage = { records: 0, foreign: 0, overlapping: 0, refused: 0 };
   private readonly usageBudget = new RecordBudget();
   /** The VMs usage batches name, kept between batches (invalidated by the store's writes). */
   private readonly usageVms: UsageVms;
+  private readonly usageSpans: UsageSpans;
 
   constructor(
     private readonly hosts: HostRegistry,
@@ -36,6 +41,7 @@ export class Reports {
     private readonly log: Logger,
   ) {
     this.usageVms = new UsageVms(hosts.store);
+    this.usageSpans = new UsageSpans(hosts.store);
   }
 
   async inventory(s: Session, inv: Inventory): Promise<void> {
@@ -107,15 +113,34 @@ export class Reports {
     if (this.acceptSeq(s, batch.seq, 'usage', s.durableSeq))
       await this.usageBudget.run(batch.records.length, () =>
         this.storeSeqs(s, [batch], async (_, w) => {
-          const u = await usageOps(this.usageVms, s.hostId, batch.seq, batch.records, this.clock.now());
-          await this.events.commit({ ops: [...w.ops, ...u.ops], preconditions: w.pre });
+          const u = await usageOps(
+            this.usageVms,
+            s.hostId,
+            batch.seq,
+            batch.records,
+            this.clock.now(),
+            this.usageSpans,
+          );
+          try {
+            await this.events.commit({ ops: [...w.ops, ...u.ops], preconditions: w.pre });
+          } catch (e) {
+            this.usageSpans.forget(s.hostId); // read again: what was stored is not known
+            throw e;
+          }
+          if (u.spans) this.usageSpans.committed(s.hostId, u.spans);
           this.usage.records += u.stored;
           this.usage.foreign += u.foreign;
-          this.log.debug({ host_id: s.hostId, seq: batch.seq, records: u.stored }, 'usage stored');
+          this.usage.overlapping += u.overlapping;
+          if (u.stored) this.log.debug({ host_id: s.hostId, seq: batch.seq, records: u.stored }, 'usage stored');
           if (u.foreign)
             this.log.warn(
               { host_id: s.hostId, seq: batch.seq, dropped: u.foreign },
               'usage of vms the host does not run dropped',
+            );
+          if (u.overlapping)
+            this.log.warn(
+              { host_id: s.hostId, seq: batch.seq, dropped: u.overlapping },
+              'usage overlapping what the host reported before dropped',
             );
         }),
       );

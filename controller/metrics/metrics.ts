@@ -80,6 +80,12 @@ export class ControllerMetrics {
     counterFrom(r, 'usage_records_stored_total', 'usage records stored from agents', () => sessions.usage.records);
     counterFrom(
       r,
+      'usage_records_overlapping_total',
+      'usage records dropped for overlapping an interval their host already reported for the VM',
+      () => sessions.usage.overlapping,
+    );
+    counterFrom(
+      r,
       'usage_batches_refused_total',
       'usage batches refused (kept aside in usage-refused when they had a seq)',
       () => sessions.usage.refused,

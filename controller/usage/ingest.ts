@@ -6,6 +6,7 @@ import { put, putFresh, type Op } from '../../common/store/index.js';
 import type { UsageVm, UsageVms } from './vm-dims.js';
 import { esc } from './codec.js';
 import { packBlocks } from './blocks.js';
+import { judgeContinuity, type Spans, type UsageSpans } from './continuity.js';
 import { classOf, dirtyKey, hourOf, HOUR_MS, recordId, USAGE_DIRTY, USAGE_RAW, type UsageRecord } from './model.js';
 
 // Usage batches from agents: checked like any agent input (sizes, finite
@@ -206,9 +207,11 @@ export function hoursOf(startUnixMs: number, endUnixMs: number): number[] {
 
 /**
  * The writes that store a host's checked records of batch `seq` (its blocks of
- * raw records, blocks.ts, and dirty-hour marks), to go in one batch with its
- * ack write. Records about VMs the host does not run (or no longer exist) are
- * left out and counted.
+ * raw records, blocks.ts, dirty-hour marks and the host's new spans,
+ * continuity.ts), to go in one batch with its ack write. Records about VMs the
+ * host does not run (or no longer exist) are left out and counted, and so are
+ * those overlapping what the host already reported for their VM. With `spans`
+ * in the result the caller commits them to `spans` once the batch is stored.
  */
 export async function usageOps(
   vmsOf: UsageVms,
@@ -216,27 +219,31 @@ export async function usageOps(
   seq: number,
   records: CheckedUsage[],
   now: number,
-): Promise<{ ops: Op[]; stored: number; foreign: number }> {
-  if (!records.length) return { ops: [], stored: 0, foreign: 0 };
+  spans: UsageSpans,
+): Promise<{ ops: Op[]; stored: number; foreign: number; overlapping: number; spans?: Map<string, Spans> }> {
+  if (!records.length) return { ops: [], stored: 0, foreign: 0, overlapping: 0 };
   const vms = await vmsOf.get([...new Set(records.map((r) => r.vmId))]);
+  const own: CheckedUsage[] = [];
+  for (const u of records) {
+    const vm = vms.get(u.vmId);
+    if (vm && reportsFor(vm, hostId)) own.push(u);
+  }
+  const foreign = records.length - own.length;
+  const c = judgeContinuity(await spans.get(hostId), own);
+  if (!c.kept.length) return { ops: [], stored: 0, foreign, overlapping: c.overlapping };
   const starts: number[] = [];
   const lines: string[] = [];
   const hours = new Set<number>();
-  let foreign = 0;
-  for (const u of records) {
-    const vm = vms.get(u.vmId);
-    if (!vm || !reportsFor(vm, hostId)) {
-      foreign++;
-      continue;
-    }
+  for (const u of c.kept) {
     starts.push(u.startUnixMs);
-    lines.push(usageLine(hostId, vm, u));
+    lines.push(usageLine(hostId, vms.get(u.vmId)!, u));
     for (let h = hourOf(u.startUnixMs); h < u.endUnixMs; h += HOUR_MS) hours.add(h);
   }
   // Keys never written before ((host, seq) is stored once): no version read.
   const ops: Op[] = packBlocks(hostId, seq, starts, lines).map((b) => putFresh(USAGE_RAW, b.key, b.value));
   for (const h of hours) ops.push(put(USAGE_DIRTY, dirtyKey(h), { markedUnixMs: now }));
-  return { ops, stored: records.length - foreign, foreign };
+  ops.push(spans.write(hostId, c.next));
+  return { ops, stored: c.kept.length, foreign, overlapping: c.overlapping, spans: c.next };
 }
 
 /**

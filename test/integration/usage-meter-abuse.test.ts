@@ -83,11 +83,46 @@ t.test('hostile usage batches are refused, foreign VMs dropped, the session surv
   await waitFor(() => a.acked() >= good, { message: 'the honest batch acked on the same session' });
   t.same(seqsStored(ctl), [good], 'only the honest batch stored');
   t.match(ctl.stdout(), /"dropped":2,"msg":"usage of vms the host does not run dropped"/, 'foreign records counted');
+
+  // The same interval again under a new seq (and one overlapping it): acked, not stored, not billed twice.
+  const overlapLogged = (p: typeof ctl) =>
+    /"dropped":2,"msg":"usage overlapping what the host reported before dropped"/.test(p.stdout());
+  const replay = batch([rec(), rec({ startUnixMs: now - 30_000, endUnixMs: now, uptimeSeconds: 30 })]);
+  await waitFor(() => a.acked() >= replay && overlapLogged(ctl), { message: 'the replay acked, its overlap logged' });
+  t.same(seqsStored(ctl), [good], 'the replay stored nothing');
+  // The next interval of the VM is stored as usual.
+  const next = batch([rec({ startUnixMs: now, endUnixMs: now + 60_000 })]);
+  await waitFor(() => a.acked() >= next, { message: 'the next interval acked' });
+  t.same(seqsStored(ctl), [good, next], 'the contiguous interval stored');
+
+  // Durable: after a controller restart the same replay is still dropped.
+  const dataDir = ctl.dataDir;
   await ctl.stop();
-  const { raw } = await readUsage(ctl.dataDir);
+  const ctl2 = await startController(dataDir, { port: ctl.port, env: { NEPHELE_LOG_LEVEL: 'debug' } });
+  t.teardown(() => ctl2.kill());
+  t.equal(await a.reconnect(ctl2.address), 'open', 'the host back on the restarted controller');
+  const again = a.nextSeq();
+  a.send({
+    usage: {
+      seq: again,
+      epoch: 'ab',
+      records: [rec(), rec({ startUnixMs: now, endUnixMs: now + 60_000 })],
+      timeUnixMs: now,
+    },
+  });
+  await waitFor(() => a.acked() >= again && overlapLogged(ctl2), {
+    message: 'the replay after the restart acked, its overlap logged',
+  });
+  t.same(seqsStored(ctl2), [], 'nothing of it stored');
+  await ctl2.stop();
+
+  const { raw } = await readUsage(dataDir);
   t.same(
-    raw.map((r) => [r.vmId, r.hostId, r.vmName]),
-    [[mine, a.hostId, 'mine']],
-    "one record stored: the reporting host's own VM, named by the controller",
+    raw.map((r) => [r.vmId, r.hostId, r.vmName, r.startUnixMs]),
+    [
+      [mine, a.hostId, 'mine', now - 60_000],
+      [mine, a.hostId, 'mine', now],
+    ],
+    "each interval stored once: the reporting host's own VM, named by the controller",
   );
 });

@@ -7,6 +7,7 @@ import { blockKey, blockLines, forEachLine, isBlock, isBlockKey, packBlocks } fr
 import { decodeUsage, encodeUsage } from '../../controller/usage/codec.js';
 import { openExport } from '../../controller/usage/export/pipeline.js';
 import { checkUsageBatch, enrich, usageLine, usageOps } from '../../controller/usage/ingest.js';
+import { decodeSpans, USAGE_SPANS, UsageSpans } from '../../controller/usage/continuity.js';
 import { UsageVms } from '../../controller/usage/vm-dims.js';
 import { VMS } from '../../controller/vms/registry.js';
 import type { VmRecord } from '../../controller/model/index.js';
@@ -315,8 +316,25 @@ t.test('ingest packs a batch: the lines are the records enriched, foreign VMs le
       encodeUsage(enrich(HOST, byId.get(u.vmId)!, u)),
       'the line of the record',
     );
-  const u = await usageOps(new UsageVms(store), HOST, 7, checked, now);
-  t.same([u.stored, u.foreign], [5, 1], 'a VM the host neither runs nor ran is dropped');
+  const u = await usageOps(new UsageVms(store), HOST, 7, checked, now, new UsageSpans(store));
+  t.same([u.stored, u.foreign, u.overlapping], [5, 1, 0], 'a VM the host neither runs nor ran is dropped');
+  const spanOps = u.ops.filter((o) => o.coll === USAGE_SPANS);
+  const span = (first: number, last: number) => [{ first: H0 + first, last: H0 + last }];
+  t.same(
+    spanOps.map((o) => [o.key, o.type === 'put' && [...decodeSpans(o.value)]]),
+    [
+      [
+        HOST,
+        [
+          [vms[0]!.id, [...span(0, 60_000), ...span(5 * 60_000 + HOUR_MS, 6 * 60_000 + HOUR_MS)]],
+          [vms[1]!.id, span(60_000, 2 * 60_000)],
+          [vms[2]!.id, span(2 * 60_000, 3 * 60_000)],
+          [vms[4]!.id, span(4 * 60_000, 5 * 60_000)],
+        ],
+      ],
+    ],
+    "the host's spans, in the same ops",
+  );
   const blocks = u.ops.filter((o) => o.coll === USAGE_RAW);
   t.same(
     blocks.map((o) => [o.key, o.type === 'put' && o.fresh]),
