@@ -101,6 +101,12 @@ t.test('PostgreSQL down while writing, controller restarted meanwhile: every row
   await sink.open();
   await sink.write([{ seq: 1, item: { kind: 'appliance', row: row('vm3', 'running', 1) } }]);
   await sink.close();
+  // Closed for good: a write after close (or one racing it) opens no new pool that nobody would end.
+  await t.rejects(sink.write([{ seq: 2, item: { kind: 'appliance', row: row('vm3', 'running', 2) } }]), /closed/);
+  const racing = new PostgresSink(url, log);
+  const first = racing.open();
+  await racing.close();
+  await t.rejects(first, /closed/, 'an open racing close fails, no pool left behind');
   t.same(await query(`SELECT "row"->>'appState' AS s FROM appliances WHERE vm_id = 'vm3'`), [{ s: 'faulted' }]);
   t.same(await query('SELECT count(*)::int AS n FROM appliances'), [{ n: 25 }], 'one row per appliance');
   await m.close();

@@ -90,6 +90,8 @@ function placeholders(rows: number, width: number): string {
 export class PostgresSink implements MonitorSink {
   readonly name = 'postgres';
   private pool: pg.Pool | undefined;
+  /** Closed for good: a connect that was importing the driver meanwhile makes no pool (it would never be ended). */
+  private closed = false;
   /** The driver, imported once on first connect (every controller start paid ~0.09 s of CPU for it). */
   private static driver: Promise<typeof pg> | undefined;
 
@@ -102,6 +104,7 @@ export class PostgresSink implements MonitorSink {
     if (!this.pool) {
       PostgresSink.driver ??= import('pg').then((m) => m.default);
       const driver = await PostgresSink.driver;
+      if (this.closed) throw new Error('the monitor store is closed');
       // The import is awaited: another caller may have made the pool meanwhile.
       if (this.pool) return this.pool;
       this.pool = new driver.Pool({
@@ -145,6 +148,7 @@ export class PostgresSink implements MonitorSink {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const p = this.pool;
     this.pool = undefined;
     await p?.end().catch(() => {});
