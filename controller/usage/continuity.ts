@@ -25,6 +25,12 @@ export type Spans = readonly Span[];
 export const MAX_SPANS_PER_VM = 64;
 /** VMs remembered per host at most (those whose time ended longest ago go first). */
 export const MAX_VMS_PER_HOST = 10_000;
+/**
+ * Spans beyond one a VM, per host at most: an honest meter leaves none, and a
+ * hostile agent splitting its VMs' time into 64 pieces each must not make the
+ * record it rewrites with every batch megabytes long.
+ */
+export const MAX_EXTRA_SPANS_PER_HOST = 4_096;
 
 /**
  * Stored per host as one string: `E1` then `;last:item,item,…` per distinct
@@ -96,27 +102,33 @@ export function addSpan(list: Spans | undefined, start: number, end: number): Sp
     if (prev && s.first <= prev.last) out[out.length - 1] = { first: prev.first, last: Math.max(prev.last, s.last) };
     else out.push(s);
   }
-  while (out.length > MAX_SPANS_PER_VM) {
-    let at = 0;
-    for (let i = 1; i < out.length - 1; i++)
-      if (out[i + 1]!.first - out[i]!.last < out[at + 1]!.first - out[at]!.last) at = i;
-    out.splice(at, 2, { first: out[at]!.first, last: out[at + 1]!.last });
-  }
+  while (out.length > MAX_SPANS_PER_VM) joinClosest(out);
   return out;
+}
+
+/** Joins the two spans with the smallest gap between them (in place; the gap then counts as covered). */
+function joinClosest(out: Span[]): void {
+  let at = 0;
+  for (let i = 1; i < out.length - 1; i++)
+    if (out[i + 1]!.first - out[i]!.last < out[at + 1]!.first - out[at]!.last) at = i;
+  out.splice(at, 2, { first: out[at]!.first, last: out[at + 1]!.last });
 }
 
 /**
  * Which records cover time their VM's stored records do not (pure). In the
  * batch's order, each judged against the spans as the ones before it left
- * them. Past `max` VMs those whose time ended longest ago are forgotten.
+ * them. Past `max` VMs those whose time ended longest ago are forgotten;
+ * past `maxExtra` spans beyond one a VM, the closest are joined.
  */
 export function judgeContinuity<R extends { vmId: string; startUnixMs: number; endUnixMs: number }>(
   spans: ReadonlyMap<string, Spans>,
   records: readonly R[],
   max = MAX_VMS_PER_HOST,
+  maxExtra = MAX_EXTRA_SPANS_PER_HOST,
 ): Continuity<R> {
   const next = new Map(spans);
   const kept: R[] = [];
+  const split = new Set<string>();
   let overlapping = 0;
   for (const r of records) {
     const list = addSpan(next.get(r.vmId), r.startUnixMs, r.endUnixMs);
@@ -125,7 +137,19 @@ export function judgeContinuity<R extends { vmId: string; startUnixMs: number; e
       continue;
     }
     next.set(r.vmId, list);
+    if (list.length > 1) split.add(r.vmId);
     kept.push(r);
+  }
+  // Past the host's budget of extra spans, those of the VMs this batch split are joined first.
+  if (split.size) {
+    let extra = 0;
+    for (const l of next.values()) extra += l.length - 1;
+    for (const vm of split) {
+      if (extra <= maxExtra) break;
+      const l = [...next.get(vm)!];
+      for (; l.length > 1 && extra > maxExtra; extra--) joinClosest(l);
+      next.set(vm, l);
+    }
   }
   if (next.size > max) {
     const newest = (l: Spans) => l[l.length - 1]!.last;

@@ -75,6 +75,26 @@ t.test('judgeContinuity: past the cap the spans that ended longest ago are forgo
   t.same([...c.next].map(([vm]) => vm).sort(), ['B', 'C']);
 });
 
+t.test('judgeContinuity: a host splitting its VMs into many spans is held to its budget of extra spans', async (t) => {
+  // A hostile agent: 10 VMs, each sent 40 disjoint one-millisecond intervals.
+  const records = Array.from({ length: 400 }, (_, i) => r(`V${i % 10}`, 1000 * i, 1000 * i + 1));
+  const c = judgeContinuity(new Map([['H', one(0, 10)]]), records, 100, 50);
+  const extra = [...c.next.values()].reduce((n, l) => n + l.length - 1, 0);
+  t.equal(extra, 50, 'extra spans cut to the budget');
+  t.equal(c.kept.length, 400, 'nothing of this batch lost: the joined gaps were never reported');
+  t.same(c.next.get('H'), one(0, 10), 'a VM the batch did not touch keeps its span');
+  t.ok(encodeSpans(c.next).length < 60 * 110, 'the stored record stays small');
+  // Honest: one span each, never joined.
+  const honest = judgeContinuity(new Map(), [r('A', 0, 10), r('A', 10, 20), r('B', 5, 9)], 100, 0);
+  t.same(
+    [...honest.next],
+    [
+      ['A', one(0, 20)],
+      ['B', one(5, 9)],
+    ],
+  );
+});
+
 t.test('property: whatever an agent resends, nothing is kept twice and every new interval is kept', async (t) => {
   const seed = Number(process.env.USAGE_SEED ?? Date.now() % 2 ** 31);
   t.comment(`seed ${seed}`);
