@@ -1,7 +1,7 @@
 // Bulk byte streams (images) as chunk messages already in protobuf wire format.
 // A file's bytes are read straight into the buffer that goes to grpc-js,
 // instead of into a read buffer that protobufjs then copies into a second
-// fresh one: one 1 MiB allocation and copy per chunk instead of three (each
+// fresh one: one chunk-sized allocation and copy per chunk instead of three (each
 // fresh buffer is page faults and GC work; profiled, they were most of the
 // sender's CPU). DiskChunk and UploadImageChunk share fields 2-5 (data,
 // offset, last, sha256); field 1 (transfer_id, meta) comes pre-encoded by the

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { DiskReceiver, diskChunks, MAX_DISK_CHUNK_BYTES } from '../../common/disk-stream.js';
+import { DiskReceiver, diskChunks } from '../../common/disk-stream.js';
 import type { AgentServiceClient } from '../../common/gen/nephele/v1/AgentService.js';
 import type { ConsoleChunk } from '../../common/gen/nephele/v1/ConsoleChunk.js';
 import type { ConsoleCall } from '../console.js';
@@ -41,7 +41,7 @@ export class Transfers {
         err ? reject(err) : resolve(res),
       );
       (async () => {
-        for await (const c of diskChunks(path, transferId, MAX_DISK_CHUNK_BYTES))
+        for await (const c of diskChunks(path, transferId))
           if (!call.write(c)) await new Promise((r) => call.once('drain', r));
         call.end();
       })().catch((e) => {

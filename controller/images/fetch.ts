@@ -2,7 +2,7 @@
 // desired on it (its spec.base names the sha256), only while the store keeps it.
 import type * as grpc from '@grpc/grpc-js';
 import { encodedChunks, transferIdField, type EncodedChunk } from '../../common/chunk-codec.js';
-import { MAX_DISK_CHUNK_BYTES } from '../../common/disk-stream.js';
+import { DISK_CHUNK_BYTES } from '../../common/disk-stream.js';
 import type { DiskChunk } from '../../common/gen/nephele/v1/DiskChunk.js';
 import { InvalidArgumentError, NotFoundError } from '../../common/errors.js';
 import type { Store } from '../../common/store/index.js';
@@ -45,7 +45,7 @@ export async function sendBlob(
   if (!kept || !blobs.has(sha256)) throw new NotFoundError('image');
   // Pre-encoded (common/chunk-codec.ts; the services' serializers take them, common/grpc/decode.ts safeService).
   const head = transferIdField(sha256);
-  for await (const c of encodedChunks(blobs.path(sha256), () => head, MAX_DISK_CHUNK_BYTES, sha256))
+  for await (const c of encodedChunks(blobs.path(sha256), () => head, DISK_CHUNK_BYTES, sha256))
     if (!call.write(c)) await new Promise((r) => call.once('drain', r));
   call.end();
 }

@@ -3,7 +3,7 @@ import { closeSync, createReadStream, fsyncSync, openSync, readFileSync, readSyn
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { MAX_DISK_CHUNK_BYTES } from '../../common/disk-stream.js';
+import { DISK_CHUNK_BYTES, MAX_DISK_CHUNK_BYTES } from '../../common/disk-stream.js';
 import { v1 } from '../../common/grpc/load.js';
 import { CLIENT_CHANNEL_OPTIONS } from '../../common/grpc/options.js';
 import { downloadImage, uploadImage } from '../../controller/cli/commands/image.js';
@@ -119,7 +119,7 @@ async function bareGrpcStream(dataDir: string, file: string): Promise<number> {
       const call = client.PutImage((err) => (err ? reject(err) : resolve()));
       void (async () => {
         let offset = 0;
-        for await (const data of createReadStream(file, { highWaterMark: MAX_DISK_CHUNK_BYTES })) {
+        for await (const data of createReadStream(file, { highWaterMark: DISK_CHUNK_BYTES })) {
           const c = { transferId: 'bench', data: data as Buffer, offset, last: false, sha256: '' };
           offset += c.data.length;
           if (!call.write(c)) await new Promise((r) => call.once('drain', r));

@@ -90,3 +90,21 @@ t.test('a stored blob is sent with its known sha256 instead of hashing it again'
   await t.rejects(rx.write(chunks[0] as never), /^sha256: does not match/, 'the receiver still checks the data');
   rx.abort();
 });
+
+t.test('senders stream DISK_CHUNK_BYTES; a receiver still takes an older sender 1 MiB chunk, not more', async (t) => {
+  const dir = tmpDir();
+  const src = join(dir, 'src');
+  writeFileSync(src, randomBytes(MAX_DISK_CHUNK_BYTES + 5));
+  const sizes: number[] = [];
+  for await (const c of diskChunks(src, 'T')) sizes.push((c.data as Buffer).length);
+  t.same(sizes, [...Array<number>(4).fill(DISK_CHUNK_BYTES), 5], 'the default chunk is DISK_CHUNK_BYTES');
+  const rx = new DiskReceiver(join(dir, 'big'), bad);
+  await rx.write({ data: Buffer.alloc(MAX_DISK_CHUNK_BYTES), offset: 0 });
+  t.equal(rx.bytes, MAX_DISK_CHUNK_BYTES, 'a 1 MiB chunk is taken');
+  await t.rejects(
+    rx.write({ data: Buffer.alloc(MAX_DISK_CHUNK_BYTES + 1), offset: MAX_DISK_CHUNK_BYTES }),
+    /^data: chunks are at most 1048576 bytes/,
+    'a larger one is refused naming the field',
+  );
+  rx.abort();
+});

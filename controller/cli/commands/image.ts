@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type * as grpc from '@grpc/grpc-js';
 import { encodedChunks, passEncoded, type EncodedChunk } from '../../../common/chunk-codec.js';
-import { DiskReceiver, MAX_DISK_CHUNK_BYTES } from '../../../common/disk-stream.js';
+import { DISK_CHUNK_BYTES, DiskReceiver } from '../../../common/disk-stream.js';
 import type { DiskChunk__Output } from '../../../common/gen/nephele/v1/DiskChunk.js';
 import type { GetImageLineageResponse__Output } from '../../../common/gen/nephele/v1/GetImageLineageResponse.js';
 import type { Image__Output as Image } from '../../../common/gen/nephele/v1/Image.js';
@@ -76,7 +76,7 @@ export async function uploadImage(c: AdminClient, file: string, meta: object): P
       (err, r) => (err ? reject(err) : resolve(r!)),
     );
     void (async () => {
-      for await (const ch of encodedChunks(file, (offset) => (offset ? none : metaField), MAX_DISK_CHUNK_BYTES))
+      for await (const ch of encodedChunks(file, (offset) => (offset ? none : metaField), DISK_CHUNK_BYTES))
         if (!call.write(ch)) await new Promise((r) => call.once('drain', r));
       call.end();
     })().catch((e: unknown) => {

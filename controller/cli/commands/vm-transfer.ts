@@ -3,7 +3,7 @@ import { existsSync, statSync, readFileSync, writeFileSync, renameSync } from 'n
 import { basename, extname, join } from 'node:path';
 import { cliProgress } from '../lazy.js';
 import type { Command } from 'commander';
-import { DiskReceiver, diskChunks, MAX_DISK_CHUNK_BYTES } from '../../../common/disk-stream.js';
+import { DiskReceiver, diskChunks } from '../../../common/disk-stream.js';
 import type { ExportVmChunk__Output } from '../../../common/gen/nephele/v1/ExportVmChunk.js';
 import type { ImportVmResponse__Output } from '../../../common/gen/nephele/v1/ImportVmResponse.js';
 import type { LossyField__Output } from '../../../common/gen/nephele/v1/LossyField.js';
@@ -64,7 +64,7 @@ function importVm(c: AdminClient, disk: string, meta: object, show: boolean): Pr
     const call = c.schemes.ImportVm(c.metadata(), (err, r) => (err ? reject(err) : resolve(r!)));
     void (async () => {
       let first = true;
-      for await (const ch of diskChunks(disk, '', MAX_DISK_CHUNK_BYTES)) {
+      for await (const ch of diskChunks(disk, '')) {
         const msg = { meta: first ? meta : null, data: ch.data, offset: ch.offset, last: ch.last, sha256: ch.sha256 };
         first = false;
         if (!call.write(msg)) await new Promise((r) => call.once('drain', r));

@@ -10,7 +10,7 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { ExportVmChunk } from '../../../common/gen/nephele/v1/ExportVmChunk.js';
 import type { ExportVmRequest__Output as ExportRequest } from '../../../common/gen/nephele/v1/ExportVmRequest.js';
-import { diskChunks, MAX_DISK_CHUNK_BYTES } from '../../../common/disk-stream.js';
+import { diskChunks } from '../../../common/disk-stream.js';
 import { FailedPreconditionError, InvalidArgumentError, NepheleError } from '../../../common/errors.js';
 import { DefinitionFormatEnum, DiskFormatEnum, lossyToProto } from '../../../common/grpc/convert-scheme.js';
 import { ulid } from '../../../common/ids.js';
@@ -97,7 +97,7 @@ export class Exports {
           throw new NepheleError('INTERNAL', `the disk from the vm's host was refused: ${e.reasons.join('; ')}`);
         throw e;
       }
-      for await (const c of diskChunks(out, '', MAX_DISK_CHUNK_BYTES)) {
+      for await (const c of diskChunks(out, '')) {
         if (cancel.signal.aborted) throw new NepheleError('ABORTED', 'the export was cancelled');
         await write(call, { data: c.data, offset: c.offset, last: c.last, sha256: c.sha256 });
       }
