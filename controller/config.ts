@@ -5,6 +5,7 @@ import type { MinFree } from './storage/monitor.js';
 import type { ReclassConfig } from './reclass/deps.js';
 import type { UsageConfig } from './usage/index.js';
 import type { RateLimit } from './rpc/ratelimit.js';
+import { DEFAULT_CONNECTION_CAPS, type ConnectionCaps } from '../common/grpc/connections.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatPolicy } from './hosts/heartbeat.js';
 import { DEFAULT_LIMITS, type RpcLimits } from './rpc/handler.js';
 import { DEFAULT_RETENTION, type Retention } from './events/log.js';
@@ -24,6 +25,8 @@ export interface ControllerConfig {
   recordRetentionMs?: number;
   agentCertValidMs?: number;
   limits: RpcLimits;
+  /** TCP connections the gRPC port holds at once, in all and per client address (common/grpc/connections.ts). */
+  connections?: ConnectionCaps;
   /** Per-host session messages per second. */
   hostRate: RateLimit;
   /** New sessions per second that agents spread their reconnects for (a restart is no storm). */
@@ -62,6 +65,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   sweepMs: 1000,
   retention: DEFAULT_RETENTION,
   limits: DEFAULT_LIMITS,
+  connections: DEFAULT_CONNECTION_CAPS,
   hostRate: { perSec: 200, burst: 2000 },
   reconnectsPerSec: 200,
   planner: DEFAULT_PLANNER_OPTIONS,

@@ -16,6 +16,7 @@ import { startUsageCapability } from './usage/wire.js';
 import { identityOf } from './usage/push.js';
 import { SERVER_OPTIONS } from '../common/grpc/options.js';
 import { widenServerWindows } from '../common/grpc/flow.js';
+import { capConnections, DEFAULT_CONNECTION_CAPS } from '../common/grpc/connections.js';
 import type { Store } from '../common/store/index.js';
 import { writeFileAtomic } from '../common/fs-atomic.js';
 import { realClock } from '../common/clock.js';
@@ -353,6 +354,22 @@ export async function startController(partial: Partial<ControllerConfig> = {}): 
   );
   // Streamed images and disks would otherwise wait on a WINDOW_UPDATE every 32 KiB (common/grpc/flow.ts).
   if (!widenServerWindows(server)) log.warn({}, 'grpc server: receive windows left at the http2 defaults');
+  // Refusals are logged at most every 10 s (a flood must not become a log flood); the metric counts each.
+  let refusedSince = 0;
+  let refusalLoggedAt = -Infinity;
+  const connections = capConnections(server, cfg.connections ?? DEFAULT_CONNECTION_CAPS, (address, why) => {
+    refusedSince++;
+    const now = performance.now();
+    if (now - refusalLoggedAt < 10_000) return;
+    log.warn(
+      { client_address: address, reason: why, refused: refusedSince },
+      'grpc connections refused: over the connection cap',
+    );
+    refusedSince = 0;
+    refusalLoggedAt = now;
+  });
+  if (!connections) log.warn({}, 'grpc server: connections left uncapped (no http2 server found)');
+  else metrics?.attachConnections(connections);
   const address = `${bindHost === '0.0.0.0' || bindHost === '[::]' ? '127.0.0.1' : bindHost}:${port}`;
   // On a nearly full disk the controller still starts (in alarm); on a failed write it serves reads.
   await events

@@ -24,14 +24,17 @@ import type * as grpc from '@grpc/grpc-js';
 /** The receive window of each stream and of each connection to our servers. */
 export const SERVER_WINDOW_BYTES = 4 * 1024 * 1024;
 
-type Http2Server = Pick<http2.Http2SecureServer, 'updateSettings' | 'on'>;
+type Http2Server = Pick<http2.Http2SecureServer, 'updateSettings' | 'on' | 'prependListener'>;
 
-function http2Servers(server: grpc.Server): Http2Server[] {
+/** The http2 servers grpc-js made for `server`'s ports (none before bindAsync has called back). */
+export function http2Servers(server: grpc.Server): Http2Server[] {
   const m = (server as unknown as { http2Servers?: unknown }).http2Servers;
   if (!(m instanceof Map)) return [];
   return [...m.keys()].filter(
     (s): s is Http2Server =>
-      typeof (s as Http2Server)?.updateSettings === 'function' && typeof (s as Http2Server)?.on === 'function',
+      typeof (s as Http2Server)?.updateSettings === 'function' &&
+      typeof (s as Http2Server)?.on === 'function' &&
+      typeof (s as Http2Server)?.prependListener === 'function',
   );
 }
 

@@ -36,6 +36,8 @@ export interface ControllerFlags {
   rateLimit: string;
   hostRateLimit: string;
   maxReconnectsPerSec: string;
+  maxConnections: string;
+  maxConnectionsPerIp: string;
   dataDir: string;
   insecure: boolean;
   usageExportDir?: string;
@@ -139,6 +141,10 @@ export async function runController(f: ControllerFlags): Promise<void> {
       burst: 10 * positive('--host-rate-limit', f.hostRateLimit),
     },
     reconnectsPerSec: positive('--max-reconnects-per-sec', f.maxReconnectsPerSec),
+    connections: {
+      total: count('--max-connections', f.maxConnections),
+      perAddress: count('--max-connections-per-ip', f.maxConnectionsPerIp),
+    },
     planner: {
       ...DEFAULT_PLANNER_OPTIONS,
       strategy: f.strategy,

@@ -12,6 +12,7 @@ import { registerConfigCommands } from './config-cmd.js';
 import { registerCompletionCommand } from './completion.js';
 import { registerVersionCommand } from './version.js';
 import { duration } from './parse.js';
+import { DEFAULT_CONNECTION_CAPS } from '../../common/grpc/connections.js';
 import { versionLine } from '../../common/version.js';
 import { terminalSafe } from './format.js';
 import { listAll, outputKit, type CliKit } from './kit.js';
@@ -181,6 +182,16 @@ program
     '--max-reconnects-per-sec <n>',
     'agents spread their reconnects (after a controller restart) so that about this many sessions start per second',
     '200',
+  )
+  .option(
+    '--max-connections <n>',
+    'TCP connections the gRPC port holds at once; past it new ones are closed before TLS',
+    String(DEFAULT_CONNECTION_CAPS.total),
+  )
+  .option(
+    '--max-connections-per-ip <n>',
+    'TCP connections the gRPC port holds at once from one client address (agents behind one NAT share one)',
+    String(DEFAULT_CONNECTION_CAPS.perAddress),
   )
   .addOption(
     new Option('--strategy <name>', 'placement for sets that do not choose: fill hosts or use the emptiest')

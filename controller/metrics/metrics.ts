@@ -13,6 +13,7 @@ import type { EventLog } from '../events/log.js';
 import type { SessionManager } from '../hosts/session.js';
 import { VMS, type VmRecord } from '../vms/registry.js';
 import { VmTally } from './vm-tally.js';
+import type { ConnectionCounter, ConnectionRefusal } from '../../common/grpc/connections.js';
 
 export class ControllerMetrics {
   readonly registry: Registry = newRegistry();
@@ -62,6 +63,25 @@ export class ControllerMetrics {
   async load(): Promise<void> {
     for await (const { key, value } of this.store.scan<VmRecord>(VMS)) this.tally.load(key, value);
     this.tally.loaded();
+  }
+
+  /** The gRPC port's open connections and the ones refused over its caps (common/grpc/connections.ts). */
+  attachConnections(c: ConnectionCounter): void {
+    const r = this.registry;
+    gaugeFrom(r, 'grpc_connections_open', 'TCP connections open to the gRPC port', () => c.open);
+    const seen: Record<ConnectionRefusal, number> = { total: 0, per_address: 0 };
+    new Counter({
+      name: `${PREFIX}grpc_connections_refused_total`,
+      help: 'TCP connections closed on arrival, by the cap they were over (total, per_address)',
+      labelNames: ['reason'],
+      registers: [r],
+      collect() {
+        for (const why of ['total', 'per_address'] as const) {
+          if (c.refused[why] > seen[why]) this.inc({ reason: why }, c.refused[why] - seen[why]);
+          seen[why] = c.refused[why];
+        }
+      },
+    });
   }
 
   /** The figures read on scrape, once the capabilities exist. */
