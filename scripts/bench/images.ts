@@ -23,8 +23,8 @@ import { vmPaths } from '../../agent/drivers/qemu/launch.js';
 import { SimAgent, enrolAll } from '../../test/helpers/sim-agent.js';
 import { removeDir, tempDir } from './children.js';
 import { ROOT, createJoinToken, startController, waitHostReady } from './controller.js';
-import { bareBoot, ensureGuestImage, median, qemuCmdline, until, withAgent } from './vms.js';
-import { fig, type Figures } from './results.js';
+import { bareBoot, ensureGuestImage, qemuCmdline, until, withAgent } from './vms.js';
+import { fig, median, type Figures } from './results.js';
 
 // Linked clones defined on one host. 100 QEMU guests do not fit the bench
 // machine, so what is timed is exactly the part before the boot: from the

@@ -7,7 +7,7 @@ import type { MonitorPolicy } from '../../common/gen/nephele/v1/MonitorPolicy.js
 import type { Vm__Output as Vm } from '../../common/gen/nephele/v1/Vm.js';
 import { track } from './children.js';
 import { DIST } from './controller.js';
-import { fig, type Figures } from './results.js';
+import { fig, median, type Figures } from './results.js';
 import { ensureGuestImage, getVm, until, withAgent } from './vms.js';
 
 // From killing the app inside a real QEMU guest to the monitor's restart action
@@ -18,7 +18,6 @@ import { ensureGuestImage, getVm, until, withAgent } from './vms.js';
 
 const POLL_INTERVAL_S = 1;
 const RUNS = 5;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function guestExec(adir: string, vm: string, argv: string[]): Promise<number | null> {
   const p = track(spawn(process.execPath, [join(DIST, 'agent/main.js'), 'exec', '--data-dir', adir, vm, '--', ...argv], { stdio: 'ignore' }));

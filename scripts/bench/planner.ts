@@ -2,7 +2,7 @@ import { Fleet, type Res, type Sla } from '../../controller/planner/fleet.js';
 import { DEFAULT_PLANNER, place, staticReason, type Affinity, type PlacementRequest, type PlannerConfig, type Strategy } from '../../controller/planner/place.js';
 import { mulberry32 as rng } from '../../test/helpers/rng.js';
 import { MachineWindow } from './proc.js';
-import { fig, type Figures } from './results.js';
+import { fig, median, type Figures } from './results.js';
 
 // The planner's placement core in process: `place()` on a `Fleet` of 10,000
 // simulated hosts, 100,000 VMs in 1,000 requests of 100 (a mix of guaranteed
@@ -231,7 +231,6 @@ function runBaseline(hosts: readonly HostFacts[], reqs: readonly PlacementReques
   return { placed, seconds, hostOf };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runPlanner(): Promise<Figures> {
   const hosts = makeHosts();

@@ -10,6 +10,9 @@ export interface Figure {
 
 export type Figures = Record<string, Figure>;
 
+/** The middle value (the upper one of an even count). */
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 export function fig(value: number, unit: string, digits = 2): Figure {
   const f = 10 ** digits;
   return { value: Math.round(value * f) / f, unit };

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { convertDisk } from '../../controller/schemes/disk/convert.js';
 
-import { fig, type Figures } from './results.js';
+import { fig, median, type Figures } from './results.js';
 
 // Disk conversion for imports, exports and cross-scheme moves: a qcow2 of
 // BENCH_DISK_MB MiB virtual (default 1024), one MiB of random data in every
@@ -21,7 +21,6 @@ import { fig, type Figures } from './results.js';
 // qemu-img itself.
 
 const log = (msg: string) => process.stdout.write(`[schemes-disk] ${msg}\n`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runSchemesDisk(): Promise<Figures> {
   const mb = Number(process.env.BENCH_DISK_MB ?? 1024);

@@ -6,8 +6,8 @@ import type { MigrateAcrossSchemesResponse__Output as AcrossRes } from '../../co
 import type { AdminClient } from '../../controller/cli/client.js';
 import { track, stopChild, tempDir, removeDir } from './children.js';
 import { DIST, ROOT, createJoinToken, startController, waitHostReady } from './controller.js';
-import { fig, type Figures } from './results.js';
-import { bareBoot, ensureGuestImage, getVm, median, qemuCmdline, until } from './vms.js';
+import { fig, median, type Figures } from './results.js';
+import { bareBoot, ensureGuestImage, getVm, qemuCmdline, until } from './vms.js';
 
 // schemes.migrate_s: one cold migration of a qemu guest to another agent offering the
 // target scheme (BENCH_MIGRATE_SCHEME, default qemu: MigrateVm; any other scheme:

@@ -7,14 +7,13 @@ import type { Host__Output as Host } from '../../common/gen/nephele/v1/Host.js';
 import type { AdminClient } from '../../controller/cli/client.js';
 import { track, stopChild, tempDir, removeDir } from './children.js';
 import { DIST, ROOT, createJoinToken, startController, waitHostReady } from './controller.js';
-import { fig, type Figures } from './results.js';
+import { fig, median, type Figures } from './results.js';
 import { children } from '../../agent/drivers/process/proc.js';
 import { rssBytes } from '../../agent/drivers/proc.js';
 
 // VM benchmarks: create -> guest ready through the controller against bare
 // qemu-system-x86_64 with the same command line, and 200 process VMs on one agent.
 
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function getVm(a: AdminClient, vmId: string): Promise<Vm> {
