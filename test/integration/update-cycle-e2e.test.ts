@@ -70,8 +70,20 @@ t.test('set update end to end: the revised set serves the new title, the prior s
   t.equal(r.state, 'reverted');
   t.match(r.reason, /^health: 0 of 1 vms healthy after 5s/, r.reason);
   t.equal(r.parentImageId, c.imageId, "the second image's parent is the first cycle's");
-  for (const vm of await members(c.newSetId))
-    t.match((await httpGet(vm.hostPort)).body, /New/, `${vm.name} still serves the revised title`);
+  // The instance the cycle reconfigured is replaced (the cycle says so): its replacement serves once it has started.
+  t.match(r.steps.at(-1)?.detail ?? '', /the reconfigured instance is replaced/, 'the revert says what it did');
+  const after = await waitFor(
+    async () => {
+      const vms = await members(c.newSetId);
+      if (vms.length !== 2) return undefined;
+      for (const vm of vms) if (!/New/.test((await httpGet(vm.hostPort)).body)) return undefined;
+      return vms;
+    },
+    { message: 'both members of the revised set serving its title again', timeoutMs: 60_000 },
+  );
+  const kept = after.filter((vm) => fresh.some((f) => f.id === vm.id));
+  t.equal(kept.length, 1, 'one member untouched, the reconfigured one replaced');
+  for (const vm of after) t.match((await httpGet(vm.hostPort)).body, /New/, `${vm.name} still serves the revised title`);
   await waitFor(async () => (await members(r.newSetId)).length === 0, { message: 'the canary removed' });
 
   // The revised set's configuration table: its image, the cycle that made it and the one run on it.
