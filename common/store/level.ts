@@ -5,7 +5,7 @@ import { levelErrorKind, StoreOpenError, StoreUnavailableError, unreadable } fro
 import { META, runMigrations } from './migrate.js';
 import { Mutex } from './mutex.js';
 import { rangeOf } from './range.js';
-import { writeRaw, type RawOp } from './raw-batch.js';
+import { RawWriter } from './raw-batch.js';
 import { ValueCache } from './value-cache.js';
 import { KeyVersions, WrittenVersions } from './versions.js';
 import type { Entry, Migration, Op, Precondition, ScanOptions, Store, Versioned } from './types.js';
@@ -191,9 +191,11 @@ export class LevelStore implements Store {
   sync(): Promise<void> {
     return this.writeLock.run(async () => {
       await this.writable();
-      const marker = this.encodedPut(META, 'synced', { v: 1, d: { atUnixMs: Date.now() } });
-      await this.write([marker], true);
-      this.values.delete(marker.key); // written outside batchGroup: read it from LevelDB
+      const key = this.rawKey(META, 'synced');
+      const w = new RawWriter(this.db);
+      w.put(key, LevelStore.rawValue(1, { atUnixMs: Date.now() }));
+      await this.write(w, true);
+      this.values.delete(key); // written outside batchGroup: read it from LevelDB
     });
   }
 
@@ -208,24 +210,22 @@ export class LevelStore implements Store {
   }
 
   /**
-   * Ops for the root database with the key already prefixed as the collection's
-   * sublevel prefixes it and the value already JSON: the same bytes a sublevel put
-   * writes, without abstract-level's per-op sublevel and encoding work (~5 µs an op,
-   * the largest cost of a 10,000-VM batch).
+   * A record as the root database holds it: key prefixed as the sublevel would, value the JSON of
+   * `{ v, d }` (without building the wrapper). A sublevel put's bytes without abstract-level's
+   * per-op sublevel and encoding work (~5 µs an op, the largest cost of a 10,000-VM batch).
    */
-  private encodedPut(coll: string, key: string, value: Stored): RawOp & { type: 'put' } {
-    // JSON.stringify({ v, d }) without building the wrapper: the same text.
-    return { type: 'put', key: this.sub(coll).prefix + key, value: `{"v":${value.v},"d":${JSON.stringify(value.d)}}` };
+  private rawKey(coll: string, key: string): string {
+    return this.sub(coll).prefix + key;
   }
 
-  private encodedDel(coll: string, key: string): RawOp {
-    return { type: 'del', key: this.sub(coll).prefix + key };
+  private static rawValue(v: number, d: unknown): string {
+    return `{"v":${v},"d":${JSON.stringify(d)}}`;
   }
 
-  /** Writes encoded ops in one native batch (see writeRaw); an I/O error marks the store failed. */
-  private async write(ops: RawOp[], sync = false): Promise<void> {
+  /** Writes a filled native batch; an I/O error marks the store failed. */
+  private async write(w: RawWriter, sync = false): Promise<void> {
     try {
-      await writeRaw(this.db, ops, sync);
+      await w.write(sync);
     } catch (e) {
       if (!levelErrorKind(e)) throw e;
       this.failure = e as Error;
@@ -279,24 +279,26 @@ export class LevelStore implements Store {
   }
 
   /**
-   * Current versions of every key the items name but fresh puts: from the
-   * cache, the rest read in one getMany per collection. Under the write lock.
+   * Current versions of every key the lists' items name but fresh puts: from
+   * the cache, the rest read in one getMany per collection. Under the write lock.
    */
-  private async versionsOf(items: (Op | Precondition)[], into: KeyVersions): Promise<void> {
-    const byColl = new Map<string, Set<string>>();
-    for (const x of items) {
-      // A fresh put is version 1 by contract: neither read nor remembered.
-      if (('fresh' in x && x.fresh) || into.has(x.coll, x.key)) continue;
-      const cached = this.versionCache.get(x.coll, x.key);
-      if (cached !== undefined) {
-        into.set(x.coll, x.key, cached);
-        continue;
+  private async versionsOf(lists: readonly (readonly (Op | Precondition)[])[], into: KeyVersions): Promise<void> {
+    let byColl: Map<string, Set<string>> | undefined;
+    for (const items of lists)
+      for (const x of items) {
+        // A fresh put is version 1 by contract: neither read nor remembered.
+        if (('fresh' in x && x.fresh) || into.has(x.coll, x.key)) continue;
+        const cached = this.versionCache.get(x.coll, x.key);
+        if (cached !== undefined) {
+          into.set(x.coll, x.key, cached);
+          continue;
+        }
+        byColl ??= new Map();
+        let s = byColl.get(x.coll);
+        if (!s) byColl.set(x.coll, (s = new Set()));
+        s.add(x.key);
       }
-      let s = byColl.get(x.coll);
-      if (!s) byColl.set(x.coll, (s = new Set()));
-      s.add(x.key);
-    }
-    if (!byColl.size) return;
+    if (!byColl) return;
     await Promise.all(
       [...byColl].map(async ([coll, keys]) => {
         const list = [...keys];
@@ -315,22 +317,25 @@ export class LevelStore implements Store {
     return this.writeLock.run(async () => {
       await this.writable();
       const current = new KeyVersions();
-      await this.versionsOf(
-        changes.flatMap((c) => [...c.ops, ...c.pre]),
-        current,
-      );
+      const lists: (Op | Precondition)[][] = [];
+      for (const c of changes) lists.push(c.ops, c.pre);
+      await this.versionsOf(lists, current);
       const results: (Map<string, number> | Error)[] = [];
       const accepted: boolean[] = [];
-      const chained: RawOp[] = [];
-      /** Per encoded op: whether its record is worth keeping for reads (appends are rarely read back). */
-      const keep: boolean[] = [];
+      // Ops go into the native batch as they are encoded (see RawWriter).
+      const out = new RawWriter(this.db);
+      // For the value cache once written: root key and JSON (null: deleted). Appends are rarely read: not kept.
+      const cacheKeys: string[] = [];
+      const cacheValues: (string | null)[] = [];
       const apply = (op: Op, versions: WrittenVersions | undefined) => {
         written?.push(op);
         if (op.type === 'del') {
           current.set(op.coll, op.key, 0);
           versions?.note(op.coll, op.key, 0);
-          chained.push(this.encodedDel(op.coll, op.key));
-          keep.push(false);
+          const key = this.rawKey(op.coll, op.key);
+          out.del(key);
+          cacheKeys.push(key);
+          cacheValues.push(null);
           return;
         }
         if (op.value === undefined) throw new Error(`undefined value for ${op.coll}/${op.key}`);
@@ -338,35 +343,45 @@ export class LevelStore implements Store {
         // Appends (events) are never rewritten: their versions would only crowd the cache.
         if (!op.fresh) current.set(op.coll, op.key, v);
         versions?.note(op.coll, op.key, v);
-        chained.push(this.encodedPut(op.coll, op.key, { v, d: op.value }));
-        keep.push(!op.fresh);
-      };
-      for (const c of changes) {
-        const bad = c.pre.find((p) => (current.get(p.coll, p.key) ?? 0) !== p.version);
-        if (bad) {
-          const have = current.get(bad.coll, bad.key) ?? 0;
-          results.push(
-            new ConflictError(
-              `${bad.coll}/${bad.key}`,
-              bad.version === 0
-                ? `${bad.coll} record already exists`
-                : `${bad.coll} record changed concurrently (version ${have}, expected ${bad.version})`,
-            ),
-          );
-          accepted.push(false);
-          continue;
+        const key = this.rawKey(op.coll, op.key);
+        const value = LevelStore.rawValue(v, op.value);
+        out.put(key, value);
+        if (!op.fresh) {
+          cacheKeys.push(key);
+          cacheValues.push(value);
         }
-        const versions = new WrittenVersions();
-        for (const op of c.ops) apply(op, versions);
-        results.push(versions);
-        accepted.push(true);
+      };
+      try {
+        for (const c of changes) {
+          const bad = c.pre.find((p) => (current.get(p.coll, p.key) ?? 0) !== p.version);
+          if (bad) {
+            const have = current.get(bad.coll, bad.key) ?? 0;
+            results.push(
+              new ConflictError(
+                `${bad.coll}/${bad.key}`,
+                bad.version === 0
+                  ? `${bad.coll} record already exists`
+                  : `${bad.coll} record changed concurrently (version ${have}, expected ${bad.version})`,
+              ),
+            );
+            accepted.push(false);
+            continue;
+          }
+          const versions = new WrittenVersions();
+          for (const op of c.ops) apply(op, versions);
+          results.push(versions);
+          accepted.push(true);
+        }
+        const extra = finalize(accepted);
+        await this.versionsOf([extra], current);
+        for (const op of extra) apply(op, undefined);
+      } catch (e) {
+        await out.discard(); // nothing of it was written
+        throw e;
       }
-      const extra = finalize(accepted);
-      await this.versionsOf(extra, current);
-      for (const op of extra) apply(op, undefined);
-      if (chained.length) {
+      if (out.size) {
         try {
-          await this.write(chained);
+          await this.write(out);
         } catch (e) {
           // What this batch would have written is unknown now.
           this.versionCache.clear();
@@ -374,10 +389,11 @@ export class LevelStore implements Store {
           throw e;
         }
       }
-      chained.forEach((op, i) => {
-        if (op.type === 'del') this.values.delete(op.key);
-        else if (keep[i]) this.values.set(op.key, op.value);
-      });
+      for (let i = 0; i < cacheKeys.length; i++) {
+        const value = cacheValues[i]!;
+        if (value === null) this.values.delete(cacheKeys[i]!);
+        else this.values.set(cacheKeys[i]!, value);
+      }
       // Written or read under the lock: every version here is the store's now.
       current.forEach((coll, key, v) => this.cacheVersion(coll, key, v));
       if (written?.length) for (const fn of this.writeObservers) fn(written, (performance.now() - started) / 1000);

@@ -45,10 +45,12 @@ export { DEFAULT_RETENTION, type Retention } from './retention.js';
 /** Changes written together at most (one LevelDB batch). */
 const MAX_GROUP = 256;
 
+const NO_EVENTS: readonly NewEvent[] = [];
+
 interface Pending {
   change: Change;
   call: CallContext | undefined;
-  newEvents: NewEvent[];
+  newEvents: readonly NewEvent[];
   resolve: (versions: Map<string, number>) => void;
   reject: (e: unknown) => void;
 }
@@ -165,9 +167,10 @@ export class EventLog {
     const call = currentCall();
     const refused = this.admit?.(call);
     if (refused) return Promise.reject(refused);
-    const newEvents = [...(change.events ?? [])];
     // A mutating call's audit record lands in the same batch as its change.
-    if (call?.audit?.pending) newEvents.push(auditEvent(call, 'OK'));
+    const newEvents = call?.audit?.pending
+      ? [...(change.events ?? []), auditEvent(call, 'OK')]
+      : (change.events ?? NO_EVENTS);
     return new Promise((resolve, reject) => {
       this.pending.push({ change, call, newEvents, resolve, reject });
       if (!this.flushing) void this.flush();
@@ -186,15 +189,14 @@ export class EventLog {
     }
   }
 
-  /** The change's own ops and preconditions, with its request_id record (once per call). */
+  /** The change's own ops and preconditions, with its request_id record (once per call); the caller's arrays when they are all. */
   private baseOf(p: Pending, now: number): { ops: Op[]; pre: Precondition[] } {
-    const ops: Op[] = [...(p.change.ops ?? [])];
-    const pre = [...(p.change.preconditions ?? [])];
+    const ops = p.change.ops ?? [];
+    const pre = p.change.preconditions ?? [];
     if (p.change.ref !== undefined && p.call?.requestId && !p.call.requestRecorded) {
       const key = requestKey(p.call.actor, p.call.rpc, p.call.requestId);
       const rec: RequestRecord = { ref: p.change.ref, atUnixMs: now, bodyHash: p.call.requestHash ?? '' };
-      ops.push(put(REQUESTS, key, rec));
-      pre.push(absent(REQUESTS, key));
+      return { ops: [...ops, put(REQUESTS, key, rec)], pre: [...pre, absent(REQUESTS, key)] };
     }
     return { ops, pre };
   }
@@ -250,7 +252,9 @@ export class EventLog {
   private async commitOne(p: Pending): Promise<void> {
     try {
       const now = this.clock.now();
-      const { ops, pre } = this.baseOf(p, now);
+      const base = this.baseOf(p, now);
+      const ops = [...base.ops]; // the events' records go with them, not into the caller's array
+      const pre = base.pre;
       const n = this.counters();
       const events = this.eventsOf(p, n, now, ops);
       if (events.length) ops.push(put('meta', 'event_seq', n));

@@ -243,13 +243,17 @@ export class VmRegistry {
     rs: VmReport[],
     hostOps: { ops: Op[]; pre: Precondition[] },
   ): Promise<(Observed | Ignored | undefined)[]> {
-    const curs = await this.store.getMany<VmRecord>(
-      VMS,
-      rs.map((r) => r.vmId),
-    );
+    const ids: string[] = [];
+    for (const r of rs) ids.push(r.vmId);
+    const curs = await this.store.getMany<VmRecord>(VMS, ids);
     const seen: (Observed | Ignored | undefined)[] = [];
-    for (const [i, r] of rs.entries()) {
-      const o = this.observe(hostId, r, curs[i]);
+    const changes: Observed[] = [];
+    // One batch: the host's ops, then each change's (its events' actor is the host).
+    const ops = hostOps.ops.slice();
+    const pre = hostOps.pre.slice();
+    const events: NewEvent[] = [];
+    for (let i = 0; i < rs.length; i++) {
+      const o = this.observe(hostId, rs[i]!, curs[i]);
       // A destroyed VM gives its quota back in the same batch.
       if (o && 'releases' in o) {
         const res = await this.tenants.releaseOps(o.vm.tenant, o.vm.id);
@@ -259,13 +263,13 @@ export class VmRegistry {
         }
       }
       seen.push(o);
+      if (!o || 'ignored' in o) continue;
+      changes.push(o);
+      for (const op of o.ops) ops.push(op);
+      for (const p of o.pre) pre.push(p);
+      for (const e of o.events) events.push(e);
     }
-    const changes = seen.filter((o): o is Observed => !!o && !('ignored' in o));
-    await this.events.commit({
-      ops: [...hostOps.ops, ...changes.flatMap((c) => c.ops)],
-      preconditions: [...hostOps.pre, ...changes.flatMap((c) => c.pre)],
-      events: changes.flatMap((c) => c.events.map((e) => ({ ...e, actor: hostId }))),
-    });
+    await this.events.commit({ ops, preconditions: pre, events });
     for (const c of changes) for (const l of this.listeners) l(c);
     return seen;
   }
@@ -302,6 +306,7 @@ export class VmRegistry {
             severity: 'warning',
             message: 'a stale copy of the vm was stopped on a host it had left',
             hostId,
+            actor: hostId,
             tenant: vm.tenant,
             attributes: {
               vm_id: vm.id,
@@ -347,6 +352,7 @@ export class VmRegistry {
             severity: r.state === 'failed' ? 'error' : 'info',
             message: `vm is ${r.state}${r.reason ? `: ${r.reason}` : ''}`,
             hostId,
+            actor: hostId,
             tenant: vm.tenant,
             attributes: {
               vm_id: vm.id,
