@@ -83,7 +83,8 @@ t.test('set update end to end: the revised set serves the new title, the prior s
   );
   const kept = after.filter((vm) => fresh.some((f) => f.id === vm.id));
   t.equal(kept.length, 1, 'one member untouched, the reconfigured one replaced');
-  for (const vm of after) t.match((await httpGet(vm.hostPort)).body, /New/, `${vm.name} still serves the revised title`);
+  for (const vm of after)
+    t.match((await httpGet(vm.hostPort)).body, /New/, `${vm.name} still serves the revised title`);
   await waitFor(async () => (await members(r.newSetId)).length === 0, { message: 'the canary removed' });
 
   // The revised set's configuration table: its image, the cycle that made it and the one run on it.
