@@ -20,17 +20,29 @@ export function newRegistry(): Registry {
 /**
  * A counter whose value is a running total kept elsewhere (a plain number
  * that only grows): on each scrape it advances by what that total grew.
+ * `read` returns one total, or a total per label set.
  */
-export function counterFrom(registry: Registry, name: string, help: string, read: () => number): Counter {
-  let seen = 0;
-  return new Counter({
+export function counterFrom<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  read: () => number | [Partial<Record<L, string>>, number][],
+  labelNames: L[] = [],
+): Counter<L> {
+  const seen = new Map<string, number>();
+  return new Counter<L>({
     name: PREFIX + name,
     help,
+    labelNames,
     registers: [registry],
     collect() {
-      const now = read();
-      if (now > seen) this.inc(now - seen);
-      seen = Math.max(seen, now);
+      const v = read();
+      for (const [labels, now] of typeof v === 'number' ? [[{}, v] as const] : v) {
+        const key = JSON.stringify(labels);
+        const before = seen.get(key) ?? 0;
+        if (now > before) this.inc(labels, now - before);
+        seen.set(key, Math.max(before, now));
+      }
     },
   });
 }

@@ -69,19 +69,13 @@ export class ControllerMetrics {
   attachConnections(c: ConnectionCounter): void {
     const r = this.registry;
     gaugeFrom(r, 'grpc_connections_open', 'TCP connections open to the gRPC port', () => c.open);
-    const seen: Record<ConnectionRefusal, number> = { total: 0, per_address: 0 };
-    new Counter({
-      name: `${PREFIX}grpc_connections_refused_total`,
-      help: 'TCP connections closed on arrival, by the cap they were over (total, per_address)',
-      labelNames: ['reason'],
-      registers: [r],
-      collect() {
-        for (const why of ['total', 'per_address'] as const) {
-          if (c.refused[why] > seen[why]) this.inc({ reason: why }, c.refused[why] - seen[why]);
-          seen[why] = c.refused[why];
-        }
-      },
-    });
+    counterFrom(
+      r,
+      'grpc_connections_refused_total',
+      'TCP connections closed on arrival, by the cap they were over (total, per_address)',
+      () => (Object.keys(c.refused) as ConnectionRefusal[]).map((reason) => [{ reason }, c.refused[reason]]),
+      ['reason'],
+    );
   }
 
   /** The figures read on scrape, once the capabilities exist. */
