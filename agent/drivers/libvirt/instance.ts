@@ -204,16 +204,37 @@ export class LibvirtInstance extends QemuProcess {
           () => false,
         );
       if (!asked && timeoutMs > 0) await virsh.run(['shutdown', this.domain], 2_000).catch(() => undefined);
-      if (await this.waitGone(Math.max(0, deadline - Date.now()))) return;
-      if (timeoutMs > 0)
-        this.ctx.log.warn({ vm_id: this.id, timeout_ms: timeoutMs }, 'guest did not power off in time');
-      await virsh.run(['destroy', this.domain], 10_000).catch((e: Error) => {
-        if (!/not running/i.test(e.message)) throw e;
-      });
-      if (!(await this.waitGone(5_000)))
-        throw new DriverError(`VM ${this.id}: qemu (pid ${this.pid}) survived virsh destroy`, 'FAILED');
+      if (!(await this.waitGone(Math.max(0, deadline - Date.now())))) {
+        if (timeoutMs > 0)
+          this.ctx.log.warn({ vm_id: this.id, timeout_ms: timeoutMs }, 'guest did not power off in time');
+        await virsh.run(['destroy', this.domain], 10_000).catch((e: Error) => {
+          if (!/not running/i.test(e.message)) throw e;
+        });
+        if (!(await this.waitGone(5_000)))
+          throw new DriverError(`VM ${this.id}: qemu (pid ${this.pid}) survived virsh destroy`, 'FAILED');
+      }
+      await this.shutOff(5_000);
     } finally {
       if (this.pid <= 0) this.phase = this.phase === 'failed' ? 'failed' : 'stopped';
+    }
+  }
+
+  /**
+   * libvirt notices its QEMU's exit a moment after the process is gone ("in
+   * shutdown" meanwhile): a stop is over once libvirt says shut off too, so the
+   * VM reported stopped is one a start right after finds inactive. Bounded: past
+   * `timeoutMs` the stop ends anyway (QEMU is gone) and says so.
+   */
+  private async shutOff(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const st = await this.ctx.virsh.domstate(this.domain).catch(() => undefined);
+      if (!st || st.state === 'shut off') return;
+      if (Date.now() >= deadline) {
+        this.ctx.log.warn({ vm_id: this.id, state: st.state }, 'libvirt did not record the domain shut off in time');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
 
